@@ -1,0 +1,73 @@
+import { transition, type Transitions } from "./state-machine.ts";
+
+export const CALL_STATUSES = [
+  "queued",
+  "ringing",
+  "in-progress",
+  "completed",
+  "busy",
+  "no-answer",
+  "failed",
+  "canceled",
+] as const;
+export type CallStatus = (typeof CALL_STATUSES)[number];
+export type CallDirection = "inbound" | "outbound";
+
+/** Calls only move forward; the four endings are final, so a late "ringing" changes nothing. */
+export const callTransitions: Transitions<CallStatus> = {
+  queued: ["ringing", "in-progress", "completed", "busy", "no-answer", "failed", "canceled"],
+  ringing: ["in-progress", "completed", "busy", "no-answer", "failed", "canceled"],
+  "in-progress": ["completed", "failed"],
+  completed: [],
+  busy: [],
+  "no-answer": [],
+  failed: [],
+  canceled: [],
+};
+
+/** Which side of the call a piece of audio or text came from. inbound = caller, outbound = staff. */
+export type Track = "inbound" | "outbound";
+
+export interface Call {
+  id: string;
+  /** The telephony provider's id for the call (Twilio CallSid); unique. */
+  providerCallId: string;
+  direction: CallDirection;
+  from: string;
+  to: string;
+  leadId: string | null;
+  status: CallStatus;
+  startedAt: Date;
+  answeredAt: Date | null;
+  endedAt: Date | null;
+  durationSeconds: number | null;
+  /** Blob key of the recording, under recordings/. */
+  recordingKey: string | null;
+  /** Which transcriber(s) served the call, e.g. "wisprflow" or "wisprflow→deepgram". */
+  transcriber: string | null;
+  summary: string | null;
+  emergency: boolean;
+}
+
+export interface TranscriptSegment {
+  id: string;
+  callId: string;
+  track: Track;
+  text: string;
+  startMs: number;
+  endMs: number;
+  isFinal: boolean;
+  confidence: number | null;
+  createdAt: Date;
+}
+
+export const changeCallStatus = (call: Pick<Call, "status">, to: CallStatus) =>
+  transition(callTransitions, call.status, to, "call");
+
+export const isCallOver = (status: CallStatus): boolean => callTransitions[status].length === 0;
+
+export const speakerOf = (track: Track): "Caller" | "Staff" => (track === "inbound" ? "Caller" : "Staff");
+
+/** Segments in the order they were spoken, both tracks interleaved. */
+export const inSpokenOrder = <S extends Pick<TranscriptSegment, "startMs" | "track">>(segments: readonly S[]): S[] =>
+  [...segments].sort((a, b) => a.startMs - b.startMs || a.track.localeCompare(b.track));

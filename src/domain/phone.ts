@@ -1,0 +1,28 @@
+import { parsePhoneNumberFromString } from "libphonenumber-js/max";
+import { ok, reject, type Result } from "./result.ts";
+
+/** Phone numbers are stored in E.164; numbers written without a country code are read as UK. */
+export const DEFAULT_REGION = "GB";
+
+export type E164 = string & { readonly __brand: "E164" };
+
+/**
+ * Normalises a phone number as typed or as a carrier sends it to E.164.
+ * @example normalisePhone("07700 900123") // { ok: true, value: "+447700900123" }
+ */
+export function normalisePhone(input: string): Result<E164, "invalid_phone"> {
+  const trimmed = input.trim();
+  if (trimmed === "") return reject("invalid_phone", "Enter a phone number.");
+  const parsed = parsePhoneNumberFromString(trimmed, DEFAULT_REGION);
+  if (!parsed || !parsed.isPossible()) {
+    return reject("invalid_phone", `"${trimmed}" is not a phone number we can dial.`);
+  }
+  return ok(parsed.number as E164);
+}
+
+/** A UK number as people write it (e.g. "07700 900123"); other countries in international form. */
+export function formatPhone(e164: string): string {
+  const parsed = parsePhoneNumberFromString(e164);
+  if (!parsed) return e164;
+  return parsed.country === DEFAULT_REGION ? parsed.formatNational() : parsed.formatInternational();
+}

@@ -1,0 +1,24 @@
+import type { Call, CallStatus, TranscriptSegment } from "../domain/calls.ts";
+
+export type NewCall = Pick<Call, "providerCallId" | "direction" | "from" | "to" | "leadId" | "status" | "startedAt">;
+export type NewSegment = Omit<TranscriptSegment, "id" | "createdAt">;
+
+export interface CallListItem extends Call {
+  leadName: string | null;
+}
+
+/** Phone calls and their transcripts. */
+export interface Calls {
+  /** Stores the call; when one with the same provider id exists, returns that one unchanged. */
+  record(call: NewCall): Promise<Call>;
+  byId(id: string): Promise<Call | null>;
+  byProviderId(providerCallId: string): Promise<Call | null>;
+  update(id: string, changes: Partial<Omit<Call, "id" | "providerCallId">>): Promise<Call | null>;
+  forLead(leadId: string): Promise<Call[]>;
+  recent(options: { limit: number; offset: number }): Promise<CallListItem[]>;
+  countSince(since: Date): Promise<number>;
+  addSegment(segment: NewSegment): Promise<TranscriptSegment>;
+  transcript(callId: string): Promise<TranscriptSegment[]>;
+}
+
+export type { CallStatus };

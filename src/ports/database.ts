@@ -1,0 +1,22 @@
+import type { Calls } from "./calls.ts";
+import type { Issues } from "./issues.ts";
+import type { Leads } from "./leads.ts";
+import type { Quotes } from "./quotes.ts";
+import type { StaffSessions, StaffUsers } from "./staff.ts";
+import type { Timeline } from "./timeline.ts";
+
+/** Everything the app keeps in its database, behind one handle. */
+export interface Repositories {
+  /** "PGlite (embedded)", "PostgreSQL", or "Neon", for logs and the integrations page. */
+  readonly kind: string;
+  leads: Leads;
+  calls: Calls;
+  issues: Issues;
+  quotes: Quotes;
+  staffUsers: StaffUsers;
+  staffSessions: StaffSessions;
+  timeline: Timeline;
+  /** Round trip to the database, for /ready. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,28 @@
+import type { Role, StaffUser } from "../domain/users.ts";
+
+/** Staff accounts. */
+export interface StaffUsers {
+  create(user: { email: string; name: string | null; role: Role; passwordHash: string }): Promise<StaffUser>;
+  byEmail(email: string): Promise<StaffUser | null>;
+  byId(id: string): Promise<StaffUser | null>;
+  setPassword(id: string, passwordHash: string): Promise<void>;
+  count(): Promise<number>;
+}
+
+export interface StaffSession {
+  id: string;
+  userId: string;
+  csrfToken: string;
+  createdAt: Date;
+  lastSeenAt: Date;
+  expiresAt: Date;
+}
+
+/** Server-side login sessions; the cookie carries only the random id. */
+export interface StaffSessions {
+  create(session: StaffSession): Promise<void>;
+  byId(id: string): Promise<StaffSession | null>;
+  touch(id: string, lastSeenAt: Date, expiresAt: Date): Promise<void>;
+  delete(id: string): Promise<void>;
+  deleteExpired(now: Date): Promise<number>;
+}
