@@ -9,25 +9,30 @@ export function divideRounded(numerator: number, denominator: number): number {
   if (!Number.isSafeInteger(numerator) || !Number.isSafeInteger(denominator) || denominator === 0) {
     throw new RangeError(`divideRounded needs safe integers and a non-zero denominator: ${numerator}/${denominator}`);
   }
-  const sign = Math.sign(numerator) * Math.sign(denominator);
   const n = Math.abs(numerator);
   const d = Math.abs(denominator);
-  return sign * Math.floor((2 * n + d) / (2 * d));
+  // Remainder and quotient stay exact for any safe integers (2n + d would not near 2^53).
+  const remainder = n % d;
+  const quotient = (n - remainder) / d + (remainder >= d - remainder ? 1 : 0);
+  // `|| 0` turns -0 into 0, so a tiny negative never prints as "-£0.00".
+  return (numerator < 0 !== denominator < 0 ? -quotient : quotient) || 0;
 }
 
 const gbp = new Intl.NumberFormat("en-GB", { style: "currency", currency: "GBP" });
 
 /** @example formatPence(123456) // "£1,234.56" */
-export const formatPence = (pence: Pence): string => gbp.format(pence / 100);
+export const formatPence = (pence: Pence): string => gbp.format(pence / 100 || 0);
 
 /**
- * Reads "12.50", "£1,234.5" or "7" as pence; null when it is not an amount.
+ * Reads "12.50", "£1,234.5", "-£3" or "7" as pence; null when it is not an amount.
+ * Thousands separators must sit every three digits ("1,23" is refused, not read as 123).
  * @example parsePounds("£12.5") // 1250
  */
 export function parsePounds(input: string): Pence | null {
-  const cleaned = input.trim().replace(/^£/, "").replaceAll(",", "");
-  if (!/^-?\d+(\.\d{1,2})?$/.test(cleaned)) return null;
-  const [whole, fraction = ""] = cleaned.replace("-", "").split(".");
-  const pence = Number(whole) * 100 + Number(fraction.padEnd(2, "0"));
-  return cleaned.startsWith("-") ? -pence : pence;
+  const match = /^(-)?\s*£?\s*(-)?(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d{1,2}))?$/.exec(input.trim());
+  if (!match || (match[1] && match[2])) return null;
+  const [, signBefore, signAfter, whole = "", fraction = ""] = match;
+  const pence = Number(whole.replaceAll(",", "")) * 100 + Number(fraction.padEnd(2, "0"));
+  if (!Number.isSafeInteger(pence)) return null;
+  return (signBefore || signAfter) && pence !== 0 ? -pence : pence;
 }
