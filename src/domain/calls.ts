@@ -1,4 +1,4 @@
-import { transition, type Transitions } from "./state-machine.ts";
+import { isFinal, transition, type Transitions } from "./state-machine.ts";
 
 export const CALL_STATUSES = [
   "queued",
@@ -64,7 +64,7 @@ export interface TranscriptSegment {
 export const changeCallStatus = (call: Pick<Call, "status">, to: CallStatus) =>
   transition(callTransitions, call.status, to, "call");
 
-export const isCallOver = (status: CallStatus): boolean => callTransitions[status].length === 0;
+export const isCallOver = (status: CallStatus): boolean => isFinal(callTransitions, status);
 
 export const speakerOf = (track: Track): "Caller" | "Staff" => (track === "inbound" ? "Caller" : "Staff");
 

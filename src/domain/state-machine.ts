@@ -1,6 +1,6 @@
 import { ok, reject, type Result } from "./result.ts";
 
-/** Allowed next states for each state; a state missing from the map is final. */
+/** Allowed next states for each state; a state with none is final. */
 export type Transitions<S extends string> = Record<S, readonly S[]>;
 
 /**
@@ -13,11 +13,20 @@ export function transition<S extends string>(
   to: S,
   what: string,
 ): Result<S, "illegal_transition"> {
-  if (transitions[from].includes(to)) return ok(to);
-  const allowed = transitions[from];
-  const hint = allowed.length === 0 ? `${from} is final` : `from ${from} it can go to ${allowed.join(", ")}`;
+  // A state read back from storage may be one this map does not know: refuse it, never crash.
+  const allowed = nextStates(transitions, from);
+  if (allowed.includes(to)) return ok(to);
+  const hint = !Object.hasOwn(transitions, from)
+    ? `${from} is not a ${what} status we know`
+    : allowed.length === 0
+      ? `${from} is final`
+      : `from ${from} it can go to ${allowed.join(", ")}`;
   return reject("illegal_transition", `A ${what} cannot go from ${from} to ${to}: ${hint}.`);
 }
 
+/** The states `from` may move to; none for a final state or one the map does not know. */
+export const nextStates = <S extends string>(transitions: Transitions<S>, from: S): readonly S[] =>
+  Object.hasOwn(transitions, from) ? transitions[from] : [];
+
 export const isFinal = <S extends string>(transitions: Transitions<S>, state: S): boolean =>
-  transitions[state].length === 0;
+  nextStates(transitions, state).length === 0;
