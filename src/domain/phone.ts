@@ -20,9 +20,17 @@ export function normalisePhone(input: string): Result<E164, "invalid_phone"> {
   return ok(parsed.number as E164);
 }
 
-/** A UK number as people write it (e.g. "07700 900123"); other countries in international form. */
+const UK_CALLING_CODE = "44";
+
+/**
+ * A +44 number as people here write it (e.g. "07700 900123"); other countries in international form.
+ * Decided by calling code, not by `country`: libphonenumber leaves `country` empty for numbers its
+ * metadata does not list (Ofcom's 07700 900xxx drama range) and says JE/GG/IM for the islands,
+ * all of which are dialled from the UK as 0…
+ * @example formatPhone("+447700900123") // "07700 900123"
+ */
 export function formatPhone(e164: string): string {
   const parsed = parsePhoneNumberFromString(e164);
   if (!parsed) return e164;
-  return parsed.country === DEFAULT_REGION ? parsed.formatNational() : parsed.formatInternational();
+  return parsed.countryCallingCode === UK_CALLING_CODE ? parsed.formatNational() : parsed.formatInternational();
 }
