@@ -63,8 +63,11 @@ export interface Quote {
 }
 
 export interface LineTotals {
+  /** The line's net before discount: quantity × unit price, rounded to the penny. */
   netPence: Pence;
+  /** This line's share of the quote's discount. */
   discountPence: Pence;
+  /** VAT on (netPence − discountPence). */
   vatPence: Pence;
 }
 
@@ -77,7 +80,7 @@ export interface QuoteTotals {
   netPence: Pence;
   vatPence: Pence;
   totalPence: Pence;
-  /** VAT by rate, for the invoice's breakdown: rate percent → { net, vat }. */
+  /** VAT by rate, highest rate first, for the invoice's breakdown; nets are after discount. */
   vatByRate: { ratePercent: number; netPence: Pence; vatPence: Pence }[];
   depositPence: Pence;
 }
@@ -86,16 +89,34 @@ const toThousandths = (quantity: number) => Math.round(quantity * 1000);
 const toBasisPoints = (percent: number) => Math.round(percent * 100);
 
 /**
+ * A line's net before discount: quantity (to three decimal places) × unit price, rounded to the
+ * penny, halves away from zero.
+ * @example lineNetPence({ quantity: 1.5, unitPricePence: 333 }) // 500 (499.5 rounds up)
+ */
+export const lineNetPence = (line: Pick<QuoteLine, "quantity" | "unitPricePence">): Pence =>
+  divideRounded(toThousandths(line.quantity) * line.unitPricePence, 1000);
+
+/**
  * The rounding rule, in full:
  * 1. A line's net is quantity × unit price, rounded to the penny (halves away from zero).
- * 2. A discount is taken off the net, shared between lines in proportion to their net,
- *    the pennies left by that sharing going to the largest lines first, so the shares add up exactly.
+ * 2. A discount is taken off the net, shared between lines in proportion to their net: each
+ *    line gets the whole pennies of its exact share, and the pennies left over go one each to the
+ *    lines with the largest remainders (ties: the larger line, then the earlier one), so the
+ *    shares add up exactly. A discount is never more than the subtotal.
  * 3. VAT is worked out per line on its net after discount, rounded to the penny (halves away from zero).
  * 4. Totals are the sums of the rounded line figures, so the quote always adds up as printed.
  * 5. A percentage deposit is that share of the total, rounded to the penny; never more than the total.
+ *
+ * Expects lines that passed `checkLine` and whole pence; anything else is a bug and throws a RangeError.
  */
 export function quoteTotals(lines: readonly QuoteLine[], discountPence: Pence = 0, deposit: Deposit | null = null): QuoteTotals {
-  const nets = lines.map((line) => divideRounded(toThousandths(line.quantity) * line.unitPricePence, 1000));
+  wholePence("discount", discountPence);
+  if (deposit?.kind === "amount") wholePence("deposit", deposit.pence);
+  const nets = lines.map((line) => {
+    const net = lineNetPence(line);
+    if (net < 0) throw new RangeError(`quoteTotals: a line's net cannot be negative (${line.description}: ${net}p)`);
+    return net;
+  });
   const subtotalPence = nets.reduce((sum, net) => sum + net, 0);
   const discount = Math.min(Math.max(discountPence, 0), subtotalPence);
   const shares = shareOut(discount, nets);
@@ -107,12 +128,14 @@ export function quoteTotals(lines: readonly QuoteLine[], discountPence: Pence = 
   const vatPence = lineTotals.reduce((sum, line) => sum + line.vatPence, 0);
   const totalPence = netPence + vatPence;
 
+  // Keyed by basis points, so 17.5 and 17.500000001 are one rate, as they are in the arithmetic.
   const byRate = new Map<number, { ratePercent: number; netPence: Pence; vatPence: Pence }>();
   lines.forEach((line, i) => {
-    const entry = byRate.get(line.vatRatePercent) ?? { ratePercent: line.vatRatePercent, netPence: 0, vatPence: 0 };
+    const basisPoints = toBasisPoints(line.vatRatePercent);
+    const entry = byRate.get(basisPoints) ?? { ratePercent: basisPoints / 100, netPence: 0, vatPence: 0 };
     entry.netPence += lineTotals[i]!.netPence - lineTotals[i]!.discountPence;
     entry.vatPence += lineTotals[i]!.vatPence;
-    byRate.set(line.vatRatePercent, entry);
+    byRate.set(basisPoints, entry);
   });
 
   return {
@@ -127,22 +150,36 @@ export function quoteTotals(lines: readonly QuoteLine[], discountPence: Pence = 
   };
 }
 
+function wholePence(what: string, pence: Pence): void {
+  if (!Number.isSafeInteger(pence)) throw new RangeError(`quoteTotals: the ${what} must be whole pence, not ${pence}`);
+}
+
 function depositAmount(deposit: Deposit | null, totalPence: Pence): Pence {
   if (!deposit) return 0;
   const pence = deposit.kind === "amount" ? deposit.pence : divideRounded(totalPence * toBasisPoints(deposit.percent), 10_000);
   return Math.min(Math.max(pence, 0), totalPence);
 }
 
-/** Shares `amount` between `weights` in proportion, largest remainders first, summing exactly to `amount`. */
+/**
+ * Shares `amount` between non-negative integer `weights` in proportion, largest remainders first
+ * (ties to the larger weight, then the earlier one), summing exactly to `amount`.
+ * Works in BigInt: amount × weight passes 2^53 once a quote nears a million pounds, and float
+ * remainders that should tie (7464/14996 twice) compare unequal, handing the penny to the wrong line.
+ */
 function shareOut(amount: number, weights: readonly number[]): number[] {
   const total = weights.reduce((sum, w) => sum + w, 0);
   if (amount === 0 || total === 0) return weights.map(() => 0);
-  const exact = weights.map((w) => (amount * w) / total);
-  const shares = exact.map(Math.floor);
+  const bigAmount = BigInt(amount);
+  const bigTotal = BigInt(total);
+  const parts = weights.map((weight, i) => {
+    const scaled = bigAmount * BigInt(weight);
+    return { i, weight, share: Number(scaled / bigTotal), remainder: scaled % bigTotal };
+  });
+  const shares = parts.map((part) => part.share);
   let left = amount - shares.reduce((sum, s) => sum + s, 0);
-  const order = exact
-    .map((value, i) => ({ i, remainder: value - Math.floor(value), weight: weights[i]! }))
-    .sort((a, b) => b.remainder - a.remainder || b.weight - a.weight || a.i - b.i);
+  const order = [...parts].sort(
+    (a, b) => (a.remainder === b.remainder ? 0 : a.remainder > b.remainder ? -1 : 1) || b.weight - a.weight || a.i - b.i,
+  );
   for (const { i } of order) {
     if (left === 0) break;
     shares[i]! += 1;
