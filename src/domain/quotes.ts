@@ -190,29 +190,54 @@ function shareOut(amount: number, weights: readonly number[]): number[] {
 
 export const MAX_QUANTITY = 100_000;
 
+const hasAtMostDecimals = (value: number, places: number): boolean => {
+  const scaled = value * 10 ** places;
+  return Math.abs(scaled - Math.round(scaled)) < 1e-6;
+};
+
 /** Checks one line; the message names what is wrong so it can stand beside the field. */
 export function checkLine(line: QuoteLine, maxLinePence: Pence): Result<QuoteLine, "invalid_line"> {
+  if (!(LINE_KINDS as readonly string[]).includes(line.kind)) return reject("invalid_line", `Choose one of: ${LINE_KINDS.join(", ")}.`);
   if (line.description.trim() === "") return reject("invalid_line", "Describe the line.");
   if (!Number.isFinite(line.quantity) || line.quantity <= 0) return reject("invalid_line", "Quantity must be more than zero.");
   if (line.quantity > MAX_QUANTITY) return reject("invalid_line", `Quantity must be at most ${MAX_QUANTITY}.`);
-  if (!Number.isSafeInteger(line.unitPricePence) || line.unitPricePence < 0) return reject("invalid_line", "Price cannot be negative.");
+  // The totals use the quantity to three places; more would print one figure and charge another.
+  if (!hasAtMostDecimals(line.quantity, 3)) return reject("invalid_line", "Quantity can have at most three decimal places.");
+  if (!Number.isFinite(line.unitPricePence) || line.unitPricePence < 0) return reject("invalid_line", "Price cannot be negative.");
+  if (!Number.isSafeInteger(line.unitPricePence)) return reject("invalid_line", "Price must be a whole number of pence.");
   if (!Number.isFinite(line.vatRatePercent) || line.vatRatePercent < 0 || line.vatRatePercent > 100) {
     return reject("invalid_line", "VAT rate must be between 0 and 100.");
   }
-  if (line.quantity * line.unitPricePence > maxLinePence) return reject("invalid_line", "That line is over the largest amount allowed.");
+  if (!hasAtMostDecimals(line.vatRatePercent, 2)) return reject("invalid_line", "VAT rate can have at most two decimal places.");
+  // Judged on the net as the totals round it; the float product first keeps huge lines away from 2^53.
+  if (line.quantity * line.unitPricePence >= maxLinePence + 1 || lineNetPence(line) > maxLinePence) {
+    return reject("invalid_line", "That line is over the largest amount allowed.");
+  }
   return ok(line);
 }
 
 export const changeQuoteStatus = (quote: Pick<Quote, "status">, to: QuoteStatus) =>
   transition(quoteTransitions, quote.status, to, "quote");
 
-/** Whether the customer can still accept: sent or viewed, and not past its validity date. */
+const NOT_OPEN: Partial<Record<QuoteStatus, string>> = {
+  draft: "This quote has not been sent yet.",
+  accepted: "This quote has already been accepted.",
+  deposit_paid: "This quote has already been accepted.",
+  paid: "This quote has already been accepted and paid.",
+  declined: "This quote was declined, so it can no longer be accepted.",
+  superseded: "This quote has been replaced by a newer one.",
+};
+const EXPIRED = "This quote has expired. Ask us for a fresh one.";
+
+/**
+ * Whether the customer can still accept: sent or viewed, and not past its validity date.
+ * `validUntil` is the last instant it can be accepted (inclusive).
+ */
 export function canAccept(quote: Pick<Quote, "status" | "validUntil">, now: Date): Result<true, "quote_not_open" | "quote_expired"> {
+  if (quote.status === "expired") return reject("quote_expired", EXPIRED);
   if (quote.status !== "sent" && quote.status !== "viewed") {
-    return reject("quote_not_open", `This quote is ${quote.status} and can no longer be accepted.`);
+    return reject("quote_not_open", NOT_OPEN[quote.status] ?? `This quote is ${quote.status} and can no longer be accepted.`);
   }
-  if (quote.validUntil && quote.validUntil.getTime() < now.getTime()) {
-    return reject("quote_expired", "This quote has expired. Ask us for a fresh one.");
-  }
+  if (quote.validUntil && quote.validUntil.getTime() < now.getTime()) return reject("quote_expired", EXPIRED);
   return ok(true);
 }
