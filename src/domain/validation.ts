@@ -22,6 +22,10 @@ export const blankToNull = (value: string | undefined | null): string | null => 
   return trimmed === "" ? null : trimmed;
 };
 
+/**
+ * Adds an error for each string field longer than its limit. Measured after trimming, as the
+ * value is stored trimmed; the limit itself is allowed.
+ */
 export function checkLengths<I extends object>(
   input: I,
   limits: Partial<Record<keyof I & string, number>>,
@@ -29,7 +33,7 @@ export function checkLengths<I extends object>(
 ): void {
   for (const [field, limit] of Object.entries(limits) as [keyof I & string, number][]) {
     const value = input[field];
-    if (typeof value === "string" && value.length > limit) errors[field] = `Keep it under ${limit} characters.`;
+    if (typeof value === "string" && value.trim().length > limit) errors[field] = `Keep it to ${limit} characters or fewer.`;
   }
 }
 
