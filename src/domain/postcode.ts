@@ -7,6 +7,7 @@ import { ok, reject, type Result } from "./result.ts";
  */
 export function normalisePostcode(input: string): Result<string, "invalid_postcode"> {
   const compact = input.trim();
+  if (compact === "") return reject("invalid_postcode", "Enter a postcode.");
   if (!isValid(compact)) return reject("invalid_postcode", `"${compact}" is not a UK postcode.`);
   return ok(toNormalised(compact) ?? compact.toUpperCase());
 }
