@@ -1,0 +1,72 @@
+import { z } from "zod";
+
+const optional = z
+  .string()
+  .trim()
+  .transform((value) => (value === "" ? undefined : value))
+  .optional();
+
+const phoneList = z
+  .string()
+  .optional()
+  .transform((value) => (value ?? "").split(",").map((n) => n.trim()).filter(Boolean));
+
+/**
+ * Every environment variable Switchboard reads. Parsed once in src/main.ts;
+ * nothing else reads process.env. Empty strings count as unset.
+ */
+export const configSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default("0.0.0.0"),
+  DATA_DIR: z.string().default("./data"),
+  DATABASE_URL: optional.pipe(z.url({ protocol: /^postgres(ql)?$/, error: "must be a postgres:// or postgresql:// URL" }).optional()),
+  PUBLIC_BASE_URL: optional.pipe(z.url({ protocol: /^https?$/, error: "must be an http(s):// URL" }).optional()),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(60 * 24 * 30).default(120),
+  /** The company's details, on the customer's quote page and invoices. */
+  COMPANY_NAME: z.string().default("Switchboard Property Maintenance"),
+
+  TWILIO_ACCOUNT_SID: optional,
+  TWILIO_AUTH_TOKEN: optional,
+  TWILIO_PHONE_NUMBER: optional,
+  STAFF_PHONE_NUMBERS: phoneList,
+  STRIPE_SECRET_KEY: optional,
+  STRIPE_PUBLISHABLE_KEY: optional,
+  STRIPE_WEBHOOK_SECRET: optional,
+  WHATSAPP_ACCESS_TOKEN: optional,
+  WHATSAPP_PHONE_NUMBER_ID: optional,
+  WHATSAPP_VERIFY_TOKEN: optional,
+  WHATSAPP_BUSINESS_ACCOUNT_ID: optional,
+  WHATSAPP_APP_SECRET: optional,
+  OPENAI_API_KEY: optional,
+  DEEPGRAM_API_KEY: optional,
+  WISPRFLOW_API_KEY: optional,
+  ELEVENLABS_API_KEY: optional,
+  ELEVENLABS_VOICE_ID: optional,
+  AWS_ACCESS_KEY_ID: optional,
+  AWS_SECRET_ACCESS_KEY: optional,
+  AWS_REGION: z.string().default("eu-west-2"),
+  AWS_S3_BUCKET: optional,
+  S3_ENDPOINT: optional.pipe(z.url().optional()),
+});
+
+export type Config = z.infer<typeof configSchema>;
+
+/**
+ * Parses the environment; on a bad value returns one line naming the variable.
+ * @example parseConfig({ PORT: "x" }) // { ok: false, error: "PORT: expected number, received NaN" }
+ */
+export function parseConfig(env: Record<string, string | undefined>): { ok: true; config: Config } | { ok: false; error: string } {
+  const parsed = configSchema.safeParse(env);
+  if (parsed.success) return { ok: true, config: parsed.data };
+  const issue = parsed.error.issues[0]!;
+  return { ok: false, error: `Configuration error: ${issue.path.join(".")} ${issue.message}` };
+}
+
+/** Where the app is reached from outside (for links in messages and provider callbacks). */
+export const publicBaseUrl = (config: Config): string =>
+  (config.PUBLIC_BASE_URL ?? `http://localhost:${config.PORT}`).replace(/\/$/, "");
+
+export const s3Configured = (config: Config): boolean =>
+  Boolean(config.AWS_ACCESS_KEY_ID && config.AWS_SECRET_ACCESS_KEY && config.AWS_S3_BUCKET);

@@ -1,0 +1,54 @@
+import { Hono } from "hono";
+import { requestId } from "hono/request-id";
+import { secureHeaders } from "hono/secure-headers";
+import type { AppDeps, AppEnv } from "./deps.ts";
+import { onError, onNotFound } from "./errors.ts";
+import { crossSiteProtection } from "./middleware/cross-site.ts";
+import { createLoginLimiter } from "./middleware/login-limiter.ts";
+import { requestLog } from "./middleware/request-log.ts";
+import { requireLogin, staffSession } from "./middleware/staff-session.ts";
+import { assetRoutes } from "./routes/assets.ts";
+import { authRoutes } from "./routes/auth.tsx";
+import { callRoutes } from "./routes/calls.tsx";
+import { dashboardRoutes } from "./routes/dashboard.tsx";
+import { healthRoutes } from "./routes/health.ts";
+import { issueRoutes } from "./routes/issues.tsx";
+import { leadRoutes } from "./routes/leads.tsx";
+import { settingsRoutes } from "./routes/settings.tsx";
+
+/**
+ * The whole web app. Public routes (health, assets, signed file links) come first;
+ * everything after `requireLogin` is for logged-in staff.
+ * @example const app = createApp(deps); await app.request("/health")
+ */
+export function createApp(deps: AppDeps) {
+  const app = new Hono<AppEnv>();
+  const loginLimiter = createLoginLimiter({ attempts: deps.settings.loginAttemptsPerWindow, windowMinutes: deps.settings.loginWindowMinutes });
+
+  app.onError(onError);
+  app.notFound(onNotFound);
+  app.use(requestId());
+  app.use(async (c, next) => {
+    c.set("deps", deps);
+    await next();
+  });
+  app.use(requestLog());
+  app.use(secureHeaders({ contentSecurityPolicy: { defaultSrc: ["'self'"], styleSrc: ["'self'", "'unsafe-inline'"], imgSrc: ["'self'", "data:", "blob:"], mediaSrc: ["'self'", "blob:"] } }));
+
+  app.route("/", healthRoutes());
+  app.route("/", assetRoutes());
+
+  const staff = new Hono<AppEnv>();
+  staff.use(staffSession());
+  staff.use(crossSiteProtection());
+  staff.route("/", authRoutes(loginLimiter));
+  staff.use(requireLogin());
+  staff.route("/", dashboardRoutes());
+  staff.route("/", leadRoutes());
+  staff.route("/", issueRoutes());
+  staff.route("/", callRoutes());
+  staff.route("/", settingsRoutes());
+  app.route("/", staff);
+
+  return app;
+}

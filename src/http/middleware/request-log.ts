@@ -1,0 +1,12 @@
+import type { MiddlewareHandler } from "hono";
+import type { AppEnv } from "../deps.ts";
+
+/** One line per request: method, path (no query: it may hold a search for a name), status, time. */
+export const requestLog = (): MiddlewareHandler<AppEnv> => async (c, next) => {
+  const started = performance.now();
+  await next();
+  const { logger } = c.get("deps");
+  const ms = Math.round((performance.now() - started) * 10) / 10;
+  const level = c.res.status >= 500 ? "error" : c.res.status >= 400 ? "warn" : "debug";
+  logger[level]({ reqId: c.get("requestId"), method: c.req.method, path: c.req.path, status: c.res.status, ms }, "request");
+};

@@ -1,0 +1,22 @@
+import type { Context } from "hono";
+import type { PageContext } from "../views/layout.tsx";
+import type { AppEnv } from "./deps.ts";
+
+export const pageContext = (c: Context<AppEnv>): PageContext => ({
+  user: c.get("user") ?? null,
+  csrfToken: c.get("session")?.csrfToken ?? null,
+  companyName: c.get("deps").settings.companyName,
+  path: new URL(c.req.url).pathname,
+});
+
+export const isHtmx = (c: Context) => c.req.header("HX-Request") === "true";
+
+/** Form fields as strings; a repeated field keeps its last value, files are ignored. */
+export async function formValues(c: Context): Promise<Record<string, string>> {
+  const body = await c.req.parseBody();
+  const values: Record<string, string> = {};
+  for (const [key, value] of Object.entries(body)) {
+    if (typeof value === "string") values[key] = value;
+  }
+  return values;
+}

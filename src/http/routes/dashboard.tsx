@@ -1,0 +1,23 @@
+import { Hono } from "hono";
+import { DashboardPage } from "../../views/dashboard.tsx";
+import type { AppEnv } from "../deps.ts";
+import { pageContext } from "../page-context.ts";
+import { startOfLondonDay, startOfLondonWeek } from "../london-time.ts";
+
+export function dashboardRoutes() {
+  const app = new Hono<AppEnv>();
+  app.get("/", async (c) => {
+    const { repos, now } = c.get("deps");
+    const at = now();
+    const [callsToday, newLeadsThisWeek, openByUrgency, openIssues, recentCalls] = await Promise.all([
+      repos.calls.countSince(startOfLondonDay(at)),
+      repos.leads.countCreatedSince(startOfLondonWeek(at)),
+      repos.issues.openCountsByUrgency(),
+      repos.issues.openByUrgency(10),
+      repos.calls.recent({ limit: 8, offset: 0 }),
+    ]);
+    const figures = { callsToday, newLeadsThisWeek, openByUrgency, openIssues, recentCalls };
+    return c.html(<DashboardPage ctx={pageContext(c)} figures={figures} />);
+  });
+  return app;
+}

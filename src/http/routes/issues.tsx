@@ -1,0 +1,135 @@
+import { Hono, type Context } from "hono";
+import { changeIssueStatus, ISSUE_STATUSES, validateIssue, type IssueInput, type IssueStatus } from "../../domain/issues.ts";
+import type { Lead } from "../../domain/leads.ts";
+import { emptyForm } from "../../views/components.tsx";
+import { IssueCard, IssueForm, IssueFormPage, IssuePage, IssuesBoardPage } from "../../views/issues.tsx";
+import type { AppEnv } from "../deps.ts";
+import { notFound } from "../errors.ts";
+import { formValues, pageContext } from "../page-context.ts";
+import { pageOrFragment, redirectAfterPost } from "../respond.ts";
+
+const toInput = (form: Record<string, string>): IssueInput => ({
+  leadId: form.leadId,
+  title: form.title,
+  description: form.description,
+  category: form.category,
+  urgency: form.urgency,
+  address: form.address,
+  postcode: form.postcode,
+  accessNotes: form.accessNotes,
+});
+
+/** The leads offered in the issue form: the one asked for, or the most recent. */
+async function leadChoices(c: Context<AppEnv>, leadId: string | undefined): Promise<Lead[]> {
+  const { repos } = c.get("deps");
+  if (leadId) {
+    const lead = await repos.leads.byId(leadId);
+    if (lead) return [lead];
+  }
+  return (await repos.leads.search({ limit: 50, offset: 0 })).leads;
+}
+
+export function issueRoutes() {
+  const app = new Hono<AppEnv>();
+
+  app.get("/issues", async (c) => {
+    const issues = await c.get("deps").repos.issues.board();
+    return c.html(<IssuesBoardPage ctx={pageContext(c)} issues={issues} />);
+  });
+
+  app.get("/issues/new", async (c) => {
+    const leadId = c.req.query("leadId");
+    const leads = await leadChoices(c, leadId);
+    const lead = leads.length === 1 && leadId ? leads[0] : undefined;
+    const form = emptyForm({ leadId: lead?.id, address: lead?.address, postcode: lead?.postcode, urgency: "routine", category: "general" });
+    return c.html(<IssueFormPage ctx={pageContext(c)} form={form} action="/issues" title="New issue" leads={leads} />);
+  });
+
+  app.post("/issues", async (c) => {
+    const { repos, logger } = c.get("deps");
+    const form = await formValues(c);
+    const result = validateIssue(toInput(form));
+    const lead = result.ok ? await repos.leads.byId(result.value.leadId) : null;
+    if (!result.ok || !lead) {
+      const errors = result.ok ? { leadId: "That lead does not exist." } : result.errors;
+      return renderInvalid(c, form, errors, "/issues", "New issue");
+    }
+    const issue = await repos.issues.create(result.value);
+    logger.info({ event: "issue_created", issueId: issue.id, userId: c.get("user")?.id }, "issue created");
+    return redirectAfterPost(c, `/issues/${issue.id}`);
+  });
+
+  app.get("/issues/:id", async (c) => {
+    const { repos } = c.get("deps");
+    const issue = await repos.issues.byId(c.req.param("id"));
+    if (!issue) throw notFound("issue");
+    const [lead, quotes, calls] = await Promise.all([
+      repos.leads.byId(issue.leadId),
+      repos.quotes.forIssue(issue.id),
+      repos.calls.forLead(issue.leadId),
+    ]);
+    return c.html(<IssuePage ctx={pageContext(c)} issue={issue} lead={lead} quotes={quotes} calls={calls} />);
+  });
+
+  app.get("/issues/:id/edit", async (c) => {
+    const issue = await c.get("deps").repos.issues.byId(c.req.param("id"));
+    if (!issue) throw notFound("issue");
+    const leads = await leadChoices(c, issue.leadId);
+    const { leadId, title, description, category, urgency, address, postcode, accessNotes } = issue;
+    const form = emptyForm({ leadId, title, description, category, urgency, address, postcode, accessNotes });
+    return c.html(<IssueFormPage ctx={pageContext(c)} form={form} action={`/issues/${issue.id}`} title="Edit issue" leads={leads} />);
+  });
+
+  app.post("/issues/:id", async (c) => {
+    const { repos, logger } = c.get("deps");
+    const issue = await repos.issues.byId(c.req.param("id"));
+    if (!issue) throw notFound("issue");
+    const form = await formValues(c);
+    const action = `/issues/${issue.id}`;
+    const result = validateIssue(toInput(form));
+    const lead = result.ok ? await repos.leads.byId(result.value.leadId) : null;
+    if (!result.ok || !lead) {
+      const errors = result.ok ? { leadId: "That lead does not exist." } : result.errors;
+      return renderInvalid(c, form, errors, action, "Edit issue");
+    }
+    await repos.issues.update(issue.id, result.value);
+    logger.info({ event: "issue_updated", issueId: issue.id, userId: c.get("user")?.id }, "issue updated");
+    return redirectAfterPost(c, action);
+  });
+
+  /** Status change from the board: answers the card, with the reason when refused. */
+  app.post("/issues/:id/status", async (c) => {
+    const { repos, logger } = c.get("deps");
+    const issue = await repos.issues.byId(c.req.param("id"));
+    if (!issue) throw notFound("issue");
+    const lead = await repos.leads.byId(issue.leadId);
+    const requested = (await formValues(c)).status ?? "";
+    const card = (status: IssueStatus, error?: string) => (
+      <IssueCard issue={{ ...issue, status, leadName: lead?.name ?? lead?.phone ?? null }} error={error} />
+    );
+    if (!(ISSUE_STATUSES as readonly string[]).includes(requested)) {
+      return c.html(card(issue.status, `"${requested}" is not a status.`), 422);
+    }
+    const allowed = changeIssueStatus(issue, requested as IssueStatus);
+    if (!allowed.ok) return c.html(card(issue.status, allowed.message), 422);
+    await repos.issues.setStatus(issue.id, allowed.value);
+    logger.info({ event: "issue_status", issueId: issue.id, status: allowed.value, userId: c.get("user")?.id }, "issue status changed");
+    return pageOrFragment(
+      c,
+      () => c.redirect("/issues", 303),
+      () => c.html(card(allowed.value)),
+    );
+  });
+
+  return app;
+}
+
+async function renderInvalid(c: Context<AppEnv>, values: Record<string, string>, errors: Record<string, string>, action: string, title: string) {
+  const leads = await leadChoices(c, values.leadId);
+  const form = { values, errors };
+  return pageOrFragment(
+    c,
+    () => c.html(<IssueFormPage ctx={pageContext(c)} form={form} action={action} title={title} leads={leads} />, 422),
+    () => c.html(<IssueForm ctx={pageContext(c)} form={form} action={action} leads={leads} />, 422),
+  );
+}

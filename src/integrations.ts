@@ -1,0 +1,41 @@
+import type { Config } from "./config.ts";
+import { s3Configured } from "./config.ts";
+
+export type IntegrationMode = "vendor" | "embedded" | "off";
+
+export interface IntegrationStatus {
+  name: string;
+  purpose: string;
+  mode: IntegrationMode;
+  /** What runs: "Neon", "PGlite in ./data", "Outbox (nothing is sent)". */
+  detail: string;
+  /** The result of a live check, when the integration has one. */
+  health: { state: "ok" } | { state: "failing"; error: string } | { state: "not_checked"; why: string };
+}
+
+type Describe = Omit<IntegrationStatus, "health">;
+
+/**
+ * How each integration runs with this configuration: on its vendor (keys present)
+ * or on its embedded default. Logged at start-up and shown on the integrations page.
+ */
+export function describeIntegrations(config: Config, database: string, blobStore: string): Describe[] {
+  const has = (...values: (string | undefined)[]) => values.every(Boolean);
+  const vendorOr = (name: string, purpose: string, keys: boolean, vendor: string, embedded: string): Describe => ({
+    name,
+    purpose,
+    mode: keys ? "vendor" : "embedded",
+    detail: keys ? vendor : embedded,
+  });
+  return [
+    { name: "Database", purpose: "Leads, calls, issues, quotes", mode: config.DATABASE_URL ? "vendor" : "embedded", detail: database },
+    { name: "Storage", purpose: "Recordings, photos, documents, tenant media", mode: s3Configured(config) ? "vendor" : "embedded", detail: blobStore },
+    vendorOr("Twilio", "Calls and SMS", has(config.TWILIO_ACCOUNT_SID, config.TWILIO_AUTH_TOKEN), `Twilio account, number ${config.TWILIO_PHONE_NUMBER ?? "not set"}`, "No keys: no calls are taken and nothing is sent"),
+    vendorOr("Stripe", "Card payments and invoices", has(config.STRIPE_SECRET_KEY, config.STRIPE_WEBHOOK_SECRET), "Stripe Checkout", "No keys: no card payments are taken"),
+    vendorOr("WhatsApp", "Tenant messages, voice notes, photos, video", has(config.WHATSAPP_ACCESS_TOKEN, config.WHATSAPP_PHONE_NUMBER_ID), "WhatsApp Business Cloud API", "No keys: nothing is sent or received"),
+    vendorOr("OpenAI", "Extraction and voice-note transcription", has(config.OPENAI_API_KEY), "gpt-4o-mini, whisper-1", "No keys: no AI extraction"),
+    vendorOr("WisprFlow", "Live call transcription (primary)", has(config.WISPRFLOW_API_KEY), "WisprFlow streaming", "No live transcription without a key"),
+    vendorOr("Deepgram", "Live call transcription (fallback)", has(config.DEEPGRAM_API_KEY), "nova-2-phonecall", "No fallback transcription without a key"),
+    { name: "ElevenLabs", purpose: "Voice for outbound calls", mode: has(config.ELEVENLABS_API_KEY, config.ELEVENLABS_VOICE_ID) ? "vendor" : "off", detail: has(config.ELEVENLABS_API_KEY) ? "ElevenLabs voice" : "None" },
+  ];
+}

@@ -1,0 +1,84 @@
+import type { Urgency } from "../domain/issues.ts";
+import type { CallListItem } from "../ports/calls.ts";
+import type { IssueListItem } from "../ports/issues.ts";
+import { Badge } from "./components.tsx";
+import { formatDateTime, formatTime, humanise } from "./format.ts";
+import { Layout, type PageContext } from "./layout.tsx";
+import { formatPhone } from "../domain/phone.ts";
+
+export interface DashboardFigures {
+  callsToday: number;
+  newLeadsThisWeek: number;
+  openByUrgency: Record<Urgency, number>;
+  openIssues: IssueListItem[];
+  recentCalls: CallListItem[];
+}
+
+export function DashboardPage(props: { ctx: PageContext; figures: DashboardFigures }) {
+  const f = props.figures;
+  return (
+    <Layout ctx={props.ctx} title="Dashboard">
+      <h1>Today</h1>
+      <div class="stats">
+        <Stat n={f.callsToday} label="Calls today" href="/calls" />
+        <Stat n={f.openByUrgency.emergency} label="Open emergencies" href="/issues" tone={f.openByUrgency.emergency > 0 ? "emergency" : undefined} />
+        <Stat n={f.openByUrgency.urgent + f.openByUrgency.routine} label="Other open issues" href="/issues" />
+        <Stat n={f.newLeadsThisWeek} label="New leads this week" href="/leads" />
+      </div>
+      <div class="grid two">
+        <section class="card">
+          <h2>Open issues, emergencies first</h2>
+          {f.openIssues.length === 0 ? (
+            <p class="muted">No open issues.</p>
+          ) : (
+            <div class="table-wrap">
+              <table>
+                <tbody>
+                  {f.openIssues.map((issue) => (
+                    <tr>
+                      <td>
+                        <Badge value={issue.urgency} />
+                      </td>
+                      <td>
+                        <a href={`/issues/${issue.id}`}>{issue.title}</a>
+                        <div class="muted">
+                          {issue.leadName ?? "Unknown"} · {issue.postcode ?? "no postcode"} · {humanise(issue.category)}
+                        </div>
+                      </td>
+                      <td class="muted">{formatDateTime(issue.createdAt)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
+        </section>
+        <section class="card">
+          <h2>Latest calls</h2>
+          {f.recentCalls.length === 0 ? (
+            <p class="muted">No calls yet.</p>
+          ) : (
+            <ul class="timeline">
+              {f.recentCalls.map((call) => (
+                <li>
+                  <a href={`/calls/${call.id}`}>{call.leadName ?? formatPhone(call.from)}</a>{" "}
+                  {call.emergency ? <Badge value="emergency" /> : null}
+                  <div class="muted">
+                    {formatTime(call.startedAt)} · {humanise(call.status)}
+                  </div>
+                </li>
+              ))}
+            </ul>
+          )}
+        </section>
+      </div>
+    </Layout>
+  );
+}
+
+const Stat = (props: { n: number; label: string; href: string; tone?: string }) => (
+  <a class={`stat ${props.tone ?? ""}`} href={props.href} style="text-decoration:none;color:inherit">
+    <div class="n">{props.n}</div>
+    <div class="label">{props.label}</div>
+  </a>
+);

@@ -1,0 +1,29 @@
+/** Times are stored in UTC and shown in Europe/London. */
+const LONDON = "Europe/London";
+
+const dateTime = new Intl.DateTimeFormat("en-GB", { timeZone: LONDON, day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" });
+const dateOnly = new Intl.DateTimeFormat("en-GB", { timeZone: LONDON, day: "numeric", month: "short", year: "numeric" });
+const timeOnly = new Intl.DateTimeFormat("en-GB", { timeZone: LONDON, hour: "2-digit", minute: "2-digit" });
+
+export const formatDateTime = (date: Date) => dateTime.format(date);
+export const formatDate = (date: Date) => dateOnly.format(date);
+export const formatTime = (date: Date) => timeOnly.format(date);
+
+/** "3m 05s" for a call's length. */
+export function formatDuration(seconds: number | null): string {
+  if (seconds === null) return "—";
+  const m = Math.floor(seconds / 60);
+  const s = seconds % 60;
+  return m > 0 ? `${m}m ${String(s).padStart(2, "0")}s` : `${s}s`;
+}
+
+/** mm:ss into the call, for transcript lines. */
+export function formatOffset(ms: number): string {
+  const total = Math.floor(ms / 1000);
+  return `${Math.floor(total / 60)}:${String(total % 60).padStart(2, "0")}`;
+}
+
+export const humanise = (value: string) => {
+  const spaced = value.replaceAll("_", " ").replaceAll("-", " ");
+  return spaced.charAt(0).toUpperCase() + spaced.slice(1);
+};

@@ -1,0 +1,49 @@
+import type { IntegrationStatus } from "../integrations.ts";
+import { Badge } from "./components.tsx";
+import { Layout, type PageContext } from "./layout.tsx";
+
+const MODE_LABELS = { vendor: "Vendor", embedded: "Embedded default", off: "Off" } as const;
+
+export function IntegrationsPage(props: { ctx: PageContext; integrations: IntegrationStatus[] }) {
+  return (
+    <Layout ctx={props.ctx} title="Integrations">
+      <h1>Integrations</h1>
+      <p class="muted">What each integration runs on now. Set its keys (see the README) to move it from the embedded default to the vendor.</p>
+      <div class="table-wrap">
+        <table>
+          <thead>
+            <tr>
+              <th>Integration</th>
+              <th>Runs on</th>
+              <th>State</th>
+            </tr>
+          </thead>
+          <tbody>
+            {props.integrations.map((i) => (
+              <tr>
+                <td>
+                  <strong>{i.name}</strong>
+                  <div class="muted">{i.purpose}</div>
+                </td>
+                <td>
+                  <Badge value={i.mode} label={MODE_LABELS[i.mode]} />
+                  <div>{i.detail}</div>
+                </td>
+                <td>
+                  {i.health.state === "ok" ? <Badge value="ok" label="Working" /> : null}
+                  {i.health.state === "failing" ? (
+                    <>
+                      <Badge value="failing" label="Failing" />
+                      <div class="field-error">{i.health.error}</div>
+                    </>
+                  ) : null}
+                  {i.health.state === "not_checked" ? <span class="muted">{i.health.why}</span> : null}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </Layout>
+  );
+}

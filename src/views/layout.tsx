@@ -1,0 +1,82 @@
+import type { Child } from "hono/jsx";
+import type { StaffUser } from "../domain/users.ts";
+
+export interface PageContext {
+  user: StaffUser | null;
+  csrfToken: string | null;
+  companyName: string;
+  /** The path being shown, to mark the current section in the navigation. */
+  path: string;
+}
+
+/** Swap 422 (form with errors) and other 4xx replies too: they carry the reason to show. */
+const HTMX_CONFIG = JSON.stringify({
+  responseHandling: [
+    { code: "204", swap: false },
+    { code: "[23]..", swap: true },
+    { code: "[45]..", swap: true, error: true },
+  ],
+});
+
+const SECTIONS = [
+  { href: "/", label: "Dashboard" },
+  { href: "/calls", label: "Calls" },
+  { href: "/leads", label: "Leads" },
+  { href: "/issues", label: "Issues" },
+  { href: "/settings/integrations", label: "Integrations" },
+];
+
+const isCurrent = (path: string, href: string) => (href === "/" ? path === "/" : path === href || path.startsWith(`${href}/`));
+
+/**
+ * The staff layout. The CSRF token rides on every htmx request through hx-headers,
+ * and forms carry it as a hidden field.
+ */
+export function Layout(props: { ctx: PageContext; title: string; children?: Child }) {
+  const { ctx } = props;
+  return (
+    <>
+      {"<!doctype html>"}
+      <html lang="en-GB">
+        <head>
+          <meta charset="utf-8" />
+          <meta name="viewport" content="width=device-width, initial-scale=1" />
+          <title>{`${props.title} · ${ctx.companyName}`}</title>
+          <link rel="stylesheet" href="/assets/app.css" />
+          <meta name="htmx-config" content={HTMX_CONFIG} />
+          <script src="/assets/htmx.min.js" defer></script>
+        </head>
+        <body hx-headers={ctx.csrfToken ? JSON.stringify({ "X-CSRF-Token": ctx.csrfToken }) : undefined}>
+          {ctx.user ? (
+            <header class="top">
+              <a class="brand" href="/">
+                Switchboard
+              </a>
+              <nav aria-label="Sections">
+                {SECTIONS.map((s) => (
+                  <a href={s.href} aria-current={isCurrent(ctx.path, s.href) ? "page" : undefined}>
+                    {s.label}
+                  </a>
+                ))}
+              </nav>
+              <span class="who">{ctx.user.email}</span>
+              <form method="post" action="/logout">
+                <CsrfField token={ctx.csrfToken} />
+                <button class="link" type="submit">
+                  Log out
+                </button>
+              </form>
+            </header>
+          ) : null}
+          <main>
+            <div id="flash" aria-live="polite"></div>
+            {props.children}
+          </main>
+        </body>
+      </html>
+    </>
+  );
+}
+
+export const CsrfField = (props: { token: string | null }) =>
+  props.token ? <input type="hidden" name="_csrf" value={props.token} /> : null;
