@@ -3,6 +3,7 @@ import { requestId } from "hono/request-id";
 import { secureHeaders } from "hono/secure-headers";
 import type { AppDeps, AppEnv } from "./deps.ts";
 import { onError, onNotFound } from "./errors.ts";
+import { fileRoutes } from "./files.ts";
 import { crossSiteProtection } from "./middleware/cross-site.ts";
 import { createLoginLimiter } from "./middleware/login-limiter.ts";
 import { requestLog } from "./middleware/request-log.ts";
@@ -37,6 +38,7 @@ export function createApp(deps: AppDeps) {
 
   app.route("/", healthRoutes());
   app.route("/", assetRoutes());
+  if (deps.verifyFileLink) app.route("/", fileRoutes(deps.blobStore, deps.verifyFileLink));
 
   const staff = new Hono<AppEnv>();
   staff.use(staffSession());

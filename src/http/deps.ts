@@ -4,12 +4,15 @@ import type { Repositories } from "../ports/database.ts";
 import type { Passwords } from "../ports/passwords.ts";
 import type { IntegrationStatus } from "../integrations.ts";
 import type { StaffSession } from "../ports/staff.ts";
+import type { VerifyFileToken } from "./files.ts";
 import type { StaffUser } from "../domain/users.ts";
 
 /** Everything the web app needs from the world, built once in src/main.ts. */
 export interface AppDeps {
   repos: Repositories;
   blobStore: BlobStore;
+  /** Checks the app's own signed download links; set when blobs live in a local folder. */
+  verifyFileLink: VerifyFileToken | null;
   passwords: Passwords;
   logger: Logger;
   now: () => Date;

@@ -1,0 +1,63 @@
+/**
+ * Command line: `npm run cli -- <command>`. Works whether or not a server is running on
+ * the same data folder (the database adapter shares an embedded database safely).
+ */
+import { parseArgs } from "node:util";
+import { composeDeps } from "./compose.ts";
+import { parseConfig } from "./config.ts";
+import { createLogger } from "./logger.ts";
+import { addUserCommand } from "./cli/user-add.ts";
+import { seedDemoCommand } from "./cli/seed-demo.ts";
+
+const USAGE = `Usage:
+  npm run cli -- user add EMAIL [--password PASSWORD] [--role admin|staff] [--name NAME]
+  npm run cli -- seed-demo
+  npm run seed:demo`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, sub, ...rest] = argv;
+  const parsed = parseConfig(process.env);
+  if (!parsed.ok) {
+    console.error(parsed.error);
+    return 1;
+  }
+  // Logs go to stderr at warn and above: the command's own output stays readable.
+  const logger = createLogger({ level: parsed.config.LOG_LEVEL === "silent" ? "silent" : "warn", pretty: false });
+
+  if (command === "user" && sub === "add") {
+    const { values, positionals } = parseArgs({
+      args: rest,
+      allowPositionals: true,
+      options: { password: { type: "string" }, role: { type: "string" }, name: { type: "string" } },
+    });
+    if (positionals.length !== 1) {
+      console.error(`user add needs exactly one EMAIL.\n${USAGE}`);
+      return 2;
+    }
+    return withDeps(parsed.config, logger, (deps) => addUserCommand(deps, { email: positionals[0]!, ...values }));
+  }
+  if (command === "seed-demo") return withDeps(parsed.config, logger, (deps) => seedDemoCommand(deps));
+  console.error(command ? `Unknown command "${[command, sub].filter(Boolean).join(" ")}".\n${USAGE}` : USAGE);
+  return 2;
+}
+
+async function withDeps(
+  config: Parameters<typeof composeDeps>[0],
+  logger: Parameters<typeof composeDeps>[1],
+  run: (deps: Awaited<ReturnType<typeof composeDeps>>) => Promise<number>,
+): Promise<number> {
+  let deps: Awaited<ReturnType<typeof composeDeps>>;
+  try {
+    deps = await composeDeps(config, logger);
+  } catch (error) {
+    console.error(`Cannot open the database: ${error instanceof Error ? error.message : String(error)}`);
+    return 1;
+  }
+  try {
+    return await run(deps);
+  } finally {
+    await deps.repos.close();
+  }
+}
+
+process.exit(await main(process.argv.slice(2)));

@@ -1,0 +1,111 @@
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { join, resolve } from "node:path";
+import type { Logger } from "pino";
+import { openDatabase } from "./adapters/db/open.ts";
+import { createBunPasswords } from "./adapters/local/bun-passwords.ts";
+import { createFolderBlobStore } from "./adapters/local/folder-blob-store.ts";
+import { createS3BlobStore } from "./adapters/s3/s3-blob-store.ts";
+import { publicBaseUrl, s3Configured, type Config } from "./config.ts";
+import type { AppDeps } from "./http/deps.ts";
+import type { VerifyFileToken } from "./http/files.ts";
+import { describeIntegrations, type IntegrationStatus } from "./integrations.ts";
+import type { BlobStore } from "./ports/blob-store.ts";
+
+/**
+ * Builds every adapter the configuration asks for. Shared by the server (src/main.ts)
+ * and the command line (src/cli.ts), so both run on exactly the same wiring.
+ */
+export async function composeDeps(config: Config, logger: Logger): Promise<AppDeps> {
+  const dataDir = resolve(config.DATA_DIR);
+  await mkdir(dataDir, { recursive: true });
+  const repos = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir, logger });
+  const baseUrl = publicBaseUrl(config);
+
+  let blobStore: BlobStore;
+  let verifyFileLink: VerifyFileToken | null = null;
+  if (s3Configured(config)) {
+    blobStore = createS3BlobStore({
+      bucket: config.AWS_S3_BUCKET!,
+      region: config.AWS_REGION,
+      accessKeyId: config.AWS_ACCESS_KEY_ID!,
+      secretAccessKey: config.AWS_SECRET_ACCESS_KEY!,
+      endpoint: config.S3_ENDPOINT,
+    });
+  } else {
+    const folder = createFolderBlobStore({
+      dir: join(dataDir, "blobs"),
+      signingSecret: await localSecret(dataDir, "link-signing.key"),
+      publicBaseUrl: baseUrl,
+    });
+    blobStore = folder;
+    verifyFileLink = folder.verifyLink;
+  }
+
+  const described = describeIntegrations(
+    config,
+    repos.kind,
+    blobStore.kind === "s3" ? `S3 bucket ${config.AWS_S3_BUCKET}` : `Folder ${join(dataDir, "blobs")}`,
+  );
+
+  const integrations = async (): Promise<IntegrationStatus[]> => {
+    const [database, storage] = await Promise.all([
+      repos.ping().then(
+        () => ({ state: "ok" as const }),
+        (error: unknown) => ({ state: "failing" as const, error: error instanceof Error ? error.message : String(error) }),
+      ),
+      blobStore.check().then((r) => (r.ok ? { state: "ok" as const } : { state: "failing" as const, error: r.error })),
+    ]);
+    return described.map((d) => ({
+      ...d,
+      health: d.name === "Database" ? database : d.name === "Storage" ? storage : { state: "not_checked" as const, why: d.mode === "vendor" ? "Keys present; no live check yet" : "Nothing to check" },
+    }));
+  };
+
+  return {
+    repos,
+    blobStore,
+    passwords: createBunPasswords(),
+    logger,
+    now: () => new Date(),
+    randomId: randomToken,
+    settings: {
+      companyName: config.COMPANY_NAME,
+      publicBaseUrl: baseUrl,
+      sessionIdleMinutes: config.SESSION_IDLE_MINUTES,
+      secureCookies: baseUrl.startsWith("https://"),
+      loginAttemptsPerWindow: 5,
+      loginWindowMinutes: 15,
+    },
+    integrations,
+    verifyFileLink,
+  };
+}
+
+/** 256 random bits, base64url: session ids, CSRF tokens. */
+export function randomToken(): string {
+  return Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString("base64url");
+}
+
+/** A secret kept in the data folder, made on first start, so signed links survive restarts. */
+async function localSecret(dataDir: string, name: string): Promise<string> {
+  const dir = join(dataDir, "secrets");
+  const path = join(dir, name);
+  try {
+    return (await readFile(path, "utf8")).trim();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+    const secret = randomToken();
+    await writeFile(path, secret, { mode: 0o600, flag: "wx" }).catch(async (e: NodeJS.ErrnoException) => {
+      if (e.code !== "EEXIST") throw e;
+    });
+    return (await readFile(path, "utf8")).trim();
+  }
+}
+
+/** One line per integration at start-up: vendor or embedded default. */
+export function logIntegrations(logger: Logger, config: Config, databaseKind: string, blobKind: string): void {
+  for (const i of describeIntegrations(config, databaseKind, blobKind)) {
+    logger.info({ integration: i.name, mode: i.mode }, `[${i.name}] ${i.mode === "vendor" ? "vendor" : i.mode === "embedded" ? "embedded default" : "off"}: ${i.detail}`);
+  }
+}

@@ -1,0 +1,49 @@
+/**
+ * The composition root: reads the environment once, picks an adapter for every port,
+ * and starts Bun.serve. Nothing else in the app reads process.env.
+ */
+import { websocket } from "hono/bun";
+import { composeDeps, logIntegrations } from "./compose.ts";
+import { parseConfig } from "./config.ts";
+import { createApp } from "./http/app.ts";
+import { createLogger } from "./logger.ts";
+
+const parsed = parseConfig(process.env);
+if (!parsed.ok) {
+  console.error(parsed.error);
+  process.exit(1);
+}
+const config = parsed.config;
+const logger = createLogger({ level: config.LOG_LEVEL, pretty: config.NODE_ENV !== "production" && process.stdout.isTTY === true });
+
+let deps: Awaited<ReturnType<typeof composeDeps>>;
+try {
+  deps = await composeDeps(config, logger);
+} catch (error) {
+  console.error(`Switchboard cannot start: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+}
+
+logIntegrations(logger, config, deps.repos.kind, deps.blobStore.kind);
+const app = createApp(deps);
+const server = Bun.serve({
+  port: config.PORT,
+  hostname: config.HOST,
+  fetch: app.fetch,
+  websocket,
+  // Server-sent events hold connections open; they send heartbeats well inside this.
+  idleTimeout: 60,
+});
+logger.info({ port: server.port }, `Switchboard is running at http://localhost:${server.port}`);
+
+let stopping = false;
+async function shutDown(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  logger.info({ signal }, "shutting down");
+  await server.stop();
+  await deps.repos.close();
+  process.exit(0);
+}
+process.on("SIGINT", () => void shutDown("SIGINT"));
+process.on("SIGTERM", () => void shutDown("SIGTERM"));
