@@ -113,6 +113,7 @@ export function quoteTotals(lines: readonly QuoteLine[], discountPence: Pence = 
   wholePence("discount", discountPence);
   if (deposit?.kind === "amount") wholePence("deposit", deposit.pence);
   const nets = lines.map((line) => {
+    wholePence("unit price", line.unitPricePence);
     const net = lineNetPence(line);
     if (net < 0) throw new RangeError(`quoteTotals: a line's net cannot be negative (${line.description}: ${net}p)`);
     return net;
