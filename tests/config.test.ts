@@ -1,0 +1,55 @@
+import { describe, expect, test } from "bun:test";
+import { Writable } from "node:stream";
+import pino from "pino";
+import { parseConfig, publicBaseUrl } from "../src/config.ts";
+import { REDACTED_PATHS } from "../src/logger.ts";
+
+describe("configuration", () => {
+  test("no variables at all: the embedded defaults", () => {
+    const parsed = parseConfig({});
+    if (!parsed.ok) throw new Error(parsed.error);
+    expect(parsed.config.PORT).toBe(3000);
+    expect(parsed.config.DATA_DIR).toBe("./data");
+    expect(parsed.config.DATABASE_URL).toBeUndefined();
+    expect(publicBaseUrl(parsed.config)).toBe("http://localhost:3000");
+  });
+
+  test("empty strings count as unset", () => {
+    const parsed = parseConfig({ DATABASE_URL: "", OPENAI_API_KEY: "" });
+    expect(parsed.ok && parsed.config.DATABASE_URL).toBeUndefined();
+  });
+
+  test.each([
+    ["PORT", "eighty"],
+    ["PORT", "70000"],
+    ["DATABASE_URL", "mysql://db/x"],
+    ["PUBLIC_BASE_URL", "ftp://example.com"],
+    ["LOG_LEVEL", "loud"],
+    ["SESSION_IDLE_MINUTES", "0"],
+  ])("a bad %s stops start-up with one line naming it", (name, value) => {
+    const parsed = parseConfig({ [name]: value });
+    expect(parsed.ok).toBe(false);
+    if (parsed.ok) return;
+    expect(parsed.error).toStartWith(`Configuration error: ${name} `);
+    expect(parsed.error).not.toContain("\n");
+  });
+
+  test("staff numbers are a comma-separated list", () => {
+    const parsed = parseConfig({ STAFF_PHONE_NUMBERS: "+447700900001, +447700900002," });
+    expect(parsed.ok && parsed.config.STAFF_PHONE_NUMBERS).toEqual(["+447700900001", "+447700900002"]);
+  });
+});
+
+describe("logs", () => {
+  test("secrets and personal data are redacted", () => {
+    const lines: string[] = [];
+    const sink = new Writable({ write(chunk, _enc, done) { lines.push(chunk.toString()); done(); } });
+    const logger = pino({ redact: { paths: REDACTED_PATHS, censor: "[redacted]" } }, sink);
+    logger.info({ password: "hunter2hunter2", lead: { name: "Sarah Jones", phone: "+447700900123", postcode: "NW1 6XE" }, leadId: "abc" }, "x");
+    const entry = JSON.parse(lines[0]!);
+    expect(entry.password).toBe("[redacted]");
+    expect(entry.lead).toEqual({ name: "[redacted]", phone: "[redacted]", postcode: "[redacted]" });
+    expect(entry.leadId).toBe("abc");
+    expect(lines[0]).not.toContain("Sarah");
+  });
+});
