@@ -1,0 +1,56 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+/** The slice of s3rver (untyped CommonJS) these tests use. */
+interface S3rverInstance {
+  run(): Promise<{ address: string; port: number }>;
+  close(): Promise<void>;
+}
+type S3rverConstructor = new (options: {
+  address: string;
+  port: number;
+  directory: string;
+  silent: boolean;
+  configureBuckets: { name: string }[];
+}) => S3rverInstance;
+
+export interface TestS3Server {
+  /** e.g. "http://127.0.0.1:41234"; use with `forcePathStyle: true`. */
+  endpoint: string;
+  bucket: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * A real S3 API (s3rver) in this process, on a free loopback port, storing into a fresh temp
+ * folder, with one empty bucket. It ignores credentials and signatures but does refuse
+ * presigned URLs past their expiry.
+ *
+ * @example
+ * const s3 = await startS3Server();
+ * afterAll(() => s3.stop());
+ */
+export async function startS3Server(bucket = "switchboard-test"): Promise<TestS3Server> {
+  const directory = await mkdtemp(join(tmpdir(), "switchboard-s3rver-"));
+  const S3rver = require("s3rver") as S3rverConstructor;
+  const server = new S3rver({
+    address: "127.0.0.1",
+    port: 0,
+    directory,
+    silent: true,
+    configureBuckets: [{ name: bucket }],
+  });
+  const { port } = await server.run();
+  let stopped = false;
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    bucket,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      await server.close();
+      await rm(directory, { recursive: true, force: true });
+    },
+  };
+}
