@@ -71,7 +71,7 @@ export function validateLead(input: LeadInput): Validated<LeadFields> {
     if (normalised.ok) phone = normalised.value;
     else errors.phone = normalised.message;
   }
-  if (!name && !rawPhone) errors.name = "Give a name or a phone number.";
+  if (!name && !rawPhone && !blankToNull(input.organisation)) errors.name = "Give a name, an organisation or a phone number.";
 
   const email = blankToNull(input.email);
   if (email && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) errors.email = "That is not an email address.";

@@ -19,10 +19,15 @@ export function normaliseEmail(input: string): Result<string, "invalid_email"> {
   return /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email) ? ok(email) : reject("invalid_email", `"${input}" is not an email address.`);
 }
 
+/** Long enough to resist guessing, short enough not to be a hashing denial of service. */
+export const MAX_PASSWORD_LENGTH = 256;
+
 export function checkPassword(password: string): Result<string, "weak_password"> {
-  return password.length >= MIN_PASSWORD_LENGTH
-    ? ok(password)
-    : reject("weak_password", `A password needs at least ${MIN_PASSWORD_LENGTH} characters.`);
+  if (password.trim().length < MIN_PASSWORD_LENGTH) {
+    return reject("weak_password", `A password needs at least ${MIN_PASSWORD_LENGTH} characters, not counting spaces at the ends.`);
+  }
+  if (password.length > MAX_PASSWORD_LENGTH) return reject("weak_password", `A password can have at most ${MAX_PASSWORD_LENGTH} characters.`);
+  return ok(password);
 }
 
 export const isRole = (value: string): value is Role => (ROLES as readonly string[]).includes(value);

@@ -87,7 +87,7 @@ describe("validateLead", () => {
       ok: false,
       reason: "invalid",
       message: "Some fields need attention.",
-      errors: { name: "Give a name or a phone number." },
+      errors: { name: "Give a name, an organisation or a phone number." },
     });
   });
 

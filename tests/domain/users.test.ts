@@ -24,9 +24,16 @@ describe("checkPassword", () => {
     expect(checkPassword("a".repeat(9))).toEqual({
       ok: false,
       reason: "weak_password",
-      message: "A password needs at least 10 characters.",
+      message: "A password needs at least 10 characters, not counting spaces at the ends.",
     });
     expect(checkPassword("")).toMatchObject({ ok: false, reason: "weak_password" });
+  });
+
+  test("spaces at the ends do not count; more than 256 characters is refused", () => {
+    expect(checkPassword("          ")).toMatchObject({ ok: false, reason: "weak_password" });
+    expect(checkPassword("  short  ")).toMatchObject({ ok: false, reason: "weak_password" });
+    expect(checkPassword("x".repeat(257))).toMatchObject({ ok: false, message: "A password can have at most 256 characters." });
+    expect(checkPassword("x".repeat(256))).toMatchObject({ ok: true });
   });
 
   test("accepts ten characters and more, unchanged", () => {

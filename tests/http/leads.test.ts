@@ -51,7 +51,7 @@ describe("creating leads", () => {
     expect(response.status).toBe(422);
     const html = await response.text();
     expect(html).toStartWith("<form");
-    expect(html).toContain("Give a name or a phone number.");
+    expect(html).toContain("Give a name, an organisation or a phone number.");
     expect(response.headers.get("Vary")).toContain("HX-Request");
   });
 });
