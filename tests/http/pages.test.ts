@@ -1,0 +1,67 @@
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import type { IntegrationStatus } from "../../src/integrations.ts";
+import type { Repositories } from "../../src/ports/database.ts";
+import { freshPglite } from "../support/test-db.ts";
+import { aStaffUser, buildTestApp, testBrowser } from "../support/test-app.ts";
+
+let repos: Repositories;
+let world: ReturnType<typeof buildTestApp>;
+let browser: ReturnType<typeof testBrowser>;
+
+const integrations: IntegrationStatus[] = [
+  { name: "Database", purpose: "Leads", mode: "embedded", detail: "PGlite in ./data", health: { state: "ok" } },
+  { name: "Storage", purpose: "Files", mode: "vendor", detail: "S3 bucket x", health: { state: "failing", error: "S3 HeadBucket failed: 403" } },
+  { name: "Stripe", purpose: "Payments", mode: "embedded", detail: "No keys: no card payments are taken", health: { state: "not_checked", why: "Nothing to check" } },
+];
+
+beforeAll(async () => {
+  repos = await freshPglite();
+  world = buildTestApp(repos, { integrations: async () => integrations });
+  const staff = await aStaffUser(world.deps);
+  browser = testBrowser(world.app);
+  await browser.logIn(staff.email, staff.password);
+});
+afterAll(async () => repos?.close());
+
+describe("pages and assets", () => {
+  test("htmx and the stylesheet are served by the app itself", async () => {
+    const htmx = await browser.request("/assets/htmx.min.js");
+    expect(htmx.status).toBe(200);
+    expect(htmx.headers.get("Content-Type")).toContain("javascript");
+    expect(await htmx.text()).toContain("htmx");
+    const { html } = await browser.page("/");
+    expect(html).toContain('src="/assets/htmx.min.js"');
+    expect(html).not.toMatch(/src="https?:/);
+    expect((await browser.request("/assets/../../package.json")).status).toBe(404);
+  });
+
+  test("the integrations page shows each integration's mode and state, failures with their reason", async () => {
+    const { html } = await browser.page("/settings/integrations");
+    expect(html).toContain("Embedded default");
+    expect(html).toContain("Vendor");
+    expect(html).toContain("Failing");
+    expect(html).toContain("S3 HeadBucket failed: 403");
+    expect(html).toContain("No keys: no card payments are taken");
+  });
+
+  test("a call page shows its transcript in spoken order, caller and staff apart", async () => {
+    const call = await repos.calls.record({ providerCallId: "CA123", direction: "inbound", from: "+447700900123", to: "+442079460000", leadId: null, status: "completed", startedAt: new Date() });
+    await repos.calls.addSegment({ callId: call.id, track: "inbound", text: "My boiler is leaking.", startMs: 4000, endMs: 6000, isFinal: true, confidence: 0.9 });
+    await repos.calls.addSegment({ callId: call.id, track: "outbound", text: "Handy Services, Tom speaking.", startMs: 0, endMs: 2000, isFinal: true, confidence: 0.95 });
+    await repos.calls.addSegment({ callId: call.id, track: "inbound", text: "half a wor", startMs: 7000, endMs: 7200, isFinal: false, confidence: 0.4 });
+    const { html } = await browser.page(`/calls/${call.id}`);
+    expect(html.indexOf("Tom speaking")).toBeLessThan(html.indexOf("boiler is leaking"));
+    expect(html).toContain("Staff:");
+    expect(html).toContain("Caller:");
+    expect(html).not.toContain("half a wor");
+    const list = await browser.page("/calls");
+    expect(list.html).toContain(`/calls/${call.id}`);
+  });
+
+  test("/ready answers 503 when the database does not", async () => {
+    const broken = buildTestApp({ ...repos, ping: async () => Promise.reject(new Error("connection refused")) } as Repositories);
+    const response = await broken.app.request("/ready");
+    expect(response.status).toBe(503);
+    expect((await response.json()).status).toBe("unavailable");
+  });
+});
