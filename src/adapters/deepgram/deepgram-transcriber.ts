@@ -1,0 +1,270 @@
+import { DeepgramClient, type Deepgram } from "@deepgram/sdk";
+import {
+  mulawDurationMs,
+  type AudioFrame,
+  type Transcriber,
+  type TranscriberOpenOptions,
+  type TranscriberSession,
+} from "../../ports/transcriber.ts";
+import { createAudioClock } from "../audio/audio-clock.ts";
+
+export interface DeepgramConfig {
+  /** DEEPGRAM_API_KEY. */
+  apiKey: string;
+  /**
+   * Base URL of the streaming API (the SDK's `baseUrl`), `wss://api.deepgram.com` by default;
+   * the SDK appends `/v1/listen`. Tests point it at a loopback peer, e.g. `ws://127.0.0.1:PORT`.
+   */
+  url?: string;
+}
+
+export interface DeepgramOptions {
+  /** Send KeepAlive when no audio went out for this long, in ms. Deepgram closes after 10 s (NET-0001); its docs say every 3–5 s. Default 4000. */
+  keepAliveMs?: number;
+  /** Time allowed to open the socket, in ms. Default 5000. */
+  connectTimeoutMs?: number;
+  /** Time allowed after CloseStream for the last results and the server's close, in ms. Default 5000. */
+  closeTimeoutMs?: number;
+}
+
+const NAME = "deepgram";
+
+/**
+ * The live transcription settings the seed asks for (INTEGRATIONS.md, Deepgram), for Twilio's
+ * µ-law 8 kHz mono audio, with interim results so the live view updates while people speak.
+ */
+export const DEEPGRAM_LISTEN_SETTINGS = {
+  model: "nova-2-phonecall",
+  punctuate: "true",
+  smart_format: "true",
+  diarize: "true",
+  utterance_end_ms: 1500,
+  encoding: "mulaw",
+  sample_rate: 8000,
+  channels: 1,
+  interim_results: "true",
+} as const;
+
+/**
+ * Live transcription through Deepgram's streaming API (`/v1/listen`) with @deepgram/sdk's
+ * listen.v1 socket. Frames go to Deepgram as they are (µ-law 8 kHz, binary messages).
+ *
+ * Confirmed from Deepgram's docs and the SDK's generated types: query parameters as above;
+ * auth by `Authorization: Token <key>` (the SDK adds "Token "); server messages `Results`
+ * (`is_final`, `speech_final`, `start` and `duration` in seconds of the audio received,
+ * `channel.alternatives[0].transcript` and `.confidence`), `UtteranceEnd` (needs
+ * interim_results), `Metadata` (sent after CloseStream, before the server closes),
+ * `SpeechStarted` (only with vad_events); client messages `KeepAlive` (text frame; without
+ * audio or KeepAlive for 10 s the server closes with NET-0001) and `CloseStream` (flush the
+ * remaining results, send Metadata, close). A bad key is refused at the handshake (HTTP 401).
+ * The SDK's own reconnection is switched off: reconnecting silently would lose audio, and
+ * the fallback wrapper decides what happens after a drop.
+ *
+ * @example
+ * const deepgram = createDeepgramTranscriber({ apiKey: env.DEEPGRAM_API_KEY });
+ * const session = await deepgram.open({ track: "outbound", callId, onResult });
+ */
+export function createDeepgramTranscriber(config: DeepgramConfig, options: DeepgramOptions = {}): Transcriber {
+  if (!config.apiKey) throw new Error("Deepgram needs an API key (DEEPGRAM_API_KEY)");
+  const keepAliveMs = options.keepAliveMs ?? 4000;
+  const connectTimeoutMs = options.connectTimeoutMs ?? 5000;
+  const closeTimeoutMs = options.closeTimeoutMs ?? 5000;
+  const where = config.url ?? "wss://api.deepgram.com";
+
+  return {
+    name: NAME,
+    async open(openOptions) {
+      const client = new DeepgramClient({ apiKey: config.apiKey, ...(config.url ? { baseUrl: config.url } : {}) });
+      const socket = await client.listen.v1.connect({
+        ...DEEPGRAM_LISTEN_SETTINGS,
+        tag: "switchboard",
+        reconnectAttempts: 0,
+        shouldReconnect: () => false,
+        connectionTimeoutInSeconds: connectTimeoutMs / 1000,
+      });
+      const session = createSession(socket, openOptions, { keepAliveMs, closeTimeoutMs });
+      socket.connect();
+      try {
+        await withTimeout(socket.waitForOpen(), connectTimeoutMs);
+      } catch (cause) {
+        session.abandon();
+        throw new Error(openFailure(where, cause), { cause });
+      }
+      session.start();
+      return session;
+    },
+  };
+}
+
+type ListenSocket = Awaited<ReturnType<DeepgramClient["listen"]["v1"]["connect"]>>;
+
+interface Session extends TranscriberSession {
+  /** Called once the socket is open: from now on a close is a drop. */
+  start(): void;
+  /** The socket never opened: release it without callbacks. */
+  abandon(): void;
+}
+
+function createSession(
+  socket: ListenSocket,
+  options: TranscriberOpenOptions,
+  timing: { keepAliveMs: number; closeTimeoutMs: number },
+): Session {
+  const clock = createAudioClock();
+  let state: "connecting" | "open" | "closing" | "done" = "connecting";
+  let interimShown = false;
+  let lastAudioAt = Date.now();
+  let keepAlive: ReturnType<typeof setInterval> | undefined;
+  let closeTimer: ReturnType<typeof setTimeout> | undefined;
+  let finished: () => void = () => {};
+  const closed = new Promise<void>((resolve) => (finished = resolve));
+
+  socket.on("message", (message) => {
+    if (state !== "open" && state !== "closing") return;
+    if (message.type === "Results") onResults(message);
+    // UtteranceEnd, SpeechStarted and Metadata carry nothing to show: finals already mark
+    // the text, and the transcript store works from finals.
+  });
+  socket.on("error", (error) => {
+    if (state === "open") fail(new Error(`Deepgram connection failed: ${error.message}`, { cause: error }));
+  });
+  socket.on("close", (event) => {
+    if (state === "open") {
+      fail(new Error(`Deepgram connection dropped (close code ${event.code}${event.reason ? `, "${event.reason}"` : ""})`));
+    } else if (state === "closing") {
+      end();
+    }
+  });
+
+  function onResults(message: Deepgram.listen.ListenV1Results): void {
+    const best = message.channel.alternatives[0];
+    const text = best?.transcript.trim() ?? "";
+    const isFinal = message.is_final === true;
+    if (!text) {
+      // An empty final after a shown interim tells the viewer to drop that interim.
+      if (isFinal && interimShown) emit("", true, message, null);
+      if (isFinal) interimShown = false;
+      return;
+    }
+    emit(text, isFinal, message, best?.confidence ?? null);
+    interimShown = !isFinal;
+  }
+
+  function emit(text: string, isFinal: boolean, message: Deepgram.listen.ListenV1Results, confidence: number | null): void {
+    options.onResult({
+      text,
+      isFinal,
+      startMs: clock.toCallMs(message.start * 1000),
+      endMs: clock.toCallMs((message.start + message.duration) * 1000),
+      confidence,
+      transcriber: NAME,
+    });
+  }
+
+  function stopTimers(): void {
+    clearInterval(keepAlive);
+    clearTimeout(closeTimer);
+  }
+
+  function end(): void {
+    if (state === "done") return;
+    state = "done";
+    stopTimers();
+    socket.close();
+    options.onClose?.();
+    finished();
+  }
+
+  function fail(error: Error): void {
+    if (state === "done") return;
+    state = "done";
+    stopTimers();
+    socket.close();
+    options.onError?.(error);
+    options.onClose?.();
+    finished();
+  }
+
+  return {
+    start() {
+      state = "open";
+      lastAudioAt = Date.now();
+      // Checked at half the interval, so the longest wait between messages is keepAliveMs × 1.5.
+      keepAlive = setInterval(() => {
+        if (state !== "open" || Date.now() - lastAudioAt < timing.keepAliveMs) return;
+        try {
+          socket.sendKeepAlive({ type: "KeepAlive" });
+          lastAudioAt = Date.now();
+        } catch (cause) {
+          fail(new Error("Deepgram KeepAlive could not be sent", { cause }));
+        }
+      }, Math.max(1, timing.keepAliveMs / 2));
+    },
+    abandon() {
+      state = "done";
+      socket.close();
+    },
+    send(frame: AudioFrame) {
+      if (state !== "open") return;
+      try {
+        socket.sendMedia(frame.payload);
+      } catch (cause) {
+        fail(new Error("Deepgram refused audio: the socket is not open", { cause }));
+        return;
+      }
+      clock.sent(frame.timestampMs, mulawDurationMs(frame.payload));
+      lastAudioAt = Date.now();
+    },
+    close() {
+      if (state === "open") {
+        state = "closing";
+        clearInterval(keepAlive);
+        try {
+          socket.sendCloseStream({ type: "CloseStream" });
+          closeTimer = setTimeout(end, timing.closeTimeoutMs);
+        } catch {
+          // The socket is already gone, so there is nothing left to flush.
+          end();
+        }
+      } else if (state === "connecting") {
+        end();
+      }
+      return closed;
+    },
+  };
+}
+
+function openFailure(where: string, cause: unknown): string {
+  const text = describe(cause);
+  const status = /response:? (\d{3})|status code:? (\d{3})/i.exec(text);
+  const code = status?.[1] ?? status?.[2];
+  if (code === "401" || code === "403") return `Deepgram refused the API key (HTTP ${code} from ${where}): check DEEPGRAM_API_KEY`;
+  if (code) return `Deepgram refused the connection (HTTP ${code} from ${where})`;
+  return `Deepgram could not be reached at ${where}: ${text}`;
+}
+
+/** The SDK rejects with error events as well as Errors; both carry a message. */
+function describe(cause: unknown): string {
+  if (cause && typeof cause === "object") {
+    const { message, error } = cause as { message?: unknown; error?: { message?: unknown } };
+    if (typeof message === "string" && message) return message;
+    if (typeof error?.message === "string" && error.message) return error.message;
+  }
+  return String(cause);
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+    promise.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error);
+      },
+    );
+  });
+}
