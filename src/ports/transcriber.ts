@@ -34,8 +34,9 @@ export interface TranscriptResult {
 export interface TranscriberOpenOptions {
   /** inbound = the caller, outbound = staff. One session per track. */
   track: Track;
-  /** Our call id, for the vendor's logs and ours; never sent as audio metadata. */
+  /** Our call id, for logs and error reports. */
   callId: string;
+  /** Called from socket event handlers: it must not throw (a throw there is an uncaught error). */
   onResult(result: TranscriptResult): void;
   /**
    * The session failed after it opened (the vendor dropped the connection, refused audio…).

@@ -77,7 +77,6 @@ export function createDeepgramTranscriber(config: DeepgramConfig, options: Deepg
       const client = new DeepgramClient({ apiKey: config.apiKey, ...(config.url ? { baseUrl: config.url } : {}) });
       const socket = await client.listen.v1.connect({
         ...DEEPGRAM_LISTEN_SETTINGS,
-        tag: "switchboard",
         reconnectAttempts: 0,
         shouldReconnect: () => false,
         connectionTimeoutInSeconds: connectTimeoutMs / 1000,

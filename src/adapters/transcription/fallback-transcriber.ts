@@ -155,6 +155,7 @@ function createSession(
       } catch (error) {
         reason = asError(error);
         failures.push({ transcriber: transcriber.name, atMs: lastFrameEndMs, error: reason });
+        if (phase === "closing") return;
         continue;
       }
       if (phase === "closing" || phase === "done") {
@@ -166,11 +167,18 @@ function createSession(
       phase = "streaming";
       newSpan = true;
       if (reason && next > 1) {
-        onSwitch?.({ from: chain[next - 2]!.name, to: transcriber.name, atMs: buffer[0]?.timestampMs ?? lastFrameEndMs, error: reason });
+        const event = { from: chain[next - 2]!.name, to: transcriber.name, atMs: buffer[0]?.timestampMs ?? lastFrameEndMs, error: reason };
+        try {
+          onSwitch?.(event);
+        } catch {
+          // A logging hook that throws must not stop the switch; the failure is in `failures`.
+        }
       }
       for (const frame of buffer) deliver(frame);
       return;
     }
+    // close() was called meanwhile: it reports the end itself.
+    if (phase === "closing") return;
     phase = "done";
     buffer.length = 0;
     const summary = failures.map((f) => `${f.transcriber}: ${f.error.message}`).join("; ");

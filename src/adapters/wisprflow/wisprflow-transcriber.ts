@@ -179,9 +179,13 @@ function openSession(
     pending.push(utterance);
     const ready = spare ?? connect();
     spare = null;
-    // A spare that the server closed while idle is replaced by a fresh connection.
+    // A spare that failed to open, or that the server closed while idle, is replaced by a
+    // fresh connection; only if that fails too is the session lost.
     ready
-      .then((conn) => (conn.alive ? conn : connect()))
+      .then(
+        (conn) => (conn.alive ? conn : connect()),
+        () => connect(),
+      )
       .then(
         (conn) => attach(utterance, conn),
         (error: Error) => fail(error),

@@ -93,26 +93,30 @@ describe("fallback from WisprFlow to Deepgram, each against a loopback peer spea
     expect(seen.closes).toBe(1);
   });
 
-  test("the primary refuses the key: Deepgram serves the whole call", async () => {
-    const { wisprflow, deepgram } = peers();
-    const frames = await (await loadFixture("burst-pipe-agent")).frames("inbound");
-    const transcriber = createFallbackTranscriber(
-      createWisprflowTranscriber({ apiKey: "fl-revoked", url: wisprflow.url }),
-      createDeepgramTranscriber({ apiKey: DEEPGRAM_KEY, url: deepgram.url }),
-    );
-    const seen = collector();
-    const session = await transcriber.open(seen.options);
-    await play(frames, (frame) => session.send(frame));
-    await session.close();
+  for (const refusal of ["refuses the key", "is not listening"] as const) {
+    test(`the primary ${refusal}: Deepgram serves the whole call`, async () => {
+      const { wisprflow, deepgram } = peers();
+      const frames = await (await loadFixture("burst-pipe-agent")).frames("inbound");
+      if (refusal === "is not listening") wisprflow.kill();
+      const transcriber = createFallbackTranscriber(
+        createWisprflowTranscriber({ apiKey: refusal === "refuses the key" ? "fl-revoked" : WISPR_KEY, url: wisprflow.url }),
+        createDeepgramTranscriber({ apiKey: DEEPGRAM_KEY, url: deepgram.url }),
+      );
+      const seen = collector();
+      const session = await transcriber.open(seen.options);
+      await play(frames, (frame) => session.send(frame));
+      await session.close();
 
-    expect(wisprflow.refused).toBe(1);
-    expect(session.label).toBe("deepgram");
-    expect(session.servedBy).toEqual([{ transcriber: "deepgram", fromMs: 0, toMs: frames.length * 20 }]);
-    expect(deepgram.totalBytes()).toBe(bytesFrom(frames, 0));
-    expect(session.failures[0]!.error.message).toContain("WisprFlow refused the API key (HTTP 401");
-    expect(seen.results.filter((r) => r.isFinal).length).toBeGreaterThan(5);
-    expect(seen.errors).toEqual([]);
-  });
+      expect(session.label).toBe("deepgram");
+      expect(session.servedBy).toEqual([{ transcriber: "deepgram", fromMs: 0, toMs: frames.length * 20 }]);
+      expect(deepgram.totalBytes()).toBe(bytesFrom(frames, 0));
+      expect(session.failures[0]!.error.message).toStartWith(
+        refusal === "refuses the key" ? "WisprFlow refused the API key (HTTP 401" : "WisprFlow could not be reached",
+      );
+      expect(seen.results.filter((r) => r.isFinal).length).toBeGreaterThan(5);
+      expect(seen.errors).toEqual([]);
+    });
+  }
 
   test("both refuse: open() still resolves, the call goes on, the failure is reported once", async () => {
     const { wisprflow, deepgram } = peers();
@@ -133,18 +137,20 @@ describe("fallback from WisprFlow to Deepgram, each against a loopback peer spea
 });
 
 /** An in-memory transcriber: a final for every 10 frames; `fail()` kills its open session. */
-function scripted(name: string) {
+function scripted(name: string, openDelayMs = 0) {
   const received: AudioFrame[] = [];
   let current: TranscriberOpenOptions | null = null;
-  const transcriber: Transcriber & { received: AudioFrame[]; fail(): void } = {
+  const transcriber: Transcriber & { received: AudioFrame[]; closed: number; fail(): void } = {
     name,
     received,
+    closed: 0,
     fail() {
       current?.onError?.(new Error(`${name} fell over`));
       current?.onClose?.();
       current = null;
     },
     async open(options) {
+      if (openDelayMs) await Bun.sleep(openDelayMs);
       current = options;
       let count = 0;
       return {
@@ -155,6 +161,7 @@ function scripted(name: string) {
           }
         },
         async close() {
+          transcriber.closed++;
           options.onClose?.();
         },
       };
@@ -189,6 +196,36 @@ describe("fallback bookkeeping", () => {
     await Bun.sleep(0);
     expect(late.received.map((f) => f.timestampMs)).toEqual([80, 100, 120, 140, 160]);
     await bounded.close();
+  });
+
+  test("close() while the fallback is still connecting ends the session once and closes the fallback", async () => {
+    const primary = scripted("primary");
+    const fallback = scripted("fallback", 30);
+    const seen = collector();
+    const session = await createFallbackTranscriber(primary, fallback).open(seen.options);
+    session.send({ payload: new Uint8Array(160).fill(0xff), timestampMs: 0 });
+    primary.fail();
+    await session.close();
+    expect(fallback.closed).toBe(1);
+    expect(seen.closes).toBe(1);
+    expect(seen.errors).toEqual([]);
+  });
+
+  test("the fallback failing too is reported once, and audio after it is ignored", async () => {
+    const primary = scripted("primary");
+    const fallback = scripted("fallback");
+    const seen = collector();
+    const session = await createFallbackTranscriber(primary, fallback).open(seen.options);
+    primary.fail();
+    await Bun.sleep(0);
+    fallback.fail();
+    expect(seen.errors.map((e) => e.message)).toEqual([
+      "every transcriber failed, the call goes on untranscribed (primary: primary fell over; fallback: fallback fell over)",
+    ]);
+    session.send({ payload: new Uint8Array(160), timestampMs: 0 });
+    expect(fallback.received).toHaveLength(0);
+    await session.close();
+    expect(seen.closes).toBe(1);
   });
 
   test("the label names each transcriber once per stretch it served", () => {

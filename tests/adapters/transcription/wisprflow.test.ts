@@ -142,4 +142,23 @@ describe("WisprFlow adapter against a loopback peer speaking WisprFlow's documen
     await session.close();
     expect(seen.closes).toBe(1);
   });
+
+  test("the peer dying between utterances is noticed when the next utterance cannot connect", async () => {
+    const fixture = await loadFixture("boiler-leak-tenant");
+    const wisprflow = peer({ apiKey: KEY });
+    const frames = await fixture.frames("inbound");
+    const seen = collector();
+    const session = await createWisprflowTranscriber({ apiKey: KEY, url: wisprflow.url }).open(seen.options);
+    // 14 s: the caller's first turn is final and they are silent until 16.1 s.
+    await play(frames.slice(0, 700), (frame) => session.send(frame));
+    await until(() => seen.results.some((r) => r.isFinal), 2000, "the first final");
+    wisprflow.kill();
+    await play(frames.slice(700, 900), (frame) => session.send(frame));
+    await until(() => seen.errors.length > 0, 2000, "the failure");
+    expect(seen.errors.map((e) => e.message)).toEqual([
+      expect.stringMatching(/^WisprFlow could not be reached at ws:\/\/127\.0\.0\.1:\d+\/api\/v1\/dash\/ws \(connection refused\)$/),
+    ]);
+    expect(seen.closes).toBe(1);
+    await session.close();
+  });
 });
