@@ -1,0 +1,112 @@
+import { asc, count, desc, eq, getTableColumns, gte } from "drizzle-orm";
+import type { Call, TranscriptSegment } from "../../domain/calls.ts";
+import type { Calls } from "../../ports/calls.ts";
+import { isUuid, type Database } from "./database.ts";
+import { calls, leads, transcriptSegments } from "./schema.ts";
+
+type CallRow = typeof calls.$inferSelect;
+type SegmentRow = typeof transcriptSegments.$inferSelect;
+
+const toCall = (row: CallRow): Call => ({
+  id: row.id,
+  providerCallId: row.providerCallId,
+  direction: row.direction,
+  from: row.from,
+  to: row.to,
+  leadId: row.leadId,
+  status: row.status,
+  startedAt: row.startedAt,
+  answeredAt: row.answeredAt,
+  endedAt: row.endedAt,
+  durationSeconds: row.durationSeconds,
+  recordingKey: row.recordingKey,
+  transcriber: row.transcriber,
+  summary: row.summary,
+  emergency: row.emergency,
+});
+
+const toSegment = (row: SegmentRow): TranscriptSegment => ({
+  id: row.id,
+  callId: row.callId,
+  track: row.track,
+  text: row.text,
+  startMs: row.startMs,
+  endMs: row.endMs,
+  isFinal: row.isFinal,
+  confidence: row.confidence,
+  createdAt: row.createdAt,
+});
+
+/** Calls keyed by the provider's CallSid; recording one twice returns the first. */
+export function createCallsRepository(db: Database): Calls {
+  const byProviderId = async (providerCallId: string) => {
+    const [row] = await db.select().from(calls).where(eq(calls.providerCallId, providerCallId));
+    return row ? toCall(row) : null;
+  };
+
+  return {
+    async record(call) {
+      const [inserted] = await db.insert(calls).values(call).onConflictDoNothing({ target: calls.providerCallId }).returning();
+      if (inserted) return toCall(inserted);
+      const existing = await byProviderId(call.providerCallId);
+      if (!existing) throw new Error("calls.record: the call vanished between insert and select");
+      return existing;
+    },
+
+    async byId(id) {
+      if (!isUuid(id)) return null;
+      const [row] = await db.select().from(calls).where(eq(calls.id, id));
+      return row ? toCall(row) : null;
+    },
+
+    byProviderId,
+
+    async update(id, changes) {
+      if (!isUuid(id)) return null;
+      const { id: _id, providerCallId: _providerCallId, ...allowed } = changes as Partial<Call>;
+      const [row] = await db
+        .update(calls)
+        .set({ ...allowed, updatedAt: new Date() })
+        .where(eq(calls.id, id))
+        .returning();
+      return row ? toCall(row) : null;
+    },
+
+    async forLead(leadId) {
+      if (!isUuid(leadId)) return [];
+      const rows = await db.select().from(calls).where(eq(calls.leadId, leadId)).orderBy(desc(calls.startedAt));
+      return rows.map(toCall);
+    },
+
+    async recent({ limit, offset }) {
+      const rows = await db
+        .select({ call: getTableColumns(calls), leadName: leads.name })
+        .from(calls)
+        .leftJoin(leads, eq(leads.id, calls.leadId))
+        .orderBy(desc(calls.startedAt), desc(calls.id))
+        .limit(limit)
+        .offset(offset);
+      return rows.map((row) => ({ ...toCall(row.call), leadName: row.leadName }));
+    },
+
+    async countSince(since) {
+      const [row] = await db.select({ n: count() }).from(calls).where(gte(calls.startedAt, since));
+      return row?.n ?? 0;
+    },
+
+    async addSegment(segment) {
+      const [row] = await db.insert(transcriptSegments).values(segment).returning();
+      return toSegment(row!);
+    },
+
+    async transcript(callId) {
+      if (!isUuid(callId)) return [];
+      const rows = await db
+        .select()
+        .from(transcriptSegments)
+        .where(eq(transcriptSegments.callId, callId))
+        .orderBy(asc(transcriptSegments.startMs), asc(transcriptSegments.track), asc(transcriptSegments.createdAt));
+      return rows.map(toSegment);
+    },
+  };
+}

@@ -1,0 +1,59 @@
+import { pgErrorOf } from "./database.ts";
+
+/**
+ * The database could not be opened. The message is one line, names where we tried to connect
+ * (never the password) and says why, so the caller can print it and exit non-zero.
+ */
+export class DatabaseUnavailableError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "DatabaseUnavailableError";
+  }
+}
+
+/** "postgres://user@host:port/db", with any password removed. */
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    parsed.password = "";
+    parsed.search = "";
+    return parsed.toString().replace(/^(\w+:\/\/[^@/]*):@/, "$1@");
+  } catch {
+    return "(an unreadable DATABASE_URL)";
+  }
+}
+
+const REASONS: Record<string, string> = {
+  ECONNREFUSED: "connection refused (is the server running, and on that port?)",
+  ENOTFOUND: "host not found",
+  EAI_AGAIN: "host name lookup failed",
+  ETIMEDOUT: "connection timed out",
+  CONNECT_TIMEOUT: "connection timed out",
+  EHOSTUNREACH: "host unreachable",
+  ENETUNREACH: "network unreachable",
+  ECONNRESET: "connection reset by the server",
+  "28P01": "password authentication failed",
+  "28000": "the server refused this user",
+  "3D000": "that database does not exist",
+  "53300": "the server has too many connections",
+  "57P03": "the server is starting up or shutting down",
+};
+
+/** Builds the one-line error for a failure to open `what` (e.g. "PostgreSQL at postgres://…"). */
+export function unavailable(what: string, error: unknown): DatabaseUnavailableError {
+  return new DatabaseUnavailableError(`Cannot open the database (${what}): ${reasonOf(error)}.`, { cause: error });
+}
+
+function reasonOf(error: unknown): string {
+  const sqlState = pgErrorOf(error).code;
+  if (sqlState && REASONS[sqlState]) return REASONS[sqlState]!;
+  for (let e = error as { code?: unknown; errno?: unknown; message?: unknown; cause?: unknown } | undefined; e && typeof e === "object"; e = e.cause as typeof e) {
+    if (typeof e.code === "string" && REASONS[e.code]) return REASONS[e.code]!;
+    if (e.cause === undefined && typeof e.message === "string" && e.message.trim() !== "") {
+      return firstLine(e.message);
+    }
+  }
+  return firstLine(error instanceof Error ? error.message : String(error));
+}
+
+const firstLine = (text: string) => text.split("\n")[0]!.trim().replace(/\.$/, "");

@@ -1,0 +1,94 @@
+import { asc, count, desc, eq, getTableColumns, gte, notInArray, or, sql } from "drizzle-orm";
+import { URGENCIES, type Issue, type IssueStatus, type Urgency } from "../../domain/issues.ts";
+import type { Issues } from "../../ports/issues.ts";
+import { isUuid, type Database } from "./database.ts";
+import { issues, leads } from "./schema.ts";
+
+type IssueRow = typeof issues.$inferSelect;
+
+const toIssue = (row: IssueRow): Issue => ({
+  id: row.id,
+  leadId: row.leadId,
+  sourceCallId: row.sourceCallId,
+  title: row.title,
+  description: row.description,
+  category: row.category,
+  urgency: row.urgency,
+  address: row.address,
+  postcode: row.postcode,
+  accessNotes: row.accessNotes,
+  status: row.status,
+  createdAt: row.createdAt,
+  updatedAt: row.updatedAt,
+});
+
+const CLOSED: IssueStatus[] = ["done", "cancelled"];
+/** How long a finished or cancelled job stays on the board. */
+const BOARD_KEEPS_CLOSED_MS = 7 * 24 * 60 * 60 * 1000;
+
+const isOpen = notInArray(issues.status, CLOSED);
+const urgencyRank = sql`case ${issues.urgency} when 'emergency' then 0 when 'urgent' then 1 else 2 end`;
+
+/** Jobs, with the lead's name joined in for lists. */
+export function createIssuesRepository(db: Database): Issues {
+  const listed = () =>
+    db
+      .select({ issue: getTableColumns(issues), leadName: leads.name })
+      .from(issues)
+      .leftJoin(leads, eq(leads.id, issues.leadId));
+  const toListItem = (row: { issue: IssueRow; leadName: string | null }) => ({ ...toIssue(row.issue), leadName: row.leadName });
+
+  return {
+    async create(fields) {
+      const [row] = await db.insert(issues).values(fields).returning();
+      return toIssue(row!);
+    },
+
+    async update(id, fields) {
+      if (!isUuid(id)) return null;
+      const [row] = await db
+        .update(issues)
+        .set({ ...fields, updatedAt: new Date() })
+        .where(eq(issues.id, id))
+        .returning();
+      return row ? toIssue(row) : null;
+    },
+
+    async setStatus(id, status) {
+      if (!isUuid(id)) return;
+      await db.update(issues).set({ status, updatedAt: new Date() }).where(eq(issues.id, id));
+    },
+
+    async byId(id) {
+      if (!isUuid(id)) return null;
+      const [row] = await db.select().from(issues).where(eq(issues.id, id));
+      return row ? toIssue(row) : null;
+    },
+
+    async forLead(leadId) {
+      if (!isUuid(leadId)) return [];
+      const rows = await db.select().from(issues).where(eq(issues.leadId, leadId)).orderBy(desc(issues.createdAt));
+      return rows.map(toIssue);
+    },
+
+    async board() {
+      const closedSince = new Date(Date.now() - BOARD_KEEPS_CLOSED_MS);
+      const rows = await listed()
+        .where(or(isOpen, gte(issues.updatedAt, closedSince)))
+        .orderBy(urgencyRank, asc(issues.createdAt));
+      return rows.map(toListItem);
+    },
+
+    async openCountsByUrgency() {
+      const rows = await db.select({ urgency: issues.urgency, n: count() }).from(issues).where(isOpen).groupBy(issues.urgency);
+      const counts = Object.fromEntries(URGENCIES.map((u) => [u, 0])) as Record<Urgency, number>;
+      for (const row of rows) counts[row.urgency] = row.n;
+      return counts;
+    },
+
+    async openByUrgency(limit) {
+      const rows = await listed().where(isOpen).orderBy(urgencyRank, asc(issues.createdAt)).limit(limit);
+      return rows.map(toListItem);
+    },
+  };
+}

@@ -1,0 +1,134 @@
+import { Client as NeonClient, Pool as NeonPool, type ClientConfig, type NeonConfig } from "@neondatabase/serverless";
+import { drizzle as drizzleNeon } from "drizzle-orm/neon-serverless";
+import { migrate as migrateNeon } from "drizzle-orm/neon-serverless/migrator";
+import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
+import { migrate as migratePostgres } from "drizzle-orm/postgres-js/migrator";
+import postgres from "postgres";
+import { DatabaseUnavailableError, redactUrl, unavailable } from "./connection-errors.ts";
+import { createRepositories, type Database, type OpenDatabase } from "./database.ts";
+import { MigrationError, migrateHoldingLock, migrationConfig } from "./migrations.ts";
+import { openPgliteFolder } from "./pglite-host.ts";
+import * as schema from "./schema.ts";
+
+export { DatabaseUnavailableError } from "./connection-errors.ts";
+export { MigrationError } from "./migrations.ts";
+export type { Database, OpenDatabase } from "./database.ts";
+
+/** Neon settings applied to this database's connections only (tests aim the driver at a local proxy). */
+export type NeonConnectionSettings = Partial<
+  Pick<NeonConfig, "wsProxy" | "useSecureWebSocket" | "pipelineTLS" | "pipelineConnect" | "webSocketConstructor" | "forceDisablePgSSL">
+>;
+
+export interface OpenDatabaseOptions {
+  /** postgres:// or postgresql:// URL; without one, PGlite under `${dataDir}/pglite`. */
+  databaseUrl?: string;
+  dataDir: string;
+  logger?: { info(obj: object, msg?: string): void };
+  /** Use the Neon driver even though the host is not *.neon.tech. */
+  neon?: boolean;
+  neonSettings?: NeonConnectionSettings;
+  /** Give up connecting after this long (default 5 s). */
+  connectTimeoutSeconds?: number;
+  /** Connections in the pool (default 10). */
+  maxConnections?: number;
+}
+
+/**
+ * Opens the database, applies pending migrations and returns the repositories.
+ *
+ * - no `databaseUrl`: PGlite in `${dataDir}/pglite`, shared safely between processes (see pglite-host.ts);
+ * - a URL whose host ends in `.neon.tech`, or `neon: true`: @neondatabase/serverless over WebSockets;
+ * - any other postgres:// URL: postgres.js over TCP.
+ *
+ * Throws {@link DatabaseUnavailableError} (one line, no password) when it cannot connect within the
+ * timeout, and {@link MigrationError} when the database answers but a migration fails.
+ * @example const repos = await openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: env.DATA_DIR, logger });
+ */
+export async function openDatabase(options: OpenDatabaseOptions): Promise<OpenDatabase> {
+  const { databaseUrl } = options;
+  if (!databaseUrl) return openPgliteFolder(options.dataDir, options.logger);
+  let host: string;
+  try {
+    const url = new URL(databaseUrl);
+    if (url.protocol !== "postgres:" && url.protocol !== "postgresql:") throw new Error("not postgres");
+    host = url.hostname;
+  } catch {
+    throw new DatabaseUnavailableError(`DATABASE_URL must be a postgres:// or postgresql:// URL, got ${redactUrl(databaseUrl)}.`);
+  }
+  return options.neon || host.endsWith(".neon.tech") ? openNeon(databaseUrl, options) : openPostgres(databaseUrl, options);
+}
+
+async function openPostgres(url: string, options: OpenDatabaseOptions): Promise<OpenDatabase> {
+  const where = `PostgreSQL at ${redactUrl(url)}`;
+  const settings = {
+    connect_timeout: options.connectTimeoutSeconds ?? 5,
+    onnotice: () => {},
+    connection: { application_name: "switchboard" },
+  };
+  const single = postgres(url, { ...settings, max: 1 });
+  const singleDb = drizzlePostgres({ client: single, schema }) as unknown as Database;
+  try {
+    await single`select 1`;
+  } catch (error) {
+    await single.end({ timeout: 0 });
+    throw unavailable(where, error);
+  }
+  try {
+    await migrateHoldingLock(singleDb, (db) => migratePostgres(db as never, migrationConfig));
+  } catch (error) {
+    throw new MigrationError(where, error);
+  } finally {
+    await single.end({ timeout: 5 });
+  }
+
+  const client = postgres(url, { ...settings, max: options.maxConnections ?? 10, idle_timeout: 60 });
+  const db = drizzlePostgres({ client, schema }) as unknown as Database;
+  options.logger?.info({ database: redactUrl(url) }, "connected to PostgreSQL");
+  return createRepositories(db, "PostgreSQL", () => client.end({ timeout: 5 }));
+}
+
+async function openNeon(url: string, options: OpenDatabaseOptions): Promise<OpenDatabase> {
+  const where = `Neon at ${redactUrl(url)}`;
+  const overrides = options.neonSettings ?? {};
+  /** A Neon client whose WebSocket settings are its own, not the process-wide neonConfig. */
+  class ConfiguredClient extends NeonClient {
+    constructor(config?: string | ClientConfig) {
+      super(config);
+      Object.assign(this.neonConfig, overrides);
+    }
+  }
+  const poolOptions = (max: number) => ({
+    connectionString: url,
+    max,
+    connectionTimeoutMillis: (options.connectTimeoutSeconds ?? 5) * 1000,
+    idleTimeoutMillis: 60_000,
+    Client: ConfiguredClient,
+    application_name: "switchboard",
+  });
+  // An idle connection dropped by the server surfaces as a pool "error" event; without a
+  // listener that event would end the process.
+  const onPoolError = (error: Error) => options.logger?.info({ err: error.message }, "Neon connection dropped");
+
+  const single = new NeonPool(poolOptions(1));
+  single.on("error", onPoolError);
+  const singleDb = drizzleNeon({ client: single, schema }) as unknown as Database;
+  try {
+    await single.query("select 1");
+  } catch (error) {
+    await single.end().catch(() => {});
+    throw unavailable(where, error);
+  }
+  try {
+    await migrateHoldingLock(singleDb, (db) => migrateNeon(db as never, migrationConfig));
+  } catch (error) {
+    throw new MigrationError(where, error);
+  } finally {
+    await single.end().catch(() => {});
+  }
+
+  const pool = new NeonPool(poolOptions(options.maxConnections ?? 10));
+  pool.on("error", onPoolError);
+  const db = drizzleNeon({ client: pool, schema }) as unknown as Database;
+  options.logger?.info({ database: redactUrl(url) }, "connected to Neon");
+  return createRepositories(db, "Neon", () => pool.end());
+}

@@ -1,0 +1,107 @@
+import { desc, eq, getTableColumns, sql } from "drizzle-orm";
+import type { Quote, QuoteStatus } from "../../domain/quotes.ts";
+import type { Quotes } from "../../ports/quotes.ts";
+import { isUniqueViolation, isUuid, type Database } from "./database.ts";
+import { issues, quotes } from "./schema.ts";
+
+type QuoteRow = typeof quotes.$inferSelect;
+
+const toQuote = (row: QuoteRow): Quote => ({
+  id: row.id,
+  issueId: row.issueId,
+  version: row.version,
+  token: row.token,
+  status: row.status,
+  lines: row.lines,
+  discountPence: row.discountPence,
+  deposit: row.deposit ?? null,
+  validUntil: row.validUntil,
+  terms: row.terms,
+  totals: row.totals,
+  createdAt: row.createdAt,
+  sentAt: row.sentAt,
+});
+
+/** 16 random bytes (128 bits) as base64url: 22 characters, no padding. */
+export function newQuoteToken(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return Buffer.from(bytes).toString("base64url");
+}
+
+/** The column a status change stamps with its time, when it has one. */
+const STAMPED: Partial<Record<QuoteStatus, "sentAt" | "viewedAt" | "acceptedAt" | "paidAt">> = {
+  sent: "sentAt",
+  viewed: "viewedAt",
+  accepted: "acceptedAt",
+  paid: "paidAt",
+};
+
+/** Quotes, numbered per issue (unique issue_id + version), each with its own public token. */
+export function createQuotesRepository(db: Database): Quotes {
+  return {
+    async createDraft(quote) {
+      // The next version is worked out inside the INSERT; two drafts racing for the same
+      // number collide on unique(issue_id, version) and the loser simply tries again.
+      for (let attempt = 1; ; attempt++) {
+        try {
+          const [row] = await db
+            .insert(quotes)
+            .values({
+              issueId: quote.issueId,
+              version: sql`(select coalesce(max(${quotes.version}), 0) + 1 from ${quotes} where ${quotes.issueId} = ${quote.issueId})`,
+              token: newQuoteToken(),
+              status: "draft",
+              lines: quote.lines,
+              totals: quote.totals,
+              discountPence: quote.discountPence,
+              deposit: quote.deposit,
+              validUntil: quote.validUntil,
+              terms: quote.terms,
+            })
+            .returning();
+          return toQuote(row!);
+        } catch (error) {
+          if (attempt < 5 && isUniqueViolation(error)) continue;
+          throw error;
+        }
+      }
+    },
+
+    async byId(id) {
+      if (!isUuid(id)) return null;
+      const [row] = await db.select().from(quotes).where(eq(quotes.id, id));
+      return row ? toQuote(row) : null;
+    },
+
+    async byToken(token) {
+      const [row] = await db.select().from(quotes).where(eq(quotes.token, token));
+      return row ? toQuote(row) : null;
+    },
+
+    async forIssue(issueId) {
+      if (!isUuid(issueId)) return [];
+      const rows = await db.select().from(quotes).where(eq(quotes.issueId, issueId)).orderBy(desc(quotes.version));
+      return rows.map(toQuote);
+    },
+
+    async forLead(leadId) {
+      if (!isUuid(leadId)) return [];
+      const rows = await db
+        .select(getTableColumns(quotes))
+        .from(quotes)
+        .innerJoin(issues, eq(issues.id, quotes.issueId))
+        .where(eq(issues.leadId, leadId))
+        .orderBy(desc(quotes.createdAt), desc(quotes.version));
+      return rows.map(toQuote);
+    },
+
+    async setStatus(id, status, at = new Date()) {
+      if (!isUuid(id)) return;
+      const stamp = STAMPED[status];
+      await db
+        .update(quotes)
+        .set({ status, updatedAt: at, ...(stamp ? { [stamp]: at } : {}) })
+        .where(eq(quotes.id, id));
+    },
+  };
+}

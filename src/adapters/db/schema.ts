@@ -1,0 +1,271 @@
+import { sql, type SQL } from "drizzle-orm";
+import {
+  boolean,
+  check,
+  doublePrecision,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  unique,
+  uniqueIndex,
+  uuid,
+  type AnyPgColumn,
+} from "drizzle-orm/pg-core";
+import { CALL_STATUSES, type CallDirection, type CallStatus, type Track } from "../../domain/calls.ts";
+import { ISSUE_STATUSES, TRADE_CATEGORIES, URGENCIES, type IssueStatus, type TradeCategory, type Urgency } from "../../domain/issues.ts";
+import { LEAD_SEGMENTS, LEAD_SOURCES, LEAD_STATUSES, type LeadSegment, type LeadSource, type LeadStatus } from "../../domain/leads.ts";
+import { QUOTE_STATUSES, type Deposit, type QuoteLine, type QuoteStatus, type QuoteTotals } from "../../domain/quotes.ts";
+import { ROLES, type Role } from "../../domain/users.ts";
+
+/**
+ * The tables. Ids are uuids made by the database, times are timestamptz (UTC), money is
+ * integer pence. Closed sets of values are text with a CHECK, not Postgres enums, so a later
+ * migration can add a status with one ALTER instead of an enum dance.
+ *
+ * Search on leads uses pg_trgm GIN indexes (PGlite ships pg_trgm; so do Neon and PostgreSQL),
+ * which serve `ILIKE '%…%'` on name, organisation, phone and the postcode without its space.
+ */
+
+const id = () => uuid("id").primaryKey().defaultRandom();
+const at = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
+const createdAt = () => at("created_at").notNull().defaultNow();
+const updatedAt = () => at("updated_at").notNull().defaultNow();
+
+/** CHECK (column IN (...)) for a closed set of values. */
+const oneOf = (column: AnyPgColumn, values: readonly string[]): SQL =>
+  sql`${column} in (${sql.raw(values.map((value) => `'${value.replaceAll("'", "''")}'`).join(", "))})`;
+
+export const staffUsers = pgTable(
+  "staff_users",
+  {
+    id: id(),
+    /** Lower-cased; the login name. */
+    email: text("email").notNull(),
+    name: text("name"),
+    role: text("role").$type<Role>().notNull(),
+    passwordHash: text("password_hash").notNull(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [unique("staff_users_email_unique").on(t.email), check("staff_users_role_check", oneOf(t.role, ROLES))],
+);
+
+export const staffSessions = pgTable(
+  "staff_sessions",
+  {
+    /** The random id the cookie carries. */
+    id: text("id").primaryKey(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => staffUsers.id, { onDelete: "cascade" }),
+    csrfToken: text("csrf_token").notNull(),
+    createdAt: at("created_at").notNull(),
+    lastSeenAt: at("last_seen_at").notNull(),
+    expiresAt: at("expires_at").notNull(),
+  },
+  (t) => [index("staff_sessions_user_idx").on(t.userId), index("staff_sessions_expires_idx").on(t.expiresAt)],
+);
+
+export const leads = pgTable(
+  "leads",
+  {
+    id: id(),
+    name: text("name"),
+    organisation: text("organisation"),
+    /** E.164; the de-duplication key. */
+    phone: text("phone"),
+    email: text("email"),
+    address: text("address"),
+    /** Written form, e.g. "NW1 6XE". */
+    postcode: text("postcode"),
+    segment: text("segment").$type<LeadSegment>().notNull().default("unknown"),
+    source: text("source").$type<LeadSource>().notNull().default("manual"),
+    status: text("status").$type<LeadStatus>().notNull().default("new"),
+    notes: text("notes"),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex("leads_phone_unique").on(t.phone).where(sql`${t.phone} is not null`),
+    index("leads_created_idx").on(t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
+    index("leads_name_trgm_idx").using("gin", t.name.op("gin_trgm_ops")),
+    index("leads_organisation_trgm_idx").using("gin", t.organisation.op("gin_trgm_ops")),
+    index("leads_phone_trgm_idx").using("gin", t.phone.op("gin_trgm_ops")),
+    index("leads_postcode_trgm_idx").using("gin", sql`(replace(${t.postcode}, ' ', '')) gin_trgm_ops`),
+    check("leads_segment_check", oneOf(t.segment, LEAD_SEGMENTS)),
+    check("leads_source_check", oneOf(t.source, LEAD_SOURCES)),
+    check("leads_status_check", oneOf(t.status, LEAD_STATUSES)),
+  ],
+);
+
+export const calls = pgTable(
+  "calls",
+  {
+    id: id(),
+    /** Twilio CallSid. */
+    providerCallId: text("provider_call_id").notNull(),
+    direction: text("direction").$type<CallDirection>().notNull(),
+    from: text("from_number").notNull(),
+    to: text("to_number").notNull(),
+    leadId: uuid("lead_id").references(() => leads.id, { onDelete: "set null" }),
+    status: text("status").$type<CallStatus>().notNull(),
+    startedAt: at("started_at").notNull(),
+    answeredAt: at("answered_at"),
+    endedAt: at("ended_at"),
+    durationSeconds: integer("duration_seconds"),
+    /** Blob key under recordings/. */
+    recordingKey: text("recording_key"),
+    transcriber: text("transcriber"),
+    summary: text("summary"),
+    emergency: boolean("emergency").notNull().default(false),
+    /** What the extractor found (name, address, urgency…), as it last reported it. */
+    extracted: jsonb("extracted").$type<Record<string, unknown>>(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    unique("calls_provider_call_id_unique").on(t.providerCallId),
+    index("calls_lead_idx").on(t.leadId),
+    index("calls_started_idx").on(t.startedAt.desc().nullsFirst()),
+    check("calls_status_check", oneOf(t.status, CALL_STATUSES)),
+    check("calls_direction_check", oneOf(t.direction, ["inbound", "outbound"])),
+  ],
+);
+
+export const transcriptSegments = pgTable(
+  "transcript_segments",
+  {
+    id: id(),
+    callId: uuid("call_id")
+      .notNull()
+      .references(() => calls.id, { onDelete: "cascade" }),
+    /** inbound = caller, outbound = staff. */
+    track: text("track").$type<Track>().notNull(),
+    text: text("text").notNull(),
+    startMs: integer("start_ms").notNull(),
+    endMs: integer("end_ms").notNull(),
+    isFinal: boolean("is_final").notNull(),
+    confidence: doublePrecision("confidence"),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index("transcript_segments_call_idx").on(t.callId, t.startMs),
+    check("transcript_segments_track_check", oneOf(t.track, ["inbound", "outbound"])),
+  ],
+);
+
+export const issues = pgTable(
+  "issues",
+  {
+    id: id(),
+    leadId: uuid("lead_id")
+      .notNull()
+      .references(() => leads.id, { onDelete: "restrict" }),
+    sourceCallId: uuid("source_call_id").references(() => calls.id, { onDelete: "set null" }),
+    title: text("title").notNull(),
+    description: text("description"),
+    category: text("category").$type<TradeCategory>().notNull().default("general"),
+    urgency: text("urgency").$type<Urgency>().notNull().default("routine"),
+    address: text("address"),
+    postcode: text("postcode"),
+    accessNotes: text("access_notes"),
+    status: text("status").$type<IssueStatus>().notNull().default("open"),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    index("issues_lead_idx").on(t.leadId),
+    index("issues_status_idx").on(t.status, t.urgency, t.createdAt),
+    check("issues_category_check", oneOf(t.category, TRADE_CATEGORIES)),
+    check("issues_urgency_check", oneOf(t.urgency, URGENCIES)),
+    check("issues_status_check", oneOf(t.status, ISSUE_STATUSES)),
+  ],
+);
+
+export const quotes = pgTable(
+  "quotes",
+  {
+    id: id(),
+    issueId: uuid("issue_id")
+      .notNull()
+      .references(() => issues.id, { onDelete: "restrict" }),
+    version: integer("version").notNull(),
+    /** Public link token: 16+ random bytes, base64url. */
+    token: text("token").notNull(),
+    status: text("status").$type<QuoteStatus>().notNull().default("draft"),
+    lines: jsonb("lines").$type<QuoteLine[]>().notNull(),
+    totals: jsonb("totals").$type<QuoteTotals>().notNull(),
+    discountPence: integer("discount_pence").notNull().default(0),
+    deposit: jsonb("deposit").$type<Deposit>(),
+    validUntil: at("valid_until"),
+    terms: text("terms"),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+    sentAt: at("sent_at"),
+    viewedAt: at("viewed_at"),
+    acceptedAt: at("accepted_at"),
+    paidAt: at("paid_at"),
+  },
+  (t) => [
+    unique("quotes_token_unique").on(t.token),
+    unique("quotes_issue_version_unique").on(t.issueId, t.version),
+    check("quotes_status_check", oneOf(t.status, QUOTE_STATUSES)),
+    check("quotes_discount_check", sql`${t.discountPence} >= 0`),
+  ],
+);
+
+export const MESSAGE_CHANNELS = ["whatsapp", "sms"] as const;
+export type MessageChannel = (typeof MESSAGE_CHANNELS)[number];
+
+export const messages = pgTable(
+  "messages",
+  {
+    id: id(),
+    leadId: uuid("lead_id").references(() => leads.id, { onDelete: "set null" }),
+    channel: text("channel").$type<MessageChannel>().notNull(),
+    direction: text("direction").$type<"inbound" | "outbound">().notNull(),
+    body: text("body"),
+    /** queued, sent, delivered, read, failed, received… as the provider reports it. */
+    status: text("status").notNull(),
+    /** Twilio MessageSid or WhatsApp message id. */
+    providerId: text("provider_id"),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    unique("messages_channel_provider_id_unique").on(t.channel, t.providerId),
+    index("messages_lead_idx").on(t.leadId, t.createdAt),
+    check("messages_channel_check", oneOf(t.channel, MESSAGE_CHANNELS)),
+    check("messages_direction_check", oneOf(t.direction, ["inbound", "outbound"])),
+  ],
+);
+
+/** Webhook event ids already handled; a replay finds its row and does nothing. */
+export const processedWebhookEvents = pgTable(
+  "processed_webhook_events",
+  {
+    provider: text("provider").notNull(),
+    eventId: text("event_id").notNull(),
+    processedAt: at("processed_at").notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ name: "processed_webhook_events_pk", columns: [t.provider, t.eventId] })],
+);
+
+/** Who changed what. `who` is a staff user id, or a system actor such as "twilio". */
+export const auditLog = pgTable(
+  "audit_log",
+  {
+    id: id(),
+    who: text("who").notNull(),
+    what: text("what").notNull(),
+    entity: text("entity").notNull(),
+    entityId: text("entity_id"),
+    at: at("at").notNull().defaultNow(),
+    details: jsonb("details").$type<Record<string, unknown>>(),
+  },
+  (t) => [index("audit_log_entity_idx").on(t.entity, t.entityId, t.at), index("audit_log_at_idx").on(t.at)],
+);

@@ -1,0 +1,100 @@
+import { count, eq, lt } from "drizzle-orm";
+import type { StaffUser } from "../../domain/users.ts";
+import type { StaffSession, StaffSessions, StaffUsers } from "../../ports/staff.ts";
+import { isUniqueViolation, isUuid, type Database } from "./database.ts";
+import { staffSessions, staffUsers } from "./schema.ts";
+
+type UserRow = typeof staffUsers.$inferSelect;
+
+const toUser = (row: UserRow): StaffUser => ({
+  id: row.id,
+  email: row.email,
+  name: row.name,
+  role: row.role,
+  passwordHash: row.passwordHash,
+  createdAt: row.createdAt,
+});
+
+/** Thrown by StaffUsers.create when the email is taken; the message is fit to show. */
+export class DuplicateEmailError extends Error {
+  constructor(email: string) {
+    super(`A staff user with the email ${email} already exists.`);
+    this.name = "DuplicateEmailError";
+  }
+}
+
+/** Staff accounts; emails are stored and looked up lower-cased. */
+export function createStaffUsersRepository(db: Database): StaffUsers {
+  return {
+    async create(user) {
+      const email = user.email.trim().toLowerCase();
+      try {
+        const [row] = await db.insert(staffUsers).values({ ...user, email }).returning();
+        return toUser(row!);
+      } catch (error) {
+        if (isUniqueViolation(error, "staff_users_email_unique")) throw new DuplicateEmailError(email);
+        throw error;
+      }
+    },
+
+    async byEmail(email) {
+      const [row] = await db.select().from(staffUsers).where(eq(staffUsers.email, email.trim().toLowerCase()));
+      return row ? toUser(row) : null;
+    },
+
+    async byId(id) {
+      if (!isUuid(id)) return null;
+      const [row] = await db.select().from(staffUsers).where(eq(staffUsers.id, id));
+      return row ? toUser(row) : null;
+    },
+
+    async setPassword(id, passwordHash) {
+      if (!isUuid(id)) return;
+      await db.update(staffUsers).set({ passwordHash, updatedAt: new Date() }).where(eq(staffUsers.id, id));
+    },
+
+    async count() {
+      const [row] = await db.select({ n: count() }).from(staffUsers);
+      return row?.n ?? 0;
+    },
+  };
+}
+
+const toSession = (row: typeof staffSessions.$inferSelect): StaffSession => ({
+  id: row.id,
+  userId: row.userId,
+  csrfToken: row.csrfToken,
+  createdAt: row.createdAt,
+  lastSeenAt: row.lastSeenAt,
+  expiresAt: row.expiresAt,
+});
+
+/**
+ * Login sessions. byId does not judge expiry (the caller compares expiresAt with its clock);
+ * deleteExpired sweeps them.
+ */
+export function createStaffSessionsRepository(db: Database): StaffSessions {
+  return {
+    async create(session) {
+      await db.insert(staffSessions).values(session);
+    },
+
+    async byId(id) {
+      const [row] = await db.select().from(staffSessions).where(eq(staffSessions.id, id));
+      return row ? toSession(row) : null;
+    },
+
+    async touch(id, lastSeenAt, expiresAt) {
+      await db.update(staffSessions).set({ lastSeenAt, expiresAt }).where(eq(staffSessions.id, id));
+    },
+
+    async delete(id) {
+      await db.delete(staffSessions).where(eq(staffSessions.id, id));
+    },
+
+    async deleteExpired(now) {
+      const deleted = await db.delete(staffSessions).where(lt(staffSessions.expiresAt, now)).returning({ id: staffSessions.id });
+      return deleted.length;
+    },
+  };
+}

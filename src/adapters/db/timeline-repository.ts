@@ -1,0 +1,79 @@
+import { desc, eq } from "drizzle-orm";
+import { ISSUE_STATUS_LABELS } from "../../domain/issues.ts";
+import { formatPence } from "../../domain/money.ts";
+import type { Timeline, TimelineEntry } from "../../ports/timeline.ts";
+import { isUuid, type Database } from "./database.ts";
+import { calls, issues, messages, quotes } from "./schema.ts";
+
+/** Each kind contributes at most this many of its newest entries. */
+const PER_KIND = 500;
+
+const CHANNEL_NAMES = { whatsapp: "WhatsApp", sms: "SMS" } as const;
+
+/** A lead's calls, jobs, quotes and messages, merged newest first. */
+export function createTimelineRepository(db: Database): Timeline {
+  return {
+    async forLead(leadId) {
+      if (!isUuid(leadId)) return [];
+      const [callRows, issueRows, quoteRows, messageRows] = await Promise.all([
+        db
+          .select({ id: calls.id, at: calls.startedAt, direction: calls.direction, status: calls.status, summary: calls.summary, emergency: calls.emergency })
+          .from(calls)
+          .where(eq(calls.leadId, leadId))
+          .orderBy(desc(calls.startedAt))
+          .limit(PER_KIND),
+        db
+          .select({ id: issues.id, at: issues.createdAt, title: issues.title, status: issues.status, urgency: issues.urgency })
+          .from(issues)
+          .where(eq(issues.leadId, leadId))
+          .orderBy(desc(issues.createdAt))
+          .limit(PER_KIND),
+        db
+          .select({ id: quotes.id, at: quotes.createdAt, version: quotes.version, status: quotes.status, totals: quotes.totals, issueTitle: issues.title })
+          .from(quotes)
+          .innerJoin(issues, eq(issues.id, quotes.issueId))
+          .where(eq(issues.leadId, leadId))
+          .orderBy(desc(quotes.createdAt))
+          .limit(PER_KIND),
+        db
+          .select({ id: messages.id, at: messages.createdAt, channel: messages.channel, direction: messages.direction, body: messages.body })
+          .from(messages)
+          .where(eq(messages.leadId, leadId))
+          .orderBy(desc(messages.createdAt))
+          .limit(PER_KIND),
+      ]);
+
+      const entries: TimelineEntry[] = [
+        ...callRows.map((c) => ({
+          kind: "call" as const,
+          at: c.at,
+          id: c.id,
+          title: `${c.direction === "inbound" ? "Incoming" : "Outgoing"} call (${c.status})${c.emergency ? " — emergency" : ""}`,
+          detail: c.summary,
+        })),
+        ...issueRows.map((i) => ({
+          kind: "issue" as const,
+          at: i.at,
+          id: i.id,
+          title: i.title,
+          detail: `${ISSUE_STATUS_LABELS[i.status]} · ${i.urgency}`,
+        })),
+        ...quoteRows.map((q) => ({
+          kind: "quote" as const,
+          at: q.at,
+          id: q.id,
+          title: `Quote v${q.version} for ${q.issueTitle}: ${formatPence(q.totals.totalPence)}`,
+          detail: q.status,
+        })),
+        ...messageRows.map((m) => ({
+          kind: "message" as const,
+          at: m.at,
+          id: m.id,
+          title: `${CHANNEL_NAMES[m.channel]} ${m.direction === "inbound" ? "received" : "sent"}`,
+          detail: m.body,
+        })),
+      ];
+      return entries.sort((a, b) => b.at.getTime() - a.at.getTime() || a.id.localeCompare(b.id));
+    },
+  };
+}
