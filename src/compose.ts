@@ -103,9 +103,13 @@ async function localSecret(dataDir: string, name: string): Promise<string> {
   }
 }
 
-/** One line per integration at start-up: vendor or embedded default. */
-export function logIntegrations(logger: Logger, config: Config, databaseKind: string, blobKind: string): void {
-  for (const i of describeIntegrations(config, databaseKind, blobKind)) {
-    logger.info({ integration: i.name, mode: i.mode }, `[${i.name}] ${i.mode === "vendor" ? "vendor" : i.mode === "embedded" ? "embedded default" : "off"}: ${i.detail}`);
+/** One line per integration at start-up: vendor or embedded default, and its check where it has one. */
+export async function logIntegrations(logger: Logger, deps: Pick<AppDeps, "integrations">): Promise<void> {
+  const modes = { vendor: "vendor", embedded: "embedded default", off: "off" } as const;
+  for (const i of await deps.integrations()) {
+    const health = i.health.state === "failing" ? ` (FAILING: ${i.health.error})` : i.health.state === "ok" ? " (working)" : "";
+    const line = `[${i.name}] ${modes[i.mode]}: ${i.detail}${health}`;
+    if (i.health.state === "failing") logger.warn({ integration: i.name, mode: i.mode }, line);
+    else logger.info({ integration: i.name, mode: i.mode }, line);
   }
 }

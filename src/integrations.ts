@@ -36,6 +36,6 @@ export function describeIntegrations(config: Config, database: string, blobStore
     vendorOr("OpenAI", "Extraction and voice-note transcription", has(config.OPENAI_API_KEY), "gpt-4o-mini, whisper-1", "No keys: no AI extraction"),
     vendorOr("WisprFlow", "Live call transcription (primary)", has(config.WISPRFLOW_API_KEY), "WisprFlow streaming", "No live transcription without a key"),
     vendorOr("Deepgram", "Live call transcription (fallback)", has(config.DEEPGRAM_API_KEY), "nova-2-phonecall", "No fallback transcription without a key"),
-    { name: "ElevenLabs", purpose: "Voice for outbound calls", mode: has(config.ELEVENLABS_API_KEY, config.ELEVENLABS_VOICE_ID) ? "vendor" : "off", detail: has(config.ELEVENLABS_API_KEY) ? "ElevenLabs voice" : "None" },
+    { name: "ElevenLabs", purpose: "Voice for outbound calls", mode: has(config.ELEVENLABS_API_KEY, config.ELEVENLABS_VOICE_ID) ? "vendor" : "off", detail: has(config.ELEVENLABS_API_KEY) ? "ElevenLabs voice" : "Not configured (optional)" },
   ];
 }

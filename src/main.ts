@@ -24,7 +24,7 @@ try {
   process.exit(1);
 }
 
-logIntegrations(logger, config, deps.repos.kind, deps.blobStore.kind);
+await logIntegrations(logger, deps);
 const app = createApp(deps);
 const server = Bun.serve({
   port: config.PORT,

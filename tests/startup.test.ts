@@ -42,6 +42,7 @@ describe("starting Switchboard", () => {
         expect(out).toContain(`[${name}]`);
       }
       expect(out).toContain("[Database] embedded default");
+      expect(out).toContain("[Storage] embedded default: Folder");
       expect(await (await fetch(`http://127.0.0.1:${port}/health`)).json()).toEqual({ status: "ok" });
       const ready = await fetch(`http://127.0.0.1:${port}/ready`);
       expect(ready.status).toBe(200);
@@ -51,7 +52,7 @@ describe("starting Switchboard", () => {
       child.kill("SIGTERM");
       await child.exited;
     }
-  });
+  }, 60_000);
 
   test("a bad variable stops start-up with one line naming it", async () => {
     const child = start({ PORT: "not-a-port", DATA_DIR: dataDir });
@@ -60,7 +61,7 @@ describe("starting Switchboard", () => {
     expect(code).not.toBe(0);
     expect(err.trim().split("\n")).toHaveLength(1);
     expect(err).toContain("PORT");
-  });
+  }, 30_000);
 
   test("an unreachable database stops start-up with one clear line and a non-zero exit", async () => {
     const child = start({ DATABASE_URL: "postgres://nobody:secret@127.0.0.1:1/switchboard", DATA_DIR: dataDir });

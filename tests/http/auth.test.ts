@@ -11,7 +11,7 @@ beforeEach(async () => {
   repos = await freshPglite();
   world = buildTestApp(repos);
   staff = await aStaffUser(world.deps);
-});
+}, 30_000);
 afterAll(async () => repos?.close());
 
 describe("staff pages need a login", () => {

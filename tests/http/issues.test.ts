@@ -15,7 +15,7 @@ beforeAll(async () => {
   browser = testBrowser(world.app);
   await browser.logIn(staff.email, staff.password);
   lead = await repos.leads.create({ name: "Sarah Jones", organisation: null, phone: null, email: null, address: "12 Baker Street", postcode: "NW1 6XE", segment: "tenant", source: "manual", notes: null });
-});
+}, 30_000);
 afterAll(async () => repos?.close());
 
 describe("issues", () => {

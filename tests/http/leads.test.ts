@@ -12,7 +12,7 @@ beforeAll(async () => {
   const staff = await aStaffUser(world.deps);
   browser = testBrowser(world.app);
   await browser.logIn(staff.email, staff.password);
-});
+}, 30_000);
 afterAll(async () => repos?.close());
 
 describe("creating leads", () => {
@@ -62,7 +62,7 @@ describe("finding leads", () => {
       await browser.post("/leads", { _csrf: browser.csrf, name: `Tenant ${String(i).padStart(2, "0")}`, phone: `+4477009002${String(i).padStart(2, "0")}`, postcode: "CF10 1EP" });
     }
     await browser.post("/leads", { _csrf: browser.csrf, name: "Priya Shah", organisation: "Shah Lettings", phone: "02079460123" });
-  });
+  }, 30_000);
 
   test("by name, case-insensitive", async () => {
     const { html } = await browser.page("/leads?q=priya");

@@ -20,7 +20,7 @@ beforeAll(async () => {
   const staff = await aStaffUser(world.deps);
   browser = testBrowser(world.app);
   await browser.logIn(staff.email, staff.password);
-});
+}, 30_000);
 afterAll(async () => repos?.close());
 
 describe("pages and assets", () => {
