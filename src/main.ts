@@ -41,7 +41,8 @@ async function shutDown(signal: string) {
   if (stopping) return;
   stopping = true;
   logger.info({ signal }, "shutting down");
-  await server.stop();
+  // Let requests in flight finish, but do not wait on idle keep-alive connections for long.
+  await Promise.race([server.stop(), Bun.sleep(3000).then(() => server.stop(true))]);
   await deps.repos.close();
   process.exit(0);
 }
