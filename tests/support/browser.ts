@@ -1,0 +1,194 @@
+/**
+ * Browser-test support: the real server as a child process, the real command line, and
+ * Debian's Chromium driven by playwright-core.
+ *
+ * Chromium comes from `apt-get install -y --no-install-recommends chromium` (.ci/run does it).
+ * Without it a browser test skips locally and fails in CI (CI=true), so CI can never go green
+ * by silently skipping.
+ */
+import { createHash } from "node:crypto";
+import { cpSync, existsSync, mkdtempSync, renameSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { PGlite } from "@electric-sql/pglite";
+import { chromium, type BrowserContext } from "playwright-core";
+import { PGLITE_EXTENSIONS } from "../../src/adapters/db/pglite-host.ts";
+import { migratedTemplate } from "./test-db.ts";
+
+/** Debian's Chromium; CHROMIUM_PATH overrides it (e.g. to check the skip and CI messages). */
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
+
+/** The flags that work on this kind of machine (see /work/shared/STACK-NOTES.md, Browser tests). */
+export const CHROMIUM_ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+
+const root = join(import.meta.dir, "..", "..");
+
+/**
+ * Whether browser tests can run here. Missing Chromium in CI throws: a skipped browser
+ * suite must never pass for a green build.
+ */
+export function browserTestsEnabled(): boolean {
+  if (existsSync(CHROMIUM_PATH)) return true;
+  if (process.env.CI) {
+    throw new Error(`Browser tests need ${CHROMIUM_PATH} and CI is set: install it with "apt-get install -y --no-install-recommends chromium" (.ci/run does this).`);
+  }
+  console.warn(`Skipping browser tests: ${CHROMIUM_PATH} is missing. "apt-get install -y --no-install-recommends chromium" enables them.`);
+  return false;
+}
+
+export interface LaunchedBrowser {
+  context: BrowserContext;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts headless Chromium on a fresh, throw-away profile (its own user-data dir, removed on
+ * close). Playwright only takes a user-data dir through launchPersistentContext, so that is
+ * what this uses. `viewport` defaults to a desktop width; tests resize pages as they need.
+ */
+export async function launchChromium(options: { viewport?: { width: number; height: number } } = {}): Promise<LaunchedBrowser> {
+  const profile = mkdtempSync(join(tmpdir(), "sb-chromium-"));
+  let context: BrowserContext;
+  try {
+    context = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM_PATH,
+      headless: true,
+      args: CHROMIUM_ARGS,
+      timeout: 20_000,
+      viewport: options.viewport ?? { width: 1280, height: 800 },
+      locale: "en-GB",
+      timezoneId: "Europe/London",
+    });
+  } catch (error) {
+    rmSync(profile, { recursive: true, force: true });
+    throw error;
+  }
+  return {
+    context,
+    async close() {
+      await context.close().catch(() => {});
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * Puts an already-migrated PGlite database in `${dataDir}/pglite`, so the server and the
+ * command line open an existing folder (a second or two) instead of initialising a new one
+ * (15–20 s on a busy 2-core machine). The folder is made once from the template the repository
+ * tests use, kept in the temp folder keyed by that template's bytes, and copied per run.
+ * First-run start-up on an empty folder is covered by tests/startup.test.ts.
+ */
+export async function seedPgliteDataDir(dataDir: string): Promise<void> {
+  const template = new Uint8Array(await (await migratedTemplate()).arrayBuffer());
+  const key = createHash("sha256").update(template).digest("hex").slice(0, 16);
+  const cached = join(tmpdir(), `switchboard-pglite-folder-${key}`);
+  if (!existsSync(cached)) {
+    const partial = `${cached}.${process.pid}.partial`;
+    const pg = await PGlite.create(partial, { extensions: PGLITE_EXTENSIONS, loadDataDir: new Blob([template]) });
+    await pg.close();
+    try {
+      renameSync(partial, cached);
+    } catch {
+      rmSync(partial, { recursive: true, force: true }); // another run made it first
+    }
+  }
+  cpSync(cached, join(dataDir, "pglite"), { recursive: true });
+}
+
+/** The environment the child processes get: nothing inherited but PATH and HOME. */
+function childEnv(env: Record<string, string>): Record<string, string> {
+  return { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", NODE_ENV: "production", LOG_LEVEL: "info", ...env };
+}
+
+/** `bun src/cli.ts ...args` as an operator would run it; resolves with its exit code and output. */
+export async function runCli(args: string[], env: Record<string, string>, timeoutMs = 30_000) {
+  const child = Bun.spawn([process.execPath, "src/cli.ts", ...args], {
+    cwd: root,
+    env: childEnv({ LOG_LEVEL: "warn", ...env }),
+    stdin: "ignore",
+    stdout: "pipe",
+    stderr: "pipe",
+  });
+  const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
+  const [stdout, stderr, code] = await Promise.all([new Response(child.stdout).text(), new Response(child.stderr).text(), child.exited]);
+  clearTimeout(timer);
+  return { code, stdout, stderr };
+}
+
+export interface RunningServer {
+  /** http://127.0.0.1:PORT */
+  url: string;
+  port: number;
+  /** Everything the server has written so far (stdout and stderr). */
+  output(): string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts `bun src/main.ts` on PORT=0, bound to 127.0.0.1, and waits for
+ * "Switchboard is running at http://localhost:PORT" on its stdout.
+ */
+export async function startServer(env: Record<string, string>, timeoutMs = 30_000): Promise<RunningServer> {
+  const child = Bun.spawn([process.execPath, "src/main.ts"], {
+    cwd: root,
+    env: childEnv({ PORT: "0", HOST: "127.0.0.1", ...env }),
+    stdin: "ignore",
+    stdout: "pipe",
+    stderr: "pipe",
+  });
+  let text = "";
+  let resolvePort: (port: number) => void = () => {};
+  const portSeen = new Promise<number>((resolve) => (resolvePort = resolve));
+  const pump = async (stream: ReadableStream<Uint8Array>) => {
+    const decoder = new TextDecoder();
+    for await (const chunk of stream) {
+      text += decoder.decode(chunk, { stream: true });
+      const match = text.match(/Switchboard is running at http:\/\/localhost:(\d+)/);
+      if (match) resolvePort(Number(match[1]));
+    }
+  };
+  // Keep draining both pipes for the whole run, so a chatty server never blocks on a full pipe.
+  void pump(child.stdout);
+  void pump(child.stderr);
+
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const port = await Promise.race([
+    portSeen,
+    child.exited.then((code) => {
+      throw new Error(`the server exited (code ${code}) before it was ready:\n${text}`);
+    }),
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`the server was not ready within ${timeoutMs} ms:\n${text}`)), timeoutMs);
+    }),
+  ]).catch(async (error) => {
+    child.kill("SIGKILL");
+    await child.exited;
+    throw error;
+  });
+  clearTimeout(timer);
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    output: () => text,
+    async stop() {
+      if (child.exitCode !== null) return;
+      child.kill("SIGTERM");
+      const stopped = await Promise.race([child.exited.then(() => true), Bun.sleep(5_000).then(() => false)]);
+      if (!stopped) {
+        child.kill("SIGKILL");
+        await child.exited;
+      }
+    },
+  };
+}
