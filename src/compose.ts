@@ -10,6 +10,11 @@ import type { AppDeps } from "./http/deps.ts";
 import type { VerifyFileToken } from "./http/files.ts";
 import { describeIntegrations, type IntegrationStatus } from "./integrations.ts";
 import type { BlobStore } from "./ports/blob-store.ts";
+import { createInProcessLiveEvents } from "./adapters/local/in-process-live-events.ts";
+import { chooseTranscription, loadDemoScripts } from "./adapters/transcription/choose-transcriber.ts";
+
+/** The scripted calls shipped with the app, for the call simulator. */
+export const FIXTURES_DIR = join(import.meta.dir, "..", "fixtures", "calls");
 
 /**
  * Builds every adapter the configuration asks for. Shared by the server (src/main.ts)
@@ -40,6 +45,13 @@ export async function composeDeps(config: Config, logger: Logger): Promise<AppDe
     blobStore = folder;
     verifyFileLink = folder.verifyLink;
   }
+
+  const transcription = chooseTranscription(
+    { wisprflow: config.WISPRFLOW_API_KEY, deepgram: config.DEEPGRAM_API_KEY },
+    loadDemoScripts(FIXTURES_DIR),
+    logger,
+  );
+  const twilioLocal = !(config.TWILIO_ACCOUNT_SID && config.TWILIO_AUTH_TOKEN);
 
   const described = describeIntegrations(
     config,
@@ -78,6 +90,14 @@ export async function composeDeps(config: Config, logger: Logger): Promise<AppDe
     },
     integrations,
     verifyFileLink,
+    liveEvents: createInProcessLiveEvents(),
+    transcription,
+    twilio: {
+      authToken: config.TWILIO_AUTH_TOKEN ?? (await localSecret(dataDir, TWILIO_LOCAL_TOKEN_FILE)),
+      accountSid: config.TWILIO_ACCOUNT_SID ?? null,
+      staffNumbers: config.STAFF_PHONE_NUMBERS,
+      local: twilioLocal,
+    },
   };
 }
 
@@ -86,8 +106,11 @@ export function randomToken(): string {
   return Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString("base64url");
 }
 
+/** On the embedded default, webhooks are signed with this locally made token (the simulator reads it). */
+export const TWILIO_LOCAL_TOKEN_FILE = "twilio-local-auth-token";
+
 /** A secret kept in the data folder, made on first start, so signed links survive restarts. */
-async function localSecret(dataDir: string, name: string): Promise<string> {
+export async function localSecret(dataDir: string, name: string): Promise<string> {
   const dir = join(dataDir, "secrets");
   const path = join(dir, name);
   try {

@@ -30,7 +30,7 @@ export function describeIntegrations(config: Config, database: string, blobStore
   return [
     { name: "Database", purpose: "Leads, calls, issues, quotes", mode: config.DATABASE_URL ? "vendor" : "embedded", detail: database },
     { name: "Storage", purpose: "Recordings, photos, documents, tenant media", mode: s3Configured(config) ? "vendor" : "embedded", detail: blobStore },
-    vendorOr("Twilio", "Calls and SMS", has(config.TWILIO_ACCOUNT_SID, config.TWILIO_AUTH_TOKEN), `Twilio account, number ${config.TWILIO_PHONE_NUMBER ?? "not set"}`, "No keys: no calls are taken and nothing is sent"),
+    vendorOr("Twilio", "Calls and SMS", has(config.TWILIO_ACCOUNT_SID, config.TWILIO_AUTH_TOKEN), `Twilio account, number ${config.TWILIO_PHONE_NUMBER ?? "not set"}`, "No keys: the call simulator plays calls; nothing is sent"),
     vendorOr("Stripe", "Card payments and invoices", has(config.STRIPE_SECRET_KEY, config.STRIPE_WEBHOOK_SECRET), "Stripe Checkout", "No keys: no card payments are taken"),
     vendorOr("WhatsApp", "Tenant messages, voice notes, photos, video", has(config.WHATSAPP_ACCESS_TOKEN, config.WHATSAPP_PHONE_NUMBER_ID), "WhatsApp Business Cloud API", "No keys: nothing is sent or received"),
     vendorOr("OpenAI", "Extraction and voice-note transcription", has(config.OPENAI_API_KEY), "gpt-4o-mini, whisper-1", "No keys: no AI extraction"),

@@ -16,6 +16,9 @@ import { healthRoutes } from "./routes/health.ts";
 import { issueRoutes } from "./routes/issues.tsx";
 import { leadRoutes } from "./routes/leads.tsx";
 import { settingsRoutes } from "./routes/settings.tsx";
+import { mediaStreamRoutes } from "./routes/twilio-media-stream.ts";
+import { twilioVoiceRoutes } from "./routes/twilio-voice.ts";
+import type { LiveCall } from "../domain/live-call/live-call.ts";
 
 /**
  * The whole web app. Public routes (health, assets, signed file links) come first;
@@ -24,6 +27,8 @@ import { settingsRoutes } from "./routes/settings.tsx";
  */
 export function createApp(deps: AppDeps) {
   const app = new Hono<AppEnv>();
+  // Calls whose media stream is open in this process, by CallSid: one pipeline per call.
+  const activeCalls = new Map<string, LiveCall>();
   const loginLimiter = createLoginLimiter({ attempts: deps.settings.loginAttemptsPerWindow, windowMinutes: deps.settings.loginWindowMinutes });
 
   app.onError(onError);
@@ -37,6 +42,8 @@ export function createApp(deps: AppDeps) {
   app.use(secureHeaders({ contentSecurityPolicy: { defaultSrc: ["'self'"], styleSrc: ["'self'", "'unsafe-inline'"], imgSrc: ["'self'", "data:", "blob:"], mediaSrc: ["'self'", "blob:"] } }));
 
   app.route("/", healthRoutes());
+  app.route("/", twilioVoiceRoutes());
+  app.route("/", mediaStreamRoutes(activeCalls));
   app.route("/", assetRoutes());
   if (deps.verifyFileLink) app.route("/", fileRoutes(deps.blobStore, deps.verifyFileLink));
 

@@ -4,6 +4,8 @@ import type { Repositories } from "../ports/database.ts";
 import type { Passwords } from "../ports/passwords.ts";
 import type { IntegrationStatus } from "../integrations.ts";
 import type { StaffSession } from "../ports/staff.ts";
+import type { LiveEvents } from "../ports/live-events.ts";
+import type { Transcriber } from "../ports/transcriber.ts";
 import type { VerifyFileToken } from "./files.ts";
 import type { StaffUser } from "../domain/users.ts";
 
@@ -26,6 +28,19 @@ export interface AppDeps {
     /** Login attempts per email and address before a pause. */
     loginAttemptsPerWindow: number;
     loginWindowMinutes: number;
+  };
+  /** Live changes (transcript lines, call status) fanned out to whoever watches. */
+  liveEvents: LiveEvents;
+  /** Picks the live transcriber for a media stream; null when transcription is not configured. */
+  transcription: { forStream(customParameters: Record<string, string>): Transcriber | null };
+  twilio: {
+    /** Checks Twilio's signatures. On the embedded default, a secret made locally (the simulator signs with it). */
+    authToken: string;
+    accountSid: string | null;
+    /** Numbers a call is put through to; none = straight to voicemail. */
+    staffNumbers: string[];
+    /** True when no Twilio account is configured: calls come only from the simulator. */
+    local: boolean;
   };
   /** Each integration's state, for the integrations page. */
   integrations: () => Promise<IntegrationStatus[]>;

@@ -14,6 +14,11 @@ export interface Calls {
   byId(id: string): Promise<Call | null>;
   byProviderId(providerCallId: string): Promise<Call | null>;
   update(id: string, changes: Partial<Omit<Call, "id" | "providerCallId">>): Promise<Call | null>;
+  /**
+   * Applies `changes` only while the call's status is one of `from`, in one statement, so two
+   * reports racing each other cannot both win. Null when the call was not in one of those.
+   */
+  advance(id: string, from: readonly CallStatus[], changes: Partial<Omit<Call, "id" | "providerCallId">>): Promise<Call | null>;
   forLead(leadId: string): Promise<Call[]>;
   recent(options: { limit: number; offset: number }): Promise<CallListItem[]>;
   countSince(since: Date): Promise<number>;

@@ -6,11 +6,13 @@ import { addStaffUser } from "../../src/domain/staff-access.ts";
 import { createApp } from "../../src/http/app.ts";
 import type { AppDeps } from "../../src/http/deps.ts";
 import type { Repositories } from "../../src/ports/database.ts";
+import { createInProcessLiveEvents } from "../../src/adapters/local/in-process-live-events.ts";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 export const ORIGIN = "http://localhost";
+export const TEST_TWILIO_TOKEN = "test-twilio-auth-token-0123456789";
 
 /** A clock tests can move: `clock.advance(minutes)`. */
 export function testClock(start = new Date("2026-11-27T10:00:00Z")) {
@@ -44,6 +46,9 @@ export function buildTestApp(repos: Repositories, overrides: Partial<AppDeps> = 
       loginWindowMinutes: 15,
     },
     integrations: async () => [],
+    liveEvents: createInProcessLiveEvents(),
+    transcription: { forStream: () => null },
+    twilio: { authToken: TEST_TWILIO_TOKEN, accountSid: null, staffNumbers: [], local: true },
     ...overrides,
   };
   return { app: createApp(deps), deps, clock };

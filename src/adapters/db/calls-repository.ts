@@ -1,4 +1,4 @@
-import { asc, count, desc, eq, getTableColumns, gte } from "drizzle-orm";
+import { and, asc, count, desc, eq, getTableColumns, gte, inArray } from "drizzle-orm";
 import type { Call, TranscriptSegment } from "../../domain/calls.ts";
 import type { Calls } from "../../ports/calls.ts";
 import { isUuid, type Database } from "./database.ts";
@@ -68,6 +68,17 @@ export function createCallsRepository(db: Database): Calls {
         .update(calls)
         .set({ ...allowed, updatedAt: new Date() })
         .where(eq(calls.id, id))
+        .returning();
+      return row ? toCall(row) : null;
+    },
+
+    async advance(id, from, changes) {
+      if (!isUuid(id) || from.length === 0) return null;
+      const { id: _id, providerCallId: _providerCallId, ...allowed } = changes as Partial<Call>;
+      const [row] = await db
+        .update(calls)
+        .set({ ...allowed, updatedAt: new Date() })
+        .where(and(eq(calls.id, id), inArray(calls.status, [...from])))
         .returning();
       return row ? toCall(row) : null;
     },

@@ -1,0 +1,135 @@
+import type { Track, TranscriptSegment } from "../calls.ts";
+import type { Calls } from "../../ports/calls.ts";
+import { callChannel, type LiveEvents } from "../../ports/live-events.ts";
+import type { Log } from "../../ports/log.ts";
+import type { Transcriber, TranscriberSession, TranscriptResult } from "../../ports/transcriber.ts";
+import { createFrameOrder, type FrameOrder } from "./frame-order.ts";
+
+/** Live event types on a call's channel, and their data. */
+export type LiveCallEvent =
+  | { type: "segment"; data: TranscriptSegment }
+  | { type: "interim"; data: { track: Track; text: string; startMs: number } }
+  | { type: "transcriber"; data: { state: "not_configured" | "running" | "failed"; label: string | null } }
+  | { type: "status"; data: { status: string; answeredAt: string | null; endedAt: string | null; durationSeconds: number | null } };
+
+export interface LiveCallDeps {
+  calls: Calls;
+  liveEvents: LiveEvents;
+  log: Log;
+}
+
+export interface LiveCall {
+  media(track: Track, timestampMs: number, payload: Uint8Array): void;
+  /** Ends transcription (waiting, bounded, for the last results) and records who transcribed. */
+  stop(): Promise<void>;
+  /** Frames received, per track, and frames dropped as late duplicates. */
+  readonly stats: { received: Record<Track, number>; dropped: number };
+}
+
+/**
+ * The audio of one call while it happens: frames per track, in timestamp order, to one
+ * transcriber session per track; interim text published as it changes, final text stored and
+ * published. The phone call never depends on this: transcriber failures are logged and shown,
+ * never thrown.
+ */
+export function startLiveCall(
+  deps: LiveCallDeps,
+  call: { id: string },
+  transcriber: Transcriber | null,
+  tracks: readonly Track[] = ["inbound", "outbound"],
+): LiveCall {
+  const channel = callChannel(call.id);
+  const publish = (event: LiveCallEvent) => deps.liveEvents.publish(channel, event.type, event.data);
+  const received: Record<Track, number> = { inbound: 0, outbound: 0 };
+  const order = new Map<Track, FrameOrder>(tracks.map((t) => [t, createFrameOrder()]));
+  const sessions = new Map<Track, Promise<TranscriberSession | null>>();
+  // Results are stored and published one after another, so viewers see them in spoken order.
+  let queue: Promise<unknown> = Promise.resolve();
+  const serially = (work: () => Promise<unknown>) => {
+    queue = queue.then(work).catch((error: unknown) => deps.log.error({ err: error, callId: call.id }, "could not store a transcript result"));
+  };
+
+  const onResult = (track: Track) => (result: TranscriptResult) => {
+    if (!result.isFinal) {
+      serially(() => publish({ type: "interim", data: { track, text: result.text, startMs: result.startMs } }));
+      return;
+    }
+    serially(async () => {
+      if (result.text.trim() === "") {
+        await publish({ type: "interim", data: { track, text: "", startMs: result.startMs } });
+        return;
+      }
+      const segment = await deps.calls.addSegment({
+        callId: call.id,
+        track,
+        text: result.text.trim(),
+        startMs: Math.round(result.startMs),
+        endMs: Math.round(result.endMs),
+        isFinal: true,
+        confidence: result.confidence,
+      });
+      await publish({ type: "segment", data: segment });
+    });
+  };
+
+  if (!transcriber) {
+    serially(() => publish({ type: "transcriber", data: { state: "not_configured", label: null } }));
+  } else {
+    serially(() => publish({ type: "transcriber", data: { state: "running", label: transcriber.name } }));
+    for (const track of tracks) {
+      sessions.set(
+        track,
+        transcriber
+          .open({
+            track,
+            callId: call.id,
+            onResult: onResult(track),
+            onError: (error) => {
+              deps.log.warn({ err: error, callId: call.id, track }, "transcriber failed; the call goes on");
+              serially(() => publish({ type: "transcriber", data: { state: "failed", label: transcriber.name } }));
+            },
+          })
+          .catch((error: unknown) => {
+            deps.log.warn({ err: error, callId: call.id, track }, "transcriber could not start; the call goes on");
+            serially(() => publish({ type: "transcriber", data: { state: "failed", label: transcriber.name } }));
+            return null;
+          }),
+      );
+    }
+  }
+
+  // Frames that arrive while a session is still connecting wait for it, in order.
+  const sendAll = (track: Track, frames: { timestampMs: number; payload: Uint8Array }[]) => {
+    const session = sessions.get(track);
+    if (!session || frames.length === 0) return;
+    void session.then((s) => {
+      for (const frame of frames) s?.send(frame);
+    });
+  };
+
+  return {
+    media(track, timestampMs, payload) {
+      const frames = order.get(track);
+      if (!frames) return;
+      received[track] += 1;
+      sendAll(track, frames.push({ timestampMs, payload }));
+    },
+    async stop() {
+      for (const [track, frames] of order) sendAll(track, frames.flush());
+      const opened = await Promise.all(sessions.values());
+      await Promise.all(opened.map((s) => s?.close()));
+      await queue;
+      const label = opened.map(servedBy).find((l) => l !== null) ?? transcriber?.name ?? null;
+      if (label) await deps.calls.update(call.id, { transcriber: label });
+    },
+    get stats() {
+      return { received: { ...received }, dropped: [...order.values()].reduce((n, o) => n + o.dropped, 0) };
+    },
+  };
+}
+
+/** The fallback wrapper's record of who served the call ("wisprflow→deepgram"), when it has one. */
+function servedBy(session: TranscriberSession | null): string | null {
+  const label = (session as { label?: unknown } | null)?.label;
+  return typeof label === "string" && label !== "" ? label : null;
+}

@@ -1,0 +1,116 @@
+import { Hono } from "hono";
+import { upgradeWebSocket } from "hono/bun";
+import type { WSContext } from "hono/ws";
+import { startLiveCall, type LiveCall } from "../../domain/live-call/live-call.ts";
+import { parseMediaStreamMessage, type StartMessage } from "../../adapters/twilio/media-stream-messages.ts";
+import type { AppDeps, AppEnv } from "../deps.ts";
+import { signedUrl, twilioSignatureValid } from "../middleware/twilio-signature.ts";
+import { streamTokenFor } from "../stream-token.ts";
+
+/** Closes a stream that cannot be used: policy violation, with the reason for the logs. */
+const REFUSED = 1008;
+
+/**
+ * WS /api/twilio/media-stream: Twilio Media Streams. One session per connection and one per
+ * call (keyed by CallSid): a second stream for the same call is refused, not given a second
+ * pipeline. Bad messages are logged and dropped; they never end a good call.
+ */
+export function mediaStreamRoutes(activeCalls: Map<string, LiveCall>) {
+  const app = new Hono<AppEnv>();
+
+  app.get(
+    "/api/twilio/media-stream",
+    async (c, next) => {
+      const { twilio: settings, logger } = c.get("deps");
+      const signature = c.req.header("X-Twilio-Signature");
+      const valid = [signedUrl(c, "wss"), signedUrl(c, "https")].some((url) => twilioSignatureValid(settings.authToken, signature, url, {}));
+      if (!valid) {
+        logger.warn({ signed: Boolean(signature) }, "media stream refused: bad or missing Twilio signature");
+        return c.text("The Twilio signature is missing or does not match.", 403);
+      }
+      await next();
+    },
+    upgradeWebSocket((c) => {
+      const deps = c.get("deps");
+      let log = deps.logger.child({ stream: "media" });
+      let callSid: string | null = null;
+      let live: LiveCall | null = null;
+      let starting: Promise<void> | null = null;
+
+      const refuse = (ws: WSContext, reason: string) => {
+        log.warn({ reason }, "media stream closed");
+        ws.close(REFUSED, reason.slice(0, 120));
+      };
+
+      const start = async (message: StartMessage, ws: WSContext) => {
+        const { callSid: sid, customParameters, streamSid } = message.start;
+        log = deps.logger.child({ callSid: sid, streamSid });
+        const call = await deps.repos.calls.byProviderId(sid);
+        if (!call) return refuse(ws, "no call with this CallSid");
+        if (customParameters.callId !== call.id || customParameters.streamToken !== streamTokenFor(deps, call.id)) {
+          return refuse(ws, "stream parameters do not belong to this call");
+        }
+        if (activeCalls.has(sid)) return refuse(ws, "a stream for this call is already open");
+        callSid = sid;
+        live = startLiveCall({ calls: deps.repos.calls, liveEvents: deps.liveEvents, log }, call, deps.transcription.forStream(customParameters), message.start.tracks);
+        activeCalls.set(sid, live);
+        log.info({ tracks: message.start.tracks }, "media stream started");
+      };
+
+      const end = async (why: string) => {
+        if (!live || !callSid) return;
+        const ending = live;
+        activeCalls.delete(callSid);
+        live = null;
+        await ending.stop();
+        log.info({ why, ...ending.stats }, "media stream ended");
+      };
+
+      return {
+        onMessage(event, ws) {
+          const parsed = parseMediaStreamMessage(typeof event.data === "string" ? event.data : "");
+          if (!parsed.ok) {
+            log.warn({ reason: parsed.reason }, "media message dropped");
+            return;
+          }
+          const message = parsed.message;
+          switch (message.event) {
+            case "connected":
+              return;
+            case "start":
+              if (starting || live) return log.warn({}, "second start message dropped");
+              starting = start(message, ws).catch((error: unknown) => {
+                log.error({ err: error }, "media stream could not start");
+                refuse(ws, "could not start");
+              });
+              return;
+            case "media": {
+              if (!live) {
+                if (!starting) log.warn({}, "media before start dropped");
+                // Frames racing the start's database lookup wait for it, in order.
+                else void starting.then(() => live?.media(message.media.track, message.media.timestamp, Buffer.from(message.media.payload, "base64")));
+                return;
+              }
+              live.media(message.media.track, message.media.timestamp, Buffer.from(message.media.payload, "base64"));
+              return;
+            }
+            case "mark":
+            case "dtmf":
+              log.debug({ event: message.event }, "media stream event");
+              return;
+            case "stop":
+              void (starting ?? Promise.resolve()).then(() => end("stop message"));
+              return;
+          }
+        },
+        onClose() {
+          void (starting ?? Promise.resolve()).then(() => end("socket closed"));
+        },
+      };
+    }),
+  );
+
+  return app;
+}
+
+export type { AppDeps };

@@ -1,0 +1,122 @@
+import { Hono, type Context } from "hono";
+import twilio from "twilio";
+import { callStatusFrom, statusChanges, statusesBefore } from "../../domain/live-call/call-status.ts";
+import { normalisePhone } from "../../domain/phone.ts";
+import { CALLS_CHANNEL, callChannel } from "../../ports/live-events.ts";
+import type { AppEnv } from "../deps.ts";
+import { requireTwilioSignature } from "../middleware/twilio-signature.ts";
+import { streamTokenFor } from "../stream-token.ts";
+import { formValues } from "../page-context.ts";
+
+const { VoiceResponse } = twilio.twiml;
+
+/** Seconds the staff phones ring before the caller is offered voicemail. */
+const RING_SECONDS = 20;
+
+const twimlReply = (c: Context, response: InstanceType<typeof VoiceResponse>) => {
+  c.header("Content-Type", "text/xml; charset=utf-8");
+  return c.body(response.toString());
+};
+
+function voicemail(response: InstanceType<typeof VoiceResponse>, base: string, companyName: string) {
+  response.say({ voice: "Polly.Amy", language: "en-GB" }, `Sorry, nobody at ${companyName} can take your call right now. Please leave a message after the tone and we will call you back.`);
+  response.record({ maxLength: 180, playBeep: true, recordingStatusCallback: `${base}/api/twilio/recording`, recordingStatusCallbackEvent: ["completed"] });
+}
+
+/** Twilio's voice webhooks: a call arrives, its status changes, nobody answered. All signature-checked. */
+export function twilioVoiceRoutes() {
+  const app = new Hono<AppEnv>();
+  app.use("/api/twilio/voice", requireTwilioSignature());
+  app.use("/api/twilio/status", requireTwilioSignature());
+  app.use("/api/twilio/voicemail", requireTwilioSignature());
+
+  /**
+   * A call is ringing: find or create the caller's lead, store the call, and answer TwiML that
+   * streams both tracks to us and puts the caller through to staff (recorded, both channels),
+   * or to voicemail. On the caller's ring time: two queries and no vendor calls.
+   */
+  app.post("/api/twilio/voice", async (c) => {
+    const deps = c.get("deps");
+    const form = await formValues(c);
+    const callSid = form.CallSid ?? "";
+    if (!/^CA[0-9a-zA-Z]{10,}$/.test(callSid)) return c.text("CallSid is missing or malformed.", 400);
+    const phone = normalisePhone(form.From ?? "");
+    const lead = phone.ok
+      ? (await deps.repos.leads.findOrCreateByPhone(phone.value, { name: null, organisation: null, email: null, address: null, postcode: null, segment: "unknown", source: "phone", notes: null })).lead
+      : null;
+    const call = await deps.repos.calls.record({
+      providerCallId: callSid,
+      direction: "inbound",
+      from: phone.ok ? phone.value : (form.From ?? "unknown"),
+      to: form.To ?? "",
+      leadId: lead?.id ?? null,
+      status: callStatusFrom(form.CallStatus ?? "") ?? "ringing",
+      startedAt: deps.now(),
+    });
+    void deps.liveEvents.publish(CALLS_CHANNEL, "call", { callId: call.id, status: call.status });
+    deps.logger.info({ callId: call.id, callSid, leadId: lead?.id }, "call arriving");
+
+    const base = deps.settings.publicBaseUrl;
+    const response = new VoiceResponse();
+    const stream = response.start().stream({ url: `${base.replace(/^http/, "ws")}/api/twilio/media-stream`, track: "both_tracks" });
+    stream.parameter({ name: "callId", value: call.id });
+    stream.parameter({ name: "streamToken", value: streamTokenFor(deps, call.id) });
+    if (deps.twilio.staffNumbers.length > 0) {
+      const dial = response.dial({
+        timeout: RING_SECONDS,
+        record: "record-from-answer-dual",
+        recordingStatusCallback: `${base}/api/twilio/recording`,
+        recordingStatusCallbackEvent: ["completed"],
+        action: `${base}/api/twilio/voicemail`,
+      });
+      for (const number of deps.twilio.staffNumbers) dial.number(number);
+    } else {
+      voicemail(response, base, deps.settings.companyName);
+    }
+    return twimlReply(c, response);
+  });
+
+  /** After <Dial>: answered calls end; unanswered ones go to voicemail. */
+  app.post("/api/twilio/voicemail", async (c) => {
+    const deps = c.get("deps");
+    const form = await formValues(c);
+    const response = new VoiceResponse();
+    if (form.DialCallStatus === "completed") response.hangup();
+    else voicemail(response, deps.settings.publicBaseUrl, deps.settings.companyName);
+    return twimlReply(c, response);
+  });
+
+  /**
+   * Status callbacks. Idempotent and safe out of order: a report is applied only when it moves
+   * the call forward from where it is, in one conditional update.
+   */
+  app.post("/api/twilio/status", async (c) => {
+    const deps = c.get("deps");
+    const form = await formValues(c);
+    const status = callStatusFrom(form.CallStatus ?? "");
+    if (!status) return c.text(`Unknown CallStatus "${form.CallStatus ?? ""}".`, 400);
+    const call = await deps.repos.calls.byProviderId(form.CallSid ?? "");
+    if (!call) {
+      deps.logger.warn({ callSid: form.CallSid, status }, "status for a call we do not know; ignored");
+      return c.body(null, 204);
+    }
+    const duration = Number.parseInt(form.CallDuration ?? "", 10);
+    const changes = statusChanges(status, { at: deps.now(), durationSeconds: Number.isFinite(duration) ? duration : null });
+    const updated = await deps.repos.calls.advance(call.id, statusesBefore(status), changes);
+    if (!updated) {
+      deps.logger.info({ callId: call.id, from: call.status, to: status }, "stale or repeated call status; nothing changed");
+      return c.body(null, 204);
+    }
+    const data = {
+      status: updated.status,
+      answeredAt: updated.answeredAt?.toISOString() ?? null,
+      endedAt: updated.endedAt?.toISOString() ?? null,
+      durationSeconds: updated.durationSeconds,
+    };
+    await deps.liveEvents.publish(callChannel(call.id), "status", data);
+    await deps.liveEvents.publish(CALLS_CHANNEL, "call", { callId: call.id, status: updated.status });
+    return c.body(null, 204);
+  });
+
+  return app;
+}
