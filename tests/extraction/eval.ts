@@ -9,16 +9,18 @@ import type { Extractor } from "../../src/ports/extractor.ts";
 import { loadLabelledCalls, RULES_FLOORS, score, type LabelledCall } from "./labelled-set.ts";
 
 const showMisses = process.argv.includes("--misses");
-const calls = loadLabelledCalls();
+const main = loadLabelledCalls("main");
+const heldOut = loadLabelledCalls("held-out");
+const blind = loadLabelledCalls("blind");
 
-async function run(extractor: Extractor, calls: LabelledCall[], floors: typeof RULES_FLOORS | null): Promise<boolean> {
+async function run(extractor: Extractor, label: string, calls: LabelledCall[], floors: typeof RULES_FLOORS | null): Promise<boolean> {
   const started = performance.now();
   const answers: Extraction[] = [];
   for (const call of calls) answers.push(await extractor.extract(call.transcript));
   const ms = performance.now() - started;
   const { fields, misses } = score(calls, answers);
   const fallbacks = answers.filter((a) => a.fallback).length;
-  console.log(`\n${extractor.name}: ${calls.length} calls in ${ms.toFixed(0)} ms${fallbacks ? `, ${fallbacks} answered by the fallback` : ""}`);
+  console.log(`\n${extractor.name}, ${label}: ${calls.length} calls in ${ms.toFixed(0)} ms${fallbacks ? `, ${fallbacks} answered by the fallback` : ""}`);
   let ok = true;
   for (const f of fields) {
     const floor = floors?.[f.field];
@@ -33,11 +35,17 @@ async function run(extractor: Extractor, calls: LabelledCall[], floors: typeof R
   return ok;
 }
 
-const rulesOk = await run(createRulesExtractor(), calls, RULES_FLOORS);
+const rules = createRulesExtractor();
+const rulesOk = await run(rules, "labelled set", main, RULES_FLOORS);
+await run(rules, "held-out set (scored blind once, then fixed)", heldOut, null);
+await run(rules, "blind set (never tuned on)", blind, null);
 const apiKey = process.env.OPENAI_API_KEY?.trim();
 if (apiKey) {
   const client = createOpenAIClient({ apiKey, baseURL: process.env.OPENAI_BASE_URL?.trim() || undefined });
-  await run(createOpenAIExtractor({}, client, createRulesExtractor()), calls, null);
+  const openai = createOpenAIExtractor({}, client, createRulesExtractor());
+  await run(openai, "labelled set", main, null);
+  await run(openai, "held-out set", heldOut, null);
+  await run(openai, "blind set", blind, null);
 } else {
   console.log("\nOPENAI_API_KEY is not set: OpenAI not evaluated.");
 }

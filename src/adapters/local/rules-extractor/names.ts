@@ -16,7 +16,8 @@ const NOT_NAMES = new Set(
     "square handy services ignore admin emergency urgent help wrong bye goodbye one two three four five six seven eight nine " +
     "ten my mum dad wife husband son daughter mother father sister brother tenant's lettings estates property management " +
     "london as from at in on for with to of by about after before because if since until while urgently quite very really " +
-    "calling ringing phoning gonna going got get been being hang hold listen look see sort something nothing everything"
+    "calling ringing phoning gonna going got get been being hang hold listen look see sort something nothing everything " +
+    "its im ive theres thats whats"
   ).split(/\s+/),
 );
 
@@ -59,9 +60,12 @@ export interface NameFinding {
 }
 
 const NAME_QUESTION =
-  /\b(your name|a name|the name|who am i (speaking|talking) (to|with)|who's calling|who is calling|who's this|who is this|and you are|name please|your surname|who have i got)\b/i;
+  /\b(your name|a name|the name|who am i (speaking|talking) (to|with)|who's calling|who is calling|who's this|who is this|and you are|name please|who have i got)\b/i;
+const SURNAME_QUESTION = /\b(surname|last name|second name|family name)\b/i;
+/** Written without apostrophes or capitals ("hello its gemma wright"): only at the start of the first turns. */
+const LOWER_CUE = /^(?:(?:hi|hiya|hello|hey|yeah|oh|um|er|good (?:morning|afternoon|evening))\b[\s,.]*)*(?:its|it's|this is|im|i'm)\s+/i;
 /** First person only: "her name's Becky" names the tenant, not the caller. */
-const STRONG_CUE = /(?:\bmy name(?:'s| is)|\bthe name's|(?:^|[.!?,]\s*)name's)\s+/gi;
+const STRONG_CUE = /(?:\bmy name(?:'s| is|s)|\bthe name's|(?:^|[.!?,]\s*)name's)\s+/gi;
 const WEAK_CUE = /\b(?:this is|it's|it is|i'm|i am|you're (?:speaking|talking) (?:to|with))\s+/gi;
 const NAME_BEFORE = /((?:[A-Z][\w'’-]*\s+){0,2}[A-Z][\w'’-]*)\s+(?:here|speaking)\b/g;
 const LEADING_FILLER =
@@ -85,9 +89,9 @@ function staffNames(staff: string): Set<string> {
   return names;
 }
 
-/** "Lucy, Lucy Brennan", "Mrs Davies. Carol Davies": a fuller form said straight after wins. */
+/** "Lucy, Lucy Brennan", "Mrs Davies. Carol Davies", "Tom as well, Tom Pike": a fuller form said straight after wins. */
 function fuller(name: string, after: string): string {
-  const next = /^\s*[,.]?\s*((?:[A-Z][\w'’-]*\s+){1,2}[A-Z][\w'’-]*)/.exec(after);
+  const next = /^(?:\s*[,.]?|[^.!?\n]{0,20}?[,.])\s*((?:[A-Z][\w'’-]*\s+){1,2}[A-Z][\w'’-]*)/.exec(after);
   if (!next) return name;
   const longer = readName(next[1]!, false);
   if (!longer) return name;
@@ -135,6 +139,7 @@ function applySpelling(name: string, spelled: string[]): { name: string; confirm
 export function findName(call: CallText): NameFinding | null {
   const staff = staffNames(call.staff);
   const candidates: Candidate[] = [];
+  const surnames: string[] = [];
   const add = (name: string | null, score: number, order: number) => {
     if (!name) return;
     const words = name.split(" ").filter((w) => !TITLES.has(w.toLowerCase()));
@@ -160,7 +165,8 @@ export function findName(call: CallText): NameFinding | null {
       if (turn.lower.includes("here") || turn.lower.includes("speaking")) for (const m of text.matchAll(NAME_BEFORE)) {
         const words = m[1]!.split(/\s+/);
         while (words.length && NOT_NAMES.has(words[0]!.toLowerCase())) words.shift();
-        add(words.length ? readName(words.join(" "), false) : null, early ? 0.75 : 0.6, t * 1000 + m.index);
+        const name = words.length ? readName(words.join(" "), false) : null;
+        if (name) add(fuller(name, text.slice(m.index + m[0].length)), early ? 0.75 : 0.6, t * 1000 + m.index);
       }
       if (early) {
         // "Hi, Sam Okoro from Northpoint Lettings." / "Good afternoon. Hannah Price. I've got…"
@@ -178,16 +184,30 @@ export function findName(call: CallText): NameFinding | null {
         }
       }
     }
-    if (turn.question && NAME_QUESTION.test(turn.question)) {
+    if (lowercase && early) {
+      const cue = LOWER_CUE.exec(text);
+      const name = cue ? readName(text.slice(cue[0].length), true) : null;
+      // "its leaking everywhere" is not a name.
+      if (name && !name.split(" ").some((w) => /(ing|ed|ly)$/i.test(w))) add(name, 0.55, t * 1000);
+    }
+    if (turn.question && SURNAME_QUESTION.test(turn.question) && !NAME_QUESTION.test(turn.question)) {
+      const surname = readName(text.replace(LEADING_FILLER, ""), lowercase);
+      if (surname) surnames.push(surname);
+    } else if (turn.question && NAME_QUESTION.test(turn.question)) {
       const answer = text.replace(LEADING_FILLER, "");
       const name = readName(answer, lowercase);
       if (name) add(fuller(name, answer.slice(answer.indexOf(name) + name.length)), 0.85, t * 1000 - 1);
     }
   });
 
-  if (candidates.length === 0) return null;
+  // "Sandra speaking" … "And your surname?" "Whitaker."
+  if (candidates.length === 0) return surnames[0] ? { name: surnames[0], confidence: 0.6 } : null;
   candidates.sort((a, b) => b.score - a.score || a.order - b.order);
-  const best = candidates[0]!;
+  let best = candidates[0]!;
+  const surname = surnames.at(-1);
+  if (surname && !surname.includes(" ") && best.name.split(" ").length === 1 && best.name !== surname) {
+    best = { ...best, name: `${best.name} ${surname}` };
+  }
   const spelled = applySpelling(
     best.name,
     call.callerTurns.filter((turn) => SPELLING.test(turn.text)).flatMap((turn) => spelledWords(turn.text, call.postcodesIn(turn.text))),

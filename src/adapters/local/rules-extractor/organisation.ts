@@ -11,6 +11,9 @@ const PHRASE = String.raw`((?:The |the )?(?:[A-Z][\w'’&-]*|&|and|of)(?:\s+(?:[
 /** After a person's name or job: "Emma Clarke from Greenway Lettings", "practice manager at Riverside Dental". */
 const AFTER_PERSON = new RegExp(String.raw`(?:[A-Z][a-z]+|manager|director|administrator|owner|landlord|receptionist|secretary|calling|ringing|phoning)\s+(?:from|at|of|with)\s+` + PHRASE, "g");
 const ON_BEHALF = new RegExp(String.raw`\b(?:on behalf of|work for|working for|i'm with|we're)\s+` + PHRASE, "gi");
+/** "I run Cut Above, the hair salon": a business the caller runs, by name. */
+const RUNS = new RegExp(String.raw`\b(?:I|we) (?:run|manage|own)\s+` + PHRASE, "g");
+const JOB = /^(manager|director|administrator|owner|receptionist|secretary)\b/i;
 const ANY_PHRASE = new RegExp(PHRASE, "g");
 /** A business named next to "tenant with", "rent from", "my landlord" is the caller's landlord, not the caller's firm. */
 const LANDLORDS = /\b(tenant (with|of)|rent(ing)? (from|off|with|through)|my landlord|our landlord|housing association)\s*(is\s+)?$/i;
@@ -45,9 +48,13 @@ export function findOrganisation(call: CallText): { organisation: string; confid
       const start = m.index + m[0].length - m[1]!.length;
       const named = accept(m[1], false, turn.text.slice(0, start));
       // A single word after "from" could be a town ("calling from Croydon"): only a business word or a person's name before it will do.
-      if (named && (named.includes(" ") || /^[A-Z]/.test(m[0]) || ORG_END.test(named))) {
+      if (named && (named.includes(" ") || /^[A-Z]/.test(m[0]) || JOB.test(m[0]) || ORG_END.test(named))) {
         if (!/^(calling|ringing|phoning)/i.test(m[0]) || ORG_END.test(named.split(" ").at(-1)!)) return { organisation: named, confidence: 0.8 };
       }
+    }
+    for (const m of turn.text.matchAll(RUNS)) {
+      const named = accept(m[1], false, "");
+      if (named && named !== "The") return { organisation: named, confidence: 0.7 };
     }
     for (const m of turn.text.matchAll(ON_BEHALF)) {
       const named = accept(m[1], true, "");

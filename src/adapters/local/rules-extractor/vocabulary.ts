@@ -72,7 +72,7 @@ export const CATEGORY_CUES: Record<Exclude<TradeCategory, never>, Cues> = {
 export const URGENCY_CUES: Record<Urgency, Cues> = {
   emergency: [
     ["emergency", 4], ["burst", 2], ["pouring", 2], ["gushing", 2], ["spraying", 2], ["flood*", 2], ["water everywhere", 1],
-    ["right now", 2], ["come now", 2], ["now if you can", 2], ["now please", 2], ["right away", 2], ["straight away", 1], ["immediately", 2], ["collapsed", 2], ["come down", 2],
+    ["right now", 2], ["come now", 2], ["someone now", 2], ["now if you can", 2], ["now please", 2], ["right away", 2], ["straight away", 1], ["immediately", 2], ["collapsed", 2], ["come down", 2],
     ["caved in", 2], ["can't lock", 2], ["can't secure", 2], ["burgled", 2], ["broken into", 2], ["smashed", 1], ["still running", 1],
     ["still dripping", 1], ["coming through", 1], ["ripped", 1], ["dangerous", 2], ["danger", 2], ["sewage", 1], ["tonight", 1],
     ["can't open", 1], ["within the hour", 1], ["as quick as", 1],
@@ -81,7 +81,7 @@ export const URGENCY_CUES: Record<Urgency, Cues> = {
     ["urgent", 4], ["urgently", 4], ["as soon as possible", 2], ["asap", 2], ["as soon as you can", 2], ["soon as you can", 2],
     ["as quick as", 2], ["quick as you can", 1], ["today", 2], ["tonight", 2], ["this afternoon", 2], ["this morning", 2],
     ["tomorrow", 2], ["next day", 2], ["quick", 1], ["quickly", 1], ["priority", 1], ["no heating", 2], ["no hot water", 2],
-    ["freezing", 1], ["locked out", 2], ["locked myself out", 2], ["no power", 2], ["worried", 1], ["can't use", 1],
+    ["freezing", 1], ["locked out", 2], ["locked myself out", 2], ["can't get in", 2], ["can't get into", 2], ["no power", 2], ["worried", 1], ["can't use", 1],
     ["leak*", 1], ["hurry", 1], ["sorted quick", 1], ["before it rains", 1], ["this week", 0.5], ["get worse", 0.5],
   ],
   routine: [
@@ -108,7 +108,7 @@ export const SEGMENT_CUES: Record<Exclude<LeadSegment, "unknown">, Cues> = {
   landlord: [
     ["i'm a landlord", 4], ["i am a landlord", 4], ["i'm the landlord", 3], ["as a landlord", 3], ["my tenant", 3], ["my tenants", 3],
     ["our tenant", 2], ["our tenants", 2], ["the tenant", 1], ["the tenants", 1], ["tenant's", 0.5], ["rental property", 3],
-    ["rental properties", 3], ["rental flat*", 3], ["rental", 1], ["buy to let", 4], ["let out", 3], ["i let", 2], ["portfolio", 2],
+    ["rental properties", 3], ["rental flat*", 3], ["rental", 1], ["buy to let", 4], ["let out", 3], ["rent out", 3], ["rent it out", 3], ["i rent out", 4], ["renting out", 3], ["i let", 2], ["portfolio", 2],
     ["i own a few", 2], ["i own a couple", 2], ["landlord of", 2], ["next tenants", 2], ["new tenants", 2],
   ],
   homeowner: [
