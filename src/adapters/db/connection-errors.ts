@@ -32,6 +32,7 @@ const REASONS: Record<string, string> = {
   EHOSTUNREACH: "host unreachable",
   ENETUNREACH: "network unreachable",
   ECONNRESET: "connection reset by the server",
+  NO_ANSWER: "the server accepted the connection but did not answer",
   "28P01": "password authentication failed",
   "28000": "the server refused this user",
   "3D000": "that database does not exist",
@@ -57,3 +58,19 @@ function reasonOf(error: unknown): string {
 }
 
 const firstLine = (text: string) => text.split("\n")[0]!.trim().replace(/\.$/, "");
+
+/**
+ * The first query, bounded. The drivers' own connect timeouts stop at the TCP connection: a
+ * port that accepts and then says nothing (a wrong service, a stuck proxy) would hang the open.
+ */
+export async function withinDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(Object.assign(new Error(`no answer within ${ms / 1000} s`), { code: "NO_ANSWER" })), ms);
+  });
+  try {
+    return await Promise.race([work, deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

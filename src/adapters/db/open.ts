@@ -4,7 +4,7 @@ import { migrate as migrateNeon } from "drizzle-orm/neon-serverless/migrator";
 import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import { migrate as migratePostgres } from "drizzle-orm/postgres-js/migrator";
 import postgres from "postgres";
-import { DatabaseUnavailableError, redactUrl, unavailable } from "./connection-errors.ts";
+import { DatabaseUnavailableError, redactUrl, unavailable, withinDeadline } from "./connection-errors.ts";
 import { createRepositories, type Database, type OpenDatabase } from "./database.ts";
 import { MigrationError, migrateHoldingLock, migrationConfig } from "./migrations.ts";
 import { openPgliteFolder } from "./pglite-host.ts";
@@ -60,17 +60,18 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<OpenDa
 
 async function openPostgres(url: string, options: OpenDatabaseOptions): Promise<OpenDatabase> {
   const where = `PostgreSQL at ${redactUrl(url)}`;
+  const timeoutMs = (options.connectTimeoutSeconds ?? 5) * 1000;
   const settings = {
-    connect_timeout: options.connectTimeoutSeconds ?? 5,
+    connect_timeout: timeoutMs / 1000,
     onnotice: () => {},
     connection: { application_name: "switchboard" },
   };
   const single = postgres(url, { ...settings, max: 1 });
   const singleDb = drizzlePostgres({ client: single, schema }) as unknown as Database;
   try {
-    await single`select 1`;
+    await withinDeadline(single`select 1`, timeoutMs);
   } catch (error) {
-    await single.end({ timeout: 0 });
+    void single.end({ timeout: 0 }).catch(() => {});
     throw unavailable(where, error);
   }
   try {
@@ -89,6 +90,7 @@ async function openPostgres(url: string, options: OpenDatabaseOptions): Promise<
 
 async function openNeon(url: string, options: OpenDatabaseOptions): Promise<OpenDatabase> {
   const where = `Neon at ${redactUrl(url)}`;
+  const timeoutMs = (options.connectTimeoutSeconds ?? 5) * 1000;
   const overrides = options.neonSettings ?? {};
   /** A Neon client whose WebSocket settings are its own, not the process-wide neonConfig. */
   class ConfiguredClient extends NeonClient {
@@ -97,25 +99,28 @@ async function openNeon(url: string, options: OpenDatabaseOptions): Promise<Open
       Object.assign(this.neonConfig, overrides);
     }
   }
+  // Neon's Pool sets its Client class as a field, after (and over) pg-pool's `Client` option.
+  class ConfiguredPool extends NeonPool {
+    override Client = ConfiguredClient;
+  }
   const poolOptions = (max: number) => ({
     connectionString: url,
     max,
-    connectionTimeoutMillis: (options.connectTimeoutSeconds ?? 5) * 1000,
+    connectionTimeoutMillis: timeoutMs,
     idleTimeoutMillis: 60_000,
-    Client: ConfiguredClient,
     application_name: "switchboard",
   });
   // An idle connection dropped by the server surfaces as a pool "error" event; without a
   // listener that event would end the process.
   const onPoolError = (error: Error) => options.logger?.info({ err: error.message }, "Neon connection dropped");
 
-  const single = new NeonPool(poolOptions(1));
+  const single = new ConfiguredPool(poolOptions(1));
   single.on("error", onPoolError);
   const singleDb = drizzleNeon({ client: single, schema }) as unknown as Database;
   try {
-    await single.query("select 1");
+    await withinDeadline(single.query("select 1"), timeoutMs);
   } catch (error) {
-    await single.end().catch(() => {});
+    void single.end().catch(() => {});
     throw unavailable(where, error);
   }
   try {
@@ -126,9 +131,10 @@ async function openNeon(url: string, options: OpenDatabaseOptions): Promise<Open
     await single.end().catch(() => {});
   }
 
-  const pool = new NeonPool(poolOptions(options.maxConnections ?? 10));
+  const pool = new ConfiguredPool(poolOptions(options.maxConnections ?? 10));
   pool.on("error", onPoolError);
   const db = drizzleNeon({ client: pool, schema }) as unknown as Database;
   options.logger?.info({ database: redactUrl(url) }, "connected to Neon");
   return createRepositories(db, "Neon", () => pool.end());
 }
+

@@ -9,7 +9,7 @@ import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
 import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import { migrate as migratePostgres } from "drizzle-orm/postgres-js/migrator";
 import postgres from "postgres";
-import { unavailable } from "./connection-errors.ts";
+import { unavailable, withinDeadline } from "./connection-errors.ts";
 import { createRepositories, type Database, type OpenDatabase } from "./database.ts";
 import { Gate } from "./gate.ts";
 import { MigrationError, migrationConfig } from "./migrations.ts";
@@ -35,7 +35,11 @@ const OWNER_WAIT_MS = 20_000;
  * - A live process has it: connect through its socket with postgres.js. If that process goes
  *   away later, the next connection takes the lock over and hosts PGlite here instead.
  */
-export async function openPgliteFolder(dataDir: string, logger?: Logger): Promise<OpenDatabase> {
+export async function openPgliteFolder(
+  dataDir: string,
+  logger?: Logger,
+  options: { ownerWaitMs?: number } = {},
+): Promise<OpenDatabase> {
   const dir = resolve(dataDir);
   const socketPath = socketPathFor(dir);
   const attempt = await tryLockDataDir(dir, socketPath);
@@ -46,7 +50,7 @@ export async function openPgliteFolder(dataDir: string, logger?: Logger): Promis
   }
 
   logger?.info({ dataDir: dir, ownerPid: attempt.holder.pid }, "PGlite folder is open in another process; connecting through its socket");
-  const link = new OwnerLink(dir, socketPath, logger);
+  const link = new OwnerLink(dir, socketPath, options.ownerWaitMs ?? OWNER_WAIT_MS, logger);
   const client = postgres({
     // postgres.js takes a socket factory (not in its type definitions): it must return a connected socket.
     ...({ socket: () => link.connect() } as object),
@@ -65,9 +69,9 @@ export async function openPgliteFolder(dataDir: string, logger?: Logger): Promis
     await link.close();
   };
   try {
-    await client`select 1`;
+    await withinDeadline(client`select 1`, (options.ownerWaitMs ?? OWNER_WAIT_MS) + 10_000);
   } catch (error) {
-    await close().catch(() => {});
+    void close().catch(() => {});
     throw unavailable(`PGlite in ${dir}, held by process ${attempt.holder.pid}`, error);
   }
   try {
@@ -144,11 +148,12 @@ class OwnerLink {
   constructor(
     private readonly dir: string,
     private readonly socketPath: string,
+    private readonly waitMs: number,
     private readonly logger?: Logger,
   ) {}
 
   async connect(): Promise<Socket> {
-    const deadline = Date.now() + OWNER_WAIT_MS;
+    const deadline = Date.now() + this.waitMs;
     let lastPid: number | null = null;
     for (;;) {
       const holder = liveHolder(this.dir);

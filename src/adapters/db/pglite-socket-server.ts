@@ -22,6 +22,8 @@ const SSL_REQUEST = 80877103;
 const GSSENC_REQUEST = 80877104;
 const CANCEL_REQUEST = 80877102;
 const SYNC = Uint8Array.of(0x53, 0, 0, 0, 4);
+/** ErrorResponse FATAL 57P01, what PostgreSQL sends its clients when it shuts down. */
+const ADMIN_SHUTDOWN = errorResponse("FATAL", "57P01", "terminating connection: the process serving this PGlite database is closing it");
 
 export interface ServeOptions {
   /** A connection that keeps a transaction open this long without sending anything is closed and rolled back. */
@@ -54,7 +56,7 @@ export async function servePgliteOnSocket(
     async close() {
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
-        for (const connection of connections) connection.destroy();
+        for (const connection of connections) connection.terminate();
       });
       await Promise.all([...connections].map((c) => c.finished));
       if (existsSync(path)) unlinkSync(path);
@@ -67,6 +69,7 @@ class Connection {
   #started = false;
   #busy = false;
   #closed = false;
+  #terminating = false;
   #release: (() => void) | null = null;
   #idleTimer: ReturnType<typeof setTimeout> | null = null;
   #finish!: () => void;
@@ -88,6 +91,15 @@ class Connection {
     socket.on("close", () => this.destroy());
   }
 
+  /** Tells the client the server is going away (as PostgreSQL does on shutdown), then closes. */
+  terminate(): void {
+    if (this.#closed || this.#terminating) return;
+    this.#terminating = true;
+    if (!this.#started || this.#busy || !this.socket.writable) return this.destroy();
+    this.socket.end(ADMIN_SHUTDOWN);
+    setTimeout(() => this.destroy(), 1_000).unref?.();
+  }
+
   destroy(): void {
     if (this.#closed) return;
     this.#closed = true;
@@ -96,7 +108,7 @@ class Connection {
   }
 
   async #pump(): Promise<void> {
-    if (this.#busy || this.#closed) return;
+    if (this.#busy || this.#closed || this.#terminating) return;
     this.#busy = true;
     this.#clearIdleTimer();
     try {
@@ -194,6 +206,16 @@ export function readyStatus(reply: Uint8Array): "I" | "T" | "E" | null {
     if (reply[at] === 0x5a /* Z */ && at + 5 < reply.length) status = String.fromCharCode(reply[at + 5]!) as "I" | "T" | "E";
   }
   return status;
+}
+
+function errorResponse(severity: string, code: string, message: string): Uint8Array {
+  const fields = `S${severity}\0V${severity}\0C${code}\0M${message}\0\0`;
+  const body = new TextEncoder().encode(fields);
+  const out = new Uint8Array(5 + body.length);
+  out[0] = 0x45; // E
+  new DataView(out.buffer).setInt32(1, 4 + body.length);
+  out.set(body, 5);
+  return out;
 }
 
 function simpleQuery(text: string): Uint8Array {

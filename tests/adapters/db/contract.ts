@@ -1,0 +1,541 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, test as bunTest } from "bun:test";
+import { eq, sql } from "drizzle-orm";
+import type { OpenDatabase } from "../../../src/adapters/db/database.ts";
+import { calls as callsTable, issues as issuesTable, leads as leadsTable, messages, quotes as quotesTable } from "../../../src/adapters/db/schema.ts";
+import { DuplicateEmailError } from "../../../src/adapters/db/staff-repository.ts";
+import type { NewCall } from "../../../src/ports/calls.ts";
+import type { LeadFields } from "../../../src/domain/leads.ts";
+import type { E164 } from "../../../src/domain/phone.ts";
+import { quoteTotals, type QuoteLine } from "../../../src/domain/quotes.ts";
+import type { IssueFields } from "../../../src/domain/issues.ts";
+import { truncateAll } from "../../support/test-db.ts";
+
+/** Opens the database under test; the suite empties it before each test and closes it at the end. */
+export type OpenTarget = () => Promise<OpenDatabase>;
+
+/** Every contract test gets 20 s: racing statements can exceed bun's 5 s default on a busy two-core machine. */
+const test = (name: string, body: () => Promise<void>) => bunTest(name, body, 20_000);
+
+const phone = (value: string) => value as E164;
+
+export const aLead = (fields: Partial<LeadFields> = {}): LeadFields => ({
+  name: "Sarah Jones",
+  organisation: null,
+  phone: null,
+  email: null,
+  address: null,
+  postcode: null,
+  segment: "tenant",
+  source: "phone",
+  notes: null,
+  ...fields,
+});
+
+export const aCall = (fields: Partial<NewCall> = {}): NewCall => ({
+  providerCallId: `CA${crypto.randomUUID().replaceAll("-", "")}`,
+  direction: "inbound",
+  from: "+447700900123",
+  to: "+442079460000",
+  leadId: null,
+  status: "ringing",
+  startedAt: new Date("2026-11-20T10:00:00Z"),
+  ...fields,
+});
+
+export const anIssue = (leadId: string, fields: Partial<IssueFields> = {}): IssueFields => ({
+  leadId,
+  title: "Leaking kitchen tap",
+  description: null,
+  category: "plumbing",
+  urgency: "routine",
+  address: "1 Baker Street, London",
+  postcode: "NW1 6XE",
+  accessNotes: null,
+  ...fields,
+});
+
+const lines: QuoteLine[] = [
+  { kind: "labour", description: "Replace tap", quantity: 1.5, unitPricePence: 6000, vatRatePercent: 20 },
+  { kind: "materials", description: "Mixer tap", quantity: 1, unitPricePence: 8999, vatRatePercent: 20 },
+];
+
+const aQuote = (issueId: string) => ({
+  issueId,
+  lines,
+  discountPence: 500,
+  deposit: { kind: "percent" as const, percent: 25 },
+  validUntil: new Date("2026-12-31T23:59:59Z"),
+  terms: "Payment on completion.",
+  totals: quoteTotals(lines, 500, { kind: "percent", percent: 25 }),
+});
+
+/**
+ * The behaviour every database behind the Repositories port must show, run against each engine:
+ * PGlite in-process, PGlite through its socket, PostgreSQL via postgres.js, and Neon's driver.
+ */
+export function repositoryContract(name: string, open: OpenTarget): void {
+  describe(`Repositories on ${name}`, () => {
+    let repos: OpenDatabase;
+
+    beforeAll(async () => {
+      repos = await open();
+    }, 60_000);
+    afterAll(async () => {
+      await repos?.close();
+    }, 30_000);
+    beforeEach(async () => {
+      await truncateAll(repos);
+    });
+
+    /** Moves a row's creation time, for tests about order. */
+    const setCreatedAt = async (table: typeof leadsTable | typeof issuesTable | typeof quotesTable, id: string, at: Date) => {
+      await repos.db.update(table).set({ createdAt: at }).where(eq(table.id, id));
+    };
+
+    test("ping answers", async () => {
+      await repos.ping();
+      expect(typeof repos.kind).toBe("string");
+    });
+
+    describe("leads", () => {
+      test("a created lead reads back by id and by phone, with defaults and timestamps", async () => {
+        const lead = await repos.leads.create(aLead({ phone: phone("+447700900123"), postcode: "NW1 6XE" }));
+        expect(lead).toMatchObject({ name: "Sarah Jones", phone: "+447700900123", status: "new", segment: "tenant" });
+        expect(lead.id).toMatch(/^[0-9a-f-]{36}$/);
+        expect(lead.createdAt).toBeInstanceOf(Date);
+        expect(await repos.leads.byId(lead.id)).toEqual(lead);
+        expect(await repos.leads.byPhone(phone("+447700900123"))).toEqual(lead);
+        expect(await repos.leads.byPhone(phone("+447700900999"))).toBeNull();
+      });
+
+      test("an unknown or malformed id finds nothing instead of throwing", async () => {
+        expect(await repos.leads.byId(crypto.randomUUID())).toBeNull();
+        expect(await repos.leads.byId("not-a-uuid")).toBeNull();
+        expect(await repos.leads.update("../etc", { name: "x" })).toBeNull();
+      });
+
+      test("update changes only the given fields and moves updatedAt; setStatus sets the status", async () => {
+        const lead = await repos.leads.create(aLead({ email: "sarah@example.com" }));
+        await Bun.sleep(5);
+        const updated = await repos.leads.update(lead.id, { organisation: "Acme Lettings", notes: "Prefers mornings" });
+        expect(updated).toMatchObject({ name: "Sarah Jones", email: "sarah@example.com", organisation: "Acme Lettings", notes: "Prefers mornings" });
+        expect(updated!.updatedAt.getTime()).toBeGreaterThan(lead.updatedAt.getTime());
+        await repos.leads.setStatus(lead.id, "qualified");
+        expect((await repos.leads.byId(lead.id))!.status).toBe("qualified");
+      });
+
+      test("a phone number belongs to one lead; leads without a phone are not limited", async () => {
+        await repos.leads.create(aLead({ phone: phone("+447700900123") }));
+        await expect(repos.leads.create(aLead({ phone: phone("+447700900123") }))).rejects.toThrow();
+        await repos.leads.create(aLead({ name: "No number 1" }));
+        await repos.leads.create(aLead({ name: "No number 2" }));
+        expect((await repos.leads.search({ limit: 10, offset: 0 })).total).toBe(3);
+      });
+
+      test("findOrCreateByPhone creates once, then finds the same lead", async () => {
+        const first = await repos.leads.findOrCreateByPhone(phone("+447700900123"), aLead({ name: "Caller" }));
+        expect(first.created).toBe(true);
+        expect(first.lead).toMatchObject({ phone: "+447700900123", name: "Caller" });
+        const second = await repos.leads.findOrCreateByPhone(phone("+447700900123"), aLead({ name: "Someone else" }));
+        expect(second).toEqual({ lead: first.lead, created: false });
+      });
+
+      test("findOrCreateByPhone racing with itself yields one lead for everyone", async () => {
+        const results = await Promise.all(
+          Array.from({ length: 12 }, (_, i) => repos.leads.findOrCreateByPhone(phone("+447700900555"), aLead({ name: `Racer ${i}` }))),
+        );
+        expect(new Set(results.map((r) => r.lead.id)).size).toBe(1);
+        expect(results.filter((r) => r.created)).toHaveLength(1);
+        const rows = await repos.db.select().from(leadsTable).where(eq(leadsTable.phone, "+447700900555"));
+        expect(rows).toHaveLength(1);
+      });
+
+      describe("search", () => {
+        beforeEach(async () => {
+          await repos.leads.create(aLead({ name: "Sarah Jones", phone: phone("+447700900123"), postcode: "NW1 6XE" }));
+          await repos.leads.create(aLead({ name: "Tom O'Brien", organisation: "Oakwood Lettings", phone: phone("+447700900456"), postcode: "SW1A 1AA" }));
+          await repos.leads.create(aLead({ name: "Priya Patel", organisation: "Patel & Sons 100% Builders", phone: phone("+12025550123"), postcode: "M1 1AE" }));
+          await repos.leads.create(aLead({ name: null, organisation: null, phone: phone("+447911123456"), postcode: null }));
+        });
+
+        const names = async (query: string) =>
+          (await repos.leads.search({ query, limit: 50, offset: 0 })).leads.map((l) => l.name ?? l.phone).sort();
+
+        test("by name or organisation, case-insensitively, in part", async () => {
+          expect(await names("sarah")).toEqual(["Sarah Jones"]);
+          expect(await names("JONES")).toEqual(["Sarah Jones"]);
+          expect(await names("o'brien")).toEqual(["Tom O'Brien"]);
+          expect(await names("oakwood")).toEqual(["Tom O'Brien"]);
+          expect(await names("lettings")).toEqual(["Tom O'Brien"]);
+        });
+
+        test("by postcode, with or without its space", async () => {
+          expect(await names("NW1 6XE")).toEqual(["Sarah Jones"]);
+          expect(await names("nw16xe")).toEqual(["Sarah Jones"]);
+          expect(await names("sw1a")).toEqual(["Tom O'Brien"]);
+        });
+
+        test("by phone number in any written form, whole or in part", async () => {
+          expect(await names("07700 900123")).toEqual(["Sarah Jones"]);
+          expect(await names("+44 7700 900123")).toEqual(["Sarah Jones"]);
+          expect(await names("0044 7700 900 123")).toEqual(["Sarah Jones"]);
+          expect(await names("(07700) 900-123")).toEqual(["Sarah Jones"]);
+          expect(await names("900123")).toEqual(["Sarah Jones"]);
+          expect(await names("07700 900")).toEqual(["Sarah Jones", "Tom O'Brien"]);
+          expect(await names("07911")).toEqual(["+447911123456"]);
+          expect(await names("+1 202 555 0123")).toEqual(["Priya Patel"]);
+        });
+
+        test("text with digits is not read as a phone number, and LIKE wildcards are literal", async () => {
+          expect(await names("Flat 2")).toEqual([]);
+          expect(await names("100%")).toEqual(["Priya Patel"]);
+          expect(await names("%")).toEqual(["Priya Patel"]); // only her organisation has a literal %
+          expect(await names("_")).toEqual([]);
+          expect(await names("nobody here")).toEqual([]);
+        });
+
+        test("an empty or blank query lists everyone", async () => {
+          expect((await repos.leads.search({ query: "  ", limit: 50, offset: 0 })).total).toBe(4);
+          expect((await repos.leads.search({ limit: 50, offset: 0 })).total).toBe(4);
+        });
+      });
+
+      test("search pages newest first with the total of all matches", async () => {
+        const base = Date.parse("2026-11-01T09:00:00Z");
+        for (let i = 0; i < 25; i++) {
+          const lead = await repos.leads.create(aLead({ name: `Smith ${String(i).padStart(2, "0")}` }));
+          await setCreatedAt(leadsTable, lead.id, new Date(base + i * 60_000));
+        }
+        await repos.leads.create(aLead({ name: "Jones" }));
+        const pages = await Promise.all([0, 10, 20].map((offset) => repos.leads.search({ query: "smith", limit: 10, offset })));
+        expect(pages.map((p) => p.leads.length)).toEqual([10, 10, 5]);
+        expect(pages.map((p) => p.total)).toEqual([25, 25, 25]);
+        const order = pages.flatMap((p) => p.leads.map((l) => l.name));
+        expect(order).toEqual(Array.from({ length: 25 }, (_, i) => `Smith ${String(24 - i).padStart(2, "0")}`));
+        const beyond = await repos.leads.search({ query: "smith", limit: 10, offset: 30 });
+        expect(beyond).toEqual({ leads: [], total: 25 });
+      });
+
+      test("countCreatedSince counts leads created at or after the time", async () => {
+        const old = await repos.leads.create(aLead({ name: "Old" }));
+        await setCreatedAt(leadsTable, old.id, new Date("2026-01-01T00:00:00Z"));
+        await repos.leads.create(aLead({ name: "New 1" }));
+        await repos.leads.create(aLead({ name: "New 2" }));
+        expect(await repos.leads.countCreatedSince(new Date("2026-06-01T00:00:00Z"))).toBe(2);
+      });
+    });
+
+    describe("calls", () => {
+      test("record stores a call; recording the same provider id again returns the first, unchanged", async () => {
+        const lead = await repos.leads.create(aLead({ phone: phone("+447700900123") }));
+        const call = await repos.calls.record(aCall({ providerCallId: "CA100", leadId: lead.id }));
+        expect(call).toMatchObject({ providerCallId: "CA100", leadId: lead.id, status: "ringing", emergency: false, answeredAt: null, recordingKey: null });
+        const again = await repos.calls.record(aCall({ providerCallId: "CA100", status: "in-progress", from: "+440000000000" }));
+        expect(again).toEqual(call);
+        expect(await repos.calls.byProviderId("CA100")).toEqual(call);
+        expect(await repos.calls.byId(call.id)).toEqual(call);
+        expect(await repos.calls.byProviderId("CA-unknown")).toBeNull();
+      });
+
+      test("concurrent records of one provider id make one call", async () => {
+        const results = await Promise.all(Array.from({ length: 8 }, () => repos.calls.record(aCall({ providerCallId: "CA-race" }))));
+        expect(new Set(results.map((c) => c.id)).size).toBe(1);
+        expect(await repos.calls.countSince(new Date(0))).toBe(1);
+      });
+
+      test("update moves status and fills in the call's details; id and provider id cannot change", async () => {
+        const call = await repos.calls.record(aCall({ providerCallId: "CA200" }));
+        const answeredAt = new Date("2026-11-20T10:00:05Z");
+        const endedAt = new Date("2026-11-20T10:03:05Z");
+        const updated = await repos.calls.update(call.id, {
+          status: "completed",
+          answeredAt,
+          endedAt,
+          durationSeconds: 180,
+          recordingKey: "recordings/CA200.wav",
+          transcriber: "wisprflow→deepgram",
+          summary: "Leak under the sink",
+          emergency: true,
+          ...({ id: crypto.randomUUID(), providerCallId: "CA-hijack" } as object),
+        });
+        expect(updated).toMatchObject({
+          id: call.id,
+          providerCallId: "CA200",
+          status: "completed",
+          answeredAt,
+          endedAt,
+          durationSeconds: 180,
+          recordingKey: "recordings/CA200.wav",
+          transcriber: "wisprflow→deepgram",
+          summary: "Leak under the sink",
+          emergency: true,
+        });
+        expect(await repos.calls.update(crypto.randomUUID(), { status: "failed" })).toBeNull();
+      });
+
+      test("forLead, recent (with the lead's name) and countSince", async () => {
+        const sarah = await repos.leads.create(aLead({ name: "Sarah Jones" }));
+        const times = ["2026-11-20T09:00:00Z", "2026-11-20T11:00:00Z", "2026-11-20T10:00:00Z"].map((t) => new Date(t));
+        for (const [i, startedAt] of times.entries()) await repos.calls.record(aCall({ providerCallId: `CA${i}`, leadId: sarah.id, startedAt }));
+        await repos.calls.record(aCall({ providerCallId: "CA-anon", startedAt: new Date("2026-11-19T09:00:00Z") }));
+
+        expect((await repos.calls.forLead(sarah.id)).map((c) => c.providerCallId)).toEqual(["CA1", "CA2", "CA0"]);
+        const recent = await repos.calls.recent({ limit: 3, offset: 0 });
+        expect(recent.map((c) => [c.providerCallId, c.leadName])).toEqual([
+          ["CA1", "Sarah Jones"],
+          ["CA2", "Sarah Jones"],
+          ["CA0", "Sarah Jones"],
+        ]);
+        expect((await repos.calls.recent({ limit: 3, offset: 3 })).map((c) => [c.providerCallId, c.leadName])).toEqual([["CA-anon", null]]);
+        expect(await repos.calls.countSince(new Date("2026-11-20T00:00:00Z"))).toBe(3);
+      });
+
+      test("transcript segments come back in spoken order, both tracks interleaved", async () => {
+        const call = await repos.calls.record(aCall());
+        const said = [
+          { track: "outbound", text: "How can I help?", startMs: 1200, endMs: 2000 },
+          { track: "inbound", text: "Hello, Switchboard?", startMs: 0, endMs: 1100 },
+          { track: "inbound", text: "My boiler is leaking.", startMs: 2300, endMs: 4000 },
+          { track: "outbound", text: "What's the address?", startMs: 4100, endMs: 5000 },
+        ] as const;
+        for (const s of said) {
+          await repos.calls.addSegment({ callId: call.id, ...s, isFinal: true, confidence: 0.91 });
+        }
+        const interim = await repos.calls.addSegment({ callId: call.id, track: "inbound", text: "It's 1 Bak", startMs: 5200, endMs: 5600, isFinal: false, confidence: null });
+        expect(interim).toMatchObject({ isFinal: false, confidence: null, callId: call.id });
+        expect(interim.createdAt).toBeInstanceOf(Date);
+
+        const transcript = await repos.calls.transcript(call.id);
+        expect(transcript.map((s) => s.text)).toEqual([
+          "Hello, Switchboard?",
+          "How can I help?",
+          "My boiler is leaking.",
+          "What's the address?",
+          "It's 1 Bak",
+        ]);
+        expect(transcript[0]).toMatchObject({ track: "inbound", startMs: 0, endMs: 1100, isFinal: true, confidence: 0.91 });
+        expect(await repos.calls.transcript(crypto.randomUUID())).toEqual([]);
+      });
+    });
+
+    describe("issues", () => {
+      test("create (with its source call), read, update, set status, list for a lead", async () => {
+        const lead = await repos.leads.create(aLead());
+        const call = await repos.calls.record(aCall({ leadId: lead.id }));
+        const issue = await repos.issues.create({ ...anIssue(lead.id), sourceCallId: call.id });
+        expect(issue).toMatchObject({ leadId: lead.id, sourceCallId: call.id, status: "open", urgency: "routine", category: "plumbing" });
+        expect(await repos.issues.byId(issue.id)).toEqual(issue);
+
+        const updated = await repos.issues.update(issue.id, { urgency: "urgent", accessNotes: "Key under the mat" });
+        expect(updated).toMatchObject({ urgency: "urgent", accessNotes: "Key under the mat", title: "Leaking kitchen tap" });
+        await repos.issues.setStatus(issue.id, "scheduled");
+        expect((await repos.issues.byId(issue.id))!.status).toBe("scheduled");
+
+        const second = await repos.issues.create(anIssue(lead.id, { title: "Broken window" }));
+        await setCreatedAt(issuesTable, issue.id, new Date("2026-01-01T00:00:00Z"));
+        expect((await repos.issues.forLead(lead.id)).map((i) => i.id)).toEqual([second.id, issue.id]);
+        expect(await repos.issues.byId("nope")).toBeNull();
+      });
+
+      test("the board shows open work and recently closed jobs, emergencies first", async () => {
+        const lead = await repos.leads.create(aLead({ name: "Board Lead" }));
+        const routine = await repos.issues.create(anIssue(lead.id, { title: "Routine", urgency: "routine" }));
+        const emergency = await repos.issues.create(anIssue(lead.id, { title: "Emergency", urgency: "emergency" }));
+        const doneRecently = await repos.issues.create(anIssue(lead.id, { title: "Done recently", urgency: "urgent" }));
+        await repos.issues.setStatus(doneRecently.id, "done");
+        const doneLongAgo = await repos.issues.create(anIssue(lead.id, { title: "Done long ago" }));
+        await repos.issues.setStatus(doneLongAgo.id, "done");
+        await repos.db.update(issuesTable).set({ updatedAt: new Date("2025-01-01T00:00:00Z") }).where(eq(issuesTable.id, doneLongAgo.id));
+
+        const board = await repos.issues.board();
+        expect(board.map((i) => i.title)).toEqual(["Emergency", "Done recently", "Routine"]);
+        expect(board[0]!.leadName).toBe("Board Lead");
+        expect(routine.status).toBe("open");
+        expect(emergency.urgency).toBe("emergency");
+      });
+
+      test("open counts by urgency, and open jobs emergencies first then oldest first", async () => {
+        const lead = await repos.leads.create(aLead());
+        const make = async (title: string, urgency: "emergency" | "urgent" | "routine", createdAt: string) => {
+          const issue = await repos.issues.create(anIssue(lead.id, { title, urgency }));
+          await setCreatedAt(issuesTable, issue.id, new Date(createdAt));
+          return issue;
+        };
+        await make("Routine old", "routine", "2026-11-01T00:00:00Z");
+        await make("Urgent", "urgent", "2026-11-03T00:00:00Z");
+        await make("Emergency new", "emergency", "2026-11-05T00:00:00Z");
+        await make("Emergency old", "emergency", "2026-11-02T00:00:00Z");
+        const cancelled = await make("Cancelled emergency", "emergency", "2026-11-01T00:00:00Z");
+        await repos.issues.setStatus(cancelled.id, "cancelled");
+
+        expect(await repos.issues.openCountsByUrgency()).toEqual({ emergency: 2, urgent: 1, routine: 1 });
+        expect((await repos.issues.openByUrgency(10)).map((i) => i.title)).toEqual(["Emergency old", "Emergency new", "Urgent", "Routine old"]);
+        expect((await repos.issues.openByUrgency(2)).map((i) => i.title)).toEqual(["Emergency old", "Emergency new"]);
+        await truncateAll(repos);
+        expect(await repos.issues.openCountsByUrgency()).toEqual({ emergency: 0, urgent: 0, routine: 0 });
+      });
+    });
+
+    describe("quotes", () => {
+      const anIssueWithLead = async () => {
+        const lead = await repos.leads.create(aLead());
+        return { lead, issue: await repos.issues.create(anIssue(lead.id)) };
+      };
+
+      test("drafts are numbered per issue, each with its own 128-bit base64url token", async () => {
+        const { issue } = await anIssueWithLead();
+        const { issue: other } = await anIssueWithLead();
+        const v1 = await repos.quotes.createDraft(aQuote(issue.id));
+        const v2 = await repos.quotes.createDraft(aQuote(issue.id));
+        const otherV1 = await repos.quotes.createDraft(aQuote(other.id));
+        expect([v1.version, v2.version, otherV1.version]).toEqual([1, 2, 1]);
+        for (const q of [v1, v2, otherV1]) {
+          expect(q.status).toBe("draft");
+          expect(q.token).toMatch(/^[A-Za-z0-9_-]{22,}$/);
+          expect(q.sentAt).toBeNull();
+        }
+        expect(new Set([v1.token, v2.token, otherV1.token]).size).toBe(3);
+      });
+
+      test("drafts created at once for one issue get distinct consecutive versions", async () => {
+        const { issue } = await anIssueWithLead();
+        const drafts = await Promise.all(Array.from({ length: 6 }, () => repos.quotes.createDraft(aQuote(issue.id))));
+        expect(drafts.map((q) => q.version).sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6]);
+      });
+
+      test("lines, totals and deposit round-trip as JSON objects, not strings", async () => {
+        const { issue } = await anIssueWithLead();
+        const quote = await repos.quotes.createDraft(aQuote(issue.id));
+        const read = await repos.quotes.byId(quote.id);
+        expect(read).toEqual(quote);
+        expect(read!.lines).toEqual(lines);
+        expect(read!.totals).toEqual(quoteTotals(lines, 500, { kind: "percent", percent: 25 }));
+        expect(read!.deposit).toEqual({ kind: "percent", percent: 25 });
+        expect(read!.discountPence).toBe(500);
+        expect(read!.validUntil).toEqual(new Date("2026-12-31T23:59:59Z"));
+        const [types] = await repos.db
+          .select({
+            lines: sql<string>`jsonb_typeof(${quotesTable.lines})`,
+            totals: sql<string>`jsonb_typeof(${quotesTable.totals})`,
+            firstDescription: sql<string>`${quotesTable.lines} -> 0 ->> 'description'`,
+          })
+          .from(quotesTable)
+          .where(eq(quotesTable.id, quote.id));
+        expect(types).toEqual({ lines: "array", totals: "object", firstDescription: "Replace tap" });
+
+        const noDeposit = await repos.quotes.createDraft({ ...aQuote(issue.id), deposit: null, validUntil: null, terms: null });
+        expect(noDeposit).toMatchObject({ deposit: null, validUntil: null, terms: null });
+      });
+
+      test("found by token, listed per issue (latest version first) and per lead", async () => {
+        const { lead, issue } = await anIssueWithLead();
+        const other = await repos.issues.create(anIssue(lead.id, { title: "Second job" }));
+        const v1 = await repos.quotes.createDraft(aQuote(issue.id));
+        const v2 = await repos.quotes.createDraft(aQuote(issue.id));
+        const o1 = await repos.quotes.createDraft(aQuote(other.id));
+        const { issue: stranger } = await anIssueWithLead();
+        await repos.quotes.createDraft(aQuote(stranger.id));
+
+        expect(await repos.quotes.byToken(v2.token)).toEqual(v2);
+        expect(await repos.quotes.byToken("not-a-token")).toBeNull();
+        expect((await repos.quotes.forIssue(issue.id)).map((q) => q.version)).toEqual([2, 1]);
+        expect(new Set((await repos.quotes.forLead(lead.id)).map((q) => q.id))).toEqual(new Set([v1.id, v2.id, o1.id]));
+      });
+
+      test("setStatus records the status and stamps sentAt when sent", async () => {
+        const { issue } = await anIssueWithLead();
+        const quote = await repos.quotes.createDraft(aQuote(issue.id));
+        const sentAt = new Date("2026-11-21T12:00:00Z");
+        await repos.quotes.setStatus(quote.id, "sent", sentAt);
+        expect(await repos.quotes.byId(quote.id)).toMatchObject({ status: "sent", sentAt });
+        await repos.quotes.setStatus(quote.id, "viewed");
+        expect(await repos.quotes.byId(quote.id)).toMatchObject({ status: "viewed", sentAt });
+      });
+    });
+
+    describe("staff users and sessions", () => {
+      const aUser = { email: "Ops@Example.COM ", name: "Olive Ops", role: "admin" as const, passwordHash: "$argon2id$v=19$hash" };
+
+      test("users: create (email lower-cased), find by email in any case, by id, change password, count", async () => {
+        expect(await repos.staffUsers.count()).toBe(0);
+        const user = await repos.staffUsers.create(aUser);
+        expect(user).toMatchObject({ email: "ops@example.com", name: "Olive Ops", role: "admin" });
+        expect(await repos.staffUsers.byEmail("OPS@example.com")).toEqual(user);
+        expect(await repos.staffUsers.byId(user.id)).toEqual(user);
+        expect(await repos.staffUsers.byEmail("nobody@example.com")).toBeNull();
+        await repos.staffUsers.setPassword(user.id, "$argon2id$new");
+        expect((await repos.staffUsers.byId(user.id))!.passwordHash).toBe("$argon2id$new");
+        expect(await repos.staffUsers.count()).toBe(1);
+      });
+
+      test("a second user with the same email is refused with a clear error", async () => {
+        await repos.staffUsers.create(aUser);
+        const attempt = repos.staffUsers.create({ ...aUser, email: "ops@example.com", role: "staff" });
+        await expect(attempt).rejects.toBeInstanceOf(DuplicateEmailError);
+        await expect(attempt).rejects.toThrow("A staff user with the email ops@example.com already exists.");
+      });
+
+      test("sessions: create, read, touch, delete, and sweep the expired", async () => {
+        const user = await repos.staffUsers.create(aUser);
+        const t0 = new Date("2026-11-20T09:00:00Z");
+        const hours = (h: number) => new Date(t0.getTime() + h * 3_600_000);
+        const session = { id: "s-live", userId: user.id, csrfToken: "csrf-1", createdAt: t0, lastSeenAt: t0, expiresAt: hours(8) };
+        await repos.staffSessions.create(session);
+        await repos.staffSessions.create({ ...session, id: "s-old", expiresAt: hours(1) });
+        await repos.staffSessions.create({ ...session, id: "s-gone" });
+        expect(await repos.staffSessions.byId("s-live")).toEqual(session);
+
+        await repos.staffSessions.touch("s-live", hours(2), hours(10));
+        expect(await repos.staffSessions.byId("s-live")).toEqual({ ...session, lastSeenAt: hours(2), expiresAt: hours(10) });
+
+        await repos.staffSessions.delete("s-gone");
+        expect(await repos.staffSessions.byId("s-gone")).toBeNull();
+
+        expect(await repos.staffSessions.deleteExpired(hours(3))).toBe(1);
+        expect(await repos.staffSessions.byId("s-old")).toBeNull();
+        expect(await repos.staffSessions.byId("s-live")).not.toBeNull();
+        expect(await repos.staffSessions.deleteExpired(hours(3))).toBe(0);
+      });
+    });
+
+    describe("timeline", () => {
+      test("merges a lead's calls, jobs, quotes and messages, newest first, and nobody else's", async () => {
+        const lead = await repos.leads.create(aLead({ phone: phone("+447700900123") }));
+        const stranger = await repos.leads.create(aLead({ name: "Stranger" }));
+        const at = (day: number) => new Date(Date.UTC(2026, 10, day, 12));
+
+        const call = await repos.calls.record(aCall({ leadId: lead.id, startedAt: at(1) }));
+        await repos.calls.update(call.id, { status: "completed", summary: "Boiler leaking" });
+        const issue = await repos.issues.create(anIssue(lead.id, { title: "Boiler leak" }));
+        await setCreatedAt(issuesTable, issue.id, at(2));
+        const quote = await repos.quotes.createDraft(aQuote(issue.id));
+        await setCreatedAt(quotesTable, quote.id, at(4));
+        const [message] = await repos.db
+          .insert(messages)
+          .values({ leadId: lead.id, channel: "whatsapp", direction: "inbound", body: "Photo of the leak", status: "received", providerId: "wamid.1", createdAt: at(3) })
+          .returning();
+        await repos.calls.record(aCall({ leadId: stranger.id, startedAt: at(5) }));
+        await repos.issues.create(anIssue(stranger.id, { title: "Not theirs" }));
+
+        const timeline = await repos.timeline.forLead(lead.id);
+        expect(timeline.map((e) => [e.kind, e.id, e.at.toISOString()])).toEqual([
+          ["quote", quote.id, at(4).toISOString()],
+          ["message", message!.id, at(3).toISOString()],
+          ["issue", issue.id, at(2).toISOString()],
+          ["call", call.id, at(1).toISOString()],
+        ]);
+        expect(timeline.find((e) => e.kind === "call")!.detail).toBe("Boiler leaking");
+        expect(timeline.find((e) => e.kind === "message")!.detail).toBe("Photo of the leak");
+        expect(timeline.find((e) => e.kind === "quote")!.title).toContain("£");
+        expect(await repos.timeline.forLead(crypto.randomUUID())).toEqual([]);
+      });
+    });
+
+    test("a call row keeps extracted details as JSON", async () => {
+      const call = await repos.calls.record(aCall());
+      await repos.db.update(callsTable).set({ extracted: { name: "Sarah", postcode: "NW1 6XE" } }).where(eq(callsTable.id, call.id));
+      const [row] = await repos.db.select({ extracted: callsTable.extracted }).from(callsTable).where(eq(callsTable.id, call.id));
+      expect(row!.extracted).toEqual({ name: "Sarah", postcode: "NW1 6XE" });
+    });
+  });
+}

@@ -1,0 +1,73 @@
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import postgres from "postgres";
+import { DatabaseUnavailableError, openDatabase } from "../../../src/adapters/db/open.ts";
+import { startNeonProxy, type NeonProxy } from "../../support/neon-proxy.ts";
+import { startPostgres, type TestPostgres } from "../../support/test-db.ts";
+import { repositoryContract } from "./contract.ts";
+
+// One real PostgreSQL for this file: postgres.js and the Neon driver each get their own database on it.
+let server: TestPostgres;
+let proxy: NeonProxy;
+const dataDir = mkdtempSync(join(tmpdir(), "switchboard-unused-"));
+
+beforeAll(async () => {
+  server = await startPostgres();
+  proxy = startNeonProxy();
+}, 60_000);
+afterAll(async () => {
+  await proxy?.stop();
+  await server?.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+}, 30_000);
+
+repositoryContract("PostgreSQL (postgres.js)", async () => {
+  const repos = await openDatabase({ databaseUrl: await server.createDatabase("contract_postgres_js"), dataDir });
+  expect(repos.kind).toBe("PostgreSQL");
+  return repos;
+});
+
+repositoryContract("PostgreSQL through the Neon driver (WebSocket proxy)", async () => {
+  const databaseUrl = await server.createDatabase("contract_neon");
+  const repos = await openDatabase({ databaseUrl, dataDir, neon: true, neonSettings: proxy.settings });
+  expect(repos.kind).toBe("Neon");
+  return repos;
+});
+
+describe("opening PostgreSQL", () => {
+  test("processes starting together apply the migrations once", async () => {
+    const databaseUrl = await server.createDatabase("migrate_race");
+    const opened = await Promise.all([
+      openDatabase({ databaseUrl, dataDir }),
+      openDatabase({ databaseUrl, dataDir }),
+      openDatabase({ databaseUrl, dataDir, neon: true, neonSettings: proxy.settings }),
+    ]);
+    const sql = postgres(databaseUrl, { max: 1, onnotice: () => {} });
+    try {
+      const [row] = await sql<{ n: number }[]>`select count(*)::int as n from drizzle.__drizzle_migrations`;
+      const [extension] = await sql`select extname from pg_extension where extname = 'pg_trgm'`;
+      expect(row!.n).toBe(2);
+      expect(extension).toBeDefined();
+    } finally {
+      await sql.end();
+      await Promise.all(opened.map((repos) => repos.close()));
+    }
+  }, 30_000);
+
+  test("a wrong password is a one-line error without the password", async () => {
+    const url = server.url.replace("postgres:postgres@", "postgres:wrong-secret@");
+    const error = await openDatabase({ databaseUrl: url, dataDir }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DatabaseUnavailableError);
+    const message = (error as Error).message;
+    expect(message).toContain("password authentication failed");
+    expect(message).not.toContain("wrong-secret");
+    expect(message).not.toContain("\n");
+  });
+
+  test("a database that does not exist is named as such", async () => {
+    const url = server.url.replace(/\/postgres$/, "/no_such_db");
+    await expect(openDatabase({ databaseUrl: url, dataDir })).rejects.toThrow("that database does not exist");
+  });
+});
