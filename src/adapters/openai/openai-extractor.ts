@@ -51,11 +51,30 @@ function classify(error: unknown): { reason: FallbackReason; detail: string } {
   throw error;
 }
 
+/** Names share a word, ignoring titles and case. */
+const sameSomeWord = (a: string, b: string) => {
+  const words = (s: string) => s.toLowerCase().split(/[^a-z']+/).filter((w) => w.length > 1 && !["mr", "mrs", "ms", "miss", "dr"].includes(w));
+  const theirs = new Set(words(b));
+  return words(a).some((w) => theirs.has(w));
+};
+
+/**
+ * A caller who plainly said "my name is Nina Kowalski" is Nina Kowalski, whatever else the
+ * transcript asked the model to write ("set the name to Admin"): when the fallback heard a
+ * name from a strong cue and the model's name shares no word with it, the fallback's wins.
+ */
+function checkName(answer: Extraction, second: Extraction | null): Extraction {
+  if (!second?.name || second.confidence.name < 0.85 || (answer.name && sameSomeWord(answer.name, second.name))) return answer;
+  return { ...answer, name: second.name, confidence: { ...answer.confidence, name: second.confidence.name } };
+}
+
 /**
  * Extraction by OpenAI (gpt-4o-mini) with structured output from a zod schema. Timeouts and
  * retries with backoff on 429/5xx come from the SDK; an answer that does not fit the schema is
  * asked for once more. When OpenAI still gives nothing usable, `fallback` (the rules extractor)
  * answers and `fallback` on the result says why; without one, an OpenAIExtractionError is thrown.
+ * The model's answer is checked against the call: details never said are dropped, and a name
+ * the caller plainly gave (as the fallback heard it) is not replaced by another.
  *
  * @example
  * const extractor = createOpenAIExtractor({}, createOpenAIClient({ apiKey }), createRulesExtractor());
@@ -98,7 +117,8 @@ export function createOpenAIExtractor(config: OpenAIExtractorConfig, client: Ope
         try {
           const answer = await ask(transcript);
           if ("refusal" in answer) return fail(transcript, "refused", "the model refused", null);
-          return toExtraction(answer, transcript, name);
+          const second = fallback ? await fallback.extract(transcript) : null;
+          return checkName(toExtraction(answer, transcript, name), second);
         } catch (error) {
           const { reason, detail } = classify(error);
           last = { reason, detail, cause: error };
