@@ -87,6 +87,7 @@ export async function composeDeps(config: Config, logger: Logger): Promise<AppDe
       secureCookies: baseUrl.startsWith("https://"),
       loginAttemptsPerWindow: 5,
       loginWindowMinutes: 15,
+      heartbeatMs: 15_000,
     },
     integrations,
     verifyFileLink,

@@ -28,6 +28,8 @@ export interface AppDeps {
     /** Login attempts per email and address before a pause. */
     loginAttemptsPerWindow: number;
     loginWindowMinutes: number;
+    /** Comment lines on live streams keep idle connections open through Bun's and proxies' idle timeouts. */
+    heartbeatMs: number;
   };
   /** Live changes (transcript lines, call status) fanned out to whoever watches. */
   liveEvents: LiveEvents;

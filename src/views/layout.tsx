@@ -45,6 +45,8 @@ export function Layout(props: { ctx: PageContext; title: string; children?: Chil
           <link rel="stylesheet" href="/assets/app.css" />
           <meta name="htmx-config" content={HTMX_CONFIG} />
           <script src="/assets/htmx.min.js" defer></script>
+          <script src="/assets/sse.js" defer></script>
+          <script src="/assets/app.js" defer></script>
         </head>
         <body hx-headers={ctx.csrfToken ? JSON.stringify({ "X-CSRF-Token": ctx.csrfToken }) : undefined}>
           {ctx.user ? (

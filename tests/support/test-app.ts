@@ -44,6 +44,7 @@ export function buildTestApp(repos: Repositories, overrides: Partial<AppDeps> = 
       secureCookies: false,
       loginAttemptsPerWindow: 5,
       loginWindowMinutes: 15,
+      heartbeatMs: 15_000,
     },
     integrations: async () => [],
     liveEvents: createInProcessLiveEvents(),

@@ -5,6 +5,9 @@ import type { Log } from "../../ports/log.ts";
 import type { Transcriber, TranscriberSession, TranscriptResult } from "../../ports/transcriber.ts";
 import { createFrameOrder, type FrameOrder } from "./frame-order.ts";
 
+/** Stored as the call's transcriber when no transcriber was configured for it. */
+export const NOT_CONFIGURED = "not configured";
+
 /** Live event types on a call's channel, and their data. */
 export type LiveCallEvent =
   | { type: "segment"; data: TranscriptSegment }
@@ -73,9 +76,15 @@ export function startLiveCall(
   };
 
   if (!transcriber) {
-    serially(() => publish({ type: "transcriber", data: { state: "not_configured", label: null } }));
+    serially(async () => {
+      await deps.calls.update(call.id, { transcriber: NOT_CONFIGURED });
+      await publish({ type: "transcriber", data: { state: "not_configured", label: null } });
+    });
   } else {
-    serially(() => publish({ type: "transcriber", data: { state: "running", label: transcriber.name } }));
+    serially(async () => {
+      await deps.calls.update(call.id, { transcriber: transcriber.name });
+      await publish({ type: "transcriber", data: { state: "running", label: transcriber.name } });
+    });
     for (const track of tracks) {
       sessions.set(
         track,

@@ -1,10 +1,80 @@
-import { Hono } from "hono";
-import { CallPage, CallsPage } from "../../views/calls.tsx";
+import { Hono, type Context } from "hono";
+import { streamSSE, type SSEStreamingApi } from "hono/streaming";
+import { isCallOver, type Call, type TranscriptSegment } from "../../domain/calls.ts";
+import { NOT_CONFIGURED, type LiveCallEvent } from "../../domain/live-call/live-call.ts";
+import { CALLS_CHANNEL, callChannel, type LiveEvent } from "../../ports/live-events.ts";
+import { CallPage, CallStatusLine, InterimLine, TranscriberNotice, TranscriptLine, type TranscriberState } from "../../views/call-live.tsx";
+import { CallsPage, CallsTable } from "../../views/calls.tsx";
 import type { AppEnv } from "../deps.ts";
 import { notFound } from "../errors.ts";
 import { pageContext } from "../page-context.ts";
+import { pageOrFragment } from "../respond.ts";
 
 const PAGE_SIZE = 50;
+
+const transcriberState = (call: Call): TranscriberState =>
+  call.transcriber === null
+    ? { state: "unknown", label: null }
+    : call.transcriber === NOT_CONFIGURED
+      ? { state: "not_configured", label: null }
+      : { state: "running", label: call.transcriber };
+
+/** Where a reconnecting viewer left off: the Last-Event-ID header, else the id the page was drawn at. */
+function resumeFrom(c: Context): number | null {
+  const raw = c.req.header("Last-Event-ID") ?? c.req.query("after");
+  const n = raw === undefined ? Number.NaN : Number(raw);
+  return Number.isSafeInteger(n) && n >= 0 ? n : null;
+}
+
+/**
+ * Streams a live channel as server-sent events until the viewer leaves, with heartbeats.
+ * `render` turns a live event into the SSE messages the page swaps in.
+ */
+function liveStream(c: Context<AppEnv>, channel: string, render: (event: LiveEvent) => { event: string; data: string }[]) {
+  const { liveEvents, settings } = c.get("deps");
+  return streamSSE(c, async (stream: SSEStreamingApi) => {
+    let chain = Promise.resolve();
+    const send = (event: LiveEvent) => {
+      for (const message of render(event)) {
+        chain = chain.then(() => stream.writeSSE({ ...message, id: String(event.id) })).catch(() => undefined);
+      }
+    };
+    const subscription = liveEvents.subscribe(channel, resumeFrom(c), send);
+    if (!subscription.replayed) chain = chain.then(() => stream.writeSSE({ event: "reload", data: "" }));
+    const heartbeat = setInterval(() => {
+      chain = chain.then(() => stream.write(": heartbeat\n\n")).then(() => undefined, () => undefined);
+    }, settings.heartbeatMs);
+    await new Promise<void>((resolve) => stream.onAbort(resolve));
+    clearInterval(heartbeat);
+    subscription.unsubscribe();
+  });
+}
+
+const html = (node: unknown) => String(node);
+
+/** A call's live events as the fragments the call page swaps in. */
+function renderCallEvent(event: LiveEvent): { event: string; data: string }[] {
+  const e = { type: event.type, data: event.data } as LiveCallEvent;
+  switch (e.type) {
+    case "segment":
+      return [
+        { event: "transcript", data: html(<TranscriptLine segment={e.data as TranscriptSegment} />) },
+        { event: `interim-${e.data.track}`, data: "" },
+      ];
+    case "interim":
+      return [{ event: `interim-${e.data.track}`, data: html(<InterimLine track={e.data.track} text={e.data.text} />) }];
+    case "transcriber":
+      return [{ event: "transcriber", data: html(<TranscriberNotice state={e.data} live={true} />) }];
+    case "status": {
+      const call = { status: e.data.status as Call["status"], answeredAt: e.data.answeredAt ? new Date(e.data.answeredAt) : null, durationSeconds: e.data.durationSeconds };
+      const messages = [{ event: "status", data: html(<CallStatusLine call={call} />) }];
+      if (isCallOver(call.status)) messages.push({ event: "ended", data: "" });
+      return messages;
+    }
+    default:
+      return [];
+  }
+}
 
 export function callRoutes() {
   const app = new Hono<AppEnv>();
@@ -12,15 +82,42 @@ export function callRoutes() {
   app.get("/calls", async (c) => {
     const page = Math.max(1, Number.parseInt(c.req.query("page") ?? "1", 10) || 1);
     const calls = await c.get("deps").repos.calls.recent({ limit: PAGE_SIZE + 1, offset: (page - 1) * PAGE_SIZE });
-    return c.html(<CallsPage ctx={pageContext(c)} calls={calls.slice(0, PAGE_SIZE)} page={page} hasMore={calls.length > PAGE_SIZE} />);
+    const props = { calls: calls.slice(0, PAGE_SIZE), page, hasMore: calls.length > PAGE_SIZE };
+    return pageOrFragment(
+      c,
+      () => c.html(<CallsPage ctx={pageContext(c)} {...props} />),
+      () => c.html(<CallsTable {...props} />),
+    );
   });
 
+  /** The calls list refreshes itself when a call starts or changes status. */
+  app.get("/calls/events", (c) => liveStream(c, CALLS_CHANNEL, () => [{ event: "calls-changed", data: "" }]));
+
   app.get("/calls/:id", async (c) => {
-    const { repos } = c.get("deps");
+    const { repos, liveEvents } = c.get("deps");
     const call = await repos.calls.byId(c.req.param("id"));
     if (!call) throw notFound("call");
+    // Read the event id before the transcript: nothing said in between is lost (the page drops repeats).
+    const afterEventId = liveEvents.lastId(callChannel(call.id));
     const [lead, transcript] = await Promise.all([call.leadId ? repos.leads.byId(call.leadId) : null, repos.calls.transcript(call.id)]);
-    return c.html(<CallPage ctx={pageContext(c)} call={call} lead={lead} transcript={transcript} />);
+    const view = { call, lead, transcript, transcriber: transcriberState(call), afterEventId, recordingUrl: call.recordingKey ? `/calls/${call.id}/recording` : null };
+    return c.html(<CallPage ctx={pageContext(c)} view={view} />);
+  });
+
+  app.get("/calls/:id/events", async (c) => {
+    const call = await c.get("deps").repos.calls.byId(c.req.param("id"));
+    if (!call) throw notFound("call");
+    return liveStream(c, callChannel(call.id), renderCallEvent);
+  });
+
+  /** The recording, for staff only: streamed through the app, so the bucket stays private. */
+  app.get("/calls/:id/recording", async (c) => {
+    const { repos, blobStore } = c.get("deps");
+    const call = await repos.calls.byId(c.req.param("id"));
+    if (!call?.recordingKey) throw notFound("recording");
+    const blob = await blobStore.get(call.recordingKey);
+    if (!blob) throw notFound("recording");
+    return c.body(blob.body, 200, { "Content-Type": blob.contentType, "Content-Length": String(blob.size), "Cache-Control": "private, max-age=300" });
   });
 
   return app;

@@ -1,0 +1,22 @@
+// Switchboard's only script of its own: small behaviours htmx does not cover.
+
+// A resumed live stream may repeat a transcript line the page already shows: skip it.
+document.addEventListener("htmx:sseBeforeMessage", (event) => {
+  const match = /id="(seg-[^"]+)"/.exec(event.detail.data || "");
+  if (match && document.getElementById(match[1])) event.preventDefault();
+});
+
+// Keep the transcript scrolled to the newest line while someone watches the bottom of it.
+document.addEventListener("htmx:sseMessage", (event) => {
+  if (event.target.id !== "transcript") return;
+  const last = event.target.lastElementChild;
+  if (last && window.innerHeight + window.scrollY >= document.body.scrollHeight - 200) last.scrollIntoView({ block: "nearest" });
+});
+
+// Running call timers: every element with data-since shows the time elapsed since then.
+setInterval(() => {
+  for (const timer of document.querySelectorAll("[data-since]")) {
+    const seconds = Math.max(0, Math.floor((Date.now() - Date.parse(timer.dataset.since)) / 1000));
+    timer.textContent = `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, "0")}`;
+  }
+}, 1000);

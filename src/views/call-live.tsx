@@ -1,0 +1,142 @@
+import { inSpokenOrder, isCallOver, speakerOf, type Call, type Track, type TranscriptSegment } from "../domain/calls.ts";
+import { leadDisplayName, type Lead } from "../domain/leads.ts";
+import { formatPhone } from "../domain/phone.ts";
+import { Badge } from "./components.tsx";
+import { formatDateTime, formatDuration, formatOffset, humanise } from "./format.ts";
+import { Layout, type PageContext } from "./layout.tsx";
+
+/** What the page knows about transcription when it is drawn; live events update it. */
+export type TranscriberState = { state: "not_configured" | "running" | "failed" | "unknown"; label: string | null };
+
+export interface CallView {
+  call: Call;
+  lead: Lead | null;
+  transcript: TranscriptSegment[];
+  transcriber: TranscriberState;
+  /** Resume the live stream after this event id (the page already shows everything before it). */
+  afterEventId: number;
+  recordingUrl: string | null;
+}
+
+/**
+ * The call page. While the call is live it subscribes to /calls/:id/events: transcript lines are
+ * appended as they are final, provisional text shows per speaker until then, the status and a
+ * running timer update, and a details panel shows what we know of the caller.
+ */
+export function CallPage(props: { ctx: PageContext; view: CallView }) {
+  const { call, lead } = props.view;
+  const live = !isCallOver(call.status);
+  const who = lead ? leadDisplayName(lead) : formatPhone(call.from);
+  return (
+    <Layout ctx={props.ctx} title={`Call from ${who}`}>
+      <div
+        id="live-call"
+        hx-ext={live ? "sse" : undefined}
+        sse-connect={live ? `/calls/${call.id}/events?after=${props.view.afterEventId}` : undefined}
+        sse-close="ended"
+      >
+        <div class="toolbar">
+          <h1 style="margin:0;margin-right:auto">
+            Call from {who} {call.emergency ? <Badge value="emergency" /> : null}
+          </h1>
+          <span id="call-status" sse-swap="status">
+            <CallStatusLine call={call} />
+          </span>
+        </div>
+        {live ? <div hx-get={`/calls/${call.id}`} hx-trigger="sse:reload" hx-select="#live-call" hx-target="#live-call" hx-swap="outerHTML"></div> : null}
+        <div class="grid two">
+          <section class="card">
+            <h2>Transcript</h2>
+            <div id="transcriber-state" sse-swap="transcriber">
+              <TranscriberNotice state={props.view.transcriber} live={live} />
+            </div>
+            <div class="transcript" id="transcript" sse-swap="transcript" hx-swap="beforeend">
+              {inSpokenOrder(props.view.transcript.filter((s) => s.isFinal)).map((segment) => (
+                <TranscriptLine segment={segment} />
+              ))}
+            </div>
+            {live ? (
+              <div class="interims">
+                <p class="line caller interim" id="interim-inbound" sse-swap="interim-inbound"></p>
+                <p class="line staff interim" id="interim-outbound" sse-swap="interim-outbound"></p>
+              </div>
+            ) : null}
+            {!live && props.view.transcript.length === 0 ? <p class="muted">Nothing was transcribed on this call.</p> : null}
+            {props.view.recordingUrl ? (
+              <>
+                <h2>Recording</h2>
+                <audio controls preload="none" src={props.view.recordingUrl} style="width:100%"></audio>
+              </>
+            ) : null}
+          </section>
+          <aside class="card" id="caller-details">
+            <h2>Caller</h2>
+            <dl class="details">
+              <dt>Number</dt>
+              <dd>{formatPhone(call.from)}</dd>
+              <dt>Lead</dt>
+              <dd>{lead ? <a href={`/leads/${lead.id}`}>{leadDisplayName(lead)}</a> : "—"}</dd>
+              <dt>Address</dt>
+              <dd>{lead ? [lead.address, lead.postcode].filter(Boolean).join(", ") || "—" : "—"}</dd>
+              <dt>Segment</dt>
+              <dd>{lead ? humanise(lead.segment) : "—"}</dd>
+              <dt>Started</dt>
+              <dd>{formatDateTime(call.startedAt)}</dd>
+              <dt>Transcribed by</dt>
+              <dd>{call.transcriber ?? "—"}</dd>
+            </dl>
+            {call.summary ? <p>{call.summary}</p> : null}
+          </aside>
+        </div>
+      </div>
+    </Layout>
+  );
+}
+
+/** One final line. The id lets the page ignore a line it already shows (a resumed stream). */
+export const TranscriptLine = (props: { segment: Pick<TranscriptSegment, "id" | "track" | "text" | "startMs"> }) => (
+  <p class={`line ${props.segment.track === "inbound" ? "caller" : "staff"}`} id={`seg-${props.segment.id}`}>
+    <span class="muted">{formatOffset(props.segment.startMs)}</span> <span class="speaker">{speakerOf(props.segment.track)}:</span> {props.segment.text}
+  </p>
+);
+
+/** What someone is saying right now, not yet final. Empty clears the line. */
+export const InterimLine = (props: { track: Track; text: string }) =>
+  props.text ? (
+    <>
+      <span class="speaker">{speakerOf(props.track)}:</span> {props.text}…
+    </>
+  ) : (
+    <></>
+  );
+
+/** Status and, while the call is answered, a timer the page's script keeps running. */
+export function CallStatusLine(props: { call: Pick<Call, "status" | "answeredAt" | "durationSeconds"> }) {
+  const { call } = props;
+  const over = isCallOver(call.status);
+  return (
+    <>
+      <Badge value={over ? call.status : "live"} label={humanise(call.status)} />{" "}
+      {call.status === "in-progress" && call.answeredAt ? (
+        <span class="timer" data-since={call.answeredAt.toISOString()}>
+          0:00
+        </span>
+      ) : over ? (
+        <span class="muted">{formatDuration(call.durationSeconds)}</span>
+      ) : null}
+    </>
+  );
+}
+
+export function TranscriberNotice(props: { state: TranscriberState; live: boolean }) {
+  const { state } = props;
+  if (state.state === "not_configured") {
+    return <p class="notice">Transcription not configured: add a WisprFlow or Deepgram key to see what is said. The call itself is unaffected.</p>;
+  }
+  if (state.state === "failed") return <p class="notice warn">Transcription failed; the call goes on.</p>;
+  if (state.label === "demo transcript") {
+    return <p class="notice">Demo transcript: the simulator's script replayed in step with the audio, not speech recognition.</p>;
+  }
+  if (props.live && state.state === "running") return <p class="muted">Transcribing live ({state.label}).</p>;
+  return <></>;
+}

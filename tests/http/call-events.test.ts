@@ -1,0 +1,126 @@
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import type { Call } from "../../src/domain/calls.ts";
+import type { Repositories } from "../../src/ports/database.ts";
+import { callChannel } from "../../src/ports/live-events.ts";
+import { freshPglite } from "../support/test-db.ts";
+import { aStaffUser, buildTestApp, ORIGIN, testBrowser } from "../support/test-app.ts";
+
+let repos: Repositories;
+let world: ReturnType<typeof buildTestApp>;
+let browser: ReturnType<typeof testBrowser>;
+let call: Call;
+
+beforeAll(async () => {
+  repos = await freshPglite();
+  world = buildTestApp(repos);
+  world.deps.settings.heartbeatMs = 200;
+  const staff = await aStaffUser(world.deps);
+  browser = testBrowser(world.app);
+  await browser.logIn(staff.email, staff.password);
+  call = await repos.calls.record({ providerCallId: "CA0000000000000000000000000000aaaa", direction: "inbound", from: "+447700900123", to: "+442079460000", leadId: null, status: "in-progress", startedAt: new Date() });
+}, 30_000);
+afterAll(async () => repos?.close());
+
+interface SseMessage { id?: string; event?: string; data: string; comment?: string }
+
+/** Reads SSE messages off a response body until `until` says stop (or the time runs out). */
+async function readSse(response: Response, until: (seen: SseMessage[]) => boolean, timeoutMs = 5000): Promise<SseMessage[]> {
+  const reader = response.body!.getReader();
+  const decoder = new TextDecoder();
+  const seen: SseMessage[] = [];
+  let buffer = "";
+  const deadline = Date.now() + timeoutMs;
+  while (!until(seen) && Date.now() < deadline) {
+    const next = await Promise.race([reader.read(), Bun.sleep(Math.max(1, deadline - Date.now())).then(() => null)]);
+    if (!next || next.done) break;
+    buffer += decoder.decode(next.value, { stream: true });
+    let end: number;
+    while ((end = buffer.indexOf("\n\n")) >= 0) {
+      const block = buffer.slice(0, end);
+      buffer = buffer.slice(end + 2);
+      const message: SseMessage = { data: "" };
+      for (const line of block.split("\n")) {
+        if (line.startsWith(":")) message.comment = line.slice(1).trim();
+        else if (line.startsWith("id: ")) message.id = line.slice(4);
+        else if (line.startsWith("event: ")) message.event = line.slice(7);
+        else if (line.startsWith("data: ")) message.data += line.slice(6);
+      }
+      seen.push(message);
+    }
+  }
+  await reader.cancel();
+  return seen;
+}
+
+const say = async (track: "inbound" | "outbound", text: string, startMs: number) => {
+  const segment = await repos.calls.addSegment({ callId: call.id, track, text, startMs, endMs: startMs + 1000, isFinal: true, confidence: 0.9 });
+  await world.deps.liveEvents.publish(callChannel(call.id), "segment", segment);
+};
+
+describe("GET /calls/:id/events", () => {
+  test("needs a login", async () => {
+    const response = await world.app.request(`${ORIGIN}/calls/${call.id}/events`, { redirect: "manual" });
+    expect(response.status).toBe(303);
+  });
+
+  test("a logged-in viewer gets interim text, then the final line replacing it, each with an id", async () => {
+    const response = await browser.request(`/calls/${call.id}/events`);
+    expect(response.headers.get("Content-Type")).toContain("text/event-stream");
+    const reading = readSse(response, (seen) => seen.filter((m) => m.event?.startsWith("interim")).length >= 2);
+    await Bun.sleep(20);
+    await world.deps.liveEvents.publish(callChannel(call.id), "interim", { track: "inbound", text: "my boiler is", startMs: 0 });
+    await say("inbound", "My boiler is leaking.", 0);
+    const seen = (await reading).filter((m) => !m.comment);
+    expect(seen.map((m) => m.event)).toEqual(["interim-inbound", "transcript", "interim-inbound"]);
+    expect(seen[0]!.data).toContain("my boiler is…");
+    expect(seen[1]!.data).toContain("My boiler is leaking.");
+    expect(seen[1]!.data).toContain('class="line caller"');
+    expect(seen[2]!.data).toBe("");
+    expect(Number(seen[1]!.id)).toBeGreaterThan(Number(seen[0]!.id));
+  });
+
+  test("a reconnect with Last-Event-ID gets exactly what it missed, no repeats", async () => {
+    const first = await browser.request(`/calls/${call.id}/events`);
+    const reading = readSse(first, (seen) => seen.filter((m) => m.event === "transcript").length >= 1);
+    await Bun.sleep(20);
+    await say("outbound", "Is the water near anything electrical?", 2000);
+    const before = await reading;
+    const lastId = before.filter((m) => m.id).at(-1)!.id!;
+
+    await say("inbound", "No, just the floor.", 4000);
+    await say("outbound", "We'll send someone now.", 6000);
+
+    const again = await browser.request(`/calls/${call.id}/events`, { headers: { "Last-Event-ID": lastId } });
+    const resumed = (await readSse(again, (seen) => seen.filter((m) => m.event === "transcript").length >= 2, 2000)).filter((m) => m.event === "transcript");
+    expect(resumed.map((m) => m.data.match(/:<\/span> (.*)<\/p>/)?.[1])).toEqual(["No, just the floor.", "We&#39;ll send someone now."]);
+    expect(new Set(resumed.map((m) => m.id)).size).toBe(2);
+  });
+
+  test("idle streams get heartbeats", async () => {
+    const response = await browser.request(`/calls/${call.id}/events`);
+    const seen = await readSse(response, (s) => s.some((m) => m.comment === "heartbeat"), 3000);
+    expect(seen.some((m) => m.comment === "heartbeat")).toBe(true);
+  });
+
+  test("a status change updates the page and, when the call ends, tells it to stop listening", async () => {
+    const response = await browser.request(`/calls/${call.id}/events`);
+    const reading = readSse(response, (seen) => seen.some((m) => m.event === "ended"));
+    await Bun.sleep(20);
+    await world.deps.liveEvents.publish(callChannel(call.id), "status", { status: "completed", answeredAt: null, endedAt: new Date().toISOString(), durationSeconds: 75 });
+    const seen = await reading;
+    expect(seen.find((m) => m.event === "status")!.data).toContain("Completed");
+    expect(seen.find((m) => m.event === "status")!.data).toContain("1m 15s");
+  });
+
+  test("the call page drawn mid-call shows what was said so far and resumes the stream after it", async () => {
+    const { html } = await browser.page(`/calls/${call.id}`);
+    expect(html).toContain("My boiler is leaking.");
+    const lastId = world.deps.liveEvents.lastId(callChannel(call.id));
+    expect(html).toContain(`sse-connect="/calls/${call.id}/events?after=${lastId}"`);
+  });
+
+  test("an unknown call's stream is a 404", async () => {
+    const response = await browser.request("/calls/00000000-0000-4000-8000-000000000000/events");
+    expect(response.status).toBe(404);
+  });
+});
