@@ -185,7 +185,7 @@ export function findPostcodes(text: string): PostcodeMention[] {
     }
     let j = i;
     let numeric = false;
-    while (j < tokens.length && maySpell(tokens[j]!)) {
+    while (j < tokens.length && (maySpell(tokens[j]!) || spellsOut(tokens, j))) {
       if (isNumeric(tokens[j]!)) numeric = true;
       j += 1;
     }
@@ -196,6 +196,12 @@ export function findPostcodes(text: string): PostcodeMention[] {
 }
 
 const CONNECTORS = new Set(["double", "triple", "for", "as", "in", "like"]);
+/** "S as in sugar", "B for Bertie": any word after a letter and "for"/"as in"/"like" that starts with that letter. */
+function spellsOut(tokens: readonly SpokenToken[], at: number): boolean {
+  const before = tokens[at - 1]?.lower;
+  const letter = before === "in" && tokens[at - 2]?.lower === "as" ? tokens[at - 3] : before && CONNECTORS.has(before) ? tokens[at - 2] : undefined;
+  return letter !== undefined && letter.raw.length === 1 && tokens[at]!.lower.startsWith(letter.lower);
+}
 function hasDigit(text: string): boolean {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);

@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { createRulesExtractor, extractByRules } from "../../../src/adapters/local/rules-extractor/index.ts";
 import { createOpenAIClient, createOpenAIExtractor, OpenAIExtractionError } from "../../../src/adapters/openai/index.ts";
-import { EXTRACTION_FIELDS } from "../../../src/domain/extraction/extraction.ts";
+import { EXTRACTION_FIELDS, type Extraction } from "../../../src/domain/extraction/extraction.ts";
 import { parseTranscriptText, type Transcript } from "../../../src/domain/extraction/transcript.ts";
 import { apiError, chatCompletion, startOpenAIPeer, type OpenAIPeer } from "../../support/openai-peer.ts";
 
@@ -95,7 +95,7 @@ test("against a loopback OpenAI peer: 500s until the retries run out fall back t
   expect(peer.requests).toHaveLength(3);
   expect(result.fallback).toEqual({ from: "openai:gpt-4o-mini", reason: "server_error", detail: "503 after retries" });
   expect(result.extractor).toBe("rules");
-  expect({ ...result, fallback: null }).toEqual(extractByRules(boilerCall));
+  expect({ ...result, fallback: null } as Extraction).toEqual(extractByRules(boilerCall));
 });
 
 test("against a loopback OpenAI peer: 500s exhausted with no fallback throw an error naming OpenAI and the reason", async () => {
