@@ -11,7 +11,7 @@ import { basename, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { parseConfig, publicBaseUrl, type Config } from "../config.ts";
 import { SimulatorError } from "./errors.ts";
-import { isShippedFixture, SHIPPED_FIXTURES_DIR } from "./fixture.ts";
+import { isShippedFixture, loadCallFixture, SHIPPED_FIXTURES_DIR, type CallFixture } from "./fixture.ts";
 import { playCall } from "./play-call.ts";
 
 /** The file the server keeps its local Twilio token in (src/compose.ts, TWILIO_LOCAL_TOKEN_FILE). */
@@ -60,7 +60,15 @@ async function main(argv: string[]): Promise<number> {
     console.error(token.error);
     return 1;
   }
-  const fixtureDir = callFolder(args.positionals[0]!);
+  let fixture: CallFixture;
+  try {
+    fixture = loadCallFixture(callFolder(args.positionals[0]!));
+  } catch (error) {
+    if (!(error instanceof SimulatorError)) throw error;
+    console.error(`Cannot play that call: ${error.message}`);
+    return 1;
+  }
+  const fixtureDir = fixture.dir;
   const baseUrl = (args.values.url ?? publicBaseUrl(config.config)).replace(/\/$/, "");
   const demoTranscript = args.values["no-demo-transcript"] ? false : (args.values["demo-transcript"] ?? isShippedFixture(basename(fixtureDir)));
 
@@ -71,7 +79,7 @@ async function main(argv: string[]): Promise<number> {
     hangUp.abort();
   });
 
-  console.log(`Calling ${baseUrl} with ${fixtureDir} at ${speed === 1 ? "real time" : `${speed}× speed`}${demoTranscript ? ", asking for the demo transcript" : ""}.`);
+  console.log(`Calling ${baseUrl} from ${fixture.from} with ${fixture.name} (${(fixture.durationMs / 1000).toFixed(1)} s) at ${speed === 1 ? "real time" : `${speed}× speed`}${demoTranscript ? ", asking for the demo transcript" : ""}.`);
   try {
     const result = await playCall({
       baseUrl,
@@ -135,8 +143,9 @@ function hintFor(error: SimulatorError, baseUrl: string, tokenSource: string): s
       return `Is Switchboard running? Start it with "npm start", or point --url at it (tried ${baseUrl}).`;
     case "refused":
       return [
-        `Signed with ${tokenSource}. The server checks signatures with its own token (TWILIO_AUTH_TOKEN, else the local one in its DATA_DIR)`,
-        `and over its PUBLIC_BASE_URL: run this with the server's DATA_DIR or TWILIO_AUTH_TOKEN, and --url equal to its public URL.`,
+        `Signed with ${tokenSource}. The server checks signatures with its own token (TWILIO_AUTH_TOKEN, else the local one in its DATA_DIR),`,
+        `over its PUBLIC_BASE_URL (by default http://localhost:PORT, which 127.0.0.1 does not match).`,
+        `Run this with the server's DATA_DIR or TWILIO_AUTH_TOKEN, and --url equal to its public URL.`,
       ].join("\n");
     default:
       return null;

@@ -181,10 +181,23 @@ async function webhook(url: string, authToken: string, params: Record<string, st
     throw new SimulatorError("unreachable", `Nothing answers at ${url} (${(error as Error).message}).`, { cause: error });
   }
   if (response.ok) return response;
-  const text = (await response.text()).replace(/<[^>]+>/g, " ").replace(/\s+/g, " ").trim().slice(0, 200);
+  const text = await reason(response);
   const said = `${response.status}${text ? `: ${text}` : ""}`;
   if (response.status === 403) throw new SimulatorError("refused", `The server refused the signed webhook POST ${url} (${said}).`, { status: 403 });
   throw new SimulatorError("rejected", `POST ${url} failed (HTTP ${said}).`, { status: response.status });
+}
+
+/** What the server said, in a line: a JSON error's message, or the text without markup. */
+async function reason(response: Response): Promise<string> {
+  const text = await response.text();
+  try {
+    const json = JSON.parse(text) as { error?: unknown; message?: unknown };
+    const message = json.error ?? json.message;
+    if (typeof message === "string") return message;
+  } catch {
+    // not JSON: use the text as it is
+  }
+  return text.replace(/<[^>]+>/g, " ").replace(/\s+/g, " ").trim().slice(0, 200);
 }
 
 /** <Stream track="…">: both_tracks, inbound_track (the default) or outbound_track. */
