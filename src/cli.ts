@@ -8,10 +8,13 @@ import { parseConfig } from "./config.ts";
 import { createLogger } from "./logger.ts";
 import { addUserCommand } from "./cli/user-add.ts";
 import { seedDemoCommand } from "./cli/seed-demo.ts";
+import { extractCommand } from "./cli/extract.ts";
+import { chooseExtractor } from "./adapters/extraction.ts";
 
 const USAGE = `Usage:
   npm run cli -- user add EMAIL [--password PASSWORD] [--role admin|staff] [--name NAME]
   npm run cli -- seed-demo
+  npm run --silent cli -- extract FILE      (a transcript: lines start "Caller:" or "Staff:")
   npm run seed:demo`;
 
 async function main(argv: string[]): Promise<number> {
@@ -35,6 +38,13 @@ async function main(argv: string[]): Promise<number> {
       return 2;
     }
     return withDeps(parsed.config, logger, (deps) => addUserCommand(deps, { email: positionals[0]!, ...values }));
+  }
+  if (command === "extract") {
+    if (!sub || rest.length > 0) {
+      console.error(`extract needs exactly one FILE.\n${USAGE}`);
+      return 2;
+    }
+    return extractCommand({ file: sub }, { extractor: chooseExtractor({ openai: parsed.config.OPENAI_API_KEY }, logger) });
   }
   if (command === "seed-demo") return withDeps(parsed.config, logger, (deps) => seedDemoCommand(deps));
   console.error(command ? `Unknown command "${[command, sub].filter(Boolean).join(" ")}".\n${USAGE}` : USAGE);

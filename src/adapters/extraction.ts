@@ -1,0 +1,14 @@
+import type { Extractor } from "../ports/extractor.ts";
+import type { Log } from "../ports/log.ts";
+import { createRulesExtractor } from "./local/rules-extractor/index.ts";
+import { createOpenAIClient, createOpenAIExtractor } from "./openai/index.ts";
+
+/**
+ * OpenAI (gpt-4o-mini, structured output) when OPENAI_API_KEY is set, with the rules extractor
+ * as its fallback for an answer that does not fit; the rules extractor alone otherwise.
+ */
+export function chooseExtractor(keys: { openai?: string }, log: Log): Extractor {
+  const rules = createRulesExtractor();
+  if (!keys.openai) return rules;
+  return createOpenAIExtractor({ logger: log }, createOpenAIClient({ apiKey: keys.openai }), rules);
+}
