@@ -71,20 +71,23 @@ export interface TwimlStream {
   parameters: Record<string, string>;
 }
 
+/** A tag's attributes, up to its end: quoted values may hold ">" (XML allows it unescaped). */
+const ATTRS = `(?:[^>"'/]|/(?!>)|"[^"]*"|'[^']*')*`;
+
 /**
  * Reads the <Stream> inside <Start> from a TwiML document, or null when there is none.
  * TwiML is small, flat and machine-written, so attributes are read directly rather than
  * through an XML library; entities are decoded.
  */
 export function streamFromTwiml(xml: string): TwimlStream | null {
-  const start = /<Start\b[^>]*>([\s\S]*?)<\/Start>/.exec(xml)?.[1];
+  const start = new RegExp(`<Start\\b${ATTRS}>([\\s\\S]*?)</Start>`).exec(xml)?.[1];
   if (start === undefined) return null;
-  const stream = /<Stream\b([^>]*?)(?:\/>|>([\s\S]*?)<\/Stream>)/.exec(start);
+  const stream = new RegExp(`<Stream\\b(${ATTRS})(?:/>|>([\\s\\S]*?)</Stream>)`).exec(start);
   if (!stream) return null;
   const attrs = attributes(stream[1] ?? "");
   if (!attrs.url) return null;
   const parameters: Record<string, string> = {};
-  for (const p of (stream[2] ?? "").matchAll(/<Parameter\b([^>]*?)\/?>/g)) {
+  for (const p of (stream[2] ?? "").matchAll(new RegExp(`<Parameter\\b(${ATTRS})/?>`, "g"))) {
     const { name, value } = attributes(p[1] ?? "");
     if (name) parameters[name] = value ?? "";
   }
