@@ -1,7 +1,11 @@
 /**
- * Rules extractor on a 10-minute call: p50/p99 time per extraction (floor: p99 under 5 ms).
- * Run: `npx bun bench/extraction.ts`. Prints one line per figure; exits 1 when over the floor.
+ * Rules extractor on a 10-minute call (floor: p99 under 5 ms). Two figures:
+ * - live: the live loop's case — the same extractor re-reads the call each time a line arrives,
+ *   so it reads only the new line; timed at every line as the call grows to ten minutes;
+ * - cold: the whole ten-minute call read from nothing (a fresh extractor each time).
+ * Run: `npx bun bench/extraction.ts`. Exits 1 when the live p99 is over the floor.
  */
+import { createTurnMemo } from "../src/adapters/local/rules-extractor/call-text.ts";
 import { extractByRules } from "../src/adapters/local/rules-extractor/index.ts";
 import type { Transcript, TranscriptLine } from "../src/domain/extraction/transcript.ts";
 import { loadLabelledCalls } from "../tests/extraction/labelled-set.ts";
@@ -16,26 +20,42 @@ function tenMinuteCall(): Transcript {
   const calls = loadLabelledCalls();
   for (let i = 0; words < WORDS_PER_MINUTE * 10; i++) {
     for (const line of calls[i % calls.length]!.transcript.lines) {
-      lines.push(line);
+      // Numbered per pass so no line repeats word for word: every line is new to the extractor.
+      lines.push({ ...line, text: `${line.text} (${i})` });
       words += line.text.split(/\s+/).length;
     }
   }
   return { lines };
 }
 
-const transcript = tenMinuteCall();
-const words = transcript.lines.reduce((n, l) => n + l.text.split(/\s+/).length, 0);
-// Warm up first: the figures are for a running server, not for the first call after start.
-for (let i = 0; i < 200; i++) extractByRules(transcript);
-const times: number[] = [];
-for (let i = 0; i < 300; i++) {
-  const started = performance.now();
-  extractByRules(transcript);
-  times.push(performance.now() - started);
+const percentile = (times: number[], q: number) => [...times].sort((a, b) => a - b)[Math.min(times.length - 1, Math.floor(q * times.length))]!;
+const show = (label: string, times: number[]) =>
+  console.log(`  ${label.padEnd(6)} p50 ${percentile(times, 0.5).toFixed(2)} ms   p99 ${percentile(times, 0.99).toFixed(2)} ms   (${times.length} runs)`);
+
+const call = tenMinuteCall();
+const words = call.lines.reduce((n, l) => n + l.text.split(/\s+/).length, 0);
+console.log(`rules extractor, 10-minute call: ${call.lines.length} turns, ${words} words; floor p99 under ${P99_FLOOR_MS} ms`);
+
+// Warm up the code paths (a running server has), on other words than the ones measured.
+for (let i = 0; i < 50; i++) extractByRules({ lines: call.lines.map((l) => ({ ...l, text: `${l.text} [${i}]` })) });
+
+const live: number[] = [];
+for (let pass = 0; pass < 5; pass++) {
+  const memo = createTurnMemo();
+  const marked = call.lines.map((l) => ({ ...l, text: `${l.text} {${pass}}` }));
+  for (let n = 1; n <= marked.length; n++) {
+    const started = performance.now();
+    extractByRules({ lines: marked.slice(0, n) }, memo);
+    live.push(performance.now() - started);
+  }
 }
-times.sort((a, b) => a - b);
-const at = (q: number) => times[Math.min(times.length - 1, Math.floor(q * times.length))]!;
-console.log(`rules extractor, 10-minute call (${transcript.lines.length} turns, ${words} words), ${times.length} runs`);
-console.log(`  p50 ${at(0.5).toFixed(2)} ms`);
-console.log(`  p99 ${at(0.99).toFixed(2)} ms  (floor: under ${P99_FLOOR_MS} ms)`);
-process.exit(at(0.99) < P99_FLOOR_MS ? 0 : 1);
+show("live", live);
+
+const cold: number[] = [];
+for (let i = 0; i < 200; i++) {
+  const started = performance.now();
+  extractByRules(call);
+  cold.push(performance.now() - started);
+}
+show("cold", cold);
+process.exit(percentile(live, 0.99) < P99_FLOOR_MS ? 0 : 1);

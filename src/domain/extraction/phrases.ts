@@ -162,3 +162,69 @@ export function sentences(text: string): { text: string; start: number }[] {
   }
   return found;
 }
+
+export interface CueHit<T> {
+  value: T;
+  words: Phrase;
+  /** Token index where the phrase starts. */
+  index: number;
+}
+
+/** Many phrases matched in one pass over a text's words (a look-up per word, not per phrase). */
+export interface CueSet<T> {
+  match(tokens: readonly Token[]): CueHit<T>[];
+}
+
+/**
+ * Compiles phrases once for matching together: each word of a text is looked up by its own
+ * form, its form without "'s", and its beginnings (for `*` stems), then the rest of the
+ * phrase is checked.
+ *
+ * @example
+ * cueSet([{ words: phrase("no rush"), value: 4 }]).match(tokenize("There's no rush")) // [{ value: 4, index: 1, … }]
+ */
+export function cueSet<T>(entries: readonly { words: Phrase; value: T }[]): CueSet<T> {
+  type Entry = { words: Phrase; value: T };
+  const exact = new Map<string, Entry[]>();
+  const stems = new Map<string, Entry[]>();
+  const stemLengths = new Set<number>();
+  for (const entry of entries) {
+    const first = entry.words[0];
+    if (!first) continue;
+    const stem = first.endsWith("*") ? first.slice(0, -1) : null;
+    if (stem) stemLengths.add(stem.length);
+    const map = stem ? stems : exact;
+    const key = stem ?? first;
+    const list = map.get(key);
+    if (list) list.push(entry);
+    else map.set(key, [entry]);
+  }
+  const lengths = [...stemLengths].sort((a, b) => a - b);
+  const tryAll = (list: Entry[] | undefined, tokens: readonly Token[], at: number, found: CueHit<T>[]) => {
+    if (!list) return;
+    for (const entry of list) {
+      const { words } = entry;
+      if (at + words.length > tokens.length) continue;
+      let all = true;
+      for (let j = 1; j < words.length && all; j++) all = wordMatches(words[j]!, tokens[at + j]!.word);
+      if (all) found.push({ value: entry.value, words, index: at });
+    }
+  };
+  return {
+    match(tokens) {
+      const found: CueHit<T>[] = [];
+      for (let at = 0; at < tokens.length; at++) {
+        const word = tokens[at]!.word;
+        const possessive = word.endsWith("'s");
+        const base = possessive ? word.slice(0, -2) : word;
+        tryAll(exact.get(word), tokens, at, found);
+        if (possessive) tryAll(exact.get(base), tokens, at, found);
+        for (const n of lengths) {
+          if (n > base.length) break;
+          tryAll(stems.get(n === base.length ? base : base.slice(0, n)), tokens, at, found);
+        }
+      }
+      return found;
+    },
+  };
+}

@@ -1,13 +1,13 @@
 import { isPostcodeShape, numberWordsToDigits } from "../../../domain/extraction/spoken.ts";
-import { findPhrase, phrase } from "../../../domain/extraction/phrases.ts";
-import { isLowercase, titleCase, turnsAt, type CallText } from "./call-text.ts";
+import { cueSet, phrase } from "../../../domain/extraction/phrases.ts";
+import { isLowercase, postcodesIn, titleCase, tokensOf, type CallText } from "./call-text.ts";
 
 const STREET_WORDS =
   "Street|St|Road|Rd|Lane|Avenue|Ave|Close|Drive|Way|Crescent|Court|Place|Gardens|Terrace|Grove|Hill|Park|Square|Mews|Row|" +
   "Walk|Rise|View|Green|Parade|Gate|Yard|Wharf|Embankment|Broadway|Boulevard|Vale|Villas|Mount|Heights|Circus|Quay|" +
   "Approach|Bank|Chase|Croft|Meadow|Meadows|Fields|Wynd|Brae|Loan|Path|Market|Hall|Side|Glen|Dale|Wood|End|Common|Cottages";
 const STREET_END = new RegExp(`^(?:${STREET_WORDS})$|^[A-Z][a-z]+way$`);
-const STREET_PHRASES = STREET_WORDS.toLowerCase().split("|").map((w) => phrase(w));
+const STREET_PHRASES = cueSet(STREET_WORDS.toLowerCase().split("|").map((w) => ({ words: phrase(w), value: true })));
 const STREET_END_LOWER = new RegExp(`^(?:${STREET_WORDS.toLowerCase()})$`);
 const NUMBERED = /(?<![\d:])\b(\d{1,4}[A-Za-z]?)\b,?\s+((?:[A-Z][\w'’-]*)(?:\s+[A-Z][\w'’-]*){0,3})/g;
 const NUMBERED_LOWER = /(?<![\d:])\b(\d{1,4}[a-z]?)\s+((?:[a-z][\w'’-]*)(?:\s+[a-z][\w'’-]*){0,3})/g;
@@ -62,17 +62,27 @@ function addressesIn(text: string, offset: number): Found[] {
  * given next to the postcode wins, then the first.
  */
 export function findAddress(call: CallText): { address: string; confidence: number } | null {
-  const found: Found[] = [];
-  const postcodes: number[] = [];
-  // Most turns name no street: only the ones that do are read closely.
-  const streets = turnsAt(call, STREET_PHRASES.flatMap((words) => findPhrase(call.callerTokens, words)));
-  call.callerTurns.forEach((turn, t) => {
-    if (!streets.has(t) && !/[a-z]way\b/i.test(turn.text)) return;
-    const text = numberWordsToDigits(turn.text);
-    found.push(...addressesIn(text, turn.start));
-    postcodes.push(...call.postcodesIn(text).map((p) => turn.start + p.start));
-  });
-  if (found.length === 0) return null;
-  const near = found.find((f) => postcodes.some((p) => p > f.at && p - f.at < 90));
-  return near ? { address: near.address, confidence: 0.85 } : { address: found[0]!.address, confidence: 0.65 };
+  const turns = call.callerTurns.map((turn) =>
+    call.memo.get(turn.text, "address", () => {
+      // Most turns name no street: only the ones that do are read closely.
+      if (!streetNamed(tokensOf(call, turn.text)) && !/[a-z]way\b/i.test(turn.text)) return { found: [] as Found[], postcodes: [] as number[] };
+      const text = numberWordsToDigits(turn.text);
+      return { found: addressesIn(text, 0), postcodes: postcodesIn(call, text).map((p) => p.start) };
+    }),
+  );
+  // The address given next to the postcode (in the same turn, or the postcode opening the next) wins.
+  for (const [t, turn] of turns.entries()) {
+    for (const f of turn.found) {
+      const next = turns[t + 1];
+      if (turn.postcodes.some((p) => p > f.at && p - f.at < 90) || (f === turn.found.at(-1) && next?.postcodes.some((p) => p < 40))) {
+        return { address: f.address, confidence: 0.85 };
+      }
+    }
+  }
+  const first = turns.find((turn) => turn.found.length > 0)?.found[0];
+  return first ? { address: first.address, confidence: 0.65 } : null;
+}
+
+function streetNamed(tokens: ReturnType<typeof tokensOf>): boolean {
+  return STREET_PHRASES.match(tokens).length > 0;
 }

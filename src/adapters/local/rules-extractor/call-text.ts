@@ -2,63 +2,77 @@ import { tokenize, type Token } from "../../../domain/extraction/phrases.ts";
 import { findPostcodes, type PostcodeMention } from "../../../domain/extraction/spoken.ts";
 import type { Transcript } from "../../../domain/extraction/transcript.ts";
 
-/** One transcript read once: the caller's words, staff's words, and which caller line answers which question. */
-export interface CallText {
-  /** Caller turns, in order, with the staff turn just before each (or null). */
-  callerTurns: { text: string; lower: string; question: string | null; index: number; start: number }[];
-  /** Caller turns joined with line breaks (consecutive turns may split one sentence). */
-  caller: string;
-  staff: string;
-  callerTokens: Token[];
-  staffTokens: Token[];
-  /** Postcodes in a piece of this call's text, read once however many rules ask. */
-  postcodesIn(text: string): PostcodeMention[];
+/**
+ * Results worked out from one turn's words, kept by the words and the kind of result, so that
+ * re-reading a growing call (the live loop extracts again as each line arrives) only reads the
+ * new lines. Every value is a pure function of its text and kind.
+ */
+export interface TurnMemo {
+  get<T>(text: string, kind: string, compute: () => T): T;
 }
 
-export function readCall(transcript: Transcript): CallText {
-  const callerTurns: CallText["callerTurns"] = [];
-  const staffLines: string[] = [];
+/** A memo keeping the results for the `limit` most recently read texts. */
+export function createTurnMemo(limit = 5_000): TurnMemo {
+  const texts = new Map<string, Map<string, unknown>>();
+  return {
+    get<T>(text: string, kind: string, compute: () => T): T {
+      let kinds = texts.get(text);
+      if (!kinds) {
+        kinds = new Map();
+        texts.set(text, kinds);
+        if (texts.size > limit) texts.delete(texts.keys().next().value!);
+      }
+      if (kinds.has(kind)) return kinds.get(kind) as T;
+      const value = compute();
+      kinds.set(kind, value);
+      return value;
+    },
+  };
+}
+
+export interface CallerTurn {
+  text: string;
+  lower: string;
+  /** The staff turn just before, when there was one. */
+  question: string | null;
+  /** Position in the transcript. */
+  index: number;
+}
+
+/** One transcript read once: the caller's turns (with the question each answers) and staff's. */
+export interface CallText {
+  callerTurns: CallerTurn[];
+  staffTurns: string[];
+  /** Caller turns joined with line breaks. */
+  caller: string;
+  staff: string;
+  memo: TurnMemo;
+}
+
+export function readCall(transcript: Transcript, memo: TurnMemo = createTurnMemo()): CallText {
+  const callerTurns: CallerTurn[] = [];
+  const staffTurns: string[] = [];
   let lastStaff: string | null = null;
   transcript.lines.forEach((line, index) => {
     const text = line.text.replace(/\s+/g, " ").trim();
     if (text === "") return;
     if (line.speaker === "staff") {
-      staffLines.push(text);
+      staffTurns.push(text);
       lastStaff = text;
     } else {
-      const previous = callerTurns.at(-1);
-      const start = previous ? previous.start + previous.text.length + 1 : 0;
-      callerTurns.push({ text, lower: text.toLowerCase(), question: lastStaff, index, start });
+      callerTurns.push({ text, lower: text.toLowerCase(), question: lastStaff, index });
       lastStaff = null;
     }
   });
-  const caller = callerTurns.map((turn) => turn.text).join("\n");
-  const staff = staffLines.join("\n");
-  const postcodes = new Map<string, PostcodeMention[]>();
-  const postcodesIn = (text: string) => {
-    let found = postcodes.get(text);
-    if (!found) postcodes.set(text, (found = findPostcodes(text)));
-    return found;
-  };
-  return { callerTurns, caller, staff, callerTokens: tokenize(caller), staffTokens: tokenize(staff), postcodesIn };
+  return { callerTurns, staffTurns, caller: callerTurns.map((t) => t.text).join("\n"), staff: staffTurns.join("\n"), memo };
 }
 
-/** The caller turns in which a token at one of `positions` (of `callerTokens`) falls. */
-export function turnsAt(call: CallText, positions: Iterable<number>): Set<number> {
-  const turns = new Set<number>();
-  for (const position of positions) {
-    const offset = call.callerTokens[position]!.start;
-    let lo = 0;
-    let hi = call.callerTurns.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (call.callerTurns[mid]!.start <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    turns.add(lo);
-  }
-  return turns;
-}
+/** A turn's words (the same array each time, so phrase look-ups on it are indexed once). */
+export const tokensOf = (call: CallText, text: string): Token[] => call.memo.get(text, "tokens", () => tokenize(text));
+
+/** Postcodes in a piece of this call's text. */
+export const postcodesIn = (call: CallText, text: string): PostcodeMention[] =>
+  call.memo.get(text, "postcodes", () => findPostcodes(text));
 
 /** A line written without capitals (some transcribers do that): names must then be read by position. */
 export const isLowercase = (text: string): boolean => !/[A-Z]/.test(text.replace(/\bI\b/g, ""));

@@ -1,20 +1,35 @@
 import { TRADE_CATEGORIES, URGENCIES, type TradeCategory, type Urgency } from "../../../domain/issues.ts";
 import type { LeadSegment } from "../../../domain/leads.ts";
-import { findPhrase, isNegated, phrase, type Phrase, type Token } from "../../../domain/extraction/phrases.ts";
-import { DEFAULT_SAFETY_RULES, safetyAdviceIn } from "../../../domain/extraction/safety.ts";
-import type { CallText } from "./call-text.ts";
+import { cueSet, isNegated, phrase, type CueSet, type Phrase, type Token } from "../../../domain/extraction/phrases.ts";
+import { DEFAULT_SAFETY_RULES } from "../../../domain/extraction/safety.ts";
+import { tokensOf, type CallText } from "./call-text.ts";
 import { CATEGORY_CUES, SEGMENT_CUES, URGENCY_CUES, type Cues } from "./vocabulary.ts";
 
-type Compiled = readonly (readonly [Phrase, number])[];
-const compile = (cues: Cues): Compiled => cues.map(([text, weight]) => [phrase(text), weight] as const);
-const compileAll = <K extends string>(table: Record<K, Cues>) =>
-  Object.fromEntries(Object.entries(table).map(([key, cues]) => [key, compile(cues as Cues)])) as Record<K, Compiled>;
+/** One table of cues ("plumbing": [["leak", 2], …]) as one set matched in a single pass. */
+const compileTable = <K extends string>(table: Record<K, Cues>): CueSet<{ key: K; weight: number }> =>
+  cueSet(
+    (Object.entries(table) as [K, Cues][]).flatMap(([key, cues]) =>
+      cues.map(([text, weight]) => ({ words: phrase(text), value: { key, weight } })),
+    ),
+  );
 
-const CATEGORY = compileAll(CATEGORY_CUES);
-const URGENCY = compileAll(URGENCY_CUES);
-const SEGMENT = compileAll(SEGMENT_CUES);
+const CATEGORY = compileTable(CATEGORY_CUES);
+
+/** The trade cues heard in a turn (kept: the summary looks at them again). */
+export const categoryHits = (call: CallText, text: string) => call.memo.get(text, "category-hits", () => CATEGORY.match(tokensOf(call, text)));
+const URGENCY = compileTable(URGENCY_CUES);
+const SEGMENT = compileTable(SEGMENT_CUES);
+type Segment = Exclude<LeadSegment, "unknown">;
+const SEGMENTS = Object.keys(SEGMENT_CUES) as Segment[];
 /** Said plainly and then negated ("not urgent", "isn't an emergency", "not in a hurry"), these mean routine. */
 const NEGATABLE = new Set(["emergency", "urgent", "urgently", "hurry", "asap", "rush", "quick", "dangerous", "danger"]);
+const SAFETY = DEFAULT_SAFETY_RULES.map((rule) => ({ id: rule.id, second: (rule.andAnyOf?.length ?? 0) > 0, nearWords: rule.nearWords }));
+const SAFETY_CUES = cueSet<{ rule: number; list: "any" | "and" }>(
+  DEFAULT_SAFETY_RULES.flatMap((rule, r) => [
+    ...rule.anyOf.map((text) => ({ words: phrase(text), value: { rule: r, list: "any" as const } })),
+    ...(rule.andAnyOf ?? []).map((text) => ({ words: phrase(text), value: { rule: r, list: "and" as const } })),
+  ]),
+);
 
 export interface Verdict<T> {
   value: T | null;
@@ -22,32 +37,12 @@ export interface Verdict<T> {
   scores: Record<string, number>;
 }
 
-/** Sum of cue weights; a cue the caller negated ("no leak") does not count, unless `keepNegated`. */
-function score(tokens: readonly Token[], cues: Compiled, keepNegated: boolean): number {
-  let total = 0;
-  for (const [words, weight] of cues) {
-    for (const index of findPhrase(tokens, words)) {
-      if (!keepNegated && words[0] !== "no" && words[0] !== "not" && isNegated(tokens, index)) continue;
-      total += weight;
-    }
-  }
-  return total;
-}
+const negated = (tokens: readonly Token[], words: Phrase, index: number) =>
+  words[0] !== "no" && words[0] !== "not" && isNegated(tokens, index);
 
-/** Where a category's cues are first heard; on equal scores the thing named first is the job. */
-function firstHit(tokens: readonly Token[], cues: Compiled): number {
-  let first = Number.POSITIVE_INFINITY;
-  for (const [words] of cues) {
-    const [index] = findPhrase(tokens, words);
-    if (index !== undefined && index < first) first = index;
-  }
-  return first;
-}
 
 function pick<T extends string>(scores: Record<T, number>, floor: number, order?: Record<T, number>): Verdict<T> {
-  const ranked = (Object.entries(scores) as [T, number][]).sort(
-    (a, b) => b[1] - a[1] || (order ? order[a[0]] - order[b[0]] : 0),
-  );
+  const ranked = (Object.entries(scores) as [T, number][]).sort((a, b) => b[1] - a[1] || (order ? order[a[0]] - order[b[0]] : 0));
   const [best, second] = ranked;
   if (!best || best[1] < floor) return { value: null, confidence: 0, scores };
   const margin = best[1] - (second?.[1] ?? 0);
@@ -55,18 +50,83 @@ function pick<T extends string>(scores: Record<T, number>, floor: number, order?
   return { value: best[0], confidence: Number(confidence.toFixed(2)), scores };
 }
 
+interface CategoryFacts {
+  scores: Record<TradeCategory, number>;
+  first: Record<TradeCategory, number>;
+}
+
+const categoryFacts = (call: CallText, text: string): CategoryFacts =>
+  call.memo.get(text, "category", () => {
+    const scores = Object.fromEntries(TRADE_CATEGORIES.map((c) => [c, 0])) as Record<TradeCategory, number>;
+    const first = Object.fromEntries(TRADE_CATEGORIES.map((c) => [c, Number.POSITIVE_INFINITY])) as Record<TradeCategory, number>;
+    for (const hit of categoryHits(call, text)) {
+      scores[hit.value.key] += hit.value.weight;
+      first[hit.value.key] = Math.min(first[hit.value.key], hit.index);
+    }
+    return { scores, first };
+  });
+
 /** The trade: the caller's words count fully, staff's (who often name the trade) half. */
 export function classifyCategory(call: CallText): Verdict<TradeCategory> {
-  const scores = Object.fromEntries(
-    TRADE_CATEGORIES.map((category) => [
-      category,
-      score(call.callerTokens, CATEGORY[category], true) + 0.5 * score(call.staffTokens, CATEGORY[category], true),
-    ]),
-  ) as Record<TradeCategory, number>;
-  const order = Object.fromEntries(
-    TRADE_CATEGORIES.map((category) => [category, firstHit(call.callerTokens, CATEGORY[category])]),
-  ) as Record<TradeCategory, number>;
+  const scores = Object.fromEntries(TRADE_CATEGORIES.map((c) => [c, 0])) as Record<TradeCategory, number>;
+  const order = Object.fromEntries(TRADE_CATEGORIES.map((c) => [c, Number.POSITIVE_INFINITY])) as Record<TradeCategory, number>;
+  call.callerTurns.forEach((turn, t) => {
+    const facts = categoryFacts(call, turn.text);
+    for (const category of TRADE_CATEGORIES) {
+      scores[category] += facts.scores[category];
+      // The thing named first is the job, on equal scores.
+      if (order[category] === Number.POSITIVE_INFINITY && facts.first[category] !== Number.POSITIVE_INFINITY) {
+        order[category] = t * 100_000 + facts.first[category];
+      }
+    }
+  });
+  for (const text of call.staffTurns) {
+    const facts = categoryFacts(call, text);
+    for (const category of TRADE_CATEGORIES) scores[category] += 0.5 * facts.scores[category];
+  }
   return pick(scores, 1.5, order);
+}
+
+const urgencyFacts = (call: CallText, text: string): Record<Urgency, number> =>
+  call.memo.get(text, "urgency", () => {
+    const tokens = tokensOf(call, text);
+    const scores = { emergency: 0, urgent: 0, routine: 0 } as Record<Urgency, number>;
+    for (const { value, words, index } of URGENCY.match(tokens)) {
+      if (!negated(tokens, words, index)) scores[value.key] += value.weight;
+      else if (value.key !== "routine" && words.some((w) => NEGATABLE.has(w))) scores.routine += value.weight;
+    }
+    return scores;
+  });
+
+/** Which safety rules a turn raises (rules with a second list: whether it is said near, or anywhere in the turn). */
+const safetyFacts = (call: CallText, text: string): { id: string; any: boolean; and: boolean; near: boolean }[] =>
+  call.memo.get(text, "safety", () => {
+    const tokens = tokensOf(call, text);
+    const hits = SAFETY_CUES.match(tokens).filter((hit) => hit.words[0] === "no" || !isNegated(tokens, hit.index));
+    return SAFETY.map((rule, r) => {
+      const first = hits.filter((h) => h.value.rule === r && h.value.list === "any").map((h) => h.index);
+      const second = hits.filter((h) => h.value.rule === r && h.value.list === "and").map((h) => h.index);
+      const near = rule.nearWords ?? Number.POSITIVE_INFINITY;
+      return {
+        id: rule.id,
+        any: first.length > 0,
+        and: second.length > 0,
+        near: first.some((a) => second.some((b) => a !== b && Math.abs(a - b) <= near)),
+      };
+    });
+  });
+
+/** The default safety rules the caller's words raise, across the whole call. */
+function dangers(call: CallText): string[] {
+  const raised = new Set<string>();
+  const facts = call.callerTurns.map((turn) => safetyFacts(call, turn.text));
+  SAFETY.forEach((rule, r) => {
+    const any = facts.some((f) => f[r]!.any);
+    if (!rule.second ? any : rule.nearWords !== undefined ? facts.some((f) => f[r]!.near) : any && facts.some((f) => f[r]!.and)) {
+      raised.add(rule.id);
+    }
+  });
+  return [...raised];
 }
 
 /**
@@ -75,19 +135,13 @@ export function classifyCategory(call: CallText): Verdict<TradeCategory> {
  */
 export function classifyUrgency(call: CallText, hasJob: boolean): Verdict<Urgency> {
   const scores = { emergency: 0, urgent: 0, routine: 0 } as Record<Urgency, number>;
-  for (const urgency of URGENCIES) {
-    for (const [words, weight] of URGENCY[urgency]) {
-      for (const [tokens, share] of [[call.callerTokens, 1], [call.staffTokens, 0.5]] as const) {
-        for (const index of findPhrase(tokens, words)) {
-          const negated = words[0] !== "no" && words[0] !== "not" && isNegated(tokens, index);
-          if (!negated) scores[urgency] += weight * share;
-          else if (urgency !== "routine" && words.some((w) => NEGATABLE.has(w))) scores.routine += weight * share;
-        }
-      }
-    }
-  }
-  for (const advice of safetyAdviceIn(call.caller, call.callerTokens, DEFAULT_SAFETY_RULES)) {
-    if (advice.ruleId === "no-heating-vulnerable") scores.urgent += 2;
+  const add = (facts: Record<Urgency, number>, share: number) => {
+    for (const urgency of URGENCIES) scores[urgency] += facts[urgency] * share;
+  };
+  for (const turn of call.callerTurns) add(urgencyFacts(call, turn.text), 1);
+  for (const text of call.staffTurns) add(urgencyFacts(call, text), 0.5);
+  for (const id of dangers(call)) {
+    if (id === "no-heating-vulnerable") scores.urgent += 2;
     else scores.emergency += 3;
   }
   const { emergency, urgent, routine } = scores;
@@ -104,20 +158,30 @@ export function classifyUrgency(call: CallText, hasJob: boolean): Verdict<Urgenc
   return hasJob ? { value: "routine", confidence: 0.3, scores } : { value: null, confidence: 0, scores };
 }
 
+const OWN_HOME_QUESTION = /\byour (own )?(home|house|property|place|flat)\b|\bdo you own\b|\bare you the owner\b/i;
+const YES = /^\W*(yes|yeah|yep|aye|it is|i do|we do|that's right|correct)\b/i;
+
+const segmentFacts = (call: CallText, text: string): Record<Segment, number> =>
+  call.memo.get(text, "segment", () => {
+    const tokens = tokensOf(call, text);
+    const scores = Object.fromEntries(SEGMENTS.map((s) => [s, 0])) as Record<Segment, number>;
+    for (const { value, words, index } of SEGMENT.match(tokens)) if (!negated(tokens, words, index)) scores[value.key] += value.weight;
+    return scores;
+  });
+
 /** Who is calling about the property; "unknown" when the call gives no cue. */
 export function classifySegment(call: CallText, organisation: string | null): Verdict<LeadSegment> {
-  const scores = Object.fromEntries(
-    (Object.keys(SEGMENT) as Exclude<LeadSegment, "unknown">[]).map((segment) => [segment, score(call.callerTokens, SEGMENT[segment], false)]),
-  ) as Record<Exclude<LeadSegment, "unknown">, number>;
-  // "Is it your own home?" — "Yes" / "It is, aye" / "No, she rents it".
+  const scores = Object.fromEntries(SEGMENTS.map((s) => [s, 0])) as Record<Segment, number>;
   for (const turn of call.callerTurns) {
-    if (!turn.question || !/\byour (own )?(home|house|property|place|flat)\b|\bdo you own\b|\bare you the owner\b/i.test(turn.question)) continue;
-    if (/^\W*(yes|yeah|yep|aye|it is|i do|we do|that's right|correct)\b/i.test(turn.text)) scores.homeowner += 3;
+    const facts = segmentFacts(call, turn.text);
+    for (const segment of SEGMENTS) scores[segment] += facts[segment];
+    // "Is it your own home?" — "Yes" / "It is, aye" / "No, she rents it".
+    if (turn.question && OWN_HOME_QUESTION.test(turn.question) && YES.test(turn.text)) scores.homeowner += 3;
   }
   if (organisation) {
     if (/\b(lettings?|lets|estates?|property|properties|management|residential|agents?)\b/i.test(organisation)) scores.letting_agent += 3;
     else scores.commercial += 2;
   }
-  const verdict = pick<Exclude<LeadSegment, "unknown">>(scores, 2);
+  const verdict = pick<Segment>(scores, 2);
   return verdict.value ? verdict : { value: "unknown", confidence: 0, scores };
 }

@@ -1,7 +1,7 @@
 import { emptyExtraction, type Extraction } from "../../../domain/extraction/extraction.ts";
 import type { Transcript } from "../../../domain/extraction/transcript.ts";
 import type { Extractor } from "../../../ports/extractor.ts";
-import { readCall } from "./call-text.ts";
+import { createTurnMemo, readCall, type TurnMemo } from "./call-text.ts";
 import { classifyCategory, classifySegment, classifyUrgency } from "./classify.ts";
 import { findAccessNotes, findPhone, findPostcode, findSummary } from "./details.ts";
 import { findAddress } from "./address.ts";
@@ -19,9 +19,9 @@ export const RULES_EXTRACTOR_NAME = "rules";
  * extractByRules({ lines: [{ speaker: "caller", text: "Hi, my name is Sarah Jones, I rent at 12 Baker Street, N W 1, 6 X E." }] })
  * // { name: "Sarah Jones", address: "12 Baker Street", postcode: "NW1 6XE", segment: "tenant", … }
  */
-export function extractByRules(transcript: Transcript): Extraction {
+export function extractByRules(transcript: Transcript, memo: TurnMemo = createTurnMemo()): Extraction {
   const result = emptyExtraction(RULES_EXTRACTOR_NAME);
-  const call = readCall(transcript);
+  const call = readCall(transcript, memo);
   if (call.caller.trim() === "") return result;
 
   const set = <K extends keyof Extraction & keyof Extraction["confidence"]>(
@@ -59,10 +59,14 @@ export function extractByRules(transcript: Transcript): Extraction {
   return result;
 }
 
-/** The embedded default extractor (no keys, no network). */
+/**
+ * The embedded default extractor (no keys, no network). It remembers what it read in each
+ * line, so extracting again as a call grows reads only the new lines.
+ */
 export function createRulesExtractor(): Extractor {
+  const memo = createTurnMemo();
   return {
     name: RULES_EXTRACTOR_NAME,
-    extract: async (transcript) => extractByRules(transcript),
+    extract: async (transcript) => extractByRules(transcript, memo),
   };
 }

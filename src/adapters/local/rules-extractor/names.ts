@@ -1,5 +1,5 @@
 import { spelledWords } from "../../../domain/extraction/spoken.ts";
-import { isLowercase, titleCase, type CallText } from "./call-text.ts";
+import { isLowercase, postcodesIn, titleCase, type CallText } from "./call-text.ts";
 
 const TITLES = new Set(["mr", "mrs", "ms", "miss", "dr", "mx"]);
 
@@ -132,72 +132,90 @@ function applySpelling(name: string, spelled: string[]): { name: string; confirm
   return { name: words.join(" "), confirmed };
 }
 
-/**
- * The caller's name, from what the caller said: "my name is…", "it's … from …", "this is…",
- * "… speaking", an answer to "can I take your name?", or a name said on its own at the start.
- */
-export function findName(call: CallText): NameFinding | null {
-  const staff = staffNames(call.staff);
-  const candidates: Candidate[] = [];
-  const surnames: string[] = [];
-  const add = (name: string | null, score: number, order: number) => {
-    if (!name) return;
-    const words = name.split(" ").filter((w) => !TITLES.has(w.toLowerCase()));
-    if (words.length === 1 && staff.has(words[0]!.toLowerCase()) && !/^(mr|mrs|ms|miss|dr)\b/i.test(name)) return;
-    candidates.push({ name, score, order });
-  };
+interface TurnNames {
+  candidates: Candidate[];
+  surname: string | null;
+}
 
-  call.callerTurns.forEach((turn, t) => {
-    const { text } = turn;
-    const lowercase = isLowercase(text);
-    const early = t < 2;
-    for (const m of text.matchAll(STRONG_CUE)) {
+/** The names one caller turn gives, by how plainly; `early` is for the first two turns. */
+function namesInTurn(text: string, question: string | null, early: boolean): TurnNames {
+  const candidates: Candidate[] = [];
+  let surname: string | null = null;
+  const add = (name: string | null, score: number, order: number) => {
+    if (name) candidates.push({ name, score, order });
+  };
+  const lowercase = isLowercase(text);
+  for (const m of text.matchAll(STRONG_CUE)) {
+    const at = m.index + m[0].length;
+    const name = readName(text.slice(at), lowercase);
+    if (name) add(fuller(name, text.slice(at + name.length)), 0.9, m.index);
+  }
+  if (!lowercase) {
+    for (const m of text.matchAll(WEAK_CUE)) {
       const at = m.index + m[0].length;
-      const name = readName(text.slice(at), lowercase);
-      if (name) add(fuller(name, text.slice(at + name.length)), 0.9, t * 1000 + m.index);
+      const name = readName(text.slice(at), false);
+      if (name) add(fuller(name, text.slice(text.indexOf(name, at) + name.length)), early ? 0.75 : 0.6, m.index);
     }
-    if (!lowercase) {
-      for (const m of text.matchAll(WEAK_CUE)) {
-        const at = m.index + m[0].length;
-        const name = readName(text.slice(at), false);
-        if (name) add(fuller(name, text.slice(text.indexOf(name, at) + name.length)), early ? 0.75 : 0.6, t * 1000 + m.index);
-      }
-      if (turn.lower.includes("here") || turn.lower.includes("speaking")) for (const m of text.matchAll(NAME_BEFORE)) {
+    if (/\b(here|speaking)\b/i.test(text)) {
+      for (const m of text.matchAll(NAME_BEFORE)) {
         const words = m[1]!.split(/\s+/);
         while (words.length && NOT_NAMES.has(words[0]!.toLowerCase())) words.shift();
         const name = words.length ? readName(words.join(" "), false) : null;
-        if (name) add(fuller(name, text.slice(m.index + m[0].length)), early ? 0.75 : 0.6, t * 1000 + m.index);
-      }
-      if (early) {
-        // "Hi, Sam Okoro from Northpoint Lettings." / "Good afternoon. Hannah Price. I've got…"
-        const opening = text.slice(GREETING.exec(text)![0].length);
-        const name = readName(opening, false);
-        if (name && name.split(" ").length >= 2) {
-          const rest = opening.slice(opening.indexOf(name) + name.length);
-          if (/^\s*(from|at|here|speaking|calling)\b/i.test(rest)) add(name, 0.7, t * 1000);
-        }
-        for (const sentence of text.split(/(?<=[.!?])\s+/)) {
-          const bare = /^((?:Mr|Mrs|Ms|Miss|Dr)\.?\s+)?[A-Z][\w'’-]*(\s+[A-Z][\w'’-]*){0,2}[.!]?$/.exec(sentence.trim());
-          if (!bare) continue;
-          const name = readName(sentence, false);
-          if (name && name.length >= sentence.trim().replace(/[.!]$/, "").length - 1 && (name.includes(" "))) add(name, 0.7, t * 1000 + 1);
-        }
+        if (name) add(fuller(name, text.slice(m.index + m[0].length)), early ? 0.75 : 0.6, m.index);
       }
     }
-    if (lowercase && early) {
-      const cue = LOWER_CUE.exec(text);
-      const name = cue ? readName(text.slice(cue[0].length), true) : null;
-      // "its leaking everywhere" is not a name.
-      if (name && !name.split(" ").some((w) => /(ing|ed|ly)$/i.test(w))) add(name, 0.55, t * 1000);
+    if (early) {
+      // "Hi, Sam Okoro from Northpoint Lettings." / "Good afternoon. Hannah Price. I've got…"
+      const opening = text.slice(GREETING.exec(text)![0].length);
+      const name = readName(opening, false);
+      if (name && name.split(" ").length >= 2) {
+        const rest = opening.slice(opening.indexOf(name) + name.length);
+        if (/^\s*(from|at|here|speaking|calling)\b/i.test(rest)) add(name, 0.7, 0);
+      }
+      for (const sentence of text.split(/(?<=[.!?])\s+/)) {
+        const bare = /^((?:Mr|Mrs|Ms|Miss|Dr)\.?\s+)?[A-Z][\w'’-]*(\s+[A-Z][\w'’-]*){0,2}[.!]?$/.exec(sentence.trim());
+        if (!bare) continue;
+        const name = readName(sentence, false);
+        if (name && name.includes(" ") && name.length >= sentence.trim().replace(/[.!]$/, "").length - 1) add(name, 0.7, 1);
+      }
     }
-    if (turn.question && SURNAME_QUESTION.test(turn.question) && !NAME_QUESTION.test(turn.question)) {
-      const surname = readName(text.replace(LEADING_FILLER, ""), lowercase);
-      if (surname) surnames.push(surname);
-    } else if (turn.question && NAME_QUESTION.test(turn.question)) {
-      const answer = text.replace(LEADING_FILLER, "");
-      const name = readName(answer, lowercase);
-      if (name) add(fuller(name, answer.slice(answer.indexOf(name) + name.length)), 0.85, t * 1000 - 1);
+  }
+  if (lowercase && early) {
+    const cue = LOWER_CUE.exec(text);
+    const name = cue ? readName(text.slice(cue[0].length), true) : null;
+    // "its leaking everywhere" is not a name.
+    if (name && !name.split(" ").some((w) => /(ing|ed|ly)$/i.test(w))) add(name, 0.55, 0);
+  }
+  if (question && SURNAME_QUESTION.test(question) && !NAME_QUESTION.test(question)) {
+    surname = readName(text.replace(LEADING_FILLER, ""), lowercase);
+  } else if (question && NAME_QUESTION.test(question)) {
+    const answer = text.replace(LEADING_FILLER, "");
+    const name = readName(answer, lowercase);
+    if (name) add(fuller(name, answer.slice(answer.indexOf(name) + name.length)), 0.85, -1);
+  }
+  return { candidates, surname };
+}
+
+/**
+ * The caller's name, from what the caller said: "my name is…", "it's … from …", "this is…",
+ * "… speaking", an answer to "can I take your name?", or a name said on its own at the start.
+ * Staff's own names ("Tom speaking") are not taken for the caller's.
+ */
+export function findName(call: CallText): NameFinding | null {
+  const staff = call.memo.get(call.staff, "staff-names", () => staffNames(call.staff));
+  const candidates: Candidate[] = [];
+  const surnames: string[] = [];
+  call.callerTurns.forEach((turn, t) => {
+    const early = t < 2;
+    const found = call.memo.get(turn.text, `names\u0000${early}\u0000${turn.question ?? ""}`, () =>
+      namesInTurn(turn.text, turn.question, early),
+    );
+    for (const candidate of found.candidates) {
+      const words = candidate.name.split(" ").filter((w) => !TITLES.has(w.toLowerCase()));
+      if (words.length === 1 && staff.has(words[0]!.toLowerCase()) && !/^(mr|mrs|ms|miss|dr)\b/i.test(candidate.name)) continue;
+      candidates.push({ ...candidate, order: t * 1000 + candidate.order });
     }
+    if (found.surname) surnames.push(found.surname);
   });
 
   // "Sandra speaking" … "And your surname?" "Whitaker."
@@ -210,7 +228,9 @@ export function findName(call: CallText): NameFinding | null {
   }
   const spelled = applySpelling(
     best.name,
-    call.callerTurns.filter((turn) => SPELLING.test(turn.text)).flatMap((turn) => spelledWords(turn.text, call.postcodesIn(turn.text))),
+    call.callerTurns
+      .filter((turn) => SPELLING.test(turn.text))
+      .flatMap((turn) => call.memo.get(turn.text, "spelled", () => spelledWords(turn.text, postcodesIn(call, turn.text)))),
   );
   return { name: spelled.name, confidence: spelled.confirmed ? Math.max(best.score, 0.9) : best.score };
 }

@@ -33,39 +33,57 @@ function trim(phrase: string): string | null {
  * business word ("Harper and Lowe Solicitors"). The company's own name, which staff say, is left out.
  */
 export function findOrganisation(call: CallText): { organisation: string; confidence: number } | null {
-  const ours = new Set([...call.staff.matchAll(ANY_PHRASE)].map((m) => m[1]!.toLowerCase()));
+  const ours = call.memo.get(call.staff, "ours", () => new Set([...call.staff.matchAll(ANY_PHRASE)].map((m) => m[1]!.toLowerCase())));
+  const found = call.callerTurns.map((turn) => call.memo.get(turn.text, "organisation", () => organisationsInTurn(turn.text)));
+  for (const plain of [true, false]) {
+    for (const turn of found) {
+      for (const candidate of turn) {
+        if (candidate.plain === plain && !ours.has(candidate.organisation.toLowerCase())) {
+          return { organisation: candidate.organisation, confidence: candidate.confidence };
+        }
+      }
+    }
+  }
+  return null;
+}
+
+interface OrganisationCandidate {
+  organisation: string;
+  confidence: number;
+  /** Said as the caller's own ("from", "at", "I run"), rather than just a business name somewhere. */
+  plain: boolean;
+}
+
+function organisationsInTurn(text: string): OrganisationCandidate[] {
+  const found: OrganisationCandidate[] = [];
   const accept = (phrase: string | undefined, requireOrgWord: boolean, before: string): string | null => {
     if (!phrase) return null;
     const name = trim(phrase);
-    if (!name || ours.has(name.toLowerCase()) || LANDLORDS.test(before)) return null;
+    if (!name || LANDLORDS.test(before)) return null;
     const words = name.split(" ");
     if (/^[A-Z]/.test(words[0]!) === false && words[0] !== "The") return null;
     if (requireOrgWord && !ORG_END.test(words.at(-1)!)) return null;
     return name;
   };
-  for (const turn of call.callerTurns) {
-    for (const m of turn.text.matchAll(AFTER_PERSON)) {
-      const start = m.index + m[0].length - m[1]!.length;
-      const named = accept(m[1], false, turn.text.slice(0, start));
-      // A single word after "from" could be a town ("calling from Croydon"): only a business word or a person's name before it will do.
-      if (named && (named.includes(" ") || /^[A-Z]/.test(m[0]) || JOB.test(m[0]) || ORG_END.test(named))) {
-        if (!/^(calling|ringing|phoning)/i.test(m[0]) || ORG_END.test(named.split(" ").at(-1)!)) return { organisation: named, confidence: 0.8 };
-      }
-    }
-    for (const m of turn.text.matchAll(RUNS)) {
-      const named = accept(m[1], false, "");
-      if (named && named !== "The") return { organisation: named, confidence: 0.7 };
-    }
-    for (const m of turn.text.matchAll(ON_BEHALF)) {
-      const named = accept(m[1], true, "");
-      if (named) return { organisation: named, confidence: 0.75 };
+  for (const m of text.matchAll(AFTER_PERSON)) {
+    const start = m.index + m[0].length - m[1]!.length;
+    const named = accept(m[1], false, text.slice(0, start));
+    // A single word after "from" could be a town ("calling from Croydon"): only a business word, a job or a person's name before it will do.
+    if (named && (named.includes(" ") || /^[A-Z]/.test(m[0]) || JOB.test(m[0]) || ORG_END.test(named))) {
+      if (!/^(calling|ringing|phoning)/i.test(m[0]) || ORG_END.test(named.split(" ").at(-1)!)) found.push({ organisation: named, confidence: 0.8, plain: true });
     }
   }
-  for (const turn of call.callerTurns) {
-    for (const m of turn.text.matchAll(ANY_PHRASE)) {
-      const named = accept(m[1], true, turn.text.slice(0, m.index));
-      if (named && named.split(" ").length >= 2) return { organisation: named, confidence: 0.6 };
-    }
+  for (const m of text.matchAll(RUNS)) {
+    const named = accept(m[1], false, "");
+    if (named && named !== "The") found.push({ organisation: named, confidence: 0.7, plain: true });
   }
-  return null;
+  for (const m of text.matchAll(ON_BEHALF)) {
+    const named = accept(m[1], true, "");
+    if (named) found.push({ organisation: named, confidence: 0.75, plain: true });
+  }
+  for (const m of text.matchAll(ANY_PHRASE)) {
+    const named = accept(m[1], true, text.slice(0, m.index));
+    if (named && named.split(" ").length >= 2) found.push({ organisation: named, confidence: 0.6, plain: false });
+  }
+  return found;
 }
