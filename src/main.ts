@@ -34,6 +34,8 @@ const server = Bun.serve({
   // Server-sent events hold connections open; they send heartbeats well inside this.
   idleTimeout: 60,
 });
+// With PORT=0 the port is only known now; the public address (signatures, links) must use it.
+if (!config.PUBLIC_BASE_URL) deps.settings.publicBaseUrl = `http://localhost:${server.port}`;
 logger.info({ port: server.port }, `Switchboard is running at http://localhost:${server.port}`);
 
 let stopping = false;

@@ -16,6 +16,7 @@ import { healthRoutes } from "./routes/health.ts";
 import { issueRoutes } from "./routes/issues.tsx";
 import { leadRoutes } from "./routes/leads.tsx";
 import { settingsRoutes } from "./routes/settings.tsx";
+import { simulateRoutes } from "./routes/simulate.ts";
 import { mediaStreamRoutes } from "./routes/twilio-media-stream.ts";
 import { twilioVoiceRoutes } from "./routes/twilio-voice.ts";
 import type { LiveCall } from "../domain/live-call/live-call.ts";
@@ -57,6 +58,7 @@ export function createApp(deps: AppDeps) {
   staff.route("/", issueRoutes());
   staff.route("/", callRoutes());
   staff.route("/", settingsRoutes());
+  staff.route("/", simulateRoutes());
   app.route("/", staff);
 
   return app;

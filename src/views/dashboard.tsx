@@ -3,7 +3,7 @@ import type { CallListItem } from "../ports/calls.ts";
 import type { IssueListItem } from "../ports/issues.ts";
 import { Badge } from "./components.tsx";
 import { formatDateTime, formatTime, humanise } from "./format.ts";
-import { Layout, type PageContext } from "./layout.tsx";
+import { CsrfField, Layout, type PageContext } from "./layout.tsx";
 import { formatPhone } from "../domain/phone.ts";
 
 export interface DashboardFigures {
@@ -14,11 +14,12 @@ export interface DashboardFigures {
   recentCalls: CallListItem[];
 }
 
-export function DashboardPage(props: { ctx: PageContext; figures: DashboardFigures }) {
+export function DashboardPage(props: { ctx: PageContext; figures: DashboardFigures; simulator: string[] | null }) {
   const f = props.figures;
   return (
     <Layout ctx={props.ctx} title="Dashboard">
       <h1>Today</h1>
+      {props.simulator ? <SimulateCall ctx={props.ctx} fixtures={props.simulator} /> : null}
       <div class="stats">
         <Stat n={f.callsToday} label="Calls today" href="/calls" />
         <Stat n={f.openByUrgency.emergency} label="Open emergencies" href="/issues" tone={f.openByUrgency.emergency > 0 ? "emergency" : undefined} />
@@ -81,4 +82,18 @@ const Stat = (props: { n: number; label: string; href: string; tone?: string }) 
     <div class="n">{props.n}</div>
     <div class="label">{props.label}</div>
   </a>
+);
+
+/** On the embedded default: play a scripted call, to watch it arrive live. */
+const SimulateCall = (props: { ctx: PageContext; fixtures: string[] }) => (
+  <form class="card toolbar" method="post" action="/simulate-call">
+    <CsrfField token={props.ctx.csrfToken} />
+    <strong style="margin-right:auto">No phone line connected. Watch a simulated call arrive live:</strong>
+    <select name="fixture" aria-label="Scripted call">
+      {props.fixtures.map((name) => (
+        <option value={name}>{humanise(name)}</option>
+      ))}
+    </select>
+    <button type="submit">Simulate a call</button>
+  </form>
 );

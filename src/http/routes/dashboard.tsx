@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import { DashboardPage } from "../../views/dashboard.tsx";
 import type { AppEnv } from "../deps.ts";
 import { pageContext } from "../page-context.ts";
+import { shippedFixtures } from "./simulate.ts";
 import { startOfLondonDay, startOfLondonWeek } from "../london-time.ts";
 
 export function dashboardRoutes() {
@@ -17,7 +18,8 @@ export function dashboardRoutes() {
       repos.calls.recent({ limit: 8, offset: 0 }),
     ]);
     const figures = { callsToday, newLeadsThisWeek, openByUrgency, openIssues, recentCalls };
-    return c.html(<DashboardPage ctx={pageContext(c)} figures={figures} />);
+    const simulator = c.get("deps").twilio.local ? shippedFixtures() : null;
+    return c.html(<DashboardPage ctx={pageContext(c)} figures={figures} simulator={simulator} />);
   });
   return app;
 }

@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import { upgradeWebSocket } from "hono/bun";
 import type { WSContext } from "hono/ws";
+import { isCallOver } from "../../domain/calls.ts";
 import { startLiveCall, type LiveCall } from "../../domain/live-call/live-call.ts";
 import { parseMediaStreamMessage, type StartMessage } from "../../adapters/twilio/media-stream-messages.ts";
 import type { AppDeps, AppEnv } from "../deps.ts";
@@ -51,10 +52,12 @@ export function mediaStreamRoutes(activeCalls: Map<string, LiveCall>) {
           return refuse(ws, "stream parameters do not belong to this call");
         }
         if (activeCalls.has(sid)) return refuse(ws, "a stream for this call is already open");
+        if (isCallOver(call.status)) return refuse(ws, `the call is already ${call.status}`);
         callSid = sid;
-        live = startLiveCall({ calls: deps.repos.calls, liveEvents: deps.liveEvents, log }, call, deps.transcription.forStream(customParameters), message.start.tracks);
+        const transcriber = deps.transcription.forStream(customParameters);
+        live = startLiveCall({ calls: deps.repos.calls, liveEvents: deps.liveEvents, log }, call, transcriber, message.start.tracks);
         activeCalls.set(sid, live);
-        log.info({ tracks: message.start.tracks }, "media stream started");
+        log.info({ tracks: message.start.tracks, transcriber: transcriber?.name ?? "not configured" }, "media stream started");
       };
 
       const end = async (why: string) => {
@@ -68,7 +71,11 @@ export function mediaStreamRoutes(activeCalls: Map<string, LiveCall>) {
 
       return {
         onMessage(event, ws) {
-          const parsed = parseMediaStreamMessage(typeof event.data === "string" ? event.data : "");
+          if (typeof event.data !== "string") {
+            log.warn({ reason: "binary frame" }, "media message dropped");
+            return;
+          }
+          const parsed = parseMediaStreamMessage(event.data);
           if (!parsed.ok) {
             log.warn({ reason: parsed.reason }, "media message dropped");
             return;

@@ -104,7 +104,7 @@ export function twilioVoiceRoutes() {
     const changes = statusChanges(status, { at: deps.now(), durationSeconds: Number.isFinite(duration) ? duration : null });
     const updated = await deps.repos.calls.advance(call.id, statusesBefore(status), changes);
     if (!updated) {
-      deps.logger.info({ callId: call.id, from: call.status, to: status }, "stale or repeated call status; nothing changed");
+      deps.logger.info({ callId: call.id, currentStatus: call.status, reportedStatus: status }, "stale or repeated call status; nothing changed");
       return c.body(null, 204);
     }
     const data = {
