@@ -31,6 +31,7 @@ export async function freshPglite(): Promise<OpenDatabase> {
  */
 export async function truncateAll(repos: OpenDatabase): Promise<void> {
   for (const table of [
+    "jobs",
     "audit_log",
     "processed_webhook_events",
     "messages",

@@ -78,17 +78,32 @@ export function createLeadsRepository(db: Database): Leads {
 
     async search({ query, limit, offset }) {
       const where = searchCondition(query);
-      const [rows, totals] = await Promise.all([
-        db
-          .select()
-          .from(leads)
-          .where(where)
-          .orderBy(desc(leads.createdAt), desc(leads.id))
-          .limit(limit)
-          .offset(offset),
-        db.select({ total: count() }).from(leads).where(where),
-      ]);
-      return { leads: rows.map(toLead), total: totals[0]?.total ?? 0 };
+      const newestFirst = [desc(leads.createdAt), desc(leads.id)] as const;
+      if (!where) {
+        const [rows, totals] = await Promise.all([
+          db.select().from(leads).orderBy(...newestFirst).limit(limit).offset(offset),
+          db.select({ total: count() }).from(leads),
+        ]);
+        return { leads: rows.map(toLead), total: totals[0]?.total ?? 0 };
+      }
+      // The exact count comes first and picks the plan. Left to itself, Postgres often walks the
+      // created_at index hoping to meet `limit` matches soon, which is quick when matches are
+      // common and slow (tens of ms at 50,000 leads) when they are rare. Rare matches are fetched
+      // through the trigram indexes behind an OFFSET 0 fence, then sorted.
+      const [{ total } = { total: 0 }] = await db.select({ total: count() }).from(leads).where(where);
+      if (total === 0 || offset >= total) return { leads: [], total };
+      if (total > RARE_MATCHES) {
+        const rows = await db.select().from(leads).where(where).orderBy(...newestFirst).limit(limit).offset(offset);
+        return { leads: rows.map(toLead), total };
+      }
+      const matches = db.select().from(leads).where(where).offset(0).as("matches");
+      const rows = await db
+        .select()
+        .from(matches)
+        .orderBy(desc(matches.createdAt), desc(matches.id))
+        .limit(limit)
+        .offset(offset);
+      return { leads: rows.map(toLead), total };
     },
 
     async countCreatedSince(since) {
@@ -98,29 +113,40 @@ export function createLeadsRepository(db: Database): Leads {
   };
 }
 
+/** Up to this many matches, a search sorts all of them rather than walk the created_at index. */
+const RARE_MATCHES = 5_000;
+
 const PHONE_LIKE = /^[\d\s()+\-./]+$/;
 const ALPHANUMERIC = /^[a-z0-9]+$/i;
 
 /**
- * What a search box query matches: name or organisation containing the text; the postcode
- * ignoring spaces ("nw16" finds "NW1 6XE"); and, when the query is written like a phone number,
- * the E.164 phone containing its digits — "07700 900123", "+44 7700 900123" and "900 123" all
- * find +447700900123. Every branch is served by a trigram index once the text has 3 characters.
+ * What a search box query matches, newest first:
+ * - written like a phone number (digits, spaces, + ( ) - . /, at least 3 digits): the E.164 phone
+ *   containing those digits, so "07700 900123", "+44 7700 900123" and "900 123" all find
+ *   +447700900123;
+ * - anything else: name or organisation containing the text, or the postcode ignoring spaces
+ *   ("nw16" finds "NW1 6XE"). One or two characters match the start of a word instead
+ *   ("jo" finds "Sarah Jones", "E1" finds "E1 6AN"), which is what such a query means and is
+ *   the only form a trigram index can serve that short.
+ * Every branch is served by a pg_trgm GIN index.
  */
 export function searchCondition(query: string | undefined): SQL | undefined {
-  const text = query?.trim() ?? "";
+  const text = query?.trim().replace(/\s+/g, " ") ?? "";
   if (text === "") return undefined;
-  const contains = `%${escapeLike(text)}%`;
-  const branches: SQL[] = [ilike(leads.name, contains), ilike(leads.organisation, contains)];
-
-  const compact = text.replace(/\s+/g, "");
-  if (ALPHANUMERIC.test(compact)) {
-    branches.push(sql`replace(${leads.postcode}, ' ', '') ilike ${`%${compact}%`}`);
-  }
 
   const digits = text.replace(/\D/g, "");
   if (PHONE_LIKE.test(text) && digits.length >= 3) {
-    for (const variant of phoneDigitVariants(digits)) branches.push(like(leads.phone, `%${variant}%`));
+    return or(...phoneDigitVariants(digits).map((variant) => like(leads.phone, `%${variant}%`)));
+  }
+
+  const escaped = escapeLike(text);
+  const short = text.length < 3;
+  const patterns = short ? [`${escaped}%`, `% ${escaped}%`] : [`%${escaped}%`];
+  const branches: SQL[] = patterns.flatMap((pattern) => [ilike(leads.name, pattern), ilike(leads.organisation, pattern)]);
+
+  const compact = text.replaceAll(" ", "");
+  if (ALPHANUMERIC.test(compact)) {
+    branches.push(sql`replace(${leads.postcode}, ' ', '') ilike ${short ? `${compact}%` : `%${compact}%`}`);
   }
   return or(...branches);
 }

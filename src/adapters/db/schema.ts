@@ -92,10 +92,12 @@ export const leads = pgTable(
   (t) => [
     uniqueIndex("leads_phone_unique").on(t.phone).where(sql`${t.phone} is not null`),
     index("leads_created_idx").on(t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
-    index("leads_name_trgm_idx").using("gin", t.name.op("gin_trgm_ops")),
-    index("leads_organisation_trgm_idx").using("gin", t.organisation.op("gin_trgm_ops")),
-    index("leads_phone_trgm_idx").using("gin", t.phone.op("gin_trgm_ops")),
-    index("leads_postcode_trgm_idx").using("gin", sql`(replace(${t.postcode}, ' ', '')) gin_trgm_ops`),
+    // fastupdate off: no GIN pending list, so a burst of inserts never leaves search scanning
+    // a long unsorted list (or the planner falling back to a sequential scan) until vacuum runs.
+    index("leads_name_trgm_idx").using("gin", t.name.op("gin_trgm_ops")).with({ fastupdate: false }),
+    index("leads_organisation_trgm_idx").using("gin", t.organisation.op("gin_trgm_ops")).with({ fastupdate: false }),
+    index("leads_phone_trgm_idx").using("gin", t.phone.op("gin_trgm_ops")).with({ fastupdate: false }),
+    index("leads_postcode_trgm_idx").using("gin", sql`(replace(${t.postcode}, ' ', '')) gin_trgm_ops`).with({ fastupdate: false }),
     check("leads_segment_check", oneOf(t.segment, LEAD_SEGMENTS)),
     check("leads_source_check", oneOf(t.source, LEAD_SOURCES)),
     check("leads_status_check", oneOf(t.status, LEAD_STATUSES)),
@@ -268,4 +270,30 @@ export const auditLog = pgTable(
     details: jsonb("details").$type<Record<string, unknown>>(),
   },
   (t) => [index("audit_log_entity_idx").on(t.entity, t.entityId, t.at), index("audit_log_at_idx").on(t.at)],
+);
+
+/**
+ * Durable work (fetch a recording, send a message): retried from here, not from memory, until
+ * done or given up. (kind, key) is unique so a replayed webhook cannot enqueue twice.
+ */
+export const jobs = pgTable(
+  "jobs",
+  {
+    id: id(),
+    kind: text("kind").notNull(),
+    key: text("key").notNull(),
+    payload: jsonb("payload").$type<unknown>().notNull(),
+    attempts: integer("attempts").notNull().default(0),
+    lastError: text("last_error"),
+    nextAttemptAt: at("next_attempt_at").notNull().defaultNow(),
+    /** A worker holds the job until then; past it, another may take it. */
+    lockedUntil: at("locked_until"),
+    doneAt: at("done_at"),
+    failedAt: at("failed_at"),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    unique("jobs_kind_key_unique").on(t.kind, t.key),
+    index("jobs_due_idx").on(t.nextAttemptAt).where(sql`${t.doneAt} is null and ${t.failedAt} is null`),
+  ],
 );

@@ -188,10 +188,18 @@ export function repositoryContract(name: string, open: OpenTarget): void {
 
         test("text with digits is not read as a phone number, and LIKE wildcards are literal", async () => {
           expect(await names("Flat 2")).toEqual([]);
-          expect(await names("100%")).toEqual(["Priya Patel"]);
-          expect(await names("%")).toEqual(["Priya Patel"]); // only her organisation has a literal %
+          expect(await names("100%")).toEqual(["Priya Patel"]); // only her organisation has a literal %
+          expect(await names("s_1")).toEqual([]); // would match "Sons 100%" if _ were a wildcard
+          expect(await names("%")).toEqual([]);
           expect(await names("_")).toEqual([]);
           expect(await names("nobody here")).toEqual([]);
+        });
+
+        test("one or two characters match the start of a word", async () => {
+          expect(await names("jo")).toEqual(["Sarah Jones"]);
+          expect(await names("P")).toEqual(["Priya Patel"]);
+          expect(await names("ar")).toEqual([]); // inside "Sarah", not at a word's start
+          expect(await names("m1")).toEqual(["Priya Patel"]); // postcode M1 1AE
         });
 
         test("an empty or blank query lists everyone", async () => {
