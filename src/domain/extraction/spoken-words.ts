@@ -46,6 +46,11 @@ export function spokenTokens(text: string): SpokenToken[] {
   return tokens;
 }
 
+const NUMBER_WORDS = new Set(["o", "oh", ...Object.keys(UNITS), ...Object.keys(TENS)]);
+
+/** Whether a word (lower case) is or holds a number: a quick test before reading a line for postcodes or phone numbers. */
+export const isNumberWord = (word: string): boolean => NUMBER_WORDS.has(word) || hasDigit(word);
+
 export function hasDigit(text: string): boolean {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);

@@ -4,4 +4,4 @@
  */
 export { findPostcodes, isPostcodeShape, spelledWords, type PostcodeMention } from "./spoken-postcodes.ts";
 export { findPhoneNumbers, type PhoneMention } from "./spoken-phones.ts";
-export { numberWordsToDigits } from "./spoken-words.ts";
+export { isNumberWord, numberWordsToDigits } from "./spoken-words.ts";

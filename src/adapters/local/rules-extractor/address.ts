@@ -1,13 +1,9 @@
 import { isPostcodeShape, numberWordsToDigits } from "../../../domain/extraction/spoken.ts";
-import { cueSet, phrase } from "../../../domain/extraction/phrases.ts";
-import { isLowercase, postcodesIn, titleCase, tokensOf, type CallText } from "./call-text.ts";
+import { isLowercase, postcodesIn, titleCase, type CallText } from "./call-text.ts";
+import { cuesIn } from "./cues.ts";
+import { STREET_WORDS } from "./vocabulary.ts";
 
-const STREET_WORDS =
-  "Street|St|Road|Rd|Lane|Avenue|Ave|Close|Drive|Way|Crescent|Court|Place|Gardens|Terrace|Grove|Hill|Park|Square|Mews|Row|" +
-  "Walk|Rise|View|Green|Parade|Gate|Yard|Wharf|Embankment|Broadway|Boulevard|Vale|Villas|Mount|Heights|Circus|Quay|" +
-  "Approach|Bank|Chase|Croft|Meadow|Meadows|Fields|Wynd|Brae|Loan|Path|Market|Hall|Side|Glen|Dale|Wood|End|Common|Cottages";
 const STREET_END = new RegExp(`^(?:${STREET_WORDS})$|^[A-Z][a-z]+way$`);
-const STREET_PHRASES = cueSet(STREET_WORDS.toLowerCase().split("|").map((w) => ({ words: phrase(w), value: true })));
 const STREET_END_LOWER = new RegExp(`^(?:${STREET_WORDS.toLowerCase()})$`);
 const NUMBERED = /(?<![\d:])\b(\d{1,4}[A-Za-z]?)\b,?\s+((?:[A-Z][\w'’-]*)(?:\s+[A-Z][\w'’-]*){0,3})/g;
 const NUMBERED_LOWER = /(?<![\d:])\b(\d{1,4}[a-z]?)\s+((?:[a-z][\w'’-]*)(?:\s+[a-z][\w'’-]*){0,3})/g;
@@ -65,7 +61,7 @@ export function findAddress(call: CallText): { address: string; confidence: numb
   const turns = call.callerTurns.map((turn) =>
     call.memo.get(turn.text, "address", () => {
       // Most turns name no street: only the ones that do are read closely.
-      if (!streetNamed(tokensOf(call, turn.text)) && !/[a-z]way\b/i.test(turn.text)) return { found: [] as Found[], postcodes: [] as number[] };
+      if (!cuesIn(call, turn.text, "street").length && !/[a-z]way\b/i.test(turn.text)) return { found: [] as Found[], postcodes: [] as number[] };
       const text = numberWordsToDigits(turn.text);
       return { found: addressesIn(text, 0), postcodes: postcodesIn(call, text).map((p) => p.start) };
     }),
@@ -83,6 +79,3 @@ export function findAddress(call: CallText): { address: string; confidence: numb
   return first ? { address: first.address, confidence: 0.65 } : null;
 }
 
-function streetNamed(tokens: ReturnType<typeof tokensOf>): boolean {
-  return STREET_PHRASES.match(tokens).length > 0;
-}

@@ -1,5 +1,5 @@
 import { tokenize, type Token } from "../../../domain/extraction/phrases.ts";
-import { findPostcodes, type PostcodeMention } from "../../../domain/extraction/spoken.ts";
+import { findPostcodes, isNumberWord, type PostcodeMention } from "../../../domain/extraction/spoken.ts";
 import type { Transcript } from "../../../domain/extraction/transcript.ts";
 
 /**
@@ -72,7 +72,7 @@ export const tokensOf = (call: CallText, text: string): Token[] => call.memo.get
 
 /** Postcodes in a piece of this call's text. */
 export const postcodesIn = (call: CallText, text: string): PostcodeMention[] =>
-  call.memo.get(text, "postcodes", () => findPostcodes(text));
+  call.memo.get(text, "postcodes", () => (tokensOf(call, text).some((t) => isNumberWord(t.word)) ? findPostcodes(text) : []));
 
 /** A line written without capitals (some transcribers do that): names must then be read by position. */
 export const isLowercase = (text: string): boolean => !/[A-Z]/.test(text.replace(/\bI\b/g, ""));

@@ -1,35 +1,16 @@
 import { TRADE_CATEGORIES, URGENCIES, type TradeCategory, type Urgency } from "../../../domain/issues.ts";
 import type { LeadSegment } from "../../../domain/leads.ts";
-import { cueSet, isNegated, phrase, type CueSet, type Phrase, type Token } from "../../../domain/extraction/phrases.ts";
+import { isNegated, type Phrase, type Token } from "../../../domain/extraction/phrases.ts";
 import { DEFAULT_SAFETY_RULES } from "../../../domain/extraction/safety.ts";
 import { tokensOf, type CallText } from "./call-text.ts";
-import { CATEGORY_CUES, SEGMENT_CUES, URGENCY_CUES, type Cues } from "./vocabulary.ts";
+import { cuesIn } from "./cues.ts";
+import { SEGMENT_CUES } from "./vocabulary.ts";
 
-/** One table of cues ("plumbing": [["leak", 2], …]) as one set matched in a single pass. */
-const compileTable = <K extends string>(table: Record<K, Cues>): CueSet<{ key: K; weight: number }> =>
-  cueSet(
-    (Object.entries(table) as [K, Cues][]).flatMap(([key, cues]) =>
-      cues.map(([text, weight]) => ({ words: phrase(text), value: { key, weight } })),
-    ),
-  );
-
-const CATEGORY = compileTable(CATEGORY_CUES);
-
-/** The trade cues heard in a turn (kept: the summary looks at them again). */
-export const categoryHits = (call: CallText, text: string) => call.memo.get(text, "category-hits", () => CATEGORY.match(tokensOf(call, text)));
-const URGENCY = compileTable(URGENCY_CUES);
-const SEGMENT = compileTable(SEGMENT_CUES);
 type Segment = Exclude<LeadSegment, "unknown">;
 const SEGMENTS = Object.keys(SEGMENT_CUES) as Segment[];
 /** Said plainly and then negated ("not urgent", "isn't an emergency", "not in a hurry"), these mean routine. */
 const NEGATABLE = new Set(["emergency", "urgent", "urgently", "hurry", "asap", "rush", "quick", "dangerous", "danger"]);
 const SAFETY = DEFAULT_SAFETY_RULES.map((rule) => ({ id: rule.id, second: (rule.andAnyOf?.length ?? 0) > 0, nearWords: rule.nearWords }));
-const SAFETY_CUES = cueSet<{ rule: number; list: "any" | "and" }>(
-  DEFAULT_SAFETY_RULES.flatMap((rule, r) => [
-    ...rule.anyOf.map((text) => ({ words: phrase(text), value: { rule: r, list: "any" as const } })),
-    ...(rule.andAnyOf ?? []).map((text) => ({ words: phrase(text), value: { rule: r, list: "and" as const } })),
-  ]),
-);
 
 export interface Verdict<T> {
   value: T | null;
@@ -59,9 +40,10 @@ const categoryFacts = (call: CallText, text: string): CategoryFacts =>
   call.memo.get(text, "category", () => {
     const scores = Object.fromEntries(TRADE_CATEGORIES.map((c) => [c, 0])) as Record<TradeCategory, number>;
     const first = Object.fromEntries(TRADE_CATEGORIES.map((c) => [c, Number.POSITIVE_INFINITY])) as Record<TradeCategory, number>;
-    for (const hit of categoryHits(call, text)) {
-      scores[hit.value.key] += hit.value.weight;
-      first[hit.value.key] = Math.min(first[hit.value.key], hit.index);
+    for (const hit of cuesIn(call, text, "category")) {
+      const key = hit.value.key as TradeCategory;
+      scores[key] += hit.value.weight;
+      first[key] = Math.min(first[key], hit.index);
     }
     return { scores, first };
   });
@@ -91,8 +73,8 @@ const urgencyFacts = (call: CallText, text: string): Record<Urgency, number> =>
   call.memo.get(text, "urgency", () => {
     const tokens = tokensOf(call, text);
     const scores = { emergency: 0, urgent: 0, routine: 0 } as Record<Urgency, number>;
-    for (const { value, words, index } of URGENCY.match(tokens)) {
-      if (!negated(tokens, words, index)) scores[value.key] += value.weight;
+    for (const { value, words, index } of cuesIn(call, text, "urgency")) {
+      if (!negated(tokens, words, index)) scores[value.key as Urgency] += value.weight;
       else if (value.key !== "routine" && words.some((w) => NEGATABLE.has(w))) scores.routine += value.weight;
     }
     return scores;
@@ -102,10 +84,13 @@ const urgencyFacts = (call: CallText, text: string): Record<Urgency, number> =>
 const safetyFacts = (call: CallText, text: string): { id: string; any: boolean; and: boolean; near: boolean }[] =>
   call.memo.get(text, "safety", () => {
     const tokens = tokensOf(call, text);
-    const hits = SAFETY_CUES.match(tokens).filter((hit) => hit.words[0] === "no" || !isNegated(tokens, hit.index));
+    const said = (table: "safety-any" | "safety-and", r: number) =>
+      cuesIn(call, text, table)
+        .filter((hit) => hit.value.key === String(r) && (hit.words[0] === "no" || !isNegated(tokens, hit.index)))
+        .map((hit) => hit.index);
     return SAFETY.map((rule, r) => {
-      const first = hits.filter((h) => h.value.rule === r && h.value.list === "any").map((h) => h.index);
-      const second = hits.filter((h) => h.value.rule === r && h.value.list === "and").map((h) => h.index);
+      const first = said("safety-any", r);
+      const second = said("safety-and", r);
       const near = rule.nearWords ?? Number.POSITIVE_INFINITY;
       return {
         id: rule.id,
@@ -165,7 +150,9 @@ const segmentFacts = (call: CallText, text: string): Record<Segment, number> =>
   call.memo.get(text, "segment", () => {
     const tokens = tokensOf(call, text);
     const scores = Object.fromEntries(SEGMENTS.map((s) => [s, 0])) as Record<Segment, number>;
-    for (const { value, words, index } of SEGMENT.match(tokens)) if (!negated(tokens, words, index)) scores[value.key] += value.weight;
+    for (const { value, words, index } of cuesIn(call, text, "segment")) {
+      if (!negated(tokens, words, index)) scores[value.key as Segment] += value.weight;
+    }
     return scores;
   });
 

@@ -1,8 +1,8 @@
-import { cueSet, phrase, sentences, type CueHit } from "../../../domain/extraction/phrases.ts";
+import { sentences, type CueHit } from "../../../domain/extraction/phrases.ts";
 import { findPhoneNumbers } from "../../../domain/extraction/spoken.ts";
 import type { TradeCategory } from "../../../domain/issues.ts";
 import { postcodesIn, tokensOf, type CallText } from "./call-text.ts";
-import { categoryHits } from "./classify.ts";
+import { cuesIn, type CueTag } from "./cues.ts";
 
 const YES = /^\W*(yes|yeah|yep|yup|aye|correct|that's (it|right|correct)|spot on|exactly|that's the one)\b/i;
 
@@ -51,23 +51,12 @@ export function findPhone(call: CallText): { phone: string; confidence: number }
   return null;
 }
 
-const ACCESS = cueSet([
-  "key safe", "keysafe", "key box", "the code", "code is", "keys can", "collect the keys", "pick up the keys", "keys from",
-  "let you in", "will be in", "someone will be", "i'm in", "i'm home", "i'm always in", "we're always in", "home all day",
-  "in most days", "in all day", "home most", "working from home", "work from home", "ring the bell", "knock", "buzzer",
-  "intercom", "concierge", "side gate", "back door", "round the back", "come to the back", "cellar door", "reception",
-  "ask for me", "call me when", "ring me when", "call the tenant", "give the tenant a ring", "tenant's name", "arrange access",
-  "to arrange", "parking", "park on", "park in", "dog", "mornings are best", "afternoons", "after three", "after four",
-  "before nine", "she's in", "he's in", "tenant's there", "she'll let you", "he'll let you", "slow to the door", "give him a minute",
-  "give her a minute", "report to", "school office", "not thursday", "not monday", "not tuesday", "not wednesday", "not friday",
-  "she's home", "he's home", "i'll be in", "we're in", "the tenants work", "open eight", "we're open", "come round",
-].map((words) => ({ words: phrase(words), value: { key: "access", weight: 1 } })));
 
 /** A turn's sentences, each with the weight of the phrases heard in it. */
 function weighSentences(
   call: CallText,
   text: string,
-  hits: readonly CueHit<{ key: string; weight: number }>[],
+  hits: readonly CueHit<CueTag>[],
   key: string,
 ): { text: string; weight: number }[] {
   const tokens = tokensOf(call, text);
@@ -86,7 +75,7 @@ export function findAccessNotes(call: CallText): { accessNotes: string; confiden
   const picked: string[] = [];
   for (const turn of call.callerTurns) {
     const said = call.memo.get(turn.text, "access", () =>
-      weighSentences(call, turn.text, ACCESS.match(tokensOf(call, turn.text)), "access").filter((s) => s.weight > 0 && !s.text.endsWith("?")).map((s) => s.text),
+      weighSentences(call, turn.text, cuesIn(call, turn.text, "access"), "access").filter((s) => s.weight > 0 && !s.text.endsWith("?")).map((s) => s.text),
     );
     for (const sentence of said) if (!picked.includes(sentence)) picked.push(sentence);
   }
@@ -102,7 +91,7 @@ export function findSummary(call: CallText, category: TradeCategory | null): { s
   let best: { text: string; weight: number } | null = null;
   for (const turn of call.callerTurns) {
     const top = call.memo.get(turn.text, `summary\u0000${category}`, () =>
-      weighSentences(call, turn.text, categoryHits(call, turn.text), category).reduce<{ text: string; weight: number } | null>(
+      weighSentences(call, turn.text, cuesIn(call, turn.text, "category"), category).reduce<{ text: string; weight: number } | null>(
         (a, s) => (s.weight > 0 && (!a || s.weight > a.weight) ? s : a),
         null,
       ),

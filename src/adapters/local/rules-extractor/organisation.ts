@@ -1,4 +1,4 @@
-import type { CallText } from "./call-text.ts";
+import { tokensOf, type CallText } from "./call-text.ts";
 
 /** Last words that make a capitalised phrase a business rather than a person or a place. */
 const ORG_WORDS =
@@ -7,6 +7,7 @@ const ORG_WORDS =
   "Medical|Pharmacy|School|Academy|College|Nursery|Church|Hotel|Restaurant|Cafe|Café|Bar|Pub|Inn|Arms|Store|Stores|Shop|" +
   "Salon|Gym|Centre|Center|Trust|Council|Services|Care|Bakery|Garage|Motors|Studio|Studios|Foods|Kitchen|Lodge|Club";
 const ORG_END = new RegExp(`^(?:${ORG_WORDS})$`);
+const ORG_WORD_LIST = ORG_WORDS.toLowerCase().split("|");
 const PHRASE = String.raw`((?:The |the )?(?:[A-Z][\w'’&-]*|&|and|of)(?:\s+(?:[A-Z][\w'’&-]*|&|and|of)){0,5})`;
 /** After a person's name or job: "Emma Clarke from Greenway Lettings", "practice manager at Riverside Dental". */
 const AFTER_PERSON = new RegExp(String.raw`(?:[A-Z][a-z]+|manager|director|administrator|owner|landlord|receptionist|secretary|calling|ringing|phoning)\s+(?:from|at|of|with)\s+` + PHRASE, "g");
@@ -34,7 +35,9 @@ function trim(phrase: string): string | null {
  */
 export function findOrganisation(call: CallText): { organisation: string; confidence: number } | null {
   const ours = call.memo.get(call.staff, "ours", () => new Set([...call.staff.matchAll(ANY_PHRASE)].map((m) => m[1]!.toLowerCase())));
-  const found = call.callerTurns.map((turn) => call.memo.get(turn.text, "organisation", () => organisationsInTurn(turn.text)));
+  const found = call.callerTurns.map((turn) =>
+    call.memo.get(turn.text, "organisation", () => organisationsInTurn(turn.text, new Set(tokensOf(call, turn.text).map((t) => t.word)))),
+  );
   for (const plain of [true, false]) {
     for (const turn of found) {
       for (const candidate of turn) {
@@ -54,7 +57,9 @@ interface OrganisationCandidate {
   plain: boolean;
 }
 
-function organisationsInTurn(text: string): OrganisationCandidate[] {
+/** `words`: the turn's words in lower case, to skip the patterns that cannot match. */
+function organisationsInTurn(text: string, words: Set<string>): OrganisationCandidate[] {
+  const has = (...any: string[]) => any.some((w) => words.has(w));
   const found: OrganisationCandidate[] = [];
   const accept = (phrase: string | undefined, requireOrgWord: boolean, before: string): string | null => {
     if (!phrase) return null;
@@ -65,7 +70,7 @@ function organisationsInTurn(text: string): OrganisationCandidate[] {
     if (requireOrgWord && !ORG_END.test(words.at(-1)!)) return null;
     return name;
   };
-  for (const m of text.matchAll(AFTER_PERSON)) {
+  if (has("from", "at", "of", "with")) for (const m of text.matchAll(AFTER_PERSON)) {
     const start = m.index + m[0].length - m[1]!.length;
     const named = accept(m[1], false, text.slice(0, start));
     // A single word after "from" could be a town ("calling from Croydon"): only a business word, a job or a person's name before it will do.
@@ -73,15 +78,15 @@ function organisationsInTurn(text: string): OrganisationCandidate[] {
       if (!/^(calling|ringing|phoning)/i.test(m[0]) || ORG_END.test(named.split(" ").at(-1)!)) found.push({ organisation: named, confidence: 0.8, plain: true });
     }
   }
-  for (const m of text.matchAll(RUNS)) {
+  if (has("run", "manage", "own")) for (const m of text.matchAll(RUNS)) {
     const named = accept(m[1], false, "");
     if (named && named !== "The") found.push({ organisation: named, confidence: 0.7, plain: true });
   }
-  for (const m of text.matchAll(ON_BEHALF)) {
+  if (has("behalf", "work", "working", "i'm", "we're")) for (const m of text.matchAll(ON_BEHALF)) {
     const named = accept(m[1], true, "");
     if (named) found.push({ organisation: named, confidence: 0.75, plain: true });
   }
-  for (const m of text.matchAll(ANY_PHRASE)) {
+  if (ORG_WORD_LIST.some((w) => words.has(w))) for (const m of text.matchAll(ANY_PHRASE)) {
     const named = accept(m[1], true, text.slice(0, m.index));
     if (named && named.split(" ").length >= 2) found.push({ organisation: named, confidence: 0.6, plain: false });
   }

@@ -135,3 +135,22 @@ export const SEGMENT_CUES: Record<Exclude<LeadSegment, "unknown">, Cues> = {
     ["we can't open", 2], ["kitchen staff", 2], ["store", 1],
   ],
 };
+
+/** Words that end a street's name ("Baker Street", "Park Lane"); "…way" names count too. */
+export const STREET_WORDS =
+  "Street|St|Road|Rd|Lane|Avenue|Ave|Close|Drive|Way|Crescent|Court|Place|Gardens|Terrace|Grove|Hill|Park|Square|Mews|Row|" +
+  "Walk|Rise|View|Green|Parade|Gate|Yard|Wharf|Embankment|Broadway|Boulevard|Vale|Villas|Mount|Heights|Circus|Quay|" +
+  "Approach|Bank|Chase|Croft|Meadow|Meadows|Fields|Wynd|Brae|Loan|Path|Market|Hall|Side|Glen|Dale|Wood|End|Common|Cottages";
+
+/** What callers say about getting in: keys, codes, who is home when, where to go. */
+export const ACCESS_CUES: readonly string[] = [
+  "key safe", "keysafe", "key box", "the code", "code is", "keys can", "collect the keys", "pick up the keys", "keys from",
+  "let you in", "will be in", "someone will be", "i'm in", "i'm home", "i'm always in", "we're always in", "home all day",
+  "in most days", "in all day", "home most", "working from home", "work from home", "ring the bell", "knock", "buzzer",
+  "intercom", "concierge", "side gate", "back door", "round the back", "come to the back", "cellar door", "reception",
+  "ask for me", "call me when", "ring me when", "call the tenant", "give the tenant a ring", "tenant's name", "arrange access",
+  "to arrange", "parking", "park on", "park in", "dog", "mornings are best", "afternoons", "after three", "after four",
+  "before nine", "she's in", "he's in", "tenant's there", "she'll let you", "he'll let you", "slow to the door", "give him a minute",
+  "give her a minute", "report to", "school office", "not thursday", "not monday", "not tuesday", "not wednesday", "not friday",
+  "she's home", "he's home", "i'll be in", "we're in", "the tenants work", "open eight", "we're open", "come round",
+];
