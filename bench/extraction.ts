@@ -45,6 +45,7 @@ console.log(`rules extractor, 10-minute call: ${call.lines.length} turns, ${word
 // Warm up the code paths (a running server has), on other words than the ones measured.
 for (let i = 0; i < 50; i++) extractByRules({ lines: call.lines.map((l) => ({ ...l, text: `${l.text} [${i}]` })) });
 
+Bun.gc(true);
 const live: number[] = [];
 for (let pass = 0; pass < 5; pass++) {
   const memo = createTurnMemo();
@@ -57,6 +58,7 @@ for (let pass = 0; pass < 5; pass++) {
 }
 show("live", live);
 
+Bun.gc(true);
 const cold: number[] = [];
 for (let i = 0; i < 200; i++) {
   const started = performance.now();

@@ -124,3 +124,7 @@ test("every confidence is between 0 and 1, and 0 exactly when the field is unkno
 test("a postcode split across two caller lines by the transcriber is still read", () => {
   expect(read(caller("It's 12 Baker Street, London, N W 1,"), caller("6 X E. My boiler's leaking."), staff("Okay.")).postcode).toBe("NW1 6XE");
 });
+
+test("curly apostrophes read like straight ones", () => {
+  expect(read(caller("Hi, it’s Emma Clarke from Greenway Lettings. There’s no rush.")).name).toBe("Emma Clarke");
+});

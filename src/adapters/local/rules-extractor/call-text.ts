@@ -54,7 +54,7 @@ export function readCall(transcript: Transcript, memo: TurnMemo = createTurnMemo
   const staffTurns: string[] = [];
   let lastStaff: string | null = null;
   transcript.lines.forEach((line, index) => {
-    const text = line.text.replace(/\s+/g, " ").trim();
+    const text = line.text.replace(/\s+/g, " ").replace(/[‘’]/g, "'").trim();
     if (text === "") return;
     if (line.speaker === "staff") {
       staffTurns.push(text);

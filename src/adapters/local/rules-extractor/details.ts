@@ -59,6 +59,7 @@ function weighSentences(
   hits: readonly CueHit<CueTag>[],
   key: string,
 ): { text: string; weight: number }[] {
+  if (!hits.some((hit) => hit.value.key === key)) return [];
   const tokens = tokensOf(call, text);
   const list = sentences(text).map((s) => ({ text: s.text, start: s.start, end: s.start + s.text.length, weight: 0 }));
   for (const hit of hits) {

@@ -145,13 +145,14 @@ function namesInTurn(text: string, question: string | null, early: boolean): Tur
     if (name) candidates.push({ name, score, order });
   };
   const lowercase = isLowercase(text);
-  for (const m of text.matchAll(STRONG_CUE)) {
+  const lower = text.toLowerCase();
+  if (lower.includes("name")) for (const m of text.matchAll(STRONG_CUE)) {
     const at = m.index + m[0].length;
     const name = readName(text.slice(at), lowercase);
     if (name) add(fuller(name, text.slice(at + name.length)), 0.9, m.index);
   }
   if (!lowercase) {
-    for (const m of text.matchAll(WEAK_CUE)) {
+    if (/\b(it's|it is|this is|i'm|i am|you're)\b/.test(lower)) for (const m of text.matchAll(WEAK_CUE)) {
       const at = m.index + m[0].length;
       const name = readName(text.slice(at), false);
       if (name) add(fuller(name, text.slice(text.indexOf(name, at) + name.length)), early ? 0.75 : 0.6, m.index);
