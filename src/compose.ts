@@ -12,6 +12,9 @@ import { describeIntegrations, type IntegrationStatus } from "./integrations.ts"
 import type { BlobStore } from "./ports/blob-store.ts";
 import { createInProcessLiveEvents } from "./adapters/local/in-process-live-events.ts";
 import { chooseTranscription, loadDemoScripts } from "./adapters/transcription/choose-transcriber.ts";
+import { startJobRunner, type JobRunner } from "./adapters/local/job-runner.ts";
+import { createTwilioRecordingFetcher } from "./adapters/twilio/recording-fetcher.ts";
+import { downloadRecording, RECORDING_JOB } from "./domain/live-call/recordings.ts";
 
 /** The scripted calls shipped with the app, for the call simulator. */
 export const FIXTURES_DIR = join(import.meta.dir, "..", "fixtures", "calls");
@@ -20,7 +23,11 @@ export const FIXTURES_DIR = join(import.meta.dir, "..", "fixtures", "calls");
  * Builds every adapter the configuration asks for. Shared by the server (src/main.ts)
  * and the command line (src/cli.ts), so both run on exactly the same wiring.
  */
-export async function composeDeps(config: Config, logger: Logger): Promise<AppDeps> {
+export async function composeDeps(
+  config: Config,
+  logger: Logger,
+  options: { runBackgroundJobs?: boolean } = {},
+): Promise<AppDeps & { backgroundJobs: JobRunner }> {
   const dataDir = resolve(config.DATA_DIR);
   await mkdir(dataDir, { recursive: true });
   const repos = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir, logger });
@@ -73,12 +80,27 @@ export async function composeDeps(config: Config, logger: Logger): Promise<AppDe
     }));
   };
 
+  const twilioAuthToken = config.TWILIO_AUTH_TOKEN ?? (await localSecret(dataDir, TWILIO_LOCAL_TOKEN_FILE));
+  const now = () => new Date();
+  const backgroundJobs = startJobRunner(
+    { jobs: repos.jobs, log: logger, now },
+    {
+      [RECORDING_JOB]: downloadRecording({
+        calls: repos.calls,
+        blobStore,
+        fetchRecording: createTwilioRecordingFetcher({ accountSid: config.TWILIO_ACCOUNT_SID ?? "local", authToken: twilioAuthToken }),
+      }),
+    },
+    { autoStart: options.runBackgroundJobs ?? false },
+  );
+
   return {
     repos,
     blobStore,
+    backgroundJobs,
     passwords: createBunPasswords(),
     logger,
-    now: () => new Date(),
+    now,
     randomId: randomToken,
     settings: {
       companyName: config.COMPANY_NAME,
@@ -94,7 +116,7 @@ export async function composeDeps(config: Config, logger: Logger): Promise<AppDe
     liveEvents: createInProcessLiveEvents(),
     transcription,
     twilio: {
-      authToken: config.TWILIO_AUTH_TOKEN ?? (await localSecret(dataDir, TWILIO_LOCAL_TOKEN_FILE)),
+      authToken: twilioAuthToken,
       accountSid: config.TWILIO_ACCOUNT_SID ?? null,
       staffNumbers: config.STAFF_PHONE_NUMBERS,
       local: twilioLocal,

@@ -18,7 +18,7 @@ const logger = createLogger({ level: config.LOG_LEVEL, pretty: config.NODE_ENV !
 
 let deps: Awaited<ReturnType<typeof composeDeps>>;
 try {
-  deps = await composeDeps(config, logger);
+  deps = await composeDeps(config, logger, { runBackgroundJobs: true });
 } catch (error) {
   console.error(`Switchboard cannot start: ${error instanceof Error ? error.message : String(error)}`);
   process.exit(1);
@@ -45,6 +45,7 @@ async function shutDown(signal: string) {
   logger.info({ signal }, "shutting down");
   // Let requests in flight finish, but do not wait on idle keep-alive connections for long.
   await Promise.race([server.stop(), Bun.sleep(3000).then(() => server.stop(true))]);
+  await deps.backgroundJobs.stop();
   await deps.repos.close();
   process.exit(0);
 }

@@ -44,6 +44,8 @@ export interface AppDeps {
     /** True when no Twilio account is configured: calls come only from the simulator. */
     local: boolean;
   };
+  /** Durable background work (recording downloads…); poke after enqueuing to start it now. */
+  backgroundJobs: { poke(): void };
   /** Each integration's state, for the integrations page. */
   integrations: () => Promise<IntegrationStatus[]>;
 }

@@ -1,5 +1,6 @@
 import type { Calls } from "./calls.ts";
 import type { Issues } from "./issues.ts";
+import type { Jobs } from "./jobs.ts";
 import type { Leads } from "./leads.ts";
 import type { Quotes } from "./quotes.ts";
 import type { StaffSessions, StaffUsers } from "./staff.ts";
@@ -16,6 +17,7 @@ export interface Repositories {
   staffUsers: StaffUsers;
   staffSessions: StaffSessions;
   timeline: Timeline;
+  jobs: Jobs;
   /** Round trip to the database, for /ready. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -1,3 +1,4 @@
+import { raw } from "hono/html";
 import type { Child } from "hono/jsx";
 import type { StaffUser } from "../domain/users.ts";
 
@@ -36,7 +37,7 @@ export function Layout(props: { ctx: PageContext; title: string; children?: Chil
   const { ctx } = props;
   return (
     <>
-      {"<!doctype html>"}
+      {raw("<!doctype html>")}
       <html lang="en-GB">
         <head>
           <meta charset="utf-8" />

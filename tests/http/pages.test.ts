@@ -30,6 +30,7 @@ describe("pages and assets", () => {
     expect(htmx.headers.get("Content-Type")).toContain("javascript");
     expect(await htmx.text()).toContain("htmx");
     const { html } = await browser.page("/");
+    expect(html).toStartWith("<!doctype html>");
     expect(html).toContain('src="/assets/htmx.min.js"');
     expect(html).not.toMatch(/src="https?:/);
     expect((await browser.request("/assets/../../package.json")).status).toBe(404);

@@ -48,6 +48,7 @@ export function buildTestApp(repos: Repositories, overrides: Partial<AppDeps> = 
     },
     integrations: async () => [],
     liveEvents: createInProcessLiveEvents(),
+    backgroundJobs: { poke: () => {} },
     transcription: { forStream: () => null },
     twilio: { authToken: TEST_TWILIO_TOKEN, accountSid: null, staffNumbers: [], local: true },
     ...overrides,

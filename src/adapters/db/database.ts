@@ -3,6 +3,7 @@ import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import type { Repositories } from "../../ports/database.ts";
 import { createCallsRepository } from "./calls-repository.ts";
 import { createIssuesRepository } from "./issues-repository.ts";
+import { createJobsRepository } from "./jobs-repository.ts";
 import { createLeadsRepository } from "./leads-repository.ts";
 import { createQuotesRepository } from "./quotes-repository.ts";
 import * as schema from "./schema.ts";
@@ -33,6 +34,7 @@ export function createRepositories(db: Database, kind: string, close: () => Prom
     staffUsers: createStaffUsersRepository(db),
     staffSessions: createStaffSessionsRepository(db),
     timeline: createTimelineRepository(db),
+    jobs: createJobsRepository(db),
     async ping() {
       await db.execute(sql`select 1`);
     },

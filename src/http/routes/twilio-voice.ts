@@ -2,6 +2,7 @@ import { Hono, type Context } from "hono";
 import twilio from "twilio";
 import { callStatusFrom, statusChanges, statusesBefore } from "../../domain/live-call/call-status.ts";
 import { normalisePhone } from "../../domain/phone.ts";
+import { RECORDING_JOB, type RecordingJob } from "../../domain/live-call/recordings.ts";
 import { CALLS_CHANNEL, callChannel } from "../../ports/live-events.ts";
 import type { AppEnv } from "../deps.ts";
 import { requireTwilioSignature } from "../middleware/twilio-signature.ts";
@@ -29,6 +30,7 @@ export function twilioVoiceRoutes() {
   app.use("/api/twilio/voice", requireTwilioSignature());
   app.use("/api/twilio/status", requireTwilioSignature());
   app.use("/api/twilio/voicemail", requireTwilioSignature());
+  app.use("/api/twilio/recording", requireTwilioSignature());
 
   /**
    * A call is ringing: find or create the caller's lead, store the call, and answer TwiML that
@@ -115,6 +117,24 @@ export function twilioVoiceRoutes() {
     };
     await deps.liveEvents.publish(callChannel(call.id), "status", data);
     await deps.liveEvents.publish(CALLS_CHANNEL, "call", { callId: call.id, status: updated.status });
+    return c.body(null, 204);
+  });
+
+  /**
+   * A recording is ready: remember to download it (a durable job, keyed by RecordingSid so a
+   * repeated callback adds nothing) and answer at once; the download happens in the background.
+   */
+  app.post("/api/twilio/recording", async (c) => {
+    const deps = c.get("deps");
+    const form = await formValues(c);
+    if (form.RecordingStatus && form.RecordingStatus !== "completed") return c.body(null, 204);
+    const { CallSid: callSid, RecordingSid: recordingSid, RecordingUrl: recordingUrl } = form;
+    if (!callSid || !recordingSid || !recordingUrl || !URL.canParse(recordingUrl)) {
+      return c.text("CallSid, RecordingSid and RecordingUrl are required.", 400);
+    }
+    const job: RecordingJob = { callSid, recordingSid, recordingUrl };
+    const added = await deps.repos.jobs.enqueue({ kind: RECORDING_JOB, key: recordingSid, payload: job, runAt: deps.now() });
+    if (added) deps.backgroundJobs.poke();
     return c.body(null, 204);
   });
 

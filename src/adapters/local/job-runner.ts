@@ -1,0 +1,85 @@
+import type { Job, Jobs } from "../../ports/jobs.ts";
+import type { Log } from "../../ports/log.ts";
+import { nextAttemptAt, DEFAULT_RETRY, type RetryPolicy } from "../../domain/jobs/retry-policy.ts";
+
+export type JobHandler = (job: Job) => Promise<void>;
+
+export interface JobRunner {
+  /** Looks for due jobs now rather than at the next tick (after a webhook enqueued one). */
+  poke(): void;
+  /** Runs every due job once; for tests and the command line. Resolves when they are done. */
+  runDue(): Promise<number>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Runs durable jobs from the database: claims due ones, runs the handler for their kind, and
+ * records success or the failure with the next attempt's time. A job whose handler throws is
+ * retried with backoff; after the policy's last attempt it is marked failed, never lost.
+ */
+export function startJobRunner(
+  deps: { jobs: Jobs; log: Log; now: () => Date },
+  handlers: Record<string, JobHandler>,
+  options: { intervalMs?: number; policy?: RetryPolicy; batch?: number; autoStart?: boolean } = {},
+): JobRunner {
+  const policy = options.policy ?? DEFAULT_RETRY;
+  const batch = options.batch ?? 5;
+  let running: Promise<number> | null = null;
+  let stopped = false;
+
+  async function runOne(job: Job) {
+    const handler = handlers[job.kind];
+    const now = () => deps.now();
+    if (!handler) {
+      await deps.jobs.fail(job.id, `no handler for job kind "${job.kind}"`, null, now());
+      return;
+    }
+    try {
+      await handler(job);
+      await deps.jobs.complete(job.id, now());
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      const retryAt = nextAttemptAt(policy, job.attempts + 1, now());
+      await deps.jobs.fail(job.id, message, retryAt, now());
+      deps.log.warn({ jobId: job.id, kind: job.kind, attempts: job.attempts + 1, retryAt, err: error }, retryAt ? "job failed; will retry" : "job failed for good");
+    }
+  }
+
+  async function runDue(): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const due = await deps.jobs.claimDue(deps.now(), batch, 5 * 60_000);
+      if (due.length === 0) return total;
+      await Promise.all(due.map(runOne));
+      total += due.length;
+    }
+  }
+
+  const tick = () => {
+    if (stopped || running) return;
+    running = runDue()
+      .catch((error: unknown) => {
+        deps.log.error({ err: error }, "job runner could not reach the database");
+        return 0;
+      })
+      .finally(() => {
+        running = null;
+      });
+  };
+
+  const timer = options.autoStart === false ? null : setInterval(tick, options.intervalMs ?? 2_000);
+  timer?.unref?.();
+
+  return {
+    poke: () => queueMicrotask(tick),
+    runDue: async () => {
+      while (running) await running;
+      return runDue();
+    },
+    async stop() {
+      stopped = true;
+      if (timer) clearInterval(timer);
+      if (running) await running;
+    },
+  };
+}
