@@ -128,3 +128,9 @@ test("a postcode split across two caller lines by the transcriber is still read"
 test("curly apostrophes read like straight ones", () => {
   expect(read(caller("Hi, it’s Emma Clarke from Greenway Lettings. There’s no rush.")).name).toBe("Emma Clarke");
 });
+
+test("the summary leaves out the address said before the problem", () => {
+  expect(read(caller("At 45 Park Lane, Croydon, C R 0, 1 Y Y, the bathroom extractor fan has stopped working.")).summary).toBe(
+    "The bathroom extractor fan has stopped working",
+  );
+});

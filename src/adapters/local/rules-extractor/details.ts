@@ -100,7 +100,12 @@ export function findSummary(call: CallText, category: TradeCategory | null): { s
     if (top && (!best || top.weight > best.weight)) best = top;
   }
   if (!best) return null;
-  const line = best.text.replace(OPENERS, "").replace(/[.!]+$/, "").trim();
+  const line = best.text
+    .replace(OPENERS, "")
+    // "At 45 Park Lane, Croydon, C R 0, 1 Y Y, the bathroom fan…": the place is in its own fields.
+    .replace(/^(?:at|in)\b[^.]*?,\s*(?=(?:the|my|our|a|an|there's|there is)\b)/i, "")
+    .replace(/[.!]+$/, "")
+    .trim();
   if (line === "") return null;
   return { summary: clip(line[0]!.toUpperCase() + line.slice(1), 120), confidence: 0.6 };
 }
