@@ -202,8 +202,11 @@ class Connection {
 export function readyStatus(reply: Uint8Array): "I" | "T" | "E" | null {
   const view = new DataView(reply.buffer, reply.byteOffset, reply.byteLength);
   let status: "I" | "T" | "E" | null = null;
-  for (let at = 0; at + 5 <= reply.length; at += 1 + view.getInt32(at + 1)) {
+  for (let at = 0; at + 5 <= reply.length; ) {
+    const length = view.getInt32(at + 1);
+    if (length < 4) break; // not a backend message: stop rather than loop
     if (reply[at] === 0x5a /* Z */ && at + 5 < reply.length) status = String.fromCharCode(reply[at + 5]!) as "I" | "T" | "E";
+    at += 1 + length;
   }
   return status;
 }
