@@ -40,7 +40,9 @@ export function createApp(deps: AppDeps) {
     await next();
   });
   app.use(requestLog());
-  app.use(secureHeaders({ contentSecurityPolicy: { defaultSrc: ["'self'"], styleSrc: ["'self'", "'unsafe-inline'"], imgSrc: ["'self'", "data:", "blob:"], mediaSrc: ["'self'", "blob:"] } }));
+  // "same-origin" referrers, not secureHeaders' "no-referrer": with no-referrer browsers send
+  // `Origin: null` on our own form posts, and the cross-site check could not tell them apart.
+  app.use(secureHeaders({ referrerPolicy: "same-origin", contentSecurityPolicy: { defaultSrc: ["'self'"], styleSrc: ["'self'", "'unsafe-inline'"], imgSrc: ["'self'", "data:", "blob:"], mediaSrc: ["'self'", "blob:"] } }));
 
   app.route("/", healthRoutes());
   app.route("/", twilioVoiceRoutes());

@@ -151,6 +151,13 @@ describe("cross-site form posts are refused", () => {
     expect(await leadCount()).toBe(1);
   });
 
+  test("an opaque Origin (null) counts as ours only when the browser says same-origin", async () => {
+    const ours = await testBrowser(world.app).post("/login", { email: staff.email, password: staff.password }, { Origin: "null", "Sec-Fetch-Site": "same-origin" });
+    expect(ours.status).toBe(303);
+    const theirs = await testBrowser(world.app).post("/login", { email: staff.email, password: staff.password }, { Origin: "null", "Sec-Fetch-Site": "cross-site" });
+    expect(theirs.status).toBe(403);
+  });
+
   test("a login form posted from another site is refused", async () => {
     const response = await testBrowser(world.app).post("/login", { email: staff.email, password: staff.password }, { Origin: "https://evil.example", "Sec-Fetch-Site": "cross-site" });
     expect(response.status).toBe(403);

@@ -28,7 +28,9 @@ function sameOrigin(c: Context<AppEnv>): boolean {
   const fetchSite = c.req.header("Sec-Fetch-Site");
   if (fetchSite && fetchSite !== "same-origin" && fetchSite !== "none") return false;
   const origin = c.req.header("Origin");
-  if (!origin || origin === "null") return origin !== "null";
+  // No Origin (older clients) or an opaque one: rely on Sec-Fetch-Site when the browser sent it.
+  if (!origin) return true;
+  if (origin === "null") return fetchSite === "same-origin";
   const allowed = new Set([new URL(c.req.url).origin, new URL(c.get("deps").settings.publicBaseUrl).origin]);
   const host = c.req.header("Host");
   if (host) {
