@@ -33,7 +33,7 @@ export function buildTestApp(repos: Repositories, overrides: Partial<AppDeps> = 
     repos,
     blobStore,
     verifyFileLink: blobStore.verifyLink,
-    passwords: createBunPasswords(),
+    passwords: createBunPasswords({ memoryCost: 1024, timeCost: 1 }),
     logger: pino({ level: "silent" }),
     now: clock.now,
     randomId: randomToken,
