@@ -539,6 +539,88 @@ export function repositoryContract(name: string, open: OpenTarget): void {
       });
     });
 
+    describe("calls.advance (compare-and-set on status)", () => {
+      test("applies only while the status is one of `from`", async () => {
+        const call = await repos.calls.record(aCall({ status: "ringing" }));
+        const answeredAt = new Date("2026-11-20T10:00:04Z");
+        expect(await repos.calls.advance(call.id, ["queued", "ringing"], { status: "in-progress", answeredAt })).toMatchObject({
+          status: "in-progress",
+          answeredAt,
+        });
+        expect(await repos.calls.advance(call.id, ["ringing"], { status: "busy" })).toBeNull();
+        expect((await repos.calls.byId(call.id))!.status).toBe("in-progress");
+        expect(await repos.calls.advance(crypto.randomUUID(), ["ringing"], { status: "busy" })).toBeNull();
+        expect(await repos.calls.advance(call.id, [], { status: "failed" })).toBeNull();
+      });
+
+      test("of two racing reports, exactly one wins", async () => {
+        const call = await repos.calls.record(aCall({ status: "in-progress" }));
+        const [completed, failed] = await Promise.all([
+          repos.calls.advance(call.id, ["in-progress"], { status: "completed" }),
+          repos.calls.advance(call.id, ["in-progress"], { status: "failed" }),
+        ]);
+        expect([completed, failed].filter(Boolean)).toHaveLength(1);
+        expect((await repos.calls.byId(call.id))!.status).toBe((completed ?? failed)!.status);
+      });
+    });
+
+    describe("jobs", () => {
+      const t0 = new Date("2026-11-20T09:00:00Z");
+      const later = (seconds: number) => new Date(t0.getTime() + seconds * 1000);
+
+      test("enqueue once per kind and key, payload kept as JSON", async () => {
+        expect(await repos.jobs.enqueue({ kind: "fetch-recording", key: "RE1", payload: { url: "https://x/RE1", callId: "c1" }, runAt: t0 })).toBe(true);
+        expect(await repos.jobs.enqueue({ kind: "fetch-recording", key: "RE1", payload: { other: true }, runAt: t0 })).toBe(false);
+        expect(await repos.jobs.enqueue({ kind: "send-sms", key: "RE1", payload: {}, runAt: t0 })).toBe(true);
+        expect(await repos.jobs.byKey("fetch-recording", "RE1")).toMatchObject({
+          kind: "fetch-recording",
+          key: "RE1",
+          payload: { url: "https://x/RE1", callId: "c1" },
+          attempts: 0,
+          lastError: null,
+          nextAttemptAt: t0,
+          doneAt: null,
+          failedAt: null,
+        });
+        expect(await repos.jobs.byKey("fetch-recording", "nope")).toBeNull();
+      });
+
+      test("claimDue takes due jobs oldest first and holds them until the lock runs out", async () => {
+        await repos.jobs.enqueue({ kind: "k", key: "second", payload: {}, runAt: later(10) });
+        await repos.jobs.enqueue({ kind: "k", key: "first", payload: {}, runAt: later(5) });
+        await repos.jobs.enqueue({ kind: "k", key: "future", payload: {}, runAt: later(3600) });
+        const claimed = await repos.jobs.claimDue(later(60), 10, 30_000);
+        expect(claimed.map((j) => j.key)).toEqual(["first", "second"]);
+        expect(await repos.jobs.claimDue(later(61), 10, 30_000)).toEqual([]);
+        expect((await repos.jobs.claimDue(later(91), 10, 30_000)).map((j) => j.key)).toEqual(["first", "second"]);
+        expect((await repos.jobs.claimDue(later(200), 1, 30_000)).map((j) => j.key)).toEqual(["first"]);
+      });
+
+      test("workers claiming at once never get the same job", async () => {
+        for (let i = 0; i < 12; i++) await repos.jobs.enqueue({ kind: "k", key: `job-${i}`, payload: { i }, runAt: t0 });
+        const batches = await Promise.all(Array.from({ length: 4 }, () => repos.jobs.claimDue(later(1), 5, 60_000)));
+        const ids = batches.flat().map((j) => j.id);
+        expect(new Set(ids).size).toBe(ids.length);
+        expect(ids.length).toBe(12);
+      });
+
+      test("complete ends a job; fail retries it later or gives it up", async () => {
+        await repos.jobs.enqueue({ kind: "k", key: "ok", payload: {}, runAt: t0 });
+        await repos.jobs.enqueue({ kind: "k", key: "flaky", payload: {}, runAt: t0 });
+        await repos.jobs.enqueue({ kind: "k", key: "doomed", payload: {}, runAt: t0 });
+        const byKey = Object.fromEntries((await repos.jobs.claimDue(later(1), 10, 1_000)).map((j) => [j.key, j]));
+        await repos.jobs.complete(byKey.ok!.id, later(2));
+        await repos.jobs.fail(byKey.flaky!.id, "HTTP 503 from the provider", later(120), later(2));
+        await repos.jobs.fail(byKey.doomed!.id, "HTTP 404: recording gone", null, later(2));
+
+        expect(await repos.jobs.byKey("k", "ok")).toMatchObject({ doneAt: later(2), attempts: 1, lastError: null });
+        expect(await repos.jobs.byKey("k", "flaky")).toMatchObject({ attempts: 1, lastError: "HTTP 503 from the provider", nextAttemptAt: later(120), failedAt: null });
+        expect(await repos.jobs.byKey("k", "doomed")).toMatchObject({ attempts: 1, failedAt: later(2) });
+        expect(await repos.jobs.claimDue(later(60), 10, 1_000)).toEqual([]);
+        expect((await repos.jobs.claimDue(later(121), 10, 1_000)).map((j) => j.key)).toEqual(["flaky"]);
+      });
+    });
+
     test("a call row keeps extracted details as JSON", async () => {
       const call = await repos.calls.record(aCall());
       await repos.db.update(callsTable).set({ extracted: { name: "Sarah", postcode: "NW1 6XE" } }).where(eq(callsTable.id, call.id));
