@@ -126,6 +126,8 @@ export const calls = pgTable(
     emergency: boolean("emergency").notNull().default(false),
     /** What the extractor found (name, address, urgency…), as it last reported it. */
     extracted: jsonb("extracted").$type<Record<string, unknown>>(),
+    /** Fields staff corrected in the details panel; a later extraction never overwrites them. */
+    corrections: jsonb("corrections").$type<Record<string, unknown>>(),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -297,3 +299,11 @@ export const jobs = pgTable(
     index("jobs_due_idx").on(t.nextAttemptAt).where(sql`${t.doneAt} is null and ${t.failedAt} is null`),
   ],
 );
+
+/** Company settings staff can edit (the safety advice list…), one JSON value a key. */
+export const settings = pgTable("settings", {
+  key: text("key").primaryKey(),
+  value: jsonb("value").$type<unknown>().notNull(),
+  updatedAt: updatedAt(),
+  updatedBy: text("updated_by"),
+});
