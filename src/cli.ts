@@ -60,7 +60,7 @@ async function withDeps(
   try {
     deps = await composeDeps(config, logger);
   } catch (error) {
-    console.error(`Cannot open the database: ${error instanceof Error ? error.message : String(error)}`);
+    console.error(error instanceof Error ? error.message : String(error));
     return 1;
   }
   try {

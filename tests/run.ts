@@ -2,7 +2,8 @@
  * `npm test`: runs `bun test` with its own output untouched, then ends with the plain
  * line CI reads: "N passed, N failed". Extra arguments go to bun test (a path, -t NAME).
  */
-const child = Bun.spawn([process.execPath, "test", ...process.argv.slice(2)], {
+// bunfig.toml's [test] timeout is not applied by Bun 1.4, so the per-test limit is set here.
+const child = Bun.spawn([process.execPath, "test", "--timeout", "60000", ...process.argv.slice(2)], {
   stdout: "pipe",
   stderr: "pipe",
   stdin: "ignore",
