@@ -126,6 +126,8 @@ export const calls = pgTable(
     emergency: boolean("emergency").notNull().default(false),
     /** What the extractor found (name, address, urgency…), as it last reported it. */
     extracted: jsonb("extracted").$type<Record<string, unknown>>(),
+    /** The job this call is about, once known (created from the call or matched to an open one). */
+    issueId: uuid("issue_id").references((): AnyPgColumn => issues.id, { onDelete: "set null" }),
     /** Fields staff corrected in the details panel; a later extraction never overwrites them. */
     corrections: jsonb("corrections").$type<Record<string, unknown>>(),
     createdAt: createdAt(),

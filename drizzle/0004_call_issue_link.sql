@@ -1,0 +1,2 @@
+ALTER TABLE "calls" ADD COLUMN "issue_id" uuid;--> statement-breakpoint
+ALTER TABLE "calls" ADD CONSTRAINT "calls_issue_id_issues_id_fk" FOREIGN KEY ("issue_id") REFERENCES "public"."issues"("id") ON DELETE set null ON UPDATE no action;
