@@ -309,3 +309,144 @@ export const settings = pgTable("settings", {
   updatedAt: updatedAt(),
   updatedBy: text("updated_by"),
 });
+
+// ---- Quotes to cash: payments, invoices, the quote-link outbox (issue 5) ----
+
+export const CHARGE_KINDS = ["deposit", "full", "balance"] as const;
+export const PAYMENT_STATUSES = ["pending", "processing", "paid", "failed", "mismatch"] as const;
+
+/**
+ * One attempt to take money for a quote: a Checkout session (Stripe's, or the embedded test
+ * checkout's) for the deposit, the full amount or the remaining balance. Made before the
+ * session, so its id rides in the session's metadata and every webhook can find it.
+ */
+export const payments = pgTable(
+  "payments",
+  {
+    id: id(),
+    quoteId: uuid("quote_id")
+      .notNull()
+      .references(() => quotes.id, { onDelete: "restrict" }),
+    kind: text("kind").$type<(typeof CHARGE_KINDS)[number]>().notNull(),
+    /** What the customer is asked to pay, in pence. */
+    amountPence: integer("amount_pence").notNull(),
+    currency: text("currency").notNull().default("gbp"),
+    /** "stripe" or "test" (the embedded test checkout). */
+    provider: text("provider").notNull(),
+    status: text("status").$type<(typeof PAYMENT_STATUSES)[number]>().notNull().default("pending"),
+    checkoutSessionId: text("checkout_session_id"),
+    checkoutUrl: text("checkout_url"),
+    sessionExpiresAt: at("session_expires_at"),
+    paymentIntentId: text("payment_intent_id"),
+    /** What the provider reported as paid, when it reported it. */
+    receivedPence: integer("received_pence"),
+    /** Why staff must look at this payment (an amount that does not match, a second payment…). */
+    flag: text("flag"),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+    paidAt: at("paid_at"),
+  },
+  (t) => [
+    unique("payments_checkout_session_unique").on(t.checkoutSessionId),
+    index("payments_quote_idx").on(t.quoteId, t.createdAt),
+    index("payments_payment_intent_idx").on(t.paymentIntentId),
+    // One paid payment of each kind per quote: a second would be money taken twice.
+    uniqueIndex("payments_one_paid_per_kind").on(t.quoteId, t.kind).where(sql`${t.status} = 'paid'`),
+    check("payments_kind_check", oneOf(t.kind, CHARGE_KINDS)),
+    check("payments_status_check", oneOf(t.status, PAYMENT_STATUSES)),
+    check("payments_amount_check", sql`${t.amountPence} > 0`),
+  ],
+);
+
+/**
+ * Invoices, numbered 1, 2, 3… with no gaps: the number comes from `invoice_counters` in the
+ * same transaction as the insert, so a rolled-back insert gives its number back.
+ */
+export const invoices = pgTable(
+  "invoices",
+  {
+    id: id(),
+    number: integer("number").notNull(),
+    quoteId: uuid("quote_id")
+      .notNull()
+      .references(() => quotes.id, { onDelete: "restrict" }),
+    paymentId: uuid("payment_id")
+      .notNull()
+      .references(() => payments.id, { onDelete: "restrict" }),
+    kind: text("kind").$type<(typeof CHARGE_KINDS)[number]>().notNull(),
+    totalPence: integer("total_pence").notNull(),
+    /** Everything printed on it (company, customer, lines, VAT by rate, payments), as issued. */
+    content: jsonb("content").$type<Record<string, unknown>>().notNull(),
+    issuedAt: at("issued_at").notNull(),
+    /** Blob key under documents/, once the PDF is stored. */
+    pdfKey: text("pdf_key"),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    unique("invoices_number_unique").on(t.number),
+    unique("invoices_payment_unique").on(t.paymentId),
+    index("invoices_quote_idx").on(t.quoteId),
+    index("invoices_issued_idx").on(t.issuedAt),
+    check("invoices_kind_check", oneOf(t.kind, CHARGE_KINDS)),
+  ],
+);
+
+/** The last number handed out, per sequence ("invoice"). */
+export const invoiceCounters = pgTable("invoice_counters", {
+  name: text("name").primaryKey(),
+  lastNumber: integer("last_number").notNull(),
+});
+
+/**
+ * Messages to customers about their quotes (the link, a receipt). On the embedded default they
+ * stay here as "outbox" (shown in the app, nothing sent); a messaging adapter sends them.
+ */
+export const outboundMessages = pgTable(
+  "outbound_messages",
+  {
+    id: id(),
+    leadId: uuid("lead_id").references(() => leads.id, { onDelete: "set null" }),
+    quoteId: uuid("quote_id").references(() => quotes.id, { onDelete: "set null" }),
+    /** "quote_link", "receipt", "balance_request". */
+    purpose: text("purpose").notNull(),
+    channel: text("channel").$type<MessageChannel>().notNull(),
+    toNumber: text("to_number"),
+    body: text("body").notNull(),
+    /** outbox (embedded default: not sent), queued, sent, failed. */
+    status: text("status").notNull(),
+    provider: text("provider"),
+    providerId: text("provider_id"),
+    error: text("error"),
+    /** Makes a retried send land once (e.g. "receipt:<invoice id>"). */
+    dedupeKey: text("dedupe_key"),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    unique("outbound_messages_dedupe_unique").on(t.dedupeKey),
+    index("outbound_messages_lead_idx").on(t.leadId, t.createdAt),
+    index("outbound_messages_quote_idx").on(t.quoteId, t.createdAt),
+  ],
+);
+
+/**
+ * The embedded test checkout's sessions (no Stripe keys): shaped like Stripe's Checkout
+ * Sessions so the same webhook handler settles them. No card is ever charged.
+ */
+export const testCheckoutSessions = pgTable(
+  "test_checkout_sessions",
+  {
+    id: text("id").primaryKey(),
+    idempotencyKey: text("idempotency_key").notNull(),
+    /** The create request as given: line items, amount, metadata, return URLs. */
+    request: jsonb("request").$type<Record<string, unknown>>().notNull(),
+    amountTotalPence: integer("amount_total_pence").notNull(),
+    currency: text("currency").notNull(),
+    status: text("status").notNull().default("open"),
+    paymentStatus: text("payment_status").notNull().default("unpaid"),
+    paymentIntentId: text("payment_intent_id"),
+    expiresAt: at("expires_at").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [unique("test_checkout_sessions_idempotency_unique").on(t.idempotencyKey)],
+);
