@@ -11,6 +11,7 @@ import type { VerifyFileToken } from "./http/files.ts";
 import { describeIntegrations, type IntegrationStatus } from "./integrations.ts";
 import type { BlobStore } from "./ports/blob-store.ts";
 import { createInProcessLiveEvents } from "./adapters/local/in-process-live-events.ts";
+import { chooseExtractor } from "./adapters/extraction.ts";
 import { chooseTranscription, loadDemoScripts } from "./adapters/transcription/choose-transcriber.ts";
 import { startJobRunner, type JobRunner } from "./adapters/local/job-runner.ts";
 import { createTwilioRecordingFetcher } from "./adapters/twilio/recording-fetcher.ts";
@@ -58,6 +59,7 @@ export async function composeDeps(
     loadDemoScripts(FIXTURES_DIR),
     logger,
   );
+  const extractor = chooseExtractor({ openai: config.OPENAI_API_KEY }, logger);
   const twilioLocal = !(config.TWILIO_ACCOUNT_SID && config.TWILIO_AUTH_TOKEN);
 
   const described = describeIntegrations(
@@ -114,6 +116,11 @@ export async function composeDeps(
     integrations,
     verifyFileLink,
     liveEvents: createInProcessLiveEvents(),
+    extraction: {
+      extractor,
+      debounceMs: 800,
+      minSpeechMsBetweenRuns: config.OPENAI_API_KEY ? 15_000 : 0,
+    },
     transcription,
     twilio: {
       authToken: twilioAuthToken,

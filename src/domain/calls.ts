@@ -1,3 +1,4 @@
+import type { Corrections, Extraction } from "./extraction/extraction.ts";
 import { isFinal, transition, type Transitions } from "./state-machine.ts";
 
 export const CALL_STATUSES = [
@@ -47,6 +48,12 @@ export interface Call {
   transcriber: string | null;
   summary: string | null;
   emergency: boolean;
+  /** The job this call is about, once known. */
+  issueId: string | null;
+  /** What the extractor last understood, with staff's corrections laid over it. */
+  extracted: Extraction | null;
+  /** The fields staff corrected by hand; later extractions never overwrite them. */
+  corrections: Corrections;
 }
 
 export interface TranscriptSegment {

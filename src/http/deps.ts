@@ -6,6 +6,7 @@ import type { IntegrationStatus } from "../integrations.ts";
 import type { StaffSession } from "../ports/staff.ts";
 import type { LiveEvents } from "../ports/live-events.ts";
 import type { Transcriber } from "../ports/transcriber.ts";
+import type { Extractor } from "../ports/extractor.ts";
 import type { VerifyFileToken } from "./files.ts";
 import type { StaffUser } from "../domain/users.ts";
 
@@ -43,6 +44,13 @@ export interface AppDeps {
     staffNumbers: string[];
     /** True when no Twilio account is configured: calls come only from the simulator. */
     local: boolean;
+  };
+  /** Reading the caller's details from a call as it happens. */
+  extraction: {
+    extractor: Extractor;
+    debounceMs: number;
+    /** 15 s of speech between paid-model requests; 0 for the local rules. */
+    minSpeechMsBetweenRuns: number;
   };
   /** Durable background work (recording downloads…); poke after enqueuing to start it now. */
   backgroundJobs: { poke(): void };

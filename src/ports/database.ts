@@ -1,7 +1,9 @@
 import type { Calls } from "./calls.ts";
 import type { Issues } from "./issues.ts";
 import type { Jobs } from "./jobs.ts";
+import type { Settings } from "./settings.ts";
 import type { Leads } from "./leads.ts";
+import type { LeadAliases, Messages, MissedCalls, WebhookDeliveries } from "./messages.ts";
 import type { Quotes } from "./quotes.ts";
 import type { StaffSessions, StaffUsers } from "./staff.ts";
 import type { Timeline } from "./timeline.ts";
@@ -18,6 +20,11 @@ export interface Repositories {
   staffSessions: StaffSessions;
   timeline: Timeline;
   jobs: Jobs;
+  messages: Messages;
+  leadAliases: LeadAliases;
+  webhookDeliveries: WebhookDeliveries;
+  missedCalls: MissedCalls;
+  settings: Settings;
   /** Round trip to the database, for /ready. */
   ping(): Promise<void>;
   close(): Promise<void>;

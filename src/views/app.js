@@ -20,3 +20,19 @@ setInterval(() => {
     timer.textContent = `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, "0")}`;
   }
 }, 1000);
+
+// A details update must not snatch a field from under someone typing a correction: hold it
+// while focus is in the panel, then fetch the panel fresh when they leave it.
+document.addEventListener("htmx:sseBeforeMessage", (event) => {
+  const panel = event.target.closest && event.target.closest("#caller-details-panel");
+  if (panel && panel.contains(document.activeElement)) {
+    panel.dataset.stale = "true";
+    event.preventDefault();
+  }
+});
+document.addEventListener("focusout", (event) => {
+  const panel = document.getElementById("caller-details-panel");
+  if (!panel || panel.dataset.stale !== "true" || panel.contains(event.relatedTarget)) return;
+  delete panel.dataset.stale;
+  window.htmx.ajax("GET", panel.dataset.refresh, { target: panel, swap: "innerHTML" });
+});

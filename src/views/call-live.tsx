@@ -4,6 +4,8 @@ import { formatPhone } from "../domain/phone.ts";
 import { Badge } from "./components.tsx";
 import { formatDateTime, formatDuration, formatOffset, humanise } from "./format.ts";
 import { Layout, type PageContext } from "./layout.tsx";
+import { CallDetailsPanel } from "./call-details.tsx";
+import type { CallDetails } from "../domain/extraction/call-details.ts";
 
 /** What the page knows about transcription when it is drawn; live events update it. */
 export type TranscriberState = { state: "not_configured" | "running" | "failed" | "unknown"; label: string | null };
@@ -16,6 +18,9 @@ export interface CallView {
   /** Resume the live stream after this event id (the page already shows everything before it). */
   afterEventId: number;
   recordingUrl: string | null;
+  details: CallDetails | null;
+  /** The job the call was filed under, when it has been. */
+  issue: { id: string; title: string } | null;
 }
 
 /**
@@ -69,7 +74,17 @@ export function CallPage(props: { ctx: PageContext; view: CallView }) {
               </>
             ) : null}
           </section>
-          <aside class="card" id="caller-details">
+          <aside>
+          <section class="card">
+            <h2>Details</h2>
+            <div id="intake-note" sse-swap="intake">
+              {props.view.issue ? <IntakeNote issue={props.view.issue} created={false} /> : null}
+            </div>
+            <div id="caller-details-panel" sse-swap="details" data-refresh={`/calls/${call.id}/details`}>
+              <CallDetailsPanel callId={call.id} details={props.view.details} csrfToken={props.ctx.csrfToken} />
+            </div>
+          </section>
+          <section class="card" id="caller-details">
             <h2>Caller</h2>
             <dl class="details">
               <dt>Number</dt>
@@ -86,6 +101,7 @@ export function CallPage(props: { ctx: PageContext; view: CallView }) {
               <dd>{call.transcriber ?? "—"}</dd>
             </dl>
             {call.summary ? <p>{call.summary}</p> : null}
+          </section>
           </aside>
         </div>
       </div>
@@ -140,3 +156,10 @@ export function TranscriberNotice(props: { state: TranscriberState; live: boolea
   if (props.live && state.state === "running") return <p class="muted">Transcribing live ({state.label}).</p>;
   return <></>;
 }
+
+export const IntakeNote = (props: { issue: { id: string; title: string }; created: boolean }) => (
+  <p class="ok-note">
+    {props.created ? "Job opened: " : "Filed under the job "}
+    <a href={`/issues/${props.issue.id}`}>{props.issue.title}</a>
+  </p>
+);

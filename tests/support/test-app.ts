@@ -7,6 +7,7 @@ import { createApp } from "../../src/http/app.ts";
 import type { AppDeps } from "../../src/http/deps.ts";
 import type { Repositories } from "../../src/ports/database.ts";
 import { createInProcessLiveEvents } from "../../src/adapters/local/in-process-live-events.ts";
+import { createRulesExtractor } from "../../src/adapters/local/rules-extractor/index.ts";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -49,6 +50,7 @@ export function buildTestApp(repos: Repositories, overrides: Partial<AppDeps> = 
     integrations: async () => [],
     liveEvents: createInProcessLiveEvents(),
     backgroundJobs: { poke: () => {} },
+    extraction: { extractor: createRulesExtractor(), debounceMs: 10, minSpeechMsBetweenRuns: 0 },
     transcription: { forStream: () => null },
     twilio: { authToken: TEST_TWILIO_TOKEN, accountSid: null, staffNumbers: [], local: true },
     ...overrides,

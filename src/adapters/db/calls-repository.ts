@@ -23,6 +23,9 @@ const toCall = (row: CallRow): Call => ({
   transcriber: row.transcriber,
   summary: row.summary,
   emergency: row.emergency,
+  issueId: row.issueId,
+  extracted: row.extracted ?? null,
+  corrections: row.corrections ?? {},
 });
 
 const toSegment = (row: SegmentRow): TranscriptSegment => ({

@@ -4,6 +4,11 @@ import type { Repositories } from "../../ports/database.ts";
 import { createCallsRepository } from "./calls-repository.ts";
 import { createIssuesRepository } from "./issues-repository.ts";
 import { createJobsRepository } from "./jobs-repository.ts";
+import { createLeadAliasesRepository } from "./lead-aliases-repository.ts";
+import { createMessagesRepository } from "./messages-repository.ts";
+import { createMissedCallsRepository } from "./missed-calls-repository.ts";
+import { createWebhookDeliveriesRepository } from "./webhook-deliveries-repository.ts";
+import { createSettingsRepository } from "./settings-repository.ts";
 import { createLeadsRepository } from "./leads-repository.ts";
 import { createQuotesRepository } from "./quotes-repository.ts";
 import * as schema from "./schema.ts";
@@ -35,6 +40,11 @@ export function createRepositories(db: Database, kind: string, close: () => Prom
     staffSessions: createStaffSessionsRepository(db),
     timeline: createTimelineRepository(db),
     jobs: createJobsRepository(db),
+    messages: createMessagesRepository(db),
+    leadAliases: createLeadAliasesRepository(db),
+    webhookDeliveries: createWebhookDeliveriesRepository(db),
+    missedCalls: createMissedCallsRepository(db),
+    settings: createSettingsRepository(db),
     async ping() {
       await db.execute(sql`select 1`);
     },

@@ -15,11 +15,24 @@ import {
   uuid,
   type AnyPgColumn,
 } from "drizzle-orm/pg-core";
+import {
+  INBOUND_STATUSES,
+  MESSAGE_CHANNELS,
+  MESSAGE_KINDS,
+  MESSAGE_PURPOSES,
+  OUTBOUND_STATUSES,
+  type Message,
+  type MessageChannel,
+  type MessageKind,
+  type MessagePurpose,
+  type MessageStatus,
+} from "../../domain/messaging/message.ts";
 import { CALL_STATUSES, type CallDirection, type CallStatus, type Track } from "../../domain/calls.ts";
 import { ISSUE_STATUSES, TRADE_CATEGORIES, URGENCIES, type IssueStatus, type TradeCategory, type Urgency } from "../../domain/issues.ts";
 import { LEAD_SEGMENTS, LEAD_SOURCES, LEAD_STATUSES, type LeadSegment, type LeadSource, type LeadStatus } from "../../domain/leads.ts";
 import { QUOTE_STATUSES, type Deposit, type QuoteLine, type QuoteStatus, type QuoteTotals } from "../../domain/quotes.ts";
 import { ROLES, type Role } from "../../domain/users.ts";
+import type { Corrections, Extraction } from "../../domain/extraction/extraction.ts";
 
 /**
  * The tables. Ids are uuids made by the database, times are timestamptz (UTC), money is
@@ -125,11 +138,11 @@ export const calls = pgTable(
     summary: text("summary"),
     emergency: boolean("emergency").notNull().default(false),
     /** What the extractor found (name, address, urgency…), as it last reported it. */
-    extracted: jsonb("extracted").$type<Record<string, unknown>>(),
+    extracted: jsonb("extracted").$type<Extraction>(),
     /** The job this call is about, once known (created from the call or matched to an open one). */
     issueId: uuid("issue_id").references((): AnyPgColumn => issues.id, { onDelete: "set null" }),
     /** Fields staff corrected in the details panel; a later extraction never overwrites them. */
-    corrections: jsonb("corrections").$type<Record<string, unknown>>(),
+    corrections: jsonb("corrections").$type<Corrections>(),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -224,9 +237,12 @@ export const quotes = pgTable(
   ],
 );
 
-export const MESSAGE_CHANNELS = ["whatsapp", "sms"] as const;
-export type MessageChannel = (typeof MESSAGE_CHANNELS)[number];
+export { MESSAGE_CHANNELS, type MessageChannel };
 
+/**
+ * WhatsApp and SMS messages both ways. Outbound ones are the outbox: stored as queued with
+ * their send job, sent in the background, then updated by the provider's status reports.
+ */
 export const messages = pgTable(
   "messages",
   {
@@ -235,19 +251,125 @@ export const messages = pgTable(
     channel: text("channel").$type<MessageChannel>().notNull(),
     direction: text("direction").$type<"inbound" | "outbound">().notNull(),
     body: text("body"),
-    /** queued, sent, delivered, read, failed, received… as the provider reports it. */
-    status: text("status").notNull(),
+    /** See INBOUND_STATUSES and OUTBOUND_STATUSES in domain/messaging/message.ts. */
+    status: text("status").$type<MessageStatus>().notNull(),
     /** Twilio MessageSid or WhatsApp message id. */
     providerId: text("provider_id"),
+    kind: text("kind").$type<MessageKind>().notNull().default("text"),
+    purpose: text("purpose").$type<MessagePurpose>().notNull().default("conversation"),
+    /** The job a photo, video or video request belongs to. */
+    issueId: uuid("issue_id").references((): AnyPgColumn => issues.id, { onDelete: "set null" }),
+    /** The customer's end: E.164 number or WhatsApp business-scoped user id. */
+    address: text("address"),
+    senderName: text("sender_name"),
+    username: text("username"),
+    /** The provider's media reference (WhatsApp media id, Twilio media URL). */
+    mediaId: text("media_id"),
+    mediaType: text("media_type"),
+    mediaSize: integer("media_size"),
+    /** Blob keys under tenant-media/. */
+    mediaKey: text("media_key"),
+    thumbnailKey: text("thumbnail_key"),
+    mediaError: text("media_error"),
+    transcript: text("transcript"),
+    transcriber: text("transcriber"),
+    extracted: jsonb("extracted").$type<Message["extracted"]>(),
+    template: jsonb("template").$type<Message["template"]>(),
+    error: text("error"),
+    sentBy: uuid("sent_by").references(() => staffUsers.id, { onDelete: "set null" }),
+    /** The provider's timestamp for inbound messages; when queued for outbound ones. */
+    occurredAt: at("occurred_at").notNull().defaultNow(),
+    /** When staff first saw an inbound message; null = unread. */
+    seenAt: at("seen_at"),
+    statusAt: at("status_at"),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
   (t) => [
     unique("messages_channel_provider_id_unique").on(t.channel, t.providerId),
     index("messages_lead_idx").on(t.leadId, t.createdAt),
+    index("messages_lead_occurred_idx").on(t.leadId, t.occurredAt.desc()),
+    index("messages_issue_idx").on(t.issueId).where(sql`${t.issueId} is not null`),
+    index("messages_unread_idx").on(t.leadId).where(sql`${t.direction} = 'inbound' and ${t.seenAt} is null`),
     check("messages_channel_check", oneOf(t.channel, MESSAGE_CHANNELS)),
     check("messages_direction_check", oneOf(t.direction, ["inbound", "outbound"])),
+    check("messages_kind_check", oneOf(t.kind, MESSAGE_KINDS)),
+    check("messages_purpose_check", oneOf(t.purpose, MESSAGE_PURPOSES)),
+    check("messages_status_check", oneOf(t.status, [...INBOUND_STATUSES, ...OUTBOUND_STATUSES])),
   ],
+);
+
+/** Other names a lead goes by: a WhatsApp business-scoped user id (BSUID) when there is no number. */
+export const leadAliases = pgTable(
+  "lead_aliases",
+  {
+    id: id(),
+    leadId: uuid("lead_id")
+      .notNull()
+      .references(() => leads.id, { onDelete: "cascade" }),
+    /** "whatsapp_user_id". */
+    kind: text("kind").notNull(),
+    value: text("value").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [unique("lead_aliases_kind_value_unique").on(t.kind, t.value), index("lead_aliases_lead_idx").on(t.leadId)],
+);
+
+/**
+ * Signed webhook deliveries as they arrived (Meta's): acknowledged once stored here, processed
+ * from here by a job. Deliveries that do not match the documented shapes stay as "unrecognised".
+ */
+export const webhookDeliveries = pgTable(
+  "webhook_deliveries",
+  {
+    id: id(),
+    provider: text("provider").notNull(),
+    body: text("body").notNull(),
+    /** pending, processed, unrecognised, failed. */
+    state: text("state").notNull().default("pending"),
+    detail: text("detail"),
+    receivedAt: at("received_at").notNull().defaultNow(),
+    processedAt: at("processed_at"),
+  },
+  (t) => [
+    index("webhook_deliveries_state_idx").on(t.state, t.receivedAt),
+    check("webhook_deliveries_state_check", oneOf(t.state, ["pending", "processed", "unrecognised", "failed"])),
+  ],
+);
+
+/** Calls that ended unanswered: a follow-up on the dashboard until staff resolve it. */
+export const missedCalls = pgTable(
+  "missed_calls",
+  {
+    id: id(),
+    callId: uuid("call_id")
+      .notNull()
+      .references(() => calls.id, { onDelete: "cascade" }),
+    leadId: uuid("lead_id").references(() => leads.id, { onDelete: "set null" }),
+    phone: text("phone"),
+    /** London date, YYYY-MM-DD. */
+    day: text("day").notNull(),
+    replyMessageId: uuid("reply_message_id").references(() => messages.id, { onDelete: "set null" }),
+    note: text("note"),
+    createdAt: createdAt(),
+    resolvedAt: at("resolved_at"),
+    resolvedBy: uuid("resolved_by").references(() => staffUsers.id, { onDelete: "set null" }),
+  },
+  (t) => [unique("missed_calls_call_unique").on(t.callId), index("missed_calls_open_idx").on(t.createdAt).where(sql`${t.resolvedAt} is null`)],
+);
+
+/** The one automatic reply per caller per London day: the primary key is the guarantee. */
+export const missedCallReplies = pgTable(
+  "missed_call_replies",
+  {
+    phone: text("phone").notNull(),
+    day: text("day").notNull(),
+    missedCallId: uuid("missed_call_id")
+      .notNull()
+      .references(() => missedCalls.id, { onDelete: "cascade" }),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ name: "missed_call_replies_pk", columns: [t.phone, t.day] })],
 );
 
 /** Webhook event ids already handled; a replay finds its row and does nothing. */

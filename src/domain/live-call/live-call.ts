@@ -4,6 +4,7 @@ import { callChannel, type LiveEvents } from "../../ports/live-events.ts";
 import type { Log } from "../../ports/log.ts";
 import type { Transcriber, TranscriberSession, TranscriptResult } from "../../ports/transcriber.ts";
 import { createFrameOrder, type FrameOrder } from "./frame-order.ts";
+import type { CallDetails } from "../extraction/call-details.ts";
 
 /** Stored as the call's transcriber when no transcriber was configured for it. */
 export const NOT_CONFIGURED = "not configured";
@@ -13,6 +14,8 @@ export type LiveCallEvent =
   | { type: "segment"; data: TranscriptSegment }
   | { type: "interim"; data: { track: Track; text: string; startMs: number } }
   | { type: "transcriber"; data: { state: "not_configured" | "running" | "failed"; label: string | null } }
+  | { type: "details"; data: CallDetails }
+  | { type: "intake"; data: { issueId: string; title: string; created: boolean } }
   | { type: "status"; data: { status: string; answeredAt: string | null; endedAt: string | null; durationSeconds: number | null } };
 
 export interface LiveCallDeps {
@@ -35,11 +38,18 @@ export interface LiveCall {
  * published. The phone call never depends on this: transcriber failures are logged and shown,
  * never thrown.
  */
+/** Told about each stored line, and once when the call's audio has ended (extraction hooks in here). */
+export interface LiveCallObserver {
+  segmentStored(segment: TranscriptSegment): void;
+  callEnded(): Promise<void>;
+}
+
 export function startLiveCall(
   deps: LiveCallDeps,
   call: { id: string },
   transcriber: Transcriber | null,
   tracks: readonly Track[] = ["inbound", "outbound"],
+  observer?: LiveCallObserver,
 ): LiveCall {
   const channel = callChannel(call.id);
   const publish = (event: LiveCallEvent) => deps.liveEvents.publish(channel, event.type, event.data);
@@ -72,6 +82,7 @@ export function startLiveCall(
         confidence: result.confidence,
       });
       await publish({ type: "segment", data: segment });
+      observer?.segmentStored(segment);
     });
   };
 
@@ -130,6 +141,9 @@ export function startLiveCall(
       await queue;
       const label = opened.map(servedBy).find((l) => l !== null) ?? transcriber?.name ?? null;
       if (label) await deps.calls.update(call.id, { transcriber: label });
+      if (observer) {
+        await observer.callEnded().catch((error: unknown) => deps.log.error({ err: error, callId: call.id }, "closing the call's intake failed"));
+      }
     },
     get stats() {
       return { received: { ...received }, dropped: [...order.values()].reduce((n, o) => n + o.dropped, 0) };

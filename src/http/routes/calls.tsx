@@ -5,6 +5,14 @@ import { NOT_CONFIGURED, type LiveCallEvent } from "../../domain/live-call/live-
 import { CALLS_CHANNEL, callChannel, type LiveEvent } from "../../ports/live-events.ts";
 import { CallPage, CallStatusLine, InterimLine, TranscriberNotice, TranscriptLine, type TranscriberState } from "../../views/call-live.tsx";
 import { CallsPage, CallsTable } from "../../views/calls.tsx";
+import { CallDetailsPanel } from "../../views/call-details.tsx";
+import { IntakeNote } from "../../views/call-live.tsx";
+import { callDetails, type CallDetails } from "../../domain/extraction/call-details.ts";
+import { correctField } from "../../domain/extraction/corrections.ts";
+import { emptyExtraction } from "../../domain/extraction/extraction.ts";
+import { companySafetyRules } from "../../domain/extraction/safety-rules.ts";
+import { transcriptFromSegments } from "../../domain/extraction/transcript.ts";
+import { formValues } from "../page-context.ts";
 import type { AppEnv } from "../deps.ts";
 import { notFound } from "../errors.ts";
 import { pageContext } from "../page-context.ts";
@@ -52,6 +60,14 @@ function liveStream(c: Context<AppEnv>, channel: string, render: (event: LiveEve
 
 const html = (node: unknown) => String(node);
 
+/** The panel's view of a call from what is stored: the last extraction (or none yet) and the corrections. */
+async function detailsOf(c: Context<AppEnv>, call: Call): Promise<CallDetails | null> {
+  const { repos, extraction } = c.get("deps");
+  if (!call.extracted && Object.keys(call.corrections).length === 0) return null;
+  const transcript = transcriptFromSegments(await repos.calls.transcript(call.id));
+  return callDetails(call.extracted ?? emptyExtraction(extraction.extractor.name), call, transcript, await companySafetyRules(repos.settings));
+}
+
 /** A call's live events as the fragments the call page swaps in. */
 function renderCallEvent(event: LiveEvent): { event: string; data: string }[] {
   const e = { type: event.type, data: event.data } as LiveCallEvent;
@@ -65,6 +81,10 @@ function renderCallEvent(event: LiveEvent): { event: string; data: string }[] {
       return [{ event: `interim-${e.data.track}`, data: html(<InterimLine track={e.data.track} text={e.data.text} />) }];
     case "transcriber":
       return [{ event: "transcriber", data: html(<TranscriberNotice state={e.data} live={true} />) }];
+    case "details":
+      return [{ event: "details", data: html(<CallDetailsPanel callId={event.channel.slice("call:".length)} details={e.data} csrfToken={null} />) }];
+    case "intake":
+      return [{ event: "intake", data: html(<IntakeNote issue={{ id: e.data.issueId, title: e.data.title }} created={e.data.created} />) }];
     case "status": {
       const call = { status: e.data.status as Call["status"], answeredAt: e.data.answeredAt ? new Date(e.data.answeredAt) : null, durationSeconds: e.data.durationSeconds };
       const messages = [{ event: "status", data: html(<CallStatusLine call={call} />) }];
@@ -99,8 +119,22 @@ export function callRoutes() {
     if (!call) throw notFound("call");
     // Read the event id before the transcript: nothing said in between is lost (the page drops repeats).
     const afterEventId = liveEvents.lastId(callChannel(call.id));
-    const [lead, transcript] = await Promise.all([call.leadId ? repos.leads.byId(call.leadId) : null, repos.calls.transcript(call.id)]);
-    const view = { call, lead, transcript, transcriber: transcriberState(call), afterEventId, recordingUrl: call.recordingKey ? `/calls/${call.id}/recording` : null };
+    const [lead, transcript, details, issue] = await Promise.all([
+      call.leadId ? repos.leads.byId(call.leadId) : null,
+      repos.calls.transcript(call.id),
+      detailsOf(c, call),
+      call.issueId ? repos.issues.byId(call.issueId) : null,
+    ]);
+    const view = {
+      call,
+      lead,
+      transcript,
+      transcriber: transcriberState(call),
+      afterEventId,
+      recordingUrl: call.recordingKey ? `/calls/${call.id}/recording` : null,
+      details,
+      issue: issue ? { id: issue.id, title: issue.title } : null,
+    };
     return c.html(<CallPage ctx={pageContext(c)} view={view} />);
   });
 
@@ -108,6 +142,39 @@ export function callRoutes() {
     const call = await c.get("deps").repos.calls.byId(c.req.param("id"));
     if (!call) throw notFound("call");
     return liveStream(c, callChannel(call.id), renderCallEvent);
+  });
+
+  /** The details panel alone (after staff leave a field they were editing). */
+  app.get("/calls/:id/details", async (c) => {
+    const call = await c.get("deps").repos.calls.byId(c.req.param("id"));
+    if (!call) throw notFound("call");
+    return c.html(<CallDetailsPanel callId={call.id} details={await detailsOf(c, call)} csrfToken={null} />);
+  });
+
+  /**
+   * A correction typed into the panel: kept on the call, never overwritten by a later
+   * extraction, and shown to everyone watching the call.
+   */
+  app.post("/calls/:id/details", async (c) => {
+    const { repos, liveEvents, logger } = c.get("deps");
+    const call = await repos.calls.byId(c.req.param("id"));
+    if (!call) throw notFound("call");
+    const form = await formValues(c);
+    const corrected = correctField(form.field ?? "", form.value ?? "");
+    if (!corrected.ok) {
+      c.header("HX-Retarget", "#flash");
+      return c.html(<p class="form-error" role="alert">{corrected.message}</p>, 422);
+    }
+    const corrections = { ...call.corrections, [corrected.value.field]: corrected.value.value };
+    const updated = await repos.calls.update(call.id, { corrections });
+    const details = await detailsOf(c, updated!);
+    if (details?.emergency && !call.emergency) {
+      await repos.calls.update(call.id, { emergency: true });
+      await liveEvents.publish(CALLS_CHANNEL, "emergency", { callId: call.id });
+    }
+    if (details) await liveEvents.publish(callChannel(call.id), "details", details);
+    logger.info({ event: "call_detail_corrected", callId: call.id, field: corrected.value.field, userId: c.get("user")?.id }, "call detail corrected");
+    return c.html(<CallDetailsPanel callId={call.id} details={details} csrfToken={null} />);
   });
 
   /** The recording, for staff only: streamed through the app, so the bucket stays private. */

@@ -3,6 +3,8 @@ import { upgradeWebSocket } from "hono/bun";
 import type { WSContext } from "hono/ws";
 import { isCallOver } from "../../domain/calls.ts";
 import { startLiveCall, type LiveCall } from "../../domain/live-call/live-call.ts";
+import { callIntakeObserver } from "../../domain/extraction/call-intake.ts";
+import { companySafetyRules } from "../../domain/extraction/safety-rules.ts";
 import { parseMediaStreamMessage, type StartMessage } from "../../adapters/twilio/media-stream-messages.ts";
 import type { AppDeps, AppEnv } from "../deps.ts";
 import { signedUrl, twilioSignatureValid } from "../middleware/twilio-signature.ts";
@@ -55,7 +57,20 @@ export function mediaStreamRoutes(activeCalls: Map<string, LiveCall>) {
         if (isCallOver(call.status)) return refuse(ws, `the call is already ${call.status}`);
         callSid = sid;
         const transcriber = deps.transcription.forStream(customParameters);
-        live = startLiveCall({ calls: deps.repos.calls, liveEvents: deps.liveEvents, log }, call, transcriber, message.start.tracks);
+        const intake = callIntakeObserver(
+          {
+            calls: deps.repos.calls,
+            leads: deps.repos.leads,
+            issues: deps.repos.issues,
+            extractor: deps.extraction.extractor,
+            liveEvents: deps.liveEvents,
+            log,
+            safetyRules: () => companySafetyRules(deps.repos.settings),
+          },
+          call,
+          deps.extraction,
+        );
+        live = startLiveCall({ calls: deps.repos.calls, liveEvents: deps.liveEvents, log }, call, transcriber, message.start.tracks, intake);
         activeCalls.set(sid, live);
         log.info({ tracks: message.start.tracks, transcriber: transcriber?.name ?? "not configured" }, "media stream started");
       };

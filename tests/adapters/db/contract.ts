@@ -1,3 +1,4 @@
+import { emptyExtraction } from "../../../src/domain/extraction/extraction.ts";
 import { afterAll, beforeAll, beforeEach, describe, expect, test as bunTest } from "bun:test";
 import { eq, sql } from "drizzle-orm";
 import type { OpenDatabase } from "../../../src/adapters/db/database.ts";
@@ -621,11 +622,13 @@ export function repositoryContract(name: string, open: OpenTarget): void {
       });
     });
 
-    test("a call row keeps extracted details as JSON", async () => {
+    test("a call keeps its extracted details and staff's corrections as JSON", async () => {
       const call = await repos.calls.record(aCall());
-      await repos.db.update(callsTable).set({ extracted: { name: "Sarah", postcode: "NW1 6XE" } }).where(eq(callsTable.id, call.id));
+      const extracted = { ...emptyExtraction("rules"), name: "Sarah", postcode: "NW1 6XE" };
+      await repos.calls.update(call.id, { extracted, corrections: { name: "Sarah Jones" } });
       const [row] = await repos.db.select({ extracted: callsTable.extracted }).from(callsTable).where(eq(callsTable.id, call.id));
-      expect(row!.extracted).toEqual({ name: "Sarah", postcode: "NW1 6XE" });
+      expect(row!.extracted).toEqual(extracted);
+      expect(await repos.calls.byId(call.id)).toMatchObject({ extracted, corrections: { name: "Sarah Jones" } });
     });
   });
 }

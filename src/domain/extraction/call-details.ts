@@ -1,0 +1,39 @@
+import type { Call } from "../calls.ts";
+import { withCorrections, type Extraction } from "./extraction.ts";
+import { missingIntakeDetails, type MissingDetail } from "./intake.ts";
+import { safetyAdvice, type SafetyAdvice, type SafetyRule } from "./safety.ts";
+import { callerText, type Transcript } from "./transcript.ts";
+
+/** Everything the details panel shows for a call. */
+export interface CallDetails {
+  extraction: Extraction;
+  /** Intake details still to ask for before the caller hangs up. */
+  missing: MissingDetail[];
+  /** Dangers the caller described, with what to tell them now. */
+  safety: SafetyAdvice[];
+  /** Fields staff corrected, shown as such. */
+  corrected: string[];
+  emergency: boolean;
+}
+
+/**
+ * The panel's view of a call: the extraction with staff's corrections laid over it, what is
+ * still missing, and the safety advice for what the caller said. An emergency is an
+ * emergency urgency or any danger the caller described.
+ */
+export function callDetails(
+  extraction: Extraction,
+  call: Pick<Call, "from" | "corrections">,
+  transcript: Transcript,
+  rules: readonly SafetyRule[],
+): CallDetails {
+  const corrected = withCorrections(extraction, call.corrections);
+  const safety = safetyAdvice(callerText(transcript), rules);
+  return {
+    extraction: corrected,
+    missing: missingIntakeDetails(corrected, { callerNumber: call.from.startsWith("+") ? call.from : null }),
+    safety,
+    corrected: Object.keys(call.corrections),
+    emergency: corrected.urgency === "emergency" || safety.length > 0,
+  };
+}

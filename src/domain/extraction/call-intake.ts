@@ -1,0 +1,109 @@
+import type { Call } from "../calls.ts";
+import type { Issue } from "../issues.ts";
+import type { Lead, LeadFields } from "../leads.ts";
+import type { Calls } from "../../ports/calls.ts";
+import type { Issues } from "../../ports/issues.ts";
+import type { Leads } from "../../ports/leads.ts";
+import type { Extraction } from "./extraction.ts";
+import { callChannel } from "../../ports/live-events.ts";
+import type { LiveCallObserver } from "../live-call/live-call.ts";
+import { startLiveExtraction, type LiveExtractionDeps, type LiveExtractionOptions } from "./live-extraction.ts";
+
+const OPEN_STATUSES = new Set(["open", "quoted", "scheduled", "in_progress"]);
+const URGENCY_RANK = { emergency: 0, urgent: 1, routine: 2 } as const;
+
+const compact = (value: string | null) => (value ?? "").toLowerCase().replace(/[^a-z0-9]/g, "");
+
+/** The same site: the same postcode, or the same address when neither has a postcode. */
+const sameSite = (issue: Pick<Issue, "postcode" | "address">, extraction: Pick<Extraction, "postcode" | "address">) =>
+  issue.postcode && extraction.postcode
+    ? compact(issue.postcode) === compact(extraction.postcode)
+    : Boolean(issue.address && extraction.address && compact(issue.address) === compact(extraction.address));
+
+/** Only the lead's empty fields are filled: what staff typed is never overwritten. */
+export function leadUpdatesFrom(lead: Lead, extraction: Extraction): Partial<LeadFields> {
+  const updates: Partial<LeadFields> = {};
+  if (!lead.name && extraction.name) updates.name = extraction.name;
+  if (!lead.organisation && extraction.organisation) updates.organisation = extraction.organisation;
+  if (lead.segment === "unknown" && extraction.segment !== "unknown") updates.segment = extraction.segment;
+  if (!lead.address && !lead.postcode && (extraction.address || extraction.postcode)) {
+    updates.address = extraction.address;
+    updates.postcode = extraction.postcode;
+  }
+  return updates;
+}
+
+/** A job title from the summary: its first clause, at most 80 characters. */
+export function issueTitle(extraction: Pick<Extraction, "summary" | "category">): string {
+  const summary = (extraction.summary ?? "").split(/[.;\n]/)[0]!.trim();
+  if (summary) return summary.length > 80 ? `${summary.slice(0, 77).trimEnd()}…` : summary;
+  return extraction.category && extraction.category !== "general" ? `${extraction.category[0]!.toUpperCase()}${extraction.category.slice(1)} job` : "Job from a call";
+}
+
+/**
+ * When a call ends: the lead learns what the call told us (without overwriting staff's entries),
+ * and the call is attached to the lead's open job at the same site, or a new job is opened with
+ * its trade, urgency and summary. A call that described no job changes no jobs.
+ */
+export async function closeCallIntake(
+  deps: { calls: Calls; leads: Leads; issues: Issues },
+  call: Call,
+  extraction: Extraction,
+): Promise<{ issue: Issue | null; createdIssue: boolean }> {
+  const lead = call.leadId ? await deps.leads.byId(call.leadId) : null;
+  if (lead) {
+    const updates = leadUpdatesFrom(lead, extraction);
+    if (Object.keys(updates).length > 0) await deps.leads.update(lead.id, updates);
+  }
+  const callChanges: Partial<Call> = { summary: extraction.summary ?? call.summary };
+  const describesJob = Boolean(extraction.summary || (extraction.category && extraction.category !== "general"));
+  if (!lead || !describesJob || call.issueId) {
+    await deps.calls.update(call.id, callChanges);
+    return { issue: call.issueId ? await deps.issues.byId(call.issueId) : null, createdIssue: false };
+  }
+  const open = (await deps.issues.forLead(lead.id)).filter((issue) => OPEN_STATUSES.has(issue.status));
+  const existing = open.find((issue) => sameSite(issue, extraction));
+  if (existing && extraction.urgency && URGENCY_RANK[extraction.urgency] < URGENCY_RANK[existing.urgency]) {
+    await deps.issues.update(existing.id, { urgency: extraction.urgency });
+  }
+  const issue =
+    existing ??
+    (await deps.issues.create({
+      leadId: lead.id,
+      sourceCallId: call.id,
+      title: issueTitle(extraction),
+      description: extraction.summary,
+      category: extraction.category ?? "general",
+      urgency: extraction.urgency ?? "routine",
+      address: extraction.address ?? lead.address,
+      postcode: extraction.postcode ?? lead.postcode,
+      accessNotes: extraction.accessNotes,
+    }));
+  await deps.calls.update(call.id, { ...callChanges, issueId: issue.id });
+  return { issue, createdIssue: !existing };
+}
+
+/**
+ * The intake side of a live call: extraction as the transcript grows, then at the end the lead
+ * updated and the job opened or matched. Plugged into the live call as its observer.
+ */
+export function callIntakeObserver(
+  deps: LiveExtractionDeps & { leads: Leads; issues: Issues },
+  call: Pick<Call, "id">,
+  options: LiveExtractionOptions,
+): LiveCallObserver {
+  const live = startLiveExtraction(deps, call.id, options);
+  return {
+    segmentStored: (segment) => live.segmentStored(segment),
+    async callEnded() {
+      const details = await live.finish();
+      const fresh = await deps.calls.byId(call.id);
+      if (!details || !fresh) return;
+      const { issue, createdIssue } = await closeCallIntake(deps, fresh, details.extraction);
+      if (issue) {
+        deps.log.info({ callId: call.id, issueId: issue.id, createdIssue }, createdIssue ? "job opened from the call" : "call attached to an open job");
+        await deps.liveEvents.publish(callChannel(call.id), "intake", { issueId: issue.id, title: issue.title, created: createdIssue });
+      }
+    },
+  };
+}
