@@ -18,8 +18,8 @@ export interface CallDetails {
 
 /**
  * The panel's view of a call: the extraction with staff's corrections laid over it, what is
- * still missing, and the safety advice for what the caller said. An emergency is an
- * emergency urgency or any danger the caller described.
+ * still missing, and the safety advice for what the caller said. A call is an emergency when
+ * its urgency is (safety advice is shown whatever the urgency).
  */
 export function callDetails(
   extraction: Extraction,
@@ -34,6 +34,6 @@ export function callDetails(
     missing: missingIntakeDetails(corrected, { callerNumber: call.from.startsWith("+") ? call.from : null }),
     safety,
     corrected: Object.keys(call.corrections),
-    emergency: corrected.urgency === "emergency" || safety.length > 0,
+    emergency: corrected.urgency === "emergency",
   };
 }
