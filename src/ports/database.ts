@@ -5,6 +5,9 @@ import type { Settings } from "./settings.ts";
 import type { Leads } from "./leads.ts";
 import type { LeadAliases, Messages, MissedCalls, WebhookDeliveries } from "./messages.ts";
 import type { Quotes } from "./quotes.ts";
+import type { Payments } from "./payments.ts";
+import type { Invoices } from "./invoices.ts";
+import type { OutboundMessages } from "./quote-messages.ts";
 import type { StaffSessions, StaffUsers } from "./staff.ts";
 import type { Timeline } from "./timeline.ts";
 
@@ -16,6 +19,10 @@ export interface Repositories {
   calls: Calls;
   issues: Issues;
   quotes: Quotes;
+  payments: Payments;
+  invoices: Invoices;
+  /** Quote links and receipts, sent or kept in the outbox. */
+  outboundMessages: OutboundMessages;
   staffUsers: StaffUsers;
   staffSessions: StaffSessions;
   timeline: Timeline;

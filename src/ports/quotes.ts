@@ -2,6 +2,15 @@ import type { Quote, QuoteStatus } from "../domain/quotes.ts";
 
 export type NewQuote = Omit<Quote, "id" | "createdAt" | "sentAt" | "version" | "token" | "status">;
 
+/** A quote in the staff list, with its job, its customer and what has been paid. */
+export interface QuoteListItem {
+  quote: Quote;
+  issueTitle: string;
+  leadId: string;
+  leadName: string | null;
+  paidPence: number;
+}
+
 /** Quotes for jobs, with their public tokens. */
 export interface Quotes {
   /** A new draft, the next version for its issue, with a fresh unguessable token. */
@@ -11,4 +20,17 @@ export interface Quotes {
   forIssue(issueId: string): Promise<Quote[]>;
   forLead(leadId: string): Promise<Quote[]>;
   setStatus(id: string, status: QuoteStatus, at?: Date): Promise<void>;
+  /** Replaces a draft's content; false when the quote is not (or no longer) a draft. */
+  updateDraft(id: string, fields: NewQuote): Promise<boolean>;
+  /**
+   * Sends a draft: it becomes `sent`, and the issue's earlier sent, viewed or expired versions
+   * become `superseded`, in one transaction. False when it was not a draft.
+   */
+  markSent(id: string, at: Date): Promise<boolean>;
+  /** Compare-and-set: moves the quote from one of `from` to `to`, stamping the time; false when it was in none of them. */
+  advance(id: string, from: QuoteStatus[], to: QuoteStatus, at: Date): Promise<boolean>;
+  /** The newest version of the issue that was sent (whatever happened to it since), or null. */
+  latestSent(issueId: string): Promise<Quote | null>;
+  /** Latest versions first, with optional status filter, for the staff list. */
+  list(filter: { status?: QuoteStatus; limit: number }): Promise<QuoteListItem[]>;
 }

@@ -11,6 +11,9 @@ import { createWebhookDeliveriesRepository } from "./webhook-deliveries-reposito
 import { createSettingsRepository } from "./settings-repository.ts";
 import { createLeadsRepository } from "./leads-repository.ts";
 import { createQuotesRepository } from "./quotes-repository.ts";
+import { createPaymentsRepository } from "./payments-repository.ts";
+import { createInvoicesRepository } from "./invoices-repository.ts";
+import { createOutboundMessagesRepository, type OutboundMessagesStore } from "./outbound-messages-repository.ts";
 import * as schema from "./schema.ts";
 import { createStaffSessionsRepository, createStaffUsersRepository } from "./staff-repository.ts";
 import { createTimelineRepository } from "./timeline-repository.ts";
@@ -21,7 +24,7 @@ export type Schema = typeof schema;
 export type Database = PgDatabase<PgQueryResultHKT, Schema>;
 
 /** The repositories plus the drizzle handle, for code that needs a query the ports don't offer yet. */
-export type OpenDatabase = Repositories & { readonly db: Database };
+export type OpenDatabase = Repositories & { readonly db: Database; outboundMessages: OutboundMessagesStore };
 
 /**
  * Builds every repository on one drizzle handle.
@@ -36,6 +39,9 @@ export function createRepositories(db: Database, kind: string, close: () => Prom
     calls: createCallsRepository(db),
     issues: createIssuesRepository(db),
     quotes: createQuotesRepository(db),
+    payments: createPaymentsRepository(db),
+    invoices: createInvoicesRepository(db),
+    outboundMessages: createOutboundMessagesRepository(db),
     staffUsers: createStaffUsersRepository(db),
     staffSessions: createStaffSessionsRepository(db),
     timeline: createTimelineRepository(db),

@@ -1,8 +1,8 @@
-import { desc, eq, getTableColumns, sql } from "drizzle-orm";
+import { and, desc, eq, getTableColumns, inArray, isNotNull, ne, sql } from "drizzle-orm";
 import type { Quote, QuoteStatus } from "../../domain/quotes.ts";
 import type { Quotes } from "../../ports/quotes.ts";
 import { isUniqueViolation, isUuid, type Database } from "./database.ts";
-import { issues, quotes } from "./schema.ts";
+import { issues, leads, payments, quotes } from "./schema.ts";
 
 type QuoteRow = typeof quotes.$inferSelect;
 
@@ -35,6 +35,8 @@ const STAMPED: Partial<Record<QuoteStatus, "sentAt" | "viewedAt" | "acceptedAt" 
   accepted: "acceptedAt",
   paid: "paidAt",
 };
+
+
 
 /** Quotes, numbered per issue (unique issue_id + version), each with its own public token. */
 export function createQuotesRepository(db: Database): Quotes {
@@ -102,6 +104,76 @@ export function createQuotesRepository(db: Database): Quotes {
         .update(quotes)
         .set({ status, updatedAt: at, ...(stamp ? { [stamp]: at } : {}) })
         .where(eq(quotes.id, id));
+    },
+
+    async updateDraft(id, fields) {
+      if (!isUuid(id)) return false;
+      const updated = await db
+        .update(quotes)
+        .set({
+          lines: fields.lines,
+          totals: fields.totals,
+          discountPence: fields.discountPence,
+          deposit: fields.deposit,
+          validUntil: fields.validUntil,
+          terms: fields.terms,
+          updatedAt: new Date(),
+        })
+        .where(and(eq(quotes.id, id), eq(quotes.status, "draft")))
+        .returning({ id: quotes.id });
+      return updated.length > 0;
+    },
+
+    async markSent(id, at) {
+      if (!isUuid(id)) return false;
+      return db.transaction(async (tx) => {
+        const [sent] = await tx
+          .update(quotes)
+          .set({ status: "sent", sentAt: at, updatedAt: at })
+          .where(and(eq(quotes.id, id), eq(quotes.status, "draft")))
+          .returning({ issueId: quotes.issueId });
+        if (!sent) return false;
+        await tx
+          .update(quotes)
+          .set({ status: "superseded", updatedAt: at })
+          .where(and(eq(quotes.issueId, sent.issueId), ne(quotes.id, id), inArray(quotes.status, ["sent", "viewed", "expired"])));
+        return true;
+      });
+    },
+
+    async advance(id, from, to, at) {
+      if (!isUuid(id) || from.length === 0) return false;
+      const stamp = STAMPED[to];
+      const updated = await db
+        .update(quotes)
+        .set({ status: to, updatedAt: at, ...(stamp ? { [stamp]: at } : {}) })
+        .where(and(eq(quotes.id, id), inArray(quotes.status, from)))
+        .returning({ id: quotes.id });
+      return updated.length > 0;
+    },
+
+    async latestSent(issueId) {
+      if (!isUuid(issueId)) return null;
+      const [row] = await db
+        .select()
+        .from(quotes)
+        .where(and(eq(quotes.issueId, issueId), isNotNull(quotes.sentAt)))
+        .orderBy(desc(quotes.version))
+        .limit(1);
+      return row ? toQuote(row) : null;
+    },
+
+    async list({ status, limit }) {
+      const paid = sql<number>`coalesce((select sum(${payments.amountPence}) from ${payments} where ${payments.quoteId} = ${quotes.id} and ${payments.status} = 'paid'), 0)::int`;
+      const rows = await db
+        .select({ quote: getTableColumns(quotes), issueTitle: issues.title, leadId: leads.id, leadName: sql<string | null>`coalesce(${leads.name}, ${leads.organisation}, ${leads.phone})`, paidPence: paid })
+        .from(quotes)
+        .innerJoin(issues, eq(issues.id, quotes.issueId))
+        .innerJoin(leads, eq(leads.id, issues.leadId))
+        .where(status ? eq(quotes.status, status) : ne(quotes.status, "superseded"))
+        .orderBy(desc(quotes.updatedAt), desc(quotes.version))
+        .limit(limit);
+      return rows.map((r) => ({ quote: toQuote(r.quote), issueTitle: r.issueTitle, leadId: r.leadId, leadName: r.leadName, paidPence: Number(r.paidPence) }));
     },
   };
 }

@@ -1,0 +1,240 @@
+import { and, asc, desc, eq, gt, gte, isNotNull, ne, sql } from "drizzle-orm";
+import type { Payment } from "../../domain/payments/charges.ts";
+import type { InvoiceContent } from "../../domain/payments/invoice.ts";
+import type { PaymentRef } from "../../domain/payments/settle.ts";
+import type { Quote } from "../../domain/quotes.ts";
+import type { Payments } from "../../ports/payments.ts";
+import { isUuid, type Database } from "./database.ts";
+import { invoiceCounters, invoices, issues, jobs, leads, payments, processedWebhookEvents, quotes } from "./schema.ts";
+
+type PaymentRow = typeof payments.$inferSelect;
+type QuoteRow = typeof quotes.$inferSelect;
+/** The transaction handle drizzle passes to `db.transaction`. */
+type Tx = Parameters<Parameters<Database["transaction"]>[0]>[0];
+
+export const toPayment = (row: PaymentRow): Payment => ({
+  id: row.id,
+  quoteId: row.quoteId,
+  kind: row.kind,
+  amountPence: row.amountPence,
+  currency: row.currency,
+  provider: row.provider,
+  status: row.status,
+  checkoutSessionId: row.checkoutSessionId,
+  checkoutUrl: row.checkoutUrl,
+  sessionExpiresAt: row.sessionExpiresAt,
+  paymentIntentId: row.paymentIntentId,
+  receivedPence: row.receivedPence,
+  flag: row.flag,
+  createdAt: row.createdAt,
+  paidAt: row.paidAt,
+});
+
+const toQuote = (row: QuoteRow): Quote => ({
+  id: row.id,
+  issueId: row.issueId,
+  version: row.version,
+  token: row.token,
+  status: row.status,
+  lines: row.lines,
+  discountPence: row.discountPence,
+  deposit: row.deposit ?? null,
+  validUntil: row.validUntil,
+  terms: row.terms,
+  totals: row.totals,
+  createdAt: row.createdAt,
+  sentAt: row.sentAt,
+});
+
+/** The payment an event names, locked for the rest of the transaction: our id first, then the provider's ids. */
+async function lockPayment(tx: Tx, ref: PaymentRef): Promise<PaymentRow | null> {
+  const conditions = [
+    ref.paymentId && isUuid(ref.paymentId) ? eq(payments.id, ref.paymentId) : null,
+    ref.checkoutSessionId ? eq(payments.checkoutSessionId, ref.checkoutSessionId) : null,
+    ref.paymentIntentId ? eq(payments.paymentIntentId, ref.paymentIntentId) : null,
+  ];
+  for (const condition of conditions) {
+    if (!condition) continue;
+    const [row] = await tx.select().from(payments).where(condition).limit(1).for("update");
+    if (row) return row;
+  }
+  return null;
+}
+
+/** Payments in the database; `settleEvent` is the one place money changes state. */
+export function createPaymentsRepository(db: Database): Payments {
+  return {
+    async create(payment) {
+      const [row] = await db.insert(payments).values({ ...payment, status: "pending" }).returning();
+      return toPayment(row!);
+    },
+
+    async attachSession(id, session) {
+      await db
+        .update(payments)
+        .set({ checkoutSessionId: session.id, checkoutUrl: session.url, sessionExpiresAt: session.expiresAt, updatedAt: new Date() })
+        .where(eq(payments.id, id));
+    },
+
+    async byId(id) {
+      if (!isUuid(id)) return null;
+      const [row] = await db.select().from(payments).where(eq(payments.id, id));
+      return row ? toPayment(row) : null;
+    },
+
+    async bySessionId(sessionId) {
+      const [row] = await db.select().from(payments).where(eq(payments.checkoutSessionId, sessionId));
+      return row ? toPayment(row) : null;
+    },
+
+    async forQuote(quoteId) {
+      if (!isUuid(quoteId)) return [];
+      const rows = await db.select().from(payments).where(eq(payments.quoteId, quoteId)).orderBy(asc(payments.createdAt));
+      return rows.map(toPayment);
+    },
+
+    async reusable(quoteId, kind, amountPence, now) {
+      if (!isUuid(quoteId)) return null;
+      // A minute's margin: never send someone to a page that expires while they type.
+      const openUntil = new Date(now.getTime() + 60_000);
+      const [row] = await db
+        .select()
+        .from(payments)
+        .where(
+          and(
+            eq(payments.quoteId, quoteId),
+            eq(payments.kind, kind),
+            eq(payments.amountPence, amountPence),
+            eq(payments.status, "pending"),
+            isNotNull(payments.checkoutUrl),
+            gt(payments.sessionExpiresAt, openUntil),
+          ),
+        )
+        .orderBy(desc(payments.createdAt))
+        .limit(1);
+      return row ? toPayment(row) : null;
+    },
+
+    async settleEvent(event, at, rules) {
+      return db.transaction(async (tx) => {
+        const recorded = await tx
+          .insert(processedWebhookEvents)
+          .values({ provider: event.provider, eventId: event.eventId, processedAt: at })
+          .onConflictDoNothing()
+          .returning({ eventId: processedWebhookEvents.eventId });
+        const nothing = { settlement: null, payment: null, invoice: null };
+        if (recorded.length === 0) return { outcome: "duplicate" as const, ...nothing };
+        if (!event.ref || !event.report) return { outcome: "ignored" as const, ...nothing };
+
+        const row = await lockPayment(tx, event.ref);
+        if (!row) return { outcome: "unknown_payment" as const, ...nothing };
+        const [quoteRow] = await tx.select().from(quotes).where(eq(quotes.id, row.quoteId)).for("update");
+        const others = await tx
+          .select({ kind: payments.kind })
+          .from(payments)
+          .where(and(eq(payments.quoteId, row.quoteId), eq(payments.status, "paid"), ne(payments.id, row.id)));
+        const settlement = rules.decide(toPayment(row), { status: quoteRow!.status }, others.map((o) => o.kind), event.report);
+
+        const intent = row.paymentIntentId ?? event.report.paymentIntentId;
+        const changes: Partial<typeof payments.$inferInsert> = { paymentIntentId: intent, updatedAt: at };
+        if (settlement.action === "processing") changes.status = "processing";
+        if (settlement.action === "failed") changes.status = "failed";
+        if (settlement.action === "flag") Object.assign(changes, { status: "mismatch", flag: settlement.reason, receivedPence: event.report.amountPence });
+        if (settlement.action === "paid") Object.assign(changes, { status: "paid", paidAt: at, receivedPence: event.report.amountPence, flag: settlement.flag });
+        const [updated] = await tx.update(payments).set(changes).where(eq(payments.id, row.id)).returning();
+        const payment = toPayment(updated!);
+        if (settlement.action !== "paid") return { outcome: "applied" as const, settlement, payment, invoice: null };
+
+        if (settlement.quoteStatus) {
+          const stamp = settlement.quoteStatus === "paid" ? { paidAt: at } : {};
+          await tx.update(quotes).set({ status: settlement.quoteStatus, updatedAt: at, ...stamp }).where(eq(quotes.id, row.quoteId));
+        }
+        const invoice = await issueInvoice(tx, { quote: toQuote(quoteRow!), payment, at, rules });
+        return { outcome: "applied" as const, settlement, payment, invoice };
+      });
+    },
+
+    async flagged(limit) {
+      const rows = await db
+        .select({ payment: payments, issueId: issues.id, issueTitle: issues.title })
+        .from(payments)
+        .innerJoin(quotes, eq(quotes.id, payments.quoteId))
+        .innerJoin(issues, eq(issues.id, quotes.issueId))
+        .where(isNotNull(payments.flag))
+        .orderBy(desc(payments.updatedAt))
+        .limit(limit);
+      return rows.map((r) => ({ ...toPayment(r.payment), issueId: r.issueId, issueTitle: r.issueTitle }));
+    },
+
+    async moneySince(since) {
+      const total = sql<number>`coalesce(sum((${quotes.totals}->>'totalPence')::bigint), 0)::bigint`;
+      const [[quoted], [accepted], [paid]] = await Promise.all([
+        db.select({ pence: total, count: sql<number>`count(*)::int` }).from(quotes).where(and(gte(quotes.sentAt, since), ne(quotes.status, "superseded"))),
+        db.select({ pence: total, count: sql<number>`count(*)::int` }).from(quotes).where(gte(quotes.acceptedAt, since)),
+        db
+          .select({ pence: sql<number>`coalesce(sum(${payments.amountPence}), 0)::bigint`, count: sql<number>`count(*)::int` })
+          .from(payments)
+          .where(and(eq(payments.status, "paid"), gte(payments.paidAt, since))),
+      ]);
+      return {
+        quotedPence: Number(quoted?.pence ?? 0),
+        quotedCount: Number(quoted?.count ?? 0),
+        acceptedPence: Number(accepted?.pence ?? 0),
+        acceptedCount: Number(accepted?.count ?? 0),
+        paidPence: Number(paid?.pence ?? 0),
+        paidCount: Number(paid?.count ?? 0),
+      };
+    },
+  };
+}
+
+/**
+ * Issues the invoice for a settled payment inside the settlement's transaction. The number
+ * comes from the counter row, bumped here: concurrent settlements queue on that row, and a
+ * rolled-back settlement rolls the number back with it, so the sequence has no gaps.
+ */
+async function issueInvoice(
+  tx: Tx,
+  input: { quote: Quote; payment: Payment; at: Date; rules: Parameters<Payments["settleEvent"]>[2] },
+): Promise<{ id: string; number: string }> {
+  const { quote, payment, at, rules } = input;
+  const [place] = await tx
+    .select({ title: issues.title, address: issues.address, postcode: issues.postcode, name: leads.name, organisation: leads.organisation, phone: leads.phone, leadAddress: leads.address, leadPostcode: leads.postcode })
+    .from(issues)
+    .innerJoin(leads, eq(leads.id, issues.leadId))
+    .where(eq(issues.id, quote.issueId));
+  const earlier = await tx.select({ content: invoices.content }).from(invoices).where(eq(invoices.quoteId, quote.id)).orderBy(asc(invoices.number));
+  const [counter] = await tx
+    .insert(invoiceCounters)
+    .values({ name: "invoice", lastNumber: 1 })
+    .onConflictDoUpdate({ target: invoiceCounters.name, set: { lastNumber: sql`${invoiceCounters.lastNumber} + 1` } })
+    .returning({ number: invoiceCounters.lastNumber });
+  const content = rules.invoice({
+    number: counter!.number,
+    quote,
+    payment,
+    customer: {
+      name: place?.name ?? place?.organisation ?? "Customer",
+      address: place?.leadAddress ?? place?.address ?? null,
+      postcode: place?.leadPostcode ?? place?.postcode ?? null,
+    },
+    job: { title: place?.title ?? "Job", address: place?.address ?? null, postcode: place?.postcode ?? null },
+    earlier: earlier.map((e) => e.content as unknown as InvoiceContent),
+  });
+  const [invoice] = await tx
+    .insert(invoices)
+    .values({
+      number: counter!.number,
+      quoteId: quote.id,
+      paymentId: payment.id,
+      kind: payment.kind,
+      totalPence: content.totalPence,
+      content: content as unknown as Record<string, unknown>,
+      issuedAt: at,
+    })
+    .returning({ id: invoices.id });
+  for (const job of rules.jobsForInvoice({ id: invoice!.id, quoteId: quote.id })) {
+    await tx.insert(jobs).values({ kind: job.kind, key: job.key, payload: job.payload, nextAttemptAt: at }).onConflictDoNothing();
+  }
+  return { id: invoice!.id, number: content.number };
+}
