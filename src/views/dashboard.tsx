@@ -19,7 +19,12 @@ export function DashboardPage(props: { ctx: PageContext; figures: DashboardFigur
   return (
     <Layout ctx={props.ctx} title="Dashboard">
       <h1>Today</h1>
+      {/* Emergencies and new calls appear without a reload: the page re-reads itself on call events. */}
+      <div hx-ext="sse" sse-connect="/calls/events">
+        <div hx-get="/" hx-trigger="sse:calls-changed throttle:2s" hx-select="#dashboard-live" hx-target="#dashboard-live" hx-swap="outerHTML"></div>
+      </div>
       {props.simulator ? <SimulateCall ctx={props.ctx} fixtures={props.simulator} /> : null}
+      <div id="dashboard-live">
       <div class="stats">
         <Stat n={f.callsToday} label="Calls today" href="/calls" />
         <Stat n={f.openByUrgency.emergency} label="Open emergencies" href="/issues" tone={f.openByUrgency.emergency > 0 ? "emergency" : undefined} />
@@ -72,6 +77,7 @@ export function DashboardPage(props: { ctx: PageContext; figures: DashboardFigur
             </ul>
           )}
         </section>
+      </div>
       </div>
     </Layout>
   );

@@ -66,3 +66,22 @@ describe("pages and assets", () => {
     expect((await response.json()).status).toBe("unavailable");
   });
 });
+
+describe("the safety advice list", () => {
+  test("staff see the list, save an edited one, and a broken one is refused with the reason and changes nothing", async () => {
+    const { html } = await browser.page("/settings/safety");
+    expect(html).toContain("0800 111 999");
+    const rules = [{ id: "flood", danger: "Flooding", anyOf: ["flood*"], advice: "Turn off the stopcock and the electrics at the fuse box if it is safe to reach." }];
+    const saved = await browser.post("/settings/safety", { _csrf: browser.csrf, rules: JSON.stringify(rules) });
+    expect(saved.status).toBe(303);
+    expect((await browser.page("/settings/safety")).html).toContain("Turn off the stopcock");
+
+    const broken = await browser.post("/settings/safety", { _csrf: browser.csrf, rules: '[{"id":"x","danger":"","anyOf":[],"advice":"?"}]' });
+    expect(broken.status).toBe(422);
+    expect(await broken.text()).toContain("Rule 0.");
+    const notJson = await browser.post("/settings/safety", { _csrf: browser.csrf, rules: "[{" });
+    expect(notJson.status).toBe(422);
+    expect(await notJson.text()).toContain("not valid JSON");
+    expect((await browser.page("/settings/safety")).html).toContain("Turn off the stopcock");
+  });
+});

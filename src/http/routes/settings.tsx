@@ -1,7 +1,9 @@
 import { Hono } from "hono";
 import { IntegrationsPage } from "../../views/integrations.tsx";
 import type { AppEnv } from "../deps.ts";
-import { pageContext } from "../page-context.ts";
+import { formValues, pageContext } from "../page-context.ts";
+import { companySafetyRules, parseSafetyRules, SAFETY_RULES_KEY } from "../../domain/extraction/safety-rules.ts";
+import { SafetySettingsPage } from "../../views/safety-settings.tsx";
 
 export function settingsRoutes() {
   const app = new Hono<AppEnv>();
@@ -9,5 +11,24 @@ export function settingsRoutes() {
     const integrations = await c.get("deps").integrations();
     return c.html(<IntegrationsPage ctx={pageContext(c)} integrations={integrations} />);
   });
+  app.get("/settings/safety", async (c) => {
+    const rules = await companySafetyRules(c.get("deps").repos.settings);
+    return c.html(<SafetySettingsPage ctx={pageContext(c)} rules={rules} json={JSON.stringify(rules, null, 2)} saved={c.req.query("saved") === "1"} />);
+  });
+
+  app.post("/settings/safety", async (c) => {
+    const { repos, logger } = c.get("deps");
+    const json = (await formValues(c)).rules ?? "";
+    const parsed = parseSafetyRules(json);
+    if (!parsed.ok) {
+      const rules = await companySafetyRules(repos.settings);
+      return c.html(<SafetySettingsPage ctx={pageContext(c)} rules={rules} json={json} error={parsed.message} />, 422);
+    }
+    const user = c.get("user");
+    await repos.settings.set(SAFETY_RULES_KEY, parsed.value, user?.email ?? null);
+    logger.info({ event: "safety_rules_saved", rules: parsed.value.length, userId: user?.id }, "safety advice list saved");
+    return c.redirect("/settings/safety?saved=1", 303);
+  });
+
   return app;
 }
