@@ -164,7 +164,7 @@ async function benchEngine(engine: "pglite" | "postgres") {
     // 3. What the database does for a search, for the report.
     opened = await openDatabase({ databaseUrl: postgres?.url, dataDir, logger });
     try {
-      const explained = await explainSearch(opened.db, queries);
+      const explained = await explainSearch(opened, queries);
       notes.push(`${label}: EXPLAIN ANALYZE of the search (slowest: q=${JSON.stringify(explained.slowest.query)} ${explained.slowest.ms.toFixed(2)} ms):\n${explained.report}`);
     } finally {
       await opened.close();

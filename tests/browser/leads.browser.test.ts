@@ -83,6 +83,9 @@ describe.skipIf(!enabled)("leads in a real browser", () => {
   }, 45_000);
 
   afterAll(async () => {
+    if (server && server.exitCode() !== null) {
+      console.error(`The server ended by itself (exit code ${server.exitCode()}) during the tests. Its last output:\n${server.output().slice(-4000)}`);
+    }
     await chrome?.close();
     await server?.stop();
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });

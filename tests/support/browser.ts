@@ -131,6 +131,8 @@ export interface RunningServer {
   port: number;
   /** Everything the server has written so far (stdout and stderr). */
   output(): string;
+  /** null while it runs; its exit code once it has ended (by stop() or by itself). */
+  exitCode(): number | null;
   stop(): Promise<void>;
 }
 
@@ -181,6 +183,7 @@ export async function startServer(env: Record<string, string>, timeoutMs = 30_00
     url: `http://127.0.0.1:${port}`,
     port,
     output: () => text,
+    exitCode: () => child.exitCode,
     async stop() {
       if (child.exitCode !== null) return;
       child.kill("SIGTERM");
