@@ -16,6 +16,7 @@ import { chooseTranscription, loadDemoScripts } from "./adapters/transcription/c
 import { startJobRunner, type JobRunner } from "./adapters/local/job-runner.ts";
 import { createTwilioRecordingFetcher } from "./adapters/twilio/recording-fetcher.ts";
 import { downloadRecording, RECORDING_JOB } from "./domain/live-call/recordings.ts";
+import { messagingAdaptersFor, templatesFrom, wireMessaging } from "./adapters/whatsapp/messaging.ts";
 
 /** The scripted calls shipped with the app, for the call simulator. */
 export const FIXTURES_DIR = join(import.meta.dir, "..", "fixtures", "calls");
@@ -84,6 +85,35 @@ export async function composeDeps(
 
   const twilioAuthToken = config.TWILIO_AUTH_TOKEN ?? (await localSecret(dataDir, TWILIO_LOCAL_TOKEN_FILE));
   const now = () => new Date();
+  const liveEvents = createInProcessLiveEvents();
+  const settings = {
+    companyName: config.COMPANY_NAME,
+    publicBaseUrl: baseUrl,
+    sessionIdleMinutes: config.SESSION_IDLE_MINUTES,
+    secureCookies: baseUrl.startsWith("https://"),
+    loginAttemptsPerWindow: 5,
+    loginWindowMinutes: 15,
+    heartbeatMs: 15_000,
+  };
+  const messaging = wireMessaging({
+    repos,
+    blobStore,
+    liveEvents,
+    log: logger,
+    now,
+    extractor,
+    adapters: messagingAdaptersFor(config),
+    templates: templatesFrom(config),
+    whatsappVerifyToken: config.WHATSAPP_VERIFY_TOKEN ?? null,
+    // On the embedded default, deliveries are signed with a locally made secret (as Twilio's are).
+    whatsappAppSecret: config.WHATSAPP_APP_SECRET ?? (await localSecret(dataDir, WHATSAPP_LOCAL_SECRET_FILE)),
+    smsFrom: config.TWILIO_PHONE_NUMBER ?? null,
+    companyName: config.COMPANY_NAME,
+    missedCallReply: { channel: config.MISSED_CALL_REPLY_CHANNEL, text: config.MISSED_CALL_REPLY_TEXT },
+    videoRequestText: config.VIDEO_REQUEST_TEXT,
+    publicBaseUrl: () => settings.publicBaseUrl,
+    poke: () => backgroundJobs.poke(),
+  });
   const backgroundJobs = startJobRunner(
     { jobs: repos.jobs, log: logger, now },
     {
@@ -92,6 +122,7 @@ export async function composeDeps(
         blobStore,
         fetchRecording: createTwilioRecordingFetcher({ accountSid: config.TWILIO_ACCOUNT_SID ?? "local", authToken: twilioAuthToken }),
       }),
+      ...messaging.jobHandlers,
     },
     { autoStart: options.runBackgroundJobs ?? false },
   );
@@ -104,18 +135,11 @@ export async function composeDeps(
     logger,
     now,
     randomId: randomToken,
-    settings: {
-      companyName: config.COMPANY_NAME,
-      publicBaseUrl: baseUrl,
-      sessionIdleMinutes: config.SESSION_IDLE_MINUTES,
-      secureCookies: baseUrl.startsWith("https://"),
-      loginAttemptsPerWindow: 5,
-      loginWindowMinutes: 15,
-      heartbeatMs: 15_000,
-    },
+    settings,
     integrations,
     verifyFileLink,
-    liveEvents: createInProcessLiveEvents(),
+    liveEvents,
+    messaging: messaging.deps,
     extraction: {
       extractor,
       debounceMs: 800,
@@ -138,6 +162,8 @@ export function randomToken(): string {
 
 /** On the embedded default, webhooks are signed with this locally made token (the simulator reads it). */
 export const TWILIO_LOCAL_TOKEN_FILE = "twilio-local-auth-token";
+/** Likewise the app secret WhatsApp deliveries are signed with when WHATSAPP_APP_SECRET is unset. */
+export const WHATSAPP_LOCAL_SECRET_FILE = "whatsapp-local-app-secret";
 
 /** A secret kept in the data folder, made on first start, so signed links survive restarts. */
 export async function localSecret(dataDir: string, name: string): Promise<string> {

@@ -39,6 +39,25 @@ export const configSchema = z.object({
   WHATSAPP_VERIFY_TOKEN: optional,
   WHATSAPP_BUSINESS_ACCOUNT_ID: optional,
   WHATSAPP_APP_SECRET: optional,
+  /** The Graph API's address and version (Meta's by default; tests use a loopback peer). */
+  WHATSAPP_API_BASE_URL: z.url({ protocol: /^https?$/ }).default("https://graph.facebook.com"),
+  WHATSAPP_API_VERSION: z.string().regex(/^v\d+\.\d+$/, "must look like v24.0").default("v24.0"),
+  /** Meta-approved template names, by use, and their language code. */
+  WHATSAPP_TEMPLATE_LANGUAGE: z.string().default("en_GB"),
+  WHATSAPP_TEMPLATE_REPLY: z.string().default("customer_reply"),
+  WHATSAPP_TEMPLATE_VIDEO_REQUEST: z.string().default("video_request"),
+  WHATSAPP_TEMPLATE_QUOTE: z.string().default("quote_ready"),
+  WHATSAPP_TEMPLATE_QUOTE_VIDEO: z.string().default("quote_ready_video"),
+  WHATSAPP_TEMPLATE_MISSED_CALL: z.string().default("missed_call"),
+  /** The automatic reply to a caller nobody answered (once per caller per day). */
+  MISSED_CALL_REPLY_CHANNEL: z.enum(["sms", "whatsapp", "off"]).default("sms"),
+  MISSED_CALL_REPLY_TEXT: z
+    .string()
+    .default("Sorry we missed your call to {company}. Reply here and we will get back to you, or we will call you back shortly."),
+  /** What a video request asks the customer to film. */
+  VIDEO_REQUEST_TEXT: z
+    .string()
+    .default("Could you film the problem for us? A short video (under a minute) of the fault and the area around it, in good light, helps us quote without a visit. Just reply here with the video."),
   OPENAI_API_KEY: optional,
   DEEPGRAM_API_KEY: optional,
   WISPRFLOW_API_KEY: optional,

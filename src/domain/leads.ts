@@ -1,4 +1,4 @@
-import { normalisePhone, type E164 } from "./phone.ts";
+import { formatPhone, normalisePhone, type E164 } from "./phone.ts";
 import { normalisePostcode } from "./postcode.ts";
 import { ok, reject, type Result } from "./result.ts";
 import { blankToNull, checkLengths, validated, type FieldErrors, type Validated } from "./validation.ts";
@@ -108,7 +108,7 @@ export const changeLeadStatus = (lead: Pick<Lead, "status">, to: LeadStatus) =>
 
 /** How a lead is shown in lists: its name, else its number. */
 export const leadDisplayName = (lead: Pick<Lead, "name" | "phone" | "organisation">): string =>
-  lead.name ?? lead.organisation ?? lead.phone ?? "Unknown caller";
+  lead.name ?? lead.organisation ?? (lead.phone ? formatPhone(lead.phone) : "Unknown caller");
 
 /**
  * De-duplication: the lead for a phone number is the existing one when there is one.

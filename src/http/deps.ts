@@ -9,6 +9,9 @@ import type { Transcriber } from "../ports/transcriber.ts";
 import type { Extractor } from "../ports/extractor.ts";
 import type { VerifyFileToken } from "./files.ts";
 import type { StaffUser } from "../domain/users.ts";
+import type { Call } from "../domain/calls.ts";
+import type { TemplateConfig } from "../domain/messaging/outbox.ts";
+import type { Messenger } from "../ports/messengers.ts";
 
 /** Everything the web app needs from the world, built once in src/main.ts. */
 export interface AppDeps {
@@ -51,6 +54,25 @@ export interface AppDeps {
     debounceMs: number;
     /** 15 s of speech between paid-model requests; 0 for the local rules. */
     minSpeechMsBetweenRuns: number;
+  };
+  /** WhatsApp and SMS: the messenger (durable outbox), webhook secrets, templates, missed calls. */
+  messaging: {
+    messenger: Messenger;
+    whatsapp: {
+      /** WHATSAPP_VERIFY_TOKEN for Meta's GET handshake; null = handshake refused. */
+      verifyToken: string | null;
+      /** WHATSAPP_APP_SECRET, or on the embedded default a secret made locally: X-Hub-Signature-256 is checked with it. */
+      appSecret: string;
+      /** False on the embedded default: the outbox shows messages and sends nothing. */
+      live: boolean;
+    };
+    sms: { live: boolean; from: string | null };
+    templates: TemplateConfig;
+    videoRequestText: string;
+    /** "openai:whisper-1", or null when voice notes are not transcribed. */
+    voiceNotes: string | null;
+    /** A call ended unanswered: dashboard follow-up and the once-a-day reply. Never throws. */
+    missedCall(call: Pick<Call, "id" | "from" | "leadId" | "startedAt">): Promise<void>;
   };
   /** Durable background work (recording downloads…); poke after enqueuing to start it now. */
   backgroundJobs: { poke(): void };

@@ -159,7 +159,7 @@ describe("leadDisplayName", () => {
     const phone = "+447700900123" as E164;
     expect(leadDisplayName({ name: "Ann", organisation: "Acme Lettings", phone })).toBe("Ann");
     expect(leadDisplayName({ name: null, organisation: "Acme Lettings", phone })).toBe("Acme Lettings");
-    expect(leadDisplayName({ name: null, organisation: null, phone })).toBe("+447700900123");
+    expect(leadDisplayName({ name: null, organisation: null, phone })).toBe("07700 900123");
     expect(leadDisplayName({ name: null, organisation: null, phone: null })).toBe("Unknown caller");
   });
 });

@@ -7,6 +7,7 @@ import { createApp } from "../../src/http/app.ts";
 import type { AppDeps } from "../../src/http/deps.ts";
 import type { Repositories } from "../../src/ports/database.ts";
 import { createInProcessLiveEvents } from "../../src/adapters/local/in-process-live-events.ts";
+import { testMessaging, type MessagingTestOptions } from "./messaging-world.ts";
 import { createRulesExtractor } from "../../src/adapters/local/rules-extractor/index.ts";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -27,9 +28,11 @@ export function testClock(start = new Date("2026-11-27T10:00:00Z")) {
 }
 
 /** The real app on real repositories (PGlite), with a movable clock and a quiet logger. */
-export function buildTestApp(repos: Repositories, overrides: Partial<AppDeps> = {}) {
+export function buildTestApp(repos: Repositories, overrides: Partial<AppDeps> = {}, messagingOptions: MessagingTestOptions = {}) {
   const clock = testClock();
   const blobStore = createFolderBlobStore({ dir: mkdtempSync(join(tmpdir(), "sb-blobs-")), signingSecret: randomToken(), publicBaseUrl: ORIGIN });
+  const liveEvents = overrides.liveEvents ?? createInProcessLiveEvents();
+  const messaging = testMessaging({ repos, blobStore, liveEvents, now: clock.now, publicBaseUrl: () => deps.settings.publicBaseUrl }, messagingOptions);
   const deps: AppDeps = {
     repos,
     blobStore,
@@ -48,14 +51,15 @@ export function buildTestApp(repos: Repositories, overrides: Partial<AppDeps> = 
       heartbeatMs: 15_000,
     },
     integrations: async () => [],
-    liveEvents: createInProcessLiveEvents(),
+    liveEvents,
+    messaging: messaging.deps,
     backgroundJobs: { poke: () => {} },
     extraction: { extractor: createRulesExtractor(), debounceMs: 10, minSpeechMsBetweenRuns: 0 },
     transcription: { forStream: () => null },
     twilio: { authToken: TEST_TWILIO_TOKEN, accountSid: null, staffNumbers: [], local: true },
     ...overrides,
   };
-  return { app: createApp(deps), deps, clock };
+  return { app: createApp(deps), deps, clock, messagingJobs: messaging.jobHandlers };
 }
 
 /** A browser-like client: keeps the session cookie and reads the CSRF token off pages. */
