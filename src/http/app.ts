@@ -19,6 +19,8 @@ import { settingsRoutes } from "./routes/settings.tsx";
 import { simulateRoutes } from "./routes/simulate.ts";
 import { mediaStreamRoutes } from "./routes/twilio-media-stream.ts";
 import { twilioVoiceRoutes } from "./routes/twilio-voice.ts";
+import { smsRoutes } from "./routes/sms.ts";
+import { whatsappRoutes } from "./routes/whatsapp.ts";
 import type { LiveCall } from "../domain/live-call/live-call.ts";
 
 /**
@@ -46,6 +48,8 @@ export function createApp(deps: AppDeps) {
 
   app.route("/", healthRoutes());
   app.route("/", twilioVoiceRoutes());
+  app.route("/", smsRoutes());
+  app.route("/", whatsappRoutes());
   app.route("/", mediaStreamRoutes(activeCalls));
   app.route("/", assetRoutes());
   if (deps.verifyFileLink) app.route("/", fileRoutes(deps.blobStore, deps.verifyFileLink));

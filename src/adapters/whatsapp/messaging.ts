@@ -1,0 +1,131 @@
+import type { Config } from "../../config.ts";
+import type { AppDeps } from "../../http/deps.ts";
+import type { BlobStore } from "../../ports/blob-store.ts";
+import type { Repositories } from "../../ports/database.ts";
+import type { Extractor } from "../../ports/extractor.ts";
+import type { Job } from "../../ports/jobs.ts";
+import type { LiveEvents } from "../../ports/live-events.ts";
+import type { Log } from "../../ports/log.ts";
+import type { SmsSender, WhatsAppSender } from "../../ports/messengers.ts";
+import type { SmsMediaFetcher } from "../../ports/sms.ts";
+import type { VoiceNoteTranscriber } from "../../ports/voice-note-transcriber.ts";
+import type { WhatsAppMedia } from "../../ports/whatsapp.ts";
+import { applyDeferredStatus, DEFERRED_STATUS_JOB, processWebhookDelivery, WHATSAPP_DELIVERY_JOB } from "../../domain/messaging/deliveries.ts";
+import { MEDIA_JOB, UNDERSTAND_JOB } from "../../domain/messaging/inbound.ts";
+import { downloadMessageMedia } from "../../domain/messaging/media.ts";
+import { recoverMissedCall } from "../../domain/messaging/missed-calls.ts";
+import { createMessenger, SEND_JOB, sendQueuedMessage, type TemplateConfig } from "../../domain/messaging/outbox.ts";
+import { understandMessage } from "../../domain/messaging/understand.ts";
+import { createOutboxSender } from "../local/outbox.ts";
+import { createOpenAIClient } from "../openai/client.ts";
+import { createWhisperTranscriber } from "../openai/whisper-transcriber.ts";
+import { createTwilioMediaFetcher, createTwilioSmsSender } from "../twilio/sms-sender.ts";
+import { createWhatsAppCloudApi } from "./graph-api.ts";
+import { makeThumbnail } from "./thumbnails.ts";
+import { parseWhatsAppWebhook } from "./webhook-payload.ts";
+
+export interface MessagingAdapters {
+  /** Null = the embedded outbox (nothing sent). */
+  whatsapp: (WhatsAppSender & WhatsAppMedia) | null;
+  sms: SmsSender | null;
+  smsMedia: SmsMediaFetcher | null;
+  voiceNotes: VoiceNoteTranscriber | null;
+}
+
+/** The vendor adapters the configuration has keys for; the embedded outbox for the rest. */
+export function messagingAdaptersFor(config: Config): MessagingAdapters {
+  const twilioKeys = config.TWILIO_ACCOUNT_SID && config.TWILIO_AUTH_TOKEN ? { accountSid: config.TWILIO_ACCOUNT_SID, authToken: config.TWILIO_AUTH_TOKEN } : null;
+  return {
+    whatsapp:
+      config.WHATSAPP_ACCESS_TOKEN && config.WHATSAPP_PHONE_NUMBER_ID
+        ? createWhatsAppCloudApi({
+            accessToken: config.WHATSAPP_ACCESS_TOKEN,
+            phoneNumberId: config.WHATSAPP_PHONE_NUMBER_ID,
+            baseUrl: config.WHATSAPP_API_BASE_URL,
+            apiVersion: config.WHATSAPP_API_VERSION,
+          })
+        : null,
+    sms: twilioKeys && config.TWILIO_PHONE_NUMBER ? createTwilioSmsSender({ ...twilioKeys, from: config.TWILIO_PHONE_NUMBER }) : null,
+    smsMedia: twilioKeys ? createTwilioMediaFetcher(twilioKeys) : null,
+    voiceNotes: config.OPENAI_API_KEY ? createWhisperTranscriber({}, createOpenAIClient({ apiKey: config.OPENAI_API_KEY })) : null,
+  };
+}
+
+export const templatesFrom = (config: Config): TemplateConfig => ({
+  language: config.WHATSAPP_TEMPLATE_LANGUAGE,
+  names: {
+    reply: config.WHATSAPP_TEMPLATE_REPLY,
+    video_request: config.WHATSAPP_TEMPLATE_VIDEO_REQUEST,
+    quote: config.WHATSAPP_TEMPLATE_QUOTE,
+    quote_video: config.WHATSAPP_TEMPLATE_QUOTE_VIDEO,
+    missed_call: config.WHATSAPP_TEMPLATE_MISSED_CALL,
+  },
+});
+
+export interface MessagingWiring {
+  repos: Repositories;
+  blobStore: BlobStore;
+  liveEvents: LiveEvents;
+  log: Log;
+  now: () => Date;
+  extractor: Extractor;
+  adapters: MessagingAdapters;
+  templates: TemplateConfig;
+  /** Settings for the parts of messaging the web app needs. */
+  whatsappVerifyToken: string | null;
+  whatsappAppSecret: string;
+  smsFrom: string | null;
+  companyName: string;
+  missedCallReply: { channel: "sms" | "whatsapp" | "off"; text: string };
+  videoRequestText: string;
+  /** The public address, read when a send needs it (it may be known only once the server listens). */
+  publicBaseUrl: () => string;
+  /** Starts due jobs now (the job runner's poke). */
+  poke: () => void;
+}
+
+/**
+ * Everything messaging runs on, wired once: the messenger (durable outbox), the job handlers the
+ * runner needs (webhook deliveries, media downloads, understanding, sends), and the web app's
+ * messaging settings. Shared by the server, the command line and the tests.
+ */
+export function wireMessaging(w: MessagingWiring): { deps: AppDeps["messaging"]; jobHandlers: Record<string, (job: Job) => Promise<void>> } {
+  const inbound = { messages: w.repos.messages, leads: w.repos.leads, leadAliases: w.repos.leadAliases, jobs: w.repos.jobs, liveEvents: w.liveEvents, log: w.log, now: w.now };
+  const messenger = createMessenger({ ...inbound, templates: w.templates, poke: w.poke });
+  const whatsappSender = w.adapters.whatsapp ?? createOutboxSender("WhatsApp");
+  const smsSender = w.adapters.sms ?? createOutboxSender("SMS");
+  const jobHandlers = {
+    [DEFERRED_STATUS_JOB]: applyDeferredStatus(inbound),
+    [WHATSAPP_DELIVERY_JOB]: processWebhookDelivery({ ...inbound, webhookDeliveries: w.repos.webhookDeliveries }, parseWhatsAppWebhook),
+    [MEDIA_JOB]: downloadMessageMedia({ ...inbound, blobStore: w.blobStore, issues: w.repos.issues, whatsappMedia: w.adapters.whatsapp, smsMedia: w.adapters.smsMedia, makeThumbnail }),
+    [UNDERSTAND_JOB]: understandMessage({ ...inbound, blobStore: w.blobStore, issues: w.repos.issues, extractor: w.extractor, voiceNotes: w.adapters.voiceNotes }),
+    [SEND_JOB]: (job: Job) =>
+      sendQueuedMessage({
+        messages: w.repos.messages,
+        blobStore: w.blobStore,
+        liveEvents: w.liveEvents,
+        log: w.log,
+        now: w.now,
+        whatsapp: whatsappSender,
+        sms: smsSender,
+        // Twilio cannot reach a localhost address; anywhere else it reports delivery there.
+        smsStatusCallback: /^https?:\/\/(localhost|127\.)/.test(w.publicBaseUrl()) ? null : `${w.publicBaseUrl()}/api/twilio/sms-status`,
+      })(job),
+  };
+  const deps: AppDeps["messaging"] = {
+    messenger,
+    whatsapp: { verifyToken: w.whatsappVerifyToken, appSecret: w.whatsappAppSecret, live: whatsappSender.live },
+    sms: { live: smsSender.live, from: w.smsFrom },
+    templates: w.templates,
+    videoRequestText: w.videoRequestText,
+    voiceNotes: w.adapters.voiceNotes?.name ?? null,
+    async missedCall(call) {
+      try {
+        await recoverMissedCall({ missedCalls: w.repos.missedCalls, messenger, log: w.log, reply: { ...w.missedCallReply, companyName: w.companyName } }, call);
+      } catch (error) {
+        w.log.error({ err: error, callId: call.id }, "missed-call follow-up could not be recorded");
+      }
+    },
+  };
+  return { deps, jobHandlers };
+}

@@ -1,0 +1,66 @@
+import type { Call, CallStatus } from "../calls.ts";
+import type { Log } from "../../ports/log.ts";
+import type { MissedCalls } from "../../ports/messages.ts";
+import type { Messenger } from "../../ports/messengers.ts";
+import { normalisePhone } from "../phone.ts";
+
+/** How a call that ended unanswered gets its automatic reply: by SMS, by WhatsApp, or not at all. */
+export interface MissedCallReply {
+  channel: "sms" | "whatsapp" | "off";
+  /** The SMS text, and the WhatsApp text inside the window; "{company}" becomes the company name. */
+  text: string;
+  companyName: string;
+}
+
+/** Final statuses of a call nobody answered: no answer, busy, or hung up while waiting. */
+export const UNANSWERED: readonly CallStatus[] = ["no-answer", "busy", "canceled"];
+
+const londonDate = new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/London", year: "numeric", month: "2-digit", day: "2-digit" });
+/** "2026-11-27": the caller's day as London reckons it (one reply per caller per day). */
+export const londonDay = (at: Date) => londonDate.format(at);
+
+export type MissedCallOutcome = "already_recorded" | "replied" | "already_replied_today" | "no_number" | "replies_off" | "reply_refused";
+
+/**
+ * A call ended unanswered: it becomes a follow-up on the dashboard (once per call, however often
+ * the provider reports it) and the caller gets the configured reply, at most once per number per
+ * London day (a database key decides, so two missed calls at once still send one).
+ */
+export async function recoverMissedCall(
+  deps: { missedCalls: MissedCalls; messenger: Messenger; log: Log; reply: MissedCallReply },
+  call: Pick<Call, "id" | "from" | "leadId" | "startedAt">,
+): Promise<MissedCallOutcome> {
+  const number = normalisePhone(call.from);
+  const phone = number.ok ? number.value : null;
+  const day = londonDay(call.startedAt);
+  const missed = await deps.missedCalls.record({ callId: call.id, leadId: call.leadId, phone, day });
+  if (!missed) return "already_recorded";
+  if (deps.reply.channel === "off") {
+    await deps.missedCalls.setReply(missed.id, null, "Automatic replies are off (MISSED_CALL_REPLY_CHANNEL=off).");
+    return "replies_off";
+  }
+  if (!phone || !call.leadId) {
+    await deps.missedCalls.setReply(missed.id, null, "The number was withheld: no reply could be sent.");
+    return "no_number";
+  }
+  if (!(await deps.missedCalls.claimReply(phone, day, missed.id))) {
+    await deps.missedCalls.setReply(missed.id, null, "This caller already had today's automatic reply.");
+    return "already_replied_today";
+  }
+  const text = deps.reply.text.replaceAll("{company}", deps.reply.companyName);
+  const sent = await deps.messenger.send({
+    leadId: call.leadId,
+    channel: deps.reply.channel,
+    text,
+    ...(deps.reply.channel === "whatsapp" ? { template: { use: "missed_call" as const, params: [deps.reply.companyName] } } : {}),
+    purpose: "missed_call",
+  });
+  if (!sent.ok) {
+    await deps.missedCalls.setReply(missed.id, null, `No reply sent: ${sent.message}`);
+    deps.log.warn({ callId: call.id, reason: sent.reason }, "missed-call reply refused");
+    return "reply_refused";
+  }
+  await deps.missedCalls.setReply(missed.id, sent.value.id, null);
+  deps.log.info({ callId: call.id, messageId: sent.value.id, channel: deps.reply.channel }, "missed-call reply queued");
+  return "replied";
+}

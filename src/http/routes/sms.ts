@@ -1,0 +1,56 @@
+import { Hono } from "hono";
+import { incomingSms, smsStatusReport } from "../../adapters/twilio/sms-webhook.ts";
+import { applyStatusReport, DEFERRED_STATUS_JOB } from "../../domain/messaging/deliveries.ts";
+import { recordInboundMessage, type InboundDeps } from "../../domain/messaging/inbound.ts";
+import type { AppDeps, AppEnv } from "../deps.ts";
+import { requireTwilioSignature } from "../middleware/twilio-signature.ts";
+import { formValues } from "../page-context.ts";
+
+export const inboundDeps = (deps: AppDeps): InboundDeps => ({
+  messages: deps.repos.messages,
+  leads: deps.repos.leads,
+  leadAliases: deps.repos.leadAliases,
+  jobs: deps.repos.jobs,
+  liveEvents: deps.liveEvents,
+  log: deps.logger,
+  now: deps.now,
+});
+
+const EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>';
+
+/**
+ * Twilio's SMS webhooks, signature-checked like the voice ones: an inbound text goes on the
+ * sender's lead (found or created by number), once per MessageSid; a status callback updates
+ * the outbound message it is about.
+ */
+export function smsRoutes() {
+  const app = new Hono<AppEnv>();
+  app.use("/api/twilio/sms", requireTwilioSignature());
+  app.use("/api/twilio/sms-status", requireTwilioSignature());
+
+  app.post("/api/twilio/sms", async (c) => {
+    const deps = c.get("deps");
+    const parsed = incomingSms(await formValues(c), deps.now());
+    if (!parsed.ok) return c.text(parsed.message, 400);
+    for (const incoming of parsed.value) await recordInboundMessage(inboundDeps(deps), incoming);
+    deps.backgroundJobs.poke();
+    // An empty TwiML answer: no automatic reply from Twilio.
+    c.header("Content-Type", "text/xml; charset=utf-8");
+    return c.body(EMPTY_TWIML);
+  });
+
+  app.post("/api/twilio/sms-status", async (c) => {
+    const deps = c.get("deps");
+    const report = smsStatusReport(await formValues(c), deps.now());
+    if (!report) return c.text("MessageSid or MessageStatus is missing or malformed.", 400);
+    const outcome = await applyStatusReport(inboundDeps(deps), report);
+    if (outcome === "unmatched") {
+      // Twilio can report before its API answer is stored: apply it from a durable job, retried.
+      await deps.repos.jobs.enqueue({ kind: DEFERRED_STATUS_JOB, key: `${report.providerId}:${report.rawStatus}`, payload: { ...report, at: report.at.toISOString() }, runAt: deps.now() });
+      deps.backgroundJobs.poke();
+    }
+    return c.body(null, 204);
+  });
+
+  return app;
+}
