@@ -16,6 +16,7 @@ import { chooseTranscription, loadDemoScripts } from "./adapters/transcription/c
 import { startJobRunner, type JobRunner } from "./adapters/local/job-runner.ts";
 import { createTwilioRecordingFetcher } from "./adapters/twilio/recording-fetcher.ts";
 import { downloadRecording, RECORDING_JOB } from "./domain/live-call/recordings.ts";
+import { STRIPE_LOCAL_SECRET_FILE, wireQuotesToCash } from "./adapters/quotes-to-cash.ts";
 import { messagingAdaptersFor, templatesFrom, wireMessaging } from "./adapters/whatsapp/messaging.ts";
 
 /** The scripted calls shipped with the app, for the call simulator. */
@@ -114,6 +115,15 @@ export async function composeDeps(
     publicBaseUrl: () => settings.publicBaseUrl,
     poke: () => backgroundJobs.poke(),
   });
+  const quotesToCash = wireQuotesToCash({
+    config,
+    repos,
+    blobStore,
+    log: logger,
+    now,
+    localWebhookSecret: await localSecret(dataDir, STRIPE_LOCAL_SECRET_FILE),
+    publicBaseUrl: () => settings.publicBaseUrl,
+  });
   const backgroundJobs = startJobRunner(
     { jobs: repos.jobs, log: logger, now },
     {
@@ -122,6 +132,7 @@ export async function composeDeps(
         blobStore,
         fetchRecording: createTwilioRecordingFetcher({ accountSid: config.TWILIO_ACCOUNT_SID ?? "local", authToken: twilioAuthToken }),
       }),
+      ...quotesToCash.jobHandlers,
       ...messaging.jobHandlers,
     },
     { autoStart: options.runBackgroundJobs ?? false },
@@ -138,6 +149,7 @@ export async function composeDeps(
     settings,
     integrations,
     verifyFileLink,
+    quotesToCash: quotesToCash.deps,
     liveEvents,
     messaging: messaging.deps,
     extraction: {

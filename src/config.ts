@@ -26,6 +26,16 @@ export const configSchema = z.object({
   SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(60 * 24 * 30).default(120),
   /** The company's details, on the customer's quote page and invoices. */
   COMPANY_NAME: z.string().default("Switchboard Property Maintenance"),
+  /** Printed on the customer's quote page and on invoices; one line, commas between parts. */
+  COMPANY_ADDRESS: optional,
+  COMPANY_PHONE: optional,
+  COMPANY_EMAIL: optional,
+  /** The company's VAT registration number, printed on invoices. */
+  COMPANY_VAT_NUMBER: optional,
+  /** The largest quote total (and line) staff may enter, in pounds. */
+  QUOTE_MAX_AMOUNT: z.coerce.number().positive().max(1_000_000).default(50_000),
+  /** How many days a new quote stays open for acceptance. */
+  QUOTE_VALID_DAYS: z.coerce.number().int().min(1).max(365).default(30),
 
   TWILIO_ACCOUNT_SID: optional,
   TWILIO_AUTH_TOKEN: optional,

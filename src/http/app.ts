@@ -21,6 +21,10 @@ import { mediaStreamRoutes } from "./routes/twilio-media-stream.ts";
 import { twilioVoiceRoutes } from "./routes/twilio-voice.ts";
 import { smsRoutes } from "./routes/sms.ts";
 import { whatsappRoutes } from "./routes/whatsapp.ts";
+import { quoteRoutes } from "./routes/quotes.tsx";
+import { quotePublicRoutes } from "./routes/quote-public.tsx";
+import { stripeRoutes } from "./routes/stripe.tsx";
+import { testCheckoutRoutes } from "./routes/stripe-test-checkout.tsx";
 import type { LiveCall } from "../domain/live-call/live-call.ts";
 
 /**
@@ -52,6 +56,10 @@ export function createApp(deps: AppDeps) {
   app.route("/", whatsappRoutes());
   app.route("/", mediaStreamRoutes(activeCalls));
   app.route("/", assetRoutes());
+  // Quotes to cash: the customer's quote page, Stripe's endpoints, the embedded test checkout.
+  app.route("/", stripeRoutes());
+  app.route("/", quotePublicRoutes());
+  app.route("/", testCheckoutRoutes());
   if (deps.verifyFileLink) app.route("/", fileRoutes(deps.blobStore, deps.verifyFileLink));
 
   const staff = new Hono<AppEnv>();
@@ -62,6 +70,7 @@ export function createApp(deps: AppDeps) {
   staff.route("/", dashboardRoutes());
   staff.route("/", leadRoutes());
   staff.route("/", issueRoutes());
+  staff.route("/", quoteRoutes());
   staff.route("/", callRoutes());
   staff.route("/", settingsRoutes());
   staff.route("/", simulateRoutes());

@@ -9,6 +9,11 @@ import type { Transcriber } from "../ports/transcriber.ts";
 import type { Extractor } from "../ports/extractor.ts";
 import type { VerifyFileToken } from "./files.ts";
 import type { StaffUser } from "../domain/users.ts";
+import type { CompanyDetails } from "../domain/payments/invoice.ts";
+import type { Checkout, PaymentWebhooks } from "../ports/payments.ts";
+import type { InvoiceDocuments } from "../ports/invoices.ts";
+import type { QuoteLinkSender } from "../ports/quote-messages.ts";
+import type { TestCheckout } from "../adapters/local/test-checkout.ts";
 import type { Call } from "../domain/calls.ts";
 import type { TemplateConfig } from "../domain/messaging/outbox.ts";
 import type { Messenger } from "../ports/messengers.ts";
@@ -76,6 +81,22 @@ export interface AppDeps {
   };
   /** Durable background work (recording downloads…); poke after enqueuing to start it now. */
   backgroundJobs: { poke(): void };
+  /** Quotes to cash: the company's details, checkout, payment webhooks, invoice PDFs, the quote-link sender. */
+  quotesToCash: {
+    company: CompanyDetails;
+    /** Stripe Checkout, or the embedded test checkout. */
+    checkout: Checkout;
+    /** The embedded test checkout when no Stripe keys are set; null on Stripe. */
+    testCheckout: TestCheckout | null;
+    /** Verifies Stripe-Signature with STRIPE_WEBHOOK_SECRET (or the locally made secret) and translates events. */
+    webhooks: PaymentWebhooks;
+    documents: InvoiceDocuments;
+    sender: QuoteLinkSender;
+    /** The largest quote total (and line) allowed, in pence. */
+    maxAmountPence: number;
+    /** A new quote's default validity, in days. */
+    validDays: number;
+  };
   /** Each integration's state, for the integrations page. */
   integrations: () => Promise<IntegrationStatus[]>;
 }

@@ -5,6 +5,8 @@ import { Badge } from "./components.tsx";
 import { formatDateTime, formatTime, humanise } from "./format.ts";
 import { CsrfField, Layout, type PageContext } from "./layout.tsx";
 import { formatPhone } from "../domain/phone.ts";
+import type { MoneyFigures } from "../ports/payments.ts";
+import { MoneyStats } from "./quotes.tsx";
 
 export interface DashboardFigures {
   callsToday: number;
@@ -14,7 +16,7 @@ export interface DashboardFigures {
   recentCalls: CallListItem[];
 }
 
-export function DashboardPage(props: { ctx: PageContext; figures: DashboardFigures; simulator: string[] | null }) {
+export function DashboardPage(props: { ctx: PageContext; figures: DashboardFigures; simulator: string[] | null; money?: MoneyFigures }) {
   const f = props.figures;
   return (
     <Layout ctx={props.ctx} title="Dashboard">
@@ -31,6 +33,7 @@ export function DashboardPage(props: { ctx: PageContext; figures: DashboardFigur
         <Stat n={f.openByUrgency.urgent + f.openByUrgency.routine} label="Other open issues" href="/issues" />
         <Stat n={f.newLeadsThisWeek} label="New leads this week" href="/leads" />
       </div>
+      {props.money ? <MoneyStats money={props.money} /> : null}
       <div class="grid two">
         <section class="card">
           <h2>Open issues, emergencies first</h2>

@@ -8,6 +8,7 @@ import type { IssueListItem } from "../ports/issues.ts";
 import { Badge, Field, FormError, SelectField, TextAreaField, type FormState } from "./components.tsx";
 import { formatDateTime, humanise } from "./format.ts";
 import { CsrfField, Layout, type PageContext } from "./layout.tsx";
+import type { Child } from "hono/jsx";
 
 const BOARD_COLUMNS: IssueStatus[] = ["open", "quoted", "scheduled", "in_progress"];
 
@@ -91,7 +92,7 @@ export function IssueCard(props: { issue: IssueListItem; error?: string }) {
   );
 }
 
-export function IssuePage(props: { ctx: PageContext; issue: Issue; lead: Lead | null; quotes: Quote[]; calls: Call[] }) {
+export function IssuePage(props: { ctx: PageContext; issue: Issue; lead: Lead | null; quotes: Quote[]; calls: Call[]; quoteSection?: Child }) {
   const { issue } = props;
   return (
     <Layout ctx={props.ctx} title={issue.title}>
@@ -120,17 +121,21 @@ export function IssuePage(props: { ctx: PageContext; issue: Issue; lead: Lead | 
             <dd>{formatDateTime(issue.createdAt)}</dd>
           </dl>
           {issue.description ? <p>{issue.description}</p> : null}
-          <h2>Quotes</h2>
-          {props.quotes.length === 0 ? (
-            <p class="muted">No quotes yet.</p>
-          ) : (
-            <ul>
-              {props.quotes.map((q) => (
-                <li>
-                  Version {q.version}: {formatPence(q.totals.totalPence)} <Badge value={q.status} />
-                </li>
-              ))}
-            </ul>
+          {props.quoteSection ?? (
+            <>
+              <h2>Quotes</h2>
+              {props.quotes.length === 0 ? (
+                <p class="muted">No quotes yet.</p>
+              ) : (
+                <ul>
+                  {props.quotes.map((q) => (
+                    <li>
+                      Version {q.version}: {formatPence(q.totals.totalPence)} <Badge value={q.status} />
+                    </li>
+                  ))}
+                </ul>
+              )}
+            </>
           )}
           <h2>Calls</h2>
           {props.calls.length === 0 ? (

@@ -24,6 +24,7 @@ const SECTIONS = [
   { href: "/calls", label: "Calls" },
   { href: "/leads", label: "Leads" },
   { href: "/issues", label: "Issues" },
+  { href: "/quotes", label: "Quotes" },
   { href: "/settings/integrations", label: "Integrations" },
 ];
 

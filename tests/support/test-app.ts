@@ -7,6 +7,7 @@ import { createApp } from "../../src/http/app.ts";
 import type { AppDeps } from "../../src/http/deps.ts";
 import type { Repositories } from "../../src/ports/database.ts";
 import { createInProcessLiveEvents } from "../../src/adapters/local/in-process-live-events.ts";
+import { testQuotesToCash } from "./quotes-world.ts";
 import { testMessaging, type MessagingTestOptions } from "./messaging-world.ts";
 import { createRulesExtractor } from "../../src/adapters/local/rules-extractor/index.ts";
 import { mkdtempSync } from "node:fs";
@@ -51,6 +52,7 @@ export function buildTestApp(repos: Repositories, overrides: Partial<AppDeps> = 
       heartbeatMs: 15_000,
     },
     integrations: async () => [],
+    quotesToCash: testQuotesToCash({ repos, blobStore, now: clock.now, publicBaseUrl: () => deps.settings.publicBaseUrl }).deps,
     liveEvents,
     messaging: messaging.deps,
     backgroundJobs: { poke: () => {} },

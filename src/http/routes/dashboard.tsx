@@ -4,6 +4,7 @@ import type { AppEnv } from "../deps.ts";
 import { pageContext } from "../page-context.ts";
 import { shippedFixtures } from "./simulate.ts";
 import { startOfLondonDay, startOfLondonWeek } from "../london-time.ts";
+import { startOfLondonMonth } from "./quotes-support.ts";
 
 export function dashboardRoutes() {
   const app = new Hono<AppEnv>();
@@ -18,8 +19,9 @@ export function dashboardRoutes() {
       repos.calls.recent({ limit: 8, offset: 0 }),
     ]);
     const figures = { callsToday, newLeadsThisWeek, openByUrgency, openIssues, recentCalls };
+    const money = await repos.payments.moneySince(startOfLondonMonth(at));
     const simulator = c.get("deps").twilio.local ? shippedFixtures() : null;
-    return c.html(<DashboardPage ctx={pageContext(c)} figures={figures} simulator={simulator} />);
+    return c.html(<DashboardPage ctx={pageContext(c)} figures={figures} simulator={simulator} money={money} />);
   });
   return app;
 }

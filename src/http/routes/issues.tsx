@@ -4,6 +4,7 @@ import type { Lead } from "../../domain/leads.ts";
 import { emptyForm } from "../../views/components.tsx";
 import { IssueCard, IssueForm, IssueFormPage, IssuePage, IssuesBoardPage } from "../../views/issues.tsx";
 import type { AppEnv } from "../deps.ts";
+import { issueQuoteSection } from "./quotes.tsx";
 import { notFound } from "../errors.ts";
 import { formValues, pageContext } from "../page-context.ts";
 import { pageOrFragment, redirectAfterPost } from "../respond.ts";
@@ -68,7 +69,7 @@ export function issueRoutes() {
       repos.quotes.forIssue(issue.id),
       repos.calls.forLead(issue.leadId),
     ]);
-    return c.html(<IssuePage ctx={pageContext(c)} issue={issue} lead={lead} quotes={quotes} calls={calls} />);
+    return c.html(<IssuePage ctx={pageContext(c)} issue={issue} lead={lead} quotes={quotes} calls={calls} quoteSection={await issueQuoteSection(c, issue, quotes)} />);
   });
 
   app.get("/issues/:id/edit", async (c) => {

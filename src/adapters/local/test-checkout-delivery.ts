@@ -1,0 +1,42 @@
+import type { CompanyDetails } from "../../domain/payments/invoice.ts";
+import { receivePaymentWebhook } from "../../domain/payments/settlement-flow.ts";
+import type { Job } from "../../ports/jobs.ts";
+import type { Log } from "../../ports/log.ts";
+import type { PaymentWebhooks, Payments } from "../../ports/payments.ts";
+import type { SignedDelivery, TestCheckout } from "./test-checkout.ts";
+
+/** Redelivers a completed test checkout's events until the webhook handler takes them (a durable job). */
+export const TEST_WEBHOOK_JOB = "deliver-test-checkout-webhooks";
+
+export interface DeliveryDeps {
+  webhooks: PaymentWebhooks;
+  payments: Payments;
+  company: CompanyDetails;
+  now: () => Date;
+  log: Log;
+}
+
+/**
+ * Hands signed test-checkout events to the app's webhook handler, exactly as a POST to
+ * /api/stripe/webhook would (same verifier, same settlement). Returns the ones refused or failed.
+ */
+export async function deliverTestEvents(deps: DeliveryDeps, deliveries: SignedDelivery[]): Promise<string[]> {
+  const failures: string[] = [];
+  for (const delivery of deliveries) {
+    try {
+      const result = await receivePaymentWebhook(deps, delivery.payload, delivery.signature);
+      if (!result.ok) failures.push(`${delivery.eventId}: ${result.message}`);
+    } catch (error) {
+      failures.push(`${delivery.eventId}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+  return failures;
+}
+
+/** The job: re-sign the session's events now (a fresh timestamp, as Stripe does per attempt) and deliver them. */
+export const deliverTestWebhooksJob = (deps: DeliveryDeps & { testCheckout: TestCheckout | null }) => async (job: Job) => {
+  const { sessionId } = job.payload as { sessionId: string };
+  if (!deps.testCheckout) throw new Error("the test checkout is not in use (Stripe is configured)");
+  const failures = await deliverTestEvents(deps, await deps.testCheckout.deliveries(sessionId));
+  if (failures.length > 0) throw new Error(`test checkout events not accepted: ${failures.join("; ")}`);
+};

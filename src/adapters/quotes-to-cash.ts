@@ -1,0 +1,70 @@
+import type { Config } from "../config.ts";
+import type { AppDeps } from "../http/deps.ts";
+import type { BlobStore } from "../ports/blob-store.ts";
+import type { Log } from "../ports/log.ts";
+import type { Repositories } from "../ports/database.ts";
+import type { JobHandler } from "./local/job-runner.ts";
+import type { Database } from "./db/database.ts";
+import type { OutboundMessagesStore } from "./db/outbound-messages-repository.ts";
+import { createOutboxQuoteSender } from "./local/quote-outbox.ts";
+import { createTestCheckout } from "./local/test-checkout.ts";
+import { createInvoicePdfs } from "./pdf/invoice-pdf.ts";
+import { createStripeCheckout, createStripeClient } from "./stripe/stripe-checkout.ts";
+import { createStripeWebhooks } from "./stripe/stripe-webhooks.ts";
+import { INVOICE_PDF_JOB, RECEIPT_JOB, renderInvoicePdfJob, sendReceiptJob } from "../domain/payments/settlement-flow.ts";
+import { TEST_WEBHOOK_JOB, deliverTestWebhooksJob } from "./local/test-checkout-delivery.ts";
+
+/** On the embedded default, the test checkout signs its events with this locally made secret. */
+export const STRIPE_LOCAL_SECRET_FILE = "stripe-local-webhook-secret";
+
+/** Stripe is used when both its secret key and its webhook secret are set. */
+export const stripeConfigured = (config: Config) => Boolean(config.STRIPE_SECRET_KEY && config.STRIPE_WEBHOOK_SECRET);
+
+/**
+ * Builds the quotes-to-cash adapters for a configuration: Stripe Checkout and its webhook
+ * secret when the keys are set, else the embedded test checkout with a secret made locally
+ * (the same Stripe signature check either way); invoice PDFs; the quote-link sender (the
+ * outbox: nothing is sent); and the durable job handlers (invoice PDF, receipt, test webhook
+ * redelivery).
+ */
+export function wireQuotesToCash(input: {
+  config: Config;
+  repos: Repositories & { db: Database; outboundMessages: OutboundMessagesStore };
+  blobStore: BlobStore;
+  log: Log;
+  now: () => Date;
+  localWebhookSecret: string;
+  publicBaseUrl: () => string;
+}): { deps: AppDeps["quotesToCash"]; jobHandlers: Record<string, JobHandler> } {
+  const { config, repos, blobStore, log, now } = input;
+  const stripe = stripeConfigured(config);
+  const webhookSecret = stripe ? config.STRIPE_WEBHOOK_SECRET! : `whsec_${input.localWebhookSecret}`;
+  const testCheckout = stripe ? null : createTestCheckout({ db: repos.db, webhookSecret, baseUrl: input.publicBaseUrl, now });
+  const checkout = testCheckout ?? createStripeCheckout(createStripeClient(config.STRIPE_SECRET_KEY!));
+  const company = {
+    name: config.COMPANY_NAME,
+    address: config.COMPANY_ADDRESS ?? null,
+    phone: config.COMPANY_PHONE ?? null,
+    email: config.COMPANY_EMAIL ?? null,
+    vatNumber: config.COMPANY_VAT_NUMBER ?? null,
+  };
+  const documents = createInvoicePdfs();
+  const sender = createOutboxQuoteSender(repos.outboundMessages, log);
+  const webhooks = createStripeWebhooks({ secret: webhookSecret, now });
+  const deps: AppDeps["quotesToCash"] = {
+    company,
+    checkout,
+    testCheckout,
+    webhooks,
+    documents,
+    sender,
+    maxAmountPence: Math.round(config.QUOTE_MAX_AMOUNT * 100),
+    validDays: config.QUOTE_VALID_DAYS,
+  };
+  const jobHandlers: Record<string, JobHandler> = {
+    [INVOICE_PDF_JOB]: renderInvoicePdfJob({ invoices: repos.invoices, blobStore, documents }),
+    [RECEIPT_JOB]: sendReceiptJob({ invoices: repos.invoices, quotes: repos.quotes, issues: repos.issues, leads: repos.leads, sender, company, publicBaseUrl: input.publicBaseUrl }),
+    [TEST_WEBHOOK_JOB]: deliverTestWebhooksJob({ testCheckout, webhooks, payments: repos.payments, company, now, log }),
+  };
+  return { deps, jobHandlers };
+}

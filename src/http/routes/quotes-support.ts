@@ -1,0 +1,73 @@
+import type { QuoteFlowDeps } from "../../domain/payments/quote-flow.ts";
+import type { QuoteDraftInput } from "../../domain/payments/quote-draft.ts";
+import type { AppDeps } from "../deps.ts";
+import { startOfLondonDay } from "../london-time.ts";
+
+/** The ports the quote use cases take, from the app's deps. */
+export const flowDeps = (deps: AppDeps): QuoteFlowDeps => ({
+  quotes: deps.repos.quotes,
+  issues: deps.repos.issues,
+  leads: deps.repos.leads,
+  payments: deps.repos.payments,
+  invoices: deps.repos.invoices,
+  checkout: deps.quotesToCash.checkout,
+  sender: deps.quotesToCash.sender,
+  company: deps.quotesToCash.company,
+  publicBaseUrl: () => deps.settings.publicBaseUrl,
+  now: deps.now,
+  log: deps.logger,
+});
+
+export const settlementDeps = (deps: AppDeps) => ({
+  webhooks: deps.quotesToCash.webhooks,
+  payments: deps.repos.payments,
+  company: deps.quotesToCash.company,
+  now: deps.now,
+  log: deps.logger,
+});
+
+const londonDay = new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/London", year: "numeric", month: "2-digit", day: "2-digit" });
+
+/** The London calendar date of an instant, YYYY-MM-DD. */
+export const londonDate = (at: Date): string => londonDay.format(at);
+
+/** The last instant of a London calendar day (a quote is valid until the end of its date). */
+export function endOfLondonDay(date: string): Date {
+  const [y, m, d] = date.split("-").map(Number) as [number, number, number];
+  return new Date(startOfLondonDay(new Date(Date.UTC(y, m - 1, d + 1, 12))).getTime() - 1);
+}
+
+/** The London date `days` after `at`. */
+export const londonDateAfter = (at: Date, days: number): string => londonDate(new Date(at.getTime() + days * 86_400_000));
+
+/** The builder's fields from a posted form: lines come as line-N-field. */
+export function draftInputFromForm(form: Record<string, string>): QuoteDraftInput {
+  const indices = new Set<number>();
+  for (const key of Object.keys(form)) {
+    const match = /^line-(\d+)-/.exec(key);
+    if (match && Number(match[1]) < 200) indices.add(Number(match[1]));
+  }
+  const lines = [...indices].sort((a, b) => a - b).map((i) => ({
+    kind: form[`line-${i}-kind`] ?? "labour",
+    description: form[`line-${i}-description`] ?? "",
+    quantity: form[`line-${i}-quantity`] ?? "",
+    unitPrice: form[`line-${i}-unitPrice`] ?? "",
+    vatRate: form[`line-${i}-vatRate`] ?? "",
+  }));
+  return {
+    lines,
+    discount: form.discount ?? "",
+    depositKind: form.depositKind ?? "none",
+    depositValue: form.depositValue ?? "",
+    validUntil: form.validUntil ?? "",
+    terms: form.terms ?? "",
+  };
+}
+
+export const blankLine = () => ({ kind: "labour", description: "", quantity: "1", unitPrice: "", vatRate: "20" });
+
+/** London midnight on the first of the month `at` falls in. */
+export function startOfLondonMonth(at: Date): Date {
+  const [y, m] = londonDate(at).split("-").map(Number) as [number, number];
+  return startOfLondonDay(new Date(Date.UTC(y, m - 1, 1, 12)));
+}

@@ -1,0 +1,226 @@
+import { Hono, type Context } from "hono";
+import { HTTPException } from "hono/http-exception";
+import { nextCharge } from "../../domain/payments/charges.ts";
+import { draftInputFrom, previewTotals, validateQuoteDraft, type QuoteDraftInput } from "../../domain/payments/quote-draft.ts";
+import { quoteUrl, requestBalance, resendQuote, sendQuote } from "../../domain/payments/quote-flow.ts";
+import { invoicePdf } from "../../domain/payments/settlement-flow.ts";
+import { QUOTE_STATUSES, quoteTotals, type Quote, type QuoteStatus } from "../../domain/quotes.ts";
+import type { Issue } from "../../domain/issues.ts";
+import type { FieldErrors } from "../../domain/validation.ts";
+import { IssuePage } from "../../views/issues.tsx";
+import { IssueQuotes, QuoteBuilder, QuotesListPage, QuoteTotalsPanel, StaffQuotePage } from "../../views/quotes.tsx";
+import type { AppDeps, AppEnv } from "../deps.ts";
+import { notFound } from "../errors.ts";
+import { formValues, isHtmx, pageContext } from "../page-context.ts";
+import { redirectAfterPost } from "../respond.ts";
+import { blankLine, draftInputFromForm, endOfLondonDay, flowDeps, londonDate, londonDateAfter } from "./quotes-support.ts";
+
+const limitsFor = (deps: AppDeps) => ({ maxAmountPence: deps.quotesToCash.maxAmountPence, today: londonDate(deps.now()) });
+
+async function draftOr404(c: Context<AppEnv>): Promise<Quote> {
+  const quote = await c.get("deps").repos.quotes.byId(c.req.param("id") ?? "");
+  if (!quote) throw notFound("quote");
+  return quote;
+}
+
+const builderInput = (quote: Quote, deps: AppDeps): QuoteDraftInput => {
+  const input = draftInputFrom(quote, quote.validUntil ? londonDate(quote.validUntil) : londonDateAfter(deps.now(), deps.quotesToCash.validDays));
+  if (input.lines.length === 0) input.lines.push(blankLine());
+  return input;
+};
+
+/**
+ * The quotes part of the issue page: each version, and the builder when there is a draft.
+ * `override` re-renders the builder with what was typed and its errors.
+ */
+export async function issueQuoteSection(c: Context<AppEnv>, issue: Issue, quotes: Quote[], override?: { input: QuoteDraftInput; errors: FieldErrors; message?: string }) {
+  const deps = c.get("deps");
+  const ctx = pageContext(c);
+  const draft = quotes.find((q) => q.status === "draft");
+  let builder = null;
+  if (draft) {
+    const input = override?.input ?? builderInput(draft, deps);
+    const preview = previewTotals(input, limitsFor(deps));
+    builder = <QuoteBuilder ctx={ctx} quote={draft} input={input} totals={override ? preview.totals : draft.totals} errors={override?.errors ?? {}} message={override?.message} saved={c.req.query("saved") === "1"} />;
+  }
+  return <IssueQuotes ctx={ctx} issueId={issue.id} quotes={quotes} builder={builder} />;
+}
+
+/** The builder with errors: the fragment for htmx, else the whole issue page (422). */
+async function builderWithErrors(c: Context<AppEnv>, quote: Quote, input: QuoteDraftInput, errors: FieldErrors, message?: string) {
+  const deps = c.get("deps");
+  const ctx = pageContext(c);
+  if (isHtmx(c)) {
+    const preview = previewTotals(input, limitsFor(deps));
+    return c.html(<QuoteBuilder ctx={ctx} quote={quote} input={input} totals={preview.totals} errors={errors} message={message} />, 422);
+  }
+  const issue = await deps.repos.issues.byId(quote.issueId);
+  if (!issue) throw notFound("issue");
+  const [lead, quotes, calls] = await Promise.all([deps.repos.leads.byId(issue.leadId), deps.repos.quotes.forIssue(issue.id), deps.repos.calls.forLead(issue.leadId)]);
+  const section = await issueQuoteSection(c, issue, quotes, { input, errors, message });
+  return c.html(<IssuePage ctx={ctx} issue={issue} lead={lead} quotes={quotes} calls={calls} quoteSection={section} />, 422);
+}
+
+/** A new draft for the issue: a copy of its latest version, or one empty line. */
+async function newDraft(deps: AppDeps, issueId: string, from: Quote | undefined): Promise<Quote> {
+  const validUntil = endOfLondonDay(londonDateAfter(deps.now(), deps.quotesToCash.validDays));
+  return deps.repos.quotes.createDraft({
+    issueId,
+    lines: from?.lines ?? [],
+    discountPence: from?.discountPence ?? 0,
+    deposit: from?.deposit ?? null,
+    validUntil,
+    terms: from?.terms ?? null,
+    totals: from?.totals ?? quoteTotals([]),
+  });
+}
+
+/** Staff: the quote builder, sending, the quotes list and invoice downloads. */
+export function quoteRoutes() {
+  const app = new Hono<AppEnv>();
+
+  app.get("/quotes", async (c) => {
+    const { repos } = c.get("deps");
+    const requested = c.req.query("status");
+    const status = (QUOTE_STATUSES as readonly string[]).includes(requested ?? "") ? (requested as QuoteStatus) : null;
+    const [items, flagged, outbox] = await Promise.all([repos.quotes.list({ status: status ?? undefined, limit: 200 }), repos.payments.flagged(20), repos.outboundMessages.recent(20)]);
+    return c.html(<QuotesListPage ctx={pageContext(c)} items={items} status={status} flagged={flagged} outbox={outbox} />);
+  });
+
+  app.post("/issues/:id/quotes", async (c) => {
+    const deps = c.get("deps");
+    const issue = await deps.repos.issues.byId(c.req.param("id"));
+    if (!issue) throw notFound("issue");
+    const quotes = await deps.repos.quotes.forIssue(issue.id);
+    if (!quotes.some((q) => q.status === "draft")) {
+      const draft = await newDraft(deps, issue.id, quotes[0]);
+      deps.logger.info({ event: "quote_draft", quoteId: draft.id, issueId: issue.id, version: draft.version, userId: c.get("user")?.id }, "quote draft started");
+    }
+    return redirectAfterPost(c, `/issues/${issue.id}#quote-builder`);
+  });
+
+  /** Live totals while staff type: nothing is saved. */
+  app.post("/quotes/:id/preview", async (c) => {
+    const deps = c.get("deps");
+    const input = draftInputFromForm(await formValues(c));
+    const { totals, errors } = previewTotals(input, limitsFor(deps));
+    c.header("Vary", "HX-Request");
+    return c.html(<QuoteTotalsPanel totals={totals} errors={errors} />);
+  });
+
+  /** Add or remove a line: the builder again, with what was typed; nothing is saved. */
+  app.post("/quotes/:id/builder", async (c) => {
+    const deps = c.get("deps");
+    const quote = await draftOr404(c);
+    const form = await formValues(c);
+    const input = draftInputFromForm(form);
+    if (form.add) input.lines.push(blankLine());
+    const remove = Number.parseInt(form.remove ?? "", 10);
+    if (Number.isInteger(remove) && remove >= 0 && remove < input.lines.length) input.lines.splice(remove, 1);
+    if (input.lines.length === 0) input.lines.push(blankLine());
+    const { totals } = previewTotals(input, limitsFor(deps));
+    return c.html(<QuoteBuilder ctx={pageContext(c)} quote={quote} input={input} totals={totals} errors={{}} />);
+  });
+
+  async function saveDraft(c: Context<AppEnv>, quote: Quote) {
+    const deps = c.get("deps");
+    const input = draftInputFromForm(await formValues(c));
+    if (quote.status !== "draft") throw new HTTPException(409, { message: "This version has been sent and is frozen. Make a new version to change it." });
+    const result = validateQuoteDraft(input, limitsFor(deps));
+    if (!result.ok) return { ok: false as const, response: await builderWithErrors(c, quote, input, result.errors) };
+    const draft = result.value;
+    const saved = await deps.repos.quotes.updateDraft(quote.id, {
+      issueId: quote.issueId,
+      lines: draft.lines,
+      discountPence: draft.discountPence,
+      deposit: draft.deposit,
+      validUntil: draft.validUntil ? endOfLondonDay(draft.validUntil) : null,
+      terms: draft.terms,
+      totals: draft.totals,
+    });
+    if (!saved) throw new HTTPException(409, { message: "This version was sent meanwhile and is frozen. Make a new version to change it." });
+    return { ok: true as const, input };
+  }
+
+  app.post("/quotes/:id", async (c) => {
+    const quote = await draftOr404(c);
+    const saved = await saveDraft(c, quote);
+    if (!saved.ok) return saved.response;
+    c.get("deps").logger.info({ event: "quote_saved", quoteId: quote.id, userId: c.get("user")?.id }, "quote draft saved");
+    return redirectAfterPost(c, `/issues/${quote.issueId}?saved=1#quote-builder`);
+  });
+
+  app.post("/quotes/:id/send", async (c) => {
+    const deps = c.get("deps");
+    const quote = await draftOr404(c);
+    const saved = await saveDraft(c, quote);
+    if (!saved.ok) return saved.response;
+    const sent = await sendQuote(flowDeps(deps), quote.id);
+    if (!sent.ok) return builderWithErrors(c, quote, saved.input, {}, sent.message);
+    return redirectAfterPost(c, `/quotes/${quote.id}?sent=1`);
+  });
+
+  app.post("/quotes/:id/resend", async (c) => {
+    const quote = await draftOr404(c);
+    const sent = await resendQuote(flowDeps(c.get("deps")), quote.id);
+    if (!sent.ok) throw new HTTPException(409, { message: sent.message });
+    return redirectAfterPost(c, `/quotes/${quote.id}?sent=1`);
+  });
+
+  app.post("/quotes/:id/revise", async (c) => {
+    const deps = c.get("deps");
+    const quote = await draftOr404(c);
+    const versions = await deps.repos.quotes.forIssue(quote.issueId);
+    if (!versions.some((q) => q.status === "draft")) await newDraft(deps, quote.issueId, quote);
+    return redirectAfterPost(c, `/issues/${quote.issueId}#quote-builder`);
+  });
+
+  app.post("/quotes/:id/request-balance", async (c) => {
+    const quote = await draftOr404(c);
+    const asked = await requestBalance(flowDeps(c.get("deps")), quote.id);
+    if (!asked.ok) throw new HTTPException(409, { message: asked.message });
+    return redirectAfterPost(c, `/quotes/${quote.id}?sent=1`);
+  });
+
+  app.get("/quotes/:id", async (c) => {
+    const deps = c.get("deps");
+    const quote = await draftOr404(c);
+    const [issue, payments, invoices, messages] = await Promise.all([
+      deps.repos.issues.byId(quote.issueId),
+      deps.repos.payments.forQuote(quote.id),
+      deps.repos.invoices.forQuote(quote.id),
+      deps.repos.outboundMessages.forQuote(quote.id),
+    ]);
+    const due = nextCharge(quote, payments.filter((p) => p.status === "paid"), "full");
+    const flash = c.req.query("sent") === "1" ? (deps.quotesToCash.sender.kind === "outbox" ? "Done. The message is in the outbox below: no SMS or WhatsApp provider is connected, so it was not sent." : "Sent.") : undefined;
+    return c.html(
+      <StaffQuotePage
+        ctx={pageContext(c)}
+        quote={quote}
+        issueTitle={issue?.title ?? "Job"}
+        link={quoteUrl({ publicBaseUrl: () => deps.settings.publicBaseUrl }, quote.token)}
+        payments={payments}
+        invoices={invoices}
+        messages={messages}
+        senderKind={deps.quotesToCash.sender.kind}
+        balanceDuePence={due.ok && due.value.kind === "balance" ? due.value.amountPence : 0}
+        flash={flash}
+      />,
+    );
+  });
+
+  app.get("/invoices/:id/pdf", async (c) => {
+    const deps = c.get("deps");
+    const invoice = await deps.repos.invoices.byId(c.req.param("id"));
+    if (!invoice) throw notFound("invoice");
+    const pdf = await invoicePdf({ invoices: deps.repos.invoices, blobStore: deps.blobStore, documents: deps.quotesToCash.documents }, invoice);
+    return c.body(pdf.body as never, 200, {
+      "Content-Type": "application/pdf",
+      "Content-Length": String(pdf.size),
+      "Content-Disposition": `attachment; filename="${invoice.content.number}.pdf"`,
+      "Cache-Control": "private, no-store",
+    });
+  });
+
+  return app;
+}

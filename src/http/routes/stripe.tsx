@@ -1,0 +1,86 @@
+import { Hono } from "hono";
+import type { PayChoice } from "../../domain/payments/charges.ts";
+import { startCheckout } from "../../domain/payments/quote-flow.ts";
+import { receivePaymentWebhook } from "../../domain/payments/settlement-flow.ts";
+import type { AppEnv } from "../deps.ts";
+import { crossSiteProtection } from "../middleware/cross-site.ts";
+import { formValues } from "../page-context.ts";
+import { refusal } from "./quote-public.tsx";
+import { flowDeps, settlementDeps } from "./quotes-support.ts";
+
+const TITLES: Record<string, string> = {
+  quote_expired: "This quote has expired",
+  quote_already_paid: "This quote is already paid",
+  quote_not_open: "This quote can no longer be accepted",
+  quote_replaced: "This quote has been replaced",
+  quote_not_payable: "This quote cannot be paid",
+};
+
+/**
+ * The Stripe endpoints the seed names. create-checkout is "accept" on the customer's page (a
+ * form post, or JSON); session/:id reports a checkout's state; webhook takes Stripe's events,
+ * signature first. On the embedded default the same routes run on the test checkout.
+ */
+export function stripeRoutes() {
+  const app = new Hono<AppEnv>();
+  app.use("/api/stripe/create-checkout", crossSiteProtection());
+
+  app.post("/api/stripe/create-checkout", async (c) => {
+    const deps = c.get("deps");
+    const json = (c.req.header("Content-Type") ?? "").startsWith("application/json");
+    const body = json ? ((await c.req.json().catch(() => ({}))) as Record<string, unknown>) : await formValues(c);
+    const token = typeof body.token === "string" ? body.token : "";
+    const choice: PayChoice = body.pay === "deposit" ? "deposit" : "full";
+    if (!token) return json ? c.json({ error: "token is required." }, 400) : refusal(c, 404, "Quote not found", "There is no quote at this link.", null);
+    const started = await startCheckout(flowDeps(deps), token, choice);
+    if (!started.ok) {
+      const status = started.reason === "not_found" ? 404 : 409;
+      if (json) return c.json({ error: started.message, reason: started.reason }, status);
+      return refusal(c, status, TITLES[started.reason] ?? "Quote not found", started.message, started.reason === "not_found" ? null : token);
+    }
+    if (json) return c.json({ url: started.value.url, sessionId: started.value.sessionId });
+    return c.redirect(started.value.url, 303);
+  });
+
+  /** A checkout's state: the provider's session and our payment (for the thank-you page and support). */
+  app.get("/api/stripe/session/:id", async (c) => {
+    const deps = c.get("deps");
+    const id = c.req.param("id");
+    const payment = /^cs_[A-Za-z0-9_]{8,200}$/.test(id) ? await deps.repos.payments.bySessionId(id) : null;
+    if (!payment) return c.json({ error: "There is no checkout session with that id." }, 404);
+    const session = await deps.quotesToCash.checkout.retrieveSession(id);
+    const quote = await deps.repos.quotes.byId(payment.quoteId);
+    const invoice = (await deps.repos.invoices.forQuote(payment.quoteId)).find((i) => i.paymentId === payment.id);
+    c.header("Cache-Control", "no-store");
+    return c.json({
+      id,
+      provider: deps.quotesToCash.checkout.provider,
+      status: session?.status ?? null,
+      paymentStatus: session?.paymentStatus ?? null,
+      amountTotal: session?.amountTotalPence ?? payment.amountPence,
+      currency: session?.currency ?? payment.currency,
+      payment: { kind: payment.kind, amountPence: payment.amountPence, status: payment.status, paidAt: payment.paidAt },
+      quoteStatus: quote?.status ?? null,
+      invoice: invoice ? invoice.content.number : null,
+    });
+  });
+
+  /**
+   * Stripe's events. The signature (Stripe-Signature, over the raw body, at most five minutes
+   * old) is checked before anything else; a bad one gets 400 and changes nothing. Each event id
+   * is settled once, in one transaction with its effects; unknown types are acknowledged.
+   */
+  app.post("/api/stripe/webhook", async (c) => {
+    const deps = c.get("deps");
+    const rawBody = await c.req.text();
+    const result = await receivePaymentWebhook(settlementDeps(deps), rawBody, c.req.header("Stripe-Signature"));
+    if (!result.ok) {
+      deps.logger.warn({ reason: result.reason, bytes: rawBody.length }, "Stripe webhook refused");
+      return c.json({ error: result.message }, 400);
+    }
+    if (result.value.invoice) deps.backgroundJobs.poke();
+    return c.json({ received: true, outcome: result.value.outcome });
+  });
+
+  return app;
+}
