@@ -127,6 +127,8 @@ describe("quote builder", () => {
   });
 
   test("the quote link is on the lead's timeline, and in the quotes list with its total", async () => {
+    const timeline = await repos.timeline.forLead(lead.id);
+    expect(timeline.map((e) => e.title)).toContain("Quote link by SMS: in the outbox, not sent");
     const { html } = await staff.page("/quotes");
     expect(html).toContain("Boiler leaking");
     expect(html).toContain("£198.60");

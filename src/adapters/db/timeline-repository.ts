@@ -3,7 +3,7 @@ import { ISSUE_STATUS_LABELS } from "../../domain/issues.ts";
 import { formatPence } from "../../domain/money.ts";
 import type { Timeline, TimelineEntry } from "../../ports/timeline.ts";
 import { isUuid, type Database } from "./database.ts";
-import { calls, issues, messages, quotes } from "./schema.ts";
+import { calls, issues, messages, outboundMessages, quotes } from "./schema.ts";
 
 /** Each kind contributes at most this many of its newest entries. */
 const PER_KIND = 500;
@@ -15,7 +15,7 @@ export function createTimelineRepository(db: Database): Timeline {
   return {
     async forLead(leadId) {
       if (!isUuid(leadId)) return [];
-      const [callRows, issueRows, quoteRows, messageRows] = await Promise.all([
+      const [callRows, issueRows, quoteRows, messageRows, quoteMessageRows] = await Promise.all([
         db
           .select({ id: calls.id, at: calls.startedAt, direction: calls.direction, status: calls.status, summary: calls.summary, emergency: calls.emergency })
           .from(calls)
@@ -40,6 +40,13 @@ export function createTimelineRepository(db: Database): Timeline {
           .from(messages)
           .where(eq(messages.leadId, leadId))
           .orderBy(desc(messages.createdAt))
+          .limit(PER_KIND),
+        // Quote links and receipts (issue 5): sent, or kept in the outbox on the embedded default.
+        db
+          .select({ id: outboundMessages.id, quoteId: outboundMessages.quoteId, at: outboundMessages.createdAt, channel: outboundMessages.channel, purpose: outboundMessages.purpose, status: outboundMessages.status, body: outboundMessages.body })
+          .from(outboundMessages)
+          .where(eq(outboundMessages.leadId, leadId))
+          .orderBy(desc(outboundMessages.createdAt))
           .limit(PER_KIND),
       ]);
 
@@ -70,6 +77,13 @@ export function createTimelineRepository(db: Database): Timeline {
           at: m.at,
           id: m.id,
           title: `${CHANNEL_NAMES[m.channel]} ${m.direction === "inbound" ? "received" : "sent"}`,
+          detail: m.body,
+        })),
+        ...quoteMessageRows.map((m) => ({
+          kind: "quote" as const,
+          at: m.at,
+          id: m.quoteId ?? m.id,
+          title: `${m.purpose === "receipt" ? "Payment receipt" : m.purpose === "balance_request" ? "Balance request" : "Quote link"} by ${CHANNEL_NAMES[m.channel]}: ${m.status === "outbox" ? "in the outbox, not sent" : m.status}`,
           detail: m.body,
         })),
       ];
