@@ -2,6 +2,7 @@ import type { Calls } from "./calls.ts";
 import type { Issues } from "./issues.ts";
 import type { Jobs } from "./jobs.ts";
 import type { Settings } from "./settings.ts";
+import type { AuditTrail } from "./audit.ts";
 import type { Leads } from "./leads.ts";
 import type { LeadAliases, Messages, MissedCalls, WebhookDeliveries } from "./messages.ts";
 import type { Quotes } from "./quotes.ts";
@@ -32,6 +33,7 @@ export interface Repositories {
   webhookDeliveries: WebhookDeliveries;
   missedCalls: MissedCalls;
   settings: Settings;
+  audit: AuditTrail;
   /** Round trip to the database, for /ready. */
   ping(): Promise<void>;
   close(): Promise<void>;

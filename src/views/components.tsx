@@ -1,5 +1,6 @@
 import type { FieldErrors } from "../domain/validation.ts";
-import { humanise } from "./format.ts";
+import { formatDateTime, humanise } from "./format.ts";
+import type { AuditEntry } from "../ports/audit.ts";
 
 type Values = Record<string, string | null | undefined>;
 
@@ -106,3 +107,18 @@ export const FormError = (props: { form: FormState }) =>
       Some fields need attention.
     </p>
   ) : null;
+
+/** Who changed what on a record, newest first. */
+export const History = (props: { entries: AuditEntry[] }) =>
+  props.entries.length === 0 ? null : (
+    <>
+      <h2>History</h2>
+      <ul class="timeline small">
+        {props.entries.map((entry) => (
+          <li>
+            {formatDateTime(entry.at)} · {entry.who}: {entry.what}
+          </li>
+        ))}
+      </ul>
+    </>
+  );

@@ -5,7 +5,8 @@ import { formatPence } from "../domain/money.ts";
 import type { Quote } from "../domain/quotes.ts";
 import type { Call } from "../domain/calls.ts";
 import type { IssueListItem } from "../ports/issues.ts";
-import { Badge, Field, FormError, SelectField, TextAreaField, type FormState } from "./components.tsx";
+import { Badge, Field, FormError, History, SelectField, TextAreaField, type FormState } from "./components.tsx";
+import type { AuditEntry } from "../ports/audit.ts";
 import { formatDateTime, humanise } from "./format.ts";
 import { CsrfField, Layout, type PageContext } from "./layout.tsx";
 import type { Child } from "hono/jsx";
@@ -92,7 +93,7 @@ export function IssueCard(props: { issue: IssueListItem; error?: string }) {
   );
 }
 
-export function IssuePage(props: { ctx: PageContext; issue: Issue; lead: Lead | null; quotes: Quote[]; calls: Call[]; quoteSection?: Child }) {
+export function IssuePage(props: { ctx: PageContext; issue: Issue; lead: Lead | null; quotes: Quote[]; calls: Call[]; quoteSection?: Child; history?: AuditEntry[] }) {
   const { issue } = props;
   return (
     <Layout ctx={props.ctx} title={issue.title}>
@@ -159,6 +160,9 @@ export function IssuePage(props: { ctx: PageContext; issue: Issue; lead: Lead | 
           ) : (
             <p class="muted">Unknown</p>
           )}
+          {/* Video requests, photos and videos from the customer, the quote by WhatsApp (routes/messages.tsx). */}
+          <div hx-get={`/issues/${issue.id}/messaging`} hx-trigger="load" hx-swap="outerHTML"></div>
+          <History entries={props.history ?? []} />
         </aside>
       </div>
     </Layout>

@@ -2,7 +2,8 @@ import { LEAD_SEGMENTS, leadDisplayName, type Lead } from "../domain/leads.ts";
 import type { Issue } from "../domain/issues.ts";
 import { formatPhone } from "../domain/phone.ts";
 import type { TimelineEntry } from "../ports/timeline.ts";
-import { Badge, Field, FormError, SelectField, TextAreaField, type FormState } from "./components.tsx";
+import { Badge, Field, FormError, History, SelectField, TextAreaField, type FormState } from "./components.tsx";
+import type { AuditEntry } from "../ports/audit.ts";
 import { formatDate, formatDateTime, humanise } from "./format.ts";
 import { CsrfField, Layout, type PageContext } from "./layout.tsx";
 
@@ -110,7 +111,7 @@ export const LeadRow = (props: { lead: Lead }) => (
   </tr>
 );
 
-export function LeadPage(props: { ctx: PageContext; lead: Lead; timeline: TimelineEntry[]; openIssues: Issue[] }) {
+export function LeadPage(props: { ctx: PageContext; lead: Lead; timeline: TimelineEntry[]; openIssues: Issue[]; history: AuditEntry[] }) {
   const { lead } = props;
   return (
     <Layout ctx={props.ctx} title={leadDisplayName(lead)}>
@@ -123,6 +124,8 @@ export function LeadPage(props: { ctx: PageContext; lead: Lead; timeline: Timeli
           New issue
         </a>
       </div>
+      {/* The latest messages and the reply box (routes/messages.tsx). */}
+      <div hx-get={`/leads/${lead.id}/conversation`} hx-trigger="load" hx-swap="outerHTML"></div>
       <div class="grid two">
         <section class="card">
           <h2>Timeline</h2>
@@ -177,6 +180,7 @@ export function LeadPage(props: { ctx: PageContext; lead: Lead; timeline: Timeli
               ))}
             </ul>
           )}
+          <History entries={props.history} />
         </aside>
       </div>
     </Layout>

@@ -62,6 +62,15 @@ describe("issues", () => {
     expect((await repos.issues.byId(issueId))!.status).toBe("scheduled");
   });
 
+  test("the issue keeps a history of who changed what", async () => {
+    const { html } = await browser.page(`/issues/${issueId}`);
+    expect(html).toContain("History");
+    expect(html).toContain("tom@handy.example: status open → scheduled");
+    expect(html).toContain("tom@handy.example: created");
+    const entries = await repos.audit.forEntity("issue", issueId);
+    expect(entries.map((e) => e.what)).toEqual(["status open → scheduled", "created"]);
+  });
+
   test("the dashboard lists open emergencies first", async () => {
     await browser.post("/issues", { _csrf: browser.csrf, leadId: lead.id, title: "Paint the hallway", urgency: "routine" });
     const { html } = await browser.page("/");

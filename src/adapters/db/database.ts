@@ -9,6 +9,7 @@ import { createMessagesRepository } from "./messages-repository.ts";
 import { createMissedCallsRepository } from "./missed-calls-repository.ts";
 import { createWebhookDeliveriesRepository } from "./webhook-deliveries-repository.ts";
 import { createSettingsRepository } from "./settings-repository.ts";
+import { createAuditRepository } from "./audit-repository.ts";
 import { createLeadsRepository } from "./leads-repository.ts";
 import { createQuotesRepository } from "./quotes-repository.ts";
 import { createPaymentsRepository } from "./payments-repository.ts";
@@ -51,6 +52,7 @@ export function createRepositories(db: Database, kind: string, close: () => Prom
     webhookDeliveries: createWebhookDeliveriesRepository(db),
     missedCalls: createMissedCallsRepository(db),
     settings: createSettingsRepository(db),
+    audit: createAuditRepository(db),
     async ping() {
       await db.execute(sql`select 1`);
     },

@@ -14,6 +14,7 @@ import { companySafetyRules } from "../../domain/extraction/safety-rules.ts";
 import { transcriptFromSegments } from "../../domain/extraction/transcript.ts";
 import { formValues } from "../page-context.ts";
 import type { AppEnv } from "../deps.ts";
+import { audit, changedFields } from "../audit.ts";
 import { notFound } from "../errors.ts";
 import { pageContext } from "../page-context.ts";
 import { pageOrFragment } from "../respond.ts";
@@ -156,7 +157,7 @@ export function callRoutes() {
    * extraction, and shown to everyone watching the call.
    */
   app.post("/calls/:id/details", async (c) => {
-    const { repos, liveEvents, logger } = c.get("deps");
+    const { repos, liveEvents } = c.get("deps");
     const call = await repos.calls.byId(c.req.param("id"));
     if (!call) throw notFound("call");
     const form = await formValues(c);
@@ -173,7 +174,7 @@ export function callRoutes() {
       await liveEvents.publish(CALLS_CHANNEL, "emergency", { callId: call.id });
     }
     if (details) await liveEvents.publish(callChannel(call.id), "details", details);
-    logger.info({ event: "call_detail_corrected", callId: call.id, field: corrected.value.field, userId: c.get("user")?.id }, "call detail corrected");
+    await audit(c, "call", call.id, `corrected ${corrected.value.field}`);
     return c.html(<CallDetailsPanel callId={call.id} details={details} csrfToken={null} />);
   });
 

@@ -4,6 +4,7 @@ import type { Lead } from "../../domain/leads.ts";
 import { emptyForm } from "../../views/components.tsx";
 import { IssueCard, IssueForm, IssueFormPage, IssuePage, IssuesBoardPage } from "../../views/issues.tsx";
 import type { AppEnv } from "../deps.ts";
+import { audit, changedFields } from "../audit.ts";
 import { issueQuoteSection } from "./quotes.tsx";
 import { notFound } from "../errors.ts";
 import { formValues, pageContext } from "../page-context.ts";
@@ -47,7 +48,7 @@ export function issueRoutes() {
   });
 
   app.post("/issues", async (c) => {
-    const { repos, logger } = c.get("deps");
+    const { repos } = c.get("deps");
     const form = await formValues(c);
     const result = validateIssue(toInput(form));
     const lead = result.ok ? await repos.leads.byId(result.value.leadId) : null;
@@ -56,7 +57,7 @@ export function issueRoutes() {
       return renderInvalid(c, form, errors, "/issues", "New issue");
     }
     const issue = await repos.issues.create(result.value);
-    logger.info({ event: "issue_created", issueId: issue.id, userId: c.get("user")?.id }, "issue created");
+    await audit(c, "issue", issue.id, "created");
     return redirectAfterPost(c, `/issues/${issue.id}`);
   });
 
@@ -64,12 +65,13 @@ export function issueRoutes() {
     const { repos } = c.get("deps");
     const issue = await repos.issues.byId(c.req.param("id"));
     if (!issue) throw notFound("issue");
-    const [lead, quotes, calls] = await Promise.all([
+    const [lead, quotes, calls, history] = await Promise.all([
       repos.leads.byId(issue.leadId),
       repos.quotes.forIssue(issue.id),
       repos.calls.forLead(issue.leadId),
+      repos.audit.forEntity("issue", issue.id),
     ]);
-    return c.html(<IssuePage ctx={pageContext(c)} issue={issue} lead={lead} quotes={quotes} calls={calls} quoteSection={await issueQuoteSection(c, issue, quotes)} />);
+    return c.html(<IssuePage ctx={pageContext(c)} issue={issue} lead={lead} quotes={quotes} calls={calls} quoteSection={await issueQuoteSection(c, issue, quotes)} history={history} />);
   });
 
   app.get("/issues/:id/edit", async (c) => {
@@ -82,7 +84,7 @@ export function issueRoutes() {
   });
 
   app.post("/issues/:id", async (c) => {
-    const { repos, logger } = c.get("deps");
+    const { repos } = c.get("deps");
     const issue = await repos.issues.byId(c.req.param("id"));
     if (!issue) throw notFound("issue");
     const form = await formValues(c);
@@ -94,13 +96,13 @@ export function issueRoutes() {
       return renderInvalid(c, form, errors, action, "Edit issue");
     }
     await repos.issues.update(issue.id, result.value);
-    logger.info({ event: "issue_updated", issueId: issue.id, userId: c.get("user")?.id }, "issue updated");
+    await audit(c, "issue", issue.id, "edited", { fields: changedFields(issue, result.value) });
     return redirectAfterPost(c, action);
   });
 
   /** Status change from the board: answers the card, with the reason when refused. */
   app.post("/issues/:id/status", async (c) => {
-    const { repos, logger } = c.get("deps");
+    const { repos } = c.get("deps");
     const issue = await repos.issues.byId(c.req.param("id"));
     if (!issue) throw notFound("issue");
     const lead = await repos.leads.byId(issue.leadId);
@@ -114,7 +116,7 @@ export function issueRoutes() {
     const allowed = changeIssueStatus(issue, requested as IssueStatus);
     if (!allowed.ok) return c.html(card(issue.status, allowed.message), 422);
     await repos.issues.setStatus(issue.id, allowed.value);
-    logger.info({ event: "issue_status", issueId: issue.id, status: allowed.value, userId: c.get("user")?.id }, "issue status changed");
+    await audit(c, "issue", issue.id, `status ${issue.status} → ${allowed.value}`);
     return pageOrFragment(
       c,
       () => c.redirect("/issues", 303),

@@ -3,6 +3,7 @@ import { validateLead, type LeadInput } from "../../domain/leads.ts";
 import { emptyForm } from "../../views/components.tsx";
 import { LeadFormPage, LeadForm, LeadPage, LeadResults, LeadsPage } from "../../views/leads.tsx";
 import type { AppEnv } from "../deps.ts";
+import { audit, changedFields } from "../audit.ts";
 import { notFound } from "../errors.ts";
 import { formValues, pageContext } from "../page-context.ts";
 import { pageOrFragment, redirectAfterPost } from "../respond.ts";
@@ -41,7 +42,7 @@ export function leadRoutes() {
   );
 
   app.post("/leads", async (c) => {
-    const { repos, logger } = c.get("deps");
+    const { repos } = c.get("deps");
     const form = await formValues(c);
     const result = validateLead({ ...toInput(form), source: "manual" });
     if (!result.ok) return renderInvalid(c, form, result.errors, "/leads", "New lead");
@@ -53,7 +54,7 @@ export function leadRoutes() {
       }
     }
     const lead = await repos.leads.create(result.value);
-    logger.info({ event: "lead_created", leadId: lead.id, userId: c.get("user")?.id }, "lead created");
+    await audit(c, "lead", lead.id, "created");
     return redirectAfterPost(c, `/leads/${lead.id}`);
   });
 
@@ -61,9 +62,9 @@ export function leadRoutes() {
     const { repos } = c.get("deps");
     const lead = await repos.leads.byId(c.req.param("id"));
     if (!lead) throw notFound("lead");
-    const [timeline, issues] = await Promise.all([repos.timeline.forLead(lead.id), repos.issues.forLead(lead.id)]);
+    const [timeline, issues, history] = await Promise.all([repos.timeline.forLead(lead.id), repos.issues.forLead(lead.id), repos.audit.forEntity("lead", lead.id)]);
     const openIssues = issues.filter((i) => i.status !== "done" && i.status !== "cancelled");
-    return c.html(<LeadPage ctx={pageContext(c)} lead={lead} timeline={timeline} openIssues={openIssues} />);
+    return c.html(<LeadPage ctx={pageContext(c)} lead={lead} timeline={timeline} openIssues={openIssues} history={history} />);
   });
 
   app.get("/leads/:id/edit", async (c) => {
@@ -75,7 +76,7 @@ export function leadRoutes() {
   });
 
   app.post("/leads/:id", async (c) => {
-    const { repos, logger } = c.get("deps");
+    const { repos } = c.get("deps");
     const lead = await repos.leads.byId(c.req.param("id"));
     if (!lead) throw notFound("lead");
     const form = await formValues(c);
@@ -87,7 +88,7 @@ export function leadRoutes() {
       if (owner) return renderInvalid(c, form, { phone: "Another lead has this number." }, action, "Edit lead");
     }
     await repos.leads.update(lead.id, result.value);
-    logger.info({ event: "lead_updated", leadId: lead.id, userId: c.get("user")?.id }, "lead updated");
+    await audit(c, "lead", lead.id, "edited", { fields: changedFields(lead, result.value) });
     return redirectAfterPost(c, action);
   });
 

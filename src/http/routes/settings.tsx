@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import { IntegrationsPage } from "../../views/integrations.tsx";
 import type { AppEnv } from "../deps.ts";
+import { audit, changedFields } from "../audit.ts";
 import { formValues, pageContext } from "../page-context.ts";
 import { companySafetyRules, parseSafetyRules, SAFETY_RULES_KEY } from "../../domain/extraction/safety-rules.ts";
 import { SafetySettingsPage } from "../../views/safety-settings.tsx";
@@ -17,7 +18,7 @@ export function settingsRoutes() {
   });
 
   app.post("/settings/safety", async (c) => {
-    const { repos, logger } = c.get("deps");
+    const { repos } = c.get("deps");
     const json = (await formValues(c)).rules ?? "";
     const parsed = parseSafetyRules(json);
     if (!parsed.ok) {
@@ -26,7 +27,7 @@ export function settingsRoutes() {
     }
     const user = c.get("user");
     await repos.settings.set(SAFETY_RULES_KEY, parsed.value, user?.email ?? null);
-    logger.info({ event: "safety_rules_saved", rules: parsed.value.length, userId: user?.id }, "safety advice list saved");
+    await audit(c, "settings", SAFETY_RULES_KEY, "saved the safety advice list", { rules: parsed.value.length });
     return c.redirect("/settings/safety?saved=1", 303);
   });
 
