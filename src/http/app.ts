@@ -20,6 +20,8 @@ import { simulateRoutes } from "./routes/simulate.ts";
 import { mediaStreamRoutes } from "./routes/twilio-media-stream.ts";
 import { twilioVoiceRoutes } from "./routes/twilio-voice.ts";
 import { smsRoutes } from "./routes/sms.ts";
+import { inboxRoutes } from "./routes/inbox.tsx";
+import { messageRoutes } from "./routes/messages.tsx";
 import { whatsappRoutes } from "./routes/whatsapp.ts";
 import { quoteRoutes } from "./routes/quotes.tsx";
 import { quotePublicRoutes } from "./routes/quote-public.tsx";
@@ -70,6 +72,8 @@ export function createApp(deps: AppDeps) {
   staff.route("/", dashboardRoutes());
   staff.route("/", leadRoutes());
   staff.route("/", issueRoutes());
+  staff.route("/", inboxRoutes());
+  staff.route("/", messageRoutes());
   staff.route("/", quoteRoutes());
   staff.route("/", callRoutes());
   staff.route("/", settingsRoutes());

@@ -15,7 +15,11 @@ export interface SendRequest {
   channel?: MessageChannel;
   /** Free text. On WhatsApp outside the 24-hour window it is sent inside the reply template. */
   text?: string;
-  /** A named template ("video_request", "quote", "missed_call", "reply") with its parameters. */
+  /**
+   * The approved template to send when free text is not allowed (WhatsApp, more than 24 hours
+   * after the customer last wrote), with its parameters; without one the "reply" template carries
+   * `text`. Inside the window, and on SMS, `text` is sent.
+   */
   template?: { use: TemplateUse; params: string[] };
   media?: OutboundMedia;
   purpose?: MessagePurpose;

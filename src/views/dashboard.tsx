@@ -34,6 +34,10 @@ export function DashboardPage(props: { ctx: PageContext; figures: DashboardFigur
         <Stat n={f.newLeadsThisWeek} label="New leads this week" href="/leads" />
       </div>
       {props.money ? <MoneyStats money={props.money} /> : null}
+      {/* Missed calls to follow up (routes/messages.tsx), refreshed as calls are missed. */}
+      <div hx-ext="sse" sse-connect="/inbox/events">
+        <div hx-get="/missed-calls" hx-trigger="load, sse:missed-call" hx-swap="innerHTML"></div>
+      </div>
       <div class="grid two">
         <section class="card">
           <h2>Open issues, emergencies first</h2>

@@ -21,6 +21,7 @@ const HTMX_CONFIG = JSON.stringify({
 
 const SECTIONS = [
   { href: "/", label: "Dashboard" },
+  { href: "/inbox", label: "Inbox" },
   { href: "/calls", label: "Calls" },
   { href: "/leads", label: "Leads" },
   { href: "/issues", label: "Issues" },

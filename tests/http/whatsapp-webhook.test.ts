@@ -160,7 +160,7 @@ describe("POST /api/whatsapp/webhook (deliveries in Meta's documented shapes, si
     expect(message!.mediaKey).toBe(`tenant-media/${message!.leadId}/${message!.id}.jpg`);
     expect(message!.thumbnailKey).toBe(`tenant-media/${message!.leadId}/${message!.id}-thumb.jpg`);
     const stored = await world.deps.blobStore.get(message!.mediaKey!);
-    expect(new Uint8Array(await new Response(stored!.body).arrayBuffer())).toEqual(meta.media.get("5001")!.bytes);
+    expect(new Uint8Array(await new Response(stored!.body).arrayBuffer())).toEqual(new Uint8Array(meta.media.get("5001")!.bytes));
     const [issue] = await repos.issues.forLead(message!.leadId!);
     expect(message!.issueId).toBe(issue!.id);
     // The media id was looked up with the access token, then downloaded with it.

@@ -75,11 +75,12 @@ export async function startMetaPeer(options: { version?: string } = {}): Promise
   const failures: Record<string, ScriptedFailure[]> = { send: [], upload: [], lookup: [], download: [] };
   const sentIds: string[] = [];
   let counter = 0;
+  let origin = "";
 
   const server = Bun.serve({
     hostname: "127.0.0.1",
     port: 0,
-    async fetch(req) {
+    async fetch(req): Promise<Response> {
       const url = new URL(req.url);
       const request: PeerRequest = { method: req.method, path: url.pathname + url.search, authorization: req.headers.get("Authorization") };
       const type = req.headers.get("content-type") ?? "";
@@ -129,7 +130,7 @@ export async function startMetaPeer(options: { version?: string } = {}): Promise
         if (!stored) return graphError({ status: 400, code: 100, message: "(#100) Unsupported get request. Object with ID does not exist" });
         return Response.json({
           messaging_product: "whatsapp",
-          url: `${server.url.origin}/download/${encodeURIComponent(id)}?ext=1&hash=peer`,
+          url: `${origin}/download/${encodeURIComponent(id)}?ext=1&hash=peer`,
           mime_type: stored.mimeType,
           sha256: createHash("sha256").update(stored.bytes).digest("hex"),
           file_size: String(stored.declaredSize ?? stored.bytes.byteLength),
@@ -142,15 +143,16 @@ export async function startMetaPeer(options: { version?: string } = {}): Promise
         if (failed) return new Response("media unavailable", { status: failed.status });
         const stored = media.get(decodeURIComponent(url.pathname.slice("/download/".length)));
         if (!stored) return new Response("not found", { status: 404 });
-        return new Response(stored.bytes, { headers: { "Content-Type": stored.mimeType } });
+        return new Response(new Uint8Array(stored.bytes), { headers: { "Content-Type": stored.mimeType } });
       }
 
       return graphError({ status: 404, code: 100, message: `Unknown path components: ${url.pathname}` });
     },
   });
 
+  origin = `http://127.0.0.1:${server.port}`;
   return {
-    baseUrl: `http://127.0.0.1:${server.port}`,
+    baseUrl: origin,
     requests,
     media,
     sentIds,

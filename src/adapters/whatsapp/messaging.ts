@@ -12,6 +12,7 @@ import type { VoiceNoteTranscriber } from "../../ports/voice-note-transcriber.ts
 import type { WhatsAppMedia } from "../../ports/whatsapp.ts";
 import { applyDeferredStatus, DEFERRED_STATUS_JOB, processWebhookDelivery, WHATSAPP_DELIVERY_JOB } from "../../domain/messaging/deliveries.ts";
 import { MEDIA_JOB, UNDERSTAND_JOB } from "../../domain/messaging/inbound.ts";
+import { INBOX_CHANNEL } from "../../domain/messaging/live.ts";
 import { downloadMessageMedia } from "../../domain/messaging/media.ts";
 import { recoverMissedCall } from "../../domain/messaging/missed-calls.ts";
 import { createMessenger, SEND_JOB, sendQueuedMessage, type TemplateConfig } from "../../domain/messaging/outbox.ts";
@@ -121,7 +122,8 @@ export function wireMessaging(w: MessagingWiring): { deps: AppDeps["messaging"];
     voiceNotes: w.adapters.voiceNotes?.name ?? null,
     async missedCall(call) {
       try {
-        await recoverMissedCall({ missedCalls: w.repos.missedCalls, messenger, log: w.log, reply: { ...w.missedCallReply, companyName: w.companyName } }, call);
+        const outcome = await recoverMissedCall({ missedCalls: w.repos.missedCalls, messenger, log: w.log, reply: { ...w.missedCallReply, companyName: w.companyName } }, call);
+        if (outcome !== "already_recorded") await w.liveEvents.publish(INBOX_CHANNEL, "missed-call", { callId: call.id, outcome });
       } catch (error) {
         w.log.error({ err: error, callId: call.id }, "missed-call follow-up could not be recorded");
       }

@@ -66,23 +66,26 @@ export function createMessenger(deps: OutboxDeps): Messenger {
         if (!body && request.template) body = templatePreview(request.template.use, request.template.params, undefined);
       } else {
         const window = customerServiceWindow(lastWhatsApp, deps.now());
-        const use: TemplateUse | null = request.template?.use ?? (window.open ? null : request.media ? null : "reply");
-        if (!use && request.media && !window.open) {
-          return reject("not_configured", "More than 24 hours have passed since the customer last wrote on WhatsApp: a video can only go inside a template.");
-        }
-        if (use) {
+        if (window.open) {
+          // Inside the window anything may be sent: the text (with the video, when there is one).
+          if (request.media) kind = request.media.kind;
+          if (!body && request.template) body = templatePreview(request.template.use, request.template.params, undefined);
+        } else {
+          // Outside it only an approved template: the one given, else the reply template carrying the text.
+          const use: TemplateUse = request.template?.use ?? "reply";
+          if (request.media && use !== "quote_video") {
+            return reject("not_configured", "More than 24 hours have passed since the customer last wrote on WhatsApp: a video can only go inside the video quote template.");
+          }
           const params = request.template?.params ?? [text];
           template = {
             name: deps.templates.names[use],
             language: deps.templates.language,
             bodyParams: params,
-            ...(request.media && use === "quote_video" ? { headerMedia: { kind: request.media.kind, blobKey: request.media.blobKey, contentType: request.media.contentType } } : {}),
+            ...(request.media ? { headerMedia: { kind: request.media.kind, blobKey: request.media.blobKey, contentType: request.media.contentType } } : {}),
             preview: templatePreview(use, params, text),
           };
           kind = "template";
           body = template.preview;
-        } else if (request.media) {
-          kind = request.media.kind;
         }
       }
 

@@ -8,6 +8,7 @@ import type { AppEnv } from "../deps.ts";
 import { requireTwilioSignature } from "../middleware/twilio-signature.ts";
 import { streamTokenFor } from "../stream-token.ts";
 import { formValues } from "../page-context.ts";
+import { UNANSWERED } from "../../domain/messaging/missed-calls.ts";
 
 const { VoiceResponse } = twilio.twiml;
 
@@ -85,6 +86,9 @@ export function twilioVoiceRoutes() {
     const response = new VoiceResponse();
     if (form.DialCallStatus === "completed") response.hangup();
     else voicemail(response, deps.settings.publicBaseUrl, deps.settings.companyName);
+    // Staff did not pick up: a missed call (follow-up and the once-a-day reply), whatever the caller does next.
+    const missed = form.DialCallStatus && form.DialCallStatus !== "completed" ? await deps.repos.calls.byProviderId(form.CallSid ?? "") : null;
+    if (missed) await deps.messaging.missedCall(missed);
     return twimlReply(c, response);
   });
 
@@ -117,6 +121,7 @@ export function twilioVoiceRoutes() {
     };
     await deps.liveEvents.publish(callChannel(call.id), "status", data);
     await deps.liveEvents.publish(CALLS_CHANNEL, "call", { callId: call.id, status: updated.status });
+    if (UNANSWERED.includes(updated.status)) await deps.messaging.missedCall(updated);
     return c.body(null, 204);
   });
 

@@ -1,0 +1,127 @@
+import { Hono, type Context } from "hono";
+import { streamSSE } from "hono/streaming";
+import type { Lead } from "../../domain/leads.ts";
+import { conversationChannel, INBOX_CHANNEL } from "../../domain/messaging/live.ts";
+import { MESSAGE_CHANNELS, type MessageChannel } from "../../domain/messaging/message.ts";
+import { customerServiceWindow } from "../../domain/messaging/window.ts";
+import { WHATSAPP_USER_ID } from "../../domain/messaging/inbound.ts";
+import type { AppDeps, AppEnv } from "../deps.ts";
+import { notFound } from "../errors.ts";
+import { pageContext } from "../page-context.ts";
+import { pageOrFragment } from "../respond.ts";
+import { ConversationList, ConversationPage, DeliveriesPage } from "../../views/inbox.tsx";
+import { InboxPage } from "../../views/inbox.tsx";
+import { Thread, type ReplyView } from "../../views/messages.tsx";
+
+const PAGE_SIZE = 30;
+
+/**
+ * Streams a live channel's events as server-sent events until the viewer leaves, with heartbeats
+ * (idle connections are closed by Bun and proxies otherwise). Each event tells the page to
+ * re-fetch what it shows, so a missed or repeated event can never leave it wrong.
+ */
+function liveStream(c: Context<AppEnv>, channel: string) {
+  const { liveEvents, settings } = c.get("deps");
+  return streamSSE(c, async (stream) => {
+    let chain = Promise.resolve();
+    const subscription = liveEvents.subscribe(channel, null, (event) => {
+      chain = chain.then(() => stream.writeSSE({ event: event.type, data: JSON.stringify(event.data), id: String(event.id) })).catch(() => undefined);
+    });
+    const heartbeat = setInterval(() => {
+      chain = chain.then(() => stream.write(": heartbeat\n\n")).then(() => undefined, () => undefined);
+    }, settings.heartbeatMs);
+    await new Promise<void>((resolve) => stream.onAbort(resolve));
+    clearInterval(heartbeat);
+    subscription.unsubscribe();
+  });
+}
+
+/** What the reply box needs to know about a lead: where it can write and what WhatsApp will carry. */
+export async function replyViewFor(deps: AppDeps, lead: Lead, extra: Partial<ReplyView> = {}): Promise<ReplyView> {
+  const [aliases, lastWhatsApp, lastSms] = await Promise.all([
+    deps.repos.leadAliases.forLead(lead.id),
+    deps.repos.messages.lastInboundAt(lead.id, "whatsapp"),
+    deps.repos.messages.lastInboundAt(lead.id, "sms"),
+  ]);
+  const hasWhatsAppId = aliases.some((a) => a.kind === WHATSAPP_USER_ID);
+  const channels: MessageChannel[] = [];
+  if (lead.phone || hasWhatsAppId) channels.push("whatsapp");
+  if (lead.phone) channels.push("sms");
+  // Answer on the channel the customer last used.
+  const preferred: MessageChannel = lastSms && (!lastWhatsApp || lastSms > lastWhatsApp) ? "sms" : "whatsapp";
+  return {
+    leadId: lead.id,
+    channels,
+    channel: channels.includes(preferred) ? preferred : (channels[0] ?? "whatsapp"),
+    window: customerServiceWindow(lastWhatsApp, deps.now()),
+    replyTemplate: deps.messaging.templates.names.reply,
+    live: { whatsapp: deps.messaging.whatsapp.live, sms: deps.messaging.sms.live },
+    ...extra,
+  };
+}
+
+export function inboxRoutes() {
+  const app = new Hono<AppEnv>();
+
+  app.get("/inbox", async (c) => {
+    const { repos } = c.get("deps");
+    const rawChannel = c.req.query("channel") ?? "";
+    const channel = (MESSAGE_CHANNELS as readonly string[]).includes(rawChannel) ? (rawChannel as MessageChannel) : null;
+    const query = (c.req.query("q") ?? "").trim().slice(0, 100);
+    const page = Math.max(1, Math.min(1000, Number.parseInt(c.req.query("page") ?? "1", 10) || 1));
+    const [found, unreadTotal] = await Promise.all([
+      repos.messages.conversations({ channel: channel ?? undefined, query, limit: PAGE_SIZE + 1, offset: (page - 1) * PAGE_SIZE }),
+      repos.messages.unreadTotal(),
+    ]);
+    const listing = { conversations: found.slice(0, PAGE_SIZE), channel, query, page, hasMore: found.length > PAGE_SIZE, unreadTotal };
+    return pageOrFragment(
+      c,
+      () => c.html(<InboxPage ctx={pageContext(c)} listing={listing} />),
+      () => c.html(<ConversationList listing={listing} />),
+    );
+  });
+
+  app.get("/inbox/events", (c) => liveStream(c, INBOX_CHANNEL));
+
+  /** Webhook deliveries that did not match the documented shapes (linked from the integrations page). */
+  app.get("/inbox/deliveries", async (c) => {
+    const deliveries = await c.get("deps").repos.webhookDeliveries.recent(["unrecognised", "failed"], 100);
+    return c.html(<DeliveriesPage ctx={pageContext(c)} deliveries={deliveries} />);
+  });
+
+  /** A lead's conversation; a message id (timeline links) leads to its conversation. */
+  app.get("/inbox/:id", async (c) => {
+    const deps = c.get("deps");
+    const id = c.req.param("id");
+    let lead = await deps.repos.leads.byId(id);
+    if (!lead) {
+      const message = await deps.repos.messages.byId(id);
+      if (message?.leadId) return c.redirect(`/inbox/${message.leadId}#msg-${message.id}`, 303);
+      throw notFound("conversation");
+    }
+    const [messages, reply, aliases] = await Promise.all([deps.repos.messages.forLead(lead.id), replyViewFor(deps, lead), deps.repos.leadAliases.forLead(lead.id)]);
+    if ((await deps.repos.messages.markSeen(lead.id, deps.now())) > 0) await deps.liveEvents.publish(INBOX_CHANNEL, "seen", { leadId: lead.id });
+    lead = (await deps.repos.leads.byId(lead.id)) ?? lead;
+    const view = { lead, messages, reply, aliases: aliases.map((a) => a.value) };
+    return c.html(<ConversationPage ctx={pageContext(c)} view={view} />);
+  });
+
+  app.get("/inbox/:id/thread", async (c) => {
+    const deps = c.get("deps");
+    const lead = await deps.repos.leads.byId(c.req.param("id"));
+    if (!lead) throw notFound("conversation");
+    const messages = await deps.repos.messages.forLead(lead.id);
+    // The viewer is looking at the thread: what just arrived has been seen.
+    if ((await deps.repos.messages.markSeen(lead.id, deps.now())) > 0) await deps.liveEvents.publish(INBOX_CHANNEL, "seen", { leadId: lead.id });
+    c.header("Vary", "HX-Request");
+    return c.html(<Thread messages={messages} />);
+  });
+
+  app.get("/inbox/:id/events", async (c) => {
+    const lead = await c.get("deps").repos.leads.byId(c.req.param("id"));
+    if (!lead) throw notFound("conversation");
+    return liveStream(c, conversationChannel(lead.id));
+  });
+
+  return app;
+}

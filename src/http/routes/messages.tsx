@@ -1,0 +1,183 @@
+import { Hono, type Context } from "hono";
+import { formatPence } from "../../domain/money.ts";
+import { leadDisplayName } from "../../domain/leads.ts";
+import type { Issue } from "../../domain/issues.ts";
+import { MESSAGE_CHANNELS, type MessageChannel } from "../../domain/messaging/message.ts";
+import { mediaAllowed } from "../../domain/messaging/media-policy.ts";
+import { customerServiceWindow } from "../../domain/messaging/window.ts";
+import { INBOX_CHANNEL } from "../../domain/messaging/live.ts";
+import { WHATSAPP_USER_ID } from "../../domain/messaging/inbound.ts";
+import type { AppDeps, AppEnv } from "../deps.ts";
+import { notFound } from "../errors.ts";
+import { formValues, isHtmx, pageContext } from "../page-context.ts";
+import { redirectAfterPost } from "../respond.ts";
+import { LeadConversation, ReplyBox } from "../../views/messages.tsx";
+import { IssueMessagingPanel, MissedCallFollowUps, type IssueMessagingView } from "../../views/messages-panels.tsx";
+import { replyViewFor } from "./inbox.tsx";
+
+/** Quotes whose link the customer can open: sent from the quote's own page already. */
+const SENDABLE = new Set(["sent", "viewed", "accepted", "deposit_paid", "paid"]);
+const MAX_VIDEO_BYTES = 16 * 1024 * 1024;
+
+async function issueMessagingView(deps: AppDeps, issue: Issue, flash?: IssueMessagingView["flash"]): Promise<IssueMessagingView> {
+  const [lead, messages, quotes, aliases, lastWhatsApp] = await Promise.all([
+    deps.repos.leads.byId(issue.leadId),
+    deps.repos.messages.forIssue(issue.id),
+    deps.repos.quotes.forIssue(issue.id),
+    deps.repos.leadAliases.forLead(issue.leadId),
+    deps.repos.messages.lastInboundAt(issue.leadId, "whatsapp"),
+  ]);
+  return {
+    issue,
+    reachable: Boolean(lead?.phone || aliases.some((a) => a.kind === WHATSAPP_USER_ID)),
+    window: customerServiceWindow(lastWhatsApp, deps.now()),
+    whatsappLive: deps.messaging.whatsapp.live,
+    media: messages.filter((m) => m.direction === "inbound" && (m.mediaId || m.mediaKey) && m.kind !== "voice" && m.kind !== "audio"),
+    videoRequests: messages.filter((m) => m.purpose === "video_request"),
+    quoteMessages: messages.filter((m) => m.purpose === "quote"),
+    quotes: quotes
+      .filter((q) => SENDABLE.has(q.status))
+      .map((q) => ({ id: q.id, version: q.version, status: q.status, total: formatPence(q.totals.totalPence), link: `${deps.settings.publicBaseUrl}/q/${q.token}` })),
+    draftCount: quotes.filter((q) => q.status === "draft").length,
+    ...(flash ? { flash } : {}),
+  };
+}
+
+async function panel(c: Context<AppEnv>, issue: Issue, flash?: IssueMessagingView["flash"], status: 200 | 422 = 200) {
+  const view = await issueMessagingView(c.get("deps"), issue, flash);
+  if (!isHtmx(c)) return redirectAfterPost(c, `/issues/${issue.id}`);
+  return c.html(<IssueMessagingPanel ctx={pageContext(c)} view={view} />, status);
+}
+
+/** Staff's messaging actions: replies, media, video requests, quotes by WhatsApp, missed-call follow-ups. */
+export function messageRoutes() {
+  const app = new Hono<AppEnv>();
+
+  /** The lead page's messages card (loaded into the page by htmx). */
+  app.get("/leads/:id/conversation", async (c) => {
+    const deps = c.get("deps");
+    const lead = await deps.repos.leads.byId(c.req.param("id"));
+    if (!lead) throw notFound("lead");
+    const [messages, reply] = await Promise.all([deps.repos.messages.forLead(lead.id, 10), replyViewFor(deps, lead)]);
+    return c.html(<LeadConversation ctx={pageContext(c)} leadId={lead.id} messages={messages} reply={reply} />);
+  });
+
+  /** Staff reply, from the lead page or the conversation: queued in the durable outbox. */
+  app.post("/leads/:id/messages", async (c) => {
+    const deps = c.get("deps");
+    const lead = await deps.repos.leads.byId(c.req.param("id"));
+    if (!lead) throw notFound("lead");
+    const form = await formValues(c);
+    const text = (form.text ?? "").trim();
+    const channel = (MESSAGE_CHANNELS as readonly string[]).includes(form.channel ?? "") ? (form.channel as MessageChannel) : undefined;
+    const invalid = !channel ? "Choose WhatsApp or SMS." : null;
+    const sent = invalid ? null : await deps.messaging.messenger.send({ leadId: lead.id, channel, text, sentBy: c.get("user")?.id ?? null, purpose: "conversation" });
+    if (!sent || !sent.ok) {
+      const error = invalid ?? (sent && !sent.ok ? sent.message : "Not sent.");
+      const view = await replyViewFor(deps, lead, { text, error, ...(channel ? { channel } : {}) });
+      if (isHtmx(c)) return c.html(<ReplyBox ctx={pageContext(c)} view={view} />, 422);
+      return c.text(error, 422);
+    }
+    deps.logger.info({ event: "message_queued", messageId: sent.value.id, leadId: lead.id, channel: sent.value.channel, userId: c.get("user")?.id }, "reply queued");
+    if (!isHtmx(c)) return redirectAfterPost(c, c.req.header("Referer")?.includes("/inbox/") ? `/inbox/${lead.id}` : `/leads/${lead.id}`);
+    return c.html(<ReplyBox ctx={pageContext(c)} view={await replyViewFor(deps, lead, { sent: true, channel: sent.value.channel })} />);
+  });
+
+  /** The media of a message, for staff only: streamed through the app, so the bucket stays private. */
+  for (const [path, pick] of [
+    ["/messages/:id/media", "mediaKey"],
+    ["/messages/:id/thumbnail", "thumbnailKey"],
+  ] as const) {
+    app.get(path, async (c) => {
+      const { repos, blobStore } = c.get("deps");
+      const message = await repos.messages.byId(c.req.param("id"));
+      const key = message?.[pick];
+      if (!key) throw notFound("media");
+      const blob = await blobStore.get(key);
+      if (!blob) throw notFound("media");
+      return c.body(blob.body, 200, { "Content-Type": blob.contentType, "Content-Length": String(blob.size), "Cache-Control": "private, max-age=300", "X-Content-Type-Options": "nosniff" });
+    });
+  }
+
+  /** The job's messaging panel (loaded into the issue page by htmx). */
+  app.get("/issues/:id/messaging", async (c) => {
+    const issue = await c.get("deps").repos.issues.byId(c.req.param("id"));
+    if (!issue) throw notFound("issue");
+    return c.html(<IssueMessagingPanel ctx={pageContext(c)} view={await issueMessagingView(c.get("deps"), issue)} />);
+  });
+
+  /** Asks the tenant to film the problem: a WhatsApp template with short guidance, linked to the job. */
+  app.post("/issues/:id/video-request", async (c) => {
+    const deps = c.get("deps");
+    const issue = await deps.repos.issues.byId(c.req.param("id"));
+    if (!issue) throw notFound("issue");
+    const lead = await deps.repos.leads.byId(issue.leadId);
+    const firstName = lead?.name?.split(/\s+/)[0] ?? "there";
+    const guidance = deps.messaging.videoRequestText;
+    const sent = await deps.messaging.messenger.send({
+      leadId: issue.leadId,
+      channel: "whatsapp",
+      text: `Hi ${firstName}, about "${issue.title}": ${guidance}`,
+      template: { use: "video_request", params: [firstName, issue.title] },
+      purpose: "video_request",
+      issueId: issue.id,
+      sentBy: c.get("user")?.id ?? null,
+    });
+    if (!sent.ok) return panel(c, issue, { kind: "error", text: sent.message }, 422);
+    deps.logger.info({ event: "video_requested", issueId: issue.id, messageId: sent.value.id, userId: c.get("user")?.id }, "video requested");
+    return panel(c, issue, { kind: "ok", text: deps.messaging.whatsapp.live ? "Video request queued." : "Video request in the outbox (WhatsApp is not configured: nothing was sent)." });
+  });
+
+  /** Sends a quote's link over WhatsApp, with a short video of staff explaining it when one is attached. */
+  app.post("/issues/:id/quote-message", async (c) => {
+    const deps = c.get("deps");
+    const issue = await deps.repos.issues.byId(c.req.param("id"));
+    if (!issue) throw notFound("issue");
+    const body = await c.req.parseBody();
+    const quote = (await deps.repos.quotes.forIssue(issue.id)).find((q) => q.id === body.quoteId);
+    if (!quote) return panel(c, issue, { kind: "error", text: "Choose one of this job's quotes." }, 422);
+    if (!SENDABLE.has(quote.status)) return panel(c, issue, { kind: "error", text: "Send the quote from its own page first." }, 422);
+    const note = typeof body.note === "string" ? body.note.trim().slice(0, 1000) : "";
+    const link = `${deps.settings.publicBaseUrl}/q/${quote.token}`;
+    let media: { kind: "video"; blobKey: string; contentType: string } | undefined;
+    const video = body.video;
+    if (video instanceof File && video.size > 0) {
+      const allowed = mediaAllowed("video", video.type || "application/octet-stream", video.size);
+      if (!allowed.ok || video.size > MAX_VIDEO_BYTES) return panel(c, issue, { kind: "error", text: allowed.ok ? "Keep the video under 16 MB." : allowed.message.replace("it was not stored", "choose an MP4 under 16 MB") }, 422);
+      const key = `documents/quote-videos/${issue.id}/${quote.id}-${deps.randomId().slice(0, 12)}.${video.type === "video/mp4" ? "mp4" : "3gp"}`;
+      const stored = await deps.blobStore.put(key, new Uint8Array(await video.arrayBuffer()), video.type);
+      media = { kind: "video", blobKey: stored.key, contentType: stored.contentType };
+    }
+    const lead = await deps.repos.leads.byId(issue.leadId);
+    const text = [note, `Your quote for "${issue.title}" (${formatPence(quote.totals.totalPence)}): ${link}`].filter(Boolean).join("\n\n");
+    const sent = await deps.messaging.messenger.send({
+      leadId: issue.leadId,
+      channel: "whatsapp",
+      text,
+      template: { use: media ? "quote_video" : "quote", params: [lead ? leadDisplayName(lead) : "there", issue.title, link] },
+      ...(media ? { media } : {}),
+      purpose: "quote",
+      issueId: issue.id,
+      sentBy: c.get("user")?.id ?? null,
+    });
+    if (!sent.ok) return panel(c, issue, { kind: "error", text: sent.message }, 422);
+    deps.logger.info({ event: "quote_messaged", issueId: issue.id, quoteId: quote.id, messageId: sent.value.id, withVideo: Boolean(media), userId: c.get("user")?.id }, "quote sent by WhatsApp");
+    return panel(c, issue, { kind: "ok", text: deps.messaging.whatsapp.live ? "Quote queued for WhatsApp." : "Quote in the outbox (WhatsApp is not configured: nothing was sent)." });
+  });
+
+  /** The dashboard's missed-call follow-ups (loaded into the dashboard by htmx). */
+  app.get("/missed-calls", async (c) => {
+    const followUps = await c.get("deps").repos.missedCalls.open(20);
+    return c.html(<MissedCallFollowUps ctx={pageContext(c)} followUps={followUps} />);
+  });
+
+  app.post("/missed-calls/:id/resolve", async (c) => {
+    const deps = c.get("deps");
+    await deps.repos.missedCalls.resolve(c.req.param("id"), deps.now(), c.get("user")?.id ?? null);
+    await deps.liveEvents.publish(INBOX_CHANNEL, "missed-call", { id: c.req.param("id") });
+    if (!isHtmx(c)) return redirectAfterPost(c, "/");
+    return c.html(<MissedCallFollowUps ctx={pageContext(c)} followUps={await deps.repos.missedCalls.open(20)} />);
+  });
+
+  return app;
+}

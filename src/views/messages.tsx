@@ -1,0 +1,204 @@
+import { CHANNEL_NAMES, NO_TRANSCRIBER, STATUS_LABELS, type Message, type MessageChannel } from "../domain/messaging/message.ts";
+import type { WindowState } from "../domain/messaging/window.ts";
+import { Badge } from "./components.tsx";
+import { formatDateTime } from "./format.ts";
+import { CsrfField, type PageContext } from "./layout.tsx";
+
+const STATUS_TONE: Partial<Record<Message["status"], string>> = {
+  failed: "failing",
+  refused: "failing",
+  media_pending: "urgent",
+  not_sent: "embedded",
+  delivered: "ok",
+  read: "ok",
+};
+
+/** The status line under a message: delivery for outbound ones, media or processing for inbound. */
+function MessageStatus(props: { message: Message }) {
+  const { message } = props;
+  const showBadge = message.direction === "outbound" || message.status !== "done";
+  return (
+    <div class="muted" style="font-size:.8rem">
+      {CHANNEL_NAMES[message.channel]} · {formatDateTime(message.occurredAt)}
+      {message.purpose !== "conversation" ? ` · ${message.purpose.replace("_", " ")}` : ""}
+      {showBadge ? (
+        <>
+          {" "}
+          <Badge value={STATUS_TONE[message.status] ?? message.status} label={STATUS_LABELS[message.status]} />
+        </>
+      ) : null}
+      {message.issueId ? (
+        <>
+          {" "}
+          · <a href={`/issues/${message.issueId}`}>job</a>
+        </>
+      ) : null}
+    </div>
+  );
+}
+
+function MediaPart(props: { message: Message }) {
+  const { message: m } = props;
+  if (m.status === "refused") return <p class="notice warn">{m.mediaError ?? "The media was refused."}</p>;
+  if (!m.mediaKey) {
+    if (m.direction === "inbound" && m.status === "media_pending") {
+      return (
+        <p class="notice">
+          Media pending{m.mediaError ? `: ${m.mediaError}` : ": downloading…"}
+        </p>
+      );
+    }
+    return null;
+  }
+  const src = `/messages/${m.id}/media`;
+  switch (m.kind) {
+    case "image":
+    case "sticker":
+      return (
+        <a href={src} target="_blank" rel="noopener">
+          <img src={m.thumbnailKey ? `/messages/${m.id}/thumbnail` : src} alt={m.body ?? "Photo from the customer"} style="max-width:240px;max-height:240px;border-radius:6px;display:block" loading="lazy" />
+        </a>
+      );
+    case "video":
+      return <video controls preload="metadata" src={src} style="max-width:320px;width:100%;border-radius:6px;display:block"></video>;
+    case "voice":
+    case "audio":
+      return <audio controls preload="metadata" src={src}></audio>;
+    default:
+      return (
+        <a href={src} target="_blank" rel="noopener">
+          Open the {m.kind === "document" ? "document" : "file"}
+        </a>
+      );
+  }
+}
+
+function Transcript(props: { message: Message }) {
+  const { message: m } = props;
+  if (m.kind !== "voice" && m.kind !== "audio") return null;
+  if (m.transcript !== null) {
+    return (
+      <p style="margin:.3rem 0">
+        <span class="muted">Transcript: </span>
+        {m.transcript || "(nothing said)"}
+      </p>
+    );
+  }
+  if (m.transcriber === NO_TRANSCRIBER) return <p class="muted">Not transcribed: no voice-note transcriber is configured (set OPENAI_API_KEY for whisper-1).</p>;
+  if (m.transcriber?.includes("failed")) return <p class="muted">Not transcribed: {m.transcriber}</p>;
+  if (m.mediaKey) return <p class="muted">Transcribing…</p>;
+  return null;
+}
+
+/** One message, either way. Its id lets a live update replace it. */
+export function MessageItem(props: { message: Message }) {
+  const { message: m } = props;
+  const mine = m.direction === "outbound";
+  return (
+    <div class={`line ${mine ? "staff" : "caller"}`} id={`msg-${m.id}`}>
+      {m.kind === "template" && m.template ? <div class="muted" style="font-size:.8rem">Template “{m.template.name}”</div> : null}
+      <MediaPart message={m} />
+      {m.body ? <p style="margin:.2rem 0;white-space:pre-wrap">{m.body}</p> : null}
+      <Transcript message={m} />
+      {m.error && (m.status === "failed" || m.status === "not_sent" || m.status === "queued") ? (
+        <p class={m.status === "failed" ? "field-error" : "muted"} style="margin:.2rem 0">
+          {m.error}
+        </p>
+      ) : null}
+      <MessageStatus message={m} />
+    </div>
+  );
+}
+
+/** A conversation, oldest first. */
+export function Thread(props: { messages: Message[] }) {
+  if (props.messages.length === 0) return <p class="muted">No messages yet.</p>;
+  return (
+    <div class="transcript">
+      {props.messages.map((message) => (
+        <MessageItem message={message} />
+      ))}
+    </div>
+  );
+}
+
+export interface ReplyView {
+  leadId: string;
+  /** Channels this lead can be written to (SMS needs a phone number). */
+  channels: MessageChannel[];
+  channel: MessageChannel;
+  window: WindowState;
+  /** Template sent outside the window. */
+  replyTemplate: string;
+  live: Record<MessageChannel, boolean>;
+  text?: string;
+  error?: string;
+  sent?: boolean;
+}
+
+/** The reply box: says before sending whether WhatsApp will carry free text or the template. */
+export function ReplyBox(props: { ctx: PageContext; view: ReplyView }) {
+  const { view } = props;
+  const action = `/leads/${view.leadId}/messages`;
+  if (view.channels.length === 0) return <p class="muted" id="reply-box">This lead has no phone number or WhatsApp id to message.</p>;
+  return (
+    <form id="reply-box" method="post" action={action} hx-post={action} hx-target="this" hx-swap="outerHTML" class="stack">
+      <CsrfField token={props.ctx.csrfToken} />
+      {view.error ? (
+        <p class="form-error" role="alert">
+          {view.error}
+        </p>
+      ) : null}
+      {view.sent ? <p class="muted" role="status">Queued in the outbox.</p> : null}
+      <label>
+        Reply by
+        <select name="channel">
+          {view.channels.map((channel) => (
+            <option value={channel} selected={channel === view.channel}>
+              {CHANNEL_NAMES[channel]}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        Message
+        <textarea name="text" rows={3} required maxlength={4096}>
+          {view.text ?? ""}
+        </textarea>
+      </label>
+      {view.channels.includes("whatsapp") ? (
+        <p class="muted" style="margin:0">
+          {view.window.open
+            ? `WhatsApp: free text until ${formatDateTime(view.window.closesAt)} (24 hours after the customer's last message).`
+            : `WhatsApp: the customer has not written in the last 24 hours, so this goes inside the approved template “${view.replyTemplate}”.`}
+        </p>
+      ) : null}
+      {view.channels.some((c) => !view.live[c]) ? (
+        <p class="notice" style="margin:0">
+          {view.channels
+            .filter((c) => !view.live[c])
+            .map((c) => CHANNEL_NAMES[c])
+            .join(" and ")}{" "}
+          not configured: the outbox will show what would have been sent, and send nothing.
+        </p>
+      ) : null}
+      <div>
+        <button type="submit">Send</button>
+      </div>
+    </form>
+  );
+}
+
+/** A lead's conversation on the lead page: the latest messages, the reply box, a link to the inbox. */
+export function LeadConversation(props: { ctx: PageContext; leadId: string; messages: Message[]; reply: ReplyView }) {
+  return (
+    <section class="card" id="lead-conversation">
+      <div class="toolbar" style="margin-bottom:.5rem">
+        <h2 style="margin:0;margin-right:auto">Messages</h2>
+        <a href={`/inbox/${props.leadId}`}>Open the conversation</a>
+      </div>
+      <Thread messages={props.messages} />
+      <ReplyBox ctx={props.ctx} view={props.reply} />
+    </section>
+  );
+}
