@@ -1,0 +1,83 @@
+/**
+ * A loopback peer that speaks Twilio's REST API for messages, as documented, for the official
+ * twilio SDK (its API domain's base URL pointed here):
+ *   POST /2010-04-01/Accounts/{AccountSid}/Messages.json  (form: To, From, Body, StatusCallback; HTTP Basic)
+ *     → 201 and a Message resource { sid: "SM…", status: "queued", to, from, body, … }
+ * Errors use Twilio's shape, { code, message, more_info, status }. Every request is recorded;
+ * failures can be scripted.
+ */
+
+export interface TwilioPeerRequest {
+  method: string;
+  path: string;
+  authorization: string | null;
+  form: Record<string, string>;
+}
+
+export interface TwilioPeer {
+  baseUrl: string;
+  requests: TwilioPeerRequest[];
+  /** The next sends answer these (status, Twilio error code), in order. */
+  fail(...failures: { status: number; code: number; message: string; delayMs?: number }[]): void;
+  close(): Promise<void>;
+}
+
+export async function startTwilioApiPeer(credentials: { accountSid: string; authToken: string }): Promise<TwilioPeer> {
+  const requests: TwilioPeerRequest[] = [];
+  const failures: { status: number; code: number; message: string; delayMs?: number }[] = [];
+  let counter = 0;
+  const server = Bun.serve({
+    hostname: "127.0.0.1",
+    port: 0,
+    async fetch(req): Promise<Response> {
+      const url = new URL(req.url);
+      const form = Object.fromEntries(new URLSearchParams(await req.text())) as Record<string, string>;
+      requests.push({ method: req.method, path: url.pathname, authorization: req.headers.get("Authorization"), form });
+      const error = (status: number, code: number, message: string) =>
+        Response.json({ code, message, more_info: `https://www.twilio.com/docs/errors/${code}`, status }, { status });
+      if (req.headers.get("Authorization") !== `Basic ${btoa(`${credentials.accountSid}:${credentials.authToken}`)}`) return error(401, 20003, "Authenticate");
+      if (req.method !== "POST" || url.pathname !== `/2010-04-01/Accounts/${credentials.accountSid}/Messages.json`) return error(404, 20404, "The requested resource was not found");
+      if (!form.To || !form.From || !form.Body) return error(400, 21604, "A 'To' phone number, 'From' and 'Body' are required.");
+      const failure = failures.shift();
+      if (failure) {
+        if (failure.delayMs) await Bun.sleep(failure.delayMs);
+        return error(failure.status, failure.code, failure.message);
+      }
+      const sid = `SM${(++counter).toString(16).padStart(32, "0")}`;
+      const now = new Date().toUTCString().replace("GMT", "+0000");
+      return Response.json(
+        {
+          account_sid: credentials.accountSid,
+          api_version: "2010-04-01",
+          body: form.Body,
+          date_created: now,
+          date_sent: null,
+          date_updated: now,
+          direction: "outbound-api",
+          error_code: null,
+          error_message: null,
+          from: form.From,
+          messaging_service_sid: null,
+          num_media: "0",
+          num_segments: "1",
+          price: null,
+          price_unit: "GBP",
+          sid,
+          status: "queued",
+          subresource_uris: { media: `/2010-04-01/Accounts/${credentials.accountSid}/Messages/${sid}/Media.json` },
+          to: form.To,
+          uri: `/2010-04-01/Accounts/${credentials.accountSid}/Messages/${sid}.json`,
+        },
+        { status: 201 },
+      );
+    },
+  });
+  return {
+    baseUrl: `http://127.0.0.1:${server.port}`,
+    requests,
+    fail: (...list) => void failures.push(...list),
+    close: async () => {
+      await server.stop(true);
+    },
+  };
+}
