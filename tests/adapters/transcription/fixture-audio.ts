@@ -3,8 +3,8 @@ import { callScriptSchema, type CallScript } from "../../../src/adapters/transcr
 import type { Track } from "../../../src/domain/calls.ts";
 import type { AudioFrame } from "../../../src/ports/transcriber.ts";
 
-/** The shared call fixtures beside the repository (../shared/fixtures/calls), or FIXTURES_DIR. */
-export const FIXTURES_DIR = process.env.FIXTURES_DIR ?? resolve(import.meta.dir, "../../../../shared/fixtures/calls");
+/** The call fixtures shipped in the repository (copies of shared/fixtures/calls). */
+export const FIXTURES_DIR = resolve(import.meta.dir, "../../../fixtures/calls");
 export const FIXTURE_CALLS = ["boiler-leak-tenant", "burst-pipe-agent", "extractor-fan-landlord"] as const;
 
 export const FRAME_BYTES = 160;
