@@ -108,6 +108,7 @@ export async function composeDeps(
     whatsappVerifyToken: config.WHATSAPP_VERIFY_TOKEN ?? null,
     // On the embedded default, deliveries are signed with a locally made secret (as Twilio's are).
     whatsappAppSecret: config.WHATSAPP_APP_SECRET ?? (await localSecret(dataDir, WHATSAPP_LOCAL_SECRET_FILE)),
+    whatsappSecretIsLocal: !config.WHATSAPP_APP_SECRET,
     smsFrom: config.TWILIO_PHONE_NUMBER ?? null,
     companyName: config.COMPANY_NAME,
     missedCallReply: { channel: config.MISSED_CALL_REPLY_CHANNEL, text: config.MISSED_CALL_REPLY_TEXT },
@@ -147,7 +148,7 @@ export async function composeDeps(
     now,
     randomId: randomToken,
     settings,
-    integrations,
+    integrations: () => integrations().then(messaging.annotateIntegrations),
     verifyFileLink,
     quotesToCash: quotesToCash.deps,
     liveEvents,

@@ -11,6 +11,8 @@ export interface IntegrationStatus {
   detail: string;
   /** The result of a live check, when the integration has one. */
   health: { state: "ok" } | { state: "failing"; error: string } | { state: "not_checked"; why: string };
+  /** A page with more (the webhook deliveries that did not match the documented shapes). */
+  link?: { href: string; label: string };
 }
 
 type Describe = Omit<IntegrationStatus, "health">;
@@ -30,9 +32,9 @@ export function describeIntegrations(config: Config, database: string, blobStore
   return [
     { name: "Database", purpose: "Leads, calls, issues, quotes", mode: config.DATABASE_URL ? "vendor" : "embedded", detail: database },
     { name: "Storage", purpose: "Recordings, photos, documents, tenant media", mode: s3Configured(config) ? "vendor" : "embedded", detail: blobStore },
-    vendorOr("Twilio", "Calls and SMS", has(config.TWILIO_ACCOUNT_SID, config.TWILIO_AUTH_TOKEN), `Twilio account, number ${config.TWILIO_PHONE_NUMBER ?? "not set"}`, "No keys: the call simulator plays calls; nothing is sent"),
+    vendorOr("Twilio", "Calls and SMS", has(config.TWILIO_ACCOUNT_SID, config.TWILIO_AUTH_TOKEN), `Twilio account, number ${config.TWILIO_PHONE_NUMBER ?? "not set"}; texts go through the durable outbox (retried with backoff, never sent twice)`, "No keys: the call simulator plays calls; texts wait in the outbox, shown in the app, and nothing is sent"),
     vendorOr("Stripe", "Card payments and invoices", has(config.STRIPE_SECRET_KEY, config.STRIPE_WEBHOOK_SECRET), "Stripe Checkout", "No keys: no card payments are taken"),
-    vendorOr("WhatsApp", "Tenant messages, voice notes, photos, video", has(config.WHATSAPP_ACCESS_TOKEN, config.WHATSAPP_PHONE_NUMBER_ID), "WhatsApp Business Cloud API", "No keys: nothing is sent or received"),
+    vendorOr("WhatsApp", "Tenant messages, voice notes, photos, video", has(config.WHATSAPP_ACCESS_TOKEN, config.WHATSAPP_PHONE_NUMBER_ID), `WhatsApp Business Cloud API ${config.WHATSAPP_API_VERSION}; messages go through the durable outbox (retried with backoff, never sent twice), templates outside the 24-hour window`, "No keys: messages wait in the outbox, shown in the app, and nothing is sent; media cannot be downloaded"),
     vendorOr("OpenAI", "Extraction and voice-note transcription", has(config.OPENAI_API_KEY), "gpt-4o-mini, whisper-1", "No keys: no AI extraction"),
     vendorOr("WisprFlow", "Live call transcription (primary)", has(config.WISPRFLOW_API_KEY), "WisprFlow streaming", "No live transcription without a key"),
     vendorOr("Deepgram", "Live call transcription (fallback)", has(config.DEEPGRAM_API_KEY), "nova-2-phonecall", "No fallback transcription without a key"),

@@ -41,6 +41,11 @@ export function IntegrationsPage(props: { ctx: PageContext; integrations: Integr
                     </>
                   ) : null}
                   {i.health.state === "not_checked" ? <span class="muted">{i.health.why}</span> : null}
+                  {i.link ? (
+                    <div>
+                      <a href={i.link.href}>{i.link.label}</a>
+                    </div>
+                  ) : null}
                 </td>
               </tr>
             ))}

@@ -9,8 +9,8 @@ import type { OpenDatabase } from "../../src/adapters/db/database.ts";
 import { rowsOf } from "../../src/adapters/db/messages-repository.ts";
 import { sql } from "drizzle-orm";
 import { freshPglite } from "../support/test-db.ts";
-import { ORIGIN, buildTestApp } from "../support/test-app.ts";
-import { TEST_WHATSAPP_APP_SECRET, TEST_WHATSAPP_VERIFY_TOKEN } from "../support/messaging-world.ts";
+import { ORIGIN, aStaffUser, buildTestApp, testBrowser } from "../support/test-app.ts";
+import { TEST_WHATSAPP_APP_SECRET, TEST_WHATSAPP_VERIFY_TOKEN, testMessaging } from "../support/messaging-world.ts";
 import {
   PEER_ACCESS_TOKEN,
   PEER_PHONE_NUMBER_ID,
@@ -136,6 +136,18 @@ describe("POST /api/whatsapp/webhook (deliveries in Meta's documented shapes, si
     expect(unrecognised).toHaveLength(3);
     expect(unrecognised.map((d) => d.detail).join("\n")).toContain("entry[0].changes[0].value.messages.0");
     expect(unrecognised.map((d) => d.detail).join("\n")).toContain("not JSON");
+
+    // The integrations page says so, with a link to the deliveries themselves.
+    const wiring = testMessaging({ repos, blobStore: world.deps.blobStore, liveEvents: world.deps.liveEvents, now: world.clock.now, publicBaseUrl: () => ORIGIN }, { adapters: { whatsapp: createWhatsAppCloudApi({ accessToken: "x", phoneNumberId: "1" }) } });
+    const [line] = await wiring.annotateIntegrations([{ name: "WhatsApp", purpose: "", mode: "vendor", detail: "Cloud API", health: { state: "not_checked", why: "" } }]);
+    expect(line!.health).toMatchObject({ state: "failing", error: expect.stringContaining("3 delivery(ies) in the last 7 days did not match Meta's documented shapes") });
+    expect(line!.link).toEqual({ href: "/inbox/deliveries", label: "Deliveries that did not match" });
+    const staff = await aStaffUser(world.deps);
+    const browser = testBrowser(world.app);
+    await browser.logIn(staff.email, staff.password);
+    const { html } = await browser.page("/inbox/deliveries");
+    expect(html).toContain("Webhook deliveries not processed");
+    expect(html).toContain("The body is not JSON.");
   });
 
   test("a photo whose download fails twice is 'media pending' with the reason, then stored under tenant-media/ with a thumbnail and filed under the lead's job", async () => {

@@ -1,6 +1,7 @@
 import { desc, eq } from "drizzle-orm";
 import { ISSUE_STATUS_LABELS } from "../../domain/issues.ts";
 import { formatPence } from "../../domain/money.ts";
+import { STATUS_LABELS } from "../../domain/messaging/message.ts";
 import type { Timeline, TimelineEntry } from "../../ports/timeline.ts";
 import { isUuid, type Database } from "./database.ts";
 import { calls, issues, messages, outboundMessages, quotes } from "./schema.ts";
@@ -9,6 +10,7 @@ import { calls, issues, messages, outboundMessages, quotes } from "./schema.ts";
 const PER_KIND = 500;
 
 const CHANNEL_NAMES = { whatsapp: "WhatsApp", sms: "SMS" } as const;
+const MESSAGE_KIND_WORDS: Partial<Record<string, string>> = { voice: "voice note", audio: "audio", image: "photo", video: "video", document: "document", template: "template" };
 
 /** A lead's calls, jobs, quotes and messages, merged newest first. */
 export function createTimelineRepository(db: Database): Timeline {
@@ -36,7 +38,7 @@ export function createTimelineRepository(db: Database): Timeline {
           .orderBy(desc(quotes.createdAt))
           .limit(PER_KIND),
         db
-          .select({ id: messages.id, at: messages.createdAt, channel: messages.channel, direction: messages.direction, body: messages.body })
+          .select({ id: messages.id, at: messages.createdAt, channel: messages.channel, direction: messages.direction, body: messages.body, kind: messages.kind, status: messages.status, transcript: messages.transcript })
           .from(messages)
           .where(eq(messages.leadId, leadId))
           .orderBy(desc(messages.createdAt))
@@ -76,8 +78,8 @@ export function createTimelineRepository(db: Database): Timeline {
           kind: "message" as const,
           at: m.at,
           id: m.id,
-          title: `${CHANNEL_NAMES[m.channel]} ${m.direction === "inbound" ? "received" : "sent"}`,
-          detail: m.body,
+          title: `${CHANNEL_NAMES[m.channel]} ${MESSAGE_KIND_WORDS[m.kind] ?? "message"} ${m.direction === "inbound" ? "received" : `sent (${STATUS_LABELS[m.status].toLowerCase()})`}`,
+          detail: m.body ?? m.transcript,
         })),
         ...quoteMessageRows.map((m) => ({
           kind: "quote" as const,

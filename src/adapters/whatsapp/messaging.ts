@@ -1,5 +1,6 @@
 import type { Config } from "../../config.ts";
 import type { AppDeps } from "../../http/deps.ts";
+import type { IntegrationStatus } from "../../integrations.ts";
 import type { BlobStore } from "../../ports/blob-store.ts";
 import type { Repositories } from "../../ports/database.ts";
 import type { Extractor } from "../../ports/extractor.ts";
@@ -75,6 +76,8 @@ export interface MessagingWiring {
   /** Settings for the parts of messaging the web app needs. */
   whatsappVerifyToken: string | null;
   whatsappAppSecret: string;
+  /** True when WHATSAPP_APP_SECRET is unset and the secret above was made locally. */
+  whatsappSecretIsLocal?: boolean;
   smsFrom: string | null;
   companyName: string;
   missedCallReply: { channel: "sms" | "whatsapp" | "off"; text: string };
@@ -90,7 +93,11 @@ export interface MessagingWiring {
  * runner needs (webhook deliveries, media downloads, understanding, sends), and the web app's
  * messaging settings. Shared by the server, the command line and the tests.
  */
-export function wireMessaging(w: MessagingWiring): { deps: AppDeps["messaging"]; jobHandlers: Record<string, (job: Job) => Promise<void>> } {
+export function wireMessaging(w: MessagingWiring): {
+  deps: AppDeps["messaging"];
+  jobHandlers: Record<string, (job: Job) => Promise<void>>;
+  annotateIntegrations: (list: IntegrationStatus[]) => Promise<IntegrationStatus[]>;
+} {
   const inbound = { messages: w.repos.messages, leads: w.repos.leads, leadAliases: w.repos.leadAliases, jobs: w.repos.jobs, liveEvents: w.liveEvents, log: w.log, now: w.now };
   const messenger = createMessenger({ ...inbound, templates: w.templates, poke: w.poke });
   const whatsappSender = w.adapters.whatsapp ?? createOutboxSender("WhatsApp");
@@ -129,5 +136,44 @@ export function wireMessaging(w: MessagingWiring): { deps: AppDeps["messaging"];
       }
     },
   };
-  return { deps, jobHandlers };
+  return { deps, jobHandlers, annotateIntegrations: (list) => annotate(w, whatsappSender.live, smsSender.live, list) };
+}
+
+const OUTBOX_WORDS: Partial<Record<string, string>> = { queued: "queued", failed: "failed", not_sent: "not sent (no keys)" };
+
+/**
+ * The integrations page's WhatsApp and Twilio lines, told honestly: what the outbox holds, a
+ * configuration that cannot work (keys without the app secret Meta signs with), and webhook
+ * deliveries that did not match Meta's documented shapes in the last week.
+ */
+async function annotate(w: MessagingWiring, whatsappLive: boolean, smsLive: boolean, list: IntegrationStatus[]): Promise<IntegrationStatus[]> {
+  const weekAgo = new Date(w.now().getTime() - 7 * 24 * 60 * 60_000);
+  const [outbox, deliveries, [latest]] = await Promise.all([
+    w.repos.messages.outboxCounts(),
+    w.repos.webhookDeliveries.countByState(weekAgo),
+    w.repos.webhookDeliveries.recent(["unrecognised"], 1),
+  ]);
+  const outboxLine = Object.entries(OUTBOX_WORDS)
+    .filter(([status]) => (outbox[status as keyof typeof outbox] ?? 0) > 0)
+    .map(([status, words]) => `${outbox[status as keyof typeof outbox]} ${words}`)
+    .join(", ");
+  return list.map((entry) => {
+    if (entry.name === "WhatsApp") {
+      const detail = outboxLine ? `${entry.detail}. Outbox: ${outboxLine}.` : entry.detail;
+      const link = { href: "/inbox/deliveries", label: "Deliveries that did not match" };
+      if (whatsappLive && w.whatsappSecretIsLocal) {
+        return { ...entry, detail, health: { state: "failing" as const, error: "WHATSAPP_APP_SECRET is not set: Meta's deliveries cannot be verified and are refused (401)." } };
+      }
+      if ((deliveries.unrecognised ?? 0) > 0) {
+        const error = `${deliveries.unrecognised} delivery(ies) in the last 7 days did not match Meta's documented shapes; recorded, answered 200, nothing changed.${latest?.detail ? ` Latest: ${latest.detail}` : ""}`;
+        return { ...entry, detail, health: { state: "failing" as const, error }, link };
+      }
+      const why = whatsappLive ? `${deliveries.processed ?? 0} deliveries processed in the last 7 days${w.whatsappVerifyToken ? "" : "; WHATSAPP_VERIFY_TOKEN is not set, so Meta's handshake is refused"}` : "Nothing is sent";
+      return { ...entry, detail, health: { state: "not_checked" as const, why }, link };
+    }
+    if (entry.name === "Twilio") {
+      return { ...entry, detail: outboxLine && !smsLive ? `${entry.detail}. Outbox: ${outboxLine}.` : entry.detail };
+    }
+    return entry;
+  });
 }
