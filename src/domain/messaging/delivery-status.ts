@@ -26,7 +26,7 @@ const RANK: Record<OutboundStatus, number> = {
  */
 export function nextDeliveryStatus(current: OutboundStatus, reported: ReportedStatus): OutboundStatus | null {
   if (current === "not_sent") return null;
-  if (reported === "failed") return RANK[current] < RANK.sent ? "failed" : current === "sent" ? "failed" : null;
+  if (reported === "failed") return current !== "failed" && RANK[current] <= RANK.sent ? "failed" : null;
   if (current === "failed") return reported === "delivered" || reported === "read" ? reported : null;
   return RANK[reported] > RANK[current] ? reported : null;
 }
