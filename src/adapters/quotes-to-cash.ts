@@ -11,7 +11,7 @@ import { createTestCheckout } from "./local/test-checkout.ts";
 import { createInvoicePdfs } from "./pdf/invoice-pdf.ts";
 import { createStripeCheckout, createStripeClient } from "./stripe/stripe-checkout.ts";
 import { createStripeWebhooks } from "./stripe/stripe-webhooks.ts";
-import { INVOICE_PDF_JOB, RECEIPT_JOB, renderInvoicePdfJob, sendReceiptJob } from "../domain/payments/settlement-flow.ts";
+import { INVOICE_ISSUED_JOB, invoiceIssuedJob } from "../domain/payments/settlement-flow.ts";
 import { TEST_WEBHOOK_JOB, deliverTestWebhooksJob } from "./local/test-checkout-delivery.ts";
 
 /** On the embedded default, the test checkout signs its events with this locally made secret. */
@@ -48,7 +48,8 @@ export function wireQuotesToCash(input: {
     email: config.COMPANY_EMAIL ?? null,
     vatNumber: config.COMPANY_VAT_NUMBER ?? null,
   };
-  const documents = createInvoicePdfs();
+  // Laid out in a worker thread: a burst of payments never waits behind PDF rendering.
+  const documents = createInvoicePdfs({ inWorker: true });
   const sender = createOutboxQuoteSender(repos.outboundMessages, log);
   const webhooks = createStripeWebhooks({ secret: webhookSecret, now });
   const deps: AppDeps["quotesToCash"] = {
@@ -62,8 +63,7 @@ export function wireQuotesToCash(input: {
     validDays: config.QUOTE_VALID_DAYS,
   };
   const jobHandlers: Record<string, JobHandler> = {
-    [INVOICE_PDF_JOB]: renderInvoicePdfJob({ invoices: repos.invoices, blobStore, documents }),
-    [RECEIPT_JOB]: sendReceiptJob({ invoices: repos.invoices, quotes: repos.quotes, issues: repos.issues, leads: repos.leads, sender, company, publicBaseUrl: input.publicBaseUrl }),
+    [INVOICE_ISSUED_JOB]: invoiceIssuedJob({ invoices: repos.invoices, blobStore, documents, sender, company, publicBaseUrl: input.publicBaseUrl }),
     [TEST_WEBHOOK_JOB]: deliverTestWebhooksJob({ testCheckout, webhooks, payments: repos.payments, company, now, log }),
   };
   return { deps, jobHandlers };

@@ -5,6 +5,8 @@ import type { OpenDatabase } from "../../src/adapters/db/database.ts";
 import { freshPglite } from "../support/test-db.ts";
 import { aStaffUser, buildTestApp, ORIGIN, testBrowser } from "../support/test-app.ts";
 import type { E164 } from "../../src/domain/phone.ts";
+import { startJobRunner } from "../../src/adapters/local/job-runner.ts";
+import { INVOICE_ISSUED_JOB, invoiceIssuedJob } from "../../src/domain/payments/settlement-flow.ts";
 
 let repos: OpenDatabase;
 let world: ReturnType<typeof buildTestApp>;
@@ -186,6 +188,26 @@ describe("the customer's quote page and paying", () => {
     expect(pdf.status).toBe(200);
     expect(pdf.headers.get("Content-Type")).toBe("application/pdf");
     expect(new TextDecoder().decode((await pdf.arrayBuffer()).slice(0, 5))).toBe("%PDF-");
+  });
+
+  test("a durable job stores the invoice PDF under documents/ and puts the receipt in the outbox, once", async () => {
+    const quote = (await repos.quotes.byToken(token))!;
+    const runner = startJobRunner(
+      { jobs: repos.jobs, log: world.deps.logger, now: world.clock.now },
+      { [INVOICE_ISSUED_JOB]: invoiceIssuedJob({ invoices: repos.invoices, blobStore: world.deps.blobStore, documents: world.deps.quotesToCash.documents, sender: world.deps.quotesToCash.sender, company: world.deps.quotesToCash.company, publicBaseUrl: () => ORIGIN }) },
+      { autoStart: false },
+    );
+    expect(await runner.runDue()).toBe(1);
+    expect(await runner.runDue()).toBe(0);
+    await runner.stop();
+    const [invoice] = await repos.invoices.forQuote(quote.id);
+    expect(invoice!.pdfKey).toBe(`documents/invoices/${invoice!.content.number}.pdf`);
+    expect(await world.deps.blobStore.exists(invoice!.pdfKey!)).toBe(true);
+    const receipts = (await repos.outboundMessages.forQuote(quote.id)).filter((m) => m.purpose === "receipt");
+    expect(receipts).toHaveLength(1);
+    expect(receipts[0]!.status).toBe("outbox");
+    expect(receipts[0]!.body).toContain(`received £49.65. Invoice ${invoice!.content.number}`);
+    expect(receipts[0]!.body).toContain("£148.95 remains to pay");
   });
 
   test("the remaining balance is paid the same way; deposit and balance invoices add up to the quote", async () => {

@@ -2,7 +2,7 @@ import { asc, desc, eq } from "drizzle-orm";
 import type { InvoiceContent } from "../../domain/payments/invoice.ts";
 import type { Invoice, Invoices } from "../../ports/invoices.ts";
 import { isUuid, type Database } from "./database.ts";
-import { invoices } from "./schema.ts";
+import { invoices, issues, leads, quotes } from "./schema.ts";
 
 type InvoiceRow = typeof invoices.$inferSelect;
 
@@ -34,6 +34,17 @@ export function createInvoicesRepository(db: Database): Invoices {
     async setPdfKey(id, key) {
       if (!isUuid(id)) return;
       await db.update(invoices).set({ pdfKey: key }).where(eq(invoices.id, id));
+    },
+    async withCustomer(id) {
+      if (!isUuid(id)) return null;
+      const [row] = await db
+        .select({ invoice: invoices, quoteToken: quotes.token, leadId: leads.id, leadName: leads.name, leadPhone: leads.phone })
+        .from(invoices)
+        .innerJoin(quotes, eq(quotes.id, invoices.quoteId))
+        .innerJoin(issues, eq(issues.id, quotes.issueId))
+        .innerJoin(leads, eq(leads.id, issues.leadId))
+        .where(eq(invoices.id, id));
+      return row ? { ...row, invoice: toInvoice(row.invoice) } : null;
     },
     async recent(limit) {
       const rows = await db.select().from(invoices).orderBy(desc(invoices.number)).limit(limit);

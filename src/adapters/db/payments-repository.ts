@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, gt, gte, isNotNull, ne, sql } from "drizzle-orm";
-import type { Payment } from "../../domain/payments/charges.ts";
+import type { ChargeKind, Payment } from "../../domain/payments/charges.ts";
 import type { InvoiceContent } from "../../domain/payments/invoice.ts";
 import type { PaymentRef } from "../../domain/payments/settle.ts";
 import type { Quote } from "../../domain/quotes.ts";
@@ -8,6 +8,8 @@ import { isUuid, type Database } from "./database.ts";
 import { invoiceCounters, invoices, issues, jobs, leads, payments, processedWebhookEvents, quotes } from "./schema.ts";
 
 type PaymentRow = typeof payments.$inferSelect;
+/** The job and customer a payment's invoice is made out for. */
+type Place = { title: string; address: string | null; postcode: string | null; name: string | null; organisation: string | null; leadAddress: string | null; leadPostcode: string | null };
 type QuoteRow = typeof quotes.$inferSelect;
 /** The transaction handle drizzle passes to `db.transaction`. */
 type Tx = Parameters<Parameters<Database["transaction"]>[0]>[0];
@@ -46,8 +48,12 @@ const toQuote = (row: QuoteRow): Quote => ({
   sentAt: row.sentAt,
 });
 
-/** The payment an event names, locked for the rest of the transaction: our id first, then the provider's ids. */
-async function lockPayment(tx: Tx, ref: PaymentRef): Promise<PaymentRow | null> {
+/**
+ * The payment an event names (our id first, then the provider's ids), locked with its quote
+ * for the rest of the transaction, read in one statement with what settling it needs: the
+ * job and customer (for the invoice) and the kinds of the quote's other paid payments.
+ */
+async function lockPayment(tx: Tx, ref: PaymentRef) {
   const conditions = [
     ref.paymentId && isUuid(ref.paymentId) ? eq(payments.id, ref.paymentId) : null,
     ref.checkoutSessionId ? eq(payments.checkoutSessionId, ref.checkoutSessionId) : null,
@@ -55,7 +61,20 @@ async function lockPayment(tx: Tx, ref: PaymentRef): Promise<PaymentRow | null> 
   ];
   for (const condition of conditions) {
     if (!condition) continue;
-    const [row] = await tx.select().from(payments).where(condition).limit(1).for("update");
+    const [row] = await tx
+      .select({
+        payment: payments,
+        quote: quotes,
+        place: { title: issues.title, address: issues.address, postcode: issues.postcode, name: leads.name, organisation: leads.organisation, leadAddress: leads.address, leadPostcode: leads.postcode },
+        otherPaid: sql<ChargeKind[]>`array(select other.kind from payments other where other.quote_id = ${payments.quoteId} and other.status = 'paid' and other.id <> ${payments.id})`,
+      })
+      .from(payments)
+      .innerJoin(quotes, eq(quotes.id, payments.quoteId))
+      .innerJoin(issues, eq(issues.id, quotes.issueId))
+      .innerJoin(leads, eq(leads.id, issues.leadId))
+      .where(condition)
+      .limit(1)
+      .for("update", { of: [payments, quotes] });
     if (row) return row;
   }
   return null;
@@ -126,14 +145,10 @@ export function createPaymentsRepository(db: Database): Payments {
         if (recorded.length === 0) return { outcome: "duplicate" as const, ...nothing };
         if (!event.ref || !event.report) return { outcome: "ignored" as const, ...nothing };
 
-        const row = await lockPayment(tx, event.ref);
-        if (!row) return { outcome: "unknown_payment" as const, ...nothing };
-        const [quoteRow] = await tx.select().from(quotes).where(eq(quotes.id, row.quoteId)).for("update");
-        const others = await tx
-          .select({ kind: payments.kind })
-          .from(payments)
-          .where(and(eq(payments.quoteId, row.quoteId), eq(payments.status, "paid"), ne(payments.id, row.id)));
-        const settlement = rules.decide(toPayment(row), { status: quoteRow!.status }, others.map((o) => o.kind), event.report);
+        const locked = await lockPayment(tx, event.ref);
+        if (!locked) return { outcome: "unknown_payment" as const, ...nothing };
+        const { payment: row, quote: quoteRow, place } = locked;
+        const settlement = rules.decide(toPayment(row), { status: quoteRow.status }, locked.otherPaid ?? [], event.report);
 
         const intent = row.paymentIntentId ?? event.report.paymentIntentId;
         const changes: Partial<typeof payments.$inferInsert> = { paymentIntentId: intent, updatedAt: at };
@@ -149,7 +164,7 @@ export function createPaymentsRepository(db: Database): Payments {
           const stamp = settlement.quoteStatus === "paid" ? { paidAt: at } : {};
           await tx.update(quotes).set({ status: settlement.quoteStatus, updatedAt: at, ...stamp }).where(eq(quotes.id, row.quoteId));
         }
-        const invoice = await issueInvoice(tx, { quote: toQuote(quoteRow!), payment, at, rules });
+        const invoice = await issueInvoice(tx, { quote: toQuote(quoteRow), payment, place, at, rules });
         return { outcome: "applied" as const, settlement, payment, invoice };
       });
     },
@@ -195,15 +210,11 @@ export function createPaymentsRepository(db: Database): Payments {
  */
 async function issueInvoice(
   tx: Tx,
-  input: { quote: Quote; payment: Payment; at: Date; rules: Parameters<Payments["settleEvent"]>[2] },
+  input: { quote: Quote; payment: Payment; place: Place; at: Date; rules: Parameters<Payments["settleEvent"]>[2] },
 ): Promise<{ id: string; number: string }> {
-  const { quote, payment, at, rules } = input;
-  const [place] = await tx
-    .select({ title: issues.title, address: issues.address, postcode: issues.postcode, name: leads.name, organisation: leads.organisation, phone: leads.phone, leadAddress: leads.address, leadPostcode: leads.postcode })
-    .from(issues)
-    .innerJoin(leads, eq(leads.id, issues.leadId))
-    .where(eq(issues.id, quote.issueId));
-  const earlier = await tx.select({ content: invoices.content }).from(invoices).where(eq(invoices.quoteId, quote.id)).orderBy(asc(invoices.number));
+  const { quote, payment, place, at, rules } = input;
+  // Only a balance (or a payment after one) has invoices before it on the same quote.
+  const earlier = payment.kind === "full" ? [] : await tx.select({ content: invoices.content }).from(invoices).where(eq(invoices.quoteId, quote.id)).orderBy(asc(invoices.number));
   const [counter] = await tx
     .insert(invoiceCounters)
     .values({ name: "invoice", lastNumber: 1 })
@@ -213,12 +224,8 @@ async function issueInvoice(
     number: counter!.number,
     quote,
     payment,
-    customer: {
-      name: place?.name ?? place?.organisation ?? "Customer",
-      address: place?.leadAddress ?? place?.address ?? null,
-      postcode: place?.leadPostcode ?? place?.postcode ?? null,
-    },
-    job: { title: place?.title ?? "Job", address: place?.address ?? null, postcode: place?.postcode ?? null },
+    customer: { name: place.name ?? place.organisation ?? "Customer", address: place.leadAddress ?? place.address, postcode: place.leadPostcode ?? place.postcode },
+    job: { title: place.title, address: place.address, postcode: place.postcode },
     earlier: earlier.map((e) => e.content as unknown as InvoiceContent),
   });
   const [invoice] = await tx
@@ -233,8 +240,12 @@ async function issueInvoice(
       issuedAt: at,
     })
     .returning({ id: invoices.id });
-  for (const job of rules.jobsForInvoice({ id: invoice!.id, quoteId: quote.id })) {
-    await tx.insert(jobs).values({ kind: job.kind, key: job.key, payload: job.payload, nextAttemptAt: at }).onConflictDoNothing();
+  const work = rules.jobsForInvoice({ id: invoice!.id, quoteId: quote.id });
+  if (work.length > 0) {
+    await tx
+      .insert(jobs)
+      .values(work.map((job) => ({ kind: job.kind, key: job.key, payload: job.payload, nextAttemptAt: at })))
+      .onConflictDoNothing();
   }
   return { id: invoice!.id, number: content.number };
 }

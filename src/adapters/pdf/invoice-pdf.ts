@@ -13,14 +13,53 @@ const londonDate = new Intl.DateTimeFormat("en-GB", { timeZone: "Europe/London",
  * payment reference. Deterministic for the same content apart from the PDF's creation date.
  * @example const pdf = await createInvoicePdfs().render(invoice.content);
  */
-export function createInvoicePdfs(): InvoiceDocuments {
+export function createInvoicePdfs(options: { inWorker?: boolean } = {}): InvoiceDocuments {
+  if (options.inWorker) return workerRenderer();
   return {
     contentType: "application/pdf",
-    render: (content) => render(content),
+    render: (content) => renderInvoicePdf(content),
   };
 }
 
-function render(inv: InvoiceContent): Promise<Uint8Array> {
+/**
+ * Renders in a Bun Worker, so laying out a PDF (a few milliseconds of CPU each) never holds up
+ * the requests this process is answering. The worker starts on first use and does not keep the
+ * process alive.
+ */
+function workerRenderer(): InvoiceDocuments {
+  let worker: Worker | null = null;
+  let nextId = 0;
+  const pending = new Map<number, { resolve: (bytes: Uint8Array) => void; reject: (error: Error) => void }>();
+  const start = () => {
+    const w = new Worker(new URL("./invoice-pdf-worker.ts", import.meta.url).href);
+    (w as unknown as { unref(): void }).unref();
+    w.onmessage = (event: MessageEvent<{ id: number; bytes?: Uint8Array; error?: string }>) => {
+      const waiting = pending.get(event.data.id);
+      pending.delete(event.data.id);
+      if (event.data.bytes) waiting?.resolve(event.data.bytes);
+      else waiting?.reject(new Error(`PDF worker: ${event.data.error ?? "no output"}`));
+    };
+    w.onerror = (event) => {
+      for (const waiting of pending.values()) waiting.reject(new Error(`PDF worker failed: ${event.message}`));
+      pending.clear();
+      worker = null;
+    };
+    return w;
+  };
+  return {
+    contentType: "application/pdf",
+    render(content) {
+      worker ??= start();
+      const id = nextId++;
+      return new Promise<Uint8Array>((resolve, reject) => {
+        pending.set(id, { resolve, reject });
+        worker!.postMessage({ id, content });
+      });
+    },
+  };
+}
+
+export function renderInvoicePdf(inv: InvoiceContent): Promise<Uint8Array> {
   const doc = new PDFDocument({ size: "A4", margin: 50, info: { Title: `${KIND_TITLES[inv.kind]} ${inv.number}`, Author: inv.company.name } });
   const chunks: Buffer[] = [];
   doc.on("data", (chunk: Buffer) => chunks.push(chunk));

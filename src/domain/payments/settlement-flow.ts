@@ -1,28 +1,23 @@
 import type { BlobStore } from "../../ports/blob-store.ts";
 import type { Invoice, InvoiceDocuments, Invoices } from "../../ports/invoices.ts";
-import type { Issues } from "../../ports/issues.ts";
 import type { Job } from "../../ports/jobs.ts";
-import type { Leads } from "../../ports/leads.ts";
 import type { Log } from "../../ports/log.ts";
 import type { PaymentWebhooks, Payments, SettleOutcome, SettlementRules } from "../../ports/payments.ts";
-import type { Quotes } from "../../ports/quotes.ts";
 import type { QuoteLinkSender } from "../../ports/quote-messages.ts";
 import { ok, type Result } from "../result.ts";
+import type { E164 } from "../phone.ts";
 import { receiptText } from "./customer-texts.ts";
 import { invoiceFor, type CompanyDetails } from "./invoice.ts";
 import { settle } from "./settle.ts";
 
-export const INVOICE_PDF_JOB = "render-invoice-pdf";
-export const RECEIPT_JOB = "send-payment-receipt";
+/** After an invoice is issued: render and store its PDF, then send the receipt. One job, retried until both are done. */
+export const INVOICE_ISSUED_JOB = "invoice-issued";
 
 /** The rules the settlement transaction applies. */
 export const settlementRules = (company: CompanyDetails, now: () => Date): SettlementRules => ({
   decide: settle,
   invoice: (input) => invoiceFor({ ...input, company, issuedAt: now() }),
-  jobsForInvoice: (invoice) => [
-    { kind: INVOICE_PDF_JOB, key: invoice.id, payload: { invoiceId: invoice.id } },
-    { kind: RECEIPT_JOB, key: invoice.id, payload: { invoiceId: invoice.id } },
-  ],
+  jobsForInvoice: (invoice) => [{ kind: INVOICE_ISSUED_JOB, key: invoice.id, payload: { invoiceId: invoice.id } }],
 });
 
 /**
@@ -63,36 +58,32 @@ export async function invoicePdf(deps: { invoices: Invoices; blobStore: BlobStor
   return { body: bytes, size: bytes.byteLength };
 }
 
-/** Job: render the invoice's PDF and store it under documents/invoices/. Retried on failure. */
-export const renderInvoicePdfJob = (deps: { invoices: Invoices; blobStore: BlobStore; documents: InvoiceDocuments }) => async (job: Job) => {
-  const { invoiceId } = job.payload as { invoiceId: string };
-  const invoice = await deps.invoices.byId(invoiceId);
-  if (!invoice) throw new Error(`no invoice ${invoiceId}`);
-  if (invoice.pdfKey && (await deps.blobStore.exists(invoice.pdfKey))) return;
-  const bytes = await deps.documents.render(invoice.content);
-  const key = invoiceBlobKey(invoice);
-  await deps.blobStore.put(key, bytes, deps.documents.contentType);
-  await deps.invoices.setPdfKey(invoice.id, key);
-};
-
-/** Job: tell the customer their payment arrived, with the link to download the invoice. Once per invoice. */
-export const sendReceiptJob =
-  (deps: { invoices: Invoices; quotes: Quotes; issues: Issues; leads: Leads; sender: QuoteLinkSender; company: CompanyDetails; publicBaseUrl: () => string }) =>
+/**
+ * Job, once per invoice: render its PDF and store it under documents/invoices/ (unless stored
+ * already), then tell the customer the payment arrived, with the link to their quote page where
+ * the invoice downloads. Safe to retry: the PDF is skipped once stored and the receipt's dedupe
+ * key makes a second send land once.
+ */
+export const invoiceIssuedJob =
+  (deps: { invoices: Invoices; blobStore: BlobStore; documents: InvoiceDocuments; sender: QuoteLinkSender; company: CompanyDetails; publicBaseUrl: () => string }) =>
   async (job: Job) => {
     const { invoiceId } = job.payload as { invoiceId: string };
-    const invoice = await deps.invoices.byId(invoiceId);
-    if (!invoice) throw new Error(`no invoice ${invoiceId}`);
-    const quote = await deps.quotes.byId(invoice.quoteId);
-    const issue = quote ? await deps.issues.byId(quote.issueId) : null;
-    const lead = issue ? await deps.leads.byId(issue.leadId) : null;
-    if (!quote || !lead) throw new Error(`invoice ${invoiceId} has no quote or customer`);
+    const found = await deps.invoices.withCustomer(invoiceId);
+    if (!found) throw new Error(`no invoice ${invoiceId}`);
+    const { invoice } = found;
+    if (!invoice.pdfKey) {
+      const bytes = await deps.documents.render(invoice.content);
+      const key = invoiceBlobKey(invoice);
+      await deps.blobStore.put(key, bytes, deps.documents.contentType);
+      await deps.invoices.setPdfKey(invoice.id, key);
+    }
     await deps.sender.send({
-      leadId: lead.id,
-      quoteId: quote.id,
-      to: lead.phone,
+      leadId: found.leadId,
+      quoteId: invoice.quoteId,
+      to: found.leadPhone as E164 | null,
       channel: "sms",
       purpose: "receipt",
-      body: receiptText({ companyName: deps.company.name, customerName: lead.name, amountPence: invoice.totalPence, invoiceNumber: invoice.content.number, balanceDuePence: invoice.content.balanceDuePence, url: `${deps.publicBaseUrl()}/q/${quote.token}` }),
+      body: receiptText({ companyName: deps.company.name, customerName: found.leadName, amountPence: invoice.totalPence, invoiceNumber: invoice.content.number, balanceDuePence: invoice.content.balanceDuePence, url: `${deps.publicBaseUrl()}/q/${found.quoteToken}` }),
       dedupeKey: `receipt:${invoice.id}`,
     });
   };
