@@ -151,8 +151,16 @@ export function startLiveCall(
   };
 }
 
-/** The fallback wrapper's record of who served the call ("wisprflow→deepgram"), when it has one. */
+/**
+ * Which transcriber served which part of the call, from the fallback wrapper's record:
+ * "wisprflow 0:00–0:18 → deepgram 0:18–1:36". Null for a session without such a record.
+ */
 function servedBy(session: TranscriberSession | null): string | null {
+  const spans = (session as { servedBy?: unknown } | null)?.servedBy;
+  if (Array.isArray(spans) && spans.length > 0) {
+    const clock = (ms: number) => `${Math.floor(ms / 60_000)}:${String(Math.floor((ms % 60_000) / 1000)).padStart(2, "0")}`;
+    return spans.map((span: { transcriber: string; fromMs: number; toMs: number }) => `${span.transcriber} ${clock(span.fromMs)}–${clock(span.toMs)}`).join(" → ");
+  }
   const label = (session as { label?: unknown } | null)?.label;
   return typeof label === "string" && label !== "" ? label : null;
 }
