@@ -124,6 +124,7 @@ export async function composeDeps(
     now,
     localWebhookSecret: await localSecret(dataDir, STRIPE_LOCAL_SECRET_FILE),
     publicBaseUrl: () => settings.publicBaseUrl,
+    messaging: { messenger: messaging.deps.messenger, live: messaging.deps.sms.live || messaging.deps.whatsapp.live },
   });
   const backgroundJobs = startJobRunner(
     { jobs: repos.jobs, log: logger, now },

@@ -7,6 +7,8 @@ import type { JobHandler } from "./local/job-runner.ts";
 import type { Database } from "./db/database.ts";
 import type { OutboundMessagesStore } from "./db/outbound-messages-repository.ts";
 import { createOutboxQuoteSender } from "./local/quote-outbox.ts";
+import { createMessengerQuoteSender } from "./local/quote-messenger-sender.ts";
+import type { Messenger } from "../ports/messengers.ts";
 import { createTestCheckout } from "./local/test-checkout.ts";
 import { createInvoicePdfs } from "./pdf/invoice-pdf.ts";
 import { createStripeCheckout, createStripeClient } from "./stripe/stripe-checkout.ts";
@@ -24,7 +26,8 @@ export const stripeConfigured = (config: Config) => Boolean(config.STRIPE_SECRET
  * Builds the quotes-to-cash adapters for a configuration: Stripe Checkout and its webhook
  * secret when the keys are set, else the embedded test checkout with a secret made locally
  * (the same Stripe signature check either way); invoice PDFs; the quote-link sender (the
- * outbox: nothing is sent); and the durable job handlers (invoice PDF, receipt, test webhook
+ * messaging outbox when a provider is connected, else the app's outbox: nothing is sent); and
+ * the durable job handlers (invoice PDF, receipt, test webhook
  * redelivery).
  */
 export function wireQuotesToCash(input: {
@@ -35,6 +38,8 @@ export function wireQuotesToCash(input: {
   now: () => Date;
   localWebhookSecret: string;
   publicBaseUrl: () => string;
+  /** The messaging outbox, and whether it reaches a provider (Twilio SMS or WhatsApp keys set). */
+  messaging?: { messenger: Messenger; live: boolean };
 }): { deps: AppDeps["quotesToCash"]; jobHandlers: Record<string, JobHandler> } {
   const { config, repos, blobStore, log, now } = input;
   const stripe = stripeConfigured(config);
@@ -50,7 +55,9 @@ export function wireQuotesToCash(input: {
   };
   // Laid out in a worker thread: a burst of payments never waits behind PDF rendering.
   const documents = createInvoicePdfs({ inWorker: true });
-  const sender = createOutboxQuoteSender(repos.outboundMessages, log);
+  // With a messaging provider connected, quote links and receipts go through its durable
+  // outbox; otherwise they stay in the app's outbox and nothing is sent.
+  const sender = input.messaging?.live ? createMessengerQuoteSender(input.messaging.messenger, repos.outboundMessages, log) : createOutboxQuoteSender(repos.outboundMessages, log);
   const webhooks = createStripeWebhooks({ secret: webhookSecret, now });
   const deps: AppDeps["quotesToCash"] = {
     company,

@@ -8,7 +8,9 @@ type MessageRow = typeof outboundMessages.$inferSelect;
 
 /** The outbox repository plus `store`, which the outbox sender (and a real sender) writes with. */
 export type OutboundMessagesStore = OutboundMessages & {
-  store(message: QuoteMessage, status: string, provider: string | null): Promise<OutboundMessage>;
+  store(message: QuoteMessage, status: string, provider: string | null, extra?: { providerId?: string; error?: string }): Promise<OutboundMessage>;
+  /** The message stored under this dedupe key, if any. */
+  byDedupeKey(key: string): Promise<OutboundMessage | null>;
 };
 
 const toMessage = (row: MessageRow): OutboundMessage => ({
@@ -32,7 +34,7 @@ const toMessage = (row: MessageRow): OutboundMessage => ({
  */
 export function createOutboundMessagesRepository(db: Database): OutboundMessagesStore {
   return {
-    async store(message, status, provider) {
+    async store(message, status, provider, extra = {}) {
       const [row] = await db
         .insert(outboundMessages)
         .values({
@@ -45,12 +47,18 @@ export function createOutboundMessagesRepository(db: Database): OutboundMessages
           status,
           provider,
           dedupeKey: message.dedupeKey,
+          providerId: extra.providerId ?? null,
+          error: extra.error ?? null,
         })
         .onConflictDoNothing({ target: outboundMessages.dedupeKey })
         .returning();
       if (row) return toMessage(row);
       const [earlier] = await db.select().from(outboundMessages).where(eq(outboundMessages.dedupeKey, message.dedupeKey));
       return toMessage(earlier!);
+    },
+    async byDedupeKey(key) {
+      const [row] = await db.select().from(outboundMessages).where(eq(outboundMessages.dedupeKey, key));
+      return row ? toMessage(row) : null;
     },
     async forQuote(quoteId) {
       if (!isUuid(quoteId)) return [];
