@@ -192,7 +192,12 @@ export function quoteRoutes() {
       deps.repos.outboundMessages.forQuote(quote.id),
     ]);
     const due = nextCharge(quote, payments.filter((p) => p.status === "paid"), "full");
-    const flash = c.req.query("sent") === "1" ? (deps.quotesToCash.sender.kind === "outbox" ? "Done. The message is in the outbox below: no SMS or WhatsApp provider is connected, so it was not sent." : "Sent.") : undefined;
+    const flash =
+      c.req.query("sent") !== "1"
+        ? undefined
+        : deps.quotesToCash.sender.kind === "outbox"
+          ? "Done. The message is in the outbox below: no SMS or WhatsApp provider is connected, so it was not sent."
+          : "Done. The message was handed to the messaging outbox; its delivery shows in the inbox.";
     return c.html(
       <StaffQuotePage
         ctx={pageContext(c)}
