@@ -31,8 +31,8 @@ describe("delivery statuses only move forward", () => {
   });
 
   test("statusesBefore lists exactly the statuses a report may move from", () => {
-    expect(statusesBefore("read").sort()).toEqual(["accepted", "delivered", "failed", "queued", "sending", "sent"].sort());
-    expect(statusesBefore("failed").sort()).toEqual(["accepted", "queued", "sending", "sent"].sort());
+    expect(statusesBefore("read").sort() as string[]).toEqual(["accepted", "delivered", "failed", "queued", "sending", "sent"].sort());
+    expect(statusesBefore("failed").sort() as string[]).toEqual(["accepted", "queued", "sending", "sent"].sort());
   });
 
   test("Twilio's words", () => {

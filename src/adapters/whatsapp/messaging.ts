@@ -23,7 +23,7 @@ import { createOpenAIClient } from "../openai/client.ts";
 import { createWhisperTranscriber } from "../openai/whisper-transcriber.ts";
 import { createTwilioMediaFetcher, createTwilioSmsSender } from "../twilio/sms-sender.ts";
 import { createWhatsAppCloudApi } from "./graph-api.ts";
-import { makeThumbnail } from "./thumbnails.ts";
+import { createThumbnailWorker } from "./thumbnails.ts";
 import { parseWhatsAppWebhook } from "./webhook-payload.ts";
 
 export interface MessagingAdapters {
@@ -86,6 +86,8 @@ export interface MessagingWiring {
   publicBaseUrl: () => string;
   /** Starts due jobs now (the job runner's poke). */
   poke: () => void;
+  /** Default: a worker thread (createThumbnailWorker). */
+  makeThumbnail?: (bytes: Uint8Array, contentType: string) => Promise<{ bytes: Uint8Array; contentType: string } | null>;
 }
 
 /**
@@ -102,10 +104,10 @@ export function wireMessaging(w: MessagingWiring): {
   const messenger = createMessenger({ ...inbound, templates: w.templates, poke: w.poke });
   const whatsappSender = w.adapters.whatsapp ?? createOutboxSender("WhatsApp");
   const smsSender = w.adapters.sms ?? createOutboxSender("SMS");
-  const jobHandlers = {
+  const jobHandlers = oneAtATime({
     [DEFERRED_STATUS_JOB]: applyDeferredStatus(inbound),
     [WHATSAPP_DELIVERY_JOB]: processWebhookDelivery({ ...inbound, webhookDeliveries: w.repos.webhookDeliveries }, parseWhatsAppWebhook),
-    [MEDIA_JOB]: downloadMessageMedia({ ...inbound, blobStore: w.blobStore, issues: w.repos.issues, whatsappMedia: w.adapters.whatsapp, smsMedia: w.adapters.smsMedia, makeThumbnail }),
+    [MEDIA_JOB]: downloadMessageMedia({ ...inbound, blobStore: w.blobStore, issues: w.repos.issues, whatsappMedia: w.adapters.whatsapp, smsMedia: w.adapters.smsMedia, makeThumbnail: w.makeThumbnail ?? createThumbnailWorker() }),
     [UNDERSTAND_JOB]: understandMessage({ ...inbound, blobStore: w.blobStore, issues: w.repos.issues, extractor: w.extractor, voiceNotes: w.adapters.voiceNotes }),
     [SEND_JOB]: (job: Job) =>
       sendQueuedMessage({
@@ -119,7 +121,7 @@ export function wireMessaging(w: MessagingWiring): {
         // Twilio cannot reach a localhost address; anywhere else it reports delivery there.
         smsStatusCallback: /^https?:\/\/(localhost|127\.)/.test(w.publicBaseUrl()) ? null : `${w.publicBaseUrl()}/api/twilio/sms-status`,
       })(job),
-  };
+  });
   const deps: AppDeps["messaging"] = {
     messenger,
     whatsapp: { verifyToken: w.whatsappVerifyToken, appSecret: w.whatsappAppSecret, live: whatsappSender.live },
@@ -137,6 +139,30 @@ export function wireMessaging(w: MessagingWiring): {
     },
   };
   return { deps, jobHandlers, annotateIntegrations: (list) => annotate(w, whatsappSender.live, smsSender.live, list) };
+}
+
+/**
+ * Runs the handlers one job at a time, paced: after a job the next waits as long as that one
+ * took (at most 100 ms). The runner claims several due jobs and would run them together; on one
+ * process whose database runs in-process, back-to-back processing starves the webhook
+ * acknowledgements that must stay fast (Meta retries slow ones). Paced, processing takes at most
+ * about half the event loop during a burst and catches up after it, from the durable record.
+ */
+function oneAtATime(handlers: Record<string, (job: Job) => Promise<void>>): Record<string, (job: Job) => Promise<void>> {
+  let queue: Promise<unknown> = Promise.resolve();
+  const serial = (handler: (job: Job) => Promise<void>) => (job: Job) => {
+    const run = queue.then(async () => {
+      const started = performance.now();
+      try {
+        return await handler(job);
+      } finally {
+        await Bun.sleep(Math.min(100, performance.now() - started));
+      }
+    });
+    queue = run.catch(() => undefined);
+    return run;
+  };
+  return Object.fromEntries(Object.entries(handlers).map(([kind, handler]) => [kind, serial(handler)]));
 }
 
 const OUTBOX_WORDS: Partial<Record<string, string>> = { queued: "queued", failed: "failed", not_sent: "not sent (no keys)" };

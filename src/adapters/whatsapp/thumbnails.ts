@@ -15,7 +15,10 @@ export type MakeThumbnail = (bytes: Uint8Array, contentType: string) => Promise<
  *
  * @example const thumb = await makeThumbnail(photoBytes, "image/jpeg"); // { bytes, contentType: "image/jpeg" }
  */
-export const makeThumbnail: MakeThumbnail = async (bytes, contentType) => {
+export const makeThumbnail: MakeThumbnail = async (bytes, contentType) => thumbnailOf(bytes, contentType);
+
+/** The thumbnail, computed on the calling thread (tens to hundreds of milliseconds of CPU for a photo). */
+export function thumbnailOf(bytes: Uint8Array, contentType: string): { bytes: Uint8Array; contentType: string } | null {
   const type = baseMediaType(contentType);
   let source: { width: number; height: number; data: Uint8Array };
   try {
@@ -60,4 +63,47 @@ export const makeThumbnail: MakeThumbnail = async (bytes, contentType) => {
   }
   const encoded = jpeg.encode({ data: out, width: w, height: h }, 75);
   return { bytes: new Uint8Array(encoded.data), contentType: "image/jpeg" };
-};
+}
+
+/**
+ * Thumbnails made on a worker thread, so decoding a photo never holds up the server's event
+ * loop (webhook acknowledgements, pages). One worker, started on first use and not keeping the
+ * process alive; if it cannot start, thumbnails are made on the calling thread.
+ */
+export function createThumbnailWorker(): MakeThumbnail {
+  let worker: Worker | null = null;
+  let failed = false;
+  let next = 0;
+  const pending = new Map<number, (result: { bytes: Uint8Array; contentType: string } | null) => void>();
+  const start = () => {
+    worker = new Worker(new URL("./thumbnail-worker.ts", import.meta.url).href);
+    (worker as unknown as { unref?: () => void }).unref?.();
+    worker.onmessage = (event: MessageEvent<{ id: number; result: { bytes: Uint8Array; contentType: string } | null }>) => {
+      pending.get(event.data.id)?.(event.data.result);
+      pending.delete(event.data.id);
+    };
+    worker.onerror = () => {
+      for (const resolve of pending.values()) resolve(null);
+      pending.clear();
+      worker?.terminate();
+      worker = null;
+      failed = true;
+    };
+  };
+  return async (bytes, contentType) => {
+    if (failed) return thumbnailOf(bytes, contentType);
+    if (!worker) {
+      try {
+        start();
+      } catch {
+        failed = true;
+        return thumbnailOf(bytes, contentType);
+      }
+    }
+    const id = ++next;
+    return new Promise((resolve) => {
+      pending.set(id, resolve);
+      worker!.postMessage({ id, bytes, contentType });
+    });
+  };
+}
