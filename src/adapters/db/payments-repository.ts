@@ -32,6 +32,8 @@ export const toPayment = (row: PaymentRow): Payment => ({
   paidAt: row.paidAt,
 });
 
+const rowsOf = <T>(result: unknown): T[] => (Array.isArray(result) ? (result as T[]) : (result as { rows: T[] }).rows);
+
 const toQuote = (row: QuoteRow): Quote => ({
   id: row.id,
   issueId: row.issueId,
@@ -156,15 +158,29 @@ export function createPaymentsRepository(db: Database): Payments {
         if (settlement.action === "failed") changes.status = "failed";
         if (settlement.action === "flag") Object.assign(changes, { status: "mismatch", flag: settlement.reason, receivedPence: event.report.amountPence });
         if (settlement.action === "paid") Object.assign(changes, { status: "paid", paidAt: at, receivedPence: event.report.amountPence, flag: settlement.flag });
-        const [updated] = await tx.update(payments).set(changes).where(eq(payments.id, row.id)).returning();
-        const payment = toPayment(updated!);
-        if (settlement.action !== "paid") return { outcome: "applied" as const, settlement, payment, invoice: null };
-
-        if (settlement.quoteStatus) {
-          const stamp = settlement.quoteStatus === "paid" ? { paidAt: at } : {};
-          await tx.update(quotes).set({ status: settlement.quoteStatus, updatedAt: at, ...stamp }).where(eq(quotes.id, row.quoteId));
+        const payment = toPayment({ ...row, ...changes } as PaymentRow);
+        const updatePayment = tx.update(payments).set(changes).where(eq(payments.id, row.id));
+        if (settlement.action !== "paid") {
+          await updatePayment;
+          return { outcome: "applied" as const, settlement, payment, invoice: null };
         }
-        const invoice = await issueInvoice(tx, { quote: toQuote(quoteRow), payment, place, at, rules });
+
+        // One statement: the payment paid, the quote moved on, and the next invoice number taken
+        // (the counter row stays locked by this transaction until it commits or rolls back).
+        const quoteStatus = settlement.quoteStatus;
+        const updateQuote = quoteStatus
+          ? tx.update(quotes).set({ status: quoteStatus, updatedAt: at, ...(quoteStatus === "paid" ? { paidAt: at } : {}) }).where(eq(quotes.id, row.quoteId))
+          : null;
+        const takeNumber = tx
+          .insert(invoiceCounters)
+          .values({ name: "invoice", lastNumber: 1 })
+          .onConflictDoUpdate({ target: invoiceCounters.name, set: { lastNumber: sql`${invoiceCounters.lastNumber} + 1` } })
+          .returning({ lastNumber: invoiceCounters.lastNumber });
+        // Raw results carry the column's own name.
+        const numbered = rowsOf<{ last_number: number }>(
+          await tx.execute(updateQuote ? sql`with paid as (${updatePayment.getSQL()}), moved as (${updateQuote.getSQL()}) ${takeNumber.getSQL()}` : sql`with paid as (${updatePayment.getSQL()}) ${takeNumber.getSQL()}`),
+        );
+        const invoice = await issueInvoice(tx, { number: Number(numbered[0]!.last_number), quote: toQuote(quoteRow), payment, place, at, rules });
         return { outcome: "applied" as const, settlement, payment, invoice };
       });
     },
@@ -210,42 +226,39 @@ export function createPaymentsRepository(db: Database): Payments {
  */
 async function issueInvoice(
   tx: Tx,
-  input: { quote: Quote; payment: Payment; place: Place; at: Date; rules: Parameters<Payments["settleEvent"]>[2] },
+  input: { number: number; quote: Quote; payment: Payment; place: Place; at: Date; rules: Parameters<Payments["settleEvent"]>[2] },
 ): Promise<{ id: string; number: string }> {
-  const { quote, payment, place, at, rules } = input;
+  const { number, quote, payment, place, at, rules } = input;
   // Only a balance (or a payment after one) has invoices before it on the same quote.
   const earlier = payment.kind === "full" ? [] : await tx.select({ content: invoices.content }).from(invoices).where(eq(invoices.quoteId, quote.id)).orderBy(asc(invoices.number));
-  const [counter] = await tx
-    .insert(invoiceCounters)
-    .values({ name: "invoice", lastNumber: 1 })
-    .onConflictDoUpdate({ target: invoiceCounters.name, set: { lastNumber: sql`${invoiceCounters.lastNumber} + 1` } })
-    .returning({ number: invoiceCounters.lastNumber });
   const content = rules.invoice({
-    number: counter!.number,
+    number,
     quote,
     payment,
     customer: { name: place.name ?? place.organisation ?? "Customer", address: place.leadAddress ?? place.address, postcode: place.leadPostcode ?? place.postcode },
     job: { title: place.title, address: place.address, postcode: place.postcode },
     earlier: earlier.map((e) => e.content as unknown as InvoiceContent),
   });
-  const [invoice] = await tx
-    .insert(invoices)
-    .values({
-      number: counter!.number,
-      quoteId: quote.id,
-      paymentId: payment.id,
-      kind: payment.kind,
-      totalPence: content.totalPence,
-      content: content as unknown as Record<string, unknown>,
-      issuedAt: at,
-    })
-    .returning({ id: invoices.id });
-  const work = rules.jobsForInvoice({ id: invoice!.id, quoteId: quote.id });
-  if (work.length > 0) {
-    await tx
+  const id = crypto.randomUUID();
+  const insertInvoice = tx.insert(invoices).values({
+    id,
+    number,
+    quoteId: quote.id,
+    paymentId: payment.id,
+    kind: payment.kind,
+    totalPence: content.totalPence,
+    content: content as unknown as Record<string, unknown>,
+    issuedAt: at,
+  });
+  // The invoice and its durable jobs (PDF, receipt) in one statement.
+  const work = rules.jobsForInvoice({ id, quoteId: quote.id });
+  if (work.length === 0) await insertInvoice;
+  else {
+    const insertJobs = tx
       .insert(jobs)
       .values(work.map((job) => ({ kind: job.kind, key: job.key, payload: job.payload, nextAttemptAt: at })))
       .onConflictDoNothing();
+    await tx.execute(sql`with issued as (${insertInvoice.getSQL()}) ${insertJobs.getSQL()}`);
   }
-  return { id: invoice!.id, number: content.number };
+  return { id, number: content.number };
 }
