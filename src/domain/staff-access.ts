@@ -61,15 +61,14 @@ export async function resumeSession(
   deps: AccessDeps,
   sessionId: string,
 ): Promise<{ user: StaffUser; session: StaffSession } | null> {
-  const session = await deps.staffSessions.byId(sessionId);
-  if (!session) return null;
+  const found = await deps.staffSessions.withUser(sessionId);
+  if (!found) return null;
+  const { session, user } = found;
   const now = deps.now();
   if (session.expiresAt.getTime() <= now.getTime()) {
     await deps.staffSessions.delete(session.id);
     return null;
   }
-  const user = await deps.staffUsers.byId(session.userId);
-  if (!user) return null;
   if (now.getTime() - session.lastSeenAt.getTime() >= TOUCH_EVERY_MS) {
     const expiresAt = new Date(now.getTime() + minutes(deps.idleMinutes));
     await deps.staffSessions.touch(session.id, now, expiresAt);

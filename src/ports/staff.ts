@@ -22,6 +22,8 @@ export interface StaffSession {
 export interface StaffSessions {
   create(session: StaffSession): Promise<void>;
   byId(id: string): Promise<StaffSession | null>;
+  /** The session and its user in one round trip (every staff request asks for both). */
+  withUser(id: string): Promise<{ session: StaffSession; user: StaffUser } | null>;
   touch(id: string, lastSeenAt: Date, expiresAt: Date): Promise<void>;
   delete(id: string): Promise<void>;
   deleteExpired(now: Date): Promise<number>;

@@ -84,6 +84,15 @@ export function createStaffSessionsRepository(db: Database): StaffSessions {
       return row ? toSession(row) : null;
     },
 
+    async withUser(id) {
+      const [row] = await db
+        .select({ session: staffSessions, user: staffUsers })
+        .from(staffSessions)
+        .innerJoin(staffUsers, eq(staffUsers.id, staffSessions.userId))
+        .where(eq(staffSessions.id, id));
+      return row ? { session: toSession(row.session), user: toUser(row.user) } : null;
+    },
+
     async touch(id, lastSeenAt, expiresAt) {
       await db.update(staffSessions).set({ lastSeenAt, expiresAt }).where(eq(staffSessions.id, id));
     },

@@ -38,7 +38,7 @@ export function leadRoutes() {
   });
 
   app.get("/leads/new", (c) =>
-    c.html(<LeadFormPage ctx={pageContext(c)} form={emptyForm({ phone: c.req.query("phone") })} action="/leads" title="New lead" />),
+    c.html(<LeadFormPage ctx={pageContext(c)} form={emptyForm({ phone: c.req.query("phone"), segment: "unknown" })} action="/leads" title="New lead" />),
   );
 
   app.post("/leads", async (c) => {
