@@ -58,7 +58,7 @@ export function InboxPage(props: { ctx: PageContext; listing: InboxListing }) {
           ))}
         </nav>
       </div>
-      <form class="toolbar" action="/inbox" method="get" role="search">
+      <form class="toolbar" action="/inbox" method="get" role="search" id="inbox-filter">
         {listing.channel ? <input type="hidden" name="channel" value={listing.channel} /> : null}
         <input
           type="search"
@@ -77,7 +77,8 @@ export function InboxPage(props: { ctx: PageContext; listing: InboxListing }) {
         </button>
       </form>
       <div hx-ext="sse" sse-connect="/inbox/events">
-        <div id="conversations" hx-get={listUrl(listing, listing.page)} hx-trigger="sse:message throttle:1s, sse:seen throttle:1s" hx-swap="innerHTML">
+        {/* Live refreshes keep the current search and channel (read from the form). */}
+        <div id="conversations" hx-get="/inbox" hx-include="#inbox-filter" hx-trigger="sse:message throttle:1s, sse:seen throttle:1s" hx-swap="innerHTML">
           <ConversationList listing={listing} />
         </div>
       </div>

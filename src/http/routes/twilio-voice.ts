@@ -87,7 +87,7 @@ export function twilioVoiceRoutes() {
     if (form.DialCallStatus === "completed") response.hangup();
     else voicemail(response, deps.settings.publicBaseUrl, deps.settings.companyName);
     // Staff did not pick up: a missed call (follow-up and the once-a-day reply), whatever the caller does next.
-    const missed = form.DialCallStatus && form.DialCallStatus !== "completed" ? await deps.repos.calls.byProviderId(form.CallSid ?? "") : null;
+    const missed = ["no-answer", "busy", "failed", "canceled"].includes(form.DialCallStatus ?? "") ? await deps.repos.calls.byProviderId(form.CallSid ?? "") : null;
     if (missed) await deps.messaging.missedCall(missed);
     return twimlReply(c, response);
   });
