@@ -142,11 +142,11 @@ export function wireMessaging(w: MessagingWiring): {
 }
 
 /**
- * Runs the handlers one job at a time, paced: after a job the next waits as long as that one
- * took (at most 100 ms). The runner claims several due jobs and would run them together; on one
+ * Runs the handlers one job at a time, paced: after a job the next waits twice as long as that
+ * one took (at most 200 ms). The runner claims several due jobs and would run them together; on one
  * process whose database runs in-process, back-to-back processing starves the webhook
  * acknowledgements that must stay fast (Meta retries slow ones). Paced, processing takes at most
- * about half the event loop during a burst and catches up after it, from the durable record.
+ * about a third of the event loop during a burst and catches up after it, from the durable record.
  */
 function oneAtATime(handlers: Record<string, (job: Job) => Promise<void>>): Record<string, (job: Job) => Promise<void>> {
   let queue: Promise<unknown> = Promise.resolve();
@@ -156,7 +156,7 @@ function oneAtATime(handlers: Record<string, (job: Job) => Promise<void>>): Reco
       try {
         return await handler(job);
       } finally {
-        await Bun.sleep(Math.min(100, performance.now() - started));
+        await Bun.sleep(Math.min(200, 2 * (performance.now() - started)));
       }
     });
     queue = run.catch(() => undefined);
