@@ -162,8 +162,6 @@ export function IssuePage(props: { ctx: PageContext; issue: Issue; lead: Lead | 
           )}
           {/* Video requests, photos and videos from the customer, the quote by WhatsApp (routes/messages.tsx). */}
           <div hx-get={`/issues/${issue.id}/messaging`} hx-trigger="load" hx-swap="outerHTML"></div>
-          {/* Video requests, photos and videos from the customer, the quote by WhatsApp (routes/messages.tsx). */}
-          <div hx-get={`/issues/${issue.id}/messaging`} hx-trigger="load" hx-swap="outerHTML"></div>
           <History entries={props.history ?? []} />
         </aside>
       </div>

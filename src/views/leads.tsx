@@ -126,8 +126,6 @@ export function LeadPage(props: { ctx: PageContext; lead: Lead; timeline: Timeli
       </div>
       {/* The latest messages and the reply box (routes/messages.tsx). */}
       <div hx-get={`/leads/${lead.id}/conversation`} hx-trigger="load" hx-swap="outerHTML"></div>
-      {/* The latest messages and the reply box (routes/messages.tsx). */}
-      <div hx-get={`/leads/${lead.id}/conversation`} hx-trigger="load" hx-swap="outerHTML"></div>
       <div class="grid two">
         <section class="card">
           <h2>Timeline</h2>
