@@ -13,7 +13,7 @@ import { createTestCheckout } from "./local/test-checkout.ts";
 import { createInvoicePdfs } from "./pdf/invoice-pdf.ts";
 import { createStripeCheckout, createStripeClient } from "./stripe/stripe-checkout.ts";
 import { createStripeWebhooks } from "./stripe/stripe-webhooks.ts";
-import { INVOICE_ISSUED_JOB, invoiceIssuedJob } from "../domain/payments/settlement-flow.ts";
+import { INVOICE_ISSUED_JOB, invoiceIssuedJob, PAYMENT_EVENT_JOB, settlePaymentEventJob } from "../domain/payments/settlement-flow.ts";
 import { TEST_WEBHOOK_JOB, deliverTestWebhooksJob } from "./local/test-checkout-delivery.ts";
 
 /** On the embedded default, the test checkout signs its events with this locally made secret. */
@@ -27,7 +27,7 @@ export const stripeConfigured = (config: Config) => Boolean(config.STRIPE_SECRET
  * secret when the keys are set, else the embedded test checkout with a secret made locally
  * (the same Stripe signature check either way); invoice PDFs; the quote-link sender (the
  * messaging outbox when a provider is connected, else the app's outbox: nothing is sent); and
- * the durable job handlers (invoice PDF, receipt, test webhook
+ * the durable job handlers (settling payment events, the invoice PDF and receipt, test webhook
  * redelivery).
  */
 export function wireQuotesToCash(input: {
@@ -71,7 +71,8 @@ export function wireQuotesToCash(input: {
   };
   const jobHandlers: Record<string, JobHandler> = {
     [INVOICE_ISSUED_JOB]: invoiceIssuedJob({ invoices: repos.invoices, blobStore, documents, sender, company, publicBaseUrl: input.publicBaseUrl }),
-    [TEST_WEBHOOK_JOB]: deliverTestWebhooksJob({ testCheckout, webhooks, payments: repos.payments, company, now, log }),
+    [PAYMENT_EVENT_JOB]: settlePaymentEventJob({ payments: repos.payments, company, now, log }),
+    [TEST_WEBHOOK_JOB]: deliverTestWebhooksJob({ testCheckout, webhooks, jobs: repos.jobs, now, log, poke: () => {} }),
   };
   return { deps, jobHandlers };
 }

@@ -5,8 +5,7 @@ import type { OpenDatabase } from "../../src/adapters/db/database.ts";
 import { freshPglite } from "../support/test-db.ts";
 import { aStaffUser, buildTestApp, ORIGIN, testBrowser } from "../support/test-app.ts";
 import type { E164 } from "../../src/domain/phone.ts";
-import { startJobRunner } from "../../src/adapters/local/job-runner.ts";
-import { INVOICE_ISSUED_JOB, invoiceIssuedJob } from "../../src/domain/payments/settlement-flow.ts";
+import { quoteJobRunner } from "../support/quotes-world.ts";
 
 let repos: OpenDatabase;
 let world: ReturnType<typeof buildTestApp>;
@@ -14,10 +13,12 @@ let staff: ReturnType<typeof testBrowser>;
 let customer: ReturnType<typeof testBrowser>;
 let lead: Lead;
 let issue: Issue;
+let jobs: ReturnType<typeof quoteJobRunner>;
 
 beforeAll(async () => {
   repos = await freshPglite();
   world = buildTestApp(repos);
+  jobs = quoteJobRunner(world);
   const user = await aStaffUser(world.deps);
   staff = testBrowser(world.app);
   customer = testBrowser(world.app);
@@ -25,7 +26,10 @@ beforeAll(async () => {
   lead = await repos.leads.create({ name: "Sarah Jones", organisation: null, phone: "+447700900123" as E164, email: null, address: "12 Baker Street", postcode: "NW1 6XE", segment: "tenant", source: "manual", notes: null });
   issue = await repos.issues.create({ leadId: lead.id, title: "Boiler leaking", description: null, category: "heating", urgency: "urgent", address: "12 Baker Street", postcode: "NW1 6XE", accessNotes: null });
 }, 30_000);
-afterAll(async () => repos?.close());
+afterAll(async () => {
+  await jobs?.stop();
+  await repos?.close();
+});
 
 /** The builder's fields for some lines (pounds as typed). */
 function builderForm(lines: [kind: string, description: string, quantity: string, unitPrice: string, vatRate: string][], extra: Record<string, string> = {}) {
@@ -172,6 +176,9 @@ describe("the customer's quote page and paying", () => {
     expect(paid.status).toBe(303);
     const thanks = pathOf(locationOf(paid));
     expect(thanks).toMatch(new RegExp(`^/q/${token}/paid\\?session_id=cs_test_local_`));
+    // Until the settlement job runs, the thank-you page says it is confirming (and polls).
+    expect((await customer.page(thanks)).html).toContain("Confirming your payment");
+    await jobs.runDue();
 
     const quote = (await repos.quotes.byToken(token))!;
     expect(quote.status).toBe("deposit_paid");
@@ -192,14 +199,7 @@ describe("the customer's quote page and paying", () => {
 
   test("a durable job stores the invoice PDF under documents/ and puts the receipt in the outbox, once", async () => {
     const quote = (await repos.quotes.byToken(token))!;
-    const runner = startJobRunner(
-      { jobs: repos.jobs, log: world.deps.logger, now: world.clock.now },
-      { [INVOICE_ISSUED_JOB]: invoiceIssuedJob({ invoices: repos.invoices, blobStore: world.deps.blobStore, documents: world.deps.quotesToCash.documents, sender: world.deps.quotesToCash.sender, company: world.deps.quotesToCash.company, publicBaseUrl: () => ORIGIN }) },
-      { autoStart: false },
-    );
-    expect(await runner.runDue()).toBe(1);
-    expect(await runner.runDue()).toBe(0);
-    await runner.stop();
+    expect(await jobs.runDue()).toBe(0);
     const [invoice] = await repos.invoices.forQuote(quote.id);
     expect(invoice!.pdfKey).toBe(`documents/invoices/${invoice!.content.number}.pdf`);
     expect(await world.deps.blobStore.exists(invoice!.pdfKey!)).toBe(true);
@@ -216,6 +216,7 @@ describe("the customer's quote page and paying", () => {
     const started = await customer.post("/api/stripe/create-checkout", { token, pay: "full" });
     const checkoutPath = pathOf(locationOf(started));
     await customer.post(`${checkoutPath}/pay`, {});
+    await jobs.runDue();
     const quote = (await repos.quotes.byToken(token))!;
     expect(quote.status).toBe("paid");
     const invoices = await repos.invoices.forQuote(quote.id);

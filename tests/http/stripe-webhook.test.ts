@@ -5,7 +5,7 @@ import { startCheckout } from "../../src/domain/payments/quote-flow.ts";
 import type { E164 } from "../../src/domain/phone.ts";
 import { quoteTotals, type QuoteLine } from "../../src/domain/quotes.ts";
 import { flowDeps } from "../../src/http/routes/quotes-support.ts";
-import { TEST_STRIPE_WEBHOOK_SECRET } from "../support/quotes-world.ts";
+import { quoteJobRunner, TEST_STRIPE_WEBHOOK_SECRET } from "../support/quotes-world.ts";
 import { signed, stripeEvents, type PaymentRefs } from "../support/stripe-events.ts";
 import { aStaffUser, buildTestApp, ORIGIN, testBrowser } from "../support/test-app.ts";
 import { freshPglite } from "../support/test-db.ts";
@@ -13,14 +13,19 @@ import { freshPglite } from "../support/test-db.ts";
 let repos: OpenDatabase;
 let world: ReturnType<typeof buildTestApp>;
 let leadId = "";
+let jobs: ReturnType<typeof quoteJobRunner>;
 
 beforeAll(async () => {
   repos = await freshPglite();
   world = buildTestApp(repos);
+  jobs = quoteJobRunner(world);
   const lead = await repos.leads.create({ name: "Ola Nowak", organisation: null, phone: "+447700900222" as E164, email: null, address: null, postcode: null, segment: "landlord", source: "manual", notes: null });
   leadId = lead.id;
 }, 30_000);
-afterAll(async () => repos?.close());
+afterAll(async () => {
+  await jobs?.stop();
+  await repos?.close();
+});
 
 const LINES: QuoteLine[] = [{ kind: "labour", description: "Fix leak", quantity: 2, unitPricePence: 5_000, vatRatePercent: 20 }];
 
@@ -34,11 +39,14 @@ async function aPendingPayment(): Promise<PaymentRefs> {
   return { paymentId: started.value.payment.id, quoteId: draft.id, sessionId: started.value.sessionId, paymentIntentId: `pi_${crypto.randomUUID().slice(0, 8)}`, amountPence: 12_000 };
 }
 
-async function deliver(event: object, options: { secret?: string; at?: Date; tamper?: (body: string) => string; noSignature?: boolean } = {}) {
+/** POSTs a signed delivery, then runs the jobs it queued (as the server's runner does when poked). */
+async function deliver(event: object, options: { secret?: string; at?: Date; tamper?: (body: string) => string; noSignature?: boolean; settle?: boolean } = {}) {
   const { body, signature } = await signed(event, options.secret ?? TEST_STRIPE_WEBHOOK_SECRET, options.at ?? world.clock.now());
   const headers: Record<string, string> = { "Content-Type": "application/json" };
   if (!options.noSignature) headers["Stripe-Signature"] = signature;
-  return world.app.request(`${ORIGIN}/api/stripe/webhook`, { method: "POST", headers, body: options.tamper ? options.tamper(body) : body });
+  const response = await world.app.request(`${ORIGIN}/api/stripe/webhook`, { method: "POST", headers, body: options.tamper ? options.tamper(body) : body });
+  if (options.settle !== false) await jobs.runDue();
+  return response;
 }
 
 const count = async (table: string, where = "true") => Number(((await repos.db.execute(sql.raw(`select count(*)::int as n from ${table} where ${where}`))) as unknown as { rows: { n: number }[] }).rows[0]!.n);
@@ -48,6 +56,7 @@ describe("Stripe webhook: signatures", () => {
     const refs = await aPendingPayment();
     const event = stripeEvents.checkoutCompleted(refs);
     const before = await count("processed_webhook_events");
+    const jobsBefore = await count("jobs", "kind = 'settle-payment-event'");
     const sixMinutesAgo = new Date(world.clock.now().getTime() - 6 * 60_000);
     const responses = await Promise.all([
       deliver(event, { noSignature: true }),
@@ -60,10 +69,24 @@ describe("Stripe webhook: signatures", () => {
       expect(((await response.json()) as { error: string }).error).toBeTruthy();
     }
     expect(await count("processed_webhook_events")).toBe(before);
+    expect(await count("jobs", "kind = 'settle-payment-event'")).toBe(jobsBefore);
     expect((await repos.payments.byId(refs.paymentId))!.status).toBe("pending");
     // A delivery 4 minutes old is still inside the window.
     const fresh = await deliver(event, { at: new Date(world.clock.now().getTime() - 4 * 60_000) });
     expect(fresh.status).toBe(200);
+  });
+});
+
+describe("Stripe webhook: acknowledged at once, settled by a durable job", () => {
+  test("a good delivery is recorded and acknowledged before it is settled; the job settles it", async () => {
+    const refs = await aPendingPayment();
+    const event = stripeEvents.checkoutCompleted(refs);
+    const response = await deliver(event, { settle: false });
+    expect(await response.json()).toEqual({ received: true, outcome: "queued" });
+    expect((await repos.payments.byId(refs.paymentId))!.status).toBe("pending");
+    await jobs.runDue();
+    expect((await repos.payments.byId(refs.paymentId))!.status).toBe("paid");
+    expect(await count("invoices", `quote_id = '${refs.quoteId}'`)).toBe(1);
   });
 });
 
@@ -74,7 +97,7 @@ describe("Stripe webhook: idempotent and order-proof", () => {
     for (let i = 0; i < 5; i++) {
       const response = await deliver(event);
       expect(response.status).toBe(200);
-      expect(((await response.json()) as { outcome: string }).outcome).toBe(i === 0 ? "applied" : "duplicate");
+      expect(((await response.json()) as { outcome: string }).outcome).toBe(i === 0 ? "queued" : "duplicate");
     }
     expect(await count("payments", `quote_id = '${refs.quoteId}' and status = 'paid'`)).toBe(1);
     expect(await count("invoices", `quote_id = '${refs.quoteId}'`)).toBe(1);
@@ -118,9 +141,14 @@ describe("Stripe webhook: idempotent and order-proof", () => {
 
   test("an event for a payment we never made is acknowledged and changes nothing", async () => {
     const refs = await aPendingPayment();
-    const response = await deliver(stripeEvents.checkoutCompleted({ ...refs, paymentId: "00000000-0000-4000-8000-000000000000", sessionId: "cs_test_not_ours" }));
+    const event = stripeEvents.checkoutCompleted({ ...refs, paymentId: "00000000-0000-4000-8000-000000000000", sessionId: "cs_test_not_ours" });
+    const response = await deliver(event);
     expect(response.status).toBe(200);
-    expect(((await response.json()) as { outcome: string }).outcome).toBe("unknown_payment");
+    expect((await repos.payments.byId(refs.paymentId))!.status).toBe("pending");
+    // Recorded as handled, so a replay does nothing either.
+    expect(await count("processed_webhook_events", `event_id = '${event.id}'`)).toBe(1);
+    const job = await repos.jobs.byKey("settle-payment-event", `stripe:${event.id}`);
+    expect(job?.doneAt).not.toBeNull();
   });
 });
 
@@ -156,8 +184,9 @@ describe("Stripe webhook: amounts", () => {
 describe("invoice numbers", () => {
   test("concurrent payments of two quotes get consecutive invoice numbers", async () => {
     const [a, b] = await Promise.all([aPendingPayment(), aPendingPayment()]);
-    const responses = await Promise.all([deliver(stripeEvents.checkoutCompleted(a!)), deliver(stripeEvents.checkoutCompleted(b!))]);
+    const responses = await Promise.all([deliver(stripeEvents.checkoutCompleted(a!), { settle: false }), deliver(stripeEvents.checkoutCompleted(b!), { settle: false })]);
     expect(responses.map((r) => r.status)).toEqual([200, 200]);
+    expect(await jobs.runDue()).toBe(2 + 2); // two settlements, then their two invoice jobs
     const numbers = [...(await repos.invoices.forQuote(a!.quoteId)), ...(await repos.invoices.forQuote(b!.quoteId))].map((i) => i.number).sort((x, y) => x - y);
     expect(numbers).toHaveLength(2);
     expect(numbers[1]).toBe(numbers[0]! + 1);

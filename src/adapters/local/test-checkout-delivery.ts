@@ -1,8 +1,8 @@
-import type { CompanyDetails } from "../../domain/payments/invoice.ts";
 import { receivePaymentWebhook } from "../../domain/payments/settlement-flow.ts";
 import type { Job } from "../../ports/jobs.ts";
 import type { Log } from "../../ports/log.ts";
-import type { PaymentWebhooks, Payments } from "../../ports/payments.ts";
+import type { PaymentWebhooks } from "../../ports/payments.ts";
+import type { Jobs } from "../../ports/jobs.ts";
 import type { SignedDelivery, TestCheckout } from "./test-checkout.ts";
 
 /** Redelivers a completed test checkout's events until the webhook handler takes them (a durable job). */
@@ -10,15 +10,16 @@ export const TEST_WEBHOOK_JOB = "deliver-test-checkout-webhooks";
 
 export interface DeliveryDeps {
   webhooks: PaymentWebhooks;
-  payments: Payments;
-  company: CompanyDetails;
+  jobs: Jobs;
   now: () => Date;
   log: Log;
+  poke: () => void;
 }
 
 /**
  * Hands signed test-checkout events to the app's webhook handler, exactly as a POST to
- * /api/stripe/webhook would (same verifier, same settlement). Returns the ones refused or failed.
+ * /api/stripe/webhook would (same verifier, same durable record, same settlement job). Returns
+ * the ones refused or failed.
  */
 export async function deliverTestEvents(deps: DeliveryDeps, deliveries: SignedDelivery[]): Promise<string[]> {
   const failures: string[] = [];

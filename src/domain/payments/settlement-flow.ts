@@ -3,12 +3,13 @@ import type { Invoice, InvoiceDocuments, Invoices } from "../../ports/invoices.t
 import type { Job } from "../../ports/jobs.ts";
 import type { Log } from "../../ports/log.ts";
 import type { PaymentWebhooks, Payments, SettleOutcome, SettlementRules } from "../../ports/payments.ts";
+import type { Jobs } from "../../ports/jobs.ts";
 import type { QuoteLinkSender } from "../../ports/quote-messages.ts";
 import { ok, type Result } from "../result.ts";
 import type { E164 } from "../phone.ts";
 import { receiptText } from "./customer-texts.ts";
 import { invoiceFor, type CompanyDetails } from "./invoice.ts";
-import { settle } from "./settle.ts";
+import { settle, type PaymentEvent } from "./settle.ts";
 
 /** After an invoice is issued: render and store its PDF, then send the receipt. One job, retried until both are done. */
 export const INVOICE_ISSUED_JOB = "invoice-issued";
@@ -20,28 +21,54 @@ export const settlementRules = (company: CompanyDetails, now: () => Date): Settl
   jobsForInvoice: (invoice) => [{ kind: INVOICE_ISSUED_JOB, key: invoice.id, payload: { invoiceId: invoice.id } }],
 });
 
+/** Settles one verified provider event (the durable job behind the webhook). */
+export const PAYMENT_EVENT_JOB = "settle-payment-event";
+
+export type WebhookOutcome = "queued" | "duplicate" | "ignored";
+
 /**
- * A provider's webhook delivery: signature first (over the raw body), then the event settled
- * once (its id recorded in the same transaction), whatever order events arrive in. Returns the
- * rejection for a bad signature or body; everything else, including event types we do not act
- * on and payments we never made, is an outcome to acknowledge. The test checkout delivers its
- * events through this same function and the same verifier.
+ * A provider's webhook delivery: the signature first (over the raw body); then the event is
+ * recorded durably, once per event id (a job keyed by it, under the jobs table's unique key),
+ * and acknowledged at once. The job settles it (settlePaymentEvent), retried with backoff until
+ * it succeeds, so nothing accepted is lost and a replay adds nothing. Event types we do not act
+ * on are acknowledged and ignored. The test checkout delivers its events through this same
+ * function and the same verifier.
  */
 export async function receivePaymentWebhook(
-  deps: { webhooks: PaymentWebhooks; payments: Payments; company: CompanyDetails; now: () => Date; log: Log },
+  deps: { webhooks: PaymentWebhooks; jobs: Jobs; now: () => Date; log: Log; poke: () => void },
   rawBody: string,
   signature: string | undefined,
-): Promise<Result<SettleOutcome, "bad_signature" | "bad_payload">> {
+): Promise<Result<{ outcome: WebhookOutcome; event: PaymentEvent }, "bad_signature" | "bad_payload">> {
   const verified = await deps.webhooks.verify(rawBody, signature);
   if (!verified.ok) return verified;
   const event = verified.value;
+  if (!event.ref || !event.report) {
+    deps.log.debug({ provider: event.provider, eventId: event.eventId, type: event.type }, "payment event type we do not act on; acknowledged");
+    return ok({ outcome: "ignored", event });
+  }
+  const added = await deps.jobs.enqueue({ kind: PAYMENT_EVENT_JOB, key: `${event.provider}:${event.eventId}`, payload: event, runAt: deps.now() });
+  if (added) deps.poke();
+  return ok({ outcome: added ? "queued" : "duplicate", event });
+}
+
+/**
+ * Settles a verified event: in one transaction its id is recorded (a second settlement of it
+ * does nothing), the payment found and locked, the domain's rule applied, and when paid the
+ * quote moved on and the invoice issued with the next number.
+ */
+export async function settlePaymentEvent(deps: { payments: Payments; company: CompanyDetails; now: () => Date; log: Log }, event: PaymentEvent): Promise<SettleOutcome> {
   const outcome = await deps.payments.settleEvent(event, deps.now(), settlementRules(deps.company, deps.now));
   const fields = { provider: event.provider, eventId: event.eventId, type: event.type, outcome: outcome.outcome, action: outcome.settlement?.action, paymentId: outcome.payment?.id, invoice: outcome.invoice?.number };
   if (outcome.settlement?.action === "flag") deps.log.warn({ ...fields, reason: outcome.settlement.reason }, "payment flagged for staff");
   else if (outcome.outcome === "unknown_payment") deps.log.warn(fields, "payment event for a payment we did not make; acknowledged");
-  else deps.log.info(fields, "payment event handled");
-  return ok(outcome);
+  else deps.log.info(fields, "payment event settled");
+  return outcome;
 }
+
+/** Job: settle one recorded payment event (throws, and so is retried, when the database fails). */
+export const settlePaymentEventJob = (deps: { payments: Payments; company: CompanyDetails; now: () => Date; log: Log }) => async (job: Job) => {
+  await settlePaymentEvent(deps, job.payload as PaymentEvent);
+};
 
 export const invoiceBlobKey = (invoice: Pick<Invoice, "content">) => `documents/invoices/${invoice.content.number}.pdf`;
 

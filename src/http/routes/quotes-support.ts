@@ -18,12 +18,13 @@ export const flowDeps = (deps: AppDeps): QuoteFlowDeps => ({
   log: deps.logger,
 });
 
-export const settlementDeps = (deps: AppDeps) => ({
+/** What the webhook handler needs: the verifier, the durable jobs, and a nudge for the job runner. */
+export const webhookDeps = (deps: AppDeps) => ({
   webhooks: deps.quotesToCash.webhooks,
-  payments: deps.repos.payments,
-  company: deps.quotesToCash.company,
+  jobs: deps.repos.jobs,
   now: deps.now,
   log: deps.logger,
+  poke: () => deps.backgroundJobs.poke(),
 });
 
 const londonDay = new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/London", year: "numeric", month: "2-digit", day: "2-digit" });

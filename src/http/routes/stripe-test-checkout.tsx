@@ -4,13 +4,13 @@ import { TestCheckoutPage } from "../../views/checkout.tsx";
 import type { AppEnv } from "../deps.ts";
 import { crossSiteProtection } from "../middleware/cross-site.ts";
 import { refusal } from "./quote-public.tsx";
-import { settlementDeps } from "./quotes-support.ts";
+import { webhookDeps } from "./quotes-support.ts";
 
 /**
  * The embedded test checkout's pages (only when no Stripe keys are set). Paying completes the
- * session and hands its signed events to the webhook handler before the customer is sent on,
- * so the payment never waits for the thank-you page; a delivery that fails is retried by a
- * durable job.
+ * session and hands its signed events to the webhook handler (which records them for settling)
+ * before the customer is sent on, so the payment never waits for the thank-you page; a delivery
+ * that fails is retried by a durable job.
  */
 export function testCheckoutRoutes() {
   const app = new Hono<AppEnv>();
@@ -32,7 +32,7 @@ export function testCheckoutRoutes() {
     if (!testCheckout || !session) return refusal(c, 404, "Checkout not found", "There is no such checkout.", null);
     const paid = await testCheckout.pay(id);
     if (!paid.ok) return c.html(<TestCheckoutPage company={deps.quotesToCash.company} session={session} expired error={paid.message} />, 409);
-    const failures = await deliverTestEvents(settlementDeps(deps), paid.deliveries);
+    const failures = await deliverTestEvents(webhookDeps(deps), paid.deliveries);
     if (failures.length > 0) {
       deps.logger.warn({ sessionId: id, failures }, "test checkout events not accepted yet; a job will retry them");
       await deps.repos.jobs.enqueue({ kind: TEST_WEBHOOK_JOB, key: id, payload: { sessionId: id }, runAt: deps.now() });

@@ -6,7 +6,7 @@ import type { AppEnv } from "../deps.ts";
 import { crossSiteProtection } from "../middleware/cross-site.ts";
 import { formValues } from "../page-context.ts";
 import { refusal } from "./quote-public.tsx";
-import { flowDeps, settlementDeps } from "./quotes-support.ts";
+import { flowDeps, webhookDeps } from "./quotes-support.ts";
 
 const TITLES: Record<string, string> = {
   quote_expired: "This quote has expired",
@@ -67,18 +67,18 @@ export function stripeRoutes() {
 
   /**
    * Stripe's events. The signature (Stripe-Signature, over the raw body, at most five minutes
-   * old) is checked before anything else; a bad one gets 400 and changes nothing. Each event id
-   * is settled once, in one transaction with its effects; unknown types are acknowledged.
+   * old) is checked before anything else; a bad one gets 400 and changes nothing. A good one is
+   * recorded once per event id and acknowledged at once; a durable job settles it, in one
+   * transaction with its effects. Unknown types are acknowledged and ignored.
    */
   app.post("/api/stripe/webhook", async (c) => {
     const deps = c.get("deps");
     const rawBody = await c.req.text();
-    const result = await receivePaymentWebhook(settlementDeps(deps), rawBody, c.req.header("Stripe-Signature"));
+    const result = await receivePaymentWebhook(webhookDeps(deps), rawBody, c.req.header("Stripe-Signature"));
     if (!result.ok) {
       deps.logger.warn({ reason: result.reason, bytes: rawBody.length }, "Stripe webhook refused");
       return c.json({ error: result.message }, 400);
     }
-    if (result.value.invoice) deps.backgroundJobs.poke();
     return c.json({ received: true, outcome: result.value.outcome });
   });
 
