@@ -33,6 +33,8 @@ await Promise.all(
       const response = await fetch(plan.url, { method: "POST", headers: { "Content-Type": "application/json", "Stripe-Signature": delivery.signature }, body: delivery.body });
       await response.arrayBuffer();
       status = String(response.status);
+    } catch (error) {
+      status = `error: ${error instanceof Error ? error.message.split(".")[0] : String(error)}`;
     } finally {
       latencies.push(performance.now() - sent);
       statuses[status] = (statuses[status] ?? 0) + 1;

@@ -101,7 +101,8 @@ async function runOn(engine: string): Promise<Row> {
     // --jobs off: settling and the invoice jobs wait until after the burst (acknowledgement alone).
     if (options.jobs === "off") deps.backgroundJobs.poke = () => {};
     const app = createApp(deps);
-    const server = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: app.fetch });
+    // As src/main.ts serves it (idle keep-alive connections kept for 60 s).
+    const server = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: app.fetch, idleTimeout: 60 });
     try {
       const total = Math.round(rate * seconds);
       const distinct = Math.round(total * (1 - duplicateShare));
