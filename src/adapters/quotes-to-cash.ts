@@ -69,10 +69,39 @@ export function wireQuotesToCash(input: {
     maxAmountPence: Math.round(config.QUOTE_MAX_AMOUNT * 100),
     validDays: config.QUOTE_VALID_DAYS,
   };
-  const jobHandlers: Record<string, JobHandler> = {
+  const jobHandlers: Record<string, JobHandler> = paced({
     [INVOICE_ISSUED_JOB]: invoiceIssuedJob({ invoices: repos.invoices, blobStore, documents, sender, company, publicBaseUrl: input.publicBaseUrl }),
     [PAYMENT_EVENT_JOB]: settlePaymentEventJob({ payments: repos.payments, company, now, log }),
     [TEST_WEBHOOK_JOB]: deliverTestWebhooksJob({ testCheckout, webhooks, jobs: repos.jobs, now, log, poke: () => {} }),
-  };
+  });
   return { deps, jobHandlers };
+}
+
+/**
+ * Runs the quote jobs one at a time, paced: after a job the next waits twice as long as that
+ * one took (at most 200 ms), as the messaging jobs do. The runner claims several due jobs and
+ * would run them together; in one process whose database may run in-process (PGlite), a burst
+ * of settlements back to back would starve the webhook's acknowledgements, which must stay
+ * fast. Paced, the jobs take at most about a third of the event loop during a burst and catch
+ * up after it, from the durable record. Settlements queue on the invoice counter row anyway.
+ */
+function paced(handlers: Record<string, JobHandler>): Record<string, JobHandler> {
+  let queue: Promise<unknown> = Promise.resolve();
+  return Object.fromEntries(
+    Object.entries(handlers).map(([kind, handler]) => [
+      kind,
+      (job) => {
+        const run = queue.then(async () => {
+          const started = performance.now();
+          try {
+            await handler(job);
+          } finally {
+            await Bun.sleep(Math.min(200, 2 * (performance.now() - started)));
+          }
+        });
+        queue = run.catch(() => undefined);
+        return run;
+      },
+    ]),
+  );
 }

@@ -65,19 +65,9 @@ export async function settlePaymentEvent(deps: { payments: Payments; company: Co
   return outcome;
 }
 
-/**
- * Job: settle one recorded payment event (throws, and so is retried, when the database fails).
- * Settlements from this process run one at a time: they queue on the invoice counter row
- * anyway, and a burst of them waiting at once would hold up the webhook's acknowledgements
- * (on PGlite every statement takes turns).
- */
-export const settlePaymentEventJob = (deps: { payments: Payments; company: CompanyDetails; now: () => Date; log: Log }) => {
-  let previous: Promise<unknown> = Promise.resolve();
-  return async (job: Job) => {
-    const mine = previous.then(() => settlePaymentEvent(deps, job.payload as PaymentEvent));
-    previous = mine.catch(() => {});
-    await mine;
-  };
+/** Job: settle one recorded payment event (throws, and so is retried, when the database fails). */
+export const settlePaymentEventJob = (deps: { payments: Payments; company: CompanyDetails; now: () => Date; log: Log }) => async (job: Job) => {
+  await settlePaymentEvent(deps, job.payload as PaymentEvent);
 };
 
 export const invoiceBlobKey = (invoice: Pick<Invoice, "content">) => `documents/invoices/${invoice.content.number}.pdf`;
