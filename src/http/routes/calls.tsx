@@ -48,6 +48,8 @@ function liveStream(c: Context<AppEnv>, channel: string, render: (event: LiveEve
         chain = chain.then(() => stream.writeSSE({ ...message, id: String(event.id) })).catch(() => undefined);
       }
     };
+    // Something at once, so the response (and the browser's "open") does not wait for the first event.
+    chain = chain.then(() => stream.write(": connected\n\n")).then(() => undefined, () => undefined);
     const subscription = liveEvents.subscribe(channel, resumeFrom(c), send);
     if (!subscription.replayed) chain = chain.then(() => stream.writeSSE({ event: "reload", data: "" }));
     const heartbeat = setInterval(() => {
