@@ -23,7 +23,7 @@ const MIN_SECRET_LENGTH = 32;
  * the secret must be long and private.
  *
  * @example
- * const links = createSignedLinks(process.env.FILE_LINK_SECRET!);
+ * const links = createSignedLinks(await localSecret(dataDir, "link-signing.key"));
  * const token = links.sign("photos/job-12/boiler.jpg", 300);
  * links.verify(token); // { ok: true, value: "photos/job-12/boiler.jpg" }
  */
