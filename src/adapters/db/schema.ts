@@ -271,6 +271,8 @@ export const messages = pgTable(
     mediaKey: text("media_key"),
     thumbnailKey: text("thumbnail_key"),
     mediaError: text("media_error"),
+    /** When the media download was given up (its job's last attempt failed); staff may retry it. */
+    mediaGaveUpAt: at("media_gave_up_at"),
     transcript: text("transcript"),
     transcriber: text("transcriber"),
     extracted: jsonb("extracted").$type<Message["extracted"]>(),

@@ -1,0 +1,1 @@
+ALTER TABLE "messages" ADD COLUMN "media_gave_up_at" timestamp with time zone;
