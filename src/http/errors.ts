@@ -8,7 +8,7 @@ import { isHtmx, pageContext } from "./page-context.ts";
 /** Thrown by handlers when an id in the path names nothing. */
 export const notFound = (what: string) => new HTTPException(404, { message: `There is no ${what} with that id.` });
 
-const TITLES: Record<number, string> = { 400: "Bad request", 403: "Not allowed", 404: "Not found", 422: "Check the form", 429: "Too many requests" };
+const TITLES: Record<number, string> = { 400: "Bad request", 403: "Not allowed", 404: "Not found", 409: "Not possible now", 422: "Check the form", 429: "Too many requests" };
 
 function respond(c: Context<AppEnv>, status: ContentfulStatusCode, message: string) {
   const title = TITLES[status] ?? "Something went wrong";

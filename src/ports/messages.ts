@@ -1,6 +1,6 @@
 import type { Message, MessageChannel, OutboundStatus } from "../domain/messaging/message.ts";
 
-export type NewMessage = Omit<Message, "id" | "createdAt" | "updatedAt" | "seenAt" | "statusAt"> & { statusAt?: Date | null };
+export type NewMessage = Omit<Message, "id" | "createdAt" | "updatedAt" | "seenAt" | "statusAt" | "mediaGaveUpAt"> & { statusAt?: Date | null };
 export type MessageChanges = Partial<Omit<Message, "id" | "createdAt" | "channel" | "direction">>;
 
 /** One conversation in the inbox: a lead and their latest message on either channel. */
@@ -45,6 +45,13 @@ export interface Messages {
   lastInboundAt(leadId: string, channel: MessageChannel): Promise<Date | null>;
   /** The latest outbound video request for the lead (its issue gets the video that comes back). */
   latestVideoRequest(leadId: string, since: Date): Promise<Message | null>;
+  /**
+   * Puts a given-up media download back in the queue, in one transaction: the job (`jobKind`,
+   * keyed by the message id) is due again at `at` with its attempts counted afresh, and the
+   * message is pending again. Null, changing nothing, unless the message's media is still missing
+   * and both it and its job say the download was given up.
+   */
+  requeueMediaDownload(id: string, jobKind: string, at: Date): Promise<Message | null>;
   /** Marks the lead's inbound messages seen; returns how many were unread. */
   markSeen(leadId: string, at: Date): Promise<number>;
   conversations(search: ConversationSearch): Promise<Conversation[]>;

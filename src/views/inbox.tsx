@@ -151,7 +151,7 @@ export function ConversationPage(props: { ctx: PageContext; view: ConversationVi
       <div class="grid two">
         <section class="card" hx-ext="sse" sse-connect={`/inbox/${lead.id}/events`}>
           <div id="thread" hx-get={`/inbox/${lead.id}/thread`} hx-trigger="sse:message throttle:500ms" hx-swap="innerHTML">
-            <Thread messages={messages} />
+            <Thread messages={messages} csrfToken={props.ctx.csrfToken} />
           </div>
         </section>
         <aside class="card">

@@ -55,7 +55,7 @@ export function IssueMessagingPanel(props: { ctx: PageContext; view: IssueMessag
       ) : (
         <div class="transcript">
           {view.media.map((m) => (
-            <MessageItem message={m} />
+            <MessageItem message={m} csrfToken={props.ctx.csrfToken} />
           ))}
         </div>
       )}

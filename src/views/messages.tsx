@@ -37,10 +37,26 @@ function MessageStatus(props: { message: Message }) {
   );
 }
 
-function MediaPart(props: { message: Message }) {
+/** Media whose download gave up: the reason, and a button that queues the download again. */
+function MediaRetry(props: { message: Message; csrfToken: string | null }) {
+  const { message: m } = props;
+  const action = `/messages/${m.id}/media/retry`;
+  return (
+    <form class="notice warn" method="post" action={action} hx-post={action} hx-target={`#msg-${m.id}`} hx-swap="outerHTML">
+      <CsrfField token={props.csrfToken} />
+      Download failed{m.mediaError ? `: ${m.mediaError}` : "."}{" "}
+      <button type="submit" class="secondary">
+        Retry the download
+      </button>
+    </form>
+  );
+}
+
+function MediaPart(props: { message: Message; csrfToken: string | null }) {
   const { message: m } = props;
   if (m.status === "refused") return <p class="notice warn">{m.mediaError ?? "The media was refused."}</p>;
   if (!m.mediaKey) {
+    if (m.direction === "inbound" && m.status === "media_pending" && m.mediaGaveUpAt) return <MediaRetry message={m} csrfToken={props.csrfToken} />;
     if (m.direction === "inbound" && m.status === "media_pending") {
       return (
         <p class="notice">
@@ -90,14 +106,25 @@ function Transcript(props: { message: Message }) {
   return null;
 }
 
-/** One message, either way. Its id lets a live update replace it. */
-export function MessageItem(props: { message: Message }) {
+/**
+ * One message, either way. Its id lets a live update replace it. With `poll` (after staff asked
+ * for a download again, on pages without a live stream) it re-fetches itself while the media is
+ * downloading, so the media shows once stored.
+ */
+export function MessageItem(props: { message: Message; csrfToken?: string | null; poll?: boolean }) {
   const { message: m } = props;
   const mine = m.direction === "outbound";
+  const downloading = props.poll && m.status === "media_pending" && !m.mediaGaveUpAt;
   return (
-    <div class={`line ${mine ? "staff" : "caller"}`} id={`msg-${m.id}`}>
+    <div
+      class={`line ${mine ? "staff" : "caller"}`}
+      id={`msg-${m.id}`}
+      hx-get={downloading ? `/messages/${m.id}?poll=1` : undefined}
+      hx-trigger={downloading ? "every 2s" : undefined}
+      hx-swap={downloading ? "outerHTML" : undefined}
+    >
       {m.kind === "template" && m.template ? <div class="muted" style="font-size:.8rem">Template “{m.template.name}”</div> : null}
-      <MediaPart message={m} />
+      <MediaPart message={m} csrfToken={props.csrfToken ?? null} />
       {m.body ? <p style="margin:.2rem 0;white-space:pre-wrap">{m.body}</p> : null}
       <Transcript message={m} />
       {m.error && (m.status === "failed" || m.status === "not_sent" || m.status === "queued") ? (
@@ -110,13 +137,13 @@ export function MessageItem(props: { message: Message }) {
   );
 }
 
-/** A conversation, oldest first. */
-export function Thread(props: { messages: Message[] }) {
+/** A conversation, oldest first. The CSRF token is for the forms on messages (retrying a download). */
+export function Thread(props: { messages: Message[]; csrfToken?: string | null }) {
   if (props.messages.length === 0) return <p class="muted">No messages yet.</p>;
   return (
     <div class="transcript">
       {props.messages.map((message) => (
-        <MessageItem message={message} />
+        <MessageItem message={message} csrfToken={props.csrfToken ?? null} />
       ))}
     </div>
   );
@@ -197,7 +224,7 @@ export function LeadConversation(props: { ctx: PageContext; leadId: string; mess
         <h2 style="margin:0;margin-right:auto">Messages</h2>
         <a href={`/inbox/${props.leadId}`}>Open the conversation</a>
       </div>
-      <Thread messages={props.messages} />
+      <Thread messages={props.messages} csrfToken={props.ctx.csrfToken} />
       <ReplyBox ctx={props.ctx} view={props.reply} />
     </section>
   );

@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, gte, inArray, isNull, sql } from "drizzle-orm";
+import { and, asc, count, desc, eq, gte, inArray, isNotNull, isNull, sql, TransactionRollbackError } from "drizzle-orm";
 import type { Message } from "../../domain/messaging/message.ts";
 import type { Conversation, Messages } from "../../ports/messages.ts";
 import { escapeLike, isUuid, type Database } from "./database.ts";
@@ -26,6 +26,7 @@ export const toMessage = (row: MessageRow): Message => ({
   mediaKey: row.mediaKey,
   thumbnailKey: row.thumbnailKey,
   mediaError: row.mediaError,
+  mediaGaveUpAt: row.mediaGaveUpAt,
   transcript: row.transcript,
   transcriber: row.transcriber,
   extracted: row.extracted ?? null,
@@ -128,6 +129,31 @@ export function createMessagesRepository(db: Database): Messages {
         .orderBy(desc(messages.occurredAt))
         .limit(1);
       return row ? toMessage(row) : null;
+    },
+
+    async requeueMediaDownload(id, jobKind, at) {
+      if (!isUuid(id)) return null;
+      try {
+        return await db.transaction(async (tx) => {
+          const [row] = await tx
+            .update(messages)
+            .set({ mediaGaveUpAt: null, mediaError: null, updatedAt: new Date() })
+            .where(and(eq(messages.id, id), eq(messages.status, "media_pending"), isNull(messages.mediaKey), isNotNull(messages.mediaGaveUpAt)))
+            .returning();
+          if (!row) return null;
+          const requeued = await tx
+            .update(jobs)
+            .set({ failedAt: null, attempts: 0, lockedUntil: null, nextAttemptAt: at })
+            .where(and(eq(jobs.kind, jobKind), eq(jobs.key, id), isNotNull(jobs.failedAt)))
+            .returning({ id: jobs.id });
+          // The message says given up but its job does not (still retrying, or missing): undo.
+          if (requeued.length === 0) tx.rollback();
+          return toMessage(row);
+        });
+      } catch (error) {
+        if (error instanceof TransactionRollbackError) return null;
+        throw error;
+      }
     },
 
     async markSeen(leadId, at) {

@@ -91,7 +91,11 @@ export function downloadMessageMedia(deps: MediaDeps) {
           const attempts = job.attempts + 1;
           const gaveUp = attempts >= (deps.maxAttempts ?? DEFAULT_RETRY.maxAttempts);
           const reason = error instanceof Error ? error.message : String(error);
-          const updated = await deps.messages.update(message.id, { mediaError: `${reason}${gaveUp ? ` (gave up after ${attempts} attempts)` : ` (attempt ${attempts}; retrying)`}` });
+          const updated = await deps.messages.update(message.id, {
+            mediaError: `${reason}${gaveUp ? ` (gave up after ${attempts} attempts)` : ` (attempt ${attempts}; retrying)`}`,
+            // Marked so staff are offered a retry (retryMediaDownload) once the runner stops trying.
+            mediaGaveUpAt: gaveUp ? deps.now() : null,
+          });
           if (updated) await publishMessage(deps.liveEvents, updated, "updated");
           throw error;
         }
@@ -117,7 +121,7 @@ export function downloadMessageMedia(deps: MediaDeps) {
         if (thumbnail) thumbnailKey = (await deps.blobStore.put(`${folder}/${message.id}-thumb.jpg`, thumbnail.bytes, thumbnail.contentType)).key;
       }
       message =
-        (await deps.messages.update(message.id, { mediaKey: stored.key, mediaSize: stored.size, mediaType: stored.contentType, thumbnailKey, mediaError: null })) ?? message;
+        (await deps.messages.update(message.id, { mediaKey: stored.key, mediaSize: stored.size, mediaType: stored.contentType, thumbnailKey, mediaError: null, mediaGaveUpAt: null })) ?? message;
     }
 
     if (message.kind === "voice" || message.kind === "audio") {

@@ -94,6 +94,8 @@ export interface Message {
   thumbnailKey: string | null;
   /** Why media is pending or refused, for staff. */
   mediaError: string | null;
+  /** When the download job gave up (its last attempt failed): staff can ask for it again. */
+  mediaGaveUpAt: Date | null;
   transcript: string | null;
   /** "openai:whisper-1", or "not configured" when no voice-note transcriber is set. */
   transcriber: string | null;

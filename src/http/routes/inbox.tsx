@@ -114,7 +114,7 @@ export function inboxRoutes() {
     // The viewer is looking at the thread: what just arrived has been seen.
     if ((await deps.repos.messages.markSeen(lead.id, deps.now())) > 0) await deps.liveEvents.publish(INBOX_CHANNEL, "seen", { leadId: lead.id });
     c.header("Vary", "HX-Request");
-    return c.html(<Thread messages={messages} />);
+    return c.html(<Thread messages={messages} csrfToken={pageContext(c).csrfToken} />);
   });
 
   app.get("/inbox/:id/events", async (c) => {

@@ -1,4 +1,5 @@
 import { Hono, type Context } from "hono";
+import { HTTPException } from "hono/http-exception";
 import { formatPence } from "../../domain/money.ts";
 import { leadDisplayName } from "../../domain/leads.ts";
 import type { Issue } from "../../domain/issues.ts";
@@ -7,11 +8,12 @@ import { mediaAllowed } from "../../domain/messaging/media-policy.ts";
 import { customerServiceWindow } from "../../domain/messaging/window.ts";
 import { INBOX_CHANNEL } from "../../domain/messaging/live.ts";
 import { WHATSAPP_USER_ID } from "../../domain/messaging/inbound.ts";
+import { retryMediaDownload } from "../../domain/messaging/media-retry.ts";
 import type { AppDeps, AppEnv } from "../deps.ts";
 import { notFound } from "../errors.ts";
 import { formValues, isHtmx, pageContext } from "../page-context.ts";
 import { redirectAfterPost } from "../respond.ts";
-import { LeadConversation, ReplyBox } from "../../views/messages.tsx";
+import { LeadConversation, MessageItem, ReplyBox } from "../../views/messages.tsx";
 import { IssueMessagingPanel, MissedCallFollowUps, type IssueMessagingView } from "../../views/messages-panels.tsx";
 import { replyViewFor } from "./inbox.tsx";
 
@@ -98,6 +100,25 @@ export function messageRoutes() {
       return c.body(blob.body, 200, { "Content-Type": blob.contentType, "Content-Length": String(blob.size), "Cache-Control": "private, max-age=300", "X-Content-Type-Options": "nosniff" });
     });
   }
+
+  /** One message: the fragment re-fetches itself while a download staff asked for again runs. */
+  app.get("/messages/:id", async (c) => {
+    const message = await c.get("deps").repos.messages.byId(c.req.param("id"));
+    if (!message) throw notFound("message");
+    c.header("Vary", "HX-Request");
+    if (!isHtmx(c)) return c.redirect(`/inbox/${message.id}`, 303);
+    return c.html(<MessageItem message={message} csrfToken={pageContext(c).csrfToken} poll={c.req.query("poll") === "1"} />);
+  });
+
+  /** Media whose download gave up, queued to download again; answers the message, pending again. */
+  app.post("/messages/:id/media/retry", async (c) => {
+    const deps = c.get("deps");
+    const retried = await retryMediaDownload({ messages: deps.repos.messages, liveEvents: deps.liveEvents, now: deps.now, poke: () => deps.backgroundJobs.poke() }, c.req.param("id"));
+    if (!retried.ok) throw new HTTPException(retried.reason === "not_found" ? 404 : 409, { message: retried.message });
+    deps.logger.info({ event: "media_download_retried", messageId: retried.value.id, userId: c.get("user")?.id }, "media download queued again");
+    if (!isHtmx(c)) return redirectAfterPost(c, `/inbox/${retried.value.id}`);
+    return c.html(<MessageItem message={retried.value} csrfToken={pageContext(c).csrfToken} poll />);
+  });
 
   /** The job's messaging panel (loaded into the issue page by htmx). */
   app.get("/issues/:id/messaging", async (c) => {
