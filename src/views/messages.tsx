@@ -44,8 +44,8 @@ function MediaRetry(props: { message: Message; csrfToken: string | null }) {
   return (
     <form class="notice warn" method="post" action={action} hx-post={action} hx-target={`#msg-${m.id}`} hx-swap="outerHTML">
       <CsrfField token={props.csrfToken} />
-      Download failed{m.mediaError ? `: ${m.mediaError}` : "."}{" "}
-      <button type="submit" class="secondary">
+      <div>Download failed{m.mediaError ? `: ${m.mediaError}` : "."}</div>
+      <button type="submit" class="secondary" style="margin-top:.4rem">
         Retry the download
       </button>
     </form>
