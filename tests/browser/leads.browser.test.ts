@@ -13,6 +13,7 @@ import type { Page } from "playwright-core";
 import {
   browserTestsEnabled,
   launchChromium,
+  logInThroughForm,
   runCli,
   seedPgliteDataDir,
   startServer,
@@ -103,13 +104,8 @@ describe.skipIf(!enabled)("leads in a real browser", () => {
     await page.goto(`${server!.url}/`);
     expect(new URL(page.url()).pathname).toBe("/login");
     await shoot("login-desktop");
-    await page.fill("#email", EMAIL);
-    await page.fill("#password", PASSWORD);
-    await Promise.all([page.waitForNavigation(), page.click("button[type=submit]")]);
-    if (new URL(page.url()).pathname !== "/") {
-      const said = (await page.locator("main").innerText()).replace(/\s+/g, " ").trim();
-      throw new Error(`logging in left the browser on ${page.url()}, saying: ${said}`);
-    }
+    await logInThroughForm(page, server!.url, EMAIL, PASSWORD);
+    expect(new URL(page.url()).pathname).toBe("/");
     await expect(page.locator("header.top .who").textContent()).resolves.toBe(EMAIL);
     loggedIn = true;
     await shoot("dashboard-desktop");

@@ -22,6 +22,7 @@ import type { Page } from "playwright-core";
 import {
   browserTestsEnabled,
   launchChromium,
+  logInThroughForm,
   runCli,
   seedPgliteDataDir,
   startServer,
@@ -157,10 +158,7 @@ describe.skipIf(!enabled)("a simulated call watched live in a real browser", () 
   });
 
   test("staff log in through the form", async () => {
-    await page.goto(`${server!.url}/login`);
-    await page.fill("#email", EMAIL);
-    await page.fill("#password", PASSWORD);
-    await Promise.all([page.waitForNavigation(), page.click("button[type=submit]")]);
+    await logInThroughForm(page, server!.url, EMAIL, PASSWORD);
     expect(new URL(page.url()).pathname).toBe("/");
     loggedIn = true;
   }, 15_000);

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { openDatabase } from "../../src/adapters/db/open.ts";
 import type { E164 } from "../../src/domain/phone.ts";
-import { browserTestsEnabled, launchChromium, runCli, seedPgliteDataDir, startServer, type LaunchedBrowser, type RunningServer } from "../support/browser.ts";
+import { browserTestsEnabled, launchChromium, logInThroughForm, runCli, seedPgliteDataDir, startServer, type LaunchedBrowser, type RunningServer } from "../support/browser.ts";
 
 const enabled = browserTestsEnabled();
 const EMAIL = "quotes@handy.example";
@@ -65,10 +65,7 @@ describe.skipIf(!enabled)("quotes to cash in a real browser", () => {
   });
 
   test("staff build the quote on the issue page, see the totals as they type, and send it", async () => {
-    await page.goto(`${server!.url}/login`);
-    await page.fill("#email", EMAIL);
-    await page.fill("#password", PASSWORD);
-    await Promise.all([page.waitForNavigation(), page.click("button[type=submit]")]);
+    await logInThroughForm(page, server!.url, EMAIL, PASSWORD);
     await page.goto(`${server!.url}${issuePath}`);
     await Promise.all([page.waitForNavigation(), page.click("text=Start a quote")]);
 

@@ -11,7 +11,7 @@ import { cpSync, existsSync, mkdtempSync, renameSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
-import { chromium, type BrowserContext } from "playwright-core";
+import { chromium, type BrowserContext, type Page } from "playwright-core";
 import { PGLITE_EXTENSIONS } from "../../src/adapters/db/pglite-host.ts";
 import { migratedTemplate } from "./test-db.ts";
 
@@ -79,6 +79,23 @@ export async function launchChromium(options: { viewport?: { width: number; heig
       rmSync(profile, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Logs staff in through the login form, as a person does: on the login page the browser is
+ * showing (after a redirect to it), else on /login. Throws with what the page said when the
+ * form did not let them in, so later steps fail pointing at the real cause.
+ * @example await logInThroughForm(page, server.url, EMAIL, PASSWORD);
+ */
+export async function logInThroughForm(page: Page, baseUrl: string, email: string, password: string): Promise<void> {
+  if (!page.url().startsWith(`${baseUrl}/login`)) await page.goto(`${baseUrl}/login`);
+  await page.fill("#email", email);
+  await page.fill("#password", password);
+  await Promise.all([page.waitForNavigation(), page.click("button[type=submit]")]);
+  if (new URL(page.url()).pathname === "/login") {
+    const said = (await page.locator("main").innerText()).replace(/\s+/g, " ").trim();
+    throw new Error(`logging in left the browser on ${page.url()}, saying: ${said}`);
+  }
 }
 
 /**
