@@ -30,7 +30,17 @@ const UK_CALLING_CODE = "44";
  * @example formatPhone("+447700900123") // "07700 900123"
  */
 export function formatPhone(e164: string): string {
-  const parsed = parsePhoneNumberFromString(e164);
-  if (!parsed) return e164;
-  return parsed.countryCallingCode === UK_CALLING_CODE ? parsed.formatNational() : parsed.formatInternational();
+  let written = formatted.get(e164);
+  if (written === undefined) {
+    // Parsing with full metadata is the costliest step of rendering a page of leads: remember it.
+    if (formatted.size >= FORMATTED_KEPT) formatted.clear();
+    const parsed = parsePhoneNumberFromString(e164);
+    written = !parsed ? e164 : parsed.countryCallingCode === UK_CALLING_CODE ? parsed.formatNational() : parsed.formatInternational();
+    formatted.set(e164, written);
+  }
+  return written;
 }
+
+/** Bounded: a few thousand numbers is a day's worth of pages; starting over is cheap. */
+const FORMATTED_KEPT = 5_000;
+const formatted = new Map<string, string>();

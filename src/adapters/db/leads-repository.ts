@@ -1,4 +1,4 @@
-import { count, desc, eq, gte, ilike, like, or, sql, type SQL } from "drizzle-orm";
+import { count, desc, eq, getTableColumns, gte, ilike, like, or, sql, type SQL } from "drizzle-orm";
 import type { Lead, LeadFields } from "../../domain/leads.ts";
 import type { E164 } from "../../domain/phone.ts";
 import type { Leads } from "../../ports/leads.ts";
@@ -22,6 +22,12 @@ const toLead = (row: LeadRow): Lead => ({
   createdAt: row.createdAt,
   updatedAt: row.updatedAt,
 });
+
+/** Every lead column, taken from a subquery over leads (drizzle has no `select matches.*, …`). */
+function leadColumnsOf<S extends Record<keyof LeadRow, unknown>>(subquery: S) {
+  const columns = Object.keys(getTableColumns(leads)) as (keyof LeadRow)[];
+  return Object.fromEntries(columns.map((name) => [name, subquery[name]])) as { [K in keyof LeadRow]: S[K] };
+}
 
 /** Leads in PostgreSQL: de-duplicated by a partial unique index on the E.164 phone. */
 export function createLeadsRepository(db: Database): Leads {
@@ -86,10 +92,23 @@ export function createLeadsRepository(db: Database): Leads {
         ]);
         return { leads: rows.map(toLead), total: totals[0]?.total ?? 0 };
       }
-      // The exact count comes first and picks the plan. Left to itself, Postgres often walks the
-      // created_at index hoping to meet `limit` matches soon, which is quick when matches are
-      // common and slow (tens of ms at 50,000 leads) when they are rare. Rare matches are fetched
-      // through the trigram indexes behind an OFFSET 0 fence, then sorted.
+      // Most searches match a few hundred leads at most: then the page and the count come from one
+      // statement over at most FEW_MATCHES + 1 matches (a trigram bitmap scan and a top-N sort).
+      const firstMatches = db.select().from(leads).where(where).limit(FEW_MATCHES + 1).as("matches");
+      const page = await db
+        .select({ ...leadColumnsOf(firstMatches), total: sql<number>`count(*) over ()`.mapWith(Number) })
+        .from(firstMatches)
+        .orderBy(desc(firstMatches.createdAt), desc(firstMatches.id))
+        .limit(limit)
+        .offset(offset);
+      const seen = page[0]?.total;
+      if (seen !== undefined && seen <= FEW_MATCHES) return { leads: page.map(toLead), total: seen };
+      if (seen === undefined && offset === 0) return { leads: [], total: 0 };
+
+      // Many matches, or a page past the last: the exact count comes next and picks the plan. Left
+      // to itself, Postgres often walks the created_at index hoping to meet `limit` matches soon,
+      // which is quick when matches are common and slow (tens of ms at 50,000 leads) when they are
+      // rare. Rare matches are fetched through the trigram indexes behind an OFFSET 0 fence, then sorted.
       const [{ total } = { total: 0 }] = await db.select({ total: count() }).from(leads).where(where);
       if (total === 0 || offset >= total) return { leads: [], total };
       if (total > RARE_MATCHES) {
@@ -112,6 +131,9 @@ export function createLeadsRepository(db: Database): Leads {
     },
   };
 }
+
+/** Up to this many matches, one statement returns a search's page and its count. */
+const FEW_MATCHES = 2_000;
 
 /** Up to this many matches, a search sorts all of them rather than walk the created_at index. */
 const RARE_MATCHES = 5_000;

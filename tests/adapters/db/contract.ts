@@ -225,6 +225,27 @@ export function repositoryContract(name: string, open: OpenTarget): void {
         expect(beyond).toEqual({ leads: [], total: 25 });
       });
 
+      test("a search matching more than two thousand leads still pages newest first with the exact total", async () => {
+        // Past two thousand matches the repository counts first and takes another plan: check both agree.
+        const base = Date.parse("2026-10-01T09:00:00Z");
+        const many = Array.from({ length: 2_030 }, (_, i) => ({
+          name: `Pat Smith ${String(i).padStart(4, "0")}`,
+          segment: "tenant" as const,
+          source: "manual" as const,
+          status: "new" as const,
+          createdAt: new Date(base + i * 60_000),
+        }));
+        await repos.db.insert(leadsTable).values(many);
+        await repos.leads.create(aLead({ name: "Jones" }));
+        const first = await repos.leads.search({ query: "smith", limit: 25, offset: 0 });
+        expect(first.total).toBe(2_030);
+        expect(first.leads.map((l) => l.name)).toEqual(Array.from({ length: 25 }, (_, i) => `Pat Smith ${String(2_029 - i).padStart(4, "0")}`));
+        const last = await repos.leads.search({ query: "smith", limit: 25, offset: 2_025 });
+        expect(last.total).toBe(2_030);
+        expect(last.leads.map((l) => l.name)).toEqual(["Pat Smith 0004", "Pat Smith 0003", "Pat Smith 0002", "Pat Smith 0001", "Pat Smith 0000"]);
+        expect(await repos.leads.search({ query: "smith", limit: 25, offset: 2_050 })).toEqual({ leads: [], total: 2_030 });
+      });
+
       test("countCreatedSince counts leads created at or after the time", async () => {
         const old = await repos.leads.create(aLead({ name: "Old" }));
         await setCreatedAt(leadsTable, old.id, new Date("2026-01-01T00:00:00Z"));
