@@ -2,9 +2,14 @@
  * The load generator, run by bench/run.ts as its own process so that making requests never
  * competes with the server on the server's event loop.
  *
- * Input (argv[2], JSON): { urls, headers, requests, concurrency, warmup, deadlineMs }.
- * Sends `warmup` requests (not measured), then exactly `requests` requests with
- * `concurrency` in flight, cycling through `urls`; reads every body to the end.
+ * Input (argv[2], JSON): { urls, headers, requests, concurrency, warmup, deadlineMs, ratePerSecond? }.
+ * Sends `warmup` requests (not measured), then exactly `requests` requests, cycling through
+ * `urls` and reading every body to the end:
+ * - closed loop (no ratePerSecond): `concurrency` requests in flight, each sent when one ends;
+ *   this finds the throughput, and its latency is mostly the queue it builds;
+ * - open loop (ratePerSecond): one request every 1/rate seconds whether or not earlier ones have
+ *   answered, each timed from when it was due, so a slow answer cannot hide the ones queued
+ *   behind it (no coordinated omission). This is the latency a steady load of users sees.
  * Output (stdout, JSON): LoadResult.
  */
 
@@ -16,6 +21,8 @@ export interface LoadPlan {
   warmup: number;
   /** Stops early (and says so) rather than run past this. */
   deadlineMs: number;
+  /** Open loop: start this many requests a second, on schedule (concurrency is then ignored). */
+  ratePerSecond?: number;
 }
 
 export interface LoadResult {
@@ -45,9 +52,8 @@ async function run(plan: LoadPlan): Promise<LoadResult> {
   let firstError: string | null = null;
   let bytes = 0;
 
-  const one = async (i: number): Promise<number> => {
+  const one = async (i: number, started = performance.now()): Promise<number> => {
     const url = plan.urls[i % plan.urls.length]!;
-    const started = performance.now();
     try {
       const response = await fetch(url, { headers: plan.headers, redirect: "manual" });
       const body = await response.arrayBuffer();
@@ -65,7 +71,26 @@ async function run(plan: LoadPlan): Promise<LoadResult> {
     }
   };
 
-  const pass = async (count: number, latencies: number[] | null) => {
+  const pass = (count: number, latencies: number[] | null) => (plan.ratePerSecond ? paced(count, latencies, plan.ratePerSecond) : closed(count, latencies));
+
+  const paced = async (count: number, latencies: number[] | null, rate: number) => {
+    const start = performance.now();
+    const inFlight: Promise<void>[] = [];
+    for (let i = 0; i < count; i++) {
+      if (Date.now() > deadline) {
+        await Promise.all(inFlight);
+        return true;
+      }
+      const due = start + (i * 1000) / rate;
+      const wait = due - performance.now();
+      if (wait > 0) await Bun.sleep(wait);
+      inFlight.push(one(i, due).then((ms) => void latencies?.push(ms)));
+    }
+    await Promise.all(inFlight);
+    return false;
+  };
+
+  const closed = async (count: number, latencies: number[] | null) => {
     let next = 0;
     let stopped = false;
     const worker = async () => {
