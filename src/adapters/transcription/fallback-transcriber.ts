@@ -229,9 +229,10 @@ function createSession(
       phase = "closing";
       await opening;
       const last = active;
+      // The token stays until the close is done: the results it flushes are the call's last words.
+      if (last) await last.session.close();
       active = null;
       activeToken = null;
-      if (last) await last.session.close();
       buffer.length = 0;
       phase = "done";
       options.onClose?.();

@@ -118,6 +118,24 @@ describe("fallback from WisprFlow to Deepgram, each against a loopback peer spea
     });
   }
 
+  test("the results the active transcriber flushes on close (the call's last words) are passed on", async () => {
+    const { wisprflow, deepgram } = peers();
+    wisprflow.kill();
+    const transcriber = createFallbackTranscriber(
+      createWisprflowTranscriber({ apiKey: WISPR_KEY, url: wisprflow.url }),
+      createDeepgramTranscriber({ apiKey: DEEPGRAM_KEY, url: deepgram.url }),
+    );
+    const seen = collector();
+    const session = await transcriber.open(seen.options);
+    // 2 s at 300 ms a word, 4 words a final: "echo foxtrot" is still pending when the call ends.
+    await play(toFrames(new Uint8Array(160 * 100).fill(0xff)), (frame) => session.send(frame));
+    await session.close();
+    const peerFinals = deepgram.connections[0]!.finals;
+    expect(peerFinals.at(-1)).toBe("echo foxtrot");
+    expect(seen.results.filter((r) => r.isFinal).map((r) => r.text)).toEqual(peerFinals);
+    expect(seen.closes).toBe(1);
+  });
+
   test("both refuse: open() still resolves, the call goes on, the failure is reported once", async () => {
     const { wisprflow, deepgram } = peers();
     const transcriber = createFallbackTranscriber(
