@@ -45,7 +45,20 @@ export interface TranscriberOpenOptions {
   onError?(error: Error): void;
   /** The session is over, by close() or by failure. Called exactly once. */
   onClose?(): void;
+  /**
+   * The session lost its vendor and is trying again, or is transcribing again. Only sessions
+   * that reconnect (the retrying wrapper) call it; a plain vendor adapter never does.
+   */
+  onStatus?(status: TranscriberStatus): void;
 }
+
+/**
+ * A reconnecting session's state. `droppedMs` is the audio (ms, this session so far) that will
+ * never be transcribed because it outgrew `keptMs`, the most audio held while disconnected.
+ */
+export type TranscriberStatus =
+  | { state: "reconnecting"; attempt: number; maxAttempts: number; retryInMs: number; error: Error; keptMs: number; droppedMs: number }
+  | { state: "running"; droppedMs: number };
 
 /** An open streaming session for one track of one call. */
 export interface TranscriberSession {

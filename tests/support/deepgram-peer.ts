@@ -23,6 +23,8 @@ export interface DeepgramPeerOptions {
   wordsPerFinal?: number;
   /** Close with NET-0001 after this long without audio or KeepAlive (Deepgram: 10 s). */
   idleTimeoutMs?: number;
+  /** Answer the first N handshakes with HTTP 503, as during a brief outage, then accept. */
+  refuseFirst?: number;
 }
 
 export interface DeepgramPeerConnection {
@@ -44,6 +46,12 @@ export interface DeepgramPeer {
   connections: DeepgramPeerConnection[];
   /** Handshakes refused for a missing or wrong key. */
   refused: number;
+  /** Handshakes answered 503 (refuseFirst, or refuseFor). */
+  unavailable: number;
+  /** Answers the next N handshakes with HTTP 503 (0 stops refusing). */
+  refuseFor(handshakes: number): void;
+  /** Drops every open connection (close 1011) but keeps listening, as a network blip would. */
+  dropConnections(): void;
   totalBytes(): number;
   problems(): string[];
   /** Drops every connection at once and stops listening, as a crash would. */
@@ -77,7 +85,10 @@ const REQUIRED_FOR_RAW_AUDIO = ["encoding", "sample_rate"];
 
 export function startDeepgramPeer(options: DeepgramPeerOptions): DeepgramPeer {
   const connections: DeepgramPeerConnection[] = [];
+  const sockets = new Set<ServerWebSocket<SocketData>>();
   let refused = 0;
+  let unavailable = 0;
+  let toRefuse = options.refuseFirst ?? 0;
   const idleTimeoutMs = options.idleTimeoutMs ?? 10_000;
   const msPerWord = options.msPerWord ?? 400;
   const wordsPerFinal = options.wordsPerFinal ?? 6;
@@ -98,6 +109,11 @@ export function startDeepgramPeer(options: DeepgramPeerOptions): DeepgramPeer {
           { err_code: "INVALID_AUTH", err_msg: "Invalid credentials.", request_id: crypto.randomUUID() },
           { status: 401, headers: { "dg-error": "Invalid credentials." } },
         );
+      }
+      if (toRefuse > 0) {
+        toRefuse--;
+        unavailable++;
+        return Response.json({ err_code: "SERVICE_UNAVAILABLE", err_msg: "Try again shortly." }, { status: 503 });
       }
       const query = Object.fromEntries(url.searchParams);
       const missing = REQUIRED_FOR_RAW_AUDIO.filter((name) => query.encoding && !query[name]);
@@ -131,6 +147,7 @@ export function startDeepgramPeer(options: DeepgramPeerOptions): DeepgramPeer {
     },
     websocket: {
       open(ws) {
+        sockets.add(ws);
         armIdle(ws);
       },
       message(ws, message) {
@@ -166,6 +183,7 @@ export function startDeepgramPeer(options: DeepgramPeerOptions): DeepgramPeer {
         recognise(ws);
       },
       close(ws) {
+        sockets.delete(ws);
         if (ws.data.idleTimer) clearTimeout(ws.data.idleTimer);
       },
     },
@@ -283,6 +301,15 @@ export function startDeepgramPeer(options: DeepgramPeerOptions): DeepgramPeer {
     connections,
     get refused() {
       return refused;
+    },
+    get unavailable() {
+      return unavailable;
+    },
+    refuseFor(handshakes) {
+      toRefuse = handshakes;
+    },
+    dropConnections() {
+      for (const ws of sockets) ws.close(1011, "loopback peer dropped the connection");
     },
     totalBytes: () => connections.reduce((sum, c) => sum + c.bytes, 0),
     problems: () => connections.flatMap((c) => c.problems),

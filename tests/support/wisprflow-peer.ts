@@ -18,6 +18,8 @@ export interface WisprflowPeerOptions {
   utterances?: string[];
   /** Bytes every packet must have: 1 s of 16-bit 16 kHz mono by default. */
   packetBytes?: number;
+  /** Answer the first N handshakes with HTTP 503, as during a brief outage, then accept. */
+  refuseFirst?: number;
 }
 
 export interface WisprflowPeerSession {
@@ -35,6 +37,8 @@ export interface WisprflowPeer {
   url: string;
   sessions: WisprflowPeerSession[];
   refused: number;
+  /** Handshakes answered 503 (refuseFirst). */
+  unavailable: number;
   totalBytes(): number;
   problems(): string[];
   /** Drops every connection at once and stops listening, as a crash would. */
@@ -48,6 +52,8 @@ export function startWisprflowPeer(options: WisprflowPeerOptions): WisprflowPeer
   const sessions: WisprflowPeerSession[] = [];
   const packetBytes = options.packetBytes ?? 32_000;
   let refused = 0;
+  let unavailable = 0;
+  let toRefuse = options.refuseFirst ?? 0;
   let committedCount = 0;
 
   const server: Server<WisprflowPeerSession> = Bun.serve<WisprflowPeerSession>({
@@ -59,6 +65,11 @@ export function startWisprflowPeer(options: WisprflowPeerOptions): WisprflowPeer
       if (url.searchParams.get("api_key") !== `Bearer ${options.apiKey}`) {
         refused++;
         return Response.json({ error: "invalid api key" }, { status: 401 });
+      }
+      if (toRefuse > 0) {
+        toRefuse--;
+        unavailable++;
+        return Response.json({ error: "service unavailable" }, { status: 503 });
       }
       const session: WisprflowPeerSession = {
         authed: false,
@@ -170,6 +181,9 @@ export function startWisprflowPeer(options: WisprflowPeerOptions): WisprflowPeer
     sessions,
     get refused() {
       return refused;
+    },
+    get unavailable() {
+      return unavailable;
     },
     totalBytes: () => sessions.reduce((sum, s) => sum + s.bytes, 0),
     problems: () => sessions.flatMap((s) => s.problems),

@@ -5,6 +5,7 @@ import type { Transcriber } from "../../ports/transcriber.ts";
 import { createDeepgramTranscriber } from "../deepgram/deepgram-transcriber.ts";
 import { createWisprflowTranscriber } from "../wisprflow/wisprflow-transcriber.ts";
 import { createFallbackTranscriber } from "./fallback-transcriber.ts";
+import { createRetryingTranscriber } from "./retrying-transcriber.ts";
 import { callScriptSchema, createScriptTranscriber, type CallScript } from "./script-transcriber.ts";
 
 /** The scripted calls the simulator plays, by folder name (fixtures/calls/<name>/call.json). */
@@ -24,7 +25,9 @@ export interface TranscriptionChoice {
 }
 
 /**
- * WisprFlow first and Deepgram as its fallback, or whichever has a key. With neither, no
+ * WisprFlow first and Deepgram as its fallback, or whichever has a key, retried with backoff
+ * when what is left cannot connect (a vendor's brief outage must not leave the call
+ * untranscribed for good). With neither key, no
  * transcription — except that the call simulator may ask (stream parameter `demoScript`) for
  * its fixture's script to be replayed, labelled "demo transcript". A configured vendor is
  * never replaced by a script.
@@ -36,10 +39,13 @@ export function chooseTranscription(
 ): TranscriptionChoice {
   const wisprflow = keys.wisprflow ? createWisprflowTranscriber({ apiKey: keys.wisprflow }) : null;
   const deepgram = keys.deepgram ? createDeepgramTranscriber({ apiKey: keys.deepgram }) : null;
-  const live =
+  const vendors =
     wisprflow && deepgram
       ? createFallbackTranscriber(wisprflow, deepgram, { onSwitch: (event) => log.warn({ ...event }, "live transcription switched to the fallback") })
       : (wisprflow ?? deepgram);
+  const live = vendors
+    ? createRetryingTranscriber(vendors, { onRetry: ({ error, ...event }) => log.warn({ ...event, err: error }, "live transcription retrying") })
+    : null;
   return {
     describe: wisprflow && deepgram ? "WisprFlow, Deepgram as fallback" : wisprflow ? "WisprFlow" : deepgram ? "Deepgram" : "not configured",
     forStream(customParameters) {
