@@ -6,9 +6,12 @@ import { formatDateTime, formatDuration, formatOffset, humanise } from "./format
 import { Layout, type PageContext } from "./layout.tsx";
 import { CallDetailsPanel } from "./call-details.tsx";
 import type { CallDetails } from "../domain/extraction/call-details.ts";
+import type { TranscriberHealth } from "../domain/live-call/transcriber-health.ts";
 
 /** What the page knows about transcription when it is drawn; live events update it. */
-export type TranscriberState = { state: "not_configured" | "running" | "failed" | "unknown"; label: string | null };
+export type TranscriberState =
+  | { state: "not_configured" | "running" | "failed" | "unknown"; label: string | null }
+  | TranscriberHealth;
 
 export interface CallView {
   call: Call;
@@ -146,16 +149,31 @@ export function CallStatusLine(props: { call: Pick<Call, "status" | "answeredAt"
 
 export function TranscriberNotice(props: { state: TranscriberState; live: boolean }) {
   const { state } = props;
+  const health = "tracks" in state ? state : null;
+  const side = health ? whichSide(health.tracks) : "";
+  const lost = health && health.droppedMs > 0 ? ` ${seconds(health.droppedMs)} of audio could not be held and is not transcribed.` : "";
   if (state.state === "not_configured") {
     return <p class="notice">Transcription not configured: add a WisprFlow or Deepgram key to see what is said. The call itself is unaffected.</p>;
   }
-  if (state.state === "failed") return <p class="notice warn">Transcription failed; the call goes on.</p>;
+  if (state.state === "failed") {
+    return <p class="notice warn">Transcription unavailable{side}: the transcriber could not be reached. The call goes on.{lost}</p>;
+  }
+  if (state.state === "reconnecting") {
+    return (
+      <p class="notice" role="status">
+        Transcriber reconnecting…{side} The call goes on; up to {seconds(health?.keptMs ?? 0)} of audio is held for it, anything older is not transcribed.{lost}
+      </p>
+    );
+  }
   if (state.label === "demo transcript") {
     return <p class="notice">Demo transcript: the simulator's script replayed in step with the audio, not speech recognition.</p>;
   }
-  if (props.live && state.state === "running") return <p class="muted">Transcribing live ({state.label}).</p>;
+  if (props.live && state.state === "running") return <p class="muted">Transcribing live ({state.label}).{lost}</p>;
   return <></>;
 }
+
+const whichSide = (tracks: readonly Track[]) => (tracks.length === 1 ? (tracks[0] === "inbound" ? " (caller's side)" : " (staff's side)") : "");
+const seconds = (ms: number) => `${Math.round(ms / 1000)} s`;
 
 export const IntakeNote = (props: { issue: { id: string; title: string }; created: boolean }) => (
   <p class="ok-note">

@@ -4,6 +4,7 @@ import { callChannel, type LiveEvents } from "../../ports/live-events.ts";
 import type { Log } from "../../ports/log.ts";
 import type { Transcriber, TranscriberSession, TranscriptResult } from "../../ports/transcriber.ts";
 import { createFrameOrder, type FrameOrder } from "./frame-order.ts";
+import { trackTranscriberHealth, type TranscriberHealth } from "./transcriber-health.ts";
 import type { CallDetails } from "../extraction/call-details.ts";
 
 /** Stored as the call's transcriber when no transcriber was configured for it. */
@@ -13,7 +14,7 @@ export const NOT_CONFIGURED = "not configured";
 export type LiveCallEvent =
   | { type: "segment"; data: TranscriptSegment }
   | { type: "interim"; data: { track: Track; text: string; startMs: number } }
-  | { type: "transcriber"; data: { state: "not_configured" | "running" | "failed"; label: string | null } }
+  | { type: "transcriber"; data: { state: "not_configured" | "running"; label: string | null } | TranscriberHealth }
   | { type: "details"; data: CallDetails }
   | { type: "intake"; data: { issueId: string; title: string; created: boolean } }
   | { type: "status"; data: { status: string; answeredAt: string | null; endedAt: string | null; durationSeconds: number | null } };
@@ -96,6 +97,10 @@ export function startLiveCall(
       await deps.calls.update(call.id, { transcriber: transcriber.name });
       await publish({ type: "transcriber", data: { state: "running", label: transcriber.name } });
     });
+    // Reconnecting, running again, or given up on: per track, shown for the call as a whole.
+    const health = trackTranscriberHealth(transcriber.name);
+    const showHealth = (track: Track, status: Parameters<typeof health.update>[1]) =>
+      serially(() => publish({ type: "transcriber", data: health.update(track, status) }));
     for (const track of tracks) {
       sessions.set(
         track,
@@ -104,14 +109,15 @@ export function startLiveCall(
             track,
             callId: call.id,
             onResult: onResult(track),
+            onStatus: (status) => showHealth(track, status),
             onError: (error) => {
               deps.log.warn({ err: error, callId: call.id, track }, "transcriber failed; the call goes on");
-              serially(() => publish({ type: "transcriber", data: { state: "failed", label: transcriber.name } }));
+              showHealth(track, { state: "failed" });
             },
           })
           .catch((error: unknown) => {
             deps.log.warn({ err: error, callId: call.id, track }, "transcriber could not start; the call goes on");
-            serially(() => publish({ type: "transcriber", data: { state: "failed", label: transcriber.name } }));
+            showHealth(track, { state: "failed" });
             return null;
           }),
       );
