@@ -2,11 +2,12 @@ import { inSpokenOrder, isCallOver, speakerOf, type Call, type Track, type Trans
 import { leadDisplayName, type Lead } from "../domain/leads.ts";
 import { formatPhone } from "../domain/phone.ts";
 import { Badge } from "./components.tsx";
-import { formatDateTime, formatDuration, formatOffset, humanise } from "./format.ts";
+import { formatClock, formatDateTime, formatOffset, humanise } from "./format.ts";
 import { Layout, type PageContext } from "./layout.tsx";
 import { CallDetailsPanel } from "./call-details.tsx";
 import type { CallDetails } from "../domain/extraction/call-details.ts";
 import type { TranscriberHealth } from "../domain/live-call/transcriber-health.ts";
+import type { CallerCardData } from "../domain/live-call/caller-card.ts";
 
 /** What the page knows about transcription when it is drawn; live events update it. */
 export type TranscriberState =
@@ -22,8 +23,8 @@ export interface CallView {
   afterEventId: number;
   recordingUrl: string | null;
   details: CallDetails | null;
-  /** The job the call was filed under, when it has been. */
-  issue: { id: string; title: string } | null;
+  /** The job the call was filed under, when it has been, and whether this call opened it. */
+  issue: { id: string; title: string; openedByThisCall: boolean } | null;
 }
 
 /**
@@ -45,7 +46,7 @@ export function CallPage(props: { ctx: PageContext; view: CallView }) {
       >
         <div class="toolbar">
           <h1 style="margin:0;margin-right:auto">
-            Call from {who} {call.emergency ? <Badge value="emergency" /> : null}
+            Call from <span id="caller-name" sse-swap="caller-name">{who}</span> {call.emergency ? <Badge value="emergency" /> : null}
           </h1>
           <span id="call-status" sse-swap="status">
             <CallStatusLine call={call} />
@@ -81,34 +82,47 @@ export function CallPage(props: { ctx: PageContext; view: CallView }) {
           <section class="card">
             <h2>Details</h2>
             <div id="intake-note" sse-swap="intake">
-              {props.view.issue ? <IntakeNote issue={props.view.issue} created={false} /> : null}
+              {props.view.issue ? <IntakeNote issue={props.view.issue} created={props.view.issue.openedByThisCall} /> : null}
             </div>
             <div id="caller-details-panel" sse-swap="details" data-refresh={`/calls/${call.id}/details`}>
               <CallDetailsPanel callId={call.id} details={props.view.details} csrfToken={props.ctx.csrfToken} />
             </div>
           </section>
-          <section class="card" id="caller-details">
-            <h2>Caller</h2>
-            <dl class="details">
-              <dt>Number</dt>
-              <dd>{formatPhone(call.from)}</dd>
-              <dt>Lead</dt>
-              <dd>{lead ? <a href={`/leads/${lead.id}`}>{leadDisplayName(lead)}</a> : "—"}</dd>
-              <dt>Address</dt>
-              <dd>{lead ? [lead.address, lead.postcode].filter(Boolean).join(", ") || "—" : "—"}</dd>
-              <dt>Segment</dt>
-              <dd>{lead ? humanise(lead.segment) : "—"}</dd>
-              <dt>Started</dt>
-              <dd>{formatDateTime(call.startedAt)}</dd>
-              <dt>Transcribed by</dt>
-              <dd>{call.transcriber ?? "—"}</dd>
-            </dl>
-            {call.summary ? <p>{call.summary}</p> : null}
+          <section class="card" id="caller-details" sse-swap="caller">
+            <CallerCard call={call} lead={lead} />
           </section>
           </aside>
         </div>
       </div>
     </Layout>
+  );
+}
+
+/**
+ * Who is calling, as far as the lead says. Drawn with the page, and again when the call's
+ * intake fills in the lead (the "caller" live event), so the name shows without a reload.
+ */
+export function CallerCard(props: { call: Pick<Call, "from" | "startedAt" | "transcriber" | "summary">; lead: CallerCardData["lead"] }) {
+  const { call, lead } = props;
+  return (
+    <>
+      <h2>Caller</h2>
+      <dl class="details">
+        <dt>Number</dt>
+        <dd>{formatPhone(call.from)}</dd>
+        <dt>Lead</dt>
+        <dd>{lead ? <a href={`/leads/${lead.id}`}>{leadDisplayName(lead)}</a> : "—"}</dd>
+        <dt>Address</dt>
+        <dd>{lead ? [lead.address, lead.postcode].filter(Boolean).join(", ") || "—" : "—"}</dd>
+        <dt>Segment</dt>
+        <dd>{lead ? humanise(lead.segment) : "—"}</dd>
+        <dt>Started</dt>
+        <dd>{formatDateTime(call.startedAt)}</dd>
+        <dt>Transcribed by</dt>
+        <dd>{call.transcriber ?? "—"}</dd>
+      </dl>
+      {call.summary ? <p>{call.summary}</p> : null}
+    </>
   );
 }
 
@@ -129,7 +143,10 @@ export const InterimLine = (props: { track: Track; text: string }) =>
     <></>
   );
 
-/** Status and, while the call is answered, a timer the page's script keeps running. */
+/**
+ * Status and, while the call is answered, a timer the page's script keeps running; once the
+ * call is over the same timer stops at the call's length, in the same m:ss.
+ */
 export function CallStatusLine(props: { call: Pick<Call, "status" | "answeredAt" | "durationSeconds"> }) {
   const { call } = props;
   const over = isCallOver(call.status);
@@ -140,8 +157,12 @@ export function CallStatusLine(props: { call: Pick<Call, "status" | "answeredAt"
         <span class="timer" data-since={call.answeredAt.toISOString()}>
           0:00
         </span>
+      ) : over && call.durationSeconds !== null ? (
+        <span class="timer" title="Length of the call">
+          {formatClock(call.durationSeconds)}
+        </span>
       ) : over ? (
-        <span class="muted">{formatDuration(call.durationSeconds)}</span>
+        <span class="muted">—</span>
       ) : null}
     </>
   );

@@ -17,6 +17,12 @@ export function formatDuration(seconds: number | null): string {
   return m > 0 ? `${m}m ${String(s).padStart(2, "0")}s` : `${s}s`;
 }
 
+/** "3:05": a call's running timer and, once it ends, its length (the page's script ticks in this format too). */
+export function formatClock(seconds: number): string {
+  const whole = Math.max(0, Math.floor(seconds));
+  return `${Math.floor(whole / 60)}:${String(whole % 60).padStart(2, "0")}`;
+}
+
 /** mm:ss into the call, for transcript lines. */
 export function formatOffset(ms: number): string {
   const total = Math.floor(ms / 1000);

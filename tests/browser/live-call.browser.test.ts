@@ -46,6 +46,8 @@ interface Sample {
   at: number;
   status: string;
   timer: string | null;
+  /** Whether the timer is running (the page's script ticks it) or stopped at the call's length. */
+  ticking: boolean;
   lines: { id: string; who: string; text: string }[];
   interim: { inbound: string; outbound: string };
   notice: string;
@@ -53,6 +55,8 @@ interface Sample {
   postcode: string | null;
   missing: number | null;
   intake: string;
+  heading: string;
+  caller: string;
 }
 
 /**
@@ -72,6 +76,7 @@ function samplerScript() {
       at: Date.now(),
       status: text("#call-status .badge"),
       timer: document.querySelector("#call-status .timer")?.textContent ?? null,
+      ticking: document.querySelector("#call-status .timer[data-since]") !== null,
       lines: [...document.querySelectorAll("#transcript > p.line")].map((p) => ({
         id: p.id,
         who: p.classList.contains("caller") ? "caller" : p.classList.contains("staff") ? "staff" : "?",
@@ -83,6 +88,8 @@ function samplerScript() {
       postcode: field("detail-postcode"),
       missing: missing ? missing.querySelectorAll("li").length : document.querySelector("#caller-details-panel .ok-note") ? 0 : null,
       intake: text("#intake-note"),
+      heading: text("h1"),
+      caller: text("#caller-details"),
     });
   };
   document.addEventListener("DOMContentLoaded", () => {
@@ -261,7 +268,7 @@ describe.skipIf(!enabled)("a simulated call watched live in a real browser", () 
     expect(statuses).toContain("In progress");
     expect(statuses.at(-1)).toBe("Completed");
     expect(statuses.indexOf("In progress")).toBeLessThan(statuses.indexOf("Completed"));
-    const timers = samples.filter((s) => s.status === "In progress" && s.timer).map((s) => s.timer!);
+    const timers = samples.filter((s) => s.status === "In progress" && s.ticking).map((s) => s.timer!);
     const seconds = timers.map((t) => {
       const [m, s] = t.split(":").map(Number);
       return m! * 60 + s!;
@@ -269,8 +276,12 @@ describe.skipIf(!enabled)("a simulated call watched live in a real browser", () 
     expect(Math.max(...seconds)).toBeGreaterThanOrEqual(20);
     expect(new Set(timers).size).toBeGreaterThan(10);
     for (let i = 1; i < seconds.length; i++) expect(seconds[i]!).toBeGreaterThanOrEqual(seconds[i - 1]!);
-    // After the call, the length instead of a timer.
-    expect(samples.at(-1)!.timer).toBeNull();
+    // After the call, the timer stops at the call's length, in the same m:ss as while it ran.
+    const last = samples.at(-1)!;
+    expect(last.ticking).toBe(false);
+    const length = Math.round(script.durationMs / 1000);
+    expect(last.timer).toBe(`${Math.floor(length / 60)}:${String(length % 60).padStart(2, "0")}`);
+    expect(Math.abs(length - Math.max(...seconds))).toBeLessThanOrEqual(3);
   });
 
   test("the details panel filled in as the caller spoke, and the still-to-ask list shrank", () => {
@@ -296,6 +307,11 @@ describe.skipIf(!enabled)("a simulated call watched live in a real browser", () 
     const last = samples.at(-1)!;
     expect(last.status).toBe("Completed");
     expect(last.intake).toContain("Job opened");
+    // The caller card and the heading named the caller without a reload.
+    expect(last.caller).toContain(script.expected.name);
+    expect(last.caller).toContain(script.expected.postcode);
+    expect(last.heading).toContain(script.expected.name);
+    expect(samples[0]!.caller).not.toContain(script.expected.name);
     const href = await page.locator("#intake-note a").getAttribute("href");
     expect(href).toMatch(/^\/issues\/[0-9a-f-]{36}$/);
     // The whole thing, press to Completed, in about the call's own length.
@@ -309,6 +325,8 @@ describe.skipIf(!enabled)("a simulated call watched live in a real browser", () 
     expect(await page.locator("#live-call").getAttribute("sse-connect")).toBeNull();
     // The lead was filled in at the end of the call: the page now names the caller.
     expect(await page.locator("h1").textContent()).toContain(script.expected.name);
+    // And it still says the call opened the job, as it did live.
+    expect(await page.locator("#intake-note").textContent()).toContain("Job opened");
     await shoot(page, "live-call-reloaded");
   }, 15_000);
 

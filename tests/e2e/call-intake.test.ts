@@ -59,6 +59,13 @@ describe("the details panel during a call", () => {
     expect(textOf(firstDetails.data)).toContain("Still to ask");
     const intake = await sse.waitFor((e) => e.event === "intake", 15_000);
     expect(textOf(intake.data)).toContain("Job opened");
+    // The caller card and heading learn the name the call gave, before the job is announced.
+    const caller = sse.events.find((e) => e.event === "caller");
+    expect(caller).toBeDefined();
+    expect(sse.events.indexOf(caller!)).toBeLessThan(sse.events.indexOf(intake));
+    expect(textOf(caller!.data)).toContain("Lead Sarah Jones");
+    expect(textOf(caller!.data)).toContain("NW1 6XE Segment Tenant");
+    expect(sse.events.find((e) => e.event === "caller-name")?.data).toBe("Sarah Jones");
     const later = sse.events.filter((e) => e.event === "details").at(-1)!;
     expect(later.data).toContain('value="Sarah Jones"');
     expect(later.data).toContain('value="NW1 6XE"');

@@ -109,7 +109,7 @@ describe("GET /calls/:id/events", () => {
     await world.deps.liveEvents.publish(callChannel(call.id), "status", { status: "completed", answeredAt: null, endedAt: new Date().toISOString(), durationSeconds: 75 });
     const seen = await reading;
     expect(seen.find((m) => m.event === "status")!.data).toContain("Completed");
-    expect(seen.find((m) => m.event === "status")!.data).toContain("1m 15s");
+    expect(seen.find((m) => m.event === "status")!.data).toContain(">1:15</span>");
   });
 
   test("the call page drawn mid-call shows what was said so far and resumes the stream after it", async () => {

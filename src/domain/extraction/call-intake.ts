@@ -7,6 +7,7 @@ import type { Leads } from "../../ports/leads.ts";
 import type { Extraction } from "./extraction.ts";
 import { callChannel } from "../../ports/live-events.ts";
 import type { LiveCallObserver } from "../live-call/live-call.ts";
+import { callerCardData } from "../live-call/caller-card.ts";
 import { startLiveExtraction, type LiveExtractionDeps, type LiveExtractionOptions } from "./live-extraction.ts";
 
 const OPEN_STATUSES = new Set(["open", "quoted", "scheduled", "in_progress"]);
@@ -100,6 +101,9 @@ export function callIntakeObserver(
       const fresh = await deps.calls.byId(call.id);
       if (!details || !fresh) return;
       const { issue, createdIssue } = await closeCallIntake(deps, fresh, details.extraction);
+      // The lead may have just been named: the caller card on the live page shows it now, not on reload.
+      const [filed, lead] = await Promise.all([deps.calls.byId(call.id), fresh.leadId ? deps.leads.byId(fresh.leadId) : null]);
+      if (filed) await deps.liveEvents.publish(callChannel(call.id), "caller", callerCardData(filed, lead));
       if (issue) {
         deps.log.info({ callId: call.id, issueId: issue.id, createdIssue }, createdIssue ? "job opened from the call" : "call attached to an open job");
         await deps.liveEvents.publish(callChannel(call.id), "intake", { issueId: issue.id, title: issue.title, created: createdIssue });

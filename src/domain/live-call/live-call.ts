@@ -6,6 +6,7 @@ import type { Transcriber, TranscriberSession, TranscriptResult } from "../../po
 import { createFrameOrder, type FrameOrder } from "./frame-order.ts";
 import { trackTranscriberHealth, type TranscriberHealth } from "./transcriber-health.ts";
 import type { CallDetails } from "../extraction/call-details.ts";
+import type { CallerCardData } from "./caller-card.ts";
 
 /** Stored as the call's transcriber when no transcriber was configured for it. */
 export const NOT_CONFIGURED = "not configured";
@@ -17,6 +18,7 @@ export type LiveCallEvent =
   | { type: "transcriber"; data: { state: "not_configured" | "running"; label: string | null } | TranscriberHealth }
   | { type: "details"; data: CallDetails }
   | { type: "intake"; data: { issueId: string; title: string; created: boolean } }
+  | { type: "caller"; data: CallerCardData }
   | { type: "status"; data: { status: string; answeredAt: string | null; endedAt: string | null; durationSeconds: number | null } };
 
 export interface LiveCallDeps {

@@ -3,11 +3,13 @@ import { streamSSE, type SSEStreamingApi } from "hono/streaming";
 import { isCallOver, type Call, type TranscriptSegment } from "../../domain/calls.ts";
 import { NOT_CONFIGURED, type LiveCallEvent } from "../../domain/live-call/live-call.ts";
 import { CALLS_CHANNEL, callChannel, type LiveEvent } from "../../ports/live-events.ts";
-import { CallPage, CallStatusLine, InterimLine, TranscriberNotice, TranscriptLine, type TranscriberState } from "../../views/call-live.tsx";
+import { CallerCard, CallPage, CallStatusLine, InterimLine, TranscriberNotice, TranscriptLine, type TranscriberState } from "../../views/call-live.tsx";
 import { CallsPage, CallsTable } from "../../views/calls.tsx";
 import { CallDetailsPanel } from "../../views/call-details.tsx";
 import { IntakeNote } from "../../views/call-live.tsx";
 import { callDetails, type CallDetails } from "../../domain/extraction/call-details.ts";
+import { leadDisplayName } from "../../domain/leads.ts";
+import { formatPhone } from "../../domain/phone.ts";
 import { correctField } from "../../domain/extraction/corrections.ts";
 import { emptyExtraction } from "../../domain/extraction/extraction.ts";
 import { companySafetyRules } from "../../domain/extraction/safety-rules.ts";
@@ -88,6 +90,13 @@ function renderCallEvent(event: LiveEvent): { event: string; data: string }[] {
       return [{ event: "details", data: html(<CallDetailsPanel callId={event.channel.slice("call:".length)} details={e.data} csrfToken={null} />) }];
     case "intake":
       return [{ event: "intake", data: html(<IntakeNote issue={{ id: e.data.issueId, title: e.data.title }} created={e.data.created} />) }];
+    case "caller": {
+      const { call, lead } = e.data;
+      return [
+        { event: "caller", data: html(<CallerCard call={{ ...call, startedAt: new Date(call.startedAt) }} lead={lead} />) },
+        { event: "caller-name", data: html(<>{lead ? leadDisplayName(lead) : formatPhone(call.from)}</>) },
+      ];
+    }
     case "status": {
       const call = { status: e.data.status as Call["status"], answeredAt: e.data.answeredAt ? new Date(e.data.answeredAt) : null, durationSeconds: e.data.durationSeconds };
       const messages = [{ event: "status", data: html(<CallStatusLine call={call} />) }];
@@ -136,7 +145,7 @@ export function callRoutes() {
       afterEventId,
       recordingUrl: call.recordingKey ? `/calls/${call.id}/recording` : null,
       details,
-      issue: issue ? { id: issue.id, title: issue.title } : null,
+      issue: issue ? { id: issue.id, title: issue.title, openedByThisCall: issue.sourceCallId === call.id } : null,
     };
     return c.html(<CallPage ctx={pageContext(c)} view={view} />);
   });
