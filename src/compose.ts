@@ -16,6 +16,7 @@ import { chooseTranscription, loadDemoScripts } from "./adapters/transcription/c
 import { startJobRunner, type JobRunner } from "./adapters/local/job-runner.ts";
 import { createTwilioRecordingFetcher } from "./adapters/twilio/recording-fetcher.ts";
 import { downloadRecording, RECORDING_JOB } from "./domain/live-call/recordings.ts";
+import { createCallEndings } from "./domain/live-call/call-endings.ts";
 import { STRIPE_LOCAL_SECRET_FILE, wireQuotesToCash } from "./adapters/quotes-to-cash.ts";
 import { messagingAdaptersFor, templatesFrom, wireMessaging } from "./adapters/whatsapp/messaging.ts";
 
@@ -160,6 +161,7 @@ export async function composeDeps(
       minSpeechMsBetweenRuns: config.OPENAI_API_KEY ? 15_000 : 0,
     },
     transcription,
+    callEndings: createCallEndings(),
     twilio: {
       authToken: twilioAuthToken,
       accountSid: config.TWILIO_ACCOUNT_SID ?? null,

@@ -38,13 +38,21 @@ const server = Bun.serve({
 if (!config.PUBLIC_BASE_URL) deps.settings.publicBaseUrl = `http://localhost:${server.port}`;
 logger.info({ port: server.port }, `Switchboard is running at http://localhost:${server.port}`);
 
+/** How long shutdown waits for calls still being filed. */
+const CALL_ENDINGS_GRACE_MS = 10_000;
+
 let stopping = false;
 async function shutDown(signal: string) {
   if (stopping) return;
   stopping = true;
   logger.info({ signal }, "shutting down");
   // Let requests in flight finish, but do not wait on idle keep-alive connections for long.
+  // Forcing closes open media streams too: their calls end here.
   await Promise.race([server.stop(), Bun.sleep(3000).then(() => server.stop(true))]);
+  // A call that just ended is still storing its last lines and filing its lead and job: that
+  // needs the database, so wait for it (bounded: a stuck vendor must not hold shutdown).
+  const unfinished = await deps.callEndings.drain(CALL_ENDINGS_GRACE_MS);
+  if (unfinished > 0) logger.warn({ unfinished }, "shutting down before every ended call was filed");
   await deps.backgroundJobs.stop();
   await deps.repos.close();
   process.exit(0);

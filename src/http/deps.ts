@@ -17,6 +17,7 @@ import type { TestCheckout } from "../adapters/local/test-checkout.ts";
 import type { Call } from "../domain/calls.ts";
 import type { TemplateConfig } from "../domain/messaging/outbox.ts";
 import type { Messenger } from "../ports/messengers.ts";
+import type { CallEndings } from "../domain/live-call/call-endings.ts";
 
 /** Everything the web app needs from the world, built once in src/main.ts. */
 export interface AppDeps {
@@ -42,6 +43,8 @@ export interface AppDeps {
   };
   /** Live changes (transcript lines, call status) fanned out to whoever watches. */
   liveEvents: LiveEvents;
+  /** Media streams open and calls still being filed; shutdown waits for them before closing the database. */
+  callEndings: CallEndings;
   /** Picks the live transcriber for a media stream; null when transcription is not configured. */
   transcription: { forStream(customParameters: Record<string, string>): Transcriber | null };
   twilio: {

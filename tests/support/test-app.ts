@@ -10,6 +10,7 @@ import { createInProcessLiveEvents } from "../../src/adapters/local/in-process-l
 import { testQuotesToCash } from "./quotes-world.ts";
 import { testMessaging, type MessagingTestOptions } from "./messaging-world.ts";
 import { createRulesExtractor } from "../../src/adapters/local/rules-extractor/index.ts";
+import { createCallEndings } from "../../src/domain/live-call/call-endings.ts";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -58,6 +59,7 @@ export function buildTestApp(repos: Repositories, overrides: Partial<AppDeps> = 
     backgroundJobs: { poke: () => {} },
     extraction: { extractor: createRulesExtractor(), debounceMs: 10, minSpeechMsBetweenRuns: 0 },
     transcription: { forStream: () => null },
+    callEndings: createCallEndings(),
     twilio: { authToken: TEST_TWILIO_TOKEN, accountSid: null, staffNumbers: [], local: true },
     ...overrides,
   };

@@ -39,6 +39,9 @@ export function mediaStreamRoutes(activeCalls: Map<string, LiveCall>) {
       let callSid: string | null = null;
       let live: LiveCall | null = null;
       let starting: Promise<void> | null = null;
+      /** This stream's end: the last results stored and the call filed. Shutdown waits for it. */
+      let stopping: Promise<void> = Promise.resolve();
+      let released: () => void = () => {};
 
       const refuse = (ws: WSContext, reason: string) => {
         log.warn({ reason }, "media stream closed");
@@ -75,13 +78,18 @@ export function mediaStreamRoutes(activeCalls: Map<string, LiveCall>) {
         log.info({ tracks: message.start.tracks, transcriber: transcriber?.name ?? "not configured" }, "media stream started");
       };
 
-      const end = async (why: string) => {
-        if (!live || !callSid) return;
-        const ending = live;
-        activeCalls.delete(callSid);
-        live = null;
-        await ending.stop();
-        log.info({ why, ...ending.stats }, "media stream ended");
+      const end = (why: string): Promise<void> => {
+        if (live && callSid) {
+          const ending = live;
+          activeCalls.delete(callSid);
+          live = null;
+          stopping = ending.stop().then(
+            () => log.info({ why, ...ending.stats }, "media stream ended"),
+            (error: unknown) => log.error({ err: error, why }, "media stream did not end cleanly"),
+          );
+        }
+        // A second end (the socket closing after `stop`) waits for the first.
+        return stopping.then(released);
       };
 
       return {
@@ -101,6 +109,7 @@ export function mediaStreamRoutes(activeCalls: Map<string, LiveCall>) {
               return;
             case "start":
               if (starting || live) return log.warn({}, "second start message dropped");
+              deps.callEndings.add(new Promise<void>((resolve) => (released = resolve)));
               starting = start(message, ws).catch((error: unknown) => {
                 log.error({ err: error }, "media stream could not start");
                 refuse(ws, "could not start");
