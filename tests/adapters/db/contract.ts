@@ -5,6 +5,8 @@ import type { OpenDatabase } from "../../../src/adapters/db/database.ts";
 import { calls as callsTable, issues as issuesTable, leads as leadsTable, messages, quotes as quotesTable } from "../../../src/adapters/db/schema.ts";
 import { DuplicateEmailError } from "../../../src/adapters/db/staff-repository.ts";
 import type { NewCall } from "../../../src/ports/calls.ts";
+import type { NewMessage } from "../../../src/ports/messages.ts";
+import { MEDIA_JOB } from "../../../src/domain/messaging/inbound.ts";
 import type { LeadFields } from "../../../src/domain/leads.ts";
 import type { E164 } from "../../../src/domain/phone.ts";
 import { quoteTotals, type QuoteLine } from "../../../src/domain/quotes.ts";
@@ -640,6 +642,166 @@ export function repositoryContract(name: string, open: OpenTarget): void {
         expect(await repos.jobs.byKey("k", "doomed")).toMatchObject({ attempts: 1, failedAt: later(2) });
         expect(await repos.jobs.claimDue(later(60), 10, 1_000)).toEqual([]);
         expect((await repos.jobs.claimDue(later(121), 10, 1_000)).map((j) => j.key)).toEqual(["flaky"]);
+      });
+    });
+
+    describe("messages: media downloads given up, and re-queued by staff", () => {
+      const t0 = new Date("2026-11-20T09:00:00Z");
+      const later = (seconds: number) => new Date(t0.getTime() + seconds * 1000);
+
+      const anInboundPhoto = (providerId: string, fields: Partial<NewMessage> = {}): NewMessage => ({
+        leadId: null,
+        issueId: null,
+        channel: "whatsapp",
+        direction: "inbound",
+        kind: "image",
+        purpose: "conversation",
+        body: "The damp patch",
+        status: "media_pending",
+        providerId,
+        address: "+447700900123",
+        senderName: "Sarah Jones",
+        username: null,
+        mediaId: `media-${providerId}`,
+        mediaType: "image/jpeg",
+        mediaSize: null,
+        mediaKey: null,
+        thumbnailKey: null,
+        mediaError: null,
+        transcript: null,
+        transcriber: null,
+        extracted: null,
+        template: null,
+        error: null,
+        sentBy: null,
+        occurredAt: t0,
+        ...fields,
+      });
+
+      /** The message's download job, failed `failures` times; the last is given up for good when `givenUp`. */
+      const downloadJob = async (messageId: string, failures: number, givenUp: boolean) => {
+        expect(await repos.jobs.enqueue({ kind: MEDIA_JOB, key: messageId, payload: { messageId }, runAt: t0 })).toBe(true);
+        for (let attempt = 1; attempt <= failures; attempt++) {
+          const claimed = await repos.jobs.claimDue(later(attempt * 3_600), 10, 60_000);
+          const job = claimed.find((j) => j.key === messageId)!;
+          const last = givenUp && attempt === failures;
+          await repos.jobs.fail(job.id, "HTTP 503 from the media URL", last ? null : later(attempt * 3_600 + 60), later(attempt * 3_600));
+        }
+        return (await repos.jobs.byKey(MEDIA_JOB, messageId))!;
+      };
+
+      /** An inbound photo whose download job ran out of attempts, marked given up as the media job marks it. */
+      const aGivenUpPhoto = async (providerId: string) => {
+        const { message } = await repos.messages.recordInbound(anInboundPhoto(providerId));
+        const job = await downloadJob(message.id, 3, true);
+        expect(job).toMatchObject({ attempts: 3, failedAt: later(3 * 3_600) });
+        const marked = await repos.messages.update(message.id, { mediaError: "HTTP 503 from the media URL (gave up after 3 attempts)", mediaGaveUpAt: later(3 * 3_600) });
+        return { message: marked!, job };
+      };
+
+      /** Asserts requeueMediaDownload refuses the message and leaves both it and its job as they were. */
+      const expectRefusedUnchanged = async (messageId: string, jobKind: string = MEDIA_JOB) => {
+        const [messageBefore, jobBefore] = await Promise.all([repos.messages.byId(messageId), repos.jobs.byKey(MEDIA_JOB, messageId)]);
+        expect(await repos.messages.requeueMediaDownload(messageId, jobKind, later(86_400))).toBeNull();
+        expect(await repos.messages.byId(messageId)).toEqual(messageBefore);
+        expect(await repos.jobs.byKey(MEDIA_JOB, messageId)).toEqual(jobBefore);
+      };
+
+      test("a new inbound message is not given up; marking it given up stores the time, and clearing it clears it", async () => {
+        const { message } = await repos.messages.recordInbound(anInboundPhoto("wamid.MARK"));
+        expect(message.mediaGaveUpAt).toBeNull();
+        const at = new Date("2026-11-20T12:34:56.789Z");
+        const marked = await repos.messages.update(message.id, { mediaError: "HTTP 503 (gave up after 12 attempts)", mediaGaveUpAt: at });
+        expect(marked).toMatchObject({ status: "media_pending", mediaError: "HTTP 503 (gave up after 12 attempts)", mediaGaveUpAt: at });
+        expect(marked!.mediaGaveUpAt).toBeInstanceOf(Date);
+        expect(await repos.messages.byId(message.id)).toEqual(marked);
+        const cleared = await repos.messages.update(message.id, { mediaGaveUpAt: null });
+        expect(cleared!.mediaGaveUpAt).toBeNull();
+        expect((await repos.messages.byId(message.id))!.mediaGaveUpAt).toBeNull();
+      });
+
+      test("re-queueing resets the message and its job together: pending without error, the job due at once with attempts from 0", async () => {
+        const { message } = await aGivenUpPhoto("wamid.REQUEUE");
+        const { message: bystander, job: bystanderJob } = await aGivenUpPhoto("wamid.BYSTANDER");
+        const at = later(86_400);
+
+        const requeued = await repos.messages.requeueMediaDownload(message.id, MEDIA_JOB, at);
+        expect(requeued).toMatchObject({ id: message.id, status: "media_pending", mediaKey: null, mediaError: null, mediaGaveUpAt: null });
+        expect(await repos.messages.byId(message.id)).toEqual(requeued);
+        expect(await repos.jobs.byKey(MEDIA_JOB, message.id)).toMatchObject({ attempts: 0, failedAt: null, doneAt: null, nextAttemptAt: at });
+        // Unlocked and due: the runner takes it at `at`, and only it.
+        const claimed = await repos.jobs.claimDue(at, 10, 60_000);
+        expect(claimed.map((j) => j.key)).toEqual([message.id]);
+        expect(claimed[0]!.attempts).toBe(0);
+        // Another given-up message and its job are untouched.
+        expect(await repos.messages.byId(bystander.id)).toEqual(bystander);
+        expect(await repos.jobs.byKey(MEDIA_JOB, bystander.id)).toEqual(bystanderJob);
+      });
+
+      test("a second re-queue of the same message is refused and changes nothing", async () => {
+        const { message } = await aGivenUpPhoto("wamid.TWICE");
+        expect(await repos.messages.requeueMediaDownload(message.id, MEDIA_JOB, later(86_400))).not.toBeNull();
+        await expectRefusedUnchanged(message.id);
+        expect(await repos.jobs.byKey(MEDIA_JOB, message.id)).toMatchObject({ attempts: 0, failedAt: null, nextAttemptAt: later(86_400) });
+      });
+
+      test("of two re-queues racing for the same message, exactly one wins", async () => {
+        const { message } = await aGivenUpPhoto("wamid.RACE");
+        const results = await Promise.all([
+          repos.messages.requeueMediaDownload(message.id, MEDIA_JOB, later(86_400)),
+          repos.messages.requeueMediaDownload(message.id, MEDIA_JOB, later(90_000)),
+        ]);
+        expect(results.filter(Boolean)).toHaveLength(1);
+        const winner = results[0] ? later(86_400) : later(90_000);
+        expect(await repos.jobs.byKey(MEDIA_JOB, message.id)).toMatchObject({ attempts: 0, failedAt: null, nextAttemptAt: winner });
+        expect(await repos.messages.byId(message.id)).toMatchObject({ mediaGaveUpAt: null, mediaError: null });
+      });
+
+      test("a message whose download is still being retried is refused and unchanged", async () => {
+        const { message } = await repos.messages.recordInbound(anInboundPhoto("wamid.RETRYING"));
+        await downloadJob(message.id, 1, false);
+        await repos.messages.update(message.id, { mediaError: "HTTP 503 from the media URL (attempt 1; retrying)" });
+        await expectRefusedUnchanged(message.id);
+        expect(await repos.jobs.byKey(MEDIA_JOB, message.id)).toMatchObject({ attempts: 1, failedAt: null, nextAttemptAt: later(3_600 + 60) });
+      });
+
+      test("a message marked given up whose job is still retrying is refused, and the message is not half reset (the transaction rolls back)", async () => {
+        const { message } = await repos.messages.recordInbound(anInboundPhoto("wamid.HALF"));
+        await downloadJob(message.id, 2, false);
+        await repos.messages.update(message.id, { mediaError: "gave up", mediaGaveUpAt: later(7_200) });
+        await expectRefusedUnchanged(message.id);
+        expect(await repos.messages.byId(message.id)).toMatchObject({ mediaError: "gave up", mediaGaveUpAt: later(7_200) });
+
+        // No job at all, or only a job of another kind: refused the same way.
+        const { message: jobless } = await repos.messages.recordInbound(anInboundPhoto("wamid.NOJOB"));
+        await repos.messages.update(jobless.id, { mediaError: "gave up", mediaGaveUpAt: later(7_200) });
+        await expectRefusedUnchanged(jobless.id);
+        const { message: otherKind } = await aGivenUpPhoto("wamid.OTHERKIND");
+        await expectRefusedUnchanged(otherKind.id, "some-other-job");
+      });
+
+      test("a given-up job whose message is not marked given up, stored, refused or done is refused and unchanged", async () => {
+        const { message: unmarked } = await repos.messages.recordInbound(anInboundPhoto("wamid.UNMARKED"));
+        await downloadJob(unmarked.id, 3, true);
+        await expectRefusedUnchanged(unmarked.id);
+        expect(await repos.jobs.byKey(MEDIA_JOB, unmarked.id)).toMatchObject({ attempts: 3, failedAt: later(3 * 3_600) });
+
+        const { message: stored } = await aGivenUpPhoto("wamid.STORED");
+        await repos.messages.update(stored.id, { mediaKey: `tenant-media/unknown/${stored.id}.jpg` });
+        await expectRefusedUnchanged(stored.id);
+
+        const { message: refused } = await aGivenUpPhoto("wamid.REFUSED");
+        await repos.messages.update(refused.id, { status: "refused" });
+        await expectRefusedUnchanged(refused.id);
+
+        const { message: done } = await aGivenUpPhoto("wamid.DONE");
+        await repos.messages.update(done.id, { status: "done" });
+        await expectRefusedUnchanged(done.id);
+      });
+
+      test("an unknown or malformed id is refused without throwing", async () => {
+        expect(await repos.messages.requeueMediaDownload(crypto.randomUUID(), MEDIA_JOB, t0)).toBeNull();
+        expect(await repos.messages.requeueMediaDownload("not-a-uuid", MEDIA_JOB, t0)).toBeNull();
       });
     });
 
