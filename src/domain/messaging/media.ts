@@ -1,4 +1,4 @@
-import type { BlobStore } from "../../ports/blob-store.ts";
+import type { BlobStore, StoredBlob } from "../../ports/blob-store.ts";
 import type { Issues } from "../../ports/issues.ts";
 import type { Job } from "../../ports/jobs.ts";
 import type { SmsMediaFetcher } from "../../ports/sms.ts";
@@ -68,11 +68,29 @@ async function fetchMedia(deps: MediaDeps, message: Message): Promise<{ bytes: U
 }
 
 /**
+ * Records a failed attempt to download or store a message's media: the reason (and whether it
+ * will be retried) on the message, which is marked given up on the runner's last attempt so
+ * staff are offered a retry (retryMediaDownload). Returns the error for the handler to throw.
+ */
+async function attemptFailed(deps: MediaDeps, job: Job, message: Message, error: unknown, what?: string): Promise<unknown> {
+  const attempts = job.attempts + 1;
+  const gaveUp = attempts >= (deps.maxAttempts ?? DEFAULT_RETRY.maxAttempts);
+  const reason = error instanceof Error ? error.message : String(error);
+  const updated = await deps.messages.update(message.id, {
+    mediaError: `${what ? `${what}: ` : ""}${reason}${gaveUp ? ` (gave up after ${attempts} attempts)` : ` (attempt ${attempts}; retrying)`}`,
+    mediaGaveUpAt: gaveUp ? deps.now() : null,
+  });
+  if (updated) await publishMessage(deps.liveEvents, updated, "updated");
+  return error;
+}
+
+/**
  * Downloads an inbound message's media (durable job keyed by the message id), stores it under
  * tenant-media/, makes a thumbnail for photos, and files photos, videos and documents under the
- * lead's job; voice notes and audio go on to transcription. A failed download throws (the job
- * is retried with backoff) and the message shows "media pending" with the reason meanwhile: it
- * is never marked done while its media is missing.
+ * lead's job; voice notes and audio go on to transcription. A failed download, or a failure to
+ * store what was downloaded (the blob store's put), throws (the job is retried with backoff,
+ * and marked given up on its last attempt) and the message shows "media pending" with the
+ * reason meanwhile: it is never marked done while its media is missing.
  */
 export function downloadMessageMedia(deps: MediaDeps) {
   return async (job: Job) => {
@@ -88,16 +106,7 @@ export function downloadMessageMedia(deps: MediaDeps) {
         if (error instanceof MediaTooLargeError) {
           fetched = { refused: `This ${message.kind === "voice" ? "voice note" : message.kind} is over WhatsApp's ${formatBytes(error.maxBytes)} limit; it was not stored.` };
         } else {
-          const attempts = job.attempts + 1;
-          const gaveUp = attempts >= (deps.maxAttempts ?? DEFAULT_RETRY.maxAttempts);
-          const reason = error instanceof Error ? error.message : String(error);
-          const updated = await deps.messages.update(message.id, {
-            mediaError: `${reason}${gaveUp ? ` (gave up after ${attempts} attempts)` : ` (attempt ${attempts}; retrying)`}`,
-            // Marked so staff are offered a retry (retryMediaDownload) once the runner stops trying.
-            mediaGaveUpAt: gaveUp ? deps.now() : null,
-          });
-          if (updated) await publishMessage(deps.liveEvents, updated, "updated");
-          throw error;
+          throw await attemptFailed(deps, job, message, error);
         }
       }
       if ("refused" in fetched) {
@@ -114,11 +123,17 @@ export function downloadMessageMedia(deps: MediaDeps) {
         return;
       }
       const folder = `tenant-media/${message.leadId ?? "unknown"}`;
-      const stored = await deps.blobStore.put(`${folder}/${message.id}.${extensionFor(contentType)}`, fetched.bytes, baseMediaType(contentType));
+      let stored: StoredBlob;
       let thumbnailKey: string | null = null;
-      if (message.kind === "image") {
-        const thumbnail = await deps.makeThumbnail(fetched.bytes, contentType).catch(() => null);
-        if (thumbnail) thumbnailKey = (await deps.blobStore.put(`${folder}/${message.id}-thumb.jpg`, thumbnail.bytes, thumbnail.contentType)).key;
+      try {
+        stored = await deps.blobStore.put(`${folder}/${message.id}.${extensionFor(contentType)}`, fetched.bytes, baseMediaType(contentType));
+        if (message.kind === "image") {
+          const thumbnail = await deps.makeThumbnail(fetched.bytes, contentType).catch(() => null);
+          if (thumbnail) thumbnailKey = (await deps.blobStore.put(`${folder}/${message.id}-thumb.jpg`, thumbnail.bytes, thumbnail.contentType)).key;
+        }
+      } catch (error) {
+        // Downloaded but not kept: retried (downloaded again) like a failed download, then given up.
+        throw await attemptFailed(deps, job, message, error, "Could not store the media");
       }
       message =
         (await deps.messages.update(message.id, { mediaKey: stored.key, mediaSize: stored.size, mediaType: stored.contentType, thumbnailKey, mediaError: null, mediaGaveUpAt: null })) ?? message;
