@@ -75,7 +75,7 @@ export function createApp(deps: AppDeps) {
   staff.route("/", inboxRoutes());
   staff.route("/", messageRoutes());
   staff.route("/", quoteRoutes());
-  staff.route("/", callRoutes());
+  staff.route("/", callRoutes(activeCalls));
   staff.route("/", settingsRoutes());
   staff.route("/", simulateRoutes());
   app.route("/", staff);

@@ -1,7 +1,8 @@
 import type { Call, CallStatus, TranscriptSegment } from "../domain/calls.ts";
 
 export type NewCall = Pick<Call, "providerCallId" | "direction" | "from" | "to" | "leadId" | "status" | "startedAt">;
-export type NewSegment = Omit<TranscriptSegment, "id" | "createdAt">;
+/** A line to store; it may bring its own id (then storing it twice stores it once). */
+export type NewSegment = Omit<TranscriptSegment, "id" | "createdAt"> & Partial<Pick<TranscriptSegment, "id" | "createdAt">>;
 
 export interface CallListItem extends Call {
   leadName: string | null;

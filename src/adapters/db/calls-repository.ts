@@ -109,8 +109,11 @@ export function createCallsRepository(db: Database): Calls {
     },
 
     async addSegment(segment) {
-      const [row] = await db.insert(transcriptSegments).values(segment).returning();
-      return toSegment(row!);
+      // A line with its own id may be sent again after a lost answer: the first one stands.
+      const [row] = await db.insert(transcriptSegments).values(segment).onConflictDoNothing({ target: transcriptSegments.id }).returning();
+      if (row) return toSegment(row);
+      const [existing] = await db.select().from(transcriptSegments).where(eq(transcriptSegments.id, segment.id!));
+      return toSegment(existing!);
     },
 
     async transcript(callId) {

@@ -25,12 +25,23 @@ export interface LiveCallDeps {
   calls: Calls;
   liveEvents: LiveEvents;
   log: Log;
+  /** Ids for transcript lines, given before they are stored (default: random UUIDs). */
+  newId?: () => string;
 }
+
+/** A transcript line that cannot be stored is tried this many times, this far apart (times the attempt). */
+const STORE_ATTEMPTS = 4;
+const STORE_RETRY_MS = 250;
 
 export interface LiveCall {
   media(track: Track, timestampMs: number, payload: Uint8Array): void;
   /** Ends transcription (waiting, bounded, for the last results) and records who transcribed. */
   stop(): Promise<void>;
+  /**
+   * Where a page rendered from the database now should resume the live stream: before the first
+   * line already shown live but not stored yet, so it is replayed (the page drops repeats).
+   */
+  resumeAfter(lastEventId: number): number;
   /** Frames received, per track, and frames dropped as late duplicates. */
   readonly stats: { received: Record<Track, number>; dropped: number };
 }
@@ -47,6 +58,8 @@ export interface LiveCallObserver {
   callEnded(): Promise<void>;
 }
 
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
 export function startLiveCall(
   deps: LiveCallDeps,
   call: { id: string },
@@ -55,54 +68,74 @@ export function startLiveCall(
   observer?: LiveCallObserver,
 ): LiveCall {
   const channel = callChannel(call.id);
+  const newId = deps.newId ?? (() => crypto.randomUUID());
   const publish = (event: LiveCallEvent) => deps.liveEvents.publish(channel, event.type, event.data);
   const received: Record<Track, number> = { inbound: 0, outbound: 0 };
   const order = new Map<Track, FrameOrder>(tracks.map((t) => [t, createFrameOrder()]));
   const sessions = new Map<Track, Promise<TranscriberSession | null>>();
-  // Results are stored and published one after another, so viewers see them in spoken order.
-  let queue: Promise<unknown> = Promise.resolve();
-  const serially = (work: () => Promise<unknown>) => {
-    queue = queue.then(work).catch((error: unknown) => deps.log.error({ err: error, callId: call.id }, "could not store a transcript result"));
+  // Viewers get each result as it arrives, in spoken order; final lines are stored behind them,
+  // in the same order, so a slow database write never holds up what staff see.
+  let shown: Promise<unknown> = Promise.resolve();
+  const inOrder = (work: () => Promise<unknown>) => {
+    shown = shown.then(work).catch((error: unknown) => deps.log.error({ err: error, callId: call.id }, "could not show a live update"));
+  };
+  let stored: Promise<unknown> = Promise.resolve();
+  const behind = (work: () => Promise<unknown>) => {
+    stored = stored.then(work).catch((error: unknown) => deps.log.error({ err: error, callId: call.id }, "could not store a transcript result"));
+  };
+  // Event ids of lines shown but not stored yet: a page rendered now must replay them.
+  const unstored = new Set<number>();
+
+  const storeLine = async (segment: TranscriptSegment, eventId: number) => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await deps.calls.addSegment(segment);
+        break;
+      } catch (error) {
+        if (attempt >= STORE_ATTEMPTS) throw error;
+        deps.log.warn({ err: error, callId: call.id, attempt }, "storing a transcript line failed; trying again");
+        await sleep(STORE_RETRY_MS * attempt);
+      }
+    }
+    unstored.delete(eventId);
+    observer?.segmentStored(segment);
   };
 
   const onResult = (track: Track) => (result: TranscriptResult) => {
-    if (!result.isFinal) {
-      serially(() => publish({ type: "interim", data: { track, text: result.text, startMs: result.startMs } }));
+    const text = result.text.trim();
+    if (!result.isFinal || text === "") {
+      // An empty final clears the interim line.
+      inOrder(() => publish({ type: "interim", data: { track, text: result.isFinal ? "" : result.text, startMs: result.startMs } }));
       return;
     }
-    serially(async () => {
-      if (result.text.trim() === "") {
-        await publish({ type: "interim", data: { track, text: "", startMs: result.startMs } });
-        return;
-      }
-      const segment = await deps.calls.addSegment({
-        callId: call.id,
-        track,
-        text: result.text.trim(),
-        startMs: Math.round(result.startMs),
-        endMs: Math.round(result.endMs),
-        isFinal: true,
-        confidence: result.confidence,
-      });
-      await publish({ type: "segment", data: segment });
-      observer?.segmentStored(segment);
+    const segment: TranscriptSegment = {
+      id: newId(),
+      callId: call.id,
+      track,
+      text,
+      startMs: Math.round(result.startMs),
+      endMs: Math.round(result.endMs),
+      isFinal: true,
+      confidence: result.confidence,
+      createdAt: new Date(),
+    };
+    inOrder(async () => {
+      const shownAs = await publish({ type: "segment", data: segment });
+      unstored.add(shownAs.id);
+      behind(() => storeLine(segment, shownAs.id));
     });
   };
 
   if (!transcriber) {
-    serially(async () => {
-      await deps.calls.update(call.id, { transcriber: NOT_CONFIGURED });
-      await publish({ type: "transcriber", data: { state: "not_configured", label: null } });
-    });
+    inOrder(() => publish({ type: "transcriber", data: { state: "not_configured", label: null } }));
+    behind(() => deps.calls.update(call.id, { transcriber: NOT_CONFIGURED }));
   } else {
-    serially(async () => {
-      await deps.calls.update(call.id, { transcriber: transcriber.name });
-      await publish({ type: "transcriber", data: { state: "running", label: transcriber.name } });
-    });
+    inOrder(() => publish({ type: "transcriber", data: { state: "running", label: transcriber.name } }));
+    behind(() => deps.calls.update(call.id, { transcriber: transcriber.name }));
     // Reconnecting, running again, or given up on: per track, shown for the call as a whole.
     const health = trackTranscriberHealth(transcriber.name);
     const showHealth = (track: Track, status: Parameters<typeof health.update>[1]) =>
-      serially(() => publish({ type: "transcriber", data: health.update(track, status) }));
+      inOrder(() => publish({ type: "transcriber", data: health.update(track, status) }));
     for (const track of tracks) {
       sessions.set(
         track,
@@ -146,12 +179,16 @@ export function startLiveCall(
       for (const [track, frames] of order) sendAll(track, frames.flush());
       const opened = await Promise.all(sessions.values());
       await Promise.all(opened.map((s) => s?.close()));
-      await queue;
+      await shown;
+      await stored;
       const label = opened.map(servedBy).find((l) => l !== null) ?? transcriber?.name ?? null;
       if (label) await deps.calls.update(call.id, { transcriber: label });
       if (observer) {
         await observer.callEnded().catch((error: unknown) => deps.log.error({ err: error, callId: call.id }, "closing the call's intake failed"));
       }
+    },
+    resumeAfter(lastEventId) {
+      return unstored.size === 0 ? lastEventId : Math.min(lastEventId, Math.min(...unstored) - 1);
     },
     get stats() {
       return { received: { ...received }, dropped: [...order.values()].reduce((n, o) => n + o.dropped, 0) };

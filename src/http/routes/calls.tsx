@@ -1,7 +1,7 @@
 import { Hono, type Context } from "hono";
 import { streamSSE, type SSEStreamingApi } from "hono/streaming";
 import { isCallOver, type Call, type TranscriptSegment } from "../../domain/calls.ts";
-import { NOT_CONFIGURED, type LiveCallEvent } from "../../domain/live-call/live-call.ts";
+import { NOT_CONFIGURED, type LiveCall, type LiveCallEvent } from "../../domain/live-call/live-call.ts";
 import { CALLS_CHANNEL, callChannel, type LiveEvent } from "../../ports/live-events.ts";
 import { CallerCard, CallPage, CallStatusLine, InterimLine, TranscriberNotice, TranscriptLine, type TranscriberState } from "../../views/call-live.tsx";
 import { CallsPage, CallsTable } from "../../views/calls.tsx";
@@ -108,7 +108,8 @@ function renderCallEvent(event: LiveEvent): { event: string; data: string }[] {
   }
 }
 
-export function callRoutes() {
+/** `activeCalls`: the calls whose media stream is open in this process, by CallSid. */
+export function callRoutes(activeCalls: ReadonlyMap<string, Pick<LiveCall, "resumeAfter">> = new Map()) {
   const app = new Hono<AppEnv>();
 
   app.get("/calls", async (c) => {
@@ -129,8 +130,10 @@ export function callRoutes() {
     const { repos, liveEvents } = c.get("deps");
     const call = await repos.calls.byId(c.req.param("id"));
     if (!call) throw notFound("call");
-    // Read the event id before the transcript: nothing said in between is lost (the page drops repeats).
-    const afterEventId = liveEvents.lastId(callChannel(call.id));
+    // Read the event id before the transcript, and go back before any line shown live but not
+    // stored yet: nothing said in between is lost (the page drops repeats).
+    const lastEventId = liveEvents.lastId(callChannel(call.id));
+    const afterEventId = activeCalls.get(call.providerCallId)?.resumeAfter(lastEventId) ?? lastEventId;
     const [lead, transcript, details, issue] = await Promise.all([
       call.leadId ? repos.leads.byId(call.leadId) : null,
       repos.calls.transcript(call.id),

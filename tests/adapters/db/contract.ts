@@ -322,6 +322,16 @@ export function repositoryContract(name: string, open: OpenTarget): void {
         expect(await repos.calls.countSince(new Date("2026-11-20T00:00:00Z"))).toBe(3);
       });
 
+      test("a transcript line that brings its own id is stored once, however often it is sent", async () => {
+        const call = await repos.calls.record(aCall());
+        const line = { id: "0b6f7a52-4c9e-4d7a-9a51-2f5b8e1c3d40", callId: call.id, track: "inbound", text: "Flat 2, 14 Mill Lane.", startMs: 0, endMs: 1500, isFinal: true, confidence: 0.9 } as const;
+        const first = await repos.calls.addSegment(line);
+        const again = await repos.calls.addSegment({ ...line, text: "sent again after a lost answer" });
+        expect(first.id).toBe(line.id);
+        expect(again).toEqual(first);
+        expect((await repos.calls.transcript(call.id)).map((s) => s.text)).toEqual(["Flat 2, 14 Mill Lane."]);
+      });
+
       test("transcript segments come back in spoken order, both tracks interleaved", async () => {
         const call = await repos.calls.record(aCall());
         const said = [
