@@ -70,11 +70,12 @@ export function createDeepgramTranscriber(config: DeepgramConfig, options: Deepg
   const connectTimeoutMs = options.connectTimeoutMs ?? 5000;
   const closeTimeoutMs = options.closeTimeoutMs ?? 5000;
   const where = config.url ?? "wss://api.deepgram.com";
+  // One client for every session: each connect() opens its own socket.
+  const client = new DeepgramClient({ apiKey: config.apiKey, ...(config.url ? { baseUrl: config.url } : {}) });
 
   return {
     name: NAME,
     async open(openOptions) {
-      const client = new DeepgramClient({ apiKey: config.apiKey, ...(config.url ? { baseUrl: config.url } : {}) });
       const socket = await client.listen.v1.connect({
         ...DEEPGRAM_LISTEN_SETTINGS,
         reconnectAttempts: 0,

@@ -1,5 +1,4 @@
 import { Hono, type Context } from "hono";
-import { streamSSE, type SSEStreamingApi } from "hono/streaming";
 import { isCallOver, type Call, type TranscriptSegment } from "../../domain/calls.ts";
 import { NOT_CONFIGURED, type LiveCall, type LiveCallEvent } from "../../domain/live-call/live-call.ts";
 import { CALLS_CHANNEL, callChannel, type LiveEvent } from "../../ports/live-events.ts";
@@ -20,6 +19,7 @@ import { audit, changedFields } from "../audit.ts";
 import { notFound } from "../errors.ts";
 import { pageContext } from "../page-context.ts";
 import { pageOrFragment } from "../respond.ts";
+import { liveStream, renderedOnce, type SseMessage } from "../live-stream.ts";
 
 const PAGE_SIZE = 50;
 
@@ -37,32 +37,6 @@ function resumeFrom(c: Context): number | null {
   return Number.isSafeInteger(n) && n >= 0 ? n : null;
 }
 
-/**
- * Streams a live channel as server-sent events until the viewer leaves, with heartbeats.
- * `render` turns a live event into the SSE messages the page swaps in.
- */
-function liveStream(c: Context<AppEnv>, channel: string, render: (event: LiveEvent) => { event: string; data: string }[]) {
-  const { liveEvents, settings } = c.get("deps");
-  return streamSSE(c, async (stream: SSEStreamingApi) => {
-    let chain = Promise.resolve();
-    const send = (event: LiveEvent) => {
-      for (const message of render(event)) {
-        chain = chain.then(() => stream.writeSSE({ ...message, id: String(event.id) })).catch(() => undefined);
-      }
-    };
-    // Something at once, so the response (and the browser's "open") does not wait for the first event.
-    chain = chain.then(() => stream.write(": connected\n\n")).then(() => undefined, () => undefined);
-    const subscription = liveEvents.subscribe(channel, resumeFrom(c), send);
-    if (!subscription.replayed) chain = chain.then(() => stream.writeSSE({ event: "reload", data: "" }));
-    const heartbeat = setInterval(() => {
-      chain = chain.then(() => stream.write(": heartbeat\n\n")).then(() => undefined, () => undefined);
-    }, settings.heartbeatMs);
-    await new Promise<void>((resolve) => stream.onAbort(resolve));
-    clearInterval(heartbeat);
-    subscription.unsubscribe();
-  });
-}
-
 const html = (node: unknown) => String(node);
 
 /** The panel's view of a call from what is stored: the last extraction (or none yet) and the corrections. */
@@ -74,7 +48,7 @@ async function detailsOf(c: Context<AppEnv>, call: Call): Promise<CallDetails | 
 }
 
 /** A call's live events as the fragments the call page swaps in. */
-function renderCallEvent(event: LiveEvent): { event: string; data: string }[] {
+function renderCallEvent(event: LiveEvent): SseMessage[] {
   const e = { type: event.type, data: event.data } as LiveCallEvent;
   switch (e.type) {
     case "segment":
@@ -109,6 +83,9 @@ function renderCallEvent(event: LiveEvent): { event: string; data: string }[] {
 }
 
 /** `activeCalls`: the calls whose media stream is open in this process, by CallSid. */
+const callEvent = renderedOnce(renderCallEvent);
+const callsChanged = renderedOnce(() => [{ event: "calls-changed", data: "" }]);
+
 export function callRoutes(activeCalls: ReadonlyMap<string, Pick<LiveCall, "resumeAfter">> = new Map()) {
   const app = new Hono<AppEnv>();
 
@@ -124,7 +101,7 @@ export function callRoutes(activeCalls: ReadonlyMap<string, Pick<LiveCall, "resu
   });
 
   /** The calls list refreshes itself when a call starts or changes status. */
-  app.get("/calls/events", (c) => liveStream(c, CALLS_CHANNEL, () => [{ event: "calls-changed", data: "" }]));
+  app.get("/calls/events", (c) => liveStream(c, CALLS_CHANNEL, callsChanged, resumeFrom(c)));
 
   app.get("/calls/:id", async (c) => {
     const { repos, liveEvents } = c.get("deps");
@@ -156,7 +133,7 @@ export function callRoutes(activeCalls: ReadonlyMap<string, Pick<LiveCall, "resu
   app.get("/calls/:id/events", async (c) => {
     const call = await c.get("deps").repos.calls.byId(c.req.param("id"));
     if (!call) throw notFound("call");
-    return liveStream(c, callChannel(call.id), renderCallEvent);
+    return liveStream(c, callChannel(call.id), callEvent, resumeFrom(c));
   });
 
   /** The details panel alone (after staff leave a field they were editing). */

@@ -1,5 +1,4 @@
 import { Hono, type Context } from "hono";
-import { streamSSE } from "hono/streaming";
 import type { Lead } from "../../domain/leads.ts";
 import { conversationChannel, INBOX_CHANNEL } from "../../domain/messaging/live.ts";
 import { MESSAGE_CHANNELS, type MessageChannel } from "../../domain/messaging/message.ts";
@@ -9,32 +8,16 @@ import type { AppDeps, AppEnv } from "../deps.ts";
 import { notFound } from "../errors.ts";
 import { pageContext } from "../page-context.ts";
 import { pageOrFragment } from "../respond.ts";
+import { liveStream as streamLive, renderedOnce } from "../live-stream.ts";
 import { ConversationList, ConversationPage, DeliveriesPage } from "../../views/inbox.tsx";
 import { InboxPage } from "../../views/inbox.tsx";
 import { Thread, type ReplyView } from "../../views/messages.tsx";
 
 const PAGE_SIZE = 30;
 
-/**
- * Streams a live channel's events as server-sent events until the viewer leaves, with heartbeats
- * (idle connections are closed by Bun and proxies otherwise). Each event tells the page to
- * re-fetch what it shows, so a missed or repeated event can never leave it wrong.
- */
-function liveStream(c: Context<AppEnv>, channel: string) {
-  const { liveEvents, settings } = c.get("deps");
-  return streamSSE(c, async (stream) => {
-    let chain = Promise.resolve();
-    const subscription = liveEvents.subscribe(channel, null, (event) => {
-      chain = chain.then(() => stream.writeSSE({ event: event.type, data: JSON.stringify(event.data), id: String(event.id) })).catch(() => undefined);
-    });
-    const heartbeat = setInterval(() => {
-      chain = chain.then(() => stream.write(": heartbeat\n\n")).then(() => undefined, () => undefined);
-    }, settings.heartbeatMs);
-    await new Promise<void>((resolve) => stream.onAbort(resolve));
-    clearInterval(heartbeat);
-    subscription.unsubscribe();
-  });
-}
+/** Each event tells the page to re-fetch what it shows, so a missed or repeated event can never leave it wrong. */
+const inboxEvent = renderedOnce((event) => [{ event: event.type, data: JSON.stringify(event.data) }]);
+const liveStream = (c: Context<AppEnv>, channel: string) => streamLive(c, channel, inboxEvent, null);
 
 /** What the reply box needs to know about a lead: where it can write and what WhatsApp will carry. */
 export async function replyViewFor(deps: AppDeps, lead: Lead, extra: Partial<ReplyView> = {}): Promise<ReplyView> {

@@ -1,0 +1,80 @@
+import type { Context } from "hono";
+import type { LiveEvent } from "../ports/live-events.ts";
+import type { AppEnv } from "./deps.ts";
+
+/** One server-sent event: its name and its data (may span lines). */
+export interface SseMessage {
+  event: string;
+  data: string;
+}
+
+const encoder = new TextEncoder();
+
+/** The wire form of one message: every line of data on its own `data:` line. */
+export function sseText(message: SseMessage, id?: number): string {
+  const data = message.data.split(/\r\n|\r|\n/).map((line) => `data: ${line}\n`).join("");
+  return `event: ${message.event}\n${data}${id === undefined ? "" : `id: ${id}\n`}\n`;
+}
+
+/**
+ * Renders each live event once, however many viewers are watching: the SSE text is kept with
+ * the event object (shared by every subscriber and by replays) for as long as the event lives.
+ */
+export function renderedOnce(render: (event: LiveEvent) => SseMessage[]): (event: LiveEvent) => string {
+  const rendered = new WeakMap<LiveEvent, string>();
+  return (event) => {
+    let text = rendered.get(event);
+    if (text === undefined) {
+      text = render(event)
+        .map((message) => sseText(message, event.id))
+        .join("");
+      rendered.set(event, text);
+    }
+    return text;
+  };
+}
+
+/**
+ * Streams a live channel as server-sent events until the viewer leaves, with heartbeats (Bun
+ * and proxies close idle connections otherwise). `resumeAfter` replays what a reconnecting
+ * viewer missed; when that is no longer possible the page is told to reload.
+ * A plain ReadableStream with no queue of its own: about half the memory per open viewer of
+ * hono's streamSSE (a TransformStream and its writer), which matters with hundreds watching.
+ */
+export function liveStream(c: Context<AppEnv>, channel: string, render: (event: LiveEvent) => string, resumeAfter: number | null): Response {
+  const { liveEvents, settings } = c.get("deps");
+  let stop = () => {};
+  const body = new ReadableStream<Uint8Array>(
+    {
+      start(controller) {
+        let open = true;
+        const write = (text: string) => {
+          if (!open) return;
+          try {
+            controller.enqueue(encoder.encode(text));
+          } catch {
+            stop();
+          }
+        };
+        // Something at once, so the response (and the browser's "open") does not wait for the first event.
+        write(": connected\n\n");
+        const subscription = liveEvents.subscribe(channel, resumeAfter, (event) => write(render(event)));
+        if (!subscription.replayed) write(sseText({ event: "reload", data: "" }));
+        const heartbeat = setInterval(() => write(": heartbeat\n\n"), settings.heartbeatMs);
+        stop = () => {
+          if (!open) return;
+          open = false;
+          clearInterval(heartbeat);
+          subscription.unsubscribe();
+          c.req.raw.signal.removeEventListener("abort", stop);
+        };
+        c.req.raw.signal.addEventListener("abort", stop);
+      },
+      cancel: () => stop(),
+    },
+    { highWaterMark: 0 },
+  );
+  return new Response(body, {
+    headers: { "Content-Type": "text/event-stream", "Cache-Control": "no-cache", Connection: "keep-alive", "X-Accel-Buffering": "no" },
+  });
+}

@@ -1,0 +1,83 @@
+import { describe, expect, test } from "bun:test";
+import { Hono } from "hono";
+import { createInProcessLiveEvents } from "../../src/adapters/local/in-process-live-events.ts";
+import type { AppDeps, AppEnv } from "../../src/http/deps.ts";
+import { liveStream, renderedOnce, sseText } from "../../src/http/live-stream.ts";
+import type { LiveEvent, LiveEvents } from "../../src/ports/live-events.ts";
+
+describe("server-sent events", () => {
+  test("data over several lines goes out as one data: line each, then the id", () => {
+    expect(sseText({ event: "transcript", data: "<p>\n  hello\r\n</p>" }, 7)).toBe("event: transcript\ndata: <p>\ndata:   hello\ndata: </p>\nid: 7\n\n");
+    expect(sseText({ event: "reload", data: "" })).toBe("event: reload\ndata: \n\n");
+  });
+
+  test("an event is rendered once however many viewers it goes to", () => {
+    let renders = 0;
+    const render = renderedOnce((event) => {
+      renders++;
+      return [{ event: "a", data: String(event.data) }];
+    });
+    const event: LiveEvent = { channel: "c", id: 3, type: "x", data: "hi" };
+    expect(render(event)).toBe("event: a\ndata: hi\nid: 3\n\n");
+    expect(render(event)).toBe(render(event));
+    expect(renders).toBe(1);
+    expect(render({ ...event, id: 4 })).toBe("event: a\ndata: hi\nid: 4\n\n");
+    expect(renders).toBe(2);
+  });
+
+  test("a viewer gets what it missed, then what happens, and leaving unsubscribes it", async () => {
+    const events = createInProcessLiveEvents();
+    let subscribed = 0;
+    const counting: LiveEvents = {
+      ...events,
+      subscribe(channel, afterId, listener) {
+        subscribed++;
+        const subscription = events.subscribe(channel, afterId, listener);
+        return { ...subscription, unsubscribe: () => (subscribed--, subscription.unsubscribe()) };
+      },
+    };
+    const app = new Hono<AppEnv>();
+    app.use(async (c, next) => {
+      c.set("deps", { liveEvents: counting, settings: { heartbeatMs: 60_000 } } as unknown as AppDeps);
+      await next();
+    });
+    const render = renderedOnce((event) => [{ event: event.type, data: String(event.data) }]);
+    app.get("/events", (c) => liveStream(c, "ch", render, Number(c.req.query("after") ?? "0")));
+
+    await events.publish("ch", "said", "one");
+    await events.publish("ch", "said", "two");
+    const response = await app.request("/events?after=1");
+    expect(response.headers.get("Content-Type")).toBe("text/event-stream");
+    const reader = response.body!.getReader();
+    const decoder = new TextDecoder();
+    let text = "";
+    const readUntil = async (needle: string) => {
+      while (!text.includes(needle)) text += decoder.decode((await reader.read()).value);
+    };
+    await readUntil("data: two");
+    expect(text).toBe(": connected\n\nevent: said\ndata: two\nid: 2\n\n");
+    await events.publish("ch", "said", "three");
+    await readUntil("data: three");
+    expect(subscribed).toBe(1);
+    await reader.cancel();
+    expect(subscribed).toBe(0);
+  });
+
+  test("a viewer that cannot be caught up is told to reload", async () => {
+    const events = createInProcessLiveEvents({ keep: 1 });
+    const app = new Hono<AppEnv>();
+    app.use(async (c, next) => {
+      c.set("deps", { liveEvents: events, settings: { heartbeatMs: 60_000 } } as unknown as AppDeps);
+      await next();
+    });
+    app.get("/events", (c) => liveStream(c, "ch", renderedOnce(() => []), 0));
+    await events.publish("ch", "said", "one");
+    await events.publish("ch", "said", "two");
+    const reader = (await app.request("/events")).body!.getReader();
+    const decoder = new TextDecoder();
+    let text = "";
+    while (!text.includes("reload")) text += decoder.decode((await reader.read()).value);
+    expect(text).toContain("event: reload\n");
+    await reader.cancel();
+  });
+});
