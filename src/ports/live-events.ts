@@ -15,7 +15,11 @@ export interface LiveEvent<T = unknown> {
  * async and ids are assigned by the adapter, not by the publisher.
  */
 export interface LiveEvents {
-  publish<T>(channel: string, type: string, data: T): Promise<LiveEvent<T>>;
+  /**
+   * `transient`: not kept for replay, because the next such event replaces it (a reconnecting
+   * viewer loses nothing by missing it), e.g. the words being said before they are final.
+   */
+  publish<T>(channel: string, type: string, data: T, options?: { transient?: boolean }): Promise<LiveEvent<T>>;
   /**
    * Calls `listener` for every event on `channel` after `afterId` (those still remembered are
    * replayed first, in order), then for each new one. Returns the unsubscribe function.

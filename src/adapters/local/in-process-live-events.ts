@@ -7,12 +7,13 @@ import type { LiveEvent, LiveEvents } from "../../ports/live-events.ts";
 export function createInProcessLiveEvents(options: { keep?: number; forgetAfterMs?: number } = {}): LiveEvents {
   const keep = options.keep ?? 500;
   const forgetAfterMs = options.forgetAfterMs ?? 30 * 60_000;
-  const channels = new Map<string, { lastId: number; recent: LiveEvent[]; listeners: Set<(e: LiveEvent) => void>; touchedAt: number }>();
+  // `forgotten`: the newest id dropped from `recent` to keep it short; a viewer behind it cannot catch up.
+  const channels = new Map<string, { lastId: number; recent: LiveEvent[]; forgotten: number; listeners: Set<(e: LiveEvent) => void>; touchedAt: number }>();
 
   const channelFor = (name: string) => {
     let channel = channels.get(name);
     if (!channel) {
-      channel = { lastId: 0, recent: [], listeners: new Set(), touchedAt: Date.now() };
+      channel = { lastId: 0, recent: [], forgotten: 0, listeners: new Set(), touchedAt: Date.now() };
       channels.set(name, channel);
     }
     channel.touchedAt = Date.now();
@@ -28,11 +29,13 @@ export function createInProcessLiveEvents(options: { keep?: number; forgetAfterM
   sweep.unref?.();
 
   return {
-    async publish(name, type, data) {
+    async publish(name, type, data, options) {
       const channel = channelFor(name);
       const event = { channel: name, id: ++channel.lastId, type, data };
-      channel.recent.push(event);
-      if (channel.recent.length > keep) channel.recent.splice(0, channel.recent.length - keep);
+      if (!options?.transient) {
+        channel.recent.push(event);
+        if (channel.recent.length > keep) channel.forgotten = channel.recent.splice(0, channel.recent.length - keep).at(-1)!.id;
+      }
       for (const listener of channel.listeners) listener(event);
       return event;
     },
@@ -41,8 +44,7 @@ export function createInProcessLiveEvents(options: { keep?: number; forgetAfterM
       // An id from before a restart (higher than any we have) cannot be resumed from.
       let replayed = afterId === null || afterId <= channel.lastId;
       if (afterId !== null && afterId < channel.lastId) {
-        const oldest = channel.recent[0]?.id ?? channel.lastId + 1;
-        replayed = oldest <= afterId + 1;
+        replayed = afterId >= channel.forgotten;
         for (const event of channel.recent) if (event.id > afterId) listener(event);
       }
       channel.listeners.add(listener);

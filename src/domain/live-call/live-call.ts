@@ -69,7 +69,8 @@ export function startLiveCall(
 ): LiveCall {
   const channel = callChannel(call.id);
   const newId = deps.newId ?? (() => crypto.randomUUID());
-  const publish = (event: LiveCallEvent) => deps.liveEvents.publish(channel, event.type, event.data);
+  // Interim text is replaced by the next, so it is not kept for viewers who reconnect.
+  const publish = (event: LiveCallEvent) => deps.liveEvents.publish(channel, event.type, event.data, { transient: event.type === "interim" });
   const received: Record<Track, number> = { inbound: 0, outbound: 0 };
   const order = new Map<Track, FrameOrder>(tracks.map((t) => [t, createFrameOrder()]));
   const sessions = new Map<Track, Promise<TranscriberSession | null>>();
