@@ -411,8 +411,10 @@ async function runLoad(plan: Omit<LoadPlan, "out" | "fixtureDir" | "authToken" |
 function memorySampler() {
   let rss = 0;
   let heap = 0;
+  const debug = process.env.BENCH_DEBUG ? { heapTotal: 0, external: 0, arrayBuffers: 0 } : null;
   const take = () => {
     const m = process.memoryUsage();
+    if (debug && m.rss > rss) Object.assign(debug, { heapTotal: m.heapTotal, external: m.external, arrayBuffers: m.arrayBuffers });
     rss = Math.max(rss, m.rss);
     heap = Math.max(heap, m.heapUsed);
   };
@@ -422,6 +424,7 @@ function memorySampler() {
     stop() {
       clearInterval(timer);
       take();
+      if (debug) progress(`  at the RSS peak (${(rss / MB).toFixed(1)} MB): JS heap capacity ${(debug.heapTotal / MB).toFixed(1)} MB, external ${(debug.external / MB).toFixed(1)} MB, array buffers ${(debug.arrayBuffers / MB).toFixed(1)} MB`);
       return { rss, heap };
     },
   };
@@ -506,6 +509,21 @@ function wireLatency(load: LoadResult, received: Map<string, number>): [number, 
   return [percentile(sorted, 50), percentile(sorted, 99)];
 }
 
+/** The object types that grew most between now and `afterMs` later (bun:jsc heapStats), per call. */
+async function heapCensus(afterMs: number): Promise<string[]> {
+  const { heapStats } = await import("bun:jsc");
+  Bun.gc(true);
+  const before = heapStats().objectTypeCounts;
+  await Bun.sleep(afterMs);
+  Bun.gc(true);
+  const during = heapStats().objectTypeCounts;
+  return Object.entries(during)
+    .map(([type, n]) => [type, n - (before[type] ?? 0)] as const)
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 25)
+    .map(([type, grew]) => `heap: +${grew} ${type}`);
+}
+
 async function appRun(n: number): Promise<Row> {
   resetRun();
   const before = await peer.stats();
@@ -518,10 +536,13 @@ async function appRun(n: number): Promise<Row> {
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   const endedBefore = streamsEnded;
+  // BENCH_DEBUG: which kinds of object the calls add to the heap, counted mid-call.
+  const counting = process.env.BENCH_DEBUG ? heapCensus(rampMs + (audioSeconds * 1000) / 2) : undefined;
   const load = await runLoad({ mode: "app", calls: n, viewersPerCall: viewers, audioSeconds, rampMs, deadlineMs: rampMs + audioSeconds * 1000 + 150_000 });
   const ended = await waitFor(() => streamsEnded - endedBefore >= load.callsStarted, 30_000);
   const closed = await waitFor(() => openSessions === 0, 5_000);
   printRepoTimes();
+  if (counting) for (const line of await counting) progress(`  ${line}`);
   const cpu = process.cpuUsage(cpu0);
   const wallMs = performance.now() - t0;
   const lagged = lag.stop();
