@@ -10,7 +10,7 @@
  * Deliveries are signed as Meta signs them (HMAC-SHA256 of the body with the app secret) and
  * mixed like a day's traffic: texts, photos, videos and voice notes (whose media the app looks up
  * and downloads from the peer), a tenth repeating an earlier delivery (Meta retries). The sender
- * is its own process (bench/messaging-load.ts), open loop. Prints p50/p90/p99/max
+ * is its own process (bench/webhook-burst.ts), open loop. Prints p50/p90/p99/max
  * acknowledgement times, how long processing took to catch up, and what was stored: every
  * distinct message exactly once, every photo, video and voice note's media stored.
  * Floor: p99 under 100 ms, every delivery 200, counts exact; the exit code says.
@@ -139,7 +139,7 @@ async function runOn(engine: string): Promise<Row> {
       }
       const deliveries = order.map((i) => ({ body: bodies[i]!.body, signature: metaSignature(APP_SECRET, bodies[i]!.body) }));
       const planFile = join(dataDir, "plan.json");
-      writeFileSync(planFile, JSON.stringify({ url: `http://127.0.0.1:${server.port}/api/whatsapp/webhook`, rate, deliveries }));
+      writeFileSync(planFile, JSON.stringify({ url: `http://127.0.0.1:${server.port}/api/whatsapp/webhook`, rate, signatureHeader: "X-Hub-Signature-256", deliveries }));
 
       const load = loadavg()[0]!;
       console.log(`[${engine}] sending ${total} signed deliveries (${new Set(order).size} distinct, ${bodies.filter((b) => b.media).length} with media) at ${rate}/s for ${seconds} s; 1-minute load ${load.toFixed(2)} on ${cpus().length} cores`);
@@ -151,7 +151,7 @@ async function runOn(engine: string): Promise<Row> {
         lags.push(now - tickAt - 10);
         tickAt = now;
       }, 10);
-      const child = Bun.spawn([process.execPath, join(import.meta.dir, "messaging-load.ts"), planFile], { stdout: "pipe", stderr: "inherit" });
+      const child = Bun.spawn([process.execPath, join(import.meta.dir, "webhook-burst.ts"), planFile], { stdout: "pipe", stderr: "inherit" });
       const output = await new Response(child.stdout).text();
       if ((await child.exited) !== 0) throw new Error(`the sender failed: ${output}`);
       clearInterval(lagTimer);

@@ -10,7 +10,7 @@
  * Each distinct event settles its own pending payment (checkout.session.completed,
  * payment_intent.succeeded or invoice.paid, signed as Stripe signs them with the app's webhook
  * secret); a fifth of the deliveries repeat an earlier event (a replay, sometimes while the
- * first is still in flight). The sender is its own process (bench/quotes-load.ts), open loop.
+ * first is still in flight). The sender is its own process (bench/webhook-burst.ts), open loop.
  * The webhook acknowledges once the verified event is recorded; durable jobs settle it (and
  * render the PDF and send the receipt) in the same process. Prints p50/p90/p99/max
  * acknowledgement times, how long the jobs took to drain after the burst, and the rows left
@@ -146,12 +146,12 @@ async function runOn(engine: string): Promise<Row> {
       }
       const deliveries = await Promise.all(order.map(async (i) => ({ body: events[i]!, signature: await Stripe.webhooks.generateTestHeaderStringAsync({ payload: events[i]!, secret, timestamp }) })));
       const planFile = join(dataDir, "plan.json");
-      writeFileSync(planFile, JSON.stringify({ url: `http://127.0.0.1:${server.port}/api/stripe/webhook`, rate, deliveries }));
+      writeFileSync(planFile, JSON.stringify({ url: `http://127.0.0.1:${server.port}/api/stripe/webhook`, rate, signatureHeader: "Stripe-Signature", deliveries }));
 
       await settle(Number(options["settle-seconds"]));
       const load = loadavg()[0]!;
       console.log(`[${engine}] sending ${total} deliveries (${new Set(order).size} distinct) at ${rate}/s for ${seconds} s; 1-minute load ${load.toFixed(2)} on ${cpus().length} cores`);
-      const child = Bun.spawn([process.execPath, join(import.meta.dir, "quotes-load.ts"), planFile], { stdout: "pipe", stderr: "inherit" });
+      const child = Bun.spawn([process.execPath, join(import.meta.dir, "webhook-burst.ts"), planFile], { stdout: "pipe", stderr: "inherit" });
       const output = await new Response(child.stdout).text();
       if ((await child.exited) !== 0) throw new Error(`the sender failed: ${output}`);
       const result = JSON.parse(output) as { latenciesMs: number[]; statuses: Record<string, number>; lateStarts: number };

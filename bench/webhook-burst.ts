@@ -1,21 +1,24 @@
 /**
- * The webhook burst's sender, run by bench/quotes-webhooks.ts as its own process so that
- * sending never competes with the server's event loop. Open loop: delivery i leaves at
- * start + i / rate seconds whether or not earlier ones have been answered (as Stripe's
- * deliveries do), and each acknowledgement time is measured from when it left.
+ * A burst of signed webhook deliveries, run by bench/messaging.ts (WhatsApp) and
+ * bench/quotes-webhooks.ts (Stripe) as its own process so that sending never competes with the
+ * server's event loop. Open loop: delivery i leaves at start + i / rate seconds whether or not
+ * earlier ones have been answered (as Meta's and Stripe's do), and each acknowledgement time is
+ * measured from when it left.
  *
- * Input (argv[2], a JSON file): { url, rate, deliveries: [{ body, signature }] }.
+ * Input (argv[2], a JSON file): { url, rate, signatureHeader, deliveries: [{ body, signature }] }.
  * Output (stdout, JSON): { latenciesMs, statuses, seconds, lateStarts }.
  */
 import { readFileSync } from "node:fs";
 
-interface Plan {
+export interface BurstPlan {
   url: string;
   rate: number;
+  /** The header the signature goes in: X-Hub-Signature-256, Stripe-Signature. */
+  signatureHeader: string;
   deliveries: { body: string; signature: string }[];
 }
 
-const plan = JSON.parse(readFileSync(process.argv[2]!, "utf8")) as Plan;
+const plan = JSON.parse(readFileSync(process.argv[2]!, "utf8")) as BurstPlan;
 const latencies: number[] = [];
 const statuses: Record<string, number> = {};
 let lateStarts = 0;
@@ -30,7 +33,7 @@ await Promise.all(
     const sent = performance.now();
     let status = "error";
     try {
-      const response = await fetch(plan.url, { method: "POST", headers: { "Content-Type": "application/json", "Stripe-Signature": delivery.signature }, body: delivery.body });
+      const response = await fetch(plan.url, { method: "POST", headers: { "Content-Type": "application/json", [plan.signatureHeader]: delivery.signature }, body: delivery.body });
       await response.arrayBuffer();
       status = String(response.status);
     } catch (error) {
