@@ -122,8 +122,8 @@ async function settle(): Promise<number> {
 // ---- instrumentation --------------------------------------------------------------------
 
 /** Per run: reset by resetRun(). */
-let receipts = new Map<string, number>();
-let wireReceipts = new Map<string, number>();
+let receipts = new Map<number, number>();
+let wireReceipts = new Map<number, number>();
 let frameToSend = new Samples();
 /** Frames that arrived before their call's Deepgram session was open, and waited for it. */
 let heldForConnect = new Samples();
@@ -157,11 +157,19 @@ function resetRun() {
   warningCauses.clear();
 }
 
-const frameKey = (callId: string, track: string, timestampMs: number) => `${callId}|${track}|${timestampMs}`;
+// Numbers, not strings: this bookkeeping runs in the server's process, 100 times a second per
+// call, and its garbage would be counted as the server's memory.
+const callNumbers = new Map<string, number>();
+const callNumber = (callId: string) => {
+  let n = callNumbers.get(callId);
+  if (n === undefined) callNumbers.set(callId, (n = callNumbers.size));
+  return n;
+};
+const frameKey = (callId: string, track: string, timestampMs: number) => (callNumber(callId) * 2 + (track === "inbound" ? 0 : 1)) * 1e8 + timestampMs;
 const sampled = (timestampMs: number) => (timestampMs / 20) % WIRE_SAMPLE_EVERY === 0;
 
 /** Twilio's media message as the simulator writes it: {"event":"media",…,"media":{"track":"inbound","chunk":"1","timestamp":"0",…}}. */
-function mediaKeyOf(message: string, callId: string): { key: string; timestampMs: number } | null {
+function mediaKeyOf(message: string, callId: string): { key: number; timestampMs: number } | null {
   const t = message.indexOf('"track":"');
   const s = message.indexOf('"timestamp":"', t);
   if (t < 0 || s < 0) return null;
@@ -499,7 +507,7 @@ interface Row {
 const rows: Row[] = [];
 const notes: string[] = [];
 
-function wireLatency(load: LoadResult, received: Map<string, number>): [number, number] {
+function wireLatency(load: LoadResult, received: Map<number, number>): [number, number] {
   const wire = new Samples();
   for (const [callId, track, timestampMs, sentAt] of load.wireSends) {
     const at = received.get(frameKey(callId, track, timestampMs));
@@ -604,7 +612,7 @@ async function appRun(n: number): Promise<Row> {
 }
 
 async function ceilingRun(n: number): Promise<Row> {
-  const received = new Map<string, number>();
+  const received = new Map<number, number>();
   let frames = 0;
   const bare = Bun.serve<{ callId: string }>({
     hostname: "127.0.0.1",

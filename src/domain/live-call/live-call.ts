@@ -160,10 +160,19 @@ export function startLiveCall(
     }
   }
 
-  // Frames that arrive while a session is still connecting wait for it, in order.
+  // Frames that arrive while a session is still connecting wait for it, in order; once it is
+  // open they go straight to it (no promise per frame: there are 50 a second per track).
+  const open = new Map<Track, TranscriberSession | null>();
+  for (const [track, session] of sessions) void session.then((s) => open.set(track, s));
   const sendAll = (track: Track, frames: { timestampMs: number; payload: Uint8Array }[]) => {
+    if (frames.length === 0) return;
+    const ready = open.get(track);
+    if (ready !== undefined) {
+      for (const frame of frames) ready?.send(frame);
+      return;
+    }
     const session = sessions.get(track);
-    if (!session || frames.length === 0) return;
+    if (!session) return;
     void session.then((s) => {
       for (const frame of frames) s?.send(frame);
     });
