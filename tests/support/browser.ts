@@ -12,7 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
-import { PGLITE_EXTENSIONS } from "../../src/adapters/db/pglite-host.ts";
+import { PGLITE_OPTIONS } from "../../src/adapters/db/pglite-host.ts";
 import { migratedTemplate } from "./test-db.ts";
 
 /** Debian's Chromium; CHROMIUM_PATH overrides it (e.g. to check the skip and CI messages). */
@@ -111,7 +111,7 @@ export async function seedPgliteDataDir(dataDir: string): Promise<void> {
   const cached = join(tmpdir(), `switchboard-pglite-folder-${key}`);
   if (!existsSync(cached)) {
     const partial = `${cached}.${process.pid}.partial`;
-    const pg = await PGlite.create(partial, { extensions: PGLITE_EXTENSIONS, loadDataDir: new Blob([template]) });
+    const pg = await PGlite.create(partial, { ...PGLITE_OPTIONS, loadDataDir: new Blob([template]) });
     await pg.close();
     try {
       renameSync(partial, cached);

@@ -9,7 +9,7 @@ import { drizzle } from "drizzle-orm/pglite";
 import { migrate } from "drizzle-orm/pglite/migrator";
 import type { OpenDatabase } from "../../src/adapters/db/database.ts";
 import { MIGRATIONS_FOLDER } from "../../src/adapters/db/migrations.ts";
-import { PGLITE_EXTENSIONS, repositoriesOnPglite } from "../../src/adapters/db/pglite-host.ts";
+import { PGLITE_OPTIONS, repositoriesOnPglite } from "../../src/adapters/db/pglite-host.ts";
 
 export { startPostgres, type TestPostgres } from "./postgres.ts";
 
@@ -21,7 +21,7 @@ export { startPostgres, type TestPostgres } from "./postgres.ts";
  * @example const repos = await freshPglite(); … await repos.close();
  */
 export async function freshPglite(): Promise<OpenDatabase> {
-  const pg = await PGlite.create({ extensions: PGLITE_EXTENSIONS, loadDataDir: await migratedTemplate() });
+  const pg = await PGlite.create({ ...PGLITE_OPTIONS, loadDataDir: await migratedTemplate() });
   return repositoriesOnPglite(pg);
 }
 
@@ -67,7 +67,7 @@ function migratedFolder(): Promise<string> {
     const building = `${path}.${process.pid}.partial`;
     rmSync(building, { recursive: true, force: true });
     mkdirSync(building);
-    const pg = await PGlite.create(join(building, "data"), { extensions: PGLITE_EXTENSIONS, loadDataDir: await migratedTemplate() });
+    const pg = await PGlite.create(join(building, "data"), { ...PGLITE_OPTIONS, loadDataDir: await migratedTemplate() });
     await pg.close();
     try {
       renameSync(join(building, "data"), path);
@@ -92,7 +92,7 @@ export function migratedTemplate(): Promise<Blob> {
 async function loadOrBuildTemplate(): Promise<Blob> {
   const cachePath = join(tmpdir(), `switchboard-pglite-template-${templateKey()}.tar`);
   if (existsSync(cachePath)) return new Blob([readFileSync(cachePath)]);
-  const pg = await PGlite.create({ extensions: PGLITE_EXTENSIONS });
+  const pg = await PGlite.create(PGLITE_OPTIONS);
   try {
     await migrate(drizzle({ client: pg }), { migrationsFolder: MIGRATIONS_FOLDER });
     const dump = await pg.dumpDataDir("none");

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { connect, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { PGlite } from "@electric-sql/pglite";
+import { PGlite, types, type ParserOptions } from "@electric-sql/pglite";
 import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
@@ -21,6 +21,43 @@ export const PGLITE_KIND = "PGlite (embedded)";
 
 /** The extensions every PGlite we open carries (the migrations create pg_trgm). */
 export const PGLITE_EXTENSIONS = { pg_trgm };
+
+const asText = (value: string) => value;
+/** What drizzle asks PGlite to leave as text, because drizzle reads these types itself. */
+const DRIZZLE_TEXT_TYPES = [types.TIMESTAMP, types.TIMESTAMPTZ, types.INTERVAL, types.DATE, 1231, 1115, 1185, 1187, 1182];
+
+/**
+ * Options for every PGlite we open: our extensions, and drizzle's parsers set once on the instance
+ * (see {@link withoutQueryParsers}).
+ */
+export const PGLITE_OPTIONS = {
+  extensions: PGLITE_EXTENSIONS,
+  parsers: Object.fromEntries(DRIZZLE_TEXT_TYPES.map((type) => [type, asText])) as ParserOptions,
+};
+
+/**
+ * drizzle passes its parsers with every query, and PGlite then copies its whole table of parsers
+ * for that query: 30–50 KB for each query in flight, so 1,000 viewers connecting at once (each
+ * one's session looked up) briefly took 40 MB more. The instance has the same parsers already
+ * (PGLITE_OPTIONS), so the per-query ones are dropped here, in transactions too.
+ */
+export function withoutQueryParsers<T extends Pick<PGlite, "query">>(client: T): T {
+  return new Proxy(client, {
+    get(target, key) {
+      if (key === "query") {
+        return (query: string, params?: unknown[], options?: Parameters<PGlite["query"]>[2]) =>
+          target.query(query, params, options?.parsers ? { ...options, parsers: undefined } : options);
+      }
+      if (key === "transaction") {
+        const transaction = Reflect.get(target, key) as PGlite["transaction"];
+        return <R>(run: (tx: Parameters<Parameters<PGlite["transaction"]>[0]>[0]) => Promise<R>) =>
+          transaction.call(target, (tx) => run(withoutQueryParsers(tx)));
+      }
+      const value: unknown = Reflect.get(target, key);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
+}
 
 type Logger = { info(obj: object, msg?: string): void };
 
@@ -85,7 +122,7 @@ export async function openPgliteFolder(
 
 /** Repositories on an already-open PGlite, for tests and tools that hold one in memory. */
 export function repositoriesOnPglite(pg: PGlite, close: () => Promise<void> = () => pg.close()): OpenDatabase {
-  return createRepositories(drizzlePglite({ client: pg, schema }) as unknown as Database, PGLITE_KIND, close);
+  return createRepositories(drizzlePglite({ client: withoutQueryParsers(pg), schema }) as unknown as Database, PGLITE_KIND, close);
 }
 
 interface Host {
@@ -97,16 +134,17 @@ interface Host {
 async function startHost(dir: string, socketPath: string, lock: HeldLock): Promise<Host> {
   let pg: PGlite;
   try {
-    pg = await PGlite.create(join(dir, "pglite"), { extensions: PGLITE_EXTENSIONS });
+    pg = await PGlite.create(join(dir, "pglite"), PGLITE_OPTIONS);
   } catch (error) {
     lock.release();
     throw unavailable(`PGlite in ${dir}/pglite`, error);
   }
   const gate = new Gate();
   // Every in-process statement and transaction takes the gate, like each socket client does.
+  const direct = withoutQueryParsers(pg);
   const gated = {
-    query: (...args: Parameters<PGlite["query"]>) => gate.run(() => pg.query(...args)),
-    transaction: (...args: Parameters<PGlite["transaction"]>) => gate.run(() => pg.transaction(...args)),
+    query: (...args: Parameters<PGlite["query"]>) => gate.run(() => direct.query(...args)),
+    transaction: (...args: Parameters<PGlite["transaction"]>) => gate.run(() => direct.transaction(...args)),
     exec: (...args: Parameters<PGlite["exec"]>) => gate.run(() => pg.exec(...args)),
   };
   const db = drizzlePglite({ client: gated as unknown as PGlite, schema }) as unknown as Database;

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import postgres from "postgres";
 import { Gate } from "../../../src/adapters/db/gate.ts";
-import { PGLITE_EXTENSIONS } from "../../../src/adapters/db/pglite-host.ts";
+import { PGLITE_OPTIONS } from "../../../src/adapters/db/pglite-host.ts";
 import { readyStatus, servePgliteOnSocket, type PgliteSocketServer } from "../../../src/adapters/db/pglite-socket-server.ts";
 import { migratedTemplate } from "../../support/test-db.ts";
 
@@ -19,7 +19,7 @@ const ownerQuery = <T>(text: string, params: unknown[] = []) => gate.run(() => p
 const client = () => postgres({ path: server.path, user: "postgres", database: "postgres", prepare: false, max: 1, onnotice: () => {} });
 
 beforeAll(async () => {
-  pg = await PGlite.create({ extensions: PGLITE_EXTENSIONS, loadDataDir: await migratedTemplate() }); // cheaper than initdb
+  pg = await PGlite.create({ ...PGLITE_OPTIONS, loadDataDir: await migratedTemplate() }); // cheaper than initdb
   await pg.exec("create table notes (id int primary key, body text)");
   gate = new Gate();
   server = await servePgliteOnSocket(pg, gate, join(folder, "test.sock"), { idleInTransactionMs: 300 });
