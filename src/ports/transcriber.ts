@@ -92,3 +92,19 @@ export interface Transcriber {
 
 /** Milliseconds of audio in a µ-law 8 kHz payload (8 bytes a millisecond). */
 export const mulawDurationMs = (payload: Uint8Array): number => payload.byteLength / 8;
+
+/**
+ * The vendor refused our credentials (HTTP 401/403 at the handshake). Permanent: trying again
+ * with the same key cannot help, so the retrying wrapper gives up at once on it.
+ */
+export class CredentialsRefusedError extends Error {
+  override readonly name = "CredentialsRefusedError";
+}
+
+/** Whether an error, or any error it was caused by, is a refused key. */
+export function isCredentialsRefused(error: unknown): boolean {
+  for (let e = error, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+    if (e instanceof CredentialsRefusedError) return true;
+  }
+  return false;
+}

@@ -1,5 +1,6 @@
 import { DeepgramClient, type Deepgram } from "@deepgram/sdk";
 import {
+  CredentialsRefusedError,
   mulawDurationMs,
   type AudioFrame,
   type Transcriber,
@@ -88,7 +89,8 @@ export function createDeepgramTranscriber(config: DeepgramConfig, options: Deepg
         await withTimeout(socket.waitForOpen(), connectTimeoutMs);
       } catch (cause) {
         session.abandon();
-        throw new Error(openFailure(where, cause), { cause });
+        const message = openFailure(where, cause);
+        throw refusedKey(message) ? new CredentialsRefusedError(message, { cause }) : new Error(message, { cause });
       }
       session.start();
       return session;
@@ -233,6 +235,8 @@ function createSession(
     },
   };
 }
+
+const refusedKey = (message: string) => message.startsWith("Deepgram refused the API key");
 
 function openFailure(where: string, cause: unknown): string {
   const text = describe(cause);

@@ -1,4 +1,6 @@
 import {
+  CredentialsRefusedError,
+  isCredentialsRefused,
   mulawDurationMs,
   type AudioFrame,
   type Transcriber,
@@ -182,7 +184,9 @@ function createSession(
     phase = "done";
     buffer.length = 0;
     const summary = failures.map((f) => `${f.transcriber}: ${f.error.message}`).join("; ");
-    options.onError?.(new Error(`every transcriber failed, the call goes on untranscribed (${summary})`));
+    const message = `every transcriber failed, the call goes on untranscribed (${summary})`;
+    // Every vendor refused its key: trying again cannot help (the retrying wrapper gives up at once).
+    options.onError?.(failures.every((f) => isCredentialsRefused(f.error)) ? new CredentialsRefusedError(message) : new Error(message));
     options.onClose?.();
     finished();
   }

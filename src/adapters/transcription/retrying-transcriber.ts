@@ -1,4 +1,5 @@
 import {
+  isCredentialsRefused,
   mulawDurationMs,
   type AudioFrame,
   type Transcriber,
@@ -193,6 +194,8 @@ function createSession(inner: Transcriber, options: TranscriberOpenOptions, sett
   function failed(error: Error): void {
     failuresInARow++;
     if (phase === "closing" || phase === "done") return;
+    // A refused key stays refused: no retries, and the reason says so.
+    if (isCredentialsRefused(error)) return giveUp(error, `transcription unavailable: the API key was refused (${error.message})`);
     if (failuresInARow > settings.maxRetries) return giveUp(error);
     const delayMs = backoffMs(failuresInARow, settings.baseDelayMs, settings.maxDelayMs);
     phase = "waiting";
@@ -208,11 +211,11 @@ function createSession(inner: Transcriber, options: TranscriberOpenOptions, sett
     }, delayMs);
   }
 
-  function giveUp(error: Error): void {
+  function giveUp(error: Error, reason = `transcription unavailable: ${inner.name} failed ${failuresInARow} times in a row (last: ${error.message})`): void {
     phase = "done";
     buffer.length = 0;
     undelivered = 0;
-    options.onError?.(new Error(`transcription unavailable: ${inner.name} failed ${failuresInARow} times in a row (last: ${error.message})`, { cause: error }));
+    options.onError?.(new Error(reason, { cause: error }));
     options.onClose?.();
     finished();
   }

@@ -1,3 +1,4 @@
+import { CredentialsRefusedError } from "../../ports/transcriber.ts";
 import {
   parseWisprMessage,
   wisprConnectUrl,
@@ -109,7 +110,8 @@ export function connectWisprflow(options: WisprConnectOptions): Promise<WisprCon
       alive = false;
       if (!authed) {
         if (closedByUs) return;
-        fail(new Error(handshakeFailure(where, handshakeDetail, event.code, event.reason)));
+        const message = handshakeFailure(where, handshakeDetail, event.code, event.reason);
+        fail(handshakeDetail === "HTTP 401" || handshakeDetail === "HTTP 403" ? new CredentialsRefusedError(message) : new Error(message));
         return;
       }
       if (closedByUs) return;

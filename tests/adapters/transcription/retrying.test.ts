@@ -198,6 +198,59 @@ describe("a transcriber that fails to connect is retried with backoff, against t
   });
 });
 
+describe("a refused key (HTTP 401 at the handshake) is permanent: no retries, reported at once as unavailable", () => {
+  /** `refused`: each peer's count of refused handshakes, which must be one each. */
+  const refusedAtOnce = async (transcriber: Parameters<typeof createRetryingTranscriber>[0], refused: () => number[]) => {
+    const seen = collector();
+    const session = await createRetryingTranscriber(transcriber, quick).open(seen.options);
+    await until(() => seen.closes > 0, 3000);
+    session.send(silence(1)[0]!);
+    await Bun.sleep(200); // longer than every backoff: a retry would have reached the peer
+    await session.close();
+    expect(refused().every((n) => n === 1)).toBe(true);
+    expect(seen.statuses).toEqual([]);
+    expect(seen.errors).toHaveLength(1);
+    expect(seen.closes).toBe(1);
+    return seen.errors[0]!.message;
+  };
+
+  test("Deepgram", async () => {
+    const peer = deepgramPeer();
+    const message = await refusedAtOnce(createDeepgramTranscriber({ apiKey: "a-wrong-key", url: peer.url }), () => [peer.refused]);
+    expect(message).toStartWith("transcription unavailable: the API key was refused");
+    expect(message).toContain("Deepgram refused the API key (HTTP 401");
+    expect(message).not.toContain("a-wrong-key");
+  });
+
+  test("WisprFlow", async () => {
+    const peer = startWisprflowPeer({ apiKey: "fl-key" });
+    stops.push(() => peer.stop());
+    const message = await refusedAtOnce(createWisprflowTranscriber({ apiKey: "a-wrong-key", url: peer.url }), () => [peer.refused]);
+    expect(message).toStartWith("transcription unavailable: the API key was refused");
+    expect(message).toContain("WisprFlow refused the API key (HTTP 401");
+    expect(message).not.toContain("a-wrong-key");
+  });
+
+  test("both behind the fallback refuse their keys: given up at once; one refusing while the other is down is still retried", async () => {
+    const wisprflow = startWisprflowPeer({ apiKey: "fl-key" });
+    stops.push(() => wisprflow.stop());
+    const deepgram = deepgramPeer();
+    const bothWrong = createFallbackTranscriber(createWisprflowTranscriber({ apiKey: "wrong", url: wisprflow.url }), createDeepgramTranscriber({ apiKey: "wrong", url: deepgram.url }));
+    const message = await refusedAtOnce(bothWrong, () => [wisprflow.refused, deepgram.refused]);
+    expect(message).toStartWith("transcription unavailable: the API key was refused (every transcriber failed");
+
+    // WisprFlow's key refused but Deepgram only briefly down: that outage is worth a retry.
+    deepgram.refuseFor(1);
+    const seen = collector();
+    const oneWrong = createFallbackTranscriber(createWisprflowTranscriber({ apiKey: "wrong", url: wisprflow.url }), createDeepgramTranscriber({ apiKey: KEY, url: deepgram.url }));
+    const session = await createRetryingTranscriber(oneWrong, quick).open(seen.options);
+    await until(() => seen.statuses.at(-1)?.state === "running");
+    await session.close();
+    expect(seen.statuses.map((s) => s.state)).toEqual(["reconnecting", "running"]);
+    expect(seen.errors).toEqual([]);
+  });
+});
+
 test("backoff doubles from the base up to the ceiling, within ±20 %", () => {
   expect([1, 2, 3, 4, 5, 6].map((n) => backoffMs(n, 500, 5000, () => 0.5))).toEqual([500, 1000, 2000, 4000, 5000, 5000]);
   expect(backoffMs(1, 500, 5000, () => 0)).toBe(400);
