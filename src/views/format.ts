@@ -9,12 +9,9 @@ export const formatDateTime = (date: Date) => dateTime.format(date);
 export const formatDate = (date: Date) => dateOnly.format(date);
 export const formatTime = (date: Date) => timeOnly.format(date);
 
-/** "3m 05s" for a call's length. */
+/** "3:05" for a call's length in the calls list (the call page's m:ss), "—" when unknown. */
 export function formatDuration(seconds: number | null): string {
-  if (seconds === null) return "—";
-  const m = Math.floor(seconds / 60);
-  const s = seconds % 60;
-  return m > 0 ? `${m}m ${String(s).padStart(2, "0")}s` : `${s}s`;
+  return seconds === null ? "—" : formatClock(seconds);
 }
 
 /** "3:05": a call's running timer and, once it ends, its length (the page's script ticks in this format too). */

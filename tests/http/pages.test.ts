@@ -55,8 +55,12 @@ describe("pages and assets", () => {
     expect(html).toContain("Staff:");
     expect(html).toContain("Caller:");
     expect(html).not.toContain("half a wor");
+    await repos.calls.update(call.id, { durationSeconds: 185 });
     const list = await browser.page("/calls");
     expect(list.html).toContain(`/calls/${call.id}`);
+    // The call's length in the same m:ss as the call page's timer.
+    expect(list.html).toContain("<td>3:05</td>");
+    expect(list.html).not.toContain("3m 05s");
   });
 
   test("/ready answers 503 when the database does not", async () => {
