@@ -36,3 +36,30 @@ document.addEventListener("focusout", (event) => {
   delete panel.dataset.stale;
   window.htmx.ajax("GET", panel.dataset.refresh, { target: panel, swap: "innerHTML" });
 });
+
+// A call page stops listening once the call has ended and its filing is done: every event in
+// data-close-when ("ended filed"), in either order (the filing usually finishes before Twilio's
+// "completed", but may land after it). If "filed" never comes, it stops data-close-after-ended ms after "ended".
+const watchedSources = new WeakSet();
+document.addEventListener("htmx:sseOpen", (event) => {
+  const elt = event.target;
+  const source = event.detail.source;
+  if (!elt.dataset || !elt.dataset.closeWhen || watchedSources.has(source)) return;
+  watchedSources.add(source);
+  elt.liveSource = source;
+  const seen = elt.liveSeen || (elt.liveSeen = new Set());
+  const needed = elt.dataset.closeWhen.split(" ");
+  const close = (type) => {
+    clearTimeout(elt.endedTimer);
+    if (elt.liveSource.readyState === EventSource.CLOSED) return;
+    elt.liveSource.close();
+    window.htmx.trigger(elt, "htmx:sseClose", { source: elt.liveSource, type });
+  };
+  for (const name of needed) {
+    source.addEventListener(name, () => {
+      seen.add(name);
+      if (needed.every((n) => seen.has(n))) close("message");
+      else if (name === "ended" && !elt.endedTimer) elt.endedTimer = setTimeout(() => close("timeout"), Number(elt.dataset.closeAfterEnded) || 60000);
+    });
+  }
+});

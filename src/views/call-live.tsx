@@ -28,6 +28,13 @@ export interface CallView {
 }
 
 /**
+ * The page stops listening once it has both "ended" (Twilio's final status) and "filed" (the
+ * intake's caller card and job are out), in either order (src/views/app.js); if "filed" never
+ * comes (no media stream, a crash), it stops by itself this long after "ended".
+ */
+export const LISTEN_AFTER_ENDED_MS = 60_000;
+
+/**
  * The call page. While the call is live it subscribes to /calls/:id/events: transcript lines are
  * appended as they are final, provisional text shows per speaker until then, the status and a
  * running timer update, and a details panel shows what we know of the caller.
@@ -42,7 +49,8 @@ export function CallPage(props: { ctx: PageContext; view: CallView }) {
         id="live-call"
         hx-ext={live ? "sse" : undefined}
         sse-connect={live ? `/calls/${call.id}/events?after=${props.view.afterEventId}` : undefined}
-        sse-close="ended"
+        data-close-when={live ? "ended filed" : undefined}
+        data-close-after-ended={live ? String(LISTEN_AFTER_ENDED_MS) : undefined}
       >
         <div class="toolbar">
           <h1 style="margin:0;margin-right:auto">

@@ -65,8 +65,17 @@ interface Sample {
  */
 function samplerScript() {
   if (!/^\/calls\/[0-9a-f-]{36}$/.test(location.pathname)) return;
-  const w = window as unknown as { __samples: unknown[] };
+  const w = window as unknown as { __samples: unknown[]; __stream: { event: string; at: number }[] };
   w.__samples = [];
+  // What the page's live stream did after the call: "ended", "filed", and when it closed.
+  w.__stream = [];
+  document.addEventListener("htmx:sseOpen", (event) => {
+    const source = (event as CustomEvent<{ source: EventSource }>).detail.source;
+    for (const name of ["ended", "filed"]) source.addEventListener(name, () => w.__stream.push({ event: name, at: Date.now() }));
+  });
+  document.addEventListener("htmx:sseClose", (event) => {
+    w.__stream.push({ event: `close:${(event as CustomEvent<{ type: string }>).detail.type}`, at: Date.now() });
+  });
   const text = (selector: string) => (document.querySelector(selector)?.textContent ?? "").replace(/\s+/g, " ").trim();
   const take = () => {
     if (!document.getElementById("live-call")) return;
@@ -312,6 +321,11 @@ describe.skipIf(!enabled)("a simulated call watched live in a real browser", () 
     expect(last.caller).toContain(script.expected.postcode);
     expect(last.heading).toContain(script.expected.name);
     expect(samples[0]!.caller).not.toContain(script.expected.name);
+    // The page listened until it had both "ended" and the filing's "filed" (either may come first), then closed.
+    const stream = (await page.evaluate(() => (window as unknown as { __stream: { event: string; at: number }[] }).__stream)).map((e) => e.event);
+    expect(stream.filter((e) => e === "ended" || e === "filed").sort()).toEqual(["ended", "filed"]);
+    expect(stream.at(-1)).toBe("close:message");
+    expect(stream.filter((e) => e.startsWith("close:"))).toEqual(["close:message"]);
     const href = await page.locator("#intake-note a").getAttribute("href");
     expect(href).toMatch(/^\/issues\/[0-9a-f-]{36}$/);
     // The whole thing, press to Completed, in about the call's own length.

@@ -66,6 +66,9 @@ describe("the details panel during a call", () => {
     expect(textOf(caller!.data)).toContain("Lead Sarah Jones");
     expect(textOf(caller!.data)).toContain("NW1 6XE Segment Tenant");
     expect(sse.events.find((e) => e.event === "caller-name")?.data).toBe("Sarah Jones");
+    // Then "filed", the call's last event: the page listens until it (not just until "ended").
+    const filed = await sse.waitFor((e) => e.event === "filed", 5_000);
+    expect(sse.events.indexOf(filed)).toBeGreaterThan(sse.events.indexOf(intake));
     const later = sse.events.filter((e) => e.event === "details").at(-1)!;
     expect(later.data).toContain('value="Sarah Jones"');
     expect(later.data).toContain('value="NW1 6XE"');

@@ -112,6 +112,24 @@ describe("GET /calls/:id/events", () => {
     expect(seen.find((m) => m.event === "status")!.data).toContain(">1:15</span>");
   });
 
+  test("after the call ends the stream carries the filing (caller card, job) and then \"filed\": the page closes once it has both", async () => {
+    const { html } = await browser.page(`/calls/${call.id}`);
+    // The page does not stop at "ended": it waits for "filed", or gives up a bounded while after "ended".
+    expect(html).toContain('data-close-when="ended filed"');
+    expect(html).not.toContain('sse-close="ended"');
+    expect(html).toContain('data-close-after-ended="60000"');
+    const response = await browser.request(`/calls/${call.id}/events`);
+    const reading = readSse(response, (seen) => seen.some((m) => m.event === "filed"));
+    await Bun.sleep(20);
+    const channel = callChannel(call.id);
+    await world.deps.liveEvents.publish(channel, "status", { status: "completed", answeredAt: null, endedAt: new Date().toISOString(), durationSeconds: 75 });
+    await world.deps.liveEvents.publish(channel, "caller", { call: { from: call.from, startedAt: call.startedAt.toISOString(), transcriber: null, summary: null }, lead: null });
+    await world.deps.liveEvents.publish(channel, "intake", { issueId: "00000000-0000-4000-8000-000000000001", title: "Leaking boiler", created: true });
+    await world.deps.liveEvents.publish(channel, "filed", { ok: true });
+    const events = (await reading).filter((m) => !m.comment).map((m) => m.event);
+    expect(events).toEqual(["status", "ended", "caller", "caller-name", "intake", "filed"]);
+  });
+
   test("the call page drawn mid-call shows what was said so far and resumes the stream after it", async () => {
     const { html } = await browser.page(`/calls/${call.id}`);
     expect(html).toContain("My boiler is leaking.");

@@ -19,7 +19,9 @@ export type LiveCallEvent =
   | { type: "details"; data: CallDetails }
   | { type: "intake"; data: { issueId: string; title: string; created: boolean } }
   | { type: "caller"; data: CallerCardData }
-  | { type: "status"; data: { status: string; answeredAt: string | null; endedAt: string | null; durationSeconds: number | null } };
+  | { type: "status"; data: { status: string; answeredAt: string | null; endedAt: string | null; durationSeconds: number | null } }
+  /** The last event of a call: its audio has ended and its intake is done (or failed), so nothing more is coming. */
+  | { type: "filed"; data: { ok: boolean } };
 
 export interface LiveCallDeps {
   calls: Calls;
@@ -193,9 +195,15 @@ export function startLiveCall(
       await stored;
       const label = opened.map(servedBy).find((l) => l !== null) ?? transcriber?.name ?? null;
       if (label) await deps.calls.update(call.id, { transcriber: label });
+      let ok = true;
       if (observer) {
-        await observer.callEnded().catch((error: unknown) => deps.log.error({ err: error, callId: call.id }, "closing the call's intake failed"));
+        await observer.callEnded().catch((error: unknown) => {
+          ok = false;
+          deps.log.error({ err: error, callId: call.id }, "closing the call's intake failed");
+        });
       }
+      // Viewers keep listening after the call ends until this: the caller card and the job land before it.
+      await publish({ type: "filed", data: { ok } }).catch((error: unknown) => deps.log.error({ err: error, callId: call.id }, "publishing the call's end failed"));
     },
     resumeAfter(lastEventId) {
       return unstored.size === 0 ? lastEventId : Math.min(lastEventId, Math.min(...unstored) - 1);

@@ -77,6 +77,9 @@ function renderCallEvent(event: LiveEvent): SseMessage[] {
       if (isCallOver(call.status)) messages.push({ event: "ended", data: "" });
       return messages;
     }
+    case "filed":
+      // The call's intake is done: with "ended" too, the page stops listening (LISTEN_AFTER_ENDED_MS).
+      return [{ event: "filed", data: "" }];
     default:
       return [];
   }
