@@ -4,6 +4,7 @@ import type { Repositories } from "../../src/ports/database.ts";
 import { callChannel } from "../../src/ports/live-events.ts";
 import { freshPglite } from "../support/test-db.ts";
 import { aStaffUser, buildTestApp, ORIGIN, testBrowser } from "../support/test-app.ts";
+import { readSse } from "../support/sse.ts";
 
 let repos: Repositories;
 let world: ReturnType<typeof buildTestApp>;
@@ -20,37 +21,6 @@ beforeAll(async () => {
   call = await repos.calls.record({ providerCallId: "CA0000000000000000000000000000aaaa", direction: "inbound", from: "+447700900123", to: "+442079460000", leadId: null, status: "in-progress", startedAt: new Date() });
 }, 30_000);
 afterAll(async () => repos?.close());
-
-interface SseMessage { id?: string; event?: string; data: string; comment?: string }
-
-/** Reads SSE messages off a response body until `until` says stop (or the time runs out). */
-async function readSse(response: Response, until: (seen: SseMessage[]) => boolean, timeoutMs = 5000): Promise<SseMessage[]> {
-  const reader = response.body!.getReader();
-  const decoder = new TextDecoder();
-  const seen: SseMessage[] = [];
-  let buffer = "";
-  const deadline = Date.now() + timeoutMs;
-  while (!until(seen) && Date.now() < deadline) {
-    const next = await Promise.race([reader.read(), Bun.sleep(Math.max(1, deadline - Date.now())).then(() => null)]);
-    if (!next || next.done) break;
-    buffer += decoder.decode(next.value, { stream: true });
-    let end: number;
-    while ((end = buffer.indexOf("\n\n")) >= 0) {
-      const block = buffer.slice(0, end);
-      buffer = buffer.slice(end + 2);
-      const message: SseMessage = { data: "" };
-      for (const line of block.split("\n")) {
-        if (line.startsWith(":")) message.comment = line.slice(1).trim();
-        else if (line.startsWith("id: ")) message.id = line.slice(4);
-        else if (line.startsWith("event: ")) message.event = line.slice(7);
-        else if (line.startsWith("data: ")) message.data += line.slice(6);
-      }
-      seen.push(message);
-    }
-  }
-  await reader.cancel();
-  return seen;
-}
 
 const say = async (track: "inbound" | "outbound", text: string, startMs: number) => {
   const segment = await repos.calls.addSegment({ callId: call.id, track, text, startMs, endMs: startMs + 1000, isFinal: true, confidence: 0.9 });

@@ -9,6 +9,7 @@ import { aStaffUser, buildTestApp, ORIGIN, TEST_TWILIO_TOKEN, testBrowser } from
 import { TEST_WHATSAPP_APP_SECRET } from "../support/messaging-world.ts";
 import { signedDelivery, textMessage } from "../support/meta-peer.ts";
 import twilio from "twilio";
+import { readSse } from "../support/sse.ts";
 
 let repos: OpenDatabase;
 let world: ReturnType<typeof buildTestApp>;
@@ -36,32 +37,6 @@ const sms = async (from: string, sid: string, body: string) => {
   expect(response.status).toBe(200);
 };
 
-interface SseMessage { event?: string; data: string }
-async function readSse(response: Response, until: (seen: SseMessage[]) => boolean, timeoutMs = 5000): Promise<SseMessage[]> {
-  const reader = response.body!.getReader();
-  const decoder = new TextDecoder();
-  const seen: SseMessage[] = [];
-  let buffer = "";
-  const deadline = Date.now() + timeoutMs;
-  while (!until(seen) && Date.now() < deadline) {
-    const next = await Promise.race([reader.read(), Bun.sleep(Math.max(1, deadline - Date.now())).then(() => null)]);
-    if (!next || next.done) break;
-    buffer += decoder.decode(next.value, { stream: true });
-    let end: number;
-    while ((end = buffer.indexOf("\n\n")) >= 0) {
-      const block = buffer.slice(0, end);
-      buffer = buffer.slice(end + 2);
-      const message: SseMessage = { data: "" };
-      for (const line of block.split("\n")) {
-        if (line.startsWith("event: ")) message.event = line.slice(7);
-        else if (line.startsWith("data: ")) message.data += line.slice(6);
-      }
-      if (message.event) seen.push(message);
-    }
-  }
-  await reader.cancel();
-  return seen;
-}
 
 beforeAll(async () => {
   repos = await freshPglite();
