@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { WHATSAPP_LOCAL_SECRET_FILE } from "../../src/compose.ts";
-import { browserTestsEnabled, launchChromium, logInThroughForm, runCli, seedPgliteDataDir, startServer, type LaunchedBrowser, type RunningServer } from "../support/browser.ts";
+import { browserTestsEnabled, launchChromium, logInThroughForm, runCli, seedPgliteDataDir, startServer, type LaunchedBrowser, type RunningServer, watchForPageProblems } from "../support/browser.ts";
 import { signedDelivery, textMessage } from "../support/meta-peer.ts";
 
 const enabled = browserTestsEnabled();
@@ -59,10 +59,7 @@ describe.skipIf(!enabled)("the inbox in a real browser", () => {
 
     page = await chrome.context.newPage();
     page.setDefaultTimeout(8_000);
-    page.on("pageerror", (error) => pageProblems.push(`uncaught: ${error.message}`));
-    page.on("console", (message) => {
-      if (message.type() === "error" && /Content Security Policy|Refused to/i.test(message.text())) pageProblems.push(message.text());
-    });
+    watchForPageProblems(page, pageProblems);
   }, 60_000);
 
   afterAll(async () => {

@@ -19,6 +19,7 @@ import {
   startServer,
   type LaunchedBrowser,
   type RunningServer,
+  watchForPageProblems,
 } from "../support/browser.ts";
 
 const enabled = browserTestsEnabled();
@@ -77,10 +78,7 @@ describe.skipIf(!enabled)("leads in a real browser", () => {
 
     page = await chrome.context.newPage();
     page.setDefaultTimeout(5_000);
-    page.on("pageerror", (error) => pageProblems.push(`uncaught: ${error.message}`));
-    page.on("console", (message) => {
-      if (message.type() === "error" && /Content Security Policy|Refused to/i.test(message.text())) pageProblems.push(message.text());
-    });
+    watchForPageProblems(page, pageProblems);
   }, 45_000);
 
   afterAll(async () => {

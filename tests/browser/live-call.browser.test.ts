@@ -28,6 +28,7 @@ import {
   startServer,
   type LaunchedBrowser,
   type RunningServer,
+  watchForPageProblems,
 } from "../support/browser.ts";
 
 const enabled = browserTestsEnabled();
@@ -157,10 +158,7 @@ describe.skipIf(!enabled)("a simulated call watched live in a real browser", () 
 
     await chrome.context.addInitScript(samplerScript);
     chrome.context.on("page", (p) => {
-      p.on("pageerror", (error) => pageProblems.push(`uncaught: ${error.message}`));
-      p.on("console", (message) => {
-        if (message.type() === "error" && /Content Security Policy|Refused to/i.test(message.text())) pageProblems.push(message.text());
-      });
+      watchForPageProblems(p, pageProblems);
     });
     page = await chrome.context.newPage();
     page.setDefaultTimeout(5_000);

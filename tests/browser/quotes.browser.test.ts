@@ -10,7 +10,7 @@ import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { openDatabase } from "../../src/adapters/db/open.ts";
 import type { E164 } from "../../src/domain/phone.ts";
-import { browserTestsEnabled, launchChromium, logInThroughForm, runCli, seedPgliteDataDir, startServer, type LaunchedBrowser, type RunningServer } from "../support/browser.ts";
+import { browserTestsEnabled, launchChromium, logInThroughForm, runCli, seedPgliteDataDir, startServer, type LaunchedBrowser, type RunningServer, watchForPageProblems } from "../support/browser.ts";
 
 const enabled = browserTestsEnabled();
 const EMAIL = "quotes@handy.example";
@@ -50,10 +50,7 @@ describe.skipIf(!enabled)("quotes to cash in a real browser", () => {
 
     page = await chrome.context.newPage();
     page.setDefaultTimeout(8_000);
-    page.on("pageerror", (error) => pageProblems.push(`uncaught: ${error.message}`));
-    page.on("console", (message) => {
-      if (message.type() === "error" && /Content Security Policy|Refused to/i.test(message.text())) pageProblems.push(message.text());
-    });
+    watchForPageProblems(page, pageProblems);
   }, 60_000);
 
   afterAll(async () => {

@@ -81,6 +81,14 @@ export async function launchChromium(options: { viewport?: { width: number; heig
   };
 }
 
+/** Notes in `problems` what would go wrong unseen on a page: uncaught errors, and resources the CSP blocked. */
+export function watchForPageProblems(page: Page, problems: string[]): void {
+  page.on("pageerror", (error) => problems.push(`uncaught: ${error.message}`));
+  page.on("console", (message) => {
+    if (message.type() === "error" && /Content Security Policy|Refused to/i.test(message.text())) problems.push(message.text());
+  });
+}
+
 /**
  * Logs staff in through the login form, as a person does: on the login page the browser is
  * showing (after a redirect to it), else on /login. Throws with what the page said when the
