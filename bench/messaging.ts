@@ -15,7 +15,7 @@
  * distinct message exactly once, every photo, video and voice note's media stored.
  * Floor: p99 under 100 ms, every delivery 200, counts exact; the exit code says.
  */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -31,6 +31,7 @@ import { rowsOf } from "../src/adapters/db/messages-repository.ts";
 import { PEER_ACCESS_TOKEN, PEER_PHONE_NUMBER_ID, imageMessage, startMetaPeer, textMessage, videoMessage, voiceNote } from "../tests/support/meta-peer.ts";
 import { pgliteFolderFromTemplate, startPostgres } from "../tests/support/test-db.ts";
 import { percentile } from "./load.ts";
+import { sendBurst } from "./webhook-burst.ts";
 
 const FLOOR_P99_MS = 100;
 const APP_SECRET = "bench-whatsapp-app-secret";
@@ -138,8 +139,7 @@ async function runOn(engine: string): Promise<Row> {
         order.push(duplicate ? Math.floor(random() * next) : next++);
       }
       const deliveries = order.map((i) => ({ body: bodies[i]!.body, signature: metaSignature(APP_SECRET, bodies[i]!.body) }));
-      const planFile = join(dataDir, "plan.json");
-      writeFileSync(planFile, JSON.stringify({ url: `http://127.0.0.1:${server.port}/api/whatsapp/webhook`, rate, signatureHeader: "X-Hub-Signature-256", deliveries }));
+      const plan = { url: `http://127.0.0.1:${server.port}/api/whatsapp/webhook`, rate, signatureHeader: "X-Hub-Signature-256", deliveries };
 
       const load = loadavg()[0]!;
       console.log(`[${engine}] sending ${total} signed deliveries (${new Set(order).size} distinct, ${bodies.filter((b) => b.media).length} with media) at ${rate}/s for ${seconds} s; 1-minute load ${load.toFixed(2)} on ${cpus().length} cores`);
@@ -151,13 +151,10 @@ async function runOn(engine: string): Promise<Row> {
         lags.push(now - tickAt - 10);
         tickAt = now;
       }, 10);
-      const child = Bun.spawn([process.execPath, join(import.meta.dir, "webhook-burst.ts"), planFile], { stdout: "pipe", stderr: "inherit" });
-      const output = await new Response(child.stdout).text();
-      if ((await child.exited) !== 0) throw new Error(`the sender failed: ${output}`);
+      const result = await sendBurst(plan, dataDir);
       clearInterval(lagTimer);
       const sortedLags = lags.sort((a, b) => a - b);
       console.log(`[${engine}] event-loop lag during the burst: p50 ${percentile(sortedLags, 50).toFixed(1)} ms, p99 ${percentile(sortedLags, 99).toFixed(1)} ms, max ${sortedLags.at(-1)!.toFixed(1)} ms`);
-      const result = JSON.parse(output) as { latenciesMs: number[]; statuses: Record<string, number>; lateStarts: number };
       const sorted = [...result.latenciesMs].sort((a, b) => a - b);
 
       // Processing catches up in the background: wait until no job is left to run.

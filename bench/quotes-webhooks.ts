@@ -18,7 +18,7 @@
  * must all equal the distinct events. Floor: p99 under 100 ms, and the counts exact; the exit
  * code says.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -33,6 +33,7 @@ import type { OpenDatabase } from "../src/adapters/db/database.ts";
 import { quoteTotals, type QuoteLine } from "../src/domain/quotes.ts";
 import { pgliteFolderFromTemplate, startPostgres } from "../tests/support/test-db.ts";
 import { percentile } from "./load.ts";
+import { sendBurst } from "./webhook-burst.ts";
 
 const FLOOR_P99_MS = 100;
 
@@ -145,16 +146,12 @@ async function runOn(engine: string): Promise<Row> {
         order.push(duplicate ? Math.floor(random() * next) : next++);
       }
       const deliveries = await Promise.all(order.map(async (i) => ({ body: events[i]!, signature: await Stripe.webhooks.generateTestHeaderStringAsync({ payload: events[i]!, secret, timestamp }) })));
-      const planFile = join(dataDir, "plan.json");
-      writeFileSync(planFile, JSON.stringify({ url: `http://127.0.0.1:${server.port}/api/stripe/webhook`, rate, signatureHeader: "Stripe-Signature", deliveries }));
+      const plan = { url: `http://127.0.0.1:${server.port}/api/stripe/webhook`, rate, signatureHeader: "Stripe-Signature", deliveries };
 
       await settle(Number(options["settle-seconds"]));
       const load = loadavg()[0]!;
       console.log(`[${engine}] sending ${total} deliveries (${new Set(order).size} distinct) at ${rate}/s for ${seconds} s; 1-minute load ${load.toFixed(2)} on ${cpus().length} cores`);
-      const child = Bun.spawn([process.execPath, join(import.meta.dir, "webhook-burst.ts"), planFile], { stdout: "pipe", stderr: "inherit" });
-      const output = await new Response(child.stdout).text();
-      if ((await child.exited) !== 0) throw new Error(`the sender failed: ${output}`);
-      const result = JSON.parse(output) as { latenciesMs: number[]; statuses: Record<string, number>; lateStarts: number };
+      const result = await sendBurst(plan, dataDir);
       const sorted = [...result.latenciesMs].sort((a, b) => a - b);
 
       // Acknowledged is not settled: wait for the settlement and invoice jobs to finish.
