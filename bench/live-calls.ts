@@ -23,7 +23,8 @@
  * - wire: a sample of frames (one in 5), from the simulator's send to the server's receipt;
  *   this is where a saturated event loop shows, before "frame receipt" can even be noted;
  * - CPU (process.cpuUsage) from just before the first call until every call's media stream has
- *   ended (its last results stored and published, its intake closed), per call; memory (RSS, JS heap) peak during the run over the baseline, per call;
+ *   ended (its last results stored and published, its intake closed), per call; memory (RSS, JS heap) peak during the run over the baseline, per call
+ *   (sampled every 250 ms until the load process ends, before its timings are read into this process);
  * - frames lost: frames the simulator sent minus audio messages the Deepgram peer received;
  * - loop lag: how late a 5 ms timer fires in the server process (event-loop stalls).
  * The bench's own bookkeeping lives in the server process too (sampled receipt times and event
@@ -386,9 +387,10 @@ async function startPeer(): Promise<Peer> {
  * Runs bench/live-calls/load.ts with the plan; resolves with its result. When the load has
  * finished its calls it asks (IPC "calls-done") whether its viewers may close; they are told
  * to ("close") once every media stream has ended in the server, so the last results, which
- * can trail the calls, are still delivered and counted.
+ * can trail the calls, are still delivered and counted. `onExit` runs when the load process has
+ * ended, before its result (tens of thousands of timings) is read into this process.
  */
-async function runLoad(plan: Omit<LoadPlan, "out" | "fixtureDir" | "authToken" | "cookies" | "baseUrl"> & Partial<LoadPlan>): Promise<LoadResult> {
+async function runLoad(plan: Omit<LoadPlan, "out" | "fixtureDir" | "authToken" | "cookies" | "baseUrl"> & Partial<LoadPlan>, onExit?: () => void): Promise<LoadResult> {
   const out = join(workDir, `load-${plan.mode}-${plan.calls}-${Date.now()}.json`);
   const full: LoadPlan = { fixtureDir: FIXTURE, authToken, cookies, baseUrl, ...plan, out };
   const endedBefore = streamsEnded;
@@ -408,6 +410,7 @@ async function runLoad(plan: Omit<LoadPlan, "out" | "fixtureDir" | "authToken" |
   const killer = setTimeout(() => child.kill("SIGKILL"), full.deadlineMs + 10_000);
   await child.exited;
   clearTimeout(killer);
+  onExit?.();
   try {
     return JSON.parse(readFileSync(out, "utf8")) as LoadResult;
   } catch {
@@ -420,18 +423,28 @@ function memorySampler() {
   let rss = 0;
   let heap = 0;
   const debug = process.env.BENCH_DEBUG ? { heapTotal: 0, external: 0, arrayBuffers: 0 } : null;
+  const started = performance.now();
+  /** BENCH_DEBUG: RSS / JS heap / external each second, to see whether the peak is the ramp, the calls or their end. */
+  const timeline: string[] = [];
   const take = () => {
     const m = process.memoryUsage();
+    const second = Math.floor((performance.now() - started) / 1000);
+    if (debug && timeline.length <= second) timeline.push(`${second}s ${(m.rss / MB).toFixed(0)}/${(m.heapUsed / MB).toFixed(0)}/${(m.external / MB).toFixed(0)}`);
     if (debug && m.rss > rss) Object.assign(debug, { heapTotal: m.heapTotal, external: m.external, arrayBuffers: m.arrayBuffers });
     rss = Math.max(rss, m.rss);
     heap = Math.max(heap, m.heapUsed);
   };
   take();
   const timer = setInterval(take, 250);
+  let stopped = false;
   return {
+    /** The peaks so far; sampling ends at the first call. */
     stop() {
+      if (stopped) return { rss, heap };
+      stopped = true;
       clearInterval(timer);
       take();
+      if (debug) progress(`  RSS/heap/external MB: ${timeline.join(", ")}`);
       if (debug) progress(`  at the RSS peak (${(rss / MB).toFixed(1)} MB): JS heap capacity ${(debug.heapTotal / MB).toFixed(1)} MB, external ${(debug.external / MB).toFixed(1)} MB, array buffers ${(debug.arrayBuffers / MB).toFixed(1)} MB`);
       return { rss, heap };
     },
@@ -546,7 +559,7 @@ async function appRun(n: number): Promise<Row> {
   const endedBefore = streamsEnded;
   // BENCH_DEBUG: which kinds of object the calls add to the heap, counted mid-call.
   const counting = process.env.BENCH_DEBUG ? heapCensus(rampMs + (audioSeconds * 1000) / 2) : undefined;
-  const load = await runLoad({ mode: "app", calls: n, viewersPerCall: viewers, audioSeconds, rampMs, deadlineMs: rampMs + audioSeconds * 1000 + 150_000 });
+  const load = await runLoad({ mode: "app", calls: n, viewersPerCall: viewers, audioSeconds, rampMs, deadlineMs: rampMs + audioSeconds * 1000 + 150_000 }, memory.stop);
   const ended = await waitFor(() => streamsEnded - endedBefore >= load.callsStarted, 30_000);
   const closed = await waitFor(() => openSessions === 0, 5_000);
   printRepoTimes();
@@ -642,7 +655,7 @@ async function ceilingRun(n: number): Promise<Row> {
     const ticks = machineTicks();
     const cpu0 = process.cpuUsage();
     const t0 = performance.now();
-    const load = await runLoad({ mode: "ceiling", wsUrl: `ws://127.0.0.1:${bare.port}/`, calls: n, viewersPerCall: 0, audioSeconds, rampMs, deadlineMs: rampMs + audioSeconds * 1000 + 60_000 });
+    const load = await runLoad({ mode: "ceiling", wsUrl: `ws://127.0.0.1:${bare.port}/`, calls: n, viewersPerCall: 0, audioSeconds, rampMs, deadlineMs: rampMs + audioSeconds * 1000 + 60_000 }, memory.stop);
     const cpu = process.cpuUsage(cpu0);
     const wallMs = performance.now() - t0;
     const lagged = lag.stop();
