@@ -8,6 +8,7 @@ import {
   type TranscriberSession,
 } from "../../ports/transcriber.ts";
 import { createAudioClock } from "../audio/audio-clock.ts";
+import { bunWebSocketTransport } from "./bun-websocket-transport.ts";
 
 export interface DeepgramConfig {
   /** DEEPGRAM_API_KEY. */
@@ -71,8 +72,8 @@ export function createDeepgramTranscriber(config: DeepgramConfig, options: Deepg
   const connectTimeoutMs = options.connectTimeoutMs ?? 5000;
   const closeTimeoutMs = options.closeTimeoutMs ?? 5000;
   const where = config.url ?? "wss://api.deepgram.com";
-  // One client for every session: each connect() opens its own socket.
-  const client = new DeepgramClient({ apiKey: config.apiKey, ...(config.url ? { baseUrl: config.url } : {}) });
+  // One client for every session: each connect() opens its own socket, on Bun's WebSocket.
+  const client = new DeepgramClient({ apiKey: config.apiKey, transportFactory: bunWebSocketTransport, ...(config.url ? { baseUrl: config.url } : {}) });
 
   return {
     name: NAME,
