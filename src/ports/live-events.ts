@@ -9,6 +9,11 @@ export interface LiveEvent<T = unknown> {
   data: T;
 }
 
+export interface PublishOptions {
+  transient?: boolean;
+  latest?: boolean;
+}
+
 /**
  * Fan-out of live changes to whoever is watching (SSE streams). In-process today; the shape
  * allows a PostgreSQL LISTEN/NOTIFY adapter so several instances share live calls: publish is
@@ -18,8 +23,10 @@ export interface LiveEvents {
   /**
    * `transient`: not kept for replay, because the next such event replaces it (a reconnecting
    * viewer loses nothing by missing it), e.g. the words being said before they are final.
+   * `latest`: kept for replay only until the next event of the same type on the channel, which
+   * carries the whole state again (the details panel, the caller card): a long call keeps one.
    */
-  publish<T>(channel: string, type: string, data: T, options?: { transient?: boolean }): Promise<LiveEvent<T>>;
+  publish<T>(channel: string, type: string, data: T, options?: PublishOptions): Promise<LiveEvent<T>>;
   /**
    * Calls `listener` for every event on `channel` after `afterId` (those still remembered are
    * replayed first, in order), then for each new one. Returns the unsubscribe function.

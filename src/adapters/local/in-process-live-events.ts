@@ -8,12 +8,16 @@ export function createInProcessLiveEvents(options: { keep?: number; forgetAfterM
   const keep = options.keep ?? 500;
   const forgetAfterMs = options.forgetAfterMs ?? 30 * 60_000;
   // `forgotten`: the newest id dropped from `recent` to keep it short; a viewer behind it cannot catch up.
-  const channels = new Map<string, { lastId: number; recent: LiveEvent[]; forgotten: number; listeners: Set<(e: LiveEvent) => void>; touchedAt: number }>();
+  // `latest`: per type published with `latest`, the one such event still in `recent`.
+  const channels = new Map<
+    string,
+    { lastId: number; recent: LiveEvent[]; forgotten: number; latest: Map<string, LiveEvent>; listeners: Set<(e: LiveEvent) => void>; touchedAt: number }
+  >();
 
   const channelFor = (name: string) => {
     let channel = channels.get(name);
     if (!channel) {
-      channel = { lastId: 0, recent: [], forgotten: 0, listeners: new Set(), touchedAt: Date.now() };
+      channel = { lastId: 0, recent: [], forgotten: 0, latest: new Map(), listeners: new Set(), touchedAt: Date.now() };
       channels.set(name, channel);
     }
     channel.touchedAt = Date.now();
@@ -33,8 +37,19 @@ export function createInProcessLiveEvents(options: { keep?: number; forgetAfterM
       const channel = channelFor(name);
       const event = { channel: name, id: ++channel.lastId, type, data };
       if (!options?.transient) {
+        if (options?.latest) {
+          // The one it replaces is no loss to a viewer catching up: this event carries the same state, newer.
+          const replaced = channel.latest.get(type);
+          const at = replaced ? channel.recent.lastIndexOf(replaced) : -1;
+          if (at >= 0) channel.recent.splice(at, 1);
+          channel.latest.set(type, event);
+        }
         channel.recent.push(event);
-        if (channel.recent.length > keep) channel.forgotten = channel.recent.splice(0, channel.recent.length - keep).at(-1)!.id;
+        if (channel.recent.length > keep) {
+          const dropped = channel.recent.splice(0, channel.recent.length - keep);
+          channel.forgotten = dropped.at(-1)!.id;
+          for (const old of dropped) if (channel.latest.get(old.type) === old) channel.latest.delete(old.type);
+        }
       }
       for (const listener of channel.listeners) listener(event);
       return event;

@@ -103,7 +103,7 @@ export function callIntakeObserver(
       const { issue, createdIssue } = await closeCallIntake(deps, fresh, details.extraction);
       // The lead may have just been named: the caller card on the live page shows it now, not on reload.
       const [filed, lead] = await Promise.all([deps.calls.byId(call.id), fresh.leadId ? deps.leads.byId(fresh.leadId) : null]);
-      if (filed) await deps.liveEvents.publish(callChannel(call.id), "caller", callerCardData(filed, lead));
+      if (filed) await deps.liveEvents.publish(callChannel(call.id), "caller", callerCardData(filed, lead), { latest: true });
       if (issue) {
         deps.log.info({ callId: call.id, issueId: issue.id, createdIssue }, createdIssue ? "job opened from the call" : "call attached to an open job");
         await deps.liveEvents.publish(callChannel(call.id), "intake", { issueId: issue.id, title: issue.title, created: createdIssue });

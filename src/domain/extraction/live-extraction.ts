@@ -66,7 +66,7 @@ export function startLiveExtraction(deps: LiveExtractionDeps, callId: string, op
     const details = callDetails(extraction, call, transcript, await deps.safetyRules());
     const emergencyNow = details.emergency && !call.emergency && !flaggedEmergency;
     await deps.calls.update(callId, { extracted: extraction, ...(emergencyNow ? { emergency: true } : {}) });
-    await deps.liveEvents.publish(callChannel(callId), "details", details);
+    await deps.liveEvents.publish(callChannel(callId), "details", details, { latest: true });
     if (emergencyNow) {
       flaggedEmergency = true;
       deps.log.warn({ callId }, "emergency heard on a live call");

@@ -72,7 +72,9 @@ export function startLiveCall(
   const channel = callChannel(call.id);
   const newId = deps.newId ?? (() => crypto.randomUUID());
   // Interim text is replaced by the next, so it is not kept for viewers who reconnect.
-  const publish = (event: LiveCallEvent) => deps.liveEvents.publish(channel, event.type, event.data, { transient: event.type === "interim" });
+  // Interim words are replaced by the next ones; the transcriber's state is whole in each event.
+  const publish = (event: LiveCallEvent) =>
+    deps.liveEvents.publish(channel, event.type, event.data, { transient: event.type === "interim", latest: event.type === "transcriber" });
   const received: Record<Track, number> = { inbound: 0, outbound: 0 };
   const order = new Map<Track, FrameOrder>(tracks.map((t) => [t, createFrameOrder()]));
   const sessions = new Map<Track, Promise<TranscriberSession | null>>();

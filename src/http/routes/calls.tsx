@@ -167,7 +167,7 @@ export function callRoutes(activeCalls: ReadonlyMap<string, Pick<LiveCall, "resu
       await repos.calls.update(call.id, { emergency: true });
       await liveEvents.publish(CALLS_CHANNEL, "emergency", { callId: call.id });
     }
-    if (details) await liveEvents.publish(callChannel(call.id), "details", details);
+    if (details) await liveEvents.publish(callChannel(call.id), "details", details, { latest: true });
     await audit(c, "call", call.id, `corrected ${corrected.value.field}`);
     return c.html(<CallDetailsPanel callId={call.id} details={details} csrfToken={null} />);
   });

@@ -119,7 +119,7 @@ export function twilioVoiceRoutes() {
       endedAt: updated.endedAt?.toISOString() ?? null,
       durationSeconds: updated.durationSeconds,
     };
-    await deps.liveEvents.publish(callChannel(call.id), "status", data);
+    await deps.liveEvents.publish(callChannel(call.id), "status", data, { latest: true });
     await deps.liveEvents.publish(CALLS_CHANNEL, "call", { callId: call.id, status: updated.status });
     if (UNANSWERED.includes(updated.status)) await deps.messaging.missedCall(updated);
     return c.body(null, 204);

@@ -40,6 +40,35 @@ describe("in-process live events", () => {
     expect(reconnected.seen.map((e) => e.data)).toEqual(["My boiler is leaking.", "It's in the kitchen."]);
   });
 
+  test("a `latest` event is kept for replay only until the next of its type: a long call keeps one details panel, not hundreds", async () => {
+    const events = createInProcessLiveEvents({ keep: 4 });
+    const watching = collect();
+    events.subscribe("call:1", null, watching.listener);
+    await events.publish("call:1", "segment", "My boiler is leaking.");
+    for (let i = 1; i <= 20; i++) await events.publish("call:1", "details", { version: i }, { latest: true });
+    await events.publish("call:1", "caller", { name: "Sam" }, { latest: true });
+    await events.publish("call:1", "segment", "It's in the kitchen.");
+    expect(watching.ids()).toHaveLength(23); // everyone watching saw every one
+
+    // Someone who saw nothing yet gets each line and the newest of each state, in order.
+    const fresh = collect();
+    expect(events.subscribe("call:1", 0, fresh.listener).replayed).toBe(true);
+    expect(fresh.seen.map((e) => [e.type, e.data])).toEqual([
+      ["segment", "My boiler is leaking."],
+      ["details", { version: 20 }],
+      ["caller", { name: "Sam" }],
+      ["segment", "It's in the kitchen."],
+    ]);
+    // Someone who saw up to details 10 gets what changed since: the newest details, the caller, the line.
+    const midway = collect();
+    expect(events.subscribe("call:1", 11, midway.listener).replayed).toBe(true);
+    expect(midway.seen.map((e) => e.id)).toEqual([21, 22, 23]);
+    // Someone who has seen the newest details is not sent it again.
+    const upToDate = collect();
+    events.subscribe("call:1", 21, upToDate.listener);
+    expect(upToDate.seen.map((e) => e.type)).toEqual(["caller", "segment"]);
+  });
+
   test("a viewer further behind than the events kept is told it could not be caught up", async () => {
     const events = createInProcessLiveEvents({ keep: 2 });
     for (const text of ["a", "b", "c", "d"]) await events.publish("call:1", "segment", text);
