@@ -418,10 +418,15 @@ async function runLoad(plan: Omit<LoadPlan, "out" | "fixtureDir" | "authToken" |
   }
 }
 
-/** Samples RSS and the JS heap while a run goes; returns the peaks. */
-function memorySampler() {
+/**
+ * Samples RSS and the JS heap while a run goes; returns the peaks, and the median RSS while every
+ * call is in full flow (`steadyFromMs`–`steadyToMs` after the start: after the ramp, before the
+ * first call ends), which leaves out the bursts when calls start and end together.
+ */
+function memorySampler(steadyFromMs = 0, steadyToMs = Number.POSITIVE_INFINITY) {
   let rss = 0;
   let heap = 0;
+  const steadyRss: number[] = [];
   const debug = process.env.BENCH_DEBUG ? { heapTotal: 0, external: 0, arrayBuffers: 0 } : null;
   const started = performance.now();
   /** BENCH_DEBUG: RSS / JS heap / external each second, to see whether the peak is the ramp, the calls or their end. */
@@ -433,6 +438,8 @@ function memorySampler() {
     if (debug && m.rss > rss) Object.assign(debug, { heapTotal: m.heapTotal, external: m.external, arrayBuffers: m.arrayBuffers });
     rss = Math.max(rss, m.rss);
     heap = Math.max(heap, m.heapUsed);
+    const at = performance.now() - started;
+    if (at >= steadyFromMs && at <= steadyToMs) steadyRss.push(m.rss);
   };
   take();
   const timer = setInterval(take, 250);
@@ -440,13 +447,14 @@ function memorySampler() {
   return {
     /** The peaks so far; sampling ends at the first call. */
     stop() {
-      if (stopped) return { rss, heap };
+      const steady = () => steadyRss.sort((a, b) => a - b)[Math.floor(steadyRss.length / 2)] ?? Number.NaN;
+      if (stopped) return { rss, heap, steadyRss: steady() };
       stopped = true;
       clearInterval(timer);
       take();
       if (debug) progress(`  RSS/heap/external MB: ${timeline.join(", ")}`);
       if (debug) progress(`  at the RSS peak (${(rss / MB).toFixed(1)} MB): JS heap capacity ${(debug.heapTotal / MB).toFixed(1)} MB, external ${(debug.external / MB).toFixed(1)} MB, array buffers ${(debug.arrayBuffers / MB).toFixed(1)} MB`);
-      return { rss, heap };
+      return { rss, heap, steadyRss: steady() };
     },
   };
 }
@@ -506,6 +514,8 @@ interface Row {
   cpuPctPerCall: number;
   cpuPctTotal: number;
   rssPerCallMb: number;
+  /** Median RSS over the baseline while every call was in full flow, per call. */
+  steadyRssPerCallMb: number;
   heapPerCallMb: number;
   retainedMb: number;
   retainedHeapMb: number;
@@ -551,7 +561,7 @@ async function appRun(n: number): Promise<Row> {
   const busy = await settle();
   progress(`app: ${n} calls × ${viewers} viewers, ${audioSeconds} s of audio each (load ${busy.toFixed(1)})`);
   const base = await quiet();
-  const memory = memorySampler();
+  const memory = memorySampler(rampMs + 1000, rampMs + audioSeconds * 1000 - 1000);
   const lag = loopLag();
   const ticks = machineTicks();
   const cpu0 = process.cpuUsage();
@@ -613,6 +623,7 @@ async function appRun(n: number): Promise<Row> {
     cpuPctPerCall: (cpuMs / (audioCallSeconds * 1000)) * 100,
     cpuPctTotal: (cpuMs / wallMs) * 100,
     rssPerCallMb: (peak.rss - base.rss) / MB / n,
+    steadyRssPerCallMb: (peak.steadyRss - base.rss) / MB / n,
     heapPerCallMb: (peak.heap - base.heap) / MB / n,
     retainedMb: (after.rss - base.rss) / MB,
     retainedHeapMb: (after.heap - base.heap) / MB,
@@ -650,7 +661,7 @@ async function ceilingRun(n: number): Promise<Row> {
     const busy = await settle();
     progress(`ceiling: ${n} calls to a bare Bun WebSocket server (load ${busy.toFixed(1)})`);
     const base = await quiet();
-    const memory = memorySampler();
+    const memory = memorySampler(rampMs + 1000, rampMs + audioSeconds * 1000 - 1000);
     const lag = loopLag();
     const ticks = machineTicks();
     const cpu0 = process.cpuUsage();
@@ -678,6 +689,7 @@ async function ceilingRun(n: number): Promise<Row> {
       cpuPctPerCall: (cpuMs / (n * audioSeconds * 1000)) * 100,
       cpuPctTotal: (cpuMs / wallMs) * 100,
       rssPerCallMb: (peak.rss - base.rss) / MB / n,
+      steadyRssPerCallMb: (peak.steadyRss - base.rss) / MB / n,
       heapPerCallMb: (peak.heap - base.heap) / MB / n,
       retainedMb: (after.rss - base.rss) / MB,
     retainedHeapMb: (after.heap - base.heap) / MB,
@@ -840,7 +852,7 @@ try {
 
 const ms = (pair: [number, number] | null, i: 0 | 1) => (pair ? pair[i].toFixed(2) : "-");
 function table(): string {
-  const header = ["server", "calls", "viewers", "frames sent", "lost", "frame→send p50/p99 ms", "held at connect: frames / max ms", "wire p50/p99 ms", "result→SSE p50/p99 ms", "SSE deliveries", "CPU %/call", "CPU % total", "RSS MB/call", "heap MB/call", "kept RSS / heap MB", "loop lag p99/max ms", "load", "machine busy %"];
+  const header = ["server", "calls", "viewers", "frames sent", "lost", "frame→send p50/p99 ms", "held at connect: frames / max ms", "wire p50/p99 ms", "result→SSE p50/p99 ms", "SSE deliveries", "CPU %/call", "CPU % total", "RSS MB/call", "steady RSS MB/call", "heap MB/call", "kept RSS / heap MB", "loop lag p99/max ms", "load", "machine busy %"];
   const order = (r: Row) => (r.target.includes("PostgreSQL") ? 0 : r.target.includes("PGlite") ? 1 : 2);
   const sorted = [...rows].sort((a, b) => a.calls - b.calls || order(a) - order(b));
   const body = sorted.map((r) => [
@@ -857,6 +869,7 @@ function table(): string {
     r.cpuPctPerCall.toFixed(2),
     r.cpuPctTotal.toFixed(0),
     r.rssPerCallMb.toFixed(2),
+    r.steadyRssPerCallMb.toFixed(2),
     r.heapPerCallMb.toFixed(2),
     `${r.retainedMb.toFixed(1)} / ${r.retainedHeapMb.toFixed(1)}`,
     `${r.lag[0].toFixed(1)} / ${r.lag[1].toFixed(0)}`,
@@ -876,7 +889,7 @@ console.log(
   "\nframe→send: frame's arrival at the WebSocket handler → Deepgram session send() returned, once the call's Deepgram session is open;\n" +
     "held at connect: frames that arrived while it was still connecting (and the call's start was looked up), and the longest such wait. wire: simulator's send → server's receipt (1 frame in 5).\n" +
     "result→SSE: Deepgram result callback → first SSE message with that event at each viewer (finals include the database insert).\n" +
-    "CPU %/call: server CPU over the run per call-second of audio (100 = a core). RSS/heap MB/call: peak during the run over the baseline, per call. kept: over the baseline after the run and a full GC.\n" +
+    "CPU %/call: server CPU over the run per call-second of audio (100 = a core). RSS/heap MB/call: peak during the run over the baseline, per call. steady RSS: the median while every call was in full flow (from 1 s after the ramp to 1 s before the first call ends), over the baseline, per call. kept: over the baseline after the run and a full GC.\n" +
     "loop lag: how late a 5 ms timer fired in the server process during the run (event-loop stalls; the app and the bare server each ran in this process).\n" +
     "load: 1-minute load average when the run started. machine busy: every core's use during the run (server, load, peer, database and anything else on the machine).",
 );
