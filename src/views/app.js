@@ -39,7 +39,8 @@ document.addEventListener("focusout", (event) => {
 
 // A call page stops listening once the call has ended and its filing is done: every event in
 // data-close-when ("ended filed"), in either order (the filing usually finishes before Twilio's
-// "completed", but may land after it). If "filed" never comes, it stops data-close-after-ended ms after "ended".
+// "completed", but may land after it). If "filed" never comes, it stops data-close-after-ended ms after "ended",
+// or data-close-after ms after it opened (a page drawn once the call had ended).
 const watchedSources = new WeakSet();
 document.addEventListener("htmx:sseOpen", (event) => {
   const elt = event.target;
@@ -55,6 +56,7 @@ document.addEventListener("htmx:sseOpen", (event) => {
     elt.liveSource.close();
     window.htmx.trigger(elt, "htmx:sseClose", { source: elt.liveSource, type });
   };
+  if (elt.dataset.closeAfter && !elt.endedTimer) elt.endedTimer = setTimeout(() => close("timeout"), Number(elt.dataset.closeAfter));
   for (const name of needed) {
     source.addEventListener(name, () => {
       seen.add(name);

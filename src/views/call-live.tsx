@@ -21,6 +21,8 @@ export interface CallView {
   transcriber: TranscriberState;
   /** Resume the live stream after this event id (the page already shows everything before it). */
   afterEventId: number;
+  /** The call is over but this process is still storing its last lines and filing it: listen until "filed". */
+  stillFiling: boolean;
   recordingUrl: string | null;
   details: CallDetails | null;
   /** The job the call was filed under, when it has been, and whether this call opened it. */
@@ -30,7 +32,8 @@ export interface CallView {
 /**
  * The page stops listening once it has both "ended" (Twilio's final status) and "filed" (the
  * intake's caller card and job are out), in either order (src/views/app.js); if "filed" never
- * comes (no media stream, a crash), it stops by itself this long after "ended".
+ * comes (no media stream, a crash), it stops by itself this long after "ended". A page drawn
+ * after the call ended but before its filing was done listens for "filed" alone, as long at most.
  */
 export const LISTEN_AFTER_ENDED_MS = 60_000;
 
@@ -42,15 +45,17 @@ export const LISTEN_AFTER_ENDED_MS = 60_000;
 export function CallPage(props: { ctx: PageContext; view: CallView }) {
   const { call, lead } = props.view;
   const live = !isCallOver(call.status);
+  const listening = live || props.view.stillFiling;
   const who = lead ? leadDisplayName(lead) : formatPhone(call.from);
   return (
     <Layout ctx={props.ctx} title={`Call from ${who}`}>
       <div
         id="live-call"
-        hx-ext={live ? "sse" : undefined}
-        sse-connect={live ? `/calls/${call.id}/events?after=${props.view.afterEventId}` : undefined}
-        data-close-when={live ? "ended filed" : undefined}
+        hx-ext={listening ? "sse" : undefined}
+        sse-connect={listening ? `/calls/${call.id}/events?after=${props.view.afterEventId}` : undefined}
+        data-close-when={live ? "ended filed" : listening ? "filed" : undefined}
         data-close-after-ended={live ? String(LISTEN_AFTER_ENDED_MS) : undefined}
+        data-close-after={!live && listening ? String(LISTEN_AFTER_ENDED_MS) : undefined}
       >
         <div class="toolbar">
           <h1 style="margin:0;margin-right:auto">
@@ -60,7 +65,7 @@ export function CallPage(props: { ctx: PageContext; view: CallView }) {
             <CallStatusLine call={call} />
           </span>
         </div>
-        {live ? <div hx-get={`/calls/${call.id}`} hx-trigger="sse:reload" hx-select="#live-call" hx-target="#live-call" hx-swap="outerHTML"></div> : null}
+        {listening ? <div hx-get={`/calls/${call.id}`} hx-trigger="sse:reload" hx-select="#live-call" hx-target="#live-call" hx-swap="outerHTML"></div> : null}
         <div class="grid two">
           <section class="card">
             <h2>Transcript</h2>

@@ -40,7 +40,7 @@ function useDeepgram(options: { refuseFirst: number; maxRetries?: number }) {
   server.deps.transcription = { forStream: () => transcriber };
 }
 
-async function playWatched() {
+async function playWatched(onAnswered?: (callId: string) => void) {
   const viewer: { sse?: Promise<SseClient> } = {};
   const result = await playCall({
     baseUrl: server.baseUrl,
@@ -48,7 +48,10 @@ async function playWatched() {
     fixtureDir: BOILER,
     speed: 10,
     log: (event) => {
-      if (event.type === "answered") viewer.sse = openEvents(`${server.baseUrl}/calls/${event.callId}/events`, cookie, "0");
+      if (event.type === "answered") {
+        viewer.sse = openEvents(`${server.baseUrl}/calls/${event.callId}/events`, cookie, "0");
+        onAnswered?.(event.callId!);
+      }
     },
   });
   const sse = await viewer.sse!;
@@ -92,5 +95,23 @@ describe("the live view while the transcriber cannot connect", () => {
     const call = await server.deps.repos.calls.byId(result.callId!);
     expect(call).toMatchObject({ status: "completed" });
     expect(await server.deps.repos.calls.transcript(result.callId!)).toEqual([]);
+  }, 60_000);
+
+  test("a page drawn while the transcriber is reconnecting says so, not 'Transcribing live'", async () => {
+    useDeepgram({ refuseFirst: 1000, maxRetries: 30 });
+    let drawn: Promise<string> | null = null;
+    const { result, sse } = await playWatched((callId) => {
+      // Someone opens the call page once the live view has said the transcriber is reconnecting.
+      drawn = openEvents(`${server.baseUrl}/calls/${callId}/events`, cookie, "0").then(async (watcher) => {
+        await watcher.waitFor((e) => e.event === "transcriber" && textOf(e.data).startsWith("Transcriber reconnecting"), 15_000);
+        watcher.close();
+        return (await fetch(`${server.baseUrl}/calls/${callId}`, { headers: { Cookie: cookie } })).text();
+      });
+    });
+    sse.close();
+    const page = textOf(await drawn!);
+    expect(result.ended).toBe("completed");
+    expect(page).toMatch(/Transcriber reconnecting… .*The call goes on/);
+    expect(page).not.toContain("Transcribing live");
   }, 60_000);
 });

@@ -11,11 +11,14 @@ import type { CallerCardData } from "./caller-card.ts";
 /** Stored as the call's transcriber when no transcriber was configured for it. */
 export const NOT_CONFIGURED = "not configured";
 
+/** What the live view says about transcription right now. */
+export type TranscriberShown = { state: "not_configured" | "running"; label: string | null } | TranscriberHealth;
+
 /** Live event types on a call's channel, and their data. */
 export type LiveCallEvent =
   | { type: "segment"; data: TranscriptSegment }
   | { type: "interim"; data: { track: Track; text: string; startMs: number } }
-  | { type: "transcriber"; data: { state: "not_configured" | "running"; label: string | null } | TranscriberHealth }
+  | { type: "transcriber"; data: TranscriberShown }
   | { type: "details"; data: CallDetails }
   | { type: "intake"; data: { issueId: string; title: string; created: boolean } }
   | { type: "caller"; data: CallerCardData }
@@ -46,6 +49,8 @@ export interface LiveCall {
   resumeAfter(lastEventId: number): number;
   /** Frames received, per track, and frames dropped as late duplicates. */
   readonly stats: { received: Record<Track, number>; dropped: number };
+  /** The transcription state last shown live (reconnecting, unavailable…), for a page drawn now. */
+  readonly transcriber: TranscriberShown;
 }
 
 /**
@@ -71,10 +76,12 @@ export function startLiveCall(
 ): LiveCall {
   const channel = callChannel(call.id);
   const newId = deps.newId ?? (() => crypto.randomUUID());
-  // Interim text is replaced by the next, so it is not kept for viewers who reconnect.
+  let transcriberShown: TranscriberShown = transcriber ? { state: "running", label: transcriber.name } : { state: "not_configured", label: null };
   // Interim words are replaced by the next ones; the transcriber's state is whole in each event.
-  const publish = (event: LiveCallEvent) =>
-    deps.liveEvents.publish(channel, event.type, event.data, { transient: event.type === "interim", latest: event.type === "transcriber" });
+  const publish = (event: LiveCallEvent) => {
+    if (event.type === "transcriber") transcriberShown = event.data;
+    return deps.liveEvents.publish(channel, event.type, event.data, { transient: event.type === "interim", latest: event.type === "transcriber" });
+  };
   const received: Record<Track, number> = { inbound: 0, outbound: 0 };
   const order = new Map<Track, FrameOrder>(tracks.map((t) => [t, createFrameOrder()]));
   const sessions = new Map<Track, Promise<TranscriberSession | null>>();
@@ -209,6 +216,9 @@ export function startLiveCall(
     },
     resumeAfter(lastEventId) {
       return unstored.size === 0 ? lastEventId : Math.min(lastEventId, Math.min(...unstored) - 1);
+    },
+    get transcriber() {
+      return transcriberShown;
     },
     get stats() {
       return { received: { ...received }, dropped: [...order.values()].reduce((n, o) => n + o.dropped, 0) };

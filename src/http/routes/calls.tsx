@@ -89,7 +89,7 @@ function renderCallEvent(event: LiveEvent): SseMessage[] {
 const callEvent = renderedOnce(renderCallEvent);
 const callsChanged = renderedOnce(() => [{ event: "calls-changed", data: "" }]);
 
-export function callRoutes(activeCalls: ReadonlyMap<string, Pick<LiveCall, "resumeAfter">> = new Map()) {
+export function callRoutes(activeCalls: ReadonlyMap<string, Pick<LiveCall, "resumeAfter" | "transcriber">> = new Map()) {
   const app = new Hono<AppEnv>();
 
   app.get("/calls", async (c) => {
@@ -113,7 +113,9 @@ export function callRoutes(activeCalls: ReadonlyMap<string, Pick<LiveCall, "resu
     // Read the event id before the transcript, and go back before any line shown live but not
     // stored yet: nothing said in between is lost (the page drops repeats).
     const lastEventId = liveEvents.lastId(callChannel(call.id));
-    const afterEventId = activeCalls.get(call.providerCallId)?.resumeAfter(lastEventId) ?? lastEventId;
+    // Its media stream is open here, or it has ended and its last lines and filing are under way.
+    const active = activeCalls.get(call.providerCallId);
+    const afterEventId = active?.resumeAfter(lastEventId) ?? lastEventId;
     const [lead, transcript, details, issue] = await Promise.all([
       call.leadId ? repos.leads.byId(call.leadId) : null,
       repos.calls.transcript(call.id),
@@ -124,8 +126,9 @@ export function callRoutes(activeCalls: ReadonlyMap<string, Pick<LiveCall, "resu
       call,
       lead,
       transcript,
-      transcriber: transcriberState(call),
+      transcriber: active?.transcriber ?? transcriberState(call),
       afterEventId,
+      stillFiling: active !== undefined && isCallOver(call.status),
       recordingUrl: call.recordingKey ? `/calls/${call.id}/recording` : null,
       details,
       issue: issue ? { id: issue.id, title: issue.title, openedByThisCall: issue.sourceCallId === call.id } : null,

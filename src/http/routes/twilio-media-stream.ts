@@ -81,12 +81,17 @@ export function mediaStreamRoutes(activeCalls: Map<string, LiveCall>) {
       const end = (why: string): Promise<void> => {
         if (live && callSid) {
           const ending = live;
-          activeCalls.delete(callSid);
+          const sid = callSid;
           live = null;
-          stopping = ending.stop().then(
-            () => log.info({ why, ...ending.stats }, "media stream ended"),
-            (error: unknown) => log.error({ err: error, why }, "media stream did not end cleanly"),
-          );
+          // Still listed while its last lines and its filing are done: a call page opened now
+          // listens for them (and a second stream for the call is still refused).
+          stopping = ending
+            .stop()
+            .then(
+              () => log.info({ why, ...ending.stats }, "media stream ended"),
+              (error: unknown) => log.error({ err: error, why }, "media stream did not end cleanly"),
+            )
+            .finally(() => activeCalls.delete(sid));
         }
         // A second end (the socket closing after `stop`) waits for the first.
         return stopping.then(released);
