@@ -113,6 +113,30 @@ describe("the live loop", () => {
     expect(details!.corrected).toEqual(["name"]);
   });
 
+  test("lines that change nothing understood are not stored or sent again; a line that does is", async () => {
+    const call = await aCall(null);
+    const events = createInProcessLiveEvents();
+    const shown: string[] = [];
+    events.subscribe(callChannel(call.id), null, (e) => shown.push((e.data as { extraction: Extraction }).extraction.name ?? "-"));
+    let writes = 0;
+    const counted = { ...repos.calls, update: (...args: Parameters<typeof repos.calls.update>) => ((writes += 1), repos.calls.update(...args)) };
+    const live = startLiveExtraction({ calls: counted, extractor: createRulesExtractor(), liveEvents: events, log: pino({ level: "silent" }), safetyRules: async () => DEFAULT_SAFETY_RULES }, call.id, { debounceMs: 1, minSpeechMsBetweenRuns: 0 });
+    const say = async (text: string, at: number) => {
+      live.segmentStored(await repos.calls.addSegment({ callId: call.id, track: "inbound", text, startMs: at, endMs: at + 1000, isFinal: true, confidence: 0.9 }));
+      await Bun.sleep(20);
+    };
+    await say("Hi, my name is Sarah Jones.", 0);
+    await say("Right.", 2000);
+    await say("Okay.", 4000);
+    expect(writes).toBe(1);
+    expect(shown).toEqual(["Sarah Jones"]);
+    await say("I'm a tenant at 12 Baker Street, N W 1, 6 X E.", 6000);
+    await live.finish();
+    expect(writes).toBe(2);
+    expect(shown).toEqual(["Sarah Jones", "Sarah Jones"]);
+    expect((await repos.calls.byId(call.id))!.extracted).toMatchObject({ name: "Sarah Jones", postcode: "NW1 6XE" });
+  });
+
   test("a failing extractor changes nothing stored", async () => {
     const call = await aCall(null);
     const broken: Extractor = { name: "broken", extract: async () => Promise.reject(new Error("model unavailable")) };

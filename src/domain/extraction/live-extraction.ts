@@ -35,7 +35,7 @@ export interface LiveExtraction {
 /**
  * Re-reads the call as final transcript lines arrive, never two extractions at once for one
  * call, debounced and rate-limited by speech time; stores what it understood and publishes the
- * details panel. An emergency is flagged the moment it is heard, not at the end.
+ * details panel when they changed. An emergency is flagged the moment it is heard, not at the end.
  */
 export function startLiveExtraction(deps: LiveExtractionDeps, callId: string, options: LiveExtractionOptions): LiveExtraction {
   const segments: TranscriptSegment[] = [];
@@ -45,6 +45,9 @@ export function startLiveExtraction(deps: LiveExtractionDeps, callId: string, op
   let lastRunSpeechMs = Number.NEGATIVE_INFINITY;
   let finished = false;
   let flaggedEmergency = false;
+  // What was last stored and shown, as JSON: an extraction that changed nothing writes and sends nothing.
+  let stored: string | null = null;
+  let shown: string | null = null;
 
   const speechMs = () => segments.reduce((max, s) => Math.max(max, s.endMs), 0);
 
@@ -65,8 +68,16 @@ export function startLiveExtraction(deps: LiveExtractionDeps, callId: string, op
     if (!call) return null;
     const details = callDetails(extraction, call, transcript, await deps.safetyRules());
     const emergencyNow = details.emergency && !call.emergency && !flaggedEmergency;
-    await deps.calls.update(callId, { extracted: extraction, ...(emergencyNow ? { emergency: true } : {}) });
-    await deps.liveEvents.publish(callChannel(callId), "details", details, { latest: true });
+    const extracted = JSON.stringify(extraction);
+    if (extracted !== stored || emergencyNow) {
+      await deps.calls.update(callId, { extracted: extraction, ...(emergencyNow ? { emergency: true } : {}) });
+      stored = extracted;
+    }
+    const panel = JSON.stringify(details);
+    if (panel !== shown) {
+      await deps.liveEvents.publish(callChannel(callId), "details", details, { latest: true });
+      shown = panel;
+    }
     if (emergencyNow) {
       flaggedEmergency = true;
       deps.log.warn({ callId }, "emergency heard on a live call");
