@@ -718,6 +718,10 @@ async function sseChurn(): Promise<{ pass: boolean; line: string }> {
   await deps.liveEvents.publish(CALLS_CHANNEL, "bench", {});
   await runLoad({ ...plan, mode: "sse-churn", sseConnections: Math.min(200, sseConnections) });
   await waitFor(() => activeSubscriptions === startSubs, 10_000);
+  // The "before" reading waits as long after the warm-up burst as the "after" reading waits after
+  // the measured one: the allocator gives a burst's pages back over a few seconds, and an early
+  // "before" would credit the warm-up's return to the measured burst.
+  await Bun.sleep(CHURN_SETTLE_SECONDS * 1000);
   const busy = await settle();
   progress(`SSE: ${sseConnections} connections opened and closed (load ${busy.toFixed(1)})`);
   const before = await quiet();
