@@ -3,24 +3,18 @@
  * extraction, the lead, the job): it listens for the filing and shows it without a reload.
  * The filing is held back by an extractor that waits for the test to let it go.
  */
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { join } from "node:path";
 import type { Extractor } from "../../src/ports/extractor.ts";
 import { SHIPPED_FIXTURES_DIR } from "../../src/simulator/fixture.ts";
 import { playCall } from "../../src/simulator/play-call.ts";
-import { aStaffUser } from "../support/test-app.ts";
-import { startLiveServer, type LiveServer } from "../support/running-server.ts";
-import { eventually, logIn, openEvents, textOf } from "./helpers.ts";
+import type { LiveServer } from "../support/running-server.ts";
+import { eventually, openEvents, textOf, withRunningServer } from "./helpers.ts";
 
 let server: LiveServer;
 let cookie: string;
 
-beforeAll(async () => {
-  server = await startLiveServer();
-  const staff = await aStaffUser(server.deps);
-  cookie = await logIn(server.baseUrl, staff.email, staff.password);
-}, 60_000);
-afterAll(async () => server?.stop());
+withRunningServer((running, staffCookie) => ((server = running), (cookie = staffCookie)));
 
 /** The server's extractor, made to wait until `release()` is called. */
 function heldExtractor(inner: Extractor) {

@@ -1,4 +1,21 @@
 /** Clients for the end-to-end tests: a staff login and a server-sent events reader, over real sockets. */
+import { afterAll, beforeAll } from "bun:test";
+import { startLiveServer, type LiveServer } from "../support/running-server.ts";
+import { aStaffUser } from "../support/test-app.ts";
+
+/**
+ * A running server for the test file, and a staff member logged in to it: started before the
+ * file's tests (`use` is then handed both), stopped after them.
+ */
+export function withRunningServer(use: (server: LiveServer, cookie: string) => void): void {
+  let server: LiveServer | undefined;
+  beforeAll(async () => {
+    server = await startLiveServer();
+    const staff = await aStaffUser(server.deps);
+    use(server, await logIn(server.baseUrl, staff.email, staff.password));
+  }, 60_000);
+  afterAll(async () => server?.stop());
+}
 
 /** Logs in through POST /login as the browser's form does; returns the session cookie ("name=value"). */
 export async function logIn(baseUrl: string, email: string, password: string): Promise<string> {

@@ -3,7 +3,7 @@
  * loopback sockets for the webhooks, the media-stream WebSocket and SSE), as Twilio would.
  * The SSE parts exercise GET /calls/:id/events (the live call view's stream).
  */
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { join } from "node:path";
 import type { Call } from "../../src/domain/calls.ts";
 import type { E164 } from "../../src/domain/phone.ts";
@@ -12,9 +12,8 @@ import { frameAt, loadCallFixture, SHIPPED_FIXTURES_DIR } from "../../src/simula
 import { connectMediaStream } from "../../src/simulator/media-stream-client.ts";
 import { answerCall, playCall, type PlayCallResult } from "../../src/simulator/play-call.ts";
 import { mediaStreamMessages, postSigned, statusParams, twilioSid } from "../../src/simulator/twilio-wire.ts";
-import { aStaffUser } from "../support/test-app.ts";
-import { startLiveServer, type LiveServer } from "../support/running-server.ts";
-import { eventually, logIn, openEvents, textOf, type SseClient } from "./helpers.ts";
+import type { LiveServer } from "../support/running-server.ts";
+import { eventually, openEvents, textOf, type SseClient, withRunningServer } from "./helpers.ts";
 
 const BOILER = join(SHIPPED_FIXTURES_DIR, "boiler-leak-tenant");
 const fixture = loadCallFixture(BOILER);
@@ -32,12 +31,7 @@ const streamEnded = (callSid: string) =>
     return line;
   });
 
-beforeAll(async () => {
-  server = await startLiveServer();
-  const staff = await aStaffUser(server.deps);
-  cookie = await logIn(server.baseUrl, staff.email, staff.password);
-}, 60_000);
-afterAll(async () => server?.stop());
+withRunningServer((running, staffCookie) => ((server = running), (cookie = staffCookie)));
 
 describe("a call played through the running server, watched over SSE", () => {
   let result: PlayCallResult;

@@ -3,16 +3,15 @@
  * live view says it is reconnecting, then transcribes (nothing said meanwhile is lost), or says
  * transcription is unavailable while the call itself goes on to the end.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
+import { afterEach, describe, expect, test } from "bun:test";
 import { join } from "node:path";
 import { createDeepgramTranscriber } from "../../src/adapters/deepgram/deepgram-transcriber.ts";
 import { createRetryingTranscriber } from "../../src/adapters/transcription/retrying-transcriber.ts";
 import { loadCallFixture, SHIPPED_FIXTURES_DIR } from "../../src/simulator/fixture.ts";
 import { playCall } from "../../src/simulator/play-call.ts";
 import { startDeepgramPeer, type DeepgramPeer } from "../support/deepgram-peer.ts";
-import { aStaffUser } from "../support/test-app.ts";
-import { startLiveServer, type LiveServer } from "../support/running-server.ts";
-import { logIn, openEvents, textOf, type SseClient } from "./helpers.ts";
+import type { LiveServer } from "../support/running-server.ts";
+import { openEvents, textOf, type SseClient, withRunningServer } from "./helpers.ts";
 
 const KEY = "dg-loopback-key";
 const BOILER = join(SHIPPED_FIXTURES_DIR, "boiler-leak-tenant");
@@ -22,12 +21,7 @@ let server: LiveServer;
 let cookie: string;
 let peer: DeepgramPeer | null = null;
 
-beforeAll(async () => {
-  server = await startLiveServer();
-  const staff = await aStaffUser(server.deps);
-  cookie = await logIn(server.baseUrl, staff.email, staff.password);
-}, 60_000);
-afterAll(async () => server?.stop());
+withRunningServer((running, staffCookie) => ((server = running), (cookie = staffCookie)));
 afterEach(async () => {
   await peer?.stop();
   peer = null;
