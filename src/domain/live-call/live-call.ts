@@ -76,7 +76,8 @@ export function startLiveCall(
 ): LiveCall {
   const channel = callChannel(call.id);
   const newId = deps.newId ?? (() => crypto.randomUUID());
-  let transcriberShown: TranscriberShown = transcriber ? { state: "running", label: transcriber.name } : { state: "not_configured", label: null };
+  const startingTranscriber: TranscriberShown = transcriber ? { state: "running", label: transcriber.name } : { state: "not_configured", label: null };
+  let transcriberShown: TranscriberShown = startingTranscriber;
   // Interim words are replaced by the next ones; the transcriber's state is whole in each event.
   const publish = (event: LiveCallEvent) => {
     if (event.type === "transcriber") transcriberShown = event.data;
@@ -138,12 +139,9 @@ export function startLiveCall(
     });
   };
 
-  if (!transcriber) {
-    inOrder(() => publish({ type: "transcriber", data: { state: "not_configured", label: null } }));
-    behind(() => deps.calls.update(call.id, { transcriber: NOT_CONFIGURED }));
-  } else {
-    inOrder(() => publish({ type: "transcriber", data: { state: "running", label: transcriber.name } }));
-    behind(() => deps.calls.update(call.id, { transcriber: transcriber.name }));
+  inOrder(() => publish({ type: "transcriber", data: startingTranscriber }));
+  behind(() => deps.calls.update(call.id, { transcriber: transcriber?.name ?? NOT_CONFIGURED }));
+  if (transcriber) {
     // Reconnecting, running again, or given up on: per track, shown for the call as a whole.
     const health = trackTranscriberHealth(transcriber.name);
     const showHealth = (track: Track, status: Parameters<typeof health.update>[1]) =>
