@@ -4,7 +4,7 @@ import type { BlobStore } from "../ports/blob-store.ts";
 import type { Log } from "../ports/log.ts";
 import type { Repositories } from "../ports/database.ts";
 import type { JobHandler } from "./local/job-runner.ts";
-import type { Database } from "./db/database.ts";
+import type { Database } from "./db/database-handle.ts";
 import type { OutboundMessagesStore } from "./db/outbound-messages-repository.ts";
 import { createOutboxQuoteSender } from "./local/quote-outbox.ts";
 import { createMessengerQuoteSender } from "./local/quote-messenger-sender.ts";

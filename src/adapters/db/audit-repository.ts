@@ -1,6 +1,6 @@
 import { and, desc, eq } from "drizzle-orm";
 import type { AuditEntry, AuditTrail } from "../../ports/audit.ts";
-import type { Database } from "./database.ts";
+import type { Database } from "./database-handle.ts";
 import { auditLog } from "./schema.ts";
 
 export function createAuditRepository(db: Database): AuditTrail {

@@ -1,7 +1,8 @@
 import { and, asc, count, desc, eq, getTableColumns, gte, inArray } from "drizzle-orm";
 import type { Call, TranscriptSegment } from "../../domain/calls.ts";
 import type { Calls } from "../../ports/calls.ts";
-import { isUuid, type Database } from "./database.ts";
+import type { Database } from "./database-handle.ts";
+import { isUuid } from "./query-helpers.ts";
 import { calls, leads, transcriptSegments } from "./schema.ts";
 
 type CallRow = typeof calls.$inferSelect;

@@ -1,4 +1,4 @@
-import { pgErrorOf } from "./database.ts";
+import { pgErrorOf } from "./pg-errors.ts";
 
 /**
  * The database could not be opened. The message is one line, names where we tried to connect

@@ -1,7 +1,8 @@
 import { asc, desc, eq } from "drizzle-orm";
 import type { InvoiceContent } from "../../domain/payments/invoice.ts";
 import type { Invoice, Invoices } from "../../ports/invoices.ts";
-import { isUuid, type Database } from "./database.ts";
+import type { Database } from "./database-handle.ts";
+import { isUuid } from "./query-helpers.ts";
 import { invoices, issues, leads, quotes } from "./schema.ts";
 
 type InvoiceRow = typeof invoices.$inferSelect;

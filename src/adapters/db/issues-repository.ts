@@ -1,7 +1,8 @@
 import { asc, count, desc, eq, getTableColumns, gte, notInArray, or, sql } from "drizzle-orm";
 import { URGENCIES, type Issue, type IssueStatus, type Urgency } from "../../domain/issues.ts";
 import type { Issues } from "../../ports/issues.ts";
-import { isUuid, type Database } from "./database.ts";
+import type { Database } from "./database-handle.ts";
+import { isUuid } from "./query-helpers.ts";
 import { issues, leads } from "./schema.ts";
 
 type IssueRow = typeof issues.$inferSelect;

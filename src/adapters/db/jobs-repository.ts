@@ -1,6 +1,7 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Job, Jobs } from "../../ports/jobs.ts";
-import { isUuid, type Database } from "./database.ts";
+import type { Database } from "./database-handle.ts";
+import { isUuid } from "./query-helpers.ts";
 import { jobs } from "./schema.ts";
 
 type JobRow = typeof jobs.$inferSelect;

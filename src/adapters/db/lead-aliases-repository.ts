@@ -1,6 +1,8 @@
 import { and, eq, sql } from "drizzle-orm";
 import type { LeadAliases } from "../../ports/messages.ts";
-import { isUuid, pgErrorOf, type Database } from "./database.ts";
+import type { Database } from "./database-handle.ts";
+import { pgErrorOf } from "./pg-errors.ts";
+import { isUuid } from "./query-helpers.ts";
 import { calls, issues, leadAliases, leads, messages, missedCalls } from "./schema.ts";
 
 /** The lead's details the merged-into lead keeps when it has none of its own. */

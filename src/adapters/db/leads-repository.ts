@@ -2,7 +2,8 @@ import { count, desc, eq, getTableColumns, gte, ilike, like, or, sql, type SQL }
 import type { Lead, LeadFields } from "../../domain/leads.ts";
 import type { E164 } from "../../domain/phone.ts";
 import type { Leads } from "../../ports/leads.ts";
-import { escapeLike, isUuid, type Database } from "./database.ts";
+import type { Database } from "./database-handle.ts";
+import { escapeLike, isUuid } from "./query-helpers.ts";
 import { leads } from "./schema.ts";
 
 type LeadRow = typeof leads.$inferSelect;

@@ -1,7 +1,8 @@
 import { and, asc, count, desc, eq, gte, inArray, isNotNull, isNull, sql, TransactionRollbackError } from "drizzle-orm";
 import type { Message } from "../../domain/messaging/message.ts";
 import type { Conversation, Messages } from "../../ports/messages.ts";
-import { escapeLike, isUuid, type Database } from "./database.ts";
+import type { Database } from "./database-handle.ts";
+import { escapeLike, isUuid } from "./query-helpers.ts";
 import { jobs, leads, messages } from "./schema.ts";
 
 type MessageRow = typeof messages.$inferSelect;

@@ -1,7 +1,7 @@
 import { fileURLToPath } from "node:url";
 import { sql } from "drizzle-orm";
 import type { MigrationConfig } from "drizzle-orm/migrator";
-import type { Database } from "./database.ts";
+import type { Database } from "./database-handle.ts";
 
 /** drizzle/ at the repository root: SQL written by `npx drizzle-kit generate`. */
 export const MIGRATIONS_FOLDER = fileURLToPath(new URL("../../../drizzle", import.meta.url));

@@ -1,6 +1,7 @@
 import { and, desc, eq, isNull } from "drizzle-orm";
 import type { MissedCall, MissedCalls } from "../../ports/messages.ts";
-import { isUuid, type Database } from "./database.ts";
+import type { Database } from "./database-handle.ts";
+import { isUuid } from "./query-helpers.ts";
 import { leads, messages, missedCallReplies, missedCalls } from "./schema.ts";
 
 type MissedCallRow = typeof missedCalls.$inferSelect;

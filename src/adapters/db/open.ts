@@ -5,14 +5,16 @@ import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import { migrate as migratePostgres } from "drizzle-orm/postgres-js/migrator";
 import postgres from "postgres";
 import { DatabaseUnavailableError, redactUrl, unavailable, withinDeadline } from "./connection-errors.ts";
-import { createRepositories, type Database, type OpenDatabase } from "./database.ts";
+import type { Database } from "./database-handle.ts";
+import { createRepositories, type OpenDatabase } from "./database.ts";
 import { MigrationError, migrateHoldingLock, migrationConfig } from "./migrations.ts";
 import { openPgliteFolder } from "./pglite-host.ts";
 import * as schema from "./schema.ts";
 
 export { DatabaseUnavailableError } from "./connection-errors.ts";
 export { MigrationError } from "./migrations.ts";
-export type { Database, OpenDatabase } from "./database.ts";
+export type { Database } from "./database-handle.ts";
+export type { OpenDatabase } from "./database.ts";
 
 /** Neon settings applied to this database's connections only (tests aim the driver at a local proxy). */
 export type NeonConnectionSettings = Partial<

@@ -1,7 +1,8 @@
 import { asc, desc, eq } from "drizzle-orm";
 import type { E164 } from "../../domain/phone.ts";
 import type { OutboundMessage, OutboundMessages, QuoteMessage } from "../../ports/quote-messages.ts";
-import { isUuid, type Database } from "./database.ts";
+import type { Database } from "./database-handle.ts";
+import { isUuid } from "./query-helpers.ts";
 import { outboundMessages } from "./schema.ts";
 
 type MessageRow = typeof outboundMessages.$inferSelect;

@@ -4,7 +4,8 @@ import type { InvoiceContent } from "../../domain/payments/invoice.ts";
 import type { PaymentRef } from "../../domain/payments/settle.ts";
 import type { Quote } from "../../domain/quotes.ts";
 import type { Payments } from "../../ports/payments.ts";
-import { isUuid, type Database } from "./database.ts";
+import type { Database } from "./database-handle.ts";
+import { isUuid } from "./query-helpers.ts";
 import { invoiceCounters, invoices, issues, jobs, leads, payments, processedWebhookEvents, quotes } from "./schema.ts";
 
 type PaymentRow = typeof payments.$inferSelect;

@@ -1,7 +1,9 @@
 import { and, desc, eq, getTableColumns, inArray, isNotNull, ne, sql } from "drizzle-orm";
 import type { Quote, QuoteStatus } from "../../domain/quotes.ts";
 import type { Quotes } from "../../ports/quotes.ts";
-import { isUniqueViolation, isUuid, type Database } from "./database.ts";
+import type { Database } from "./database-handle.ts";
+import { isUniqueViolation } from "./pg-errors.ts";
+import { isUuid } from "./query-helpers.ts";
 import { issues, leads, payments, quotes } from "./schema.ts";
 
 type QuoteRow = typeof quotes.$inferSelect;

@@ -1,6 +1,6 @@
 import { eq } from "drizzle-orm";
 import type { Settings } from "../../ports/settings.ts";
-import type { Database } from "./database.ts";
+import type { Database } from "./database-handle.ts";
 import { settings } from "./schema.ts";
 
 export function createSettingsRepository(db: Database): Settings {

@@ -1,7 +1,9 @@
 import { count, eq, lt } from "drizzle-orm";
 import type { StaffUser } from "../../domain/users.ts";
 import type { StaffSession, StaffSessions, StaffUsers } from "../../ports/staff.ts";
-import { isUniqueViolation, isUuid, type Database } from "./database.ts";
+import type { Database } from "./database-handle.ts";
+import { isUniqueViolation } from "./pg-errors.ts";
+import { isUuid } from "./query-helpers.ts";
 import { staffSessions, staffUsers } from "./schema.ts";
 
 type UserRow = typeof staffUsers.$inferSelect;

@@ -3,7 +3,8 @@ import { ISSUE_STATUS_LABELS } from "../../domain/issues.ts";
 import { formatPence } from "../../domain/money.ts";
 import { STATUS_LABELS } from "../../domain/messaging/message.ts";
 import type { Timeline, TimelineEntry } from "../../ports/timeline.ts";
-import { isUuid, type Database } from "./database.ts";
+import type { Database } from "./database-handle.ts";
+import { isUuid } from "./query-helpers.ts";
 import { calls, issues, messages, outboundMessages, quotes } from "./schema.ts";
 
 /** Each kind contributes at most this many of its newest entries. */

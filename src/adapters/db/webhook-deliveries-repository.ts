@@ -1,6 +1,7 @@
 import { count, desc, eq, gte, inArray, sql } from "drizzle-orm";
 import type { DeliveryState, WebhookDeliveries, WebhookDelivery } from "../../ports/messages.ts";
-import { isUuid, type Database } from "./database.ts";
+import type { Database } from "./database-handle.ts";
+import { isUuid } from "./query-helpers.ts";
 import { rowsOf } from "./messages-repository.ts";
 import { jobs, webhookDeliveries } from "./schema.ts";
 

@@ -1,6 +1,6 @@
 import { and, eq, gt } from "drizzle-orm";
 import Stripe from "stripe";
-import type { Database } from "../db/database.ts";
+import type { Database } from "../db/database-handle.ts";
 import { testCheckoutSessions } from "../db/schema.ts";
 import type { Checkout, CheckoutRequest, CheckoutSession } from "../../ports/payments.ts";
 
