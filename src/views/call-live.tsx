@@ -2,7 +2,8 @@ import { inSpokenOrder, isCallOver, speakerOf, type Call, type Track, type Trans
 import { leadDisplayName, type Lead } from "../domain/leads.ts";
 import { formatPhone } from "../domain/phone.ts";
 import { Badge } from "./components.tsx";
-import { formatClock, formatDateTime, formatOffset, humanise } from "./format.ts";
+import { formatClock, formatOffset, humanise } from "./format.ts";
+import { formatDateTime } from "../domain/london-time.ts";
 import { Layout, type PageContext } from "./layout.tsx";
 import { CallDetailsPanel } from "./call-details.tsx";
 import type { CallDetails } from "../domain/extraction/call-details.ts";

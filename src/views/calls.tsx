@@ -2,7 +2,8 @@ import { isCallOver } from "../domain/calls.ts";
 import { formatPhone } from "../domain/phone.ts";
 import type { CallListItem } from "../ports/calls.ts";
 import { Badge } from "./components.tsx";
-import { formatDateTime, formatDuration, humanise } from "./format.ts";
+import { formatDuration, humanise } from "./format.ts";
+import { formatDateTime } from "../domain/london-time.ts";
 import { Layout, type PageContext } from "./layout.tsx";
 
 type CallsListing = { calls: CallListItem[]; page: number; hasMore: boolean };

@@ -1,5 +1,6 @@
 import type { FieldErrors } from "../domain/validation.ts";
-import { formatDateTime, humanise } from "./format.ts";
+import { humanise } from "./format.ts";
+import { formatDateTime } from "../domain/london-time.ts";
 import type { AuditEntry } from "../ports/audit.ts";
 
 type Values = Record<string, string | null | undefined>;

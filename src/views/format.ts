@@ -1,14 +1,3 @@
-/** Times are stored in UTC and shown in Europe/London. */
-const LONDON = "Europe/London";
-
-const dateTime = new Intl.DateTimeFormat("en-GB", { timeZone: LONDON, day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" });
-const dateOnly = new Intl.DateTimeFormat("en-GB", { timeZone: LONDON, day: "numeric", month: "short", year: "numeric" });
-const timeOnly = new Intl.DateTimeFormat("en-GB", { timeZone: LONDON, hour: "2-digit", minute: "2-digit" });
-
-export const formatDateTime = (date: Date) => dateTime.format(date);
-export const formatDate = (date: Date) => dateOnly.format(date);
-export const formatTime = (date: Date) => timeOnly.format(date);
-
 /** "3:05" for a call's length in the calls list (the call page's m:ss), "—" when unknown. */
 export function formatDuration(seconds: number | null): string {
   return seconds === null ? "—" : formatClock(seconds);

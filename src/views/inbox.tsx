@@ -4,7 +4,7 @@ import { formatPhone } from "../domain/phone.ts";
 import type { Conversation } from "../ports/messages.ts";
 import type { WebhookDelivery } from "../ports/messages.ts";
 import { Badge } from "./components.tsx";
-import { formatDateTime } from "./format.ts";
+import { formatDateTime } from "../domain/london-time.ts";
 import { Layout, type PageContext } from "./layout.tsx";
 import { ReplyBox, Thread, type ReplyView } from "./messages.tsx";
 

@@ -7,7 +7,8 @@ import type { Call } from "../domain/calls.ts";
 import type { IssueListItem } from "../ports/issues.ts";
 import { Badge, Field, FormError, History, SelectField, TextAreaField, type FormState } from "./components.tsx";
 import type { AuditEntry } from "../ports/audit.ts";
-import { formatDateTime, humanise } from "./format.ts";
+import { humanise } from "./format.ts";
+import { formatDateTime } from "../domain/london-time.ts";
 import { CsrfField, Layout, type PageContext } from "./layout.tsx";
 import type { Child } from "hono/jsx";
 

@@ -4,7 +4,8 @@ import { formatPhone } from "../domain/phone.ts";
 import type { TimelineEntry } from "../ports/timeline.ts";
 import { Badge, Field, FormError, History, SelectField, TextAreaField, type FormState } from "./components.tsx";
 import type { AuditEntry } from "../ports/audit.ts";
-import { formatDate, formatDateTime, humanise } from "./format.ts";
+import { humanise } from "./format.ts";
+import { formatDate, formatDateTime } from "../domain/london-time.ts";
 import { CsrfField, Layout, type PageContext } from "./layout.tsx";
 
 export interface LeadsListing {

@@ -4,7 +4,7 @@ import type { WindowState } from "../domain/messaging/window.ts";
 import { formatPhone } from "../domain/phone.ts";
 import type { MissedCallFollowUp } from "../ports/messages.ts";
 import { Badge } from "./components.tsx";
-import { formatDateTime, formatTime } from "./format.ts";
+import { formatDateTime, formatTime } from "../domain/london-time.ts";
 import { CsrfField, type PageContext } from "./layout.tsx";
 import { MessageItem } from "./messages.tsx";
 

@@ -1,7 +1,7 @@
 import { CHANNEL_NAMES, NO_TRANSCRIBER, STATUS_LABELS, type Message, type MessageChannel } from "../domain/messaging/message.ts";
 import type { WindowState } from "../domain/messaging/window.ts";
 import { Badge } from "./components.tsx";
-import { formatDateTime } from "./format.ts";
+import { formatDateTime } from "../domain/london-time.ts";
 import { CsrfField, type PageContext } from "./layout.tsx";
 
 const STATUS_TONE: Partial<Record<Message["status"], string>> = {

@@ -5,7 +5,7 @@ import type { Payment } from "../domain/payments/charges.ts";
 import type { CompanyDetails } from "../domain/payments/invoice.ts";
 import type { Quote } from "../domain/quotes.ts";
 import type { Invoice } from "../ports/invoices.ts";
-import { formatDate, formatDateTime } from "./format.ts";
+import { formatDate, formatDateTime } from "../domain/london-time.ts";
 
 /** Mobile first, no script of ours: the customer's pages work on any phone. */
 const STYLES = raw(`<style>

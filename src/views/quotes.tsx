@@ -10,7 +10,8 @@ import type { QuoteListItem } from "../ports/quotes.ts";
 import type { MoneyFigures } from "../ports/payments.ts";
 import type { OutboundMessage } from "../ports/quote-messages.ts";
 import { Badge } from "./components.tsx";
-import { formatDate, formatDateTime, humanise } from "./format.ts";
+import { humanise } from "./format.ts";
+import { formatDate, formatDateTime } from "../domain/london-time.ts";
 import { CsrfField, Layout, type PageContext } from "./layout.tsx";
 
 /** The builder's own few rules; the stylesheet is shared with other areas, so these stay here. */

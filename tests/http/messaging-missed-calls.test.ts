@@ -3,7 +3,7 @@ import pino from "pino";
 import twilio from "twilio";
 import { startJobRunner } from "../../src/adapters/local/job-runner.ts";
 import type { OpenDatabase } from "../../src/adapters/db/database.ts";
-import { londonDay } from "../../src/domain/messaging/missed-calls.ts";
+import { londonDate } from "../../src/domain/london-time.ts";
 import { freshPglite } from "../support/test-db.ts";
 import { aStaffUser, buildTestApp, ORIGIN, TEST_TWILIO_TOKEN, testBrowser } from "../support/test-app.ts";
 
@@ -99,7 +99,7 @@ describe("missed-call recovery", () => {
   });
 
   test("the caller's day is London's", () => {
-    expect(londonDay(new Date("2026-06-30T23:30:00Z"))).toBe("2026-07-01");
-    expect(londonDay(new Date("2026-12-31T23:30:00Z"))).toBe("2026-12-31");
+    expect(londonDate(new Date("2026-06-30T23:30:00Z"))).toBe("2026-07-01");
+    expect(londonDate(new Date("2026-12-31T23:30:00Z"))).toBe("2026-12-31");
   });
 });

@@ -1,10 +1,10 @@
 import PDFDocument from "pdfkit";
+import { formatLongDate } from "../../domain/london-time.ts";
 import { formatPence } from "../../domain/money.ts";
 import type { InvoiceContent } from "../../domain/payments/invoice.ts";
 import type { InvoiceDocuments } from "../../ports/invoices.ts";
 
 const KIND_TITLES = { deposit: "Deposit invoice", full: "Invoice", balance: "Balance invoice" } as const;
-const londonDate = new Intl.DateTimeFormat("en-GB", { timeZone: "Europe/London", day: "numeric", month: "long", year: "numeric" });
 
 /**
  * Invoices as A4 PDFs with pdfkit (its built-in Helvetica, which covers "£"): the company's
@@ -81,7 +81,7 @@ export function renderInvoicePdf(inv: InvoiceContent): Promise<Uint8Array> {
   doc.font("Helvetica-Bold").fontSize(18).text(KIND_TITLES[inv.kind].toUpperCase(), left + width / 2, 50, { width: width / 2, align: "right" });
   doc.font("Helvetica").fontSize(10);
   doc.text(`Number: ${inv.number}`, { width: width / 2, align: "right" });
-  doc.text(`Date: ${londonDate.format(new Date(inv.issuedAt))}`, { width: width / 2, align: "right" });
+  doc.text(`Date: ${formatLongDate(new Date(inv.issuedAt))}`, { width: width / 2, align: "right" });
   doc.text(`Quote version ${inv.quote.version}`, { width: width / 2, align: "right" });
   doc.fillColor("#1e7b34").font("Helvetica-Bold").fontSize(14).text("PAID", { width: width / 2, align: "right" }).fillColor("black");
 
@@ -141,7 +141,7 @@ export function renderInvoicePdf(inv: InvoiceContent): Promise<Uint8Array> {
   y += 10;
 
   doc.font("Helvetica").fontSize(9).fillColor("#444444");
-  doc.text(`Paid by card on ${londonDate.format(new Date(inv.paid.at))}${inv.paid.reference ? `, reference ${inv.paid.reference}` : ""}${inv.paid.provider === "test" ? " (test payment: no card was charged)" : ""}.`, left, y, { width });
+  doc.text(`Paid by card on ${formatLongDate(new Date(inv.paid.at))}${inv.paid.reference ? `, reference ${inv.paid.reference}` : ""}${inv.paid.provider === "test" ? " (test payment: no card was charged)" : ""}.`, left, y, { width });
   doc.text("Thank you for your business.", left, doc.y + 4, { width });
   doc.end();
   return done;

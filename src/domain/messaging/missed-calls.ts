@@ -2,6 +2,7 @@ import type { Call, CallStatus } from "../calls.ts";
 import type { Log } from "../../ports/log.ts";
 import type { MissedCalls } from "../../ports/messages.ts";
 import type { Messenger } from "../../ports/messengers.ts";
+import { londonDate } from "../london-time.ts";
 import { normalisePhone } from "../phone.ts";
 
 /** How a call that ended unanswered gets its automatic reply: by SMS, by WhatsApp, or not at all. */
@@ -14,10 +15,6 @@ export interface MissedCallReply {
 
 /** Final statuses of a call nobody answered: no answer, busy, or hung up while waiting. */
 export const UNANSWERED: readonly CallStatus[] = ["no-answer", "busy", "canceled"];
-
-const londonDate = new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/London", year: "numeric", month: "2-digit", day: "2-digit" });
-/** "2026-11-27": the caller's day as London reckons it (one reply per caller per day). */
-export const londonDay = (at: Date) => londonDate.format(at);
 
 export type MissedCallOutcome = "already_recorded" | "replied" | "already_replied_today" | "no_number" | "replies_off" | "reply_refused";
 
@@ -32,7 +29,7 @@ export async function recoverMissedCall(
 ): Promise<MissedCallOutcome> {
   const number = normalisePhone(call.from);
   const phone = number.ok ? number.value : null;
-  const day = londonDay(call.startedAt);
+  const day = londonDate(call.startedAt);
   const missed = await deps.missedCalls.record({ callId: call.id, leadId: call.leadId, phone, day });
   if (!missed) return "already_recorded";
   if (deps.reply.channel === "off") {

@@ -3,8 +3,7 @@ import { DashboardPage } from "../../views/dashboard.tsx";
 import type { AppEnv } from "../deps.ts";
 import { pageContext } from "../page-context.ts";
 import { shippedFixtures } from "./simulate.ts";
-import { startOfLondonDay, startOfLondonWeek } from "../london-time.ts";
-import { startOfLondonMonth } from "./quotes-support.ts";
+import { startOfLondonDay, startOfLondonMonth, startOfLondonWeek } from "../../domain/london-time.ts";
 
 export function dashboardRoutes() {
   const app = new Hono<AppEnv>();

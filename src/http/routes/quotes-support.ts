@@ -1,7 +1,6 @@
 import type { QuoteFlowDeps } from "../../domain/payments/quote-flow.ts";
 import type { QuoteDraftInput } from "../../domain/payments/quote-draft.ts";
 import type { AppDeps } from "../deps.ts";
-import { startOfLondonDay } from "../london-time.ts";
 
 /** The ports the quote use cases take, from the app's deps. */
 export const flowDeps = (deps: AppDeps): QuoteFlowDeps => ({
@@ -26,20 +25,6 @@ export const webhookDeps = (deps: AppDeps) => ({
   log: deps.logger,
   poke: () => deps.backgroundJobs.poke(),
 });
-
-const londonDay = new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/London", year: "numeric", month: "2-digit", day: "2-digit" });
-
-/** The London calendar date of an instant, YYYY-MM-DD. */
-export const londonDate = (at: Date): string => londonDay.format(at);
-
-/** The last instant of a London calendar day (a quote is valid until the end of its date). */
-export function endOfLondonDay(date: string): Date {
-  const [y, m, d] = date.split("-").map(Number) as [number, number, number];
-  return new Date(startOfLondonDay(new Date(Date.UTC(y, m - 1, d + 1, 12))).getTime() - 1);
-}
-
-/** The London date `days` after `at`. */
-export const londonDateAfter = (at: Date, days: number): string => londonDate(new Date(at.getTime() + days * 86_400_000));
 
 /** The builder's fields from a posted form: lines come as line-N-field. */
 export function draftInputFromForm(form: Record<string, string>): QuoteDraftInput {
@@ -66,9 +51,3 @@ export function draftInputFromForm(form: Record<string, string>): QuoteDraftInpu
 }
 
 export const blankLine = () => ({ kind: "labour", description: "", quantity: "1", unitPrice: "", vatRate: "20" });
-
-/** London midnight on the first of the month `at` falls in. */
-export function startOfLondonMonth(at: Date): Date {
-  const [y, m] = londonDate(at).split("-").map(Number) as [number, number];
-  return startOfLondonDay(new Date(Date.UTC(y, m - 1, 1, 12)));
-}

@@ -13,7 +13,8 @@ import type { AppDeps, AppEnv } from "../deps.ts";
 import { notFound } from "../errors.ts";
 import { formValues, isHtmx, pageContext } from "../page-context.ts";
 import { redirectAfterPost } from "../respond.ts";
-import { blankLine, draftInputFromForm, endOfLondonDay, flowDeps, londonDate, londonDateAfter } from "./quotes-support.ts";
+import { blankLine, draftInputFromForm, flowDeps } from "./quotes-support.ts";
+import { endOfLondonDay, londonDate, londonDateAfter } from "../../domain/london-time.ts";
 
 const limitsFor = (deps: AppDeps) => ({ maxAmountPence: deps.quotesToCash.maxAmountPence, today: londonDate(deps.now()) });
 
