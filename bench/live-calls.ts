@@ -53,7 +53,7 @@ import { addStaffUser } from "../src/domain/staff-access.ts";
 import { createApp } from "../src/http/app.ts";
 import { CALLS_CHANNEL, type LiveEvents } from "../src/ports/live-events.ts";
 import type { Transcriber } from "../src/ports/transcriber.ts";
-import { SHIPPED_FIXTURES_DIR } from "../src/simulator/fixture.ts";
+import { SHIPPED_FIXTURES_DIR } from "../src/fixtures.ts";
 import { logIn } from "../tests/e2e/helpers.ts";
 import { pgliteFolderFromTemplate, startPostgres } from "../tests/support/test-db.ts";
 import type { PeerStats } from "./live-calls/peer.ts";

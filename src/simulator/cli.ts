@@ -11,7 +11,8 @@ import { basename, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { parseConfig, publicBaseUrl, type Config } from "../config.ts";
 import { SimulatorError } from "./errors.ts";
-import { isShippedFixture, loadCallFixture, SHIPPED_FIXTURES_DIR, type CallFixture } from "./fixture.ts";
+import { SHIPPED_FIXTURES_DIR } from "../fixtures.ts";
+import { isShippedFixture, loadCallFixture, type CallFixture } from "./fixture.ts";
 import { playCall } from "./play-call.ts";
 
 /** The file the server keeps its local Twilio token in (src/compose.ts, TWILIO_LOCAL_TOKEN_FILE). */

@@ -1,10 +1,8 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { z } from "zod";
+import { SHIPPED_FIXTURES_DIR } from "../fixtures.ts";
 import { SimulatorError } from "./errors.ts";
-
-/** The scripted calls shipped with the app (fixtures/calls/<name>), which the server's demo transcript knows by name. */
-export const SHIPPED_FIXTURES_DIR = join(import.meta.dir, "..", "..", "fixtures", "calls");
 
 /** One Twilio media frame: 20 ms of G.711 µ-law at 8 kHz, one byte a sample. */
 export const FRAME_BYTES = 160;

@@ -19,6 +19,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
+import { SHIPPED_FIXTURES_DIR } from "../../src/fixtures.ts";
 import {
   browserTestsEnabled,
   launchChromium,
@@ -36,7 +37,7 @@ const enabled = browserTestsEnabled();
 const EMAIL = "controller@handy.example";
 const PASSWORD = "the-boiler-is-leaking-again";
 const FIXTURE = "boiler-leak-tenant";
-const script = JSON.parse(readFileSync(join(import.meta.dir, "..", "..", "fixtures", "calls", FIXTURE, "call.json"), "utf8")) as {
+const script = JSON.parse(readFileSync(join(SHIPPED_FIXTURES_DIR, FIXTURE, "call.json"), "utf8")) as {
   turns: { track: "inbound" | "outbound"; text: string; startMs: number; endMs: number }[];
   durationMs: number;
   expected: { name: string; postcode: string };

@@ -6,7 +6,7 @@
 import { describe, expect, test } from "bun:test";
 import { join } from "node:path";
 import type { E164 } from "../../src/domain/phone.ts";
-import { SHIPPED_FIXTURES_DIR } from "../../src/simulator/fixture.ts";
+import { SHIPPED_FIXTURES_DIR } from "../../src/fixtures.ts";
 import { playCall } from "../../src/simulator/play-call.ts";
 import type { LiveServer } from "../support/running-server.ts";
 import { eventually, openEvents, textOf, withRunningServer } from "./helpers.ts";

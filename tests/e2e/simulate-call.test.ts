@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { SHIPPED_FIXTURES_DIR } from "../../src/fixtures.ts";
 import { runCli, seedPgliteDataDir, startServer, type RunningServer } from "../support/browser.ts";
 import { logIn, textOf } from "./helpers.ts";
 
@@ -68,7 +69,7 @@ describe("npm run simulate:call", () => {
     expect(added.code).toBe(0);
     const cookie = await logIn(url, "sim@handy.example", "correct horse battery");
     const html = await (await fetch(page!, { headers: { Cookie: cookie } })).text();
-    const script = (await Bun.file(join(root, "fixtures/calls/burst-pipe-agent/call.json")).json()) as { turns: { text: string }[] };
+    const script = (await Bun.file(join(SHIPPED_FIXTURES_DIR, "burst-pipe-agent", "call.json")).json()) as { turns: { text: string }[] };
     for (const turn of script.turns) expect(textOf(html)).toContain(turn.text);
   }, 60_000);
 

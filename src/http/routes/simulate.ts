@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { playCall } from "../../simulator/play-call.ts";
-import { SHIPPED_FIXTURES_DIR } from "../../simulator/fixture.ts";
+import { SHIPPED_FIXTURES_DIR } from "../../fixtures.ts";
 import type { AppEnv } from "../deps.ts";
 import { formValues } from "../page-context.ts";
 import { redirectAfterPost } from "../respond.ts";

@@ -2,9 +2,8 @@ import { resolve } from "node:path";
 import { callScriptSchema, type CallScript } from "../../../src/adapters/transcription/script-transcriber.ts";
 import type { Track } from "../../../src/domain/calls.ts";
 import type { AudioFrame } from "../../../src/ports/transcriber.ts";
+import { SHIPPED_FIXTURES_DIR } from "../../../src/fixtures.ts";
 
-/** The call fixtures shipped in the repository (copies of shared/fixtures/calls). */
-export const FIXTURES_DIR = resolve(import.meta.dir, "../../../fixtures/calls");
 export const FIXTURE_CALLS = ["boiler-leak-tenant", "burst-pipe-agent", "extractor-fan-landlord"] as const;
 
 export const FRAME_BYTES = 160;
@@ -18,7 +17,7 @@ export interface FixtureCall {
 }
 
 export async function loadFixture(name: string): Promise<FixtureCall> {
-  const dir = resolve(FIXTURES_DIR, name);
+  const dir = resolve(SHIPPED_FIXTURES_DIR, name);
   const script = callScriptSchema.parse(await Bun.file(resolve(dir, "call.json")).json());
   const audio = async (track: Track) => new Uint8Array(await Bun.file(resolve(dir, `${track}.ulaw`)).arrayBuffer());
   return {
