@@ -1,7 +1,8 @@
 import { Hono, type Context } from "hono";
-import { isCallOver, type Call, type TranscriptSegment } from "../../domain/calls.ts";
-import { NOT_CONFIGURED, type LiveCall, type LiveCallEvent } from "../../domain/live-call/live-call.ts";
-import { CALLS_CHANNEL, callChannel, type LiveEvent } from "../../ports/live-events.ts";
+import { isCallOver, type Call } from "../../domain/calls.ts";
+import { NOT_CONFIGURED, type LiveCall } from "../../domain/live-call/live-call.ts";
+import { CALLS_CHANNEL, callChannel, type CallChannel, type LiveCallEvent } from "../../domain/live-call/channels.ts";
+import type { LiveEvent } from "../../ports/live-events.ts";
 import { CallerCard, CallPage, CallStatusLine, InterimLine, TranscriberNotice, TranscriptLine, type TranscriberState } from "../../views/call-live.tsx";
 import { CallsPage, CallsTable } from "../../views/calls.tsx";
 import { CallDetailsPanel } from "../../views/call-details.tsx";
@@ -48,31 +49,30 @@ async function detailsOf(c: Context<AppEnv>, call: Call): Promise<CallDetails | 
 }
 
 /** A call's live events as the fragments the call page swaps in. */
-function renderCallEvent(event: LiveEvent): SseMessage[] {
-  const e = { type: event.type, data: event.data } as LiveCallEvent;
-  switch (e.type) {
+function renderCallEvent(event: LiveEvent<LiveCallEvent>, callId: string): SseMessage[] {
+  switch (event.type) {
     case "segment":
       return [
-        { event: "transcript", data: html(<TranscriptLine segment={e.data as TranscriptSegment} />) },
-        { event: `interim-${e.data.track}`, data: "" },
+        { event: "transcript", data: html(<TranscriptLine segment={event.data} />) },
+        { event: `interim-${event.data.track}`, data: "" },
       ];
     case "interim":
-      return [{ event: `interim-${e.data.track}`, data: html(<InterimLine track={e.data.track} text={e.data.text} />) }];
+      return [{ event: `interim-${event.data.track}`, data: html(<InterimLine track={event.data.track} text={event.data.text} />) }];
     case "transcriber":
-      return [{ event: "transcriber", data: html(<TranscriberNotice state={e.data} live={true} />) }];
+      return [{ event: "transcriber", data: html(<TranscriberNotice state={event.data} live={true} />) }];
     case "details":
-      return [{ event: "details", data: html(<CallDetailsPanel callId={event.channel.slice("call:".length)} details={e.data} csrfToken={null} />) }];
+      return [{ event: "details", data: html(<CallDetailsPanel callId={callId} details={event.data} csrfToken={null} />) }];
     case "intake":
-      return [{ event: "intake", data: html(<IntakeNote issue={{ id: e.data.issueId, title: e.data.title }} created={e.data.created} />) }];
+      return [{ event: "intake", data: html(<IntakeNote issue={{ id: event.data.issueId, title: event.data.title }} created={event.data.created} />) }];
     case "caller": {
-      const { call, lead } = e.data;
+      const { call, lead } = event.data;
       return [
         { event: "caller", data: html(<CallerCard call={{ ...call, startedAt: new Date(call.startedAt) }} lead={lead} />) },
         { event: "caller-name", data: html(<>{lead ? leadDisplayName(lead) : formatPhone(call.from)}</>) },
       ];
     }
     case "status": {
-      const call = { status: e.data.status as Call["status"], answeredAt: e.data.answeredAt ? new Date(e.data.answeredAt) : null, durationSeconds: e.data.durationSeconds };
+      const call = { status: event.data.status, answeredAt: event.data.answeredAt ? new Date(event.data.answeredAt) : null, durationSeconds: event.data.durationSeconds };
       const messages = [{ event: "status", data: html(<CallStatusLine call={call} />) }];
       if (isCallOver(call.status)) messages.push({ event: "ended", data: "" });
       return messages;
@@ -80,15 +80,13 @@ function renderCallEvent(event: LiveEvent): SseMessage[] {
     case "filed":
       // The call's intake is done: with "ended" too, the page stops listening (LISTEN_AFTER_ENDED_MS).
       return [{ event: "filed", data: "" }];
-    default:
-      return [];
   }
 }
 
-/** `activeCalls`: the calls whose media stream is open in this process, by CallSid. */
-const callEvent = renderedOnce(renderCallEvent);
+const callEvent = renderedOnce<LiveCallEvent, CallChannel>((event, channel) => renderCallEvent(event, channel.callId));
 const callsChanged = renderedOnce(() => [{ event: "calls-changed", data: "" }]);
 
+/** `activeCalls`: the calls whose media stream is open in this process, by CallSid. */
 export function callRoutes(activeCalls: ReadonlyMap<string, Pick<LiveCall, "resumeAfter" | "transcriber">> = new Map()) {
   const app = new Hono<AppEnv>();
 
@@ -168,9 +166,9 @@ export function callRoutes(activeCalls: ReadonlyMap<string, Pick<LiveCall, "resu
     const details = await detailsOf(c, updated!);
     if (details?.emergency && !call.emergency) {
       await repos.calls.update(call.id, { emergency: true });
-      await liveEvents.publish(CALLS_CHANNEL, "emergency", { callId: call.id });
+      await liveEvents.publish(CALLS_CHANNEL, { type: "emergency", data: { callId: call.id } });
     }
-    if (details) await liveEvents.publish(callChannel(call.id), "details", details, { latest: true });
+    if (details) await liveEvents.publish(callChannel(call.id), { type: "details", data: details });
     await audit(c, "call", call.id, `corrected ${corrected.value.field}`);
     return c.html(<CallDetailsPanel callId={call.id} details={details} csrfToken={null} />);
   });
