@@ -1,12 +1,7 @@
 import type { Context } from "hono";
 import type { ChannelEvent, LiveChannel, LiveEvent } from "../ports/live-events.ts";
+import type { SseMessage } from "../views/sse-message.ts";
 import type { AppEnv } from "./deps.ts";
-
-/** One server-sent event: its name and its data (may span lines). */
-export interface SseMessage {
-  event: string;
-  data: string;
-}
 
 const encoder = new TextEncoder();
 

@@ -1,7 +1,6 @@
 import { Hono } from "hono";
 import type { Lead } from "../../domain/leads.ts";
-import { conversationChannel, INBOX_CHANNEL, type InboxEvent } from "../../domain/messaging/live.ts";
-import type { LiveEvent } from "../../ports/live-events.ts";
+import { conversationChannel, INBOX_CHANNEL } from "../../domain/messaging/live.ts";
 import { MESSAGE_CHANNELS, type MessageChannel } from "../../domain/messaging/message.ts";
 import { customerServiceWindow } from "../../domain/messaging/window.ts";
 import { WHATSAPP_USER_ID } from "../../domain/messaging/inbound.ts";
@@ -12,12 +11,12 @@ import { pageOrFragment } from "../respond.ts";
 import { liveStream, renderedOnce } from "../live-stream.ts";
 import { ConversationList, ConversationPage, DeliveriesPage } from "../../views/inbox.tsx";
 import { InboxPage } from "../../views/inbox.tsx";
+import { renderInboxEvent } from "../../views/inbox-events.ts";
 import { Thread, type ReplyView } from "../../views/messages.tsx";
 
 const PAGE_SIZE = 30;
 
-/** Each event tells the page to re-fetch what it shows, so a missed or repeated event can never leave it wrong. */
-const inboxEvent = renderedOnce((event: LiveEvent<InboxEvent>) => [{ event: event.type, data: JSON.stringify(event.data) }]);
+const inboxEvent = renderedOnce(renderInboxEvent);
 
 /** What the reply box needs to know about a lead: where it can write and what WhatsApp will carry. */
 export async function replyViewFor(deps: AppDeps, lead: Lead, extra: Partial<ReplyView> = {}): Promise<ReplyView> {
