@@ -1,6 +1,6 @@
 import type { CallStatus, Track, TranscriptSegment } from "../calls.ts";
 import type { CallDetails } from "../extraction/call-details.ts";
-import { defineChannel, type LiveChannel } from "../../ports/live-events.ts";
+import { defineChannel, type LiveChannel, type Retention } from "../../ports/live-events.ts";
 import type { CallerCardData } from "./caller-card.ts";
 import type { TranscriberShown } from "./transcriber-health.ts";
 
@@ -25,7 +25,7 @@ export interface CallChannel extends LiveChannel<LiveCallEvent> {
  * Interim words are replaced by the next ones; the transcriber's state, the details panel, the
  * caller card and the status are whole in each event, so a reconnecting viewer needs only the last.
  */
-const CALL_RETENTION = { interim: "transient", transcriber: "latest", details: "latest", caller: "latest", status: "latest" } as const;
+const CALL_RETENTION = { interim: "transient", transcriber: "latest", details: "latest", caller: "latest", status: "latest" } satisfies { [T in LiveCallEvent["type"]]?: Retention };
 
 export const callChannel = (callId: string): CallChannel => ({ ...defineChannel<LiveCallEvent>(`call:${callId}`, CALL_RETENTION), callId });
 
