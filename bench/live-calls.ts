@@ -51,7 +51,8 @@ import { composeDeps } from "../src/compose.ts";
 import { parseConfig } from "../src/config.ts";
 import { addStaffUser } from "../src/domain/staff-access.ts";
 import { createApp } from "../src/http/app.ts";
-import { CALLS_CHANNEL, type LiveEvents } from "../src/ports/live-events.ts";
+import type { LiveEvents } from "../src/ports/live-events.ts";
+import { CALLS_CHANNEL } from "../src/domain/live-call/channels.ts";
 import type { Transcriber } from "../src/ports/transcriber.ts";
 import { SHIPPED_FIXTURES_DIR } from "../src/fixtures.ts";
 import { logIn } from "../tests/e2e/helpers.ts";
@@ -249,18 +250,20 @@ function timedTranscriber(inner: Transcriber): Transcriber {
 /** Live events, with each transcript result's event id noted, and subscriptions counted. */
 function timedLiveEvents(inner: LiveEvents): LiveEvents {
   return {
-    async publish(channel, type, data) {
-      if (process.env.BENCH_DEBUG && channel.startsWith("call:")) {
-        publishedBytes.set(type, (publishedBytes.get(type) ?? 0) + JSON.stringify(data).length);
+    async publish(channel, published) {
+      // A call's channel (CallChannel) knows its call; the others carry no transcript results.
+      const callId = "callId" in channel && typeof channel.callId === "string" ? channel.callId : null;
+      if (process.env.BENCH_DEBUG && callId !== null) {
+        publishedBytes.set(published.type, (publishedBytes.get(published.type) ?? 0) + JSON.stringify(published.data).length);
         publishedEvents++;
       }
-      const event = await inner.publish(channel, type, data);
-      if ((type === "interim" || type === "segment") && channel.startsWith("call:")) {
-        const callId = channel.slice("call:".length);
+      const event = await inner.publish(channel, published);
+      if ((event.type === "interim" || event.type === "segment") && callId !== null) {
         const result = resultQueues.get(callId)?.shift();
         if (!result) resultsUnpaired++;
         else {
-          if (((data as { text?: string }).text ?? "").trim() !== result.text) resultsMismatched++;
+          const text = typeof event.data === "object" && event.data !== null && "text" in event.data && typeof event.data.text === "string" ? event.data.text : "";
+          if (text.trim() !== result.text) resultsMismatched++;
           resultAt.set(`${callId}|${event.id}`, result.at);
         }
       }
@@ -715,7 +718,7 @@ async function sseChurn(): Promise<{ pass: boolean; line: string }> {
   // Something on the calls channel to replay: each stream then answers at once (Bun sends no
   // headers until the first bytes of the body, and an idle stream's first bytes are its
   // heartbeat, 15 s later).
-  await deps.liveEvents.publish(CALLS_CHANNEL, "bench", {});
+  await deps.liveEvents.publish(CALLS_CHANNEL, { type: "call", data: { callId: "bench", status: "completed" } });
   await runLoad({ ...plan, mode: "sse-churn", sseConnections: Math.min(200, sseConnections) });
   await waitFor(() => activeSubscriptions === startSubs, 10_000);
   // The "before" reading waits as long after the warm-up burst as the "after" reading waits after

@@ -1,12 +1,7 @@
 import type { Context } from "hono";
-import type { LiveEvent } from "../ports/live-events.ts";
+import type { ChannelEvent, LiveChannel, LiveEvent } from "../ports/live-events.ts";
+import type { SseMessage } from "../views/sse-message.ts";
 import type { AppEnv } from "./deps.ts";
-
-/** One server-sent event: its name and its data (may span lines). */
-export interface SseMessage {
-  event: string;
-  data: string;
-}
 
 const encoder = new TextEncoder();
 
@@ -19,13 +14,14 @@ export function sseText(message: SseMessage, id?: number): string {
 /**
  * Renders each live event once, however many viewers are watching: the SSE text is kept with
  * the event object (shared by every subscriber and by replays) for as long as the event lives.
+ * An event belongs to one channel, so the channel it is rendered for never changes the text.
  */
-export function renderedOnce(render: (event: LiveEvent) => SseMessage[]): (event: LiveEvent) => string {
-  const rendered = new WeakMap<LiveEvent, string>();
-  return (event) => {
+export function renderedOnce<E extends ChannelEvent, C = LiveChannel<E>>(render: (event: LiveEvent<E>, channel: C) => SseMessage[]): (event: LiveEvent<E>, channel: C) => string {
+  const rendered = new WeakMap<LiveEvent<E>, string>();
+  return (event, channel) => {
     let text = rendered.get(event);
     if (text === undefined) {
-      text = render(event)
+      text = render(event, channel)
         .map((message) => sseText(message, event.id))
         .join("");
       rendered.set(event, text);
@@ -41,7 +37,7 @@ export function renderedOnce(render: (event: LiveEvent) => SseMessage[]): (event
  * A plain ReadableStream with no queue of its own: about half the memory per open viewer of
  * hono's streamSSE (a TransformStream and its writer), which matters with hundreds watching.
  */
-export function liveStream(c: Context<AppEnv>, channel: string, render: (event: LiveEvent) => string, resumeAfter: number | null): Response {
+export function liveStream<E extends ChannelEvent, C extends LiveChannel<E>>(c: Context<AppEnv>, channel: C, render: (event: LiveEvent<E>, channel: C) => string, resumeAfter: number | null): Response {
   const { liveEvents, settings } = c.get("deps");
   let stop = () => {};
   const body = new ReadableStream<Uint8Array>(
@@ -58,7 +54,7 @@ export function liveStream(c: Context<AppEnv>, channel: string, render: (event: 
         };
         // Something at once, so the response (and the browser's "open") does not wait for the first event.
         write(": connected\n\n");
-        const subscription = liveEvents.subscribe(channel, resumeAfter, (event) => write(render(event)));
+        const subscription = liveEvents.subscribe<E>(channel, resumeAfter, (event) => write(render(event, channel)));
         if (!subscription.replayed) write(sseText({ event: "reload", data: "" }));
         const heartbeat = setInterval(() => write(": heartbeat\n\n"), settings.heartbeatMs);
         stop = () => {

@@ -3,7 +3,8 @@ import { createInProcessLiveEvents } from "../../src/adapters/local/in-process-l
 import type { Track, TranscriptSegment } from "../../src/domain/calls.ts";
 import { startLiveCall } from "../../src/domain/live-call/live-call.ts";
 import type { Calls } from "../../src/ports/calls.ts";
-import { callChannel, type LiveEvent } from "../../src/ports/live-events.ts";
+import { callChannel } from "../../src/domain/live-call/channels.ts";
+import type { LiveEvent } from "../../src/ports/live-events.ts";
 import type { Transcriber, TranscriberOpenOptions, TranscriptResult } from "../../src/ports/transcriber.ts";
 
 /** A transcriber whose results the test says, per track. */

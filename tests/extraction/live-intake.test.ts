@@ -11,7 +11,7 @@ import { parseSafetyRules } from "../../src/domain/extraction/safety-rules.ts";
 import type { Lead } from "../../src/domain/leads.ts";
 import type { Repositories } from "../../src/ports/database.ts";
 import type { Extractor } from "../../src/ports/extractor.ts";
-import { callChannel } from "../../src/ports/live-events.ts";
+import { callChannel } from "../../src/domain/live-call/channels.ts";
 import { freshPglite } from "../support/test-db.ts";
 
 let repos: Repositories;
@@ -117,7 +117,7 @@ describe("the live loop", () => {
     const call = await aCall(null);
     const events = createInProcessLiveEvents();
     const shown: string[] = [];
-    events.subscribe(callChannel(call.id), null, (e) => shown.push((e.data as { extraction: Extraction }).extraction.name ?? "-"));
+    events.subscribe(callChannel(call.id), null, (e) => e.type === "details" && shown.push(e.data.extraction.name ?? "-"));
     let writes = 0;
     const counted = { ...repos.calls, update: (...args: Parameters<typeof repos.calls.update>) => ((writes += 1), repos.calls.update(...args)) };
     const live = startLiveExtraction({ calls: counted, extractor: createRulesExtractor(), liveEvents: events, log: pino({ level: "silent" }), safetyRules: async () => DEFAULT_SAFETY_RULES }, call.id, { debounceMs: 1, minSpeechMsBetweenRuns: 0 });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { Call } from "../../src/domain/calls.ts";
 import type { Repositories } from "../../src/ports/database.ts";
-import { callChannel } from "../../src/ports/live-events.ts";
+import { callChannel } from "../../src/domain/live-call/channels.ts";
 import { freshPglite } from "../support/test-db.ts";
 import { aStaffUser, buildTestApp, ORIGIN, testBrowser } from "../support/test-app.ts";
 import { readSse } from "../support/sse.ts";
@@ -24,7 +24,7 @@ afterAll(async () => repos?.close());
 
 const say = async (track: "inbound" | "outbound", text: string, startMs: number) => {
   const segment = await repos.calls.addSegment({ callId: call.id, track, text, startMs, endMs: startMs + 1000, isFinal: true, confidence: 0.9 });
-  await world.deps.liveEvents.publish(callChannel(call.id), "segment", segment);
+  await world.deps.liveEvents.publish(callChannel(call.id), { type: "segment", data: segment });
 };
 
 describe("GET /calls/:id/events", () => {
@@ -38,7 +38,7 @@ describe("GET /calls/:id/events", () => {
     expect(response.headers.get("Content-Type")).toContain("text/event-stream");
     const reading = readSse(response, (seen) => seen.filter((m) => m.event?.startsWith("interim")).length >= 2);
     await Bun.sleep(20);
-    await world.deps.liveEvents.publish(callChannel(call.id), "interim", { track: "inbound", text: "my boiler is", startMs: 0 });
+    await world.deps.liveEvents.publish(callChannel(call.id), { type: "interim", data: { track: "inbound", text: "my boiler is", startMs: 0 } });
     await say("inbound", "My boiler is leaking.", 0);
     const seen = (await reading).filter((m) => !m.comment);
     expect(seen.map((m) => m.event)).toEqual(["interim-inbound", "transcript", "interim-inbound"]);
@@ -76,7 +76,7 @@ describe("GET /calls/:id/events", () => {
     const response = await browser.request(`/calls/${call.id}/events`);
     const reading = readSse(response, (seen) => seen.some((m) => m.event === "ended"));
     await Bun.sleep(20);
-    await world.deps.liveEvents.publish(callChannel(call.id), "status", { status: "completed", answeredAt: null, endedAt: new Date().toISOString(), durationSeconds: 75 });
+    await world.deps.liveEvents.publish(callChannel(call.id), { type: "status", data: { status: "completed", answeredAt: null, endedAt: new Date().toISOString(), durationSeconds: 75 } });
     const seen = await reading;
     expect(seen.find((m) => m.event === "status")!.data).toContain("Completed");
     expect(seen.find((m) => m.event === "status")!.data).toContain(">1:15</span>");
@@ -92,10 +92,10 @@ describe("GET /calls/:id/events", () => {
     const reading = readSse(response, (seen) => seen.some((m) => m.event === "filed"));
     await Bun.sleep(20);
     const channel = callChannel(call.id);
-    await world.deps.liveEvents.publish(channel, "status", { status: "completed", answeredAt: null, endedAt: new Date().toISOString(), durationSeconds: 75 });
-    await world.deps.liveEvents.publish(channel, "caller", { call: { from: call.from, startedAt: call.startedAt.toISOString(), transcriber: null, summary: null }, lead: null });
-    await world.deps.liveEvents.publish(channel, "intake", { issueId: "00000000-0000-4000-8000-000000000001", title: "Leaking boiler", created: true });
-    await world.deps.liveEvents.publish(channel, "filed", { ok: true });
+    await world.deps.liveEvents.publish(channel, { type: "status", data: { status: "completed", answeredAt: null, endedAt: new Date().toISOString(), durationSeconds: 75 } });
+    await world.deps.liveEvents.publish(channel, { type: "caller", data: { call: { from: call.from, startedAt: call.startedAt.toISOString(), transcriber: null, summary: null }, lead: null } });
+    await world.deps.liveEvents.publish(channel, { type: "intake", data: { issueId: "00000000-0000-4000-8000-000000000001", title: "Leaking boiler", created: true } });
+    await world.deps.liveEvents.publish(channel, { type: "filed", data: { ok: true } });
     const events = (await reading).filter((m) => !m.comment).map((m) => m.event);
     expect(events).toEqual(["status", "ended", "caller", "caller-name", "intake", "filed"]);
   });

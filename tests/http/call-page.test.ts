@@ -10,7 +10,7 @@ import type { Call } from "../../src/domain/calls.ts";
 import { callerCardData } from "../../src/domain/live-call/caller-card.ts";
 import type { E164 } from "../../src/domain/phone.ts";
 import type { Repositories } from "../../src/ports/database.ts";
-import { callChannel } from "../../src/ports/live-events.ts";
+import { callChannel } from "../../src/domain/live-call/channels.ts";
 import { textOf } from "../e2e/helpers.ts";
 import { freshPglite } from "../support/test-db.ts";
 import { aStaffUser, buildTestApp, testBrowser } from "../support/test-app.ts";
@@ -97,7 +97,7 @@ describe("the call timer", () => {
     const response = await browser.request(`/calls/${call.id}/events`);
     const reading = readEvents(response, (seen) => seen.some((m) => m.event === "ended"));
     await Bun.sleep(20);
-    await world.deps.liveEvents.publish(callChannel(call.id), "status", { status: "completed", answeredAt: null, endedAt: new Date().toISOString(), durationSeconds: 75 });
+    await world.deps.liveEvents.publish(callChannel(call.id), { type: "status", data: { status: "completed", answeredAt: null, endedAt: new Date().toISOString(), durationSeconds: 75 } });
     const status = (await reading).find((m) => m.event === "status")!;
     expect(textOf(status.data)).toBe("Completed 1:15");
     expect(status.data).not.toContain("data-since");
@@ -132,7 +132,7 @@ describe("the caller card", () => {
     await Bun.sleep(20);
     const named = (await repos.leads.update(lead.id, { name: "Sarah Jones", address: "14 Park Road", postcode: "NW1 6XE", segment: "tenant" }))!;
     const filed = (await repos.calls.update(call.id, { summary: "Boiler leaking under the kitchen." }))!;
-    await world.deps.liveEvents.publish(callChannel(call.id), "caller", callerCardData(filed, named));
+    await world.deps.liveEvents.publish(callChannel(call.id), { type: "caller", data: callerCardData(filed, named) });
     const seen = await reading;
     const card = textOf(seen.find((m) => m.event === "caller")!.data);
     expect(card).toContain("Lead Sarah Jones Address 14 Park Road, NW1 6XE Segment Tenant");

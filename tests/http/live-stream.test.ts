@@ -3,7 +3,9 @@ import { Hono } from "hono";
 import { createInProcessLiveEvents } from "../../src/adapters/local/in-process-live-events.ts";
 import type { AppDeps, AppEnv } from "../../src/http/deps.ts";
 import { liveStream, renderedOnce, sseText } from "../../src/http/live-stream.ts";
-import type { LiveEvent, LiveEvents } from "../../src/ports/live-events.ts";
+import { defineChannel, type LiveEvent, type LiveEvents } from "../../src/ports/live-events.ts";
+
+const ch = defineChannel<{ type: "said"; data: string }>("ch");
 
 describe("server-sent events", () => {
   test("data over several lines goes out as one data: line each, then the id", () => {
@@ -18,10 +20,11 @@ describe("server-sent events", () => {
       return [{ event: "a", data: String(event.data) }];
     });
     const event: LiveEvent = { channel: "c", id: 3, type: "x", data: "hi" };
-    expect(render(event)).toBe("event: a\ndata: hi\nid: 3\n\n");
-    expect(render(event)).toBe(render(event));
+    const channel = defineChannel("c");
+    expect(render(event, channel)).toBe("event: a\ndata: hi\nid: 3\n\n");
+    expect(render(event, channel)).toBe(render(event, channel));
     expect(renders).toBe(1);
-    expect(render({ ...event, id: 4 })).toBe("event: a\ndata: hi\nid: 4\n\n");
+    expect(render({ ...event, id: 4 }, channel)).toBe("event: a\ndata: hi\nid: 4\n\n");
     expect(renders).toBe(2);
   });
 
@@ -42,10 +45,10 @@ describe("server-sent events", () => {
       await next();
     });
     const render = renderedOnce((event) => [{ event: event.type, data: String(event.data) }]);
-    app.get("/events", (c) => liveStream(c, "ch", render, Number(c.req.query("after") ?? "0")));
+    app.get("/events", (c) => liveStream(c, ch, render, Number(c.req.query("after") ?? "0")));
 
-    await events.publish("ch", "said", "one");
-    await events.publish("ch", "said", "two");
+    await events.publish(ch, { type: "said", data: "one" });
+    await events.publish(ch, { type: "said", data: "two" });
     const response = await app.request("/events?after=1");
     expect(response.headers.get("Content-Type")).toBe("text/event-stream");
     const reader = response.body!.getReader();
@@ -56,7 +59,7 @@ describe("server-sent events", () => {
     };
     await readUntil("data: two");
     expect(text).toBe(": connected\n\nevent: said\ndata: two\nid: 2\n\n");
-    await events.publish("ch", "said", "three");
+    await events.publish(ch, { type: "said", data: "three" });
     await readUntil("data: three");
     expect(subscribed).toBe(1);
     await reader.cancel();
@@ -70,9 +73,9 @@ describe("server-sent events", () => {
       c.set("deps", { liveEvents: events, settings: { heartbeatMs: 60_000 } } as unknown as AppDeps);
       await next();
     });
-    app.get("/events", (c) => liveStream(c, "ch", renderedOnce(() => []), 0));
-    await events.publish("ch", "said", "one");
-    await events.publish("ch", "said", "two");
+    app.get("/events", (c) => liveStream(c, ch, renderedOnce(() => []), 0));
+    await events.publish(ch, { type: "said", data: "one" });
+    await events.publish(ch, { type: "said", data: "two" });
     const reader = (await app.request("/events")).body!.getReader();
     const decoder = new TextDecoder();
     let text = "";

@@ -7,6 +7,7 @@ import type { OpenDatabase } from "../../src/adapters/db/database.ts";
 import { DEFAULT_RETRY } from "../../src/domain/jobs/retry-policy.ts";
 import { MEDIA_JOB } from "../../src/domain/messaging/inbound.ts";
 import type { Message } from "../../src/domain/messaging/message.ts";
+import { conversationChannel } from "../../src/domain/messaging/live.ts";
 import type { LiveEvent } from "../../src/ports/live-events.ts";
 import { freshPglite } from "../support/test-db.ts";
 import { ORIGIN, aStaffUser, buildTestApp, testBrowser } from "../support/test-app.ts";
@@ -99,7 +100,7 @@ describe("POST /messages/:id/media/retry (a WhatsApp media download that gave up
     expect((await jobOf(message))!.failedAt).not.toBeNull();
 
     const events: LiveEvent[] = [];
-    const channel = `conversation:${message.leadId}`;
+    const channel = conversationChannel(message.leadId!);
     const watching = world.deps.liveEvents.subscribe(channel, world.deps.liveEvents.lastId(channel), (event) => events.push(event));
     const retried = await pressRetry(message.id);
     watching.unsubscribe();

@@ -132,7 +132,7 @@ export function wireMessaging(w: MessagingWiring): {
     async missedCall(call) {
       try {
         const outcome = await recoverMissedCall({ missedCalls: w.repos.missedCalls, messenger, log: w.log, reply: { ...w.missedCallReply, companyName: w.companyName } }, call);
-        if (outcome !== "already_recorded") await w.liveEvents.publish(INBOX_CHANNEL, "missed-call", { callId: call.id, outcome });
+        if (outcome !== "already_recorded") await w.liveEvents.publish(INBOX_CHANNEL, { type: "missed-call", data: { callId: call.id, outcome } });
       } catch (error) {
         w.log.error({ err: error, callId: call.id }, "missed-call follow-up could not be recorded");
       }

@@ -5,7 +5,7 @@ import type { Calls } from "../../ports/calls.ts";
 import type { Issues } from "../../ports/issues.ts";
 import type { Leads } from "../../ports/leads.ts";
 import type { Extraction } from "./extraction.ts";
-import { callChannel } from "../../ports/live-events.ts";
+import { callChannel } from "../live-call/channels.ts";
 import type { LiveCallObserver } from "../live-call/live-call.ts";
 import { callerCardData } from "../live-call/caller-card.ts";
 import { startLiveExtraction, type LiveExtractionDeps, type LiveExtractionOptions } from "./live-extraction.ts";
@@ -103,10 +103,10 @@ export function callIntakeObserver(
       const { issue, createdIssue } = await closeCallIntake(deps, fresh, details.extraction);
       // The lead may have just been named: the caller card on the live page shows it now, not on reload.
       const [filed, lead] = await Promise.all([deps.calls.byId(call.id), fresh.leadId ? deps.leads.byId(fresh.leadId) : null]);
-      if (filed) await deps.liveEvents.publish(callChannel(call.id), "caller", callerCardData(filed, lead), { latest: true });
+      if (filed) await deps.liveEvents.publish(callChannel(call.id), { type: "caller", data: callerCardData(filed, lead) });
       if (issue) {
         deps.log.info({ callId: call.id, issueId: issue.id, createdIssue }, createdIssue ? "job opened from the call" : "call attached to an open job");
-        await deps.liveEvents.publish(callChannel(call.id), "intake", { issueId: issue.id, title: issue.title, created: createdIssue });
+        await deps.liveEvents.publish(callChannel(call.id), { type: "intake", data: { issueId: issue.id, title: issue.title, created: createdIssue } });
       }
     },
   };

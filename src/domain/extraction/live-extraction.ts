@@ -1,7 +1,8 @@
 import type { TranscriptSegment } from "../calls.ts";
 import type { Calls } from "../../ports/calls.ts";
 import type { Extractor } from "../../ports/extractor.ts";
-import { CALLS_CHANNEL, callChannel, type LiveEvents } from "../../ports/live-events.ts";
+import type { LiveEvents } from "../../ports/live-events.ts";
+import { CALLS_CHANNEL, callChannel } from "../live-call/channels.ts";
 import type { Log } from "../../ports/log.ts";
 import { callDetails, type CallDetails } from "./call-details.ts";
 import type { Extraction } from "./extraction.ts";
@@ -75,13 +76,13 @@ export function startLiveExtraction(deps: LiveExtractionDeps, callId: string, op
     }
     const panel = JSON.stringify(details);
     if (panel !== shown) {
-      await deps.liveEvents.publish(callChannel(callId), "details", details, { latest: true });
+      await deps.liveEvents.publish(callChannel(callId), { type: "details", data: details });
       shown = panel;
     }
     if (emergencyNow) {
       flaggedEmergency = true;
       deps.log.warn({ callId }, "emergency heard on a live call");
-      await deps.liveEvents.publish(CALLS_CHANNEL, "emergency", { callId });
+      await deps.liveEvents.publish(CALLS_CHANNEL, { type: "emergency", data: { callId } });
     }
     return details;
   }

@@ -1,30 +1,14 @@
 import type { Track, TranscriptSegment } from "../calls.ts";
 import type { Calls } from "../../ports/calls.ts";
-import { callChannel, type LiveEvents } from "../../ports/live-events.ts";
+import type { LiveEvents } from "../../ports/live-events.ts";
 import type { Log } from "../../ports/log.ts";
 import type { Transcriber, TranscriberSession, TranscriptResult } from "../../ports/transcriber.ts";
 import { createFrameOrder, type FrameOrder } from "./frame-order.ts";
-import { trackTranscriberHealth, type TranscriberHealth } from "./transcriber-health.ts";
-import type { CallDetails } from "../extraction/call-details.ts";
-import type { CallerCardData } from "./caller-card.ts";
+import { trackTranscriberHealth, type TranscriberShown } from "./transcriber-health.ts";
+import { callChannel, type LiveCallEvent } from "./channels.ts";
 
 /** Stored as the call's transcriber when no transcriber was configured for it. */
 export const NOT_CONFIGURED = "not configured";
-
-/** What the live view says about transcription right now. */
-export type TranscriberShown = { state: "not_configured" | "running"; label: string | null } | TranscriberHealth;
-
-/** Live event types on a call's channel, and their data. */
-export type LiveCallEvent =
-  | { type: "segment"; data: TranscriptSegment }
-  | { type: "interim"; data: { track: Track; text: string; startMs: number } }
-  | { type: "transcriber"; data: TranscriberShown }
-  | { type: "details"; data: CallDetails }
-  | { type: "intake"; data: { issueId: string; title: string; created: boolean } }
-  | { type: "caller"; data: CallerCardData }
-  | { type: "status"; data: { status: string; answeredAt: string | null; endedAt: string | null; durationSeconds: number | null } }
-  /** The last event of a call: its audio has ended and its intake is done (or failed), so nothing more is coming. */
-  | { type: "filed"; data: { ok: boolean } };
 
 export interface LiveCallDeps {
   calls: Calls;
@@ -78,10 +62,9 @@ export function startLiveCall(
   const newId = deps.newId ?? (() => crypto.randomUUID());
   const startingTranscriber: TranscriberShown = transcriber ? { state: "running", label: transcriber.name } : { state: "not_configured", label: null };
   let transcriberShown: TranscriberShown = startingTranscriber;
-  // Interim words are replaced by the next ones; the transcriber's state is whole in each event.
   const publish = (event: LiveCallEvent) => {
     if (event.type === "transcriber") transcriberShown = event.data;
-    return deps.liveEvents.publish(channel, event.type, event.data, { transient: event.type === "interim", latest: event.type === "transcriber" });
+    return deps.liveEvents.publish(channel, event);
   };
   const received: Record<Track, number> = { inbound: 0, outbound: 0 };
   const order = new Map<Track, FrameOrder>(tracks.map((t) => [t, createFrameOrder()]));

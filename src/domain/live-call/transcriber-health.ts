@@ -13,6 +13,9 @@ export interface TranscriberHealth {
   droppedMs: number;
 }
 
+/** What the live view says about transcription right now. */
+export type TranscriberShown = { state: "not_configured" | "running"; label: string | null } | TranscriberHealth;
+
 type TrackHealth = { state: TranscriberHealth["state"]; keptMs: number | null; droppedMs: number };
 
 const RANK = { running: 0, reconnecting: 1, failed: 2 } as const;

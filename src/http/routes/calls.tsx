@@ -1,14 +1,12 @@
 import { Hono, type Context } from "hono";
-import { isCallOver, type Call, type TranscriptSegment } from "../../domain/calls.ts";
-import { NOT_CONFIGURED, type LiveCall, type LiveCallEvent } from "../../domain/live-call/live-call.ts";
-import { CALLS_CHANNEL, callChannel, type LiveEvent } from "../../ports/live-events.ts";
-import { CallerCard, CallPage, CallStatusLine, InterimLine, TranscriberNotice, TranscriptLine, type TranscriberState } from "../../views/call-live.tsx";
+import { isCallOver, type Call } from "../../domain/calls.ts";
+import { NOT_CONFIGURED, type LiveCall } from "../../domain/live-call/live-call.ts";
+import { CALLS_CHANNEL, callChannel, type CallChannel, type LiveCallEvent } from "../../domain/live-call/channels.ts";
+import { CallPage, type TranscriberState } from "../../views/call-live.tsx";
+import { renderCallEvent, renderCallsListEvent } from "../../views/call-live-events.tsx";
 import { CallsPage, CallsTable } from "../../views/calls.tsx";
 import { CallDetailsPanel } from "../../views/call-details.tsx";
-import { IntakeNote } from "../../views/call-live.tsx";
 import { callDetails, type CallDetails } from "../../domain/extraction/call-details.ts";
-import { leadDisplayName } from "../../domain/leads.ts";
-import { formatPhone } from "../../domain/phone.ts";
 import { correctField } from "../../domain/extraction/corrections.ts";
 import { emptyExtraction } from "../../domain/extraction/extraction.ts";
 import { companySafetyRules } from "../../domain/extraction/safety-rules.ts";
@@ -19,7 +17,7 @@ import { audit, changedFields } from "../audit.ts";
 import { notFound } from "../errors.ts";
 import { pageContext } from "../page-context.ts";
 import { pageOrFragment } from "../respond.ts";
-import { liveStream, renderedOnce, type SseMessage } from "../live-stream.ts";
+import { liveStream, renderedOnce } from "../live-stream.ts";
 
 const PAGE_SIZE = 50;
 
@@ -37,8 +35,6 @@ function resumeFrom(c: Context): number | null {
   return Number.isSafeInteger(n) && n >= 0 ? n : null;
 }
 
-const html = (node: unknown) => String(node);
-
 /** The panel's view of a call from what is stored: the last extraction (or none yet) and the corrections. */
 async function detailsOf(c: Context<AppEnv>, call: Call): Promise<CallDetails | null> {
   const { repos, extraction } = c.get("deps");
@@ -47,48 +43,10 @@ async function detailsOf(c: Context<AppEnv>, call: Call): Promise<CallDetails | 
   return callDetails(call.extracted ?? emptyExtraction(extraction.extractor.name), call, transcript, await companySafetyRules(repos.settings));
 }
 
-/** A call's live events as the fragments the call page swaps in. */
-function renderCallEvent(event: LiveEvent): SseMessage[] {
-  const e = { type: event.type, data: event.data } as LiveCallEvent;
-  switch (e.type) {
-    case "segment":
-      return [
-        { event: "transcript", data: html(<TranscriptLine segment={e.data as TranscriptSegment} />) },
-        { event: `interim-${e.data.track}`, data: "" },
-      ];
-    case "interim":
-      return [{ event: `interim-${e.data.track}`, data: html(<InterimLine track={e.data.track} text={e.data.text} />) }];
-    case "transcriber":
-      return [{ event: "transcriber", data: html(<TranscriberNotice state={e.data} live={true} />) }];
-    case "details":
-      return [{ event: "details", data: html(<CallDetailsPanel callId={event.channel.slice("call:".length)} details={e.data} csrfToken={null} />) }];
-    case "intake":
-      return [{ event: "intake", data: html(<IntakeNote issue={{ id: e.data.issueId, title: e.data.title }} created={e.data.created} />) }];
-    case "caller": {
-      const { call, lead } = e.data;
-      return [
-        { event: "caller", data: html(<CallerCard call={{ ...call, startedAt: new Date(call.startedAt) }} lead={lead} />) },
-        { event: "caller-name", data: html(<>{lead ? leadDisplayName(lead) : formatPhone(call.from)}</>) },
-      ];
-    }
-    case "status": {
-      const call = { status: e.data.status as Call["status"], answeredAt: e.data.answeredAt ? new Date(e.data.answeredAt) : null, durationSeconds: e.data.durationSeconds };
-      const messages = [{ event: "status", data: html(<CallStatusLine call={call} />) }];
-      if (isCallOver(call.status)) messages.push({ event: "ended", data: "" });
-      return messages;
-    }
-    case "filed":
-      // The call's intake is done: with "ended" too, the page stops listening (LISTEN_AFTER_ENDED_MS).
-      return [{ event: "filed", data: "" }];
-    default:
-      return [];
-  }
-}
+const callEvent = renderedOnce<LiveCallEvent, CallChannel>((event, channel) => renderCallEvent(event, channel.callId));
+const callsChanged = renderedOnce(renderCallsListEvent);
 
 /** `activeCalls`: the calls whose media stream is open in this process, by CallSid. */
-const callEvent = renderedOnce(renderCallEvent);
-const callsChanged = renderedOnce(() => [{ event: "calls-changed", data: "" }]);
-
 export function callRoutes(activeCalls: ReadonlyMap<string, Pick<LiveCall, "resumeAfter" | "transcriber">> = new Map()) {
   const app = new Hono<AppEnv>();
 
@@ -168,9 +126,9 @@ export function callRoutes(activeCalls: ReadonlyMap<string, Pick<LiveCall, "resu
     const details = await detailsOf(c, updated!);
     if (details?.emergency && !call.emergency) {
       await repos.calls.update(call.id, { emergency: true });
-      await liveEvents.publish(CALLS_CHANNEL, "emergency", { callId: call.id });
+      await liveEvents.publish(CALLS_CHANNEL, { type: "emergency", data: { callId: call.id } });
     }
-    if (details) await liveEvents.publish(callChannel(call.id), "details", details, { latest: true });
+    if (details) await liveEvents.publish(callChannel(call.id), { type: "details", data: details });
     await audit(c, "call", call.id, `corrected ${corrected.value.field}`);
     return c.html(<CallDetailsPanel callId={call.id} details={details} csrfToken={null} />);
   });

@@ -1,4 +1,4 @@
-import { Hono, type Context } from "hono";
+import { Hono } from "hono";
 import type { Lead } from "../../domain/leads.ts";
 import { conversationChannel, INBOX_CHANNEL } from "../../domain/messaging/live.ts";
 import { MESSAGE_CHANNELS, type MessageChannel } from "../../domain/messaging/message.ts";
@@ -8,16 +8,15 @@ import type { AppDeps, AppEnv } from "../deps.ts";
 import { notFound } from "../errors.ts";
 import { pageContext } from "../page-context.ts";
 import { pageOrFragment } from "../respond.ts";
-import { liveStream as streamLive, renderedOnce } from "../live-stream.ts";
+import { liveStream, renderedOnce } from "../live-stream.ts";
 import { ConversationList, ConversationPage, DeliveriesPage } from "../../views/inbox.tsx";
 import { InboxPage } from "../../views/inbox.tsx";
+import { renderInboxEvent } from "../../views/inbox-events.ts";
 import { Thread, type ReplyView } from "../../views/messages.tsx";
 
 const PAGE_SIZE = 30;
 
-/** Each event tells the page to re-fetch what it shows, so a missed or repeated event can never leave it wrong. */
-const inboxEvent = renderedOnce((event) => [{ event: event.type, data: JSON.stringify(event.data) }]);
-const liveStream = (c: Context<AppEnv>, channel: string) => streamLive(c, channel, inboxEvent, null);
+const inboxEvent = renderedOnce(renderInboxEvent);
 
 /** What the reply box needs to know about a lead: where it can write and what WhatsApp will carry. */
 export async function replyViewFor(deps: AppDeps, lead: Lead, extra: Partial<ReplyView> = {}): Promise<ReplyView> {
@@ -64,7 +63,7 @@ export function inboxRoutes() {
     );
   });
 
-  app.get("/inbox/events", (c) => liveStream(c, INBOX_CHANNEL));
+  app.get("/inbox/events", (c) => liveStream(c, INBOX_CHANNEL, inboxEvent, null));
 
   /** Webhook deliveries that did not match the documented shapes (linked from the integrations page). */
   app.get("/inbox/deliveries", async (c) => {
@@ -83,7 +82,7 @@ export function inboxRoutes() {
       throw notFound("conversation");
     }
     const [messages, reply, aliases] = await Promise.all([deps.repos.messages.forLead(lead.id), replyViewFor(deps, lead), deps.repos.leadAliases.forLead(lead.id)]);
-    if ((await deps.repos.messages.markSeen(lead.id, deps.now())) > 0) await deps.liveEvents.publish(INBOX_CHANNEL, "seen", { leadId: lead.id });
+    if ((await deps.repos.messages.markSeen(lead.id, deps.now())) > 0) await deps.liveEvents.publish(INBOX_CHANNEL, { type: "seen", data: { leadId: lead.id } });
     lead = (await deps.repos.leads.byId(lead.id)) ?? lead;
     const view = { lead, messages, reply, aliases: aliases.map((a) => a.value) };
     return c.html(<ConversationPage ctx={pageContext(c)} view={view} />);
@@ -95,7 +94,7 @@ export function inboxRoutes() {
     if (!lead) throw notFound("conversation");
     const messages = await deps.repos.messages.forLead(lead.id);
     // The viewer is looking at the thread: what just arrived has been seen.
-    if ((await deps.repos.messages.markSeen(lead.id, deps.now())) > 0) await deps.liveEvents.publish(INBOX_CHANNEL, "seen", { leadId: lead.id });
+    if ((await deps.repos.messages.markSeen(lead.id, deps.now())) > 0) await deps.liveEvents.publish(INBOX_CHANNEL, { type: "seen", data: { leadId: lead.id } });
     c.header("Vary", "HX-Request");
     return c.html(<Thread messages={messages} csrfToken={pageContext(c).csrfToken} />);
   });
@@ -103,7 +102,7 @@ export function inboxRoutes() {
   app.get("/inbox/:id/events", async (c) => {
     const lead = await c.get("deps").repos.leads.byId(c.req.param("id"));
     if (!lead) throw notFound("conversation");
-    return liveStream(c, conversationChannel(lead.id));
+    return liveStream(c, conversationChannel(lead.id), inboxEvent, null);
   });
 
   return app;

@@ -195,7 +195,7 @@ export function messageRoutes() {
   app.post("/missed-calls/:id/resolve", async (c) => {
     const deps = c.get("deps");
     await deps.repos.missedCalls.resolve(c.req.param("id"), deps.now(), c.get("user")?.id ?? null);
-    await deps.liveEvents.publish(INBOX_CHANNEL, "missed-call", { id: c.req.param("id") });
+    await deps.liveEvents.publish(INBOX_CHANNEL, { type: "missed-call", data: { id: c.req.param("id") } });
     if (!isHtmx(c)) return redirectAfterPost(c, "/");
     return c.html(<MissedCallFollowUps ctx={pageContext(c)} followUps={await deps.repos.missedCalls.open(20)} />);
   });

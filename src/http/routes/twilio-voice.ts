@@ -3,7 +3,7 @@ import twilio from "twilio";
 import { callStatusFrom, statusChanges, statusesBefore } from "../../domain/live-call/call-status.ts";
 import { normalisePhone } from "../../domain/phone.ts";
 import { RECORDING_JOB, type RecordingJob } from "../../domain/live-call/recordings.ts";
-import { CALLS_CHANNEL, callChannel } from "../../ports/live-events.ts";
+import { CALLS_CHANNEL, callChannel } from "../../domain/live-call/channels.ts";
 import type { AppEnv } from "../deps.ts";
 import { requireTwilioSignature } from "../middleware/twilio-signature.ts";
 import { streamTokenFor } from "../stream-token.ts";
@@ -56,7 +56,7 @@ export function twilioVoiceRoutes() {
       status: callStatusFrom(form.CallStatus ?? "") ?? "ringing",
       startedAt: deps.now(),
     });
-    void deps.liveEvents.publish(CALLS_CHANNEL, "call", { callId: call.id, status: call.status });
+    void deps.liveEvents.publish(CALLS_CHANNEL, { type: "call", data: { callId: call.id, status: call.status } });
     deps.logger.info({ callId: call.id, callSid, leadId: lead?.id }, "call arriving");
 
     const base = deps.settings.publicBaseUrl;
@@ -119,8 +119,8 @@ export function twilioVoiceRoutes() {
       endedAt: updated.endedAt?.toISOString() ?? null,
       durationSeconds: updated.durationSeconds,
     };
-    await deps.liveEvents.publish(callChannel(call.id), "status", data, { latest: true });
-    await deps.liveEvents.publish(CALLS_CHANNEL, "call", { callId: call.id, status: updated.status });
+    await deps.liveEvents.publish(callChannel(call.id), { type: "status", data });
+    await deps.liveEvents.publish(CALLS_CHANNEL, { type: "call", data: { callId: call.id, status: updated.status } });
     if (UNANSWERED.includes(updated.status)) await deps.messaging.missedCall(updated);
     return c.body(null, 204);
   });

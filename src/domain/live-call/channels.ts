@@ -1,0 +1,35 @@
+import type { CallStatus, Track, TranscriptSegment } from "../calls.ts";
+import type { CallDetails } from "../extraction/call-details.ts";
+import { defineChannel, type LiveChannel, type Retention } from "../../ports/live-events.ts";
+import type { CallerCardData } from "./caller-card.ts";
+import type { TranscriberShown } from "./transcriber-health.ts";
+
+/** What happens on one call while staff watch it: its channel's events and their data. */
+export type LiveCallEvent =
+  | { type: "segment"; data: TranscriptSegment }
+  | { type: "interim"; data: { track: Track; text: string; startMs: number } }
+  | { type: "transcriber"; data: TranscriberShown }
+  | { type: "details"; data: CallDetails }
+  | { type: "intake"; data: { issueId: string; title: string; created: boolean } }
+  | { type: "caller"; data: CallerCardData }
+  | { type: "status"; data: { status: CallStatus; answeredAt: string | null; endedAt: string | null; durationSeconds: number | null } }
+  /** The last event of a call: its audio has ended and its intake is done (or failed), so nothing more is coming. */
+  | { type: "filed"; data: { ok: boolean } };
+
+/** One call's channel; it knows its call, so a subscriber need not read it back out of the name. */
+export interface CallChannel extends LiveChannel<LiveCallEvent> {
+  readonly callId: string;
+}
+
+/**
+ * Interim words are replaced by the next ones; the transcriber's state, the details panel, the
+ * caller card and the status are whole in each event, so a reconnecting viewer needs only the last.
+ */
+const CALL_RETENTION = { interim: "transient", transcriber: "latest", details: "latest", caller: "latest", status: "latest" } satisfies { [T in LiveCallEvent["type"]]?: Retention };
+
+export const callChannel = (callId: string): CallChannel => ({ ...defineChannel<LiveCallEvent>(`call:${callId}`, CALL_RETENTION), callId });
+
+/** What the calls list (and the dashboard) hears: a call started or changed status, or an emergency was heard. */
+export type CallsListEvent = { type: "call"; data: { callId: string; status: CallStatus } } | { type: "emergency"; data: { callId: string } };
+
+export const CALLS_CHANNEL = defineChannel<CallsListEvent>("calls");
