@@ -11,6 +11,13 @@ describe("the reason → HTTP answer table", () => {
     expect(reasonStatus("not_given_up")).toBe(409);
   });
 
+  test("a form the domain refuses is 422, wrong login details 401", () => {
+    expect(reasonStatus("invalid_correction")).toBe(422);
+    expect(reasonStatus("invalid_rules")).toBe(422);
+    expect(reasonStatus("illegal_transition")).toBe(422);
+    expect(reasonStatus("bad_credentials")).toBe(401);
+  });
+
   test("a reason the table does not list is 409, with the domain's own sentence", () => {
     const error = rejectionError(reject("something_new", "Not possible right now."));
     expect(error.status).toBe(409);
