@@ -1,3 +1,4 @@
+import { timingSafeEqual } from "node:crypto";
 import type { MiddlewareHandler } from "hono";
 import { metaSignatureValid } from "../../adapters/whatsapp/signature.ts";
 import type { AppEnv } from "../deps.ts";
@@ -24,5 +25,23 @@ export const verifyMeta = (): MiddlewareHandler<MetaEnv> => async (c, next) => {
     return c.json({ error: signature ? "The X-Hub-Signature-256 signature does not match." : "The X-Hub-Signature-256 signature is missing." }, 401);
   }
   c.set("metaDelivery", new TextDecoder().decode(raw));
+  await next();
+};
+
+const sameToken = (a: string, b: string) => {
+  const left = Buffer.from(a);
+  const right = Buffer.from(b);
+  return left.length === right.length && timingSafeEqual(left, right);
+};
+
+/**
+ * Meta's subscription handshake (GET): hub.mode must be "subscribe" and hub.verify_token must
+ * equal WHATSAPP_VERIFY_TOKEN, compared in constant time; otherwise 403. With no token set,
+ * every handshake is refused.
+ */
+export const verifyMetaSubscription = (): MiddlewareHandler<AppEnv> => async (c, next) => {
+  const { verifyToken } = c.get("deps").messaging.whatsapp;
+  if (!verifyToken) return c.text("WHATSAPP_VERIFY_TOKEN is not set, so the subscription cannot be verified.", 403);
+  if (c.req.query("hub.mode") !== "subscribe" || !sameToken(c.req.query("hub.verify_token") ?? "", verifyToken)) return c.text("The verify token does not match.", 403);
   await next();
 };
