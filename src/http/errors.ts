@@ -1,12 +1,62 @@
 import type { Context, ErrorHandler, NotFoundHandler } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
+import type { Rejection } from "../domain/result.ts";
 import { ErrorPage } from "../views/errors.tsx";
 import type { AppEnv } from "./deps.ts";
 import { isHtmx, pageContext } from "./page-context.ts";
 
 /** Thrown by handlers when an id in the path names nothing. */
 export const notFound = (what: string) => new HTTPException(404, { message: `There is no ${what} with that id.` });
+
+/**
+ * How a domain reason is answered over HTTP: its status and, where set, the heading of the
+ * customer's page and the sentence people read instead of the domain's own.
+ */
+interface ReasonAnswer {
+  status: ContentfulStatusCode;
+  title?: string;
+  message?: string;
+}
+
+/**
+ * The one table from domain reasons (`Rejection.reason`) to HTTP answers. A reason not listed
+ * is 409: the request was understood, but what it names is not in a state that allows it.
+ */
+const REASONS: Record<string, ReasonAnswer> = {
+  not_found: { status: 404 },
+  bad_signature: { status: 400 },
+  bad_payload: { status: 400 },
+  bad_credentials: { status: 401 },
+  invalid_correction: { status: 422 },
+  invalid_rules: { status: 422 },
+  illegal_transition: { status: 422 },
+  quote_expired: { status: 409, title: "This quote has expired" },
+  quote_already_paid: { status: 409, title: "This quote is already paid" },
+  quote_not_open: { status: 409, title: "This quote can no longer be accepted" },
+  quote_replaced: { status: 409, title: "This quote has been replaced" },
+  quote_not_payable: { status: 409, title: "This quote cannot be paid" },
+  not_given_up: { status: 409 },
+  phone_taken: { status: 409, message: "A lead with this number already exists." },
+};
+
+const answerFor = (reason: string): ReasonAnswer => REASONS[reason] ?? { status: 409 };
+
+/** The HTTP status a domain reason is answered with. */
+export const reasonStatus = (reason: string): ContentfulStatusCode => answerFor(reason).status;
+
+/** The heading a customer's page shows for a reason, when the table has one. */
+export const reasonTitle = (reason: string): string | undefined => answerFor(reason).title;
+
+/** The sentence a refusal shows: the table's, else the domain's own. */
+export const reasonMessage = (rejection: Rejection): string => answerFor(rejection.reason).message ?? rejection.message;
+
+/**
+ * A refusal from the domain, thrown as the HTTP error the table gives it; `onError` renders it
+ * (JSON under /api/, the flash area for htmx, else the error page).
+ * @example if (!result.ok) throw rejectionError(result);
+ */
+export const rejectionError = (rejection: Rejection) => new HTTPException(reasonStatus(rejection.reason), { message: reasonMessage(rejection) });
 
 const TITLES: Record<number, string> = { 400: "Bad request", 403: "Not allowed", 404: "Not found", 409: "Not possible now", 422: "Check the form", 429: "Too many requests" };
 

@@ -31,8 +31,9 @@ export type WebhookOutcome = "queued" | "duplicate" | "ignored";
  * recorded durably, once per event id (a job keyed by it, under the jobs table's unique key),
  * and acknowledged at once. The job settles it (settlePaymentEvent), retried with backoff until
  * it succeeds, so nothing accepted is lost and a replay adds nothing. Event types we do not act
- * on are acknowledged and ignored. The test checkout delivers its events through this same
- * function and the same verifier.
+ * on are acknowledged and ignored. The test checkout delivers its events through this function;
+ * the HTTP webhook runs the same two steps, the verifier in its middleware and then
+ * recordPaymentEvent.
  */
 export async function receivePaymentWebhook(
   deps: { webhooks: PaymentWebhooks; jobs: Jobs; now: () => Date; log: Log; poke: () => void },
@@ -41,14 +42,22 @@ export async function receivePaymentWebhook(
 ): Promise<Result<{ outcome: WebhookOutcome; event: PaymentEvent }, "bad_signature" | "bad_payload">> {
   const verified = await deps.webhooks.verify(rawBody, signature);
   if (!verified.ok) return verified;
-  const event = verified.value;
+  return ok({ outcome: await recordPaymentEvent(deps, verified.value), event: verified.value });
+}
+
+/**
+ * A verified event (the webhook's middleware, or receivePaymentWebhook, checked its signature):
+ * recorded once per event id as the job that settles it, or acknowledged and ignored when it is
+ * of a type we do not act on.
+ */
+export async function recordPaymentEvent(deps: { jobs: Jobs; now: () => Date; log: Log; poke: () => void }, event: PaymentEvent): Promise<WebhookOutcome> {
   if (!event.ref || !event.report) {
     deps.log.debug({ provider: event.provider, eventId: event.eventId, type: event.type }, "payment event type we do not act on; acknowledged");
-    return ok({ outcome: "ignored", event });
+    return "ignored";
   }
   const added = await deps.jobs.enqueue({ kind: PAYMENT_EVENT_JOB, key: `${event.provider}:${event.eventId}`, payload: event, runAt: deps.now() });
   if (added) deps.poke();
-  return ok({ outcome: added ? "queued" : "duplicate", event });
+  return added ? "queued" : "duplicate";
 }
 
 /**

@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import type { Context } from "hono";
 import { logIn, logOut } from "../../domain/staff-access.ts";
+import { reasonStatus } from "../errors.ts";
 import { LoginPage } from "../../views/login.tsx";
 import type { AppEnv } from "../deps.ts";
 import type { LoginLimiter } from "../middleware/login-limiter.ts";
@@ -43,7 +44,7 @@ export function authRoutes(limiter: LoginLimiter) {
     if (!result.ok) {
       for (const key of keys) limiter.recordFailure(key, now);
       deps.logger.info({ event: "login_failed" }, "login failed");
-      return c.html(<LoginPage ctx={pageContext(c)} email={email} next={next} error={result.message} />, 401);
+      return c.html(<LoginPage ctx={pageContext(c)} email={email} next={next} error={result.message} />, reasonStatus(result.reason));
     }
     limiter.reset(`email:${email}`);
     const previous = c.get("session");

@@ -14,7 +14,7 @@ import { transcriptFromSegments } from "../../domain/extraction/transcript.ts";
 import { formValues } from "../page-context.ts";
 import type { AppEnv } from "../deps.ts";
 import { audit, changedFields } from "../audit.ts";
-import { notFound } from "../errors.ts";
+import { notFound, reasonStatus } from "../errors.ts";
 import { pageContext } from "../page-context.ts";
 import { pageOrFragment } from "../respond.ts";
 import { liveStream, renderedOnce } from "../live-stream.ts";
@@ -119,7 +119,7 @@ export function callRoutes(activeCalls: ReadonlyMap<string, Pick<LiveCall, "resu
     const corrected = correctField(form.field ?? "", form.value ?? "");
     if (!corrected.ok) {
       c.header("HX-Retarget", "#flash");
-      return c.html(<p class="form-error" role="alert">{corrected.message}</p>, 422);
+      return c.html(<p class="form-error" role="alert">{corrected.message}</p>, reasonStatus(corrected.reason));
     }
     const corrections = { ...call.corrections, [corrected.value.field]: corrected.value.value };
     const updated = await repos.calls.update(call.id, { corrections });

@@ -1,5 +1,4 @@
 import { Hono, type Context } from "hono";
-import { HTTPException } from "hono/http-exception";
 import { formatPence } from "../../domain/money.ts";
 import { leadDisplayName } from "../../domain/leads.ts";
 import type { Issue } from "../../domain/issues.ts";
@@ -10,7 +9,7 @@ import { INBOX_CHANNEL } from "../../domain/messaging/live.ts";
 import { WHATSAPP_USER_ID } from "../../domain/messaging/inbound.ts";
 import { retryMediaDownload } from "../../domain/messaging/media-retry.ts";
 import type { AppDeps, AppEnv } from "../deps.ts";
-import { notFound } from "../errors.ts";
+import { notFound, rejectionError } from "../errors.ts";
 import { formValues, isHtmx, pageContext } from "../page-context.ts";
 import { redirectAfterPost } from "../respond.ts";
 import { LeadConversation, MessageItem, ReplyBox } from "../../views/messages.tsx";
@@ -114,7 +113,7 @@ export function messageRoutes() {
   app.post("/messages/:id/media/retry", async (c) => {
     const deps = c.get("deps");
     const retried = await retryMediaDownload({ messages: deps.repos.messages, liveEvents: deps.liveEvents, now: deps.now, poke: () => deps.backgroundJobs.poke() }, c.req.param("id"));
-    if (!retried.ok) throw new HTTPException(retried.reason === "not_found" ? 404 : 409, { message: retried.message });
+    if (!retried.ok) throw rejectionError(retried);
     deps.logger.info({ event: "media_download_retried", messageId: retried.value.id, userId: c.get("user")?.id }, "media download queued again");
     if (!isHtmx(c)) return redirectAfterPost(c, `/inbox/${retried.value.id}`);
     return c.html(<MessageItem message={retried.value} csrfToken={pageContext(c).csrfToken} poll />);

@@ -1,10 +1,12 @@
 import { Hono, type Context } from "hono";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { nextCharge, type Payment } from "../../domain/payments/charges.ts";
 import { declineQuote, viewQuote } from "../../domain/payments/quote-flow.ts";
 import { invoicePdf } from "../../domain/payments/settlement-flow.ts";
 import type { Quote } from "../../domain/quotes.ts";
 import { CustomerQuotePage, PaymentStatusPanel, QuoteRefusalPage, ThankYouPage, type PaymentStatusView } from "../../views/quote-public.tsx";
 import type { AppEnv } from "../deps.ts";
+import { reasonStatus } from "../errors.ts";
 import { crossSiteProtection } from "../middleware/cross-site.ts";
 import { isHtmx } from "../page-context.ts";
 import { flowDeps } from "./quotes-support.ts";
@@ -18,7 +20,7 @@ function personal(c: Context<AppEnv>) {
   c.header("X-Robots-Tag", "noindex");
 }
 
-export function refusal(c: Context<AppEnv>, status: 404 | 409, title: string, message: string, token: string | null) {
+export function refusal(c: Context<AppEnv>, status: ContentfulStatusCode, title: string, message: string, token: string | null) {
   personal(c);
   return c.html(<QuoteRefusalPage company={c.get("deps").quotesToCash.company} token={token} title={title} message={message} />, status);
 }
@@ -68,7 +70,10 @@ export function quotePublicRoutes() {
   app.post("/q/:token/decline", async (c) => {
     const token = c.req.param("token");
     const declined = await declineQuote(flowDeps(c.get("deps")), token);
-    if (!declined.ok) return refusal(c, declined.reason === "not_found" ? 404 : 409, "This quote cannot be declined", declined.message, declined.reason === "not_found" ? null : token);
+    if (!declined.ok) {
+      const status = reasonStatus(declined.reason);
+      return refusal(c, status, "This quote cannot be declined", declined.message, status === 404 ? null : token);
+    }
     return c.redirect(`/q/${token}`, 303);
   });
 

@@ -4,6 +4,7 @@ import type { AppEnv } from "../deps.ts";
 import { audit, changedFields } from "../audit.ts";
 import { formValues, pageContext } from "../page-context.ts";
 import { companySafetyRules, parseSafetyRules, SAFETY_RULES_KEY } from "../../domain/extraction/safety-rules.ts";
+import { reasonStatus } from "../errors.ts";
 import { SafetySettingsPage } from "../../views/safety-settings.tsx";
 
 export function settingsRoutes() {
@@ -23,7 +24,7 @@ export function settingsRoutes() {
     const parsed = parseSafetyRules(json);
     if (!parsed.ok) {
       const rules = await companySafetyRules(repos.settings);
-      return c.html(<SafetySettingsPage ctx={pageContext(c)} rules={rules} json={json} error={parsed.message} />, 422);
+      return c.html(<SafetySettingsPage ctx={pageContext(c)} rules={rules} json={json} error={parsed.message} />, reasonStatus(parsed.reason));
     }
     const user = c.get("user");
     await repos.settings.set(SAFETY_RULES_KEY, parsed.value, user?.email ?? null);

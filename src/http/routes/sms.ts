@@ -3,8 +3,7 @@ import { incomingSms, smsStatusReport } from "../../adapters/twilio/sms-webhook.
 import { applyStatusReport, DEFERRED_STATUS_JOB } from "../../domain/messaging/deliveries.ts";
 import { recordInboundMessage, type InboundDeps } from "../../domain/messaging/inbound.ts";
 import type { AppDeps, AppEnv } from "../deps.ts";
-import { requireTwilioSignature } from "../middleware/twilio-signature.ts";
-import { formValues } from "../page-context.ts";
+import { verifyTwilio } from "../middleware/verify-twilio.ts";
 
 export const inboundDeps = (deps: AppDeps): InboundDeps => ({
   messages: deps.repos.messages,
@@ -25,12 +24,9 @@ const EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>
  */
 export function smsRoutes() {
   const app = new Hono<AppEnv>();
-  app.use("/api/twilio/sms", requireTwilioSignature());
-  app.use("/api/twilio/sms-status", requireTwilioSignature());
-
-  app.post("/api/twilio/sms", async (c) => {
+  app.post("/api/twilio/sms", verifyTwilio(), async (c) => {
     const deps = c.get("deps");
-    const parsed = incomingSms(await formValues(c), deps.now());
+    const parsed = incomingSms(c.get("twilioParams"), deps.now());
     if (!parsed.ok) return c.text(parsed.message, 400);
     for (const incoming of parsed.value) await recordInboundMessage(inboundDeps(deps), incoming);
     deps.backgroundJobs.poke();
@@ -39,9 +35,9 @@ export function smsRoutes() {
     return c.body(EMPTY_TWIML);
   });
 
-  app.post("/api/twilio/sms-status", async (c) => {
+  app.post("/api/twilio/sms-status", verifyTwilio(), async (c) => {
     const deps = c.get("deps");
-    const report = smsStatusReport(await formValues(c), deps.now());
+    const report = smsStatusReport(c.get("twilioParams"), deps.now());
     if (!report) return c.text("MessageSid or MessageStatus is missing or malformed.", 400);
     const outcome = await applyStatusReport(inboundDeps(deps), report);
     if (outcome === "unmatched") {

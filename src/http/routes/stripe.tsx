@@ -1,20 +1,14 @@
 import { Hono } from "hono";
 import type { PayChoice } from "../../domain/payments/charges.ts";
 import { startCheckout } from "../../domain/payments/quote-flow.ts";
-import { receivePaymentWebhook } from "../../domain/payments/settlement-flow.ts";
+import { recordPaymentEvent } from "../../domain/payments/settlement-flow.ts";
 import type { AppEnv } from "../deps.ts";
+import { reasonStatus, reasonTitle } from "../errors.ts";
 import { crossSiteProtection } from "../middleware/cross-site.ts";
+import { verifyStripe } from "../middleware/verify-stripe.ts";
 import { formValues } from "../page-context.ts";
 import { refusal } from "./quote-public.tsx";
 import { flowDeps, webhookDeps } from "./quotes-support.ts";
-
-const TITLES: Record<string, string> = {
-  quote_expired: "This quote has expired",
-  quote_already_paid: "This quote is already paid",
-  quote_not_open: "This quote can no longer be accepted",
-  quote_replaced: "This quote has been replaced",
-  quote_not_payable: "This quote cannot be paid",
-};
 
 /**
  * The Stripe endpoints the seed names. create-checkout is "accept" on the customer's page (a
@@ -34,9 +28,9 @@ export function stripeRoutes() {
     if (!token) return json ? c.json({ error: "token is required." }, 400) : refusal(c, 404, "Quote not found", "There is no quote at this link.", null);
     const started = await startCheckout(flowDeps(deps), token, choice);
     if (!started.ok) {
-      const status = started.reason === "not_found" ? 404 : 409;
+      const status = reasonStatus(started.reason);
       if (json) return c.json({ error: started.message, reason: started.reason }, status);
-      return refusal(c, status, TITLES[started.reason] ?? "Quote not found", started.message, started.reason === "not_found" ? null : token);
+      return refusal(c, status, reasonTitle(started.reason) ?? "Quote not found", started.message, status === 404 ? null : token);
     }
     if (json) return c.json({ url: started.value.url, sessionId: started.value.sessionId });
     return c.redirect(started.value.url, 303);
@@ -66,20 +60,14 @@ export function stripeRoutes() {
   });
 
   /**
-   * Stripe's events. The signature (Stripe-Signature, over the raw body, at most five minutes
-   * old) is checked before anything else; a bad one gets 400 and changes nothing. A good one is
-   * recorded once per event id and acknowledged at once; a durable job settles it, in one
-   * transaction with its effects. Unknown types are acknowledged and ignored.
+   * Stripe's events. verifyStripe checks the signature (Stripe-Signature, over the raw body, at
+   * most five minutes old) before the handler runs; a bad one gets 400 and changes nothing. A
+   * good one is recorded once per event id and acknowledged at once; a durable job settles it,
+   * in one transaction with its effects. Unknown types are acknowledged and ignored.
    */
-  app.post("/api/stripe/webhook", async (c) => {
-    const deps = c.get("deps");
-    const rawBody = await c.req.text();
-    const result = await receivePaymentWebhook(webhookDeps(deps), rawBody, c.req.header("Stripe-Signature"));
-    if (!result.ok) {
-      deps.logger.warn({ reason: result.reason, bytes: rawBody.length }, "Stripe webhook refused");
-      return c.json({ error: result.message }, 400);
-    }
-    return c.json({ received: true, outcome: result.value.outcome });
+  app.post("/api/stripe/webhook", verifyStripe(), async (c) => {
+    const outcome = await recordPaymentEvent(webhookDeps(c.get("deps")), c.get("paymentEvent"));
+    return c.json({ received: true, outcome });
   });
 
   return app;

@@ -7,7 +7,7 @@ import { callIntakeObserver } from "../../domain/extraction/call-intake.ts";
 import { companySafetyRules } from "../../domain/extraction/safety-rules.ts";
 import { parseMediaStreamMessage, type StartMessage } from "../../adapters/twilio/media-stream-messages.ts";
 import type { AppDeps, AppEnv } from "../deps.ts";
-import { signedUrl, twilioSignatureValid } from "../middleware/twilio-signature.ts";
+import { verifyTwilioUpgrade } from "../middleware/verify-twilio.ts";
 import { streamTokenFor } from "../stream-token.ts";
 
 /** Closes a stream that cannot be used: policy violation, with the reason for the logs. */
@@ -23,16 +23,7 @@ export function mediaStreamRoutes(activeCalls: Map<string, LiveCall>) {
 
   app.get(
     "/api/twilio/media-stream",
-    async (c, next) => {
-      const { twilio: settings, logger } = c.get("deps");
-      const signature = c.req.header("X-Twilio-Signature");
-      const valid = [signedUrl(c, "wss"), signedUrl(c, "https")].some((url) => twilioSignatureValid(settings.authToken, signature, url, {}));
-      if (!valid) {
-        logger.warn({ signed: Boolean(signature) }, "media stream refused: bad or missing Twilio signature");
-        return c.text("The Twilio signature is missing or does not match.", 403);
-      }
-      await next();
-    },
+    verifyTwilioUpgrade(),
     upgradeWebSocket((c) => {
       const deps = c.get("deps");
       let log = deps.logger.child({ stream: "media" });

@@ -5,9 +5,8 @@ import { normalisePhone } from "../../domain/phone.ts";
 import { RECORDING_JOB, type RecordingJob } from "../../domain/live-call/recordings.ts";
 import { CALLS_CHANNEL, callChannel } from "../../domain/live-call/channels.ts";
 import type { AppEnv } from "../deps.ts";
-import { requireTwilioSignature } from "../middleware/twilio-signature.ts";
+import { verifyTwilio } from "../middleware/verify-twilio.ts";
 import { streamTokenFor } from "../stream-token.ts";
-import { formValues } from "../page-context.ts";
 import { UNANSWERED } from "../../domain/messaging/missed-calls.ts";
 
 const { VoiceResponse } = twilio.twiml;
@@ -28,19 +27,15 @@ function voicemail(response: InstanceType<typeof VoiceResponse>, base: string, c
 /** Twilio's voice webhooks: a call arrives, its status changes, nobody answered. All signature-checked. */
 export function twilioVoiceRoutes() {
   const app = new Hono<AppEnv>();
-  app.use("/api/twilio/voice", requireTwilioSignature());
-  app.use("/api/twilio/status", requireTwilioSignature());
-  app.use("/api/twilio/voicemail", requireTwilioSignature());
-  app.use("/api/twilio/recording", requireTwilioSignature());
 
   /**
    * A call is ringing: find or create the caller's lead, store the call, and answer TwiML that
    * streams both tracks to us and puts the caller through to staff (recorded, both channels),
    * or to voicemail. On the caller's ring time: two queries and no vendor calls.
    */
-  app.post("/api/twilio/voice", async (c) => {
+  app.post("/api/twilio/voice", verifyTwilio(), async (c) => {
     const deps = c.get("deps");
-    const form = await formValues(c);
+    const form = c.get("twilioParams");
     const callSid = form.CallSid ?? "";
     if (!/^CA[0-9a-zA-Z]{10,}$/.test(callSid)) return c.text("CallSid is missing or malformed.", 400);
     const phone = normalisePhone(form.From ?? "");
@@ -80,9 +75,9 @@ export function twilioVoiceRoutes() {
   });
 
   /** After <Dial>: answered calls end; unanswered ones go to voicemail. */
-  app.post("/api/twilio/voicemail", async (c) => {
+  app.post("/api/twilio/voicemail", verifyTwilio(), async (c) => {
     const deps = c.get("deps");
-    const form = await formValues(c);
+    const form = c.get("twilioParams");
     const response = new VoiceResponse();
     if (form.DialCallStatus === "completed") response.hangup();
     else voicemail(response, deps.settings.publicBaseUrl, deps.settings.companyName);
@@ -96,9 +91,9 @@ export function twilioVoiceRoutes() {
    * Status callbacks. Idempotent and safe out of order: a report is applied only when it moves
    * the call forward from where it is, in one conditional update.
    */
-  app.post("/api/twilio/status", async (c) => {
+  app.post("/api/twilio/status", verifyTwilio(), async (c) => {
     const deps = c.get("deps");
-    const form = await formValues(c);
+    const form = c.get("twilioParams");
     const status = callStatusFrom(form.CallStatus ?? "");
     if (!status) return c.text(`Unknown CallStatus "${form.CallStatus ?? ""}".`, 400);
     const call = await deps.repos.calls.byProviderId(form.CallSid ?? "");
@@ -129,9 +124,9 @@ export function twilioVoiceRoutes() {
    * A recording is ready: remember to download it (a durable job, keyed by RecordingSid so a
    * repeated callback adds nothing) and answer at once; the download happens in the background.
    */
-  app.post("/api/twilio/recording", async (c) => {
+  app.post("/api/twilio/recording", verifyTwilio(), async (c) => {
     const deps = c.get("deps");
-    const form = await formValues(c);
+    const form = c.get("twilioParams");
     if (form.RecordingStatus && form.RecordingStatus !== "completed") return c.body(null, 204);
     const { CallSid: callSid, RecordingSid: recordingSid, RecordingUrl: recordingUrl } = form;
     if (!callSid || !recordingSid || !recordingUrl || !URL.canParse(recordingUrl)) {
