@@ -1,8 +1,9 @@
-import { count, desc, eq, getTableColumns, gte, ilike, like, or, sql, type SQL } from "drizzle-orm";
+import { and, count, desc, eq, getTableColumns, gte, ilike, isNull, like, or, sql, type SQL } from "drizzle-orm";
 import type { Lead, LeadFields } from "../../domain/leads.ts";
 import type { E164 } from "../../domain/phone.ts";
 import type { Leads } from "../../ports/leads.ts";
-import { escapeLike, isUuid, type Database } from "./database.ts";
+import { escapeLike, isUniqueViolation, isUuid, type Database } from "./database.ts";
+import { mergeLeads } from "./merge-leads.ts";
 import { leads } from "./schema.ts";
 
 type LeadRow = typeof leads.$inferSelect;
@@ -81,6 +82,20 @@ export function createLeadsRepository(db: Database): Leads {
       }
       throw new Error("findOrCreateByPhone: the lead for this number kept changing; giving up after 3 attempts");
     },
+
+    async givePhone(id, phone) {
+      if (!isUuid(id)) return null;
+      try {
+        const [row] = await db.update(leads).set({ phone, updatedAt: new Date() }).where(and(eq(leads.id, id), isNull(leads.phone))).returning();
+        return row ? toLead(row) : null;
+      } catch (error) {
+        // Another lead has the number: the unique index, not a check beforehand, decides a race.
+        if (isUniqueViolation(error, "leads_phone_unique")) return null;
+        throw error;
+      }
+    },
+
+    merge: (absorbedId, survivorId) => mergeLeads(db, absorbedId, survivorId),
 
     async search({ query, limit, offset }) {
       const where = searchCondition(query);
