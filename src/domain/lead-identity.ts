@@ -110,14 +110,11 @@ export async function addLead(leads: Pick<Leads, "create" | "findOrCreateByPhone
 }
 
 /**
- * Staff's edit of a lead: refused with `phone_taken` when the new number is another lead's.
- * Null when the lead is gone.
+ * Staff's edit of a lead: refused with `phone_taken` when the new number is another lead's,
+ * the unique index deciding when two edits race for it. Null when the lead is gone.
  */
-export async function editLead(leads: Pick<Leads, "byPhone" | "update">, lead: Pick<Lead, "id" | "phone">, fields: LeadFields): Promise<{ ok: true; value: Lead } | PhoneTaken | null> {
-  if (fields.phone && fields.phone !== lead.phone) {
-    const owner = await leads.byPhone(fields.phone);
-    if (owner && owner.id !== lead.id) return phoneTaken(owner);
-  }
-  const updated = await leads.update(lead.id, fields);
-  return updated ? ok(updated) : null;
+export async function editLead(leads: Pick<Leads, "updateUnlessPhoneTaken">, leadId: string, fields: LeadFields): Promise<{ ok: true; value: Lead } | PhoneTaken | null> {
+  const outcome = await leads.updateUnlessPhoneTaken(leadId, fields);
+  if (!outcome) return null;
+  return "updated" in outcome ? ok(outcome.updated) : phoneTaken(outcome.phoneTakenBy);
 }

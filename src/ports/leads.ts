@@ -12,6 +12,12 @@ export interface LeadSearch {
 export interface Leads {
   create(fields: LeadFields): Promise<Lead>;
   update(id: string, fields: Partial<LeadFields>): Promise<Lead | null>;
+  /**
+   * `update` for staff's edits: when `fields.phone` is another lead's (even one that took it a
+   * moment ago: the unique index decides) nothing changes and the answer names that lead.
+   * Null when there is no lead `id`.
+   */
+  updateUnlessPhoneTaken(id: string, fields: Partial<LeadFields>): Promise<{ updated: Lead } | { phoneTakenBy: Lead } | null>;
   setStatus(id: string, status: LeadStatus): Promise<void>;
   byId(id: string): Promise<Lead | null>;
   byPhone(phone: E164): Promise<Lead | null>;

@@ -37,20 +37,35 @@ export function createLeadsRepository(db: Database): Leads {
     return row ? toLead(row) : null;
   };
 
+  const update = async (id: string, fields: Partial<LeadFields>) => {
+    if (!isUuid(id)) return null;
+    const [row] = await db
+      .update(leads)
+      .set({ ...fields, updatedAt: new Date() })
+      .where(eq(leads.id, id))
+      .returning();
+    return row ? toLead(row) : null;
+  };
+
   return {
     async create(fields) {
       const [row] = await db.insert(leads).values(fields).returning();
       return toLead(row!);
     },
 
-    async update(id, fields) {
-      if (!isUuid(id)) return null;
-      const [row] = await db
-        .update(leads)
-        .set({ ...fields, updatedAt: new Date() })
-        .where(eq(leads.id, id))
-        .returning();
-      return row ? toLead(row) : null;
+    update,
+
+    async updateUnlessPhoneTaken(id, fields) {
+      try {
+        const updated = await update(id, fields);
+        return updated ? { updated } : null;
+      } catch (error) {
+        if (!fields.phone || !isUniqueViolation(error, "leads_phone_unique")) throw error;
+        const owner = await byPhone(fields.phone);
+        // The other lead let the number go again in between: rare enough to surface, not retry.
+        if (!owner) throw error;
+        return { phoneTakenBy: owner };
+      }
     },
 
     async setStatus(id, status) {
