@@ -111,8 +111,8 @@ export const leadDisplayName = (lead: Pick<Lead, "name" | "phone" | "organisatio
   lead.name ?? lead.organisation ?? (lead.phone ? formatPhone(lead.phone) : "Unknown caller");
 
 /**
- * De-duplication: the lead for a phone number is the existing one when there is one.
- * Returns the normalised key callers look leads up by, or a rejection for an undialable number.
+ * The key leads are de-duplicated by: a number in E.164, or a rejection for an undialable one.
+ * Finding or making the lead for a contact is `leadForContact` in lead-identity.ts.
  */
 export function leadKeyForPhone(raw: string): Result<E164, "invalid_phone"> {
   const normalised = normalisePhone(raw);

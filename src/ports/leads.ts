@@ -12,6 +12,12 @@ export interface LeadSearch {
 export interface Leads {
   create(fields: LeadFields): Promise<Lead>;
   update(id: string, fields: Partial<LeadFields>): Promise<Lead | null>;
+  /**
+   * `update` for staff's edits: when `fields.phone` is another lead's (even one that took it a
+   * moment ago: the unique index decides) nothing changes and the answer names that lead.
+   * Null when there is no lead `id`.
+   */
+  updateUnlessPhoneTaken(id: string, fields: Partial<LeadFields>): Promise<{ updated: Lead } | { phoneTakenBy: Lead } | null>;
   setStatus(id: string, status: LeadStatus): Promise<void>;
   byId(id: string): Promise<Lead | null>;
   byPhone(phone: E164): Promise<Lead | null>;
@@ -20,6 +26,18 @@ export interface Leads {
    * Safe when two callers race: both get the same lead.
    */
   findOrCreateByPhone(phone: E164, fields: Omit<LeadFields, "phone">): Promise<{ lead: Lead; created: boolean }>;
+  /**
+   * Gives a lead that has no number this one. Null, changing nothing, when another lead has the
+   * number (even one that took it a moment ago), the lead has a number already, or is gone.
+   */
+  givePhone(id: string, phone: E164): Promise<Lead | null>;
+  /**
+   * Makes two leads one, in one transaction: everything of `absorbedId` (messages, calls, issues,
+   * missed calls, aliases) moves to `survivorId`, whose details become `mergedLeadDetails` of the
+   * two (src/domain/lead-merge.ts), and the emptied lead is deleted. Which lead survives is the
+   * caller's choice (`leadMergeOrder`).
+   */
+  merge(absorbedId: string, survivorId: string): Promise<void>;
   search(search: LeadSearch): Promise<{ leads: Lead[]; total: number }>;
   countCreatedSince(since: Date): Promise<number>;
 }

@@ -67,11 +67,6 @@ export interface LeadAliases {
   /** Adds the alias to the lead; when another lead already has it, leaves it there and returns that lead's id. */
   add(leadId: string, kind: string, value: string): Promise<string>;
   forLead(leadId: string): Promise<{ kind: string; value: string }[]>;
-  /**
-   * Moves everything of `fromLeadId` (messages, calls, issues, aliases) to `intoLeadId`, copies
-   * the details the other lacks, and deletes the emptied lead, in one transaction.
-   */
-  mergeLeads(fromLeadId: string, intoLeadId: string): Promise<void>;
 }
 
 export type DeliveryState = "pending" | "processed" | "unrecognised" | "failed";

@@ -189,7 +189,7 @@ export function LeadPage(props: { ctx: PageContext; lead: Lead; timeline: Timeli
 }
 
 /** The create and edit form; `action` decides which. Errors stand beside their fields. */
-export function LeadFormPage(props: { ctx: PageContext; form: FormState; action: string; title: string }) {
+export function LeadFormPage(props: { ctx: PageContext; form: FormState; action: string; title: string; numberOwner?: Lead }) {
   return (
     <Layout ctx={props.ctx} title={props.title}>
       <h1>{props.title}</h1>
@@ -198,7 +198,8 @@ export function LeadFormPage(props: { ctx: PageContext; form: FormState; action:
   );
 }
 
-export function LeadForm(props: { ctx: PageContext; form: FormState; action: string }) {
+/** `numberOwner`: the lead that already has the number typed, linked beside the phone field. */
+export function LeadForm(props: { ctx: PageContext; form: FormState; action: string; numberOwner?: Lead }) {
   const { form } = props;
   return (
     <form method="post" action={props.action} class="stack card" hx-post={props.action} hx-target="this" hx-swap="outerHTML">
@@ -207,6 +208,11 @@ export function LeadForm(props: { ctx: PageContext; form: FormState; action: str
       <Field form={form} name="name" label="Name" autocomplete="off" />
       <Field form={form} name="organisation" label="Organisation" />
       <Field form={form} name="phone" label="Phone" type="tel" inputmode="tel" />
+      {props.numberOwner ? (
+        <p class="field-error" id="phone-owner">
+          <a href={`/leads/${props.numberOwner.id}`}>Open {leadDisplayName(props.numberOwner)}'s lead</a>
+        </p>
+      ) : null}
       <Field form={form} name="email" label="Email" type="email" />
       <Field form={form} name="address" label="Address" />
       <Field form={form} name="postcode" label="Postcode" />

@@ -185,6 +185,21 @@ describe.skipIf(!enabled)("leads in a real browser", () => {
     await shoot("lead-form-error-desktop");
   }, TEST_MS);
 
+  test("a number another lead has is refused beside the phone field, with a link that opens that lead", async () => {
+    needLogin();
+    await page.goto(`${server!.url}/leads/new`);
+    await page.fill("#field-name", "Someone Else");
+    await page.fill("#field-phone", LEAD.phone);
+    await page.click("text=Save lead");
+    const error = page.locator("#field-phone-error");
+    await error.waitFor();
+    expect(await error.textContent()).toContain("This number belongs to a lead already");
+    expect(new URL(page.url()).pathname).toBe("/leads/new");
+    await expect(page.locator("#field-name").inputValue()).resolves.toBe("Someone Else");
+    await Promise.all([page.waitForURL(`**${leadPath}`), page.click("#phone-owner a")]);
+    await expect(page.locator("h1").textContent()).resolves.toBe(LEAD.name);
+  }, TEST_MS);
+
   test("at a phone's width (375 px) nothing makes the page scroll sideways", async () => {
     needLogin();
     await page.setViewportSize({ width: 375, height: 812 });

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import type { E164 } from "../../src/domain/phone.ts";
 import type { Repositories } from "../../src/ports/database.ts";
 import { freshPglite } from "../support/test-db.ts";
 import { aStaffUser, buildTestApp, testBrowser } from "../support/test-app.ts";
@@ -40,10 +41,36 @@ describe("creating leads", () => {
     expect((await repos.leads.search({ limit: 1, offset: 0 })).total).toBe(before);
   });
 
-  test("a number that belongs to a lead already is refused beside the phone field", async () => {
+  test("a number that belongs to a lead already is refused beside the phone field (409, phone_taken) with a link to that lead", async () => {
+    const existing = (await repos.leads.byPhone("+447700900123" as E164))!;
     const response = await browser.post("/leads", { _csrf: browser.csrf, name: "Someone Else", phone: "+44 7700 900123" });
-    expect(response.status).toBe(422);
-    expect(await response.text()).toContain("belongs to a lead already");
+    expect(response.status).toBe(409);
+    const html = await response.text();
+    expect(html).toContain("This number belongs to a lead already: Sarah Jones.");
+    expect(html).toMatch(/id="field-phone"[^>]*aria-invalid="true"/);
+    expect(html).toContain(`href="/leads/${existing.id}"`);
+    expect(html).toContain('value="Someone Else"');
+    expect((await repos.leads.search({ query: "Someone Else", limit: 1, offset: 0 })).total).toBe(0);
+  });
+
+  test("an htmx create with a taken number answers just the form, 409, with the link", async () => {
+    const existing = (await repos.leads.byPhone("+447700900123" as E164))!;
+    const response = await browser.post("/leads", { name: "Someone Else", phone: "07700 900123" }, { "X-CSRF-Token": browser.csrf, "HX-Request": "true" });
+    expect(response.status).toBe(409);
+    const html = await response.text();
+    expect(html).toStartWith("<form");
+    expect(html).toContain(`href="/leads/${existing.id}"`);
+  });
+
+  test("two staff saving the same new caller at once: one lead is made, every other save gets phone_taken (409), never a 500", async () => {
+    const saves = await Promise.all(
+      Array.from({ length: 6 }, (_, i) => browser.post("/leads", { _csrf: browser.csrf, name: `Racer ${i}`, phone: "07700 900888" })),
+    );
+    const statuses = saves.map((r) => r.status).sort();
+    expect(statuses).toEqual([303, 409, 409, 409, 409, 409]);
+    const made = (await repos.leads.byPhone("+447700900888" as E164))!;
+    expect(saves.find((r) => r.status === 303)!.headers.get("Location")).toBe(`/leads/${made.id}`);
+    for (const refused of saves.filter((r) => r.status === 409)) expect(await refused.text()).toContain(`href="/leads/${made.id}"`);
   });
 
   test("an htmx form post with errors answers just the form, 422", async () => {
@@ -106,6 +133,26 @@ describe("editing and missing leads", () => {
     const bad = await browser.post(`/leads/${lead.id}`, { _csrf: browser.csrf, name: "X", phone: lead.phone!, segment: "alien" });
     expect(bad.status).toBe(422);
     expect((await repos.leads.byId(lead.id))!.name).toBe("Priya Shah-Patel");
+  });
+
+  test("giving a lead another lead's number is refused (409, phone_taken) with a link, and changes nothing", async () => {
+    const priya = (await repos.leads.search({ query: "Priya", limit: 1, offset: 0 })).leads[0]!;
+    const other = (await repos.leads.byPhone("+447700900123" as E164))!;
+    const response = await browser.post(`/leads/${priya.id}`, { _csrf: browser.csrf, name: priya.name!, phone: "07700 900123" });
+    expect(response.status).toBe(409);
+    const html = await response.text();
+    expect(html).toContain("This number belongs to a lead already: Sarah Jones.");
+    expect(html).toContain(`href="/leads/${other.id}"`);
+    expect((await repos.leads.byId(priya.id))!.phone).toBe(priya.phone);
+  });
+
+  test("two edits giving two leads the same new number at once: one is saved, the other gets phone_taken (409), never a 500", async () => {
+    const [first, second] = (await repos.leads.search({ query: "Tenant 0", limit: 2, offset: 0 })).leads;
+    const edits = await Promise.all([first!, second!].map((lead) => browser.post(`/leads/${lead.id}`, { _csrf: browser.csrf, name: lead.name!, phone: "07700 900777" })));
+    expect(edits.map((r) => r.status).sort()).toEqual([303, 409]);
+    const owner = (await repos.leads.byPhone("+447700900777" as E164))!;
+    expect([first!.id, second!.id]).toContain(owner.id);
+    expect(await edits.find((r) => r.status === 409)!.text()).toContain(`href="/leads/${owner.id}"`);
   });
 
   test("an unknown id gets a 404 page", async () => {

@@ -1,9 +1,11 @@
-import { count, desc, eq, getTableColumns, gte, ilike, like, or, sql, type SQL } from "drizzle-orm";
+import { and, count, desc, eq, getTableColumns, gte, ilike, isNull, like, or, sql, type SQL } from "drizzle-orm";
 import type { Lead, LeadFields } from "../../domain/leads.ts";
 import type { E164 } from "../../domain/phone.ts";
 import type { Leads } from "../../ports/leads.ts";
 import type { Database } from "./database-handle.ts";
+import { isUniqueViolation } from "./pg-errors.ts";
 import { escapeLike, isUuid } from "./query-helpers.ts";
+import { mergeLeads } from "./merge-leads.ts";
 import { leads } from "./schema.ts";
 
 type LeadRow = typeof leads.$inferSelect;
@@ -37,20 +39,35 @@ export function createLeadsRepository(db: Database): Leads {
     return row ? toLead(row) : null;
   };
 
+  const update = async (id: string, fields: Partial<LeadFields>) => {
+    if (!isUuid(id)) return null;
+    const [row] = await db
+      .update(leads)
+      .set({ ...fields, updatedAt: new Date() })
+      .where(eq(leads.id, id))
+      .returning();
+    return row ? toLead(row) : null;
+  };
+
   return {
     async create(fields) {
       const [row] = await db.insert(leads).values(fields).returning();
       return toLead(row!);
     },
 
-    async update(id, fields) {
-      if (!isUuid(id)) return null;
-      const [row] = await db
-        .update(leads)
-        .set({ ...fields, updatedAt: new Date() })
-        .where(eq(leads.id, id))
-        .returning();
-      return row ? toLead(row) : null;
+    update,
+
+    async updateUnlessPhoneTaken(id, fields) {
+      try {
+        const updated = await update(id, fields);
+        return updated ? { updated } : null;
+      } catch (error) {
+        if (!fields.phone || !isUniqueViolation(error, "leads_phone_unique")) throw error;
+        const owner = await byPhone(fields.phone);
+        // The other lead let the number go again in between: rare enough to surface, not retry.
+        if (!owner) throw error;
+        return { phoneTakenBy: owner };
+      }
     },
 
     async setStatus(id, status) {
@@ -82,6 +99,20 @@ export function createLeadsRepository(db: Database): Leads {
       }
       throw new Error("findOrCreateByPhone: the lead for this number kept changing; giving up after 3 attempts");
     },
+
+    async givePhone(id, phone) {
+      if (!isUuid(id)) return null;
+      try {
+        const [row] = await db.update(leads).set({ phone, updatedAt: new Date() }).where(and(eq(leads.id, id), isNull(leads.phone))).returning();
+        return row ? toLead(row) : null;
+      } catch (error) {
+        // Another lead has the number: the unique index, not a check beforehand, decides a race.
+        if (isUniqueViolation(error, "leads_phone_unique")) return null;
+        throw error;
+      }
+    },
+
+    merge: (absorbedId, survivorId) => mergeLeads(db, absorbedId, survivorId),
 
     async search({ query, limit, offset }) {
       const where = searchCondition(query);

@@ -1,10 +1,10 @@
-import type { Lead, LeadSource } from "../leads.ts";
+import { leadForContact } from "../lead-identity.ts";
 import type { Jobs } from "../../ports/jobs.ts";
 import type { Leads } from "../../ports/leads.ts";
 import type { LiveEvents } from "../../ports/live-events.ts";
 import type { Log } from "../../ports/log.ts";
 import type { LeadAliases, Messages } from "../../ports/messages.ts";
-import type { IncomingMessage, Sender } from "./events.ts";
+import type { IncomingMessage } from "./events.ts";
 import { publishMessage } from "./live.ts";
 import { mediaAllowed } from "./media-policy.ts";
 import { hasMedia, type Message } from "./message.ts";
@@ -12,9 +12,6 @@ import { hasMedia, type Message } from "./message.ts";
 /** Jobs that follow an inbound message: fetch its media, then understand it. */
 export const MEDIA_JOB = "message-media";
 export const UNDERSTAND_JOB = "message-understand";
-
-/** The alias kind a WhatsApp business-scoped user id is kept under. */
-export const WHATSAPP_USER_ID = "whatsapp_user_id";
 
 export interface InboundDeps {
   messages: Messages;
@@ -24,69 +21,6 @@ export interface InboundDeps {
   liveEvents: LiveEvents;
   log: Log;
   now: () => Date;
-}
-
-const newLeadFields = (sender: Sender, source: LeadSource) => ({
-  name: sender.name?.trim() || null,
-  organisation: null,
-  email: null,
-  address: null,
-  postcode: null,
-  segment: "unknown" as const,
-  source,
-  notes: null,
-});
-
-/**
- * The lead a sender is. The phone number is the key; a WhatsApp business-scoped user id (sent
- * instead of the number by customers who use a username) is kept as an alias. When a number
- * turns up for an id that so far had a lead without one, the two become one lead: the number's
- * existing lead if there is one (the id's lead is merged into it), else the id's lead gains the
- * number.
- */
-export async function leadForSender(deps: Pick<InboundDeps, "leads" | "leadAliases" | "log">, sender: Sender, source: LeadSource): Promise<Lead> {
-  const { leads, leadAliases } = deps;
-  const aliasOwnerId = sender.userId ? await leadAliases.leadFor(WHATSAPP_USER_ID, sender.userId) : null;
-
-  if (sender.phone) {
-    if (aliasOwnerId && !(await leads.byPhone(sender.phone))) {
-      const owner = await leads.byId(aliasOwnerId);
-      if (owner && !owner.phone) {
-        const updated = await leads.update(owner.id, { phone: sender.phone }).catch(() => null); // lost a race for the number: merge below
-        if (updated) {
-          deps.log.info({ leadId: owner.id }, "lead known by its WhatsApp user id now has its number");
-          return updated;
-        }
-      }
-    }
-    const { lead } = await leads.findOrCreateByPhone(sender.phone, newLeadFields(sender, source));
-    if (sender.userId) {
-      if (aliasOwnerId && aliasOwnerId !== lead.id) {
-        const owner = await leads.byId(aliasOwnerId);
-        if (owner && !owner.phone) {
-          await leadAliases.mergeLeads(owner.id, lead.id);
-          deps.log.info({ fromLeadId: owner.id, intoLeadId: lead.id }, "merged the lead known by a WhatsApp user id into the lead with its number");
-        }
-      } else if (!aliasOwnerId) {
-        await leadAliases.add(lead.id, WHATSAPP_USER_ID, sender.userId);
-      }
-    }
-    return (await leads.byId(lead.id)) ?? lead;
-  }
-
-  if (!sender.userId) throw new Error("leadForSender: a sender needs a phone number or a user id");
-  if (aliasOwnerId) {
-    const owner = await leads.byId(aliasOwnerId);
-    if (owner) return owner;
-  }
-  const created = await leads.create({ ...newLeadFields(sender, source), phone: null });
-  const owner = await leadAliases.add(created.id, WHATSAPP_USER_ID, sender.userId);
-  if (owner !== created.id) {
-    // Another delivery for the same new customer got there first: keep theirs.
-    await leadAliases.mergeLeads(created.id, owner);
-    return (await leads.byId(owner)) ?? created;
-  }
-  return created;
 }
 
 /**
@@ -102,7 +36,7 @@ export async function recordInboundMessage(deps: InboundDeps, incoming: Incoming
     return { message: existing, created: false };
   }
   const sender = incoming.sharedPhone ? { ...incoming.from, phone: incoming.from.phone ?? incoming.sharedPhone } : incoming.from;
-  const lead = await leadForSender(deps, sender, incoming.channel);
+  const lead = await leadForContact(deps, { phone: sender.phone, whatsappUserId: sender.userId, name: sender.name }, incoming.channel);
   const refusal = incoming.media && hasMedia(incoming.kind) ? mediaAllowed(incoming.kind, incoming.media.mimeType, null) : null;
   const status: Message["status"] = refusal && !refusal.ok ? "refused" : incoming.media && hasMedia(incoming.kind) ? "media_pending" : "received";
   const { message, created } = await deps.messages.recordInbound({

@@ -7,7 +7,7 @@ import type { LeadAliases, Messages } from "../../ports/messages.ts";
 import { SendError, type Messenger, type SendRequest, type SmsSender, type TemplateUse, type WhatsAppOutgoing, type WhatsAppRecipient, type WhatsAppSender } from "../../ports/messengers.ts";
 import { DEFAULT_RETRY } from "../jobs/retry-policy.ts";
 import { ok, reject } from "../result.ts";
-import { WHATSAPP_USER_ID } from "./inbound.ts";
+import { WHATSAPP_USER_ID } from "../lead-identity.ts";
 import { publishMessage } from "./live.ts";
 import type { Message, MessageChannel, MessageKind, TemplateMessage } from "./message.ts";
 import { customerServiceWindow } from "./window.ts";

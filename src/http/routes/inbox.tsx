@@ -3,7 +3,7 @@ import type { Lead } from "../../domain/leads.ts";
 import { conversationChannel, INBOX_CHANNEL } from "../../domain/messaging/live.ts";
 import { MESSAGE_CHANNELS, type MessageChannel } from "../../domain/messaging/message.ts";
 import { customerServiceWindow } from "../../domain/messaging/window.ts";
-import { WHATSAPP_USER_ID } from "../../domain/messaging/inbound.ts";
+import { WHATSAPP_USER_ID } from "../../domain/lead-identity.ts";
 import type { AppDeps, AppEnv } from "../deps.ts";
 import { notFound } from "../errors.ts";
 import { pageContext } from "../page-context.ts";

@@ -6,7 +6,7 @@ import { MESSAGE_CHANNELS, type MessageChannel } from "../../domain/messaging/me
 import { mediaAllowed } from "../../domain/messaging/media-policy.ts";
 import { customerServiceWindow } from "../../domain/messaging/window.ts";
 import { INBOX_CHANNEL } from "../../domain/messaging/live.ts";
-import { WHATSAPP_USER_ID } from "../../domain/messaging/inbound.ts";
+import { WHATSAPP_USER_ID } from "../../domain/lead-identity.ts";
 import { retryMediaDownload } from "../../domain/messaging/media-retry.ts";
 import type { AppDeps, AppEnv } from "../deps.ts";
 import { notFound, rejectionError } from "../errors.ts";

@@ -1,6 +1,7 @@
 import { Hono, type Context } from "hono";
 import twilio from "twilio";
 import { callStatusFrom, statusChanges, statusesBefore } from "../../domain/live-call/call-status.ts";
+import { leadForContact } from "../../domain/lead-identity.ts";
 import { normalisePhone } from "../../domain/phone.ts";
 import { RECORDING_JOB, type RecordingJob } from "../../domain/live-call/recordings.ts";
 import { CALLS_CHANNEL, callChannel } from "../../domain/live-call/channels.ts";
@@ -40,7 +41,7 @@ export function twilioVoiceRoutes() {
     if (!/^CA[0-9a-zA-Z]{10,}$/.test(callSid)) return c.text("CallSid is missing or malformed.", 400);
     const phone = normalisePhone(form.From ?? "");
     const lead = phone.ok
-      ? (await deps.repos.leads.findOrCreateByPhone(phone.value, { name: null, organisation: null, email: null, address: null, postcode: null, segment: "unknown", source: "phone", notes: null })).lead
+      ? await leadForContact({ leads: deps.repos.leads, leadAliases: deps.repos.leadAliases, log: deps.logger }, { phone: phone.value }, "phone")
       : null;
     const call = await deps.repos.calls.record({
       providerCallId: callSid,

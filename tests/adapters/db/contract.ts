@@ -153,6 +153,43 @@ export function repositoryContract(name: string, open: OpenTarget): void {
         expect(rows).toHaveLength(1);
       });
 
+      test("givePhone gives a lead without a number this one; null when the number is another lead's or the lead has one", async () => {
+        const taken = await repos.leads.create(aLead({ phone: phone("+447700900123") }));
+        const alias = await repos.leads.create(aLead({ name: "Priya" }));
+        expect(await repos.leads.givePhone(alias.id, phone("+447700900123"))).toBeNull();
+        expect((await repos.leads.byId(alias.id))!.phone).toBeNull();
+        expect(await repos.leads.givePhone(taken.id, phone("+447700900456"))).toBeNull();
+        expect(await repos.leads.givePhone(alias.id, phone("+447700900456"))).toMatchObject({ id: alias.id, phone: "+447700900456" });
+        expect(await repos.leads.givePhone("not-a-uuid", phone("+447700900789"))).toBeNull();
+      });
+
+      test("updateUnlessPhoneTaken names the lead with the number; two edits racing for one number: one wins, the other is told who", async () => {
+        const owner = await repos.leads.create(aLead({ phone: phone("+447700900123") }));
+        const [a, b] = await Promise.all([repos.leads.create(aLead({ name: "A" })), repos.leads.create(aLead({ name: "B" }))]);
+        expect(await repos.leads.updateUnlessPhoneTaken(a.id, { name: "A2", phone: phone("+447700900123") })).toEqual({ phoneTakenBy: owner });
+        expect((await repos.leads.byId(a.id))!.name).toBe("A");
+        expect(await repos.leads.updateUnlessPhoneTaken(crypto.randomUUID(), { name: "Nobody" })).toBeNull();
+        const outcomes = await Promise.all([a, b].map((lead) => repos.leads.updateUnlessPhoneTaken(lead.id, { phone: phone("+447700900555") })));
+        const winner = outcomes.flatMap((o) => (o && "updated" in o ? [o.updated] : []));
+        expect(winner).toHaveLength(1);
+        expect(outcomes).toContainEqual({ phoneTakenBy: winner[0]! });
+      });
+
+      test("merge moves the absorbed lead's calls, jobs and aliases to the survivor, fills its blanks, and deletes the absorbed lead", async () => {
+        const survivor = await repos.leads.create(aLead({ name: null, phone: phone("+447700900321"), address: "5 Elm Road", segment: "unknown" }));
+        const absorbed = await repos.leads.create(aLead({ name: "Priya", address: "9 Other Street", email: "priya@example.com", segment: "landlord" }));
+        const call = await repos.calls.record(aCall({ leadId: absorbed.id }));
+        const issue = await repos.issues.create(anIssue(absorbed.id));
+        await repos.leadAliases.add(absorbed.id, "whatsapp_user_id", "GB.1");
+        await repos.leadAliases.add(survivor.id, "whatsapp_user_id", "GB.2");
+        await repos.leads.merge(absorbed.id, survivor.id);
+        expect(await repos.leads.byId(absorbed.id)).toBeNull();
+        expect(await repos.leads.byId(survivor.id)).toMatchObject({ name: "Priya", phone: "+447700900321", address: "5 Elm Road", email: "priya@example.com", segment: "landlord" });
+        expect((await repos.calls.byId(call.id))!.leadId).toBe(survivor.id);
+        expect((await repos.issues.byId(issue.id))!.leadId).toBe(survivor.id);
+        expect((await repos.leadAliases.forLead(survivor.id)).map((a) => a.value).sort()).toEqual(["GB.1", "GB.2"]);
+      });
+
       describe("search", () => {
         beforeEach(async () => {
           await repos.leads.create(aLead({ name: "Sarah Jones", phone: phone("+447700900123"), postcode: "NW1 6XE" }));
