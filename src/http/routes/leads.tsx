@@ -1,11 +1,12 @@
 import { Hono, type Context } from "hono";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { addLead, editLead, type PhoneTaken } from "../../domain/lead-identity.ts";
 import { validateLead, type Lead, type LeadInput } from "../../domain/leads.ts";
 import { emptyForm } from "../../views/components.tsx";
 import { LeadFormPage, LeadForm, LeadPage, LeadResults, LeadsPage } from "../../views/leads.tsx";
 import type { AppEnv } from "../deps.ts";
 import { audit, changedFields } from "../audit.ts";
-import { notFound } from "../errors.ts";
+import { notFound, reasonStatus } from "../errors.ts";
 import { formValues, pageContext } from "../page-context.ts";
 import { pageOrFragment, redirectAfterPost } from "../respond.ts";
 
@@ -91,10 +92,10 @@ export function leadRoutes() {
 
 /**
  * The number is another lead's: the form again, the reason beside the phone field and a link to
- * that lead. 409 is mapped here for now; it joins the reason→status table in http/errors.ts.
+ * that lead, answered with phone_taken's status from the reason table.
  */
 function renderPhoneTaken(c: Context<AppEnv>, values: Record<string, string>, taken: PhoneTaken, action: string, title: string) {
-  return renderInvalid(c, values, { phone: taken.message }, action, title, 409, taken.existing);
+  return renderInvalid(c, values, { phone: taken.message }, action, title, reasonStatus("phone_taken"), taken.existing);
 }
 
 function renderInvalid(
@@ -103,7 +104,7 @@ function renderInvalid(
   errors: Record<string, string>,
   action: string,
   title: string,
-  status: 409 | 422 = 422,
+  status: ContentfulStatusCode = 422,
   numberOwner?: Lead,
 ) {
   const form = { values, errors };
