@@ -1,5 +1,5 @@
 import { asc, count, desc, eq, getTableColumns, gte, notInArray, or, sql } from "drizzle-orm";
-import { URGENCIES, type Issue, type IssueStatus, type Urgency } from "../../domain/issues.ts";
+import { CLOSED_ISSUE_STATUSES, URGENCIES, type Issue, type Urgency } from "../../domain/issues.ts";
 import type { Issues } from "../../ports/issues.ts";
 import { isUuid, type Database } from "./database.ts";
 import { issues, leads } from "./schema.ts";
@@ -22,11 +22,10 @@ const toIssue = (row: IssueRow): Issue => ({
   updatedAt: row.updatedAt,
 });
 
-const CLOSED: IssueStatus[] = ["done", "cancelled"];
 /** How long a finished or cancelled job stays on the board. */
 const BOARD_KEEPS_CLOSED_MS = 7 * 24 * 60 * 60 * 1000;
 
-const isOpen = notInArray(issues.status, CLOSED);
+const isOpen = notInArray(issues.status, [...CLOSED_ISSUE_STATUSES]);
 const rank = (urgency: Urgency) => URGENCIES.indexOf(urgency);
 const urgencyRank = sql`case ${issues.urgency} when 'emergency' then 0 when 'urgent' then 1 else 2 end`;
 
