@@ -1,5 +1,7 @@
-import { asc, count, desc, eq, getTableColumns, gte, notInArray, or, sql } from "drizzle-orm";
-import { CLOSED_ISSUE_STATUSES, URGENCIES, type Issue, type Urgency } from "../../domain/issues.ts";
+import { and, asc, count, desc, eq, getTableColumns, gte, inArray, notInArray, or, sql } from "drizzle-orm";
+import { CLOSED_ISSUE_STATUSES, URGENCIES, changeIssueStatus, issueTransitions, type Issue, type Urgency } from "../../domain/issues.ts";
+import { ok, reject } from "../../domain/result.ts";
+import { statesLeadingTo } from "../../domain/state-machine.ts";
 import type { Issues } from "../../ports/issues.ts";
 import { isUuid, type Database } from "./database.ts";
 import { issues, leads } from "./schema.ts";
@@ -55,8 +57,20 @@ export function createIssuesRepository(db: Database): Issues {
     },
 
     async setStatus(id, status) {
-      if (!isUuid(id)) return;
-      await db.update(issues).set({ status, updatedAt: new Date() }).where(eq(issues.id, id));
+      const missing = reject("not_found", "There is no such job.");
+      if (!isUuid(id)) return missing;
+      // Compare-and-set against the table, so a change made meanwhile cannot be overwritten by an illegal one.
+      const from = statesLeadingTo(issueTransitions, status);
+      const moved = from.length === 0 ? [] : await db
+        .update(issues)
+        .set({ status, updatedAt: new Date() })
+        .where(and(eq(issues.id, id), inArray(issues.status, [...from])))
+        .returning({ id: issues.id });
+      if (moved.length > 0) return ok(status);
+      const [row] = await db.select({ status: issues.status }).from(issues).where(eq(issues.id, id));
+      if (!row) return missing;
+      const refused = changeIssueStatus(row, status);
+      return refused.ok ? reject("illegal_transition", "The job changed while this was being saved. Try again.") : refused;
     },
 
     async byId(id) {
