@@ -626,6 +626,14 @@ export function repositoryContract(name: string, open: OpenTarget): void {
         expect(await repos.calls.advance(call.id, [], { status: "failed" })).toBeNull();
       });
 
+      test("a status the transition table does not allow is refused even when `from` names the current status", async () => {
+        const call = await repos.calls.record(aCall({ status: "in-progress" }));
+        expect(await repos.calls.advance(call.id, ["in-progress"], { status: "busy" })).toBeNull();
+        expect(await repos.calls.advance(call.id, ["in-progress"], { status: "ringing" })).toBeNull();
+        expect((await repos.calls.byId(call.id))!.status).toBe("in-progress");
+        expect(await repos.calls.advance(call.id, ["ringing", "in-progress"], { status: "completed" })).toMatchObject({ status: "completed" });
+      });
+
       test("of two racing reports, exactly one wins", async () => {
         const call = await repos.calls.record(aCall({ status: "in-progress" }));
         const [completed, failed] = await Promise.all([
