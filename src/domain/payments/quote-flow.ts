@@ -140,7 +140,7 @@ export async function viewQuote(deps: QuoteFlowDeps, token: string): Promise<Cus
   if (changeQuoteStatus(quote, "expired").ok && quote.validUntil && quote.validUntil < now) {
     if (await deps.quotes.advance(quote.id, [quote.status], "expired", now)) quote = { ...quote, status: "expired" };
   } else if (changeQuoteStatus(quote, "viewed").ok && replacedVersion === null) {
-    if (await deps.quotes.advance(quote.id, ["sent"], "viewed", now)) {
+    if (await deps.quotes.advance(quote.id, [quote.status], "viewed", now)) {
       deps.log.info({ quoteId: quote.id }, "quote viewed for the first time");
       quote = { ...quote, status: "viewed" };
     }
