@@ -3,7 +3,9 @@ import { quoteTotals } from "../domain/quotes.ts";
 import type { AppDeps } from "../http/deps.ts";
 import { DEMO_CASES } from "./demo-data.ts";
 
+// Each demo record walks the transition tables one legal step at a time, as the app would move it.
 const PATH_TO_STATUS = { draft: [], sent: ["sent"], viewed: ["sent", "viewed"], accepted: ["sent", "viewed", "accepted"], paid: ["sent", "viewed", "accepted", "paid"] } as const;
+const ISSUE_PATH_TO_STATUS = { open: [], quoted: ["quoted"], scheduled: ["scheduled"], in_progress: ["in_progress"], done: ["in_progress", "done"] } as const;
 
 /**
  * Fills the database with a morning's worth of leads, calls with transcripts, issues and
@@ -69,7 +71,7 @@ export async function seedDemoCommand(deps: Pick<AppDeps, "repos" | "now">): Pro
         postcode: demo.lead.postcode || null,
         accessNotes: demo.issue.accessNotes ?? null,
       });
-      if (demo.issue.status && demo.issue.status !== "open") await repos.issues.setStatus(issue.id, demo.issue.status);
+      for (const status of ISSUE_PATH_TO_STATUS[demo.issue.status ?? "open"]) await moved(repos.issues.setStatus(issue.id, status));
       if (demo.quote) {
         const validUntil = new Date(deps.now().getTime() + 30 * 86_400_000);
         const quote = await repos.quotes.createDraft({
@@ -81,10 +83,16 @@ export async function seedDemoCommand(deps: Pick<AppDeps, "repos" | "now">): Pro
           terms: "Payment due on completion. Prices include VAT where shown.",
           totals: quoteTotals(demo.quote.lines),
         });
-        for (const status of PATH_TO_STATUS[demo.quote.status]) await repos.quotes.setStatus(quote.id, status, at);
+        for (const status of PATH_TO_STATUS[demo.quote.status]) await moved(repos.quotes.setStatus(quote.id, status, at));
       }
     }
   }
   console.log(added === 0 ? "Demo data is already there; nothing added." : `Added ${added} demo leads with their calls, issues and quotes.`);
   return 0;
+}
+
+/** A refused step means the demo data disagrees with the transition tables: a bug, so it throws. */
+async function moved(change: Promise<{ ok: true } | { ok: false; message: string }>): Promise<void> {
+  const result = await change;
+  if (!result.ok) throw new Error(`demo data: ${result.message}`);
 }

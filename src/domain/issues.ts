@@ -1,5 +1,5 @@
 import { normalisePostcode } from "./postcode.ts";
-import { transition, type Transitions } from "./state-machine.ts";
+import { statesLeadingTo, transition, type Transitions } from "./state-machine.ts";
 import { blankToNull, checkLengths, validated, type FieldErrors, type Validated } from "./validation.ts";
 
 export const URGENCIES = ["emergency", "urgent", "routine"] as const;
@@ -30,6 +30,14 @@ export const issueTransitions: Transitions<IssueStatus> = {
   done: [],
   cancelled: ["open"],
 };
+
+/**
+ * An open job is one still in play: any status the table lets be cancelled. Done is final, and a
+ * cancelled job must be reopened before anything else happens to it.
+ */
+export const OPEN_ISSUE_STATUSES: readonly IssueStatus[] = statesLeadingTo(issueTransitions, "cancelled");
+export const CLOSED_ISSUE_STATUSES: readonly IssueStatus[] = ISSUE_STATUSES.filter((s) => !OPEN_ISSUE_STATUSES.includes(s));
+export const isOpenIssue = (status: IssueStatus) => OPEN_ISSUE_STATUSES.includes(status);
 
 export const ISSUE_STATUS_LABELS: Record<IssueStatus, string> = {
   open: "Open",

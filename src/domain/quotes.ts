@@ -1,6 +1,6 @@
 import { divideRounded, type Pence } from "./money.ts";
 import { ok, reject, type Result } from "./result.ts";
-import { transition, type Transitions } from "./state-machine.ts";
+import { reachableFrom, statesLeadingTo, transition, type Transitions } from "./state-machine.ts";
 
 export const DEFAULT_VAT_RATE_PERCENT = 20;
 
@@ -220,6 +220,33 @@ export function checkLine(line: QuoteLine, maxLinePence: Pence): Result<QuoteLin
 export const changeQuoteStatus = (quote: Pick<Quote, "status">, to: QuoteStatus) =>
   transition(quoteTransitions, quote.status, to, "quote");
 
+// What a quote in each status allows, read off the transition table so a new status or arrow
+// changes every caller at once. Each list keeps the table's order.
+
+/** Sent or viewed: the customer can still accept (validity date aside, see `canAccept`). */
+export const ACCEPTABLE_QUOTE_STATUSES: readonly QuoteStatus[] = statesLeadingTo(quoteTransitions, "accepted");
+/** Accepted, and anything after: the customer said yes, whatever has been paid since. */
+export const ACCEPTED_QUOTE_STATUSES: readonly QuoteStatus[] = reachableFrom(quoteTransitions, "accepted");
+/** Money can be taken: accepting on the way (paying accepts), or after acceptance until fully paid. */
+export const PAYABLE_QUOTE_STATUSES: readonly QuoteStatus[] = QUOTE_STATUSES.filter(
+  (s) => ACCEPTABLE_QUOTE_STATUSES.includes(s) || statesLeadingTo(quoteTransitions, "paid").includes(s),
+);
+/** Payable with nothing paid yet: after a deposit, "Ask for the balance" sends the link instead. */
+export const RESENDABLE_QUOTE_STATUSES: readonly QuoteStatus[] = PAYABLE_QUOTE_STATUSES.filter((s) => s !== "deposit_paid");
+/** Still standing, paid or not: acceptable or accepted (not declined, expired or replaced). */
+export const SHAREABLE_QUOTE_STATUSES: readonly QuoteStatus[] = QUOTE_STATUSES.filter((s) => ACCEPTABLE_QUOTE_STATUSES.includes(s) || ACCEPTED_QUOTE_STATUSES.includes(s));
+/** Sending a newer version supersedes these. */
+export const REPLACEABLE_QUOTE_STATUSES: readonly QuoteStatus[] = statesLeadingTo(quoteTransitions, "superseded");
+export const DECLINABLE_QUOTE_STATUSES: readonly QuoteStatus[] = statesLeadingTo(quoteTransitions, "declined");
+
+export const canBeAccepted = (status: QuoteStatus) => ACCEPTABLE_QUOTE_STATUSES.includes(status);
+export const hasBeenAccepted = (status: QuoteStatus) => ACCEPTED_QUOTE_STATUSES.includes(status);
+export const canBePaid = (status: QuoteStatus) => PAYABLE_QUOTE_STATUSES.includes(status);
+export const canBeResent = (status: QuoteStatus) => RESENDABLE_QUOTE_STATUSES.includes(status);
+export const canBeShared = (status: QuoteStatus) => SHAREABLE_QUOTE_STATUSES.includes(status);
+export const canBeReplaced = (status: QuoteStatus) => REPLACEABLE_QUOTE_STATUSES.includes(status);
+export const canBeDeclined = (status: QuoteStatus) => DECLINABLE_QUOTE_STATUSES.includes(status);
+
 const NOT_OPEN: Partial<Record<QuoteStatus, string>> = {
   draft: "This quote has not been sent yet.",
   accepted: "This quote has already been accepted.",
@@ -236,7 +263,7 @@ const EXPIRED = "This quote has expired. Ask us for a fresh one.";
  */
 export function canAccept(quote: Pick<Quote, "status" | "validUntil">, now: Date): Result<true, "quote_not_open" | "quote_expired"> {
   if (quote.status === "expired") return reject("quote_expired", EXPIRED);
-  if (quote.status !== "sent" && quote.status !== "viewed") {
+  if (!canBeAccepted(quote.status)) {
     return reject("quote_not_open", NOT_OPEN[quote.status] ?? `This quote is ${quote.status} and can no longer be accepted.`);
   }
   if (quote.validUntil && quote.validUntil.getTime() < now.getTime()) return reject("quote_expired", EXPIRED);

@@ -30,3 +30,21 @@ export const nextStates = <S extends string>(transitions: Transitions<S>, from: 
 
 export const isFinal = <S extends string>(transitions: Transitions<S>, state: S): boolean =>
   nextStates(transitions, state).length === 0;
+
+/**
+ * The states the table lets move to `to`, in the table's order: the set a compare-and-set
+ * write may start from.
+ * @example statesLeadingTo(quoteTransitions, "declined") // ["sent", "viewed"]
+ */
+export const statesLeadingTo = <S extends string>(transitions: Transitions<S>, to: S): readonly S[] =>
+  (Object.keys(transitions) as S[]).filter((from) => transitions[from].includes(to));
+
+/**
+ * `from` and every state reachable from it, in the table's order.
+ * @example reachableFrom(quoteTransitions, "accepted") // ["accepted", "deposit_paid", "paid"]
+ */
+export function reachableFrom<S extends string>(transitions: Transitions<S>, from: S): readonly S[] {
+  const seen = new Set<S>([from]);
+  for (const state of seen) for (const next of nextStates(transitions, state)) seen.add(next);
+  return (Object.keys(transitions) as S[]).filter((state) => seen.has(state));
+}

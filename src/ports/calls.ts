@@ -17,7 +17,8 @@ export interface Calls {
   update(id: string, changes: Partial<Omit<Call, "id" | "providerCallId">>): Promise<Call | null>;
   /**
    * Applies `changes` only while the call's status is one of `from`, in one statement, so two
-   * reports racing each other cannot both win. Null when the call was not in one of those.
+   * reports racing each other cannot both win. Null when the call was not in one of those, or
+   * when the transition table does not allow `changes.status` from where it stands.
    */
   advance(id: string, from: readonly CallStatus[], changes: Partial<Omit<Call, "id" | "providerCallId">>): Promise<Call | null>;
   forLead(leadId: string): Promise<Call[]>;

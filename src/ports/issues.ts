@@ -1,4 +1,5 @@
 import type { Issue, IssueFields, IssueStatus, Urgency } from "../domain/issues.ts";
+import type { Result } from "../domain/result.ts";
 
 export interface IssueListItem extends Issue {
   leadName: string | null;
@@ -8,7 +9,11 @@ export interface IssueListItem extends Issue {
 export interface Issues {
   create(fields: IssueFields & { sourceCallId?: string | null }): Promise<Issue>;
   update(id: string, fields: Partial<IssueFields>): Promise<Issue | null>;
-  setStatus(id: string, status: IssueStatus): Promise<void>;
+  /**
+   * Moves the job to `status` if the transition table allows it from where it stands now
+   * (checked in the same statement); otherwise writes nothing and says why.
+   */
+  setStatus(id: string, status: IssueStatus): Promise<Result<IssueStatus, "illegal_transition" | "not_found">>;
   byId(id: string): Promise<Issue | null>;
   forLead(leadId: string): Promise<Issue[]>;
   /** All issues not done or cancelled, plus those closed recently, for the board. */

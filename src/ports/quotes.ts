@@ -1,4 +1,5 @@
 import type { Quote, QuoteStatus } from "../domain/quotes.ts";
+import type { Result } from "../domain/result.ts";
 
 export type NewQuote = Omit<Quote, "id" | "createdAt" | "sentAt" | "version" | "token" | "status">;
 
@@ -19,7 +20,11 @@ export interface Quotes {
   byToken(token: string): Promise<Quote | null>;
   forIssue(issueId: string): Promise<Quote[]>;
   forLead(leadId: string): Promise<Quote[]>;
-  setStatus(id: string, status: QuoteStatus, at?: Date): Promise<void>;
+  /**
+   * Moves the quote to `status` if the transition table allows it from where it stands now
+   * (checked in the same statement); otherwise writes nothing and says why.
+   */
+  setStatus(id: string, status: QuoteStatus, at?: Date): Promise<Result<QuoteStatus, "illegal_transition" | "not_found">>;
   /** Replaces a draft's content; false when the quote is not (or no longer) a draft. */
   updateDraft(id: string, fields: NewQuote): Promise<boolean>;
   /**
@@ -27,8 +32,11 @@ export interface Quotes {
    * become `superseded`, in one transaction. False when it was not a draft.
    */
   markSent(id: string, at: Date): Promise<boolean>;
-  /** Compare-and-set: moves the quote from one of `from` to `to`, stamping the time; false when it was in none of them. */
-  advance(id: string, from: QuoteStatus[], to: QuoteStatus, at: Date): Promise<boolean>;
+  /**
+   * Compare-and-set: moves the quote from one of `from` to `to`, stamping the time; false when
+   * it was in none of them. A `from` the transition table does not let go to `to` never matches.
+   */
+  advance(id: string, from: readonly QuoteStatus[], to: QuoteStatus, at: Date): Promise<boolean>;
   /** The newest version of the issue that was sent (whatever happened to it since), or null. */
   latestSent(issueId: string): Promise<Quote | null>;
   /** Latest versions first, with optional status filter, for the staff list. */

@@ -1,4 +1,4 @@
-import { ISSUE_STATUSES, ISSUE_STATUS_LABELS, TRADE_CATEGORIES, URGENCIES, issueTransitions, type Issue, type IssueStatus } from "../domain/issues.ts";
+import { ISSUE_STATUSES, ISSUE_STATUS_LABELS, OPEN_ISSUE_STATUSES, TRADE_CATEGORIES, URGENCIES, isOpenIssue, issueTransitions, type Issue } from "../domain/issues.ts";
 import type { Lead } from "../domain/leads.ts";
 import { leadDisplayName } from "../domain/leads.ts";
 import { formatPence } from "../domain/money.ts";
@@ -12,11 +12,12 @@ import { formatDateTime } from "../domain/london-time.ts";
 import { CsrfField, Layout, type PageContext } from "./layout.tsx";
 import type { Child } from "hono/jsx";
 
-const BOARD_COLUMNS: IssueStatus[] = ["open", "quoted", "scheduled", "in_progress"];
+/** One column per open status; closed jobs are listed apart. */
+const BOARD_COLUMNS = OPEN_ISSUE_STATUSES;
 
 /** The board: one column per working status; each card changes status in place. */
 export function IssuesBoardPage(props: { ctx: PageContext; issues: IssueListItem[] }) {
-  const closed = props.issues.filter((i) => i.status === "done" || i.status === "cancelled");
+  const closed = props.issues.filter((i) => !isOpenIssue(i.status));
   return (
     <Layout ctx={props.ctx} title="Issues">
       <div class="toolbar">

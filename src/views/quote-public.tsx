@@ -3,7 +3,7 @@ import type { Child } from "hono/jsx";
 import { formatPence } from "../domain/money.ts";
 import type { Payment } from "../domain/payments/charges.ts";
 import type { CompanyDetails } from "../domain/payments/invoice.ts";
-import type { Quote } from "../domain/quotes.ts";
+import { canBeAccepted, canBeDeclined, canBePaid, type Quote } from "../domain/quotes.ts";
 import type { Invoice } from "../ports/invoices.ts";
 import { formatDate, formatDateTime } from "../domain/london-time.ts";
 
@@ -78,8 +78,8 @@ export function CustomerQuotePage(props: {
   const { quote } = props;
   const t = quote.totals;
   const banner = STATUS_BANNER[quote.status];
-  const open = quote.status === "sent" || quote.status === "viewed";
-  const payable = open || quote.status === "accepted" || quote.status === "deposit_paid";
+  const open = canBeAccepted(quote.status);
+  const payable = canBePaid(quote.status);
   const hasDeposit = t.depositPence > 0 && t.depositPence < t.totalPence;
   const pay = (choice: string, label: string, secondary = false) => (
     <form method="post" action="/api/stripe/create-checkout">
@@ -166,7 +166,7 @@ export function CustomerQuotePage(props: {
       </section>
       {payable && props.due ? (
         <section class="card actions">
-          {open || quote.status === "accepted" ? (
+          {quote.status !== "deposit_paid" ? (
             hasDeposit && props.due.kind !== "balance" ? (
               <>
                 {pay("deposit", `${open ? "Accept and pay" : "Pay"} the deposit, ${formatPence(t.depositPence)}`)}
@@ -178,7 +178,7 @@ export function CustomerQuotePage(props: {
           ) : (
             pay("full", `Pay the remaining balance, ${formatPence(props.due.amountPence)}`)
           )}
-          {open ? (
+          {canBeDeclined(quote.status) ? (
             <form method="post" action={`/q/${quote.token}/decline`}>
               <button type="submit" class="secondary">
                 Decline

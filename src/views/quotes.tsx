@@ -3,7 +3,7 @@ import type { Child } from "hono/jsx";
 import { formatPence } from "../domain/money.ts";
 import type { Payment } from "../domain/payments/charges.ts";
 import { lineField, type LineInput, type QuoteDraftInput } from "../domain/payments/quote-draft.ts";
-import { LINE_KINDS, QUOTE_STATUSES, type Quote, type QuoteStatus, type QuoteTotals } from "../domain/quotes.ts";
+import { LINE_KINDS, QUOTE_STATUSES, canBeResent, type Quote, type QuoteStatus, type QuoteTotals } from "../domain/quotes.ts";
 import type { FieldErrors } from "../domain/validation.ts";
 import type { Invoice } from "../ports/invoices.ts";
 import type { QuoteListItem } from "../ports/quotes.ts";
@@ -428,7 +428,7 @@ export function StaffQuotePage(props: {
             </p>
           )}
           <div class="toolbar">
-            {["sent", "viewed", "accepted"].includes(quote.status) ? post("resend", "Send the link again") : null}
+            {canBeResent(quote.status) ? post("resend", "Send the link again") : null}
             {quote.status !== "draft" ? post("revise", "New version") : null}
             {quote.status === "deposit_paid" ? post("request-balance", "Ask for the balance", false) : null}
             {quote.status === "draft" ? (

@@ -1,9 +1,12 @@
 import { describe, expect, test } from "bun:test";
 import {
+  CLOSED_ISSUE_STATUSES,
   ISSUE_STATUSES,
   ISSUE_STATUS_LABELS,
+  OPEN_ISSUE_STATUSES,
   byUrgency,
   changeIssueStatus,
+  isOpenIssue,
   issueTransitions,
   validateIssue,
   type IssueInput,
@@ -30,6 +33,13 @@ test("done is the only final job status, and a done job cannot be cancelled", ()
     reason: "illegal_transition",
     message: "A job cannot go from done to cancelled: done is final.",
   });
+});
+
+test("an open job is one that can still be cancelled: everything but done and cancelled", () => {
+  expect(OPEN_ISSUE_STATUSES).toEqual(["open", "quoted", "scheduled", "in_progress"]);
+  expect(CLOSED_ISSUE_STATUSES).toEqual(["done", "cancelled"]);
+  expect(ISSUE_STATUSES.filter(isOpenIssue)).toEqual([...OPEN_ISSUE_STATUSES]);
+  expect(isOpenIssue("archived" as IssueStatus)).toBe(false);
 });
 
 test("every status has a label", () => {

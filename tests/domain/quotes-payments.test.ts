@@ -1,9 +1,9 @@
 import { describe, expect, test } from "bun:test";
-import { nextCharge, type Payment } from "../../src/domain/payments/charges.ts";
+import { CHARGE_KINDS, nextCharge, type ChargeKind, type Payment } from "../../src/domain/payments/charges.ts";
 import { formatInvoiceNumber, invoiceFor, vatForPayment } from "../../src/domain/payments/invoice.ts";
 import { previewTotals, validateQuoteDraft, type LineInput, type QuoteDraftInput } from "../../src/domain/payments/quote-draft.ts";
 import { settle, type PaymentReport } from "../../src/domain/payments/settle.ts";
-import { quoteTotals, type Quote, type QuoteLine } from "../../src/domain/quotes.ts";
+import { QUOTE_STATUSES, quoteTotals, type Quote, type QuoteLine, type QuoteStatus } from "../../src/domain/quotes.ts";
 import { seededRandom } from "./random.ts";
 
 const LIMITS = { maxAmountPence: 5_000_000, today: "2026-11-27" };
@@ -150,6 +150,26 @@ describe("settle", () => {
       expect(status).toBe("paid");
       expect(paidTimes).toBe(1);
     }
+  });
+
+  test("where each quote status goes once each kind of charge is paid (a payment accepts a quote not yet accepted)", () => {
+    const after = (status: QuoteStatus, kind: ChargeKind) => {
+      const s = settle({ ...pending, kind }, { status }, [], report());
+      return s.action === "paid" ? s.quoteStatus : s.action;
+    };
+    const table = Object.fromEntries(QUOTE_STATUSES.map((status) => [status, CHARGE_KINDS.map((kind) => after(status, kind))]));
+    // Columns: deposit, full, balance. null: paid, but the quote stays put and staff get a flag.
+    expect(table).toEqual({
+      draft: [null, null, null],
+      sent: ["deposit_paid", "paid", "paid"],
+      viewed: ["deposit_paid", "paid", "paid"],
+      accepted: ["deposit_paid", "paid", "paid"],
+      deposit_paid: [null, "paid", "paid"],
+      paid: [null, null, null],
+      declined: [null, null, null],
+      expired: [null, null, null],
+      superseded: [null, null, null],
+    });
   });
 
   test("paid on a quote that moved on: recorded with a flag for staff", () => {

@@ -3,8 +3,22 @@ import {
   DEFAULT_VAT_RATE_PERCENT,
   LINE_KINDS,
   MAX_QUANTITY,
+  ACCEPTABLE_QUOTE_STATUSES,
+  ACCEPTED_QUOTE_STATUSES,
+  DECLINABLE_QUOTE_STATUSES,
+  PAYABLE_QUOTE_STATUSES,
   QUOTE_STATUSES,
+  REPLACEABLE_QUOTE_STATUSES,
+  RESENDABLE_QUOTE_STATUSES,
+  SHAREABLE_QUOTE_STATUSES,
   canAccept,
+  canBeAccepted,
+  canBeDeclined,
+  canBePaid,
+  canBeReplaced,
+  canBeResent,
+  canBeShared,
+  hasBeenAccepted,
   changeQuoteStatus,
   checkLine,
   lineNetPence,
@@ -49,6 +63,29 @@ test("paid, declined and superseded are final", () => {
     ok: false,
     reason: "illegal_transition",
     message: "A quote cannot go from paid to declined: paid is final.",
+  });
+});
+
+describe("what each quote status allows, read off the transition table", () => {
+  // Written out by hand, so a change to the table that moves one of these shows up here.
+  test.each([
+    ["accepted (sent or viewed)", ACCEPTABLE_QUOTE_STATUSES, canBeAccepted, ["sent", "viewed"]],
+    ["already accepted", ACCEPTED_QUOTE_STATUSES, hasBeenAccepted, ["accepted", "deposit_paid", "paid"]],
+    ["paid (accepting on the way, or until paid in full)", PAYABLE_QUOTE_STATUSES, canBePaid, ["sent", "viewed", "accepted", "deposit_paid"]],
+    ["sent again (nothing paid yet)", RESENDABLE_QUOTE_STATUSES, canBeResent, ["sent", "viewed", "accepted"]],
+    ["shared (still standing, paid or not)", SHAREABLE_QUOTE_STATUSES, canBeShared, ["sent", "viewed", "accepted", "deposit_paid", "paid"]],
+    ["replaced by a newer version", REPLACEABLE_QUOTE_STATUSES, canBeReplaced, ["sent", "viewed", "expired"]],
+    ["declined", DECLINABLE_QUOTE_STATUSES, canBeDeclined, ["sent", "viewed"]],
+  ] as const)("can be %s", (_, list, predicate, expected) => {
+    expect(list).toEqual(expected);
+    expect(QUOTE_STATUSES.filter(predicate)).toEqual([...expected]);
+  });
+
+  test("a draft allows none of it, and neither does a status the table does not know", () => {
+    for (const predicate of [canBeAccepted, hasBeenAccepted, canBePaid, canBeResent, canBeShared, canBeReplaced, canBeDeclined]) {
+      expect(predicate("draft")).toBe(false);
+      expect(predicate("archived" as QuoteStatus)).toBe(false);
+    }
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { isFinal, nextStates, transition, type Transitions } from "../../src/domain/state-machine.ts";
+import { isFinal, nextStates, reachableFrom, statesLeadingTo, transition, type Transitions } from "../../src/domain/state-machine.ts";
 
 type Light = "red" | "green" | "amber" | "broken";
 const lights: Transitions<Light> = {
@@ -63,5 +63,19 @@ describe("nextStates and isFinal", () => {
     expect(isFinal(lights, "broken")).toBe(true);
     expect(isFinal(lights, "red")).toBe(false);
     expect(isFinal(lights, "constructor" as Light)).toBe(true);
+  });
+});
+
+describe("statesLeadingTo and reachableFrom", () => {
+  test("statesLeadingTo lists every state with an arrow to the given one, in the table's order", () => {
+    expect(statesLeadingTo(lights, "broken")).toEqual(["green", "amber"]);
+    expect(statesLeadingTo(lights, "red")).toEqual(["amber"]);
+    expect(statesLeadingTo(lights, "blue" as Light)).toEqual([]);
+  });
+
+  test("reachableFrom is the state itself and everything after it, following loops once", () => {
+    expect(reachableFrom(lights, "amber")).toEqual(["red", "green", "amber", "broken"]);
+    expect(reachableFrom(lights, "broken")).toEqual(["broken"]);
+    expect(reachableFrom(lights, "constructor" as Light)).toEqual([]);
   });
 });

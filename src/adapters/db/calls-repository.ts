@@ -1,5 +1,6 @@
 import { and, asc, count, desc, eq, getTableColumns, gte, inArray } from "drizzle-orm";
-import type { Call, TranscriptSegment } from "../../domain/calls.ts";
+import { callTransitions, type Call, type TranscriptSegment } from "../../domain/calls.ts";
+import { nextStates } from "../../domain/state-machine.ts";
 import type { Calls } from "../../ports/calls.ts";
 import type { Database } from "./database-handle.ts";
 import { isUuid } from "./query-helpers.ts";
@@ -77,12 +78,15 @@ export function createCallsRepository(db: Database): Calls {
     },
 
     async advance(id, from, changes) {
-      if (!isUuid(id) || from.length === 0) return null;
+      // A status change goes only where the transition table allows, whatever `from` says.
+      const to = changes.status;
+      const allowedFrom = to ? from.filter((status) => nextStates(callTransitions, status).includes(to)) : from;
+      if (!isUuid(id) || allowedFrom.length === 0) return null;
       const { id: _id, providerCallId: _providerCallId, ...allowed } = changes as Partial<Call>;
       const [row] = await db
         .update(calls)
         .set({ ...allowed, updatedAt: new Date() })
-        .where(and(eq(calls.id, id), inArray(calls.status, [...from])))
+        .where(and(eq(calls.id, id), inArray(calls.status, [...allowedFrom])))
         .returning();
       return row ? toCall(row) : null;
     },

@@ -1,5 +1,7 @@
-import { asc, count, desc, eq, getTableColumns, gte, notInArray, or, sql } from "drizzle-orm";
-import { URGENCIES, type Issue, type IssueStatus, type Urgency } from "../../domain/issues.ts";
+import { and, asc, count, desc, eq, getTableColumns, gte, inArray, notInArray, or, sql } from "drizzle-orm";
+import { CLOSED_ISSUE_STATUSES, URGENCIES, changeIssueStatus, issueTransitions, type Issue, type Urgency } from "../../domain/issues.ts";
+import { ok, reject } from "../../domain/result.ts";
+import { statesLeadingTo } from "../../domain/state-machine.ts";
 import type { Issues } from "../../ports/issues.ts";
 import type { Database } from "./database-handle.ts";
 import { isUuid } from "./query-helpers.ts";
@@ -23,11 +25,10 @@ const toIssue = (row: IssueRow): Issue => ({
   updatedAt: row.updatedAt,
 });
 
-const CLOSED: IssueStatus[] = ["done", "cancelled"];
 /** How long a finished or cancelled job stays on the board. */
 const BOARD_KEEPS_CLOSED_MS = 7 * 24 * 60 * 60 * 1000;
 
-const isOpen = notInArray(issues.status, CLOSED);
+const isOpen = notInArray(issues.status, [...CLOSED_ISSUE_STATUSES]);
 const rank = (urgency: Urgency) => URGENCIES.indexOf(urgency);
 const urgencyRank = sql`case ${issues.urgency} when 'emergency' then 0 when 'urgent' then 1 else 2 end`;
 
@@ -57,8 +58,20 @@ export function createIssuesRepository(db: Database): Issues {
     },
 
     async setStatus(id, status) {
-      if (!isUuid(id)) return;
-      await db.update(issues).set({ status, updatedAt: new Date() }).where(eq(issues.id, id));
+      const missing = reject("not_found", "There is no such job.");
+      if (!isUuid(id)) return missing;
+      // Compare-and-set against the table, so a change made meanwhile cannot be overwritten by an illegal one.
+      const from = statesLeadingTo(issueTransitions, status);
+      const moved = from.length === 0 ? [] : await db
+        .update(issues)
+        .set({ status, updatedAt: new Date() })
+        .where(and(eq(issues.id, id), inArray(issues.status, [...from])))
+        .returning({ id: issues.id });
+      if (moved.length > 0) return ok(status);
+      const [row] = await db.select({ status: issues.status }).from(issues).where(eq(issues.id, id));
+      if (!row) return missing;
+      const refused = changeIssueStatus(row, status);
+      return refused.ok ? reject("illegal_transition", "The job changed while this was being saved. Try again.") : refused;
     },
 
     async byId(id) {

@@ -1,5 +1,7 @@
 import { and, desc, eq, getTableColumns, inArray, isNotNull, ne, sql } from "drizzle-orm";
-import type { Quote, QuoteStatus } from "../../domain/quotes.ts";
+import { REPLACEABLE_QUOTE_STATUSES, changeQuoteStatus, quoteTransitions, type Quote, type QuoteStatus } from "../../domain/quotes.ts";
+import { ok, reject } from "../../domain/result.ts";
+import { nextStates, statesLeadingTo } from "../../domain/state-machine.ts";
 import type { Quotes } from "../../ports/quotes.ts";
 import type { Database } from "./database-handle.ts";
 import { isUniqueViolation } from "./pg-errors.ts";
@@ -42,6 +44,19 @@ const STAMPED: Partial<Record<QuoteStatus, "sentAt" | "viewedAt" | "acceptedAt" 
 
 /** Quotes, numbered per issue (unique issue_id + version), each with its own public token. */
 export function createQuotesRepository(db: Database): Quotes {
+  const advance: Quotes["advance"] = async (id, from, to, at) => {
+    // Only the moves the transition table allows: a caller's stale list cannot write past it.
+    const allowed = from.filter((status) => nextStates(quoteTransitions, status).includes(to));
+    if (!isUuid(id) || allowed.length === 0) return false;
+    const stamp = STAMPED[to];
+    const updated = await db
+      .update(quotes)
+      .set({ status: to, updatedAt: at, ...(stamp ? { [stamp]: at } : {}) })
+      .where(and(eq(quotes.id, id), inArray(quotes.status, allowed)))
+      .returning({ id: quotes.id });
+    return updated.length > 0;
+  };
+
   return {
     async createDraft(quote) {
       // The next version is worked out inside the INSERT; two drafts racing for the same
@@ -100,12 +115,13 @@ export function createQuotesRepository(db: Database): Quotes {
     },
 
     async setStatus(id, status, at = new Date()) {
-      if (!isUuid(id)) return;
-      const stamp = STAMPED[status];
-      await db
-        .update(quotes)
-        .set({ status, updatedAt: at, ...(stamp ? { [stamp]: at } : {}) })
-        .where(eq(quotes.id, id));
+      const missing = reject("not_found", "There is no such quote.");
+      if (!isUuid(id)) return missing;
+      if (await advance(id, statesLeadingTo(quoteTransitions, status), status, at)) return ok(status);
+      const [row] = await db.select({ status: quotes.status }).from(quotes).where(eq(quotes.id, id));
+      if (!row) return missing;
+      const refused = changeQuoteStatus(row, status);
+      return refused.ok ? reject("illegal_transition", "The quote changed while this was being saved. Try again.") : refused;
     },
 
     async updateDraft(id, fields) {
@@ -132,27 +148,18 @@ export function createQuotesRepository(db: Database): Quotes {
         const [sent] = await tx
           .update(quotes)
           .set({ status: "sent", sentAt: at, updatedAt: at })
-          .where(and(eq(quotes.id, id), eq(quotes.status, "draft")))
+          .where(and(eq(quotes.id, id), inArray(quotes.status, [...statesLeadingTo(quoteTransitions, "sent")])))
           .returning({ issueId: quotes.issueId });
         if (!sent) return false;
         await tx
           .update(quotes)
           .set({ status: "superseded", updatedAt: at })
-          .where(and(eq(quotes.issueId, sent.issueId), ne(quotes.id, id), inArray(quotes.status, ["sent", "viewed", "expired"])));
+          .where(and(eq(quotes.issueId, sent.issueId), ne(quotes.id, id), inArray(quotes.status, [...REPLACEABLE_QUOTE_STATUSES])));
         return true;
       });
     },
 
-    async advance(id, from, to, at) {
-      if (!isUuid(id) || from.length === 0) return false;
-      const stamp = STAMPED[to];
-      const updated = await db
-        .update(quotes)
-        .set({ status: to, updatedAt: at, ...(stamp ? { [stamp]: at } : {}) })
-        .where(and(eq(quotes.id, id), inArray(quotes.status, from)))
-        .returning({ id: quotes.id });
-      return updated.length > 0;
-    },
+    advance,
 
     async latestSent(issueId) {
       if (!isUuid(issueId)) return null;

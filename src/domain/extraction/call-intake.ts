@@ -1,5 +1,5 @@
 import type { Call } from "../calls.ts";
-import type { Issue } from "../issues.ts";
+import { isOpenIssue, type Issue } from "../issues.ts";
 import type { Lead, LeadFields } from "../leads.ts";
 import type { Calls } from "../../ports/calls.ts";
 import type { Issues } from "../../ports/issues.ts";
@@ -10,7 +10,6 @@ import type { LiveCallObserver } from "../live-call/live-call.ts";
 import { callerCardData } from "../live-call/caller-card.ts";
 import { startLiveExtraction, type LiveExtractionDeps, type LiveExtractionOptions } from "./live-extraction.ts";
 
-const OPEN_STATUSES = new Set(["open", "quoted", "scheduled", "in_progress"]);
 const URGENCY_RANK = { emergency: 0, urgent: 1, routine: 2 } as const;
 
 const compact = (value: string | null) => (value ?? "").toLowerCase().replace(/[^a-z0-9]/g, "");
@@ -62,7 +61,7 @@ export async function closeCallIntake(
     await deps.calls.update(call.id, callChanges);
     return { issue: call.issueId ? await deps.issues.byId(call.issueId) : null, createdIssue: false };
   }
-  const open = (await deps.issues.forLead(lead.id)).filter((issue) => OPEN_STATUSES.has(issue.status));
+  const open = (await deps.issues.forLead(lead.id)).filter((issue) => isOpenIssue(issue.status));
   const existing = open.find((issue) => sameSite(issue, extraction));
   if (existing && extraction.urgency && URGENCY_RANK[extraction.urgency] < URGENCY_RANK[existing.urgency]) {
     await deps.issues.update(existing.id, { urgency: extraction.urgency });

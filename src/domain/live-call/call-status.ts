@@ -1,4 +1,5 @@
 import { callTransitions, CALL_STATUSES, type Call, type CallStatus } from "../calls.ts";
+import { statesLeadingTo } from "../state-machine.ts";
 
 /** Twilio's call statuses and ours are the same words, but for "initiated" (an outbound call being set up). */
 export function callStatusFrom(providerStatus: string): CallStatus | null {
@@ -7,8 +8,7 @@ export function callStatusFrom(providerStatus: string): CallStatus | null {
 }
 
 /** The statuses a call may be in for `to` to be a step forward. */
-export const statusesBefore = (to: CallStatus): CallStatus[] =>
-  CALL_STATUSES.filter((from) => callTransitions[from].includes(to));
+export const statusesBefore = (to: CallStatus): readonly CallStatus[] => statesLeadingTo(callTransitions, to);
 
 /**
  * What a status report changes on the call: the times it was answered and ended, and how long

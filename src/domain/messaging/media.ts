@@ -4,13 +4,12 @@ import type { Job } from "../../ports/jobs.ts";
 import type { SmsMediaFetcher } from "../../ports/sms.ts";
 import { MediaTooLargeError, type WhatsAppMedia } from "../../ports/whatsapp.ts";
 import { DEFAULT_RETRY } from "../jobs/retry-policy.ts";
-import type { Issue } from "../issues.ts";
+import { isOpenIssue, type Issue } from "../issues.ts";
 import { UNDERSTAND_JOB, type InboundDeps } from "./inbound.ts";
 import { publishMessage } from "./live.ts";
 import { baseMediaType, extensionFor, formatBytes, maxBytesFor, mediaAllowed } from "./media-policy.ts";
 import type { Message } from "./message.ts";
 
-const OPEN = new Set<Issue["status"]>(["open", "quoted", "scheduled", "in_progress"]);
 /** A video or photo that comes back within this long of a video request goes to the request's job. */
 const VIDEO_REQUEST_ANSWERED_WITHIN_MS = 14 * 24 * 60 * 60_000;
 
@@ -34,9 +33,9 @@ export async function issueForMedia(deps: Pick<MediaDeps, "messages" | "issues" 
   const request = await deps.messages.latestVideoRequest(message.leadId, new Date(message.occurredAt.getTime() - VIDEO_REQUEST_ANSWERED_WITHIN_MS));
   if (request?.issueId && request.occurredAt <= message.occurredAt) {
     const requested = await deps.issues.byId(request.issueId);
-    if (requested && OPEN.has(requested.status)) return requested;
+    if (requested && isOpenIssue(requested.status)) return requested;
   }
-  const open = (await deps.issues.forLead(message.leadId)).filter((issue) => OPEN.has(issue.status));
+  const open = (await deps.issues.forLead(message.leadId)).filter((issue) => isOpenIssue(issue.status));
   if (open[0]) return open[0];
   const lead = await deps.leads.byId(message.leadId);
   const caption = message.body?.trim();

@@ -6,12 +6,11 @@ import type { VoiceNoteTranscriber } from "../../ports/voice-note-transcriber.ts
 import { DEFAULT_RETRY } from "../jobs/retry-policy.ts";
 import { issueTitle, leadUpdatesFrom } from "../extraction/call-intake.ts";
 import type { Extraction } from "../extraction/extraction.ts";
-import type { Issue } from "../issues.ts";
+import { isOpenIssue, type Issue } from "../issues.ts";
 import type { InboundDeps } from "./inbound.ts";
 import { publishMessage } from "./live.ts";
 import { NO_TRANSCRIBER, type Message } from "./message.ts";
 
-const OPEN = new Set<Issue["status"]>(["open", "quoted", "scheduled", "in_progress"]);
 /** Below this the extractor is guessing: nothing is filed on it. */
 const SURE = 0.5;
 
@@ -96,7 +95,7 @@ async function fileUnderJob(deps: UnderstandDeps, message: Message, extraction: 
   const updates = leadUpdatesFrom(lead, sure);
   if (Object.keys(updates).length > 0) await deps.leads.update(lead.id, updates);
   if (message.issueId) return null;
-  const open = (await deps.issues.forLead(lead.id)).filter((issue) => OPEN.has(issue.status));
+  const open = (await deps.issues.forLead(lead.id)).filter((issue) => isOpenIssue(issue.status));
   if (open[0]) return open[0];
   if (!describesJob(extraction)) return null;
   const issue = await deps.issues.create({

@@ -1,6 +1,6 @@
 import { formatPence, type Pence } from "../money.ts";
 import { ok, reject, type Result } from "../result.ts";
-import type { Quote, QuoteStatus } from "../quotes.ts";
+import { canBePaid, type Quote } from "../quotes.ts";
 
 export const CHARGE_KINDS = ["deposit", "full", "balance"] as const;
 /** deposit: the quote's deposit; full: the whole total; balance: what is left after the deposit. */
@@ -59,9 +59,8 @@ export function nextCharge(
   paid: readonly Pick<Payment, "kind" | "amountPence">[],
   choice: PayChoice,
 ): Result<Charge, "quote_already_paid" | "quote_not_payable"> {
-  const payable: QuoteStatus[] = ["sent", "viewed", "accepted", "deposit_paid"];
   if (quote.status === "paid") return reject("quote_already_paid", PAID_ENOUGH);
-  if (!payable.includes(quote.status)) return reject("quote_not_payable", `This quote is ${quote.status.replace("_", " ")} and cannot be paid.`);
+  if (!canBePaid(quote.status)) return reject("quote_not_payable", `This quote is ${quote.status.replace("_", " ")} and cannot be paid.`);
   const paidSoFar = paid.reduce((sum, p) => sum + p.amountPence, 0);
   const left = quote.totals.totalPence - paidSoFar;
   if (left <= 0) return reject("quote_already_paid", PAID_ENOUGH);

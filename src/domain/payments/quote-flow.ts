@@ -7,7 +7,7 @@ import type { Checkout, Payments } from "../../ports/payments.ts";
 import type { Invoices, Invoice } from "../../ports/invoices.ts";
 import type { Quotes } from "../../ports/quotes.ts";
 import type { OutboundMessage, QuoteLinkSender } from "../../ports/quote-messages.ts";
-import { canAccept, type Quote } from "../quotes.ts";
+import { DECLINABLE_QUOTE_STATUSES, canAccept, canBeResent, changeQuoteStatus, hasBeenAccepted, type Quote } from "../quotes.ts";
 import { ok, reject, type Result } from "../result.ts";
 import { nextCharge, type Payment, type PayChoice } from "./charges.ts";
 import { balanceRequestText, quoteLinkText } from "./customer-texts.ts";
@@ -71,7 +71,7 @@ export async function resendQuote(deps: QuoteFlowDeps, quoteId: string): Promise
   const issue = quote ? await deps.issues.byId(quote.issueId) : null;
   const lead = issue ? await deps.leads.byId(issue.leadId) : null;
   if (!quote || !issue || !lead) return reject("not_found", "There is no such quote.");
-  if (!["sent", "viewed", "accepted"].includes(quote.status)) return reject("not_open", `A ${quote.status} quote cannot be sent again.`);
+  if (!canBeResent(quote.status)) return reject("not_open", `A ${quote.status} quote cannot be sent again.`);
   if (!lead.phone) return reject("no_phone", "The customer has no phone number.");
   return ok(
     await deps.sender.send({
@@ -137,10 +137,10 @@ export async function viewQuote(deps: QuoteFlowDeps, token: string): Promise<Cus
   let quote = (await deps.quotes.latestSent(linked.issueId)) ?? linked;
   const replacedVersion = quote.id !== linked.id ? linked.version : null;
   const now = deps.now();
-  if ((quote.status === "sent" || quote.status === "viewed") && quote.validUntil && quote.validUntil < now) {
+  if (changeQuoteStatus(quote, "expired").ok && quote.validUntil && quote.validUntil < now) {
     if (await deps.quotes.advance(quote.id, [quote.status], "expired", now)) quote = { ...quote, status: "expired" };
-  } else if (quote.status === "sent" && replacedVersion === null) {
-    if (await deps.quotes.advance(quote.id, ["sent"], "viewed", now)) {
+  } else if (changeQuoteStatus(quote, "viewed").ok && replacedVersion === null) {
+    if (await deps.quotes.advance(quote.id, [quote.status], "viewed", now)) {
       deps.log.info({ quoteId: quote.id }, "quote viewed for the first time");
       quote = { ...quote, status: "viewed" };
     }
@@ -164,7 +164,7 @@ export async function startCheckout(deps: QuoteFlowDeps, token: string, choice: 
   if (!quote || quote.status === "draft") return reject("not_found", "There is no quote at this link.");
   if (quote.status === "superseded") return reject("quote_replaced", "This quote has been replaced by a newer version. Open your link again to see it.");
   const now = deps.now();
-  if (quote.status === "sent" || quote.status === "viewed" || quote.status === "expired" || quote.status === "declined") {
+  if (!hasBeenAccepted(quote.status)) {
     const allowed = canAccept(quote, now);
     if (!allowed.ok) return allowed;
     if (!(await deps.quotes.advance(quote.id, [quote.status], "accepted", now))) return reject("quote_not_open", "This quote changed while you were looking at it. Reload the page.");
@@ -204,7 +204,7 @@ export async function startCheckout(deps: QuoteFlowDeps, token: string, choice: 
 export async function declineQuote(deps: QuoteFlowDeps, token: string): Promise<Result<Quote, "not_found" | "quote_not_open">> {
   const quote = await deps.quotes.byToken(token);
   if (!quote || quote.status === "draft") return reject("not_found", "There is no quote at this link.");
-  if (!(await deps.quotes.advance(quote.id, ["sent", "viewed"], "declined", deps.now()))) {
+  if (!(await deps.quotes.advance(quote.id, DECLINABLE_QUOTE_STATUSES, "declined", deps.now()))) {
     return reject("quote_not_open", "This quote can no longer be declined.");
   }
   deps.log.info({ quoteId: quote.id }, "quote declined");

@@ -1,5 +1,5 @@
 import { formatPence, type Pence } from "../money.ts";
-import type { QuoteStatus } from "../quotes.ts";
+import { changeQuoteStatus, type QuoteStatus } from "../quotes.ts";
 import { overlaps, type ChargeKind, type Payment } from "./charges.ts";
 
 /**
@@ -40,8 +40,17 @@ export type Settlement =
   | { action: "paid"; quoteStatus: QuoteStatus | null; flag: string | null };
 
 const AFTER_PAYMENT: Record<ChargeKind, QuoteStatus> = { deposit: "deposit_paid", full: "paid", balance: "paid" };
-/** Quote states a payment may move on; a customer who paid has accepted, even if "accept" was not recorded. */
-const MOVES_ON: QuoteStatus[] = ["sent", "viewed", "accepted", "deposit_paid"];
+
+/**
+ * Where the quote goes once `kind` is paid, by the transition table; null when the table does
+ * not allow it. A customer who paid has accepted, even if "accept" was not recorded, so a quote
+ * that could still be accepted moves through "accepted" on the way.
+ */
+function statusAfterPayment(quote: { status: QuoteStatus }, kind: ChargeKind): QuoteStatus | null {
+  const accepted = changeQuoteStatus(quote, "accepted");
+  const moved = changeQuoteStatus(accepted.ok ? { status: accepted.value } : quote, AFTER_PAYMENT[kind]);
+  return moved.ok ? moved.value : null;
+}
 
 /**
  * Decides what an event does to a payment. Safe to call with events in any order and more
@@ -70,9 +79,7 @@ export function settle(
   if (otherPaid.some((kind) => overlaps(payment.kind, kind))) {
     return { action: "flag", reason: `Paid twice: this quote's ${payment.kind === "full" ? "total" : payment.kind} was already paid by another payment. Refund this one.` };
   }
-  const target = AFTER_PAYMENT[payment.kind];
-  if (MOVES_ON.includes(quote.status) && !(quote.status === "deposit_paid" && target === "deposit_paid")) {
-    return { action: "paid", quoteStatus: target, flag: null };
-  }
+  const quoteStatus = statusAfterPayment(quote, payment.kind);
+  if (quoteStatus) return { action: "paid", quoteStatus, flag: null };
   return { action: "paid", quoteStatus: null, flag: `Paid while the quote was ${quote.status.replace("_", " ")}: check with the customer.` };
 }

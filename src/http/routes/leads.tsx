@@ -3,6 +3,7 @@ import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { addLead, editLead, type PhoneTaken } from "../../domain/lead-identity.ts";
 import { validateLead, type Lead, type LeadInput } from "../../domain/leads.ts";
 import { emptyForm } from "../../views/components.tsx";
+import { isOpenIssue } from "../../domain/issues.ts";
 import { LeadFormPage, LeadForm, LeadPage, LeadResults, LeadsPage } from "../../views/leads.tsx";
 import type { AppEnv } from "../deps.ts";
 import { audit, changedFields } from "../audit.ts";
@@ -60,7 +61,7 @@ export function leadRoutes() {
     const lead = await repos.leads.byId(c.req.param("id"));
     if (!lead) throw notFound("lead");
     const [timeline, issues, history] = await Promise.all([repos.timeline.forLead(lead.id), repos.issues.forLead(lead.id), repos.audit.forEntity("lead", lead.id)]);
-    const openIssues = issues.filter((i) => i.status !== "done" && i.status !== "cancelled");
+    const openIssues = issues.filter((i) => isOpenIssue(i.status));
     return c.html(<LeadPage ctx={pageContext(c)} lead={lead} timeline={timeline} openIssues={openIssues} history={history} />);
   });
 

@@ -2,6 +2,7 @@ import { Hono, type Context } from "hono";
 import { formatPence } from "../../domain/money.ts";
 import { leadDisplayName } from "../../domain/leads.ts";
 import type { Issue } from "../../domain/issues.ts";
+import { canBeShared } from "../../domain/quotes.ts";
 import { MESSAGE_CHANNELS, type MessageChannel } from "../../domain/messaging/message.ts";
 import { mediaAllowed } from "../../domain/messaging/media-policy.ts";
 import { customerServiceWindow } from "../../domain/messaging/window.ts";
@@ -16,8 +17,6 @@ import { LeadConversation, MessageItem, ReplyBox } from "../../views/messages.ts
 import { IssueMessagingPanel, MissedCallFollowUps, type IssueMessagingView } from "../../views/messages-panels.tsx";
 import { replyViewFor } from "./inbox.tsx";
 
-/** Quotes whose link the customer can open: sent from the quote's own page already. */
-const SENDABLE = new Set(["sent", "viewed", "accepted", "deposit_paid", "paid"]);
 const MAX_VIDEO_BYTES = 16 * 1024 * 1024;
 
 async function issueMessagingView(deps: AppDeps, issue: Issue, flash?: IssueMessagingView["flash"]): Promise<IssueMessagingView> {
@@ -37,7 +36,7 @@ async function issueMessagingView(deps: AppDeps, issue: Issue, flash?: IssueMess
     videoRequests: messages.filter((m) => m.purpose === "video_request"),
     quoteMessages: messages.filter((m) => m.purpose === "quote"),
     quotes: quotes
-      .filter((q) => SENDABLE.has(q.status))
+      .filter((q) => canBeShared(q.status))
       .map((q) => ({ id: q.id, version: q.version, status: q.status, total: formatPence(q.totals.totalPence), link: `${deps.settings.publicBaseUrl}/q/${q.token}` })),
     draftCount: quotes.filter((q) => q.status === "draft").length,
     ...(flash ? { flash } : {}),
@@ -156,7 +155,7 @@ export function messageRoutes() {
     const body = await c.req.parseBody();
     const quote = (await deps.repos.quotes.forIssue(issue.id)).find((q) => q.id === body.quoteId);
     if (!quote) return panel(c, issue, { kind: "error", text: "Choose one of this job's quotes." }, 422);
-    if (!SENDABLE.has(quote.status)) return panel(c, issue, { kind: "error", text: "Send the quote from its own page first." }, 422);
+    if (!canBeShared(quote.status)) return panel(c, issue, { kind: "error", text: "Send the quote from its own page first." }, 422);
     const note = typeof body.note === "string" ? body.note.trim().slice(0, 1000) : "";
     const link = `${deps.settings.publicBaseUrl}/q/${quote.token}`;
     let media: { kind: "video"; blobKey: string; contentType: string } | undefined;

@@ -407,7 +407,7 @@ export function repositoryContract(name: string, open: OpenTarget): void {
 
         const updated = await repos.issues.update(issue.id, { urgency: "urgent", accessNotes: "Key under the mat" });
         expect(updated).toMatchObject({ urgency: "urgent", accessNotes: "Key under the mat", title: "Leaking kitchen tap" });
-        await repos.issues.setStatus(issue.id, "scheduled");
+        expect(await repos.issues.setStatus(issue.id, "scheduled")).toEqual({ ok: true, value: "scheduled" });
         expect((await repos.issues.byId(issue.id))!.status).toBe("scheduled");
 
         const second = await repos.issues.create(anIssue(lead.id, { title: "Broken window" }));
@@ -416,13 +416,32 @@ export function repositoryContract(name: string, open: OpenTarget): void {
         expect(await repos.issues.byId("nope")).toBeNull();
       });
 
+      test("setStatus goes only where the transition table allows, and otherwise writes nothing and says why", async () => {
+        const lead = await repos.leads.create(aLead());
+        const issue = await repos.issues.create(anIssue(lead.id));
+        expect(await repos.issues.setStatus(issue.id, "done")).toEqual({
+          ok: false,
+          reason: "illegal_transition",
+          message: "A job cannot go from open to done: from open it can go to quoted, scheduled, in_progress, cancelled.",
+        });
+        expect(await repos.issues.byId(issue.id)).toEqual(issue);
+        expect(await repos.issues.setStatus(issue.id, "in_progress")).toMatchObject({ ok: true });
+        expect(await repos.issues.setStatus(issue.id, "done")).toMatchObject({ ok: true });
+        expect(await repos.issues.setStatus(issue.id, "cancelled")).toMatchObject({ ok: false, message: "A job cannot go from done to cancelled: done is final." });
+        expect((await repos.issues.byId(issue.id))!.status).toBe("done");
+        expect(await repos.issues.setStatus("00000000-0000-4000-8000-000000000000", "cancelled")).toMatchObject({ ok: false, reason: "not_found" });
+        expect(await repos.issues.setStatus("nope", "cancelled")).toMatchObject({ ok: false, reason: "not_found" });
+      });
+
       test("the board shows open work and recently closed jobs, emergencies first", async () => {
         const lead = await repos.leads.create(aLead({ name: "Board Lead" }));
         const routine = await repos.issues.create(anIssue(lead.id, { title: "Routine", urgency: "routine" }));
         const emergency = await repos.issues.create(anIssue(lead.id, { title: "Emergency", urgency: "emergency" }));
         const doneRecently = await repos.issues.create(anIssue(lead.id, { title: "Done recently", urgency: "urgent" }));
+        await repos.issues.setStatus(doneRecently.id, "in_progress");
         await repos.issues.setStatus(doneRecently.id, "done");
         const doneLongAgo = await repos.issues.create(anIssue(lead.id, { title: "Done long ago" }));
+        await repos.issues.setStatus(doneLongAgo.id, "in_progress");
         await repos.issues.setStatus(doneLongAgo.id, "done");
         await repos.db.update(issuesTable).set({ updatedAt: new Date("2025-01-01T00:00:00Z") }).where(eq(issuesTable.id, doneLongAgo.id));
 
@@ -530,6 +549,26 @@ export function repositoryContract(name: string, open: OpenTarget): void {
         await repos.quotes.setStatus(quote.id, "viewed");
         expect(await repos.quotes.byId(quote.id)).toMatchObject({ status: "viewed", sentAt });
       });
+
+      test("setStatus and advance go only where the transition table allows; otherwise nothing is written", async () => {
+        const { issue } = await anIssueWithLead();
+        const quote = await repos.quotes.createDraft(aQuote(issue.id));
+        const at = new Date("2026-11-21T12:00:00Z");
+        expect(await repos.quotes.setStatus(quote.id, "paid", at)).toEqual({
+          ok: false,
+          reason: "illegal_transition",
+          message: "A quote cannot go from draft to paid: from draft it can go to sent.",
+        });
+        expect(await repos.quotes.byId(quote.id)).toEqual(quote);
+        // A from-list naming the current status still cannot skip the table.
+        expect(await repos.quotes.advance(quote.id, ["draft"], "accepted", at)).toBe(false);
+        expect((await repos.quotes.byId(quote.id))!.status).toBe("draft");
+        expect(await repos.quotes.setStatus(quote.id, "sent", at)).toEqual({ ok: true, value: "sent" });
+        expect(await repos.quotes.advance(quote.id, ["draft", "sent"], "declined", at)).toBe(true);
+        expect(await repos.quotes.setStatus(quote.id, "accepted", at)).toMatchObject({ ok: false, message: "A quote cannot go from declined to accepted: declined is final." });
+        expect((await repos.quotes.byId(quote.id))!.status).toBe("declined");
+        expect(await repos.quotes.setStatus("nope", "sent")).toMatchObject({ ok: false, reason: "not_found" });
+      });
     });
 
     describe("staff users and sessions", () => {
@@ -622,6 +661,14 @@ export function repositoryContract(name: string, open: OpenTarget): void {
         expect((await repos.calls.byId(call.id))!.status).toBe("in-progress");
         expect(await repos.calls.advance(crypto.randomUUID(), ["ringing"], { status: "busy" })).toBeNull();
         expect(await repos.calls.advance(call.id, [], { status: "failed" })).toBeNull();
+      });
+
+      test("a status the transition table does not allow is refused even when `from` names the current status", async () => {
+        const call = await repos.calls.record(aCall({ status: "in-progress" }));
+        expect(await repos.calls.advance(call.id, ["in-progress"], { status: "busy" })).toBeNull();
+        expect(await repos.calls.advance(call.id, ["in-progress"], { status: "ringing" })).toBeNull();
+        expect((await repos.calls.byId(call.id))!.status).toBe("in-progress");
+        expect(await repos.calls.advance(call.id, ["ringing", "in-progress"], { status: "completed" })).toMatchObject({ status: "completed" });
       });
 
       test("of two racing reports, exactly one wins", async () => {
