@@ -6,7 +6,7 @@ import { IssueCard, IssueForm, IssueFormPage, IssuePage, IssuesBoardPage } from 
 import type { AppEnv } from "../deps.ts";
 import { audit, changedFields } from "../audit.ts";
 import { issueQuoteSection } from "./quotes.tsx";
-import { notFound } from "../errors.ts";
+import { notFound, reasonStatus } from "../errors.ts";
 import { formValues, pageContext } from "../page-context.ts";
 import { pageOrFragment, redirectAfterPost } from "../respond.ts";
 
@@ -115,7 +115,7 @@ export function issueRoutes() {
     }
     // The repository checks the move against the transition table as it writes.
     const changed = await repos.issues.setStatus(issue.id, requested as IssueStatus);
-    if (!changed.ok) return c.html(card(issue.status, changed.message), 422);
+    if (!changed.ok) return c.html(card(issue.status, changed.message), reasonStatus(changed.reason));
     await audit(c, "issue", issue.id, `status ${issue.status} → ${changed.value}`);
     return pageOrFragment(
       c,
