@@ -47,7 +47,7 @@ import pino from "pino";
 import postgresClient from "postgres";
 import { createDeepgramTranscriber } from "../src/adapters/deepgram/deepgram-transcriber.ts";
 import { createBunPasswords } from "../src/adapters/local/bun-passwords.ts";
-import { composeDeps } from "../src/compose.ts";
+import { composeDeps } from "../src/compose/index.ts";
 import { parseConfig } from "../src/config.ts";
 import { addStaffUser } from "../src/domain/staff-access.ts";
 import { createApp } from "../src/http/app.ts";

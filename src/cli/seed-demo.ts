@@ -1,6 +1,6 @@
 import { normalisePhone } from "../domain/phone.ts";
 import { quoteTotals } from "../domain/quotes.ts";
-import type { AppDeps } from "../http/deps.ts";
+import type { AppDeps } from "../compose/app-deps.ts";
 import { DEMO_CASES } from "./demo-data.ts";
 
 const PATH_TO_STATUS = { draft: [], sent: ["sent"], viewed: ["sent", "viewed"], accepted: ["sent", "viewed", "accepted"], paid: ["sent", "viewed", "accepted", "paid"] } as const;

@@ -1,6 +1,6 @@
 import pino from "pino";
 import { createRulesExtractor } from "../../src/adapters/local/rules-extractor/index.ts";
-import { messagingAdaptersFor, wireMessaging, type MessagingAdapters } from "../../src/adapters/whatsapp/messaging.ts";
+import { messagingAdaptersFor, wireMessaging, type MessagingAdapters } from "../../src/compose/messaging.ts";
 import type { TemplateConfig } from "../../src/domain/messaging/outbox.ts";
 import type { BlobStore } from "../../src/ports/blob-store.ts";
 import type { Repositories } from "../../src/ports/database.ts";

@@ -1,5 +1,5 @@
 import pino from "pino";
-import { wireQuotesToCash } from "../../src/adapters/quotes-to-cash.ts";
+import { wireQuotesToCash } from "../../src/compose/quotes.ts";
 import type { OpenDatabase } from "../../src/adapters/db/database.ts";
 import { parseConfig } from "../../src/config.ts";
 import type { BlobStore } from "../../src/ports/blob-store.ts";

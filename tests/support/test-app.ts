@@ -1,7 +1,7 @@
 import pino from "pino";
 import { createBunPasswords } from "../../src/adapters/local/bun-passwords.ts";
 import { createFolderBlobStore } from "../../src/adapters/local/folder-blob-store.ts";
-import { randomToken } from "../../src/compose.ts";
+import { randomToken } from "../../src/compose/index.ts";
 import { addStaffUser } from "../../src/domain/staff-access.ts";
 import { createApp } from "../../src/http/app.ts";
 import type { AppDeps } from "../../src/http/deps.ts";

@@ -1,19 +1,8 @@
-import type { Config } from "./config.ts";
-import { s3Configured } from "./config.ts";
-
-export type IntegrationMode = "vendor" | "embedded" | "off";
-
-export interface IntegrationStatus {
-  name: string;
-  purpose: string;
-  mode: IntegrationMode;
-  /** What runs: "Neon", "PGlite in ./data", "Outbox (nothing is sent)". */
-  detail: string;
-  /** The result of a live check, when the integration has one. */
-  health: { state: "ok" } | { state: "failing"; error: string } | { state: "not_checked"; why: string };
-  /** A page with more (the webhook deliveries that did not match the documented shapes). */
-  link?: { href: string; label: string };
-}
+import type { Config } from "../config.ts";
+import { s3Configured } from "../config.ts";
+import type { BlobStore } from "../ports/blob-store.ts";
+import type { IntegrationStatus } from "../ports/integrations.ts";
+import type { Log } from "../ports/log.ts";
 
 type Describe = Omit<IntegrationStatus, "health">;
 
@@ -40,4 +29,38 @@ export function describeIntegrations(config: Config, database: string, blobStore
     vendorOr("Deepgram", "Live call transcription (fallback)", has(config.DEEPGRAM_API_KEY), "nova-2-phonecall", "No fallback transcription without a key"),
     { name: "ElevenLabs", purpose: "Voice for outbound calls", mode: has(config.ELEVENLABS_API_KEY, config.ELEVENLABS_VOICE_ID) ? "vendor" : "off", detail: has(config.ELEVENLABS_API_KEY) ? "ElevenLabs voice" : "Not configured (optional)" },
   ];
+}
+
+/**
+ * Each integration's state as the integrations page shows it: the database and storage are
+ * checked live (a failure carries its reason); the rest say why they are not checked.
+ */
+export function checkIntegrations(
+  described: Describe[],
+  checks: { ping(): Promise<unknown>; blobStore: Pick<BlobStore, "check"> },
+): () => Promise<IntegrationStatus[]> {
+  return async () => {
+    const [database, storage] = await Promise.all([
+      checks.ping().then(
+        () => ({ state: "ok" as const }),
+        (error: unknown) => ({ state: "failing" as const, error: error instanceof Error ? error.message : String(error) }),
+      ),
+      checks.blobStore.check().then((r) => (r.ok ? { state: "ok" as const } : { state: "failing" as const, error: r.error })),
+    ]);
+    return described.map((d) => ({
+      ...d,
+      health: d.name === "Database" ? database : d.name === "Storage" ? storage : { state: "not_checked" as const, why: d.mode === "vendor" ? "Keys present; no live check yet" : "Nothing to check" },
+    }));
+  };
+}
+
+/** One line per integration at start-up: vendor or embedded default, and its check where it has one. */
+export async function logIntegrations(logger: Log, deps: { integrations(): Promise<IntegrationStatus[]> }): Promise<void> {
+  const modes = { vendor: "vendor", embedded: "embedded default", off: "off" } as const;
+  for (const i of await deps.integrations()) {
+    const health = i.health.state === "failing" ? ` (FAILING: ${i.health.error})` : i.health.state === "ok" ? " (working)" : "";
+    const line = `[${i.name}] ${modes[i.mode]}: ${i.detail}${health}`;
+    if (i.health.state === "failing") logger.warn({ integration: i.name, mode: i.mode }, line);
+    else logger.info({ integration: i.name, mode: i.mode }, line);
+  }
 }

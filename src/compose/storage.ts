@@ -1,0 +1,34 @@
+import { join } from "node:path";
+import { s3Configured, type Config } from "../config.ts";
+import type { BlobStore, VerifyFileToken } from "../ports/blob-store.ts";
+import { createFolderBlobStore } from "../adapters/local/folder-blob-store.ts";
+import { createS3BlobStore } from "../adapters/s3/s3-blob-store.ts";
+import { localSecret } from "./secrets.ts";
+
+export interface StorageChoice {
+  blobStore: BlobStore;
+  /** Checks the app's own signed download links; set only for the local folder (S3 signs its own). */
+  verifyFileLink: VerifyFileToken | null;
+  /** What runs, for the integrations page: "S3 bucket …" or "Folder …". */
+  detail: string;
+}
+
+/** S3 when its keys and bucket are set; else a folder under DATA_DIR whose download links the app signs. */
+export async function chooseBlobStore(config: Config, dataDir: string, publicBaseUrl: string): Promise<StorageChoice> {
+  if (s3Configured(config)) {
+    return {
+      blobStore: createS3BlobStore({
+        bucket: config.AWS_S3_BUCKET!,
+        region: config.AWS_REGION,
+        accessKeyId: config.AWS_ACCESS_KEY_ID!,
+        secretAccessKey: config.AWS_SECRET_ACCESS_KEY!,
+        endpoint: config.S3_ENDPOINT,
+      }),
+      verifyFileLink: null,
+      detail: `S3 bucket ${config.AWS_S3_BUCKET}`,
+    };
+  }
+  const dir = join(dataDir, "blobs");
+  const folder = createFolderBlobStore({ dir, signingSecret: await localSecret(dataDir, "link-signing.key"), publicBaseUrl });
+  return { blobStore: folder, verifyFileLink: folder.verifyLink, detail: `Folder ${dir}` };
+}
