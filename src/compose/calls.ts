@@ -6,6 +6,7 @@ import type { BlobStore } from "../ports/blob-store.ts";
 import type { Calls } from "../ports/calls.ts";
 import type { Transcriber } from "../ports/transcriber.ts";
 import type { AppDeps } from "./app-deps.ts";
+import { twilioKeys } from "./vendor-keys.ts";
 import type { JobHandler } from "../adapters/local/job-runner.ts";
 import { createDeepgramTranscriber } from "../adapters/deepgram/deepgram-transcriber.ts";
 import { createWisprflowTranscriber } from "../adapters/wisprflow/wisprflow-transcriber.ts";
@@ -72,7 +73,7 @@ export function twilioSettings(config: Config, localAuthToken: string): AppDeps[
     authToken: config.TWILIO_AUTH_TOKEN ?? localAuthToken,
     accountSid: config.TWILIO_ACCOUNT_SID ?? null,
     staffNumbers: config.STAFF_PHONE_NUMBERS,
-    local: !(config.TWILIO_ACCOUNT_SID && config.TWILIO_AUTH_TOKEN),
+    local: !twilioKeys(config),
   };
 }
 

@@ -20,6 +20,9 @@ import { chooseBlobStore, type StorageChoice } from "./storage.ts";
 
 export type { AppDeps } from "./app-deps.ts";
 export { logIntegrations } from "./integrations.ts";
+export type { SigningSecrets } from "./secrets.ts";
+export type { StorageChoice } from "./storage.ts";
+export type { MessagingAdapters } from "./messaging.ts";
 export { localSecret, randomToken, STRIPE_LOCAL_SECRET_FILE, TWILIO_LOCAL_TOKEN_FILE, WHATSAPP_LOCAL_SECRET_FILE } from "./secrets.ts";
 
 /**

@@ -1,8 +1,8 @@
 import type { Config } from "../config.ts";
-import { s3Configured } from "../config.ts";
 import type { BlobStore } from "../ports/blob-store.ts";
 import type { IntegrationStatus } from "../ports/integrations.ts";
 import type { Log } from "../ports/log.ts";
+import { s3Keys, stripeKeys, twilioKeys, whatsappKeys } from "./vendor-keys.ts";
 
 type Describe = Omit<IntegrationStatus, "health">;
 
@@ -20,10 +20,10 @@ export function describeIntegrations(config: Config, database: string, blobStore
   });
   return [
     { name: "Database", purpose: "Leads, calls, issues, quotes", mode: config.DATABASE_URL ? "vendor" : "embedded", detail: database },
-    { name: "Storage", purpose: "Recordings, photos, documents, tenant media", mode: s3Configured(config) ? "vendor" : "embedded", detail: blobStore },
-    vendorOr("Twilio", "Calls and SMS", has(config.TWILIO_ACCOUNT_SID, config.TWILIO_AUTH_TOKEN), `Twilio account, number ${config.TWILIO_PHONE_NUMBER ?? "not set"}; texts go through the durable outbox (retried with backoff, never sent twice)`, "No keys: the call simulator plays calls; texts wait in the outbox, shown in the app, and nothing is sent"),
-    vendorOr("Stripe", "Card payments and invoices", has(config.STRIPE_SECRET_KEY, config.STRIPE_WEBHOOK_SECRET), "Stripe Checkout; webhooks verified with STRIPE_WEBHOOK_SECRET", "No keys: a test checkout in the app, labelled \"test payment, no card is charged\"; its events go through the same signed webhook handler with a secret made locally. No money is taken"),
-    vendorOr("WhatsApp", "Tenant messages, voice notes, photos, video", has(config.WHATSAPP_ACCESS_TOKEN, config.WHATSAPP_PHONE_NUMBER_ID), `WhatsApp Business Cloud API ${config.WHATSAPP_API_VERSION}; messages go through the durable outbox (retried with backoff, never sent twice), templates outside the 24-hour window`, "No keys: messages wait in the outbox, shown in the app, and nothing is sent; media cannot be downloaded"),
+    { name: "Storage", purpose: "Recordings, photos, documents, tenant media", mode: s3Keys(config) ? "vendor" : "embedded", detail: blobStore },
+    vendorOr("Twilio", "Calls and SMS", twilioKeys(config) !== null, `Twilio account, number ${config.TWILIO_PHONE_NUMBER ?? "not set"}; texts go through the durable outbox (retried with backoff, never sent twice)`, "No keys: the call simulator plays calls; texts wait in the outbox, shown in the app, and nothing is sent"),
+    vendorOr("Stripe", "Card payments and invoices", stripeKeys(config) !== null, "Stripe Checkout; webhooks verified with STRIPE_WEBHOOK_SECRET", "No keys: a test checkout in the app, labelled \"test payment, no card is charged\"; its events go through the same signed webhook handler with a secret made locally. No money is taken"),
+    vendorOr("WhatsApp", "Tenant messages, voice notes, photos, video", whatsappKeys(config) !== null, `WhatsApp Business Cloud API ${config.WHATSAPP_API_VERSION}; messages go through the durable outbox (retried with backoff, never sent twice), templates outside the 24-hour window`, "No keys: messages wait in the outbox, shown in the app, and nothing is sent; media cannot be downloaded"),
     vendorOr("OpenAI", "Extraction and voice-note transcription", has(config.OPENAI_API_KEY), "gpt-4o-mini, whisper-1", "No keys: no AI extraction"),
     vendorOr("WisprFlow", "Live call transcription (primary)", has(config.WISPRFLOW_API_KEY), "WisprFlow streaming", "No live transcription without a key"),
     vendorOr("Deepgram", "Live call transcription (fallback)", has(config.DEEPGRAM_API_KEY), "nova-2-phonecall", "No fallback transcription without a key"),

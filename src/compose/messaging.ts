@@ -26,6 +26,7 @@ import { createTwilioMediaFetcher, createTwilioSmsSender } from "../adapters/twi
 import { createWhatsAppCloudApi } from "../adapters/whatsapp/graph-api.ts";
 import { createThumbnailWorker } from "../adapters/whatsapp/thumbnails.ts";
 import { parseWhatsAppWebhook } from "../adapters/whatsapp/webhook-payload.ts";
+import { twilioKeys, whatsappKeys } from "./vendor-keys.ts";
 
 export interface MessagingAdapters {
   /** Null = the embedded outbox (nothing sent). */
@@ -37,19 +38,12 @@ export interface MessagingAdapters {
 
 /** The vendor adapters the configuration has keys for; the embedded outbox for the rest. */
 export function messagingAdaptersFor(config: Config): MessagingAdapters {
-  const twilioKeys = config.TWILIO_ACCOUNT_SID && config.TWILIO_AUTH_TOKEN ? { accountSid: config.TWILIO_ACCOUNT_SID, authToken: config.TWILIO_AUTH_TOKEN } : null;
+  const twilio = twilioKeys(config);
+  const whatsapp = whatsappKeys(config);
   return {
-    whatsapp:
-      config.WHATSAPP_ACCESS_TOKEN && config.WHATSAPP_PHONE_NUMBER_ID
-        ? createWhatsAppCloudApi({
-            accessToken: config.WHATSAPP_ACCESS_TOKEN,
-            phoneNumberId: config.WHATSAPP_PHONE_NUMBER_ID,
-            baseUrl: config.WHATSAPP_API_BASE_URL,
-            apiVersion: config.WHATSAPP_API_VERSION,
-          })
-        : null,
-    sms: twilioKeys && config.TWILIO_PHONE_NUMBER ? createTwilioSmsSender({ ...twilioKeys, from: config.TWILIO_PHONE_NUMBER }) : null,
-    smsMedia: twilioKeys ? createTwilioMediaFetcher(twilioKeys) : null,
+    whatsapp: whatsapp ? createWhatsAppCloudApi({ ...whatsapp, baseUrl: config.WHATSAPP_API_BASE_URL, apiVersion: config.WHATSAPP_API_VERSION }) : null,
+    sms: twilio && config.TWILIO_PHONE_NUMBER ? createTwilioSmsSender({ ...twilio, from: config.TWILIO_PHONE_NUMBER }) : null,
+    smsMedia: twilio ? createTwilioMediaFetcher(twilio) : null,
     voiceNotes: config.OPENAI_API_KEY ? createWhisperTranscriber({}, createOpenAIClient({ apiKey: config.OPENAI_API_KEY })) : null,
   };
 }

@@ -16,9 +16,7 @@ import { createStripeCheckout, createStripeClient } from "../adapters/stripe/str
 import { createStripeWebhooks } from "../adapters/stripe/stripe-webhooks.ts";
 import { INVOICE_ISSUED_JOB, invoiceIssuedJob, PAYMENT_EVENT_JOB, settlePaymentEventJob } from "../domain/payments/settlement-flow.ts";
 import { TEST_WEBHOOK_JOB, deliverTestWebhooksJob } from "../adapters/local/test-checkout-delivery.ts";
-
-/** Stripe is used when both its secret key and its webhook secret are set. */
-export const stripeConfigured = (config: Config) => Boolean(config.STRIPE_SECRET_KEY && config.STRIPE_WEBHOOK_SECRET);
+import { stripeKeys } from "./vendor-keys.ts";
 
 /**
  * Builds the quotes-to-cash adapters for a configuration: Stripe Checkout and its webhook
@@ -40,10 +38,10 @@ export function wireQuotesToCash(input: {
   messaging?: { messenger: Messenger; live: boolean };
 }): { deps: AppDeps["quotesToCash"]; jobHandlers: Record<string, JobHandler> } {
   const { config, repos, blobStore, log, now } = input;
-  const stripe = stripeConfigured(config);
-  const webhookSecret = stripe ? config.STRIPE_WEBHOOK_SECRET! : `whsec_${input.localWebhookSecret}`;
+  const stripe = stripeKeys(config);
+  const webhookSecret = stripe ? stripe.webhookSecret : `whsec_${input.localWebhookSecret}`;
   const testCheckout = stripe ? null : createTestCheckout({ db: repos.db, webhookSecret, baseUrl: input.publicBaseUrl, now });
-  const checkout = testCheckout ?? createStripeCheckout(createStripeClient(config.STRIPE_SECRET_KEY!));
+  const checkout = stripe ? createStripeCheckout(createStripeClient(stripe.secretKey)) : testCheckout!;
   const company = {
     name: config.COMPANY_NAME,
     address: config.COMPANY_ADDRESS ?? null,

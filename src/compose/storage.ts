@@ -1,9 +1,10 @@
 import { join } from "node:path";
-import { s3Configured, type Config } from "../config.ts";
+import type { Config } from "../config.ts";
 import type { BlobStore, VerifyFileToken } from "../ports/blob-store.ts";
 import { createFolderBlobStore } from "../adapters/local/folder-blob-store.ts";
 import { createS3BlobStore } from "../adapters/s3/s3-blob-store.ts";
 import { localSecret } from "./secrets.ts";
+import { s3Keys } from "./vendor-keys.ts";
 
 export interface StorageChoice {
   blobStore: BlobStore;
@@ -15,17 +16,12 @@ export interface StorageChoice {
 
 /** S3 when its keys and bucket are set; else a folder under DATA_DIR whose download links the app signs. */
 export async function chooseBlobStore(config: Config, dataDir: string, publicBaseUrl: string): Promise<StorageChoice> {
-  if (s3Configured(config)) {
+  const s3 = s3Keys(config);
+  if (s3) {
     return {
-      blobStore: createS3BlobStore({
-        bucket: config.AWS_S3_BUCKET!,
-        region: config.AWS_REGION,
-        accessKeyId: config.AWS_ACCESS_KEY_ID!,
-        secretAccessKey: config.AWS_SECRET_ACCESS_KEY!,
-        endpoint: config.S3_ENDPOINT,
-      }),
+      blobStore: createS3BlobStore({ ...s3, region: config.AWS_REGION, endpoint: config.S3_ENDPOINT }),
       verifyFileLink: null,
-      detail: `S3 bucket ${config.AWS_S3_BUCKET}`,
+      detail: `S3 bucket ${s3.bucket}`,
     };
   }
   const dir = join(dataDir, "blobs");
