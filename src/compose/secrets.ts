@@ -7,6 +7,8 @@ export function randomToken(): string {
   return Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString("base64url");
 }
 
+/** The folder blob store signs its download links with this locally made key. */
+export const LINK_SIGNING_KEY_FILE = "link-signing.key";
 /** On the embedded default, webhooks are signed with this locally made token (the simulator reads it). */
 export const TWILIO_LOCAL_TOKEN_FILE = "twilio-local-auth-token";
 /** Likewise the app secret WhatsApp deliveries are signed with when WHATSAPP_APP_SECRET is unset. */

@@ -3,7 +3,7 @@ import type { Config } from "../config.ts";
 import type { BlobStore, VerifyFileToken } from "../ports/blob-store.ts";
 import { createFolderBlobStore } from "../adapters/local/folder-blob-store.ts";
 import { createS3BlobStore } from "../adapters/s3/s3-blob-store.ts";
-import { localSecret } from "./secrets.ts";
+import { LINK_SIGNING_KEY_FILE, localSecret } from "./secrets.ts";
 import { s3Keys } from "./vendor-keys.ts";
 
 export interface StorageChoice {
@@ -25,6 +25,6 @@ export async function chooseBlobStore(config: Config, dataDir: string, publicBas
     };
   }
   const dir = join(dataDir, "blobs");
-  const folder = createFolderBlobStore({ dir, signingSecret: await localSecret(dataDir, "link-signing.key"), publicBaseUrl });
+  const folder = createFolderBlobStore({ dir, signingSecret: await localSecret(dataDir, LINK_SIGNING_KEY_FILE), publicBaseUrl });
   return { blobStore: folder, verifyFileLink: folder.verifyLink, detail: `Folder ${dir}` };
 }
