@@ -12,7 +12,7 @@ import pino from "pino";
 import { composeDeps } from "../../src/compose/index.ts";
 import { parseConfig } from "../../src/config.ts";
 import { createApp } from "../../src/http/app.ts";
-import type { AppDeps } from "../../src/http/deps.ts";
+import type { AppDeps } from "../../src/compose/index.ts";
 import { pgliteFolderFromTemplate } from "./test-db.ts";
 
 /** One pino line, parsed. */
