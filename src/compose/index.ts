@@ -27,8 +27,10 @@ export { localSecret, randomToken, STRIPE_LOCAL_SECRET_FILE, TWILIO_LOCAL_TOKEN_
 
 /**
  * Replaces parts of the composition: a test's clock, a quiet logger, fast password hashing, a
- * vendor adapter pointed at a loopback peer. Whatever is given here is used by the wiring too
- * (a replaced clock or blob store is the one the job handlers see), not only by the web app.
+ * vendor adapter pointed at a loopback peer. The basics given here (clock, logger, blob store,
+ * live events, extractor, Twilio settings, messaging vendors) are used by the wiring too, so the
+ * job handlers see them; a whole section (`messaging`, `quotesToCash`) replaces only what the web
+ * app sees.
  */
 export type CompositionOverrides = Partial<AppDeps> & {
   /** Messaging vendors (loopback peers in tests); those not given come from the configuration. */
