@@ -47,7 +47,8 @@ import pino from "pino";
 import postgresClient from "postgres";
 import { createDeepgramTranscriber } from "../src/adapters/deepgram/deepgram-transcriber.ts";
 import { createBunPasswords } from "../src/adapters/local/bun-passwords.ts";
-import { composeDeps } from "../src/compose.ts";
+import { createInProcessLiveEvents } from "../src/adapters/local/in-process-live-events.ts";
+import { composeDeps } from "../src/compose/index.ts";
 import { parseConfig } from "../src/config.ts";
 import { addStaffUser } from "../src/domain/staff-access.ts";
 import { createApp } from "../src/http/app.ts";
@@ -805,11 +806,11 @@ async function benchEngine(which: Engine) {
   try {
     const parsed = parseConfig({ NODE_ENV: "production", DATA_DIR: dataDir, DATABASE_URL: postgres?.url, PORT: String(server.port), PUBLIC_BASE_URL: baseUrl, LOG_LEVEL: "warn" });
     if (!parsed.ok) throw new Error(parsed.error);
-    deps = await composeDeps(parsed.config, logger);
+    const deepgram = timedTranscriber(createDeepgramTranscriber({ apiKey: DEEPGRAM_KEY, url: peer.url }));
+    deps = await composeDeps(parsed.config, logger, {
+      overrides: { transcription: { forStream: () => deepgram }, liveEvents: timedLiveEvents(createInProcessLiveEvents()) },
+    });
     try {
-      const deepgram = timedTranscriber(createDeepgramTranscriber({ apiKey: DEEPGRAM_KEY, url: peer.url }));
-      deps.transcription = { forStream: () => deepgram };
-      deps.liveEvents = timedLiveEvents(deps.liveEvents);
       if (process.env.BENCH_DEBUG) timeRepositories(deps.repos as unknown as Record<string, unknown>);
       if (process.env.BENCH_DEBUG && postgres) probePostgres(postgres.url);
       app = createApp(deps);

@@ -22,7 +22,7 @@ import { parseArgs } from "node:util";
 import { sql } from "drizzle-orm";
 import jpeg from "jpeg-js";
 import { metaSignature } from "../src/adapters/whatsapp/signature.ts";
-import { composeDeps } from "../src/compose.ts";
+import { composeDeps } from "../src/compose/index.ts";
 import { parseConfig } from "../src/config.ts";
 import { createApp } from "../src/http/app.ts";
 import { createLogger } from "../src/logger.ts";

@@ -26,7 +26,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { openDatabase } from "../src/adapters/db/open.ts";
 import { createBunPasswords } from "../src/adapters/local/bun-passwords.ts";
-import { composeDeps } from "../src/compose.ts";
+import { composeDeps } from "../src/compose/index.ts";
 import { parseConfig } from "../src/config.ts";
 import { addStaffUser } from "../src/domain/staff-access.ts";
 import { createApp } from "../src/http/app.ts";

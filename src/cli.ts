@@ -3,13 +3,13 @@
  * the same data folder (the database adapter shares an embedded database safely).
  */
 import { parseArgs } from "node:util";
-import { composeDeps } from "./compose.ts";
+import { composeDeps } from "./compose/index.ts";
 import { parseConfig } from "./config.ts";
 import { createLogger } from "./logger.ts";
 import { addUserCommand } from "./cli/user-add.ts";
 import { seedDemoCommand } from "./cli/seed-demo.ts";
 import { extractCommand } from "./cli/extract.ts";
-import { chooseExtractor } from "./adapters/extraction.ts";
+import { chooseExtractor } from "./compose/extraction.ts";
 
 const USAGE = `Usage:
   npm run cli -- user add EMAIL [--password PASSWORD] [--role admin|staff] [--name NAME]

@@ -96,6 +96,3 @@ export function parseConfig(env: Record<string, string | undefined>): { ok: true
 /** Where the app is reached from outside (for links in messages and provider callbacks). */
 export const publicBaseUrl = (config: Config): string =>
   (config.PUBLIC_BASE_URL ?? `http://localhost:${config.PORT}`).replace(/\/$/, "");
-
-export const s3Configured = (config: Config): boolean =>
-  Boolean(config.AWS_ACCESS_KEY_ID && config.AWS_SECRET_ACCESS_KEY && config.AWS_S3_BUCKET);

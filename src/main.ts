@@ -3,7 +3,7 @@
  * and starts Bun.serve. Nothing else in the app reads process.env.
  */
 import { websocket } from "hono/bun";
-import { composeDeps, logIntegrations } from "./compose.ts";
+import { composeDeps, logIntegrations } from "./compose/index.ts";
 import { parseConfig } from "./config.ts";
 import { createApp } from "./http/app.ts";
 import { createLogger } from "./logger.ts";

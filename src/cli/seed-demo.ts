@@ -1,6 +1,6 @@
 import { normalisePhone } from "../domain/phone.ts";
 import { quoteTotals } from "../domain/quotes.ts";
-import type { AppDeps } from "../http/deps.ts";
+import type { AppDeps } from "../compose/app-deps.ts";
 import { DEMO_CASES } from "./demo-data.ts";
 
 // Each demo record walks the transition tables one legal step at a time, as the app would move it.

@@ -1,5 +1,5 @@
 import { addStaffUser } from "../domain/staff-access.ts";
-import type { AppDeps } from "../http/deps.ts";
+import type { AppDeps } from "../compose/app-deps.ts";
 import { promptSecret } from "./prompt.ts";
 
 /** `user add EMAIL [--password P] [--role admin|staff]`: prompts for the password when not given. */

@@ -1,10 +1,6 @@
 import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
-import type { Result } from "../domain/result.ts";
-import type { BlobStore } from "../ports/blob-store.ts";
-
-/** Checks a download token: the blob key it names, or a rejection with a sentence for people. */
-export type VerifyFileToken = (token: string) => Result<string>;
+import type { BlobStore, VerifyFileToken } from "../ports/blob-store.ts";
 
 /**
  * Types a browser may show in place. Everything else is sent as an attachment, so an uploaded

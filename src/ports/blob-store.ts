@@ -1,3 +1,5 @@
+import type { Result } from "../domain/result.ts";
+
 /** The folders blobs live in, as the S3 layout names them. */
 export const BLOB_PREFIXES = ["recordings/", "photos/", "documents/", "tenant-media/"] as const;
 export type BlobPrefix = (typeof BLOB_PREFIXES)[number];
@@ -52,3 +54,6 @@ export interface BlobStore {
   /** Cheap check for the integrations page: can we reach the store? */
   check(): Promise<{ ok: true } | { ok: false; error: string }>;
 }
+
+/** Checks a download token: the blob key it names, or a rejection with a sentence for people. */
+export type VerifyFileToken = (token: string) => Result<string>;

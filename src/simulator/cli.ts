@@ -14,9 +14,8 @@ import { SimulatorError } from "./errors.ts";
 import { SHIPPED_FIXTURES_DIR } from "../fixtures.ts";
 import { isShippedFixture, loadCallFixture, type CallFixture } from "./fixture.ts";
 import { playCall } from "./play-call.ts";
-
-/** The file the server keeps its local Twilio token in (src/compose.ts, TWILIO_LOCAL_TOKEN_FILE). */
-const LOCAL_TOKEN_FILE = "twilio-local-auth-token";
+// The file the server keeps its local Twilio token in: named once, where the server makes it.
+import { TWILIO_LOCAL_TOKEN_FILE as LOCAL_TOKEN_FILE } from "../compose/secrets.ts";
 
 const USAGE = `Usage: npm run simulate:call -- DIR [--url URL] [--speed N] [--demo-transcript | --no-demo-transcript]
 

@@ -1,4 +1,4 @@
-import type { IntegrationStatus } from "../integrations.ts";
+import type { IntegrationStatus } from "../ports/integrations.ts";
 import { Badge } from "./components.tsx";
 import { Layout, type PageContext } from "./layout.tsx";
 

@@ -9,7 +9,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
-import { WHATSAPP_LOCAL_SECRET_FILE } from "../../src/compose.ts";
+import { WHATSAPP_LOCAL_SECRET_FILE } from "../../src/compose/index.ts";
 import { browserTestsEnabled, launchChromium, logInThroughForm, runCli, seedPgliteDataDir, startServer, type LaunchedBrowser, type RunningServer, watchForPageProblems } from "../support/browser.ts";
 import { signedDelivery, textMessage } from "../support/meta-peer.ts";
 

@@ -28,7 +28,7 @@ afterEach(async () => {
   peer = null;
 });
 
-/** Deepgram (the loopback peer) as the server's transcriber, retried as choose-transcriber wires it, only quicker. */
+/** Deepgram (the loopback peer) as the server's transcriber, retried as src/compose/calls.ts wires it, only quicker. */
 function useDeepgram(options: { refuseFirst: number; maxRetries?: number }) {
   peer = startDeepgramPeer({ apiKey: KEY, refuseFirst: options.refuseFirst, msPerWord: 300, wordsPerFinal: 4 });
   const transcriber = createRetryingTranscriber(createDeepgramTranscriber({ apiKey: KEY, url: peer.url }), { baseDelayMs: 100, maxDelayMs: 200, maxRetries: options.maxRetries });

@@ -5,7 +5,6 @@ import { join } from "node:path";
 import jpeg from "jpeg-js";
 import pino from "pino";
 import { createFolderBlobStore, type FolderBlobStore } from "../../src/adapters/local/folder-blob-store.ts";
-import { createInProcessLiveEvents } from "../../src/adapters/local/in-process-live-events.ts";
 import { startJobRunner } from "../../src/adapters/local/job-runner.ts";
 import { createWhatsAppCloudApi } from "../../src/adapters/whatsapp/graph-api.ts";
 import type { OpenDatabase } from "../../src/adapters/db/database.ts";
@@ -14,13 +13,13 @@ import { MEDIA_JOB } from "../../src/domain/messaging/inbound.ts";
 import type { Message } from "../../src/domain/messaging/message.ts";
 import { freshPglite } from "../support/test-db.ts";
 import { ORIGIN, aStaffUser, buildTestApp, testBrowser } from "../support/test-app.ts";
-import { TEST_WHATSAPP_APP_SECRET, testMessaging } from "../support/messaging-world.ts";
+import { TEST_WHATSAPP_APP_SECRET } from "../support/messaging-world.ts";
 import { PEER_ACCESS_TOKEN, PEER_PHONE_NUMBER_ID, imageMessage, signedDelivery, startMetaPeer, type MetaPeer } from "../support/meta-peer.ts";
 
 let repos: OpenDatabase;
 let meta: MetaPeer;
 let world: ReturnType<typeof buildTestApp>;
-let jobHandlers: ReturnType<typeof testMessaging>["jobHandlers"];
+let jobHandlers: ReturnType<typeof buildTestApp>["messagingJobs"];
 let staff: Awaited<ReturnType<typeof aStaffUser>>;
 const blobDir = mkdtempSync(join(tmpdir(), "sb-blobs-failing-"));
 
@@ -43,14 +42,13 @@ const SARAH = { waId: "447700900123", name: "Sarah Jones" };
 
 beforeAll(async () => {
   [repos, meta] = await Promise.all([freshPglite(), startMetaPeer()]);
-  // Messaging wired as the server wires it, but storing media in the failing store; the app serves from it too.
-  const liveEvents = createInProcessLiveEvents();
-  const messaging = testMessaging(
-    { repos, blobStore: failingStore, liveEvents, now: () => world.clock.now(), publicBaseUrl: () => ORIGIN },
+  // The app composed as the server composes it, but on the failing store: messaging stores media in it and the app serves from it.
+  world = buildTestApp(
+    repos,
+    { blobStore: failingStore, verifyFileLink: failingStore.verifyLink },
     { adapters: { whatsapp: createWhatsAppCloudApi({ accessToken: PEER_ACCESS_TOKEN, phoneNumberId: PEER_PHONE_NUMBER_ID, baseUrl: meta.baseUrl }) } },
   );
-  world = buildTestApp(repos, { blobStore: failingStore, verifyFileLink: failingStore.verifyLink, liveEvents, messaging: messaging.deps });
-  jobHandlers = messaging.jobHandlers;
+  jobHandlers = world.messagingJobs;
   staff = await aStaffUser(world.deps);
 }, 30_000);
 afterAll(async () => {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import type { IntegrationStatus } from "../../src/integrations.ts";
+import type { IntegrationStatus } from "../../src/ports/integrations.ts";
 import type { Repositories } from "../../src/ports/database.ts";
 import { freshPglite } from "../support/test-db.ts";
 import { aStaffUser, buildTestApp, testBrowser } from "../support/test-app.ts";

@@ -9,10 +9,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { websocket } from "hono/bun";
 import pino from "pino";
-import { composeDeps } from "../../src/compose.ts";
+import { composeDeps } from "../../src/compose/index.ts";
 import { parseConfig } from "../../src/config.ts";
 import { createApp } from "../../src/http/app.ts";
-import type { AppDeps } from "../../src/http/deps.ts";
+import type { AppDeps } from "../../src/compose/index.ts";
 import { pgliteFolderFromTemplate } from "./test-db.ts";
 
 /** One pino line, parsed. */

@@ -1,22 +1,19 @@
 import pino from "pino";
 import { createBunPasswords } from "../../src/adapters/local/bun-passwords.ts";
 import { createFolderBlobStore } from "../../src/adapters/local/folder-blob-store.ts";
-import { randomToken } from "../../src/compose.ts";
+import type { OpenDatabase } from "../../src/adapters/db/database.ts";
+import { randomToken, wireDeps, type AppDeps } from "../../src/compose/index.ts";
 import { addStaffUser } from "../../src/domain/staff-access.ts";
 import { createApp } from "../../src/http/app.ts";
-import type { AppDeps } from "../../src/http/deps.ts";
 import type { Repositories } from "../../src/ports/database.ts";
-import { createInProcessLiveEvents } from "../../src/adapters/local/in-process-live-events.ts";
-import { testQuotesToCash } from "./quotes-world.ts";
-import { testMessaging, type MessagingTestOptions } from "./messaging-world.ts";
 import { createRulesExtractor } from "../../src/adapters/local/rules-extractor/index.ts";
-import { createCallEndings } from "../../src/domain/live-call/call-endings.ts";
+import { ORIGIN, TEST_SECRETS, testConfig } from "./test-config.ts";
+import type { MessagingTestOptions } from "./messaging-world.ts";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-export const ORIGIN = "http://localhost";
-export const TEST_TWILIO_TOKEN = "test-twilio-auth-token-0123456789";
+export { ORIGIN, TEST_TWILIO_TOKEN } from "./test-config.ts";
 
 /** A clock tests can move: `clock.advance(minutes)`. */
 export function testClock(start = new Date("2026-11-27T10:00:00Z")) {
@@ -29,41 +26,33 @@ export function testClock(start = new Date("2026-11-27T10:00:00Z")) {
   };
 }
 
-/** The real app on real repositories (PGlite), with a movable clock and a quiet logger. */
+/**
+ * The real app on real repositories (PGlite), composed as the server composes it (src/compose/)
+ * from the test configuration, with test peers: a movable clock, a quiet logger, fast password
+ * hashing, extraction without debounce, and background jobs left for the test to run
+ * (`messagingJobs`, `quoteJobs`). `overrides` replaces parts of the composition.
+ */
 export function buildTestApp(repos: Repositories, overrides: Partial<AppDeps> = {}, messagingOptions: MessagingTestOptions = {}) {
   const clock = testClock();
   const blobStore = createFolderBlobStore({ dir: mkdtempSync(join(tmpdir(), "sb-blobs-")), signingSecret: randomToken(), publicBaseUrl: ORIGIN });
-  const liveEvents = overrides.liveEvents ?? createInProcessLiveEvents();
-  const messaging = testMessaging({ repos, blobStore, liveEvents, now: clock.now, publicBaseUrl: () => deps.settings.publicBaseUrl }, messagingOptions);
-  const deps: AppDeps = {
-    repos,
-    blobStore,
-    verifyFileLink: blobStore.verifyLink,
-    passwords: createBunPasswords({ memoryCost: 1024, timeCost: 1 }),
-    logger: pino({ level: "silent" }),
-    now: clock.now,
-    randomId: randomToken,
-    settings: {
-      companyName: "Handy Services",
-      publicBaseUrl: ORIGIN,
-      sessionIdleMinutes: 30,
-      secureCookies: false,
-      loginAttemptsPerWindow: 5,
-      loginWindowMinutes: 15,
-      heartbeatMs: 15_000,
+  const reply = messagingOptions.missedCallReply;
+  const config = testConfig(reply ? { MISSED_CALL_REPLY_CHANNEL: reply.channel, MISSED_CALL_REPLY_TEXT: reply.text } : {});
+  const { deps, jobHandlers } = wireDeps(
+    config,
+    { repos: repos as OpenDatabase, storage: { blobStore, verifyFileLink: blobStore.verifyLink, detail: "Test folder" }, secrets: TEST_SECRETS, logger: pino({ level: "silent" }) },
+    {
+      overrides: {
+        now: clock.now,
+        passwords: createBunPasswords({ memoryCost: 1024, timeCost: 1 }),
+        extraction: { extractor: createRulesExtractor(), debounceMs: 10, minSpeechMsBetweenRuns: 0 },
+        // Tests run due jobs themselves, when they choose.
+        backgroundJobs: { poke: () => {} },
+        messagingAdapters: messagingOptions.adapters,
+        ...overrides,
+      },
     },
-    integrations: async () => [],
-    quotesToCash: testQuotesToCash({ repos, blobStore, now: clock.now, publicBaseUrl: () => deps.settings.publicBaseUrl }).deps,
-    liveEvents,
-    messaging: messaging.deps,
-    backgroundJobs: { poke: () => {} },
-    extraction: { extractor: createRulesExtractor(), debounceMs: 10, minSpeechMsBetweenRuns: 0 },
-    transcription: { forStream: () => null },
-    callEndings: createCallEndings(),
-    twilio: { authToken: TEST_TWILIO_TOKEN, accountSid: null, staffNumbers: [], local: true },
-    ...overrides,
-  };
-  return { app: createApp(deps), deps, clock, messagingJobs: messaging.jobHandlers };
+  );
+  return { app: createApp(deps), deps, clock, messagingJobs: jobHandlers.messaging, quoteJobs: jobHandlers.quotes };
 }
 
 /** A browser-like client: keeps the session cookie and reads the CSRF token off pages. */

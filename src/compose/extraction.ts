@@ -1,7 +1,7 @@
 import type { Extractor } from "../ports/extractor.ts";
 import type { Log } from "../ports/log.ts";
-import { createRulesExtractor } from "./local/rules-extractor/index.ts";
-import { createOpenAIClient, createOpenAIExtractor } from "./openai/index.ts";
+import { createRulesExtractor } from "../adapters/local/rules-extractor/index.ts";
+import { createOpenAIClient, createOpenAIExtractor } from "../adapters/openai/index.ts";
 
 /**
  * OpenAI (gpt-4o-mini, structured output) when OPENAI_API_KEY is set, with the rules extractor
@@ -11,4 +11,9 @@ export function chooseExtractor(keys: { openai?: string }, log: Log): Extractor 
   const rules = createRulesExtractor();
   if (!keys.openai) return rules;
   return createOpenAIExtractor({ logger: log }, createOpenAIClient({ apiKey: keys.openai }), rules);
+}
+
+/** Live extraction during calls: the extractor, and how often it may run (paid models less often). */
+export function extractionSettings(extractor: Extractor, keys: { openai?: string }): { extractor: Extractor; debounceMs: number; minSpeechMsBetweenRuns: number } {
+  return { extractor, debounceMs: 800, minSpeechMsBetweenRuns: keys.openai ? 15_000 : 0 };
 }

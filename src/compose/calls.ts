@@ -1,12 +1,20 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { Log } from "../../ports/log.ts";
-import type { Transcriber } from "../../ports/transcriber.ts";
-import { createDeepgramTranscriber } from "../deepgram/deepgram-transcriber.ts";
-import { createWisprflowTranscriber } from "../wisprflow/wisprflow-transcriber.ts";
-import { createFallbackTranscriber } from "./fallback-transcriber.ts";
-import { createRetryingTranscriber } from "./retrying-transcriber.ts";
-import { callScriptSchema, createScriptTranscriber, type CallScript } from "./script-transcriber.ts";
+import type { Config } from "../config.ts";
+import type { Log } from "../ports/log.ts";
+import type { BlobStore } from "../ports/blob-store.ts";
+import type { Calls } from "../ports/calls.ts";
+import type { Transcriber } from "../ports/transcriber.ts";
+import type { AppDeps } from "./app-deps.ts";
+import { twilioKeys } from "./vendor-keys.ts";
+import type { JobHandler } from "../adapters/local/job-runner.ts";
+import { createDeepgramTranscriber } from "../adapters/deepgram/deepgram-transcriber.ts";
+import { createWisprflowTranscriber } from "../adapters/wisprflow/wisprflow-transcriber.ts";
+import { createFallbackTranscriber } from "../adapters/transcription/fallback-transcriber.ts";
+import { createRetryingTranscriber } from "../adapters/transcription/retrying-transcriber.ts";
+import { callScriptSchema, createScriptTranscriber, type CallScript } from "../adapters/transcription/script-transcriber.ts";
+import { createTwilioRecordingFetcher } from "../adapters/twilio/recording-fetcher.ts";
+import { downloadRecording, RECORDING_JOB } from "../domain/live-call/recordings.ts";
 
 /** The scripted calls the simulator plays, by folder name (fixtures/calls/<name>/call.json). */
 export function loadDemoScripts(fixturesDir: string): Map<string, CallScript> {
@@ -53,5 +61,29 @@ export function chooseTranscription(
       const script = customParameters.demoScript ? demoScripts.get(customParameters.demoScript) : undefined;
       return script ? createScriptTranscriber(script) : null;
     },
+  };
+}
+
+/**
+ * Twilio's settings for the voice webhooks: its account when both keys are set; otherwise only
+ * the call simulator calls, signing with `localAuthToken` (a secret made on first start).
+ */
+export function twilioSettings(config: Config, localAuthToken: string): AppDeps["twilio"] {
+  return {
+    authToken: config.TWILIO_AUTH_TOKEN ?? localAuthToken,
+    accountSid: config.TWILIO_ACCOUNT_SID ?? null,
+    staffNumbers: config.STAFF_PHONE_NUMBERS,
+    local: !twilioKeys(config),
+  };
+}
+
+/** The durable job that stores a finished call's recording, fetched from Twilio with the account's keys. */
+export function recordingJobHandlers(deps: { calls: Calls; blobStore: BlobStore; twilio: AppDeps["twilio"] }): Record<string, JobHandler> {
+  return {
+    [RECORDING_JOB]: downloadRecording({
+      calls: deps.calls,
+      blobStore: deps.blobStore,
+      fetchRecording: createTwilioRecordingFetcher({ accountSid: deps.twilio.accountSid ?? "local", authToken: deps.twilio.authToken }),
+    }),
   };
 }

@@ -1,26 +1,22 @@
 import type { Config } from "../config.ts";
-import type { AppDeps } from "../http/deps.ts";
+import type { AppDeps } from "./app-deps.ts";
 import type { BlobStore } from "../ports/blob-store.ts";
 import type { Log } from "../ports/log.ts";
 import type { Repositories } from "../ports/database.ts";
-import type { JobHandler } from "./local/job-runner.ts";
-import type { Database } from "./db/database-handle.ts";
-import type { OutboundMessagesStore } from "./db/outbound-messages-repository.ts";
-import { createOutboxQuoteSender } from "./local/quote-outbox.ts";
-import { createMessengerQuoteSender } from "./local/quote-messenger-sender.ts";
+import type { JobHandler } from "../adapters/local/job-runner.ts";
+import { pacedSerial } from "../adapters/local/paced-serial.ts";
+import type { Database } from "../adapters/db/database-handle.ts";
+import type { OutboundMessagesStore } from "../adapters/db/outbound-messages-repository.ts";
+import { createOutboxQuoteSender } from "../adapters/local/quote-outbox.ts";
+import { createMessengerQuoteSender } from "../adapters/local/quote-messenger-sender.ts";
 import type { Messenger } from "../ports/messengers.ts";
-import { createTestCheckout } from "./local/test-checkout.ts";
-import { createInvoicePdfs } from "./pdf/invoice-pdf.ts";
-import { createStripeCheckout, createStripeClient } from "./stripe/stripe-checkout.ts";
-import { createStripeWebhooks } from "./stripe/stripe-webhooks.ts";
+import { createTestCheckout } from "../adapters/local/test-checkout.ts";
+import { createInvoicePdfs } from "../adapters/pdf/invoice-pdf.ts";
+import { createStripeCheckout, createStripeClient } from "../adapters/stripe/stripe-checkout.ts";
+import { createStripeWebhooks } from "../adapters/stripe/stripe-webhooks.ts";
 import { INVOICE_ISSUED_JOB, invoiceIssuedJob, PAYMENT_EVENT_JOB, settlePaymentEventJob } from "../domain/payments/settlement-flow.ts";
-import { TEST_WEBHOOK_JOB, deliverTestWebhooksJob } from "./local/test-checkout-delivery.ts";
-
-/** On the embedded default, the test checkout signs its events with this locally made secret. */
-export const STRIPE_LOCAL_SECRET_FILE = "stripe-local-webhook-secret";
-
-/** Stripe is used when both its secret key and its webhook secret are set. */
-export const stripeConfigured = (config: Config) => Boolean(config.STRIPE_SECRET_KEY && config.STRIPE_WEBHOOK_SECRET);
+import { TEST_WEBHOOK_JOB, deliverTestWebhooksJob } from "../adapters/local/test-checkout-delivery.ts";
+import { stripeKeys } from "./vendor-keys.ts";
 
 /**
  * Builds the quotes-to-cash adapters for a configuration: Stripe Checkout and its webhook
@@ -42,10 +38,10 @@ export function wireQuotesToCash(input: {
   messaging?: { messenger: Messenger; live: boolean };
 }): { deps: AppDeps["quotesToCash"]; jobHandlers: Record<string, JobHandler> } {
   const { config, repos, blobStore, log, now } = input;
-  const stripe = stripeConfigured(config);
-  const webhookSecret = stripe ? config.STRIPE_WEBHOOK_SECRET! : `whsec_${input.localWebhookSecret}`;
+  const stripe = stripeKeys(config);
+  const webhookSecret = stripe ? stripe.webhookSecret : `whsec_${input.localWebhookSecret}`;
   const testCheckout = stripe ? null : createTestCheckout({ db: repos.db, webhookSecret, baseUrl: input.publicBaseUrl, now });
-  const checkout = testCheckout ?? createStripeCheckout(createStripeClient(config.STRIPE_SECRET_KEY!));
+  const checkout = stripe ? createStripeCheckout(createStripeClient(stripe.secretKey)) : testCheckout!;
   const company = {
     name: config.COMPANY_NAME,
     address: config.COMPANY_ADDRESS ?? null,
@@ -69,39 +65,11 @@ export function wireQuotesToCash(input: {
     maxAmountPence: Math.round(config.QUOTE_MAX_AMOUNT * 100),
     validDays: config.QUOTE_VALID_DAYS,
   };
-  const jobHandlers: Record<string, JobHandler> = paced({
+  // Paced on their own queue (apart from messaging's): settlements queue on the invoice counter row anyway.
+  const jobHandlers: Record<string, JobHandler> = pacedSerial({
     [INVOICE_ISSUED_JOB]: invoiceIssuedJob({ invoices: repos.invoices, blobStore, documents, sender, company, publicBaseUrl: input.publicBaseUrl }),
     [PAYMENT_EVENT_JOB]: settlePaymentEventJob({ payments: repos.payments, company, now, log }),
     [TEST_WEBHOOK_JOB]: deliverTestWebhooksJob({ testCheckout, webhooks, jobs: repos.jobs, now, log, poke: () => {} }),
   });
   return { deps, jobHandlers };
-}
-
-/**
- * Runs the quote jobs one at a time, paced: after a job the next waits twice as long as that
- * one took (at most 200 ms), as the messaging jobs do. The runner claims several due jobs and
- * would run them together; in one process whose database may run in-process (PGlite), a burst
- * of settlements back to back would starve the webhook's acknowledgements, which must stay
- * fast. Paced, the jobs take at most about a third of the event loop during a burst and catch
- * up after it, from the durable record. Settlements queue on the invoice counter row anyway.
- */
-function paced(handlers: Record<string, JobHandler>): Record<string, JobHandler> {
-  let queue: Promise<unknown> = Promise.resolve();
-  return Object.fromEntries(
-    Object.entries(handlers).map(([kind, handler]) => [
-      kind,
-      (job) => {
-        const run = queue.then(async () => {
-          const started = performance.now();
-          try {
-            await handler(job);
-          } finally {
-            await Bun.sleep(Math.min(200, 2 * (performance.now() - started)));
-          }
-        });
-        queue = run.catch(() => undefined);
-        return run;
-      },
-    ]),
-  );
 }

@@ -1,30 +1,32 @@
-import type { Config } from "../../config.ts";
-import type { AppDeps } from "../../http/deps.ts";
-import type { IntegrationStatus } from "../../integrations.ts";
-import type { BlobStore } from "../../ports/blob-store.ts";
-import type { Repositories } from "../../ports/database.ts";
-import type { Extractor } from "../../ports/extractor.ts";
-import type { Job } from "../../ports/jobs.ts";
-import type { LiveEvents } from "../../ports/live-events.ts";
-import type { Log } from "../../ports/log.ts";
-import type { SmsSender, WhatsAppSender } from "../../ports/messengers.ts";
-import type { SmsMediaFetcher } from "../../ports/sms.ts";
-import type { VoiceNoteTranscriber } from "../../ports/voice-note-transcriber.ts";
-import type { WhatsAppMedia } from "../../ports/whatsapp.ts";
-import { applyDeferredStatus, DEFERRED_STATUS_JOB, processWebhookDelivery, WHATSAPP_DELIVERY_JOB } from "../../domain/messaging/deliveries.ts";
-import { MEDIA_JOB, UNDERSTAND_JOB } from "../../domain/messaging/inbound.ts";
-import { INBOX_CHANNEL } from "../../domain/messaging/live.ts";
-import { downloadMessageMedia } from "../../domain/messaging/media.ts";
-import { recoverMissedCall } from "../../domain/messaging/missed-calls.ts";
-import { createMessenger, SEND_JOB, sendQueuedMessage, type TemplateConfig } from "../../domain/messaging/outbox.ts";
-import { understandMessage } from "../../domain/messaging/understand.ts";
-import { createOutboxSender } from "../local/outbox.ts";
-import { createOpenAIClient } from "../openai/client.ts";
-import { createWhisperTranscriber } from "../openai/whisper-transcriber.ts";
-import { createTwilioMediaFetcher, createTwilioSmsSender } from "../twilio/sms-sender.ts";
-import { createWhatsAppCloudApi } from "./graph-api.ts";
-import { createThumbnailWorker } from "./thumbnails.ts";
-import { parseWhatsAppWebhook } from "./webhook-payload.ts";
+import type { Config } from "../config.ts";
+import type { AppDeps } from "./app-deps.ts";
+import type { IntegrationStatus } from "../ports/integrations.ts";
+import type { BlobStore } from "../ports/blob-store.ts";
+import type { Repositories } from "../ports/database.ts";
+import type { Extractor } from "../ports/extractor.ts";
+import type { Job } from "../ports/jobs.ts";
+import type { LiveEvents } from "../ports/live-events.ts";
+import type { Log } from "../ports/log.ts";
+import type { SmsSender, WhatsAppSender } from "../ports/messengers.ts";
+import type { SmsMediaFetcher } from "../ports/sms.ts";
+import type { VoiceNoteTranscriber } from "../ports/voice-note-transcriber.ts";
+import type { WhatsAppMedia } from "../ports/whatsapp.ts";
+import { applyDeferredStatus, DEFERRED_STATUS_JOB, processWebhookDelivery, WHATSAPP_DELIVERY_JOB } from "../domain/messaging/deliveries.ts";
+import { MEDIA_JOB, UNDERSTAND_JOB } from "../domain/messaging/inbound.ts";
+import { INBOX_CHANNEL } from "../domain/messaging/live.ts";
+import { downloadMessageMedia } from "../domain/messaging/media.ts";
+import { recoverMissedCall } from "../domain/messaging/missed-calls.ts";
+import { createMessenger, SEND_JOB, sendQueuedMessage, type TemplateConfig } from "../domain/messaging/outbox.ts";
+import { understandMessage } from "../domain/messaging/understand.ts";
+import { createOutboxSender } from "../adapters/local/outbox.ts";
+import { pacedSerial } from "../adapters/local/paced-serial.ts";
+import { createOpenAIClient } from "../adapters/openai/client.ts";
+import { createWhisperTranscriber } from "../adapters/openai/whisper-transcriber.ts";
+import { createTwilioMediaFetcher, createTwilioSmsSender } from "../adapters/twilio/sms-sender.ts";
+import { createWhatsAppCloudApi } from "../adapters/whatsapp/graph-api.ts";
+import { createThumbnailWorker } from "../adapters/whatsapp/thumbnails.ts";
+import { parseWhatsAppWebhook } from "../adapters/whatsapp/webhook-payload.ts";
+import { twilioKeys, whatsappKeys } from "./vendor-keys.ts";
 
 export interface MessagingAdapters {
   /** Null = the embedded outbox (nothing sent). */
@@ -36,19 +38,12 @@ export interface MessagingAdapters {
 
 /** The vendor adapters the configuration has keys for; the embedded outbox for the rest. */
 export function messagingAdaptersFor(config: Config): MessagingAdapters {
-  const twilioKeys = config.TWILIO_ACCOUNT_SID && config.TWILIO_AUTH_TOKEN ? { accountSid: config.TWILIO_ACCOUNT_SID, authToken: config.TWILIO_AUTH_TOKEN } : null;
+  const twilio = twilioKeys(config);
+  const whatsapp = whatsappKeys(config);
   return {
-    whatsapp:
-      config.WHATSAPP_ACCESS_TOKEN && config.WHATSAPP_PHONE_NUMBER_ID
-        ? createWhatsAppCloudApi({
-            accessToken: config.WHATSAPP_ACCESS_TOKEN,
-            phoneNumberId: config.WHATSAPP_PHONE_NUMBER_ID,
-            baseUrl: config.WHATSAPP_API_BASE_URL,
-            apiVersion: config.WHATSAPP_API_VERSION,
-          })
-        : null,
-    sms: twilioKeys && config.TWILIO_PHONE_NUMBER ? createTwilioSmsSender({ ...twilioKeys, from: config.TWILIO_PHONE_NUMBER }) : null,
-    smsMedia: twilioKeys ? createTwilioMediaFetcher(twilioKeys) : null,
+    whatsapp: whatsapp ? createWhatsAppCloudApi({ ...whatsapp, baseUrl: config.WHATSAPP_API_BASE_URL, apiVersion: config.WHATSAPP_API_VERSION }) : null,
+    sms: twilio && config.TWILIO_PHONE_NUMBER ? createTwilioSmsSender({ ...twilio, from: config.TWILIO_PHONE_NUMBER }) : null,
+    smsMedia: twilio ? createTwilioMediaFetcher(twilio) : null,
     voiceNotes: config.OPENAI_API_KEY ? createWhisperTranscriber({}, createOpenAIClient({ apiKey: config.OPENAI_API_KEY })) : null,
   };
 }
@@ -104,7 +99,8 @@ export function wireMessaging(w: MessagingWiring): {
   const messenger = createMessenger({ ...inbound, templates: w.templates, poke: w.poke });
   const whatsappSender = w.adapters.whatsapp ?? createOutboxSender("WhatsApp");
   const smsSender = w.adapters.sms ?? createOutboxSender("SMS");
-  const jobHandlers = oneAtATime({
+  // Paced on their own queue, apart from the quote jobs': webhook acknowledgements stay fast during a burst.
+  const jobHandlers = pacedSerial({
     [DEFERRED_STATUS_JOB]: applyDeferredStatus(inbound),
     [WHATSAPP_DELIVERY_JOB]: processWebhookDelivery({ ...inbound, webhookDeliveries: w.repos.webhookDeliveries }, parseWhatsAppWebhook),
     [MEDIA_JOB]: downloadMessageMedia({ ...inbound, blobStore: w.blobStore, issues: w.repos.issues, whatsappMedia: w.adapters.whatsapp, smsMedia: w.adapters.smsMedia, makeThumbnail: w.makeThumbnail ?? createThumbnailWorker() }),
@@ -139,30 +135,6 @@ export function wireMessaging(w: MessagingWiring): {
     },
   };
   return { deps, jobHandlers, annotateIntegrations: (list) => annotate(w, whatsappSender.live, smsSender.live, list) };
-}
-
-/**
- * Runs the handlers one job at a time, paced: after a job the next waits twice as long as that
- * one took (at most 200 ms). The runner claims several due jobs and would run them together; on one
- * process whose database runs in-process, back-to-back processing starves the webhook
- * acknowledgements that must stay fast (Meta retries slow ones). Paced, processing takes at most
- * about a third of the event loop during a burst and catches up after it, from the durable record.
- */
-function oneAtATime(handlers: Record<string, (job: Job) => Promise<void>>): Record<string, (job: Job) => Promise<void>> {
-  let queue: Promise<unknown> = Promise.resolve();
-  const serial = (handler: (job: Job) => Promise<void>) => (job: Job) => {
-    const run = queue.then(async () => {
-      const started = performance.now();
-      try {
-        return await handler(job);
-      } finally {
-        await Bun.sleep(Math.min(200, 2 * (performance.now() - started)));
-      }
-    });
-    queue = run.catch(() => undefined);
-    return run;
-  };
-  return Object.fromEntries(Object.entries(handlers).map(([kind, handler]) => [kind, serial(handler)]));
 }
 
 const OUTBOX_WORDS: Partial<Record<string, string>> = { queued: "queued", failed: "failed", not_sent: "not sent (no keys)" };

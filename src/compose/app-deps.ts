@@ -1,0 +1,102 @@
+import type { Logger } from "pino";
+import type { BlobStore, VerifyFileToken } from "../ports/blob-store.ts";
+import type { Repositories } from "../ports/database.ts";
+import type { Passwords } from "../ports/passwords.ts";
+import type { IntegrationStatus } from "../ports/integrations.ts";
+import type { LiveEvents } from "../ports/live-events.ts";
+import type { Transcriber } from "../ports/transcriber.ts";
+import type { Extractor } from "../ports/extractor.ts";
+import type { CompanyDetails } from "../domain/payments/invoice.ts";
+import type { Checkout, PaymentWebhooks } from "../ports/payments.ts";
+import type { InvoiceDocuments } from "../ports/invoices.ts";
+import type { QuoteLinkSender } from "../ports/quote-messages.ts";
+import type { TestCheckout } from "../adapters/local/test-checkout.ts";
+import type { Call } from "../domain/calls.ts";
+import type { TemplateConfig } from "../domain/messaging/outbox.ts";
+import type { Messenger } from "../ports/messengers.ts";
+import type { CallEndings } from "../domain/live-call/call-endings.ts";
+
+/** Everything the web app needs from the world, built once by composeDeps (src/compose/index.ts). */
+export interface AppDeps {
+  repos: Repositories;
+  blobStore: BlobStore;
+  /** Checks the app's own signed download links; set when blobs live in a local folder. */
+  verifyFileLink: VerifyFileToken | null;
+  passwords: Passwords;
+  logger: Logger;
+  now: () => Date;
+  randomId: () => string;
+  settings: {
+    companyName: string;
+    publicBaseUrl: string;
+    sessionIdleMinutes: number;
+    /** Set the Secure flag on cookies (the app is reached over https). */
+    secureCookies: boolean;
+    /** Login attempts per email and address before a pause. */
+    loginAttemptsPerWindow: number;
+    loginWindowMinutes: number;
+    /** Comment lines on live streams keep idle connections open through Bun's and proxies' idle timeouts. */
+    heartbeatMs: number;
+  };
+  /** Live changes (transcript lines, call status) fanned out to whoever watches. */
+  liveEvents: LiveEvents;
+  /** Media streams open and calls still being filed; shutdown waits for them before closing the database. */
+  callEndings: CallEndings;
+  /** Picks the live transcriber for a media stream; null when transcription is not configured. */
+  transcription: { forStream(customParameters: Record<string, string>): Transcriber | null };
+  twilio: {
+    /** Checks Twilio's signatures. On the embedded default, a secret made locally (the simulator signs with it). */
+    authToken: string;
+    accountSid: string | null;
+    /** Numbers a call is put through to; none = straight to voicemail. */
+    staffNumbers: string[];
+    /** True when no Twilio account is configured: calls come only from the simulator. */
+    local: boolean;
+  };
+  /** Reading the caller's details from a call as it happens. */
+  extraction: {
+    extractor: Extractor;
+    debounceMs: number;
+    /** 15 s of speech between paid-model requests; 0 for the local rules. */
+    minSpeechMsBetweenRuns: number;
+  };
+  /** WhatsApp and SMS: the messenger (durable outbox), webhook secrets, templates, missed calls. */
+  messaging: {
+    messenger: Messenger;
+    whatsapp: {
+      /** WHATSAPP_VERIFY_TOKEN for Meta's GET handshake; null = handshake refused. */
+      verifyToken: string | null;
+      /** WHATSAPP_APP_SECRET, or on the embedded default a secret made locally: X-Hub-Signature-256 is checked with it. */
+      appSecret: string;
+      /** False on the embedded default: the outbox shows messages and sends nothing. */
+      live: boolean;
+    };
+    sms: { live: boolean; from: string | null };
+    templates: TemplateConfig;
+    videoRequestText: string;
+    /** "openai:whisper-1", or null when voice notes are not transcribed. */
+    voiceNotes: string | null;
+    /** A call ended unanswered: dashboard follow-up and the once-a-day reply. Never throws. */
+    missedCall(call: Pick<Call, "id" | "from" | "leadId" | "startedAt">): Promise<void>;
+  };
+  /** Durable background work (recording downloads…); poke after enqueuing to start it now. */
+  backgroundJobs: { poke(): void };
+  /** Quotes to cash: the company's details, checkout, payment webhooks, invoice PDFs, the quote-link sender. */
+  quotesToCash: {
+    company: CompanyDetails;
+    /** Stripe Checkout, or the embedded test checkout. */
+    checkout: Checkout;
+    /** The embedded test checkout when no Stripe keys are set; null on Stripe. */
+    testCheckout: TestCheckout | null;
+    /** Verifies Stripe-Signature with STRIPE_WEBHOOK_SECRET (or the locally made secret) and translates events. */
+    webhooks: PaymentWebhooks;
+    documents: InvoiceDocuments;
+    sender: QuoteLinkSender;
+    /** The largest quote total (and line) allowed, in pence. */
+    maxAmountPence: number;
+    /** A new quote's default validity, in days. */
+    validDays: number;
+  };
+  /** Each integration's state, for the integrations page. */
+  integrations: () => Promise<IntegrationStatus[]>;
+}

@@ -1,0 +1,164 @@
+import { mkdir } from "node:fs/promises";
+import { resolve } from "node:path";
+import type { Logger } from "pino";
+import { openDatabase } from "../adapters/db/open.ts";
+import type { OpenDatabase } from "../adapters/db/database.ts";
+import { createBunPasswords } from "../adapters/local/bun-passwords.ts";
+import { createInProcessLiveEvents } from "../adapters/local/in-process-live-events.ts";
+import { startJobRunner, type JobHandler, type JobRunner } from "../adapters/local/job-runner.ts";
+import { publicBaseUrl, type Config } from "../config.ts";
+import { createCallEndings } from "../domain/live-call/call-endings.ts";
+import { SHIPPED_FIXTURES_DIR } from "../fixtures.ts";
+import type { AppDeps } from "./app-deps.ts";
+import { chooseTranscription, loadDemoScripts, recordingJobHandlers, twilioSettings } from "./calls.ts";
+import { chooseExtractor, extractionSettings } from "./extraction.ts";
+import { checkIntegrations, describeIntegrations } from "./integrations.ts";
+import { messagingAdaptersFor, templatesFrom, wireMessaging, type MessagingAdapters } from "./messaging.ts";
+import { wireQuotesToCash } from "./quotes.ts";
+import { randomToken, signingSecrets, type SigningSecrets } from "./secrets.ts";
+import { chooseBlobStore, type StorageChoice } from "./storage.ts";
+
+export type { AppDeps } from "./app-deps.ts";
+export { logIntegrations } from "./integrations.ts";
+export type { SigningSecrets } from "./secrets.ts";
+export type { StorageChoice } from "./storage.ts";
+export type { MessagingAdapters } from "./messaging.ts";
+export { localSecret, randomToken, STRIPE_LOCAL_SECRET_FILE, TWILIO_LOCAL_TOKEN_FILE, WHATSAPP_LOCAL_SECRET_FILE } from "./secrets.ts";
+
+/**
+ * Replaces parts of the composition: a test's clock, a quiet logger, fast password hashing, a
+ * vendor adapter pointed at a loopback peer. The basics given here (clock, logger, blob store,
+ * live events, extractor, Twilio settings, messaging vendors) are used by the wiring too, so the
+ * job handlers see them; a whole section (`messaging`, `quotesToCash`) replaces only what the web
+ * app sees.
+ */
+export type CompositionOverrides = Partial<AppDeps> & {
+  /** Messaging vendors (loopback peers in tests); those not given come from the configuration. */
+  messagingAdapters?: Partial<MessagingAdapters>;
+};
+
+/** What composeDeps opens or reads from disk before wiring; tests bring their own. */
+export interface Resources {
+  repos: OpenDatabase;
+  storage: StorageChoice;
+  secrets: SigningSecrets;
+  logger: Logger;
+}
+
+/** The wired app, and the job handlers by area (tests run them with a runner of their own). */
+export interface Wiring {
+  deps: AppDeps;
+  runner: JobRunner;
+  jobHandlers: { messaging: Record<string, JobHandler>; quotes: Record<string, JobHandler>; calls: Record<string, JobHandler> };
+}
+
+/**
+ * Builds every adapter the configuration asks for: opens the database and the blob store, reads
+ * the local signing secrets, then wires. Shared by the server (src/main.ts), the command line
+ * (src/cli.ts), the benchmarks and the tests, so all run on exactly the same wiring.
+ */
+export async function composeDeps(
+  config: Config,
+  logger: Logger,
+  options: { runBackgroundJobs?: boolean; overrides?: Omit<CompositionOverrides, "backgroundJobs"> } = {},
+): Promise<AppDeps & { backgroundJobs: JobRunner }> {
+  const dataDir = resolve(config.DATA_DIR);
+  await mkdir(dataDir, { recursive: true });
+  const repos = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir, logger });
+  const storage = await chooseBlobStore(config, dataDir, publicBaseUrl(config));
+  const secrets = await signingSecrets(config, dataDir);
+  const { deps, runner } = wireDeps(config, { repos, storage, secrets, logger }, options);
+  // Not overridable here, so the web app pokes the very runner returned.
+  return Object.assign(deps, { backgroundJobs: runner });
+}
+
+/**
+ * Wires the app on resources already open: every "vendor keys present → vendor, else the
+ * embedded default" choice and every job handler. Synchronous, so a test can build an app on
+ * its own database in one line (tests/support/test-app.ts).
+ */
+export function wireDeps(config: Config, resources: Resources, options: { runBackgroundJobs?: boolean; overrides?: CompositionOverrides } = {}): Wiring {
+  const { messagingAdapters, ...replaced } = options.overrides ?? {};
+  const { repos, secrets } = resources;
+  const logger = replaced.logger ?? resources.logger;
+  const now = replaced.now ?? (() => new Date());
+  const blobStore = replaced.blobStore ?? resources.storage.blobStore;
+  const liveEvents = replaced.liveEvents ?? createInProcessLiveEvents();
+  const extractor = replaced.extraction?.extractor ?? chooseExtractor({ openai: config.OPENAI_API_KEY }, logger);
+  const twilio = replaced.twilio ?? twilioSettings(config, secrets.twilioAuthToken);
+  const baseUrl = publicBaseUrl(config);
+  // Read through deps: main.ts learns the real address only once the server listens (PORT=0).
+  const currentBaseUrl = () => deps.settings.publicBaseUrl;
+
+  const messaging = wireMessaging({
+    repos,
+    blobStore,
+    liveEvents,
+    log: logger,
+    now,
+    extractor,
+    adapters: { ...messagingAdaptersFor(config), ...messagingAdapters },
+    templates: templatesFrom(config),
+    whatsappVerifyToken: config.WHATSAPP_VERIFY_TOKEN ?? null,
+    // On the embedded default, deliveries are signed with a locally made secret (as Twilio's are).
+    whatsappAppSecret: secrets.whatsappAppSecret,
+    whatsappSecretIsLocal: !config.WHATSAPP_APP_SECRET,
+    smsFrom: config.TWILIO_PHONE_NUMBER ?? null,
+    companyName: config.COMPANY_NAME,
+    missedCallReply: { channel: config.MISSED_CALL_REPLY_CHANNEL, text: config.MISSED_CALL_REPLY_TEXT },
+    videoRequestText: config.VIDEO_REQUEST_TEXT,
+    publicBaseUrl: currentBaseUrl,
+    poke: () => deps.backgroundJobs.poke(),
+  });
+  const quotesToCash = wireQuotesToCash({
+    config,
+    repos,
+    blobStore,
+    log: logger,
+    now,
+    localWebhookSecret: secrets.stripeLocalSecret,
+    publicBaseUrl: currentBaseUrl,
+    messaging: { messenger: messaging.deps.messenger, live: messaging.deps.sms.live || messaging.deps.whatsapp.live },
+  });
+  const jobHandlers = {
+    calls: recordingJobHandlers({ calls: repos.calls, blobStore, twilio }),
+    quotes: quotesToCash.jobHandlers,
+    messaging: messaging.jobHandlers,
+  };
+  const runner = startJobRunner(
+    { jobs: repos.jobs, log: logger, now },
+    { ...jobHandlers.calls, ...jobHandlers.quotes, ...jobHandlers.messaging },
+    { autoStart: options.runBackgroundJobs ?? false },
+  );
+  const integrations = checkIntegrations(describeIntegrations(config, repos.kind, resources.storage.detail), { ping: () => repos.ping(), blobStore });
+
+  const deps: AppDeps = {
+    repos,
+    blobStore,
+    backgroundJobs: runner,
+    passwords: createBunPasswords(),
+    logger,
+    now,
+    randomId: randomToken,
+    settings: {
+      companyName: config.COMPANY_NAME,
+      publicBaseUrl: baseUrl,
+      sessionIdleMinutes: config.SESSION_IDLE_MINUTES,
+      secureCookies: baseUrl.startsWith("https://"),
+      loginAttemptsPerWindow: 5,
+      loginWindowMinutes: 15,
+      heartbeatMs: 15_000,
+    },
+    integrations: () => integrations().then(messaging.annotateIntegrations),
+    verifyFileLink: resources.storage.verifyFileLink,
+    quotesToCash: quotesToCash.deps,
+    liveEvents,
+    messaging: messaging.deps,
+    extraction: extractionSettings(extractor, { openai: config.OPENAI_API_KEY }),
+    transcription: chooseTranscription({ wisprflow: config.WISPRFLOW_API_KEY, deepgram: config.DEEPGRAM_API_KEY }, loadDemoScripts(SHIPPED_FIXTURES_DIR), logger),
+    callEndings: createCallEndings(),
+    twilio,
+    ...replaced,
+  };
+  return { deps, runner, jobHandlers };
+}

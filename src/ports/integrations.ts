@@ -1,0 +1,14 @@
+/** How one integration runs, for the integrations page and the start-up log. */
+export type IntegrationMode = "vendor" | "embedded" | "off";
+
+export interface IntegrationStatus {
+  name: string;
+  purpose: string;
+  mode: IntegrationMode;
+  /** What runs: "Neon", "PGlite in ./data", "Outbox (nothing is sent)". */
+  detail: string;
+  /** The result of a live check, when the integration has one. */
+  health: { state: "ok" } | { state: "failing"; error: string } | { state: "not_checked"; why: string };
+  /** A page with more (the webhook deliveries that did not match the documented shapes). */
+  link?: { href: string; label: string };
+}
