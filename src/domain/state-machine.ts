@@ -1,5 +1,8 @@
 import { ok, reject, type Result } from "./result.ts";
 
+/** Why a status write gated by a transition table wrote nothing. */
+export type StatusWriteRefusal = "illegal_transition" | "not_found";
+
 /** Allowed next states for each state; a state with none is final. */
 export type Transitions<S extends string> = Record<S, readonly S[]>;
 

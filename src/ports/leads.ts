@@ -1,5 +1,7 @@
 import type { Lead, LeadFields, LeadStatus } from "../domain/leads.ts";
 import type { E164 } from "../domain/phone.ts";
+import type { Result } from "../domain/result.ts";
+import type { StatusWriteRefusal } from "../domain/state-machine.ts";
 
 export interface LeadSearch {
   /** Matches name, organisation, phone (any written form) or postcode. */
@@ -18,7 +20,8 @@ export interface Leads {
    * Null when there is no lead `id`.
    */
   updateUnlessPhoneTaken(id: string, fields: Partial<LeadFields>): Promise<{ updated: Lead } | { phoneTakenBy: Lead } | null>;
-  setStatus(id: string, status: LeadStatus): Promise<void>;
+  /** Moves the lead along the domain's transition table (compare-and-set); refused moves write nothing. */
+  setStatus(id: string, status: LeadStatus): Promise<Result<LeadStatus, StatusWriteRefusal>>;
   byId(id: string): Promise<Lead | null>;
   byPhone(phone: E164): Promise<Lead | null>;
   /**
@@ -40,4 +43,13 @@ export interface Leads {
   merge(absorbedId: string, survivorId: string): Promise<void>;
   search(search: LeadSearch): Promise<{ leads: Lead[]; total: number }>;
   countCreatedSince(since: Date): Promise<number>;
+}
+
+/** Other names a lead is known by on a channel: WhatsApp business-scoped user ids (BSUIDs). */
+export interface LeadAliases {
+  /** The lead with this alias, if any. */
+  leadFor(kind: string, value: string): Promise<string | null>;
+  /** Adds the alias to the lead; when another lead already has it, leaves it there and returns that lead's id. */
+  add(leadId: string, kind: string, value: string): Promise<string>;
+  forLead(leadId: string): Promise<{ kind: string; value: string }[]>;
 }

@@ -1,10 +1,10 @@
 import { and, asc, count, desc, eq, getTableColumns, gte, inArray, notInArray, or, sql } from "drizzle-orm";
-import { CLOSED_ISSUE_STATUSES, URGENCIES, changeIssueStatus, issueTransitions, type Issue, type Urgency } from "../../domain/issues.ts";
-import { ok, reject } from "../../domain/result.ts";
-import { statesLeadingTo } from "../../domain/state-machine.ts";
+import { CLOSED_ISSUE_STATUSES, URGENCIES, issueTransitions, type Issue, type Urgency } from "../../domain/issues.ts";
+import { reject } from "../../domain/result.ts";
 import type { Issues } from "../../ports/issues.ts";
 import type { Database } from "./database-handle.ts";
 import { isUuid } from "./query-helpers.ts";
+import { writeStatus } from "./status-write.ts";
 import { issues, leads } from "./schema.ts";
 
 type IssueRow = typeof issues.$inferSelect;
@@ -58,20 +58,12 @@ export function createIssuesRepository(db: Database): Issues {
     },
 
     async setStatus(id, status) {
-      const missing = reject("not_found", "There is no such job.");
-      if (!isUuid(id)) return missing;
-      // Compare-and-set against the table, so a change made meanwhile cannot be overwritten by an illegal one.
-      const from = statesLeadingTo(issueTransitions, status);
-      const moved = from.length === 0 ? [] : await db
-        .update(issues)
-        .set({ status, updatedAt: new Date() })
-        .where(and(eq(issues.id, id), inArray(issues.status, [...from])))
-        .returning({ id: issues.id });
-      if (moved.length > 0) return ok(status);
-      const [row] = await db.select({ status: issues.status }).from(issues).where(eq(issues.id, id));
-      if (!row) return missing;
-      const refused = changeIssueStatus(row, status);
-      return refused.ok ? reject("illegal_transition", "The job changed while this was being saved. Try again.") : refused;
+      if (!isUuid(id)) return reject("not_found", "There is no such job.");
+      return writeStatus(issueTransitions, "job", status, {
+        move: async (from) =>
+          (await db.update(issues).set({ status, updatedAt: new Date() }).where(and(eq(issues.id, id), inArray(issues.status, [...from]))).returning({ id: issues.id })).length > 0,
+        current: async () => (await db.select({ status: issues.status }).from(issues).where(eq(issues.id, id)))[0]?.status ?? null,
+      });
     },
 
     async byId(id) {

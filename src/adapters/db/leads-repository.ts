@@ -1,11 +1,13 @@
-import { and, count, desc, eq, getTableColumns, gte, ilike, isNull, like, or, sql, type SQL } from "drizzle-orm";
-import type { Lead, LeadFields } from "../../domain/leads.ts";
+import { and, count, desc, eq, getTableColumns, gte, ilike, inArray, isNull, like, or, sql, type SQL } from "drizzle-orm";
+import { leadTransitions, type Lead, type LeadFields } from "../../domain/leads.ts";
+import { reject } from "../../domain/result.ts";
 import type { E164 } from "../../domain/phone.ts";
 import type { Leads } from "../../ports/leads.ts";
 import type { Database } from "./database-handle.ts";
 import { isUniqueViolation } from "./pg-errors.ts";
 import { escapeLike, isUuid } from "./query-helpers.ts";
 import { mergeLeads } from "./merge-leads.ts";
+import { writeStatus } from "./status-write.ts";
 import { leads } from "./schema.ts";
 
 type LeadRow = typeof leads.$inferSelect;
@@ -71,8 +73,12 @@ export function createLeadsRepository(db: Database): Leads {
     },
 
     async setStatus(id, status) {
-      if (!isUuid(id)) return;
-      await db.update(leads).set({ status, updatedAt: new Date() }).where(eq(leads.id, id));
+      if (!isUuid(id)) return reject("not_found", "There is no such lead.");
+      return writeStatus(leadTransitions, "lead", status, {
+        move: async (from) =>
+          (await db.update(leads).set({ status, updatedAt: new Date() }).where(and(eq(leads.id, id), inArray(leads.status, [...from]))).returning({ id: leads.id })).length > 0,
+        current: async () => (await db.select({ status: leads.status }).from(leads).where(eq(leads.id, id)))[0]?.status ?? null,
+      });
     },
 
     async byId(id) {

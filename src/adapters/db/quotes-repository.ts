@@ -1,11 +1,12 @@
 import { and, desc, eq, getTableColumns, inArray, isNotNull, ne, sql } from "drizzle-orm";
-import { REPLACEABLE_QUOTE_STATUSES, changeQuoteStatus, quoteTransitions, type Quote, type QuoteStatus } from "../../domain/quotes.ts";
-import { ok, reject } from "../../domain/result.ts";
+import { REPLACEABLE_QUOTE_STATUSES, quoteTransitions, type Quote, type QuoteStatus } from "../../domain/quotes.ts";
+import { reject } from "../../domain/result.ts";
 import { nextStates, statesLeadingTo } from "../../domain/state-machine.ts";
 import type { Quotes } from "../../ports/quotes.ts";
 import type { Database } from "./database-handle.ts";
 import { isUniqueViolation } from "./pg-errors.ts";
 import { isUuid } from "./query-helpers.ts";
+import { writeStatus } from "./status-write.ts";
 import { issues, leads, payments, quotes } from "./schema.ts";
 
 type QuoteRow = typeof quotes.$inferSelect;
@@ -115,13 +116,11 @@ export function createQuotesRepository(db: Database): Quotes {
     },
 
     async setStatus(id, status, at = new Date()) {
-      const missing = reject("not_found", "There is no such quote.");
-      if (!isUuid(id)) return missing;
-      if (await advance(id, statesLeadingTo(quoteTransitions, status), status, at)) return ok(status);
-      const [row] = await db.select({ status: quotes.status }).from(quotes).where(eq(quotes.id, id));
-      if (!row) return missing;
-      const refused = changeQuoteStatus(row, status);
-      return refused.ok ? reject("illegal_transition", "The quote changed while this was being saved. Try again.") : refused;
+      if (!isUuid(id)) return reject("not_found", "There is no such quote.");
+      return writeStatus(quoteTransitions, "quote", status, {
+        move: (from) => advance(id, from, status, at),
+        current: async () => (await db.select({ status: quotes.status }).from(quotes).where(eq(quotes.id, id)))[0]?.status ?? null,
+      });
     },
 
     async updateDraft(id, fields) {

@@ -127,6 +127,22 @@ export function repositoryContract(name: string, open: OpenTarget): void {
         expect((await repos.leads.byId(lead.id))!.status).toBe("qualified");
       });
 
+      test("a lead's setStatus goes only where the transition table allows, and otherwise writes nothing and says why", async () => {
+        const lead = await repos.leads.create(aLead());
+        expect(await repos.leads.setStatus(lead.id, "won")).toEqual({
+          ok: false,
+          reason: "illegal_transition",
+          message: "A lead cannot go from new to won: from new it can go to qualified, quoted, lost.",
+        });
+        expect((await repos.leads.byId(lead.id))!.status).toBe("new");
+        expect(await repos.leads.setStatus(lead.id, "quoted")).toEqual({ ok: true, value: "quoted" });
+        expect(await repos.leads.setStatus(lead.id, "won")).toEqual({ ok: true, value: "won" });
+        expect(await repos.leads.setStatus(lead.id, "lost")).toMatchObject({ ok: false, message: "A lead cannot go from won to lost: won is final." });
+        expect((await repos.leads.byId(lead.id))!.status).toBe("won");
+        expect(await repos.leads.setStatus("00000000-0000-4000-8000-000000000000", "lost")).toMatchObject({ ok: false, reason: "not_found" });
+        expect(await repos.leads.setStatus("nope", "lost")).toMatchObject({ ok: false, reason: "not_found" });
+      });
+
       test("a phone number belongs to one lead; leads without a phone are not limited", async () => {
         await repos.leads.create(aLead({ phone: phone("+447700900123") }));
         await expect(repos.leads.create(aLead({ phone: phone("+447700900123") }))).rejects.toThrow();
