@@ -60,15 +60,6 @@ export interface Messages {
   outboxCounts(): Promise<Partial<Record<OutboundStatus, number>>>;
 }
 
-/** Other names a lead is known by on a channel: WhatsApp business-scoped user ids (BSUIDs). */
-export interface LeadAliases {
-  /** The lead with this alias, if any. */
-  leadFor(kind: string, value: string): Promise<string | null>;
-  /** Adds the alias to the lead; when another lead already has it, leaves it there and returns that lead's id. */
-  add(leadId: string, kind: string, value: string): Promise<string>;
-  forLead(leadId: string): Promise<{ kind: string; value: string }[]>;
-}
-
 export type DeliveryState = "pending" | "processed" | "unrecognised" | "failed";
 
 export interface WebhookDelivery {

@@ -1,5 +1,5 @@
 import { and, eq } from "drizzle-orm";
-import type { LeadAliases } from "../../ports/messages.ts";
+import type { LeadAliases } from "../../ports/leads.ts";
 import type { Database } from "./database-handle.ts";
 import { isUuid } from "./query-helpers.ts";
 import { leadAliases } from "./schema.ts";
