@@ -1,6 +1,5 @@
-import type { Leads } from "../ports/leads.ts";
+import type { LeadAliases, Leads } from "../ports/leads.ts";
 import type { Log } from "../ports/log.ts";
-import type { LeadAliases } from "../ports/leads.ts";
 import { leadMergeOrder } from "./lead-merge.ts";
 import { leadDisplayName, type Lead, type LeadFields, type LeadSource } from "./leads.ts";
 import type { E164 } from "./phone.ts";
