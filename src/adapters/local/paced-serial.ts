@@ -1,4 +1,4 @@
-import type { JobHandler } from "./job-runner.ts";
+import type { TaskHandler } from "./task-runner.ts";
 
 /**
  * Runs the handlers one job at a time, paced: after a job the next waits twice as long as that
@@ -10,12 +10,12 @@ import type { JobHandler } from "./job-runner.ts";
  * other, handlers wrapped apart do not.
  *
  * @example
- * const handlers = pacedSerial({ [SEND_JOB]: send, [MEDIA_JOB]: download });
+ * const handlers = pacedSerial({ [SEND_TASK]: send, [MEDIA_TASK]: download });
  */
-export function pacedSerial(handlers: Record<string, JobHandler>): Record<string, JobHandler> {
+export function pacedSerial(handlers: Record<string, TaskHandler>): Record<string, TaskHandler> {
   let queue: Promise<unknown> = Promise.resolve();
   const serial =
-    (handler: JobHandler): JobHandler =>
+    (handler: TaskHandler): TaskHandler =>
     (job) => {
       const run = queue.then(async () => {
         const started = performance.now();

@@ -1,10 +1,10 @@
 import type { BlobStore } from "../../ports/blob-store.ts";
 import type { Calls } from "../../ports/calls.ts";
-import type { Job } from "../../ports/jobs.ts";
+import type { Task } from "../../ports/tasks.ts";
 
-export const RECORDING_JOB = "download-recording";
+export const RECORDING_TASK = "download-recording";
 
-export interface RecordingJob {
+export interface RecordingTask {
   callSid: string;
   recordingSid: string;
   /** Where the provider serves the audio; fetching it needs the account's credentials. */
@@ -19,8 +19,8 @@ export type FetchRecording = (url: string) => Promise<{ bytes: Uint8Array; conte
  * call. Runs as a durable job: a failure throws and is retried later, even after a restart.
  */
 export function downloadRecording(deps: { calls: Calls; blobStore: BlobStore; fetchRecording: FetchRecording }) {
-  return async (job: Job) => {
-    const { callSid, recordingSid, recordingUrl } = job.payload as RecordingJob;
+  return async (job: Task) => {
+    const { callSid, recordingSid, recordingUrl } = job.payload as RecordingTask;
     const call = await deps.calls.byProviderId(callSid);
     if (!call) throw new Error(`no call ${callSid} for recording ${recordingSid}`);
     const { bytes, contentType } = await deps.fetchRecording(recordingUrl);

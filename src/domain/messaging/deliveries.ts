@@ -1,4 +1,4 @@
-import type { Job } from "../../ports/jobs.ts";
+import type { Task } from "../../ports/tasks.ts";
 import type { WebhookDeliveries } from "../../ports/messages.ts";
 import type { Result } from "../result.ts";
 import { nextDeliveryStatus } from "./delivery-status.ts";
@@ -7,7 +7,7 @@ import { recordInboundMessage, type InboundDeps } from "./inbound.ts";
 import { publishMessage } from "./live.ts";
 import type { OutboundStatus } from "./message.ts";
 
-export const WHATSAPP_DELIVERY_JOB = "whatsapp-delivery";
+export const WHATSAPP_DELIVERY_TASK = "whatsapp-delivery";
 
 /**
  * A status for a message we cannot find yet is usually one whose send has not been recorded
@@ -52,7 +52,7 @@ export function processWebhookDelivery(
   deps: InboundDeps & { webhookDeliveries: WebhookDeliveries },
   parse: (body: string) => Result<InboundBatch, string>,
 ) {
-  return async (job: Job) => {
+  return async (job: Task) => {
     const { deliveryId } = job.payload as { deliveryId: string };
     const delivery = await deps.webhookDeliveries.byId(deliveryId);
     if (!delivery || delivery.state !== "pending") return;
@@ -82,11 +82,11 @@ export function processWebhookDelivery(
 }
 
 /** A status report that arrived before the message it is about was stored (Twilio's SMS callbacks). */
-export const DEFERRED_STATUS_JOB = "deferred-status";
+export const DEFERRED_STATUS_TASK = "deferred-status";
 
 /** Applies a deferred status report (durable job); throws while its message is still unknown, so it is retried. */
 export function applyDeferredStatus(deps: Pick<InboundDeps, "messages" | "liveEvents">) {
-  return async (job: Job) => {
+  return async (job: Task) => {
     const payload = job.payload as Omit<StatusReport, "at"> & { at: string };
     const outcome = await applyStatusReport(deps, { ...payload, at: new Date(payload.at) });
     if (outcome === "unmatched") throw new Error(`no ${payload.channel} message ${payload.providerId} yet for its "${payload.rawStatus}" report`);

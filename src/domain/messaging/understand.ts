@@ -1,9 +1,9 @@
 import type { BlobStore } from "../../ports/blob-store.ts";
 import type { Extractor } from "../../ports/extractor.ts";
 import type { Issues } from "../../ports/issues.ts";
-import type { Job } from "../../ports/jobs.ts";
+import type { Task } from "../../ports/tasks.ts";
 import type { VoiceNoteTranscriber } from "../../ports/voice-note-transcriber.ts";
-import { DEFAULT_RETRY } from "../jobs/retry-policy.ts";
+import { DEFAULT_RETRY } from "../tasks/retry-policy.ts";
 import { issueTitle, leadUpdatesFrom } from "../extraction/call-intake.ts";
 import type { Extraction } from "../extraction/extraction.ts";
 import { isOpenIssue, type Issue } from "../issues.ts";
@@ -45,7 +45,7 @@ const describesJob = (extraction: Extraction) =>
  * "processing" meanwhile.
  */
 export function understandMessage(deps: UnderstandDeps) {
-  return async (job: Job) => {
+  return async (job: Task) => {
     const { messageId } = job.payload as { messageId: string };
     let message = await deps.messages.byId(messageId);
     if (!message || (message.status !== "received" && message.status !== "processing")) return;

@@ -2,7 +2,7 @@
  * Work that must happen even if the process restarts: downloading a recording, sending a
  * message. Kept in the database, retried with backoff until done or given up.
  */
-export interface Job<P = unknown> {
+export interface Task<P = unknown> {
   id: string;
   kind: string;
   /** Unique per kind: enqueuing the same key twice keeps the first (a replayed webhook). */
@@ -15,13 +15,13 @@ export interface Job<P = unknown> {
   failedAt: Date | null;
 }
 
-export interface Jobs {
+export interface Tasks {
   /** Adds the job unless one with the same kind and key exists; returns whether it was new. */
   enqueue<P>(job: { kind: string; key: string; payload: P; runAt: Date }): Promise<boolean>;
   /** Takes up to `limit` due jobs for this worker, locked for `lockMs` so no other worker runs them. */
-  claimDue(now: Date, limit: number, lockMs: number): Promise<Job[]>;
+  claimDue(now: Date, limit: number, lockMs: number): Promise<Task[]>;
   complete(id: string, at: Date): Promise<void>;
   /** Records a failed attempt: retried at `retryAt`, or given up for good when it is null. */
   fail(id: string, error: string, retryAt: Date | null, at: Date): Promise<void>;
-  byKey(kind: string, key: string): Promise<Job | null>;
+  byKey(kind: string, key: string): Promise<Task | null>;
 }

@@ -1,10 +1,10 @@
-import type { Job, Jobs } from "../../ports/jobs.ts";
+import type { Task, Tasks } from "../../ports/tasks.ts";
 import type { Log } from "../../ports/log.ts";
-import { nextAttemptAt, DEFAULT_RETRY, type RetryPolicy } from "../../domain/jobs/retry-policy.ts";
+import { nextAttemptAt, DEFAULT_RETRY, type RetryPolicy } from "../../domain/tasks/retry-policy.ts";
 
-export type JobHandler = (job: Job) => Promise<void>;
+export type TaskHandler = (job: Task) => Promise<void>;
 
-export interface JobRunner {
+export interface TaskRunner {
   /** Looks for due jobs now rather than at the next tick (after a webhook enqueued one). */
   poke(): void;
   /** Runs every due job once; for tests and the command line. Resolves when they are done. */
@@ -17,30 +17,30 @@ export interface JobRunner {
  * records success or the failure with the next attempt's time. A job whose handler throws is
  * retried with backoff; after the policy's last attempt it is marked failed, never lost.
  */
-export function startJobRunner(
-  deps: { jobs: Jobs; log: Log; now: () => Date },
-  handlers: Record<string, JobHandler>,
+export function startTaskRunner(
+  deps: { tasks: Tasks; log: Log; now: () => Date },
+  handlers: Record<string, TaskHandler>,
   options: { intervalMs?: number; policy?: RetryPolicy; batch?: number; autoStart?: boolean } = {},
-): JobRunner {
+): TaskRunner {
   const policy = options.policy ?? DEFAULT_RETRY;
   const batch = options.batch ?? 5;
   let running: Promise<number> | null = null;
   let stopped = false;
 
-  async function runOne(job: Job) {
+  async function runOne(job: Task) {
     const handler = handlers[job.kind];
     const now = () => deps.now();
     if (!handler) {
-      await deps.jobs.fail(job.id, `no handler for job kind "${job.kind}"`, null, now());
+      await deps.tasks.fail(job.id, `no handler for job kind "${job.kind}"`, null, now());
       return;
     }
     try {
       await handler(job);
-      await deps.jobs.complete(job.id, now());
+      await deps.tasks.complete(job.id, now());
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       const retryAt = nextAttemptAt(policy, job.attempts + 1, now());
-      await deps.jobs.fail(job.id, message, retryAt, now());
+      await deps.tasks.fail(job.id, message, retryAt, now());
       deps.log.warn({ jobId: job.id, kind: job.kind, attempts: job.attempts + 1, retryAt, err: error }, retryAt ? "job failed; will retry" : "job failed for good");
     }
   }
@@ -48,7 +48,7 @@ export function startJobRunner(
   async function runDue(): Promise<number> {
     let total = 0;
     for (;;) {
-      const due = await deps.jobs.claimDue(deps.now(), batch, 5 * 60_000);
+      const due = await deps.tasks.claimDue(deps.now(), batch, 5 * 60_000);
       if (due.length === 0) return total;
       await Promise.all(due.map(runOne));
       total += due.length;
