@@ -7,7 +7,7 @@ import type { Calls } from "../ports/calls.ts";
 import type { Transcriber } from "../ports/transcriber.ts";
 import type { AppDeps } from "./app-deps.ts";
 import { twilioKeys } from "./vendor-keys.ts";
-import type { TaskHandler } from "../adapters/local/task-runner.ts";
+import type { TaskHandlers } from "../adapters/local/task-runner.ts";
 import { createDeepgramTranscriber } from "../adapters/deepgram/deepgram-transcriber.ts";
 import { createWisprflowTranscriber } from "../adapters/wisprflow/wisprflow-transcriber.ts";
 import { createFallbackTranscriber } from "../adapters/transcription/fallback-transcriber.ts";
@@ -78,7 +78,7 @@ export function twilioSettings(config: Config, localAuthToken: string): AppDeps[
 }
 
 /** The durable job that stores a finished call's recording, fetched from Twilio with the account's keys. */
-export function recordingTaskHandlers(deps: { calls: Calls; blobStore: BlobStore; twilio: AppDeps["twilio"] }): Record<string, TaskHandler> {
+export function recordingTaskHandlers(deps: { calls: Calls; blobStore: BlobStore; twilio: AppDeps["twilio"] }): TaskHandlers {
   return {
     [RECORDING_TASK]: downloadRecording({
       calls: deps.calls,

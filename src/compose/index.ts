@@ -5,7 +5,7 @@ import { openDatabase } from "../adapters/db/open.ts";
 import type { OpenDatabase } from "../adapters/db/database.ts";
 import { createBunPasswords } from "../adapters/local/bun-passwords.ts";
 import { createInProcessLiveEvents } from "../adapters/local/in-process-live-events.ts";
-import { startTaskRunner, type TaskHandler, type TaskRunner } from "../adapters/local/task-runner.ts";
+import { startTaskRunner, type TaskHandlers, type TaskRunner } from "../adapters/local/task-runner.ts";
 import { publicBaseUrl, type Config } from "../config.ts";
 import { createCallEndings } from "../domain/live-call/call-endings.ts";
 import { SHIPPED_FIXTURES_DIR } from "../fixtures.ts";
@@ -49,7 +49,7 @@ export interface Resources {
 export interface Wiring {
   deps: AppDeps;
   runner: TaskRunner;
-  taskHandlers: { messaging: Record<string, TaskHandler>; quotes: Record<string, TaskHandler>; calls: Record<string, TaskHandler> };
+  taskHandlers: { messaging: TaskHandlers; quotes: TaskHandlers; calls: TaskHandlers };
 }
 
 /**

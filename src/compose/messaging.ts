@@ -4,7 +4,6 @@ import type { IntegrationStatus } from "../ports/integrations.ts";
 import type { BlobStore } from "../ports/blob-store.ts";
 import type { Repositories } from "../ports/database.ts";
 import type { Extractor } from "../ports/extractor.ts";
-import type { Task } from "../ports/tasks.ts";
 import type { LiveEvents } from "../ports/live-events.ts";
 import type { Log } from "../ports/log.ts";
 import type { SmsSender, WhatsAppSender } from "../ports/messengers.ts";
@@ -20,6 +19,7 @@ import { createMessenger, SEND_TASK, sendQueuedMessage, type TemplateConfig } fr
 import { understandMessage } from "../domain/messaging/understand.ts";
 import { createOutboxSender } from "../adapters/local/outbox.ts";
 import { pacedSerial } from "../adapters/local/paced-serial.ts";
+import type { TaskHandlers } from "../adapters/local/task-runner.ts";
 import { createOpenAIClient } from "../adapters/openai/client.ts";
 import { createWhisperTranscriber } from "../adapters/openai/whisper-transcriber.ts";
 import { createTwilioMediaFetcher, createTwilioSmsSender } from "../adapters/twilio/sms-sender.ts";
@@ -92,7 +92,7 @@ export interface MessagingWiring {
  */
 export function wireMessaging(w: MessagingWiring): {
   deps: AppDeps["messaging"];
-  taskHandlers: Record<string, (job: Task) => Promise<void>>;
+  taskHandlers: TaskHandlers;
   annotateIntegrations: (list: IntegrationStatus[]) => Promise<IntegrationStatus[]>;
 } {
   const inbound = { messages: w.repos.messages, leads: w.repos.leads, leadAliases: w.repos.leadAliases, tasks: w.repos.tasks, liveEvents: w.liveEvents, log: w.log, now: w.now };
@@ -100,12 +100,12 @@ export function wireMessaging(w: MessagingWiring): {
   const whatsappSender = w.adapters.whatsapp ?? createOutboxSender("WhatsApp");
   const smsSender = w.adapters.sms ?? createOutboxSender("SMS");
   // Paced on their own queue, apart from the quote jobs': webhook acknowledgements stay fast during a burst.
-  const taskHandlers = pacedSerial({
+  const taskHandlers = pacedSerial<TaskHandlers>({
     [DEFERRED_STATUS_TASK]: applyDeferredStatus(inbound),
     [WHATSAPP_DELIVERY_TASK]: processWebhookDelivery({ ...inbound, webhookDeliveries: w.repos.webhookDeliveries }, parseWhatsAppWebhook),
     [MEDIA_TASK]: downloadMessageMedia({ ...inbound, blobStore: w.blobStore, issues: w.repos.issues, whatsappMedia: w.adapters.whatsapp, smsMedia: w.adapters.smsMedia, makeThumbnail: w.makeThumbnail ?? createThumbnailWorker() }),
     [UNDERSTAND_TASK]: understandMessage({ ...inbound, blobStore: w.blobStore, issues: w.repos.issues, extractor: w.extractor, voiceNotes: w.adapters.voiceNotes }),
-    [SEND_TASK]: (job: Task) =>
+    [SEND_TASK]: (payload, job) =>
       sendQueuedMessage({
         messages: w.repos.messages,
         blobStore: w.blobStore,
@@ -116,7 +116,7 @@ export function wireMessaging(w: MessagingWiring): {
         sms: smsSender,
         // Twilio cannot reach a localhost address; anywhere else it reports delivery there.
         smsStatusCallback: /^https?:\/\/(localhost|127\.)/.test(w.publicBaseUrl()) ? null : `${w.publicBaseUrl()}/api/twilio/sms-status`,
-      })(job),
+      })(payload, job),
   });
   const deps: AppDeps["messaging"] = {
     messenger,

@@ -3,7 +3,7 @@ import type { AppDeps } from "./app-deps.ts";
 import type { BlobStore } from "../ports/blob-store.ts";
 import type { Log } from "../ports/log.ts";
 import type { Repositories } from "../ports/database.ts";
-import type { TaskHandler } from "../adapters/local/task-runner.ts";
+import type { TaskHandlers } from "../adapters/local/task-runner.ts";
 import { pacedSerial } from "../adapters/local/paced-serial.ts";
 import type { Database } from "../adapters/db/database-handle.ts";
 import type { OutboundMessagesStore } from "../adapters/db/outbound-messages-repository.ts";
@@ -36,7 +36,7 @@ export function wireQuotesToCash(input: {
   publicBaseUrl: () => string;
   /** The messaging outbox, and whether it reaches a provider (Twilio SMS or WhatsApp keys set). */
   messaging?: { messenger: Messenger; live: boolean };
-}): { deps: AppDeps["quotesToCash"]; taskHandlers: Record<string, TaskHandler> } {
+}): { deps: AppDeps["quotesToCash"]; taskHandlers: TaskHandlers } {
   const { config, repos, blobStore, log, now } = input;
   const stripe = stripeKeys(config);
   const webhookSecret = stripe ? stripe.webhookSecret : `whsec_${input.localWebhookSecret}`;
@@ -66,7 +66,7 @@ export function wireQuotesToCash(input: {
     validDays: config.QUOTE_VALID_DAYS,
   };
   // Paced on their own queue (apart from messaging's): settlements queue on the invoice counter row anyway.
-  const taskHandlers: Record<string, TaskHandler> = pacedSerial({
+  const taskHandlers = pacedSerial<TaskHandlers>({
     [INVOICE_ISSUED_TASK]: invoiceIssuedTask({ invoices: repos.invoices, blobStore, documents, sender, company, publicBaseUrl: input.publicBaseUrl }),
     [PAYMENT_EVENT_TASK]: settlePaymentEventTask({ payments: repos.payments, company, now, log }),
     [TEST_WEBHOOK_TASK]: deliverTestWebhooksTask({ testCheckout, webhooks, tasks: repos.tasks, now, log, poke: () => {} }),

@@ -1,3 +1,5 @@
+import type { TaskKind, TaskPayloadInput } from "../domain/tasks/kinds.ts";
+
 /**
  * Work that must happen even if the process restarts: downloading a recording, sending a
  * message. Kept in the database, retried with backoff until done or given up.
@@ -16,8 +18,8 @@ export interface Task<P = unknown> {
 }
 
 export interface Tasks {
-  /** Adds the job unless one with the same kind and key exists; returns whether it was new. */
-  enqueue<P>(job: { kind: string; key: string; payload: P; runAt: Date }): Promise<boolean>;
+  /** Adds the job unless one with the same kind and key exists; returns whether it was new. The payload is typed by its kind (src/domain/tasks/kinds.ts). */
+  enqueue<K extends TaskKind>(job: { kind: K; key: string; payload: TaskPayloadInput<K>; runAt: Date }): Promise<boolean>;
   /** Takes up to `limit` due jobs for this worker, locked for `lockMs` so no other worker runs them. */
   claimDue(now: Date, limit: number, lockMs: number): Promise<Task[]>;
   complete(id: string, at: Date): Promise<void>;

@@ -1,8 +1,23 @@
 import type { Task, Tasks } from "../../ports/tasks.ts";
 import type { Log } from "../../ports/log.ts";
 import { nextAttemptAt, DEFAULT_RETRY, type RetryPolicy } from "../../domain/tasks/retry-policy.ts";
+import { isTaskKind, taskPayloads, type TaskKind, type TaskPayload } from "../../domain/tasks/kinds.ts";
 
-export type TaskHandler = (job: Task) => Promise<void>;
+/** Handles one kind of task: receives its payload already parsed by the kind's schema, and the task's record. */
+export type TaskHandler<K extends TaskKind = TaskKind> = (payload: TaskPayload<K>, task: Task) => Promise<void>;
+/** The handlers compose binds, one per kind (a kind without one fails its tasks for good). */
+export type TaskHandlers = { [K in TaskKind]?: TaskHandler<K> };
+
+/**
+ * Parses a task's payload with its kind's schema. A payload that does not parse will not parse on
+ * a later attempt either, so the caller fails the task for good with this reason.
+ */
+export function parseTaskPayload(task: Pick<Task, "kind" | "payload">): { ok: true; kind: TaskKind; payload: TaskPayload<TaskKind> } | { ok: false; reason: string } {
+  if (!isTaskKind(task.kind)) return { ok: false, reason: `unknown task kind "${task.kind}"` };
+  const parsed = taskPayloads[task.kind].safeParse(task.payload);
+  if (!parsed.success) return { ok: false, reason: `payload of a "${task.kind}" task does not parse: ${parsed.error.issues.map((issue) => `${issue.path.join(".") || "payload"}: ${issue.message}`).join("; ")}` };
+  return { ok: true, kind: task.kind, payload: parsed.data };
+}
 
 export interface TaskRunner {
   /** Looks for due jobs now rather than at the next tick (after a webhook enqueued one). */
@@ -19,7 +34,7 @@ export interface TaskRunner {
  */
 export function startTaskRunner(
   deps: { tasks: Tasks; log: Log; now: () => Date },
-  handlers: Record<string, TaskHandler>,
+  handlers: TaskHandlers,
   options: { intervalMs?: number; policy?: RetryPolicy; batch?: number; autoStart?: boolean } = {},
 ): TaskRunner {
   const policy = options.policy ?? DEFAULT_RETRY;
@@ -28,14 +43,20 @@ export function startTaskRunner(
   let stopped = false;
 
   async function runOne(job: Task) {
-    const handler = handlers[job.kind];
     const now = () => deps.now();
+    const handler = isTaskKind(job.kind) ? (handlers[job.kind] as TaskHandler | undefined) : undefined;
     if (!handler) {
       await deps.tasks.fail(job.id, `no handler for job kind "${job.kind}"`, null, now());
       return;
     }
+    const parsed = parseTaskPayload(job);
+    if (!parsed.ok) {
+      await deps.tasks.fail(job.id, parsed.reason, null, now());
+      deps.log.warn({ jobId: job.id, kind: job.kind, reason: parsed.reason }, "task refused: its payload does not parse; not retried");
+      return;
+    }
     try {
-      await handler(job);
+      await handler(parsed.payload, job);
       await deps.tasks.complete(job.id, now());
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);

@@ -8,10 +8,8 @@ import type { IncomingMessage } from "./events.ts";
 import { publishMessage } from "./live.ts";
 import { mediaAllowed } from "./media-policy.ts";
 import { hasMedia, type Message } from "./message.ts";
-
-/** Tasks that follow an inbound message: fetch its media, then understand it. */
-export const MEDIA_TASK = "message-media";
-export const UNDERSTAND_TASK = "message-understand";
+import { MEDIA_TASK, UNDERSTAND_TASK } from "../tasks/kinds.ts";
+export { MEDIA_TASK, UNDERSTAND_TASK };
 
 export interface InboundDeps {
   messages: Messages;

@@ -9,6 +9,7 @@ import { UNDERSTAND_TASK, type InboundDeps } from "./inbound.ts";
 import { publishMessage } from "./live.ts";
 import { baseMediaType, extensionFor, formatBytes, maxBytesFor, mediaAllowed } from "./media-policy.ts";
 import type { Message } from "./message.ts";
+import type { MEDIA_TASK, TaskPayload } from "../tasks/kinds.ts";
 
 /** A video or photo that comes back within this long of a video request goes to the request's job. */
 const VIDEO_REQUEST_ANSWERED_WITHIN_MS = 14 * 24 * 60 * 60_000;
@@ -92,8 +93,7 @@ async function attemptFailed(deps: MediaDeps, job: Task, message: Message, error
  * reason meanwhile: it is never marked done while its media is missing.
  */
 export function downloadMessageMedia(deps: MediaDeps) {
-  return async (job: Task) => {
-    const { messageId } = job.payload as { messageId: string };
+  return async ({ messageId }: TaskPayload<typeof MEDIA_TASK>, job: Task) => {
     let message = await deps.messages.byId(messageId);
     if (!message || message.status !== "media_pending" || !message.mediaId) return;
 

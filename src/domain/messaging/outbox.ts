@@ -11,8 +11,9 @@ import { WHATSAPP_USER_ID } from "../lead-identity.ts";
 import { publishMessage } from "./live.ts";
 import type { Message, MessageChannel, MessageKind, TemplateMessage } from "./message.ts";
 import { customerServiceWindow } from "./window.ts";
+import { SEND_TASK, type TaskPayload } from "../tasks/kinds.ts";
+export { SEND_TASK };
 
-export const SEND_TASK = "send-message";
 
 /** WhatsApp caps a text body at 4,096 characters; Twilio an SMS at 1,600. */
 const MAX_TEXT: Record<MessageChannel, number> = { whatsapp: 4096, sms: 1600 };
@@ -175,8 +176,7 @@ async function whatsappMessageFor(deps: SendDeps, message: Message): Promise<Wha
  * marked not_sent, saying so.
  */
 export function sendQueuedMessage(deps: SendDeps) {
-  return async (job: Task) => {
-    const { messageId } = job.payload as { messageId: string };
+  return async ({ messageId }: TaskPayload<typeof SEND_TASK>, job: Task) => {
     const message = await deps.messages.byId(messageId);
     if (!message || message.direction !== "outbound") return;
     const finish = async (changes: Parameters<Messages["update"]>[1]) => {

@@ -10,6 +10,7 @@ import { isOpenIssue, type Issue } from "../issues.ts";
 import type { InboundDeps } from "./inbound.ts";
 import { publishMessage } from "./live.ts";
 import { NO_TRANSCRIBER, type Message } from "./message.ts";
+import type { TaskPayload, UNDERSTAND_TASK } from "../tasks/kinds.ts";
 
 /** Below this the extractor is guessing: nothing is filed on it. */
 const SURE = 0.5;
@@ -45,8 +46,7 @@ const describesJob = (extraction: Extraction) =>
  * "processing" meanwhile.
  */
 export function understandMessage(deps: UnderstandDeps) {
-  return async (job: Task) => {
-    const { messageId } = job.payload as { messageId: string };
+  return async ({ messageId }: TaskPayload<typeof UNDERSTAND_TASK>, job: Task) => {
     let message = await deps.messages.byId(messageId);
     if (!message || (message.status !== "received" && message.status !== "processing")) return;
 

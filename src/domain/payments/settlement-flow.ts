@@ -10,9 +10,8 @@ import type { E164 } from "../phone.ts";
 import { receiptText } from "./customer-texts.ts";
 import { invoiceFor, type CompanyDetails } from "./invoice.ts";
 import { settle, type PaymentEvent } from "./settle.ts";
-
-/** After an invoice is issued: render and store its PDF, then send the receipt. One job, retried until both are done. */
-export const INVOICE_ISSUED_TASK = "invoice-issued";
+import { INVOICE_ISSUED_TASK, PAYMENT_EVENT_TASK, type TaskPayload } from "../tasks/kinds.ts";
+export { INVOICE_ISSUED_TASK, PAYMENT_EVENT_TASK };
 
 /** The rules the settlement transaction applies. */
 export const settlementRules = (company: CompanyDetails, now: () => Date): SettlementRules => ({
@@ -20,9 +19,6 @@ export const settlementRules = (company: CompanyDetails, now: () => Date): Settl
   invoice: (input) => invoiceFor({ ...input, company, issuedAt: now() }),
   jobsForInvoice: (invoice) => [{ kind: INVOICE_ISSUED_TASK, key: invoice.id, payload: { invoiceId: invoice.id } }],
 });
-
-/** Settles one verified provider event (the durable job behind the webhook). */
-export const PAYMENT_EVENT_TASK = "settle-payment-event";
 
 export type WebhookOutcome = "queued" | "duplicate" | "ignored";
 
@@ -75,8 +71,8 @@ export async function settlePaymentEvent(deps: { payments: Payments; company: Co
 }
 
 /** Task: settle one recorded payment event (throws, and so is retried, when the database fails). */
-export const settlePaymentEventTask = (deps: { payments: Payments; company: CompanyDetails; now: () => Date; log: Log }) => async (job: Task) => {
-  await settlePaymentEvent(deps, job.payload as PaymentEvent);
+export const settlePaymentEventTask = (deps: { payments: Payments; company: CompanyDetails; now: () => Date; log: Log }) => async (event: TaskPayload<typeof PAYMENT_EVENT_TASK>) => {
+  await settlePaymentEvent(deps, event);
 };
 
 export const invoiceBlobKey = (invoice: Pick<Invoice, "content">) => `documents/invoices/${invoice.content.number}.pdf`;
@@ -102,8 +98,7 @@ export async function invoicePdf(deps: { invoices: Invoices; blobStore: BlobStor
  */
 export const invoiceIssuedTask =
   (deps: { invoices: Invoices; blobStore: BlobStore; documents: InvoiceDocuments; sender: QuoteLinkSender; company: CompanyDetails; publicBaseUrl: () => string }) =>
-  async (job: Task) => {
-    const { invoiceId } = job.payload as { invoiceId: string };
+  async ({ invoiceId }: TaskPayload<typeof INVOICE_ISSUED_TASK>) => {
     const found = await deps.invoices.withCustomer(invoiceId);
     if (!found) throw new Error(`no invoice ${invoiceId}`);
     const { invoice } = found;

@@ -7,6 +7,7 @@ import { DuplicateEmailError } from "../../../src/adapters/db/staff-repository.t
 import type { NewCall } from "../../../src/ports/calls.ts";
 import type { NewMessage } from "../../../src/ports/messages.ts";
 import { MEDIA_TASK } from "../../../src/domain/messaging/inbound.ts";
+import { INVOICE_ISSUED_TASK, RECORDING_TASK, SEND_TASK } from "../../../src/domain/tasks/kinds.ts";
 import type { LeadFields } from "../../../src/domain/leads.ts";
 import type { E164 } from "../../../src/domain/phone.ts";
 import { quoteTotals, type QuoteLine } from "../../../src/domain/quotes.ts";
@@ -687,26 +688,26 @@ export function repositoryContract(name: string, open: OpenTarget): void {
       const later = (seconds: number) => new Date(t0.getTime() + seconds * 1000);
 
       test("enqueue once per kind and key, payload kept as JSON", async () => {
-        expect(await repos.tasks.enqueue({ kind: "fetch-recording", key: "RE1", payload: { url: "https://x/RE1", callId: "c1" }, runAt: t0 })).toBe(true);
-        expect(await repos.tasks.enqueue({ kind: "fetch-recording", key: "RE1", payload: { other: true }, runAt: t0 })).toBe(false);
-        expect(await repos.tasks.enqueue({ kind: "send-sms", key: "RE1", payload: {}, runAt: t0 })).toBe(true);
-        expect(await repos.tasks.byKey("fetch-recording", "RE1")).toMatchObject({
-          kind: "fetch-recording",
+        expect(await repos.tasks.enqueue({ kind: RECORDING_TASK, key: "RE1", payload: { callSid: "CA1", recordingSid: "RE1", recordingUrl: "https://x/RE1" }, runAt: t0 })).toBe(true);
+        expect(await repos.tasks.enqueue({ kind: RECORDING_TASK, key: "RE1", payload: { callSid: "CA2", recordingSid: "RE1", recordingUrl: "https://x/other" }, runAt: t0 })).toBe(false);
+        expect(await repos.tasks.enqueue({ kind: SEND_TASK, key: "RE1", payload: { messageId: "m1" }, runAt: t0 })).toBe(true);
+        expect(await repos.tasks.byKey(RECORDING_TASK, "RE1")).toMatchObject({
+          kind: RECORDING_TASK,
           key: "RE1",
-          payload: { url: "https://x/RE1", callId: "c1" },
+          payload: { callSid: "CA1", recordingSid: "RE1", recordingUrl: "https://x/RE1" },
           attempts: 0,
           lastError: null,
           nextAttemptAt: t0,
           doneAt: null,
           failedAt: null,
         });
-        expect(await repos.tasks.byKey("fetch-recording", "nope")).toBeNull();
+        expect(await repos.tasks.byKey(RECORDING_TASK, "nope")).toBeNull();
       });
 
       test("claimDue takes due jobs oldest first and holds them until the lock runs out", async () => {
-        await repos.tasks.enqueue({ kind: "k", key: "second", payload: {}, runAt: later(10) });
-        await repos.tasks.enqueue({ kind: "k", key: "first", payload: {}, runAt: later(5) });
-        await repos.tasks.enqueue({ kind: "k", key: "future", payload: {}, runAt: later(3600) });
+        await repos.tasks.enqueue({ kind: INVOICE_ISSUED_TASK, key: "second", payload: { invoiceId: "i" }, runAt: later(10) });
+        await repos.tasks.enqueue({ kind: INVOICE_ISSUED_TASK, key: "first", payload: { invoiceId: "i" }, runAt: later(5) });
+        await repos.tasks.enqueue({ kind: INVOICE_ISSUED_TASK, key: "future", payload: { invoiceId: "i" }, runAt: later(3600) });
         const claimed = await repos.tasks.claimDue(later(60), 10, 30_000);
         expect(claimed.map((j) => j.key)).toEqual(["first", "second"]);
         expect(await repos.tasks.claimDue(later(61), 10, 30_000)).toEqual([]);
@@ -715,7 +716,7 @@ export function repositoryContract(name: string, open: OpenTarget): void {
       });
 
       test("workers claiming at once never get the same job", async () => {
-        for (let i = 0; i < 12; i++) await repos.tasks.enqueue({ kind: "k", key: `job-${i}`, payload: { i }, runAt: t0 });
+        for (let i = 0; i < 12; i++) await repos.tasks.enqueue({ kind: INVOICE_ISSUED_TASK, key: `job-${i}`, payload: { invoiceId: `i${i}` }, runAt: t0 });
         const batches = await Promise.all(Array.from({ length: 4 }, () => repos.tasks.claimDue(later(1), 5, 60_000)));
         const ids = batches.flat().map((j) => j.id);
         expect(new Set(ids).size).toBe(ids.length);
@@ -723,17 +724,17 @@ export function repositoryContract(name: string, open: OpenTarget): void {
       });
 
       test("complete ends a job; fail retries it later or gives it up", async () => {
-        await repos.tasks.enqueue({ kind: "k", key: "ok", payload: {}, runAt: t0 });
-        await repos.tasks.enqueue({ kind: "k", key: "flaky", payload: {}, runAt: t0 });
-        await repos.tasks.enqueue({ kind: "k", key: "doomed", payload: {}, runAt: t0 });
+        await repos.tasks.enqueue({ kind: INVOICE_ISSUED_TASK, key: "ok", payload: { invoiceId: "i" }, runAt: t0 });
+        await repos.tasks.enqueue({ kind: INVOICE_ISSUED_TASK, key: "flaky", payload: { invoiceId: "i" }, runAt: t0 });
+        await repos.tasks.enqueue({ kind: INVOICE_ISSUED_TASK, key: "doomed", payload: { invoiceId: "i" }, runAt: t0 });
         const byKey = Object.fromEntries((await repos.tasks.claimDue(later(1), 10, 1_000)).map((j) => [j.key, j]));
         await repos.tasks.complete(byKey.ok!.id, later(2));
         await repos.tasks.fail(byKey.flaky!.id, "HTTP 503 from the provider", later(120), later(2));
         await repos.tasks.fail(byKey.doomed!.id, "HTTP 404: recording gone", null, later(2));
 
-        expect(await repos.tasks.byKey("k", "ok")).toMatchObject({ doneAt: later(2), attempts: 1, lastError: null });
-        expect(await repos.tasks.byKey("k", "flaky")).toMatchObject({ attempts: 1, lastError: "HTTP 503 from the provider", nextAttemptAt: later(120), failedAt: null });
-        expect(await repos.tasks.byKey("k", "doomed")).toMatchObject({ attempts: 1, failedAt: later(2) });
+        expect(await repos.tasks.byKey(INVOICE_ISSUED_TASK, "ok")).toMatchObject({ doneAt: later(2), attempts: 1, lastError: null });
+        expect(await repos.tasks.byKey(INVOICE_ISSUED_TASK, "flaky")).toMatchObject({ attempts: 1, lastError: "HTTP 503 from the provider", nextAttemptAt: later(120), failedAt: null });
+        expect(await repos.tasks.byKey(INVOICE_ISSUED_TASK, "doomed")).toMatchObject({ attempts: 1, failedAt: later(2) });
         expect(await repos.tasks.claimDue(later(60), 10, 1_000)).toEqual([]);
         expect((await repos.tasks.claimDue(later(121), 10, 1_000)).map((j) => j.key)).toEqual(["flaky"]);
       });

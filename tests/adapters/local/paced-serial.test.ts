@@ -6,7 +6,7 @@ const aTask = (kind: string, id = kind): Task => ({ id, kind, key: id, payload: 
 
 /** A handler that records when it starts and ends, taking `ms`. */
 function recorder(log: string[], name: string, ms: number, fail = false) {
-  return async () => {
+  return async (_task?: Task) => {
     log.push(`${name} start`);
     await Bun.sleep(ms);
     log.push(`${name} end`);
@@ -25,7 +25,7 @@ describe("pacedSerial", () => {
   test("after a job the next waits about twice as long as that one took", async () => {
     const starts: number[] = [];
     const handlers = pacedSerial({
-      a: async () => {
+      a: async (_task?: Task) => {
         starts.push(performance.now());
         await Bun.sleep(30);
       },
