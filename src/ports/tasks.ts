@@ -17,6 +17,9 @@ export interface Task<P = unknown> {
   failedAt: Date | null;
 }
 
+/** A task to add, its payload typed by its kind. */
+export type NewTask<K extends TaskKind = TaskKind> = { [P in K]: { kind: P; key: string; payload: TaskPayloadInput<P> } }[K];
+
 export interface Tasks {
   /** Adds the job unless one with the same kind and key exists; returns whether it was new. The payload is typed by its kind (src/domain/tasks/kinds.ts). */
   enqueue<K extends TaskKind>(job: { kind: K; key: string; payload: TaskPayloadInput<K>; runAt: Date }): Promise<boolean>;

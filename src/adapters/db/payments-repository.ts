@@ -252,7 +252,7 @@ async function issueInvoice(
     issuedAt: at,
   });
   // The invoice and its durable jobs (PDF, receipt) in one statement.
-  const work = rules.jobsForInvoice({ id, quoteId: quote.id });
+  const work = rules.tasksForInvoice({ id, quoteId: quote.id });
   if (work.length === 0) await insertInvoice;
   else {
     const insertJobs = tx

@@ -1,5 +1,4 @@
 import { receivePaymentWebhook } from "../../domain/payments/settlement-flow.ts";
-import type { Task } from "../../ports/tasks.ts";
 import type { Log } from "../../ports/log.ts";
 import type { PaymentWebhooks } from "../../ports/payments.ts";
 import type { Tasks } from "../../ports/tasks.ts";

@@ -1,4 +1,3 @@
-import type { Task } from "../../ports/tasks.ts";
 import type { WebhookDeliveries } from "../../ports/messages.ts";
 import type { Result } from "../result.ts";
 import { nextDeliveryStatus } from "./delivery-status.ts";

@@ -1,6 +1,5 @@
 import type { BlobStore } from "../../ports/blob-store.ts";
 import type { Invoice, InvoiceDocuments, Invoices } from "../../ports/invoices.ts";
-import type { Task } from "../../ports/tasks.ts";
 import type { Log } from "../../ports/log.ts";
 import type { PaymentWebhooks, Payments, SettleOutcome, SettlementRules } from "../../ports/payments.ts";
 import type { Tasks } from "../../ports/tasks.ts";
@@ -17,7 +16,7 @@ export { INVOICE_ISSUED_TASK, PAYMENT_EVENT_TASK };
 export const settlementRules = (company: CompanyDetails, now: () => Date): SettlementRules => ({
   decide: settle,
   invoice: (input) => invoiceFor({ ...input, company, issuedAt: now() }),
-  jobsForInvoice: (invoice) => [{ kind: INVOICE_ISSUED_TASK, key: invoice.id, payload: { invoiceId: invoice.id } }],
+  tasksForInvoice: (invoice) => [{ kind: INVOICE_ISSUED_TASK, key: invoice.id, payload: { invoiceId: invoice.id } }],
 });
 
 export type WebhookOutcome = "queued" | "duplicate" | "ignored";
