@@ -836,7 +836,7 @@ async function benchEngine(which: Engine) {
       }
       for (const n of counts) rows.push({ ...(await appRun(n)), target: `Switchboard on ${ENGINE_LABEL[which]}` });
     } finally {
-      await deps.backgroundJobs.stop?.();
+      await deps.backgroundTasks.stop?.();
       await deps.repos.close();
     }
   } finally {

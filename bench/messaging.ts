@@ -101,10 +101,10 @@ async function runOn(engine: string): Promise<Row> {
     if (postgres) env.DATABASE_URL = await postgres.createDatabase("bench_messaging");
     const parsed = parseConfig(env);
     if (!parsed.ok) throw new Error(parsed.error);
-    const deps = await composeDeps(parsed.config, logger, { runBackgroundJobs: !options["defer-processing"] });
+    const deps = await composeDeps(parsed.config, logger, { runBackgroundTasks: !options["defer-processing"] });
     const repos = deps.repos as OpenDatabase;
-    const poke = deps.backgroundJobs.poke;
-    if (options["defer-processing"]) deps.backgroundJobs.poke = () => {};
+    const poke = deps.backgroundTasks.poke;
+    if (options["defer-processing"]) deps.backgroundTasks.poke = () => {};
     const server = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: createApp(deps).fetch });
     try {
       // The media the peer serves: a photo, a short video, a voice note.
@@ -159,10 +159,10 @@ async function runOn(engine: string): Promise<Row> {
 
       // Processing catches up in the background: wait until no job is left to run.
       const burstEnded = performance.now();
-      if (options["defer-processing"]) deps.backgroundJobs.poke = poke;
+      if (options["defer-processing"]) deps.backgroundTasks.poke = poke;
       let drained: number | null = null;
       while ((performance.now() - burstEnded) / 1000 < drainSeconds) {
-        deps.backgroundJobs.poke();
+        deps.backgroundTasks.poke();
         const left = await one(repos, "select count(*)::int as n from jobs where done_at is null and failed_at is null");
         if (left === 0) {
           drained = (performance.now() - burstEnded) / 1000;
@@ -191,7 +191,7 @@ async function runOn(engine: string): Promise<Row> {
       };
     } finally {
       await server.stop(true);
-      await deps.backgroundJobs.stop();
+      await deps.backgroundTasks.stop();
       await deps.repos.close();
     }
   } finally {

@@ -100,7 +100,7 @@ async function runOn(engine: string): Promise<Row> {
     const deps = await composeDeps(parsed.config, logger);
     const repos = deps.repos as OpenDatabase;
     // --jobs off: settling and the invoice jobs wait until after the burst (acknowledgement alone).
-    if (options.jobs === "off") deps.backgroundJobs.poke = () => {};
+    if (options.jobs === "off") deps.backgroundTasks.poke = () => {};
     const app = createApp(deps);
     // As src/main.ts serves it (idle keep-alive connections kept for 60 s).
     const server = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: app.fetch, idleTimeout: 60 });
@@ -158,7 +158,7 @@ async function runOn(engine: string): Promise<Row> {
       const drainStart = performance.now();
       const pendingJobs = "select count(*)::int as n from jobs where done_at is null and failed_at is null";
       while ((await count(repos, pendingJobs)) > 0 && performance.now() - drainStart < 300_000) {
-        if (options.jobs === "off") await deps.backgroundJobs.runDue();
+        if (options.jobs === "off") await deps.backgroundTasks.runDue();
         else await Bun.sleep(200);
       }
       const drainSeconds = (performance.now() - drainStart) / 1000;
@@ -189,7 +189,7 @@ async function runOn(engine: string): Promise<Row> {
       };
     } finally {
       await server.stop(true);
-      await deps.backgroundJobs.stop();
+      await deps.backgroundTasks.stop();
       await deps.repos.close();
     }
   } finally {

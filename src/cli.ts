@@ -66,7 +66,7 @@ async function withDeps(
   try {
     return await run(deps);
   } finally {
-    await deps.backgroundJobs.stop();
+    await deps.backgroundTasks.stop();
     await deps.repos.close();
   }
 }

@@ -18,7 +18,7 @@ const logger = createLogger({ level: config.LOG_LEVEL, pretty: config.NODE_ENV !
 
 let deps: Awaited<ReturnType<typeof composeDeps>>;
 try {
-  deps = await composeDeps(config, logger, { runBackgroundJobs: true });
+  deps = await composeDeps(config, logger, { runBackgroundTasks: true });
 } catch (error) {
   console.error(`Switchboard cannot start: ${error instanceof Error ? error.message : String(error)}`);
   process.exit(1);
@@ -53,7 +53,7 @@ async function shutDown(signal: string) {
   // needs the database, so wait for it (bounded: a stuck vendor must not hold shutdown).
   const unfinished = await deps.callEndings.drain(CALL_ENDINGS_GRACE_MS);
   if (unfinished > 0) logger.warn({ unfinished }, "shutting down before every ended call was filed");
-  await deps.backgroundJobs.stop();
+  await deps.backgroundTasks.stop();
   await deps.repos.close();
   process.exit(0);
 }

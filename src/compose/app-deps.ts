@@ -80,7 +80,7 @@ export interface AppDeps {
     missedCall(call: Pick<Call, "id" | "from" | "leadId" | "startedAt">): Promise<void>;
   };
   /** Durable background work (recording downloads…); poke after enqueuing to start it now. */
-  backgroundJobs: { poke(): void };
+  backgroundTasks: { poke(): void };
   /** Quotes to cash: the company's details, checkout, payment webhooks, invoice PDFs, the quote-link sender. */
   quotesToCash: {
     company: CompanyDetails;

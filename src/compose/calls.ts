@@ -7,14 +7,14 @@ import type { Calls } from "../ports/calls.ts";
 import type { Transcriber } from "../ports/transcriber.ts";
 import type { AppDeps } from "./app-deps.ts";
 import { twilioKeys } from "./vendor-keys.ts";
-import type { JobHandler } from "../adapters/local/job-runner.ts";
+import type { TaskHandlers } from "../adapters/local/task-runner.ts";
 import { createDeepgramTranscriber } from "../adapters/deepgram/deepgram-transcriber.ts";
 import { createWisprflowTranscriber } from "../adapters/wisprflow/wisprflow-transcriber.ts";
 import { createFallbackTranscriber } from "../adapters/transcription/fallback-transcriber.ts";
 import { createRetryingTranscriber } from "../adapters/transcription/retrying-transcriber.ts";
 import { callScriptSchema, createScriptTranscriber, type CallScript } from "../adapters/transcription/script-transcriber.ts";
 import { createTwilioRecordingFetcher } from "../adapters/twilio/recording-fetcher.ts";
-import { downloadRecording, RECORDING_JOB } from "../domain/live-call/recordings.ts";
+import { downloadRecording, RECORDING_TASK } from "../domain/live-call/recordings.ts";
 
 /** The scripted calls the simulator plays, by folder name (fixtures/calls/<name>/call.json). */
 export function loadDemoScripts(fixturesDir: string): Map<string, CallScript> {
@@ -78,9 +78,9 @@ export function twilioSettings(config: Config, localAuthToken: string): AppDeps[
 }
 
 /** The durable job that stores a finished call's recording, fetched from Twilio with the account's keys. */
-export function recordingJobHandlers(deps: { calls: Calls; blobStore: BlobStore; twilio: AppDeps["twilio"] }): Record<string, JobHandler> {
+export function recordingTaskHandlers(deps: { calls: Calls; blobStore: BlobStore; twilio: AppDeps["twilio"] }): TaskHandlers {
   return {
-    [RECORDING_JOB]: downloadRecording({
+    [RECORDING_TASK]: downloadRecording({
       calls: deps.calls,
       blobStore: deps.blobStore,
       fetchRecording: createTwilioRecordingFetcher({ accountSid: deps.twilio.accountSid ?? "local", authToken: deps.twilio.authToken }),

@@ -5,12 +5,12 @@ import { openDatabase } from "../adapters/db/open.ts";
 import type { OpenDatabase } from "../adapters/db/database.ts";
 import { createBunPasswords } from "../adapters/local/bun-passwords.ts";
 import { createInProcessLiveEvents } from "../adapters/local/in-process-live-events.ts";
-import { startJobRunner, type JobHandler, type JobRunner } from "../adapters/local/job-runner.ts";
+import { startTaskRunner, type TaskHandlers, type TaskRunner } from "../adapters/local/task-runner.ts";
 import { publicBaseUrl, type Config } from "../config.ts";
 import { createCallEndings } from "../domain/live-call/call-endings.ts";
 import { SHIPPED_FIXTURES_DIR } from "../fixtures.ts";
 import type { AppDeps } from "./app-deps.ts";
-import { chooseTranscription, loadDemoScripts, recordingJobHandlers, twilioSettings } from "./calls.ts";
+import { chooseTranscription, loadDemoScripts, recordingTaskHandlers, twilioSettings } from "./calls.ts";
 import { chooseExtractor, extractionSettings } from "./extraction.ts";
 import { checkIntegrations, describeIntegrations } from "./integrations.ts";
 import { messagingAdaptersFor, templatesFrom, wireMessaging, type MessagingAdapters } from "./messaging.ts";
@@ -48,8 +48,8 @@ export interface Resources {
 /** The wired app, and the job handlers by area (tests run them with a runner of their own). */
 export interface Wiring {
   deps: AppDeps;
-  runner: JobRunner;
-  jobHandlers: { messaging: Record<string, JobHandler>; quotes: Record<string, JobHandler>; calls: Record<string, JobHandler> };
+  runner: TaskRunner;
+  taskHandlers: { messaging: TaskHandlers; quotes: TaskHandlers; calls: TaskHandlers };
 }
 
 /**
@@ -60,8 +60,8 @@ export interface Wiring {
 export async function composeDeps(
   config: Config,
   logger: Logger,
-  options: { runBackgroundJobs?: boolean; overrides?: Omit<CompositionOverrides, "backgroundJobs"> } = {},
-): Promise<AppDeps & { backgroundJobs: JobRunner }> {
+  options: { runBackgroundTasks?: boolean; overrides?: Omit<CompositionOverrides, "backgroundTasks"> } = {},
+): Promise<AppDeps & { backgroundTasks: TaskRunner }> {
   const dataDir = resolve(config.DATA_DIR);
   await mkdir(dataDir, { recursive: true });
   const repos = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir, logger });
@@ -69,7 +69,7 @@ export async function composeDeps(
   const secrets = await signingSecrets(config, dataDir);
   const { deps, runner } = wireDeps(config, { repos, storage, secrets, logger }, options);
   // Not overridable here, so the web app pokes the very runner returned.
-  return Object.assign(deps, { backgroundJobs: runner });
+  return Object.assign(deps, { backgroundTasks: runner });
 }
 
 /**
@@ -77,7 +77,7 @@ export async function composeDeps(
  * embedded default" choice and every job handler. Synchronous, so a test can build an app on
  * its own database in one line (tests/support/test-app.ts).
  */
-export function wireDeps(config: Config, resources: Resources, options: { runBackgroundJobs?: boolean; overrides?: CompositionOverrides } = {}): Wiring {
+export function wireDeps(config: Config, resources: Resources, options: { runBackgroundTasks?: boolean; overrides?: CompositionOverrides } = {}): Wiring {
   const { messagingAdapters, ...replaced } = options.overrides ?? {};
   const { repos, secrets } = resources;
   const logger = replaced.logger ?? resources.logger;
@@ -108,7 +108,7 @@ export function wireDeps(config: Config, resources: Resources, options: { runBac
     missedCallReply: { channel: config.MISSED_CALL_REPLY_CHANNEL, text: config.MISSED_CALL_REPLY_TEXT },
     videoRequestText: config.VIDEO_REQUEST_TEXT,
     publicBaseUrl: currentBaseUrl,
-    poke: () => deps.backgroundJobs.poke(),
+    poke: () => deps.backgroundTasks.poke(),
   });
   const quotesToCash = wireQuotesToCash({
     config,
@@ -120,22 +120,22 @@ export function wireDeps(config: Config, resources: Resources, options: { runBac
     publicBaseUrl: currentBaseUrl,
     messaging: { messenger: messaging.deps.messenger, live: messaging.deps.sms.live || messaging.deps.whatsapp.live },
   });
-  const jobHandlers = {
-    calls: recordingJobHandlers({ calls: repos.calls, blobStore, twilio }),
-    quotes: quotesToCash.jobHandlers,
-    messaging: messaging.jobHandlers,
+  const taskHandlers = {
+    calls: recordingTaskHandlers({ calls: repos.calls, blobStore, twilio }),
+    quotes: quotesToCash.taskHandlers,
+    messaging: messaging.taskHandlers,
   };
-  const runner = startJobRunner(
-    { jobs: repos.jobs, log: logger, now },
-    { ...jobHandlers.calls, ...jobHandlers.quotes, ...jobHandlers.messaging },
-    { autoStart: options.runBackgroundJobs ?? false },
+  const runner = startTaskRunner(
+    { tasks: repos.tasks, log: logger, now },
+    { ...taskHandlers.calls, ...taskHandlers.quotes, ...taskHandlers.messaging },
+    { autoStart: options.runBackgroundTasks ?? false },
   );
   const integrations = checkIntegrations(describeIntegrations(config, repos.kind, resources.storage.detail), { ping: () => repos.ping(), blobStore });
 
   const deps: AppDeps = {
     repos,
     blobStore,
-    backgroundJobs: runner,
+    backgroundTasks: runner,
     passwords: createBunPasswords(),
     logger,
     now,
@@ -160,5 +160,5 @@ export function wireDeps(config: Config, resources: Resources, options: { runBac
     twilio,
     ...replaced,
   };
-  return { deps, runner, jobHandlers };
+  return { deps, runner, taskHandlers };
 }

@@ -4,22 +4,22 @@ import type { IntegrationStatus } from "../ports/integrations.ts";
 import type { BlobStore } from "../ports/blob-store.ts";
 import type { Repositories } from "../ports/database.ts";
 import type { Extractor } from "../ports/extractor.ts";
-import type { Job } from "../ports/jobs.ts";
 import type { LiveEvents } from "../ports/live-events.ts";
 import type { Log } from "../ports/log.ts";
 import type { SmsSender, WhatsAppSender } from "../ports/messengers.ts";
 import type { SmsMediaFetcher } from "../ports/sms.ts";
 import type { VoiceNoteTranscriber } from "../ports/voice-note-transcriber.ts";
 import type { WhatsAppMedia } from "../ports/whatsapp.ts";
-import { applyDeferredStatus, DEFERRED_STATUS_JOB, processWebhookDelivery, WHATSAPP_DELIVERY_JOB } from "../domain/messaging/deliveries.ts";
-import { MEDIA_JOB, UNDERSTAND_JOB } from "../domain/messaging/inbound.ts";
+import { applyDeferredStatus, DEFERRED_STATUS_TASK, processWebhookDelivery, WHATSAPP_DELIVERY_TASK } from "../domain/messaging/deliveries.ts";
+import { MEDIA_TASK, UNDERSTAND_TASK } from "../domain/messaging/inbound.ts";
 import { INBOX_CHANNEL } from "../domain/messaging/live.ts";
 import { downloadMessageMedia } from "../domain/messaging/media.ts";
 import { recoverMissedCall } from "../domain/messaging/missed-calls.ts";
-import { createMessenger, SEND_JOB, sendQueuedMessage, type TemplateConfig } from "../domain/messaging/outbox.ts";
+import { createMessenger, SEND_TASK, sendQueuedMessage, type TemplateConfig } from "../domain/messaging/outbox.ts";
 import { understandMessage } from "../domain/messaging/understand.ts";
 import { createOutboxSender } from "../adapters/local/outbox.ts";
 import { pacedSerial } from "../adapters/local/paced-serial.ts";
+import type { TaskHandlers } from "../adapters/local/task-runner.ts";
 import { createOpenAIClient } from "../adapters/openai/client.ts";
 import { createWhisperTranscriber } from "../adapters/openai/whisper-transcriber.ts";
 import { createTwilioMediaFetcher, createTwilioSmsSender } from "../adapters/twilio/sms-sender.ts";
@@ -92,20 +92,20 @@ export interface MessagingWiring {
  */
 export function wireMessaging(w: MessagingWiring): {
   deps: AppDeps["messaging"];
-  jobHandlers: Record<string, (job: Job) => Promise<void>>;
+  taskHandlers: TaskHandlers;
   annotateIntegrations: (list: IntegrationStatus[]) => Promise<IntegrationStatus[]>;
 } {
-  const inbound = { messages: w.repos.messages, leads: w.repos.leads, leadAliases: w.repos.leadAliases, jobs: w.repos.jobs, liveEvents: w.liveEvents, log: w.log, now: w.now };
+  const inbound = { messages: w.repos.messages, leads: w.repos.leads, leadAliases: w.repos.leadAliases, tasks: w.repos.tasks, liveEvents: w.liveEvents, log: w.log, now: w.now };
   const messenger = createMessenger({ ...inbound, templates: w.templates, poke: w.poke });
   const whatsappSender = w.adapters.whatsapp ?? createOutboxSender("WhatsApp");
   const smsSender = w.adapters.sms ?? createOutboxSender("SMS");
   // Paced on their own queue, apart from the quote jobs': webhook acknowledgements stay fast during a burst.
-  const jobHandlers = pacedSerial({
-    [DEFERRED_STATUS_JOB]: applyDeferredStatus(inbound),
-    [WHATSAPP_DELIVERY_JOB]: processWebhookDelivery({ ...inbound, webhookDeliveries: w.repos.webhookDeliveries }, parseWhatsAppWebhook),
-    [MEDIA_JOB]: downloadMessageMedia({ ...inbound, blobStore: w.blobStore, issues: w.repos.issues, whatsappMedia: w.adapters.whatsapp, smsMedia: w.adapters.smsMedia, makeThumbnail: w.makeThumbnail ?? createThumbnailWorker() }),
-    [UNDERSTAND_JOB]: understandMessage({ ...inbound, blobStore: w.blobStore, issues: w.repos.issues, extractor: w.extractor, voiceNotes: w.adapters.voiceNotes }),
-    [SEND_JOB]: (job: Job) =>
+  const taskHandlers = pacedSerial<TaskHandlers>({
+    [DEFERRED_STATUS_TASK]: applyDeferredStatus(inbound),
+    [WHATSAPP_DELIVERY_TASK]: processWebhookDelivery({ ...inbound, webhookDeliveries: w.repos.webhookDeliveries }, parseWhatsAppWebhook),
+    [MEDIA_TASK]: downloadMessageMedia({ ...inbound, blobStore: w.blobStore, issues: w.repos.issues, whatsappMedia: w.adapters.whatsapp, smsMedia: w.adapters.smsMedia, makeThumbnail: w.makeThumbnail ?? createThumbnailWorker() }),
+    [UNDERSTAND_TASK]: understandMessage({ ...inbound, blobStore: w.blobStore, issues: w.repos.issues, extractor: w.extractor, voiceNotes: w.adapters.voiceNotes }),
+    [SEND_TASK]: (payload, job) =>
       sendQueuedMessage({
         messages: w.repos.messages,
         blobStore: w.blobStore,
@@ -116,7 +116,7 @@ export function wireMessaging(w: MessagingWiring): {
         sms: smsSender,
         // Twilio cannot reach a localhost address; anywhere else it reports delivery there.
         smsStatusCallback: /^https?:\/\/(localhost|127\.)/.test(w.publicBaseUrl()) ? null : `${w.publicBaseUrl()}/api/twilio/sms-status`,
-      })(job),
+      })(payload, job),
   });
   const deps: AppDeps["messaging"] = {
     messenger,
@@ -134,7 +134,7 @@ export function wireMessaging(w: MessagingWiring): {
       }
     },
   };
-  return { deps, jobHandlers, annotateIntegrations: (list) => annotate(w, whatsappSender.live, smsSender.live, list) };
+  return { deps, taskHandlers, annotateIntegrations: (list) => annotate(w, whatsappSender.live, smsSender.live, list) };
 }
 
 const OUTBOX_WORDS: Partial<Record<string, string>> = { queued: "queued", failed: "failed", not_sent: "not sent (no keys)" };

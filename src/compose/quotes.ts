@@ -3,7 +3,7 @@ import type { AppDeps } from "./app-deps.ts";
 import type { BlobStore } from "../ports/blob-store.ts";
 import type { Log } from "../ports/log.ts";
 import type { Repositories } from "../ports/database.ts";
-import type { JobHandler } from "../adapters/local/job-runner.ts";
+import type { TaskHandlers } from "../adapters/local/task-runner.ts";
 import { pacedSerial } from "../adapters/local/paced-serial.ts";
 import type { Database } from "../adapters/db/database-handle.ts";
 import type { OutboundMessagesStore } from "../adapters/db/outbound-messages-repository.ts";
@@ -14,8 +14,8 @@ import { createTestCheckout } from "../adapters/local/test-checkout.ts";
 import { createInvoicePdfs } from "../adapters/pdf/invoice-pdf.ts";
 import { createStripeCheckout, createStripeClient } from "../adapters/stripe/stripe-checkout.ts";
 import { createStripeWebhooks } from "../adapters/stripe/stripe-webhooks.ts";
-import { INVOICE_ISSUED_JOB, invoiceIssuedJob, PAYMENT_EVENT_JOB, settlePaymentEventJob } from "../domain/payments/settlement-flow.ts";
-import { TEST_WEBHOOK_JOB, deliverTestWebhooksJob } from "../adapters/local/test-checkout-delivery.ts";
+import { INVOICE_ISSUED_TASK, invoiceIssuedTask, PAYMENT_EVENT_TASK, settlePaymentEventTask } from "../domain/payments/settlement-flow.ts";
+import { TEST_WEBHOOK_TASK, deliverTestWebhooksTask } from "../adapters/local/test-checkout-delivery.ts";
 import { stripeKeys } from "./vendor-keys.ts";
 
 /**
@@ -36,7 +36,7 @@ export function wireQuotesToCash(input: {
   publicBaseUrl: () => string;
   /** The messaging outbox, and whether it reaches a provider (Twilio SMS or WhatsApp keys set). */
   messaging?: { messenger: Messenger; live: boolean };
-}): { deps: AppDeps["quotesToCash"]; jobHandlers: Record<string, JobHandler> } {
+}): { deps: AppDeps["quotesToCash"]; taskHandlers: TaskHandlers } {
   const { config, repos, blobStore, log, now } = input;
   const stripe = stripeKeys(config);
   const webhookSecret = stripe ? stripe.webhookSecret : `whsec_${input.localWebhookSecret}`;
@@ -66,10 +66,10 @@ export function wireQuotesToCash(input: {
     validDays: config.QUOTE_VALID_DAYS,
   };
   // Paced on their own queue (apart from messaging's): settlements queue on the invoice counter row anyway.
-  const jobHandlers: Record<string, JobHandler> = pacedSerial({
-    [INVOICE_ISSUED_JOB]: invoiceIssuedJob({ invoices: repos.invoices, blobStore, documents, sender, company, publicBaseUrl: input.publicBaseUrl }),
-    [PAYMENT_EVENT_JOB]: settlePaymentEventJob({ payments: repos.payments, company, now, log }),
-    [TEST_WEBHOOK_JOB]: deliverTestWebhooksJob({ testCheckout, webhooks, jobs: repos.jobs, now, log, poke: () => {} }),
+  const taskHandlers = pacedSerial<TaskHandlers>({
+    [INVOICE_ISSUED_TASK]: invoiceIssuedTask({ invoices: repos.invoices, blobStore, documents, sender, company, publicBaseUrl: input.publicBaseUrl }),
+    [PAYMENT_EVENT_TASK]: settlePaymentEventTask({ payments: repos.payments, company, now, log }),
+    [TEST_WEBHOOK_TASK]: deliverTestWebhooksTask({ testCheckout, webhooks, tasks: repos.tasks, now, log, poke: () => {} }),
   });
-  return { deps, jobHandlers };
+  return { deps, taskHandlers };
 }

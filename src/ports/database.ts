@@ -1,6 +1,6 @@
 import type { Calls } from "./calls.ts";
 import type { Issues } from "./issues.ts";
-import type { Jobs } from "./jobs.ts";
+import type { Tasks } from "./tasks.ts";
 import type { Settings } from "./settings.ts";
 import type { AuditTrail } from "./audit.ts";
 import type { LeadAliases, Leads } from "./leads.ts";
@@ -27,7 +27,7 @@ export interface Repositories {
   staffUsers: StaffUsers;
   staffSessions: StaffSessions;
   timeline: Timeline;
-  jobs: Jobs;
+  tasks: Tasks;
   messages: Messages;
   leadAliases: LeadAliases;
   webhookDeliveries: WebhookDeliveries;

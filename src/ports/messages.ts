@@ -30,9 +30,9 @@ export interface Messages {
   recordInbound(message: NewMessage): Promise<{ message: Message; created: boolean }>;
   /**
    * Stores an outbound message as queued and, in the same statement, the durable job that sends
-   * it (`jobKind`, keyed by the message id), so nothing queued can lose its job.
+   * it (`taskKind`, keyed by the message id), so nothing queued can lose its job.
    */
-  enqueueOutbound(message: NewMessage, jobKind: string, runAt: Date): Promise<Message>;
+  enqueueOutbound(message: NewMessage, taskKind: string, runAt: Date): Promise<Message>;
   byId(id: string): Promise<Message | null>;
   byProviderId(channel: MessageChannel, providerId: string): Promise<Message | null>;
   update(id: string, changes: MessageChanges): Promise<Message | null>;
@@ -46,12 +46,12 @@ export interface Messages {
   /** The latest outbound video request for the lead (its issue gets the video that comes back). */
   latestVideoRequest(leadId: string, since: Date): Promise<Message | null>;
   /**
-   * Puts a given-up media download back in the queue, in one transaction: the job (`jobKind`,
+   * Puts a given-up media download back in the queue, in one transaction: the job (`taskKind`,
    * keyed by the message id) is due again at `at` with its attempts counted afresh, and the
    * message is pending again. Null, changing nothing, unless the message's media is still missing
    * and both it and its job say the download was given up.
    */
-  requeueMediaDownload(id: string, jobKind: string, at: Date): Promise<Message | null>;
+  requeueMediaDownload(id: string, taskKind: string, at: Date): Promise<Message | null>;
   /** Marks the lead's inbound messages seen; returns how many were unread. */
   markSeen(leadId: string, at: Date): Promise<number>;
   conversations(search: ConversationSearch): Promise<Conversation[]>;
@@ -75,7 +75,7 @@ export interface WebhookDelivery {
 /** Signed webhook deliveries as received: the durable record processing starts from. */
 export interface WebhookDeliveries {
   /** Stores the body and the job that processes it, in one statement. */
-  record(provider: string, body: string, jobKind: string, at: Date): Promise<string>;
+  record(provider: string, body: string, taskKind: string, at: Date): Promise<string>;
   byId(id: string): Promise<WebhookDelivery | null>;
   finish(id: string, state: DeliveryState, detail: string | null, at: Date): Promise<void>;
   /** The latest deliveries in these states, newest first (the integrations page shows the bad ones). */

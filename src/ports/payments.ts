@@ -1,3 +1,4 @@
+import type { NewTask } from "./tasks.ts";
 import type { Pence } from "../domain/money.ts";
 import type { ChargeItem, ChargeKind, Payment } from "../domain/payments/charges.ts";
 import type { InvoiceContent } from "../domain/payments/invoice.ts";
@@ -29,7 +30,7 @@ export interface SettlementRules {
     earlier: Pick<InvoiceContent, "number" | "kind" | "totalPence" | "vat">[];
   }): InvoiceContent;
   /** Durable work to enqueue with a new invoice, in the same transaction (render the PDF, send the receipt). */
-  jobsForInvoice(invoice: { id: string; quoteId: string }): { kind: string; key: string; payload: unknown }[];
+  tasksForInvoice(invoice: { id: string; quoteId: string }): NewTask[];
 }
 
 export interface MoneyFigures {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import pino from "pino";
 import twilio from "twilio";
-import { startJobRunner } from "../../src/adapters/local/job-runner.ts";
+import { startTaskRunner } from "../../src/adapters/local/task-runner.ts";
 import type { OpenDatabase } from "../../src/adapters/db/database.ts";
 import type { E164 } from "../../src/domain/phone.ts";
 import { freshPglite } from "../support/test-db.ts";
@@ -38,7 +38,7 @@ const whatsapp = (from: Parameters<typeof textMessage>[0], id: string, body: str
   return world.app.request(`${ORIGIN}/api/whatsapp/webhook`, { method: "POST", headers, body: raw });
 };
 const runJobs = async () => {
-  const runner = startJobRunner({ jobs: repos.jobs, log: pino({ level: "silent" }), now: world.clock.now }, world.messagingJobs, { autoStart: false });
+  const runner = startTaskRunner({ tasks: repos.tasks, log: pino({ level: "silent" }), now: world.clock.now }, world.messagingTasks, { autoStart: false });
   await runner.runDue();
   await runner.stop();
 };

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import jpeg from "jpeg-js";
 import pino from "pino";
-import { startJobRunner } from "../../src/adapters/local/job-runner.ts";
+import { startTaskRunner } from "../../src/adapters/local/task-runner.ts";
 import { createWhatsAppCloudApi } from "../../src/adapters/whatsapp/graph-api.ts";
 import type { OpenDatabase } from "../../src/adapters/db/database.ts";
-import { DEFAULT_RETRY } from "../../src/domain/jobs/retry-policy.ts";
-import { MEDIA_JOB } from "../../src/domain/messaging/inbound.ts";
+import { DEFAULT_RETRY } from "../../src/domain/tasks/retry-policy.ts";
+import { MEDIA_TASK } from "../../src/domain/messaging/inbound.ts";
 import type { Message } from "../../src/domain/messaging/message.ts";
 import { conversationChannel } from "../../src/domain/messaging/live.ts";
 import type { LiveEvent } from "../../src/ports/live-events.ts";
@@ -43,13 +43,13 @@ const logIn = async () => {
 };
 /** A job runner as the server runs one, started and stopped by the test. */
 const runJobs = async () => {
-  const runner = startJobRunner({ jobs: repos.jobs, log: pino({ level: "silent" }), now: world.clock.now }, world.messagingJobs, { autoStart: false });
+  const runner = startTaskRunner({ tasks: repos.tasks, log: pino({ level: "silent" }), now: world.clock.now }, world.messagingTasks, { autoStart: false });
   await runner.runDue();
   await runner.stop();
 };
 /** The retry button as htmx sends it: the session's CSRF token in X-CSRF-Token (layout.tsx's hx-headers). */
 const pressRetry = (id: string, headers: Record<string, string> = { "HX-Request": "true", "X-CSRF-Token": browser.csrf }) => browser.post(`/messages/${id}/media/retry`, {}, headers);
-const jobOf = (message: Message) => repos.jobs.byKey(MEDIA_JOB, message.id);
+const jobOf = (message: Message) => repos.tasks.byKey(MEDIA_TASK, message.id);
 
 function aJpeg(width = 40, height = 30): Uint8Array {
   const data = new Uint8Array(width * height * 4).map((_, i) => (i % 4 === 3 ? 255 : (i * 13) % 256));

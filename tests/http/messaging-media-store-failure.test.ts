@@ -5,11 +5,11 @@ import { join } from "node:path";
 import jpeg from "jpeg-js";
 import pino from "pino";
 import { createFolderBlobStore, type FolderBlobStore } from "../../src/adapters/local/folder-blob-store.ts";
-import { startJobRunner } from "../../src/adapters/local/job-runner.ts";
+import { startTaskRunner } from "../../src/adapters/local/task-runner.ts";
 import { createWhatsAppCloudApi } from "../../src/adapters/whatsapp/graph-api.ts";
 import type { OpenDatabase } from "../../src/adapters/db/database.ts";
-import { DEFAULT_RETRY } from "../../src/domain/jobs/retry-policy.ts";
-import { MEDIA_JOB } from "../../src/domain/messaging/inbound.ts";
+import { DEFAULT_RETRY } from "../../src/domain/tasks/retry-policy.ts";
+import { MEDIA_TASK } from "../../src/domain/messaging/inbound.ts";
 import type { Message } from "../../src/domain/messaging/message.ts";
 import { freshPglite } from "../support/test-db.ts";
 import { ORIGIN, aStaffUser, buildTestApp, testBrowser } from "../support/test-app.ts";
@@ -19,7 +19,7 @@ import { PEER_ACCESS_TOKEN, PEER_PHONE_NUMBER_ID, imageMessage, signedDelivery, 
 let repos: OpenDatabase;
 let meta: MetaPeer;
 let world: ReturnType<typeof buildTestApp>;
-let jobHandlers: ReturnType<typeof buildTestApp>["messagingJobs"];
+let taskHandlers: ReturnType<typeof buildTestApp>["messagingTasks"];
 let staff: Awaited<ReturnType<typeof aStaffUser>>;
 const blobDir = mkdtempSync(join(tmpdir(), "sb-blobs-failing-"));
 
@@ -48,7 +48,7 @@ beforeAll(async () => {
     { blobStore: failingStore, verifyFileLink: failingStore.verifyLink },
     { adapters: { whatsapp: createWhatsAppCloudApi({ accessToken: PEER_ACCESS_TOKEN, phoneNumberId: PEER_PHONE_NUMBER_ID, baseUrl: meta.baseUrl }) } },
   );
-  jobHandlers = world.messagingJobs;
+  taskHandlers = world.messagingTasks;
   staff = await aStaffUser(world.deps);
 }, 30_000);
 afterAll(async () => {
@@ -68,11 +68,11 @@ const loggedIn = async () => {
 };
 /** A job runner as the server runs one (the default retry policy), started and stopped by the test. */
 const runJobs = async () => {
-  const runner = startJobRunner({ jobs: repos.jobs, log: pino({ level: "silent" }), now: world.clock.now }, jobHandlers, { autoStart: false });
+  const runner = startTaskRunner({ tasks: repos.tasks, log: pino({ level: "silent" }), now: world.clock.now }, taskHandlers, { autoStart: false });
   await runner.runDue();
   await runner.stop();
 };
-const jobOf = (message: Message) => repos.jobs.byKey(MEDIA_JOB, message.id);
+const jobOf = (message: Message) => repos.tasks.byKey(MEDIA_TASK, message.id);
 
 function aJpeg(width = 40, height = 30): Uint8Array {
   const data = new Uint8Array(width * height * 4).map((_, i) => (i % 4 === 3 ? 255 : (i * 11) % 256));

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import pino from "pino";
 import twilio from "twilio";
-import { startJobRunner } from "../../src/adapters/local/job-runner.ts";
+import { startTaskRunner } from "../../src/adapters/local/task-runner.ts";
 import type { OpenDatabase } from "../../src/adapters/db/database.ts";
 import { londonDate } from "../../src/domain/london-time.ts";
 import { freshPglite } from "../support/test-db.ts";
@@ -42,7 +42,7 @@ describe("missed-call recovery", () => {
     expect((await status(1, "no-answer")).status).toBe(204);
     const [reply] = await replies("+447700900501");
     expect(reply).toMatchObject({ channel: "sms", status: "queued", body: "Sorry we missed your call to Handy Services. We will call you back.", address: "+447700900501" });
-    const r = startJobRunner({ jobs: repos.jobs, log: pino({ level: "silent" }), now: world.clock.now }, world.messagingJobs, { autoStart: false });
+    const r = startTaskRunner({ tasks: repos.tasks, log: pino({ level: "silent" }), now: world.clock.now }, world.messagingTasks, { autoStart: false });
     await r.runDue();
     await r.stop();
     expect((await replies("+447700900501"))[0]!.status).toBe("not_sent"); // embedded default: the outbox sends nothing

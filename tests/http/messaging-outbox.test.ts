@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import pino from "pino";
 import twilio from "twilio";
-import { startJobRunner } from "../../src/adapters/local/job-runner.ts";
+import { startTaskRunner } from "../../src/adapters/local/task-runner.ts";
 import { createTwilioSmsSender } from "../../src/adapters/twilio/sms-sender.ts";
 import { createWhatsAppCloudApi } from "../../src/adapters/whatsapp/graph-api.ts";
 import type { OpenDatabase } from "../../src/adapters/db/database.ts";
@@ -48,7 +48,7 @@ afterAll(async () => {
   await repos?.close();
 });
 
-const runner = (world: ReturnType<typeof buildTestApp>) => startJobRunner({ jobs: repos.jobs, log: pino({ level: "silent" }), now: world.clock.now }, world.messagingJobs, { autoStart: false });
+const runner = (world: ReturnType<typeof buildTestApp>) => startTaskRunner({ tasks: repos.tasks, log: pino({ level: "silent" }), now: world.clock.now }, world.messagingTasks, { autoStart: false });
 const runJobs = async (world = live) => {
   const r = runner(world);
   await r.runDue();

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import pino from "pino";
-import { startJobRunner } from "../../src/adapters/local/job-runner.ts";
+import { startTaskRunner } from "../../src/adapters/local/task-runner.ts";
 import { createWhatsAppCloudApi } from "../../src/adapters/whatsapp/graph-api.ts";
 import type { OpenDatabase } from "../../src/adapters/db/database.ts";
 import type { Issue } from "../../src/domain/issues.ts";
@@ -24,7 +24,7 @@ const LINES: QuoteLine[] = [{ kind: "labour", description: "Replace the sink tra
 const MP4 = new Uint8Array([0, 0, 0, 0x18, 0x66, 0x74, 0x79, 0x70, 0x6d, 0x70, 0x34, 0x32, ...new Array(64).fill(1)]);
 
 const runJobs = async () => {
-  const r = startJobRunner({ jobs: repos.jobs, log: pino({ level: "silent" }), now: world.clock.now }, world.messagingJobs, { autoStart: false });
+  const r = startTaskRunner({ tasks: repos.tasks, log: pino({ level: "silent" }), now: world.clock.now }, world.messagingTasks, { autoStart: false });
   await r.runDue();
   await r.stop();
 };

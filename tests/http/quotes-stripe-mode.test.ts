@@ -12,7 +12,7 @@ import { quoteTotals, type QuoteLine } from "../../src/domain/quotes.ts";
 import { startStripePeer, type StripePeer } from "../support/stripe-peer.ts";
 import { signed, stripeEvents } from "../support/stripe-events.ts";
 import { buildTestApp, ORIGIN, testBrowser } from "../support/test-app.ts";
-import { quoteJobRunner } from "../support/quotes-world.ts";
+import { quoteTaskRunner } from "../support/quotes-world.ts";
 import { freshPglite } from "../support/test-db.ts";
 
 const API_KEY = "sk_test_mode_0123456789";
@@ -76,7 +76,7 @@ describe("quotes on Stripe", () => {
     const { body, signature } = await signed(event, WEBHOOK_SECRET, world.clock.now());
     const settled = await world.app.request(`${ORIGIN}/api/stripe/webhook`, { method: "POST", headers: { "Content-Type": "application/json", "Stripe-Signature": signature }, body });
     expect(settled.status).toBe(200);
-    await quoteJobRunner(world).runDue();
+    await quoteTaskRunner(world).runDue();
     expect((await repos.quotes.byId(quote.id))!.status).toBe("paid");
     expect(await repos.invoices.forQuote(quote.id)).toHaveLength(1);
 

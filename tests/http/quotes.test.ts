@@ -5,7 +5,7 @@ import type { OpenDatabase } from "../../src/adapters/db/database.ts";
 import { freshPglite } from "../support/test-db.ts";
 import { aStaffUser, buildTestApp, ORIGIN, testBrowser } from "../support/test-app.ts";
 import type { E164 } from "../../src/domain/phone.ts";
-import { quoteJobRunner } from "../support/quotes-world.ts";
+import { quoteTaskRunner } from "../support/quotes-world.ts";
 
 let repos: OpenDatabase;
 let world: ReturnType<typeof buildTestApp>;
@@ -13,12 +13,12 @@ let staff: ReturnType<typeof testBrowser>;
 let customer: ReturnType<typeof testBrowser>;
 let lead: Lead;
 let issue: Issue;
-let jobs: ReturnType<typeof quoteJobRunner>;
+let jobs: ReturnType<typeof quoteTaskRunner>;
 
 beforeAll(async () => {
   repos = await freshPglite();
   world = buildTestApp(repos);
-  jobs = quoteJobRunner(world);
+  jobs = quoteTaskRunner(world);
   const user = await aStaffUser(world.deps);
   staff = testBrowser(world.app);
   customer = testBrowser(world.app);

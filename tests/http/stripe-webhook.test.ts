@@ -5,7 +5,7 @@ import { startCheckout } from "../../src/domain/payments/quote-flow.ts";
 import type { E164 } from "../../src/domain/phone.ts";
 import { quoteTotals, type QuoteLine } from "../../src/domain/quotes.ts";
 import { flowDeps } from "../../src/http/routes/quotes-support.ts";
-import { quoteJobRunner, TEST_STRIPE_WEBHOOK_SECRET } from "../support/quotes-world.ts";
+import { quoteTaskRunner, TEST_STRIPE_WEBHOOK_SECRET } from "../support/quotes-world.ts";
 import { signed, stripeEvents, type PaymentRefs } from "../support/stripe-events.ts";
 import { aStaffUser, buildTestApp, ORIGIN, testBrowser } from "../support/test-app.ts";
 import { freshPglite } from "../support/test-db.ts";
@@ -13,12 +13,12 @@ import { freshPglite } from "../support/test-db.ts";
 let repos: OpenDatabase;
 let world: ReturnType<typeof buildTestApp>;
 let leadId = "";
-let jobs: ReturnType<typeof quoteJobRunner>;
+let jobs: ReturnType<typeof quoteTaskRunner>;
 
 beforeAll(async () => {
   repos = await freshPglite();
   world = buildTestApp(repos);
-  jobs = quoteJobRunner(world);
+  jobs = quoteTaskRunner(world);
   const lead = await repos.leads.create({ name: "Ola Nowak", organisation: null, phone: "+447700900222" as E164, email: null, address: null, postcode: null, segment: "landlord", source: "manual", notes: null });
   leadId = lead.id;
 }, 30_000);
@@ -147,7 +147,7 @@ describe("Stripe webhook: idempotent and order-proof", () => {
     expect((await repos.payments.byId(refs.paymentId))!.status).toBe("pending");
     // Recorded as handled, so a replay does nothing either.
     expect(await count("processed_webhook_events", `event_id = '${event.id}'`)).toBe(1);
-    const job = await repos.jobs.byKey("settle-payment-event", `stripe:${event.id}`);
+    const job = await repos.tasks.byKey("settle-payment-event", `stripe:${event.id}`);
     expect(job?.doneAt).not.toBeNull();
   });
 });

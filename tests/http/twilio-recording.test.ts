@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import pino from "pino";
 import twilio from "twilio";
-import { startJobRunner } from "../../src/adapters/local/job-runner.ts";
+import { startTaskRunner } from "../../src/adapters/local/task-runner.ts";
 import { createTwilioRecordingFetcher } from "../../src/adapters/twilio/recording-fetcher.ts";
-import { downloadRecording, RECORDING_JOB } from "../../src/domain/live-call/recordings.ts";
+import { downloadRecording, RECORDING_TASK } from "../../src/domain/live-call/recordings.ts";
 import type { Repositories } from "../../src/ports/database.ts";
 import { freshPglite } from "../support/test-db.ts";
 import { aStaffUser, buildTestApp, ORIGIN, TEST_TWILIO_TOKEN, testBrowser } from "../support/test-app.ts";
@@ -47,9 +47,9 @@ function recordingCallback(params: Record<string, string>, token = TEST_TWILIO_T
 }
 
 const runner = () =>
-  startJobRunner(
-    { jobs: repos.jobs, log: pino({ level: "silent" }), now: world.clock.now },
-    { [RECORDING_JOB]: downloadRecording({ calls: repos.calls, blobStore: world.deps.blobStore, fetchRecording: createTwilioRecordingFetcher({ accountSid: "AC123", authToken: TEST_TWILIO_TOKEN }) }) },
+  startTaskRunner(
+    { tasks: repos.tasks, log: pino({ level: "silent" }), now: world.clock.now },
+    { [RECORDING_TASK]: downloadRecording({ calls: repos.calls, blobStore: world.deps.blobStore, fetchRecording: createTwilioRecordingFetcher({ accountSid: "AC123", authToken: TEST_TWILIO_TOKEN }) }) },
     { autoStart: false },
   );
 
@@ -58,13 +58,13 @@ describe("recordings (Twilio's recording media served by a loopback peer)", () =
 
   test("a forged callback gets 403 and queues nothing", async () => {
     expect((await recordingCallback(params(), "not-the-token")).status).toBe(403);
-    expect(await repos.jobs.byKey(RECORDING_JOB, params().RecordingSid)).toBeNull();
+    expect(await repos.tasks.byKey(RECORDING_TASK, params().RecordingSid)).toBeNull();
   });
 
   test("the callback queues one download, however often Twilio repeats it", async () => {
     expect((await recordingCallback(params())).status).toBe(204);
     expect((await recordingCallback(params())).status).toBe(204);
-    const job = await repos.jobs.byKey(RECORDING_JOB, params().RecordingSid);
+    const job = await repos.tasks.byKey(RECORDING_TASK, params().RecordingSid);
     expect(job).toMatchObject({ attempts: 0, doneAt: null });
   });
 
@@ -73,7 +73,7 @@ describe("recordings (Twilio's recording media served by a loopback peer)", () =
     const first = runner();
     expect(await first.runDue()).toBe(1);
     await first.stop();
-    const failed = await repos.jobs.byKey(RECORDING_JOB, params().RecordingSid);
+    const failed = await repos.tasks.byKey(RECORDING_TASK, params().RecordingSid);
     expect(failed).toMatchObject({ attempts: 1, doneAt: null });
     expect(failed!.lastError).toContain("503");
     expect((await repos.calls.byProviderId(CALL_SID))!.recordingKey).toBeNull();
@@ -87,7 +87,7 @@ describe("recordings (Twilio's recording media served by a loopback peer)", () =
     expect(peerRequests.at(-1)!.path).toEndWith(".wav");
     const call = await repos.calls.byProviderId(CALL_SID);
     expect(call!.recordingKey).toBe(`recordings/${call!.id}/RE0000000000000000000000000000000a.wav`);
-    expect((await repos.jobs.byKey(RECORDING_JOB, params().RecordingSid))!.doneAt).not.toBeNull();
+    expect((await repos.tasks.byKey(RECORDING_TASK, params().RecordingSid))!.doneAt).not.toBeNull();
   });
 
   test("staff play the recording through the app; without a login it is not served", async () => {

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "bun:test";
 import jpeg from "jpeg-js";
 import pino from "pino";
-import { startJobRunner } from "../../src/adapters/local/job-runner.ts";
+import { startTaskRunner } from "../../src/adapters/local/task-runner.ts";
 import { createOpenAIClient, createWhisperTranscriber } from "../../src/adapters/openai/index.ts";
 import { createWhatsAppCloudApi } from "../../src/adapters/whatsapp/graph-api.ts";
-import { WHATSAPP_DELIVERY_JOB } from "../../src/domain/messaging/deliveries.ts";
+import { WHATSAPP_DELIVERY_TASK } from "../../src/domain/messaging/deliveries.ts";
 import type { OpenDatabase } from "../../src/adapters/db/database.ts";
 import { rowsOf } from "../../src/adapters/db/messages-repository.ts";
 import { sql } from "drizzle-orm";
@@ -53,7 +53,7 @@ const post = (payload: unknown, secret = TEST_WHATSAPP_APP_SECRET, tamper?: (hea
 };
 
 /** A job runner as the server runs one, started and stopped by the test (a new one = a restart). */
-const runner = () => startJobRunner({ jobs: repos.jobs, log: pino({ level: "silent" }), now: world.clock.now }, world.messagingJobs, { autoStart: false });
+const runner = () => startTaskRunner({ tasks: repos.tasks, log: pino({ level: "silent" }), now: world.clock.now }, world.messagingTasks, { autoStart: false });
 const runJobs = async () => {
   const r = runner();
   const n = await r.runDue();
@@ -224,7 +224,7 @@ describe("POST /api/whatsapp/webhook (deliveries in Meta's documented shapes, si
     expect((await post(payload)).status).toBe(200);
     // The first worker dies after storing the first message (its leads lookup fails from then on).
     let calls = 0;
-    const broken = { ...world.messagingJobs };
+    const broken = { ...world.messagingTasks };
     const failingLeads = new Proxy(repos.leads, {
       get(target, prop, receiver) {
         const value = Reflect.get(target, prop, receiver);
@@ -234,11 +234,11 @@ describe("POST /api/whatsapp/webhook (deliveries in Meta's documented shapes, si
     });
     const { processWebhookDelivery } = await import("../../src/domain/messaging/deliveries.ts");
     const { parseWhatsAppWebhook } = await import("../../src/adapters/whatsapp/webhook-payload.ts");
-    broken[WHATSAPP_DELIVERY_JOB] = processWebhookDelivery(
-      { messages: repos.messages, leads: failingLeads, leadAliases: repos.leadAliases, jobs: repos.jobs, liveEvents: world.deps.liveEvents, log: pino({ level: "silent" }), now: world.clock.now, webhookDeliveries: repos.webhookDeliveries },
+    broken[WHATSAPP_DELIVERY_TASK] = processWebhookDelivery(
+      { messages: repos.messages, leads: failingLeads, leadAliases: repos.leadAliases, tasks: repos.tasks, liveEvents: world.deps.liveEvents, log: pino({ level: "silent" }), now: world.clock.now, webhookDeliveries: repos.webhookDeliveries },
       parseWhatsAppWebhook,
     );
-    const dying = startJobRunner({ jobs: repos.jobs, log: pino({ level: "silent" }), now: world.clock.now }, broken, { autoStart: false });
+    const dying = startTaskRunner({ tasks: repos.tasks, log: pino({ level: "silent" }), now: world.clock.now }, broken, { autoStart: false });
     await dying.runDue();
     await dying.stop();
     expect(await repos.messages.byProviderId("whatsapp", "wamid.RESTART1")).not.toBeNull();

@@ -1,7 +1,7 @@
 import pino from "pino";
-import { startJobRunner } from "../../src/adapters/local/job-runner.ts";
+import { startTaskRunner } from "../../src/adapters/local/task-runner.ts";
 import type { AppDeps } from "../../src/compose/index.ts";
-import type { JobHandler } from "../../src/adapters/local/job-runner.ts";
+import type { TaskHandlers } from "../../src/adapters/local/task-runner.ts";
 import { TEST_STRIPE_LOCAL_SECRET } from "./test-config.ts";
 
 export { TEST_STRIPE_LOCAL_SECRET } from "./test-config.ts";
@@ -12,6 +12,6 @@ export const TEST_STRIPE_WEBHOOK_SECRET = `whsec_${TEST_STRIPE_LOCAL_SECRET}`;
  * receipts) on the handlers the app was composed with, started by hand: `await jobs.runDue()`
  * does what the server's runner does after a webhook pokes it.
  */
-export function quoteJobRunner(world: { deps: AppDeps; clock: { now: () => Date }; quoteJobs: Record<string, JobHandler> }) {
-  return startJobRunner({ jobs: world.deps.repos.jobs, log: pino({ level: "silent" }), now: world.clock.now }, world.quoteJobs, { autoStart: false });
+export function quoteTaskRunner(world: { deps: AppDeps; clock: { now: () => Date }; quoteTasks: TaskHandlers }) {
+  return startTaskRunner({ tasks: world.deps.repos.tasks, log: pino({ level: "silent" }), now: world.clock.now }, world.quoteTasks, { autoStart: false });
 }

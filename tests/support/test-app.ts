@@ -30,14 +30,14 @@ export function testClock(start = new Date("2026-11-27T10:00:00Z")) {
  * The real app on real repositories (PGlite), composed as the server composes it (src/compose/)
  * from the test configuration, with test peers: a movable clock, a quiet logger, fast password
  * hashing, extraction without debounce, and background jobs left for the test to run
- * (`messagingJobs`, `quoteJobs`). `overrides` replaces parts of the composition.
+ * (`messagingTasks`, `quoteTasks`). `overrides` replaces parts of the composition.
  */
 export function buildTestApp(repos: Repositories, overrides: Partial<AppDeps> = {}, messagingOptions: MessagingTestOptions = {}) {
   const clock = testClock();
   const blobStore = createFolderBlobStore({ dir: mkdtempSync(join(tmpdir(), "sb-blobs-")), signingSecret: randomToken(), publicBaseUrl: ORIGIN });
   const reply = messagingOptions.missedCallReply;
   const config = testConfig(reply ? { MISSED_CALL_REPLY_CHANNEL: reply.channel, MISSED_CALL_REPLY_TEXT: reply.text } : {});
-  const { deps, jobHandlers } = wireDeps(
+  const { deps, taskHandlers } = wireDeps(
     config,
     { repos: repos as OpenDatabase, storage: { blobStore, verifyFileLink: blobStore.verifyLink, detail: "Test folder" }, secrets: TEST_SECRETS, logger: pino({ level: "silent" }) },
     {
@@ -46,13 +46,13 @@ export function buildTestApp(repos: Repositories, overrides: Partial<AppDeps> = 
         passwords: createBunPasswords({ memoryCost: 1024, timeCost: 1 }),
         extraction: { extractor: createRulesExtractor(), debounceMs: 10, minSpeechMsBetweenRuns: 0 },
         // Tests run due jobs themselves, when they choose.
-        backgroundJobs: { poke: () => {} },
+        backgroundTasks: { poke: () => {} },
         messagingAdapters: messagingOptions.adapters,
         ...overrides,
       },
     },
   );
-  return { app: createApp(deps), deps, clock, messagingJobs: jobHandlers.messaging, quoteJobs: jobHandlers.quotes };
+  return { app: createApp(deps), deps, clock, messagingTasks: taskHandlers.messaging, quoteTasks: taskHandlers.quotes };
 }
 
 /** A browser-like client: keeps the session cookie and reads the CSRF token off pages. */

@@ -3,7 +3,7 @@ import type { Repositories } from "../../ports/database.ts";
 import type { Database } from "./database-handle.ts";
 import { createCallsRepository } from "./calls-repository.ts";
 import { createIssuesRepository } from "./issues-repository.ts";
-import { createJobsRepository } from "./jobs-repository.ts";
+import { createTasksRepository } from "./tasks-repository.ts";
 import { createLeadAliasesRepository } from "./lead-aliases-repository.ts";
 import { createMessagesRepository } from "./messages-repository.ts";
 import { createMissedCallsRepository } from "./missed-calls-repository.ts";
@@ -40,7 +40,7 @@ export function createRepositories(db: Database, kind: string, close: () => Prom
     staffUsers: createStaffUsersRepository(db),
     staffSessions: createStaffSessionsRepository(db),
     timeline: createTimelineRepository(db),
-    jobs: createJobsRepository(db),
+    tasks: createTasksRepository(db),
     messages: createMessagesRepository(db),
     leadAliases: createLeadAliasesRepository(db),
     webhookDeliveries: createWebhookDeliveriesRepository(db),

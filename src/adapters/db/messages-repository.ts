@@ -3,7 +3,7 @@ import type { Message } from "../../domain/messaging/message.ts";
 import type { Conversation, Messages } from "../../ports/messages.ts";
 import type { Database } from "./database-handle.ts";
 import { escapeLike, isUuid } from "./query-helpers.ts";
-import { jobs, leads, messages } from "./schema.ts";
+import { tasks, leads, messages } from "./schema.ts";
 
 type MessageRow = typeof messages.$inferSelect;
 
@@ -69,10 +69,10 @@ export function createMessagesRepository(db: Database): Messages {
       return { message: existing, created: false };
     },
 
-    async enqueueOutbound(message, jobKind, runAt) {
+    async enqueueOutbound(message, taskKind, runAt) {
       return db.transaction(async (tx) => {
         const [row] = await tx.insert(messages).values(message).returning();
-        await tx.insert(jobs).values({ kind: jobKind, key: row!.id, payload: { messageId: row!.id }, nextAttemptAt: runAt });
+        await tx.insert(tasks).values({ kind: taskKind, key: row!.id, payload: { messageId: row!.id }, nextAttemptAt: runAt });
         return toMessage(row!);
       });
     },
@@ -132,7 +132,7 @@ export function createMessagesRepository(db: Database): Messages {
       return row ? toMessage(row) : null;
     },
 
-    async requeueMediaDownload(id, jobKind, at) {
+    async requeueMediaDownload(id, taskKind, at) {
       if (!isUuid(id)) return null;
       try {
         return await db.transaction(async (tx) => {
@@ -143,10 +143,10 @@ export function createMessagesRepository(db: Database): Messages {
             .returning();
           if (!row) return null;
           const requeued = await tx
-            .update(jobs)
+            .update(tasks)
             .set({ failedAt: null, attempts: 0, lockedUntil: null, nextAttemptAt: at })
-            .where(and(eq(jobs.kind, jobKind), eq(jobs.key, id), isNotNull(jobs.failedAt)))
-            .returning({ id: jobs.id });
+            .where(and(eq(tasks.kind, taskKind), eq(tasks.key, id), isNotNull(tasks.failedAt)))
+            .returning({ id: tasks.id });
           // The message says given up but its job does not (still retrying, or missing): undo.
           if (requeued.length === 0) tx.rollback();
           return toMessage(row);

@@ -6,7 +6,7 @@ import type { Quote } from "../../domain/quotes.ts";
 import type { Payments } from "../../ports/payments.ts";
 import type { Database } from "./database-handle.ts";
 import { isUuid } from "./query-helpers.ts";
-import { invoiceCounters, invoices, issues, jobs, leads, payments, processedWebhookEvents, quotes } from "./schema.ts";
+import { invoiceCounters, invoices, issues, tasks, leads, payments, processedWebhookEvents, quotes } from "./schema.ts";
 
 type PaymentRow = typeof payments.$inferSelect;
 /** The job and customer a payment's invoice is made out for. */
@@ -252,11 +252,11 @@ async function issueInvoice(
     issuedAt: at,
   });
   // The invoice and its durable jobs (PDF, receipt) in one statement.
-  const work = rules.jobsForInvoice({ id, quoteId: quote.id });
+  const work = rules.tasksForInvoice({ id, quoteId: quote.id });
   if (work.length === 0) await insertInvoice;
   else {
     const insertJobs = tx
-      .insert(jobs)
+      .insert(tasks)
       .values(work.map((job) => ({ kind: job.kind, key: job.key, payload: job.payload, nextAttemptAt: at })))
       .onConflictDoNothing();
     await tx.execute(sql`with issued as (${insertInvoice.getSQL()}) ${insertJobs.getSQL()}`);

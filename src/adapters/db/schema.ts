@@ -403,8 +403,9 @@ export const auditLog = pgTable(
 /**
  * Durable work (fetch a recording, send a message): retried from here, not from memory, until
  * done or given up. (kind, key) is unique so a replayed webhook cannot enqueue twice.
+ * The SQL table keeps its first name, "jobs": renaming it would need a migration drizzle-kit did not generate.
  */
-export const jobs = pgTable(
+export const tasks = pgTable(
   "jobs",
   {
     id: id(),

@@ -3,7 +3,7 @@ import type { DeliveryState, WebhookDeliveries, WebhookDelivery } from "../../po
 import type { Database } from "./database-handle.ts";
 import { isUuid } from "./query-helpers.ts";
 import { rowsOf } from "./messages-repository.ts";
-import { jobs, webhookDeliveries } from "./schema.ts";
+import { tasks, webhookDeliveries } from "./schema.ts";
 
 type DeliveryRow = typeof webhookDeliveries.$inferSelect;
 
@@ -20,15 +20,15 @@ const toDelivery = (row: DeliveryRow): WebhookDelivery => ({
 /** Webhook deliveries; recording one stores its processing job in the same statement. */
 export function createWebhookDeliveriesRepository(db: Database): WebhookDeliveries {
   return {
-    async record(provider, body, jobKind, at) {
+    async record(provider, body, taskKind, at) {
       // One statement, one round trip: the acknowledgement waits on nothing else.
       const result = await db.execute(sql`
         with d as (
           insert into ${webhookDeliveries} (provider, body, received_at) values (${provider}, ${body}, ${at.toISOString()}::timestamptz)
           returning id
         ), j as (
-          insert into ${jobs} (kind, key, payload, next_attempt_at)
-          select ${jobKind}, d.id::text, jsonb_build_object('deliveryId', d.id), ${at.toISOString()}::timestamptz from d
+          insert into ${tasks} (kind, key, payload, next_attempt_at)
+          select ${taskKind}, d.id::text, jsonb_build_object('deliveryId', d.id), ${at.toISOString()}::timestamptz from d
         )
         select id from d`);
       const [row] = rowsOf<{ id: string }>(result);

@@ -1,4 +1,5 @@
-import type { JobHandler } from "./job-runner.ts";
+/** Any task handler; parameter lists vary per kind and the wrapper only forwards them. */
+type Handler = (...args: never[]) => Promise<void>;
 
 /**
  * Runs the handlers one job at a time, paced: after a job the next waits twice as long as that
@@ -10,17 +11,17 @@ import type { JobHandler } from "./job-runner.ts";
  * other, handlers wrapped apart do not.
  *
  * @example
- * const handlers = pacedSerial({ [SEND_JOB]: send, [MEDIA_JOB]: download });
+ * const handlers = pacedSerial({ [SEND_TASK]: send, [MEDIA_TASK]: download });
  */
-export function pacedSerial(handlers: Record<string, JobHandler>): Record<string, JobHandler> {
+export function pacedSerial<H extends { [kind: string]: Handler | undefined }>(handlers: H): H {
   let queue: Promise<unknown> = Promise.resolve();
   const serial =
-    (handler: JobHandler): JobHandler =>
-    (job) => {
+    (handler: Handler): Handler =>
+    (...args) => {
       const run = queue.then(async () => {
         const started = performance.now();
         try {
-          await handler(job);
+          await handler(...args);
         } finally {
           await Bun.sleep(Math.min(200, 2 * (performance.now() - started)));
         }
@@ -28,5 +29,6 @@ export function pacedSerial(handlers: Record<string, JobHandler>): Record<string
       queue = run.catch(() => undefined);
       return run;
     };
-  return Object.fromEntries(Object.entries(handlers).map(([kind, handler]) => [kind, serial(handler)]));
+  // Same keys, each handler wrapped with its own signature kept: the one cast the generic needs.
+  return Object.fromEntries(Object.entries(handlers).map(([kind, handler]) => [kind, handler && serial(handler)])) as H;
 }

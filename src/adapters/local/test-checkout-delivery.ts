@@ -1,16 +1,14 @@
 import { receivePaymentWebhook } from "../../domain/payments/settlement-flow.ts";
-import type { Job } from "../../ports/jobs.ts";
 import type { Log } from "../../ports/log.ts";
 import type { PaymentWebhooks } from "../../ports/payments.ts";
-import type { Jobs } from "../../ports/jobs.ts";
+import type { Tasks } from "../../ports/tasks.ts";
 import type { SignedDelivery, TestCheckout } from "./test-checkout.ts";
-
-/** Redelivers a completed test checkout's events until the webhook handler takes them (a durable job). */
-export const TEST_WEBHOOK_JOB = "deliver-test-checkout-webhooks";
+import { TEST_WEBHOOK_TASK, type TaskPayload } from "../../domain/tasks/kinds.ts";
+export { TEST_WEBHOOK_TASK };
 
 export interface DeliveryDeps {
   webhooks: PaymentWebhooks;
-  jobs: Jobs;
+  tasks: Tasks;
   now: () => Date;
   log: Log;
   poke: () => void;
@@ -35,8 +33,7 @@ export async function deliverTestEvents(deps: DeliveryDeps, deliveries: SignedDe
 }
 
 /** The job: re-sign the session's events now (a fresh timestamp, as Stripe does per attempt) and deliver them. */
-export const deliverTestWebhooksJob = (deps: DeliveryDeps & { testCheckout: TestCheckout | null }) => async (job: Job) => {
-  const { sessionId } = job.payload as { sessionId: string };
+export const deliverTestWebhooksTask = (deps: DeliveryDeps & { testCheckout: TestCheckout | null }) => async ({ sessionId }: TaskPayload<typeof TEST_WEBHOOK_TASK>) => {
   if (!deps.testCheckout) throw new Error("the test checkout is not in use (Stripe is configured)");
   const failures = await deliverTestEvents(deps, await deps.testCheckout.deliveries(sessionId));
   if (failures.length > 0) throw new Error(`test checkout events not accepted: ${failures.join("; ")}`);

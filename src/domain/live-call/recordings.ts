@@ -1,15 +1,11 @@
 import type { BlobStore } from "../../ports/blob-store.ts";
 import type { Calls } from "../../ports/calls.ts";
-import type { Job } from "../../ports/jobs.ts";
+import { RECORDING_TASK, type TaskPayload } from "../tasks/kinds.ts";
+export { RECORDING_TASK };
 
-export const RECORDING_JOB = "download-recording";
 
-export interface RecordingJob {
-  callSid: string;
-  recordingSid: string;
-  /** Where the provider serves the audio; fetching it needs the account's credentials. */
-  recordingUrl: string;
-}
+/** recordingUrl: where the provider serves the audio; fetching it needs the account's credentials. */
+export type RecordingTask = TaskPayload<typeof RECORDING_TASK>;
 
 /** Fetches a recording's audio from the provider (authenticated). */
 export type FetchRecording = (url: string) => Promise<{ bytes: Uint8Array; contentType: string }>;
@@ -19,8 +15,7 @@ export type FetchRecording = (url: string) => Promise<{ bytes: Uint8Array; conte
  * call. Runs as a durable job: a failure throws and is retried later, even after a restart.
  */
 export function downloadRecording(deps: { calls: Calls; blobStore: BlobStore; fetchRecording: FetchRecording }) {
-  return async (job: Job) => {
-    const { callSid, recordingSid, recordingUrl } = job.payload as RecordingJob;
+  return async ({ callSid, recordingSid, recordingUrl }: RecordingTask) => {
     const call = await deps.calls.byProviderId(callSid);
     if (!call) throw new Error(`no call ${callSid} for recording ${recordingSid}`);
     const { bytes, contentType } = await deps.fetchRecording(recordingUrl);

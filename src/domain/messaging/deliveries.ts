@@ -1,4 +1,3 @@
-import type { Job } from "../../ports/jobs.ts";
 import type { WebhookDeliveries } from "../../ports/messages.ts";
 import type { Result } from "../result.ts";
 import { nextDeliveryStatus } from "./delivery-status.ts";
@@ -6,8 +5,9 @@ import type { InboundBatch, StatusReport } from "./events.ts";
 import { recordInboundMessage, type InboundDeps } from "./inbound.ts";
 import { publishMessage } from "./live.ts";
 import type { OutboundStatus } from "./message.ts";
+import { WHATSAPP_DELIVERY_TASK, DEFERRED_STATUS_TASK, type TaskPayload } from "../tasks/kinds.ts";
+export { WHATSAPP_DELIVERY_TASK, DEFERRED_STATUS_TASK };
 
-export const WHATSAPP_DELIVERY_JOB = "whatsapp-delivery";
 
 /**
  * A status for a message we cannot find yet is usually one whose send has not been recorded
@@ -52,8 +52,7 @@ export function processWebhookDelivery(
   deps: InboundDeps & { webhookDeliveries: WebhookDeliveries },
   parse: (body: string) => Result<InboundBatch, string>,
 ) {
-  return async (job: Job) => {
-    const { deliveryId } = job.payload as { deliveryId: string };
+  return async ({ deliveryId }: TaskPayload<typeof WHATSAPP_DELIVERY_TASK>) => {
     const delivery = await deps.webhookDeliveries.byId(deliveryId);
     if (!delivery || delivery.state !== "pending") return;
     const parsed = parse(delivery.body);
@@ -81,13 +80,9 @@ export function processWebhookDelivery(
   };
 }
 
-/** A status report that arrived before the message it is about was stored (Twilio's SMS callbacks). */
-export const DEFERRED_STATUS_JOB = "deferred-status";
-
 /** Applies a deferred status report (durable job); throws while its message is still unknown, so it is retried. */
 export function applyDeferredStatus(deps: Pick<InboundDeps, "messages" | "liveEvents">) {
-  return async (job: Job) => {
-    const payload = job.payload as Omit<StatusReport, "at"> & { at: string };
+  return async (payload: TaskPayload<typeof DEFERRED_STATUS_TASK>) => {
     const outcome = await applyStatusReport(deps, { ...payload, at: new Date(payload.at) });
     if (outcome === "unmatched") throw new Error(`no ${payload.channel} message ${payload.providerId} yet for its "${payload.rawStatus}" report`);
   };

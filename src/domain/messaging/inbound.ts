@@ -1,5 +1,5 @@
 import { leadForContact } from "../lead-identity.ts";
-import type { Jobs } from "../../ports/jobs.ts";
+import type { Tasks } from "../../ports/tasks.ts";
 import type { Leads } from "../../ports/leads.ts";
 import type { LiveEvents } from "../../ports/live-events.ts";
 import type { Log } from "../../ports/log.ts";
@@ -9,16 +9,14 @@ import type { IncomingMessage } from "./events.ts";
 import { publishMessage } from "./live.ts";
 import { mediaAllowed } from "./media-policy.ts";
 import { hasMedia, type Message } from "./message.ts";
-
-/** Jobs that follow an inbound message: fetch its media, then understand it. */
-export const MEDIA_JOB = "message-media";
-export const UNDERSTAND_JOB = "message-understand";
+import { MEDIA_TASK, UNDERSTAND_TASK } from "../tasks/kinds.ts";
+export { MEDIA_TASK, UNDERSTAND_TASK };
 
 export interface InboundDeps {
   messages: Messages;
   leads: Leads;
   leadAliases: LeadAliases;
-  jobs: Jobs;
+  tasks: Tasks;
   liveEvents: LiveEvents;
   log: Log;
   now: () => Date;
@@ -74,8 +72,8 @@ export async function recordInboundMessage(deps: InboundDeps, incoming: Incoming
   return { message, created };
 }
 
-async function queueFollowUp(deps: Pick<InboundDeps, "jobs" | "now">, message: Message) {
+async function queueFollowUp(deps: Pick<InboundDeps, "tasks" | "now">, message: Message) {
   if (message.status === "refused" || message.status === "done") return;
-  const kind = message.status === "media_pending" ? MEDIA_JOB : UNDERSTAND_JOB;
-  await deps.jobs.enqueue({ kind, key: message.id, payload: { messageId: message.id }, runAt: deps.now() });
+  const kind = message.status === "media_pending" ? MEDIA_TASK : UNDERSTAND_TASK;
+  await deps.tasks.enqueue({ kind, key: message.id, payload: { messageId: message.id }, runAt: deps.now() });
 }

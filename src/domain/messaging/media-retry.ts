@@ -1,7 +1,7 @@
 import type { LiveEvents } from "../../ports/live-events.ts";
 import type { Messages } from "../../ports/messages.ts";
 import { ok, reject, type Result } from "../result.ts";
-import { MEDIA_JOB } from "./inbound.ts";
+import { MEDIA_TASK } from "./inbound.ts";
 import { publishMessage } from "./live.ts";
 import type { Message } from "./message.ts";
 
@@ -30,7 +30,7 @@ export async function retryMediaDownload(
   if (!message) return reject("not_found", "There is no message with that id.");
   const refusal = mediaRetryRefusal(message);
   if (refusal) return reject("not_given_up", `Not retried: ${refusal}`);
-  const requeued = await deps.messages.requeueMediaDownload(message.id, MEDIA_JOB, deps.now());
+  const requeued = await deps.messages.requeueMediaDownload(message.id, MEDIA_TASK, deps.now());
   // Another click got there first, or the job is still retrying while the message says otherwise.
   if (!requeued) return reject("not_given_up", "Not retried: the download is already queued again.");
   await publishMessage(deps.liveEvents, requeued, "updated");

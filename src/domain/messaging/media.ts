@@ -1,14 +1,15 @@
 import type { BlobStore, StoredBlob } from "../../ports/blob-store.ts";
 import type { Issues } from "../../ports/issues.ts";
-import type { Job } from "../../ports/jobs.ts";
+import type { Task } from "../../ports/tasks.ts";
 import type { SmsMediaFetcher } from "../../ports/sms.ts";
 import { MediaTooLargeError, type WhatsAppMedia } from "../../ports/whatsapp.ts";
-import { DEFAULT_RETRY } from "../jobs/retry-policy.ts";
+import { DEFAULT_RETRY } from "../tasks/retry-policy.ts";
 import { isOpenIssue, type Issue } from "../issues.ts";
-import { UNDERSTAND_JOB, type InboundDeps } from "./inbound.ts";
+import { UNDERSTAND_TASK, type InboundDeps } from "./inbound.ts";
 import { publishMessage } from "./live.ts";
 import { baseMediaType, extensionFor, formatBytes, maxBytesFor, mediaAllowed } from "./media-policy.ts";
 import type { Message } from "./message.ts";
+import type { MEDIA_TASK, TaskPayload } from "../tasks/kinds.ts";
 
 /** A video or photo that comes back within this long of a video request goes to the request's job. */
 const VIDEO_REQUEST_ANSWERED_WITHIN_MS = 14 * 24 * 60 * 60_000;
@@ -71,7 +72,7 @@ async function fetchMedia(deps: MediaDeps, message: Message): Promise<{ bytes: U
  * will be retried) on the message, which is marked given up on the runner's last attempt so
  * staff are offered a retry (retryMediaDownload). Returns the error for the handler to throw.
  */
-async function attemptFailed(deps: MediaDeps, job: Job, message: Message, error: unknown, what?: string): Promise<unknown> {
+async function attemptFailed(deps: MediaDeps, job: Task, message: Message, error: unknown, what?: string): Promise<unknown> {
   const attempts = job.attempts + 1;
   const gaveUp = attempts >= (deps.maxAttempts ?? DEFAULT_RETRY.maxAttempts);
   const reason = error instanceof Error ? error.message : String(error);
@@ -92,8 +93,7 @@ async function attemptFailed(deps: MediaDeps, job: Job, message: Message, error:
  * reason meanwhile: it is never marked done while its media is missing.
  */
 export function downloadMessageMedia(deps: MediaDeps) {
-  return async (job: Job) => {
-    const { messageId } = job.payload as { messageId: string };
+  return async ({ messageId }: TaskPayload<typeof MEDIA_TASK>, job: Task) => {
     let message = await deps.messages.byId(messageId);
     if (!message || message.status !== "media_pending" || !message.mediaId) return;
 
@@ -140,7 +140,7 @@ export function downloadMessageMedia(deps: MediaDeps) {
 
     if (message.kind === "voice" || message.kind === "audio") {
       const next = await deps.messages.advance(message.id, ["media_pending"], { status: "processing" });
-      await deps.jobs.enqueue({ kind: UNDERSTAND_JOB, key: message.id, payload: { messageId: message.id }, runAt: deps.now() });
+      await deps.tasks.enqueue({ kind: UNDERSTAND_TASK, key: message.id, payload: { messageId: message.id }, runAt: deps.now() });
       if (next) await publishMessage(deps.liveEvents, next, "updated");
       return;
     }

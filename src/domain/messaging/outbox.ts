@@ -1,19 +1,20 @@
 import type { BlobStore } from "../../ports/blob-store.ts";
-import type { Job } from "../../ports/jobs.ts";
+import type { Task } from "../../ports/tasks.ts";
 import type { Leads } from "../../ports/leads.ts";
 import type { LiveEvents } from "../../ports/live-events.ts";
 import type { Log } from "../../ports/log.ts";
 import type { LeadAliases } from "../../ports/leads.ts";
 import type { Messages } from "../../ports/messages.ts";
 import { SendError, type Messenger, type SendRequest, type SmsSender, type TemplateUse, type WhatsAppOutgoing, type WhatsAppRecipient, type WhatsAppSender } from "../../ports/messengers.ts";
-import { DEFAULT_RETRY } from "../jobs/retry-policy.ts";
+import { DEFAULT_RETRY } from "../tasks/retry-policy.ts";
 import { ok, reject } from "../result.ts";
 import { WHATSAPP_USER_ID } from "../lead-identity.ts";
 import { publishMessage } from "./live.ts";
 import type { Message, MessageChannel, MessageKind, TemplateMessage } from "./message.ts";
 import { customerServiceWindow } from "./window.ts";
+import { SEND_TASK, type TaskPayload } from "../tasks/kinds.ts";
+export { SEND_TASK };
 
-export const SEND_JOB = "send-message";
 
 /** WhatsApp caps a text body at 4,096 characters; Twilio an SMS at 1,600. */
 const MAX_TEXT: Record<MessageChannel, number> = { whatsapp: 4096, sms: 1600 };
@@ -118,7 +119,7 @@ export function createMessenger(deps: OutboxDeps): Messenger {
           sentBy: request.sentBy ?? null,
           occurredAt: deps.now(),
         },
-        SEND_JOB,
+        SEND_TASK,
         deps.now(),
       );
       await publishMessage(deps.liveEvents, message, "added");
@@ -176,8 +177,7 @@ async function whatsappMessageFor(deps: SendDeps, message: Message): Promise<Wha
  * marked not_sent, saying so.
  */
 export function sendQueuedMessage(deps: SendDeps) {
-  return async (job: Job) => {
-    const { messageId } = job.payload as { messageId: string };
+  return async ({ messageId }: TaskPayload<typeof SEND_TASK>, job: Task) => {
     const message = await deps.messages.byId(messageId);
     if (!message || message.direction !== "outbound") return;
     const finish = async (changes: Parameters<Messages["update"]>[1]) => {

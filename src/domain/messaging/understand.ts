@@ -1,15 +1,16 @@
 import type { BlobStore } from "../../ports/blob-store.ts";
 import type { Extractor } from "../../ports/extractor.ts";
 import type { Issues } from "../../ports/issues.ts";
-import type { Job } from "../../ports/jobs.ts";
+import type { Task } from "../../ports/tasks.ts";
 import type { VoiceNoteTranscriber } from "../../ports/voice-note-transcriber.ts";
-import { DEFAULT_RETRY } from "../jobs/retry-policy.ts";
+import { DEFAULT_RETRY } from "../tasks/retry-policy.ts";
 import { issueTitle, leadUpdatesFrom } from "../extraction/call-intake.ts";
 import type { Extraction } from "../extraction/extraction.ts";
 import { isOpenIssue, type Issue } from "../issues.ts";
 import type { InboundDeps } from "./inbound.ts";
 import { publishMessage } from "./live.ts";
 import { NO_TRANSCRIBER, type Message } from "./message.ts";
+import type { TaskPayload, UNDERSTAND_TASK } from "../tasks/kinds.ts";
 
 /** Below this the extractor is guessing: nothing is filed on it. */
 const SURE = 0.5;
@@ -45,8 +46,7 @@ const describesJob = (extraction: Extraction) =>
  * "processing" meanwhile.
  */
 export function understandMessage(deps: UnderstandDeps) {
-  return async (job: Job) => {
-    const { messageId } = job.payload as { messageId: string };
+  return async ({ messageId }: TaskPayload<typeof UNDERSTAND_TASK>, job: Task) => {
     let message = await deps.messages.byId(messageId);
     if (!message || (message.status !== "received" && message.status !== "processing")) return;
 

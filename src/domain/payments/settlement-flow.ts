@@ -1,28 +1,23 @@
 import type { BlobStore } from "../../ports/blob-store.ts";
 import type { Invoice, InvoiceDocuments, Invoices } from "../../ports/invoices.ts";
-import type { Job } from "../../ports/jobs.ts";
 import type { Log } from "../../ports/log.ts";
 import type { PaymentWebhooks, Payments, SettleOutcome, SettlementRules } from "../../ports/payments.ts";
-import type { Jobs } from "../../ports/jobs.ts";
+import type { Tasks } from "../../ports/tasks.ts";
 import type { QuoteLinkSender } from "../../ports/quote-messages.ts";
 import { ok, type Result } from "../result.ts";
 import type { E164 } from "../phone.ts";
 import { receiptText } from "./customer-texts.ts";
 import { invoiceFor, type CompanyDetails } from "./invoice.ts";
 import { settle, type PaymentEvent } from "./settle.ts";
-
-/** After an invoice is issued: render and store its PDF, then send the receipt. One job, retried until both are done. */
-export const INVOICE_ISSUED_JOB = "invoice-issued";
+import { INVOICE_ISSUED_TASK, PAYMENT_EVENT_TASK, type TaskPayload } from "../tasks/kinds.ts";
+export { INVOICE_ISSUED_TASK, PAYMENT_EVENT_TASK };
 
 /** The rules the settlement transaction applies. */
 export const settlementRules = (company: CompanyDetails, now: () => Date): SettlementRules => ({
   decide: settle,
   invoice: (input) => invoiceFor({ ...input, company, issuedAt: now() }),
-  jobsForInvoice: (invoice) => [{ kind: INVOICE_ISSUED_JOB, key: invoice.id, payload: { invoiceId: invoice.id } }],
+  tasksForInvoice: (invoice) => [{ kind: INVOICE_ISSUED_TASK, key: invoice.id, payload: { invoiceId: invoice.id } }],
 });
-
-/** Settles one verified provider event (the durable job behind the webhook). */
-export const PAYMENT_EVENT_JOB = "settle-payment-event";
 
 export type WebhookOutcome = "queued" | "duplicate" | "ignored";
 
@@ -36,7 +31,7 @@ export type WebhookOutcome = "queued" | "duplicate" | "ignored";
  * recordPaymentEvent.
  */
 export async function receivePaymentWebhook(
-  deps: { webhooks: PaymentWebhooks; jobs: Jobs; now: () => Date; log: Log; poke: () => void },
+  deps: { webhooks: PaymentWebhooks; tasks: Tasks; now: () => Date; log: Log; poke: () => void },
   rawBody: string,
   signature: string | undefined,
 ): Promise<Result<{ outcome: WebhookOutcome; event: PaymentEvent }, "bad_signature" | "bad_payload">> {
@@ -50,12 +45,12 @@ export async function receivePaymentWebhook(
  * recorded once per event id as the job that settles it, or acknowledged and ignored when it is
  * of a type we do not act on.
  */
-export async function recordPaymentEvent(deps: { jobs: Jobs; now: () => Date; log: Log; poke: () => void }, event: PaymentEvent): Promise<WebhookOutcome> {
+export async function recordPaymentEvent(deps: { tasks: Tasks; now: () => Date; log: Log; poke: () => void }, event: PaymentEvent): Promise<WebhookOutcome> {
   if (!event.ref || !event.report) {
     deps.log.debug({ provider: event.provider, eventId: event.eventId, type: event.type }, "payment event type we do not act on; acknowledged");
     return "ignored";
   }
-  const added = await deps.jobs.enqueue({ kind: PAYMENT_EVENT_JOB, key: `${event.provider}:${event.eventId}`, payload: event, runAt: deps.now() });
+  const added = await deps.tasks.enqueue({ kind: PAYMENT_EVENT_TASK, key: `${event.provider}:${event.eventId}`, payload: event, runAt: deps.now() });
   if (added) deps.poke();
   return added ? "queued" : "duplicate";
 }
@@ -74,9 +69,9 @@ export async function settlePaymentEvent(deps: { payments: Payments; company: Co
   return outcome;
 }
 
-/** Job: settle one recorded payment event (throws, and so is retried, when the database fails). */
-export const settlePaymentEventJob = (deps: { payments: Payments; company: CompanyDetails; now: () => Date; log: Log }) => async (job: Job) => {
-  await settlePaymentEvent(deps, job.payload as PaymentEvent);
+/** Task: settle one recorded payment event (throws, and so is retried, when the database fails). */
+export const settlePaymentEventTask = (deps: { payments: Payments; company: CompanyDetails; now: () => Date; log: Log }) => async (event: TaskPayload<typeof PAYMENT_EVENT_TASK>) => {
+  await settlePaymentEvent(deps, event);
 };
 
 export const invoiceBlobKey = (invoice: Pick<Invoice, "content">) => `documents/invoices/${invoice.content.number}.pdf`;
@@ -95,15 +90,14 @@ export async function invoicePdf(deps: { invoices: Invoices; blobStore: BlobStor
 }
 
 /**
- * Job, once per invoice: render its PDF and store it under documents/invoices/ (unless stored
+ * Task, once per invoice: render its PDF and store it under documents/invoices/ (unless stored
  * already), then tell the customer the payment arrived, with the link to their quote page where
  * the invoice downloads. Safe to retry: the PDF is skipped once stored and the receipt's dedupe
  * key makes a second send land once.
  */
-export const invoiceIssuedJob =
+export const invoiceIssuedTask =
   (deps: { invoices: Invoices; blobStore: BlobStore; documents: InvoiceDocuments; sender: QuoteLinkSender; company: CompanyDetails; publicBaseUrl: () => string }) =>
-  async (job: Job) => {
-    const { invoiceId } = job.payload as { invoiceId: string };
+  async ({ invoiceId }: TaskPayload<typeof INVOICE_ISSUED_TASK>) => {
     const found = await deps.invoices.withCustomer(invoiceId);
     if (!found) throw new Error(`no invoice ${invoiceId}`);
     const { invoice } = found;

@@ -111,7 +111,7 @@ export function messageRoutes() {
   /** Media whose download gave up, queued to download again; answers the message, pending again. */
   app.post("/messages/:id/media/retry", async (c) => {
     const deps = c.get("deps");
-    const retried = await retryMediaDownload({ messages: deps.repos.messages, liveEvents: deps.liveEvents, now: deps.now, poke: () => deps.backgroundJobs.poke() }, c.req.param("id"));
+    const retried = await retryMediaDownload({ messages: deps.repos.messages, liveEvents: deps.liveEvents, now: deps.now, poke: () => deps.backgroundTasks.poke() }, c.req.param("id"));
     if (!retried.ok) throw rejectionError(retried);
     deps.logger.info({ event: "media_download_retried", messageId: retried.value.id, userId: c.get("user")?.id }, "media download queued again");
     if (!isHtmx(c)) return redirectAfterPost(c, `/inbox/${retried.value.id}`);

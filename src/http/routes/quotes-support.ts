@@ -20,10 +20,10 @@ export const flowDeps = (deps: AppDeps): QuoteFlowDeps => ({
 /** What the webhook handler needs: the verifier, the durable jobs, and a nudge for the job runner. */
 export const webhookDeps = (deps: AppDeps) => ({
   webhooks: deps.quotesToCash.webhooks,
-  jobs: deps.repos.jobs,
+  tasks: deps.repos.tasks,
   now: deps.now,
   log: deps.logger,
-  poke: () => deps.backgroundJobs.poke(),
+  poke: () => deps.backgroundTasks.poke(),
 });
 
 /** The builder's fields from a posted form: lines come as line-N-field. */

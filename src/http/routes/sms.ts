@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import { incomingSms, smsStatusReport } from "../../adapters/twilio/sms-webhook.ts";
-import { applyStatusReport, DEFERRED_STATUS_JOB } from "../../domain/messaging/deliveries.ts";
+import { applyStatusReport, DEFERRED_STATUS_TASK } from "../../domain/messaging/deliveries.ts";
 import { recordInboundMessage, type InboundDeps } from "../../domain/messaging/inbound.ts";
 import type { AppDeps, AppEnv } from "../deps.ts";
 import { verifyTwilio } from "../middleware/verify-twilio.ts";
@@ -9,7 +9,7 @@ export const inboundDeps = (deps: AppDeps): InboundDeps => ({
   messages: deps.repos.messages,
   leads: deps.repos.leads,
   leadAliases: deps.repos.leadAliases,
-  jobs: deps.repos.jobs,
+  tasks: deps.repos.tasks,
   liveEvents: deps.liveEvents,
   log: deps.logger,
   now: deps.now,
@@ -29,7 +29,7 @@ export function smsRoutes() {
     const parsed = incomingSms(c.get("twilioParams"), deps.now());
     if (!parsed.ok) return c.text(parsed.message, 400);
     for (const incoming of parsed.value) await recordInboundMessage(inboundDeps(deps), incoming);
-    deps.backgroundJobs.poke();
+    deps.backgroundTasks.poke();
     // An empty TwiML answer: no automatic reply from Twilio.
     c.header("Content-Type", "text/xml; charset=utf-8");
     return c.body(EMPTY_TWIML);
@@ -42,8 +42,8 @@ export function smsRoutes() {
     const outcome = await applyStatusReport(inboundDeps(deps), report);
     if (outcome === "unmatched") {
       // Twilio can report before its API answer is stored: apply it from a durable job, retried.
-      await deps.repos.jobs.enqueue({ kind: DEFERRED_STATUS_JOB, key: `${report.providerId}:${report.rawStatus}`, payload: { ...report, at: report.at.toISOString() }, runAt: deps.now() });
-      deps.backgroundJobs.poke();
+      await deps.repos.tasks.enqueue({ kind: DEFERRED_STATUS_TASK, key: `${report.providerId}:${report.rawStatus}`, payload: { ...report, at: report.at.toISOString() }, runAt: deps.now() });
+      deps.backgroundTasks.poke();
     }
     return c.body(null, 204);
   });

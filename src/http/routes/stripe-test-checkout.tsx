@@ -1,5 +1,5 @@
 import { Hono } from "hono";
-import { TEST_WEBHOOK_JOB, deliverTestEvents } from "../../adapters/local/test-checkout-delivery.ts";
+import { TEST_WEBHOOK_TASK, deliverTestEvents } from "../../adapters/local/test-checkout-delivery.ts";
 import { TestCheckoutPage } from "../../views/checkout.tsx";
 import type { AppEnv } from "../deps.ts";
 import { crossSiteProtection } from "../middleware/cross-site.ts";
@@ -35,9 +35,9 @@ export function testCheckoutRoutes() {
     const failures = await deliverTestEvents(webhookDeps(deps), paid.deliveries);
     if (failures.length > 0) {
       deps.logger.warn({ sessionId: id, failures }, "test checkout events not accepted yet; a job will retry them");
-      await deps.repos.jobs.enqueue({ kind: TEST_WEBHOOK_JOB, key: id, payload: { sessionId: id }, runAt: deps.now() });
+      await deps.repos.tasks.enqueue({ kind: TEST_WEBHOOK_TASK, key: id, payload: { sessionId: id }, runAt: deps.now() });
     }
-    deps.backgroundJobs.poke();
+    deps.backgroundTasks.poke();
     return c.redirect(session.request.successUrl.replace("{CHECKOUT_SESSION_ID}", id), 303);
   });
 

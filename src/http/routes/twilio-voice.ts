@@ -3,7 +3,7 @@ import twilio from "twilio";
 import { callStatusFrom, statusChanges, statusesBefore } from "../../domain/live-call/call-status.ts";
 import { leadForContact } from "../../domain/lead-identity.ts";
 import { normalisePhone } from "../../domain/phone.ts";
-import { RECORDING_JOB, type RecordingJob } from "../../domain/live-call/recordings.ts";
+import { RECORDING_TASK, type RecordingTask } from "../../domain/live-call/recordings.ts";
 import { CALLS_CHANNEL, callChannel } from "../../domain/live-call/channels.ts";
 import type { AppEnv } from "../deps.ts";
 import { verifyTwilio } from "../middleware/verify-twilio.ts";
@@ -133,9 +133,9 @@ export function twilioVoiceRoutes() {
     if (!callSid || !recordingSid || !recordingUrl || !URL.canParse(recordingUrl)) {
       return c.text("CallSid, RecordingSid and RecordingUrl are required.", 400);
     }
-    const job: RecordingJob = { callSid, recordingSid, recordingUrl };
-    const added = await deps.repos.jobs.enqueue({ kind: RECORDING_JOB, key: recordingSid, payload: job, runAt: deps.now() });
-    if (added) deps.backgroundJobs.poke();
+    const job: RecordingTask = { callSid, recordingSid, recordingUrl };
+    const added = await deps.repos.tasks.enqueue({ kind: RECORDING_TASK, key: recordingSid, payload: job, runAt: deps.now() });
+    if (added) deps.backgroundTasks.poke();
     return c.body(null, 204);
   });
 

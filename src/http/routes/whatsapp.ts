@@ -1,5 +1,5 @@
 import { Hono } from "hono";
-import { WHATSAPP_DELIVERY_JOB } from "../../domain/messaging/deliveries.ts";
+import { WHATSAPP_DELIVERY_TASK } from "../../domain/messaging/deliveries.ts";
 import type { AppEnv } from "../deps.ts";
 import { verifyMeta, verifyMetaSubscription } from "../middleware/verify-meta.ts";
 
@@ -21,8 +21,8 @@ export function whatsappRoutes() {
 
   app.post("/api/whatsapp/webhook", verifyMeta(), async (c) => {
     const deps = c.get("deps");
-    const deliveryId = await deps.repos.webhookDeliveries.record("whatsapp", c.get("metaDelivery"), WHATSAPP_DELIVERY_JOB, deps.now());
-    deps.backgroundJobs.poke();
+    const deliveryId = await deps.repos.webhookDeliveries.record("whatsapp", c.get("metaDelivery"), WHATSAPP_DELIVERY_TASK, deps.now());
+    deps.backgroundTasks.poke();
     return c.json({ received: true, deliveryId }, 200);
   });
 

@@ -6,7 +6,8 @@ import { calls as callsTable, issues as issuesTable, leads as leadsTable, messag
 import { DuplicateEmailError } from "../../../src/adapters/db/staff-repository.ts";
 import type { NewCall } from "../../../src/ports/calls.ts";
 import type { NewMessage } from "../../../src/ports/messages.ts";
-import { MEDIA_JOB } from "../../../src/domain/messaging/inbound.ts";
+import { MEDIA_TASK } from "../../../src/domain/messaging/inbound.ts";
+import { INVOICE_ISSUED_TASK, RECORDING_TASK, SEND_TASK } from "../../../src/domain/tasks/kinds.ts";
 import type { LeadFields } from "../../../src/domain/leads.ts";
 import type { E164 } from "../../../src/domain/phone.ts";
 import { quoteTotals, type QuoteLine } from "../../../src/domain/quotes.ts";
@@ -703,55 +704,55 @@ export function repositoryContract(name: string, open: OpenTarget): void {
       const later = (seconds: number) => new Date(t0.getTime() + seconds * 1000);
 
       test("enqueue once per kind and key, payload kept as JSON", async () => {
-        expect(await repos.jobs.enqueue({ kind: "fetch-recording", key: "RE1", payload: { url: "https://x/RE1", callId: "c1" }, runAt: t0 })).toBe(true);
-        expect(await repos.jobs.enqueue({ kind: "fetch-recording", key: "RE1", payload: { other: true }, runAt: t0 })).toBe(false);
-        expect(await repos.jobs.enqueue({ kind: "send-sms", key: "RE1", payload: {}, runAt: t0 })).toBe(true);
-        expect(await repos.jobs.byKey("fetch-recording", "RE1")).toMatchObject({
-          kind: "fetch-recording",
+        expect(await repos.tasks.enqueue({ kind: RECORDING_TASK, key: "RE1", payload: { callSid: "CA1", recordingSid: "RE1", recordingUrl: "https://x/RE1" }, runAt: t0 })).toBe(true);
+        expect(await repos.tasks.enqueue({ kind: RECORDING_TASK, key: "RE1", payload: { callSid: "CA2", recordingSid: "RE1", recordingUrl: "https://x/other" }, runAt: t0 })).toBe(false);
+        expect(await repos.tasks.enqueue({ kind: SEND_TASK, key: "RE1", payload: { messageId: "m1" }, runAt: t0 })).toBe(true);
+        expect(await repos.tasks.byKey(RECORDING_TASK, "RE1")).toMatchObject({
+          kind: RECORDING_TASK,
           key: "RE1",
-          payload: { url: "https://x/RE1", callId: "c1" },
+          payload: { callSid: "CA1", recordingSid: "RE1", recordingUrl: "https://x/RE1" },
           attempts: 0,
           lastError: null,
           nextAttemptAt: t0,
           doneAt: null,
           failedAt: null,
         });
-        expect(await repos.jobs.byKey("fetch-recording", "nope")).toBeNull();
+        expect(await repos.tasks.byKey(RECORDING_TASK, "nope")).toBeNull();
       });
 
       test("claimDue takes due jobs oldest first and holds them until the lock runs out", async () => {
-        await repos.jobs.enqueue({ kind: "k", key: "second", payload: {}, runAt: later(10) });
-        await repos.jobs.enqueue({ kind: "k", key: "first", payload: {}, runAt: later(5) });
-        await repos.jobs.enqueue({ kind: "k", key: "future", payload: {}, runAt: later(3600) });
-        const claimed = await repos.jobs.claimDue(later(60), 10, 30_000);
+        await repos.tasks.enqueue({ kind: INVOICE_ISSUED_TASK, key: "second", payload: { invoiceId: "i" }, runAt: later(10) });
+        await repos.tasks.enqueue({ kind: INVOICE_ISSUED_TASK, key: "first", payload: { invoiceId: "i" }, runAt: later(5) });
+        await repos.tasks.enqueue({ kind: INVOICE_ISSUED_TASK, key: "future", payload: { invoiceId: "i" }, runAt: later(3600) });
+        const claimed = await repos.tasks.claimDue(later(60), 10, 30_000);
         expect(claimed.map((j) => j.key)).toEqual(["first", "second"]);
-        expect(await repos.jobs.claimDue(later(61), 10, 30_000)).toEqual([]);
-        expect((await repos.jobs.claimDue(later(91), 10, 30_000)).map((j) => j.key)).toEqual(["first", "second"]);
-        expect((await repos.jobs.claimDue(later(200), 1, 30_000)).map((j) => j.key)).toEqual(["first"]);
+        expect(await repos.tasks.claimDue(later(61), 10, 30_000)).toEqual([]);
+        expect((await repos.tasks.claimDue(later(91), 10, 30_000)).map((j) => j.key)).toEqual(["first", "second"]);
+        expect((await repos.tasks.claimDue(later(200), 1, 30_000)).map((j) => j.key)).toEqual(["first"]);
       });
 
       test("workers claiming at once never get the same job", async () => {
-        for (let i = 0; i < 12; i++) await repos.jobs.enqueue({ kind: "k", key: `job-${i}`, payload: { i }, runAt: t0 });
-        const batches = await Promise.all(Array.from({ length: 4 }, () => repos.jobs.claimDue(later(1), 5, 60_000)));
+        for (let i = 0; i < 12; i++) await repos.tasks.enqueue({ kind: INVOICE_ISSUED_TASK, key: `job-${i}`, payload: { invoiceId: `i${i}` }, runAt: t0 });
+        const batches = await Promise.all(Array.from({ length: 4 }, () => repos.tasks.claimDue(later(1), 5, 60_000)));
         const ids = batches.flat().map((j) => j.id);
         expect(new Set(ids).size).toBe(ids.length);
         expect(ids.length).toBe(12);
       });
 
       test("complete ends a job; fail retries it later or gives it up", async () => {
-        await repos.jobs.enqueue({ kind: "k", key: "ok", payload: {}, runAt: t0 });
-        await repos.jobs.enqueue({ kind: "k", key: "flaky", payload: {}, runAt: t0 });
-        await repos.jobs.enqueue({ kind: "k", key: "doomed", payload: {}, runAt: t0 });
-        const byKey = Object.fromEntries((await repos.jobs.claimDue(later(1), 10, 1_000)).map((j) => [j.key, j]));
-        await repos.jobs.complete(byKey.ok!.id, later(2));
-        await repos.jobs.fail(byKey.flaky!.id, "HTTP 503 from the provider", later(120), later(2));
-        await repos.jobs.fail(byKey.doomed!.id, "HTTP 404: recording gone", null, later(2));
+        await repos.tasks.enqueue({ kind: INVOICE_ISSUED_TASK, key: "ok", payload: { invoiceId: "i" }, runAt: t0 });
+        await repos.tasks.enqueue({ kind: INVOICE_ISSUED_TASK, key: "flaky", payload: { invoiceId: "i" }, runAt: t0 });
+        await repos.tasks.enqueue({ kind: INVOICE_ISSUED_TASK, key: "doomed", payload: { invoiceId: "i" }, runAt: t0 });
+        const byKey = Object.fromEntries((await repos.tasks.claimDue(later(1), 10, 1_000)).map((j) => [j.key, j]));
+        await repos.tasks.complete(byKey.ok!.id, later(2));
+        await repos.tasks.fail(byKey.flaky!.id, "HTTP 503 from the provider", later(120), later(2));
+        await repos.tasks.fail(byKey.doomed!.id, "HTTP 404: recording gone", null, later(2));
 
-        expect(await repos.jobs.byKey("k", "ok")).toMatchObject({ doneAt: later(2), attempts: 1, lastError: null });
-        expect(await repos.jobs.byKey("k", "flaky")).toMatchObject({ attempts: 1, lastError: "HTTP 503 from the provider", nextAttemptAt: later(120), failedAt: null });
-        expect(await repos.jobs.byKey("k", "doomed")).toMatchObject({ attempts: 1, failedAt: later(2) });
-        expect(await repos.jobs.claimDue(later(60), 10, 1_000)).toEqual([]);
-        expect((await repos.jobs.claimDue(later(121), 10, 1_000)).map((j) => j.key)).toEqual(["flaky"]);
+        expect(await repos.tasks.byKey(INVOICE_ISSUED_TASK, "ok")).toMatchObject({ doneAt: later(2), attempts: 1, lastError: null });
+        expect(await repos.tasks.byKey(INVOICE_ISSUED_TASK, "flaky")).toMatchObject({ attempts: 1, lastError: "HTTP 503 from the provider", nextAttemptAt: later(120), failedAt: null });
+        expect(await repos.tasks.byKey(INVOICE_ISSUED_TASK, "doomed")).toMatchObject({ attempts: 1, failedAt: later(2) });
+        expect(await repos.tasks.claimDue(later(60), 10, 1_000)).toEqual([]);
+        expect((await repos.tasks.claimDue(later(121), 10, 1_000)).map((j) => j.key)).toEqual(["flaky"]);
       });
     });
 
@@ -790,14 +791,14 @@ export function repositoryContract(name: string, open: OpenTarget): void {
 
       /** The message's download job, failed `failures` times; the last is given up for good when `givenUp`. */
       const downloadJob = async (messageId: string, failures: number, givenUp: boolean) => {
-        expect(await repos.jobs.enqueue({ kind: MEDIA_JOB, key: messageId, payload: { messageId }, runAt: t0 })).toBe(true);
+        expect(await repos.tasks.enqueue({ kind: MEDIA_TASK, key: messageId, payload: { messageId }, runAt: t0 })).toBe(true);
         for (let attempt = 1; attempt <= failures; attempt++) {
-          const claimed = await repos.jobs.claimDue(later(attempt * 3_600), 10, 60_000);
+          const claimed = await repos.tasks.claimDue(later(attempt * 3_600), 10, 60_000);
           const job = claimed.find((j) => j.key === messageId)!;
           const last = givenUp && attempt === failures;
-          await repos.jobs.fail(job.id, "HTTP 503 from the media URL", last ? null : later(attempt * 3_600 + 60), later(attempt * 3_600));
+          await repos.tasks.fail(job.id, "HTTP 503 from the media URL", last ? null : later(attempt * 3_600 + 60), later(attempt * 3_600));
         }
-        return (await repos.jobs.byKey(MEDIA_JOB, messageId))!;
+        return (await repos.tasks.byKey(MEDIA_TASK, messageId))!;
       };
 
       /** An inbound photo whose download job ran out of attempts, marked given up as the media job marks it. */
@@ -810,11 +811,11 @@ export function repositoryContract(name: string, open: OpenTarget): void {
       };
 
       /** Asserts requeueMediaDownload refuses the message and leaves both it and its job as they were. */
-      const expectRefusedUnchanged = async (messageId: string, jobKind: string = MEDIA_JOB) => {
-        const [messageBefore, jobBefore] = await Promise.all([repos.messages.byId(messageId), repos.jobs.byKey(MEDIA_JOB, messageId)]);
-        expect(await repos.messages.requeueMediaDownload(messageId, jobKind, later(86_400))).toBeNull();
+      const expectRefusedUnchanged = async (messageId: string, taskKind: string = MEDIA_TASK) => {
+        const [messageBefore, jobBefore] = await Promise.all([repos.messages.byId(messageId), repos.tasks.byKey(MEDIA_TASK, messageId)]);
+        expect(await repos.messages.requeueMediaDownload(messageId, taskKind, later(86_400))).toBeNull();
         expect(await repos.messages.byId(messageId)).toEqual(messageBefore);
-        expect(await repos.jobs.byKey(MEDIA_JOB, messageId)).toEqual(jobBefore);
+        expect(await repos.tasks.byKey(MEDIA_TASK, messageId)).toEqual(jobBefore);
       };
 
       test("a new inbound message is not given up; marking it given up stores the time, and clearing it clears it", async () => {
@@ -835,35 +836,35 @@ export function repositoryContract(name: string, open: OpenTarget): void {
         const { message: bystander, job: bystanderJob } = await aGivenUpPhoto("wamid.BYSTANDER");
         const at = later(86_400);
 
-        const requeued = await repos.messages.requeueMediaDownload(message.id, MEDIA_JOB, at);
+        const requeued = await repos.messages.requeueMediaDownload(message.id, MEDIA_TASK, at);
         expect(requeued).toMatchObject({ id: message.id, status: "media_pending", mediaKey: null, mediaError: null, mediaGaveUpAt: null });
         expect(await repos.messages.byId(message.id)).toEqual(requeued);
-        expect(await repos.jobs.byKey(MEDIA_JOB, message.id)).toMatchObject({ attempts: 0, failedAt: null, doneAt: null, nextAttemptAt: at });
+        expect(await repos.tasks.byKey(MEDIA_TASK, message.id)).toMatchObject({ attempts: 0, failedAt: null, doneAt: null, nextAttemptAt: at });
         // Unlocked and due: the runner takes it at `at`, and only it.
-        const claimed = await repos.jobs.claimDue(at, 10, 60_000);
+        const claimed = await repos.tasks.claimDue(at, 10, 60_000);
         expect(claimed.map((j) => j.key)).toEqual([message.id]);
         expect(claimed[0]!.attempts).toBe(0);
         // Another given-up message and its job are untouched.
         expect(await repos.messages.byId(bystander.id)).toEqual(bystander);
-        expect(await repos.jobs.byKey(MEDIA_JOB, bystander.id)).toEqual(bystanderJob);
+        expect(await repos.tasks.byKey(MEDIA_TASK, bystander.id)).toEqual(bystanderJob);
       });
 
       test("a second re-queue of the same message is refused and changes nothing", async () => {
         const { message } = await aGivenUpPhoto("wamid.TWICE");
-        expect(await repos.messages.requeueMediaDownload(message.id, MEDIA_JOB, later(86_400))).not.toBeNull();
+        expect(await repos.messages.requeueMediaDownload(message.id, MEDIA_TASK, later(86_400))).not.toBeNull();
         await expectRefusedUnchanged(message.id);
-        expect(await repos.jobs.byKey(MEDIA_JOB, message.id)).toMatchObject({ attempts: 0, failedAt: null, nextAttemptAt: later(86_400) });
+        expect(await repos.tasks.byKey(MEDIA_TASK, message.id)).toMatchObject({ attempts: 0, failedAt: null, nextAttemptAt: later(86_400) });
       });
 
       test("of two re-queues racing for the same message, exactly one wins", async () => {
         const { message } = await aGivenUpPhoto("wamid.RACE");
         const results = await Promise.all([
-          repos.messages.requeueMediaDownload(message.id, MEDIA_JOB, later(86_400)),
-          repos.messages.requeueMediaDownload(message.id, MEDIA_JOB, later(90_000)),
+          repos.messages.requeueMediaDownload(message.id, MEDIA_TASK, later(86_400)),
+          repos.messages.requeueMediaDownload(message.id, MEDIA_TASK, later(90_000)),
         ]);
         expect(results.filter(Boolean)).toHaveLength(1);
         const winner = results[0] ? later(86_400) : later(90_000);
-        expect(await repos.jobs.byKey(MEDIA_JOB, message.id)).toMatchObject({ attempts: 0, failedAt: null, nextAttemptAt: winner });
+        expect(await repos.tasks.byKey(MEDIA_TASK, message.id)).toMatchObject({ attempts: 0, failedAt: null, nextAttemptAt: winner });
         expect(await repos.messages.byId(message.id)).toMatchObject({ mediaGaveUpAt: null, mediaError: null });
       });
 
@@ -872,7 +873,7 @@ export function repositoryContract(name: string, open: OpenTarget): void {
         await downloadJob(message.id, 1, false);
         await repos.messages.update(message.id, { mediaError: "HTTP 503 from the media URL (attempt 1; retrying)" });
         await expectRefusedUnchanged(message.id);
-        expect(await repos.jobs.byKey(MEDIA_JOB, message.id)).toMatchObject({ attempts: 1, failedAt: null, nextAttemptAt: later(3_600 + 60) });
+        expect(await repos.tasks.byKey(MEDIA_TASK, message.id)).toMatchObject({ attempts: 1, failedAt: null, nextAttemptAt: later(3_600 + 60) });
       });
 
       test("a message marked given up whose job is still retrying is refused, and the message is not half reset (the transaction rolls back)", async () => {
@@ -894,7 +895,7 @@ export function repositoryContract(name: string, open: OpenTarget): void {
         const { message: unmarked } = await repos.messages.recordInbound(anInboundPhoto("wamid.UNMARKED"));
         await downloadJob(unmarked.id, 3, true);
         await expectRefusedUnchanged(unmarked.id);
-        expect(await repos.jobs.byKey(MEDIA_JOB, unmarked.id)).toMatchObject({ attempts: 3, failedAt: later(3 * 3_600) });
+        expect(await repos.tasks.byKey(MEDIA_TASK, unmarked.id)).toMatchObject({ attempts: 3, failedAt: later(3 * 3_600) });
 
         const { message: stored } = await aGivenUpPhoto("wamid.STORED");
         await repos.messages.update(stored.id, { mediaKey: `tenant-media/unknown/${stored.id}.jpg` });
@@ -910,8 +911,8 @@ export function repositoryContract(name: string, open: OpenTarget): void {
       });
 
       test("an unknown or malformed id is refused without throwing", async () => {
-        expect(await repos.messages.requeueMediaDownload(crypto.randomUUID(), MEDIA_JOB, t0)).toBeNull();
-        expect(await repos.messages.requeueMediaDownload("not-a-uuid", MEDIA_JOB, t0)).toBeNull();
+        expect(await repos.messages.requeueMediaDownload(crypto.randomUUID(), MEDIA_TASK, t0)).toBeNull();
+        expect(await repos.messages.requeueMediaDownload("not-a-uuid", MEDIA_TASK, t0)).toBeNull();
       });
     });
 

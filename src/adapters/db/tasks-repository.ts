@@ -1,12 +1,12 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
-import type { Job, Jobs } from "../../ports/jobs.ts";
+import type { Task, Tasks } from "../../ports/tasks.ts";
 import type { Database } from "./database-handle.ts";
 import { isUuid } from "./query-helpers.ts";
-import { jobs } from "./schema.ts";
+import { tasks } from "./schema.ts";
 
-type JobRow = typeof jobs.$inferSelect;
+type TaskRow = typeof tasks.$inferSelect;
 
-const toJob = (row: JobRow): Job => ({
+const toTask = (row: TaskRow): Task => ({
   id: row.id,
   kind: row.kind,
   key: row.key,
@@ -18,24 +18,24 @@ const toJob = (row: JobRow): Job => ({
   failedAt: row.failedAt,
 });
 
-/** Jobs in the database. Claiming uses FOR UPDATE SKIP LOCKED, so two workers never take the same job. */
-export function createJobsRepository(db: Database): Jobs {
+/** Tasks in the database. Claiming uses FOR UPDATE SKIP LOCKED, so two workers never take the same job. */
+export function createTasksRepository(db: Database): Tasks {
   return {
     async enqueue({ kind, key, payload, runAt }) {
       const inserted = await db
-        .insert(jobs)
+        .insert(tasks)
         .values({ kind, key, payload, nextAttemptAt: runAt })
-        .onConflictDoNothing({ target: [jobs.kind, jobs.key] })
-        .returning({ id: jobs.id });
+        .onConflictDoNothing({ target: [tasks.kind, tasks.key] })
+        .returning({ id: tasks.id });
       return inserted.length > 0;
     },
 
     async claimDue(now, limit, lockMs) {
       const lockedUntil = new Date(now.getTime() + lockMs);
       const rows = await db.execute<{ id: string }>(sql`
-        update ${jobs} set locked_until = ${lockedUntil.toISOString()}::timestamptz
+        update ${tasks} set locked_until = ${lockedUntil.toISOString()}::timestamptz
         where id in (
-          select id from ${jobs}
+          select id from ${tasks}
           where done_at is null and failed_at is null
             and next_attempt_at <= ${now.toISOString()}::timestamptz
             and (locked_until is null or locked_until < ${now.toISOString()}::timestamptz)
@@ -46,31 +46,31 @@ export function createJobsRepository(db: Database): Jobs {
         returning id`);
       const ids = (Array.isArray(rows) ? rows : (rows as { rows: { id: string }[] }).rows).map((r) => r.id);
       if (ids.length === 0) return [];
-      const claimed = await db.select().from(jobs).where(inArray(jobs.id, ids));
-      return claimed.map(toJob).sort((a, b) => a.nextAttemptAt.getTime() - b.nextAttemptAt.getTime());
+      const claimed = await db.select().from(tasks).where(inArray(tasks.id, ids));
+      return claimed.map(toTask).sort((a, b) => a.nextAttemptAt.getTime() - b.nextAttemptAt.getTime());
     },
 
     async complete(id, at) {
       if (!isUuid(id)) return;
-      await db.update(jobs).set({ doneAt: at, lockedUntil: null, attempts: sql`${jobs.attempts} + 1`, lastError: null }).where(eq(jobs.id, id));
+      await db.update(tasks).set({ doneAt: at, lockedUntil: null, attempts: sql`${tasks.attempts} + 1`, lastError: null }).where(eq(tasks.id, id));
     },
 
     async fail(id, error, retryAt, at) {
       if (!isUuid(id)) return;
       await db
-        .update(jobs)
+        .update(tasks)
         .set({
-          attempts: sql`${jobs.attempts} + 1`,
+          attempts: sql`${tasks.attempts} + 1`,
           lastError: error.slice(0, 2000),
           lockedUntil: null,
           ...(retryAt ? { nextAttemptAt: retryAt } : { failedAt: at }),
         })
-        .where(eq(jobs.id, id));
+        .where(eq(tasks.id, id));
     },
 
     async byKey(kind, key) {
-      const [row] = await db.select().from(jobs).where(and(eq(jobs.kind, kind), eq(jobs.key, key)));
-      return row ? toJob(row) : null;
+      const [row] = await db.select().from(tasks).where(and(eq(tasks.kind, kind), eq(tasks.key, key)));
+      return row ? toTask(row) : null;
     },
   };
 }

@@ -1,8 +1,10 @@
+import type { TaskKind, TaskPayloadInput } from "../domain/tasks/kinds.ts";
+
 /**
  * Work that must happen even if the process restarts: downloading a recording, sending a
  * message. Kept in the database, retried with backoff until done or given up.
  */
-export interface Job<P = unknown> {
+export interface Task<P = unknown> {
   id: string;
   kind: string;
   /** Unique per kind: enqueuing the same key twice keeps the first (a replayed webhook). */
@@ -15,13 +17,16 @@ export interface Job<P = unknown> {
   failedAt: Date | null;
 }
 
-export interface Jobs {
-  /** Adds the job unless one with the same kind and key exists; returns whether it was new. */
-  enqueue<P>(job: { kind: string; key: string; payload: P; runAt: Date }): Promise<boolean>;
+/** A task to add, its payload typed by its kind. */
+export type NewTask<K extends TaskKind = TaskKind> = { [P in K]: { kind: P; key: string; payload: TaskPayloadInput<P> } }[K];
+
+export interface Tasks {
+  /** Adds the job unless one with the same kind and key exists; returns whether it was new. The payload is typed by its kind (src/domain/tasks/kinds.ts). */
+  enqueue<K extends TaskKind>(job: { kind: K; key: string; payload: TaskPayloadInput<K>; runAt: Date }): Promise<boolean>;
   /** Takes up to `limit` due jobs for this worker, locked for `lockMs` so no other worker runs them. */
-  claimDue(now: Date, limit: number, lockMs: number): Promise<Job[]>;
+  claimDue(now: Date, limit: number, lockMs: number): Promise<Task[]>;
   complete(id: string, at: Date): Promise<void>;
   /** Records a failed attempt: retried at `retryAt`, or given up for good when it is null. */
   fail(id: string, error: string, retryAt: Date | null, at: Date): Promise<void>;
-  byKey(kind: string, key: string): Promise<Job | null>;
+  byKey(kind: string, key: string): Promise<Task | null>;
 }

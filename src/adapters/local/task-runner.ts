@@ -1,0 +1,106 @@
+import type { Task, Tasks } from "../../ports/tasks.ts";
+import type { Log } from "../../ports/log.ts";
+import { nextAttemptAt, DEFAULT_RETRY, type RetryPolicy } from "../../domain/tasks/retry-policy.ts";
+import { isTaskKind, taskPayloads, type TaskKind, type TaskPayload } from "../../domain/tasks/kinds.ts";
+
+/** Handles one kind of task: receives its payload already parsed by the kind's schema, and the task's record. */
+export type TaskHandler<K extends TaskKind = TaskKind> = (payload: TaskPayload<K>, task: Task) => Promise<void>;
+/** The handlers compose binds, one per kind (a kind without one fails its tasks for good). */
+export type TaskHandlers = { [K in TaskKind]?: TaskHandler<K> };
+
+/**
+ * Parses a task's payload with its kind's schema. A payload that does not parse will not parse on
+ * a later attempt either, so the caller fails the task for good with this reason.
+ */
+export function parseTaskPayload(task: Pick<Task, "kind" | "payload">): { ok: true; kind: TaskKind; payload: TaskPayload<TaskKind> } | { ok: false; reason: string } {
+  if (!isTaskKind(task.kind)) return { ok: false, reason: `unknown task kind "${task.kind}"` };
+  const parsed = taskPayloads[task.kind].safeParse(task.payload);
+  if (!parsed.success) return { ok: false, reason: `payload of a "${task.kind}" task does not parse: ${parsed.error.issues.map((issue) => `${issue.path.join(".") || "payload"}: ${issue.message}`).join("; ")}` };
+  return { ok: true, kind: task.kind, payload: parsed.data };
+}
+
+export interface TaskRunner {
+  /** Looks for due jobs now rather than at the next tick (after a webhook enqueued one). */
+  poke(): void;
+  /** Runs every due job once; for tests and the command line. Resolves when they are done. */
+  runDue(): Promise<number>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Runs durable jobs from the database: claims due ones, runs the handler for their kind, and
+ * records success or the failure with the next attempt's time. A job whose handler throws is
+ * retried with backoff; after the policy's last attempt it is marked failed, never lost.
+ */
+export function startTaskRunner(
+  deps: { tasks: Tasks; log: Log; now: () => Date },
+  handlers: TaskHandlers,
+  options: { intervalMs?: number; policy?: RetryPolicy; batch?: number; autoStart?: boolean } = {},
+): TaskRunner {
+  const policy = options.policy ?? DEFAULT_RETRY;
+  const batch = options.batch ?? 5;
+  let running: Promise<number> | null = null;
+  let stopped = false;
+
+  async function runOne(job: Task) {
+    const now = () => deps.now();
+    const handler = isTaskKind(job.kind) ? (handlers[job.kind] as TaskHandler | undefined) : undefined;
+    if (!handler) {
+      await deps.tasks.fail(job.id, `no handler for job kind "${job.kind}"`, null, now());
+      return;
+    }
+    const parsed = parseTaskPayload(job);
+    if (!parsed.ok) {
+      await deps.tasks.fail(job.id, parsed.reason, null, now());
+      deps.log.warn({ jobId: job.id, kind: job.kind, reason: parsed.reason }, "task refused: its payload does not parse; not retried");
+      return;
+    }
+    try {
+      await handler(parsed.payload, job);
+      await deps.tasks.complete(job.id, now());
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      const retryAt = nextAttemptAt(policy, job.attempts + 1, now());
+      await deps.tasks.fail(job.id, message, retryAt, now());
+      deps.log.warn({ jobId: job.id, kind: job.kind, attempts: job.attempts + 1, retryAt, err: error }, retryAt ? "job failed; will retry" : "job failed for good");
+    }
+  }
+
+  async function runDue(): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const due = await deps.tasks.claimDue(deps.now(), batch, 5 * 60_000);
+      if (due.length === 0) return total;
+      await Promise.all(due.map(runOne));
+      total += due.length;
+    }
+  }
+
+  const tick = () => {
+    if (stopped || running) return;
+    running = runDue()
+      .catch((error: unknown) => {
+        deps.log.error({ err: error }, "job runner could not reach the database");
+        return 0;
+      })
+      .finally(() => {
+        running = null;
+      });
+  };
+
+  const timer = options.autoStart === false ? null : setInterval(tick, options.intervalMs ?? 2_000);
+  timer?.unref?.();
+
+  return {
+    poke: () => queueMicrotask(tick),
+    runDue: async () => {
+      while (running) await running;
+      return runDue();
+    },
+    async stop() {
+      stopped = true;
+      if (timer) clearInterval(timer);
+      if (running) await running;
+    },
+  };
+}
