@@ -102,6 +102,17 @@ describe("quote builder", () => {
     expect(await response.text()).toContain("is over the largest amount allowed (£50,000.00)");
   });
 
+  test("a field past the edge's bound is refused with the builder again, the reason beside it, and nothing saved", async () => {
+    const id = await draftId();
+    const before = await repos.quotes.byId(id);
+    const response = await staff.post(`/quotes/${id}`, builderForm(GOOD_LINES, { terms: "x".repeat(20_001) }));
+    expect(response.status).toBe(422);
+    const html = await response.text();
+    expect(html).toContain('id="quote-builder"');
+    expect(html).toContain("Keep it to 20000 characters or fewer.");
+    expect(await repos.quotes.byId(id)).toEqual(before);
+  });
+
   test("a valid draft is saved, then sent: frozen, link in the outbox (not sent), job quoted", async () => {
     const id = await draftId();
     const saved = await staff.post(`/quotes/${id}`, builderForm(GOOD_LINES, { depositKind: "percent", depositValue: "25" }));
