@@ -244,6 +244,16 @@ describe("the customer's quote page and paying", () => {
     expect(await response.text()).toContain("This quote is already paid");
   });
 
+  test("accepting as JSON with a token past the edge's bound is 422 with the reason; as a form, the wrong-link page", async () => {
+    const headers = { "Content-Type": "application/json", Origin: ORIGIN, "Sec-Fetch-Site": "same-origin" };
+    const json = await customer.request("/api/stripe/create-checkout", { method: "POST", headers, body: JSON.stringify({ token: "t".repeat(101), pay: "full" }) });
+    expect(json.status).toBe(422);
+    expect(await json.json()).toEqual({ error: "token: Keep it to 100 characters or fewer." });
+    const form = await customer.post("/api/stripe/create-checkout", { token: "t".repeat(101), pay: "full" });
+    expect(form.status).toBe(404);
+    expect(await form.text()).toContain("There is no quote at this link.");
+  });
+
   test("staff see the invoices and download the PDF", async () => {
     const quote = (await repos.quotes.byToken(token))!;
     const { html } = await staff.page(`/quotes/${quote.id}`);
