@@ -40,6 +40,12 @@ export const formInt = (fallback: number) =>
     return Number.isSafeInteger(n) ? n : fallback;
   }));
 
+/** A search box's text from the query string: trimmed and cut (not refused) at 100 characters, as a search box should be. */
+export const searchText = () => z.preprocess((value) => String((Array.isArray(value) ? value[0] : value) ?? ""), z.string().trim().transform((q) => q.slice(0, 100)));
+
+/** A list's page number from the query string: anything unreadable is page 1, and it stays within 1..`last`. */
+export const pageNumber = (last: number) => formInt(1).transform((n) => Math.max(1, Math.min(last, n)));
+
 /** What a refused parse tells a route: an error per field, and the raw fields as strings to show again. */
 export interface InvalidInput {
   errors: FieldErrors;

@@ -17,9 +17,10 @@ import { formRaw, formText, LINE_MAX, validForm, validQuery } from "../validatio
 const loginForm = z.object({
   email: formText(LINE_MAX).transform((email) => email.toLowerCase()),
   password: formRaw(LINE_MAX),
-  next: formText(LINE_MAX),
+  // Where to go after: one that cannot be read goes home rather than blocking the login.
+  next: formText(LINE_MAX).catch(""),
 });
-const loginQuery = z.object({ next: formText(LINE_MAX).optional() });
+const loginQuery = z.object({ next: formText(LINE_MAX).catch("") });
 
 /** Only same-site paths are followed after login, so the form cannot bounce users elsewhere. */
 const safeNext = (next: string | undefined) => (next && next.startsWith("/") && !next.startsWith("//") ? next : "/");

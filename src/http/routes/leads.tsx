@@ -11,7 +11,7 @@ import { audit, changedFields } from "../audit.ts";
 import { notFound, reasonStatus } from "../errors.ts";
 import { pageContext } from "../page-context.ts";
 import { pageOrFragment, redirectAfterPost } from "../respond.ts";
-import { CODE_MAX, formInt, formText, LINE_MAX, TEXT_MAX, validForm, validQuery } from "../validation.ts";
+import { CODE_MAX, formText, LINE_MAX, pageNumber, searchText, TEXT_MAX, validForm, validQuery } from "../validation.ts";
 
 export const LEADS_PAGE_SIZE = 25;
 
@@ -29,10 +29,7 @@ const leadForm = z.object({
 type LeadForm = z.infer<typeof leadForm>;
 
 /** The search box and the page: a long query is cut rather than refused, a bad page is page 1. */
-const searchQuery = z.object({
-  q: z.preprocess((v) => String((Array.isArray(v) ? v[0] : v) ?? ""), z.string().trim().transform((q) => q.slice(0, 100))),
-  page: formInt(1).transform((n) => Math.max(1, Math.min(10_000, n))),
-});
+const searchQuery = z.object({ q: searchText(), page: pageNumber(10_000) });
 
 const toInput = (form: LeadForm): LeadInput => ({
   name: form.name,

@@ -27,7 +27,8 @@ const builderForm = z
   .record(z.string().max(40), formText(TEXT_MAX))
   .refine((fields) => Object.keys(fields).length <= 1_100, { message: "The form has too many fields." });
 
-const listQuery = z.object({ status: formText(CODE_MAX).optional() });
+/** The list's filter, lenient as before: a status that is not one shows them all. */
+const listQuery = z.object({ status: formText(CODE_MAX).catch("") });
 
 /** A builder post the edge refused: the builder again, with what was typed and the reason beside its field (422). */
 const builderRefused: OnInvalid = async (c, bad) => builderWithErrors(c, await draftOr404(c), draftInputFromForm(bad.values), bad.errors);
@@ -99,7 +100,7 @@ export function quoteRoutes() {
   app.get("/quotes", validQuery(listQuery), async (c) => {
     const { repos } = c.get("deps");
     const requested = c.req.valid("query").status;
-    const status = (QUOTE_STATUSES as readonly string[]).includes(requested ?? "") ? (requested as QuoteStatus) : null;
+    const status = (QUOTE_STATUSES as readonly string[]).includes(requested) ? (requested as QuoteStatus) : null;
     const [items, flagged, outbox] = await Promise.all([repos.quotes.list({ status: status ?? undefined, limit: 200 }), repos.payments.flagged(20), repos.outboundMessages.recent(20)]);
     return c.html(<QuotesListPage ctx={pageContext(c)} items={items} status={status} flagged={flagged} outbox={outbox} />);
   });
