@@ -21,7 +21,7 @@ export const CODE_MAX = 100;
 
 const tooLong = (max: number) => `Keep it to ${max} characters or fewer.`;
 
-/** A form field as one string: a repeated field keeps its last value (as browsers' forms and formValues did); absent or a file is "". */
+/** A form field as one string: a repeated field keeps its last value (as parseBody gives it); absent or a file is "". */
 const lastString = (value: unknown): string => {
   const last = Array.isArray(value) ? value.at(-1) : value;
   return typeof last === "string" ? last : "";

@@ -18,11 +18,14 @@ import { notFound, reasonStatus } from "../errors.ts";
 import { pageContext } from "../page-context.ts";
 import { pageOrFragment } from "../respond.ts";
 import { liveStream, renderedOnce } from "../live-stream.ts";
-import { CODE_MAX, formText, LINE_MAX, validForm } from "../validation.ts";
+import { CODE_MAX, formText, LINE_MAX, pageNumber, validForm, validQuery } from "../validation.ts";
 
 const PAGE_SIZE = 50;
 
 /** A correction from the details panel: which detail and what staff typed; correctField decides the rest. */
+/** The list's page: anything unreadable is page 1; bounded so the offset stays sane. */
+const listQuery = z.object({ page: pageNumber(10_000) });
+
 const correctionForm = z.object({ field: formText(CODE_MAX), value: formText(LINE_MAX) });
 
 const transcriberState = (call: Call): TranscriberState =>
@@ -54,8 +57,8 @@ const callsChanged = renderedOnce(renderCallsListEvent);
 export function callRoutes(activeCalls: ReadonlyMap<string, Pick<LiveCall, "resumeAfter" | "transcriber">> = new Map()) {
   const app = new Hono<AppEnv>();
 
-  app.get("/calls", async (c) => {
-    const page = Math.max(1, Number.parseInt(c.req.query("page") ?? "1", 10) || 1);
+  app.get("/calls", validQuery(listQuery), async (c) => {
+    const { page } = c.req.valid("query");
     const calls = await c.get("deps").repos.calls.recent({ limit: PAGE_SIZE + 1, offset: (page - 1) * PAGE_SIZE });
     const props = { calls: calls.slice(0, PAGE_SIZE), page, hasMore: calls.length > PAGE_SIZE };
     return pageOrFragment(

@@ -10,7 +10,7 @@ import { issueQuoteSection } from "./quotes.tsx";
 import { notFound, reasonStatus } from "../errors.ts";
 import { pageContext } from "../page-context.ts";
 import { pageOrFragment, redirectAfterPost } from "../respond.ts";
-import { CODE_MAX, formText, LINE_MAX, TEXT_MAX, validForm } from "../validation.ts";
+import { CODE_MAX, formText, LINE_MAX, TEXT_MAX, validForm, validQuery } from "../validation.ts";
 
 /** The issue form's shape at the edge; validateIssue decides what is a job. */
 const issueForm = z.object({
@@ -26,6 +26,9 @@ const issueForm = z.object({
 
 /** The board's status change: which statuses exist is the domain's (ISSUE_STATUSES). */
 const statusForm = z.object({ status: formText(CODE_MAX) });
+
+/** The new-issue form may start from a lead; an id that cannot be one starts from the list. */
+const newIssueQuery = z.object({ leadId: formText(CODE_MAX).catch("") });
 
 const toInput = (form: z.infer<typeof issueForm>): IssueInput => ({
   leadId: form.leadId,
@@ -56,8 +59,8 @@ export function issueRoutes() {
     return c.html(<IssuesBoardPage ctx={pageContext(c)} issues={issues} />);
   });
 
-  app.get("/issues/new", async (c) => {
-    const leadId = c.req.query("leadId");
+  app.get("/issues/new", validQuery(newIssueQuery), async (c) => {
+    const { leadId } = c.req.valid("query");
     const leads = await leadChoices(c, leadId);
     const lead = leads.length === 1 && leadId ? leads[0] : undefined;
     const form = emptyForm({ leadId: lead?.id, address: lead?.address, postcode: lead?.postcode, urgency: "routine", category: "general" });

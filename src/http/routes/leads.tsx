@@ -31,6 +31,9 @@ type LeadForm = z.infer<typeof leadForm>;
 /** The search box and the page: a long query is cut rather than refused, a bad page is page 1. */
 const searchQuery = z.object({ q: searchText(), page: pageNumber(10_000) });
 
+/** A new lead may start from a number (a caller's); one that cannot be a number starts blank. */
+const newLeadQuery = z.object({ phone: formText(CODE_MAX).catch("") });
+
 const toInput = (form: LeadForm): LeadInput => ({
   name: form.name,
   organisation: form.organisation,
@@ -57,8 +60,8 @@ export function leadRoutes() {
     );
   });
 
-  app.get("/leads/new", (c) =>
-    c.html(<LeadFormPage ctx={pageContext(c)} form={emptyForm({ phone: c.req.query("phone"), segment: "unknown" })} action="/leads" title="New lead" />),
+  app.get("/leads/new", validQuery(newLeadQuery), (c) =>
+    c.html(<LeadFormPage ctx={pageContext(c)} form={emptyForm({ phone: c.req.valid("query").phone, segment: "unknown" })} action="/leads" title="New lead" />),
   );
 
   app.post("/leads", validForm(leadForm, (c, bad) => renderInvalid(c, bad.values, bad.errors, "/leads", "New lead")), async (c) => {
