@@ -10,13 +10,3 @@ export const pageContext = (c: Context<AppEnv>): PageContext => ({
 });
 
 export const isHtmx = (c: Context) => c.req.header("HX-Request") === "true";
-
-/** Form fields as strings; a repeated field keeps its last value, files are ignored. */
-export async function formValues(c: Context): Promise<Record<string, string>> {
-  const body = await c.req.parseBody();
-  const values: Record<string, string> = {};
-  for (const [key, value] of Object.entries(body)) {
-    if (typeof value === "string") values[key] = value;
-  }
-  return values;
-}

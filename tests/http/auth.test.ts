@@ -46,6 +46,16 @@ describe("logging in and out", () => {
     expect(browser.cookie).toBe("");
   });
 
+  test("an over-long password is refused before it is checked: 422, the reason on the page, no session", async () => {
+    const browser = testBrowser(world.app);
+    const response = await browser.post("/login", { email: staff.email, password: "x".repeat(1_001) });
+    expect(response.status).toBe(422);
+    const html = await response.text();
+    expect(html).toContain("Keep it to 1000 characters or fewer.");
+    expect(html).toContain(`value="${staff.email}"`);
+    expect(browser.cookie).toBe("");
+  });
+
   test("right password: a session cookie that is HttpOnly and SameSite=Lax, then the dashboard", async () => {
     const browser = testBrowser(world.app);
     const response = await browser.post("/login", { email: staff.email.toUpperCase(), password: staff.password });

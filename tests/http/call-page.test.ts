@@ -178,3 +178,14 @@ describe("the live badge", () => {
     expect(contrast(live.color, live.background)).toBeGreaterThanOrEqual(4.5);
   });
 });
+
+describe("a correction from the details panel", () => {
+  test("an over-long value is refused at the edge: 422 in the flash area, nothing kept", async () => {
+    const call = await aCall();
+    const response = await browser.post(`/calls/${call.id}/details`, { field: "name", value: "x".repeat(1_001) }, { "X-CSRF-Token": browser.csrf, "HX-Request": "true" });
+    expect(response.status).toBe(422);
+    expect(response.headers.get("HX-Retarget")).toBe("#flash");
+    expect(await response.text()).toContain("value: Keep it to 1000 characters or fewer.");
+    expect((await repos.calls.byId(call.id))!.corrections).toEqual({});
+  });
+});

@@ -62,6 +62,22 @@ describe("issues", () => {
     expect((await repos.issues.byId(issueId))!.status).toBe("scheduled");
   });
 
+  test("over-long input is refused at the edge with 422 and a reason, and changes nothing", async () => {
+    const before = (await repos.issues.forLead(lead.id)).length;
+    const form = await browser.post("/issues", { _csrf: browser.csrf, leadId: lead.id, title: "Damp", accessNotes: "x".repeat(20_001) });
+    expect(form.status).toBe(422);
+    const html = await form.text();
+    expect(html).toContain('id="field-accessNotes-error"');
+    expect(html).toContain("Keep it to 20000 characters or fewer.");
+    expect((await repos.issues.forLead(lead.id)).length).toBe(before);
+
+    const status = await browser.post(`/issues/${issueId}/status`, { status: "s".repeat(101) }, { "X-CSRF-Token": browser.csrf, "HX-Request": "true" });
+    expect(status.status).toBe(422);
+    expect(status.headers.get("HX-Retarget")).toBe("#flash");
+    expect(await status.text()).toContain("status: Keep it to 100 characters or fewer.");
+    expect((await repos.issues.byId(issueId))!.status).toBe("scheduled");
+  });
+
   test("the issue keeps a history of who changed what", async () => {
     const { html } = await browser.page(`/issues/${issueId}`);
     expect(html).toContain("History");

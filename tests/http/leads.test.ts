@@ -81,6 +81,17 @@ describe("creating leads", () => {
     expect(html).toContain("Give a name, an organisation or a phone number.");
     expect(response.headers.get("Vary")).toContain("HX-Request");
   });
+
+  test("an over-long field is refused at the edge: 422, the form again with the size beside it, nothing written", async () => {
+    const before = (await repos.leads.search({ limit: 1, offset: 0 })).total;
+    const response = await browser.post("/leads", { _csrf: browser.csrf, name: "Long Number", phone: "0".repeat(5_000) });
+    expect(response.status).toBe(422);
+    const html = await response.text();
+    expect(html).toMatch(/id="field-phone"[^>]*aria-invalid="true"/);
+    expect(html).toContain("Keep it to 100 characters or fewer.");
+    expect(html).toContain('value="Long Number"');
+    expect((await repos.leads.search({ limit: 1, offset: 0 })).total).toBe(before);
+  });
 });
 
 describe("finding leads", () => {

@@ -253,4 +253,12 @@ describe("the Messenger port (what other flows, such as quotes, send through)", 
     expect(await live.deps.messaging.messenger.send({ leadId: smsLead.id, text: "  " })).toMatchObject({ ok: false, reason: "empty" });
     expect(await live.deps.messaging.messenger.send({ leadId: smsLead.id, channel: "sms", text: "x".repeat(1601) })).toMatchObject({ ok: false, reason: "too_long" });
   });
+
+  test("a reply over the edge's bound is refused before the outbox: 422 with the reason in the reply box, nothing queued", async () => {
+    const lead = await aLead("+447700900005", "Edge Case");
+    const response = await browser.post(`/leads/${lead.id}/messages`, { _csrf: browser.csrf, channel: "sms", text: "x".repeat(20_001) }, { "HX-Request": "true" });
+    expect(response.status).toBe(422);
+    expect(await response.text()).toContain("Keep it to 20000 characters or fewer.");
+    expect(await repos.messages.forLead(lead.id)).toEqual([]);
+  });
 });

@@ -139,6 +139,17 @@ describe("video requests and video quotes (WhatsApp, loopback peer in Meta's doc
     gif.set("video", new File([new Uint8Array(10)], "x.gif", { type: "image/gif" }));
     const refused = await fresh.request(`/issues/${older.id}/quote-message`, { method: "POST", body: gif, headers: { Origin: ORIGIN, "Sec-Fetch-Site": "same-origin", "HX-Request": "true" } });
     expect(refused.status).toBe(422);
+
+    // A note past the edge's bound is refused with the reason, not cut and sent.
+    const before = (await repos.messages.forIssue(older.id)).length;
+    const long = new FormData();
+    long.set("_csrf", fresh.csrf);
+    long.set("quoteId", quote!.id);
+    long.set("note", "x".repeat(20_001));
+    const tooLong = await fresh.request(`/issues/${older.id}/quote-message`, { method: "POST", body: long, headers: { Origin: ORIGIN, "Sec-Fetch-Site": "same-origin", "HX-Request": "true" } });
+    expect(tooLong.status).toBe(422);
+    expect(await tooLong.text()).toContain("note: Keep it to 20000 characters or fewer.");
+    expect((await repos.messages.forIssue(older.id)).length).toBe(before);
   });
 });
 

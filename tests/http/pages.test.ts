@@ -86,6 +86,9 @@ describe("the safety advice list", () => {
     const notJson = await browser.post("/settings/safety", { _csrf: browser.csrf, rules: "[{" });
     expect(notJson.status).toBe(422);
     expect(await notJson.text()).toContain("not valid JSON");
+    const huge = await browser.post("/settings/safety", { _csrf: browser.csrf, rules: `[${" ".repeat(250_000)}]` });
+    expect(huge.status).toBe(422);
+    expect(await huge.text()).toContain("Keep it to 250000 characters or fewer.");
     expect((await browser.page("/settings/safety")).html).toContain("Turn off the stopcock");
   });
 });

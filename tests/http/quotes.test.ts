@@ -102,6 +102,17 @@ describe("quote builder", () => {
     expect(await response.text()).toContain("is over the largest amount allowed (£50,000.00)");
   });
 
+  test("a field past the edge's bound is refused with the builder again, the reason beside it, and nothing saved", async () => {
+    const id = await draftId();
+    const before = await repos.quotes.byId(id);
+    const response = await staff.post(`/quotes/${id}`, builderForm(GOOD_LINES, { terms: "x".repeat(20_001) }));
+    expect(response.status).toBe(422);
+    const html = await response.text();
+    expect(html).toContain('id="quote-builder"');
+    expect(html).toContain("Keep it to 20000 characters or fewer.");
+    expect(await repos.quotes.byId(id)).toEqual(before);
+  });
+
   test("a valid draft is saved, then sent: frozen, link in the outbox (not sent), job quoted", async () => {
     const id = await draftId();
     const saved = await staff.post(`/quotes/${id}`, builderForm(GOOD_LINES, { depositKind: "percent", depositValue: "25" }));
@@ -231,6 +242,16 @@ describe("the customer's quote page and paying", () => {
     const response = await customer.post("/api/stripe/create-checkout", { token, pay: "full" });
     expect(response.status).toBe(409);
     expect(await response.text()).toContain("This quote is already paid");
+  });
+
+  test("accepting as JSON with a token past the edge's bound is 422 with the reason; as a form, the wrong-link page", async () => {
+    const headers = { "Content-Type": "application/json", Origin: ORIGIN, "Sec-Fetch-Site": "same-origin" };
+    const json = await customer.request("/api/stripe/create-checkout", { method: "POST", headers, body: JSON.stringify({ token: "t".repeat(101), pay: "full" }) });
+    expect(json.status).toBe(422);
+    expect(await json.json()).toEqual({ error: "token: Keep it to 100 characters or fewer." });
+    const form = await customer.post("/api/stripe/create-checkout", { token: "t".repeat(101), pay: "full" });
+    expect(form.status).toBe(404);
+    expect(await form.text()).toContain("There is no quote at this link.");
   });
 
   test("staff see the invoices and download the PDF", async () => {

@@ -1,4 +1,5 @@
 import { Hono, type Context } from "hono";
+import { z } from "zod";
 import { isCallOver, type Call } from "../../domain/calls.ts";
 import { NOT_CONFIGURED, type LiveCall } from "../../domain/live-call/live-call.ts";
 import { CALLS_CHANNEL, callChannel, type CallChannel, type LiveCallEvent } from "../../domain/live-call/channels.ts";
@@ -11,15 +12,21 @@ import { correctField } from "../../domain/extraction/corrections.ts";
 import { emptyExtraction } from "../../domain/extraction/extraction.ts";
 import { companySafetyRules } from "../../domain/extraction/safety-rules.ts";
 import { transcriptFromSegments } from "../../domain/extraction/transcript.ts";
-import { formValues } from "../page-context.ts";
 import type { AppEnv } from "../deps.ts";
 import { audit, changedFields } from "../audit.ts";
 import { notFound, reasonStatus } from "../errors.ts";
 import { pageContext } from "../page-context.ts";
 import { pageOrFragment } from "../respond.ts";
 import { liveStream, renderedOnce } from "../live-stream.ts";
+import { CODE_MAX, formText, LINE_MAX, pageNumber, validForm, validQuery } from "../validation.ts";
 
 const PAGE_SIZE = 50;
+
+/** A correction from the details panel: which detail and what staff typed; correctField decides the rest. */
+/** The list's page: anything unreadable is page 1; bounded so the offset stays sane. */
+const listQuery = z.object({ page: pageNumber(10_000) });
+
+const correctionForm = z.object({ field: formText(CODE_MAX), value: formText(LINE_MAX) });
 
 const transcriberState = (call: Call): TranscriberState =>
   call.transcriber === null
@@ -50,8 +57,8 @@ const callsChanged = renderedOnce(renderCallsListEvent);
 export function callRoutes(activeCalls: ReadonlyMap<string, Pick<LiveCall, "resumeAfter" | "transcriber">> = new Map()) {
   const app = new Hono<AppEnv>();
 
-  app.get("/calls", async (c) => {
-    const page = Math.max(1, Number.parseInt(c.req.query("page") ?? "1", 10) || 1);
+  app.get("/calls", validQuery(listQuery), async (c) => {
+    const { page } = c.req.valid("query");
     const calls = await c.get("deps").repos.calls.recent({ limit: PAGE_SIZE + 1, offset: (page - 1) * PAGE_SIZE });
     const props = { calls: calls.slice(0, PAGE_SIZE), page, hasMore: calls.length > PAGE_SIZE };
     return pageOrFragment(
@@ -111,12 +118,12 @@ export function callRoutes(activeCalls: ReadonlyMap<string, Pick<LiveCall, "resu
    * A correction typed into the panel: kept on the call, never overwritten by a later
    * extraction, and shown to everyone watching the call.
    */
-  app.post("/calls/:id/details", async (c) => {
+  app.post("/calls/:id/details", validForm(correctionForm), async (c) => {
     const { repos, liveEvents } = c.get("deps");
     const call = await repos.calls.byId(c.req.param("id"));
     if (!call) throw notFound("call");
-    const form = await formValues(c);
-    const corrected = correctField(form.field ?? "", form.value ?? "");
+    const form = c.req.valid("form");
+    const corrected = correctField(form.field, form.value);
     if (!corrected.ok) {
       c.header("HX-Retarget", "#flash");
       return c.html(<p class="form-error" role="alert">{corrected.message}</p>, reasonStatus(corrected.reason));

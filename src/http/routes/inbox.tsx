@@ -1,4 +1,5 @@
 import { Hono } from "hono";
+import { z } from "zod";
 import type { Lead } from "../../domain/leads.ts";
 import { conversationChannel, INBOX_CHANNEL } from "../../domain/messaging/live.ts";
 import { MESSAGE_CHANNELS, type MessageChannel } from "../../domain/messaging/message.ts";
@@ -12,9 +13,13 @@ import { liveStream, renderedOnce } from "../live-stream.ts";
 import { ConversationList, ConversationPage, DeliveriesPage } from "../../views/inbox.tsx";
 import { InboxPage } from "../../views/inbox.tsx";
 import { renderInboxEvent } from "../../views/inbox-events.ts";
+import { CODE_MAX, formText, pageNumber, searchText, validQuery } from "../validation.ts";
 import { Thread, type ReplyView } from "../../views/messages.tsx";
 
 const PAGE_SIZE = 30;
+
+/** The inbox's filters, lenient as before: a channel that is not one (MESSAGE_CHANNELS) shows them all. */
+const inboxQuery = z.object({ channel: formText(CODE_MAX).catch(""), q: searchText(), page: pageNumber(1000) });
 
 const inboxEvent = renderedOnce(renderInboxEvent);
 
@@ -45,12 +50,10 @@ export async function replyViewFor(deps: AppDeps, lead: Lead, extra: Partial<Rep
 export function inboxRoutes() {
   const app = new Hono<AppEnv>();
 
-  app.get("/inbox", async (c) => {
+  app.get("/inbox", validQuery(inboxQuery), async (c) => {
     const { repos } = c.get("deps");
-    const rawChannel = c.req.query("channel") ?? "";
+    const { channel: rawChannel, q: query, page } = c.req.valid("query");
     const channel = (MESSAGE_CHANNELS as readonly string[]).includes(rawChannel) ? (rawChannel as MessageChannel) : null;
-    const query = (c.req.query("q") ?? "").trim().slice(0, 100);
-    const page = Math.max(1, Math.min(1000, Number.parseInt(c.req.query("page") ?? "1", 10) || 1));
     const [found, unreadTotal] = await Promise.all([
       repos.messages.conversations({ channel: channel ?? undefined, query, limit: PAGE_SIZE + 1, offset: (page - 1) * PAGE_SIZE }),
       repos.messages.unreadTotal(),

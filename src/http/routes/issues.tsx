@@ -1,4 +1,5 @@
 import { Hono, type Context } from "hono";
+import { z } from "zod";
 import { ISSUE_STATUSES, validateIssue, type IssueInput, type IssueStatus } from "../../domain/issues.ts";
 import type { Lead } from "../../domain/leads.ts";
 import { emptyForm } from "../../views/components.tsx";
@@ -7,10 +8,29 @@ import type { AppEnv } from "../deps.ts";
 import { audit, changedFields } from "../audit.ts";
 import { issueQuoteSection } from "./quotes.tsx";
 import { notFound, reasonStatus } from "../errors.ts";
-import { formValues, pageContext } from "../page-context.ts";
+import { pageContext } from "../page-context.ts";
 import { pageOrFragment, redirectAfterPost } from "../respond.ts";
+import { CODE_MAX, formText, LINE_MAX, TEXT_MAX, validForm, validQuery } from "../validation.ts";
 
-const toInput = (form: Record<string, string>): IssueInput => ({
+/** The issue form's shape at the edge; validateIssue decides what is a job. */
+const issueForm = z.object({
+  leadId: formText(CODE_MAX),
+  title: formText(LINE_MAX),
+  description: formText(TEXT_MAX),
+  category: formText(CODE_MAX),
+  urgency: formText(CODE_MAX),
+  address: formText(LINE_MAX),
+  postcode: formText(CODE_MAX),
+  accessNotes: formText(TEXT_MAX),
+});
+
+/** The board's status change: which statuses exist is the domain's (ISSUE_STATUSES). */
+const statusForm = z.object({ status: formText(CODE_MAX) });
+
+/** The new-issue form may start from a lead; an id that cannot be one starts from the list. */
+const newIssueQuery = z.object({ leadId: formText(CODE_MAX).catch("") });
+
+const toInput = (form: z.infer<typeof issueForm>): IssueInput => ({
   leadId: form.leadId,
   title: form.title,
   description: form.description,
@@ -39,17 +59,17 @@ export function issueRoutes() {
     return c.html(<IssuesBoardPage ctx={pageContext(c)} issues={issues} />);
   });
 
-  app.get("/issues/new", async (c) => {
-    const leadId = c.req.query("leadId");
+  app.get("/issues/new", validQuery(newIssueQuery), async (c) => {
+    const { leadId } = c.req.valid("query");
     const leads = await leadChoices(c, leadId);
     const lead = leads.length === 1 && leadId ? leads[0] : undefined;
     const form = emptyForm({ leadId: lead?.id, address: lead?.address, postcode: lead?.postcode, urgency: "routine", category: "general" });
     return c.html(<IssueFormPage ctx={pageContext(c)} form={form} action="/issues" title="New issue" leads={leads} />);
   });
 
-  app.post("/issues", async (c) => {
+  app.post("/issues", validForm(issueForm, (c, bad) => renderInvalid(c, bad.values, bad.errors, "/issues", "New issue")), async (c) => {
     const { repos } = c.get("deps");
-    const form = await formValues(c);
+    const form = c.req.valid("form");
     const result = validateIssue(toInput(form));
     const lead = result.ok ? await repos.leads.byId(result.value.leadId) : null;
     if (!result.ok || !lead) {
@@ -83,11 +103,12 @@ export function issueRoutes() {
     return c.html(<IssueFormPage ctx={pageContext(c)} form={form} action={`/issues/${issue.id}`} title="Edit issue" leads={leads} />);
   });
 
-  app.post("/issues/:id", async (c) => {
+  const editInvalid = validForm(issueForm, (c, bad) => renderInvalid(c, bad.values, bad.errors, `/issues/${c.req.param("id")}`, "Edit issue"));
+  app.post("/issues/:id", editInvalid, async (c) => {
     const { repos } = c.get("deps");
     const issue = await repos.issues.byId(c.req.param("id"));
     if (!issue) throw notFound("issue");
-    const form = await formValues(c);
+    const form = c.req.valid("form");
     const action = `/issues/${issue.id}`;
     const result = validateIssue(toInput(form));
     const lead = result.ok ? await repos.leads.byId(result.value.leadId) : null;
@@ -101,12 +122,12 @@ export function issueRoutes() {
   });
 
   /** Status change from the board: answers the card, with the reason when refused. */
-  app.post("/issues/:id/status", async (c) => {
+  app.post("/issues/:id/status", validForm(statusForm), async (c) => {
     const { repos } = c.get("deps");
     const issue = await repos.issues.byId(c.req.param("id"));
     if (!issue) throw notFound("issue");
     const lead = await repos.leads.byId(issue.leadId);
-    const requested = (await formValues(c)).status ?? "";
+    const requested = c.req.valid("form").status;
     const card = (status: IssueStatus, error?: string) => (
       <IssueCard issue={{ ...issue, status, leadName: lead?.name ?? lead?.phone ?? null }} error={error} />
     );

@@ -1,4 +1,5 @@
 import { Hono, type Context } from "hono";
+import { z } from "zod";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { addLead, editLead, type PhoneTaken } from "../../domain/lead-identity.ts";
 import { validateLead, type Lead, type LeadInput } from "../../domain/leads.ts";
@@ -8,12 +9,32 @@ import { LeadFormPage, LeadForm, LeadPage, LeadResults, LeadsPage } from "../../
 import type { AppEnv } from "../deps.ts";
 import { audit, changedFields } from "../audit.ts";
 import { notFound, reasonStatus } from "../errors.ts";
-import { formValues, pageContext } from "../page-context.ts";
+import { pageContext } from "../page-context.ts";
 import { pageOrFragment, redirectAfterPost } from "../respond.ts";
+import { CODE_MAX, formText, LINE_MAX, pageNumber, searchText, TEXT_MAX, validForm, validQuery } from "../validation.ts";
 
 export const LEADS_PAGE_SIZE = 25;
 
-const toInput = (form: Record<string, string>): LeadInput => ({
+/** The lead form's shape at the edge; validateLead decides what is a lead. */
+const leadForm = z.object({
+  name: formText(LINE_MAX),
+  organisation: formText(LINE_MAX),
+  phone: formText(CODE_MAX),
+  email: formText(LINE_MAX),
+  address: formText(LINE_MAX),
+  postcode: formText(CODE_MAX),
+  segment: formText(CODE_MAX),
+  notes: formText(TEXT_MAX),
+});
+type LeadForm = z.infer<typeof leadForm>;
+
+/** The search box and the page: a long query is cut rather than refused, a bad page is page 1. */
+const searchQuery = z.object({ q: searchText(), page: pageNumber(10_000) });
+
+/** A new lead may start from a number (a caller's); one that cannot be a number starts blank. */
+const newLeadQuery = z.object({ phone: formText(CODE_MAX).catch("") });
+
+const toInput = (form: LeadForm): LeadInput => ({
   name: form.name,
   organisation: form.organisation,
   phone: form.phone,
@@ -27,10 +48,9 @@ const toInput = (form: Record<string, string>): LeadInput => ({
 export function leadRoutes() {
   const app = new Hono<AppEnv>();
 
-  app.get("/leads", async (c) => {
+  app.get("/leads", validQuery(searchQuery), async (c) => {
     const { repos } = c.get("deps");
-    const query = (c.req.query("q") ?? "").trim().slice(0, 100);
-    const page = Math.max(1, Math.min(10_000, Number.parseInt(c.req.query("page") ?? "1", 10) || 1));
+    const { q: query, page } = c.req.valid("query");
     const { leads, total } = await repos.leads.search({ query, limit: LEADS_PAGE_SIZE, offset: (page - 1) * LEADS_PAGE_SIZE });
     const listing = { leads, total, query, page, pageSize: LEADS_PAGE_SIZE };
     return pageOrFragment(
@@ -40,13 +60,13 @@ export function leadRoutes() {
     );
   });
 
-  app.get("/leads/new", (c) =>
-    c.html(<LeadFormPage ctx={pageContext(c)} form={emptyForm({ phone: c.req.query("phone"), segment: "unknown" })} action="/leads" title="New lead" />),
+  app.get("/leads/new", validQuery(newLeadQuery), (c) =>
+    c.html(<LeadFormPage ctx={pageContext(c)} form={emptyForm({ phone: c.req.valid("query").phone, segment: "unknown" })} action="/leads" title="New lead" />),
   );
 
-  app.post("/leads", async (c) => {
+  app.post("/leads", validForm(leadForm, (c, bad) => renderInvalid(c, bad.values, bad.errors, "/leads", "New lead")), async (c) => {
     const { repos } = c.get("deps");
-    const form = await formValues(c);
+    const form = c.req.valid("form");
     const result = validateLead({ ...toInput(form), source: "manual" });
     if (!result.ok) return renderInvalid(c, form, result.errors, "/leads", "New lead");
     const added = await addLead(repos.leads, result.value);
@@ -73,11 +93,12 @@ export function leadRoutes() {
     return c.html(<LeadFormPage ctx={pageContext(c)} form={emptyForm(values)} action={`/leads/${lead.id}`} title="Edit lead" />);
   });
 
-  app.post("/leads/:id", async (c) => {
+  const editInvalid = validForm(leadForm, (c, bad) => renderInvalid(c, bad.values, bad.errors, `/leads/${c.req.param("id")}`, "Edit lead"));
+  app.post("/leads/:id", editInvalid, async (c) => {
     const { repos } = c.get("deps");
     const lead = await repos.leads.byId(c.req.param("id"));
     if (!lead) throw notFound("lead");
-    const form = await formValues(c);
+    const form = c.req.valid("form");
     const action = `/leads/${lead.id}`;
     const result = validateLead({ ...toInput(form), source: lead.source });
     if (!result.ok) return renderInvalid(c, form, result.errors, action, "Edit lead");

@@ -1,6 +1,7 @@
 import { Hono, type Context } from "hono";
+import { z } from "zod";
 import { formatPence } from "../../domain/money.ts";
-import { leadDisplayName } from "../../domain/leads.ts";
+import { leadDisplayName, type Lead } from "../../domain/leads.ts";
 import type { Issue } from "../../domain/issues.ts";
 import { canBeShared } from "../../domain/quotes.ts";
 import { MESSAGE_CHANNELS, type MessageChannel } from "../../domain/messaging/message.ts";
@@ -11,13 +12,34 @@ import { WHATSAPP_USER_ID } from "../../domain/lead-identity.ts";
 import { retryMediaDownload } from "../../domain/messaging/media-retry.ts";
 import type { AppDeps, AppEnv } from "../deps.ts";
 import { notFound, rejectionError } from "../errors.ts";
-import { formValues, isHtmx, pageContext } from "../page-context.ts";
+import { isHtmx, pageContext } from "../page-context.ts";
 import { redirectAfterPost } from "../respond.ts";
 import { LeadConversation, MessageItem, ReplyBox } from "../../views/messages.tsx";
 import { IssueMessagingPanel, MissedCallFollowUps, type IssueMessagingView } from "../../views/messages-panels.tsx";
 import { replyViewFor } from "./inbox.tsx";
+import { CODE_MAX, formText, TEXT_MAX, validForm } from "../validation.ts";
 
 const MAX_VIDEO_BYTES = 16 * 1024 * 1024;
+
+/** A staff reply: which channels exist and how long a message may be are the messaging domain's. */
+const replyForm = z.object({ text: formText(TEXT_MAX), channel: formText(CODE_MAX) });
+
+/**
+ * Sending a quote's link: the quote chosen, a short note (cut to 1,000 characters as before) and
+ * an optional video, whose type and size the media policy decides.
+ */
+const quoteMessageForm = z.object({
+  quoteId: formText(CODE_MAX),
+  note: formText(TEXT_MAX).transform((note) => note.slice(0, 1000)),
+  video: z.preprocess((value) => (Array.isArray(value) ? value.at(-1) : value), z.instanceof(File).optional().catch(undefined)),
+});
+
+/** A reply that was not sent: the reply box again with the reason (htmx), else the reason as text; 422. */
+async function replyRefused(c: Context<AppEnv>, deps: AppDeps, lead: Lead, text: string, error: string, channel?: MessageChannel) {
+  const view = await replyViewFor(deps, lead, { text, error, ...(channel ? { channel } : {}) });
+  if (isHtmx(c)) return c.html(<ReplyBox ctx={pageContext(c)} view={view} />, 422);
+  return c.text(error, 422);
+}
 
 async function issueMessagingView(deps: AppDeps, issue: Issue, flash?: IssueMessagingView["flash"]): Promise<IssueMessagingView> {
   const [lead, messages, quotes, aliases, lastWhatsApp] = await Promise.all([
@@ -63,21 +85,23 @@ export function messageRoutes() {
   });
 
   /** Staff reply, from the lead page or the conversation: queued in the durable outbox. */
-  app.post("/leads/:id/messages", async (c) => {
+  const replyInvalid = validForm(replyForm, async (c, bad) => {
+    const deps = c.get("deps");
+    const lead = await deps.repos.leads.byId(c.req.param("id") ?? "");
+    if (!lead) throw notFound("lead");
+    const [error = "Not sent."] = Object.values(bad.errors);
+    return replyRefused(c, deps, lead, bad.values.text?.slice(0, TEXT_MAX) ?? "", error);
+  });
+  app.post("/leads/:id/messages", replyInvalid, async (c) => {
     const deps = c.get("deps");
     const lead = await deps.repos.leads.byId(c.req.param("id"));
     if (!lead) throw notFound("lead");
-    const form = await formValues(c);
-    const text = (form.text ?? "").trim();
-    const channel = (MESSAGE_CHANNELS as readonly string[]).includes(form.channel ?? "") ? (form.channel as MessageChannel) : undefined;
+    const form = c.req.valid("form");
+    const text = form.text;
+    const channel = (MESSAGE_CHANNELS as readonly string[]).includes(form.channel) ? (form.channel as MessageChannel) : undefined;
     const invalid = !channel ? "Choose WhatsApp or SMS." : null;
     const sent = invalid ? null : await deps.messaging.messenger.send({ leadId: lead.id, channel, text, sentBy: c.get("user")?.id ?? null, purpose: "conversation" });
-    if (!sent || !sent.ok) {
-      const error = invalid ?? (sent && !sent.ok ? sent.message : "Not sent.");
-      const view = await replyViewFor(deps, lead, { text, error, ...(channel ? { channel } : {}) });
-      if (isHtmx(c)) return c.html(<ReplyBox ctx={pageContext(c)} view={view} />, 422);
-      return c.text(error, 422);
-    }
+    if (!sent || !sent.ok) return replyRefused(c, deps, lead, text, invalid ?? (sent && !sent.ok ? sent.message : "Not sent."), channel);
     deps.logger.info({ event: "message_queued", messageId: sent.value.id, leadId: lead.id, channel: sent.value.channel, userId: c.get("user")?.id }, "reply queued");
     if (!isHtmx(c)) return redirectAfterPost(c, c.req.header("Referer")?.includes("/inbox/") ? `/inbox/${lead.id}` : `/leads/${lead.id}`);
     return c.html(<ReplyBox ctx={pageContext(c)} view={await replyViewFor(deps, lead, { sent: true, channel: sent.value.channel })} />);
@@ -148,19 +172,25 @@ export function messageRoutes() {
   });
 
   /** Sends a quote's link over WhatsApp, with a short video of staff explaining it when one is attached. */
-  app.post("/issues/:id/quote-message", async (c) => {
+  const quoteMessageInvalid = validForm(quoteMessageForm, async (c, bad) => {
+    const issue = await c.get("deps").repos.issues.byId(c.req.param("id") ?? "");
+    if (!issue) throw notFound("issue");
+    const [field, message] = Object.entries(bad.errors)[0] ?? ["form", "The form could not be read."];
+    return panel(c, issue, { kind: "error", text: `${field}: ${message}` }, 422);
+  });
+  app.post("/issues/:id/quote-message", quoteMessageInvalid, async (c) => {
     const deps = c.get("deps");
     const issue = await deps.repos.issues.byId(c.req.param("id"));
     if (!issue) throw notFound("issue");
-    const body = await c.req.parseBody();
+    const body = c.req.valid("form");
     const quote = (await deps.repos.quotes.forIssue(issue.id)).find((q) => q.id === body.quoteId);
     if (!quote) return panel(c, issue, { kind: "error", text: "Choose one of this job's quotes." }, 422);
     if (!canBeShared(quote.status)) return panel(c, issue, { kind: "error", text: "Send the quote from its own page first." }, 422);
-    const note = typeof body.note === "string" ? body.note.trim().slice(0, 1000) : "";
+    const note = body.note;
     const link = `${deps.settings.publicBaseUrl}/q/${quote.token}`;
     let media: { kind: "video"; blobKey: string; contentType: string } | undefined;
     const video = body.video;
-    if (video instanceof File && video.size > 0) {
+    if (video && video.size > 0) {
       const allowed = mediaAllowed("video", video.type || "application/octet-stream", video.size);
       if (!allowed.ok || video.size > MAX_VIDEO_BYTES) return panel(c, issue, { kind: "error", text: allowed.ok ? "Keep the video under 16 MB." : allowed.message.replace("it was not stored", "choose an MP4 under 16 MB") }, 422);
       const key = `documents/quote-videos/${issue.id}/${quote.id}-${deps.randomId().slice(0, 12)}.${video.type === "video/mp4" ? "mp4" : "3gp"}`;

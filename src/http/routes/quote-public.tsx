@@ -1,4 +1,5 @@
 import { Hono, type Context } from "hono";
+import { z } from "zod";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { nextCharge, type Payment } from "../../domain/payments/charges.ts";
 import { declineQuote, viewQuote } from "../../domain/payments/quote-flow.ts";
@@ -10,6 +11,10 @@ import { reasonStatus } from "../errors.ts";
 import { crossSiteProtection } from "../middleware/cross-site.ts";
 import { isHtmx } from "../page-context.ts";
 import { flowDeps } from "./quotes-support.ts";
+import { formText, validQuery } from "../validation.ts";
+
+/** The checkout's id Stripe appends to the thank-you address (its ids run to 255 characters); one that cannot be read shows no payment. */
+const paidQuery = z.object({ session_id: formText(255).catch("") });
 
 const TOKEN = /^[A-Za-z0-9_-]{16,64}$/;
 
@@ -78,10 +83,10 @@ export function quotePublicRoutes() {
   });
 
   /** The thank-you page; htmx polls it for the status panel until the webhook has settled the payment. */
-  app.get("/q/:token/paid", async (c) => {
+  app.get("/q/:token/paid", validQuery(paidQuery), async (c) => {
     const deps = c.get("deps");
     const token = c.req.param("token");
-    const sessionId = c.req.query("session_id") ?? "";
+    const sessionId = c.req.valid("query").session_id;
     const quote = TOKEN.test(token) ? await deps.repos.quotes.byToken(token) : null;
     if (!quote) return refusal(c, 404, "Quote not found", "There is no quote at this link.", null);
     const payment = sessionId ? await deps.repos.payments.bySessionId(sessionId) : null;

@@ -1,4 +1,5 @@
 import { Hono, type Context } from "hono";
+import { z } from "zod";
 import { HTTPException } from "hono/http-exception";
 import { nextCharge } from "../../domain/payments/charges.ts";
 import { draftInputFrom, previewTotals, validateQuoteDraft, type QuoteDraftInput } from "../../domain/payments/quote-draft.ts";
@@ -11,10 +12,26 @@ import { IssuePage } from "../../views/issues.tsx";
 import { IssueQuotes, QuoteBuilder, QuotesListPage, QuoteTotalsPanel, StaffQuotePage } from "../../views/quotes.tsx";
 import type { AppDeps, AppEnv } from "../deps.ts";
 import { notFound } from "../errors.ts";
-import { formValues, isHtmx, pageContext } from "../page-context.ts";
+import { isHtmx, pageContext } from "../page-context.ts";
 import { redirectAfterPost } from "../respond.ts";
 import { blankLine, draftInputFromForm, flowDeps } from "./quotes-support.ts";
 import { endOfLondonDay, londonDate, londonDateAfter } from "../../domain/london-time.ts";
+import { CODE_MAX, formText, TEXT_MAX, validForm, validQuery, type OnInvalid } from "../validation.ts";
+
+/**
+ * The builder's form at the edge: its fields are named per line (line-N-field), so it is a map
+ * of bounded names to trimmed strings, with room for the 200 lines draftInputFromForm reads.
+ * validateQuoteDraft decides the quote (lines, prices, VAT, the maximum amount).
+ */
+const builderForm = z
+  .record(z.string().max(40), formText(TEXT_MAX))
+  .refine((fields) => Object.keys(fields).length <= 1_100, { message: "The form has too many fields." });
+
+/** The list's filter, lenient as before: a status that is not one shows them all. */
+const listQuery = z.object({ status: formText(CODE_MAX).catch("") });
+
+/** A builder post the edge refused: the builder again, with what was typed and the reason beside its field (422). */
+const builderRefused: OnInvalid = async (c, bad) => builderWithErrors(c, await draftOr404(c), draftInputFromForm(bad.values), bad.errors);
 
 const limitsFor = (deps: AppDeps) => ({ maxAmountPence: deps.quotesToCash.maxAmountPence, today: londonDate(deps.now()) });
 
@@ -80,10 +97,10 @@ async function newDraft(deps: AppDeps, issueId: string, from: Quote | undefined)
 export function quoteRoutes() {
   const app = new Hono<AppEnv>();
 
-  app.get("/quotes", async (c) => {
+  app.get("/quotes", validQuery(listQuery), async (c) => {
     const { repos } = c.get("deps");
-    const requested = c.req.query("status");
-    const status = (QUOTE_STATUSES as readonly string[]).includes(requested ?? "") ? (requested as QuoteStatus) : null;
+    const requested = c.req.valid("query").status;
+    const status = (QUOTE_STATUSES as readonly string[]).includes(requested) ? (requested as QuoteStatus) : null;
     const [items, flagged, outbox] = await Promise.all([repos.quotes.list({ status: status ?? undefined, limit: 200 }), repos.payments.flagged(20), repos.outboundMessages.recent(20)]);
     return c.html(<QuotesListPage ctx={pageContext(c)} items={items} status={status} flagged={flagged} outbox={outbox} />);
   });
@@ -101,19 +118,19 @@ export function quoteRoutes() {
   });
 
   /** Live totals while staff type: nothing is saved. */
-  app.post("/quotes/:id/preview", async (c) => {
+  app.post("/quotes/:id/preview", validForm(builderForm), async (c) => {
     const deps = c.get("deps");
-    const input = draftInputFromForm(await formValues(c));
+    const input = draftInputFromForm(c.req.valid("form"));
     const { totals, errors } = previewTotals(input, limitsFor(deps));
     c.header("Vary", "HX-Request");
     return c.html(<QuoteTotalsPanel totals={totals} errors={errors} />);
   });
 
   /** Add or remove a line: the builder again, with what was typed; nothing is saved. */
-  app.post("/quotes/:id/builder", async (c) => {
+  app.post("/quotes/:id/builder", validForm(builderForm, builderRefused), async (c) => {
     const deps = c.get("deps");
     const quote = await draftOr404(c);
-    const form = await formValues(c);
+    const form = c.req.valid("form");
     const input = draftInputFromForm(form);
     if (form.add) input.lines.push(blankLine());
     const remove = Number.parseInt(form.remove ?? "", 10);
@@ -123,9 +140,9 @@ export function quoteRoutes() {
     return c.html(<QuoteBuilder ctx={pageContext(c)} quote={quote} input={input} totals={totals} errors={{}} />);
   });
 
-  async function saveDraft(c: Context<AppEnv>, quote: Quote) {
+  async function saveDraft(c: Context<AppEnv>, quote: Quote, form: Record<string, string>) {
     const deps = c.get("deps");
-    const input = draftInputFromForm(await formValues(c));
+    const input = draftInputFromForm(form);
     if (quote.status !== "draft") throw new HTTPException(409, { message: "This version has been sent and is frozen. Make a new version to change it." });
     const result = validateQuoteDraft(input, limitsFor(deps));
     if (!result.ok) return { ok: false as const, response: await builderWithErrors(c, quote, input, result.errors) };
@@ -143,18 +160,18 @@ export function quoteRoutes() {
     return { ok: true as const, input };
   }
 
-  app.post("/quotes/:id", async (c) => {
+  app.post("/quotes/:id", validForm(builderForm, builderRefused), async (c) => {
     const quote = await draftOr404(c);
-    const saved = await saveDraft(c, quote);
+    const saved = await saveDraft(c, quote, c.req.valid("form"));
     if (!saved.ok) return saved.response;
     c.get("deps").logger.info({ event: "quote_saved", quoteId: quote.id, userId: c.get("user")?.id }, "quote draft saved");
     return redirectAfterPost(c, `/issues/${quote.issueId}?saved=1#quote-builder`);
   });
 
-  app.post("/quotes/:id/send", async (c) => {
+  app.post("/quotes/:id/send", validForm(builderForm, builderRefused), async (c) => {
     const deps = c.get("deps");
     const quote = await draftOr404(c);
-    const saved = await saveDraft(c, quote);
+    const saved = await saveDraft(c, quote, c.req.valid("form"));
     if (!saved.ok) return saved.response;
     const sent = await sendQuote(flowDeps(deps), quote.id);
     if (!sent.ok) return builderWithErrors(c, quote, saved.input, {}, sent.message);

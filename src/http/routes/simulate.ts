@@ -1,12 +1,16 @@
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { Hono } from "hono";
+import { z } from "zod";
 import { HTTPException } from "hono/http-exception";
 import { playCall } from "../../simulator/play-call.ts";
 import { SHIPPED_FIXTURES_DIR } from "../../fixtures.ts";
 import type { AppEnv } from "../deps.ts";
-import { formValues } from "../page-context.ts";
 import { redirectAfterPost } from "../respond.ts";
+import { CODE_MAX, formText, validForm } from "../validation.ts";
+
+/** Which scripted call to play; whether it exists is the fixtures folder's answer. */
+const simulateForm = z.object({ fixture: formText(CODE_MAX) });
 
 /** The scripted calls a newcomer can play from the dashboard. */
 export const shippedFixtures = (): string[] => readdirSync(SHIPPED_FIXTURES_DIR).sort();
@@ -18,10 +22,10 @@ export const shippedFixtures = (): string[] => readdirSync(SHIPPED_FIXTURES_DIR)
  */
 export function simulateRoutes() {
   const app = new Hono<AppEnv>();
-  app.post("/simulate-call", async (c) => {
+  app.post("/simulate-call", validForm(simulateForm), async (c) => {
     const deps = c.get("deps");
     if (!deps.twilio.local) throw new HTTPException(409, { message: "Twilio is configured: real calls arrive; the simulator is for the embedded default." });
-    const name = (await formValues(c)).fixture ?? "";
+    const name = c.req.valid("form").fixture;
     if (!shippedFixtures().includes(name)) throw new HTTPException(422, { message: `There is no scripted call named "${name}".` });
     const answered = Promise.withResolvers<string | null>();
     const playing = playCall({

@@ -1,4 +1,5 @@
 import { Hono } from "hono";
+import { z } from "zod";
 import type { PayChoice } from "../../domain/payments/charges.ts";
 import { startCheckout } from "../../domain/payments/quote-flow.ts";
 import { recordPaymentEvent } from "../../domain/payments/settlement-flow.ts";
@@ -6,9 +7,21 @@ import type { AppEnv } from "../deps.ts";
 import { reasonStatus, reasonTitle } from "../errors.ts";
 import { crossSiteProtection } from "../middleware/cross-site.ts";
 import { verifyStripe } from "../middleware/verify-stripe.ts";
-import { formValues } from "../page-context.ts";
 import { refusal } from "./quote-public.tsx";
 import { flowDeps, webhookDeps } from "./quotes-support.ts";
+import { CODE_MAX, formText, validForm, validJson, type OnInvalid } from "../validation.ts";
+
+/** Accepting a quote, as a form or JSON: its public token and how much to pay; startCheckout decides the rest. */
+const checkoutBody = z.object({ token: formText(CODE_MAX), pay: formText(CODE_MAX) });
+
+/** A token past the bound names no quote: the customer gets the page a wrong link gets; JSON callers the reason. */
+const checkoutRefused: OnInvalid = (c, bad) => {
+  if (c.req.header("Content-Type")?.startsWith("application/json")) {
+    const [field, message] = Object.entries(bad.errors)[0] ?? ["body", "The request could not be read."];
+    return c.json({ error: `${field}: ${message}` }, 422);
+  }
+  return refusal(c, 404, "Quote not found", "There is no quote at this link.", null);
+};
 
 /**
  * The Stripe endpoints the seed names. create-checkout is "accept" on the customer's page (a
@@ -19,11 +32,12 @@ export function stripeRoutes() {
   const app = new Hono<AppEnv>();
   app.use("/api/stripe/create-checkout", crossSiteProtection());
 
-  app.post("/api/stripe/create-checkout", async (c) => {
+  // Each validator reads only its own content type, so one of the two bodies is the one posted.
+  app.post("/api/stripe/create-checkout", validJson(checkoutBody, checkoutRefused), validForm(checkoutBody, checkoutRefused), async (c) => {
     const deps = c.get("deps");
     const json = (c.req.header("Content-Type") ?? "").startsWith("application/json");
-    const body = json ? ((await c.req.json().catch(() => ({}))) as Record<string, unknown>) : await formValues(c);
-    const token = typeof body.token === "string" ? body.token : "";
+    const body = json ? c.req.valid("json") : c.req.valid("form");
+    const token = body.token;
     const choice: PayChoice = body.pay === "deposit" ? "deposit" : "full";
     if (!token) return json ? c.json({ error: "token is required." }, 400) : refusal(c, 404, "Quote not found", "There is no quote at this link.", null);
     const started = await startCheckout(flowDeps(deps), token, choice);
