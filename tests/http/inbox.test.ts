@@ -5,10 +5,9 @@ import type { OpenDatabase } from "../../src/adapters/db/database.ts";
 import type { Lead } from "../../src/domain/leads.ts";
 import type { E164 } from "../../src/domain/phone.ts";
 import { freshPglite } from "../support/test-db.ts";
-import { aStaffUser, buildTestApp, ORIGIN, TEST_TWILIO_TOKEN, testBrowser } from "../support/test-app.ts";
+import { aStaffUser, buildTestApp, ORIGIN, signedTwilioPost, TEST_TWILIO_TOKEN, testBrowser } from "../support/test-app.ts";
 import { TEST_WHATSAPP_APP_SECRET } from "../support/messaging-world.ts";
 import { signedDelivery, textMessage } from "../support/meta-peer.ts";
-import twilio from "twilio";
 import { readSse } from "../support/sse.ts";
 
 let repos: OpenDatabase;
@@ -27,13 +26,8 @@ const whatsapp = async (waId: string, id: string, body: string, minutesAgo = 0) 
   expect((await world.app.request(`${ORIGIN}/api/whatsapp/webhook`, { method: "POST", headers, body: raw })).status).toBe(200);
 };
 const sms = async (from: string, sid: string, body: string) => {
-  const url = `${ORIGIN}/api/twilio/sms`;
   const params = { MessageSid: sid, From: from, To: "+442079460000", Body: body, NumMedia: "0" };
-  const response = await world.app.request(url, {
-    method: "POST",
-    headers: { "Content-Type": "application/x-www-form-urlencoded", "X-Twilio-Signature": twilio.getExpectedTwilioSignature(TEST_TWILIO_TOKEN, url, params) },
-    body: new URLSearchParams(params).toString(),
-  });
+  const response = await signedTwilioPost(world.app, "/api/twilio/sms", params);
   expect(response.status).toBe(200);
 };
 

@@ -1,11 +1,10 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import pino from "pino";
-import twilio from "twilio";
 import { startTaskRunner } from "../../src/adapters/local/task-runner.ts";
 import type { OpenDatabase } from "../../src/adapters/db/database.ts";
 import type { E164 } from "../../src/domain/phone.ts";
 import { freshPglite } from "../support/test-db.ts";
-import { aStaffUser, buildTestApp, ORIGIN, TEST_TWILIO_TOKEN, testBrowser } from "../support/test-app.ts";
+import { aStaffUser, buildTestApp, ORIGIN, signedTwilioPost, TEST_TWILIO_TOKEN, testBrowser } from "../support/test-app.ts";
 import { TEST_WHATSAPP_APP_SECRET } from "../support/messaging-world.ts";
 import { signedDelivery, textMessage } from "../support/meta-peer.ts";
 
@@ -25,14 +24,7 @@ beforeAll(async () => {
 }, 30_000);
 afterAll(async () => repos?.close());
 
-const signedTwilio = (path: string, params: Record<string, string>) => {
-  const url = `${ORIGIN}${path}`;
-  return world.app.request(url, {
-    method: "POST",
-    headers: { "Content-Type": "application/x-www-form-urlencoded", "X-Twilio-Signature": twilio.getExpectedTwilioSignature(TEST_TWILIO_TOKEN, url, params) },
-    body: new URLSearchParams(params).toString(),
-  });
-};
+const signedTwilio = (path: string, params: Record<string, string>) => signedTwilioPost(world.app, path, params);
 const whatsapp = (from: Parameters<typeof textMessage>[0], id: string, body: string) => {
   const { body: raw, headers } = signedDelivery(textMessage(from, id, body), TEST_WHATSAPP_APP_SECRET);
   return world.app.request(`${ORIGIN}/api/whatsapp/webhook`, { method: "POST", headers, body: raw });

@@ -1,11 +1,10 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import pino from "pino";
-import twilio from "twilio";
 import { startTaskRunner } from "../../src/adapters/local/task-runner.ts";
 import type { OpenDatabase } from "../../src/adapters/db/database.ts";
 import { londonDate } from "../../src/domain/london-time.ts";
 import { freshPglite } from "../support/test-db.ts";
-import { aStaffUser, buildTestApp, ORIGIN, TEST_TWILIO_TOKEN, testBrowser } from "../support/test-app.ts";
+import { aStaffUser, buildTestApp, ORIGIN, signedTwilioPost, TEST_TWILIO_TOKEN, testBrowser } from "../support/test-app.ts";
 
 let repos: OpenDatabase;
 let world: ReturnType<typeof buildTestApp>;
@@ -19,12 +18,7 @@ beforeAll(async () => {
 afterAll(async () => repos?.close());
 
 function twilioPost(path: string, params: Record<string, string>) {
-  const url = `${ORIGIN}${path}`;
-  return world.app.request(url, {
-    method: "POST",
-    headers: { "Content-Type": "application/x-www-form-urlencoded", "X-Twilio-Signature": twilio.getExpectedTwilioSignature(TEST_TWILIO_TOKEN, url, params) },
-    body: new URLSearchParams(params).toString(),
-  });
+  return signedTwilioPost(world.app, path, params);
 }
 const sid = (n: number) => `CA${String(n).padStart(32, "0")}`;
 async function call(n: number, from: string) {

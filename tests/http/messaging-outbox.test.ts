@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import pino from "pino";
-import twilio from "twilio";
 import { startTaskRunner } from "../../src/adapters/local/task-runner.ts";
 import { createTwilioSmsSender } from "../../src/adapters/twilio/sms-sender.ts";
 import { createWhatsAppCloudApi } from "../../src/adapters/whatsapp/graph-api.ts";
@@ -8,7 +7,7 @@ import type { OpenDatabase } from "../../src/adapters/db/database.ts";
 import type { Lead } from "../../src/domain/leads.ts";
 import type { E164 } from "../../src/domain/phone.ts";
 import { freshPglite } from "../support/test-db.ts";
-import { aStaffUser, buildTestApp, ORIGIN, TEST_TWILIO_TOKEN, testBrowser } from "../support/test-app.ts";
+import { aStaffUser, buildTestApp, ORIGIN, signedTwilioPost, TEST_TWILIO_TOKEN, testBrowser } from "../support/test-app.ts";
 import { TEST_SMS_FROM, TEST_WHATSAPP_APP_SECRET } from "../support/messaging-world.ts";
 import { PEER_ACCESS_TOKEN, PEER_PHONE_NUMBER_ID, signedDelivery, startMetaPeer, statusUpdate, textMessage, type MetaPeer } from "../support/meta-peer.ts";
 import { startTwilioApiPeer, type TwilioPeer } from "../support/twilio-api-peer.ts";
@@ -58,14 +57,7 @@ const deliver = (payload: unknown) => {
   const { body, headers } = signedDelivery(payload, TEST_WHATSAPP_APP_SECRET);
   return live.app.request(`${ORIGIN}/api/whatsapp/webhook`, { method: "POST", headers, body });
 };
-const signedTwilio = (path: string, params: Record<string, string>, token = TEST_TWILIO_TOKEN) => {
-  const url = `${ORIGIN}${path}`;
-  return live.app.request(url, {
-    method: "POST",
-    headers: { "Content-Type": "application/x-www-form-urlencoded", "X-Twilio-Signature": twilio.getExpectedTwilioSignature(token, url, params) },
-    body: new URLSearchParams(params).toString(),
-  });
-};
+const signedTwilio = (path: string, params: Record<string, string>, token = TEST_TWILIO_TOKEN) => signedTwilioPost(live.app, path, params, token);
 
 describe("the embedded default (no keys): the outbox shows what would have been sent and sends nothing", () => {
   test("a reply is queued, then marked 'not sent', saying why; no provider is called", async () => {

@@ -1,12 +1,11 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import pino from "pino";
-import twilio from "twilio";
 import { startTaskRunner } from "../../src/adapters/local/task-runner.ts";
 import { createTwilioRecordingFetcher } from "../../src/adapters/twilio/recording-fetcher.ts";
 import { downloadRecording, RECORDING_TASK } from "../../src/domain/live-call/recordings.ts";
 import type { Repositories } from "../../src/ports/database.ts";
 import { freshPglite } from "../support/test-db.ts";
-import { aStaffUser, buildTestApp, ORIGIN, TEST_TWILIO_TOKEN, testBrowser } from "../support/test-app.ts";
+import { aStaffUser, buildTestApp, ORIGIN, signedTwilioPost, TEST_TWILIO_TOKEN, testBrowser } from "../support/test-app.ts";
 
 let repos: Repositories;
 let world: ReturnType<typeof buildTestApp>;
@@ -38,12 +37,7 @@ afterAll(async () => {
 });
 
 function recordingCallback(params: Record<string, string>, token = TEST_TWILIO_TOKEN) {
-  const url = `${ORIGIN}/api/twilio/recording`;
-  return world.app.request(url, {
-    method: "POST",
-    headers: { "Content-Type": "application/x-www-form-urlencoded", "X-Twilio-Signature": twilio.getExpectedTwilioSignature(token, url, params) },
-    body: new URLSearchParams(params).toString(),
-  });
+  return signedTwilioPost(world.app, "/api/twilio/recording", params, token);
 }
 
 const runner = () =>

@@ -1,3 +1,4 @@
+import twilio from "twilio";
 import pino from "pino";
 import { createBunPasswords } from "../../src/adapters/local/bun-passwords.ts";
 import { createFolderBlobStore } from "../../src/adapters/local/folder-blob-store.ts";
@@ -7,7 +8,7 @@ import { addStaffUser } from "../../src/domain/staff-access.ts";
 import { createApp } from "../../src/http/app.ts";
 import type { Repositories } from "../../src/ports/database.ts";
 import { createRulesExtractor } from "../../src/adapters/local/rules-extractor/index.ts";
-import { ORIGIN, TEST_SECRETS, testConfig } from "./test-config.ts";
+import { ORIGIN, TEST_SECRETS, TEST_TWILIO_TOKEN, testConfig } from "./test-config.ts";
 import type { MessagingTestOptions } from "./messaging-world.ts";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -53,6 +54,16 @@ export function buildTestApp(repos: Repositories, overrides: Partial<AppDeps> = 
     },
   );
   return { app: createApp(deps), deps, clock, messagingTasks: taskHandlers.messaging, quoteTasks: taskHandlers.quotes };
+}
+
+/** A webhook post signed as Twilio signs it (X-Twilio-Signature over the URL and form fields). */
+export function signedTwilioPost(app: ReturnType<typeof createApp>, path: string, params: Record<string, string>, token = TEST_TWILIO_TOKEN) {
+  const url = `${ORIGIN}${path}`;
+  return app.request(url, {
+    method: "POST",
+    headers: { "Content-Type": "application/x-www-form-urlencoded", "X-Twilio-Signature": twilio.getExpectedTwilioSignature(token, url, params) },
+    body: new URLSearchParams(params).toString(),
+  });
 }
 
 /** A browser-like client: keeps the session cookie and reads the CSRF token off pages. */
