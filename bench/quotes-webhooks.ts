@@ -52,7 +52,9 @@ const seconds = Number(options.seconds);
 const duplicateShare = Number(options["duplicate-share"]);
 const engines = options.engine === "both" ? ["pglite", "postgres"] : [options.engine!];
 
-const LINES: QuoteLine[] = [{ kind: "labour", description: "Bench job", quantity: 1, unitPricePence: 10_000, vatRatePercent: 20 }];
+const LINES: QuoteLine[] = [
+  { kind: "labour", description: "Bench job", quantity: 1, unitPricePence: 10_000, vatRatePercent: 20 },
+];
 const logger = createLogger({ level: "warn", pretty: false });
 
 interface Row {
@@ -109,14 +111,47 @@ async function runOn(engine: string): Promise<Row> {
       const distinct = Math.round(total * (1 - duplicateShare));
       process.stdout.write(`[${engine}] preparing ${distinct} pending payments… `);
       const t = performance.now();
-      const lead = await repos.leads.create({ name: "Bench", organisation: null, phone: null, email: null, address: null, postcode: null, segment: "tenant", source: "manual", notes: null });
-      const issue = await repos.issues.create({ leadId: lead.id, title: "Bench", description: null, category: "general", urgency: "routine", address: null, postcode: null, accessNotes: null });
+      const lead = await repos.leads.create({
+        name: "Bench",
+        organisation: null,
+        phone: null,
+        email: null,
+        address: null,
+        postcode: null,
+        segment: "tenant",
+        source: "manual",
+        notes: null,
+      });
+      const issue = await repos.issues.create({
+        leadId: lead.id,
+        title: "Bench",
+        description: null,
+        category: "general",
+        urgency: "routine",
+        address: null,
+        postcode: null,
+        accessNotes: null,
+      });
       const payments: { id: string; quoteId: string }[] = [];
       for (let i = 0; i < distinct; i++) {
-        const quote = await repos.quotes.createDraft({ issueId: issue.id, lines: LINES, totals: quoteTotals(LINES), discountPence: 0, deposit: null, validUntil: null, terms: null });
+        const quote = await repos.quotes.createDraft({
+          issueId: issue.id,
+          lines: LINES,
+          totals: quoteTotals(LINES),
+          discountPence: 0,
+          deposit: null,
+          validUntil: null,
+          terms: null,
+        });
         await repos.quotes.markSent(quote.id, new Date());
         await repos.quotes.advance(quote.id, ["sent"], "accepted", new Date());
-        const payment = await repos.payments.create({ quoteId: quote.id, kind: "full", amountPence: 12_000, currency: "gbp", provider: "test" });
+        const payment = await repos.payments.create({
+          quoteId: quote.id,
+          kind: "full",
+          amountPence: 12_000,
+          currency: "gbp",
+          provider: "test",
+        });
         payments.push({ id: payment.id, quoteId: quote.id });
       }
       console.log(`${((performance.now() - t) / 1000).toFixed(1)} s`);
@@ -124,33 +159,84 @@ async function runOn(engine: string): Promise<Row> {
       // The events, signed now with the app's webhook secret (the embedded default's local one).
       const secret = `whsec_${await localSecret(dataDir, STRIPE_LOCAL_SECRET_FILE)}`;
       const timestamp = Math.floor(Date.now() / 1000);
-      const TYPES = ["checkout.session.completed", "checkout.session.completed", "checkout.session.completed", "payment_intent.succeeded", "invoice.paid"];
+      const TYPES = [
+        "checkout.session.completed",
+        "checkout.session.completed",
+        "checkout.session.completed",
+        "payment_intent.succeeded",
+        "invoice.paid",
+      ];
       const events = payments.map((p, i) => {
         const type = TYPES[i % TYPES.length]!;
         const metadata = { payment_id: p.id, quote_id: p.quoteId };
         const object =
           type === "checkout.session.completed"
-            ? { id: `cs_bench_${i}`, object: "checkout.session", payment_status: "paid", status: "complete", amount_total: 12_000, currency: "gbp", payment_intent: `pi_bench_${i}`, metadata }
+            ? {
+                id: `cs_bench_${i}`,
+                object: "checkout.session",
+                payment_status: "paid",
+                status: "complete",
+                amount_total: 12_000,
+                currency: "gbp",
+                payment_intent: `pi_bench_${i}`,
+                metadata,
+              }
             : type === "payment_intent.succeeded"
-              ? { id: `pi_bench_${i}`, object: "payment_intent", amount: 12_000, amount_received: 12_000, currency: "gbp", status: "succeeded", metadata }
-              : { id: `in_bench_${i}`, object: "invoice", amount_paid: 12_000, currency: "gbp", status: "paid", metadata };
-        return JSON.stringify({ id: `evt_bench_${engine}_${i}`, object: "event", api_version: Stripe.API_VERSION, created: timestamp, livemode: false, type, data: { object } });
+              ? {
+                  id: `pi_bench_${i}`,
+                  object: "payment_intent",
+                  amount: 12_000,
+                  amount_received: 12_000,
+                  currency: "gbp",
+                  status: "succeeded",
+                  metadata,
+                }
+              : {
+                  id: `in_bench_${i}`,
+                  object: "invoice",
+                  amount_paid: 12_000,
+                  currency: "gbp",
+                  status: "paid",
+                  metadata,
+                };
+        return JSON.stringify({
+          id: `evt_bench_${engine}_${i}`,
+          object: "event",
+          api_version: Stripe.API_VERSION,
+          created: timestamp,
+          livemode: false,
+          type,
+          data: { object },
+        });
       });
       // Every fifth delivery (on average) repeats an earlier event; some are still in flight.
       let seed = 42;
-      const random = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+      const random = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
       const order: number[] = [];
       let next = 0;
       while (order.length < total) {
-        const duplicate = next >= events.length || (next > 0 && random() < duplicateShare && order.length - next < total - distinct);
+        const duplicate =
+          next >= events.length || (next > 0 && random() < duplicateShare && order.length - next < total - distinct);
         order.push(duplicate ? Math.floor(random() * next) : next++);
       }
-      const deliveries = await Promise.all(order.map(async (i) => ({ body: events[i]!, signature: await Stripe.webhooks.generateTestHeaderStringAsync({ payload: events[i]!, secret, timestamp }) })));
-      const plan = { url: `http://127.0.0.1:${server.port}/api/stripe/webhook`, rate, signatureHeader: "Stripe-Signature", deliveries };
+      const deliveries = await Promise.all(
+        order.map(async (i) => ({
+          body: events[i]!,
+          signature: await Stripe.webhooks.generateTestHeaderStringAsync({ payload: events[i]!, secret, timestamp }),
+        })),
+      );
+      const plan = {
+        url: `http://127.0.0.1:${server.port}/api/stripe/webhook`,
+        rate,
+        signatureHeader: "Stripe-Signature",
+        deliveries,
+      };
 
       await settle(Number(options["settle-seconds"]));
       const load = loadavg()[0]!;
-      console.log(`[${engine}] sending ${total} deliveries (${new Set(order).size} distinct) at ${rate}/s for ${seconds} s; 1-minute load ${load.toFixed(2)} on ${cpus().length} cores`);
+      console.log(
+        `[${engine}] sending ${total} deliveries (${new Set(order).size} distinct) at ${rate}/s for ${seconds} s; 1-minute load ${load.toFixed(2)} on ${cpus().length} cores`,
+      );
       const result = await sendBurst(plan, dataDir);
       const sorted = [...result.latenciesMs].sort((a, b) => a - b);
 
@@ -162,13 +248,19 @@ async function runOn(engine: string): Promise<Row> {
         else await Bun.sleep(200);
       }
       const drainSeconds = (performance.now() - drainStart) / 1000;
-      const failedJobs = await count(repos, "select count(*)::int as n from jobs where failed_at is not null or attempts > 1");
+      const failedJobs = await count(
+        repos,
+        "select count(*)::int as n from jobs where failed_at is not null or attempts > 1",
+      );
 
       const paid = await count(repos, "select count(*)::int as n from payments where status = 'paid'");
       const invoices = await count(repos, "select count(*)::int as n from invoices");
       const maxNumber = await count(repos, "select coalesce(max(number), 0)::int as n from invoices");
       const distinctNumbers = await count(repos, "select count(distinct number)::int as n from invoices");
-      const processed = await count(repos, "select count(*)::int as n from processed_webhook_events where provider = 'stripe'");
+      const processed = await count(
+        repos,
+        "select count(*)::int as n from processed_webhook_events where provider = 'stripe'",
+      );
       return {
         engine,
         deliveries: total,
@@ -202,7 +294,9 @@ const rows: Row[] = [];
 for (const engine of engines) rows.push(await runOn(engine));
 
 console.log("\nStripe webhook burst: acknowledgement time (ms) and what it left behind");
-console.log("engine    deliveries distinct    p50    p90    p99    max  statuses            paid invoices gapless processed  drained  retried  load");
+console.log(
+  "engine    deliveries distinct    p50    p90    p99    max  statuses            paid invoices gapless processed  drained  retried  load",
+);
 let pass = true;
 for (const r of rows) {
   const countsOk = r.paid === r.distinct && r.invoices === r.distinct && r.processed === r.distinct && r.gapless;
@@ -212,5 +306,7 @@ for (const r of rows) {
     `${r.engine.padEnd(9)} ${String(r.deliveries).padStart(10)} ${String(r.distinct).padStart(8)} ${r.p50.toFixed(1).padStart(6)} ${r.p90.toFixed(1).padStart(6)} ${r.p99.toFixed(1).padStart(6)} ${r.max.toFixed(1).padStart(6)}  ${JSON.stringify(r.statuses).padEnd(18)} ${String(r.paid).padStart(5)} ${String(r.invoices).padStart(8)} ${String(r.gapless).padStart(7)} ${String(r.processed).padStart(9)} ${r.drainSeconds.toFixed(1).padStart(7)}s ${String(r.failedJobs).padStart(8)} ${r.load.toFixed(2).padStart(5)}  ${ok ? "PASS" : "FAIL"}${r.lateStarts ? ` (${r.lateStarts} sends left late)` : ""}`,
   );
 }
-console.log(`\nFloor: p99 under ${FLOOR_P99_MS} ms, every delivery 200, paid payments = invoices = processed events = distinct events, invoice numbers 1..N: ${pass ? "PASS" : "FAIL"}`);
+console.log(
+  `\nFloor: p99 under ${FLOOR_P99_MS} ms, every delivery 200, paid payments = invoices = processed events = distinct events, invoice numbers 1..N: ${pass ? "PASS" : "FAIL"}`,
+);
 process.exit(pass ? 0 : 1);

@@ -51,9 +51,17 @@ const { values: options } = parseArgs({
   },
 });
 const counts = { leads: Number(options.leads), calls: Number(options.calls) };
-const load = { requests: Number(options.requests), concurrency: Number(options.concurrency), warmup: Number(options.warmup), rate: Number(options.rate) };
-const engines = options.engine === "both" ? (["pglite", "postgres"] as const) : ([options.engine] as ("pglite" | "postgres")[]);
-for (const engine of engines) if (engine !== "pglite" && engine !== "postgres") throw new Error(`--engine is pglite, postgres or both, not ${engine}`);
+const load = {
+  requests: Number(options.requests),
+  concurrency: Number(options.concurrency),
+  warmup: Number(options.warmup),
+  rate: Number(options.rate),
+};
+const engines =
+  options.engine === "both" ? (["pglite", "postgres"] as const) : ([options.engine] as ("pglite" | "postgres")[]);
+for (const engine of engines)
+  if (engine !== "pglite" && engine !== "postgres")
+    throw new Error(`--engine is pglite, postgres or both, not ${engine}`);
 
 // Warnings and errors only: successful requests log at debug, so this is what production pays too.
 const logger = createLogger({ level: "warn", pretty: false });
@@ -78,7 +86,11 @@ type Offered = { rate: number } | { concurrency: number; requests?: number };
 type Measured = LoadResult & { load: number; offered: string; concurrency: number | null };
 
 /** Runs bench/load.ts in its own process against loopback URLs. */
-async function measure(urls: string[], headers: Record<string, string> = {}, offered: Offered = { concurrency: load.concurrency }): Promise<Measured> {
+async function measure(
+  urls: string[],
+  headers: Record<string, string> = {},
+  offered: Offered = { concurrency: load.concurrency },
+): Promise<Measured> {
   const busy = await settle();
   const paced = "rate" in offered;
   const plan: LoadPlan = {
@@ -90,11 +102,19 @@ async function measure(urls: string[], headers: Record<string, string> = {}, off
     ratePerSecond: paced ? offered.rate : undefined,
     deadlineMs: 90_000,
   };
-  const child = Bun.spawn([process.execPath, join(import.meta.dir, "load.ts"), JSON.stringify(plan)], { stdout: "pipe", stderr: "inherit" });
+  const child = Bun.spawn([process.execPath, join(import.meta.dir, "load.ts"), JSON.stringify(plan)], {
+    stdout: "pipe",
+    stderr: "inherit",
+  });
   const [out, code] = await Promise.all([new Response(child.stdout).text(), child.exited]);
   if (code !== 0) throw new Error(`bench/load.ts exited ${code}`);
   const offeredLabel = paced ? `${offered.rate}/s` : `${offered.concurrency} in flight`;
-  return { ...(JSON.parse(out) as LoadResult), load: busy, offered: offeredLabel, concurrency: paced ? null : offered.concurrency };
+  return {
+    ...(JSON.parse(out) as LoadResult),
+    load: busy,
+    offered: offeredLabel,
+    concurrency: paced ? null : offered.concurrency,
+  };
 }
 
 function progress(message: string) {
@@ -102,10 +122,14 @@ function progress(message: string) {
 }
 
 async function bareCeiling() {
-  progress("bare Bun.serve answering \"ok\"");
+  progress('bare Bun.serve answering "ok"');
   const server = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: () => new Response("ok") });
   try {
-    rows.push({ target: 'bare Bun.serve "ok"', database: "-", result: await measure([`http://127.0.0.1:${server.port}/`]) });
+    rows.push({
+      target: 'bare Bun.serve "ok"',
+      database: "-",
+      result: await measure([`http://127.0.0.1:${server.port}/`]),
+    });
   } finally {
     await server.stop(true);
   }
@@ -130,24 +154,38 @@ async function benchEngine(engine: "pglite" | "postgres") {
   const postgres = engine === "postgres" ? await startPostgres() : null;
   try {
     // 1. Bulk data through the adapter's drizzle handle.
-    progress(`${label}: loading ${counts.leads.toLocaleString("en-GB")} leads and ${counts.calls.toLocaleString("en-GB")} calls`);
+    progress(
+      `${label}: loading ${counts.leads.toLocaleString("en-GB")} leads and ${counts.calls.toLocaleString("en-GB")} calls`,
+    );
     let opened = await openDatabase({ databaseUrl: postgres?.url, dataDir, logger });
     const started = performance.now();
     await loadData(opened.db, counts, (m) => progress(`${label}: ${m}`));
     const loadSeconds = (performance.now() - started) / 1000;
     const queries = await searchQueries(opened.db);
-    notes.push(`${label}: bulk load of ${counts.leads} leads + ${counts.calls} calls took ${loadSeconds.toFixed(1)} s.`);
+    notes.push(
+      `${label}: bulk load of ${counts.leads} leads + ${counts.calls} calls took ${loadSeconds.toFixed(1)} s.`,
+    );
     // PGlite is one in-process database: let go before the app opens it.
     await opened.close();
 
     // 2. The real app, wired by the real composition root, on loopback.
-    const parsed = parseConfig({ DATA_DIR: dataDir, DATABASE_URL: postgres?.url, HOST: "127.0.0.1", PORT: "0", NODE_ENV: "production", LOG_LEVEL: "warn" });
+    const parsed = parseConfig({
+      DATA_DIR: dataDir,
+      DATABASE_URL: postgres?.url,
+      HOST: "127.0.0.1",
+      PORT: "0",
+      NODE_ENV: "production",
+      LOG_LEVEL: "warn",
+    });
     if (!parsed.ok) throw new Error(parsed.error);
     const deps = await composeDeps(parsed.config, logger);
     const server = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: createApp(deps).fetch, idleTimeout: 60 });
     const base = `http://127.0.0.1:${server.port}`;
     try {
-      const staff = await addStaffUser({ staffUsers: deps.repos.staffUsers, passwords: createBunPasswords() }, { email: "bench@handy.example", password: "bench-password-long-enough", role: "admin" });
+      const staff = await addStaffUser(
+        { staffUsers: deps.repos.staffUsers, passwords: createBunPasswords() },
+        { email: "bench@handy.example", password: "bench-password-long-enough", role: "admin" },
+      );
       if (!staff.ok) throw new Error(staff.message);
       const cookie = await logIn(base, "bench@handy.example", "bench-password-long-enough");
       const headers = { Cookie: cookie };
@@ -166,8 +204,16 @@ async function benchEngine(engine: "pglite" | "postgres") {
       const searches = queries.map((q) => `${base}/leads?q=${encodeURIComponent(q)}`);
       const searchLabel = `leads search /leads?q= (${queries.length} queries)`;
       progress(`${label}: ${load.rate} requests a second`);
-      rows.push({ target: "dashboard /", database: label, result: await measure([`${base}/`], headers, { rate: load.rate }) });
-      rows.push({ target: searchLabel, database: label, result: await measure(searches, headers, { rate: load.rate }) });
+      rows.push({
+        target: "dashboard /",
+        database: label,
+        result: await measure([`${base}/`], headers, { rate: load.rate }),
+      });
+      rows.push({
+        target: searchLabel,
+        database: label,
+        result: await measure(searches, headers, { rate: load.rate }),
+      });
       progress(`${label}: ${load.concurrency} in flight`);
       rows.push({ target: "dashboard /", database: label, result: await measure([`${base}/`], headers) });
       rows.push({ target: searchLabel, database: label, result: await measure(searches, headers) });
@@ -185,7 +231,9 @@ async function benchEngine(engine: "pglite" | "postgres") {
     opened = await openDatabase({ databaseUrl: postgres?.url, dataDir, logger });
     try {
       const explained = await explainSearch(opened, queries);
-      notes.push(`${label}: EXPLAIN ANALYZE of the search (slowest: q=${JSON.stringify(explained.slowest.query)} ${explained.slowest.ms.toFixed(2)} ms):\n${explained.report}`);
+      notes.push(
+        `${label}: EXPLAIN ANALYZE of the search (slowest: q=${JSON.stringify(explained.slowest.query)} ${explained.slowest.ms.toFixed(2)} ms):\n${explained.report}`,
+      );
     } finally {
       await opened.close();
     }
@@ -196,7 +244,20 @@ async function benchEngine(engine: "pglite" | "postgres") {
 }
 
 function table(): string {
-  const header = ["page", "database", "requests", "offered", "rps", "p50 ms", "p90 ms", "p99 ms", "max ms", "KB/resp", "errors", "load"];
+  const header = [
+    "page",
+    "database",
+    "requests",
+    "offered",
+    "rps",
+    "p50 ms",
+    "p90 ms",
+    "p99 ms",
+    "max ms",
+    "KB/resp",
+    "errors",
+    "load",
+  ];
   const body = rows.map(({ target, database, result: r }) => [
     target,
     database,
@@ -212,32 +273,54 @@ function table(): string {
     r.load.toFixed(1),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => row[i]!.length)));
-  const line = (cells: string[]) => `| ${cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(" | ")} |`;
-  return [line(header), `|${widths.map((w, i) => (i < 2 ? "-".repeat(w + 2) : `${"-".repeat(w + 1)}:`)).join("|")}|`, ...body.map(line)].join("\n");
+  const line = (cells: string[]) =>
+    `| ${cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(" | ")} |`;
+  return [
+    line(header),
+    `|${widths.map((w, i) => (i < 2 ? "-".repeat(w + 2) : `${"-".repeat(w + 1)}:`)).join("|")}|`,
+    ...body.map(line),
+  ].join("\n");
 }
 
 const load1 = () => loadavg()[0]!.toFixed(1);
 const loadAtStart = load1();
-progress(`machine: ${cpus().length} cores (${cpus()[0]?.model ?? "unknown CPU"}), Bun ${Bun.version}, load average ${loadAtStart}`);
+progress(
+  `machine: ${cpus().length} cores (${cpus()[0]?.model ?? "unknown CPU"}), Bun ${Bun.version}, load average ${loadAtStart}`,
+);
 await bareCeiling();
 for (const engine of engines) await benchEngine(engine);
 
-console.log(`\nSwitchboard bench, ${new Date().toISOString().slice(0, 10)}, ${cpus().length} cores, Bun ${Bun.version}`);
-console.log(`${counts.leads.toLocaleString("en-GB")} leads, ${counts.calls.toLocaleString("en-GB")} calls; ${load.requests} requests per row (300 one at a time) after ${load.warmup} warm-up requests; loopback`);
+console.log(
+  `\nSwitchboard bench, ${new Date().toISOString().slice(0, 10)}, ${cpus().length} cores, Bun ${Bun.version}`,
+);
+console.log(
+  `${counts.leads.toLocaleString("en-GB")} leads, ${counts.calls.toLocaleString("en-GB")} calls; ${load.requests} requests per row (300 one at a time) after ${load.warmup} warm-up requests; loopback`,
+);
 // Other work on the machine shows up in every figure: say how busy it was.
 console.log(`1-minute load average: ${loadAtStart} at the start, ${load1()} at the end (${cpus().length} cores)\n`);
 console.log(table());
-for (const row of rows) if (row.result.errors) console.log(`\n${row.target} on ${row.database}: ${row.result.errors} errors, first: ${row.result.firstError}`);
+for (const row of rows)
+  if (row.result.errors)
+    console.log(`\n${row.target} on ${row.database}: ${row.result.errors} errors, first: ${row.result.firstError}`);
 console.log(`\n${notes.join("\n")}`);
 
-const searchOn = (offered: string) => rows.find((r) => r.database === "PostgreSQL" && r.target.startsWith("leads search") && r.result.offered === offered);
+const searchOn = (offered: string) =>
+  rows.find((r) => r.database === "PostgreSQL" && r.target.startsWith("leads search") && r.result.offered === offered);
 const steady = searchOn(`${load.rate}/s`);
 if (steady) {
   const pass = steady.result.p99 < FLOOR_SEARCH_P99_MS && steady.result.errors === 0;
-  console.log(`\nFloor: leads search p99 on PostgreSQL at a steady ${load.rate} requests a second: ${steady.result.p99.toFixed(2)} ms (under ${FLOOR_SEARCH_P99_MS} ms, no errors): ${pass ? "PASS" : "FAIL"}`);
+  console.log(
+    `\nFloor: leads search p99 on PostgreSQL at a steady ${load.rate} requests a second: ${steady.result.p99.toFixed(2)} ms (under ${FLOOR_SEARCH_P99_MS} ms, no errors): ${pass ? "PASS" : "FAIL"}`,
+  );
   const saturated = searchOn(`${load.concurrency} in flight`);
-  if (saturated) console.log(`At ${load.concurrency} in flight (the machine saturated, ${saturated.result.rps.toFixed(0)} rps) its p99 is ${saturated.result.p99.toFixed(2)} ms: ${saturated.result.p99 < FLOOR_SEARCH_P99_MS ? "under" : "over"} ${FLOOR_SEARCH_P99_MS} ms.`);
-  if (steady.result.load >= cpus().length) console.log(`(The machine was busy: 1-minute load ${steady.result.load.toFixed(1)} on ${cpus().length} cores. Figures are pessimistic.)`);
+  if (saturated)
+    console.log(
+      `At ${load.concurrency} in flight (the machine saturated, ${saturated.result.rps.toFixed(0)} rps) its p99 is ${saturated.result.p99.toFixed(2)} ms: ${saturated.result.p99 < FLOOR_SEARCH_P99_MS ? "under" : "over"} ${FLOOR_SEARCH_P99_MS} ms.`,
+    );
+  if (steady.result.load >= cpus().length)
+    console.log(
+      `(The machine was busy: 1-minute load ${steady.result.load.toFixed(1)} on ${cpus().length} cores. Figures are pessimistic.)`,
+    );
   process.exit(pass ? 0 : 1);
 }
 console.log("\nFloor: not checked (PostgreSQL was not run).");

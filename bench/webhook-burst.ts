@@ -53,7 +53,11 @@ async function send(plan: BurstPlan): Promise<BurstResult> {
       const sent = performance.now();
       let status = "error";
       try {
-        const response = await fetch(plan.url, { method: "POST", headers: { "Content-Type": "application/json", [plan.signatureHeader]: delivery.signature }, body: delivery.body });
+        const response = await fetch(plan.url, {
+          method: "POST",
+          headers: { "Content-Type": "application/json", [plan.signatureHeader]: delivery.signature },
+          body: delivery.body,
+        });
         await response.arrayBuffer();
         status = String(response.status);
       } catch (error) {
@@ -68,4 +72,5 @@ async function send(plan: BurstPlan): Promise<BurstResult> {
   return { latenciesMs: latencies, statuses, seconds: (performance.now() - start) / 1000, lateStarts };
 }
 
-if (import.meta.main) console.log(JSON.stringify(await send(JSON.parse(readFileSync(process.argv[2]!, "utf8")) as BurstPlan)));
+if (import.meta.main)
+  console.log(JSON.stringify(await send(JSON.parse(readFileSync(process.argv[2]!, "utf8")) as BurstPlan)));

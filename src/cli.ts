@@ -44,7 +44,10 @@ async function main(argv: string[]): Promise<number> {
       console.error(`extract needs exactly one FILE.\n${USAGE}`);
       return 2;
     }
-    return extractCommand({ file: sub }, { extractor: chooseExtractor({ openai: parsed.config.OPENAI_API_KEY }, logger) });
+    return extractCommand(
+      { file: sub },
+      { extractor: chooseExtractor({ openai: parsed.config.OPENAI_API_KEY }, logger) },
+    );
   }
   if (command === "seed-demo") return withDeps(parsed.config, logger, (deps) => seedDemoCommand(deps));
   console.error(command ? `Unknown command "${[command, sub].filter(Boolean).join(" ")}".\n${USAGE}` : USAGE);

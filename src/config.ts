@@ -9,7 +9,12 @@ const optional = z
 const phoneList = z
   .string()
   .optional()
-  .transform((value) => (value ?? "").split(",").map((n) => n.trim()).filter(Boolean));
+  .transform((value) =>
+    (value ?? "")
+      .split(",")
+      .map((n) => n.trim())
+      .filter(Boolean),
+  );
 
 /**
  * Every environment variable Switchboard reads. Parsed once in src/main.ts;
@@ -20,10 +25,17 @@ export const configSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().default("0.0.0.0"),
   DATA_DIR: z.string().default("./data"),
-  DATABASE_URL: optional.pipe(z.url({ protocol: /^postgres(ql)?$/, error: "must be a postgres:// or postgresql:// URL" }).optional()),
+  DATABASE_URL: optional.pipe(
+    z.url({ protocol: /^postgres(ql)?$/, error: "must be a postgres:// or postgresql:// URL" }).optional(),
+  ),
   PUBLIC_BASE_URL: optional.pipe(z.url({ protocol: /^https?$/, error: "must be an http(s):// URL" }).optional()),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
-  SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(60 * 24 * 30).default(120),
+  SESSION_IDLE_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(60 * 24 * 30)
+    .default(120),
   /** The company's details, on the customer's quote page and invoices. */
   COMPANY_NAME: z.string().default("Switchboard Property Maintenance"),
   /** Printed on the customer's quote page and on invoices; one line, commas between parts. */
@@ -51,7 +63,10 @@ export const configSchema = z.object({
   WHATSAPP_APP_SECRET: optional,
   /** The Graph API's address and version (Meta's by default; tests use a loopback peer). */
   WHATSAPP_API_BASE_URL: z.url({ protocol: /^https?$/ }).default("https://graph.facebook.com"),
-  WHATSAPP_API_VERSION: z.string().regex(/^v\d+\.\d+$/, "must look like v24.0").default("v24.0"),
+  WHATSAPP_API_VERSION: z
+    .string()
+    .regex(/^v\d+\.\d+$/, "must look like v24.0")
+    .default("v24.0"),
   /** Meta-approved template names, by use, and their language code. */
   WHATSAPP_TEMPLATE_LANGUAGE: z.string().default("en_GB"),
   WHATSAPP_TEMPLATE_REPLY: z.string().default("customer_reply"),
@@ -63,11 +78,15 @@ export const configSchema = z.object({
   MISSED_CALL_REPLY_CHANNEL: z.enum(["sms", "whatsapp", "off"]).default("sms"),
   MISSED_CALL_REPLY_TEXT: z
     .string()
-    .default("Sorry we missed your call to {company}. Reply here and we will get back to you, or we will call you back shortly."),
+    .default(
+      "Sorry we missed your call to {company}. Reply here and we will get back to you, or we will call you back shortly.",
+    ),
   /** What a video request asks the customer to film. */
   VIDEO_REQUEST_TEXT: z
     .string()
-    .default("Could you film the problem for us? A short video (under a minute) of the fault and the area around it, in good light, helps us quote without a visit. Just reply here with the video."),
+    .default(
+      "Could you film the problem for us? A short video (under a minute) of the fault and the area around it, in good light, helps us quote without a visit. Just reply here with the video.",
+    ),
   OPENAI_API_KEY: optional,
   DEEPGRAM_API_KEY: optional,
   WISPRFLOW_API_KEY: optional,
@@ -86,7 +105,9 @@ export type Config = z.infer<typeof configSchema>;
  * Parses the environment; on a bad value returns one line naming the variable.
  * @example parseConfig({ PORT: "x" }) // { ok: false, error: "PORT: expected number, received NaN" }
  */
-export function parseConfig(env: Record<string, string | undefined>): { ok: true; config: Config } | { ok: false; error: string } {
+export function parseConfig(
+  env: Record<string, string | undefined>,
+): { ok: true; config: Config } | { ok: false; error: string } {
   const parsed = configSchema.safeParse(env);
   if (parsed.success) return { ok: true, config: parsed.data };
   const issue = parsed.error.issues[0]!;

@@ -47,7 +47,12 @@ export function createLogger(options: { level: string; pretty: boolean }): Logge
     level: options.level,
     redact: { paths: REDACTED_PATHS, censor: "[redacted]" },
     ...(options.pretty
-      ? { transport: { target: "pino-pretty", options: { colorize: true, translateTime: "SYS:HH:MM:ss", ignore: "pid,hostname" } } }
+      ? {
+          transport: {
+            target: "pino-pretty",
+            options: { colorize: true, translateTime: "SYS:HH:MM:ss", ignore: "pid,hostname" },
+          },
+        }
       : {}),
   });
 }

@@ -14,7 +14,10 @@ if (!parsed.ok) {
   process.exit(1);
 }
 const config = parsed.config;
-const logger = createLogger({ level: config.LOG_LEVEL, pretty: config.NODE_ENV !== "production" && process.stdout.isTTY === true });
+const logger = createLogger({
+  level: config.LOG_LEVEL,
+  pretty: config.NODE_ENV !== "production" && process.stdout.isTTY === true,
+});
 
 let deps: Awaited<ReturnType<typeof composeDeps>>;
 try {

@@ -18,7 +18,9 @@ function filesUnder(dir: string): string[] {
 /** Each file's imports, as paths relative to src/ ("http/deps.ts"); packages left out. */
 function importsOf(file: string): string[] {
   const text = readFileSync(file, "utf8");
-  return [...text.matchAll(/(?:import|export)[^"']*?from\s+["'](\.[^"']+)["']/g)].map((m) => relative(src, resolve(file, "..", m[1]!)));
+  return [...text.matchAll(/(?:import|export)[^"']*?from\s+["'](\.[^"']+)["']/g)].map((m) =>
+    relative(src, resolve(file, "..", m[1]!)),
+  );
 }
 
 const offending = (folder: string, forbidden: string[]) =>

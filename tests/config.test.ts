@@ -43,9 +43,21 @@ describe("configuration", () => {
 describe("logs", () => {
   test("secrets and personal data are redacted", () => {
     const lines: string[] = [];
-    const sink = new Writable({ write(chunk, _enc, done) { lines.push(chunk.toString()); done(); } });
+    const sink = new Writable({
+      write(chunk, _enc, done) {
+        lines.push(chunk.toString());
+        done();
+      },
+    });
     const logger = pino({ redact: { paths: REDACTED_PATHS, censor: "[redacted]" } }, sink);
-    logger.info({ password: "hunter2hunter2", lead: { name: "Sarah Jones", phone: "+447700900123", postcode: "NW1 6XE" }, leadId: "abc" }, "x");
+    logger.info(
+      {
+        password: "hunter2hunter2",
+        lead: { name: "Sarah Jones", phone: "+447700900123", postcode: "NW1 6XE" },
+        leadId: "abc",
+      },
+      "x",
+    );
     const entry = JSON.parse(lines[0]!);
     expect(entry.password).toBe("[redacted]");
     expect(entry.lead).toEqual({ name: "[redacted]", phone: "[redacted]", postcode: "[redacted]" });

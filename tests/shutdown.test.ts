@@ -35,7 +35,16 @@ async function startMain(env: Record<string, string>) {
   await probe.stop(true);
   const child = Bun.spawn([process.execPath, "src/main.ts"], {
     cwd: root,
-    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", NODE_ENV: "production", LOG_LEVEL: "info", PORT: String(port), HOST: "127.0.0.1", DATA_DIR: dataDir, ...env },
+    env: {
+      PATH: process.env.PATH ?? "",
+      HOME: process.env.HOME ?? "",
+      NODE_ENV: "production",
+      LOG_LEVEL: "info",
+      PORT: String(port),
+      HOST: "127.0.0.1",
+      DATA_DIR: dataDir,
+      ...env,
+    },
     stdin: "ignore",
     stdout: "pipe",
     stderr: "pipe",
@@ -56,12 +65,20 @@ async function startMain(env: Record<string, string>) {
 describe("shutting down with a call on the line", () => {
   test("SIGTERM ends the call's stream, and the call is filed before the database closes", async () => {
     await seedPgliteDataDir(dataDir);
-    expect((await runCli(["user", "add", "ops@handy.example", "--password", "shutdown-test-password"], { DATA_DIR: dataDir })).code).toBe(0);
+    expect(
+      (
+        await runCli(["user", "add", "ops@handy.example", "--password", "shutdown-test-password"], {
+          DATA_DIR: dataDir,
+        })
+      ).code,
+    ).toBe(0);
     // A slow extractor (OpenAI, answering after 2.5 s), so filing the call takes longer than the
     // rest of shutdown: without waiting for it, the database would close first. The SDK takes its
     // endpoint from OPENAI_BASE_URL; each answer is a refusal, so the rules extractor then answers.
     openai = await startOpenAIPeer();
-    openai.reply(...Array.from({ length: 20 }, () => ({ ...chatCompletion(null, { refusal: "not now" }), delayMs: 2500 })));
+    openai.reply(
+      ...Array.from({ length: 20 }, () => ({ ...chatCompletion(null, { refusal: "not now" }), delayMs: 2500 })),
+    );
     const server = await startMain({ OPENAI_API_KEY: "sk-loopback", OPENAI_BASE_URL: openai.baseURL });
     let callId: string | null = null;
     try {
@@ -81,7 +98,12 @@ describe("shutting down with a call on the line", () => {
         stream.send(m.media("outbound", i * 20, frameAt(fixture.outbound, i)));
         if (i % 100 === 99) await stream.drained(0);
       }
-      await sse.waitFor((e) => e.event === "transcript" && sse.events.filter((x) => x.event === "transcript").length === fixture.turns!.length, 20_000);
+      await sse.waitFor(
+        (e) =>
+          e.event === "transcript" &&
+          sse.events.filter((x) => x.event === "transcript").length === fixture.turns!.length,
+        20_000,
+      );
       sse.close();
 
       server.child.kill("SIGTERM");
@@ -105,7 +127,10 @@ describe("shutting down with a call on the line", () => {
       const call = await repos.calls.byId(callId!);
       expect(call!.issueId).not.toBeNull();
       expect(await repos.issues.byId(call!.issueId!)).toMatchObject({ sourceCallId: callId, category: "heating" });
-      expect(await repos.leads.byPhone(fixture.from as E164)).toMatchObject({ name: "Sarah Jones", postcode: "NW1 6XE" });
+      expect(await repos.leads.byPhone(fixture.from as E164)).toMatchObject({
+        name: "Sarah Jones",
+        postcode: "NW1 6XE",
+      });
     } finally {
       await repos.close();
     }

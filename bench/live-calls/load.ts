@@ -17,7 +17,14 @@ import { writeFileSync } from "node:fs";
 import { FRAME_MS, frameAt, loadCallFixture } from "../../src/simulator/fixture.ts";
 import { connectMediaStream } from "../../src/simulator/media-stream-client.ts";
 import { answerCall } from "../../src/simulator/play-call.ts";
-import { mediaStreamMessages, postSigned, statusParams, twilioSid, type CallParties, type Track } from "../../src/simulator/twilio-wire.ts";
+import {
+  mediaStreamMessages,
+  postSigned,
+  statusParams,
+  twilioSid,
+  type CallParties,
+  type Track,
+} from "../../src/simulator/twilio-wire.ts";
 import { now, WIRE_SAMPLE_EVERY, type LoadPlan, type LoadResult } from "./shared.ts";
 
 const plan = JSON.parse(process.argv[2]!) as LoadPlan;
@@ -58,7 +65,11 @@ const viewerAborts: AbortController[] = [];
 async function openViewer(path: string, cookie: string, callId: string, viewer: number): Promise<boolean> {
   const abort = new AbortController();
   viewerAborts.push(abort);
-  const response = await fetch(`${plan.baseUrl}${path}`, { headers: { Accept: "text/event-stream", Cookie: cookie }, signal: abort.signal, redirect: "manual" });
+  const response = await fetch(`${plan.baseUrl}${path}`, {
+    headers: { Accept: "text/event-stream", Cookie: cookie },
+    signal: abort.signal,
+    redirect: "manual",
+  });
   if (response.status !== 200 || !response.body) {
     problem(`viewer of ${path}: HTTP ${response.status}`);
     await response.body?.cancel().catch(() => {});
@@ -167,7 +178,11 @@ async function appCall(i: number): Promise<void> {
   const parties: CallParties = answered;
   let sequence = 0;
   const status = async (name: string, duration?: number) => {
-    const response = await postSigned(`${base}/api/twilio/status`, plan.authToken, statusParams(parties, name, sequence++, duration));
+    const response = await postSigned(
+      `${base}/api/twilio/status`,
+      plan.authToken,
+      statusParams(parties, name, sequence++, duration),
+    );
     if (!response.ok) problem(`status ${name}: HTTP ${response.status}`);
     await response.body?.cancel().catch(() => {});
   };
@@ -177,10 +192,18 @@ async function appCall(i: number): Promise<void> {
   // resume from event 0, so the server replays the status event at once: the response (which
   // Bun holds back until the first bytes of the body) arrives and the subscription is known
   // to exist before the first frame.
-  const opened = await Promise.all(plan.cookies.slice(0, plan.viewersPerCall).map((cookie, v) => openViewer(`/calls/${callId}/events?after=0`, cookie, callId, v)));
+  const opened = await Promise.all(
+    plan.cookies
+      .slice(0, plan.viewersPerCall)
+      .map((cookie, v) => openViewer(`/calls/${callId}/events?after=0`, cookie, callId, v)),
+  );
   if (opened.includes(false)) throw new Error("a viewer could not open the call's events");
   const stream = await connectMediaStream(answered.stream.url, plan.authToken);
-  const messages = mediaStreamMessages({ streamSid: twilioSid("MZ"), callSid: answered.callSid, accountSid: answered.accountSid });
+  const messages = mediaStreamMessages({
+    streamSid: twilioSid("MZ"),
+    callSid: answered.callSid,
+    accountSid: answered.accountSid,
+  });
   stream.send(messages.connected());
   stream.send(messages.start(TRACKS, answered.stream.parameters));
   await play(callId, stream.send, messages.media);
@@ -198,7 +221,11 @@ async function ceilingCall(i: number): Promise<void> {
     ws.addEventListener("error", () => reject(new Error("the bare server refused the socket")), { once: true });
   });
   result.callsStarted++;
-  const messages = mediaStreamMessages({ streamSid: twilioSid("MZ"), callSid: twilioSid("CA"), accountSid: twilioSid("AC") });
+  const messages = mediaStreamMessages({
+    streamSid: twilioSid("MZ"),
+    callSid: twilioSid("CA"),
+    accountSid: twilioSid("AC"),
+  });
   ws.send(messages.connected());
   ws.send(messages.start(TRACKS, { callId }));
   await play(callId, (m) => ws.send(m), messages.media);
@@ -216,13 +243,18 @@ async function sseChurn(): Promise<void> {
   const churnStarted = now();
   for (let start = 0; start < total; start += batch) {
     const got = await Promise.all(
-      Array.from({ length: Math.min(batch, total - start) }, (_, k) => openViewer("/calls/events?after=0", plan.cookies[(start + k) % plan.cookies.length]!, "calls", start + k).catch((e: unknown) => {
-        problem(`SSE open failed: ${(e as Error).message}`);
-        return false;
-      })),
+      Array.from({ length: Math.min(batch, total - start) }, (_, k) =>
+        openViewer("/calls/events?after=0", plan.cookies[(start + k) % plan.cookies.length]!, "calls", start + k).catch(
+          (e: unknown) => {
+            problem(`SSE open failed: ${(e as Error).message}`);
+            return false;
+          },
+        ),
+      ),
     );
     opened += got.filter(Boolean).length;
-    if (process.env.BENCH_DEBUG) process.stderr.write(`sse-churn: ${opened} open after ${(now() - churnStarted).toFixed(0)} ms\n`);
+    if (process.env.BENCH_DEBUG)
+      process.stderr.write(`sse-churn: ${opened} open after ${(now() - churnStarted).toFixed(0)} ms\n`);
   }
   result.sseOpened = opened;
   await Bun.sleep(1000);

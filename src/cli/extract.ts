@@ -31,7 +31,7 @@ export async function extractCommand(args: { file: string }, deps: ExtractComman
   const stdout = deps.stdout ?? ((text: string) => process.stdout.write(`${text}\n`));
   const stderr = deps.stderr ?? ((text: string) => process.stderr.write(`${text}\n`));
   if (args.file.trim() === "") {
-    stderr("extract needs a FILE: a transcript with each line starting \"Caller:\" or \"Staff:\".");
+    stderr('extract needs a FILE: a transcript with each line starting "Caller:" or "Staff:".');
     return 2;
   }
 
@@ -55,7 +55,9 @@ export async function extractCommand(args: { file: string }, deps: ExtractComman
   try {
     const extraction = await deps.extractor.extract(transcript.value);
     if (extraction.fallback) {
-      stderr(`${extraction.fallback.from} could not answer (${extraction.fallback.reason}: ${extraction.fallback.detail}); ${extraction.extractor} answered instead.`);
+      stderr(
+        `${extraction.fallback.from} could not answer (${extraction.fallback.reason}: ${extraction.fallback.detail}); ${extraction.extractor} answered instead.`,
+      );
     }
     stdout(JSON.stringify(extractedDetails(extraction), null, 2));
     return 0;

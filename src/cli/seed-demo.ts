@@ -4,8 +4,20 @@ import type { AppDeps } from "../compose/app-deps.ts";
 import { DEMO_CASES } from "./demo-data.ts";
 
 // Each demo record walks the transition tables one legal step at a time, as the app would move it.
-const PATH_TO_STATUS = { draft: [], sent: ["sent"], viewed: ["sent", "viewed"], accepted: ["sent", "viewed", "accepted"], paid: ["sent", "viewed", "accepted", "paid"] } as const;
-const ISSUE_PATH_TO_STATUS = { open: [], quoted: ["quoted"], scheduled: ["scheduled"], in_progress: ["in_progress"], done: ["in_progress", "done"] } as const;
+const PATH_TO_STATUS = {
+  draft: [],
+  sent: ["sent"],
+  viewed: ["sent", "viewed"],
+  accepted: ["sent", "viewed", "accepted"],
+  paid: ["sent", "viewed", "accepted", "paid"],
+} as const;
+const ISSUE_PATH_TO_STATUS = {
+  open: [],
+  quoted: ["quoted"],
+  scheduled: ["scheduled"],
+  in_progress: ["in_progress"],
+  done: ["in_progress", "done"],
+} as const;
 
 /**
  * Fills the database with a morning's worth of leads, calls with transcripts, issues and
@@ -46,7 +58,15 @@ export async function seedDemoCommand(deps: Pick<AppDeps, "repos" | "now">): Pro
       let offset = 0;
       for (const [track, text] of demo.call.turns) {
         const length = 1500 + text.length * 55;
-        await repos.calls.addSegment({ callId: call.id, track, text, startMs: offset, endMs: offset + length, isFinal: true, confidence: 0.93 });
+        await repos.calls.addSegment({
+          callId: call.id,
+          track,
+          text,
+          startMs: offset,
+          endMs: offset + length,
+          isFinal: true,
+          confidence: 0.93,
+        });
         offset += length + 400;
       }
       await repos.calls.update(call.id, {
@@ -71,7 +91,8 @@ export async function seedDemoCommand(deps: Pick<AppDeps, "repos" | "now">): Pro
         postcode: demo.lead.postcode || null,
         accessNotes: demo.issue.accessNotes ?? null,
       });
-      for (const status of ISSUE_PATH_TO_STATUS[demo.issue.status ?? "open"]) await moved(repos.issues.setStatus(issue.id, status));
+      for (const status of ISSUE_PATH_TO_STATUS[demo.issue.status ?? "open"])
+        await moved(repos.issues.setStatus(issue.id, status));
       if (demo.quote) {
         const validUntil = new Date(deps.now().getTime() + 30 * 86_400_000);
         const quote = await repos.quotes.createDraft({
@@ -83,11 +104,16 @@ export async function seedDemoCommand(deps: Pick<AppDeps, "repos" | "now">): Pro
           terms: "Payment due on completion. Prices include VAT where shown.",
           totals: quoteTotals(demo.quote.lines),
         });
-        for (const status of PATH_TO_STATUS[demo.quote.status]) await moved(repos.quotes.setStatus(quote.id, status, at));
+        for (const status of PATH_TO_STATUS[demo.quote.status])
+          await moved(repos.quotes.setStatus(quote.id, status, at));
       }
     }
   }
-  console.log(added === 0 ? "Demo data is already there; nothing added." : `Added ${added} demo leads with their calls, issues and quotes.`);
+  console.log(
+    added === 0
+      ? "Demo data is already there; nothing added."
+      : `Added ${added} demo leads with their calls, issues and quotes.`,
+  );
   return 0;
 }
 

@@ -12,7 +12,11 @@ import { createDeepgramTranscriber } from "../adapters/deepgram/deepgram-transcr
 import { createWisprflowTranscriber } from "../adapters/wisprflow/wisprflow-transcriber.ts";
 import { createFallbackTranscriber } from "../adapters/transcription/fallback-transcriber.ts";
 import { createRetryingTranscriber } from "../adapters/transcription/retrying-transcriber.ts";
-import { callScriptSchema, createScriptTranscriber, type CallScript } from "../adapters/transcription/script-transcriber.ts";
+import {
+  callScriptSchema,
+  createScriptTranscriber,
+  type CallScript,
+} from "../adapters/transcription/script-transcriber.ts";
 import { createTwilioRecordingFetcher } from "../adapters/twilio/recording-fetcher.ts";
 import { downloadRecording, RECORDING_TASK } from "../domain/live-call/recordings.ts";
 
@@ -49,13 +53,24 @@ export function chooseTranscription(
   const deepgram = keys.deepgram ? createDeepgramTranscriber({ apiKey: keys.deepgram }) : null;
   const vendors =
     wisprflow && deepgram
-      ? createFallbackTranscriber(wisprflow, deepgram, { onSwitch: (event) => log.warn({ ...event }, "live transcription switched to the fallback") })
+      ? createFallbackTranscriber(wisprflow, deepgram, {
+          onSwitch: (event) => log.warn({ ...event }, "live transcription switched to the fallback"),
+        })
       : (wisprflow ?? deepgram);
   const live = vendors
-    ? createRetryingTranscriber(vendors, { onRetry: ({ error, ...event }) => log.warn({ ...event, err: error }, "live transcription retrying") })
+    ? createRetryingTranscriber(vendors, {
+        onRetry: ({ error, ...event }) => log.warn({ ...event, err: error }, "live transcription retrying"),
+      })
     : null;
   return {
-    describe: wisprflow && deepgram ? "WisprFlow, Deepgram as fallback" : wisprflow ? "WisprFlow" : deepgram ? "Deepgram" : "not configured",
+    describe:
+      wisprflow && deepgram
+        ? "WisprFlow, Deepgram as fallback"
+        : wisprflow
+          ? "WisprFlow"
+          : deepgram
+            ? "Deepgram"
+            : "not configured",
     forStream(customParameters) {
       if (live) return live;
       const script = customParameters.demoScript ? demoScripts.get(customParameters.demoScript) : undefined;
@@ -78,12 +93,19 @@ export function twilioSettings(config: Config, localAuthToken: string): AppDeps[
 }
 
 /** The durable job that stores a finished call's recording, fetched from Twilio with the account's keys. */
-export function recordingTaskHandlers(deps: { calls: Calls; blobStore: BlobStore; twilio: AppDeps["twilio"] }): TaskHandlers {
+export function recordingTaskHandlers(deps: {
+  calls: Calls;
+  blobStore: BlobStore;
+  twilio: AppDeps["twilio"];
+}): TaskHandlers {
   return {
     [RECORDING_TASK]: downloadRecording({
       calls: deps.calls,
       blobStore: deps.blobStore,
-      fetchRecording: createTwilioRecordingFetcher({ accountSid: deps.twilio.accountSid ?? "local", authToken: deps.twilio.authToken }),
+      fetchRecording: createTwilioRecordingFetcher({
+        accountSid: deps.twilio.accountSid ?? "local",
+        authToken: deps.twilio.authToken,
+      }),
     }),
   };
 }

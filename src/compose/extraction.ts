@@ -14,6 +14,9 @@ export function chooseExtractor(keys: { openai?: string }, log: Log): Extractor 
 }
 
 /** Live extraction during calls: the extractor, and how often it may run (paid models less often). */
-export function extractionSettings(extractor: Extractor, keys: { openai?: string }): { extractor: Extractor; debounceMs: number; minSpeechMsBetweenRuns: number } {
+export function extractionSettings(
+  extractor: Extractor,
+  keys: { openai?: string },
+): { extractor: Extractor; debounceMs: number; minSpeechMsBetweenRuns: number } {
   return { extractor, debounceMs: 800, minSpeechMsBetweenRuns: keys.openai ? 15_000 : 0 };
 }

@@ -23,7 +23,13 @@ export { logIntegrations } from "./integrations.ts";
 export type { SigningSecrets } from "./secrets.ts";
 export type { StorageChoice } from "./storage.ts";
 export type { MessagingAdapters } from "./messaging.ts";
-export { localSecret, randomToken, STRIPE_LOCAL_SECRET_FILE, TWILIO_LOCAL_TOKEN_FILE, WHATSAPP_LOCAL_SECRET_FILE } from "./secrets.ts";
+export {
+  localSecret,
+  randomToken,
+  STRIPE_LOCAL_SECRET_FILE,
+  TWILIO_LOCAL_TOKEN_FILE,
+  WHATSAPP_LOCAL_SECRET_FILE,
+} from "./secrets.ts";
 
 /**
  * Replaces parts of the composition: a test's clock, a quiet logger, fast password hashing, a
@@ -77,7 +83,11 @@ export async function composeDeps(
  * embedded default" choice and every job handler. Synchronous, so a test can build an app on
  * its own database in one line (tests/support/test-app.ts).
  */
-export function wireDeps(config: Config, resources: Resources, options: { runBackgroundTasks?: boolean; overrides?: CompositionOverrides } = {}): Wiring {
+export function wireDeps(
+  config: Config,
+  resources: Resources,
+  options: { runBackgroundTasks?: boolean; overrides?: CompositionOverrides } = {},
+): Wiring {
   const { messagingAdapters, ...replaced } = options.overrides ?? {};
   const { repos, secrets } = resources;
   const logger = replaced.logger ?? resources.logger;
@@ -130,7 +140,10 @@ export function wireDeps(config: Config, resources: Resources, options: { runBac
     { ...taskHandlers.calls, ...taskHandlers.quotes, ...taskHandlers.messaging },
     { autoStart: options.runBackgroundTasks ?? false },
   );
-  const integrations = checkIntegrations(describeIntegrations(config, repos.kind, resources.storage.detail), { ping: () => repos.ping(), blobStore });
+  const integrations = checkIntegrations(describeIntegrations(config, repos.kind, resources.storage.detail), {
+    ping: () => repos.ping(),
+    blobStore,
+  });
 
   const deps: AppDeps = {
     repos,
@@ -155,7 +168,11 @@ export function wireDeps(config: Config, resources: Resources, options: { runBac
     liveEvents,
     messaging: messaging.deps,
     extraction: extractionSettings(extractor, { openai: config.OPENAI_API_KEY }),
-    transcription: chooseTranscription({ wisprflow: config.WISPRFLOW_API_KEY, deepgram: config.DEEPGRAM_API_KEY }, loadDemoScripts(SHIPPED_FIXTURES_DIR), logger),
+    transcription: chooseTranscription(
+      { wisprflow: config.WISPRFLOW_API_KEY, deepgram: config.DEEPGRAM_API_KEY },
+      loadDemoScripts(SHIPPED_FIXTURES_DIR),
+      logger,
+    ),
     callEndings: createCallEndings(),
     twilio,
     ...replaced,

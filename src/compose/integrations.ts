@@ -19,15 +19,66 @@ export function describeIntegrations(config: Config, database: string, blobStore
     detail: keys ? vendor : embedded,
   });
   return [
-    { name: "Database", purpose: "Leads, calls, issues, quotes", mode: config.DATABASE_URL ? "vendor" : "embedded", detail: database },
-    { name: "Storage", purpose: "Recordings, photos, documents, tenant media", mode: s3Keys(config) ? "vendor" : "embedded", detail: blobStore },
-    vendorOr("Twilio", "Calls and SMS", twilioKeys(config) !== null, `Twilio account, number ${config.TWILIO_PHONE_NUMBER ?? "not set"}; texts go through the durable outbox (retried with backoff, never sent twice)`, "No keys: the call simulator plays calls; texts wait in the outbox, shown in the app, and nothing is sent"),
-    vendorOr("Stripe", "Card payments and invoices", stripeKeys(config) !== null, "Stripe Checkout; webhooks verified with STRIPE_WEBHOOK_SECRET", "No keys: a test checkout in the app, labelled \"test payment, no card is charged\"; its events go through the same signed webhook handler with a secret made locally. No money is taken"),
-    vendorOr("WhatsApp", "Tenant messages, voice notes, photos, video", whatsappKeys(config) !== null, `WhatsApp Business Cloud API ${config.WHATSAPP_API_VERSION}; messages go through the durable outbox (retried with backoff, never sent twice), templates outside the 24-hour window`, "No keys: messages wait in the outbox, shown in the app, and nothing is sent; media cannot be downloaded"),
-    vendorOr("OpenAI", "Extraction and voice-note transcription", has(config.OPENAI_API_KEY), "gpt-4o-mini, whisper-1", "No keys: no AI extraction"),
-    vendorOr("WisprFlow", "Live call transcription (primary)", has(config.WISPRFLOW_API_KEY), "WisprFlow streaming", "No live transcription without a key"),
-    vendorOr("Deepgram", "Live call transcription (fallback)", has(config.DEEPGRAM_API_KEY), "nova-2-phonecall", "No fallback transcription without a key"),
-    { name: "ElevenLabs", purpose: "Voice for outbound calls", mode: has(config.ELEVENLABS_API_KEY, config.ELEVENLABS_VOICE_ID) ? "vendor" : "off", detail: has(config.ELEVENLABS_API_KEY) ? "ElevenLabs voice" : "Not configured (optional)" },
+    {
+      name: "Database",
+      purpose: "Leads, calls, issues, quotes",
+      mode: config.DATABASE_URL ? "vendor" : "embedded",
+      detail: database,
+    },
+    {
+      name: "Storage",
+      purpose: "Recordings, photos, documents, tenant media",
+      mode: s3Keys(config) ? "vendor" : "embedded",
+      detail: blobStore,
+    },
+    vendorOr(
+      "Twilio",
+      "Calls and SMS",
+      twilioKeys(config) !== null,
+      `Twilio account, number ${config.TWILIO_PHONE_NUMBER ?? "not set"}; texts go through the durable outbox (retried with backoff, never sent twice)`,
+      "No keys: the call simulator plays calls; texts wait in the outbox, shown in the app, and nothing is sent",
+    ),
+    vendorOr(
+      "Stripe",
+      "Card payments and invoices",
+      stripeKeys(config) !== null,
+      "Stripe Checkout; webhooks verified with STRIPE_WEBHOOK_SECRET",
+      'No keys: a test checkout in the app, labelled "test payment, no card is charged"; its events go through the same signed webhook handler with a secret made locally. No money is taken',
+    ),
+    vendorOr(
+      "WhatsApp",
+      "Tenant messages, voice notes, photos, video",
+      whatsappKeys(config) !== null,
+      `WhatsApp Business Cloud API ${config.WHATSAPP_API_VERSION}; messages go through the durable outbox (retried with backoff, never sent twice), templates outside the 24-hour window`,
+      "No keys: messages wait in the outbox, shown in the app, and nothing is sent; media cannot be downloaded",
+    ),
+    vendorOr(
+      "OpenAI",
+      "Extraction and voice-note transcription",
+      has(config.OPENAI_API_KEY),
+      "gpt-4o-mini, whisper-1",
+      "No keys: no AI extraction",
+    ),
+    vendorOr(
+      "WisprFlow",
+      "Live call transcription (primary)",
+      has(config.WISPRFLOW_API_KEY),
+      "WisprFlow streaming",
+      "No live transcription without a key",
+    ),
+    vendorOr(
+      "Deepgram",
+      "Live call transcription (fallback)",
+      has(config.DEEPGRAM_API_KEY),
+      "nova-2-phonecall",
+      "No fallback transcription without a key",
+    ),
+    {
+      name: "ElevenLabs",
+      purpose: "Voice for outbound calls",
+      mode: has(config.ELEVENLABS_API_KEY, config.ELEVENLABS_VOICE_ID) ? "vendor" : "off",
+      detail: has(config.ELEVENLABS_API_KEY) ? "ElevenLabs voice" : "Not configured (optional)",
+    },
   ];
 }
 
@@ -43,22 +94,39 @@ export function checkIntegrations(
     const [database, storage] = await Promise.all([
       checks.ping().then(
         () => ({ state: "ok" as const }),
-        (error: unknown) => ({ state: "failing" as const, error: error instanceof Error ? error.message : String(error) }),
+        (error: unknown) => ({
+          state: "failing" as const,
+          error: error instanceof Error ? error.message : String(error),
+        }),
       ),
-      checks.blobStore.check().then((r) => (r.ok ? { state: "ok" as const } : { state: "failing" as const, error: r.error })),
+      checks.blobStore
+        .check()
+        .then((r) => (r.ok ? { state: "ok" as const } : { state: "failing" as const, error: r.error })),
     ]);
     return described.map((d) => ({
       ...d,
-      health: d.name === "Database" ? database : d.name === "Storage" ? storage : { state: "not_checked" as const, why: d.mode === "vendor" ? "Keys present; no live check yet" : "Nothing to check" },
+      health:
+        d.name === "Database"
+          ? database
+          : d.name === "Storage"
+            ? storage
+            : {
+                state: "not_checked" as const,
+                why: d.mode === "vendor" ? "Keys present; no live check yet" : "Nothing to check",
+              },
     }));
   };
 }
 
 /** One line per integration at start-up: vendor or embedded default, and its check where it has one. */
-export async function logIntegrations(logger: Log, deps: { integrations(): Promise<IntegrationStatus[]> }): Promise<void> {
+export async function logIntegrations(
+  logger: Log,
+  deps: { integrations(): Promise<IntegrationStatus[]> },
+): Promise<void> {
   const modes = { vendor: "vendor", embedded: "embedded default", off: "off" } as const;
   for (const i of await deps.integrations()) {
-    const health = i.health.state === "failing" ? ` (FAILING: ${i.health.error})` : i.health.state === "ok" ? " (working)" : "";
+    const health =
+      i.health.state === "failing" ? ` (FAILING: ${i.health.error})` : i.health.state === "ok" ? " (working)" : "";
     const line = `[${i.name}] ${modes[i.mode]}: ${i.detail}${health}`;
     if (i.health.state === "failing") logger.warn({ integration: i.name, mode: i.mode }, line);
     else logger.info({ integration: i.name, mode: i.mode }, line);

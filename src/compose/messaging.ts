@@ -10,7 +10,12 @@ import type { SmsSender, WhatsAppSender } from "../ports/messengers.ts";
 import type { SmsMediaFetcher } from "../ports/sms.ts";
 import type { VoiceNoteTranscriber } from "../ports/voice-note-transcriber.ts";
 import type { WhatsAppMedia } from "../ports/whatsapp.ts";
-import { applyDeferredStatus, DEFERRED_STATUS_TASK, processWebhookDelivery, WHATSAPP_DELIVERY_TASK } from "../domain/messaging/deliveries.ts";
+import {
+  applyDeferredStatus,
+  DEFERRED_STATUS_TASK,
+  processWebhookDelivery,
+  WHATSAPP_DELIVERY_TASK,
+} from "../domain/messaging/deliveries.ts";
 import { MEDIA_TASK, UNDERSTAND_TASK } from "../domain/messaging/inbound.ts";
 import { INBOX_CHANNEL } from "../domain/messaging/live.ts";
 import { downloadMessageMedia } from "../domain/messaging/media.ts";
@@ -41,10 +46,21 @@ export function messagingAdaptersFor(config: Config): MessagingAdapters {
   const twilio = twilioKeys(config);
   const whatsapp = whatsappKeys(config);
   return {
-    whatsapp: whatsapp ? createWhatsAppCloudApi({ ...whatsapp, baseUrl: config.WHATSAPP_API_BASE_URL, apiVersion: config.WHATSAPP_API_VERSION }) : null,
-    sms: twilio && config.TWILIO_PHONE_NUMBER ? createTwilioSmsSender({ ...twilio, from: config.TWILIO_PHONE_NUMBER }) : null,
+    whatsapp: whatsapp
+      ? createWhatsAppCloudApi({
+          ...whatsapp,
+          baseUrl: config.WHATSAPP_API_BASE_URL,
+          apiVersion: config.WHATSAPP_API_VERSION,
+        })
+      : null,
+    sms:
+      twilio && config.TWILIO_PHONE_NUMBER
+        ? createTwilioSmsSender({ ...twilio, from: config.TWILIO_PHONE_NUMBER })
+        : null,
     smsMedia: twilio ? createTwilioMediaFetcher(twilio) : null,
-    voiceNotes: config.OPENAI_API_KEY ? createWhisperTranscriber({}, createOpenAIClient({ apiKey: config.OPENAI_API_KEY })) : null,
+    voiceNotes: config.OPENAI_API_KEY
+      ? createWhisperTranscriber({}, createOpenAIClient({ apiKey: config.OPENAI_API_KEY }))
+      : null,
   };
 }
 
@@ -82,7 +98,10 @@ export interface MessagingWiring {
   /** Starts due jobs now (the job runner's poke). */
   poke: () => void;
   /** Default: a worker thread (createThumbnailWorker). */
-  makeThumbnail?: (bytes: Uint8Array, contentType: string) => Promise<{ bytes: Uint8Array; contentType: string } | null>;
+  makeThumbnail?: (
+    bytes: Uint8Array,
+    contentType: string,
+  ) => Promise<{ bytes: Uint8Array; contentType: string } | null>;
 }
 
 /**
@@ -95,16 +114,40 @@ export function wireMessaging(w: MessagingWiring): {
   taskHandlers: TaskHandlers;
   annotateIntegrations: (list: IntegrationStatus[]) => Promise<IntegrationStatus[]>;
 } {
-  const inbound = { messages: w.repos.messages, leads: w.repos.leads, leadAliases: w.repos.leadAliases, tasks: w.repos.tasks, liveEvents: w.liveEvents, log: w.log, now: w.now };
+  const inbound = {
+    messages: w.repos.messages,
+    leads: w.repos.leads,
+    leadAliases: w.repos.leadAliases,
+    tasks: w.repos.tasks,
+    liveEvents: w.liveEvents,
+    log: w.log,
+    now: w.now,
+  };
   const messenger = createMessenger({ ...inbound, templates: w.templates, poke: w.poke });
   const whatsappSender = w.adapters.whatsapp ?? createOutboxSender("WhatsApp");
   const smsSender = w.adapters.sms ?? createOutboxSender("SMS");
   // Paced on their own queue, apart from the quote jobs': webhook acknowledgements stay fast during a burst.
   const taskHandlers = pacedSerial<TaskHandlers>({
     [DEFERRED_STATUS_TASK]: applyDeferredStatus(inbound),
-    [WHATSAPP_DELIVERY_TASK]: processWebhookDelivery({ ...inbound, webhookDeliveries: w.repos.webhookDeliveries }, parseWhatsAppWebhook),
-    [MEDIA_TASK]: downloadMessageMedia({ ...inbound, blobStore: w.blobStore, issues: w.repos.issues, whatsappMedia: w.adapters.whatsapp, smsMedia: w.adapters.smsMedia, makeThumbnail: w.makeThumbnail ?? createThumbnailWorker() }),
-    [UNDERSTAND_TASK]: understandMessage({ ...inbound, blobStore: w.blobStore, issues: w.repos.issues, extractor: w.extractor, voiceNotes: w.adapters.voiceNotes }),
+    [WHATSAPP_DELIVERY_TASK]: processWebhookDelivery(
+      { ...inbound, webhookDeliveries: w.repos.webhookDeliveries },
+      parseWhatsAppWebhook,
+    ),
+    [MEDIA_TASK]: downloadMessageMedia({
+      ...inbound,
+      blobStore: w.blobStore,
+      issues: w.repos.issues,
+      whatsappMedia: w.adapters.whatsapp,
+      smsMedia: w.adapters.smsMedia,
+      makeThumbnail: w.makeThumbnail ?? createThumbnailWorker(),
+    }),
+    [UNDERSTAND_TASK]: understandMessage({
+      ...inbound,
+      blobStore: w.blobStore,
+      issues: w.repos.issues,
+      extractor: w.extractor,
+      voiceNotes: w.adapters.voiceNotes,
+    }),
     [SEND_TASK]: (payload, job) =>
       sendQueuedMessage({
         messages: w.repos.messages,
@@ -115,7 +158,9 @@ export function wireMessaging(w: MessagingWiring): {
         whatsapp: whatsappSender,
         sms: smsSender,
         // Twilio cannot reach a localhost address; anywhere else it reports delivery there.
-        smsStatusCallback: /^https?:\/\/(localhost|127\.)/.test(w.publicBaseUrl()) ? null : `${w.publicBaseUrl()}/api/twilio/sms-status`,
+        smsStatusCallback: /^https?:\/\/(localhost|127\.)/.test(w.publicBaseUrl())
+          ? null
+          : `${w.publicBaseUrl()}/api/twilio/sms-status`,
       })(payload, job),
   });
   const deps: AppDeps["messaging"] = {
@@ -127,8 +172,17 @@ export function wireMessaging(w: MessagingWiring): {
     voiceNotes: w.adapters.voiceNotes?.name ?? null,
     async missedCall(call) {
       try {
-        const outcome = await recoverMissedCall({ missedCalls: w.repos.missedCalls, messenger, log: w.log, reply: { ...w.missedCallReply, companyName: w.companyName } }, call);
-        if (outcome !== "already_recorded") await w.liveEvents.publish(INBOX_CHANNEL, { type: "missed-call", data: { callId: call.id, outcome } });
+        const outcome = await recoverMissedCall(
+          {
+            missedCalls: w.repos.missedCalls,
+            messenger,
+            log: w.log,
+            reply: { ...w.missedCallReply, companyName: w.companyName },
+          },
+          call,
+        );
+        if (outcome !== "already_recorded")
+          await w.liveEvents.publish(INBOX_CHANNEL, { type: "missed-call", data: { callId: call.id, outcome } });
       } catch (error) {
         w.log.error({ err: error, callId: call.id }, "missed-call follow-up could not be recorded");
       }
@@ -137,14 +191,23 @@ export function wireMessaging(w: MessagingWiring): {
   return { deps, taskHandlers, annotateIntegrations: (list) => annotate(w, whatsappSender.live, smsSender.live, list) };
 }
 
-const OUTBOX_WORDS: Partial<Record<string, string>> = { queued: "queued", failed: "failed", not_sent: "not sent (no keys)" };
+const OUTBOX_WORDS: Partial<Record<string, string>> = {
+  queued: "queued",
+  failed: "failed",
+  not_sent: "not sent (no keys)",
+};
 
 /**
  * The integrations page's WhatsApp and Twilio lines, told honestly: what the outbox holds, a
  * configuration that cannot work (keys without the app secret Meta signs with), and webhook
  * deliveries that did not match Meta's documented shapes in the last week.
  */
-async function annotate(w: MessagingWiring, whatsappLive: boolean, smsLive: boolean, list: IntegrationStatus[]): Promise<IntegrationStatus[]> {
+async function annotate(
+  w: MessagingWiring,
+  whatsappLive: boolean,
+  smsLive: boolean,
+  list: IntegrationStatus[],
+): Promise<IntegrationStatus[]> {
   const weekAgo = new Date(w.now().getTime() - 7 * 24 * 60 * 60_000);
   const [outbox, deliveries, [latest]] = await Promise.all([
     w.repos.messages.outboxCounts(),
@@ -160,13 +223,22 @@ async function annotate(w: MessagingWiring, whatsappLive: boolean, smsLive: bool
       const detail = outboxLine ? `${entry.detail}. Outbox: ${outboxLine}.` : entry.detail;
       const link = { href: "/inbox/deliveries", label: "Deliveries that did not match" };
       if (whatsappLive && w.whatsappSecretIsLocal) {
-        return { ...entry, detail, health: { state: "failing" as const, error: "WHATSAPP_APP_SECRET is not set: Meta's deliveries cannot be verified and are refused (401)." } };
+        return {
+          ...entry,
+          detail,
+          health: {
+            state: "failing" as const,
+            error: "WHATSAPP_APP_SECRET is not set: Meta's deliveries cannot be verified and are refused (401).",
+          },
+        };
       }
       if ((deliveries.unrecognised ?? 0) > 0) {
         const error = `${deliveries.unrecognised} delivery(ies) in the last 7 days did not match Meta's documented shapes; recorded, answered 200, nothing changed.${latest?.detail ? ` Latest: ${latest.detail}` : ""}`;
         return { ...entry, detail, health: { state: "failing" as const, error }, link };
       }
-      const why = whatsappLive ? `${deliveries.processed ?? 0} deliveries processed in the last 7 days${w.whatsappVerifyToken ? "" : "; WHATSAPP_VERIFY_TOKEN is not set, so Meta's handshake is refused"}` : "Nothing is sent";
+      const why = whatsappLive
+        ? `${deliveries.processed ?? 0} deliveries processed in the last 7 days${w.whatsappVerifyToken ? "" : "; WHATSAPP_VERIFY_TOKEN is not set, so Meta's handshake is refused"}`
+        : "Nothing is sent";
       return { ...entry, detail, health: { state: "not_checked" as const, why }, link };
     }
     if (entry.name === "Twilio") {

@@ -14,7 +14,12 @@ import { createTestCheckout } from "../adapters/local/test-checkout.ts";
 import { createInvoicePdfs } from "../adapters/pdf/invoice-pdf.ts";
 import { createStripeCheckout, createStripeClient } from "../adapters/stripe/stripe-checkout.ts";
 import { createStripeWebhooks } from "../adapters/stripe/stripe-webhooks.ts";
-import { INVOICE_ISSUED_TASK, invoiceIssuedTask, PAYMENT_EVENT_TASK, settlePaymentEventTask } from "../domain/payments/settlement-flow.ts";
+import {
+  INVOICE_ISSUED_TASK,
+  invoiceIssuedTask,
+  PAYMENT_EVENT_TASK,
+  settlePaymentEventTask,
+} from "../domain/payments/settlement-flow.ts";
 import { TEST_WEBHOOK_TASK, deliverTestWebhooksTask } from "../adapters/local/test-checkout-delivery.ts";
 import { stripeKeys } from "./vendor-keys.ts";
 
@@ -40,7 +45,9 @@ export function wireQuotesToCash(input: {
   const { config, repos, blobStore, log, now } = input;
   const stripe = stripeKeys(config);
   const webhookSecret = stripe ? stripe.webhookSecret : `whsec_${input.localWebhookSecret}`;
-  const testCheckout = stripe ? null : createTestCheckout({ db: repos.db, webhookSecret, baseUrl: input.publicBaseUrl, now });
+  const testCheckout = stripe
+    ? null
+    : createTestCheckout({ db: repos.db, webhookSecret, baseUrl: input.publicBaseUrl, now });
   const checkout = stripe ? createStripeCheckout(createStripeClient(stripe.secretKey)) : testCheckout!;
   const company = {
     name: config.COMPANY_NAME,
@@ -53,7 +60,9 @@ export function wireQuotesToCash(input: {
   const documents = createInvoicePdfs({ inWorker: true });
   // With a messaging provider connected, quote links and receipts go through its durable
   // outbox; otherwise they stay in the app's outbox and nothing is sent.
-  const sender = input.messaging?.live ? createMessengerQuoteSender(input.messaging.messenger, repos.outboundMessages, log) : createOutboxQuoteSender(repos.outboundMessages, log);
+  const sender = input.messaging?.live
+    ? createMessengerQuoteSender(input.messaging.messenger, repos.outboundMessages, log)
+    : createOutboxQuoteSender(repos.outboundMessages, log);
   const webhooks = createStripeWebhooks({ secret: webhookSecret, now });
   const deps: AppDeps["quotesToCash"] = {
     company,
@@ -67,9 +76,23 @@ export function wireQuotesToCash(input: {
   };
   // Paced on their own queue (apart from messaging's): settlements queue on the invoice counter row anyway.
   const taskHandlers = pacedSerial<TaskHandlers>({
-    [INVOICE_ISSUED_TASK]: invoiceIssuedTask({ invoices: repos.invoices, blobStore, documents, sender, company, publicBaseUrl: input.publicBaseUrl }),
+    [INVOICE_ISSUED_TASK]: invoiceIssuedTask({
+      invoices: repos.invoices,
+      blobStore,
+      documents,
+      sender,
+      company,
+      publicBaseUrl: input.publicBaseUrl,
+    }),
     [PAYMENT_EVENT_TASK]: settlePaymentEventTask({ payments: repos.payments, company, now, log }),
-    [TEST_WEBHOOK_TASK]: deliverTestWebhooksTask({ testCheckout, webhooks, tasks: repos.tasks, now, log, poke: () => {} }),
+    [TEST_WEBHOOK_TASK]: deliverTestWebhooksTask({
+      testCheckout,
+      webhooks,
+      tasks: repos.tasks,
+      now,
+      log,
+      poke: () => {},
+    }),
   });
   return { deps, taskHandlers };
 }

@@ -31,7 +31,10 @@ export interface SigningSecrets {
 }
 
 /** Reads (or first makes) only the local secrets the configuration leaves to us. */
-export async function signingSecrets(config: Pick<Config, "TWILIO_AUTH_TOKEN" | "WHATSAPP_APP_SECRET">, dataDir: string): Promise<SigningSecrets> {
+export async function signingSecrets(
+  config: Pick<Config, "TWILIO_AUTH_TOKEN" | "WHATSAPP_APP_SECRET">,
+  dataDir: string,
+): Promise<SigningSecrets> {
   return {
     twilioAuthToken: config.TWILIO_AUTH_TOKEN ?? (await localSecret(dataDir, TWILIO_LOCAL_TOKEN_FILE)),
     whatsappAppSecret: config.WHATSAPP_APP_SECRET ?? (await localSecret(dataDir, WHATSAPP_LOCAL_SECRET_FILE)),

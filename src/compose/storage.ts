@@ -25,6 +25,10 @@ export async function chooseBlobStore(config: Config, dataDir: string, publicBas
     };
   }
   const dir = join(dataDir, "blobs");
-  const folder = createFolderBlobStore({ dir, signingSecret: await localSecret(dataDir, LINK_SIGNING_KEY_FILE), publicBaseUrl });
+  const folder = createFolderBlobStore({
+    dir,
+    signingSecret: await localSecret(dataDir, LINK_SIGNING_KEY_FILE),
+    publicBaseUrl,
+  });
   return { blobStore: folder, verifyFileLink: folder.verifyLink, detail: `Folder ${dir}` };
 }

@@ -36,7 +36,9 @@ export const issueTransitions: Transitions<IssueStatus> = {
  * cancelled job must be reopened before anything else happens to it.
  */
 export const OPEN_ISSUE_STATUSES: readonly IssueStatus[] = statesLeadingTo(issueTransitions, "cancelled");
-export const CLOSED_ISSUE_STATUSES: readonly IssueStatus[] = ISSUE_STATUSES.filter((s) => !OPEN_ISSUE_STATUSES.includes(s));
+export const CLOSED_ISSUE_STATUSES: readonly IssueStatus[] = ISSUE_STATUSES.filter(
+  (s) => !OPEN_ISSUE_STATUSES.includes(s),
+);
 export const isOpenIssue = (status: IssueStatus) => OPEN_ISSUE_STATUSES.includes(status);
 
 export const ISSUE_STATUS_LABELS: Record<IssueStatus, string> = {

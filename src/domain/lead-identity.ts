@@ -84,7 +84,10 @@ async function mergeIfOnePerson(deps: LeadIdentityDeps, aliasHolder: Lead, other
   const order = leadMergeOrder(aliasHolder, other);
   if (!order) return other;
   await deps.leads.merge(order.absorbed.id, order.survivor.id);
-  deps.log.info({ fromLeadId: order.absorbed.id, intoLeadId: order.survivor.id }, "merged two leads of one person (a WhatsApp user id and a number)");
+  deps.log.info(
+    { fromLeadId: order.absorbed.id, intoLeadId: order.survivor.id },
+    "merged two leads of one person (a WhatsApp user id and a number)",
+  );
   return (await deps.leads.byId(order.survivor.id)) ?? order.survivor;
 }
 
@@ -101,7 +104,10 @@ const phoneTaken = (existing: Lead): PhoneTaken => ({
  * `phone_taken` with the existing lead, decided by the unique index so that two staff saving the
  * same new caller at once get one lead and one `phone_taken`, never a failure.
  */
-export async function addLead(leads: Pick<Leads, "create" | "findOrCreateByPhone">, fields: LeadFields): Promise<{ ok: true; value: Lead } | PhoneTaken> {
+export async function addLead(
+  leads: Pick<Leads, "create" | "findOrCreateByPhone">,
+  fields: LeadFields,
+): Promise<{ ok: true; value: Lead } | PhoneTaken> {
   if (!fields.phone) return ok(await leads.create(fields));
   const { phone, ...rest } = fields;
   const { lead, created } = await leads.findOrCreateByPhone(phone, rest);
@@ -112,7 +118,11 @@ export async function addLead(leads: Pick<Leads, "create" | "findOrCreateByPhone
  * Staff's edit of a lead: refused with `phone_taken` when the new number is another lead's,
  * the unique index deciding when two edits race for it. Null when the lead is gone.
  */
-export async function editLead(leads: Pick<Leads, "updateUnlessPhoneTaken">, leadId: string, fields: LeadFields): Promise<{ ok: true; value: Lead } | PhoneTaken | null> {
+export async function editLead(
+  leads: Pick<Leads, "updateUnlessPhoneTaken">,
+  leadId: string,
+  fields: LeadFields,
+): Promise<{ ok: true; value: Lead } | PhoneTaken | null> {
   const outcome = await leads.updateUnlessPhoneTaken(leadId, fields);
   if (!outcome) return null;
   return "updated" in outcome ? ok(outcome.updated) : phoneTaken(outcome.phoneTakenBy);

@@ -13,7 +13,10 @@ type MergedDetails = Partial<Pick<LeadFields, (typeof FILLED_FROM_ABSORBED)[numb
  *
  * @example leadMergeOrder(aliasLead, callerLead) // { survivor: callerLead, absorbed: aliasLead } when only callerLead has a number
  */
-export function leadMergeOrder<L extends Pick<Lead, "id" | "phone">>(aliasHolder: L, other: L): { survivor: L; absorbed: L } | null {
+export function leadMergeOrder<L extends Pick<Lead, "id" | "phone">>(
+  aliasHolder: L,
+  other: L,
+): { survivor: L; absorbed: L } | null {
   if (aliasHolder.id === other.id) return null;
   if (aliasHolder.phone && other.phone) return null;
   if (other.phone) return { survivor: other, absorbed: aliasHolder };

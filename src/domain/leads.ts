@@ -56,7 +56,6 @@ export type LeadFields = Pick<
   "name" | "organisation" | "phone" | "email" | "address" | "postcode" | "segment" | "source" | "notes"
 >;
 
-
 /**
  * Validates and normalises a lead form. A lead needs a name or a phone number;
  * the phone becomes E.164 (UK default) and the postcode its written form.
@@ -71,7 +70,8 @@ export function validateLead(input: LeadInput): Validated<LeadFields> {
     if (normalised.ok) phone = normalised.value;
     else errors.phone = normalised.message;
   }
-  if (!name && !rawPhone && !blankToNull(input.organisation)) errors.name = "Give a name, an organisation or a phone number.";
+  if (!name && !rawPhone && !blankToNull(input.organisation))
+    errors.name = "Give a name, an organisation or a phone number.";
 
   const email = blankToNull(input.email);
   if (email && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) errors.email = "That is not an email address.";

@@ -5,12 +5,28 @@
  */
 const LONDON = "Europe/London";
 
-const dateTime = new Intl.DateTimeFormat("en-GB", { timeZone: LONDON, day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" });
-const dateOnly = new Intl.DateTimeFormat("en-GB", { timeZone: LONDON, day: "numeric", month: "short", year: "numeric" });
+const dateTime = new Intl.DateTimeFormat("en-GB", {
+  timeZone: LONDON,
+  day: "numeric",
+  month: "short",
+  hour: "2-digit",
+  minute: "2-digit",
+});
+const dateOnly = new Intl.DateTimeFormat("en-GB", {
+  timeZone: LONDON,
+  day: "numeric",
+  month: "short",
+  year: "numeric",
+});
 const longDate = new Intl.DateTimeFormat("en-GB", { timeZone: LONDON, day: "numeric", month: "long", year: "numeric" });
 const timeOnly = new Intl.DateTimeFormat("en-GB", { timeZone: LONDON, hour: "2-digit", minute: "2-digit" });
 // en-CA writes dates as YYYY-MM-DD.
-const isoDate = new Intl.DateTimeFormat("en-CA", { timeZone: LONDON, year: "numeric", month: "2-digit", day: "2-digit" });
+const isoDate = new Intl.DateTimeFormat("en-CA", {
+  timeZone: LONDON,
+  year: "numeric",
+  month: "2-digit",
+  day: "2-digit",
+});
 const parts = new Intl.DateTimeFormat("en-GB", {
   timeZone: LONDON,
   year: "numeric",
@@ -39,7 +55,8 @@ export const formatTime = (date: Date): string => timeOnly.format(date);
 export const londonDate = (at: Date): string => isoDate.format(at);
 
 /** The London date `days` after `at`. */
-export const londonDateAfter = (at: Date, days: number): string => londonDate(new Date(at.getTime() + days * 86_400_000));
+export const londonDateAfter = (at: Date, days: number): string =>
+  londonDate(new Date(at.getTime() + days * 86_400_000));
 
 function londonParts(at: Date) {
   const p = Object.fromEntries(parts.formatToParts(at).map((x) => [x.type, x.value]));

@@ -35,7 +35,11 @@ export function formatPhone(e164: string): string {
     // Parsing with full metadata is the costliest step of rendering a page of leads: remember it.
     if (formatted.size >= FORMATTED_KEPT) formatted.clear();
     const parsed = parsePhoneNumberFromString(e164);
-    written = !parsed ? e164 : parsed.countryCallingCode === UK_CALLING_CODE ? parsed.formatNational() : parsed.formatInternational();
+    written = !parsed
+      ? e164
+      : parsed.countryCallingCode === UK_CALLING_CODE
+        ? parsed.formatNational()
+        : parsed.formatInternational();
     formatted.set(e164, written);
   }
   return written;

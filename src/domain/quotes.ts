@@ -109,7 +109,11 @@ export const lineNetPence = (line: Pick<QuoteLine, "quantity" | "unitPricePence"
  *
  * Expects lines that passed `checkLine` and whole pence; anything else is a bug and throws a RangeError.
  */
-export function quoteTotals(lines: readonly QuoteLine[], discountPence: Pence = 0, deposit: Deposit | null = null): QuoteTotals {
+export function quoteTotals(
+  lines: readonly QuoteLine[],
+  discountPence: Pence = 0,
+  deposit: Deposit | null = null,
+): QuoteTotals {
   wholePence("discount", discountPence);
   if (deposit?.kind === "amount") wholePence("deposit", deposit.pence);
   const nets = lines.map((line) => {
@@ -123,7 +127,11 @@ export function quoteTotals(lines: readonly QuoteLine[], discountPence: Pence = 
   const shares = shareOut(discount, nets);
   const lineTotals = lines.map((line, i) => {
     const net = nets[i]! - shares[i]!;
-    return { netPence: nets[i]!, discountPence: shares[i]!, vatPence: divideRounded(net * toBasisPoints(line.vatRatePercent), 10_000) };
+    return {
+      netPence: nets[i]!,
+      discountPence: shares[i]!,
+      vatPence: divideRounded(net * toBasisPoints(line.vatRatePercent), 10_000),
+    };
   });
   const netPence = subtotalPence - discount;
   const vatPence = lineTotals.reduce((sum, line) => sum + line.vatPence, 0);
@@ -157,7 +165,8 @@ function wholePence(what: string, pence: Pence): void {
 
 function depositAmount(deposit: Deposit | null, totalPence: Pence): Pence {
   if (!deposit) return 0;
-  const pence = deposit.kind === "amount" ? deposit.pence : divideRounded(totalPence * toBasisPoints(deposit.percent), 10_000);
+  const pence =
+    deposit.kind === "amount" ? deposit.pence : divideRounded(totalPence * toBasisPoints(deposit.percent), 10_000);
   return Math.min(Math.max(pence, 0), totalPence);
 }
 
@@ -179,7 +188,8 @@ function shareOut(amount: number, weights: readonly number[]): number[] {
   const shares = parts.map((part) => part.share);
   let left = amount - shares.reduce((sum, s) => sum + s, 0);
   const order = [...parts].sort(
-    (a, b) => (a.remainder === b.remainder ? 0 : a.remainder > b.remainder ? -1 : 1) || b.weight - a.weight || a.i - b.i,
+    (a, b) =>
+      (a.remainder === b.remainder ? 0 : a.remainder > b.remainder ? -1 : 1) || b.weight - a.weight || a.i - b.i,
   );
   for (const { i } of order) {
     if (left === 0) break;
@@ -198,18 +208,24 @@ const hasAtMostDecimals = (value: number, places: number): boolean => {
 
 /** Checks one line; the message names what is wrong so it can stand beside the field. */
 export function checkLine(line: QuoteLine, maxLinePence: Pence): Result<QuoteLine, "invalid_line"> {
-  if (!(LINE_KINDS as readonly string[]).includes(line.kind)) return reject("invalid_line", `Choose one of: ${LINE_KINDS.join(", ")}.`);
+  if (!(LINE_KINDS as readonly string[]).includes(line.kind))
+    return reject("invalid_line", `Choose one of: ${LINE_KINDS.join(", ")}.`);
   if (line.description.trim() === "") return reject("invalid_line", "Describe the line.");
-  if (!Number.isFinite(line.quantity) || line.quantity <= 0) return reject("invalid_line", "Quantity must be more than zero.");
+  if (!Number.isFinite(line.quantity) || line.quantity <= 0)
+    return reject("invalid_line", "Quantity must be more than zero.");
   if (line.quantity > MAX_QUANTITY) return reject("invalid_line", `Quantity must be at most ${MAX_QUANTITY}.`);
   // The totals use the quantity to three places; more would print one figure and charge another.
-  if (!hasAtMostDecimals(line.quantity, 3)) return reject("invalid_line", "Quantity can have at most three decimal places.");
-  if (!Number.isFinite(line.unitPricePence) || line.unitPricePence < 0) return reject("invalid_line", "Price cannot be negative.");
-  if (!Number.isSafeInteger(line.unitPricePence)) return reject("invalid_line", "Price must be a whole number of pence.");
+  if (!hasAtMostDecimals(line.quantity, 3))
+    return reject("invalid_line", "Quantity can have at most three decimal places.");
+  if (!Number.isFinite(line.unitPricePence) || line.unitPricePence < 0)
+    return reject("invalid_line", "Price cannot be negative.");
+  if (!Number.isSafeInteger(line.unitPricePence))
+    return reject("invalid_line", "Price must be a whole number of pence.");
   if (!Number.isFinite(line.vatRatePercent) || line.vatRatePercent < 0 || line.vatRatePercent > 100) {
     return reject("invalid_line", "VAT rate must be between 0 and 100.");
   }
-  if (!hasAtMostDecimals(line.vatRatePercent, 2)) return reject("invalid_line", "VAT rate can have at most two decimal places.");
+  if (!hasAtMostDecimals(line.vatRatePercent, 2))
+    return reject("invalid_line", "VAT rate can have at most two decimal places.");
   // Judged on the net as the totals round it; the float product first keeps huge lines away from 2^53.
   if (line.quantity * line.unitPricePence >= maxLinePence + 1 || lineNetPence(line) > maxLinePence) {
     return reject("invalid_line", "That line is over the largest amount allowed.");
@@ -232,9 +248,13 @@ export const PAYABLE_QUOTE_STATUSES: readonly QuoteStatus[] = QUOTE_STATUSES.fil
   (s) => ACCEPTABLE_QUOTE_STATUSES.includes(s) || statesLeadingTo(quoteTransitions, "paid").includes(s),
 );
 /** Payable with nothing paid yet: after a deposit, "Ask for the balance" sends the link instead. */
-export const RESENDABLE_QUOTE_STATUSES: readonly QuoteStatus[] = PAYABLE_QUOTE_STATUSES.filter((s) => s !== "deposit_paid");
+export const RESENDABLE_QUOTE_STATUSES: readonly QuoteStatus[] = PAYABLE_QUOTE_STATUSES.filter(
+  (s) => s !== "deposit_paid",
+);
 /** Still standing, paid or not: acceptable or accepted (not declined, expired or replaced). */
-export const SHAREABLE_QUOTE_STATUSES: readonly QuoteStatus[] = QUOTE_STATUSES.filter((s) => ACCEPTABLE_QUOTE_STATUSES.includes(s) || ACCEPTED_QUOTE_STATUSES.includes(s));
+export const SHAREABLE_QUOTE_STATUSES: readonly QuoteStatus[] = QUOTE_STATUSES.filter(
+  (s) => ACCEPTABLE_QUOTE_STATUSES.includes(s) || ACCEPTED_QUOTE_STATUSES.includes(s),
+);
 /** Sending a newer version supersedes these. */
 export const REPLACEABLE_QUOTE_STATUSES: readonly QuoteStatus[] = statesLeadingTo(quoteTransitions, "superseded");
 export const DECLINABLE_QUOTE_STATUSES: readonly QuoteStatus[] = statesLeadingTo(quoteTransitions, "declined");
@@ -261,10 +281,16 @@ const EXPIRED = "This quote has expired. Ask us for a fresh one.";
  * Whether the customer can still accept: sent or viewed, and not past its validity date.
  * `validUntil` is the last instant it can be accepted (inclusive).
  */
-export function canAccept(quote: Pick<Quote, "status" | "validUntil">, now: Date): Result<true, "quote_not_open" | "quote_expired"> {
+export function canAccept(
+  quote: Pick<Quote, "status" | "validUntil">,
+  now: Date,
+): Result<true, "quote_not_open" | "quote_expired"> {
   if (quote.status === "expired") return reject("quote_expired", EXPIRED);
   if (!canBeAccepted(quote.status)) {
-    return reject("quote_not_open", NOT_OPEN[quote.status] ?? `This quote is ${quote.status} and can no longer be accepted.`);
+    return reject(
+      "quote_not_open",
+      NOT_OPEN[quote.status] ?? `This quote is ${quote.status} and can no longer be accepted.`,
+    );
   }
   if (quote.validUntil && quote.validUntil.getTime() < now.getTime()) return reject("quote_expired", EXPIRED);
   return ok(true);

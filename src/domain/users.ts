@@ -16,7 +16,9 @@ export const MIN_PASSWORD_LENGTH = 10;
 
 export function normaliseEmail(input: string): Result<string, "invalid_email"> {
   const email = input.trim().toLowerCase();
-  return /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email) ? ok(email) : reject("invalid_email", `"${input}" is not an email address.`);
+  return /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)
+    ? ok(email)
+    : reject("invalid_email", `"${input}" is not an email address.`);
 }
 
 /** Long enough to resist guessing, short enough not to be a hashing denial of service. */
@@ -24,9 +26,13 @@ export const MAX_PASSWORD_LENGTH = 256;
 
 export function checkPassword(password: string): Result<string, "weak_password"> {
   if (password.trim().length < MIN_PASSWORD_LENGTH) {
-    return reject("weak_password", `A password needs at least ${MIN_PASSWORD_LENGTH} characters, not counting spaces at the ends.`);
+    return reject(
+      "weak_password",
+      `A password needs at least ${MIN_PASSWORD_LENGTH} characters, not counting spaces at the ends.`,
+    );
   }
-  if (password.length > MAX_PASSWORD_LENGTH) return reject("weak_password", `A password can have at most ${MAX_PASSWORD_LENGTH} characters.`);
+  if (password.length > MAX_PASSWORD_LENGTH)
+    return reject("weak_password", `A password can have at most ${MAX_PASSWORD_LENGTH} characters.`);
   return ok(password);
 }
 

@@ -33,7 +33,8 @@ export function checkLengths<I extends object>(
 ): void {
   for (const [field, limit] of Object.entries(limits) as [keyof I & string, number][]) {
     const value = input[field];
-    if (typeof value === "string" && value.trim().length > limit) errors[field] = `Keep it to ${limit} characters or fewer.`;
+    if (typeof value === "string" && value.trim().length > limit)
+      errors[field] = `Keep it to ${limit} characters or fewer.`;
   }
 }
 

@@ -38,7 +38,10 @@ export function createApp(deps: AppDeps) {
   const app = new Hono<AppEnv>();
   // Calls whose media stream is open in this process, by CallSid: one pipeline per call.
   const activeCalls = new Map<string, LiveCall>();
-  const loginLimiter = createLoginLimiter({ attempts: deps.settings.loginAttemptsPerWindow, windowMinutes: deps.settings.loginWindowMinutes });
+  const loginLimiter = createLoginLimiter({
+    attempts: deps.settings.loginAttemptsPerWindow,
+    windowMinutes: deps.settings.loginWindowMinutes,
+  });
 
   app.onError(onError);
   app.notFound(onNotFound);
@@ -50,7 +53,17 @@ export function createApp(deps: AppDeps) {
   app.use(requestLog());
   // "same-origin" referrers, not secureHeaders' "no-referrer": with no-referrer browsers send
   // `Origin: null` on our own form posts, and the cross-site check could not tell them apart.
-  app.use(secureHeaders({ referrerPolicy: "same-origin", contentSecurityPolicy: { defaultSrc: ["'self'"], styleSrc: ["'self'", "'unsafe-inline'"], imgSrc: ["'self'", "data:", "blob:"], mediaSrc: ["'self'", "blob:"] } }));
+  app.use(
+    secureHeaders({
+      referrerPolicy: "same-origin",
+      contentSecurityPolicy: {
+        defaultSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", "data:", "blob:"],
+        mediaSrc: ["'self'", "blob:"],
+      },
+    }),
+  );
 
   app.route("/", healthRoutes());
   app.route("/", twilioVoiceRoutes());

@@ -6,7 +6,13 @@ import type { AppEnv } from "./deps.ts";
  * Records a staff change in the audit trail (who, what, on which record) and logs it. Field
  * values are not copied into the log line: they may be personal data.
  */
-export async function audit(c: Context<AppEnv>, entity: AuditEntry["entity"], entityId: string | null, what: string, details?: Record<string, unknown>) {
+export async function audit(
+  c: Context<AppEnv>,
+  entity: AuditEntry["entity"],
+  entityId: string | null,
+  what: string,
+  details?: Record<string, unknown>,
+) {
   const { repos, logger, now } = c.get("deps");
   const user = c.get("user");
   await repos.audit.record({ who: user?.email ?? "unknown", what, entity, entityId, at: now(), details });

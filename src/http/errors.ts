@@ -56,9 +56,17 @@ export const reasonMessage = (rejection: Rejection): string => answerFor(rejecti
  * (JSON under /api/, the flash area for htmx, else the error page).
  * @example if (!result.ok) throw rejectionError(result);
  */
-export const rejectionError = (rejection: Rejection) => new HTTPException(reasonStatus(rejection.reason), { message: reasonMessage(rejection) });
+export const rejectionError = (rejection: Rejection) =>
+  new HTTPException(reasonStatus(rejection.reason), { message: reasonMessage(rejection) });
 
-const TITLES: Record<number, string> = { 400: "Bad request", 403: "Not allowed", 404: "Not found", 409: "Not possible now", 422: "Check the form", 429: "Too many requests" };
+const TITLES: Record<number, string> = {
+  400: "Bad request",
+  403: "Not allowed",
+  404: "Not found",
+  409: "Not possible now",
+  422: "Check the form",
+  429: "Too many requests",
+};
 
 function respond(c: Context<AppEnv>, status: ContentfulStatusCode, message: string) {
   const title = TITLES[status] ?? "Something went wrong";

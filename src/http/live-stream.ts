@@ -7,7 +7,10 @@ const encoder = new TextEncoder();
 
 /** The wire form of one message: every line of data on its own `data:` line. */
 export function sseText(message: SseMessage, id?: number): string {
-  const data = message.data.split(/\r\n|\r|\n/).map((line) => `data: ${line}\n`).join("");
+  const data = message.data
+    .split(/\r\n|\r|\n/)
+    .map((line) => `data: ${line}\n`)
+    .join("");
   return `event: ${message.event}\n${data}${id === undefined ? "" : `id: ${id}\n`}\n`;
 }
 
@@ -16,7 +19,9 @@ export function sseText(message: SseMessage, id?: number): string {
  * the event object (shared by every subscriber and by replays) for as long as the event lives.
  * An event belongs to one channel, so the channel it is rendered for never changes the text.
  */
-export function renderedOnce<E extends ChannelEvent, C = LiveChannel<E>>(render: (event: LiveEvent<E>, channel: C) => SseMessage[]): (event: LiveEvent<E>, channel: C) => string {
+export function renderedOnce<E extends ChannelEvent, C = LiveChannel<E>>(
+  render: (event: LiveEvent<E>, channel: C) => SseMessage[],
+): (event: LiveEvent<E>, channel: C) => string {
   const rendered = new WeakMap<LiveEvent<E>, string>();
   return (event, channel) => {
     let text = rendered.get(event);
@@ -37,7 +42,12 @@ export function renderedOnce<E extends ChannelEvent, C = LiveChannel<E>>(render:
  * A plain ReadableStream with no queue of its own: about half the memory per open viewer of
  * hono's streamSSE (a TransformStream and its writer), which matters with hundreds watching.
  */
-export function liveStream<E extends ChannelEvent, C extends LiveChannel<E>>(c: Context<AppEnv>, channel: C, render: (event: LiveEvent<E>, channel: C) => string, resumeAfter: number | null): Response {
+export function liveStream<E extends ChannelEvent, C extends LiveChannel<E>>(
+  c: Context<AppEnv>,
+  channel: C,
+  render: (event: LiveEvent<E>, channel: C) => string,
+  resumeAfter: number | null,
+): Response {
   const { liveEvents, settings } = c.get("deps");
   let stop = () => {};
   const body = new ReadableStream<Uint8Array>(
@@ -71,6 +81,11 @@ export function liveStream<E extends ChannelEvent, C extends LiveChannel<E>>(c: 
     { highWaterMark: 0 },
   );
   return new Response(body, {
-    headers: { "Content-Type": "text/event-stream", "Cache-Control": "no-cache", Connection: "keep-alive", "X-Accel-Buffering": "no" },
+    headers: {
+      "Content-Type": "text/event-stream",
+      "Cache-Control": "no-cache",
+      Connection: "keep-alive",
+      "X-Accel-Buffering": "no",
+    },
   });
 }

@@ -35,13 +35,23 @@ export const formRaw = (max: number) => z.preprocess(lastString, z.string().max(
 
 /** A whole number from a form or query string; anything else becomes `fallback`. */
 export const formInt = (fallback: number) =>
-  z.preprocess(lastString, z.string().transform((raw) => {
-    const n = Number.parseInt(raw, 10);
-    return Number.isSafeInteger(n) ? n : fallback;
-  }));
+  z.preprocess(
+    lastString,
+    z.string().transform((raw) => {
+      const n = Number.parseInt(raw, 10);
+      return Number.isSafeInteger(n) ? n : fallback;
+    }),
+  );
 
 /** A search box's text from the query string: trimmed and cut (not refused) at 100 characters, as a search box should be. */
-export const searchText = () => z.preprocess((value) => String((Array.isArray(value) ? value[0] : value) ?? ""), z.string().trim().transform((q) => q.slice(0, 100)));
+export const searchText = () =>
+  z.preprocess(
+    (value) => String((Array.isArray(value) ? value[0] : value) ?? ""),
+    z
+      .string()
+      .trim()
+      .transform((q) => q.slice(0, 100)),
+  );
 
 /** A list's page number from the query string: anything unreadable is page 1, and it stays within 1..`last`. */
 export const pageNumber = (last: number) => formInt(1).transform((n) => Math.max(1, Math.min(last, n)));
@@ -66,7 +76,9 @@ export function fieldErrors(error: ParseError): FieldErrors {
 }
 
 const asStrings = (data: unknown): Record<string, string> =>
-  Object.fromEntries(Object.entries((data ?? {}) as Record<string, unknown>).map(([key, value]) => [key, lastString(value)]));
+  Object.fromEntries(
+    Object.entries((data ?? {}) as Record<string, unknown>).map(([key, value]) => [key, lastString(value)]),
+  );
 
 /** A route's answer to refused input, when it has a better one than the flash message (a form with its errors). */
 export type OnInvalid = (c: Context<AppEnv>, invalid: InvalidInput) => Response | Promise<Response>;
@@ -78,7 +90,10 @@ export type OnInvalid = (c: Context<AppEnv>, invalid: InvalidInput) => Response 
  */
 export const refuseInvalid =
   (onInvalid?: OnInvalid) =>
-  async (result: { success: true } | { success: false; error: ParseError; data: unknown }, c: Context<AppEnv>): Promise<Response | undefined> => {
+  async (
+    result: { success: true } | { success: false; error: ParseError; data: unknown },
+    c: Context<AppEnv>,
+  ): Promise<Response | undefined> => {
     if (result.success) return undefined;
     const errors = fieldErrors(result.error);
     if (onInvalid) return onInvalid(c, { errors, values: asStrings(result.data) });
@@ -86,17 +101,27 @@ export const refuseInvalid =
     throw new HTTPException(422, { message: field === "form" ? message : `${field}: ${message}` });
   };
 
-type EdgeHook<S extends z.ZodType, Target extends "form" | "json" | "query"> = Hook<z.infer<S>, AppEnv, string, Target, {}, S>;
+type EdgeHook<S extends z.ZodType, Target extends "form" | "json" | "query"> = Hook<
+  z.infer<S>,
+  AppEnv,
+  string,
+  Target,
+  {},
+  S
+>;
 
 /**
  * A posted form (urlencoded or multipart) read through `schema`; the route reads it with
  * `c.req.valid("form")`.
  * @example app.post("/leads", validForm(leadForm, (c, bad) => renderInvalid(c, bad)), async (c) => { const form = c.req.valid("form"); … })
  */
-export const validForm = <S extends z.ZodType>(schema: S, onInvalid?: OnInvalid) => zValidator<S, "form", AppEnv, string, EdgeHook<S, "form">>("form", schema, refuseInvalid(onInvalid));
+export const validForm = <S extends z.ZodType>(schema: S, onInvalid?: OnInvalid) =>
+  zValidator<S, "form", AppEnv, string, EdgeHook<S, "form">>("form", schema, refuseInvalid(onInvalid));
 
 /** A JSON body read through `schema`; read it with `c.req.valid("json")`. */
-export const validJson = <S extends z.ZodType>(schema: S, onInvalid?: OnInvalid) => zValidator<S, "json", AppEnv, string, EdgeHook<S, "json">>("json", schema, refuseInvalid(onInvalid));
+export const validJson = <S extends z.ZodType>(schema: S, onInvalid?: OnInvalid) =>
+  zValidator<S, "json", AppEnv, string, EdgeHook<S, "json">>("json", schema, refuseInvalid(onInvalid));
 
 /** The query string read through `schema`; read it with `c.req.valid("query")`. */
-export const validQuery = <S extends z.ZodType>(schema: S, onInvalid?: OnInvalid) => zValidator<S, "query", AppEnv, string, EdgeHook<S, "query">>("query", schema, refuseInvalid(onInvalid));
+export const validQuery = <S extends z.ZodType>(schema: S, onInvalid?: OnInvalid) =>
+  zValidator<S, "query", AppEnv, string, EdgeHook<S, "query">>("query", schema, refuseInvalid(onInvalid));

@@ -2,7 +2,8 @@ import type { Call, CallStatus, TranscriptSegment } from "../domain/calls.ts";
 
 export type NewCall = Pick<Call, "providerCallId" | "direction" | "from" | "to" | "leadId" | "status" | "startedAt">;
 /** A line to store; it may bring its own id (then storing it twice stores it once). */
-export type NewSegment = Omit<TranscriptSegment, "id" | "createdAt"> & Partial<Pick<TranscriptSegment, "id" | "createdAt">>;
+export type NewSegment = Omit<TranscriptSegment, "id" | "createdAt"> &
+  Partial<Pick<TranscriptSegment, "id" | "createdAt">>;
 
 export interface CallListItem extends Call {
   leadName: string | null;
@@ -20,7 +21,11 @@ export interface Calls {
    * reports racing each other cannot both win. Null when the call was not in one of those, or
    * when the transition table does not allow `changes.status` from where it stands.
    */
-  advance(id: string, from: readonly CallStatus[], changes: Partial<Omit<Call, "id" | "providerCallId">>): Promise<Call | null>;
+  advance(
+    id: string,
+    from: readonly CallStatus[],
+    changes: Partial<Omit<Call, "id" | "providerCallId">>,
+  ): Promise<Call | null>;
   forLead(leadId: string): Promise<Call[]>;
   recent(options: { limit: number; offset: number }): Promise<CallListItem[]>;
   countSince(since: Date): Promise<number>;

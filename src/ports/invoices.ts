@@ -21,7 +21,15 @@ export interface Invoices {
   forQuote(quoteId: string): Promise<Invoice[]>;
   setPdfKey(id: string, key: string): Promise<void>;
   /** The invoice with what its receipt needs (the quote's link token, the customer), in one read. */
-  withCustomer(id: string): Promise<{ invoice: Invoice; quoteToken: string; leadId: string; leadName: string | null; leadPhone: string | null } | null>;
+  withCustomer(
+    id: string,
+  ): Promise<{
+    invoice: Invoice;
+    quoteToken: string;
+    leadId: string;
+    leadName: string | null;
+    leadPhone: string | null;
+  } | null>;
   /** Newest first, for staff. */
   recent(limit: number): Promise<Invoice[]>;
 }

@@ -19,7 +19,10 @@ export interface Leads {
    * moment ago: the unique index decides) nothing changes and the answer names that lead.
    * Null when there is no lead `id`.
    */
-  updateUnlessPhoneTaken(id: string, fields: Partial<LeadFields>): Promise<{ updated: Lead } | { phoneTakenBy: Lead } | null>;
+  updateUnlessPhoneTaken(
+    id: string,
+    fields: Partial<LeadFields>,
+  ): Promise<{ updated: Lead } | { phoneTakenBy: Lead } | null>;
   /** Moves the lead along the domain's transition table (compare-and-set); refused moves write nothing. */
   setStatus(id: string, status: LeadStatus): Promise<Result<LeadStatus, StatusWriteRefusal>>;
   byId(id: string): Promise<Lead | null>;

@@ -31,7 +31,10 @@ export interface LiveChannel<E extends ChannelEvent> {
  * A channel carrying `E`, e.g. `defineChannel<InboxEvent>("inbox")`.
  * @example const callChannel = (callId: string) => defineChannel<LiveCallEvent>(`call:${callId}`, { interim: "transient" });
  */
-export function defineChannel<E extends ChannelEvent>(name: string, retention: { readonly [T in E["type"]]?: Retention } = {}): LiveChannel<E> {
+export function defineChannel<E extends ChannelEvent>(
+  name: string,
+  retention: { readonly [T in E["type"]]?: Retention } = {},
+): LiveChannel<E> {
   return { name, retention };
 }
 
@@ -55,7 +58,11 @@ export interface LiveEvents {
    * `replayed` says whether everything after `afterId` could be replayed; when not, the
    * viewer should reload the whole state.
    */
-  subscribe<E extends ChannelEvent>(channel: LiveChannel<E>, afterId: number | null, listener: (event: LiveEvent<E>) => void): { unsubscribe(): void; replayed: boolean };
+  subscribe<E extends ChannelEvent>(
+    channel: LiveChannel<E>,
+    afterId: number | null,
+    listener: (event: LiveEvent<E>) => void,
+  ): { unsubscribe(): void; replayed: boolean };
   /** The id of the last event on the channel (0 when none), for a page rendered now to resume from. */
   lastId(channel: LiveChannel<ChannelEvent>): number;
 }

@@ -1,6 +1,8 @@
 import type { Message, MessageChannel, OutboundStatus } from "../domain/messaging/message.ts";
 
-export type NewMessage = Omit<Message, "id" | "createdAt" | "updatedAt" | "seenAt" | "statusAt" | "mediaGaveUpAt"> & { statusAt?: Date | null };
+export type NewMessage = Omit<Message, "id" | "createdAt" | "updatedAt" | "seenAt" | "statusAt" | "mediaGaveUpAt"> & {
+  statusAt?: Date | null;
+};
 export type MessageChanges = Partial<Omit<Message, "id" | "createdAt" | "channel" | "direction">>;
 
 /** One conversation in the inbox: a lead and their latest message on either channel. */
@@ -105,7 +107,9 @@ export interface MissedCallFollowUp extends MissedCall {
 /** Calls nobody answered, for the dashboard, and the replies sent for them. */
 export interface MissedCalls {
   /** Records the missed call once per call id; null when it was already recorded. */
-  record(missed: Omit<MissedCall, "id" | "createdAt" | "resolvedAt" | "replyMessageId" | "note">): Promise<MissedCall | null>;
+  record(
+    missed: Omit<MissedCall, "id" | "createdAt" | "resolvedAt" | "replyMessageId" | "note">,
+  ): Promise<MissedCall | null>;
   /** Claims today's one reply for this number; false when one was already claimed. */
   claimReply(phone: string, day: string, missedCallId: string): Promise<boolean>;
   setReply(id: string, messageId: string | null, note: string | null): Promise<void>;

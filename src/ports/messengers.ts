@@ -70,8 +70,18 @@ export type WhatsAppRecipient = { phone: string } | { userId: string };
 
 export type WhatsAppOutgoing =
   | { kind: "text"; to: WhatsAppRecipient; text: string }
-  | { kind: "template"; to: WhatsAppRecipient; template: TemplateMessage; headerMedia?: { kind: "video" | "image"; bytes: Uint8Array; contentType: string } }
-  | { kind: "media"; to: WhatsAppRecipient; media: { kind: "video" | "image"; bytes: Uint8Array; contentType: string }; caption: string | null };
+  | {
+      kind: "template";
+      to: WhatsAppRecipient;
+      template: TemplateMessage;
+      headerMedia?: { kind: "video" | "image"; bytes: Uint8Array; contentType: string };
+    }
+  | {
+      kind: "media";
+      to: WhatsAppRecipient;
+      media: { kind: "video" | "image"; bytes: Uint8Array; contentType: string };
+      caption: string | null;
+    };
 
 /** Sends WhatsApp messages. Throws SendError. */
 export interface WhatsAppSender {

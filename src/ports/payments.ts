@@ -100,5 +100,8 @@ export interface Checkout {
 
 /** Verifies a webhook delivery (signature over the raw body, age) and translates its event. */
 export interface PaymentWebhooks {
-  verify(rawBody: string, signatureHeader: string | undefined): Promise<Result<PaymentEvent, "bad_signature" | "bad_payload">>;
+  verify(
+    rawBody: string,
+    signatureHeader: string | undefined,
+  ): Promise<Result<PaymentEvent, "bad_signature" | "bad_payload">>;
 }

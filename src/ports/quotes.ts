@@ -24,7 +24,11 @@ export interface Quotes {
    * Moves the quote to `status` if the transition table allows it from where it stands now
    * (checked in the same statement); otherwise writes nothing and says why.
    */
-  setStatus(id: string, status: QuoteStatus, at?: Date): Promise<Result<QuoteStatus, "illegal_transition" | "not_found">>;
+  setStatus(
+    id: string,
+    status: QuoteStatus,
+    at?: Date,
+  ): Promise<Result<QuoteStatus, "illegal_transition" | "not_found">>;
   /** Replaces a draft's content; false when the quote is not (or no longer) a draft. */
   updateDraft(id: string, fields: NewQuote): Promise<boolean>;
   /**

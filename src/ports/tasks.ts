@@ -18,11 +18,18 @@ export interface Task<P = unknown> {
 }
 
 /** A task to add, its payload typed by its kind. */
-export type NewTask<K extends TaskKind = TaskKind> = { [P in K]: { kind: P; key: string; payload: TaskPayloadInput<P> } }[K];
+export type NewTask<K extends TaskKind = TaskKind> = {
+  [P in K]: { kind: P; key: string; payload: TaskPayloadInput<P> };
+}[K];
 
 export interface Tasks {
   /** Adds the job unless one with the same kind and key exists; returns whether it was new. The payload is typed by its kind (src/domain/tasks/kinds.ts). */
-  enqueue<K extends TaskKind>(job: { kind: K; key: string; payload: TaskPayloadInput<K>; runAt: Date }): Promise<boolean>;
+  enqueue<K extends TaskKind>(job: {
+    kind: K;
+    key: string;
+    payload: TaskPayloadInput<K>;
+    runAt: Date;
+  }): Promise<boolean>;
   /** Takes up to `limit` due jobs for this worker, locked for `lockMs` so no other worker runs them. */
   claimDue(now: Date, limit: number, lockMs: number): Promise<Task[]>;
   complete(id: string, at: Date): Promise<void>;

@@ -57,7 +57,15 @@ export interface TranscriberOpenOptions {
  * never be transcribed because it outgrew `keptMs`, the most audio held while disconnected.
  */
 export type TranscriberStatus =
-  | { state: "reconnecting"; attempt: number; maxAttempts: number; retryInMs: number; error: Error; keptMs: number; droppedMs: number }
+  | {
+      state: "reconnecting";
+      attempt: number;
+      maxAttempts: number;
+      retryInMs: number;
+      error: Error;
+      keptMs: number;
+      droppedMs: number;
+    }
   | { state: "running"; droppedMs: number };
 
 /** An open streaming session for one track of one call. */

@@ -70,7 +70,9 @@ async function main(argv: string[]): Promise<number> {
   }
   const fixtureDir = fixture.dir;
   const baseUrl = (args.values.url ?? publicBaseUrl(config.config)).replace(/\/$/, "");
-  const demoTranscript = args.values["no-demo-transcript"] ? false : (args.values["demo-transcript"] ?? isShippedFixture(basename(fixtureDir)));
+  const demoTranscript = args.values["no-demo-transcript"]
+    ? false
+    : (args.values["demo-transcript"] ?? isShippedFixture(basename(fixtureDir)));
 
   const hangUp = new AbortController();
   process.on("SIGINT", () => {
@@ -79,7 +81,9 @@ async function main(argv: string[]): Promise<number> {
     hangUp.abort();
   });
 
-  console.log(`Calling ${baseUrl} from ${fixture.from} with ${fixture.name} (${(fixture.durationMs / 1000).toFixed(1)} s) at ${speed === 1 ? "real time" : `${speed}× speed`}${demoTranscript ? ", asking for the demo transcript" : ""}.`);
+  console.log(
+    `Calling ${baseUrl} from ${fixture.from} with ${fixture.name} (${(fixture.durationMs / 1000).toFixed(1)} s) at ${speed === 1 ? "real time" : `${speed}× speed`}${demoTranscript ? ", asking for the demo transcript" : ""}.`,
+  );
   try {
     const result = await playCall({
       baseUrl,
@@ -94,7 +98,9 @@ async function main(argv: string[]): Promise<number> {
       },
     });
     const frames = `${result.framesSent.inbound} + ${result.framesSent.outbound} frames`;
-    console.log(`Call ${result.ended === "completed" ? "completed" : "hung up early"}: ${(result.audioMs / 1000).toFixed(1)} s of audio, ${frames}, in ${(result.elapsedMs / 1000).toFixed(1)} s.`);
+    console.log(
+      `Call ${result.ended === "completed" ? "completed" : "hung up early"}: ${(result.audioMs / 1000).toFixed(1)} s of audio, ${frames}, in ${(result.elapsedMs / 1000).toFixed(1)} s.`,
+    );
     if (result.pageUrl) console.log(`The call's page: ${result.pageUrl}`);
     return hangUp.signal.aborted ? 130 : 0;
   } catch (error) {
@@ -132,7 +138,10 @@ function authToken(config: Config): { ok: true; value: string; source: string } 
   if (config.TWILIO_AUTH_TOKEN) return { ok: true, value: config.TWILIO_AUTH_TOKEN, source: "TWILIO_AUTH_TOKEN" };
   const path = join(resolve(config.DATA_DIR), "secrets", LOCAL_TOKEN_FILE);
   if (!existsSync(path)) {
-    return { ok: false, error: `No Twilio auth token to sign with: TWILIO_AUTH_TOKEN is not set and ${path} does not exist.\nStart Switchboard once (npm start) with this DATA_DIR and it makes that file, or set TWILIO_AUTH_TOKEN to the server's.` };
+    return {
+      ok: false,
+      error: `No Twilio auth token to sign with: TWILIO_AUTH_TOKEN is not set and ${path} does not exist.\nStart Switchboard once (npm start) with this DATA_DIR and it makes that file, or set TWILIO_AUTH_TOKEN to the server's.`,
+    };
   }
   return { ok: true, value: readFileSync(path, "utf8").trim(), source: path };
 }

@@ -14,7 +14,11 @@ const MULAW_SILENCE = 0xff;
 const callJsonSchema = z.object({
   from: z.string().min(1).optional(),
   to: z.string().min(1).optional(),
-  turns: z.array(z.object({ track: z.enum(["inbound", "outbound"]), text: z.string(), startMs: z.number(), endMs: z.number() })).optional(),
+  turns: z
+    .array(
+      z.object({ track: z.enum(["inbound", "outbound"]), text: z.string(), startMs: z.number(), endMs: z.number() }),
+    )
+    .optional(),
 });
 
 /** A call to play: the caller's track (inbound) and the staff member's (outbound), equal length. */
@@ -50,7 +54,10 @@ export function loadCallFixture(folder: string): CallFixture {
   if (!statSync(dir).isDirectory()) throw fixtureError(`${dir} is not a folder.`);
   const tracks = (["inbound", "outbound"] as const).map((track) => {
     const path = join(dir, `${track}.ulaw`);
-    if (!existsSync(path)) throw fixtureError(`${dir} has no ${track}.ulaw (raw µ-law, 8 kHz, mono: the ${track === "inbound" ? "caller's" : "staff member's"} track).`);
+    if (!existsSync(path))
+      throw fixtureError(
+        `${dir} has no ${track}.ulaw (raw µ-law, 8 kHz, mono: the ${track === "inbound" ? "caller's" : "staff member's"} track).`,
+      );
     return new Uint8Array(readFileSync(path));
   });
   const frameCount = Math.ceil(Math.max(tracks[0]!.byteLength, tracks[1]!.byteLength) / FRAME_BYTES);
@@ -67,7 +74,8 @@ export function loadCallFixture(folder: string): CallFixture {
       throw fixtureError(`${jsonPath} is not valid JSON: ${(error as Error).message}`);
     }
     const parsed = callJsonSchema.safeParse(json);
-    if (!parsed.success) throw fixtureError(`${jsonPath}: ${parsed.error.issues[0]?.path.join(".")} ${parsed.error.issues[0]?.message}`);
+    if (!parsed.success)
+      throw fixtureError(`${jsonPath}: ${parsed.error.issues[0]?.path.join(".")} ${parsed.error.issues[0]?.message}`);
     script = parsed.data;
   }
   return {
@@ -84,7 +92,8 @@ export function loadCallFixture(folder: string): CallFixture {
 }
 
 /** The 160-byte frame `index` of a track. */
-export const frameAt = (track: Uint8Array, index: number): Uint8Array => track.subarray(index * FRAME_BYTES, (index + 1) * FRAME_BYTES);
+export const frameAt = (track: Uint8Array, index: number): Uint8Array =>
+  track.subarray(index * FRAME_BYTES, (index + 1) * FRAME_BYTES);
 
 /** Whether the app ships a scripted fixture of this name (the server can replay its demo transcript). */
 export const isShippedFixture = (name: string): boolean => existsSync(join(SHIPPED_FIXTURES_DIR, name, "call.json"));

@@ -26,7 +26,11 @@ export interface MediaStreamConnection {
  * asks again over plain HTTP to say why (status and text) in a {@link SimulatorError}.
  * @example const stream = await connectMediaStream(twiml.url, authToken);
  */
-export async function connectMediaStream(url: string, authToken: string, options: { signature?: string | null; signal?: AbortSignal } = {}): Promise<MediaStreamConnection> {
+export async function connectMediaStream(
+  url: string,
+  authToken: string,
+  options: { signature?: string | null; signal?: AbortSignal } = {},
+): Promise<MediaStreamConnection> {
   const signature = options.signature === undefined ? twilioSignature(authToken, url) : options.signature;
   const headers: Record<string, string> = { "User-Agent": "Twilio.TmeWs/1.0 (Switchboard call simulator)" };
   if (signature !== null) headers["X-Twilio-Signature"] = signature;
@@ -35,7 +39,9 @@ export async function connectMediaStream(url: string, authToken: string, options
   ws.binaryType = "arraybuffer";
   let closingByUs = false;
   const closed = new Promise<StreamClosed>((resolve) => {
-    ws.addEventListener("close", (event) => resolve({ code: event.code, reason: event.reason, byServer: !closingByUs }));
+    ws.addEventListener("close", (event) =>
+      resolve({ code: event.code, reason: event.reason, byServer: !closingByUs }),
+    );
   });
 
   const opened = await new Promise<boolean>((resolve) => {
@@ -59,7 +65,8 @@ export async function connectMediaStream(url: string, authToken: string, options
   return {
     send: (message) => ws.send(message),
     async drained(maxBufferedBytes = 256 * 1024) {
-      while (ws.readyState === WebSocket.OPEN && ws.bufferedAmount > maxBufferedBytes) await new Promise((r) => setTimeout(r, 5));
+      while (ws.readyState === WebSocket.OPEN && ws.bufferedAmount > maxBufferedBytes)
+        await new Promise((r) => setTimeout(r, 5));
     },
     async close(code = 1000, reason = "") {
       if (ws.readyState === WebSocket.OPEN || ws.readyState === WebSocket.CONNECTING) {
@@ -82,11 +89,23 @@ async function whyRefused(url: string, headers: Record<string, string>): Promise
   try {
     response = await fetch(httpUrl, { headers, redirect: "manual" });
   } catch (error) {
-    return new SimulatorError("unreachable", `Cannot open the media stream at ${url}: nothing answers there (${(error as Error).message}).`, { cause: error });
+    return new SimulatorError(
+      "unreachable",
+      `Cannot open the media stream at ${url}: nothing answers there (${(error as Error).message}).`,
+      { cause: error },
+    );
   }
   const text = (await response.text()).trim().slice(0, 200);
   if (response.status === 403) {
-    return new SimulatorError("refused", `The server refused the media stream at ${url} (403${text ? `: ${text}` : ""}).`, { status: 403 });
+    return new SimulatorError(
+      "refused",
+      `The server refused the media stream at ${url} (403${text ? `: ${text}` : ""}).`,
+      { status: 403 },
+    );
   }
-  return new SimulatorError("rejected", `The server would not open the media stream at ${url} (HTTP ${response.status}${text ? `: ${text}` : ""}).`, { status: response.status });
+  return new SimulatorError(
+    "rejected",
+    `The server would not open the media stream at ${url} (HTTP ${response.status}${text ? `: ${text}` : ""}).`,
+    { status: response.status },
+  );
 }

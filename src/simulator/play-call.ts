@@ -1,7 +1,17 @@
 import { SimulatorError } from "./errors.ts";
 import { FRAME_MS, frameAt, loadCallFixture } from "./fixture.ts";
 import { connectMediaStream, type StreamClosed } from "./media-stream-client.ts";
-import { callParams, mediaStreamMessages, postSigned, statusParams, streamFromTwiml, twilioSid, type CallParties, type Track, type TwimlStream } from "./twilio-wire.ts";
+import {
+  callParams,
+  mediaStreamMessages,
+  postSigned,
+  statusParams,
+  streamFromTwiml,
+  twilioSid,
+  type CallParties,
+  type Track,
+  type TwimlStream,
+} from "./twilio-wire.ts";
 
 export interface PlayCallOptions {
   /** Where Switchboard is reached, as Twilio is configured with it (signatures cover this URL): http://localhost:3000 */
@@ -61,14 +71,31 @@ export interface AnsweredCall extends CallParties {
  * <Start><Stream>. Throws a {@link SimulatorError} when the server cannot be reached, refuses
  * the signature (403), or answers without a media stream.
  */
-export async function answerCall(options: { baseUrl: string; authToken: string; from: string; to: string; callSid?: string; accountSid?: string; signal?: AbortSignal }): Promise<AnsweredCall> {
+export async function answerCall(options: {
+  baseUrl: string;
+  authToken: string;
+  from: string;
+  to: string;
+  callSid?: string;
+  accountSid?: string;
+  signal?: AbortSignal;
+}): Promise<AnsweredCall> {
   const base = options.baseUrl.replace(/\/$/, "");
-  const parties = { callSid: options.callSid ?? twilioSid("CA"), accountSid: options.accountSid ?? twilioSid("AC"), from: options.from, to: options.to };
+  const parties = {
+    callSid: options.callSid ?? twilioSid("CA"),
+    accountSid: options.accountSid ?? twilioSid("AC"),
+    from: options.from,
+    to: options.to,
+  };
   const url = `${base}/api/twilio/voice`;
   const response = await webhook(url, options.authToken, callParams(parties, "ringing"), options.signal);
   const twiml = await response.text();
   const stream = streamFromTwiml(twiml);
-  if (!stream) throw new SimulatorError("bad-answer", `The voice webhook at ${url} answered without <Start><Stream>: ${twiml.slice(0, 300)}`);
+  if (!stream)
+    throw new SimulatorError(
+      "bad-answer",
+      `The voice webhook at ${url} answered without <Start><Stream>: ${twiml.slice(0, 300)}`,
+    );
   stream.url = new URL(stream.url, base.replace(/^http/, "ws")).toString();
   return { ...parties, callId: stream.parameters.callId ?? null, stream, twiml };
 }
@@ -91,36 +118,68 @@ export async function playCall(options: PlayCallOptions): Promise<PlayCallResult
   const base = options.baseUrl.replace(/\/$/, "");
   const { signal } = options;
 
-  const call = await answerCall({ baseUrl: base, authToken: options.authToken, from: fixture.from, to: fixture.to, accountSid: options.accountSid, signal });
-  log({ type: "answered", message: `Call ${call.callSid} answered; streaming to ${call.stream.url}`, callSid: call.callSid, callId: call.callId, stream: call.stream });
+  const call = await answerCall({
+    baseUrl: base,
+    authToken: options.authToken,
+    from: fixture.from,
+    to: fixture.to,
+    accountSid: options.accountSid,
+    signal,
+  });
+  log({
+    type: "answered",
+    message: `Call ${call.callSid} answered; streaming to ${call.stream.url}`,
+    callSid: call.callSid,
+    callId: call.callId,
+    stream: call.stream,
+  });
 
   const statuses: PlayCallResult["statuses"] = [];
   const status = async (name: string, durationSeconds?: number) => {
-    const response = await webhook(`${base}/api/twilio/status`, options.authToken, statusParams(call, name, statuses.length, durationSeconds));
+    const response = await webhook(
+      `${base}/api/twilio/status`,
+      options.authToken,
+      statusParams(call, name, statuses.length, durationSeconds),
+    );
     statuses.push({ status: name, httpStatus: response.status });
-    log({ type: "status", message: `Status ${name}${durationSeconds === undefined ? "" : ` (${durationSeconds} s)`}: HTTP ${response.status}`, status: name, httpStatus: response.status });
+    log({
+      type: "status",
+      message: `Status ${name}${durationSeconds === undefined ? "" : ` (${durationSeconds} s)`}: HTTP ${response.status}`,
+      status: name,
+      httpStatus: response.status,
+    });
   };
   await status("ringing");
 
   const tracks = tracksFor(call.stream.track);
   const streamSid = twilioSid("MZ");
-  const customParameters = { ...call.stream.parameters, ...(options.demoTranscript ? { demoScript: fixture.name } : {}) };
+  const customParameters = {
+    ...call.stream.parameters,
+    ...(options.demoTranscript ? { demoScript: fixture.name } : {}),
+  };
   const messages = mediaStreamMessages({ streamSid, callSid: call.callSid, accountSid: call.accountSid });
   const framesSent: Record<Track, number> = { inbound: 0, outbound: 0 };
   let serverClosed: StreamClosed | null = null;
   let ended: PlayCallResult["ended"] = "completed";
   let frame = 0;
 
-  const stream = await connectMediaStream(call.stream.url, options.authToken, { signal }).catch(async (error: unknown) => {
-    await status("completed", 0).catch(() => {});
-    throw error;
-  });
+  const stream = await connectMediaStream(call.stream.url, options.authToken, { signal }).catch(
+    async (error: unknown) => {
+      await status("completed", 0).catch(() => {});
+      throw error;
+    },
+  );
   void stream.closed.then((closed) => {
     if (closed.byServer) serverClosed = closed;
   });
   stream.send(messages.connected());
   stream.send(messages.start(tracks, customParameters));
-  log({ type: "stream-open", message: `Media stream ${streamSid} open (${tracks.join(" + ")})`, streamSid, customParameters });
+  log({
+    type: "stream-open",
+    message: `Media stream ${streamSid} open (${tracks.join(" + ")})`,
+    streamSid,
+    customParameters,
+  });
   await status("in-progress");
 
   const dropAt = options.dropStreamAfterMs === undefined ? Infinity : Math.ceil(options.dropStreamAfterMs / FRAME_MS);
@@ -137,14 +196,23 @@ export async function playCall(options: PlayCallOptions): Promise<PlayCallResult
       framesSent[track] += 1;
     }
     if (frame % 25 === 24) await stream.drained();
-    if (frame % 250 === 249) log({ type: "progress", message: `${seconds(frame * FRAME_MS + FRAME_MS)} of ${seconds(fixture.durationMs)} played`, audioMs: (frame + 1) * FRAME_MS, totalMs: fixture.durationMs });
+    if (frame % 250 === 249)
+      log({
+        type: "progress",
+        message: `${seconds(frame * FRAME_MS + FRAME_MS)} of ${seconds(fixture.durationMs)} played`,
+        audioMs: (frame + 1) * FRAME_MS,
+        totalMs: fixture.durationMs,
+      });
   }
   const audioMs = frame * FRAME_MS;
 
   const closedByServer = serverClosed as StreamClosed | null;
   if (closedByServer) {
     await status("completed", Math.round(audioMs / 1000)).catch(() => {});
-    throw new SimulatorError("stream-closed", `The server closed the media stream after ${seconds(audioMs)} of audio (code ${closedByServer.code}${closedByServer.reason ? `: ${closedByServer.reason}` : ""}).`);
+    throw new SimulatorError(
+      "stream-closed",
+      `The server closed the media stream after ${seconds(audioMs)} of audio (code ${closedByServer.code}${closedByServer.reason ? `: ${closedByServer.reason}` : ""}).`,
+    );
   }
   if (ended === "stream-dropped") {
     await stream.close(4000, "connection lost"); // no stop message: the connection just goes
@@ -152,7 +220,14 @@ export async function playCall(options: PlayCallOptions): Promise<PlayCallResult
     stream.send(messages.stop());
     await stream.close(1000);
   }
-  log({ type: "stream-end", message: ended === "stream-dropped" ? `Media stream dropped after ${seconds(audioMs)} (no stop message)` : `Media stream stopped after ${seconds(audioMs)}`, how: ended });
+  log({
+    type: "stream-end",
+    message:
+      ended === "stream-dropped"
+        ? `Media stream dropped after ${seconds(audioMs)} (no stop message)`
+        : `Media stream stopped after ${seconds(audioMs)}`,
+    how: ended,
+  });
   await status("completed", Math.round(audioMs / 1000));
 
   return {
@@ -172,18 +247,28 @@ export async function playCall(options: PlayCallOptions): Promise<PlayCallResult
 }
 
 /** A signed webhook POST; anything but 2xx is a {@link SimulatorError} saying what the server said. */
-async function webhook(url: string, authToken: string, params: Record<string, string>, signal?: AbortSignal): Promise<Response> {
+async function webhook(
+  url: string,
+  authToken: string,
+  params: Record<string, string>,
+  signal?: AbortSignal,
+): Promise<Response> {
   let response: Response;
   try {
     response = await postSigned(url, authToken, params, signal);
   } catch (error) {
     if (signal?.aborted) throw error;
-    throw new SimulatorError("unreachable", `Nothing answers at ${url} (${(error as Error).message}).`, { cause: error });
+    throw new SimulatorError("unreachable", `Nothing answers at ${url} (${(error as Error).message}).`, {
+      cause: error,
+    });
   }
   if (response.ok) return response;
   const text = await reason(response);
   const said = `${response.status}${text ? `: ${text}` : ""}`;
-  if (response.status === 403) throw new SimulatorError("refused", `The server refused the signed webhook POST ${url} (${said}).`, { status: 403 });
+  if (response.status === 403)
+    throw new SimulatorError("refused", `The server refused the signed webhook POST ${url} (${said}).`, {
+      status: 403,
+    });
   throw new SimulatorError("rejected", `POST ${url} failed (HTTP ${said}).`, { status: response.status });
 }
 
@@ -197,7 +282,11 @@ async function reason(response: Response): Promise<string> {
   } catch {
     // not JSON: use the text as it is
   }
-  return text.replace(/<[^>]+>/g, " ").replace(/\s+/g, " ").trim().slice(0, 200);
+  return text
+    .replace(/<[^>]+>/g, " ")
+    .replace(/\s+/g, " ")
+    .trim()
+    .slice(0, 200);
 }
 
 /** <Stream track="…">: both_tracks, inbound_track (the default) or outbound_track. */

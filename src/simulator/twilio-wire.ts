@@ -37,7 +37,12 @@ export function callParams(call: CallParties, callStatus: string): Record<string
 }
 
 /** A status callback: the call's parameters plus Twilio's callback fields; CallDuration (seconds) once it has ended. */
-export function statusParams(call: CallParties, callStatus: string, sequenceNumber: number, durationSeconds?: number): Record<string, string> {
+export function statusParams(
+  call: CallParties,
+  callStatus: string,
+  sequenceNumber: number,
+  durationSeconds?: number,
+): Record<string, string> {
   const params: Record<string, string> = {
     ...callParams(call, callStatus),
     CallbackSource: "call-progress-events",
@@ -49,7 +54,12 @@ export function statusParams(call: CallParties, callStatus: string, sequenceNumb
 }
 
 /** POSTs a form webhook as Twilio does: url-encoded, signed over the exact URL and the sorted params. */
-export function postSigned(url: string, authToken: string, params: Record<string, string>, signal?: AbortSignal): Promise<Response> {
+export function postSigned(
+  url: string,
+  authToken: string,
+  params: Record<string, string>,
+  signal?: AbortSignal,
+): Promise<Response> {
   return fetch(url, {
     method: "POST",
     headers: {
@@ -96,14 +106,19 @@ export function streamFromTwiml(xml: string): TwimlStream | null {
 
 function attributes(text: string): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const m of text.matchAll(/([A-Za-z_:][\w.:-]*)\s*=\s*(?:"([^"]*)"|'([^']*)')/g)) out[m[1]!] = decodeEntities(m[2] ?? m[3] ?? "");
+  for (const m of text.matchAll(/([A-Za-z_:][\w.:-]*)\s*=\s*(?:"([^"]*)"|'([^']*)')/g))
+    out[m[1]!] = decodeEntities(m[2] ?? m[3] ?? "");
   return out;
 }
 
 const ENTITIES: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'" };
 const decodeEntities = (s: string) =>
   s.replace(/&(#x[0-9a-f]+|#\d+|amp|lt|gt|quot|apos);/gi, (_, e: string) =>
-    e.startsWith("#x") || e.startsWith("#X") ? String.fromCodePoint(Number.parseInt(e.slice(2), 16)) : e.startsWith("#") ? String.fromCodePoint(Number(e.slice(1))) : ENTITIES[e.toLowerCase()]!,
+    e.startsWith("#x") || e.startsWith("#X")
+      ? String.fromCodePoint(Number.parseInt(e.slice(2), 16))
+      : e.startsWith("#")
+        ? String.fromCodePoint(Number(e.slice(1)))
+        : ENTITIES[e.toLowerCase()]!,
   );
 
 export type Track = "inbound" | "outbound";
@@ -141,12 +156,24 @@ export function mediaStreamMessages(ids: { streamSid: string; callSid: string; a
       JSON.stringify({
         event: "media",
         sequenceNumber: next(),
-        media: { track, chunk: String(++chunks[track]), timestamp: String(timestampMs), payload: Buffer.from(payload).toString("base64") },
+        media: {
+          track,
+          chunk: String(++chunks[track]),
+          timestamp: String(timestampMs),
+          payload: Buffer.from(payload).toString("base64"),
+        },
         streamSid,
       }),
     mark: (name: string) => JSON.stringify({ event: "mark", sequenceNumber: next(), streamSid, mark: { name } }),
-    dtmf: (digit: string) => JSON.stringify({ event: "dtmf", streamSid, sequenceNumber: next(), dtmf: { track: "inbound_track", digit } }),
-    stop: () => JSON.stringify({ event: "stop", sequenceNumber: next(), stop: { accountSid: ids.accountSid, callSid: ids.callSid }, streamSid }),
+    dtmf: (digit: string) =>
+      JSON.stringify({ event: "dtmf", streamSid, sequenceNumber: next(), dtmf: { track: "inbound_track", digit } }),
+    stop: () =>
+      JSON.stringify({
+        event: "stop",
+        sequenceNumber: next(),
+        stop: { accountSid: ids.accountSid, callSid: ids.callSid },
+        streamSid,
+      }),
     /** Messages sent so far, `connected` aside. */
     get sent() {
       return sequence;

@@ -10,7 +10,8 @@ document.addEventListener("htmx:sseBeforeMessage", (event) => {
 document.addEventListener("htmx:sseMessage", (event) => {
   if (event.target.id !== "transcript") return;
   const last = event.target.lastElementChild;
-  if (last && window.innerHeight + window.scrollY >= document.body.scrollHeight - 200) last.scrollIntoView({ block: "nearest" });
+  if (last && window.innerHeight + window.scrollY >= document.body.scrollHeight - 200)
+    last.scrollIntoView({ block: "nearest" });
 });
 
 // Running call timers: every element with data-since shows the time elapsed since then.
@@ -56,12 +57,14 @@ document.addEventListener("htmx:sseOpen", (event) => {
     elt.liveSource.close();
     window.htmx.trigger(elt, "htmx:sseClose", { source: elt.liveSource, type });
   };
-  if (elt.dataset.closeAfter && !elt.endedTimer) elt.endedTimer = setTimeout(() => close("timeout"), Number(elt.dataset.closeAfter));
+  if (elt.dataset.closeAfter && !elt.endedTimer)
+    elt.endedTimer = setTimeout(() => close("timeout"), Number(elt.dataset.closeAfter));
   for (const name of needed) {
     source.addEventListener(name, () => {
       seen.add(name);
       if (needed.every((n) => seen.has(n))) close("message");
-      else if (name === "ended" && !elt.endedTimer) elt.endedTimer = setTimeout(() => close("timeout"), Number(elt.dataset.closeAfterEnded) || 60000);
+      else if (name === "ended" && !elt.endedTimer)
+        elt.endedTimer = setTimeout(() => close("timeout"), Number(elt.dataset.closeAfterEnded) || 60000);
     });
   }
 });

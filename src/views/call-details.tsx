@@ -18,7 +18,11 @@ const LABELS: Record<ExtractionField, string> = {
   segment: "Segment",
 };
 
-const CHOICES: Partial<Record<ExtractionField, readonly string[]>> = { urgency: URGENCIES, category: TRADE_CATEGORIES, segment: LEAD_SEGMENTS };
+const CHOICES: Partial<Record<ExtractionField, readonly string[]>> = {
+  urgency: URGENCIES,
+  category: TRADE_CATEGORIES,
+  segment: LEAD_SEGMENTS,
+};
 
 /**
  * The caller's details as the call goes: safety advice first (it must be said now), then what is
@@ -52,18 +56,33 @@ export function CallDetailsPanel(props: { callId: string; details: CallDetails |
       )}
       <dl class="details editable">
         {EXTRACTION_FIELDS.map((field) => (
-          <DetailField callId={props.callId} field={field} value={extraction[field]} confidence={extraction.confidence[field]} corrected={details.corrected.includes(field)} />
+          <DetailField
+            callId={props.callId}
+            field={field}
+            value={extraction[field]}
+            confidence={extraction.confidence[field]}
+            corrected={details.corrected.includes(field)}
+          />
         ))}
       </dl>
       <p class="muted small">
         Read by {extraction.extractor}
-        {extraction.fallback ? ` (fallback from ${extraction.fallback.from}: ${humanise(extraction.fallback.reason)})` : ""}.
+        {extraction.fallback
+          ? ` (fallback from ${extraction.fallback.from}: ${humanise(extraction.fallback.reason)})`
+          : ""}
+        .
       </p>
     </>
   );
 }
 
-function DetailField(props: { callId: string; field: ExtractionField; value: string | null; confidence: number; corrected: boolean }) {
+function DetailField(props: {
+  callId: string;
+  field: ExtractionField;
+  value: string | null;
+  confidence: number;
+  corrected: boolean;
+}) {
   const { field, value } = props;
   const choices = CHOICES[field];
   const id = `detail-${field}`;
@@ -88,7 +107,14 @@ function DetailField(props: { callId: string; field: ExtractionField; value: str
         <label for={id}>{LABELS[field]}</label>
       </dt>
       <dd>
-        <form hx-post={`/calls/${props.callId}/details`} hx-trigger="change" hx-target="#caller-details-panel" hx-swap="innerHTML" method="post" action={`/calls/${props.callId}/details`}>
+        <form
+          hx-post={`/calls/${props.callId}/details`}
+          hx-trigger="change"
+          hx-target="#caller-details-panel"
+          hx-swap="innerHTML"
+          method="post"
+          action={`/calls/${props.callId}/details`}
+        >
           <input type="hidden" name="field" value={field} />
           {control}
         </form>

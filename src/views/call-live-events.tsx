@@ -4,7 +4,14 @@ import { leadDisplayName } from "../domain/leads.ts";
 import { formatPhone } from "../domain/phone.ts";
 import type { LiveEvent } from "../ports/live-events.ts";
 import { CallDetailsPanel } from "./call-details.tsx";
-import { CallerCard, CallStatusLine, InterimLine, IntakeNote, TranscriberNotice, TranscriptLine } from "./call-live.tsx";
+import {
+  CallerCard,
+  CallStatusLine,
+  InterimLine,
+  IntakeNote,
+  TranscriberNotice,
+  TranscriptLine,
+} from "./call-live.tsx";
 import type { SseMessage } from "./sse-message.ts";
 
 const html = (node: unknown) => String(node);
@@ -18,22 +25,43 @@ export function renderCallEvent(event: LiveEvent<LiveCallEvent>, callId: string)
         { event: `interim-${event.data.track}`, data: "" },
       ];
     case "interim":
-      return [{ event: `interim-${event.data.track}`, data: html(<InterimLine track={event.data.track} text={event.data.text} />) }];
+      return [
+        {
+          event: `interim-${event.data.track}`,
+          data: html(<InterimLine track={event.data.track} text={event.data.text} />),
+        },
+      ];
     case "transcriber":
       return [{ event: "transcriber", data: html(<TranscriberNotice state={event.data} live={true} />) }];
     case "details":
-      return [{ event: "details", data: html(<CallDetailsPanel callId={callId} details={event.data} csrfToken={null} />) }];
+      return [
+        { event: "details", data: html(<CallDetailsPanel callId={callId} details={event.data} csrfToken={null} />) },
+      ];
     case "intake":
-      return [{ event: "intake", data: html(<IntakeNote issue={{ id: event.data.issueId, title: event.data.title }} created={event.data.created} />) }];
+      return [
+        {
+          event: "intake",
+          data: html(
+            <IntakeNote issue={{ id: event.data.issueId, title: event.data.title }} created={event.data.created} />,
+          ),
+        },
+      ];
     case "caller": {
       const { call, lead } = event.data;
       return [
-        { event: "caller", data: html(<CallerCard call={{ ...call, startedAt: new Date(call.startedAt) }} lead={lead} />) },
+        {
+          event: "caller",
+          data: html(<CallerCard call={{ ...call, startedAt: new Date(call.startedAt) }} lead={lead} />),
+        },
         { event: "caller-name", data: html(<>{lead ? leadDisplayName(lead) : formatPhone(call.from)}</>) },
       ];
     }
     case "status": {
-      const call = { status: event.data.status, answeredAt: event.data.answeredAt ? new Date(event.data.answeredAt) : null, durationSeconds: event.data.durationSeconds };
+      const call = {
+        status: event.data.status,
+        answeredAt: event.data.answeredAt ? new Date(event.data.answeredAt) : null,
+        durationSeconds: event.data.durationSeconds,
+      };
       const messages = [{ event: "status", data: html(<CallStatusLine call={call} />) }];
       if (isCallOver(call.status)) messages.push({ event: "ended", data: "" });
       return messages;

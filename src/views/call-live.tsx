@@ -1,4 +1,11 @@
-import { inSpokenOrder, isCallOver, speakerOf, type Call, type Track, type TranscriptSegment } from "../domain/calls.ts";
+import {
+  inSpokenOrder,
+  isCallOver,
+  speakerOf,
+  type Call,
+  type Track,
+  type TranscriptSegment,
+} from "../domain/calls.ts";
 import { leadDisplayName, type Lead } from "../domain/leads.ts";
 import { formatPhone } from "../domain/phone.ts";
 import { Badge } from "./components.tsx";
@@ -60,13 +67,25 @@ export function CallPage(props: { ctx: PageContext; view: CallView }) {
       >
         <div class="toolbar">
           <h1 style="margin:0;margin-right:auto">
-            Call from <span id="caller-name" sse-swap="caller-name">{who}</span> {call.emergency ? <Badge value="emergency" /> : null}
+            Call from{" "}
+            <span id="caller-name" sse-swap="caller-name">
+              {who}
+            </span>{" "}
+            {call.emergency ? <Badge value="emergency" /> : null}
           </h1>
           <span id="call-status" sse-swap="status">
             <CallStatusLine call={call} />
           </span>
         </div>
-        {listening ? <div hx-get={`/calls/${call.id}`} hx-trigger="sse:reload" hx-select="#live-call" hx-target="#live-call" hx-swap="outerHTML"></div> : null}
+        {listening ? (
+          <div
+            hx-get={`/calls/${call.id}`}
+            hx-trigger="sse:reload"
+            hx-select="#live-call"
+            hx-target="#live-call"
+            hx-swap="outerHTML"
+          ></div>
+        ) : null}
         <div class="grid two">
           <section class="card">
             <h2>Transcript</h2>
@@ -84,7 +103,9 @@ export function CallPage(props: { ctx: PageContext; view: CallView }) {
                 <p class="line staff interim" id="interim-outbound" sse-swap="interim-outbound"></p>
               </div>
             ) : null}
-            {!live && props.view.transcript.length === 0 ? <p class="muted">Nothing was transcribed on this call.</p> : null}
+            {!live && props.view.transcript.length === 0 ? (
+              <p class="muted">Nothing was transcribed on this call.</p>
+            ) : null}
             {props.view.recordingUrl ? (
               <>
                 <h2>Recording</h2>
@@ -93,18 +114,20 @@ export function CallPage(props: { ctx: PageContext; view: CallView }) {
             ) : null}
           </section>
           <aside>
-          <section class="card">
-            <h2>Details</h2>
-            <div id="intake-note" sse-swap="intake">
-              {props.view.issue ? <IntakeNote issue={props.view.issue} created={props.view.issue.openedByThisCall} /> : null}
-            </div>
-            <div id="caller-details-panel" sse-swap="details" data-refresh={`/calls/${call.id}/details`}>
-              <CallDetailsPanel callId={call.id} details={props.view.details} csrfToken={props.ctx.csrfToken} />
-            </div>
-          </section>
-          <section class="card" id="caller-details" sse-swap="caller">
-            <CallerCard call={call} lead={lead} />
-          </section>
+            <section class="card">
+              <h2>Details</h2>
+              <div id="intake-note" sse-swap="intake">
+                {props.view.issue ? (
+                  <IntakeNote issue={props.view.issue} created={props.view.issue.openedByThisCall} />
+                ) : null}
+              </div>
+              <div id="caller-details-panel" sse-swap="details" data-refresh={`/calls/${call.id}/details`}>
+                <CallDetailsPanel callId={call.id} details={props.view.details} csrfToken={props.ctx.csrfToken} />
+              </div>
+            </section>
+            <section class="card" id="caller-details" sse-swap="caller">
+              <CallerCard call={call} lead={lead} />
+            </section>
           </aside>
         </div>
       </div>
@@ -116,7 +139,10 @@ export function CallPage(props: { ctx: PageContext; view: CallView }) {
  * Who is calling, as far as the lead says. Drawn with the page, and again when the call's
  * intake fills in the lead (the "caller" live event), so the name shows without a reload.
  */
-export function CallerCard(props: { call: Pick<Call, "from" | "startedAt" | "transcriber" | "summary">; lead: CallerCardData["lead"] }) {
+export function CallerCard(props: {
+  call: Pick<Call, "from" | "startedAt" | "transcriber" | "summary">;
+  lead: CallerCardData["lead"];
+}) {
   const { call, lead } = props;
   return (
     <>
@@ -143,7 +169,8 @@ export function CallerCard(props: { call: Pick<Call, "from" | "startedAt" | "tra
 /** One final line. The id lets the page ignore a line it already shows (a resumed stream). */
 export const TranscriptLine = (props: { segment: Pick<TranscriptSegment, "id" | "track" | "text" | "startMs"> }) => (
   <p class={`line ${props.segment.track === "inbound" ? "caller" : "staff"}`} id={`seg-${props.segment.id}`}>
-    <span class="muted">{formatOffset(props.segment.startMs)}</span> <span class="speaker">{speakerOf(props.segment.track)}:</span> {props.segment.text}
+    <span class="muted">{formatOffset(props.segment.startMs)}</span>{" "}
+    <span class="speaker">{speakerOf(props.segment.track)}:</span> {props.segment.text}
   </p>
 );
 
@@ -186,28 +213,51 @@ export function TranscriberNotice(props: { state: TranscriberState; live: boolea
   const { state } = props;
   const health = "tracks" in state ? state : null;
   const side = health ? whichSide(health.tracks) : "";
-  const lost = health && health.droppedMs > 0 ? ` ${seconds(health.droppedMs)} of audio could not be held and is not transcribed.` : "";
+  const lost =
+    health && health.droppedMs > 0
+      ? ` ${seconds(health.droppedMs)} of audio could not be held and is not transcribed.`
+      : "";
   if (state.state === "not_configured") {
-    return <p class="notice">Transcription not configured: add a WisprFlow or Deepgram key to see what is said. The call itself is unaffected.</p>;
+    return (
+      <p class="notice">
+        Transcription not configured: add a WisprFlow or Deepgram key to see what is said. The call itself is
+        unaffected.
+      </p>
+    );
   }
   if (state.state === "failed") {
-    return <p class="notice warn">Transcription unavailable{side}: the transcriber could not be reached. The call goes on.{lost}</p>;
+    return (
+      <p class="notice warn">
+        Transcription unavailable{side}: the transcriber could not be reached. The call goes on.{lost}
+      </p>
+    );
   }
   if (state.state === "reconnecting") {
     return (
       <p class="notice" role="status">
-        Transcriber reconnecting…{side} The call goes on; up to {seconds(health?.keptMs ?? 0)} of audio is held for it, anything older is not transcribed.{lost}
+        Transcriber reconnecting…{side} The call goes on; up to {seconds(health?.keptMs ?? 0)} of audio is held for it,
+        anything older is not transcribed.{lost}
       </p>
     );
   }
   if (state.label === "demo transcript") {
-    return <p class="notice">Demo transcript: the simulator's script replayed in step with the audio, not speech recognition.</p>;
+    return (
+      <p class="notice">
+        Demo transcript: the simulator's script replayed in step with the audio, not speech recognition.
+      </p>
+    );
   }
-  if (props.live && state.state === "running") return <p class="muted">Transcribing live ({state.label}).{lost}</p>;
+  if (props.live && state.state === "running")
+    return (
+      <p class="muted">
+        Transcribing live ({state.label}).{lost}
+      </p>
+    );
   return <></>;
 }
 
-const whichSide = (tracks: readonly Track[]) => (tracks.length === 1 ? (tracks[0] === "inbound" ? " (caller's side)" : " (staff's side)") : "");
+const whichSide = (tracks: readonly Track[]) =>
+  tracks.length === 1 ? (tracks[0] === "inbound" ? " (caller's side)" : " (staff's side)") : "";
 const seconds = (ms: number) => `${Math.round(ms / 1000)} s`;
 
 export const IntakeNote = (props: { issue: { id: string; title: string }; created: boolean }) => (

@@ -51,7 +51,12 @@ export function CallsTable(props: CallsListing) {
                   </td>
                   <td>{call.leadName ?? formatPhone(call.from)}</td>
                   <td>
-                    {call.emergency ? <Badge value="emergency" /> : null} {isCallOver(call.status) ? humanise(call.status) : <Badge value="live" label={`Live · ${humanise(call.status)}`} />}
+                    {call.emergency ? <Badge value="emergency" /> : null}{" "}
+                    {isCallOver(call.status) ? (
+                      humanise(call.status)
+                    ) : (
+                      <Badge value="live" label={`Live · ${humanise(call.status)}`} />
+                    )}
                   </td>
                   <td>{formatDuration(call.durationSeconds)}</td>
                   <td class="muted">{call.summary ?? ""}</td>
@@ -68,4 +73,3 @@ export function CallsTable(props: CallsListing) {
     </>
   );
 }
-

@@ -7,7 +7,12 @@ import { PublicLayout } from "./quote-public.tsx";
  * The embedded test checkout (no Stripe keys): says plainly that it is a test and that no card
  * is charged, lists what would be paid, and completes the session when the button is pressed.
  */
-export function TestCheckoutPage(props: { company: CompanyDetails; session: CheckoutSession & { request: CheckoutRequest }; expired: boolean; error?: string }) {
+export function TestCheckoutPage(props: {
+  company: CompanyDetails;
+  session: CheckoutSession & { request: CheckoutRequest };
+  expired: boolean;
+  error?: string;
+}) {
   const { session } = props;
   return (
     <PublicLayout title="Test payment" company={props.company}>

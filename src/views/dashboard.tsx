@@ -17,75 +17,92 @@ export interface DashboardFigures {
   recentCalls: CallListItem[];
 }
 
-export function DashboardPage(props: { ctx: PageContext; figures: DashboardFigures; simulator: string[] | null; money?: MoneyFigures }) {
+export function DashboardPage(props: {
+  ctx: PageContext;
+  figures: DashboardFigures;
+  simulator: string[] | null;
+  money?: MoneyFigures;
+}) {
   const f = props.figures;
   return (
     <Layout ctx={props.ctx} title="Dashboard">
       <h1>Today</h1>
       {/* Emergencies and new calls appear without a reload: the page re-reads itself on call events. */}
       <div hx-ext="sse" sse-connect="/calls/events">
-        <div hx-get="/" hx-trigger="sse:calls-changed throttle:2s" hx-select="#dashboard-live" hx-target="#dashboard-live" hx-swap="outerHTML"></div>
+        <div
+          hx-get="/"
+          hx-trigger="sse:calls-changed throttle:2s"
+          hx-select="#dashboard-live"
+          hx-target="#dashboard-live"
+          hx-swap="outerHTML"
+        ></div>
       </div>
       {props.simulator ? <SimulateCall ctx={props.ctx} fixtures={props.simulator} /> : null}
       <div id="dashboard-live">
-      <div class="stats">
-        <Stat n={f.callsToday} label="Calls today" href="/calls" />
-        <Stat n={f.openByUrgency.emergency} label="Open emergencies" href="/issues" tone={f.openByUrgency.emergency > 0 ? "emergency" : undefined} />
-        <Stat n={f.openByUrgency.urgent + f.openByUrgency.routine} label="Other open issues" href="/issues" />
-        <Stat n={f.newLeadsThisWeek} label="New leads this week" href="/leads" />
-      </div>
-      {props.money ? <MoneyStats money={props.money} /> : null}
-      {/* Missed calls to follow up (routes/messages.tsx), refreshed as calls are missed. */}
-      <div hx-ext="sse" sse-connect="/inbox/events">
-        <div hx-get="/missed-calls" hx-trigger="load, sse:missed-call" hx-swap="innerHTML"></div>
-      </div>
-      <div class="grid two">
-        <section class="card">
-          <h2>Open issues, emergencies first</h2>
-          {f.openIssues.length === 0 ? (
-            <p class="muted">No open issues.</p>
-          ) : (
-            <div class="table-wrap">
-              <table>
-                <tbody>
-                  {f.openIssues.map((issue) => (
-                    <tr>
-                      <td>
-                        <Badge value={issue.urgency} />
-                      </td>
-                      <td>
-                        <a href={`/issues/${issue.id}`}>{issue.title}</a>
-                        <div class="muted">
-                          {issue.leadName ?? "Unknown"} · {issue.postcode ?? "no postcode"} · {humanise(issue.category)}
-                        </div>
-                      </td>
-                      <td class="muted">{formatDateTime(issue.createdAt)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          )}
-        </section>
-        <section class="card">
-          <h2>Latest calls</h2>
-          {f.recentCalls.length === 0 ? (
-            <p class="muted">No calls yet.</p>
-          ) : (
-            <ul class="timeline">
-              {f.recentCalls.map((call) => (
-                <li>
-                  <a href={`/calls/${call.id}`}>{call.leadName ?? formatPhone(call.from)}</a>{" "}
-                  {call.emergency ? <Badge value="emergency" /> : null}
-                  <div class="muted">
-                    {formatTime(call.startedAt)} · {humanise(call.status)}
-                  </div>
-                </li>
-              ))}
-            </ul>
-          )}
-        </section>
-      </div>
+        <div class="stats">
+          <Stat n={f.callsToday} label="Calls today" href="/calls" />
+          <Stat
+            n={f.openByUrgency.emergency}
+            label="Open emergencies"
+            href="/issues"
+            tone={f.openByUrgency.emergency > 0 ? "emergency" : undefined}
+          />
+          <Stat n={f.openByUrgency.urgent + f.openByUrgency.routine} label="Other open issues" href="/issues" />
+          <Stat n={f.newLeadsThisWeek} label="New leads this week" href="/leads" />
+        </div>
+        {props.money ? <MoneyStats money={props.money} /> : null}
+        {/* Missed calls to follow up (routes/messages.tsx), refreshed as calls are missed. */}
+        <div hx-ext="sse" sse-connect="/inbox/events">
+          <div hx-get="/missed-calls" hx-trigger="load, sse:missed-call" hx-swap="innerHTML"></div>
+        </div>
+        <div class="grid two">
+          <section class="card">
+            <h2>Open issues, emergencies first</h2>
+            {f.openIssues.length === 0 ? (
+              <p class="muted">No open issues.</p>
+            ) : (
+              <div class="table-wrap">
+                <table>
+                  <tbody>
+                    {f.openIssues.map((issue) => (
+                      <tr>
+                        <td>
+                          <Badge value={issue.urgency} />
+                        </td>
+                        <td>
+                          <a href={`/issues/${issue.id}`}>{issue.title}</a>
+                          <div class="muted">
+                            {issue.leadName ?? "Unknown"} · {issue.postcode ?? "no postcode"} ·{" "}
+                            {humanise(issue.category)}
+                          </div>
+                        </td>
+                        <td class="muted">{formatDateTime(issue.createdAt)}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+            )}
+          </section>
+          <section class="card">
+            <h2>Latest calls</h2>
+            {f.recentCalls.length === 0 ? (
+              <p class="muted">No calls yet.</p>
+            ) : (
+              <ul class="timeline">
+                {f.recentCalls.map((call) => (
+                  <li>
+                    <a href={`/calls/${call.id}`}>{call.leadName ?? formatPhone(call.from)}</a>{" "}
+                    {call.emergency ? <Badge value="emergency" /> : null}
+                    <div class="muted">
+                      {formatTime(call.startedAt)} · {humanise(call.status)}
+                    </div>
+                  </li>
+                ))}
+              </ul>
+            )}
+          </section>
+        </div>
       </div>
     </Layout>
   );

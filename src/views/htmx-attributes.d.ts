@@ -1,7 +1,16 @@
 // The htmx attributes our views use, typed once (hono/jsx otherwise accepts any attribute).
 import "hono/jsx";
 
-type HxSwap = "innerHTML" | "outerHTML" | "beforebegin" | "afterbegin" | "beforeend" | "afterend" | "delete" | "none" | (string & {});
+type HxSwap =
+  | "innerHTML"
+  | "outerHTML"
+  | "beforebegin"
+  | "afterbegin"
+  | "beforeend"
+  | "afterend"
+  | "delete"
+  | "none"
+  | (string & {});
 
 declare module "hono/jsx" {
   namespace JSX {

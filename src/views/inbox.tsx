@@ -31,7 +31,15 @@ function preview(message: Message): string {
   const who = message.direction === "outbound" ? "You: " : "";
   const what =
     message.body?.trim() ||
-    (message.kind === "voice" ? (message.transcript ? `Voice note: ${message.transcript}` : "Voice note") : message.kind === "image" ? "Photo" : message.kind === "video" ? "Video" : message.kind);
+    (message.kind === "voice"
+      ? message.transcript
+        ? `Voice note: ${message.transcript}`
+        : "Voice note"
+      : message.kind === "image"
+        ? "Photo"
+        : message.kind === "video"
+          ? "Video"
+          : message.kind);
   return `${who}${what.length > 120 ? `${what.slice(0, 117)}…` : what}`;
 }
 
@@ -52,7 +60,11 @@ export function InboxPage(props: { ctx: PageContext; listing: InboxListing }) {
         <h1 style="margin:0;margin-right:auto">Inbox</h1>
         <nav aria-label="Channels" class="toolbar" style="margin:0">
           {filters.map((f) => (
-            <a class={`button ${listing.channel === f.channel ? "" : "secondary"}`} href={listUrl({ channel: f.channel, query: listing.query })} aria-current={listing.channel === f.channel ? "page" : undefined}>
+            <a
+              class={`button ${listing.channel === f.channel ? "" : "secondary"}`}
+              href={listUrl({ channel: f.channel, query: listing.query })}
+              aria-current={listing.channel === f.channel ? "page" : undefined}
+            >
               {f.label}
             </a>
           ))}
@@ -78,7 +90,13 @@ export function InboxPage(props: { ctx: PageContext; listing: InboxListing }) {
       </form>
       <div hx-ext="sse" sse-connect="/inbox/events">
         {/* Live refreshes keep the current search and channel (read from the form). */}
-        <div id="conversations" hx-get="/inbox" hx-include="#inbox-filter" hx-trigger="sse:message throttle:1s, sse:seen throttle:1s" hx-swap="innerHTML">
+        <div
+          id="conversations"
+          hx-get="/inbox"
+          hx-include="#inbox-filter"
+          hx-trigger="sse:message throttle:1s, sse:seen throttle:1s"
+          hx-swap="innerHTML"
+        >
           <ConversationList listing={listing} />
         </div>
       </div>
@@ -89,7 +107,13 @@ export function InboxPage(props: { ctx: PageContext; listing: InboxListing }) {
 export function ConversationList(props: { listing: InboxListing }) {
   const { listing } = props;
   if (listing.conversations.length === 0) {
-    return <p class="muted">{listing.query ? `No conversations match "${listing.query}".` : "No messages yet. WhatsApp messages and texts appear here as they arrive."}</p>;
+    return (
+      <p class="muted">
+        {listing.query
+          ? `No conversations match "${listing.query}".`
+          : "No messages yet. WhatsApp messages and texts appear here as they arrive."}
+      </p>
+    );
   }
   return (
     <>
@@ -100,7 +124,9 @@ export function ConversationList(props: { listing: InboxListing }) {
         {listing.conversations.map((c) => (
           <li id={`conversation-${c.leadId}`}>
             <a href={`/inbox/${c.leadId}`}>
-              <strong>{c.leadName ?? (c.leadPhone ? formatPhone(c.leadPhone) : c.last.senderName ?? "Unknown")}</strong>
+              <strong>
+                {c.leadName ?? (c.leadPhone ? formatPhone(c.leadPhone) : (c.last.senderName ?? "Unknown"))}
+              </strong>
             </a>{" "}
             {c.unread > 0 ? <Badge value="urgent" label={`${c.unread} unread`} /> : null}{" "}
             {c.channels.map((ch) => (
@@ -150,7 +176,12 @@ export function ConversationPage(props: { ctx: PageContext; view: ConversationVi
       </p>
       <div class="grid two">
         <section class="card" hx-ext="sse" sse-connect={`/inbox/${lead.id}/events`}>
-          <div id="thread" hx-get={`/inbox/${lead.id}/thread`} hx-trigger="sse:message throttle:500ms" hx-swap="innerHTML">
+          <div
+            id="thread"
+            hx-get={`/inbox/${lead.id}/thread`}
+            hx-trigger="sse:message throttle:500ms"
+            hx-swap="innerHTML"
+          >
             <Thread messages={messages} csrfToken={props.ctx.csrfToken} />
           </div>
         </section>
@@ -168,7 +199,10 @@ export function DeliveriesPage(props: { ctx: PageContext; deliveries: WebhookDel
   return (
     <Layout ctx={props.ctx} title="Webhook deliveries">
       <h1>Webhook deliveries not processed</h1>
-      <p class="muted">Signed deliveries that did not match the provider's documented shapes. They were recorded and answered 200 (so the provider does not retry forever) and changed nothing.</p>
+      <p class="muted">
+        Signed deliveries that did not match the provider's documented shapes. They were recorded and answered 200 (so
+        the provider does not retry forever) and changed nothing.
+      </p>
       {props.deliveries.length === 0 ? (
         <p class="muted">None.</p>
       ) : (

@@ -11,7 +11,10 @@ export function IntegrationsPage(props: { ctx: PageContext; integrations: Integr
       <p>
         <a href="/settings/safety">Safety advice list</a> — what staff are told to say when a caller describes a danger.
       </p>
-      <p class="muted">What each integration runs on now. Set its keys (see the README) to move it from the embedded default to the vendor.</p>
+      <p class="muted">
+        What each integration runs on now. Set its keys (see the README) to move it from the embedded default to the
+        vendor.
+      </p>
       <div class="table-wrap">
         <table>
           <thead>

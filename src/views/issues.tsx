@@ -1,4 +1,13 @@
-import { ISSUE_STATUSES, ISSUE_STATUS_LABELS, OPEN_ISSUE_STATUSES, TRADE_CATEGORIES, URGENCIES, isOpenIssue, issueTransitions, type Issue } from "../domain/issues.ts";
+import {
+  ISSUE_STATUSES,
+  ISSUE_STATUS_LABELS,
+  OPEN_ISSUE_STATUSES,
+  TRADE_CATEGORIES,
+  URGENCIES,
+  isOpenIssue,
+  issueTransitions,
+  type Issue,
+} from "../domain/issues.ts";
 import type { Lead } from "../domain/leads.ts";
 import { leadDisplayName } from "../domain/leads.ts";
 import { formatPence } from "../domain/money.ts";
@@ -72,7 +81,14 @@ export function IssueCard(props: { issue: IssueListItem; error?: string }) {
       </div>
       {props.error ? <p class="field-error">{props.error}</p> : null}
       {next.length > 0 ? (
-        <form hx-post={`/issues/${issue.id}/status`} hx-trigger="change" hx-target={`#issue-${issue.id}`} hx-swap="outerHTML" method="post" action={`/issues/${issue.id}/status`}>
+        <form
+          hx-post={`/issues/${issue.id}/status`}
+          hx-trigger="change"
+          hx-target={`#issue-${issue.id}`}
+          hx-swap="outerHTML"
+          method="post"
+          action={`/issues/${issue.id}/status`}
+        >
           <label class="muted" style="font-weight:400">
             Status
             <select name="status" aria-label={`Status of ${issue.title}`}>
@@ -95,7 +111,15 @@ export function IssueCard(props: { issue: IssueListItem; error?: string }) {
   );
 }
 
-export function IssuePage(props: { ctx: PageContext; issue: Issue; lead: Lead | null; quotes: Quote[]; calls: Call[]; quoteSection?: Child; history?: AuditEntry[] }) {
+export function IssuePage(props: {
+  ctx: PageContext;
+  issue: Issue;
+  lead: Lead | null;
+  quotes: Quote[];
+  calls: Call[];
+  quoteSection?: Child;
+  history?: AuditEntry[];
+}) {
   const { issue } = props;
   return (
     <Layout ctx={props.ctx} title={issue.title}>
@@ -171,7 +195,13 @@ export function IssuePage(props: { ctx: PageContext; issue: Issue; lead: Lead | 
   );
 }
 
-export function IssueFormPage(props: { ctx: PageContext; form: FormState; action: string; title: string; leads: Lead[] }) {
+export function IssueFormPage(props: {
+  ctx: PageContext;
+  form: FormState;
+  action: string;
+  title: string;
+  leads: Lead[];
+}) {
   return (
     <Layout ctx={props.ctx} title={props.title}>
       <h1>{props.title}</h1>
@@ -182,9 +212,19 @@ export function IssueFormPage(props: { ctx: PageContext; form: FormState; action
 
 export function IssueForm(props: { ctx: PageContext; form: FormState; action: string; leads: Lead[] }) {
   const { form } = props;
-  const leadOptions = [{ value: "", label: "Choose a lead…" }, ...props.leads.map((l) => ({ value: l.id, label: leadDisplayName(l) }))];
+  const leadOptions = [
+    { value: "", label: "Choose a lead…" },
+    ...props.leads.map((l) => ({ value: l.id, label: leadDisplayName(l) })),
+  ];
   return (
-    <form method="post" action={props.action} class="stack card" hx-post={props.action} hx-target="this" hx-swap="outerHTML">
+    <form
+      method="post"
+      action={props.action}
+      class="stack card"
+      hx-post={props.action}
+      hx-target="this"
+      hx-swap="outerHTML"
+    >
       <CsrfField token={props.ctx.csrfToken} />
       <FormError form={form} />
       <SelectField form={form} name="leadId" label="Lead" options={leadOptions} />

@@ -29,7 +29,8 @@ const SECTIONS = [
   { href: "/settings/integrations", label: "Integrations" },
 ];
 
-const isCurrent = (path: string, href: string) => (href === "/" ? path === "/" : path === href || path.startsWith(`${href}/`));
+const isCurrent = (path: string, href: string) =>
+  href === "/" ? path === "/" : path === href || path.startsWith(`${href}/`);
 
 /**
  * The staff layout. The CSRF token rides on every htmx request through hx-headers,

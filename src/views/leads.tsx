@@ -54,7 +54,11 @@ export function LeadResults(props: { listing: LeadsListing }) {
   const pages = Math.max(1, Math.ceil(total / pageSize));
   const link = (p: number) => `/leads?${new URLSearchParams({ ...(query ? { q: query } : {}), page: String(p) })}`;
   if (leads.length === 0) {
-    return <p class="muted">{query ? `No leads match "${query}".` : "No leads yet. They arrive with calls and messages, or add one."}</p>;
+    return (
+      <p class="muted">
+        {query ? `No leads match "${query}".` : "No leads yet. They arrive with calls and messages, or add one."}
+      </p>
+    );
   }
   return (
     <>
@@ -112,7 +116,13 @@ export const LeadRow = (props: { lead: Lead }) => (
   </tr>
 );
 
-export function LeadPage(props: { ctx: PageContext; lead: Lead; timeline: TimelineEntry[]; openIssues: Issue[]; history: AuditEntry[] }) {
+export function LeadPage(props: {
+  ctx: PageContext;
+  lead: Lead;
+  timeline: TimelineEntry[];
+  openIssues: Issue[];
+  history: AuditEntry[];
+}) {
   const { lead } = props;
   return (
     <Layout ctx={props.ctx} title={leadDisplayName(lead)}>
@@ -189,7 +199,13 @@ export function LeadPage(props: { ctx: PageContext; lead: Lead; timeline: Timeli
 }
 
 /** The create and edit form; `action` decides which. Errors stand beside their fields. */
-export function LeadFormPage(props: { ctx: PageContext; form: FormState; action: string; title: string; numberOwner?: Lead }) {
+export function LeadFormPage(props: {
+  ctx: PageContext;
+  form: FormState;
+  action: string;
+  title: string;
+  numberOwner?: Lead;
+}) {
   return (
     <Layout ctx={props.ctx} title={props.title}>
       <h1>{props.title}</h1>
@@ -202,7 +218,14 @@ export function LeadFormPage(props: { ctx: PageContext; form: FormState; action:
 export function LeadForm(props: { ctx: PageContext; form: FormState; action: string; numberOwner?: Lead }) {
   const { form } = props;
   return (
-    <form method="post" action={props.action} class="stack card" hx-post={props.action} hx-target="this" hx-swap="outerHTML">
+    <form
+      method="post"
+      action={props.action}
+      class="stack card"
+      hx-post={props.action}
+      hx-target="this"
+      hx-swap="outerHTML"
+    >
       <CsrfField token={props.ctx.csrfToken} />
       <FormError form={form} />
       <Field form={form} name="name" label="Name" autocomplete="off" />

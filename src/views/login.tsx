@@ -15,7 +15,15 @@ export function LoginPage(props: { ctx: PageContext; email?: string; error?: str
           {props.next ? <input type="hidden" name="next" value={props.next} /> : null}
           <label for="email">
             Email
-            <input id="email" name="email" type="email" autocomplete="username" required value={props.email ?? ""} autofocus />
+            <input
+              id="email"
+              name="email"
+              type="email"
+              autocomplete="username"
+              required
+              value={props.email ?? ""}
+              autofocus
+            />
           </label>
           <label for="password">
             Password

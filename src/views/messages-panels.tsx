@@ -43,11 +43,16 @@ export function IssueMessagingPanel(props: { ctx: PageContext; view: IssueMessag
   return (
     <div id="issue-messaging">
       {view.flash ? (
-        <p class={view.flash.kind === "error" ? "form-error" : "notice"} role={view.flash.kind === "error" ? "alert" : "status"}>
+        <p
+          class={view.flash.kind === "error" ? "form-error" : "notice"}
+          role={view.flash.kind === "error" ? "alert" : "status"}
+        >
           {view.flash.text}
         </p>
       ) : null}
-      {!view.whatsappLive ? <p class="notice">WhatsApp is not configured: the outbox shows what would have been sent, and sends nothing.</p> : null}
+      {!view.whatsappLive ? (
+        <p class="notice">WhatsApp is not configured: the outbox shows what would have been sent, and sends nothing.</p>
+      ) : null}
 
       <h2>Photos and videos</h2>
       {view.media.length === 0 ? (
@@ -72,7 +77,13 @@ export function IssueMessagingPanel(props: { ctx: PageContext; view: IssueMessag
         </ul>
       ) : null}
       {view.reachable ? (
-        <form method="post" action={`${base}/video-request`} hx-post={`${base}/video-request`} hx-target="#issue-messaging" hx-swap="outerHTML">
+        <form
+          method="post"
+          action={`${base}/video-request`}
+          hx-post={`${base}/video-request`}
+          hx-target="#issue-messaging"
+          hx-swap="outerHTML"
+        >
           <CsrfField token={props.ctx.csrfToken} />
           <button type="submit" class="secondary">
             Ask for a video on WhatsApp
@@ -89,14 +100,19 @@ export function IssueMessagingPanel(props: { ctx: PageContext; view: IssueMessag
           {view.quoteMessages.map((m) => (
             <li>
               Sent {formatDateTime(m.occurredAt)}
-              {m.kind === "video" || m.template?.headerMedia ? " with a video" : ""} <Badge value={m.status} label={STATUS_LABELS[m.status]} />
+              {m.kind === "video" || m.template?.headerMedia ? " with a video" : ""}{" "}
+              <Badge value={m.status} label={STATUS_LABELS[m.status]} />
               {m.error ? <div class="muted">{m.error}</div> : null}
             </li>
           ))}
         </ul>
       ) : null}
       {view.quotes.length === 0 ? (
-        <p class="muted">{view.draftCount > 0 ? "Send the quote from its own page first; then its link can go by WhatsApp from here." : "No quote to send yet."}</p>
+        <p class="muted">
+          {view.draftCount > 0
+            ? "Send the quote from its own page first; then its link can go by WhatsApp from here."
+            : "No quote to send yet."}
+        </p>
       ) : view.reachable ? (
         <form
           method="post"
@@ -130,7 +146,9 @@ export function IssueMessagingPanel(props: { ctx: PageContext; view: IssueMessag
             <button type="submit">Send the quote on WhatsApp</button>
           </div>
           <div class="muted">
-            {view.window.open ? "Inside the 24-hour window: sent as a message with the link." : "Outside the 24-hour window: sent as the approved quote template."}
+            {view.window.open
+              ? "Inside the 24-hour window: sent as a message with the link."
+              : "Outside the 24-hour window: sent as the approved quote template."}
           </div>
         </form>
       ) : null}
@@ -149,7 +167,11 @@ export function MissedCallFollowUps(props: { ctx: PageContext; followUps: Missed
         <ul class="timeline">
           {props.followUps.map((f) => (
             <li>
-              {f.leadId ? <a href={`/leads/${f.leadId}`}>{f.leadName ?? (f.phone ? formatPhone(f.phone) : "Unknown caller")}</a> : <span>{f.phone ? formatPhone(f.phone) : "Withheld number"}</span>}{" "}
+              {f.leadId ? (
+                <a href={`/leads/${f.leadId}`}>{f.leadName ?? (f.phone ? formatPhone(f.phone) : "Unknown caller")}</a>
+              ) : (
+                <span>{f.phone ? formatPhone(f.phone) : "Withheld number"}</span>
+              )}{" "}
               <span class="muted">missed at {formatTime(f.createdAt)}</span>
               <div class="muted">
                 {f.replyStatus ? (
@@ -160,7 +182,14 @@ export function MissedCallFollowUps(props: { ctx: PageContext; followUps: Missed
                   (f.note ?? "No automatic reply.")
                 )}
               </div>
-              <form method="post" action={`/missed-calls/${f.id}/resolve`} hx-post={`/missed-calls/${f.id}/resolve`} hx-target="#missed-calls" hx-swap="outerHTML" style="margin:.25rem 0 0">
+              <form
+                method="post"
+                action={`/missed-calls/${f.id}/resolve`}
+                hx-post={`/missed-calls/${f.id}/resolve`}
+                hx-target="#missed-calls"
+                hx-swap="outerHTML"
+                style="margin:.25rem 0 0"
+              >
                 <CsrfField token={props.ctx.csrfToken} />
                 <button type="submit" class="secondary">
                   Followed up

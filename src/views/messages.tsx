@@ -1,4 +1,10 @@
-import { CHANNEL_NAMES, NO_TRANSCRIBER, STATUS_LABELS, type Message, type MessageChannel } from "../domain/messaging/message.ts";
+import {
+  CHANNEL_NAMES,
+  NO_TRANSCRIBER,
+  STATUS_LABELS,
+  type Message,
+  type MessageChannel,
+} from "../domain/messaging/message.ts";
 import type { WindowState } from "../domain/messaging/window.ts";
 import { Badge } from "./components.tsx";
 import { formatDateTime } from "../domain/london-time.ts";
@@ -42,7 +48,14 @@ function MediaRetry(props: { message: Message; csrfToken: string | null }) {
   const { message: m } = props;
   const action = `/messages/${m.id}/media/retry`;
   return (
-    <form class="notice warn" method="post" action={action} hx-post={action} hx-target={`#msg-${m.id}`} hx-swap="outerHTML">
+    <form
+      class="notice warn"
+      method="post"
+      action={action}
+      hx-post={action}
+      hx-target={`#msg-${m.id}`}
+      hx-swap="outerHTML"
+    >
       <CsrfField token={props.csrfToken} />
       <div>Download failed{m.mediaError ? `: ${m.mediaError}` : "."}</div>
       <button type="submit" class="secondary" style="margin-top:.4rem">
@@ -56,13 +69,10 @@ function MediaPart(props: { message: Message; csrfToken: string | null }) {
   const { message: m } = props;
   if (m.status === "refused") return <p class="notice warn">{m.mediaError ?? "The media was refused."}</p>;
   if (!m.mediaKey) {
-    if (m.direction === "inbound" && m.status === "media_pending" && m.mediaGaveUpAt) return <MediaRetry message={m} csrfToken={props.csrfToken} />;
+    if (m.direction === "inbound" && m.status === "media_pending" && m.mediaGaveUpAt)
+      return <MediaRetry message={m} csrfToken={props.csrfToken} />;
     if (m.direction === "inbound" && m.status === "media_pending") {
-      return (
-        <p class="notice">
-          Media pending{m.mediaError ? `: ${m.mediaError}` : ": downloading…"}
-        </p>
-      );
+      return <p class="notice">Media pending{m.mediaError ? `: ${m.mediaError}` : ": downloading…"}</p>;
     }
     return null;
   }
@@ -72,11 +82,23 @@ function MediaPart(props: { message: Message; csrfToken: string | null }) {
     case "sticker":
       return (
         <a href={src} target="_blank" rel="noopener">
-          <img src={m.thumbnailKey ? `/messages/${m.id}/thumbnail` : src} alt={m.body ?? "Photo from the customer"} style="max-width:240px;max-height:240px;border-radius:6px;display:block" loading="lazy" />
+          <img
+            src={m.thumbnailKey ? `/messages/${m.id}/thumbnail` : src}
+            alt={m.body ?? "Photo from the customer"}
+            style="max-width:240px;max-height:240px;border-radius:6px;display:block"
+            loading="lazy"
+          />
         </a>
       );
     case "video":
-      return <video controls preload="metadata" src={src} style="max-width:320px;width:100%;border-radius:6px;display:block"></video>;
+      return (
+        <video
+          controls
+          preload="metadata"
+          src={src}
+          style="max-width:320px;width:100%;border-radius:6px;display:block"
+        ></video>
+      );
     case "voice":
     case "audio":
       return <audio controls preload="metadata" src={src}></audio>;
@@ -100,7 +122,10 @@ function Transcript(props: { message: Message }) {
       </p>
     );
   }
-  if (m.transcriber === NO_TRANSCRIBER) return <p class="muted">Not transcribed: no voice-note transcriber is configured (set OPENAI_API_KEY for whisper-1).</p>;
+  if (m.transcriber === NO_TRANSCRIBER)
+    return (
+      <p class="muted">Not transcribed: no voice-note transcriber is configured (set OPENAI_API_KEY for whisper-1).</p>
+    );
   if (m.transcriber?.includes("failed")) return <p class="muted">Not transcribed: {m.transcriber}</p>;
   if (m.mediaKey) return <p class="muted">Transcribing…</p>;
   return null;
@@ -123,7 +148,11 @@ export function MessageItem(props: { message: Message; csrfToken?: string | null
       hx-trigger={downloading ? "every 2s" : undefined}
       hx-swap={downloading ? "outerHTML" : undefined}
     >
-      {m.kind === "template" && m.template ? <div class="muted" style="font-size:.8rem">Template “{m.template.name}”</div> : null}
+      {m.kind === "template" && m.template ? (
+        <div class="muted" style="font-size:.8rem">
+          Template “{m.template.name}”
+        </div>
+      ) : null}
       <MediaPart message={m} csrfToken={props.csrfToken ?? null} />
       {m.body ? <p style="margin:.2rem 0;white-space:pre-wrap">{m.body}</p> : null}
       <Transcript message={m} />
@@ -167,16 +196,33 @@ export interface ReplyView {
 export function ReplyBox(props: { ctx: PageContext; view: ReplyView }) {
   const { view } = props;
   const action = `/leads/${view.leadId}/messages`;
-  if (view.channels.length === 0) return <p class="muted" id="reply-box">This lead has no phone number or WhatsApp id to message.</p>;
+  if (view.channels.length === 0)
+    return (
+      <p class="muted" id="reply-box">
+        This lead has no phone number or WhatsApp id to message.
+      </p>
+    );
   return (
-    <form id="reply-box" method="post" action={action} hx-post={action} hx-target="this" hx-swap="outerHTML" class="stack">
+    <form
+      id="reply-box"
+      method="post"
+      action={action}
+      hx-post={action}
+      hx-target="this"
+      hx-swap="outerHTML"
+      class="stack"
+    >
       <CsrfField token={props.ctx.csrfToken} />
       {view.error ? (
         <p class="form-error" role="alert">
           {view.error}
         </p>
       ) : null}
-      {view.sent ? <p class="muted" role="status">Queued in the outbox.</p> : null}
+      {view.sent ? (
+        <p class="muted" role="status">
+          Queued in the outbox.
+        </p>
+      ) : null}
       <label>
         Reply by
         <select name="channel">

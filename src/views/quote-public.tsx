@@ -43,7 +43,9 @@ export function PublicLayout(props: { title: string; company: CompanyDetails; ch
           <main>
             <header class="card">
               <h2 style="margin:0">{props.company.name}</h2>
-              <div class="muted">{[props.company.address, props.company.phone, props.company.email].filter(Boolean).join(" · ")}</div>
+              <div class="muted">
+                {[props.company.address, props.company.phone, props.company.email].filter(Boolean).join(" · ")}
+              </div>
               {props.company.vatNumber ? <div class="muted">VAT number {props.company.vatNumber}</div> : null}
             </header>
             {props.children}
@@ -94,7 +96,8 @@ export function CustomerQuotePage(props: {
     <PublicLayout title={`Quote for ${props.jobTitle}`} company={props.company}>
       {props.replacedVersion ? (
         <div class="banner info" role="status">
-          The quote you were sent (version {props.replacedVersion}) has been replaced. This is the latest version ({quote.version}).
+          The quote you were sent (version {props.replacedVersion}) has been replaced. This is the latest version (
+          {quote.version}).
         </div>
       ) : null}
       {props.error ? (
@@ -258,14 +261,19 @@ export function PaymentStatusPanel(props: { token: string; status: PaymentStatus
           ) : null}
         </>
       ) : s.state === "failed" ? (
-        <div class="banner warn">The payment did not go through. You have not been charged; you can try again from your quote.</div>
+        <div class="banner warn">
+          The payment did not go through. You have not been charged; you can try again from your quote.
+        </div>
       ) : s.state === "flagged" ? (
-        <div class="banner warn">We received a payment but need to check it. We will be in touch; there is nothing more for you to do.</div>
+        <div class="banner warn">
+          We received a payment but need to check it. We will be in touch; there is nothing more for you to do.
+        </div>
       ) : s.state === "unknown" ? (
         <div class="banner warn">We can't find that payment.</div>
       ) : (
         <div class="banner info" data-payment="waiting">
-          {s.state === "processing" ? "Your payment is being processed by your bank." : "Confirming your payment…"} This page updates by itself.
+          {s.state === "processing" ? "Your payment is being processed by your bank." : "Confirming your payment…"} This
+          page updates by itself.
         </div>
       )}
     </section>
@@ -273,7 +281,12 @@ export function PaymentStatusPanel(props: { token: string; status: PaymentStatus
 }
 
 /** A request the customer cannot make (an expired, declined or paid quote), said plainly. */
-export function QuoteRefusalPage(props: { company: CompanyDetails; token: string | null; title: string; message: string }) {
+export function QuoteRefusalPage(props: {
+  company: CompanyDetails;
+  token: string | null;
+  title: string;
+  message: string;
+}) {
   return (
     <PublicLayout title={props.title} company={props.company}>
       <section class="card">

@@ -3,7 +3,14 @@ import type { Child } from "hono/jsx";
 import { formatPence } from "../domain/money.ts";
 import type { Payment } from "../domain/payments/charges.ts";
 import { lineField, type LineInput, type QuoteDraftInput } from "../domain/payments/quote-draft.ts";
-import { LINE_KINDS, QUOTE_STATUSES, canBeResent, type Quote, type QuoteStatus, type QuoteTotals } from "../domain/quotes.ts";
+import {
+  LINE_KINDS,
+  QUOTE_STATUSES,
+  canBeResent,
+  type Quote,
+  type QuoteStatus,
+  type QuoteTotals,
+} from "../domain/quotes.ts";
 import type { FieldErrors } from "../domain/validation.ts";
 import type { Invoice } from "../ports/invoices.ts";
 import type { QuoteListItem } from "../ports/quotes.ts";
@@ -39,16 +46,34 @@ const STATUS_LABELS: Record<QuoteStatus, string> = {
   superseded: "Replaced",
 };
 
-export const QuoteStatusBadge = (props: { status: QuoteStatus }) => <Badge value={props.status} label={STATUS_LABELS[props.status]} />;
+export const QuoteStatusBadge = (props: { status: QuoteStatus }) => (
+  <Badge value={props.status} label={STATUS_LABELS[props.status]} />
+);
 
 /** A small input with its error beside it. */
-function Cell(props: { name: string; label: string; value: string; errors: FieldErrors; inputmode?: "decimal" | "text"; class?: string; placeholder?: string }) {
+function Cell(props: {
+  name: string;
+  label: string;
+  value: string;
+  errors: FieldErrors;
+  inputmode?: "decimal" | "text";
+  class?: string;
+  placeholder?: string;
+}) {
   const error = props.errors[props.name];
   const id = `field-${props.name}`;
   return (
     <label for={id} class={props.class}>
       {props.label}
-      <input id={id} name={props.name} value={props.value} inputmode={props.inputmode} placeholder={props.placeholder} aria-invalid={error ? "true" : undefined} aria-describedby={error ? `${id}-error` : undefined} />
+      <input
+        id={id}
+        name={props.name}
+        value={props.value}
+        inputmode={props.inputmode}
+        placeholder={props.placeholder}
+        aria-invalid={error ? "true" : undefined}
+        aria-describedby={error ? `${id}-error` : undefined}
+      />
       {error ? (
         <span class="field-error" id={`${id}-error`}>
           {error}
@@ -78,7 +103,15 @@ function LineRow(props: { index: number; line: LineInput; errors: FieldErrors; q
       <Cell name={name("unitPrice")} label="Unit price £" value={line.unitPrice} errors={errors} inputmode="decimal" />
       <Cell name={name("vatRate")} label="VAT %" value={line.vatRate} errors={errors} inputmode="decimal" />
       <div>
-        <button type="button" class="secondary" hx-post={`/quotes/${props.quoteId}/builder`} hx-vals={JSON.stringify({ remove: String(index) })} hx-target="#quote-builder" hx-swap="outerHTML" aria-label={`Remove line ${index + 1}`}>
+        <button
+          type="button"
+          class="secondary"
+          hx-post={`/quotes/${props.quoteId}/builder`}
+          hx-vals={JSON.stringify({ remove: String(index) })}
+          hx-target="#quote-builder"
+          hx-swap="outerHTML"
+          aria-label={`Remove line ${index + 1}`}
+        >
           Remove
         </button>
       </div>
@@ -106,7 +139,9 @@ export function QuoteTotalsPanel(props: { totals: QuoteTotals; errors?: FieldErr
           ) : null}
           {t.vatByRate.map((v) => (
             <tr>
-              <td>VAT at {v.ratePercent}% on {formatPence(v.netPence)}</td>
+              <td>
+                VAT at {v.ratePercent}% on {formatPence(v.netPence)}
+              </td>
               <td>{formatPence(v.vatPence)}</td>
             </tr>
           ))}
@@ -135,10 +170,28 @@ export function QuoteTotalsPanel(props: { totals: QuoteTotals; errors?: FieldErr
  * The quote builder for a draft. Typing posts the form to /preview (htmx) and swaps in the
  * totals; Add and Remove re-render the builder; Save and Send are ordinary form posts.
  */
-export function QuoteBuilder(props: { ctx: PageContext; quote: Quote; input: QuoteDraftInput; totals: QuoteTotals; errors: FieldErrors; saved?: boolean; message?: string }) {
+export function QuoteBuilder(props: {
+  ctx: PageContext;
+  quote: Quote;
+  input: QuoteDraftInput;
+  totals: QuoteTotals;
+  errors: FieldErrors;
+  saved?: boolean;
+  message?: string;
+}) {
   const { quote, input, errors } = props;
   return (
-    <form id="quote-builder" class="stack card" method="post" action={`/quotes/${quote.id}`} hx-post={`/quotes/${quote.id}/preview`} hx-trigger="input delay:300ms, change" hx-target="#quote-totals" hx-swap="outerHTML" style="max-width:none">
+    <form
+      id="quote-builder"
+      class="stack card"
+      method="post"
+      action={`/quotes/${quote.id}`}
+      hx-post={`/quotes/${quote.id}/preview`}
+      hx-trigger="input delay:300ms, change"
+      hx-target="#quote-totals"
+      hx-swap="outerHTML"
+      style="max-width:none"
+    >
       <CsrfField token={props.ctx.csrfToken} />
       <h3 style="margin:0">
         Version {quote.version} <QuoteStatusBadge status={quote.status} />
@@ -160,12 +213,26 @@ export function QuoteBuilder(props: { ctx: PageContext; quote: Quote; input: Quo
         ))}
       </div>
       <div>
-        <button type="button" class="secondary" hx-post={`/quotes/${quote.id}/builder`} hx-vals={JSON.stringify({ add: "1" })} hx-target="#quote-builder" hx-swap="outerHTML">
+        <button
+          type="button"
+          class="secondary"
+          hx-post={`/quotes/${quote.id}/builder`}
+          hx-vals={JSON.stringify({ add: "1" })}
+          hx-target="#quote-builder"
+          hx-swap="outerHTML"
+        >
           Add line
         </button>
       </div>
       <div class="grid two" style="grid-template-columns:repeat(auto-fit,minmax(12rem,1fr))">
-        <Cell name="discount" label="Discount £" value={input.discount} errors={errors} inputmode="decimal" placeholder="0.00" />
+        <Cell
+          name="discount"
+          label="Discount £"
+          value={input.discount}
+          errors={errors}
+          inputmode="decimal"
+          placeholder="0.00"
+        />
         <label for="field-depositKind">
           Deposit
           <select id="field-depositKind" name="depositKind">
@@ -180,10 +247,22 @@ export function QuoteBuilder(props: { ctx: PageContext; quote: Quote; input: Quo
             ))}
           </select>
         </label>
-        <Cell name="depositValue" label="Deposit % or £" value={input.depositValue} errors={errors} inputmode="decimal" />
+        <Cell
+          name="depositValue"
+          label="Deposit % or £"
+          value={input.depositValue}
+          errors={errors}
+          inputmode="decimal"
+        />
         <label for="field-validUntil">
           Valid until
-          <input id="field-validUntil" type="date" name="validUntil" value={input.validUntil} aria-invalid={errors.validUntil ? "true" : undefined} />
+          <input
+            id="field-validUntil"
+            type="date"
+            name="validUntil"
+            value={input.validUntil}
+            aria-invalid={errors.validUntil ? "true" : undefined}
+          />
           {errors.validUntil ? (
             <span class="field-error" id="field-validUntil-error">
               {errors.validUntil}
@@ -222,7 +301,8 @@ export function IssueQuotes(props: { ctx: PageContext; issueId: string; quotes: 
         <ul>
           {props.quotes.map((q) => (
             <li>
-              <a href={`/quotes/${q.id}`}>Version {q.version}</a>: {formatPence(q.totals.totalPence)} <QuoteStatusBadge status={q.status} />
+              <a href={`/quotes/${q.id}`}>Version {q.version}</a>: {formatPence(q.totals.totalPence)}{" "}
+              <QuoteStatusBadge status={q.status} />
               {q.sentAt ? <span class="muted"> · sent {formatDateTime(q.sentAt)}</span> : null}
             </li>
           ))}
@@ -239,7 +319,13 @@ export function IssueQuotes(props: { ctx: PageContext; issueId: string; quotes: 
   );
 }
 
-export function QuotesListPage(props: { ctx: PageContext; items: QuoteListItem[]; status: QuoteStatus | null; flagged: (Payment & { issueTitle: string; issueId: string })[]; outbox: OutboundMessage[] }) {
+export function QuotesListPage(props: {
+  ctx: PageContext;
+  items: QuoteListItem[];
+  status: QuoteStatus | null;
+  flagged: (Payment & { issueTitle: string; issueId: string })[];
+  outbox: OutboundMessage[];
+}) {
   const total = props.items.reduce((sum, i) => sum + i.quote.totals.totalPence, 0);
   return (
     <Layout ctx={props.ctx} title="Quotes">
@@ -262,7 +348,11 @@ export function QuotesListPage(props: { ctx: PageContext; items: QuoteListItem[]
           All current
         </a>
         {QUOTE_STATUSES.map((s) => (
-          <a class="button secondary" href={`/quotes?status=${s}`} aria-current={props.status === s ? "page" : undefined}>
+          <a
+            class="button secondary"
+            href={`/quotes?status=${s}`}
+            aria-current={props.status === s ? "page" : undefined}
+          >
             {STATUS_LABELS[s]}
           </a>
         ))}
@@ -322,7 +412,11 @@ export function OutboxList(props: { messages: OutboundMessage[] }) {
           <span class="kind">
             {humanise(m.purpose)} · {m.channel.toUpperCase()} to {m.to ?? "no number"}
           </span>{" "}
-          {m.status === "outbox" ? <Badge value="outbox" label="In the outbox — not sent" /> : <Badge value={m.status} />}
+          {m.status === "outbox" ? (
+            <Badge value="outbox" label="In the outbox — not sent" />
+          ) : (
+            <Badge value={m.status} />
+          )}
           <div>{m.body}</div>
           <div class="muted">{formatDateTime(m.createdAt)}</div>
         </li>
@@ -358,7 +452,8 @@ export function StaffQuotePage(props: {
       {QUOTE_STYLES}
       <div class="toolbar">
         <h1 style="margin:0;margin-right:auto">
-          Quote v{quote.version}: <a href={`/issues/${quote.issueId}`}>{props.issueTitle}</a> <QuoteStatusBadge status={quote.status} />
+          Quote v{quote.version}: <a href={`/issues/${quote.issueId}`}>{props.issueTitle}</a>{" "}
+          <QuoteStatusBadge status={quote.status} />
         </h1>
       </div>
       {props.flash ? <p class="notice">{props.flash}</p> : null}
@@ -398,13 +493,19 @@ export function StaffQuotePage(props: {
             <ul>
               {props.payments.map((p) => (
                 <li>
-                  {humanise(p.kind)} {formatPence(p.amountPence)} <Badge value={p.status} /> <span class="muted">{p.provider === "test" ? "test checkout (no card charged)" : "Stripe"} · {formatDateTime(p.paidAt ?? p.createdAt)}</span>
+                  {humanise(p.kind)} {formatPence(p.amountPence)} <Badge value={p.status} />{" "}
+                  <span class="muted">
+                    {p.provider === "test" ? "test checkout (no card charged)" : "Stripe"} ·{" "}
+                    {formatDateTime(p.paidAt ?? p.createdAt)}
+                  </span>
                   {p.flag ? <div class="field-error">{p.flag}</div> : null}
                 </li>
               ))}
             </ul>
           )}
-          {props.balanceDuePence > 0 && quote.status === "deposit_paid" ? <p>Balance due: {formatPence(props.balanceDuePence)}</p> : null}
+          {props.balanceDuePence > 0 && quote.status === "deposit_paid" ? (
+            <p>Balance due: {formatPence(props.balanceDuePence)}</p>
+          ) : null}
           <h2>Invoices</h2>
           {props.invoices.length === 0 ? (
             <p class="muted">None yet: an invoice is issued when a payment is settled.</p>
@@ -412,7 +513,8 @@ export function StaffQuotePage(props: {
             <ul>
               {props.invoices.map((inv) => (
                 <li>
-                  <a href={`/invoices/${inv.id}/pdf`}>{inv.content.number}</a> {humanise(inv.kind)} {formatPence(inv.totalPence)} · {formatDateTime(inv.issuedAt)}
+                  <a href={`/invoices/${inv.id}/pdf`}>{inv.content.number}</a> {humanise(inv.kind)}{" "}
+                  {formatPence(inv.totalPence)} · {formatDateTime(inv.issuedAt)}
                 </li>
               ))}
             </ul>
@@ -438,7 +540,11 @@ export function StaffQuotePage(props: {
             ) : null}
           </div>
           <h2>Messages</h2>
-          {props.senderKind === "outbox" ? <p class="notice">No SMS or WhatsApp provider is connected: messages stay in this outbox and nothing is sent.</p> : null}
+          {props.senderKind === "outbox" ? (
+            <p class="notice">
+              No SMS or WhatsApp provider is connected: messages stay in this outbox and nothing is sent.
+            </p>
+          ) : null}
           <OutboxList messages={props.messages} />
         </aside>
       </div>

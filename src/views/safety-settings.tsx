@@ -2,13 +2,21 @@ import type { SafetyRule } from "../domain/extraction/safety.ts";
 import { CsrfField, Layout, type PageContext } from "./layout.tsx";
 
 /** The company's safety advice list: what staff are told to say when a call describes a danger. */
-export function SafetySettingsPage(props: { ctx: PageContext; rules: readonly SafetyRule[]; json: string; error?: string; saved?: boolean }) {
+export function SafetySettingsPage(props: {
+  ctx: PageContext;
+  rules: readonly SafetyRule[];
+  json: string;
+  error?: string;
+  saved?: boolean;
+}) {
   return (
     <Layout ctx={props.ctx} title="Safety advice">
       <h1>Safety advice</h1>
       <p class="muted">
-        When a caller describes one of these dangers, the call's details panel shows the advice at once. Each rule fires on any phrase in
-        <code> anyOf</code> (a trailing * matches any ending); with <code>andAnyOf</code>, only when one of those is said too (within
+        When a caller describes one of these dangers, the call's details panel shows the advice at once. Each rule fires
+        on any phrase in
+        <code> anyOf</code> (a trailing * matches any ending); with <code>andAnyOf</code>, only when one of those is
+        said too (within
         <code> nearWords</code> words, when set). A phrase with a "no"/"not" just before it does not count.
       </p>
       <section class="card">
@@ -31,7 +39,15 @@ export function SafetySettingsPage(props: { ctx: PageContext; rules: readonly Sa
         ) : null}
         <label for="rules">
           Rules (JSON)
-          <textarea id="rules" name="rules" rows={24} spellcheck={false} style="font-family:monospace;font-size:.85rem" aria-invalid={props.error ? "true" : undefined} aria-describedby={props.error ? "rules-error" : undefined}>
+          <textarea
+            id="rules"
+            name="rules"
+            rows={24}
+            spellcheck={false}
+            style="font-family:monospace;font-size:.85rem"
+            aria-invalid={props.error ? "true" : undefined}
+            aria-describedby={props.error ? "rules-error" : undefined}
+          >
             {props.json}
           </textarea>
         </label>

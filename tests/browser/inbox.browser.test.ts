@@ -10,7 +10,17 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { WHATSAPP_LOCAL_SECRET_FILE } from "../../src/compose/index.ts";
-import { browserTestsEnabled, launchChromium, logInThroughForm, runCli, seedPgliteDataDir, startServer, type LaunchedBrowser, type RunningServer, watchForPageProblems } from "../support/browser.ts";
+import {
+  browserTestsEnabled,
+  launchChromium,
+  logInThroughForm,
+  runCli,
+  seedPgliteDataDir,
+  startServer,
+  type LaunchedBrowser,
+  type RunningServer,
+  watchForPageProblems,
+} from "../support/browser.ts";
 import { signedDelivery, textMessage } from "../support/meta-peer.ts";
 
 const enabled = browserTestsEnabled();
@@ -36,7 +46,8 @@ const shoot = (name: string) => page.screenshot({ path: join(screenshots, `${nam
 
 /** A marker on window survives htmx swaps and vanishes on a full page load. */
 const markPage = () => page.evaluate(() => ((window as unknown as { sbMarker: number }).sbMarker = 1));
-const pageWasNotReloaded = async () => expect(await page.evaluate(() => (window as unknown as { sbMarker?: number }).sbMarker)).toBe(1);
+const pageWasNotReloaded = async () =>
+  expect(await page.evaluate(() => (window as unknown as { sbMarker?: number }).sbMarker)).toBe(1);
 
 /** POSTs a delivery to the real webhook, signed (X-Hub-Signature-256) as Meta signs it. */
 async function deliver(payload: unknown, secret = appSecret): Promise<Response> {
@@ -63,69 +74,92 @@ describe.skipIf(!enabled)("the inbox in a real browser", () => {
   }, 60_000);
 
   afterAll(async () => {
-    if (server && server.exitCode() !== null) console.error(`The server ended by itself:\n${server.output().slice(-4000)}`);
+    if (server && server.exitCode() !== null)
+      console.error(`The server ended by itself:\n${server.output().slice(-4000)}`);
     await chrome?.close();
     await server?.stop();
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
     if (screenshots) console.log(`Inbox screenshots: ${screenshots}`);
   });
 
-  test("a signed WhatsApp delivery shows up in the open inbox without a reload; a forged one is refused and never shows", async () => {
-    await logInThroughForm(page, server!.url, EMAIL, PASSWORD);
-    await page.goto(`${server!.url}/inbox`);
-    await page.getByText("No messages yet").waitFor();
-    await markPage();
+  test(
+    "a signed WhatsApp delivery shows up in the open inbox without a reload; a forged one is refused and never shows",
+    async () => {
+      await logInThroughForm(page, server!.url, EMAIL, PASSWORD);
+      await page.goto(`${server!.url}/inbox`);
+      await page.getByText("No messages yet").waitFor();
+      await markPage();
 
-    const forged = await deliver(textMessage(SARAH, "wamid.FORGED1", "Forged: pay this invoice now"), "not-the-app-secret");
-    expect(forged.status).toBe(401);
-    const delivered = await deliver(textMessage(SARAH, "wamid.BROWSER1", INBOUND, new Date()));
-    expect(delivered.status).toBe(200);
+      const forged = await deliver(
+        textMessage(SARAH, "wamid.FORGED1", "Forged: pay this invoice now"),
+        "not-the-app-secret",
+      );
+      expect(forged.status).toBe(401);
+      const delivered = await deliver(textMessage(SARAH, "wamid.BROWSER1", INBOUND, new Date()));
+      expect(delivered.status).toBe(200);
 
-    const conversations = page.locator("#conversations");
-    const conversation = conversations.locator("li").filter({ has: page.getByRole("link", { name: SARAH.name }) });
-    await conversation.waitFor({ timeout: LIVE_MS });
-    expect(await conversation.innerText()).toContain(INBOUND);
-    await conversation.getByText("1 unread").waitFor();
-    await expect(conversations.locator("#unread-total").innerText()).resolves.toBe("1 unread");
-    expect(await conversations.innerText()).not.toContain("Forged");
-    await pageWasNotReloaded();
-    await shoot("inbox-live");
-  }, TEST_MS);
+      const conversations = page.locator("#conversations");
+      const conversation = conversations.locator("li").filter({ has: page.getByRole("link", { name: SARAH.name }) });
+      await conversation.waitFor({ timeout: LIVE_MS });
+      expect(await conversation.innerText()).toContain(INBOUND);
+      await conversation.getByText("1 unread").waitFor();
+      await expect(conversations.locator("#unread-total").innerText()).resolves.toBe("1 unread");
+      expect(await conversations.innerText()).not.toContain("Forged");
+      await pageWasNotReloaded();
+      await shoot("inbox-live");
+    },
+    TEST_MS,
+  );
 
-  test("staff open the conversation and reply; the reply shows in the thread as not sent (the embedded outbox)", async () => {
-    await Promise.all([page.waitForURL(/\/inbox\/[0-9a-f-]{36}$/), page.locator("#conversations").getByRole("link", { name: SARAH.name }).click()]);
-    conversationPath = new URL(page.url()).pathname;
-    await expect(page.locator("h1").innerText()).resolves.toContain(SARAH.name);
-    await page.locator("#thread .line.caller").filter({ hasText: INBOUND }).waitFor();
+  test(
+    "staff open the conversation and reply; the reply shows in the thread as not sent (the embedded outbox)",
+    async () => {
+      await Promise.all([
+        page.waitForURL(/\/inbox\/[0-9a-f-]{36}$/),
+        page.locator("#conversations").getByRole("link", { name: SARAH.name }).click(),
+      ]);
+      conversationPath = new URL(page.url()).pathname;
+      await expect(page.locator("h1").innerText()).resolves.toContain(SARAH.name);
+      await page.locator("#thread .line.caller").filter({ hasText: INBOUND }).waitFor();
 
-    // The reply box says, before sending, what WhatsApp will carry and that nothing will be sent.
-    const box = page.locator("#reply-box");
-    await expect(box.locator("select[name=channel]").inputValue()).resolves.toBe("whatsapp");
-    expect(await box.innerText()).toContain("WhatsApp: free text until");
-    expect(await box.innerText()).toContain("not configured: the outbox will show what would have been sent, and send nothing");
+      // The reply box says, before sending, what WhatsApp will carry and that nothing will be sent.
+      const box = page.locator("#reply-box");
+      await expect(box.locator("select[name=channel]").inputValue()).resolves.toBe("whatsapp");
+      expect(await box.innerText()).toContain("WhatsApp: free text until");
+      expect(await box.innerText()).toContain(
+        "not configured: the outbox will show what would have been sent, and send nothing",
+      );
 
-    await markPage();
-    await box.locator("textarea[name=text]").fill(REPLY);
-    await box.getByRole("button", { name: "Send" }).click();
-    await page.locator("#reply-box").getByText("Queued in the outbox.").waitFor();
+      await markPage();
+      await box.locator("textarea[name=text]").fill(REPLY);
+      await box.getByRole("button", { name: "Send" }).click();
+      await page.locator("#reply-box").getByText("Queued in the outbox.").waitFor();
 
-    // The send job runs in the background; the thread refreshes itself over SSE.
-    const reply = page.locator("#thread .line.staff").filter({ hasText: REPLY });
-    await reply.getByText("Not sent (no keys)").waitFor({ timeout: LIVE_MS });
-    expect(await reply.innerText()).toContain("It shows what would have been sent.");
-    await expect(page.locator("#reply-box textarea[name=text]").inputValue()).resolves.toBe("");
-    await pageWasNotReloaded();
-    await shoot("conversation-replied");
-  }, TEST_MS);
+      // The send job runs in the background; the thread refreshes itself over SSE.
+      const reply = page.locator("#thread .line.staff").filter({ hasText: REPLY });
+      await reply.getByText("Not sent (no keys)").waitFor({ timeout: LIVE_MS });
+      expect(await reply.innerText()).toContain("It shows what would have been sent.");
+      await expect(page.locator("#reply-box textarea[name=text]").inputValue()).resolves.toBe("");
+      await pageWasNotReloaded();
+      await shoot("conversation-replied");
+    },
+    TEST_MS,
+  );
 
-  test("back in the inbox the conversation is read, and its latest line is the reply", async () => {
-    expect(conversationPath).not.toBe("");
-    await page.goto(`${server!.url}/inbox`);
-    const conversation = page.locator("#conversations li").filter({ has: page.getByRole("link", { name: SARAH.name }) });
-    expect(await conversation.innerText()).toContain(`You: ${REPLY}`);
-    await expect(page.locator("#unread-total").innerText()).resolves.toBe("0 unread");
-    await shoot("inbox-read");
-  }, TEST_MS);
+  test(
+    "back in the inbox the conversation is read, and its latest line is the reply",
+    async () => {
+      expect(conversationPath).not.toBe("");
+      await page.goto(`${server!.url}/inbox`);
+      const conversation = page
+        .locator("#conversations li")
+        .filter({ has: page.getByRole("link", { name: SARAH.name }) });
+      expect(await conversation.innerText()).toContain(`You: ${REPLY}`);
+      await expect(page.locator("#unread-total").innerText()).resolves.toBe("0 unread");
+      await shoot("inbox-read");
+    },
+    TEST_MS,
+  );
 
   test("the browser saw no script errors and no refused resources", () => {
     expect(pageProblems).toEqual([]);

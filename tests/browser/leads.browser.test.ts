@@ -52,7 +52,10 @@ async function shoot(name: string) {
 
 /** How far the page scrolls sideways; 0 means nothing spills past the viewport. */
 const sidewaysOverflow = () =>
-  page.evaluate(() => Math.max(document.documentElement.scrollWidth, document.body.scrollWidth) - document.documentElement.clientWidth);
+  page.evaluate(
+    () =>
+      Math.max(document.documentElement.scrollWidth, document.body.scrollWidth) - document.documentElement.clientWidth,
+  );
 
 describe.skipIf(!enabled)("leads in a real browser", () => {
   beforeAll(async () => {
@@ -83,7 +86,9 @@ describe.skipIf(!enabled)("leads in a real browser", () => {
 
   afterAll(async () => {
     if (server && server.exitCode() !== null) {
-      console.error(`The server ended by itself (exit code ${server.exitCode()}) during the tests. Its last output:\n${server.output().slice(-4000)}`);
+      console.error(
+        `The server ended by itself (exit code ${server.exitCode()}) during the tests. Its last output:\n${server.output().slice(-4000)}`,
+      );
     }
     await chrome?.close();
     await server?.stop();
@@ -91,144 +96,174 @@ describe.skipIf(!enabled)("leads in a real browser", () => {
     if (screenshots) console.log(`Browser screenshots: ${screenshots} (set-up: ${timings.join(", ")})`);
   });
 
-  test("pages render in standards mode, with no stray markup shown as text", async () => {
-    await page.goto(`${server!.url}/login`);
-    // Without a real doctype the browser falls back to quirks mode ("BackCompat").
-    expect(await page.evaluate(() => document.compatMode)).toBe("CSS1Compat");
-    expect(await page.evaluate(() => document.body.innerText)).not.toContain("<!doctype");
-  }, TEST_MS);
+  test(
+    "pages render in standards mode, with no stray markup shown as text",
+    async () => {
+      await page.goto(`${server!.url}/login`);
+      // Without a real doctype the browser falls back to quirks mode ("BackCompat").
+      expect(await page.evaluate(() => document.compatMode)).toBe("CSS1Compat");
+      expect(await page.evaluate(() => document.body.innerText)).not.toContain("<!doctype");
+    },
+    TEST_MS,
+  );
 
-  test("staff log in through the form and land on the dashboard", async () => {
-    await page.goto(`${server!.url}/`);
-    expect(new URL(page.url()).pathname).toBe("/login");
-    await shoot("login-desktop");
-    await logInThroughForm(page, server!.url, EMAIL, PASSWORD);
-    expect(new URL(page.url()).pathname).toBe("/");
-    await expect(page.locator("header.top .who").textContent()).resolves.toBe(EMAIL);
-    loggedIn = true;
-    await shoot("dashboard-desktop");
-  }, TEST_MS);
+  test(
+    "staff log in through the form and land on the dashboard",
+    async () => {
+      await page.goto(`${server!.url}/`);
+      expect(new URL(page.url()).pathname).toBe("/login");
+      await shoot("login-desktop");
+      await logInThroughForm(page, server!.url, EMAIL, PASSWORD);
+      expect(new URL(page.url()).pathname).toBe("/");
+      await expect(page.locator("header.top .who").textContent()).resolves.toBe(EMAIL);
+      loggedIn = true;
+      await shoot("dashboard-desktop");
+    },
+    TEST_MS,
+  );
 
-  test("a lead made through the New lead form is saved and shown, phone and postcode tidied", async () => {
-    needLogin();
-    await page.goto(`${server!.url}/leads`);
-    await Promise.all([page.waitForURL("**/leads/new"), page.click("text=New lead")]);
-    await page.fill("#field-name", LEAD.name);
-    await page.fill("#field-phone", LEAD.phone);
-    await page.fill("#field-postcode", LEAD.postcode);
-    await page.selectOption("#field-segment", "landlord");
-    await shoot("lead-form-desktop");
-    // htmx posts the form and answers HX-Redirect; the browser then goes to the new lead.
-    await Promise.all([page.waitForURL(/\/leads\/[0-9a-f-]{36}$/), page.click("text=Save lead")]);
-    leadPath = new URL(page.url()).pathname;
-    expect(leadPath).not.toBe("/leads/new");
-    await expect(page.locator("h1").textContent()).resolves.toBe(LEAD.name);
-    const details = (await page.locator("dl.details").textContent()) ?? "";
-    expect(details).toContain("07700 900461");
-    expect(details).toContain("SE15 4QN");
-    await shoot("lead-page-desktop");
-  }, TEST_MS);
+  test(
+    "a lead made through the New lead form is saved and shown, phone and postcode tidied",
+    async () => {
+      needLogin();
+      await page.goto(`${server!.url}/leads`);
+      await Promise.all([page.waitForURL("**/leads/new"), page.click("text=New lead")]);
+      await page.fill("#field-name", LEAD.name);
+      await page.fill("#field-phone", LEAD.phone);
+      await page.fill("#field-postcode", LEAD.postcode);
+      await page.selectOption("#field-segment", "landlord");
+      await shoot("lead-form-desktop");
+      // htmx posts the form and answers HX-Redirect; the browser then goes to the new lead.
+      await Promise.all([page.waitForURL(/\/leads\/[0-9a-f-]{36}$/), page.click("text=Save lead")]);
+      leadPath = new URL(page.url()).pathname;
+      expect(leadPath).not.toBe("/leads/new");
+      await expect(page.locator("h1").textContent()).resolves.toBe(LEAD.name);
+      const details = (await page.locator("dl.details").textContent()) ?? "";
+      expect(details).toContain("07700 900461");
+      expect(details).toContain("SE15 4QN");
+      await shoot("lead-page-desktop");
+    },
+    TEST_MS,
+  );
 
-  test("typing in the search box finds the lead without reloading the page", async () => {
-    needLogin();
-    await page.goto(`${server!.url}/leads`);
-    const box = page.locator('input[name="q"]');
-    const results = page.locator("#lead-results");
-    // A marker on window survives htmx swaps and would vanish on a full page load.
-    await page.evaluate(() => ((window as unknown as { sbMarker: number }).sbMarker = 1));
+  test(
+    "typing in the search box finds the lead without reloading the page",
+    async () => {
+      needLogin();
+      await page.goto(`${server!.url}/leads`);
+      const box = page.locator('input[name="q"]');
+      const results = page.locator("#lead-results");
+      // A marker on window survives htmx swaps and would vanish on a full page load.
+      await page.evaluate(() => ((window as unknown as { sbMarker: number }).sbMarker = 1));
 
-    await box.pressSequentially("Zebedee", { delay: 20 });
-    await expect(results.getByText('No leads match "Zebedee".').waitFor()).resolves.toBeUndefined();
+      await box.pressSequentially("Zebedee", { delay: 20 });
+      await expect(results.getByText('No leads match "Zebedee".').waitFor()).resolves.toBeUndefined();
 
-    await box.fill("");
-    await box.pressSequentially("pember", { delay: 20 });
-    await results.getByRole("link", { name: LEAD.name }).waitFor();
-    expect(new URL(page.url()).searchParams.get("q")).toBe("pember");
-    await shoot("leads-search-desktop");
+      await box.fill("");
+      await box.pressSequentially("pember", { delay: 20 });
+      await results.getByRole("link", { name: LEAD.name }).waitFor();
+      expect(new URL(page.url()).searchParams.get("q")).toBe("pember");
+      await shoot("leads-search-desktop");
 
-    // The number as staff would say it back to a caller.
-    await box.fill("");
-    const answered = page.waitForResponse((r) => new URL(r.url()).searchParams.get("q") === "07700 900461");
-    await box.pressSequentially("07700 900461", { delay: 10 });
-    await answered;
-    await results.getByRole("link", { name: LEAD.name }).waitFor();
-    expect(new URL(page.url()).searchParams.get("q")).toBe("07700 900461");
+      // The number as staff would say it back to a caller.
+      await box.fill("");
+      const answered = page.waitForResponse((r) => new URL(r.url()).searchParams.get("q") === "07700 900461");
+      await box.pressSequentially("07700 900461", { delay: 10 });
+      await answered;
+      await results.getByRole("link", { name: LEAD.name }).waitFor();
+      expect(new URL(page.url()).searchParams.get("q")).toBe("07700 900461");
 
-    expect(await page.evaluate(() => (window as unknown as { sbMarker?: number }).sbMarker)).toBe(1);
-    await results.getByRole("link", { name: LEAD.name }).click();
-    await page.waitForURL(`**${leadPath}`);
-  }, TEST_MS);
+      expect(await page.evaluate(() => (window as unknown as { sbMarker?: number }).sbMarker)).toBe(1);
+      await results.getByRole("link", { name: LEAD.name }).click();
+      await page.waitForURL(`**${leadPath}`);
+    },
+    TEST_MS,
+  );
 
-  test("a bad postcode is refused with the message beside the postcode field, and the typing is kept", async () => {
-    needLogin();
-    await page.goto(`${server!.url}/leads/new`);
-    await page.fill("#field-name", "Gareth Wynne");
-    await page.fill("#field-postcode", "XYZ");
-    await page.click("text=Save lead");
-    const error = page.locator("#field-postcode-error");
-    await error.waitFor();
-    expect(((await error.textContent()) ?? "").trim().length).toBeGreaterThan(0);
-    expect(new URL(page.url()).pathname).toBe("/leads/new");
-    await expect(page.locator("#field-postcode").getAttribute("aria-invalid")).resolves.toBe("true");
-    await expect(page.locator("#field-postcode").getAttribute("aria-describedby")).resolves.toBe("field-postcode-error");
-    await expect(page.locator("#field-name").inputValue()).resolves.toBe("Gareth Wynne");
-    await expect(page.locator("#field-name-error").count()).resolves.toBe(0);
-    await expect(page.locator(".form-error").isVisible()).resolves.toBe(true);
+  test(
+    "a bad postcode is refused with the message beside the postcode field, and the typing is kept",
+    async () => {
+      needLogin();
+      await page.goto(`${server!.url}/leads/new`);
+      await page.fill("#field-name", "Gareth Wynne");
+      await page.fill("#field-postcode", "XYZ");
+      await page.click("text=Save lead");
+      const error = page.locator("#field-postcode-error");
+      await error.waitFor();
+      expect(((await error.textContent()) ?? "").trim().length).toBeGreaterThan(0);
+      expect(new URL(page.url()).pathname).toBe("/leads/new");
+      await expect(page.locator("#field-postcode").getAttribute("aria-invalid")).resolves.toBe("true");
+      await expect(page.locator("#field-postcode").getAttribute("aria-describedby")).resolves.toBe(
+        "field-postcode-error",
+      );
+      await expect(page.locator("#field-name").inputValue()).resolves.toBe("Gareth Wynne");
+      await expect(page.locator("#field-name-error").count()).resolves.toBe(0);
+      await expect(page.locator(".form-error").isVisible()).resolves.toBe(true);
 
-    // Beside the field: directly under the postcode box, inside the same label.
-    const input = (await page.locator("#field-postcode").boundingBox())!;
-    const message = (await error.boundingBox())!;
-    expect(message.y).toBeGreaterThanOrEqual(input.y + input.height - 1);
-    expect(message.y - (input.y + input.height)).toBeLessThan(24);
-    expect(Math.abs(message.x - input.x)).toBeLessThan(4);
-    await error.scrollIntoViewIfNeeded();
-    await shoot("lead-form-error-desktop");
-  }, TEST_MS);
+      // Beside the field: directly under the postcode box, inside the same label.
+      const input = (await page.locator("#field-postcode").boundingBox())!;
+      const message = (await error.boundingBox())!;
+      expect(message.y).toBeGreaterThanOrEqual(input.y + input.height - 1);
+      expect(message.y - (input.y + input.height)).toBeLessThan(24);
+      expect(Math.abs(message.x - input.x)).toBeLessThan(4);
+      await error.scrollIntoViewIfNeeded();
+      await shoot("lead-form-error-desktop");
+    },
+    TEST_MS,
+  );
 
-  test("a number another lead has is refused beside the phone field, with a link that opens that lead", async () => {
-    needLogin();
-    await page.goto(`${server!.url}/leads/new`);
-    await page.fill("#field-name", "Someone Else");
-    await page.fill("#field-phone", LEAD.phone);
-    await page.click("text=Save lead");
-    const error = page.locator("#field-phone-error");
-    await error.waitFor();
-    expect(await error.textContent()).toContain("This number belongs to a lead already");
-    expect(new URL(page.url()).pathname).toBe("/leads/new");
-    await expect(page.locator("#field-name").inputValue()).resolves.toBe("Someone Else");
-    await Promise.all([page.waitForURL(`**${leadPath}`), page.click("#phone-owner a")]);
-    await expect(page.locator("h1").textContent()).resolves.toBe(LEAD.name);
-  }, TEST_MS);
+  test(
+    "a number another lead has is refused beside the phone field, with a link that opens that lead",
+    async () => {
+      needLogin();
+      await page.goto(`${server!.url}/leads/new`);
+      await page.fill("#field-name", "Someone Else");
+      await page.fill("#field-phone", LEAD.phone);
+      await page.click("text=Save lead");
+      const error = page.locator("#field-phone-error");
+      await error.waitFor();
+      expect(await error.textContent()).toContain("This number belongs to a lead already");
+      expect(new URL(page.url()).pathname).toBe("/leads/new");
+      await expect(page.locator("#field-name").inputValue()).resolves.toBe("Someone Else");
+      await Promise.all([page.waitForURL(`**${leadPath}`), page.click("#phone-owner a")]);
+      await expect(page.locator("h1").textContent()).resolves.toBe(LEAD.name);
+    },
+    TEST_MS,
+  );
 
-  test("at a phone's width (375 px) nothing makes the page scroll sideways", async () => {
-    needLogin();
-    await page.setViewportSize({ width: 375, height: 812 });
-    const pages: Array<[string, string]> = [
-      ["dashboard", "/"],
-      ["leads", "/leads?q=pember"],
-      ["lead-form", "/leads/new"],
-      ["lead-page", leadPath],
-      ["issues", "/issues"],
-      ["calls", "/calls"],
-    ];
-    const overflowing: string[] = [];
-    for (const [name, path] of pages) {
-      await page.goto(`${server!.url}${path}`);
-      await shoot(`${name}-phone`);
-      const overflow = await sidewaysOverflow();
-      if (overflow > 0) overflowing.push(`${path} by ${overflow} px`);
-    }
-    expect(overflowing).toEqual([]);
+  test(
+    "at a phone's width (375 px) nothing makes the page scroll sideways",
+    async () => {
+      needLogin();
+      await page.setViewportSize({ width: 375, height: 812 });
+      const pages: Array<[string, string]> = [
+        ["dashboard", "/"],
+        ["leads", "/leads?q=pember"],
+        ["lead-form", "/leads/new"],
+        ["lead-page", leadPath],
+        ["issues", "/issues"],
+        ["calls", "/calls"],
+      ];
+      const overflowing: string[] = [];
+      for (const [name, path] of pages) {
+        await page.goto(`${server!.url}${path}`);
+        await shoot(`${name}-phone`);
+        const overflow = await sidewaysOverflow();
+        if (overflow > 0) overflowing.push(`${path} by ${overflow} px`);
+      }
+      expect(overflowing).toEqual([]);
 
-    // The form error at phone width too.
-    await page.goto(`${server!.url}/leads/new`);
-    await page.fill("#field-name", "Gareth Wynne");
-    await page.fill("#field-postcode", "XYZ");
-    await page.click("text=Save lead");
-    await page.locator("#field-postcode-error").waitFor();
-    expect(await sidewaysOverflow()).toBe(0);
-    await shoot("lead-form-error-phone");
-  }, TEST_MS);
+      // The form error at phone width too.
+      await page.goto(`${server!.url}/leads/new`);
+      await page.fill("#field-name", "Gareth Wynne");
+      await page.fill("#field-postcode", "XYZ");
+      await page.click("text=Save lead");
+      await page.locator("#field-postcode-error").waitFor();
+      expect(await sidewaysOverflow()).toBe(0);
+      await shoot("lead-form-error-phone");
+    },
+    TEST_MS,
+  );
 
   test("the browser saw no script errors and no refused resources", () => {
     expect(pageProblems).toEqual([]);

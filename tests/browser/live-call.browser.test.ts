@@ -73,7 +73,8 @@ function samplerScript() {
   w.__stream = [];
   document.addEventListener("htmx:sseOpen", (event) => {
     const source = (event as CustomEvent<{ source: EventSource }>).detail.source;
-    for (const name of ["ended", "filed"]) source.addEventListener(name, () => w.__stream.push({ event: name, at: Date.now() }));
+    for (const name of ["ended", "filed"])
+      source.addEventListener(name, () => w.__stream.push({ event: name, at: Date.now() }));
   });
   document.addEventListener("htmx:sseClose", (event) => {
     w.__stream.push({ event: `close:${(event as CustomEvent<{ type: string }>).detail.type}`, at: Date.now() });
@@ -97,7 +98,11 @@ function samplerScript() {
       notice: text("#transcriber-state"),
       name: field("detail-name"),
       postcode: field("detail-postcode"),
-      missing: missing ? missing.querySelectorAll("li").length : document.querySelector("#caller-details-panel .ok-note") ? 0 : null,
+      missing: missing
+        ? missing.querySelectorAll("li").length
+        : document.querySelector("#caller-details-panel .ok-note")
+          ? 0
+          : null,
       intake: text("#intake-note"),
       heading: text("h1"),
       caller: text("#caller-details"),
@@ -136,7 +141,8 @@ async function shoot(p: Page, name: string) {
   await p.screenshot({ path, fullPage: true });
   return path;
 }
-const readSamples = async () => (await page.evaluate(() => (window as unknown as { __samples?: Sample[] }).__samples ?? [])) as Sample[];
+const readSamples = async () =>
+  (await page.evaluate(() => (window as unknown as { __samples?: Sample[] }).__samples ?? [])) as Sample[];
 const ms = (t: number) => `${((t - pressedAt) / 1000).toFixed(1)} s`;
 
 describe.skipIf(!enabled)("a simulated call watched live in a real browser", () => {
@@ -169,7 +175,9 @@ describe.skipIf(!enabled)("a simulated call watched live in a real browser", () 
     await chrome?.close();
     await server?.stop();
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-    console.log(`Browser screenshots: ${screenshots} (set-up: ${timings.join(", ")}; whole file ${((performance.now() - fileStarted) / 1000).toFixed(1)} s)`);
+    console.log(
+      `Browser screenshots: ${screenshots} (set-up: ${timings.join(", ")}; whole file ${((performance.now() - fileStarted) / 1000).toFixed(1)} s)`,
+    );
   });
 
   test("staff log in through the form", async () => {
@@ -184,7 +192,10 @@ describe.skipIf(!enabled)("a simulated call watched live in a real browser", () 
     await form.getByText("No phone line connected").waitFor();
     await form.locator("select[name=fixture]").selectOption(FIXTURE);
     pressedAt = Date.now();
-    await Promise.all([page.waitForURL(/\/calls\/[0-9a-f-]{36}$/, { timeout: 10_000 }), form.getByRole("button", { name: "Simulate a call" }).click()]);
+    await Promise.all([
+      page.waitForURL(/\/calls\/[0-9a-f-]{36}$/, { timeout: 10_000 }),
+      form.getByRole("button", { name: "Simulate a call" }).click(),
+    ]);
     callPath = new URL(page.url()).pathname;
     timings.push(`button to call page ${Date.now() - pressedAt} ms`);
 
@@ -197,9 +208,13 @@ describe.skipIf(!enabled)("a simulated call watched live in a real browser", () 
     expect(await row.locator(".badge.live").textContent()).toMatch(/^Live · (Ringing|In progress)$/);
 
     // Mid-call: a few lines in, still live, something provisional on screen if we can catch it.
-    await page.waitForFunction(() => document.querySelectorAll("#transcript > p.line").length >= 3, undefined, { timeout: 30_000 });
+    await page.waitForFunction(() => document.querySelectorAll("#transcript > p.line").length >= 3, undefined, {
+      timeout: 30_000,
+    });
     await page
-      .waitForFunction(() => (document.getElementById("interim-inbound")?.textContent ?? "").trim() !== "", undefined, { timeout: 8_000 })
+      .waitForFunction(() => (document.getElementById("interim-inbound")?.textContent ?? "").trim() !== "", undefined, {
+        timeout: 8_000,
+      })
       .catch(() => {});
     expect(await page.locator("#call-status .badge").textContent()).not.toBe("Completed");
     const mid = await shoot(page, "live-call-mid");
@@ -215,7 +230,10 @@ describe.skipIf(!enabled)("a simulated call watched live in a real browser", () 
     timings.push(`button to Completed ${((completedAt - pressedAt) / 1000).toFixed(1)} s`);
 
     // The calls list followed without a reload: the row now says Completed.
-    await listPage.locator("#calls-table tr", { has: listPage.locator(`a[href="${callPath}"]`) }).getByText("Completed").waitFor({ timeout: 5_000 });
+    await listPage
+      .locator("#calls-table tr", { has: listPage.locator(`a[href="${callPath}"]`) })
+      .getByText("Completed")
+      .waitFor({ timeout: 5_000 });
     await shoot(listPage, "calls-list-after");
     expect(samples.length).toBeGreaterThan(100);
   }, 80_000);
@@ -254,8 +272,12 @@ describe.skipIf(!enabled)("a simulated call watched live in a real browser", () 
     let replaced = 0;
     for (const [i, turn] of script.turns.entries()) {
       const lineId = samples.at(-1)!.lines[i]!.id;
-      const interims = samples.filter((s) => !s.lines.some((l) => l.id === lineId) && s.interim[turn.track] !== "").map((s) => s.interim[turn.track]);
-      const shown = interims.find((text) => turn.text.startsWith(text.replace(/^(Caller|Staff): /, "").replace(/…$/, "")));
+      const interims = samples
+        .filter((s) => !s.lines.some((l) => l.id === lineId) && s.interim[turn.track] !== "")
+        .map((s) => s.interim[turn.track]);
+      const shown = interims.find((text) =>
+        turn.text.startsWith(text.replace(/^(Caller|Staff): /, "").replace(/…$/, "")),
+      );
       if (!shown) continue;
       expect(shown.endsWith("…")).toBe(true);
       // Half a second after the final line appeared, that provisional text has gone.
@@ -305,7 +327,10 @@ describe.skipIf(!enabled)("a simulated call watched live in a real browser", () 
     const most = Math.max(...counts);
     expect(most).toBeGreaterThan(0);
     expect(counts.at(-1)!).toBeLessThan(most);
-    const firstShrink = samples.find((s, i) => i > 0 && s.missing !== null && samples.slice(0, i).some((p) => p.missing !== null && p.missing > s.missing!));
+    const firstShrink = samples.find(
+      (s, i) =>
+        i > 0 && s.missing !== null && samples.slice(0, i).some((p) => p.missing !== null && p.missing > s.missing!),
+    );
     expect(firstShrink?.status).not.toBe("Completed");
     console.log(`Still to ask: ${[...new Set(counts)].join(" → ")}`);
   });
@@ -321,7 +346,9 @@ describe.skipIf(!enabled)("a simulated call watched live in a real browser", () 
     expect(last.heading).toContain(script.expected.name);
     expect(samples[0]!.caller).not.toContain(script.expected.name);
     // The page listened until it had both "ended" and the filing's "filed" (either may come first), then closed.
-    const stream = (await page.evaluate(() => (window as unknown as { __stream: { event: string; at: number }[] }).__stream)).map((e) => e.event);
+    const stream = (
+      await page.evaluate(() => (window as unknown as { __stream: { event: string; at: number }[] }).__stream)
+    ).map((e) => e.event);
     expect(stream.filter((e) => e === "ended" || e === "filed").sort()).toEqual(["ended", "filed"]);
     expect(stream.at(-1)).toBe("close:message");
     expect(stream.filter((e) => e.startsWith("close:"))).toEqual(["close:message"]);

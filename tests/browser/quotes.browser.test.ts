@@ -10,7 +10,17 @@ import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { openDatabase } from "../../src/adapters/db/open.ts";
 import type { E164 } from "../../src/domain/phone.ts";
-import { browserTestsEnabled, launchChromium, logInThroughForm, runCli, seedPgliteDataDir, startServer, type LaunchedBrowser, type RunningServer, watchForPageProblems } from "../support/browser.ts";
+import {
+  browserTestsEnabled,
+  launchChromium,
+  logInThroughForm,
+  runCli,
+  seedPgliteDataDir,
+  startServer,
+  type LaunchedBrowser,
+  type RunningServer,
+  watchForPageProblems,
+} from "../support/browser.ts";
 
 const enabled = browserTestsEnabled();
 const EMAIL = "quotes@handy.example";
@@ -32,7 +42,12 @@ describe.skipIf(!enabled)("quotes to cash in a real browser", () => {
     dataDir = mkdtempSync(join(tmpdir(), "sb-browser-quotes-"));
     screenshots = process.env.SCREENSHOT_DIR ?? mkdtempSync(join(tmpdir(), "sb-screens-quotes-"));
     mkdirSync(screenshots, { recursive: true });
-    const env = { DATA_DIR: dataDir, COMPANY_NAME: "Handy Services", COMPANY_ADDRESS: "1 High Street, London N1 1AA", COMPANY_VAT_NUMBER: "GB123456789" };
+    const env = {
+      DATA_DIR: dataDir,
+      COMPANY_NAME: "Handy Services",
+      COMPANY_ADDRESS: "1 High Street, London N1 1AA",
+      COMPANY_VAT_NUMBER: "GB123456789",
+    };
     await seedPgliteDataDir(dataDir);
     [server, chrome] = await Promise.all([startServer(env), launchChromium()]);
     const added = await runCli(["user", "add", EMAIL, "--password", PASSWORD], env);
@@ -41,8 +56,27 @@ describe.skipIf(!enabled)("quotes to cash in a real browser", () => {
     // The customer and the job, put in through the running server's database (a second connection).
     const repos = await openDatabase({ dataDir });
     try {
-      const lead = await repos.leads.create({ name: "Priya Pemberton", organisation: null, phone: "+447700900461" as E164, email: null, address: "4 Rye Lane", postcode: "SE15 4QN", segment: "homeowner", source: "manual", notes: null });
-      const issue = await repos.issues.create({ leadId: lead.id, title: "Leaking radiator valve", description: null, category: "heating", urgency: "routine", address: "4 Rye Lane", postcode: "SE15 4QN", accessNotes: null });
+      const lead = await repos.leads.create({
+        name: "Priya Pemberton",
+        organisation: null,
+        phone: "+447700900461" as E164,
+        email: null,
+        address: "4 Rye Lane",
+        postcode: "SE15 4QN",
+        segment: "homeowner",
+        source: "manual",
+        notes: null,
+      });
+      const issue = await repos.issues.create({
+        leadId: lead.id,
+        title: "Leaking radiator valve",
+        description: null,
+        category: "heating",
+        urgency: "routine",
+        address: "4 Rye Lane",
+        postcode: "SE15 4QN",
+        accessNotes: null,
+      });
       issuePath = `/issues/${issue.id}`;
     } finally {
       await repos.close();
@@ -54,64 +88,84 @@ describe.skipIf(!enabled)("quotes to cash in a real browser", () => {
   }, 60_000);
 
   afterAll(async () => {
-    if (server && server.exitCode() !== null) console.error(`The server ended by itself:\n${server.output().slice(-4000)}`);
+    if (server && server.exitCode() !== null)
+      console.error(`The server ended by itself:\n${server.output().slice(-4000)}`);
     await chrome?.close();
     await server?.stop();
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
     if (screenshots) console.log(`Quote screenshots: ${screenshots}`);
   });
 
-  test("staff build the quote on the issue page, see the totals as they type, and send it", async () => {
-    await logInThroughForm(page, server!.url, EMAIL, PASSWORD);
-    await page.goto(`${server!.url}${issuePath}`);
-    await Promise.all([page.waitForNavigation(), page.click("text=Start a quote")]);
+  test(
+    "staff build the quote on the issue page, see the totals as they type, and send it",
+    async () => {
+      await logInThroughForm(page, server!.url, EMAIL, PASSWORD);
+      await page.goto(`${server!.url}${issuePath}`);
+      await Promise.all([page.waitForNavigation(), page.click("text=Start a quote")]);
 
-    await page.fill("#field-line-0-description", "Replace radiator valve");
-    await page.fill("#field-line-0-quantity", "1.5");
-    await page.fill("#field-line-0-unitPrice", "60");
-    await expect(page.locator('#quote-totals [data-total="total"]').filter({ hasText: "£108.00" }).waitFor()).resolves.toBeUndefined();
-    await page.click("text=Add line");
-    await page.locator("#field-line-1-description").waitFor();
-    await page.fill("#field-line-1-description", "Valve");
-    await page.fill("#field-line-1-unitPrice", "25");
-    await page.selectOption("#field-depositKind", "percent");
-    await page.fill("#field-depositValue", "50");
-    await expect(page.locator('#quote-totals [data-total="total"]').filter({ hasText: "£138.00" }).waitFor()).resolves.toBeUndefined();
-    await expect(page.locator('#quote-totals [data-total="deposit"]').filter({ hasText: "£69.00" }).waitFor()).resolves.toBeUndefined();
-    await shoot("builder");
+      await page.fill("#field-line-0-description", "Replace radiator valve");
+      await page.fill("#field-line-0-quantity", "1.5");
+      await page.fill("#field-line-0-unitPrice", "60");
+      await expect(
+        page.locator('#quote-totals [data-total="total"]').filter({ hasText: "£108.00" }).waitFor(),
+      ).resolves.toBeUndefined();
+      await page.click("text=Add line");
+      await page.locator("#field-line-1-description").waitFor();
+      await page.fill("#field-line-1-description", "Valve");
+      await page.fill("#field-line-1-unitPrice", "25");
+      await page.selectOption("#field-depositKind", "percent");
+      await page.fill("#field-depositValue", "50");
+      await expect(
+        page.locator('#quote-totals [data-total="total"]').filter({ hasText: "£138.00" }).waitFor(),
+      ).resolves.toBeUndefined();
+      await expect(
+        page.locator('#quote-totals [data-total="deposit"]').filter({ hasText: "£69.00" }).waitFor(),
+      ).resolves.toBeUndefined();
+      await shoot("builder");
 
-    await Promise.all([page.waitForURL(/\/quotes\/[0-9a-f-]{36}\?sent=1$/), page.click("text=Send to customer")]);
-    await expect(page.getByText("In the outbox — not sent").first().waitFor()).resolves.toBeUndefined();
-    const link = await page.locator('input[aria-label="Customer link"]').inputValue();
-    customerPath = new URL(link).pathname;
-    expect(customerPath).toMatch(/^\/q\/[A-Za-z0-9_-]{22}$/);
-    await shoot("staff-quote");
-  }, TEST_MS);
+      await Promise.all([page.waitForURL(/\/quotes\/[0-9a-f-]{36}\?sent=1$/), page.click("text=Send to customer")]);
+      await expect(page.getByText("In the outbox — not sent").first().waitFor()).resolves.toBeUndefined();
+      const link = await page.locator('input[aria-label="Customer link"]').inputValue();
+      customerPath = new URL(link).pathname;
+      expect(customerPath).toMatch(/^\/q\/[A-Za-z0-9_-]{22}$/);
+      await shoot("staff-quote");
+    },
+    TEST_MS,
+  );
 
-  test("the customer opens the link on a phone, accepts, pays the deposit in the test checkout, sees paid and downloads the invoice", async () => {
-    expect(customerPath).not.toBe("");
-    await page.setViewportSize({ width: 375, height: 800 });
-    await page.goto(`${server!.url}${customerPath}`);
-    await expect(page.locator("#quote-total").textContent()).resolves.toBe("£138.00");
-    expect(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBeLessThanOrEqual(0);
-    await shoot("customer-quote-375");
+  test(
+    "the customer opens the link on a phone, accepts, pays the deposit in the test checkout, sees paid and downloads the invoice",
+    async () => {
+      expect(customerPath).not.toBe("");
+      await page.setViewportSize({ width: 375, height: 800 });
+      await page.goto(`${server!.url}${customerPath}`);
+      await expect(page.locator("#quote-total").textContent()).resolves.toBe("£138.00");
+      expect(
+        await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth),
+      ).toBeLessThanOrEqual(0);
+      await shoot("customer-quote-375");
 
-    await Promise.all([page.waitForURL(/\/checkout\/test\/cs_test_local_/), page.click("text=Accept and pay the deposit, £69.00")]);
-    await expect(page.getByText("Test payment, no card is charged").waitFor()).resolves.toBeUndefined();
-    await shoot("test-checkout-375");
-    await Promise.all([page.waitForURL(/\/paid\?session_id=/), page.click("text=(test, no card charged)")]);
-    await expect(page.locator('[data-payment="paid"]').waitFor()).resolves.toBeUndefined();
-    expect(await page.locator('[data-payment="paid"]').textContent()).toContain("£69.00 paid");
-    await shoot("paid-375");
+      await Promise.all([
+        page.waitForURL(/\/checkout\/test\/cs_test_local_/),
+        page.click("text=Accept and pay the deposit, £69.00"),
+      ]);
+      await expect(page.getByText("Test payment, no card is charged").waitFor()).resolves.toBeUndefined();
+      await shoot("test-checkout-375");
+      await Promise.all([page.waitForURL(/\/paid\?session_id=/), page.click("text=(test, no card charged)")]);
+      await expect(page.locator('[data-payment="paid"]').waitFor()).resolves.toBeUndefined();
+      expect(await page.locator('[data-payment="paid"]').textContent()).toContain("£69.00 paid");
+      await shoot("paid-375");
 
-    const [download] = await Promise.all([page.waitForEvent("download"), page.click("text=Download invoice")]);
-    expect(download.suggestedFilename()).toMatch(/^INV-\d{6}\.pdf$/);
-    const bytes = readFileSync((await download.path())!);
-    expect(bytes.subarray(0, 5).toString()).toBe("%PDF-");
+      const [download] = await Promise.all([page.waitForEvent("download"), page.click("text=Download invoice")]);
+      expect(download.suggestedFilename()).toMatch(/^INV-\d{6}\.pdf$/);
+      const bytes = readFileSync((await download.path())!);
+      expect(bytes.subarray(0, 5).toString()).toBe("%PDF-");
 
-    await page.goto(`${server!.url}${customerPath}`);
-    await expect(page.getByText("Deposit paid. Thank you!").waitFor()).resolves.toBeUndefined();
-    await expect(page.getByText("Pay the remaining balance, £69.00").waitFor()).resolves.toBeUndefined();
-    expect(pageProblems).toEqual([]);
-  }, TEST_MS);
+      await page.goto(`${server!.url}${customerPath}`);
+      await expect(page.getByText("Deposit paid. Thank you!").waitFor()).resolves.toBeUndefined();
+      await expect(page.getByText("Pay the remaining balance, £69.00").waitFor()).resolves.toBeUndefined();
+      expect(pageProblems).toEqual([]);
+    },
+    TEST_MS,
+  );
 });

@@ -1,7 +1,8 @@
 import { describe, expect, test } from "bun:test";
 import { createCallEndings } from "../../src/domain/live-call/call-endings.ts";
 
-const after = (ms: number, fail = false) => new Promise<void>((resolve, reject) => setTimeout(() => (fail ? reject(new Error("filing failed")) : resolve()), ms));
+const after = (ms: number, fail = false) =>
+  new Promise<void>((resolve, reject) => setTimeout(() => (fail ? reject(new Error("filing failed")) : resolve()), ms));
 
 describe("calls still ending, as shutdown waits for them", () => {
   test("drain waits for every pending ending, failed ones included, and for endings added while it waits", async () => {

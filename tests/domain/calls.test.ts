@@ -15,16 +15,21 @@ const ENDINGS = ["completed", "busy", "no-answer", "failed", "canceled"] as cons
 
 // Twilio's call lifecycle: queued → ringing → in-progress → an ending. Busy, no-answer and
 // canceled only happen before anyone answers; an answered call ends completed or failed.
-checkTransitionTable<CallStatus>("call", CALL_STATUSES, {
-  queued: ["ringing", "in-progress", ...ENDINGS],
-  ringing: ["in-progress", ...ENDINGS],
-  "in-progress": ["completed", "failed"],
-  completed: [],
-  busy: [],
-  "no-answer": [],
-  failed: [],
-  canceled: [],
-}, (from, to) => changeCallStatus({ status: from }, to));
+checkTransitionTable<CallStatus>(
+  "call",
+  CALL_STATUSES,
+  {
+    queued: ["ringing", "in-progress", ...ENDINGS],
+    ringing: ["in-progress", ...ENDINGS],
+    "in-progress": ["completed", "failed"],
+    completed: [],
+    busy: [],
+    "no-answer": [],
+    failed: [],
+    canceled: [],
+  },
+  (from, to) => changeCallStatus({ status: from }, to),
+);
 
 describe("call endings", () => {
   test("a late ringing after completed is refused and names both states", () => {

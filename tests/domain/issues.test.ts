@@ -17,14 +17,19 @@ import { checkTransitionTable } from "./transition-table.ts";
 
 // open → quoted → scheduled → in progress → done | cancelled, with the ways back a real job
 // takes: a rejected quote reopens it, a visit is rescheduled, a cancelled job is reopened.
-checkTransitionTable<IssueStatus>("job", ISSUE_STATUSES, {
-  open: ["quoted", "scheduled", "in_progress", "cancelled"],
-  quoted: ["open", "scheduled", "in_progress", "cancelled"],
-  scheduled: ["in_progress", "open", "cancelled"],
-  in_progress: ["done", "scheduled", "cancelled"],
-  done: [],
-  cancelled: ["open"],
-}, (from, to) => changeIssueStatus({ status: from }, to));
+checkTransitionTable<IssueStatus>(
+  "job",
+  ISSUE_STATUSES,
+  {
+    open: ["quoted", "scheduled", "in_progress", "cancelled"],
+    quoted: ["open", "scheduled", "in_progress", "cancelled"],
+    scheduled: ["in_progress", "open", "cancelled"],
+    in_progress: ["done", "scheduled", "cancelled"],
+    done: [],
+    cancelled: ["open"],
+  },
+  (from, to) => changeIssueStatus({ status: from }, to),
+);
 
 test("done is the only final job status, and a done job cannot be cancelled", () => {
   expect(ISSUE_STATUSES.filter((s) => issueTransitions[s].length === 0)).toEqual(["done"]);

@@ -40,7 +40,9 @@ describe("which of two leads of one person survives", () => {
   });
 
   test("two numbers are two leads, and a lead is never merged into itself", () => {
-    expect(leadMergeOrder(aLead({ phone: "+447700900001" as E164 }), aLead({ phone: "+447700900002" as E164 }))).toBeNull();
+    expect(
+      leadMergeOrder(aLead({ phone: "+447700900001" as E164 }), aLead({ phone: "+447700900002" as E164 })),
+    ).toBeNull();
     const lead = aLead();
     expect(leadMergeOrder(lead, lead)).toBeNull();
   });
@@ -49,12 +51,23 @@ describe("which of two leads of one person survives", () => {
 describe("which details the surviving lead keeps", () => {
   test("the survivor's own entries win; its blanks are filled from the absorbed lead", () => {
     const survivor = aLead({ phone: "+447700900321" as E164, address: "5 Elm Road", postcode: "E1 6AN" });
-    const absorbed = aLead({ name: "Priya", address: "9 Other Street", email: "priya@example.com", notes: "Has a dog" });
-    expect(mergedLeadDetails(survivor, absorbed)).toEqual({ name: "Priya", email: "priya@example.com", notes: "Has a dog" });
+    const absorbed = aLead({
+      name: "Priya",
+      address: "9 Other Street",
+      email: "priya@example.com",
+      notes: "Has a dog",
+    });
+    expect(mergedLeadDetails(survivor, absorbed)).toEqual({
+      name: "Priya",
+      email: "priya@example.com",
+      notes: "Has a dog",
+    });
   });
 
   test("an unknown segment takes the absorbed lead's known one; a known segment stays", () => {
-    expect(mergedLeadDetails(aLead({ segment: "unknown" }), aLead({ segment: "landlord" }))).toEqual({ segment: "landlord" });
+    expect(mergedLeadDetails(aLead({ segment: "unknown" }), aLead({ segment: "landlord" }))).toEqual({
+      segment: "landlord",
+    });
     expect(mergedLeadDetails(aLead({ segment: "tenant" }), aLead({ segment: "landlord" }))).toEqual({});
   });
 

@@ -14,13 +14,18 @@ import { checkTransitionTable } from "./transition-table.ts";
 
 // new → qualified → quoted → won | lost; a quote can go straight out from a first call; a lost
 // lead who calls again is reopened as new; won is final (a returning customer gets a new job, not a new sale).
-checkTransitionTable<LeadStatus>("lead", LEAD_STATUSES, {
-  new: ["qualified", "quoted", "lost"],
-  qualified: ["quoted", "lost"],
-  quoted: ["won", "lost", "qualified"],
-  won: [],
-  lost: ["new"],
-}, (from, to) => changeLeadStatus({ status: from }, to));
+checkTransitionTable<LeadStatus>(
+  "lead",
+  LEAD_STATUSES,
+  {
+    new: ["qualified", "quoted", "lost"],
+    qualified: ["quoted", "lost"],
+    quoted: ["won", "lost", "qualified"],
+    won: [],
+    lost: ["new"],
+  },
+  (from, to) => changeLeadStatus({ status: from }, to),
+);
 
 test("won is the only final lead status", () => {
   expect(LEAD_STATUSES.filter((s) => leadTransitions[s].length === 0)).toEqual(["won"]);
@@ -51,7 +56,10 @@ describe("validateLead", () => {
   });
 
   test("a phone number alone is enough", () => {
-    expect(validateLead({ phone: "07700 900123" })).toMatchObject({ ok: true, value: { name: null, phone: "+447700900123" } });
+    expect(validateLead({ phone: "07700 900123" })).toMatchObject({
+      ok: true,
+      value: { name: null, phone: "+447700900123" },
+    });
   });
 
   test("normalises: trims, blanks to null, phone to E.164, postcode to its written form", () => {
@@ -150,7 +158,8 @@ describe("validateLead", () => {
     for (const segment of ["tenant", "landlord", "homeowner", "letting_agent", "commercial", "unknown"]) {
       expect(validateLead(aLeadInput({ segment })).ok).toBe(true);
     }
-    for (const source of ["phone", "whatsapp", "sms", "web", "manual"]) expect(validateLead(aLeadInput({ source })).ok).toBe(true);
+    for (const source of ["phone", "whatsapp", "sms", "web", "manual"])
+      expect(validateLead(aLeadInput({ source })).ok).toBe(true);
   });
 });
 
@@ -166,7 +175,9 @@ describe("leadDisplayName", () => {
 
 describe("leadKeyForPhone", () => {
   test("every way of writing one number gives one key", () => {
-    const keys = ["07700 900123", "+44 7700 900123", "0044 7700 900123", "+447700900123", "(07700) 900-123"].map(leadKeyForPhone);
+    const keys = ["07700 900123", "+44 7700 900123", "0044 7700 900123", "+447700900123", "(07700) 900-123"].map(
+      leadKeyForPhone,
+    );
     for (const key of keys) expect(key).toEqual({ ok: true, value: "+447700900123" as E164 });
   });
 

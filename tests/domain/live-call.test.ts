@@ -18,7 +18,14 @@ function scriptedTranscriber() {
     },
   };
   const say = (track: Track, text: string, isFinal: boolean, startMs = 0) => {
-    const result: TranscriptResult = { text, isFinal, startMs, endMs: startMs + 1000, confidence: 0.9, transcriber: "scripted" };
+    const result: TranscriptResult = {
+      text,
+      isFinal,
+      startMs,
+      endMs: startMs + 1000,
+      confidence: 0.9,
+      transcriber: "scripted",
+    };
     listeners.get(track)!.onResult(result);
   };
   return { transcriber, say, opened: () => listeners.size };
@@ -71,10 +78,16 @@ describe("a live call's transcript", () => {
     const seen: LiveEvent[] = [];
     liveEvents.subscribe(callChannel("call-1"), null, (event) => seen.push(event));
     const stored: string[] = [];
-    const live = startLiveCall({ calls: db.calls, liveEvents, log: silentLog }, { id: "call-1" }, script.transcriber, ["inbound", "outbound"], {
-      segmentStored: (segment) => stored.push(segment.text),
-      callEnded: async () => {},
-    });
+    const live = startLiveCall(
+      { calls: db.calls, liveEvents, log: silentLog },
+      { id: "call-1" },
+      script.transcriber,
+      ["inbound", "outbound"],
+      {
+        segmentStored: (segment) => stored.push(segment.text),
+        callEnded: async () => {},
+      },
+    );
     await until(() => script.opened() === 2);
 
     script.say("inbound", "My boiler is leaking.", true);
@@ -102,10 +115,16 @@ describe("a live call's transcript", () => {
     const db = gatedCalls();
     const script = scriptedTranscriber();
     const stored: string[] = [];
-    const live = startLiveCall({ calls: db.calls, liveEvents, log: silentLog }, { id: "call-2" }, script.transcriber, ["inbound"], {
-      segmentStored: (segment) => stored.push(segment.text),
-      callEnded: async () => {},
-    });
+    const live = startLiveCall(
+      { calls: db.calls, liveEvents, log: silentLog },
+      { id: "call-2" },
+      script.transcriber,
+      ["inbound"],
+      {
+        segmentStored: (segment) => stored.push(segment.text),
+        callEnded: async () => {},
+      },
+    );
     await until(() => script.opened() === 1);
     script.say("inbound", "Flat 2, 14 Mill Lane.", true);
     script.say("inbound", "NW1 6XE.", true, 3000);

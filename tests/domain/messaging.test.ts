@@ -27,11 +27,14 @@ describe("delivery statuses only move forward", () => {
   });
 
   test("a message the outbox never sent takes no reports", () => {
-    for (const reported of ["sent", "delivered", "read", "failed"] as const) expect(nextDeliveryStatus("not_sent", reported)).toBeNull();
+    for (const reported of ["sent", "delivered", "read", "failed"] as const)
+      expect(nextDeliveryStatus("not_sent", reported)).toBeNull();
   });
 
   test("statusesBefore lists exactly the statuses a report may move from", () => {
-    expect(statusesBefore("read").sort() as string[]).toEqual(["accepted", "delivered", "failed", "queued", "sending", "sent"].sort());
+    expect(statusesBefore("read").sort() as string[]).toEqual(
+      ["accepted", "delivered", "failed", "queued", "sending", "sent"].sort(),
+    );
     expect(statusesBefore("failed").sort() as string[]).toEqual(["accepted", "queued", "sending", "sent"].sort());
   });
 
@@ -46,8 +49,14 @@ describe("delivery statuses only move forward", () => {
 describe("WhatsApp's 24-hour customer service window", () => {
   const last = new Date("2026-11-27T10:00:00Z");
   test("open for 24 hours after the customer's last message, closed after, closed when they never wrote", () => {
-    expect(customerServiceWindow(last, new Date(last.getTime() + WINDOW_MS - 1))).toEqual({ open: true, closesAt: new Date(last.getTime() + WINDOW_MS) });
-    expect(customerServiceWindow(last, new Date(last.getTime() + WINDOW_MS))).toEqual({ open: false, lastInboundAt: last });
+    expect(customerServiceWindow(last, new Date(last.getTime() + WINDOW_MS - 1))).toEqual({
+      open: true,
+      closesAt: new Date(last.getTime() + WINDOW_MS),
+    });
+    expect(customerServiceWindow(last, new Date(last.getTime() + WINDOW_MS))).toEqual({
+      open: false,
+      lastInboundAt: last,
+    });
     expect(customerServiceWindow(null, last)).toEqual({ open: false, lastInboundAt: null });
   });
 });
@@ -67,7 +76,9 @@ describe("media WhatsApp carries, and its limits", () => {
 
   test("the refusal says what was wrong, for staff", () => {
     const refused = mediaAllowed("video", "video/mp4", 20 * MB);
-    expect(!refused.ok && refused.message).toBe("This video is 20.0 MB, over WhatsApp's 16.0 MB limit; it was not stored.");
+    expect(!refused.ok && refused.message).toBe(
+      "This video is 20.0 MB, over WhatsApp's 16.0 MB limit; it was not stored.",
+    );
   });
 
   test("stored files get an extension from their type", () => {
@@ -81,7 +92,16 @@ describe("Twilio's SMS webhook form", () => {
   const at = new Date("2026-11-27T10:00:00Z");
   test("a text with two attachments becomes the text with the first, then one message per further attachment", () => {
     const parsed = incomingSms(
-      { MessageSid: "MM0123456789abcdef0123456789abcdef", From: "07700 900123", Body: "Photos", NumMedia: "2", MediaUrl0: "https://api.twilio.com/m/0", MediaContentType0: "image/jpeg", MediaUrl1: "https://api.twilio.com/m/1", MediaContentType1: "video/mp4" },
+      {
+        MessageSid: "MM0123456789abcdef0123456789abcdef",
+        From: "07700 900123",
+        Body: "Photos",
+        NumMedia: "2",
+        MediaUrl0: "https://api.twilio.com/m/0",
+        MediaContentType0: "image/jpeg",
+        MediaUrl1: "https://api.twilio.com/m/1",
+        MediaContentType1: "video/mp4",
+      },
       at,
     );
     expect(parsed.ok && parsed.value.map((m) => [m.providerId, m.kind, m.body, m.from.phone])).toEqual([
@@ -91,12 +111,23 @@ describe("Twilio's SMS webhook form", () => {
   });
 
   test("a malformed MessageSid or an undialable sender is refused with a reason", () => {
-    expect(incomingSms({ MessageSid: "x", From: "+447700900123" }, at)).toMatchObject({ ok: false, message: "MessageSid is missing or malformed." });
-    expect(incomingSms({ MessageSid: "SM0123456789abcdef0123456789abcdef", From: "hello" }, at)).toMatchObject({ ok: false, message: "From is not a phone number." });
+    expect(incomingSms({ MessageSid: "x", From: "+447700900123" }, at)).toMatchObject({
+      ok: false,
+      message: "MessageSid is missing or malformed.",
+    });
+    expect(incomingSms({ MessageSid: "SM0123456789abcdef0123456789abcdef", From: "hello" }, at)).toMatchObject({
+      ok: false,
+      message: "From is not a phone number.",
+    });
   });
 
   test("status callbacks carry Twilio's reason for a failed text", () => {
-    expect(smsStatusReport({ MessageSid: "SM0123456789abcdef0123456789abcdef", MessageStatus: "undelivered", ErrorCode: "30007" }, at)).toMatchObject({
+    expect(
+      smsStatusReport(
+        { MessageSid: "SM0123456789abcdef0123456789abcdef", MessageStatus: "undelivered", ErrorCode: "30007" },
+        at,
+      ),
+    ).toMatchObject({
       status: "failed",
       error: "30007: The network filtered the message as spam",
     });

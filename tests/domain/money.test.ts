@@ -38,7 +38,7 @@ describe("divideRounded", () => {
       const N = BigInt(Math.abs(n));
       const D = BigInt(Math.abs(d));
       const magnitude = Number((2n * N + D) / (2n * D));
-      const expected = (n < 0) !== (d < 0) ? -magnitude : magnitude;
+      const expected = n < 0 !== d < 0 ? -magnitude : magnitude;
       expect(divideRounded(n, d)).toBe(expected || 0);
     }
   });

@@ -1,20 +1,55 @@
 import { describe, expect, test } from "bun:test";
 import { CHARGE_KINDS, nextCharge, type ChargeKind, type Payment } from "../../src/domain/payments/charges.ts";
 import { formatInvoiceNumber, invoiceFor, vatForPayment } from "../../src/domain/payments/invoice.ts";
-import { previewTotals, validateQuoteDraft, type LineInput, type QuoteDraftInput } from "../../src/domain/payments/quote-draft.ts";
+import {
+  previewTotals,
+  validateQuoteDraft,
+  type LineInput,
+  type QuoteDraftInput,
+} from "../../src/domain/payments/quote-draft.ts";
 import { settle, type PaymentReport } from "../../src/domain/payments/settle.ts";
 import { QUOTE_STATUSES, quoteTotals, type Quote, type QuoteLine, type QuoteStatus } from "../../src/domain/quotes.ts";
 import { seededRandom } from "./random.ts";
 
 const LIMITS = { maxAmountPence: 5_000_000, today: "2026-11-27" };
-const line = (over: Partial<LineInput> = {}): LineInput => ({ kind: "labour", description: "Labour", quantity: "1", unitPrice: "100", vatRate: "20", ...over });
-const form = (lines: LineInput[], over: Partial<QuoteDraftInput> = {}): QuoteDraftInput => ({ lines, discount: "", depositKind: "none", depositValue: "", validUntil: "", terms: "", ...over });
+const line = (over: Partial<LineInput> = {}): LineInput => ({
+  kind: "labour",
+  description: "Labour",
+  quantity: "1",
+  unitPrice: "100",
+  vatRate: "20",
+  ...over,
+});
+const form = (lines: LineInput[], over: Partial<QuoteDraftInput> = {}): QuoteDraftInput => ({
+  lines,
+  discount: "",
+  depositKind: "none",
+  depositValue: "",
+  validUntil: "",
+  terms: "",
+  ...over,
+});
 
 describe("validateQuoteDraft", () => {
   test("reads pounds, quantities and VAT rates into lines and totals", () => {
-    const result = validateQuoteDraft(form([line({ quantity: "1.5", unitPrice: "£60" }), line({ kind: "materials", description: "Parts", unitPrice: "45.50", vatRate: "5" })], { discount: "10", depositKind: "percent", depositValue: "25", validUntil: "2026-12-31", terms: " Net 7 " }), LIMITS);
+    const result = validateQuoteDraft(
+      form(
+        [
+          line({ quantity: "1.5", unitPrice: "£60" }),
+          line({ kind: "materials", description: "Parts", unitPrice: "45.50", vatRate: "5" }),
+        ],
+        { discount: "10", depositKind: "percent", depositValue: "25", validUntil: "2026-12-31", terms: " Net 7 " },
+      ),
+      LIMITS,
+    );
     if (!result.ok) throw new Error(JSON.stringify(result.errors));
-    expect(result.value.lines[0]).toEqual({ kind: "labour", description: "Labour", quantity: 1.5, unitPricePence: 6_000, vatRatePercent: 20 });
+    expect(result.value.lines[0]).toEqual({
+      kind: "labour",
+      description: "Labour",
+      quantity: 1.5,
+      unitPricePence: 6_000,
+      vatRatePercent: 20,
+    });
     expect(result.value.discountPence).toBe(1_000);
     expect(result.value.deposit).toEqual({ kind: "percent", percent: 25 });
     expect(result.value.validUntil).toBe("2026-12-31");
@@ -24,12 +59,22 @@ describe("validateQuoteDraft", () => {
 
   test("every bad field gets its own message", () => {
     const result = validateQuoteDraft(
-      form([line({ quantity: "-1" }), line({ unitPrice: "-3" }), line({ vatRate: "101" }), line({ vatRate: "-1" }), line({ quantity: "abc" }), line({ description: " " })], {
-        discount: "-5",
-        depositKind: "percent",
-        depositValue: "150",
-        validUntil: "2026-11-26",
-      }),
+      form(
+        [
+          line({ quantity: "-1" }),
+          line({ unitPrice: "-3" }),
+          line({ vatRate: "101" }),
+          line({ vatRate: "-1" }),
+          line({ quantity: "abc" }),
+          line({ description: " " }),
+        ],
+        {
+          discount: "-5",
+          depositKind: "percent",
+          depositValue: "150",
+          validUntil: "2026-11-26",
+        },
+      ),
       LIMITS,
     );
     expect(result.ok).toBe(false);
@@ -53,7 +98,10 @@ describe("validateQuoteDraft", () => {
     expect(!price.ok && price.errors["line-0-unitPrice"]).toBe("A price can be at most £1,000.00.");
     const lineTotal = validateQuoteDraft(form([line({ quantity: "11", unitPrice: "100" })]), limits);
     expect(!lineTotal.ok && lineTotal.errors["line-0-unitPrice"]).toBe("That line is over the largest amount allowed.");
-    const total = validateQuoteDraft(form([line({ quantity: "9", unitPrice: "100" }), line({ quantity: "1", unitPrice: "100" })]), limits);
+    const total = validateQuoteDraft(
+      form([line({ quantity: "9", unitPrice: "100" }), line({ quantity: "1", unitPrice: "100" })]),
+      limits,
+    );
     expect(!total.ok && total.errors.total).toContain("over the largest amount allowed (£1,000.00)");
   });
 
@@ -103,21 +151,52 @@ describe("nextCharge", () => {
     expect(full.ok && full.value.kind).toBe("full");
     // The full charge's items are the lines after discount with VAT: they add up to the total.
     expect(full.ok && full.value.items.reduce((s, i) => s + i.amountPence, 0)).toBe(quote.totals.totalPence);
-    const balance = nextCharge({ ...quote, status: "deposit_paid" }, [paid("deposit", quote.totals.depositPence)], "full");
-    expect(balance.ok && balance.value).toMatchObject({ kind: "balance", amountPence: quote.totals.totalPence - quote.totals.depositPence });
-    expect(nextCharge({ ...quote, status: "paid" }, [], "full")).toMatchObject({ ok: false, reason: "quote_already_paid" });
-    expect(nextCharge({ ...quote, status: "declined" }, [], "full")).toMatchObject({ ok: false, reason: "quote_not_payable" });
+    const balance = nextCharge(
+      { ...quote, status: "deposit_paid" },
+      [paid("deposit", quote.totals.depositPence)],
+      "full",
+    );
+    expect(balance.ok && balance.value).toMatchObject({
+      kind: "balance",
+      amountPence: quote.totals.totalPence - quote.totals.depositPence,
+    });
+    expect(nextCharge({ ...quote, status: "paid" }, [], "full")).toMatchObject({
+      ok: false,
+      reason: "quote_already_paid",
+    });
+    expect(nextCharge({ ...quote, status: "declined" }, [], "full")).toMatchObject({
+      ok: false,
+      reason: "quote_not_payable",
+    });
   });
 });
 
 describe("settle", () => {
   const pending = { kind: "full" as const, amountPence: 12_000, currency: "gbp", status: "pending" as const };
-  const report = (over: Partial<PaymentReport> = {}): PaymentReport => ({ outcome: "paid", amountPence: 12_000, currency: "gbp", paymentIntentId: "pi_1", ...over });
+  const report = (over: Partial<PaymentReport> = {}): PaymentReport => ({
+    outcome: "paid",
+    amountPence: 12_000,
+    currency: "gbp",
+    paymentIntentId: "pi_1",
+    ...over,
+  });
 
   test("a matching payment is paid and moves the quote on", () => {
-    expect(settle(pending, { status: "accepted" }, [], report())).toEqual({ action: "paid", quoteStatus: "paid", flag: null });
-    expect(settle({ ...pending, kind: "deposit" }, { status: "accepted" }, [], report())).toEqual({ action: "paid", quoteStatus: "deposit_paid", flag: null });
-    expect(settle({ ...pending, kind: "balance" }, { status: "deposit_paid" }, ["deposit"], report())).toEqual({ action: "paid", quoteStatus: "paid", flag: null });
+    expect(settle(pending, { status: "accepted" }, [], report())).toEqual({
+      action: "paid",
+      quoteStatus: "paid",
+      flag: null,
+    });
+    expect(settle({ ...pending, kind: "deposit" }, { status: "accepted" }, [], report())).toEqual({
+      action: "paid",
+      quoteStatus: "deposit_paid",
+      flag: null,
+    });
+    expect(settle({ ...pending, kind: "balance" }, { status: "deposit_paid" }, ["deposit"], report())).toEqual({
+      action: "paid",
+      quoteStatus: "paid",
+      flag: null,
+    });
   });
 
   test("a wrong amount or currency is flagged, never paid", () => {
@@ -127,12 +206,20 @@ describe("settle", () => {
   });
 
   test("money taken twice is flagged for a refund", () => {
-    expect(settle({ ...pending, kind: "deposit" }, { status: "deposit_paid" }, ["deposit"], report()).action).toBe("flag");
+    expect(settle({ ...pending, kind: "deposit" }, { status: "deposit_paid" }, ["deposit"], report()).action).toBe(
+      "flag",
+    );
     expect(settle(pending, { status: "paid" }, ["full"], report()).action).toBe("flag");
   });
 
   test("any order of events ends the same: paid stays paid, failures never undo it", () => {
-    const reports: PaymentReport[] = [report(), report({ outcome: "processing" }), report({ outcome: "failed" }), report(), report({ outcome: "processing" })];
+    const reports: PaymentReport[] = [
+      report(),
+      report({ outcome: "processing" }),
+      report({ outcome: "failed" }),
+      report(),
+      report({ outcome: "processing" }),
+    ];
     const random = seededRandom(7).next;
     for (let round = 0; round < 200; round++) {
       const order = [...reports].sort(() => random() - 0.5);
@@ -157,7 +244,9 @@ describe("settle", () => {
       const s = settle({ ...pending, kind }, { status }, [], report());
       return s.action === "paid" ? s.quoteStatus : s.action;
     };
-    const table = Object.fromEntries(QUOTE_STATUSES.map((status) => [status, CHARGE_KINDS.map((kind) => after(status, kind))]));
+    const table = Object.fromEntries(
+      QUOTE_STATUSES.map((status) => [status, CHARGE_KINDS.map((kind) => after(status, kind))]),
+    );
     // Columns: deposit, full, balance. null: paid, but the quote stays put and staff get a flag.
     expect(table).toEqual({
       draft: [null, null, null],
@@ -212,10 +301,42 @@ describe("invoices", () => {
 
   test("an invoice says what was paid, what was paid before, and what is left", () => {
     const quote = aQuote();
-    const base = { issuedAt: new Date("2026-11-27T10:00:00Z"), company: { name: "Handy", address: null, phone: null, email: null, vatNumber: "GB1" }, quote, customer: { name: "Sarah", address: null, postcode: null }, job: { title: "Loft", address: null, postcode: null } };
-    const first = invoiceFor({ ...base, number: 7, payment: { kind: "deposit", amountPence: quote.totals.depositPence, provider: "test", paymentIntentId: "pi_1", checkoutSessionId: "cs_1" }, earlier: [] });
-    expect(first).toMatchObject({ number: "INV-000007", totalPence: quote.totals.depositPence, balanceDuePence: quote.totals.totalPence - quote.totals.depositPence });
-    const second = invoiceFor({ ...base, number: 8, payment: { kind: "balance", amountPence: first.balanceDuePence, provider: "test", paymentIntentId: null, checkoutSessionId: "cs_2" }, earlier: [first] });
+    const base = {
+      issuedAt: new Date("2026-11-27T10:00:00Z"),
+      company: { name: "Handy", address: null, phone: null, email: null, vatNumber: "GB1" },
+      quote,
+      customer: { name: "Sarah", address: null, postcode: null },
+      job: { title: "Loft", address: null, postcode: null },
+    };
+    const first = invoiceFor({
+      ...base,
+      number: 7,
+      payment: {
+        kind: "deposit",
+        amountPence: quote.totals.depositPence,
+        provider: "test",
+        paymentIntentId: "pi_1",
+        checkoutSessionId: "cs_1",
+      },
+      earlier: [],
+    });
+    expect(first).toMatchObject({
+      number: "INV-000007",
+      totalPence: quote.totals.depositPence,
+      balanceDuePence: quote.totals.totalPence - quote.totals.depositPence,
+    });
+    const second = invoiceFor({
+      ...base,
+      number: 8,
+      payment: {
+        kind: "balance",
+        amountPence: first.balanceDuePence,
+        provider: "test",
+        paymentIntentId: null,
+        checkoutSessionId: "cs_2",
+      },
+      earlier: [first],
+    });
     expect(second.balanceDuePence).toBe(0);
     expect(second.earlier).toEqual([{ number: "INV-000007", kind: "deposit", totalPence: quote.totals.depositPence }]);
     expect(first.vatPence + second.vatPence).toBe(quote.totals.vatPence);

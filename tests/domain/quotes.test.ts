@@ -45,17 +45,22 @@ const aLineOf = (pence: number, vatRatePercent = 20): QuoteLine => aLine({ unitP
 
 // draft → sent → viewed → accepted → (deposit paid →) paid | declined | expired. Editing a sent
 // quote makes a new version and supersedes the old one, which may already have expired.
-checkTransitionTable<QuoteStatus>("quote", QUOTE_STATUSES, {
-  draft: ["sent"],
-  sent: ["viewed", "accepted", "declined", "expired", "superseded"],
-  viewed: ["accepted", "declined", "expired", "superseded"],
-  accepted: ["deposit_paid", "paid"],
-  deposit_paid: ["paid"],
-  paid: [],
-  declined: [],
-  expired: ["superseded"],
-  superseded: [],
-}, (from, to) => changeQuoteStatus({ status: from }, to));
+checkTransitionTable<QuoteStatus>(
+  "quote",
+  QUOTE_STATUSES,
+  {
+    draft: ["sent"],
+    sent: ["viewed", "accepted", "declined", "expired", "superseded"],
+    viewed: ["accepted", "declined", "expired", "superseded"],
+    accepted: ["deposit_paid", "paid"],
+    deposit_paid: ["paid"],
+    paid: [],
+    declined: [],
+    expired: ["superseded"],
+    superseded: [],
+  },
+  (from, to) => changeQuoteStatus({ status: from }, to),
+);
 
 test("paid, declined and superseded are final", () => {
   expect(QUOTE_STATUSES.filter((s) => quoteTransitions[s].length === 0)).toEqual(["paid", "declined", "superseded"]);
@@ -71,9 +76,19 @@ describe("what each quote status allows, read off the transition table", () => {
   test.each([
     ["accepted (sent or viewed)", ACCEPTABLE_QUOTE_STATUSES, canBeAccepted, ["sent", "viewed"]],
     ["already accepted", ACCEPTED_QUOTE_STATUSES, hasBeenAccepted, ["accepted", "deposit_paid", "paid"]],
-    ["paid (accepting on the way, or until paid in full)", PAYABLE_QUOTE_STATUSES, canBePaid, ["sent", "viewed", "accepted", "deposit_paid"]],
+    [
+      "paid (accepting on the way, or until paid in full)",
+      PAYABLE_QUOTE_STATUSES,
+      canBePaid,
+      ["sent", "viewed", "accepted", "deposit_paid"],
+    ],
     ["sent again (nothing paid yet)", RESENDABLE_QUOTE_STATUSES, canBeResent, ["sent", "viewed", "accepted"]],
-    ["shared (still standing, paid or not)", SHAREABLE_QUOTE_STATUSES, canBeShared, ["sent", "viewed", "accepted", "deposit_paid", "paid"]],
+    [
+      "shared (still standing, paid or not)",
+      SHAREABLE_QUOTE_STATUSES,
+      canBeShared,
+      ["sent", "viewed", "accepted", "deposit_paid", "paid"],
+    ],
     ["replaced by a newer version", REPLACEABLE_QUOTE_STATUSES, canBeReplaced, ["sent", "viewed", "expired"]],
     ["declined", DECLINABLE_QUOTE_STATUSES, canBeDeclined, ["sent", "viewed"]],
   ] as const)("can be %s", (_, list, predicate, expected) => {
@@ -82,7 +97,15 @@ describe("what each quote status allows, read off the transition table", () => {
   });
 
   test("a draft allows none of it, and neither does a status the table does not know", () => {
-    for (const predicate of [canBeAccepted, hasBeenAccepted, canBePaid, canBeResent, canBeShared, canBeReplaced, canBeDeclined]) {
+    for (const predicate of [
+      canBeAccepted,
+      hasBeenAccepted,
+      canBePaid,
+      canBeResent,
+      canBeShared,
+      canBeReplaced,
+      canBeDeclined,
+    ]) {
       expect(predicate("draft")).toBe(false);
       expect(predicate("archived" as QuoteStatus)).toBe(false);
     }
@@ -199,11 +222,21 @@ describe("rule 2: a discount is shared pro rata; left-over pennies go to the lar
       { netPence: 2000, discountPence: 33, vatPence: 393 },
       { netPence: 3000, discountPence: 50, vatPence: 590 },
     ]);
-    expect(totals).toMatchObject({ subtotalPence: 6000, discountPence: 100, netPence: 5900, vatPence: 1180, totalPence: 7080 });
+    expect(totals).toMatchObject({
+      subtotalPence: 6000,
+      discountPence: 100,
+      netPence: 5900,
+      vatPence: 1180,
+      totalPence: 7080,
+    });
     expect(totals.vatByRate).toEqual([{ ratePercent: 20, netPence: 5900, vatPence: 1180 }]);
   });
 
-  const shares = (discount: number, nets: number[]) => quoteTotals(nets.map((n) => aLineOf(n, 0)), discount).lines.map((l) => l.discountPence);
+  const shares = (discount: number, nets: number[]) =>
+    quoteTotals(
+      nets.map((n) => aLineOf(n, 0)),
+      discount,
+    ).lines.map((l) => l.discountPence);
 
   test("the penny goes to the largest remainder, not the largest line", () => {
     // 3p over 100p and 250p: exact 0.857 and 2.143 → 0 + 2, and the left-over penny to .857.
@@ -309,7 +342,11 @@ describe("an empty quote", () => {
   });
 
   test("a discount or deposit on nothing is nothing", () => {
-    expect(quoteTotals([], 500, { kind: "percent", percent: 50 })).toMatchObject({ discountPence: 0, totalPence: 0, depositPence: 0 });
+    expect(quoteTotals([], 500, { kind: "percent", percent: 50 })).toMatchObject({
+      discountPence: 0,
+      totalPence: 0,
+      depositPence: 0,
+    });
     expect(quoteTotals([], 0, { kind: "amount", pence: 500 }).depositPence).toBe(0);
   });
 });
@@ -393,7 +430,9 @@ describe("checkLine", () => {
 
   test("every kind of line is accepted; others are not", () => {
     for (const kind of LINE_KINDS) expect(refusal({ kind })).toBe("accepted");
-    expect(refusal({ kind: "parts" as never })).toBe("invalid_line: Choose one of: labour, materials, call_out, other.");
+    expect(refusal({ kind: "parts" as never })).toBe(
+      "invalid_line: Choose one of: labour, materials, call_out, other.",
+    );
   });
 
   test("a line needs a description", () => {
@@ -406,7 +445,9 @@ describe("checkLine", () => {
 
   test("quantity up to the maximum, to three decimal places", () => {
     expect(refusal({ quantity: MAX_QUANTITY, unitPricePence: 1 })).toBe("accepted");
-    expect(refusal({ quantity: MAX_QUANTITY + 1, unitPricePence: 1 })).toBe("invalid_line: Quantity must be at most 100000.");
+    expect(refusal({ quantity: MAX_QUANTITY + 1, unitPricePence: 1 })).toBe(
+      "invalid_line: Quantity must be at most 100000.",
+    );
     expect(refusal({ quantity: 0.001 })).toBe("accepted");
     expect(refusal({ quantity: 1.234 })).toBe("accepted");
     expect(refusal({ quantity: 1.005 })).toBe("accepted");
@@ -479,6 +520,8 @@ describe("canAccept", () => {
   });
 
   test("the status is judged before the date", () => {
-    expect(canAccept(aQuote("paid", new Date("2020-01-01T00:00:00Z")), now)).toMatchObject({ reason: "quote_not_open" });
+    expect(canAccept(aQuote("paid", new Date("2020-01-01T00:00:00Z")), now)).toMatchObject({
+      reason: "quote_not_open",
+    });
   });
 });

@@ -1,5 +1,12 @@
 import { describe, expect, test } from "bun:test";
-import { isFinal, nextStates, reachableFrom, statesLeadingTo, transition, type Transitions } from "../../src/domain/state-machine.ts";
+import {
+  isFinal,
+  nextStates,
+  reachableFrom,
+  statesLeadingTo,
+  transition,
+  type Transitions,
+} from "../../src/domain/state-machine.ts";
 
 type Light = "red" | "green" | "amber" | "broken";
 const lights: Transitions<Light> = {
@@ -24,7 +31,9 @@ describe("transition", () => {
 
   test("lists every way out when there are several", () => {
     const result = transition(lights, "green", "red", "light");
-    expect(result.ok || result.message).toBe("A light cannot go from green to red: from green it can go to amber, broken.");
+    expect(result.ok || result.message).toBe(
+      "A light cannot go from green to red: from green it can go to amber, broken.",
+    );
   });
 
   test("refuses staying put unless the table allows it", () => {

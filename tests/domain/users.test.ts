@@ -6,16 +6,23 @@ describe("normaliseEmail", () => {
     expect(normaliseEmail("  Dispatch@Example.CO.UK ")).toEqual({ ok: true, value: "dispatch@example.co.uk" });
   });
 
-  test.each(["", "   ", "plainaddress", "no-at.example.com", "a@b", "a@@b.com", "a b@example.com", "@example.com", "a@.com x"])(
-    "refuses %p with a message",
-    (input) => {
-      expect(normaliseEmail(input)).toEqual({
-        ok: false,
-        reason: "invalid_email",
-        message: `"${input}" is not an email address.`,
-      });
-    },
-  );
+  test.each([
+    "",
+    "   ",
+    "plainaddress",
+    "no-at.example.com",
+    "a@b",
+    "a@@b.com",
+    "a b@example.com",
+    "@example.com",
+    "a@.com x",
+  ])("refuses %p with a message", (input) => {
+    expect(normaliseEmail(input)).toEqual({
+      ok: false,
+      reason: "invalid_email",
+      message: `"${input}" is not an email address.`,
+    });
+  });
 });
 
 describe("checkPassword", () => {
@@ -32,7 +39,10 @@ describe("checkPassword", () => {
   test("spaces at the ends do not count; more than 256 characters is refused", () => {
     expect(checkPassword("          ")).toMatchObject({ ok: false, reason: "weak_password" });
     expect(checkPassword("  short  ")).toMatchObject({ ok: false, reason: "weak_password" });
-    expect(checkPassword("x".repeat(257))).toMatchObject({ ok: false, message: "A password can have at most 256 characters." });
+    expect(checkPassword("x".repeat(257))).toMatchObject({
+      ok: false,
+      message: "A password can have at most 256 characters.",
+    });
     expect(checkPassword("x".repeat(256))).toMatchObject({ ok: true });
   });
 

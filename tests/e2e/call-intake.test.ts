@@ -31,7 +31,13 @@ const play = (fixture: string, onAnswered?: (callId: string) => void, speed = 20
 const post = (path: string, fields: Record<string, string>, csrf: string) =>
   fetch(`${server.baseUrl}${path}`, {
     method: "POST",
-    headers: { Cookie: cookie, "Content-Type": "application/x-www-form-urlencoded", Origin: server.baseUrl, "X-CSRF-Token": csrf, "HX-Request": "true" },
+    headers: {
+      Cookie: cookie,
+      "Content-Type": "application/x-www-form-urlencoded",
+      Origin: server.baseUrl,
+      "X-CSRF-Token": csrf,
+      "HX-Request": "true",
+    },
     body: new URLSearchParams(fields).toString(),
   });
 
@@ -45,7 +51,9 @@ describe("the details panel during a call", () => {
     const viewer: { events?: Awaited<ReturnType<typeof openEvents>> } = {};
     const opened: Promise<void>[] = [];
     const result = await play("boiler-leak-tenant", (callId) => {
-      opened.push(openEvents(`${server.baseUrl}/calls/${callId}/events`, cookie).then((sse) => void (viewer.events = sse)));
+      opened.push(
+        openEvents(`${server.baseUrl}/calls/${callId}/events`, cookie).then((sse) => void (viewer.events = sse)),
+      );
     });
     await Promise.all(opened);
     const sse = viewer.events!;
@@ -69,9 +77,21 @@ describe("the details panel during a call", () => {
     sse.close();
 
     const call = await server.deps.repos.calls.byId(result.callId!);
-    expect(call!.extracted).toMatchObject({ name: "Sarah Jones", postcode: "NW1 6XE", urgency: "urgent", category: "heating", segment: "tenant" });
+    expect(call!.extracted).toMatchObject({
+      name: "Sarah Jones",
+      postcode: "NW1 6XE",
+      urgency: "urgent",
+      category: "heating",
+      segment: "tenant",
+    });
     const issue = await server.deps.repos.issues.byId(call!.issueId!);
-    expect(issue).toMatchObject({ category: "heating", urgency: "urgent", postcode: "NW1 6XE", sourceCallId: call!.id, status: "open" });
+    expect(issue).toMatchObject({
+      category: "heating",
+      urgency: "urgent",
+      postcode: "NW1 6XE",
+      sourceCallId: call!.id,
+      status: "open",
+    });
     const lead = await server.deps.repos.leads.byPhone("+447700900123" as E164);
     expect(lead).toMatchObject({ name: "Sarah Jones", segment: "tenant", postcode: "NW1 6XE" });
     expect(call!.emergency).toBe(false);

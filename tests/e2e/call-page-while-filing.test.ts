@@ -20,7 +20,11 @@ withRunningServer((running, staffCookie) => ((server = running), (cookie = staff
 function heldExtractor(inner: Extractor) {
   let release: () => void = () => {};
   const released = new Promise<void>((resolve) => (release = resolve));
-  const extractor: Extractor = { ...inner, name: inner.name, extract: async (transcript) => (await released, inner.extract(transcript)) };
+  const extractor: Extractor = {
+    ...inner,
+    name: inner.name,
+    extract: async (transcript) => (await released, inner.extract(transcript)),
+  };
   return { extractor, release };
 }
 
@@ -42,7 +46,9 @@ describe("a call page opened while the call is being filed", () => {
       expect(call).toMatchObject({ status: "completed", issueId: null });
 
       // Drawn now: the call is over, but it is still being filed, so the page listens for "filed" alone.
-      const page = await (await fetch(`${server.baseUrl}/calls/${result.callId}`, { headers: { Cookie: cookie } })).text();
+      const page = await (
+        await fetch(`${server.baseUrl}/calls/${result.callId}`, { headers: { Cookie: cookie } })
+      ).text();
       expect(page).toContain('data-close-when="filed"');
       const after = page.match(/sse-connect="\/calls\/[^/]+\/events\?after=(\d+)"/)?.[1];
       expect(after).toBeDefined();
@@ -59,7 +65,9 @@ describe("a call page opened while the call is being filed", () => {
 
       // Once filed, the page is drawn as a finished call: nothing to listen for.
       const filed = await eventually(async () => {
-        const html = await (await fetch(`${server.baseUrl}/calls/${result.callId}`, { headers: { Cookie: cookie } })).text();
+        const html = await (
+          await fetch(`${server.baseUrl}/calls/${result.callId}`, { headers: { Cookie: cookie } })
+        ).text();
         if (html.includes("sse-connect=")) throw new Error("the page still listens after the filing");
         return html;
       });

@@ -26,7 +26,8 @@ export async function logIn(baseUrl: string, email: string, password: string): P
     redirect: "manual",
   });
   const cookie = response.headers.get("Set-Cookie")?.split(";")[0];
-  if (response.status !== 303 || !cookie) throw new Error(`login failed: HTTP ${response.status} ${await response.text()}`);
+  if (response.status !== 303 || !cookie)
+    throw new Error(`login failed: HTTP ${response.status} ${await response.text()}`);
   return cookie;
 }
 
@@ -87,7 +88,9 @@ export async function openEvents(url: string, cookie: string, lastEventId?: stri
         };
         const timer = setTimeout(() => {
           cleanUp();
-          reject(new Error(`no matching SSE event within ${timeoutMs} ms; got: ${events.map((e) => e.event).join(", ")}`));
+          reject(
+            new Error(`no matching SSE event within ${timeoutMs} ms; got: ${events.map((e) => e.event).join(", ")}`),
+          );
         }, timeoutMs);
         const cleanUp = () => {
           clearTimeout(timer);

@@ -49,7 +49,8 @@ describe("a call played through the running server, watched over SSE", () => {
       demoTranscript: true,
       log: (event) => {
         // A viewer opens the call page as it rings; Last-Event-ID 0 = from the call's first event.
-        if (event.type === "answered") seen.viewer = openEvents(`${server.baseUrl}/calls/${event.callId}/events`, cookie, "0");
+        if (event.type === "answered")
+          seen.viewer = openEvents(`${server.baseUrl}/calls/${event.callId}/events`, cookie, "0");
         if (event.type === "stream-end") streamStoppedAt = performance.now();
       },
     });
@@ -57,7 +58,10 @@ describe("a call played through the running server, watched over SSE", () => {
     sse = await seen.viewer!;
     expect(sse.status).toBe(200);
 
-    expect(result).toMatchObject({ ended: "completed", framesSent: { inbound: fixture.frameCount, outbound: fixture.frameCount } });
+    expect(result).toMatchObject({
+      ended: "completed",
+      framesSent: { inbound: fixture.frameCount, outbound: fixture.frameCount },
+    });
     expect(result.callSid).toMatch(/^CA[0-9a-f]{32}$/);
     expect(result.streamSid).toMatch(/^MZ[0-9a-f]{32}$/);
     expect(result.messagesSent).toBe(1 + 2 * fixture.frameCount + 1); // start, media × 2 tracks, stop
@@ -71,7 +75,13 @@ describe("a call played through the running server, watched over SSE", () => {
     expect(call.id).toBe(result.callId!);
     const lead = await server.deps.repos.leads.byPhone(fixture.from as E164);
     expect(lead).not.toBeNull();
-    expect(call).toMatchObject({ leadId: lead!.id, from: fixture.from, status: "completed", durationSeconds: 33, transcriber: "demo transcript" });
+    expect(call).toMatchObject({
+      leadId: lead!.id,
+      from: fixture.from,
+      status: "completed",
+      durationSeconds: 33,
+      transcriber: "demo transcript",
+    });
     expect(call.answeredAt).not.toBeNull();
     expect(call.endedAt).not.toBeNull();
 
@@ -104,12 +114,17 @@ describe("a call played through the running server, watched over SSE", () => {
     try {
       await resumed.waitFor(() => resumed.events.filter((e) => e.event === "transcript").length === 3);
       await Bun.sleep(100);
-      expect(resumed.events.filter((e) => e.event === "transcript").map((e) => e.id)).toEqual(lines.slice(3).map((e) => e.id));
+      expect(resumed.events.filter((e) => e.event === "transcript").map((e) => e.id)).toEqual(
+        lines.slice(3).map((e) => e.id),
+      );
       expect(resumed.events.every((e) => Number(e.id) > Number(lines[2]!.id))).toBe(true);
     } finally {
       resumed.close();
     }
-    const stranger = await fetch(`${server.baseUrl}/calls/${result.callId}/events`, { headers: { Accept: "text/event-stream" }, redirect: "manual" });
+    const stranger = await fetch(`${server.baseUrl}/calls/${result.callId}/events`, {
+      headers: { Accept: "text/event-stream" },
+      redirect: "manual",
+    });
     expect(stranger.status).not.toBe(200);
     expect(await stranger.text()).not.toContain("event:");
   });
@@ -118,8 +133,17 @@ describe("a call played through the running server, watched over SSE", () => {
     const before = await byProviderId(result.callSid);
     const eventsBefore = sse.events.length;
     const call = { callSid: result.callSid, accountSid: result.accountSid, from: fixture.from, to: fixture.to };
-    for (const [status, duration] of [["completed", 99], ["in-progress", undefined], ["ringing", undefined], ["completed", 33]] as const) {
-      const response = await postSigned(`${server.baseUrl}/api/twilio/status`, authToken(), statusParams(call, status, 9, duration));
+    for (const [status, duration] of [
+      ["completed", 99],
+      ["in-progress", undefined],
+      ["ringing", undefined],
+      ["completed", 33],
+    ] as const) {
+      const response = await postSigned(
+        `${server.baseUrl}/api/twilio/status`,
+        authToken(),
+        statusParams(call, status, 9, duration),
+      );
       expect(response.status).toBe(204);
     }
     expect(await byProviderId(result.callSid)).toEqual(before);
@@ -132,8 +156,19 @@ describe("a call played through the running server, watched over SSE", () => {
 describe("signatures", () => {
   test("a voice webhook unsigned, or signed with another token, gets 403 and stores nothing", async () => {
     const callSid = twilioSid("CA");
-    const params = { CallSid: callSid, AccountSid: twilioSid("AC"), From: "+447700900777", To: fixture.to, CallStatus: "ringing", Direction: "inbound" };
-    const unsigned = await fetch(`${server.baseUrl}/api/twilio/voice`, { method: "POST", headers: { "Content-Type": "application/x-www-form-urlencoded" }, body: new URLSearchParams(params).toString() });
+    const params = {
+      CallSid: callSid,
+      AccountSid: twilioSid("AC"),
+      From: "+447700900777",
+      To: fixture.to,
+      CallStatus: "ringing",
+      Direction: "inbound",
+    };
+    const unsigned = await fetch(`${server.baseUrl}/api/twilio/voice`, {
+      method: "POST",
+      headers: { "Content-Type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams(params).toString(),
+    });
     expect(unsigned.status).toBe(403);
     expect((await postSigned(`${server.baseUrl}/api/twilio/voice`, "another-accounts-token", params)).status).toBe(403);
     expect(await server.deps.repos.calls.byProviderId(callSid)).toBeNull();
@@ -151,14 +186,27 @@ describe("signatures", () => {
   });
 
   test("a start with a wrong streamToken, or for a CallSid we do not know, is closed with a reason", async () => {
-    const call = await answerCall({ baseUrl: server.baseUrl, authToken: authToken(), from: "+447700900778", to: fixture.to });
+    const call = await answerCall({
+      baseUrl: server.baseUrl,
+      authToken: authToken(),
+      from: "+447700900778",
+      to: fixture.to,
+    });
     const attempts = [
-      { callSid: call.callSid, parameters: { ...call.stream.parameters, streamToken: "forged" }, reason: "stream parameters do not belong to this call" },
+      {
+        callSid: call.callSid,
+        parameters: { ...call.stream.parameters, streamToken: "forged" },
+        reason: "stream parameters do not belong to this call",
+      },
       { callSid: twilioSid("CA"), parameters: call.stream.parameters, reason: "no call with this CallSid" },
     ];
     for (const attempt of attempts) {
       const stream = await connectMediaStream(call.stream.url, authToken());
-      const m = mediaStreamMessages({ streamSid: twilioSid("MZ"), callSid: attempt.callSid, accountSid: call.accountSid });
+      const m = mediaStreamMessages({
+        streamSid: twilioSid("MZ"),
+        callSid: attempt.callSid,
+        accountSid: call.accountSid,
+      });
       stream.send(m.connected());
       stream.send(m.start(["inbound", "outbound"], attempt.parameters));
       expect(await stream.closed).toEqual({ code: 1008, reason: attempt.reason, byServer: true });
@@ -179,10 +227,13 @@ describe("one stream per call, and streams that end badly", () => {
       demoTranscript: true,
       signal: hangUp.signal,
       log: (event) => {
-        if (event.type === "answered") seen.first = { callSid: event.callSid, url: event.stream.url, parameters: event.stream.parameters };
+        if (event.type === "answered")
+          seen.first = { callSid: event.callSid, url: event.stream.url, parameters: event.stream.parameters };
       },
     });
-    await eventually(() => expect(server.logs.some((l) => l.msg === "media stream started" && l.callSid === seen.first?.callSid)).toBe(true));
+    await eventually(() =>
+      expect(server.logs.some((l) => l.msg === "media stream started" && l.callSid === seen.first?.callSid)).toBe(true),
+    );
     const { callSid, url, parameters } = seen.first!;
     const call = await byProviderId(callSid);
 
@@ -191,9 +242,15 @@ describe("one stream per call, and streams that end badly", () => {
     second.send(m.connected());
     second.send(m.start(["inbound", "outbound"], { ...parameters, demoScript: fixture.name }));
     for (let i = 0; i < 50; i++) second.send(m.media("inbound", i * 20, frameAt(fixture.inbound, i)));
-    expect(await second.closed).toEqual({ code: 1008, reason: "a stream for this call is already open", byServer: true });
+    expect(await second.closed).toEqual({
+      code: 1008,
+      reason: "a stream for this call is already open",
+      byServer: true,
+    });
 
-    await eventually(async () => expect((await server.deps.repos.calls.transcript(call.id)).length).toBeGreaterThanOrEqual(2));
+    await eventually(async () =>
+      expect((await server.deps.repos.calls.transcript(call.id)).length).toBeGreaterThanOrEqual(2),
+    );
     hangUp.abort();
     const result = await playing;
     expect(result.ended).toBe("hung-up");
@@ -202,13 +259,30 @@ describe("one stream per call, and streams that end badly", () => {
     expect(ended).toMatchObject({ why: "stop message", received: result.framesSent });
     const segments = await server.deps.repos.calls.transcript(call.id);
     expect(segments.map((s) => s.text)).toEqual(turns.filter((t) => t.endMs <= result.audioMs).map((t) => t.text));
-    expect(await byProviderId(callSid)).toMatchObject({ status: "completed", durationSeconds: Math.round(result.audioMs / 1000) });
+    expect(await byProviderId(callSid)).toMatchObject({
+      status: "completed",
+      durationSeconds: Math.round(result.audioMs / 1000),
+    });
   });
 
   test("a socket dropped mid-call ends the session cleanly; the call keeps what was transcribed", async () => {
-    const result = await playCall({ baseUrl: server.baseUrl, authToken: authToken(), fixtureDir: BOILER, speed: 20, demoTranscript: true, dropStreamAfterMs: 17_000 });
-    expect(result).toMatchObject({ ended: "stream-dropped", audioMs: 17_000, framesSent: { inbound: 850, outbound: 850 } });
-    expect(await streamEnded(result.callSid)).toMatchObject({ why: "socket closed", received: { inbound: 850, outbound: 850 } });
+    const result = await playCall({
+      baseUrl: server.baseUrl,
+      authToken: authToken(),
+      fixtureDir: BOILER,
+      speed: 20,
+      demoTranscript: true,
+      dropStreamAfterMs: 17_000,
+    });
+    expect(result).toMatchObject({
+      ended: "stream-dropped",
+      audioMs: 17_000,
+      framesSent: { inbound: 850, outbound: 850 },
+    });
+    expect(await streamEnded(result.callSid)).toMatchObject({
+      why: "socket closed",
+      received: { inbound: 850, outbound: 850 },
+    });
     const call: Call = await byProviderId(result.callSid);
     expect(call).toMatchObject({ status: "completed", transcriber: "demo transcript" });
     const segments = await server.deps.repos.calls.transcript(call.id);
@@ -219,7 +293,12 @@ describe("one stream per call, and streams that end badly", () => {
   });
 
   test("media before start, bad JSON, bad base64, unknown events and binary frames are dropped without ending the good call", async () => {
-    const call = await answerCall({ baseUrl: server.baseUrl, authToken: authToken(), from: "+447700900779", to: fixture.to });
+    const call = await answerCall({
+      baseUrl: server.baseUrl,
+      authToken: authToken(),
+      from: "+447700900779",
+      to: fixture.to,
+    });
     const stream = await connectMediaStream(call.stream.url, authToken());
     const streamSid = twilioSid("MZ");
     const early = mediaStreamMessages({ streamSid, callSid: call.callSid, accountSid: call.accountSid });
@@ -229,7 +308,12 @@ describe("one stream per call, and streams that end badly", () => {
     stream.send(m.start(["inbound", "outbound"], { ...call.stream.parameters, demoScript: fixture.name }));
     const junk: Record<number, string | ArrayBuffer> = {
       100: "this is not JSON {",
-      200: JSON.stringify({ event: "media", sequenceNumber: "9999", streamSid, media: { track: "inbound", chunk: "1", timestamp: "4000", payload: "!!not base64!!" } }),
+      200: JSON.stringify({
+        event: "media",
+        sequenceNumber: "9999",
+        streamSid,
+        media: { track: "inbound", chunk: "1", timestamp: "4000", payload: "!!not base64!!" },
+      }),
       300: JSON.stringify({ event: "transcribe-this", sequenceNumber: "9998", streamSid }),
       400: m.mark("greeting-played"),
       500: m.dtmf("5"),
@@ -249,11 +333,21 @@ describe("one stream per call, and streams that end badly", () => {
     stream.send(m.stop());
     expect(await stream.close()).toMatchObject({ byServer: false });
 
-    expect(await streamEnded(call.callSid)).toMatchObject({ why: "stop message", received: { inbound: fixture.frameCount, outbound: fixture.frameCount } });
+    expect(await streamEnded(call.callSid)).toMatchObject({
+      why: "stop message",
+      received: { inbound: fixture.frameCount, outbound: fixture.frameCount },
+    });
     const segments = await server.deps.repos.calls.transcript(call.callId!);
     expect(segments.map((s) => s.text)).toEqual(turns.map((t) => t.text));
-    const dropped = server.logs.filter((l) => l.callSid === call.callSid && l.msg === "media message dropped").map((l) => String(l.reason));
-    expect(dropped).toEqual([expect.stringContaining("not JSON"), expect.stringContaining("base64"), expect.stringContaining('unknown event "transcribe-this"'), expect.stringContaining("binary frame")]);
+    const dropped = server.logs
+      .filter((l) => l.callSid === call.callSid && l.msg === "media message dropped")
+      .map((l) => String(l.reason));
+    expect(dropped).toEqual([
+      expect.stringContaining("not JSON"),
+      expect.stringContaining("base64"),
+      expect.stringContaining('unknown event "transcribe-this"'),
+      expect.stringContaining("binary frame"),
+    ]);
     expect(server.logs.some((l) => l.msg === "media before start dropped")).toBe(true);
   });
 });

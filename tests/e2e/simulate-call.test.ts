@@ -28,17 +28,27 @@ function freePort(): number {
 async function run(command: string[], env: Record<string, string> = {}) {
   const child = Bun.spawn(command, {
     cwd: root,
-    env: { PATH: `${join(root, "node_modules", ".bin")}:${process.env.PATH ?? ""}`, HOME: process.env.HOME ?? "", LOG_LEVEL: "warn", ...env },
+    env: {
+      PATH: `${join(root, "node_modules", ".bin")}:${process.env.PATH ?? ""}`,
+      HOME: process.env.HOME ?? "",
+      LOG_LEVEL: "warn",
+      ...env,
+    },
     stdin: "ignore",
     stdout: "pipe",
     stderr: "pipe",
   });
   const timer = setTimeout(() => child.kill("SIGKILL"), 30_000);
-  const [stdout, stderr, code] = await Promise.all([new Response(child.stdout).text(), new Response(child.stderr).text(), child.exited]);
+  const [stdout, stderr, code] = await Promise.all([
+    new Response(child.stdout).text(),
+    new Response(child.stderr).text(),
+    child.exited,
+  ]);
   clearTimeout(timer);
   return { code, stdout, stderr };
 }
-const simulate = (args: string[], env: Record<string, string> = {}) => run([process.execPath, "src/simulator/cli.ts", ...args], { DATA_DIR: dataDir, ...env });
+const simulate = (args: string[], env: Record<string, string> = {}) =>
+  run([process.execPath, "src/simulator/cli.ts", ...args], { DATA_DIR: dataDir, ...env });
 
 beforeAll(async () => {
   await seedPgliteDataDir(dataDir);
@@ -53,7 +63,10 @@ afterAll(async () => {
 
 describe("npm run simulate:call", () => {
   test("plays a fixture against `npm start`'s server, signed with its local token, and prints the call's page", async () => {
-    const { code, stdout, stderr } = await run(["npm", "run", "-s", "simulate:call", "--", "fixtures/calls/burst-pipe-agent", "--url", url, "--speed", "40"], { DATA_DIR: dataDir });
+    const { code, stdout, stderr } = await run(
+      ["npm", "run", "-s", "simulate:call", "--", "fixtures/calls/burst-pipe-agent", "--url", url, "--speed", "40"],
+      { DATA_DIR: dataDir },
+    );
     expect(stderr).toBe("");
     expect(code).toBe(0);
     expect(stdout).toContain("asking for the demo transcript");
@@ -65,11 +78,16 @@ describe("npm run simulate:call", () => {
     expect(server.output()).toContain('"msg":"media stream ended"');
 
     // After the call, staff see its whole transcript on its page.
-    const added = await runCli(["user", "add", "sim@handy.example", "--password", "correct horse battery", "--role", "staff"], { DATA_DIR: dataDir });
+    const added = await runCli(
+      ["user", "add", "sim@handy.example", "--password", "correct horse battery", "--role", "staff"],
+      { DATA_DIR: dataDir },
+    );
     expect(added.code).toBe(0);
     const cookie = await logIn(url, "sim@handy.example", "correct horse battery");
     const html = await (await fetch(page!, { headers: { Cookie: cookie } })).text();
-    const script = (await Bun.file(join(SHIPPED_FIXTURES_DIR, "burst-pipe-agent", "call.json")).json()) as { turns: { text: string }[] };
+    const script = (await Bun.file(join(SHIPPED_FIXTURES_DIR, "burst-pipe-agent", "call.json")).json()) as {
+      turns: { text: string }[];
+    };
     for (const turn of script.turns) expect(textOf(html)).toContain(turn.text);
   }, 60_000);
 
@@ -87,7 +105,9 @@ describe("npm run simulate:call", () => {
     expect(nobody.stderr).toContain("Nothing answers at http://127.0.0.1:9/api/twilio/voice");
     expect(nobody.stderr).toContain("Is Switchboard running?");
 
-    const wrongToken = await simulate(["boiler-leak-tenant", "--url", url], { TWILIO_AUTH_TOKEN: "not-the-servers-token" });
+    const wrongToken = await simulate(["boiler-leak-tenant", "--url", url], {
+      TWILIO_AUTH_TOKEN: "not-the-servers-token",
+    });
     expect(wrongToken.code).toBe(1);
     expect(wrongToken.stderr).toContain("(403: The Twilio signature does not match.)");
     expect(wrongToken.stderr).toContain("Signed with TWILIO_AUTH_TOKEN");

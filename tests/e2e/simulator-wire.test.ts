@@ -31,17 +31,26 @@ beforeAll(() => {
       const url = new URL(request.url);
       const signature = request.headers.get("X-Twilio-Signature") ?? "";
       if (url.pathname === "/media") {
-        if (mode.kind === "refuse" || !twilio.validateRequest(TOKEN, signature, `ws://127.0.0.1:${server.port}/media?leg=a`, {})) return new Response("Signature says no.", { status: 403 });
+        if (
+          mode.kind === "refuse" ||
+          !twilio.validateRequest(TOKEN, signature, `ws://127.0.0.1:${server.port}/media?leg=a`, {})
+        )
+          return new Response("Signature says no.", { status: 403 });
         const received: Received[] = [];
         streams.push(received);
-        return server.upgrade(request, { data: { received } }) ? undefined : new Response("Upgrade failed", { status: 400 });
+        return server.upgrade(request, { data: { received } })
+          ? undefined
+          : new Response("Upgrade failed", { status: 400 });
       }
       const params = Object.fromEntries(new URLSearchParams(await request.text()));
-      if (!twilio.validateRequest(TOKEN, signature, `${base}${url.pathname}`, params)) return new Response("bad signature", { status: 403 });
+      if (!twilio.validateRequest(TOKEN, signature, `${base}${url.pathname}`, params))
+        return new Response("bad signature", { status: 403 });
       webhooks.push({ path: url.pathname, params });
       if (url.pathname === "/api/twilio/status") return new Response(null, { status: 204 });
       const response = new twilio.twiml.VoiceResponse();
-      const stream = response.start().stream({ url: `ws://127.0.0.1:${server.port}/media?leg=a`, track: "both_tracks" });
+      const stream = response
+        .start()
+        .stream({ url: `ws://127.0.0.1:${server.port}/media?leg=a`, track: "both_tracks" });
       stream.parameter({ name: "callId", value: "call-1" });
       stream.parameter({ name: "note", value: `a & b <"c">` });
       response.say("Connecting you.");
@@ -76,7 +85,13 @@ function reset(next: typeof mode) {
 describe("the call simulator on the wire", () => {
   test("signed webhooks with Twilio's parameters; connected, start, media per track, stop — numbered as Twilio numbers them", async () => {
     reset({ kind: "accept" });
-    const result = await playCall({ baseUrl: base, authToken: TOKEN, fixtureDir: dir, speed: Infinity, demoTranscript: true });
+    const result = await playCall({
+      baseUrl: base,
+      authToken: TOKEN,
+      fixtureDir: dir,
+      speed: Infinity,
+      demoTranscript: true,
+    });
 
     expect(webhooks.map((w) => [w.path, w.params.CallStatus])).toEqual([
       ["/api/twilio/voice", "ringing"],
@@ -85,7 +100,14 @@ describe("the call simulator on the wire", () => {
       ["/api/twilio/status", "completed"],
     ]);
     const voice = webhooks[0]!.params;
-    expect(voice).toMatchObject({ CallSid: result.callSid, AccountSid: result.accountSid, Direction: "inbound", ApiVersion: "2010-04-01", From: "+447700900000", To: "+442079460000" });
+    expect(voice).toMatchObject({
+      CallSid: result.callSid,
+      AccountSid: result.accountSid,
+      Direction: "inbound",
+      ApiVersion: "2010-04-01",
+      From: "+447700900000",
+      To: "+442079460000",
+    });
     expect(voice.CallSid).toMatch(/^CA[0-9a-f]{32}$/);
     expect(voice.AccountSid).toMatch(/^AC[0-9a-f]{32}$/);
     expect(webhooks.slice(1).map((w) => w.params.SequenceNumber)).toEqual(["0", "1", "2"]);
@@ -108,7 +130,12 @@ describe("the call simulator on the wire", () => {
       },
       streamSid: result.streamSid,
     });
-    const media = messages.slice(2, -1) as { event: string; sequenceNumber: string; streamSid: string; media: { track: string; chunk: string; timestamp: string; payload: string } }[];
+    const media = messages.slice(2, -1) as {
+      event: string;
+      sequenceNumber: string;
+      streamSid: string;
+      media: { track: string; chunk: string; timestamp: string; payload: string };
+    }[];
     expect(media).toHaveLength(14);
     expect(media.map((m) => m.sequenceNumber)).toEqual(media.map((_, i) => String(i + 2)));
     expect(media.every((m) => m.event === "media" && m.streamSid === result.streamSid)).toBe(true);
@@ -119,13 +146,33 @@ describe("the call simulator on the wire", () => {
       expect(frames.every((m) => Buffer.from(m.media.payload, "base64").byteLength === 160)).toBe(true);
     }
     // Both tracks of a 20 ms slot go out together, caller first.
-    expect(media.slice(0, 4).map((m) => `${m.media.track}:${m.media.chunk}`)).toEqual(["inbound:1", "outbound:1", "inbound:2", "outbound:2"]);
+    expect(media.slice(0, 4).map((m) => `${m.media.track}:${m.media.chunk}`)).toEqual([
+      "inbound:1",
+      "outbound:1",
+      "inbound:2",
+      "outbound:2",
+    ]);
     const lastInbound = Buffer.from(media.at(-2)!.media.payload, "base64");
-    expect([...lastInbound.subarray(0, 40)].every((b) => b === 0x11) && [...lastInbound.subarray(40)].every((b) => b === 0xff)).toBe(true);
+    expect(
+      [...lastInbound.subarray(0, 40)].every((b) => b === 0x11) &&
+        [...lastInbound.subarray(40)].every((b) => b === 0xff),
+    ).toBe(true);
     const fifthOutbound = Buffer.from(media.filter((m) => m.media.track === "outbound")[5]!.media.payload, "base64");
     expect([...fifthOutbound].every((b) => b === 0xff)).toBe(true);
-    expect(messages.at(-1)).toEqual({ event: "stop", sequenceNumber: "16", stop: { accountSid: result.accountSid, callSid: result.callSid }, streamSid: result.streamSid });
-    expect(result).toMatchObject({ ended: "completed", framesSent: { inbound: 7, outbound: 7 }, messagesSent: 16, audioMs: 140, callId: "call-1", pageUrl: `${base}/calls/call-1` });
+    expect(messages.at(-1)).toEqual({
+      event: "stop",
+      sequenceNumber: "16",
+      stop: { accountSid: result.accountSid, callSid: result.callSid },
+      streamSid: result.streamSid,
+    });
+    expect(result).toMatchObject({
+      ended: "completed",
+      framesSent: { inbound: 7, outbound: 7 },
+      messagesSent: 16,
+      audioMs: 140,
+      callId: "call-1",
+      pageUrl: `${base}/calls/call-1`,
+    });
   });
 
   test("frames are paced in real time, scaled by speed", async () => {
@@ -152,12 +199,21 @@ describe("the call simulator on the wire", () => {
       writeFileSync(join(long, "inbound.ulaw"), new Uint8Array(160 * 500).fill(0x33)); // 10 s
       writeFileSync(join(long, "outbound.ulaw"), new Uint8Array(160 * 500).fill(0x44));
       setTimeout(() => hangUp.abort(), 300);
-      const result = await playCall({ baseUrl: base, authToken: TOKEN, fixtureDir: long, speed: 2, signal: hangUp.signal });
+      const result = await playCall({
+        baseUrl: base,
+        authToken: TOKEN,
+        fixtureDir: long,
+        speed: 2,
+        signal: hangUp.signal,
+      });
       expect(result.ended).toBe("hung-up");
       expect(result.audioMs).toBeGreaterThan(0);
       expect(result.audioMs).toBeLessThan(5000);
       expect(streams[0]!.at(-1)!.message.event).toBe("stop");
-      expect(webhooks.at(-1)!.params).toMatchObject({ CallStatus: "completed", CallDuration: String(Math.round(result.audioMs / 1000)) });
+      expect(webhooks.at(-1)!.params).toMatchObject({
+        CallStatus: "completed",
+        CallDuration: String(Math.round(result.audioMs / 1000)),
+      });
     } finally {
       rmSync(long, { recursive: true, force: true });
     }
@@ -165,19 +221,34 @@ describe("the call simulator on the wire", () => {
 
   test("a stream the server closes, or will not open, is a readable error; the call still completes", async () => {
     reset({ kind: "close-after", media: 4 });
-    const closed = await playCall({ baseUrl: base, authToken: TOKEN, fixtureDir: dir, speed: 1 }).catch((e: unknown) => e);
+    const closed = await playCall({ baseUrl: base, authToken: TOKEN, fixtureDir: dir, speed: 1 }).catch(
+      (e: unknown) => e,
+    );
     expect(closed).toBeInstanceOf(SimulatorError);
-    expect(closed).toMatchObject({ kind: "stream-closed", message: expect.stringContaining("code 1008: enough of that") });
+    expect(closed).toMatchObject({
+      kind: "stream-closed",
+      message: expect.stringContaining("code 1008: enough of that"),
+    });
     expect(webhooks.at(-1)!.params.CallStatus).toBe("completed");
 
     reset({ kind: "refuse" });
     const refused = await playCall({ baseUrl: base, authToken: TOKEN, fixtureDir: dir }).catch((e: unknown) => e);
-    expect(refused).toMatchObject({ kind: "refused", status: 403, message: expect.stringContaining("403: Signature says no.") });
+    expect(refused).toMatchObject({
+      kind: "refused",
+      status: 403,
+      message: expect.stringContaining("403: Signature says no."),
+    });
     expect(webhooks.at(-1)!.params.CallStatus).toBe("completed");
 
     reset({ kind: "accept" });
-    const wrongToken = await playCall({ baseUrl: base, authToken: "not-the-token", fixtureDir: dir }).catch((e: unknown) => e);
-    expect(wrongToken).toMatchObject({ kind: "refused", status: 403, message: expect.stringContaining("/api/twilio/voice (403: bad signature)") });
+    const wrongToken = await playCall({ baseUrl: base, authToken: "not-the-token", fixtureDir: dir }).catch(
+      (e: unknown) => e,
+    );
+    expect(wrongToken).toMatchObject({
+      kind: "refused",
+      status: 403,
+      message: expect.stringContaining("/api/twilio/voice (403: bad signature)"),
+    });
     expect(webhooks).toEqual([]);
   });
 });

@@ -31,7 +31,11 @@ afterEach(async () => {
 /** Deepgram (the loopback peer) as the server's transcriber, retried as src/compose/calls.ts wires it, only quicker. */
 function useDeepgram(options: { refuseFirst: number; maxRetries?: number }) {
   peer = startDeepgramPeer({ apiKey: KEY, refuseFirst: options.refuseFirst, msPerWord: 300, wordsPerFinal: 4 });
-  const transcriber = createRetryingTranscriber(createDeepgramTranscriber({ apiKey: KEY, url: peer.url }), { baseDelayMs: 100, maxDelayMs: 200, maxRetries: options.maxRetries });
+  const transcriber = createRetryingTranscriber(createDeepgramTranscriber({ apiKey: KEY, url: peer.url }), {
+    baseDelayMs: 100,
+    maxDelayMs: 200,
+    maxRetries: options.maxRetries,
+  });
   server.deps.transcription = { forStream: () => transcriber };
 }
 
@@ -67,7 +71,9 @@ describe("the live view while the transcriber cannot connect", () => {
 
     expect(result.ended).toBe("completed");
     expect(shown[0]).toBe("Transcribing live (deepgram).");
-    expect(shown).toContainEqual(expect.stringMatching(/^Transcriber reconnecting… .*The call goes on; up to 30 s of audio is held for it/));
+    expect(shown).toContainEqual(
+      expect.stringMatching(/^Transcriber reconnecting… .*The call goes on; up to 30 s of audio is held for it/),
+    );
     expect(shown.at(-1)).toBe("Transcribing live (deepgram).");
     expect(peer!.unavailable).toBe(2);
     expect(peer!.totalBytes()).toBe(2 * fixture.frameCount * 160);
@@ -85,7 +91,10 @@ describe("the live view while the transcriber cannot connect", () => {
 
     expect(shown.filter((t) => t.startsWith("Transcriber reconnecting…")).length).toBeGreaterThanOrEqual(2);
     expect(shown.at(-1)).toBe("Transcription unavailable: the transcriber could not be reached. The call goes on.");
-    expect(result).toMatchObject({ ended: "completed", framesSent: { inbound: fixture.frameCount, outbound: fixture.frameCount } });
+    expect(result).toMatchObject({
+      ended: "completed",
+      framesSent: { inbound: fixture.frameCount, outbound: fixture.frameCount },
+    });
     expect(peer!.connections).toHaveLength(0);
     const call = await server.deps.repos.calls.byId(result.callId!);
     expect(call).toMatchObject({ status: "completed" });
@@ -98,7 +107,10 @@ describe("the live view while the transcriber cannot connect", () => {
     const { result, sse } = await playWatched((callId) => {
       // Someone opens the call page once the live view has said the transcriber is reconnecting.
       drawn = openEvents(`${server.baseUrl}/calls/${callId}/events`, cookie, "0").then(async (watcher) => {
-        await watcher.waitFor((e) => e.event === "transcriber" && textOf(e.data).startsWith("Transcriber reconnecting"), 15_000);
+        await watcher.waitFor(
+          (e) => e.event === "transcriber" && textOf(e.data).startsWith("Transcriber reconnecting"),
+          15_000,
+        );
         watcher.close();
         return (await fetch(`${server.baseUrl}/calls/${callId}`, { headers: { Cookie: cookie } })).text();
       });

@@ -13,24 +13,34 @@ const main = loadLabelledCalls("main");
 const heldOut = loadLabelledCalls("held-out");
 const blind = loadLabelledCalls("blind");
 
-async function run(extractor: Extractor, label: string, calls: LabelledCall[], floors: typeof RULES_FLOORS | null): Promise<boolean> {
+async function run(
+  extractor: Extractor,
+  label: string,
+  calls: LabelledCall[],
+  floors: typeof RULES_FLOORS | null,
+): Promise<boolean> {
   const started = performance.now();
   const answers: Extraction[] = [];
   for (const call of calls) answers.push(await extractor.extract(call.transcript));
   const ms = performance.now() - started;
   const { fields, misses } = score(calls, answers);
   const fallbacks = answers.filter((a) => a.fallback).length;
-  console.log(`\n${extractor.name}, ${label}: ${calls.length} calls in ${ms.toFixed(0)} ms${fallbacks ? `, ${fallbacks} answered by the fallback` : ""}`);
+  console.log(
+    `\n${extractor.name}, ${label}: ${calls.length} calls in ${ms.toFixed(0)} ms${fallbacks ? `, ${fallbacks} answered by the fallback` : ""}`,
+  );
   let ok = true;
   for (const f of fields) {
     const floor = floors?.[f.field];
     const below = floor !== undefined && f.accuracy < floor;
     if (below) ok = false;
     const pct = `${(f.accuracy * 100).toFixed(1)}%`.padStart(6);
-    console.log(`  ${f.field.padEnd(13)} ${pct}  (${f.correct}/${f.total})${floor !== undefined ? `  floor ${floor * 100}%${below ? "  BELOW" : ""}` : ""}`);
+    console.log(
+      `  ${f.field.padEnd(13)} ${pct}  (${f.correct}/${f.total})${floor !== undefined ? `  floor ${floor * 100}%${below ? "  BELOW" : ""}` : ""}`,
+    );
   }
   if (showMisses) {
-    for (const m of misses) console.log(`  miss ${m.id} ${m.field}: expected ${JSON.stringify(m.expected)}, got ${JSON.stringify(m.actual)}`);
+    for (const m of misses)
+      console.log(`  miss ${m.id} ${m.field}: expected ${JSON.stringify(m.expected)}, got ${JSON.stringify(m.actual)}`);
   }
   return ok;
 }

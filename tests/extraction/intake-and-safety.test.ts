@@ -35,11 +35,15 @@ test("nothing said yet: every intake detail is missing, in the order staff ask",
 test("a full intake misses nothing; the caller's own number serves as the callback number", () => {
   expect(missingIntakeDetails(anExtraction())).toEqual([]);
   expect(missingIntakeDetails(anExtraction({ phone: null }), { callerNumber: "+447700900123" })).toEqual([]);
-  expect(missingIntakeDetails(anExtraction({ phone: null }), { callerNumber: "" }).map((m) => m.detail)).toEqual(["callback"]);
+  expect(missingIntakeDetails(anExtraction({ phone: null }), { callerNumber: "" }).map((m) => m.detail)).toEqual([
+    "callback",
+  ]);
 });
 
 test("an address without its postcode still asks for the postcode; a low-confidence guess still asks", () => {
-  expect(missingIntakeDetails(anExtraction({ postcode: null }))).toEqual([{ detail: "site_address", ask: "Ask for the postcode of the site." }]);
+  expect(missingIntakeDetails(anExtraction({ postcode: null }))).toEqual([
+    { detail: "site_address", ask: "Ask for the postcode of the site." },
+  ]);
   const guessed = anExtraction();
   guessed.confidence.urgency = 0.3;
   expect(missingIntakeDetails(guessed).map((m) => m.detail)).toEqual(["urgency"]);
@@ -48,7 +52,10 @@ test("an address without its postcode still asks for the postcode; a low-confide
 test("the boiler call, read by the rules, still needs access details", () => {
   const extraction = extractByRules({
     lines: [
-      { speaker: "caller", text: "Hi Tom, my name is Sarah Jones. I'm a tenant at 12 Baker Street, London, N W 1, 6 X E." },
+      {
+        speaker: "caller",
+        text: "Hi Tom, my name is Sarah Jones. I'm a tenant at 12 Baker Street, London, N W 1, 6 X E.",
+      },
       { speaker: "caller", text: "My boiler is leaking water all over the kitchen floor. It's quite urgent." },
     ],
   });
@@ -83,10 +90,20 @@ test("dangers that were denied, or no danger at all, give no advice", () => {
 test("the company's own rules replace the defaults", () => {
   const rules: SafetyRule[] = [
     ...DEFAULT_SAFETY_RULES,
-    { id: "asbestos", danger: "Possible asbestos", anyOf: ["artex", "asbestos"], advice: "Don't drill or sand it; we'll test it first." },
+    {
+      id: "asbestos",
+      danger: "Possible asbestos",
+      anyOf: ["artex", "asbestos"],
+      advice: "Don't drill or sand it; we'll test it first.",
+    },
   ];
   expect(safetyAdvice("The old artex ceiling is cracking", rules)).toEqual([
-    { ruleId: "asbestos", danger: "Possible asbestos", advice: "Don't drill or sand it; we'll test it first.", heard: "artex" },
+    {
+      ruleId: "asbestos",
+      danger: "Possible asbestos",
+      advice: "Don't drill or sand it; we'll test it first.",
+      heard: "artex",
+    },
   ]);
 });
 
@@ -102,6 +119,16 @@ test("staff corrections win over a later extraction, with full confidence", () =
 
 test("the details printed and shown are the eleven keys of the extraction", () => {
   expect(Object.keys(extractedDetails(anExtraction()))).toEqual([
-    "name", "organisation", "phone", "address", "postcode", "urgency", "category", "summary", "accessNotes", "segment", "confidence",
+    "name",
+    "organisation",
+    "phone",
+    "address",
+    "postcode",
+    "urgency",
+    "category",
+    "summary",
+    "accessNotes",
+    "segment",
+    "confidence",
   ]);
 });

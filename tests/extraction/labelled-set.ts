@@ -21,7 +21,16 @@ export interface LabelledCall {
   expected: Label;
 }
 
-export const SCORED_FIELDS = ["name", "organisation", "phone", "address", "postcode", "urgency", "category", "segment"] as const;
+export const SCORED_FIELDS = [
+  "name",
+  "organisation",
+  "phone",
+  "address",
+  "postcode",
+  "urgency",
+  "category",
+  "segment",
+] as const;
 export type ScoredField = (typeof SCORED_FIELDS)[number];
 
 const here = import.meta.dir;
@@ -50,11 +59,17 @@ export function loadLabelledCalls(set: LabelledSet = "main"): LabelledCall[] {
 }
 
 const plain = (text: string) =>
-  text.toLowerCase().replace(/[’]/g, "'").replace(/[^a-z0-9' ]+/g, " ").replace(/^the /, "").replace(/\s+/g, " ").trim();
+  text
+    .toLowerCase()
+    .replace(/[’]/g, "'")
+    .replace(/[^a-z0-9' ]+/g, " ")
+    .replace(/^the /, "")
+    .replace(/\s+/g, " ")
+    .trim();
 
 /** Whether the extractor's value counts as right: exact for codes, the street line for addresses. */
 export function isCorrect(field: ScoredField, expected: string | null, actual: string | null): boolean {
-  if (expected === null || field === "segment" && expected === "unknown") {
+  if (expected === null || (field === "segment" && expected === "unknown")) {
     return actual === null || actual === "unknown" || actual === "";
   }
   if (actual === null) return false;
@@ -83,7 +98,10 @@ export interface Miss {
   actual: string | null;
 }
 
-export function score(calls: readonly LabelledCall[], answers: readonly Extraction[]): { fields: FieldScore[]; misses: Miss[] } {
+export function score(
+  calls: readonly LabelledCall[],
+  answers: readonly Extraction[],
+): { fields: FieldScore[]; misses: Miss[] } {
   const misses: Miss[] = [];
   const fields = SCORED_FIELDS.map((field) => {
     let correct = 0;

@@ -22,20 +22,44 @@ afterAll(async () => repos?.close());
 
 const anExtraction = (fields: Partial<Extraction>): Extraction => ({ ...emptyExtraction("rules"), ...fields });
 const aLead = (fields: Partial<Lead> = {}) =>
-  repos.leads.create({ name: null, organisation: null, phone: null, email: null, address: null, postcode: null, segment: "unknown", source: "phone", notes: null, ...fields });
+  repos.leads.create({
+    name: null,
+    organisation: null,
+    phone: null,
+    email: null,
+    address: null,
+    postcode: null,
+    segment: "unknown",
+    source: "phone",
+    notes: null,
+    ...fields,
+  });
 let sid = 0;
 const aCall = (leadId: string | null) =>
-  repos.calls.record({ providerCallId: `CA${String(++sid).padStart(32, "0")}`, direction: "inbound", from: "+447700900123", to: "+442079460000", leadId, status: "in-progress", startedAt: new Date() });
+  repos.calls.record({
+    providerCallId: `CA${String(++sid).padStart(32, "0")}`,
+    direction: "inbound",
+    from: "+447700900123",
+    to: "+442079460000",
+    leadId,
+    status: "in-progress",
+    startedAt: new Date(),
+  });
 
 describe("what the end of a call files", () => {
   test("a lead's empty fields are filled; what staff typed is kept", async () => {
     const lead = (await aLead({ name: "Mrs S. Jones" })) as Lead;
-    const updates = leadUpdatesFrom(lead, anExtraction({ name: "Sarah Jones", segment: "tenant", address: "12 Baker Street", postcode: "NW1 6XE" }));
+    const updates = leadUpdatesFrom(
+      lead,
+      anExtraction({ name: "Sarah Jones", segment: "tenant", address: "12 Baker Street", postcode: "NW1 6XE" }),
+    );
     expect(updates).toEqual({ segment: "tenant", address: "12 Baker Street", postcode: "NW1 6XE" });
   });
 
   test("a job title is the summary's first clause, short enough for the board", () => {
-    expect(issueTitle({ summary: "Boiler leaking onto the kitchen floor. Heating off.", category: "heating" })).toBe("Boiler leaking onto the kitchen floor");
+    expect(issueTitle({ summary: "Boiler leaking onto the kitchen floor. Heating off.", category: "heating" })).toBe(
+      "Boiler leaking onto the kitchen floor",
+    );
     expect(issueTitle({ summary: null, category: "drainage" })).toBe("Drainage job");
     expect(issueTitle({ summary: "x".repeat(120), category: null }).length).toBeLessThanOrEqual(80);
   });
@@ -43,10 +67,22 @@ describe("what the end of a call files", () => {
   test("a call with a job opens one; a second call about the same site joins it and raises its urgency", async () => {
     const lead = await aLead();
     const first = await aCall(lead.id);
-    const said = anExtraction({ name: "Sarah Jones", summary: "Boiler leaking", category: "heating", urgency: "urgent", postcode: "NW1 6XE", address: "12 Baker Street" });
+    const said = anExtraction({
+      name: "Sarah Jones",
+      summary: "Boiler leaking",
+      category: "heating",
+      urgency: "urgent",
+      postcode: "NW1 6XE",
+      address: "12 Baker Street",
+    });
     const opened = await closeCallIntake(repos, first, said);
     expect(opened.createdIssue).toBe(true);
-    expect(opened.issue).toMatchObject({ title: "Boiler leaking", category: "heating", urgency: "urgent", sourceCallId: first.id });
+    expect(opened.issue).toMatchObject({
+      title: "Boiler leaking",
+      category: "heating",
+      urgency: "urgent",
+      sourceCallId: first.id,
+    });
     expect((await repos.calls.byId(first.id))!.issueId).toBe(opened.issue!.id);
 
     const second = await aCall(lead.id);
@@ -89,10 +125,35 @@ describe("the live loop", () => {
     const events = createInProcessLiveEvents();
     const published: unknown[] = [];
     events.subscribe(callChannel(call.id), null, (e) => published.push(e.type));
-    const live = startLiveExtraction({ calls: repos.calls, extractor: slow, liveEvents: events, log: pino({ level: "silent" }), safetyRules: async () => DEFAULT_SAFETY_RULES }, call.id, { debounceMs: 5, minSpeechMsBetweenRuns: 0 });
-    const lines = ["Hi, my name is Sarah Jones.", "I'm a tenant at 12 Baker Street, N W 1, 6 X E.", "My boiler is leaking.", "It's quite urgent."];
+    const live = startLiveExtraction(
+      {
+        calls: repos.calls,
+        extractor: slow,
+        liveEvents: events,
+        log: pino({ level: "silent" }),
+        safetyRules: async () => DEFAULT_SAFETY_RULES,
+      },
+      call.id,
+      { debounceMs: 5, minSpeechMsBetweenRuns: 0 },
+    );
+    const lines = [
+      "Hi, my name is Sarah Jones.",
+      "I'm a tenant at 12 Baker Street, N W 1, 6 X E.",
+      "My boiler is leaking.",
+      "It's quite urgent.",
+    ];
     for (const [i, text] of lines.entries()) {
-      live.segmentStored(await repos.calls.addSegment({ callId: call.id, track: "inbound", text, startMs: i * 3000, endMs: i * 3000 + 2500, isFinal: true, confidence: 0.9 }));
+      live.segmentStored(
+        await repos.calls.addSegment({
+          callId: call.id,
+          track: "inbound",
+          text,
+          startMs: i * 3000,
+          endMs: i * 3000 + 2500,
+          isFinal: true,
+          confidence: 0.9,
+        }),
+      );
       await Bun.sleep(12);
     }
     const final = await live.finish();
@@ -106,8 +167,28 @@ describe("the live loop", () => {
   test("a correction stands over every later extraction", async () => {
     const call = await aCall(null);
     await repos.calls.update(call.id, { corrections: { name: "Sara Jones" } });
-    const live = startLiveExtraction({ calls: repos.calls, extractor: createRulesExtractor(), liveEvents: createInProcessLiveEvents(), log: pino({ level: "silent" }), safetyRules: async () => DEFAULT_SAFETY_RULES }, call.id, { debounceMs: 1, minSpeechMsBetweenRuns: 0 });
-    live.segmentStored(await repos.calls.addSegment({ callId: call.id, track: "inbound", text: "Hi, my name is Sarah Jones.", startMs: 0, endMs: 2000, isFinal: true, confidence: 0.9 }));
+    const live = startLiveExtraction(
+      {
+        calls: repos.calls,
+        extractor: createRulesExtractor(),
+        liveEvents: createInProcessLiveEvents(),
+        log: pino({ level: "silent" }),
+        safetyRules: async () => DEFAULT_SAFETY_RULES,
+      },
+      call.id,
+      { debounceMs: 1, minSpeechMsBetweenRuns: 0 },
+    );
+    live.segmentStored(
+      await repos.calls.addSegment({
+        callId: call.id,
+        track: "inbound",
+        text: "Hi, my name is Sarah Jones.",
+        startMs: 0,
+        endMs: 2000,
+        isFinal: true,
+        confidence: 0.9,
+      }),
+    );
     const details = await live.finish();
     expect(details!.extraction.name).toBe("Sara Jones");
     expect(details!.corrected).toEqual(["name"]);
@@ -117,12 +198,39 @@ describe("the live loop", () => {
     const call = await aCall(null);
     const events = createInProcessLiveEvents();
     const shown: string[] = [];
-    events.subscribe(callChannel(call.id), null, (e) => e.type === "details" && shown.push(e.data.extraction.name ?? "-"));
+    events.subscribe(
+      callChannel(call.id),
+      null,
+      (e) => e.type === "details" && shown.push(e.data.extraction.name ?? "-"),
+    );
     let writes = 0;
-    const counted = { ...repos.calls, update: (...args: Parameters<typeof repos.calls.update>) => ((writes += 1), repos.calls.update(...args)) };
-    const live = startLiveExtraction({ calls: counted, extractor: createRulesExtractor(), liveEvents: events, log: pino({ level: "silent" }), safetyRules: async () => DEFAULT_SAFETY_RULES }, call.id, { debounceMs: 1, minSpeechMsBetweenRuns: 0 });
+    const counted = {
+      ...repos.calls,
+      update: (...args: Parameters<typeof repos.calls.update>) => ((writes += 1), repos.calls.update(...args)),
+    };
+    const live = startLiveExtraction(
+      {
+        calls: counted,
+        extractor: createRulesExtractor(),
+        liveEvents: events,
+        log: pino({ level: "silent" }),
+        safetyRules: async () => DEFAULT_SAFETY_RULES,
+      },
+      call.id,
+      { debounceMs: 1, minSpeechMsBetweenRuns: 0 },
+    );
     const say = async (text: string, at: number) => {
-      live.segmentStored(await repos.calls.addSegment({ callId: call.id, track: "inbound", text, startMs: at, endMs: at + 1000, isFinal: true, confidence: 0.9 }));
+      live.segmentStored(
+        await repos.calls.addSegment({
+          callId: call.id,
+          track: "inbound",
+          text,
+          startMs: at,
+          endMs: at + 1000,
+          isFinal: true,
+          confidence: 0.9,
+        }),
+      );
       await Bun.sleep(20);
     };
     await say("Hi, my name is Sarah Jones.", 0);
@@ -140,8 +248,28 @@ describe("the live loop", () => {
   test("a failing extractor changes nothing stored", async () => {
     const call = await aCall(null);
     const broken: Extractor = { name: "broken", extract: async () => Promise.reject(new Error("model unavailable")) };
-    const live = startLiveExtraction({ calls: repos.calls, extractor: broken, liveEvents: createInProcessLiveEvents(), log: pino({ level: "silent" }), safetyRules: async () => DEFAULT_SAFETY_RULES }, call.id, { debounceMs: 1, minSpeechMsBetweenRuns: 0 });
-    live.segmentStored(await repos.calls.addSegment({ callId: call.id, track: "inbound", text: "My name is Sarah.", startMs: 0, endMs: 2000, isFinal: true, confidence: 0.9 }));
+    const live = startLiveExtraction(
+      {
+        calls: repos.calls,
+        extractor: broken,
+        liveEvents: createInProcessLiveEvents(),
+        log: pino({ level: "silent" }),
+        safetyRules: async () => DEFAULT_SAFETY_RULES,
+      },
+      call.id,
+      { debounceMs: 1, minSpeechMsBetweenRuns: 0 },
+    );
+    live.segmentStored(
+      await repos.calls.addSegment({
+        callId: call.id,
+        track: "inbound",
+        text: "My name is Sarah.",
+        startMs: 0,
+        endMs: 2000,
+        isFinal: true,
+        confidence: 0.9,
+      }),
+    );
     expect(await live.finish()).toBeNull();
     expect((await repos.calls.byId(call.id))!.extracted).toBeNull();
   });
@@ -150,16 +278,29 @@ describe("the live loop", () => {
 describe("corrections and the safety list", () => {
   test("corrections are tidied like form fields, and refused with a reason when wrong", () => {
     expect(correctField("postcode", "nw16xe")).toEqual({ ok: true, value: { field: "postcode", value: "NW1 6XE" } });
-    expect(correctField("phone", "07700 900123")).toEqual({ ok: true, value: { field: "phone", value: "+447700900123" } });
+    expect(correctField("phone", "07700 900123")).toEqual({
+      ok: true,
+      value: { field: "phone", value: "+447700900123" },
+    });
     expect(correctField("segment", "")).toEqual({ ok: true, value: { field: "segment", value: "unknown" } });
-    expect(correctField("urgency", "whenever")).toMatchObject({ ok: false, message: expect.stringContaining("emergency, urgent, routine") });
+    expect(correctField("urgency", "whenever")).toMatchObject({
+      ok: false,
+      message: expect.stringContaining("emergency, urgent, routine"),
+    });
     expect(correctField("password", "x")).toMatchObject({ ok: false });
   });
 
   test("an edited safety list is checked: JSON, required fields, unique ids", () => {
     expect(parseSafetyRules(JSON.stringify(DEFAULT_SAFETY_RULES)).ok).toBe(true);
     expect(parseSafetyRules("nope")).toMatchObject({ ok: false, message: expect.stringContaining("not valid JSON") });
-    expect(parseSafetyRules('[{"id":"a","danger":"A","anyOf":["x"],"advice":"y"},{"id":"a","danger":"B","anyOf":["z"],"advice":"w"}]')).toMatchObject({ ok: false, message: 'Two rules have the id "a".' });
-    expect(parseSafetyRules('[{"id":"a","danger":"A","anyOf":[],"advice":"y"}]')).toMatchObject({ ok: false, message: expect.stringContaining("anyOf") });
+    expect(
+      parseSafetyRules(
+        '[{"id":"a","danger":"A","anyOf":["x"],"advice":"y"},{"id":"a","danger":"B","anyOf":["z"],"advice":"w"}]',
+      ),
+    ).toMatchObject({ ok: false, message: 'Two rules have the id "a".' });
+    expect(parseSafetyRules('[{"id":"a","danger":"A","anyOf":[],"advice":"y"}]')).toMatchObject({
+      ok: false,
+      message: expect.stringContaining("anyOf"),
+    });
   });
 });

@@ -1,5 +1,11 @@
 import { expect, test } from "bun:test";
-import { findPhoneNumbers, findPostcodes, isPostcodeShape, numberWordsToDigits, spelledWords } from "../../src/domain/extraction/spoken.ts";
+import {
+  findPhoneNumbers,
+  findPostcodes,
+  isPostcodeShape,
+  numberWordsToDigits,
+  spelledWords,
+} from "../../src/domain/extraction/spoken.ts";
 
 const postcodes = (text: string) => findPostcodes(text).map((m) => m.postcode);
 
@@ -23,7 +29,10 @@ test.each([
 });
 
 test("a correction gives both, in order; the extractor keeps the last", () => {
-  expect(postcodes("S E fifteen, three Q T. Hang on, no, S E twenty-two, eight H D.")).toEqual(["SE15 3QT", "SE22 8HD"]);
+  expect(postcodes("S E fifteen, three Q T. Hang on, no, S E twenty-two, eight H D.")).toEqual([
+    "SE15 3QT",
+    "SE22 8HD",
+  ]);
 });
 
 test("runs that are not real postcode shapes are ignored", () => {

@@ -1,8 +1,15 @@
 import { expect, test } from "bun:test";
-import { callerText, parseTranscriptText, transcriptFromSegments, transcriptText } from "../../src/domain/extraction/transcript.ts";
+import {
+  callerText,
+  parseTranscriptText,
+  transcriptFromSegments,
+  transcriptText,
+} from "../../src/domain/extraction/transcript.ts";
 
 test("Caller: and Staff: lines are read in order, blank lines skipped, a bare line continues the turn", () => {
-  const parsed = parseTranscriptText("Staff: Handy Services.\n\ncaller:  Hi, it's Emma\nfrom Greenway Lettings.\r\nSTAFF: Go on.");
+  const parsed = parseTranscriptText(
+    "Staff: Handy Services.\n\ncaller:  Hi, it's Emma\nfrom Greenway Lettings.\r\nSTAFF: Go on.",
+  );
   expect(parsed).toEqual({
     ok: true,
     value: {

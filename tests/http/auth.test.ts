@@ -90,7 +90,11 @@ describe("logging in and out", () => {
     const browser = testBrowser(world.app);
     const back = await browser.post("/login", { email: staff.email, password: staff.password, next: "/issues" });
     expect(back.headers.get("Location")).toBe("/issues");
-    const away = await testBrowser(world.app).post("/login", { email: staff.email, password: staff.password, next: "//evil.example/" });
+    const away = await testBrowser(world.app).post("/login", {
+      email: staff.email,
+      password: staff.password,
+      next: "//evil.example/",
+    });
     expect(away.headers.get("Location")).toBe("/");
   });
 
@@ -138,7 +142,11 @@ describe("cross-site form posts are refused", () => {
   test("a post from another origin gets 403 and writes nothing", async () => {
     const browser = testBrowser(world.app);
     await browser.logIn(staff.email, staff.password);
-    const response = await browser.post("/leads", { name: "Forged", _csrf: browser.csrf }, { Origin: "https://evil.example", "Sec-Fetch-Site": "cross-site" });
+    const response = await browser.post(
+      "/leads",
+      { name: "Forged", _csrf: browser.csrf },
+      { Origin: "https://evil.example", "Sec-Fetch-Site": "cross-site" },
+    );
     expect(response.status).toBe(403);
     expect(await leadCount()).toBe(0);
   });
@@ -155,21 +163,37 @@ describe("cross-site form posts are refused", () => {
   test("the token from htmx's header is accepted like the form field", async () => {
     const browser = testBrowser(world.app);
     await browser.logIn(staff.email, staff.password);
-    const response = await browser.post("/leads", { name: "Via htmx" }, { "X-CSRF-Token": browser.csrf, "HX-Request": "true" });
+    const response = await browser.post(
+      "/leads",
+      { name: "Via htmx" },
+      { "X-CSRF-Token": browser.csrf, "HX-Request": "true" },
+    );
     expect(response.status).toBe(204);
     expect(response.headers.get("HX-Redirect")).toStartWith("/leads/");
     expect(await leadCount()).toBe(1);
   });
 
   test("an opaque Origin (null) counts as ours only when the browser says same-origin", async () => {
-    const ours = await testBrowser(world.app).post("/login", { email: staff.email, password: staff.password }, { Origin: "null", "Sec-Fetch-Site": "same-origin" });
+    const ours = await testBrowser(world.app).post(
+      "/login",
+      { email: staff.email, password: staff.password },
+      { Origin: "null", "Sec-Fetch-Site": "same-origin" },
+    );
     expect(ours.status).toBe(303);
-    const theirs = await testBrowser(world.app).post("/login", { email: staff.email, password: staff.password }, { Origin: "null", "Sec-Fetch-Site": "cross-site" });
+    const theirs = await testBrowser(world.app).post(
+      "/login",
+      { email: staff.email, password: staff.password },
+      { Origin: "null", "Sec-Fetch-Site": "cross-site" },
+    );
     expect(theirs.status).toBe(403);
   });
 
   test("a login form posted from another site is refused", async () => {
-    const response = await testBrowser(world.app).post("/login", { email: staff.email, password: staff.password }, { Origin: "https://evil.example", "Sec-Fetch-Site": "cross-site" });
+    const response = await testBrowser(world.app).post(
+      "/login",
+      { email: staff.email, password: staff.password },
+      { Origin: "https://evil.example", "Sec-Fetch-Site": "cross-site" },
+    );
     expect(response.status).toBe(403);
   });
 });

@@ -18,12 +18,28 @@ beforeAll(async () => {
   const staff = await aStaffUser(world.deps);
   browser = testBrowser(world.app);
   await browser.logIn(staff.email, staff.password);
-  call = await repos.calls.record({ providerCallId: "CA0000000000000000000000000000aaaa", direction: "inbound", from: "+447700900123", to: "+442079460000", leadId: null, status: "in-progress", startedAt: new Date() });
+  call = await repos.calls.record({
+    providerCallId: "CA0000000000000000000000000000aaaa",
+    direction: "inbound",
+    from: "+447700900123",
+    to: "+442079460000",
+    leadId: null,
+    status: "in-progress",
+    startedAt: new Date(),
+  });
 }, 30_000);
 afterAll(async () => repos?.close());
 
 const say = async (track: "inbound" | "outbound", text: string, startMs: number) => {
-  const segment = await repos.calls.addSegment({ callId: call.id, track, text, startMs, endMs: startMs + 1000, isFinal: true, confidence: 0.9 });
+  const segment = await repos.calls.addSegment({
+    callId: call.id,
+    track,
+    text,
+    startMs,
+    endMs: startMs + 1000,
+    isFinal: true,
+    confidence: 0.9,
+  });
   await world.deps.liveEvents.publish(callChannel(call.id), { type: "segment", data: segment });
 };
 
@@ -38,7 +54,10 @@ describe("GET /calls/:id/events", () => {
     expect(response.headers.get("Content-Type")).toContain("text/event-stream");
     const reading = readSse(response, (seen) => seen.filter((m) => m.event?.startsWith("interim")).length >= 2);
     await Bun.sleep(20);
-    await world.deps.liveEvents.publish(callChannel(call.id), { type: "interim", data: { track: "inbound", text: "my boiler is", startMs: 0 } });
+    await world.deps.liveEvents.publish(callChannel(call.id), {
+      type: "interim",
+      data: { track: "inbound", text: "my boiler is", startMs: 0 },
+    });
     await say("inbound", "My boiler is leaking.", 0);
     const seen = (await reading).filter((m) => !m.comment);
     expect(seen.map((m) => m.event)).toEqual(["interim-inbound", "transcript", "interim-inbound"]);
@@ -61,8 +80,13 @@ describe("GET /calls/:id/events", () => {
     await say("outbound", "We'll send someone now.", 6000);
 
     const again = await browser.request(`/calls/${call.id}/events`, { headers: { "Last-Event-ID": lastId } });
-    const resumed = (await readSse(again, (seen) => seen.filter((m) => m.event === "transcript").length >= 2, 2000)).filter((m) => m.event === "transcript");
-    expect(resumed.map((m) => m.data.match(/:<\/span> (.*)<\/p>/)?.[1])).toEqual(["No, just the floor.", "We&#39;ll send someone now."]);
+    const resumed = (
+      await readSse(again, (seen) => seen.filter((m) => m.event === "transcript").length >= 2, 2000)
+    ).filter((m) => m.event === "transcript");
+    expect(resumed.map((m) => m.data.match(/:<\/span> (.*)<\/p>/)?.[1])).toEqual([
+      "No, just the floor.",
+      "We&#39;ll send someone now.",
+    ]);
     expect(new Set(resumed.map((m) => m.id)).size).toBe(2);
   });
 
@@ -76,13 +100,16 @@ describe("GET /calls/:id/events", () => {
     const response = await browser.request(`/calls/${call.id}/events`);
     const reading = readSse(response, (seen) => seen.some((m) => m.event === "ended"));
     await Bun.sleep(20);
-    await world.deps.liveEvents.publish(callChannel(call.id), { type: "status", data: { status: "completed", answeredAt: null, endedAt: new Date().toISOString(), durationSeconds: 75 } });
+    await world.deps.liveEvents.publish(callChannel(call.id), {
+      type: "status",
+      data: { status: "completed", answeredAt: null, endedAt: new Date().toISOString(), durationSeconds: 75 },
+    });
     const seen = await reading;
     expect(seen.find((m) => m.event === "status")!.data).toContain("Completed");
     expect(seen.find((m) => m.event === "status")!.data).toContain(">1:15</span>");
   });
 
-  test("after the call ends the stream carries the filing (caller card, job) and then \"filed\": the page closes once it has both", async () => {
+  test('after the call ends the stream carries the filing (caller card, job) and then "filed": the page closes once it has both', async () => {
     const { html } = await browser.page(`/calls/${call.id}`);
     // The page does not stop at "ended": it waits for "filed", or gives up a bounded while after "ended".
     expect(html).toContain('data-close-when="ended filed"');
@@ -92,9 +119,21 @@ describe("GET /calls/:id/events", () => {
     const reading = readSse(response, (seen) => seen.some((m) => m.event === "filed"));
     await Bun.sleep(20);
     const channel = callChannel(call.id);
-    await world.deps.liveEvents.publish(channel, { type: "status", data: { status: "completed", answeredAt: null, endedAt: new Date().toISOString(), durationSeconds: 75 } });
-    await world.deps.liveEvents.publish(channel, { type: "caller", data: { call: { from: call.from, startedAt: call.startedAt.toISOString(), transcriber: null, summary: null }, lead: null } });
-    await world.deps.liveEvents.publish(channel, { type: "intake", data: { issueId: "00000000-0000-4000-8000-000000000001", title: "Leaking boiler", created: true } });
+    await world.deps.liveEvents.publish(channel, {
+      type: "status",
+      data: { status: "completed", answeredAt: null, endedAt: new Date().toISOString(), durationSeconds: 75 },
+    });
+    await world.deps.liveEvents.publish(channel, {
+      type: "caller",
+      data: {
+        call: { from: call.from, startedAt: call.startedAt.toISOString(), transcriber: null, summary: null },
+        lead: null,
+      },
+    });
+    await world.deps.liveEvents.publish(channel, {
+      type: "intake",
+      data: { issueId: "00000000-0000-4000-8000-000000000001", title: "Leaking boiler", created: true },
+    });
     await world.deps.liveEvents.publish(channel, { type: "filed", data: { ok: true } });
     const events = (await reading).filter((m) => !m.comment).map((m) => m.event);
     expect(events).toEqual(["status", "ended", "caller", "caller-name", "intake", "filed"]);

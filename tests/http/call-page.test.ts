@@ -31,13 +31,41 @@ afterAll(async () => repos?.close());
 let calls = 0;
 const aCall = async (fields: Partial<Call> = {}) => {
   const n = String(++calls).padStart(4, "0");
-  const call = await repos.calls.record({ providerCallId: `CA0000000000000000000000000000${n}`, direction: "inbound", from: `+44770090${n}`, to: "+442079460000", leadId: fields.leadId ?? null, status: "in-progress", startedAt: new Date("2026-11-27T10:00:00Z") });
+  const call = await repos.calls.record({
+    providerCallId: `CA0000000000000000000000000000${n}`,
+    direction: "inbound",
+    from: `+44770090${n}`,
+    to: "+442079460000",
+    leadId: fields.leadId ?? null,
+    status: "in-progress",
+    startedAt: new Date("2026-11-27T10:00:00Z"),
+  });
   return (await repos.calls.update(call.id, fields))!;
 };
 const aLead = (phone: string) =>
-  repos.leads.create({ name: null, organisation: null, phone: phone as E164, email: null, address: null, postcode: null, segment: "unknown", source: "phone", notes: null });
+  repos.leads.create({
+    name: null,
+    organisation: null,
+    phone: phone as E164,
+    email: null,
+    address: null,
+    postcode: null,
+    segment: "unknown",
+    source: "phone",
+    notes: null,
+  });
 const anIssue = (leadId: string, title: string, sourceCallId: string | null) =>
-  repos.issues.create({ leadId, title, description: null, category: "heating", urgency: "urgent", address: null, postcode: "NW1 6XE", accessNotes: null, sourceCallId });
+  repos.issues.create({
+    leadId,
+    title,
+    description: null,
+    category: "heating",
+    urgency: "urgent",
+    address: null,
+    postcode: "NW1 6XE",
+    accessNotes: null,
+    sourceCallId,
+  });
 
 /** The element with this id, start tag to its matching end tag. */
 const byId = (html: string, id: string): string | null => {
@@ -81,10 +109,21 @@ describe("the call timer", () => {
   test("while answered it ticks from the answer time; once over it shows the length in the same m:ss", async () => {
     const live = await aCall({ answeredAt: new Date("2026-11-27T10:00:05Z") });
     const { html: during } = await browser.page(`/calls/${live.id}`);
-    expect(byId(during, "call-status")).toContain('<span class="timer" data-since="2026-11-27T10:00:05.000Z">0:00</span>');
+    expect(byId(during, "call-status")).toContain(
+      '<span class="timer" data-since="2026-11-27T10:00:05.000Z">0:00</span>',
+    );
 
-    for (const [seconds, shown] of [[75, "1:15"], [9, "0:09"], [3725, "62:05"]] as const) {
-      const over = await aCall({ status: "completed", answeredAt: new Date(), endedAt: new Date(), durationSeconds: seconds });
+    for (const [seconds, shown] of [
+      [75, "1:15"],
+      [9, "0:09"],
+      [3725, "62:05"],
+    ] as const) {
+      const over = await aCall({
+        status: "completed",
+        answeredAt: new Date(),
+        endedAt: new Date(),
+        durationSeconds: seconds,
+      });
       const status = byId((await browser.page(`/calls/${over.id}`)).html, "call-status")!;
       expect(textOf(status)).toBe(`Completed ${shown}`);
       expect(status).toContain('class="timer"');
@@ -97,7 +136,10 @@ describe("the call timer", () => {
     const response = await browser.request(`/calls/${call.id}/events`);
     const reading = readEvents(response, (seen) => seen.some((m) => m.event === "ended"));
     await Bun.sleep(20);
-    await world.deps.liveEvents.publish(callChannel(call.id), { type: "status", data: { status: "completed", answeredAt: null, endedAt: new Date().toISOString(), durationSeconds: 75 } });
+    await world.deps.liveEvents.publish(callChannel(call.id), {
+      type: "status",
+      data: { status: "completed", answeredAt: null, endedAt: new Date().toISOString(), durationSeconds: 75 },
+    });
     const status = (await reading).find((m) => m.event === "status")!;
     expect(textOf(status.data)).toBe("Completed 1:15");
     expect(status.data).not.toContain("data-since");
@@ -130,7 +172,12 @@ describe("the caller card", () => {
     const response = await browser.request(`/calls/${call.id}/events`);
     const reading = readEvents(response, (seen) => seen.some((m) => m.event === "caller-name"));
     await Bun.sleep(20);
-    const named = (await repos.leads.update(lead.id, { name: "Sarah Jones", address: "14 Park Road", postcode: "NW1 6XE", segment: "tenant" }))!;
+    const named = (await repos.leads.update(lead.id, {
+      name: "Sarah Jones",
+      address: "14 Park Road",
+      postcode: "NW1 6XE",
+      segment: "tenant",
+    }))!;
     const filed = (await repos.calls.update(call.id, { summary: "Boiler leaking under the kitchen." }))!;
     await world.deps.liveEvents.publish(callChannel(call.id), { type: "caller", data: callerCardData(filed, named) });
     const seen = await reading;
@@ -143,11 +190,21 @@ describe("the caller card", () => {
 });
 
 describe("the live badge", () => {
-  const css = readFileSync(join(import.meta.dir, "../../src/views/styles.css"), "utf8").replace(/\/\*[\s\S]*?\*\//g, "");
-  const vars = Object.fromEntries([...css.matchAll(/--([\w-]+):\s*(#[0-9a-f]{6})/gi)].map((m) => [m[1]!, m[2]!.toLowerCase()]));
+  const css = readFileSync(join(import.meta.dir, "../../src/views/styles.css"), "utf8").replace(
+    /\/\*[\s\S]*?\*\//g,
+    "",
+  );
+  const vars = Object.fromEntries(
+    [...css.matchAll(/--([\w-]+):\s*(#[0-9a-f]{6})/gi)].map((m) => [m[1]!, m[2]!.toLowerCase()]),
+  );
   /** The colour and background a rule for exactly this selector sets, variables resolved. */
   const colours = (selector: string) => {
-    const rule = [...css.matchAll(/([^{}]+)\{([^}]*)\}/g)].find((m) => m[1]!.split(",").map((s) => s.trim()).includes(selector));
+    const rule = [...css.matchAll(/([^{}]+)\{([^}]*)\}/g)].find((m) =>
+      m[1]!
+        .split(",")
+        .map((s) => s.trim())
+        .includes(selector),
+    );
     if (!rule) throw new Error(`no rule for ${selector}`);
     const value = (name: string) => {
       const raw = new RegExp(`(?:^|;)\\s*${name}:\\s*([^;]+)`).exec(rule[2]!)?.[1]!.trim() ?? "";
@@ -156,7 +213,9 @@ describe("the live badge", () => {
     return { color: value("color"), background: value("background") };
   };
   const luminance = (hex: string) => {
-    const [r, g, b] = [1, 3, 5].map((i) => Number.parseInt(hex.slice(i, i + 2), 16) / 255).map((c) => (c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4));
+    const [r, g, b] = [1, 3, 5]
+      .map((i) => Number.parseInt(hex.slice(i, i + 2), 16) / 255)
+      .map((c) => (c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4));
     return 0.2126 * r! + 0.7152 * g! + 0.0722 * b!;
   };
   const contrast = (a: string, b: string) => {
@@ -182,7 +241,11 @@ describe("the live badge", () => {
 describe("a correction from the details panel", () => {
   test("an over-long value is refused at the edge: 422 in the flash area, nothing kept", async () => {
     const call = await aCall();
-    const response = await browser.post(`/calls/${call.id}/details`, { field: "name", value: "x".repeat(1_001) }, { "X-CSRF-Token": browser.csrf, "HX-Request": "true" });
+    const response = await browser.post(
+      `/calls/${call.id}/details`,
+      { field: "name", value: "x".repeat(1_001) },
+      { "X-CSRF-Token": browser.csrf, "HX-Request": "true" },
+    );
     expect(response.status).toBe(422);
     expect(response.headers.get("HX-Retarget")).toBe("#flash");
     expect(await response.text()).toContain("value: Keep it to 1000 characters or fewer.");

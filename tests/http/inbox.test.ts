@@ -5,7 +5,14 @@ import type { OpenDatabase } from "../../src/adapters/db/database.ts";
 import type { Lead } from "../../src/domain/leads.ts";
 import type { E164 } from "../../src/domain/phone.ts";
 import { freshPglite } from "../support/test-db.ts";
-import { aStaffUser, buildTestApp, ORIGIN, signedTwilioPost, TEST_TWILIO_TOKEN, testBrowser } from "../support/test-app.ts";
+import {
+  aStaffUser,
+  buildTestApp,
+  ORIGIN,
+  signedTwilioPost,
+  TEST_TWILIO_TOKEN,
+  testBrowser,
+} from "../support/test-app.ts";
 import { TEST_WHATSAPP_APP_SECRET } from "../support/messaging-world.ts";
 import { signedDelivery, textMessage } from "../support/meta-peer.ts";
 import { readSse } from "../support/sse.ts";
@@ -17,13 +24,22 @@ let sarah: Lead;
 let tom: Lead;
 
 const runJobs = async () => {
-  const r = startTaskRunner({ tasks: repos.tasks, log: pino({ level: "silent" }), now: world.clock.now }, world.messagingTasks, { autoStart: false });
+  const r = startTaskRunner(
+    { tasks: repos.tasks, log: pino({ level: "silent" }), now: world.clock.now },
+    world.messagingTasks,
+    { autoStart: false },
+  );
   await r.runDue();
   await r.stop();
 };
 const whatsapp = async (waId: string, id: string, body: string, minutesAgo = 0) => {
-  const { body: raw, headers } = signedDelivery(textMessage({ waId, name: "Someone" }, id, body, new Date(world.clock.now().getTime() - minutesAgo * 60_000)), TEST_WHATSAPP_APP_SECRET);
-  expect((await world.app.request(`${ORIGIN}/api/whatsapp/webhook`, { method: "POST", headers, body: raw })).status).toBe(200);
+  const { body: raw, headers } = signedDelivery(
+    textMessage({ waId, name: "Someone" }, id, body, new Date(world.clock.now().getTime() - minutesAgo * 60_000)),
+    TEST_WHATSAPP_APP_SECRET,
+  );
+  expect(
+    (await world.app.request(`${ORIGIN}/api/whatsapp/webhook`, { method: "POST", headers, body: raw })).status,
+  ).toBe(200);
 };
 const sms = async (from: string, sid: string, body: string) => {
   const params = { MessageSid: sid, From: from, To: "+442079460000", Body: body, NumMedia: "0" };
@@ -31,15 +47,34 @@ const sms = async (from: string, sid: string, body: string) => {
   expect(response.status).toBe(200);
 };
 
-
 beforeAll(async () => {
   repos = await freshPglite();
   world = buildTestApp(repos);
   const staff = await aStaffUser(world.deps);
   browser = testBrowser(world.app);
   await browser.logIn(staff.email, staff.password);
-  sarah = await repos.leads.create({ name: "Sarah Jones", organisation: null, phone: "+447700900111" as E164, email: null, address: null, postcode: null, segment: "tenant", source: "phone", notes: null });
-  tom = await repos.leads.create({ name: "Tom Baker", organisation: null, phone: "+447700900222" as E164, email: null, address: null, postcode: null, segment: "landlord", source: "phone", notes: null });
+  sarah = await repos.leads.create({
+    name: "Sarah Jones",
+    organisation: null,
+    phone: "+447700900111" as E164,
+    email: null,
+    address: null,
+    postcode: null,
+    segment: "tenant",
+    source: "phone",
+    notes: null,
+  });
+  tom = await repos.leads.create({
+    name: "Tom Baker",
+    organisation: null,
+    phone: "+447700900222" as E164,
+    email: null,
+    address: null,
+    postcode: null,
+    segment: "landlord",
+    source: "phone",
+    notes: null,
+  });
   await whatsapp("447700900111", "wamid.S1", "The tap is dripping", 30);
   await whatsapp("447700900111", "wamid.S2", "Any news?", 20);
   await sms("+447700900222", "SM00000000000000000000000000000001", "Can you quote for a fence?");
@@ -119,10 +154,18 @@ describe("the inbox", () => {
   });
 
   test("a reply that breaks the rules is refused beside the box, with a reason", async () => {
-    const response = await browser.post(`/leads/${sarah.id}/messages`, { _csrf: browser.csrf, channel: "sms", text: "" }, { "HX-Request": "true" });
+    const response = await browser.post(
+      `/leads/${sarah.id}/messages`,
+      { _csrf: browser.csrf, channel: "sms", text: "" },
+      { "HX-Request": "true" },
+    );
     expect(response.status).toBe(422);
     expect(await response.text()).toContain("Write a message first.");
-    const noChannel = await browser.post(`/leads/${sarah.id}/messages`, { _csrf: browser.csrf, channel: "pigeon", text: "hi" }, { "HX-Request": "true" });
+    const noChannel = await browser.post(
+      `/leads/${sarah.id}/messages`,
+      { _csrf: browser.csrf, channel: "pigeon", text: "hi" },
+      { "HX-Request": "true" },
+    );
     expect(noChannel.status).toBe(422);
     const forged = await browser.post(`/leads/${sarah.id}/messages`, { channel: "sms", text: "hi" });
     expect(forged.status).toBe(403);

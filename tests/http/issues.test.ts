@@ -14,7 +14,17 @@ beforeAll(async () => {
   const staff = await aStaffUser(world.deps);
   browser = testBrowser(world.app);
   await browser.logIn(staff.email, staff.password);
-  lead = await repos.leads.create({ name: "Sarah Jones", organisation: null, phone: null, email: null, address: "12 Baker Street", postcode: "NW1 6XE", segment: "tenant", source: "manual", notes: null });
+  lead = await repos.leads.create({
+    name: "Sarah Jones",
+    organisation: null,
+    phone: null,
+    email: null,
+    address: "12 Baker Street",
+    postcode: "NW1 6XE",
+    segment: "tenant",
+    source: "manual",
+    notes: null,
+  });
 }, 30_000);
 afterAll(async () => repos?.close());
 
@@ -28,16 +38,33 @@ describe("issues", () => {
   });
 
   test("an issue is created for a lead and shown on the board", async () => {
-    const response = await browser.post("/issues", { _csrf: browser.csrf, leadId: lead.id, title: "Boiler leaking", category: "heating", urgency: "emergency", postcode: "nw1 6xe" });
+    const response = await browser.post("/issues", {
+      _csrf: browser.csrf,
+      leadId: lead.id,
+      title: "Boiler leaking",
+      category: "heating",
+      urgency: "emergency",
+      postcode: "nw1 6xe",
+    });
     expect(response.status).toBe(303);
     issueId = response.headers.get("Location")!.split("/").pop()!;
-    expect(await repos.issues.byId(issueId)).toMatchObject({ title: "Boiler leaking", urgency: "emergency", postcode: "NW1 6XE", status: "open" });
+    expect(await repos.issues.byId(issueId)).toMatchObject({
+      title: "Boiler leaking",
+      urgency: "emergency",
+      postcode: "NW1 6XE",
+      status: "open",
+    });
     const { html } = await browser.page("/issues");
     expect(html).toContain("Boiler leaking");
   });
 
   test("a missing title and an unknown urgency are refused beside their fields", async () => {
-    const response = await browser.post("/issues", { _csrf: browser.csrf, leadId: lead.id, title: "", urgency: "whenever" });
+    const response = await browser.post("/issues", {
+      _csrf: browser.csrf,
+      leadId: lead.id,
+      title: "",
+      urgency: "whenever",
+    });
     expect(response.status).toBe(422);
     const html = await response.text();
     expect(html).toContain('id="field-title-error"');
@@ -45,18 +72,30 @@ describe("issues", () => {
   });
 
   test("an issue for a lead that does not exist is refused", async () => {
-    const response = await browser.post("/issues", { _csrf: browser.csrf, leadId: "00000000-0000-4000-8000-000000000000", title: "Ghost job" });
+    const response = await browser.post("/issues", {
+      _csrf: browser.csrf,
+      leadId: "00000000-0000-4000-8000-000000000000",
+      title: "Ghost job",
+    });
     expect(response.status).toBe(422);
     expect(await response.text()).toContain("That lead does not exist.");
   });
 
   test("status changes in place on the board; an illegal one is refused with the reason", async () => {
-    const moved = await browser.post(`/issues/${issueId}/status`, { status: "scheduled" }, { "X-CSRF-Token": browser.csrf, "HX-Request": "true" });
+    const moved = await browser.post(
+      `/issues/${issueId}/status`,
+      { status: "scheduled" },
+      { "X-CSRF-Token": browser.csrf, "HX-Request": "true" },
+    );
     expect(moved.status).toBe(200);
     expect(await moved.text()).toContain(`id="issue-${issueId}"`);
     expect((await repos.issues.byId(issueId))!.status).toBe("scheduled");
 
-    const refused = await browser.post(`/issues/${issueId}/status`, { status: "done" }, { "X-CSRF-Token": browser.csrf, "HX-Request": "true" });
+    const refused = await browser.post(
+      `/issues/${issueId}/status`,
+      { status: "done" },
+      { "X-CSRF-Token": browser.csrf, "HX-Request": "true" },
+    );
     expect(refused.status).toBe(422);
     expect(await refused.text()).toContain("cannot go from scheduled to done");
     expect((await repos.issues.byId(issueId))!.status).toBe("scheduled");
@@ -64,14 +103,23 @@ describe("issues", () => {
 
   test("over-long input is refused at the edge with 422 and a reason, and changes nothing", async () => {
     const before = (await repos.issues.forLead(lead.id)).length;
-    const form = await browser.post("/issues", { _csrf: browser.csrf, leadId: lead.id, title: "Damp", accessNotes: "x".repeat(20_001) });
+    const form = await browser.post("/issues", {
+      _csrf: browser.csrf,
+      leadId: lead.id,
+      title: "Damp",
+      accessNotes: "x".repeat(20_001),
+    });
     expect(form.status).toBe(422);
     const html = await form.text();
     expect(html).toContain('id="field-accessNotes-error"');
     expect(html).toContain("Keep it to 20000 characters or fewer.");
     expect((await repos.issues.forLead(lead.id)).length).toBe(before);
 
-    const status = await browser.post(`/issues/${issueId}/status`, { status: "s".repeat(101) }, { "X-CSRF-Token": browser.csrf, "HX-Request": "true" });
+    const status = await browser.post(
+      `/issues/${issueId}/status`,
+      { status: "s".repeat(101) },
+      { "X-CSRF-Token": browser.csrf, "HX-Request": "true" },
+    );
     expect(status.status).toBe(422);
     expect(status.headers.get("HX-Retarget")).toBe("#flash");
     expect(await status.text()).toContain("status: Keep it to 100 characters or fewer.");
@@ -88,7 +136,12 @@ describe("issues", () => {
   });
 
   test("the dashboard lists open emergencies first", async () => {
-    await browser.post("/issues", { _csrf: browser.csrf, leadId: lead.id, title: "Paint the hallway", urgency: "routine" });
+    await browser.post("/issues", {
+      _csrf: browser.csrf,
+      leadId: lead.id,
+      title: "Paint the hallway",
+      urgency: "routine",
+    });
     const { html } = await browser.page("/");
     expect(html.indexOf("Boiler leaking")).toBeGreaterThan(-1);
     expect(html.indexOf("Boiler leaking")).toBeLessThan(html.indexOf("Paint the hallway"));

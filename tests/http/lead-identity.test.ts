@@ -4,7 +4,14 @@ import { startTaskRunner } from "../../src/adapters/local/task-runner.ts";
 import type { OpenDatabase } from "../../src/adapters/db/database.ts";
 import type { E164 } from "../../src/domain/phone.ts";
 import { freshPglite } from "../support/test-db.ts";
-import { aStaffUser, buildTestApp, ORIGIN, signedTwilioPost, TEST_TWILIO_TOKEN, testBrowser } from "../support/test-app.ts";
+import {
+  aStaffUser,
+  buildTestApp,
+  ORIGIN,
+  signedTwilioPost,
+  TEST_TWILIO_TOKEN,
+  testBrowser,
+} from "../support/test-app.ts";
 import { TEST_WHATSAPP_APP_SECRET } from "../support/messaging-world.ts";
 import { signedDelivery, textMessage } from "../support/meta-peer.ts";
 
@@ -30,7 +37,11 @@ const whatsapp = (from: Parameters<typeof textMessage>[0], id: string, body: str
   return world.app.request(`${ORIGIN}/api/whatsapp/webhook`, { method: "POST", headers, body: raw });
 };
 const runJobs = async () => {
-  const runner = startTaskRunner({ tasks: repos.tasks, log: pino({ level: "silent" }), now: world.clock.now }, world.messagingTasks, { autoStart: false });
+  const runner = startTaskRunner(
+    { tasks: repos.tasks, log: pino({ level: "silent" }), now: world.clock.now },
+    world.messagingTasks,
+    { autoStart: false },
+  );
   await runner.runDue();
   await runner.stop();
 };
@@ -42,12 +53,30 @@ describe("one person, every channel, one lead", () => {
     expect(saved.status).toBe(303);
     const lead = (await repos.leads.byPhone("+447700900444" as E164))!;
 
-    const call = await signedTwilio("/api/twilio/voice", { CallSid: "CA00000000000000000000000000000444", AccountSid: "AC123", From: "+447700900444", To: "+442079460000", CallStatus: "ringing" });
+    const call = await signedTwilio("/api/twilio/voice", {
+      CallSid: "CA00000000000000000000000000000444",
+      AccountSid: "AC123",
+      From: "+447700900444",
+      To: "+442079460000",
+      CallStatus: "ringing",
+    });
     expect(call.status).toBe(200);
     expect((await repos.calls.byProviderId("CA00000000000000000000000000000444"))!.leadId).toBe(lead.id);
 
-    expect((await signedTwilio("/api/twilio/sms", { MessageSid: "SM00000000000000000000000000000444", From: "+447700900444", To: "+442079460000", Body: "It's Sarah", NumMedia: "0" })).status).toBe(200);
-    expect((await whatsapp({ waId: "447700900444", name: "Sarah J" }, "wamid.ONE1", "Hello from WhatsApp")).status).toBe(200);
+    expect(
+      (
+        await signedTwilio("/api/twilio/sms", {
+          MessageSid: "SM00000000000000000000000000000444",
+          From: "+447700900444",
+          To: "+442079460000",
+          Body: "It's Sarah",
+          NumMedia: "0",
+        })
+      ).status,
+    ).toBe(200);
+    expect(
+      (await whatsapp({ waId: "447700900444", name: "Sarah J" }, "wamid.ONE1", "Hello from WhatsApp")).status,
+    ).toBe(200);
     await runJobs();
     expect((await repos.messages.byProviderId("sms", "SM00000000000000000000000000000444"))!.leadId).toBe(lead.id);
     expect((await repos.messages.byProviderId("whatsapp", "wamid.ONE1"))!.leadId).toBe(lead.id);

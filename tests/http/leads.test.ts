@@ -18,7 +18,13 @@ afterAll(async () => repos?.close());
 
 describe("creating leads", () => {
   test("a valid lead is saved with its phone in E.164 and postcode normalised, then shown", async () => {
-    const response = await browser.post("/leads", { _csrf: browser.csrf, name: "Sarah Jones", phone: "07700 900123", postcode: "nw16xe", segment: "tenant" });
+    const response = await browser.post("/leads", {
+      _csrf: browser.csrf,
+      name: "Sarah Jones",
+      phone: "07700 900123",
+      postcode: "nw16xe",
+      segment: "tenant",
+    });
     expect(response.status).toBe(303);
     const location = response.headers.get("Location")!;
     expect(location).toMatch(/^\/leads\/[\w-]+$/);
@@ -31,7 +37,12 @@ describe("creating leads", () => {
 
   test("a malformed field gets 422 with the message beside that field, and nothing is written", async () => {
     const before = (await repos.leads.search({ limit: 1, offset: 0 })).total;
-    const response = await browser.post("/leads", { _csrf: browser.csrf, name: "Bad Postcode", phone: "12", postcode: "XYZ" });
+    const response = await browser.post("/leads", {
+      _csrf: browser.csrf,
+      name: "Bad Postcode",
+      phone: "12",
+      postcode: "XYZ",
+    });
     expect(response.status).toBe(422);
     const html = await response.text();
     expect(html).toMatch(/id="field-phone"[^>]*aria-invalid="true"/);
@@ -43,7 +54,11 @@ describe("creating leads", () => {
 
   test("a number that belongs to a lead already is refused beside the phone field (409, phone_taken) with a link to that lead", async () => {
     const existing = (await repos.leads.byPhone("+447700900123" as E164))!;
-    const response = await browser.post("/leads", { _csrf: browser.csrf, name: "Someone Else", phone: "+44 7700 900123" });
+    const response = await browser.post("/leads", {
+      _csrf: browser.csrf,
+      name: "Someone Else",
+      phone: "+44 7700 900123",
+    });
     expect(response.status).toBe(409);
     const html = await response.text();
     expect(html).toContain("This number belongs to a lead already: Sarah Jones.");
@@ -55,7 +70,11 @@ describe("creating leads", () => {
 
   test("an htmx create with a taken number answers just the form, 409, with the link", async () => {
     const existing = (await repos.leads.byPhone("+447700900123" as E164))!;
-    const response = await browser.post("/leads", { name: "Someone Else", phone: "07700 900123" }, { "X-CSRF-Token": browser.csrf, "HX-Request": "true" });
+    const response = await browser.post(
+      "/leads",
+      { name: "Someone Else", phone: "07700 900123" },
+      { "X-CSRF-Token": browser.csrf, "HX-Request": "true" },
+    );
     expect(response.status).toBe(409);
     const html = await response.text();
     expect(html).toStartWith("<form");
@@ -64,17 +83,24 @@ describe("creating leads", () => {
 
   test("two staff saving the same new caller at once: one lead is made, every other save gets phone_taken (409), never a 500", async () => {
     const saves = await Promise.all(
-      Array.from({ length: 6 }, (_, i) => browser.post("/leads", { _csrf: browser.csrf, name: `Racer ${i}`, phone: "07700 900888" })),
+      Array.from({ length: 6 }, (_, i) =>
+        browser.post("/leads", { _csrf: browser.csrf, name: `Racer ${i}`, phone: "07700 900888" }),
+      ),
     );
     const statuses = saves.map((r) => r.status).sort();
     expect(statuses).toEqual([303, 409, 409, 409, 409, 409]);
     const made = (await repos.leads.byPhone("+447700900888" as E164))!;
     expect(saves.find((r) => r.status === 303)!.headers.get("Location")).toBe(`/leads/${made.id}`);
-    for (const refused of saves.filter((r) => r.status === 409)) expect(await refused.text()).toContain(`href="/leads/${made.id}"`);
+    for (const refused of saves.filter((r) => r.status === 409))
+      expect(await refused.text()).toContain(`href="/leads/${made.id}"`);
   });
 
   test("an htmx form post with errors answers just the form, 422", async () => {
-    const response = await browser.post("/leads", { name: "", phone: "" }, { "X-CSRF-Token": browser.csrf, "HX-Request": "true" });
+    const response = await browser.post(
+      "/leads",
+      { name: "", phone: "" },
+      { "X-CSRF-Token": browser.csrf, "HX-Request": "true" },
+    );
     expect(response.status).toBe(422);
     const html = await response.text();
     expect(html).toStartWith("<form");
@@ -84,7 +110,11 @@ describe("creating leads", () => {
 
   test("an over-long field is refused at the edge: 422, the form again with the size beside it, nothing written", async () => {
     const before = (await repos.leads.search({ limit: 1, offset: 0 })).total;
-    const response = await browser.post("/leads", { _csrf: browser.csrf, name: "Long Number", phone: "0".repeat(5_000) });
+    const response = await browser.post("/leads", {
+      _csrf: browser.csrf,
+      name: "Long Number",
+      phone: "0".repeat(5_000),
+    });
     expect(response.status).toBe(422);
     const html = await response.text();
     expect(html).toMatch(/id="field-phone"[^>]*aria-invalid="true"/);
@@ -97,9 +127,19 @@ describe("creating leads", () => {
 describe("finding leads", () => {
   beforeAll(async () => {
     for (let i = 0; i < 30; i++) {
-      await browser.post("/leads", { _csrf: browser.csrf, name: `Tenant ${String(i).padStart(2, "0")}`, phone: `+4477009002${String(i).padStart(2, "0")}`, postcode: "CF10 1EP" });
+      await browser.post("/leads", {
+        _csrf: browser.csrf,
+        name: `Tenant ${String(i).padStart(2, "0")}`,
+        phone: `+4477009002${String(i).padStart(2, "0")}`,
+        postcode: "CF10 1EP",
+      });
     }
-    await browser.post("/leads", { _csrf: browser.csrf, name: "Priya Shah", organisation: "Shah Lettings", phone: "02079460123" });
+    await browser.post("/leads", {
+      _csrf: browser.csrf,
+      name: "Priya Shah",
+      organisation: "Shah Lettings",
+      phone: "02079460123",
+    });
   }, 30_000);
 
   test("by name, case-insensitive", async () => {
@@ -138,10 +178,20 @@ describe("finding leads", () => {
 describe("editing and missing leads", () => {
   test("an edit is saved; an invalid edit is refused with 422 and changes nothing", async () => {
     const lead = (await repos.leads.search({ query: "Priya", limit: 1, offset: 0 })).leads[0]!;
-    const ok = await browser.post(`/leads/${lead.id}`, { _csrf: browser.csrf, name: "Priya Shah-Patel", phone: lead.phone!, segment: "letting_agent" });
+    const ok = await browser.post(`/leads/${lead.id}`, {
+      _csrf: browser.csrf,
+      name: "Priya Shah-Patel",
+      phone: lead.phone!,
+      segment: "letting_agent",
+    });
     expect(ok.status).toBe(303);
     expect((await repos.leads.byId(lead.id))!.name).toBe("Priya Shah-Patel");
-    const bad = await browser.post(`/leads/${lead.id}`, { _csrf: browser.csrf, name: "X", phone: lead.phone!, segment: "alien" });
+    const bad = await browser.post(`/leads/${lead.id}`, {
+      _csrf: browser.csrf,
+      name: "X",
+      phone: lead.phone!,
+      segment: "alien",
+    });
     expect(bad.status).toBe(422);
     expect((await repos.leads.byId(lead.id))!.name).toBe("Priya Shah-Patel");
   });
@@ -149,7 +199,11 @@ describe("editing and missing leads", () => {
   test("giving a lead another lead's number is refused (409, phone_taken) with a link, and changes nothing", async () => {
     const priya = (await repos.leads.search({ query: "Priya", limit: 1, offset: 0 })).leads[0]!;
     const other = (await repos.leads.byPhone("+447700900123" as E164))!;
-    const response = await browser.post(`/leads/${priya.id}`, { _csrf: browser.csrf, name: priya.name!, phone: "07700 900123" });
+    const response = await browser.post(`/leads/${priya.id}`, {
+      _csrf: browser.csrf,
+      name: priya.name!,
+      phone: "07700 900123",
+    });
     expect(response.status).toBe(409);
     const html = await response.text();
     expect(html).toContain("This number belongs to a lead already: Sarah Jones.");
@@ -159,7 +213,11 @@ describe("editing and missing leads", () => {
 
   test("two edits giving two leads the same new number at once: one is saved, the other gets phone_taken (409), never a 500", async () => {
     const [first, second] = (await repos.leads.search({ query: "Tenant 0", limit: 2, offset: 0 })).leads;
-    const edits = await Promise.all([first!, second!].map((lead) => browser.post(`/leads/${lead.id}`, { _csrf: browser.csrf, name: lead.name!, phone: "07700 900777" })));
+    const edits = await Promise.all(
+      [first!, second!].map((lead) =>
+        browser.post(`/leads/${lead.id}`, { _csrf: browser.csrf, name: lead.name!, phone: "07700 900777" }),
+      ),
+    );
     expect(edits.map((r) => r.status).sort()).toEqual([303, 409]);
     const owner = (await repos.leads.byPhone("+447700900777" as E164))!;
     expect([first!.id, second!.id]).toContain(owner.id);

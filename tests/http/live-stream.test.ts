@@ -9,7 +9,9 @@ const ch = defineChannel<{ type: "said"; data: string }>("ch");
 
 describe("server-sent events", () => {
   test("data over several lines goes out as one data: line each, then the id", () => {
-    expect(sseText({ event: "transcript", data: "<p>\n  hello\r\n</p>" }, 7)).toBe("event: transcript\ndata: <p>\ndata:   hello\ndata: </p>\nid: 7\n\n");
+    expect(sseText({ event: "transcript", data: "<p>\n  hello\r\n</p>" }, 7)).toBe(
+      "event: transcript\ndata: <p>\ndata:   hello\ndata: </p>\nid: 7\n\n",
+    );
     expect(sseText({ event: "reload", data: "" })).toBe("event: reload\ndata: \n\n");
   });
 
@@ -73,7 +75,14 @@ describe("server-sent events", () => {
       c.set("deps", { liveEvents: events, settings: { heartbeatMs: 60_000 } } as unknown as AppDeps);
       await next();
     });
-    app.get("/events", (c) => liveStream(c, ch, renderedOnce(() => []), 0));
+    app.get("/events", (c) =>
+      liveStream(
+        c,
+        ch,
+        renderedOnce(() => []),
+        0,
+      ),
+    );
     await events.publish(ch, { type: "said", data: "one" });
     await events.publish(ch, { type: "said", data: "two" });
     const reader = (await app.request("/events")).body!.getReader();

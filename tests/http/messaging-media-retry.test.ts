@@ -12,7 +12,15 @@ import type { LiveEvent } from "../../src/ports/live-events.ts";
 import { freshPglite } from "../support/test-db.ts";
 import { ORIGIN, aStaffUser, buildTestApp, testBrowser } from "../support/test-app.ts";
 import { TEST_WHATSAPP_APP_SECRET } from "../support/messaging-world.ts";
-import { PEER_ACCESS_TOKEN, PEER_PHONE_NUMBER_ID, imageMessage, signedDelivery, startMetaPeer, textMessage, type MetaPeer } from "../support/meta-peer.ts";
+import {
+  PEER_ACCESS_TOKEN,
+  PEER_PHONE_NUMBER_ID,
+  imageMessage,
+  signedDelivery,
+  startMetaPeer,
+  textMessage,
+  type MetaPeer,
+} from "../support/meta-peer.ts";
 
 let repos: OpenDatabase;
 let meta: MetaPeer;
@@ -24,7 +32,19 @@ const SARAH = { waId: "447700900123", name: "Sarah Jones" };
 
 beforeAll(async () => {
   [repos, meta] = await Promise.all([freshPglite(), startMetaPeer()]);
-  world = buildTestApp(repos, {}, { adapters: { whatsapp: createWhatsAppCloudApi({ accessToken: PEER_ACCESS_TOKEN, phoneNumberId: PEER_PHONE_NUMBER_ID, baseUrl: meta.baseUrl }) } });
+  world = buildTestApp(
+    repos,
+    {},
+    {
+      adapters: {
+        whatsapp: createWhatsAppCloudApi({
+          accessToken: PEER_ACCESS_TOKEN,
+          phoneNumberId: PEER_PHONE_NUMBER_ID,
+          baseUrl: meta.baseUrl,
+        }),
+      },
+    },
+  );
   staff = await aStaffUser(world.deps);
 }, 30_000);
 afterAll(async () => {
@@ -34,7 +54,9 @@ afterAll(async () => {
 
 const deliver = async (payload: unknown) => {
   const { body, headers } = signedDelivery(payload, TEST_WHATSAPP_APP_SECRET);
-  expect((await world.app.request(`${ORIGIN}/api/whatsapp/webhook`, { method: "POST", headers, body })).status).toBe(200);
+  expect((await world.app.request(`${ORIGIN}/api/whatsapp/webhook`, { method: "POST", headers, body })).status).toBe(
+    200,
+  );
 };
 /** A fresh browser, logged in now (the test's clock moves past the session's idle limit). */
 const logIn = async () => {
@@ -43,12 +65,19 @@ const logIn = async () => {
 };
 /** A job runner as the server runs one, started and stopped by the test. */
 const runJobs = async () => {
-  const runner = startTaskRunner({ tasks: repos.tasks, log: pino({ level: "silent" }), now: world.clock.now }, world.messagingTasks, { autoStart: false });
+  const runner = startTaskRunner(
+    { tasks: repos.tasks, log: pino({ level: "silent" }), now: world.clock.now },
+    world.messagingTasks,
+    { autoStart: false },
+  );
   await runner.runDue();
   await runner.stop();
 };
 /** The retry button as htmx sends it: the session's CSRF token in X-CSRF-Token (layout.tsx's hx-headers). */
-const pressRetry = (id: string, headers: Record<string, string> = { "HX-Request": "true", "X-CSRF-Token": browser.csrf }) => browser.post(`/messages/${id}/media/retry`, {}, headers);
+const pressRetry = (
+  id: string,
+  headers: Record<string, string> = { "HX-Request": "true", "X-CSRF-Token": browser.csrf },
+) => browser.post(`/messages/${id}/media/retry`, {}, headers);
 const jobOf = (message: Message) => repos.tasks.byKey(MEDIA_TASK, message.id);
 
 function aJpeg(width = 40, height = 30): Uint8Array {
@@ -91,7 +120,9 @@ describe("POST /messages/:id/media/retry (a WhatsApp media download that gave up
     const conversation = (await browser.page(`/inbox/${message.leadId}`)).html;
     expect(conversation).toContain("Download failed");
     expect(conversation).toContain(`hx-post="/messages/${message.id}/media/retry"`);
-    const leadCard = await (await browser.request(`/leads/${message.leadId}/conversation`, { headers: { "HX-Request": "true" } })).text();
+    const leadCard = await (
+      await browser.request(`/leads/${message.leadId}/conversation`, { headers: { "HX-Request": "true" } })
+    ).text();
     expect(leadCard).toContain(`action="/messages/${message.id}/media/retry"`);
     expect(leadCard).toContain(`name="_csrf" value="${browser.csrf}"`);
 
@@ -101,7 +132,9 @@ describe("POST /messages/:id/media/retry (a WhatsApp media download that gave up
 
     const events: LiveEvent[] = [];
     const channel = conversationChannel(message.leadId!);
-    const watching = world.deps.liveEvents.subscribe(channel, world.deps.liveEvents.lastId(channel), (event) => events.push(event));
+    const watching = world.deps.liveEvents.subscribe(channel, world.deps.liveEvents.lastId(channel), (event) =>
+      events.push(event),
+    );
     const retried = await pressRetry(message.id);
     watching.unsubscribe();
     expect(retried.status).toBe(200);
@@ -110,11 +143,19 @@ describe("POST /messages/:id/media/retry (a WhatsApp media download that gave up
     expect(fragment).toContain("Media pending: downloading…");
     expect(fragment).not.toContain("Download failed");
     expect(fragment).toContain(`hx-get="/messages/${message.id}?poll=1"`); // refreshes itself until stored
-    expect(events.map((e) => e.data)).toContainEqual({ messageId: message.id, leadId: message.leadId, change: "updated" });
+    expect(events.map((e) => e.data)).toContainEqual({
+      messageId: message.id,
+      leadId: message.leadId,
+      change: "updated",
+    });
     const requeued = (await jobOf(message))!;
     expect(requeued).toMatchObject({ failedAt: null, doneAt: null, attempts: 0 });
     expect(requeued.nextAttemptAt.getTime()).toBeLessThanOrEqual(world.clock.now().getTime());
-    expect((await repos.messages.byId(message.id))!).toMatchObject({ status: "media_pending", mediaGaveUpAt: null, mediaError: null });
+    expect((await repos.messages.byId(message.id))!).toMatchObject({
+      status: "media_pending",
+      mediaGaveUpAt: null,
+      mediaError: null,
+    });
 
     // Pressed again before the job runs: already queued, refused, nothing changes.
     const twice = await pressRetry(message.id);
@@ -125,7 +166,9 @@ describe("POST /messages/:id/media/retry (a WhatsApp media download that gave up
     message = (await repos.messages.byId(message.id))!;
     expect(message).toMatchObject({ status: "done", mediaError: null, mediaGaveUpAt: null, mediaType: "image/jpeg" });
     expect((await jobOf(message))!.doneAt).not.toBeNull();
-    const polled = await (await browser.request(`/messages/${message.id}?poll=1`, { headers: { "HX-Request": "true" } })).text();
+    const polled = await (
+      await browser.request(`/messages/${message.id}?poll=1`, { headers: { "HX-Request": "true" } })
+    ).text();
     expect(polled).toContain(`src="/messages/${message.id}/thumbnail"`);
     expect(polled).not.toContain("hx-get"); // stored: it stops refreshing itself
     const media = await browser.request(`/messages/${message.id}/media`);

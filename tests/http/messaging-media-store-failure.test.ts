@@ -14,7 +14,14 @@ import type { Message } from "../../src/domain/messaging/message.ts";
 import { freshPglite } from "../support/test-db.ts";
 import { ORIGIN, aStaffUser, buildTestApp, testBrowser } from "../support/test-app.ts";
 import { TEST_WHATSAPP_APP_SECRET } from "../support/messaging-world.ts";
-import { PEER_ACCESS_TOKEN, PEER_PHONE_NUMBER_ID, imageMessage, signedDelivery, startMetaPeer, type MetaPeer } from "../support/meta-peer.ts";
+import {
+  PEER_ACCESS_TOKEN,
+  PEER_PHONE_NUMBER_ID,
+  imageMessage,
+  signedDelivery,
+  startMetaPeer,
+  type MetaPeer,
+} from "../support/meta-peer.ts";
 
 let repos: OpenDatabase;
 let meta: MetaPeer;
@@ -26,7 +33,11 @@ const blobDir = mkdtempSync(join(tmpdir(), "sb-blobs-failing-"));
 /** Puts whose key this returns true for fail as a full or unreachable store would; everything else is the real folder store. */
 let refusePut: (key: string) => boolean = () => false;
 const refusedPuts: string[] = [];
-const folder = createFolderBlobStore({ dir: blobDir, signingSecret: "store-failure-test-signing-secret-0123456789", publicBaseUrl: ORIGIN });
+const folder = createFolderBlobStore({
+  dir: blobDir,
+  signingSecret: "store-failure-test-signing-secret-0123456789",
+  publicBaseUrl: ORIGIN,
+});
 const failingStore: FolderBlobStore = {
   ...folder,
   async put(key, body, contentType) {
@@ -46,7 +57,15 @@ beforeAll(async () => {
   world = buildTestApp(
     repos,
     { blobStore: failingStore, verifyFileLink: failingStore.verifyLink },
-    { adapters: { whatsapp: createWhatsAppCloudApi({ accessToken: PEER_ACCESS_TOKEN, phoneNumberId: PEER_PHONE_NUMBER_ID, baseUrl: meta.baseUrl }) } },
+    {
+      adapters: {
+        whatsapp: createWhatsAppCloudApi({
+          accessToken: PEER_ACCESS_TOKEN,
+          phoneNumberId: PEER_PHONE_NUMBER_ID,
+          baseUrl: meta.baseUrl,
+        }),
+      },
+    },
   );
   taskHandlers = world.messagingTasks;
   staff = await aStaffUser(world.deps);
@@ -59,7 +78,9 @@ afterAll(async () => {
 
 const deliver = async (payload: unknown) => {
   const { body, headers } = signedDelivery(payload, TEST_WHATSAPP_APP_SECRET);
-  expect((await world.app.request(`${ORIGIN}/api/whatsapp/webhook`, { method: "POST", headers, body })).status).toBe(200);
+  expect((await world.app.request(`${ORIGIN}/api/whatsapp/webhook`, { method: "POST", headers, body })).status).toBe(
+    200,
+  );
 };
 const loggedIn = async () => {
   const browser = testBrowser(world.app);
@@ -68,7 +89,11 @@ const loggedIn = async () => {
 };
 /** A job runner as the server runs one (the default retry policy), started and stopped by the test. */
 const runJobs = async () => {
-  const runner = startTaskRunner({ tasks: repos.tasks, log: pino({ level: "silent" }), now: world.clock.now }, taskHandlers, { autoStart: false });
+  const runner = startTaskRunner(
+    { tasks: repos.tasks, log: pino({ level: "silent" }), now: world.clock.now },
+    taskHandlers,
+    { autoStart: false },
+  );
   await runner.runDue();
   await runner.stop();
 };
@@ -89,7 +114,9 @@ describe("media downloaded but not stored (the blob store's put fails)", () => {
     let message = (await repos.messages.byProviderId("whatsapp", "wamid.STOREFAIL1"))!;
     expect(refusedPuts).toEqual([`tenant-media/${message.leadId}/${message.id}.jpg`]);
     expect(message).toMatchObject({ status: "media_pending", mediaKey: null, mediaGaveUpAt: null });
-    expect(message.mediaError).toBe(`Could not store the media: local folder blob put tenant-media/${message.leadId}/${message.id}.jpg failed: ENOSPC: no space left on device (attempt 1; retrying)`);
+    expect(message.mediaError).toBe(
+      `Could not store the media: local folder blob put tenant-media/${message.leadId}/${message.id}.jpg failed: ENOSPC: no space left on device (attempt 1; retrying)`,
+    );
     const first = (await jobOf(message))!;
     expect(first).toMatchObject({ attempts: 1, failedAt: null, doneAt: null });
     expect(first.lastError).toContain("ENOSPC");
@@ -122,12 +149,21 @@ describe("media downloaded but not stored (the blob store's put fails)", () => {
     expect(page).toContain(`hx-post="/messages/${message.id}/media/retry"`);
 
     refusePut = () => false; // the store has room again
-    const retried = await browser.post(`/messages/${message.id}/media/retry`, {}, { "HX-Request": "true", "X-CSRF-Token": browser.csrf });
+    const retried = await browser.post(
+      `/messages/${message.id}/media/retry`,
+      {},
+      { "HX-Request": "true", "X-CSRF-Token": browser.csrf },
+    );
     expect(retried.status).toBe(200);
     expect((await jobOf(message))!).toMatchObject({ attempts: 0, failedAt: null });
     await runJobs();
     message = (await repos.messages.byId(message.id))!;
-    expect(message).toMatchObject({ status: "done", mediaError: null, mediaGaveUpAt: null, mediaKey: `tenant-media/${message.leadId}/${message.id}.jpg` });
+    expect(message).toMatchObject({
+      status: "done",
+      mediaError: null,
+      mediaGaveUpAt: null,
+      mediaKey: `tenant-media/${message.leadId}/${message.id}.jpg`,
+    });
     expect(message.thumbnailKey).toBe(`tenant-media/${message.leadId}/${message.id}-thumb.jpg`);
     const media = await browser.request(`/messages/${message.id}/media`);
     expect(media.status).toBe(200);
@@ -152,7 +188,12 @@ describe("media downloaded but not stored (the blob store's put fails)", () => {
     world.clock.advanceMinutes(5);
     await runJobs();
     message = (await repos.messages.byId(message.id))!;
-    expect(message).toMatchObject({ status: "done", mediaError: null, mediaGaveUpAt: null, thumbnailKey: `tenant-media/${message.leadId}/${message.id}-thumb.jpg` });
+    expect(message).toMatchObject({
+      status: "done",
+      mediaError: null,
+      mediaGaveUpAt: null,
+      thumbnailKey: `tenant-media/${message.leadId}/${message.id}-thumb.jpg`,
+    });
     expect(await folder.exists(message.thumbnailKey!)).toBe(true);
     expect((await jobOf(message))!).toMatchObject({ attempts: 2, failedAt: null });
     expect((await jobOf(message))!.doneAt).not.toBeNull();

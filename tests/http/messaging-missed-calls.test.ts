@@ -4,16 +4,27 @@ import { startTaskRunner } from "../../src/adapters/local/task-runner.ts";
 import type { OpenDatabase } from "../../src/adapters/db/database.ts";
 import { londonDate } from "../../src/domain/london-time.ts";
 import { freshPglite } from "../support/test-db.ts";
-import { aStaffUser, buildTestApp, ORIGIN, signedTwilioPost, TEST_TWILIO_TOKEN, testBrowser } from "../support/test-app.ts";
+import {
+  aStaffUser,
+  buildTestApp,
+  ORIGIN,
+  signedTwilioPost,
+  TEST_TWILIO_TOKEN,
+  testBrowser,
+} from "../support/test-app.ts";
 
 let repos: OpenDatabase;
 let world: ReturnType<typeof buildTestApp>;
 
 beforeAll(async () => {
   repos = await freshPglite();
-  world = buildTestApp(repos, { twilio: { authToken: TEST_TWILIO_TOKEN, accountSid: "AC123", staffNumbers: ["+447700900001"], local: false } }, {
-    missedCallReply: { channel: "sms", text: "Sorry we missed your call to {company}. We will call you back." },
-  });
+  world = buildTestApp(
+    repos,
+    { twilio: { authToken: TEST_TWILIO_TOKEN, accountSid: "AC123", staffNumbers: ["+447700900001"], local: false } },
+    {
+      missedCallReply: { channel: "sms", text: "Sorry we missed your call to {company}. We will call you back." },
+    },
+  );
 }, 30_000);
 afterAll(async () => repos?.close());
 
@@ -22,9 +33,21 @@ function twilioPost(path: string, params: Record<string, string>) {
 }
 const sid = (n: number) => `CA${String(n).padStart(32, "0")}`;
 async function call(n: number, from: string) {
-  expect((await twilioPost("/api/twilio/voice", { CallSid: sid(n), AccountSid: "AC123", From: from, To: "+442079460000", CallStatus: "ringing", Direction: "inbound" })).status).toBe(200);
+  expect(
+    (
+      await twilioPost("/api/twilio/voice", {
+        CallSid: sid(n),
+        AccountSid: "AC123",
+        From: from,
+        To: "+442079460000",
+        CallStatus: "ringing",
+        Direction: "inbound",
+      })
+    ).status,
+  ).toBe(200);
 }
-const status = (n: number, callStatus: string) => twilioPost("/api/twilio/status", { CallSid: sid(n), AccountSid: "AC123", CallStatus: callStatus, CallDuration: "0" });
+const status = (n: number, callStatus: string) =>
+  twilioPost("/api/twilio/status", { CallSid: sid(n), AccountSid: "AC123", CallStatus: callStatus, CallDuration: "0" });
 const replies = async (phone: string) => {
   const lead = await repos.leads.byPhone(phone as never);
   return (await repos.messages.forLead(lead!.id)).filter((m) => m.purpose === "missed_call");
@@ -35,8 +58,17 @@ describe("missed-call recovery", () => {
     await call(1, "+447700900501");
     expect((await status(1, "no-answer")).status).toBe(204);
     const [reply] = await replies("+447700900501");
-    expect(reply).toMatchObject({ channel: "sms", status: "queued", body: "Sorry we missed your call to Handy Services. We will call you back.", address: "+447700900501" });
-    const r = startTaskRunner({ tasks: repos.tasks, log: pino({ level: "silent" }), now: world.clock.now }, world.messagingTasks, { autoStart: false });
+    expect(reply).toMatchObject({
+      channel: "sms",
+      status: "queued",
+      body: "Sorry we missed your call to Handy Services. We will call you back.",
+      address: "+447700900501",
+    });
+    const r = startTaskRunner(
+      { tasks: repos.tasks, log: pino({ level: "silent" }), now: world.clock.now },
+      world.messagingTasks,
+      { autoStart: false },
+    );
     await r.runDue();
     await r.stop();
     expect((await replies("+447700900501"))[0]!.status).toBe("not_sent"); // embedded default: the outbox sends nothing
@@ -49,7 +81,11 @@ describe("missed-call recovery", () => {
     expect(html).toContain("Missed calls to follow up");
     expect(html).toContain("Automatic reply:");
     const [followUp] = await repos.missedCalls.open(10);
-    const resolved = await browser.post(`/missed-calls/${followUp!.id}/resolve`, { _csrf: browser.csrf }, { "HX-Request": "true" });
+    const resolved = await browser.post(
+      `/missed-calls/${followUp!.id}/resolve`,
+      { _csrf: browser.csrf },
+      { "HX-Request": "true" },
+    );
     expect(resolved.status).toBe(200);
     expect(await resolved.text()).toContain("None: every caller has been answered or followed up.");
   });
@@ -73,7 +109,11 @@ describe("missed-call recovery", () => {
 
   test("staff not picking up (the dial ends in no-answer, the caller goes to voicemail) is a missed call too; an answered call is not", async () => {
     await call(5, "+447700900503");
-    const voicemail = await twilioPost("/api/twilio/voicemail", { CallSid: sid(5), AccountSid: "AC123", DialCallStatus: "no-answer" });
+    const voicemail = await twilioPost("/api/twilio/voicemail", {
+      CallSid: sid(5),
+      AccountSid: "AC123",
+      DialCallStatus: "no-answer",
+    });
     expect(await voicemail.text()).toContain("<Record");
     await status(5, "completed");
     expect(await replies("+447700900503")).toHaveLength(1);

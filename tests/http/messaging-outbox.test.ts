@@ -7,9 +7,24 @@ import type { OpenDatabase } from "../../src/adapters/db/database.ts";
 import type { Lead } from "../../src/domain/leads.ts";
 import type { E164 } from "../../src/domain/phone.ts";
 import { freshPglite } from "../support/test-db.ts";
-import { aStaffUser, buildTestApp, ORIGIN, signedTwilioPost, TEST_TWILIO_TOKEN, testBrowser } from "../support/test-app.ts";
+import {
+  aStaffUser,
+  buildTestApp,
+  ORIGIN,
+  signedTwilioPost,
+  TEST_TWILIO_TOKEN,
+  testBrowser,
+} from "../support/test-app.ts";
 import { TEST_SMS_FROM, TEST_WHATSAPP_APP_SECRET } from "../support/messaging-world.ts";
-import { PEER_ACCESS_TOKEN, PEER_PHONE_NUMBER_ID, signedDelivery, startMetaPeer, statusUpdate, textMessage, type MetaPeer } from "../support/meta-peer.ts";
+import {
+  PEER_ACCESS_TOKEN,
+  PEER_PHONE_NUMBER_ID,
+  signedDelivery,
+  startMetaPeer,
+  statusUpdate,
+  textMessage,
+  type MetaPeer,
+} from "../support/meta-peer.ts";
 import { startTwilioApiPeer, type TwilioPeer } from "../support/twilio-api-peer.ts";
 
 const ACCOUNT = "AC00000000000000000000000000000001";
@@ -25,16 +40,43 @@ let embeddedBrowser: ReturnType<typeof testBrowser>;
 let staff: Awaited<ReturnType<typeof aStaffUser>>;
 
 const aLead = (phone: string, name = "Sarah Jones") =>
-  repos.leads.create({ name, organisation: null, phone: phone as E164, email: null, address: null, postcode: null, segment: "tenant", source: "whatsapp", notes: null });
+  repos.leads.create({
+    name,
+    organisation: null,
+    phone: phone as E164,
+    email: null,
+    address: null,
+    postcode: null,
+    segment: "tenant",
+    source: "whatsapp",
+    notes: null,
+  });
 
 beforeAll(async () => {
-  [repos, meta, twilioPeer] = await Promise.all([freshPglite(), startMetaPeer(), startTwilioApiPeer({ accountSid: ACCOUNT, authToken: TEST_TWILIO_TOKEN })]);
-  live = buildTestApp(repos, { twilio: { authToken: TEST_TWILIO_TOKEN, accountSid: ACCOUNT, staffNumbers: [], local: false } }, {
-    adapters: {
-      whatsapp: createWhatsAppCloudApi({ accessToken: PEER_ACCESS_TOKEN, phoneNumberId: PEER_PHONE_NUMBER_ID, baseUrl: meta.baseUrl }),
-      sms: createTwilioSmsSender({ accountSid: ACCOUNT, authToken: TEST_TWILIO_TOKEN, from: TEST_SMS_FROM, apiBaseUrl: twilioPeer.baseUrl }),
+  [repos, meta, twilioPeer] = await Promise.all([
+    freshPglite(),
+    startMetaPeer(),
+    startTwilioApiPeer({ accountSid: ACCOUNT, authToken: TEST_TWILIO_TOKEN }),
+  ]);
+  live = buildTestApp(
+    repos,
+    { twilio: { authToken: TEST_TWILIO_TOKEN, accountSid: ACCOUNT, staffNumbers: [], local: false } },
+    {
+      adapters: {
+        whatsapp: createWhatsAppCloudApi({
+          accessToken: PEER_ACCESS_TOKEN,
+          phoneNumberId: PEER_PHONE_NUMBER_ID,
+          baseUrl: meta.baseUrl,
+        }),
+        sms: createTwilioSmsSender({
+          accountSid: ACCOUNT,
+          authToken: TEST_TWILIO_TOKEN,
+          from: TEST_SMS_FROM,
+          apiBaseUrl: twilioPeer.baseUrl,
+        }),
+      },
     },
-  });
+  );
   embedded = buildTestApp(repos);
   staff = await aStaffUser(live.deps);
   browser = testBrowser(live.app);
@@ -47,7 +89,10 @@ afterAll(async () => {
   await repos?.close();
 });
 
-const runner = (world: ReturnType<typeof buildTestApp>) => startTaskRunner({ tasks: repos.tasks, log: pino({ level: "silent" }), now: world.clock.now }, world.messagingTasks, { autoStart: false });
+const runner = (world: ReturnType<typeof buildTestApp>) =>
+  startTaskRunner({ tasks: repos.tasks, log: pino({ level: "silent" }), now: world.clock.now }, world.messagingTasks, {
+    autoStart: false,
+  });
 const runJobs = async (world = live) => {
   const r = runner(world);
   await r.runDue();
@@ -57,16 +102,27 @@ const deliver = (payload: unknown) => {
   const { body, headers } = signedDelivery(payload, TEST_WHATSAPP_APP_SECRET);
   return live.app.request(`${ORIGIN}/api/whatsapp/webhook`, { method: "POST", headers, body });
 };
-const signedTwilio = (path: string, params: Record<string, string>, token = TEST_TWILIO_TOKEN) => signedTwilioPost(live.app, path, params, token);
+const signedTwilio = (path: string, params: Record<string, string>, token = TEST_TWILIO_TOKEN) =>
+  signedTwilioPost(live.app, path, params, token);
 
 describe("the embedded default (no keys): the outbox shows what would have been sent and sends nothing", () => {
   test("a reply is queued, then marked 'not sent', saying why; no provider is called", async () => {
     const lead = await aLead("+447700900001");
-    const response = await embeddedBrowser.post(`/leads/${lead.id}/messages`, { _csrf: embeddedBrowser.csrf, channel: "sms", text: "We can come on Tuesday" }, { "HX-Request": "true" });
+    const response = await embeddedBrowser.post(
+      `/leads/${lead.id}/messages`,
+      { _csrf: embeddedBrowser.csrf, channel: "sms", text: "We can come on Tuesday" },
+      { "HX-Request": "true" },
+    );
     expect(response.status).toBe(200);
     expect(await response.text()).toContain("Queued in the outbox");
     const [queued] = await repos.messages.forLead(lead.id);
-    expect(queued).toMatchObject({ direction: "outbound", channel: "sms", status: "queued", body: "We can come on Tuesday", address: "+447700900001" });
+    expect(queued).toMatchObject({
+      direction: "outbound",
+      channel: "sms",
+      status: "queued",
+      body: "We can come on Tuesday",
+      address: "+447700900001",
+    });
     await runJobs(embedded);
     const after = await repos.messages.byId(queued!.id);
     expect(after).toMatchObject({ status: "not_sent", providerId: null });
@@ -87,19 +143,28 @@ describe("outbound WhatsApp through the Graph API (loopback peer in Meta's docum
     await runJobs();
     const { html } = await browser.page(`/inbox/${lead.id}`);
     expect(html).toContain("WhatsApp: free text until");
-    const response = await browser.post(`/leads/${lead.id}/messages`, { _csrf: browser.csrf, channel: "whatsapp", text: "Yes, at 2pm" }, { "HX-Request": "true" });
+    const response = await browser.post(
+      `/leads/${lead.id}/messages`,
+      { _csrf: browser.csrf, channel: "whatsapp", text: "Yes, at 2pm" },
+      { "HX-Request": "true" },
+    );
     expect(response.status).toBe(200);
     await runJobs();
     const sent = (await repos.messages.forLead(lead.id)).at(-1)!;
     expect(sent).toMatchObject({ kind: "text", status: "accepted", body: "Yes, at 2pm" });
     expect(sent.providerId).toStartWith("wamid.PEER");
-    expect(meta.requests.at(-1)!.json).toMatchObject({ to: "+447700900002", type: "text", text: { body: "Yes, at 2pm" } });
+    expect(meta.requests.at(-1)!.json).toMatchObject({
+      to: "+447700900002",
+      type: "text",
+      text: { body: "Yes, at 2pm" },
+    });
   });
 
   test("statuses arriving out of order and repeated only ever move a message forward; a failure's reason is shown", async () => {
     const sent = (await repos.messages.forLead(lead.id)).at(-1)!;
     const who = { waId: "447700900002" };
-    for (const status of ["read", "delivered", "sent", "read", "failed"]) expect((await deliver(statusUpdate(sent.providerId!, status, who))).status).toBe(200);
+    for (const status of ["read", "delivered", "sent", "read", "failed"])
+      expect((await deliver(statusUpdate(sent.providerId!, status, who))).status).toBe(200);
     await runJobs();
     expect(await repos.messages.byId(sent.id)).toMatchObject({ status: "read", error: null });
 
@@ -107,15 +172,28 @@ describe("outbound WhatsApp through the Graph API (loopback peer in Meta's docum
     await runJobs();
     const second = (await repos.messages.forLead(lead.id)).at(-1)!;
     await deliver(statusUpdate(second.providerId!, "sent", who));
-    await deliver(statusUpdate(second.providerId!, "failed", who, new Date(), { code: 131026, title: "Message undeliverable", details: "Message Undeliverable." }));
+    await deliver(
+      statusUpdate(second.providerId!, "failed", who, new Date(), {
+        code: 131026,
+        title: "Message undeliverable",
+        details: "Message Undeliverable.",
+      }),
+    );
     await runJobs();
-    expect(await repos.messages.byId(second.id)).toMatchObject({ status: "failed", error: "131026: Message Undeliverable." });
+    expect(await repos.messages.byId(second.id)).toMatchObject({
+      status: "failed",
+      error: "131026: Message Undeliverable.",
+    });
     const { html } = await browser.page(`/inbox/${lead.id}`);
     expect(html).toContain("131026: Message Undeliverable.");
   });
 
   test("a status that arrives before its send is recorded is kept and applied once the message is known", async () => {
-    const message = await live.deps.messaging.messenger.send({ leadId: lead.id, channel: "whatsapp", text: "Early bird" });
+    const message = await live.deps.messaging.messenger.send({
+      leadId: lead.id,
+      channel: "whatsapp",
+      text: "Early bird",
+    });
     expect(message.ok).toBe(true);
     const early = "wamid.PEER_EARLY";
     await deliver(statusUpdate(early, "delivered", { waId: "447700900002" }));
@@ -134,19 +212,31 @@ describe("outbound WhatsApp through the Graph API (loopback peer in Meta's docum
     await browser.logIn(staff.email, staff.password);
     const { html } = await browser.page(`/inbox/${lead.id}`);
     expect(html).toContain("this goes inside the approved template “customer_reply”");
-    await browser.post(`/leads/${lead.id}/messages`, { _csrf: browser.csrf, channel: "whatsapp", text: "Just checking in" });
+    await browser.post(`/leads/${lead.id}/messages`, {
+      _csrf: browser.csrf,
+      channel: "whatsapp",
+      text: "Just checking in",
+    });
     await runJobs();
     const sent = (await repos.messages.forLead(lead.id)).at(-1)!;
     expect(sent).toMatchObject({ kind: "template", status: "accepted", body: "Just checking in" });
     expect(meta.requests.at(-1)!.json).toMatchObject({
       type: "template",
-      template: { name: "customer_reply", language: { code: "en_GB" }, components: [{ type: "body", parameters: [{ type: "text", text: "Just checking in" }] }] },
+      template: {
+        name: "customer_reply",
+        language: { code: "en_GB" },
+        components: [{ type: "body", parameters: [{ type: "text", text: "Just checking in" }] }],
+      },
     });
   });
 
   test("the outbox survives a restart between enqueue and send, and sends exactly once", async () => {
     const before = meta.sentIds.length;
-    const queued = await live.deps.messaging.messenger.send({ leadId: lead.id, channel: "whatsapp", text: "Sent after a restart" });
+    const queued = await live.deps.messaging.messenger.send({
+      leadId: lead.id,
+      channel: "whatsapp",
+      text: "Sent after a restart",
+    });
     expect(queued.ok && queued.value.status).toBe("queued");
     // The process stops here: nothing ran. A new runner (a restarted server) finds the job in the database.
     await runJobs();
@@ -166,7 +256,11 @@ describe("outbound WhatsApp through the Graph API (loopback peer in Meta's docum
     await runJobs();
     expect(await repos.messages.byId(id)).toMatchObject({ status: "accepted", error: null });
 
-    const interrupted = await live.deps.messaging.messenger.send({ leadId: lead.id, channel: "whatsapp", text: "Interrupted" });
+    const interrupted = await live.deps.messaging.messenger.send({
+      leadId: lead.id,
+      channel: "whatsapp",
+      text: "Interrupted",
+    });
     const iid = interrupted.ok ? interrupted.value.id : "";
     await repos.messages.update(iid, { status: "sending" }); // the process died after claiming it
     const sentBefore = meta.sentIds.length;
@@ -182,7 +276,11 @@ describe("SMS through the twilio SDK (pointed at a loopback peer speaking Twilio
   let lead: Lead;
   test("a reply by SMS is created with To, From and Body under the account's credentials", async () => {
     lead = await aLead("+447700900003", "Tom Baker");
-    await browser.post(`/leads/${lead.id}/messages`, { _csrf: browser.csrf, channel: "sms", text: "Running 10 minutes late" });
+    await browser.post(`/leads/${lead.id}/messages`, {
+      _csrf: browser.csrf,
+      channel: "sms",
+      text: "Running 10 minutes late",
+    });
     await runJobs();
     const [request] = twilioPeer.requests;
     expect(request!.path).toBe(`/2010-04-01/Accounts/${ACCOUNT}/Messages.json`);
@@ -195,11 +293,29 @@ describe("SMS through the twilio SDK (pointed at a loopback peer speaking Twilio
 
   test("Twilio's status callbacks (signed) update it; an undelivered text shows Twilio's reason", async () => {
     const sent = (await repos.messages.forLead(lead.id)).at(-1)!;
-    expect((await signedTwilio("/api/twilio/sms-status", { MessageSid: sent.providerId!, MessageStatus: "delivered", To: "+447700900003" })).status).toBe(204);
+    expect(
+      (
+        await signedTwilio("/api/twilio/sms-status", {
+          MessageSid: sent.providerId!,
+          MessageStatus: "delivered",
+          To: "+447700900003",
+        })
+      ).status,
+    ).toBe(204);
     expect(await repos.messages.byId(sent.id)).toMatchObject({ status: "delivered" });
-    expect((await signedTwilio("/api/twilio/sms-status", { MessageSid: sent.providerId!, MessageStatus: "sent" })).status).toBe(204);
+    expect(
+      (await signedTwilio("/api/twilio/sms-status", { MessageSid: sent.providerId!, MessageStatus: "sent" })).status,
+    ).toBe(204);
     expect(await repos.messages.byId(sent.id)).toMatchObject({ status: "delivered" });
-    expect((await signedTwilio("/api/twilio/sms-status", { MessageSid: sent.providerId!, MessageStatus: "delivered" }, "forged")).status).toBe(403);
+    expect(
+      (
+        await signedTwilio(
+          "/api/twilio/sms-status",
+          { MessageSid: sent.providerId!, MessageStatus: "delivered" },
+          "forged",
+        )
+      ).status,
+    ).toBe(403);
 
     twilioPeer.fail({ status: 400, code: 21610, message: "Attempt to send to unsubscribed recipient" });
     await browser.post(`/leads/${lead.id}/messages`, { _csrf: browser.csrf, channel: "sms", text: "Hello?" });
@@ -211,12 +327,26 @@ describe("SMS through the twilio SDK (pointed at a loopback peer speaking Twilio
     await browser.post(`/leads/${lead.id}/messages`, { _csrf: browser.csrf, channel: "sms", text: "Third" });
     await runJobs();
     const third = (await repos.messages.forLead(lead.id)).at(-1)!;
-    await signedTwilio("/api/twilio/sms-status", { MessageSid: third.providerId!, MessageStatus: "undelivered", ErrorCode: "30003" });
-    expect(await repos.messages.byId(third.id)).toMatchObject({ status: "failed", error: "30003: The phone is off or out of reach" });
+    await signedTwilio("/api/twilio/sms-status", {
+      MessageSid: third.providerId!,
+      MessageStatus: "undelivered",
+      ErrorCode: "30003",
+    });
+    expect(await repos.messages.byId(third.id)).toMatchObject({
+      status: "failed",
+      error: "30003: The phone is off or out of reach",
+    });
   });
 
   test("an inbound text (POST /api/twilio/sms, signature-checked) goes on the sender's lead, once per MessageSid, and Twilio gets empty TwiML", async () => {
-    const params = { MessageSid: "SM0123456789abcdef0123456789abcdef", AccountSid: ACCOUNT, From: "+447700900003", To: TEST_SMS_FROM, Body: "Thanks, see you then", NumMedia: "0" };
+    const params = {
+      MessageSid: "SM0123456789abcdef0123456789abcdef",
+      AccountSid: ACCOUNT,
+      From: "+447700900003",
+      To: TEST_SMS_FROM,
+      Body: "Thanks, see you then",
+      NumMedia: "0",
+    };
     expect((await signedTwilio("/api/twilio/sms", params, "forged")).status).toBe(403);
     for (let i = 0; i < 3; i++) {
       const response = await signedTwilio("/api/twilio/sms", params);
@@ -225,7 +355,12 @@ describe("SMS through the twilio SDK (pointed at a loopback peer speaking Twilio
     }
     const inbound = (await repos.messages.forLead(lead.id)).filter((m) => m.direction === "inbound");
     expect(inbound).toHaveLength(1);
-    expect(inbound[0]).toMatchObject({ channel: "sms", body: "Thanks, see you then", status: "received", providerId: params.MessageSid });
+    expect(inbound[0]).toMatchObject({
+      channel: "sms",
+      body: "Thanks, see you then",
+      status: "received",
+      providerId: params.MessageSid,
+    });
     await runJobs();
     expect(await repos.messages.byId(inbound[0]!.id)).toMatchObject({ status: "done" });
     expect((await signedTwilio("/api/twilio/sms", { ...params, MessageSid: "nope" })).status).toBe(400);
@@ -236,19 +371,49 @@ describe("the Messenger port (what other flows, such as quotes, send through)", 
   test("picks WhatsApp for a lead who wrote on WhatsApp and SMS otherwise; refuses with a reason when there is nowhere to send", async () => {
     const whatsappLead = (await repos.leads.byPhone("+447700900002" as E164))!;
     const smsLead = await aLead("+447700900004");
-    const noPhone = await repos.leads.create({ name: "No Number", organisation: null, phone: null, email: null, address: null, postcode: null, segment: "unknown", source: "manual", notes: null });
-    const a = await live.deps.messaging.messenger.send({ leadId: whatsappLead.id, text: "Your quote: https://example.test/q/x", purpose: "quote" });
-    const b = await live.deps.messaging.messenger.send({ leadId: smsLead.id, text: "Your quote: https://example.test/q/y", purpose: "quote" });
+    const noPhone = await repos.leads.create({
+      name: "No Number",
+      organisation: null,
+      phone: null,
+      email: null,
+      address: null,
+      postcode: null,
+      segment: "unknown",
+      source: "manual",
+      notes: null,
+    });
+    const a = await live.deps.messaging.messenger.send({
+      leadId: whatsappLead.id,
+      text: "Your quote: https://example.test/q/x",
+      purpose: "quote",
+    });
+    const b = await live.deps.messaging.messenger.send({
+      leadId: smsLead.id,
+      text: "Your quote: https://example.test/q/y",
+      purpose: "quote",
+    });
     expect(a.ok && a.value.channel).toBe("whatsapp");
     expect(b.ok && b.value).toMatchObject({ channel: "sms", purpose: "quote", status: "queued" });
-    expect(await live.deps.messaging.messenger.send({ leadId: noPhone.id, text: "hi" })).toMatchObject({ ok: false, reason: "no_address" });
-    expect(await live.deps.messaging.messenger.send({ leadId: smsLead.id, text: "  " })).toMatchObject({ ok: false, reason: "empty" });
-    expect(await live.deps.messaging.messenger.send({ leadId: smsLead.id, channel: "sms", text: "x".repeat(1601) })).toMatchObject({ ok: false, reason: "too_long" });
+    expect(await live.deps.messaging.messenger.send({ leadId: noPhone.id, text: "hi" })).toMatchObject({
+      ok: false,
+      reason: "no_address",
+    });
+    expect(await live.deps.messaging.messenger.send({ leadId: smsLead.id, text: "  " })).toMatchObject({
+      ok: false,
+      reason: "empty",
+    });
+    expect(
+      await live.deps.messaging.messenger.send({ leadId: smsLead.id, channel: "sms", text: "x".repeat(1601) }),
+    ).toMatchObject({ ok: false, reason: "too_long" });
   });
 
   test("a reply over the edge's bound is refused before the outbox: 422 with the reason in the reply box, nothing queued", async () => {
     const lead = await aLead("+447700900005", "Edge Case");
-    const response = await browser.post(`/leads/${lead.id}/messages`, { _csrf: browser.csrf, channel: "sms", text: "x".repeat(20_001) }, { "HX-Request": "true" });
+    const response = await browser.post(
+      `/leads/${lead.id}/messages`,
+      { _csrf: browser.csrf, channel: "sms", text: "x".repeat(20_001) },
+      { "HX-Request": "true" },
+    );
     expect(response.status).toBe(422);
     expect(await response.text()).toContain("Keep it to 20000 characters or fewer.");
     expect(await repos.messages.forLead(lead.id)).toEqual([]);

@@ -10,8 +10,20 @@ let browser: ReturnType<typeof testBrowser>;
 
 const integrations: IntegrationStatus[] = [
   { name: "Database", purpose: "Leads", mode: "embedded", detail: "PGlite in ./data", health: { state: "ok" } },
-  { name: "Storage", purpose: "Files", mode: "vendor", detail: "S3 bucket x", health: { state: "failing", error: "S3 HeadBucket failed: 403" } },
-  { name: "Stripe", purpose: "Payments", mode: "embedded", detail: "No keys: no card payments are taken", health: { state: "not_checked", why: "Nothing to check" } },
+  {
+    name: "Storage",
+    purpose: "Files",
+    mode: "vendor",
+    detail: "S3 bucket x",
+    health: { state: "failing", error: "S3 HeadBucket failed: 403" },
+  },
+  {
+    name: "Stripe",
+    purpose: "Payments",
+    mode: "embedded",
+    detail: "No keys: no card payments are taken",
+    health: { state: "not_checked", why: "Nothing to check" },
+  },
 ];
 
 beforeAll(async () => {
@@ -46,10 +58,42 @@ describe("pages and assets", () => {
   });
 
   test("a call page shows its transcript in spoken order, caller and staff apart", async () => {
-    const call = await repos.calls.record({ providerCallId: "CA123", direction: "inbound", from: "+447700900123", to: "+442079460000", leadId: null, status: "completed", startedAt: new Date() });
-    await repos.calls.addSegment({ callId: call.id, track: "inbound", text: "My boiler is leaking.", startMs: 4000, endMs: 6000, isFinal: true, confidence: 0.9 });
-    await repos.calls.addSegment({ callId: call.id, track: "outbound", text: "Handy Services, Tom speaking.", startMs: 0, endMs: 2000, isFinal: true, confidence: 0.95 });
-    await repos.calls.addSegment({ callId: call.id, track: "inbound", text: "half a wor", startMs: 7000, endMs: 7200, isFinal: false, confidence: 0.4 });
+    const call = await repos.calls.record({
+      providerCallId: "CA123",
+      direction: "inbound",
+      from: "+447700900123",
+      to: "+442079460000",
+      leadId: null,
+      status: "completed",
+      startedAt: new Date(),
+    });
+    await repos.calls.addSegment({
+      callId: call.id,
+      track: "inbound",
+      text: "My boiler is leaking.",
+      startMs: 4000,
+      endMs: 6000,
+      isFinal: true,
+      confidence: 0.9,
+    });
+    await repos.calls.addSegment({
+      callId: call.id,
+      track: "outbound",
+      text: "Handy Services, Tom speaking.",
+      startMs: 0,
+      endMs: 2000,
+      isFinal: true,
+      confidence: 0.95,
+    });
+    await repos.calls.addSegment({
+      callId: call.id,
+      track: "inbound",
+      text: "half a wor",
+      startMs: 7000,
+      endMs: 7200,
+      isFinal: false,
+      confidence: 0.4,
+    });
     const { html } = await browser.page(`/calls/${call.id}`);
     expect(html.indexOf("Tom speaking")).toBeLessThan(html.indexOf("boiler is leaking"));
     expect(html).toContain("Staff:");
@@ -64,7 +108,10 @@ describe("pages and assets", () => {
   });
 
   test("/ready answers 503 when the database does not", async () => {
-    const broken = buildTestApp({ ...repos, ping: async () => Promise.reject(new Error("connection refused")) } as Repositories);
+    const broken = buildTestApp({
+      ...repos,
+      ping: async () => Promise.reject(new Error("connection refused")),
+    } as Repositories);
     const response = await broken.app.request("/ready");
     expect(response.status).toBe(503);
     expect((await response.json()).status).toBe("unavailable");
@@ -75,12 +122,22 @@ describe("the safety advice list", () => {
   test("staff see the list, save an edited one, and a broken one is refused with the reason and changes nothing", async () => {
     const { html } = await browser.page("/settings/safety");
     expect(html).toContain("0800 111 999");
-    const rules = [{ id: "flood", danger: "Flooding", anyOf: ["flood*"], advice: "Turn off the stopcock and the electrics at the fuse box if it is safe to reach." }];
+    const rules = [
+      {
+        id: "flood",
+        danger: "Flooding",
+        anyOf: ["flood*"],
+        advice: "Turn off the stopcock and the electrics at the fuse box if it is safe to reach.",
+      },
+    ];
     const saved = await browser.post("/settings/safety", { _csrf: browser.csrf, rules: JSON.stringify(rules) });
     expect(saved.status).toBe(303);
     expect((await browser.page("/settings/safety")).html).toContain("Turn off the stopcock");
 
-    const broken = await browser.post("/settings/safety", { _csrf: browser.csrf, rules: '[{"id":"x","danger":"","anyOf":[],"advice":"?"}]' });
+    const broken = await browser.post("/settings/safety", {
+      _csrf: browser.csrf,
+      rules: '[{"id":"x","danger":"","anyOf":[],"advice":"?"}]',
+    });
     expect(broken.status).toBe(422);
     expect(await broken.text()).toContain("Rule 0.");
     const notJson = await browser.post("/settings/safety", { _csrf: browser.csrf, rules: "[{" });

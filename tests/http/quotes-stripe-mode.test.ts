@@ -28,7 +28,9 @@ beforeAll(async () => {
   world = buildTestApp(repos, {
     quotesToCash: {
       ...base.deps.quotesToCash,
-      checkout: createStripeCheckout(createStripeClient(API_KEY, { host: "127.0.0.1", port: peer.port, protocol: "http" })),
+      checkout: createStripeCheckout(
+        createStripeClient(API_KEY, { host: "127.0.0.1", port: peer.port, protocol: "http" }),
+      ),
       testCheckout: null,
       webhooks: createStripeWebhooks({ secret: WEBHOOK_SECRET, now: base.clock.now }),
     },
@@ -46,9 +48,36 @@ const LINES: QuoteLine[] = [
 
 describe("quotes on Stripe", () => {
   test("accept goes to Stripe Checkout with the quote's lines; the signed webhook settles it", async () => {
-    const lead = await repos.leads.create({ name: "Ada", organisation: null, phone: "+447700900777" as E164, email: "ada@example.co.uk", address: null, postcode: null, segment: "homeowner", source: "manual", notes: null });
-    const issue = await repos.issues.create({ leadId: lead.id, title: "Drain", description: null, category: "drainage", urgency: "urgent", address: null, postcode: null, accessNotes: null });
-    const quote = await repos.quotes.createDraft({ issueId: issue.id, lines: LINES, totals: quoteTotals(LINES), discountPence: 0, deposit: null, validUntil: null, terms: null });
+    const lead = await repos.leads.create({
+      name: "Ada",
+      organisation: null,
+      phone: "+447700900777" as E164,
+      email: "ada@example.co.uk",
+      address: null,
+      postcode: null,
+      segment: "homeowner",
+      source: "manual",
+      notes: null,
+    });
+    const issue = await repos.issues.create({
+      leadId: lead.id,
+      title: "Drain",
+      description: null,
+      category: "drainage",
+      urgency: "urgent",
+      address: null,
+      postcode: null,
+      accessNotes: null,
+    });
+    const quote = await repos.quotes.createDraft({
+      issueId: issue.id,
+      lines: LINES,
+      totals: quoteTotals(LINES),
+      discountPence: 0,
+      deposit: null,
+      validUntil: null,
+      terms: null,
+    });
     await repos.quotes.markSent(quote.id, world.clock.now());
 
     const customer = testBrowser(world.app);
@@ -57,7 +86,11 @@ describe("quotes on Stripe", () => {
     expect(accepted.headers.get("Location")).toMatch(/^https:\/\/checkout\.stripe\.com\/c\/pay\/cs_test_/);
     const request = peer.requests.at(-1)!;
     expect(request.body).toMatchObject({ customer_email: "ada@example.co.uk", client_reference_id: quote.id });
-    expect((request.body.line_items as { price_data: { unit_amount: string; product_data: { name: string } } }[]).map((i) => [i.price_data.product_data.name, i.price_data.unit_amount])).toEqual([
+    expect(
+      (request.body.line_items as { price_data: { unit_amount: string; product_data: { name: string } } }[]).map(
+        (i) => [i.price_data.product_data.name, i.price_data.unit_amount],
+      ),
+    ).toEqual([
       ["Unblock drain", "10800"],
       ["Call-out", "3600"],
     ]);
@@ -69,12 +102,24 @@ describe("quotes on Stripe", () => {
     expect(again.headers.get("Location")).toBe(accepted.headers.get("Location"));
     expect(await repos.payments.forQuote(quote.id)).toHaveLength(1);
 
-    const session = (await (await world.app.request(`${ORIGIN}/api/stripe/session/${payment.checkoutSessionId}`)).json()) as { provider: string; status: string; amountTotal: number };
+    const session = (await (
+      await world.app.request(`${ORIGIN}/api/stripe/session/${payment.checkoutSessionId}`)
+    ).json()) as { provider: string; status: string; amountTotal: number };
     expect(session).toMatchObject({ provider: "stripe", status: "open", amountTotal: 14_400 });
 
-    const event = stripeEvents.checkoutCompleted({ paymentId: payment.id, quoteId: quote.id, sessionId: payment.checkoutSessionId!, paymentIntentId: "pi_live_1", amountPence: 14_400 });
+    const event = stripeEvents.checkoutCompleted({
+      paymentId: payment.id,
+      quoteId: quote.id,
+      sessionId: payment.checkoutSessionId!,
+      paymentIntentId: "pi_live_1",
+      amountPence: 14_400,
+    });
     const { body, signature } = await signed(event, WEBHOOK_SECRET, world.clock.now());
-    const settled = await world.app.request(`${ORIGIN}/api/stripe/webhook`, { method: "POST", headers: { "Content-Type": "application/json", "Stripe-Signature": signature }, body });
+    const settled = await world.app.request(`${ORIGIN}/api/stripe/webhook`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", "Stripe-Signature": signature },
+      body,
+    });
     expect(settled.status).toBe(200);
     await quoteTaskRunner(world).runDue();
     expect((await repos.quotes.byId(quote.id))!.status).toBe("paid");

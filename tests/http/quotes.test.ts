@@ -23,8 +23,27 @@ beforeAll(async () => {
   staff = testBrowser(world.app);
   customer = testBrowser(world.app);
   await staff.logIn(user.email, user.password);
-  lead = await repos.leads.create({ name: "Sarah Jones", organisation: null, phone: "+447700900123" as E164, email: null, address: "12 Baker Street", postcode: "NW1 6XE", segment: "tenant", source: "manual", notes: null });
-  issue = await repos.issues.create({ leadId: lead.id, title: "Boiler leaking", description: null, category: "heating", urgency: "urgent", address: "12 Baker Street", postcode: "NW1 6XE", accessNotes: null });
+  lead = await repos.leads.create({
+    name: "Sarah Jones",
+    organisation: null,
+    phone: "+447700900123" as E164,
+    email: null,
+    address: "12 Baker Street",
+    postcode: "NW1 6XE",
+    segment: "tenant",
+    source: "manual",
+    notes: null,
+  });
+  issue = await repos.issues.create({
+    leadId: lead.id,
+    title: "Boiler leaking",
+    description: null,
+    category: "heating",
+    urgency: "urgent",
+    address: "12 Baker Street",
+    postcode: "NW1 6XE",
+    accessNotes: null,
+  });
 }, 30_000);
 afterAll(async () => {
   await jobs?.stop();
@@ -32,10 +51,26 @@ afterAll(async () => {
 });
 
 /** The builder's fields for some lines (pounds as typed). */
-function builderForm(lines: [kind: string, description: string, quantity: string, unitPrice: string, vatRate: string][], extra: Record<string, string> = {}) {
-  const form: Record<string, string> = { _csrf: staff.csrf, discount: "", depositKind: "none", depositValue: "", validUntil: "2026-12-31", terms: "Payment due on completion." };
+function builderForm(
+  lines: [kind: string, description: string, quantity: string, unitPrice: string, vatRate: string][],
+  extra: Record<string, string> = {},
+) {
+  const form: Record<string, string> = {
+    _csrf: staff.csrf,
+    discount: "",
+    depositKind: "none",
+    depositValue: "",
+    validUntil: "2026-12-31",
+    terms: "Payment due on completion.",
+  };
   lines.forEach(([kind, description, quantity, unitPrice, vatRate], i) => {
-    Object.assign(form, { [`line-${i}-kind`]: kind, [`line-${i}-description`]: description, [`line-${i}-quantity`]: quantity, [`line-${i}-unitPrice`]: unitPrice, [`line-${i}-vatRate`]: vatRate });
+    Object.assign(form, {
+      [`line-${i}-kind`]: kind,
+      [`line-${i}-description`]: description,
+      [`line-${i}-quantity`]: quantity,
+      [`line-${i}-unitPrice`]: unitPrice,
+      [`line-${i}-vatRate`]: vatRate,
+    });
   });
   return { ...form, ...extra };
 }
@@ -66,7 +101,10 @@ describe("quote builder", () => {
 
   test("totals are recalculated live while staff type", async () => {
     const id = await draftId();
-    const response = await staff.post(`/quotes/${id}/preview`, builderForm(GOOD_LINES), { "HX-Request": "true", "X-CSRF-Token": staff.csrf });
+    const response = await staff.post(`/quotes/${id}/preview`, builderForm(GOOD_LINES), {
+      "HX-Request": "true",
+      "X-CSRF-Token": staff.csrf,
+    });
     expect(response.status).toBe(200);
     const html = await response.text();
     // 90.00 + 45.50 + 30.00 = 165.50 net; VAT 33.10; total 198.60
@@ -115,13 +153,19 @@ describe("quote builder", () => {
 
   test("a valid draft is saved, then sent: frozen, link in the outbox (not sent), job quoted", async () => {
     const id = await draftId();
-    const saved = await staff.post(`/quotes/${id}`, builderForm(GOOD_LINES, { depositKind: "percent", depositValue: "25" }));
+    const saved = await staff.post(
+      `/quotes/${id}`,
+      builderForm(GOOD_LINES, { depositKind: "percent", depositValue: "25" }),
+    );
     expect(saved.status).toBe(303);
     const draft = (await repos.quotes.byId(id))!;
     expect(draft.totals.totalPence).toBe(19_860);
     expect(draft.totals.depositPence).toBe(4_965);
 
-    const sent = await staff.post(`/quotes/${id}/send`, builderForm(GOOD_LINES, { depositKind: "percent", depositValue: "25" }));
+    const sent = await staff.post(
+      `/quotes/${id}/send`,
+      builderForm(GOOD_LINES, { depositKind: "percent", depositValue: "25" }),
+    );
     expect(sent.status).toBe(303);
     expect(locationOf(sent)).toBe(`/quotes/${id}?sent=1`);
     const quote = (await repos.quotes.byId(id))!;
@@ -162,7 +206,17 @@ describe("the customer's quote page and paying", () => {
     const { response, html } = await customer.page(`/q/${token}`);
     expect(response.status).toBe(200);
     expect(response.headers.get("Cache-Control")).toContain("no-store");
-    for (const text of ["Handy Services", "1 High Street, London N1 1AA", "Replace boiler valve", "VAT at 20%", "£198.60", "£49.65", "Payment due on completion.", "Decline"]) expect(html).toContain(text);
+    for (const text of [
+      "Handy Services",
+      "1 High Street, London N1 1AA",
+      "Replace boiler valve",
+      "VAT at 20%",
+      "£198.60",
+      "£49.65",
+      "Payment due on completion.",
+      "Decline",
+    ])
+      expect(html).toContain(text);
     expect(html).not.toContain("Sarah Jones</a>"); // no staff links
     expect((await repos.quotes.byId(quote.id))!.status).toBe("viewed");
     await customer.page(`/q/${token}`);
@@ -246,7 +300,11 @@ describe("the customer's quote page and paying", () => {
 
   test("accepting as JSON with a token past the edge's bound is 422 with the reason; as a form, the wrong-link page", async () => {
     const headers = { "Content-Type": "application/json", Origin: ORIGIN, "Sec-Fetch-Site": "same-origin" };
-    const json = await customer.request("/api/stripe/create-checkout", { method: "POST", headers, body: JSON.stringify({ token: "t".repeat(101), pay: "full" }) });
+    const json = await customer.request("/api/stripe/create-checkout", {
+      method: "POST",
+      headers,
+      body: JSON.stringify({ token: "t".repeat(101), pay: "full" }),
+    });
     expect(json.status).toBe(422);
     expect(await json.json()).toEqual({ error: "token: Keep it to 100 characters or fewer." });
     const form = await customer.post("/api/stripe/create-checkout", { token: "t".repeat(101), pay: "full" });
@@ -276,7 +334,16 @@ describe("versions, expiry and declining", () => {
   let v1Token = "";
 
   test("a new version supersedes the sent one; the old link shows the latest and says so", async () => {
-    other = await repos.issues.create({ leadId: lead.id, title: "Fence panel", description: null, category: "carpentry", urgency: "routine", address: null, postcode: null, accessNotes: null });
+    other = await repos.issues.create({
+      leadId: lead.id,
+      title: "Fence panel",
+      description: null,
+      category: "carpentry",
+      urgency: "routine",
+      address: null,
+      postcode: null,
+      accessNotes: null,
+    });
     await staff.page(`/issues/${other.id}`);
     await staff.post(`/issues/${other.id}/quotes`, { _csrf: staff.csrf });
     const v1 = (await repos.quotes.forIssue(other.id))[0]!;
@@ -312,7 +379,16 @@ describe("versions, expiry and declining", () => {
   });
 
   test("a declined quote cannot be accepted", async () => {
-    const third = await repos.issues.create({ leadId: lead.id, title: "Gutter", description: null, category: "roofing", urgency: "routine", address: null, postcode: null, accessNotes: null });
+    const third = await repos.issues.create({
+      leadId: lead.id,
+      title: "Gutter",
+      description: null,
+      category: "roofing",
+      urgency: "routine",
+      address: null,
+      postcode: null,
+      accessNotes: null,
+    });
     await staff.post(`/issues/${third.id}/quotes`, { _csrf: staff.csrf });
     const q = (await repos.quotes.forIssue(third.id))[0]!;
     await staff.post(`/quotes/${q.id}/send`, builderForm([["labour", "Clear gutter", "1", "80", "20"]]));
@@ -328,7 +404,11 @@ describe("versions, expiry and declining", () => {
     const q = (await repos.quotes.forIssue(other.id))[0]!;
     const response = await customer.request("/api/stripe/create-checkout", {
       method: "POST",
-      headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: "https://evil.example", "Sec-Fetch-Site": "cross-site" },
+      headers: {
+        "Content-Type": "application/x-www-form-urlencoded",
+        Origin: "https://evil.example",
+        "Sec-Fetch-Site": "cross-site",
+      },
       body: new URLSearchParams({ token: q.token, pay: "full" }).toString(),
     });
     expect(response.status).toBe(403);

@@ -19,7 +19,17 @@ beforeAll(async () => {
   repos = await freshPglite();
   world = buildTestApp(repos);
   jobs = quoteTaskRunner(world);
-  const lead = await repos.leads.create({ name: "Ola Nowak", organisation: null, phone: "+447700900222" as E164, email: null, address: null, postcode: null, segment: "landlord", source: "manual", notes: null });
+  const lead = await repos.leads.create({
+    name: "Ola Nowak",
+    organisation: null,
+    phone: "+447700900222" as E164,
+    email: null,
+    address: null,
+    postcode: null,
+    segment: "landlord",
+    source: "manual",
+    notes: null,
+  });
   leadId = lead.id;
 }, 30_000);
 afterAll(async () => {
@@ -27,29 +37,78 @@ afterAll(async () => {
   await repos?.close();
 });
 
-const LINES: QuoteLine[] = [{ kind: "labour", description: "Fix leak", quantity: 2, unitPricePence: 5_000, vatRatePercent: 20 }];
+const LINES: QuoteLine[] = [
+  { kind: "labour", description: "Fix leak", quantity: 2, unitPricePence: 5_000, vatRatePercent: 20 },
+];
 
 /** A sent quote with a checkout started for it (on the test checkout): the payment's ids, as Stripe's events would carry them. */
 async function aPendingPayment(): Promise<PaymentRefs> {
-  const issue = await repos.issues.create({ leadId, title: "Leak", description: null, category: "plumbing", urgency: "routine", address: null, postcode: null, accessNotes: null });
-  const draft = await repos.quotes.createDraft({ issueId: issue.id, lines: LINES, totals: quoteTotals(LINES), discountPence: 0, deposit: null, validUntil: null, terms: null });
+  const issue = await repos.issues.create({
+    leadId,
+    title: "Leak",
+    description: null,
+    category: "plumbing",
+    urgency: "routine",
+    address: null,
+    postcode: null,
+    accessNotes: null,
+  });
+  const draft = await repos.quotes.createDraft({
+    issueId: issue.id,
+    lines: LINES,
+    totals: quoteTotals(LINES),
+    discountPence: 0,
+    deposit: null,
+    validUntil: null,
+    terms: null,
+  });
   await repos.quotes.markSent(draft.id, world.clock.now());
   const started = await startCheckout(flowDeps(world.deps), draft.token, "full");
   if (!started.ok) throw new Error(started.message);
-  return { paymentId: started.value.payment.id, quoteId: draft.id, sessionId: started.value.sessionId, paymentIntentId: `pi_${crypto.randomUUID().slice(0, 8)}`, amountPence: 12_000 };
+  return {
+    paymentId: started.value.payment.id,
+    quoteId: draft.id,
+    sessionId: started.value.sessionId,
+    paymentIntentId: `pi_${crypto.randomUUID().slice(0, 8)}`,
+    amountPence: 12_000,
+  };
 }
 
 /** POSTs a signed delivery, then runs the jobs it queued (as the server's runner does when poked). */
-async function deliver(event: object, options: { secret?: string; at?: Date; tamper?: (body: string) => string; noSignature?: boolean; settle?: boolean } = {}) {
-  const { body, signature } = await signed(event, options.secret ?? TEST_STRIPE_WEBHOOK_SECRET, options.at ?? world.clock.now());
+async function deliver(
+  event: object,
+  options: {
+    secret?: string;
+    at?: Date;
+    tamper?: (body: string) => string;
+    noSignature?: boolean;
+    settle?: boolean;
+  } = {},
+) {
+  const { body, signature } = await signed(
+    event,
+    options.secret ?? TEST_STRIPE_WEBHOOK_SECRET,
+    options.at ?? world.clock.now(),
+  );
   const headers: Record<string, string> = { "Content-Type": "application/json" };
   if (!options.noSignature) headers["Stripe-Signature"] = signature;
-  const response = await world.app.request(`${ORIGIN}/api/stripe/webhook`, { method: "POST", headers, body: options.tamper ? options.tamper(body) : body });
+  const response = await world.app.request(`${ORIGIN}/api/stripe/webhook`, {
+    method: "POST",
+    headers,
+    body: options.tamper ? options.tamper(body) : body,
+  });
   if (options.settle !== false) await jobs.runDue();
   return response;
 }
 
-const count = async (table: string, where = "true") => Number(((await repos.db.execute(sql.raw(`select count(*)::int as n from ${table} where ${where}`))) as unknown as { rows: { n: number }[] }).rows[0]!.n);
+const count = async (table: string, where = "true") =>
+  Number(
+    (
+      (await repos.db.execute(sql.raw(`select count(*)::int as n from ${table} where ${where}`))) as unknown as {
+        rows: { n: number }[];
+      }
+    ).rows[0]!.n,
+  );
 
 describe("Stripe webhook: signatures", () => {
   test("unsigned, tampered, stale (over 5 minutes) or wrongly signed deliveries get 400 and change nothing", async () => {
@@ -141,7 +200,11 @@ describe("Stripe webhook: idempotent and order-proof", () => {
 
   test("an event for a payment we never made is acknowledged and changes nothing", async () => {
     const refs = await aPendingPayment();
-    const event = stripeEvents.checkoutCompleted({ ...refs, paymentId: "00000000-0000-4000-8000-000000000000", sessionId: "cs_test_not_ours" });
+    const event = stripeEvents.checkoutCompleted({
+      ...refs,
+      paymentId: "00000000-0000-4000-8000-000000000000",
+      sessionId: "cs_test_not_ours",
+    });
     const response = await deliver(event);
     expect(response.status).toBe(200);
     expect((await repos.payments.byId(refs.paymentId))!.status).toBe("pending");
@@ -184,10 +247,15 @@ describe("Stripe webhook: amounts", () => {
 describe("invoice numbers", () => {
   test("concurrent payments of two quotes get consecutive invoice numbers", async () => {
     const [a, b] = await Promise.all([aPendingPayment(), aPendingPayment()]);
-    const responses = await Promise.all([deliver(stripeEvents.checkoutCompleted(a!), { settle: false }), deliver(stripeEvents.checkoutCompleted(b!), { settle: false })]);
+    const responses = await Promise.all([
+      deliver(stripeEvents.checkoutCompleted(a!), { settle: false }),
+      deliver(stripeEvents.checkoutCompleted(b!), { settle: false }),
+    ]);
     expect(responses.map((r) => r.status)).toEqual([200, 200]);
     expect(await jobs.runDue()).toBe(2 + 2); // two settlements, then their two invoice jobs
-    const numbers = [...(await repos.invoices.forQuote(a!.quoteId)), ...(await repos.invoices.forQuote(b!.quoteId))].map((i) => i.number).sort((x, y) => x - y);
+    const numbers = [...(await repos.invoices.forQuote(a!.quoteId)), ...(await repos.invoices.forQuote(b!.quoteId))]
+      .map((i) => i.number)
+      .sort((x, y) => x - y);
     expect(numbers).toHaveLength(2);
     expect(numbers[1]).toBe(numbers[0]! + 1);
     const all = (await repos.invoices.recent(1000)).map((i) => i.number).sort((x, y) => x - y);
@@ -200,9 +268,17 @@ describe("GET /api/stripe/session/:id", () => {
     const refs = await aPendingPayment();
     const before = await world.app.request(`${ORIGIN}/api/stripe/session/${refs.sessionId}`);
     expect(before.status).toBe(200);
-    expect(await before.json()).toMatchObject({ status: "open", payment: { status: "pending", amountPence: 12_000 }, quoteStatus: "accepted", invoice: null });
+    expect(await before.json()).toMatchObject({
+      status: "open",
+      payment: { status: "pending", amountPence: 12_000 },
+      quoteStatus: "accepted",
+      invoice: null,
+    });
     await deliver(stripeEvents.checkoutCompleted(refs));
-    const after = (await (await world.app.request(`${ORIGIN}/api/stripe/session/${refs.sessionId}`)).json()) as { payment: { status: string }; invoice: string };
+    const after = (await (await world.app.request(`${ORIGIN}/api/stripe/session/${refs.sessionId}`)).json()) as {
+      payment: { status: string };
+      invoice: string;
+    };
     expect(after.payment.status).toBe("paid");
     expect(after.invoice).toMatch(/^INV-\d{6}$/);
     expect((await world.app.request(`${ORIGIN}/api/stripe/session/cs_test_nothing_here`)).status).toBe(404);

@@ -5,7 +5,14 @@ import { createTwilioRecordingFetcher } from "../../src/adapters/twilio/recordin
 import { downloadRecording, RECORDING_TASK } from "../../src/domain/live-call/recordings.ts";
 import type { Repositories } from "../../src/ports/database.ts";
 import { freshPglite } from "../support/test-db.ts";
-import { aStaffUser, buildTestApp, ORIGIN, signedTwilioPost, TEST_TWILIO_TOKEN, testBrowser } from "../support/test-app.ts";
+import {
+  aStaffUser,
+  buildTestApp,
+  ORIGIN,
+  signedTwilioPost,
+  TEST_TWILIO_TOKEN,
+  testBrowser,
+} from "../support/test-app.ts";
 
 let repos: Repositories;
 let world: ReturnType<typeof buildTestApp>;
@@ -17,19 +24,30 @@ const CALL_SID = "CA00000000000000000000000000000777";
 
 beforeAll(async () => {
   repos = await freshPglite();
-  world = buildTestApp(repos, { twilio: { authToken: TEST_TWILIO_TOKEN, accountSid: "AC123", staffNumbers: [], local: false } });
+  world = buildTestApp(repos, {
+    twilio: { authToken: TEST_TWILIO_TOKEN, accountSid: "AC123", staffNumbers: [], local: false },
+  });
   // Loopback stand-in for Twilio's recording media URL: Basic auth with the account's credentials, WAV bytes.
   twilioPeer = Bun.serve({
     hostname: "127.0.0.1",
     port: 0,
     fetch(request) {
       peerRequests.push({ path: new URL(request.url).pathname, authorization: request.headers.get("Authorization") });
-      if (request.headers.get("Authorization") !== `Basic ${btoa(`AC123:${TEST_TWILIO_TOKEN}`)}`) return new Response("no", { status: 401 });
+      if (request.headers.get("Authorization") !== `Basic ${btoa(`AC123:${TEST_TWILIO_TOKEN}`)}`)
+        return new Response("no", { status: 401 });
       if (peerFailuresLeft-- > 0) return new Response("try later", { status: 503 });
       return new Response(WAV, { headers: { "Content-Type": "audio/x-wav" } });
     },
   });
-  await repos.calls.record({ providerCallId: CALL_SID, direction: "inbound", from: "+447700900123", to: "+442079460000", leadId: null, status: "completed", startedAt: new Date() });
+  await repos.calls.record({
+    providerCallId: CALL_SID,
+    direction: "inbound",
+    from: "+447700900123",
+    to: "+442079460000",
+    leadId: null,
+    status: "completed",
+    startedAt: new Date(),
+  });
 }, 30_000);
 afterAll(async () => {
   await twilioPeer?.stop(true);
@@ -43,12 +61,25 @@ function recordingCallback(params: Record<string, string>, token = TEST_TWILIO_T
 const runner = () =>
   startTaskRunner(
     { tasks: repos.tasks, log: pino({ level: "silent" }), now: world.clock.now },
-    { [RECORDING_TASK]: downloadRecording({ calls: repos.calls, blobStore: world.deps.blobStore, fetchRecording: createTwilioRecordingFetcher({ accountSid: "AC123", authToken: TEST_TWILIO_TOKEN }) }) },
+    {
+      [RECORDING_TASK]: downloadRecording({
+        calls: repos.calls,
+        blobStore: world.deps.blobStore,
+        fetchRecording: createTwilioRecordingFetcher({ accountSid: "AC123", authToken: TEST_TWILIO_TOKEN }),
+      }),
+    },
     { autoStart: false },
   );
 
 describe("recordings (Twilio's recording media served by a loopback peer)", () => {
-  const params = () => ({ CallSid: CALL_SID, AccountSid: "AC123", RecordingSid: "RE0000000000000000000000000000000a", RecordingUrl: `http://127.0.0.1:${twilioPeer.port}/2010-04-01/Accounts/AC123/Recordings/RE0000000000000000000000000000000a`, RecordingStatus: "completed", RecordingChannels: "2" });
+  const params = () => ({
+    CallSid: CALL_SID,
+    AccountSid: "AC123",
+    RecordingSid: "RE0000000000000000000000000000000a",
+    RecordingUrl: `http://127.0.0.1:${twilioPeer.port}/2010-04-01/Accounts/AC123/Recordings/RE0000000000000000000000000000000a`,
+    RecordingStatus: "completed",
+    RecordingChannels: "2",
+  });
 
   test("a forged callback gets 403 and queues nothing", async () => {
     expect((await recordingCallback(params(), "not-the-token")).status).toBe(403);

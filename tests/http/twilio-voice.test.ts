@@ -9,24 +9,52 @@ let world: ReturnType<typeof buildTestApp>;
 
 beforeAll(async () => {
   repos = await freshPglite();
-  world = buildTestApp(repos, { twilio: { authToken: TEST_TWILIO_TOKEN, accountSid: "AC123", staffNumbers: ["+447700900001", "+447700900002"], local: false } });
+  world = buildTestApp(repos, {
+    twilio: {
+      authToken: TEST_TWILIO_TOKEN,
+      accountSid: "AC123",
+      staffNumbers: ["+447700900001", "+447700900002"],
+      local: false,
+    },
+  });
 }, 30_000);
 afterAll(async () => repos?.close());
 
 /** A webhook as Twilio sends it: form-encoded, signed by the official SDK over the public URL. */
-function twilioPost(path: string, params: Record<string, string>, options: { token?: string; signedUrl?: string; signature?: string | null } = {}) {
+function twilioPost(
+  path: string,
+  params: Record<string, string>,
+  options: { token?: string; signedUrl?: string; signature?: string | null } = {},
+) {
   const url = options.signedUrl ?? `${ORIGIN}${path}`;
-  const signature = options.signature === undefined ? twilio.getExpectedTwilioSignature(options.token ?? TEST_TWILIO_TOKEN, url, params) : options.signature;
+  const signature =
+    options.signature === undefined
+      ? twilio.getExpectedTwilioSignature(options.token ?? TEST_TWILIO_TOKEN, url, params)
+      : options.signature;
   const headers: Record<string, string> = { "Content-Type": "application/x-www-form-urlencoded" };
   if (signature !== null) headers["X-Twilio-Signature"] = signature;
-  return world.app.request(`http://10.0.0.5:3000${path}`, { method: "POST", headers, body: new URLSearchParams(params).toString() });
+  return world.app.request(`http://10.0.0.5:3000${path}`, {
+    method: "POST",
+    headers,
+    body: new URLSearchParams(params).toString(),
+  });
 }
 
-const ringing = (callSid: string, from = "07700 900123") => ({ CallSid: callSid, AccountSid: "AC123", From: from, To: "+442079460000", CallStatus: "ringing", Direction: "inbound" });
+const ringing = (callSid: string, from = "07700 900123") => ({
+  CallSid: callSid,
+  AccountSid: "AC123",
+  From: from,
+  To: "+442079460000",
+  CallStatus: "ringing",
+  Direction: "inbound",
+});
 
 describe("POST /api/twilio/voice", () => {
   test("a signed call creates the lead and the call, and answers TwiML: stream both tracks, then dial staff with dual recording", async () => {
-    const response = await twilioPost("/api/twilio/voice", ringing("CA00000000000000000000000000000001", "+447700900123"));
+    const response = await twilioPost(
+      "/api/twilio/voice",
+      ringing("CA00000000000000000000000000000001", "+447700900123"),
+    );
     expect(response.status).toBe(200);
     expect(response.headers.get("Content-Type")).toContain("text/xml");
     const xml = await response.text();
@@ -50,15 +78,29 @@ describe("POST /api/twilio/voice", () => {
   });
 
   test("the signature is checked against PUBLIC_BASE_URL, not the host this process sees", async () => {
-    const wrongUrl = await twilioPost("/api/twilio/voice", ringing("CA00000000000000000000000000000003"), { signedUrl: "http://10.0.0.5:3000/api/twilio/voice" });
+    const wrongUrl = await twilioPost("/api/twilio/voice", ringing("CA00000000000000000000000000000003"), {
+      signedUrl: "http://10.0.0.5:3000/api/twilio/voice",
+    });
     expect(wrongUrl.status).toBe(403);
     expect(await repos.calls.byProviderId("CA00000000000000000000000000000003")).toBeNull();
   });
 
   test("a missing or forged signature gets 403 and changes nothing", async () => {
     const before = (await repos.leads.search({ limit: 1, offset: 0 })).total;
-    expect((await twilioPost("/api/twilio/voice", ringing("CA00000000000000000000000000000004", "+447700900999"), { signature: null })).status).toBe(403);
-    expect((await twilioPost("/api/twilio/voice", ringing("CA00000000000000000000000000000004", "+447700900999"), { token: "another-account-token" })).status).toBe(403);
+    expect(
+      (
+        await twilioPost("/api/twilio/voice", ringing("CA00000000000000000000000000000004", "+447700900999"), {
+          signature: null,
+        })
+      ).status,
+    ).toBe(403);
+    expect(
+      (
+        await twilioPost("/api/twilio/voice", ringing("CA00000000000000000000000000000004", "+447700900999"), {
+          token: "another-account-token",
+        })
+      ).status,
+    ).toBe(403);
     expect(await repos.calls.byProviderId("CA00000000000000000000000000000004")).toBeNull();
     expect((await repos.leads.search({ limit: 1, offset: 0 })).total).toBe(before);
   });
@@ -68,7 +110,14 @@ describe("POST /api/twilio/voice", () => {
     const params = ringing("CA00000000000000000000000000000005");
     const response = await alone.app.request(`${ORIGIN}/api/twilio/voice`, {
       method: "POST",
-      headers: { "Content-Type": "application/x-www-form-urlencoded", "X-Twilio-Signature": twilio.getExpectedTwilioSignature(TEST_TWILIO_TOKEN, `${ORIGIN}/api/twilio/voice`, params) },
+      headers: {
+        "Content-Type": "application/x-www-form-urlencoded",
+        "X-Twilio-Signature": twilio.getExpectedTwilioSignature(
+          TEST_TWILIO_TOKEN,
+          `${ORIGIN}/api/twilio/voice`,
+          params,
+        ),
+      },
       body: new URLSearchParams(params).toString(),
     });
     const xml = await response.text();
@@ -78,16 +127,27 @@ describe("POST /api/twilio/voice", () => {
   });
 
   test("a dial nobody answered goes to voicemail; an answered one hangs up", async () => {
-    const missed = await (await twilioPost("/api/twilio/voicemail", { CallSid: "CA00000000000000000000000000000001", DialCallStatus: "no-answer" })).text();
+    const missed = await (
+      await twilioPost("/api/twilio/voicemail", {
+        CallSid: "CA00000000000000000000000000000001",
+        DialCallStatus: "no-answer",
+      })
+    ).text();
     expect(missed).toContain("<Record");
-    const answered = await (await twilioPost("/api/twilio/voicemail", { CallSid: "CA00000000000000000000000000000001", DialCallStatus: "completed" })).text();
+    const answered = await (
+      await twilioPost("/api/twilio/voicemail", {
+        CallSid: "CA00000000000000000000000000000001",
+        DialCallStatus: "completed",
+      })
+    ).text();
     expect(answered).toContain("<Hangup/>");
   });
 });
 
 describe("POST /api/twilio/status", () => {
   const sid = "CA00000000000000000000000000000010";
-  const status = (CallStatus: string, extra: Record<string, string> = {}) => twilioPost("/api/twilio/status", { CallSid: sid, AccountSid: "AC123", CallStatus, ...extra });
+  const status = (CallStatus: string, extra: Record<string, string> = {}) =>
+    twilioPost("/api/twilio/status", { CallSid: sid, AccountSid: "AC123", CallStatus, ...extra });
 
   beforeAll(async () => {
     await twilioPost("/api/twilio/voice", ringing(sid, "+447700900555"));
@@ -112,7 +172,11 @@ describe("POST /api/twilio/status", () => {
   test("reports racing each other: exactly one ending wins", async () => {
     const racing = "CA00000000000000000000000000000011";
     await twilioPost("/api/twilio/voice", ringing(racing, "+447700900556"));
-    await Promise.all(["busy", "no-answer", "canceled", "failed"].map((s) => twilioPost("/api/twilio/status", { CallSid: racing, CallStatus: s })));
+    await Promise.all(
+      ["busy", "no-answer", "canceled", "failed"].map((s) =>
+        twilioPost("/api/twilio/status", { CallSid: racing, CallStatus: s }),
+      ),
+    );
     const call = await repos.calls.byProviderId(racing);
     expect(["busy", "no-answer", "canceled", "failed"]).toContain(call!.status);
   });
@@ -121,6 +185,14 @@ describe("POST /api/twilio/status", () => {
     const unknown = await status("exploded");
     expect(unknown.status).toBe(400);
     expect(await unknown.text()).toContain("exploded");
-    expect((await twilioPost("/api/twilio/status", { CallSid: sid, CallStatus: "ringing" }, { signature: "bm90IGEgc2lnbmF0dXJl" })).status).toBe(403);
+    expect(
+      (
+        await twilioPost(
+          "/api/twilio/status",
+          { CallSid: sid, CallStatus: "ringing" },
+          { signature: "bm90IGEgc2lnbmF0dXJl" },
+        )
+      ).status,
+    ).toBe(403);
   });
 });

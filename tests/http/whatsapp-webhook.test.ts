@@ -34,26 +34,44 @@ const SARAH = { waId: "447700900123", name: "Sarah Jones" };
 
 beforeAll(async () => {
   [repos, meta, openai] = await Promise.all([freshPglite(), startMetaPeer(), startOpenAIPeer()]);
-  world = buildTestApp(repos, {}, {
-    adapters: {
-      whatsapp: createWhatsAppCloudApi({ accessToken: PEER_ACCESS_TOKEN, phoneNumberId: PEER_PHONE_NUMBER_ID, baseUrl: meta.baseUrl }),
-      voiceNotes: createWhisperTranscriber({ timeoutMs: 5_000, maxRetries: 0 }, createOpenAIClient({ apiKey: "sk-test-peer", baseURL: openai.baseURL })),
+  world = buildTestApp(
+    repos,
+    {},
+    {
+      adapters: {
+        whatsapp: createWhatsAppCloudApi({
+          accessToken: PEER_ACCESS_TOKEN,
+          phoneNumberId: PEER_PHONE_NUMBER_ID,
+          baseUrl: meta.baseUrl,
+        }),
+        voiceNotes: createWhisperTranscriber(
+          { timeoutMs: 5_000, maxRetries: 0 },
+          createOpenAIClient({ apiKey: "sk-test-peer", baseURL: openai.baseURL }),
+        ),
+      },
     },
-  });
+  );
 }, 30_000);
 afterAll(async () => {
   await Promise.all([meta?.close(), openai?.close()]);
   await repos?.close();
 });
 
-const post = (payload: unknown, secret = TEST_WHATSAPP_APP_SECRET, tamper?: (headers: Record<string, string>) => void) => {
+const post = (
+  payload: unknown,
+  secret = TEST_WHATSAPP_APP_SECRET,
+  tamper?: (headers: Record<string, string>) => void,
+) => {
   const { body, headers } = signedDelivery(payload, secret);
   tamper?.(headers);
   return world.app.request(`${ORIGIN}/api/whatsapp/webhook`, { method: "POST", headers, body });
 };
 
 /** A job runner as the server runs one, started and stopped by the test (a new one = a restart). */
-const runner = () => startTaskRunner({ tasks: repos.tasks, log: pino({ level: "silent" }), now: world.clock.now }, world.messagingTasks, { autoStart: false });
+const runner = () =>
+  startTaskRunner({ tasks: repos.tasks, log: pino({ level: "silent" }), now: world.clock.now }, world.messagingTasks, {
+    autoStart: false,
+  });
 const runJobs = async () => {
   const r = runner();
   const n = await r.runDue();
@@ -61,7 +79,8 @@ const runJobs = async () => {
   return n;
 };
 
-const count = async (table: string) => rowsOf<{ n: number }>(await repos.db.execute(sql.raw(`select count(*)::int as n from ${table}`)))[0]!.n;
+const count = async (table: string) =>
+  rowsOf<{ n: number }>(await repos.db.execute(sql.raw(`select count(*)::int as n from ${table}`)))[0]!.n;
 
 function aJpeg(width = 64, height = 48): Uint8Array {
   const data = new Uint8Array(width * height * 4).map((_, i) => (i % 4 === 3 ? 255 : (i * 7) % 256));
@@ -70,14 +89,28 @@ function aJpeg(width = 64, height = 48): Uint8Array {
 
 describe("GET /api/whatsapp/webhook (Meta's verification handshake)", () => {
   test("answers hub.challenge when hub.mode is subscribe and the verify token matches", async () => {
-    const response = await world.app.request(`${ORIGIN}/api/whatsapp/webhook?hub.mode=subscribe&hub.verify_token=${TEST_WHATSAPP_VERIFY_TOKEN}&hub.challenge=1158201444`);
+    const response = await world.app.request(
+      `${ORIGIN}/api/whatsapp/webhook?hub.mode=subscribe&hub.verify_token=${TEST_WHATSAPP_VERIFY_TOKEN}&hub.challenge=1158201444`,
+    );
     expect(response.status).toBe(200);
     expect(await response.text()).toBe("1158201444");
   });
 
   test("a wrong token or another mode gets 403", async () => {
-    expect((await world.app.request(`${ORIGIN}/api/whatsapp/webhook?hub.mode=subscribe&hub.verify_token=guess&hub.challenge=1`)).status).toBe(403);
-    expect((await world.app.request(`${ORIGIN}/api/whatsapp/webhook?hub.mode=unsubscribe&hub.verify_token=${TEST_WHATSAPP_VERIFY_TOKEN}&hub.challenge=1`)).status).toBe(403);
+    expect(
+      (
+        await world.app.request(
+          `${ORIGIN}/api/whatsapp/webhook?hub.mode=subscribe&hub.verify_token=guess&hub.challenge=1`,
+        )
+      ).status,
+    ).toBe(403);
+    expect(
+      (
+        await world.app.request(
+          `${ORIGIN}/api/whatsapp/webhook?hub.mode=unsubscribe&hub.verify_token=${TEST_WHATSAPP_VERIFY_TOKEN}&hub.challenge=1`,
+        )
+      ).status,
+    ).toBe(403);
     expect((await world.app.request(`${ORIGIN}/api/whatsapp/webhook`)).status).toBe(403);
   });
 });
@@ -88,20 +121,37 @@ describe("POST /api/whatsapp/webhook (deliveries in Meta's documented shapes, si
     const forged = await post(textMessage(SARAH, "wamid.FORGED", "hello"), "not-the-app-secret");
     expect(forged.status).toBe(401);
     expect((await forged.json()).error).toContain("does not match");
-    const unsigned = await post(textMessage(SARAH, "wamid.FORGED", "hello"), TEST_WHATSAPP_APP_SECRET, (h) => delete h["X-Hub-Signature-256"]);
+    const unsigned = await post(
+      textMessage(SARAH, "wamid.FORGED", "hello"),
+      TEST_WHATSAPP_APP_SECRET,
+      (h) => delete h["X-Hub-Signature-256"],
+    );
     expect(unsigned.status).toBe(401);
-    const sha1 = await post(textMessage(SARAH, "wamid.FORGED", "hello"), TEST_WHATSAPP_APP_SECRET, (h) => (h["X-Hub-Signature-256"] = h["X-Hub-Signature-256"]!.replace("sha256=", "sha1=")));
+    const sha1 = await post(
+      textMessage(SARAH, "wamid.FORGED", "hello"),
+      TEST_WHATSAPP_APP_SECRET,
+      (h) => (h["X-Hub-Signature-256"] = h["X-Hub-Signature-256"]!.replace("sha256=", "sha1=")),
+    );
     expect(sha1.status).toBe(401);
     // A valid signature over a different body (the body was changed in transit).
     const { headers } = signedDelivery(textMessage(SARAH, "wamid.FORGED", "hello"), TEST_WHATSAPP_APP_SECRET);
-    const altered = await world.app.request(`${ORIGIN}/api/whatsapp/webhook`, { method: "POST", headers, body: JSON.stringify(textMessage(SARAH, "wamid.FORGED", "hellO")) });
+    const altered = await world.app.request(`${ORIGIN}/api/whatsapp/webhook`, {
+      method: "POST",
+      headers,
+      body: JSON.stringify(textMessage(SARAH, "wamid.FORGED", "hellO")),
+    });
     expect(altered.status).toBe(401);
     expect(await count("webhook_deliveries")).toBe(before);
     expect(await repos.messages.byProviderId("whatsapp", "wamid.FORGED")).toBeNull();
   });
 
   test("a text is acknowledged at once, then stored on the lead found by the sender's number — once, though Meta delivers it three times", async () => {
-    const payload = textMessage(SARAH, "wamid.TEXT1", "Hi, the boiler at 12 Baker Street NW1 6XE is leaking", new Date("2026-11-27T09:58:00Z"));
+    const payload = textMessage(
+      SARAH,
+      "wamid.TEXT1",
+      "Hi, the boiler at 12 Baker Street NW1 6XE is leaking",
+      new Date("2026-11-27T09:58:00Z"),
+    );
     for (let i = 0; i < 3; i++) {
       const started = performance.now();
       const response = await post(payload);
@@ -111,7 +161,13 @@ describe("POST /api/whatsapp/webhook (deliveries in Meta's documented shapes, si
     expect(await repos.messages.byProviderId("whatsapp", "wamid.TEXT1")).toBeNull(); // acknowledged before processing
     await runJobs();
     const message = await repos.messages.byProviderId("whatsapp", "wamid.TEXT1");
-    expect(message).toMatchObject({ direction: "inbound", kind: "text", status: "done", address: "+447700900123", senderName: "Sarah Jones" });
+    expect(message).toMatchObject({
+      direction: "inbound",
+      kind: "text",
+      status: "done",
+      address: "+447700900123",
+      senderName: "Sarah Jones",
+    });
     expect(message!.occurredAt.toISOString()).toBe("2026-11-27T09:58:00.000Z");
     const lead = await repos.leads.byPhone("+447700900123" as never);
     expect(lead).toMatchObject({ name: "Sarah Jones", source: "whatsapp" });
@@ -138,9 +194,23 @@ describe("POST /api/whatsapp/webhook (deliveries in Meta's documented shapes, si
     expect(unrecognised.map((d) => d.detail).join("\n")).toContain("not JSON");
 
     // The integrations page says so, with a link to the deliveries themselves.
-    const wiring = testMessaging({ repos, blobStore: world.deps.blobStore, liveEvents: world.deps.liveEvents, now: world.clock.now, publicBaseUrl: () => ORIGIN }, { adapters: { whatsapp: createWhatsAppCloudApi({ accessToken: "x", phoneNumberId: "1" }) } });
-    const [line] = await wiring.annotateIntegrations([{ name: "WhatsApp", purpose: "", mode: "vendor", detail: "Cloud API", health: { state: "not_checked", why: "" } }]);
-    expect(line!.health).toMatchObject({ state: "failing", error: expect.stringContaining("3 delivery(ies) in the last 7 days did not match Meta's documented shapes") });
+    const wiring = testMessaging(
+      {
+        repos,
+        blobStore: world.deps.blobStore,
+        liveEvents: world.deps.liveEvents,
+        now: world.clock.now,
+        publicBaseUrl: () => ORIGIN,
+      },
+      { adapters: { whatsapp: createWhatsAppCloudApi({ accessToken: "x", phoneNumberId: "1" }) } },
+    );
+    const [line] = await wiring.annotateIntegrations([
+      { name: "WhatsApp", purpose: "", mode: "vendor", detail: "Cloud API", health: { state: "not_checked", why: "" } },
+    ]);
+    expect(line!.health).toMatchObject({
+      state: "failing",
+      error: expect.stringContaining("3 delivery(ies) in the last 7 days did not match Meta's documented shapes"),
+    });
     expect(line!.link).toEqual({ href: "/inbox/deliveries", label: "Deliveries that did not match" });
     const staff = await aStaffUser(world.deps);
     const browser = testBrowser(world.app);
@@ -172,13 +242,19 @@ describe("POST /api/whatsapp/webhook (deliveries in Meta's documented shapes, si
     expect(message!.mediaKey).toBe(`tenant-media/${message!.leadId}/${message!.id}.jpg`);
     expect(message!.thumbnailKey).toBe(`tenant-media/${message!.leadId}/${message!.id}-thumb.jpg`);
     const stored = await world.deps.blobStore.get(message!.mediaKey!);
-    expect(new Uint8Array(await new Response(stored!.body).arrayBuffer())).toEqual(new Uint8Array(meta.media.get("5001")!.bytes));
+    expect(new Uint8Array(await new Response(stored!.body).arrayBuffer())).toEqual(
+      new Uint8Array(meta.media.get("5001")!.bytes),
+    );
     const [issue] = await repos.issues.forLead(message!.leadId!);
     expect(message!.issueId).toBe(issue!.id);
     // The media id was looked up with the access token, then downloaded with it.
     const lookups = meta.requests.filter((r) => r.path.startsWith("/v24.0/5001"));
     expect(lookups.length).toBeGreaterThanOrEqual(1);
-    expect(meta.requests.filter((r) => r.path.startsWith("/download/5001")).every((r) => r.authorization === `Bearer ${PEER_ACCESS_TOKEN}`)).toBe(true);
+    expect(
+      meta.requests
+        .filter((r) => r.path.startsWith("/download/5001"))
+        .every((r) => r.authorization === `Bearer ${PEER_ACCESS_TOKEN}`),
+    ).toBe(true);
   });
 
   test("a voice note is stored, transcribed by whisper-1, and only then passed to extraction", async () => {
@@ -187,12 +263,19 @@ describe("POST /api/whatsapp/webhook (deliveries in Meta's documented shapes, si
     const tom = { waId: "447700900456", name: "Tom" };
     openai.reply((request) => {
       expect(request.path).toBe("/v1/audio/transcriptions");
-      return transcription("Hi it's Tom Baker, there's sparks coming from the socket in the kitchen at 4 Mill Lane, M1 2AB.");
+      return transcription(
+        "Hi it's Tom Baker, there's sparks coming from the socket in the kitchen at 4 Mill Lane, M1 2AB.",
+      );
     });
     expect((await post(voiceNote(tom, "wamid.VOICE1", "6001"))).status).toBe(200);
     await runJobs();
     const message = await repos.messages.byProviderId("whatsapp", "wamid.VOICE1");
-    expect(message).toMatchObject({ kind: "voice", status: "done", mediaType: "audio/ogg", transcriber: "openai:whisper-1" });
+    expect(message).toMatchObject({
+      kind: "voice",
+      status: "done",
+      mediaType: "audio/ogg",
+      transcriber: "openai:whisper-1",
+    });
     expect(message!.transcript).toContain("sparks coming from the socket");
     expect(message!.extracted).toMatchObject({ category: "electrical", postcode: "M1 2AB" });
     const lead = await repos.leads.byId(message!.leadId!);
@@ -220,7 +303,13 @@ describe("POST /api/whatsapp/webhook (deliveries in Meta's documented shapes, si
   test("a process that stops mid-delivery loses nothing: the delivery is processed from its record after the restart, each message once", async () => {
     const jo = { waId: "447700900789", name: "Jo" };
     const payload = textMessage(jo, "wamid.RESTART1", "First message") as any;
-    payload.entry[0].changes[0].value.messages.push({ from: jo.waId, id: "wamid.RESTART2", timestamp: payload.entry[0].changes[0].value.messages[0].timestamp, type: "text", text: { body: "Second message" } });
+    payload.entry[0].changes[0].value.messages.push({
+      from: jo.waId,
+      id: "wamid.RESTART2",
+      timestamp: payload.entry[0].changes[0].value.messages[0].timestamp,
+      type: "text",
+      text: { body: "Second message" },
+    });
     expect((await post(payload)).status).toBe(200);
     // The first worker dies after storing the first message (its leads lookup fails from then on).
     let calls = 0;
@@ -229,16 +318,30 @@ describe("POST /api/whatsapp/webhook (deliveries in Meta's documented shapes, si
       get(target, prop, receiver) {
         const value = Reflect.get(target, prop, receiver);
         if (prop !== "findOrCreateByPhone") return value;
-        return (...args: unknown[]) => (++calls > 1 ? Promise.reject(new Error("the process stopped")) : (value as Function).apply(target, args));
+        return (...args: unknown[]) =>
+          ++calls > 1 ? Promise.reject(new Error("the process stopped")) : (value as Function).apply(target, args);
       },
     });
     const { processWebhookDelivery } = await import("../../src/domain/messaging/deliveries.ts");
     const { parseWhatsAppWebhook } = await import("../../src/adapters/whatsapp/webhook-payload.ts");
     broken[WHATSAPP_DELIVERY_TASK] = processWebhookDelivery(
-      { messages: repos.messages, leads: failingLeads, leadAliases: repos.leadAliases, tasks: repos.tasks, liveEvents: world.deps.liveEvents, log: pino({ level: "silent" }), now: world.clock.now, webhookDeliveries: repos.webhookDeliveries },
+      {
+        messages: repos.messages,
+        leads: failingLeads,
+        leadAliases: repos.leadAliases,
+        tasks: repos.tasks,
+        liveEvents: world.deps.liveEvents,
+        log: pino({ level: "silent" }),
+        now: world.clock.now,
+        webhookDeliveries: repos.webhookDeliveries,
+      },
       parseWhatsAppWebhook,
     );
-    const dying = startTaskRunner({ tasks: repos.tasks, log: pino({ level: "silent" }), now: world.clock.now }, broken, { autoStart: false });
+    const dying = startTaskRunner(
+      { tasks: repos.tasks, log: pino({ level: "silent" }), now: world.clock.now },
+      broken,
+      { autoStart: false },
+    );
     await dying.runDue();
     await dying.stop();
     expect(await repos.messages.byProviderId("whatsapp", "wamid.RESTART1")).not.toBeNull();
@@ -256,7 +359,17 @@ describe("POST /api/whatsapp/webhook (deliveries in Meta's documented shapes, si
 describe("senders without a phone number (WhatsApp usernames: business-scoped user ids)", () => {
   test("a message carrying only a BSUID makes a lead with that alias; when the number appears later, the two leads become one", async () => {
     // The number already has a lead, from a phone call.
-    const caller = await repos.leads.create({ name: null, organisation: null, phone: "+447700900321" as never, email: null, address: "5 Elm Road", postcode: "E1 6AN", segment: "unknown", source: "phone", notes: null });
+    const caller = await repos.leads.create({
+      name: null,
+      organisation: null,
+      phone: "+447700900321" as never,
+      email: null,
+      address: "5 Elm Road",
+      postcode: "E1 6AN",
+      segment: "unknown",
+      source: "phone",
+      notes: null,
+    });
     const anonymous = { userId: "GB.13491208655302741918", name: "Priya", username: "@priya.k" };
     expect((await post(textMessage(anonymous, "wamid.BSUID1", "Hello, it's about the leak"))).status).toBe(200);
     await runJobs();
@@ -267,12 +380,17 @@ describe("senders without a phone number (WhatsApp usernames: business-scoped us
     expect(await repos.leadAliases.leadFor("whatsapp_user_id", anonymous.userId)).toBe(aliasLead!.id);
 
     // A later message carries both the user id and the number.
-    expect((await post(textMessage({ ...anonymous, waId: "447700900321" }, "wamid.BSUID2", "My number is this one"))).status).toBe(200);
+    expect(
+      (await post(textMessage({ ...anonymous, waId: "447700900321" }, "wamid.BSUID2", "My number is this one"))).status,
+    ).toBe(200);
     await runJobs();
     expect(await repos.leads.byId(aliasLead!.id)).toBeNull(); // merged away
     const merged = await repos.leads.byId(caller.id);
     expect(merged).toMatchObject({ phone: "+447700900321", name: "Priya", address: "5 Elm Road" });
-    expect((await repos.messages.forLead(caller.id)).map((m) => m.providerId)).toEqual(["wamid.BSUID1", "wamid.BSUID2"]);
+    expect((await repos.messages.forLead(caller.id)).map((m) => m.providerId)).toEqual([
+      "wamid.BSUID1",
+      "wamid.BSUID2",
+    ]);
     expect(await repos.leadAliases.leadFor("whatsapp_user_id", anonymous.userId)).toBe(caller.id);
   });
 

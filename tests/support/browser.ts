@@ -39,9 +39,13 @@ const root = join(import.meta.dir, "..", "..");
 export function browserTestsEnabled(): boolean {
   if (existsSync(CHROMIUM_PATH)) return true;
   if (process.env.CI) {
-    throw new Error(`Browser tests need ${CHROMIUM_PATH} and CI is set: install it with "apt-get install -y --no-install-recommends chromium" (.ci/run does this).`);
+    throw new Error(
+      `Browser tests need ${CHROMIUM_PATH} and CI is set: install it with "apt-get install -y --no-install-recommends chromium" (.ci/run does this).`,
+    );
   }
-  console.warn(`Skipping browser tests: ${CHROMIUM_PATH} is missing. "apt-get install -y --no-install-recommends chromium" enables them.`);
+  console.warn(
+    `Skipping browser tests: ${CHROMIUM_PATH} is missing. "apt-get install -y --no-install-recommends chromium" enables them.`,
+  );
   return false;
 }
 
@@ -55,7 +59,9 @@ export interface LaunchedBrowser {
  * close). Playwright only takes a user-data dir through launchPersistentContext, so that is
  * what this uses. `viewport` defaults to a desktop width; tests resize pages as they need.
  */
-export async function launchChromium(options: { viewport?: { width: number; height: number } } = {}): Promise<LaunchedBrowser> {
+export async function launchChromium(
+  options: { viewport?: { width: number; height: number } } = {},
+): Promise<LaunchedBrowser> {
   const profile = mkdtempSync(join(tmpdir(), "sb-chromium-"));
   let context: BrowserContext;
   try {
@@ -85,7 +91,8 @@ export async function launchChromium(options: { viewport?: { width: number; heig
 export function watchForPageProblems(page: Page, problems: string[]): void {
   page.on("pageerror", (error) => problems.push(`uncaught: ${error.message}`));
   page.on("console", (message) => {
-    if (message.type() === "error" && /Content Security Policy|Refused to/i.test(message.text())) problems.push(message.text());
+    if (message.type() === "error" && /Content Security Policy|Refused to/i.test(message.text()))
+      problems.push(message.text());
   });
 }
 
@@ -132,7 +139,13 @@ export async function seedPgliteDataDir(dataDir: string): Promise<void> {
 
 /** The environment the child processes get: nothing inherited but PATH and HOME. */
 function childEnv(env: Record<string, string>): Record<string, string> {
-  return { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", NODE_ENV: "production", LOG_LEVEL: "info", ...env };
+  return {
+    PATH: process.env.PATH ?? "",
+    HOME: process.env.HOME ?? "",
+    NODE_ENV: "production",
+    LOG_LEVEL: "info",
+    ...env,
+  };
 }
 
 /** `bun src/cli.ts ...args` as an operator would run it; resolves with its exit code and output. */
@@ -145,7 +158,11 @@ export async function runCli(args: string[], env: Record<string, string>, timeou
     stderr: "pipe",
   });
   const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
-  const [stdout, stderr, code] = await Promise.all([new Response(child.stdout).text(), new Response(child.stderr).text(), child.exited]);
+  const [stdout, stderr, code] = await Promise.all([
+    new Response(child.stdout).text(),
+    new Response(child.stderr).text(),
+    child.exited,
+  ]);
   clearTimeout(timer);
   return { code, stdout, stderr };
 }
@@ -195,7 +212,10 @@ export async function startServer(env: Record<string, string>, timeoutMs = 30_00
       throw new Error(`the server exited (code ${code}) before it was ready:\n${text}`);
     }),
     new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`the server was not ready within ${timeoutMs} ms:\n${text}`)), timeoutMs);
+      timer = setTimeout(
+        () => reject(new Error(`the server was not ready within ${timeoutMs} ms:\n${text}`)),
+        timeoutMs,
+      );
     }),
   ]).catch(async (error) => {
     child.kill("SIGKILL");

@@ -1,6 +1,11 @@
 import pino from "pino";
 import { createRulesExtractor } from "../../src/adapters/local/rules-extractor/index.ts";
-import { messagingAdaptersFor, templatesFrom, wireMessaging, type MessagingAdapters } from "../../src/compose/messaging.ts";
+import {
+  messagingAdaptersFor,
+  templatesFrom,
+  wireMessaging,
+  type MessagingAdapters,
+} from "../../src/compose/messaging.ts";
 import type { TemplateConfig } from "../../src/domain/messaging/outbox.ts";
 import type { BlobStore } from "../../src/ports/blob-store.ts";
 import type { Repositories } from "../../src/ports/database.ts";
@@ -27,10 +32,23 @@ export interface MessagingTestOptions {
  * app's messaging deps, the job handlers and the integrations-page annotation.
  */
 export function testMessaging(
-  world: { repos: Repositories; blobStore: BlobStore; liveEvents: LiveEvents; now: () => Date; publicBaseUrl: () => string },
+  world: {
+    repos: Repositories;
+    blobStore: BlobStore;
+    liveEvents: LiveEvents;
+    now: () => Date;
+    publicBaseUrl: () => string;
+  },
   options: MessagingTestOptions = {},
 ) {
-  const config = testConfig(options.missedCallReply ? { MISSED_CALL_REPLY_CHANNEL: options.missedCallReply.channel, MISSED_CALL_REPLY_TEXT: options.missedCallReply.text } : {});
+  const config = testConfig(
+    options.missedCallReply
+      ? {
+          MISSED_CALL_REPLY_CHANNEL: options.missedCallReply.channel,
+          MISSED_CALL_REPLY_TEXT: options.missedCallReply.text,
+        }
+      : {},
+  );
   return wireMessaging({
     repos: world.repos,
     blobStore: world.blobStore,

@@ -82,13 +82,21 @@ export async function startMetaPeer(options: { version?: string } = {}): Promise
     port: 0,
     async fetch(req): Promise<Response> {
       const url = new URL(req.url);
-      const request: PeerRequest = { method: req.method, path: url.pathname + url.search, authorization: req.headers.get("Authorization") };
+      const request: PeerRequest = {
+        method: req.method,
+        path: url.pathname + url.search,
+        authorization: req.headers.get("Authorization"),
+      };
       const type = req.headers.get("content-type") ?? "";
       if (type.includes("application/json")) request.json = await req.json();
       else if (type.includes("multipart/form-data")) request.form = await req.formData();
       requests.push(request);
       if (request.authorization !== `Bearer ${PEER_ACCESS_TOKEN}`) {
-        return graphError({ status: 401, code: 190, message: "Invalid OAuth access token - Cannot parse access token" });
+        return graphError({
+          status: 401,
+          code: 190,
+          message: "Invalid OAuth access token - Cannot parse access token",
+        });
       }
       const scripted = async (endpoint: string) => {
         const failure = failures[endpoint]!.shift();
@@ -101,18 +109,30 @@ export async function startMetaPeer(options: { version?: string } = {}): Promise
       if (req.method === "POST" && url.pathname === `${base}${PEER_PHONE_NUMBER_ID}/messages`) {
         const body = request.json;
         const to = body?.to ?? body?.recipient;
-        const valid = body?.messaging_product === "whatsapp" && typeof to === "string" && typeof body.type === "string" && body[body.type] !== undefined;
+        const valid =
+          body?.messaging_product === "whatsapp" &&
+          typeof to === "string" &&
+          typeof body.type === "string" &&
+          body[body.type] !== undefined;
         if (!valid) return graphError({ status: 400, code: 100, message: "(#100) Invalid parameter" });
         const failed = await scripted("send");
         if (failed) return failed;
         const id = `wamid.PEER${String(++counter).padStart(6, "0")}`;
         sentIds.push(id);
-        return Response.json({ messaging_product: "whatsapp", contacts: [{ input: to, wa_id: String(to).replace(/^\+/, "") }], messages: [{ id }] });
+        return Response.json({
+          messaging_product: "whatsapp",
+          contacts: [{ input: to, wa_id: String(to).replace(/^\+/, "") }],
+          messages: [{ id }],
+        });
       }
 
       if (req.method === "POST" && url.pathname === `${base}${PEER_PHONE_NUMBER_ID}/media`) {
         const file = request.form?.get("file");
-        if (request.form?.get("messaging_product") !== "whatsapp" || !(file instanceof Blob) || !request.form?.get("type")) {
+        if (
+          request.form?.get("messaging_product") !== "whatsapp" ||
+          !(file instanceof Blob) ||
+          !request.form?.get("type")
+        ) {
           return graphError({ status: 400, code: 100, message: "(#100) Invalid parameter" });
         }
         const failed = await scripted("upload");
@@ -127,7 +147,12 @@ export async function startMetaPeer(options: { version?: string } = {}): Promise
         const failed = await scripted("lookup");
         if (failed) return failed;
         const stored = media.get(id);
-        if (!stored) return graphError({ status: 400, code: 100, message: "(#100) Unsupported get request. Object with ID does not exist" });
+        if (!stored)
+          return graphError({
+            status: 400,
+            code: 100,
+            message: "(#100) Unsupported get request. Object with ID does not exist",
+          });
         return Response.json({
           messaging_product: "whatsapp",
           url: `${origin}/download/${encodeURIComponent(id)}?ext=1&hash=peer`,
@@ -181,7 +206,11 @@ const envelope = (value: Record<string, unknown>) => ({
       id: PEER_WABA_ID,
       changes: [
         {
-          value: { messaging_product: "whatsapp", metadata: { display_phone_number: "15550783881", phone_number_id: PEER_PHONE_NUMBER_ID }, ...value },
+          value: {
+            messaging_product: "whatsapp",
+            metadata: { display_phone_number: "15550783881", phone_number_id: PEER_PHONE_NUMBER_ID },
+            ...value,
+          },
           field: "messages",
         },
       ],
@@ -195,25 +224,56 @@ const contactOf = (c: Contact) => ({
   ...(c.userId ? { user_id: c.userId } : {}),
 });
 
-const senderOf = (c: Contact) => ({ ...(c.waId ? { from: c.waId } : {}), ...(c.userId ? { from_user_id: c.userId } : {}) });
+const senderOf = (c: Contact) => ({
+  ...(c.waId ? { from: c.waId } : {}),
+  ...(c.userId ? { from_user_id: c.userId } : {}),
+});
 
 const stamp = (at: Date) => String(Math.floor(at.getTime() / 1000));
 
 /** An inbound message of any type: `content` is the type's object (text, audio, image, video…). */
 export function inboundMessage(contact: Contact, id: string, type: string, content: unknown, at = new Date()) {
-  return envelope({ contacts: [contactOf(contact)], messages: [{ ...senderOf(contact), id, timestamp: stamp(at), type, [type]: content }] });
+  return envelope({
+    contacts: [contactOf(contact)],
+    messages: [{ ...senderOf(contact), id, timestamp: stamp(at), type, [type]: content }],
+  });
 }
 
-export const textMessage = (contact: Contact, id: string, body: string, at?: Date) => inboundMessage(contact, id, "text", { body }, at);
+export const textMessage = (contact: Contact, id: string, body: string, at?: Date) =>
+  inboundMessage(contact, id, "text", { body }, at);
 export const voiceNote = (contact: Contact, id: string, mediaId: string, at?: Date) =>
-  inboundMessage(contact, id, "audio", { mime_type: "audio/ogg; codecs=opus", sha256: "c29tZS1zaGE=", id: mediaId, voice: true }, at);
+  inboundMessage(
+    contact,
+    id,
+    "audio",
+    { mime_type: "audio/ogg; codecs=opus", sha256: "c29tZS1zaGE=", id: mediaId, voice: true },
+    at,
+  );
 export const imageMessage = (contact: Contact, id: string, mediaId: string, caption?: string, at?: Date) =>
-  inboundMessage(contact, id, "image", { mime_type: "image/jpeg", sha256: "c29tZS1zaGE=", id: mediaId, ...(caption ? { caption } : {}) }, at);
+  inboundMessage(
+    contact,
+    id,
+    "image",
+    { mime_type: "image/jpeg", sha256: "c29tZS1zaGE=", id: mediaId, ...(caption ? { caption } : {}) },
+    at,
+  );
 export const videoMessage = (contact: Contact, id: string, mediaId: string, caption?: string, at?: Date) =>
-  inboundMessage(contact, id, "video", { mime_type: "video/mp4", sha256: "c29tZS1zaGE=", id: mediaId, ...(caption ? { caption } : {}) }, at);
+  inboundMessage(
+    contact,
+    id,
+    "video",
+    { mime_type: "video/mp4", sha256: "c29tZS1zaGE=", id: mediaId, ...(caption ? { caption } : {}) },
+    at,
+  );
 
 /** A status for a message we sent: sent, delivered, read, or failed with Meta's error object. */
-export function statusUpdate(messageId: string, status: string, recipient: Contact, at = new Date(), error?: { code: number; title: string; details: string }) {
+export function statusUpdate(
+  messageId: string,
+  status: string,
+  recipient: Contact,
+  at = new Date(),
+  error?: { code: number; title: string; details: string },
+) {
   return envelope({
     ...(status === "failed" ? {} : { contacts: [contactOf(recipient)] }),
     statuses: [
@@ -225,8 +285,23 @@ export function statusUpdate(messageId: string, status: string, recipient: Conta
         ...(recipient.userId ? { recipient_user_id: recipient.userId } : {}),
         ...(status === "failed" || !error
           ? {}
-          : { conversation: { id: "CONVERSATION_ID", origin: { type: "service" } }, pricing: { billable: true, pricing_model: "PMP", category: "service" } }),
-        ...(error ? { errors: [{ code: error.code, title: error.title, message: error.title, error_data: { details: error.details }, href: "https://developers.facebook.com/docs/whatsapp/cloud-api/support/error-codes/" }] } : {}),
+          : {
+              conversation: { id: "CONVERSATION_ID", origin: { type: "service" } },
+              pricing: { billable: true, pricing_model: "PMP", category: "service" },
+            }),
+        ...(error
+          ? {
+              errors: [
+                {
+                  code: error.code,
+                  title: error.title,
+                  message: error.title,
+                  error_data: { details: error.details },
+                  href: "https://developers.facebook.com/docs/whatsapp/cloud-api/support/error-codes/",
+                },
+              ],
+            }
+          : {}),
       },
     ],
   });
@@ -235,5 +310,8 @@ export function statusUpdate(messageId: string, status: string, recipient: Conta
 /** The body and headers of a delivery signed as Meta signs it (HMAC-SHA256 of the raw body with the app secret). */
 export function signedDelivery(payload: unknown, appSecret: string): { body: string; headers: Record<string, string> } {
   const body = typeof payload === "string" ? payload : JSON.stringify(payload);
-  return { body, headers: { "Content-Type": "application/json", "X-Hub-Signature-256": metaSignature(appSecret, body) } };
+  return {
+    body,
+    headers: { "Content-Type": "application/json", "X-Hub-Signature-256": metaSignature(appSecret, body) },
+  };
 }

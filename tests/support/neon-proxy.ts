@@ -29,7 +29,12 @@ export function startNeonProxy(): NeonProxy {
       const address = new URL(request.url).searchParams.get("address") ?? "";
       const match = /^(.+):(\d+)$/.exec(address);
       if (!match) return new Response("address=host:port required", { status: 400 });
-      const data: Link = { address: { hostname: match[1]!, port: Number(match[2]) }, tcp: null, pending: [], closed: false };
+      const data: Link = {
+        address: { hostname: match[1]!, port: Number(match[2]) },
+        tcp: null,
+        pending: [],
+        closed: false,
+      };
       return srv.upgrade(request, { data }) ? undefined : new Response("WebSocket upgrade required", { status: 426 });
     },
     websocket: {

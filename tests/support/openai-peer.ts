@@ -36,7 +36,10 @@ export interface OpenAIPeer {
 }
 
 /** A `chat.completion` whose message content is `content` (objects are sent as JSON text). */
-export function chatCompletion(content: unknown, options: { finishReason?: string; refusal?: string; model?: string } = {}): PeerReply {
+export function chatCompletion(
+  content: unknown,
+  options: { finishReason?: string; refusal?: string; model?: string } = {},
+): PeerReply {
   return {
     body: {
       id: `chatcmpl-${crypto.randomUUID()}`,
@@ -62,7 +65,12 @@ export function chatCompletion(content: unknown, options: { finishReason?: strin
 }
 
 /** An OpenAI error reply; 429s and 5xx ask for a 1 ms wait so retries stay quick. */
-export function apiError(status: number, message: string, type = "server_error", code: string | null = null): PeerReply {
+export function apiError(
+  status: number,
+  message: string,
+  type = "server_error",
+  code: string | null = null,
+): PeerReply {
   return {
     status,
     headers: status === 429 || status >= 500 ? { "retry-after-ms": "1" } : {},
@@ -89,10 +97,15 @@ export async function startOpenAIPeer(): Promise<OpenAIPeer> {
       else if (type.includes("multipart/form-data")) request.form = await req.formData();
       requests.push(request);
       if (req.method !== "POST" || !["/v1/chat/completions", "/v1/audio/transcriptions"].includes(url.pathname)) {
-        return Response.json(apiError(404, `Unknown path ${url.pathname}`, "invalid_request_error").body, { status: 404 });
+        return Response.json(apiError(404, `Unknown path ${url.pathname}`, "invalid_request_error").body, {
+          status: 404,
+        });
       }
       const next = queue.shift();
-      const reply = typeof next === "function" ? next(request) : (next ?? apiError(500, "The test scripted no reply for this request."));
+      const reply =
+        typeof next === "function"
+          ? next(request)
+          : (next ?? apiError(500, "The test scripted no reply for this request."));
       if (reply.delayMs) await Bun.sleep(reply.delayMs);
       return Response.json(reply.body ?? {}, {
         status: reply.status ?? 200,

@@ -13,5 +13,9 @@ export const TEST_STRIPE_WEBHOOK_SECRET = `whsec_${TEST_STRIPE_LOCAL_SECRET}`;
  * does what the server's runner does after a webhook pokes it.
  */
 export function quoteTaskRunner(world: { deps: AppDeps; clock: { now: () => Date }; quoteTasks: TaskHandlers }) {
-  return startTaskRunner({ tasks: world.deps.repos.tasks, log: pino({ level: "silent" }), now: world.clock.now }, world.quoteTasks, { autoStart: false });
+  return startTaskRunner(
+    { tasks: world.deps.repos.tasks, log: pino({ level: "silent" }), now: world.clock.now },
+    world.quoteTasks,
+    { autoStart: false },
+  );
 }

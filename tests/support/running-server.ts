@@ -45,7 +45,13 @@ export async function startLiveServer(env: Record<string, string> = {}): Promise
     idleTimeout: 60,
   });
   const baseUrl = `http://127.0.0.1:${server.port}`;
-  const parsed = parseConfig({ NODE_ENV: "test", DATA_DIR: dataDir, PORT: String(server.port), PUBLIC_BASE_URL: baseUrl, ...env });
+  const parsed = parseConfig({
+    NODE_ENV: "test",
+    DATA_DIR: dataDir,
+    PORT: String(server.port),
+    PUBLIC_BASE_URL: baseUrl,
+    ...env,
+  });
   if (!parsed.ok) throw new Error(parsed.error);
   const logs: LogLine[] = [];
   const logger = pino({ level: "debug" }, { write: (line: string) => void logs.push(JSON.parse(line) as LogLine) });

@@ -15,7 +15,8 @@ export interface PaymentRefs {
 }
 
 let counter = 0;
-export const eventId = (label = "") => `evt_test_${label}${(++counter).toString(36)}${crypto.randomUUID().replaceAll("-", "").slice(0, 12)}`;
+export const eventId = (label = "") =>
+  `evt_test_${label}${(++counter).toString(36)}${crypto.randomUUID().replaceAll("-", "").slice(0, 12)}`;
 
 const envelope = (type: string, object: Record<string, unknown>, id = eventId()) => ({
   id,
@@ -44,19 +45,40 @@ const session = (r: PaymentRefs, paymentStatus: "paid" | "unpaid") => ({
 });
 
 export const stripeEvents = {
-  checkoutCompleted: (r: PaymentRefs, paymentStatus: "paid" | "unpaid" = "paid", id?: string) => envelope("checkout.session.completed", session(r, paymentStatus), id),
+  checkoutCompleted: (r: PaymentRefs, paymentStatus: "paid" | "unpaid" = "paid", id?: string) =>
+    envelope("checkout.session.completed", session(r, paymentStatus), id),
   asyncSucceeded: (r: PaymentRefs) => envelope("checkout.session.async_payment_succeeded", session(r, "paid")),
   asyncFailed: (r: PaymentRefs) => envelope("checkout.session.async_payment_failed", session(r, "unpaid")),
   paymentIntentSucceeded: (r: PaymentRefs) =>
-    envelope("payment_intent.succeeded", { id: r.paymentIntentId, object: "payment_intent", amount: r.amountPence, amount_received: r.amountPence, currency: r.currency ?? "gbp", status: "succeeded", metadata: { payment_id: r.paymentId, quote_id: r.quoteId } }),
+    envelope("payment_intent.succeeded", {
+      id: r.paymentIntentId,
+      object: "payment_intent",
+      amount: r.amountPence,
+      amount_received: r.amountPence,
+      currency: r.currency ?? "gbp",
+      status: "succeeded",
+      metadata: { payment_id: r.paymentId, quote_id: r.quoteId },
+    }),
   invoicePaid: (r: PaymentRefs) =>
-    envelope("invoice.paid", { id: `in_${r.paymentId.slice(0, 8)}`, object: "invoice", amount_paid: r.amountPence, amount_due: r.amountPence, currency: r.currency ?? "gbp", status: "paid", metadata: { payment_id: r.paymentId, quote_id: r.quoteId } }),
+    envelope("invoice.paid", {
+      id: `in_${r.paymentId.slice(0, 8)}`,
+      object: "invoice",
+      amount_paid: r.amountPence,
+      amount_due: r.amountPence,
+      currency: r.currency ?? "gbp",
+      status: "paid",
+      metadata: { payment_id: r.paymentId, quote_id: r.quoteId },
+    }),
   other: (type: string) => envelope(type, { id: "ch_123", object: "charge", amount: 100, currency: "gbp" }),
 };
 
 /** The raw body and its Stripe-Signature header, signed at `at` (seconds) with `secret`. */
 export async function signed(event: object, secret: string, at: Date): Promise<{ body: string; signature: string }> {
   const body = JSON.stringify(event);
-  const signature = await Stripe.webhooks.generateTestHeaderStringAsync({ payload: body, secret, timestamp: Math.floor(at.getTime() / 1000) });
+  const signature = await Stripe.webhooks.generateTestHeaderStringAsync({
+    payload: body,
+    secret,
+    timestamp: Math.floor(at.getTime() / 1000),
+  });
   return { body, signature };
 }

@@ -45,7 +45,10 @@ export function parseStripeForm(text: string): Record<string, unknown> {
 }
 
 const error = (status: number, type: string, message: string, extra: Record<string, unknown> = {}) =>
-  Response.json({ error: { type, message, ...extra } }, { status, headers: { "Request-Id": `req_${crypto.randomUUID().slice(0, 12)}` } });
+  Response.json(
+    { error: { type, message, ...extra } },
+    { status, headers: { "Request-Id": `req_${crypto.randomUUID().slice(0, 12)}` } },
+  );
 
 export function startStripePeer(options: { apiKey: string; now?: () => Date }): StripePeer {
   const requests: PeerRequest[] = [];
@@ -63,7 +66,8 @@ export function startStripePeer(options: { apiKey: string; now?: () => Date }): 
       const headers = Object.fromEntries(request.headers);
       const body = parseStripeForm(text);
       requests.push({ method: request.method, path: url.pathname, headers, body });
-      if (headers.authorization !== `Bearer ${options.apiKey}`) return error(401, "invalid_request_error", "Invalid API Key provided.");
+      if (headers.authorization !== `Bearer ${options.apiKey}`)
+        return error(401, "invalid_request_error", "Invalid API Key provided.");
       if (failures > 0) {
         failures--;
         return error(500, "api_error", "Something went wrong on Stripe's end.");
@@ -73,29 +77,47 @@ export function startStripePeer(options: { apiKey: string; now?: () => Date }): 
         const key = headers["idempotency-key"];
         if (key && idempotent.has(key)) {
           const seen = idempotent.get(key)!;
-          if (seen.params !== text) return error(400, "idempotency_error", "Keys for idempotent requests can only be used with the same parameters they were first used with.");
+          if (seen.params !== text)
+            return error(
+              400,
+              "idempotency_error",
+              "Keys for idempotent requests can only be used with the same parameters they were first used with.",
+            );
           return Response.json(seen.response, { headers: { "Idempotent-Replayed": "true" } });
         }
-        if (body.mode !== "payment") return error(400, "invalid_request_error", "Missing required param: mode.", { param: "mode" });
-        if (typeof body.success_url !== "string") return error(400, "invalid_request_error", "Missing required param: success_url.", { param: "success_url" });
+        if (body.mode !== "payment")
+          return error(400, "invalid_request_error", "Missing required param: mode.", { param: "mode" });
+        if (typeof body.success_url !== "string")
+          return error(400, "invalid_request_error", "Missing required param: success_url.", { param: "success_url" });
         const items = (body.line_items as Record<string, unknown>[] | undefined) ?? [];
-        if (items.length === 0) return error(400, "invalid_request_error", "Missing required param: line_items.", { param: "line_items" });
+        if (items.length === 0)
+          return error(400, "invalid_request_error", "Missing required param: line_items.", { param: "line_items" });
         let total = 0;
         let currency = "";
         for (const [i, item] of items.entries()) {
-          const price = item.price_data as { currency?: string; unit_amount?: string; product_data?: { name?: string } } | undefined;
+          const price = item.price_data as
+            | { currency?: string; unit_amount?: string; product_data?: { name?: string } }
+            | undefined;
           const amount = Number(price?.unit_amount);
           if (!price?.currency || !Number.isInteger(amount) || amount < 0 || !price.product_data?.name) {
-            return error(400, "invalid_request_error", `Invalid line_items[${i}][price_data].`, { param: `line_items[${i}][price_data]` });
+            return error(400, "invalid_request_error", `Invalid line_items[${i}][price_data].`, {
+              param: `line_items[${i}][price_data]`,
+            });
           }
-          if (currency && currency !== price.currency) return error(400, "invalid_request_error", "All line items must share a currency.");
+          if (currency && currency !== price.currency)
+            return error(400, "invalid_request_error", "All line items must share a currency.");
           currency = price.currency;
           total += amount * Number(item.quantity ?? 1);
         }
         const seconds = Math.floor(now().getTime() / 1000);
         const expiresAt = body.expires_at ? Number(body.expires_at) : seconds + 86_400;
         if (expiresAt < seconds + 1800 || expiresAt > seconds + 86_400) {
-          return error(400, "invalid_request_error", "The `expires_at` timestamp must be between 30 minutes and 24 hours from Checkout Session creation.", { param: "expires_at" });
+          return error(
+            400,
+            "invalid_request_error",
+            "The `expires_at` timestamp must be between 30 minutes and 24 hours from Checkout Session creation.",
+            { param: "expires_at" },
+          );
         }
         const id = `cs_test_${crypto.randomUUID().replaceAll("-", "")}`;
         const session = {
@@ -126,7 +148,11 @@ export function startStripePeer(options: { apiKey: string; now?: () => Date }): 
       const match = /^\/v1\/checkout\/sessions\/([^/]+)$/.exec(url.pathname);
       if (request.method === "GET" && match) {
         const session = sessions.get(decodeURIComponent(match[1]!));
-        if (!session) return error(404, "invalid_request_error", `No such checkout.session: '${match[1]}'`, { code: "resource_missing", param: "session" });
+        if (!session)
+          return error(404, "invalid_request_error", `No such checkout.session: '${match[1]}'`, {
+            code: "resource_missing",
+            param: "session",
+          });
         return Response.json(session);
       }
       return error(404, "invalid_request_error", `Unrecognized request URL (${request.method}: ${url.pathname}).`);

@@ -33,14 +33,29 @@ export function testClock(start = new Date("2026-11-27T10:00:00Z")) {
  * hashing, extraction without debounce, and background jobs left for the test to run
  * (`messagingTasks`, `quoteTasks`). `overrides` replaces parts of the composition.
  */
-export function buildTestApp(repos: Repositories, overrides: Partial<AppDeps> = {}, messagingOptions: MessagingTestOptions = {}) {
+export function buildTestApp(
+  repos: Repositories,
+  overrides: Partial<AppDeps> = {},
+  messagingOptions: MessagingTestOptions = {},
+) {
   const clock = testClock();
-  const blobStore = createFolderBlobStore({ dir: mkdtempSync(join(tmpdir(), "sb-blobs-")), signingSecret: randomToken(), publicBaseUrl: ORIGIN });
+  const blobStore = createFolderBlobStore({
+    dir: mkdtempSync(join(tmpdir(), "sb-blobs-")),
+    signingSecret: randomToken(),
+    publicBaseUrl: ORIGIN,
+  });
   const reply = messagingOptions.missedCallReply;
-  const config = testConfig(reply ? { MISSED_CALL_REPLY_CHANNEL: reply.channel, MISSED_CALL_REPLY_TEXT: reply.text } : {});
+  const config = testConfig(
+    reply ? { MISSED_CALL_REPLY_CHANNEL: reply.channel, MISSED_CALL_REPLY_TEXT: reply.text } : {},
+  );
   const { deps, taskHandlers } = wireDeps(
     config,
-    { repos: repos as OpenDatabase, storage: { blobStore, verifyFileLink: blobStore.verifyLink, detail: "Test folder" }, secrets: TEST_SECRETS, logger: pino({ level: "silent" }) },
+    {
+      repos: repos as OpenDatabase,
+      storage: { blobStore, verifyFileLink: blobStore.verifyLink, detail: "Test folder" },
+      secrets: TEST_SECRETS,
+      logger: pino({ level: "silent" }),
+    },
     {
       overrides: {
         now: clock.now,
@@ -57,11 +72,19 @@ export function buildTestApp(repos: Repositories, overrides: Partial<AppDeps> = 
 }
 
 /** A webhook post signed as Twilio signs it (X-Twilio-Signature over the URL and form fields). */
-export function signedTwilioPost(app: ReturnType<typeof createApp>, path: string, params: Record<string, string>, token = TEST_TWILIO_TOKEN) {
+export function signedTwilioPost(
+  app: ReturnType<typeof createApp>,
+  path: string,
+  params: Record<string, string>,
+  token = TEST_TWILIO_TOKEN,
+) {
   const url = `${ORIGIN}${path}`;
   return app.request(url, {
     method: "POST",
-    headers: { "Content-Type": "application/x-www-form-urlencoded", "X-Twilio-Signature": twilio.getExpectedTwilioSignature(token, url, params) },
+    headers: {
+      "Content-Type": "application/x-www-form-urlencoded",
+      "X-Twilio-Signature": twilio.getExpectedTwilioSignature(token, url, params),
+    },
     body: new URLSearchParams(params).toString(),
   });
 }
@@ -100,7 +123,12 @@ export function testBrowser(app: ReturnType<typeof createApp>) {
     post(path: string, fields: Record<string, string>, extraHeaders: Record<string, string> = {}) {
       return request(path, {
         method: "POST",
-        headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: ORIGIN, "Sec-Fetch-Site": "same-origin", ...extraHeaders },
+        headers: {
+          "Content-Type": "application/x-www-form-urlencoded",
+          Origin: ORIGIN,
+          "Sec-Fetch-Site": "same-origin",
+          ...extraHeaders,
+        },
         body: new URLSearchParams(fields).toString(),
       });
     },
@@ -113,7 +141,10 @@ export function testBrowser(app: ReturnType<typeof createApp>) {
 }
 
 export async function aStaffUser(deps: AppDeps, email = "tom@handy.example", password = "correct horse battery") {
-  const result = await addStaffUser({ staffUsers: deps.repos.staffUsers, passwords: deps.passwords }, { email, password, role: "admin" });
+  const result = await addStaffUser(
+    { staffUsers: deps.repos.staffUsers, passwords: deps.passwords },
+    { email, password, role: "admin" },
+  );
   if (!result.ok) throw new Error(result.message);
   return { email, password, user: result.value };
 }

@@ -67,7 +67,10 @@ function migratedFolder(): Promise<string> {
     const building = `${path}.${process.pid}.partial`;
     rmSync(building, { recursive: true, force: true });
     mkdirSync(building);
-    const pg = await PGlite.create(join(building, "data"), { ...PGLITE_OPTIONS, loadDataDir: await migratedTemplate() });
+    const pg = await PGlite.create(join(building, "data"), {
+      ...PGLITE_OPTIONS,
+      loadDataDir: await migratedTemplate(),
+    });
     await pg.close();
     try {
       renameSync(join(building, "data"), path);
@@ -107,10 +110,15 @@ async function loadOrBuildTemplate(): Promise<Blob> {
 }
 
 function templateKey(): string {
-  const pgliteManifest = join(dirname(fileURLToPath(import.meta.resolve("@electric-sql/pglite"))), "..", "package.json");
+  const pgliteManifest = join(
+    dirname(fileURLToPath(import.meta.resolve("@electric-sql/pglite"))),
+    "..",
+    "package.json",
+  );
   const hash = createHash("sha256").update(readFileSync(pgliteManifest));
   for (const file of readdirSync(MIGRATIONS_FOLDER, { recursive: true }).map(String).sort()) {
-    if (file.endsWith(".sql") || file.endsWith(".json")) hash.update(file).update(readFileSync(join(MIGRATIONS_FOLDER, file)));
+    if (file.endsWith(".sql") || file.endsWith(".json"))
+      hash.update(file).update(readFileSync(join(MIGRATIONS_FOLDER, file)));
   }
   return hash.digest("hex").slice(0, 16);
 }

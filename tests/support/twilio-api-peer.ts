@@ -35,9 +35,12 @@ export async function startTwilioApiPeer(credentials: { accountSid: string; auth
       requests.push({ method: req.method, path: url.pathname, authorization: req.headers.get("Authorization"), form });
       const error = (status: number, code: number, message: string) =>
         Response.json({ code, message, more_info: `https://www.twilio.com/docs/errors/${code}`, status }, { status });
-      if (req.headers.get("Authorization") !== `Basic ${btoa(`${credentials.accountSid}:${credentials.authToken}`)}`) return error(401, 20003, "Authenticate");
-      if (req.method !== "POST" || url.pathname !== `/2010-04-01/Accounts/${credentials.accountSid}/Messages.json`) return error(404, 20404, "The requested resource was not found");
-      if (!form.To || !form.From || !form.Body) return error(400, 21604, "A 'To' phone number, 'From' and 'Body' are required.");
+      if (req.headers.get("Authorization") !== `Basic ${btoa(`${credentials.accountSid}:${credentials.authToken}`)}`)
+        return error(401, 20003, "Authenticate");
+      if (req.method !== "POST" || url.pathname !== `/2010-04-01/Accounts/${credentials.accountSid}/Messages.json`)
+        return error(404, 20404, "The requested resource was not found");
+      if (!form.To || !form.From || !form.Body)
+        return error(400, 21604, "A 'To' phone number, 'From' and 'Body' are required.");
       const failure = failures.shift();
       if (failure) {
         if (failure.delayMs) await Bun.sleep(failure.delayMs);

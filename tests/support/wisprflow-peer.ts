@@ -148,7 +148,8 @@ export function startWisprflowPeer(options: WisprflowPeerOptions): WisprflowPeer
     for (const packet of packets) {
       const bytes = typeof packet === "string" ? Buffer.from(packet, "base64") : Buffer.alloc(0);
       // Equal chunks of 16-bit samples: the documented requirement this peer can check.
-      if (bytes.length !== packetBytes) session.problems.push(`packet of ${bytes.length} bytes, expected ${packetBytes}`);
+      if (bytes.length !== packetBytes)
+        session.problems.push(`packet of ${bytes.length} bytes, expected ${packetBytes}`);
       if (/^RIFF/.test(bytes.subarray(0, 4).toString("latin1"))) session.problems.push("packet carries a WAV header");
       session.bytes += bytes.length;
       session.packets++;
@@ -157,7 +158,8 @@ export function startWisprflowPeer(options: WisprflowPeerOptions): WisprflowPeer
     const text = textFor(committedCount);
     const words = text.split(/\s+/);
     const shown = Math.min(words.length - 1, Math.floor(heardMs / 500));
-    if (shown > 0) ws.send(JSON.stringify({ status: "text", final: false, body: { text: words.slice(0, shown).join(" ") } }));
+    if (shown > 0)
+      ws.send(JSON.stringify({ status: "text", final: false, body: { text: words.slice(0, shown).join(" ") } }));
   }
 
   function commit(ws: ServerWebSocket<WisprflowPeerSession>, message: Record<string, unknown>) {
@@ -168,7 +170,9 @@ export function startWisprflowPeer(options: WisprflowPeerOptions): WisprflowPeer
     session.committed = true;
     session.finalText = textFor(committedCount++);
     ws.send(JSON.stringify({ status: "info", message: { event: "commit_received" } }));
-    ws.send(JSON.stringify({ status: "text", final: true, body: { text: session.finalText, detected_language: "en" } }));
+    ws.send(
+      JSON.stringify({ status: "text", final: true, body: { text: session.finalText, detected_language: "en" } }),
+    );
     ws.close(1000);
   }
 

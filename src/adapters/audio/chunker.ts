@@ -18,7 +18,8 @@ export interface Chunker {
 }
 
 export function createChunker(chunkBytes: number): Chunker {
-  if (!Number.isInteger(chunkBytes) || chunkBytes <= 0) throw new RangeError(`chunk size must be a positive integer, got ${chunkBytes}`);
+  if (!Number.isInteger(chunkBytes) || chunkBytes <= 0)
+    throw new RangeError(`chunk size must be a positive integer, got ${chunkBytes}`);
   let current = new Uint8Array(chunkBytes);
   let filled = 0;
   return {

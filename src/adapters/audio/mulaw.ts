@@ -24,7 +24,8 @@ export const MULAW_TO_LINEAR: Int16Array = Int16Array.from({ length: 256 }, (_, 
  * decodeMulaw(new Uint8Array([0xff, 0x00])); // Int16Array [0, -32124]
  */
 export function decodeMulaw(mulaw: Uint8Array, out: Int16Array = new Int16Array(mulaw.length)): Int16Array {
-  if (out.length < mulaw.length) throw new RangeError(`decodeMulaw: output holds ${out.length} samples, need ${mulaw.length}`);
+  if (out.length < mulaw.length)
+    throw new RangeError(`decodeMulaw: output holds ${out.length} samples, need ${mulaw.length}`);
   for (let i = 0; i < mulaw.length; i++) out[i] = MULAW_TO_LINEAR[mulaw[i]!]!;
   return out;
 }

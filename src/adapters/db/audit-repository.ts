@@ -6,7 +6,16 @@ import { auditLog } from "./schema.ts";
 export function createAuditRepository(db: Database): AuditTrail {
   return {
     async record(entry) {
-      await db.insert(auditLog).values({ who: entry.who, what: entry.what, entity: entry.entity, entityId: entry.entityId, at: entry.at, details: entry.details ?? null });
+      await db
+        .insert(auditLog)
+        .values({
+          who: entry.who,
+          what: entry.what,
+          entity: entry.entity,
+          entityId: entry.entityId,
+          at: entry.at,
+          details: entry.details ?? null,
+        });
     },
     async forEntity(entity, entityId, limit = 50) {
       const rows = await db
@@ -15,7 +24,14 @@ export function createAuditRepository(db: Database): AuditTrail {
         .where(and(eq(auditLog.entity, entity), eq(auditLog.entityId, entityId)))
         .orderBy(desc(auditLog.at))
         .limit(limit);
-      return rows.map((row) => ({ who: row.who, what: row.what, entity: row.entity as AuditEntry["entity"], entityId: row.entityId, at: row.at, details: row.details ?? undefined }));
+      return rows.map((row) => ({
+        who: row.who,
+        what: row.what,
+        entity: row.entity as AuditEntry["entity"],
+        entityId: row.entityId,
+        at: row.at,
+        details: row.details ?? undefined,
+      }));
     },
   };
 }

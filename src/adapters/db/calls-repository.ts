@@ -51,7 +51,11 @@ export function createCallsRepository(db: Database): Calls {
 
   return {
     async record(call) {
-      const [inserted] = await db.insert(calls).values(call).onConflictDoNothing({ target: calls.providerCallId }).returning();
+      const [inserted] = await db
+        .insert(calls)
+        .values(call)
+        .onConflictDoNothing({ target: calls.providerCallId })
+        .returning();
       if (inserted) return toCall(inserted);
       const existing = await byProviderId(call.providerCallId);
       if (!existing) throw new Error("calls.record: the call vanished between insert and select");
@@ -115,7 +119,11 @@ export function createCallsRepository(db: Database): Calls {
 
     async addSegment(segment) {
       // A line with its own id may be sent again after a lost answer: the first one stands.
-      const [row] = await db.insert(transcriptSegments).values(segment).onConflictDoNothing({ target: transcriptSegments.id }).returning();
+      const [row] = await db
+        .insert(transcriptSegments)
+        .values(segment)
+        .onConflictDoNothing({ target: transcriptSegments.id })
+        .returning();
       if (row) return toSegment(row);
       const [existing] = await db.select().from(transcriptSegments).where(eq(transcriptSegments.id, segment.id!));
       return toSegment(existing!);

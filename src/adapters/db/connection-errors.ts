@@ -48,7 +48,11 @@ export function unavailable(what: string, error: unknown): DatabaseUnavailableEr
 function reasonOf(error: unknown): string {
   const sqlState = pgErrorOf(error).code;
   if (sqlState && REASONS[sqlState]) return REASONS[sqlState]!;
-  for (let e = error as { code?: unknown; errno?: unknown; message?: unknown; cause?: unknown } | undefined; e && typeof e === "object"; e = e.cause as typeof e) {
+  for (
+    let e = error as { code?: unknown; errno?: unknown; message?: unknown; cause?: unknown } | undefined;
+    e && typeof e === "object";
+    e = e.cause as typeof e
+  ) {
     if (typeof e.code === "string" && REASONS[e.code]) return REASONS[e.code]!;
     if (e.cause === undefined && typeof e.message === "string" && e.message.trim() !== "") {
       return firstLine(e.message);
@@ -66,7 +70,10 @@ const firstLine = (text: string) => text.split("\n")[0]!.trim().replace(/\.$/, "
 export async function withinDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(Object.assign(new Error(`no answer within ${ms / 1000} s`), { code: "NO_ANSWER" })), ms);
+    timer = setTimeout(
+      () => reject(Object.assign(new Error(`no answer within ${ms / 1000} s`), { code: "NO_ANSWER" })),
+      ms,
+    );
   });
   try {
     return await Promise.race([work, deadline]);

@@ -39,7 +39,13 @@ export function createInvoicesRepository(db: Database): Invoices {
     async withCustomer(id) {
       if (!isUuid(id)) return null;
       const [row] = await db
-        .select({ invoice: invoices, quoteToken: quotes.token, leadId: leads.id, leadName: leads.name, leadPhone: leads.phone })
+        .select({
+          invoice: invoices,
+          quoteToken: quotes.token,
+          leadId: leads.id,
+          leadName: leads.name,
+          leadPhone: leads.phone,
+        })
         .from(invoices)
         .innerJoin(quotes, eq(quotes.id, invoices.quoteId))
         .innerJoin(issues, eq(issues.id, quotes.issueId))

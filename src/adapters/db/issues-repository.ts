@@ -39,7 +39,10 @@ export function createIssuesRepository(db: Database): Issues {
       .select({ issue: getTableColumns(issues), leadName: leads.name })
       .from(issues)
       .leftJoin(leads, eq(leads.id, issues.leadId));
-  const toListItem = (row: { issue: IssueRow; leadName: string | null }) => ({ ...toIssue(row.issue), leadName: row.leadName });
+  const toListItem = (row: { issue: IssueRow; leadName: string | null }) => ({
+    ...toIssue(row.issue),
+    leadName: row.leadName,
+  });
 
   return {
     async create(fields) {
@@ -61,8 +64,15 @@ export function createIssuesRepository(db: Database): Issues {
       if (!isUuid(id)) return reject("not_found", "There is no such job.");
       return writeStatus(issueTransitions, "job", status, {
         move: async (from) =>
-          (await db.update(issues).set({ status, updatedAt: new Date() }).where(and(eq(issues.id, id), inArray(issues.status, [...from]))).returning({ id: issues.id })).length > 0,
-        current: async () => (await db.select({ status: issues.status }).from(issues).where(eq(issues.id, id)))[0]?.status ?? null,
+          (
+            await db
+              .update(issues)
+              .set({ status, updatedAt: new Date() })
+              .where(and(eq(issues.id, id), inArray(issues.status, [...from])))
+              .returning({ id: issues.id })
+          ).length > 0,
+        current: async () =>
+          (await db.select({ status: issues.status }).from(issues).where(eq(issues.id, id)))[0]?.status ?? null,
       });
     },
 
@@ -87,7 +97,11 @@ export function createIssuesRepository(db: Database): Issues {
     },
 
     async openCountsByUrgency() {
-      const rows = await db.select({ urgency: issues.urgency, n: count() }).from(issues).where(isOpen).groupBy(issues.urgency);
+      const rows = await db
+        .select({ urgency: issues.urgency, n: count() })
+        .from(issues)
+        .where(isOpen)
+        .groupBy(issues.urgency);
       const counts = Object.fromEntries(URGENCIES.map((u) => [u, 0])) as Record<Urgency, number>;
       for (const row of rows) counts[row.urgency] = row.n;
       return counts;
@@ -96,13 +110,21 @@ export function createIssuesRepository(db: Database): Issues {
     async openByUrgency(limit) {
       // Pick the few issues first, then join their leads: joining every open issue to leads
       // before sorting read the whole leads table (10 ms at 50,000 leads).
-      const top = db.select().from(issues).where(isOpen).orderBy(urgencyRank, asc(issues.createdAt)).limit(limit).as("top");
+      const top = db
+        .select()
+        .from(issues)
+        .where(isOpen)
+        .orderBy(urgencyRank, asc(issues.createdAt))
+        .limit(limit)
+        .as("top");
       const rows = await db
         .select({ issue: getTableColumns(issues), leadName: leads.name })
         .from(top)
         .innerJoin(issues, eq(issues.id, top.id))
         .leftJoin(leads, eq(leads.id, issues.leadId));
-      return rows.map(toListItem).sort((a, b) => rank(a.urgency) - rank(b.urgency) || a.createdAt.getTime() - b.createdAt.getTime());
+      return rows
+        .map(toListItem)
+        .sort((a, b) => rank(a.urgency) - rank(b.urgency) || a.createdAt.getTime() - b.createdAt.getTime());
     },
   };
 }

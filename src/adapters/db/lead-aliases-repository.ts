@@ -7,7 +7,10 @@ import { leadAliases } from "./schema.ts";
 /** Lead aliases (WhatsApp BSUIDs), unique per kind and value. */
 export function createLeadAliasesRepository(db: Database): LeadAliases {
   const leadFor = async (kind: string, value: string) => {
-    const [row] = await db.select({ leadId: leadAliases.leadId }).from(leadAliases).where(and(eq(leadAliases.kind, kind), eq(leadAliases.value, value)));
+    const [row] = await db
+      .select({ leadId: leadAliases.leadId })
+      .from(leadAliases)
+      .where(and(eq(leadAliases.kind, kind), eq(leadAliases.value, value)));
     return row?.leadId ?? null;
   };
 
@@ -15,7 +18,10 @@ export function createLeadAliasesRepository(db: Database): LeadAliases {
     leadFor,
 
     async add(leadId, kind, value) {
-      await db.insert(leadAliases).values({ leadId, kind, value }).onConflictDoNothing({ target: [leadAliases.kind, leadAliases.value] });
+      await db
+        .insert(leadAliases)
+        .values({ leadId, kind, value })
+        .onConflictDoNothing({ target: [leadAliases.kind, leadAliases.value] });
       const owner = await leadFor(kind, value);
       if (!owner) throw new Error("leadAliases.add: the alias vanished between insert and select");
       return owner;
@@ -23,7 +29,10 @@ export function createLeadAliasesRepository(db: Database): LeadAliases {
 
     async forLead(leadId) {
       if (!isUuid(leadId)) return [];
-      return db.select({ kind: leadAliases.kind, value: leadAliases.value }).from(leadAliases).where(eq(leadAliases.leadId, leadId));
+      return db
+        .select({ kind: leadAliases.kind, value: leadAliases.value })
+        .from(leadAliases)
+        .where(eq(leadAliases.leadId, leadId));
     },
   };
 }

@@ -1,4 +1,18 @@
-import { and, count, desc, eq, getTableColumns, gte, ilike, inArray, isNull, like, or, sql, type SQL } from "drizzle-orm";
+import {
+  and,
+  count,
+  desc,
+  eq,
+  getTableColumns,
+  gte,
+  ilike,
+  inArray,
+  isNull,
+  like,
+  or,
+  sql,
+  type SQL,
+} from "drizzle-orm";
 import { leadTransitions, type Lead, type LeadFields } from "../../domain/leads.ts";
 import { reject } from "../../domain/result.ts";
 import type { E164 } from "../../domain/phone.ts";
@@ -76,8 +90,15 @@ export function createLeadsRepository(db: Database): Leads {
       if (!isUuid(id)) return reject("not_found", "There is no such lead.");
       return writeStatus(leadTransitions, "lead", status, {
         move: async (from) =>
-          (await db.update(leads).set({ status, updatedAt: new Date() }).where(and(eq(leads.id, id), inArray(leads.status, [...from]))).returning({ id: leads.id })).length > 0,
-        current: async () => (await db.select({ status: leads.status }).from(leads).where(eq(leads.id, id)))[0]?.status ?? null,
+          (
+            await db
+              .update(leads)
+              .set({ status, updatedAt: new Date() })
+              .where(and(eq(leads.id, id), inArray(leads.status, [...from])))
+              .returning({ id: leads.id })
+          ).length > 0,
+        current: async () =>
+          (await db.select({ status: leads.status }).from(leads).where(eq(leads.id, id)))[0]?.status ?? null,
       });
     },
 
@@ -109,7 +130,11 @@ export function createLeadsRepository(db: Database): Leads {
     async givePhone(id, phone) {
       if (!isUuid(id)) return null;
       try {
-        const [row] = await db.update(leads).set({ phone, updatedAt: new Date() }).where(and(eq(leads.id, id), isNull(leads.phone))).returning();
+        const [row] = await db
+          .update(leads)
+          .set({ phone, updatedAt: new Date() })
+          .where(and(eq(leads.id, id), isNull(leads.phone)))
+          .returning();
         return row ? toLead(row) : null;
       } catch (error) {
         // Another lead has the number: the unique index, not a check beforehand, decides a race.
@@ -125,14 +150,24 @@ export function createLeadsRepository(db: Database): Leads {
       const newestFirst = [desc(leads.createdAt), desc(leads.id)] as const;
       if (!where) {
         const [rows, totals] = await Promise.all([
-          db.select().from(leads).orderBy(...newestFirst).limit(limit).offset(offset),
+          db
+            .select()
+            .from(leads)
+            .orderBy(...newestFirst)
+            .limit(limit)
+            .offset(offset),
           db.select({ total: count() }).from(leads),
         ]);
         return { leads: rows.map(toLead), total: totals[0]?.total ?? 0 };
       }
       // Most searches match a few hundred leads at most: then the page and the count come from one
       // statement over at most FEW_MATCHES + 1 matches (a trigram bitmap scan and a top-N sort).
-      const firstMatches = db.select().from(leads).where(where).limit(FEW_MATCHES + 1).as("matches");
+      const firstMatches = db
+        .select()
+        .from(leads)
+        .where(where)
+        .limit(FEW_MATCHES + 1)
+        .as("matches");
       const page = await db
         .select({ ...leadColumnsOf(firstMatches), total: sql<number>`count(*) over ()`.mapWith(Number) })
         .from(firstMatches)
@@ -150,7 +185,13 @@ export function createLeadsRepository(db: Database): Leads {
       const [{ total } = { total: 0 }] = await db.select({ total: count() }).from(leads).where(where);
       if (total === 0 || offset >= total) return { leads: [], total };
       if (total > RARE_MATCHES) {
-        const rows = await db.select().from(leads).where(where).orderBy(...newestFirst).limit(limit).offset(offset);
+        const rows = await db
+          .select()
+          .from(leads)
+          .where(where)
+          .orderBy(...newestFirst)
+          .limit(limit)
+          .offset(offset);
         return { leads: rows.map(toLead), total };
       }
       const matches = db.select().from(leads).where(where).offset(0).as("matches");
@@ -202,7 +243,10 @@ export function searchCondition(query: string | undefined): SQL | undefined {
   const escaped = escapeLike(text);
   const short = text.length < 3;
   const patterns = short ? [`${escaped}%`, `% ${escaped}%`] : [`%${escaped}%`];
-  const branches: SQL[] = patterns.flatMap((pattern) => [ilike(leads.name, pattern), ilike(leads.organisation, pattern)]);
+  const branches: SQL[] = patterns.flatMap((pattern) => [
+    ilike(leads.name, pattern),
+    ilike(leads.organisation, pattern),
+  ]);
 
   const compact = text.replaceAll(" ", "");
   if (ALPHANUMERIC.test(compact)) {
@@ -214,7 +258,8 @@ export function searchCondition(query: string | undefined): SQL | undefined {
 /** The digit strings an E.164 number would contain for digits typed in UK or international form. */
 export function phoneDigitVariants(digits: string): string[] {
   const variants = new Set([digits]);
-  if (digits.startsWith("00")) variants.add(digits.slice(2)); // 0044 7700… → 447700…
+  if (digits.startsWith("00"))
+    variants.add(digits.slice(2)); // 0044 7700… → 447700…
   else if (digits.startsWith("0")) variants.add(`44${digits.slice(1)}`); // 07700… → 447700…
   return [...variants];
 }

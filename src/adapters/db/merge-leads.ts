@@ -24,7 +24,11 @@ export async function mergeLeads(db: Database, absorbedId: string, survivorId: s
       where lead_id = ${absorbedId}
         and not exists (select 1 from ${leadAliases} a where a.lead_id = ${survivorId} and a.kind = ${leadAliases.kind} and a.value = ${leadAliases.value})`);
     const details = mergedLeadDetails(survivor, absorbed);
-    if (Object.keys(details).length > 0) await tx.update(leads).set({ ...details, updatedAt: new Date() }).where(eq(leads.id, survivorId));
+    if (Object.keys(details).length > 0)
+      await tx
+        .update(leads)
+        .set({ ...details, updatedAt: new Date() })
+        .where(eq(leads.id, survivorId));
     // Something added later may still point at the old lead (a table this merge does not
     // know): then it stays, emptied and marked, rather than the merge failing.
     try {
@@ -33,7 +37,10 @@ export async function mergeLeads(db: Database, absorbedId: string, survivorId: s
       });
     } catch (error) {
       if (pgErrorOf(error).code !== "23503") throw error;
-      await tx.update(leads).set({ notes: `Merged into lead ${survivorId}.`, updatedAt: new Date() }).where(eq(leads.id, absorbedId));
+      await tx
+        .update(leads)
+        .set({ notes: `Merged into lead ${survivorId}.`, updatedAt: new Date() })
+        .where(eq(leads.id, absorbedId));
     }
   });
 }

@@ -42,7 +42,8 @@ export const toMessage = (row: MessageRow): Message => ({
 });
 
 /** Rows from db.execute: postgres.js answers an array, PGlite and Neon an object with rows. */
-export const rowsOf = <T>(result: unknown): T[] => (Array.isArray(result) ? (result as T[]) : ((result as { rows: T[] }).rows ?? []));
+export const rowsOf = <T>(result: unknown): T[] =>
+  Array.isArray(result) ? (result as T[]) : ((result as { rows: T[] }).rows ?? []);
 
 /** Messages in PostgreSQL; (channel, provider_id) is unique, so a replayed webhook stores nothing. */
 export function createMessagesRepository(db: Database): Messages {
@@ -52,7 +53,10 @@ export function createMessagesRepository(db: Database): Messages {
     return row ? toMessage(row) : null;
   };
   const byProviderId = async (channel: Message["channel"], providerId: string) => {
-    const [row] = await db.select().from(messages).where(and(eq(messages.channel, channel), eq(messages.providerId, providerId)));
+    const [row] = await db
+      .select()
+      .from(messages)
+      .where(and(eq(messages.channel, channel), eq(messages.providerId, providerId)));
     return row ? toMessage(row) : null;
   };
 
@@ -72,7 +76,9 @@ export function createMessagesRepository(db: Database): Messages {
     async enqueueOutbound(message, taskKind, runAt) {
       return db.transaction(async (tx) => {
         const [row] = await tx.insert(messages).values(message).returning();
-        await tx.insert(tasks).values({ kind: taskKind, key: row!.id, payload: { messageId: row!.id }, nextAttemptAt: runAt });
+        await tx
+          .insert(tasks)
+          .values({ kind: taskKind, key: row!.id, payload: { messageId: row!.id }, nextAttemptAt: runAt });
         return toMessage(row!);
       });
     },
@@ -102,13 +108,22 @@ export function createMessagesRepository(db: Database): Messages {
 
     async forLead(leadId, limit = 200) {
       if (!isUuid(leadId)) return [];
-      const rows = await db.select().from(messages).where(eq(messages.leadId, leadId)).orderBy(desc(messages.occurredAt), desc(messages.createdAt)).limit(limit);
+      const rows = await db
+        .select()
+        .from(messages)
+        .where(eq(messages.leadId, leadId))
+        .orderBy(desc(messages.occurredAt), desc(messages.createdAt))
+        .limit(limit);
       return rows.map(toMessage).reverse();
     },
 
     async forIssue(issueId) {
       if (!isUuid(issueId)) return [];
-      const rows = await db.select().from(messages).where(eq(messages.issueId, issueId)).orderBy(asc(messages.occurredAt));
+      const rows = await db
+        .select()
+        .from(messages)
+        .where(eq(messages.issueId, issueId))
+        .orderBy(asc(messages.occurredAt));
       return rows.map(toMessage);
     },
 
@@ -126,7 +141,14 @@ export function createMessagesRepository(db: Database): Messages {
       const [row] = await db
         .select()
         .from(messages)
-        .where(and(eq(messages.leadId, leadId), eq(messages.purpose, "video_request"), eq(messages.direction, "outbound"), gte(messages.occurredAt, since)))
+        .where(
+          and(
+            eq(messages.leadId, leadId),
+            eq(messages.purpose, "video_request"),
+            eq(messages.direction, "outbound"),
+            gte(messages.occurredAt, since),
+          ),
+        )
         .orderBy(desc(messages.occurredAt))
         .limit(1);
       return row ? toMessage(row) : null;
@@ -139,7 +161,14 @@ export function createMessagesRepository(db: Database): Messages {
           const [row] = await tx
             .update(messages)
             .set({ mediaGaveUpAt: null, mediaError: null, updatedAt: new Date() })
-            .where(and(eq(messages.id, id), eq(messages.status, "media_pending"), isNull(messages.mediaKey), isNotNull(messages.mediaGaveUpAt)))
+            .where(
+              and(
+                eq(messages.id, id),
+                eq(messages.status, "media_pending"),
+                isNull(messages.mediaKey),
+                isNotNull(messages.mediaGaveUpAt),
+              ),
+            )
             .returning();
           if (!row) return null;
           const requeued = await tx
@@ -174,7 +203,10 @@ export function createMessagesRepository(db: Database): Messages {
       if (text !== "") {
         const pattern = `%${escapeLike(text)}%`;
         const digits = text.replace(/\D/g, "");
-        const phone = digits.length >= 3 ? sql`or l.phone like ${`%${digits.startsWith("0") ? `44${digits.slice(1)}` : digits}%`}` : sql``;
+        const phone =
+          digits.length >= 3
+            ? sql`or l.phone like ${`%${digits.startsWith("0") ? `44${digits.slice(1)}` : digits}%`}`
+            : sql``;
         searchFilter = sql`and (l.name ilike ${pattern} or l.organisation ilike ${pattern} ${phone}
           or exists (select 1 from messages s where s.lead_id = l.id and (s.body ilike ${pattern} or s.transcript ilike ${pattern})))`;
       }
@@ -195,8 +227,24 @@ export function createMessagesRepository(db: Database): Messages {
       const found = rowsOf<{ lead_id: string; last_id: string; unread: number; channels: string[] | string }>(result);
       if (found.length === 0) return [];
       const [lastRows, leadRows] = await Promise.all([
-        db.select().from(messages).where(inArray(messages.id, found.map((f) => f.last_id))),
-        db.select({ id: leads.id, name: leads.name, organisation: leads.organisation, phone: leads.phone }).from(leads).where(inArray(leads.id, found.map((f) => f.lead_id))),
+        db
+          .select()
+          .from(messages)
+          .where(
+            inArray(
+              messages.id,
+              found.map((f) => f.last_id),
+            ),
+          ),
+        db
+          .select({ id: leads.id, name: leads.name, organisation: leads.organisation, phone: leads.phone })
+          .from(leads)
+          .where(
+            inArray(
+              leads.id,
+              found.map((f) => f.lead_id),
+            ),
+          ),
       ]);
       const lastById = new Map(lastRows.map((r) => [r.id, toMessage(r)]));
       const leadById = new Map(leadRows.map((r) => [r.id, r]));
@@ -204,8 +252,19 @@ export function createMessagesRepository(db: Database): Messages {
         const last = lastById.get(f.last_id);
         const lead = leadById.get(f.lead_id);
         if (!last || !lead) return [];
-        const channels = (Array.isArray(f.channels) ? f.channels : String(f.channels).replace(/[{}]/g, "").split(",")).filter(Boolean) as Conversation["channels"];
-        return [{ leadId: f.lead_id, leadName: lead.name ?? lead.organisation, leadPhone: lead.phone, last, unread: Number(f.unread), channels }];
+        const channels = (
+          Array.isArray(f.channels) ? f.channels : String(f.channels).replace(/[{}]/g, "").split(",")
+        ).filter(Boolean) as Conversation["channels"];
+        return [
+          {
+            leadId: f.lead_id,
+            leadName: lead.name ?? lead.organisation,
+            leadPhone: lead.phone,
+            last,
+            unread: Number(f.unread),
+            channels,
+          },
+        ];
       });
     },
 
@@ -218,7 +277,11 @@ export function createMessagesRepository(db: Database): Messages {
     },
 
     async outboxCounts() {
-      const rows = await db.select({ status: messages.status, n: count() }).from(messages).where(eq(messages.direction, "outbound")).groupBy(messages.status);
+      const rows = await db
+        .select({ status: messages.status, n: count() })
+        .from(messages)
+        .where(eq(messages.direction, "outbound"))
+        .groupBy(messages.status);
       return Object.fromEntries(rows.map((r) => [r.status, r.n]));
     },
   };

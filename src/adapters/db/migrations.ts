@@ -28,7 +28,8 @@ export async function migrateHoldingLock(db: Database, migrate: (db: Database) =
 /** Thrown when the database answered but a migration failed; distinct from being unreachable. */
 export class MigrationError extends Error {
   constructor(where: string, cause: unknown) {
-    const reason = cause instanceof Error ? (cause.cause instanceof Error ? cause.cause.message : cause.message) : String(cause);
+    const reason =
+      cause instanceof Error ? (cause.cause instanceof Error ? cause.cause.message : cause.message) : String(cause);
     super(`Applying database migrations to ${where} failed: ${reason.split("\n")[0]}`, { cause });
     this.name = "MigrationError";
   }

@@ -22,12 +22,20 @@ const toMissedCall = (row: MissedCallRow): MissedCall => ({
 export function createMissedCallsRepository(db: Database): MissedCalls {
   return {
     async record(missed) {
-      const [row] = await db.insert(missedCalls).values(missed).onConflictDoNothing({ target: missedCalls.callId }).returning();
+      const [row] = await db
+        .insert(missedCalls)
+        .values(missed)
+        .onConflictDoNothing({ target: missedCalls.callId })
+        .returning();
       return row ? toMissedCall(row) : null;
     },
 
     async claimReply(phone, day, missedCallId) {
-      const rows = await db.insert(missedCallReplies).values({ phone, day, missedCallId }).onConflictDoNothing().returning({ phone: missedCallReplies.phone });
+      const rows = await db
+        .insert(missedCallReplies)
+        .values({ phone, day, missedCallId })
+        .onConflictDoNothing()
+        .returning({ phone: missedCallReplies.phone });
       return rows.length > 0;
     },
 

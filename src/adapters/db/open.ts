@@ -18,7 +18,10 @@ export type { OpenDatabase } from "./database.ts";
 
 /** Neon settings applied to this database's connections only (tests aim the driver at a local proxy). */
 export type NeonConnectionSettings = Partial<
-  Pick<NeonConfig, "wsProxy" | "useSecureWebSocket" | "pipelineTLS" | "pipelineConnect" | "webSocketConstructor" | "forceDisablePgSSL">
+  Pick<
+    NeonConfig,
+    "wsProxy" | "useSecureWebSocket" | "pipelineTLS" | "pipelineConnect" | "webSocketConstructor" | "forceDisablePgSSL"
+  >
 >;
 
 export interface OpenDatabaseOptions {
@@ -55,9 +58,13 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<OpenDa
     if (url.protocol !== "postgres:" && url.protocol !== "postgresql:") throw new Error("not postgres");
     host = url.hostname;
   } catch {
-    throw new DatabaseUnavailableError(`DATABASE_URL must be a postgres:// or postgresql:// URL, got ${redactUrl(databaseUrl)}.`);
+    throw new DatabaseUnavailableError(
+      `DATABASE_URL must be a postgres:// or postgresql:// URL, got ${redactUrl(databaseUrl)}.`,
+    );
   }
-  return options.neon || host.endsWith(".neon.tech") ? openNeon(databaseUrl, options) : openPostgres(databaseUrl, options);
+  return options.neon || host.endsWith(".neon.tech")
+    ? openNeon(databaseUrl, options)
+    : openPostgres(databaseUrl, options);
 }
 
 async function openPostgres(url: string, options: OpenDatabaseOptions): Promise<OpenDatabase> {
@@ -100,8 +107,11 @@ function preparingStatements(client: postgres.Sql): postgres.Sql {
   return new Proxy(client, {
     get(target, key) {
       if (key === "unsafe") {
-        return (query: string, params?: postgres.ParameterOrJSON<never>[], queryOptions?: postgres.UnsafeQueryOptions) =>
-          target.unsafe(query, params, { ...queryOptions, prepare: true });
+        return (
+          query: string,
+          params?: postgres.ParameterOrJSON<never>[],
+          queryOptions?: postgres.UnsafeQueryOptions,
+        ) => target.unsafe(query, params, { ...queryOptions, prepare: true });
       }
       const value: unknown = Reflect.get(target, key);
       return typeof value === "function" ? value.bind(target) : value;
@@ -158,4 +168,3 @@ async function openNeon(url: string, options: OpenDatabaseOptions): Promise<Open
   options.logger?.info({ database: redactUrl(url) }, "connected to Neon");
   return createRepositories(db, "Neon", () => pool.end());
 }
-

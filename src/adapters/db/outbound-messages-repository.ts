@@ -9,7 +9,12 @@ type MessageRow = typeof outboundMessages.$inferSelect;
 
 /** The outbox repository plus `store`, which the outbox sender (and a real sender) writes with. */
 export type OutboundMessagesStore = OutboundMessages & {
-  store(message: QuoteMessage, status: string, provider: string | null, extra?: { providerId?: string; error?: string }): Promise<OutboundMessage>;
+  store(
+    message: QuoteMessage,
+    status: string,
+    provider: string | null,
+    extra?: { providerId?: string; error?: string },
+  ): Promise<OutboundMessage>;
   /** The message stored under this dedupe key, if any. */
   byDedupeKey(key: string): Promise<OutboundMessage | null>;
 };
@@ -54,7 +59,10 @@ export function createOutboundMessagesRepository(db: Database): OutboundMessages
         .onConflictDoNothing({ target: outboundMessages.dedupeKey })
         .returning();
       if (row) return toMessage(row);
-      const [earlier] = await db.select().from(outboundMessages).where(eq(outboundMessages.dedupeKey, message.dedupeKey));
+      const [earlier] = await db
+        .select()
+        .from(outboundMessages)
+        .where(eq(outboundMessages.dedupeKey, message.dedupeKey));
       return toMessage(earlier!);
     },
     async byDedupeKey(key) {
@@ -63,7 +71,11 @@ export function createOutboundMessagesRepository(db: Database): OutboundMessages
     },
     async forQuote(quoteId) {
       if (!isUuid(quoteId)) return [];
-      const rows = await db.select().from(outboundMessages).where(eq(outboundMessages.quoteId, quoteId)).orderBy(asc(outboundMessages.createdAt));
+      const rows = await db
+        .select()
+        .from(outboundMessages)
+        .where(eq(outboundMessages.quoteId, quoteId))
+        .orderBy(asc(outboundMessages.createdAt));
       return rows.map(toMessage);
     },
     async recent(limit) {

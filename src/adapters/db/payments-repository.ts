@@ -10,7 +10,15 @@ import { invoiceCounters, invoices, issues, tasks, leads, payments, processedWeb
 
 type PaymentRow = typeof payments.$inferSelect;
 /** The job and customer a payment's invoice is made out for. */
-type Place = { title: string; address: string | null; postcode: string | null; name: string | null; organisation: string | null; leadAddress: string | null; leadPostcode: string | null };
+type Place = {
+  title: string;
+  address: string | null;
+  postcode: string | null;
+  name: string | null;
+  organisation: string | null;
+  leadAddress: string | null;
+  leadPostcode: string | null;
+};
 type QuoteRow = typeof quotes.$inferSelect;
 /** The transaction handle drizzle passes to `db.transaction`. */
 type Tx = Parameters<Parameters<Database["transaction"]>[0]>[0];
@@ -68,8 +76,18 @@ async function lockPayment(tx: Tx, ref: PaymentRef) {
       .select({
         payment: payments,
         quote: quotes,
-        place: { title: issues.title, address: issues.address, postcode: issues.postcode, name: leads.name, organisation: leads.organisation, leadAddress: leads.address, leadPostcode: leads.postcode },
-        otherPaid: sql<ChargeKind[]>`array(select other.kind from payments other where other.quote_id = ${payments.quoteId} and other.status = 'paid' and other.id <> ${payments.id})`,
+        place: {
+          title: issues.title,
+          address: issues.address,
+          postcode: issues.postcode,
+          name: leads.name,
+          organisation: leads.organisation,
+          leadAddress: leads.address,
+          leadPostcode: leads.postcode,
+        },
+        otherPaid: sql<
+          ChargeKind[]
+        >`array(select other.kind from payments other where other.quote_id = ${payments.quoteId} and other.status = 'paid' and other.id <> ${payments.id})`,
       })
       .from(payments)
       .innerJoin(quotes, eq(quotes.id, payments.quoteId))
@@ -87,14 +105,22 @@ async function lockPayment(tx: Tx, ref: PaymentRef) {
 export function createPaymentsRepository(db: Database): Payments {
   return {
     async create(payment) {
-      const [row] = await db.insert(payments).values({ ...payment, status: "pending" }).returning();
+      const [row] = await db
+        .insert(payments)
+        .values({ ...payment, status: "pending" })
+        .returning();
       return toPayment(row!);
     },
 
     async attachSession(id, session) {
       await db
         .update(payments)
-        .set({ checkoutSessionId: session.id, checkoutUrl: session.url, sessionExpiresAt: session.expiresAt, updatedAt: new Date() })
+        .set({
+          checkoutSessionId: session.id,
+          checkoutUrl: session.url,
+          sessionExpiresAt: session.expiresAt,
+          updatedAt: new Date(),
+        })
         .where(eq(payments.id, id));
     },
 
@@ -111,7 +137,11 @@ export function createPaymentsRepository(db: Database): Payments {
 
     async forQuote(quoteId) {
       if (!isUuid(quoteId)) return [];
-      const rows = await db.select().from(payments).where(eq(payments.quoteId, quoteId)).orderBy(asc(payments.createdAt));
+      const rows = await db
+        .select()
+        .from(payments)
+        .where(eq(payments.quoteId, quoteId))
+        .orderBy(asc(payments.createdAt));
       return rows.map(toPayment);
     },
 
@@ -151,14 +181,30 @@ export function createPaymentsRepository(db: Database): Payments {
         const locked = await lockPayment(tx, event.ref);
         if (!locked) return { outcome: "unknown_payment" as const, ...nothing };
         const { payment: row, quote: quoteRow, place } = locked;
-        const settlement = rules.decide(toPayment(row), { status: quoteRow.status }, locked.otherPaid ?? [], event.report);
+        const settlement = rules.decide(
+          toPayment(row),
+          { status: quoteRow.status },
+          locked.otherPaid ?? [],
+          event.report,
+        );
 
         const intent = row.paymentIntentId ?? event.report.paymentIntentId;
         const changes: Partial<typeof payments.$inferInsert> = { paymentIntentId: intent, updatedAt: at };
         if (settlement.action === "processing") changes.status = "processing";
         if (settlement.action === "failed") changes.status = "failed";
-        if (settlement.action === "flag") Object.assign(changes, { status: "mismatch", flag: settlement.reason, receivedPence: event.report.amountPence });
-        if (settlement.action === "paid") Object.assign(changes, { status: "paid", paidAt: at, receivedPence: event.report.amountPence, flag: settlement.flag });
+        if (settlement.action === "flag")
+          Object.assign(changes, {
+            status: "mismatch",
+            flag: settlement.reason,
+            receivedPence: event.report.amountPence,
+          });
+        if (settlement.action === "paid")
+          Object.assign(changes, {
+            status: "paid",
+            paidAt: at,
+            receivedPence: event.report.amountPence,
+            flag: settlement.flag,
+          });
         const payment = toPayment({ ...row, ...changes } as PaymentRow);
         const updatePayment = tx.update(payments).set(changes).where(eq(payments.id, row.id));
         if (settlement.action !== "paid") {
@@ -170,18 +216,35 @@ export function createPaymentsRepository(db: Database): Payments {
         // (the counter row stays locked by this transaction until it commits or rolls back).
         const quoteStatus = settlement.quoteStatus;
         const updateQuote = quoteStatus
-          ? tx.update(quotes).set({ status: quoteStatus, updatedAt: at, ...(quoteStatus === "paid" ? { paidAt: at } : {}) }).where(eq(quotes.id, row.quoteId))
+          ? tx
+              .update(quotes)
+              .set({ status: quoteStatus, updatedAt: at, ...(quoteStatus === "paid" ? { paidAt: at } : {}) })
+              .where(eq(quotes.id, row.quoteId))
           : null;
         const takeNumber = tx
           .insert(invoiceCounters)
           .values({ name: "invoice", lastNumber: 1 })
-          .onConflictDoUpdate({ target: invoiceCounters.name, set: { lastNumber: sql`${invoiceCounters.lastNumber} + 1` } })
+          .onConflictDoUpdate({
+            target: invoiceCounters.name,
+            set: { lastNumber: sql`${invoiceCounters.lastNumber} + 1` },
+          })
           .returning({ lastNumber: invoiceCounters.lastNumber });
         // Raw results carry the column's own name.
         const numbered = rowsOf<{ last_number: number }>(
-          await tx.execute(updateQuote ? sql`with paid as (${updatePayment.getSQL()}), moved as (${updateQuote.getSQL()}) ${takeNumber.getSQL()}` : sql`with paid as (${updatePayment.getSQL()}) ${takeNumber.getSQL()}`),
+          await tx.execute(
+            updateQuote
+              ? sql`with paid as (${updatePayment.getSQL()}), moved as (${updateQuote.getSQL()}) ${takeNumber.getSQL()}`
+              : sql`with paid as (${updatePayment.getSQL()}) ${takeNumber.getSQL()}`,
+          ),
         );
-        const invoice = await issueInvoice(tx, { number: Number(numbered[0]!.last_number), quote: toQuote(quoteRow), payment, place, at, rules });
+        const invoice = await issueInvoice(tx, {
+          number: Number(numbered[0]!.last_number),
+          quote: toQuote(quoteRow),
+          payment,
+          place,
+          at,
+          rules,
+        });
         return { outcome: "applied" as const, settlement, payment, invoice };
       });
     },
@@ -201,10 +264,19 @@ export function createPaymentsRepository(db: Database): Payments {
     async moneySince(since) {
       const total = sql<number>`coalesce(sum((${quotes.totals}->>'totalPence')::bigint), 0)::bigint`;
       const [[quoted], [accepted], [paid]] = await Promise.all([
-        db.select({ pence: total, count: sql<number>`count(*)::int` }).from(quotes).where(and(gte(quotes.sentAt, since), ne(quotes.status, "superseded"))),
-        db.select({ pence: total, count: sql<number>`count(*)::int` }).from(quotes).where(gte(quotes.acceptedAt, since)),
         db
-          .select({ pence: sql<number>`coalesce(sum(${payments.amountPence}), 0)::bigint`, count: sql<number>`count(*)::int` })
+          .select({ pence: total, count: sql<number>`count(*)::int` })
+          .from(quotes)
+          .where(and(gte(quotes.sentAt, since), ne(quotes.status, "superseded"))),
+        db
+          .select({ pence: total, count: sql<number>`count(*)::int` })
+          .from(quotes)
+          .where(gte(quotes.acceptedAt, since)),
+        db
+          .select({
+            pence: sql<number>`coalesce(sum(${payments.amountPence}), 0)::bigint`,
+            count: sql<number>`count(*)::int`,
+          })
           .from(payments)
           .where(and(eq(payments.status, "paid"), gte(payments.paidAt, since))),
       ]);
@@ -227,16 +299,34 @@ export function createPaymentsRepository(db: Database): Payments {
  */
 async function issueInvoice(
   tx: Tx,
-  input: { number: number; quote: Quote; payment: Payment; place: Place; at: Date; rules: Parameters<Payments["settleEvent"]>[2] },
+  input: {
+    number: number;
+    quote: Quote;
+    payment: Payment;
+    place: Place;
+    at: Date;
+    rules: Parameters<Payments["settleEvent"]>[2];
+  },
 ): Promise<{ id: string; number: string }> {
   const { number, quote, payment, place, at, rules } = input;
   // Only a balance (or a payment after one) has invoices before it on the same quote.
-  const earlier = payment.kind === "full" ? [] : await tx.select({ content: invoices.content }).from(invoices).where(eq(invoices.quoteId, quote.id)).orderBy(asc(invoices.number));
+  const earlier =
+    payment.kind === "full"
+      ? []
+      : await tx
+          .select({ content: invoices.content })
+          .from(invoices)
+          .where(eq(invoices.quoteId, quote.id))
+          .orderBy(asc(invoices.number));
   const content = rules.invoice({
     number,
     quote,
     payment,
-    customer: { name: place.name ?? place.organisation ?? "Customer", address: place.leadAddress ?? place.address, postcode: place.leadPostcode ?? place.postcode },
+    customer: {
+      name: place.name ?? place.organisation ?? "Customer",
+      address: place.leadAddress ?? place.address,
+      postcode: place.leadPostcode ?? place.postcode,
+    },
     job: { title: place.title, address: place.address, postcode: place.postcode },
     earlier: earlier.map((e) => e.content as unknown as InvoiceContent),
   });

@@ -25,7 +25,17 @@ export const PGLITE_EXTENSIONS = { pg_trgm };
 
 const asText = (value: string) => value;
 /** What drizzle asks PGlite to leave as text, because drizzle reads these types itself. */
-const DRIZZLE_TEXT_TYPES = [types.TIMESTAMP, types.TIMESTAMPTZ, types.INTERVAL, types.DATE, 1231, 1115, 1185, 1187, 1182];
+const DRIZZLE_TEXT_TYPES = [
+  types.TIMESTAMP,
+  types.TIMESTAMPTZ,
+  types.INTERVAL,
+  types.DATE,
+  1231,
+  1115,
+  1185,
+  1187,
+  1182,
+];
 
 /**
  * Options for every PGlite we open: our extensions, and drizzle's parsers set once on the instance
@@ -83,11 +93,17 @@ export async function openPgliteFolder(
   const attempt = await tryLockDataDir(dir, socketPath);
   if (attempt.owner) {
     const host = await startHost(dir, socketPath, attempt.lock);
-    logger?.info({ dataDir: dir, socket: socketPath }, "PGlite opened here; other processes reach it through the socket");
+    logger?.info(
+      { dataDir: dir, socket: socketPath },
+      "PGlite opened here; other processes reach it through the socket",
+    );
     return createRepositories(host.db, PGLITE_KIND, host.close);
   }
 
-  logger?.info({ dataDir: dir, ownerPid: attempt.holder.pid }, "PGlite folder is open in another process; connecting through its socket");
+  logger?.info(
+    { dataDir: dir, ownerPid: attempt.holder.pid },
+    "PGlite folder is open in another process; connecting through its socket",
+  );
   const link = new OwnerLink(dir, socketPath, options.ownerWaitMs ?? OWNER_WAIT_MS, logger);
   const client = postgres({
     // postgres.js takes a socket factory (not in its type definitions): it must return a connected socket.
@@ -123,7 +139,11 @@ export async function openPgliteFolder(
 
 /** Repositories on an already-open PGlite, for tests and tools that hold one in memory. */
 export function repositoriesOnPglite(pg: PGlite, close: () => Promise<void> = () => pg.close()): OpenDatabase {
-  return createRepositories(drizzlePglite({ client: withoutQueryParsers(pg), schema }) as unknown as Database, PGLITE_KIND, close);
+  return createRepositories(
+    drizzlePglite({ client: withoutQueryParsers(pg), schema }) as unknown as Database,
+    PGLITE_KIND,
+    close,
+  );
 }
 
 interface Host {

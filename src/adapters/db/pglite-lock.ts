@@ -1,4 +1,14 @@
-import { linkSync, mkdirSync, openSync, readFileSync, statSync, unlinkSync, writeFileSync, closeSync, writeSync } from "node:fs";
+import {
+  linkSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  statSync,
+  unlinkSync,
+  writeFileSync,
+  closeSync,
+  writeSync,
+} from "node:fs";
 import { join } from "node:path";
 
 /**
@@ -153,7 +163,8 @@ function processStartOf(pid: number): string | null {
 function parse(raw: string): LockHolder | null {
   try {
     const value = JSON.parse(raw) as Partial<LockHolder>;
-    if (typeof value.pid !== "number" || typeof value.socket !== "string" || typeof value.token !== "string") return null;
+    if (typeof value.pid !== "number" || typeof value.socket !== "string" || typeof value.token !== "string")
+      return null;
     return { processStart: null, startedAt: "", ...value } as LockHolder;
   } catch {
     return null;

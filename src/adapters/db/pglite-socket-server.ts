@@ -23,7 +23,11 @@ const GSSENC_REQUEST = 80877104;
 const CANCEL_REQUEST = 80877102;
 const SYNC = Uint8Array.of(0x53, 0, 0, 0, 4);
 /** ErrorResponse FATAL 57P01, what PostgreSQL sends its clients when it shuts down. */
-const ADMIN_SHUTDOWN = errorResponse("FATAL", "57P01", "terminating connection: the process serving this PGlite database is closing it");
+const ADMIN_SHUTDOWN = errorResponse(
+  "FATAL",
+  "57P01",
+  "terminating connection: the process serving this PGlite database is closing it",
+);
 
 export interface ServeOptions {
   /** A connection that keeps a transaction open this long without sending anything is closed and rolled back. */
@@ -170,7 +174,8 @@ class Connection {
       if (this.#release) {
         // Finish any half-sent extended query, then undo an open transaction.
         await this.pg.runExclusive(() => this.pg.execProtocolRaw(SYNC));
-        if (this.pg.isInTransaction()) await this.pg.runExclusive(() => this.pg.execProtocolRaw(simpleQuery("ROLLBACK")));
+        if (this.pg.isInTransaction())
+          await this.pg.runExclusive(() => this.pg.execProtocolRaw(simpleQuery("ROLLBACK")));
       }
     } catch {
       // The database is closing; nothing was committed for this connection.
@@ -205,7 +210,8 @@ export function readyStatus(reply: Uint8Array): "I" | "T" | "E" | null {
   for (let at = 0; at + 5 <= reply.length; ) {
     const length = view.getInt32(at + 1);
     if (length < 4) break; // not a backend message: stop rather than loop
-    if (reply[at] === 0x5a /* Z */ && at + 5 < reply.length) status = String.fromCharCode(reply[at + 5]!) as "I" | "T" | "E";
+    if (reply[at] === 0x5a /* Z */ && at + 5 < reply.length)
+      status = String.fromCharCode(reply[at + 5]!) as "I" | "T" | "E";
     at += 1 + length;
   }
   return status;

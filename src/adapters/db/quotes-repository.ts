@@ -41,8 +41,6 @@ const STAMPED: Partial<Record<QuoteStatus, "sentAt" | "viewedAt" | "acceptedAt" 
   paid: "paidAt",
 };
 
-
-
 /** Quotes, numbered per issue (unique issue_id + version), each with its own public token. */
 export function createQuotesRepository(db: Database): Quotes {
   const advance: Quotes["advance"] = async (id, from, to, at) => {
@@ -119,7 +117,8 @@ export function createQuotesRepository(db: Database): Quotes {
       if (!isUuid(id)) return reject("not_found", "There is no such quote.");
       return writeStatus(quoteTransitions, "quote", status, {
         move: (from) => advance(id, from, status, at),
-        current: async () => (await db.select({ status: quotes.status }).from(quotes).where(eq(quotes.id, id)))[0]?.status ?? null,
+        current: async () =>
+          (await db.select({ status: quotes.status }).from(quotes).where(eq(quotes.id, id)))[0]?.status ?? null,
       });
     },
 
@@ -153,7 +152,13 @@ export function createQuotesRepository(db: Database): Quotes {
         await tx
           .update(quotes)
           .set({ status: "superseded", updatedAt: at })
-          .where(and(eq(quotes.issueId, sent.issueId), ne(quotes.id, id), inArray(quotes.status, [...REPLACEABLE_QUOTE_STATUSES])));
+          .where(
+            and(
+              eq(quotes.issueId, sent.issueId),
+              ne(quotes.id, id),
+              inArray(quotes.status, [...REPLACEABLE_QUOTE_STATUSES]),
+            ),
+          );
         return true;
       });
     },
@@ -174,14 +179,26 @@ export function createQuotesRepository(db: Database): Quotes {
     async list({ status, limit }) {
       const paid = sql<number>`coalesce((select sum(${payments.amountPence}) from ${payments} where ${payments.quoteId} = ${quotes.id} and ${payments.status} = 'paid'), 0)::int`;
       const rows = await db
-        .select({ quote: getTableColumns(quotes), issueTitle: issues.title, leadId: leads.id, leadName: sql<string | null>`coalesce(${leads.name}, ${leads.organisation}, ${leads.phone})`, paidPence: paid })
+        .select({
+          quote: getTableColumns(quotes),
+          issueTitle: issues.title,
+          leadId: leads.id,
+          leadName: sql<string | null>`coalesce(${leads.name}, ${leads.organisation}, ${leads.phone})`,
+          paidPence: paid,
+        })
         .from(quotes)
         .innerJoin(issues, eq(issues.id, quotes.issueId))
         .innerJoin(leads, eq(leads.id, issues.leadId))
         .where(status ? eq(quotes.status, status) : ne(quotes.status, "superseded"))
         .orderBy(desc(quotes.updatedAt), desc(quotes.version))
         .limit(limit);
-      return rows.map((r) => ({ quote: toQuote(r.quote), issueTitle: r.issueTitle, leadId: r.leadId, leadName: r.leadName, paidPence: Number(r.paidPence) }));
+      return rows.map((r) => ({
+        quote: toQuote(r.quote),
+        issueTitle: r.issueTitle,
+        leadId: r.leadId,
+        leadName: r.leadName,
+        paidPence: Number(r.paidPence),
+      }));
     },
   };
 }

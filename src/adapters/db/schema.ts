@@ -28,9 +28,29 @@ import {
   type MessageStatus,
 } from "../../domain/messaging/message.ts";
 import { CALL_STATUSES, type CallDirection, type CallStatus, type Track } from "../../domain/calls.ts";
-import { ISSUE_STATUSES, TRADE_CATEGORIES, URGENCIES, type IssueStatus, type TradeCategory, type Urgency } from "../../domain/issues.ts";
-import { LEAD_SEGMENTS, LEAD_SOURCES, LEAD_STATUSES, type LeadSegment, type LeadSource, type LeadStatus } from "../../domain/leads.ts";
-import { QUOTE_STATUSES, type Deposit, type QuoteLine, type QuoteStatus, type QuoteTotals } from "../../domain/quotes.ts";
+import {
+  ISSUE_STATUSES,
+  TRADE_CATEGORIES,
+  URGENCIES,
+  type IssueStatus,
+  type TradeCategory,
+  type Urgency,
+} from "../../domain/issues.ts";
+import {
+  LEAD_SEGMENTS,
+  LEAD_SOURCES,
+  LEAD_STATUSES,
+  type LeadSegment,
+  type LeadSource,
+  type LeadStatus,
+} from "../../domain/leads.ts";
+import {
+  QUOTE_STATUSES,
+  type Deposit,
+  type QuoteLine,
+  type QuoteStatus,
+  type QuoteTotals,
+} from "../../domain/quotes.ts";
 import { ROLES, type Role } from "../../domain/users.ts";
 import type { Corrections, Extraction } from "../../domain/extraction/extraction.ts";
 
@@ -110,7 +130,9 @@ export const leads = pgTable(
     index("leads_name_trgm_idx").using("gin", t.name.op("gin_trgm_ops")).with({ fastupdate: false }),
     index("leads_organisation_trgm_idx").using("gin", t.organisation.op("gin_trgm_ops")).with({ fastupdate: false }),
     index("leads_phone_trgm_idx").using("gin", t.phone.op("gin_trgm_ops")).with({ fastupdate: false }),
-    index("leads_postcode_trgm_idx").using("gin", sql`(replace(${t.postcode}, ' ', '')) gin_trgm_ops`).with({ fastupdate: false }),
+    index("leads_postcode_trgm_idx")
+      .using("gin", sql`(replace(${t.postcode}, ' ', '')) gin_trgm_ops`)
+      .with({ fastupdate: false }),
     check("leads_segment_check", oneOf(t.segment, LEAD_SEGMENTS)),
     check("leads_source_check", oneOf(t.source, LEAD_SOURCES)),
     check("leads_status_check", oneOf(t.status, LEAD_STATUSES)),
@@ -357,7 +379,10 @@ export const missedCalls = pgTable(
     resolvedAt: at("resolved_at"),
     resolvedBy: uuid("resolved_by").references(() => staffUsers.id, { onDelete: "set null" }),
   },
-  (t) => [unique("missed_calls_call_unique").on(t.callId), index("missed_calls_open_idx").on(t.createdAt).where(sql`${t.resolvedAt} is null`)],
+  (t) => [
+    unique("missed_calls_call_unique").on(t.callId),
+    index("missed_calls_open_idx").on(t.createdAt).where(sql`${t.resolvedAt} is null`),
+  ],
 );
 
 /** The one automatic reply per caller per London day: the primary key is the guarantee. */

@@ -31,7 +31,10 @@ export function createStaffUsersRepository(db: Database): StaffUsers {
     async create(user) {
       const email = user.email.trim().toLowerCase();
       try {
-        const [row] = await db.insert(staffUsers).values({ ...user, email }).returning();
+        const [row] = await db
+          .insert(staffUsers)
+          .values({ ...user, email })
+          .returning();
         return toUser(row!);
       } catch (error) {
         if (isUniqueViolation(error, "staff_users_email_unique")) throw new DuplicateEmailError(email);
@@ -104,7 +107,10 @@ export function createStaffSessionsRepository(db: Database): StaffSessions {
     },
 
     async deleteExpired(now) {
-      const deleted = await db.delete(staffSessions).where(lt(staffSessions.expiresAt, now)).returning({ id: staffSessions.id });
+      const deleted = await db
+        .delete(staffSessions)
+        .where(lt(staffSessions.expiresAt, now))
+        .returning({ id: staffSessions.id });
       return deleted.length;
     },
   };

@@ -19,5 +19,7 @@ export async function writeStatus<S extends string>(
   const status = await io.current();
   if (status === null) return reject("not_found", `There is no such ${what}.`);
   const refused = transition(table, status, to, what);
-  return refused.ok ? reject("illegal_transition", `The ${what} changed while this was being saved. Try again.`) : refused;
+  return refused.ok
+    ? reject("illegal_transition", `The ${what} changed while this was being saved. Try again.`)
+    : refused;
 }

@@ -52,7 +52,10 @@ export function createTasksRepository(db: Database): Tasks {
 
     async complete(id, at) {
       if (!isUuid(id)) return;
-      await db.update(tasks).set({ doneAt: at, lockedUntil: null, attempts: sql`${tasks.attempts} + 1`, lastError: null }).where(eq(tasks.id, id));
+      await db
+        .update(tasks)
+        .set({ doneAt: at, lockedUntil: null, attempts: sql`${tasks.attempts} + 1`, lastError: null })
+        .where(eq(tasks.id, id));
     },
 
     async fail(id, error, retryAt, at) {
@@ -69,7 +72,10 @@ export function createTasksRepository(db: Database): Tasks {
     },
 
     async byKey(kind, key) {
-      const [row] = await db.select().from(tasks).where(and(eq(tasks.kind, kind), eq(tasks.key, key)));
+      const [row] = await db
+        .select()
+        .from(tasks)
+        .where(and(eq(tasks.kind, kind), eq(tasks.key, key)));
       return row ? toTask(row) : null;
     },
   };

@@ -11,7 +11,14 @@ import { calls, issues, messages, outboundMessages, quotes } from "./schema.ts";
 const PER_KIND = 500;
 
 const CHANNEL_NAMES = { whatsapp: "WhatsApp", sms: "SMS" } as const;
-const MESSAGE_KIND_WORDS: Partial<Record<string, string>> = { voice: "voice note", audio: "audio", image: "photo", video: "video", document: "document", template: "template" };
+const MESSAGE_KIND_WORDS: Partial<Record<string, string>> = {
+  voice: "voice note",
+  audio: "audio",
+  image: "photo",
+  video: "video",
+  document: "document",
+  template: "template",
+};
 
 /** A lead's calls, jobs, quotes and messages, merged newest first. */
 export function createTimelineRepository(db: Database): Timeline {
@@ -20,33 +27,70 @@ export function createTimelineRepository(db: Database): Timeline {
       if (!isUuid(leadId)) return [];
       const [callRows, issueRows, quoteRows, messageRows, quoteMessageRows] = await Promise.all([
         db
-          .select({ id: calls.id, at: calls.startedAt, direction: calls.direction, status: calls.status, summary: calls.summary, emergency: calls.emergency })
+          .select({
+            id: calls.id,
+            at: calls.startedAt,
+            direction: calls.direction,
+            status: calls.status,
+            summary: calls.summary,
+            emergency: calls.emergency,
+          })
           .from(calls)
           .where(eq(calls.leadId, leadId))
           .orderBy(desc(calls.startedAt))
           .limit(PER_KIND),
         db
-          .select({ id: issues.id, at: issues.createdAt, title: issues.title, status: issues.status, urgency: issues.urgency })
+          .select({
+            id: issues.id,
+            at: issues.createdAt,
+            title: issues.title,
+            status: issues.status,
+            urgency: issues.urgency,
+          })
           .from(issues)
           .where(eq(issues.leadId, leadId))
           .orderBy(desc(issues.createdAt))
           .limit(PER_KIND),
         db
-          .select({ id: quotes.id, at: quotes.createdAt, version: quotes.version, status: quotes.status, totals: quotes.totals, issueTitle: issues.title })
+          .select({
+            id: quotes.id,
+            at: quotes.createdAt,
+            version: quotes.version,
+            status: quotes.status,
+            totals: quotes.totals,
+            issueTitle: issues.title,
+          })
           .from(quotes)
           .innerJoin(issues, eq(issues.id, quotes.issueId))
           .where(eq(issues.leadId, leadId))
           .orderBy(desc(quotes.createdAt))
           .limit(PER_KIND),
         db
-          .select({ id: messages.id, at: messages.createdAt, channel: messages.channel, direction: messages.direction, body: messages.body, kind: messages.kind, status: messages.status, transcript: messages.transcript })
+          .select({
+            id: messages.id,
+            at: messages.createdAt,
+            channel: messages.channel,
+            direction: messages.direction,
+            body: messages.body,
+            kind: messages.kind,
+            status: messages.status,
+            transcript: messages.transcript,
+          })
           .from(messages)
           .where(eq(messages.leadId, leadId))
           .orderBy(desc(messages.createdAt))
           .limit(PER_KIND),
         // Quote links and receipts (issue 5): sent, or kept in the outbox on the embedded default.
         db
-          .select({ id: outboundMessages.id, quoteId: outboundMessages.quoteId, at: outboundMessages.createdAt, channel: outboundMessages.channel, purpose: outboundMessages.purpose, status: outboundMessages.status, body: outboundMessages.body })
+          .select({
+            id: outboundMessages.id,
+            quoteId: outboundMessages.quoteId,
+            at: outboundMessages.createdAt,
+            channel: outboundMessages.channel,
+            purpose: outboundMessages.purpose,
+            status: outboundMessages.status,
+            body: outboundMessages.body,
+          })
           .from(outboundMessages)
           .where(eq(outboundMessages.leadId, leadId))
           .orderBy(desc(outboundMessages.createdAt))

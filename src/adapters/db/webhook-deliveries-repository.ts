@@ -44,11 +44,19 @@ export function createWebhookDeliveriesRepository(db: Database): WebhookDeliveri
 
     async finish(id, state, detail, at) {
       if (!isUuid(id)) return;
-      await db.update(webhookDeliveries).set({ state, detail: detail?.slice(0, 2000) ?? null, processedAt: at }).where(eq(webhookDeliveries.id, id));
+      await db
+        .update(webhookDeliveries)
+        .set({ state, detail: detail?.slice(0, 2000) ?? null, processedAt: at })
+        .where(eq(webhookDeliveries.id, id));
     },
 
     async recent(states, limit) {
-      const rows = await db.select().from(webhookDeliveries).where(inArray(webhookDeliveries.state, states)).orderBy(desc(webhookDeliveries.receivedAt)).limit(limit);
+      const rows = await db
+        .select()
+        .from(webhookDeliveries)
+        .where(inArray(webhookDeliveries.state, states))
+        .orderBy(desc(webhookDeliveries.receivedAt))
+        .limit(limit);
       return rows.map(toDelivery);
     },
 

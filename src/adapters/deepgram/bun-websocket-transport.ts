@@ -28,7 +28,9 @@ export const bunWebSocketTransport: DeepgramTransportFactory = (url, headers, re
       socket.addEventListener("message", (event) => listener(event.data as string | ArrayBuffer));
     },
     onError(listener) {
-      socket.addEventListener("error", (event) => listener(new Error((event as ErrorEvent).message || "WebSocket error")));
+      socket.addEventListener("error", (event) =>
+        listener(new Error((event as ErrorEvent).message || "WebSocket error")),
+      );
     },
     onClose(listener) {
       socket.addEventListener("close", (event) => listener({ code: event.code, reason: event.reason }));
@@ -36,7 +38,10 @@ export const bunWebSocketTransport: DeepgramTransportFactory = (url, headers, re
     isOpen: () => socket.readyState === WebSocket.OPEN,
     close(code, reason) {
       try {
-        socket.close(code === undefined || code === 1000 || (code >= 3000 && code <= 4999) ? code : 1000, truncate(reason ?? ""));
+        socket.close(
+          code === undefined || code === 1000 || (code >= 3000 && code <= 4999) ? code : 1000,
+          truncate(reason ?? ""),
+        );
       } catch {
         // Already closed, or closing.
       }

@@ -73,7 +73,11 @@ export function createDeepgramTranscriber(config: DeepgramConfig, options: Deepg
   const closeTimeoutMs = options.closeTimeoutMs ?? 5000;
   const where = config.url ?? "wss://api.deepgram.com";
   // One client for every session: each connect() opens its own socket, on Bun's WebSocket.
-  const client = new DeepgramClient({ apiKey: config.apiKey, transportFactory: bunWebSocketTransport, ...(config.url ? { baseUrl: config.url } : {}) });
+  const client = new DeepgramClient({
+    apiKey: config.apiKey,
+    transportFactory: bunWebSocketTransport,
+    ...(config.url ? { baseUrl: config.url } : {}),
+  });
 
   return {
     name: NAME,
@@ -133,7 +137,9 @@ function createSession(
   });
   socket.on("close", (event) => {
     if (state === "open") {
-      fail(new Error(`Deepgram connection dropped (close code ${event.code}${event.reason ? `, "${event.reason}"` : ""})`));
+      fail(
+        new Error(`Deepgram connection dropped (close code ${event.code}${event.reason ? `, "${event.reason}"` : ""})`),
+      );
     } else if (state === "closing") {
       end();
     }
@@ -153,7 +159,12 @@ function createSession(
     interimShown = !isFinal;
   }
 
-  function emit(text: string, isFinal: boolean, message: Deepgram.listen.ListenV1Results, confidence: number | null): void {
+  function emit(
+    text: string,
+    isFinal: boolean,
+    message: Deepgram.listen.ListenV1Results,
+    confidence: number | null,
+  ): void {
     options.onResult({
       text,
       isFinal,
@@ -193,15 +204,18 @@ function createSession(
       state = "open";
       lastAudioAt = Date.now();
       // Checked at half the interval, so the longest wait between messages is keepAliveMs × 1.5.
-      keepAlive = setInterval(() => {
-        if (state !== "open" || Date.now() - lastAudioAt < timing.keepAliveMs) return;
-        try {
-          socket.sendKeepAlive({ type: "KeepAlive" });
-          lastAudioAt = Date.now();
-        } catch (cause) {
-          fail(new Error("Deepgram KeepAlive could not be sent", { cause }));
-        }
-      }, Math.max(1, timing.keepAliveMs / 2));
+      keepAlive = setInterval(
+        () => {
+          if (state !== "open" || Date.now() - lastAudioAt < timing.keepAliveMs) return;
+          try {
+            socket.sendKeepAlive({ type: "KeepAlive" });
+            lastAudioAt = Date.now();
+          } catch (cause) {
+            fail(new Error("Deepgram KeepAlive could not be sent", { cause }));
+          }
+        },
+        Math.max(1, timing.keepAliveMs / 2),
+      );
     },
     abandon() {
       state = "done";
@@ -243,7 +257,8 @@ function openFailure(where: string, cause: unknown): string {
   const text = describe(cause);
   const status = /response:? (\d{3})|status code:? (\d{3})/i.exec(text);
   const code = status?.[1] ?? status?.[2];
-  if (code === "401" || code === "403") return `Deepgram refused the API key (HTTP ${code} from ${where}): check DEEPGRAM_API_KEY`;
+  if (code === "401" || code === "403")
+    return `Deepgram refused the API key (HTTP ${code} from ${where}): check DEEPGRAM_API_KEY`;
   if (code) return `Deepgram refused the connection (HTTP ${code} from ${where})`;
   return `Deepgram could not be reached at ${where}: ${text}`;
 }

@@ -196,34 +196,36 @@ function fileStream(path: string, expected: { ino: number; dev: number }): Reada
     fd = null;
     await fs.close(open);
   };
-  return new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      try {
-        if (fd === null) {
-          fd = await fs.open(path, "r");
-          const info = await fs.fstat(fd);
-          if (info.ino !== expected.ino || info.dev !== expected.dev) {
-            throw new Error(`${path} was replaced or deleted while being read`);
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        try {
+          if (fd === null) {
+            fd = await fs.open(path, "r");
+            const info = await fs.fstat(fd);
+            if (info.ino !== expected.ino || info.dev !== expected.dev) {
+              throw new Error(`${path} was replaced or deleted while being read`);
+            }
           }
-        }
-        const buffer = new Uint8Array(READ_CHUNK_BYTES);
-        const bytesRead = await fs.read(fd, buffer, position);
-        if (bytesRead === 0) {
+          const buffer = new Uint8Array(READ_CHUNK_BYTES);
+          const bytesRead = await fs.read(fd, buffer, position);
+          if (bytesRead === 0) {
+            await close();
+            controller.close();
+            return;
+          }
+          position += bytesRead;
+          controller.enqueue(buffer.subarray(0, bytesRead));
+        } catch (error) {
+          controller.error(error);
           await close();
-          controller.close();
-          return;
         }
-        position += bytesRead;
-        controller.enqueue(buffer.subarray(0, bytesRead));
-      } catch (error) {
-        controller.error(error);
-        await close();
-      }
+      },
+      cancel: () => close(),
     },
-    cancel: () => close(),
-  },
-  // Nothing is read ahead: without this, the stream pulls (and opens the file) as soon as it exists.
-  { highWaterMark: 0 });
+    // Nothing is read ahead: without this, the stream pulls (and opens the file) as soon as it exists.
+    { highWaterMark: 0 },
+  );
 }
 
 /** The callback-style descriptor calls this file needs, as promises. */

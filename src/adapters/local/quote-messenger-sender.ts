@@ -9,7 +9,11 @@ import type { Log } from "../../ports/log.ts";
  * what was handed over ("queued", with the messaging outbox's message id) or why it could not
  * be ("failed", with the reason); delivery itself shows in the inbox.
  */
-export function createMessengerQuoteSender(messenger: Messenger, store: Pick<OutboundMessagesStore, "store" | "byDedupeKey">, log: Log): QuoteLinkSender {
+export function createMessengerQuoteSender(
+  messenger: Messenger,
+  store: Pick<OutboundMessagesStore, "store" | "byDedupeKey">,
+  log: Log,
+): QuoteLinkSender {
   return {
     kind: "messaging",
     async send(message) {
@@ -24,10 +28,18 @@ export function createMessengerQuoteSender(messenger: Messenger, store: Pick<Out
         sentBy: null,
       });
       if (!sent.ok) {
-        log.warn({ quoteId: message.quoteId, purpose: message.purpose, reason: sent.reason }, "quote message not handed to messaging");
+        log.warn(
+          { quoteId: message.quoteId, purpose: message.purpose, reason: sent.reason },
+          "quote message not handed to messaging",
+        );
         return store.store(message, "failed", "messaging", { error: sent.message });
       }
-      return store.store({ ...message, channel: sent.value.channel === "whatsapp" ? "whatsapp" : "sms" }, "queued", "messaging", { providerId: sent.value.id });
+      return store.store(
+        { ...message, channel: sent.value.channel === "whatsapp" ? "whatsapp" : "sms" },
+        "queued",
+        "messaging",
+        { providerId: sent.value.id },
+      );
     },
   };
 }

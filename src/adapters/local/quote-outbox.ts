@@ -12,7 +12,10 @@ export function createOutboxQuoteSender(store: Pick<OutboundMessagesStore, "stor
     kind: "outbox",
     async send(message) {
       const kept = await store.store(message, "outbox", null);
-      log.info({ quoteId: message.quoteId, purpose: message.purpose, messageId: kept.id }, "quote message kept in the outbox; no SMS or WhatsApp provider is connected, so nothing was sent");
+      log.info(
+        { quoteId: message.quoteId, purpose: message.purpose, messageId: kept.id },
+        "quote message kept in the outbox; no SMS or WhatsApp provider is connected, so nothing was sent",
+      );
       return kept;
     },
   };

@@ -12,10 +12,16 @@ export type TaskHandlers = { [K in TaskKind]?: TaskHandler<K> };
  * Parses a task's payload with its kind's schema. A payload that does not parse will not parse on
  * a later attempt either, so the caller fails the task for good with this reason.
  */
-export function parseTaskPayload(task: Pick<Task, "kind" | "payload">): { ok: true; kind: TaskKind; payload: TaskPayload<TaskKind> } | { ok: false; reason: string } {
+export function parseTaskPayload(
+  task: Pick<Task, "kind" | "payload">,
+): { ok: true; kind: TaskKind; payload: TaskPayload<TaskKind> } | { ok: false; reason: string } {
   if (!isTaskKind(task.kind)) return { ok: false, reason: `unknown task kind "${task.kind}"` };
   const parsed = taskPayloads[task.kind].safeParse(task.payload);
-  if (!parsed.success) return { ok: false, reason: `payload of a "${task.kind}" task does not parse: ${parsed.error.issues.map((issue) => `${issue.path.join(".") || "payload"}: ${issue.message}`).join("; ")}` };
+  if (!parsed.success)
+    return {
+      ok: false,
+      reason: `payload of a "${task.kind}" task does not parse: ${parsed.error.issues.map((issue) => `${issue.path.join(".") || "payload"}: ${issue.message}`).join("; ")}`,
+    };
   return { ok: true, kind: task.kind, payload: parsed.data };
 }
 
@@ -52,7 +58,10 @@ export function startTaskRunner(
     const parsed = parseTaskPayload(job);
     if (!parsed.ok) {
       await deps.tasks.fail(job.id, parsed.reason, null, now());
-      deps.log.warn({ jobId: job.id, kind: job.kind, reason: parsed.reason }, "task refused: its payload does not parse; not retried");
+      deps.log.warn(
+        { jobId: job.id, kind: job.kind, reason: parsed.reason },
+        "task refused: its payload does not parse; not retried",
+      );
       return;
     }
     try {
@@ -62,7 +71,10 @@ export function startTaskRunner(
       const message = error instanceof Error ? error.message : String(error);
       const retryAt = nextAttemptAt(policy, job.attempts + 1, now());
       await deps.tasks.fail(job.id, message, retryAt, now());
-      deps.log.warn({ jobId: job.id, kind: job.kind, attempts: job.attempts + 1, retryAt, err: error }, retryAt ? "job failed; will retry" : "job failed for good");
+      deps.log.warn(
+        { jobId: job.id, kind: job.kind, attempts: job.attempts + 1, retryAt, err: error },
+        retryAt ? "job failed; will retry" : "job failed for good",
+      );
     }
   }
 

@@ -33,8 +33,10 @@ export async function deliverTestEvents(deps: DeliveryDeps, deliveries: SignedDe
 }
 
 /** The job: re-sign the session's events now (a fresh timestamp, as Stripe does per attempt) and deliver them. */
-export const deliverTestWebhooksTask = (deps: DeliveryDeps & { testCheckout: TestCheckout | null }) => async ({ sessionId }: TaskPayload<typeof TEST_WEBHOOK_TASK>) => {
-  if (!deps.testCheckout) throw new Error("the test checkout is not in use (Stripe is configured)");
-  const failures = await deliverTestEvents(deps, await deps.testCheckout.deliveries(sessionId));
-  if (failures.length > 0) throw new Error(`test checkout events not accepted: ${failures.join("; ")}`);
-};
+export const deliverTestWebhooksTask =
+  (deps: DeliveryDeps & { testCheckout: TestCheckout | null }) =>
+  async ({ sessionId }: TaskPayload<typeof TEST_WEBHOOK_TASK>) => {
+    if (!deps.testCheckout) throw new Error("the test checkout is not in use (Stripe is configured)");
+    const failures = await deliverTestEvents(deps, await deps.testCheckout.deliveries(sessionId));
+    if (failures.length > 0) throw new Error(`test checkout events not accepted: ${failures.join("; ")}`);
+  };

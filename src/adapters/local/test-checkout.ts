@@ -28,7 +28,10 @@ export interface TestCheckout extends Checkout {
   deliveries(id: string): Promise<SignedDelivery[]>;
 }
 
-const random = (bytes: number) => Buffer.from(crypto.getRandomValues(new Uint8Array(bytes))).toString("base64url").replace(/[-_]/g, "x");
+const random = (bytes: number) =>
+  Buffer.from(crypto.getRandomValues(new Uint8Array(bytes)))
+    .toString("base64url")
+    .replace(/[-_]/g, "x");
 
 const toSession = (row: Row, baseUrl: string): CheckoutSession & { request: CheckoutRequest } => {
   const request = row.request as unknown as CheckoutRequest & { expiresAt: string };
@@ -53,7 +56,12 @@ const toSession = (row: Row, baseUrl: string): CheckoutSession & { request: Chec
  * SDK's generateTestHeaderStringAsync and a secret made locally), so the very same webhook
  * handler and signature check settle them.
  */
-export function createTestCheckout(deps: { db: Database; webhookSecret: string; baseUrl: () => string; now: () => Date }): TestCheckout {
+export function createTestCheckout(deps: {
+  db: Database;
+  webhookSecret: string;
+  baseUrl: () => string;
+  now: () => Date;
+}): TestCheckout {
   const { db } = deps;
 
   async function sign(row: Row): Promise<SignedDelivery[]> {
@@ -92,8 +100,26 @@ export function createTestCheckout(deps: { db: Database; webhookSecret: string; 
     ];
     return Promise.all(
       events.map(async (e) => {
-        const payload = JSON.stringify({ id: e.id, object: "event", api_version: Stripe.API_VERSION, created, livemode: false, type: e.type, data: { object: e.object }, pending_webhooks: 1, request: { id: null, idempotency_key: null } }, null, 2);
-        const signature = await Stripe.webhooks.generateTestHeaderStringAsync({ payload, secret: deps.webhookSecret, timestamp: created });
+        const payload = JSON.stringify(
+          {
+            id: e.id,
+            object: "event",
+            api_version: Stripe.API_VERSION,
+            created,
+            livemode: false,
+            type: e.type,
+            data: { object: e.object },
+            pending_webhooks: 1,
+            request: { id: null, idempotency_key: null },
+          },
+          null,
+          2,
+        );
+        const signature = await Stripe.webhooks.generateTestHeaderStringAsync({
+          payload,
+          secret: deps.webhookSecret,
+          timestamp: created,
+        });
         return { eventId: e.id, type: e.type, payload, signature };
       }),
     );
@@ -117,7 +143,14 @@ export function createTestCheckout(deps: { db: Database; webhookSecret: string; 
         .onConflictDoNothing({ target: testCheckoutSessions.idempotencyKey })
         .returning();
       // The same idempotency key gives the first session back, as Stripe does.
-      const found = row ?? (await db.select().from(testCheckoutSessions).where(eq(testCheckoutSessions.idempotencyKey, request.idempotencyKey)))[0]!;
+      const found =
+        row ??
+        (
+          await db
+            .select()
+            .from(testCheckoutSessions)
+            .where(eq(testCheckoutSessions.idempotencyKey, request.idempotencyKey))
+        )[0]!;
       return toSession(found, deps.baseUrl());
     },
 
@@ -139,7 +172,13 @@ export function createTestCheckout(deps: { db: Database; webhookSecret: string; 
       const [completed] = await db
         .update(testCheckoutSessions)
         .set({ status: "complete", paymentStatus: "paid", paymentIntentId: `pi_test_local_${random(18)}` })
-        .where(and(eq(testCheckoutSessions.id, id), eq(testCheckoutSessions.status, "open"), gt(testCheckoutSessions.expiresAt, now)))
+        .where(
+          and(
+            eq(testCheckoutSessions.id, id),
+            eq(testCheckoutSessions.status, "open"),
+            gt(testCheckoutSessions.expiresAt, now),
+          ),
+        )
         .returning();
       if (completed) return { ok: true, deliveries: await sign(completed) };
       const [row] = await db.select().from(testCheckoutSessions).where(eq(testCheckoutSessions.id, id));

@@ -1,5 +1,10 @@
 import { z } from "zod";
-import { EXTRACTION_FIELDS, noConfidence, type Extraction, type ExtractionField } from "../../domain/extraction/extraction.ts";
+import {
+  EXTRACTION_FIELDS,
+  noConfidence,
+  type Extraction,
+  type ExtractionField,
+} from "../../domain/extraction/extraction.ts";
 import { findPhoneNumbers, findPostcodes, numberWordsToDigits, spelledWords } from "../../domain/extraction/spoken.ts";
 import type { Transcript } from "../../domain/extraction/transcript.ts";
 import { TRADE_CATEGORIES, URGENCIES } from "../../domain/issues.ts";
@@ -22,7 +27,9 @@ export const extractionAnswer = z.object({
   summary: z.string().nullable().describe("One line: what the job is"),
   accessNotes: z.string().nullable().describe("Keys, codes, who is home when, where to go"),
   segment: z.enum(LEAD_SEGMENTS),
-  confidence: z.object(Object.fromEntries(EXTRACTION_FIELDS.map((f) => [f, z.number()])) as Record<ExtractionField, z.ZodNumber>),
+  confidence: z.object(
+    Object.fromEntries(EXTRACTION_FIELDS.map((f) => [f, z.number()])) as Record<ExtractionField, z.ZodNumber>,
+  ),
 });
 export type ExtractionAnswer = z.infer<typeof extractionAnswer>;
 
@@ -41,7 +48,10 @@ const MARKERS = /<\/?transcript>/gi;
 /** The chat messages for one extraction. */
 export function extractionMessages(transcript: Transcript): { role: "system" | "user"; content: string }[] {
   const lines = transcript.lines
-    .map((line) => `${line.speaker === "caller" ? "Caller" : "Staff"}: ${line.text.replace(MARKERS, "").replace(/\s+/g, " ").trim()}`)
+    .map(
+      (line) =>
+        `${line.speaker === "caller" ? "Caller" : "Staff"}: ${line.text.replace(MARKERS, "").replace(/\s+/g, " ").trim()}`,
+    )
     .join("\n");
   return [
     { role: "system", content: SYSTEM_PROMPT },
@@ -49,7 +59,13 @@ export function extractionMessages(transcript: Transcript): { role: "system" | "
   ];
 }
 
-const LIMITS: Partial<Record<ExtractionField, number>> = { name: 120, organisation: 160, address: 200, summary: 200, accessNotes: 400 };
+const LIMITS: Partial<Record<ExtractionField, number>> = {
+  name: 120,
+  organisation: 160,
+  address: 200,
+  summary: 200,
+  accessNotes: 400,
+};
 const TITLES = new Set(["mr", "mrs", "ms", "miss", "dr", "mx"]);
 
 /**

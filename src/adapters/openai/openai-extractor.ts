@@ -36,7 +36,8 @@ const SCHEMA_ATTEMPTS = 2;
 
 /** Vendor failures in the words the domain uses. */
 function classify(error: unknown): { reason: FallbackReason; detail: string } {
-  if (error instanceof OpenAI.APIConnectionTimeoutError) return { reason: "timeout", detail: "no answer before the timeout" };
+  if (error instanceof OpenAI.APIConnectionTimeoutError)
+    return { reason: "timeout", detail: "no answer before the timeout" };
   if (error instanceof OpenAI.APIConnectionError) return { reason: "unavailable", detail: "could not connect" };
   if (error instanceof OpenAI.RateLimitError) return { reason: "rate_limited", detail: "429 after retries" };
   if (error instanceof OpenAI.APIError) {
@@ -44,16 +45,25 @@ function classify(error: unknown): { reason: FallbackReason; detail: string } {
     if (status >= 500) return { reason: "server_error", detail: `${status} after retries` };
     return { reason: "rejected", detail: `${status} ${error.code ?? error.type ?? ""}`.trim() };
   }
-  if (error instanceof LengthFinishReasonError) return { reason: "schema_mismatch", detail: "answer cut off at the token limit" };
+  if (error instanceof LengthFinishReasonError)
+    return { reason: "schema_mismatch", detail: "answer cut off at the token limit" };
   if (error instanceof ContentFilterFinishReasonError) return { reason: "refused", detail: "content filter" };
-  if (error instanceof z.ZodError) return { reason: "schema_mismatch", detail: `answer did not fit the schema at ${error.issues[0]?.path.join(".") || "the top"}` };
+  if (error instanceof z.ZodError)
+    return {
+      reason: "schema_mismatch",
+      detail: `answer did not fit the schema at ${error.issues[0]?.path.join(".") || "the top"}`,
+    };
   if (error instanceof SyntaxError) return { reason: "schema_mismatch", detail: "answer was not JSON" };
   throw error;
 }
 
 /** Names share a word, ignoring titles and case. */
 const sameSomeWord = (a: string, b: string) => {
-  const words = (s: string) => s.toLowerCase().split(/[^a-z']+/).filter((w) => w.length > 1 && !["mr", "mrs", "ms", "miss", "dr"].includes(w));
+  const words = (s: string) =>
+    s
+      .toLowerCase()
+      .split(/[^a-z']+/)
+      .filter((w) => w.length > 1 && !["mr", "mrs", "ms", "miss", "dr"].includes(w));
   const theirs = new Set(words(b));
   return words(a).some((w) => theirs.has(w));
 };
@@ -64,7 +74,8 @@ const sameSomeWord = (a: string, b: string) => {
  * name from a strong cue and the model's name shares no word with it, the fallback's wins.
  */
 function checkName(answer: Extraction, second: Extraction | null): Extraction {
-  if (!second?.name || second.confidence.name < 0.85 || (answer.name && sameSomeWord(answer.name, second.name))) return answer;
+  if (!second?.name || second.confidence.name < 0.85 || (answer.name && sameSomeWord(answer.name, second.name)))
+    return answer;
   return { ...answer, name: second.name, confidence: { ...answer.confidence, name: second.confidence.name } };
 }
 
@@ -97,7 +108,12 @@ export function createOpenAIExtractor(config: OpenAIExtractorConfig, client: Ope
     return message.parsed;
   }
 
-  async function fail(transcript: Transcript, reason: FallbackReason, detail: string, cause: unknown): Promise<Extraction> {
+  async function fail(
+    transcript: Transcript,
+    reason: FallbackReason,
+    detail: string,
+    cause: unknown,
+  ): Promise<Extraction> {
     if (!fallback) throw new OpenAIExtractionError(reason, detail, { cause });
     const note: ExtractionFallback = { from: name, reason, detail };
     config.logger?.warn({ extractor: name, fallbackTo: fallback.name, reason, detail }, "OpenAI extraction fell back");
@@ -132,8 +148,27 @@ export function createOpenAIExtractor(config: OpenAIExtractorConfig, client: Ope
 
 function emptyAnswer(): ExtractionAnswer {
   return {
-    name: null, organisation: null, phone: null, address: null, postcode: null, urgency: null, category: null,
-    summary: null, accessNotes: null, segment: "unknown",
-    confidence: { name: 0, organisation: 0, phone: 0, address: 0, postcode: 0, urgency: 0, category: 0, summary: 0, accessNotes: 0, segment: 0 },
+    name: null,
+    organisation: null,
+    phone: null,
+    address: null,
+    postcode: null,
+    urgency: null,
+    category: null,
+    summary: null,
+    accessNotes: null,
+    segment: "unknown",
+    confidence: {
+      name: 0,
+      organisation: 0,
+      phone: 0,
+      address: 0,
+      postcode: 0,
+      urgency: 0,
+      category: 0,
+      summary: 0,
+      accessNotes: 0,
+      segment: 0,
+    },
   };
 }

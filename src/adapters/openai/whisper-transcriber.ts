@@ -51,10 +51,14 @@ export function createWhisperTranscriber(config: WhisperConfig, client: OpenAI):
       const extension = EXTENSIONS[type];
       if (!extension) throw new Error(`OpenAI whisper cannot read "${type}" audio.`);
       if (audio.byteLength === 0) throw new Error("OpenAI whisper: the voice note is empty.");
-      if (audio.byteLength > WHISPER_MAX_BYTES) throw new Error(`OpenAI whisper: the voice note is over ${WHISPER_MAX_BYTES} bytes.`);
+      if (audio.byteLength > WHISPER_MAX_BYTES)
+        throw new Error(`OpenAI whisper: the voice note is over ${WHISPER_MAX_BYTES} bytes.`);
       try {
         const file = await toFile(audio, `voice-note.${extension}`, { type });
-        const result = await client.audio.transcriptions.create({ file, model, response_format: "verbose_json" }, request);
+        const result = await client.audio.transcriptions.create(
+          { file, model, response_format: "verbose_json" },
+          request,
+        );
         return result.language ? { text: result.text.trim(), language: result.language } : { text: result.text.trim() };
       } catch (error) {
         const status = error instanceof OpenAI.APIError && error.status ? ` (${error.status})` : "";

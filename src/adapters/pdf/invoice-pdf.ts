@@ -60,7 +60,11 @@ function workerRenderer(): InvoiceDocuments {
 }
 
 export function renderInvoicePdf(inv: InvoiceContent): Promise<Uint8Array> {
-  const doc = new PDFDocument({ size: "A4", margin: 50, info: { Title: `${KIND_TITLES[inv.kind]} ${inv.number}`, Author: inv.company.name } });
+  const doc = new PDFDocument({
+    size: "A4",
+    margin: 50,
+    info: { Title: `${KIND_TITLES[inv.kind]} ${inv.number}`, Author: inv.company.name },
+  });
   const chunks: Buffer[] = [];
   doc.on("data", (chunk: Buffer) => chunks.push(chunk));
   const done = new Promise<Uint8Array>((resolve, reject) => {
@@ -73,23 +77,47 @@ export function renderInvoicePdf(inv: InvoiceContent): Promise<Uint8Array> {
   const width = right - left;
 
   // Company, top left; the invoice's title and number, top right.
-  doc.font("Helvetica-Bold").fontSize(16).text(inv.company.name, left, 50, { width: width / 2 });
+  doc
+    .font("Helvetica-Bold")
+    .fontSize(16)
+    .text(inv.company.name, left, 50, { width: width / 2 });
   doc.font("Helvetica").fontSize(9);
-  for (const line of [inv.company.address, inv.company.phone, inv.company.email, inv.company.vatNumber ? `VAT registration number: ${inv.company.vatNumber}` : null]) {
+  for (const line of [
+    inv.company.address,
+    inv.company.phone,
+    inv.company.email,
+    inv.company.vatNumber ? `VAT registration number: ${inv.company.vatNumber}` : null,
+  ]) {
     if (line) doc.text(line, { width: width / 2 });
   }
-  doc.font("Helvetica-Bold").fontSize(18).text(KIND_TITLES[inv.kind].toUpperCase(), left + width / 2, 50, { width: width / 2, align: "right" });
+  doc
+    .font("Helvetica-Bold")
+    .fontSize(18)
+    .text(KIND_TITLES[inv.kind].toUpperCase(), left + width / 2, 50, { width: width / 2, align: "right" });
   doc.font("Helvetica").fontSize(10);
   doc.text(`Number: ${inv.number}`, { width: width / 2, align: "right" });
   doc.text(`Date: ${formatLongDate(new Date(inv.issuedAt))}`, { width: width / 2, align: "right" });
   doc.text(`Quote version ${inv.quote.version}`, { width: width / 2, align: "right" });
-  doc.fillColor("#1e7b34").font("Helvetica-Bold").fontSize(14).text("PAID", { width: width / 2, align: "right" }).fillColor("black");
+  doc
+    .fillColor("#1e7b34")
+    .font("Helvetica-Bold")
+    .fontSize(14)
+    .text("PAID", { width: width / 2, align: "right" })
+    .fillColor("black");
 
   let y = Math.max(doc.y, 150) + 10;
   doc.font("Helvetica-Bold").fontSize(10).text("Bill to", left, y);
-  doc.font("Helvetica").text([inv.customer.name, inv.customer.address, inv.customer.postcode].filter(Boolean).join("\n"), left, doc.y, { width: width / 2 });
+  doc
+    .font("Helvetica")
+    .text([inv.customer.name, inv.customer.address, inv.customer.postcode].filter(Boolean).join("\n"), left, doc.y, {
+      width: width / 2,
+    });
   doc.font("Helvetica-Bold").text("Job", left + width / 2, y);
-  doc.font("Helvetica").text([inv.job.title, inv.job.address, inv.job.postcode].filter(Boolean).join("\n"), left + width / 2, doc.y, { width: width / 2 });
+  doc
+    .font("Helvetica")
+    .text([inv.job.title, inv.job.address, inv.job.postcode].filter(Boolean).join("\n"), left + width / 2, doc.y, {
+      width: width / 2,
+    });
   y = doc.y + 20;
 
   // The quote's lines.
@@ -107,13 +135,28 @@ export function renderInvoicePdf(inv: InvoiceContent): Promise<Uint8Array> {
       doc.addPage();
       y = 50;
     }
-    cells.forEach((cell, i) => doc.text(cell, columns[i]!.x, y, { width: columns[i]!.w - 4, align: columns[i]!.align }));
+    cells.forEach((cell, i) =>
+      doc.text(cell, columns[i]!.x, y, { width: columns[i]!.w - 4, align: columns[i]!.align }),
+    );
     y += Math.max(...heights) + 5;
   };
-  row(columns.map((c) => c.title), true);
-  doc.moveTo(left, y - 2).lineTo(right, y - 2).strokeColor("#999999").stroke();
+  row(
+    columns.map((c) => c.title),
+    true,
+  );
+  doc
+    .moveTo(left, y - 2)
+    .lineTo(right, y - 2)
+    .strokeColor("#999999")
+    .stroke();
   for (const line of inv.quote.lines) {
-    row([line.description, String(line.quantity), formatPence(line.unitPricePence), `${line.vatRatePercent}%`, formatPence(line.netPence)]);
+    row([
+      line.description,
+      String(line.quantity),
+      formatPence(line.unitPricePence),
+      `${line.vatRatePercent}%`,
+      formatPence(line.netPence),
+    ]);
   }
   doc.moveTo(left, y).lineTo(right, y).stroke();
   y += 8;
@@ -131,7 +174,10 @@ export function renderInvoicePdf(inv: InvoiceContent): Promise<Uint8Array> {
   y += 8;
 
   // This invoice: its amount by VAT rate.
-  doc.font("Helvetica-Bold").fontSize(11).text(inv.kind === "full" ? "This invoice" : `This ${inv.kind} invoice`, left, y);
+  doc
+    .font("Helvetica-Bold")
+    .fontSize(11)
+    .text(inv.kind === "full" ? "This invoice" : `This ${inv.kind} invoice`, left, y);
   y = doc.y + 4;
   for (const v of inv.vat) sum(`Net at ${v.ratePercent}% VAT`, formatPence(v.netPence));
   for (const v of inv.vat) sum(`VAT at ${v.ratePercent}%`, formatPence(v.vatPence));
@@ -141,7 +187,12 @@ export function renderInvoicePdf(inv: InvoiceContent): Promise<Uint8Array> {
   y += 10;
 
   doc.font("Helvetica").fontSize(9).fillColor("#444444");
-  doc.text(`Paid by card on ${formatLongDate(new Date(inv.paid.at))}${inv.paid.reference ? `, reference ${inv.paid.reference}` : ""}${inv.paid.provider === "test" ? " (test payment: no card was charged)" : ""}.`, left, y, { width });
+  doc.text(
+    `Paid by card on ${formatLongDate(new Date(inv.paid.at))}${inv.paid.reference ? `, reference ${inv.paid.reference}` : ""}${inv.paid.provider === "test" ? " (test payment: no card was charged)" : ""}.`,
+    left,
+    y,
+    { width },
+  );
   doc.text("Thank you for your business.", left, doc.y + 4, { width });
   doc.end();
   return done;

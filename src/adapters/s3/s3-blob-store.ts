@@ -82,7 +82,12 @@ export function createS3BlobStore(config: S3BlobStoreConfig, client?: S3Client):
     firstParts: Uint8Array[],
   ): Promise<StoredBlob> {
     const created = await s3.send(
-      new CreateMultipartUploadCommand({ Bucket: bucket, Key: key, ContentType: contentType, ChecksumAlgorithm: "CRC32" }),
+      new CreateMultipartUploadCommand({
+        Bucket: bucket,
+        Key: key,
+        ContentType: contentType,
+        ChecksumAlgorithm: "CRC32",
+      }),
     );
     const uploadId = created.UploadId;
     if (!uploadId) throw new Error("CreateMultipartUpload returned no UploadId");
@@ -120,8 +125,14 @@ export function createS3BlobStore(config: S3BlobStoreConfig, client?: S3Client):
       // Leave no orphaned parts (they are billed). If the abort fails too, say so in the error.
       const aborted = await s3
         .send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId: uploadId }))
-        .then(() => null, (abortError: unknown) => abortError);
-      if (aborted) throw new Error(`${describe(error)} (and aborting upload ${uploadId} failed: ${describe(aborted)})`, { cause: error });
+        .then(
+          () => null,
+          (abortError: unknown) => abortError,
+        );
+      if (aborted)
+        throw new Error(`${describe(error)} (and aborting upload ${uploadId} failed: ${describe(aborted)})`, {
+          cause: error,
+        });
       throw error;
     }
     return { key, size, contentType };
@@ -208,7 +219,9 @@ export function createS3BlobStore(config: S3BlobStoreConfig, client?: S3Client):
 
     async check() {
       try {
-        await s3.send(new HeadBucketCommand({ Bucket: bucket }), { abortSignal: AbortSignal.timeout(CHECK_TIMEOUT_MS) });
+        await s3.send(new HeadBucketCommand({ Bucket: bucket }), {
+          abortSignal: AbortSignal.timeout(CHECK_TIMEOUT_MS),
+        });
         return { ok: true };
       } catch (error) {
         return { ok: false, error: fail("check", null, error).message };

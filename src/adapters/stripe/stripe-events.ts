@@ -1,7 +1,8 @@
 import type Stripe from "stripe";
 import type { PaymentEvent, PaymentReport } from "../../domain/payments/settle.ts";
 
-const idOf = (value: string | { id: string } | null | undefined): string | null => (typeof value === "string" ? value : (value?.id ?? null));
+const idOf = (value: string | { id: string } | null | undefined): string | null =>
+  typeof value === "string" ? value : (value?.id ?? null);
 
 /**
  * Stripe's event → our PaymentEvent: which payment it is about (our id in the metadata, then
@@ -16,14 +17,21 @@ export function translateStripeEvent(event: Stripe.Event): PaymentEvent {
     case "checkout.session.async_payment_failed": {
       const session = event.data.object;
       const outcome: PaymentReport["outcome"] =
-        event.type === "checkout.session.async_payment_failed" ? "failed"
-        : event.type === "checkout.session.async_payment_succeeded" || session.payment_status === "paid" ? "paid"
-        : "processing";
+        event.type === "checkout.session.async_payment_failed"
+          ? "failed"
+          : event.type === "checkout.session.async_payment_succeeded" || session.payment_status === "paid"
+            ? "paid"
+            : "processing";
       const paymentIntentId = idOf(session.payment_intent);
       return {
         ...base,
         ref: { paymentId: session.metadata?.payment_id ?? null, checkoutSessionId: session.id, paymentIntentId },
-        report: { outcome, amountPence: session.amount_total ?? null, currency: session.currency ?? null, paymentIntentId },
+        report: {
+          outcome,
+          amountPence: session.amount_total ?? null,
+          currency: session.currency ?? null,
+          paymentIntentId,
+        },
       };
     }
     case "payment_intent.succeeded": {
@@ -31,7 +39,12 @@ export function translateStripeEvent(event: Stripe.Event): PaymentEvent {
       return {
         ...base,
         ref: { paymentId: intent.metadata?.payment_id ?? null, checkoutSessionId: null, paymentIntentId: intent.id },
-        report: { outcome: "paid", amountPence: intent.amount_received, currency: intent.currency, paymentIntentId: intent.id },
+        report: {
+          outcome: "paid",
+          amountPence: intent.amount_received,
+          currency: intent.currency,
+          paymentIntentId: intent.id,
+        },
       };
     }
     case "invoice.paid": {
@@ -42,7 +55,12 @@ export function translateStripeEvent(event: Stripe.Event): PaymentEvent {
       return {
         ...base,
         ref: { paymentId, checkoutSessionId: null, paymentIntentId: null },
-        report: { outcome: "paid", amountPence: invoice.amount_paid, currency: invoice.currency, paymentIntentId: null },
+        report: {
+          outcome: "paid",
+          amountPence: invoice.amount_paid,
+          currency: invoice.currency,
+          paymentIntentId: null,
+        },
       };
     }
     default:

@@ -13,14 +13,25 @@ export const SIGNATURE_TOLERANCE_SECONDS = 300;
  * constructEvent throws, so this uses constructEventAsync.
  * @example const webhooks = createStripeWebhooks({ secret: "whsec_…", now: () => new Date() });
  */
-export function createStripeWebhooks(options: { secret: string; now: () => Date; toleranceSeconds?: number }): PaymentWebhooks {
+export function createStripeWebhooks(options: {
+  secret: string;
+  now: () => Date;
+  toleranceSeconds?: number;
+}): PaymentWebhooks {
   const tolerance = options.toleranceSeconds ?? SIGNATURE_TOLERANCE_SECONDS;
   return {
     async verify(rawBody, header) {
       if (!header) return reject("bad_signature", "The Stripe-Signature header is missing.");
       let event: Stripe.Event;
       try {
-        event = await Stripe.webhooks.constructEventAsync(rawBody, header, options.secret, tolerance, undefined, options.now().getTime());
+        event = await Stripe.webhooks.constructEventAsync(
+          rawBody,
+          header,
+          options.secret,
+          tolerance,
+          undefined,
+          options.now().getTime(),
+        );
       } catch (error) {
         if (error instanceof SyntaxError) return reject("bad_payload", "The body is not JSON.");
         const message = error instanceof Error ? (error.message.split("\n")[0] ?? "") : String(error);

@@ -152,7 +152,8 @@ function createSession(
           callId: options.callId,
           onResult: (result) => onResult(token, result),
           onError: (error) => onFailure(token, transcriber.name, error),
-          onClose: () => onFailure(token, transcriber.name, new Error(`${transcriber.name} closed the session unasked`)),
+          onClose: () =>
+            onFailure(token, transcriber.name, new Error(`${transcriber.name} closed the session unasked`)),
         });
       } catch (error) {
         reason = asError(error);
@@ -169,7 +170,12 @@ function createSession(
       phase = "streaming";
       newSpan = true;
       if (reason && next > 1) {
-        const event = { from: chain[next - 2]!.name, to: transcriber.name, atMs: buffer[0]?.timestampMs ?? lastFrameEndMs, error: reason };
+        const event = {
+          from: chain[next - 2]!.name,
+          to: transcriber.name,
+          atMs: buffer[0]?.timestampMs ?? lastFrameEndMs,
+          error: reason,
+        };
         try {
           onSwitch?.(event);
         } catch {
@@ -186,7 +192,9 @@ function createSession(
     const summary = failures.map((f) => `${f.transcriber}: ${f.error.message}`).join("; ");
     const message = `every transcriber failed, the call goes on untranscribed (${summary})`;
     // Every vendor refused its key: trying again cannot help (the retrying wrapper gives up at once).
-    options.onError?.(failures.every((f) => isCredentialsRefused(f.error)) ? new CredentialsRefusedError(message) : new Error(message));
+    options.onError?.(
+      failures.every((f) => isCredentialsRefused(f.error)) ? new CredentialsRefusedError(message) : new Error(message),
+    );
     options.onClose?.();
     finished();
   }

@@ -25,7 +25,14 @@ export interface RetryOptions {
   /** A connection that lasted this long had recovered: its failure starts a fresh count. Default 10 000. */
   stableAfterMs?: number;
   /** Told before each retry, for the logs. */
-  onRetry?(event: { transcriber: string; callId: string; track: string; attempt: number; delayMs: number; error: Error }): void;
+  onRetry?(event: {
+    transcriber: string;
+    callId: string;
+    track: string;
+    attempt: number;
+    delayMs: number;
+    error: Error;
+  }): void;
 }
 
 export interface RetryingSession extends TranscriberSession {
@@ -84,7 +91,11 @@ interface Served {
 export const backoffMs = (attempt: number, baseMs: number, maxMs: number, random = Math.random) =>
   Math.round(Math.min(maxMs, baseMs * 2 ** (attempt - 1)) * (0.8 + 0.4 * random()));
 
-function createSession(inner: Transcriber, options: TranscriberOpenOptions, settings: Settings): RetryingSession & { firstAttempt: Promise<void> } {
+function createSession(
+  inner: Transcriber,
+  options: TranscriberOpenOptions,
+  settings: Settings,
+): RetryingSession & { firstAttempt: Promise<void> } {
   let phase: "connecting" | "streaming" | "waiting" | "closing" | "done" = "connecting";
   let active: TranscriberSession | null = null;
   /** The adopted session's callbacks; a dead session's are ignored. */
@@ -195,15 +206,33 @@ function createSession(inner: Transcriber, options: TranscriberOpenOptions, sett
     failuresInARow++;
     if (phase === "closing" || phase === "done") return;
     // A refused key stays refused: no retries, and the reason says so.
-    if (isCredentialsRefused(error)) return giveUp(error, `transcription unavailable: the API key was refused (${error.message})`);
+    if (isCredentialsRefused(error))
+      return giveUp(error, `transcription unavailable: the API key was refused (${error.message})`);
     if (failuresInARow > settings.maxRetries) return giveUp(error);
     const delayMs = backoffMs(failuresInARow, settings.baseDelayMs, settings.maxDelayMs);
     phase = "waiting";
     reportedOutage = true;
     const attempt = failuresInARow;
-    tell(() => settings.onRetry?.({ transcriber: inner.name, callId: options.callId, track: options.track, attempt, delayMs, error }));
     tell(() =>
-      options.onStatus?.({ state: "reconnecting", attempt, maxAttempts: settings.maxRetries, retryInMs: delayMs, error, keptMs: settings.maxBufferedMs, droppedMs }),
+      settings.onRetry?.({
+        transcriber: inner.name,
+        callId: options.callId,
+        track: options.track,
+        attempt,
+        delayMs,
+        error,
+      }),
+    );
+    tell(() =>
+      options.onStatus?.({
+        state: "reconnecting",
+        attempt,
+        maxAttempts: settings.maxRetries,
+        retryInMs: delayMs,
+        error,
+        keptMs: settings.maxBufferedMs,
+        droppedMs,
+      }),
     );
     retryTimer = setTimeout(() => {
       retryTimer = undefined;
@@ -211,7 +240,10 @@ function createSession(inner: Transcriber, options: TranscriberOpenOptions, sett
     }, delayMs);
   }
 
-  function giveUp(error: Error, reason = `transcription unavailable: ${inner.name} failed ${failuresInARow} times in a row (last: ${error.message})`): void {
+  function giveUp(
+    error: Error,
+    reason = `transcription unavailable: ${inner.name} failed ${failuresInARow} times in a row (last: ${error.message})`,
+  ): void {
     phase = "done";
     buffer.length = 0;
     undelivered = 0;

@@ -36,7 +36,12 @@ const media = z.object({
   }),
 });
 
-const mark = z.object({ event: z.literal("mark"), sequenceNumber: numeric, streamSid: z.string(), mark: z.object({ name: z.string() }) });
+const mark = z.object({
+  event: z.literal("mark"),
+  sequenceNumber: numeric,
+  streamSid: z.string(),
+  mark: z.object({ name: z.string() }),
+});
 
 const dtmf = z.object({
   event: z.literal("dtmf"),
@@ -57,7 +62,9 @@ export type MediaStreamMessage = z.infer<typeof mediaStreamMessage>;
 export type StartMessage = z.infer<typeof start>;
 
 /** Parses one WebSocket text frame; a readable reason when it is not a message we know. */
-export function parseMediaStreamMessage(raw: string): { ok: true; message: MediaStreamMessage } | { ok: false; reason: string } {
+export function parseMediaStreamMessage(
+  raw: string,
+): { ok: true; message: MediaStreamMessage } | { ok: false; reason: string } {
   let json: unknown;
   try {
     json = JSON.parse(raw);
@@ -70,7 +77,13 @@ export function parseMediaStreamMessage(raw: string): { ok: true; message: Media
   if (parsed.success) return { ok: true, message: parsed.data };
   const event = (json as { event?: unknown } | null)?.event;
   const issue = parsed.error.issues[0];
-  return { ok: false, reason: typeof event === "string" && !["connected", "start", "media", "mark", "dtmf", "stop"].includes(event) ? `unknown event "${event}"` : `${issue?.path.join(".")}: ${issue?.message}` };
+  return {
+    ok: false,
+    reason:
+      typeof event === "string" && !["connected", "start", "media", "mark", "dtmf", "stop"].includes(event)
+        ? `unknown event "${event}"`
+        : `${issue?.path.join(".")}: ${issue?.message}`,
+  };
 }
 
 type MediaMessage = z.infer<typeof media>;
@@ -98,7 +111,12 @@ function asMediaMessage(json: unknown): MediaMessage | null {
   const chunk = numericValue(fields.chunk);
   const timestamp = numericValue(fields.timestamp);
   if (sequenceNumber === null || chunk === null || timestamp === null) return null;
-  if ((fields.track !== "inbound" && fields.track !== "outbound") || typeof fields.payload !== "string" || !BASE64.test(fields.payload)) return null;
+  if (
+    (fields.track !== "inbound" && fields.track !== "outbound") ||
+    typeof fields.payload !== "string" ||
+    !BASE64.test(fields.payload)
+  )
+    return null;
   message.sequenceNumber = sequenceNumber;
   fields.chunk = chunk;
   fields.timestamp = timestamp;

@@ -5,12 +5,22 @@ import type { FetchRecording } from "../../domain/live-call/recordings.ts";
  * The twilio package has no call that returns a recording's bytes (its request helper reads
  * bodies as text), so this one GET is made with fetch. `.wav` is asked for explicitly.
  */
-export function createTwilioRecordingFetcher(credentials: { accountSid: string; authToken: string }, options: { timeoutMs?: number } = {}): FetchRecording {
+export function createTwilioRecordingFetcher(
+  credentials: { accountSid: string; authToken: string },
+  options: { timeoutMs?: number } = {},
+): FetchRecording {
   const authorization = `Basic ${Buffer.from(`${credentials.accountSid}:${credentials.authToken}`).toString("base64")}`;
   return async (url) => {
     const target = /\.(wav|mp3)$/.test(new URL(url).pathname) ? url : `${url}.wav`;
-    const response = await fetch(target, { headers: { Authorization: authorization }, signal: AbortSignal.timeout(options.timeoutMs ?? 60_000) });
-    if (!response.ok) throw new Error(`Twilio recording download failed: HTTP ${response.status} from ${new URL(target).host}`);
-    return { bytes: new Uint8Array(await response.arrayBuffer()), contentType: response.headers.get("Content-Type") ?? "audio/wav" };
+    const response = await fetch(target, {
+      headers: { Authorization: authorization },
+      signal: AbortSignal.timeout(options.timeoutMs ?? 60_000),
+    });
+    if (!response.ok)
+      throw new Error(`Twilio recording download failed: HTTP ${response.status} from ${new URL(target).host}`);
+    return {
+      bytes: new Uint8Array(await response.arrayBuffer()),
+      contentType: response.headers.get("Content-Type") ?? "audio/wav",
+    };
   };
 }

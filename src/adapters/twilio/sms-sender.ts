@@ -35,21 +35,33 @@ export function createTwilioSmsSender(config: TwilioSmsConfig): SmsSender {
     live: true,
     async send({ to, body, statusCallback }) {
       try {
-        const message = await client.messages.create({ to, from: config.from, body, ...(statusCallback ? { statusCallback } : {}) });
+        const message = await client.messages.create({
+          to,
+          from: config.from,
+          body,
+          ...(statusCallback ? { statusCallback } : {}),
+        });
         return { providerId: message.sid };
       } catch (error) {
         const e = error as { status?: number; code?: number; message?: string; moreInfo?: string };
         if (typeof e.status === "number") {
-          const retryable = e.status === 429 || e.status >= 500 || (e.code !== undefined && RETRYABLE_TWILIO_CODES.has(e.code));
-          throw new SendError(`Twilio refused the SMS (HTTP ${e.status}${e.code ? `, code ${e.code}` : ""}): ${e.message ?? "no reason given"}`, {
-            retryable,
-            code: e.code !== undefined ? String(e.code) : undefined,
-            cause: error,
-          });
+          const retryable =
+            e.status === 429 || e.status >= 500 || (e.code !== undefined && RETRYABLE_TWILIO_CODES.has(e.code));
+          throw new SendError(
+            `Twilio refused the SMS (HTTP ${e.status}${e.code ? `, code ${e.code}` : ""}): ${e.message ?? "no reason given"}`,
+            {
+              retryable,
+              code: e.code !== undefined ? String(e.code) : undefined,
+              cause: error,
+            },
+          );
         }
         const text = `${(error as { code?: string }).code ?? ""} ${e.message ?? String(error)}`;
         const refused = /ECONNREFUSED|ConnectionRefused|ENOTFOUND|EAI_AGAIN/i.test(text);
-        throw new SendError(`Twilio could not be reached${refused ? "" : "; the SMS may have been sent"}: ${e.message ?? String(error)}`, { retryable: refused, ambiguous: !refused, cause: error });
+        throw new SendError(
+          `Twilio could not be reached${refused ? "" : "; the SMS may have been sent"}: ${e.message ?? String(error)}`,
+          { retryable: refused, ambiguous: !refused, cause: error },
+        );
       }
     },
   };
@@ -62,7 +74,10 @@ export function createTwilioSmsSender(config: TwilioSmsConfig): SmsSender {
 export function createTwilioMediaFetcher(credentials: { accountSid: string; authToken: string }): SmsMediaFetcher {
   const authorization = `Basic ${Buffer.from(`${credentials.accountSid}:${credentials.authToken}`).toString("base64")}`;
   return async (url, maxBytes) => {
-    const response = await fetch(url, { headers: { Authorization: authorization }, signal: AbortSignal.timeout(60_000) });
+    const response = await fetch(url, {
+      headers: { Authorization: authorization },
+      signal: AbortSignal.timeout(60_000),
+    });
     if (!response.ok) {
       await response.body?.cancel();
       throw new Error(`Twilio media download failed: HTTP ${response.status}`);

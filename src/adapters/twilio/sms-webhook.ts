@@ -18,7 +18,13 @@ const TWILIO_ERRORS: Record<string, string> = {
 };
 
 const kindFor = (contentType: string): MessageKind =>
-  contentType.startsWith("image/") ? "image" : contentType.startsWith("video/") ? "video" : contentType.startsWith("audio/") ? "audio" : "document";
+  contentType.startsWith("image/")
+    ? "image"
+    : contentType.startsWith("video/")
+      ? "video"
+      : contentType.startsWith("audio/")
+        ? "audio"
+        : "document";
 
 const SID = /^(SM|MM)[0-9a-fA-F]{32}$/;
 
@@ -33,9 +39,10 @@ export function incomingSms(form: Record<string, string>, at: Date): Result<Inco
   const from = normalisePhone(form.From ?? "");
   if (!from.ok) return reject("bad_request", "From is not a phone number.");
   const count = Math.min(10, Math.max(0, Number.parseInt(form.NumMedia ?? "0", 10) || 0));
-  const media = Array.from({ length: count }, (_, i) => ({ url: form[`MediaUrl${i}`] ?? "", type: (form[`MediaContentType${i}`] ?? "").toLowerCase() })).filter(
-    (m) => URL.canParse(m.url) && m.type !== "",
-  );
+  const media = Array.from({ length: count }, (_, i) => ({
+    url: form[`MediaUrl${i}`] ?? "",
+    type: (form[`MediaContentType${i}`] ?? "").toLowerCase(),
+  })).filter((m) => URL.canParse(m.url) && m.type !== "");
   const sender = { phone: from.value, userId: null, name: null, username: null };
   const body = form.Body?.trim() ? form.Body : null;
   const messages: IncomingMessage[] = [];
@@ -51,7 +58,16 @@ export function incomingSms(form: Record<string, string>, at: Date): Result<Inco
     sharedPhone: null,
   });
   for (const [i, m] of media.slice(1).entries()) {
-    messages.push({ channel: "sms", providerId: `${sid}/${i + 1}`, at, from: sender, kind: kindFor(m.type), body: null, media: { ref: m.url, mimeType: m.type, voice: false }, sharedPhone: null });
+    messages.push({
+      channel: "sms",
+      providerId: `${sid}/${i + 1}`,
+      at,
+      from: sender,
+      kind: kindFor(m.type),
+      body: null,
+      media: { ref: m.url, mimeType: m.type, voice: false },
+      sharedPhone: null,
+    });
   }
   return ok(messages);
 }

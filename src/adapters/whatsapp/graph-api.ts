@@ -1,4 +1,9 @@
-import { SendError, type WhatsAppOutgoing, type WhatsAppRecipient, type WhatsAppSender } from "../../ports/messengers.ts";
+import {
+  SendError,
+  type WhatsAppOutgoing,
+  type WhatsAppRecipient,
+  type WhatsAppSender,
+} from "../../ports/messengers.ts";
 import { MediaTooLargeError, type WhatsAppMedia, type WhatsAppMediaInfo } from "../../ports/whatsapp.ts";
 
 export interface WhatsAppCloudConfig {
@@ -58,16 +63,23 @@ export function createWhatsAppCloudApi(config: WhatsAppCloudConfig): WhatsAppSen
 
   async function call(path: string, init: RequestInit, timeout = timeoutMs): Promise<Response> {
     try {
-      return await fetch(`${base}/${path}`, { ...init, headers: { ...auth, ...init.headers }, signal: AbortSignal.timeout(timeout) });
+      return await fetch(`${base}/${path}`, {
+        ...init,
+        headers: { ...auth, ...init.headers },
+        signal: AbortSignal.timeout(timeout),
+      });
     } catch (error) {
       const text = `${(error as { code?: string }).code ?? ""} ${error instanceof Error ? `${error.name} ${error.message}` : String(error)}`;
       const refused = NOT_SENT.test(text);
       const timedOut = /TimeoutError|timed out/i.test(text);
-      throw new SendError(`WhatsApp Cloud API ${timedOut ? "did not answer in time" : "could not be reached"}${refused ? "" : "; the message may have been sent"}`, {
-        retryable: refused,
-        ambiguous: !refused,
-        cause: error,
-      });
+      throw new SendError(
+        `WhatsApp Cloud API ${timedOut ? "did not answer in time" : "could not be reached"}${refused ? "" : "; the message may have been sent"}`,
+        {
+          retryable: refused,
+          ambiguous: !refused,
+          cause: error,
+        },
+      );
     }
   }
 
@@ -75,12 +87,17 @@ export function createWhatsAppCloudApi(config: WhatsAppCloudConfig): WhatsAppSen
     const body = (await response.json().catch(() => null)) as { error?: GraphError } | null;
     const error = body?.error ?? {};
     const code = error.code;
-    const reason = (code !== undefined && EXPLAINED[code]) || error.error_data?.details || error.message || response.statusText;
-    const retryable = response.status === 429 || response.status >= 500 || (code !== undefined && RETRYABLE_CODES.has(code));
-    return new SendError(`WhatsApp Cloud API refused ${what} (HTTP ${response.status}${code !== undefined ? `, code ${code}` : ""}): ${reason}`, {
-      retryable,
-      code: code !== undefined ? String(code) : undefined,
-    });
+    const reason =
+      (code !== undefined && EXPLAINED[code]) || error.error_data?.details || error.message || response.statusText;
+    const retryable =
+      response.status === 429 || response.status >= 500 || (code !== undefined && RETRYABLE_CODES.has(code));
+    return new SendError(
+      `WhatsApp Cloud API refused ${what} (HTTP ${response.status}${code !== undefined ? `, code ${code}` : ""}): ${reason}`,
+      {
+        retryable,
+        code: code !== undefined ? String(code) : undefined,
+      },
+    );
   }
 
   const recipient = (to: WhatsAppRecipient) => ("phone" in to ? { to: to.phone } : { recipient: to.userId });
@@ -89,7 +106,11 @@ export function createWhatsAppCloudApi(config: WhatsAppCloudConfig): WhatsAppSen
     const form = new FormData();
     form.set("messaging_product", "whatsapp");
     form.set("type", media.contentType);
-    form.set("file", new Blob([new Uint8Array(media.bytes)], { type: media.contentType }), `upload.${media.contentType.split("/")[1] ?? "bin"}`);
+    form.set(
+      "file",
+      new Blob([new Uint8Array(media.bytes)], { type: media.contentType }),
+      `upload.${media.contentType.split("/")[1] ?? "bin"}`,
+    );
     const response = await call(`${config.phoneNumberId}/media`, { method: "POST", body: form }, 60_000);
     if (!response.ok) throw await failure(response, "the media upload");
     const { id } = (await response.json()) as { id?: string };
@@ -103,19 +124,32 @@ export function createWhatsAppCloudApi(config: WhatsAppCloudConfig): WhatsAppSen
         return { type: "text", text: { preview_url: /https?:\/\//.test(message.text), body: message.text } };
       case "media": {
         const id = await upload(message.media);
-        return { type: message.media.kind, [message.media.kind]: { id, ...(message.caption ? { caption: message.caption } : {}) } };
+        return {
+          type: message.media.kind,
+          [message.media.kind]: { id, ...(message.caption ? { caption: message.caption } : {}) },
+        };
       }
       case "template": {
         const { template } = message;
         const components: Record<string, unknown>[] = [];
         if (message.headerMedia) {
           const id = await upload(message.headerMedia);
-          components.push({ type: "header", parameters: [{ type: message.headerMedia.kind, [message.headerMedia.kind]: { id } }] });
+          components.push({
+            type: "header",
+            parameters: [{ type: message.headerMedia.kind, [message.headerMedia.kind]: { id } }],
+          });
         }
         if (template.bodyParams.length > 0) {
           components.push({ type: "body", parameters: template.bodyParams.map((text) => ({ type: "text", text })) });
         }
-        return { type: "template", template: { name: template.name, language: { code: template.language }, ...(components.length ? { components } : {}) } };
+        return {
+          type: "template",
+          template: {
+            name: template.name,
+            language: { code: template.language },
+            ...(components.length ? { components } : {}),
+          },
+        };
       }
     }
   }
@@ -125,7 +159,12 @@ export function createWhatsAppCloudApi(config: WhatsAppCloudConfig): WhatsAppSen
     live: true,
 
     async send(message) {
-      const payload = { messaging_product: "whatsapp", recipient_type: "individual", ...recipient(message.to), ...(await payloadFor(message)) };
+      const payload = {
+        messaging_product: "whatsapp",
+        recipient_type: "individual",
+        ...recipient(message.to),
+        ...(await payloadFor(message)),
+      };
       const response = await call(`${config.phoneNumberId}/messages`, {
         method: "POST",
         headers: { "Content-Type": "application/json" },
@@ -135,20 +174,39 @@ export function createWhatsAppCloudApi(config: WhatsAppCloudConfig): WhatsAppSen
       const body = (await response.json().catch(() => null)) as { messages?: { id?: string }[] } | null;
       const providerId = body?.messages?.[0]?.id;
       // Accepted (2xx) but no id: it may well go out, so it must not be sent again.
-      if (!providerId) throw new SendError("WhatsApp Cloud API accepted the message without a message id", { retryable: false, ambiguous: true });
+      if (!providerId)
+        throw new SendError("WhatsApp Cloud API accepted the message without a message id", {
+          retryable: false,
+          ambiguous: true,
+        });
       return { providerId };
     },
 
     async info(mediaId): Promise<WhatsAppMediaInfo> {
       if (!/^[\w.-]{1,200}$/.test(mediaId)) throw new Error(`WhatsApp media id "${mediaId.slice(0, 40)}" is malformed`);
-      const response = await call(`${encodeURIComponent(mediaId)}?phone_number_id=${encodeURIComponent(config.phoneNumberId)}`, { method: "GET" }).catch((error: SendError) => {
+      const response = await call(
+        `${encodeURIComponent(mediaId)}?phone_number_id=${encodeURIComponent(config.phoneNumberId)}`,
+        { method: "GET" },
+      ).catch((error: SendError) => {
         throw new Error(`WhatsApp media lookup failed: ${error.message}`, { cause: error.cause });
       });
-      if (!response.ok) throw new Error(`WhatsApp media lookup failed: ${(await failure(response, "the media lookup")).message}`);
-      const body = (await response.json()) as { url?: string; mime_type?: string; file_size?: string | number; sha256?: string };
-      if (!body.url || !URL.canParse(body.url)) throw new Error("WhatsApp media lookup answered without a download URL");
+      if (!response.ok)
+        throw new Error(`WhatsApp media lookup failed: ${(await failure(response, "the media lookup")).message}`);
+      const body = (await response.json()) as {
+        url?: string;
+        mime_type?: string;
+        file_size?: string | number;
+        sha256?: string;
+      };
+      if (!body.url || !URL.canParse(body.url))
+        throw new Error("WhatsApp media lookup answered without a download URL");
       const size = body.file_size === undefined ? null : Number(body.file_size);
-      return { url: body.url, mimeType: body.mime_type ?? "application/octet-stream", size: Number.isFinite(size) ? size : null, sha256: body.sha256 ?? null };
+      return {
+        url: body.url,
+        mimeType: body.mime_type ?? "application/octet-stream",
+        size: Number.isFinite(size) ? size : null,
+        sha256: body.sha256 ?? null,
+      };
     },
 
     async download(url, maxBytes) {
@@ -156,7 +214,9 @@ export function createWhatsAppCloudApi(config: WhatsAppCloudConfig): WhatsAppSen
       try {
         response = await fetch(url, { headers: auth, signal: AbortSignal.timeout(60_000) });
       } catch (error) {
-        throw new Error(`WhatsApp media download failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+        throw new Error(`WhatsApp media download failed: ${error instanceof Error ? error.message : String(error)}`, {
+          cause: error,
+        });
       }
       if (!response.ok) {
         await response.body?.cancel();

@@ -7,7 +7,11 @@ import { createHmac, timingSafeEqual } from "node:crypto";
  *
  * @example metaSignatureValid(appSecret, rawBody, c.req.header("X-Hub-Signature-256"))
  */
-export function metaSignatureValid(appSecret: string, rawBody: Uint8Array | string, header: string | undefined | null): boolean {
+export function metaSignatureValid(
+  appSecret: string,
+  rawBody: Uint8Array | string,
+  header: string | undefined | null,
+): boolean {
   if (!header || !header.startsWith("sha256=")) return false;
   const sent = header.slice("sha256=".length).trim();
   if (!/^[0-9a-f]{64}$/i.test(sent)) return false;

@@ -5,7 +5,10 @@ import { baseMediaType } from "../../domain/messaging/media-policy.ts";
 /** The longest side of a thumbnail, in pixels. */
 export const THUMBNAIL_SIZE = 320;
 
-export type MakeThumbnail = (bytes: Uint8Array, contentType: string) => Promise<{ bytes: Uint8Array; contentType: string } | null>;
+export type MakeThumbnail = (
+  bytes: Uint8Array,
+  contentType: string,
+) => Promise<{ bytes: Uint8Array; contentType: string } | null>;
 
 /**
  * A small JPEG of a photo (JPEG or PNG: the image types WhatsApp carries), longest side
@@ -22,7 +25,8 @@ export function thumbnailOf(bytes: Uint8Array, contentType: string): { bytes: Ui
   const type = baseMediaType(contentType);
   let source: { width: number; height: number; data: Uint8Array };
   try {
-    if (type === "image/jpeg") source = jpeg.decode(bytes, { useTArray: true, maxMemoryUsageInMB: 256, maxResolutionInMP: 64 });
+    if (type === "image/jpeg")
+      source = jpeg.decode(bytes, { useTArray: true, maxMemoryUsageInMB: 256, maxResolutionInMP: 64 });
     else if (type === "image/png") source = PNG.sync.read(Buffer.from(bytes));
     else return null;
   } catch {
@@ -40,7 +44,10 @@ export function thumbnailOf(bytes: Uint8Array, contentType: string): { bytes: Ui
     for (let x = 0; x < w; x++) {
       const x0 = Math.floor((x * width) / w);
       const x1 = Math.max(x0 + 1, Math.floor(((x + 1) * width) / w));
-      let r = 0, g = 0, b = 0, n = 0;
+      let r = 0,
+        g = 0,
+        b = 0,
+        n = 0;
       // Sample at most a 4×4 grid of the covered pixels: enough for a thumbnail, fast on big photos.
       const sy = Math.max(1, Math.floor((y1 - y0) / 4));
       const sx = Math.max(1, Math.floor((x1 - x0) / 4));
@@ -78,7 +85,9 @@ export function createThumbnailWorker(): MakeThumbnail {
   const start = () => {
     worker = new Worker(new URL("./thumbnail-worker.ts", import.meta.url).href);
     (worker as unknown as { unref?: () => void }).unref?.();
-    worker.onmessage = (event: MessageEvent<{ id: number; result: { bytes: Uint8Array; contentType: string } | null }>) => {
+    worker.onmessage = (
+      event: MessageEvent<{ id: number; result: { bytes: Uint8Array; contentType: string } | null }>,
+    ) => {
       pending.get(event.data.id)?.(event.data.result);
       pending.delete(event.data.id);
     };

@@ -16,7 +16,12 @@ import type { MessageKind } from "../../domain/messaging/message.ts";
  */
 
 const digits = z.string().regex(/^\d{1,20}$/);
-const media = z.object({ id: z.string().min(1), mime_type: z.string().min(1), sha256: z.string().optional(), caption: z.string().optional() });
+const media = z.object({
+  id: z.string().min(1),
+  mime_type: z.string().min(1),
+  sha256: z.string().optional(),
+  caption: z.string().optional(),
+});
 
 const contact = z.object({
   profile: z.object({ name: z.string().optional(), username: z.string().optional() }).optional(),
@@ -38,8 +43,23 @@ const message = z
     video: media.optional(),
     document: media.extend({ filename: z.string().optional() }).optional(),
     sticker: media.extend({ animated: z.boolean().optional() }).optional(),
-    location: z.object({ latitude: z.number(), longitude: z.number(), name: z.string().optional(), address: z.string().optional() }).optional(),
-    contacts: z.array(z.object({ phones: z.array(z.object({ phone: z.string().optional(), wa_id: z.string().optional() })).optional() }).loose()).optional(),
+    location: z
+      .object({
+        latitude: z.number(),
+        longitude: z.number(),
+        name: z.string().optional(),
+        address: z.string().optional(),
+      })
+      .optional(),
+    contacts: z
+      .array(
+        z
+          .object({
+            phones: z.array(z.object({ phone: z.string().optional(), wa_id: z.string().optional() })).optional(),
+          })
+          .loose(),
+      )
+      .optional(),
     origin: z.string().optional(),
     button: z.object({ text: z.string(), payload: z.string().optional() }).optional(),
     interactive: z
@@ -50,14 +70,39 @@ const message = z
       })
       .optional(),
     reaction: z.object({ message_id: z.string(), emoji: z.string().optional() }).optional(),
-    system: z.object({ body: z.string().optional(), type: z.string().optional(), wa_id: z.string().optional(), new_wa_id: z.string().optional() }).optional(),
-    errors: z.array(z.object({ code: z.number(), title: z.string().optional(), message: z.string().optional() }).loose()).optional(),
+    system: z
+      .object({
+        body: z.string().optional(),
+        type: z.string().optional(),
+        wa_id: z.string().optional(),
+        new_wa_id: z.string().optional(),
+      })
+      .optional(),
+    errors: z
+      .array(z.object({ code: z.number(), title: z.string().optional(), message: z.string().optional() }).loose())
+      .optional(),
   })
   .loose()
   .refine((m) => m.from !== undefined || m.from_user_id !== undefined, { message: "has neither from nor from_user_id" })
-  .refine((m) => !["text", "audio", "image", "video", "document", "sticker", "location", "button", "interactive", "reaction", "system"].includes(m.type) || m[m.type as "text"] !== undefined, {
-    message: "lacks the object its type names",
-  });
+  .refine(
+    (m) =>
+      ![
+        "text",
+        "audio",
+        "image",
+        "video",
+        "document",
+        "sticker",
+        "location",
+        "button",
+        "interactive",
+        "reaction",
+        "system",
+      ].includes(m.type) || m[m.type as "text"] !== undefined,
+    {
+      message: "lacks the object its type names",
+    },
+  );
 
 const status = z
   .object({
@@ -66,7 +111,18 @@ const status = z
     timestamp: digits,
     recipient_id: z.string().optional(),
     recipient_user_id: z.string().optional(),
-    errors: z.array(z.object({ code: z.number(), title: z.string().optional(), message: z.string().optional(), error_data: z.object({ details: z.string().optional() }).optional() }).loose()).optional(),
+    errors: z
+      .array(
+        z
+          .object({
+            code: z.number(),
+            title: z.string().optional(),
+            message: z.string().optional(),
+            error_data: z.object({ details: z.string().optional() }).optional(),
+          })
+          .loose(),
+      )
+      .optional(),
   })
   .loose();
 
@@ -99,7 +155,13 @@ const phoneOf = (raw: string | undefined): E164 | null => {
   return normalised.ok ? normalised.value : null;
 };
 
-const REPORTED: Record<string, ReportedStatus> = { sent: "sent", delivered: "delivered", read: "read", played: "read", failed: "failed" };
+const REPORTED: Record<string, ReportedStatus> = {
+  sent: "sent",
+  delivered: "delivered",
+  read: "read",
+  played: "read",
+  failed: "failed",
+};
 
 /** Where in the payload validation failed, without the values (they may be personal). */
 const where = (error: z.ZodError, prefix: string) => {
@@ -130,14 +192,26 @@ function kindAndBody(m: ParsedMessage): { kind: MessageKind; body: string | null
       return withMedia("sticker", m.sticker!);
     case "location": {
       const l = m.location!;
-      return { kind: "location", body: [l.name, l.address, `${l.latitude}, ${l.longitude}`].filter(Boolean).join(" · "), media: null };
+      return {
+        kind: "location",
+        body: [l.name, l.address, `${l.latitude}, ${l.longitude}`].filter(Boolean).join(" · "),
+        media: null,
+      };
     }
     case "button":
       return { kind: "text", body: m.button!.text, media: null };
     case "interactive":
-      return { kind: "text", body: m.interactive!.button_reply?.title ?? m.interactive!.list_reply?.title ?? null, media: null };
+      return {
+        kind: "text",
+        body: m.interactive!.button_reply?.title ?? m.interactive!.list_reply?.title ?? null,
+        media: null,
+      };
     case "reaction":
-      return { kind: "other", body: m.reaction!.emoji ? `Reacted ${m.reaction!.emoji}` : "Removed a reaction", media: null };
+      return {
+        kind: "other",
+        body: m.reaction!.emoji ? `Reacted ${m.reaction!.emoji}` : "Removed a reaction",
+        media: null,
+      };
     case "contacts":
       return { kind: "contacts", body: "Shared a contact", media: null };
     case "system":
@@ -162,7 +236,8 @@ export function parseWhatsAppWebhook(rawBody: string): Result<InboundBatch, "unr
     return reject("unrecognised", "The body is not JSON.");
   }
   const outer = envelope.safeParse(json);
-  if (!outer.success) return reject("unrecognised", `Not a WhatsApp Business Account webhook (${where(outer.error, "")}).`);
+  if (!outer.success)
+    return reject("unrecognised", `Not a WhatsApp Business Account webhook (${where(outer.error, "")}).`);
 
   const batch: InboundBatch = { messages: [], statuses: [], ignored: [] };
   for (const [e, entry] of outer.data.entry.entries()) {
@@ -173,10 +248,12 @@ export function parseWhatsAppWebhook(rawBody: string): Result<InboundBatch, "unr
         continue;
       }
       const value = messagesValue.safeParse(change.value);
-      if (!value.success) return reject("unrecognised", `Does not match Meta's messages webhook (${where(value.error, `${at}.value`)}).`);
+      if (!value.success)
+        return reject("unrecognised", `Does not match Meta's messages webhook (${where(value.error, `${at}.value`)}).`);
       const contacts = value.data.contacts ?? [];
       const contactFor = (phone: string | undefined, userId: string | undefined) =>
-        contacts.find((k) => (userId && k.user_id === userId) || (phone && k.wa_id === phone)) ?? (contacts.length === 1 ? contacts[0] : undefined);
+        contacts.find((k) => (userId && k.user_id === userId) || (phone && k.wa_id === phone)) ??
+        (contacts.length === 1 ? contacts[0] : undefined);
 
       for (const m of value.data.messages ?? []) {
         const contact = contactFor(m.from, m.from_user_id);
@@ -186,11 +263,24 @@ export function parseWhatsAppWebhook(rawBody: string): Result<InboundBatch, "unr
           name: contact?.profile?.name ?? null,
           username: contact?.profile?.username ?? null,
         };
-        if (!from.phone && !from.userId) return reject("unrecognised", `${at}: a message's sender is neither a phone number nor a user id.`);
+        if (!from.phone && !from.userId)
+          return reject("unrecognised", `${at}: a message's sender is neither a phone number nor a user id.`);
         const { kind, body, media } = kindAndBody(m);
         // A contact card sent in answer to a request for the customer's number is their number.
-        const sharedPhone = m.type === "contacts" && m.origin?.startsWith("contact_request") ? phoneOf(m.contacts?.[0]?.phones?.[0]?.phone ?? m.contacts?.[0]?.phones?.[0]?.wa_id) : null;
-        batch.messages.push({ channel: "whatsapp", providerId: m.id, at: new Date(Number(m.timestamp) * 1000), from, kind, body, media, sharedPhone });
+        const sharedPhone =
+          m.type === "contacts" && m.origin?.startsWith("contact_request")
+            ? phoneOf(m.contacts?.[0]?.phones?.[0]?.phone ?? m.contacts?.[0]?.phones?.[0]?.wa_id)
+            : null;
+        batch.messages.push({
+          channel: "whatsapp",
+          providerId: m.id,
+          at: new Date(Number(m.timestamp) * 1000),
+          from,
+          kind,
+          body,
+          media,
+          sharedPhone,
+        });
       }
 
       for (const s of value.data.statuses ?? []) {
@@ -202,8 +292,14 @@ export function parseWhatsAppWebhook(rawBody: string): Result<InboundBatch, "unr
           status: REPORTED[s.status] ?? null,
           rawStatus: s.status,
           at: new Date(Number(s.timestamp) * 1000),
-          error: error ? `${error.code}: ${error.error_data?.details ?? error.message ?? error.title ?? "no reason given"}` : null,
-          recipient: { phone: phoneOf(s.recipient_id), userId: s.recipient_user_id ?? contact?.user_id ?? null, username: contact?.profile?.username ?? null },
+          error: error
+            ? `${error.code}: ${error.error_data?.details ?? error.message ?? error.title ?? "no reason given"}`
+            : null,
+          recipient: {
+            phone: phoneOf(s.recipient_id),
+            userId: s.recipient_user_id ?? contact?.user_id ?? null,
+            username: contact?.profile?.username ?? null,
+          },
         };
         batch.statuses.push(report);
       }

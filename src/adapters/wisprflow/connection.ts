@@ -41,7 +41,11 @@ export function connectWisprflow(options: WisprConnectOptions): Promise<WisprCon
     try {
       ws = new options.WebSocket(wisprConnectUrl(options.url, options.apiKey));
     } catch (cause) {
-      const text = errorText(cause).split(options.apiKey).join("***").split(encodeURIComponent(options.apiKey)).join("***");
+      const text = errorText(cause)
+        .split(options.apiKey)
+        .join("***")
+        .split(encodeURIComponent(options.apiKey))
+        .join("***");
       reject(new Error(`WisprFlow connection to ${where} could not start: ${text}`));
       return;
     }
@@ -111,12 +115,18 @@ export function connectWisprflow(options: WisprConnectOptions): Promise<WisprCon
       if (!authed) {
         if (closedByUs) return;
         const message = handshakeFailure(where, handshakeDetail, event.code, event.reason);
-        fail(handshakeDetail === "HTTP 401" || handshakeDetail === "HTTP 403" ? new CredentialsRefusedError(message) : new Error(message));
+        fail(
+          handshakeDetail === "HTTP 401" || handshakeDetail === "HTTP 403"
+            ? new CredentialsRefusedError(message)
+            : new Error(message),
+        );
         return;
       }
       if (closedByUs) return;
       connection.onDrop(
-        new Error(`WisprFlow connection dropped (close code ${event.code}${event.reason ? `, "${event.reason}"` : ""})`),
+        new Error(
+          `WisprFlow connection dropped (close code ${event.code}${event.reason ? `, "${event.reason}"` : ""})`,
+        ),
       );
     };
   });

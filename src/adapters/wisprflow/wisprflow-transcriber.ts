@@ -240,7 +240,10 @@ function openSession(
     utterance.committed = true;
     if (utterance.conn) utterance.conn.send({ type: "commit", total_packets: utterance.packetsSent });
     utterance.finalTimer = setTimeout(
-      () => fail(new Error(`WisprFlow sent no final result within ${settings.finalTimeoutMs} ms of the end of an utterance`)),
+      () =>
+        fail(
+          new Error(`WisprFlow sent no final result within ${settings.finalTimeoutMs} ms of the end of an utterance`),
+        ),
       settings.finalTimeoutMs,
     );
     if (state === "open" && !spare) {

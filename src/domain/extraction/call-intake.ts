@@ -37,7 +37,9 @@ export function leadUpdatesFrom(lead: Lead, extraction: Extraction): Partial<Lea
 export function issueTitle(extraction: Pick<Extraction, "summary" | "category">): string {
   const summary = (extraction.summary ?? "").split(/[.;\n]/)[0]!.trim();
   if (summary) return summary.length > 80 ? `${summary.slice(0, 77).trimEnd()}…` : summary;
-  return extraction.category && extraction.category !== "general" ? `${extraction.category[0]!.toUpperCase()}${extraction.category.slice(1)} job` : "Job from a call";
+  return extraction.category && extraction.category !== "general"
+    ? `${extraction.category[0]!.toUpperCase()}${extraction.category.slice(1)} job`
+    : "Job from a call";
 }
 
 /**
@@ -101,11 +103,21 @@ export function callIntakeObserver(
       if (!details || !fresh) return;
       const { issue, createdIssue } = await closeCallIntake(deps, fresh, details.extraction);
       // The lead may have just been named: the caller card on the live page shows it now, not on reload.
-      const [filed, lead] = await Promise.all([deps.calls.byId(call.id), fresh.leadId ? deps.leads.byId(fresh.leadId) : null]);
-      if (filed) await deps.liveEvents.publish(callChannel(call.id), { type: "caller", data: callerCardData(filed, lead) });
+      const [filed, lead] = await Promise.all([
+        deps.calls.byId(call.id),
+        fresh.leadId ? deps.leads.byId(fresh.leadId) : null,
+      ]);
+      if (filed)
+        await deps.liveEvents.publish(callChannel(call.id), { type: "caller", data: callerCardData(filed, lead) });
       if (issue) {
-        deps.log.info({ callId: call.id, issueId: issue.id, createdIssue }, createdIssue ? "job opened from the call" : "call attached to an open job");
-        await deps.liveEvents.publish(callChannel(call.id), { type: "intake", data: { issueId: issue.id, title: issue.title, created: createdIssue } });
+        deps.log.info(
+          { callId: call.id, issueId: issue.id, createdIssue },
+          createdIssue ? "job opened from the call" : "call attached to an open job",
+        );
+        await deps.liveEvents.publish(callChannel(call.id), {
+          type: "intake",
+          data: { issueId: issue.id, title: issue.title, created: createdIssue },
+        });
       }
     },
   };

@@ -5,15 +5,23 @@ import { normalisePostcode } from "../postcode.ts";
 import { ok, reject, type Result } from "../result.ts";
 import { EXTRACTION_FIELDS, type ExtractionField } from "./extraction.ts";
 
-const CHOICES: Partial<Record<ExtractionField, readonly string[]>> = { urgency: URGENCIES, category: TRADE_CATEGORIES, segment: LEAD_SEGMENTS };
+const CHOICES: Partial<Record<ExtractionField, readonly string[]>> = {
+  urgency: URGENCIES,
+  category: TRADE_CATEGORIES,
+  segment: LEAD_SEGMENTS,
+};
 
 /**
  * A value staff typed for one detail, checked and tidied as the form fields are: a postcode
  * in its written form, a phone number in E.164, a choice from its list. Empty clears the field
  * (a segment goes back to unknown).
  */
-export function correctField(field: string, raw: string): Result<{ field: ExtractionField; value: string | null }, "invalid_correction"> {
-  if (!(EXTRACTION_FIELDS as readonly string[]).includes(field)) return reject("invalid_correction", `"${field}" is not a detail of a call.`);
+export function correctField(
+  field: string,
+  raw: string,
+): Result<{ field: ExtractionField; value: string | null }, "invalid_correction"> {
+  if (!(EXTRACTION_FIELDS as readonly string[]).includes(field))
+    return reject("invalid_correction", `"${field}" is not a detail of a call.`);
   const name = field as ExtractionField;
   const value = raw.trim();
   if (value.length > 500) return reject("invalid_correction", "Keep it to 500 characters or fewer.");

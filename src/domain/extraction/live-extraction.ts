@@ -38,7 +38,11 @@ export interface LiveExtraction {
  * call, debounced and rate-limited by speech time; stores what it understood and publishes the
  * details panel when they changed. An emergency is flagged the moment it is heard, not at the end.
  */
-export function startLiveExtraction(deps: LiveExtractionDeps, callId: string, options: LiveExtractionOptions): LiveExtraction {
+export function startLiveExtraction(
+  deps: LiveExtractionDeps,
+  callId: string,
+  options: LiveExtractionOptions,
+): LiveExtraction {
   const segments: TranscriptSegment[] = [];
   let timer: ReturnType<typeof setTimeout> | null = null;
   let running: Promise<CallDetails | null> | null = null;
@@ -60,7 +64,10 @@ export function startLiveExtraction(deps: LiveExtractionDeps, callId: string, op
     try {
       extraction = await deps.extractor.extract(transcript);
     } catch (error) {
-      deps.log.warn({ err: error, callId, extractor: deps.extractor.name }, "extraction failed; the panel keeps what it had");
+      deps.log.warn(
+        { err: error, callId, extractor: deps.extractor.name },
+        "extraction failed; the panel keeps what it had",
+      );
       return null;
     }
     if (extraction.fallback) deps.log.warn({ callId, fallback: extraction.fallback }, "extraction fell back");

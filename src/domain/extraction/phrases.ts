@@ -57,7 +57,10 @@ const compiled = new Map<string, Phrase>();
 export function phrase(text: string): Phrase {
   let words = compiled.get(text);
   if (!words) {
-    words = text.toLowerCase().split(/[\s-]+/).filter(Boolean);
+    words = text
+      .toLowerCase()
+      .split(/[\s-]+/)
+      .filter(Boolean);
     if (compiled.size > 10_000) compiled.clear();
     compiled.set(text, words);
   }
@@ -114,7 +117,8 @@ function startsOf(tokens: readonly Token[], first: string): readonly number[] {
     }
     list = [];
     for (let k = lo; k < sorted.length && sorted[k]!.startsWith(stem); k++) {
-      if (!sorted[k]!.endsWith("'s") || !index.byWord.has(sorted[k]!.slice(0, -2))) list.push(...index.byWord.get(sorted[k]!)!);
+      if (!sorted[k]!.endsWith("'s") || !index.byWord.has(sorted[k]!.slice(0, -2)))
+        list.push(...index.byWord.get(sorted[k]!)!);
     }
     list.sort((a, b) => a - b);
     index.byStem.set(first, list);

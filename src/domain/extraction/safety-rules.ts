@@ -7,7 +7,11 @@ export const SAFETY_RULES_KEY = "safety_rules";
 
 const phrases = z.array(z.string().trim().min(1)).min(1);
 const ruleSchema = z.object({
-  id: z.string().trim().regex(/^[a-z0-9_-]+$/, "ids are lower-case letters, digits, - and _").max(40),
+  id: z
+    .string()
+    .trim()
+    .regex(/^[a-z0-9_-]+$/, "ids are lower-case letters, digits, - and _")
+    .max(40),
   danger: z.string().trim().min(1).max(80),
   anyOf: phrases,
   andAnyOf: phrases.optional(),

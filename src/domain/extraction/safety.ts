@@ -27,9 +27,26 @@ export interface SafetyAdvice {
 }
 
 const VULNERABLE = [
-  "baby", "babies", "newborn", "toddler", "pregnant", "elderly", "pensioner*", "eighty*", "ninety*",
-  "vulnerable", "disabled", "disability", "heart condition", "poorly", "unwell", "frail", "dementia",
-  "oxygen", "chemotherapy", "wheelchair",
+  "baby",
+  "babies",
+  "newborn",
+  "toddler",
+  "pregnant",
+  "elderly",
+  "pensioner*",
+  "eighty*",
+  "ninety*",
+  "vulnerable",
+  "disabled",
+  "disability",
+  "heart condition",
+  "poorly",
+  "unwell",
+  "frail",
+  "dementia",
+  "oxygen",
+  "chemotherapy",
+  "wheelchair",
 ];
 
 /** The list Switchboard starts with; the company edits its own copy. */
@@ -37,7 +54,17 @@ export const DEFAULT_SAFETY_RULES: readonly SafetyRule[] = [
   {
     id: "gas",
     danger: "Gas smell",
-    anyOf: ["smell gas", "smell of gas", "smells of gas", "smelling gas", "gas smell", "smell like gas", "gas leak", "leaking gas", "smells like gas"],
+    anyOf: [
+      "smell gas",
+      "smell of gas",
+      "smells of gas",
+      "smelling gas",
+      "gas smell",
+      "smell like gas",
+      "gas leak",
+      "leaking gas",
+      "smells like gas",
+    ],
     advice:
       "Leave the property, don't use switches or flames, call the National Gas Emergency number 0800 111 999. " +
       "If it is safe on the way out: open doors and windows and turn the gas off at the meter.",
@@ -53,7 +80,22 @@ export const DEFAULT_SAFETY_RULES: readonly SafetyRule[] = [
   {
     id: "electrical-burning",
     danger: "Sparks or burning",
-    anyOf: ["spark*", "burning smell", "smell of burning", "smells like burning", "smells of burning", "smoke", "smoking", "melting", "scorch*", "electric shock", "got a shock", "exposed wire*", "bare wire*", "live wire*"],
+    anyOf: [
+      "spark*",
+      "burning smell",
+      "smell of burning",
+      "smells like burning",
+      "smells of burning",
+      "smoke",
+      "smoking",
+      "melting",
+      "scorch*",
+      "electric shock",
+      "got a shock",
+      "exposed wire*",
+      "bare wire*",
+      "live wire*",
+    ],
     advice:
       "Don't touch it. Switch the power off at the consumer unit (fuse box) if it can be reached safely and " +
       "dry-handed; if there is smoke or fire, leave and call 999.",
@@ -62,7 +104,18 @@ export const DEFAULT_SAFETY_RULES: readonly SafetyRule[] = [
     id: "water-electrics",
     danger: "Water near electrics",
     anyOf: ["water", "leak*", "drip*", "pouring", "flood*", "soaking", "wet"],
-    andAnyOf: ["electric*", "light fitting", "light", "lights", "socket*", "switch*", "fuse box", "consumer unit", "wiring", "wires"],
+    andAnyOf: [
+      "electric*",
+      "light fitting",
+      "light",
+      "lights",
+      "socket*",
+      "switch*",
+      "fuse box",
+      "consumer unit",
+      "wiring",
+      "wires",
+    ],
     nearWords: 12,
     advice:
       "Don't touch switches, sockets or fittings that are wet. Turn the electricity off at the consumer unit " +
@@ -71,7 +124,25 @@ export const DEFAULT_SAFETY_RULES: readonly SafetyRule[] = [
   {
     id: "no-heating-vulnerable",
     danger: "No heating for a vulnerable person",
-    anyOf: ["no heating", "no heat", "heating has stopped", "heating stopped", "heating isn't", "heating is not", "heating's not", "heating not working", "boiler has stopped", "boiler stopped", "boiler's stopped", "boiler's broken", "boiler is broken", "boiler's packed in", "boiler's gone", "boiler has broken", "freezing"],
+    anyOf: [
+      "no heating",
+      "no heat",
+      "heating has stopped",
+      "heating stopped",
+      "heating isn't",
+      "heating is not",
+      "heating's not",
+      "heating not working",
+      "boiler has stopped",
+      "boiler stopped",
+      "boiler's stopped",
+      "boiler's broken",
+      "boiler is broken",
+      "boiler's packed in",
+      "boiler's gone",
+      "boiler has broken",
+      "freezing",
+    ],
     andAnyOf: VULNERABLE,
     advice:
       "Treat as a priority: check there is a safe way to keep warm meanwhile (a heated room, electric " +
@@ -80,7 +151,17 @@ export const DEFAULT_SAFETY_RULES: readonly SafetyRule[] = [
   {
     id: "ceiling-collapse",
     danger: "Ceiling down or bulging",
-    anyOf: ["ceiling has come down", "ceiling's come down", "ceiling came down", "ceiling collapsed", "ceiling has collapsed", "ceiling's collapsed", "ceiling is bulging", "ceiling's bulging", "ceiling bulging"],
+    anyOf: [
+      "ceiling has come down",
+      "ceiling's come down",
+      "ceiling came down",
+      "ceiling collapsed",
+      "ceiling has collapsed",
+      "ceiling's collapsed",
+      "ceiling is bulging",
+      "ceiling's bulging",
+      "ceiling bulging",
+    ],
     advice:
       "Keep everyone out of that room, turn the water off at the stopcock and the electricity off at the " +
       "consumer unit if it is safe to do so.",
@@ -112,12 +193,19 @@ function hits(tokens: readonly Token[], phrases: readonly string[], allowNegated
  * safetyAdvice("I can smell gas in the kitchen", DEFAULT_SAFETY_RULES)[0]?.advice
  * // "Leave the property, don't use switches or flames, call the National Gas Emergency number 0800 111 999. …"
  */
-export function safetyAdvice(transcriptText: string, rules: readonly SafetyRule[] = DEFAULT_SAFETY_RULES): SafetyAdvice[] {
+export function safetyAdvice(
+  transcriptText: string,
+  rules: readonly SafetyRule[] = DEFAULT_SAFETY_RULES,
+): SafetyAdvice[] {
   return safetyAdviceIn(transcriptText, tokenize(transcriptText), rules);
 }
 
 /** `safetyAdvice` for a text already split into words (see `tokenize`). */
-export function safetyAdviceIn(transcriptText: string, tokens: readonly Token[], rules: readonly SafetyRule[]): SafetyAdvice[] {
+export function safetyAdviceIn(
+  transcriptText: string,
+  tokens: readonly Token[],
+  rules: readonly SafetyRule[],
+): SafetyAdvice[] {
   const advice: SafetyAdvice[] = [];
   for (const rule of rules) {
     const first = hits(tokens, rule.anyOf, false);

@@ -2,8 +2,20 @@ import { normalisePhone } from "../phone.ts";
 import { spokenTokens, type SpokenToken } from "./spoken-words.ts";
 
 const DIGIT_WORDS: Record<string, string> = {
-  oh: "0", o: "0", zero: "0", nought: "0", nil: "0", one: "1", two: "2", three: "3", four: "4", five: "5",
-  six: "6", seven: "7", eight: "8", nine: "9",
+  oh: "0",
+  o: "0",
+  zero: "0",
+  nought: "0",
+  nil: "0",
+  one: "1",
+  two: "2",
+  three: "3",
+  four: "4",
+  five: "5",
+  six: "6",
+  seven: "7",
+  eight: "8",
+  nine: "9",
 };
 
 export interface PhoneMention {
@@ -43,7 +55,12 @@ export function findPhoneNumbers(text: string): PhoneMention[] {
     const next = tokens[i + 1];
     let digits: string | null = null;
     let used = 1;
-    if ((token.lower === "double" || token.lower === "triple") && next && digitsOf(next) !== null && digitsOf(next)!.length === 1) {
+    if (
+      (token.lower === "double" || token.lower === "triple") &&
+      next &&
+      digitsOf(next) !== null &&
+      digitsOf(next)!.length === 1
+    ) {
       digits = digitsOf(next)!.repeat(token.lower === "double" ? 2 : 3);
       used = 2;
     } else if (token.lower === "plus" && run === "") {
@@ -65,4 +82,3 @@ export function findPhoneNumbers(text: string): PhoneMention[] {
   if (run !== "") flush();
   return found;
 }
-

@@ -7,26 +7,89 @@ import { FILLERS, hasDigit, spokenTokens, TENS, UNITS, type SpokenToken } from "
  */
 
 const LETTER_NAMES: Record<string, string> = {
-  ay: "A", bee: "B", see: "C", sea: "C", cee: "C", dee: "D", ee: "E", ef: "F", eff: "F",
-  gee: "G", jee: "G", aitch: "H", haitch: "H", eye: "I", jay: "J", kay: "K", el: "L", ell: "L", em: "M",
-  en: "N", pee: "P", queue: "Q", cue: "Q", kew: "Q", ar: "R", ess: "S", es: "S", tee: "T",
-  tea: "T", you: "U", yu: "U", vee: "V", ex: "X", why: "Y", wye: "Y", zed: "Z", zee: "Z",
-  "double-you": "W", "double-u": "W", doubleyou: "W",
+  ay: "A",
+  bee: "B",
+  see: "C",
+  sea: "C",
+  cee: "C",
+  dee: "D",
+  ee: "E",
+  ef: "F",
+  eff: "F",
+  gee: "G",
+  jee: "G",
+  aitch: "H",
+  haitch: "H",
+  eye: "I",
+  jay: "J",
+  kay: "K",
+  el: "L",
+  ell: "L",
+  em: "M",
+  en: "N",
+  pee: "P",
+  queue: "Q",
+  cue: "Q",
+  kew: "Q",
+  ar: "R",
+  ess: "S",
+  es: "S",
+  tee: "T",
+  tea: "T",
+  you: "U",
+  yu: "U",
+  vee: "V",
+  ex: "X",
+  why: "Y",
+  wye: "Y",
+  zed: "Z",
+  zee: "Z",
+  "double-you": "W",
+  "double-u": "W",
+  doubleyou: "W",
 };
 
 const NATO: Record<string, string> = {
-  alpha: "A", alfa: "A", bravo: "B", charlie: "C", delta: "D", echo: "E", foxtrot: "F", golf: "G",
-  hotel: "H", india: "I", juliet: "J", juliett: "J", kilo: "K", lima: "L", mike: "M", november: "N",
-  oscar: "O", papa: "P", quebec: "Q", romeo: "R", sierra: "S", tango: "T", uniform: "U", victor: "V",
-  whiskey: "W", whisky: "W", "x-ray": "X", xray: "X", yankee: "Y", zulu: "Z",
+  alpha: "A",
+  alfa: "A",
+  bravo: "B",
+  charlie: "C",
+  delta: "D",
+  echo: "E",
+  foxtrot: "F",
+  golf: "G",
+  hotel: "H",
+  india: "I",
+  juliet: "J",
+  juliett: "J",
+  kilo: "K",
+  lima: "L",
+  mike: "M",
+  november: "N",
+  oscar: "O",
+  papa: "P",
+  quebec: "Q",
+  romeo: "R",
+  sierra: "S",
+  tango: "T",
+  uniform: "U",
+  victor: "V",
+  whiskey: "W",
+  whisky: "W",
+  "x-ray": "X",
+  xray: "X",
+  yankee: "Y",
+  zulu: "Z",
 };
 
 /** The UK's postcode areas (Royal Mail), so "shape" means a real area, not just letters and digits. */
 const AREAS = new Set(
-  ("AB AL B BA BB BD BF BH BL BN BR BS BT BX CA CB CF CH CM CO CR CT CV CW DA DD DE DG DH DL DN DT DY E EC EH EN EX " +
+  (
+    "AB AL B BA BB BD BF BH BL BN BR BS BT BX CA CB CF CH CM CO CR CT CV CW DA DD DE DG DH DL DN DT DY E EC EH EN EX " +
     "FK FY G GL GU GY HA HD HG HP HR HS HU HX IG IM IP IV JE KA KT KW KY L LA LD LE LL LN LS LU M ME MK ML N NE NG NN " +
     "NP NR NW OL OX PA PE PH PL PO PR RG RH RM S SA SE SG SK SL SM SN SO SP SR SS ST SW SY TA TD TF TN TQ TR TS TW UB " +
-    "W WA WC WD WF WN WR WS WV YO ZE").split(" "),
+    "W WA WC WD WF WN WR WS WV YO ZE"
+  ).split(" "),
 );
 const SHAPE = /^([A-Z]{1,2})(\d[A-Z\d]?)(\d)([ABD-HJLNP-UW-Z]{2})$/;
 
@@ -48,7 +111,11 @@ function postcodeSymbols(token: SpokenToken): string[] | null {
   if (named) return named;
   if (raw.length > 7 || !/\d/.test(raw)) return raw.length === 2 && /^[A-Z]{2}$/.test(raw) ? [raw] : null;
   if (/^\d{1,2}$/.test(raw)) return [raw];
-  if (/^[a-z]{1,2}\d[a-z\d]?$/i.test(raw) || /^\d[a-z]{2}$/i.test(raw) || /^[a-z]{1,2}\d[a-z\d]?\d[a-z]{2}$/i.test(raw)) {
+  if (
+    /^[a-z]{1,2}\d[a-z\d]?$/i.test(raw) ||
+    /^\d[a-z]{2}$/i.test(raw) ||
+    /^[a-z]{1,2}\d[a-z\d]?\d[a-z]{2}$/i.test(raw)
+  ) {
     return [raw.toUpperCase()];
   }
   return null;
@@ -91,7 +158,8 @@ function readSymbols(tokens: SpokenToken[]): { symbols: (string[] | null)[]; tok
     }
     // "G for golf", "S as in sierra": the spelling word confirms the letter before it.
     const previous = out.at(-1);
-    const single = previous?.symbols?.length === 1 && /^[A-Z]$/.test(previous.symbols[0]!) ? previous.symbols[0]! : null;
+    const single =
+      previous?.symbols?.length === 1 && /^[A-Z]$/.test(previous.symbols[0]!) ? previous.symbols[0]! : null;
     if (single && (token.lower === "for" || token.lower === "as" || token.lower === "like")) {
       const skip = token.lower === "as" && next?.lower === "in" ? 2 : 1;
       const word = tokens[i + skip];
@@ -155,17 +223,28 @@ const CONNECTORS = new Set(["double", "triple", "for", "as", "in", "like"]);
 /** "S as in sugar", "B for Bertie": any word after a letter and "for"/"as in"/"like" that starts with that letter. */
 function spellsOut(tokens: readonly SpokenToken[], at: number): boolean {
   const before = tokens[at - 1]?.lower;
-  const letter = before === "in" && tokens[at - 2]?.lower === "as" ? tokens[at - 3] : before && CONNECTORS.has(before) ? tokens[at - 2] : undefined;
+  const letter =
+    before === "in" && tokens[at - 2]?.lower === "as"
+      ? tokens[at - 3]
+      : before && CONNECTORS.has(before)
+        ? tokens[at - 2]
+        : undefined;
   return letter !== undefined && letter.raw.length === 1 && tokens[at]!.lower.startsWith(letter.lower);
 }
 const isUpper = (c: number) => c >= 65 && c <= 90;
 const maySpell = (token: SpokenToken): boolean =>
-  token.raw.length === 1 || SYMBOL_WORDS.has(token.lower) || CONNECTORS.has(token.lower) || hasDigit(token.raw) ||
+  token.raw.length === 1 ||
+  SYMBOL_WORDS.has(token.lower) ||
+  CONNECTORS.has(token.lower) ||
+  hasDigit(token.raw) ||
   (token.raw.length === 2 && isUpper(token.raw.charCodeAt(0)) && isUpper(token.raw.charCodeAt(1)));
 const NUMERIC_WORDS = new Set(
-  [...SYMBOL_WORDS.entries()].filter(([word, symbols]) => word.length > 1 && symbols.some(hasDigit)).map(([word]) => word),
+  [...SYMBOL_WORDS.entries()]
+    .filter(([word, symbols]) => word.length > 1 && symbols.some(hasDigit))
+    .map(([word]) => word),
 );
-const isNumeric = (token: SpokenToken): boolean => hasDigit(token.raw) || token.lower === "o" || NUMERIC_WORDS.has(token.lower);
+const isNumeric = (token: SpokenToken): boolean =>
+  hasDigit(token.raw) || token.lower === "o" || NUMERIC_WORDS.has(token.lower);
 
 function postcodesInRun(run: SpokenToken[]): PostcodeMention[] {
   const { symbols, tokens } = readSymbols(run);
@@ -177,7 +256,8 @@ function postcodesInRun(run: SpokenToken[]): PostcodeMention[] {
     for (const option of options) {
       const next = acc + option;
       if (next.length > 7) continue;
-      if (next.length >= 5 && option !== "" && (!best || at > best.end) && isPostcodeShape(next)) best = { compact: next, end: at };
+      if (next.length >= 5 && option !== "" && (!best || at > best.end) && isPostcodeShape(next))
+        best = { compact: next, end: at };
       if (at + 1 < tokens.length) walk(at + 1, next);
     }
   };
@@ -229,4 +309,3 @@ export function spelledWords(text: string, postcodes: readonly PostcodeMention[]
   flush();
   return found;
 }
-

@@ -4,12 +4,39 @@
  */
 
 export const UNITS: Record<string, number> = {
-  zero: 0, nought: 0, nil: 0, one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8,
-  nine: 9, ten: 10, eleven: 11, twelve: 12, thirteen: 13, fourteen: 14, fifteen: 15, sixteen: 16,
-  seventeen: 17, eighteen: 18, nineteen: 19,
+  zero: 0,
+  nought: 0,
+  nil: 0,
+  one: 1,
+  two: 2,
+  three: 3,
+  four: 4,
+  five: 5,
+  six: 6,
+  seven: 7,
+  eight: 8,
+  nine: 9,
+  ten: 10,
+  eleven: 11,
+  twelve: 12,
+  thirteen: 13,
+  fourteen: 14,
+  fifteen: 15,
+  sixteen: 16,
+  seventeen: 17,
+  eighteen: 18,
+  nineteen: 19,
 };
 export const TENS: Record<string, number> = {
-  twenty: 20, thirty: 30, forty: 40, fourty: 40, fifty: 50, sixty: 60, seventy: 70, eighty: 80, ninety: 90,
+  twenty: 20,
+  thirty: 30,
+  forty: 40,
+  fourty: 40,
+  fifty: 50,
+  sixty: 60,
+  seventy: 70,
+  eighty: 80,
+  ninety: 90,
 };
 export const FILLERS = new Set(["er", "erm", "um", "uh", "uhm", "ah"]);
 
@@ -68,7 +95,10 @@ const NUMBER_RUN = new RegExp(`\\b${NUMBER_WORD}(?:(?:[\\s-]+|\\s+and\\s+)${NUMB
  */
 export function numberWordsToDigits(text: string): string {
   return text.replace(NUMBER_RUN, (match) => {
-    const words = match.toLowerCase().split(/[\s-]+/).filter((w) => w !== "and");
+    const words = match
+      .toLowerCase()
+      .split(/[\s-]+/)
+      .filter((w) => w !== "and");
     let total = 0;
     let current = 0;
     let valid = true;
@@ -93,4 +123,3 @@ export function numberWordsToDigits(text: string): string {
     return valid ? String(total) : match;
   });
 }
-

@@ -11,6 +11,19 @@ export interface CallerCardData {
 }
 
 export const callerCardData = (call: Call, lead: Lead | null): CallerCardData => ({
-  call: { from: call.from, startedAt: call.startedAt.toISOString(), transcriber: call.transcriber, summary: call.summary },
-  lead: lead && { id: lead.id, name: lead.name, organisation: lead.organisation, phone: lead.phone, address: lead.address, postcode: lead.postcode, segment: lead.segment },
+  call: {
+    from: call.from,
+    startedAt: call.startedAt.toISOString(),
+    transcriber: call.transcriber,
+    summary: call.summary,
+  },
+  lead: lead && {
+    id: lead.id,
+    name: lead.name,
+    organisation: lead.organisation,
+    phone: lead.phone,
+    address: lead.address,
+    postcode: lead.postcode,
+    segment: lead.segment,
+  },
 });

@@ -12,7 +12,10 @@ export type LiveCallEvent =
   | { type: "details"; data: CallDetails }
   | { type: "intake"; data: { issueId: string; title: string; created: boolean } }
   | { type: "caller"; data: CallerCardData }
-  | { type: "status"; data: { status: CallStatus; answeredAt: string | null; endedAt: string | null; durationSeconds: number | null } }
+  | {
+      type: "status";
+      data: { status: CallStatus; answeredAt: string | null; endedAt: string | null; durationSeconds: number | null };
+    }
   /** The last event of a call: its audio has ended and its intake is done (or failed), so nothing more is coming. */
   | { type: "filed"; data: { ok: boolean } };
 
@@ -25,11 +28,22 @@ export interface CallChannel extends LiveChannel<LiveCallEvent> {
  * Interim words are replaced by the next ones; the transcriber's state, the details panel, the
  * caller card and the status are whole in each event, so a reconnecting viewer needs only the last.
  */
-const CALL_RETENTION = { interim: "transient", transcriber: "latest", details: "latest", caller: "latest", status: "latest" } satisfies { [T in LiveCallEvent["type"]]?: Retention };
+const CALL_RETENTION = {
+  interim: "transient",
+  transcriber: "latest",
+  details: "latest",
+  caller: "latest",
+  status: "latest",
+} satisfies { [T in LiveCallEvent["type"]]?: Retention };
 
-export const callChannel = (callId: string): CallChannel => ({ ...defineChannel<LiveCallEvent>(`call:${callId}`, CALL_RETENTION), callId });
+export const callChannel = (callId: string): CallChannel => ({
+  ...defineChannel<LiveCallEvent>(`call:${callId}`, CALL_RETENTION),
+  callId,
+});
 
 /** What the calls list (and the dashboard) hears: a call started or changed status, or an emergency was heard. */
-export type CallsListEvent = { type: "call"; data: { callId: string; status: CallStatus } } | { type: "emergency"; data: { callId: string } };
+export type CallsListEvent =
+  | { type: "call"; data: { callId: string; status: CallStatus } }
+  | { type: "emergency"; data: { callId: string } };
 
 export const CALLS_CHANNEL = defineChannel<CallsListEvent>("calls");

@@ -60,7 +60,9 @@ export function startLiveCall(
 ): LiveCall {
   const channel = callChannel(call.id);
   const newId = deps.newId ?? (() => crypto.randomUUID());
-  const startingTranscriber: TranscriberShown = transcriber ? { state: "running", label: transcriber.name } : { state: "not_configured", label: null };
+  const startingTranscriber: TranscriberShown = transcriber
+    ? { state: "running", label: transcriber.name }
+    : { state: "not_configured", label: null };
   let transcriberShown: TranscriberShown = startingTranscriber;
   const publish = (event: LiveCallEvent) => {
     if (event.type === "transcriber") transcriberShown = event.data;
@@ -73,11 +75,17 @@ export function startLiveCall(
   // in the same order, so a slow database write never holds up what staff see.
   let shown: Promise<unknown> = Promise.resolve();
   const inOrder = (work: () => Promise<unknown>) => {
-    shown = shown.then(work).catch((error: unknown) => deps.log.error({ err: error, callId: call.id }, "could not show a live update"));
+    shown = shown
+      .then(work)
+      .catch((error: unknown) => deps.log.error({ err: error, callId: call.id }, "could not show a live update"));
   };
   let stored: Promise<unknown> = Promise.resolve();
   const behind = (work: () => Promise<unknown>) => {
-    stored = stored.then(work).catch((error: unknown) => deps.log.error({ err: error, callId: call.id }, "could not store a transcript result"));
+    stored = stored
+      .then(work)
+      .catch((error: unknown) =>
+        deps.log.error({ err: error, callId: call.id }, "could not store a transcript result"),
+      );
   };
   // Event ids of lines shown but not stored yet: a page rendered now must replay them.
   const unstored = new Set<number>();
@@ -101,7 +109,9 @@ export function startLiveCall(
     const text = result.text.trim();
     if (!result.isFinal || text === "") {
       // An empty final clears the interim line.
-      inOrder(() => publish({ type: "interim", data: { track, text: result.isFinal ? "" : result.text, startMs: result.startMs } }));
+      inOrder(() =>
+        publish({ type: "interim", data: { track, text: result.isFinal ? "" : result.text, startMs: result.startMs } }),
+      );
       return;
     }
     const segment: TranscriptSegment = {
@@ -193,7 +203,9 @@ export function startLiveCall(
         });
       }
       // Viewers keep listening after the call ends until this: the caller card and the job land before it.
-      await publish({ type: "filed", data: { ok } }).catch((error: unknown) => deps.log.error({ err: error, callId: call.id }, "publishing the call's end failed"));
+      await publish({ type: "filed", data: { ok } }).catch((error: unknown) =>
+        deps.log.error({ err: error, callId: call.id }, "publishing the call's end failed"),
+      );
     },
     resumeAfter(lastEventId) {
       return unstored.size === 0 ? lastEventId : Math.min(lastEventId, Math.min(...unstored) - 1);
@@ -214,8 +226,14 @@ export function startLiveCall(
 function servedBy(session: TranscriberSession | null): string | null {
   const spans = (session as { servedBy?: unknown } | null)?.servedBy;
   if (Array.isArray(spans) && spans.length > 0) {
-    const clock = (ms: number) => `${Math.floor(ms / 60_000)}:${String(Math.floor((ms % 60_000) / 1000)).padStart(2, "0")}`;
-    return spans.map((span: { transcriber: string; fromMs: number; toMs: number }) => `${span.transcriber} ${clock(span.fromMs)}–${clock(span.toMs)}`).join(" → ");
+    const clock = (ms: number) =>
+      `${Math.floor(ms / 60_000)}:${String(Math.floor((ms % 60_000) / 1000)).padStart(2, "0")}`;
+    return spans
+      .map(
+        (span: { transcriber: string; fromMs: number; toMs: number }) =>
+          `${span.transcriber} ${clock(span.fromMs)}–${clock(span.toMs)}`,
+      )
+      .join(" → ");
   }
   const label = (session as { label?: unknown } | null)?.label;
   return typeof label === "string" && label !== "" ? label : null;

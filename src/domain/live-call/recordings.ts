@@ -3,7 +3,6 @@ import type { Calls } from "../../ports/calls.ts";
 import { RECORDING_TASK, type TaskPayload } from "../tasks/kinds.ts";
 export { RECORDING_TASK };
 
-
 /** recordingUrl: where the provider serves the audio; fetching it needs the account's credentials. */
 export type RecordingTask = TaskPayload<typeof RECORDING_TASK>;
 

@@ -41,7 +41,10 @@ export function trackTranscriberHealth(label: string) {
         });
       }
       const all = [...byTrack.entries()];
-      const worst = all.reduce((w, [, h]) => (RANK[h.state] > RANK[w] ? h.state : w), "running" as TrackHealth["state"]);
+      const worst = all.reduce(
+        (w, [, h]) => (RANK[h.state] > RANK[w] ? h.state : w),
+        "running" as TrackHealth["state"],
+      );
       const hit = all.filter(([, h]) => h.state === worst);
       return {
         state: worst,

@@ -8,7 +8,6 @@ import type { OutboundStatus } from "./message.ts";
 import { WHATSAPP_DELIVERY_TASK, DEFERRED_STATUS_TASK, type TaskPayload } from "../tasks/kinds.ts";
 export { WHATSAPP_DELIVERY_TASK, DEFERRED_STATUS_TASK };
 
-
 /**
  * A status for a message we cannot find yet is usually one whose send has not been recorded
  * (Meta can report "sent" before its API answer is stored): the delivery is retried for this
@@ -23,7 +22,10 @@ export type ApplyStatusOutcome = "applied" | "stale" | "unmatched" | "ignored";
  * out-of-order delivery: a report that would move the message backwards changes nothing, and the
  * update is a compare-and-set on the status it read.
  */
-export async function applyStatusReport(deps: Pick<InboundDeps, "messages" | "liveEvents">, report: StatusReport): Promise<ApplyStatusOutcome> {
+export async function applyStatusReport(
+  deps: Pick<InboundDeps, "messages" | "liveEvents">,
+  report: StatusReport,
+): Promise<ApplyStatusOutcome> {
   if (!report.status) return "ignored";
   for (let attempt = 0; attempt < 3; attempt++) {
     const message = await deps.messages.byProviderId(report.channel, report.providerId);
@@ -32,7 +34,12 @@ export async function applyStatusReport(deps: Pick<InboundDeps, "messages" | "li
     const current = message.status as OutboundStatus;
     const next = nextDeliveryStatus(current, report.status);
     if (!next) return "stale";
-    const changes = { status: next, statusAt: report.at, ...(next === "failed" ? { error: report.error ?? "The provider reported a failure without a reason." } : {}), ...(report.recipient.username ? { username: report.recipient.username } : {}) };
+    const changes = {
+      status: next,
+      statusAt: report.at,
+      ...(next === "failed" ? { error: report.error ?? "The provider reported a failure without a reason." } : {}),
+      ...(report.recipient.username ? { username: report.recipient.username } : {}),
+    };
     const updated = await deps.messages.advance(message.id, [current], changes);
     if (updated) {
       await publishMessage(deps.liveEvents, updated, "updated");
@@ -58,7 +65,10 @@ export function processWebhookDelivery(
     const parsed = parse(delivery.body);
     if (!parsed.ok) {
       await deps.webhookDeliveries.finish(delivery.id, "unrecognised", parsed.message, deps.now());
-      deps.log.warn({ deliveryId: delivery.id, provider: delivery.provider, reason: parsed.message }, "webhook delivery does not match the documented shapes; recorded, nothing changed");
+      deps.log.warn(
+        { deliveryId: delivery.id, provider: delivery.provider, reason: parsed.message },
+        "webhook delivery does not match the documented shapes; recorded, nothing changed",
+      );
       return;
     }
     const batch = parsed.value;
@@ -84,6 +94,7 @@ export function processWebhookDelivery(
 export function applyDeferredStatus(deps: Pick<InboundDeps, "messages" | "liveEvents">) {
   return async (payload: TaskPayload<typeof DEFERRED_STATUS_TASK>) => {
     const outcome = await applyStatusReport(deps, { ...payload, at: new Date(payload.at) });
-    if (outcome === "unmatched") throw new Error(`no ${payload.channel} message ${payload.providerId} yet for its "${payload.rawStatus}" report`);
+    if (outcome === "unmatched")
+      throw new Error(`no ${payload.channel} message ${payload.providerId} yet for its "${payload.rawStatus}" report`);
   };
 }

@@ -28,16 +28,27 @@ export interface InboundDeps {
  * understanding step (extraction) for text. Media of a type WhatsApp does not carry is refused
  * at once, with the reason on the message.
  */
-export async function recordInboundMessage(deps: InboundDeps, incoming: IncomingMessage): Promise<{ message: Message; created: boolean }> {
+export async function recordInboundMessage(
+  deps: InboundDeps,
+  incoming: IncomingMessage,
+): Promise<{ message: Message; created: boolean }> {
   const existing = await deps.messages.byProviderId(incoming.channel, incoming.providerId);
   if (existing) {
     await queueFollowUp(deps, existing);
     return { message: existing, created: false };
   }
-  const sender = incoming.sharedPhone ? { ...incoming.from, phone: incoming.from.phone ?? incoming.sharedPhone } : incoming.from;
-  const lead = await leadForContact(deps, { phone: sender.phone, whatsappUserId: sender.userId, name: sender.name }, incoming.channel);
-  const refusal = incoming.media && hasMedia(incoming.kind) ? mediaAllowed(incoming.kind, incoming.media.mimeType, null) : null;
-  const status: Message["status"] = refusal && !refusal.ok ? "refused" : incoming.media && hasMedia(incoming.kind) ? "media_pending" : "received";
+  const sender = incoming.sharedPhone
+    ? { ...incoming.from, phone: incoming.from.phone ?? incoming.sharedPhone }
+    : incoming.from;
+  const lead = await leadForContact(
+    deps,
+    { phone: sender.phone, whatsappUserId: sender.userId, name: sender.name },
+    incoming.channel,
+  );
+  const refusal =
+    incoming.media && hasMedia(incoming.kind) ? mediaAllowed(incoming.kind, incoming.media.mimeType, null) : null;
+  const status: Message["status"] =
+    refusal && !refusal.ok ? "refused" : incoming.media && hasMedia(incoming.kind) ? "media_pending" : "received";
   const { message, created } = await deps.messages.recordInbound({
     leadId: lead.id,
     issueId: null,

@@ -27,7 +27,11 @@ export const INBOX_CHANNEL = defineChannel<InboxEvent>("inbox");
 export const conversationChannel = (leadId: string) => defineChannel<ConversationEvent>(`conversation:${leadId}`);
 
 /** Tells whoever watches the inbox or this conversation that a message arrived or changed. */
-export async function publishMessage(liveEvents: LiveEvents, message: Pick<Message, "id" | "leadId">, change: MessageEvent["change"]): Promise<void> {
+export async function publishMessage(
+  liveEvents: LiveEvents,
+  message: Pick<Message, "id" | "leadId">,
+  change: MessageEvent["change"],
+): Promise<void> {
   const event: ConversationEvent = { type: "message", data: { messageId: message.id, leadId: message.leadId, change } };
   await liveEvents.publish(INBOX_CHANNEL, event);
   if (message.leadId) await liveEvents.publish(conversationChannel(message.leadId), event);

@@ -9,7 +9,10 @@ const MB = 1024 * 1024;
  * (MP4, 3GPP), documents 100 MB (PDF, text, Office), stickers 500 KB (WebP).
  * Anything else is refused: we never store what WhatsApp itself would not carry.
  */
-export const MEDIA_LIMITS: Record<"audio" | "image" | "video" | "document" | "sticker", { maxBytes: number; types: readonly string[] }> = {
+export const MEDIA_LIMITS: Record<
+  "audio" | "image" | "video" | "document" | "sticker",
+  { maxBytes: number; types: readonly string[] }
+> = {
   audio: { maxBytes: 16 * MB, types: ["audio/aac", "audio/amr", "audio/mpeg", "audio/mp4", "audio/ogg", "audio/opus"] },
   image: { maxBytes: 5 * MB, types: ["image/jpeg", "image/png"] },
   video: { maxBytes: 16 * MB, types: ["video/mp4", "video/3gpp", "video/3gp"] },
@@ -30,7 +33,11 @@ export const MEDIA_LIMITS: Record<"audio" | "image" | "video" | "document" | "st
 };
 
 const limitsFor = (kind: MessageKind) =>
-  kind === "voice" || kind === "audio" ? MEDIA_LIMITS.audio : kind in MEDIA_LIMITS ? MEDIA_LIMITS[kind as keyof typeof MEDIA_LIMITS] : null;
+  kind === "voice" || kind === "audio"
+    ? MEDIA_LIMITS.audio
+    : kind in MEDIA_LIMITS
+      ? MEDIA_LIMITS[kind as keyof typeof MEDIA_LIMITS]
+      : null;
 
 /** "image/jpeg" from "image/jpeg; charset=binary" or "audio/ogg; codecs=opus". */
 export const baseMediaType = (contentType: string) => contentType.split(";")[0]!.trim().toLowerCase();
@@ -46,14 +53,24 @@ export const maxBytesFor = (kind: MessageKind): number => limitsFor(kind)?.maxBy
  * shown to staff on the message.
  * @example mediaAllowed("image", "image/gif", 1000) // rejected: "GIF images are not a type WhatsApp carries…"
  */
-export function mediaAllowed(kind: MessageKind, contentType: string, size: number | null): Result<true, "media_type" | "media_too_large"> {
+export function mediaAllowed(
+  kind: MessageKind,
+  contentType: string,
+  size: number | null,
+): Result<true, "media_type" | "media_too_large"> {
   const limits = limitsFor(kind);
   const type = baseMediaType(contentType);
   if (!limits || !limits.types.includes(type)) {
-    return reject("media_type", `${type || "Unknown"} ${kind === "voice" ? "voice notes" : `${kind}s`} are not a type WhatsApp carries; it was not stored.`);
+    return reject(
+      "media_type",
+      `${type || "Unknown"} ${kind === "voice" ? "voice notes" : `${kind}s`} are not a type WhatsApp carries; it was not stored.`,
+    );
   }
   if (size !== null && size > limits.maxBytes) {
-    return reject("media_too_large", `This ${kind === "voice" ? "voice note" : kind} is ${formatBytes(size)}, over WhatsApp's ${formatBytes(limits.maxBytes)} limit; it was not stored.`);
+    return reject(
+      "media_too_large",
+      `This ${kind === "voice" ? "voice note" : kind} is ${formatBytes(size)}, over WhatsApp's ${formatBytes(limits.maxBytes)} limit; it was not stored.`,
+    );
   }
   return ok(true);
 }

@@ -11,7 +11,8 @@ export type MediaRetryRejection = "not_found" | "not_given_up";
 export function mediaRetryRefusal(message: Message): string | null {
   if (message.direction !== "inbound" || !message.mediaId) return "This message has no media to download.";
   if (message.mediaKey) return "Its media is already stored.";
-  if (message.status === "refused") return `Its media was refused${message.mediaError ? ` (${message.mediaError})` : ""}; downloading it again would not change that.`;
+  if (message.status === "refused")
+    return `Its media was refused${message.mediaError ? ` (${message.mediaError})` : ""}; downloading it again would not change that.`;
   if (message.status !== "media_pending") return "Its media is not waiting for a download.";
   if (!message.mediaGaveUpAt) return "The download has not given up: it is still being retried.";
   return null;

@@ -29,9 +29,15 @@ export interface MediaDeps extends InboundDeps {
  * The job a photo or video is filed under: the job a recent video request to this lead was
  * for, else the lead's latest open job, else a new one made from the message.
  */
-export async function issueForMedia(deps: Pick<MediaDeps, "messages" | "issues" | "leads" | "now">, message: Message): Promise<Issue | null> {
+export async function issueForMedia(
+  deps: Pick<MediaDeps, "messages" | "issues" | "leads" | "now">,
+  message: Message,
+): Promise<Issue | null> {
   if (!message.leadId) return null;
-  const request = await deps.messages.latestVideoRequest(message.leadId, new Date(message.occurredAt.getTime() - VIDEO_REQUEST_ANSWERED_WITHIN_MS));
+  const request = await deps.messages.latestVideoRequest(
+    message.leadId,
+    new Date(message.occurredAt.getTime() - VIDEO_REQUEST_ANSWERED_WITHIN_MS),
+  );
   if (request?.issueId && request.occurredAt <= message.occurredAt) {
     const requested = await deps.issues.byId(request.issueId);
     if (requested && isOpenIssue(requested.status)) return requested;
@@ -43,7 +49,11 @@ export async function issueForMedia(deps: Pick<MediaDeps, "messages" | "issues" 
   const what = message.kind === "video" ? "Video" : message.kind === "document" ? "Document" : "Photo";
   return deps.issues.create({
     leadId: message.leadId,
-    title: caption ? (caption.length > 80 ? `${caption.slice(0, 77).trimEnd()}…` : caption) : `${what} sent by ${message.channel === "whatsapp" ? "WhatsApp" : "text"}`,
+    title: caption
+      ? caption.length > 80
+        ? `${caption.slice(0, 77).trimEnd()}…`
+        : caption
+      : `${what} sent by ${message.channel === "whatsapp" ? "WhatsApp" : "text"}`,
     description: caption ?? null,
     category: "general",
     urgency: "routine",
@@ -54,10 +64,14 @@ export async function issueForMedia(deps: Pick<MediaDeps, "messages" | "issues" 
 }
 
 /** Fetches the media from the provider, refusing it (without reading it all) when over WhatsApp's limits. */
-async function fetchMedia(deps: MediaDeps, message: Message): Promise<{ bytes: Uint8Array; contentType: string } | { refused: string }> {
+async function fetchMedia(
+  deps: MediaDeps,
+  message: Message,
+): Promise<{ bytes: Uint8Array; contentType: string } | { refused: string }> {
   const maxBytes = maxBytesFor(message.kind);
   if (message.channel === "whatsapp") {
-    if (!deps.whatsappMedia) throw new Error("WhatsApp is not configured (no access token), so its media cannot be downloaded");
+    if (!deps.whatsappMedia)
+      throw new Error("WhatsApp is not configured (no access token), so its media cannot be downloaded");
     const info = await deps.whatsappMedia.info(message.mediaId!);
     const allowed = mediaAllowed(message.kind, info.mimeType, info.size);
     if (!allowed.ok) return { refused: allowed.message };
@@ -72,7 +86,13 @@ async function fetchMedia(deps: MediaDeps, message: Message): Promise<{ bytes: U
  * will be retried) on the message, which is marked given up on the runner's last attempt so
  * staff are offered a retry (retryMediaDownload). Returns the error for the handler to throw.
  */
-async function attemptFailed(deps: MediaDeps, job: Task, message: Message, error: unknown, what?: string): Promise<unknown> {
+async function attemptFailed(
+  deps: MediaDeps,
+  job: Task,
+  message: Message,
+  error: unknown,
+  what?: string,
+): Promise<unknown> {
   const attempts = job.attempts + 1;
   const gaveUp = attempts >= (deps.maxAttempts ?? DEFAULT_RETRY.maxAttempts);
   const reason = error instanceof Error ? error.message : String(error);
@@ -103,21 +123,32 @@ export function downloadMessageMedia(deps: MediaDeps) {
         fetched = await fetchMedia(deps, message);
       } catch (error) {
         if (error instanceof MediaTooLargeError) {
-          fetched = { refused: `This ${message.kind === "voice" ? "voice note" : message.kind} is over WhatsApp's ${formatBytes(error.maxBytes)} limit; it was not stored.` };
+          fetched = {
+            refused: `This ${message.kind === "voice" ? "voice note" : message.kind} is over WhatsApp's ${formatBytes(error.maxBytes)} limit; it was not stored.`,
+          };
         } else {
           throw await attemptFailed(deps, job, message, error);
         }
       }
       if ("refused" in fetched) {
-        const refused = await deps.messages.advance(message.id, ["media_pending"], { status: "refused", mediaError: fetched.refused });
+        const refused = await deps.messages.advance(message.id, ["media_pending"], {
+          status: "refused",
+          mediaError: fetched.refused,
+        });
         if (refused) await publishMessage(deps.liveEvents, refused, "updated");
         deps.log.warn({ messageId: message.id, kind: message.kind }, "inbound media refused");
         return;
       }
-      const contentType = baseMediaType(fetched.contentType) === "application/octet-stream" && message.mediaType ? message.mediaType : fetched.contentType;
+      const contentType =
+        baseMediaType(fetched.contentType) === "application/octet-stream" && message.mediaType
+          ? message.mediaType
+          : fetched.contentType;
       const allowed = mediaAllowed(message.kind, contentType, fetched.bytes.byteLength);
       if (!allowed.ok) {
-        const refused = await deps.messages.advance(message.id, ["media_pending"], { status: "refused", mediaError: allowed.message });
+        const refused = await deps.messages.advance(message.id, ["media_pending"], {
+          status: "refused",
+          mediaError: allowed.message,
+        });
         if (refused) await publishMessage(deps.liveEvents, refused, "updated");
         return;
       }
@@ -125,28 +156,51 @@ export function downloadMessageMedia(deps: MediaDeps) {
       let stored: StoredBlob;
       let thumbnailKey: string | null = null;
       try {
-        stored = await deps.blobStore.put(`${folder}/${message.id}.${extensionFor(contentType)}`, fetched.bytes, baseMediaType(contentType));
+        stored = await deps.blobStore.put(
+          `${folder}/${message.id}.${extensionFor(contentType)}`,
+          fetched.bytes,
+          baseMediaType(contentType),
+        );
         if (message.kind === "image") {
           const thumbnail = await deps.makeThumbnail(fetched.bytes, contentType).catch(() => null);
-          if (thumbnail) thumbnailKey = (await deps.blobStore.put(`${folder}/${message.id}-thumb.jpg`, thumbnail.bytes, thumbnail.contentType)).key;
+          if (thumbnail)
+            thumbnailKey = (
+              await deps.blobStore.put(`${folder}/${message.id}-thumb.jpg`, thumbnail.bytes, thumbnail.contentType)
+            ).key;
         }
       } catch (error) {
         // Downloaded but not kept: retried (downloaded again) like a failed download, then given up.
         throw await attemptFailed(deps, job, message, error, "Could not store the media");
       }
       message =
-        (await deps.messages.update(message.id, { mediaKey: stored.key, mediaSize: stored.size, mediaType: stored.contentType, thumbnailKey, mediaError: null, mediaGaveUpAt: null })) ?? message;
+        (await deps.messages.update(message.id, {
+          mediaKey: stored.key,
+          mediaSize: stored.size,
+          mediaType: stored.contentType,
+          thumbnailKey,
+          mediaError: null,
+          mediaGaveUpAt: null,
+        })) ?? message;
     }
 
     if (message.kind === "voice" || message.kind === "audio") {
       const next = await deps.messages.advance(message.id, ["media_pending"], { status: "processing" });
-      await deps.tasks.enqueue({ kind: UNDERSTAND_TASK, key: message.id, payload: { messageId: message.id }, runAt: deps.now() });
+      await deps.tasks.enqueue({
+        kind: UNDERSTAND_TASK,
+        key: message.id,
+        payload: { messageId: message.id },
+        runAt: deps.now(),
+      });
       if (next) await publishMessage(deps.liveEvents, next, "updated");
       return;
     }
     const issue = message.kind === "sticker" ? null : await issueForMedia(deps, message);
-    const done = await deps.messages.advance(message.id, ["media_pending"], { status: "done", issueId: issue?.id ?? message.issueId });
+    const done = await deps.messages.advance(message.id, ["media_pending"], {
+      status: "done",
+      issueId: issue?.id ?? message.issueId,
+    });
     if (done) await publishMessage(deps.liveEvents, done, "updated");
-    if (issue) deps.log.info({ messageId: message.id, issueId: issue.id, kind: message.kind }, "media filed under the job");
+    if (issue)
+      deps.log.info({ messageId: message.id, issueId: issue.id, kind: message.kind }, "media filed under the job");
   };
 }

@@ -11,7 +11,20 @@ export const CHANNEL_NAMES: Record<MessageChannel, string> = { whatsapp: "WhatsA
  * `audio` an audio file. `template` is an outbound WhatsApp template message. `system` is a
  * WhatsApp notice (the customer changed number); `other` is a type we record but do not handle.
  */
-export const MESSAGE_KINDS = ["text", "voice", "audio", "image", "video", "document", "sticker", "location", "contacts", "template", "system", "other"] as const;
+export const MESSAGE_KINDS = [
+  "text",
+  "voice",
+  "audio",
+  "image",
+  "video",
+  "document",
+  "sticker",
+  "location",
+  "contacts",
+  "template",
+  "system",
+  "other",
+] as const;
 export type MessageKind = (typeof MESSAGE_KINDS)[number];
 
 /** Kinds whose media is downloaded and stored under tenant-media/. */
@@ -28,7 +41,16 @@ export const hasMedia = (kind: MessageKind) => MEDIA_KINDS.includes(kind);
  * nothing was sent and the message only shows what would have been).
  */
 export const INBOUND_STATUSES = ["received", "media_pending", "processing", "done", "refused"] as const;
-export const OUTBOUND_STATUSES = ["queued", "sending", "accepted", "sent", "delivered", "read", "failed", "not_sent"] as const;
+export const OUTBOUND_STATUSES = [
+  "queued",
+  "sending",
+  "accepted",
+  "sent",
+  "delivered",
+  "read",
+  "failed",
+  "not_sent",
+] as const;
 export const MESSAGE_STATUSES = [...INBOUND_STATUSES, ...OUTBOUND_STATUSES] as const;
 export type InboundStatus = (typeof INBOUND_STATUSES)[number];
 export type OutboundStatus = (typeof OUTBOUND_STATUSES)[number];

@@ -16,7 +16,13 @@ export interface MissedCallReply {
 /** Final statuses of a call nobody answered: no answer, busy, or hung up while waiting. */
 export const UNANSWERED: readonly CallStatus[] = ["no-answer", "busy", "canceled"];
 
-export type MissedCallOutcome = "already_recorded" | "replied" | "already_replied_today" | "no_number" | "replies_off" | "reply_refused";
+export type MissedCallOutcome =
+  | "already_recorded"
+  | "replied"
+  | "already_replied_today"
+  | "no_number"
+  | "replies_off"
+  | "reply_refused";
 
 /**
  * A call ended unanswered: it becomes a follow-up on the dashboard (once per call, however often
@@ -49,7 +55,9 @@ export async function recoverMissedCall(
     leadId: call.leadId,
     channel: deps.reply.channel,
     text,
-    ...(deps.reply.channel === "whatsapp" ? { template: { use: "missed_call" as const, params: [deps.reply.companyName] } } : {}),
+    ...(deps.reply.channel === "whatsapp"
+      ? { template: { use: "missed_call" as const, params: [deps.reply.companyName] } }
+      : {}),
     purpose: "missed_call",
   });
   if (!sent.ok) {

@@ -5,7 +5,16 @@ import type { LiveEvents } from "../../ports/live-events.ts";
 import type { Log } from "../../ports/log.ts";
 import type { LeadAliases } from "../../ports/leads.ts";
 import type { Messages } from "../../ports/messages.ts";
-import { SendError, type Messenger, type SendRequest, type SmsSender, type TemplateUse, type WhatsAppOutgoing, type WhatsAppRecipient, type WhatsAppSender } from "../../ports/messengers.ts";
+import {
+  SendError,
+  type Messenger,
+  type SendRequest,
+  type SmsSender,
+  type TemplateUse,
+  type WhatsAppOutgoing,
+  type WhatsAppRecipient,
+  type WhatsAppSender,
+} from "../../ports/messengers.ts";
 import { DEFAULT_RETRY } from "../tasks/retry-policy.ts";
 import { ok, reject } from "../result.ts";
 import { WHATSAPP_USER_ID } from "../lead-identity.ts";
@@ -14,7 +23,6 @@ import type { Message, MessageChannel, MessageKind, TemplateMessage } from "./me
 import { customerServiceWindow } from "./window.ts";
 import { SEND_TASK, type TaskPayload } from "../tasks/kinds.ts";
 export { SEND_TASK };
-
 
 /** WhatsApp caps a text body at 4,096 characters; Twilio an SMS at 1,600. */
 const MAX_TEXT: Record<MessageChannel, number> = { whatsapp: 4096, sms: 1600 };
@@ -37,7 +45,8 @@ export interface OutboxDeps {
 }
 
 /** What a template says, for the thread and the outbox: the staff text, or the parameters in order. */
-const templatePreview = (use: TemplateUse, params: string[], text: string | undefined) => text?.trim() || `[${use.replace("_", " ")} template] ${params.join(" · ")}`;
+const templatePreview = (use: TemplateUse, params: string[], text: string | undefined) =>
+  text?.trim() || `[${use.replace("_", " ")} template] ${params.join(" · ")}`;
 
 /**
  * The messenger every flow sends through (staff replies, video requests, quotes, missed-call
@@ -49,16 +58,27 @@ export function createMessenger(deps: OutboxDeps): Messenger {
     async send(request: SendRequest) {
       const lead = await deps.leads.byId(request.leadId);
       if (!lead) return reject("no_lead", "There is no lead with that id.");
-      const whatsappId = (await deps.leadAliases.forLead(lead.id)).find((a) => a.kind === WHATSAPP_USER_ID)?.value ?? null;
+      const whatsappId =
+        (await deps.leadAliases.forLead(lead.id)).find((a) => a.kind === WHATSAPP_USER_ID)?.value ?? null;
       const lastWhatsApp = await deps.messages.lastInboundAt(lead.id, "whatsapp");
-      const channel: MessageChannel = request.channel ?? (lastWhatsApp || (whatsappId && !lead.phone) ? "whatsapp" : "sms");
+      const channel: MessageChannel =
+        request.channel ?? (lastWhatsApp || (whatsappId && !lead.phone) ? "whatsapp" : "sms");
       const address = channel === "sms" ? lead.phone : (lead.phone ?? whatsappId);
       if (!address) {
-        return reject("no_address", channel === "sms" ? "This lead has no phone number to text." : "This lead has no phone number or WhatsApp id to message.");
+        return reject(
+          "no_address",
+          channel === "sms"
+            ? "This lead has no phone number to text."
+            : "This lead has no phone number or WhatsApp id to message.",
+        );
       }
       const text = request.text?.trim() ?? "";
       if (text === "" && !request.template && !request.media) return reject("empty", "Write a message first.");
-      if (text.length > MAX_TEXT[channel]) return reject("too_long", `Keep it to ${MAX_TEXT[channel]} characters for ${channel === "sms" ? "SMS" : "WhatsApp"}.`);
+      if (text.length > MAX_TEXT[channel])
+        return reject(
+          "too_long",
+          `Keep it to ${MAX_TEXT[channel]} characters for ${channel === "sms" ? "SMS" : "WhatsApp"}.`,
+        );
 
       let kind: MessageKind = "text";
       let template: TemplateMessage | null = null;
@@ -71,19 +91,31 @@ export function createMessenger(deps: OutboxDeps): Messenger {
         if (window.open) {
           // Inside the window anything may be sent: the text (with the video, when there is one).
           if (request.media) kind = request.media.kind;
-          if (!body && request.template) body = templatePreview(request.template.use, request.template.params, undefined);
+          if (!body && request.template)
+            body = templatePreview(request.template.use, request.template.params, undefined);
         } else {
           // Outside it only an approved template: the one given, else the reply template carrying the text.
           const use: TemplateUse = request.template?.use ?? "reply";
           if (request.media && use !== "quote_video") {
-            return reject("not_configured", "More than 24 hours have passed since the customer last wrote on WhatsApp: a video can only go inside the video quote template.");
+            return reject(
+              "not_configured",
+              "More than 24 hours have passed since the customer last wrote on WhatsApp: a video can only go inside the video quote template.",
+            );
           }
           const params = request.template?.params ?? [text];
           template = {
             name: deps.templates.names[use],
             language: deps.templates.language,
             bodyParams: params,
-            ...(request.media ? { headerMedia: { kind: request.media.kind, blobKey: request.media.blobKey, contentType: request.media.contentType } } : {}),
+            ...(request.media
+              ? {
+                  headerMedia: {
+                    kind: request.media.kind,
+                    blobKey: request.media.blobKey,
+                    contentType: request.media.contentType,
+                  },
+                }
+              : {}),
             preview: templatePreview(use, params, text),
           };
           kind = "template";
@@ -142,7 +174,8 @@ export interface SendDeps {
   maxAttempts?: number;
 }
 
-const recipientFor = (address: string): WhatsAppRecipient => (address.startsWith("+") ? { phone: address } : { userId: address });
+const recipientFor = (address: string): WhatsAppRecipient =>
+  address.startsWith("+") ? { phone: address } : { userId: address };
 
 async function blobBytes(blobStore: BlobStore, key: string): Promise<Uint8Array> {
   const blob = await blobStore.get(key);
@@ -158,11 +191,28 @@ async function whatsappMessageFor(deps: SendDeps, message: Message): Promise<Wha
       kind: "template",
       to,
       template: message.template,
-      ...(header ? { headerMedia: { kind: header.kind, bytes: await blobBytes(deps.blobStore, header.blobKey), contentType: header.contentType } } : {}),
+      ...(header
+        ? {
+            headerMedia: {
+              kind: header.kind,
+              bytes: await blobBytes(deps.blobStore, header.blobKey),
+              contentType: header.contentType,
+            },
+          }
+        : {}),
     };
   }
   if ((message.kind === "video" || message.kind === "image") && message.mediaKey) {
-    return { kind: "media", to, media: { kind: message.kind, bytes: await blobBytes(deps.blobStore, message.mediaKey), contentType: message.mediaType ?? "video/mp4" }, caption: message.body };
+    return {
+      kind: "media",
+      to,
+      media: {
+        kind: message.kind,
+        bytes: await blobBytes(deps.blobStore, message.mediaKey),
+        contentType: message.mediaType ?? "video/mp4",
+      },
+      caption: message.body,
+    };
   }
   return { kind: "text", to, text: message.body ?? "" };
 }
@@ -186,35 +236,64 @@ export function sendQueuedMessage(deps: SendDeps) {
     };
     if (message.status === "sending") {
       // A previous attempt stopped mid-send (the process restarted): the provider may have it.
-      await finish({ status: "failed", error: "The send was interrupted (the app restarted while sending); the customer may or may not have it. Not retried, so it is never sent twice: check and send again if needed." });
+      await finish({
+        status: "failed",
+        error:
+          "The send was interrupted (the app restarted while sending); the customer may or may not have it. Not retried, so it is never sent twice: check and send again if needed.",
+      });
       return;
     }
     const claimed = await deps.messages.advance(message.id, ["queued"], { status: "sending" });
     if (!claimed) return;
     const sender = message.channel === "whatsapp" ? deps.whatsapp : deps.sms;
     if (!sender.live) {
-      const keys = message.channel === "whatsapp" ? "WHATSAPP_ACCESS_TOKEN and WHATSAPP_PHONE_NUMBER_ID" : "TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_PHONE_NUMBER";
-      await finish({ status: "not_sent", error: `Not sent: this is the embedded outbox (no ${keys}). It shows what would have been sent.` });
-      deps.log.info({ messageId: message.id, channel: message.channel }, "outbox: not sent (embedded default, no keys)");
+      const keys =
+        message.channel === "whatsapp"
+          ? "WHATSAPP_ACCESS_TOKEN and WHATSAPP_PHONE_NUMBER_ID"
+          : "TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_PHONE_NUMBER";
+      await finish({
+        status: "not_sent",
+        error: `Not sent: this is the embedded outbox (no ${keys}). It shows what would have been sent.`,
+      });
+      deps.log.info(
+        { messageId: message.id, channel: message.channel },
+        "outbox: not sent (embedded default, no keys)",
+      );
       return;
     }
     try {
       const { providerId } =
         message.channel === "whatsapp"
           ? await deps.whatsapp.send(await whatsappMessageFor(deps, message))
-          : await deps.sms.send({ to: message.address!, body: message.body ?? "", statusCallback: deps.smsStatusCallback });
+          : await deps.sms.send({
+              to: message.address!,
+              body: message.body ?? "",
+              statusCallback: deps.smsStatusCallback,
+            });
       await finish({ status: "accepted", providerId, error: null });
       deps.log.info({ messageId: message.id, channel: message.channel, providerId }, "message handed to the provider");
     } catch (error) {
-      const failure = error instanceof SendError ? error : new SendError(error instanceof Error ? error.message : String(error), { retryable: true, cause: error });
+      const failure =
+        error instanceof SendError
+          ? error
+          : new SendError(error instanceof Error ? error.message : String(error), { retryable: true, cause: error });
       const attempts = job.attempts + 1;
       const lastTry = attempts >= (deps.maxAttempts ?? DEFAULT_RETRY.maxAttempts);
       if (failure.options.retryable && !failure.options.ambiguous && !lastTry) {
-        const requeued = await deps.messages.advance(message.id, ["sending"], { status: "queued", error: `${failure.message} (attempt ${attempts}; retrying)` });
+        const requeued = await deps.messages.advance(message.id, ["sending"], {
+          status: "queued",
+          error: `${failure.message} (attempt ${attempts}; retrying)`,
+        });
         if (requeued) await publishMessage(deps.liveEvents, requeued, "updated");
         throw failure;
       }
-      await finish({ status: "failed", error: lastTry && failure.options.retryable ? `${failure.message} (gave up after ${attempts} attempts)` : failure.message });
+      await finish({
+        status: "failed",
+        error:
+          lastTry && failure.options.retryable
+            ? `${failure.message} (gave up after ${attempts} attempts)`
+            : failure.message,
+      });
       deps.log.warn({ messageId: message.id, channel: message.channel, err: failure }, "message failed");
     }
   };

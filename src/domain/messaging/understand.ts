@@ -53,7 +53,10 @@ export function understandMessage(deps: UnderstandDeps) {
     if ((message.kind === "voice" || message.kind === "audio") && message.transcript === null) {
       if (!message.mediaKey) return; // the media job has not stored it yet; it queues this job again
       if (!deps.voiceNotes) {
-        const done = await deps.messages.advance(message.id, ["processing", "received"], { status: "done", transcriber: NO_TRANSCRIBER });
+        const done = await deps.messages.advance(message.id, ["processing", "received"], {
+          status: "done",
+          transcriber: NO_TRANSCRIBER,
+        });
         if (done) await publishMessage(deps.liveEvents, done, "updated");
         return;
       }
@@ -66,22 +69,32 @@ export function understandMessage(deps: UnderstandDeps) {
         if (attempts < (deps.maxAttempts ?? DEFAULT_RETRY.maxAttempts)) throw error;
         // Given up: the voice note stays playable, and says why it has no transcript.
         const reason = error instanceof Error ? error.message : String(error);
-        const done = await deps.messages.advance(message.id, ["processing"], { status: "done", transcriber: `${deps.voiceNotes.name} failed: ${reason}` });
+        const done = await deps.messages.advance(message.id, ["processing"], {
+          status: "done",
+          transcriber: `${deps.voiceNotes.name} failed: ${reason}`,
+        });
         if (done) await publishMessage(deps.liveEvents, done, "updated");
         return;
       }
-      message = (await deps.messages.update(message.id, { transcript: result.text, transcriber: deps.voiceNotes.name })) ?? message;
+      message =
+        (await deps.messages.update(message.id, { transcript: result.text, transcriber: deps.voiceNotes.name })) ??
+        message;
       await publishMessage(deps.liveEvents, message, "updated");
     }
 
-    const text = (message.kind === "voice" || message.kind === "audio" ? message.transcript : message.body)?.trim() ?? "";
+    const text =
+      (message.kind === "voice" || message.kind === "audio" ? message.transcript : message.body)?.trim() ?? "";
     let issueId = message.issueId;
     let extracted: Extraction | null = message.extracted;
     if (text !== "" && (message.kind === "text" || message.kind === "voice" || message.kind === "audio")) {
       extracted = await deps.extractor.extract({ lines: [{ speaker: "caller", text }] });
       issueId = (await fileUnderJob(deps, message, extracted))?.id ?? issueId;
     }
-    const done = await deps.messages.advance(message.id, ["processing", "received"], { status: "done", extracted, issueId });
+    const done = await deps.messages.advance(message.id, ["processing", "received"], {
+      status: "done",
+      extracted,
+      issueId,
+    });
     if (done) await publishMessage(deps.liveEvents, done, "updated");
   };
 }
@@ -91,7 +104,8 @@ async function fileUnderJob(deps: UnderstandDeps, message: Message, extraction: 
   const lead = await deps.leads.byId(message.leadId);
   if (!lead) return null;
   const sure: Extraction = { ...extraction };
-  for (const field of ["name", "organisation", "address", "postcode"] as const) if (extraction.confidence[field] < SURE) sure[field] = null;
+  for (const field of ["name", "organisation", "address", "postcode"] as const)
+    if (extraction.confidence[field] < SURE) sure[field] = null;
   const updates = leadUpdatesFrom(lead, sure);
   if (Object.keys(updates).length > 0) await deps.leads.update(lead.id, updates);
   if (message.issueId) return null;

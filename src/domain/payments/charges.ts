@@ -60,17 +60,38 @@ export function nextCharge(
   choice: PayChoice,
 ): Result<Charge, "quote_already_paid" | "quote_not_payable"> {
   if (quote.status === "paid") return reject("quote_already_paid", PAID_ENOUGH);
-  if (!canBePaid(quote.status)) return reject("quote_not_payable", `This quote is ${quote.status.replace("_", " ")} and cannot be paid.`);
+  if (!canBePaid(quote.status))
+    return reject("quote_not_payable", `This quote is ${quote.status.replace("_", " ")} and cannot be paid.`);
   const paidSoFar = paid.reduce((sum, p) => sum + p.amountPence, 0);
   const left = quote.totals.totalPence - paidSoFar;
   if (left <= 0) return reject("quote_already_paid", PAID_ENOUGH);
 
   if (paid.some((p) => p.kind === "deposit") || quote.status === "deposit_paid") {
-    return ok({ kind: "balance", amountPence: left, items: [{ name: `Remaining balance, quote version ${quote.version}`, description: `${formatPence(quote.totals.totalPence)} total, ${formatPence(paidSoFar)} already paid`, amountPence: left }] });
+    return ok({
+      kind: "balance",
+      amountPence: left,
+      items: [
+        {
+          name: `Remaining balance, quote version ${quote.version}`,
+          description: `${formatPence(quote.totals.totalPence)} total, ${formatPence(paidSoFar)} already paid`,
+          amountPence: left,
+        },
+      ],
+    });
   }
   const deposit = quote.totals.depositPence;
   if (choice === "deposit" && deposit > 0 && deposit < quote.totals.totalPence) {
-    return ok({ kind: "deposit", amountPence: deposit, items: [{ name: `Deposit, quote version ${quote.version}`, description: `Deposit towards ${formatPence(quote.totals.totalPence)} (VAT included)`, amountPence: deposit }] });
+    return ok({
+      kind: "deposit",
+      amountPence: deposit,
+      items: [
+        {
+          name: `Deposit, quote version ${quote.version}`,
+          description: `Deposit towards ${formatPence(quote.totals.totalPence)} (VAT included)`,
+          amountPence: deposit,
+        },
+      ],
+    });
   }
   return ok({ kind: "full", amountPence: quote.totals.totalPence, items: fullItems(quote) });
 }

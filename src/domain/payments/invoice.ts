@@ -25,7 +25,16 @@ export interface InvoiceContent {
   company: CompanyDetails;
   customer: { name: string; address: string | null; postcode: string | null };
   job: { title: string; address: string | null; postcode: string | null };
-  quote: { id: string; version: number; lines: (QuoteLine & { netPence: Pence; discountPence: Pence; vatPence: Pence })[]; subtotalPence: Pence; discountPence: Pence; netPence: Pence; vatPence: Pence; totalPence: Pence };
+  quote: {
+    id: string;
+    version: number;
+    lines: (QuoteLine & { netPence: Pence; discountPence: Pence; vatPence: Pence })[];
+    subtotalPence: Pence;
+    discountPence: Pence;
+    netPence: Pence;
+    vatPence: Pence;
+    totalPence: Pence;
+  };
   /** This invoice's amount, split by VAT rate. */
   vat: VatLine[];
   netPence: Pence;
@@ -48,7 +57,12 @@ export const formatInvoiceNumber = (n: number): string => `INV-${String(n).padSt
  * share is worked out from that rate's own VAT-to-gross ratio; a balance is what the quote's
  * rates hold less what earlier invoices took, so a deposit and its balance add up to the quote.
  */
-export function vatForPayment(quote: Pick<Quote, "totals">, kind: ChargeKind, amountPence: Pence, earlier: readonly VatLine[][]): VatLine[] {
+export function vatForPayment(
+  quote: Pick<Quote, "totals">,
+  kind: ChargeKind,
+  amountPence: Pence,
+  earlier: readonly VatLine[][],
+): VatLine[] {
   const groups = quote.totals.vatByRate.filter((g) => g.netPence + g.vatPence > 0);
   if (kind === "full") return groups.map((g) => ({ ...g }));
   if (kind === "balance") {
@@ -61,7 +75,10 @@ export function vatForPayment(quote: Pick<Quote, "totals">, kind: ChargeKind, am
       };
     });
   }
-  const shares = shareByWeight(amountPence, groups.map((g) => g.netPence + g.vatPence));
+  const shares = shareByWeight(
+    amountPence,
+    groups.map((g) => g.netPence + g.vatPence),
+  );
   return groups.map((g, i) => {
     const gross = g.netPence + g.vatPence;
     const vat = divideRounded(shares[i]! * g.vatPence, gross);
@@ -84,7 +101,12 @@ export function invoiceFor(input: {
   earlier: readonly Pick<InvoiceContent, "number" | "kind" | "totalPence" | "vat">[];
 }): InvoiceContent {
   const { quote, payment } = input;
-  const vat = vatForPayment(quote, payment.kind, payment.amountPence, input.earlier.map((e) => e.vat));
+  const vat = vatForPayment(
+    quote,
+    payment.kind,
+    payment.amountPence,
+    input.earlier.map((e) => e.vat),
+  );
   const paidBefore = input.earlier.reduce((sum, e) => sum + e.totalPence, 0);
   return {
     number: formatInvoiceNumber(input.number),
@@ -107,7 +129,11 @@ export function invoiceFor(input: {
     netPence: vat.reduce((s, v) => s + v.netPence, 0),
     vatPence: vat.reduce((s, v) => s + v.vatPence, 0),
     totalPence: payment.amountPence,
-    paid: { at: input.issuedAt.toISOString(), provider: payment.provider, reference: payment.paymentIntentId ?? payment.checkoutSessionId },
+    paid: {
+      at: input.issuedAt.toISOString(),
+      provider: payment.provider,
+      reference: payment.paymentIntentId ?? payment.checkoutSessionId,
+    },
     earlier: input.earlier.map((e) => ({ number: e.number, kind: e.kind, totalPence: e.totalPence })),
     balanceDuePence: Math.max(0, quote.totals.totalPence - paidBefore - payment.amountPence),
   };

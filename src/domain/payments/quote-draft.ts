@@ -1,5 +1,15 @@
 import { formatPence as pounds, parsePounds, type Pence } from "../money.ts";
-import { checkLine, DEFAULT_VAT_RATE_PERCENT, LINE_KINDS, MAX_QUANTITY, quoteTotals, type Deposit, type LineKind, type QuoteLine, type QuoteTotals } from "../quotes.ts";
+import {
+  checkLine,
+  DEFAULT_VAT_RATE_PERCENT,
+  LINE_KINDS,
+  MAX_QUANTITY,
+  quoteTotals,
+  type Deposit,
+  type LineKind,
+  type QuoteLine,
+  type QuoteTotals,
+} from "../quotes.ts";
 import { blankToNull, validated, type FieldErrors, type Validated } from "../validation.ts";
 
 /** One row of the quote builder, as typed (pounds, not pence). */
@@ -77,7 +87,8 @@ export function validateQuoteDraft(input: QuoteDraftInput, limits: DraftLimits):
     if (!LINE_KINDS.includes(kind)) errors[field("kind")] = `Choose one of: ${LINE_KINDS.join(", ")}.`;
     const description = line.description.trim();
     if (description === "") errors[field("description")] = "Describe the line.";
-    else if (description.length > MAX_DESCRIPTION) errors[field("description")] = `Keep it to ${MAX_DESCRIPTION} characters or fewer.`;
+    else if (description.length > MAX_DESCRIPTION)
+      errors[field("description")] = `Keep it to ${MAX_DESCRIPTION} characters or fewer.`;
 
     const quantity = readNumber(line.quantity || "1");
     if (quantity === null) errors[field("quantity")] = "Enter a number, like 1 or 1.5.";
@@ -88,17 +99,30 @@ export function validateQuoteDraft(input: QuoteDraftInput, limits: DraftLimits):
     const price = parsePounds(line.unitPrice ?? "");
     if (price === null) errors[field("unitPrice")] = "Enter a price in pounds, like 45 or 45.50.";
     else if (price < 0) errors[field("unitPrice")] = "Price cannot be negative.";
-    else if (price > limits.maxAmountPence) errors[field("unitPrice")] = `A price can be at most ${pounds(limits.maxAmountPence)}.`;
+    else if (price > limits.maxAmountPence)
+      errors[field("unitPrice")] = `A price can be at most ${pounds(limits.maxAmountPence)}.`;
 
-    const vat = readNumber(line.vatRate === undefined || line.vatRate.trim() === "" ? String(DEFAULT_VAT_RATE_PERCENT) : line.vatRate);
+    const vat = readNumber(
+      line.vatRate === undefined || line.vatRate.trim() === "" ? String(DEFAULT_VAT_RATE_PERCENT) : line.vatRate,
+    );
     if (vat === null || vat < 0 || vat > 100) errors[field("vatRate")] = "VAT rate must be between 0 and 100.";
 
     if (Object.keys(errors).length > before) continue;
-    const candidate: QuoteLine = { kind, description, quantity: quantity!, unitPricePence: price!, vatRatePercent: vat! };
+    const candidate: QuoteLine = {
+      kind,
+      description,
+      quantity: quantity!,
+      unitPricePence: price!,
+      vatRatePercent: vat!,
+    };
     // The domain's own check is the last word (decimal places, the line over the maximum).
     const checked = checkLine(candidate, limits.maxAmountPence);
     if (!checked.ok) {
-      const target = /VAT/.test(checked.message) ? "vatRate" : /Quantity/.test(checked.message) ? "quantity" : "unitPrice";
+      const target = /VAT/.test(checked.message)
+        ? "vatRate"
+        : /Quantity/.test(checked.message)
+          ? "quantity"
+          : "unitPrice";
       errors[field(target)] = checked.message;
       continue;
     }
@@ -114,7 +138,8 @@ export function validateQuoteDraft(input: QuoteDraftInput, limits: DraftLimits):
   if (!DEPOSIT_KINDS.includes(depositKind)) errors.depositKind = "Choose no deposit, a percentage or an amount.";
   else if (depositKind === "percent") {
     const percent = readNumber(input.depositValue ?? "");
-    if (percent === null || percent <= 0 || percent > 100) errors.depositValue = "A deposit percentage is more than 0 and at most 100.";
+    if (percent === null || percent <= 0 || percent > 100)
+      errors.depositValue = "A deposit percentage is more than 0 and at most 100.";
     else if (Math.round(percent * 100) !== percent * 100) errors.depositValue = "Use at most two decimal places.";
     else deposit = { kind: "percent", percent };
   } else if (depositKind === "amount") {
@@ -142,7 +167,8 @@ export function validateQuoteDraft(input: QuoteDraftInput, limits: DraftLimits):
       if (totals.totalPence > limits.maxAmountPence) {
         errors.total = `The total, ${pounds(totals.totalPence)}, is over the largest amount allowed (${pounds(limits.maxAmountPence)}).`;
       }
-      if (deposit?.kind === "amount" && deposit.pence > totals.totalPence) errors.depositValue = "The deposit is more than the total.";
+      if (deposit?.kind === "amount" && deposit.pence > totals.totalPence)
+        errors.depositValue = "The deposit is more than the total.";
       if (totals.totalPence === 0) errors.total = "The quote adds up to nothing; there is nothing to pay.";
     }
   }
@@ -154,15 +180,25 @@ export function validateQuoteDraft(input: QuoteDraftInput, limits: DraftLimits):
  * Totals for whatever lines can be read so far: the live preview while staff type. Rows
  * that cannot be read yet count as nothing.
  */
-export function previewTotals(input: QuoteDraftInput, limits: DraftLimits): { totals: QuoteTotals; errors: FieldErrors } {
+export function previewTotals(
+  input: QuoteDraftInput,
+  limits: DraftLimits,
+): { totals: QuoteTotals; errors: FieldErrors } {
   const result = validateQuoteDraft(input, limits);
   if (result.ok) return { totals: result.value.totals, errors: {} };
   const readable = input.lines.flatMap((line) => {
     const quantity = readNumber(line.quantity || "1");
     const price = parsePounds(line.unitPrice ?? "");
     const vat = readNumber(line.vatRate || String(DEFAULT_VAT_RATE_PERCENT));
-    if (quantity === null || price === null || vat === null || quantity <= 0 || price < 0 || vat < 0 || vat > 100) return [];
-    const candidate: QuoteLine = { kind: "other", description: line.description || "-", quantity, unitPricePence: price, vatRatePercent: vat };
+    if (quantity === null || price === null || vat === null || quantity <= 0 || price < 0 || vat < 0 || vat > 100)
+      return [];
+    const candidate: QuoteLine = {
+      kind: "other",
+      description: line.description || "-",
+      quantity,
+      unitPricePence: price,
+      vatRatePercent: vat,
+    };
     return checkLine(candidate, limits.maxAmountPence).ok ? [candidate] : [];
   });
   const subtotal = quoteTotals(readable).subtotalPence;
@@ -171,7 +207,10 @@ export function previewTotals(input: QuoteDraftInput, limits: DraftLimits): { to
 }
 
 /** The builder's fields for a saved quote, so a draft or a new version opens as it was. */
-export function draftInputFrom(quote: { lines: QuoteLine[]; discountPence: Pence; deposit: Deposit | null; terms: string | null }, validUntil: string): QuoteDraftInput {
+export function draftInputFrom(
+  quote: { lines: QuoteLine[]; discountPence: Pence; deposit: Deposit | null; terms: string | null },
+  validUntil: string,
+): QuoteDraftInput {
   return {
     lines: quote.lines.map((line) => ({
       kind: line.kind,
@@ -182,7 +221,11 @@ export function draftInputFrom(quote: { lines: QuoteLine[]; discountPence: Pence
     })),
     discount: quote.discountPence ? (quote.discountPence / 100).toFixed(2) : "",
     depositKind: quote.deposit?.kind ?? "none",
-    depositValue: !quote.deposit ? "" : quote.deposit.kind === "percent" ? String(quote.deposit.percent) : (quote.deposit.pence / 100).toFixed(2),
+    depositValue: !quote.deposit
+      ? ""
+      : quote.deposit.kind === "percent"
+        ? String(quote.deposit.percent)
+        : (quote.deposit.pence / 100).toFixed(2),
     validUntil,
     terms: quote.terms ?? "",
   };
@@ -195,4 +238,3 @@ function isCalendarDate(text: string): boolean {
   const date = new Date(Date.UTC(y, m - 1, d));
   return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
 }
-

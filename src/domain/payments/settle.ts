@@ -67,19 +67,39 @@ export function settle(
   if (payment.status === "paid") return { action: "none", why: "already paid" };
   if (payment.status === "mismatch") return { action: "none", why: "already flagged for staff" };
 
-  if (report.outcome === "failed") return payment.status === "failed" ? { action: "none", why: "already failed" } : { action: "failed" };
+  if (report.outcome === "failed")
+    return payment.status === "failed" ? { action: "none", why: "already failed" } : { action: "failed" };
   if (report.outcome === "processing") {
-    return payment.status === "pending" ? { action: "processing" } : { action: "none", why: `payment is ${payment.status}` };
+    return payment.status === "pending"
+      ? { action: "processing" }
+      : { action: "none", why: `payment is ${payment.status}` };
   }
 
-  if (report.amountPence === null || report.amountPence !== payment.amountPence || (report.currency ?? "").toLowerCase() !== payment.currency) {
-    const reported = report.amountPence === null ? "no amount" : `${formatPence(report.amountPence)} ${(report.currency ?? "?").toUpperCase()}`;
-    return { action: "flag", reason: `Amount mismatch: the provider reported ${reported}, but this payment was for ${formatPence(payment.amountPence)} GBP. Not marked paid; check it in the provider's dashboard.` };
+  if (
+    report.amountPence === null ||
+    report.amountPence !== payment.amountPence ||
+    (report.currency ?? "").toLowerCase() !== payment.currency
+  ) {
+    const reported =
+      report.amountPence === null
+        ? "no amount"
+        : `${formatPence(report.amountPence)} ${(report.currency ?? "?").toUpperCase()}`;
+    return {
+      action: "flag",
+      reason: `Amount mismatch: the provider reported ${reported}, but this payment was for ${formatPence(payment.amountPence)} GBP. Not marked paid; check it in the provider's dashboard.`,
+    };
   }
   if (otherPaid.some((kind) => overlaps(payment.kind, kind))) {
-    return { action: "flag", reason: `Paid twice: this quote's ${payment.kind === "full" ? "total" : payment.kind} was already paid by another payment. Refund this one.` };
+    return {
+      action: "flag",
+      reason: `Paid twice: this quote's ${payment.kind === "full" ? "total" : payment.kind} was already paid by another payment. Refund this one.`,
+    };
   }
   const quoteStatus = statusAfterPayment(quote, payment.kind);
   if (quoteStatus) return { action: "paid", quoteStatus, flag: null };
-  return { action: "paid", quoteStatus: null, flag: `Paid while the quote was ${quote.status.replace("_", " ")}: check with the customer.` };
+  return {
+    action: "paid",
+    quoteStatus: null,
+    flag: `Paid while the quote was ${quote.status.replace("_", " ")}: check with the customer.`,
+  };
 }

@@ -45,12 +45,23 @@ export async function receivePaymentWebhook(
  * recorded once per event id as the job that settles it, or acknowledged and ignored when it is
  * of a type we do not act on.
  */
-export async function recordPaymentEvent(deps: { tasks: Tasks; now: () => Date; log: Log; poke: () => void }, event: PaymentEvent): Promise<WebhookOutcome> {
+export async function recordPaymentEvent(
+  deps: { tasks: Tasks; now: () => Date; log: Log; poke: () => void },
+  event: PaymentEvent,
+): Promise<WebhookOutcome> {
   if (!event.ref || !event.report) {
-    deps.log.debug({ provider: event.provider, eventId: event.eventId, type: event.type }, "payment event type we do not act on; acknowledged");
+    deps.log.debug(
+      { provider: event.provider, eventId: event.eventId, type: event.type },
+      "payment event type we do not act on; acknowledged",
+    );
     return "ignored";
   }
-  const added = await deps.tasks.enqueue({ kind: PAYMENT_EVENT_TASK, key: `${event.provider}:${event.eventId}`, payload: event, runAt: deps.now() });
+  const added = await deps.tasks.enqueue({
+    kind: PAYMENT_EVENT_TASK,
+    key: `${event.provider}:${event.eventId}`,
+    payload: event,
+    runAt: deps.now(),
+  });
   if (added) deps.poke();
   return added ? "queued" : "duplicate";
 }
@@ -60,24 +71,42 @@ export async function recordPaymentEvent(deps: { tasks: Tasks; now: () => Date; 
  * does nothing), the payment found and locked, the domain's rule applied, and when paid the
  * quote moved on and the invoice issued with the next number.
  */
-export async function settlePaymentEvent(deps: { payments: Payments; company: CompanyDetails; now: () => Date; log: Log }, event: PaymentEvent): Promise<SettleOutcome> {
+export async function settlePaymentEvent(
+  deps: { payments: Payments; company: CompanyDetails; now: () => Date; log: Log },
+  event: PaymentEvent,
+): Promise<SettleOutcome> {
   const outcome = await deps.payments.settleEvent(event, deps.now(), settlementRules(deps.company, deps.now));
-  const fields = { provider: event.provider, eventId: event.eventId, type: event.type, outcome: outcome.outcome, action: outcome.settlement?.action, paymentId: outcome.payment?.id, invoice: outcome.invoice?.number };
-  if (outcome.settlement?.action === "flag") deps.log.warn({ ...fields, reason: outcome.settlement.reason }, "payment flagged for staff");
-  else if (outcome.outcome === "unknown_payment") deps.log.warn(fields, "payment event for a payment we did not make; acknowledged");
+  const fields = {
+    provider: event.provider,
+    eventId: event.eventId,
+    type: event.type,
+    outcome: outcome.outcome,
+    action: outcome.settlement?.action,
+    paymentId: outcome.payment?.id,
+    invoice: outcome.invoice?.number,
+  };
+  if (outcome.settlement?.action === "flag")
+    deps.log.warn({ ...fields, reason: outcome.settlement.reason }, "payment flagged for staff");
+  else if (outcome.outcome === "unknown_payment")
+    deps.log.warn(fields, "payment event for a payment we did not make; acknowledged");
   else deps.log.info(fields, "payment event settled");
   return outcome;
 }
 
 /** Task: settle one recorded payment event (throws, and so is retried, when the database fails). */
-export const settlePaymentEventTask = (deps: { payments: Payments; company: CompanyDetails; now: () => Date; log: Log }) => async (event: TaskPayload<typeof PAYMENT_EVENT_TASK>) => {
-  await settlePaymentEvent(deps, event);
-};
+export const settlePaymentEventTask =
+  (deps: { payments: Payments; company: CompanyDetails; now: () => Date; log: Log }) =>
+  async (event: TaskPayload<typeof PAYMENT_EVENT_TASK>) => {
+    await settlePaymentEvent(deps, event);
+  };
 
 export const invoiceBlobKey = (invoice: Pick<Invoice, "content">) => `documents/invoices/${invoice.content.number}.pdf`;
 
 /** The invoice's PDF: the stored one, or rendered and stored now (the render job may not have run yet). */
-export async function invoicePdf(deps: { invoices: Invoices; blobStore: BlobStore; documents: InvoiceDocuments }, invoice: Invoice): Promise<{ body: ReadableStream<Uint8Array> | Uint8Array; size: number }> {
+export async function invoicePdf(
+  deps: { invoices: Invoices; blobStore: BlobStore; documents: InvoiceDocuments },
+  invoice: Invoice,
+): Promise<{ body: ReadableStream<Uint8Array> | Uint8Array; size: number }> {
   if (invoice.pdfKey) {
     const stored = await deps.blobStore.get(invoice.pdfKey);
     if (stored) return { body: stored.body, size: stored.size };
@@ -96,7 +125,14 @@ export async function invoicePdf(deps: { invoices: Invoices; blobStore: BlobStor
  * key makes a second send land once.
  */
 export const invoiceIssuedTask =
-  (deps: { invoices: Invoices; blobStore: BlobStore; documents: InvoiceDocuments; sender: QuoteLinkSender; company: CompanyDetails; publicBaseUrl: () => string }) =>
+  (deps: {
+    invoices: Invoices;
+    blobStore: BlobStore;
+    documents: InvoiceDocuments;
+    sender: QuoteLinkSender;
+    company: CompanyDetails;
+    publicBaseUrl: () => string;
+  }) =>
   async ({ invoiceId }: TaskPayload<typeof INVOICE_ISSUED_TASK>) => {
     const found = await deps.invoices.withCustomer(invoiceId);
     if (!found) throw new Error(`no invoice ${invoiceId}`);
@@ -113,7 +149,14 @@ export const invoiceIssuedTask =
       to: found.leadPhone as E164 | null,
       channel: "sms",
       purpose: "receipt",
-      body: receiptText({ companyName: deps.company.name, customerName: found.leadName, amountPence: invoice.totalPence, invoiceNumber: invoice.content.number, balanceDuePence: invoice.content.balanceDuePence, url: `${deps.publicBaseUrl()}/q/${found.quoteToken}` }),
+      body: receiptText({
+        companyName: deps.company.name,
+        customerName: found.leadName,
+        amountPence: invoice.totalPence,
+        invoiceNumber: invoice.content.number,
+        balanceDuePence: invoice.content.balanceDuePence,
+        url: `${deps.publicBaseUrl()}/q/${found.quoteToken}`,
+      }),
       dedupeKey: `receipt:${invoice.id}`,
     });
   };

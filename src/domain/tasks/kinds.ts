@@ -25,7 +25,10 @@ export const INVOICE_ISSUED_TASK = "invoice-issued";
 export const TEST_WEBHOOK_TASK = "deliver-test-checkout-webhooks";
 
 const messageId = z.object({ messageId: z.string() });
-const e164 = z.custom<E164>((value) => typeof value === "string" && /^\+[1-9]\d{6,14}$/.test(value), "not an E.164 number");
+const e164 = z.custom<E164>(
+  (value) => typeof value === "string" && /^\+[1-9]\d{6,14}$/.test(value),
+  "not an E.164 number",
+);
 
 export const taskPayloads = {
   [RECORDING_TASK]: z.object({ callSid: z.string(), recordingSid: z.string(), recordingUrl: z.string() }),
@@ -45,7 +48,10 @@ export const taskPayloads = {
   }),
   // The event was built by our own payment adapters before it was stored; its identity is checked here.
   [PAYMENT_EVENT_TASK]: z.custom<PaymentEvent>(
-    (value) => typeof value === "object" && value !== null && ["provider", "eventId", "type"].every((field) => typeof (value as Record<string, unknown>)[field] === "string"),
+    (value) =>
+      typeof value === "object" &&
+      value !== null &&
+      ["provider", "eventId", "type"].every((field) => typeof (value as Record<string, unknown>)[field] === "string"),
     "not a payment event (provider, eventId and type)",
   ),
   [INVOICE_ISSUED_TASK]: z.object({ invoiceId: z.string() }),

@@ -42,7 +42,8 @@ function sameOrigin(c: Context<AppEnv>): boolean {
 
 async function formField(c: Context<AppEnv>, name: string): Promise<string | undefined> {
   const type = c.req.header("Content-Type") ?? "";
-  if (!type.startsWith("application/x-www-form-urlencoded") && !type.startsWith("multipart/form-data")) return undefined;
+  if (!type.startsWith("application/x-www-form-urlencoded") && !type.startsWith("multipart/form-data"))
+    return undefined;
   const body = await c.req.parseBody();
   const value = body[name];
   return typeof value === "string" ? value : undefined;

@@ -8,5 +8,8 @@ export const requestLog = (): MiddlewareHandler<AppEnv> => async (c, next) => {
   const { logger } = c.get("deps");
   const ms = Math.round((performance.now() - started) * 10) / 10;
   const level = c.res.status >= 500 ? "error" : c.res.status >= 400 ? "warn" : "debug";
-  logger[level]({ reqId: c.get("requestId"), method: c.req.method, path: c.req.path, status: c.res.status, ms }, "request");
+  logger[level](
+    { reqId: c.get("requestId"), method: c.req.method, path: c.req.path, status: c.res.status, ms },
+    "request",
+  );
 };

@@ -21,8 +21,18 @@ export const verifyMeta = (): MiddlewareHandler<MetaEnv> => async (c, next) => {
   const raw = await readRawBody(c, META_MAX_BODY_BYTES, "The body is too large to be a WhatsApp delivery.");
   const signature = c.req.header("X-Hub-Signature-256");
   if (!metaSignatureValid(deps.messaging.whatsapp.appSecret, raw, signature)) {
-    deps.logger.warn({ path: c.req.path, signed: Boolean(signature) }, "WhatsApp webhook refused: bad or missing signature");
-    return c.json({ error: signature ? "The X-Hub-Signature-256 signature does not match." : "The X-Hub-Signature-256 signature is missing." }, 401);
+    deps.logger.warn(
+      { path: c.req.path, signed: Boolean(signature) },
+      "WhatsApp webhook refused: bad or missing signature",
+    );
+    return c.json(
+      {
+        error: signature
+          ? "The X-Hub-Signature-256 signature does not match."
+          : "The X-Hub-Signature-256 signature is missing.",
+      },
+      401,
+    );
   }
   c.set("metaDelivery", new TextDecoder().decode(raw));
   await next();
@@ -42,6 +52,7 @@ const sameToken = (a: string, b: string) => {
 export const verifyMetaSubscription = (): MiddlewareHandler<AppEnv> => async (c, next) => {
   const { verifyToken } = c.get("deps").messaging.whatsapp;
   if (!verifyToken) return c.text("WHATSAPP_VERIFY_TOKEN is not set, so the subscription cannot be verified.", 403);
-  if (c.req.query("hub.mode") !== "subscribe" || !sameToken(c.req.query("hub.verify_token") ?? "", verifyToken)) return c.text("The verify token does not match.", 403);
+  if (c.req.query("hub.mode") !== "subscribe" || !sameToken(c.req.query("hub.verify_token") ?? "", verifyToken))
+    return c.text("The verify token does not match.", 403);
   await next();
 };

@@ -19,7 +19,9 @@ export type StripeEnv = AppEnv & { Variables: { paymentEvent: PaymentEvent } };
  */
 export const verifyStripe = (): MiddlewareHandler<StripeEnv> => async (c, next) => {
   const deps = c.get("deps");
-  const rawBody = new TextDecoder().decode(await readRawBody(c, STRIPE_MAX_BODY_BYTES, "The body is too large to be a Stripe event."));
+  const rawBody = new TextDecoder().decode(
+    await readRawBody(c, STRIPE_MAX_BODY_BYTES, "The body is too large to be a Stripe event."),
+  );
   const verified = await deps.quotesToCash.webhooks.verify(rawBody, c.req.header("Stripe-Signature"));
   if (!verified.ok) {
     deps.logger.warn({ reason: verified.reason, bytes: rawBody.length }, "Stripe webhook refused");

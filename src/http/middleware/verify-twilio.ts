@@ -26,8 +26,12 @@ export function signedUrl<E extends AppEnv>(c: Context<E>, scheme: "https" | "ws
 }
 
 /** Whether `signature` is Twilio's HMAC-SHA1 of `url` and the sorted form `params`. */
-export const twilioSignatureValid = (authToken: string, signature: string | undefined, url: string, params: Record<string, string>) =>
-  Boolean(signature) && twilio.validateRequest(authToken, signature!, url, params);
+export const twilioSignatureValid = (
+  authToken: string,
+  signature: string | undefined,
+  url: string,
+  params: Record<string, string>,
+) => Boolean(signature) && twilio.validateRequest(authToken, signature!, url, params);
 
 /** The string fields of a form body (urlencoded, or multipart), parsed from the bytes already read. */
 async function formParams(c: Context, raw: Uint8Array<ArrayBuffer>): Promise<Record<string, string>> {
@@ -50,7 +54,9 @@ export const verifyTwilio = (): MiddlewareHandler<TwilioEnv> => async (c, next) 
   const signature = c.req.header("X-Twilio-Signature");
   if (!twilioSignatureValid(settings.authToken, signature, signedUrl(c), params)) {
     logger.warn({ path: c.req.path, signed: Boolean(signature) }, "Twilio webhook refused: bad or missing signature");
-    throw new HTTPException(403, { message: signature ? "The Twilio signature does not match." : "The Twilio signature is missing." });
+    throw new HTTPException(403, {
+      message: signature ? "The Twilio signature does not match." : "The Twilio signature is missing.",
+    });
   }
   c.set("twilioParams", params);
   await next();
@@ -63,7 +69,9 @@ export const verifyTwilio = (): MiddlewareHandler<TwilioEnv> => async (c, next) 
 export const verifyTwilioUpgrade = (): MiddlewareHandler<AppEnv> => async (c, next) => {
   const { twilio: settings, logger } = c.get("deps");
   const signature = c.req.header("X-Twilio-Signature");
-  const valid = [signedUrl(c, "wss"), signedUrl(c, "https")].some((url) => twilioSignatureValid(settings.authToken, signature, url, {}));
+  const valid = [signedUrl(c, "wss"), signedUrl(c, "https")].some((url) =>
+    twilioSignatureValid(settings.authToken, signature, url, {}),
+  );
   if (!valid) {
     logger.warn({ signed: Boolean(signature) }, "media stream refused: bad or missing Twilio signature");
     return c.text("The Twilio signature is missing or does not match.", 403);

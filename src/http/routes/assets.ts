@@ -3,8 +3,14 @@ import type { AppEnv } from "../deps.ts";
 
 /** htmx and the stylesheet, served by the app itself (no CDN): the console works offline. */
 const ASSETS: Record<string, { path: string; type: string }> = {
-  "htmx.min.js": { path: Bun.resolveSync("htmx.org/dist/htmx.min.js", import.meta.dir), type: "text/javascript; charset=utf-8" },
-  "sse.js": { path: Bun.resolveSync("htmx-ext-sse/dist/sse.min.js", import.meta.dir), type: "text/javascript; charset=utf-8" },
+  "htmx.min.js": {
+    path: Bun.resolveSync("htmx.org/dist/htmx.min.js", import.meta.dir),
+    type: "text/javascript; charset=utf-8",
+  },
+  "sse.js": {
+    path: Bun.resolveSync("htmx-ext-sse/dist/sse.min.js", import.meta.dir),
+    type: "text/javascript; charset=utf-8",
+  },
   "app.js": { path: `${import.meta.dir}/../../views/app.js`, type: "text/javascript; charset=utf-8" },
   "app.css": { path: `${import.meta.dir}/../../views/styles.css`, type: "text/css; charset=utf-8" },
 };

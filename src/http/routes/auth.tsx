@@ -41,7 +41,10 @@ export function authRoutes(limiter: LoginLimiter) {
   const refused = validForm(loginForm, (c, bad) => {
     const [message] = Object.values(bad.errors);
     const email = bad.values.email?.trim().toLowerCase().slice(0, LINE_MAX);
-    return c.html(<LoginPage ctx={pageContext(c)} email={email} next={safeNext(bad.values.next)} error={message} />, 422);
+    return c.html(
+      <LoginPage ctx={pageContext(c)} email={email} next={safeNext(bad.values.next)} error={message} />,
+      422,
+    );
   });
   app.post("/login", refused, async (c) => {
     const deps = c.get("deps");
@@ -55,7 +58,12 @@ export function authRoutes(limiter: LoginLimiter) {
       c.header("Retry-After", String(wait));
       const minutes = Math.ceil(wait / 60);
       return c.html(
-        <LoginPage ctx={pageContext(c)} email={email} next={next} error={`Too many attempts. Try again in ${minutes} minute${minutes === 1 ? "" : "s"}.`} />,
+        <LoginPage
+          ctx={pageContext(c)}
+          email={email}
+          next={next}
+          error={`Too many attempts. Try again in ${minutes} minute${minutes === 1 ? "" : "s"}.`}
+        />,
         429,
       );
     }
@@ -63,7 +71,10 @@ export function authRoutes(limiter: LoginLimiter) {
     if (!result.ok) {
       for (const key of keys) limiter.recordFailure(key, now);
       deps.logger.info({ event: "login_failed" }, "login failed");
-      return c.html(<LoginPage ctx={pageContext(c)} email={email} next={next} error={result.message} />, reasonStatus(result.reason));
+      return c.html(
+        <LoginPage ctx={pageContext(c)} email={email} next={next} error={result.message} />,
+        reasonStatus(result.reason),
+      );
     }
     limiter.reset(`email:${email}`);
     const previous = c.get("session");

@@ -47,14 +47,21 @@ async function detailsOf(c: Context<AppEnv>, call: Call): Promise<CallDetails | 
   const { repos, extraction } = c.get("deps");
   if (!call.extracted && Object.keys(call.corrections).length === 0) return null;
   const transcript = transcriptFromSegments(await repos.calls.transcript(call.id));
-  return callDetails(call.extracted ?? emptyExtraction(extraction.extractor.name), call, transcript, await companySafetyRules(repos.settings));
+  return callDetails(
+    call.extracted ?? emptyExtraction(extraction.extractor.name),
+    call,
+    transcript,
+    await companySafetyRules(repos.settings),
+  );
 }
 
 const callEvent = renderedOnce<LiveCallEvent, CallChannel>((event, channel) => renderCallEvent(event, channel.callId));
 const callsChanged = renderedOnce(renderCallsListEvent);
 
 /** `activeCalls`: the calls whose media stream is open in this process, by CallSid. */
-export function callRoutes(activeCalls: ReadonlyMap<string, Pick<LiveCall, "resumeAfter" | "transcriber">> = new Map()) {
+export function callRoutes(
+  activeCalls: ReadonlyMap<string, Pick<LiveCall, "resumeAfter" | "transcriber">> = new Map(),
+) {
   const app = new Hono<AppEnv>();
 
   app.get("/calls", validQuery(listQuery), async (c) => {
@@ -126,7 +133,12 @@ export function callRoutes(activeCalls: ReadonlyMap<string, Pick<LiveCall, "resu
     const corrected = correctField(form.field, form.value);
     if (!corrected.ok) {
       c.header("HX-Retarget", "#flash");
-      return c.html(<p class="form-error" role="alert">{corrected.message}</p>, reasonStatus(corrected.reason));
+      return c.html(
+        <p class="form-error" role="alert">
+          {corrected.message}
+        </p>,
+        reasonStatus(corrected.reason),
+      );
     }
     const corrections = { ...call.corrections, [corrected.value.field]: corrected.value.value };
     const updated = await repos.calls.update(call.id, { corrections });
@@ -147,7 +159,11 @@ export function callRoutes(activeCalls: ReadonlyMap<string, Pick<LiveCall, "resu
     if (!call?.recordingKey) throw notFound("recording");
     const blob = await blobStore.get(call.recordingKey);
     if (!blob) throw notFound("recording");
-    return c.body(blob.body, 200, { "Content-Type": blob.contentType, "Content-Length": String(blob.size), "Cache-Control": "private, max-age=300" });
+    return c.body(blob.body, 200, {
+      "Content-Type": blob.contentType,
+      "Content-Length": String(blob.size),
+      "Cache-Control": "private, max-age=300",
+    });
   });
 
   return app;

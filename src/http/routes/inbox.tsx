@@ -53,12 +53,26 @@ export function inboxRoutes() {
   app.get("/inbox", validQuery(inboxQuery), async (c) => {
     const { repos } = c.get("deps");
     const { channel: rawChannel, q: query, page } = c.req.valid("query");
-    const channel = (MESSAGE_CHANNELS as readonly string[]).includes(rawChannel) ? (rawChannel as MessageChannel) : null;
+    const channel = (MESSAGE_CHANNELS as readonly string[]).includes(rawChannel)
+      ? (rawChannel as MessageChannel)
+      : null;
     const [found, unreadTotal] = await Promise.all([
-      repos.messages.conversations({ channel: channel ?? undefined, query, limit: PAGE_SIZE + 1, offset: (page - 1) * PAGE_SIZE }),
+      repos.messages.conversations({
+        channel: channel ?? undefined,
+        query,
+        limit: PAGE_SIZE + 1,
+        offset: (page - 1) * PAGE_SIZE,
+      }),
       repos.messages.unreadTotal(),
     ]);
-    const listing = { conversations: found.slice(0, PAGE_SIZE), channel, query, page, hasMore: found.length > PAGE_SIZE, unreadTotal };
+    const listing = {
+      conversations: found.slice(0, PAGE_SIZE),
+      channel,
+      query,
+      page,
+      hasMore: found.length > PAGE_SIZE,
+      unreadTotal,
+    };
     return pageOrFragment(
       c,
       () => c.html(<InboxPage ctx={pageContext(c)} listing={listing} />),
@@ -84,8 +98,13 @@ export function inboxRoutes() {
       if (message?.leadId) return c.redirect(`/inbox/${message.leadId}#msg-${message.id}`, 303);
       throw notFound("conversation");
     }
-    const [messages, reply, aliases] = await Promise.all([deps.repos.messages.forLead(lead.id), replyViewFor(deps, lead), deps.repos.leadAliases.forLead(lead.id)]);
-    if ((await deps.repos.messages.markSeen(lead.id, deps.now())) > 0) await deps.liveEvents.publish(INBOX_CHANNEL, { type: "seen", data: { leadId: lead.id } });
+    const [messages, reply, aliases] = await Promise.all([
+      deps.repos.messages.forLead(lead.id),
+      replyViewFor(deps, lead),
+      deps.repos.leadAliases.forLead(lead.id),
+    ]);
+    if ((await deps.repos.messages.markSeen(lead.id, deps.now())) > 0)
+      await deps.liveEvents.publish(INBOX_CHANNEL, { type: "seen", data: { leadId: lead.id } });
     lead = (await deps.repos.leads.byId(lead.id)) ?? lead;
     const view = { lead, messages, reply, aliases: aliases.map((a) => a.value) };
     return c.html(<ConversationPage ctx={pageContext(c)} view={view} />);
@@ -97,7 +116,8 @@ export function inboxRoutes() {
     if (!lead) throw notFound("conversation");
     const messages = await deps.repos.messages.forLead(lead.id);
     // The viewer is looking at the thread: what just arrived has been seen.
-    if ((await deps.repos.messages.markSeen(lead.id, deps.now())) > 0) await deps.liveEvents.publish(INBOX_CHANNEL, { type: "seen", data: { leadId: lead.id } });
+    if ((await deps.repos.messages.markSeen(lead.id, deps.now())) > 0)
+      await deps.liveEvents.publish(INBOX_CHANNEL, { type: "seen", data: { leadId: lead.id } });
     c.header("Vary", "HX-Request");
     return c.html(<Thread messages={messages} csrfToken={pageContext(c).csrfToken} />);
   });

@@ -63,23 +63,33 @@ export function issueRoutes() {
     const { leadId } = c.req.valid("query");
     const leads = await leadChoices(c, leadId);
     const lead = leads.length === 1 && leadId ? leads[0] : undefined;
-    const form = emptyForm({ leadId: lead?.id, address: lead?.address, postcode: lead?.postcode, urgency: "routine", category: "general" });
+    const form = emptyForm({
+      leadId: lead?.id,
+      address: lead?.address,
+      postcode: lead?.postcode,
+      urgency: "routine",
+      category: "general",
+    });
     return c.html(<IssueFormPage ctx={pageContext(c)} form={form} action="/issues" title="New issue" leads={leads} />);
   });
 
-  app.post("/issues", validForm(issueForm, (c, bad) => renderInvalid(c, bad.values, bad.errors, "/issues", "New issue")), async (c) => {
-    const { repos } = c.get("deps");
-    const form = c.req.valid("form");
-    const result = validateIssue(toInput(form));
-    const lead = result.ok ? await repos.leads.byId(result.value.leadId) : null;
-    if (!result.ok || !lead) {
-      const errors = result.ok ? { leadId: "That lead does not exist." } : result.errors;
-      return renderInvalid(c, form, errors, "/issues", "New issue");
-    }
-    const issue = await repos.issues.create(result.value);
-    await audit(c, "issue", issue.id, "created");
-    return redirectAfterPost(c, `/issues/${issue.id}`);
-  });
+  app.post(
+    "/issues",
+    validForm(issueForm, (c, bad) => renderInvalid(c, bad.values, bad.errors, "/issues", "New issue")),
+    async (c) => {
+      const { repos } = c.get("deps");
+      const form = c.req.valid("form");
+      const result = validateIssue(toInput(form));
+      const lead = result.ok ? await repos.leads.byId(result.value.leadId) : null;
+      if (!result.ok || !lead) {
+        const errors = result.ok ? { leadId: "That lead does not exist." } : result.errors;
+        return renderInvalid(c, form, errors, "/issues", "New issue");
+      }
+      const issue = await repos.issues.create(result.value);
+      await audit(c, "issue", issue.id, "created");
+      return redirectAfterPost(c, `/issues/${issue.id}`);
+    },
+  );
 
   app.get("/issues/:id", async (c) => {
     const { repos } = c.get("deps");
@@ -91,7 +101,17 @@ export function issueRoutes() {
       repos.calls.forLead(issue.leadId),
       repos.audit.forEntity("issue", issue.id),
     ]);
-    return c.html(<IssuePage ctx={pageContext(c)} issue={issue} lead={lead} quotes={quotes} calls={calls} quoteSection={await issueQuoteSection(c, issue, quotes)} history={history} />);
+    return c.html(
+      <IssuePage
+        ctx={pageContext(c)}
+        issue={issue}
+        lead={lead}
+        quotes={quotes}
+        calls={calls}
+        quoteSection={await issueQuoteSection(c, issue, quotes)}
+        history={history}
+      />,
+    );
   });
 
   app.get("/issues/:id/edit", async (c) => {
@@ -100,10 +120,20 @@ export function issueRoutes() {
     const leads = await leadChoices(c, issue.leadId);
     const { leadId, title, description, category, urgency, address, postcode, accessNotes } = issue;
     const form = emptyForm({ leadId, title, description, category, urgency, address, postcode, accessNotes });
-    return c.html(<IssueFormPage ctx={pageContext(c)} form={form} action={`/issues/${issue.id}`} title="Edit issue" leads={leads} />);
+    return c.html(
+      <IssueFormPage
+        ctx={pageContext(c)}
+        form={form}
+        action={`/issues/${issue.id}`}
+        title="Edit issue"
+        leads={leads}
+      />,
+    );
   });
 
-  const editInvalid = validForm(issueForm, (c, bad) => renderInvalid(c, bad.values, bad.errors, `/issues/${c.req.param("id")}`, "Edit issue"));
+  const editInvalid = validForm(issueForm, (c, bad) =>
+    renderInvalid(c, bad.values, bad.errors, `/issues/${c.req.param("id")}`, "Edit issue"),
+  );
   app.post("/issues/:id", editInvalid, async (c) => {
     const { repos } = c.get("deps");
     const issue = await repos.issues.byId(c.req.param("id"));
@@ -148,7 +178,13 @@ export function issueRoutes() {
   return app;
 }
 
-async function renderInvalid(c: Context<AppEnv>, values: Record<string, string>, errors: Record<string, string>, action: string, title: string) {
+async function renderInvalid(
+  c: Context<AppEnv>,
+  values: Record<string, string>,
+  errors: Record<string, string>,
+  action: string,
+  title: string,
+) {
   const leads = await leadChoices(c, values.leadId);
   const form = { values, errors };
   return pageOrFragment(

@@ -11,7 +11,16 @@ import { audit, changedFields } from "../audit.ts";
 import { notFound, reasonStatus } from "../errors.ts";
 import { pageContext } from "../page-context.ts";
 import { pageOrFragment, redirectAfterPost } from "../respond.ts";
-import { CODE_MAX, formText, LINE_MAX, pageNumber, searchText, TEXT_MAX, validForm, validQuery } from "../validation.ts";
+import {
+  CODE_MAX,
+  formText,
+  LINE_MAX,
+  pageNumber,
+  searchText,
+  TEXT_MAX,
+  validForm,
+  validQuery,
+} from "../validation.ts";
 
 export const LEADS_PAGE_SIZE = 25;
 
@@ -51,7 +60,11 @@ export function leadRoutes() {
   app.get("/leads", validQuery(searchQuery), async (c) => {
     const { repos } = c.get("deps");
     const { q: query, page } = c.req.valid("query");
-    const { leads, total } = await repos.leads.search({ query, limit: LEADS_PAGE_SIZE, offset: (page - 1) * LEADS_PAGE_SIZE });
+    const { leads, total } = await repos.leads.search({
+      query,
+      limit: LEADS_PAGE_SIZE,
+      offset: (page - 1) * LEADS_PAGE_SIZE,
+    });
     const listing = { leads, total, query, page, pageSize: LEADS_PAGE_SIZE };
     return pageOrFragment(
       c,
@@ -61,28 +74,45 @@ export function leadRoutes() {
   });
 
   app.get("/leads/new", validQuery(newLeadQuery), (c) =>
-    c.html(<LeadFormPage ctx={pageContext(c)} form={emptyForm({ phone: c.req.valid("query").phone, segment: "unknown" })} action="/leads" title="New lead" />),
+    c.html(
+      <LeadFormPage
+        ctx={pageContext(c)}
+        form={emptyForm({ phone: c.req.valid("query").phone, segment: "unknown" })}
+        action="/leads"
+        title="New lead"
+      />,
+    ),
   );
 
-  app.post("/leads", validForm(leadForm, (c, bad) => renderInvalid(c, bad.values, bad.errors, "/leads", "New lead")), async (c) => {
-    const { repos } = c.get("deps");
-    const form = c.req.valid("form");
-    const result = validateLead({ ...toInput(form), source: "manual" });
-    if (!result.ok) return renderInvalid(c, form, result.errors, "/leads", "New lead");
-    const added = await addLead(repos.leads, result.value);
-    if (!added.ok) return renderPhoneTaken(c, form, added, "/leads", "New lead");
-    const lead = added.value;
-    await audit(c, "lead", lead.id, "created");
-    return redirectAfterPost(c, `/leads/${lead.id}`);
-  });
+  app.post(
+    "/leads",
+    validForm(leadForm, (c, bad) => renderInvalid(c, bad.values, bad.errors, "/leads", "New lead")),
+    async (c) => {
+      const { repos } = c.get("deps");
+      const form = c.req.valid("form");
+      const result = validateLead({ ...toInput(form), source: "manual" });
+      if (!result.ok) return renderInvalid(c, form, result.errors, "/leads", "New lead");
+      const added = await addLead(repos.leads, result.value);
+      if (!added.ok) return renderPhoneTaken(c, form, added, "/leads", "New lead");
+      const lead = added.value;
+      await audit(c, "lead", lead.id, "created");
+      return redirectAfterPost(c, `/leads/${lead.id}`);
+    },
+  );
 
   app.get("/leads/:id", async (c) => {
     const { repos } = c.get("deps");
     const lead = await repos.leads.byId(c.req.param("id"));
     if (!lead) throw notFound("lead");
-    const [timeline, issues, history] = await Promise.all([repos.timeline.forLead(lead.id), repos.issues.forLead(lead.id), repos.audit.forEntity("lead", lead.id)]);
+    const [timeline, issues, history] = await Promise.all([
+      repos.timeline.forLead(lead.id),
+      repos.issues.forLead(lead.id),
+      repos.audit.forEntity("lead", lead.id),
+    ]);
     const openIssues = issues.filter((i) => isOpenIssue(i.status));
-    return c.html(<LeadPage ctx={pageContext(c)} lead={lead} timeline={timeline} openIssues={openIssues} history={history} />);
+    return c.html(
+      <LeadPage ctx={pageContext(c)} lead={lead} timeline={timeline} openIssues={openIssues} history={history} />,
+    );
   });
 
   app.get("/leads/:id/edit", async (c) => {
@@ -90,10 +120,14 @@ export function leadRoutes() {
     if (!lead) throw notFound("lead");
     const { name, organisation, phone, email, address, postcode, segment, notes } = lead;
     const values = { name, organisation, phone, email, address, postcode, segment, notes };
-    return c.html(<LeadFormPage ctx={pageContext(c)} form={emptyForm(values)} action={`/leads/${lead.id}`} title="Edit lead" />);
+    return c.html(
+      <LeadFormPage ctx={pageContext(c)} form={emptyForm(values)} action={`/leads/${lead.id}`} title="Edit lead" />,
+    );
   });
 
-  const editInvalid = validForm(leadForm, (c, bad) => renderInvalid(c, bad.values, bad.errors, `/leads/${c.req.param("id")}`, "Edit lead"));
+  const editInvalid = validForm(leadForm, (c, bad) =>
+    renderInvalid(c, bad.values, bad.errors, `/leads/${c.req.param("id")}`, "Edit lead"),
+  );
   app.post("/leads/:id", editInvalid, async (c) => {
     const { repos } = c.get("deps");
     const lead = await repos.leads.byId(c.req.param("id"));
@@ -116,7 +150,13 @@ export function leadRoutes() {
  * The number is another lead's: the form again, the reason beside the phone field and a link to
  * that lead, answered with phone_taken's status from the reason table.
  */
-function renderPhoneTaken(c: Context<AppEnv>, values: Record<string, string>, taken: PhoneTaken, action: string, title: string) {
+function renderPhoneTaken(
+  c: Context<AppEnv>,
+  values: Record<string, string>,
+  taken: PhoneTaken,
+  action: string,
+  title: string,
+) {
   return renderInvalid(c, values, { phone: taken.message }, action, title, reasonStatus("phone_taken"), taken.existing);
 }
 
@@ -132,7 +172,11 @@ function renderInvalid(
   const form = { values, errors };
   return pageOrFragment(
     c,
-    () => c.html(<LeadFormPage ctx={pageContext(c)} form={form} action={action} title={title} numberOwner={numberOwner} />, status),
+    () =>
+      c.html(
+        <LeadFormPage ctx={pageContext(c)} form={form} action={action} title={title} numberOwner={numberOwner} />,
+        status,
+      ),
     () => c.html(<LeadForm ctx={pageContext(c)} form={form} action={action} numberOwner={numberOwner} />, status),
   );
 }

@@ -31,17 +31,31 @@ const replyForm = z.object({ text: formText(TEXT_MAX), channel: formText(CODE_MA
 const quoteMessageForm = z.object({
   quoteId: formText(CODE_MAX),
   note: formText(TEXT_MAX).transform((note) => note.slice(0, 1000)),
-  video: z.preprocess((value) => (Array.isArray(value) ? value.at(-1) : value), z.instanceof(File).optional().catch(undefined)),
+  video: z.preprocess(
+    (value) => (Array.isArray(value) ? value.at(-1) : value),
+    z.instanceof(File).optional().catch(undefined),
+  ),
 });
 
 /** A reply that was not sent: the reply box again with the reason (htmx), else the reason as text; 422. */
-async function replyRefused(c: Context<AppEnv>, deps: AppDeps, lead: Lead, text: string, error: string, channel?: MessageChannel) {
+async function replyRefused(
+  c: Context<AppEnv>,
+  deps: AppDeps,
+  lead: Lead,
+  text: string,
+  error: string,
+  channel?: MessageChannel,
+) {
   const view = await replyViewFor(deps, lead, { text, error, ...(channel ? { channel } : {}) });
   if (isHtmx(c)) return c.html(<ReplyBox ctx={pageContext(c)} view={view} />, 422);
   return c.text(error, 422);
 }
 
-async function issueMessagingView(deps: AppDeps, issue: Issue, flash?: IssueMessagingView["flash"]): Promise<IssueMessagingView> {
+async function issueMessagingView(
+  deps: AppDeps,
+  issue: Issue,
+  flash?: IssueMessagingView["flash"],
+): Promise<IssueMessagingView> {
   const [lead, messages, quotes, aliases, lastWhatsApp] = await Promise.all([
     deps.repos.leads.byId(issue.leadId),
     deps.repos.messages.forIssue(issue.id),
@@ -54,12 +68,20 @@ async function issueMessagingView(deps: AppDeps, issue: Issue, flash?: IssueMess
     reachable: Boolean(lead?.phone || aliases.some((a) => a.kind === WHATSAPP_USER_ID)),
     window: customerServiceWindow(lastWhatsApp, deps.now()),
     whatsappLive: deps.messaging.whatsapp.live,
-    media: messages.filter((m) => m.direction === "inbound" && (m.mediaId || m.mediaKey) && m.kind !== "voice" && m.kind !== "audio"),
+    media: messages.filter(
+      (m) => m.direction === "inbound" && (m.mediaId || m.mediaKey) && m.kind !== "voice" && m.kind !== "audio",
+    ),
     videoRequests: messages.filter((m) => m.purpose === "video_request"),
     quoteMessages: messages.filter((m) => m.purpose === "quote"),
     quotes: quotes
       .filter((q) => canBeShared(q.status))
-      .map((q) => ({ id: q.id, version: q.version, status: q.status, total: formatPence(q.totals.totalPence), link: `${deps.settings.publicBaseUrl}/q/${q.token}` })),
+      .map((q) => ({
+        id: q.id,
+        version: q.version,
+        status: q.status,
+        total: formatPence(q.totals.totalPence),
+        link: `${deps.settings.publicBaseUrl}/q/${q.token}`,
+      })),
     draftCount: quotes.filter((q) => q.status === "draft").length,
     ...(flash ? { flash } : {}),
   };
@@ -98,13 +120,42 @@ export function messageRoutes() {
     if (!lead) throw notFound("lead");
     const form = c.req.valid("form");
     const text = form.text;
-    const channel = (MESSAGE_CHANNELS as readonly string[]).includes(form.channel) ? (form.channel as MessageChannel) : undefined;
+    const channel = (MESSAGE_CHANNELS as readonly string[]).includes(form.channel)
+      ? (form.channel as MessageChannel)
+      : undefined;
     const invalid = !channel ? "Choose WhatsApp or SMS." : null;
-    const sent = invalid ? null : await deps.messaging.messenger.send({ leadId: lead.id, channel, text, sentBy: c.get("user")?.id ?? null, purpose: "conversation" });
-    if (!sent || !sent.ok) return replyRefused(c, deps, lead, text, invalid ?? (sent && !sent.ok ? sent.message : "Not sent."), channel);
-    deps.logger.info({ event: "message_queued", messageId: sent.value.id, leadId: lead.id, channel: sent.value.channel, userId: c.get("user")?.id }, "reply queued");
-    if (!isHtmx(c)) return redirectAfterPost(c, c.req.header("Referer")?.includes("/inbox/") ? `/inbox/${lead.id}` : `/leads/${lead.id}`);
-    return c.html(<ReplyBox ctx={pageContext(c)} view={await replyViewFor(deps, lead, { sent: true, channel: sent.value.channel })} />);
+    const sent = invalid
+      ? null
+      : await deps.messaging.messenger.send({
+          leadId: lead.id,
+          channel,
+          text,
+          sentBy: c.get("user")?.id ?? null,
+          purpose: "conversation",
+        });
+    if (!sent || !sent.ok)
+      return replyRefused(c, deps, lead, text, invalid ?? (sent && !sent.ok ? sent.message : "Not sent."), channel);
+    deps.logger.info(
+      {
+        event: "message_queued",
+        messageId: sent.value.id,
+        leadId: lead.id,
+        channel: sent.value.channel,
+        userId: c.get("user")?.id,
+      },
+      "reply queued",
+    );
+    if (!isHtmx(c))
+      return redirectAfterPost(
+        c,
+        c.req.header("Referer")?.includes("/inbox/") ? `/inbox/${lead.id}` : `/leads/${lead.id}`,
+      );
+    return c.html(
+      <ReplyBox
+        ctx={pageContext(c)}
+        view={await replyViewFor(deps, lead, { sent: true, channel: sent.value.channel })}
+      />,
+    );
   });
 
   /** The media of a message, for staff only: streamed through the app, so the bucket stays private. */
@@ -119,7 +170,12 @@ export function messageRoutes() {
       if (!key) throw notFound("media");
       const blob = await blobStore.get(key);
       if (!blob) throw notFound("media");
-      return c.body(blob.body, 200, { "Content-Type": blob.contentType, "Content-Length": String(blob.size), "Cache-Control": "private, max-age=300", "X-Content-Type-Options": "nosniff" });
+      return c.body(blob.body, 200, {
+        "Content-Type": blob.contentType,
+        "Content-Length": String(blob.size),
+        "Cache-Control": "private, max-age=300",
+        "X-Content-Type-Options": "nosniff",
+      });
     });
   }
 
@@ -129,15 +185,28 @@ export function messageRoutes() {
     if (!message) throw notFound("message");
     c.header("Vary", "HX-Request");
     if (!isHtmx(c)) return c.redirect(`/inbox/${message.id}`, 303);
-    return c.html(<MessageItem message={message} csrfToken={pageContext(c).csrfToken} poll={c.req.query("poll") === "1"} />);
+    return c.html(
+      <MessageItem message={message} csrfToken={pageContext(c).csrfToken} poll={c.req.query("poll") === "1"} />,
+    );
   });
 
   /** Media whose download gave up, queued to download again; answers the message, pending again. */
   app.post("/messages/:id/media/retry", async (c) => {
     const deps = c.get("deps");
-    const retried = await retryMediaDownload({ messages: deps.repos.messages, liveEvents: deps.liveEvents, now: deps.now, poke: () => deps.backgroundTasks.poke() }, c.req.param("id"));
+    const retried = await retryMediaDownload(
+      {
+        messages: deps.repos.messages,
+        liveEvents: deps.liveEvents,
+        now: deps.now,
+        poke: () => deps.backgroundTasks.poke(),
+      },
+      c.req.param("id"),
+    );
     if (!retried.ok) throw rejectionError(retried);
-    deps.logger.info({ event: "media_download_retried", messageId: retried.value.id, userId: c.get("user")?.id }, "media download queued again");
+    deps.logger.info(
+      { event: "media_download_retried", messageId: retried.value.id, userId: c.get("user")?.id },
+      "media download queued again",
+    );
     if (!isHtmx(c)) return redirectAfterPost(c, `/inbox/${retried.value.id}`);
     return c.html(<MessageItem message={retried.value} csrfToken={pageContext(c).csrfToken} poll />);
   });
@@ -167,8 +236,16 @@ export function messageRoutes() {
       sentBy: c.get("user")?.id ?? null,
     });
     if (!sent.ok) return panel(c, issue, { kind: "error", text: sent.message }, 422);
-    deps.logger.info({ event: "video_requested", issueId: issue.id, messageId: sent.value.id, userId: c.get("user")?.id }, "video requested");
-    return panel(c, issue, { kind: "ok", text: deps.messaging.whatsapp.live ? "Video request queued." : "Video request in the outbox (WhatsApp is not configured: nothing was sent)." });
+    deps.logger.info(
+      { event: "video_requested", issueId: issue.id, messageId: sent.value.id, userId: c.get("user")?.id },
+      "video requested",
+    );
+    return panel(c, issue, {
+      kind: "ok",
+      text: deps.messaging.whatsapp.live
+        ? "Video request queued."
+        : "Video request in the outbox (WhatsApp is not configured: nothing was sent).",
+    });
   });
 
   /** Sends a quote's link over WhatsApp, with a short video of staff explaining it when one is attached. */
@@ -185,33 +262,65 @@ export function messageRoutes() {
     const body = c.req.valid("form");
     const quote = (await deps.repos.quotes.forIssue(issue.id)).find((q) => q.id === body.quoteId);
     if (!quote) return panel(c, issue, { kind: "error", text: "Choose one of this job's quotes." }, 422);
-    if (!canBeShared(quote.status)) return panel(c, issue, { kind: "error", text: "Send the quote from its own page first." }, 422);
+    if (!canBeShared(quote.status))
+      return panel(c, issue, { kind: "error", text: "Send the quote from its own page first." }, 422);
     const note = body.note;
     const link = `${deps.settings.publicBaseUrl}/q/${quote.token}`;
     let media: { kind: "video"; blobKey: string; contentType: string } | undefined;
     const video = body.video;
     if (video && video.size > 0) {
       const allowed = mediaAllowed("video", video.type || "application/octet-stream", video.size);
-      if (!allowed.ok || video.size > MAX_VIDEO_BYTES) return panel(c, issue, { kind: "error", text: allowed.ok ? "Keep the video under 16 MB." : allowed.message.replace("it was not stored", "choose an MP4 under 16 MB") }, 422);
+      if (!allowed.ok || video.size > MAX_VIDEO_BYTES)
+        return panel(
+          c,
+          issue,
+          {
+            kind: "error",
+            text: allowed.ok
+              ? "Keep the video under 16 MB."
+              : allowed.message.replace("it was not stored", "choose an MP4 under 16 MB"),
+          },
+          422,
+        );
       const key = `documents/quote-videos/${issue.id}/${quote.id}-${deps.randomId().slice(0, 12)}.${video.type === "video/mp4" ? "mp4" : "3gp"}`;
       const stored = await deps.blobStore.put(key, new Uint8Array(await video.arrayBuffer()), video.type);
       media = { kind: "video", blobKey: stored.key, contentType: stored.contentType };
     }
     const lead = await deps.repos.leads.byId(issue.leadId);
-    const text = [note, `Your quote for "${issue.title}" (${formatPence(quote.totals.totalPence)}): ${link}`].filter(Boolean).join("\n\n");
+    const text = [note, `Your quote for "${issue.title}" (${formatPence(quote.totals.totalPence)}): ${link}`]
+      .filter(Boolean)
+      .join("\n\n");
     const sent = await deps.messaging.messenger.send({
       leadId: issue.leadId,
       channel: "whatsapp",
       text,
-      template: { use: media ? "quote_video" : "quote", params: [lead ? leadDisplayName(lead) : "there", issue.title, link] },
+      template: {
+        use: media ? "quote_video" : "quote",
+        params: [lead ? leadDisplayName(lead) : "there", issue.title, link],
+      },
       ...(media ? { media } : {}),
       purpose: "quote",
       issueId: issue.id,
       sentBy: c.get("user")?.id ?? null,
     });
     if (!sent.ok) return panel(c, issue, { kind: "error", text: sent.message }, 422);
-    deps.logger.info({ event: "quote_messaged", issueId: issue.id, quoteId: quote.id, messageId: sent.value.id, withVideo: Boolean(media), userId: c.get("user")?.id }, "quote sent by WhatsApp");
-    return panel(c, issue, { kind: "ok", text: deps.messaging.whatsapp.live ? "Quote queued for WhatsApp." : "Quote in the outbox (WhatsApp is not configured: nothing was sent)." });
+    deps.logger.info(
+      {
+        event: "quote_messaged",
+        issueId: issue.id,
+        quoteId: quote.id,
+        messageId: sent.value.id,
+        withVideo: Boolean(media),
+        userId: c.get("user")?.id,
+      },
+      "quote sent by WhatsApp",
+    );
+    return panel(c, issue, {
+      kind: "ok",
+      text: deps.messaging.whatsapp.live
+        ? "Quote queued for WhatsApp."
+        : "Quote in the outbox (WhatsApp is not configured: nothing was sent).",
+    });
   });
 
   /** The dashboard's missed-call follow-ups (loaded into the dashboard by htmx). */

@@ -5,7 +5,13 @@ import { nextCharge, type Payment } from "../../domain/payments/charges.ts";
 import { declineQuote, viewQuote } from "../../domain/payments/quote-flow.ts";
 import { invoicePdf } from "../../domain/payments/settlement-flow.ts";
 import type { Quote } from "../../domain/quotes.ts";
-import { CustomerQuotePage, PaymentStatusPanel, QuoteRefusalPage, ThankYouPage, type PaymentStatusView } from "../../views/quote-public.tsx";
+import {
+  CustomerQuotePage,
+  PaymentStatusPanel,
+  QuoteRefusalPage,
+  ThankYouPage,
+  type PaymentStatusView,
+} from "../../views/quote-public.tsx";
 import type { AppEnv } from "../deps.ts";
 import { reasonStatus } from "../errors.ts";
 import { crossSiteProtection } from "../middleware/cross-site.ts";
@@ -25,20 +31,47 @@ function personal(c: Context<AppEnv>) {
   c.header("X-Robots-Tag", "noindex");
 }
 
-export function refusal(c: Context<AppEnv>, status: ContentfulStatusCode, title: string, message: string, token: string | null) {
+export function refusal(
+  c: Context<AppEnv>,
+  status: ContentfulStatusCode,
+  title: string,
+  message: string,
+  token: string | null,
+) {
   personal(c);
-  return c.html(<QuoteRefusalPage company={c.get("deps").quotesToCash.company} token={token} title={title} message={message} />, status);
+  return c.html(
+    <QuoteRefusalPage company={c.get("deps").quotesToCash.company} token={token} title={title} message={message} />,
+    status,
+  );
 }
 
 /** The quote this token opens and the one a payment or invoice belongs to must be versions of the same job. */
 const sameJob = (a: Pick<Quote, "issueId">, b: Pick<Quote, "issueId"> | null) => b !== null && a.issueId === b.issueId;
 
 /** What the thank-you page says about a payment. */
-async function paymentStatus(c: Context<AppEnv>, payment: Payment | null, sessionId: string): Promise<PaymentStatusView> {
+async function paymentStatus(
+  c: Context<AppEnv>,
+  payment: Payment | null,
+  sessionId: string,
+): Promise<PaymentStatusView> {
   if (!payment) return { state: "unknown", amountPence: null, sessionId, invoice: null };
-  const states: Record<Payment["status"], PaymentStatusView["state"]> = { pending: "waiting", processing: "processing", paid: "paid", failed: "failed", mismatch: "flagged" };
-  const invoice = payment.status === "paid" ? (await c.get("deps").repos.invoices.forQuote(payment.quoteId)).find((i) => i.paymentId === payment.id) : undefined;
-  return { state: states[payment.status], amountPence: payment.amountPence, sessionId, invoice: invoice ? { id: invoice.id, number: invoice.content.number } : null };
+  const states: Record<Payment["status"], PaymentStatusView["state"]> = {
+    pending: "waiting",
+    processing: "processing",
+    paid: "paid",
+    failed: "failed",
+    mismatch: "flagged",
+  };
+  const invoice =
+    payment.status === "paid"
+      ? (await c.get("deps").repos.invoices.forQuote(payment.quoteId)).find((i) => i.paymentId === payment.id)
+      : undefined;
+  return {
+    state: states[payment.status],
+    amountPence: payment.amountPence,
+    sessionId,
+    invoice: invoice ? { id: invoice.id, number: invoice.content.number } : null,
+  };
 }
 
 /**
@@ -54,8 +87,19 @@ export function quotePublicRoutes() {
     const deps = c.get("deps");
     const token = c.req.param("token");
     const view = TOKEN.test(token) ? await viewQuote(flowDeps(deps), token) : null;
-    if (!view) return refusal(c, 404, "Quote not found", "There is no quote at this link. Check the link in your message, or contact us.", null);
-    const due = nextCharge(view.quote, view.payments.filter((p) => p.status === "paid"), "deposit");
+    if (!view)
+      return refusal(
+        c,
+        404,
+        "Quote not found",
+        "There is no quote at this link. Check the link in your message, or contact us.",
+        null,
+      );
+    const due = nextCharge(
+      view.quote,
+      view.payments.filter((p) => p.status === "paid"),
+      "deposit",
+    );
     personal(c);
     return c.html(
       <CustomerQuotePage
@@ -106,7 +150,10 @@ export function quotePublicRoutes() {
     if (!quote || !invoice || !sameJob(quote, await deps.repos.quotes.byId(invoice.quoteId))) {
       return refusal(c, 404, "Invoice not found", "There is no such invoice for this quote.", quote ? token : null);
     }
-    const pdf = await invoicePdf({ invoices: deps.repos.invoices, blobStore: deps.blobStore, documents: deps.quotesToCash.documents }, invoice);
+    const pdf = await invoicePdf(
+      { invoices: deps.repos.invoices, blobStore: deps.blobStore, documents: deps.quotesToCash.documents },
+      invoice,
+    );
     personal(c);
     return c.body(pdf.body as never, 200, {
       "Content-Type": "application/pdf",

@@ -33,13 +33,15 @@ export function draftInputFromForm(form: Record<string, string>): QuoteDraftInpu
     const match = /^line-(\d+)-/.exec(key);
     if (match && Number(match[1]) < 200) indices.add(Number(match[1]));
   }
-  const lines = [...indices].sort((a, b) => a - b).map((i) => ({
-    kind: form[`line-${i}-kind`] ?? "labour",
-    description: form[`line-${i}-description`] ?? "",
-    quantity: form[`line-${i}-quantity`] ?? "",
-    unitPrice: form[`line-${i}-unitPrice`] ?? "",
-    vatRate: form[`line-${i}-vatRate`] ?? "",
-  }));
+  const lines = [...indices]
+    .sort((a, b) => a - b)
+    .map((i) => ({
+      kind: form[`line-${i}-kind`] ?? "labour",
+      description: form[`line-${i}-description`] ?? "",
+      quantity: form[`line-${i}-quantity`] ?? "",
+      unitPrice: form[`line-${i}-unitPrice`] ?? "",
+      vatRate: form[`line-${i}-vatRate`] ?? "",
+    }));
   return {
     lines,
     discount: form.discount ?? "",

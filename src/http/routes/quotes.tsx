@@ -2,7 +2,12 @@ import { Hono, type Context } from "hono";
 import { z } from "zod";
 import { HTTPException } from "hono/http-exception";
 import { nextCharge } from "../../domain/payments/charges.ts";
-import { draftInputFrom, previewTotals, validateQuoteDraft, type QuoteDraftInput } from "../../domain/payments/quote-draft.ts";
+import {
+  draftInputFrom,
+  previewTotals,
+  validateQuoteDraft,
+  type QuoteDraftInput,
+} from "../../domain/payments/quote-draft.ts";
 import { quoteUrl, requestBalance, resendQuote, sendQuote } from "../../domain/payments/quote-flow.ts";
 import { invoicePdf } from "../../domain/payments/settlement-flow.ts";
 import { QUOTE_STATUSES, quoteTotals, type Quote, type QuoteStatus } from "../../domain/quotes.ts";
@@ -31,9 +36,13 @@ const builderForm = z
 const listQuery = z.object({ status: formText(CODE_MAX).catch("") });
 
 /** A builder post the edge refused: the builder again, with what was typed and the reason beside its field (422). */
-const builderRefused: OnInvalid = async (c, bad) => builderWithErrors(c, await draftOr404(c), draftInputFromForm(bad.values), bad.errors);
+const builderRefused: OnInvalid = async (c, bad) =>
+  builderWithErrors(c, await draftOr404(c), draftInputFromForm(bad.values), bad.errors);
 
-const limitsFor = (deps: AppDeps) => ({ maxAmountPence: deps.quotesToCash.maxAmountPence, today: londonDate(deps.now()) });
+const limitsFor = (deps: AppDeps) => ({
+  maxAmountPence: deps.quotesToCash.maxAmountPence,
+  today: londonDate(deps.now()),
+});
 
 async function draftOr404(c: Context<AppEnv>): Promise<Quote> {
   const quote = await c.get("deps").repos.quotes.byId(c.req.param("id") ?? "");
@@ -42,7 +51,10 @@ async function draftOr404(c: Context<AppEnv>): Promise<Quote> {
 }
 
 const builderInput = (quote: Quote, deps: AppDeps): QuoteDraftInput => {
-  const input = draftInputFrom(quote, quote.validUntil ? londonDate(quote.validUntil) : londonDateAfter(deps.now(), deps.quotesToCash.validDays));
+  const input = draftInputFrom(
+    quote,
+    quote.validUntil ? londonDate(quote.validUntil) : londonDateAfter(deps.now(), deps.quotesToCash.validDays),
+  );
   if (input.lines.length === 0) input.lines.push(blankLine());
   return input;
 };
@@ -51,7 +63,12 @@ const builderInput = (quote: Quote, deps: AppDeps): QuoteDraftInput => {
  * The quotes part of the issue page: each version, and the builder when there is a draft.
  * `override` re-renders the builder with what was typed and its errors.
  */
-export async function issueQuoteSection(c: Context<AppEnv>, issue: Issue, quotes: Quote[], override?: { input: QuoteDraftInput; errors: FieldErrors; message?: string }) {
+export async function issueQuoteSection(
+  c: Context<AppEnv>,
+  issue: Issue,
+  quotes: Quote[],
+  override?: { input: QuoteDraftInput; errors: FieldErrors; message?: string },
+) {
   const deps = c.get("deps");
   const ctx = pageContext(c);
   const draft = quotes.find((q) => q.status === "draft");
@@ -59,24 +76,50 @@ export async function issueQuoteSection(c: Context<AppEnv>, issue: Issue, quotes
   if (draft) {
     const input = override?.input ?? builderInput(draft, deps);
     const preview = previewTotals(input, limitsFor(deps));
-    builder = <QuoteBuilder ctx={ctx} quote={draft} input={input} totals={override ? preview.totals : draft.totals} errors={override?.errors ?? {}} message={override?.message} saved={c.req.query("saved") === "1"} />;
+    builder = (
+      <QuoteBuilder
+        ctx={ctx}
+        quote={draft}
+        input={input}
+        totals={override ? preview.totals : draft.totals}
+        errors={override?.errors ?? {}}
+        message={override?.message}
+        saved={c.req.query("saved") === "1"}
+      />
+    );
   }
   return <IssueQuotes ctx={ctx} issueId={issue.id} quotes={quotes} builder={builder} />;
 }
 
 /** The builder with errors: the fragment for htmx, else the whole issue page (422). */
-async function builderWithErrors(c: Context<AppEnv>, quote: Quote, input: QuoteDraftInput, errors: FieldErrors, message?: string) {
+async function builderWithErrors(
+  c: Context<AppEnv>,
+  quote: Quote,
+  input: QuoteDraftInput,
+  errors: FieldErrors,
+  message?: string,
+) {
   const deps = c.get("deps");
   const ctx = pageContext(c);
   if (isHtmx(c)) {
     const preview = previewTotals(input, limitsFor(deps));
-    return c.html(<QuoteBuilder ctx={ctx} quote={quote} input={input} totals={preview.totals} errors={errors} message={message} />, 422);
+    return c.html(
+      <QuoteBuilder ctx={ctx} quote={quote} input={input} totals={preview.totals} errors={errors} message={message} />,
+      422,
+    );
   }
   const issue = await deps.repos.issues.byId(quote.issueId);
   if (!issue) throw notFound("issue");
-  const [lead, quotes, calls] = await Promise.all([deps.repos.leads.byId(issue.leadId), deps.repos.quotes.forIssue(issue.id), deps.repos.calls.forLead(issue.leadId)]);
+  const [lead, quotes, calls] = await Promise.all([
+    deps.repos.leads.byId(issue.leadId),
+    deps.repos.quotes.forIssue(issue.id),
+    deps.repos.calls.forLead(issue.leadId),
+  ]);
   const section = await issueQuoteSection(c, issue, quotes, { input, errors, message });
-  return c.html(<IssuePage ctx={ctx} issue={issue} lead={lead} quotes={quotes} calls={calls} quoteSection={section} />, 422);
+  return c.html(
+    <IssuePage ctx={ctx} issue={issue} lead={lead} quotes={quotes} calls={calls} quoteSection={section} />,
+    422,
+  );
 }
 
 /** A new draft for the issue: a copy of its latest version, or one empty line. */
@@ -101,8 +144,14 @@ export function quoteRoutes() {
     const { repos } = c.get("deps");
     const requested = c.req.valid("query").status;
     const status = (QUOTE_STATUSES as readonly string[]).includes(requested) ? (requested as QuoteStatus) : null;
-    const [items, flagged, outbox] = await Promise.all([repos.quotes.list({ status: status ?? undefined, limit: 200 }), repos.payments.flagged(20), repos.outboundMessages.recent(20)]);
-    return c.html(<QuotesListPage ctx={pageContext(c)} items={items} status={status} flagged={flagged} outbox={outbox} />);
+    const [items, flagged, outbox] = await Promise.all([
+      repos.quotes.list({ status: status ?? undefined, limit: 200 }),
+      repos.payments.flagged(20),
+      repos.outboundMessages.recent(20),
+    ]);
+    return c.html(
+      <QuotesListPage ctx={pageContext(c)} items={items} status={status} flagged={flagged} outbox={outbox} />,
+    );
   });
 
   app.post("/issues/:id/quotes", async (c) => {
@@ -112,7 +161,16 @@ export function quoteRoutes() {
     const quotes = await deps.repos.quotes.forIssue(issue.id);
     if (!quotes.some((q) => q.status === "draft")) {
       const draft = await newDraft(deps, issue.id, quotes[0]);
-      deps.logger.info({ event: "quote_draft", quoteId: draft.id, issueId: issue.id, version: draft.version, userId: c.get("user")?.id }, "quote draft started");
+      deps.logger.info(
+        {
+          event: "quote_draft",
+          quoteId: draft.id,
+          issueId: issue.id,
+          version: draft.version,
+          userId: c.get("user")?.id,
+        },
+        "quote draft started",
+      );
     }
     return redirectAfterPost(c, `/issues/${issue.id}#quote-builder`);
   });
@@ -143,7 +201,10 @@ export function quoteRoutes() {
   async function saveDraft(c: Context<AppEnv>, quote: Quote, form: Record<string, string>) {
     const deps = c.get("deps");
     const input = draftInputFromForm(form);
-    if (quote.status !== "draft") throw new HTTPException(409, { message: "This version has been sent and is frozen. Make a new version to change it." });
+    if (quote.status !== "draft")
+      throw new HTTPException(409, {
+        message: "This version has been sent and is frozen. Make a new version to change it.",
+      });
     const result = validateQuoteDraft(input, limitsFor(deps));
     if (!result.ok) return { ok: false as const, response: await builderWithErrors(c, quote, input, result.errors) };
     const draft = result.value;
@@ -156,7 +217,10 @@ export function quoteRoutes() {
       terms: draft.terms,
       totals: draft.totals,
     });
-    if (!saved) throw new HTTPException(409, { message: "This version was sent meanwhile and is frozen. Make a new version to change it." });
+    if (!saved)
+      throw new HTTPException(409, {
+        message: "This version was sent meanwhile and is frozen. Make a new version to change it.",
+      });
     return { ok: true as const, input };
   }
 
@@ -164,7 +228,10 @@ export function quoteRoutes() {
     const quote = await draftOr404(c);
     const saved = await saveDraft(c, quote, c.req.valid("form"));
     if (!saved.ok) return saved.response;
-    c.get("deps").logger.info({ event: "quote_saved", quoteId: quote.id, userId: c.get("user")?.id }, "quote draft saved");
+    c.get("deps").logger.info(
+      { event: "quote_saved", quoteId: quote.id, userId: c.get("user")?.id },
+      "quote draft saved",
+    );
     return redirectAfterPost(c, `/issues/${quote.issueId}?saved=1#quote-builder`);
   });
 
@@ -209,7 +276,11 @@ export function quoteRoutes() {
       deps.repos.invoices.forQuote(quote.id),
       deps.repos.outboundMessages.forQuote(quote.id),
     ]);
-    const due = nextCharge(quote, payments.filter((p) => p.status === "paid"), "full");
+    const due = nextCharge(
+      quote,
+      payments.filter((p) => p.status === "paid"),
+      "full",
+    );
     const flash =
       c.req.query("sent") !== "1"
         ? undefined
@@ -236,7 +307,10 @@ export function quoteRoutes() {
     const deps = c.get("deps");
     const invoice = await deps.repos.invoices.byId(c.req.param("id"));
     if (!invoice) throw notFound("invoice");
-    const pdf = await invoicePdf({ invoices: deps.repos.invoices, blobStore: deps.blobStore, documents: deps.quotesToCash.documents }, invoice);
+    const pdf = await invoicePdf(
+      { invoices: deps.repos.invoices, blobStore: deps.blobStore, documents: deps.quotesToCash.documents },
+      invoice,
+    );
     return c.body(pdf.body as never, 200, {
       "Content-Type": "application/pdf",
       "Content-Length": String(pdf.size),

@@ -23,12 +23,27 @@ export function settingsRoutes() {
   });
   app.get("/settings/safety", async (c) => {
     const rules = await companySafetyRules(c.get("deps").repos.settings);
-    return c.html(<SafetySettingsPage ctx={pageContext(c)} rules={rules} json={JSON.stringify(rules, null, 2)} saved={c.req.query("saved") === "1"} />);
+    return c.html(
+      <SafetySettingsPage
+        ctx={pageContext(c)}
+        rules={rules}
+        json={JSON.stringify(rules, null, 2)}
+        saved={c.req.query("saved") === "1"}
+      />,
+    );
   });
 
   const refused = validForm(safetyForm, async (c, bad) => {
     const rules = await companySafetyRules(c.get("deps").repos.settings);
-    return c.html(<SafetySettingsPage ctx={pageContext(c)} rules={rules} json="" error={`The list is too long to read. ${bad.errors.rules ?? ""}`.trim()} />, 422);
+    return c.html(
+      <SafetySettingsPage
+        ctx={pageContext(c)}
+        rules={rules}
+        json=""
+        error={`The list is too long to read. ${bad.errors.rules ?? ""}`.trim()}
+      />,
+      422,
+    );
   });
   app.post("/settings/safety", refused, async (c) => {
     const { repos } = c.get("deps");
@@ -36,7 +51,10 @@ export function settingsRoutes() {
     const parsed = parseSafetyRules(json);
     if (!parsed.ok) {
       const rules = await companySafetyRules(repos.settings);
-      return c.html(<SafetySettingsPage ctx={pageContext(c)} rules={rules} json={json} error={parsed.message} />, reasonStatus(parsed.reason));
+      return c.html(
+        <SafetySettingsPage ctx={pageContext(c)} rules={rules} json={json} error={parsed.message} />,
+        reasonStatus(parsed.reason),
+      );
     }
     const user = c.get("user");
     await repos.settings.set(SAFETY_RULES_KEY, parsed.value, user?.email ?? null);

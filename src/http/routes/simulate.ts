@@ -24,9 +24,13 @@ export function simulateRoutes() {
   const app = new Hono<AppEnv>();
   app.post("/simulate-call", validForm(simulateForm), async (c) => {
     const deps = c.get("deps");
-    if (!deps.twilio.local) throw new HTTPException(409, { message: "Twilio is configured: real calls arrive; the simulator is for the embedded default." });
+    if (!deps.twilio.local)
+      throw new HTTPException(409, {
+        message: "Twilio is configured: real calls arrive; the simulator is for the embedded default.",
+      });
     const name = c.req.valid("form").fixture;
-    if (!shippedFixtures().includes(name)) throw new HTTPException(422, { message: `There is no scripted call named "${name}".` });
+    if (!shippedFixtures().includes(name))
+      throw new HTTPException(422, { message: `There is no scripted call named "${name}".` });
     const answered = Promise.withResolvers<string | null>();
     const playing = playCall({
       baseUrl: deps.settings.publicBaseUrl,
@@ -45,7 +49,10 @@ export function simulateRoutes() {
       },
     );
     const callId = await answered.promise;
-    if (!callId) throw new HTTPException(502, { message: "The simulated call could not reach this server at its public address (PUBLIC_BASE_URL)." });
+    if (!callId)
+      throw new HTTPException(502, {
+        message: "The simulated call could not reach this server at its public address (PUBLIC_BASE_URL).",
+      });
     return redirectAfterPost(c, `/calls/${callId}`);
   });
   return app;

@@ -42,7 +42,12 @@ export function smsRoutes() {
     const outcome = await applyStatusReport(inboundDeps(deps), report);
     if (outcome === "unmatched") {
       // Twilio can report before its API answer is stored: apply it from a durable job, retried.
-      await deps.repos.tasks.enqueue({ kind: DEFERRED_STATUS_TASK, key: `${report.providerId}:${report.rawStatus}`, payload: { ...report, at: report.at.toISOString() }, runAt: deps.now() });
+      await deps.repos.tasks.enqueue({
+        kind: DEFERRED_STATUS_TASK,
+        key: `${report.providerId}:${report.rawStatus}`,
+        payload: { ...report, at: report.at.toISOString() },
+        runAt: deps.now(),
+      });
       deps.backgroundTasks.poke();
     }
     return c.body(null, 204);

@@ -21,7 +21,13 @@ export function testCheckoutRoutes() {
     const session = await deps.quotesToCash.testCheckout?.session(c.req.param("id"));
     if (!session) return refusal(c, 404, "Checkout not found", "There is no such checkout.", null);
     c.header("Cache-Control", "private, no-store");
-    return c.html(<TestCheckoutPage company={deps.quotesToCash.company} session={session} expired={session.status === "open" && session.expiresAt <= deps.now()} />);
+    return c.html(
+      <TestCheckoutPage
+        company={deps.quotesToCash.company}
+        session={session}
+        expired={session.status === "open" && session.expiresAt <= deps.now()}
+      />,
+    );
   });
 
   app.post("/checkout/test/:id/pay", async (c) => {
@@ -31,11 +37,20 @@ export function testCheckoutRoutes() {
     const session = await testCheckout?.session(id);
     if (!testCheckout || !session) return refusal(c, 404, "Checkout not found", "There is no such checkout.", null);
     const paid = await testCheckout.pay(id);
-    if (!paid.ok) return c.html(<TestCheckoutPage company={deps.quotesToCash.company} session={session} expired error={paid.message} />, 409);
+    if (!paid.ok)
+      return c.html(
+        <TestCheckoutPage company={deps.quotesToCash.company} session={session} expired error={paid.message} />,
+        409,
+      );
     const failures = await deliverTestEvents(webhookDeps(deps), paid.deliveries);
     if (failures.length > 0) {
       deps.logger.warn({ sessionId: id, failures }, "test checkout events not accepted yet; a job will retry them");
-      await deps.repos.tasks.enqueue({ kind: TEST_WEBHOOK_TASK, key: id, payload: { sessionId: id }, runAt: deps.now() });
+      await deps.repos.tasks.enqueue({
+        kind: TEST_WEBHOOK_TASK,
+        key: id,
+        payload: { sessionId: id },
+        runAt: deps.now(),
+      });
     }
     deps.backgroundTasks.poke();
     return c.redirect(session.request.successUrl.replace("{CHECKOUT_SESSION_ID}", id), 303);

@@ -33,22 +33,36 @@ export function stripeRoutes() {
   app.use("/api/stripe/create-checkout", crossSiteProtection());
 
   // Each validator reads only its own content type, so one of the two bodies is the one posted.
-  app.post("/api/stripe/create-checkout", validJson(checkoutBody, checkoutRefused), validForm(checkoutBody, checkoutRefused), async (c) => {
-    const deps = c.get("deps");
-    const json = (c.req.header("Content-Type") ?? "").startsWith("application/json");
-    const body = json ? c.req.valid("json") : c.req.valid("form");
-    const token = body.token;
-    const choice: PayChoice = body.pay === "deposit" ? "deposit" : "full";
-    if (!token) return json ? c.json({ error: "token is required." }, 400) : refusal(c, 404, "Quote not found", "There is no quote at this link.", null);
-    const started = await startCheckout(flowDeps(deps), token, choice);
-    if (!started.ok) {
-      const status = reasonStatus(started.reason);
-      if (json) return c.json({ error: started.message, reason: started.reason }, status);
-      return refusal(c, status, reasonTitle(started.reason) ?? "Quote not found", started.message, status === 404 ? null : token);
-    }
-    if (json) return c.json({ url: started.value.url, sessionId: started.value.sessionId });
-    return c.redirect(started.value.url, 303);
-  });
+  app.post(
+    "/api/stripe/create-checkout",
+    validJson(checkoutBody, checkoutRefused),
+    validForm(checkoutBody, checkoutRefused),
+    async (c) => {
+      const deps = c.get("deps");
+      const json = (c.req.header("Content-Type") ?? "").startsWith("application/json");
+      const body = json ? c.req.valid("json") : c.req.valid("form");
+      const token = body.token;
+      const choice: PayChoice = body.pay === "deposit" ? "deposit" : "full";
+      if (!token)
+        return json
+          ? c.json({ error: "token is required." }, 400)
+          : refusal(c, 404, "Quote not found", "There is no quote at this link.", null);
+      const started = await startCheckout(flowDeps(deps), token, choice);
+      if (!started.ok) {
+        const status = reasonStatus(started.reason);
+        if (json) return c.json({ error: started.message, reason: started.reason }, status);
+        return refusal(
+          c,
+          status,
+          reasonTitle(started.reason) ?? "Quote not found",
+          started.message,
+          status === 404 ? null : token,
+        );
+      }
+      if (json) return c.json({ url: started.value.url, sessionId: started.value.sessionId });
+      return c.redirect(started.value.url, 303);
+    },
+  );
 
   /** A checkout's state: the provider's session and our payment (for the thank-you page and support). */
   app.get("/api/stripe/session/:id", async (c) => {

@@ -64,9 +64,18 @@ export function mediaStreamRoutes(activeCalls: Map<string, LiveCall>) {
           call,
           deps.extraction,
         );
-        live = startLiveCall({ calls: deps.repos.calls, liveEvents: deps.liveEvents, log }, call, transcriber, message.start.tracks, intake);
+        live = startLiveCall(
+          { calls: deps.repos.calls, liveEvents: deps.liveEvents, log },
+          call,
+          transcriber,
+          message.start.tracks,
+          intake,
+        );
         activeCalls.set(sid, live);
-        log.info({ tracks: message.start.tracks, transcriber: transcriber?.name ?? "not configured" }, "media stream started");
+        log.info(
+          { tracks: message.start.tracks, transcriber: transcriber?.name ?? "not configured" },
+          "media stream started",
+        );
       };
 
       const end = (why: string): Promise<void> => {
@@ -115,7 +124,14 @@ export function mediaStreamRoutes(activeCalls: Map<string, LiveCall>) {
               if (!live) {
                 if (!starting) log.warn({}, "media before start dropped");
                 // Frames racing the start's database lookup wait for it, in order.
-                else void starting.then(() => live?.media(message.media.track, message.media.timestamp, Buffer.from(message.media.payload, "base64")));
+                else
+                  void starting.then(() =>
+                    live?.media(
+                      message.media.track,
+                      message.media.timestamp,
+                      Buffer.from(message.media.payload, "base64"),
+                    ),
+                  );
                 return;
               }
               live.media(message.media.track, message.media.timestamp, Buffer.from(message.media.payload, "base64"));

@@ -21,8 +21,16 @@ const twimlReply = (c: Context, response: InstanceType<typeof VoiceResponse>) =>
 };
 
 function voicemail(response: InstanceType<typeof VoiceResponse>, base: string, companyName: string) {
-  response.say({ voice: "Polly.Amy", language: "en-GB" }, `Sorry, nobody at ${companyName} can take your call right now. Please leave a message after the tone and we will call you back.`);
-  response.record({ maxLength: 180, playBeep: true, recordingStatusCallback: `${base}/api/twilio/recording`, recordingStatusCallbackEvent: ["completed"] });
+  response.say(
+    { voice: "Polly.Amy", language: "en-GB" },
+    `Sorry, nobody at ${companyName} can take your call right now. Please leave a message after the tone and we will call you back.`,
+  );
+  response.record({
+    maxLength: 180,
+    playBeep: true,
+    recordingStatusCallback: `${base}/api/twilio/recording`,
+    recordingStatusCallbackEvent: ["completed"],
+  });
 }
 
 /** Twilio's voice webhooks: a call arrives, its status changes, nobody answered. All signature-checked. */
@@ -41,7 +49,11 @@ export function twilioVoiceRoutes() {
     if (!/^CA[0-9a-zA-Z]{10,}$/.test(callSid)) return c.text("CallSid is missing or malformed.", 400);
     const phone = normalisePhone(form.From ?? "");
     const lead = phone.ok
-      ? await leadForContact({ leads: deps.repos.leads, leadAliases: deps.repos.leadAliases, log: deps.logger }, { phone: phone.value }, "phone")
+      ? await leadForContact(
+          { leads: deps.repos.leads, leadAliases: deps.repos.leadAliases, log: deps.logger },
+          { phone: phone.value },
+          "phone",
+        )
       : null;
     const call = await deps.repos.calls.record({
       providerCallId: callSid,
@@ -57,7 +69,9 @@ export function twilioVoiceRoutes() {
 
     const base = deps.settings.publicBaseUrl;
     const response = new VoiceResponse();
-    const stream = response.start().stream({ url: `${base.replace(/^http/, "ws")}/api/twilio/media-stream`, track: "both_tracks" });
+    const stream = response
+      .start()
+      .stream({ url: `${base.replace(/^http/, "ws")}/api/twilio/media-stream`, track: "both_tracks" });
     stream.parameter({ name: "callId", value: call.id });
     stream.parameter({ name: "streamToken", value: streamTokenFor(deps, call.id) });
     if (deps.twilio.staffNumbers.length > 0) {
@@ -83,7 +97,9 @@ export function twilioVoiceRoutes() {
     if (form.DialCallStatus === "completed") response.hangup();
     else voicemail(response, deps.settings.publicBaseUrl, deps.settings.companyName);
     // Staff did not pick up: a missed call (follow-up and the once-a-day reply), whatever the caller does next.
-    const missed = ["no-answer", "busy", "failed", "canceled"].includes(form.DialCallStatus ?? "") ? await deps.repos.calls.byProviderId(form.CallSid ?? "") : null;
+    const missed = ["no-answer", "busy", "failed", "canceled"].includes(form.DialCallStatus ?? "")
+      ? await deps.repos.calls.byProviderId(form.CallSid ?? "")
+      : null;
     if (missed) await deps.messaging.missedCall(missed);
     return twimlReply(c, response);
   });
@@ -103,10 +119,16 @@ export function twilioVoiceRoutes() {
       return c.body(null, 204);
     }
     const duration = Number.parseInt(form.CallDuration ?? "", 10);
-    const changes = statusChanges(status, { at: deps.now(), durationSeconds: Number.isFinite(duration) ? duration : null });
+    const changes = statusChanges(status, {
+      at: deps.now(),
+      durationSeconds: Number.isFinite(duration) ? duration : null,
+    });
     const updated = await deps.repos.calls.advance(call.id, statusesBefore(status), changes);
     if (!updated) {
-      deps.logger.info({ callId: call.id, currentStatus: call.status, reportedStatus: status }, "stale or repeated call status; nothing changed");
+      deps.logger.info(
+        { callId: call.id, currentStatus: call.status, reportedStatus: status },
+        "stale or repeated call status; nothing changed",
+      );
       return c.body(null, 204);
     }
     const data = {
@@ -134,7 +156,12 @@ export function twilioVoiceRoutes() {
       return c.text("CallSid, RecordingSid and RecordingUrl are required.", 400);
     }
     const job: RecordingTask = { callSid, recordingSid, recordingUrl };
-    const added = await deps.repos.tasks.enqueue({ kind: RECORDING_TASK, key: recordingSid, payload: job, runAt: deps.now() });
+    const added = await deps.repos.tasks.enqueue({
+      kind: RECORDING_TASK,
+      key: recordingSid,
+      payload: job,
+      runAt: deps.now(),
+    });
     if (added) deps.backgroundTasks.poke();
     return c.body(null, 204);
   });

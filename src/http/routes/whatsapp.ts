@@ -21,7 +21,12 @@ export function whatsappRoutes() {
 
   app.post("/api/whatsapp/webhook", verifyMeta(), async (c) => {
     const deps = c.get("deps");
-    const deliveryId = await deps.repos.webhookDeliveries.record("whatsapp", c.get("metaDelivery"), WHATSAPP_DELIVERY_TASK, deps.now());
+    const deliveryId = await deps.repos.webhookDeliveries.record(
+      "whatsapp",
+      c.get("metaDelivery"),
+      WHATSAPP_DELIVERY_TASK,
+      deps.now(),
+    );
     deps.backgroundTasks.poke();
     return c.json({ received: true, deliveryId }, 200);
   });

@@ -151,13 +151,15 @@ export function blobStoreContract(name: string, setup: () => Promise<BlobStoreHa
 
     test("a stream that fails part-way rejects the put and leaves the previous blob intact", async () => {
       await h.store.put("tenant-media/wa-1/video.mp4", bytes(5, 5, 5), "video/mp4");
-      await expect(h.store.put("tenant-media/wa-1/video.mp4", failingStream(sampleBytes(10)), "video/mp4")).rejects.toThrow(
-        /client went away/,
-      );
+      await expect(
+        h.store.put("tenant-media/wa-1/video.mp4", failingStream(sampleBytes(10)), "video/mp4"),
+      ).rejects.toThrow(/client went away/);
       const blob = await h.store.get("tenant-media/wa-1/video.mp4");
       expect(await readAll(blob!.body)).toEqual(bytes(5, 5, 5));
 
-      await expect(h.store.put("tenant-media/wa-1/never.mp4", failingStream(sampleBytes(10)), "video/mp4")).rejects.toThrow();
+      await expect(
+        h.store.put("tenant-media/wa-1/never.mp4", failingStream(sampleBytes(10)), "video/mp4"),
+      ).rejects.toThrow();
       expect(await h.store.exists("tenant-media/wa-1/never.mp4")).toBe(false);
     });
 
@@ -189,15 +191,18 @@ export function blobStoreContract(name: string, setup: () => Promise<BlobStoreHa
       expect(await h.store.exists("photos/job-3")).toBe(false);
     });
 
-    test.each(BAD_KEYS.map((key) => [JSON.stringify(key).slice(0, 40), key]))("refuses the key %s everywhere", async (_, key) => {
-      const refused = /refused/;
-      await expect(h.store.put(key, bytes(1), "text/plain")).rejects.toThrow(refused);
-      await expect(h.store.put(key, streamOf(bytes(1)), "text/plain")).rejects.toThrow(refused);
-      await expect(h.store.get(key)).rejects.toThrow(refused);
-      await expect(h.store.exists(key)).rejects.toThrow(refused);
-      await expect(h.store.delete(key)).rejects.toThrow(refused);
-      await expect(h.store.downloadUrl(key, 60)).rejects.toThrow(refused);
-    });
+    test.each(BAD_KEYS.map((key) => [JSON.stringify(key).slice(0, 40), key]))(
+      "refuses the key %s everywhere",
+      async (_, key) => {
+        const refused = /refused/;
+        await expect(h.store.put(key, bytes(1), "text/plain")).rejects.toThrow(refused);
+        await expect(h.store.put(key, streamOf(bytes(1)), "text/plain")).rejects.toThrow(refused);
+        await expect(h.store.get(key)).rejects.toThrow(refused);
+        await expect(h.store.exists(key)).rejects.toThrow(refused);
+        await expect(h.store.delete(key)).rejects.toThrow(refused);
+        await expect(h.store.downloadUrl(key, 60)).rejects.toThrow(refused);
+      },
+    );
 
     test("a download link serves the bytes to a plain HTTP client", async () => {
       const data = sampleBytes(70_000);

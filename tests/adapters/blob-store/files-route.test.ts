@@ -17,7 +17,12 @@ describe("GET /files/:token", () => {
   let app: Hono;
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), "switchboard-files-"));
-    store = createFolderBlobStore({ dir, signingSecret, publicBaseUrl: "http://localhost", now: () => Date.now() + offset });
+    store = createFolderBlobStore({
+      dir,
+      signingSecret,
+      publicBaseUrl: "http://localhost",
+      now: () => Date.now() + offset,
+    });
     app = new Hono().route("/", fileRoutes(store, store.verifyLink));
   });
   afterAll(() => rm(dir, { recursive: true, force: true }));
@@ -74,7 +79,12 @@ describe("GET /files/:token", () => {
     const foreign = createFolderBlobStore({ dir, signingSecret: "z".repeat(40), publicBaseUrl: "http://localhost" });
     const foreignPath = new URL(await foreign.downloadUrl("documents/invoice-3.pdf", 60)).pathname;
 
-    for (const bad of [`/files/${otherPayload}.${signature}`, `/files/${payload}.${signature}A`, foreignPath, "/files/nonsense"]) {
+    for (const bad of [
+      `/files/${otherPayload}.${signature}`,
+      `/files/${payload}.${signature}A`,
+      foreignPath,
+      "/files/nonsense",
+    ]) {
       const response = await app.request(bad);
       expect(response.status).toBe(403);
       expect(await response.text()).toBe("This download link is not valid.");

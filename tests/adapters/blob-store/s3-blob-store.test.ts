@@ -86,7 +86,9 @@ describe("S3 adapter specifics", () => {
       },
     });
     commands = [];
-    await expect(store().put("recordings/CA-dropped.wav", source, "audio/wav")).rejects.toThrow(/^S3 put .*caller hung up/);
+    await expect(store().put("recordings/CA-dropped.wav", source, "audio/wav")).rejects.toThrow(
+      /^S3 put .*caller hung up/,
+    );
     expect(commands).toEqual([
       "CreateMultipartUploadCommand",
       "UploadPartCommand",

@@ -2,7 +2,13 @@ import { emptyExtraction } from "../../../src/domain/extraction/extraction.ts";
 import { afterAll, beforeAll, beforeEach, describe, expect, test as bunTest } from "bun:test";
 import { eq, sql } from "drizzle-orm";
 import type { OpenDatabase } from "../../../src/adapters/db/database.ts";
-import { calls as callsTable, issues as issuesTable, leads as leadsTable, messages, quotes as quotesTable } from "../../../src/adapters/db/schema.ts";
+import {
+  calls as callsTable,
+  issues as issuesTable,
+  leads as leadsTable,
+  messages,
+  quotes as quotesTable,
+} from "../../../src/adapters/db/schema.ts";
 import { DuplicateEmailError } from "../../../src/adapters/db/staff-repository.ts";
 import type { NewCall } from "../../../src/ports/calls.ts";
 import type { NewMessage } from "../../../src/ports/messages.ts";
@@ -92,7 +98,11 @@ export function repositoryContract(name: string, open: OpenTarget): void {
     });
 
     /** Moves a row's creation time, for tests about order. */
-    const setCreatedAt = async (table: typeof leadsTable | typeof issuesTable | typeof quotesTable, id: string, at: Date) => {
+    const setCreatedAt = async (
+      table: typeof leadsTable | typeof issuesTable | typeof quotesTable,
+      id: string,
+      at: Date,
+    ) => {
       await repos.db.update(table).set({ createdAt: at }).where(eq(table.id, id));
     };
 
@@ -122,7 +132,12 @@ export function repositoryContract(name: string, open: OpenTarget): void {
         const lead = await repos.leads.create(aLead({ email: "sarah@example.com" }));
         await Bun.sleep(5);
         const updated = await repos.leads.update(lead.id, { organisation: "Acme Lettings", notes: "Prefers mornings" });
-        expect(updated).toMatchObject({ name: "Sarah Jones", email: "sarah@example.com", organisation: "Acme Lettings", notes: "Prefers mornings" });
+        expect(updated).toMatchObject({
+          name: "Sarah Jones",
+          email: "sarah@example.com",
+          organisation: "Acme Lettings",
+          notes: "Prefers mornings",
+        });
         expect(updated!.updatedAt.getTime()).toBeGreaterThan(lead.updatedAt.getTime());
         await repos.leads.setStatus(lead.id, "qualified");
         expect((await repos.leads.byId(lead.id))!.status).toBe("qualified");
@@ -138,9 +153,15 @@ export function repositoryContract(name: string, open: OpenTarget): void {
         expect((await repos.leads.byId(lead.id))!.status).toBe("new");
         expect(await repos.leads.setStatus(lead.id, "quoted")).toEqual({ ok: true, value: "quoted" });
         expect(await repos.leads.setStatus(lead.id, "won")).toEqual({ ok: true, value: "won" });
-        expect(await repos.leads.setStatus(lead.id, "lost")).toMatchObject({ ok: false, message: "A lead cannot go from won to lost: won is final." });
+        expect(await repos.leads.setStatus(lead.id, "lost")).toMatchObject({
+          ok: false,
+          message: "A lead cannot go from won to lost: won is final.",
+        });
         expect((await repos.leads.byId(lead.id))!.status).toBe("won");
-        expect(await repos.leads.setStatus("00000000-0000-4000-8000-000000000000", "lost")).toMatchObject({ ok: false, reason: "not_found" });
+        expect(await repos.leads.setStatus("00000000-0000-4000-8000-000000000000", "lost")).toMatchObject({
+          ok: false,
+          reason: "not_found",
+        });
         expect(await repos.leads.setStatus("nope", "lost")).toMatchObject({ ok: false, reason: "not_found" });
       });
 
@@ -162,7 +183,9 @@ export function repositoryContract(name: string, open: OpenTarget): void {
 
       test("findOrCreateByPhone racing with itself yields one lead for everyone", async () => {
         const results = await Promise.all(
-          Array.from({ length: 12 }, (_, i) => repos.leads.findOrCreateByPhone(phone("+447700900555"), aLead({ name: `Racer ${i}` }))),
+          Array.from({ length: 12 }, (_, i) =>
+            repos.leads.findOrCreateByPhone(phone("+447700900555"), aLead({ name: `Racer ${i}` })),
+          ),
         );
         expect(new Set(results.map((r) => r.lead.id)).size).toBe(1);
         expect(results.filter((r) => r.created)).toHaveLength(1);
@@ -176,32 +199,52 @@ export function repositoryContract(name: string, open: OpenTarget): void {
         expect(await repos.leads.givePhone(alias.id, phone("+447700900123"))).toBeNull();
         expect((await repos.leads.byId(alias.id))!.phone).toBeNull();
         expect(await repos.leads.givePhone(taken.id, phone("+447700900456"))).toBeNull();
-        expect(await repos.leads.givePhone(alias.id, phone("+447700900456"))).toMatchObject({ id: alias.id, phone: "+447700900456" });
+        expect(await repos.leads.givePhone(alias.id, phone("+447700900456"))).toMatchObject({
+          id: alias.id,
+          phone: "+447700900456",
+        });
         expect(await repos.leads.givePhone("not-a-uuid", phone("+447700900789"))).toBeNull();
       });
 
       test("updateUnlessPhoneTaken names the lead with the number; two edits racing for one number: one wins, the other is told who", async () => {
         const owner = await repos.leads.create(aLead({ phone: phone("+447700900123") }));
-        const [a, b] = await Promise.all([repos.leads.create(aLead({ name: "A" })), repos.leads.create(aLead({ name: "B" }))]);
-        expect(await repos.leads.updateUnlessPhoneTaken(a.id, { name: "A2", phone: phone("+447700900123") })).toEqual({ phoneTakenBy: owner });
+        const [a, b] = await Promise.all([
+          repos.leads.create(aLead({ name: "A" })),
+          repos.leads.create(aLead({ name: "B" })),
+        ]);
+        expect(await repos.leads.updateUnlessPhoneTaken(a.id, { name: "A2", phone: phone("+447700900123") })).toEqual({
+          phoneTakenBy: owner,
+        });
         expect((await repos.leads.byId(a.id))!.name).toBe("A");
         expect(await repos.leads.updateUnlessPhoneTaken(crypto.randomUUID(), { name: "Nobody" })).toBeNull();
-        const outcomes = await Promise.all([a, b].map((lead) => repos.leads.updateUnlessPhoneTaken(lead.id, { phone: phone("+447700900555") })));
+        const outcomes = await Promise.all(
+          [a, b].map((lead) => repos.leads.updateUnlessPhoneTaken(lead.id, { phone: phone("+447700900555") })),
+        );
         const winner = outcomes.flatMap((o) => (o && "updated" in o ? [o.updated] : []));
         expect(winner).toHaveLength(1);
         expect(outcomes).toContainEqual({ phoneTakenBy: winner[0]! });
       });
 
       test("merge moves the absorbed lead's calls, jobs and aliases to the survivor, fills its blanks, and deletes the absorbed lead", async () => {
-        const survivor = await repos.leads.create(aLead({ name: null, phone: phone("+447700900321"), address: "5 Elm Road", segment: "unknown" }));
-        const absorbed = await repos.leads.create(aLead({ name: "Priya", address: "9 Other Street", email: "priya@example.com", segment: "landlord" }));
+        const survivor = await repos.leads.create(
+          aLead({ name: null, phone: phone("+447700900321"), address: "5 Elm Road", segment: "unknown" }),
+        );
+        const absorbed = await repos.leads.create(
+          aLead({ name: "Priya", address: "9 Other Street", email: "priya@example.com", segment: "landlord" }),
+        );
         const call = await repos.calls.record(aCall({ leadId: absorbed.id }));
         const issue = await repos.issues.create(anIssue(absorbed.id));
         await repos.leadAliases.add(absorbed.id, "whatsapp_user_id", "GB.1");
         await repos.leadAliases.add(survivor.id, "whatsapp_user_id", "GB.2");
         await repos.leads.merge(absorbed.id, survivor.id);
         expect(await repos.leads.byId(absorbed.id)).toBeNull();
-        expect(await repos.leads.byId(survivor.id)).toMatchObject({ name: "Priya", phone: "+447700900321", address: "5 Elm Road", email: "priya@example.com", segment: "landlord" });
+        expect(await repos.leads.byId(survivor.id)).toMatchObject({
+          name: "Priya",
+          phone: "+447700900321",
+          address: "5 Elm Road",
+          email: "priya@example.com",
+          segment: "landlord",
+        });
         expect((await repos.calls.byId(call.id))!.leadId).toBe(survivor.id);
         expect((await repos.issues.byId(issue.id))!.leadId).toBe(survivor.id);
         expect((await repos.leadAliases.forLead(survivor.id)).map((a) => a.value).sort()).toEqual(["GB.1", "GB.2"]);
@@ -210,9 +253,25 @@ export function repositoryContract(name: string, open: OpenTarget): void {
       describe("search", () => {
         beforeEach(async () => {
           await repos.leads.create(aLead({ name: "Sarah Jones", phone: phone("+447700900123"), postcode: "NW1 6XE" }));
-          await repos.leads.create(aLead({ name: "Tom O'Brien", organisation: "Oakwood Lettings", phone: phone("+447700900456"), postcode: "SW1A 1AA" }));
-          await repos.leads.create(aLead({ name: "Priya Patel", organisation: "Patel & Sons 100% Builders", phone: phone("+12025550123"), postcode: "M1 1AE" }));
-          await repos.leads.create(aLead({ name: null, organisation: null, phone: phone("+447911123456"), postcode: null }));
+          await repos.leads.create(
+            aLead({
+              name: "Tom O'Brien",
+              organisation: "Oakwood Lettings",
+              phone: phone("+447700900456"),
+              postcode: "SW1A 1AA",
+            }),
+          );
+          await repos.leads.create(
+            aLead({
+              name: "Priya Patel",
+              organisation: "Patel & Sons 100% Builders",
+              phone: phone("+12025550123"),
+              postcode: "M1 1AE",
+            }),
+          );
+          await repos.leads.create(
+            aLead({ name: null, organisation: null, phone: phone("+447911123456"), postcode: null }),
+          );
         });
 
         const names = async (query: string) =>
@@ -272,7 +331,9 @@ export function repositoryContract(name: string, open: OpenTarget): void {
           await setCreatedAt(leadsTable, lead.id, new Date(base + i * 60_000));
         }
         await repos.leads.create(aLead({ name: "Jones" }));
-        const pages = await Promise.all([0, 10, 20].map((offset) => repos.leads.search({ query: "smith", limit: 10, offset })));
+        const pages = await Promise.all(
+          [0, 10, 20].map((offset) => repos.leads.search({ query: "smith", limit: 10, offset })),
+        );
         expect(pages.map((p) => p.leads.length)).toEqual([10, 10, 5]);
         expect(pages.map((p) => p.total)).toEqual([25, 25, 25]);
         const order = pages.flatMap((p) => p.leads.map((l) => l.name));
@@ -295,11 +356,22 @@ export function repositoryContract(name: string, open: OpenTarget): void {
         await repos.leads.create(aLead({ name: "Jones" }));
         const first = await repos.leads.search({ query: "smith", limit: 25, offset: 0 });
         expect(first.total).toBe(2_030);
-        expect(first.leads.map((l) => l.name)).toEqual(Array.from({ length: 25 }, (_, i) => `Pat Smith ${String(2_029 - i).padStart(4, "0")}`));
+        expect(first.leads.map((l) => l.name)).toEqual(
+          Array.from({ length: 25 }, (_, i) => `Pat Smith ${String(2_029 - i).padStart(4, "0")}`),
+        );
         const last = await repos.leads.search({ query: "smith", limit: 25, offset: 2_025 });
         expect(last.total).toBe(2_030);
-        expect(last.leads.map((l) => l.name)).toEqual(["Pat Smith 0004", "Pat Smith 0003", "Pat Smith 0002", "Pat Smith 0001", "Pat Smith 0000"]);
-        expect(await repos.leads.search({ query: "smith", limit: 25, offset: 2_050 })).toEqual({ leads: [], total: 2_030 });
+        expect(last.leads.map((l) => l.name)).toEqual([
+          "Pat Smith 0004",
+          "Pat Smith 0003",
+          "Pat Smith 0002",
+          "Pat Smith 0001",
+          "Pat Smith 0000",
+        ]);
+        expect(await repos.leads.search({ query: "smith", limit: 25, offset: 2_050 })).toEqual({
+          leads: [],
+          total: 2_030,
+        });
       });
 
       test("countCreatedSince counts leads created at or after the time", async () => {
@@ -315,8 +387,17 @@ export function repositoryContract(name: string, open: OpenTarget): void {
       test("record stores a call; recording the same provider id again returns the first, unchanged", async () => {
         const lead = await repos.leads.create(aLead({ phone: phone("+447700900123") }));
         const call = await repos.calls.record(aCall({ providerCallId: "CA100", leadId: lead.id }));
-        expect(call).toMatchObject({ providerCallId: "CA100", leadId: lead.id, status: "ringing", emergency: false, answeredAt: null, recordingKey: null });
-        const again = await repos.calls.record(aCall({ providerCallId: "CA100", status: "in-progress", from: "+440000000000" }));
+        expect(call).toMatchObject({
+          providerCallId: "CA100",
+          leadId: lead.id,
+          status: "ringing",
+          emergency: false,
+          answeredAt: null,
+          recordingKey: null,
+        });
+        const again = await repos.calls.record(
+          aCall({ providerCallId: "CA100", status: "in-progress", from: "+440000000000" }),
+        );
         expect(again).toEqual(call);
         expect(await repos.calls.byProviderId("CA100")).toEqual(call);
         expect(await repos.calls.byId(call.id)).toEqual(call);
@@ -324,7 +405,9 @@ export function repositoryContract(name: string, open: OpenTarget): void {
       });
 
       test("concurrent records of one provider id make one call", async () => {
-        const results = await Promise.all(Array.from({ length: 8 }, () => repos.calls.record(aCall({ providerCallId: "CA-race" }))));
+        const results = await Promise.all(
+          Array.from({ length: 8 }, () => repos.calls.record(aCall({ providerCallId: "CA-race" }))),
+        );
         expect(new Set(results.map((c) => c.id)).size).toBe(1);
         expect(await repos.calls.countSince(new Date(0))).toBe(1);
       });
@@ -362,7 +445,8 @@ export function repositoryContract(name: string, open: OpenTarget): void {
       test("forLead, recent (with the lead's name) and countSince", async () => {
         const sarah = await repos.leads.create(aLead({ name: "Sarah Jones" }));
         const times = ["2026-11-20T09:00:00Z", "2026-11-20T11:00:00Z", "2026-11-20T10:00:00Z"].map((t) => new Date(t));
-        for (const [i, startedAt] of times.entries()) await repos.calls.record(aCall({ providerCallId: `CA${i}`, leadId: sarah.id, startedAt }));
+        for (const [i, startedAt] of times.entries())
+          await repos.calls.record(aCall({ providerCallId: `CA${i}`, leadId: sarah.id, startedAt }));
         await repos.calls.record(aCall({ providerCallId: "CA-anon", startedAt: new Date("2026-11-19T09:00:00Z") }));
 
         expect((await repos.calls.forLead(sarah.id)).map((c) => c.providerCallId)).toEqual(["CA1", "CA2", "CA0"]);
@@ -372,13 +456,24 @@ export function repositoryContract(name: string, open: OpenTarget): void {
           ["CA2", "Sarah Jones"],
           ["CA0", "Sarah Jones"],
         ]);
-        expect((await repos.calls.recent({ limit: 3, offset: 3 })).map((c) => [c.providerCallId, c.leadName])).toEqual([["CA-anon", null]]);
+        expect((await repos.calls.recent({ limit: 3, offset: 3 })).map((c) => [c.providerCallId, c.leadName])).toEqual([
+          ["CA-anon", null],
+        ]);
         expect(await repos.calls.countSince(new Date("2026-11-20T00:00:00Z"))).toBe(3);
       });
 
       test("a transcript line that brings its own id is stored once, however often it is sent", async () => {
         const call = await repos.calls.record(aCall());
-        const line = { id: "0b6f7a52-4c9e-4d7a-9a51-2f5b8e1c3d40", callId: call.id, track: "inbound", text: "Flat 2, 14 Mill Lane.", startMs: 0, endMs: 1500, isFinal: true, confidence: 0.9 } as const;
+        const line = {
+          id: "0b6f7a52-4c9e-4d7a-9a51-2f5b8e1c3d40",
+          callId: call.id,
+          track: "inbound",
+          text: "Flat 2, 14 Mill Lane.",
+          startMs: 0,
+          endMs: 1500,
+          isFinal: true,
+          confidence: 0.9,
+        } as const;
         const first = await repos.calls.addSegment(line);
         const again = await repos.calls.addSegment({ ...line, text: "sent again after a lost answer" });
         expect(first.id).toBe(line.id);
@@ -397,7 +492,15 @@ export function repositoryContract(name: string, open: OpenTarget): void {
         for (const s of said) {
           await repos.calls.addSegment({ callId: call.id, ...s, isFinal: true, confidence: 0.91 });
         }
-        const interim = await repos.calls.addSegment({ callId: call.id, track: "inbound", text: "It's 1 Bak", startMs: 5200, endMs: 5600, isFinal: false, confidence: null });
+        const interim = await repos.calls.addSegment({
+          callId: call.id,
+          track: "inbound",
+          text: "It's 1 Bak",
+          startMs: 5200,
+          endMs: 5600,
+          isFinal: false,
+          confidence: null,
+        });
         expect(interim).toMatchObject({ isFinal: false, confidence: null, callId: call.id });
         expect(interim.createdAt).toBeInstanceOf(Date);
 
@@ -409,7 +512,13 @@ export function repositoryContract(name: string, open: OpenTarget): void {
           "What's the address?",
           "It's 1 Bak",
         ]);
-        expect(transcript[0]).toMatchObject({ track: "inbound", startMs: 0, endMs: 1100, isFinal: true, confidence: 0.91 });
+        expect(transcript[0]).toMatchObject({
+          track: "inbound",
+          startMs: 0,
+          endMs: 1100,
+          isFinal: true,
+          confidence: 0.91,
+        });
         expect(await repos.calls.transcript(crypto.randomUUID())).toEqual([]);
       });
     });
@@ -419,11 +528,21 @@ export function repositoryContract(name: string, open: OpenTarget): void {
         const lead = await repos.leads.create(aLead());
         const call = await repos.calls.record(aCall({ leadId: lead.id }));
         const issue = await repos.issues.create({ ...anIssue(lead.id), sourceCallId: call.id });
-        expect(issue).toMatchObject({ leadId: lead.id, sourceCallId: call.id, status: "open", urgency: "routine", category: "plumbing" });
+        expect(issue).toMatchObject({
+          leadId: lead.id,
+          sourceCallId: call.id,
+          status: "open",
+          urgency: "routine",
+          category: "plumbing",
+        });
         expect(await repos.issues.byId(issue.id)).toEqual(issue);
 
         const updated = await repos.issues.update(issue.id, { urgency: "urgent", accessNotes: "Key under the mat" });
-        expect(updated).toMatchObject({ urgency: "urgent", accessNotes: "Key under the mat", title: "Leaking kitchen tap" });
+        expect(updated).toMatchObject({
+          urgency: "urgent",
+          accessNotes: "Key under the mat",
+          title: "Leaking kitchen tap",
+        });
         expect(await repos.issues.setStatus(issue.id, "scheduled")).toEqual({ ok: true, value: "scheduled" });
         expect((await repos.issues.byId(issue.id))!.status).toBe("scheduled");
 
@@ -439,14 +558,21 @@ export function repositoryContract(name: string, open: OpenTarget): void {
         expect(await repos.issues.setStatus(issue.id, "done")).toEqual({
           ok: false,
           reason: "illegal_transition",
-          message: "A job cannot go from open to done: from open it can go to quoted, scheduled, in_progress, cancelled.",
+          message:
+            "A job cannot go from open to done: from open it can go to quoted, scheduled, in_progress, cancelled.",
         });
         expect(await repos.issues.byId(issue.id)).toEqual(issue);
         expect(await repos.issues.setStatus(issue.id, "in_progress")).toMatchObject({ ok: true });
         expect(await repos.issues.setStatus(issue.id, "done")).toMatchObject({ ok: true });
-        expect(await repos.issues.setStatus(issue.id, "cancelled")).toMatchObject({ ok: false, message: "A job cannot go from done to cancelled: done is final." });
+        expect(await repos.issues.setStatus(issue.id, "cancelled")).toMatchObject({
+          ok: false,
+          message: "A job cannot go from done to cancelled: done is final.",
+        });
         expect((await repos.issues.byId(issue.id))!.status).toBe("done");
-        expect(await repos.issues.setStatus("00000000-0000-4000-8000-000000000000", "cancelled")).toMatchObject({ ok: false, reason: "not_found" });
+        expect(await repos.issues.setStatus("00000000-0000-4000-8000-000000000000", "cancelled")).toMatchObject({
+          ok: false,
+          reason: "not_found",
+        });
         expect(await repos.issues.setStatus("nope", "cancelled")).toMatchObject({ ok: false, reason: "not_found" });
       });
 
@@ -460,7 +586,10 @@ export function repositoryContract(name: string, open: OpenTarget): void {
         const doneLongAgo = await repos.issues.create(anIssue(lead.id, { title: "Done long ago" }));
         await repos.issues.setStatus(doneLongAgo.id, "in_progress");
         await repos.issues.setStatus(doneLongAgo.id, "done");
-        await repos.db.update(issuesTable).set({ updatedAt: new Date("2025-01-01T00:00:00Z") }).where(eq(issuesTable.id, doneLongAgo.id));
+        await repos.db
+          .update(issuesTable)
+          .set({ updatedAt: new Date("2025-01-01T00:00:00Z") })
+          .where(eq(issuesTable.id, doneLongAgo.id));
 
         const board = await repos.issues.board();
         expect(board.map((i) => i.title)).toEqual(["Emergency", "Done recently", "Routine"]);
@@ -484,7 +613,12 @@ export function repositoryContract(name: string, open: OpenTarget): void {
         await repos.issues.setStatus(cancelled.id, "cancelled");
 
         expect(await repos.issues.openCountsByUrgency()).toEqual({ emergency: 2, urgent: 1, routine: 1 });
-        expect((await repos.issues.openByUrgency(10)).map((i) => i.title)).toEqual(["Emergency old", "Emergency new", "Urgent", "Routine old"]);
+        expect((await repos.issues.openByUrgency(10)).map((i) => i.title)).toEqual([
+          "Emergency old",
+          "Emergency new",
+          "Urgent",
+          "Routine old",
+        ]);
         expect((await repos.issues.openByUrgency(2)).map((i) => i.title)).toEqual(["Emergency old", "Emergency new"]);
         await truncateAll(repos);
         expect(await repos.issues.openCountsByUrgency()).toEqual({ emergency: 0, urgent: 0, routine: 0 });
@@ -538,7 +672,12 @@ export function repositoryContract(name: string, open: OpenTarget): void {
           .where(eq(quotesTable.id, quote.id));
         expect(types).toEqual({ lines: "array", totals: "object", firstDescription: "Replace tap" });
 
-        const noDeposit = await repos.quotes.createDraft({ ...aQuote(issue.id), deposit: null, validUntil: null, terms: null });
+        const noDeposit = await repos.quotes.createDraft({
+          ...aQuote(issue.id),
+          deposit: null,
+          validUntil: null,
+          terms: null,
+        });
         expect(noDeposit).toMatchObject({ deposit: null, validUntil: null, terms: null });
       });
 
@@ -582,14 +721,22 @@ export function repositoryContract(name: string, open: OpenTarget): void {
         expect((await repos.quotes.byId(quote.id))!.status).toBe("draft");
         expect(await repos.quotes.setStatus(quote.id, "sent", at)).toEqual({ ok: true, value: "sent" });
         expect(await repos.quotes.advance(quote.id, ["draft", "sent"], "declined", at)).toBe(true);
-        expect(await repos.quotes.setStatus(quote.id, "accepted", at)).toMatchObject({ ok: false, message: "A quote cannot go from declined to accepted: declined is final." });
+        expect(await repos.quotes.setStatus(quote.id, "accepted", at)).toMatchObject({
+          ok: false,
+          message: "A quote cannot go from declined to accepted: declined is final.",
+        });
         expect((await repos.quotes.byId(quote.id))!.status).toBe("declined");
         expect(await repos.quotes.setStatus("nope", "sent")).toMatchObject({ ok: false, reason: "not_found" });
       });
     });
 
     describe("staff users and sessions", () => {
-      const aUser = { email: "Ops@Example.COM ", name: "Olive Ops", role: "admin" as const, passwordHash: "$argon2id$v=19$hash" };
+      const aUser = {
+        email: "Ops@Example.COM ",
+        name: "Olive Ops",
+        role: "admin" as const,
+        passwordHash: "$argon2id$v=19$hash",
+      };
 
       test("users: create (email lower-cased), find by email in any case, by id, change password, count", async () => {
         expect(await repos.staffUsers.count()).toBe(0);
@@ -614,14 +761,25 @@ export function repositoryContract(name: string, open: OpenTarget): void {
         const user = await repos.staffUsers.create(aUser);
         const t0 = new Date("2026-11-20T09:00:00Z");
         const hours = (h: number) => new Date(t0.getTime() + h * 3_600_000);
-        const session = { id: "s-live", userId: user.id, csrfToken: "csrf-1", createdAt: t0, lastSeenAt: t0, expiresAt: hours(8) };
+        const session = {
+          id: "s-live",
+          userId: user.id,
+          csrfToken: "csrf-1",
+          createdAt: t0,
+          lastSeenAt: t0,
+          expiresAt: hours(8),
+        };
         await repos.staffSessions.create(session);
         await repos.staffSessions.create({ ...session, id: "s-old", expiresAt: hours(1) });
         await repos.staffSessions.create({ ...session, id: "s-gone" });
         expect(await repos.staffSessions.byId("s-live")).toEqual(session);
 
         await repos.staffSessions.touch("s-live", hours(2), hours(10));
-        expect(await repos.staffSessions.byId("s-live")).toEqual({ ...session, lastSeenAt: hours(2), expiresAt: hours(10) });
+        expect(await repos.staffSessions.byId("s-live")).toEqual({
+          ...session,
+          lastSeenAt: hours(2),
+          expiresAt: hours(10),
+        });
 
         await repos.staffSessions.delete("s-gone");
         expect(await repos.staffSessions.byId("s-gone")).toBeNull();
@@ -647,7 +805,15 @@ export function repositoryContract(name: string, open: OpenTarget): void {
         await setCreatedAt(quotesTable, quote.id, at(4));
         const [message] = await repos.db
           .insert(messages)
-          .values({ leadId: lead.id, channel: "whatsapp", direction: "inbound", body: "Photo of the leak", status: "received", providerId: "wamid.1", createdAt: at(3) })
+          .values({
+            leadId: lead.id,
+            channel: "whatsapp",
+            direction: "inbound",
+            body: "Photo of the leak",
+            status: "received",
+            providerId: "wamid.1",
+            createdAt: at(3),
+          })
           .returning();
         await repos.calls.record(aCall({ leadId: stranger.id, startedAt: at(5) }));
         await repos.issues.create(anIssue(stranger.id, { title: "Not theirs" }));
@@ -670,7 +836,9 @@ export function repositoryContract(name: string, open: OpenTarget): void {
       test("applies only while the status is one of `from`", async () => {
         const call = await repos.calls.record(aCall({ status: "ringing" }));
         const answeredAt = new Date("2026-11-20T10:00:04Z");
-        expect(await repos.calls.advance(call.id, ["queued", "ringing"], { status: "in-progress", answeredAt })).toMatchObject({
+        expect(
+          await repos.calls.advance(call.id, ["queued", "ringing"], { status: "in-progress", answeredAt }),
+        ).toMatchObject({
           status: "in-progress",
           answeredAt,
         });
@@ -685,7 +853,9 @@ export function repositoryContract(name: string, open: OpenTarget): void {
         expect(await repos.calls.advance(call.id, ["in-progress"], { status: "busy" })).toBeNull();
         expect(await repos.calls.advance(call.id, ["in-progress"], { status: "ringing" })).toBeNull();
         expect((await repos.calls.byId(call.id))!.status).toBe("in-progress");
-        expect(await repos.calls.advance(call.id, ["ringing", "in-progress"], { status: "completed" })).toMatchObject({ status: "completed" });
+        expect(await repos.calls.advance(call.id, ["ringing", "in-progress"], { status: "completed" })).toMatchObject({
+          status: "completed",
+        });
       });
 
       test("of two racing reports, exactly one wins", async () => {
@@ -704,9 +874,25 @@ export function repositoryContract(name: string, open: OpenTarget): void {
       const later = (seconds: number) => new Date(t0.getTime() + seconds * 1000);
 
       test("enqueue once per kind and key, payload kept as JSON", async () => {
-        expect(await repos.tasks.enqueue({ kind: RECORDING_TASK, key: "RE1", payload: { callSid: "CA1", recordingSid: "RE1", recordingUrl: "https://x/RE1" }, runAt: t0 })).toBe(true);
-        expect(await repos.tasks.enqueue({ kind: RECORDING_TASK, key: "RE1", payload: { callSid: "CA2", recordingSid: "RE1", recordingUrl: "https://x/other" }, runAt: t0 })).toBe(false);
-        expect(await repos.tasks.enqueue({ kind: SEND_TASK, key: "RE1", payload: { messageId: "m1" }, runAt: t0 })).toBe(true);
+        expect(
+          await repos.tasks.enqueue({
+            kind: RECORDING_TASK,
+            key: "RE1",
+            payload: { callSid: "CA1", recordingSid: "RE1", recordingUrl: "https://x/RE1" },
+            runAt: t0,
+          }),
+        ).toBe(true);
+        expect(
+          await repos.tasks.enqueue({
+            kind: RECORDING_TASK,
+            key: "RE1",
+            payload: { callSid: "CA2", recordingSid: "RE1", recordingUrl: "https://x/other" },
+            runAt: t0,
+          }),
+        ).toBe(false);
+        expect(
+          await repos.tasks.enqueue({ kind: SEND_TASK, key: "RE1", payload: { messageId: "m1" }, runAt: t0 }),
+        ).toBe(true);
         expect(await repos.tasks.byKey(RECORDING_TASK, "RE1")).toMatchObject({
           kind: RECORDING_TASK,
           key: "RE1",
@@ -721,9 +907,24 @@ export function repositoryContract(name: string, open: OpenTarget): void {
       });
 
       test("claimDue takes due jobs oldest first and holds them until the lock runs out", async () => {
-        await repos.tasks.enqueue({ kind: INVOICE_ISSUED_TASK, key: "second", payload: { invoiceId: "i" }, runAt: later(10) });
-        await repos.tasks.enqueue({ kind: INVOICE_ISSUED_TASK, key: "first", payload: { invoiceId: "i" }, runAt: later(5) });
-        await repos.tasks.enqueue({ kind: INVOICE_ISSUED_TASK, key: "future", payload: { invoiceId: "i" }, runAt: later(3600) });
+        await repos.tasks.enqueue({
+          kind: INVOICE_ISSUED_TASK,
+          key: "second",
+          payload: { invoiceId: "i" },
+          runAt: later(10),
+        });
+        await repos.tasks.enqueue({
+          kind: INVOICE_ISSUED_TASK,
+          key: "first",
+          payload: { invoiceId: "i" },
+          runAt: later(5),
+        });
+        await repos.tasks.enqueue({
+          kind: INVOICE_ISSUED_TASK,
+          key: "future",
+          payload: { invoiceId: "i" },
+          runAt: later(3600),
+        });
         const claimed = await repos.tasks.claimDue(later(60), 10, 30_000);
         expect(claimed.map((j) => j.key)).toEqual(["first", "second"]);
         expect(await repos.tasks.claimDue(later(61), 10, 30_000)).toEqual([]);
@@ -732,7 +933,13 @@ export function repositoryContract(name: string, open: OpenTarget): void {
       });
 
       test("workers claiming at once never get the same job", async () => {
-        for (let i = 0; i < 12; i++) await repos.tasks.enqueue({ kind: INVOICE_ISSUED_TASK, key: `job-${i}`, payload: { invoiceId: `i${i}` }, runAt: t0 });
+        for (let i = 0; i < 12; i++)
+          await repos.tasks.enqueue({
+            kind: INVOICE_ISSUED_TASK,
+            key: `job-${i}`,
+            payload: { invoiceId: `i${i}` },
+            runAt: t0,
+          });
         const batches = await Promise.all(Array.from({ length: 4 }, () => repos.tasks.claimDue(later(1), 5, 60_000)));
         const ids = batches.flat().map((j) => j.id);
         expect(new Set(ids).size).toBe(ids.length);
@@ -748,9 +955,21 @@ export function repositoryContract(name: string, open: OpenTarget): void {
         await repos.tasks.fail(byKey.flaky!.id, "HTTP 503 from the provider", later(120), later(2));
         await repos.tasks.fail(byKey.doomed!.id, "HTTP 404: recording gone", null, later(2));
 
-        expect(await repos.tasks.byKey(INVOICE_ISSUED_TASK, "ok")).toMatchObject({ doneAt: later(2), attempts: 1, lastError: null });
-        expect(await repos.tasks.byKey(INVOICE_ISSUED_TASK, "flaky")).toMatchObject({ attempts: 1, lastError: "HTTP 503 from the provider", nextAttemptAt: later(120), failedAt: null });
-        expect(await repos.tasks.byKey(INVOICE_ISSUED_TASK, "doomed")).toMatchObject({ attempts: 1, failedAt: later(2) });
+        expect(await repos.tasks.byKey(INVOICE_ISSUED_TASK, "ok")).toMatchObject({
+          doneAt: later(2),
+          attempts: 1,
+          lastError: null,
+        });
+        expect(await repos.tasks.byKey(INVOICE_ISSUED_TASK, "flaky")).toMatchObject({
+          attempts: 1,
+          lastError: "HTTP 503 from the provider",
+          nextAttemptAt: later(120),
+          failedAt: null,
+        });
+        expect(await repos.tasks.byKey(INVOICE_ISSUED_TASK, "doomed")).toMatchObject({
+          attempts: 1,
+          failedAt: later(2),
+        });
         expect(await repos.tasks.claimDue(later(60), 10, 1_000)).toEqual([]);
         expect((await repos.tasks.claimDue(later(121), 10, 1_000)).map((j) => j.key)).toEqual(["flaky"]);
       });
@@ -791,12 +1010,19 @@ export function repositoryContract(name: string, open: OpenTarget): void {
 
       /** The message's download job, failed `failures` times; the last is given up for good when `givenUp`. */
       const downloadJob = async (messageId: string, failures: number, givenUp: boolean) => {
-        expect(await repos.tasks.enqueue({ kind: MEDIA_TASK, key: messageId, payload: { messageId }, runAt: t0 })).toBe(true);
+        expect(await repos.tasks.enqueue({ kind: MEDIA_TASK, key: messageId, payload: { messageId }, runAt: t0 })).toBe(
+          true,
+        );
         for (let attempt = 1; attempt <= failures; attempt++) {
           const claimed = await repos.tasks.claimDue(later(attempt * 3_600), 10, 60_000);
           const job = claimed.find((j) => j.key === messageId)!;
           const last = givenUp && attempt === failures;
-          await repos.tasks.fail(job.id, "HTTP 503 from the media URL", last ? null : later(attempt * 3_600 + 60), later(attempt * 3_600));
+          await repos.tasks.fail(
+            job.id,
+            "HTTP 503 from the media URL",
+            last ? null : later(attempt * 3_600 + 60),
+            later(attempt * 3_600),
+          );
         }
         return (await repos.tasks.byKey(MEDIA_TASK, messageId))!;
       };
@@ -806,13 +1032,19 @@ export function repositoryContract(name: string, open: OpenTarget): void {
         const { message } = await repos.messages.recordInbound(anInboundPhoto(providerId));
         const job = await downloadJob(message.id, 3, true);
         expect(job).toMatchObject({ attempts: 3, failedAt: later(3 * 3_600) });
-        const marked = await repos.messages.update(message.id, { mediaError: "HTTP 503 from the media URL (gave up after 3 attempts)", mediaGaveUpAt: later(3 * 3_600) });
+        const marked = await repos.messages.update(message.id, {
+          mediaError: "HTTP 503 from the media URL (gave up after 3 attempts)",
+          mediaGaveUpAt: later(3 * 3_600),
+        });
         return { message: marked!, job };
       };
 
       /** Asserts requeueMediaDownload refuses the message and leaves both it and its job as they were. */
       const expectRefusedUnchanged = async (messageId: string, taskKind: string = MEDIA_TASK) => {
-        const [messageBefore, jobBefore] = await Promise.all([repos.messages.byId(messageId), repos.tasks.byKey(MEDIA_TASK, messageId)]);
+        const [messageBefore, jobBefore] = await Promise.all([
+          repos.messages.byId(messageId),
+          repos.tasks.byKey(MEDIA_TASK, messageId),
+        ]);
         expect(await repos.messages.requeueMediaDownload(messageId, taskKind, later(86_400))).toBeNull();
         expect(await repos.messages.byId(messageId)).toEqual(messageBefore);
         expect(await repos.tasks.byKey(MEDIA_TASK, messageId)).toEqual(jobBefore);
@@ -822,8 +1054,15 @@ export function repositoryContract(name: string, open: OpenTarget): void {
         const { message } = await repos.messages.recordInbound(anInboundPhoto("wamid.MARK"));
         expect(message.mediaGaveUpAt).toBeNull();
         const at = new Date("2026-11-20T12:34:56.789Z");
-        const marked = await repos.messages.update(message.id, { mediaError: "HTTP 503 (gave up after 12 attempts)", mediaGaveUpAt: at });
-        expect(marked).toMatchObject({ status: "media_pending", mediaError: "HTTP 503 (gave up after 12 attempts)", mediaGaveUpAt: at });
+        const marked = await repos.messages.update(message.id, {
+          mediaError: "HTTP 503 (gave up after 12 attempts)",
+          mediaGaveUpAt: at,
+        });
+        expect(marked).toMatchObject({
+          status: "media_pending",
+          mediaError: "HTTP 503 (gave up after 12 attempts)",
+          mediaGaveUpAt: at,
+        });
         expect(marked!.mediaGaveUpAt).toBeInstanceOf(Date);
         expect(await repos.messages.byId(message.id)).toEqual(marked);
         const cleared = await repos.messages.update(message.id, { mediaGaveUpAt: null });
@@ -837,9 +1076,20 @@ export function repositoryContract(name: string, open: OpenTarget): void {
         const at = later(86_400);
 
         const requeued = await repos.messages.requeueMediaDownload(message.id, MEDIA_TASK, at);
-        expect(requeued).toMatchObject({ id: message.id, status: "media_pending", mediaKey: null, mediaError: null, mediaGaveUpAt: null });
+        expect(requeued).toMatchObject({
+          id: message.id,
+          status: "media_pending",
+          mediaKey: null,
+          mediaError: null,
+          mediaGaveUpAt: null,
+        });
         expect(await repos.messages.byId(message.id)).toEqual(requeued);
-        expect(await repos.tasks.byKey(MEDIA_TASK, message.id)).toMatchObject({ attempts: 0, failedAt: null, doneAt: null, nextAttemptAt: at });
+        expect(await repos.tasks.byKey(MEDIA_TASK, message.id)).toMatchObject({
+          attempts: 0,
+          failedAt: null,
+          doneAt: null,
+          nextAttemptAt: at,
+        });
         // Unlocked and due: the runner takes it at `at`, and only it.
         const claimed = await repos.tasks.claimDue(at, 10, 60_000);
         expect(claimed.map((j) => j.key)).toEqual([message.id]);
@@ -853,7 +1103,11 @@ export function repositoryContract(name: string, open: OpenTarget): void {
         const { message } = await aGivenUpPhoto("wamid.TWICE");
         expect(await repos.messages.requeueMediaDownload(message.id, MEDIA_TASK, later(86_400))).not.toBeNull();
         await expectRefusedUnchanged(message.id);
-        expect(await repos.tasks.byKey(MEDIA_TASK, message.id)).toMatchObject({ attempts: 0, failedAt: null, nextAttemptAt: later(86_400) });
+        expect(await repos.tasks.byKey(MEDIA_TASK, message.id)).toMatchObject({
+          attempts: 0,
+          failedAt: null,
+          nextAttemptAt: later(86_400),
+        });
       });
 
       test("of two re-queues racing for the same message, exactly one wins", async () => {
@@ -864,7 +1118,11 @@ export function repositoryContract(name: string, open: OpenTarget): void {
         ]);
         expect(results.filter(Boolean)).toHaveLength(1);
         const winner = results[0] ? later(86_400) : later(90_000);
-        expect(await repos.tasks.byKey(MEDIA_TASK, message.id)).toMatchObject({ attempts: 0, failedAt: null, nextAttemptAt: winner });
+        expect(await repos.tasks.byKey(MEDIA_TASK, message.id)).toMatchObject({
+          attempts: 0,
+          failedAt: null,
+          nextAttemptAt: winner,
+        });
         expect(await repos.messages.byId(message.id)).toMatchObject({ mediaGaveUpAt: null, mediaError: null });
       });
 
@@ -873,7 +1131,11 @@ export function repositoryContract(name: string, open: OpenTarget): void {
         await downloadJob(message.id, 1, false);
         await repos.messages.update(message.id, { mediaError: "HTTP 503 from the media URL (attempt 1; retrying)" });
         await expectRefusedUnchanged(message.id);
-        expect(await repos.tasks.byKey(MEDIA_TASK, message.id)).toMatchObject({ attempts: 1, failedAt: null, nextAttemptAt: later(3_600 + 60) });
+        expect(await repos.tasks.byKey(MEDIA_TASK, message.id)).toMatchObject({
+          attempts: 1,
+          failedAt: null,
+          nextAttemptAt: later(3_600 + 60),
+        });
       });
 
       test("a message marked given up whose job is still retrying is refused, and the message is not half reset (the transaction rolls back)", async () => {
@@ -881,7 +1143,10 @@ export function repositoryContract(name: string, open: OpenTarget): void {
         await downloadJob(message.id, 2, false);
         await repos.messages.update(message.id, { mediaError: "gave up", mediaGaveUpAt: later(7_200) });
         await expectRefusedUnchanged(message.id);
-        expect(await repos.messages.byId(message.id)).toMatchObject({ mediaError: "gave up", mediaGaveUpAt: later(7_200) });
+        expect(await repos.messages.byId(message.id)).toMatchObject({
+          mediaError: "gave up",
+          mediaGaveUpAt: later(7_200),
+        });
 
         // No job at all, or only a job of another kind: refused the same way.
         const { message: jobless } = await repos.messages.recordInbound(anInboundPhoto("wamid.NOJOB"));
@@ -895,7 +1160,10 @@ export function repositoryContract(name: string, open: OpenTarget): void {
         const { message: unmarked } = await repos.messages.recordInbound(anInboundPhoto("wamid.UNMARKED"));
         await downloadJob(unmarked.id, 3, true);
         await expectRefusedUnchanged(unmarked.id);
-        expect(await repos.tasks.byKey(MEDIA_TASK, unmarked.id)).toMatchObject({ attempts: 3, failedAt: later(3 * 3_600) });
+        expect(await repos.tasks.byKey(MEDIA_TASK, unmarked.id)).toMatchObject({
+          attempts: 3,
+          failedAt: later(3 * 3_600),
+        });
 
         const { message: stored } = await aGivenUpPhoto("wamid.STORED");
         await repos.messages.update(stored.id, { mediaKey: `tenant-media/unknown/${stored.id}.jpg` });
@@ -920,7 +1188,10 @@ export function repositoryContract(name: string, open: OpenTarget): void {
       const call = await repos.calls.record(aCall());
       const extracted = { ...emptyExtraction("rules"), name: "Sarah", postcode: "NW1 6XE" };
       await repos.calls.update(call.id, { extracted, corrections: { name: "Sarah Jones" } });
-      const [row] = await repos.db.select({ extracted: callsTable.extracted }).from(callsTable).where(eq(callsTable.id, call.id));
+      const [row] = await repos.db
+        .select({ extracted: callsTable.extracted })
+        .from(callsTable)
+        .where(eq(callsTable.id, call.id));
       expect(row!.extracted).toEqual(extracted);
       expect(await repos.calls.byId(call.id)).toMatchObject({ extracted, corrections: { name: "Sarah Jones" } });
     });

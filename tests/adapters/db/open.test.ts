@@ -20,7 +20,10 @@ async function failure(options: Parameters<typeof openDatabase>[0]): Promise<{ e
 describe("a database that cannot be reached", () => {
   test("PostgreSQL on a closed port: one clear line within seconds, password hidden", async () => {
     const port = await freePort();
-    const { error, ms } = await failure({ databaseUrl: `postgres://app:s3cret@127.0.0.1:${port}/switchboard`, dataDir: "/unused" });
+    const { error, ms } = await failure({
+      databaseUrl: `postgres://app:s3cret@127.0.0.1:${port}/switchboard`,
+      dataDir: "/unused",
+    });
     expect(error).toBeInstanceOf(DatabaseUnavailableError);
     expect(error.message).toBe(
       `Cannot open the database (PostgreSQL at postgres://app@127.0.0.1:${port}/switchboard): connection refused (is the server running, and on that port?).`,
@@ -34,7 +37,11 @@ describe("a database that cannot be reached", () => {
     await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
     const { port } = silent.address() as { port: number };
     try {
-      const { error, ms } = await failure({ databaseUrl: `postgres://app:s3cret@127.0.0.1:${port}/db`, dataDir: "/unused", connectTimeoutSeconds: 1 });
+      const { error, ms } = await failure({
+        databaseUrl: `postgres://app:s3cret@127.0.0.1:${port}/db`,
+        dataDir: "/unused",
+        connectTimeoutSeconds: 1,
+      });
       expect(error.message).toBe(
         `Cannot open the database (PostgreSQL at postgres://app@127.0.0.1:${port}/db): the server accepted the connection but did not answer.`,
       );
@@ -46,9 +53,15 @@ describe("a database that cannot be reached", () => {
   });
 
   test("a host that does not resolve", async () => {
-    const { error, ms } = await failure({ databaseUrl: "postgresql://app:s3cret@db.example.invalid/switchboard", dataDir: "/unused", connectTimeoutSeconds: 3 });
+    const { error, ms } = await failure({
+      databaseUrl: "postgresql://app:s3cret@db.example.invalid/switchboard",
+      dataDir: "/unused",
+      connectTimeoutSeconds: 3,
+    });
     expect(error).toBeInstanceOf(DatabaseUnavailableError);
-    expect(error.message).toStartWith("Cannot open the database (PostgreSQL at postgresql://app@db.example.invalid/switchboard): ");
+    expect(error.message).toStartWith(
+      "Cannot open the database (PostgreSQL at postgresql://app@db.example.invalid/switchboard): ",
+    );
     expect(error.message).not.toContain("s3cret");
     expect(error.message).not.toContain("\n");
     expect(ms).toBeLessThan(6_000);
@@ -73,7 +86,9 @@ describe("a database that cannot be reached", () => {
   test("a URL that is not postgres:// is refused before connecting", async () => {
     const { error } = await failure({ databaseUrl: "mysql://root:pw@localhost/db", dataDir: "/unused" });
     expect(error).toBeInstanceOf(DatabaseUnavailableError);
-    expect(error.message).toBe("DATABASE_URL must be a postgres:// or postgresql:// URL, got mysql://root@localhost/db.");
+    expect(error.message).toBe(
+      "DATABASE_URL must be a postgres:// or postgresql:// URL, got mysql://root@localhost/db.",
+    );
   });
 });
 

@@ -6,7 +6,11 @@ import { PGlite } from "@electric-sql/pglite";
 import postgres from "postgres";
 import { Gate } from "../../../src/adapters/db/gate.ts";
 import { PGLITE_OPTIONS } from "../../../src/adapters/db/pglite-host.ts";
-import { readyStatus, servePgliteOnSocket, type PgliteSocketServer } from "../../../src/adapters/db/pglite-socket-server.ts";
+import {
+  readyStatus,
+  servePgliteOnSocket,
+  type PgliteSocketServer,
+} from "../../../src/adapters/db/pglite-socket-server.ts";
 import { migratedTemplate } from "../../support/test-db.ts";
 
 let pg: PGlite;
@@ -16,7 +20,8 @@ const folder = mkdtempSync(join(tmpdir(), "switchboard-socket-"));
 
 /** The owner's side: every in-process statement takes the gate, as pglite-host.ts arranges. */
 const ownerQuery = <T>(text: string, params: unknown[] = []) => gate.run(() => pg.query<T>(text, params));
-const client = () => postgres({ path: server.path, user: "postgres", database: "postgres", prepare: false, max: 1, onnotice: () => {} });
+const client = () =>
+  postgres({ path: server.path, user: "postgres", database: "postgres", prepare: false, max: 1, onnotice: () => {} });
 
 beforeAll(async () => {
   pg = await PGlite.create({ ...PGLITE_OPTIONS, loadDataDir: await migratedTemplate() }); // cheaper than initdb
@@ -81,7 +86,9 @@ describe("PGlite served on a unix socket", () => {
     const sql = client();
     try {
       await expect(sql`select * from no_such_table`).rejects.toThrow('relation "no_such_table" does not exist');
-      await expect(sql.begin((tx) => [tx`insert into notes values (4, 'a')`, tx`insert into notes values (4, 'dup')`])).rejects.toThrow("duplicate key");
+      await expect(
+        sql.begin((tx) => [tx`insert into notes values (4, 'a')`, tx`insert into notes values (4, 'dup')`]),
+      ).rejects.toThrow("duplicate key");
       const [row] = await sql<{ n: number }[]>`select count(*)::int as n from notes where id = 4`;
       expect(row!.n).toBe(0);
     } finally {

@@ -14,7 +14,8 @@ import { repositoryContract } from "./contract.ts";
 import { manyLeads, SEARCHES } from "./lead-fixtures.ts";
 
 const migrationCount = () =>
-  (JSON.parse(readFileSync(join(MIGRATIONS_FOLDER, "meta", "_journal.json"), "utf8")) as { entries: unknown[] }).entries.length;
+  (JSON.parse(readFileSync(join(MIGRATIONS_FOLDER, "meta", "_journal.json"), "utf8")) as { entries: unknown[] }).entries
+    .length;
 
 // One real PostgreSQL for this file: postgres.js and the Neon driver each get their own database on it.
 let server: TestPostgres;
@@ -113,9 +114,9 @@ describe("lead search with 50,000 leads", () => {
     try {
       for (const query of SEARCHES) {
         const compiled = new PgDialect().sqlToQuery(searchCondition(query)!);
-        const plan = (await sql.unsafe(`explain select count(*) from leads where ${compiled.sql}`, compiled.params as never[])).map(
-          (row) => row["QUERY PLAN"] as string,
-        );
+        const plan = (
+          await sql.unsafe(`explain select count(*) from leads where ${compiled.sql}`, compiled.params as never[])
+        ).map((row) => row["QUERY PLAN"] as string);
         expect({ query, plan: plan.join("\n") }).not.toMatchObject({ plan: expect.stringContaining("Seq Scan") });
         expect(plan.join("\n")).toContain("_trgm_idx");
       }

@@ -2,7 +2,17 @@ import { describe, expect, test } from "bun:test";
 import { pacedSerial } from "../../../src/adapters/local/paced-serial.ts";
 import type { Task } from "../../../src/ports/tasks.ts";
 
-const aTask = (kind: string, id = kind): Task => ({ id, kind, key: id, payload: null, attempts: 0, lastError: null, nextAttemptAt: new Date(), doneAt: null, failedAt: null });
+const aTask = (kind: string, id = kind): Task => ({
+  id,
+  kind,
+  key: id,
+  payload: null,
+  attempts: 0,
+  lastError: null,
+  nextAttemptAt: new Date(),
+  doneAt: null,
+  failedAt: null,
+});
 
 /** A handler that records when it starts and ends, taking `ms`. */
 function recorder(log: string[], name: string, ms: number, fail = false) {

@@ -15,10 +15,45 @@ const log = pino({ level: "silent" });
 
 beforeAll(async () => {
   repos = await freshPglite();
-  const lead = await repos.leads.create({ name: "Sam", organisation: null, phone: "+447700900333" as E164, email: null, address: null, postcode: null, segment: "tenant", source: "manual", notes: null });
-  const issue = await repos.issues.create({ leadId: lead.id, title: "Tap", description: null, category: "plumbing", urgency: "routine", address: null, postcode: null, accessNotes: null });
-  const quote = await repos.quotes.createDraft({ issueId: issue.id, lines: [], totals: quoteTotals([]), discountPence: 0, deposit: null, validUntil: null, terms: null });
-  message = { leadId: lead.id, quoteId: quote.id, to: lead.phone, channel: "sms", purpose: "quote_link", body: "Your quote: https://x/q/abc", dedupeKey: `quote_link:${quote.id}` };
+  const lead = await repos.leads.create({
+    name: "Sam",
+    organisation: null,
+    phone: "+447700900333" as E164,
+    email: null,
+    address: null,
+    postcode: null,
+    segment: "tenant",
+    source: "manual",
+    notes: null,
+  });
+  const issue = await repos.issues.create({
+    leadId: lead.id,
+    title: "Tap",
+    description: null,
+    category: "plumbing",
+    urgency: "routine",
+    address: null,
+    postcode: null,
+    accessNotes: null,
+  });
+  const quote = await repos.quotes.createDraft({
+    issueId: issue.id,
+    lines: [],
+    totals: quoteTotals([]),
+    discountPence: 0,
+    deposit: null,
+    validUntil: null,
+    terms: null,
+  });
+  message = {
+    leadId: lead.id,
+    quoteId: quote.id,
+    to: lead.phone,
+    channel: "sms",
+    purpose: "quote_link",
+    body: "Your quote: https://x/q/abc",
+    dedupeKey: `quote_link:${quote.id}`,
+  };
 }, 30_000);
 afterAll(async () => repos?.close());
 
@@ -47,8 +82,13 @@ describe("quote message senders", () => {
     expect(requests[0]).toMatchObject({ leadId: message.leadId, text: message.body, purpose: "notification" });
     expect(sent).toMatchObject({ status: "queued", provider: "messaging", channel: "whatsapp" });
 
-    const refusing: Messenger = { send: async () => ({ ok: false, reason: "no_address", message: "The customer has no number." }) };
-    const failed = await createMessengerQuoteSender(refusing, repos.outboundMessages, log).send({ ...message, dedupeKey: "quote_link:2" });
+    const refusing: Messenger = {
+      send: async () => ({ ok: false, reason: "no_address", message: "The customer has no number." }),
+    };
+    const failed = await createMessengerQuoteSender(refusing, repos.outboundMessages, log).send({
+      ...message,
+      dedupeKey: "quote_link:2",
+    });
     expect(failed).toMatchObject({ status: "failed", error: "The customer has no number." });
   });
 });

@@ -19,10 +19,24 @@ const log = pino({ level: "silent" });
 describe("task payloads are parsed with their kind's schema", () => {
   test("a well-formed payload reaches its handler, typed", async () => {
     const seen: { payload: TaskPayload<typeof RECORDING_TASK>; key: string }[] = [];
-    await repos.tasks.enqueue({ kind: RECORDING_TASK, key: "RE-good", payload: { callSid: "CA1", recordingSid: "RE-good", recordingUrl: "https://api.twilio.com/RE-good" }, runAt: now() });
-    const runner = startTaskRunner({ tasks: repos.tasks, log, now }, { [RECORDING_TASK]: async (payload, task) => void seen.push({ payload, key: task.key }) }, { autoStart: false });
+    await repos.tasks.enqueue({
+      kind: RECORDING_TASK,
+      key: "RE-good",
+      payload: { callSid: "CA1", recordingSid: "RE-good", recordingUrl: "https://api.twilio.com/RE-good" },
+      runAt: now(),
+    });
+    const runner = startTaskRunner(
+      { tasks: repos.tasks, log, now },
+      { [RECORDING_TASK]: async (payload, task) => void seen.push({ payload, key: task.key }) },
+      { autoStart: false },
+    );
     expect(await runner.runDue()).toBe(1);
-    expect(seen).toEqual([{ payload: { callSid: "CA1", recordingSid: "RE-good", recordingUrl: "https://api.twilio.com/RE-good" }, key: "RE-good" }]);
+    expect(seen).toEqual([
+      {
+        payload: { callSid: "CA1", recordingSid: "RE-good", recordingUrl: "https://api.twilio.com/RE-good" },
+        key: "RE-good",
+      },
+    ]);
     expect((await repos.tasks.byKey(RECORDING_TASK, "RE-good"))!.doneAt).not.toBeNull();
     await runner.stop();
   });
@@ -32,7 +46,11 @@ describe("task payloads are parsed with their kind's schema", () => {
     // A row an older release (or a hand edit) could have written: the type check refuses it, so it is forced here.
     const broken = { callSid: "CA1", recordingSid: 42 } as unknown as TaskPayload<typeof RECORDING_TASK>;
     await repos.tasks.enqueue({ kind: RECORDING_TASK, key: "RE-bad", payload: broken, runAt: now() });
-    const runner = startTaskRunner({ tasks: repos.tasks, log, now }, { [RECORDING_TASK]: async () => void called++ }, { autoStart: false });
+    const runner = startTaskRunner(
+      { tasks: repos.tasks, log, now },
+      { [RECORDING_TASK]: async () => void called++ },
+      { autoStart: false },
+    );
     expect(await runner.runDue()).toBe(1);
     expect(called).toBe(0);
     const task = (await repos.tasks.byKey(RECORDING_TASK, "RE-bad"))!;
@@ -46,11 +64,18 @@ describe("task payloads are parsed with their kind's schema", () => {
   });
 
   test("parseTaskPayload names the kind and the field; an unknown kind is refused too", () => {
-    expect(parseTaskPayload({ kind: SEND_TASK, payload: { messageId: "m1" } })).toEqual({ ok: true, kind: SEND_TASK, payload: { messageId: "m1" } });
+    expect(parseTaskPayload({ kind: SEND_TASK, payload: { messageId: "m1" } })).toEqual({
+      ok: true,
+      kind: SEND_TASK,
+      payload: { messageId: "m1" },
+    });
     const refused = parseTaskPayload({ kind: SEND_TASK, payload: {} });
     expect(refused.ok).toBe(false);
     if (!refused.ok) expect(refused.reason).toMatch(/^payload of a "send-message" task does not parse: messageId: /);
-    expect(parseTaskPayload({ kind: "no-such-kind", payload: {} })).toEqual({ ok: false, reason: 'unknown task kind "no-such-kind"' });
+    expect(parseTaskPayload({ kind: "no-such-kind", payload: {} })).toEqual({
+      ok: false,
+      reason: 'unknown task kind "no-such-kind"',
+    });
   });
 
   test("enqueue is typed by kind: a wrong payload fails the type check", () => {

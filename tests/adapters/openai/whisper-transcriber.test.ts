@@ -14,12 +14,18 @@ beforeEach(() => {
 /** The first bytes of an Ogg Opus voice note, as WhatsApp sends them. */
 const voiceNote = new Uint8Array([0x4f, 0x67, 0x67, 0x53, 0x00, 0x02, ...new Array(200).fill(7)]);
 const whisper = (maxRetries = 2) =>
-  createWhisperTranscriber({ maxRetries, timeoutMs: 5_000 }, createOpenAIClient({ apiKey: "sk-test-peer", baseURL: peer.baseURL }));
+  createWhisperTranscriber(
+    { maxRetries, timeoutMs: 5_000 },
+    createOpenAIClient({ apiKey: "sk-test-peer", baseURL: peer.baseURL }),
+  );
 
 test("against a loopback OpenAI peer: a voice note is uploaded as multipart to whisper-1 and its text and language come back", async () => {
   peer.reply(transcription("  Hi, it's Emma from Greenway Lettings, the boiler at 88 High Street is leaking.  "));
   const result = await whisper().transcribe(voiceNote, "audio/ogg; codecs=opus");
-  expect(result).toEqual({ text: "Hi, it's Emma from Greenway Lettings, the boiler at 88 High Street is leaking.", language: "english" });
+  expect(result).toEqual({
+    text: "Hi, it's Emma from Greenway Lettings, the boiler at 88 High Street is leaking.",
+    language: "english",
+  });
 
   expect(peer.requests).toHaveLength(1);
   const [request] = peer.requests;
@@ -34,8 +40,14 @@ test("against a loopback OpenAI peer: a voice note is uploaded as multipart to w
 });
 
 test("against a loopback OpenAI peer: whisper's 429 is retried, then the text is used", async () => {
-  peer.reply(apiError(429, "Rate limit reached for whisper-1", "requests", "rate_limit_exceeded"), transcription("Call me back please."));
-  expect(await whisper().transcribe(voiceNote, "audio/mpeg")).toEqual({ text: "Call me back please.", language: "english" });
+  peer.reply(
+    apiError(429, "Rate limit reached for whisper-1", "requests", "rate_limit_exceeded"),
+    transcription("Call me back please."),
+  );
+  expect(await whisper().transcribe(voiceNote, "audio/mpeg")).toEqual({
+    text: "Call me back please.",
+    language: "english",
+  });
   expect(peer.requests).toHaveLength(2);
   expect((peer.requests[1]!.form?.get("file") as File).name).toBe("voice-note.mp3");
 });
@@ -48,7 +60,9 @@ test("against a loopback OpenAI peer: whisper's 500s until the retries run out t
 });
 
 test("audio whisper cannot read, or none at all, is refused before any upload", async () => {
-  await expect(whisper().transcribe(voiceNote, "audio/amr")).rejects.toThrow('OpenAI whisper cannot read "audio/amr" audio.');
+  await expect(whisper().transcribe(voiceNote, "audio/amr")).rejects.toThrow(
+    'OpenAI whisper cannot read "audio/amr" audio.',
+  );
   await expect(whisper().transcribe(new Uint8Array(), "audio/ogg")).rejects.toThrow("the voice note is empty");
   expect(peer.requests).toHaveLength(0);
 });

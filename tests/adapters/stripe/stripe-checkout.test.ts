@@ -12,7 +12,9 @@ let checkout: ReturnType<typeof createStripeCheckout>;
 
 beforeAll(() => {
   peer = startStripePeer({ apiKey: API_KEY });
-  checkout = createStripeCheckout(createStripeClient(API_KEY, { host: "127.0.0.1", port: peer.port, protocol: "http" }));
+  checkout = createStripeCheckout(
+    createStripeClient(API_KEY, { host: "127.0.0.1", port: peer.port, protocol: "http" }),
+  );
 });
 afterAll(async () => peer?.stop());
 
@@ -22,7 +24,9 @@ const aRequest = (over: Partial<CheckoutRequest> = {}): CheckoutRequest => ({
   kind: "deposit",
   amountPence: 4_965,
   currency: "gbp",
-  items: [{ name: "Deposit, quote version 1", description: "Deposit towards £198.60 (VAT included)", amountPence: 4_965 }],
+  items: [
+    { name: "Deposit, quote version 1", description: "Deposit towards £198.60 (VAT included)", amountPence: 4_965 },
+  ],
   customerEmail: "sarah@example.co.uk",
   successUrl: "https://switchboard.example/q/abc/paid?session_id={CHECKOUT_SESSION_ID}",
   cancelUrl: "https://switchboard.example/q/abc",
@@ -35,7 +39,12 @@ describe("Stripe Checkout adapter against a loopback Stripe", () => {
   test("creates a session: GBP line items in pence, our ids in the session's and the payment intent's metadata, an idempotency key", async () => {
     const request = aRequest();
     const session = await checkout.createSession(request);
-    expect(session).toMatchObject({ status: "open", paymentStatus: "unpaid", amountTotalPence: 4_965, currency: "gbp" });
+    expect(session).toMatchObject({
+      status: "open",
+      paymentStatus: "unpaid",
+      amountTotalPence: 4_965,
+      currency: "gbp",
+    });
     expect(session.id).toMatch(/^cs_test_/);
     expect(session.url).toBe(`https://checkout.stripe.com/c/pay/${session.id}`);
     expect(session.metadata).toEqual({ payment_id: request.paymentId, quote_id: request.quoteId, kind: "deposit" });
@@ -52,7 +61,16 @@ describe("Stripe Checkout adapter against a loopback Stripe", () => {
       success_url: request.successUrl,
       cancel_url: request.cancelUrl,
       expires_at: String(Math.floor(request.expiresAt.getTime() / 1000)),
-      line_items: [{ quantity: "1", price_data: { currency: "gbp", unit_amount: "4965", product_data: { name: "Deposit, quote version 1", description: "Deposit towards £198.60 (VAT included)" } } }],
+      line_items: [
+        {
+          quantity: "1",
+          price_data: {
+            currency: "gbp",
+            unit_amount: "4965",
+            product_data: { name: "Deposit, quote version 1", description: "Deposit towards £198.60 (VAT included)" },
+          },
+        },
+      ],
       metadata: { payment_id: request.paymentId, quote_id: request.quoteId, kind: "deposit" },
       payment_intent_data: { metadata: { payment_id: request.paymentId, quote_id: request.quoteId, kind: "deposit" } },
     });
@@ -79,7 +97,9 @@ describe("Stripe Checkout adapter against a loopback Stripe", () => {
 
   test("a refused request fails with Stripe's name and reason", async () => {
     const tooSoon = aRequest({ expiresAt: new Date(Date.now() + 5 * 60_000) });
-    await expect(checkout.createSession(tooSoon)).rejects.toThrow(/^Stripe: creating a Checkout session failed: The `expires_at` timestamp must be between 30 minutes and 24 hours/);
+    await expect(checkout.createSession(tooSoon)).rejects.toThrow(
+      /^Stripe: creating a Checkout session failed: The `expires_at` timestamp must be between 30 minutes and 24 hours/,
+    );
   });
 
   test("retrieves a session, and null for one Stripe does not have", async () => {
@@ -91,8 +111,12 @@ describe("Stripe Checkout adapter against a loopback Stripe", () => {
   });
 
   test("a wrong key is an error naming Stripe", async () => {
-    const wrong = createStripeCheckout(createStripeClient("sk_test_wrong", { host: "127.0.0.1", port: peer.port, protocol: "http" }));
-    await expect(wrong.retrieveSession("cs_test_x")).rejects.toThrow(/^Stripe: retrieving Checkout session cs_test_x failed: Invalid API Key/);
+    const wrong = createStripeCheckout(
+      createStripeClient("sk_test_wrong", { host: "127.0.0.1", port: peer.port, protocol: "http" }),
+    );
+    await expect(wrong.retrieveSession("cs_test_x")).rejects.toThrow(
+      /^Stripe: retrieving Checkout session cs_test_x failed: Invalid API Key/,
+    );
   });
 });
 
@@ -100,7 +124,13 @@ describe("Stripe webhook verifier", () => {
   const secret = "whsec_verifier_test";
   const at = new Date("2026-11-27T10:00:00Z");
   const webhooks = createStripeWebhooks({ secret, now: () => at });
-  const refs = { paymentId: "7d0c3c3e-9a8e-4a51-9a4e-0d6d2f1c1a11", quoteId: "q", sessionId: "cs_test_1", paymentIntentId: "pi_1", amountPence: 100 };
+  const refs = {
+    paymentId: "7d0c3c3e-9a8e-4a51-9a4e-0d6d2f1c1a11",
+    quoteId: "q",
+    sessionId: "cs_test_1",
+    paymentIntentId: "pi_1",
+    amountPence: 100,
+  };
 
   test("translates each handled event type", async () => {
     const cases = [
@@ -115,7 +145,13 @@ describe("Stripe webhook verifier", () => {
       const { body, signature } = await signed(event, secret, at);
       const result = await webhooks.verify(body, signature);
       if (!result.ok) throw new Error(result.message);
-      expect(result.value).toMatchObject({ provider: "stripe", eventId: event.id, type: event.type, ref: { paymentId: refs.paymentId, checkoutSessionId: sessionId }, report: { outcome, amountPence: 100, currency: "gbp" } });
+      expect(result.value).toMatchObject({
+        provider: "stripe",
+        eventId: event.id,
+        type: event.type,
+        ref: { paymentId: refs.paymentId, checkoutSessionId: sessionId },
+        report: { outcome, amountPence: 100, currency: "gbp" },
+      });
     }
   });
 
@@ -129,9 +165,17 @@ describe("Stripe webhook verifier", () => {
     const { body } = await signed(stripeEvents.checkoutCompleted(refs), secret, at);
     expect(await webhooks.verify(body, undefined)).toMatchObject({ ok: false, reason: "bad_signature" });
     const stale = await signed(stripeEvents.checkoutCompleted(refs), secret, new Date(at.getTime() - 301_000));
-    expect(await webhooks.verify(stale.body, stale.signature)).toMatchObject({ ok: false, reason: "bad_signature", message: expect.stringContaining("tolerance") });
+    expect(await webhooks.verify(stale.body, stale.signature)).toMatchObject({
+      ok: false,
+      reason: "bad_signature",
+      message: expect.stringContaining("tolerance"),
+    });
     const notJson = "not json";
-    const header = await Stripe.webhooks.generateTestHeaderStringAsync({ payload: notJson, secret, timestamp: Math.floor(at.getTime() / 1000) });
+    const header = await Stripe.webhooks.generateTestHeaderStringAsync({
+      payload: notJson,
+      secret,
+      timestamp: Math.floor(at.getTime() / 1000),
+    });
     expect(await webhooks.verify(notJson, header)).toMatchObject({ ok: false, reason: "bad_payload" });
   });
 });

@@ -131,7 +131,8 @@ describe("the converter on the real fixture audio", () => {
       const whole = createMulawToPcm16k().convert(bytes.subarray(0, frames * FRAME_BYTES));
       const framed = createMulawToPcm16k();
       const joined = new Uint8Array(whole.length);
-      for (let f = 0; f < frames; f++) joined.set(framed.convert(bytes.subarray(f * FRAME_BYTES, (f + 1) * FRAME_BYTES)), f * 640);
+      for (let f = 0; f < frames; f++)
+        joined.set(framed.convert(bytes.subarray(f * FRAME_BYTES, (f + 1) * FRAME_BYTES)), f * 640);
       expect(Buffer.from(joined).equals(Buffer.from(whole))).toBe(true);
 
       // The decoded 8 kHz level of the 16 kHz output matches the µ-law source.

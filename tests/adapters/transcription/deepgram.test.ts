@@ -1,5 +1,8 @@
 import { afterEach, describe, expect, test } from "bun:test";
-import { createDeepgramTranscriber, DEEPGRAM_LISTEN_SETTINGS } from "../../../src/adapters/deepgram/deepgram-transcriber.ts";
+import {
+  createDeepgramTranscriber,
+  DEEPGRAM_LISTEN_SETTINGS,
+} from "../../../src/adapters/deepgram/deepgram-transcriber.ts";
 import type { TranscriptResult } from "../../../src/ports/transcriber.ts";
 import { startDeepgramPeer, type DeepgramPeer } from "../../support/deepgram-peer.ts";
 import { loadFixture, play, until } from "./fixture-audio.ts";
@@ -49,7 +52,8 @@ describe("Deepgram adapter against a loopback peer speaking Deepgram's documente
 
     const connection = deepgram.connections[0]!;
     expect(deepgram.connections).toHaveLength(1);
-    for (const [name, value] of Object.entries(DEEPGRAM_LISTEN_SETTINGS)) expect(connection.query[name]).toBe(String(value));
+    for (const [name, value] of Object.entries(DEEPGRAM_LISTEN_SETTINGS))
+      expect(connection.query[name]).toBe(String(value));
     expect(connection.bytes).toBe(frames.length * 160);
     expect(connection.closeStream).toBe(true);
     expect(deepgram.problems()).toEqual([]);
@@ -81,14 +85,18 @@ describe("Deepgram adapter against a loopback peer speaking Deepgram's documente
     const deepgram = peer({ apiKey: KEY });
     const url = deepgram.url;
     await deepgram.stop();
-    const opening = createDeepgramTranscriber({ apiKey: KEY, url }, { connectTimeoutMs: 2000 }).open(collector().options());
+    const opening = createDeepgramTranscriber({ apiKey: KEY, url }, { connectTimeoutMs: 2000 }).open(
+      collector().options(),
+    );
     await expect(opening).rejects.toThrow(/^Deepgram could not be reached at ws:\/\/127\.0\.0\.1:\d+/);
   });
 
   test("sends KeepAlive while no audio flows, so the connection outlives the server's idle timeout", async () => {
     const deepgram = peer({ apiKey: KEY, idleTimeoutMs: 300 });
     const seen = collector();
-    const session = await createDeepgramTranscriber({ apiKey: KEY, url: deepgram.url }, { keepAliveMs: 80 }).open(seen.options());
+    const session = await createDeepgramTranscriber({ apiKey: KEY, url: deepgram.url }, { keepAliveMs: 80 }).open(
+      seen.options(),
+    );
     session.send({ payload: new Uint8Array(160).fill(0xff), timestampMs: 0 });
     await Bun.sleep(700);
     const connection = deepgram.connections[0]!;
@@ -102,7 +110,9 @@ describe("Deepgram adapter against a loopback peer speaking Deepgram's documente
   test("without KeepAlive the server closes the idle connection (NET-0001) and the session reports the drop once", async () => {
     const deepgram = peer({ apiKey: KEY, idleTimeoutMs: 200 });
     const seen = collector();
-    const session = await createDeepgramTranscriber({ apiKey: KEY, url: deepgram.url }, { keepAliveMs: 60_000 }).open(seen.options());
+    const session = await createDeepgramTranscriber({ apiKey: KEY, url: deepgram.url }, { keepAliveMs: 60_000 }).open(
+      seen.options(),
+    );
     await until(() => seen.errors.length > 0, 3000, "the drop");
     expect(seen.errors).toHaveLength(1);
     expect(seen.errors[0]!.message).toContain("Deepgram connection dropped (close code 1011");
@@ -117,7 +127,8 @@ describe("Deepgram adapter against a loopback peer speaking Deepgram's documente
     const deepgram = peer({ apiKey: KEY, msPerWord: 200, wordsPerFinal: 3 });
     const seen = collector();
     const session = await createDeepgramTranscriber({ apiKey: KEY, url: deepgram.url }).open(seen.options());
-    for (let i = 0; i < 50; i++) session.send({ payload: new Uint8Array(160).fill(0x10), timestampMs: 60_000 + i * 20 });
+    for (let i = 0; i < 50; i++)
+      session.send({ payload: new Uint8Array(160).fill(0x10), timestampMs: 60_000 + i * 20 });
     await until(() => seen.results.some((r) => r.isFinal), 2000, "a final");
     await session.close();
     const final = seen.results.find((r) => r.isFinal)!;

@@ -2,7 +2,12 @@ import { afterEach, describe, expect, test } from "bun:test";
 import { createDeepgramTranscriber } from "../../../src/adapters/deepgram/deepgram-transcriber.ts";
 import { createFallbackTranscriber, servedByLabel } from "../../../src/adapters/transcription/fallback-transcriber.ts";
 import { createWisprflowTranscriber } from "../../../src/adapters/wisprflow/wisprflow-transcriber.ts";
-import type { AudioFrame, Transcriber, TranscriberOpenOptions, TranscriptResult } from "../../../src/ports/transcriber.ts";
+import type {
+  AudioFrame,
+  Transcriber,
+  TranscriberOpenOptions,
+  TranscriptResult,
+} from "../../../src/ports/transcriber.ts";
 import { startDeepgramPeer, type DeepgramPeer } from "../../support/deepgram-peer.ts";
 import { startWisprflowPeer, type WisprflowPeer } from "../../support/wisprflow-peer.ts";
 import { loadFixture, play, toFrames } from "./fixture-audio.ts";
@@ -14,9 +19,15 @@ afterEach(async () => {
   await Promise.all(stops.splice(0).map((stop) => stop()));
 });
 function peers() {
-  const wisprflow: WisprflowPeer = startWisprflowPeer({ apiKey: WISPR_KEY, utterances: ["Hi Tom, my name is Sarah Jones."] });
+  const wisprflow: WisprflowPeer = startWisprflowPeer({
+    apiKey: WISPR_KEY,
+    utterances: ["Hi Tom, my name is Sarah Jones."],
+  });
   const deepgram: DeepgramPeer = startDeepgramPeer({ apiKey: DEEPGRAM_KEY, msPerWord: 300, wordsPerFinal: 4 });
-  stops.push(() => wisprflow.stop(), () => deepgram.stop());
+  stops.push(
+    () => wisprflow.stop(),
+    () => deepgram.stop(),
+  );
   return { wisprflow, deepgram };
 }
 
@@ -99,7 +110,10 @@ describe("fallback from WisprFlow to Deepgram, each against a loopback peer spea
       const frames = await (await loadFixture("burst-pipe-agent")).frames("inbound");
       if (refusal === "is not listening") wisprflow.kill();
       const transcriber = createFallbackTranscriber(
-        createWisprflowTranscriber({ apiKey: refusal === "refuses the key" ? "fl-revoked" : WISPR_KEY, url: wisprflow.url }),
+        createWisprflowTranscriber({
+          apiKey: refusal === "refuses the key" ? "fl-revoked" : WISPR_KEY,
+          url: wisprflow.url,
+        }),
         createDeepgramTranscriber({ apiKey: DEEPGRAM_KEY, url: deepgram.url }),
       );
       const seen = collector();
@@ -145,7 +159,9 @@ describe("fallback from WisprFlow to Deepgram, each against a loopback peer spea
     const seen = collector();
     const session = await transcriber.open(seen.options);
     expect(seen.errors).toHaveLength(1);
-    expect(seen.errors[0]!.message).toMatch(/^every transcriber failed, the call goes on untranscribed \(wisprflow: WisprFlow refused .*; deepgram: Deepgram refused the API key/);
+    expect(seen.errors[0]!.message).toMatch(
+      /^every transcriber failed, the call goes on untranscribed \(wisprflow: WisprFlow refused .*; deepgram: Deepgram refused the API key/,
+    );
     expect(seen.closes).toBe(1);
     expect(() => session.send({ payload: new Uint8Array(160), timestampMs: 0 })).not.toThrow();
     await session.close();
@@ -175,7 +191,14 @@ function scripted(name: string, openDelayMs = 0) {
         send(frame) {
           received.push(frame);
           if (++count % 10 === 0) {
-            options.onResult({ text: `${name} ${count}`, isFinal: true, startMs: frame.timestampMs - 180, endMs: frame.timestampMs + 20, confidence: null, transcriber: name });
+            options.onResult({
+              text: `${name} ${count}`,
+              isFinal: true,
+              startMs: frame.timestampMs - 180,
+              endMs: frame.timestampMs + 20,
+              confidence: null,
+              transcriber: name,
+            });
           }
         },
         async close() {

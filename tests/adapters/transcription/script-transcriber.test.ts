@@ -1,5 +1,8 @@
 import { describe, expect, test } from "bun:test";
-import { createScriptTranscriber, DEMO_TRANSCRIBER_NAME } from "../../../src/adapters/transcription/script-transcriber.ts";
+import {
+  createScriptTranscriber,
+  DEMO_TRANSCRIBER_NAME,
+} from "../../../src/adapters/transcription/script-transcriber.ts";
 import type { TranscriptResult } from "../../../src/ports/transcriber.ts";
 import { loadFixture } from "./fixture-audio.ts";
 
@@ -13,7 +16,11 @@ describe("the demo transcriber replays a fixture's script in step with the audio
       const turns = fixture.script.turns.filter((turn) => turn.track === track);
       const results: { result: TranscriptResult; heardUntil: number }[] = [];
       let heardUntil = 0;
-      const session = await demo.open({ track, callId: "call-1", onResult: (result) => results.push({ result, heardUntil }) });
+      const session = await demo.open({
+        track,
+        callId: "call-1",
+        onResult: (result) => results.push({ result, heardUntil }),
+      });
       for (const frame of await fixture.frames(track)) {
         heardUntil = frame.timestampMs + 20;
         session.send(frame);
@@ -57,14 +64,18 @@ describe("the demo transcriber replays a fixture's script in step with the audio
     for (const frame of (await fixture.frames("inbound")).slice(0, 500)) session.send(frame);
     await session.close();
     await session.close();
-    expect(results.map((r) => [r.isFinal, r.text])).toEqual([[false, "Hi Tom, my name is Sarah Jones. I'm a tenant at"]]);
+    expect(results.map((r) => [r.isFinal, r.text])).toEqual([
+      [false, "Hi Tom, my name is Sarah Jones. I'm a tenant at"],
+    ]);
     expect(closed).toBe(1);
   });
 
   test("a malformed script is refused when the transcriber is made", () => {
-    expect(() => createScriptTranscriber({ turns: [{ track: "inbound", text: "hello", startMs: 500, endMs: 100 }] })).toThrow(
-      "endMs must not be before startMs",
-    );
-    expect(() => createScriptTranscriber({ turns: [{ track: "caller", text: "hello", startMs: 0, endMs: 100 }] } as never)).toThrow();
+    expect(() =>
+      createScriptTranscriber({ turns: [{ track: "inbound", text: "hello", startMs: 500, endMs: 100 }] }),
+    ).toThrow("endMs must not be before startMs");
+    expect(() =>
+      createScriptTranscriber({ turns: [{ track: "caller", text: "hello", startMs: 0, endMs: 100 }] } as never),
+    ).toThrow();
   });
 });

@@ -13,7 +13,8 @@ function utterances(turns: ScriptTurn[], endpointMs: number): ScriptTurn[] {
   const merged: ScriptTurn[] = [];
   for (const turn of turns) {
     const last = merged.at(-1);
-    if (last && turn.startMs - last.endMs < endpointMs) merged[merged.length - 1] = { ...last, text: `${last.text} ${turn.text}`, endMs: turn.endMs };
+    if (last && turn.startMs - last.endMs < endpointMs)
+      merged[merged.length - 1] = { ...last, text: `${last.text} ${turn.text}`, endMs: turn.endMs };
     else merged.push({ ...turn });
   }
   return merged;
@@ -53,12 +54,18 @@ describe("WisprFlow adapter against a loopback peer speaking WisprFlow's documen
     for (const track of ["inbound", "outbound"] as const) {
       test(`${name}, ${track}: one committed session per utterance, 16 kHz PCM in equal 1 s packets, finals in order`, async () => {
         const fixture = await loadFixture(name);
-        const turns = utterances(fixture.script.turns.filter((turn) => turn.track === track), ENDPOINT_MS);
+        const turns = utterances(
+          fixture.script.turns.filter((turn) => turn.track === track),
+          ENDPOINT_MS,
+        );
         const wisprflow = peer({ apiKey: KEY, utterances: turns.map((turn) => turn.text) });
         const frames = await fixture.frames(track);
         const seen = collector(track);
 
-        const session = await createWisprflowTranscriber({ apiKey: KEY, url: wisprflow.url }, { endpointMs: ENDPOINT_MS }).open(seen.options);
+        const session = await createWisprflowTranscriber(
+          { apiKey: KEY, url: wisprflow.url },
+          { endpointMs: ENDPOINT_MS },
+        ).open(seen.options);
         await play(frames, (frame) => session.send(frame));
         await session.close();
 
@@ -89,8 +96,12 @@ describe("WisprFlow adapter against a loopback peer speaking WisprFlow's documen
 
   test("a wrong API key is refused with a clear error that does not repeat the key", async () => {
     const wisprflow = peer({ apiKey: KEY });
-    const opening = createWisprflowTranscriber({ apiKey: "fl-wrong-secret", url: wisprflow.url }).open(collector().options);
-    await expect(opening).rejects.toThrow(/^WisprFlow refused the API key \(HTTP 401 from ws:\/\/127\.0\.0\.1:\d+\/api\/v1\/dash\/ws\): check WISPRFLOW_API_KEY$/);
+    const opening = createWisprflowTranscriber({ apiKey: "fl-wrong-secret", url: wisprflow.url }).open(
+      collector().options,
+    );
+    await expect(opening).rejects.toThrow(
+      /^WisprFlow refused the API key \(HTTP 401 from ws:\/\/127\.0\.0\.1:\d+\/api\/v1\/dash\/ws\): check WISPRFLOW_API_KEY$/,
+    );
     expect(wisprflow.refused).toBe(1);
   });
 
@@ -156,7 +167,9 @@ describe("WisprFlow adapter against a loopback peer speaking WisprFlow's documen
     await play(frames.slice(700, 900), (frame) => session.send(frame));
     await until(() => seen.errors.length > 0, 2000, "the failure");
     expect(seen.errors.map((e) => e.message)).toEqual([
-      expect.stringMatching(/^WisprFlow could not be reached at ws:\/\/127\.0\.0\.1:\d+\/api\/v1\/dash\/ws \(connection refused\)$/),
+      expect.stringMatching(
+        /^WisprFlow could not be reached at ws:\/\/127\.0\.0\.1:\d+\/api\/v1\/dash\/ws \(connection refused\)$/,
+      ),
     ]);
     expect(seen.closes).toBe(1);
     await session.close();

@@ -44,8 +44,14 @@ describe("Twilio media messages", () => {
   }
 
   test("a bad one says why", () => {
-    expect(parseMediaStreamMessage(media({}, { payload: "not base64!" }))).toEqual({ ok: false, reason: "media.payload: payload is not base64" });
+    expect(parseMediaStreamMessage(media({}, { payload: "not base64!" }))).toEqual({
+      ok: false,
+      reason: "media.payload: payload is not base64",
+    });
     expect(parseMediaStreamMessage("{")).toEqual({ ok: false, reason: "not JSON" });
-    expect(parseMediaStreamMessage(JSON.stringify({ event: "hello" }))).toEqual({ ok: false, reason: 'unknown event "hello"' });
+    expect(parseMediaStreamMessage(JSON.stringify({ event: "hello" }))).toEqual({
+      ok: false,
+      reason: 'unknown event "hello"',
+    });
   });
 });

@@ -7,9 +7,30 @@ const STREET_END = new RegExp(`^(?:${STREET_WORDS})$|^[A-Z][a-z]+way$`);
 const STREET_END_LOWER = new RegExp(`^(?:${STREET_WORDS.toLowerCase()})$`);
 const NUMBERED = /(?<![\d:])\b(\d{1,4}[A-Za-z]?)\b,?\s+((?:[A-Z][\w'’-]*)(?:\s+[A-Z][\w'’-]*){0,3})/g;
 const NUMBERED_LOWER = /(?<![\d:])\b(\d{1,4}[a-z]?)\s+((?:[a-z][\w'’-]*)(?:\s+[a-z][\w'’-]*){0,3})/g;
-const FLAT_BEFORE = /\b(Flat|Apartment|Apt|Unit|Maisonette)\.?\s+(\d+[A-Za-z]?|[A-Z])\b\s*,?\s*(?:((?:[A-Z][\w'’-]*\s+){0,2}(?:House|Court|Building|Mansions|Lodge|Tower|Point|Block|Apartments|Hall)),\s*)?$/i;
+const FLAT_BEFORE =
+  /\b(Flat|Apartment|Apt|Unit|Maisonette)\.?\s+(\d+[A-Za-z]?|[A-Z])\b\s*,?\s*(?:((?:[A-Z][\w'’-]*\s+){0,2}(?:House|Court|Building|Mansions|Lodge|Tower|Point|Block|Apartments|Hall)),\s*)?$/i;
 const TOWN_AFTER = /^\s*,?\s*(?:in\s+)?([A-Z][a-z]+(?:[ -](?:upon[ -]|on[ -]|le[ -])?[A-Z][a-z]+)?)(?=\s*(?:[,.!?]|$))/;
-const NOT_LOWER_STREET = new Set(["the", "a", "of", "on", "in", "at", "to", "and", "my", "our", "for", "down", "up", "off", "from", "days", "weeks", "years", "times"]);
+const NOT_LOWER_STREET = new Set([
+  "the",
+  "a",
+  "of",
+  "on",
+  "in",
+  "at",
+  "to",
+  "and",
+  "my",
+  "our",
+  "for",
+  "down",
+  "up",
+  "off",
+  "from",
+  "days",
+  "weeks",
+  "years",
+  "times",
+]);
 
 interface Found {
   address: string;
@@ -61,7 +82,8 @@ export function findAddress(call: CallText): { address: string; confidence: numb
   const turns = call.callerTurns.map((turn) =>
     call.memo.get(turn.text, "address", () => {
       // Most turns name no street: only the ones that do are read closely.
-      if (!cuesIn(call, turn.text, "street").length && !/[a-z]way\b/i.test(turn.text)) return { found: [] as Found[], postcodes: [] as number[] };
+      if (!cuesIn(call, turn.text, "street").length && !/[a-z]way\b/i.test(turn.text))
+        return { found: [] as Found[], postcodes: [] as number[] };
       const text = numberWordsToDigits(turn.text);
       return { found: addressesIn(text, 0), postcodes: postcodesIn(call, text).map((p) => p.start) };
     }),
@@ -70,7 +92,10 @@ export function findAddress(call: CallText): { address: string; confidence: numb
   for (const [t, turn] of turns.entries()) {
     for (const f of turn.found) {
       const next = turns[t + 1];
-      if (turn.postcodes.some((p) => p > f.at && p - f.at < 90) || (f === turn.found.at(-1) && next?.postcodes.some((p) => p < 40))) {
+      if (
+        turn.postcodes.some((p) => p > f.at && p - f.at < 90) ||
+        (f === turn.found.at(-1) && next?.postcodes.some((p) => p < 40))
+      ) {
         return { address: f.address, confidence: 0.85 };
       }
     }
@@ -78,4 +103,3 @@ export function findAddress(call: CallText): { address: string; confidence: numb
   const first = turns.find((turn) => turn.found.length > 0)?.found[0];
   return first ? { address: first.address, confidence: 0.65 } : null;
 }
-

@@ -64,7 +64,13 @@ export function readCall(transcript: Transcript, memo: TurnMemo = createTurnMemo
       lastStaff = null;
     }
   });
-  return { callerTurns, staffTurns, caller: callerTurns.map((t) => t.text).join("\n"), staff: staffTurns.join("\n"), memo };
+  return {
+    callerTurns,
+    staffTurns,
+    caller: callerTurns.map((t) => t.text).join("\n"),
+    staff: staffTurns.join("\n"),
+    memo,
+  };
 }
 
 /** A turn's words (the same array each time, so phrase look-ups on it are indexed once). */
@@ -72,7 +78,9 @@ export const tokensOf = (call: CallText, text: string): Token[] => call.memo.get
 
 /** Postcodes in a piece of this call's text. */
 export const postcodesIn = (call: CallText, text: string): PostcodeMention[] =>
-  call.memo.get(text, "postcodes", () => (tokensOf(call, text).some((t) => isNumberWord(t.word)) ? findPostcodes(text) : []));
+  call.memo.get(text, "postcodes", () =>
+    tokensOf(call, text).some((t) => isNumberWord(t.word)) ? findPostcodes(text) : [],
+  );
 
 /** A line written without capitals (some transcribers do that): names must then be read by position. */
 export const isLowercase = (text: string): boolean => !/[A-Z]/.test(text.replace(/\bI\b/g, ""));

@@ -10,7 +10,11 @@ type Segment = Exclude<LeadSegment, "unknown">;
 const SEGMENTS = Object.keys(SEGMENT_CUES) as Segment[];
 /** Said plainly and then negated ("not urgent", "isn't an emergency", "not in a hurry"), these mean routine. */
 const NEGATABLE = new Set(["emergency", "urgent", "urgently", "hurry", "asap", "rush", "quick", "dangerous", "danger"]);
-const SAFETY = DEFAULT_SAFETY_RULES.map((rule) => ({ id: rule.id, second: (rule.andAnyOf?.length ?? 0) > 0, nearWords: rule.nearWords }));
+const SAFETY = DEFAULT_SAFETY_RULES.map((rule) => ({
+  id: rule.id,
+  second: (rule.andAnyOf?.length ?? 0) > 0,
+  nearWords: rule.nearWords,
+}));
 
 export interface Verdict<T> {
   value: T | null;
@@ -21,9 +25,10 @@ export interface Verdict<T> {
 const negated = (tokens: readonly Token[], words: Phrase, index: number) =>
   words[0] !== "no" && words[0] !== "not" && isNegated(tokens, index);
 
-
 function pick<T extends string>(scores: Record<T, number>, floor: number, order?: Record<T, number>): Verdict<T> {
-  const ranked = (Object.entries(scores) as [T, number][]).sort((a, b) => b[1] - a[1] || (order ? order[a[0]] - order[b[0]] : 0));
+  const ranked = (Object.entries(scores) as [T, number][]).sort(
+    (a, b) => b[1] - a[1] || (order ? order[a[0]] - order[b[0]] : 0),
+  );
   const [best, second] = ranked;
   if (!best || best[1] < floor) return { value: null, confidence: 0, scores };
   const margin = best[1] - (second?.[1] ?? 0);
@@ -39,7 +44,10 @@ interface CategoryFacts {
 const categoryFacts = (call: CallText, text: string): CategoryFacts =>
   call.memo.get(text, "category", () => {
     const scores = Object.fromEntries(TRADE_CATEGORIES.map((c) => [c, 0])) as Record<TradeCategory, number>;
-    const first = Object.fromEntries(TRADE_CATEGORIES.map((c) => [c, Number.POSITIVE_INFINITY])) as Record<TradeCategory, number>;
+    const first = Object.fromEntries(TRADE_CATEGORIES.map((c) => [c, Number.POSITIVE_INFINITY])) as Record<
+      TradeCategory,
+      number
+    >;
     for (const hit of cuesIn(call, text, "category")) {
       const key = hit.value.key as TradeCategory;
       scores[key] += hit.value.weight;
@@ -51,7 +59,10 @@ const categoryFacts = (call: CallText, text: string): CategoryFacts =>
 /** The trade: the caller's words count fully, staff's (who often name the trade) half. */
 export function classifyCategory(call: CallText): Verdict<TradeCategory> {
   const scores = Object.fromEntries(TRADE_CATEGORIES.map((c) => [c, 0])) as Record<TradeCategory, number>;
-  const order = Object.fromEntries(TRADE_CATEGORIES.map((c) => [c, Number.POSITIVE_INFINITY])) as Record<TradeCategory, number>;
+  const order = Object.fromEntries(TRADE_CATEGORIES.map((c) => [c, Number.POSITIVE_INFINITY])) as Record<
+    TradeCategory,
+    number
+  >;
   call.callerTurns.forEach((turn, t) => {
     const facts = categoryFacts(call, turn.text);
     for (const category of TRADE_CATEGORIES) {
@@ -107,7 +118,13 @@ function dangers(call: CallText): string[] {
   const facts = call.callerTurns.map((turn) => safetyFacts(call, turn.text));
   SAFETY.forEach((rule, r) => {
     const any = facts.some((f) => f[r]!.any);
-    if (!rule.second ? any : rule.nearWords !== undefined ? facts.some((f) => f[r]!.near) : any && facts.some((f) => f[r]!.and)) {
+    if (
+      !rule.second
+        ? any
+        : rule.nearWords !== undefined
+          ? facts.some((f) => f[r]!.near)
+          : any && facts.some((f) => f[r]!.and)
+    ) {
       raised.add(rule.id);
     }
   });
@@ -135,8 +152,10 @@ export function classifyUrgency(call: CallText, hasJob: boolean): Verdict<Urgenc
     confidence: Number(Math.min(0.95, 0.5 + 0.45 * ((lead - rest) / (lead + 1))).toFixed(2)),
     scores,
   });
-  if (emergency >= 3 && emergency >= urgent && emergency > routine) return decide("emergency", emergency, Math.max(urgent, routine));
-  if (emergency >= 3 && emergency > routine && emergency + urgent > routine + 2) return decide("emergency", emergency, routine);
+  if (emergency >= 3 && emergency >= urgent && emergency > routine)
+    return decide("emergency", emergency, Math.max(urgent, routine));
+  if (emergency >= 3 && emergency > routine && emergency + urgent > routine + 2)
+    return decide("emergency", emergency, routine);
   if (urgent + emergency >= 2 && urgent + emergency > routine) return decide("urgent", urgent + emergency, routine);
   if (routine > 0) return decide("routine", routine, urgent + emergency);
   // A job with nothing said about timing is booked as routine; staff are told to ask.
@@ -166,7 +185,8 @@ export function classifySegment(call: CallText, organisation: string | null): Ve
     if (turn.question && OWN_HOME_QUESTION.test(turn.question) && YES.test(turn.text)) scores.homeowner += 3;
   }
   if (organisation) {
-    if (/\b(lettings?|lets|estates?|property|properties|management|residential|agents?)\b/i.test(organisation)) scores.letting_agent += 3;
+    if (/\b(lettings?|lets|estates?|property|properties|management|residential|agents?)\b/i.test(organisation))
+      scores.letting_agent += 3;
     else scores.commercial += 2;
   }
   const verdict = pick<Segment>(scores, 2);

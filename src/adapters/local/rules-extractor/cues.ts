@@ -13,7 +13,9 @@ export interface CueTag {
 }
 
 const tagged = (table: CueTable, cues: Record<string, Cues>) =>
-  Object.entries(cues).flatMap(([key, list]) => list.map(([text, weight]) => ({ words: phrase(text), value: { table, key, weight } })));
+  Object.entries(cues).flatMap(([key, list]) =>
+    list.map(([text, weight]) => ({ words: phrase(text), value: { table, key, weight } })),
+  );
 
 /** Every cue the rules listen for, matched together in one pass over a line's words. */
 const ALL = cueSet<CueTag>([
@@ -21,15 +23,34 @@ const ALL = cueSet<CueTag>([
   ...tagged("urgency", URGENCY_CUES),
   ...tagged("segment", SEGMENT_CUES),
   ...DEFAULT_SAFETY_RULES.flatMap((rule, r) => [
-    ...rule.anyOf.map((text) => ({ words: phrase(text), value: { table: "safety-any" as const, key: String(r), weight: 1 } })),
-    ...(rule.andAnyOf ?? []).map((text) => ({ words: phrase(text), value: { table: "safety-and" as const, key: String(r), weight: 1 } })),
+    ...rule.anyOf.map((text) => ({
+      words: phrase(text),
+      value: { table: "safety-any" as const, key: String(r), weight: 1 },
+    })),
+    ...(rule.andAnyOf ?? []).map((text) => ({
+      words: phrase(text),
+      value: { table: "safety-and" as const, key: String(r), weight: 1 },
+    })),
   ]),
-  ...ACCESS_CUES.map((text) => ({ words: phrase(text), value: { table: "access" as const, key: "access", weight: 1 } })),
-  ...STREET_WORDS.toLowerCase().split("|").map((w) => ({ words: phrase(w), value: { table: "street" as const, key: "street", weight: 1 } })),
+  ...ACCESS_CUES.map((text) => ({
+    words: phrase(text),
+    value: { table: "access" as const, key: "access", weight: 1 },
+  })),
+  ...STREET_WORDS.toLowerCase()
+    .split("|")
+    .map((w) => ({ words: phrase(w), value: { table: "street" as const, key: "street", weight: 1 } })),
 ]);
 
 const byTable = (hits: CueHit<CueTag>[]): Record<CueTable, CueHit<CueTag>[]> => {
-  const tables = { category: [], urgency: [], segment: [], "safety-any": [], "safety-and": [], access: [], street: [] } as Record<CueTable, CueHit<CueTag>[]>;
+  const tables = {
+    category: [],
+    urgency: [],
+    segment: [],
+    "safety-any": [],
+    "safety-and": [],
+    access: [],
+    street: [],
+  } as Record<CueTable, CueHit<CueTag>[]>;
   for (const hit of hits) tables[hit.value.table].push(hit);
   return tables;
 };

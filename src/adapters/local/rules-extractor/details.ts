@@ -20,7 +20,8 @@ function saidPostcodes(call: CallText): string[] {
     if (previous && previous.index === turn.index - 1) {
       const tail = previous.text.slice(-JOIN_CHARS);
       const joined = `${tail} ${turn.text.slice(0, JOIN_CHARS)}`;
-      for (const m of postcodesIn(call, joined)) if (m.start < tail.length && m.end > tail.length + 1) said.push(m.postcode);
+      for (const m of postcodesIn(call, joined))
+        if (m.start < tail.length && m.end > tail.length + 1) said.push(m.postcode);
     }
     said.push(...postcodesIn(call, turn.text).map((m) => m.postcode));
   });
@@ -51,7 +52,6 @@ export function findPhone(call: CallText): { phone: string; confidence: number }
   return null;
 }
 
-
 /** A turn's sentences, each with the weight of the phrases heard in it. */
 function weighSentences(
   call: CallText,
@@ -76,7 +76,9 @@ export function findAccessNotes(call: CallText): { accessNotes: string; confiden
   const picked: string[] = [];
   for (const turn of call.callerTurns) {
     const said = call.memo.get(turn.text, "access", () =>
-      weighSentences(call, turn.text, cuesIn(call, turn.text, "access"), "access").filter((s) => s.weight > 0 && !s.text.endsWith("?")).map((s) => s.text),
+      weighSentences(call, turn.text, cuesIn(call, turn.text, "access"), "access")
+        .filter((s) => s.weight > 0 && !s.text.endsWith("?"))
+        .map((s) => s.text),
     );
     for (const sentence of said) if (!picked.includes(sentence)) picked.push(sentence);
   }
@@ -84,18 +86,22 @@ export function findAccessNotes(call: CallText): { accessNotes: string; confiden
   return { accessNotes: clip(picked.join(" "), 240), confidence: 0.6 };
 }
 
-const OPENERS = /^(?:(?:hi|hiya|hello|yeah|yes|so|um|er|erm|oh|well|right|okay|basically|anyway|sorry|and|but|aye|now then|i think)\b[\s,.]*)+/i;
+const OPENERS =
+  /^(?:(?:hi|hiya|hello|yeah|yes|so|um|er|erm|oh|well|right|okay|basically|anyway|sorry|and|but|aye|now then|i think)\b[\s,.]*)+/i;
 
 /** One line for the job: the caller's sentence that says most about the trade. */
-export function findSummary(call: CallText, category: TradeCategory | null): { summary: string; confidence: number } | null {
+export function findSummary(
+  call: CallText,
+  category: TradeCategory | null,
+): { summary: string; confidence: number } | null {
   if (!category) return null;
   let best: { text: string; weight: number } | null = null;
   for (const turn of call.callerTurns) {
     const top = call.memo.get(turn.text, `summary\u0000${category}`, () =>
-      weighSentences(call, turn.text, cuesIn(call, turn.text, "category"), category).reduce<{ text: string; weight: number } | null>(
-        (a, s) => (s.weight > 0 && (!a || s.weight > a.weight) ? s : a),
-        null,
-      ),
+      weighSentences(call, turn.text, cuesIn(call, turn.text, "category"), category).reduce<{
+        text: string;
+        weight: number;
+      } | null>((a, s) => (s.weight > 0 && (!a || s.weight > a.weight) ? s : a), null),
     );
     if (top && (!best || top.weight > best.weight)) best = top;
   }

@@ -63,14 +63,16 @@ const NAME_QUESTION =
   /\b(your name|a name|the name|who am i (speaking|talking) (to|with)|who's calling|who is calling|who's this|who is this|and you are|name please|who have i got)\b/i;
 const SURNAME_QUESTION = /\b(surname|last name|second name|family name)\b/i;
 /** Written without apostrophes or capitals ("hello its gemma wright"): only at the start of the first turns. */
-const LOWER_CUE = /^(?:(?:hi|hiya|hello|hey|yeah|oh|um|er|good (?:morning|afternoon|evening))\b[\s,.]*)*(?:its|it's|this is|im|i'm)\s+/i;
+const LOWER_CUE =
+  /^(?:(?:hi|hiya|hello|hey|yeah|oh|um|er|good (?:morning|afternoon|evening))\b[\s,.]*)*(?:its|it's|this is|im|i'm)\s+/i;
 /** First person only: "her name's Becky" names the tenant, not the caller. */
 const STRONG_CUE = /(?:\bmy name(?:'s| is|s)|\bthe name's|(?:^|[.!?,]\s*)name's)\s+/gi;
 const WEAK_CUE = /\b(?:this is|it's|it is|i'm|i am|you're (?:speaking|talking) (?:to|with))\s+/gi;
 const NAME_BEFORE = /((?:[A-Z][\w'’-]*\s+){0,2}[A-Z][\w'’-]*)\s+(?:here|speaking)\b/g;
 const LEADING_FILLER =
   /^(?:\s*(?:yeah|yes|yep|aye|sorry|oh|um|er|erm|hi|hiya|hello|ok|okay|right|so|well|it's|it is|this is|i'm|i am|my name's|my name is|that's|that'll be|sure|of course)\b[\s,.]*)+/i;
-const GREETING = /^(?:\s*(?:hi|hiya|hello|hey|morning|good morning|good afternoon|good evening|afternoon|evening|yeah|oh|um|er)\b[\s,.]*)*/i;
+const GREETING =
+  /^(?:\s*(?:hi|hiya|hello|hey|morning|good morning|good afternoon|good evening|afternoon|evening|yeah|oh|um|er)\b[\s,.]*)*/i;
 
 /** Three letters in a row, the least a spelled word has. */
 const SPELLING = /\b[A-Za-z]\b[\s,-]+(?:double\s+)?\b[A-Za-z]\b[\s,-]+(?:double\s+)?\b[A-Za-z]\b/i;
@@ -84,7 +86,8 @@ interface Candidate {
 /** Staff introduce themselves ("Tom speaking", "this is Priya"); those names are not the caller's. */
 function staffNames(staff: string): Set<string> {
   const names = new Set<string>();
-  for (const m of staff.matchAll(/\b(?:this is|it's|through to|speaking to|my name is|i'm)\s+([A-Z][a-z]+)/gi)) names.add(m[1]!.toLowerCase());
+  for (const m of staff.matchAll(/\b(?:this is|it's|through to|speaking to|my name is|i'm)\s+([A-Z][a-z]+)/gi))
+    names.add(m[1]!.toLowerCase());
   for (const m of staff.matchAll(/\b([A-Z][a-z]+)\s+speaking\b/g)) names.add(m[1]!.toLowerCase());
   return names;
 }
@@ -95,7 +98,10 @@ function fuller(name: string, after: string): string {
   if (!next) return name;
   const longer = readName(next[1]!, false);
   if (!longer) return name;
-  const own = name.toLowerCase().split(" ").filter((w) => !TITLES.has(w));
+  const own = name
+    .toLowerCase()
+    .split(" ")
+    .filter((w) => !TITLES.has(w));
   const theirs = longer.toLowerCase().split(" ");
   return theirs.length > own.length && own.some((w) => theirs.includes(w)) ? longer : name;
 }
@@ -124,7 +130,9 @@ function applySpelling(name: string, spelled: string[]): { name: string; confirm
       confirmed = true;
       return word;
     }
-    const close = spelled.find((s) => s[0] === upper[0] && Math.abs(s.length - upper.length) <= 2 && editDistance(s, upper) <= 2);
+    const close = spelled.find(
+      (s) => s[0] === upper[0] && Math.abs(s.length - upper.length) <= 2 && editDistance(s, upper) <= 2,
+    );
     if (!close) return word;
     confirmed = true;
     return titleCase(close);
@@ -146,17 +154,19 @@ function namesInTurn(text: string, question: string | null, early: boolean): Tur
   };
   const lowercase = isLowercase(text);
   const lower = text.toLowerCase();
-  if (lower.includes("name")) for (const m of text.matchAll(STRONG_CUE)) {
-    const at = m.index + m[0].length;
-    const name = readName(text.slice(at), lowercase);
-    if (name) add(fuller(name, text.slice(at + name.length)), 0.9, m.index);
-  }
-  if (!lowercase) {
-    if (/\b(it's|it is|this is|i'm|i am|you're)\b/.test(lower)) for (const m of text.matchAll(WEAK_CUE)) {
+  if (lower.includes("name"))
+    for (const m of text.matchAll(STRONG_CUE)) {
       const at = m.index + m[0].length;
-      const name = readName(text.slice(at), false);
-      if (name) add(fuller(name, text.slice(text.indexOf(name, at) + name.length)), early ? 0.75 : 0.6, m.index);
+      const name = readName(text.slice(at), lowercase);
+      if (name) add(fuller(name, text.slice(at + name.length)), 0.9, m.index);
     }
+  if (!lowercase) {
+    if (/\b(it's|it is|this is|i'm|i am|you're)\b/.test(lower))
+      for (const m of text.matchAll(WEAK_CUE)) {
+        const at = m.index + m[0].length;
+        const name = readName(text.slice(at), false);
+        if (name) add(fuller(name, text.slice(text.indexOf(name, at) + name.length)), early ? 0.75 : 0.6, m.index);
+      }
     if (/\b(here|speaking)\b/i.test(text)) {
       for (const m of text.matchAll(NAME_BEFORE)) {
         const words = m[1]!.split(/\s+/);
@@ -177,7 +187,8 @@ function namesInTurn(text: string, question: string | null, early: boolean): Tur
         const bare = /^((?:Mr|Mrs|Ms|Miss|Dr)\.?\s+)?[A-Z][\w'’-]*(\s+[A-Z][\w'’-]*){0,2}[.!]?$/.exec(sentence.trim());
         if (!bare) continue;
         const name = readName(sentence, false);
-        if (name && name.includes(" ") && name.length >= sentence.trim().replace(/[.!]$/, "").length - 1) add(name, 0.7, 1);
+        if (name && name.includes(" ") && name.length >= sentence.trim().replace(/[.!]$/, "").length - 1)
+          add(name, 0.7, 1);
       }
     }
   }
@@ -213,7 +224,8 @@ export function findName(call: CallText): NameFinding | null {
     );
     for (const candidate of found.candidates) {
       const words = candidate.name.split(" ").filter((w) => !TITLES.has(w.toLowerCase()));
-      if (words.length === 1 && staff.has(words[0]!.toLowerCase()) && !/^(mr|mrs|ms|miss|dr)\b/i.test(candidate.name)) continue;
+      if (words.length === 1 && staff.has(words[0]!.toLowerCase()) && !/^(mr|mrs|ms|miss|dr)\b/i.test(candidate.name))
+        continue;
       candidates.push({ ...candidate, order: t * 1000 + candidate.order });
     }
     if (found.surname) surnames.push(found.surname);
@@ -231,7 +243,9 @@ export function findName(call: CallText): NameFinding | null {
     best.name,
     call.callerTurns
       .filter((turn) => SPELLING.test(turn.text))
-      .flatMap((turn) => call.memo.get(turn.text, "spelled", () => spelledWords(turn.text, postcodesIn(call, turn.text)))),
+      .flatMap((turn) =>
+        call.memo.get(turn.text, "spelled", () => spelledWords(turn.text, postcodesIn(call, turn.text))),
+      ),
   );
   return { name: spelled.name, confidence: spelled.confirmed ? Math.max(best.score, 0.9) : best.score };
 }
