@@ -36,6 +36,28 @@ export const configSchema = z.object({
     .min(1)
     .max(60 * 24 * 30)
     .default(120),
+  /** A session ends this many hours after login, however active (idle expiry still applies within it). */
+  SESSION_MAX_HOURS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 30)
+    .default(12),
+  /**
+   * The https proxy's own address (comma-separated for several): X-Forwarded-For is believed only
+   * on connections from these, read from the right, and the first address that is not one of
+   * them is the client's. Unset: X-Forwarded-For is ignored and the connection's peer is the client.
+   */
+  TRUSTED_PROXY: z
+    .string()
+    .optional()
+    .transform((value) =>
+      (value ?? "")
+        .split(",")
+        .map((address) => address.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.union([z.ipv4(), z.ipv6()], { error: "must be IP addresses, comma-separated" }))),
   /** The company's details, on the customer's quote page and invoices. */
   COMPANY_NAME: z.string().default("Switchboard Property Maintenance"),
   /** Printed on the customer's quote page and on invoices; one line, commas between parts. */

@@ -15,6 +15,7 @@ import type { Call } from "../domain/calls.ts";
 import type { TemplateConfig } from "../domain/messaging/outbox.ts";
 import type { Messenger } from "../ports/messengers.ts";
 import type { CallEndings } from "../domain/live-call/call-endings.ts";
+import type { LoginLimits } from "../domain/login-limits.ts";
 
 /** Everything the web app needs from the world, built once by composeDeps (src/compose/index.ts). */
 export interface AppDeps {
@@ -30,11 +31,15 @@ export interface AppDeps {
     companyName: string;
     publicBaseUrl: string;
     sessionIdleMinutes: number;
-    /** Set the Secure flag on cookies (the app is reached over https). */
+    /** A session ends this many hours after login, however busy. */
+    sessionMaxHours: number;
+    /** Set the Secure flag on cookies (the app is reached over https); the cookie is then `__Host-sb_session`. */
     secureCookies: boolean;
-    /** Login attempts per email and address before a pause. */
-    loginAttemptsPerWindow: number;
+    /** Login attempts allowed per window before a pause, by what they are counted against. */
+    loginLimits: LoginLimits;
     loginWindowMinutes: number;
+    /** Proxies whose X-Forwarded-For is believed (TRUSTED_PROXY); none: the socket's peer is the client. */
+    trustedProxies: string[];
     /** Comment lines on live streams keep idle connections open through Bun's and proxies' idle timeouts. */
     heartbeatMs: number;
   };

@@ -4,10 +4,12 @@ import type { Logger } from "pino";
 import { openDatabase } from "../adapters/db/open.ts";
 import type { OpenDatabase } from "../adapters/db/database.ts";
 import { createBunPasswords } from "../adapters/local/bun-passwords.ts";
+import { limitPasswordWork } from "../adapters/local/limited-passwords.ts";
 import { createInProcessLiveEvents } from "../adapters/local/in-process-live-events.ts";
 import { startTaskRunner, type TaskHandlers, type TaskRunner } from "../adapters/local/task-runner.ts";
 import { publicBaseUrl, type Config } from "../config.ts";
 import { createCallEndings } from "../domain/live-call/call-endings.ts";
+import { DEFAULT_LOGIN_LIMITS } from "../domain/login-limits.ts";
 import { SHIPPED_FIXTURES_DIR } from "../fixtures.ts";
 import type { AppDeps } from "./app-deps.ts";
 import { chooseTranscription, loadDemoScripts, recordingTaskHandlers, twilioSettings } from "./calls.ts";
@@ -58,6 +60,9 @@ export interface Wiring {
   taskHandlers: { messaging: TaskHandlers; quotes: TaskHandlers; calls: TaskHandlers };
 }
 
+/** Password hashes and checks running at once (argon2id: 64 MiB each); more wait their turn. */
+const PASSWORD_CHECKS_AT_ONCE = 4;
+
 /**
  * Builds every adapter the configuration asks for: opens the database and the blob store, reads
  * the local signing secrets, then wires. Shared by the server (src/main.ts), the command line
@@ -88,7 +93,7 @@ export function wireDeps(
   resources: Resources,
   options: { runBackgroundTasks?: boolean; overrides?: CompositionOverrides } = {},
 ): Wiring {
-  const { messagingAdapters, ...replaced } = options.overrides ?? {};
+  const { messagingAdapters, passwords, ...replaced } = options.overrides ?? {};
   const { repos, secrets } = resources;
   const logger = replaced.logger ?? resources.logger;
   const now = replaced.now ?? (() => new Date());
@@ -149,7 +154,8 @@ export function wireDeps(
     repos,
     blobStore,
     backgroundTasks: runner,
-    passwords: createBunPasswords(),
+    // Limited here, around whichever hashing is used, so a test's cheaper hashing is limited too.
+    passwords: limitPasswordWork(passwords ?? createBunPasswords(), PASSWORD_CHECKS_AT_ONCE),
     logger,
     now,
     randomId: randomToken,
@@ -157,9 +163,11 @@ export function wireDeps(
       companyName: config.COMPANY_NAME,
       publicBaseUrl: baseUrl,
       sessionIdleMinutes: config.SESSION_IDLE_MINUTES,
+      sessionMaxHours: config.SESSION_MAX_HOURS,
       secureCookies: baseUrl.startsWith("https://"),
-      loginAttemptsPerWindow: 5,
+      loginLimits: DEFAULT_LOGIN_LIMITS,
       loginWindowMinutes: 15,
+      trustedProxies: config.TRUSTED_PROXY,
       heartbeatMs: 15_000,
     },
     integrations: () => integrations().then(messaging.annotateIntegrations),

@@ -1,19 +1,43 @@
+import type { LiveEvents } from "../ports/live-events.ts";
 import type { Passwords } from "../ports/passwords.ts";
 import type { StaffSession, StaffSessions, StaffUsers } from "../ports/staff.ts";
 import { ok, reject, type Result } from "./result.ts";
-import { checkPassword, isRole, normaliseEmail, type Role, type StaffUser } from "./users.ts";
+import { sessionKey } from "./session-key.ts";
+import { STAFF_SESSIONS_CHANNEL } from "./staff-sessions-channel.ts";
+import { checkPassword, isRole, MAX_PASSWORD_LENGTH, normaliseEmail, type Role, type StaffUser } from "./users.ts";
 
 export interface AccessDeps {
   staffUsers: StaffUsers;
   staffSessions: StaffSessions;
   passwords: Passwords;
+  /** Tells open live streams (this instance and others) that a session has ended. */
+  liveEvents: LiveEvents;
   /** A fresh random, unguessable id (at least 128 bits). */
   randomId: () => string;
   now: () => Date;
+  /** A session unused this long ends. */
   idleMinutes: number;
+  /** A session ends this long after login however busy it is, so a stolen cookie does not live for ever. */
+  maxHours: number;
 }
 
 const minutes = (n: number) => n * 60_000;
+
+/** The later of the two limits a session can reach: idle expiry, pushed forward by use, never past the absolute one. */
+const expiryFrom = (deps: Pick<AccessDeps, "idleMinutes" | "maxHours">, createdAt: Date, now: Date) =>
+  new Date(Math.min(now.getTime() + minutes(deps.idleMinutes), createdAt.getTime() + minutes(deps.maxHours * 60)));
+
+/** Whether a session has ended by time: idle too long, or older than the absolute lifetime. */
+export function sessionHasEnded(
+  deps: Pick<AccessDeps, "maxHours">,
+  session: Pick<StaffSession, "createdAt" | "expiresAt">,
+  now: Date,
+): boolean {
+  return (
+    session.expiresAt.getTime() <= now.getTime() ||
+    now.getTime() - session.createdAt.getTime() >= minutes(deps.maxHours * 60)
+  );
+}
 
 /**
  * Checks the credentials and opens a new session. Always a new session id, so a
@@ -25,6 +49,8 @@ export async function logIn(
   password: string,
 ): Promise<Result<{ user: StaffUser; session: StaffSession }, "bad_credentials">> {
   const wrong = reject("bad_credentials", "That email and password do not match an account.");
+  // No account has a longer one, and hashing megabytes on request is a denial of service.
+  if (password.length > MAX_PASSWORD_LENGTH) return wrong;
   const normalised = normaliseEmail(email);
   const user = normalised.ok ? await deps.staffUsers.byEmail(normalised.value) : null;
   if (!user) {
@@ -41,7 +67,7 @@ export async function logIn(
     csrfToken: deps.randomId(),
     createdAt: now,
     lastSeenAt: now,
-    expiresAt: new Date(now.getTime() + minutes(deps.idleMinutes)),
+    expiresAt: expiryFrom(deps, now, now),
   };
   await deps.staffSessions.create(session);
   return ok({ user, session });
@@ -65,20 +91,37 @@ export async function resumeSession(
   if (!found) return null;
   const { session, user } = found;
   const now = deps.now();
-  if (session.expiresAt.getTime() <= now.getTime()) {
-    await deps.staffSessions.delete(session.id);
+  if (sessionHasEnded(deps, session, now)) {
+    await logOut(deps, session.id);
     return null;
   }
   if (now.getTime() - session.lastSeenAt.getTime() >= TOUCH_EVERY_MS) {
-    const expiresAt = new Date(now.getTime() + minutes(deps.idleMinutes));
+    const expiresAt = expiryFrom(deps, session.createdAt, now);
     await deps.staffSessions.touch(session.id, now, expiresAt);
     return { user, session: { ...session, lastSeenAt: now, expiresAt } };
   }
   return { user, session };
 }
 
-export async function logOut(deps: Pick<AccessDeps, "staffSessions">, sessionId: string): Promise<void> {
+/**
+ * Whether a session may still stream to its viewer: it exists and has not ended by time. Unlike
+ * resumeSession it does not count as activity, so a page left open does not keep a login alive.
+ */
+export async function sessionIsLive(
+  deps: Pick<AccessDeps, "staffSessions" | "now" | "maxHours">,
+  sessionId: string,
+): Promise<boolean> {
+  const session = await deps.staffSessions.byId(sessionId);
+  return session !== null && !sessionHasEnded(deps, session, deps.now());
+}
+
+/** Ends a session on the server and tells its open live streams, wherever they are served, to close. */
+export async function logOut(deps: Pick<AccessDeps, "staffSessions" | "liveEvents">, sessionId: string): Promise<void> {
   await deps.staffSessions.delete(sessionId);
+  await deps.liveEvents.publish(STAFF_SESSIONS_CHANNEL, {
+    type: "ended",
+    data: { sessionKey: await sessionKey(sessionId) },
+  });
 }
 
 /** Creates a staff account: a valid email not taken yet, a long enough password, a known role. */

@@ -5,7 +5,6 @@ import type { AppDeps, AppEnv } from "./deps.ts";
 import { onError, onNotFound } from "./errors.ts";
 import { fileRoutes } from "./files.ts";
 import { crossSiteProtection } from "./middleware/cross-site.ts";
-import { createLoginLimiter } from "./middleware/login-limiter.ts";
 import { requestLog } from "./middleware/request-log.ts";
 import { requireLogin, staffSession } from "./middleware/staff-session.ts";
 import { assetRoutes } from "./routes/assets.ts";
@@ -38,10 +37,6 @@ export function createApp(deps: AppDeps) {
   const app = new Hono<AppEnv>();
   // Calls whose media stream is open in this process, by CallSid: one pipeline per call.
   const activeCalls = new Map<string, LiveCall>();
-  const loginLimiter = createLoginLimiter({
-    attempts: deps.settings.loginAttemptsPerWindow,
-    windowMinutes: deps.settings.loginWindowMinutes,
-  });
 
   app.onError(onError);
   app.notFound(onNotFound);
@@ -80,7 +75,7 @@ export function createApp(deps: AppDeps) {
   const staff = new Hono<AppEnv>();
   staff.use(staffSession());
   staff.use(crossSiteProtection());
-  staff.route("/", authRoutes(loginLimiter));
+  staff.route("/", authRoutes(deps));
   staff.use(requireLogin());
   staff.route("/", dashboardRoutes());
   staff.route("/", leadRoutes());

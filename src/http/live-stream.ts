@@ -1,4 +1,7 @@
 import type { Context } from "hono";
+import { sessionKey } from "../domain/session-key.ts";
+import { sessionIsLive } from "../domain/staff-access.ts";
+import { STAFF_SESSIONS_CHANNEL } from "../domain/staff-sessions-channel.ts";
 import type { ChannelEvent, LiveChannel, LiveEvent } from "../ports/live-events.ts";
 import type { SseMessage } from "../views/sse-message.ts";
 import type { AppEnv } from "./deps.ts";
@@ -41,6 +44,8 @@ export function renderedOnce<E extends ChannelEvent, C = LiveChannel<E>>(
  * viewer missed; when that is no longer possible the page is told to reload.
  * A plain ReadableStream with no queue of its own: about half the memory per open viewer of
  * hono's streamSSE (a TransformStream and its writer), which matters with hundreds watching.
+ * A stream opened with a login session ends with it: at once when it is logged out (the
+ * staff-sessions channel), and at the next heartbeat when it expired or was removed.
  */
 export function liveStream<E extends ChannelEvent, C extends LiveChannel<E>>(
   c: Context<AppEnv>,
@@ -49,6 +54,7 @@ export function liveStream<E extends ChannelEvent, C extends LiveChannel<E>>(
   resumeAfter: number | null,
 ): Response {
   const { liveEvents, settings } = c.get("deps");
+  const sessionEnded = sessionWatch(c);
   let stop = () => {};
   const body = new ReadableStream<Uint8Array>(
     {
@@ -66,12 +72,25 @@ export function liveStream<E extends ChannelEvent, C extends LiveChannel<E>>(
         write(": connected\n\n");
         const subscription = liveEvents.subscribe<E>(channel, resumeAfter, (event) => write(render(event, channel)));
         if (!subscription.replayed) write(sseText({ event: "reload", data: "" }));
-        const heartbeat = setInterval(() => write(": heartbeat\n\n"), settings.heartbeatMs);
+        const end = () => {
+          stop();
+          try {
+            controller.close();
+          } catch {
+            // Already closed by the viewer leaving.
+          }
+        };
+        const watch = sessionEnded?.(end);
+        const heartbeat = setInterval(() => {
+          write(": heartbeat\n\n");
+          watch?.check();
+        }, settings.heartbeatMs);
         stop = () => {
           if (!open) return;
           open = false;
           clearInterval(heartbeat);
           subscription.unsubscribe();
+          watch?.unsubscribe();
           c.req.raw.signal.removeEventListener("abort", stop);
         };
         c.req.raw.signal.addEventListener("abort", stop);
@@ -88,4 +107,43 @@ export function liveStream<E extends ChannelEvent, C extends LiveChannel<E>>(
       "X-Accel-Buffering": "no",
     },
   });
+}
+
+/**
+ * For a request made with a login session: calls `end` when that session ends, announced on the
+ * staff-sessions channel or found gone (logged out elsewhere, expired, deleted) by `check`.
+ */
+function sessionWatch(c: Context<AppEnv>) {
+  const session = c.get("session");
+  if (!session) return null;
+  const deps = c.get("deps");
+  const key = sessionKey(session.id);
+  return (end: () => void) => {
+    const subscription = deps.liveEvents.subscribe(STAFF_SESSIONS_CHANNEL, null, (event) => {
+      void key.then((mine) => event.data.sessionKey === mine && end());
+    });
+    let checking = false;
+    return {
+      check() {
+        if (checking) return;
+        checking = true;
+        const live = sessionIsLive(
+          { staffSessions: deps.repos.staffSessions, now: deps.now, maxHours: deps.settings.sessionMaxHours },
+          session.id,
+        );
+        live.then(
+          (stillLive) => {
+            checking = false;
+            if (!stillLive) end();
+          },
+          (error: unknown) => {
+            // A database hiccup is no proof the session ended: keep streaming, check again next beat.
+            checking = false;
+            deps.logger.warn({ err: error instanceof Error ? error.name : String(error) }, "session check failed");
+          },
+        );
+      },
+      unsubscribe: () => subscription.unsubscribe(),
+    };
+  };
 }

@@ -4,7 +4,7 @@ export interface AuditEntry {
   who: string;
   /** What happened, in a few words: "created", "status open → scheduled", "corrected name". */
   what: string;
-  entity: "lead" | "issue" | "call" | "quote" | "settings";
+  entity: "lead" | "issue" | "call" | "quote" | "settings" | "user";
   entityId: string | null;
   at: Date;
   details?: Record<string, unknown>;

@@ -18,7 +18,11 @@ export interface StaffSession {
   expiresAt: Date;
 }
 
-/** Server-side login sessions; the cookie carries only the random id. */
+/**
+ * Server-side login sessions; the cookie carries only the random id. Ids go in and come back as
+ * the cookie carries them, but the store keeps only their SHA-256 (sessionKey in the domain), so
+ * a copy of it cannot be replayed as a login.
+ */
 export interface StaffSessions {
   create(session: StaffSession): Promise<void>;
   byId(id: string): Promise<StaffSession | null>;

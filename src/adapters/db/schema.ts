@@ -90,7 +90,7 @@ export const staffUsers = pgTable(
 export const staffSessions = pgTable(
   "staff_sessions",
   {
-    /** The random id the cookie carries. */
+    /** SHA-256 (hex) of the random id the cookie carries, never the id itself. */
     id: text("id").primaryKey(),
     userId: uuid("user_id")
       .notNull()

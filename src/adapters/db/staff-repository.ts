@@ -1,4 +1,5 @@
 import { count, eq, lt } from "drizzle-orm";
+import { sessionKey } from "../../domain/session-key.ts";
 import type { StaffUser } from "../../domain/users.ts";
 import type { StaffSession, StaffSessions, StaffUsers } from "../../ports/staff.ts";
 import type { Database } from "./database-handle.ts";
@@ -65,8 +66,9 @@ export function createStaffUsersRepository(db: Database): StaffUsers {
   };
 }
 
-const toSession = (row: typeof staffSessions.$inferSelect): StaffSession => ({
-  id: row.id,
+/** The row carries only the id's digest; the caller, who presented the id, gets it back. */
+const toSession = (id: string, row: typeof staffSessions.$inferSelect): StaffSession => ({
+  id,
   userId: row.userId,
   csrfToken: row.csrfToken,
   createdAt: row.createdAt,
@@ -75,18 +77,22 @@ const toSession = (row: typeof staffSessions.$inferSelect): StaffSession => ({
 });
 
 /**
- * Login sessions. byId does not judge expiry (the caller compares expiresAt with its clock);
- * deleteExpired sweeps them.
+ * Login sessions, stored under the SHA-256 of their id (sessionKey): every method takes the id
+ * the cookie carries and hashes it, so the table never holds a value that works as a cookie.
+ * byId does not judge expiry (the caller compares expiresAt with its clock); deleteExpired sweeps them.
  */
 export function createStaffSessionsRepository(db: Database): StaffSessions {
   return {
     async create(session) {
-      await db.insert(staffSessions).values(session);
+      await db.insert(staffSessions).values({ ...session, id: await sessionKey(session.id) });
     },
 
     async byId(id) {
-      const [row] = await db.select().from(staffSessions).where(eq(staffSessions.id, id));
-      return row ? toSession(row) : null;
+      const [row] = await db
+        .select()
+        .from(staffSessions)
+        .where(eq(staffSessions.id, await sessionKey(id)));
+      return row ? toSession(id, row) : null;
     },
 
     async withUser(id) {
@@ -94,16 +100,19 @@ export function createStaffSessionsRepository(db: Database): StaffSessions {
         .select({ session: staffSessions, user: staffUsers })
         .from(staffSessions)
         .innerJoin(staffUsers, eq(staffUsers.id, staffSessions.userId))
-        .where(eq(staffSessions.id, id));
-      return row ? { session: toSession(row.session), user: toUser(row.user) } : null;
+        .where(eq(staffSessions.id, await sessionKey(id)));
+      return row ? { session: toSession(id, row.session), user: toUser(row.user) } : null;
     },
 
     async touch(id, lastSeenAt, expiresAt) {
-      await db.update(staffSessions).set({ lastSeenAt, expiresAt }).where(eq(staffSessions.id, id));
+      await db
+        .update(staffSessions)
+        .set({ lastSeenAt, expiresAt })
+        .where(eq(staffSessions.id, await sessionKey(id)));
     },
 
     async delete(id) {
-      await db.delete(staffSessions).where(eq(staffSessions.id, id));
+      await db.delete(staffSessions).where(eq(staffSessions.id, await sessionKey(id)));
     },
 
     async deleteExpired(now) {

@@ -3,23 +3,30 @@ import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { resumeSession, type AccessDeps } from "../../domain/staff-access.ts";
 import type { AppDeps, AppEnv } from "../deps.ts";
 
-export const SESSION_COOKIE = "sb_session";
+/**
+ * The session cookie's name. Over https, the `__Host-` prefix makes browsers refuse it unless it
+ * is Secure, for Path=/ and without a Domain, so neither a sibling subdomain nor a plain-http
+ * page can plant or overwrite it. Browsers refuse that prefix on http, hence the plain name there.
+ */
+export const sessionCookieName = (secureCookies: boolean) => (secureCookies ? "__Host-sb_session" : "sb_session");
 
 export const accessDeps = (deps: AppDeps): AccessDeps => ({
   staffUsers: deps.repos.staffUsers,
   staffSessions: deps.repos.staffSessions,
   passwords: deps.passwords,
+  liveEvents: deps.liveEvents,
   randomId: deps.randomId,
   now: deps.now,
   idleMinutes: deps.settings.sessionIdleMinutes,
+  maxHours: deps.settings.sessionMaxHours,
 });
 
 /** Puts the logged-in user (or null) and their session on the context. */
 export const staffSession = (): MiddlewareHandler<AppEnv> => async (c, next) => {
   const deps = c.get("deps");
-  const id = getCookie(c, SESSION_COOKIE);
+  const id = getCookie(c, sessionCookieName(deps.settings.secureCookies));
   const resumed = id ? await resumeSession(accessDeps(deps), id) : null;
-  if (id && !resumed) deleteCookie(c, SESSION_COOKIE, { path: "/" });
+  if (id && !resumed) clearSessionCookie(c);
   c.set("user", resumed?.user ?? null);
   c.set("session", resumed?.session ?? null);
   await next();
@@ -27,7 +34,7 @@ export const staffSession = (): MiddlewareHandler<AppEnv> => async (c, next) => 
 
 export function setSessionCookie(c: Context<AppEnv>, sessionId: string): void {
   const { settings } = c.get("deps");
-  setCookie(c, SESSION_COOKIE, sessionId, {
+  setCookie(c, sessionCookieName(settings.secureCookies), sessionId, {
     path: "/",
     httpOnly: true,
     sameSite: "Lax",
@@ -36,7 +43,10 @@ export function setSessionCookie(c: Context<AppEnv>, sessionId: string): void {
   });
 }
 
-export const clearSessionCookie = (c: Context<AppEnv>) => deleteCookie(c, SESSION_COOKIE, { path: "/" });
+export const clearSessionCookie = (c: Context<AppEnv>) => {
+  const { secureCookies } = c.get("deps").settings;
+  deleteCookie(c, sessionCookieName(secureCookies), { path: "/", secure: secureCookies });
+};
 
 /**
  * Staff pages need a login. A page request is sent to /login; an htmx request gets
