@@ -1,3 +1,4 @@
+import { isIP } from "node:net";
 import { z } from "zod";
 
 const optional = z
@@ -57,7 +58,7 @@ export const configSchema = z.object({
         .map((address) => address.trim())
         .filter(Boolean),
     )
-    .pipe(z.array(z.union([z.ipv4(), z.ipv6()], { error: "must be IP addresses, comma-separated" }))),
+    .refine((addresses) => addresses.every((address) => isIP(address) !== 0), "must be IP addresses, comma-separated"),
   /** The company's details, on the customer's quote page and invoices. */
   COMPANY_NAME: z.string().default("Switchboard Property Maintenance"),
   /** Printed on the customer's quote page and on invoices; one line, commas between parts. */

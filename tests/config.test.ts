@@ -26,12 +26,29 @@ describe("configuration", () => {
     ["PUBLIC_BASE_URL", "ftp://example.com"],
     ["LOG_LEVEL", "loud"],
     ["SESSION_IDLE_MINUTES", "0"],
+    ["SESSION_MAX_HOURS", "0"],
+    ["TRUSTED_PROXY", "proxy.internal"],
+    ["TRUSTED_PROXY", "10.0.0.5, 10.0.0"],
   ])("a bad %s stops start-up with one line naming it", (name, value) => {
     const parsed = parseConfig({ [name]: value });
     expect(parsed.ok).toBe(false);
     if (parsed.ok) return;
     expect(parsed.error).toStartWith(`Configuration error: ${name} `);
     expect(parsed.error).not.toContain("\n");
+  });
+
+  test("sessions last 12 hours at most unless SESSION_MAX_HOURS says otherwise", () => {
+    const defaults = parseConfig({});
+    expect(defaults.ok && defaults.config.SESSION_MAX_HOURS).toBe(12);
+    const parsed = parseConfig({ SESSION_MAX_HOURS: "8" });
+    expect(parsed.ok && parsed.config.SESSION_MAX_HOURS).toBe(8);
+  });
+
+  test("TRUSTED_PROXY is a comma-separated list of addresses, none by default", () => {
+    const none = parseConfig({});
+    expect(none.ok && none.config.TRUSTED_PROXY).toEqual([]);
+    const parsed = parseConfig({ TRUSTED_PROXY: "127.0.0.1, ::1," });
+    expect(parsed.ok && parsed.config.TRUSTED_PROXY).toEqual(["127.0.0.1", "::1"]);
   });
 
   test("staff numbers are a comma-separated list", () => {
