@@ -34,6 +34,8 @@ export async function logIn(
     return wrong;
   }
   if (!(await deps.passwords.verify(password, user.passwordHash))) return wrong;
+  // A disabled account gets the same answer as a wrong password: nothing to learn from trying.
+  if (user.disabledAt) return wrong;
   const now = deps.now();
   const session: StaffSession = {
     id: deps.randomId(),
@@ -65,7 +67,8 @@ export async function resumeSession(
   if (!found) return null;
   const { session, user } = found;
   const now = deps.now();
-  if (session.expiresAt.getTime() <= now.getTime()) {
+  // Disabling deletes the sessions too; this covers one opened while the admin was disabling.
+  if (session.expiresAt.getTime() <= now.getTime() || user.disabledAt) {
     await deps.staffSessions.delete(session.id);
     return null;
   }
