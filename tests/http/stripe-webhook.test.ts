@@ -228,6 +228,11 @@ describe("Stripe webhook: amounts", () => {
     // A later event with the right amount does not clear the flag: staff decide.
     await deliver(stripeEvents.paymentIntentSucceeded(refs));
     expect((await repos.payments.byId(refs.paymentId))!.status).toBe("mismatch");
+    // Flagged once, in the audit trail, with the reason staff see.
+    const flagged = await repos.audit.forEntity("payment", refs.paymentId);
+    expect(flagged).toHaveLength(1);
+    expect(flagged[0]).toMatchObject({ who: "stripe", what: "payment flagged for staff" });
+    expect(String(flagged[0]!.details?.reason)).toContain("£12.00");
 
     const staff = testBrowser(world.app);
     const user = await aStaffUser(world.deps, "flags@handy.example");

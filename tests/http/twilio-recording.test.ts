@@ -125,6 +125,10 @@ describe("recordings (Twilio's recording media served by a loopback peer)", () =
     const response = await browser.request(`/calls/${call!.id}/recording`);
     expect(response.status).toBe(200);
     expect(new Uint8Array(await response.arrayBuffer())).toEqual(WAV);
+    // Opening a recording is recorded: who listened, and to which call.
+    expect(await repos.audit.forEntity("recording", call!.id)).toEqual([
+      expect.objectContaining({ who: staff.email, what: "opened the recording", entity: "recording" }),
+    ]);
     const { html } = await browser.page(`/calls/${call!.id}`);
     expect(html).toMatch(new RegExp(`<audio controls[^>]* src="/calls/${call!.id}/recording"`));
   });

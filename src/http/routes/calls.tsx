@@ -159,6 +159,7 @@ export function callRoutes(
     if (!call?.recordingKey) throw notFound("recording");
     const blob = await blobStore.get(call.recordingKey);
     if (!blob) throw notFound("recording");
+    await audit(c, "recording", call.id, "opened the recording");
     return c.body(blob.body, 200, {
       "Content-Type": blob.contentType,
       "Content-Length": String(blob.size),
