@@ -80,6 +80,7 @@ export function createStaffUsersRepository(db: Database): StaffUsers {
           .select({ id: staffUsers.id })
           .from(staffUsers)
           .where(and(eq(staffUsers.role, "admin"), isNull(staffUsers.disabledAt)))
+          .orderBy(asc(staffUsers.id)) // one lock order for every caller: no deadlock between two changes
           .for("update");
         const [row] = await tx.select().from(staffUsers).where(eq(staffUsers.id, id)).for("update");
         if (!row) return missing;
