@@ -242,6 +242,22 @@ describe("Stripe webhook: amounts", () => {
     expect(html).toContain("Amount mismatch");
   });
 
+  test("money for a quote no longer open is kept as paid but flagged, in the audit trail too", async () => {
+    const refs = await aPendingPayment();
+    // The customer declined on another device while the checkout was open.
+    await repos.db.execute(sql`update quotes set status = 'declined' where id = ${refs.quoteId}`);
+    await deliver(stripeEvents.checkoutCompleted(refs));
+    const payment = (await repos.payments.byId(refs.paymentId))!;
+    expect(payment.status).toBe("paid");
+    expect(payment.flag).toContain("check with the customer");
+    const [entry] = await repos.audit.forEntity("payment", refs.paymentId);
+    expect(entry).toMatchObject({
+      who: "stripe",
+      what: "payment flagged for staff",
+      details: { reason: payment.flag },
+    });
+  });
+
   test("a payment in another currency is flagged", async () => {
     const refs = await aPendingPayment();
     await deliver(stripeEvents.paymentIntentSucceeded({ ...refs, currency: "eur" }));

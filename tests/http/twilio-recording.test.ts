@@ -129,6 +129,10 @@ describe("recordings (Twilio's recording media served by a loopback peer)", () =
     expect(await repos.audit.forEntity("recording", call!.id)).toEqual([
       expect.objectContaining({ who: staff.email, what: "opened the recording", entity: "recording" }),
     ]);
+    // A player fetching a later part with a Range is not a new opening.
+    const part = await browser.request(`/calls/${call!.id}/recording`, { headers: { Range: "bytes=100-" } });
+    expect(part.status).toBe(200);
+    expect(await repos.audit.forEntity("recording", call!.id)).toHaveLength(1);
     const { html } = await browser.page(`/calls/${call!.id}`);
     expect(html).toMatch(new RegExp(`<audio controls[^>]* src="/calls/${call!.id}/recording"`));
   });

@@ -85,17 +85,26 @@ export async function settlePaymentEvent(deps: SettleDeps, event: PaymentEvent):
     paymentId: outcome.payment?.id,
     invoice: outcome.invoice?.number,
   };
-  if (outcome.settlement?.action === "flag") {
-    deps.log.warn({ ...fields, reason: outcome.settlement.reason }, "payment flagged for staff");
+  // Held for staff (wrong amount or currency), or paid with a note staff must act on.
+  const flag =
+    outcome.settlement?.action === "flag"
+      ? outcome.settlement.reason
+      : outcome.settlement?.action === "paid"
+        ? outcome.settlement.flag
+        : null;
+  if (flag) {
     await deps.auditTrail.record({
       who: event.provider,
       what: "payment flagged for staff",
       entity: "payment",
       entityId: outcome.payment?.id ?? null,
       at: deps.now(),
-      details: { reason: outcome.settlement.reason, eventId: event.eventId },
+      details: { reason: flag, eventId: event.eventId },
     });
-  } else if (outcome.outcome === "unknown_payment")
+  }
+  if (outcome.settlement?.action === "flag")
+    deps.log.warn({ ...fields, reason: outcome.settlement.reason }, "payment flagged for staff");
+  else if (outcome.outcome === "unknown_payment")
     deps.log.warn(fields, "payment event for a payment we did not make; acknowledged");
   else deps.log.info(fields, "payment event settled");
   return outcome;

@@ -1,4 +1,4 @@
-import { audit } from "../audit.ts";
+import { audit, opensFromStart } from "../audit.ts";
 import { Hono, type Context } from "hono";
 import { z } from "zod";
 import { formatPence } from "../../domain/money.ts";
@@ -172,7 +172,9 @@ export function messageRoutes() {
       const blob = await blobStore.get(key);
       if (!blob) throw notFound("media");
       // The thumbnail loads with every inbox view: only opening the media itself is recorded.
-      if (pick === "mediaKey") await audit(c, "media", message!.id, "opened the media");
+      if (pick === "mediaKey" && opensFromStart(c.req.header("Range"))) {
+        await audit(c, "media", message!.id, "opened the media");
+      }
       return c.body(blob.body, 200, {
         "Content-Type": blob.contentType,
         "Content-Length": String(blob.size),
