@@ -426,9 +426,8 @@ export const auditLog = pgTable(
   (t) => [
     index("audit_log_entity_idx").on(t.entity, t.entityId, t.at),
     index("audit_log_at_idx").on(t.at),
-    // The audit page filters by who (exact email or its start) newest first.
-    index("audit_log_who_idx").on(t.who, t.at),
-    // …and by any words of what happened (ILIKE '%…%').
+    // The audit page searches who and what by any part (ILIKE '%…%'), like the leads search.
+    index("audit_log_who_trgm_idx").using("gin", t.who.op("gin_trgm_ops")).with({ fastupdate: false }),
     index("audit_log_what_trgm_idx").using("gin", t.what.op("gin_trgm_ops")).with({ fastupdate: false }),
   ],
 );
