@@ -32,7 +32,7 @@ export function StaffUsersPage(props: { ctx: PageContext; users: StaffUser[]; fo
           </tbody>
         </table>
       </div>
-      <form class="stack card" method="post" action="/settings/users" id="add-user">
+      <form class="stack card" method="post" action="/settings/users" id="add-user" style="margin-top:1.5rem">
         <h2>Add someone</h2>
         <CsrfField token={ctx.csrfToken} />
         <FormError form={props.form} />
@@ -90,7 +90,7 @@ function StaffUserRow(props: { user: StaffUser; csrfToken: string | null; self: 
           hx-post={`${base}/${user.disabledAt ? "enable" : "disable"}`}
         >
           <CsrfField token={props.csrfToken} />{" "}
-          <button type="submit" class="link">
+          <button type="submit" class="secondary">
             {user.disabledAt ? "Enable" : "Disable"}
           </button>
         </form>

@@ -4,7 +4,7 @@
  * message area, with no script errors or refused resources.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
@@ -26,6 +26,7 @@ const PASSWORD = "kettle-on-for-the-plumber";
 const TEST_MS = 15_000;
 
 let dataDir = "";
+let screenshots = "";
 let server: RunningServer | undefined;
 let chrome: LaunchedBrowser | undefined;
 let page: Page;
@@ -34,6 +35,8 @@ const pageProblems: string[] = [];
 describe.skipIf(!enabled)("staff management in a real browser", () => {
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), "sb-browser-users-"));
+    screenshots = process.env.SCREENSHOT_DIR ?? mkdtempSync(join(tmpdir(), "sb-screens-"));
+    mkdirSync(screenshots, { recursive: true });
     const env = { DATA_DIR: dataDir, COMPANY_NAME: "Handy Services" };
     await seedPgliteDataDir(dataDir);
     [server, chrome] = await Promise.all([startServer(env), launchChromium()]);
@@ -49,6 +52,7 @@ describe.skipIf(!enabled)("staff management in a real browser", () => {
     await chrome?.close();
     await server?.stop();
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    if (screenshots) console.log(`Browser screenshots: ${screenshots}`);
   });
 
   test(
@@ -83,6 +87,25 @@ describe.skipIf(!enabled)("staff management in a real browser", () => {
       await roleOf("sam@handy.example", "staff");
       await setRole(ADMIN, "staff");
       await page.locator("#flash").getByText("is the last active admin").waitFor();
+      await page.screenshot({ path: join(screenshots, "staff-users-desktop.png"), fullPage: true });
+      expect(pageProblems).toEqual([]);
+    },
+    TEST_MS,
+  );
+
+  test(
+    "the audit trail lists those changes, and the search narrows them without a page load",
+    async () => {
+      await page.goto(`${server!.url}/settings/audit`);
+      const results = page.locator("#audit-results");
+      await results.getByText("role staff → admin").waitFor();
+      await results.getByText("added as staff").waitFor();
+      await page.evaluate(() => ((window as unknown as { sbMarker: number }).sbMarker = 1));
+      await page.locator('input[name="q"]').pressSequentially("added", { delay: 20 });
+      await expect(results.getByText("role staff → admin").waitFor({ state: "detached" })).resolves.toBeUndefined();
+      await results.getByText("added as staff").waitFor();
+      expect(await page.evaluate(() => (window as unknown as { sbMarker?: number }).sbMarker)).toBe(1);
+      await page.screenshot({ path: join(screenshots, "audit-desktop.png"), fullPage: true });
       expect(pageProblems).toEqual([]);
     },
     TEST_MS,
