@@ -118,6 +118,7 @@ export function wireMessaging(w: MessagingWiring): {
     messages: w.repos.messages,
     leads: w.repos.leads,
     leadAliases: w.repos.leadAliases,
+    auditTrail: w.repos.audit,
     tasks: w.repos.tasks,
     liveEvents: w.liveEvents,
     log: w.log,

@@ -84,7 +84,13 @@ export function wireQuotesToCash(input: {
       company,
       publicBaseUrl: input.publicBaseUrl,
     }),
-    [PAYMENT_EVENT_TASK]: settlePaymentEventTask({ payments: repos.payments, company, now, log }),
+    [PAYMENT_EVENT_TASK]: settlePaymentEventTask({
+      payments: repos.payments,
+      company,
+      now,
+      log,
+      auditTrail: repos.audit,
+    }),
     [TEST_WEBHOOK_TASK]: deliverTestWebhooksTask({
       testCheckout,
       webhooks,

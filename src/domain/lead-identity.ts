@@ -1,3 +1,4 @@
+import type { AuditTrail } from "../ports/audit.ts";
 import type { LeadAliases, Leads } from "../ports/leads.ts";
 import type { Log } from "../ports/log.ts";
 import { leadMergeOrder } from "./lead-merge.ts";
@@ -21,6 +22,9 @@ export interface LeadIdentityDeps {
   leads: Leads;
   leadAliases: LeadAliases;
   log: Log;
+  /** Merges are recorded: staff should be able to see why a lead's history grew. */
+  auditTrail: AuditTrail;
+  now: () => Date;
 }
 
 const newLeadFields = (contact: Contact, source: LeadSource): Omit<LeadFields, "phone"> => ({
@@ -84,6 +88,14 @@ async function mergeIfOnePerson(deps: LeadIdentityDeps, aliasHolder: Lead, other
   const order = leadMergeOrder(aliasHolder, other);
   if (!order) return other;
   await deps.leads.merge(order.absorbed.id, order.survivor.id);
+  await deps.auditTrail.record({
+    who: "whatsapp",
+    what: "merged another lead into this one (same person: a WhatsApp user id and a number)",
+    entity: "lead",
+    entityId: order.survivor.id,
+    at: deps.now(),
+    details: { mergedLeadId: order.absorbed.id },
+  });
   deps.log.info(
     { fromLeadId: order.absorbed.id, intoLeadId: order.survivor.id },
     "merged two leads of one person (a WhatsApp user id and a number)",

@@ -60,6 +60,8 @@ export async function logIn(
     return wrong;
   }
   if (!(await deps.passwords.verify(password, user.passwordHash))) return wrong;
+  // A disabled account gets the same answer as a wrong password: nothing to learn from trying.
+  if (user.disabledAt) return wrong;
   const now = deps.now();
   const session: StaffSession = {
     id: deps.randomId(),
@@ -91,7 +93,8 @@ export async function resumeSession(
   if (!found) return null;
   const { session, user } = found;
   const now = deps.now();
-  if (sessionHasEnded(deps, session, now)) {
+  // Disabling deletes the sessions too; this covers one opened while the admin was disabling.
+  if (sessionHasEnded(deps, session, now) || user.disabledAt) {
     await logOut(deps, session.id);
     return null;
   }

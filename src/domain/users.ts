@@ -10,6 +10,8 @@ export interface StaffUser {
   role: Role;
   passwordHash: string;
   createdAt: Date;
+  /** Set when an admin disabled the account: it cannot log in and has no sessions. */
+  disabledAt: Date | null;
 }
 
 export const MIN_PASSWORD_LENGTH = 10;

@@ -15,6 +15,8 @@ import { healthRoutes } from "./routes/health.ts";
 import { issueRoutes } from "./routes/issues.tsx";
 import { leadRoutes } from "./routes/leads.tsx";
 import { settingsRoutes } from "./routes/settings.tsx";
+import { staffUserRoutes } from "./routes/staff-users.tsx";
+import { auditTrailRoutes } from "./routes/audit-trail.tsx";
 import { simulateRoutes } from "./routes/simulate.ts";
 import { mediaStreamRoutes } from "./routes/twilio-media-stream.ts";
 import { twilioVoiceRoutes } from "./routes/twilio-voice.ts";
@@ -85,6 +87,8 @@ export function createApp(deps: AppDeps) {
   staff.route("/", quoteRoutes());
   staff.route("/", callRoutes(activeCalls));
   staff.route("/", settingsRoutes());
+  staff.route("/", staffUserRoutes());
+  staff.route("/", auditTrailRoutes());
   staff.route("/", simulateRoutes());
   app.route("/", staff);
 

@@ -26,3 +26,9 @@ export function changedFields(before: object, after: object): string[] {
     .filter(([key, value]) => JSON.stringify(old[key] ?? null) !== JSON.stringify(value ?? null))
     .map(([key]) => key);
 }
+
+/**
+ * Whether a media request is an opening rather than a player fetching a later part: audio and
+ * video players ask again with a Range, and each of those is not a new look at the file.
+ */
+export const opensFromStart = (range: string | undefined) => !range || /^bytes=0-/.test(range.trim());

@@ -1,4 +1,12 @@
+import type { Result } from "../domain/result.ts";
 import type { Role, StaffUser } from "../domain/users.ts";
+
+/** What an admin may change on an account. */
+export interface StaffUserChange {
+  role?: Role;
+  disabledAt?: Date | null;
+  passwordHash?: string;
+}
 
 /** Staff accounts. */
 export interface StaffUsers {
@@ -7,6 +15,17 @@ export interface StaffUsers {
   byId(id: string): Promise<StaffUser | null>;
   setPassword(id: string, passwordHash: string): Promise<void>;
   count(): Promise<number>;
+  /** Every account, admins first, then by email. */
+  list(): Promise<StaffUser[]>;
+  /**
+   * Changes one account as `decide` allows, given the account and the number of active admins.
+   * Runs under a lock on the active admins, so two admins demoting each other at once cannot
+   * leave none.
+   */
+  change<R extends string>(
+    id: string,
+    decide: (user: StaffUser, activeAdmins: number) => Result<StaffUserChange, R>,
+  ): Promise<Result<StaffUser, R | "not_found">>;
 }
 
 export interface StaffSession {
@@ -30,5 +49,7 @@ export interface StaffSessions {
   withUser(id: string): Promise<{ session: StaffSession; user: StaffUser } | null>;
   touch(id: string, lastSeenAt: Date, expiresAt: Date): Promise<void>;
   delete(id: string): Promise<void>;
+  /** Ends every session of one user (disabled, or their password reset). */
+  deleteForUser(userId: string): Promise<number>;
   deleteExpired(now: Date): Promise<number>;
 }

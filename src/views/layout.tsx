@@ -29,6 +29,12 @@ const SECTIONS = [
   { href: "/settings/integrations", label: "Integrations" },
 ];
 
+/** Sections only admins can open: showing them to staff would only lead to a 403. */
+const ADMIN_SECTIONS = [
+  { href: "/settings/users", label: "Staff" },
+  { href: "/settings/audit", label: "Audit" },
+];
+
 const isCurrent = (path: string, href: string) =>
   href === "/" ? path === "/" : path === href || path.startsWith(`${href}/`);
 
@@ -59,7 +65,7 @@ export function Layout(props: { ctx: PageContext; title: string; children?: Chil
                 Switchboard
               </a>
               <nav aria-label="Sections">
-                {SECTIONS.map((s) => (
+                {[...SECTIONS, ...(ctx.user.role === "admin" ? ADMIN_SECTIONS : [])].map((s) => (
                   <a href={s.href} aria-current={isCurrent(ctx.path, s.href) ? "page" : undefined}>
                     {s.label}
                   </a>

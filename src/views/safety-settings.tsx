@@ -29,32 +29,36 @@ export function SafetySettingsPage(props: {
           ))}
         </ul>
       </section>
-      <form class="stack card" method="post" action="/settings/safety" style="max-width:none">
-        <CsrfField token={props.ctx.csrfToken} />
-        {props.saved ? <p class="ok-note">Saved. Calls from now on use this list.</p> : null}
-        {props.error ? (
-          <p class="form-error" role="alert" id="rules-error">
-            {props.error}
-          </p>
-        ) : null}
-        <label for="rules">
-          Rules (JSON)
-          <textarea
-            id="rules"
-            name="rules"
-            rows={24}
-            spellcheck={false}
-            style="font-family:monospace;font-size:.85rem"
-            aria-invalid={props.error ? "true" : undefined}
-            aria-describedby={props.error ? "rules-error" : undefined}
-          >
-            {props.json}
-          </textarea>
-        </label>
-        <div>
-          <button type="submit">Save the list</button>
-        </div>
-      </form>
+      {props.ctx.user?.role !== "admin" ? (
+        <p class="muted">Only admins can change this list.</p>
+      ) : (
+        <form class="stack card" method="post" action="/settings/safety" style="max-width:none">
+          <CsrfField token={props.ctx.csrfToken} />
+          {props.saved ? <p class="ok-note">Saved. Calls from now on use this list.</p> : null}
+          {props.error ? (
+            <p class="form-error" role="alert" id="rules-error">
+              {props.error}
+            </p>
+          ) : null}
+          <label for="rules">
+            Rules (JSON)
+            <textarea
+              id="rules"
+              name="rules"
+              rows={24}
+              spellcheck={false}
+              style="font-family:monospace;font-size:.85rem"
+              aria-invalid={props.error ? "true" : undefined}
+              aria-describedby={props.error ? "rules-error" : undefined}
+            >
+              {props.json}
+            </textarea>
+          </label>
+          <div>
+            <button type="submit">Save the list</button>
+          </div>
+        </form>
+      )}
     </Layout>
   );
 }

@@ -174,6 +174,8 @@ describe("POST /messages/:id/media/retry (a WhatsApp media download that gave up
     const media = await browser.request(`/messages/${message.id}/media`);
     expect(media.status).toBe(200);
     expect(new Uint8Array(await media.arrayBuffer())).toEqual(new Uint8Array(bytes));
+    // Opening the media is audited; the thumbnail shown with every inbox view is not.
+    expect((await repos.audit.forEntity("media", message.id)).map((e) => e.what)).toEqual(["opened the media"]);
     const after = (await browser.page(`/inbox/${message.leadId}`)).html;
     expect(after).toContain(`href="/messages/${message.id}/media"`);
     expect(after).not.toContain("Download failed");

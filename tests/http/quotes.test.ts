@@ -161,6 +161,9 @@ describe("quote builder", () => {
     const draft = (await repos.quotes.byId(id))!;
     expect(draft.totals.totalPence).toBe(19_860);
     expect(draft.totals.depositPence).toBe(4_965);
+    expect(await repos.audit.forEntity("quote", id)).toContainEqual(
+      expect.objectContaining({ what: "draft changed", details: { totalPence: 19_860 } }),
+    );
 
     const sent = await staff.post(
       `/quotes/${id}/send`,
@@ -356,6 +359,10 @@ describe("versions, expiry and declining", () => {
     expect(v2.lines).toEqual(v1.lines.length ? v1.lines : (await repos.quotes.byId(v1.id))!.lines);
     await staff.post(`/quotes/${v2.id}/send`, builderForm([["labour", "Fit two panels", "2", "100", "20"]]));
     expect((await repos.quotes.byId(v1.id))!.status).toBe("superseded");
+    // The test clock stands still, so entries share a time: compare them as sets.
+    const whats = async (id: string) => (await repos.audit.forEntity("quote", id)).map((e) => e.what).sort();
+    expect(await whats(v1.id)).toEqual(["draft started (version 1)", "sent to the customer"]);
+    expect(await whats(v2.id)).toEqual(["new version 2 started from version 1", "sent to the customer"]);
 
     const { html } = await customer.page(`/q/${v1Token}`);
     expect(html).toContain("has been replaced");

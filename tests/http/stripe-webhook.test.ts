@@ -228,6 +228,11 @@ describe("Stripe webhook: amounts", () => {
     // A later event with the right amount does not clear the flag: staff decide.
     await deliver(stripeEvents.paymentIntentSucceeded(refs));
     expect((await repos.payments.byId(refs.paymentId))!.status).toBe("mismatch");
+    // Flagged once, in the audit trail, with the reason staff see.
+    const flagged = await repos.audit.forEntity("payment", refs.paymentId);
+    expect(flagged).toHaveLength(1);
+    expect(flagged[0]).toMatchObject({ who: "stripe", what: "payment flagged for staff" });
+    expect(String(flagged[0]!.details?.reason)).toContain("£12.00");
 
     const staff = testBrowser(world.app);
     const user = await aStaffUser(world.deps, "flags@handy.example");
@@ -235,6 +240,22 @@ describe("Stripe webhook: amounts", () => {
     const { html } = await staff.page("/quotes");
     expect(html).toContain("Payments needing attention");
     expect(html).toContain("Amount mismatch");
+  });
+
+  test("money for a quote no longer open is kept as paid but flagged, in the audit trail too", async () => {
+    const refs = await aPendingPayment();
+    // The customer declined on another device while the checkout was open.
+    await repos.db.execute(sql`update quotes set status = 'declined' where id = ${refs.quoteId}`);
+    await deliver(stripeEvents.checkoutCompleted(refs));
+    const payment = (await repos.payments.byId(refs.paymentId))!;
+    expect(payment.status).toBe("paid");
+    expect(payment.flag).toContain("check with the customer");
+    const [entry] = await repos.audit.forEntity("payment", refs.paymentId);
+    expect(entry).toMatchObject({
+      who: "stripe",
+      what: "payment flagged for staff",
+      details: { reason: payment.flag },
+    });
   });
 
   test("a payment in another currency is flagged", async () => {

@@ -125,6 +125,14 @@ describe("recordings (Twilio's recording media served by a loopback peer)", () =
     const response = await browser.request(`/calls/${call!.id}/recording`);
     expect(response.status).toBe(200);
     expect(new Uint8Array(await response.arrayBuffer())).toEqual(WAV);
+    // Opening a recording is recorded: who listened, and to which call.
+    expect(await repos.audit.forEntity("recording", call!.id)).toEqual([
+      expect.objectContaining({ who: staff.email, what: "opened the recording", entity: "recording" }),
+    ]);
+    // A player fetching a later part with a Range is not a new opening.
+    const part = await browser.request(`/calls/${call!.id}/recording`, { headers: { Range: "bytes=100-" } });
+    expect(part.status).toBe(200);
+    expect(await repos.audit.forEntity("recording", call!.id)).toHaveLength(1);
     const { html } = await browser.page(`/calls/${call!.id}`);
     expect(html).toMatch(new RegExp(`<audio controls[^>]* src="/calls/${call!.id}/recording"`));
   });

@@ -329,6 +329,7 @@ describe("POST /api/whatsapp/webhook (deliveries in Meta's documented shapes, si
         messages: repos.messages,
         leads: failingLeads,
         leadAliases: repos.leadAliases,
+        auditTrail: repos.audit,
         tasks: repos.tasks,
         liveEvents: world.deps.liveEvents,
         log: pino({ level: "silent" }),
@@ -392,6 +393,9 @@ describe("senders without a phone number (WhatsApp usernames: business-scoped us
       "wamid.BSUID2",
     ]);
     expect(await repos.leadAliases.leadFor("whatsapp_user_id", anonymous.userId)).toBe(caller.id);
+    const [mergeEntry] = await repos.audit.forEntity("lead", caller.id);
+    expect(mergeEntry).toMatchObject({ who: "whatsapp", details: { mergedLeadId: aliasLead!.id } });
+    expect(mergeEntry!.what).toStartWith("merged another lead into this one");
   });
 
   test("a BSUID whose number has no lead yet: the alias's lead simply gains the number", async () => {

@@ -81,6 +81,7 @@ export const staffUsers = pgTable(
     name: text("name"),
     role: text("role").$type<Role>().notNull(),
     passwordHash: text("password_hash").notNull(),
+    disabledAt: at("disabled_at"),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -422,7 +423,13 @@ export const auditLog = pgTable(
     at: at("at").notNull().defaultNow(),
     details: jsonb("details").$type<Record<string, unknown>>(),
   },
-  (t) => [index("audit_log_entity_idx").on(t.entity, t.entityId, t.at), index("audit_log_at_idx").on(t.at)],
+  (t) => [
+    index("audit_log_entity_idx").on(t.entity, t.entityId, t.at),
+    index("audit_log_at_idx").on(t.at),
+    // The audit page searches who and what by any part (ILIKE '%…%'), like the leads search.
+    index("audit_log_who_trgm_idx").using("gin", t.who.op("gin_trgm_ops")).with({ fastupdate: false }),
+    index("audit_log_what_trgm_idx").using("gin", t.what.op("gin_trgm_ops")).with({ fastupdate: false }),
+  ],
 );
 
 /**

@@ -1,4 +1,5 @@
-import { count, eq, lt } from "drizzle-orm";
+import { and, asc, count, eq, isNull, lt } from "drizzle-orm";
+import { reject } from "../../domain/result.ts";
 import { sessionKey } from "../../domain/session-key.ts";
 import type { StaffUser } from "../../domain/users.ts";
 import type { StaffSession, StaffSessions, StaffUsers } from "../../ports/staff.ts";
@@ -16,6 +17,7 @@ const toUser = (row: UserRow): StaffUser => ({
   role: row.role,
   passwordHash: row.passwordHash,
   createdAt: row.createdAt,
+  disabledAt: row.disabledAt,
 });
 
 /** Thrown by StaffUsers.create when the email is taken; the message is fit to show. */
@@ -62,6 +64,36 @@ export function createStaffUsersRepository(db: Database): StaffUsers {
     async count() {
       const [row] = await db.select({ n: count() }).from(staffUsers);
       return row?.n ?? 0;
+    },
+
+    async list() {
+      const rows = await db.select().from(staffUsers).orderBy(asc(staffUsers.role), asc(staffUsers.email));
+      return rows.map(toUser);
+    },
+
+    async change(id, decide) {
+      const missing = reject("not_found", "There is no staff user with that id.");
+      if (!isUuid(id)) return missing;
+      return db.transaction(async (tx) => {
+        // Lock the active admins first (then the target): a concurrent change waits here and
+        // then counts the admins as this one left them.
+        const admins = await tx
+          .select({ id: staffUsers.id })
+          .from(staffUsers)
+          .where(and(eq(staffUsers.role, "admin"), isNull(staffUsers.disabledAt)))
+          .orderBy(asc(staffUsers.id)) // one lock order for every caller: no deadlock between two changes
+          .for("update");
+        const [row] = await tx.select().from(staffUsers).where(eq(staffUsers.id, id)).for("update");
+        if (!row) return missing;
+        const decided = decide(toUser(row), admins.length);
+        if (!decided.ok) return decided;
+        const [updated] = await tx
+          .update(staffUsers)
+          .set({ ...decided.value, updatedAt: new Date() })
+          .where(eq(staffUsers.id, id))
+          .returning();
+        return { ok: true as const, value: toUser(updated!) };
+      });
     },
   };
 }
@@ -113,6 +145,15 @@ export function createStaffSessionsRepository(db: Database): StaffSessions {
 
     async delete(id) {
       await db.delete(staffSessions).where(eq(staffSessions.id, await sessionKey(id)));
+    },
+
+    async deleteForUser(userId) {
+      if (!isUuid(userId)) return 0;
+      const deleted = await db
+        .delete(staffSessions)
+        .where(eq(staffSessions.userId, userId))
+        .returning({ id: staffSessions.id });
+      return deleted.length;
     },
 
     async deleteExpired(now) {

@@ -1,3 +1,4 @@
+import type { AuditTrail } from "../../ports/audit.ts";
 import { leadForContact } from "../lead-identity.ts";
 import type { Tasks } from "../../ports/tasks.ts";
 import type { Leads } from "../../ports/leads.ts";
@@ -16,6 +17,7 @@ export interface InboundDeps {
   messages: Messages;
   leads: Leads;
   leadAliases: LeadAliases;
+  auditTrail: AuditTrail;
   tasks: Tasks;
   liveEvents: LiveEvents;
   log: Log;

@@ -1,3 +1,4 @@
+import type { AuditTrail } from "../../ports/audit.ts";
 import type { BlobStore } from "../../ports/blob-store.ts";
 import type { Invoice, InvoiceDocuments, Invoices } from "../../ports/invoices.ts";
 import type { Log } from "../../ports/log.ts";
@@ -66,15 +67,14 @@ export async function recordPaymentEvent(
   return added ? "queued" : "duplicate";
 }
 
+type SettleDeps = { payments: Payments; company: CompanyDetails; now: () => Date; log: Log; auditTrail: AuditTrail };
+
 /**
  * Settles a verified event: in one transaction its id is recorded (a second settlement of it
  * does nothing), the payment found and locked, the domain's rule applied, and when paid the
  * quote moved on and the invoice issued with the next number.
  */
-export async function settlePaymentEvent(
-  deps: { payments: Payments; company: CompanyDetails; now: () => Date; log: Log },
-  event: PaymentEvent,
-): Promise<SettleOutcome> {
+export async function settlePaymentEvent(deps: SettleDeps, event: PaymentEvent): Promise<SettleOutcome> {
   const outcome = await deps.payments.settleEvent(event, deps.now(), settlementRules(deps.company, deps.now));
   const fields = {
     provider: event.provider,
@@ -85,6 +85,23 @@ export async function settlePaymentEvent(
     paymentId: outcome.payment?.id,
     invoice: outcome.invoice?.number,
   };
+  // Held for staff (wrong amount or currency), or paid with a note staff must act on.
+  const flag =
+    outcome.settlement?.action === "flag"
+      ? outcome.settlement.reason
+      : outcome.settlement?.action === "paid"
+        ? outcome.settlement.flag
+        : null;
+  if (flag) {
+    await deps.auditTrail.record({
+      who: event.provider,
+      what: "payment flagged for staff",
+      entity: "payment",
+      entityId: outcome.payment?.id ?? null,
+      at: deps.now(),
+      details: { reason: flag, eventId: event.eventId },
+    });
+  }
   if (outcome.settlement?.action === "flag")
     deps.log.warn({ ...fields, reason: outcome.settlement.reason }, "payment flagged for staff");
   else if (outcome.outcome === "unknown_payment")
@@ -94,11 +111,9 @@ export async function settlePaymentEvent(
 }
 
 /** Task: settle one recorded payment event (throws, and so is retried, when the database fails). */
-export const settlePaymentEventTask =
-  (deps: { payments: Payments; company: CompanyDetails; now: () => Date; log: Log }) =>
-  async (event: TaskPayload<typeof PAYMENT_EVENT_TASK>) => {
-    await settlePaymentEvent(deps, event);
-  };
+export const settlePaymentEventTask = (deps: SettleDeps) => async (event: TaskPayload<typeof PAYMENT_EVENT_TASK>) => {
+  await settlePaymentEvent(deps, event);
+};
 
 export const invoiceBlobKey = (invoice: Pick<Invoice, "content">) => `documents/invoices/${invoice.content.number}.pdf`;
 

@@ -13,7 +13,7 @@ import { emptyExtraction } from "../../domain/extraction/extraction.ts";
 import { companySafetyRules } from "../../domain/extraction/safety-rules.ts";
 import { transcriptFromSegments } from "../../domain/extraction/transcript.ts";
 import type { AppEnv } from "../deps.ts";
-import { audit, changedFields } from "../audit.ts";
+import { audit, changedFields, opensFromStart } from "../audit.ts";
 import { notFound, reasonStatus } from "../errors.ts";
 import { pageContext } from "../page-context.ts";
 import { pageOrFragment } from "../respond.ts";
@@ -159,6 +159,7 @@ export function callRoutes(
     if (!call?.recordingKey) throw notFound("recording");
     const blob = await blobStore.get(call.recordingKey);
     if (!blob) throw notFound("recording");
+    if (opensFromStart(c.req.header("Range"))) await audit(c, "recording", call.id, "opened the recording");
     return c.body(blob.body, 200, {
       "Content-Type": blob.contentType,
       "Content-Length": String(blob.size),

@@ -1,3 +1,4 @@
+import { audit, opensFromStart } from "../audit.ts";
 import { Hono, type Context } from "hono";
 import { z } from "zod";
 import { formatPence } from "../../domain/money.ts";
@@ -170,6 +171,10 @@ export function messageRoutes() {
       if (!key) throw notFound("media");
       const blob = await blobStore.get(key);
       if (!blob) throw notFound("media");
+      // The thumbnail loads with every inbox view: only opening the media itself is recorded.
+      if (pick === "mediaKey" && opensFromStart(c.req.header("Range"))) {
+        await audit(c, "media", message!.id, "opened the media");
+      }
       return c.body(blob.body, 200, {
         "Content-Type": blob.contentType,
         "Content-Length": String(blob.size),

@@ -1,3 +1,4 @@
+import { audit } from "../audit.ts";
 import { Hono, type Context } from "hono";
 import { z } from "zod";
 import { HTTPException } from "hono/http-exception";
@@ -161,6 +162,7 @@ export function quoteRoutes() {
     const quotes = await deps.repos.quotes.forIssue(issue.id);
     if (!quotes.some((q) => q.status === "draft")) {
       const draft = await newDraft(deps, issue.id, quotes[0]);
+      await audit(c, "quote", draft.id, `draft started (version ${draft.version})`, { issueId: issue.id });
       deps.logger.info(
         {
           event: "quote_draft",
@@ -221,13 +223,14 @@ export function quoteRoutes() {
       throw new HTTPException(409, {
         message: "This version was sent meanwhile and is frozen. Make a new version to change it.",
       });
-    return { ok: true as const, input };
+    return { ok: true as const, input, totalPence: draft.totals.totalPence };
   }
 
   app.post("/quotes/:id", validForm(builderForm, builderRefused), async (c) => {
     const quote = await draftOr404(c);
     const saved = await saveDraft(c, quote, c.req.valid("form"));
     if (!saved.ok) return saved.response;
+    await audit(c, "quote", quote.id, "draft changed", { totalPence: saved.totalPence });
     c.get("deps").logger.info(
       { event: "quote_saved", quoteId: quote.id, userId: c.get("user")?.id },
       "quote draft saved",
@@ -242,6 +245,7 @@ export function quoteRoutes() {
     if (!saved.ok) return saved.response;
     const sent = await sendQuote(flowDeps(deps), quote.id);
     if (!sent.ok) return builderWithErrors(c, quote, saved.input, {}, sent.message);
+    await audit(c, "quote", quote.id, "sent to the customer", { totalPence: saved.totalPence });
     return redirectAfterPost(c, `/quotes/${quote.id}?sent=1`);
   });
 
@@ -249,6 +253,7 @@ export function quoteRoutes() {
     const quote = await draftOr404(c);
     const sent = await resendQuote(flowDeps(c.get("deps")), quote.id);
     if (!sent.ok) throw new HTTPException(409, { message: sent.message });
+    await audit(c, "quote", quote.id, "sent to the customer again");
     return redirectAfterPost(c, `/quotes/${quote.id}?sent=1`);
   });
 
@@ -256,7 +261,12 @@ export function quoteRoutes() {
     const deps = c.get("deps");
     const quote = await draftOr404(c);
     const versions = await deps.repos.quotes.forIssue(quote.issueId);
-    if (!versions.some((q) => q.status === "draft")) await newDraft(deps, quote.issueId, quote);
+    if (!versions.some((q) => q.status === "draft")) {
+      const draft = await newDraft(deps, quote.issueId, quote);
+      await audit(c, "quote", draft.id, `new version ${draft.version} started from version ${quote.version}`, {
+        issueId: quote.issueId,
+      });
+    }
     return redirectAfterPost(c, `/issues/${quote.issueId}#quote-builder`);
   });
 
@@ -264,6 +274,7 @@ export function quoteRoutes() {
     const quote = await draftOr404(c);
     const asked = await requestBalance(flowDeps(c.get("deps")), quote.id);
     if (!asked.ok) throw new HTTPException(409, { message: asked.message });
+    await audit(c, "quote", quote.id, "balance requested from the customer");
     return redirectAfterPost(c, `/quotes/${quote.id}?sent=1`);
   });
 

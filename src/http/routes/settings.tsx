@@ -8,6 +8,7 @@ import { formRaw, validForm } from "../validation.ts";
 import { companySafetyRules, parseSafetyRules, SAFETY_RULES_KEY } from "../../domain/extraction/safety-rules.ts";
 import { reasonStatus } from "../errors.ts";
 import { SafetySettingsPage } from "../../views/safety-settings.tsx";
+import { requireRole } from "../middleware/require-role.ts";
 
 /**
  * The safety list as pasted JSON, kept as typed so the page can show it again. Bounded above the
@@ -45,7 +46,7 @@ export function settingsRoutes() {
       422,
     );
   });
-  app.post("/settings/safety", refused, async (c) => {
+  app.post("/settings/safety", requireRole("admin"), refused, async (c) => {
     const { repos } = c.get("deps");
     const json = c.req.valid("form").rules;
     const parsed = parseSafetyRules(json);

@@ -9,6 +9,7 @@ export const inboundDeps = (deps: AppDeps): InboundDeps => ({
   messages: deps.repos.messages,
   leads: deps.repos.leads,
   leadAliases: deps.repos.leadAliases,
+  auditTrail: deps.repos.audit,
   tasks: deps.repos.tasks,
   liveEvents: deps.liveEvents,
   log: deps.logger,

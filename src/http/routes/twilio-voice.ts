@@ -50,7 +50,13 @@ export function twilioVoiceRoutes() {
     const phone = normalisePhone(form.From ?? "");
     const lead = phone.ok
       ? await leadForContact(
-          { leads: deps.repos.leads, leadAliases: deps.repos.leadAliases, log: deps.logger },
+          {
+            leads: deps.repos.leads,
+            leadAliases: deps.repos.leadAliases,
+            log: deps.logger,
+            auditTrail: deps.repos.audit,
+            now: deps.now,
+          },
           { phone: phone.value },
           "phone",
         )

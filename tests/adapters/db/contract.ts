@@ -10,6 +10,7 @@ import {
   quotes as quotesTable,
 } from "../../../src/adapters/db/schema.ts";
 import { DuplicateEmailError } from "../../../src/adapters/db/staff-repository.ts";
+import { reject } from "../../../src/domain/result.ts";
 import type { NewCall } from "../../../src/ports/calls.ts";
 import type { NewMessage } from "../../../src/ports/messages.ts";
 import { MEDIA_TASK } from "../../../src/domain/messaging/inbound.ts";
@@ -788,6 +789,61 @@ export function repositoryContract(name: string, open: OpenTarget): void {
         expect(await repos.staffSessions.byId("s-old")).toBeNull();
         expect(await repos.staffSessions.byId("s-live")).not.toBeNull();
         expect(await repos.staffSessions.deleteExpired(hours(3))).toBe(0);
+      });
+
+      test("change: applies what the rule allows, counting active admins under lock; refusals change nothing", async () => {
+        const ann = await repos.staffUsers.create(aUser);
+        const sam = await repos.staffUsers.create({ ...aUser, email: "sam@example.com", role: "staff" });
+        const seen: number[] = [];
+        const demote = (id: string) =>
+          repos.staffUsers.change(id, (_user, activeAdmins) => {
+            seen.push(activeAdmins);
+            return activeAdmins > 1 ? { ok: true, value: { role: "staff" } } : reject("last_admin", "last one");
+          });
+        expect(await demote(ann.id)).toMatchObject({ ok: false, reason: "last_admin" });
+        expect((await repos.staffUsers.byId(ann.id))!.role).toBe("admin");
+
+        const promoted = await repos.staffUsers.change<never>(sam.id, () => ({ ok: true, value: { role: "admin" } }));
+        expect(promoted).toMatchObject({ ok: true, value: { role: "admin", disabledAt: null } });
+        const disabledAt = new Date("2026-11-20T09:00:00Z");
+        await repos.staffUsers.change<never>(sam.id, () => ({ ok: true, value: { disabledAt } }));
+        expect((await repos.staffUsers.byId(sam.id))!.disabledAt).toEqual(disabledAt);
+        // A disabled admin is not an active one.
+        expect(await demote(ann.id)).toMatchObject({ ok: false, reason: "last_admin" });
+        expect(seen).toEqual([1, 1]);
+
+        await repos.staffUsers.change<never>(sam.id, () => ({ ok: true, value: { disabledAt: null } }));
+        // Both at once: the second waits for the first's lock and then sees one admin left.
+        const both = await Promise.all([demote(ann.id), demote(sam.id)]);
+        expect(both.filter((r) => r.ok)).toHaveLength(1);
+        expect((await repos.staffUsers.list()).filter((u) => u.role === "admin")).toHaveLength(1);
+
+        expect(await repos.staffUsers.change("not-a-uuid", () => ({ ok: true, value: {} }))).toMatchObject({
+          ok: false,
+          reason: "not_found",
+        });
+        expect((await repos.staffUsers.list()).map((u) => u.email).sort()).toEqual([
+          "ops@example.com",
+          "sam@example.com",
+        ]);
+      });
+
+      test("deleteForUser ends that user's sessions and nobody else's", async () => {
+        const ann = await repos.staffUsers.create(aUser);
+        const sam = await repos.staffUsers.create({ ...aUser, email: "sam@example.com" });
+        const t0 = new Date("2026-11-20T09:00:00Z");
+        const session = {
+          csrfToken: "c",
+          createdAt: t0,
+          lastSeenAt: t0,
+          expiresAt: new Date(t0.getTime() + 3_600_000),
+        };
+        await repos.staffSessions.create({ ...session, id: "ann-1", userId: ann.id });
+        await repos.staffSessions.create({ ...session, id: "ann-2", userId: ann.id });
+        await repos.staffSessions.create({ ...session, id: "sam-1", userId: sam.id });
+        expect(await repos.staffSessions.deleteForUser(ann.id)).toBe(2);
+        expect(await repos.staffSessions.byId("ann-1")).toBeNull();
+        expect(await repos.staffSessions.byId("sam-1")).not.toBeNull();
       });
     });
 

@@ -1,0 +1,113 @@
+/**
+ * Staff management in a real browser against the real server: the admin adds a colleague,
+ * changes a role through the row's htmx form, and sees the last-admin refusal in the page's
+ * message area, with no script errors or refused resources.
+ */
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Page } from "playwright-core";
+import {
+  browserTestsEnabled,
+  launchChromium,
+  logInThroughForm,
+  runCli,
+  seedPgliteDataDir,
+  startServer,
+  type LaunchedBrowser,
+  type RunningServer,
+  watchForPageProblems,
+} from "../support/browser.ts";
+
+const enabled = browserTestsEnabled();
+const ADMIN = "boss@handy.example";
+const PASSWORD = "kettle-on-for-the-plumber";
+const TEST_MS = 15_000;
+
+let dataDir = "";
+let screenshots = "";
+let server: RunningServer | undefined;
+let chrome: LaunchedBrowser | undefined;
+let page: Page;
+const pageProblems: string[] = [];
+
+describe.skipIf(!enabled)("staff management in a real browser", () => {
+  beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), "sb-browser-users-"));
+    screenshots = process.env.SCREENSHOT_DIR ?? mkdtempSync(join(tmpdir(), "sb-screens-"));
+    mkdirSync(screenshots, { recursive: true });
+    const env = { DATA_DIR: dataDir, COMPANY_NAME: "Handy Services" };
+    await seedPgliteDataDir(dataDir);
+    [server, chrome] = await Promise.all([startServer(env), launchChromium()]);
+    const added = await runCli(["user", "add", ADMIN, "--password", PASSWORD, "--role", "admin"], env);
+    if (added.code !== 0) throw new Error(`user add failed (${added.code}):\n${added.stdout}${added.stderr}`);
+    page = await chrome.context.newPage();
+    page.setDefaultTimeout(5_000);
+    watchForPageProblems(page, pageProblems);
+    await logInThroughForm(page, server.url, ADMIN, PASSWORD);
+  }, 45_000);
+
+  afterAll(async () => {
+    await chrome?.close();
+    await server?.stop();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    if (screenshots) console.log(`Browser screenshots: ${screenshots}`);
+  });
+
+  test(
+    "an admin adds a colleague, makes them an admin, and cannot demote the last admin",
+    async () => {
+      await page.goto(`${server!.url}/`);
+      await Promise.all([page.waitForURL("**/settings/users"), page.click("header.top >> text=Staff")]);
+      await page.fill("#field-email", "sam@handy.example");
+      await page.fill("#field-name", "Sam");
+      await page.fill("#field-password", "a long enough password");
+      await Promise.all([page.waitForURL("**/settings/users"), page.click("#add-user button[type=submit]")]);
+      const samRow = page.locator("tr", { hasText: "sam@handy.example" });
+      await samRow.waitFor();
+      expect(await samRow.locator("select[name=role]").inputValue()).toBe("staff");
+
+      // After the htmx post the server answers HX-Redirect and the page reloads with the saved role.
+      const roleOf = (email: string, role: string) =>
+        page
+          .locator("tr", { hasText: email })
+          .locator(`select[name=role] option[value="${role}"][selected]`)
+          .waitFor({ state: "attached" });
+      const setRole = async (email: string, role: string) => {
+        const row = page.locator("tr", { hasText: email });
+        await row.locator("select[name=role]").selectOption(role);
+        await row.getByRole("button", { name: "Set", exact: true }).click();
+      };
+      await setRole("sam@handy.example", "admin");
+      await roleOf("sam@handy.example", "admin");
+
+      // Sam steps down again; then the boss, now the only admin, tries to step down too.
+      await setRole("sam@handy.example", "staff");
+      await roleOf("sam@handy.example", "staff");
+      await setRole(ADMIN, "staff");
+      await page.locator("#flash").getByText("is the last active admin").waitFor();
+      await page.screenshot({ path: join(screenshots, "staff-users-desktop.png"), fullPage: true });
+      expect(pageProblems).toEqual([]);
+    },
+    TEST_MS,
+  );
+
+  test(
+    "the audit trail lists those changes, and the search narrows them without a page load",
+    async () => {
+      await page.goto(`${server!.url}/settings/audit`);
+      const results = page.locator("#audit-results");
+      await results.getByText("role staff → admin").waitFor();
+      await results.getByText("added as staff").waitFor();
+      await page.evaluate(() => ((window as unknown as { sbMarker: number }).sbMarker = 1));
+      await page.locator('input[name="q"]').pressSequentially("added", { delay: 20 });
+      await expect(results.getByText("role staff → admin").waitFor({ state: "detached" })).resolves.toBeUndefined();
+      await results.getByText("added as staff").waitFor();
+      expect(await page.evaluate(() => (window as unknown as { sbMarker?: number }).sbMarker)).toBe(1);
+      await page.screenshot({ path: join(screenshots, "audit-desktop.png"), fullPage: true });
+      expect(pageProblems).toEqual([]);
+    },
+    TEST_MS,
+  );
+});
