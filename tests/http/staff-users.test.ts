@@ -32,7 +32,10 @@ beforeEach(async () => {
 }, 30_000);
 afterAll(async () => repos?.close());
 
-const entriesFor = (entityId: string) => repos.audit.forEntity("user", entityId);
+/** What admins did to a user; their own logins and logouts are audited too, and left out here. */
+const SESSION_EVENTS = new Set(["logged in", "logged out", "login failed"]);
+const entriesFor = async (entityId: string) =>
+  (await repos.audit.forEntity("user", entityId)).filter((entry) => !SESSION_EVENTS.has(entry.what));
 
 describe("staff-role users are refused the admin pages and actions, before any validation", () => {
   test("403 on /settings/users, /settings/audit and every user action, and no links to them in the nav", async () => {
