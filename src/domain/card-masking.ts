@@ -296,3 +296,6 @@ export function createConversationMasker(linesOfCardTalk = 2): {
     },
   };
 }
+
+/** The text had card data taken out (it carries the mask): pages say so beside it. */
+export const hasMaskedCardData = (text: string): boolean => text.includes(CODE_MASK);

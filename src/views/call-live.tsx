@@ -8,6 +8,7 @@ import {
 } from "../domain/calls.ts";
 import { leadDisplayName, type Lead } from "../domain/leads.ts";
 import { formatPhone } from "../domain/phone.ts";
+import { hasMaskedCardData } from "../domain/card-masking.ts";
 import { Badge } from "./components.tsx";
 import { formatClock, formatOffset, humanise } from "./format.ts";
 import { formatDateTime } from "../domain/london-time.ts";
@@ -171,7 +172,16 @@ export const TranscriptLine = (props: { segment: Pick<TranscriptSegment, "id" | 
   <p class={`line ${props.segment.track === "inbound" ? "caller" : "staff"}`} id={`seg-${props.segment.id}`}>
     <span class="muted">{formatOffset(props.segment.startMs)}</span>{" "}
     <span class="speaker">{speakerOf(props.segment.track)}:</span> {props.segment.text}
+    {hasMaskedCardData(props.segment.text) ? <CardDetailsRemoved /> : null}
   </p>
+);
+
+/** Beside a line that had a card number, security code or expiry date masked out of it. */
+export const CardDetailsRemoved = () => (
+  <>
+    {" "}
+    <span class="badge card-removed">card details removed</span>
+  </>
 );
 
 /** What someone is saying right now, not yet final. Empty clears the line. */
@@ -179,6 +189,7 @@ export const InterimLine = (props: { track: Track; text: string }) =>
   props.text ? (
     <>
       <span class="speaker">{speakerOf(props.track)}:</span> {props.text}…
+      {hasMaskedCardData(props.text) ? <CardDetailsRemoved /> : null}
     </>
   ) : (
     <></>
