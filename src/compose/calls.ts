@@ -45,12 +45,14 @@ export interface TranscriptionChoice {
  * never replaced by a script.
  */
 export function chooseTranscription(
-  keys: { wisprflow?: string; deepgram?: string },
+  keys: { wisprflow?: string; deepgram?: string; wisprflowUrl?: string; deepgramUrl?: string },
   demoScripts: Map<string, CallScript>,
   log: Log,
 ): TranscriptionChoice {
-  const wisprflow = keys.wisprflow ? createWisprflowTranscriber({ apiKey: keys.wisprflow }) : null;
-  const deepgram = keys.deepgram ? createDeepgramTranscriber({ apiKey: keys.deepgram }) : null;
+  const wisprflow = keys.wisprflow
+    ? createWisprflowTranscriber({ apiKey: keys.wisprflow, url: keys.wisprflowUrl })
+    : null;
+  const deepgram = keys.deepgram ? createDeepgramTranscriber({ apiKey: keys.deepgram, url: keys.deepgramUrl }) : null;
   const vendors =
     wisprflow && deepgram
       ? createFallbackTranscriber(wisprflow, deepgram, {
