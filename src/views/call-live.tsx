@@ -9,6 +9,7 @@ import {
 import { leadDisplayName, type Lead } from "../domain/leads.ts";
 import { formatPhone } from "../domain/phone.ts";
 import { hasMaskedCardData } from "../domain/card-masking.ts";
+import { CardDataNoticeView } from "./card-data.tsx";
 import { Badge } from "./components.tsx";
 import { formatClock, formatOffset, humanise } from "./format.ts";
 import { formatDateTime } from "../domain/london-time.ts";
@@ -36,6 +37,8 @@ export interface CallView {
   details: CallDetails | null;
   /** The job the call was filed under, when it has been, and whether this call opened it. */
   issue: { id: string; title: string; openedByThisCall: boolean } | null;
+  /** The caller's secure payment link, shown when card details are heard. */
+  payLink: string | null;
 }
 
 /**
@@ -87,6 +90,17 @@ export function CallPage(props: { ctx: PageContext; view: CallView }) {
             hx-swap="outerHTML"
           ></div>
         ) : null}
+        <div id="card-data" sse-swap="card">
+          {call.cardDataHeardAt ? (
+            <CardDataNoticeView
+              callId={call.id}
+              heardAt={call.cardDataHeardAt}
+              recording={null}
+              payLink={props.view.payLink}
+              live={live}
+            />
+          ) : null}
+        </div>
         <div class="grid two">
           <section class="card">
             <h2>Transcript</h2>
