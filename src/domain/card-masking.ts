@@ -276,11 +276,12 @@ export function maskCardData(text: string, options: CardMaskingOptions = {}): Ca
 }
 
 /**
- * One conversation's masker (a call, across both tracks): a line right after card talk ("and the
- * security code?" — "seven three seven") is read as card talk too. Staff's question and the
+ * One conversation's masker (a call, across both tracks): the line right after card talk ("and the
+ * security code?" — "seven three seven") is read as card talk too; one line only, so the flat
+ * number said next survives. Staff's question and the
  * caller's answer arrive as separate lines, often from separate tracks.
  */
-export function createConversationMasker(linesOfCardTalk = 2): {
+export function createConversationMasker(linesOfCardTalk = 1): {
   mask(text: string, options?: { partial?: boolean }): CardMasking;
 } {
   let linesSinceCardTalk = Number.POSITIVE_INFINITY;

@@ -81,6 +81,7 @@ test("the answer to a question about the card is masked in the next line", () =>
   const conversation = createConversationMasker();
   expect(conversation.mask("and the three digits on the back of the card?").masked).toBe(false);
   expect(conversation.mask("seven three seven").text).toBe("•••");
+  expect(conversation.mask("and the expiry?").masked).toBe(false);
   expect(conversation.mask("oh four twenty seven").text).toBe("•••");
   expect(conversation.mask("lovely").masked).toBe(false);
   expect(conversation.mask("and my flat is 737").text).toBe("and my flat is 737");
