@@ -5,7 +5,8 @@
  * "forty two"), or both mixed. A card-like number is 13–19 digits that start as a card does
  * (2–6: Visa, Mastercard, Amex, Discover, JCB, Maestro…) and pass the Luhn check; it becomes
  * `•••• 4242`. Near card words ("card", "security code", "CVV", "expiry"…) a security code or
- * expiry date (3–6 digits, not money) becomes `•••`. UK phone numbers start with 0 (or +44 and
+ * expiry date (3–6 digits, not money) becomes `•••`, and a longer piece of a card number read in
+ * parts `••••` (phone numbers excepted). UK phone numbers start with 0 (or +44 and
  * have 12 digits), so they never pass as cards; postcodes mix letters; amounts and invoice
  * numbers are too short unless they sit beside card words.
  *
@@ -226,6 +227,11 @@ function cardsIn(run: Token[], partial: boolean): Replacement[] {
   return found;
 }
 
+/** 0 then 9–10 digits (07700 900123, 0207 946 0958), or 44 then 10 (+44 7700 900123). */
+const looksLikeUkPhone = (digits: string) =>
+  (digits.startsWith("0") && digits.length >= 10 && digits.length <= 11) ||
+  (digits.startsWith("44") && digits.length === 12);
+
 function isMoney(text: string, run: Token[]): boolean {
   const first = run[0] as Token;
   const last = run[run.length - 1] as Token;
@@ -248,20 +254,23 @@ export function maskCardData(text: string, options: CardMaskingOptions = {}): Ca
     replacements.push(...cards);
   }
   const cardNumber = replacements.length > 0;
-  const cardTalk = cardNumber || CARD_WORDS.test(text);
+  let cardTalk = cardNumber || CARD_WORDS.test(text);
   if (cardTalk || options.afterCardTalk) {
+    // In card talk, any number but money and phone numbers is a code, a date or part of a card
+    // number read in pieces (a pause splits it across lines, so no piece passes the Luhn check).
     for (const run of runs) {
       if (inCards.has(run) || isMoney(text, run)) continue;
       const digits = run.map((t) => t.digits).join("");
-      if (digits.length >= 3 && digits.length <= 6) {
-        replacements.push({
-          start: (run[0] as Token).start,
-          end: (run[run.length - 1] as Token).end,
-          with: CODE_MASK,
-          card: false,
-        });
-      }
+      if (digits.length < 3 || digits.length > 19 || looksLikeUkPhone(digits)) continue;
+      replacements.push({
+        start: (run[0] as Token).start,
+        end: (run[run.length - 1] as Token).end,
+        with: digits.length > 6 ? MASK : CODE_MASK,
+        card: false,
+      });
     }
+    // A line of nothing but digits, read in card talk, may be followed by the rest of them.
+    if (replacements.length > 0 && tokens.every((t) => t.digits !== null)) cardTalk = true;
   }
   if (replacements.length === 0) return { text, masked: false, cardNumber: false, cardTalk };
   replacements.sort((a, b) => a.start - b.start);

@@ -77,12 +77,28 @@ describe("security codes and expiry dates near card words", () => {
   });
 });
 
+test("a card number read in pieces across lines, after card talk, is masked piece by piece", () => {
+  const conversation = createConversationMasker();
+  expect(conversation.mask("what's the long number on the card?").masked).toBe(false);
+  expect(conversation.mask("four two four two, four two four two").text).toBe("••••");
+  expect(conversation.mask("four two four two").text).toBe("•••");
+  expect(conversation.mask("four two four two").text).toBe("•••");
+  expect(conversation.mask("thanks, and you can call me back on 07700 900123").masked).toBe(false);
+  expect(conversation.mask("4242").masked).toBe(false);
+});
+
+test("in card talk, phone numbers and money are still left alone", () => {
+  const said = "card ending 4242? call 07700 900123 or +44 7700 900123 about the £150";
+  expect(maskCardData(said).text).toBe("card ending •••? call 07700 900123 or +44 7700 900123 about the £150");
+});
+
 test("the answer to a question about the card is masked in the next line", () => {
   const conversation = createConversationMasker();
   expect(conversation.mask("and the three digits on the back of the card?").masked).toBe(false);
   expect(conversation.mask("seven three seven").text).toBe("•••");
   expect(conversation.mask("and the expiry?").masked).toBe(false);
   expect(conversation.mask("oh four twenty seven").text).toBe("•••");
+  // Digits alone may continue: the line after them is still card talk.
   expect(conversation.mask("lovely").masked).toBe(false);
   expect(conversation.mask("and my flat is 737").text).toBe("and my flat is 737");
 });

@@ -47,6 +47,7 @@ test("card data is masked in what viewers see (interim and final), what is store
   say("inbound", "it's four two four two four two four two four two four two four two four two", true);
   say("outbound", "and the security code?", true);
   say("inbound", "seven three seven", true);
+  say("outbound", "lovely, thank you", true);
   say("inbound", "flat 737 on the third floor", true);
   await live.stop();
 
@@ -56,6 +57,7 @@ test("card data is masked in what viewers see (interim and final), what is store
     "it's •••• 4242",
     "and the security code?",
     "•••",
+    "lovely, thank you",
     "flat 737 on the third floor",
   ]);
   expect(extracted).toEqual(stored.map((s) => s.text));
