@@ -259,7 +259,9 @@ export function maskCardData(text: string, options: CardMaskingOptions = {}): Ca
     // In card talk, any number but money and phone numbers is a code, a date or part of a card
     // number read in pieces (a pause splits it across lines, so no piece passes the Luhn check).
     for (const run of runs) {
-      if (inCards.has(run) || isMoney(text, run)) continue;
+      // The last four of a number masked before ("•••• 4242") stay: masking twice changes nothing.
+      if (inCards.has(run) || isMoney(text, run) || text.slice(0, (run[0] as Token).start).endsWith(`${MASK} `))
+        continue;
       const digits = run.map((t) => t.digits).join("");
       if (digits.length < 3 || digits.length > 19 || looksLikeUkPhone(digits)) continue;
       replacements.push({

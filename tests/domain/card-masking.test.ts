@@ -110,6 +110,12 @@ test("interim text hides a card number still being read, before it can pass the 
   expect(maskCardData("call 07700 900123 4567", { partial: true }).masked).toBe(false);
 });
 
+test("masking twice changes nothing more", () => {
+  const once = maskCardData("card 4242 4242 4242 4242, expiry 04/27").text;
+  expect(once).toBe("card •••• 4242, expiry •••");
+  expect(maskCardData(once)).toMatchObject({ text: once, cardNumber: false });
+});
+
 test("the Luhn check", () => {
   expect(passesLuhn("4242424242424242")).toBe(true);
   expect(passesLuhn("4242424242424241")).toBe(false);

@@ -61,5 +61,9 @@ test("a card number read out in a WhatsApp text is stored masked and never reach
   const stored = await repos.messages.byProviderId("whatsapp", "wamid.CARD1");
   expect(stored?.body).toBe("my card is •••• 4444");
   expect(stored?.status).toBe("done");
+  // The raw delivery is kept too: masked before it was stored.
+  const deliveries = await repos.webhookDeliveries.recent(["processed"], 10);
+  expect(deliveries.map((d) => d.body).join("\n")).toContain("my card is •••• 4444");
+  expect(deliveries.map((d) => d.body).join("\n")).not.toContain("five five five five");
   expect(JSON.stringify(stored?.extracted ?? {})).not.toContain("five five five five");
 });
