@@ -23,6 +23,8 @@ export interface CardMasking {
   cardNumber: boolean;
   /** The text talks about a card (card words, or a number was masked): the next lines may hold its code. */
   cardTalk: boolean;
+  /** The digits the text ends with, unmasked ("" when it ends otherwise): the next line may go on with them. */
+  trailingDigits?: string;
 }
 
 export interface CardMaskingOptions {
@@ -33,6 +35,11 @@ export interface CardMaskingOptions {
    * card-like digits is hidden without waiting for it to pass the Luhn check.
    */
   partial?: boolean;
+  /**
+   * The digits the speaker's previous line ended with: a transcriber may end a line mid-number
+   * (a pause), so a number this line starts with is tried joined to them.
+   */
+  carriedDigits?: string;
 }
 
 export const MASK = "••••";
@@ -232,6 +239,24 @@ const looksLikeUkPhone = (digits: string) =>
   (digits.startsWith("0") && digits.length >= 10 && digits.length <= 11) ||
   (digits.startsWith("44") && digits.length === 12);
 
+/** The start of a run that completes a card number begun on the line before: masked, its last four kept. */
+function continuedCard(run: Token[], carried: string): Replacement | null {
+  let digits = carried;
+  let best: { j: number; digits: string } | null = null;
+  for (let j = 0; j < run.length; j++) {
+    digits += (run[j] as Token).digits;
+    if (digits.length > 19) break;
+    if (digits.length - carried.length >= 4 && looksLikeCard(digits, false)) best = { j, digits };
+  }
+  if (!best) return null;
+  return {
+    start: (run[0] as Token).start,
+    end: (run[best.j] as Token).end,
+    with: `${MASK} ${best.digits.slice(-4)}`,
+    card: true,
+  };
+}
+
 function isMoney(text: string, run: Token[]): boolean {
   const first = run[0] as Token;
   const last = run[run.length - 1] as Token;
@@ -248,7 +273,17 @@ export function maskCardData(text: string, options: CardMaskingOptions = {}): Ca
   const runs = numberRuns(tokens, text);
   const replacements: Replacement[] = [];
   const inCards = new Set<Token[]>();
+  const carried = options.carriedDigits ?? "";
+  const first = runs[0];
+  if (carried !== "" && first && JOINER.test(text.slice(0, (first[0] as Token).start))) {
+    const joined = continuedCard(first, carried);
+    if (joined) {
+      inCards.add(first);
+      replacements.push(joined);
+    }
+  }
   for (const run of runs) {
+    if (inCards.has(run)) continue;
     const cards = cardsIn(run, partial);
     if (cards.length > 0) inCards.add(run);
     replacements.push(...cards);
@@ -274,7 +309,13 @@ export function maskCardData(text: string, options: CardMaskingOptions = {}): Ca
     // A line of nothing but digits, read in card talk, may be followed by the rest of them.
     if (replacements.length > 0 && tokens.every((t) => t.digits !== null)) cardTalk = true;
   }
-  if (replacements.length === 0) return { text, masked: false, cardNumber: false, cardTalk };
+  const last = runs[runs.length - 1];
+  const endsInDigits = last !== undefined && JOINER.test(text.slice((last[last.length - 1] as Token).end));
+  const trailingDigits =
+    endsInDigits && !replacements.some((r) => r.end === (last[last.length - 1] as Token).end)
+      ? last.map((t) => t.digits).join("")
+      : "";
+  if (replacements.length === 0) return { text, masked: false, cardNumber: false, cardTalk, trailingDigits };
   replacements.sort((a, b) => a.start - b.start);
   let out = "";
   let at = 0;
@@ -283,7 +324,7 @@ export function maskCardData(text: string, options: CardMaskingOptions = {}): Ca
     at = r.end;
   }
   out += text.slice(at);
-  return { text: out, masked: true, cardNumber, cardTalk };
+  return { text: out, masked: true, cardNumber, cardTalk, trailingDigits };
 }
 
 /**
@@ -293,17 +334,24 @@ export function maskCardData(text: string, options: CardMaskingOptions = {}): Ca
  * caller's answer arrive as separate lines, often from separate tracks.
  */
 export function createConversationMasker(linesOfCardTalk = 1): {
-  mask(text: string, options?: { partial?: boolean }): CardMasking;
+  /** `speaker` (a call's track) keys the digits a line ends with, so the speaker's next line can complete them. */
+  mask(text: string, options?: { partial?: boolean; speaker?: string }): CardMasking;
 } {
   let linesSinceCardTalk = Number.POSITIVE_INFINITY;
+  const trailing = new Map<string, string>();
   return {
     mask(text, options = {}) {
+      const speaker = options.speaker ?? "";
       const result = maskCardData(text, {
         partial: options.partial,
         afterCardTalk: linesSinceCardTalk < linesOfCardTalk,
+        carriedDigits: trailing.get(speaker),
       });
       // Interim text is said again as a final line: only final lines move the window on.
-      if (!options.partial) linesSinceCardTalk = result.cardTalk ? 0 : linesSinceCardTalk + 1;
+      if (!options.partial) {
+        linesSinceCardTalk = result.cardTalk ? 0 : linesSinceCardTalk + 1;
+        trailing.set(speaker, result.trailingDigits ?? "");
+      }
       return result;
     },
   };

@@ -46,7 +46,7 @@ describe("numbers that are not cards survive untouched", () => {
     "I've got two kids and one dog at 42 Acacia Avenue",
     "reference 2024 1234 5678",
   ])("%p", (said) => {
-    expect(maskCardData(said)).toEqual({ text: said, masked: false, cardNumber: false, cardTalk: false });
+    expect(maskCardData(said)).toMatchObject({ text: said, masked: false, cardNumber: false, cardTalk: false });
   });
 });
 
@@ -85,6 +85,21 @@ test("a card number read in pieces across lines, after card talk, is masked piec
   expect(conversation.mask("four two four two").text).toBe("•••");
   expect(conversation.mask("thanks, and you can call me back on 07700 900123").masked).toBe(false);
   expect(conversation.mask("4242").masked).toBe(false);
+});
+
+test("a card number a transcriber splits across two lines, with no card words: the second part is masked with the last four, and the call hears a card", () => {
+  const conversation = createConversationMasker();
+  expect(conversation.mask("it's four two four two four two four two", { speaker: "caller" }).masked).toBe(false);
+  expect(conversation.mask("mm-hm", { speaker: "staff" }).masked).toBe(false);
+  const second = conversation.mask("four two four two four two four two thanks", { speaker: "caller" });
+  expect(second).toMatchObject({ text: "•••• 4242 thanks", cardNumber: true });
+  // Another speaker's digits, or a line that does not start with digits, never join.
+  expect(conversation.mask("4242 4242", { speaker: "caller" }).masked).toBe(true); // card talk follows a card
+  const other = createConversationMasker();
+  other.mask("it's four two four two four two four two", { speaker: "caller" });
+  expect(other.mask("four two four two four two four two", { speaker: "staff" }).masked).toBe(false);
+  other.mask("call 0207 946", { speaker: "caller" });
+  expect(other.mask("so that's 0958", { speaker: "caller" }).masked).toBe(false);
 });
 
 test("in card talk, phone numbers and money are still left alone", () => {

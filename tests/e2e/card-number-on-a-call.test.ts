@@ -1,7 +1,7 @@
 /**
  * A caller reads a card number aloud on a call, through the running server: the Deepgram adapter
  * (configured by DEEPGRAM_API_KEY and DEEPGRAM_API_URL, as in production) against its loopback
- * peer transcribes it, and no full number reaches the database, the call page, the live stream or
+ * peer transcribes it (once in one line, once split across two by a pause), and no full number reaches the database, the call page, the live stream or
  * the log. The call is flagged; with no Twilio account, the page says no recording pause happened.
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
@@ -24,6 +24,9 @@ const script = [
   },
   { text: "Or the other one, 5555 5555 5555 4444.", startMs: 11500, endMs: 14000 },
   { text: "The boiler is leaking at 12 Baker Street.", startMs: 14500, endMs: 18000 },
+  // Read again with a pause: the transcriber ends the line mid-number, and no card word is said.
+  { text: "It's four two four two four two four two", startMs: 18500, endMs: 21000 },
+  { text: "four two four two four two four two, thanks.", startMs: 21500, endMs: 24000 },
 ];
 
 /** A full card number, written or spoken, or the code and expiry said with it. */
@@ -75,6 +78,7 @@ test("a card number read aloud: masked in the database, the page, the live strea
   expect(texts).toContainEqual("The expiry is ••• and the security code is •••.");
   expect(texts).toContainEqual("Or the other one, •••• 4444.");
   expect(texts).toContainEqual("The boiler is leaking at 12 Baker Street.");
+  expect(texts).toContainEqual("•••• 4242, thanks.");
   const call = await server.deps.repos.calls.byId(callId);
   expect(call?.cardDataHeardAt).toBeInstanceOf(Date);
   const audit = await server.deps.repos.audit.forEntity("call", callId);

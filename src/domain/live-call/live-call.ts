@@ -114,11 +114,11 @@ export function startLiveCall(
   const onResult = (track: Track) => (result: TranscriptResult) => {
     if (!result.isFinal || result.text.trim() === "") {
       // An empty final clears the interim line.
-      const interim = result.isFinal ? "" : cards.mask(result.text, { partial: true }).text;
+      const interim = result.isFinal ? "" : cards.mask(result.text, { partial: true, speaker: track }).text;
       inOrder(() => publish({ type: "interim", data: { track, text: interim, startMs: result.startMs } }));
       return;
     }
-    const masking = cards.mask(result.text.trim());
+    const masking = cards.mask(result.text.trim(), { speaker: track });
     const text = masking.text;
     if (masking.cardNumber) deps.cardNumberHeard?.();
     const segment: TranscriptSegment = {
