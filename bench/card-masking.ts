@@ -53,8 +53,9 @@ let maskedLines = 0;
 const run = () => {
   const masker = createConversationMasker();
   for (let i = 0; i < transcript.length; i++) {
-    for (const interim of interims[i] as string[]) masker.mask(interim, { partial: true });
-    if (masker.mask(transcript[i] as string).masked) maskedLines += 1;
+    const speaker = i % 2 === 0 ? "outbound" : "inbound";
+    for (const interim of interims[i] as string[]) masker.mask(interim, { partial: true, speaker });
+    if (masker.mask(transcript[i] as string, { speaker }).masked) maskedLines += 1;
   }
 };
 
