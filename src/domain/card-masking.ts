@@ -43,6 +43,8 @@ export interface CardMaskingOptions {
 }
 
 export const MASK = "••••";
+/** A line ending in this many card-like digits may hold most of a card: the rest would complete it. */
+const CUT_SHORT_DIGITS = 11;
 const CODE_MASK = "•••";
 
 const UNITS: Record<string, string> = {
@@ -239,7 +241,10 @@ const looksLikeUkPhone = (digits: string) =>
   (digits.startsWith("0") && digits.length >= 10 && digits.length <= 11) ||
   (digits.startsWith("44") && digits.length === 12);
 
-/** The start of a run that completes a card number begun on the line before: masked, its last four kept. */
+/**
+ * The start of a run that completes a card number begun on the line before: masked whole, without
+ * its last four, since the line before (already shown and stored) holds the first digits.
+ */
 function continuedCard(run: Token[], carried: string): Replacement | null {
   let digits = carried;
   let best: { j: number; digits: string } | null = null;
@@ -252,7 +257,7 @@ function continuedCard(run: Token[], carried: string): Replacement | null {
   return {
     start: (run[0] as Token).start,
     end: (run[best.j] as Token).end,
-    with: `${MASK} ${best.digits.slice(-4)}`,
+    with: MASK,
     card: true,
   };
 }
@@ -310,11 +315,23 @@ export function maskCardData(text: string, options: CardMaskingOptions = {}): Ca
     if (replacements.length > 0 && tokens.every((t) => t.digits !== null)) cardTalk = true;
   }
   const last = runs[runs.length - 1];
-  const endsInDigits = last !== undefined && JOINER.test(text.slice((last[last.length - 1] as Token).end));
-  const trailingDigits =
-    endsInDigits && !replacements.some((r) => r.end === (last[last.length - 1] as Token).end)
-      ? last.map((t) => t.digits).join("")
-      : "";
+  const lastEnd = last ? (last[last.length - 1] as Token).end : -1;
+  const endsInDigits = last !== undefined && JOINER.test(text.slice(lastEnd));
+  const endsInCard = replacements.some((r) => r.card && r.end === lastEnd);
+  const trailingDigits = endsInDigits && !endsInCard ? last.map((t) => t.digits).join("") : "";
+  // A long card-like number ending the line may be a card cut short by a pause (the rest comes in
+  // the next line): hidden now, since this line is shown and stored before the next arrives.
+  if (
+    last &&
+    endsInDigits &&
+    !endsInCard &&
+    !replacements.some((r) => r.end === lastEnd) &&
+    trailingDigits.length >= CUT_SHORT_DIGITS &&
+    startsLikeACard(trailingDigits) &&
+    !looksLikeUkPhone(trailingDigits)
+  ) {
+    replacements.push({ start: (last[0] as Token).start, end: lastEnd, with: MASK, card: false });
+  }
   if (replacements.length === 0) return { text, masked: false, cardNumber: false, cardTalk, trailingDigits };
   replacements.sort((a, b) => a.start - b.start);
   let out = "";

@@ -41,10 +41,11 @@ describe("numbers that are not cards survive untouched", () => {
     "quote number Q-10023 came to 1,234.56 pounds",
     "it was £2,450 last time, 4,200 with VAT",
     "on 12/03/2026 at 10:30, flat 4B",
-    "the boiler's a 2019 model, serial 4242424242424241",
+    "the boiler's a 2019 model, serial 4242424242424241 on the plate",
     "twenty five past four on the twenty third",
     "I've got two kids and one dog at 42 Acacia Avenue",
-    "reference 2024 1234 5678",
+    "reference 2024 1234 5678 for the boiler",
+    "my old number was 07700 900123",
   ])("%p", (said) => {
     expect(maskCardData(said)).toMatchObject({ text: said, masked: false, cardNumber: false, cardTalk: false });
   });
@@ -87,12 +88,12 @@ test("a card number read in pieces across lines, after card talk, is masked piec
   expect(conversation.mask("4242").masked).toBe(false);
 });
 
-test("a card number a transcriber splits across two lines, with no card words: the second part is masked with the last four, and the call hears a card", () => {
+test("a card number a transcriber splits across two lines, with no card words: the second part is masked whole (the first is already out), and the call hears a card", () => {
   const conversation = createConversationMasker();
   expect(conversation.mask("it's four two four two four two four two", { speaker: "caller" }).masked).toBe(false);
   expect(conversation.mask("mm-hm", { speaker: "staff" }).masked).toBe(false);
   const second = conversation.mask("four two four two four two four two thanks", { speaker: "caller" });
-  expect(second).toMatchObject({ text: "•••• 4242 thanks", cardNumber: true });
+  expect(second).toMatchObject({ text: "•••• thanks", cardNumber: true });
   // Another speaker's digits, or a line that does not start with digits, never join.
   expect(conversation.mask("4242 4242", { speaker: "caller" }).masked).toBe(true); // card talk follows a card
   const other = createConversationMasker();
@@ -100,6 +101,16 @@ test("a card number a transcriber splits across two lines, with no card words: t
   expect(other.mask("four two four two four two four two", { speaker: "staff" }).masked).toBe(false);
   other.mask("call 0207 946", { speaker: "caller" });
   expect(other.mask("so that's 0958", { speaker: "caller" }).masked).toBe(false);
+});
+
+test("a long card-like number ending a line may be a card cut short by a pause: hidden, and the next line completes it", () => {
+  const conversation = createConversationMasker();
+  expect(conversation.mask("it's 5555 5555 5555", { speaker: "caller" }).text).toBe("it's ••••");
+  expect(conversation.mask("4444 and that's it", { speaker: "caller" })).toMatchObject({
+    text: "•••• and that's it",
+    cardNumber: true,
+  });
+  expect(conversation.mask("reference 2024 1234 5678", { speaker: "staff" }).text).toBe("reference ••••"); // the price of it
 });
 
 test("in card talk, phone numbers and money are still left alone", () => {
@@ -120,7 +131,6 @@ test("the answer to a question about the card is masked in the next line", () =>
 
 test("interim text hides a card number still being read, before it can pass the Luhn check", () => {
   const interim = "four two four two four two four two four two four two four";
-  expect(maskCardData(interim).masked).toBe(false);
   expect(maskCardData(interim, { partial: true }).text).toBe("•••• 2424");
   expect(maskCardData("call 07700 900123 4567", { partial: true }).masked).toBe(false);
 });

@@ -78,7 +78,7 @@ test("a card number read aloud: masked in the database, the page, the live strea
   expect(texts).toContainEqual("The expiry is ••• and the security code is •••.");
   expect(texts).toContainEqual("Or the other one, •••• 4444.");
   expect(texts).toContainEqual("The boiler is leaking at 12 Baker Street.");
-  expect(texts).toContainEqual("•••• 4242, thanks.");
+  expect(texts).toContainEqual("••••, thanks.");
   const call = await server.deps.repos.calls.byId(callId);
   expect(call?.cardDataHeardAt).toBeInstanceOf(Date);
   const audit = await server.deps.repos.audit.forEntity("call", callId);
