@@ -113,6 +113,9 @@ export const configSchema = z.object({
   OPENAI_API_KEY: optional,
   DEEPGRAM_API_KEY: optional,
   WISPRFLOW_API_KEY: optional,
+  /** The live transcribers' streaming endpoints: the vendors' own, an EU one for data residency, or a loopback peer in tests. */
+  DEEPGRAM_API_URL: z.url({ protocol: /^wss?$/ }).default("wss://api.deepgram.com"),
+  WISPRFLOW_API_URL: z.url({ protocol: /^wss?$/ }).default("wss://platform-api.wisprflow.ai/api/v1/dash/ws"),
   ELEVENLABS_API_KEY: optional,
   ELEVENLABS_VOICE_ID: optional,
   AWS_ACCESS_KEY_ID: optional,

@@ -29,6 +29,8 @@ describe("configuration", () => {
     ["SESSION_MAX_HOURS", "0"],
     ["TRUSTED_PROXY", "proxy.internal"],
     ["TRUSTED_PROXY", "10.0.0.5, 10.0.0"],
+    ["DEEPGRAM_API_URL", "https://api.deepgram.com"],
+    ["WISPRFLOW_API_URL", "not a url"],
   ])("a bad %s stops start-up with one line naming it", (name, value) => {
     const parsed = parseConfig({ [name]: value });
     expect(parsed.ok).toBe(false);
@@ -49,6 +51,17 @@ describe("configuration", () => {
     expect(none.ok && none.config.TRUSTED_PROXY).toEqual([]);
     const parsed = parseConfig({ TRUSTED_PROXY: "127.0.0.1, ::1," });
     expect(parsed.ok && parsed.config.TRUSTED_PROXY).toEqual(["127.0.0.1", "::1"]);
+  });
+
+  test("the transcribers' endpoints are the vendors' own unless set (an EU endpoint, a loopback peer)", () => {
+    const defaults = parseConfig({});
+    if (!defaults.ok) throw new Error(defaults.error);
+    expect(defaults.config.DEEPGRAM_API_URL).toBe("wss://api.deepgram.com");
+    expect(defaults.config.WISPRFLOW_API_URL).toBe("wss://platform-api.wisprflow.ai/api/v1/dash/ws");
+    const eu = parseConfig({ DEEPGRAM_API_URL: "wss://api.eu.deepgram.com", WISPRFLOW_API_URL: "ws://127.0.0.1:9" });
+    if (!eu.ok) throw new Error(eu.error);
+    expect(eu.config.DEEPGRAM_API_URL).toBe("wss://api.eu.deepgram.com");
+    expect(eu.config.WISPRFLOW_API_URL).toBe("ws://127.0.0.1:9");
   });
 
   test("staff numbers are a comma-separated list", () => {

@@ -1,3 +1,4 @@
+import type { RecordingPauses } from "../ports/recording-pauses.ts";
 import type { Logger } from "pino";
 import type { BlobStore, VerifyFileToken } from "../ports/blob-store.ts";
 import type { Repositories } from "../ports/database.ts";
@@ -57,6 +58,8 @@ export interface AppDeps {
     staffNumbers: string[];
     /** True when no Twilio account is configured: calls come only from the simulator. */
     local: boolean;
+    /** Pauses a call's recording while card details are read; null without Twilio's keys. */
+    recordingPauses?: RecordingPauses | null;
   };
   /** Reading the caller's details from a call as it happens. */
   extraction: {

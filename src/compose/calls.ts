@@ -17,6 +17,7 @@ import {
   createScriptTranscriber,
   type CallScript,
 } from "../adapters/transcription/script-transcriber.ts";
+import { createTwilioRecordingPauses } from "../adapters/twilio/recording-pauses.ts";
 import { createTwilioRecordingFetcher } from "../adapters/twilio/recording-fetcher.ts";
 import { downloadRecording, RECORDING_TASK } from "../domain/live-call/recordings.ts";
 
@@ -45,12 +46,14 @@ export interface TranscriptionChoice {
  * never replaced by a script.
  */
 export function chooseTranscription(
-  keys: { wisprflow?: string; deepgram?: string },
+  keys: { wisprflow?: string; deepgram?: string; wisprflowUrl?: string; deepgramUrl?: string },
   demoScripts: Map<string, CallScript>,
   log: Log,
 ): TranscriptionChoice {
-  const wisprflow = keys.wisprflow ? createWisprflowTranscriber({ apiKey: keys.wisprflow }) : null;
-  const deepgram = keys.deepgram ? createDeepgramTranscriber({ apiKey: keys.deepgram }) : null;
+  const wisprflow = keys.wisprflow
+    ? createWisprflowTranscriber({ apiKey: keys.wisprflow, url: keys.wisprflowUrl })
+    : null;
+  const deepgram = keys.deepgram ? createDeepgramTranscriber({ apiKey: keys.deepgram, url: keys.deepgramUrl }) : null;
   const vendors =
     wisprflow && deepgram
       ? createFallbackTranscriber(wisprflow, deepgram, {
@@ -84,11 +87,13 @@ export function chooseTranscription(
  * the call simulator calls, signing with `localAuthToken` (a secret made on first start).
  */
 export function twilioSettings(config: Config, localAuthToken: string): AppDeps["twilio"] {
+  const keys = twilioKeys(config);
   return {
     authToken: config.TWILIO_AUTH_TOKEN ?? localAuthToken,
     accountSid: config.TWILIO_ACCOUNT_SID ?? null,
     staffNumbers: config.STAFF_PHONE_NUMBERS,
-    local: !twilioKeys(config),
+    local: !keys,
+    recordingPauses: keys ? createTwilioRecordingPauses(keys) : null,
   };
 }
 

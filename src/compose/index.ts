@@ -177,7 +177,12 @@ export function wireDeps(
     messaging: messaging.deps,
     extraction: extractionSettings(extractor, { openai: config.OPENAI_API_KEY }),
     transcription: chooseTranscription(
-      { wisprflow: config.WISPRFLOW_API_KEY, deepgram: config.DEEPGRAM_API_KEY },
+      {
+        wisprflow: config.WISPRFLOW_API_KEY,
+        deepgram: config.DEEPGRAM_API_KEY,
+        wisprflowUrl: config.WISPRFLOW_API_URL,
+        deepgramUrl: config.DEEPGRAM_API_URL,
+      },
       loadDemoScripts(SHIPPED_FIXTURES_DIR),
       logger,
     ),

@@ -48,6 +48,11 @@ export interface Call {
   transcriber: string | null;
   summary: string | null;
   emergency: boolean;
+  /**
+   * When a card number was first heard (its text is masked, but the audio is not): staff must treat
+   * the recording as card data. Null when none was.
+   */
+  cardDataHeardAt: Date | null;
   /** The job this call is about, once known. */
   issueId: string | null;
   /** What the extractor last understood, with staff's corrections laid over it. */

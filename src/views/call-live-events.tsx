@@ -13,6 +13,7 @@ import {
   TranscriptLine,
 } from "./call-live.tsx";
 import type { SseMessage } from "./sse-message.ts";
+import { CardDataLive } from "./card-data.tsx";
 
 const html = (node: unknown) => String(node);
 
@@ -66,6 +67,8 @@ export function renderCallEvent(event: LiveEvent<LiveCallEvent>, callId: string)
       if (isCallOver(call.status)) messages.push({ event: "ended", data: "" });
       return messages;
     }
+    case "card":
+      return [{ event: "card", data: html(<CardDataLive callId={callId} notice={event.data} live={true} />) }];
     case "filed":
       // The call's intake is done: with "ended" too, the page stops listening (LISTEN_AFTER_ENDED_MS).
       return [{ event: "filed", data: "" }];

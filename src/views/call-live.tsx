@@ -8,6 +8,8 @@ import {
 } from "../domain/calls.ts";
 import { leadDisplayName, type Lead } from "../domain/leads.ts";
 import { formatPhone } from "../domain/phone.ts";
+import { hasMaskedCardData } from "../domain/card-masking.ts";
+import { CardDataNoticeView } from "./card-data.tsx";
 import { Badge } from "./components.tsx";
 import { formatClock, formatOffset, humanise } from "./format.ts";
 import { formatDateTime } from "../domain/london-time.ts";
@@ -35,6 +37,8 @@ export interface CallView {
   details: CallDetails | null;
   /** The job the call was filed under, when it has been, and whether this call opened it. */
   issue: { id: string; title: string; openedByThisCall: boolean } | null;
+  /** The caller's secure payment link, shown when card details are heard. */
+  payLink: string | null;
 }
 
 /**
@@ -86,6 +90,17 @@ export function CallPage(props: { ctx: PageContext; view: CallView }) {
             hx-swap="outerHTML"
           ></div>
         ) : null}
+        <div id="card-data" sse-swap="card">
+          {call.cardDataHeardAt ? (
+            <CardDataNoticeView
+              callId={call.id}
+              heardAt={call.cardDataHeardAt}
+              recording={null}
+              payLink={props.view.payLink}
+              live={live}
+            />
+          ) : null}
+        </div>
         <div class="grid two">
           <section class="card">
             <h2>Transcript</h2>
@@ -171,7 +186,16 @@ export const TranscriptLine = (props: { segment: Pick<TranscriptSegment, "id" | 
   <p class={`line ${props.segment.track === "inbound" ? "caller" : "staff"}`} id={`seg-${props.segment.id}`}>
     <span class="muted">{formatOffset(props.segment.startMs)}</span>{" "}
     <span class="speaker">{speakerOf(props.segment.track)}:</span> {props.segment.text}
+    {hasMaskedCardData(props.segment.text) ? <CardDetailsRemoved /> : null}
   </p>
+);
+
+/** Beside a line that had a card number, security code or expiry date masked out of it. */
+export const CardDetailsRemoved = () => (
+  <>
+    {" "}
+    <span class="badge card-removed">card details removed</span>
+  </>
 );
 
 /** What someone is saying right now, not yet final. Empty clears the line. */
@@ -179,6 +203,7 @@ export const InterimLine = (props: { track: Track; text: string }) =>
   props.text ? (
     <>
       <span class="speaker">{speakerOf(props.track)}:</span> {props.text}…
+      {hasMaskedCardData(props.text) ? <CardDetailsRemoved /> : null}
     </>
   ) : (
     <></>

@@ -52,6 +52,7 @@ export function CallsTable(props: CallsListing) {
                   <td>{call.leadName ?? formatPhone(call.from)}</td>
                   <td>
                     {call.emergency ? <Badge value="emergency" /> : null}{" "}
+                    {call.cardDataHeardAt ? <Badge value="card-data" label="card data in recording" /> : null}{" "}
                     {isCallOver(call.status) ? (
                       humanise(call.status)
                     ) : (

@@ -25,6 +25,7 @@ const toCall = (row: CallRow): Call => ({
   transcriber: row.transcriber,
   summary: row.summary,
   emergency: row.emergency,
+  cardDataHeardAt: row.cardDataHeardAt,
   issueId: row.issueId,
   extracted: row.extracted ?? null,
   corrections: row.corrections ?? {},

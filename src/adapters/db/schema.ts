@@ -160,6 +160,8 @@ export const calls = pgTable(
     transcriber: text("transcriber"),
     summary: text("summary"),
     emergency: boolean("emergency").notNull().default(false),
+    /** When a card number was first heard on the call (masked in its transcript): its recording holds card data. */
+    cardDataHeardAt: at("card_data_heard_at"),
     /** What the extractor found (name, address, urgency…), as it last reported it. */
     extracted: jsonb("extracted").$type<Extraction>(),
     /** The job this call is about, once known (created from the call or matched to an open one). */

@@ -3,6 +3,7 @@ import type { CallDetails } from "../extraction/call-details.ts";
 import { defineChannel, type LiveChannel, type Retention } from "../../ports/live-events.ts";
 import type { CallerCardData } from "./caller-card.ts";
 import type { TranscriberShown } from "./transcriber-health.ts";
+import type { CardDataNotice } from "./card-data-notice.ts";
 
 /** What happens on one call while staff watch it: its channel's events and their data. */
 export type LiveCallEvent =
@@ -12,6 +13,8 @@ export type LiveCallEvent =
   | { type: "details"; data: CallDetails }
   | { type: "intake"; data: { issueId: string; title: string; created: boolean } }
   | { type: "caller"; data: CallerCardData }
+  /** A card number was heard: the call is flagged, and what happened to its recording. */
+  | { type: "card"; data: CardDataNotice }
   | {
       type: "status";
       data: { status: CallStatus; answeredAt: string | null; endedAt: string | null; durationSeconds: number | null };
@@ -34,6 +37,7 @@ const CALL_RETENTION = {
   details: "latest",
   caller: "latest",
   status: "latest",
+  card: "latest",
 } satisfies { [T in LiveCallEvent["type"]]?: Retention };
 
 export const callChannel = (callId: string): CallChannel => ({

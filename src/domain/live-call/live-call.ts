@@ -6,6 +6,7 @@ import type { Transcriber, TranscriberSession, TranscriptResult } from "../../po
 import { createFrameOrder, type FrameOrder } from "./frame-order.ts";
 import { trackTranscriberHealth, type TranscriberShown } from "./transcriber-health.ts";
 import { callChannel, type LiveCallEvent } from "./channels.ts";
+import { createConversationMasker } from "../card-masking.ts";
 
 /** Stored as the call's transcriber when no transcriber was configured for it. */
 export const NOT_CONFIGURED = "not configured";
@@ -16,6 +17,8 @@ export interface LiveCallDeps {
   log: Log;
   /** Ids for transcript lines, given before they are stored (default: random UUIDs). */
   newId?: () => string;
+  /** Told (once per line) when a card number was heard and masked: the call's recording holds card data. */
+  cardNumberHeard?: () => void;
 }
 
 /** A transcript line that cannot be stored is tried this many times, this far apart (times the attempt). */
@@ -105,15 +108,19 @@ export function startLiveCall(
     observer?.segmentStored(segment);
   };
 
+  // Card numbers, codes and expiry dates are masked here, before any line is shown, stored,
+  // extracted from or logged; one masker for both tracks, as staff ask and the caller answers.
+  const cards = createConversationMasker();
   const onResult = (track: Track) => (result: TranscriptResult) => {
-    const text = result.text.trim();
-    if (!result.isFinal || text === "") {
+    if (!result.isFinal || result.text.trim() === "") {
       // An empty final clears the interim line.
-      inOrder(() =>
-        publish({ type: "interim", data: { track, text: result.isFinal ? "" : result.text, startMs: result.startMs } }),
-      );
+      const interim = result.isFinal ? "" : cards.mask(result.text, { partial: true, speaker: track }).text;
+      inOrder(() => publish({ type: "interim", data: { track, text: interim, startMs: result.startMs } }));
       return;
     }
+    const masking = cards.mask(result.text.trim(), { speaker: track });
+    const text = masking.text;
+    if (masking.cardNumber) deps.cardNumberHeard?.();
     const segment: TranscriptSegment = {
       id: newId(),
       callId: call.id,

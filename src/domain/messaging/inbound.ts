@@ -1,5 +1,6 @@
 import type { AuditTrail } from "../../ports/audit.ts";
 import { leadForContact } from "../lead-identity.ts";
+import { maskCardData } from "../card-masking.ts";
 import type { Tasks } from "../../ports/tasks.ts";
 import type { Leads } from "../../ports/leads.ts";
 import type { LiveEvents } from "../../ports/live-events.ts";
@@ -58,7 +59,8 @@ export async function recordInboundMessage(
     direction: "inbound",
     kind: incoming.kind,
     purpose: "conversation",
-    body: incoming.body,
+    // Masked before it is stored, shown or extracted from: people text card numbers.
+    body: incoming.body === null ? null : maskCardData(incoming.body).text,
     status,
     providerId: incoming.providerId,
     address: incoming.from.phone ?? incoming.from.userId,

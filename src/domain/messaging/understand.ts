@@ -1,3 +1,4 @@
+import { maskCardData } from "../card-masking.ts";
 import type { BlobStore } from "../../ports/blob-store.ts";
 import type { Extractor } from "../../ports/extractor.ts";
 import type { Issues } from "../../ports/issues.ts";
@@ -77,8 +78,11 @@ export function understandMessage(deps: UnderstandDeps) {
         return;
       }
       message =
-        (await deps.messages.update(message.id, { transcript: result.text, transcriber: deps.voiceNotes.name })) ??
-        message;
+        (await deps.messages.update(message.id, {
+          // Masked before it is stored, shown or sent to the extractor: callers read card numbers out.
+          transcript: maskCardData(result.text).text,
+          transcriber: deps.voiceNotes.name,
+        })) ?? message;
       await publishMessage(deps.liveEvents, message, "updated");
     }
 

@@ -1,3 +1,6 @@
+import { payLinkFor, paymentTalkFinished } from "../../domain/live-call/card-data.ts";
+import { CardDataLive } from "../../views/card-data.tsx";
+import { cardDataDeps } from "../card-data-deps.ts";
 import { Hono, type Context } from "hono";
 import { z } from "zod";
 import { isCallOver, type Call } from "../../domain/calls.ts";
@@ -14,7 +17,7 @@ import { companySafetyRules } from "../../domain/extraction/safety-rules.ts";
 import { transcriptFromSegments } from "../../domain/extraction/transcript.ts";
 import type { AppEnv } from "../deps.ts";
 import { audit, changedFields, opensFromStart } from "../audit.ts";
-import { notFound, reasonStatus } from "../errors.ts";
+import { notFound, reasonStatus, rejectionError } from "../errors.ts";
 import { pageContext } from "../page-context.ts";
 import { pageOrFragment } from "../respond.ts";
 import { liveStream, renderedOnce } from "../live-stream.ts";
@@ -88,11 +91,12 @@ export function callRoutes(
     // Its media stream is open here, or it has ended and its last lines and filing are under way.
     const active = activeCalls.get(call.providerCallId);
     const afterEventId = active?.resumeAfter(lastEventId) ?? lastEventId;
-    const [lead, transcript, details, issue] = await Promise.all([
+    const [lead, transcript, details, issue, payLink] = await Promise.all([
       call.leadId ? repos.leads.byId(call.leadId) : null,
       repos.calls.transcript(call.id),
       detailsOf(c, call),
       call.issueId ? repos.issues.byId(call.issueId) : null,
+      call.cardDataHeardAt ? payLinkFor(cardDataDeps(c.get("deps")), call) : null,
     ]);
     const view = {
       call,
@@ -104,8 +108,18 @@ export function callRoutes(
       recordingUrl: call.recordingKey ? `/calls/${call.id}/recording` : null,
       details,
       issue: issue ? { id: issue.id, title: issue.title, openedByThisCall: issue.sourceCallId === call.id } : null,
+      payLink,
     };
     return c.html(<CallPage ctx={pageContext(c)} view={view} />);
+  });
+
+  /** Staff say the caller has stopped reading card details: the paused recording runs again. */
+  app.post("/calls/:id/payment-talk-finished", async (c) => {
+    const call = await c.get("deps").repos.calls.byId(c.req.param("id"));
+    if (!call) throw notFound("call");
+    const finished = await paymentTalkFinished(cardDataDeps(c.get("deps")), call, c.get("user")?.email ?? "unknown");
+    if (!finished.ok) throw rejectionError(finished);
+    return c.html(<CardDataLive callId={call.id} notice={finished.value} live={!isCallOver(call.status)} />);
   });
 
   app.get("/calls/:id/events", async (c) => {

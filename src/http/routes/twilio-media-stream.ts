@@ -3,6 +3,8 @@ import { upgradeWebSocket } from "hono/bun";
 import type { WSContext } from "hono/ws";
 import { isCallOver } from "../../domain/calls.ts";
 import { startLiveCall, type LiveCall } from "../../domain/live-call/live-call.ts";
+import { cardNumberHeard } from "../../domain/live-call/card-data.ts";
+import { cardDataDeps } from "../card-data-deps.ts";
 import { callIntakeObserver } from "../../domain/extraction/call-intake.ts";
 import { companySafetyRules } from "../../domain/extraction/safety-rules.ts";
 import { parseMediaStreamMessage, type StartMessage } from "../../adapters/twilio/media-stream-messages.ts";
@@ -64,8 +66,17 @@ export function mediaStreamRoutes(activeCalls: Map<string, LiveCall>) {
           call,
           deps.extraction,
         );
+        const cardData = cardDataDeps(deps, log);
         live = startLiveCall(
-          { calls: deps.repos.calls, liveEvents: deps.liveEvents, log },
+          {
+            calls: deps.repos.calls,
+            liveEvents: deps.liveEvents,
+            log,
+            cardNumberHeard: () =>
+              void cardNumberHeard(cardData, call.id).catch((error: unknown) =>
+                log.error({ err: error }, "could not flag the call for card data"),
+              ),
+          },
           call,
           transcriber,
           message.start.tracks,

@@ -1,5 +1,6 @@
 import { Hono } from "hono";
 import { WHATSAPP_DELIVERY_TASK } from "../../domain/messaging/deliveries.ts";
+import { maskDeliveryCardData } from "../../adapters/whatsapp/delivery-masking.ts";
 import type { AppEnv } from "../deps.ts";
 import { verifyMeta, verifyMetaSubscription } from "../middleware/verify-meta.ts";
 
@@ -7,7 +8,7 @@ import { verifyMeta, verifyMetaSubscription } from "../middleware/verify-meta.ts
  * Meta's WhatsApp webhook. GET is the subscription handshake (its verify token checked by
  * verifyMetaSubscription); POST deliveries are verified by verifyMeta (X-Hub-Signature-256
  * over the raw body) before the handler sees them, stored with their processing job in one
- * statement, and acknowledged at once: processing happens in the background from the stored
+ * statement (card numbers written in them masked first), and acknowledged at once: processing happens in the background from the stored
  * record, so nothing is lost if it fails or the process restarts.
  */
 export function whatsappRoutes() {
@@ -23,7 +24,7 @@ export function whatsappRoutes() {
     const deps = c.get("deps");
     const deliveryId = await deps.repos.webhookDeliveries.record(
       "whatsapp",
-      c.get("metaDelivery"),
+      maskDeliveryCardData(c.get("metaDelivery")),
       WHATSAPP_DELIVERY_TASK,
       deps.now(),
     );

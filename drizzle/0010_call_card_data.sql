@@ -1,0 +1,1 @@
+ALTER TABLE "calls" ADD COLUMN "card_data_heard_at" timestamp with time zone;
