@@ -23,7 +23,12 @@ const gbp = new Intl.NumberFormat("en-GB", { style: "currency", currency: "GBP" 
 /** @example formatPence(123456) // "£1,234.56" */
 export const formatPence = (pence: Pence): string => gbp.format(pence / 100 || 0);
 
-const wholeGbp = new Intl.NumberFormat("en-GB", { style: "currency", currency: "GBP", maximumFractionDigits: 0 });
+const wholeGbp = new Intl.NumberFormat("en-GB", {
+  style: "currency",
+  currency: "GBP",
+  minimumFractionDigits: 0,
+  maximumFractionDigits: 0,
+});
 
 /**
  * As limits are written: whole pounds without the pence, other amounts as `formatPence`.

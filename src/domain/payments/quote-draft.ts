@@ -158,15 +158,14 @@ export function readQuoteDraft(input: QuoteDraftInput, limits: DraftLimits): Dra
 
   // Over what the lines add up to is only wrong once every line counts; until then it waits.
   const linesMissing = notCounted.length > 0;
-  const overCounted = (what: string, sum: Pence) =>
-    `${what} is more than the lines counted so far add up to (${pounds(sum)}).`;
+  const overCounted = (sum: Pence) => `It is more than the lines counted so far add up to (${pounds(sum)}).`;
 
   let discount: Pence = 0;
   const typedDiscount = (input.discount ?? "").trim() === "" ? 0 : parsePounds(input.discount);
   if (typedDiscount === null) errors.discount = "Enter a discount in pounds, or leave it empty.";
   else if (typedDiscount < 0) errors.discount = "A discount cannot be negative.";
   else if (typedDiscount > subtotal && linesMissing)
-    notCounted.push({ field: "discount", label: "Discount", reason: overCounted("It", subtotal) });
+    notCounted.push({ field: "discount", label: "Discount", reason: overCounted(subtotal) });
   else if (typedDiscount > subtotal)
     errors.discount = `The discount is more than the lines add up to (${pounds(subtotal)}).`;
   else discount = typedDiscount;
@@ -190,7 +189,7 @@ export function readQuoteDraft(input: QuoteDraftInput, limits: DraftLimits): Dra
   let totals = quoteTotals(lines, discount, deposit);
   if (deposit?.kind === "amount" && deposit.pence > totals.totalPence) {
     if (linesMissing)
-      notCounted.push({ field: "depositValue", label: "Deposit", reason: overCounted("It", totals.totalPence) });
+      notCounted.push({ field: "depositValue", label: "Deposit", reason: overCounted(totals.totalPence) });
     else errors.depositValue = `The deposit is more than the total (${pounds(totals.totalPence)}).`;
     deposit = null;
     totals = quoteTotals(lines, discount, null);
