@@ -213,7 +213,8 @@ export function checkLine(line: QuoteLine, maxLinePence: Pence): Result<QuoteLin
   if (line.description.trim() === "") return reject("invalid_line", "Describe the line.");
   if (!Number.isFinite(line.quantity) || line.quantity <= 0)
     return reject("invalid_line", "Quantity must be more than zero.");
-  if (line.quantity > MAX_QUANTITY) return reject("invalid_line", `Quantity must be at most ${MAX_QUANTITY}.`);
+  if (line.quantity > MAX_QUANTITY)
+    return reject("invalid_line", `Quantity must be at most ${MAX_QUANTITY.toLocaleString("en-GB")}.`);
   // The totals use the quantity to three places; more would print one figure and charge another.
   if (!hasAtMostDecimals(line.quantity, 3))
     return reject("invalid_line", "Quantity can have at most three decimal places.");

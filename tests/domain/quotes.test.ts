@@ -446,7 +446,7 @@ describe("checkLine", () => {
   test("quantity up to the maximum, to three decimal places", () => {
     expect(refusal({ quantity: MAX_QUANTITY, unitPricePence: 1 })).toBe("accepted");
     expect(refusal({ quantity: MAX_QUANTITY + 1, unitPricePence: 1 })).toBe(
-      "invalid_line: Quantity must be at most 100000.",
+      "invalid_line: Quantity must be at most 100,000.",
     );
     expect(refusal({ quantity: 0.001 })).toBe("accepted");
     expect(refusal({ quantity: 1.234 })).toBe("accepted");
