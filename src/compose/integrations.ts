@@ -57,7 +57,7 @@ export function describeIntegrations(config: Config, database: string, blobStore
       "Extraction and voice-note transcription",
       has(config.OPENAI_API_KEY),
       "gpt-4o-mini, whisper-1",
-      "No keys: no AI extraction",
+      "No key: extraction runs on the offline rules (UK postcodes, names, urgency words); voice notes are kept, playable, but not transcribed",
     ),
     vendorOr(
       "WisprFlow",

@@ -23,6 +23,20 @@ const gbp = new Intl.NumberFormat("en-GB", { style: "currency", currency: "GBP" 
 /** @example formatPence(123456) // "£1,234.56" */
 export const formatPence = (pence: Pence): string => gbp.format(pence / 100 || 0);
 
+const wholeGbp = new Intl.NumberFormat("en-GB", {
+  style: "currency",
+  currency: "GBP",
+  minimumFractionDigits: 0,
+  maximumFractionDigits: 0,
+});
+
+/**
+ * As limits are written: whole pounds without the pence, other amounts as `formatPence`.
+ * @example formatPoundsBrief(5_000_000) // "£50,000"
+ */
+export const formatPoundsBrief = (pence: Pence): string =>
+  pence % 100 === 0 ? wholeGbp.format(pence / 100 || 0) : formatPence(pence);
+
 /**
  * Reads "12.50", "£1,234.5", "-£3" or "7" as pence; null when it is not an amount.
  * Thousands separators must sit every three digits ("1,23" is refused, not read as 123).

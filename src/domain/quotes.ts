@@ -1,4 +1,4 @@
-import { divideRounded, type Pence } from "./money.ts";
+import { divideRounded, formatPoundsBrief, type Pence } from "./money.ts";
 import { ok, reject, type Result } from "./result.ts";
 import { reachableFrom, statesLeadingTo, transition, type Transitions } from "./state-machine.ts";
 
@@ -213,7 +213,8 @@ export function checkLine(line: QuoteLine, maxLinePence: Pence): Result<QuoteLin
   if (line.description.trim() === "") return reject("invalid_line", "Describe the line.");
   if (!Number.isFinite(line.quantity) || line.quantity <= 0)
     return reject("invalid_line", "Quantity must be more than zero.");
-  if (line.quantity > MAX_QUANTITY) return reject("invalid_line", `Quantity must be at most ${MAX_QUANTITY}.`);
+  if (line.quantity > MAX_QUANTITY)
+    return reject("invalid_line", `Quantity must be at most ${MAX_QUANTITY.toLocaleString("en-GB")}.`);
   // The totals use the quantity to three places; more would print one figure and charge another.
   if (!hasAtMostDecimals(line.quantity, 3))
     return reject("invalid_line", "Quantity can have at most three decimal places.");
@@ -228,7 +229,7 @@ export function checkLine(line: QuoteLine, maxLinePence: Pence): Result<QuoteLin
     return reject("invalid_line", "VAT rate can have at most two decimal places.");
   // Judged on the net as the totals round it; the float product first keeps huge lines away from 2^53.
   if (line.quantity * line.unitPricePence >= maxLinePence + 1 || lineNetPence(line) > maxLinePence) {
-    return reject("invalid_line", "That line is over the largest amount allowed.");
+    return reject("invalid_line", `That line is over the ${formatPoundsBrief(maxLinePence)} a line allowed.`);
   }
   return ok(line);
 }

@@ -52,6 +52,7 @@ export function Layout(props: { ctx: PageContext; title: string; children?: Chil
           <meta charset="utf-8" />
           <meta name="viewport" content="width=device-width, initial-scale=1" />
           <title>{`${props.title} · ${ctx.companyName}`}</title>
+          <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
           <link rel="stylesheet" href="/assets/app.css" />
           <meta name="htmx-config" content={HTMX_CONFIG} />
           <script src="/assets/htmx.min.js" defer></script>

@@ -31,7 +31,7 @@ export function LeadsPage(props: { ctx: PageContext; listing: LeadsListing }) {
           type="search"
           name="q"
           value={props.listing.query}
-          placeholder="Search by name, phone or postcode"
+          placeholder="Search by name, phone, street or postcode (also of a job's site)"
           aria-label="Search leads"
           hx-get="/leads"
           hx-trigger="input changed delay:250ms, search"

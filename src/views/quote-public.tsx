@@ -35,6 +35,7 @@ export function PublicLayout(props: { title: string; company: CompanyDetails; ch
           <meta charset="utf-8" />
           <meta name="viewport" content="width=device-width, initial-scale=1" />
           <meta name="robots" content="noindex" />
+          <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
           <title>{`${props.title} · ${props.company.name}`}</title>
           {STYLES}
           <script src="/assets/htmx.min.js" defer></script>

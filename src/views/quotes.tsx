@@ -2,7 +2,7 @@ import { raw } from "hono/html";
 import type { Child } from "hono/jsx";
 import { formatPence } from "../domain/money.ts";
 import type { Payment } from "../domain/payments/charges.ts";
-import { lineField, type LineInput, type QuoteDraftInput } from "../domain/payments/quote-draft.ts";
+import { lineField, type LineInput, type NotCounted, type QuoteDraftInput } from "../domain/payments/quote-draft.ts";
 import {
   LINE_KINDS,
   QUOTE_STATUSES,
@@ -31,6 +31,10 @@ export const QUOTE_STYLES = raw(`<style>
 .badge.paid, .badge.deposit_paid, .badge.accepted { background: #e2f3e6; color: var(--ok); }
 .badge.mismatch, .badge.failed, .badge.declined, .badge.expired { background: #fde3e1; color: var(--danger); }
 .badge.outbox { background: #fff0d9; color: var(--warn); }
+.quote-line:has(.line-count[data-not-counted]) { border-color: var(--warn); border-style: dashed; }
+.line-count { grid-column: 1 / -1; color: var(--warn); font-size: .9rem; margin: 0; }
+.line-count:empty { display: none; }
+.quote-totals .not-counted { color: var(--warn); margin: .5rem 0 0; padding-left: 1.2rem; }
 @media (min-width: 760px) { .quote-line { grid-template-columns: 8rem 1fr 6rem 7rem 5rem auto; align-items: end; } .quote-line .wide { grid-column: auto; } }
 </style>`);
 
@@ -83,7 +87,42 @@ function Cell(props: {
   );
 }
 
-function LineRow(props: { index: number; line: LineInput; errors: FieldErrors; quoteId: string }) {
+/**
+ * A row's "not counted" mark. The live preview swaps each row's mark in out of band, so a row
+ * the totals leave out says so beside itself as staff type, and a row they count again clears.
+ */
+function LineCountMark(props: { index: number; reason: string | undefined; oob?: boolean }) {
+  return (
+    <p
+      class="line-count"
+      id={`line-${props.index}-count`}
+      data-not-counted={props.reason ? "true" : undefined}
+      hx-swap-oob={props.oob ? "true" : undefined}
+    >
+      {props.reason ? `Not counted in the total: ${props.reason}` : ""}
+    </p>
+  );
+}
+
+/** Every row's mark, for the live preview's out-of-band swap. */
+export function NotCountedMarks(props: { rows: number; notCounted: NotCounted[] }) {
+  const reasons = new Map(props.notCounted.map((n) => [n.field, n.reason]));
+  return (
+    <>
+      {Array.from({ length: props.rows }, (_, index) => (
+        <LineCountMark index={index} reason={reasons.get(`line-${index}`)} oob />
+      ))}
+    </>
+  );
+}
+
+function LineRow(props: {
+  index: number;
+  line: LineInput;
+  errors: FieldErrors;
+  quoteId: string;
+  notCounted: string | undefined;
+}) {
   const { index, line, errors } = props;
   const name = (field: keyof LineInput) => lineField(index, field);
   return (
@@ -115,14 +154,16 @@ function LineRow(props: { index: number; line: LineInput; errors: FieldErrors; q
           Remove
         </button>
       </div>
+      <LineCountMark index={index} reason={props.notCounted} />
     </div>
   );
 }
 
 /** Totals as the customer will see them; swapped in live while staff type. */
-export function QuoteTotalsPanel(props: { totals: QuoteTotals; errors?: FieldErrors }) {
+export function QuoteTotalsPanel(props: { totals: QuoteTotals; errors?: FieldErrors; notCounted?: NotCounted[] }) {
   const t = props.totals;
   const problems = Object.entries(props.errors ?? {}).filter(([field]) => field === "total" || field === "lines");
+  const notCounted = props.notCounted ?? [];
   return (
     <div class="quote-totals" id="quote-totals" aria-live="polite">
       <table>
@@ -146,7 +187,7 @@ export function QuoteTotalsPanel(props: { totals: QuoteTotals; errors?: FieldErr
             </tr>
           ))}
           <tr class="grand">
-            <td>Total</td>
+            <td>{notCounted.length > 0 ? "Total so far" : "Total"}</td>
             <td data-total="total">{formatPence(t.totalPence)}</td>
           </tr>
           {t.depositPence ? (
@@ -157,6 +198,15 @@ export function QuoteTotalsPanel(props: { totals: QuoteTotals; errors?: FieldErr
           ) : null}
         </tbody>
       </table>
+      {notCounted.length > 0 ? (
+        <ul class="not-counted" aria-label="Not counted in these totals">
+          {notCounted.map((n) => (
+            <li data-not-counted={n.field}>
+              {n.label} is not counted: {n.reason}
+            </li>
+          ))}
+        </ul>
+      ) : null}
       {problems.map(([field, message]) => (
         <p class="field-error" id={`field-${field}-error`}>
           {message}
@@ -175,11 +225,15 @@ export function QuoteBuilder(props: {
   quote: Quote;
   input: QuoteDraftInput;
   totals: QuoteTotals;
+  /** What the totals leave out, marked beside its row and under the totals. */
+  notCounted?: NotCounted[];
   errors: FieldErrors;
   saved?: boolean;
   message?: string;
 }) {
   const { quote, input, errors } = props;
+  const notCounted = props.notCounted ?? [];
+  const lineReason = (index: number) => notCounted.find((n) => n.field === `line-${index}`)?.reason;
   return (
     <form
       id="quote-builder"
@@ -209,7 +263,7 @@ export function QuoteBuilder(props: {
       ) : null}
       <div class="quote-lines">
         {input.lines.map((line, index) => (
-          <LineRow index={index} line={line} errors={errors} quoteId={quote.id} />
+          <LineRow index={index} line={line} errors={errors} quoteId={quote.id} notCounted={lineReason(index)} />
         ))}
       </div>
       <div>
@@ -277,7 +331,7 @@ export function QuoteBuilder(props: {
         </textarea>
         {errors.terms ? <span class="field-error">{errors.terms}</span> : null}
       </label>
-      <QuoteTotalsPanel totals={props.totals} errors={errors} />
+      <QuoteTotalsPanel totals={props.totals} errors={errors} notCounted={notCounted} />
       <div class="toolbar">
         <button type="submit">Save draft</button>
         <button type="submit" formaction={`/quotes/${quote.id}/send`}>

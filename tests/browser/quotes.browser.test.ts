@@ -97,7 +97,7 @@ describe.skipIf(!enabled)("quotes to cash in a real browser", () => {
   });
 
   test(
-    "staff build the quote on the issue page, see the totals as they type, and send it",
+    "staff build the quote on the issue page, see the totals as they type (lines they cannot count marked), and send it",
     async () => {
       await logInThroughForm(page, server!.url, EMAIL, PASSWORD);
       await page.goto(`${server!.url}${issuePath}`);
@@ -112,7 +112,21 @@ describe.skipIf(!enabled)("quotes to cash in a real browser", () => {
       await page.click("text=Add line");
       await page.locator("#field-line-1-description").waitFor();
       await page.fill("#field-line-1-description", "Valve");
+      // A price the totals cannot read is marked beside its line and under the total, not dropped silently.
+      await page.fill("#field-line-1-unitPrice", "2S");
+      await page.locator("#line-1-count[data-not-counted]").waitFor();
+      expect(await page.locator("#line-1-count").textContent()).toBe(
+        "Not counted in the total: Enter a price in pounds, like 45 or 45.50.",
+      );
+      await page.locator('#quote-totals [data-not-counted="line-1"]').waitFor();
+      expect(await page.locator('#quote-totals [data-total="total"]').textContent()).toBe("£108.00");
+      expect(await page.locator("#quote-totals .grand td").first().textContent()).toBe("Total so far");
+      expect(await page.locator("#line-0-count").isVisible()).toBe(false);
+      await shoot("builder-not-counted");
       await page.fill("#field-line-1-unitPrice", "25");
+      await page.locator('#quote-totals [data-total="total"]').filter({ hasText: "£138.00" }).waitFor();
+      expect(await page.locator("#line-1-count").isVisible()).toBe(false);
+      expect(await page.locator("#quote-totals [data-not-counted]").count()).toBe(0);
       await page.selectOption("#field-depositKind", "percent");
       await page.fill("#field-depositValue", "50");
       await expect(

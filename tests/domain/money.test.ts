@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { divideRounded, formatPence, parsePounds } from "../../src/domain/money.ts";
+import { divideRounded, formatPence, formatPoundsBrief, parsePounds } from "../../src/domain/money.ts";
 import { seededRandom } from "./random.ts";
 
 describe("divideRounded", () => {
@@ -119,5 +119,15 @@ describe("parsePounds", () => {
       const pence = random.int(-1e10, 1e10) || 0;
       expect(parsePounds(formatPence(pence))).toBe(pence);
     }
+  });
+});
+
+describe("formatPoundsBrief", () => {
+  test("writes a limit in whole pounds, and any other amount with its pence", () => {
+    expect(formatPoundsBrief(5_000_000)).toBe("£50,000");
+    expect(formatPoundsBrief(100)).toBe("£1");
+    expect(formatPoundsBrief(0)).toBe("£0");
+    expect(formatPoundsBrief(123_456)).toBe("£1,234.56");
+    expect(formatPoundsBrief(5)).toBe("£0.05");
   });
 });

@@ -3,6 +3,7 @@ import { CHARGE_KINDS, nextCharge, type ChargeKind, type Payment } from "../../s
 import { formatInvoiceNumber, invoiceFor, vatForPayment } from "../../src/domain/payments/invoice.ts";
 import {
   previewTotals,
+  readQuoteDraft,
   validateQuoteDraft,
   type LineInput,
   type QuoteDraftInput,
@@ -95,14 +96,14 @@ describe("validateQuoteDraft", () => {
   test("amounts over the maximum are refused: a price, a line, the total", () => {
     const limits = { ...LIMITS, maxAmountPence: 100_000 };
     const price = validateQuoteDraft(form([line({ unitPrice: "1000.01" })]), limits);
-    expect(!price.ok && price.errors["line-0-unitPrice"]).toBe("A price can be at most £1,000.00.");
+    expect(!price.ok && price.errors["line-0-unitPrice"]).toBe("That price is over the £1,000 a line allowed.");
     const lineTotal = validateQuoteDraft(form([line({ quantity: "11", unitPrice: "100" })]), limits);
-    expect(!lineTotal.ok && lineTotal.errors["line-0-unitPrice"]).toBe("That line is over the largest amount allowed.");
+    expect(!lineTotal.ok && lineTotal.errors["line-0-unitPrice"]).toBe("That line is over the £1,000 a line allowed.");
     const total = validateQuoteDraft(
       form([line({ quantity: "9", unitPrice: "100" }), line({ quantity: "1", unitPrice: "100" })]),
       limits,
     );
-    expect(!total.ok && total.errors.total).toContain("over the largest amount allowed (£1,000.00)");
+    expect(!total.ok && total.errors.total).toBe("The total, £1,200.00, is over the £1,000 a quote allowed.");
   });
 
   test("blank rows are dropped, but a quote needs a line; a discount over the lines is refused", () => {
@@ -112,10 +113,74 @@ describe("validateQuoteDraft", () => {
     expect(!discount.ok && discount.errors.discount).toContain("more than the lines add up to");
   });
 
-  test("the live preview totals what can be read so far", () => {
-    const { totals, errors } = previewTotals(form([line({ unitPrice: "50" }), line({ unitPrice: "oops" })]), LIMITS);
+  test("the live preview totals what can be counted so far and names every line it leaves out", () => {
+    const { totals, errors, notCounted } = previewTotals(
+      form([
+        line({ unitPrice: "50" }),
+        line({ unitPrice: "oops" }),
+        line({ description: "", quantity: "1", unitPrice: "" }), // an untouched row: not a line yet
+        line({ description: "", unitPrice: "12" }),
+      ]),
+      LIMITS,
+    );
     expect(totals.totalPence).toBe(6_000);
     expect(errors["line-1-unitPrice"]).toBeDefined();
+    expect(notCounted).toEqual([
+      { field: "line-1", label: "Line 2", reason: "Enter a price in pounds, like 45 or 45.50." },
+      { field: "line-3", label: "Line 4", reason: "Describe the line." },
+    ]);
+  });
+
+  test("the preview names a discount or deposit it cannot count, and waits for every line before calling one too big", () => {
+    const unreadable = previewTotals(
+      form([line({ unitPrice: "50" })], { discount: "ten", depositKind: "amount", depositValue: "x" }),
+      LIMITS,
+    );
+    expect(unreadable.totals.totalPence).toBe(6_000);
+    expect(unreadable.notCounted.map((n) => n.label)).toEqual(["Discount", "Deposit"]);
+    const waiting = previewTotals(
+      form([line({ unitPrice: "50" }), line({ unitPrice: "?" })], {
+        discount: "80",
+        depositKind: "amount",
+        depositValue: "70",
+      }),
+      LIMITS,
+    );
+    expect(waiting.errors.discount).toBeUndefined();
+    expect(waiting.notCounted.map((n) => [n.label, n.reason])).toEqual([
+      ["Line 2", "Enter a price in pounds, like 45 or 45.50."],
+      ["Discount", "It is more than the lines counted so far add up to (£50.00)."],
+      ["Deposit", "It is more than the lines counted so far add up to (£60.00)."],
+    ]);
+  });
+});
+
+describe("readQuoteDraft", () => {
+  test("keeps every valid field of a draft with mistakes, and says what is wrong with the rest", () => {
+    const reading = readQuoteDraft(
+      form([line({ description: "Fit tap", unitPrice: "80" }), line({ description: "Parts", unitPrice: "abc" })], {
+        discount: "5",
+        depositKind: "percent",
+        depositValue: "150",
+        validUntil: "2026-12-31",
+        terms: "Net 7",
+      }),
+      LIMITS,
+    );
+    expect(Object.keys(reading.errors)).toEqual(["line-1-unitPrice", "depositValue"]);
+    expect(reading.kept.lines).toEqual([
+      { kind: "labour", description: "Fit tap", quantity: 1, unitPricePence: 8_000, vatRatePercent: 20 },
+    ]);
+    expect(reading.kept).toMatchObject({ discountPence: 500, deposit: null, validUntil: "2026-12-31", terms: "Net 7" });
+    expect(reading.kept.totals).toEqual(quoteTotals(reading.kept.lines, 500, null));
+  });
+
+  test("a valid draft reads with no errors and nothing left out, exactly as validateQuoteDraft gives it", () => {
+    const input = form([line({ unitPrice: "80" })], { depositKind: "amount", depositValue: "20" });
+    const reading = readQuoteDraft(input, LIMITS);
+    expect(reading.errors).toEqual({});
+    expect(reading.notCounted).toEqual([]);
+    expect(validateQuoteDraft(input, LIMITS)).toEqual({ ok: true, value: reading.kept });
   });
 });
 

@@ -446,7 +446,7 @@ describe("checkLine", () => {
   test("quantity up to the maximum, to three decimal places", () => {
     expect(refusal({ quantity: MAX_QUANTITY, unitPricePence: 1 })).toBe("accepted");
     expect(refusal({ quantity: MAX_QUANTITY + 1, unitPricePence: 1 })).toBe(
-      "invalid_line: Quantity must be at most 100000.",
+      "invalid_line: Quantity must be at most 100,000.",
     );
     expect(refusal({ quantity: 0.001 })).toBe("accepted");
     expect(refusal({ quantity: 1.234 })).toBe("accepted");
@@ -471,7 +471,8 @@ describe("checkLine", () => {
   });
 
   test("the line's net, rounded as the totals round it, is held to the maximum", () => {
-    const over = "invalid_line: That line is over the largest amount allowed.";
+    // The refusal names the limit (MAX pence is £1,000), as staff need to know what is allowed.
+    const over = "invalid_line: That line is over the £1,000 a line allowed.";
     expect(refusal({ quantity: 1, unitPricePence: MAX })).toBe("accepted"); // exactly the maximum
     expect(refusal({ quantity: 2, unitPricePence: 50_000 })).toBe("accepted");
     expect(refusal({ quantity: 1, unitPricePence: MAX + 1 })).toBe(over);

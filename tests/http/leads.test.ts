@@ -162,6 +162,28 @@ describe("finding leads", () => {
     expect(rows(first.html) + rows(second.html)).toBe(30);
   });
 
+  test("by name in either order, by street, and by a job's site postcode", async () => {
+    for (const q of ["shah priya", "priya shah"])
+      expect((await browser.page(`/leads?q=${q}`)).html).toContain("Priya Shah");
+    const [priya] = (await repos.leads.search({ query: "priya", limit: 1, offset: 0 })).leads;
+    await repos.leads.update(priya!.id, { address: "9 Mare Street" });
+    await repos.issues.create({
+      leadId: priya!.id,
+      title: "Leaking tap",
+      description: null,
+      category: "plumbing",
+      urgency: "routine",
+      address: "Flat 2, 4 Rye Lane",
+      postcode: "SE15 4QN",
+      accessNotes: null,
+    });
+    for (const q of ["mare street", "SE15 4QN", "se154qn", "rye lane"]) {
+      const { html } = await browser.page(`/leads?q=${encodeURIComponent(q)}`);
+      expect({ q, found: html.includes("Priya Shah") }).toEqual({ q, found: true });
+      expect(html).not.toContain("Tenant 01");
+    }
+  });
+
   test("an htmx search answers only the results", async () => {
     const response = await browser.request("/leads?q=shah", { headers: { "HX-Request": "true" } });
     const html = await response.text();

@@ -48,6 +48,19 @@ describe("pages and assets", () => {
     expect((await browser.request("/assets/../../package.json")).status).toBe(404);
   });
 
+  test("every page links the SVG favicon, served with a long cache; /favicon.ico points at it", async () => {
+    const { html } = await browser.page("/");
+    expect(html).toContain('<link rel="icon" href="/favicon.svg" type="image/svg+xml"/>');
+    const icon = await browser.request("/favicon.svg");
+    expect(icon.status).toBe(200);
+    expect(icon.headers.get("Content-Type")).toBe("image/svg+xml");
+    expect(icon.headers.get("Cache-Control")).toContain("max-age=31536000");
+    expect(await icon.text()).toStartWith("<svg");
+    const ico = await browser.request("/favicon.ico");
+    expect(ico.status).toBe(301);
+    expect(ico.headers.get("Location")).toBe("/favicon.svg");
+  });
+
   test("the integrations page shows each integration's mode and state, failures with their reason", async () => {
     const { html } = await browser.page("/settings/integrations");
     expect(html).toContain("Embedded default");

@@ -129,7 +129,7 @@ describe("quote builder", () => {
     expect(html).toMatch(/id="field-line-0-quantity-error"[^>]*>Quantity cannot be negative\./);
     expect(html).toMatch(/id="field-line-1-unitPrice-error"[^>]*>Price cannot be negative\./);
     expect(html).toMatch(/id="field-line-2-vatRate-error"[^>]*>VAT rate must be between 0 and 100\./);
-    expect(html).toMatch(/id="field-line-3-unitPrice-error"[^>]*>A price can be at most £50,000\.00\./);
+    expect(html).toMatch(/id="field-line-3-unitPrice-error"[^>]*>That price is over the £50,000 a line allowed\./);
     expect((await repos.quotes.byId(id))!.lines).toEqual([]);
   });
 
@@ -137,7 +137,89 @@ describe("quote builder", () => {
     const id = await draftId();
     const response = await staff.post(`/quotes/${id}`, builderForm([["labour", "Big job", "10", "4500", "20"]]));
     expect(response.status).toBe(422);
-    expect(await response.text()).toContain("is over the largest amount allowed (£50,000.00)");
+    expect(await response.text()).toContain("The total, £54,000.00, is over the £50,000 a quote allowed.");
+  });
+
+  test("Save draft keeps what is valid when some fields are not; the errors and what was typed stay beside them", async () => {
+    const id = await draftId();
+    const response = await staff.post(
+      `/quotes/${id}`,
+      builderForm(
+        [
+          ["labour", "Replace boiler valve", "1.5", "60", "20"],
+          ["materials", "Valve and fittings", "1", "forty", "20"],
+        ],
+        { discount: "5", depositKind: "percent", depositValue: "150" },
+      ),
+    );
+    expect(response.status).toBe(422);
+    const html = await response.text();
+    expect(html).toContain("Draft saved, except the fields marked below");
+    expect(html).toMatch(/id="field-line-1-unitPrice" name="line-1-unitPrice" value="forty"/);
+    expect(html).toMatch(/id="field-line-1-unitPrice-error"[^>]*>Enter a price in pounds/);
+    expect(html).toMatch(/id="field-depositValue-error"[^>]*>A deposit percentage is more than 0 and at most 100\./);
+
+    const kept = (await repos.quotes.byId(id))!;
+    expect(kept.status).toBe("draft");
+    expect(kept.lines).toEqual([
+      { kind: "labour", description: "Replace boiler valve", quantity: 1.5, unitPricePence: 6_000, vatRatePercent: 20 },
+    ]);
+    expect(kept.discountPence).toBe(500);
+    expect(kept.deposit).toBeNull();
+    expect(kept.terms).toBe("Payment due on completion.");
+    expect(kept.totals.totalPence).toBe(10_200); // (90 − 5) + 20% VAT
+    const trail = await repos.audit.forEntity("quote", id);
+    expect(trail[0]).toMatchObject({ what: "draft saved, with fields to fix" });
+    expect(trail[0]!.details).toMatchObject({ fieldsToFix: ["line-1-unitPrice", "depositValue"] });
+    expect(JSON.stringify(trail[0]!.details)).not.toContain("forty");
+
+    // Reopened later, the builder shows what was kept.
+    const { html: page } = await staff.page(`/issues/${issue.id}`);
+    expect(page).toContain('value="Replace boiler valve"');
+    expect(page).toContain("£102.00");
+  });
+
+  test("Send refuses an invalid draft, saves what is valid, and leaves it a draft", async () => {
+    const id = await draftId();
+    const response = await staff.post(
+      `/quotes/${id}/send`,
+      builderForm([
+        ["labour", "Replace boiler valve", "2", "60", "20"],
+        ["materials", "", "1", "10", "20"],
+      ]),
+    );
+    expect(response.status).toBe(422);
+    const html = await response.text();
+    expect(html).toContain("Not sent: the fields marked below need correcting first. The rest of the draft is saved.");
+    expect(html).toMatch(/id="field-line-1-description-error"[^>]*>Describe the line\./);
+    const quote = (await repos.quotes.byId(id))!;
+    expect(quote.status).toBe("draft");
+    expect(quote.lines.map((l) => l.quantity)).toEqual([2]);
+    expect(await repos.outboundMessages.forQuote(id)).toEqual([]);
+  });
+
+  test("the live totals mark each line they cannot count, beside the line and under the total", async () => {
+    const id = await draftId();
+    const response = await staff.post(
+      `/quotes/${id}/preview`,
+      builderForm([
+        ["labour", "Replace boiler valve", "1", "60", "20"],
+        ["materials", "Valve", "1", "£4O", "20"],
+        ["call_out", "Call-out", "1", "30", "20"],
+      ]),
+      { "HX-Request": "true", "X-CSRF-Token": staff.csrf },
+    );
+    expect(response.status).toBe(200);
+    const html = await response.text();
+    expect(html).toContain("Total so far");
+    expect(html).toContain("£108.00"); // 60 + 30, with VAT: the £4O line is left out, and says so
+    expect(html).toMatch(/<li data-not-counted="line-1">Line 2 is not counted: Enter a price in pounds/);
+    expect(html).toMatch(
+      /<p class="line-count" id="line-1-count" data-not-counted="true" hx-swap-oob="true">Not counted in the total: Enter a price/,
+    );
+    // The lines that count have their marks cleared in the same response.
+    expect(html).toMatch(/<p class="line-count" id="line-0-count" hx-swap-oob="true"><\/p>/);
+    expect(html).toMatch(/<p class="line-count" id="line-2-count" hx-swap-oob="true"><\/p>/);
   });
 
   test("a field past the edge's bound is refused with the builder again, the reason beside it, and nothing saved", async () => {
@@ -162,7 +244,7 @@ describe("quote builder", () => {
     expect(draft.totals.totalPence).toBe(19_860);
     expect(draft.totals.depositPence).toBe(4_965);
     expect(await repos.audit.forEntity("quote", id)).toContainEqual(
-      expect.objectContaining({ what: "draft changed", details: { totalPence: 19_860 } }),
+      expect.objectContaining({ what: "draft saved", details: { lines: 2, totalPence: 19_860 } }),
     );
 
     const sent = await staff.post(

@@ -11,6 +11,7 @@ import {
   like,
   or,
   sql,
+  type Column,
   type SQL,
 } from "drizzle-orm";
 import { leadTransitions, type Lead, type LeadFields } from "../../domain/leads.ts";
@@ -22,7 +23,7 @@ import { isUniqueViolation } from "./pg-errors.ts";
 import { escapeLike, isUuid } from "./query-helpers.ts";
 import { mergeLeads } from "./merge-leads.ts";
 import { writeStatus } from "./status-write.ts";
-import { leads } from "./schema.ts";
+import { issues, leads } from "./schema.ts";
 
 type LeadRow = typeof leads.$inferSelect;
 
@@ -225,11 +226,15 @@ const ALPHANUMERIC = /^[a-z0-9]+$/i;
  * - written like a phone number (digits, spaces, + ( ) - . /, at least 3 digits): the E.164 phone
  *   containing those digits, so "07700 900123", "+44 7700 900123" and "900 123" all find
  *   +447700900123;
- * - anything else: name or organisation containing the text, or the postcode ignoring spaces
- *   ("nw16" finds "NW1 6XE"). One or two characters match the start of a word instead
- *   ("jo" finds "Sarah Jones", "E1" finds "E1 6AN"), which is what such a query means and is
- *   the only form a trigram index can serve that short.
- * Every branch is served by a pg_trgm GIN index.
+ * - anything else: a name or organisation holding every word, in any order ("jones sarah" finds
+ *   "Sarah Jones"); the address holding the text ("baker street"); the postcode ignoring spaces
+ *   ("nw16" finds "NW1 6XE"); or the site (street or postcode) of any of the lead's jobs. A word
+ *   of one or two characters matches the start of a word instead ("jo" finds "Sarah Jones", "E1"
+ *   finds "E1 6AN"), which is what such a query means and is the only form a trigram index can
+ *   serve that short.
+ * Every branch is served by a pg_trgm GIN index. The jobs' sites come in as an array of lead ids
+ * (an InitPlan over the issues' own trigram indexes), which the leads' primary key serves inside
+ * the same bitmap OR: a plain `IN (subquery)` under OR would force a scan of every lead.
  */
 export function searchCondition(query: string | undefined): SQL | undefined {
   const text = query?.trim().replace(/\s+/g, " ") ?? "";
@@ -240,20 +245,33 @@ export function searchCondition(query: string | undefined): SQL | undefined {
     return or(...phoneDigitVariants(digits).map((variant) => like(leads.phone, `%${variant}%`)));
   }
 
-  const escaped = escapeLike(text);
-  const short = text.length < 3;
-  const patterns = short ? [`${escaped}%`, `% ${escaped}%`] : [`%${escaped}%`];
-  const branches: SQL[] = patterns.flatMap((pattern) => [
-    ilike(leads.name, pattern),
-    ilike(leads.organisation, pattern),
-  ]);
+  const words = text.split(" ");
+  const branches: SQL[] = [
+    everyWord(leads.name, words),
+    everyWord(leads.organisation, words),
+    containing(leads.address, text),
+  ];
+  const sites = [containing(issues.address, text)];
 
   const compact = text.replaceAll(" ", "");
   if (ALPHANUMERIC.test(compact)) {
-    branches.push(sql`replace(${leads.postcode}, ' ', '') ilike ${short ? `${compact}%` : `%${compact}%`}`);
+    const pattern = compact.length < 3 ? `${compact}%` : `%${compact}%`;
+    branches.push(sql`replace(${leads.postcode}, ' ', '') ilike ${pattern}`);
+    sites.push(sql`replace(${issues.postcode}, ' ', '') ilike ${pattern}`);
   }
+  branches.push(sql`${leads.id} = any(array(select ${issues.leadId} from ${issues} where ${or(...sites)}))`);
   return or(...branches);
 }
+
+/** The column holds `text`: anywhere in it, or for one or two characters at the start of a word. */
+function containing(column: Column, text: string): SQL {
+  const escaped = escapeLike(text);
+  if (text.length >= 3) return ilike(column, `%${escaped}%`);
+  return or(ilike(column, `${escaped}%`), ilike(column, `% ${escaped}%`))!;
+}
+
+/** The column holds every word, in any order. */
+const everyWord = (column: Column, words: string[]): SQL => and(...words.map((word) => containing(column, word)))!;
 
 /** The digit strings an E.164 number would contain for digits typed in UK or international form. */
 export function phoneDigitVariants(digits: string): string[] {

@@ -134,6 +134,7 @@ export const leads = pgTable(
     index("leads_postcode_trgm_idx")
       .using("gin", sql`(replace(${t.postcode}, ' ', '')) gin_trgm_ops`)
       .with({ fastupdate: false }),
+    index("leads_address_trgm_idx").using("gin", t.address.op("gin_trgm_ops")).with({ fastupdate: false }),
     check("leads_segment_check", oneOf(t.segment, LEAD_SEGMENTS)),
     check("leads_source_check", oneOf(t.source, LEAD_SOURCES)),
     check("leads_status_check", oneOf(t.status, LEAD_STATUSES)),
@@ -224,6 +225,11 @@ export const issues = pgTable(
   (t) => [
     index("issues_lead_idx").on(t.leadId),
     index("issues_status_idx").on(t.status, t.urgency, t.createdAt),
+    // The leads search finds a lead by any of its jobs' sites: street or postcode (spaces ignored).
+    index("issues_address_trgm_idx").using("gin", t.address.op("gin_trgm_ops")).with({ fastupdate: false }),
+    index("issues_postcode_trgm_idx")
+      .using("gin", sql`(replace(${t.postcode}, ' ', '')) gin_trgm_ops`)
+      .with({ fastupdate: false }),
     check("issues_category_check", oneOf(t.category, TRADE_CATEGORIES)),
     check("issues_urgency_check", oneOf(t.urgency, URGENCIES)),
     check("issues_status_check", oneOf(t.status, ISSUE_STATUSES)),

@@ -15,6 +15,8 @@ const ASSETS: Record<string, { path: string; type: string }> = {
   "app.css": { path: `${import.meta.dir}/../../views/styles.css`, type: "text/css; charset=utf-8" },
 };
 
+const FAVICON = `${import.meta.dir}/../../views/favicon.svg`;
+
 export function assetRoutes() {
   const app = new Hono<AppEnv>();
   app.get("/assets/:name", async (c) => {
@@ -24,5 +26,14 @@ export function assetRoutes() {
     c.header("Cache-Control", "public, max-age=3600");
     return c.body(await Bun.file(asset.path).arrayBuffer());
   });
+  // The browser asks for the icon on every page; it never changes within a release, so it is
+  // cached for a year: a changed icon needs a new name in the layouts' links.
+  app.get("/favicon.svg", async (c) => {
+    c.header("Content-Type", "image/svg+xml");
+    c.header("Cache-Control", "public, max-age=31536000, immutable");
+    return c.body(await Bun.file(FAVICON).arrayBuffer());
+  });
+  // Browsers that ignore the layout's link (and pages that are not ours, like a PDF) ask here.
+  app.get("/favicon.ico", (c) => c.redirect("/favicon.svg", 301));
   return app;
 }

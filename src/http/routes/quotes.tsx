@@ -1,4 +1,3 @@
-import { audit } from "../audit.ts";
 import { Hono, type Context } from "hono";
 import { z } from "zod";
 import { HTTPException } from "hono/http-exception";
@@ -6,7 +5,7 @@ import { nextCharge } from "../../domain/payments/charges.ts";
 import {
   draftInputFrom,
   previewTotals,
-  validateQuoteDraft,
+  readQuoteDraft,
   type QuoteDraftInput,
 } from "../../domain/payments/quote-draft.ts";
 import { quoteUrl, requestBalance, resendQuote, sendQuote } from "../../domain/payments/quote-flow.ts";
@@ -15,7 +14,15 @@ import { QUOTE_STATUSES, quoteTotals, type Quote, type QuoteStatus } from "../..
 import type { Issue } from "../../domain/issues.ts";
 import type { FieldErrors } from "../../domain/validation.ts";
 import { IssuePage } from "../../views/issues.tsx";
-import { IssueQuotes, QuoteBuilder, QuotesListPage, QuoteTotalsPanel, StaffQuotePage } from "../../views/quotes.tsx";
+import {
+  IssueQuotes,
+  NotCountedMarks,
+  QuoteBuilder,
+  QuotesListPage,
+  QuoteTotalsPanel,
+  StaffQuotePage,
+} from "../../views/quotes.tsx";
+import { audit } from "../audit.ts";
 import type { AppDeps, AppEnv } from "../deps.ts";
 import { notFound } from "../errors.ts";
 import { isHtmx, pageContext } from "../page-context.ts";
@@ -27,7 +34,7 @@ import { CODE_MAX, formText, TEXT_MAX, validForm, validQuery, type OnInvalid } f
 /**
  * The builder's form at the edge: its fields are named per line (line-N-field), so it is a map
  * of bounded names to trimmed strings, with room for the 200 lines draftInputFromForm reads.
- * validateQuoteDraft decides the quote (lines, prices, VAT, the maximum amount).
+ * readQuoteDraft decides the quote (lines, prices, VAT, the maximum amount).
  */
 const builderForm = z
   .record(z.string().max(40), formText(TEXT_MAX))
@@ -83,6 +90,7 @@ export async function issueQuoteSection(
         quote={draft}
         input={input}
         totals={override ? preview.totals : draft.totals}
+        notCounted={preview.notCounted}
         errors={override?.errors ?? {}}
         message={override?.message}
         saved={c.req.query("saved") === "1"}
@@ -105,7 +113,15 @@ async function builderWithErrors(
   if (isHtmx(c)) {
     const preview = previewTotals(input, limitsFor(deps));
     return c.html(
-      <QuoteBuilder ctx={ctx} quote={quote} input={input} totals={preview.totals} errors={errors} message={message} />,
+      <QuoteBuilder
+        ctx={ctx}
+        quote={quote}
+        input={input}
+        totals={preview.totals}
+        notCounted={preview.notCounted}
+        errors={errors}
+        message={message}
+      />,
       422,
     );
   }
@@ -181,9 +197,14 @@ export function quoteRoutes() {
   app.post("/quotes/:id/preview", validForm(builderForm), async (c) => {
     const deps = c.get("deps");
     const input = draftInputFromForm(c.req.valid("form"));
-    const { totals, errors } = previewTotals(input, limitsFor(deps));
+    const { totals, errors, notCounted } = previewTotals(input, limitsFor(deps));
     c.header("Vary", "HX-Request");
-    return c.html(<QuoteTotalsPanel totals={totals} errors={errors} />);
+    return c.html(
+      <>
+        <QuoteTotalsPanel totals={totals} errors={errors} notCounted={notCounted} />
+        <NotCountedMarks rows={input.lines.length} notCounted={notCounted} />
+      </>,
+    );
   });
 
   /** Add or remove a line: the builder again, with what was typed; nothing is saved. */
@@ -196,10 +217,23 @@ export function quoteRoutes() {
     const remove = Number.parseInt(form.remove ?? "", 10);
     if (Number.isInteger(remove) && remove >= 0 && remove < input.lines.length) input.lines.splice(remove, 1);
     if (input.lines.length === 0) input.lines.push(blankLine());
-    const { totals } = previewTotals(input, limitsFor(deps));
-    return c.html(<QuoteBuilder ctx={pageContext(c)} quote={quote} input={input} totals={totals} errors={{}} />);
+    const { totals, notCounted } = previewTotals(input, limitsFor(deps));
+    return c.html(
+      <QuoteBuilder
+        ctx={pageContext(c)}
+        quote={quote}
+        input={input}
+        totals={totals}
+        notCounted={notCounted}
+        errors={{}}
+      />,
+    );
   });
 
+  /**
+   * Keeps whatever of the draft is valid, whatever else is wrong with it: a mistake in one field
+   * never costs staff the rest. Whether it can be sent is the caller's question (`errors`).
+   */
   async function saveDraft(c: Context<AppEnv>, quote: Quote, form: Record<string, string>) {
     const deps = c.get("deps");
     const input = draftInputFromForm(form);
@@ -207,34 +241,41 @@ export function quoteRoutes() {
       throw new HTTPException(409, {
         message: "This version has been sent and is frozen. Make a new version to change it.",
       });
-    const result = validateQuoteDraft(input, limitsFor(deps));
-    if (!result.ok) return { ok: false as const, response: await builderWithErrors(c, quote, input, result.errors) };
-    const draft = result.value;
+    const { kept, errors } = readQuoteDraft(input, limitsFor(deps));
     const saved = await deps.repos.quotes.updateDraft(quote.id, {
       issueId: quote.issueId,
-      lines: draft.lines,
-      discountPence: draft.discountPence,
-      deposit: draft.deposit,
-      validUntil: draft.validUntil ? endOfLondonDay(draft.validUntil) : null,
-      terms: draft.terms,
-      totals: draft.totals,
+      lines: kept.lines,
+      discountPence: kept.discountPence,
+      deposit: kept.deposit,
+      validUntil: kept.validUntil ? endOfLondonDay(kept.validUntil) : null,
+      terms: kept.terms,
+      totals: kept.totals,
     });
     if (!saved)
       throw new HTTPException(409, {
         message: "This version was sent meanwhile and is frozen. Make a new version to change it.",
       });
-    return { ok: true as const, input, totalPence: draft.totals.totalPence };
+    const toFix = Object.keys(errors);
+    // Field names only: the values may be a customer's details.
+    await audit(c, "quote", quote.id, toFix.length ? "draft saved, with fields to fix" : "draft saved", {
+      lines: kept.lines.length,
+      totalPence: kept.totals.totalPence,
+      ...(toFix.length ? { fieldsToFix: toFix } : {}),
+    });
+    return { input, errors, totalPence: kept.totals.totalPence };
   }
 
   app.post("/quotes/:id", validForm(builderForm, builderRefused), async (c) => {
     const quote = await draftOr404(c);
     const saved = await saveDraft(c, quote, c.req.valid("form"));
-    if (!saved.ok) return saved.response;
-    await audit(c, "quote", quote.id, "draft changed", { totalPence: saved.totalPence });
-    c.get("deps").logger.info(
-      { event: "quote_saved", quoteId: quote.id, userId: c.get("user")?.id },
-      "quote draft saved",
-    );
+    if (Object.keys(saved.errors).length > 0)
+      return builderWithErrors(
+        c,
+        quote,
+        saved.input,
+        saved.errors,
+        "Draft saved, except the fields marked below: correct them and save again. Sending needs every field valid.",
+      );
     return redirectAfterPost(c, `/issues/${quote.issueId}?saved=1#quote-builder`);
   });
 
@@ -242,7 +283,14 @@ export function quoteRoutes() {
     const deps = c.get("deps");
     const quote = await draftOr404(c);
     const saved = await saveDraft(c, quote, c.req.valid("form"));
-    if (!saved.ok) return saved.response;
+    if (Object.keys(saved.errors).length > 0)
+      return builderWithErrors(
+        c,
+        quote,
+        saved.input,
+        saved.errors,
+        "Not sent: the fields marked below need correcting first. The rest of the draft is saved.",
+      );
     const sent = await sendQuote(flowDeps(deps), quote.id);
     if (!sent.ok) return builderWithErrors(c, quote, saved.input, {}, sent.message);
     await audit(c, "quote", quote.id, "sent to the customer", { totalPence: saved.totalPence });

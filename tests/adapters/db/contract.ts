@@ -253,7 +253,14 @@ export function repositoryContract(name: string, open: OpenTarget): void {
 
       describe("search", () => {
         beforeEach(async () => {
-          await repos.leads.create(aLead({ name: "Sarah Jones", phone: phone("+447700900123"), postcode: "NW1 6XE" }));
+          await repos.leads.create(
+            aLead({
+              name: "Sarah Jones",
+              phone: phone("+447700900123"),
+              address: "12 Baker Street",
+              postcode: "NW1 6XE",
+            }),
+          );
           await repos.leads.create(
             aLead({
               name: "Tom O'Brien",
@@ -284,6 +291,35 @@ export function repositoryContract(name: string, open: OpenTarget): void {
           expect(await names("o'brien")).toEqual(["Tom O'Brien"]);
           expect(await names("oakwood")).toEqual(["Tom O'Brien"]);
           expect(await names("lettings")).toEqual(["Tom O'Brien"]);
+        });
+
+        test("by name in any word order, and by the words of an organisation", async () => {
+          expect(await names("sarah jones")).toEqual(["Sarah Jones"]);
+          expect(await names("jones sarah")).toEqual(["Sarah Jones"]);
+          expect(await names("JONES  Sarah")).toEqual(["Sarah Jones"]);
+          expect(await names("jones s")).toEqual(["Sarah Jones"]); // a short word: the start of a word
+          expect(await names("patel priya")).toEqual(["Priya Patel"]);
+          expect(await names("lettings oakwood")).toEqual(["Tom O'Brien"]);
+          expect(await names("jones priya")).toEqual([]); // every word, in the same name
+        });
+
+        test("by street", async () => {
+          expect(await names("baker street")).toEqual(["Sarah Jones"]);
+          expect(await names("Baker St")).toEqual(["Sarah Jones"]);
+          expect(await names("12 baker")).toEqual(["Sarah Jones"]);
+        });
+
+        test("by the street or postcode of any of the lead's jobs' sites", async () => {
+          const { leads } = await repos.leads.search({ query: "oakwood", limit: 1, offset: 0 });
+          await repos.issues.create(anIssue(leads[0]!.id, { address: "4 Rye Lane", postcode: "SE15 4QN" }));
+          await repos.issues.create(anIssue(leads[0]!.id, { address: "Flat 3, 9 Mare Street", postcode: "E8 1HR" }));
+          expect(await names("SE15 4QN")).toEqual(["Tom O'Brien"]);
+          expect(await names("se154qn")).toEqual(["Tom O'Brien"]);
+          expect(await names("e8")).toEqual(["Tom O'Brien"]);
+          expect(await names("rye lane")).toEqual(["Tom O'Brien"]);
+          expect(await names("mare street")).toEqual(["Tom O'Brien"]);
+          expect((await repos.leads.search({ query: "se15", limit: 50, offset: 0 })).total).toBe(1); // once, for two matches
+          expect(await names("SE16")).toEqual([]);
         });
 
         test("by postcode, with or without its space", async () => {
