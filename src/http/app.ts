@@ -8,6 +8,7 @@ import { crossSiteProtection } from "./middleware/cross-site.ts";
 import { createLoginLimiter } from "./middleware/login-limiter.ts";
 import { requestLog } from "./middleware/request-log.ts";
 import { requireLogin, staffSession } from "./middleware/staff-session.ts";
+import { refuseControlCharactersInQuery } from "./validation.ts";
 import { assetRoutes } from "./routes/assets.ts";
 import { authRoutes } from "./routes/auth.tsx";
 import { callRoutes } from "./routes/calls.tsx";
@@ -51,6 +52,7 @@ export function createApp(deps: AppDeps) {
     await next();
   });
   app.use(requestLog());
+  app.use(refuseControlCharactersInQuery());
   // "same-origin" referrers, not secureHeaders' "no-referrer": with no-referrer browsers send
   // `Origin: null` on our own form posts, and the cross-site check could not tell them apart.
   app.use(

@@ -21,9 +21,7 @@ export interface Invoices {
   forQuote(quoteId: string): Promise<Invoice[]>;
   setPdfKey(id: string, key: string): Promise<void>;
   /** The invoice with what its receipt needs (the quote's link token, the customer), in one read. */
-  withCustomer(
-    id: string,
-  ): Promise<{
+  withCustomer(id: string): Promise<{
     invoice: Invoice;
     quoteToken: string;
     leadId: string;

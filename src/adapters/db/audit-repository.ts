@@ -6,16 +6,14 @@ import { auditLog } from "./schema.ts";
 export function createAuditRepository(db: Database): AuditTrail {
   return {
     async record(entry) {
-      await db
-        .insert(auditLog)
-        .values({
-          who: entry.who,
-          what: entry.what,
-          entity: entry.entity,
-          entityId: entry.entityId,
-          at: entry.at,
-          details: entry.details ?? null,
-        });
+      await db.insert(auditLog).values({
+        who: entry.who,
+        what: entry.what,
+        entity: entry.entity,
+        entityId: entry.entityId,
+        at: entry.at,
+        details: entry.details ?? null,
+      });
     },
     async forEntity(entity, entityId, limit = 50) {
       const rows = await db
