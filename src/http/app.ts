@@ -4,6 +4,7 @@ import { secureHeaders } from "hono/secure-headers";
 import type { AppDeps, AppEnv } from "./deps.ts";
 import { onError, onNotFound } from "./errors.ts";
 import { fileRoutes } from "./files.ts";
+import { boundedBodies } from "./middleware/body-limit.ts";
 import { crossSiteProtection } from "./middleware/cross-site.ts";
 import { createLoginLimiter } from "./middleware/login-limiter.ts";
 import { requestLog } from "./middleware/request-log.ts";
@@ -53,16 +54,28 @@ export function createApp(deps: AppDeps) {
   });
   app.use(requestLog());
   app.use(refuseControlCharactersInQuery());
+  app.use(boundedBodies());
   // "same-origin" referrers, not secureHeaders' "no-referrer": with no-referrer browsers send
   // `Origin: null` on our own form posts, and the cross-site check could not tell them apart.
+  // A header a route sets itself wins (`overwrite: false`): the quote page and signed file links
+  // carry a token in their URL and send no referrer at all.
   app.use(
     secureHeaders({
+      overwrite: false,
       referrerPolicy: "same-origin",
       contentSecurityPolicy: {
         defaultSrc: ["'self'"],
         styleSrc: ["'self'", "'unsafe-inline'"],
         imgSrc: ["'self'", "data:", "blob:"],
         mediaSrc: ["'self'", "blob:"],
+        // An injected <base> or <form action> cannot redirect links or posts elsewhere, no other
+        // site may frame our pages (clickjacking), and no plugin content runs.
+        baseUri: ["'none'"],
+        // The quote page's accept form is answered with a redirect to Stripe's hosted checkout,
+        // which browsers hold to form-action too.
+        formAction: ["'self'", (c) => (c.req.path.startsWith("/q/") ? "https://checkout.stripe.com" : "")],
+        frameAncestors: ["'none'"],
+        objectSrc: ["'none'"],
       },
     }),
   );
