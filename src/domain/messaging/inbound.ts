@@ -1,3 +1,4 @@
+import { withStorableText } from "../storable-text.ts";
 import { leadForContact } from "../lead-identity.ts";
 import type { Tasks } from "../../ports/tasks.ts";
 import type { Leads } from "../../ports/leads.ts";
@@ -30,8 +31,10 @@ export interface InboundDeps {
  */
 export async function recordInboundMessage(
   deps: InboundDeps,
-  incoming: IncomingMessage,
+  received: IncomingMessage,
 ): Promise<{ message: Message; created: boolean }> {
+  // A NUL in a WhatsApp text or an SMS would make the message unstorable and its task retry for ever.
+  const incoming = withStorableText(received);
   const existing = await deps.messages.byProviderId(incoming.channel, incoming.providerId);
   if (existing) {
     await queueFollowUp(deps, existing);
