@@ -31,6 +31,10 @@ import { stripeRoutes } from "./routes/stripe.tsx";
 import { testCheckoutRoutes } from "./routes/stripe-test-checkout.tsx";
 import type { LiveCall } from "../domain/live-call/live-call.ts";
 
+/** Where a page's forms may post (and be redirected) besides its own origin. */
+const formTargets = (publicBaseUrl: string, path: string) =>
+  [new URL(publicBaseUrl).origin, ...(path.startsWith("/q/") ? ["https://checkout.stripe.com"] : [])].join(" ");
+
 /**
  * The whole web app. Public routes (health, assets, signed file links) come first;
  * everything after `requireLogin` is for logged-in staff.
@@ -71,9 +75,10 @@ export function createApp(deps: AppDeps) {
         // An injected <base> or <form action> cannot redirect links or posts elsewhere, no other
         // site may frame our pages (clickjacking), and no plugin content runs.
         baseUri: ["'none'"],
-        // The quote page's accept form is answered with a redirect to Stripe's hosted checkout,
-        // which browsers hold to form-action too.
-        formAction: ["'self'", (c) => (c.req.path.startsWith("/q/") ? "https://checkout.stripe.com" : "")],
+        // Our own address as the public sees it may differ from the one a page was opened on
+        // (PUBLIC_BASE_URL behind a proxy), and posts are answered with redirects to it, which
+        // browsers hold to form-action too; so is the quote page's redirect to Stripe's checkout.
+        formAction: ["'self'", (c) => formTargets(c.get("deps").settings.publicBaseUrl, c.req.path)],
         frameAncestors: ["'none'"],
         objectSrc: ["'none'"],
       },

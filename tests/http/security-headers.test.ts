@@ -24,7 +24,8 @@ describe("Content-Security-Policy", () => {
   test("pages forbid <base>, posting elsewhere, being framed and plugins; scripts and styles stay as they were", async () => {
     const csp = directives(await world.app.request(`${ORIGIN}/login`));
     expect(csp.get("base-uri")).toBe("'none'");
-    expect(csp.get("form-action")).toBe("'self'");
+    // Our public address too: posts are answered with redirects to it (PUBLIC_BASE_URL).
+    expect(csp.get("form-action")).toBe(`'self' ${new URL(world.deps.settings.publicBaseUrl).origin}`);
     expect(csp.get("frame-ancestors")).toBe("'none'");
     expect(csp.get("object-src")).toBe("'none'");
     expect(csp.get("default-src")).toBe("'self'");
@@ -33,7 +34,9 @@ describe("Content-Security-Policy", () => {
 
   test("the quote page may post on to Stripe's hosted checkout, and nowhere else", async () => {
     const response = await world.app.request(`${ORIGIN}/q/AAAAAAAAAAAAAAAAAAAAAAAA`);
-    expect(directives(response).get("form-action")).toBe("'self' https://checkout.stripe.com");
+    expect(directives(response).get("form-action")).toBe(
+      `'self' ${new URL(world.deps.settings.publicBaseUrl).origin} https://checkout.stripe.com`,
+    );
   });
 });
 
