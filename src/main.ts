@@ -3,6 +3,7 @@
  * and starts Bun.serve. Nothing else in the app reads process.env.
  */
 import { websocket } from "hono/bun";
+import { privateFilesFromNowOn } from "./compose/data-dir.ts";
 import { composeDeps, logIntegrations } from "./compose/index.ts";
 import { parseConfig } from "./config.ts";
 import { createApp } from "./http/app.ts";
@@ -20,6 +21,7 @@ const logger = createLogger({
   pretty: config.NODE_ENV !== "production" && process.stdout.isTTY === true,
 });
 
+privateFilesFromNowOn();
 let deps: Awaited<ReturnType<typeof composeDeps>>;
 try {
   deps = await composeDeps(config, logger, { runBackgroundTasks: true });
