@@ -90,4 +90,15 @@ describe("a form body that cannot be parsed", () => {
     expect(response.status).toBe(400);
     expect(await leadCount()).toBe(before);
   });
+
+  test("so is one whose CSRF token would have to be read from the broken body itself", async () => {
+    const before = await leadCount();
+    const response = await browser.request("/leads", {
+      method: "POST",
+      headers: { "Content-Type": "multipart/form-data; boundary=xyz", Origin: ORIGIN, "Sec-Fetch-Site": "same-origin" },
+      body: "--abc\r\nnot a part at all",
+    });
+    expect(response.status).toBe(400);
+    expect(await leadCount()).toBe(before);
+  });
 });
