@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { Repositories } from "../../src/ports/database.ts";
 import { freshPglite } from "../support/test-db.ts";
-import { ORIGIN, aStaffUser, buildTestApp, testBrowser } from "../support/test-app.ts";
+import { ORIGIN, aStaffUser, buildTestApp, signedTwilioPost, testBrowser } from "../support/test-app.ts";
 
 let repos: Repositories;
 let browser: ReturnType<typeof testBrowser>;
@@ -100,5 +100,20 @@ describe("a form body that cannot be parsed", () => {
     });
     expect(response.status).toBe(400);
     expect(await leadCount()).toBe(before);
+  });
+});
+
+describe("control characters from vendors", () => {
+  test("a signed Twilio webhook with a NUL in a parameter is answered, not a 500, and the call is stored without it", async () => {
+    const response = await signedTwilioPost(app, "/api/twilio/voice", {
+      CallSid: "CA00000000000000000000000000000779",
+      AccountSid: "AC00000000000000000000000000000000",
+      From: "+447700900\u0000777",
+      To: "+442079460000",
+      CallStatus: "ringing",
+      Direction: "inbound",
+    });
+    expect(response.status).toBe(200);
+    expect((await repos.calls.byProviderId("CA00000000000000000000000000000779"))?.from).toBe("+447700900777");
   });
 });
