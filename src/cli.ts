@@ -3,6 +3,7 @@
  * the same data folder (the database adapter shares an embedded database safely).
  */
 import { parseArgs } from "node:util";
+import { privateFilesFromNowOn } from "./compose/data-dir.ts";
 import { composeDeps } from "./compose/index.ts";
 import { parseConfig } from "./config.ts";
 import { createLogger } from "./logger.ts";
@@ -59,6 +60,7 @@ async function withDeps(
   logger: Parameters<typeof composeDeps>[1],
   run: (deps: Awaited<ReturnType<typeof composeDeps>>) => Promise<number>,
 ): Promise<number> {
+  privateFilesFromNowOn();
   let deps: Awaited<ReturnType<typeof composeDeps>>;
   try {
     deps = await composeDeps(config, logger);

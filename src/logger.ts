@@ -1,4 +1,5 @@
-import pino, { type Logger } from "pino";
+import pino, { type DestinationStream, type Logger } from "pino";
+import { databaseErrorForLog } from "./adapters/db/pg-errors.ts";
 
 /**
  * Secrets and personal data never reach the logs: credentials, cookies, and the
@@ -41,11 +42,18 @@ export const REDACTED_PATHS = [
   'res.headers["set-cookie"]',
 ];
 
-/** JSON lines in production; readable lines in development. */
-export function createLogger(options: { level: string; pretty: boolean }): Logger {
-  return pino({
+/**
+ * Errors as pino writes them, except database errors: those are logged by code, constraint,
+ * table and column only, since their text carries the query's parameters (an SMS body, a search).
+ */
+export const errorForLog = (error: unknown) => databaseErrorForLog(error) ?? pino.stdSerializers.err(error as Error);
+
+/** JSON lines in production; readable lines in development. `destination` is for tests that read the lines. */
+export function createLogger(options: { level: string; pretty: boolean; destination?: DestinationStream }): Logger {
+  const settings = {
     level: options.level,
     redact: { paths: REDACTED_PATHS, censor: "[redacted]" },
+    serializers: { err: errorForLog, error: errorForLog },
     ...(options.pretty
       ? {
           transport: {
@@ -54,7 +62,8 @@ export function createLogger(options: { level: string; pretty: boolean }): Logge
           },
         }
       : {}),
-  });
+  };
+  return options.destination ? pino(settings, options.destination) : pino(settings);
 }
 
 export type { Logger };

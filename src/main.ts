@@ -3,9 +3,11 @@
  * and starts Bun.serve. Nothing else in the app reads process.env.
  */
 import { websocket } from "hono/bun";
+import { privateFilesFromNowOn } from "./compose/data-dir.ts";
 import { composeDeps, logIntegrations } from "./compose/index.ts";
 import { parseConfig } from "./config.ts";
 import { createApp } from "./http/app.ts";
+import { QUOTE_VIDEO_MAX_BODY_BYTES } from "./http/middleware/body-limit.ts";
 import { createLogger } from "./logger.ts";
 
 const parsed = parseConfig(process.env);
@@ -19,6 +21,7 @@ const logger = createLogger({
   pretty: config.NODE_ENV !== "production" && process.stdout.isTTY === true,
 });
 
+privateFilesFromNowOn();
 let deps: Awaited<ReturnType<typeof composeDeps>>;
 try {
   deps = await composeDeps(config, logger, { runBackgroundTasks: true });
@@ -36,6 +39,8 @@ const server = Bun.serve({
   websocket,
   // Server-sent events hold connections open; they send heartbeats well inside this.
   idleTimeout: 60,
+  // The largest body any route takes; each route's own lower limit is in boundedBodies.
+  maxRequestBodySize: QUOTE_VIDEO_MAX_BODY_BYTES,
 });
 // With PORT=0 the port is only known now; the public address (signatures, links) must use it.
 if (!config.PUBLIC_BASE_URL) deps.settings.publicBaseUrl = `http://localhost:${server.port}`;

@@ -1,4 +1,3 @@
-import { mkdir } from "node:fs/promises";
 import { resolve } from "node:path";
 import type { Logger } from "pino";
 import { openDatabase } from "../adapters/db/open.ts";
@@ -18,6 +17,7 @@ import { checkIntegrations, describeIntegrations } from "./integrations.ts";
 import { messagingAdaptersFor, templatesFrom, wireMessaging, type MessagingAdapters } from "./messaging.ts";
 import { wireQuotesToCash } from "./quotes.ts";
 import { randomToken, signingSecrets, type SigningSecrets } from "./secrets.ts";
+import { makePrivateDataDir } from "./data-dir.ts";
 import { chooseBlobStore, type StorageChoice } from "./storage.ts";
 
 export type { AppDeps } from "./app-deps.ts";
@@ -74,7 +74,7 @@ export async function composeDeps(
   options: { runBackgroundTasks?: boolean; overrides?: Omit<CompositionOverrides, "backgroundTasks"> } = {},
 ): Promise<AppDeps & { backgroundTasks: TaskRunner }> {
   const dataDir = resolve(config.DATA_DIR);
-  await mkdir(dataDir, { recursive: true });
+  await makePrivateDataDir(dataDir);
   const repos = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir, logger });
   const storage = await chooseBlobStore(config, dataDir, publicBaseUrl(config));
   const secrets = await signingSecrets(config, dataDir);

@@ -4,9 +4,11 @@ import { secureHeaders } from "hono/secure-headers";
 import type { AppDeps, AppEnv } from "./deps.ts";
 import { onError, onNotFound } from "./errors.ts";
 import { fileRoutes } from "./files.ts";
+import { boundedBodies } from "./middleware/body-limit.ts";
 import { crossSiteProtection } from "./middleware/cross-site.ts";
 import { requestLog } from "./middleware/request-log.ts";
 import { requireLogin, staffSession } from "./middleware/staff-session.ts";
+import { refuseControlCharactersInQuery } from "./validation.ts";
 import { assetRoutes } from "./routes/assets.ts";
 import { authRoutes } from "./routes/auth.tsx";
 import { callRoutes } from "./routes/calls.tsx";
@@ -30,6 +32,10 @@ import { stripeRoutes } from "./routes/stripe.tsx";
 import { testCheckoutRoutes } from "./routes/stripe-test-checkout.tsx";
 import type { LiveCall } from "../domain/live-call/live-call.ts";
 
+/** Where a page's forms may post (and be redirected) besides its own origin. */
+const formTargets = (publicBaseUrl: string, path: string) =>
+  [new URL(publicBaseUrl).origin, ...(path.startsWith("/q/") ? ["https://checkout.stripe.com"] : [])].join(" ");
+
 /**
  * The whole web app. Public routes (health, assets, signed file links) come first;
  * everything after `requireLogin` is for logged-in staff.
@@ -48,16 +54,30 @@ export function createApp(deps: AppDeps) {
     await next();
   });
   app.use(requestLog());
+  app.use(refuseControlCharactersInQuery());
+  app.use(boundedBodies());
   // "same-origin" referrers, not secureHeaders' "no-referrer": with no-referrer browsers send
   // `Origin: null` on our own form posts, and the cross-site check could not tell them apart.
+  // A header a route sets itself wins (`overwrite: false`): the quote page and signed file links
+  // carry a token in their URL and send no referrer at all.
   app.use(
     secureHeaders({
+      overwrite: false,
       referrerPolicy: "same-origin",
       contentSecurityPolicy: {
         defaultSrc: ["'self'"],
         styleSrc: ["'self'", "'unsafe-inline'"],
         imgSrc: ["'self'", "data:", "blob:"],
         mediaSrc: ["'self'", "blob:"],
+        // An injected <base> or <form action> cannot redirect links or posts elsewhere, no other
+        // site may frame our pages (clickjacking), and no plugin content runs.
+        baseUri: ["'none'"],
+        // Our own address as the public sees it may differ from the one a page was opened on
+        // (PUBLIC_BASE_URL behind a proxy), and posts are answered with redirects to it, which
+        // browsers hold to form-action too; so is the quote page's redirect to Stripe's checkout.
+        formAction: ["'self'", (c) => formTargets(c.get("deps").settings.publicBaseUrl, c.req.path)],
+        frameAncestors: ["'none'"],
+        objectSrc: ["'none'"],
       },
     }),
   );

@@ -1,5 +1,5 @@
 import { type Hook, zValidator } from "@hono/zod-validator";
-import type { Context } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { z } from "zod";
 import type { FieldErrors } from "../domain/validation.ts";
@@ -101,6 +101,83 @@ export const refuseInvalid =
     throw new HTTPException(422, { message: field === "form" ? message : `${field}: ${message}` });
   };
 
+/**
+ * C0 control characters and DEL, but not tab, newline and carriage return, which typed text may
+ * hold. PostgreSQL's text refuses NUL outright, and none of the others is anything a person types.
+ */
+const CONTROL_CHARACTER = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
+
+/** The name of the first field (or key) in `input` holding a control character, else null. */
+export function fieldWithControlCharacter(input: unknown, name = "input"): string | null {
+  if (typeof input === "string") return CONTROL_CHARACTER.test(input) ? name : null;
+  if (Array.isArray(input)) {
+    for (const item of input) {
+      const found = fieldWithControlCharacter(item, name);
+      if (found) return found;
+    }
+    return null;
+  }
+  if (input && typeof input === "object" && !(input instanceof Blob)) {
+    for (const [key, value] of Object.entries(input)) {
+      if (CONTROL_CHARACTER.test(key)) return "a field name";
+      const found = fieldWithControlCharacter(value, key);
+      if (found) return found;
+    }
+  }
+  return null;
+}
+
+const refusedControlCharacter = (field: string) =>
+  new HTTPException(400, { message: `${field}: contains a control character (such as NUL); remove it and try again.` });
+
+/** Every query string, on every route: read before any handler, so no route can pass one on to the database. */
+export const refuseControlCharactersInQuery = (): MiddlewareHandler => async (c, next) => {
+  const field = fieldWithControlCharacter(c.req.queries());
+  if (field) throw refusedControlCharacter(field);
+  await next();
+};
+
+const JSON_TYPE = /^application\/([\w.-]+\+)?json$/;
+const mediaTypeOf = (c: Context) => (c.req.header("Content-Type") ?? "").split(";")[0]!.trim().toLowerCase();
+
+/**
+ * The body as the validator will see it, parsed once (Hono caches it, so the validator and the
+ * cross-site check reuse the same parse): a body that cannot be parsed is a 400 here.
+ */
+async function parsedBody(c: Context, target: "form" | "json"): Promise<unknown> {
+  const mediaType = mediaTypeOf(c);
+  if (target === "json") {
+    if (!JSON_TYPE.test(mediaType)) return undefined;
+    try {
+      return await c.req.json();
+    } catch {
+      throw new HTTPException(400, { message: "The JSON body could not be read." });
+    }
+  }
+  if (mediaType !== "multipart/form-data" && mediaType !== "application/x-www-form-urlencoded") return undefined;
+  try {
+    // Hono keeps a promise here at run time (its type says FormData); the validator awaits it.
+    const cache = c.req.bodyCache as { formData?: Promise<FormData> };
+    cache.formData ??= c.req
+      .arrayBuffer()
+      .then((buffer) =>
+        new Response(buffer, { headers: { "Content-Type": c.req.header("Content-Type")! } }).formData(),
+      );
+    const form = await cache.formData;
+    return [...form.entries()].map(([key, value]) => ({ [key]: value }));
+  } catch {
+    throw new HTTPException(400, { message: "The form could not be read." });
+  }
+}
+
+/** `validator`, after refusing a body that cannot be parsed or holds a control character (400 with the field). */
+const refusingControlCharacters = <M extends MiddlewareHandler>(target: "form" | "json", validator: M): M =>
+  (async (c: Context, next: () => Promise<void>) => {
+    const field = fieldWithControlCharacter(await parsedBody(c, target));
+    if (field) throw refusedControlCharacter(field);
+    return validator(c, next);
+  }) as M;
+
 type EdgeHook<S extends z.ZodType, Target extends "form" | "json" | "query"> = Hook<
   z.infer<S>,
   AppEnv,
@@ -116,12 +193,18 @@ type EdgeHook<S extends z.ZodType, Target extends "form" | "json" | "query"> = H
  * @example app.post("/leads", validForm(leadForm, (c, bad) => renderInvalid(c, bad)), async (c) => { const form = c.req.valid("form"); … })
  */
 export const validForm = <S extends z.ZodType>(schema: S, onInvalid?: OnInvalid) =>
-  zValidator<S, "form", AppEnv, string, EdgeHook<S, "form">>("form", schema, refuseInvalid(onInvalid));
+  refusingControlCharacters(
+    "form",
+    zValidator<S, "form", AppEnv, string, EdgeHook<S, "form">>("form", schema, refuseInvalid(onInvalid)),
+  );
 
 /** A JSON body read through `schema`; read it with `c.req.valid("json")`. */
 export const validJson = <S extends z.ZodType>(schema: S, onInvalid?: OnInvalid) =>
-  zValidator<S, "json", AppEnv, string, EdgeHook<S, "json">>("json", schema, refuseInvalid(onInvalid));
+  refusingControlCharacters(
+    "json",
+    zValidator<S, "json", AppEnv, string, EdgeHook<S, "json">>("json", schema, refuseInvalid(onInvalid)),
+  );
 
-/** The query string read through `schema`; read it with `c.req.valid("query")`. */
+/** The query string read through `schema` (its control characters were refused in app.ts); read it with `c.req.valid("query")`. */
 export const validQuery = <S extends z.ZodType>(schema: S, onInvalid?: OnInvalid) =>
   zValidator<S, "query", AppEnv, string, EdgeHook<S, "query">>("query", schema, refuseInvalid(onInvalid));

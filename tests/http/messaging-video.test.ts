@@ -240,6 +240,22 @@ describe("video requests and video quotes (WhatsApp, loopback peer in Meta's doc
     expect(tooLong.status).toBe(422);
     expect(await tooLong.text()).toContain("note: Keep it to 20000 characters or fewer.");
     expect((await repos.messages.forIssue(older.id)).length).toBe(before);
+
+    // The upload's body may be far larger than any other form's 1 MB, up to the video's 16 MB.
+    const upload = async (bytes: number) => {
+      const big = new FormData();
+      big.set("_csrf", fresh.csrf);
+      big.set("quoteId", quote!.id);
+      big.set("video", new File([new Uint8Array(bytes)], "x.gif", { type: "image/gif" }));
+      return fresh.request(`/issues/${older.id}/quote-message`, {
+        method: "POST",
+        body: big,
+        headers: { Origin: ORIGIN, "Sec-Fetch-Site": "same-origin", "HX-Request": "true" },
+      });
+    };
+    expect((await upload(3 * 1024 * 1024)).status).toBe(422); // read, then refused for its type
+    expect((await upload(17 * 1024 * 1024)).status).toBe(413);
+    expect((await repos.messages.forIssue(older.id)).length).toBe(before);
   });
 });
 

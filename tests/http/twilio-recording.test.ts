@@ -58,14 +58,19 @@ function recordingCallback(params: Record<string, string>, token = TEST_TWILIO_T
   return signedTwilioPost(world.app, "/api/twilio/recording", params, token);
 }
 
-const runner = () =>
+/** The peer is on loopback, so the fetcher is told to trust its origin; without that it refuses it. */
+const peerOrigin = () => `http://127.0.0.1:${twilioPeer.port}`;
+const runner = (alsoAllow: string[] = [peerOrigin()]) =>
   startTaskRunner(
     { tasks: repos.tasks, log: pino({ level: "silent" }), now: world.clock.now },
     {
       [RECORDING_TASK]: downloadRecording({
         calls: repos.calls,
         blobStore: world.deps.blobStore,
-        fetchRecording: createTwilioRecordingFetcher({ accountSid: "AC123", authToken: TEST_TWILIO_TOKEN }),
+        fetchRecording: createTwilioRecordingFetcher(
+          { accountSid: "AC123", authToken: TEST_TWILIO_TOKEN },
+          { alsoAllow },
+        ),
       }),
     },
     { autoStart: false },
@@ -113,6 +118,21 @@ describe("recordings (Twilio's recording media served by a loopback peer)", () =
     const call = await repos.calls.byProviderId(CALL_SID);
     expect(call!.recordingKey).toBe(`recordings/${call!.id}/RE0000000000000000000000000000000a.wav`);
     expect((await repos.tasks.byKey(RECORDING_TASK, params().RecordingSid))!.doneAt).not.toBeNull();
+  });
+
+  test("a recording URL off Twilio's hosts gets no credentials: the task fails with the reason and the host hears nothing", async () => {
+    const sid = "RE0000000000000000000000000000000b";
+    expect((await recordingCallback({ ...params(), RecordingSid: sid })).status).toBe(204);
+    const before = peerRequests.length;
+    const untrusting = runner([]);
+    expect(await untrusting.runDue()).toBe(1);
+    await untrusting.stop();
+    expect(peerRequests.length).toBe(before);
+    const job = await repos.tasks.byKey(RECORDING_TASK, sid);
+    expect(job).toMatchObject({ attempts: 1, doneAt: null });
+    expect(job!.lastError).toBe(
+      `not sending the Twilio credentials to 127.0.0.1:${twilioPeer.port}: media is fetched only from Twilio's own hosts over https`,
+    );
   });
 
   test("staff play the recording through the app; without a login it is not served", async () => {

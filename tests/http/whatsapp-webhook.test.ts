@@ -179,6 +179,20 @@ describe("POST /api/whatsapp/webhook (deliveries in Meta's documented shapes, si
     expect(message!.issueId).toBe(issue!.id);
   });
 
+  test("a text with a NUL in it is stored without it, once, and its delivery is processed rather than retried for ever", async () => {
+    const response = await post(textMessage(SARAH, "wamid.NUL1", "The tap\u0000 drips\u0007 all night"));
+    expect(response.status).toBe(200);
+    await runJobs();
+    const message = await repos.messages.byProviderId("whatsapp", "wamid.NUL1");
+    expect(message?.body).toBe("The tap drips all night");
+    const pending = rowsOf<{ n: number }>(
+      await repos.db.execute(
+        sql.raw("select count(*)::int as n from jobs where done_at is null and failed_at is null"),
+      ),
+    )[0]!.n;
+    expect(pending).toBe(0);
+  });
+
   test("a delivery that does not match Meta's documented shapes is recorded and answered 200, and changes nothing else", async () => {
     const before = await count("messages");
     const bad = textMessage(SARAH, "wamid.BAD1", "hello") as any;

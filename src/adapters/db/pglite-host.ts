@@ -16,6 +16,7 @@ import { Gate } from "./gate.ts";
 import { MigrationError, migrationConfig } from "./migrations.ts";
 import { lockPathOf, liveHolder, tryLockDataDir, type HeldLock } from "./pglite-lock.ts";
 import { servePgliteOnSocket } from "./pglite-socket-server.ts";
+import { tightenFolder } from "./private-folder.ts";
 import * as schema from "./schema.ts";
 
 export const PGLITE_KIND = "PGlite (embedded)";
@@ -176,6 +177,7 @@ async function startHost(dir: string, socketPath: string, lock: HeldLock): Promi
     lock.release();
     throw new MigrationError(`PGlite in ${dir}/pglite`, error);
   }
+  await tightenFolder(join(dir, "pglite"));
   let server;
   try {
     server = await servePgliteOnSocket(pg, gate, socketPath);

@@ -1,4 +1,5 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
+import { storableText } from "../../domain/storable-text.ts";
 import type { Task, Tasks } from "../../ports/tasks.ts";
 import type { Database } from "./database-handle.ts";
 import { isUuid } from "./query-helpers.ts";
@@ -64,7 +65,7 @@ export function createTasksRepository(db: Database): Tasks {
         .update(tasks)
         .set({
           attempts: sql`${tasks.attempts} + 1`,
-          lastError: error.slice(0, 2000),
+          lastError: storableText(error).slice(0, 2000),
           lockedUntil: null,
           ...(retryAt ? { nextAttemptAt: retryAt } : { failedAt: at }),
         })

@@ -65,11 +65,11 @@ export function createFolderBlobStore(config: FolderBlobStoreConfig): FolderBlob
       const tmpBlob = resolve(tmpRoot, `${randomUUID()}.blob`);
       const tmpMeta = resolve(tmpRoot, `${randomUUID()}.json`);
       try {
-        await mkdir(tmpRoot, { recursive: true });
+        await mkdir(tmpRoot, { recursive: true, mode: PRIVATE_FOLDER });
         const size = await writeFileFrom(tmpBlob, body);
         await writeFileFrom(tmpMeta, new TextEncoder().encode(JSON.stringify({ contentType })));
-        await mkdir(dirname(paths.blob), { recursive: true });
-        await mkdir(dirname(paths.meta), { recursive: true });
+        await mkdir(dirname(paths.blob), { recursive: true, mode: PRIVATE_FOLDER });
+        await mkdir(dirname(paths.meta), { recursive: true, mode: PRIVATE_FOLDER });
         // Metadata first: once the bytes are visible, their content type already is.
         await rename(tmpMeta, paths.meta);
         await rename(tmpBlob, paths.blob);
@@ -121,7 +121,7 @@ export function createFolderBlobStore(config: FolderBlobStoreConfig): FolderBlob
     async check() {
       const probe = resolve(tmpRoot, `check-${randomUUID()}`);
       try {
-        await mkdir(tmpRoot, { recursive: true });
+        await mkdir(tmpRoot, { recursive: true, mode: PRIVATE_FOLDER });
         await writeFileFrom(probe, new Uint8Array([1]));
         await rm(probe);
         return { ok: true };
@@ -134,9 +134,13 @@ export function createFolderBlobStore(config: FolderBlobStoreConfig): FolderBlob
   };
 }
 
+/** Stored files are the customers' photos, recordings and documents: only this process's user reads them. */
+const PRIVATE_FILE = 0o600;
+const PRIVATE_FOLDER = 0o700;
+
 /** Writes the body to a new file (failing if it exists), flushed to disk; returns the byte count. */
 async function writeFileFrom(path: string, body: Uint8Array | ReadableStream<Uint8Array>): Promise<number> {
-  const handle = await open(path, "wx");
+  const handle = await open(path, "wx", PRIVATE_FILE);
   try {
     let size = 0;
     const write = async (chunk: Uint8Array) => {

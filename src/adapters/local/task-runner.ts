@@ -1,5 +1,6 @@
 import type { Task, Tasks } from "../../ports/tasks.ts";
 import type { Log } from "../../ports/log.ts";
+import { databaseErrorForLog } from "../db/pg-errors.ts";
 import { nextAttemptAt, DEFAULT_RETRY, type RetryPolicy } from "../../domain/tasks/retry-policy.ts";
 import { isTaskKind, taskPayloads, type TaskKind, type TaskPayload } from "../../domain/tasks/kinds.ts";
 
@@ -23,6 +24,21 @@ export function parseTaskPayload(
       reason: `payload of a "${task.kind}" task does not parse: ${parsed.error.issues.map((issue) => `${issue.path.join(".") || "payload"}: ${issue.message}`).join("; ")}`,
     };
   return { ok: true, kind: task.kind, payload: parsed.data };
+}
+
+/**
+ * What a failed attempt records: the error's message, but a database error only by its code and
+ * names, since drizzle's message quotes the query's parameters (the message being stored, say).
+ */
+function failureText(error: unknown): string {
+  const database = databaseErrorForLog(error);
+  if (database) {
+    const { type: _, ...names } = database;
+    return `database error ${Object.entries(names)
+      .map(([key, value]) => `${key} ${value}`)
+      .join(", ")}`;
+  }
+  return error instanceof Error ? error.message : String(error);
 }
 
 export interface TaskRunner {
@@ -68,7 +84,7 @@ export function startTaskRunner(
       await handler(parsed.payload, job);
       await deps.tasks.complete(job.id, now());
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
+      const message = failureText(error);
       const retryAt = nextAttemptAt(policy, job.attempts + 1, now());
       await deps.tasks.fail(job.id, message, retryAt, now());
       deps.log.warn(

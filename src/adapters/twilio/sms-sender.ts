@@ -1,3 +1,4 @@
+import { fetchWithCredentials, isTwilioApiHost } from "../credentialed-fetch.ts";
 import twilio from "twilio";
 import { SendError, type SmsSender } from "../../ports/messengers.ts";
 import { MediaTooLargeError } from "../../ports/whatsapp.ts";
@@ -69,15 +70,21 @@ export function createTwilioSmsSender(config: TwilioSmsConfig): SmsSender {
 
 /**
  * MMS media from Twilio's MediaUrl, with the account's credentials (HTTP Basic), read up to
- * `maxBytes`. The SDK has no call that returns media bytes, so this one GET uses fetch.
+ * `maxBytes`. The SDK has no call that returns media bytes, so this one GET uses fetch; the
+ * credentials go only to Twilio's API hosts (and the origins in `alsoAllow`, tests' peers).
  */
-export function createTwilioMediaFetcher(credentials: { accountSid: string; authToken: string }): SmsMediaFetcher {
+export function createTwilioMediaFetcher(
+  credentials: { accountSid: string; authToken: string },
+  options: { alsoAllow?: readonly string[] } = {},
+): SmsMediaFetcher {
   const authorization = `Basic ${Buffer.from(`${credentials.accountSid}:${credentials.authToken}`).toString("base64")}`;
   return async (url, maxBytes) => {
-    const response = await fetch(url, {
-      headers: { Authorization: authorization },
-      signal: AbortSignal.timeout(60_000),
-    });
+    const response = await fetchWithCredentials(
+      url,
+      { Authorization: authorization },
+      { vendor: "Twilio", isVendorHost: isTwilioApiHost, alsoAllow: options.alsoAllow },
+      AbortSignal.timeout(60_000),
+    );
     if (!response.ok) {
       await response.body?.cancel();
       throw new Error(`Twilio media download failed: HTTP ${response.status}`);

@@ -1,3 +1,4 @@
+import { CredentialsNotSentError, fetchWithCredentials, isMetaMediaHost } from "../credentialed-fetch.ts";
 import {
   SendError,
   type WhatsAppOutgoing,
@@ -59,6 +60,13 @@ const NOT_SENT = /ConnectionRefused|ECONNREFUSED|ENOTFOUND|EAI_AGAIN|FailedToOpe
 export function createWhatsAppCloudApi(config: WhatsAppCloudConfig): WhatsAppSender & WhatsAppMedia {
   const base = `${(config.baseUrl ?? "https://graph.facebook.com").replace(/\/$/, "")}/${config.apiVersion ?? "v24.0"}`;
   const auth = { Authorization: `Bearer ${config.accessToken}` };
+  // The token already goes to the configured API base (Meta's, or a test's peer); media
+  // downloads may go there too, or to Meta's media hosts, and nowhere else.
+  const mediaHosts = {
+    vendor: "WhatsApp",
+    isVendorHost: isMetaMediaHost,
+    alsoAllow: [new URL(config.baseUrl ?? "https://graph.facebook.com").origin],
+  };
   const timeoutMs = config.timeoutMs ?? 20_000;
 
   async function call(path: string, init: RequestInit, timeout = timeoutMs): Promise<Response> {
@@ -212,8 +220,9 @@ export function createWhatsAppCloudApi(config: WhatsAppCloudConfig): WhatsAppSen
     async download(url, maxBytes) {
       let response: Response;
       try {
-        response = await fetch(url, { headers: auth, signal: AbortSignal.timeout(60_000) });
+        response = await fetchWithCredentials(url, auth, mediaHosts, AbortSignal.timeout(60_000));
       } catch (error) {
+        if (error instanceof CredentialsNotSentError) throw error;
         throw new Error(`WhatsApp media download failed: ${error instanceof Error ? error.message : String(error)}`, {
           cause: error,
         });

@@ -1,4 +1,5 @@
 import type { AuditTrail } from "../../ports/audit.ts";
+import { withStorableText } from "../storable-text.ts";
 import { leadForContact } from "../lead-identity.ts";
 import { maskCardData } from "../card-masking.ts";
 import type { Tasks } from "../../ports/tasks.ts";
@@ -33,8 +34,10 @@ export interface InboundDeps {
  */
 export async function recordInboundMessage(
   deps: InboundDeps,
-  incoming: IncomingMessage,
+  received: IncomingMessage,
 ): Promise<{ message: Message; created: boolean }> {
+  // A NUL in a WhatsApp text or an SMS would make the message unstorable and its task retry for ever.
+  const incoming = withStorableText(received);
   const existing = await deps.messages.byProviderId(incoming.channel, incoming.providerId);
   if (existing) {
     await queueFollowUp(deps, existing);

@@ -44,7 +44,9 @@ async function formField(c: Context<AppEnv>, name: string): Promise<string | und
   const type = c.req.header("Content-Type") ?? "";
   if (!type.startsWith("application/x-www-form-urlencoded") && !type.startsWith("multipart/form-data"))
     return undefined;
-  const body = await c.req.parseBody();
+  const body = await c.req.parseBody().catch((error: unknown) => {
+    throw new HTTPException(400, { message: "The form could not be read.", cause: error });
+  });
   const value = body[name];
   return typeof value === "string" ? value : undefined;
 }

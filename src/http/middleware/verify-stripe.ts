@@ -4,8 +4,11 @@ import type { AppEnv } from "../deps.ts";
 import { rejectionError } from "../errors.ts";
 import { readRawBody } from "./raw-body.ts";
 
-/** Stripe's events carry one object (a session, an intent, an invoice): tens of KB at most. */
-export const STRIPE_MAX_BODY_BYTES = 1024 * 1024;
+/**
+ * Stripe's events carry one object (a session, an intent, an invoice) without expanded lists:
+ * a few KB, tens at most. Stripe publishes no larger size, so 64 KB, as for Twilio.
+ */
+export const STRIPE_MAX_BODY_BYTES = 64 * 1024;
 
 /** What verifyStripe leaves on the context: the event, verified and in the domain's terms. */
 export type StripeEnv = AppEnv & { Variables: { paymentEvent: PaymentEvent } };

@@ -1,3 +1,4 @@
+import { withStorableText } from "../../domain/storable-text.ts";
 import type { Context, MiddlewareHandler } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { parseBody } from "hono/utils/body";
@@ -58,7 +59,8 @@ export const verifyTwilio = (): MiddlewareHandler<TwilioEnv> => async (c, next) 
       message: signature ? "The Twilio signature does not match." : "The Twilio signature is missing.",
     });
   }
-  c.set("twilioParams", params);
+  // Verified over the bytes as sent; then without control characters, which no handler can store.
+  c.set("twilioParams", withStorableText(params));
   await next();
 };
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Hono } from "hono";
@@ -47,6 +47,19 @@ describe("local folder specifics", () => {
       contentType: "image/jpeg",
     });
     expect(await readdir(join(dir, ".tmp"))).toEqual([]);
+  });
+
+  test("stored files are 0600 and the folders made for them 0700, whatever the process umask", async () => {
+    const previous = process.umask(0o022);
+    try {
+      await store.put("recordings/call-1/audio.wav", bytes(1, 2), "audio/wav");
+    } finally {
+      process.umask(previous);
+    }
+    const mode = async (path: string) => (await stat(join(dir, path))).mode & 0o777;
+    expect(await mode("recordings/call-1/audio.wav")).toBe(0o600);
+    expect(await mode(".meta/recordings/call-1/audio.wav.json")).toBe(0o600);
+    expect(await mode("recordings/call-1")).toBe(0o700);
   });
 
   test("a failed stream leaves no temp file behind", async () => {

@@ -1065,6 +1065,16 @@ export function repositoryContract(name: string, open: OpenTarget): void {
         expect(await repos.tasks.claimDue(later(60), 10, 1_000)).toEqual([]);
         expect((await repos.tasks.claimDue(later(121), 10, 1_000)).map((j) => j.key)).toEqual(["flaky"]);
       });
+      test("a failure whose text the database could not store (NUL, other control characters) still counts and ends the job", async () => {
+        await repos.tasks.enqueue({ kind: INVOICE_ISSUED_TASK, key: "nul", payload: { invoiceId: "i" }, runAt: t0 });
+        const [job] = await repos.tasks.claimDue(later(1), 10, 1_000);
+        await repos.tasks.fail(job!.id, "params: Leak\u0000 under\u001b sink\nsecond line", null, later(2));
+        expect(await repos.tasks.byKey(INVOICE_ISSUED_TASK, "nul")).toMatchObject({
+          attempts: 1,
+          failedAt: later(2),
+          lastError: "params: Leak under sink\nsecond line",
+        });
+      });
     });
 
     describe("messages: media downloads given up, and re-queued by staff", () => {
