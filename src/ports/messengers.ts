@@ -11,7 +11,10 @@ export interface OutboundMedia {
 /** What to send to a lead; the messenger picks the channel's form (free text or template). */
 export interface SendRequest {
   leadId: string;
-  /** Defaults to WhatsApp when the lead has written on WhatsApp, else SMS. */
+  /**
+   * Defaults to WhatsApp when the lead has written on WhatsApp (or has a WhatsApp id and a number
+   * that takes no texts), else SMS. SMS to a landline is refused: `cannot_receive_texts`.
+   */
   channel?: MessageChannel;
   /** Free text. On WhatsApp outside the 24-hour window it is sent inside the reply template. */
   text?: string;
@@ -31,7 +34,7 @@ export interface SendRequest {
 /** The templates the company configures (WHATSAPP_TEMPLATE_*): what each is for. */
 export type TemplateUse = "reply" | "video_request" | "quote" | "quote_video" | "missed_call";
 
-export type SendRejection = "no_lead" | "no_address" | "empty" | "too_long" | "not_configured";
+export type SendRejection = "no_lead" | "no_address" | "empty" | "too_long" | "not_configured" | "cannot_receive_texts";
 
 /**
  * Sends a message to a lead through the durable outbox: the message is stored as queued with its

@@ -2,8 +2,7 @@ import { LEAD_SEGMENTS } from "../domain/leads.ts";
 import { TRADE_CATEGORIES, URGENCIES } from "../domain/issues.ts";
 import type { CallDetails } from "../domain/extraction/call-details.ts";
 import { EXTRACTION_FIELDS, type ExtractionField } from "../domain/extraction/extraction.ts";
-import { formatPhone } from "../domain/phone.ts";
-import { humanise } from "./format.ts";
+import { humanise, phoneForDisplay } from "./format.ts";
 
 const LABELS: Record<ExtractionField, string> = {
   name: "Name",
@@ -86,7 +85,7 @@ function DetailField(props: {
   const { field, value } = props;
   const choices = CHOICES[field];
   const id = `detail-${field}`;
-  const shown = field === "phone" && value ? formatPhone(value) : (value ?? "");
+  const shown = field === "phone" && value ? phoneForDisplay(value) : (value ?? "");
   const control = choices ? (
     <select id={id} name="value">
       <option value="" selected={!value}>

@@ -1,7 +1,7 @@
 import { isCallOver } from "../domain/calls.ts";
+import { phoneForDisplay } from "./format.ts";
 import type { CallsListEvent, LiveCallEvent } from "../domain/live-call/channels.ts";
 import { leadDisplayName } from "../domain/leads.ts";
-import { formatPhone } from "../domain/phone.ts";
 import type { LiveEvent } from "../ports/live-events.ts";
 import { CallDetailsPanel } from "./call-details.tsx";
 import {
@@ -54,7 +54,7 @@ export function renderCallEvent(event: LiveEvent<LiveCallEvent>, callId: string)
           event: "caller",
           data: html(<CallerCard call={{ ...call, startedAt: new Date(call.startedAt) }} lead={lead} />),
         },
-        { event: "caller-name", data: html(<>{lead ? leadDisplayName(lead) : formatPhone(call.from)}</>) },
+        { event: "caller-name", data: html(<>{lead ? leadDisplayName(lead) : phoneForDisplay(call.from)}</>) },
       ];
     }
     case "status": {

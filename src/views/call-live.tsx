@@ -7,11 +7,10 @@ import {
   type TranscriptSegment,
 } from "../domain/calls.ts";
 import { leadDisplayName, type Lead } from "../domain/leads.ts";
-import { formatPhone } from "../domain/phone.ts";
 import { hasMaskedCardData } from "../domain/card-masking.ts";
 import { CardDataNoticeView } from "./card-data.tsx";
 import { Badge } from "./components.tsx";
-import { formatClock, formatOffset, humanise } from "./format.ts";
+import { formatClock, formatOffset, humanise, phoneForDisplay } from "./format.ts";
 import { formatDateTime } from "../domain/london-time.ts";
 import { Layout, type PageContext } from "./layout.tsx";
 import { CallDetailsPanel } from "./call-details.tsx";
@@ -58,7 +57,7 @@ export function CallPage(props: { ctx: PageContext; view: CallView }) {
   const { call, lead } = props.view;
   const live = !isCallOver(call.status);
   const listening = live || props.view.stillFiling;
-  const who = lead ? leadDisplayName(lead) : formatPhone(call.from);
+  const who = lead ? leadDisplayName(lead) : phoneForDisplay(call.from);
   return (
     <Layout ctx={props.ctx} title={`Call from ${who}`}>
       <div
@@ -164,7 +163,7 @@ export function CallerCard(props: {
       <h2>Caller</h2>
       <dl class="details">
         <dt>Number</dt>
-        <dd>{formatPhone(call.from)}</dd>
+        <dd>{phoneForDisplay(call.from)}</dd>
         <dt>Lead</dt>
         <dd>{lead ? <a href={`/leads/${lead.id}`}>{leadDisplayName(lead)}</a> : "—"}</dd>
         <dt>Address</dt>

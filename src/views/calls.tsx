@@ -1,8 +1,7 @@
 import { isCallOver } from "../domain/calls.ts";
-import { formatPhone } from "../domain/phone.ts";
 import type { CallListItem } from "../ports/calls.ts";
 import { Badge } from "./components.tsx";
-import { formatDuration, humanise } from "./format.ts";
+import { formatDuration, humanise, phoneForDisplay } from "./format.ts";
 import { formatDateTime } from "../domain/london-time.ts";
 import { Layout, type PageContext } from "./layout.tsx";
 
@@ -49,7 +48,7 @@ export function CallsTable(props: CallsListing) {
                   <td>
                     <a href={`/calls/${call.id}`}>{formatDateTime(call.startedAt)}</a>
                   </td>
-                  <td>{call.leadName ?? formatPhone(call.from)}</td>
+                  <td>{call.leadName ?? phoneForDisplay(call.from)}</td>
                   <td>
                     {call.emergency ? <Badge value="emergency" /> : null}{" "}
                     {call.cardDataHeardAt ? <Badge value="card-data" label="card data in recording" /> : null}{" "}

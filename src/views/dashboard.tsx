@@ -2,10 +2,9 @@ import type { Urgency } from "../domain/issues.ts";
 import type { CallListItem } from "../ports/calls.ts";
 import type { IssueListItem } from "../ports/issues.ts";
 import { Badge } from "./components.tsx";
-import { humanise } from "./format.ts";
+import { humanise, phoneForDisplay } from "./format.ts";
 import { formatDateTime, formatTime } from "../domain/london-time.ts";
 import { CsrfField, Layout, type PageContext } from "./layout.tsx";
-import { formatPhone } from "../domain/phone.ts";
 import type { MoneyFigures } from "../ports/payments.ts";
 import { MoneyStats } from "./quotes.tsx";
 
@@ -92,7 +91,7 @@ export function DashboardPage(props: {
               <ul class="timeline">
                 {f.recentCalls.map((call) => (
                   <li>
-                    <a href={`/calls/${call.id}`}>{call.leadName ?? formatPhone(call.from)}</a>{" "}
+                    <a href={`/calls/${call.id}`}>{call.leadName ?? phoneForDisplay(call.from)}</a>{" "}
                     {call.emergency ? <Badge value="emergency" /> : null}
                     <div class="muted">
                       {formatTime(call.startedAt)} · {humanise(call.status)}

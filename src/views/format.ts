@@ -1,3 +1,5 @@
+import { formatPhone } from "../domain/phone.ts";
+
 /** "3:05" for a call's length in the calls list (the call page's m:ss), "—" when unknown. */
 export function formatDuration(seconds: number | null): string {
   return seconds === null ? "—" : formatClock(seconds);
@@ -19,3 +21,11 @@ export const humanise = (value: string) => {
   const spaced = value.replaceAll("_", " ").replaceAll("-", " ");
   return spaced.charAt(0).toUpperCase() + spaced.slice(1);
 };
+
+/**
+ * Every number a staff page shows, as people here write it: "07700 900123" for a UK number,
+ * "+33 6 12 34 56 78" for another country; `absent` when there is none. Stored numbers are E.164.
+ * @example phoneForDisplay("+442079460000") // "020 7946 0000"
+ */
+export const phoneForDisplay = (e164: string | null | undefined, absent = "—"): string =>
+  e164 ? formatPhone(e164) : absent;

@@ -1,6 +1,6 @@
 import { leadDisplayName, type Lead } from "../domain/leads.ts";
+import { phoneForDisplay } from "./format.ts";
 import { CHANNEL_NAMES, type Message, type MessageChannel } from "../domain/messaging/message.ts";
-import { formatPhone } from "../domain/phone.ts";
 import type { Conversation } from "../ports/messages.ts";
 import type { WebhookDelivery } from "../ports/messages.ts";
 import { Badge } from "./components.tsx";
@@ -124,9 +124,7 @@ export function ConversationList(props: { listing: InboxListing }) {
         {listing.conversations.map((c) => (
           <li id={`conversation-${c.leadId}`}>
             <a href={`/inbox/${c.leadId}`}>
-              <strong>
-                {c.leadName ?? (c.leadPhone ? formatPhone(c.leadPhone) : (c.last.senderName ?? "Unknown"))}
-              </strong>
+              <strong>{c.leadName ?? phoneForDisplay(c.leadPhone, c.last.senderName ?? "Unknown")}</strong>
             </a>{" "}
             {c.unread > 0 ? <Badge value="urgent" label={`${c.unread} unread`} /> : null}{" "}
             {c.channels.map((ch) => (
@@ -171,7 +169,7 @@ export function ConversationPage(props: { ctx: PageContext; view: ConversationVi
         </a>
       </div>
       <p class="muted">
-        {lead.phone ? formatPhone(lead.phone) : "No phone number"}
+        {phoneForDisplay(lead.phone, "No phone number")}
         {aliases.length > 0 ? ` · WhatsApp user id ${aliases.join(", ")}` : ""}
       </p>
       <div class="grid two">

@@ -1,10 +1,9 @@
 import { LEAD_SEGMENTS, leadDisplayName, type Lead } from "../domain/leads.ts";
 import type { Issue } from "../domain/issues.ts";
-import { formatPhone } from "../domain/phone.ts";
 import type { TimelineEntry } from "../ports/timeline.ts";
 import { Badge, Field, FormError, History, SelectField, TextAreaField, type FormState } from "./components.tsx";
 import type { AuditEntry } from "../ports/audit.ts";
-import { humanise } from "./format.ts";
+import { humanise, phoneForDisplay } from "./format.ts";
 import { formatDate, formatDateTime } from "../domain/london-time.ts";
 import { CsrfField, Layout, type PageContext } from "./layout.tsx";
 
@@ -106,7 +105,7 @@ export const LeadRow = (props: { lead: Lead }) => (
       <a href={`/leads/${props.lead.id}`}>{leadDisplayName(props.lead)}</a>
       {props.lead.organisation && props.lead.name ? <div class="muted">{props.lead.organisation}</div> : null}
     </td>
-    <td>{props.lead.phone ? formatPhone(props.lead.phone) : "—"}</td>
+    <td>{phoneForDisplay(props.lead.phone)}</td>
     <td>{props.lead.postcode ?? "—"}</td>
     <td>{humanise(props.lead.segment)}</td>
     <td>
@@ -160,7 +159,7 @@ export function LeadPage(props: {
           <h2>Details</h2>
           <dl class="details">
             <dt>Phone</dt>
-            <dd>{lead.phone ? <a href={`tel:${lead.phone}`}>{formatPhone(lead.phone)}</a> : "—"}</dd>
+            <dd>{lead.phone ? <a href={`tel:${lead.phone}`}>{phoneForDisplay(lead.phone)}</a> : "—"}</dd>
             <dt>Email</dt>
             <dd>{lead.email ?? "—"}</dd>
             <dt>Organisation</dt>

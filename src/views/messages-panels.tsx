@@ -1,7 +1,7 @@
 import type { Issue } from "../domain/issues.ts";
+import { phoneForDisplay } from "./format.ts";
 import { STATUS_LABELS, type Message } from "../domain/messaging/message.ts";
 import type { WindowState } from "../domain/messaging/window.ts";
-import { formatPhone } from "../domain/phone.ts";
 import type { MissedCallFollowUp } from "../ports/messages.ts";
 import { Badge } from "./components.tsx";
 import { formatDateTime, formatTime } from "../domain/london-time.ts";
@@ -168,9 +168,9 @@ export function MissedCallFollowUps(props: { ctx: PageContext; followUps: Missed
           {props.followUps.map((f) => (
             <li>
               {f.leadId ? (
-                <a href={`/leads/${f.leadId}`}>{f.leadName ?? (f.phone ? formatPhone(f.phone) : "Unknown caller")}</a>
+                <a href={`/leads/${f.leadId}`}>{f.leadName ?? phoneForDisplay(f.phone, "Unknown caller")}</a>
               ) : (
-                <span>{f.phone ? formatPhone(f.phone) : "Withheld number"}</span>
+                <span>{phoneForDisplay(f.phone, "Withheld number")}</span>
               )}{" "}
               <span class="muted">missed at {formatTime(f.createdAt)}</span>
               <div class="muted">

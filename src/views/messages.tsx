@@ -187,6 +187,8 @@ export interface ReplyView {
   /** Template sent outside the window. */
   replyTemplate: string;
   live: Record<MessageChannel, boolean>;
+  /** Why SMS is not offered though the lead has a number (a landline). */
+  noSms?: string;
   text?: string;
   error?: string;
   sent?: boolean;
@@ -233,6 +235,11 @@ export function ReplyBox(props: { ctx: PageContext; view: ReplyView }) {
           ))}
         </select>
       </label>
+      {view.noSms ? (
+        <p class="muted" style="margin:0" id="reply-no-sms">
+          SMS: {view.noSms}
+        </p>
+      ) : null}
       <label>
         Message
         <textarea name="text" rows={3} required maxlength={4096}>

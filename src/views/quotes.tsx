@@ -17,7 +17,7 @@ import type { QuoteListItem } from "../ports/quotes.ts";
 import type { MoneyFigures } from "../ports/payments.ts";
 import type { OutboundMessage } from "../ports/quote-messages.ts";
 import { Badge } from "./components.tsx";
-import { humanise } from "./format.ts";
+import { humanise, phoneForDisplay } from "./format.ts";
 import { formatDate, formatDateTime } from "../domain/london-time.ts";
 import { CsrfField, Layout, type PageContext } from "./layout.tsx";
 
@@ -464,13 +464,14 @@ export function OutboxList(props: { messages: OutboundMessage[] }) {
       {props.messages.map((m) => (
         <li>
           <span class="kind">
-            {humanise(m.purpose)} · {m.channel.toUpperCase()} to {m.to ?? "no number"}
+            {humanise(m.purpose)} · {m.channel.toUpperCase()} to {phoneForDisplay(m.to, "no number")}
           </span>{" "}
           {m.status === "outbox" ? (
             <Badge value="outbox" label="In the outbox — not sent" />
           ) : (
             <Badge value={m.status} />
           )}
+          {m.error ? <div class="field-error">{m.error}</div> : null}
           <div>{m.body}</div>
           <div class="muted">{formatDateTime(m.createdAt)}</div>
         </li>

@@ -1,6 +1,8 @@
 import { and, desc, eq, getTableColumns, inArray, isNotNull, ne, sql } from "drizzle-orm";
 import { REPLACEABLE_QUOTE_STATUSES, quoteTransitions, type Quote, type QuoteStatus } from "../../domain/quotes.ts";
 import { reject } from "../../domain/result.ts";
+import { leadDisplayName } from "../../domain/leads.ts";
+import type { E164 } from "../../domain/phone.ts";
 import { nextStates, statesLeadingTo } from "../../domain/state-machine.ts";
 import type { Quotes } from "../../ports/quotes.ts";
 import type { Database } from "./database-handle.ts";
@@ -183,7 +185,9 @@ export function createQuotesRepository(db: Database): Quotes {
           quote: getTableColumns(quotes),
           issueTitle: issues.title,
           leadId: leads.id,
-          leadName: sql<string | null>`coalesce(${leads.name}, ${leads.organisation}, ${leads.phone})`,
+          leadName: leads.name,
+          leadOrganisation: leads.organisation,
+          leadPhone: leads.phone,
           paidPence: paid,
         })
         .from(quotes)
@@ -196,7 +200,12 @@ export function createQuotesRepository(db: Database): Quotes {
         quote: toQuote(r.quote),
         issueTitle: r.issueTitle,
         leadId: r.leadId,
-        leadName: r.leadName,
+        // A lead known only by its number shows it as written here ("07700 900123"), not in E.164.
+        leadName: leadDisplayName({
+          name: r.leadName,
+          organisation: r.leadOrganisation,
+          phone: r.leadPhone as E164 | null,
+        }),
         paidPence: Number(r.paidPence),
       }));
     },

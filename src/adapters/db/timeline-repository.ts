@@ -90,6 +90,7 @@ export function createTimelineRepository(db: Database): Timeline {
             purpose: outboundMessages.purpose,
             status: outboundMessages.status,
             body: outboundMessages.body,
+            error: outboundMessages.error,
           })
           .from(outboundMessages)
           .where(eq(outboundMessages.leadId, leadId))
@@ -131,7 +132,8 @@ export function createTimelineRepository(db: Database): Timeline {
           at: m.at,
           id: m.quoteId ?? m.id,
           title: `${m.purpose === "receipt" ? "Payment receipt" : m.purpose === "balance_request" ? "Balance request" : "Quote link"} by ${CHANNEL_NAMES[m.channel]}: ${m.status === "outbox" ? "in the outbox, not sent" : m.status}`,
-          detail: m.body,
+          // Why it could not go ("This number cannot receive texts…") comes before what it says.
+          detail: m.error ? `${m.error} ${m.body}` : m.body,
         })),
       ];
       return entries.sort((a, b) => b.at.getTime() - a.at.getTime() || a.id.localeCompare(b.id));

@@ -7,7 +7,9 @@ import type { Log } from "../../ports/log.ts";
  * Quote messages through the messaging outbox (Twilio SMS or WhatsApp, durable, with delivery
  * statuses), used when a messaging provider is connected. The quote keeps its own record of
  * what was handed over ("queued", with the messaging outbox's message id) or why it could not
- * be ("failed", with the reason); delivery itself shows in the inbox.
+ * be ("failed", with the reason); delivery itself shows in the inbox. A customer whose number
+ * takes no texts and who has no WhatsApp is not sent to: the message stays in the outbox with
+ * that reason, for staff to phone them or add a mobile number.
  */
 export function createMessengerQuoteSender(
   messenger: Messenger,
@@ -32,7 +34,8 @@ export function createMessengerQuoteSender(
           { quoteId: message.quoteId, purpose: message.purpose, reason: sent.reason },
           "quote message not handed to messaging",
         );
-        return store.store(message, "failed", "messaging", { error: sent.message });
+        const status = sent.reason === "cannot_receive_texts" ? "outbox" : "failed";
+        return store.store(message, status, "messaging", { error: sent.message });
       }
       return store.store(
         { ...message, channel: sent.value.channel === "whatsapp" ? "whatsapp" : "sms" },

@@ -1,4 +1,4 @@
-import { normalisePhone } from "../../domain/phone.ts";
+import { phoneFromCarrier } from "../../domain/phone.ts";
 import { ok, reject, type Result } from "../../domain/result.ts";
 import type { IncomingMessage, StatusReport } from "../../domain/messaging/events.ts";
 import type { MessageKind } from "../../domain/messaging/message.ts";
@@ -36,7 +36,7 @@ const SID = /^(SM|MM)[0-9a-fA-F]{32}$/;
 export function incomingSms(form: Record<string, string>, at: Date): Result<IncomingMessage[], "bad_request"> {
   const sid = form.MessageSid ?? form.SmsSid ?? "";
   if (!SID.test(sid)) return reject("bad_request", "MessageSid is missing or malformed.");
-  const from = normalisePhone(form.From ?? "");
+  const from = phoneFromCarrier(form.From ?? "");
   if (!from.ok) return reject("bad_request", "From is not a phone number.");
   const count = Math.min(10, Math.max(0, Number.parseInt(form.NumMedia ?? "0", 10) || 0));
   const media = Array.from({ length: count }, (_, i) => ({
@@ -78,7 +78,7 @@ export function smsStatusReport(form: Record<string, string>, at: Date): StatusR
   const raw = form.MessageStatus ?? form.SmsStatus ?? "";
   if (!SID.test(sid) || !raw) return null;
   const code = form.ErrorCode?.trim();
-  const to = normalisePhone(form.To ?? "");
+  const to = phoneFromCarrier(form.To ?? "");
   return {
     channel: "sms",
     providerId: sid,

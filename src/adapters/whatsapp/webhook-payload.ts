@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { normalisePhone, type E164 } from "../../domain/phone.ts";
+import { phoneFromCarrier, type E164 } from "../../domain/phone.ts";
 import { ok, reject, type Result } from "../../domain/result.ts";
 import type { ReportedStatus } from "../../domain/messaging/delivery-status.ts";
 import type { InboundBatch, IncomingMessage, Sender, StatusReport } from "../../domain/messaging/events.ts";
@@ -151,7 +151,7 @@ const envelope = z.object({
 
 const phoneOf = (raw: string | undefined): E164 | null => {
   if (!raw) return null;
-  const normalised = normalisePhone(raw.startsWith("+") ? raw : `+${raw}`);
+  const normalised = phoneFromCarrier(raw.startsWith("+") ? raw : `+${raw}`);
   return normalised.ok ? normalised.value : null;
 };
 

@@ -3,7 +3,7 @@ import type { Log } from "../../ports/log.ts";
 import type { MissedCalls } from "../../ports/messages.ts";
 import type { Messenger } from "../../ports/messengers.ts";
 import { londonDate } from "../london-time.ts";
-import { normalisePhone } from "../phone.ts";
+import { phoneFromCarrier } from "../phone.ts";
 
 /** How a call that ended unanswered gets its automatic reply: by SMS, by WhatsApp, or not at all. */
 export interface MissedCallReply {
@@ -33,7 +33,7 @@ export async function recoverMissedCall(
   deps: { missedCalls: MissedCalls; messenger: Messenger; log: Log; reply: MissedCallReply },
   call: Pick<Call, "id" | "from" | "leadId" | "startedAt">,
 ): Promise<MissedCallOutcome> {
-  const number = normalisePhone(call.from);
+  const number = phoneFromCarrier(call.from);
   const phone = number.ok ? number.value : null;
   const day = londonDate(call.startedAt);
   const missed = await deps.missedCalls.record({ callId: call.id, leadId: call.leadId, phone, day });

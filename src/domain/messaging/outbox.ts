@@ -18,6 +18,7 @@ import {
 import { DEFAULT_RETRY } from "../tasks/retry-policy.ts";
 import { ok, reject } from "../result.ts";
 import { WHATSAPP_USER_ID } from "../lead-identity.ts";
+import { canReceiveTexts } from "../phone.ts";
 import { publishMessage } from "./live.ts";
 import type { Message, MessageChannel, MessageKind, TemplateMessage } from "./message.ts";
 import { customerServiceWindow } from "./window.ts";
@@ -61,8 +62,10 @@ export function createMessenger(deps: OutboxDeps): Messenger {
       const whatsappId =
         (await deps.leadAliases.forLead(lead.id)).find((a) => a.kind === WHATSAPP_USER_ID)?.value ?? null;
       const lastWhatsApp = await deps.messages.lastInboundAt(lead.id, "whatsapp");
+      const texts = lead.phone ? canReceiveTexts(lead.phone) : null;
       const channel: MessageChannel =
-        request.channel ?? (lastWhatsApp || (whatsappId && !lead.phone) ? "whatsapp" : "sms");
+        request.channel ?? (lastWhatsApp || (whatsappId && !texts?.ok) ? "whatsapp" : "sms");
+      if (channel === "sms" && texts && !texts.ok) return texts;
       const address = channel === "sms" ? lead.phone : (lead.phone ?? whatsappId);
       if (!address) {
         return reject(

@@ -5,6 +5,7 @@ import { conversationChannel, INBOX_CHANNEL } from "../../domain/messaging/live.
 import { MESSAGE_CHANNELS, type MessageChannel } from "../../domain/messaging/message.ts";
 import { customerServiceWindow } from "../../domain/messaging/window.ts";
 import { WHATSAPP_USER_ID } from "../../domain/lead-identity.ts";
+import { canReceiveTexts } from "../../domain/phone.ts";
 import type { AppDeps, AppEnv } from "../deps.ts";
 import { notFound } from "../errors.ts";
 import { pageContext } from "../page-context.ts";
@@ -33,7 +34,9 @@ export async function replyViewFor(deps: AppDeps, lead: Lead, extra: Partial<Rep
   const hasWhatsAppId = aliases.some((a) => a.kind === WHATSAPP_USER_ID);
   const channels: MessageChannel[] = [];
   if (lead.phone || hasWhatsAppId) channels.push("whatsapp");
-  if (lead.phone) channels.push("sms");
+  // A landline takes no texts: SMS is not offered, and the box says why.
+  const texts = lead.phone ? canReceiveTexts(lead.phone) : null;
+  if (texts?.ok) channels.push("sms");
   // Answer on the channel the customer last used.
   const preferred: MessageChannel = lastSms && (!lastWhatsApp || lastSms > lastWhatsApp) ? "sms" : "whatsapp";
   return {
@@ -43,6 +46,7 @@ export async function replyViewFor(deps: AppDeps, lead: Lead, extra: Partial<Rep
     window: customerServiceWindow(lastWhatsApp, deps.now()),
     replyTemplate: deps.messaging.templates.names.reply,
     live: { whatsapp: deps.messaging.whatsapp.live, sms: deps.messaging.sms.live },
+    ...(texts && !texts.ok ? { noSms: texts.message } : {}),
     ...extra,
   };
 }

@@ -1,7 +1,7 @@
 import { Hono, type Context } from "hono";
 import { z } from "zod";
 import { ISSUE_STATUSES, validateIssue, type IssueInput, type IssueStatus } from "../../domain/issues.ts";
-import type { Lead } from "../../domain/leads.ts";
+import { leadDisplayName, type Lead } from "../../domain/leads.ts";
 import { emptyForm } from "../../views/components.tsx";
 import { IssueCard, IssueForm, IssueFormPage, IssuePage, IssuesBoardPage } from "../../views/issues.tsx";
 import type { AppEnv } from "../deps.ts";
@@ -159,7 +159,7 @@ export function issueRoutes() {
     const lead = await repos.leads.byId(issue.leadId);
     const requested = c.req.valid("form").status;
     const card = (status: IssueStatus, error?: string) => (
-      <IssueCard issue={{ ...issue, status, leadName: lead?.name ?? lead?.phone ?? null }} error={error} />
+      <IssueCard issue={{ ...issue, status, leadName: lead ? leadDisplayName(lead) : null }} error={error} />
     );
     if (!(ISSUE_STATUSES as readonly string[]).includes(requested)) {
       return c.html(card(issue.status, `"${requested}" is not a status.`), 422);

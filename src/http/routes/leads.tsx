@@ -6,6 +6,7 @@ import { validateLead, type Lead, type LeadInput } from "../../domain/leads.ts";
 import { emptyForm } from "../../views/components.tsx";
 import { isOpenIssue } from "../../domain/issues.ts";
 import { LeadFormPage, LeadForm, LeadPage, LeadResults, LeadsPage } from "../../views/leads.tsx";
+import { phoneForDisplay } from "../../views/format.ts";
 import type { AppEnv } from "../deps.ts";
 import { audit, changedFields } from "../audit.ts";
 import { notFound, reasonStatus } from "../errors.ts";
@@ -119,7 +120,17 @@ export function leadRoutes() {
     const lead = await c.get("deps").repos.leads.byId(c.req.param("id"));
     if (!lead) throw notFound("lead");
     const { name, organisation, phone, email, address, postcode, segment, notes } = lead;
-    const values = { name, organisation, phone, email, address, postcode, segment, notes };
+    // The number as staff would type it ("07700 900123"); it reads back to the same E.164.
+    const values = {
+      name,
+      organisation,
+      phone: phone && phoneForDisplay(phone),
+      email,
+      address,
+      postcode,
+      segment,
+      notes,
+    };
     return c.html(
       <LeadFormPage ctx={pageContext(c)} form={emptyForm(values)} action={`/leads/${lead.id}`} title="Edit lead" />,
     );

@@ -2,7 +2,7 @@ import { Hono, type Context } from "hono";
 import twilio from "twilio";
 import { callStatusFrom, statusChanges, statusesBefore } from "../../domain/live-call/call-status.ts";
 import { leadForContact } from "../../domain/lead-identity.ts";
-import { normalisePhone } from "../../domain/phone.ts";
+import { phoneFromCarrier } from "../../domain/phone.ts";
 import { RECORDING_TASK, type RecordingTask } from "../../domain/live-call/recordings.ts";
 import { CALLS_CHANNEL, callChannel } from "../../domain/live-call/channels.ts";
 import type { AppEnv } from "../deps.ts";
@@ -47,7 +47,7 @@ export function twilioVoiceRoutes() {
     const form = c.get("twilioParams");
     const callSid = form.CallSid ?? "";
     if (!/^CA[0-9a-zA-Z]{10,}$/.test(callSid)) return c.text("CallSid is missing or malformed.", 400);
-    const phone = normalisePhone(form.From ?? "");
+    const phone = phoneFromCarrier(form.From ?? "");
     const lead = phone.ok
       ? await leadForContact(
           {
