@@ -31,7 +31,11 @@ const regionNames = new Intl.DisplayNames(["en-GB"], { type: "region" });
 
 /** "UK number", "number in France": how a refusal names the country it checked against. */
 function countryPhrase(parsed: PhoneNumber): string {
-  const region = parsed.country ?? (parsed.countryCallingCode === UK_CALLING_CODE ? DEFAULT_REGION : undefined);
+  // An invalid number often has no `country`: its calling code's main country is named instead.
+  const region =
+    parsed.countryCallingCode === UK_CALLING_CODE
+      ? DEFAULT_REGION
+      : (parsed.country ?? parsed.getPossibleCountries()[0]);
   if (region === DEFAULT_REGION) return "UK number";
   const name = region ? regionNames.of(region) : undefined;
   return name ? `number in ${name}` : `number for +${parsed.countryCallingCode}`;
