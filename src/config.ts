@@ -1,5 +1,6 @@
 import { isIP } from "node:net";
 import { z } from "zod";
+import { normalisePhone } from "./domain/phone.ts";
 
 const optional = z
   .string()
@@ -7,15 +8,22 @@ const optional = z
   .transform((value) => (value === "" ? undefined : value))
   .optional();
 
+/** Numbers staff calls are put through to: each must be valid for its country, kept in E.164. */
 const phoneList = z
   .string()
   .optional()
-  .transform((value) =>
-    (value ?? "")
+  .transform((value, ctx) => {
+    const numbers: string[] = [];
+    for (const written of (value ?? "")
       .split(",")
       .map((n) => n.trim())
-      .filter(Boolean),
-  );
+      .filter(Boolean)) {
+      const phone = normalisePhone(written);
+      if (phone.ok) numbers.push(phone.value);
+      else ctx.addIssue({ code: "custom", message: phone.message });
+    }
+    return numbers;
+  });
 
 /**
  * Every environment variable Switchboard reads. Parsed once in src/main.ts;

@@ -68,6 +68,15 @@ describe("configuration", () => {
     const parsed = parseConfig({ STAFF_PHONE_NUMBERS: "+447700900001, +447700900002," });
     expect(parsed.ok && parsed.config.STAFF_PHONE_NUMBERS).toEqual(["+447700900001", "+447700900002"]);
   });
+
+  test("staff numbers are kept in E.164, and one that is not valid stops start-up naming it", () => {
+    const parsed = parseConfig({ STAFF_PHONE_NUMBERS: "07700 900001" });
+    expect(parsed.ok && parsed.config.STAFF_PHONE_NUMBERS).toEqual(["+447700900001"]);
+    expect(parseConfig({ STAFF_PHONE_NUMBERS: "+447700900001, 07700 90012" })).toEqual({
+      ok: false,
+      error: 'Configuration error: STAFF_PHONE_NUMBERS "07700 90012" is not a valid UK number: check the digits.',
+    });
+  });
 });
 
 describe("logs", () => {
