@@ -13,15 +13,21 @@ const phoneList = z
   .string()
   .optional()
   .transform((value, ctx) => {
-    const numbers: string[] = [];
-    for (const written of (value ?? "")
+    const written = (value ?? "")
       .split(",")
       .map((n) => n.trim())
-      .filter(Boolean)) {
-      const phone = normalisePhone(written);
+      .filter(Boolean);
+    const numbers: string[] = [];
+    written.forEach((number, i) => {
+      const phone = normalisePhone(number);
       if (phone.ok) numbers.push(phone.value);
-      else ctx.addIssue({ code: "custom", message: phone.message });
-    }
+      // Named by position, not quoted: start-up errors go to the log, and numbers stay out of it.
+      else
+        ctx.addIssue({
+          code: "custom",
+          message: `number ${i + 1} of ${written.length} is not a valid phone number for its country: check the digits`,
+        });
+    });
     return numbers;
   });
 

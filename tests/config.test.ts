@@ -74,7 +74,8 @@ describe("configuration", () => {
     expect(parsed.ok && parsed.config.STAFF_PHONE_NUMBERS).toEqual(["+447700900001"]);
     expect(parseConfig({ STAFF_PHONE_NUMBERS: "+447700900001, 07700 90012" })).toEqual({
       ok: false,
-      error: 'Configuration error: STAFF_PHONE_NUMBERS "07700 90012" is not a valid UK number: check the digits.',
+      error:
+        "Configuration error: STAFF_PHONE_NUMBERS number 2 of 2 is not a valid phone number for its country: check the digits",
     });
   });
 });
