@@ -66,6 +66,22 @@ describe("quote message senders", () => {
     expect(again.id).toBe(first.id);
   });
 
+  test("a receipt for a landline is kept in the outbox with the reason it cannot go by text", async () => {
+    const sender = createOutboxQuoteSender(repos.outboundMessages, log);
+    const kept = await sender.send({
+      ...message,
+      to: "+441611234567" as E164,
+      purpose: "receipt",
+      dedupeKey: "receipt:landline",
+    });
+    expect(kept).toMatchObject({
+      status: "outbox",
+      error: "This number cannot receive texts (0161 123 4567 is a landline).",
+    });
+    const mobile = await sender.send({ ...message, purpose: "receipt", dedupeKey: "receipt:mobile" });
+    expect(mobile.error).toBeNull();
+  });
+
   test("with messaging connected, the message goes through the messaging outbox once, and a refusal is recorded", async () => {
     const requests: SendRequest[] = [];
     const messenger: Messenger = {
