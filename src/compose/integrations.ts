@@ -2,6 +2,7 @@ import type { Config } from "../config.ts";
 import type { BlobStore } from "../ports/blob-store.ts";
 import type { IntegrationStatus } from "../ports/integrations.ts";
 import type { Log } from "../ports/log.ts";
+import { formatPhone } from "../domain/phone.ts";
 import { s3Keys, stripeKeys, twilioKeys, whatsappKeys } from "./vendor-keys.ts";
 
 type Describe = Omit<IntegrationStatus, "health">;
@@ -35,7 +36,7 @@ export function describeIntegrations(config: Config, database: string, blobStore
       "Twilio",
       "Calls and SMS",
       twilioKeys(config) !== null,
-      `Twilio account, number ${config.TWILIO_PHONE_NUMBER ?? "not set"}; texts go through the durable outbox (retried with backoff, never sent twice)`,
+      `Twilio account, number ${config.TWILIO_PHONE_NUMBER ? formatPhone(config.TWILIO_PHONE_NUMBER) : "not set"}; texts go through the durable outbox (retried with backoff, never sent twice)`,
       "No keys: the call simulator plays calls; texts wait in the outbox, shown in the app, and nothing is sent",
     ),
     vendorOr(

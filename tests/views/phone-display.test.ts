@@ -4,6 +4,8 @@ import { OutboxList } from "../../src/views/quotes.tsx";
 import type { OutboundMessage } from "../../src/ports/quote-messages.ts";
 import type { E164 } from "../../src/domain/phone.ts";
 import { textOf } from "../e2e/helpers.ts";
+import { describeIntegrations } from "../../src/compose/integrations.ts";
+import { parseConfig } from "../../src/config.ts";
 
 describe("phoneForDisplay: the one way a staff page writes a number", () => {
   test.each([
@@ -60,4 +62,15 @@ describe("a view that shows a number shows it in the national format", () => {
     expect(text).toContain("This number cannot receive texts (020 7946 0000 is a landline).");
     expect(text).not.toContain("+44");
   });
+});
+
+test("the Integrations page writes the company's Twilio number as people here do", () => {
+  const parsed = parseConfig({
+    TWILIO_ACCOUNT_SID: "AC00000000000000000000000000000003",
+    TWILIO_AUTH_TOKEN: "token",
+    TWILIO_PHONE_NUMBER: "+442079460000",
+  });
+  if (!parsed.ok) throw new Error(parsed.error);
+  const twilio = describeIntegrations(parsed.config, "PGlite", "folder").find((i) => i.name === "Twilio")!;
+  expect(twilio.detail).toContain("number 020 7946 0000;");
 });
