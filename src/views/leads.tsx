@@ -229,7 +229,14 @@ export function LeadForm(props: { ctx: PageContext; form: FormState; action: str
       <FormError form={form} />
       <Field form={form} name="name" label="Name" autocomplete="off" />
       <Field form={form} name="organisation" label="Organisation" />
-      <Field form={form} name="phone" label="Phone" type="tel" inputmode="tel" />
+      <Field
+        form={form}
+        name="phone"
+        label="Phone"
+        type="tel"
+        inputmode="tel"
+        placeholder="07700 900123, or +33 6 12 34 56 78 abroad"
+      />
       {props.numberOwner ? (
         <p class="field-error" id="phone-owner">
           <a href={`/leads/${props.numberOwner.id}`}>Open {leadDisplayName(props.numberOwner)}'s lead</a>
