@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -32,6 +32,7 @@ export interface TestS3Server {
  * afterAll(() => s3.stop());
  */
 export async function startS3Server(bucket = "switchboard-test"): Promise<TestS3Server> {
+  awaitObjectWrites();
   const directory = await mkdtemp(join(tmpdir(), "switchboard-s3rver-"));
   const S3rver = require("s3rver") as S3rverConstructor;
   const server = new S3rver({
@@ -52,5 +53,36 @@ export async function startS3Server(bucket = "switchboard-test"): Promise<TestS3
       await server.close();
       await rm(directory, { recursive: true, force: true });
     },
+  };
+}
+
+interface FilesystemStorePrototype {
+  putObject(object: { bucket: string; key: string }): Promise<{ size: number }>;
+  getResourcePath(bucket: string, key: string, kind: "object"): string;
+  switchboardAwaitsWrites?: true;
+}
+
+/**
+ * s3rver answers a PUT when the body has been read, not when its file is written (its write
+ * stream opens and flushes later), so under load a HEAD right after a PUT can miss the object.
+ * Real S3 reads its own writes; this makes the peer do the same by waiting for the file.
+ */
+function awaitObjectWrites() {
+  const store = (require("s3rver/lib/stores/filesystem") as { prototype: FilesystemStorePrototype }).prototype;
+  if (store.switchboardAwaitsWrites) return;
+  store.switchboardAwaitsWrites = true;
+  const putObject = store.putObject;
+  store.putObject = async function (this: FilesystemStorePrototype, object) {
+    const written = await putObject.call(this, object);
+    const path = this.getResourcePath(object.bucket, object.key, "object");
+    for (let waited = 0; waited < 5_000; waited += 5) {
+      const size = await stat(path).then(
+        (s) => s.size,
+        () => -1,
+      );
+      if (size === written.size) break;
+      await Bun.sleep(5);
+    }
+    return written;
   };
 }
