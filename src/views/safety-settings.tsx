@@ -20,7 +20,7 @@ export const emptySafetyRow = (key: string): SafetyFormRow => ({
 /** One rule's row: the danger, the words that raise it, the advice, and a box to remove it. */
 export function SafetyRuleFields(props: { row: SafetyFormRow; number?: number }) {
   const { row } = props;
-  const heading = row.danger || (props.number ? `Rule ${props.number}` : "A new rule");
+  const heading = row.danger || (row.id && props.number ? `Rule ${props.number}` : "A new rule");
   return (
     <fieldset class="card stack safety-rule">
       <legend>{heading}</legend>
