@@ -41,6 +41,10 @@ test("every labelled call that describes a job gets a title of at most 60 charac
 });
 
 test("a problem the vocabulary does not know keeps the sentence's first clause that says it, cut at a word", () => {
+  expect(jobTitle("Hello, the kitchen tap at 12 Baker Street NW1 6XE has been dripping all night")).toBe(
+    "Dripping tap",
+  );
+  expect(jobTitle("The back gate at 4 Mill Lane LS8 3ET won't latch any more")).toBe("Back gate won't latch any more");
   expect(jobTitle("Good morning, my name is Arthur Pemberton, the porch roof is sagging")).toBe(
     "Porch roof is sagging",
   );

@@ -53,7 +53,7 @@ const PROBLEMS: readonly (readonly [RegExp, string])[] = [
     /\bleak\w* under (?:the |my )?(?:\w+ )?(sink|bath|shower tray|shower)\b|\bunder the (shower tray|sink)\b/,
     "leak under $1$2",
   ],
-  [/\btap(?:'s| is)? (?:is )?dripping\b|\bdripping tap\b/, "dripping tap"],
+  [/\btaps?\b.{0,50}\b(?:dripping|drips)\b|\bdripping tap\b/, "dripping tap"],
   [/\btoilet won't stop running\b|\btoilet(?:'s)? (?:keeps )?running\b/, "toilet running"],
   [/\bbath(?:'s| is)? leaking\b/, "bath leaking"],
   [/\bspraying water\b/, "pipe spraying water"],
@@ -131,6 +131,8 @@ export function jobTitle(described: string, context = ""): string | null {
   const named = problems.length > 0 ? problems : problemsIn(context);
   if (named.length > 0) return clip(capitalise(named.slice(0, 2).join(", ")), TITLE_MAX);
   const clauses = described
+    // The site has its own fields: "at 12 Baker Street NW1 6XE" says nothing of the job.
+    .replace(/\s(?:at|in) \d+\w? [^,.;]*?[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}\b/g, "")
     .split(/[.;!?]|,\s|\s(?:and|but|so|because)\s/i)
     .map((part) => part.trim())
     .filter((part) => part.split(" ").length >= 2);
