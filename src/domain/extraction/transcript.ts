@@ -55,7 +55,7 @@ export function transcriptFromSegments(
   };
 }
 
-/** Everything the caller said, one turn a line (what safety advice and the rules read). */
+/** Everything the caller said, one turn a line. */
 export const callerText = (transcript: Transcript): string =>
   transcript.lines
     .filter((line) => line.speaker === "caller")
