@@ -195,7 +195,7 @@ export function wireMessaging(w: MessagingWiring): {
 const OUTBOX_WORDS: Partial<Record<string, string>> = {
   queued: "queued",
   failed: "failed",
-  not_sent: "not sent (no keys)",
+  not_sent: "not sent (no account connected)",
 };
 
 /**

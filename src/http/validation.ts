@@ -33,6 +33,16 @@ export const formText = (max: number) => z.preprocess(lastString, z.string().tri
 /** A form field kept exactly as typed (passwords), at most `max` characters; "" when absent. */
 export const formRaw = (max: number) => z.preprocess(lastString, z.string().max(max, tooLong(max)));
 
+/**
+ * A field repeated once per row of a form (rows are matched by order), each value at most `max`
+ * characters and kept as typed; at most `rows` of them. Absent is no rows.
+ */
+export const formList = (max: number, rows: number) =>
+  z.preprocess(
+    (value) => (value === undefined ? [] : Array.isArray(value) ? value : [value]),
+    z.array(z.string().max(max, tooLong(max))).max(rows, `Keep it to ${rows} rows or fewer.`),
+  );
+
 /** A whole number from a form or query string; anything else becomes `fallback`. */
 export const formInt = (fallback: number) =>
   z.preprocess(

@@ -68,3 +68,13 @@ document.addEventListener("htmx:sseOpen", (event) => {
     });
   }
 });
+
+// A reply sent in place is added to its thread out of band; when the live refresh got there
+// first, the page already shows it: don't add it twice.
+document.addEventListener("htmx:oobBeforeSwap", (event) => {
+  const fragment = event.detail.fragment;
+  if (!fragment || !fragment.querySelectorAll) return;
+  for (const element of fragment.querySelectorAll("[id^='msg-']")) {
+    if (document.getElementById(element.id)) event.detail.shouldSwap = false;
+  }
+});

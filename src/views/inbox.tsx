@@ -180,7 +180,7 @@ export function ConversationPage(props: { ctx: PageContext; view: ConversationVi
             hx-trigger="sse:message throttle:500ms"
             hx-swap="innerHTML"
           >
-            <Thread messages={messages} csrfToken={props.ctx.csrfToken} />
+            <Thread leadId={lead.id} messages={messages} csrfToken={props.ctx.csrfToken} />
           </div>
         </section>
         <aside class="card">

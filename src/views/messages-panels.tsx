@@ -1,6 +1,7 @@
 import type { Issue } from "../domain/issues.ts";
 import { phoneForDisplay } from "./format.ts";
 import { STATUS_LABELS, type Message } from "../domain/messaging/message.ts";
+import { deliveryStatusLabel } from "../domain/messaging/delivery-status.ts";
 import type { WindowState } from "../domain/messaging/window.ts";
 import type { MissedCallFollowUp } from "../ports/messages.ts";
 import { Badge } from "./components.tsx";
@@ -51,7 +52,9 @@ export function IssueMessagingPanel(props: { ctx: PageContext; view: IssueMessag
         </p>
       ) : null}
       {!view.whatsappLive ? (
-        <p class="notice">WhatsApp is not configured: the outbox shows what would have been sent, and sends nothing.</p>
+        <p class="notice">
+          No WhatsApp account connected: the outbox shows what would have been sent, and nothing is sent.
+        </p>
       ) : null}
 
       <h2>Photos and videos</h2>
@@ -70,7 +73,8 @@ export function IssueMessagingPanel(props: { ctx: PageContext; view: IssueMessag
         <ul>
           {view.videoRequests.map((m) => (
             <li>
-              Asked {formatDateTime(m.occurredAt)} <Badge value={m.status} label={STATUS_LABELS[m.status]} />
+              Asked {formatDateTime(m.occurredAt)}{" "}
+              <Badge value={m.status} label={deliveryStatusLabel(m.status, m.channel)} />
               {m.error ? <div class="muted">{m.error}</div> : null}
             </li>
           ))}
@@ -101,7 +105,7 @@ export function IssueMessagingPanel(props: { ctx: PageContext; view: IssueMessag
             <li>
               Sent {formatDateTime(m.occurredAt)}
               {m.kind === "video" || m.template?.headerMedia ? " with a video" : ""}{" "}
-              <Badge value={m.status} label={STATUS_LABELS[m.status]} />
+              <Badge value={m.status} label={deliveryStatusLabel(m.status, m.channel)} />
               {m.error ? <div class="muted">{m.error}</div> : null}
             </li>
           ))}

@@ -1,10 +1,5 @@
-import {
-  CHANNEL_NAMES,
-  NO_TRANSCRIBER,
-  STATUS_LABELS,
-  type Message,
-  type MessageChannel,
-} from "../domain/messaging/message.ts";
+import { CHANNEL_NAMES, NO_TRANSCRIBER, type Message, type MessageChannel } from "../domain/messaging/message.ts";
+import { deliveryStatusLabel } from "../domain/messaging/delivery-status.ts";
 import type { WindowState } from "../domain/messaging/window.ts";
 import { Badge } from "./components.tsx";
 import { formatDateTime } from "../domain/london-time.ts";
@@ -30,7 +25,10 @@ function MessageStatus(props: { message: Message }) {
       {showBadge ? (
         <>
           {" "}
-          <Badge value={STATUS_TONE[message.status] ?? message.status} label={STATUS_LABELS[message.status]} />
+          <Badge
+            value={STATUS_TONE[message.status] ?? message.status}
+            label={deliveryStatusLabel(message.status, message.channel)}
+          />
         </>
       ) : null}
       {message.issueId ? (
@@ -123,9 +121,7 @@ function Transcript(props: { message: Message }) {
     );
   }
   if (m.transcriber === NO_TRANSCRIBER)
-    return (
-      <p class="muted">Not transcribed: no voice-note transcriber is configured (set OPENAI_API_KEY for whisper-1).</p>
-    );
+    return <p class="muted">Not transcribed: no OpenAI account connected for voice notes (Settings → Integrations).</p>;
   if (m.transcriber?.includes("failed")) return <p class="muted">Not transcribed: {m.transcriber}</p>;
   if (m.mediaKey) return <p class="muted">Transcribing…</p>;
   return null;
@@ -166,15 +162,38 @@ export function MessageItem(props: { message: Message; csrfToken?: string | null
   );
 }
 
-/** A conversation, oldest first. The CSRF token is for the forms on messages (retrying a download). */
-export function Thread(props: { messages: Message[]; csrfToken?: string | null }) {
-  if (props.messages.length === 0) return <p class="muted">No messages yet.</p>;
+/** Where a lead's thread lists its messages, so a message just sent can be added to it in place. */
+export const threadMessagesId = (leadId: string) => `thread-messages-${leadId}`;
+
+/**
+ * A conversation, oldest first. The CSRF token is for the forms on messages (retrying a
+ * download). "No messages yet" stays inside the list, hidden by the stylesheet once a message is
+ * added beside it.
+ */
+export function Thread(props: { leadId: string; messages: Message[]; csrfToken?: string | null }) {
   return (
-    <div class="transcript">
+    <div class="transcript" id={threadMessagesId(props.leadId)}>
+      {props.messages.length === 0 ? <p class="muted thread-empty">No messages yet.</p> : null}
       {props.messages.map((message) => (
         <MessageItem message={message} csrfToken={props.csrfToken ?? null} />
       ))}
     </div>
+  );
+}
+
+/**
+ * The answer to a reply staff sent: the reply box, cleared, and the new message added to the
+ * thread on the page (out of band), so it shows at once as queued. The live update then moves
+ * its status on; a page whose live refresh already shows it does not add it twice (app.js).
+ */
+export function ReplySent(props: { ctx: PageContext; view: ReplyView; message: Message }) {
+  return (
+    <>
+      <ReplyBox ctx={props.ctx} view={props.view} />
+      <div hx-swap-oob={`beforeend:#${threadMessagesId(props.view.leadId)}`}>
+        <MessageItem message={props.message} csrfToken={props.ctx.csrfToken} />
+      </div>
+    </>
   );
 }
 
@@ -191,7 +210,8 @@ export interface ReplyView {
   noSms?: string;
   text?: string;
   error?: string;
-  sent?: boolean;
+  /** What happened to the message just sent, in a line. */
+  sent?: string;
 }
 
 /** The reply box: says before sending whether WhatsApp will carry free text or the template. */
@@ -222,7 +242,7 @@ export function ReplyBox(props: { ctx: PageContext; view: ReplyView }) {
       ) : null}
       {view.sent ? (
         <p class="muted" role="status">
-          Queued in the outbox.
+          {view.sent}
         </p>
       ) : null}
       <label>
@@ -246,22 +266,28 @@ export function ReplyBox(props: { ctx: PageContext; view: ReplyView }) {
           {view.text ?? ""}
         </textarea>
       </label>
+      {/* Each note is about one channel: the stylesheet shows only the chosen channel's. */}
       {view.channels.includes("whatsapp") ? (
-        <p class="muted" style="margin:0">
+        <p class="muted" style="margin:0" data-for-channel="whatsapp">
           {view.window.open
             ? `WhatsApp: free text until ${formatDateTime(view.window.closesAt)} (24 hours after the customer's last message).`
             : `WhatsApp: the customer has not written in the last 24 hours, so this goes inside the approved template “${view.replyTemplate}”.`}
         </p>
       ) : null}
-      {view.channels.some((c) => !view.live[c]) ? (
-        <p class="notice" style="margin:0">
-          {view.channels
-            .filter((c) => !view.live[c])
-            .map((c) => CHANNEL_NAMES[c])
-            .join(" and ")}{" "}
-          not configured: the outbox will show what would have been sent, and send nothing.
+      {view.channels.includes("sms") ? (
+        <p class="muted" style="margin:0" data-for-channel="sms">
+          SMS: text only, up to 1,600 characters.
         </p>
       ) : null}
+      {view.channels
+        .filter((c) => !view.live[c])
+        .map((c) => (
+          <p class="notice" style="margin:0" data-for-channel={c}>
+            {c === "sms"
+              ? "No Twilio account connected: the text stays in the outbox, showing what would have been sent, and is not sent."
+              : "No WhatsApp account connected: the message stays in the outbox, showing what would have been sent, and is not sent."}
+          </p>
+        ))}
       <div>
         <button type="submit">Send</button>
       </div>
@@ -277,7 +303,17 @@ export function LeadConversation(props: { ctx: PageContext; leadId: string; mess
         <h2 style="margin:0;margin-right:auto">Messages</h2>
         <a href={`/inbox/${props.leadId}`}>Open the conversation</a>
       </div>
-      <Thread messages={props.messages} csrfToken={props.ctx.csrfToken} />
+      {/* Status changes and messages from elsewhere arrive live; a reply sent here is added at once. */}
+      <div hx-ext="sse" sse-connect={`/inbox/${props.leadId}/events`}>
+        <div
+          id="lead-thread"
+          hx-get={`/leads/${props.leadId}/thread`}
+          hx-trigger="sse:message throttle:500ms"
+          hx-swap="innerHTML"
+        >
+          <Thread leadId={props.leadId} messages={props.messages} csrfToken={props.ctx.csrfToken} />
+        </div>
+      </div>
       <ReplyBox ctx={props.ctx} view={props.reply} />
     </section>
   );

@@ -33,6 +33,7 @@ const LIVE_MS = 10_000;
 const SARAH = { waId: "447700900123", name: "Sarah Jones" };
 const INBOUND = "Hello, the kitchen tap at 12 Baker Street NW1 6XE has been dripping all night";
 const REPLY = "Thanks Sarah, a plumber can come tomorrow at 9am.";
+const LEAD_PAGE_REPLY = "Sarah, he will text you when he sets off.";
 
 let dataDir = "";
 let screenshots = "";
@@ -126,19 +127,29 @@ describe.skipIf(!enabled)("the inbox in a real browser", () => {
       const box = page.locator("#reply-box");
       await expect(box.locator("select[name=channel]").inputValue()).resolves.toBe("whatsapp");
       expect(await box.innerText()).toContain("WhatsApp: free text until");
-      expect(await box.innerText()).toContain(
-        "not configured: the outbox will show what would have been sent, and send nothing",
-      );
+      expect(await box.innerText()).toContain("No WhatsApp account connected: the message stays in the outbox");
+      // Chosen SMS, the box says nothing of WhatsApp's 24-hour rule; back on WhatsApp, it does again.
+      await box.locator("select[name=channel]").selectOption("sms");
+      expect(await box.innerText()).not.toContain("24 hours");
+      expect(await box.innerText()).toContain("No Twilio account connected");
+      await box.locator("select[name=channel]").selectOption("whatsapp");
+      expect(await box.innerText()).toContain("24 hours");
+      expect(await box.innerText()).not.toContain("No Twilio account connected");
 
       await markPage();
       await box.locator("textarea[name=text]").fill(REPLY);
       await box.getByRole("button", { name: "Send" }).click();
-      await page.locator("#reply-box").getByText("Queued in the outbox.").waitFor();
+      await page
+        .locator("#reply-box")
+        .getByText("Not sent: no WhatsApp account connected. It stays in the outbox.")
+        .waitFor();
 
-      // The send job runs in the background; the thread refreshes itself over SSE.
+      // Shown at once; the send job runs in the background and the live update moves its status on.
       const reply = page.locator("#thread .line.staff").filter({ hasText: REPLY });
-      await reply.getByText("Not sent (no keys)").waitFor({ timeout: LIVE_MS });
-      expect(await reply.innerText()).toContain("It shows what would have been sent.");
+      await reply.waitFor({ timeout: 2_000 });
+      await reply.getByText("Not sent: no WhatsApp account connected").waitFor({ timeout: LIVE_MS });
+      expect(await reply.innerText()).toContain("This shows what would have been sent.");
+      expect(await reply.count()).toBe(1);
       await expect(page.locator("#reply-box textarea[name=text]").inputValue()).resolves.toBe("");
       await pageWasNotReloaded();
       await shoot("conversation-replied");
@@ -157,6 +168,32 @@ describe.skipIf(!enabled)("the inbox in a real browser", () => {
       expect(await conversation.innerText()).toContain(`You: ${REPLY}`);
       await expect(page.locator("#unread-total").innerText()).resolves.toBe("0 unread");
       await shoot("inbox-read");
+    },
+    TEST_MS,
+  );
+
+  test(
+    "from the lead page, a reply shows in the lead's thread at once, once, and its status moves on live",
+    async () => {
+      expect(conversationPath).not.toBe("");
+      const leadId = conversationPath.split("/").at(-1)!;
+      await page.goto(`${server!.url}/leads/${leadId}`);
+      const thread = page.locator("#lead-thread");
+      await thread.locator(".line.staff").filter({ hasText: REPLY }).waitFor();
+      await markPage();
+
+      const box = page.locator("#reply-box");
+      await box.locator("select[name=channel]").selectOption("sms");
+      await box.locator("textarea[name=text]").fill(LEAD_PAGE_REPLY);
+      await box.getByRole("button", { name: "Send" }).click();
+      const reply = thread.locator(".line.staff").filter({ hasText: LEAD_PAGE_REPLY });
+      await reply.waitFor({ timeout: 2_000 });
+      await reply.getByText("SMS queued, not sent (no Twilio account)").waitFor({ timeout: LIVE_MS });
+      // The live refresh and the answer both carried it: it is still there once.
+      await page.waitForTimeout(1_000);
+      expect(await reply.count()).toBe(1);
+      await pageWasNotReloaded();
+      await shoot("lead-page-replied");
     },
     TEST_MS,
   );

@@ -110,4 +110,31 @@ describe.skipIf(!enabled)("staff management in a real browser", () => {
     },
     TEST_MS,
   );
+
+  test(
+    "an admin edits the safety advice list through its form: adds a rule with the button, removes one, saves",
+    async () => {
+      await page.goto(`${server!.url}/settings/safety`);
+      const rules = page.locator("#safety-rows fieldset");
+      const before = await rules.count();
+      await page.getByRole("button", { name: "Add another rule" }).click();
+      await rules.nth(before).waitFor();
+      const added = rules.nth(before);
+      await added.locator("input[name=danger]").fill("Asbestos");
+      await added.locator("textarea[name=triggers]").fill("artex, asbestos");
+      await added.locator("textarea[name=advice]").fill("Don't drill or sand it; we will test it first.");
+      await rules.filter({ hasText: "Gas smell" }).getByLabel("Remove this rule").check();
+      await Promise.all([
+        page.waitForURL("**/settings/safety?saved=1"),
+        page.getByRole("button", { name: "Save the list" }).click(),
+      ]);
+      await page.getByText("Saved. Calls from now on use this list.").waitFor();
+      const legends = await page.locator("#safety-rows legend").allInnerTexts();
+      expect(legends).toContain("Asbestos");
+      expect(legends).not.toContain("Gas smell");
+      await page.screenshot({ path: join(screenshots, "safety-settings.png"), fullPage: true });
+      expect(pageProblems).toEqual([]);
+    },
+    TEST_MS,
+  );
 });

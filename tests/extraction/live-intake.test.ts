@@ -164,6 +164,41 @@ describe("the live loop", () => {
     expect((await repos.calls.byId(call.id))!.extracted!.name).toBe("Sarah Jones");
   });
 
+  test("safety advice reads the caller's consecutive lines as one utterance, as the transcriber splits them", async () => {
+    const call = await aCall(null);
+    const live = startLiveExtraction(
+      {
+        calls: repos.calls,
+        extractor: createRulesExtractor(),
+        liveEvents: createInProcessLiveEvents(),
+        log: pino({ level: "silent" }),
+        safetyRules: async () => DEFAULT_SAFETY_RULES,
+      },
+      call.id,
+      { debounceMs: 5, minSpeechMsBetweenRuns: 0 },
+    );
+    const said: ["inbound" | "outbound", string][] = [
+      ["outbound", "Switchboard Property Maintenance, how can I help?"],
+      ["inbound", "There's water pouring through the ceiling in the kitchen, it's coming down really fast"],
+      ["inbound", "and my husband says it's all over the floor, so we've turned off the electrics at the box"],
+    ];
+    for (const [i, [track, text]] of said.entries()) {
+      live.segmentStored(
+        await repos.calls.addSegment({
+          callId: call.id,
+          track,
+          text,
+          startMs: i * 4000,
+          endMs: i * 4000 + 3500,
+          isFinal: true,
+          confidence: 0.9,
+        }),
+      );
+    }
+    const final = await live.finish();
+    expect(final!.safety.map((a) => a.ruleId)).toEqual(["water-electrics"]);
+  });
+
   test("a correction stands over every later extraction", async () => {
     const call = await aCall(null);
     await repos.calls.update(call.id, { corrections: { name: "Sara Jones" } });

@@ -114,8 +114,13 @@ describe("the embedded default (no keys): the outbox shows what would have been 
       { "HX-Request": "true" },
     );
     expect(response.status).toBe(200);
-    expect(await response.text()).toContain("Queued in the outbox");
+    const answer = await response.text();
+    expect(answer).toContain("SMS queued, not sent (no Twilio account): it stays in the outbox.");
     const [queued] = await repos.messages.forLead(lead.id);
+    // The new message comes back with the box, to be added to the thread on the page at once.
+    expect(answer).toContain(`hx-swap-oob="beforeend:#thread-messages-${lead.id}"`);
+    expect(answer).toContain(`id="msg-${queued!.id}"`);
+    expect(answer).toContain("We can come on Tuesday");
     expect(queued).toMatchObject({
       direction: "outbound",
       channel: "sms",
@@ -126,11 +131,72 @@ describe("the embedded default (no keys): the outbox shows what would have been 
     await runJobs(embedded);
     const after = await repos.messages.byId(queued!.id);
     expect(after).toMatchObject({ status: "not_sent", providerId: null });
-    expect(after!.error).toContain("Not sent: this is the embedded outbox (no TWILIO_ACCOUNT_SID");
+    expect(after!.error).toBe(
+      "This shows what would have been sent. Connect Twilio (Settings → Integrations) to send texts.",
+    );
     expect(twilioPeer.requests).toHaveLength(0);
     const { html } = await embeddedBrowser.page(`/inbox/${lead.id}`);
-    expect(html).toContain("Not sent (no keys)");
-    expect(html).toContain("not configured: the outbox will show what would have been sent, and send nothing");
+    expect(html).toContain("SMS queued, not sent (no Twilio account)");
+    expect(html).toContain("No Twilio account connected: the text stays in the outbox");
+    // Words a person understands: no variable names, no "sent (not sent …)".
+    expect(html).not.toMatch(/TWILIO_|WHATSAPP_|no keys|sent \(not sent/);
+  });
+});
+
+describe("a reply shows in its thread at once, in words a person understands", () => {
+  test("from the lead page: the answer carries the message for the page's thread, and the thread keeps itself up to date", async () => {
+    const lead = await aLead("+447700900011", "Priya Shah");
+    const card = await embeddedBrowser.page(`/leads/${lead.id}/conversation`);
+    // The thread the answer adds to, listening for status changes of this lead's messages.
+    expect(card.html).toContain(`id="thread-messages-${lead.id}"`);
+    expect(card.html).toContain(`sse-connect="/inbox/${lead.id}/events"`);
+    expect(card.html).toContain(`hx-get="/leads/${lead.id}/thread"`);
+
+    const response = await embeddedBrowser.post(
+      `/leads/${lead.id}/messages`,
+      { _csrf: embeddedBrowser.csrf, channel: "whatsapp", text: "The plumber is on his way" },
+      { "HX-Request": "true" },
+    );
+    expect(response.status).toBe(200);
+    const answer = await response.text();
+    const [queued] = await repos.messages.forLead(lead.id);
+    expect(answer).toContain(
+      `<div hx-swap-oob="beforeend:#thread-messages-${lead.id}"><div class="line staff" id="msg-${queued!.id}"`,
+    );
+    expect(answer).toContain("Not sent: no WhatsApp account connected. It stays in the outbox.");
+    expect(answer).toContain(">Queued</span>");
+
+    await runJobs(embedded);
+    const thread = await embeddedBrowser.page(`/leads/${lead.id}/thread`);
+    expect(thread.html).toContain(`id="msg-${queued!.id}"`);
+    expect(thread.html).toContain("Not sent: no WhatsApp account connected");
+    expect(thread.html).toContain("Connect WhatsApp (Settings → Integrations) to send WhatsApp messages.");
+    expect(thread.html).not.toContain("thread-empty");
+
+    const leadPage = await embeddedBrowser.page(`/leads/${lead.id}`);
+    expect(leadPage.html).toContain("WhatsApp template to the customer · Not sent: no WhatsApp account connected");
+    expect(leadPage.html).not.toMatch(/WHATSAPP_|no keys|sent \(not sent/);
+  });
+
+  test("an empty thread still has the list a first reply is added to", async () => {
+    const lead = await aLead("+447700900012", "Tom Reed");
+    const { html } = await embeddedBrowser.page(`/leads/${lead.id}/thread`);
+    expect(html).toBe(
+      `<div class="transcript" id="thread-messages-${lead.id}"><p class="muted thread-empty">No messages yet.</p></div>`,
+    );
+  });
+
+  test("the SMS box does not describe WhatsApp's 24-hour rule: each note belongs to its channel", async () => {
+    const lead = await aLead("+447700900013", "Ann Lee");
+    const { html } = await embeddedBrowser.page(`/leads/${lead.id}/conversation`);
+    const notes = [...html.matchAll(/<p [^>]*data-for-channel="(\w+)"[^>]*>([^<]*)<\/p>/g)].map(([, c, t]) => [c, t]);
+    const sms = notes.filter(([c]) => c === "sms").map(([, t]) => t!);
+    const whatsapp = notes.filter(([c]) => c === "whatsapp").map(([, t]) => t!);
+    expect(whatsapp.some((t) => t.includes("24 hours"))).toBe(true);
+    expect(sms.length).toBeGreaterThan(0);
+    expect(sms.some((t) => /24 hours|template|WhatsApp/.test(t))).toBe(false);
+    // Any note not tagged with its channel would show under both.
+    expect(html).not.toMatch(/<p class="(?:muted|notice)" style="margin:0">[^<]*24 hours/);
   });
 });
 

@@ -1,3 +1,5 @@
+import { companySafetyRules } from "../../src/domain/extraction/safety-rules.ts";
+import { DEFAULT_SAFETY_RULES } from "../../src/domain/extraction/safety.ts";
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { IntegrationStatus } from "../../src/ports/integrations.ts";
 import type { Repositories } from "../../src/ports/database.ts";
@@ -132,33 +134,91 @@ describe("pages and assets", () => {
 });
 
 describe("the safety advice list", () => {
-  test("staff see the list, save an edited one, and a broken one is refused with the reason and changes nothing", async () => {
+  /** The form as the page draws it: each field's values in row order (hidden ones included). */
+  const formRows = (html: string) => {
+    const values = (name: string) =>
+      [
+        ...html.matchAll(
+          new RegExp(`<(?:input|textarea)[^>]*name="${name}"[^>]*?(?:value="([^"]*)"[^>]*)?>([^<]*)`, "g"),
+        ),
+      ].map(([, value, text]) => value ?? text ?? "");
+    return {
+      row: values("row"),
+      id: values("id"),
+      danger: values("danger"),
+      triggers: values("triggers"),
+      alsoSaid: values("alsoSaid"),
+      nearWords: values("nearWords"),
+      advice: values("advice"),
+    };
+  };
+  const unescape = (text: string) => text.replaceAll("&#39;", "'").replaceAll("&quot;", '"').replaceAll("&amp;", "&");
+
+  test("admins edit the list through a form, one row a rule: change one, add one, remove one", async () => {
     const { html } = await browser.page("/settings/safety");
     expect(html).toContain("0800 111 999");
-    const rules = [
-      {
-        id: "flood",
-        danger: "Flooding",
-        anyOf: ["flood*"],
-        advice: "Turn off the stopcock and the electrics at the fuse box if it is safe to reach.",
-      },
-    ];
-    const saved = await browser.post("/settings/safety", { _csrf: browser.csrf, rules: JSON.stringify(rules) });
-    expect(saved.status).toBe(303);
-    expect((await browser.page("/settings/safety")).html).toContain("Turn off the stopcock");
+    expect(html).not.toContain("Rules (JSON)");
+    const form = formRows(html);
+    // Every default rule is a row, plus a spare empty one for adding.
+    expect(form.id).toEqual([...DEFAULT_SAFETY_RULES.map((r) => r.id), ""]);
+    expect(unescape(form.triggers[0]!)).toBe(DEFAULT_SAFETY_RULES[0]!.anyOf.join(", "));
 
-    const broken = await browser.post("/settings/safety", {
-      _csrf: browser.csrf,
-      rules: '[{"id":"x","danger":"","anyOf":[],"advice":"?"}]',
+    const gas = form.row[0]!;
+    const spare = form.row.at(-1)!;
+    const fields = {
+      ...form,
+      danger: form.danger.map(unescape),
+      triggers: form.triggers.map(unescape),
+      alsoSaid: form.alsoSaid.map(unescape),
+      advice: form.advice.map((a, i) => (i === 1 ? "Everyone out into fresh air; call 0800 111 999." : unescape(a))),
+    };
+    fields.danger[fields.danger.length - 1] = "Roof down";
+    fields.triggers[fields.triggers.length - 1] = "roof has come down, roof's fallen in";
+    fields.advice[fields.advice.length - 1] = "Keep everyone out from under it.";
+    const saved = await browser.post("/settings/safety", { _csrf: browser.csrf, ...fields, remove: gas });
+    expect(saved.status).toBe(303);
+    expect(spare).not.toBe(gas);
+
+    const rules = await companySafetyRules(repos.settings);
+    expect(rules.map((r) => r.id)).toEqual([...DEFAULT_SAFETY_RULES.slice(1).map((r) => r.id), "roof-down"]);
+    expect(rules[0]!.advice).toBe("Everyone out into fresh air; call 0800 111 999.");
+    expect(rules.at(-1)).toEqual({
+      id: "roof-down",
+      danger: "Roof down",
+      anyOf: ["roof has come down", "roof's fallen in"],
+      advice: "Keep everyone out from under it.",
     });
-    expect(broken.status).toBe(422);
-    expect(await broken.text()).toContain("Rule 0.");
-    const notJson = await browser.post("/settings/safety", { _csrf: browser.csrf, rules: "[{" });
-    expect(notJson.status).toBe(422);
-    expect(await notJson.text()).toContain("not valid JSON");
-    const huge = await browser.post("/settings/safety", { _csrf: browser.csrf, rules: `[${" ".repeat(250_000)}]` });
+    // The pairs and distances the form does not show are kept as they were.
+    const waterElectrics = rules.find((r) => r.id === "water-electrics")!;
+    expect(waterElectrics).toEqual(DEFAULT_SAFETY_RULES.find((r) => r.id === "water-electrics")!);
+    expect(await repos.audit.forEntity("settings", "safety_rules")).toHaveLength(1);
+
+    const added = await browser.page("/settings/safety/new-rule");
+    expect(added.html).toContain('name="danger"');
+    expect(added.html).toMatch(/name="row" value="n[\w-]+"/);
+  });
+
+  test("a broken row is refused beside the form, as typed, with the reason; nothing changes", async () => {
+    const before = await companySafetyRules(repos.settings);
+    const refused = await browser.post("/settings/safety", {
+      _csrf: browser.csrf,
+      row: ["a", "b"],
+      id: ["gas", ""],
+      danger: ["Gas smell", "Asbestos"],
+      triggers: ["smell gas", ""],
+      alsoSaid: ["", ""],
+      nearWords: ["", ""],
+      advice: ["Leave the property", "Don't drill it"],
+    });
+    expect(refused.status).toBe(422);
+    const html = await refused.text();
+    expect(html).toContain("Not saved: Rule 2, trigger words (anyOf): give at least one word or phrase");
+    expect(html).toContain("Don&#39;t drill it");
+    expect(await companySafetyRules(repos.settings)).toEqual(before);
+
+    const huge = await browser.post("/settings/safety", { _csrf: browser.csrf, row: "a", danger: "x".repeat(20_001) });
     expect(huge.status).toBe(422);
-    expect(await huge.text()).toContain("Keep it to 250000 characters or fewer.");
-    expect((await browser.page("/settings/safety")).html).toContain("Turn off the stopcock");
+    expect(await huge.text()).toContain("Keep it to 20000 characters or fewer.");
+    expect(await companySafetyRules(repos.settings)).toEqual(before);
   });
 });

@@ -119,8 +119,11 @@ export function testBrowser(app: ReturnType<typeof createApp>) {
       if (match) csrf = match[1]!;
       return { response, html };
     },
-    /** A same-origin form post, as the browser sends it from our own page. */
-    post(path: string, fields: Record<string, string>, extraHeaders: Record<string, string> = {}) {
+    /** A same-origin form post, as the browser sends it from our own page; a list is a field repeated (rows). */
+    post(path: string, fields: Record<string, string | string[]>, extraHeaders: Record<string, string> = {}) {
+      const body = new URLSearchParams();
+      for (const [name, value] of Object.entries(fields))
+        for (const one of Array.isArray(value) ? value : [value]) body.append(name, one);
       return request(path, {
         method: "POST",
         headers: {
@@ -129,7 +132,7 @@ export function testBrowser(app: ReturnType<typeof createApp>) {
           "Sec-Fetch-Site": "same-origin",
           ...extraHeaders,
         },
-        body: new URLSearchParams(fields).toString(),
+        body: body.toString(),
       });
     },
     async logIn(email: string, password: string) {

@@ -1,7 +1,7 @@
 import { desc, eq } from "drizzle-orm";
 import { ISSUE_STATUS_LABELS } from "../../domain/issues.ts";
 import { formatPence } from "../../domain/money.ts";
-import { STATUS_LABELS } from "../../domain/messaging/message.ts";
+import { deliveryStatusLabel } from "../../domain/messaging/delivery-status.ts";
 import type { Timeline, TimelineEntry } from "../../ports/timeline.ts";
 import type { Database } from "./database-handle.ts";
 import { isUuid } from "./query-helpers.ts";
@@ -124,7 +124,7 @@ export function createTimelineRepository(db: Database): Timeline {
           kind: "message" as const,
           at: m.at,
           id: m.id,
-          title: `${CHANNEL_NAMES[m.channel]} ${MESSAGE_KIND_WORDS[m.kind] ?? "message"} ${m.direction === "inbound" ? "received" : `sent (${STATUS_LABELS[m.status].toLowerCase()})`}`,
+          title: `${CHANNEL_NAMES[m.channel]} ${MESSAGE_KIND_WORDS[m.kind] ?? "message"} ${m.direction === "inbound" ? "received" : `to the customer · ${deliveryStatusLabel(m.status, m.channel)}`}`,
           detail: m.body ?? m.transcript,
         })),
         ...quoteMessageRows.map((m) => ({

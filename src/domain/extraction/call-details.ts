@@ -2,7 +2,7 @@ import type { Call } from "../calls.ts";
 import { withCorrections, type Extraction } from "./extraction.ts";
 import { missingIntakeDetails, type MissingDetail } from "./intake.ts";
 import { safetyAdvice, type SafetyAdvice, type SafetyRule } from "./safety.ts";
-import { callerText, type Transcript } from "./transcript.ts";
+import { callerUtterances, type Transcript } from "./transcript.ts";
 
 /** Everything the details panel shows for a call. */
 export interface CallDetails {
@@ -28,7 +28,7 @@ export function callDetails(
   rules: readonly SafetyRule[],
 ): CallDetails {
   const corrected = withCorrections(extraction, call.corrections);
-  const safety = safetyAdvice(callerText(transcript), rules);
+  const safety = safetyAdvice(callerUtterances(transcript), rules);
   return {
     extraction: corrected,
     missing: missingIntakeDetails(corrected, { callerNumber: call.from.startsWith("+") ? call.from : null }),

@@ -33,8 +33,9 @@ export function leadUpdatesFrom(lead: Lead, extraction: Extraction): Partial<Lea
   return updates;
 }
 
-/** A job title from the summary: its first clause, at most 80 characters. */
-export function issueTitle(extraction: Pick<Extraction, "summary" | "category">): string {
+/** A job title: the extractor's short title, else the summary's first clause, at most 80 characters. */
+export function issueTitle(extraction: Pick<Extraction, "summary" | "category" | "title">): string {
+  if (extraction.title?.trim()) return extraction.title.trim();
   const summary = (extraction.summary ?? "").split(/[.;\n]/)[0]!.trim();
   if (summary) return summary.length > 80 ? `${summary.slice(0, 77).trimEnd()}…` : summary;
   return extraction.category && extraction.category !== "general"

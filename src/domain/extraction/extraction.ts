@@ -56,6 +56,11 @@ export interface Extraction {
   category: TradeCategory | null;
   /** One line: what the job is. */
   summary: string | null;
+  /**
+   * A short title for the job ("Burst pipe, water through ceiling"), when the extractor makes one;
+   * otherwise the job is titled from the summary (see `issueTitle`).
+   */
+  title?: string | null;
   /** How to get in: keys, codes, who is home when, parking. */
   accessNotes: string | null;
   segment: LeadSegment;
@@ -114,5 +119,7 @@ export function withCorrections(extraction: Extraction, corrections: Corrections
     (result as unknown as Record<string, unknown>)[field] = corrections[field];
     result.confidence[field] = 1;
   }
+  // A title read from the caller's words would contradict the summary staff wrote.
+  if ("summary" in corrections) result.title = null;
   return result;
 }

@@ -11,7 +11,10 @@ export interface SafetyRule {
   danger: string;
   /** Any of these phrases raises the rule… */
   anyOf: string[];
-  /** …but only when one of these is also said (within `nearWords` words, when set). */
+  /**
+   * …but only when one of these is also said in the same utterance (a caller's consecutive
+   * lines, or a whole message), or within `nearWords` words across utterances, when set.
+   */
   andAnyOf?: string[];
   nearWords?: number;
   /** Words for staff to say to the caller. */
@@ -173,6 +176,31 @@ interface Hit {
   length: number;
 }
 
+/** What one person said without being interrupted: one text, or several in a row. */
+export type Utterances = string | readonly string[];
+
+/**
+ * The utterances joined into one text (a blank line between them, which also ends a clause) and,
+ * for each token, which utterance it came from.
+ */
+function joinUtterances(utterances: Utterances): { text: string; tokens: Token[]; utteranceOf: number[] } {
+  const parts = typeof utterances === "string" ? [utterances] : utterances;
+  const starts: number[] = [];
+  let text = "";
+  for (const part of parts) {
+    if (text !== "") text += "\n\n";
+    starts.push(text.length);
+    text += part;
+  }
+  const tokens = tokenize(text);
+  let utterance = 0;
+  const utteranceOf = tokens.map((token) => {
+    while (utterance + 1 < starts.length && token.start >= starts[utterance + 1]!) utterance += 1;
+    return utterance;
+  });
+  return { text, tokens, utteranceOf };
+}
+
 function hits(tokens: readonly Token[], phrases: readonly string[], allowNegated: boolean): Hit[] {
   const found: Hit[] = [];
   for (const text of phrases) {
@@ -187,25 +215,36 @@ function hits(tokens: readonly Token[], phrases: readonly string[], allowNegated
 
 /**
  * The advice staff should give now, one entry a danger the call describes, in the list's order.
- * Pass what the caller said (see `callerText`): staff asking "any burning smell?" is not a danger.
+ * Pass what the caller said, an utterance at a time (see `callerUtterances`): staff asking "any
+ * burning smell?" is not a danger. A rule's two halves are looked for across a whole utterance,
+ * since callers pause mid-thought and the transcriber splits them into lines ("water pouring
+ * through the ceiling…" / "…I've turned off the electrics").
  *
  * @example
  * safetyAdvice("I can smell gas in the kitchen", DEFAULT_SAFETY_RULES)[0]?.advice
  * // "Leave the property, don't use switches or flames, call the National Gas Emergency number 0800 111 999. …"
  */
 export function safetyAdvice(
-  transcriptText: string,
+  utterances: Utterances,
   rules: readonly SafetyRule[] = DEFAULT_SAFETY_RULES,
 ): SafetyAdvice[] {
-  return safetyAdviceIn(transcriptText, tokenize(transcriptText), rules);
+  const { text, tokens, utteranceOf } = joinUtterances(utterances);
+  return safetyAdviceIn(text, tokens, rules, utteranceOf);
 }
 
-/** `safetyAdvice` for a text already split into words (see `tokenize`). */
+/**
+ * `safetyAdvice` for a text already split into words (see `tokenize`); `utteranceOf` gives each
+ * token's utterance (all one utterance when left out).
+ */
 export function safetyAdviceIn(
   transcriptText: string,
   tokens: readonly Token[],
   rules: readonly SafetyRule[],
+  utteranceOf?: readonly number[],
 ): SafetyAdvice[] {
+  const together = (a: Hit, b: Hit, near: number) =>
+    a.index !== b.index &&
+    ((utteranceOf ? utteranceOf[a.index] === utteranceOf[b.index] : true) || Math.abs(a.index - b.index) <= near);
   const advice: SafetyAdvice[] = [];
   for (const rule of rules) {
     const first = hits(tokens, rule.anyOf, false);
@@ -214,7 +253,7 @@ export function safetyAdviceIn(
     if (rule.andAnyOf && rule.andAnyOf.length > 0) {
       const second = hits(tokens, rule.andAnyOf, false);
       const near = rule.nearWords ?? Number.POSITIVE_INFINITY;
-      chosen = first.find((a) => second.some((b) => Math.abs(a.index - b.index) <= near && a.index !== b.index));
+      chosen = first.find((a) => second.some((b) => together(a, b, near)));
     }
     if (!chosen) continue;
     const from = tokens[chosen.index]!.start;

@@ -55,12 +55,38 @@ export function transcriptFromSegments(
   };
 }
 
-/** Everything the caller said, one turn a line (what safety advice and the rules read). */
+/** Everything the caller said, one turn a line. */
 export const callerText = (transcript: Transcript): string =>
   transcript.lines
     .filter((line) => line.speaker === "caller")
     .map((line) => line.text)
     .join("\n");
+
+/**
+ * What the caller said, an utterance at a time: their consecutive lines (the transcriber splits a
+ * turn at pauses) joined, a new utterance each time staff spoke in between.
+ *
+ * @example
+ * callerUtterances({ lines: [
+ *   { speaker: "caller", text: "Water's pouring in" },
+ *   { speaker: "caller", text: "I turned the electrics off" },
+ *   { speaker: "staff", text: "Right" },
+ * ] }) // ["Water's pouring in\nI turned the electrics off"]
+ */
+export function callerUtterances(transcript: Transcript): string[] {
+  const utterances: string[] = [];
+  let current: string[] = [];
+  for (const line of transcript.lines) {
+    if (line.speaker === "caller") {
+      current.push(line.text);
+      continue;
+    }
+    if (current.length > 0) utterances.push(current.join("\n"));
+    current = [];
+  }
+  if (current.length > 0) utterances.push(current.join("\n"));
+  return utterances;
+}
 
 /** The transcript back in `Caller:` / `Staff:` form. */
 export const transcriptText = (transcript: Transcript): string =>

@@ -1,4 +1,4 @@
-import type { OutboundStatus } from "./message.ts";
+import { STATUS_LABELS, type MessageChannel, type MessageStatus, type OutboundStatus } from "./message.ts";
 
 /** What a provider reports about an outbound message, in our words. */
 export type ReportedStatus = "sent" | "delivered" | "read" | "failed";
@@ -57,3 +57,25 @@ export function fromTwilioStatus(status: string): ReportedStatus | null {
       return null;
   }
 }
+
+/** Who carries each channel, as staff know the accounts. */
+const PROVIDERS: Record<MessageChannel, string> = { whatsapp: "WhatsApp", sms: "Twilio" };
+
+/**
+ * A message's status as staff read it, beside the message, in the thread, on the timeline and
+ * the job's panel: in words a person understands, never a variable name. A message the outbox
+ * kept because no account is connected says which account.
+ *
+ * @example deliveryStatusLabel("not_sent", "sms") // "SMS queued, not sent (no Twilio account)"
+ * @example deliveryStatusLabel("not_sent", "whatsapp") // "Not sent: no WhatsApp account connected"
+ */
+export function deliveryStatusLabel(status: MessageStatus, channel: MessageChannel): string {
+  if (status === "not_sent")
+    return channel === "sms" ? "SMS queued, not sent (no Twilio account)" : "Not sent: no WhatsApp account connected";
+  if (status === "accepted") return `Handed to ${PROVIDERS[channel]}`;
+  return STATUS_LABELS[status];
+}
+
+/** What a message the outbox kept (no account connected) tells staff under it. */
+export const notConnectedNote = (channel: MessageChannel): string =>
+  `This shows what would have been sent. Connect ${PROVIDERS[channel]} (Settings → Integrations) to send ${channel === "sms" ? "texts" : "WhatsApp messages"}.`;

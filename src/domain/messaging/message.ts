@@ -69,7 +69,7 @@ export const STATUS_LABELS: Record<MessageStatus, string> = {
   delivered: "Delivered",
   read: "Read",
   failed: "Failed",
-  not_sent: "Not sent (no keys)",
+  not_sent: "Not sent (no account connected)",
 };
 
 /** Why an outbound message was sent: staff replying, or one of the flows that send for them. */

@@ -20,6 +20,7 @@ import { ok, reject } from "../result.ts";
 import { WHATSAPP_USER_ID } from "../lead-identity.ts";
 import { canReceiveTexts } from "../phone.ts";
 import { publishMessage } from "./live.ts";
+import { notConnectedNote } from "./delivery-status.ts";
 import type { Message, MessageChannel, MessageKind, TemplateMessage } from "./message.ts";
 import { customerServiceWindow } from "./window.ts";
 import { SEND_TASK, type TaskPayload } from "../tasks/kinds.ts";
@@ -250,14 +251,7 @@ export function sendQueuedMessage(deps: SendDeps) {
     if (!claimed) return;
     const sender = message.channel === "whatsapp" ? deps.whatsapp : deps.sms;
     if (!sender.live) {
-      const keys =
-        message.channel === "whatsapp"
-          ? "WHATSAPP_ACCESS_TOKEN and WHATSAPP_PHONE_NUMBER_ID"
-          : "TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_PHONE_NUMBER";
-      await finish({
-        status: "not_sent",
-        error: `Not sent: this is the embedded outbox (no ${keys}). It shows what would have been sent.`,
-      });
+      await finish({ status: "not_sent", error: notConnectedNote(message.channel) });
       deps.log.info(
         { messageId: message.id, channel: message.channel },
         "outbox: not sent (embedded default, no keys)",

@@ -123,7 +123,7 @@ export function inboxRoutes() {
     if ((await deps.repos.messages.markSeen(lead.id, deps.now())) > 0)
       await deps.liveEvents.publish(INBOX_CHANNEL, { type: "seen", data: { leadId: lead.id } });
     c.header("Vary", "HX-Request");
-    return c.html(<Thread messages={messages} csrfToken={pageContext(c).csrfToken} />);
+    return c.html(<Thread leadId={lead.id} messages={messages} csrfToken={pageContext(c).csrfToken} />);
   });
 
   app.get("/inbox/:id/events", async (c) => {

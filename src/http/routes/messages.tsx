@@ -15,7 +15,7 @@ import type { AppDeps, AppEnv } from "../deps.ts";
 import { notFound, rejectionError } from "../errors.ts";
 import { isHtmx, pageContext } from "../page-context.ts";
 import { redirectAfterPost } from "../respond.ts";
-import { LeadConversation, MessageItem, ReplyBox } from "../../views/messages.tsx";
+import { LeadConversation, MessageItem, ReplyBox, ReplySent, Thread } from "../../views/messages.tsx";
 import { IssueMessagingPanel, MissedCallFollowUps, type IssueMessagingView } from "../../views/messages-panels.tsx";
 import { replyViewFor } from "./inbox.tsx";
 import { CODE_MAX, formText, TEXT_MAX, validForm } from "../validation.ts";
@@ -37,6 +37,14 @@ const quoteMessageForm = z.object({
     z.instanceof(File).optional().catch(undefined),
   ),
 });
+
+/** What the reply box says once a reply is queued: whether it will go out, in plain words. */
+const sentNote = (channel: MessageChannel, live: boolean) =>
+  live
+    ? `Queued: the ${channel === "sms" ? "text" : "WhatsApp message"} is on its way.`
+    : channel === "sms"
+      ? "SMS queued, not sent (no Twilio account): it stays in the outbox."
+      : "Not sent: no WhatsApp account connected. It stays in the outbox.";
 
 /** A reply that was not sent: the reply box again with the reason (htmx), else the reason as text; 422. */
 async function replyRefused(
@@ -107,6 +115,16 @@ export function messageRoutes() {
     return c.html(<LeadConversation ctx={pageContext(c)} leadId={lead.id} messages={messages} reply={reply} />);
   });
 
+  /** The lead page's thread, refreshed live as messages arrive or change (the latest ten). */
+  app.get("/leads/:id/thread", async (c) => {
+    const deps = c.get("deps");
+    const lead = await deps.repos.leads.byId(c.req.param("id"));
+    if (!lead) throw notFound("lead");
+    const messages = await deps.repos.messages.forLead(lead.id, 10);
+    c.header("Vary", "HX-Request");
+    return c.html(<Thread leadId={lead.id} messages={messages} csrfToken={pageContext(c).csrfToken} />);
+  });
+
   /** Staff reply, from the lead page or the conversation: queued in the durable outbox. */
   const replyInvalid = validForm(replyForm, async (c, bad) => {
     const deps = c.get("deps");
@@ -151,12 +169,11 @@ export function messageRoutes() {
         c,
         c.req.header("Referer")?.includes("/inbox/") ? `/inbox/${lead.id}` : `/leads/${lead.id}`,
       );
-    return c.html(
-      <ReplyBox
-        ctx={pageContext(c)}
-        view={await replyViewFor(deps, lead, { sent: true, channel: sent.value.channel })}
-      />,
-    );
+    const view = await replyViewFor(deps, lead, {
+      sent: sentNote(sent.value.channel, deps.messaging[sent.value.channel].live),
+      channel: sent.value.channel,
+    });
+    return c.html(<ReplySent ctx={pageContext(c)} view={view} message={sent.value} />);
   });
 
   /** The media of a message, for staff only: streamed through the app, so the bucket stays private. */
@@ -249,7 +266,7 @@ export function messageRoutes() {
       kind: "ok",
       text: deps.messaging.whatsapp.live
         ? "Video request queued."
-        : "Video request in the outbox (WhatsApp is not configured: nothing was sent).",
+        : "Not sent: no WhatsApp account connected. The video request stays in the outbox.",
     });
   });
 
@@ -324,7 +341,7 @@ export function messageRoutes() {
       kind: "ok",
       text: deps.messaging.whatsapp.live
         ? "Quote queued for WhatsApp."
-        : "Quote in the outbox (WhatsApp is not configured: nothing was sent).",
+        : "Not sent: no WhatsApp account connected. The quote stays in the outbox.",
     });
   });
 

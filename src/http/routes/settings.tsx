@@ -4,17 +4,56 @@ import { IntegrationsPage } from "../../views/integrations.tsx";
 import type { AppEnv } from "../deps.ts";
 import { audit, changedFields } from "../audit.ts";
 import { pageContext } from "../page-context.ts";
-import { formRaw, validForm } from "../validation.ts";
-import { companySafetyRules, parseSafetyRules, SAFETY_RULES_KEY } from "../../domain/extraction/safety-rules.ts";
+import { CODE_MAX, formList, TEXT_MAX, validForm } from "../validation.ts";
+import {
+  companySafetyRules,
+  SAFETY_RULES_KEY,
+  safetyRuleRow,
+  safetyRulesFromRows,
+} from "../../domain/extraction/safety-rules.ts";
+import type { SafetyRule } from "../../domain/extraction/safety.ts";
 import { reasonStatus } from "../errors.ts";
-import { SafetySettingsPage } from "../../views/safety-settings.tsx";
+import {
+  emptySafetyRow,
+  SafetyRuleFields,
+  SafetySettingsPage,
+  type SafetyFormRow,
+} from "../../views/safety-settings.tsx";
 import { requireRole } from "../middleware/require-role.ts";
 
-/**
- * The safety list as pasted JSON, kept as typed so the page can show it again. Bounded above the
- * largest list parseSafetyRules accepts (100 rules, 1,000-character advice each).
- */
-const safetyForm = z.object({ rules: formRaw(250_000) });
+/** The safety list's form: one value per rule for each field (see SafetyRuleFields), bounded above parseSafetyRules' limits. */
+const RULES_MAX = 100;
+const safetyForm = z.object({
+  row: formList(CODE_MAX, RULES_MAX + 1),
+  id: formList(CODE_MAX, RULES_MAX + 1),
+  danger: formList(TEXT_MAX, RULES_MAX + 1),
+  triggers: formList(TEXT_MAX, RULES_MAX + 1),
+  alsoSaid: formList(TEXT_MAX, RULES_MAX + 1),
+  nearWords: formList(CODE_MAX, RULES_MAX + 1),
+  advice: formList(TEXT_MAX, RULES_MAX + 1),
+  remove: formList(CODE_MAX, RULES_MAX + 1),
+});
+type SafetyForm = z.infer<typeof safetyForm>;
+
+/** The form's rows as typed, in order; a row whose "Remove" box is ticked is left out. */
+function rowsOf(form: SafetyForm): SafetyFormRow[] {
+  return form.row
+    .map((key, i) => ({
+      key,
+      id: form.id[i] ?? "",
+      danger: form.danger[i] ?? "",
+      triggers: form.triggers[i] ?? "",
+      alsoSaid: form.alsoSaid[i] ?? "",
+      nearWords: form.nearWords[i] ?? "",
+      advice: form.advice[i] ?? "",
+    }))
+    .filter((row) => !form.remove.includes(row.key));
+}
+
+const savedRows = (rules: readonly SafetyRule[]): SafetyFormRow[] => [
+  ...rules.map((rule, i) => ({ key: `r${i}`, ...safetyRuleRow(rule) })),
+  emptySafetyRow(`r${rules.length}`),
+];
 
 export function settingsRoutes() {
   const app = new Hono<AppEnv>();
@@ -28,32 +67,33 @@ export function settingsRoutes() {
       <SafetySettingsPage
         ctx={pageContext(c)}
         rules={rules}
-        json={JSON.stringify(rules, null, 2)}
+        rows={savedRows(rules)}
         saved={c.req.query("saved") === "1"}
       />,
     );
   });
 
+  /** An empty row for one more rule (the form's "Add another rule"). */
+  app.get("/settings/safety/new-rule", requireRole("admin"), (c) =>
+    c.html(<SafetyRuleFields row={emptySafetyRow(`n${c.get("deps").randomId().slice(0, 12)}`)} />),
+  );
+
   const refused = validForm(safetyForm, async (c, bad) => {
     const rules = await companySafetyRules(c.get("deps").repos.settings);
+    const [field, message] = Object.entries(bad.errors)[0] ?? ["form", "The form could not be read."];
     return c.html(
-      <SafetySettingsPage
-        ctx={pageContext(c)}
-        rules={rules}
-        json=""
-        error={`The list is too long to read. ${bad.errors.rules ?? ""}`.trim()}
-      />,
+      <SafetySettingsPage ctx={pageContext(c)} rules={rules} rows={savedRows(rules)} error={`${field}: ${message}`} />,
       422,
     );
   });
   app.post("/settings/safety", requireRole("admin"), refused, async (c) => {
     const { repos } = c.get("deps");
-    const json = c.req.valid("form").rules;
-    const parsed = parseSafetyRules(json);
+    const rows = rowsOf(c.req.valid("form"));
+    const parsed = safetyRulesFromRows(rows);
     if (!parsed.ok) {
       const rules = await companySafetyRules(repos.settings);
       return c.html(
-        <SafetySettingsPage ctx={pageContext(c)} rules={rules} json={json} error={parsed.message} />,
+        <SafetySettingsPage ctx={pageContext(c)} rules={rules} rows={rows} error={parsed.message} />,
         reasonStatus(parsed.reason),
       );
     }

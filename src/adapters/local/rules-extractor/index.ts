@@ -6,6 +6,7 @@ import { classifyCategory, classifySegment, classifyUrgency } from "./classify.t
 import { findAccessNotes, findPhone, findPostcode, findSummary } from "./details.ts";
 import { findAddress } from "./address.ts";
 import { findName } from "./names.ts";
+import { jobTitle } from "./job-title.ts";
 import { findOrganisation } from "./organisation.ts";
 
 export const RULES_EXTRACTOR_NAME = "rules";
@@ -54,6 +55,7 @@ export function extractByRules(transcript: Transcript, memo: TurnMemo = createTu
 
   const summary = findSummary(call, category.value);
   set("summary", summary, summary?.summary);
+  if (summary) result.title = jobTitle(summary.summary, call.caller);
   const access = findAccessNotes(call);
   set("accessNotes", access, access?.accessNotes);
   return result;
