@@ -45,7 +45,7 @@ let server: RunningServer | undefined;
 let chrome: LaunchedBrowser | undefined;
 let page: Page;
 const pageProblems: string[] = [];
-const TEST_MS = 90_000;
+const TEST_MS = 120_000;
 
 /**
  * What would make a person scroll sideways or lose a control, on the page as drawn: the
@@ -182,7 +182,8 @@ describe.skipIf(!enabled)("staff pages at a phone's width", () => {
       for (const kind of ["leads", "calls", "issues", "quotes", "inbox"])
         expect(paths.some((p) => new RegExp(`^/${kind}/${uuid}$`).test(p))).toBe(true);
       const leadPath = paths.find((p) => /^\/leads\//.test(p) && p !== "/leads/new")!;
-      paths.push(`${leadPath}/edit`);
+      const issuePath = paths.find((p) => new RegExp(`^/issues/${uuid}$`).test(p))!;
+      paths.push(`${leadPath}/edit`, `${issuePath}/edit`, "/issues/new", "/inbox/deliveries");
 
       const found: Record<string, string[]> = {};
       for (const path of paths) {
@@ -190,8 +191,9 @@ describe.skipIf(!enabled)("staff pages at a phone's width", () => {
         expect(`${path} ${response?.status()}`).toBe(`${path} 200`);
         await settled();
         const problems = await page.evaluate(sidewaysProblems);
-        if (problems.length > 0) {
-          found[path] = problems;
+        if (problems.length > 0) found[path] = problems;
+        // Every page when someone asked to look (SCREENSHOT_DIR), else only those that failed.
+        if (problems.length > 0 || process.env.SCREENSHOT_DIR) {
           await page.screenshot({
             path: join(screenshots, `${path.replace(/\W+/g, "_")}.png`),
             fullPage: true,
