@@ -250,6 +250,13 @@ describe.skipIf(!enabled)("staff pages at a phone's width", () => {
       // Log out stays reachable in the open menu.
       await menuButton.click();
       await header.getByRole("button", { name: "Log out" }).waitFor({ state: "visible" });
+      // Like any dropdown, it closes on Escape and on a click elsewhere on the page.
+      await page.keyboard.press("Escape");
+      await quotes.waitFor({ state: "hidden" });
+      await menuButton.click();
+      await quotes.waitFor({ state: "visible" });
+      await page.mouse.click(PHONE.width / 2, PHONE.height - 40); // below the open menu
+      await quotes.waitFor({ state: "hidden" });
       expect(pageProblems).toEqual([]);
     },
     TEST_MS,
