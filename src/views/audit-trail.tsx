@@ -92,8 +92,10 @@ export function AuditResults(props: { listing: AuditListing }) {
             {entries.map((entry) => (
               <tr>
                 <td data-label="When">{formatDateTime(entry.at)}</td>
-                <td data-label="Who">{entry.who}</td>
-                <td data-label="What">
+                <td data-label="Who" class="wide">
+                  {entry.who}
+                </td>
+                <td data-label="What" class="wide">
                   {entry.what}
                   {entry.details ? <div class="muted small">{detailText(entry.details)}</div> : null}
                 </td>

@@ -60,7 +60,7 @@ export function CallsTable(props: CallsListing) {
                     )}
                   </td>
                   <td data-label="Length">{formatDuration(call.durationSeconds)}</td>
-                  <td data-label="Summary" class="muted">
+                  <td data-label="Summary" class="muted wide">
                     {call.summary ?? ""}
                   </td>
                 </tr>
