@@ -78,3 +78,15 @@ document.addEventListener("htmx:oobBeforeSwap", (event) => {
     if (document.getElementById(element.id)) event.detail.shouldSwap = false;
   }
 });
+
+// The folded menu (phone width) closes as a dropdown should: on Escape, or a click elsewhere.
+document.addEventListener("keydown", (event) => {
+  const menu = document.querySelector("header.top details.menu[open]");
+  if (event.key !== "Escape" || !menu) return;
+  menu.open = false;
+  menu.querySelector("summary").focus();
+});
+document.addEventListener("click", (event) => {
+  const menu = document.querySelector("header.top details.menu[open]");
+  if (menu && !menu.contains(event.target)) menu.open = false;
+});

@@ -79,7 +79,7 @@ export function AuditResults(props: { listing: AuditListing }) {
   return (
     <>
       <div class="table-wrap">
-        <table>
+        <table class="stacked">
           <thead>
             <tr>
               <th>When</th>
@@ -91,13 +91,15 @@ export function AuditResults(props: { listing: AuditListing }) {
           <tbody>
             {entries.map((entry) => (
               <tr>
-                <td>{formatDateTime(entry.at)}</td>
-                <td>{entry.who}</td>
-                <td>
+                <td data-label="When">{formatDateTime(entry.at)}</td>
+                <td data-label="Who" class="wide">
+                  {entry.who}
+                </td>
+                <td data-label="What" class="wide">
                   {entry.what}
                   {entry.details ? <div class="muted small">{detailText(entry.details)}</div> : null}
                 </td>
-                <td>
+                <td data-label="About">
                   {humanise(entry.entity)}
                   {entry.entityId ? <div class="muted small">{entry.entityId}</div> : null}
                 </td>

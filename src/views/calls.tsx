@@ -32,7 +32,7 @@ export function CallsTable(props: CallsListing) {
         <p class="muted">No calls yet. Calls appear here as they come in.</p>
       ) : (
         <div class="table-wrap">
-          <table>
+          <table class="stacked">
             <thead>
               <tr>
                 <th>When</th>
@@ -45,11 +45,11 @@ export function CallsTable(props: CallsListing) {
             <tbody>
               {props.calls.map((call) => (
                 <tr>
-                  <td>
+                  <td data-label="When">
                     <a href={`/calls/${call.id}`}>{formatDateTime(call.startedAt)}</a>
                   </td>
-                  <td>{call.leadName ?? phoneForDisplay(call.from)}</td>
-                  <td>
+                  <td data-label="Caller">{call.leadName ?? phoneForDisplay(call.from)}</td>
+                  <td data-label="Status">
                     {call.emergency ? <Badge value="emergency" /> : null}{" "}
                     {call.cardDataHeardAt ? <Badge value="card-data" label="card data in recording" /> : null}{" "}
                     {isCallOver(call.status) ? (
@@ -58,8 +58,10 @@ export function CallsTable(props: CallsListing) {
                       <Badge value="live" label={`Live · ${humanise(call.status)}`} />
                     )}
                   </td>
-                  <td>{formatDuration(call.durationSeconds)}</td>
-                  <td class="muted">{call.summary ?? ""}</td>
+                  <td data-label="Length">{formatDuration(call.durationSeconds)}</td>
+                  <td data-label="Summary" class="muted wide">
+                    {call.summary ?? ""}
+                  </td>
                 </tr>
               ))}
             </tbody>

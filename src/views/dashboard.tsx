@@ -61,7 +61,7 @@ export function DashboardPage(props: {
               <p class="muted">No open issues.</p>
             ) : (
               <div class="table-wrap">
-                <table>
+                <table class="stacked">
                   <tbody>
                     {f.openIssues.map((issue) => (
                       <tr>

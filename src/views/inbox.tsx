@@ -205,7 +205,7 @@ export function DeliveriesPage(props: { ctx: PageContext; deliveries: WebhookDel
         <p class="muted">None.</p>
       ) : (
         <div class="table-wrap">
-          <table>
+          <table class="stacked">
             <thead>
               <tr>
                 <th>Received</th>
@@ -217,12 +217,12 @@ export function DeliveriesPage(props: { ctx: PageContext; deliveries: WebhookDel
             <tbody>
               {props.deliveries.map((d) => (
                 <tr>
-                  <td>{formatDateTime(d.receivedAt)}</td>
-                  <td>{d.provider}</td>
-                  <td>
+                  <td data-label="Received">{formatDateTime(d.receivedAt)}</td>
+                  <td data-label="Provider">{d.provider}</td>
+                  <td data-label="Why">
                     <Badge value="failing" label={d.state} /> {d.detail}
                   </td>
-                  <td>
+                  <td data-label="Body">
                     <details>
                       <summary>{d.body.length} characters</summary>
                       <pre style="white-space:pre-wrap;max-width:40rem;overflow:auto">{d.body.slice(0, 4000)}</pre>

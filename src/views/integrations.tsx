@@ -16,7 +16,7 @@ export function IntegrationsPage(props: { ctx: PageContext; integrations: Integr
         vendor.
       </p>
       <div class="table-wrap">
-        <table>
+        <table class="stacked">
           <thead>
             <tr>
               <th>Integration</th>
@@ -27,15 +27,15 @@ export function IntegrationsPage(props: { ctx: PageContext; integrations: Integr
           <tbody>
             {props.integrations.map((i) => (
               <tr>
-                <td>
+                <td data-label="Integration">
                   <strong>{i.name}</strong>
                   <div class="muted">{i.purpose}</div>
                 </td>
-                <td>
+                <td data-label="Runs on">
                   <Badge value={i.mode} label={MODE_LABELS[i.mode]} />
                   <div>{i.detail}</div>
                 </td>
-                <td>
+                <td data-label="State">
                   {i.health.state === "ok" ? <Badge value="ok" label="Working" /> : null}
                   {i.health.state === "failing" ? (
                     <>

@@ -65,20 +65,26 @@ export function Layout(props: { ctx: PageContext; title: string; children?: Chil
               <a class="brand" href="/">
                 Switchboard
               </a>
-              <nav aria-label="Sections">
-                {[...SECTIONS, ...(ctx.user.role === "admin" ? ADMIN_SECTIONS : [])].map((s) => (
-                  <a href={s.href} aria-current={isCurrent(ctx.path, s.href) ? "page" : undefined}>
-                    {s.label}
-                  </a>
-                ))}
-              </nav>
-              <span class="who">{ctx.user.email}</span>
-              <form method="post" action="/logout">
-                <CsrfField token={ctx.csrfToken} />
-                <button class="link" type="submit">
-                  Log out
-                </button>
-              </form>
+              {/* A <details> folds the menu behind one button at phone width, with or without script. */}
+              <details class="menu">
+                <summary>Menu</summary>
+                <div class="menu-panel">
+                  <nav aria-label="Sections">
+                    {[...SECTIONS, ...(ctx.user.role === "admin" ? ADMIN_SECTIONS : [])].map((s) => (
+                      <a href={s.href} aria-current={isCurrent(ctx.path, s.href) ? "page" : undefined}>
+                        {s.label}
+                      </a>
+                    ))}
+                  </nav>
+                  <span class="who">{ctx.user.email}</span>
+                  <form method="post" action="/logout">
+                    <CsrfField token={ctx.csrfToken} />
+                    <button class="link" type="submit">
+                      Log out
+                    </button>
+                  </form>
+                </div>
+              </details>
             </header>
           ) : null}
           <main>

@@ -62,7 +62,7 @@ export function LeadResults(props: { listing: LeadsListing }) {
   return (
     <>
       <div class="table-wrap">
-        <table>
+        <table class="stacked">
           <thead>
             <tr>
               <th>Name</th>
@@ -101,17 +101,17 @@ export function LeadResults(props: { listing: LeadsListing }) {
 
 export const LeadRow = (props: { lead: Lead }) => (
   <tr>
-    <td>
+    <td data-label="Name">
       <a href={`/leads/${props.lead.id}`}>{leadDisplayName(props.lead)}</a>
       {props.lead.organisation && props.lead.name ? <div class="muted">{props.lead.organisation}</div> : null}
     </td>
-    <td>{phoneForDisplay(props.lead.phone)}</td>
-    <td>{props.lead.postcode ?? "—"}</td>
-    <td>{humanise(props.lead.segment)}</td>
-    <td>
+    <td data-label="Phone">{phoneForDisplay(props.lead.phone)}</td>
+    <td data-label="Postcode">{props.lead.postcode ?? "—"}</td>
+    <td data-label="Segment">{humanise(props.lead.segment)}</td>
+    <td data-label="Status">
       <Badge value={props.lead.status} />
     </td>
-    <td>{formatDate(props.lead.createdAt)}</td>
+    <td data-label="Added">{formatDate(props.lead.createdAt)}</td>
   </tr>
 );
 

@@ -412,7 +412,7 @@ export function QuotesListPage(props: {
         ))}
       </nav>
       <div class="table-wrap card">
-        <table>
+        <table class="stacked">
           <thead>
             <tr>
               <th>Job</th>
@@ -426,26 +426,36 @@ export function QuotesListPage(props: {
           <tbody>
             {props.items.map((i) => (
               <tr>
-                <td>
+                <td data-label="Job">
                   <a href={`/quotes/${i.quote.id}`}>{i.issueTitle}</a> <span class="muted">v{i.quote.version}</span>
                 </td>
-                <td>
+                <td data-label="Customer">
                   <a href={`/leads/${i.leadId}`}>{i.leadName ?? "Unknown"}</a>
                 </td>
-                <td>
+                <td data-label="Status">
                   <QuoteStatusBadge status={i.quote.status} />
                 </td>
-                <td class="money">{formatPence(i.quote.totals.totalPence)}</td>
-                <td class="money">{formatPence(i.paidPence)}</td>
-                <td class="muted">{formatDateTime(i.quote.sentAt ?? i.quote.createdAt)}</td>
+                <td data-label="Total" class="money">
+                  {formatPence(i.quote.totals.totalPence)}
+                </td>
+                <td data-label="Paid" class="money">
+                  {formatPence(i.paidPence)}
+                </td>
+                <td data-label="Updated" class="muted">
+                  {formatDateTime(i.quote.sentAt ?? i.quote.createdAt)}
+                </td>
               </tr>
             ))}
           </tbody>
           <tfoot>
             <tr>
               <th colspan={3}>{props.items.length} quotes</th>
-              <th class="money">{formatPence(total)}</th>
-              <th class="money">{formatPence(props.items.reduce((s, i) => s + i.paidPence, 0))}</th>
+              <th class="money" data-label="Total">
+                {formatPence(total)}
+              </th>
+              <th class="money" data-label="Paid">
+                {formatPence(props.items.reduce((s, i) => s + i.paidPence, 0))}
+              </th>
               <th></th>
             </tr>
           </tfoot>
@@ -514,7 +524,7 @@ export function StaffQuotePage(props: {
       {props.flash ? <p class="notice">{props.flash}</p> : null}
       <div class="grid two">
         <section class="card">
-          <table>
+          <table class="stacked">
             <thead>
               <tr>
                 <th>Description</th>
@@ -527,13 +537,21 @@ export function StaffQuotePage(props: {
             <tbody>
               {quote.lines.map((line, i) => (
                 <tr>
-                  <td>
+                  <td data-label="Description">
                     {line.description} <span class="muted">({humanise(line.kind)})</span>
                   </td>
-                  <td class="money">{line.quantity}</td>
-                  <td class="money">{formatPence(line.unitPricePence)}</td>
-                  <td class="money">{line.vatRatePercent}%</td>
-                  <td class="money">{formatPence(quote.totals.lines[i]?.netPence ?? 0)}</td>
+                  <td data-label="Qty" class="money">
+                    {line.quantity}
+                  </td>
+                  <td data-label="Unit" class="money">
+                    {formatPence(line.unitPricePence)}
+                  </td>
+                  <td data-label="VAT" class="money">
+                    {line.vatRatePercent}%
+                  </td>
+                  <td data-label="Net" class="money">
+                    {formatPence(quote.totals.lines[i]?.netPence ?? 0)}
+                  </td>
                 </tr>
               ))}
             </tbody>

@@ -15,7 +15,7 @@ export function StaffUsersPage(props: { ctx: PageContext; users: StaffUser[]; fo
         </a>
       </div>
       <div class="table-wrap">
-        <table id="staff-users">
+        <table id="staff-users" class="stacked">
           <thead>
             <tr>
               <th>Email</th>
@@ -60,13 +60,13 @@ function StaffUserRow(props: { user: StaffUser; csrfToken: string | null; self: 
   const base = `/settings/users/${user.id}`;
   return (
     <tr id={`user-${user.id}`}>
-      <td>
+      <td data-label="Email">
         {user.email}
         {props.self ? <span class="muted"> (you)</span> : null}
         <div class="muted small">Added {formatDate(user.createdAt)}</div>
       </td>
-      <td>{user.name ?? "—"}</td>
-      <td>
+      <td data-label="Name">{user.name ?? "—"}</td>
+      <td data-label="Role">
         <form class="inline" method="post" action={`${base}/role`} hx-post={`${base}/role`}>
           <CsrfField token={props.csrfToken} />
           <select name="role" aria-label={`Role of ${user.email}`}>
@@ -81,7 +81,7 @@ function StaffUserRow(props: { user: StaffUser; csrfToken: string | null; self: 
           </button>
         </form>
       </td>
-      <td>
+      <td data-label="Status">
         {user.disabledAt ? <Badge value="disabled" /> : <Badge value="active" />}
         <form
           class="inline"
@@ -95,7 +95,7 @@ function StaffUserRow(props: { user: StaffUser; csrfToken: string | null; self: 
           </button>
         </form>
       </td>
-      <td>
+      <td data-label="New password">
         <form class="inline" method="post" action={`${base}/password`} hx-post={`${base}/password`}>
           <CsrfField token={props.csrfToken} />
           <input

@@ -31,6 +31,7 @@ import {
   type RunningServer,
   watchForPageProblems,
 } from "../support/browser.ts";
+import { sidewaysProblems } from "../support/phone-width.ts";
 
 const enabled = browserTestsEnabled();
 
@@ -368,6 +369,18 @@ describe.skipIf(!enabled)("a simulated call watched live in a real browser", () 
     // And it still says the call opened the job, as it did live.
     expect(await page.locator("#intake-note").textContent()).toContain("Job opened");
     await shoot(page, "live-call-reloaded");
+  }, 15_000);
+
+  test("the finished call's page, details filled in, fits a phone's width", async () => {
+    needLogin();
+    await page.setViewportSize({ width: 390, height: 844 });
+    try {
+      await page.reload();
+      expect(await page.evaluate(sidewaysProblems)).toEqual([]);
+      await shoot(page, "live-call-phone");
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 800 });
+    }
   }, 15_000);
 
   test("the browser saw no script errors and no refused resources", () => {

@@ -118,7 +118,7 @@ describe("pages and assets", () => {
     const list = await browser.page("/calls");
     expect(list.html).toContain(`/calls/${call.id}`);
     // The call's length in the same m:ss as the call page's timer.
-    expect(list.html).toContain("<td>3:05</td>");
+    expect(list.html).toContain(`<td data-label="Length">3:05</td>`);
     expect(list.html).not.toContain("3m 05s");
   });
 
