@@ -86,6 +86,9 @@ export function wireQuotesToCash(input: {
     }),
     [PAYMENT_EVENT_TASK]: settlePaymentEventTask({
       payments: repos.payments,
+      quotes: repos.quotes,
+      issues: repos.issues,
+      leads: repos.leads,
       company,
       now,
       log,

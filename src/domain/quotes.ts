@@ -60,6 +60,8 @@ export interface Quote {
   totals: QuoteTotals;
   createdAt: Date;
   sentAt: Date | null;
+  /** Every change moves it: saved, sent, viewed, accepted, paid. */
+  updatedAt: Date;
 }
 
 export interface LineTotals {

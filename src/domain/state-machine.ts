@@ -51,3 +51,27 @@ export function reachableFrom<S extends string>(transitions: Transitions<S>, fro
   for (const state of seen) for (const next of nextStates(transitions, state)) seen.add(next);
   return (Object.keys(transitions) as S[]).filter((state) => seen.has(state));
 }
+
+/**
+ * The shortest walk of legal steps from `from` to `to` (not counting `from`); empty when already
+ * there, null when the table allows no way.
+ * @example pathTo(leadTransitions, "new", "won") // ["quoted", "won"]
+ */
+export function pathTo<S extends string>(transitions: Transitions<S>, from: S, to: S): S[] | null {
+  if (from === to) return [];
+  const cameFrom = new Map<S, S>();
+  const queue: S[] = [from];
+  for (const state of queue) {
+    for (const next of nextStates(transitions, state)) {
+      if (next === from || cameFrom.has(next)) continue;
+      cameFrom.set(next, state);
+      if (next === to) {
+        const path: S[] = [to];
+        for (let step = state; step !== from; step = cameFrom.get(step)!) path.unshift(step);
+        return path;
+      }
+      queue.push(next);
+    }
+  }
+  return null;
+}

@@ -1,7 +1,7 @@
 import type { Quote, QuoteStatus } from "../domain/quotes.ts";
 import type { Result } from "../domain/result.ts";
 
-export type NewQuote = Omit<Quote, "id" | "createdAt" | "sentAt" | "version" | "token" | "status">;
+export type NewQuote = Omit<Quote, "id" | "createdAt" | "sentAt" | "updatedAt" | "version" | "token" | "status">;
 
 /** A quote in the staff list, with its job, its customer and what has been paid. */
 export interface QuoteListItem {

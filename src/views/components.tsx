@@ -1,4 +1,5 @@
 import type { FieldErrors } from "../domain/validation.ts";
+import { auditWords } from "../domain/timeline-words.ts";
 import { humanise } from "./format.ts";
 import { formatDateTime } from "../domain/london-time.ts";
 import type { AuditEntry } from "../ports/audit.ts";
@@ -117,7 +118,7 @@ export const History = (props: { entries: AuditEntry[] }) =>
       <ul class="timeline small">
         {props.entries.map((entry) => (
           <li>
-            {formatDateTime(entry.at)} · {entry.who}: {entry.what}
+            {formatDateTime(entry.at)} · {entry.who}: {auditWords(entry.entity, entry.what)}
           </li>
         ))}
       </ul>

@@ -442,7 +442,7 @@ export function QuotesListPage(props: {
                   {formatPence(i.paidPence)}
                 </td>
                 <td data-label="Updated" class="muted">
-                  {formatDateTime(i.quote.sentAt ?? i.quote.createdAt)}
+                  {formatDateTime(i.quote.updatedAt)}
                 </td>
               </tr>
             ))}

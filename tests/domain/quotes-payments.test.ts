@@ -203,6 +203,7 @@ const aQuote = (over: Partial<Quote> = {}): Quote => ({
   totals: quoteTotals(LINES, 1_000, { kind: "percent", percent: 30 }),
   createdAt: new Date(),
   sentAt: new Date(),
+  updatedAt: new Date(),
   ...over,
 });
 const paid = (kind: Payment["kind"], amountPence: number) => ({ kind, amountPence });

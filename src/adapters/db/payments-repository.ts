@@ -57,6 +57,7 @@ const toQuote = (row: QuoteRow): Quote => ({
   totals: row.totals,
   createdAt: row.createdAt,
   sentAt: row.sentAt,
+  updatedAt: row.updatedAt,
 });
 
 /**

@@ -27,6 +27,7 @@ const toQuote = (row: QuoteRow): Quote => ({
   totals: row.totals,
   createdAt: row.createdAt,
   sentAt: row.sentAt,
+  updatedAt: row.updatedAt,
 });
 
 /** 16 random bytes (128 bits) as base64url: 22 characters, no padding. */

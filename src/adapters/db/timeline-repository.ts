@@ -1,11 +1,11 @@
-import { desc, eq } from "drizzle-orm";
-import { ISSUE_STATUS_LABELS } from "../../domain/issues.ts";
+import { and, desc, eq, inArray } from "drizzle-orm";
 import { formatPence } from "../../domain/money.ts";
+import { callWords, jobWords, paymentWords, quoteWords } from "../../domain/timeline-words.ts";
 import { deliveryStatusLabel } from "../../domain/messaging/delivery-status.ts";
 import type { Timeline, TimelineEntry } from "../../ports/timeline.ts";
 import type { Database } from "./database-handle.ts";
 import { isUuid } from "./query-helpers.ts";
-import { calls, issues, messages, outboundMessages, quotes } from "./schema.ts";
+import { calls, issues, messages, outboundMessages, payments, quotes } from "./schema.ts";
 
 /** Each kind contributes at most this many of its newest entries. */
 const PER_KIND = 500;
@@ -25,7 +25,7 @@ export function createTimelineRepository(db: Database): Timeline {
   return {
     async forLead(leadId) {
       if (!isUuid(leadId)) return [];
-      const [callRows, issueRows, quoteRows, messageRows, quoteMessageRows] = await Promise.all([
+      const [callRows, issueRows, quoteRows, messageRows, quoteMessageRows, paymentRows] = await Promise.all([
         db
           .select({
             id: calls.id,
@@ -96,6 +96,25 @@ export function createTimelineRepository(db: Database): Timeline {
           .where(eq(outboundMessages.leadId, leadId))
           .orderBy(desc(outboundMessages.createdAt))
           .limit(PER_KIND),
+        // Money that moved (or was held): paid, failed and flagged payments, when it happened.
+        db
+          .select({
+            id: payments.id,
+            quoteId: payments.quoteId,
+            kind: payments.kind,
+            status: payments.status,
+            amountPence: payments.amountPence,
+            paidAt: payments.paidAt,
+            updatedAt: payments.updatedAt,
+            version: quotes.version,
+            issueTitle: issues.title,
+          })
+          .from(payments)
+          .innerJoin(quotes, eq(quotes.id, payments.quoteId))
+          .innerJoin(issues, eq(issues.id, quotes.issueId))
+          .where(and(eq(issues.leadId, leadId), inArray(payments.status, ["paid", "failed", "mismatch"])))
+          .orderBy(desc(payments.updatedAt))
+          .limit(PER_KIND),
       ]);
 
       const entries: TimelineEntry[] = [
@@ -103,7 +122,7 @@ export function createTimelineRepository(db: Database): Timeline {
           kind: "call" as const,
           at: c.at,
           id: c.id,
-          title: `${c.direction === "inbound" ? "Incoming" : "Outgoing"} call (${c.status})${c.emergency ? " — emergency" : ""}`,
+          title: `${callWords(c.direction, c.status)}${c.emergency ? " — emergency" : ""}`,
           detail: c.summary,
         })),
         ...issueRows.map((i) => ({
@@ -111,14 +130,14 @@ export function createTimelineRepository(db: Database): Timeline {
           at: i.at,
           id: i.id,
           title: i.title,
-          detail: `${ISSUE_STATUS_LABELS[i.status]} · ${i.urgency}`,
+          detail: `${jobWords(i.status)} · ${i.urgency}`,
         })),
         ...quoteRows.map((q) => ({
           kind: "quote" as const,
           at: q.at,
           id: q.id,
           title: `Quote v${q.version} for ${q.issueTitle}: ${formatPence(q.totals.totalPence)}`,
-          detail: q.status,
+          detail: quoteWords(q.status),
         })),
         ...messageRows.map((m) => ({
           kind: "message" as const,
@@ -135,6 +154,19 @@ export function createTimelineRepository(db: Database): Timeline {
           // Why it could not go ("This number cannot receive texts…") comes before what it says.
           detail: m.error ? `${m.error} ${m.body}` : m.body,
         })),
+        ...paymentRows.flatMap((p) => {
+          const words = paymentWords(p.kind, p.status, p.amountPence);
+          if (!words) return [];
+          return [
+            {
+              kind: "quote" as const,
+              at: p.paidAt ?? p.updatedAt,
+              id: p.quoteId,
+              title: words,
+              detail: `Quote v${p.version} for ${p.issueTitle}`,
+            },
+          ];
+        }),
       ];
       return entries.sort((a, b) => b.at.getTime() - a.at.getTime() || a.id.localeCompare(b.id));
     },

@@ -10,6 +10,8 @@ import type { E164 } from "../phone.ts";
 import { receiptText } from "./customer-texts.ts";
 import { invoiceFor, type CompanyDetails } from "./invoice.ts";
 import { settle, type PaymentEvent } from "./settle.ts";
+import { moveOnAfterPayment, type AfterPaymentDeps } from "./after-payment.ts";
+import type { Quotes } from "../../ports/quotes.ts";
 import { INVOICE_ISSUED_TASK, PAYMENT_EVENT_TASK, type TaskPayload } from "../tasks/kinds.ts";
 export { INVOICE_ISSUED_TASK, PAYMENT_EVENT_TASK };
 
@@ -67,12 +69,23 @@ export async function recordPaymentEvent(
   return added ? "queued" : "duplicate";
 }
 
-type SettleDeps = { payments: Payments; company: CompanyDetails; now: () => Date; log: Log; auditTrail: AuditTrail };
+type SettleDeps = {
+  payments: Payments;
+  quotes: Pick<Quotes, "byId">;
+  issues: AfterPaymentDeps["issues"];
+  leads: AfterPaymentDeps["leads"];
+  company: CompanyDetails;
+  now: () => Date;
+  log: Log;
+  auditTrail: AuditTrail;
+};
 
 /**
  * Settles a verified event: in one transaction its id is recorded (a second settlement of it
  * does nothing), the payment found and locked, the domain's rule applied, and when paid the
- * quote moved on and the invoice issued with the next number.
+ * quote moved on and the invoice issued with the next number. Then the job and the customer
+ * follow the quote (moveOnAfterPayment), also on a replay, so a settlement whose follow-up was
+ * cut short (a crash between the two) is completed by the next delivery or retry.
  */
 export async function settlePaymentEvent(deps: SettleDeps, event: PaymentEvent): Promise<SettleOutcome> {
   const outcome = await deps.payments.settleEvent(event, deps.now(), settlementRules(deps.company, deps.now));
@@ -107,7 +120,27 @@ export async function settlePaymentEvent(deps: SettleDeps, event: PaymentEvent):
   else if (outcome.outcome === "unknown_payment")
     deps.log.warn(fields, "payment event for a payment we did not make; acknowledged");
   else deps.log.info(fields, "payment event settled");
+  await followQuote(deps, event, outcome);
   return outcome;
+}
+
+/** The paid quote's job and customer moved on, by the quote's status as it now stands. */
+async function followQuote(deps: SettleDeps, event: PaymentEvent, outcome: SettleOutcome) {
+  if (outcome.outcome === "ignored" || outcome.outcome === "unknown_payment") return;
+  const ref = event.ref;
+  const payment =
+    outcome.payment ??
+    (ref?.paymentId ? await deps.payments.byId(ref.paymentId) : null) ??
+    (ref?.checkoutSessionId ? await deps.payments.bySessionId(ref.checkoutSessionId) : null);
+  if (!payment || payment.status !== "paid") return;
+  const quote = await deps.quotes.byId(payment.quoteId);
+  if (!quote) return;
+  await moveOnAfterPayment(deps, {
+    issueId: quote.issueId,
+    quoteId: quote.id,
+    quoteStatus: quote.status,
+    who: event.provider,
+  });
 }
 
 /** Task: settle one recorded payment event (throws, and so is retried, when the database fails). */
