@@ -114,5 +114,8 @@ export interface MissedCalls {
   claimReply(phone: string, day: string, missedCallId: string): Promise<boolean>;
   setReply(id: string, messageId: string | null, note: string | null): Promise<void>;
   open(limit: number): Promise<MissedCallFollowUp[]>;
-  resolve(id: string, at: Date, by: string | null): Promise<boolean>;
+  /** Marks one followed up (by a staff user's id); null when there is no such open one. */
+  resolve(id: string, at: Date, by: string | null): Promise<MissedCall | null>;
+  /** Marks every open missed call of a lead followed up; the ones it marked. */
+  resolveForLead(leadId: string, at: Date, by: string | null): Promise<MissedCall[]>;
 }

@@ -57,13 +57,23 @@ export function createMissedCallsRepository(db: Database): MissedCalls {
     },
 
     async resolve(id, at, by) {
-      if (!isUuid(id)) return false;
-      const rows = await db
+      if (!isUuid(id)) return null;
+      const [row] = await db
         .update(missedCalls)
         .set({ resolvedAt: at, resolvedBy: by && isUuid(by) ? by : null })
         .where(and(eq(missedCalls.id, id), isNull(missedCalls.resolvedAt)))
-        .returning({ id: missedCalls.id });
-      return rows.length > 0;
+        .returning();
+      return row ? toMissedCall(row) : null;
+    },
+
+    async resolveForLead(leadId, at, by) {
+      if (!isUuid(leadId)) return [];
+      const rows = await db
+        .update(missedCalls)
+        .set({ resolvedAt: at, resolvedBy: by && isUuid(by) ? by : null })
+        .where(and(eq(missedCalls.leadId, leadId), isNull(missedCalls.resolvedAt)))
+        .returning();
+      return rows.map(toMissedCall);
     },
   };
 }

@@ -5,7 +5,8 @@ import { formatPence } from "../../domain/money.ts";
 import { leadDisplayName, type Lead } from "../../domain/leads.ts";
 import type { Issue } from "../../domain/issues.ts";
 import { canBeShared } from "../../domain/quotes.ts";
-import { MESSAGE_CHANNELS, type MessageChannel } from "../../domain/messaging/message.ts";
+import { CHANNEL_NAMES, MESSAGE_CHANNELS, type MessageChannel } from "../../domain/messaging/message.ts";
+import { followUpByMessage, followUpMissedCall } from "../../domain/messaging/missed-call-follow-up.ts";
 import { mediaAllowed } from "../../domain/messaging/media-policy.ts";
 import { customerServiceWindow } from "../../domain/messaging/window.ts";
 import { INBOX_CHANNEL } from "../../domain/messaging/live.ts";
@@ -164,6 +165,15 @@ export function messageRoutes() {
       },
       "reply queued",
     );
+    // Writing to the customer answers their missed calls: they leave the dashboard's list.
+    const answered = await followUpByMessage(
+      followUpDeps(deps),
+      lead.id,
+      follower(c),
+      `replied by ${CHANNEL_NAMES[sent.value.channel]}`,
+    );
+    if (answered.length > 0)
+      await deps.liveEvents.publish(INBOX_CHANNEL, { type: "missed-call", data: { id: answered[0]!.id } });
     if (!isHtmx(c))
       return redirectAfterPost(
         c,
@@ -351,13 +361,24 @@ export function messageRoutes() {
     return c.html(<MissedCallFollowUps ctx={pageContext(c)} followUps={followUps} />);
   });
 
+  /**
+   * "Followed up": who and when kept on the missed call and in the audit trail. A second press
+   * (or another member of staff's) finds it gone from the list and changes nothing.
+   */
   app.post("/missed-calls/:id/resolve", async (c) => {
     const deps = c.get("deps");
-    await deps.repos.missedCalls.resolve(c.req.param("id"), deps.now(), c.get("user")?.id ?? null);
-    await deps.liveEvents.publish(INBOX_CHANNEL, { type: "missed-call", data: { id: c.req.param("id") } });
+    const missed = await followUpMissedCall(followUpDeps(deps), c.req.param("id"), follower(c));
+    if (missed) await deps.liveEvents.publish(INBOX_CHANNEL, { type: "missed-call", data: { id: missed.id } });
     if (!isHtmx(c)) return redirectAfterPost(c, "/");
     return c.html(<MissedCallFollowUps ctx={pageContext(c)} followUps={await deps.repos.missedCalls.open(20)} />);
   });
 
   return app;
 }
+
+const followUpDeps = (deps: AppDeps) => ({
+  missedCalls: deps.repos.missedCalls,
+  auditTrail: deps.repos.audit,
+  now: deps.now,
+});
+const follower = (c: Context<AppEnv>) => ({ id: c.get("user")?.id ?? null, email: c.get("user")?.email ?? "unknown" });
