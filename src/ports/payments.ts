@@ -1,7 +1,7 @@
 import type { NewTask } from "./tasks.ts";
 import type { Pence } from "../domain/money.ts";
 import type { ChargeItem, ChargeKind, Payment } from "../domain/payments/charges.ts";
-import type { InvoiceContent } from "../domain/payments/invoice.ts";
+import type { billTo, InvoiceContent } from "../domain/payments/invoice.ts";
 import type { PaymentEvent, Settlement, settle } from "../domain/payments/settle.ts";
 import type { Quote } from "../domain/quotes.ts";
 import type { Result } from "../domain/result.ts";
@@ -20,6 +20,8 @@ export interface SettleOutcome {
 /** The pure rules the settlement transaction applies (from src/domain/payments). */
 export interface SettlementRules {
   decide: typeof settle;
+  /** Who the invoice is made out to, from the customer and the job's site. */
+  billTo: typeof billTo;
   /** The invoice's content for a payment just settled; `number` is the next in the sequence. */
   invoice(input: {
     number: number;

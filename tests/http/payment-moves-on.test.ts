@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { OpenDatabase } from "../../src/adapters/db/database.ts";
+import { billToLines } from "../../src/domain/payments/invoice.ts";
 import { sendQuote, startCheckout } from "../../src/domain/payments/quote-flow.ts";
 import type { E164 } from "../../src/domain/phone.ts";
 import { quoteTotals, type QuoteLine } from "../../src/domain/quotes.ts";
@@ -43,10 +44,12 @@ const LINES: QuoteLine[] = [
 ];
 const DEPOSIT = { kind: "percent" as const, percent: 25 };
 
-async function aSentQuote(phone: string) {
+async function aSentQuote(
+  phone: string,
+  who: { name: string; organisation: string | null } = { name: "Nia Evans", organisation: null },
+) {
   const lead = await repos.leads.create({
-    name: "Nia Evans",
-    organisation: null,
+    ...who,
     phone: phone as E164,
     email: null,
     address: null,
@@ -168,5 +171,19 @@ describe("after a payment", () => {
     ).toEqual(["status new → quoted", "status quoted → won"]);
     const { html } = await staffPage(`/issues/${issue.id}`);
     expect(html).toContain("Job scheduled, was open");
+  });
+
+  test("the invoice bills the organisation when the lead has one, for the attention of the person", async () => {
+    const { quote } = await aSentQuote("+447700900614", { name: "Priya Shah", organisation: "Shah Lettings" });
+    await pay(quote.token, "full");
+    const [invoice] = await repos.invoices.forQuote(quote.id);
+    expect(invoice!.content.customer).toMatchObject({ name: "Shah Lettings", attention: "Priya Shah" });
+    expect(billToLines(invoice!.content.customer).slice(0, 2)).toEqual(["Shah Lettings", "FAO Priya Shah"]);
+
+    const { quote: own } = await aSentQuote("+447700900615");
+    await pay(own.token, "full");
+    const [personal] = await repos.invoices.forQuote(own.id);
+    expect(billToLines(personal!.content.customer)[0]).toBe("Nia Evans");
+    expect(personal!.content.customer.attention).toBeNull();
   });
 });

@@ -323,11 +323,10 @@ async function issueInvoice(
     number,
     quote,
     payment,
-    customer: {
-      name: place.name ?? place.organisation ?? "Customer",
-      address: place.leadAddress ?? place.address,
-      postcode: place.leadPostcode ?? place.postcode,
-    },
+    customer: rules.billTo(
+      { name: place.name, organisation: place.organisation, address: place.leadAddress, postcode: place.leadPostcode },
+      { address: place.address, postcode: place.postcode },
+    ),
     job: { title: place.title, address: place.address, postcode: place.postcode },
     earlier: earlier.map((e) => e.content as unknown as InvoiceContent),
   });

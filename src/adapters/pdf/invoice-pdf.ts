@@ -1,7 +1,7 @@
 import PDFDocument from "pdfkit";
 import { formatLongDate } from "../../domain/london-time.ts";
 import { formatPence } from "../../domain/money.ts";
-import type { InvoiceContent } from "../../domain/payments/invoice.ts";
+import { billToLines, type InvoiceContent } from "../../domain/payments/invoice.ts";
 import type { InvoiceDocuments } from "../../ports/invoices.ts";
 
 const KIND_TITLES = { deposit: "Deposit invoice", full: "Invoice", balance: "Balance invoice" } as const;
@@ -107,11 +107,9 @@ export function renderInvoicePdf(inv: InvoiceContent): Promise<Uint8Array> {
 
   let y = Math.max(doc.y, 150) + 10;
   doc.font("Helvetica-Bold").fontSize(10).text("Bill to", left, y);
-  doc
-    .font("Helvetica")
-    .text([inv.customer.name, inv.customer.address, inv.customer.postcode].filter(Boolean).join("\n"), left, doc.y, {
-      width: width / 2,
-    });
+  doc.font("Helvetica").text(billToLines(inv.customer).join("\n"), left, doc.y, {
+    width: width / 2,
+  });
   doc.font("Helvetica-Bold").text("Job", left + width / 2, y);
   doc
     .font("Helvetica")

@@ -23,7 +23,11 @@ export interface InvoiceContent {
   issuedAt: string;
   kind: ChargeKind;
   company: CompanyDetails;
-  customer: { name: string; address: string | null; postcode: string | null };
+  /**
+   * Who the invoice is made out to: the organisation when the customer has one, for the
+   * attention of the named person (`attention`; absent on invoices issued before it existed).
+   */
+  customer: { name: string; attention?: string | null; address: string | null; postcode: string | null };
   job: { title: string; address: string | null; postcode: string | null };
   quote: {
     id: string;
@@ -46,6 +50,32 @@ export interface InvoiceContent {
   /** What is left to pay on the quote after this invoice. */
   balanceDuePence: Pence;
 }
+
+/**
+ * Who an invoice bills: a letting agent's or a business's invoice goes to the organisation,
+ * "FAO" the person who dealt with us; anyone else by name. The customer's own address comes
+ * first, else the job's site.
+ * @example billTo({ name: "Priya Shah", organisation: "Shah Lettings", … }) // { name: "Shah Lettings", attention: "Priya Shah", … }
+ */
+export function billTo(
+  customer: { name: string | null; organisation: string | null; address: string | null; postcode: string | null },
+  site: { address: string | null; postcode: string | null },
+): InvoiceContent["customer"] {
+  const [address, postcode] =
+    customer.address || customer.postcode ? [customer.address, customer.postcode] : [site.address, site.postcode];
+  return {
+    name: customer.organisation ?? customer.name ?? "Customer",
+    attention: customer.organisation && customer.name ? customer.name : null,
+    address,
+    postcode,
+  };
+}
+
+/** The "Bill to" block, a line each: "Shah Lettings", "FAO Priya Shah", the address, the postcode. */
+export const billToLines = (customer: InvoiceContent["customer"]): string[] =>
+  [customer.name, customer.attention ? `FAO ${customer.attention}` : null, customer.address, customer.postcode].filter(
+    (line): line is string => Boolean(line),
+  );
 
 /** @example formatInvoiceNumber(42) // "INV-000042" */
 export const formatInvoiceNumber = (n: number): string => `INV-${String(n).padStart(6, "0")}`;

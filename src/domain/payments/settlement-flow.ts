@@ -8,7 +8,7 @@ import type { QuoteLinkSender } from "../../ports/quote-messages.ts";
 import { ok, type Result } from "../result.ts";
 import type { E164 } from "../phone.ts";
 import { receiptText } from "./customer-texts.ts";
-import { invoiceFor, type CompanyDetails } from "./invoice.ts";
+import { billTo, invoiceFor, type CompanyDetails } from "./invoice.ts";
 import { settle, type PaymentEvent } from "./settle.ts";
 import { moveOnAfterPayment, type AfterPaymentDeps } from "./after-payment.ts";
 import type { Quotes } from "../../ports/quotes.ts";
@@ -18,6 +18,7 @@ export { INVOICE_ISSUED_TASK, PAYMENT_EVENT_TASK };
 /** The rules the settlement transaction applies. */
 export const settlementRules = (company: CompanyDetails, now: () => Date): SettlementRules => ({
   decide: settle,
+  billTo,
   invoice: (input) => invoiceFor({ ...input, company, issuedAt: now() }),
   tasksForInvoice: (invoice) => [{ kind: INVOICE_ISSUED_TASK, key: invoice.id, payload: { invoiceId: invoice.id } }],
 });
