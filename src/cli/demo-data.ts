@@ -1,7 +1,8 @@
 import type { Track } from "../domain/calls.ts";
 import type { TradeCategory, Urgency } from "../domain/issues.ts";
 import type { LeadSegment } from "../domain/leads.ts";
-import type { QuoteLine } from "../domain/quotes.ts";
+import type { MessageChannel } from "../domain/messaging/message.ts";
+import type { Deposit, QuoteLine } from "../domain/quotes.ts";
 
 /** A believable morning at a London maintenance firm. Numbers are Ofcom's drama range (07700 900xxx). */
 export interface DemoCase {
@@ -15,7 +16,14 @@ export interface DemoCase {
     accessNotes?: string;
     status?: "open" | "quoted" | "scheduled" | "in_progress" | "done";
   };
-  quote?: { lines: QuoteLine[]; status: "draft" | "sent" | "viewed" | "accepted" | "paid" };
+  /** Walked there through the app's own steps: sent, seen, accepted, the deposit and the rest paid. */
+  quote?: {
+    lines: QuoteLine[];
+    deposit?: Deposit;
+    status: "draft" | "sent" | "viewed" | "accepted" | "deposit_paid" | "paid";
+  };
+  /** A WhatsApp or SMS conversation, oldest first: the customer's words come in, ours are kept unsent. */
+  messages?: { channel: MessageChannel; from: "customer" | "staff"; text: string }[];
 }
 
 const labour = (hours: number, rate = 6500): QuoteLine => ({
@@ -73,7 +81,24 @@ export const DEMO_CASES: DemoCase[] = [
       accessNotes: "Side gate unlocked",
       status: "scheduled",
     },
-    quote: { lines: [callOut, labour(1.5), part("Pressure relief valve", 3800)], status: "accepted" },
+    quote: {
+      lines: [callOut, labour(1.5), part("Pressure relief valve", 3800)],
+      deposit: { kind: "percent", percent: 25 },
+      status: "deposit_paid",
+    },
+    messages: [
+      {
+        channel: "whatsapp",
+        from: "customer",
+        text: "Hi, it's Sarah at 12 Baker Street. The boiler is still dripping, is the engineer coming today?",
+      },
+      {
+        channel: "whatsapp",
+        from: "staff",
+        text: "Hi Sarah, yes: Mark will be with you between 2 and 4 this afternoon. Thanks for paying the deposit.",
+      },
+      { channel: "whatsapp", from: "customer", text: "Brilliant, thank you. The side gate is open." },
+    ],
   },
   {
     lead: {
@@ -137,6 +162,14 @@ export const DEMO_CASES: DemoCase[] = [
     },
     issue: { title: "Replace bathroom extractor fan", category: "electrical", urgency: "routine", status: "quoted" },
     quote: { lines: [labour(2), part("Extractor fan, 100mm, humidistat", 6400)], status: "sent" },
+    messages: [
+      { channel: "sms", from: "customer", text: "Got the quote for the fan, thanks. Could you do Tuesday morning?" },
+      {
+        channel: "sms",
+        from: "staff",
+        text: "Tuesday morning works. Accept the quote from the link and we'll book it in.",
+      },
+    ],
   },
   {
     lead: {

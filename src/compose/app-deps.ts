@@ -100,6 +100,8 @@ export interface AppDeps {
     webhooks: PaymentWebhooks;
     documents: InvoiceDocuments;
     sender: QuoteLinkSender;
+    /** The app's own outbox, which keeps quote messages and sends nothing even with keys set (demo data). */
+    outbox: QuoteLinkSender;
     /** The largest quote total (and line) allowed, in pence. */
     maxAmountPence: number;
     /** A new quote's default validity, in days. */

@@ -60,9 +60,10 @@ export function wireQuotesToCash(input: {
   const documents = createInvoicePdfs({ inWorker: true });
   // With a messaging provider connected, quote links and receipts go through its durable
   // outbox; otherwise they stay in the app's outbox and nothing is sent.
+  const outbox = createOutboxQuoteSender(repos.outboundMessages, log);
   const sender = input.messaging?.live
     ? createMessengerQuoteSender(input.messaging.messenger, repos.outboundMessages, log)
-    : createOutboxQuoteSender(repos.outboundMessages, log);
+    : outbox;
   const webhooks = createStripeWebhooks({ secret: webhookSecret, now });
   const deps: AppDeps["quotesToCash"] = {
     company,
@@ -71,6 +72,7 @@ export function wireQuotesToCash(input: {
     webhooks,
     documents,
     sender,
+    outbox,
     maxAmountPence: Math.round(config.QUOTE_MAX_AMOUNT * 100),
     validDays: config.QUOTE_VALID_DAYS,
   };

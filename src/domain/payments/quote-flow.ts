@@ -228,14 +228,9 @@ export async function startCheckout(
   if (quote.status === "superseded")
     return reject("quote_replaced", "This quote has been replaced by a newer version. Open your link again to see it.");
   const now = deps.now();
-  if (!hasBeenAccepted(quote.status)) {
-    const allowed = canAccept(quote, now);
-    if (!allowed.ok) return allowed;
-    if (!(await deps.quotes.advance(quote.id, [quote.status], "accepted", now)))
-      return reject("quote_not_open", "This quote changed while you were looking at it. Reload the page.");
-    deps.log.info({ quoteId: quote.id }, "quote accepted");
-    quote.status = "accepted";
-  }
+  const accepted = await acceptQuote(deps, quote);
+  if (!accepted.ok) return accepted;
+  quote.status = accepted.value.status;
   const paid = (await deps.payments.forQuote(quote.id)).filter((p) => p.status === "paid");
   const charge = nextCharge(quote, paid, choice);
   if (!charge.ok) return charge;
@@ -282,6 +277,24 @@ export async function startCheckout(
     sessionId: session.id,
     payment: { ...payment, checkoutSessionId: session.id, checkoutUrl: session.url },
   });
+}
+
+/**
+ * The customer accepts (the first step of "Accept and pay"): an open quote, still valid, becomes
+ * accepted; one accepted already (or paid towards) is left as it is.
+ */
+export async function acceptQuote(
+  deps: Pick<QuoteFlowDeps, "quotes" | "now" | "log">,
+  quote: Quote,
+): Promise<Result<Quote, Exclude<CheckoutRefusal, "not_found" | "quote_replaced">>> {
+  if (hasBeenAccepted(quote.status)) return ok(quote);
+  const now = deps.now();
+  const allowed = canAccept(quote, now);
+  if (!allowed.ok) return allowed;
+  if (!(await deps.quotes.advance(quote.id, [quote.status], "accepted", now)))
+    return reject("quote_not_open", "This quote changed while you were looking at it. Reload the page.");
+  deps.log.info({ quoteId: quote.id }, "quote accepted");
+  return ok({ ...quote, status: "accepted", updatedAt: now });
 }
 
 /** The customer declines: only an open quote can be. */

@@ -1,0 +1,134 @@
+import { afterAll, beforeAll, describe, expect, spyOn, test } from "bun:test";
+import { sql } from "drizzle-orm";
+import type { OpenDatabase } from "../../src/adapters/db/database.ts";
+import { seedDemoCommand } from "../../src/cli/seed-demo.ts";
+import { DEMO_NOTE } from "../../src/compose/demo.ts";
+import type { E164 } from "../../src/domain/phone.ts";
+import { aStaffUser, buildTestApp, testBrowser } from "../support/test-app.ts";
+import { freshPglite } from "../support/test-db.ts";
+
+/**
+ * Issue 13, item 8: seed-demo goes through the app's own use cases, so a fresh install shows
+ * every staff page with something in it and its figures agree (no quote "Paid" with £0.00 paid).
+ */
+let repos: OpenDatabase;
+let world: ReturnType<typeof buildTestApp>;
+let staff: ReturnType<typeof testBrowser>;
+
+const rows = async <T>(query: string) => ((await repos.db.execute(sql.raw(query))) as unknown as { rows: T[] }).rows;
+const count = async (table: string) =>
+  Number((await rows<{ n: number }>(`select count(*)::int as n from ${table}`))[0]!.n);
+
+beforeAll(async () => {
+  repos = await freshPglite();
+  world = buildTestApp(repos);
+  const quiet = spyOn(console, "log").mockImplementation(() => {});
+  try {
+    expect(await seedDemoCommand(world.deps)).toBe(0);
+  } finally {
+    quiet.mockRestore();
+  }
+  const user = await aStaffUser(world.deps, "office@handy.example");
+  staff = testBrowser(world.app);
+  await staff.logIn(user.email, user.password);
+}, 60_000);
+afterAll(async () => repos?.close());
+
+describe("seed-demo", () => {
+  test("every staff page has something in it", async () => {
+    const pages: [string, string[]][] = [
+      ["/", ["Burst pipe, water through ceiling", "Sarah Jones", 'hx-get="/missed-calls"']],
+      ["/missed-calls", ["Missed calls to follow up", "07700 900567", "Followed up"]],
+      ["/leads", ["Sarah Jones", "Shah Lettings", "Greenway Dental Practice"]],
+      ["/issues", ["Boiler leaking, no heating", "Replace bathroom extractor fan", "Blocked outside drain"]],
+      ["/quotes", ["Deposit paid", "Paid", "Draft", "£54.15"]],
+      ["/inbox", ["Sarah Jones", "David Okafor"]],
+      ["/calls", ["Priya Shah", "Margaret Ellis"]],
+    ];
+    for (const [path, expected] of pages) {
+      const { response, html } = await staff.page(path);
+      expect(response.status, path).toBe(200);
+      for (const words of expected) expect(html, `${path} shows ${words}`).toContain(words);
+      expect(html, path).not.toContain("No quotes");
+    }
+  });
+
+  test("every paid or part-paid quote's figures agree with its payments, and each payment has its invoice", async () => {
+    const quotes = await rows<{
+      id: string;
+      status: string;
+      total: number;
+      deposit: number;
+      paid: number;
+      invoices: number;
+    }>(
+      `select q.id, q.status, (q.totals->>'totalPence')::int as total, (q.totals->>'depositPence')::int as deposit,
+         coalesce((select sum(p.amount_pence) from payments p where p.quote_id = q.id and p.status = 'paid'), 0)::int as paid,
+         (select count(*) from invoices i where i.quote_id = q.id)::int as invoices
+       from quotes q`,
+    );
+    const paidOrPart = quotes.filter((q) => q.status === "paid" || q.status === "deposit_paid");
+    expect(paidOrPart.map((q) => q.status).sort()).toEqual(["deposit_paid", "paid"]);
+    for (const q of quotes) {
+      if (q.status === "paid") expect(q.paid).toBe(q.total);
+      else if (q.status === "deposit_paid") expect(q.paid).toBe(q.deposit);
+      else expect(q.paid).toBe(0);
+    }
+    expect(paidOrPart.every((q) => q.invoices === 1)).toBe(true);
+    // The quotes list shows the same money: nothing paid reads £0.00.
+    const { html } = await staff.page("/quotes");
+    for (const row of html.split("<tr>").filter((r) => /Deposit paid|>Paid</.test(r)))
+      expect(row).not.toContain('data-label="Paid" class="money">£0.00');
+  });
+
+  test("payments moved the jobs and customers on, as a real payment does", async () => {
+    const sarah = (await repos.leads.byPhone("+447700900123" as E164))!;
+    expect(sarah.status).toBe("won");
+    const [boiler] = await repos.issues.forLead(sarah.id);
+    expect(boiler!.status).toBe("scheduled");
+    const tom = (await repos.leads.byPhone("+447700900345" as E164))!;
+    expect(tom.status).toBe("won");
+    const david = (await repos.leads.byPhone("+447700900789" as E164))!;
+    expect(david.status).toBe("quoted");
+    const { html } = await staff.page(`/leads/${sarah.id}`);
+    expect(html).toContain("Deposit paid £54.15");
+  });
+
+  test("WhatsApp and SMS conversations both ways, the outbound ones kept unsent and marked as demo; a missed call to follow up", async () => {
+    const messages = await rows<{ channel: string; direction: string; status: string; error: string | null }>(
+      "select channel, direction, status, error from messages",
+    );
+    for (const channel of ["whatsapp", "sms"])
+      for (const direction of ["inbound", "outbound"])
+        expect(
+          messages.some((m) => m.channel === channel && m.direction === direction),
+          `${channel} ${direction}`,
+        ).toBe(true);
+    const outbound = messages.filter((m) => m.direction === "outbound");
+    expect(outbound.every((m) => m.status === "not_sent" && m.error === DEMO_NOTE)).toBe(true);
+    // Quote links and receipts stayed in the app's outbox.
+    const quoteMessages = await rows<{ status: string }>("select status from outbound_messages");
+    expect(quoteMessages.length).toBeGreaterThan(0);
+    expect(quoteMessages.every((m) => m.status === "outbox")).toBe(true);
+
+    const open = await repos.missedCalls.open(20);
+    expect(open.map((m) => m.phone)).toContain("+447700900567");
+  });
+
+  test("the number the David Patel fixture calls from belongs to Priya Shah, Shah Lettings", async () => {
+    const lead = await repos.leads.byPhone("+447700900456" as E164);
+    expect(lead).toMatchObject({ name: "Priya Shah", organisation: "Shah Lettings" });
+  });
+
+  test("running it twice adds nothing", async () => {
+    const tables = ["leads", "calls", "issues", "quotes", "payments", "invoices", "messages", "missed_calls"];
+    const before = await Promise.all(tables.map(count));
+    const quiet = spyOn(console, "log").mockImplementation(() => {});
+    try {
+      expect(await seedDemoCommand(world.deps)).toBe(0);
+    } finally {
+      quiet.mockRestore();
+    }
+    expect(await Promise.all(tables.map(count))).toEqual(before);
+  });
+});
