@@ -129,7 +129,7 @@ describe("issues", () => {
   test("the issue keeps a history of who changed what", async () => {
     const { html } = await browser.page(`/issues/${issueId}`);
     expect(html).toContain("History");
-    expect(html).toContain("tom@handy.example: status open → scheduled");
+    expect(html).toContain("tom@handy.example: Job scheduled, was open");
     expect(html).toContain("tom@handy.example: created");
     const entries = await repos.audit.forEntity("issue", issueId);
     expect(entries.map((e) => e.what)).toEqual(["status open → scheduled", "created"]);
