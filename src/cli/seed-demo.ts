@@ -5,7 +5,7 @@ import { issueTransitions, type Issue, type IssueStatus } from "../domain/issues
 import type { Lead } from "../domain/leads.ts";
 import { recordInboundMessage } from "../domain/messaging/inbound.ts";
 import { recoverMissedCall, UNANSWERED } from "../domain/messaging/missed-calls.ts";
-import { nextCharge, type PayChoice } from "../domain/payments/charges.ts";
+import { DEMO_PROVIDER, nextCharge, type PayChoice } from "../domain/payments/charges.ts";
 import { acceptQuote, sendQuote, viewQuote } from "../domain/payments/quote-flow.ts";
 import { settlePaymentEvent } from "../domain/payments/settlement-flow.ts";
 import { normalisePhone, type E164 } from "../domain/phone.ts";
@@ -14,7 +14,7 @@ import { pathTo } from "../domain/state-machine.ts";
 import { DEMO_CASES, type DemoCase } from "./demo-data.ts";
 
 /** Who the audit trail says made the demo's changes, and the provider its payments name. */
-const DEMO = "seed-demo";
+const DEMO = DEMO_PROVIDER;
 
 type Demo = ReturnType<typeof demoPorts>;
 type QuoteStep = NonNullable<DemoCase["quote"]>["status"];

@@ -1,7 +1,7 @@
 import { raw } from "hono/html";
 import type { Child } from "hono/jsx";
 import { formatPence } from "../domain/money.ts";
-import type { Payment } from "../domain/payments/charges.ts";
+import { paymentSource, type Payment } from "../domain/payments/charges.ts";
 import { lineField, type LineInput, type NotCounted, type QuoteDraftInput } from "../domain/payments/quote-draft.ts";
 import {
   LINE_KINDS,
@@ -568,8 +568,7 @@ export function StaffQuotePage(props: {
                 <li>
                   {humanise(p.kind)} {formatPence(p.amountPence)} <Badge value={p.status} />{" "}
                   <span class="muted">
-                    {p.provider === "test" ? "test checkout (no card charged)" : "Stripe"} ·{" "}
-                    {formatDateTime(p.paidAt ?? p.createdAt)}
+                    {paymentSource(p.provider)} · {formatDateTime(p.paidAt ?? p.createdAt)}
                   </span>
                   {p.flag ? <div class="field-error">{p.flag}</div> : null}
                 </li>

@@ -92,6 +92,11 @@ describe("seed-demo", () => {
     expect(david.status).toBe("quoted");
     const { html } = await staff.page(`/leads/${sarah.id}`);
     expect(html).toContain("Deposit paid £54.15");
+    // Staff see where the money came from: demo data, never passed off as a card payment.
+    const [quote] = await repos.quotes.forIssue(boiler!.id);
+    const quotePage = (await staff.page(`/quotes/${quote!.id}`)).html;
+    expect(quotePage).toContain("demo data (no card charged)");
+    expect(quotePage).not.toContain("Stripe ·");
   });
 
   test("WhatsApp and SMS conversations both ways, the outbound ones kept unsent and marked as demo; a missed call to follow up", async () => {

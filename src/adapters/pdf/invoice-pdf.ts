@@ -2,6 +2,7 @@ import PDFDocument from "pdfkit";
 import { formatLongDate } from "../../domain/london-time.ts";
 import { formatPence } from "../../domain/money.ts";
 import { billToLines, type InvoiceContent } from "../../domain/payments/invoice.ts";
+import { paymentSource } from "../../domain/payments/charges.ts";
 import type { InvoiceDocuments } from "../../ports/invoices.ts";
 
 const KIND_TITLES = { deposit: "Deposit invoice", full: "Invoice", balance: "Balance invoice" } as const;
@@ -186,7 +187,7 @@ export function renderInvoicePdf(inv: InvoiceContent): Promise<Uint8Array> {
 
   doc.font("Helvetica").fontSize(9).fillColor("#444444");
   doc.text(
-    `Paid by card on ${formatLongDate(new Date(inv.paid.at))}${inv.paid.reference ? `, reference ${inv.paid.reference}` : ""}${inv.paid.provider === "test" ? " (test payment: no card was charged)" : ""}.`,
+    `Paid by card on ${formatLongDate(new Date(inv.paid.at))}${inv.paid.reference ? `, reference ${inv.paid.reference}` : ""}${inv.paid.provider === "stripe" ? "" : ` (${paymentSource(inv.paid.provider)})`}.`,
     left,
     y,
     { width },

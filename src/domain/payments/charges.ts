@@ -30,6 +30,22 @@ export interface Payment {
   paidAt: Date | null;
 }
 
+/** The provider name seed-demo's payments carry: settled like a webhook's, but no money moved. */
+export const DEMO_PROVIDER = "seed-demo";
+
+/**
+ * Where a payment came from, as staff and invoices say it; anything but Stripe says no card was charged.
+ * @example paymentSource("test") // "test checkout (no card charged)"
+ */
+export const paymentSource = (provider: string): string =>
+  provider === "stripe"
+    ? "Stripe"
+    : provider === "test"
+      ? "test checkout (no card charged)"
+      : provider === DEMO_PROVIDER
+        ? "demo data (no card charged)"
+        : provider;
+
 /** A line on the checkout page. The items of a charge add up to its amount exactly. */
 export interface ChargeItem {
   name: string;
