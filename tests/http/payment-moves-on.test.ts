@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { OpenDatabase } from "../../src/adapters/db/database.ts";
 import { billToLines } from "../../src/domain/payments/invoice.ts";
 import { sendQuote, startCheckout } from "../../src/domain/payments/quote-flow.ts";
+import { settlementRules } from "../../src/domain/payments/settlement-flow.ts";
 import type { E164 } from "../../src/domain/phone.ts";
 import { quoteTotals, type QuoteLine } from "../../src/domain/quotes.ts";
 import { flowDeps } from "../../src/http/routes/quotes-support.ts";
@@ -185,5 +186,41 @@ describe("after a payment", () => {
     const [personal] = await repos.invoices.forQuote(own.id);
     expect(billToLines(personal!.content.customer)[0]).toBe("Nia Evans");
     expect(personal!.content.customer.attention).toBeNull();
+  });
+
+  test("a settlement cut short before the job moved (a crash after its transaction) is completed by the next delivery", async () => {
+    const { lead, issue, quote } = await aSentQuote("+447700900616");
+    const started = await startCheckout(flowDeps(world.deps), quote.token, "full");
+    if (!started.ok) throw new Error(started.message);
+    const event = stripeEvents.checkoutCompleted({
+      paymentId: started.value.payment.id,
+      quoteId: quote.id,
+      sessionId: started.value.sessionId,
+      paymentIntentId: "pi_cutshort",
+      amountPence: started.value.payment.amountPence,
+    });
+    const { body, signature } = await signed(event, TEST_STRIPE_WEBHOOK_SECRET, world.clock.now());
+    const verified = await world.deps.quotesToCash.webhooks.verify(body, signature);
+    if (!verified.ok) throw new Error(verified.message);
+    // Only the settlement's transaction ran: the quote is paid, the job and the lead have not moved.
+    await repos.payments.settleEvent(
+      verified.value,
+      world.clock.now(),
+      settlementRules(world.deps.quotesToCash.company, world.clock.now),
+    );
+    expect((await repos.quotes.byId(quote.id))!.status).toBe("paid");
+    expect((await repos.issues.byId(issue.id))!.status).toBe("quoted");
+
+    // Stripe delivers it again: a duplicate for the money, but the job and the customer catch up.
+    const response = await world.app.request(`${ORIGIN}/api/stripe/webhook`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", "Stripe-Signature": signature },
+      body,
+    });
+    expect(response.status).toBe(200);
+    await jobs.runDue();
+    expect((await repos.issues.byId(issue.id))!.status).toBe("scheduled");
+    expect((await repos.leads.byId(lead.id))!.status).toBe("won");
+    expect(await repos.invoices.forQuote(quote.id)).toHaveLength(1);
   });
 });
