@@ -5,7 +5,7 @@ import type { Log } from "../../ports/log.ts";
 import { issueTransitions, type IssueStatus } from "../issues.ts";
 import { leadTransitions, type LeadStatus } from "../leads.ts";
 import type { QuoteStatus } from "../quotes.ts";
-import { pathTo } from "../state-machine.ts";
+import { pathTo, type Transitions } from "../state-machine.ts";
 
 /** Quote statuses that mean money has arrived: the job is booked and the customer won. */
 const MONEY_IN: readonly QuoteStatus[] = ["deposit_paid", "paid"];
@@ -47,44 +47,56 @@ export async function moveOnAfterPayment(
   const details = { quoteId: paid.quoteId, quoteStatus: paid.quoteStatus };
   const issue = await deps.issues.byId(paid.issueId);
   if (!issue) return { job: null, lead: null };
-
-  let job: IssueStatus | null = null;
-  const jobTarget = jobStatusAfterPayment(issue.status, paid.quoteStatus);
-  let jobAt = issue.status;
-  for (const step of jobTarget ? (pathTo(issueTransitions, issue.status, jobTarget) ?? []) : []) {
-    const moved = await deps.issues.setStatus(issue.id, step);
-    if (!moved.ok) break;
-    await deps.auditTrail.record({
+  const audit = (entity: "issue" | "lead", entityId: string) => (from: string, to: string) =>
+    deps.auditTrail.record({
       who: paid.who,
-      what: `status ${jobAt} → ${step}`,
-      entity: "issue",
-      entityId: issue.id,
+      what: `status ${from} → ${to}`,
+      entity,
+      entityId,
       at: deps.now(),
       details,
     });
-    jobAt = step;
-    job = step;
-  }
 
-  let lead: LeadStatus | null = null;
+  const job = await walk(
+    issueTransitions,
+    issue.status,
+    jobStatusAfterPayment(issue.status, paid.quoteStatus),
+    (to) => deps.issues.setStatus(issue.id, to),
+    audit("issue", issue.id),
+  );
   const customer = await deps.leads.byId(issue.leadId);
-  const leadTarget = customer ? leadStatusAfterPayment(customer.status, paid.quoteStatus) : null;
-  let leadAt = customer?.status ?? "new";
-  for (const step of customer && leadTarget ? (pathTo(leadTransitions, customer.status, leadTarget) ?? []) : []) {
-    const moved = await deps.leads.setStatus(customer!.id, step);
-    if (!moved.ok) break;
-    await deps.auditTrail.record({
-      who: paid.who,
-      what: `status ${leadAt} → ${step}`,
-      entity: "lead",
-      entityId: customer!.id,
-      at: deps.now(),
-      details,
-    });
-    leadAt = step;
-    lead = step;
-  }
+  const lead = customer
+    ? await walk(
+        leadTransitions,
+        customer.status,
+        leadStatusAfterPayment(customer.status, paid.quoteStatus),
+        (to) => deps.leads.setStatus(customer.id, to),
+        audit("lead", customer.id),
+      )
+    : null;
   if (job || lead)
     deps.log.info({ ...details, issueId: issue.id, job, lead }, "job and customer moved on after payment");
   return { job, lead };
+}
+
+/**
+ * Walks from `from` to `target` one legal step at a time, auditing each; stops at the first
+ * step the store refuses (changed meanwhile). The last status reached, or null when none moved.
+ */
+async function walk<S extends string>(
+  table: Transitions<S>,
+  from: S,
+  target: S | null,
+  move: (to: S) => Promise<{ ok: boolean }>,
+  audit: (from: S, to: S) => Promise<void>,
+): Promise<S | null> {
+  let at = from;
+  let reached: S | null = null;
+  for (const step of target ? (pathTo(table, from, target) ?? []) : []) {
+    if (!(await move(step)).ok) break;
+    await audit(at, step);
+    at = step;
+    reached = step;
+  }
+  return reached;
 }
