@@ -142,7 +142,11 @@ describe("what staff read", () => {
 });
 
 describe("what of the caller's words may reach the lead filed under", () => {
-  const heard = { name: "David Patel", organisation: "Patel Properties", postcode: "CR0 1YY" };
+  const heard: { name: string | null; organisation: string | null; postcode: string } = {
+    name: "David Patel",
+    organisation: "Patel Properties",
+    postcode: "CR0 1YY",
+  };
   const pending = {
     state: "pending" as const,
     says: says({ name: "David Patel" }),
