@@ -1,3 +1,4 @@
+import type { CallerCheck } from "./caller-match.ts";
 import type { Corrections, Extraction } from "./extraction/extraction.ts";
 import { isFinal, transition, type Transitions } from "./state-machine.ts";
 
@@ -59,6 +60,8 @@ export interface Call {
   extracted: Extraction | null;
   /** The fields staff corrected by hand; later extractions never overwrite them. */
   corrections: Corrections;
+  /** Set when the caller did not look like the number's lead: pending until staff choose who it is. */
+  callerCheck: CallerCheck | null;
 }
 
 export interface TranscriptSegment {

@@ -12,6 +12,7 @@ import { refuseControlCharactersInQuery } from "./validation.ts";
 import { assetRoutes } from "./routes/assets.ts";
 import { authRoutes } from "./routes/auth.tsx";
 import { callRoutes } from "./routes/calls.tsx";
+import { callerCheckRoutes } from "./routes/caller-check.tsx";
 import { dashboardRoutes } from "./routes/dashboard.tsx";
 import { healthRoutes } from "./routes/health.ts";
 import { issueRoutes } from "./routes/issues.tsx";
@@ -106,6 +107,7 @@ export function createApp(deps: AppDeps) {
   staff.route("/", messageRoutes());
   staff.route("/", quoteRoutes());
   staff.route("/", callRoutes(activeCalls));
+  staff.route("/", callerCheckRoutes());
   staff.route("/", settingsRoutes());
   staff.route("/", staffUserRoutes());
   staff.route("/", auditTrailRoutes());

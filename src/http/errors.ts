@@ -29,6 +29,7 @@ const REASONS: Record<string, ReasonAnswer> = {
   bad_payload: { status: 400 },
   bad_credentials: { status: 401 },
   invalid_correction: { status: 422 },
+  invalid_caller_answer: { status: 422 },
   invalid_rules: { status: 422 },
   invalid_email: { status: 422 },
   weak_password: { status: 422 },

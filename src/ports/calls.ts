@@ -1,3 +1,4 @@
+import type { CallerCheck } from "../domain/caller-match.ts";
 import type { Call, CallStatus, TranscriptSegment } from "../domain/calls.ts";
 
 export type NewCall = Pick<Call, "providerCallId" | "direction" | "from" | "to" | "leadId" | "status" | "startedAt">;
@@ -26,7 +27,22 @@ export interface Calls {
     from: readonly CallStatus[],
     changes: Partial<Omit<Call, "id" | "providerCallId">>,
   ): Promise<Call | null>;
+  /**
+   * Replaces the call's caller check only while it is still `from` (compare-and-set, in one
+   * statement), applying `changes` with it, so two staff choosing at once, or a choice racing
+   * the call's filing, cannot both win. Null when it had changed.
+   */
+  swapCallerCheck(
+    id: string,
+    from: CallerCheck | null,
+    to: CallerCheck | null,
+    changes?: Partial<Pick<Call, "leadId" | "issueId" | "summary">>,
+  ): Promise<Call | null>;
   forLead(leadId: string): Promise<Call[]>;
+  /** The calls about one job: those filed under it, and the call that opened it. Newest first. */
+  forIssue(issueId: string): Promise<Call[]>;
+  /** Calls whose caller staff still have to confirm ("check caller"), newest first. */
+  awaitingCallerCheck(limit: number): Promise<CallListItem[]>;
   recent(options: { limit: number; offset: number }): Promise<CallListItem[]>;
   countSince(since: Date): Promise<number>;
   addSegment(segment: NewSegment): Promise<TranscriptSegment>;

@@ -3,7 +3,7 @@ import type { Issues } from "./issues.ts";
 import type { Tasks } from "./tasks.ts";
 import type { Settings } from "./settings.ts";
 import type { AuditTrail } from "./audit.ts";
-import type { LeadAliases, Leads } from "./leads.ts";
+import type { LeadAliases, LeadContacts, Leads } from "./leads.ts";
 import type { Messages, MissedCalls, WebhookDeliveries } from "./messages.ts";
 import type { Quotes } from "./quotes.ts";
 import type { Payments } from "./payments.ts";
@@ -30,6 +30,7 @@ export interface Repositories {
   tasks: Tasks;
   messages: Messages;
   leadAliases: LeadAliases;
+  leadContacts: LeadContacts;
   webhookDeliveries: WebhookDeliveries;
   missedCalls: MissedCalls;
   settings: Settings;

@@ -56,3 +56,21 @@ export interface LeadAliases {
   add(leadId: string, kind: string, value: string): Promise<string>;
   forLead(leadId: string): Promise<{ kind: string; value: string }[]>;
 }
+
+/** A named person who calls from a lead's number: a letting agent's property manager, an office's staff. */
+export interface LeadContact {
+  id: string;
+  leadId: string;
+  name: string;
+  /** How they stand to the lead: "tenant", "property manager". */
+  role: string | null;
+  phone: E164 | null;
+  createdAt: Date;
+}
+
+/** The named contacts a lead keeps (several people on one number). */
+export interface LeadContacts {
+  add(contact: Pick<LeadContact, "leadId" | "name" | "role" | "phone">): Promise<LeadContact>;
+  /** Oldest first. */
+  forLead(leadId: string): Promise<LeadContact[]>;
+}

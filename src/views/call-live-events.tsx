@@ -14,6 +14,7 @@ import {
 } from "./call-live.tsx";
 import type { SseMessage } from "./sse-message.ts";
 import { CardDataLive } from "./card-data.tsx";
+import { CallerCheckNotice } from "./caller-check.tsx";
 
 const html = (node: unknown) => String(node);
 
@@ -67,6 +68,13 @@ export function renderCallEvent(event: LiveEvent<LiveCallEvent>, callId: string)
       if (isCallOver(call.status)) messages.push({ event: "ended", data: "" });
       return messages;
     }
+    case "callerCheck":
+      return [
+        {
+          event: "caller-check",
+          data: html(<CallerCheckNotice callId={callId} check={event.data} csrfToken={null} />),
+        },
+      ];
     case "card":
       return [{ event: "card", data: html(<CardDataLive callId={callId} notice={event.data} live={true} />) }];
     case "filed":

@@ -9,6 +9,7 @@ import {
 import { leadDisplayName, type Lead } from "../domain/leads.ts";
 import { hasMaskedCardData } from "../domain/card-masking.ts";
 import { CardDataNoticeView } from "./card-data.tsx";
+import { CallerCheckNotice } from "./caller-check.tsx";
 import { Badge } from "./components.tsx";
 import { formatClock, formatOffset, humanise, phoneForDisplay } from "./format.ts";
 import { formatDateTime } from "../domain/london-time.ts";
@@ -89,6 +90,9 @@ export function CallPage(props: { ctx: PageContext; view: CallView }) {
             hx-swap="outerHTML"
           ></div>
         ) : null}
+        <div id="caller-check" sse-swap="caller-check">
+          <CallerCheckNotice callId={call.id} check={call.callerCheck} csrfToken={props.ctx.csrfToken} />
+        </div>
         <div id="card-data" sse-swap="card">
           {call.cardDataHeardAt ? (
             <CardDataNoticeView

@@ -1,4 +1,5 @@
 import { isCallOver } from "../domain/calls.ts";
+import { awaitsCallerCheck } from "../domain/caller-match.ts";
 import type { CallListItem } from "../ports/calls.ts";
 import { Badge } from "./components.tsx";
 import { formatDuration, humanise, phoneForDisplay } from "./format.ts";
@@ -52,6 +53,7 @@ export function CallsTable(props: CallsListing) {
                   <td data-label="Status">
                     {call.emergency ? <Badge value="emergency" /> : null}{" "}
                     {call.cardDataHeardAt ? <Badge value="card-data" label="card data in recording" /> : null}{" "}
+                    {awaitsCallerCheck(call) ? <CheckCallerBadge /> : null}{" "}
                     {isCallOver(call.status) ? (
                       humanise(call.status)
                     ) : (
@@ -75,3 +77,6 @@ export function CallsTable(props: CallsListing) {
     </>
   );
 }
+
+/** The caller did not look like the number's lead and staff have not said who it is yet. */
+export const CheckCallerBadge = () => <Badge value="check-caller" label="check caller" />;

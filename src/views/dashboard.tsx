@@ -7,6 +7,8 @@ import { formatDateTime, formatTime } from "../domain/london-time.ts";
 import { CsrfField, Layout, type PageContext } from "./layout.tsx";
 import type { MoneyFigures } from "../ports/payments.ts";
 import { MoneyStats } from "./quotes.tsx";
+import { CheckCallerBadge } from "./calls.tsx";
+import { awaitsCallerCheck } from "../domain/caller-match.ts";
 
 export interface DashboardFigures {
   callsToday: number;
@@ -14,6 +16,8 @@ export interface DashboardFigures {
   openByUrgency: Record<Urgency, number>;
   openIssues: IssueListItem[];
   recentCalls: CallListItem[];
+  /** Calls whose caller staff must still confirm ("check caller"). */
+  callersToCheck: CallListItem[];
 }
 
 export function DashboardPage(props: {
@@ -50,6 +54,7 @@ export function DashboardPage(props: {
           <Stat n={f.newLeadsThisWeek} label="New leads this week" href="/leads" />
         </div>
         {props.money ? <MoneyStats money={props.money} /> : null}
+        <CallersToCheck calls={f.callersToCheck} />
         {/* Missed calls to follow up (routes/messages.tsx), refreshed as calls are missed. */}
         <div hx-ext="sse" sse-connect="/inbox/events">
           <div hx-get="/missed-calls" hx-trigger="load, sse:missed-call" hx-swap="innerHTML"></div>
@@ -93,6 +98,7 @@ export function DashboardPage(props: {
                   <li>
                     <a href={`/calls/${call.id}`}>{call.leadName ?? phoneForDisplay(call.from)}</a>{" "}
                     {call.emergency ? <Badge value="emergency" /> : null}
+                    {awaitsCallerCheck(call) ? <CheckCallerBadge /> : null}
                     <div class="muted">
                       {formatTime(call.startedAt)} · {humanise(call.status)}
                     </div>
@@ -106,6 +112,24 @@ export function DashboardPage(props: {
     </Layout>
   );
 }
+
+/** Calls flagged "check caller": their jobs wait until someone says who called. */
+const CallersToCheck = (props: { calls: CallListItem[] }) =>
+  props.calls.length === 0 ? null : (
+    <section class="card" id="callers-to-check">
+      <h2>Callers to check</h2>
+      <ul class="timeline">
+        {props.calls.map((call) => (
+          <li>
+            <a href={`/calls/${call.id}`}>{call.leadName ?? phoneForDisplay(call.from)}</a> <CheckCallerBadge />
+            <div class="muted">
+              {formatTime(call.startedAt)} · {call.callerCheck?.notice}
+            </div>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
 
 const Stat = (props: { n: number; label: string; href: string; tone?: string }) => (
   <a class={`stat ${props.tone ?? ""}`} href={props.href} style="text-decoration:none;color:inherit">

@@ -6,6 +6,8 @@ import type { AuditEntry } from "../ports/audit.ts";
 import { humanise, phoneForDisplay } from "./format.ts";
 import { formatDate, formatDateTime } from "../domain/london-time.ts";
 import { CsrfField, Layout, type PageContext } from "./layout.tsx";
+import type { LeadContact } from "../ports/leads.ts";
+import { LeadContactsList } from "./lead-contacts.tsx";
 
 export interface LeadsListing {
   leads: Lead[];
@@ -121,6 +123,7 @@ export function LeadPage(props: {
   timeline: TimelineEntry[];
   openIssues: Issue[];
   history: AuditEntry[];
+  contacts: LeadContact[];
 }) {
   const { lead } = props;
   return (
@@ -178,6 +181,7 @@ export function LeadPage(props: {
             <dd>{formatDateTime(lead.createdAt)}</dd>
           </dl>
           {lead.notes ? <p>{lead.notes}</p> : null}
+          <LeadContactsList contacts={props.contacts} />
           <h2>Open issues</h2>
           {props.openIssues.length === 0 ? (
             <p class="muted">None.</p>

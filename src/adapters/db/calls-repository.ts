@@ -1,10 +1,10 @@
-import { and, asc, count, desc, eq, getTableColumns, gte, inArray } from "drizzle-orm";
+import { and, asc, count, desc, eq, getTableColumns, gte, inArray, or, sql } from "drizzle-orm";
 import { callTransitions, type Call, type TranscriptSegment } from "../../domain/calls.ts";
 import { nextStates } from "../../domain/state-machine.ts";
 import type { Calls } from "../../ports/calls.ts";
 import type { Database } from "./database-handle.ts";
 import { isUuid } from "./query-helpers.ts";
-import { calls, leads, transcriptSegments } from "./schema.ts";
+import { calls, issues, leads, transcriptSegments } from "./schema.ts";
 
 type CallRow = typeof calls.$inferSelect;
 type SegmentRow = typeof transcriptSegments.$inferSelect;
@@ -29,6 +29,7 @@ const toCall = (row: CallRow): Call => ({
   issueId: row.issueId,
   extracted: row.extracted ?? null,
   corrections: row.corrections ?? {},
+  callerCheck: row.callerCheck ?? null,
 });
 
 const toSegment = (row: SegmentRow): TranscriptSegment => ({
@@ -96,10 +97,44 @@ export function createCallsRepository(db: Database): Calls {
       return row ? toCall(row) : null;
     },
 
+    async swapCallerCheck(id, from, to, changes = {}) {
+      if (!isUuid(id)) return null;
+      const unchanged =
+        from === null ? sql`${calls.callerCheck} is null` : sql`${calls.callerCheck} = ${JSON.stringify(from)}::jsonb`;
+      const [row] = await db
+        .update(calls)
+        .set({ ...changes, callerCheck: to, updatedAt: new Date() })
+        .where(and(eq(calls.id, id), unchanged))
+        .returning();
+      return row ? toCall(row) : null;
+    },
+
     async forLead(leadId) {
       if (!isUuid(leadId)) return [];
       const rows = await db.select().from(calls).where(eq(calls.leadId, leadId)).orderBy(desc(calls.startedAt));
       return rows.map(toCall);
+    },
+
+    async forIssue(issueId) {
+      if (!isUuid(issueId)) return [];
+      const opener = db.select({ id: issues.sourceCallId }).from(issues).where(eq(issues.id, issueId));
+      const rows = await db
+        .select()
+        .from(calls)
+        .where(or(eq(calls.issueId, issueId), inArray(calls.id, opener)))
+        .orderBy(desc(calls.startedAt));
+      return rows.map(toCall);
+    },
+
+    async awaitingCallerCheck(limit) {
+      const rows = await db
+        .select({ call: getTableColumns(calls), leadName: leads.name })
+        .from(calls)
+        .leftJoin(leads, eq(leads.id, calls.leadId))
+        .where(sql`${calls.callerCheck}->>'state' = 'pending'`)
+        .orderBy(desc(calls.startedAt), desc(calls.id))
+        .limit(limit);
+      return rows.map((row) => ({ ...toCall(row.call), leadName: row.leadName }));
     },
 
     async recent({ limit, offset }) {

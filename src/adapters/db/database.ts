@@ -5,6 +5,7 @@ import { createCallsRepository } from "./calls-repository.ts";
 import { createIssuesRepository } from "./issues-repository.ts";
 import { createTasksRepository } from "./tasks-repository.ts";
 import { createLeadAliasesRepository } from "./lead-aliases-repository.ts";
+import { createLeadContactsRepository } from "./lead-contacts-repository.ts";
 import { createMessagesRepository } from "./messages-repository.ts";
 import { createMissedCallsRepository } from "./missed-calls-repository.ts";
 import { createWebhookDeliveriesRepository } from "./webhook-deliveries-repository.ts";
@@ -43,6 +44,7 @@ export function createRepositories(db: Database, kind: string, close: () => Prom
     tasks: createTasksRepository(db),
     messages: createMessagesRepository(db),
     leadAliases: createLeadAliasesRepository(db),
+    leadContacts: createLeadContactsRepository(db),
     webhookDeliveries: createWebhookDeliveriesRepository(db),
     missedCalls: createMissedCallsRepository(db),
     settings: createSettingsRepository(db),

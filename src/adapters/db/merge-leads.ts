@@ -2,7 +2,7 @@ import { eq, sql } from "drizzle-orm";
 import { mergedLeadDetails } from "../../domain/lead-merge.ts";
 import type { Database } from "./database-handle.ts";
 import { pgErrorOf } from "./pg-errors.ts";
-import { calls, issues, leadAliases, leads, messages, missedCalls } from "./schema.ts";
+import { calls, issues, leadAliases, leadContacts, leads, messages, missedCalls } from "./schema.ts";
 
 /**
  * `Leads.merge`: moves everything of `absorbedId` to `survivorId`, applies the domain's merge
@@ -18,6 +18,7 @@ export async function mergeLeads(db: Database, absorbedId: string, survivorId: s
     await tx.update(calls).set({ leadId: survivorId }).where(eq(calls.leadId, absorbedId));
     await tx.update(issues).set({ leadId: survivorId }).where(eq(issues.leadId, absorbedId));
     await tx.update(missedCalls).set({ leadId: survivorId }).where(eq(missedCalls.leadId, absorbedId));
+    await tx.update(leadContacts).set({ leadId: survivorId }).where(eq(leadContacts.leadId, absorbedId));
     // Aliases the survivor already has stay once; the rest move.
     await tx.execute(sql`
       update ${leadAliases} set lead_id = ${survivorId}

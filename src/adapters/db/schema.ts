@@ -27,6 +27,7 @@ import {
   type MessagePurpose,
   type MessageStatus,
 } from "../../domain/messaging/message.ts";
+import type { CallerCheck } from "../../domain/caller-match.ts";
 import { CALL_STATUSES, type CallDirection, type CallStatus, type Track } from "../../domain/calls.ts";
 import {
   ISSUE_STATUSES,
@@ -169,6 +170,8 @@ export const calls = pgTable(
     issueId: uuid("issue_id").references((): AnyPgColumn => issues.id, { onDelete: "set null" }),
     /** Fields staff corrected in the details panel; a later extraction never overwrites them. */
     corrections: jsonb("corrections").$type<Corrections>(),
+    /** Set when the caller did not look like the number's lead; pending until staff choose who it is. */
+    callerCheck: jsonb("caller_check").$type<CallerCheck>(),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -330,6 +333,24 @@ export const messages = pgTable(
     check("messages_purpose_check", oneOf(t.purpose, MESSAGE_PURPOSES)),
     check("messages_status_check", oneOf(t.status, [...INBOUND_STATUSES, ...OUTBOUND_STATUSES])),
   ],
+);
+
+/** People a lead's number speaks for: a letting agent's or office's several named callers. */
+export const leadContacts = pgTable(
+  "lead_contacts",
+  {
+    id: id(),
+    leadId: uuid("lead_id")
+      .notNull()
+      .references(() => leads.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    /** How they stand to the lead: "tenant", "property manager", "landlord". */
+    role: text("role"),
+    /** E.164, when theirs differs from the lead's. */
+    phone: text("phone"),
+    createdAt: createdAt(),
+  },
+  (t) => [index("lead_contacts_lead_idx").on(t.leadId)],
 );
 
 /** Other names a lead goes by: a WhatsApp business-scoped user id (BSUID) when there is no number. */

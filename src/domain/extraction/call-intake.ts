@@ -9,6 +9,8 @@ import { callChannel } from "../live-call/channels.ts";
 import type { LiveCallObserver } from "../live-call/live-call.ts";
 import { callerCardData } from "../live-call/caller-card.ts";
 import { startLiveExtraction, type LiveExtractionDeps, type LiveExtractionOptions } from "./live-extraction.ts";
+import { checkCaller, holdFiling, type CallerCheckDeps } from "../live-call/caller-check.ts";
+import { callerDetailsForLead } from "../caller-match.ts";
 
 const URGENCY_RANK = { emergency: 0, urgent: 1, routine: 2 } as const;
 
@@ -55,7 +57,7 @@ export async function closeCallIntake(
 ): Promise<{ issue: Issue | null; createdIssue: boolean }> {
   const lead = call.leadId ? await deps.leads.byId(call.leadId) : null;
   if (lead) {
-    const updates = leadUpdatesFrom(lead, extraction);
+    const updates = leadUpdatesFrom(lead, callerDetailsForLead(call.callerCheck, extraction));
     if (Object.keys(updates).length > 0) await deps.leads.update(lead.id, updates);
   }
   const callChanges: Partial<Call> = { summary: extraction.summary ?? call.summary };
@@ -91,17 +93,26 @@ export async function closeCallIntake(
  * updated and the job opened or matched. Plugged into the live call as its observer.
  */
 export function callIntakeObserver(
-  deps: LiveExtractionDeps & { leads: Leads; issues: Issues },
+  deps: LiveExtractionDeps & CallerCheckDeps & { leads: Leads; issues: Issues },
   call: Pick<Call, "id">,
   options: LiveExtractionOptions,
 ): LiveCallObserver {
-  const live = startLiveExtraction(deps, call.id, options);
+  const detailsChanged = (details: { extraction: Extraction }) => checkCaller(deps, call.id, details.extraction);
+  const live = startLiveExtraction({ ...deps, detailsChanged }, call.id, options);
   return {
     segmentStored: (segment) => live.segmentStored(segment),
     async callEnded() {
       const details = await live.finish();
-      const fresh = await deps.calls.byId(call.id);
+      let fresh = await deps.calls.byId(call.id);
       if (!details || !fresh) return;
+      while (fresh?.callerCheck?.state === "pending") {
+        if (await holdFiling(deps.calls, fresh, details.extraction.summary ?? fresh.summary)) {
+          deps.log.info({ callId: call.id }, "filing waits for staff to say who the caller is");
+          return;
+        }
+        fresh = await deps.calls.byId(call.id);
+      }
+      if (!fresh) return;
       const { issue, createdIssue } = await closeCallIntake(deps, fresh, details.extraction);
       // The lead may have just been named: the caller card on the live page shows it now, not on reload.
       const [filed, lead] = await Promise.all([

@@ -15,6 +15,8 @@ export interface LiveExtractionDeps {
   liveEvents: LiveEvents;
   log: Log;
   safetyRules: () => Promise<readonly SafetyRule[]>;
+  /** Told what the panel now shows, each time it changed (the caller check hooks in here). */
+  detailsChanged?: (details: CallDetails) => Promise<void>;
 }
 
 export interface LiveExtractionOptions {
@@ -85,6 +87,9 @@ export function startLiveExtraction(
     if (panel !== shown) {
       await deps.liveEvents.publish(callChannel(callId), { type: "details", data: details });
       shown = panel;
+      await deps
+        .detailsChanged?.(details)
+        .catch((error: unknown) => deps.log.error({ err: error, callId }, "reacting to the call's new details failed"));
     }
     if (emergencyNow) {
       flaggedEmergency = true;

@@ -2,6 +2,7 @@ import type { CallStatus, Track, TranscriptSegment } from "../calls.ts";
 import type { CallDetails } from "../extraction/call-details.ts";
 import { defineChannel, type LiveChannel, type Retention } from "../../ports/live-events.ts";
 import type { CallerCardData } from "./caller-card.ts";
+import type { CallerCheck } from "../caller-match.ts";
 import type { TranscriberShown } from "./transcriber-health.ts";
 import type { CardDataNotice } from "./card-data-notice.ts";
 
@@ -13,6 +14,8 @@ export type LiveCallEvent =
   | { type: "details"; data: CallDetails }
   | { type: "intake"; data: { issueId: string; title: string; created: boolean } }
   | { type: "caller"; data: CallerCardData }
+  /** The caller does not look like the number's lead (pending), staff chose who it is, or neither (null). */
+  | { type: "callerCheck"; data: CallerCheck | null }
   /** A card number was heard: the call is flagged, and what happened to its recording. */
   | { type: "card"; data: CardDataNotice }
   | {
@@ -36,6 +39,7 @@ const CALL_RETENTION = {
   transcriber: "latest",
   details: "latest",
   caller: "latest",
+  callerCheck: "latest",
   status: "latest",
   card: "latest",
 } satisfies { [T in LiveCallEvent["type"]]?: Retention };

@@ -1,6 +1,7 @@
 import { payLinkFor, paymentTalkFinished } from "../../domain/live-call/card-data.ts";
 import { CardDataLive } from "../../views/card-data.tsx";
 import { cardDataDeps } from "../card-data-deps.ts";
+import { checkCaller } from "../../domain/live-call/caller-check.ts";
 import { Hono, type Context } from "hono";
 import { z } from "zod";
 import { isCallOver, type Call } from "../../domain/calls.ts";
@@ -162,6 +163,8 @@ export function callRoutes(
       await liveEvents.publish(CALLS_CHANNEL, { type: "emergency", data: { callId: call.id } });
     }
     if (details) await liveEvents.publish(callChannel(call.id), { type: "details", data: details });
+    // A corrected name may be (or stop being) someone other than the number's lead.
+    if (details) await checkCaller({ ...repos, liveEvents, log: c.get("deps").logger }, call.id, details.extraction);
     await audit(c, "call", call.id, `corrected ${corrected.value.field}`);
     return c.html(<CallDetailsPanel callId={call.id} details={details} csrfToken={null} />);
   });

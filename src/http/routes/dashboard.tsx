@@ -10,14 +10,15 @@ export function dashboardRoutes() {
   app.get("/", async (c) => {
     const { repos, now } = c.get("deps");
     const at = now();
-    const [callsToday, newLeadsThisWeek, openByUrgency, openIssues, recentCalls] = await Promise.all([
+    const [callsToday, newLeadsThisWeek, openByUrgency, openIssues, recentCalls, callersToCheck] = await Promise.all([
       repos.calls.countSince(startOfLondonDay(at)),
       repos.leads.countCreatedSince(startOfLondonWeek(at)),
       repos.issues.openCountsByUrgency(),
       repos.issues.openByUrgency(10),
       repos.calls.recent({ limit: 8, offset: 0 }),
+      repos.calls.awaitingCallerCheck(10),
     ]);
-    const figures = { callsToday, newLeadsThisWeek, openByUrgency, openIssues, recentCalls };
+    const figures = { callsToday, newLeadsThisWeek, openByUrgency, openIssues, recentCalls, callersToCheck };
     const money = await repos.payments.moneySince(startOfLondonMonth(at));
     const simulator = c.get("deps").twilio.local ? shippedFixtures() : null;
     return c.html(<DashboardPage ctx={pageContext(c)} figures={figures} simulator={simulator} money={money} />);

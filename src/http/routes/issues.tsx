@@ -98,7 +98,7 @@ export function issueRoutes() {
     const [lead, quotes, calls, history] = await Promise.all([
       repos.leads.byId(issue.leadId),
       repos.quotes.forIssue(issue.id),
-      repos.calls.forLead(issue.leadId),
+      repos.calls.forIssue(issue.id),
       repos.audit.forEntity("issue", issue.id),
     ]);
     return c.html(

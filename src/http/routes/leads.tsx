@@ -105,14 +105,22 @@ export function leadRoutes() {
     const { repos } = c.get("deps");
     const lead = await repos.leads.byId(c.req.param("id"));
     if (!lead) throw notFound("lead");
-    const [timeline, issues, history] = await Promise.all([
+    const [timeline, issues, history, contacts] = await Promise.all([
       repos.timeline.forLead(lead.id),
       repos.issues.forLead(lead.id),
       repos.audit.forEntity("lead", lead.id),
+      repos.leadContacts.forLead(lead.id),
     ]);
     const openIssues = issues.filter((i) => isOpenIssue(i.status));
     return c.html(
-      <LeadPage ctx={pageContext(c)} lead={lead} timeline={timeline} openIssues={openIssues} history={history} />,
+      <LeadPage
+        ctx={pageContext(c)}
+        lead={lead}
+        timeline={timeline}
+        openIssues={openIssues}
+        history={history}
+        contacts={contacts}
+      />,
     );
   });
 

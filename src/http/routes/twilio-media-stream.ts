@@ -57,6 +57,7 @@ export function mediaStreamRoutes(activeCalls: Map<string, LiveCall>) {
           {
             calls: deps.repos.calls,
             leads: deps.repos.leads,
+            leadContacts: deps.repos.leadContacts,
             issues: deps.repos.issues,
             extractor: deps.extraction.extractor,
             liveEvents: deps.liveEvents,

@@ -237,7 +237,11 @@ export function repositoryContract(name: string, open: OpenTarget): void {
         const issue = await repos.issues.create(anIssue(absorbed.id));
         await repos.leadAliases.add(absorbed.id, "whatsapp_user_id", "GB.1");
         await repos.leadAliases.add(survivor.id, "whatsapp_user_id", "GB.2");
+        await repos.leadContacts.add({ leadId: absorbed.id, name: "David Patel", role: "landlord", phone: null });
         await repos.leads.merge(absorbed.id, survivor.id);
+        expect(await repos.leadContacts.forLead(survivor.id)).toMatchObject([
+          { name: "David Patel", role: "landlord" },
+        ]);
         expect(await repos.leads.byId(absorbed.id)).toBeNull();
         expect(await repos.leads.byId(survivor.id)).toMatchObject({
           name: "Priya",
@@ -421,6 +425,37 @@ export function repositoryContract(name: string, open: OpenTarget): void {
     });
 
     describe("calls", () => {
+      test("the caller check is swapped only from what it was; forIssue and awaitingCallerCheck find the calls", async () => {
+        const lead = await repos.leads.create(aLead({ phone: phone("+447700900123") }));
+        const call = await repos.calls.record(aCall({ providerCallId: "CA300", leadId: lead.id }));
+        const says = { name: "David Patel", organisation: null, address: null, postcode: "CR0 1YY" };
+        const pending = {
+          state: "pending" as const,
+          says,
+          reason: "name" as const,
+          leadId: lead.id,
+          notice: "Caller says David Patel",
+          filingHeld: false,
+        };
+        expect(await repos.calls.swapCallerCheck(call.id, pending, null)).toBeNull();
+        expect((await repos.calls.swapCallerCheck(call.id, null, pending))!.callerCheck).toEqual(pending);
+        expect((await repos.calls.awaitingCallerCheck(10)).map((c) => c.id)).toEqual([call.id]);
+        const held = { ...pending, filingHeld: true };
+        // A second writer that read the old value loses, changing nothing.
+        expect(await repos.calls.swapCallerCheck(call.id, null, held)).toBeNull();
+        const swapped = await repos.calls.swapCallerCheck(call.id, pending, held, { summary: "Fan broken" });
+        expect(swapped).toMatchObject({ callerCheck: held, summary: "Fan broken" });
+        expect(await repos.calls.swapCallerCheck(call.id, pending, null)).toBeNull();
+        expect((await repos.calls.swapCallerCheck(call.id, held, null))!.callerCheck).toBeNull();
+        expect(await repos.calls.awaitingCallerCheck(10)).toEqual([]);
+
+        const opener = await repos.calls.record(aCall({ providerCallId: "CA301", leadId: lead.id }));
+        const issue = await repos.issues.create({ ...anIssue(lead.id), sourceCallId: opener.id });
+        await repos.calls.update(call.id, { issueId: issue.id });
+        await repos.calls.record(aCall({ providerCallId: "CA302", leadId: lead.id }));
+        expect((await repos.calls.forIssue(issue.id)).map((c) => c.id).sort()).toEqual([call.id, opener.id].sort());
+      });
+
       test("record stores a call; recording the same provider id again returns the first, unchanged", async () => {
         const lead = await repos.leads.create(aLead({ phone: phone("+447700900123") }));
         const call = await repos.calls.record(aCall({ providerCallId: "CA100", leadId: lead.id }));
