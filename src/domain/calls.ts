@@ -1,4 +1,4 @@
-import type { Corrections, Extraction } from "./extraction/extraction.ts";
+import type { CorrectionMarks, Corrections, Extraction } from "./extraction/extraction.ts";
 import { isFinal, transition, type Transitions } from "./state-machine.ts";
 
 export const CALL_STATUSES = [
@@ -59,6 +59,8 @@ export interface Call {
   extracted: Extraction | null;
   /** The fields staff corrected by hand; later extractions never overwrite them. */
   corrections: Corrections;
+  /** Who corrected each field, and when (ISO instant). */
+  correctedBy: CorrectionMarks;
 }
 
 export interface TranscriptSegment {

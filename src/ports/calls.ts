@@ -1,4 +1,5 @@
 import type { Call, CallStatus, TranscriptSegment } from "../domain/calls.ts";
+import type { ExtractionField } from "../domain/extraction/extraction.ts";
 
 export type NewCall = Pick<Call, "providerCallId" | "direction" | "from" | "to" | "leadId" | "status" | "startedAt">;
 /** A line to store; it may bring its own id (then storing it twice stores it once). */
@@ -25,6 +26,14 @@ export interface Calls {
     id: string,
     from: readonly CallStatus[],
     changes: Partial<Omit<Call, "id" | "providerCallId">>,
+  ): Promise<Call | null>;
+  /**
+   * Keeps one correction staff typed (its value, who, when) beside the others in one statement,
+   * so two people correcting different fields at once both keep theirs. Null when there is no call `id`.
+   */
+  correct(
+    id: string,
+    correction: { field: ExtractionField; value: string | null; by: string; at: Date },
   ): Promise<Call | null>;
   forLead(leadId: string): Promise<Call[]>;
   recent(options: { limit: number; offset: number }): Promise<CallListItem[]>;

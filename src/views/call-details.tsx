@@ -2,6 +2,7 @@ import { LEAD_SEGMENTS } from "../domain/leads.ts";
 import { TRADE_CATEGORIES, URGENCIES } from "../domain/issues.ts";
 import type { CallDetails } from "../domain/extraction/call-details.ts";
 import { EXTRACTION_FIELDS, type ExtractionField } from "../domain/extraction/extraction.ts";
+import { formatDateTime } from "../domain/london-time.ts";
 import { humanise, phoneForDisplay } from "./format.ts";
 
 const LABELS: Record<ExtractionField, string> = {
@@ -61,6 +62,7 @@ export function CallDetailsPanel(props: { callId: string; details: CallDetails |
             value={extraction[field]}
             confidence={extraction.confidence[field]}
             corrected={details.corrected.includes(field)}
+            correctedBy={details.correctedBy[field]}
           />
         ))}
       </dl>
@@ -81,6 +83,7 @@ function DetailField(props: {
   value: string | null;
   confidence: number;
   corrected: boolean;
+  correctedBy: { by: string; at: string } | undefined;
 }) {
   const { field, value } = props;
   const choices = CHOICES[field];
@@ -100,8 +103,9 @@ function DetailField(props: {
   ) : (
     <input id={id} name="value" value={shown} autocomplete="off" />
   );
+  // One wrapper a field: the page's script holds just this one while staff type in it (app.js).
   return (
-    <>
+    <div class="detail-field" data-field={field}>
       <dt>
         <label for={id}>{LABELS[field]}</label>
       </dt>
@@ -117,10 +121,18 @@ function DetailField(props: {
           <input type="hidden" name="field" value={field} />
           {control}
         </form>
-        <span class={`confidence ${props.corrected ? "corrected" : ""}`}>
+        <span class="editing-mark">you are editing</span>{" "}
+        <span
+          class={`confidence ${props.corrected ? "corrected" : ""}`}
+          title={props.corrected ? correctionNote(props.correctedBy) : undefined}
+        >
           {props.corrected ? "corrected by staff" : value ? `${Math.round(props.confidence * 100)}% sure` : ""}
         </span>
       </dd>
-    </>
+    </div>
   );
 }
+
+/** Who corrected a field and when, for the mark's tooltip. */
+const correctionNote = (mark: { by: string; at: string } | undefined) =>
+  mark ? `Corrected by ${mark.by}, ${formatDateTime(new Date(mark.at))}` : undefined;

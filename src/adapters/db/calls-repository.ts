@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, getTableColumns, gte, inArray } from "drizzle-orm";
+import { and, asc, count, desc, eq, getTableColumns, gte, inArray, sql } from "drizzle-orm";
 import { callTransitions, type Call, type TranscriptSegment } from "../../domain/calls.ts";
 import { nextStates } from "../../domain/state-machine.ts";
 import type { Calls } from "../../ports/calls.ts";
@@ -29,6 +29,7 @@ const toCall = (row: CallRow): Call => ({
   issueId: row.issueId,
   extracted: row.extracted ?? null,
   corrections: row.corrections ?? {},
+  correctedBy: row.correctedBy ?? {},
 });
 
 const toSegment = (row: SegmentRow): TranscriptSegment => ({
@@ -92,6 +93,21 @@ export function createCallsRepository(db: Database): Calls {
         .update(calls)
         .set({ ...allowed, updatedAt: new Date() })
         .where(and(eq(calls.id, id), inArray(calls.status, [...allowedFrom])))
+        .returning();
+      return row ? toCall(row) : null;
+    },
+
+    async correct(id, { field, value, by, at }) {
+      if (!isUuid(id)) return null;
+      // jsonb || merges at the top level: the other fields' corrections stay as they are.
+      const [row] = await db
+        .update(calls)
+        .set({
+          corrections: sql`coalesce(${calls.corrections}, '{}'::jsonb) || jsonb_build_object(${field}::text, ${value}::text)`,
+          correctedBy: sql`coalesce(${calls.correctedBy}, '{}'::jsonb) || jsonb_build_object(${field}::text, jsonb_build_object('by', ${by}::text, 'at', ${at.toISOString()}::text))`,
+          updatedAt: new Date(),
+        })
+        .where(eq(calls.id, id))
         .returning();
       return row ? toCall(row) : null;
     },

@@ -52,7 +52,7 @@ import {
   type QuoteTotals,
 } from "../../domain/quotes.ts";
 import { ROLES, type Role } from "../../domain/users.ts";
-import type { Corrections, Extraction } from "../../domain/extraction/extraction.ts";
+import type { CorrectionMarks, Corrections, Extraction } from "../../domain/extraction/extraction.ts";
 
 /**
  * The tables. Ids are uuids made by the database, times are timestamptz (UTC), money is
@@ -169,6 +169,8 @@ export const calls = pgTable(
     issueId: uuid("issue_id").references((): AnyPgColumn => issues.id, { onDelete: "set null" }),
     /** Fields staff corrected in the details panel; a later extraction never overwrites them. */
     corrections: jsonb("corrections").$type<Corrections>(),
+    /** Who made each correction and when, by field. */
+    correctedBy: jsonb("corrected_by").$type<CorrectionMarks>(),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },

@@ -4,10 +4,13 @@ import type { Lead, LeadFields } from "../leads.ts";
 import type { Calls } from "../../ports/calls.ts";
 import type { Issues } from "../../ports/issues.ts";
 import type { Leads } from "../../ports/leads.ts";
-import type { Extraction } from "./extraction.ts";
+import { emptyExtraction, type Extraction } from "./extraction.ts";
 import { callChannel } from "../live-call/channels.ts";
 import type { LiveCallObserver } from "../live-call/live-call.ts";
 import { callerCardData } from "../live-call/caller-card.ts";
+import { callDetails } from "./call-details.ts";
+import { carryCorrections, filingDetails, type CorrectionFilingDeps } from "./filing-corrections.ts";
+import { transcriptFromSegments } from "./transcript.ts";
 import { startLiveExtraction, type LiveExtractionDeps, type LiveExtractionOptions } from "./live-extraction.ts";
 
 const URGENCY_RANK = { emergency: 0, urgent: 1, routine: 2 } as const;
@@ -91,7 +94,7 @@ export async function closeCallIntake(
  * updated and the job opened or matched. Plugged into the live call as its observer.
  */
 export function callIntakeObserver(
-  deps: LiveExtractionDeps & { leads: Leads; issues: Issues },
+  deps: LiveExtractionDeps & CorrectionFilingDeps,
   call: Pick<Call, "id">,
   options: LiveExtractionOptions,
 ): LiveCallObserver {
@@ -101,15 +104,20 @@ export function callIntakeObserver(
     async callEnded() {
       const details = await live.finish();
       const fresh = await deps.calls.byId(call.id);
-      if (!details || !fresh) return;
-      const { issue, createdIssue } = await closeCallIntake(deps, fresh, details.extraction);
+      if (!fresh || (!details && !fresh.extracted && Object.keys(fresh.corrections).length === 0)) return;
+      // Read again now: a correction typed while the last extraction ran is filed too.
+      const extraction = filingDetails(fresh.extracted, fresh.corrections, deps.extractor.name);
+      const { issue, createdIssue } = await closeCallIntake(deps, fresh, extraction);
+      await carryCorrections(deps, fresh, fresh.corrections, { issue, createdIssue });
       // The lead may have just been named: the caller card on the live page shows it now, not on reload.
       const [filed, lead] = await Promise.all([
         deps.calls.byId(call.id),
         fresh.leadId ? deps.leads.byId(fresh.leadId) : null,
       ]);
-      if (filed)
+      if (filed) {
         await deps.liveEvents.publish(callChannel(call.id), { type: "caller", data: callerCardData(filed, lead) });
+        await publishFinalDetails(deps, filed);
+      }
       if (issue) {
         deps.log.info(
           { callId: call.id, issueId: issue.id, createdIssue },
@@ -122,4 +130,20 @@ export function callIntakeObserver(
       }
     },
   };
+}
+
+/**
+ * The panel as the call was filed: the final extraction with every correction over it. A live
+ * update computed just before a correction landed could otherwise be the last thing viewers saw.
+ */
+async function publishFinalDetails(deps: LiveExtractionDeps, call: Call) {
+  if (!call.extracted && Object.keys(call.corrections).length === 0) return;
+  const transcript = transcriptFromSegments(await deps.calls.transcript(call.id));
+  const details = callDetails(
+    call.extracted ?? emptyExtraction(deps.extractor.name),
+    call,
+    transcript,
+    await deps.safetyRules(),
+  );
+  await deps.liveEvents.publish(callChannel(call.id), { type: "details", data: details });
 }

@@ -107,6 +107,9 @@ export function extractedDetails(extraction: Extraction): ExtractedDetails {
 /** Values staff typed over the extractor's, field by field. */
 export type Corrections = Partial<Pick<Extraction, ExtractionField>>;
 
+/** Who typed each correction (a staff email) and when (an ISO instant). */
+export type CorrectionMarks = Partial<Record<ExtractionField, { by: string; at: string }>>;
+
 /**
  * A fresh extraction with staff's corrections laid over it: a corrected field keeps staff's
  * value (confidence 1) whatever a later extraction says.

@@ -16,6 +16,7 @@ import { emptyExtraction } from "../../domain/extraction/extraction.ts";
 import { companySafetyRules } from "../../domain/extraction/safety-rules.ts";
 import { transcriptFromSegments } from "../../domain/extraction/transcript.ts";
 import type { AppEnv } from "../deps.ts";
+import { carryLateCorrection, filedAlready } from "./call-late-corrections.ts";
 import { audit, changedFields, opensFromStart } from "../audit.ts";
 import { notFound, reasonStatus, rejectionError } from "../errors.ts";
 import { pageContext } from "../page-context.ts";
@@ -25,10 +26,10 @@ import { CODE_MAX, formText, LINE_MAX, pageNumber, validForm, validQuery } from 
 
 const PAGE_SIZE = 50;
 
-/** A correction from the details panel: which detail and what staff typed; correctField decides the rest. */
 /** The list's page: anything unreadable is page 1; bounded so the offset stays sane. */
 const listQuery = z.object({ page: pageNumber(10_000) });
 
+/** A correction from the details panel: which detail and what staff typed; correctField decides the rest. */
 const correctionForm = z.object({ field: formText(CODE_MAX), value: formText(LINE_MAX) });
 
 const transcriberState = (call: Call): TranscriberState =>
@@ -154,15 +155,18 @@ export function callRoutes(
         reasonStatus(corrected.reason),
       );
     }
-    const corrections = { ...call.corrections, [corrected.value.field]: corrected.value.value };
-    const updated = await repos.calls.update(call.id, { corrections });
-    const details = await detailsOf(c, updated!);
+    const { field, value } = corrected.value;
+    const by = c.get("user")?.email ?? "unknown";
+    const updated = await repos.calls.correct(call.id, { field, value, by, at: c.get("deps").now() });
+    if (!updated) throw notFound("call");
+    const details = await detailsOf(c, updated);
     if (details?.emergency && !call.emergency) {
       await repos.calls.update(call.id, { emergency: true });
       await liveEvents.publish(CALLS_CHANNEL, { type: "emergency", data: { callId: call.id } });
     }
     if (details) await liveEvents.publish(callChannel(call.id), { type: "details", data: details });
-    await audit(c, "call", call.id, `corrected ${corrected.value.field}`);
+    await audit(c, "call", call.id, `corrected ${field}`, { field });
+    if (filedAlready(updated, activeCalls)) await carryLateCorrection(c, updated, field);
     return c.html(<CallDetailsPanel callId={call.id} details={details} csrfToken={null} />);
   });
 

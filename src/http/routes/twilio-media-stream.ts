@@ -58,6 +58,8 @@ export function mediaStreamRoutes(activeCalls: Map<string, LiveCall>) {
             calls: deps.repos.calls,
             leads: deps.repos.leads,
             issues: deps.repos.issues,
+            auditTrail: deps.repos.audit,
+            now: deps.now,
             extractor: deps.extraction.extractor,
             liveEvents: deps.liveEvents,
             log,
