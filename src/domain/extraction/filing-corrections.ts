@@ -7,6 +7,7 @@ import type { Lead, LeadFields } from "../leads.ts";
 import { formatDate } from "../london-time.ts";
 import { formatPhone } from "../phone.ts";
 import {
+  EXTRACTION_FIELDS,
   emptyExtraction,
   withCorrections,
   type Corrections,
@@ -43,6 +44,10 @@ export interface LeadCorrection {
 }
 
 const LEAD_FIELDS = ["name", "organisation", "segment"] as const satisfies readonly ExtractionField[];
+/** The details that describe the job rather than the caller, in the panel's order. */
+const JOB_FIELDS = EXTRACTION_FIELDS.filter((field) =>
+  ["address", "postcode", "urgency", "category", "summary", "accessNotes"].includes(field),
+);
 
 /**
  * Staff's corrections win over what the lead holds for who the caller is (name, organisation,
@@ -140,7 +145,9 @@ export async function carryCorrections(
   const { issue, createdIssue } = filed;
   if (!issue) return;
   if (createdIssue) {
-    const fields = Object.keys(givenCorrections(corrections));
+    const given = givenCorrections(corrections);
+    const fields = JOB_FIELDS.filter((field) => field in given);
+    if (fields.length === 0) return;
     await recordFiling("issue", issue.id, "opened from a call with staff's corrections", fields);
     return;
   }
