@@ -1,5 +1,5 @@
 import type { Call, CallStatus, TranscriptSegment } from "../domain/calls.ts";
-import type { ExtractionField } from "../domain/extraction/extraction.ts";
+import type { CorrectableField } from "../domain/extraction/extraction.ts";
 
 export type NewCall = Pick<Call, "providerCallId" | "direction" | "from" | "to" | "leadId" | "status" | "startedAt">;
 /** A line to store; it may bring its own id (then storing it twice stores it once). */
@@ -33,7 +33,7 @@ export interface Calls {
    */
   correct(
     id: string,
-    correction: { field: ExtractionField; value: string | null; by: string; at: Date },
+    correction: { field: CorrectableField; value: string | null; by: string; at: Date },
   ): Promise<Call | null>;
   forLead(leadId: string): Promise<Call[]>;
   recent(options: { limit: number; offset: number }): Promise<CallListItem[]>;

@@ -1,14 +1,15 @@
 import { LEAD_SEGMENTS } from "../domain/leads.ts";
 import { TRADE_CATEGORIES, URGENCIES } from "../domain/issues.ts";
 import type { CallDetails } from "../domain/extraction/call-details.ts";
-import { EXTRACTION_FIELDS, type ExtractionField } from "../domain/extraction/extraction.ts";
+import { CORRECTABLE_FIELDS, type CorrectableField } from "../domain/extraction/extraction.ts";
 import { formatDateTime } from "../domain/london-time.ts";
 import { humanise, phoneForDisplay } from "./format.ts";
 
-const LABELS: Record<ExtractionField, string> = {
+const LABELS: Record<CorrectableField, string> = {
   name: "Name",
   organisation: "Organisation",
   phone: "Number given",
+  email: "Email",
   address: "Site address",
   postcode: "Postcode",
   urgency: "Urgency",
@@ -18,7 +19,7 @@ const LABELS: Record<ExtractionField, string> = {
   segment: "Segment",
 };
 
-const CHOICES: Partial<Record<ExtractionField, readonly string[]>> = {
+const CHOICES: Partial<Record<CorrectableField, readonly string[]>> = {
   urgency: URGENCIES,
   category: TRADE_CATEGORIES,
   segment: LEAD_SEGMENTS,
@@ -55,12 +56,12 @@ export function CallDetailsPanel(props: { callId: string; details: CallDetails |
         <p class="ok-note">All intake details taken.</p>
       )}
       <dl class="details editable">
-        {EXTRACTION_FIELDS.map((field) => (
+        {CORRECTABLE_FIELDS.map((field) => (
           <DetailField
             callId={props.callId}
             field={field}
-            value={extraction[field]}
-            confidence={extraction.confidence[field]}
+            value={field === "email" ? details.email : extraction[field]}
+            confidence={field === "email" ? 0 : extraction.confidence[field]}
             corrected={details.corrected.includes(field)}
             correctedBy={details.correctedBy[field]}
           />
@@ -79,7 +80,7 @@ export function CallDetailsPanel(props: { callId: string; details: CallDetails |
 
 function DetailField(props: {
   callId: string;
-  field: ExtractionField;
+  field: CorrectableField;
   value: string | null;
   confidence: number;
   corrected: boolean;

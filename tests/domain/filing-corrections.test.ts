@@ -6,6 +6,7 @@ import {
   issueCorrection,
   leadCorrection,
 } from "../../src/domain/extraction/filing-corrections.ts";
+import { correctField } from "../../src/domain/extraction/corrections.ts";
 import type { Issue } from "../../src/domain/issues.ts";
 import type { Lead } from "../../src/domain/leads.ts";
 import type { E164 } from "../../src/domain/phone.ts";
@@ -75,14 +76,37 @@ describe("the details a call is filed with", () => {
 });
 
 describe("what the lead learns from corrections", () => {
-  test("who the caller is: staff's name, organisation and segment replace the lead's", () => {
+  test("who the caller is: staff's name, organisation, email and segment replace the lead's", () => {
     const { changes, fields } = leadCorrection(
-      aLead(),
-      { name: "Priya Shah-Patel", organisation: "Shah Lettings", segment: "letting_agent" },
+      aLead({ email: "old@shah.example" }),
+      {
+        name: "Priya Shah-Patel",
+        organisation: "Shah Lettings",
+        segment: "letting_agent",
+        email: "priya@shahlettings.example",
+      },
       TODAY,
     );
-    expect(changes).toEqual({ name: "Priya Shah-Patel", organisation: "Shah Lettings", segment: "letting_agent" });
-    expect(fields).toEqual(["name", "organisation", "segment"]);
+    expect(changes).toEqual({
+      name: "Priya Shah-Patel",
+      organisation: "Shah Lettings",
+      email: "priya@shahlettings.example",
+      segment: "letting_agent",
+    });
+    expect(fields).toEqual(["name", "organisation", "email", "segment"]);
+  });
+
+  test("an email staff add is checked like the lead form's; the panel offers it though no extractor reads one", () => {
+    expect(correctField("email", " priya@shahlettings.example ")).toEqual({
+      ok: true,
+      value: { field: "email", value: "priya@shahlettings.example" },
+    });
+    expect(correctField("email", "priya at shah lettings")).toMatchObject({
+      ok: false,
+      reason: "invalid_correction",
+      message: "That is not an email address.",
+    });
+    expect(correctField("email", "")).toEqual({ ok: true, value: { field: "email", value: null } });
   });
 
   test("an empty correction never blanks the lead; a value it already has changes nothing", () => {

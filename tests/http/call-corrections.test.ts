@@ -178,6 +178,7 @@ describe("filing the call carries what staff corrected or added", () => {
     await Bun.sleep(60);
     for (const [field, value] of [
       ["name", "Sara Jones"],
+      ["email", "sara.jones@example.com"],
       ["segment", "tenant"],
       ["accessNotes", "Side gate, code 4512"],
       ["urgency", "emergency"],
@@ -188,7 +189,12 @@ describe("filing the call carries what staff corrected or added", () => {
 
     const filed = (await repos.calls.byId(call.id))!;
     const lead = (await repos.leads.byId(call.leadId!))!;
-    expect(lead).toMatchObject({ name: "Sara Jones", segment: "tenant", postcode: "NW1 6XE" });
+    expect(lead).toMatchObject({
+      name: "Sara Jones",
+      email: "sara.jones@example.com",
+      segment: "tenant",
+      postcode: "NW1 6XE",
+    });
     const issue = (await repos.issues.byId(filed.issueId!))!;
     expect(issue).toMatchObject({
       sourceCallId: call.id,
@@ -202,8 +208,8 @@ describe("filing the call carries what staff corrected or added", () => {
     expect(leadAudit).toContainEqual(
       expect.objectContaining({
         who: CALL_FILING_ACTOR,
-        what: "took staff's corrections from a call: name",
-        details: { callId: call.id, fields: ["name"], correctedBy: [STAFF] },
+        what: "took staff's corrections from a call: name, email",
+        details: { callId: call.id, fields: ["name", "email"], correctedBy: [STAFF] },
       }),
     );
     const issueAudit = await repos.audit.forEntity("issue", issue.id);
@@ -212,6 +218,7 @@ describe("filing the call carries what staff corrected or added", () => {
     );
     // Nothing personal is copied into the trail: the fields are named, their values are not.
     expect(JSON.stringify([...leadAudit, ...issueAudit])).not.toContain("4512");
+    expect(JSON.stringify([...leadAudit, ...issueAudit])).not.toContain("sara.jones@");
     // The pages say the same.
     expect(await (await browser.request(`/issues/${issue.id}`)).text()).toContain("Side gate, code 4512");
     expect(await (await browser.request(`/leads/${lead.id}`)).text()).toContain("Sara Jones");

@@ -15,6 +15,8 @@ export interface CallDetails {
   corrected: string[];
   /** Who corrected each of them, and when. */
   correctedBy: CorrectionMarks;
+  /** An email address staff added (no extractor reads one from speech). */
+  email: string | null;
   emergency: boolean;
 }
 
@@ -37,6 +39,7 @@ export function callDetails(
     safety,
     corrected: Object.keys(call.corrections),
     correctedBy: call.correctedBy,
+    email: call.corrections.email ?? null,
     emergency: corrected.urgency === "emergency",
   };
 }

@@ -12,7 +12,7 @@ import {
   withCorrections,
   type Corrections,
   type Extraction,
-  type ExtractionField,
+  type CorrectableField,
 } from "./extraction.ts";
 
 /**
@@ -43,7 +43,7 @@ export interface LeadCorrection {
   fields: string[];
 }
 
-const LEAD_FIELDS = ["name", "organisation", "segment"] as const satisfies readonly ExtractionField[];
+const LEAD_FIELDS = ["name", "organisation", "email", "segment"] as const satisfies readonly CorrectableField[];
 /** The details that describe the job rather than the caller, in the panel's order. */
 const JOB_FIELDS = EXTRACTION_FIELDS.filter((field) =>
   ["address", "postcode", "urgency", "category", "summary", "accessNotes"].includes(field),
@@ -51,7 +51,7 @@ const JOB_FIELDS = EXTRACTION_FIELDS.filter((field) =>
 
 /**
  * Staff's corrections win over what the lead holds for who the caller is (name, organisation,
- * segment): staff typed them while talking to the caller. The site (address, postcode) belongs
+ * email, segment): staff typed them while talking to the caller. The site (address, postcode) belongs
  * to the job; the lead takes it only when it has no address. The number is the lead's identity:
  * a corrected number is given to a lead that has none, otherwise kept in its notes so nobody loses it.
  */
@@ -127,7 +127,7 @@ export async function carryCorrections(
   if (Object.keys(givenCorrections(corrections)).length === 0) return;
   const at = deps.now();
   const correctedBy = [
-    ...new Set(Object.keys(corrections).map((field) => call.correctedBy[field as ExtractionField]?.by)),
+    ...new Set(Object.keys(corrections).map((field) => call.correctedBy[field as CorrectableField]?.by)),
   ].filter((who): who is string => Boolean(who));
   const lead = call.leadId ? await deps.leads.byId(call.leadId) : null;
   if (lead) {

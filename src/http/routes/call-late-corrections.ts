@@ -1,6 +1,6 @@
 import type { Context } from "hono";
 import { isCallOver, type Call } from "../../domain/calls.ts";
-import type { ExtractionField } from "../../domain/extraction/extraction.ts";
+import type { CorrectableField } from "../../domain/extraction/extraction.ts";
 import { carryCorrections } from "../../domain/extraction/filing-corrections.ts";
 import type { AppEnv } from "../deps.ts";
 
@@ -15,7 +15,7 @@ export const filedAlready = (call: Call, activeCalls: ReadonlyMap<string, unknow
  * A correction typed after the call was filed goes straight to its lead and job, as it would
  * have at filing, so reading the panel after the call is never a dead end.
  */
-export async function carryLateCorrection(c: Context<AppEnv>, call: Call, field: ExtractionField) {
+export async function carryLateCorrection(c: Context<AppEnv>, call: Call, field: CorrectableField) {
   const { repos, now } = c.get("deps");
   const issue = call.issueId ? await repos.issues.byId(call.issueId) : null;
   await carryCorrections(
