@@ -45,14 +45,22 @@ function swapDetailsAround(panel, html) {
   const at = children.indexOf(nextList);
   for (const child of children.slice(0, at)) panel.insertBefore(child, list);
   for (const child of children.slice(at + 1)) panel.appendChild(child);
-  // Inside it: each field replaced in place, the edited one left as it is (it keeps focus and caret).
+  // Inside it: each field replaced in place, the edited one left as it is (it keeps focus and caret);
+  // when the server holds just what is typed there (Enter sent it), only its mark is brought up to date.
   for (const field of [...nextList.children]) {
     const old = list.querySelector(`[data-field="${field.dataset.field}"]`);
-    if (old === editing) continue;
-    if (old) old.replaceWith(field);
-    else list.appendChild(field);
+    if (old !== editing) {
+      if (old) old.replaceWith(field);
+      else list.appendChild(field);
+      continue;
+    }
+    const typed = editing.querySelector("[name=value]");
+    const kept = field.querySelector("[name=value]");
+    const mark = editing.querySelector(".confidence");
+    const keptMark = field.querySelector(".confidence");
+    if (typed && kept && typed.value === kept.value && mark && keptMark) mark.replaceWith(keptMark);
+    else editing.dataset.stale = "true";
   }
-  editing.dataset.stale = "true";
   window.htmx.process(panel);
   return true;
 }

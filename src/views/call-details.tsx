@@ -113,7 +113,7 @@ function DetailField(props: {
       <dd>
         <form
           hx-post={`/calls/${props.callId}/details`}
-          hx-trigger="change"
+          hx-trigger="change, submit"
           hx-target="#caller-details-panel"
           hx-swap="innerHTML"
           method="post"

@@ -169,6 +169,20 @@ describe.skipIf(!enabled)("correcting a detail while the call is live, in a real
     expect(await editingMarkShown("accessNotes")).toBe(false);
   }, 20_000);
 
+  test("Enter in a field sends the correction in place, once; the page stays", async () => {
+    const url = page.url();
+    await page.locator("#detail-organisation").click();
+    await page.keyboard.type("Baker Street Flats");
+    await page.keyboard.press("Enter");
+    await page.locator('#caller-details-panel [data-field="organisation"] .confidence.corrected').waitFor();
+    expect(page.url()).toBe(url);
+    expect(await valueOf("detail-organisation")).toBe("Baker Street Flats");
+    await page.locator("h1").click();
+    await Bun.sleep(300);
+    const trail = await server!.deps.repos.audit.forEntity("call", call.id);
+    expect(trail.filter((e) => e.what === "corrected organisation")).toHaveLength(1);
+  }, 20_000);
+
   test("when the call ends the panel shows the filed details, corrections included, and staff's name reached the lead", async () => {
     await intake.callEnded();
     await page.locator("#intake-note a").waitFor();

@@ -156,6 +156,18 @@ describe("a correction during the call", () => {
     });
   });
 
+  test("the same value sent twice (Enter, then leaving the field) is one correction", async () => {
+    const call = await aCallFrom(null);
+    await browser.page(`/calls/${call.id}`);
+    expect((await correct(call, "postcode", "nw1 6xe")).status).toBe(200);
+    const first = (await repos.calls.byId(call.id))!.correctedBy.postcode;
+    const again = await correct(call, "postcode", "NW1 6XE");
+    expect(again.status).toBe(200);
+    expect(fieldIn(await again.text(), "postcode")).toEqual({ value: "NW1 6XE", corrected: true });
+    expect((await repos.calls.byId(call.id))!.correctedBy.postcode).toEqual(first);
+    expect((await repos.audit.forEntity("call", call.id)).map((e) => e.what)).toEqual(["corrected postcode"]);
+  });
+
   test("a bad correction is refused with a reason and changes nothing", async () => {
     const call = await aCallFrom({});
     await browser.page(`/calls/${call.id}`);

@@ -156,6 +156,9 @@ export function callRoutes(
       );
     }
     const { field, value } = corrected.value;
+    // Enter sends it, then leaving the field may send it again: the same value twice is one correction.
+    if (field in call.corrections && call.corrections[field] === value)
+      return c.html(<CallDetailsPanel callId={call.id} details={await detailsOf(c, call)} csrfToken={null} />);
     const by = c.get("user")?.email ?? "unknown";
     const updated = await repos.calls.correct(call.id, { field, value, by, at: c.get("deps").now() });
     if (!updated) throw notFound("call");
