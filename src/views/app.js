@@ -90,6 +90,10 @@ document.addEventListener("focusout", (event) => {
         panel.innerHTML = html;
         window.htmx.process(panel);
       }
+    })
+    // Offline for a moment: the field still shows what it held, and the next leave tries again.
+    .catch(() => {
+      field.dataset.stale = "true";
     });
 });
 
