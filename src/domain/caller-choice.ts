@@ -1,6 +1,7 @@
 import type { Call } from "./calls.ts";
 import type { CallerCheck } from "./caller-match.ts";
-import { closeCallIntake } from "./extraction/call-intake.ts";
+import { fileCall } from "./extraction/call-intake.ts";
+import type { CorrectionFilingDeps } from "./extraction/filing-corrections.ts";
 import { withCorrections } from "./extraction/extraction.ts";
 import type { Issue } from "./issues.ts";
 import { leadDisplayName, type Lead } from "./leads.ts";
@@ -10,11 +11,12 @@ import type { Calls } from "../ports/calls.ts";
 import type { Issues } from "../ports/issues.ts";
 import type { LeadContact, LeadContacts, Leads } from "../ports/leads.ts";
 
-export interface CallerChoiceDeps {
+export interface CallerChoiceDeps extends CorrectionFilingDeps {
   calls: Calls;
   leads: Leads;
   leadContacts: LeadContacts;
   issues: Issues;
+  extractor: { name: string };
 }
 
 /** Staff's answer, with the name they confirmed (a contact's or the new customer's) and a contact's role. */
@@ -146,6 +148,6 @@ async function movedJob(
 /** The call's filing that waited for staff's choice: the lead learns from it and its job is opened or matched. */
 async function fileHeldCall(deps: CallerChoiceDeps, call: Call): Promise<CallerChosen["filed"]> {
   if (!call.extracted || call.issueId) return null;
-  const { issue, createdIssue } = await closeCallIntake(deps, call, withCorrections(call.extracted, call.corrections));
+  const { issue, createdIssue } = await fileCall(deps, call);
   return issue ? { issue, created: createdIssue } : null;
 }

@@ -1,5 +1,5 @@
 import type { CallerCheck } from "./caller-match.ts";
-import type { Corrections, Extraction } from "./extraction/extraction.ts";
+import type { CorrectionMarks, Corrections, Extraction } from "./extraction/extraction.ts";
 import { isFinal, transition, type Transitions } from "./state-machine.ts";
 
 export const CALL_STATUSES = [
@@ -62,6 +62,8 @@ export interface Call {
   corrections: Corrections;
   /** Set when the caller did not look like the number's lead: pending until staff choose who it is. */
   callerCheck: CallerCheck | null;
+  /** Who corrected each field, and when (ISO instant). */
+  correctedBy: CorrectionMarks;
 }
 
 export interface TranscriptSegment {

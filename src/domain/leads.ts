@@ -74,7 +74,7 @@ export function validateLead(input: LeadInput): Validated<LeadFields> {
     errors.name = "Give a name, an organisation or a phone number.";
 
   const email = blankToNull(input.email);
-  if (email && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) errors.email = "That is not an email address.";
+  if (email && !isEmailAddress(email)) errors.email = NOT_AN_EMAIL;
 
   let postcode = blankToNull(input.postcode);
   if (postcode) {
@@ -102,6 +102,10 @@ export function validateLead(input: LeadInput): Validated<LeadFields> {
     notes: blankToNull(input.notes),
   }));
 }
+
+/** Shaped like an email address; whether it reaches anyone only sending tells. */
+export const isEmailAddress = (text: string) => /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(text);
+export const NOT_AN_EMAIL = "That is not an email address.";
 
 export const changeLeadStatus = (lead: Pick<Lead, "status">, to: LeadStatus) =>
   transition(leadTransitions, lead.status, to, "lead");

@@ -1,5 +1,6 @@
 import type { CallerCheck } from "../domain/caller-match.ts";
 import type { Call, CallStatus, TranscriptSegment } from "../domain/calls.ts";
+import type { CorrectableField } from "../domain/extraction/extraction.ts";
 
 export type NewCall = Pick<Call, "providerCallId" | "direction" | "from" | "to" | "leadId" | "status" | "startedAt">;
 /** A line to store; it may bring its own id (then storing it twice stores it once). */
@@ -37,6 +38,14 @@ export interface Calls {
     from: CallerCheck | null,
     to: CallerCheck | null,
     changes?: Partial<Pick<Call, "leadId" | "issueId" | "summary">>,
+  ): Promise<Call | null>;
+  /**
+   * Keeps one correction staff typed (its value, who, when) beside the others in one statement,
+   * so two people correcting different fields at once both keep theirs. Null when there is no call `id`.
+   */
+  correct(
+    id: string,
+    correction: { field: CorrectableField; value: string | null; by: string; at: Date },
   ): Promise<Call | null>;
   forLead(leadId: string): Promise<Call[]>;
   /** The calls about one job: those filed under it, and the call that opened it. Newest first. */

@@ -22,20 +22,79 @@ setInterval(() => {
   }
 }, 1000);
 
-// A details update must not snatch a field from under someone typing a correction: hold it
-// while focus is in the panel, then fetch the panel fresh when they leave it.
-document.addEventListener("htmx:sseBeforeMessage", (event) => {
-  const panel = event.target.closest && event.target.closest("#caller-details-panel");
-  if (panel && panel.contains(document.activeElement)) {
-    panel.dataset.stale = "true";
-    event.preventDefault();
+// A details update must not snatch a field from under someone typing a correction: every other
+// field takes the update, the one being edited (focus inside its [data-field]) is held as typed,
+// and is brought up to date once they leave it (unless leaving it sent the correction: its answer does).
+function editedField(panel) {
+  const active = document.activeElement;
+  return active && panel.contains(active) ? active.closest("[data-field]") : null;
+}
+
+/** Swaps a details panel fragment in, field by field, around the one being edited. False when none was. */
+function swapDetailsAround(panel, html) {
+  const editing = editedField(panel);
+  if (!editing) return false;
+  const next = document.createElement("div");
+  next.innerHTML = html;
+  const list = editing.parentElement;
+  const nextList = next.querySelector("dl");
+  if (!nextList) return false;
+  // Outside the list (safety advice, still to ask, who read it): all new.
+  for (const child of [...panel.children]) if (child !== list) child.remove();
+  const children = [...next.children];
+  const at = children.indexOf(nextList);
+  for (const child of children.slice(0, at)) panel.insertBefore(child, list);
+  for (const child of children.slice(at + 1)) panel.appendChild(child);
+  // Inside it: each field replaced in place, the edited one left as it is (it keeps focus and caret);
+  // when the server holds just what is typed there (Enter sent it), only its mark is brought up to date.
+  for (const field of [...nextList.children]) {
+    const old = list.querySelector(`[data-field="${field.dataset.field}"]`);
+    if (old !== editing) {
+      if (old) old.replaceWith(field);
+      else list.appendChild(field);
+      continue;
+    }
+    const typed = editing.querySelector("[name=value]");
+    const kept = field.querySelector("[name=value]");
+    const mark = editing.querySelector(".confidence");
+    const keptMark = field.querySelector(".confidence");
+    if (typed && kept && typed.value === kept.value && mark && keptMark) mark.replaceWith(keptMark);
+    else editing.dataset.stale = "true";
   }
+  window.htmx.process(panel);
+  return true;
+}
+
+document.addEventListener("htmx:sseBeforeMessage", (event) => {
+  const panel = event.target;
+  if (panel.id !== "caller-details-panel") return;
+  if (swapDetailsAround(panel, event.detail.data || "")) event.preventDefault();
+});
+// The answer to a correction goes in the same way: focus may already be in the next field.
+document.addEventListener("htmx:beforeSwap", (event) => {
+  const panel = event.detail.target;
+  if (!panel || panel.id !== "caller-details-panel" || !event.detail.xhr || event.detail.xhr.status !== 200) return;
+  if (swapDetailsAround(panel, event.detail.serverResponse)) event.detail.shouldSwap = false;
 });
 document.addEventListener("focusout", (event) => {
+  const field = event.target.closest && event.target.closest("#caller-details-panel [data-field]");
+  if (!field || field.dataset.stale !== "true" || field.contains(event.relatedTarget)) return;
+  delete field.dataset.stale;
+  const form = field.querySelector("form");
+  if (form && form.classList.contains("htmx-request")) return;
   const panel = document.getElementById("caller-details-panel");
-  if (!panel || panel.dataset.stale !== "true" || panel.contains(event.relatedTarget)) return;
-  delete panel.dataset.stale;
-  window.htmx.ajax("GET", panel.dataset.refresh, { target: panel, swap: "innerHTML" });
+  fetch(panel.dataset.refresh, { headers: { "HX-Request": "true" } })
+    .then((response) => (response.ok ? response.text() : null))
+    .then((html) => {
+      if (html !== null && !swapDetailsAround(panel, html)) {
+        panel.innerHTML = html;
+        window.htmx.process(panel);
+      }
+    })
+    // Offline for a moment: the field still shows what it held, and the next leave tries again.
+    .catch(() => {
+      field.dataset.stale = "true";
+    });
 });
 
 // A call page stops listening once the call has ended and its filing is done: every event in

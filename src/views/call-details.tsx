@@ -1,13 +1,15 @@
 import { LEAD_SEGMENTS } from "../domain/leads.ts";
 import { TRADE_CATEGORIES, URGENCIES } from "../domain/issues.ts";
 import type { CallDetails } from "../domain/extraction/call-details.ts";
-import { EXTRACTION_FIELDS, type ExtractionField } from "../domain/extraction/extraction.ts";
+import { CORRECTABLE_FIELDS, type CorrectableField } from "../domain/extraction/extraction.ts";
+import { formatDateTime } from "../domain/london-time.ts";
 import { humanise, phoneForDisplay } from "./format.ts";
 
-const LABELS: Record<ExtractionField, string> = {
+const LABELS: Record<CorrectableField, string> = {
   name: "Name",
   organisation: "Organisation",
   phone: "Number given",
+  email: "Email",
   address: "Site address",
   postcode: "Postcode",
   urgency: "Urgency",
@@ -17,7 +19,7 @@ const LABELS: Record<ExtractionField, string> = {
   segment: "Segment",
 };
 
-const CHOICES: Partial<Record<ExtractionField, readonly string[]>> = {
+const CHOICES: Partial<Record<CorrectableField, readonly string[]>> = {
   urgency: URGENCIES,
   category: TRADE_CATEGORIES,
   segment: LEAD_SEGMENTS,
@@ -54,13 +56,14 @@ export function CallDetailsPanel(props: { callId: string; details: CallDetails |
         <p class="ok-note">All intake details taken.</p>
       )}
       <dl class="details editable">
-        {EXTRACTION_FIELDS.map((field) => (
+        {CORRECTABLE_FIELDS.map((field) => (
           <DetailField
             callId={props.callId}
             field={field}
-            value={extraction[field]}
-            confidence={extraction.confidence[field]}
+            value={field === "email" ? details.email : extraction[field]}
+            confidence={field === "email" ? 0 : extraction.confidence[field]}
             corrected={details.corrected.includes(field)}
+            correctedBy={details.correctedBy[field]}
           />
         ))}
       </dl>
@@ -77,10 +80,11 @@ export function CallDetailsPanel(props: { callId: string; details: CallDetails |
 
 function DetailField(props: {
   callId: string;
-  field: ExtractionField;
+  field: CorrectableField;
   value: string | null;
   confidence: number;
   corrected: boolean;
+  correctedBy: { by: string; at: string } | undefined;
 }) {
   const { field, value } = props;
   const choices = CHOICES[field];
@@ -100,15 +104,16 @@ function DetailField(props: {
   ) : (
     <input id={id} name="value" value={shown} autocomplete="off" />
   );
+  // One wrapper a field: the page's script holds just this one while staff type in it (app.js).
   return (
-    <>
+    <div class="detail-field" data-field={field}>
       <dt>
         <label for={id}>{LABELS[field]}</label>
       </dt>
       <dd>
         <form
           hx-post={`/calls/${props.callId}/details`}
-          hx-trigger="change"
+          hx-trigger="change, submit"
           hx-target="#caller-details-panel"
           hx-swap="innerHTML"
           method="post"
@@ -117,10 +122,18 @@ function DetailField(props: {
           <input type="hidden" name="field" value={field} />
           {control}
         </form>
-        <span class={`confidence ${props.corrected ? "corrected" : ""}`}>
+        <span class="editing-mark">you are editing</span>{" "}
+        <span
+          class={`confidence ${props.corrected ? "corrected" : ""}`}
+          title={props.corrected ? correctionNote(props.correctedBy) : undefined}
+        >
           {props.corrected ? "corrected by staff" : value ? `${Math.round(props.confidence * 100)}% sure` : ""}
         </span>
       </dd>
-    </>
+    </div>
   );
 }
+
+/** Who corrected a field and when, for the mark's tooltip. */
+const correctionNote = (mark: { by: string; at: string } | undefined) =>
+  mark ? `Corrected by ${mark.by}, ${formatDateTime(new Date(mark.at))}` : undefined;

@@ -112,6 +112,38 @@ describe("the details panel during a call", () => {
     expect(await server.deps.repos.issues.forLead(lead!.id)).toHaveLength(before.length);
   }, 60_000);
 
+  test("corrections typed during a call filed under the open job reach that job and the lead", async () => {
+    const lead = await server.deps.repos.leads.byPhone("+447700900123" as E164);
+    const [job] = await server.deps.repos.issues.forLead(lead!.id);
+    const csrf = await csrfToken();
+    const typed: Promise<Response>[] = [];
+    const result = await play("boiler-leak-tenant", (callId) => {
+      typed.push(
+        post(`/calls/${callId}/details`, { field: "accessNotes", value: "Key safe by the door, code 4512" }, csrf),
+      );
+      typed.push(post(`/calls/${callId}/details`, { field: "organisation", value: "Baker Street Flats" }, csrf));
+    });
+    expect((await Promise.all(typed)).map((r) => r.status)).toEqual([200, 200]);
+    const call = await eventually(async () => {
+      const c = await server.deps.repos.calls.byId(result.callId!);
+      if (!c?.issueId) throw new Error("not filed yet");
+      return c;
+    }, 15_000);
+    expect(call.issueId).toBe(job!.id);
+    const filed = await eventually(async () => {
+      const issue = await server.deps.repos.issues.byId(job!.id);
+      if (!issue?.accessNotes?.includes("4512")) throw new Error("not carried yet");
+      return issue;
+    }, 5_000);
+    expect(filed.accessNotes).toContain("Key safe by the door, code 4512");
+    expect(await server.deps.repos.leads.byId(lead!.id)).toMatchObject({ organisation: "Baker Street Flats" });
+    const trail = await server.deps.repos.audit.forEntity("issue", job!.id);
+    expect(trail.map((e) => [e.who, e.what])).toContainEqual([
+      "call filing",
+      "took staff's corrections from a call: accessNotes",
+    ]);
+  }, 60_000);
+
   test("an emergency is flagged while the call is still going, for the calls list and dashboard", async () => {
     const flagged: { callId?: string } = {};
     const list = await openEvents(`${server.baseUrl}/calls/events`, cookie);

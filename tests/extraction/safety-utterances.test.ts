@@ -34,9 +34,12 @@ test("the caller's consecutive lines are one utterance; staff speaking starts th
 
 test("water and electrics far apart in one utterance, across two transcript lines, give the water-and-electrics advice", () => {
   expect(ids(safetyAdvice(callerUtterances(splitTurn)))).toEqual(["water-electrics"]);
-  const details = callDetails(emptyExtraction("rules"), { from: "+447700900123", corrections: {} }, splitTurn, [
-    ...DEFAULT_SAFETY_RULES,
-  ]);
+  const details = callDetails(
+    emptyExtraction("rules"),
+    { from: "+447700900123", corrections: {}, correctedBy: {} },
+    splitTurn,
+    [...DEFAULT_SAFETY_RULES],
+  );
   expect(ids(details.safety)).toEqual(["water-electrics"]);
   expect(details.safety[0]!.heard).toBe("water");
 });

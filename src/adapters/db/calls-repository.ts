@@ -30,6 +30,7 @@ const toCall = (row: CallRow): Call => ({
   extracted: row.extracted ?? null,
   corrections: row.corrections ?? {},
   callerCheck: row.callerCheck ?? null,
+  correctedBy: row.correctedBy ?? {},
 });
 
 const toSegment = (row: SegmentRow): TranscriptSegment => ({
@@ -105,6 +106,21 @@ export function createCallsRepository(db: Database): Calls {
         .update(calls)
         .set({ ...changes, callerCheck: to, updatedAt: new Date() })
         .where(and(eq(calls.id, id), unchanged))
+        .returning();
+      return row ? toCall(row) : null;
+    },
+
+    async correct(id, { field, value, by, at }) {
+      if (!isUuid(id)) return null;
+      // jsonb || merges at the top level: the other fields' corrections stay as they are.
+      const [row] = await db
+        .update(calls)
+        .set({
+          corrections: sql`coalesce(${calls.corrections}, '{}'::jsonb) || jsonb_build_object(${field}::text, ${value}::text)`,
+          correctedBy: sql`coalesce(${calls.correctedBy}, '{}'::jsonb) || jsonb_build_object(${field}::text, jsonb_build_object('by', ${by}::text, 'at', ${at.toISOString()}::text))`,
+          updatedAt: new Date(),
+        })
+        .where(eq(calls.id, id))
         .returning();
       return row ? toCall(row) : null;
     },

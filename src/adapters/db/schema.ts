@@ -53,7 +53,7 @@ import {
   type QuoteTotals,
 } from "../../domain/quotes.ts";
 import { ROLES, type Role } from "../../domain/users.ts";
-import type { Corrections, Extraction } from "../../domain/extraction/extraction.ts";
+import type { CorrectionMarks, Corrections, Extraction } from "../../domain/extraction/extraction.ts";
 
 /**
  * The tables. Ids are uuids made by the database, times are timestamptz (UTC), money is
@@ -172,6 +172,8 @@ export const calls = pgTable(
     corrections: jsonb("corrections").$type<Corrections>(),
     /** Set when the caller did not look like the number's lead; pending until staff choose who it is. */
     callerCheck: jsonb("caller_check").$type<CallerCheck>(),
+    /** Who made each correction and when, by field. */
+    correctedBy: jsonb("corrected_by").$type<CorrectionMarks>(),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },

@@ -1,5 +1,5 @@
 import type { Call } from "../calls.ts";
-import { withCorrections, type Extraction } from "./extraction.ts";
+import { withCorrections, type CorrectionMarks, type Extraction } from "./extraction.ts";
 import { missingIntakeDetails, type MissingDetail } from "./intake.ts";
 import { safetyAdvice, type SafetyAdvice, type SafetyRule } from "./safety.ts";
 import { callerUtterances, type Transcript } from "./transcript.ts";
@@ -13,6 +13,10 @@ export interface CallDetails {
   safety: SafetyAdvice[];
   /** Fields staff corrected, shown as such. */
   corrected: string[];
+  /** Who corrected each of them, and when. */
+  correctedBy: CorrectionMarks;
+  /** An email address staff added (no extractor reads one from speech). */
+  email: string | null;
   emergency: boolean;
 }
 
@@ -23,7 +27,7 @@ export interface CallDetails {
  */
 export function callDetails(
   extraction: Extraction,
-  call: Pick<Call, "from" | "corrections">,
+  call: Pick<Call, "from" | "corrections" | "correctedBy">,
   transcript: Transcript,
   rules: readonly SafetyRule[],
 ): CallDetails {
@@ -34,6 +38,8 @@ export function callDetails(
     missing: missingIntakeDetails(corrected, { callerNumber: call.from.startsWith("+") ? call.from : null }),
     safety,
     corrected: Object.keys(call.corrections),
+    correctedBy: call.correctedBy,
+    email: call.corrections.email ?? null,
     emergency: corrected.urgency === "emergency",
   };
 }

@@ -4,13 +4,16 @@ import type { Lead, LeadFields } from "../leads.ts";
 import type { Calls } from "../../ports/calls.ts";
 import type { Issues } from "../../ports/issues.ts";
 import type { Leads } from "../../ports/leads.ts";
-import type { Extraction } from "./extraction.ts";
+import { emptyExtraction, type Extraction } from "./extraction.ts";
 import { callChannel } from "../live-call/channels.ts";
 import type { LiveCallObserver } from "../live-call/live-call.ts";
 import { callerCardData } from "../live-call/caller-card.ts";
+import { callDetails } from "./call-details.ts";
+import { carryCorrections, filingDetails, type CorrectionFilingDeps } from "./filing-corrections.ts";
+import { transcriptFromSegments } from "./transcript.ts";
 import { startLiveExtraction, type LiveExtractionDeps, type LiveExtractionOptions } from "./live-extraction.ts";
 import { checkCaller, holdFiling, type CallerCheckDeps } from "../live-call/caller-check.ts";
-import { callerDetailsForLead } from "../caller-match.ts";
+import { callerDetailsForLead, callerMayNameLead } from "../caller-match.ts";
 
 const URGENCY_RANK = { emergency: 0, urgent: 1, routine: 2 } as const;
 
@@ -89,11 +92,28 @@ export async function closeCallIntake(
 }
 
 /**
+ * Files an ended call: what was heard with staff's corrections over it goes to the lead and the
+ * job. Read from the stored call, so a correction typed while the last extraction ran is filed
+ * too. The caller's own name reaches the lead only when staff did not say they are someone else.
+ */
+export async function fileCall(
+  deps: { calls: Calls; leads: Leads; issues: Issues; extractor: { name: string } } & CorrectionFilingDeps,
+  call: Call,
+): Promise<{ issue: Issue | null; createdIssue: boolean }> {
+  const extraction = filingDetails(call.extracted, call.corrections, deps.extractor.name);
+  const filed = await closeCallIntake(deps, call, extraction);
+  const { name: _name, organisation: _organisation, ...notTheirName } = call.corrections;
+  const corrections = callerMayNameLead(call.callerCheck) ? call.corrections : notTheirName;
+  await carryCorrections(deps, call, corrections, filed);
+  return filed;
+}
+
+/**
  * The intake side of a live call: extraction as the transcript grows, then at the end the lead
  * updated and the job opened or matched. Plugged into the live call as its observer.
  */
 export function callIntakeObserver(
-  deps: LiveExtractionDeps & CallerCheckDeps & { leads: Leads; issues: Issues },
+  deps: LiveExtractionDeps & CallerCheckDeps & CorrectionFilingDeps,
   call: Pick<Call, "id">,
   options: LiveExtractionOptions,
 ): LiveCallObserver {
@@ -104,23 +124,25 @@ export function callIntakeObserver(
     async callEnded() {
       const details = await live.finish();
       let fresh = await deps.calls.byId(call.id);
-      if (!details || !fresh) return;
+      if (!fresh || (!details && !fresh.extracted && Object.keys(fresh.corrections).length === 0)) return;
       while (fresh?.callerCheck?.state === "pending") {
-        if (await holdFiling(deps.calls, fresh, details.extraction.summary ?? fresh.summary)) {
+        if (await holdFiling(deps.calls, fresh, details?.extraction.summary ?? fresh.summary)) {
           deps.log.info({ callId: call.id }, "filing waits for staff to say who the caller is");
           return;
         }
         fresh = await deps.calls.byId(call.id);
       }
       if (!fresh) return;
-      const { issue, createdIssue } = await closeCallIntake(deps, fresh, details.extraction);
+      const { issue, createdIssue } = await fileCall(deps, fresh);
       // The lead may have just been named: the caller card on the live page shows it now, not on reload.
       const [filed, lead] = await Promise.all([
         deps.calls.byId(call.id),
         fresh.leadId ? deps.leads.byId(fresh.leadId) : null,
       ]);
-      if (filed)
+      if (filed) {
         await deps.liveEvents.publish(callChannel(call.id), { type: "caller", data: callerCardData(filed, lead) });
+        await publishFinalDetails(deps, filed);
+      }
       if (issue) {
         deps.log.info(
           { callId: call.id, issueId: issue.id, createdIssue },
@@ -133,4 +155,20 @@ export function callIntakeObserver(
       }
     },
   };
+}
+
+/**
+ * The panel as the call was filed: the final extraction with every correction over it. A live
+ * update computed just before a correction landed could otherwise be the last thing viewers saw.
+ */
+async function publishFinalDetails(deps: LiveExtractionDeps, call: Call) {
+  if (!call.extracted && Object.keys(call.corrections).length === 0) return;
+  const transcript = transcriptFromSegments(await deps.calls.transcript(call.id));
+  const details = callDetails(
+    call.extracted ?? emptyExtraction(deps.extractor.name),
+    call,
+    transcript,
+    await deps.safetyRules(),
+  );
+  await deps.liveEvents.publish(callChannel(call.id), { type: "details", data: details });
 }

@@ -104,8 +104,29 @@ export function extractedDetails(extraction: Extraction): ExtractedDetails {
   return { ...(details as Omit<ExtractedDetails, "confidence">), confidence: { ...extraction.confidence } };
 }
 
-/** Values staff typed over the extractor's, field by field. */
-export type Corrections = Partial<Pick<Extraction, ExtractionField>>;
+/** Details staff may add on a call that no extractor reads from speech (an email is spelt, not heard). */
+export const ADDED_FIELDS = ["email"] as const;
+/** Every detail the panel lets staff type, in the order it shows them. */
+export const CORRECTABLE_FIELDS = [
+  "name",
+  "organisation",
+  "phone",
+  "email",
+  "address",
+  "postcode",
+  "urgency",
+  "category",
+  "summary",
+  "accessNotes",
+  "segment",
+] as const satisfies readonly (ExtractionField | (typeof ADDED_FIELDS)[number])[];
+export type CorrectableField = (typeof CORRECTABLE_FIELDS)[number];
+
+/** Values staff typed over the extractor's, field by field, and the details only staff add. */
+export type Corrections = Partial<Pick<Extraction, ExtractionField> & { email: string | null }>;
+
+/** Who typed each correction (a staff email) and when (an ISO instant). */
+export type CorrectionMarks = Partial<Record<CorrectableField, { by: string; at: string }>>;
 
 /**
  * A fresh extraction with staff's corrections laid over it: a corrected field keeps staff's

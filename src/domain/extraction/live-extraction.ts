@@ -73,10 +73,11 @@ export function startLiveExtraction(
       return null;
     }
     if (extraction.fallback) deps.log.warn({ callId, fallback: extraction.fallback }, "extraction fell back");
-    // Corrections are read fresh each time: staff may have typed one a moment ago.
+    // Corrections are read fresh each time, as late as can be: staff may have typed one a moment ago.
+    const rules = await deps.safetyRules();
     const call = await deps.calls.byId(callId);
     if (!call) return null;
-    const details = callDetails(extraction, call, transcript, await deps.safetyRules());
+    const details = callDetails(extraction, call, transcript, rules);
     const emergencyNow = details.emergency && !call.emergency && !flaggedEmergency;
     const extracted = JSON.stringify(extraction);
     if (extracted !== stored || emergencyNow) {

@@ -48,7 +48,15 @@ export function callerCheckRoutes() {
           ? { choice: "contact", name: form.name ?? "", role: form.role || null }
           : { choice: "different", name: form.name ?? "", organisation: form.organisation || null };
     const chosen = await chooseCaller(
-      { calls: repos.calls, leads: repos.leads, leadContacts: repos.leadContacts, issues: repos.issues },
+      {
+        calls: repos.calls,
+        leads: repos.leads,
+        leadContacts: repos.leadContacts,
+        issues: repos.issues,
+        auditTrail: repos.audit,
+        now: c.get("deps").now,
+        extractor: c.get("deps").extraction.extractor,
+      },
       call,
       answer,
     );

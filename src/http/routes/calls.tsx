@@ -17,6 +17,7 @@ import { emptyExtraction } from "../../domain/extraction/extraction.ts";
 import { companySafetyRules } from "../../domain/extraction/safety-rules.ts";
 import { transcriptFromSegments } from "../../domain/extraction/transcript.ts";
 import type { AppEnv } from "../deps.ts";
+import { carryLateCorrection, filedAlready } from "./call-late-corrections.ts";
 import { audit, changedFields, opensFromStart } from "../audit.ts";
 import { notFound, reasonStatus, rejectionError } from "../errors.ts";
 import { pageContext } from "../page-context.ts";
@@ -26,10 +27,10 @@ import { CODE_MAX, formText, LINE_MAX, pageNumber, validForm, validQuery } from 
 
 const PAGE_SIZE = 50;
 
-/** A correction from the details panel: which detail and what staff typed; correctField decides the rest. */
 /** The list's page: anything unreadable is page 1; bounded so the offset stays sane. */
 const listQuery = z.object({ page: pageNumber(10_000) });
 
+/** A correction from the details panel: which detail and what staff typed; correctField decides the rest. */
 const correctionForm = z.object({ field: formText(CODE_MAX), value: formText(LINE_MAX) });
 
 const transcriberState = (call: Call): TranscriberState =>
@@ -155,9 +156,14 @@ export function callRoutes(
         reasonStatus(corrected.reason),
       );
     }
-    const corrections = { ...call.corrections, [corrected.value.field]: corrected.value.value };
-    const updated = await repos.calls.update(call.id, { corrections });
-    const details = await detailsOf(c, updated!);
+    const { field, value } = corrected.value;
+    // Enter sends it, then leaving the field may send it again: the same value twice is one correction.
+    if (field in call.corrections && call.corrections[field] === value)
+      return c.html(<CallDetailsPanel callId={call.id} details={await detailsOf(c, call)} csrfToken={null} />);
+    const by = c.get("user")?.email ?? "unknown";
+    const updated = await repos.calls.correct(call.id, { field, value, by, at: c.get("deps").now() });
+    if (!updated) throw notFound("call");
+    const details = await detailsOf(c, updated);
     if (details?.emergency && !call.emergency) {
       await repos.calls.update(call.id, { emergency: true });
       await liveEvents.publish(CALLS_CHANNEL, { type: "emergency", data: { callId: call.id } });
@@ -165,7 +171,8 @@ export function callRoutes(
     if (details) await liveEvents.publish(callChannel(call.id), { type: "details", data: details });
     // A corrected name may be (or stop being) someone other than the number's lead.
     if (details) await checkCaller({ ...repos, liveEvents, log: c.get("deps").logger }, call.id, details.extraction);
-    await audit(c, "call", call.id, `corrected ${corrected.value.field}`);
+    await audit(c, "call", call.id, `corrected ${field}`, { field });
+    if (filedAlready(updated, activeCalls)) await carryLateCorrection(c, updated, field);
     return c.html(<CallDetailsPanel callId={call.id} details={details} csrfToken={null} />);
   });
 

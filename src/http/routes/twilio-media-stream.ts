@@ -59,6 +59,8 @@ export function mediaStreamRoutes(activeCalls: Map<string, LiveCall>) {
             leads: deps.repos.leads,
             leadContacts: deps.repos.leadContacts,
             issues: deps.repos.issues,
+            auditTrail: deps.repos.audit,
+            now: deps.now,
             extractor: deps.extraction.extractor,
             liveEvents: deps.liveEvents,
             log,

@@ -1332,5 +1332,29 @@ export function repositoryContract(name: string, open: OpenTarget): void {
       expect(row!.extracted).toEqual(extracted);
       expect(await repos.calls.byId(call.id)).toMatchObject({ extracted, corrections: { name: "Sarah Jones" } });
     });
+
+    test("corrections made at once on different fields are all kept, each with who and when", async () => {
+      const call = await repos.calls.record(aCall());
+      const at = new Date("2026-12-03T10:15:00Z");
+      await Promise.all([
+        repos.calls.correct(call.id, { field: "name", value: "Sara Jones", by: "tom@handy.example", at }),
+        repos.calls.correct(call.id, { field: "accessNotes", value: "Gate code 4512", by: "ana@handy.example", at }),
+        repos.calls.correct(call.id, { field: "organisation", value: null, by: "ana@handy.example", at }),
+      ]);
+      const again = await repos.calls.correct(call.id, {
+        field: "name",
+        value: "Sarah Jones",
+        by: "ana@handy.example",
+        at,
+      });
+      expect(again!.corrections).toEqual({ name: "Sarah Jones", accessNotes: "Gate code 4512", organisation: null });
+      expect(again!.correctedBy).toEqual({
+        name: { by: "ana@handy.example", at: at.toISOString() },
+        accessNotes: { by: "ana@handy.example", at: at.toISOString() },
+        organisation: { by: "ana@handy.example", at: at.toISOString() },
+      });
+      expect(await repos.calls.correct(crypto.randomUUID(), { field: "name", value: "x", by: "x", at })).toBeNull();
+      expect(await repos.calls.correct("not-a-uuid", { field: "name", value: "x", by: "x", at })).toBeNull();
+    });
   });
 }
