@@ -165,9 +165,6 @@ export function callerDetailsForLead<E extends { name: string | null; organisati
   check: CallerCheck | null,
   extraction: E,
 ): E {
-  return callerMayNameLead(check) ? extraction : { ...extraction, name: null, organisation: null };
+  const theirs = check === null || (check.state === "resolved" && check.choice !== "contact");
+  return theirs ? extraction : { ...extraction, name: null, organisation: null };
 }
-
-/** Whether the caller's name is the lead's own: not while unconfirmed, nor for another contact at the number. */
-export const callerMayNameLead = (check: CallerCheck | null): boolean =>
-  check === null || (check.state === "resolved" && check.choice !== "contact");

@@ -13,7 +13,7 @@ import { carryCorrections, filingDetails, type CorrectionFilingDeps } from "./fi
 import { transcriptFromSegments } from "./transcript.ts";
 import { startLiveExtraction, type LiveExtractionDeps, type LiveExtractionOptions } from "./live-extraction.ts";
 import { checkCaller, holdFiling, type CallerCheckDeps } from "../live-call/caller-check.ts";
-import { callerDetailsForLead, callerMayNameLead } from "../caller-match.ts";
+import { callerDetailsForLead } from "../caller-match.ts";
 
 const URGENCY_RANK = { emergency: 0, urgent: 1, routine: 2 } as const;
 
@@ -94,7 +94,7 @@ export async function closeCallIntake(
 /**
  * Files an ended call: what was heard with staff's corrections over it goes to the lead and the
  * job. Read from the stored call, so a correction typed while the last extraction ran is filed
- * too. The caller's own name reaches the lead only when staff did not say they are someone else.
+ * too.
  */
 export async function fileCall(
   deps: { calls: Calls; leads: Leads; issues: Issues; extractor: { name: string } } & CorrectionFilingDeps,
@@ -103,7 +103,9 @@ export async function fileCall(
   const extraction = filingDetails(call.extracted, call.corrections, deps.extractor.name);
   const filed = await closeCallIntake(deps, call, extraction);
   const { name: _name, organisation: _organisation, ...notTheirName } = call.corrections;
-  const corrections = callerMayNameLead(call.callerCheck) ? call.corrections : notTheirName;
+  // Once staff have answered "check caller", the lead's name is settled by that answer (a new lead
+  // is named when it is made); a name typed during the call must not rename the number's lead.
+  const corrections = call.callerCheck === null ? call.corrections : notTheirName;
   await carryCorrections(deps, call, corrections, filed);
   return filed;
 }
