@@ -19,6 +19,8 @@ import { wireQuotesToCash } from "./quotes.ts";
 import { randomToken, signingSecrets, type SigningSecrets } from "./secrets.ts";
 import { makePrivateDataDir } from "./data-dir.ts";
 import { chooseBlobStore, type StorageChoice } from "./storage.ts";
+import { createVendorChecker } from "./vendor-checker.ts";
+import { vendorChecksFor } from "./vendor-checks.ts";
 
 export type { AppDeps } from "./app-deps.ts";
 export { logIntegrations } from "./integrations.ts";
@@ -145,9 +147,13 @@ export function wireDeps(
     { ...taskHandlers.calls, ...taskHandlers.quotes, ...taskHandlers.messaging },
     { autoStart: options.runBackgroundTasks ?? false },
   );
+  // Started by the server (src/main.ts), so commands and tests make no calls to vendors.
+  const vendorChecks =
+    replaced.vendorChecks ?? createVendorChecker({ checks: vendorChecksFor(config), log: logger, now });
   const integrations = checkIntegrations(describeIntegrations(config, repos.kind, resources.storage.detail), {
     ping: () => repos.ping(),
     blobStore,
+    keyChecks: vendorChecks,
   });
 
   const deps: AppDeps = {
@@ -171,6 +177,7 @@ export function wireDeps(
       heartbeatMs: 15_000,
     },
     integrations: () => integrations().then(messaging.annotateIntegrations),
+    vendorChecks,
     verifyFileLink: resources.storage.verifyFileLink,
     quotesToCash: quotesToCash.deps,
     liveEvents,
