@@ -40,6 +40,7 @@ export function createVendorChecker(deps: {
   intervalMs?: number;
 }): VendorChecker {
   const timeoutMs = deps.timeoutMs ?? 10_000;
+  const within = timeoutMs >= 1000 ? `${Math.round(timeoutMs / 1000)} s` : `${timeoutMs} ms`;
   const results = new Map<string, VendorCheckResult>();
   const inFlight = new Map<string, Promise<VendorCheckResult>>();
   let timer: ReturnType<typeof setInterval> | null = null;
@@ -50,7 +51,7 @@ export function createVendorChecker(deps: {
     const deadline = new Promise<VendorCheckOutcome>((resolve) => {
       timedOut = setTimeout(() => {
         controller.abort();
-        resolve({ state: "unreachable", reason: `no answer within ${Math.round(timeoutMs / 1000)} s` });
+        resolve({ state: "unreachable", reason: `no answer within ${within}` });
       }, timeoutMs);
     });
     const outcome = await Promise.race([

@@ -4,7 +4,7 @@ import { checkFailure, httpStatusOf } from "../vendor-check-outcome.ts";
 
 /**
  * S3's key check: HeadBucket on the configured bucket, signed with the configured keys. 403 is a
- * key the bucket refuses (AWS_SECRET_ACCESS_KEY, or a key without s3:ListBucket on it); 404 is a
+ * key the bucket refuses (an unknown key id, a wrong secret, or a key without s3:ListBucket); 404 is a
  * bucket that does not exist (AWS_S3_BUCKET). One attempt: the SDK's own retries are off, so a
  * check says what happened now.
  *
@@ -34,7 +34,7 @@ export function createS3BucketCheck(config: {
         // HeadBucket answers without a body, so the SDK's message is only the status's name.
         if (httpStatusOf(error) === 404)
           return { state: "refused", variable: "AWS_S3_BUCKET", reason: `no bucket named "${config.bucket}"` };
-        return checkFailure(error, "AWS_SECRET_ACCESS_KEY", signal);
+        return checkFailure(error, "AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY", signal);
       }
     },
   };
