@@ -7,7 +7,7 @@ import { formatPhone } from "../domain/phone.ts";
 import { s3Keys, stripeKeys, twilioKeys, whatsappKeys } from "./vendor-keys.ts";
 import { INTEGRATION_FOR_CHECK } from "./vendor-checks.ts";
 
-type Describe = Omit<IntegrationStatus, "health" | "keyCheck">;
+type Describe = Omit<IntegrationStatus, "health" | "keyCheck" | "circuit">;
 
 /**
  * How each integration runs with this configuration: on its vendor (keys present)
@@ -92,7 +92,13 @@ export function describeIntegrations(config: Config, database: string, blobStore
  */
 export function checkIntegrations(
   described: Describe[],
-  checks: { ping(): Promise<unknown>; blobStore: Pick<BlobStore, "check">; keyChecks: VendorChecks },
+  checks: {
+    ping(): Promise<unknown>;
+    blobStore: Pick<BlobStore, "check">;
+    keyChecks: VendorChecks;
+    /** Each vendor's circuit (src/adapters/resilience); only those not closed are shown. */
+    circuits?: () => { vendor: string; circuit: { state: "closed" } | NonNullable<IntegrationStatus["circuit"]> }[];
+  },
 ): () => Promise<IntegrationStatus[]> {
   return async () => {
     const [database, storage] = await Promise.all([
@@ -117,9 +123,15 @@ export function checkIntegrations(
       const result = latest.get(name);
       return result ? { vendor, ...result.outcome, checkedAt: result.checkedAt } : { vendor, state: "checking" };
     };
+    const circuits = new Map((checks.circuits?.() ?? []).map((c) => [c.vendor, c.circuit] as const));
+    const circuitOf = (name: string) => {
+      const circuit = circuits.get(name);
+      return circuit && circuit.state !== "closed" ? { circuit } : {};
+    };
     return described.map((d) => ({
       ...d,
       keyCheck: keyCheckOf(d.name),
+      ...circuitOf(d.name),
       health:
         d.name === "Database"
           ? database

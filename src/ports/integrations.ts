@@ -17,6 +17,11 @@ export interface IntegrationStatus {
    * Storage). Absent when there is nothing to check.
    */
   keyCheck?: { vendor: string } & ((VendorCheckOutcome & { checkedAt: Date }) | { state: "checking" });
+  /**
+   * The vendor's circuit breaker when it is not closed: open (calls fail fast without trying
+   * the vendor) since a time, until the next trial; or half-open (one trial call let through).
+   */
+  circuit?: { state: "open"; since: Date; retryAt: Date } | { state: "half-open"; since: Date };
   /** A page with more (the webhook deliveries that did not match the documented shapes). */
   link?: { href: string; label: string };
 }

@@ -45,6 +45,7 @@ export function IntegrationsPage(props: { ctx: PageContext; integrations: Integr
                     </>
                   ) : null}
                   {i.health.state === "not_checked" ? <span class="muted">{i.health.why}</span> : null}
+                  {i.circuit ? <CircuitState circuit={i.circuit} /> : null}
                   {i.keyCheck ? (
                     <KeyCheck
                       check={i.keyCheck}
@@ -107,6 +108,27 @@ function KeyCheck(props: {
           <button type="submit">Check again</button>
         </form>
       ) : null}
+    </div>
+  );
+}
+
+/** An open circuit: calls to the vendor fail fast (and wait in the outbox) until the next trial. */
+function CircuitState(props: { circuit: NonNullable<IntegrationStatus["circuit"]> }) {
+  const { circuit } = props;
+  const at = (date: Date) => <time datetime={date.toISOString()}>{formatTime(date)}</time>;
+  return (
+    <div class="circuit">
+      <Badge value="failing" label={circuit.state === "open" ? "Circuit open" : "Circuit half-open"} />
+      <div class="field-error">
+        {circuit.state === "open" ? (
+          <>
+            Circuit open since {at(circuit.since)}, retrying at {at(circuit.retryAt)}: calls fail fast meanwhile and
+            messages wait in the outbox.
+          </>
+        ) : (
+          <>Circuit open since {at(circuit.since)}: trying one call now.</>
+        )}
+      </div>
     </div>
   );
 }

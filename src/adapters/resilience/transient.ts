@@ -13,7 +13,9 @@ import { httpStatusOf } from "../vendor-check-outcome.ts";
 export function isTransient(error: unknown): boolean {
   if (error instanceof BrokenCircuitError) return false;
   if (error instanceof TaskCancelledError) return true;
-  const own = (error as { retryable?: unknown } | null)?.retryable;
+  // SendError (the outbox's) keeps it in `options`; CircuitOpenError on itself.
+  const marked = error as { retryable?: unknown; options?: { retryable?: unknown } } | null;
+  const own = marked?.retryable ?? marked?.options?.retryable;
   if (typeof own === "boolean") return own;
   const status = httpStatusOf(error);
   if (status !== null) return status === 408 || status === 425 || status === 429 || status >= 500;

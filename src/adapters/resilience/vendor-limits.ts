@@ -23,12 +23,12 @@ export const VENDOR_LIMITS = {
  * - WhatsApp Cloud API: 80 messages a second per business phone number by default.
  * - Stripe: 100 read operations a second in live mode (25 in test mode; the busier mode's limit
  *   would refuse some test-mode bursts, which the policy's retries of 429 absorb).
- * - OpenAI: limits are per organisation and tier (requests and tokens a minute); 500 requests a
- *   minute is tier 1's figure for gpt-4o-mini and whisper-1.
+ * OpenAI is not paced here: its limits are per organisation and tier (requests and tokens a
+ * minute), extraction is already debounced to once per 15 s of speech a call, and its 429s are
+ * retried with backoff by the policy.
  */
 export const VENDOR_PACE = {
   TwilioSms: { perSecond: 1, burst: 1 },
   WhatsApp: { perSecond: 80, burst: 80 },
   Stripe: { perSecond: 100, burst: 100 },
-  OpenAI: { perSecond: 500 / 60, burst: 10 },
 } as const;

@@ -2,6 +2,7 @@ import { expect, test } from "bun:test";
 import { BrokenCircuitError, TaskCancelledError } from "cockatiel";
 import { z } from "zod";
 import { isTransient } from "../../../src/adapters/resilience/transient.ts";
+import { SendError } from "../../../src/ports/messengers.ts";
 
 const withStatus = (status: number) => Object.assign(new Error(`HTTP ${status}`), { status });
 
@@ -14,5 +15,6 @@ test("network failures, timeouts, 408, 429 and 5xx are transient; other 4xx, par
   expect(isTransient(new SyntaxError("Unexpected token"))).toBe(false);
   expect(isTransient(z.string().safeParse(1).error)).toBe(false);
   // An error that knows (the outbox's SendError) is believed.
-  expect(isTransient(Object.assign(new Error("throttled"), { retryable: true, status: 400 }))).toBe(true);
+  expect(isTransient(new SendError("throttled (HTTP 400, code 130429)", { retryable: true }))).toBe(true);
+  expect(isTransient(new SendError("re-engagement needed (HTTP 400, code 131047)", { retryable: false }))).toBe(false);
 });
