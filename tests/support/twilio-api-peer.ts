@@ -13,6 +13,8 @@ export interface TwilioPeerRequest {
   path: string;
   authorization: string | null;
   form: Record<string, string>;
+  /** When it arrived (performance.now()). */
+  at: number;
 }
 
 export interface TwilioPeer {
@@ -33,7 +35,13 @@ export async function startTwilioApiPeer(credentials: { accountSid: string; auth
     async fetch(req): Promise<Response> {
       const url = new URL(req.url);
       const form = Object.fromEntries(new URLSearchParams(await req.text())) as Record<string, string>;
-      requests.push({ method: req.method, path: url.pathname, authorization: req.headers.get("Authorization"), form });
+      requests.push({
+        method: req.method,
+        path: url.pathname,
+        authorization: req.headers.get("Authorization"),
+        form,
+        at: performance.now(),
+      });
       const error = (status: number, code: number, message: string) =>
         Response.json({ code, message, more_info: `https://www.twilio.com/docs/errors/${code}`, status }, { status });
       if (req.headers.get("Authorization") !== `Basic ${btoa(`${credentials.accountSid}:${credentials.authToken}`)}`)
