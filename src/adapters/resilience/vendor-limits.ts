@@ -14,6 +14,8 @@ export const VENDOR_LIMITS = {
   Stripe: { ...COMMON, timeoutMs: 20_000 },
   WhatsApp: { ...COMMON, timeoutMs: 20_000 },
   OpenAI: { ...COMMON, timeoutMs: 60_000 },
+  // A 5 MB part or a recording on a slow uplink; a GetObject is timed to its headers only.
+  S3: { ...COMMON, timeoutMs: 60_000 },
 } satisfies Record<string, Limits>;
 
 /**

@@ -75,7 +75,8 @@ export function createVendorPolicy(options: VendorPolicyOptions) {
   breaker.onReset(() => {
     openedAt = null;
   });
-  const attempt = timeout(options.timeoutMs, TimeoutStrategy.Aggressive);
+  // Not aborted when the call returns: a response body (an S3 object) may still be streaming.
+  const attempt = timeout(options.timeoutMs, { strategy: TimeoutStrategy.Aggressive, abortOnReturn: false });
   const retrying = retry(transient, {
     maxAttempts: options.retries,
     backoff: new ExponentialBackoff({ initialDelay: options.initialDelayMs, maxDelay: options.maxDelayMs }),
