@@ -106,10 +106,11 @@ export function wireDeps(
   const liveEvents = replaced.liveEvents ?? createInProcessLiveEvents();
   // One policy and pace per vendor, shared by all its adapters; the integrations page shows the circuits.
   const resilience = givenResilience ?? createVendorResilience({ now });
+  const twilio = replaced.twilio ?? twilioSettings(config, secrets.twilioAuthToken, resilience.policy("Twilio"));
   const extractor =
     replaced.extraction?.extractor ??
     chooseExtractor({ openai: config.OPENAI_API_KEY }, logger, resilience.policy("OpenAI"));
-  const twilio = replaced.twilio ?? twilioSettings(config, secrets.twilioAuthToken);
+
   const baseUrl = publicBaseUrl(config);
   // Read through deps: main.ts learns the real address only once the server listens (PORT=0).
   const currentBaseUrl = () => deps.settings.publicBaseUrl;
