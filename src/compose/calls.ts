@@ -103,15 +103,20 @@ export function recordingTaskHandlers(deps: {
   calls: Calls;
   blobStore: BlobStore;
   twilio: AppDeps["twilio"];
+  /** Twilio's shared policy; default: the fetcher's own. */
+  policy?: VendorPolicy;
 }): TaskHandlers {
   return {
     [RECORDING_TASK]: downloadRecording({
       calls: deps.calls,
       blobStore: deps.blobStore,
-      fetchRecording: createTwilioRecordingFetcher({
-        accountSid: deps.twilio.accountSid ?? "local",
-        authToken: deps.twilio.authToken,
-      }),
+      fetchRecording: createTwilioRecordingFetcher(
+        {
+          accountSid: deps.twilio.accountSid ?? "local",
+          authToken: deps.twilio.authToken,
+        },
+        { policy: deps.policy },
+      ),
     }),
   };
 }

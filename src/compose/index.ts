@@ -147,7 +147,7 @@ export function wireDeps(
     resilience,
   });
   const taskHandlers = {
-    calls: recordingTaskHandlers({ calls: repos.calls, blobStore, twilio }),
+    calls: recordingTaskHandlers({ calls: repos.calls, blobStore, twilio, policy: resilience.policy("Twilio") }),
     quotes: quotesToCash.taskHandlers,
     messaging: messaging.taskHandlers,
   };
