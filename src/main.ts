@@ -45,6 +45,8 @@ const server = Bun.serve({
 // With PORT=0 the port is only known now; the public address (signatures, links) must use it.
 if (!config.PUBLIC_BASE_URL) deps.settings.publicBaseUrl = `http://localhost:${server.port}`;
 logger.info({ port: server.port }, `Switchboard is running at http://localhost:${server.port}`);
+// Each configured vendor's key is tried in the background: start-up never waits on a vendor.
+deps.vendorChecks.start();
 
 /** How long shutdown waits for calls still being filed. */
 const CALL_ENDINGS_GRACE_MS = 10_000;
@@ -54,6 +56,7 @@ async function shutDown(signal: string) {
   if (stopping) return;
   stopping = true;
   logger.info({ signal }, "shutting down");
+  deps.vendorChecks.stop();
   // Let requests in flight finish, but do not wait on idle keep-alive connections for long.
   // Forcing closes open media streams too: their calls end here.
   await Promise.race([server.stop(), Bun.sleep(3000).then(() => server.stop(true))]);

@@ -17,6 +17,7 @@ import type { TemplateConfig } from "../domain/messaging/outbox.ts";
 import type { Messenger } from "../ports/messengers.ts";
 import type { CallEndings } from "../domain/live-call/call-endings.ts";
 import type { LoginLimits } from "../domain/login-limits.ts";
+import type { VendorChecker } from "./vendor-checker.ts";
 
 /** Everything the web app needs from the world, built once by composeDeps (src/compose/index.ts). */
 export interface AppDeps {
@@ -107,6 +108,8 @@ export interface AppDeps {
     /** A new quote's default validity, in days. */
     validDays: number;
   };
+  /** Each configured vendor's key check: started by the server, read and re-run by the integrations page. */
+  vendorChecks: VendorChecker;
   /** Each integration's state, for the integrations page. */
   integrations: () => Promise<IntegrationStatus[]>;
 }

@@ -18,6 +18,7 @@ import {
   type CallScript,
 } from "../adapters/transcription/script-transcriber.ts";
 import { createTwilioRecordingPauses } from "../adapters/twilio/recording-pauses.ts";
+import type { VendorPolicy } from "../adapters/resilience/vendor-policy.ts";
 import { createTwilioRecordingFetcher } from "../adapters/twilio/recording-fetcher.ts";
 import { downloadRecording, RECORDING_TASK } from "../domain/live-call/recordings.ts";
 
@@ -86,14 +87,14 @@ export function chooseTranscription(
  * Twilio's settings for the voice webhooks: its account when both keys are set; otherwise only
  * the call simulator calls, signing with `localAuthToken` (a secret made on first start).
  */
-export function twilioSettings(config: Config, localAuthToken: string): AppDeps["twilio"] {
+export function twilioSettings(config: Config, localAuthToken: string, policy?: VendorPolicy): AppDeps["twilio"] {
   const keys = twilioKeys(config);
   return {
     authToken: config.TWILIO_AUTH_TOKEN ?? localAuthToken,
     accountSid: config.TWILIO_ACCOUNT_SID ?? null,
     staffNumbers: config.STAFF_PHONE_NUMBERS,
     local: !keys,
-    recordingPauses: keys ? createTwilioRecordingPauses(keys) : null,
+    recordingPauses: keys ? createTwilioRecordingPauses({ ...keys, policy }) : null,
   };
 }
 
@@ -102,15 +103,20 @@ export function recordingTaskHandlers(deps: {
   calls: Calls;
   blobStore: BlobStore;
   twilio: AppDeps["twilio"];
+  /** Twilio's shared policy; default: the fetcher's own. */
+  policy?: VendorPolicy;
 }): TaskHandlers {
   return {
     [RECORDING_TASK]: downloadRecording({
       calls: deps.calls,
       blobStore: deps.blobStore,
-      fetchRecording: createTwilioRecordingFetcher({
-        accountSid: deps.twilio.accountSid ?? "local",
-        authToken: deps.twilio.authToken,
-      }),
+      fetchRecording: createTwilioRecordingFetcher(
+        {
+          accountSid: deps.twilio.accountSid ?? "local",
+          authToken: deps.twilio.authToken,
+        },
+        { policy: deps.policy },
+      ),
     }),
   };
 }

@@ -19,6 +19,9 @@ import { wireQuotesToCash } from "./quotes.ts";
 import { randomToken, signingSecrets, type SigningSecrets } from "./secrets.ts";
 import { makePrivateDataDir } from "./data-dir.ts";
 import { chooseBlobStore, type StorageChoice } from "./storage.ts";
+import { createVendorChecker } from "./vendor-checker.ts";
+import { vendorChecksFor } from "./vendor-checks.ts";
+import { createVendorResilience, type VendorResilience } from "../adapters/resilience/vendor-policies.ts";
 
 export type { AppDeps } from "./app-deps.ts";
 export { logIntegrations } from "./integrations.ts";
@@ -43,6 +46,8 @@ export {
 export type CompositionOverrides = Partial<AppDeps> & {
   /** Messaging vendors (loopback peers in tests); those not given come from the configuration. */
   messagingAdapters?: Partial<MessagingAdapters>;
+  /** Each vendor's policy and pace (a test's, to share with the adapters it builds). */
+  resilience?: VendorResilience;
 };
 
 /** What composeDeps opens or reads from disk before wiring; tests bring their own. */
@@ -93,14 +98,19 @@ export function wireDeps(
   resources: Resources,
   options: { runBackgroundTasks?: boolean; overrides?: CompositionOverrides } = {},
 ): Wiring {
-  const { messagingAdapters, passwords, ...replaced } = options.overrides ?? {};
+  const { messagingAdapters, passwords, resilience: givenResilience, ...replaced } = options.overrides ?? {};
   const { repos, secrets } = resources;
   const logger = replaced.logger ?? resources.logger;
   const now = replaced.now ?? (() => new Date());
   const blobStore = replaced.blobStore ?? resources.storage.blobStore;
   const liveEvents = replaced.liveEvents ?? createInProcessLiveEvents();
-  const extractor = replaced.extraction?.extractor ?? chooseExtractor({ openai: config.OPENAI_API_KEY }, logger);
-  const twilio = replaced.twilio ?? twilioSettings(config, secrets.twilioAuthToken);
+  // One policy and pace per vendor, shared by all its adapters; the integrations page shows the circuits.
+  const resilience = givenResilience ?? createVendorResilience({ now });
+  const twilio = replaced.twilio ?? twilioSettings(config, secrets.twilioAuthToken, resilience.policy("Twilio"));
+  const extractor =
+    replaced.extraction?.extractor ??
+    chooseExtractor({ openai: config.OPENAI_API_KEY }, logger, resilience.policy("OpenAI"));
+
   const baseUrl = publicBaseUrl(config);
   // Read through deps: main.ts learns the real address only once the server listens (PORT=0).
   const currentBaseUrl = () => deps.settings.publicBaseUrl;
@@ -112,7 +122,7 @@ export function wireDeps(
     log: logger,
     now,
     extractor,
-    adapters: { ...messagingAdaptersFor(config), ...messagingAdapters },
+    adapters: { ...messagingAdaptersFor(config, resilience), ...messagingAdapters },
     templates: templatesFrom(config),
     whatsappVerifyToken: config.WHATSAPP_VERIFY_TOKEN ?? null,
     // On the embedded default, deliveries are signed with a locally made secret (as Twilio's are).
@@ -134,9 +144,10 @@ export function wireDeps(
     localWebhookSecret: secrets.stripeLocalSecret,
     publicBaseUrl: currentBaseUrl,
     messaging: { messenger: messaging.deps.messenger, live: messaging.deps.sms.live || messaging.deps.whatsapp.live },
+    resilience,
   });
   const taskHandlers = {
-    calls: recordingTaskHandlers({ calls: repos.calls, blobStore, twilio }),
+    calls: recordingTaskHandlers({ calls: repos.calls, blobStore, twilio, policy: resilience.policy("Twilio") }),
     quotes: quotesToCash.taskHandlers,
     messaging: messaging.taskHandlers,
   };
@@ -145,9 +156,14 @@ export function wireDeps(
     { ...taskHandlers.calls, ...taskHandlers.quotes, ...taskHandlers.messaging },
     { autoStart: options.runBackgroundTasks ?? false },
   );
+  // Started by the server (src/main.ts), so commands and tests make no calls to vendors.
+  const vendorChecks =
+    replaced.vendorChecks ?? createVendorChecker({ checks: vendorChecksFor(config), log: logger, now });
   const integrations = checkIntegrations(describeIntegrations(config, repos.kind, resources.storage.detail), {
     ping: () => repos.ping(),
     blobStore,
+    keyChecks: vendorChecks,
+    circuits: () => resilience.circuits(),
   });
 
   const deps: AppDeps = {
@@ -171,6 +187,7 @@ export function wireDeps(
       heartbeatMs: 15_000,
     },
     integrations: () => integrations().then(messaging.annotateIntegrations),
+    vendorChecks,
     verifyFileLink: resources.storage.verifyFileLink,
     quotesToCash: quotesToCash.deps,
     liveEvents,

@@ -2,10 +2,12 @@ import type { Config } from "../config.ts";
 import type { BlobStore } from "../ports/blob-store.ts";
 import type { IntegrationStatus } from "../ports/integrations.ts";
 import type { Log } from "../ports/log.ts";
+import type { VendorChecks } from "../ports/vendor-check.ts";
 import { formatPhone } from "../domain/phone.ts";
 import { s3Keys, stripeKeys, twilioKeys, whatsappKeys } from "./vendor-keys.ts";
+import { INTEGRATION_FOR_CHECK } from "./vendor-checks.ts";
 
-type Describe = Omit<IntegrationStatus, "health">;
+type Describe = Omit<IntegrationStatus, "health" | "keyCheck" | "circuit">;
 
 /**
  * How each integration runs with this configuration: on its vendor (keys present)
@@ -85,11 +87,18 @@ export function describeIntegrations(config: Config, database: string, blobStore
 
 /**
  * Each integration's state as the integrations page shows it: the database and storage are
- * checked live (a failure carries its reason); the rest say why they are not checked.
+ * checked live (a failure carries its reason); the rest say why they are not checked. Vendors
+ * with keys carry their latest key check.
  */
 export function checkIntegrations(
   described: Describe[],
-  checks: { ping(): Promise<unknown>; blobStore: Pick<BlobStore, "check"> },
+  checks: {
+    ping(): Promise<unknown>;
+    blobStore: Pick<BlobStore, "check">;
+    keyChecks: VendorChecks;
+    /** Each vendor's circuit (src/adapters/resilience); only those not closed are shown. */
+    circuits?: () => { vendor: string; circuit: { state: "closed" } | NonNullable<IntegrationStatus["circuit"]> }[];
+  },
 ): () => Promise<IntegrationStatus[]> {
   return async () => {
     const [database, storage] = await Promise.all([
@@ -104,8 +113,25 @@ export function checkIntegrations(
         .check()
         .then((r) => (r.ok ? { state: "ok" as const } : { state: "failing" as const, error: r.error })),
     ]);
+    const checked = new Map(checks.keyChecks.vendors().map((v) => [INTEGRATION_FOR_CHECK[v] ?? v, v] as const));
+    const latest = new Map(
+      checks.keyChecks.latest().map((r) => [INTEGRATION_FOR_CHECK[r.vendor] ?? r.vendor, r] as const),
+    );
+    const keyCheckOf = (name: string): IntegrationStatus["keyCheck"] => {
+      const vendor = checked.get(name);
+      if (vendor === undefined) return undefined;
+      const result = latest.get(name);
+      return result ? { vendor, ...result.outcome, checkedAt: result.checkedAt } : { vendor, state: "checking" };
+    };
+    const circuits = new Map((checks.circuits?.() ?? []).map((c) => [c.vendor, c.circuit] as const));
+    const circuitOf = (name: string) => {
+      const circuit = circuits.get(name);
+      return circuit && circuit.state !== "closed" ? { circuit } : {};
+    };
     return described.map((d) => ({
       ...d,
+      keyCheck: keyCheckOf(d.name),
+      ...circuitOf(d.name),
       health:
         d.name === "Database"
           ? database
@@ -113,7 +139,12 @@ export function checkIntegrations(
             ? storage
             : {
                 state: "not_checked" as const,
-                why: d.mode === "vendor" ? "Keys present; no live check yet" : "Nothing to check",
+                why:
+                  d.mode !== "vendor"
+                    ? "Nothing to check"
+                    : checked.has(d.name)
+                      ? "Key checked every few minutes"
+                      : "Keys present; no live check yet",
               },
     }));
   };

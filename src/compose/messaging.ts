@@ -32,6 +32,7 @@ import { createWhatsAppCloudApi } from "../adapters/whatsapp/graph-api.ts";
 import { createThumbnailWorker } from "../adapters/whatsapp/thumbnails.ts";
 import { parseWhatsAppWebhook } from "../adapters/whatsapp/webhook-payload.ts";
 import { twilioKeys, whatsappKeys } from "./vendor-keys.ts";
+import type { VendorResilience } from "../adapters/resilience/vendor-policies.ts";
 
 export interface MessagingAdapters {
   /** Null = the embedded outbox (nothing sent). */
@@ -42,7 +43,7 @@ export interface MessagingAdapters {
 }
 
 /** The vendor adapters the configuration has keys for; the embedded outbox for the rest. */
-export function messagingAdaptersFor(config: Config): MessagingAdapters {
+export function messagingAdaptersFor(config: Config, resilience?: VendorResilience): MessagingAdapters {
   const twilio = twilioKeys(config);
   const whatsapp = whatsappKeys(config);
   return {
@@ -51,15 +52,26 @@ export function messagingAdaptersFor(config: Config): MessagingAdapters {
           ...whatsapp,
           baseUrl: config.WHATSAPP_API_BASE_URL,
           apiVersion: config.WHATSAPP_API_VERSION,
+          policy: resilience?.policy("WhatsApp"),
+          pacer: resilience?.pacer("WhatsApp", whatsapp.phoneNumberId),
         })
       : null,
     sms:
       twilio && config.TWILIO_PHONE_NUMBER
-        ? createTwilioSmsSender({ ...twilio, from: config.TWILIO_PHONE_NUMBER })
+        ? createTwilioSmsSender({
+            ...twilio,
+            from: config.TWILIO_PHONE_NUMBER,
+            policy: resilience?.policy("Twilio"),
+            // Twilio's limit is per sending number.
+            pacer: resilience?.pacer("TwilioSms", config.TWILIO_PHONE_NUMBER),
+          })
         : null,
     smsMedia: twilio ? createTwilioMediaFetcher(twilio) : null,
     voiceNotes: config.OPENAI_API_KEY
-      ? createWhisperTranscriber({}, createOpenAIClient({ apiKey: config.OPENAI_API_KEY }))
+      ? createWhisperTranscriber(
+          { policy: resilience?.policy("OpenAI") },
+          createOpenAIClient({ apiKey: config.OPENAI_API_KEY }),
+        )
       : null,
   };
 }

@@ -14,6 +14,7 @@ import { createTestCheckout } from "../adapters/local/test-checkout.ts";
 import { createInvoicePdfs } from "../adapters/pdf/invoice-pdf.ts";
 import { createStripeCheckout, createStripeClient } from "../adapters/stripe/stripe-checkout.ts";
 import { createStripeWebhooks } from "../adapters/stripe/stripe-webhooks.ts";
+import type { VendorResilience } from "../adapters/resilience/vendor-policies.ts";
 import {
   INVOICE_ISSUED_TASK,
   invoiceIssuedTask,
@@ -41,6 +42,8 @@ export function wireQuotesToCash(input: {
   publicBaseUrl: () => string;
   /** The messaging outbox, and whether it reaches a provider (Twilio SMS or WhatsApp keys set). */
   messaging?: { messenger: Messenger; live: boolean };
+  /** Stripe's shared policy and pace; default: the adapter's own. */
+  resilience?: VendorResilience;
 }): { deps: AppDeps["quotesToCash"]; taskHandlers: TaskHandlers } {
   const { config, repos, blobStore, log, now } = input;
   const stripe = stripeKeys(config);
@@ -48,7 +51,12 @@ export function wireQuotesToCash(input: {
   const testCheckout = stripe
     ? null
     : createTestCheckout({ db: repos.db, webhookSecret, baseUrl: input.publicBaseUrl, now });
-  const checkout = stripe ? createStripeCheckout(createStripeClient(stripe.secretKey)) : testCheckout!;
+  const checkout = stripe
+    ? createStripeCheckout(createStripeClient(stripe.secretKey), {
+        policy: input.resilience?.policy("Stripe"),
+        pacer: input.resilience?.pacer("Stripe"),
+      })
+    : testCheckout!;
   const company = {
     name: config.COMPANY_NAME,
     address: config.COMPANY_ADDRESS ?? null,

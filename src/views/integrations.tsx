@@ -1,6 +1,7 @@
 import type { IntegrationStatus } from "../ports/integrations.ts";
 import { Badge } from "./components.tsx";
-import { Layout, type PageContext } from "./layout.tsx";
+import { formatTime } from "../domain/london-time.ts";
+import { CsrfField, Layout, type PageContext } from "./layout.tsx";
 
 const MODE_LABELS = { vendor: "Vendor", embedded: "Embedded default", off: "Off" } as const;
 
@@ -44,6 +45,14 @@ export function IntegrationsPage(props: { ctx: PageContext; integrations: Integr
                     </>
                   ) : null}
                   {i.health.state === "not_checked" ? <span class="muted">{i.health.why}</span> : null}
+                  {i.circuit ? <CircuitState circuit={i.circuit} /> : null}
+                  {i.keyCheck ? (
+                    <KeyCheck
+                      check={i.keyCheck}
+                      csrfToken={props.ctx.csrfToken}
+                      canCheck={props.ctx.user?.role === "admin"}
+                    />
+                  ) : null}
                   {i.link ? (
                     <div>
                       <a href={i.link.href}>{i.link.label}</a>
@@ -56,5 +65,70 @@ export function IntegrationsPage(props: { ctx: PageContext; integrations: Integr
         </table>
       </div>
     </Layout>
+  );
+}
+
+/**
+ * A vendor's key check: working, key refused (naming the variable to fix) or unreachable, when it
+ * was checked, and for admins a button to check again now.
+ */
+function KeyCheck(props: {
+  check: NonNullable<IntegrationStatus["keyCheck"]>;
+  csrfToken: string | null;
+  canCheck: boolean;
+}) {
+  const { check } = props;
+  return (
+    <div class="key-check">
+      {check.state === "checking" ? <span class="muted">Checking the key…</span> : null}
+      {check.state === "working" ? <Badge value="ok" label="Key working" /> : null}
+      {check.state === "refused" ? (
+        <>
+          <Badge value="failing" label="Key refused" />
+          <div class="field-error">
+            Check {check.variable}: {check.reason}
+          </div>
+        </>
+      ) : null}
+      {check.state === "unreachable" ? (
+        <>
+          <Badge value="failing" label="Unreachable" />
+          <div class="field-error">{check.reason}</div>
+        </>
+      ) : null}
+      {"checkedAt" in check ? (
+        <div class="muted">
+          Checked <time datetime={check.checkedAt.toISOString()}>{formatTime(check.checkedAt)}</time>
+        </div>
+      ) : null}
+      {props.canCheck ? (
+        <form method="post" action="/settings/integrations/check">
+          <CsrfField token={props.csrfToken} />
+          <input type="hidden" name="vendor" value={check.vendor} />
+          <button type="submit">Check again</button>
+        </form>
+      ) : null}
+    </div>
+  );
+}
+
+/** An open circuit: calls to the vendor fail fast (and wait in the outbox) until the next trial. */
+function CircuitState(props: { circuit: NonNullable<IntegrationStatus["circuit"]> }) {
+  const { circuit } = props;
+  const at = (date: Date) => <time datetime={date.toISOString()}>{formatTime(date)}</time>;
+  return (
+    <div class="circuit">
+      <Badge value="failing" label={circuit.state === "open" ? "Circuit open" : "Circuit half-open"} />
+      <div class="field-error">
+        {circuit.state === "open" ? (
+          <>
+            Circuit open since {at(circuit.since)}, retrying at {at(circuit.retryAt)}: calls fail fast meanwhile and
+            messages wait in the outbox.
+          </>
+        ) : (
+          <>Circuit open since {at(circuit.since)}: trying one call now.</>
+        )}
+      </div>
+    </div>
   );
 }

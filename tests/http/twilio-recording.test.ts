@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { VENDOR_LIMITS } from "../../src/adapters/resilience/vendor-limits.ts";
 import pino from "pino";
 import { startTaskRunner } from "../../src/adapters/local/task-runner.ts";
 import { createTwilioRecordingFetcher } from "../../src/adapters/twilio/recording-fetcher.ts";
@@ -99,7 +100,8 @@ describe("recordings (Twilio's recording media served by a loopback peer)", () =
   });
 
   test("a failed download is retried from the database, by a new runner after a 'restart', and then linked to the call", async () => {
-    peerFailuresLeft = 1;
+    // More 503s than Twilio's policy retries in-process: the attempt fails and the database retries it.
+    peerFailuresLeft = VENDOR_LIMITS.Twilio.retries + 1;
     const first = runner();
     expect(await first.runDue()).toBe(1);
     await first.stop();

@@ -4,7 +4,8 @@
  * `Sec-WebSocket-Protocol: token, <key>`) checked at the handshake (HTTP 401 otherwise); raw audio
  * as binary messages; text messages KeepAlive / Finalize / CloseStream; Results (interim and
  * final, times in seconds of audio received), UtteranceEnd and, after CloseStream, Metadata and a
- * close; and the NET-0001 close after `idleTimeoutMs` without audio or KeepAlive.
+ * close; and the NET-0001 close after `idleTimeoutMs` without audio or KeepAlive. Also
+ * `GET /v1/projects` (the management API's project list) with the same key, for key checks.
  *
  * It recognises nothing: the words come from a script (turns timed in ms of audio received) or a
  * word list (one word every `msPerWord`), released as the audio clock passes them.
@@ -99,8 +100,17 @@ export function startDeepgramPeer(options: DeepgramPeerOptions): DeepgramPeer {
     port: 0,
     fetch(req, srv) {
       const url = new URL(req.url);
-      if (url.pathname !== "/v1/listen") return new Response("not found", { status: 404 });
       const auth = req.headers.get("authorization");
+      // The management API's project list (the app's key check), over plain HTTP on the same host.
+      if (req.method === "GET" && url.pathname === "/v1/projects") {
+        if (auth !== `Token ${options.apiKey}`)
+          return Response.json(
+            { err_code: "INVALID_AUTH", err_msg: "Invalid credentials.", request_id: crypto.randomUUID() },
+            { status: 401 },
+          );
+        return Response.json({ projects: [{ project_id: "5f1c6c9e-peer", name: "Switchboard" }] });
+      }
+      if (url.pathname !== "/v1/listen") return new Response("not found", { status: 404 });
       const protocols = (req.headers.get("sec-websocket-protocol") ?? "").split(",").map((p) => p.trim());
       const keyOk = auth === `Token ${options.apiKey}` || (protocols[0] === "token" && protocols[1] === options.apiKey);
       if (!keyOk) {

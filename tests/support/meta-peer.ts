@@ -4,6 +4,7 @@
  *   POST /{version}/{phone-number-id}/messages   send text, template or media → { messaging_product, contacts, messages: [{ id }] }
  *   POST /{version}/{phone-number-id}/media      multipart upload (file, type, messaging_product) → { id }
  *   GET  /{version}/{media-id}                   → { messaging_product, url, mime_type, sha256, file_size, id }
+ *   GET  /{version}/{phone-number-id}            → { verified_name, display_phone_number, quality_rating, id }
  *   GET  /download/{media-id}                    the media bytes (the URL above), Bearer token required
  * Errors use Graph's shape, { error: { message, type, code, error_subcode, error_data, fbtrace_id } }.
  * Every request is recorded; failures can be scripted per endpoint.
@@ -140,6 +141,16 @@ export async function startMetaPeer(options: { version?: string } = {}): Promise
         const id = `${900000000000 + ++counter}`;
         media.set(id, { bytes: new Uint8Array(await file.arrayBuffer()), mimeType: String(request.form.get("type")) });
         return Response.json({ id });
+      }
+
+      // The business phone number itself (the app's key check): GET /{version}/{phone-number-id}.
+      if (req.method === "GET" && url.pathname === `${base}${PEER_PHONE_NUMBER_ID}`) {
+        return Response.json({
+          verified_name: "Handy Services",
+          display_phone_number: "+44 20 7946 0000",
+          quality_rating: "GREEN",
+          id: PEER_PHONE_NUMBER_ID,
+        });
       }
 
       if (req.method === "GET" && url.pathname.startsWith(base)) {

@@ -1,7 +1,8 @@
 /**
  * A loopback peer that speaks OpenAI's documented HTTP API, for adapter tests through the
  * real SDK (its `baseURL` pointed here): POST /v1/chat/completions (JSON in, a
- * `chat.completion` object out) and POST /v1/audio/transcriptions (multipart in, JSON out).
+ * `chat.completion` object out), POST /v1/audio/transcriptions (multipart in, JSON out) and
+ * GET /v1/models (the app's key check).
  * Errors use OpenAI's shape, `{ "error": { message, type, param, code } }`. Each request takes
  * the next scripted reply; every request is recorded for the test to inspect.
  */
@@ -83,7 +84,8 @@ export function transcription(text: string, language = "english"): PeerReply {
   return { body: { task: "transcribe", language, duration: 3.2, text, segments: [] } };
 }
 
-export async function startOpenAIPeer(): Promise<OpenAIPeer> {
+/** `apiKey`: when set, requests without `Authorization: Bearer <apiKey>` get OpenAI's 401. */
+export async function startOpenAIPeer(options: { apiKey?: string } = {}): Promise<OpenAIPeer> {
   const requests: PeerRequest[] = [];
   const queue: ScriptedReply[] = [];
   const server = Bun.serve({
@@ -96,6 +98,22 @@ export async function startOpenAIPeer(): Promise<OpenAIPeer> {
       if (type.includes("application/json")) request.json = await req.json();
       else if (type.includes("multipart/form-data")) request.form = await req.formData();
       requests.push(request);
+      if (options.apiKey && req.headers.get("authorization") !== `Bearer ${options.apiKey}`)
+        return Response.json(
+          apiError(401, "Incorrect API key provided.", "invalid_request_error", "invalid_api_key").body,
+          { status: 401 },
+        );
+      // The models list (the app's key check): a fixed page of models.
+      if (req.method === "GET" && url.pathname === "/v1/models")
+        return Response.json({
+          object: "list",
+          data: ["gpt-4o-mini", "whisper-1"].map((id) => ({
+            id,
+            object: "model",
+            created: 1721172741,
+            owned_by: "system",
+          })),
+        });
       if (req.method !== "POST" || !["/v1/chat/completions", "/v1/audio/transcriptions"].includes(url.pathname)) {
         return Response.json(apiError(404, `Unknown path ${url.pathname}`, "invalid_request_error").body, {
           status: 404,

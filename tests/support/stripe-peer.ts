@@ -1,7 +1,7 @@
 /**
  * A loopback peer that speaks the part of Stripe's documented API the app uses: Checkout
  * Sessions create (POST /v1/checkout/sessions, form-encoded with bracketed keys) and retrieve
- * (GET /v1/checkout/sessions/:id), with Bearer auth, Idempotency-Key semantics (same key and
+ * (GET /v1/checkout/sessions/:id), the balance (GET /v1/balance, the app's key check), with Bearer auth, Idempotency-Key semantics (same key and
  * same parameters: the first response again; same key, other parameters: an idempotency_error),
  * Stripe's error envelope, and its expires_at window (30 minutes to 24 hours ahead).
  * The official SDK reaches it through its host, port and protocol options.
@@ -144,6 +144,14 @@ export function startStripePeer(options: { apiKey: string; now?: () => Date }): 
         if (key) idempotent.set(key, { params: text, response: session });
         return Response.json(session);
       }
+
+      if (request.method === "GET" && url.pathname === "/v1/balance")
+        return Response.json({
+          object: "balance",
+          available: [{ amount: 0, currency: "gbp", source_types: { card: 0 } }],
+          pending: [{ amount: 0, currency: "gbp", source_types: { card: 0 } }],
+          livemode: false,
+        });
 
       const match = /^\/v1\/checkout\/sessions\/([^/]+)$/.exec(url.pathname);
       if (request.method === "GET" && match) {

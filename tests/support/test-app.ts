@@ -3,7 +3,7 @@ import pino from "pino";
 import { createBunPasswords } from "../../src/adapters/local/bun-passwords.ts";
 import { createFolderBlobStore } from "../../src/adapters/local/folder-blob-store.ts";
 import type { OpenDatabase } from "../../src/adapters/db/database.ts";
-import { randomToken, wireDeps, type AppDeps } from "../../src/compose/index.ts";
+import { randomToken, wireDeps, type AppDeps, type CompositionOverrides } from "../../src/compose/index.ts";
 import { addStaffUser } from "../../src/domain/staff-access.ts";
 import { createApp } from "../../src/http/app.ts";
 import type { Repositories } from "../../src/ports/database.ts";
@@ -35,7 +35,7 @@ export function testClock(start = new Date("2026-11-27T10:00:00Z")) {
  */
 export function buildTestApp(
   repos: Repositories,
-  overrides: Partial<AppDeps> = {},
+  overrides: CompositionOverrides = {},
   messagingOptions: MessagingTestOptions = {},
 ) {
   const clock = testClock();

@@ -3,6 +3,7 @@
  * twilio SDK (its API domain's base URL pointed here):
  *   POST /2010-04-01/Accounts/{AccountSid}/Messages.json  (form: To, From, Body, StatusCallback; HTTP Basic)
  *     → 201 and a Message resource { sid: "SM…", status: "queued", to, from, body, … }
+ *   GET /2010-04-01/Accounts/{AccountSid}.json  → the Account resource (the app's key check)
  * Errors use Twilio's shape, { code, message, more_info, status }. Every request is recorded;
  * failures can be scripted.
  */
@@ -12,6 +13,8 @@ export interface TwilioPeerRequest {
   path: string;
   authorization: string | null;
   form: Record<string, string>;
+  /** When it arrived (performance.now()). */
+  at: number;
 }
 
 export interface TwilioPeer {
@@ -32,11 +35,28 @@ export async function startTwilioApiPeer(credentials: { accountSid: string; auth
     async fetch(req): Promise<Response> {
       const url = new URL(req.url);
       const form = Object.fromEntries(new URLSearchParams(await req.text())) as Record<string, string>;
-      requests.push({ method: req.method, path: url.pathname, authorization: req.headers.get("Authorization"), form });
+      requests.push({
+        method: req.method,
+        path: url.pathname,
+        authorization: req.headers.get("Authorization"),
+        form,
+        at: performance.now(),
+      });
       const error = (status: number, code: number, message: string) =>
         Response.json({ code, message, more_info: `https://www.twilio.com/docs/errors/${code}`, status }, { status });
       if (req.headers.get("Authorization") !== `Basic ${btoa(`${credentials.accountSid}:${credentials.authToken}`)}`)
         return error(401, 20003, "Authenticate");
+      if (req.method === "GET" && url.pathname === `/2010-04-01/Accounts/${credentials.accountSid}.json`)
+        return Response.json({
+          sid: credentials.accountSid,
+          friendly_name: "Switchboard",
+          status: "active",
+          type: "Full",
+          owner_account_sid: credentials.accountSid,
+          date_created: "Mon, 02 Nov 2026 09:00:00 +0000",
+          date_updated: "Mon, 02 Nov 2026 09:00:00 +0000",
+          uri: `/2010-04-01/Accounts/${credentials.accountSid}.json`,
+        });
       if (req.method !== "POST" || url.pathname !== `/2010-04-01/Accounts/${credentials.accountSid}/Messages.json`)
         return error(404, 20404, "The requested resource was not found");
       if (!form.To || !form.From || !form.Body)

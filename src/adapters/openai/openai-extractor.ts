@@ -5,6 +5,9 @@ import { z } from "zod";
 import type { Extraction, ExtractionFallback, FallbackReason } from "../../domain/extraction/extraction.ts";
 import type { Transcript } from "../../domain/extraction/transcript.ts";
 import type { Extractor } from "../../ports/extractor.ts";
+import { TaskCancelledError } from "cockatiel";
+import { CircuitOpenError, createVendorPolicy, type VendorPolicy } from "../resilience/vendor-policy.ts";
+import { VENDOR_LIMITS } from "../resilience/vendor-limits.ts";
 import { extractionAnswer, extractionMessages, toExtraction, type ExtractionAnswer } from "./extraction-schema.ts";
 
 export interface OpenAIExtractorConfig {
@@ -12,8 +15,10 @@ export interface OpenAIExtractorConfig {
   model?: string;
   /** Per request, ms. Default 15 s: a live call cannot wait long for its details panel. */
   timeoutMs?: number;
-  /** Retries the SDK makes on 408/409/429/5xx and dropped connections, with backoff. Default 2. */
+  /** Retries of 408/429/5xx and dropped connections, with jittered backoff, when no `policy` is given. Default 2. */
   maxRetries?: number;
+  /** OpenAI's shared timeout, retries and circuit (src/adapters/resilience); default: one of its own. */
+  policy?: VendorPolicy;
   /** Where fallbacks are reported (reason only, never what was said). */
   logger?: { warn(details: object, message: string): void };
 }
@@ -36,7 +41,8 @@ const SCHEMA_ATTEMPTS = 2;
 
 /** Vendor failures in the words the domain uses. */
 function classify(error: unknown): { reason: FallbackReason; detail: string } {
-  if (error instanceof OpenAI.APIConnectionTimeoutError)
+  if (error instanceof CircuitOpenError) return { reason: "unavailable", detail: "OpenAI's circuit is open" };
+  if (error instanceof OpenAI.APIConnectionTimeoutError || error instanceof TaskCancelledError)
     return { reason: "timeout", detail: "no answer before the timeout" };
   if (error instanceof OpenAI.APIConnectionError) return { reason: "unavailable", detail: "could not connect" };
   if (error instanceof OpenAI.RateLimitError) return { reason: "rate_limited", detail: "429 after retries" };
@@ -94,12 +100,25 @@ function checkName(answer: Extraction, second: Extraction | null): Extraction {
 export function createOpenAIExtractor(config: OpenAIExtractorConfig, client: OpenAI, fallback?: Extractor): Extractor {
   const model = config.model ?? "gpt-4o-mini";
   const name = `openai:${model}`;
-  const request = { timeout: config.timeoutMs ?? 15_000, maxRetries: config.maxRetries ?? 2 };
+  // The SDK's own retries are off: the policy retries, so attempts are not multiplied.
+  const request = { timeout: config.timeoutMs ?? 15_000, maxRetries: 0 };
+  const policy =
+    config.policy ??
+    createVendorPolicy({
+      vendor: "OpenAI",
+      ...VENDOR_LIMITS.OpenAI,
+      retries: config.maxRetries ?? VENDOR_LIMITS.OpenAI.retries,
+    });
 
   async function ask(transcript: Transcript): Promise<ExtractionAnswer | { refusal: string }> {
-    const completion = await client.chat.completions.parse(
-      { model, temperature: 0, messages: extractionMessages(transcript), response_format: RESPONSE_FORMAT },
-      request,
+    // Reading a transcript changes nothing at OpenAI: safe to ask again.
+    const completion = await policy.run(
+      (signal) =>
+        client.chat.completions.parse(
+          { model, temperature: 0, messages: extractionMessages(transcript), response_format: RESPONSE_FORMAT },
+          { ...request, signal },
+        ),
+      { retry: true },
     );
     const message = completion.choices[0]?.message;
     if (!message) throw new SyntaxError("no choices");

@@ -1,12 +1,18 @@
 import OpenAI, { toFile } from "openai";
+import { TaskCancelledError } from "cockatiel";
 import type { VoiceNoteTranscriber } from "../../ports/voice-note-transcriber.ts";
+import { CircuitOpenError, createVendorPolicy, type VendorPolicy } from "../resilience/vendor-policy.ts";
+import { VENDOR_LIMITS } from "../resilience/vendor-limits.ts";
 
 export interface WhisperConfig {
   /** Default whisper-1. */
   model?: string;
   /** Per request, ms. Default 60 s: a voice note uploads whole. */
   timeoutMs?: number;
+  /** Retries of 408/429/5xx and dropped connections, with jittered backoff, when no `policy` is given. Default 2. */
   maxRetries?: number;
+  /** OpenAI's shared timeout, retries and circuit (src/adapters/resilience); default: one of its own. */
+  policy?: VendorPolicy;
 }
 
 /** The audio types whisper-1 accepts, by the file extension it needs to see. */
@@ -35,7 +41,8 @@ export const WHISPER_MAX_BYTES = 25 * 1024 * 1024;
 
 /**
  * Voice notes transcribed by OpenAI whisper-1 (multipart upload to /audio/transcriptions).
- * Retries with backoff on 429/5xx come from the SDK; failures throw errors starting "OpenAI whisper".
+ * Retries with jittered backoff on 429/5xx come from the vendor policy (the SDK's own are off);
+ * failures throw errors starting "OpenAI whisper".
  *
  * @example
  * const notes = createWhisperTranscriber({}, createOpenAIClient({ apiKey }));
@@ -43,7 +50,15 @@ export const WHISPER_MAX_BYTES = 25 * 1024 * 1024;
  */
 export function createWhisperTranscriber(config: WhisperConfig, client: OpenAI): VoiceNoteTranscriber {
   const model = config.model ?? "whisper-1";
-  const request = { timeout: config.timeoutMs ?? 60_000, maxRetries: config.maxRetries ?? 2 };
+  // The SDK's own retries are off: the policy retries, so attempts are not multiplied.
+  const request = { timeout: config.timeoutMs ?? 60_000, maxRetries: 0 };
+  const policy =
+    config.policy ??
+    createVendorPolicy({
+      vendor: "OpenAI",
+      ...VENDOR_LIMITS.OpenAI,
+      retries: config.maxRetries ?? VENDOR_LIMITS.OpenAI.retries,
+    });
   return {
     name: `openai:${model}`,
     async transcribe(audio, contentType) {
@@ -55,14 +70,24 @@ export function createWhisperTranscriber(config: WhisperConfig, client: OpenAI):
         throw new Error(`OpenAI whisper: the voice note is over ${WHISPER_MAX_BYTES} bytes.`);
       try {
         const file = await toFile(audio, `voice-note.${extension}`, { type });
-        const result = await client.audio.transcriptions.create(
-          { file, model, response_format: "verbose_json" },
-          request,
+        // A transcription changes nothing at OpenAI: safe to ask again.
+        const result = await policy.run(
+          (signal) =>
+            client.audio.transcriptions.create(
+              { file, model, response_format: "verbose_json" },
+              { ...request, signal },
+            ),
+          { retry: true },
         );
         return result.language ? { text: result.text.trim(), language: result.language } : { text: result.text.trim() };
       } catch (error) {
         const status = error instanceof OpenAI.APIError && error.status ? ` (${error.status})` : "";
-        const what = error instanceof OpenAI.APIConnectionTimeoutError ? "timed out" : `failed${status}`;
+        const what =
+          error instanceof OpenAI.APIConnectionTimeoutError || error instanceof TaskCancelledError
+            ? "timed out"
+            : error instanceof CircuitOpenError
+              ? "not tried: OpenAI's circuit is open"
+              : `failed${status}`;
         throw new Error(`OpenAI whisper transcription ${what}`, { cause: error });
       }
     },

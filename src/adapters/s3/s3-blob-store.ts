@@ -14,6 +14,8 @@ import {
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 import { blobKeyProblem, type BlobStore, type StoredBlob } from "../../ports/blob-store.ts";
 import { streamParts } from "./stream-parts.ts";
+import { defaultPolicy } from "../resilience/vendor-policies.ts";
+import type { VendorPolicy } from "../resilience/vendor-policy.ts";
 
 export interface S3BlobStoreConfig {
   bucket: string;
@@ -26,6 +28,8 @@ export interface S3BlobStoreConfig {
   forcePathStyle?: boolean;
   /** Clock used to sign download links; tests move it to make expired links. */
   now?: () => number;
+  /** S3's timeout, circuit and retries (src/adapters/resilience); default: one of its own. */
+  policy?: VendorPolicy;
 }
 
 /** S3's smallest allowed multipart part; streams that end before it go up as one PutObject. */
@@ -55,7 +59,17 @@ export function createS3BlobStore(config: S3BlobStoreConfig, client?: S3Client):
       credentials: { accessKeyId: config.accessKeyId, secretAccessKey: config.secretAccessKey },
       ...(config.endpoint ? { endpoint: config.endpoint } : {}),
       forcePathStyle: config.forcePathStyle ?? Boolean(config.endpoint),
+      // The SDK's own retries are off: the vendor policy retries, so attempts are not multiplied.
+      maxAttempts: 1,
     });
+  const policy = config.policy ?? defaultPolicy("S3");
+  /**
+   * One S3 request under the policy. Every body sent here is bytes in hand (streams go up in
+   * parts), and PUT, GET, HEAD and DELETE of a key are idempotent, so they may be repeated;
+   * starting a multipart upload is not (a repeat would leave an orphaned upload).
+   */
+  const run = <T>(call: (abortSignal: AbortSignal) => Promise<T>, retry = true): Promise<T> =>
+    policy.run(call, { retry });
 
   const fail = (action: string, key: string | null, cause: unknown): Error =>
     new Error(`S3 ${action}${key === null ? "" : ` "${key}"`} in bucket "${bucket}" failed: ${describe(cause)}`, {
@@ -63,14 +77,17 @@ export function createS3BlobStore(config: S3BlobStoreConfig, client?: S3Client):
     });
 
   async function putBytes(key: string, bytes: Uint8Array, contentType: string): Promise<StoredBlob> {
-    await s3.send(
-      new PutObjectCommand({
-        Bucket: bucket,
-        Key: key,
-        Body: bytes,
-        ContentType: contentType,
-        ContentLength: bytes.byteLength,
-      }),
+    await run((abortSignal) =>
+      s3.send(
+        new PutObjectCommand({
+          Bucket: bucket,
+          Key: key,
+          Body: bytes,
+          ContentType: contentType,
+          ContentLength: bytes.byteLength,
+        }),
+        { abortSignal },
+      ),
     );
     return { key, size: bytes.byteLength, contentType };
   }
@@ -81,13 +98,18 @@ export function createS3BlobStore(config: S3BlobStoreConfig, client?: S3Client):
     parts: AsyncIterator<Uint8Array, void>,
     firstParts: Uint8Array[],
   ): Promise<StoredBlob> {
-    const created = await s3.send(
-      new CreateMultipartUploadCommand({
-        Bucket: bucket,
-        Key: key,
-        ContentType: contentType,
-        ChecksumAlgorithm: "CRC32",
-      }),
+    const created = await run(
+      (abortSignal) =>
+        s3.send(
+          new CreateMultipartUploadCommand({
+            Bucket: bucket,
+            Key: key,
+            ContentType: contentType,
+            ChecksumAlgorithm: "CRC32",
+          }),
+          { abortSignal },
+        ),
+      false,
     );
     const uploadId = created.UploadId;
     if (!uploadId) throw new Error("CreateMultipartUpload returned no UploadId");
@@ -95,16 +117,19 @@ export function createS3BlobStore(config: S3BlobStoreConfig, client?: S3Client):
     let size = 0;
     const upload = async (body: Uint8Array) => {
       const partNumber = completed.length + 1;
-      const result = await s3.send(
-        new UploadPartCommand({
-          Bucket: bucket,
-          Key: key,
-          UploadId: uploadId,
-          PartNumber: partNumber,
-          Body: body,
-          ContentLength: body.byteLength,
-          ChecksumAlgorithm: "CRC32",
-        }),
+      const result = await run((abortSignal) =>
+        s3.send(
+          new UploadPartCommand({
+            Bucket: bucket,
+            Key: key,
+            UploadId: uploadId,
+            PartNumber: partNumber,
+            Body: body,
+            ContentLength: body.byteLength,
+            ChecksumAlgorithm: "CRC32",
+          }),
+          { abortSignal },
+        ),
       );
       // An upload created with a checksum algorithm must list each part's checksum on completion.
       completed.push({ PartNumber: partNumber, ETag: result.ETag, ChecksumCRC32: result.ChecksumCRC32 });
@@ -113,13 +138,16 @@ export function createS3BlobStore(config: S3BlobStoreConfig, client?: S3Client):
     try {
       for (const part of firstParts) await upload(part);
       for (let next = await parts.next(); !next.done; next = await parts.next()) await upload(next.value);
-      await s3.send(
-        new CompleteMultipartUploadCommand({
-          Bucket: bucket,
-          Key: key,
-          UploadId: uploadId,
-          MultipartUpload: { Parts: completed },
-        }),
+      await run((abortSignal) =>
+        s3.send(
+          new CompleteMultipartUploadCommand({
+            Bucket: bucket,
+            Key: key,
+            UploadId: uploadId,
+            MultipartUpload: { Parts: completed },
+          }),
+          { abortSignal },
+        ),
       );
     } catch (error) {
       // Leave no orphaned parts (they are billed). If the abort fails too, say so in the error.
@@ -168,7 +196,9 @@ export function createS3BlobStore(config: S3BlobStoreConfig, client?: S3Client):
     async get(key) {
       const checked = checkedKey(key);
       try {
-        const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: checked }));
+        const object = await run((abortSignal) =>
+          s3.send(new GetObjectCommand({ Bucket: bucket, Key: checked }), { abortSignal }),
+        );
         if (!object.Body) throw new Error("GetObject returned no body");
         return {
           body: object.Body.transformToWebStream() as ReadableStream<Uint8Array>,
@@ -185,7 +215,7 @@ export function createS3BlobStore(config: S3BlobStoreConfig, client?: S3Client):
       const checked = checkedKey(key);
       try {
         // S3 answers 204 whether or not the object existed, so deleting twice is fine.
-        await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: checked }));
+        await run((abortSignal) => s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: checked }), { abortSignal }));
       } catch (error) {
         throw fail("delete", key, error);
       }
@@ -194,7 +224,7 @@ export function createS3BlobStore(config: S3BlobStoreConfig, client?: S3Client):
     async exists(key) {
       const checked = checkedKey(key);
       try {
-        await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: checked }));
+        await run((abortSignal) => s3.send(new HeadObjectCommand({ Bucket: bucket, Key: checked }), { abortSignal }));
         return true;
       } catch (error) {
         if (isMissingObject(error)) return false;

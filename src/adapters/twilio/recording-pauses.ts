@@ -1,5 +1,7 @@
 import twilio from "twilio";
 import type { RecordingPauses } from "../../ports/recording-pauses.ts";
+import { defaultPolicy } from "../resilience/vendor-policies.ts";
+import type { VendorPolicy } from "../resilience/vendor-policy.ts";
 
 export interface TwilioRecordingPausesConfig {
   accountSid: string;
@@ -7,6 +9,8 @@ export interface TwilioRecordingPausesConfig {
   /** Another address for Twilio's REST API (https://api.twilio.com); tests point it at a loopback peer. */
   apiBaseUrl?: string;
   timeoutMs?: number;
+  /** Twilio's shared timeout, circuit and retries (src/adapters/resilience); default: one of its own. */
+  policy?: VendorPolicy;
 }
 
 /**
@@ -23,12 +27,18 @@ export interface TwilioRecordingPausesConfig {
 export function createTwilioRecordingPauses(config: TwilioRecordingPausesConfig): RecordingPauses {
   const client = twilio(config.accountSid, config.authToken, { timeout: config.timeoutMs ?? 10_000 });
   if (config.apiBaseUrl) client.api.baseUrl = config.apiBaseUrl.replace(/\/$/, "");
+  const policy = config.policy ?? defaultPolicy("Twilio");
   const update = async (callSid: string, status: "paused" | "in-progress") => {
     try {
-      await client
-        .calls(callSid)
-        .recordings("Twilio.CURRENT")
-        .update(status === "paused" ? { status, pauseBehavior: "skip" } : { status });
+      // Setting the same status twice is harmless: safe to retry while the caller is still talking.
+      await policy.run(
+        () =>
+          client
+            .calls(callSid)
+            .recordings("Twilio.CURRENT")
+            .update(status === "paused" ? { status, pauseBehavior: "skip" } : { status }),
+        { retry: true },
+      );
     } catch (error) {
       const e = error as { status?: number; code?: number; message?: string };
       throw new Error(

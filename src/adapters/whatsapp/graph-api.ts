@@ -6,6 +6,10 @@ import {
   type WhatsAppSender,
 } from "../../ports/messengers.ts";
 import { MediaTooLargeError, type WhatsAppMedia, type WhatsAppMediaInfo } from "../../ports/whatsapp.ts";
+import { createRatePacer, type RatePacer } from "../resilience/rate-pacer.ts";
+import { defaultPolicy } from "../resilience/vendor-policies.ts";
+import { VENDOR_PACE } from "../resilience/vendor-limits.ts";
+import { CircuitOpenError, type VendorPolicy } from "../resilience/vendor-policy.ts";
 
 export interface WhatsAppCloudConfig {
   /** WHATSAPP_ACCESS_TOKEN: a system user token with whatsapp_business_messaging. */
@@ -18,6 +22,10 @@ export interface WhatsAppCloudConfig {
   apiVersion?: string;
   /** Per request, ms. Default 20 s for JSON calls; downloads and uploads get 60 s. */
   timeoutMs?: number;
+  /** Meta's shared circuit and retries (src/adapters/resilience); default: one of its own. */
+  policy?: VendorPolicy;
+  /** The business number's pace (80 messages a second); default: one of its own. */
+  pacer?: RatePacer;
 }
 
 /** Meta's error object: `{ error: { message, type, code, error_subcode, error_data: { details }, fbtrace_id } }`. */
@@ -68,6 +76,11 @@ export function createWhatsAppCloudApi(config: WhatsAppCloudConfig): WhatsAppSen
     alsoAllow: [new URL(config.baseUrl ?? "https://graph.facebook.com").origin],
   };
   const timeoutMs = config.timeoutMs ?? 20_000;
+  const policy = config.policy ?? defaultPolicy("WhatsApp");
+  const pacer = config.pacer ?? createRatePacer(VENDOR_PACE.WhatsApp);
+  /** Nothing went out while Meta's circuit is open: the outbox may try again later. */
+  const notTried = (error: unknown) =>
+    error instanceof CircuitOpenError ? new SendError(error.message, { retryable: true, cause: error }) : error;
 
   async function call(path: string, init: RequestInit, timeout = timeoutMs): Promise<Response> {
     try {
@@ -173,12 +186,26 @@ export function createWhatsAppCloudApi(config: WhatsAppCloudConfig): WhatsAppSen
         ...recipient(message.to),
         ...(await payloadFor(message)),
       };
-      const response = await call(`${config.phoneNumberId}/messages`, {
-        method: "POST",
-        headers: { "Content-Type": "application/json" },
-        body: JSON.stringify(payload),
-      });
-      if (!response.ok) throw await failure(response, `the ${message.kind} message`);
+      // Waits its turn, never dropped: the outbox job holding this message is already claimed.
+      await pacer.take();
+      // Tried once (Meta takes no idempotency key; the outbox decides), but Meta's trouble (429,
+      // 5xx) counts towards its circuit, so an outage fails the next sends fast.
+      const response = await policy
+        .run(
+          async () => {
+            const answer = await call(`${config.phoneNumberId}/messages`, {
+              method: "POST",
+              headers: { "Content-Type": "application/json" },
+              body: JSON.stringify(payload),
+            });
+            if (!answer.ok) throw await failure(answer, `the ${message.kind} message`);
+            return answer;
+          },
+          { retry: false },
+        )
+        .catch((error: unknown) => {
+          throw notTried(error);
+        });
       const body = (await response.json().catch(() => null)) as { messages?: { id?: string }[] } | null;
       const providerId = body?.messages?.[0]?.id;
       // Accepted (2xx) but no id: it may well go out, so it must not be sent again.
@@ -192,14 +219,22 @@ export function createWhatsAppCloudApi(config: WhatsAppCloudConfig): WhatsAppSen
 
     async info(mediaId): Promise<WhatsAppMediaInfo> {
       if (!/^[\w.-]{1,200}$/.test(mediaId)) throw new Error(`WhatsApp media id "${mediaId.slice(0, 40)}" is malformed`);
-      const response = await call(
-        `${encodeURIComponent(mediaId)}?phone_number_id=${encodeURIComponent(config.phoneNumberId)}`,
-        { method: "GET" },
-      ).catch((error: SendError) => {
-        throw new Error(`WhatsApp media lookup failed: ${error.message}`, { cause: error.cause });
-      });
-      if (!response.ok)
-        throw new Error(`WhatsApp media lookup failed: ${(await failure(response, "the media lookup")).message}`);
+      // A lookup changes nothing: transient failures are tried again here.
+      const response = await policy
+        .run(
+          async () => {
+            const answer = await call(
+              `${encodeURIComponent(mediaId)}?phone_number_id=${encodeURIComponent(config.phoneNumberId)}`,
+              { method: "GET" },
+            );
+            if (!answer.ok) throw await failure(answer, "the media lookup");
+            return answer;
+          },
+          { retry: true },
+        )
+        .catch((error: Error) => {
+          throw new Error(`WhatsApp media lookup failed: ${error.message}`, { cause: error.cause ?? error });
+        });
       const body = (await response.json()) as {
         url?: string;
         mime_type?: string;

@@ -4,7 +4,7 @@ import { IntegrationsPage } from "../../views/integrations.tsx";
 import type { AppEnv } from "../deps.ts";
 import { audit, changedFields } from "../audit.ts";
 import { pageContext } from "../page-context.ts";
-import { CODE_MAX, formList, TEXT_MAX, validForm } from "../validation.ts";
+import { CODE_MAX, formList, formText, TEXT_MAX, validForm } from "../validation.ts";
 import {
   companySafetyRules,
   SAFETY_RULES_KEY,
@@ -20,6 +20,7 @@ import {
   type SafetyFormRow,
 } from "../../views/safety-settings.tsx";
 import { requireRole } from "../middleware/require-role.ts";
+import { HTTPException } from "hono/http-exception";
 
 /** The safety list's form: one value per rule for each field (see SafetyRuleFields), bounded above parseSafetyRules' limits. */
 const RULES_MAX = 100;
@@ -34,6 +35,9 @@ const safetyForm = z.object({
   remove: formList(CODE_MAX, RULES_MAX + 1),
 });
 type SafetyForm = z.infer<typeof safetyForm>;
+
+/** "Check again" on the integrations page: which vendor's key to try now. */
+const checkAgainForm = z.object({ vendor: formText(CODE_MAX).pipe(z.string().min(1, "choose a vendor")) });
 
 /** The form's rows as typed, in order; a row whose "Remove" box is ticked is left out. */
 function rowsOf(form: SafetyForm): SafetyFormRow[] {
@@ -60,6 +64,19 @@ export function settingsRoutes() {
   app.get("/settings/integrations", async (c) => {
     const integrations = await c.get("deps").integrations();
     return c.html(<IntegrationsPage ctx={pageContext(c)} integrations={integrations} />);
+  });
+  /** Tries a vendor's key again now (admins; audited), then shows the page with what it found. */
+  app.post("/settings/integrations/check", requireRole("admin"), validForm(checkAgainForm), async (c) => {
+    const { vendorChecks } = c.get("deps");
+    const { vendor } = c.req.valid("form");
+    if (!vendorChecks.vendors().includes(vendor))
+      throw new HTTPException(400, { message: `No key check for "${vendor}": it is not configured.` });
+    const [result] = await vendorChecks.checkNow(vendor);
+    await audit(c, "settings", "integrations", `checked the ${vendor} key again`, {
+      vendor,
+      outcome: result?.outcome.state,
+    });
+    return c.redirect("/settings/integrations", 303);
   });
   app.get("/settings/safety", async (c) => {
     const rules = await companySafetyRules(c.get("deps").repos.settings);
