@@ -17,6 +17,8 @@ import type { TemplateConfig } from "../domain/messaging/outbox.ts";
 import type { Messenger } from "../ports/messengers.ts";
 import type { CallEndings } from "../domain/live-call/call-endings.ts";
 import type { LoginLimits } from "../domain/login-limits.ts";
+import type { Metrics } from "../ports/metrics.ts";
+import type { MetricsEndpoint } from "./metrics.ts";
 
 /** Everything the web app needs from the world, built once by composeDeps (src/compose/index.ts). */
 export interface AppDeps {
@@ -105,6 +107,10 @@ export interface AppDeps {
     /** A new quote's default validity, in days. */
     validDays: number;
   };
+  /** What the app counts and times (calls, frames, webhooks, viewers, vendor errors). */
+  metrics: Metrics;
+  /** GET /metrics: the scrape, behind METRICS_TOKEN. */
+  metricsEndpoint: MetricsEndpoint;
   /** Each integration's state, for the integrations page. */
   integrations: () => Promise<IntegrationStatus[]>;
 }

@@ -5,6 +5,7 @@ import type { Log } from "../ports/log.ts";
 import type { BlobStore } from "../ports/blob-store.ts";
 import type { Calls } from "../ports/calls.ts";
 import type { Transcriber } from "../ports/transcriber.ts";
+import { VENDORS, type Metrics, type Vendor } from "../ports/metrics.ts";
 import type { AppDeps } from "./app-deps.ts";
 import { twilioKeys } from "./vendor-keys.ts";
 import type { TaskHandlers } from "../adapters/local/task-runner.ts";
@@ -49,6 +50,7 @@ export function chooseTranscription(
   keys: { wisprflow?: string; deepgram?: string; wisprflowUrl?: string; deepgramUrl?: string },
   demoScripts: Map<string, CallScript>,
   log: Log,
+  metrics: Pick<Metrics, "transcriberFallbacks" | "transcriberReconnects" | "vendorError">,
 ): TranscriptionChoice {
   const wisprflow = keys.wisprflow
     ? createWisprflowTranscriber({ apiKey: keys.wisprflow, url: keys.wisprflowUrl })
@@ -57,12 +59,21 @@ export function chooseTranscription(
   const vendors =
     wisprflow && deepgram
       ? createFallbackTranscriber(wisprflow, deepgram, {
-          onSwitch: (event) => log.warn({ ...event }, "live transcription switched to the fallback"),
+          onSwitch: (event) => {
+            metrics.transcriberFallbacks.inc();
+            metrics.vendorError(vendorNamed(event.from));
+            log.warn({ ...event }, "live transcription switched to the fallback");
+          },
         })
       : (wisprflow ?? deepgram);
   const live = vendors
     ? createRetryingTranscriber(vendors, {
-        onRetry: ({ error, ...event }) => log.warn({ ...event, err: error }, "live transcription retrying"),
+        onRetry: ({ error, ...event }) => {
+          metrics.transcriberReconnects.inc();
+          // What is retried is what was left: with a fallback, the fallback failed last.
+          metrics.vendorError(vendorNamed(deepgram ? "deepgram" : event.transcriber));
+          log.warn({ ...event, err: error }, "live transcription retrying");
+        },
       })
     : null;
   return {
@@ -81,6 +92,9 @@ export function chooseTranscription(
     },
   };
 }
+
+/** The vendor a transcriber's name starts with ("deepgram", "wisprflow"), as a metrics label. */
+const vendorNamed = (name: string): Vendor => VENDORS.find((vendor) => name.startsWith(vendor)) ?? "other";
 
 /**
  * Twilio's settings for the voice webhooks: its account when both keys are set; otherwise only

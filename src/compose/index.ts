@@ -18,6 +18,7 @@ import { messagingAdaptersFor, templatesFrom, wireMessaging, type MessagingAdapt
 import { wireQuotesToCash } from "./quotes.ts";
 import { randomToken, signingSecrets, type SigningSecrets } from "./secrets.ts";
 import { makePrivateDataDir } from "./data-dir.ts";
+import { wireMetrics } from "./metrics.ts";
 import { chooseBlobStore, type StorageChoice } from "./storage.ts";
 
 export type { AppDeps } from "./app-deps.ts";
@@ -104,6 +105,8 @@ export function wireDeps(
   const baseUrl = publicBaseUrl(config);
   // Read through deps: main.ts learns the real address only once the server listens (PORT=0).
   const currentBaseUrl = () => deps.settings.publicBaseUrl;
+  const monitoring = wireMetrics(config, { repos, now, log: logger });
+  const metrics = replaced.metrics ?? monitoring.metrics;
 
   const messaging = wireMessaging({
     repos,
@@ -185,9 +188,12 @@ export function wireDeps(
       },
       loadDemoScripts(SHIPPED_FIXTURES_DIR),
       logger,
+      metrics,
     ),
     callEndings: createCallEndings(),
     twilio,
+    metrics,
+    metricsEndpoint: monitoring.endpoint,
     ...replaced,
   };
   return { deps, runner, taskHandlers };

@@ -36,4 +36,12 @@ export interface Tasks {
   /** Records a failed attempt: retried at `retryAt`, or given up for good when it is null. */
   fail(id: string, error: string, retryAt: Date | null, at: Date): Promise<void>;
   byKey(kind: string, key: string): Promise<Task | null>;
+  /** Jobs neither done nor given up, by kind: how many, and when the oldest of them was added. */
+  backlog(): Promise<TaskBacklog[]>;
+}
+
+export interface TaskBacklog {
+  kind: string;
+  depth: number;
+  oldestCreatedAt: Date;
 }

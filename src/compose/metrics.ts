@@ -1,0 +1,40 @@
+import { Registry } from "prom-client";
+import { collectBacklogMetrics } from "../adapters/metrics/backlog-metrics.ts";
+import { createPromMetrics } from "../adapters/metrics/prom-metrics.ts";
+import { collectProcessMetrics } from "../adapters/metrics/process-metrics.ts";
+import type { Config } from "../config.ts";
+import { taskPayloads } from "../domain/tasks/kinds.ts";
+import type { Log } from "../ports/log.ts";
+import type { Repositories } from "../ports/database.ts";
+import type { Metrics, MetricsExposition } from "../ports/metrics.ts";
+
+/** What GET /metrics serves, and the bearer token it asks for (null: the route is off, 404). */
+export interface MetricsEndpoint {
+  token: string | null;
+  exposition: MetricsExposition;
+}
+
+/**
+ * A registry of this app's own (never prom-client's global one, so each app a test builds counts
+ * apart): the instruments the app updates, the process's CPU, memory and event-loop lag, and the
+ * shared job queue and outbox, read from the database at each scrape.
+ */
+export function wireMetrics(
+  config: Pick<Config, "METRICS_TOKEN">,
+  world: { repos: Pick<Repositories, "tasks" | "messages">; now: () => Date; log: Log },
+): { metrics: Metrics; endpoint: MetricsEndpoint } {
+  const registry = new Registry();
+  const { exposition, ...metrics } = createPromMetrics(registry);
+  collectProcessMetrics(registry);
+  collectBacklogMetrics(registry, {
+    jobs: () => world.repos.tasks.backlog(),
+    outboxDepth: async () => {
+      const counts = await world.repos.messages.outboxCounts();
+      return (counts.queued ?? 0) + (counts.sending ?? 0);
+    },
+    jobKinds: Object.keys(taskPayloads),
+    now: world.now,
+    onError: (error) => world.log.warn({ err: error }, "metrics: job queue or outbox could not be read"),
+  });
+  return { metrics, endpoint: { token: config.METRICS_TOKEN ?? null, exposition } };
+}
