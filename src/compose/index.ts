@@ -105,7 +105,7 @@ export function wireDeps(
   const baseUrl = publicBaseUrl(config);
   // Read through deps: main.ts learns the real address only once the server listens (PORT=0).
   const currentBaseUrl = () => deps.settings.publicBaseUrl;
-  const monitoring = wireMetrics(config, { repos, now, log: logger });
+  const monitoring = wireMetrics(config, { repos, log: logger });
   const metrics = replaced.metrics ?? monitoring.metrics;
 
   const messaging = wireMessaging({

@@ -21,7 +21,7 @@ export interface MetricsEndpoint {
  */
 export function wireMetrics(
   config: Pick<Config, "METRICS_TOKEN">,
-  world: { repos: Pick<Repositories, "tasks" | "messages">; now: () => Date; log: Log },
+  world: { repos: Pick<Repositories, "tasks" | "messages">; log: Log },
 ): { metrics: Metrics; endpoint: MetricsEndpoint } {
   const registry = new Registry();
   const { exposition, ...metrics } = createPromMetrics(registry);
@@ -33,7 +33,6 @@ export function wireMetrics(
       return (counts.queued ?? 0) + (counts.sending ?? 0);
     },
     jobKinds: Object.keys(taskPayloads),
-    now: world.now,
     onError: (error) => world.log.warn({ err: error }, "metrics: job queue or outbox could not be read"),
   });
   return { metrics, endpoint: { token: config.METRICS_TOKEN ?? null, exposition } };

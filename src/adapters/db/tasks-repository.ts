@@ -1,4 +1,4 @@
-import { and, count, eq, inArray, isNull, min, sql } from "drizzle-orm";
+import { and, count, eq, inArray, isNull, sql } from "drizzle-orm";
 import { storableText } from "../../domain/storable-text.ts";
 import type { Task, Tasks } from "../../ports/tasks.ts";
 import type { Database } from "./database-handle.ts";
@@ -82,11 +82,15 @@ export function createTasksRepository(db: Database): Tasks {
 
     async backlog() {
       const rows = await db
-        .select({ kind: tasks.kind, depth: count(), oldest: min(tasks.createdAt) })
+        .select({
+          kind: tasks.kind,
+          depth: count(),
+          oldestAgeSeconds: sql<number>`extract(epoch from now() - min(${tasks.createdAt}))::float8`.mapWith(Number),
+        })
         .from(tasks)
         .where(and(isNull(tasks.doneAt), isNull(tasks.failedAt)))
         .groupBy(tasks.kind);
-      return rows.map((row) => ({ kind: row.kind, depth: row.depth, oldestCreatedAt: new Date(row.oldest ?? 0) }));
+      return rows.map((row) => ({ ...row, oldestAgeSeconds: Math.max(0, row.oldestAgeSeconds) }));
     },
   };
 }

@@ -9,7 +9,6 @@ export interface BacklogSources {
   outboxDepth(): Promise<number>;
   /** Every job kind, shown at 0 while none is waiting (a series that vanished would look stale). */
   jobKinds: readonly string[];
-  now(): Date;
   /** The database did not answer: the scrape goes on without these figures. */
   onError(error: unknown): void;
 }
@@ -61,8 +60,7 @@ export function collectBacklogMetrics(registry: Registry, sources: BacklogSource
     labelNames: ["kind"],
     registers: [registry],
     async collect() {
-      const now = sources.now().getTime();
-      await byKind((job) => (job ? Math.max(0, (now - job.oldestCreatedAt.getTime()) / 1000) : 0), this);
+      await byKind((job) => job?.oldestAgeSeconds ?? 0, this);
     },
   });
   new Gauge({
