@@ -66,8 +66,8 @@ export function createPromMetrics(registry: Registry): Metrics & { exposition: M
     registers,
   });
   // Every label value shown from the first scrape (at 0), so a rate() has a start and a dashboard its rows.
-  for (const provider of WEBHOOK_PROVIDERS) webhookLatency.labels(provider);
-  for (const vendor of VENDORS) vendorErrors.labels(vendor);
+  for (const provider of WEBHOOK_PROVIDERS) webhookLatency.zero({ provider });
+  for (const vendor of VENDORS) vendorErrors.inc({ vendor }, 0);
 
   return {
     callsInProgress: { up: () => callsInProgress.inc(), down: () => callsInProgress.dec() },
