@@ -18,7 +18,7 @@ import { messagingAdaptersFor, templatesFrom, wireMessaging, type MessagingAdapt
 import { wireQuotesToCash } from "./quotes.ts";
 import { randomToken, signingSecrets, type SigningSecrets } from "./secrets.ts";
 import { makePrivateDataDir } from "./data-dir.ts";
-import { wireMetrics } from "./metrics.ts";
+import { countingMessagingErrors, wireMetrics } from "./metrics.ts";
 import { chooseBlobStore, type StorageChoice } from "./storage.ts";
 
 export type { AppDeps } from "./app-deps.ts";
@@ -115,7 +115,7 @@ export function wireDeps(
     log: logger,
     now,
     extractor,
-    adapters: { ...messagingAdaptersFor(config), ...messagingAdapters },
+    adapters: countingMessagingErrors({ ...messagingAdaptersFor(config), ...messagingAdapters }, metrics),
     templates: templatesFrom(config),
     whatsappVerifyToken: config.WHATSAPP_VERIFY_TOKEN ?? null,
     // On the embedded default, deliveries are signed with a locally made secret (as Twilio's are).

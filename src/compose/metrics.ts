@@ -2,11 +2,13 @@ import { Registry } from "prom-client";
 import { collectBacklogMetrics } from "../adapters/metrics/backlog-metrics.ts";
 import { createPromMetrics } from "../adapters/metrics/prom-metrics.ts";
 import { collectProcessMetrics } from "../adapters/metrics/process-metrics.ts";
+import { countVendorErrors } from "../adapters/metrics/vendor-errors.ts";
+import type { MessagingAdapters } from "./messaging.ts";
 import type { Config } from "../config.ts";
 import { taskPayloads } from "../domain/tasks/kinds.ts";
 import type { Log } from "../ports/log.ts";
 import type { Repositories } from "../ports/database.ts";
-import type { Metrics, MetricsExposition } from "../ports/metrics.ts";
+import type { Metrics, MetricsExposition, Vendor } from "../ports/metrics.ts";
 
 /** What GET /metrics serves, and the bearer token it asks for (null: the route is off, 404). */
 export interface MetricsEndpoint {
@@ -36,4 +38,16 @@ export function wireMetrics(
     onError: (error) => world.log.warn({ err: error }, "metrics: job queue or outbox could not be read"),
   });
   return { metrics, endpoint: { token: config.METRICS_TOKEN ?? null, exposition } };
+}
+
+/** The messaging vendors, each failed call counted under its vendor (Twilio for SMS and MMS, OpenAI for voice notes). */
+export function countingMessagingErrors(adapters: MessagingAdapters, metrics: Metrics): MessagingAdapters {
+  const count = <T extends object>(adapter: T | null, vendor: Vendor) =>
+    adapter && countVendorErrors(adapter, vendor, metrics);
+  return {
+    whatsapp: count(adapters.whatsapp, "whatsapp"),
+    sms: count(adapters.sms, "twilio"),
+    smsMedia: count(adapters.smsMedia, "twilio"),
+    voiceNotes: count(adapters.voiceNotes, "openai"),
+  };
 }

@@ -14,25 +14,23 @@ const LAG_RESOLUTION_MS = 20;
  */
 export function collectProcessMetrics(registry: Registry): void {
   const registers = [registry];
-  let cpuSeen = { user: 0, system: 0 };
-  const cpuUser = new Counter({ name: "process_cpu_user_seconds_total", help: "User CPU time spent.", registers });
-  const cpuSystem = new Counter({
-    name: "process_cpu_system_seconds_total",
-    help: "System CPU time spent.",
-    registers,
-  });
-  new Gauge({
-    name: "process_cpu_seconds_total",
-    help: "User and system CPU time spent.",
-    registers,
-    collect() {
-      const usage = process.cpuUsage();
-      cpuUser.inc(Math.max(0, usage.user - cpuSeen.user) / 1e6);
-      cpuSystem.inc(Math.max(0, usage.system - cpuSeen.system) / 1e6);
-      cpuSeen = usage;
-      this.set((usage.user + usage.system) / 1e6);
-    },
-  });
+  // Counters that follow process.cpuUsage() (µs since start): each adds what was spent since it last looked.
+  const cpuCounter = (name: string, help: string, read: (usage: NodeJS.CpuUsage) => number) => {
+    let seen = 0;
+    new Counter({
+      name,
+      help,
+      registers,
+      collect() {
+        const now = read(process.cpuUsage());
+        this.inc(Math.max(0, now - seen) / 1e6);
+        seen = now;
+      },
+    });
+  };
+  cpuCounter("process_cpu_user_seconds_total", "User CPU time spent, in seconds.", (u) => u.user);
+  cpuCounter("process_cpu_system_seconds_total", "System CPU time spent, in seconds.", (u) => u.system);
+  cpuCounter("process_cpu_seconds_total", "User and system CPU time spent, in seconds.", (u) => u.user + u.system);
   new Gauge({
     name: "process_start_time_seconds",
     help: "When the process started, in seconds since the Unix epoch.",
