@@ -17,8 +17,7 @@ import type { TemplateConfig } from "../domain/messaging/outbox.ts";
 import type { Messenger } from "../ports/messengers.ts";
 import type { CallEndings } from "../domain/live-call/call-endings.ts";
 import type { LoginLimits } from "../domain/login-limits.ts";
-import type { Metrics } from "../ports/metrics.ts";
-import type { MetricsEndpoint } from "./metrics.ts";
+import type { Metrics, MetricsEndpoint } from "../ports/metrics.ts";
 
 /** Everything the web app needs from the world, built once by composeDeps (src/compose/index.ts). */
 export interface AppDeps {

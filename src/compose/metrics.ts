@@ -8,13 +8,7 @@ import type { Config } from "../config.ts";
 import { taskPayloads } from "../domain/tasks/kinds.ts";
 import type { Log } from "../ports/log.ts";
 import type { Repositories } from "../ports/database.ts";
-import type { Metrics, MetricsExposition, Vendor } from "../ports/metrics.ts";
-
-/** What GET /metrics serves, and the bearer token it asks for (null: the route is off, 404). */
-export interface MetricsEndpoint {
-  token: string | null;
-  exposition: MetricsExposition;
-}
+import type { Metrics, MetricsEndpoint, Vendor } from "../ports/metrics.ts";
 
 /**
  * A registry of this app's own (never prom-client's global one, so each app a test builds counts

@@ -65,3 +65,9 @@ export interface MetricsExposition {
   readonly contentType: string;
   text(): Promise<string>;
 }
+
+/** What GET /metrics serves, and the bearer token it asks for (null: the route is off, 404). */
+export interface MetricsEndpoint {
+  token: string | null;
+  exposition: MetricsExposition;
+}
