@@ -6,6 +6,7 @@ import type { BlobStore } from "../ports/blob-store.ts";
 import type { Calls } from "../ports/calls.ts";
 import type { Transcriber } from "../ports/transcriber.ts";
 import { VENDORS, type Metrics, type Vendor } from "../ports/metrics.ts";
+import { countVendorErrors } from "../adapters/metrics/vendor-errors.ts";
 import type { AppDeps } from "./app-deps.ts";
 import { twilioKeys } from "./vendor-keys.ts";
 import type { TaskHandlers } from "../adapters/local/task-runner.ts";
@@ -116,15 +117,18 @@ export function recordingTaskHandlers(deps: {
   calls: Calls;
   blobStore: BlobStore;
   twilio: AppDeps["twilio"];
+  metrics: Pick<Metrics, "vendorError">;
 }): TaskHandlers {
+  const fetchRecording = createTwilioRecordingFetcher({
+    accountSid: deps.twilio.accountSid ?? "local",
+    authToken: deps.twilio.authToken,
+  });
   return {
     [RECORDING_TASK]: downloadRecording({
       calls: deps.calls,
       blobStore: deps.blobStore,
-      fetchRecording: createTwilioRecordingFetcher({
-        accountSid: deps.twilio.accountSid ?? "local",
-        authToken: deps.twilio.authToken,
-      }),
+      // On the embedded default the recording comes from the simulator, not from Twilio.
+      fetchRecording: deps.twilio.local ? fetchRecording : countVendorErrors(fetchRecording, "twilio", deps.metrics),
     }),
   };
 }

@@ -19,6 +19,7 @@ import { wireQuotesToCash } from "./quotes.ts";
 import { randomToken, signingSecrets, type SigningSecrets } from "./secrets.ts";
 import { makePrivateDataDir } from "./data-dir.ts";
 import { countingMessagingErrors, wireMetrics } from "./metrics.ts";
+import { countVendorErrors } from "../adapters/metrics/vendor-errors.ts";
 import { chooseBlobStore, type StorageChoice } from "./storage.ts";
 
 export type { AppDeps } from "./app-deps.ts";
@@ -98,15 +99,18 @@ export function wireDeps(
   const { repos, secrets } = resources;
   const logger = replaced.logger ?? resources.logger;
   const now = replaced.now ?? (() => new Date());
-  const blobStore = replaced.blobStore ?? resources.storage.blobStore;
+  const monitoring = wireMetrics(config, { repos, log: logger });
+  const metrics = replaced.metrics ?? monitoring.metrics;
+  const { storage } = resources;
+  const blobStore =
+    replaced.blobStore ??
+    (storage.vendor ? countVendorErrors(storage.blobStore, storage.vendor, metrics) : storage.blobStore);
   const liveEvents = replaced.liveEvents ?? createInProcessLiveEvents();
   const extractor = replaced.extraction?.extractor ?? chooseExtractor({ openai: config.OPENAI_API_KEY }, logger);
   const twilio = replaced.twilio ?? twilioSettings(config, secrets.twilioAuthToken);
   const baseUrl = publicBaseUrl(config);
   // Read through deps: main.ts learns the real address only once the server listens (PORT=0).
   const currentBaseUrl = () => deps.settings.publicBaseUrl;
-  const monitoring = wireMetrics(config, { repos, log: logger });
-  const metrics = replaced.metrics ?? monitoring.metrics;
 
   const messaging = wireMessaging({
     repos,
@@ -139,7 +143,7 @@ export function wireDeps(
     messaging: { messenger: messaging.deps.messenger, live: messaging.deps.sms.live || messaging.deps.whatsapp.live },
   });
   const taskHandlers = {
-    calls: recordingTaskHandlers({ calls: repos.calls, blobStore, twilio }),
+    calls: recordingTaskHandlers({ calls: repos.calls, blobStore, twilio, metrics }),
     quotes: quotesToCash.taskHandlers,
     messaging: messaging.taskHandlers,
   };
