@@ -8,7 +8,7 @@ const LAG_RESOLUTION_MS = 20;
  * The process's own CPU, memory and event-loop lag, read at each scrape. Not prom-client's
  * collectDefaultMetrics: under Bun some of its series read wrong (process_heap_bytes reports the
  * virtual size, active handles 0, the GC histogram stays empty), so only figures Bun reports
- * truly are exported. Lag is sampled with perf_hooks' monitorEventLoopDelay (Bun implements
+ * truly are exported (checked against bun:jsc's own heap statistics). Lag is sampled with perf_hooks' monitorEventLoopDelay (Bun implements
  * it), started at the first scrape so apps that are never scraped run no timer; each scrape
  * reports the lag since the one before.
  */
@@ -38,13 +38,13 @@ export function collectProcessMetrics(registry: Registry): void {
   }).set(Math.round(Date.now() / 1000 - process.uptime()));
   const memory = new Gauge({
     name: "process_memory_bytes",
-    help: "Memory as the runtime reports it: rss (resident), heap_total, heap_used, external.",
+    help: "Memory as the runtime reports it: rss (resident), heap_used (JavaScript objects), external (buffers).",
     labelNames: ["kind"],
     registers,
+    // No heap_total: under Bun it reads below heap_used.
     collect() {
       const usage = process.memoryUsage();
       memory.labels("rss").set(usage.rss);
-      memory.labels("heap_total").set(usage.heapTotal);
       memory.labels("heap_used").set(usage.heapUsed);
       memory.labels("external").set(usage.external);
     },
