@@ -73,6 +73,11 @@ export const configSchema = z.object({
         .filter(Boolean),
     )
     .refine((addresses) => addresses.every((address) => isIP(address) !== 0), "must be IP addresses, comma-separated"),
+  /**
+   * Bearer token GET /metrics asks for (Prometheus' `authorization` / `bearer_token`). Unset: no
+   * /metrics at all (404). At least 16 characters: it guards operational figures.
+   */
+  METRICS_TOKEN: optional.pipe(z.string().min(16, "must be at least 16 characters").optional()),
   /** The company's details, on the customer's quote page and invoices. */
   COMPANY_NAME: z.string().default("Switchboard Property Maintenance"),
   /** Printed on the customer's quote page and on invoices; one line, commas between parts. */

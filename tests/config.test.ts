@@ -31,6 +31,7 @@ describe("configuration", () => {
     ["TRUSTED_PROXY", "10.0.0.5, 10.0.0"],
     ["DEEPGRAM_API_URL", "https://api.deepgram.com"],
     ["WISPRFLOW_API_URL", "not a url"],
+    ["METRICS_TOKEN", "too-short"],
   ])("a bad %s stops start-up with one line naming it", (name, value) => {
     const parsed = parseConfig({ [name]: value });
     expect(parsed.ok).toBe(false);
@@ -44,6 +45,13 @@ describe("configuration", () => {
     expect(defaults.ok && defaults.config.SESSION_MAX_HOURS).toBe(12);
     const parsed = parseConfig({ SESSION_MAX_HOURS: "8" });
     expect(parsed.ok && parsed.config.SESSION_MAX_HOURS).toBe(8);
+  });
+
+  test("METRICS_TOKEN is unset by default (no /metrics); set, it is kept as given", () => {
+    const unset = parseConfig({ METRICS_TOKEN: "" });
+    expect(unset.ok && unset.config.METRICS_TOKEN).toBeUndefined();
+    const set = parseConfig({ METRICS_TOKEN: "a-long-enough-scrape-token" });
+    expect(set.ok && set.config.METRICS_TOKEN).toBe("a-long-enough-scrape-token");
   });
 
   test("TRUSTED_PROXY is a comma-separated list of addresses, none by default", () => {

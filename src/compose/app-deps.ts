@@ -18,6 +18,7 @@ import type { Messenger } from "../ports/messengers.ts";
 import type { CallEndings } from "../domain/live-call/call-endings.ts";
 import type { LoginLimits } from "../domain/login-limits.ts";
 import type { VendorChecker } from "./vendor-checker.ts";
+import type { Metrics, MetricsEndpoint } from "../ports/metrics.ts";
 
 /** Everything the web app needs from the world, built once by composeDeps (src/compose/index.ts). */
 export interface AppDeps {
@@ -110,6 +111,10 @@ export interface AppDeps {
   };
   /** Each configured vendor's key check: started by the server, read and re-run by the integrations page. */
   vendorChecks: VendorChecker;
+  /** What the app counts and times (calls, frames, webhooks, viewers, vendor errors). */
+  metrics: Metrics;
+  /** GET /metrics: the scrape, behind METRICS_TOKEN. */
+  metricsEndpoint: MetricsEndpoint;
   /** Each integration's state, for the integrations page. */
   integrations: () => Promise<IntegrationStatus[]>;
 }

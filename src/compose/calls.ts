@@ -5,6 +5,8 @@ import type { Log } from "../ports/log.ts";
 import type { BlobStore } from "../ports/blob-store.ts";
 import type { Calls } from "../ports/calls.ts";
 import type { Transcriber } from "../ports/transcriber.ts";
+import { VENDORS, type Metrics, type Vendor } from "../ports/metrics.ts";
+import { countVendorErrors } from "../adapters/metrics/vendor-errors.ts";
 import type { AppDeps } from "./app-deps.ts";
 import { twilioKeys } from "./vendor-keys.ts";
 import type { TaskHandlers } from "../adapters/local/task-runner.ts";
@@ -50,6 +52,7 @@ export function chooseTranscription(
   keys: { wisprflow?: string; deepgram?: string; wisprflowUrl?: string; deepgramUrl?: string },
   demoScripts: Map<string, CallScript>,
   log: Log,
+  metrics: Pick<Metrics, "transcriberFallbacks" | "transcriberReconnects" | "vendorError">,
 ): TranscriptionChoice {
   const wisprflow = keys.wisprflow
     ? createWisprflowTranscriber({ apiKey: keys.wisprflow, url: keys.wisprflowUrl })
@@ -58,12 +61,21 @@ export function chooseTranscription(
   const vendors =
     wisprflow && deepgram
       ? createFallbackTranscriber(wisprflow, deepgram, {
-          onSwitch: (event) => log.warn({ ...event }, "live transcription switched to the fallback"),
+          onSwitch: (event) => {
+            metrics.transcriberFallbacks.inc();
+            metrics.vendorError(vendorNamed(event.from));
+            log.warn({ ...event }, "live transcription switched to the fallback");
+          },
         })
       : (wisprflow ?? deepgram);
   const live = vendors
     ? createRetryingTranscriber(vendors, {
-        onRetry: ({ error, ...event }) => log.warn({ ...event, err: error }, "live transcription retrying"),
+        onRetry: ({ error, ...event }) => {
+          metrics.transcriberReconnects.inc();
+          // What is retried is what was left: with a fallback, the fallback failed last.
+          metrics.vendorError(vendorNamed(deepgram ? "deepgram" : event.transcriber));
+          log.warn({ ...event, err: error }, "live transcription retrying");
+        },
       })
     : null;
   return {
@@ -82,6 +94,9 @@ export function chooseTranscription(
     },
   };
 }
+
+/** The vendor a transcriber's name starts with ("deepgram", "wisprflow"), as a metrics label. */
+const vendorNamed = (name: string): Vendor => VENDORS.find((vendor) => name.startsWith(vendor)) ?? "other";
 
 /**
  * Twilio's settings for the voice webhooks: its account when both keys are set; otherwise only
@@ -105,18 +120,18 @@ export function recordingTaskHandlers(deps: {
   twilio: AppDeps["twilio"];
   /** Twilio's shared policy; default: the fetcher's own. */
   policy?: VendorPolicy;
+  metrics: Pick<Metrics, "vendorError">;
 }): TaskHandlers {
+  const fetchRecording = createTwilioRecordingFetcher(
+    { accountSid: deps.twilio.accountSid ?? "local", authToken: deps.twilio.authToken },
+    { policy: deps.policy },
+  );
   return {
     [RECORDING_TASK]: downloadRecording({
       calls: deps.calls,
       blobStore: deps.blobStore,
-      fetchRecording: createTwilioRecordingFetcher(
-        {
-          accountSid: deps.twilio.accountSid ?? "local",
-          authToken: deps.twilio.authToken,
-        },
-        { policy: deps.policy },
-      ),
+      // On the embedded default the recording comes from the simulator, not from Twilio.
+      fetchRecording: deps.twilio.local ? fetchRecording : countVendorErrors(fetchRecording, "twilio", deps.metrics),
     }),
   };
 }

@@ -18,6 +18,8 @@ import { messagingAdaptersFor, templatesFrom, wireMessaging, type MessagingAdapt
 import { wireQuotesToCash } from "./quotes.ts";
 import { randomToken, signingSecrets, type SigningSecrets } from "./secrets.ts";
 import { makePrivateDataDir } from "./data-dir.ts";
+import { countingMessagingErrors, wireMetrics } from "./metrics.ts";
+import { countVendorErrors } from "../adapters/metrics/vendor-errors.ts";
 import { chooseBlobStore, type StorageChoice } from "./storage.ts";
 import { createVendorChecker } from "./vendor-checker.ts";
 import { vendorChecksFor } from "./vendor-checks.ts";
@@ -102,7 +104,12 @@ export function wireDeps(
   const { repos, secrets } = resources;
   const logger = replaced.logger ?? resources.logger;
   const now = replaced.now ?? (() => new Date());
-  const blobStore = replaced.blobStore ?? resources.storage.blobStore;
+  const monitoring = wireMetrics(config, { repos, log: logger });
+  const metrics = replaced.metrics ?? monitoring.metrics;
+  const { storage } = resources;
+  const blobStore =
+    replaced.blobStore ??
+    (storage.vendor ? countVendorErrors(storage.blobStore, storage.vendor, metrics) : storage.blobStore);
   const liveEvents = replaced.liveEvents ?? createInProcessLiveEvents();
   // One policy and pace per vendor, shared by all its adapters; the integrations page shows the circuits.
   const resilience = givenResilience ?? createVendorResilience({ now });
@@ -122,7 +129,7 @@ export function wireDeps(
     log: logger,
     now,
     extractor,
-    adapters: { ...messagingAdaptersFor(config, resilience), ...messagingAdapters },
+    adapters: countingMessagingErrors({ ...messagingAdaptersFor(config, resilience), ...messagingAdapters }, metrics),
     templates: templatesFrom(config),
     whatsappVerifyToken: config.WHATSAPP_VERIFY_TOKEN ?? null,
     // On the embedded default, deliveries are signed with a locally made secret (as Twilio's are).
@@ -147,7 +154,13 @@ export function wireDeps(
     resilience,
   });
   const taskHandlers = {
-    calls: recordingTaskHandlers({ calls: repos.calls, blobStore, twilio, policy: resilience.policy("Twilio") }),
+    calls: recordingTaskHandlers({
+      calls: repos.calls,
+      blobStore,
+      twilio,
+      policy: resilience.policy("Twilio"),
+      metrics,
+    }),
     quotes: quotesToCash.taskHandlers,
     messaging: messaging.taskHandlers,
   };
@@ -202,9 +215,12 @@ export function wireDeps(
       },
       loadDemoScripts(SHIPPED_FIXTURES_DIR),
       logger,
+      metrics,
     ),
     callEndings: createCallEndings(),
     twilio,
+    metrics,
+    metricsEndpoint: monitoring.endpoint,
     ...replaced,
   };
   return { deps, runner, taskHandlers };

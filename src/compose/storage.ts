@@ -12,6 +12,8 @@ export interface StorageChoice {
   verifyFileLink: VerifyFileToken | null;
   /** What runs, for the integrations page: "S3 bucket …" or "Folder …". */
   detail: string;
+  /** The vendor behind it, whose failures are counted in the metrics; none for the local folder. */
+  vendor?: "s3";
 }
 
 /** S3 when its keys and bucket are set; else a folder under DATA_DIR whose download links the app signs. */
@@ -22,6 +24,7 @@ export async function chooseBlobStore(config: Config, dataDir: string, publicBas
       blobStore: createS3BlobStore({ ...s3, region: config.AWS_REGION, endpoint: config.S3_ENDPOINT }),
       verifyFileLink: null,
       detail: `S3 bucket ${s3.bucket}`,
+      vendor: "s3",
     };
   }
   const dir = join(dataDir, "blobs");

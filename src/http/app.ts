@@ -7,6 +7,7 @@ import { fileRoutes } from "./files.ts";
 import { boundedBodies } from "./middleware/body-limit.ts";
 import { crossSiteProtection } from "./middleware/cross-site.ts";
 import { requestLog } from "./middleware/request-log.ts";
+import { webhookMetrics } from "./middleware/webhook-metrics.ts";
 import { requireLogin, staffSession } from "./middleware/staff-session.ts";
 import { refuseControlCharactersInQuery } from "./validation.ts";
 import { assetRoutes } from "./routes/assets.ts";
@@ -15,6 +16,7 @@ import { callRoutes } from "./routes/calls.tsx";
 import { callerCheckRoutes } from "./routes/caller-check.tsx";
 import { dashboardRoutes } from "./routes/dashboard.tsx";
 import { healthRoutes } from "./routes/health.ts";
+import { metricsRoutes } from "./routes/metrics.ts";
 import { issueRoutes } from "./routes/issues.tsx";
 import { leadRoutes } from "./routes/leads.tsx";
 import { settingsRoutes } from "./routes/settings.tsx";
@@ -55,6 +57,7 @@ export function createApp(deps: AppDeps) {
     await next();
   });
   app.use(requestLog());
+  app.use(webhookMetrics());
   app.use(refuseControlCharactersInQuery());
   app.use(boundedBodies());
   // "same-origin" referrers, not secureHeaders' "no-referrer": with no-referrer browsers send
@@ -84,6 +87,7 @@ export function createApp(deps: AppDeps) {
   );
 
   app.route("/", healthRoutes());
+  app.route("/", metricsRoutes());
   app.route("/", twilioVoiceRoutes());
   app.route("/", smsRoutes());
   app.route("/", whatsappRoutes());

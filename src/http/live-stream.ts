@@ -53,7 +53,7 @@ export function liveStream<E extends ChannelEvent, C extends LiveChannel<E>>(
   render: (event: LiveEvent<E>, channel: C) => string,
   resumeAfter: number | null,
 ): Response {
-  const { liveEvents, settings } = c.get("deps");
+  const { liveEvents, settings, metrics } = c.get("deps");
   const sessionEnded = sessionWatch(c);
   let stop = () => {};
   const body = new ReadableStream<Uint8Array>(
@@ -70,6 +70,7 @@ export function liveStream<E extends ChannelEvent, C extends LiveChannel<E>>(
         };
         // Something at once, so the response (and the browser's "open") does not wait for the first event.
         write(": connected\n\n");
+        metrics.sseViewers.up();
         const subscription = liveEvents.subscribe<E>(channel, resumeAfter, (event) => write(render(event, channel)));
         if (!subscription.replayed) write(sseText({ event: "reload", data: "" }));
         const end = () => {
@@ -88,6 +89,7 @@ export function liveStream<E extends ChannelEvent, C extends LiveChannel<E>>(
         stop = () => {
           if (!open) return;
           open = false;
+          metrics.sseViewers.down();
           clearInterval(heartbeat);
           subscription.unsubscribe();
           watch?.unsubscribe();

@@ -36,4 +36,13 @@ export interface Tasks {
   /** Records a failed attempt: retried at `retryAt`, or given up for good when it is null. */
   fail(id: string, error: string, retryAt: Date | null, at: Date): Promise<void>;
   byKey(kind: string, key: string): Promise<Task | null>;
+  /** Jobs neither done nor given up, by kind: how many, and how long ago the oldest was added. */
+  backlog(): Promise<TaskBacklog[]>;
+}
+
+export interface TaskBacklog {
+  kind: string;
+  depth: number;
+  /** By the database's clock, the one that stamped it (instances' clocks may differ). */
+  oldestAgeSeconds: number;
 }

@@ -4,6 +4,9 @@ import { createInProcessLiveEvents } from "../../src/adapters/local/in-process-l
 import type { AppDeps, AppEnv } from "../../src/http/deps.ts";
 import { liveStream, renderedOnce, sseText } from "../../src/http/live-stream.ts";
 import { defineChannel, type LiveEvent, type LiveEvents } from "../../src/ports/live-events.ts";
+import { Registry } from "prom-client";
+import { createPromMetrics } from "../../src/adapters/metrics/prom-metrics.ts";
+import { sampleValue } from "../support/prometheus-text.ts";
 
 const ch = defineChannel<{ type: "said"; data: string }>("ch");
 
@@ -41,9 +44,12 @@ describe("server-sent events", () => {
         return { ...subscription, unsubscribe: () => (subscribed--, subscription.unsubscribe()) };
       },
     };
+    const registry = new Registry();
+    const metrics = createPromMetrics(registry);
+    const viewers = async () => sampleValue(await registry.metrics(), "switchboard_sse_viewers");
     const app = new Hono<AppEnv>();
     app.use(async (c, next) => {
-      c.set("deps", { liveEvents: counting, settings: { heartbeatMs: 60_000 } } as unknown as AppDeps);
+      c.set("deps", { liveEvents: counting, settings: { heartbeatMs: 60_000 }, metrics } as unknown as AppDeps);
       await next();
     });
     const render = renderedOnce((event) => [{ event: event.type, data: String(event.data) }]);
@@ -64,15 +70,21 @@ describe("server-sent events", () => {
     await events.publish(ch, { type: "said", data: "three" });
     await readUntil("data: three");
     expect(subscribed).toBe(1);
+    expect(await viewers()).toBe(1);
     await reader.cancel();
     expect(subscribed).toBe(0);
+    expect(await viewers()).toBe(0);
   });
 
   test("a viewer that cannot be caught up is told to reload", async () => {
     const events = createInProcessLiveEvents({ keep: 1 });
     const app = new Hono<AppEnv>();
     app.use(async (c, next) => {
-      c.set("deps", { liveEvents: events, settings: { heartbeatMs: 60_000 } } as unknown as AppDeps);
+      c.set("deps", {
+        liveEvents: events,
+        settings: { heartbeatMs: 60_000 },
+        metrics: createPromMetrics(new Registry()),
+      } as unknown as AppDeps);
       await next();
     });
     app.get("/events", (c) =>

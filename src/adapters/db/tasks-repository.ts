@@ -1,4 +1,4 @@
-import { and, eq, inArray, sql } from "drizzle-orm";
+import { and, count, eq, inArray, isNull, sql } from "drizzle-orm";
 import { storableText } from "../../domain/storable-text.ts";
 import type { Task, Tasks } from "../../ports/tasks.ts";
 import type { Database } from "./database-handle.ts";
@@ -78,6 +78,19 @@ export function createTasksRepository(db: Database): Tasks {
         .from(tasks)
         .where(and(eq(tasks.kind, kind), eq(tasks.key, key)));
       return row ? toTask(row) : null;
+    },
+
+    async backlog() {
+      const rows = await db
+        .select({
+          kind: tasks.kind,
+          depth: count(),
+          oldestAgeSeconds: sql<number>`extract(epoch from now() - min(${tasks.createdAt}))::float8`.mapWith(Number),
+        })
+        .from(tasks)
+        .where(and(isNull(tasks.doneAt), isNull(tasks.failedAt)))
+        .groupBy(tasks.kind);
+      return rows.map((row) => ({ ...row, oldestAgeSeconds: Math.max(0, row.oldestAgeSeconds) }));
     },
   };
 }

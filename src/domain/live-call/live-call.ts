@@ -2,7 +2,13 @@ import type { Track, TranscriptSegment } from "../calls.ts";
 import type { Calls } from "../../ports/calls.ts";
 import type { LiveEvents } from "../../ports/live-events.ts";
 import type { Log } from "../../ports/log.ts";
-import type { Transcriber, TranscriberSession, TranscriptResult } from "../../ports/transcriber.ts";
+import {
+  mulawDurationMs,
+  type Transcriber,
+  type TranscriberSession,
+  type TranscriptResult,
+} from "../../ports/transcriber.ts";
+import type { Metrics } from "../../ports/metrics.ts";
 import { createFrameOrder, type FrameOrder } from "./frame-order.ts";
 import { trackTranscriberHealth, type TranscriberShown } from "./transcriber-health.ts";
 import { callChannel, type LiveCallEvent } from "./channels.ts";
@@ -19,6 +25,10 @@ export interface LiveCallDeps {
   newId?: () => string;
   /** Told (once per line) when a card number was heard and masked: the call's recording holds card data. */
   cardNumberHeard?: () => void;
+  /** Told how long each final line took to come back from the transcriber. */
+  metrics?: Pick<Metrics, "transcriberResult">;
+  /** A monotonic clock in ms, for that latency (default: performance.now). */
+  clockMs?: () => number;
 }
 
 /** A transcript line that cannot be stored is tried this many times, this far apart (times the attempt). */
@@ -72,6 +82,19 @@ export function startLiveCall(
     return deps.liveEvents.publish(channel, event);
   };
   const received: Record<Track, number> = { inbound: 0, outbound: 0 };
+  const clockMs = deps.clockMs ?? (() => performance.now());
+  // Per track, the newest frame: when it arrived and where its audio ends. A result ending at
+  // `endMs` of audio was heard (newest.endMs - endMs) before that frame arrived, at real-time pace.
+  const newest: Record<Track, { arrivedMs: number; endMs: number }> = {
+    inbound: { arrivedMs: 0, endMs: -1 },
+    outbound: { arrivedMs: 0, endMs: -1 },
+  };
+  const resultLatency = (track: Track, result: TranscriptResult) => {
+    const frame = newest[track];
+    if (!deps.metrics || frame.endMs < 0) return;
+    const ms = clockMs() - frame.arrivedMs + Math.max(0, frame.endMs - result.endMs);
+    deps.metrics.transcriberResult(result.transcriber, Math.max(0, ms) / 1000);
+  };
   const order = new Map<Track, FrameOrder>(tracks.map((t) => [t, createFrameOrder()]));
   const sessions = new Map<Track, Promise<TranscriberSession | null>>();
   // Viewers get each result as it arrives, in spoken order; final lines are stored behind them,
@@ -118,6 +141,7 @@ export function startLiveCall(
       inOrder(() => publish({ type: "interim", data: { track, text: interim, startMs: result.startMs } }));
       return;
     }
+    resultLatency(track, result);
     const masking = cards.mask(result.text.trim(), { speaker: track });
     const text = masking.text;
     if (masking.cardNumber) deps.cardNumberHeard?.();
@@ -192,6 +216,9 @@ export function startLiveCall(
       const frames = order.get(track);
       if (!frames) return;
       received[track] += 1;
+      const latest = newest[track];
+      latest.arrivedMs = clockMs();
+      latest.endMs = timestampMs + mulawDurationMs(payload);
       sendAll(track, frames.push({ timestampMs, payload }));
     },
     async stop() {

@@ -1,4 +1,5 @@
 import type { WebhookDeliveries } from "../../ports/messages.ts";
+import { withFields } from "../../ports/log.ts";
 import type { Result } from "../result.ts";
 import { nextDeliveryStatus } from "./delivery-status.ts";
 import type { InboundBatch, StatusReport } from "./events.ts";
@@ -56,10 +57,12 @@ export async function applyStatusReport(
  * job to be retried, which is safe: each step is idempotent.
  */
 export function processWebhookDelivery(
-  deps: InboundDeps & { webhookDeliveries: WebhookDeliveries },
+  shared: InboundDeps & { webhookDeliveries: WebhookDeliveries },
   parse: (body: string) => Result<InboundBatch, string>,
 ) {
   return async ({ deliveryId }: TaskPayload<typeof WHATSAPP_DELIVERY_TASK>) => {
+    // Every line logged while processing it names the delivery (the webhook event).
+    const deps = { ...shared, log: withFields(shared.log, { eventId: deliveryId }) };
     const delivery = await deps.webhookDeliveries.byId(deliveryId);
     if (!delivery || delivery.state !== "pending") return;
     const parsed = parse(delivery.body);

@@ -3,6 +3,7 @@ import type { PaymentEvent } from "../../domain/payments/settle.ts";
 import type { AppEnv } from "../deps.ts";
 import { rejectionError } from "../errors.ts";
 import { readRawBody } from "./raw-body.ts";
+import { logAbout } from "../log-context.ts";
 
 /**
  * Stripe's events carry one object (a session, an intent, an invoice) without expanded lists:
@@ -31,5 +32,6 @@ export const verifyStripe = (): MiddlewareHandler<StripeEnv> => async (c, next) 
     throw rejectionError(verified);
   }
   c.set("paymentEvent", verified.value);
+  logAbout(c, { eventId: verified.value.eventId });
   await next();
 };

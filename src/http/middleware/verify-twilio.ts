@@ -5,6 +5,7 @@ import { parseBody } from "hono/utils/body";
 import twilio from "twilio";
 import type { AppEnv } from "../deps.ts";
 import { readRawBody } from "./raw-body.ts";
+import { logAbout } from "../log-context.ts";
 
 /**
  * Twilio's webhook parameters are a few KB (an SMS body is at most 1,600 characters, plus
@@ -61,6 +62,8 @@ export const verifyTwilio = (): MiddlewareHandler<TwilioEnv> => async (c, next) 
   }
   // Verified over the bytes as sent; then without control characters, which no handler can store.
   c.set("twilioParams", withStorableText(params));
+  // An SMS (or its status report) is the event its MessageSid names; a voice callback is about its call.
+  logAbout(c, { callSid: params.CallSid, eventId: params.MessageSid });
   await next();
 };
 

@@ -28,6 +28,7 @@ export function mediaStreamRoutes(activeCalls: Map<string, LiveCall>) {
     verifyTwilioUpgrade(),
     upgradeWebSocket((c) => {
       const deps = c.get("deps");
+      const framesReceived = deps.metrics.mediaFramesReceived;
       let log = deps.logger.child({ stream: "media" });
       let callSid: string | null = null;
       let live: LiveCall | null = null;
@@ -75,6 +76,7 @@ export function mediaStreamRoutes(activeCalls: Map<string, LiveCall>) {
             calls: deps.repos.calls,
             liveEvents: deps.liveEvents,
             log,
+            metrics: deps.metrics,
             cardNumberHeard: () =>
               void cardNumberHeard(cardData, call.id).catch((error: unknown) =>
                 log.error({ err: error }, "could not flag the call for card data"),
@@ -86,6 +88,7 @@ export function mediaStreamRoutes(activeCalls: Map<string, LiveCall>) {
           intake,
         );
         activeCalls.set(sid, live);
+        deps.metrics.callsInProgress.up();
         log.info(
           { tracks: message.start.tracks, transcriber: transcriber?.name ?? "not configured" },
           "media stream started",
@@ -105,7 +108,10 @@ export function mediaStreamRoutes(activeCalls: Map<string, LiveCall>) {
               () => log.info({ why, ...ending.stats }, "media stream ended"),
               (error: unknown) => log.error({ err: error, why }, "media stream did not end cleanly"),
             )
-            .finally(() => activeCalls.delete(sid));
+            .finally(() => {
+              activeCalls.delete(sid);
+              deps.metrics.callsInProgress.down();
+            });
         }
         // A second end (the socket closing after `stop`) waits for the first.
         return stopping.then(released);
@@ -135,6 +141,7 @@ export function mediaStreamRoutes(activeCalls: Map<string, LiveCall>) {
               });
               return;
             case "media": {
+              framesReceived.inc();
               if (!live) {
                 if (!starting) log.warn({}, "media before start dropped");
                 // Frames racing the start's database lookup wait for it, in order.

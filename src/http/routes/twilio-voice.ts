@@ -71,7 +71,7 @@ export function twilioVoiceRoutes() {
       startedAt: deps.now(),
     });
     void deps.liveEvents.publish(CALLS_CHANNEL, { type: "call", data: { callId: call.id, status: call.status } });
-    deps.logger.info({ callId: call.id, callSid, leadId: lead?.id }, "call arriving");
+    deps.logger.info({ callId: call.id, leadId: lead?.id }, "call arriving");
 
     const base = deps.settings.publicBaseUrl;
     const response = new VoiceResponse();
@@ -121,7 +121,7 @@ export function twilioVoiceRoutes() {
     if (!status) return c.text(`Unknown CallStatus "${form.CallStatus ?? ""}".`, 400);
     const call = await deps.repos.calls.byProviderId(form.CallSid ?? "");
     if (!call) {
-      deps.logger.warn({ callSid: form.CallSid, status }, "status for a call we do not know; ignored");
+      deps.logger.warn({ status }, "status for a call we do not know; ignored");
       return c.body(null, 204);
     }
     const duration = Number.parseInt(form.CallDuration ?? "", 10);

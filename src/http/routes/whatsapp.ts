@@ -29,6 +29,8 @@ export function whatsappRoutes() {
       deps.now(),
     );
     deps.backgroundTasks.poke();
+    // Meta's deliveries carry no id of their own: the stored delivery's id is the event's, here and in its job.
+    deps.logger.debug({ eventId: deliveryId }, "WhatsApp delivery recorded");
     return c.json({ received: true, deliveryId }, 200);
   });
 

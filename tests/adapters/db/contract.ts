@@ -1100,6 +1100,31 @@ export function repositoryContract(name: string, open: OpenTarget): void {
         expect(await repos.tasks.claimDue(later(60), 10, 1_000)).toEqual([]);
         expect((await repos.tasks.claimDue(later(121), 10, 1_000)).map((j) => j.key)).toEqual(["flaky"]);
       });
+      test("backlog counts the jobs neither done nor given up, by kind, and ages the oldest by the database's clock", async () => {
+        expect(await repos.tasks.backlog()).toEqual([]);
+        for (const key of ["done", "waiting", "retrying", "given-up"])
+          await repos.tasks.enqueue({ kind: INVOICE_ISSUED_TASK, key, payload: { invoiceId: "i" }, runAt: t0 });
+        await repos.tasks.enqueue({ kind: SEND_TASK, key: "m1", payload: { messageId: "m1" }, runAt: t0 });
+        const byKey = Object.fromEntries((await repos.tasks.claimDue(later(1), 10, 1_000)).map((j) => [j.key, j]));
+        await repos.tasks.complete(byKey.done!.id, later(2));
+        await repos.tasks.fail(byKey.retrying!.id, "HTTP 503", later(120), later(2));
+        await repos.tasks.fail(byKey["given-up"]!.id, "HTTP 404", null, later(2));
+        await repos.db.execute(
+          sql`update jobs set created_at = now() - interval '5 minutes' where key in ('retrying', 'given-up')`,
+        );
+
+        const backlog = await repos.tasks.backlog();
+        expect(
+          backlog.map(({ kind, depth }) => ({ kind, depth })).sort((a, b) => a.kind.localeCompare(b.kind)),
+        ).toEqual([
+          { kind: INVOICE_ISSUED_TASK, depth: 2 },
+          { kind: SEND_TASK, depth: 1 },
+        ]);
+        const invoices = backlog.find((b) => b.kind === INVOICE_ISSUED_TASK)!;
+        expect(invoices.oldestAgeSeconds).toBeGreaterThanOrEqual(300);
+        expect(invoices.oldestAgeSeconds).toBeLessThan(360);
+        expect(backlog.find((b) => b.kind === SEND_TASK)!.oldestAgeSeconds).toBeLessThan(60);
+      });
       test("a failure whose text the database could not store (NUL, other control characters) still counts and ends the job", async () => {
         await repos.tasks.enqueue({ kind: INVOICE_ISSUED_TASK, key: "nul", payload: { invoiceId: "i" }, runAt: t0 });
         const [job] = await repos.tasks.claimDue(later(1), 10, 1_000);
