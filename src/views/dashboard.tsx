@@ -27,7 +27,7 @@ export function DashboardPage(props: {
     <Layout ctx={props.ctx} title="Dashboard">
       <h1>Today</h1>
       {/* Emergencies and new calls appear without a reload: the page re-reads itself on call events. */}
-      <div hx-ext="sse" sse-connect="/calls/events">
+      <div hx-ext="sse" sse-connect="/live?topic=calls">
         <div
           hx-get="/"
           hx-trigger="sse:calls-changed throttle:2s"
@@ -51,7 +51,7 @@ export function DashboardPage(props: {
         </div>
         {props.money ? <MoneyStats money={props.money} /> : null}
         {/* Missed calls to follow up (routes/messages.tsx), refreshed as calls are missed. */}
-        <div hx-ext="sse" sse-connect="/inbox/events">
+        <div hx-ext="sse" sse-connect="/live?topic=inbox">
           <div hx-get="/missed-calls" hx-trigger="load, sse:missed-call" hx-swap="innerHTML"></div>
         </div>
         <div class="grid two">
