@@ -8,6 +8,12 @@ import type { AppEnv } from "./deps.ts";
 
 const encoder = new TextEncoder();
 
+/**
+ * Live streams open in this process, for the debug log: how many connections the browsers hold
+ * (a browser shares one between its tabs, src/views/live-worker.js).
+ */
+let openStreams = 0;
+
 /** The wire form of one message: every line of data on its own `data:` line. */
 export function sseText(message: SseMessage, id?: number): string {
   const data = message.data
@@ -66,7 +72,7 @@ export function liveStream<E extends ChannelEvent, C extends LiveChannel<E>>(
  * (the staff-sessions channel), and at the next heartbeat when it expired or was removed.
  */
 export function sseResponse(c: Context<AppEnv>, start: (write: (text: string) => void) => () => void): Response {
-  const { settings } = c.get("deps");
+  const { settings, logger } = c.get("deps");
   const sessionEnded = sessionWatch(c);
   let stop = () => {};
   const body = new ReadableStream<Uint8Array>(
@@ -84,6 +90,8 @@ export function sseResponse(c: Context<AppEnv>, start: (write: (text: string) =>
         // Something at once, so the response (and the browser's "open") does not wait for the first event.
         write(": connected\n\n");
         const unsubscribe = start(write);
+        openStreams += 1;
+        logger.debug({ path: c.req.path, open: openStreams }, "live stream opened");
         const end = () => {
           stop();
           try {
@@ -100,6 +108,8 @@ export function sseResponse(c: Context<AppEnv>, start: (write: (text: string) =>
         stop = () => {
           if (!open) return;
           open = false;
+          openStreams -= 1;
+          logger.debug({ path: c.req.path, open: openStreams }, "live stream closed");
           clearInterval(heartbeat);
           unsubscribe();
           watch?.unsubscribe();

@@ -82,8 +82,16 @@
 
   const locks = navigator.locks;
   const tabLock = (client) => `switchboard-live-tab-${client}`;
-  // Held while this page lives, so whoever holds the stream learns when it has gone.
-  if (locks) locks.request(tabLock(tabId), () => new Promise(() => {}));
+  // Held while this page lives, so whoever holds the stream learns when it has gone. Nothing is
+  // sent before it is held: the hub asks for the same lock and must not get it first.
+  const tabLockHeld = locks
+    ? new Promise((held) =>
+        locks.request(tabLock(tabId), () => {
+          held();
+          return new Promise(() => {});
+        }),
+      )
+    : Promise.resolve();
   const watchTab = (client, gone) => {
     if (locks) locks.request(tabLock(client), () => gone());
   };
@@ -100,10 +108,11 @@
   function led() {
     const channel = new BroadcastChannel("switchboard-live");
     let hub = null;
-    send = (message) => {
-      if (hub) hub.handle(message);
-      else channel.postMessage({ to: "leader", message });
-    };
+    send = (message) =>
+      tabLockHeld.then(() => {
+        if (hub) hub.handle(message);
+        else channel.postMessage({ to: "leader", message });
+      });
     channel.onmessage = (event) => {
       const { to, message } = event.data || {};
       if (to === "leader" && hub) hub.handle(message);
@@ -128,7 +137,7 @@
     worker.port.onmessage = (event) => receive(event.data);
     // A worker that cannot start (an old browser, a blocked script) leaves this tab on its own.
     worker.onerror = () => fallback();
-    send = (message) => worker.port.postMessage(message);
+    send = (message) => tabLockHeld.then(() => worker.port.postMessage(message));
     resubscribeAll();
   }
 
