@@ -186,4 +186,51 @@ describe.skipIf(!enabled)("many staff tabs in one browser share one live connect
       expect(problems).toEqual([]);
     }, 60_000);
   });
+
+  describe("where there is no shared worker: one leader tab over a BroadcastChannel", () => {
+    let chrome: LaunchedBrowser | undefined;
+    const problems: string[] = [];
+    const tabs: Page[] = [];
+    beforeAll(async () => {
+      chrome = await launchChromium();
+      await chrome.context.addInitScript(noteLiveOpens);
+      // As in browsers without SharedWorker (Chrome on Android, older Safari).
+      await chrome.context.addInitScript(() => {
+        delete (window as { SharedWorker?: unknown }).SharedWorker;
+      });
+      const first = await chrome.context.newPage();
+      await logInThroughForm(first, server!.url, EMAIL, PASSWORD);
+      await first.close();
+    }, 40_000);
+    afterAll(async () => chrome?.close());
+
+    test("four tabs hold one connection between them; when the leader closes another takes over, and messages still arrive", async () => {
+      expect(leadId).not.toBe("");
+      for (const [path, sources] of [
+        ["/", 2],
+        ["/inbox", 1],
+        [`/inbox/${leadId}`, 1],
+        ["/", 2],
+      ] as const)
+        tabs.push(await openTab(chrome!.context, path, sources, problems));
+      expect(await tabs[0]!.evaluate(() => typeof (window as { SharedWorker?: unknown }).SharedWorker)).toBe(
+        "undefined",
+      );
+      await expectOpenStreams(1);
+
+      const first = "Is anyone coming about the gutter?";
+      await deliver("wamid.TABS2", first);
+      await tabs[1]!.locator("#conversations").getByText(first).waitFor({ timeout: LIVE_MS });
+      await tabs[2]!.locator("#thread").getByText(first).waitFor({ timeout: LIVE_MS });
+
+      // The first tab leads; closing it hands the stream to one of the others, still only one.
+      await tabs[0]!.close();
+      await expectOpenStreams(1);
+      const second = "Never mind, my neighbour fixed it";
+      await deliver("wamid.TABS3", second);
+      await tabs[1]!.locator("#conversations").getByText(second).waitFor({ timeout: LIVE_MS });
+      await tabs[2]!.locator("#thread").getByText(second).waitFor({ timeout: LIVE_MS });
+      expect(problems).toEqual([]);
+    }, 60_000);
+  });
 });
