@@ -5,6 +5,9 @@ import type { AppDeps, AppEnv } from "../../src/http/deps.ts";
 import { liveStream, renderedOnce, sseText } from "../../src/http/live-stream.ts";
 import { defineChannel, type LiveEvent, type LiveEvents } from "../../src/ports/live-events.ts";
 
+/** The streams log at debug level how many are open; these tests do not read it. */
+const quiet = { debug() {}, warn() {} };
+
 const ch = defineChannel<{ type: "said"; data: string }>("ch");
 
 describe("server-sent events", () => {
@@ -43,7 +46,7 @@ describe("server-sent events", () => {
     };
     const app = new Hono<AppEnv>();
     app.use(async (c, next) => {
-      c.set("deps", { liveEvents: counting, settings: { heartbeatMs: 60_000 } } as unknown as AppDeps);
+      c.set("deps", { liveEvents: counting, settings: { heartbeatMs: 60_000 }, logger: quiet } as unknown as AppDeps);
       await next();
     });
     const render = renderedOnce((event) => [{ event: event.type, data: String(event.data) }]);
@@ -72,7 +75,7 @@ describe("server-sent events", () => {
     const events = createInProcessLiveEvents({ keep: 1 });
     const app = new Hono<AppEnv>();
     app.use(async (c, next) => {
-      c.set("deps", { liveEvents: events, settings: { heartbeatMs: 60_000 } } as unknown as AppDeps);
+      c.set("deps", { liveEvents: events, settings: { heartbeatMs: 60_000 }, logger: quiet } as unknown as AppDeps);
       await next();
     });
     app.get("/events", (c) =>
