@@ -27,6 +27,7 @@ import { mediaStreamRoutes } from "./routes/twilio-media-stream.ts";
 import { twilioVoiceRoutes } from "./routes/twilio-voice.ts";
 import { smsRoutes } from "./routes/sms.ts";
 import { inboxRoutes } from "./routes/inbox.tsx";
+import { liveRoutes } from "./routes/live.ts";
 import { messageRoutes } from "./routes/messages.tsx";
 import { whatsappRoutes } from "./routes/whatsapp.ts";
 import { quoteRoutes } from "./routes/quotes.tsx";
@@ -105,6 +106,7 @@ export function createApp(deps: AppDeps) {
   staff.route("/", authRoutes(deps));
   staff.use(requireLogin());
   staff.route("/", dashboardRoutes());
+  staff.route("/", liveRoutes());
   staff.route("/", leadRoutes());
   staff.route("/", issueRoutes());
   staff.route("/", inboxRoutes());

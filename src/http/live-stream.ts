@@ -8,6 +8,12 @@ import type { AppEnv } from "./deps.ts";
 
 const encoder = new TextEncoder();
 
+/**
+ * Live streams open in this process, for the debug log: how many connections the browsers hold
+ * (a browser shares one between its tabs, src/views/live-worker.js).
+ */
+let openStreams = 0;
+
 /** The wire form of one message: every line of data on its own `data:` line. */
 export function sseText(message: SseMessage, id?: number): string {
   const data = message.data
@@ -39,13 +45,9 @@ export function renderedOnce<E extends ChannelEvent, C = LiveChannel<E>>(
 }
 
 /**
- * Streams a live channel as server-sent events until the viewer leaves, with heartbeats (Bun
- * and proxies close idle connections otherwise). `resumeAfter` replays what a reconnecting
- * viewer missed; when that is no longer possible the page is told to reload.
- * A plain ReadableStream with no queue of its own: about half the memory per open viewer of
- * hono's streamSSE (a TransformStream and its writer), which matters with hundreds watching.
- * A stream opened with a login session ends with it: at once when it is logged out (the
- * staff-sessions channel), and at the next heartbeat when it expired or was removed.
+ * Streams a live channel as server-sent events until the viewer leaves (see `sseResponse`).
+ * `resumeAfter` replays what a reconnecting viewer missed; when that is no longer possible the
+ * page is told to reload.
  */
 export function liveStream<E extends ChannelEvent, C extends LiveChannel<E>>(
   c: Context<AppEnv>,
@@ -53,7 +55,24 @@ export function liveStream<E extends ChannelEvent, C extends LiveChannel<E>>(
   render: (event: LiveEvent<E>, channel: C) => string,
   resumeAfter: number | null,
 ): Response {
-  const { liveEvents, settings, metrics } = c.get("deps");
+  const { liveEvents } = c.get("deps");
+  return sseResponse(c, (write) => {
+    const subscription = liveEvents.subscribe<E>(channel, resumeAfter, (event) => write(render(event, channel)));
+    if (!subscription.replayed) write(sseText({ event: "reload", data: "" }));
+    return () => subscription.unsubscribe();
+  });
+}
+
+/**
+ * A server-sent event stream: `start` writes what it has and subscribes, returning how to stop.
+ * It lives until the viewer leaves, with heartbeats (Bun and proxies close idle connections
+ * otherwise). A plain ReadableStream with no queue of its own: about half the memory per open
+ * viewer of hono's streamSSE (a TransformStream and its writer), which matters with hundreds
+ * watching. A stream opened with a login session ends with it: at once when it is logged out
+ * (the staff-sessions channel), and at the next heartbeat when it expired or was removed.
+ */
+export function sseResponse(c: Context<AppEnv>, start: (write: (text: string) => void) => () => void): Response {
+  const { settings, logger, metrics } = c.get("deps");
   const sessionEnded = sessionWatch(c);
   let stop = () => {};
   const body = new ReadableStream<Uint8Array>(
@@ -71,8 +90,9 @@ export function liveStream<E extends ChannelEvent, C extends LiveChannel<E>>(
         // Something at once, so the response (and the browser's "open") does not wait for the first event.
         write(": connected\n\n");
         metrics.sseViewers.up();
-        const subscription = liveEvents.subscribe<E>(channel, resumeAfter, (event) => write(render(event, channel)));
-        if (!subscription.replayed) write(sseText({ event: "reload", data: "" }));
+        const unsubscribe = start(write);
+        openStreams += 1;
+        logger.debug({ path: c.req.path, open: openStreams }, "live stream opened");
         const end = () => {
           stop();
           try {
@@ -90,8 +110,10 @@ export function liveStream<E extends ChannelEvent, C extends LiveChannel<E>>(
           if (!open) return;
           open = false;
           metrics.sseViewers.down();
+          openStreams -= 1;
+          logger.debug({ path: c.req.path, open: openStreams }, "live stream closed");
           clearInterval(heartbeat);
-          subscription.unsubscribe();
+          unsubscribe();
           watch?.unsubscribe();
           c.req.raw.signal.removeEventListener("abort", stop);
         };

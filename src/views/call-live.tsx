@@ -50,7 +50,7 @@ export interface CallView {
 export const LISTEN_AFTER_ENDED_MS = 60_000;
 
 /**
- * The call page. While the call is live it subscribes to /calls/:id/events: transcript lines are
+ * The call page. While the call is live it listens to its topic on /live (call:<id>): transcript lines are
  * appended as they are final, provisional text shows per speaker until then, the status and a
  * running timer update, and a details panel shows what we know of the caller.
  */
@@ -64,7 +64,9 @@ export function CallPage(props: { ctx: PageContext; view: CallView }) {
       <div
         id="live-call"
         hx-ext={listening ? "sse" : undefined}
-        sse-connect={listening ? `/calls/${call.id}/events?after=${props.view.afterEventId}` : undefined}
+        sse-connect={
+          listening ? `/live?topic=call:${call.id}&after=call:${call.id}=${props.view.afterEventId}` : undefined
+        }
         data-close-when={live ? "ended filed" : listening ? "filed" : undefined}
         data-close-after-ended={live ? String(LISTEN_AFTER_ENDED_MS) : undefined}
         data-close-after={!live && listening ? String(LISTEN_AFTER_ENDED_MS) : undefined}

@@ -14,7 +14,7 @@ export function CallsPage(props: { ctx: PageContext } & CallsListing) {
     <Layout ctx={props.ctx} title="Calls">
       <h1>Calls</h1>
       {props.page === 1 ? (
-        <div hx-ext="sse" sse-connect="/calls/events">
+        <div hx-ext="sse" sse-connect="/live?topic=calls">
           <div id="calls-table" hx-get="/calls" hx-trigger="sse:calls-changed throttle:1s" hx-swap="innerHTML">
             <CallsTable {...props} />
           </div>

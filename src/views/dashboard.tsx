@@ -31,7 +31,7 @@ export function DashboardPage(props: {
     <Layout ctx={props.ctx} title="Dashboard">
       <h1>Today</h1>
       {/* Emergencies and new calls appear without a reload: the page re-reads itself on call events. */}
-      <div hx-ext="sse" sse-connect="/calls/events">
+      <div hx-ext="sse" sse-connect="/live?topic=calls">
         <div
           hx-get="/"
           hx-trigger="sse:calls-changed throttle:2s"
@@ -56,7 +56,7 @@ export function DashboardPage(props: {
         {props.money ? <MoneyStats money={props.money} /> : null}
         <CallersToCheck calls={f.callersToCheck} />
         {/* Missed calls to follow up (routes/messages.tsx), refreshed as calls are missed. */}
-        <div hx-ext="sse" sse-connect="/inbox/events">
+        <div hx-ext="sse" sse-connect="/live?topic=inbox">
           <div hx-get="/missed-calls" hx-trigger="load, sse:missed-call" hx-swap="innerHTML"></div>
         </div>
         <div class="grid two">

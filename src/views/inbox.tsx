@@ -88,7 +88,7 @@ export function InboxPage(props: { ctx: PageContext; listing: InboxListing }) {
           Search
         </button>
       </form>
-      <div hx-ext="sse" sse-connect="/inbox/events">
+      <div hx-ext="sse" sse-connect="/live?topic=inbox">
         {/* Live refreshes keep the current search and channel (read from the form). */}
         <div
           id="conversations"
@@ -173,7 +173,7 @@ export function ConversationPage(props: { ctx: PageContext; view: ConversationVi
         {aliases.length > 0 ? ` · WhatsApp user id ${aliases.join(", ")}` : ""}
       </p>
       <div class="grid two">
-        <section class="card" hx-ext="sse" sse-connect={`/inbox/${lead.id}/events`}>
+        <section class="card" hx-ext="sse" sse-connect={`/live?topic=lead:${lead.id}`}>
           <div
             id="thread"
             hx-get={`/inbox/${lead.id}/thread`}

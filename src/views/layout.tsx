@@ -57,6 +57,8 @@ export function Layout(props: { ctx: PageContext; title: string; children?: Chil
           <meta name="htmx-config" content={HTMX_CONFIG} />
           <script src="/assets/htmx.min.js" defer></script>
           <script src="/assets/sse.js" defer></script>
+          <script src="/assets/live-hub.js" defer></script>
+          <script src="/assets/live.js" defer></script>
           <script src="/assets/app.js" defer></script>
         </head>
         <body hx-headers={ctx.csrfToken ? JSON.stringify({ "X-CSRF-Token": ctx.csrfToken }) : undefined}>

@@ -304,7 +304,7 @@ export function LeadConversation(props: { ctx: PageContext; leadId: string; mess
         <a href={`/inbox/${props.leadId}`}>Open the conversation</a>
       </div>
       {/* Status changes and messages from elsewhere arrive live; a reply sent here is added at once. */}
-      <div hx-ext="sse" sse-connect={`/inbox/${props.leadId}/events`}>
+      <div hx-ext="sse" sse-connect={`/live?topic=lead:${props.leadId}`}>
         <div
           id="lead-thread"
           hx-get={`/leads/${props.leadId}/thread`}

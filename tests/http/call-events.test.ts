@@ -143,7 +143,7 @@ describe("GET /calls/:id/events", () => {
     const { html } = await browser.page(`/calls/${call.id}`);
     expect(html).toContain("My boiler is leaking.");
     const lastId = world.deps.liveEvents.lastId(callChannel(call.id));
-    expect(html).toContain(`sse-connect="/calls/${call.id}/events?after=${lastId}"`);
+    expect(html).toContain(`sse-connect="/live?topic=call:${call.id}&amp;after=call:${call.id}=${lastId}"`);
   });
 
   test("an unknown call's stream is a 404", async () => {

@@ -94,7 +94,7 @@ describe("the inbox", () => {
     expect(html).toContain("3 unread");
     expect(html).toMatch(/Sarah Jones<\/strong><\/a> <span class="badge urgent">2 unread/);
     expect(html).toContain("Any news?");
-    expect(html).toContain('sse-connect="/inbox/events"');
+    expect(html).toContain('sse-connect="/live?topic=inbox"');
     expect(html).toContain('href="/inbox"');
   });
 
@@ -116,7 +116,7 @@ describe("the inbox", () => {
     expect(html).toContain("The tap is dripping");
     expect(html).toContain("Any news?");
     expect(html).toContain(`hx-post="/leads/${sarah.id}/messages"`);
-    expect(html).toContain(`sse-connect="/inbox/${sarah.id}/events"`);
+    expect(html).toContain(`sse-connect="/live?topic=lead:${sarah.id}"`);
     expect((await browser.page("/inbox")).html).toContain("1 unread");
   });
 

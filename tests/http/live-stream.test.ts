@@ -8,6 +8,9 @@ import { Registry } from "prom-client";
 import { createPromMetrics } from "../../src/adapters/metrics/prom-metrics.ts";
 import { sampleValue } from "../support/prometheus-text.ts";
 
+/** The streams log at debug level how many are open; these tests do not read it. */
+const quiet = { debug() {}, warn() {} };
+
 const ch = defineChannel<{ type: "said"; data: string }>("ch");
 
 describe("server-sent events", () => {
@@ -49,7 +52,12 @@ describe("server-sent events", () => {
     const viewers = async () => sampleValue(await registry.metrics(), "switchboard_sse_viewers");
     const app = new Hono<AppEnv>();
     app.use(async (c, next) => {
-      c.set("deps", { liveEvents: counting, settings: { heartbeatMs: 60_000 }, metrics } as unknown as AppDeps);
+      c.set("deps", {
+        liveEvents: counting,
+        settings: { heartbeatMs: 60_000 },
+        metrics,
+        logger: quiet,
+      } as unknown as AppDeps);
       await next();
     });
     const render = renderedOnce((event) => [{ event: event.type, data: String(event.data) }]);
@@ -84,6 +92,7 @@ describe("server-sent events", () => {
         liveEvents: events,
         settings: { heartbeatMs: 60_000 },
         metrics: createPromMetrics(new Registry()),
+        logger: quiet,
       } as unknown as AppDeps);
       await next();
     });

@@ -149,7 +149,7 @@ describe("a reply shows in its thread at once, in words a person understands", (
     const card = await embeddedBrowser.page(`/leads/${lead.id}/conversation`);
     // The thread the answer adds to, listening for status changes of this lead's messages.
     expect(card.html).toContain(`id="thread-messages-${lead.id}"`);
-    expect(card.html).toContain(`sse-connect="/inbox/${lead.id}/events"`);
+    expect(card.html).toContain(`sse-connect="/live?topic=lead:${lead.id}"`);
     expect(card.html).toContain(`hx-get="/leads/${lead.id}/thread"`);
 
     const response = await embeddedBrowser.post(

@@ -37,7 +37,7 @@ async function watching(heartbeatMs: number) {
   return { world, clock: base.clock, browser };
 }
 
-const streams = ["/inbox/events", "/calls/events"];
+const streams = ["/inbox/events", "/calls/events", "/live?topic=calls&topic=inbox"];
 
 describe("live streams end with the session they were opened with", () => {
   test.each(streams)("logging out ends an open %s stream at once", async (path) => {
@@ -62,7 +62,7 @@ describe("live streams end with the session they were opened with", () => {
 
   test("a session deleted on the server (another instance, an admin) ends the stream by the next heartbeat", async () => {
     const { browser } = await watching(50);
-    const stream = await browser.request("/inbox/events");
+    const stream = await browser.request("/live?topic=inbox");
     const ended = endOf(stream, 3000);
     await Bun.sleep(120);
     // Straight in the database, as another instance would: nothing is announced in this process.

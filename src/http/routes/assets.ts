@@ -11,6 +11,10 @@ const ASSETS: Record<string, { path: string; type: string }> = {
     path: Bun.resolveSync("htmx-ext-sse/dist/sse.min.js", import.meta.dir),
     type: "text/javascript; charset=utf-8",
   },
+  // Live updates shared between tabs: the page's side, the hub, and the shared worker that runs it.
+  "live.js": { path: `${import.meta.dir}/../../views/live.js`, type: "text/javascript; charset=utf-8" },
+  "live-hub.js": { path: `${import.meta.dir}/../../views/live-hub.js`, type: "text/javascript; charset=utf-8" },
+  "live-worker.js": { path: `${import.meta.dir}/../../views/live-worker.js`, type: "text/javascript; charset=utf-8" },
   "app.js": { path: `${import.meta.dir}/../../views/app.js`, type: "text/javascript; charset=utf-8" },
   "app.css": { path: `${import.meta.dir}/../../views/styles.css`, type: "text/css; charset=utf-8" },
 };
