@@ -1,0 +1,221 @@
+import postgres from "postgres";
+import type { LiveEvent, LiveEvents } from "../../ports/live-events.ts";
+
+/** The one PostgreSQL notification channel every instance listens on; events name their live channel. */
+export const NOTIFY_CHANNEL = "switchboard_live";
+/** PostgreSQL refuses a NOTIFY payload of 8000 bytes or more: larger events go by reference. */
+export const INLINE_PAYLOAD_LIMIT = 7900;
+
+/** A notification's payload: the event inline, or `r` when the receiver must read it back by id. */
+interface Wire {
+  c: string;
+  i: number;
+  t?: string;
+  d?: unknown;
+  r?: 1;
+}
+
+export interface PostgresLiveEvents extends LiveEvents {
+  /** Resolves once this instance listens (events published before that reach it only by replay). */
+  ready: Promise<void>;
+  close(): Promise<void>;
+}
+
+interface Subscriber {
+  listener: (event: LiveEvent) => void;
+  /** The newest id given to this subscriber: anything at or below it is a repeat. */
+  delivered: number;
+  /** Live events held while the replay from the database is read, so order is kept. */
+  held: LiveEvent[] | null;
+  open: boolean;
+}
+
+interface Channel {
+  lastId: number;
+  subscribers: Set<Subscriber>;
+  touchedAt: number;
+}
+
+/**
+ * Live events shared by every instance on one PostgreSQL. Ids come from the database (one
+ * counter per channel), retained events are stored there for replay, and each event is sent
+ * with NOTIFY in the publishing transaction, so every instance (the publisher included) sees a
+ * channel's events in id order. The publisher delivers only through NOTIFY too: one path, no
+ * echo to ignore, the same order everywhere, at the cost of a round trip to the database.
+ * LISTEN needs a connection of its own that no pooler shares (`listenUrl`: with Neon, the
+ * direct host). When that connection drops, postgres.js reconnects; the events stored in the
+ * gap are then replayed to every subscriber (transient ones are lost, as on any reconnect).
+ */
+export function createPostgresLiveEvents(options: {
+  databaseUrl: string;
+  listenUrl?: string;
+  log?: { warn(details: object, message: string): void };
+  /** How long stored events are kept for replay. */
+  keepHours?: number;
+}): PostgresLiveEvents {
+  const quiet = { onnotice: () => {} };
+  const sql = postgres(options.databaseUrl, { max: 4, ...quiet });
+  const listening = postgres(options.listenUrl ?? options.databaseUrl, { max: 1, ...quiet });
+  const keepHours = options.keepHours ?? 24;
+  const channels = new Map<string, Channel>();
+  // Notifications, replays after a reconnect and reads by reference run one at a time, in order.
+  let queue = Promise.resolve();
+  const inOrder = (work: () => Promise<void>) => {
+    queue = queue.then(work).catch((error: unknown) => {
+      options.log?.warn({ err: error instanceof Error ? error.message : String(error) }, "live event not delivered");
+    });
+  };
+
+  const channelFor = (name: string) => {
+    let channel = channels.get(name);
+    if (!channel) {
+      channel = { lastId: 0, subscribers: new Set(), touchedAt: Date.now() };
+      channels.set(name, channel);
+    }
+    channel.touchedAt = Date.now();
+    return channel;
+  };
+
+  const offer = (subscriber: Subscriber, event: LiveEvent) => {
+    if (!subscriber.open) return;
+    if (subscriber.held) subscriber.held.push(event);
+    else if (event.id > subscriber.delivered) {
+      subscriber.delivered = event.id;
+      subscriber.listener(event);
+    }
+  };
+
+  const storedAfter = (name: string, afterId: number) =>
+    sql<{ id: number; type: string; data: unknown }[]>`
+      select id, type, data from live_events where channel = ${name} and id > ${afterId} and replay order by id`;
+
+  const receive = async (payload: string) => {
+    const wire = JSON.parse(payload) as Wire;
+    const channel = channelFor(wire.c);
+    channel.lastId = Math.max(channel.lastId, wire.i);
+    if (channel.subscribers.size === 0) return;
+    let event: LiveEvent;
+    if (wire.r) {
+      const [row] = await sql<{ type: string; data: unknown }[]>`
+        select type, data from live_events where channel = ${wire.c} and id = ${wire.i}`;
+      // Gone already: a `latest` event replaced by a newer one, which follows.
+      if (!row) return;
+      event = { type: row.type, data: row.data, channel: wire.c, id: wire.i };
+    } else {
+      event = { type: wire.t!, data: wire.d, channel: wire.c, id: wire.i };
+    }
+    for (const subscriber of channel.subscribers) offer(subscriber, event);
+  };
+
+  /** After the LISTEN connection came back: what was stored while it was down. */
+  const catchUp = async () => {
+    for (const [name, channel] of channels) {
+      const waiting = [...channel.subscribers].filter((s) => s.open && !s.held);
+      if (waiting.length === 0) continue;
+      const rows = await storedAfter(name, Math.min(...waiting.map((s) => s.delivered)));
+      for (const row of rows) {
+        const event = { type: row.type, data: row.data, channel: name, id: row.id };
+        channel.lastId = Math.max(channel.lastId, row.id);
+        for (const subscriber of waiting) offer(subscriber, event);
+      }
+    }
+  };
+
+  let listenedBefore = false;
+  const ready = (async () => {
+    // Known ids first, so a page rendered here resumes from the right place on channels quiet since start.
+    const known = await sql<{ name: string; last_id: number }[]>`
+      select name, last_id from live_channels where touched_at > now() - make_interval(hours => ${keepHours})`;
+    for (const row of known) channelFor(row.name).lastId = Math.max(channelFor(row.name).lastId, row.last_id);
+    await listening.listen(
+      NOTIFY_CHANNEL,
+      (payload) => inOrder(() => receive(payload)),
+      () => {
+        if (listenedBefore) inOrder(catchUp);
+        listenedBefore = true;
+      },
+    );
+  })();
+  ready.catch(() => {});
+
+  const tidy = setInterval(() => {
+    const cutoff = Date.now() - keepHours * 3_600_000;
+    for (const [name, channel] of channels) {
+      if (channel.subscribers.size === 0 && channel.touchedAt < cutoff) channels.delete(name);
+    }
+    sql`delete from live_events where created_at < now() - make_interval(hours => ${keepHours})`.catch(() => {});
+  }, 10 * 60_000);
+  tidy.unref?.();
+
+  return {
+    ready,
+    async publish(definition, published) {
+      const { name } = definition;
+      const retention = definition.retention[published.type];
+      const id = await sql.begin(async (tx) => {
+        // The row lock on the counter orders the channel's publishers: ids commit, and notify, in order.
+        const [counter] = await tx<{ last_id: number }[]>`
+          insert into live_channels (name, last_id) values (${name}, 1)
+          on conflict (name) do update set last_id = live_channels.last_id + 1, touched_at = now()
+          returning last_id`;
+        const id = counter!.last_id;
+        const inline = JSON.stringify({ c: name, i: id, t: published.type, d: published.data } satisfies Wire);
+        const large = Buffer.byteLength(inline) > INLINE_PAYLOAD_LIMIT;
+        if (retention === "latest") {
+          await tx`delete from live_events where channel = ${name} and type = ${published.type} and replay`;
+        }
+        if (retention !== "transient" || large) {
+          await tx`
+            insert into live_events (channel, id, type, data, replay)
+            values (${name}, ${id}, ${published.type}, ${tx.json(published.data as postgres.JSONValue)}, ${retention !== "transient"})`;
+        }
+        await tx`select pg_notify(${NOTIFY_CHANNEL}, ${large ? JSON.stringify({ c: name, i: id, r: 1 } satisfies Wire) : inline})`;
+        return id;
+      });
+      const channel = channelFor(name);
+      channel.lastId = Math.max(channel.lastId, id);
+      return { ...published, channel: name, id };
+    },
+    subscribe(definition, afterId, listener) {
+      const channel = channelFor(definition.name);
+      const subscriber: Subscriber = {
+        // One name, one event union (the port's rule): every event under this name carries E.
+        listener: listener as (event: LiveEvent) => void,
+        delivered: afterId ?? channel.lastId,
+        held: afterId === null ? null : [],
+        open: true,
+      };
+      channel.subscribers.add(subscriber);
+      // An id above any this database gave the channel is from another database: start again.
+      const replayed = afterId === null || afterId <= channel.lastId;
+      if (afterId !== null) {
+        inOrder(async () => {
+          try {
+            const rows = await storedAfter(definition.name, afterId);
+            const held = subscriber.held ?? [];
+            subscriber.held = null;
+            for (const row of rows)
+              offer(subscriber, { type: row.type, data: row.data, channel: definition.name, id: row.id });
+            for (const event of held) offer(subscriber, event);
+          } finally {
+            subscriber.held = null;
+          }
+        });
+      }
+      return {
+        replayed,
+        unsubscribe: () => {
+          subscriber.open = false;
+          channel.subscribers.delete(subscriber);
+          channel.touchedAt = Date.now();
+        },
+      };
+    },
+    lastId: (definition) => channels.get(definition.name)?.lastId ?? 0,
+    async close() {
+      clearInterval(tidy);
+      await ready.catch(() => {});
+      await Promise.all([listening.end({ timeout: 1 }), sql.end({ timeout: 1 })]);
+    },
+  };
+}

@@ -1,0 +1,29 @@
+import type { Logger } from "pino";
+import { createPostgresLiveEvents } from "../adapters/db/postgres-live-events.ts";
+import type { OpenDatabase } from "../adapters/db/database.ts";
+import type { Config } from "../config.ts";
+import type { LiveEvents } from "../ports/live-events.ts";
+
+/**
+ * On PostgreSQL, live events go through LISTEN/NOTIFY so every instance on the database sees
+ * every call; on PGlite (one process owns it) they stay in process (null: the default). The
+ * returned database closes the LISTEN connection with itself, so whoever closes one closes both.
+ */
+export async function chooseLiveEvents(
+  config: Config,
+  repos: OpenDatabase,
+  logger: Logger,
+): Promise<{ liveEvents: LiveEvents | null; repos: OpenDatabase }> {
+  if (!config.DATABASE_URL) return { liveEvents: null, repos };
+  const liveEvents = createPostgresLiveEvents({
+    databaseUrl: config.DATABASE_URL,
+    listenUrl: config.DATABASE_URL_DIRECT,
+    log: logger,
+  });
+  // Listening before serving: a page rendered here must not miss what another instance publishes.
+  await liveEvents.ready;
+  const closeDatabase = repos.close.bind(repos);
+  let closing: Promise<void> | undefined;
+  const close = () => (closing ??= liveEvents.close().finally(closeDatabase));
+  return { liveEvents, repos: Object.assign(repos, { close }) };
+}
