@@ -167,8 +167,9 @@ describe("PostgreSQL live events across instances", () => {
       let back = 0;
       while (back < 2 && Date.now() < deadline) {
         await Bun.sleep(100);
-        [{ back }] = await admin<{ back: number }[]>`
+        const [row] = await admin<{ back: number }[]>`
           select count(*)::int as back from pg_stat_activity where datname = current_database() and query ilike 'listen%'`;
+        back = row!.back;
       }
       expect(back).toBe(2);
       const after = await a.publish(channel, { type: "line", data: { text: "after" } });
