@@ -1,4 +1,5 @@
 import type { Logger } from "pino";
+import { redactUrl, unavailable } from "../adapters/db/connection-errors.ts";
 import { createPostgresLiveEvents } from "../adapters/db/postgres-live-events.ts";
 import type { OpenDatabase } from "../adapters/db/database.ts";
 import type { Config } from "../config.ts";
@@ -15,13 +16,16 @@ export async function chooseLiveEvents(
   logger: Logger,
 ): Promise<{ liveEvents: LiveEvents | null; repos: OpenDatabase }> {
   if (!config.DATABASE_URL) return { liveEvents: null, repos };
-  const liveEvents = createPostgresLiveEvents({
-    databaseUrl: config.DATABASE_URL,
-    listenUrl: config.DATABASE_URL_DIRECT,
-    log: logger,
-  });
+  const listenUrl = config.DATABASE_URL_DIRECT ?? config.DATABASE_URL;
+  const liveEvents = createPostgresLiveEvents({ databaseUrl: config.DATABASE_URL, listenUrl, log: logger });
   // Listening before serving: a page rendered here must not miss what another instance publishes.
-  await liveEvents.ready;
+  try {
+    await liveEvents.ready;
+  } catch (error) {
+    await liveEvents.close().catch(() => {});
+    const variable = config.DATABASE_URL_DIRECT ? "DATABASE_URL_DIRECT" : "DATABASE_URL";
+    throw unavailable(`LISTEN for live events on ${redactUrl(listenUrl)}, from ${variable}`, error);
+  }
   const closeDatabase = repos.close.bind(repos);
   let closing: Promise<void> | undefined;
   const close = () => (closing ??= liveEvents.close().finally(closeDatabase));

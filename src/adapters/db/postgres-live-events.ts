@@ -55,7 +55,7 @@ export function createPostgresLiveEvents(options: {
 }): PostgresLiveEvents {
   const quiet = { onnotice: () => {} };
   const sql = postgres(options.databaseUrl, { max: 4, ...quiet });
-  const listening = postgres(options.listenUrl ?? options.databaseUrl, { max: 1, ...quiet });
+  const listening = postgres(options.listenUrl ?? options.databaseUrl, { max: 1, connect_timeout: 10, ...quiet });
   const keepHours = options.keepHours ?? 24;
   const channels = new Map<string, Channel>();
   // Notifications, replays after a reconnect and reads by reference run one at a time, in order.
