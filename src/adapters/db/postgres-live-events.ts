@@ -1,5 +1,5 @@
 import postgres from "postgres";
-import type { LiveEvent, LiveEvents } from "../../ports/live-events.ts";
+import type { ChannelEvent, LiveChannel, LiveEvent, LiveEvents } from "../../ports/live-events.ts";
 
 /** The one PostgreSQL notification channel every instance listens on; events name their live channel. */
 export const NOTIFY_CHANNEL = "switchboard_live";
@@ -32,6 +32,8 @@ interface Subscriber {
 
 interface Channel {
   lastId: number;
+  /** As the subscribers' definition says; a channel no one here watches needs none. */
+  retention: LiveChannel<ChannelEvent>["retention"];
   subscribers: Set<Subscriber>;
   touchedAt: number;
 }
@@ -69,7 +71,7 @@ export function createPostgresLiveEvents(options: {
   const channelFor = (name: string) => {
     let channel = channels.get(name);
     if (!channel) {
-      channel = { lastId: 0, subscribers: new Set(), touchedAt: Date.now() };
+      channel = { lastId: 0, retention: {}, subscribers: new Set(), touchedAt: Date.now() };
       channels.set(name, channel);
     }
     channel.touchedAt = Date.now();
@@ -85,9 +87,16 @@ export function createPostgresLiveEvents(options: {
     }
   };
 
-  const storedAfter = (name: string, afterId: number) =>
-    sql<{ id: number; type: string; data: unknown }[]>`
+  /**
+   * What a viewer behind `afterId` needs, in order. Of a `latest` type only the newest: two
+   * instances publishing one at once can each leave theirs (neither sees the other's row).
+   */
+  const storedAfter = async (channel: Channel, name: string, afterId: number) => {
+    const rows = await sql<{ id: number; type: string; data: unknown }[]>`
       select id, type, data from live_events where channel = ${name} and id > ${afterId} and replay order by id`;
+    const newest = new Map(rows.map((row) => [row.type, row.id]));
+    return rows.filter((row) => channel.retention[row.type] !== "latest" || newest.get(row.type) === row.id);
+  };
 
   const receive = async (payload: string) => {
     const wire = JSON.parse(payload) as Wire;
@@ -112,7 +121,7 @@ export function createPostgresLiveEvents(options: {
     for (const [name, channel] of channels) {
       const waiting = [...channel.subscribers].filter((s) => s.open && !s.held);
       if (waiting.length === 0) continue;
-      const rows = await storedAfter(name, Math.min(...waiting.map((s) => s.delivered)));
+      const rows = await storedAfter(channel, name, Math.min(...waiting.map((s) => s.delivered)));
       for (const row of rows) {
         const event = { type: row.type, data: row.data, channel: name, id: row.id };
         channel.lastId = Math.max(channel.lastId, row.id);
@@ -152,32 +161,38 @@ export function createPostgresLiveEvents(options: {
     async publish(definition, published) {
       const { name } = definition;
       const retention = definition.retention[published.type];
-      const id = await sql.begin(async (tx) => {
-        // The row lock on the counter orders the channel's publishers: ids commit, and notify, in order.
-        const [counter] = await tx<{ last_id: number }[]>`
+      const { type, data } = published;
+      // The payload is built around the id the database gives: measured with room for its digits.
+      const head = `{"c":${JSON.stringify(name)},"i":`;
+      const inlineTail = `,"t":${JSON.stringify(type)},"d":${JSON.stringify(data ?? null)}}`;
+      const large = Buffer.byteLength(head + inlineTail) + 10 > INLINE_PAYLOAD_LIMIT;
+      const tail = large ? `,"r":1}` : inlineTail;
+      const store = retention !== "transient";
+      // One statement, so one round trip: the row lock on the counter orders the channel's
+      // publishers, and NOTIFY is sent at commit, so ids reach every instance in order.
+      const [row] = await sql<{ id: number }[]>`
+        with counter as (
           insert into live_channels (name, last_id) values (${name}, 1)
           on conflict (name) do update set last_id = live_channels.last_id + 1, touched_at = now()
-          returning last_id`;
-        const id = counter!.last_id;
-        const inline = JSON.stringify({ c: name, i: id, t: published.type, d: published.data } satisfies Wire);
-        const large = Buffer.byteLength(inline) > INLINE_PAYLOAD_LIMIT;
-        if (retention === "latest") {
-          await tx`delete from live_events where channel = ${name} and type = ${published.type} and replay`;
-        }
-        if (retention !== "transient" || large) {
-          await tx`
-            insert into live_events (channel, id, type, data, replay)
-            values (${name}, ${id}, ${published.type}, ${tx.json(published.data as postgres.JSONValue)}, ${retention !== "transient"})`;
-        }
-        await tx`select pg_notify(${NOTIFY_CHANNEL}, ${large ? JSON.stringify({ c: name, i: id, r: 1 } satisfies Wire) : inline})`;
-        return id;
-      });
+          returning last_id
+        ), replaced as (
+          delete from live_events
+          where ${retention === "latest"}::boolean and channel = ${name} and type = ${type} and replay
+        ), stored as (
+          insert into live_events (channel, id, type, data, replay)
+          select ${name}, last_id, ${type}, ${sql.json((data ?? null) as postgres.JSONValue)}, ${store}::boolean
+          from counter where ${store || large}::boolean
+        )
+        select last_id as id, pg_notify(${NOTIFY_CHANNEL}, ${head}::text || last_id::text || ${tail}::text)
+        from counter`;
+      const id = row!.id;
       const channel = channelFor(name);
       channel.lastId = Math.max(channel.lastId, id);
       return { ...published, channel: name, id };
     },
     subscribe(definition, afterId, listener) {
       const channel = channelFor(definition.name);
+      channel.retention = definition.retention;
       const subscriber: Subscriber = {
         // One name, one event union (the port's rule): every event under this name carries E.
         listener: listener as (event: LiveEvent) => void,
@@ -191,7 +206,7 @@ export function createPostgresLiveEvents(options: {
       if (afterId !== null) {
         inOrder(async () => {
           try {
-            const rows = await storedAfter(definition.name, afterId);
+            const rows = await storedAfter(channel, definition.name, afterId);
             const held = subscriber.held ?? [];
             subscriber.held = null;
             for (const row of rows)

@@ -13,7 +13,10 @@ import {
 import { defineChannel, type LiveEvent } from "../../../src/ports/live-events.ts";
 import { startPostgres, type TestPostgres } from "../../support/test-db.ts";
 
-type Said = { type: "line"; data: { text: string } } | { type: "words"; data: { text: string } };
+type Said =
+  | { type: "line"; data: { text: string } }
+  | { type: "words"; data: { text: string } }
+  | { type: "panel"; data: { text: string } };
 
 // Two adapters on one database stand for two instances of Switchboard.
 let server: TestPostgres;
@@ -22,7 +25,7 @@ let a: PostgresLiveEvents;
 let b: PostgresLiveEvents;
 const dataDir = mkdtempSync(join(tmpdir(), "switchboard-unused-"));
 let channelCount = 0;
-const freshChannel = () => defineChannel<Said>(`call:test-${++channelCount}`, { words: "transient" });
+const freshChannel = () => defineChannel<Said>(`call:test-${++channelCount}`, { words: "transient", panel: "latest" });
 
 /** Collects what a subscriber gets; `until(n)` waits for the n-th event. */
 function collector() {
@@ -130,6 +133,19 @@ describe("PostgreSQL live events across instances", () => {
       [missed.id, "second"],
       [later.id, "third"],
     ]);
+  });
+
+  test("of a `latest` type a reconnecting viewer gets only the newest, whichever instance published it", async () => {
+    const channel = freshChannel();
+    await a.publish(channel, { type: "panel", data: { text: "boiler" } });
+    await b.publish(channel, { type: "panel", data: { text: "boiler, leaking" } });
+    const line = await a.publish(channel, { type: "line", data: { text: "it's dripping" } });
+    const newest = await b.publish(channel, { type: "panel", data: { text: "boiler, leaking, urgent" } });
+    const replay = collector();
+    b.subscribe(channel, 0, replay.listener);
+    await replay.until(2);
+    await Bun.sleep(100);
+    expect(replay.got.map((e) => e.id)).toEqual([line.id, newest.id]);
   });
 
   test("an instance started later knows a channel's last id, so a page it renders resumes correctly", async () => {
