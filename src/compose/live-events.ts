@@ -16,7 +16,7 @@ export async function chooseLiveEvents(
   logger: Logger,
 ): Promise<{ liveEvents: LiveEvents | null; repos: OpenDatabase }> {
   if (!config.DATABASE_URL) return { liveEvents: null, repos };
-  const listenUrl = config.DATABASE_URL_DIRECT ?? config.DATABASE_URL;
+  const listenUrl = config.DATABASE_URL_DIRECT ?? directNeonUrl(config.DATABASE_URL);
   const liveEvents = createPostgresLiveEvents({ databaseUrl: config.DATABASE_URL, listenUrl, log: logger });
   // Listening before serving: a page rendered here must not miss what another instance publishes.
   try {
@@ -30,4 +30,18 @@ export async function chooseLiveEvents(
   let closing: Promise<void> | undefined;
   const close = () => (closing ??= liveEvents.close().finally(closeDatabase));
   return { liveEvents, repos: Object.assign(repos, { close }) };
+}
+
+/**
+ * A Neon pooled URL's direct twin (the endpoint's host without "-pooler", as Neon names them):
+ * LISTEN through the pooler is accepted but hears nothing. Any other URL is returned as it is.
+ * @example directNeonUrl("postgres://u:p@ep-x-1-pooler.eu-west-2.aws.neon.tech/db") // …@ep-x-1.eu-west-2.aws.neon.tech/db
+ */
+export function directNeonUrl(databaseUrl: string): string {
+  const url = new URL(databaseUrl);
+  if (!url.hostname.endsWith(".neon.tech")) return databaseUrl;
+  const [endpoint, ...rest] = url.hostname.split(".");
+  if (!endpoint?.endsWith("-pooler")) return databaseUrl;
+  url.hostname = [endpoint.slice(0, -"-pooler".length), ...rest].join(".");
+  return url.toString();
 }

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import pino from "pino";
 import postgres from "postgres";
 import { openDatabase } from "../../src/adapters/db/open.ts";
-import { chooseLiveEvents } from "../../src/compose/live-events.ts";
+import { chooseLiveEvents, directNeonUrl } from "../../src/compose/live-events.ts";
 import { parseConfig, type Config } from "../../src/config.ts";
 import { defineChannel, type LiveEvent } from "../../src/ports/live-events.ts";
 import { freshPglite, startPostgres, type TestPostgres } from "../support/test-db.ts";
@@ -86,4 +86,16 @@ describe("choosing live events", () => {
       await repos.close();
     }
   }, 30_000);
+
+  test("with Neon and no DATABASE_URL_DIRECT, LISTEN goes to the endpoint's direct host, not the pooler", () => {
+    expect(
+      directNeonUrl("postgres://u:p@ep-cool-darkness-123456-pooler.eu-west-2.aws.neon.tech/neondb?sslmode=require"),
+    ).toBe("postgres://u:p@ep-cool-darkness-123456.eu-west-2.aws.neon.tech/neondb?sslmode=require");
+    expect(directNeonUrl("postgres://u:p@ep-cool-darkness-123456.eu-west-2.aws.neon.tech/neondb")).toBe(
+      "postgres://u:p@ep-cool-darkness-123456.eu-west-2.aws.neon.tech/neondb",
+    );
+    expect(directNeonUrl("postgres://u:p@db-pooler.internal:5432/app")).toBe(
+      "postgres://u:p@db-pooler.internal:5432/app",
+    );
+  });
 });

@@ -56,7 +56,8 @@ export function createPostgresLiveEvents(options: {
   keepHours?: number;
 }): PostgresLiveEvents {
   const quiet = { onnotice: () => {} };
-  const sql = postgres(options.databaseUrl, { max: 4, ...quiet });
+  // Unnamed statements: DATABASE_URL may go through a transaction-mode pooler (Neon's -pooler host).
+  const sql = postgres(options.databaseUrl, { max: 4, prepare: false, ...quiet });
   const listening = postgres(options.listenUrl ?? options.databaseUrl, { max: 1, connect_timeout: 10, ...quiet });
   const keepHours = options.keepHours ?? 24;
   const channels = new Map<string, Channel>();
@@ -201,8 +202,10 @@ export function createPostgresLiveEvents(options: {
         open: true,
       };
       channel.subscribers.add(subscriber);
-      // An id above any this database gave the channel is from another database: start again.
-      const replayed = afterId === null || afterId <= channel.lastId;
+      // Ids come from the database and its counters are never reset, so what follows any id can
+      // be replayed; one above what this instance has heard is from another instance, just ahead.
+      // (Stored events are deleted after `keepHours`: a viewer away longer misses those.)
+      const replayed = true;
       if (afterId !== null) {
         inOrder(async () => {
           try {
