@@ -37,7 +37,7 @@ afterAll(async () => {
 }, 30_000);
 
 describe("a call streamed into instance A, watched on instance B", () => {
-  test("B's viewer sees the transcript lines as they are said, then ended and filed", async () => {
+  test("B's viewer sees the transcript lines as they are said, the details panel, caller card and status, then ended and filed", async () => {
     expect(a.deps.repos.kind).toBe("PostgreSQL");
     const list = await openEvents(`${b.baseUrl}/calls/events`, cookieOnB);
     const seen: { viewer?: Promise<SseClient> } = {};
@@ -60,6 +60,11 @@ describe("a call streamed into instance A, watched on instance B", () => {
       expect(viewer.status).toBe(200);
       await viewer.waitFor((e) => e.event === "ended");
       await viewer.waitFor((e) => e.event === "filed");
+      // The rest of the page too: words as they are said, the details panel, the caller card, status.
+      const kinds = new Set(viewer.events.map((e) => e.event));
+      for (const kind of ["interim-inbound", "interim-outbound", "details", "caller", "intake", "status"]) {
+        expect(kinds).toContain(kind);
+      }
       const lines = viewer.events.filter((e) => e.event === "transcript");
       // Each line once, in spoken order, whichever instance the viewer is on.
       expect(lines.map((e) => textOf(e.data))).toEqual(turns.map((t) => expect.stringContaining(t.text)));
