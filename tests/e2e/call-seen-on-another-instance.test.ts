@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { SHIPPED_FIXTURES_DIR } from "../../src/fixtures.ts";
 import { loadCallFixture } from "../../src/simulator/fixture.ts";
 import { playCall } from "../../src/simulator/play-call.ts";
+import { postSigned } from "../../src/simulator/twilio-wire.ts";
 import { startLiveServer, type LiveServer } from "../support/running-server.ts";
 import { aStaffUser } from "../support/test-app.ts";
 import { startPostgres, type TestPostgres } from "../support/test-db.ts";
@@ -92,4 +93,25 @@ describe("a call streamed into instance A, watched on instance B", () => {
       list.close();
     }
   }, 60_000);
+
+  test("an SMS that instance A receives appears in the inbox watched on instance B", async () => {
+    const inbox = await openEvents(`${b.baseUrl}/inbox/events`, cookieOnB);
+    try {
+      expect(inbox.status).toBe(200);
+      const params = {
+        MessageSid: `SM${"7".repeat(32)}`,
+        From: "+447700900123",
+        To: "+442079460000",
+        Body: "Is someone coming about the boiler?",
+        NumMedia: "0",
+      };
+      const response = await postSigned(`${a.baseUrl}/api/twilio/sms`, a.deps.twilio.authToken, params);
+      expect(response.status).toBe(200);
+      const event = await inbox.waitFor((e) => e.event === "message");
+      const stored = await b.deps.repos.messages.byId((JSON.parse(event.data) as { messageId: string }).messageId);
+      expect(stored?.body).toBe(params.Body);
+    } finally {
+      inbox.close();
+    }
+  }, 30_000);
 });
