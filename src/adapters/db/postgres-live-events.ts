@@ -131,6 +131,43 @@ export function createPostgresLiveEvents(options: {
     }
   };
 
+  const publishing = new Map<string, Promise<unknown>>();
+  const publishNow = async <E extends ChannelEvent>(
+    definition: LiveChannel<E>,
+    published: E,
+  ): Promise<LiveEvent<E>> => {
+    const { name } = definition;
+    const retention = definition.retention[published.type];
+    const { type, data } = published;
+    // The payload is built around the id the database gives: measured with room for its digits.
+    const head = `{"c":${JSON.stringify(name)},"i":`;
+    const inlineTail = `,"t":${JSON.stringify(type)},"d":${JSON.stringify(data ?? null)}}`;
+    const large = Buffer.byteLength(head + inlineTail) + 10 > INLINE_PAYLOAD_LIMIT;
+    const tail = large ? `,"r":1}` : inlineTail;
+    const store = retention !== "transient";
+    // One statement, so one round trip: the row lock on the counter orders the channel's
+    // publishers, and NOTIFY is sent at commit, so ids reach every instance in order.
+    const [row] = await sql<{ id: number }[]>`
+        with counter as (
+          insert into live_channels (name, last_id) values (${name}, 1)
+          on conflict (name) do update set last_id = live_channels.last_id + 1, touched_at = now()
+          returning last_id
+        ), replaced as (
+          delete from live_events
+          where ${retention === "latest"}::boolean and channel = ${name} and type = ${type} and replay
+        ), stored as (
+          insert into live_events (channel, id, type, data, replay)
+          select ${name}, last_id, ${type}, ${sql.json((data ?? null) as postgres.JSONValue)}, ${store}::boolean
+          from counter where ${store || large}::boolean
+        )
+        select last_id as id, pg_notify(${NOTIFY_CHANNEL}, ${head}::text || last_id::text || ${tail}::text)
+        from counter`;
+    const id = row!.id;
+    const channel = channelFor(name);
+    channel.lastId = Math.max(channel.lastId, id);
+    return { ...published, channel: name, id };
+  };
+
   let listenedBefore = false;
   const ready = (async () => {
     // Known ids first, so a page rendered here resumes from the right place on channels quiet since start.
@@ -159,37 +196,15 @@ export function createPostgresLiveEvents(options: {
 
   return {
     ready,
-    async publish(definition, published) {
-      const { name } = definition;
-      const retention = definition.retention[published.type];
-      const { type, data } = published;
-      // The payload is built around the id the database gives: measured with room for its digits.
-      const head = `{"c":${JSON.stringify(name)},"i":`;
-      const inlineTail = `,"t":${JSON.stringify(type)},"d":${JSON.stringify(data ?? null)}}`;
-      const large = Buffer.byteLength(head + inlineTail) + 10 > INLINE_PAYLOAD_LIMIT;
-      const tail = large ? `,"r":1}` : inlineTail;
-      const store = retention !== "transient";
-      // One statement, so one round trip: the row lock on the counter orders the channel's
-      // publishers, and NOTIFY is sent at commit, so ids reach every instance in order.
-      const [row] = await sql<{ id: number }[]>`
-        with counter as (
-          insert into live_channels (name, last_id) values (${name}, 1)
-          on conflict (name) do update set last_id = live_channels.last_id + 1, touched_at = now()
-          returning last_id
-        ), replaced as (
-          delete from live_events
-          where ${retention === "latest"}::boolean and channel = ${name} and type = ${type} and replay
-        ), stored as (
-          insert into live_events (channel, id, type, data, replay)
-          select ${name}, last_id, ${type}, ${sql.json((data ?? null) as postgres.JSONValue)}, ${store}::boolean
-          from counter where ${store || large}::boolean
-        )
-        select last_id as id, pg_notify(${NOTIFY_CHANNEL}, ${head}::text || last_id::text || ${tail}::text)
-        from counter`;
-      const id = row!.id;
-      const channel = channelFor(name);
-      channel.lastId = Math.max(channel.lastId, id);
-      return { ...published, channel: name, id };
+    publish(definition, published) {
+      // One after another per channel: events published without waiting (a line, then the next
+      // words) keep the order they were published in, as in process, not the pool's order.
+      const previous = publishing.get(definition.name) ?? Promise.resolve();
+      const done = previous.catch(() => {}).then(() => publishNow(definition, published));
+      publishing.set(definition.name, done);
+      const forget = () => publishing.get(definition.name) === done && publishing.delete(definition.name);
+      done.then(forget, forget);
+      return done;
     },
     subscribe(definition, afterId, listener) {
       const channel = channelFor(definition.name);

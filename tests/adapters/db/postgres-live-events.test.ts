@@ -82,6 +82,17 @@ describe("PostgreSQL live events across instances", () => {
     expect([first.id, second.id, third.id]).toEqual([1, 2, 3]);
   });
 
+  test("events published without waiting keep the order they were published in", async () => {
+    const channel = freshChannel();
+    const onB = collector();
+    b.subscribe(channel, null, onB.listener);
+    const texts = Array.from({ length: 30 }, (_, n) => `line ${n}`);
+    const published = await Promise.all(texts.map((text) => a.publish(channel, { type: "line", data: { text } })));
+    expect(published.map((e) => e.id)).toEqual(texts.map((_, n) => n + 1));
+    await onB.until(texts.length);
+    expect(onB.got.map((e) => e.data.text)).toEqual(texts);
+  });
+
   test("a payload over NOTIFY's 8000-byte limit arrives intact, by reference", async () => {
     const channel = freshChannel();
     const onB = collector();
