@@ -43,6 +43,13 @@ export const configSchema = z.object({
   DATABASE_URL: optional.pipe(
     z.url({ protocol: /^postgres(ql)?$/, error: "must be a postgres:// or postgresql:// URL" }).optional(),
   ),
+  /**
+   * An unpooled connection to the same database, for LISTEN (live events across instances):
+   * with Neon, the direct host rather than the -pooler one. Unset: DATABASE_URL.
+   */
+  DATABASE_URL_DIRECT: optional.pipe(
+    z.url({ protocol: /^postgres(ql)?$/, error: "must be a postgres:// or postgresql:// URL" }).optional(),
+  ),
   PUBLIC_BASE_URL: optional.pipe(z.url({ protocol: /^https?$/, error: "must be an http(s):// URL" }).optional()),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   SESSION_IDLE_MINUTES: z.coerce

@@ -23,6 +23,7 @@ describe("configuration", () => {
     ["PORT", "eighty"],
     ["PORT", "70000"],
     ["DATABASE_URL", "mysql://db/x"],
+    ["DATABASE_URL_DIRECT", "https://db.example/x"],
     ["PUBLIC_BASE_URL", "ftp://example.com"],
     ["LOG_LEVEL", "loud"],
     ["SESSION_IDLE_MINUTES", "0"],

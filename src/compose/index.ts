@@ -20,6 +20,7 @@ import { randomToken, signingSecrets, type SigningSecrets } from "./secrets.ts";
 import { makePrivateDataDir } from "./data-dir.ts";
 import { countingMessagingErrors, wireMetrics } from "./metrics.ts";
 import { countVendorErrors } from "../adapters/metrics/vendor-errors.ts";
+import { chooseLiveEvents } from "./live-events.ts";
 import { chooseBlobStore, type StorageChoice } from "./storage.ts";
 import { createVendorChecker } from "./vendor-checker.ts";
 import { vendorChecksFor } from "./vendor-checks.ts";
@@ -82,10 +83,15 @@ export async function composeDeps(
 ): Promise<AppDeps & { backgroundTasks: TaskRunner }> {
   const dataDir = resolve(config.DATA_DIR);
   await makePrivateDataDir(dataDir);
-  const repos = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir, logger });
+  const opened = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir, logger });
+  const given = options.overrides?.liveEvents;
+  const { liveEvents, repos } = given
+    ? { liveEvents: given, repos: opened }
+    : await chooseLiveEvents(config, opened, logger);
   const storage = await chooseBlobStore(config, dataDir, publicBaseUrl(config));
   const secrets = await signingSecrets(config, dataDir);
-  const { deps, runner } = wireDeps(config, { repos, storage, secrets, logger }, options);
+  const overrides = { ...options.overrides, ...(liveEvents ? { liveEvents } : {}) };
+  const { deps, runner } = wireDeps(config, { repos, storage, secrets, logger }, { ...options, overrides });
   // Not overridable here, so the web app pokes the very runner returned.
   return Object.assign(deps, { backgroundTasks: runner });
 }

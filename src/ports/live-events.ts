@@ -45,9 +45,10 @@ export function defineChannel<E extends ChannelEvent>(
 export type LiveEvent<E extends ChannelEvent = ChannelEvent> = E & { channel: string; id: number };
 
 /**
- * Fan-out of live changes to whoever is watching (SSE streams). In-process today; the shape
- * allows a PostgreSQL LISTEN/NOTIFY adapter so several instances share live calls: publish is
- * async and ids are assigned by the adapter, not by the publisher.
+ * Fan-out of live changes to whoever is watching (SSE streams). In process on PGlite
+ * (src/adapters/local); on PostgreSQL through LISTEN/NOTIFY (src/adapters/db), so several
+ * instances share live calls: publish is async, ids are assigned by the adapter (there, by the
+ * database), and a subscriber may hear an event after `publish` has resolved.
  */
 export interface LiveEvents {
   /** Kept for replay as the channel's `retention` says for the event's type. Returns it with its id. */

@@ -638,3 +638,31 @@ export const testCheckoutSessions = pgTable(
   },
   (t) => [unique("test_checkout_sessions_idempotency_unique").on(t.idempotencyKey)],
 );
+
+/**
+ * Each live channel's last event id (src/ports/live-events.ts), shared by every instance so a
+ * viewer reconnecting to another instance with Last-Event-ID resumes where it was. Used only on
+ * PostgreSQL (the PGlite default keeps live events in process).
+ */
+export const liveChannels = pgTable("live_channels", {
+  name: text("name").primaryKey(),
+  lastId: integer("last_id").notNull(),
+  touchedAt: at("touched_at").notNull().defaultNow(),
+});
+
+/**
+ * Live events kept for replay, and those too large for a NOTIFY payload, read back by id.
+ * `replay` false: a transient event stored only because it was too large to send inline.
+ */
+export const liveEvents = pgTable(
+  "live_events",
+  {
+    channel: text("channel").notNull(),
+    id: integer("id").notNull(),
+    type: text("type").notNull(),
+    data: jsonb("data").notNull(),
+    replay: boolean("replay").notNull().default(true),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.channel, t.id] }), index("live_events_created_idx").on(t.createdAt)],
+);
