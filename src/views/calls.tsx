@@ -15,7 +15,7 @@ export function CallsPage(props: { ctx: PageContext } & CallsListing) {
       <h1>Calls</h1>
       {props.page === 1 ? (
         <div hx-ext="sse" sse-connect="/live?topic=calls">
-          <div id="calls-table" hx-get="/calls" hx-trigger="sse:calls-changed throttle:1s" hx-swap="innerHTML">
+          <div id="calls-table" hx-get="/calls" hx-trigger="sse:calls-changed queue:last" hx-swap="innerHTML">
             <CallsTable {...props} />
           </div>
         </div>

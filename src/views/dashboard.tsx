@@ -30,11 +30,12 @@ export function DashboardPage(props: {
   return (
     <Layout ctx={props.ctx} title="Dashboard">
       <h1>Today</h1>
-      {/* Emergencies and new calls appear without a reload: the page re-reads itself on call events. */}
+      {/* Emergencies and new calls appear without a reload: the page re-reads itself on call events
+          (queue:last, not throttle, which would drop the last of a burst: see inbox.tsx). */}
       <div hx-ext="sse" sse-connect="/live?topic=calls">
         <div
           hx-get="/"
-          hx-trigger="sse:calls-changed throttle:2s"
+          hx-trigger="sse:calls-changed queue:last"
           hx-select="#dashboard-live"
           hx-target="#dashboard-live"
           hx-swap="outerHTML"

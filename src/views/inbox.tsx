@@ -89,12 +89,15 @@ export function InboxPage(props: { ctx: PageContext; listing: InboxListing }) {
         </button>
       </form>
       <div hx-ext="sse" sse-connect="/live?topic=inbox">
-        {/* Live refreshes keep the current search and channel (read from the form). */}
+        {/* Live refreshes keep the current search and channel (read from the form). Never throttled:
+            htmx's throttle drops every event in its window, so the last change of a burst (a second
+            message a moment after the first) would not show; queue:last keeps one fetch in flight and
+            the latest waiting behind it, so a burst costs at most two and the last always lands. */}
         <div
           id="conversations"
           hx-get="/inbox"
           hx-include="#inbox-filter"
-          hx-trigger="sse:message throttle:1s, sse:seen throttle:1s"
+          hx-trigger="sse:message queue:last, sse:seen queue:last"
           hx-swap="innerHTML"
         >
           <ConversationList listing={listing} />
@@ -174,12 +177,7 @@ export function ConversationPage(props: { ctx: PageContext; view: ConversationVi
       </p>
       <div class="grid two">
         <section class="card" hx-ext="sse" sse-connect={`/live?topic=lead:${lead.id}`}>
-          <div
-            id="thread"
-            hx-get={`/inbox/${lead.id}/thread`}
-            hx-trigger="sse:message throttle:500ms"
-            hx-swap="innerHTML"
-          >
+          <div id="thread" hx-get={`/inbox/${lead.id}/thread`} hx-trigger="sse:message queue:last" hx-swap="innerHTML">
             <Thread leadId={lead.id} messages={messages} csrfToken={props.ctx.csrfToken} />
           </div>
         </section>

@@ -308,7 +308,7 @@ export function LeadConversation(props: { ctx: PageContext; leadId: string; mess
         <div
           id="lead-thread"
           hx-get={`/leads/${props.leadId}/thread`}
-          hx-trigger="sse:message throttle:500ms"
+          hx-trigger="sse:message queue:last"
           hx-swap="innerHTML"
         >
           <Thread leadId={props.leadId} messages={props.messages} csrfToken={props.ctx.csrfToken} />

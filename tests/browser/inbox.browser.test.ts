@@ -34,6 +34,7 @@ const SARAH = { waId: "447700900123", name: "Sarah Jones" };
 const INBOUND = "Hello, the kitchen tap at 12 Baker Street NW1 6XE has been dripping all night";
 const REPLY = "Thanks Sarah, a plumber can come tomorrow at 9am.";
 const LEAD_PAGE_REPLY = "Sarah, he will text you when he sets off.";
+const BURST_LAST = "and the shower, while he is here";
 
 let dataDir = "";
 let screenshots = "";
@@ -108,6 +109,26 @@ describe.skipIf(!enabled)("the inbox in a real browser", () => {
       expect(await conversations.innerText()).not.toContain("Forged");
       await pageWasNotReloaded();
       await shoot("inbox-live");
+    },
+    TEST_MS,
+  );
+
+  test(
+    "two messages a moment apart both reach the open inbox: the second's refresh is never lost to the first's",
+    async () => {
+      await markPage();
+      const conversation = page
+        .locator("#conversations li")
+        .filter({ has: page.getByRole("link", { name: SARAH.name }) });
+      // Customers write in bursts: the second message's live event comes well inside a second of the first's.
+      const first = await deliver(textMessage(SARAH, "wamid.BURST1", "Also the bathroom tap", new Date()));
+      expect(first.status).toBe(200);
+      await conversation.getByText("Also the bathroom tap").waitFor({ timeout: LIVE_MS });
+      const second = await deliver(textMessage(SARAH, "wamid.BURST2", BURST_LAST, new Date()));
+      expect(second.status).toBe(200);
+      await conversation.getByText(BURST_LAST).waitFor({ timeout: LIVE_MS });
+      await conversation.getByText("3 unread").waitFor();
+      await pageWasNotReloaded();
     },
     TEST_MS,
   );
