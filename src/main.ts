@@ -55,8 +55,12 @@ let stopping = false;
 async function shutDown(signal: string) {
   if (stopping) return;
   stopping = true;
-  logger.info({ signal }, "shutting down");
+  logger.info({ signal, drainSeconds: config.SHUTDOWN_DRAIN_SECONDS }, "shutting down: draining");
   deps.vendorChecks.stop();
+  // Still serving, but /ready now answers 503: the load balancer sends new calls and pages to
+  // another instance, and live calls and streams carry on meanwhile.
+  deps.instance.draining = true;
+  await Bun.sleep(config.SHUTDOWN_DRAIN_SECONDS * 1000);
   // Let requests in flight finish, but do not wait on idle keep-alive connections for long.
   // Forcing closes open media streams too: their calls end here.
   await Promise.race([server.stop(), Bun.sleep(3000).then(() => server.stop(true))]);

@@ -218,6 +218,7 @@ export function wireDeps(
       metrics,
     ),
     callEndings: createCallEndings(),
+    instance: { id: crypto.randomUUID(), draining: false },
     twilio,
     metrics,
     metricsEndpoint: monitoring.endpoint,
