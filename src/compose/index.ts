@@ -22,6 +22,7 @@ import { countingMessagingErrors, wireMetrics } from "./metrics.ts";
 import { countVendorErrors } from "../adapters/metrics/vendor-errors.ts";
 import { chooseBlobStore, type StorageChoice } from "./storage.ts";
 import { createVendorChecker } from "./vendor-checker.ts";
+import { wireCallLeases } from "./call-leases.ts";
 import { vendorChecksFor } from "./vendor-checks.ts";
 import { createVendorResilience, type VendorResilience } from "../adapters/resilience/vendor-policies.ts";
 
@@ -179,6 +180,7 @@ export function wireDeps(
     circuits: () => resilience.circuits(),
   });
 
+  const instanceId = crypto.randomUUID();
   const deps: AppDeps = {
     repos,
     blobStore,
@@ -218,7 +220,8 @@ export function wireDeps(
       metrics,
     ),
     callEndings: createCallEndings(),
-    instance: { id: crypto.randomUUID(), draining: false },
+    instance: { id: instanceId, draining: false },
+    callLeases: wireCallLeases(config, { repos, extractor, liveEvents, logger, now, owner: instanceId }),
     twilio,
     metrics,
     metricsEndpoint: monitoring.endpoint,
