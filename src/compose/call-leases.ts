@@ -21,10 +21,12 @@ export function wireCallLeases(
     logger: Logger;
     now: () => Date;
     owner: string;
+    /** Twilio's REST API elsewhere than https://api.twilio.com (tests: a loopback peer). */
+    twilioApiBaseUrl?: string;
   },
 ): CallLeaseKeeper {
   const keys = twilioKeys(config as Config);
-  const twilioCallState = keys ? createTwilioCallState(keys) : null;
+  const twilioCallState = keys ? createTwilioCallState({ ...keys, apiBaseUrl: deps.twilioApiBaseUrl }) : null;
   const log = deps.logger.child({ instance: deps.owner });
   return createCallLeaseKeeper({
     leases: deps.repos.callLeases,
