@@ -25,7 +25,7 @@ export function wireCallLeases(
     twilioApiBaseUrl?: string;
   },
 ): CallLeaseKeeper {
-  const keys = twilioKeys(config as Config);
+  const keys = twilioKeys(config);
   const twilioCallState = keys ? createTwilioCallState({ ...keys, apiBaseUrl: deps.twilioApiBaseUrl }) : null;
   const log = deps.logger.child({ instance: deps.owner });
   return createCallLeaseKeeper({

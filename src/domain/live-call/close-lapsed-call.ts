@@ -11,7 +11,7 @@ import { fileCall } from "../extraction/call-intake.ts";
 import { CALL_FILING_ACTOR } from "../extraction/filing-corrections.ts";
 import { transcriptFromSegments } from "../extraction/transcript.ts";
 import { holdFiling } from "./caller-check.ts";
-import { CALLS_CHANNEL, callChannel } from "./channels.ts";
+import { CALLS_CHANNEL, callChannel, callStatusEvent } from "./channels.ts";
 import { statusesBefore } from "./call-status.ts";
 import { lapsedCallEnding, type ProviderCallState } from "./lapsed-calls.ts";
 
@@ -47,26 +47,19 @@ export async function closeLapsedCall(deps: LapsedCallDeps, call: Call): Promise
     return null;
   });
   const ending = lapsedCallEnding(call, provider, deps.now());
-  let closed = call;
-  if (ending) {
-    closed = (await deps.calls.advance(call.id, statusesBefore(ending.status), ending.changes)) ?? call;
-    if (closed !== call) {
-      const data = {
-        status: closed.status,
-        answeredAt: closed.answeredAt?.toISOString() ?? null,
-        endedAt: closed.endedAt?.toISOString() ?? null,
-        durationSeconds: closed.durationSeconds,
-      };
-      await deps.liveEvents.publish(callChannel(call.id), { type: "status", data });
-      await deps.liveEvents.publish(CALLS_CHANNEL, { type: "call", data: { callId: call.id, status: closed.status } });
-    }
+  // Null when the call was already over, or a status report closed it meanwhile: nothing to announce.
+  const advanced = ending ? await deps.calls.advance(call.id, statusesBefore(ending.status), ending.changes) : null;
+  if (advanced) {
+    await deps.liveEvents.publish(callChannel(call.id), callStatusEvent(advanced));
+    await deps.liveEvents.publish(CALLS_CHANNEL, { type: "call", data: { callId: call.id, status: advanced.status } });
   }
+  const closed = advanced ?? (await deps.calls.byId(call.id)) ?? call;
 
   const filed = await fileFromWhatWasSaid(deps, closed, log);
   await deps.liveEvents.publish(callChannel(call.id), { type: "filed", data: { ok: true } });
   await deps.auditTrail.record({
     who: LAPSED_CALL_ACTOR,
-    what: closed.status === call.status ? "filed after its server stopped" : `status ${call.status} → ${closed.status}`,
+    what: advanced ? `status ${call.status} → ${advanced.status}` : "filed after its server stopped",
     entity: "call",
     entityId: call.id,
     at: deps.now(),
