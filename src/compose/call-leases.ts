@@ -1,6 +1,7 @@
 import type { Logger } from "pino";
 import { createTwilioCallState } from "../adapters/twilio/call-state.ts";
 import type { Config } from "../config.ts";
+import type { Call } from "../domain/calls.ts";
 import { closeLapsedCall } from "../domain/live-call/close-lapsed-call.ts";
 import type { Repositories } from "../ports/database.ts";
 import type { Extractor } from "../ports/extractor.ts";
@@ -21,6 +22,7 @@ export function wireCallLeases(
     logger: Logger;
     now: () => Date;
     owner: string;
+    missedCall: (call: Call) => Promise<void>;
     /** Twilio's REST API elsewhere than https://api.twilio.com (tests: a loopback peer). */
     twilioApiBaseUrl?: string;
   },
@@ -47,6 +49,7 @@ export function wireCallLeases(
           log,
           now: deps.now,
           owner: deps.owner,
+          missedCall: deps.missedCall,
           providerState: async (lapsed) => (twilioCallState ? twilioCallState(lapsed.providerCallId) : null),
         },
         call,

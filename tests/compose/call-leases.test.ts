@@ -28,6 +28,8 @@ const lines = [
 ] as const;
 
 let repos: OpenDatabase;
+/** Calls handed to the missed-call follow-up. */
+let missed: string[] = [];
 let peer: TwilioPeer;
 beforeAll(async () => {
   repos = await freshPglite();
@@ -40,6 +42,7 @@ afterAll(async () => {
 beforeEach(async () => {
   await truncateAll(repos);
   clock = t0;
+  missed = [];
 });
 
 /** A call answered at t0 on a dead instance, with its lines stored and its lease running to t0 + 30 s. */
@@ -73,6 +76,7 @@ function sweeper(config: { TWILIO_ACCOUNT_SID?: string; TWILIO_AUTH_TOKEN?: stri
       logger: pino({ level: process.env.TEST_LOG ? "debug" : "silent" }),
       now,
       owner: "live-instance",
+      missedCall: async (call) => void missed.push(call.id),
       twilioApiBaseUrl: peer.baseUrl,
     },
   );
@@ -136,6 +140,22 @@ describe("the call lease sweep", () => {
       `GET /2010-04-01/Accounts/${ACCOUNT_SID}/Calls/${call.providerCallId}.json`,
     );
     expect((await repos.calls.byId(call.id))!.issueId).not.toBeNull();
+    expect(missed).toEqual([]);
+  });
+
+  test("with Twilio's keys, a call Twilio says nobody answered is no-answer, and gets the missed-call follow-up", async () => {
+    const { call } = await callLeftByADeadInstance();
+    await repos.calls.update(call.id, { status: "ringing", answeredAt: null });
+    peer.setCall(call.providerCallId, {
+      status: "no-answer",
+      endTime: new Date("2026-11-20T10:00:25Z"),
+      durationSeconds: 0,
+    });
+    const { keeper } = sweeper({ TWILIO_ACCOUNT_SID: ACCOUNT_SID, TWILIO_AUTH_TOKEN: AUTH_TOKEN });
+    clock = new Date(t0.getTime() + 31_000);
+    expect(await keeper.sweep()).toBe(1);
+    expect((await repos.calls.byId(call.id))!.status).toBe("no-answer");
+    expect(missed).toEqual([call.id]);
   });
 
   test("with Twilio's keys, a call Twilio cannot find is still closed, as interrupted", async () => {

@@ -10,6 +10,7 @@ import { withFields, type Log } from "../../ports/log.ts";
 import { fileCall } from "../extraction/call-intake.ts";
 import { CALL_FILING_ACTOR } from "../extraction/filing-corrections.ts";
 import { transcriptFromSegments } from "../extraction/transcript.ts";
+import { UNANSWERED } from "../messaging/missed-calls.ts";
 import { holdFiling } from "./caller-check.ts";
 import { CALLS_CHANNEL, callChannel, callStatusEvent } from "./channels.ts";
 import { statusesBefore } from "./call-status.ts";
@@ -29,6 +30,8 @@ export interface LapsedCallDeps {
   providerState: (call: Call) => Promise<ProviderCallState>;
   /** This instance: it holds the claimed call's lease while closing it. */
   owner: string;
+  /** A call the provider says nobody answered: the missed-call follow-up, as a status report would start it. */
+  missedCall: (call: Call) => Promise<void>;
 }
 
 /** The audit trail's name for a sweep closing a call: no one pressed a button, a lapsed lease did. */
@@ -52,6 +55,7 @@ export async function closeLapsedCall(deps: LapsedCallDeps, call: Call): Promise
   if (advanced) {
     await deps.liveEvents.publish(callChannel(call.id), callStatusEvent(advanced));
     await deps.liveEvents.publish(CALLS_CHANNEL, { type: "call", data: { callId: call.id, status: advanced.status } });
+    if (UNANSWERED.includes(advanced.status)) await deps.missedCall(advanced);
   }
   const closed = advanced ?? (await deps.calls.byId(call.id)) ?? call;
 
