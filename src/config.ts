@@ -85,6 +85,16 @@ export const configSchema = z.object({
    * /metrics at all (404). At least 16 characters: it guards operational figures.
    */
   METRICS_TOKEN: optional.pipe(z.string().min(16, "must be at least 16 characters").optional()),
+  /**
+   * Seconds the server keeps serving after SIGTERM with /ready answering 503, so the load
+   * balancer stops sending new work before the listener closes.
+   */
+  SHUTDOWN_DRAIN_SECONDS: z.coerce.number().min(0).max(120).default(5),
+  /**
+   * Seconds a live call's lease lasts; its instance renews it every third of that. When an
+   * instance dies, another closes its calls within about 1⅓ leases (30 s: within 40 s).
+   */
+  CALL_LEASE_SECONDS: z.coerce.number().min(1).max(60).default(30),
   /** The company's details, on the customer's quote page and invoices. */
   COMPANY_NAME: z.string().default("Switchboard Property Maintenance"),
   /** Printed on the customer's quote page and on invoices; one line, commas between parts. */

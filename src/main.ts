@@ -47,6 +47,8 @@ if (!config.PUBLIC_BASE_URL) deps.settings.publicBaseUrl = `http://localhost:${s
 logger.info({ port: server.port }, `Switchboard is running at http://localhost:${server.port}`);
 // Each configured vendor's key is tried in the background: start-up never waits on a vendor.
 deps.vendorChecks.start();
+// Renews the leases on this instance's calls, and closes calls whose instance died.
+deps.callLeases.start();
 
 /** How long shutdown waits for calls still being filed. */
 const CALL_ENDINGS_GRACE_MS = 10_000;
@@ -55,8 +57,12 @@ let stopping = false;
 async function shutDown(signal: string) {
   if (stopping) return;
   stopping = true;
-  logger.info({ signal }, "shutting down");
+  logger.info({ signal, drainSeconds: config.SHUTDOWN_DRAIN_SECONDS }, "shutting down: draining");
   deps.vendorChecks.stop();
+  // Still serving, but /ready now answers 503: the load balancer sends new calls and pages to
+  // another instance, and live calls and streams carry on meanwhile.
+  deps.instance.draining = true;
+  await Bun.sleep(config.SHUTDOWN_DRAIN_SECONDS * 1000);
   // Let requests in flight finish, but do not wait on idle keep-alive connections for long.
   // Forcing closes open media streams too: their calls end here.
   await Promise.race([server.stop(), Bun.sleep(3000).then(() => server.stop(true))]);
@@ -64,6 +70,7 @@ async function shutDown(signal: string) {
   // needs the database, so wait for it (bounded: a stuck vendor must not hold shutdown).
   const unfinished = await deps.callEndings.drain(CALL_ENDINGS_GRACE_MS);
   if (unfinished > 0) logger.warn({ unfinished }, "shutting down before every ended call was filed");
+  await deps.callLeases.stop();
   await deps.backgroundTasks.stop();
   await deps.repos.close();
   process.exit(0);

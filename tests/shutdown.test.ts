@@ -43,6 +43,7 @@ async function startMain(env: Record<string, string>) {
       PORT: String(port),
       HOST: "127.0.0.1",
       DATA_DIR: dataDir,
+      SHUTDOWN_DRAIN_SECONDS: "1",
       ...env,
     },
     stdin: "ignore",

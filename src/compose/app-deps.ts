@@ -18,7 +18,16 @@ import type { Messenger } from "../ports/messengers.ts";
 import type { CallEndings } from "../domain/live-call/call-endings.ts";
 import type { LoginLimits } from "../domain/login-limits.ts";
 import type { VendorChecker } from "./vendor-checker.ts";
+import type { CallLeaseKeeper } from "./call-lease-keeper.ts";
 import type { Metrics, MetricsEndpoint } from "../ports/metrics.ts";
+
+/** This process among the instances sharing one database. */
+export interface InstanceState {
+  /** Names the instance in call leases; fresh at every start. */
+  readonly id: string;
+  /** True from SIGTERM until exit: still serving, but no longer ready for new work. */
+  draining: boolean;
+}
 
 /** Everything the web app needs from the world, built once by composeDeps (src/compose/index.ts). */
 export interface AppDeps {
@@ -50,6 +59,10 @@ export interface AppDeps {
   liveEvents: LiveEvents;
   /** Media streams open and calls still being filed; shutdown waits for them before closing the database. */
   callEndings: CallEndings;
+  /** This running instance: set draining on SIGTERM, so readiness answers 503 and the load balancer moves on. */
+  instance: InstanceState;
+  /** The leases on calls this instance streams, and the sweep (started by the server) that closes dead instances' calls. */
+  callLeases: CallLeaseKeeper;
   /** Picks the live transcriber for a media stream; null when transcription is not configured. */
   transcription: { forStream(customParameters: Record<string, string>): Transcriber | null };
   twilio: {

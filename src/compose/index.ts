@@ -23,6 +23,7 @@ import { countVendorErrors } from "../adapters/metrics/vendor-errors.ts";
 import { chooseLiveEvents } from "./live-events.ts";
 import { chooseBlobStore, type StorageChoice } from "./storage.ts";
 import { createVendorChecker } from "./vendor-checker.ts";
+import { wireCallLeases } from "./call-leases.ts";
 import { vendorChecksFor } from "./vendor-checks.ts";
 import { createVendorResilience, type VendorResilience } from "../adapters/resilience/vendor-policies.ts";
 
@@ -185,6 +186,7 @@ export function wireDeps(
     circuits: () => resilience.circuits(),
   });
 
+  const instanceId = crypto.randomUUID();
   const deps: AppDeps = {
     repos,
     blobStore,
@@ -224,6 +226,16 @@ export function wireDeps(
       metrics,
     ),
     callEndings: createCallEndings(),
+    instance: { id: instanceId, draining: false },
+    callLeases: wireCallLeases(config, {
+      repos,
+      extractor,
+      liveEvents,
+      logger,
+      now,
+      owner: instanceId,
+      missedCall: messaging.deps.missedCall,
+    }),
     twilio,
     metrics,
     metricsEndpoint: monitoring.endpoint,

@@ -6,7 +6,7 @@ import type { Config } from "../config.ts";
  */
 
 /** Calls, SMS and recordings on Twilio's account; else the call simulator and the outbox. */
-export const twilioKeys = (config: Config) =>
+export const twilioKeys = (config: Pick<Config, "TWILIO_ACCOUNT_SID" | "TWILIO_AUTH_TOKEN">) =>
   config.TWILIO_ACCOUNT_SID && config.TWILIO_AUTH_TOKEN
     ? { accountSid: config.TWILIO_ACCOUNT_SID, authToken: config.TWILIO_AUTH_TOKEN }
     : null;

@@ -11,20 +11,26 @@ export const CALL_STATUSES = [
   "no-answer",
   "failed",
   "canceled",
+  /** Ours, not Twilio's: the instance streaming the call died, and another closed it when its lease lapsed. */
+  "interrupted",
 ] as const;
 export type CallStatus = (typeof CALL_STATUSES)[number];
 export type CallDirection = "inbound" | "outbound";
 
-/** Calls only move forward; the four endings are final, so a late "ringing" changes nothing. */
+/**
+ * Calls only move forward; the endings are final, so a late "ringing" changes nothing. A call
+ * whose instance died is "interrupted" from wherever it stood.
+ */
 export const callTransitions: Transitions<CallStatus> = {
-  queued: ["ringing", "in-progress", "completed", "busy", "no-answer", "failed", "canceled"],
-  ringing: ["in-progress", "completed", "busy", "no-answer", "failed", "canceled"],
-  "in-progress": ["completed", "failed"],
+  queued: ["ringing", "in-progress", "completed", "busy", "no-answer", "failed", "canceled", "interrupted"],
+  ringing: ["in-progress", "completed", "busy", "no-answer", "failed", "canceled", "interrupted"],
+  "in-progress": ["completed", "failed", "interrupted"],
   completed: [],
   busy: [],
   "no-answer": [],
   failed: [],
   canceled: [],
+  interrupted: [],
 };
 
 /** Which side of the call a piece of audio or text came from. inbound = caller, outbound = staff. */

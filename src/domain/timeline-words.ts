@@ -19,6 +19,7 @@ const CALL_ENDINGS: Record<CallStatus, string> = {
   "no-answer": "missed, no answer",
   failed: "could not connect",
   canceled: "missed, caller hung up",
+  interrupted: "cut off when the server handling it stopped",
 };
 
 /** @example callWords("inbound", "no-answer") // "Incoming call, missed, no answer" */

@@ -1,4 +1,5 @@
 import type { Calls } from "./calls.ts";
+import type { CallLeases } from "./call-leases.ts";
 import type { Issues } from "./issues.ts";
 import type { Tasks } from "./tasks.ts";
 import type { Settings } from "./settings.ts";
@@ -18,6 +19,8 @@ export interface Repositories {
   readonly kind: string;
   leads: Leads;
   calls: Calls;
+  /** Which instance holds each live call, so a dead instance's calls are closed by another. */
+  callLeases: CallLeases;
   issues: Issues;
   quotes: Quotes;
   payments: Payments;

@@ -11,7 +11,7 @@ import { hasMaskedCardData } from "../domain/card-masking.ts";
 import { CardDataNoticeView } from "./card-data.tsx";
 import { CallerCheckNotice } from "./caller-check.tsx";
 import { Badge } from "./components.tsx";
-import { formatClock, formatOffset, humanise, phoneForDisplay } from "./format.ts";
+import { callStatusWords, formatClock, formatOffset, humanise, phoneForDisplay } from "./format.ts";
 import { formatDateTime } from "../domain/london-time.ts";
 import { Layout, type PageContext } from "./layout.tsx";
 import { CallDetailsPanel } from "./call-details.tsx";
@@ -223,7 +223,7 @@ export function CallStatusLine(props: { call: Pick<Call, "status" | "answeredAt"
   const over = isCallOver(call.status);
   return (
     <>
-      <Badge value={over ? call.status : "live"} label={humanise(call.status)} />{" "}
+      <Badge value={over ? call.status : "live"} label={callStatusWords(call.status)} />{" "}
       {call.status === "in-progress" && call.answeredAt ? (
         <span class="timer" data-since={call.answeredAt.toISOString()}>
           0:00

@@ -2,7 +2,7 @@ import { isCallOver } from "../domain/calls.ts";
 import { awaitsCallerCheck } from "../domain/caller-match.ts";
 import type { CallListItem } from "../ports/calls.ts";
 import { Badge } from "./components.tsx";
-import { formatDuration, humanise, phoneForDisplay } from "./format.ts";
+import { callStatusWords, formatDuration, humanise, phoneForDisplay } from "./format.ts";
 import { formatDateTime } from "../domain/london-time.ts";
 import { Layout, type PageContext } from "./layout.tsx";
 
@@ -55,7 +55,7 @@ export function CallsTable(props: CallsListing) {
                     {call.cardDataHeardAt ? <Badge value="card-data" label="card data in recording" /> : null}{" "}
                     {awaitsCallerCheck(call) ? <CheckCallerBadge /> : null}{" "}
                     {isCallOver(call.status) ? (
-                      humanise(call.status)
+                      callStatusWords(call.status)
                     ) : (
                       <Badge value="live" label={`Live · ${humanise(call.status)}`} />
                     )}

@@ -29,3 +29,11 @@ export const humanise = (value: string) => {
  */
 export const phoneForDisplay = (e164: string | null | undefined, absent = "—"): string =>
   e164 ? formatPhone(e164) : absent;
+
+/**
+ * A call's status in plain words. "Interrupted" is ours, not the phone company's: the server
+ * streaming the call stopped, and another instance closed it, so it says why.
+ * @example callStatusWords("no-answer") // "No answer"
+ */
+export const callStatusWords = (status: string): string =>
+  status === "interrupted" ? "Cut off: its server stopped" : humanise(status);

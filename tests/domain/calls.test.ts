@@ -11,22 +11,24 @@ import {
 } from "../../src/domain/calls.ts";
 import { checkTransitionTable } from "./transition-table.ts";
 
-const ENDINGS = ["completed", "busy", "no-answer", "failed", "canceled"] as const;
+const ENDINGS = ["completed", "busy", "no-answer", "failed", "canceled", "interrupted"] as const;
 
 // Twilio's call lifecycle: queued → ringing → in-progress → an ending. Busy, no-answer and
-// canceled only happen before anyone answers; an answered call ends completed or failed.
+// canceled only happen before anyone answers; an answered call ends completed or failed — or
+// interrupted, ours, from any live state when the instance holding it died.
 checkTransitionTable<CallStatus>(
   "call",
   CALL_STATUSES,
   {
     queued: ["ringing", "in-progress", ...ENDINGS],
     ringing: ["in-progress", ...ENDINGS],
-    "in-progress": ["completed", "failed"],
+    "in-progress": ["completed", "failed", "interrupted"],
     completed: [],
     busy: [],
     "no-answer": [],
     failed: [],
     canceled: [],
+    interrupted: [],
   },
   (from, to) => changeCallStatus({ status: from }, to),
 );

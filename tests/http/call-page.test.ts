@@ -131,6 +131,18 @@ describe("the call timer", () => {
     }
   });
 
+  test("a call another instance closed after its server died says so in plain words, on its page and in the list", async () => {
+    const cut = await aCall({
+      status: "interrupted",
+      answeredAt: new Date("2026-11-27T10:00:05Z"),
+      endedAt: new Date("2026-11-27T10:01:05Z"),
+      durationSeconds: 60,
+    });
+    const status = byId((await browser.page(`/calls/${cut.id}`)).html, "call-status")!;
+    expect(textOf(status)).toBe("Cut off: its server stopped 1:00");
+    expect((await browser.page("/calls")).html).toContain("Cut off: its server stopped");
+  });
+
   test("the live status event for the end carries the stopped timer", async () => {
     const call = await aCall();
     const response = await browser.request(`/calls/${call.id}/events`);

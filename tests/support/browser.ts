@@ -175,6 +175,10 @@ export interface RunningServer {
   output(): string;
   /** null while it runs; its exit code once it has ended (by stop() or by itself). */
   exitCode(): number | null;
+  /** Sends the process a signal (SIGTERM to drain and stop, SIGKILL to die as a lost machine would). */
+  kill(signal: "SIGTERM" | "SIGKILL"): void;
+  /** Resolves with the exit code once the process has ended. */
+  exited: Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -185,7 +189,8 @@ export interface RunningServer {
 export async function startServer(env: Record<string, string>, timeoutMs = 30_000): Promise<RunningServer> {
   const child = Bun.spawn([process.execPath, "src/main.ts"], {
     cwd: root,
-    env: childEnv({ PORT: "0", HOST: "127.0.0.1", ...env }),
+    // No drain pause after SIGTERM unless a test asks for one: stop() should be quick.
+    env: childEnv({ PORT: "0", HOST: "127.0.0.1", SHUTDOWN_DRAIN_SECONDS: "0", ...env }),
     stdin: "ignore",
     stdout: "pipe",
     stderr: "pipe",
@@ -229,6 +234,8 @@ export async function startServer(env: Record<string, string>, timeoutMs = 30_00
     port,
     output: () => text,
     exitCode: () => child.exitCode,
+    kill: (signal) => child.kill(signal),
+    exited: child.exited,
     async stop() {
       if (child.exitCode !== null) return;
       child.kill("SIGTERM");

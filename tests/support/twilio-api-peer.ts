@@ -4,6 +4,7 @@
  *   POST /2010-04-01/Accounts/{AccountSid}/Messages.json  (form: To, From, Body, StatusCallback; HTTP Basic)
  *     → 201 and a Message resource { sid: "SM…", status: "queued", to, from, body, … }
  *   GET /2010-04-01/Accounts/{AccountSid}.json  → the Account resource (the app's key check)
+ *   GET /2010-04-01/Accounts/{AccountSid}/Calls/{CallSid}.json  → a Call resource set with setCall (404 otherwise)
  * Errors use Twilio's shape, { code, message, more_info, status }. Every request is recorded;
  * failures can be scripted.
  */
@@ -22,6 +23,8 @@ export interface TwilioPeer {
   requests: TwilioPeerRequest[];
   /** The next sends answer these (status, Twilio error code), in order. */
   fail(...failures: { status: number; code: number; message: string; delayMs?: number }[]): void;
+  /** How the peer reports a call from now on: Twilio's status word, and for an ended one its end and duration. */
+  setCall(callSid: string, state: { status: string; endTime?: Date; durationSeconds?: number }): void;
   close(): Promise<void>;
 }
 
@@ -29,6 +32,7 @@ export async function startTwilioApiPeer(credentials: { accountSid: string; auth
   const requests: TwilioPeerRequest[] = [];
   const failures: { status: number; code: number; message: string; delayMs?: number }[] = [];
   let counter = 0;
+  const calls = new Map<string, { status: string; endTime?: Date; durationSeconds?: number }>();
   const server = Bun.serve({
     hostname: "127.0.0.1",
     port: 0,
@@ -57,6 +61,27 @@ export async function startTwilioApiPeer(credentials: { accountSid: string; auth
           date_updated: "Mon, 02 Nov 2026 09:00:00 +0000",
           uri: `/2010-04-01/Accounts/${credentials.accountSid}.json`,
         });
+      const callPath = url.pathname.match(
+        new RegExp(`^/2010-04-01/Accounts/${credentials.accountSid}/Calls/(CA\\w+)\\.json$`),
+      );
+      if (req.method === "GET" && callPath) {
+        const call = calls.get(callPath[1]!);
+        if (!call) return error(404, 20404, "The requested resource was not found");
+        const rfc2822 = (at: Date | undefined) => at?.toUTCString().replace("GMT", "+0000") ?? null;
+        return Response.json({
+          sid: callPath[1],
+          account_sid: credentials.accountSid,
+          status: call.status,
+          direction: "inbound",
+          from: "+447700900123",
+          to: "+442079460000",
+          start_time: rfc2822(new Date(Date.now() - 60_000)),
+          end_time: rfc2822(call.endTime),
+          duration: call.durationSeconds === undefined ? null : String(call.durationSeconds),
+          api_version: "2010-04-01",
+          uri: url.pathname,
+        });
+      }
       if (req.method !== "POST" || url.pathname !== `/2010-04-01/Accounts/${credentials.accountSid}/Messages.json`)
         return error(404, 20404, "The requested resource was not found");
       if (!form.To || !form.From || !form.Body)
@@ -99,6 +124,7 @@ export async function startTwilioApiPeer(credentials: { accountSid: string; auth
     baseUrl: `http://127.0.0.1:${server.port}`,
     requests,
     fail: (...list) => void failures.push(...list),
+    setCall: (callSid, state) => void calls.set(callSid, state),
     close: async () => {
       await server.stop(true);
     },

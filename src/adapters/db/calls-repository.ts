@@ -9,7 +9,7 @@ import { calls, issues, leads, transcriptSegments } from "./schema.ts";
 type CallRow = typeof calls.$inferSelect;
 type SegmentRow = typeof transcriptSegments.$inferSelect;
 
-const toCall = (row: CallRow): Call => ({
+export const toCall = (row: CallRow): Call => ({
   id: row.id,
   providerCallId: row.providerCallId,
   direction: row.direction,

@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import type { Repositories } from "../../ports/database.ts";
 import type { Database } from "./database-handle.ts";
 import { createCallsRepository } from "./calls-repository.ts";
+import { createCallLeasesRepository } from "./call-leases-repository.ts";
 import { createIssuesRepository } from "./issues-repository.ts";
 import { createTasksRepository } from "./tasks-repository.ts";
 import { createLeadAliasesRepository } from "./lead-aliases-repository.ts";
@@ -33,6 +34,7 @@ export function createRepositories(db: Database, kind: string, close: () => Prom
     db,
     leads: createLeadsRepository(db),
     calls: createCallsRepository(db),
+    callLeases: createCallLeasesRepository(db),
     issues: createIssuesRepository(db),
     quotes: createQuotesRepository(db),
     payments: createPaymentsRepository(db),

@@ -174,6 +174,10 @@ export const calls = pgTable(
     callerCheck: jsonb("caller_check").$type<CallerCheck>(),
     /** Who made each correction and when, by field. */
     correctedBy: jsonb("corrected_by").$type<CorrectionMarks>(),
+    /** The instance streaming the call (its id, fresh at each start); null once it let the call go. */
+    leaseOwner: text("lease_owner"),
+    /** The owner renews this every few seconds; once past, the owner died and another instance closes the call. */
+    leaseExpiresAt: at("lease_expires_at"),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -181,6 +185,7 @@ export const calls = pgTable(
     unique("calls_provider_call_id_unique").on(t.providerCallId),
     index("calls_lead_idx").on(t.leadId),
     index("calls_started_idx").on(t.startedAt.desc().nullsFirst()),
+    index("calls_lease_expires_idx").on(t.leaseExpiresAt).where(sql`${t.leaseExpiresAt} is not null`),
     check("calls_status_check", oneOf(t.status, CALL_STATUSES)),
     check("calls_direction_check", oneOf(t.direction, ["inbound", "outbound"])),
   ],

@@ -1,4 +1,4 @@
-import type { CallStatus, Track, TranscriptSegment } from "../calls.ts";
+import type { Call, CallStatus, Track, TranscriptSegment } from "../calls.ts";
 import type { CallDetails } from "../extraction/call-details.ts";
 import { defineChannel, type LiveChannel, type Retention } from "../../ports/live-events.ts";
 import type { CallerCardData } from "./caller-card.ts";
@@ -47,6 +47,19 @@ const CALL_RETENTION = {
 export const callChannel = (callId: string): CallChannel => ({
   ...defineChannel<LiveCallEvent>(`call:${callId}`, CALL_RETENTION),
   callId,
+});
+
+/** The status event a call's viewers get when it changes (a report from Twilio, or a lapsed lease closing it). */
+export const callStatusEvent = (
+  call: Pick<Call, "status" | "answeredAt" | "endedAt" | "durationSeconds">,
+): Extract<LiveCallEvent, { type: "status" }> => ({
+  type: "status",
+  data: {
+    status: call.status,
+    answeredAt: call.answeredAt?.toISOString() ?? null,
+    endedAt: call.endedAt?.toISOString() ?? null,
+    durationSeconds: call.durationSeconds,
+  },
 });
 
 /** What the calls list (and the dashboard) hears: a call started or changed status, or an emergency was heard. */

@@ -31,6 +31,7 @@ export function mediaStreamRoutes(activeCalls: Map<string, LiveCall>) {
       const framesReceived = deps.metrics.mediaFramesReceived;
       let log = deps.logger.child({ stream: "media" });
       let callSid: string | null = null;
+      let callId: string | null = null;
       let live: LiveCall | null = null;
       let starting: Promise<void> | null = null;
       /** This stream's end: the last results stored and the call filed. Shutdown waits for it. */
@@ -53,6 +54,7 @@ export function mediaStreamRoutes(activeCalls: Map<string, LiveCall>) {
         if (activeCalls.has(sid)) return refuse(ws, "a stream for this call is already open");
         if (isCallOver(call.status)) return refuse(ws, `the call is already ${call.status}`);
         callSid = sid;
+        callId = call.id;
         const transcriber = deps.transcription.forStream(customParameters);
         const intake = callIntakeObserver(
           {
@@ -89,6 +91,10 @@ export function mediaStreamRoutes(activeCalls: Map<string, LiveCall>) {
         );
         activeCalls.set(sid, live);
         deps.metrics.callsInProgress.up();
+        // Held while this instance streams it: if the instance dies, the lease lapses and another closes the call.
+        await deps.callLeases
+          .hold(call.id)
+          .catch((error: unknown) => log.error({ err: error }, "could not take the call's lease"));
         log.info(
           { tracks: message.start.tracks, transcriber: transcriber?.name ?? "not configured" },
           "media stream started",
@@ -99,6 +105,7 @@ export function mediaStreamRoutes(activeCalls: Map<string, LiveCall>) {
         if (live && callSid) {
           const ending = live;
           const sid = callSid;
+          const leased = callId;
           live = null;
           // Still listed while its last lines and its filing are done: a call page opened now
           // listens for them (and a second stream for the call is still refused).
@@ -107,6 +114,12 @@ export function mediaStreamRoutes(activeCalls: Map<string, LiveCall>) {
             .then(
               () => log.info({ why, ...ending.stats }, "media stream ended"),
               (error: unknown) => log.error({ err: error, why }, "media stream did not end cleanly"),
+            )
+            .then(() =>
+              // Filed (or failed to file): no sweep should close it again.
+              deps.callLeases
+                .release(leased ?? "")
+                .catch((error: unknown) => log.error({ err: error }, "could not release the call's lease")),
             )
             .finally(() => {
               activeCalls.delete(sid);

@@ -4,7 +4,7 @@ import { callStatusFrom, statusChanges, statusesBefore } from "../../domain/live
 import { leadForContact } from "../../domain/lead-identity.ts";
 import { phoneFromCarrier } from "../../domain/phone.ts";
 import { RECORDING_TASK, type RecordingTask } from "../../domain/live-call/recordings.ts";
-import { CALLS_CHANNEL, callChannel } from "../../domain/live-call/channels.ts";
+import { CALLS_CHANNEL, callChannel, callStatusEvent } from "../../domain/live-call/channels.ts";
 import type { AppEnv } from "../deps.ts";
 import { verifyTwilio } from "../middleware/verify-twilio.ts";
 import { streamTokenFor } from "../stream-token.ts";
@@ -137,13 +137,7 @@ export function twilioVoiceRoutes() {
       );
       return c.body(null, 204);
     }
-    const data = {
-      status: updated.status,
-      answeredAt: updated.answeredAt?.toISOString() ?? null,
-      endedAt: updated.endedAt?.toISOString() ?? null,
-      durationSeconds: updated.durationSeconds,
-    };
-    await deps.liveEvents.publish(callChannel(call.id), { type: "status", data });
+    await deps.liveEvents.publish(callChannel(call.id), callStatusEvent(updated));
     await deps.liveEvents.publish(CALLS_CHANNEL, { type: "call", data: { callId: call.id, status: updated.status } });
     if (UNANSWERED.includes(updated.status)) await deps.messaging.missedCall(updated);
     return c.body(null, 204);

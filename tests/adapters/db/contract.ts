@@ -996,6 +996,57 @@ export function repositoryContract(name: string, open: OpenTarget): void {
       });
     });
 
+    describe("call leases", () => {
+      const t0 = new Date("2026-11-20T09:00:00Z");
+      const later = (seconds: number) => new Date(t0.getTime() + seconds * 1000);
+
+      test("a held lease renewed in time is not claimed; one left to lapse is, by its new holder", async () => {
+        const kept = await repos.calls.record(aCall({ providerCallId: "CA-lease-kept", status: "in-progress" }));
+        const dead = await repos.calls.record(aCall({ providerCallId: "CA-lease-dead", status: "in-progress" }));
+        const unleased = await repos.calls.record(aCall({ providerCallId: "CA-lease-none", status: "in-progress" }));
+        await repos.callLeases.hold(kept.id, "instance-a", later(30));
+        await repos.callLeases.hold(dead.id, "instance-b", later(30));
+        expect(await repos.callLeases.renew("instance-a", later(60))).toBe(1);
+
+        const claimed = await repos.callLeases.claimLapsed("instance-c", later(45), later(75), 10);
+        expect(claimed.map((call) => call.id)).toEqual([dead.id]);
+        // Now held by the sweeper: claiming again before its own lease lapses finds nothing.
+        expect(await repos.callLeases.claimLapsed("instance-d", later(50), later(80), 10)).toEqual([]);
+        expect(claimed.map((call) => call.id)).not.toContain(unleased.id);
+      });
+
+      test("a released call is never claimed, and only its holder can release it", async () => {
+        const call = await repos.calls.record(aCall({ providerCallId: "CA-lease-released", status: "in-progress" }));
+        await repos.callLeases.hold(call.id, "instance-a", later(30));
+        await repos.callLeases.release(call.id, "instance-b");
+        expect((await repos.callLeases.claimLapsed("instance-c", later(31), later(61), 10)).map((c) => c.id)).toEqual([
+          call.id,
+        ]);
+        await repos.callLeases.release(call.id, "instance-c");
+        expect(await repos.callLeases.claimLapsed("instance-d", later(999), later(1029), 10)).toEqual([]);
+        expect(await repos.callLeases.renew("instance-c", later(2000))).toBe(0);
+      });
+
+      test("two instances sweeping at once claim each lapsed call exactly once", async () => {
+        const ids: string[] = [];
+        for (let i = 0; i < 12; i++) {
+          const call = await repos.calls.record(aCall({ providerCallId: `CA-lease-race-${i}`, status: "in-progress" }));
+          await repos.callLeases.hold(call.id, "dead-instance", later(30));
+          ids.push(call.id);
+        }
+        const [a, b, c] = await Promise.all(
+          ["sweeper-1", "sweeper-2", "sweeper-3"].map((owner) =>
+            repos.callLeases.claimLapsed(owner, later(40), later(70), 8),
+          ),
+        );
+        const claimed = [...a!, ...b!, ...c!].map((call) => call.id);
+        expect(new Set(claimed).size).toBe(claimed.length);
+        // Whatever the first sweeps left (their batches are limited), the next one takes.
+        const rest = await repos.callLeases.claimLapsed("sweeper-1", later(40), later(70), 20);
+        expect([...claimed, ...rest.map((call) => call.id)].sort()).toEqual([...ids].sort());
+      });
+    });
+
     describe("jobs", () => {
       const t0 = new Date("2026-11-20T09:00:00Z");
       const later = (seconds: number) => new Date(t0.getTime() + seconds * 1000);
