@@ -50,7 +50,8 @@ describe("a call page opened while the call is being filed", () => {
         await fetch(`${server.baseUrl}/calls/${result.callId}`, { headers: { Cookie: cookie } })
       ).text();
       expect(page).toContain('data-close-when="filed"');
-      const after = page.match(/sse-connect="\/calls\/[^/]+\/events\?after=(\d+)"/)?.[1];
+      // The page's one live connection asks for the call's topic from the point it was drawn at.
+      const after = page.match(/sse-connect="\/live\?topic=call:[^&]+&amp;after=call:[^=]+=(\d+)"/)?.[1];
       expect(after).toBeDefined();
       expect(page).not.toContain('id="interim-inbound"'); // nobody is speaking any more
 
