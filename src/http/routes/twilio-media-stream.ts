@@ -32,6 +32,7 @@ export function mediaStreamRoutes(activeCalls: Map<string, LiveCall>) {
       let log = deps.logger.child({ stream: "media" });
       let callSid: string | null = null;
       let callId: string | null = null;
+      let leaseTaken: Promise<unknown> = Promise.resolve();
       let live: LiveCall | null = null;
       let starting: Promise<void> | null = null;
       /** This stream's end: the last results stored and the call filed. Shutdown waits for it. */
@@ -92,7 +93,8 @@ export function mediaStreamRoutes(activeCalls: Map<string, LiveCall>) {
         activeCalls.set(sid, live);
         deps.metrics.callsInProgress.up();
         // Held while this instance streams it: if the instance dies, the lease lapses and another closes the call.
-        await deps.callLeases
+        // Not awaited here: audio that arrives meanwhile goes straight to the transcriber; the release waits for it.
+        leaseTaken = deps.callLeases
           .hold(call.id)
           .catch((error: unknown) => log.error({ err: error }, "could not take the call's lease"));
         log.info(
@@ -115,6 +117,7 @@ export function mediaStreamRoutes(activeCalls: Map<string, LiveCall>) {
               () => log.info({ why, ...ending.stats }, "media stream ended"),
               (error: unknown) => log.error({ err: error, why }, "media stream did not end cleanly"),
             )
+            .then(() => leaseTaken)
             .then(() =>
               // Filed (or failed to file): no sweep should close it again.
               deps.callLeases
