@@ -1,12 +1,11 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import pino from "pino";
 import { startTaskRunner } from "../../src/adapters/local/task-runner.ts";
-import { createTwilioSmsSender } from "../../src/adapters/twilio/sms-sender.ts";
-import { createWhatsAppCloudApi } from "../../src/adapters/whatsapp/graph-api.ts";
 import type { OpenDatabase } from "../../src/adapters/db/database.ts";
 import type { Lead } from "../../src/domain/leads.ts";
 import type { E164 } from "../../src/domain/phone.ts";
 import { freshPglite } from "../support/test-db.ts";
+import { startMessagingPeersApp } from "../support/messaging-peers-app.ts";
 import {
   aStaffUser,
   buildTestApp,
@@ -16,16 +15,8 @@ import {
   testBrowser,
 } from "../support/test-app.ts";
 import { TEST_SMS_FROM, TEST_WHATSAPP_APP_SECRET } from "../support/messaging-world.ts";
-import {
-  PEER_ACCESS_TOKEN,
-  PEER_PHONE_NUMBER_ID,
-  signedDelivery,
-  startMetaPeer,
-  statusUpdate,
-  textMessage,
-  type MetaPeer,
-} from "../support/meta-peer.ts";
-import { startTwilioApiPeer, type TwilioPeer } from "../support/twilio-api-peer.ts";
+import { signedDelivery, statusUpdate, textMessage, type MetaPeer } from "../support/meta-peer.ts";
+import { type TwilioPeer } from "../support/twilio-api-peer.ts";
 
 const ACCOUNT = "AC00000000000000000000000000000001";
 let repos: OpenDatabase;
@@ -53,30 +44,8 @@ const aLead = (phone: string, name = "Sarah Jones") =>
   });
 
 beforeAll(async () => {
-  [repos, meta, twilioPeer] = await Promise.all([
-    freshPglite(),
-    startMetaPeer(),
-    startTwilioApiPeer({ accountSid: ACCOUNT, authToken: TEST_TWILIO_TOKEN }),
-  ]);
-  live = buildTestApp(
-    repos,
-    { twilio: { authToken: TEST_TWILIO_TOKEN, accountSid: ACCOUNT, staffNumbers: [], local: false } },
-    {
-      adapters: {
-        whatsapp: createWhatsAppCloudApi({
-          accessToken: PEER_ACCESS_TOKEN,
-          phoneNumberId: PEER_PHONE_NUMBER_ID,
-          baseUrl: meta.baseUrl,
-        }),
-        sms: createTwilioSmsSender({
-          accountSid: ACCOUNT,
-          authToken: TEST_TWILIO_TOKEN,
-          from: TEST_SMS_FROM,
-          apiBaseUrl: twilioPeer.baseUrl,
-        }),
-      },
-    },
-  );
+  repos = await freshPglite();
+  ({ meta, twilioPeer, world: live } = await startMessagingPeersApp(repos, ACCOUNT));
   embedded = buildTestApp(repos);
   staff = await aStaffUser(live.deps);
   browser = testBrowser(live.app);

@@ -1,30 +1,15 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import pino from "pino";
 import { startTaskRunner } from "../../src/adapters/local/task-runner.ts";
-import { createTwilioSmsSender } from "../../src/adapters/twilio/sms-sender.ts";
-import { createWhatsAppCloudApi } from "../../src/adapters/whatsapp/graph-api.ts";
 import type { OpenDatabase } from "../../src/adapters/db/database.ts";
 import type { E164 } from "../../src/domain/phone.ts";
 import { quoteTotals } from "../../src/domain/quotes.ts";
 import { freshPglite } from "../support/test-db.ts";
-import {
-  aStaffUser,
-  buildTestApp,
-  ORIGIN,
-  signedTwilioPost,
-  TEST_TWILIO_TOKEN,
-  testBrowser,
-} from "../support/test-app.ts";
-import { TEST_SMS_FROM, TEST_WHATSAPP_APP_SECRET } from "../support/messaging-world.ts";
-import {
-  PEER_ACCESS_TOKEN,
-  PEER_PHONE_NUMBER_ID,
-  signedDelivery,
-  startMetaPeer,
-  textMessage,
-  type MetaPeer,
-} from "../support/meta-peer.ts";
-import { startTwilioApiPeer, type TwilioPeer } from "../support/twilio-api-peer.ts";
+import { startMessagingPeersApp } from "../support/messaging-peers-app.ts";
+import { aStaffUser, buildTestApp, ORIGIN, signedTwilioPost, testBrowser } from "../support/test-app.ts";
+import { TEST_WHATSAPP_APP_SECRET } from "../support/messaging-world.ts";
+import { signedDelivery, textMessage, type MetaPeer } from "../support/meta-peer.ts";
+import { type TwilioPeer } from "../support/twilio-api-peer.ts";
 import { textOf } from "../e2e/helpers.ts";
 
 const ACCOUNT = "AC00000000000000000000000000000002";
@@ -56,30 +41,8 @@ const aLead = (phone: string | null, name: string | null) =>
   });
 
 beforeAll(async () => {
-  [repos, meta, twilioPeer] = await Promise.all([
-    freshPglite(),
-    startMetaPeer(),
-    startTwilioApiPeer({ accountSid: ACCOUNT, authToken: TEST_TWILIO_TOKEN }),
-  ]);
-  live = buildTestApp(
-    repos,
-    { twilio: { authToken: TEST_TWILIO_TOKEN, accountSid: ACCOUNT, staffNumbers: [], local: false } },
-    {
-      adapters: {
-        whatsapp: createWhatsAppCloudApi({
-          accessToken: PEER_ACCESS_TOKEN,
-          phoneNumberId: PEER_PHONE_NUMBER_ID,
-          baseUrl: meta.baseUrl,
-        }),
-        sms: createTwilioSmsSender({
-          accountSid: ACCOUNT,
-          authToken: TEST_TWILIO_TOKEN,
-          from: TEST_SMS_FROM,
-          apiBaseUrl: twilioPeer.baseUrl,
-        }),
-      },
-    },
-  );
+  repos = await freshPglite();
+  ({ meta, twilioPeer, world: live } = await startMessagingPeersApp(repos, ACCOUNT));
   embedded = buildTestApp(repos);
   const staff = await aStaffUser(live.deps);
   browser = testBrowser(live.app);

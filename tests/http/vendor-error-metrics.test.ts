@@ -7,15 +7,13 @@ import { afterAll, beforeAll, expect, test } from "bun:test";
 import pino from "pino";
 import type { OpenDatabase } from "../../src/adapters/db/database.ts";
 import { startTaskRunner } from "../../src/adapters/local/task-runner.ts";
-import { createTwilioSmsSender } from "../../src/adapters/twilio/sms-sender.ts";
-import { createWhatsAppCloudApi } from "../../src/adapters/whatsapp/graph-api.ts";
 import type { E164 } from "../../src/domain/phone.ts";
-import { TEST_SMS_FROM } from "../support/messaging-world.ts";
-import { PEER_ACCESS_TOKEN, PEER_PHONE_NUMBER_ID, startMetaPeer, type MetaPeer } from "../support/meta-peer.ts";
+import { type MetaPeer } from "../support/meta-peer.ts";
 import { sampleValue } from "../support/prometheus-text.ts";
-import { buildTestApp, TEST_TWILIO_TOKEN } from "../support/test-app.ts";
+import { buildTestApp } from "../support/test-app.ts";
 import { freshPglite } from "../support/test-db.ts";
-import { startTwilioApiPeer, type TwilioPeer } from "../support/twilio-api-peer.ts";
+import { startMessagingPeersApp } from "../support/messaging-peers-app.ts";
+import { type TwilioPeer } from "../support/twilio-api-peer.ts";
 
 const ACCOUNT = "AC00000000000000000000000000000001";
 let repos: OpenDatabase;
@@ -25,30 +23,8 @@ let world: ReturnType<typeof buildTestApp>;
 let leadId = "";
 
 beforeAll(async () => {
-  [repos, meta, twilioPeer] = await Promise.all([
-    freshPglite(),
-    startMetaPeer(),
-    startTwilioApiPeer({ accountSid: ACCOUNT, authToken: TEST_TWILIO_TOKEN }),
-  ]);
-  world = buildTestApp(
-    repos,
-    { twilio: { authToken: TEST_TWILIO_TOKEN, accountSid: ACCOUNT, staffNumbers: [], local: false } },
-    {
-      adapters: {
-        whatsapp: createWhatsAppCloudApi({
-          accessToken: PEER_ACCESS_TOKEN,
-          phoneNumberId: PEER_PHONE_NUMBER_ID,
-          baseUrl: meta.baseUrl,
-        }),
-        sms: createTwilioSmsSender({
-          accountSid: ACCOUNT,
-          authToken: TEST_TWILIO_TOKEN,
-          from: TEST_SMS_FROM,
-          apiBaseUrl: twilioPeer.baseUrl,
-        }),
-      },
-    },
-  );
+  repos = await freshPglite();
+  ({ meta, twilioPeer, world: world } = await startMessagingPeersApp(repos, ACCOUNT));
   const lead = await repos.leads.create({
     name: "Sarah Jones",
     organisation: null,
