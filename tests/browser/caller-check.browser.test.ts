@@ -7,20 +7,14 @@
  * Screenshots go to $SCREENSHOT_DIR, else a fresh folder under the system temp folder.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
 import {
   browserTestsEnabled,
-  launchChromium,
-  logInThroughForm,
-  runCli,
-  seedPgliteDataDir,
-  startServer,
+  startBrowserWorld,
   type LaunchedBrowser,
   type RunningServer,
-  watchForPageProblems,
+  type BrowserWorld,
 } from "../support/browser.ts";
 
 const enabled = browserTestsEnabled();
@@ -28,38 +22,27 @@ const enabled = browserTestsEnabled();
 const EMAIL = "calls@handy.example";
 const PASSWORD = "who-is-on-the-line-today";
 
+let world: BrowserWorld | undefined;
 let dataDir = "";
 let screenshots = "";
-let server: RunningServer | undefined;
-let chrome: LaunchedBrowser | undefined;
+let server: RunningServer;
+let chrome: LaunchedBrowser;
 let page: Page;
 const pageProblems: string[] = [];
 
 describe.skipIf(!enabled)("a caller on another customer's number, in the browser", () => {
   beforeAll(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), "sb-browser-caller-"));
-    screenshots = process.env.SCREENSHOT_DIR ?? mkdtempSync(join(tmpdir(), "sb-screens-caller-"));
-    mkdirSync(screenshots, { recursive: true });
-    const env = { DATA_DIR: dataDir, COMPANY_NAME: "Handy Services" };
-    await seedPgliteDataDir(dataDir);
-    [server, chrome] = await Promise.all([startServer(env), launchChromium()]);
-    const added = await runCli(["user", "add", EMAIL, "--password", PASSWORD], env);
-    if (added.code !== 0) throw new Error(`user add failed (${added.code}):\n${added.stdout}${added.stderr}`);
-    const seeded = await runCli(["seed-demo"], env);
-    if (seeded.code !== 0) throw new Error(`seed-demo failed (${seeded.code}):\n${seeded.stdout}${seeded.stderr}`);
-    page = await chrome.context.newPage();
-    page.setDefaultTimeout(8_000);
-    watchForPageProblems(page, pageProblems);
-    await logInThroughForm(page, server.url, EMAIL, PASSWORD);
+    world = await startBrowserWorld({
+      name: "caller",
+      user: { email: EMAIL, password: PASSWORD },
+      pageProblems,
+      seedDemo: true,
+    });
+    ({ dataDir, screenshots, server, chrome, page } = world);
   }, 90_000);
 
   afterAll(async () => {
-    if (server && server.exitCode() !== null)
-      console.error(`The server ended by itself:\n${server.output().slice(-4000)}`);
-    await chrome?.close();
-    await server?.stop();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-    if (screenshots) console.log(`Caller-check screenshots: ${screenshots}`);
+    await world?.close();
   });
 
   test("the live page says who is who at once; choosing a different customer files the job under David Patel", async () => {

@@ -5,21 +5,17 @@
  * webhook while staff watch the inbox; it shows up live, they open the conversation and reply.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { WHATSAPP_LOCAL_SECRET_FILE } from "../../src/compose/index.ts";
 import {
   browserTestsEnabled,
-  launchChromium,
   logInThroughForm,
-  runCli,
-  seedPgliteDataDir,
-  startServer,
+  startBrowserWorld,
   type LaunchedBrowser,
   type RunningServer,
-  watchForPageProblems,
+  type BrowserWorld,
 } from "../support/browser.ts";
 import { signedDelivery, textMessage } from "../support/meta-peer.ts";
 
@@ -36,10 +32,11 @@ const REPLY = "Thanks Sarah, a plumber can come tomorrow at 9am.";
 const LEAD_PAGE_REPLY = "Sarah, he will text you when he sets off.";
 const BURST_LAST = "and the shower, while he is here";
 
+let world: BrowserWorld | undefined;
 let dataDir = "";
 let screenshots = "";
-let server: RunningServer | undefined;
-let chrome: LaunchedBrowser | undefined;
+let server: RunningServer;
+let chrome: LaunchedBrowser;
 let page: Page;
 let appSecret = "";
 let conversationPath = "";
@@ -59,29 +56,19 @@ async function deliver(payload: unknown, secret = appSecret): Promise<Response> 
 
 describe.skipIf(!enabled)("the inbox in a real browser", () => {
   beforeAll(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), "sb-browser-inbox-"));
-    screenshots = process.env.SCREENSHOT_DIR ?? mkdtempSync(join(tmpdir(), "sb-screens-inbox-"));
-    mkdirSync(screenshots, { recursive: true });
-    const env = { DATA_DIR: dataDir, COMPANY_NAME: "Handy Services" };
-    await seedPgliteDataDir(dataDir);
-    [server, chrome] = await Promise.all([startServer(env), launchChromium()]);
-    const added = await runCli(["user", "add", EMAIL, "--password", PASSWORD], env);
-    if (added.code !== 0) throw new Error(`user add failed: ${added.stdout}${added.stderr}`);
+    world = await startBrowserWorld({
+      name: "inbox",
+      user: { email: EMAIL, password: PASSWORD },
+      pageProblems,
+      logIn: false,
+    });
+    ({ dataDir, screenshots, server, chrome, page } = world);
     // Without WHATSAPP_APP_SECRET the server verifies deliveries with the secret it made here.
     appSecret = readFileSync(join(dataDir, "secrets", WHATSAPP_LOCAL_SECRET_FILE), "utf8").trim();
-
-    page = await chrome.context.newPage();
-    page.setDefaultTimeout(8_000);
-    watchForPageProblems(page, pageProblems);
   }, 60_000);
 
   afterAll(async () => {
-    if (server && server.exitCode() !== null)
-      console.error(`The server ended by itself:\n${server.output().slice(-4000)}`);
-    await chrome?.close();
-    await server?.stop();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-    if (screenshots) console.log(`Inbox screenshots: ${screenshots}`);
+    await world?.close();
   });
 
   test(

@@ -6,21 +6,16 @@
  * page something in it that could spill.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { WHATSAPP_LOCAL_SECRET_FILE } from "../../src/compose/index.ts";
 import {
   browserTestsEnabled,
-  launchChromium,
-  logInThroughForm,
-  runCli,
-  seedPgliteDataDir,
-  startServer,
+  startBrowserWorld,
   type LaunchedBrowser,
   type RunningServer,
-  watchForPageProblems,
+  type BrowserWorld,
 } from "../support/browser.ts";
 import { signedDelivery, textMessage } from "../support/meta-peer.ts";
 import { sidewaysProblems } from "../support/phone-width.ts";
@@ -40,10 +35,11 @@ const LONG_LINK =
   "https://photos.example.com/shared/albums/2026-12-03/kitchen-ceiling-leak-under-bathroom/IMG_20261203_071512_HDR_portrait_mode_full_resolution.jpg?token=abcdefghijklmnopqrstuvwxyz0123456789";
 const WHATSAPP_CONTACT = { waId: "447700900777", name: "Wilhelmina Montgomery-Ravenscroft" };
 
+let world: BrowserWorld | undefined;
 let dataDir = "";
 let screenshots = "";
-let server: RunningServer | undefined;
-let chrome: LaunchedBrowser | undefined;
+let server: RunningServer;
+let chrome: LaunchedBrowser;
 let page: Page;
 const pageProblems: string[] = [];
 const TEST_MS = 120_000;
@@ -70,32 +66,21 @@ async function detailLinks(listPath: string, pattern: RegExp, most: number): Pro
 
 describe.skipIf(!enabled)("staff pages at a phone's width", () => {
   beforeAll(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), "sb-browser-phone-"));
-    screenshots = process.env.SCREENSHOT_DIR ?? mkdtempSync(join(tmpdir(), "sb-screens-phone-"));
-    mkdirSync(screenshots, { recursive: true });
-    const env = { DATA_DIR: dataDir, COMPANY_NAME: "Handy Services" };
-    await seedPgliteDataDir(dataDir);
-    [server, chrome] = await Promise.all([startServer(env), launchChromium({ viewport: PHONE })]);
-    const added = await runCli(["user", "add", ADMIN, "--password", PASSWORD, "--role", "admin"], env);
-    if (added.code !== 0) throw new Error(`user add failed (${added.code}):\n${added.stdout}${added.stderr}`);
-    const seeded = await runCli(["seed-demo"], env);
-    if (seeded.code !== 0) throw new Error(`seed-demo failed (${seeded.code}):\n${seeded.stdout}${seeded.stderr}`);
+    world = await startBrowserWorld({
+      name: "phone",
+      user: { email: ADMIN, password: PASSWORD, role: "admin" },
+      pageProblems,
+      seedDemo: true,
+      viewport: PHONE,
+    });
+    ({ dataDir, screenshots, server, chrome, page } = world);
     await deliverWhatsApp(
       textMessage(WHATSAPP_CONTACT, "wamid.PHONEWIDTH1", `Here are the photos of the ceiling: ${LONG_LINK}`),
     );
-    page = await chrome.context.newPage();
-    page.setDefaultTimeout(8_000);
-    watchForPageProblems(page, pageProblems);
-    await logInThroughForm(page, server.url, ADMIN, PASSWORD);
   }, 90_000);
 
   afterAll(async () => {
-    if (server && server.exitCode() !== null)
-      console.error(`The server ended by itself:\n${server.output().slice(-4000)}`);
-    await chrome?.close();
-    await server?.stop();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-    if (screenshots) console.log(`Phone-width screenshots: ${screenshots}`);
+    await world?.close();
   });
 
   test(

@@ -4,20 +4,14 @@
  * message area, with no script errors or refused resources.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
 import {
   browserTestsEnabled,
-  launchChromium,
-  logInThroughForm,
-  runCli,
-  seedPgliteDataDir,
-  startServer,
+  startBrowserWorld,
   type LaunchedBrowser,
   type RunningServer,
-  watchForPageProblems,
+  type BrowserWorld,
 } from "../support/browser.ts";
 
 const enabled = browserTestsEnabled();
@@ -25,34 +19,27 @@ const ADMIN = "boss@handy.example";
 const PASSWORD = "kettle-on-for-the-plumber";
 const TEST_MS = 15_000;
 
+let world: BrowserWorld | undefined;
 let dataDir = "";
 let screenshots = "";
-let server: RunningServer | undefined;
-let chrome: LaunchedBrowser | undefined;
+let server: RunningServer;
+let chrome: LaunchedBrowser;
 let page: Page;
 const pageProblems: string[] = [];
 
 describe.skipIf(!enabled)("staff management in a real browser", () => {
   beforeAll(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), "sb-browser-users-"));
-    screenshots = process.env.SCREENSHOT_DIR ?? mkdtempSync(join(tmpdir(), "sb-screens-"));
-    mkdirSync(screenshots, { recursive: true });
-    const env = { DATA_DIR: dataDir, COMPANY_NAME: "Handy Services" };
-    await seedPgliteDataDir(dataDir);
-    [server, chrome] = await Promise.all([startServer(env), launchChromium()]);
-    const added = await runCli(["user", "add", ADMIN, "--password", PASSWORD, "--role", "admin"], env);
-    if (added.code !== 0) throw new Error(`user add failed (${added.code}):\n${added.stdout}${added.stderr}`);
-    page = await chrome.context.newPage();
-    page.setDefaultTimeout(5_000);
-    watchForPageProblems(page, pageProblems);
-    await logInThroughForm(page, server.url, ADMIN, PASSWORD);
+    world = await startBrowserWorld({
+      name: "users",
+      user: { email: ADMIN, password: PASSWORD, role: "admin" },
+      pageProblems,
+      pageTimeoutMs: 5_000,
+    });
+    ({ dataDir, screenshots, server, chrome, page } = world);
   }, 45_000);
 
   afterAll(async () => {
-    await chrome?.close();
-    await server?.stop();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-    if (screenshots) console.log(`Browser screenshots: ${screenshots}`);
+    await world?.close();
   });
 
   test(

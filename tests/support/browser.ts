@@ -7,7 +7,7 @@
  * by silently skipping.
  */
 import { createHash } from "node:crypto";
-import { cpSync, existsSync, mkdtempSync, renameSync, rmSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
@@ -244,6 +244,66 @@ export async function startServer(env: Record<string, string>, timeoutMs = 30_00
         child.kill("SIGKILL");
         await child.exited;
       }
+    },
+  };
+}
+
+/** A logged-in staff member's browser on the real server, over a fresh embedded-default data folder. */
+export interface BrowserWorld {
+  dataDir: string;
+  env: Record<string, string>;
+  server: RunningServer;
+  chrome: LaunchedBrowser;
+  page: Page;
+  screenshots: string;
+  /** Stops the browser and the server and removes the data folder (saying where the screenshots are). */
+  close(): Promise<void>;
+}
+
+/**
+ * The set-up most browser tests share: a migrated data folder, the server and Chromium started
+ * together, a staff user added through the command line (and the demo data, when asked), one page
+ * watched for problems and, unless `logIn` is false, logged in through the form.
+ */
+export async function startBrowserWorld(options: {
+  name: string;
+  user: { email: string; password: string; role?: "admin" | "staff" };
+  pageProblems: string[];
+  seedDemo?: boolean;
+  logIn?: boolean;
+  viewport?: { width: number; height: number };
+  pageTimeoutMs?: number;
+}): Promise<BrowserWorld> {
+  const dataDir = mkdtempSync(join(tmpdir(), `sb-browser-${options.name}-`));
+  const screenshots = process.env.SCREENSHOT_DIR ?? mkdtempSync(join(tmpdir(), `sb-screens-${options.name}-`));
+  mkdirSync(screenshots, { recursive: true });
+  const env = { DATA_DIR: dataDir, COMPANY_NAME: "Handy Services" };
+  await seedPgliteDataDir(dataDir);
+  const [server, chrome] = await Promise.all([startServer(env), launchChromium({ viewport: options.viewport })]);
+  const { email, password, role } = options.user;
+  const added = await runCli(["user", "add", email, "--password", password, ...(role ? ["--role", role] : [])], env);
+  if (added.code !== 0) throw new Error(`user add failed (${added.code}):\n${added.stdout}${added.stderr}`);
+  if (options.seedDemo) {
+    const seeded = await runCli(["seed-demo"], env);
+    if (seeded.code !== 0) throw new Error(`seed-demo failed (${seeded.code}):\n${seeded.stdout}${seeded.stderr}`);
+  }
+  const page = await chrome.context.newPage();
+  page.setDefaultTimeout(options.pageTimeoutMs ?? 8_000);
+  watchForPageProblems(page, options.pageProblems);
+  if (options.logIn !== false) await logInThroughForm(page, server.url, email, password);
+  return {
+    dataDir,
+    env,
+    server,
+    chrome,
+    page,
+    screenshots,
+    async close() {
+      if (server.exitCode() !== null) console.error(`The server ended by itself:\n${server.output().slice(-4000)}`);
+      await chrome.close();
+      await server.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+      console.log(`${options.name} screenshots: ${screenshots}`);
     },
   };
 }
