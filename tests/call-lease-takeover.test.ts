@@ -116,6 +116,8 @@ describe("a dead instance's call", () => {
     expect(await repos.issues.byId(filed.issueId!)).toMatchObject({ sourceCallId: callId, category: "heating" });
     expect(await repos.leads.byPhone(fixture.from as E164)).toMatchObject({ name: "Sarah Jones", postcode: "NW1 6XE" });
     expect((await repos.audit.forEntity("call", callId)).map((e) => e.who)).toContain("call lease sweep");
+    // The line is logged after the filing and the audit entry, and reaches us through a pipe: wait for it.
+    await until("B's log line", 5_000, async () => b.output().includes('"msg":"lapsed call closed"'));
     expect(b.output()).toContain('"msg":"lapsed call closed"');
 
     await b.stop();
