@@ -32,6 +32,12 @@ describe("draining on SIGTERM", () => {
       expect(await statusOf(`${server.url}/health`)).toBe(200);
 
       server.kill("SIGTERM");
+      // The signal reaches the process a moment later; poll once it says it is draining.
+      const signalledAt = Date.now();
+      while (!server.output().includes("shutting down: draining") && Date.now() - signalledAt < 10_000) {
+        await Bun.sleep(20);
+      }
+      expect(server.output()).toContain("shutting down: draining");
       const readyAfter: (number | null)[] = [];
       const healthAfter: (number | null)[] = [];
       const startedAt = Date.now();
@@ -47,7 +53,6 @@ describe("draining on SIGTERM", () => {
       expect(answered(readyAfter).length).toBeGreaterThanOrEqual(5);
       expect(new Set(answered(readyAfter))).toEqual(new Set([503]));
       expect(new Set(answered(healthAfter))).toEqual(new Set([200]));
-      expect(server.output()).toContain("shutting down: draining");
     } finally {
       if (server.exitCode() === null) server.kill("SIGKILL");
     }
