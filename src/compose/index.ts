@@ -171,10 +171,12 @@ export function wireDeps(
     quotes: quotesToCash.taskHandlers,
     messaging: messaging.taskHandlers,
   };
+  // This instance's id (fresh at each start): the owner of its job claims and call leases.
+  const instanceId = crypto.randomUUID();
   const runner = startTaskRunner(
     { tasks: repos.tasks, log: logger, now },
     { ...taskHandlers.calls, ...taskHandlers.quotes, ...taskHandlers.messaging },
-    { autoStart: options.runBackgroundTasks ?? false },
+    { autoStart: options.runBackgroundTasks ?? false, owner: instanceId },
   );
   // Started by the server (src/main.ts), so commands and tests make no calls to vendors.
   const vendorChecks =
@@ -186,7 +188,6 @@ export function wireDeps(
     circuits: () => resilience.circuits(),
   });
 
-  const instanceId = crypto.randomUUID();
   const deps: AppDeps = {
     repos,
     blobStore,

@@ -30,8 +30,16 @@ export interface Tasks {
     payload: TaskPayloadInput<K>;
     runAt: Date;
   }): Promise<boolean>;
-  /** Takes up to `limit` due jobs for this worker, locked for `lockMs` so no other worker runs them. */
-  claimDue(now: Date, limit: number, lockMs: number): Promise<Task[]>;
+  /**
+   * Takes up to `limit` due jobs for `owner` (an instance's id), held for `lockMs` so no other
+   * worker runs them; a job whose hold ran out (its instance died) is due again.
+   */
+  claimDue(now: Date, limit: number, lockMs: number, owner: string): Promise<Task[]>;
+  /**
+   * Extends to `until` the hold on those of `ids` that `owner` still holds and that are neither
+   * done nor given up (the heartbeat of jobs still running); returns the ids it extended.
+   */
+  renew(ids: readonly string[], owner: string, until: Date): Promise<string[]>;
   complete(id: string, at: Date): Promise<void>;
   /** Records a failed attempt: retried at `retryAt`, or given up for good when it is null. */
   fail(id: string, error: string, retryAt: Date | null, at: Date): Promise<void>;

@@ -485,6 +485,8 @@ export const tasks = pgTable(
     nextAttemptAt: at("next_attempt_at").notNull().defaultNow(),
     /** A worker holds the job until then; past it, another may take it. */
     lockedUntil: at("locked_until"),
+    /** The instance holding it (its id, fresh at each start): only it renews the hold while the job runs. */
+    lockedBy: text("locked_by"),
     doneAt: at("done_at"),
     failedAt: at("failed_at"),
     createdAt: createdAt(),

@@ -31,10 +31,10 @@ export function createTasksRepository(db: Database): Tasks {
       return inserted.length > 0;
     },
 
-    async claimDue(now, limit, lockMs) {
+    async claimDue(now, limit, lockMs, owner) {
       const lockedUntil = new Date(now.getTime() + lockMs);
       const rows = await db.execute<{ id: string }>(sql`
-        update ${tasks} set locked_until = ${lockedUntil.toISOString()}::timestamptz
+        update ${tasks} set locked_until = ${lockedUntil.toISOString()}::timestamptz, locked_by = ${owner}
         where id in (
           select id from ${tasks}
           where done_at is null and failed_at is null
@@ -51,11 +51,22 @@ export function createTasksRepository(db: Database): Tasks {
       return claimed.map(toTask).sort((a, b) => a.nextAttemptAt.getTime() - b.nextAttemptAt.getTime());
     },
 
+    async renew(ids, owner, until) {
+      const valid = ids.filter(isUuid);
+      if (valid.length === 0) return [];
+      const renewed = await db
+        .update(tasks)
+        .set({ lockedUntil: until })
+        .where(and(inArray(tasks.id, valid), eq(tasks.lockedBy, owner), isNull(tasks.doneAt), isNull(tasks.failedAt)))
+        .returning({ id: tasks.id });
+      return renewed.map((row) => row.id);
+    },
+
     async complete(id, at) {
       if (!isUuid(id)) return;
       await db
         .update(tasks)
-        .set({ doneAt: at, lockedUntil: null, attempts: sql`${tasks.attempts} + 1`, lastError: null })
+        .set({ doneAt: at, lockedUntil: null, lockedBy: null, attempts: sql`${tasks.attempts} + 1`, lastError: null })
         .where(eq(tasks.id, id));
     },
 
@@ -67,6 +78,7 @@ export function createTasksRepository(db: Database): Tasks {
           attempts: sql`${tasks.attempts} + 1`,
           lastError: storableText(error).slice(0, 2000),
           lockedUntil: null,
+          lockedBy: null,
           ...(retryAt ? { nextAttemptAt: retryAt } : { failedAt: at }),
         })
         .where(eq(tasks.id, id));

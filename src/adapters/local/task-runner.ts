@@ -50,6 +50,14 @@ export interface TaskRunner {
 }
 
 /**
+ * How long a claim holds a job. Short, so a job whose instance died (kill -9, lost machine) is
+ * claimed again by another within about this long (plus one poll); the instance running the job
+ * renews the hold every third of it for as long as the job runs, so a long one (a big recording)
+ * is never claimed twice while its instance lives.
+ */
+export const TASK_CLAIM_MS = 30_000;
+
+/**
  * Runs durable jobs from the database: claims due ones, runs the handler for their kind, and
  * records success or the failure with the next attempt's time. A job whose handler throws is
  * retried with backoff; after the policy's last attempt it is marked failed, never lost.
@@ -57,14 +65,35 @@ export interface TaskRunner {
 export function startTaskRunner(
   deps: { tasks: Tasks; log: Log; now: () => Date },
   handlers: TaskHandlers,
-  options: { intervalMs?: number; policy?: RetryPolicy; batch?: number; autoStart?: boolean } = {},
+  options: {
+    intervalMs?: number;
+    policy?: RetryPolicy;
+    batch?: number;
+    autoStart?: boolean;
+    /** This instance's id, which its claims carry (default: a fresh one). */
+    owner?: string;
+    /** How long a claim holds (default TASK_CLAIM_MS); renewed every third of it while the job runs. */
+    claimMs?: number;
+  } = {},
 ): TaskRunner {
   const policy = options.policy ?? DEFAULT_RETRY;
   const batch = options.batch ?? 5;
+  const owner = options.owner ?? crypto.randomUUID();
+  const claimMs = options.claimMs ?? TASK_CLAIM_MS;
   let running: Promise<number> | null = null;
   let stopped = false;
+  const heartbeat = startClaimHeartbeat({ ...deps, owner, claimMs });
 
   async function runOne(job: Task) {
+    heartbeat.hold(job.id);
+    try {
+      await runHeld(job);
+    } finally {
+      heartbeat.let(job.id);
+    }
+  }
+
+  async function runHeld(job: Task) {
     const now = () => deps.now();
     const handler = isTaskKind(job.kind) ? (handlers[job.kind] as TaskHandler | undefined) : undefined;
     if (!handler) {
@@ -97,7 +126,7 @@ export function startTaskRunner(
   async function runDue(): Promise<number> {
     let total = 0;
     for (;;) {
-      const due = await deps.tasks.claimDue(deps.now(), batch, 5 * 60_000);
+      const due = await deps.tasks.claimDue(deps.now(), batch, claimMs, owner);
       if (due.length === 0) return total;
       await Promise.all(due.map(runOne));
       total += due.length;
@@ -129,6 +158,53 @@ export function startTaskRunner(
       stopped = true;
       if (timer) clearInterval(timer);
       if (running) await running;
+      heartbeat.stop();
     },
+  };
+}
+
+/**
+ * Renews the claims on the jobs this runner is running, every third of a claim, while there are
+ * any: in one statement for all of them. A failed renewal is retried at the next beat (two more
+ * before the claim runs out); a job found no longer held (the hold lapsed and another took it)
+ * is logged, since it may now run twice.
+ */
+function startClaimHeartbeat(deps: { tasks: Tasks; log: Log; now: () => Date; owner: string; claimMs: number }) {
+  const held = new Set<string>();
+  let timer: ReturnType<typeof setInterval> | null = null;
+  let beating = false;
+  const beat = async () => {
+    if (beating || held.size === 0) return;
+    beating = true;
+    const ids = [...held];
+    try {
+      const renewed = new Set(await deps.tasks.renew(ids, deps.owner, new Date(deps.now().getTime() + deps.claimMs)));
+      // Those finished meanwhile left `held`; any other not renewed was taken over.
+      const lost = ids.filter((id) => held.has(id) && !renewed.has(id));
+      if (lost.length > 0)
+        deps.log.warn({ jobIds: lost }, "job claims lapsed while running (another instance may run them too)");
+    } catch (error) {
+      deps.log.warn({ err: error }, "renewing job claims failed; retrying next beat");
+    } finally {
+      beating = false;
+    }
+  };
+  const stopTimer = () => {
+    if (timer) clearInterval(timer);
+    timer = null;
+  };
+  return {
+    hold(id: string) {
+      held.add(id);
+      if (timer) return;
+      timer = setInterval(() => void beat(), Math.max(1, Math.floor(deps.claimMs / 3)));
+      timer.unref?.();
+    },
+    /** The job ended (done, failed or to be retried): its claim is no longer renewed. */
+    let(id: string) {
+      held.delete(id);
+      if (held.size === 0) stopTimer();
+    },
+    stop: stopTimer,
   };
 }

@@ -1103,11 +1103,14 @@ export function repositoryContract(name: string, open: OpenTarget): void {
           payload: { invoiceId: "i" },
           runAt: later(3600),
         });
-        const claimed = await repos.tasks.claimDue(later(60), 10, 30_000);
+        const claimed = await repos.tasks.claimDue(later(60), 10, 30_000, "worker-1");
         expect(claimed.map((j) => j.key)).toEqual(["first", "second"]);
-        expect(await repos.tasks.claimDue(later(61), 10, 30_000)).toEqual([]);
-        expect((await repos.tasks.claimDue(later(91), 10, 30_000)).map((j) => j.key)).toEqual(["first", "second"]);
-        expect((await repos.tasks.claimDue(later(200), 1, 30_000)).map((j) => j.key)).toEqual(["first"]);
+        expect(await repos.tasks.claimDue(later(61), 10, 30_000, "worker-1")).toEqual([]);
+        expect((await repos.tasks.claimDue(later(91), 10, 30_000, "worker-1")).map((j) => j.key)).toEqual([
+          "first",
+          "second",
+        ]);
+        expect((await repos.tasks.claimDue(later(200), 1, 30_000, "worker-1")).map((j) => j.key)).toEqual(["first"]);
       });
 
       test("workers claiming at once never get the same job", async () => {
@@ -1118,17 +1121,55 @@ export function repositoryContract(name: string, open: OpenTarget): void {
             payload: { invoiceId: `i${i}` },
             runAt: t0,
           });
-        const batches = await Promise.all(Array.from({ length: 4 }, () => repos.tasks.claimDue(later(1), 5, 60_000)));
+        const batches = await Promise.all(
+          Array.from({ length: 4 }, () => repos.tasks.claimDue(later(1), 5, 60_000, "worker-1")),
+        );
         const ids = batches.flat().map((j) => j.id);
         expect(new Set(ids).size).toBe(ids.length);
         expect(ids.length).toBe(12);
+      });
+
+      test("renew extends the hold of the jobs its owner still holds, so nobody else claims them meanwhile", async () => {
+        for (const key of ["long", "other"])
+          await repos.tasks.enqueue({ kind: INVOICE_ISSUED_TASK, key, payload: { invoiceId: "i" }, runAt: t0 });
+        const claimed = await repos.tasks.claimDue(later(1), 10, 30_000, "instance-a");
+        const ids = claimed.map((j) => j.id);
+        expect(claimed.map((j) => j.key).sort()).toEqual(["long", "other"]);
+        // Renewed at 21 s for another 30 s: at 40 s (past the first hold) still held.
+        expect((await repos.tasks.renew(ids, "instance-a", later(51))).sort()).toEqual([...ids].sort());
+        expect(await repos.tasks.claimDue(later(40), 10, 30_000, "instance-b")).toEqual([]);
+        // Another owner's renewal extends nothing it does not hold.
+        expect(await repos.tasks.renew(ids, "instance-b", later(500))).toEqual([]);
+        expect((await repos.tasks.claimDue(later(52), 10, 30_000, "instance-b")).map((j) => j.key).sort()).toEqual([
+          "long",
+          "other",
+        ]);
+        // A's hold was taken over when it lapsed: A's late heartbeat no longer extends it.
+        expect(await repos.tasks.renew(ids, "instance-a", later(200))).toEqual([]);
+        expect(await repos.tasks.claimDue(later(83), 10, 30_000, "instance-a")).toHaveLength(2);
+      });
+
+      test("renew skips jobs done or given up, and ids that are not jobs", async () => {
+        for (const key of ["done", "given-up", "running"])
+          await repos.tasks.enqueue({ kind: INVOICE_ISSUED_TASK, key, payload: { invoiceId: "i" }, runAt: t0 });
+        const byKey = Object.fromEntries(
+          (await repos.tasks.claimDue(later(1), 10, 30_000, "instance-a")).map((j) => [j.key, j]),
+        );
+        await repos.tasks.complete(byKey.done!.id, later(2));
+        await repos.tasks.fail(byKey["given-up"]!.id, "HTTP 404", null, later(2));
+        const ids = [byKey.done!.id, byKey["given-up"]!.id, byKey.running!.id, "not-a-uuid"];
+        expect(await repos.tasks.renew(ids, "instance-a", later(60))).toEqual([byKey.running!.id]);
+        expect(await repos.tasks.renew([], "instance-a", later(60))).toEqual([]);
+        expect(await repos.tasks.byKey(INVOICE_ISSUED_TASK, "done")).toMatchObject({ doneAt: later(2) });
       });
 
       test("complete ends a job; fail retries it later or gives it up", async () => {
         await repos.tasks.enqueue({ kind: INVOICE_ISSUED_TASK, key: "ok", payload: { invoiceId: "i" }, runAt: t0 });
         await repos.tasks.enqueue({ kind: INVOICE_ISSUED_TASK, key: "flaky", payload: { invoiceId: "i" }, runAt: t0 });
         await repos.tasks.enqueue({ kind: INVOICE_ISSUED_TASK, key: "doomed", payload: { invoiceId: "i" }, runAt: t0 });
-        const byKey = Object.fromEntries((await repos.tasks.claimDue(later(1), 10, 1_000)).map((j) => [j.key, j]));
+        const byKey = Object.fromEntries(
+          (await repos.tasks.claimDue(later(1), 10, 1_000, "worker-1")).map((j) => [j.key, j]),
+        );
         await repos.tasks.complete(byKey.ok!.id, later(2));
         await repos.tasks.fail(byKey.flaky!.id, "HTTP 503 from the provider", later(120), later(2));
         await repos.tasks.fail(byKey.doomed!.id, "HTTP 404: recording gone", null, later(2));
@@ -1148,15 +1189,17 @@ export function repositoryContract(name: string, open: OpenTarget): void {
           attempts: 1,
           failedAt: later(2),
         });
-        expect(await repos.tasks.claimDue(later(60), 10, 1_000)).toEqual([]);
-        expect((await repos.tasks.claimDue(later(121), 10, 1_000)).map((j) => j.key)).toEqual(["flaky"]);
+        expect(await repos.tasks.claimDue(later(60), 10, 1_000, "worker-1")).toEqual([]);
+        expect((await repos.tasks.claimDue(later(121), 10, 1_000, "worker-1")).map((j) => j.key)).toEqual(["flaky"]);
       });
       test("backlog counts the jobs neither done nor given up, by kind, and ages the oldest by the database's clock", async () => {
         expect(await repos.tasks.backlog()).toEqual([]);
         for (const key of ["done", "waiting", "retrying", "given-up"])
           await repos.tasks.enqueue({ kind: INVOICE_ISSUED_TASK, key, payload: { invoiceId: "i" }, runAt: t0 });
         await repos.tasks.enqueue({ kind: SEND_TASK, key: "m1", payload: { messageId: "m1" }, runAt: t0 });
-        const byKey = Object.fromEntries((await repos.tasks.claimDue(later(1), 10, 1_000)).map((j) => [j.key, j]));
+        const byKey = Object.fromEntries(
+          (await repos.tasks.claimDue(later(1), 10, 1_000, "worker-1")).map((j) => [j.key, j]),
+        );
         await repos.tasks.complete(byKey.done!.id, later(2));
         await repos.tasks.fail(byKey.retrying!.id, "HTTP 503", later(120), later(2));
         await repos.tasks.fail(byKey["given-up"]!.id, "HTTP 404", null, later(2));
@@ -1178,7 +1221,7 @@ export function repositoryContract(name: string, open: OpenTarget): void {
       });
       test("a failure whose text the database could not store (NUL, other control characters) still counts and ends the job", async () => {
         await repos.tasks.enqueue({ kind: INVOICE_ISSUED_TASK, key: "nul", payload: { invoiceId: "i" }, runAt: t0 });
-        const [job] = await repos.tasks.claimDue(later(1), 10, 1_000);
+        const [job] = await repos.tasks.claimDue(later(1), 10, 1_000, "worker-1");
         await repos.tasks.fail(job!.id, "params: Leak\u0000 under\u001b sink\nsecond line", null, later(2));
         expect(await repos.tasks.byKey(INVOICE_ISSUED_TASK, "nul")).toMatchObject({
           attempts: 1,
@@ -1227,7 +1270,7 @@ export function repositoryContract(name: string, open: OpenTarget): void {
           true,
         );
         for (let attempt = 1; attempt <= failures; attempt++) {
-          const claimed = await repos.tasks.claimDue(later(attempt * 3_600), 10, 60_000);
+          const claimed = await repos.tasks.claimDue(later(attempt * 3_600), 10, 60_000, "worker-1");
           const job = claimed.find((j) => j.key === messageId)!;
           const last = givenUp && attempt === failures;
           await repos.tasks.fail(
@@ -1304,7 +1347,7 @@ export function repositoryContract(name: string, open: OpenTarget): void {
           nextAttemptAt: at,
         });
         // Unlocked and due: the runner takes it at `at`, and only it.
-        const claimed = await repos.tasks.claimDue(at, 10, 60_000);
+        const claimed = await repos.tasks.claimDue(at, 10, 60_000, "worker-1");
         expect(claimed.map((j) => j.key)).toEqual([message.id]);
         expect(claimed[0]!.attempts).toBe(0);
         // Another given-up message and its job are untouched.
