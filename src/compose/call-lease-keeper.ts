@@ -7,6 +7,13 @@ import type { Log } from "../ports/log.ts";
 export interface CallLeaseKeeper {
   /** This instance now streams the call: hold it under a lease (renewed until released). */
   hold(callId: string): Promise<void>;
+  /**
+   * The call was just stored (the incoming-call webhook): hold it from now, unless someone does,
+   * so a call whose instance dies before its stream opens is closed by another too.
+   */
+  holdRinging(callId: string): Promise<boolean>;
+  /** The provider says the call is over and no instance streamed it: let it go, whoever holds it. */
+  releaseUnstreamed(callId: string): Promise<void>;
   /** The call's stream ended and it was filed: let it go. */
   release(callId: string): Promise<void>;
   /** Renews this instance's leases and sweeps for lapsed ones every third of a lease; sweeps once at once (a restart finds its own dead calls). */
@@ -62,6 +69,8 @@ export function createCallLeaseKeeper(deps: {
 
   return {
     hold: (callId) => deps.leases.hold(callId, deps.owner, until()),
+    holdRinging: (callId) => deps.leases.holdIfFree(callId, deps.owner, until()),
+    releaseUnstreamed: (callId) => deps.leases.releaseAny(callId),
     release: (callId) => deps.leases.release(callId, deps.owner),
     sweep,
     start() {

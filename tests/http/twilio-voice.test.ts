@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { sql } from "drizzle-orm";
 import twilio from "twilio";
-import type { Repositories } from "../../src/ports/database.ts";
+import type { OpenDatabase } from "../../src/adapters/db/database.ts";
 import { freshPglite } from "../support/test-db.ts";
 import { buildTestApp, ORIGIN, TEST_TWILIO_TOKEN } from "../support/test-app.ts";
 
-let repos: Repositories;
+let repos: OpenDatabase;
 let world: ReturnType<typeof buildTestApp>;
 
 beforeAll(async () => {
@@ -194,5 +195,58 @@ describe("POST /api/twilio/status", () => {
         )
       ).status,
     ).toBe(403);
+  });
+});
+
+describe("a call's lease from its first ring", () => {
+  const leaseOf = async (callId: string) => {
+    type Row = { lease_owner: string | null; lease_expires_at: string | Date | null };
+    const result: unknown = await repos.db.execute(
+      sql`select lease_owner, lease_expires_at from calls where id = ${callId}`,
+    );
+    // PGlite answers { rows }, postgres.js an array.
+    const [row] = (Array.isArray(result) ? result : (result as { rows: Row[] }).rows) as Row[];
+    return {
+      owner: row!.lease_owner,
+      expiresAt: row!.lease_expires_at === null ? null : new Date(row!.lease_expires_at),
+    };
+  };
+  const status = (sid: string, CallStatus: string) =>
+    twilioPost("/api/twilio/status", { CallSid: sid, AccountSid: "AC123", CallStatus });
+
+  test("the incoming-call webhook holds the new call under this instance's lease, so a death before the stream opens is noticed", async () => {
+    const sid = "CA00000000000000000000000000000021";
+    expect((await twilioPost("/api/twilio/voice", ringing(sid, "+447700900561"))).status).toBe(200);
+    const call = (await repos.calls.byProviderId(sid))!;
+    const lease = await leaseOf(call.id);
+    expect(lease.owner).toBe(world.deps.instance.id);
+    expect(lease.expiresAt!.getTime() - world.clock.now().getTime()).toBe(30_000);
+  });
+
+  test("a replayed webhook leaves the lease of the instance that streams the call alone", async () => {
+    const sid = "CA00000000000000000000000000000022";
+    await twilioPost("/api/twilio/voice", ringing(sid, "+447700900562"));
+    const call = (await repos.calls.byProviderId(sid))!;
+    const streamedUntil = new Date(world.clock.now().getTime() + 40_000);
+    await repos.callLeases.hold(call.id, "instance-streaming-it", streamedUntil);
+    expect((await twilioPost("/api/twilio/voice", ringing(sid, "+447700900562"))).status).toBe(200);
+    expect(await leaseOf(call.id)).toEqual({ owner: "instance-streaming-it", expiresAt: streamedUntil });
+  });
+
+  test("a call that ends without ever streaming lets its lease go; a streamed one keeps it until its filing is done", async () => {
+    const unstreamed = "CA00000000000000000000000000000023";
+    await twilioPost("/api/twilio/voice", ringing(unstreamed, "+447700900563"));
+    const quiet = (await repos.calls.byProviderId(unstreamed))!;
+    expect(await status(unstreamed, "no-answer")).toHaveProperty("status", 204);
+    expect(await leaseOf(quiet.id)).toEqual({ owner: null, expiresAt: null });
+
+    const streamed = "CA00000000000000000000000000000024";
+    await twilioPost("/api/twilio/voice", ringing(streamed, "+447700900564"));
+    const live = (await repos.calls.byProviderId(streamed))!;
+    // What a media stream's start records: the transcriber serving it.
+    await repos.calls.update(live.id, { transcriber: "deepgram" });
+    await status(streamed, "in-progress");
+    expect(await status(streamed, "completed")).toHaveProperty("status", 204);
+    expect((await leaseOf(live.id)).owner).toBe(world.deps.instance.id);
   });
 });

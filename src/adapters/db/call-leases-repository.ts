@@ -1,4 +1,4 @@
-import { and, asc, eq, isNotNull, lt, sql } from "drizzle-orm";
+import { and, asc, eq, isNotNull, isNull, lt, sql } from "drizzle-orm";
 import type { CallLeases } from "../../ports/call-leases.ts";
 import { toCall } from "./calls-repository.ts";
 import type { Database } from "./database-handle.ts";
@@ -11,6 +11,16 @@ export function createCallLeasesRepository(db: Database): CallLeases {
     async hold(callId, owner, until) {
       if (!isUuid(callId)) return;
       await db.update(calls).set({ leaseOwner: owner, leaseExpiresAt: until }).where(eq(calls.id, callId));
+    },
+
+    async holdIfFree(callId, owner, until) {
+      if (!isUuid(callId)) return false;
+      const rows = await db
+        .update(calls)
+        .set({ leaseOwner: owner, leaseExpiresAt: until })
+        .where(and(eq(calls.id, callId), isNull(calls.leaseOwner)))
+        .returning({ id: calls.id });
+      return rows.length > 0;
     },
 
     async renew(owner, until) {
@@ -28,6 +38,11 @@ export function createCallLeasesRepository(db: Database): CallLeases {
         .update(calls)
         .set({ leaseOwner: null, leaseExpiresAt: null })
         .where(and(eq(calls.id, callId), eq(calls.leaseOwner, owner)));
+    },
+
+    async releaseAny(callId) {
+      if (!isUuid(callId)) return;
+      await db.update(calls).set({ leaseOwner: null, leaseExpiresAt: null }).where(eq(calls.id, callId));
     },
 
     async claimLapsed(owner, now, until, limit) {

@@ -9,6 +9,7 @@ import type { AppEnv } from "../deps.ts";
 import { verifyTwilio } from "../middleware/verify-twilio.ts";
 import { streamTokenFor } from "../stream-token.ts";
 import { UNANSWERED } from "../../domain/messaging/missed-calls.ts";
+import { isCallOver } from "../../domain/calls.ts";
 
 const { VoiceResponse } = twilio.twiml;
 
@@ -40,7 +41,7 @@ export function twilioVoiceRoutes() {
   /**
    * A call is ringing: find or create the caller's lead, store the call, and answer TwiML that
    * streams both tracks to us and puts the caller through to staff (recorded, both channels),
-   * or to voicemail. On the caller's ring time: two queries and no vendor calls.
+   * or to voicemail. On the caller's ring time: three queries (the lease the third) and no vendor calls.
    */
   app.post("/api/twilio/voice", verifyTwilio(), async (c) => {
     const deps = c.get("deps");
@@ -70,6 +71,14 @@ export function twilioVoiceRoutes() {
       status: callStatusFrom(form.CallStatus ?? "") ?? "ringing",
       startedAt: deps.now(),
     });
+    // Held from its first ring, not only once its stream opens: if this instance dies before the
+    // stream starts, the lease lapses and another instance closes the call. A replay finds it held.
+    if (!isCallOver(call.status))
+      await deps.callLeases
+        .holdRinging(call.id)
+        .catch((error: unknown) =>
+          deps.logger.error({ err: error, callId: call.id, callSid }, "could not take the ringing call's lease"),
+        );
     void deps.liveEvents.publish(CALLS_CHANNEL, { type: "call", data: { callId: call.id, status: call.status } });
     deps.logger.info({ callId: call.id, leadId: lead?.id }, "call arriving");
 
@@ -137,6 +146,9 @@ export function twilioVoiceRoutes() {
       );
       return c.body(null, 204);
     }
+    // Over, and no stream ever started (none chose a transcriber): nothing is left for the lease
+    // taken at the first ring to guard. A streamed call's lease is let go when its filing is done.
+    if (isCallOver(updated.status) && updated.transcriber === null) await deps.callLeases.releaseUnstreamed(call.id);
     await deps.liveEvents.publish(callChannel(call.id), callStatusEvent(updated));
     await deps.liveEvents.publish(CALLS_CHANNEL, { type: "call", data: { callId: call.id, status: updated.status } });
     if (UNANSWERED.includes(updated.status)) await deps.messaging.missedCall(updated);

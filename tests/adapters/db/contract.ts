@@ -1027,6 +1027,28 @@ export function repositoryContract(name: string, open: OpenTarget): void {
         expect(await repos.callLeases.renew("instance-c", later(2000))).toBe(0);
       });
 
+      test("holdIfFree takes only a call nobody holds (a replayed ring webhook leaves the streaming instance's lease alone)", async () => {
+        const call = await repos.calls.record(aCall({ providerCallId: "CA-lease-ring", status: "ringing" }));
+        expect(await repos.callLeases.holdIfFree(call.id, "instance-a", later(30))).toBe(true);
+        // The stream opened on B: B's lease replaces the ring lease.
+        await repos.callLeases.hold(call.id, "instance-b", later(40));
+        expect(await repos.callLeases.holdIfFree(call.id, "instance-a", later(60))).toBe(false);
+        expect(await repos.callLeases.renew("instance-a", later(60))).toBe(0);
+        expect((await repos.callLeases.claimLapsed("instance-c", later(41), later(71), 10)).map((c) => c.id)).toEqual([
+          call.id,
+        ]);
+        expect(await repos.callLeases.holdIfFree("not-a-uuid", "instance-a", later(60))).toBe(false);
+      });
+
+      test("releaseAny lets the call go whoever holds it", async () => {
+        const call = await repos.calls.record(aCall({ providerCallId: "CA-lease-any", status: "ringing" }));
+        await repos.callLeases.hold(call.id, "instance-a", later(30));
+        await repos.callLeases.releaseAny(call.id);
+        expect(await repos.callLeases.claimLapsed("instance-c", later(999), later(1029), 10)).toEqual([]);
+        expect(await repos.callLeases.renew("instance-a", later(60))).toBe(0);
+        expect(await repos.callLeases.holdIfFree(call.id, "instance-b", later(60))).toBe(true);
+      });
+
       test("two instances sweeping at once claim each lapsed call exactly once", async () => {
         const ids: string[] = [];
         for (let i = 0; i < 12; i++) {
