@@ -111,6 +111,11 @@ export const configSchema = z.object({
   TWILIO_ACCOUNT_SID: optional,
   TWILIO_AUTH_TOKEN: optional,
   TWILIO_PHONE_NUMBER: optional,
+  /**
+   * Twilio's REST API elsewhere than https://api.twilio.com: a regional edge, or a loopback peer
+   * in tests. Its origin also receives the account's credentials for recording and media downloads.
+   */
+  TWILIO_API_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
   STAFF_PHONE_NUMBERS: phoneList,
   STRIPE_SECRET_KEY: optional,
   STRIPE_PUBLISHABLE_KEY: optional,

@@ -14,7 +14,8 @@ import { twilioKeys } from "./vendor-keys.ts";
  * Twilio's keys it asks Twilio how each call stands first; without, the call is interrupted.
  */
 export function wireCallLeases(
-  config: Pick<Config, "CALL_LEASE_SECONDS" | "TWILIO_ACCOUNT_SID" | "TWILIO_AUTH_TOKEN">,
+  config: Pick<Config, "CALL_LEASE_SECONDS" | "TWILIO_ACCOUNT_SID" | "TWILIO_AUTH_TOKEN"> &
+    Partial<Pick<Config, "TWILIO_API_BASE_URL">>,
   deps: {
     repos: Repositories;
     extractor: Extractor;
@@ -28,7 +29,9 @@ export function wireCallLeases(
   },
 ): CallLeaseKeeper {
   const keys = twilioKeys(config);
-  const twilioCallState = keys ? createTwilioCallState({ ...keys, apiBaseUrl: deps.twilioApiBaseUrl }) : null;
+  const twilioCallState = keys
+    ? createTwilioCallState({ ...keys, apiBaseUrl: deps.twilioApiBaseUrl ?? keys.apiBaseUrl })
+    : null;
   const log = deps.logger.child({ instance: deps.owner });
   return createCallLeaseKeeper({
     leases: deps.repos.callLeases,

@@ -8,7 +8,7 @@ import type { Transcriber } from "../ports/transcriber.ts";
 import { VENDORS, type Metrics, type Vendor } from "../ports/metrics.ts";
 import { countVendorErrors } from "../adapters/metrics/vendor-errors.ts";
 import type { AppDeps } from "./app-deps.ts";
-import { twilioKeys } from "./vendor-keys.ts";
+import { twilioApiOrigins, twilioKeys } from "./vendor-keys.ts";
 import type { TaskHandlers } from "../adapters/local/task-runner.ts";
 import { createDeepgramTranscriber } from "../adapters/deepgram/deepgram-transcriber.ts";
 import { createWisprflowTranscriber } from "../adapters/wisprflow/wisprflow-transcriber.ts";
@@ -110,6 +110,7 @@ export function twilioSettings(config: Config, localAuthToken: string, policy?: 
     staffNumbers: config.STAFF_PHONE_NUMBERS,
     local: !keys,
     recordingPauses: keys ? createTwilioRecordingPauses({ ...keys, policy }) : null,
+    apiOrigins: twilioApiOrigins(keys),
   };
 }
 
@@ -124,7 +125,7 @@ export function recordingTaskHandlers(deps: {
 }): TaskHandlers {
   const fetchRecording = createTwilioRecordingFetcher(
     { accountSid: deps.twilio.accountSid ?? "local", authToken: deps.twilio.authToken },
-    { policy: deps.policy },
+    { policy: deps.policy, alsoAllow: deps.twilio.apiOrigins },
   );
   return {
     [RECORDING_TASK]: downloadRecording({

@@ -5,11 +5,24 @@ import type { Config } from "../config.ts";
  * the integrations page alike. null = that vendor is not configured; its embedded default runs.
  */
 
-/** Calls, SMS and recordings on Twilio's account; else the call simulator and the outbox. */
-export const twilioKeys = (config: Pick<Config, "TWILIO_ACCOUNT_SID" | "TWILIO_AUTH_TOKEN">) =>
+/**
+ * Calls, SMS and recordings on Twilio's account (at TWILIO_API_BASE_URL when set); else the call
+ * simulator and the outbox.
+ */
+export const twilioKeys = (
+  config: Pick<Config, "TWILIO_ACCOUNT_SID" | "TWILIO_AUTH_TOKEN"> & Partial<Pick<Config, "TWILIO_API_BASE_URL">>,
+) =>
   config.TWILIO_ACCOUNT_SID && config.TWILIO_AUTH_TOKEN
-    ? { accountSid: config.TWILIO_ACCOUNT_SID, authToken: config.TWILIO_AUTH_TOKEN }
+    ? {
+        accountSid: config.TWILIO_ACCOUNT_SID,
+        authToken: config.TWILIO_AUTH_TOKEN,
+        ...(config.TWILIO_API_BASE_URL ? { apiBaseUrl: config.TWILIO_API_BASE_URL } : {}),
+      }
     : null;
+
+/** Origins besides Twilio's own hosts that may receive its credentials: TWILIO_API_BASE_URL's. */
+export const twilioApiOrigins = (keys: { apiBaseUrl?: string } | null): string[] =>
+  keys?.apiBaseUrl ? [new URL(keys.apiBaseUrl).origin] : [];
 
 /** Stripe Checkout and its webhook secret; else the embedded test checkout. */
 export const stripeKeys = (config: Config) =>
