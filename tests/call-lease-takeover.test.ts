@@ -6,64 +6,35 @@
  * transcript line kept and the lead and job filed from what was said.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import pino from "pino";
-import type { OpenDatabase } from "../src/adapters/db/database.ts";
-import { openDatabase } from "../src/adapters/db/open.ts";
 import type { E164 } from "../src/domain/phone.ts";
 import { SHIPPED_FIXTURES_DIR } from "../src/fixtures.ts";
 import { frameAt, loadCallFixture } from "../src/simulator/fixture.ts";
 import { connectMediaStream } from "../src/simulator/media-stream-client.ts";
 import { answerCall } from "../src/simulator/play-call.ts";
 import { mediaStreamMessages, twilioSid } from "../src/simulator/twilio-wire.ts";
-import { startServer, type RunningServer } from "./support/browser.ts";
-import { startPostgres, type TestPostgres } from "./support/postgres.ts";
+import { startInstances, until, type Instances } from "./support/instances.ts";
 
 const LEASE_SECONDS = 3;
 const fixture = loadCallFixture(join(SHIPPED_FIXTURES_DIR, "boiler-leak-tenant"));
-const dirs = [mkdtempSync(join(tmpdir(), "sb-lease-a-")), mkdtempSync(join(tmpdir(), "sb-lease-b-"))];
-let pg: TestPostgres;
-let databaseUrl: string;
-let repos: OpenDatabase | null = null;
-const servers: RunningServer[] = [];
+const env = { CALL_LEASE_SECONDS: String(LEASE_SECONDS) };
+let world: Instances;
 
 beforeAll(async () => {
-  pg = await startPostgres();
-  databaseUrl = await pg.createDatabase("lease_takeover");
+  world = await startInstances("lease_takeover");
 }, 60_000);
 afterAll(async () => {
-  for (const server of servers) if (server.exitCode() === null) server.kill("SIGKILL");
-  await Promise.all(servers.map((server) => server.exited));
-  await repos?.close();
-  await pg?.stop();
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  await world?.close();
 }, 30_000);
-
-async function until<T>(
-  what: string,
-  timeoutMs: number,
-  probe: () => Promise<T | null | undefined | false>,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await Bun.sleep(100);
-  }
-}
 
 describe("a dead instance's call", () => {
   test("is closed as interrupted by another instance within the lease, lines kept and job filed", async () => {
-    const env = { DATABASE_URL: databaseUrl, CALL_LEASE_SECONDS: String(LEASE_SECONDS) };
-    const a = await startServer({ ...env, DATA_DIR: dirs[0]! }, 60_000);
-    servers.push(a);
-    repos = await openDatabase({ databaseUrl, dataDir: dirs[0]!, logger: pino({ level: "silent" }) });
+    const a = await world.start(env);
+    const repos = await world.repos();
 
     const baseUrl = `http://localhost:${a.port}`; // PUBLIC_BASE_URL, which the signatures cover
-    const authToken = readFileSync(join(dirs[0]!, "secrets", "twilio-local-auth-token"), "utf8").trim();
+    const authToken = readFileSync(join(a.dataDir, "secrets", "twilio-local-auth-token"), "utf8").trim();
     const call = await answerCall({ baseUrl, authToken, from: fixture.from, to: fixture.to });
     expect(call.callId).not.toBeNull();
     const callId = call.callId!;
@@ -78,7 +49,7 @@ describe("a dead instance's call", () => {
     }
     const turns = fixture.turns!.length;
     const stored = await until("every line stored", 30_000, async () => {
-      const lines = (await repos!.calls.transcript(callId)).filter((s) => s.isFinal);
+      const lines = (await repos.calls.transcript(callId)).filter((s) => s.isFinal);
       return lines.length === turns ? lines : null;
     });
 
@@ -90,10 +61,9 @@ describe("a dead instance's call", () => {
     expect(orphan.status).not.toBe("interrupted");
     expect(orphan.issueId).toBeNull();
 
-    const b = await startServer({ ...env, DATA_DIR: dirs[1]! }, 60_000);
-    servers.push(b);
+    const b = await world.start(env);
     const closed = await until("the call closed by instance B", 30_000, async () => {
-      const now = await repos!.calls.byId(callId);
+      const now = await repos.calls.byId(callId);
       return now?.status === "interrupted" ? now : null;
     });
     const tookMs = Date.now() - killedAt;
@@ -110,7 +80,7 @@ describe("a dead instance's call", () => {
         .sort(),
     ).toEqual(stored.map((s) => s.id).sort());
     const filed = await until("the job filed", 10_000, async () => {
-      const now = await repos!.calls.byId(callId);
+      const now = await repos.calls.byId(callId);
       return now?.issueId ? now : null;
     });
     expect(await repos.issues.byId(filed.issueId!)).toMatchObject({ sourceCallId: callId, category: "heating" });
@@ -123,4 +93,38 @@ describe("a dead instance's call", () => {
     await b.stop();
     expect(b.exitCode()).toBe(0);
   }, 150_000);
+
+  test("is closed by another instance even when the instance died while it rang, before its stream opened", async () => {
+    const c = await world.start(env);
+    const repos = await world.repos();
+    const authToken = readFileSync(join(c.dataDir, "secrets", "twilio-local-auth-token"), "utf8").trim();
+    // Only the incoming-call webhook: Twilio is told to open the stream, but it never connects.
+    const call = await answerCall({
+      baseUrl: `http://localhost:${c.port}`,
+      authToken,
+      from: "+447700900777",
+      to: fixture.to,
+    });
+    const callId = call.callId!;
+    expect((await repos.calls.byId(callId))!.status).toBe("ringing");
+    c.kill("SIGKILL");
+    await c.exited;
+    const killedAt = Date.now();
+
+    const d = await world.start(env);
+    const closed = await until("the ringing call closed by instance D", 30_000, async () => {
+      const now = await repos.calls.byId(callId);
+      return now?.status === "interrupted" ? now : null;
+    });
+    const tookMs = Date.now() - killedAt;
+    console.info(`instance D closed the dead instance's ringing call ${tookMs} ms after the kill`);
+    expect(tookMs).toBeLessThan((LEASE_SECONDS + 12) * 1000);
+    expect(closed.endedAt).not.toBeNull();
+    expect(closed.issueId).toBeNull(); // nobody spoke: nothing to file
+    const audit = await repos.audit.forEntity("call", callId);
+    expect(audit.map((e) => [e.who, e.what])).toContainEqual(["call lease sweep", "status ringing → interrupted"]);
+
+    await d.stop();
+    expect(d.exitCode()).toBe(0);
+  }, 120_000);
 });

@@ -5,8 +5,9 @@
  *     → 201 and a Message resource { sid: "SM…", status: "queued", to, from, body, … }
  *   GET /2010-04-01/Accounts/{AccountSid}.json  → the Account resource (the app's key check)
  *   GET /2010-04-01/Accounts/{AccountSid}/Calls/{CallSid}.json  → a Call resource set with setCall (404 otherwise)
+ *   GET /2010-04-01/Accounts/{AccountSid}/Recordings/{RecordingSid}.wav  → the audio set with setRecording (HTTP Basic)
  * Errors use Twilio's shape, { code, message, more_info, status }. Every request is recorded;
- * failures can be scripted.
+ * failures can be scripted, and answers held (a request in flight when its client dies).
  */
 
 export interface TwilioPeerRequest {
@@ -25,6 +26,12 @@ export interface TwilioPeer {
   fail(...failures: { status: number; code: number; message: string; delayMs?: number }[]): void;
   /** How the peer reports a call from now on: Twilio's status word, and for an ended one its end and duration. */
   setCall(callSid: string, state: { status: string; endTime?: Date; durationSeconds?: number }): void;
+  /** A finished recording's audio, served as WAV. */
+  setRecording(recordingSid: string, wav: Uint8Array): void;
+  /** The next `count` requests of that kind get no answer until releaseHeld() (or close). */
+  hold(kind: "message" | "recording", count?: number): void;
+  /** Answers the held requests (their clients may be long gone). */
+  releaseHeld(): void;
   close(): Promise<void>;
 }
 
@@ -33,6 +40,15 @@ export async function startTwilioApiPeer(credentials: { accountSid: string; auth
   const failures: { status: number; code: number; message: string; delayMs?: number }[] = [];
   let counter = 0;
   const calls = new Map<string, { status: string; endTime?: Date; durationSeconds?: number }>();
+  const recordings = new Map<string, Uint8Array>();
+  const toHold = { message: 0, recording: 0 };
+  const held: (() => void)[] = [];
+  /** Resolves at once, or when released if a hold of this kind is pending. */
+  const maybeHold = (kind: keyof typeof toHold) => {
+    if (toHold[kind] === 0) return Promise.resolve();
+    toHold[kind]--;
+    return new Promise<void>((resolve) => held.push(resolve));
+  };
   const server = Bun.serve({
     hostname: "127.0.0.1",
     port: 0,
@@ -82,10 +98,20 @@ export async function startTwilioApiPeer(credentials: { accountSid: string; auth
           uri: url.pathname,
         });
       }
+      const recordingPath = url.pathname.match(
+        new RegExp(`^/2010-04-01/Accounts/${credentials.accountSid}/Recordings/(RE\\w+?)(\\.wav)?$`),
+      );
+      if (req.method === "GET" && recordingPath) {
+        const wav = recordings.get(recordingPath[1]!);
+        if (!wav) return error(404, 20404, "The requested resource was not found");
+        await maybeHold("recording");
+        return new Response(new Uint8Array(wav), { headers: { "Content-Type": "audio/x-wav" } });
+      }
       if (req.method !== "POST" || url.pathname !== `/2010-04-01/Accounts/${credentials.accountSid}/Messages.json`)
         return error(404, 20404, "The requested resource was not found");
       if (!form.To || !form.From || !form.Body)
         return error(400, 21604, "A 'To' phone number, 'From' and 'Body' are required.");
+      await maybeHold("message");
       const failure = failures.shift();
       if (failure) {
         if (failure.delayMs) await Bun.sleep(failure.delayMs);
@@ -125,7 +151,13 @@ export async function startTwilioApiPeer(credentials: { accountSid: string; auth
     requests,
     fail: (...list) => void failures.push(...list),
     setCall: (callSid, state) => void calls.set(callSid, state),
+    setRecording: (recordingSid, wav) => void recordings.set(recordingSid, wav),
+    hold: (kind, count = 1) => void (toHold[kind] += count),
+    releaseHeld: () => {
+      for (const release of held.splice(0)) release();
+    },
     close: async () => {
+      for (const release of held.splice(0)) release();
       await server.stop(true);
     },
   };
