@@ -9,6 +9,9 @@ import type { VendorPolicy } from "../resilience/vendor-policy.ts";
  * bodies as text), so this one GET is made with fetch. `.wav` is asked for explicitly. The
  * credentials go only to Twilio's API hosts, and to the origins in `alsoAllow` (tests' peers).
  */
+/** How long a whole recording download may take (a 3-hour dual-channel WAV is about 350 MB). */
+const DOWNLOAD_TIMEOUT_MS = 10 * 60_000;
+
 export function createTwilioRecordingFetcher(
   credentials: { accountSid: string; authToken: string },
   options: { timeoutMs?: number; alsoAllow?: readonly string[]; policy?: VendorPolicy } = {},
@@ -17,29 +20,33 @@ export function createTwilioRecordingFetcher(
   const authorization = `Basic ${Buffer.from(`${credentials.accountSid}:${credentials.authToken}`).toString("base64")}`;
   return async (url) => {
     const target = /\.(wav|mp3)$/.test(new URL(url).pathname) ? url : `${url}.wav`;
-    // A download changes nothing: transient failures are tried again here, before the durable
-    // job's own backoff takes over.
-    return policy.run(
+    // One limit for the whole download, body included: a long call's recording is tens of MB.
+    const signal = AbortSignal.timeout(options.timeoutMs ?? DOWNLOAD_TIMEOUT_MS);
+    // Only the request, up to Twilio's answer, runs under the vendor's per-attempt timeout (15 s)
+    // and is tried again on a transient failure (a download changes nothing); the body is read
+    // after, so a big recording on a slow link is not cut off and fetched again and again.
+    const response = await policy.run(
       async () => {
-        const response = await fetchWithCredentials(
+        const answer = await fetchWithCredentials(
           target,
           { Authorization: authorization },
           { vendor: "Twilio", isVendorHost: isTwilioApiHost, alsoAllow: options.alsoAllow },
-          AbortSignal.timeout(options.timeoutMs ?? 60_000),
+          signal,
         );
-        if (!response.ok) {
-          await response.body?.cancel();
+        if (!answer.ok) {
+          await answer.body?.cancel();
           throw Object.assign(
-            new Error(`Twilio recording download failed: HTTP ${response.status} from ${new URL(target).host}`),
-            { status: response.status },
+            new Error(`Twilio recording download failed: HTTP ${answer.status} from ${new URL(target).host}`),
+            { status: answer.status },
           );
         }
-        return {
-          bytes: new Uint8Array(await response.arrayBuffer()),
-          contentType: response.headers.get("Content-Type") ?? "audio/wav",
-        };
+        return answer;
       },
       { retry: true },
     );
+    return {
+      bytes: new Uint8Array(await response.arrayBuffer()),
+      contentType: response.headers.get("Content-Type") ?? "audio/wav",
+    };
   };
 }
