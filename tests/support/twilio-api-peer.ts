@@ -28,7 +28,10 @@ export interface TwilioPeer {
   setCall(callSid: string, state: { status: string; endTime?: Date; durationSeconds?: number }): void;
   /** A finished recording's audio, served as WAV. */
   setRecording(recordingSid: string, wav: Uint8Array): void;
-  /** The next `count` requests of that kind get no answer until releaseHeld() (or close). */
+  /**
+   * The next `count` requests of that kind are held until releaseHeld() (or close): a message
+   * send gets no answer; a recording download gets its headers and half its audio.
+   */
   hold(kind: "message" | "recording", count?: number): void;
   /** Answers the held requests (their clients may be long gone). */
   releaseHeld(): void;
@@ -52,6 +55,8 @@ export async function startTwilioApiPeer(credentials: { accountSid: string; auth
   const server = Bun.serve({
     hostname: "127.0.0.1",
     port: 0,
+    // A held answer stays held: no idle cut-off (Bun's default is 10 s).
+    idleTimeout: 0,
     async fetch(req): Promise<Response> {
       const url = new URL(req.url);
       const form = Object.fromEntries(new URLSearchParams(await req.text())) as Record<string, string>;
@@ -104,8 +109,23 @@ export async function startTwilioApiPeer(credentials: { accountSid: string; auth
       if (req.method === "GET" && recordingPath) {
         const wav = recordings.get(recordingPath[1]!);
         if (!wav) return error(404, 20404, "The requested resource was not found");
-        await maybeHold("recording");
-        return new Response(new Uint8Array(wav), { headers: { "Content-Type": "audio/x-wav" } });
+        // A held download is in flight: Twilio has answered and sent the first half of the audio.
+        const rest = maybeHold("recording");
+        const half = Math.ceil(wav.byteLength / 2);
+        let part = 0;
+        const body = new ReadableStream<Uint8Array>({
+          async pull(controller) {
+            if (part === 0) controller.enqueue(wav.slice(0, half));
+            else if (part === 1) {
+              await rest;
+              controller.enqueue(wav.slice(half));
+            } else controller.close();
+            part++;
+          },
+        });
+        return new Response(body, {
+          headers: { "Content-Type": "audio/x-wav", "Content-Length": String(wav.byteLength) },
+        });
       }
       if (req.method !== "POST" || url.pathname !== `/2010-04-01/Accounts/${credentials.accountSid}/Messages.json`)
         return error(404, 20404, "The requested resource was not found");
