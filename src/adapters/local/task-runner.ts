@@ -58,9 +58,10 @@ export interface TaskRunner {
 export const TASK_CLAIM_MS = 30_000;
 
 /**
- * Runs durable jobs from the database: claims due ones, runs the handler for their kind, and
- * records success or the failure with the next attempt's time. A job whose handler throws is
- * retried with backoff; after the policy's last attempt it is marked failed, never lost.
+ * Runs durable jobs from the database: claims due ones (up to `batch` at once, default 5), runs
+ * the handler for their kind, and records success or the failure with the next attempt's time. A
+ * job whose handler throws is retried with backoff; after the policy's last attempt it is marked
+ * failed, never lost.
  */
 export function startTaskRunner(
   deps: { tasks: Tasks; log: Log; now: () => Date },
@@ -80,6 +81,7 @@ export function startTaskRunner(
   const batch = options.batch ?? 5;
   const owner = options.owner ?? crypto.randomUUID();
   const claimMs = options.claimMs ?? TASK_CLAIM_MS;
+  /** A runDue() in progress (tests, the command line); the server's loop waits for it. */
   let running: Promise<number> | null = null;
   let stopped = false;
   const heartbeat = startClaimHeartbeat({ ...deps, owner, claimMs });
@@ -133,31 +135,61 @@ export function startTaskRunner(
     }
   }
 
+  // The server's loop: up to `batch` jobs run at once, and a slot is refilled as soon as its job
+  // ends, so one long job (a big recording) never holds up the sends and downloads behind it.
+  const inFlight = new Set<Promise<void>>();
+  let claiming: Promise<void> | null = null;
+
+  async function fillSlots() {
+    while (!stopped && inFlight.size < batch) {
+      const due = await deps.tasks.claimDue(deps.now(), batch - inFlight.size, claimMs, owner);
+      if (due.length === 0) return;
+      for (const job of due) {
+        const run: Promise<void> = runOne(job)
+          .catch((error: unknown) =>
+            deps.log.error({ err: error, jobId: job.id }, "job runner could not reach the database"),
+          )
+          .finally(() => {
+            inFlight.delete(run);
+            tick();
+          });
+        inFlight.add(run);
+      }
+    }
+  }
+
   const tick = () => {
-    if (stopped || running) return;
-    running = runDue()
-      .catch((error: unknown) => {
-        deps.log.error({ err: error }, "job runner could not reach the database");
-        return 0;
-      })
+    if (stopped || claiming || running) return;
+    claiming = fillSlots()
+      .catch((error: unknown) => deps.log.error({ err: error }, "job runner could not reach the database"))
       .finally(() => {
-        running = null;
+        claiming = null;
       });
   };
 
   const timer = options.autoStart === false ? null : setInterval(tick, options.intervalMs ?? 2_000);
   timer?.unref?.();
 
+  /** Until the server's loop has nothing claimed or running. */
+  const settled = async () => {
+    while (claiming || inFlight.size > 0) await Promise.all([claiming, ...inFlight]);
+  };
+
   return {
     poke: () => queueMicrotask(tick),
     runDue: async () => {
       while (running) await running;
-      return runDue();
+      await settled();
+      running = runDue().finally(() => {
+        running = null;
+      });
+      return running;
     },
     async stop() {
       stopped = true;
       if (timer) clearInterval(timer);
-      if (running) await running;
+      if (running) await running.catch(() => 0);
+      await settled();
       heartbeat.stop();
     },
   };

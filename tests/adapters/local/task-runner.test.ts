@@ -85,3 +85,37 @@ describe("task payloads are parsed with their kind's schema", () => {
     expect(typeof wrong).toBe("function");
   });
 });
+
+describe("the server's loop", () => {
+  test("a long job does not hold up the jobs queued behind it: its slot stays busy, the others are run", async () => {
+    let release: () => void = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const ran: string[] = [];
+    const runner = startTaskRunner(
+      { tasks: repos.tasks, log, now },
+      {
+        [SEND_TASK]: async ({ messageId }) => {
+          ran.push(messageId);
+          if (messageId === "long") await held;
+        },
+      },
+      { intervalMs: 50, batch: 2 },
+    );
+    await repos.tasks.enqueue({ kind: SEND_TASK, key: "long", payload: { messageId: "long" }, runAt: now() });
+    runner.poke();
+    for (let waited = 0; !ran.includes("long") && waited < 5_000; waited += 20) await Bun.sleep(20);
+    expect(ran).toEqual(["long"]);
+    for (const key of ["quick-1", "quick-2", "quick-3"])
+      await repos.tasks.enqueue({ kind: SEND_TASK, key, payload: { messageId: key }, runAt: now() });
+    runner.poke();
+    for (let waited = 0; ran.length < 4 && waited < 5_000; waited += 20) await Bun.sleep(20);
+    expect(ran.sort()).toEqual(["long", "quick-1", "quick-2", "quick-3"]);
+    for (const key of ["quick-1", "quick-2", "quick-3"])
+      expect((await repos.tasks.byKey(SEND_TASK, key))!.doneAt).not.toBeNull();
+    expect((await repos.tasks.byKey(SEND_TASK, "long"))!.doneAt).toBeNull();
+
+    release();
+    await runner.stop(); // waits for the long job
+    expect((await repos.tasks.byKey(SEND_TASK, "long"))!.doneAt).not.toBeNull();
+  });
+});
