@@ -121,7 +121,11 @@ describe("a dead instance's call", () => {
     expect(tookMs).toBeLessThan((LEASE_SECONDS + 12) * 1000);
     expect(closed.endedAt).not.toBeNull();
     expect(closed.issueId).toBeNull(); // nobody spoke: nothing to file
-    const audit = await repos.audit.forEntity("call", callId);
+    // The audit entry follows the status change (after the filing): wait for it.
+    const audit = await until("the sweep's audit entry", 10_000, async () => {
+      const entries = await repos.audit.forEntity("call", callId);
+      return entries.length > 0 ? entries : null;
+    });
     expect(audit.map((e) => [e.who, e.what])).toContainEqual(["call lease sweep", "status ringing → interrupted"]);
 
     await d.stop();
