@@ -3,7 +3,8 @@
  * instance A streams a call (both tracks, the whole conversation, no `stop`) and is killed with
  * SIGKILL, as a lost machine would be; instance B, started on the same database, finds the call's
  * lease lapsed (CALL_LEASE_SECONDS shortened to 3) and closes it as interrupted, every stored
- * transcript line kept and the lead and job filed from what was said.
+ * transcript line kept and the lead and job filed from what was said. Likewise a call whose
+ * instance dies while it rings, before its stream opens (its lease taken by the incoming-call webhook).
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
