@@ -3,6 +3,7 @@ import { Writable } from "node:stream";
 import pino from "pino";
 import { parseConfig, publicBaseUrl } from "../src/config.ts";
 import { REDACTED_PATHS } from "../src/logger.ts";
+import { twilioApiOrigins, twilioKeys } from "../src/compose/vendor-keys.ts";
 
 describe("configuration", () => {
   test("no variables at all: the embedded defaults", () => {
@@ -32,6 +33,7 @@ describe("configuration", () => {
     ["TRUSTED_PROXY", "10.0.0.5, 10.0.0"],
     ["DEEPGRAM_API_URL", "https://api.deepgram.com"],
     ["WISPRFLOW_API_URL", "not a url"],
+    ["TWILIO_API_BASE_URL", "wss://api.twilio.com"],
     ["METRICS_TOKEN", "too-short"],
   ])("a bad %s stops start-up with one line naming it", (name, value) => {
     const parsed = parseConfig({ [name]: value });
@@ -71,6 +73,18 @@ describe("configuration", () => {
     if (!eu.ok) throw new Error(eu.error);
     expect(eu.config.DEEPGRAM_API_URL).toBe("wss://api.eu.deepgram.com");
     expect(eu.config.WISPRFLOW_API_URL).toBe("ws://127.0.0.1:9");
+  });
+
+  test("Twilio's REST API is its own unless TWILIO_API_BASE_URL names another, whose origin alone then also gets the credentials", () => {
+    const keys = { TWILIO_ACCOUNT_SID: "AC123", TWILIO_AUTH_TOKEN: "token" };
+    const defaults = parseConfig(keys);
+    if (!defaults.ok) throw new Error(defaults.error);
+    expect(twilioKeys(defaults.config)).toEqual({ accountSid: "AC123", authToken: "token" });
+    expect(twilioApiOrigins(twilioKeys(defaults.config))).toEqual([]);
+    const edge = parseConfig({ ...keys, TWILIO_API_BASE_URL: "http://127.0.0.1:4010/" });
+    if (!edge.ok) throw new Error(edge.error);
+    expect(twilioKeys(edge.config)).toMatchObject({ apiBaseUrl: "http://127.0.0.1:4010/" });
+    expect(twilioApiOrigins(twilioKeys(edge.config))).toEqual(["http://127.0.0.1:4010"]);
   });
 
   test("staff numbers are a comma-separated list", () => {
