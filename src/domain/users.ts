@@ -1,6 +1,6 @@
 import { ok, reject, type Result } from "./result.ts";
 
-export const ROLES = ["admin", "staff"] as const;
+export const ROLES = ["admin", "staff", "engineer"] as const;
 export type Role = (typeof ROLES)[number];
 
 export interface StaffUser {
