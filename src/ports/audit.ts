@@ -9,6 +9,8 @@ export const AUDIT_ENTITIES = [
   "payment",
   "recording",
   "media",
+  "engineer",
+  "appointment",
 ] as const;
 export type AuditEntity = (typeof AUDIT_ENTITIES)[number];
 
