@@ -118,6 +118,8 @@ export function IssuePage(props: {
   quotes: Quote[];
   calls: Call[];
   quoteSection?: Child;
+  /** Visits and "Book a visit" (src/views/visits.tsx). */
+  visitsSection?: Child;
   history?: AuditEntry[];
 }) {
   const { issue } = props;
@@ -164,6 +166,7 @@ export function IssuePage(props: {
               )}
             </>
           )}
+          {props.visitsSection ?? null}
           <h2>Calls</h2>
           {props.calls.length === 0 ? (
             <p class="muted">No calls linked.</p>
