@@ -94,7 +94,7 @@ export function VisitsSection(props: {
               </p>
             ) : (
               props.slots.map((slot, index) => (
-                <label class="choice">
+                <label class="inline choice">
                   <input type="radio" name="slot" value={slotValue(slot)} checked={index === 0} />{" "}
                   {visitWhen(slot.startsAt, slot.endsAt)} — {slot.engineerName}{" "}
                   <span class="muted">(about {slot.travelFromHomeMinutes} min from home)</span>

@@ -75,7 +75,7 @@ describe("book a visit from the issue page", () => {
     expect(response.status).toBe(200);
     expect(html).toContain("Book a visit");
     expect(html).toContain("No visits booked.");
-    const offers = [...html.matchAll(/<label class="choice">(.*?)<\/label>/gs)].map((m) =>
+    const offers = [...html.matchAll(/<label class="inline choice">(.*?)<\/label>/gs)].map((m) =>
       m[1]!
         .replace(/<[^>]+>/g, "")
         .replace(/\s+/g, " ")
