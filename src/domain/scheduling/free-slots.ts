@@ -1,8 +1,8 @@
 import type { TradeCategory } from "../issues.ts";
-import { DEFAULT_VISIT_MINUTES, type Visit } from "./appointments.ts";
+import { DEFAULT_VISIT_MINUTES, holdsTime, type Visit } from "./appointments.ts";
 import type { Engineer } from "./engineers.ts";
 import { addLondonDays, londonInstant, londonWallTime } from "./london-clock.ts";
-import { checkBooking } from "./rules.ts";
+import { checkBooking, travelShortfall } from "./rules.ts";
 import { travelMinutes } from "./travel.ts";
 
 /** What the caller needs: a trade, a site, how many offers and how long a visit. */
@@ -50,8 +50,15 @@ export function nextFreeSlots(request: SlotRequest, engineers: readonly Engineer
       (a, b) =>
         a.travel - b.travel || (a.engineer.name ?? a.engineer.email).localeCompare(b.engineer.name ?? b.engineer.email),
     );
-  const visitsOf = new Map<string, Visit[]>();
-  for (const visit of visits) visitsOf.set(visit.engineerId, [...(visitsOf.get(visit.engineerId) ?? []), visit]);
+  // The rules look at one London day at a time (overlap and travel), so each engineer's day is
+  // checked against that day's visits only.
+  const visitsOn = new Map<string, Visit[]>();
+  for (const visit of visits) {
+    const key = `${visit.engineerId} ${londonWallTime(visit.startsAt).date}`;
+    const list = visitsOn.get(key);
+    if (list) list.push(visit);
+    else visitsOn.set(key, [visit]);
+  }
 
   const slots: Slot[] = [];
   const today = londonWallTime(request.from).date;
@@ -62,13 +69,22 @@ export function nextFreeSlots(request: SlotRequest, engineers: readonly Engineer
       if (slots.length >= request.count) break;
       const day = engineer.hours[weekday];
       if (!day) continue;
-      const own = visitsOf.get(engineer.userId) ?? [];
+      const own = visitsOn.get(`${engineer.userId} ${date}`) ?? [];
       for (let minutes = Math.ceil(day.start / step) * step; minutes + duration / 60_000 <= day.end; minutes += step) {
         const startsAt = londonInstant(date, minutes);
         if (startsAt < request.from) continue;
         const endsAt = new Date(startsAt.getTime() + duration);
+        // A quick look for a clash first: it skips to the end of that visit without building the
+        // refusal's words, which is most of the cost on a full calendar.
+        const clash = own.find((v) => holdsTime(v.status) && v.startsAt < endsAt && startsAt < v.endsAt);
+        if (clash) {
+          const end = londonWallTime(clash.endsAt);
+          if (end.date !== date) break;
+          minutes = Math.max(minutes, Math.ceil(end.minutes / step) * step - step);
+          continue;
+        }
         const candidate = { engineer, trade: request.trade, startsAt, endsAt, postcode: request.postcode };
-        if (!checkBooking(candidate, own, request.from).ok) continue;
+        if (travelShortfall(own, candidate) || !checkBooking(candidate, own, request.from).ok) continue;
         slots.push({
           engineerId: engineer.userId,
           engineerName: engineer.name ?? engineer.email,

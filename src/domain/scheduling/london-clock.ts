@@ -26,15 +26,28 @@ export interface LondonWallTime {
   minutes: number;
 }
 
+/**
+ * Intl's formatToParts costs microseconds, and the slot finder asks about the same few hundred
+ * instants thousands of times: remember recent answers (bounded, cleared when full).
+ */
+const remembered = new Map<number, LondonWallTime>();
+const REMEMBER_AT_MOST = 50_000;
+
 /** @example londonWallTime(new Date("2026-07-01T07:00:00Z")) // { date: "2026-07-01", weekday: 2, minutes: 480 } */
 export function londonWallTime(at: Date): LondonWallTime {
+  const key = at.getTime();
+  const known = remembered.get(key);
+  if (known) return known;
   const p: Record<string, string> = {};
   for (const part of wall.formatToParts(at)) p[part.type] = part.value;
-  return {
+  const read = Object.freeze({
     date: `${p.year}-${p.month}-${p.day}`,
     weekday: WEEKDAY_INDEX[p.weekday!]!,
     minutes: Number(p.hour) * 60 + Number(p.minute),
-  };
+  });
+  if (remembered.size >= REMEMBER_AT_MOST) remembered.clear();
+  remembered.set(key, read);
+  return read;
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { TradeCategory } from "../issues.ts";
 import { formatDateTime, formatTime } from "../london-time.ts";
-import { ok, reject, type Rejection, type Result } from "../result.ts";
+import { ok, reject, type Result } from "../result.ts";
 import { holdsTime, MAX_VISIT_MINUTES, MIN_VISIT_MINUTES, type Visit } from "./appointments.ts";
 import { checkTrade, type Engineer, type WorkingWeek } from "./engineers.ts";
 import { formatClock, londonInstant, londonWallTime } from "./london-clock.ts";
@@ -104,6 +104,21 @@ export function checkNoOverlap(visits: readonly Visit[], candidate: Candidate): 
  * estimate `travelMinutes` gives for the two postcodes.
  */
 export function checkTravel(visits: readonly Visit[], candidate: Candidate): Result<Date, "no_time_to_travel"> {
+  const short = travelShortfall(visits, candidate);
+  return short
+    ? reject("no_time_to_travel", `Not enough time to travel ${short.leg()}: allow about ${short.minutes} minutes.`)
+    : ok(candidate.startsAt);
+}
+
+/**
+ * checkTravel's decision without its words: null when there is time, else the minutes needed
+ * and the leg that is too short (described only when asked, as the slot finder asks thousands of
+ * times and shows none of them).
+ */
+export function travelShortfall(
+  visits: readonly Visit[],
+  candidate: Candidate,
+): { minutes: number; leg: () => string } | null {
   const { engineer, startsAt, endsAt, postcode } = candidate;
   const date = londonWallTime(startsAt).date;
   const sameDay = othersOf(visits, candidate).filter((v) => londonWallTime(v.startsAt).date === date);
@@ -115,32 +130,33 @@ export function checkTravel(visits: readonly Visit[], candidate: Candidate): Res
   if (previous) {
     const needed = travelMinutes(previous.postcode, postcode);
     if (minutesBetween(previous.endsAt, startsAt) < needed)
-      return tooTight(
-        needed,
-        `from the ${formatTime(previous.startsAt)} visit (${previous.postcode ?? "no postcode"})`,
-      );
+      return {
+        minutes: needed,
+        leg: () => `from the ${formatTime(previous.startsAt)} visit (${previous.postcode ?? "no postcode"})`,
+      };
   } else {
     const day = engineer.hours[londonWallTime(startsAt).weekday];
     if (day) {
       const needed = travelMinutes(engineer.homePostcode, postcode);
       const leavesHome = londonInstant(date, day.start);
       if (minutesBetween(leavesHome, startsAt) < needed)
-        return tooTight(
-          needed,
-          `from home (${engineer.homePostcode ?? "no home postcode"}) after starting at ${formatClock(day.start)}`,
-        );
+        return {
+          minutes: needed,
+          leg: () =>
+            `from home (${engineer.homePostcode ?? "no home postcode"}) after starting at ${formatClock(day.start)}`,
+        };
     }
   }
   if (next) {
     const needed = travelMinutes(postcode, next.postcode);
     if (minutesBetween(endsAt, next.startsAt) < needed)
-      return tooTight(needed, `to the ${formatTime(next.startsAt)} visit (${next.postcode ?? "no postcode"})`);
+      return {
+        minutes: needed,
+        leg: () => `to the ${formatTime(next.startsAt)} visit (${next.postcode ?? "no postcode"})`,
+      };
   }
-  return ok(startsAt);
+  return null;
 }
-
-const tooTight = (minutes: number, leg: string): Rejection<"no_time_to_travel"> =>
-  reject("no_time_to_travel", `Not enough time to travel ${leg}: allow about ${minutes} minutes.`);
 
 /**
  * Every rule in turn; the first refusal wins. `visits` is the engineer's calendar (other
