@@ -1,9 +1,14 @@
 import type { Appointments, Engineers } from "../../ports/scheduling.ts";
 import { nextFreeSlots, SLOT_SEARCH_DAYS, type Slot, type SlotRequest } from "./free-slots.ts";
 
+/** Most requests are answered within the first few days (four: a weekend and the Monday after): read those visits first. */
+const FIRST_LOOK_DAYS = 4;
+const DAY_MS = 86_400_000;
+
 /**
- * The next free slots from what is stored: the active engineers and every visit in the search
- * window (a day more at the end, so travel to a next-day visit is not missed).
+ * The next free slots from what is stored: the active engineers with the trade and their visits,
+ * read for the first few days and, only when those do not hold enough slots, for the whole
+ * search window (a day either side, as a London day is not 24 hours from `from`).
  * @example await findFreeSlots(repos, { trade: "plumbing", postcode: "LS6 1AB", from: now, count: 3 })
  */
 export async function findFreeSlots(
@@ -13,10 +18,16 @@ export async function findFreeSlots(
   const days = request.days ?? SLOT_SEARCH_DAYS;
   const engineers = (await deps.engineers.active()).filter((e) => e.trades.includes(request.trade));
   if (engineers.length === 0) return [];
-  const visits = await deps.appointments.visits({
-    from: new Date(request.from.getTime() - 86_400_000),
-    to: new Date(request.from.getTime() + (days + 1) * 86_400_000),
-    engineerIds: engineers.map((e) => e.userId),
-  });
-  return nextFreeSlots(request, engineers, visits);
+  const engineerIds = engineers.map((e) => e.userId);
+  const visitsFor = (lookDays: number) =>
+    deps.appointments.visits({
+      from: new Date(request.from.getTime() - DAY_MS),
+      to: new Date(request.from.getTime() + (lookDays + 1) * DAY_MS),
+      engineerIds,
+    });
+  if (days > FIRST_LOOK_DAYS) {
+    const first = nextFreeSlots({ ...request, days: FIRST_LOOK_DAYS }, engineers, await visitsFor(FIRST_LOOK_DAYS));
+    if (first.length >= request.count) return first;
+  }
+  return nextFreeSlots(request, engineers, await visitsFor(days));
 }
