@@ -135,7 +135,7 @@ export function IssuePage(props: {
         <section class="card">
           <dl class="details">
             <dt>Status</dt>
-            <dd>{ISSUE_STATUS_LABELS[issue.status]}</dd>
+            <dd id="issue-status">{ISSUE_STATUS_LABELS[issue.status]}</dd>
             <dt>Urgency</dt>
             <dd>
               <Badge value={issue.urgency} />

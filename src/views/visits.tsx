@@ -1,4 +1,4 @@
-import type { Issue } from "../domain/issues.ts";
+import { ISSUE_STATUS_LABELS, type Issue } from "../domain/issues.ts";
 import { formatTime } from "../domain/london-time.ts";
 import { APPOINTMENT_STATUS_LABELS, appointmentTransitions } from "../domain/scheduling/appointments.ts";
 import type { Slot } from "../domain/scheduling/free-slots.ts";
@@ -36,6 +36,8 @@ export function VisitsSection(props: {
   csrfToken: string | null;
   error?: string;
   booked?: string;
+  /** After a change: the job's status line too, swapped out of band (booking schedules the job). */
+  statusLine?: boolean;
 }) {
   const { issue } = props;
   const base = `/issues/${issue.id}/visits`;
@@ -110,6 +112,11 @@ export function VisitsSection(props: {
           {props.slots.length > 0 ? <button type="submit">Book visit</button> : null}
         </form>
       )}
+      {props.statusLine ? (
+        <dd id="issue-status" hx-swap-oob="true">
+          {ISSUE_STATUS_LABELS[issue.status]}
+        </dd>
+      ) : null}
     </section>
   );
 }

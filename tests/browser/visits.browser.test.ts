@@ -94,6 +94,9 @@ describe.skipIf(!enabled)("booking a visit in a real browser", () => {
       const booked = visits.locator("ul.visits li", { hasText: "Aisha Khan" });
       await booked.getByText("Booked", { exact: true }).waitFor();
       expect(await booked.innerText()).toContain(firstOffer);
+      // The job's status line follows, swapped out of band.
+      await page.locator("#issue-status", { hasText: "Scheduled" }).waitFor();
+      expect(await page.locator("#issue-status").count()).toBe(1);
       // Swapped in place: no page load happened.
       expect(await page.evaluate(() => (window as unknown as { sbMarker?: number }).sbMarker)).toBe(1);
       await page.screenshot({ path: join(screenshots, "visit-booked.png"), fullPage: true });

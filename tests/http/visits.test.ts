@@ -103,6 +103,7 @@ describe("book a visit from the issue page", () => {
     expect(html).toStartWith('<section id="visits">');
     expect(html).toContain("Fri 27 Nov, 10:00–12:00 · Alice Pipe");
     expect(html).toContain("Booked: Fri 27 Nov, 10:00–12:00.");
+    expect(html).toContain('<dd id="issue-status" hx-swap-oob="true">Scheduled</dd>');
     expect(html).not.toContain("Fri 27 Nov, 10:00–12:00 — Alice Pipe");
     expect((await repos.issues.byId(job.id))!.status).toBe("scheduled");
     const [visit] = await repos.appointments.forIssue(job.id);

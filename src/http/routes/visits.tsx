@@ -30,7 +30,7 @@ async function answer(
   c: Context<AppEnv>,
   issue: Issue,
   status: 200 | 409 | 422 | 404,
-  note: { error?: string; booked?: string },
+  note: { error?: string; booked?: string; statusLine?: boolean },
 ) {
   return pageOrFragment(
     c,
@@ -60,7 +60,10 @@ export function visitRoutes() {
     }
     deps.logger.info({ event: "visit_booked", issueId: issue.id, appointmentId: booked.value.id }, "visit booked");
     const fresh = (await deps.repos.issues.byId(issue.id)) ?? issue;
-    return answer(c, fresh, 200, { booked: visitWhen(booked.value.startsAt, booked.value.endsAt) });
+    return answer(c, fresh, 200, {
+      booked: visitWhen(booked.value.startsAt, booked.value.endsAt),
+      statusLine: true,
+    });
   });
 
   /** A visit's status from the issue page (Cancel visit), checked against the version the page was drawn from. */
