@@ -9,7 +9,6 @@ export const AUDIT_ENTITIES = [
   "payment",
   "recording",
   "media",
-  "engineer",
   "appointment",
 ] as const;
 export type AuditEntity = (typeof AUDIT_ENTITIES)[number];

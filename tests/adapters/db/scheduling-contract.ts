@@ -4,6 +4,7 @@ import { DuplicateEmailError } from "../../../src/adapters/db/staff-repository.t
 import { reject } from "../../../src/domain/result.ts";
 import { bookVisit, type BookingDeps } from "../../../src/domain/scheduling/book-visit.ts";
 import { DEFAULT_WORKING_WEEK } from "../../../src/domain/scheduling/engineers.ts";
+import { findFreeSlots } from "../../../src/domain/scheduling/find-slots.ts";
 import type { NewEngineer } from "../../../src/ports/scheduling.ts";
 
 const test = (name: string, body: () => Promise<void>) => bunTest(name, body, 20_000);
@@ -211,6 +212,40 @@ export function schedulingContract(current: () => OpenDatabase): void {
       });
       expect(await repos.appointments.forIssue(job.id)).toEqual([]);
       expect((await repos.issues.byId(job.id))!.status).toBe("open");
+    });
+
+    test("free slots read from storage: past the first days when those are full, never another trade's engineer", async () => {
+      const repos = current();
+      const alice = await repos.engineers.create(anEngineerAccount());
+      await repos.engineers.create(
+        anEngineerAccount({
+          email: "eve@handy.example",
+          name: "Eve Spark",
+          trades: ["electrical"],
+          homePostcode: "LS6 1AB",
+        }),
+      );
+      const job = await aJob();
+      // Monday 7 to Thursday 10 December, Alice's whole day is taken.
+      for (const date of ["2026-12-07", "2026-12-08", "2026-12-09", "2026-12-10"]) {
+        const full = await repos.appointments.book(
+          {
+            issueId: job.id,
+            engineerId: alice.userId,
+            startsAt: at(`${date}T08:00:00Z`),
+            endsAt: at(`${date}T17:00:00Z`),
+          },
+          () => ({ ok: true, value: null }),
+          { who: "sam" },
+        );
+        expect(full.ok).toBe(true);
+      }
+      const slots = await findFreeSlots(repos, { trade: "plumbing", postcode: "LS6 1AB", from: NOW, count: 2 });
+      expect(slots.map((s) => `${s.engineerName} ${s.startsAt.toISOString()}`)).toEqual([
+        "Alice Pipe 2026-12-11T08:30:00.000Z",
+        "Alice Pipe 2026-12-14T08:30:00.000Z",
+      ]);
+      expect(await findFreeSlots(repos, { trade: "roofing", postcode: "LS6 1AB", from: NOW, count: 2 })).toEqual([]);
     });
 
     test("status moves only as the table allows, with a version check and an audit entry each", async () => {
