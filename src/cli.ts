@@ -8,12 +8,15 @@ import { composeDeps } from "./compose/index.ts";
 import { parseConfig } from "./config.ts";
 import { createLogger } from "./logger.ts";
 import { addUserCommand } from "./cli/user-add.ts";
+import { addEngineerCommand } from "./cli/engineer-add.ts";
 import { seedDemoCommand } from "./cli/seed-demo.ts";
 import { extractCommand } from "./cli/extract.ts";
 import { chooseExtractor } from "./compose/extraction.ts";
 
 const USAGE = `Usage:
   npm run cli -- user add EMAIL [--password PASSWORD] [--role admin|staff] [--name NAME]
+  npm run cli -- engineer add EMAIL --name NAME --trade plumbing [--trade heating] [--postcode "LS6 2QR"]
+                 [--hours 08:00-17:00] [--hours sat=09:00-13:00] [--password PASSWORD]
   npm run cli -- seed-demo
   npm run --silent cli -- extract FILE      (a transcript: lines start "Caller:" or "Staff:")
   npm run seed:demo`;
@@ -39,6 +42,27 @@ async function main(argv: string[]): Promise<number> {
       return 2;
     }
     return withDeps(parsed.config, logger, (deps) => addUserCommand(deps, { email: positionals[0]!, ...values }));
+  }
+  if (command === "engineer" && sub === "add") {
+    const { values, positionals } = parseArgs({
+      args: rest,
+      allowPositionals: true,
+      options: {
+        name: { type: "string" },
+        trade: { type: "string", multiple: true },
+        postcode: { type: "string" },
+        hours: { type: "string", multiple: true },
+        password: { type: "string" },
+      },
+    });
+    if (positionals.length !== 1) {
+      console.error(`engineer add needs exactly one EMAIL.\n${USAGE}`);
+      return 2;
+    }
+    const { trade, ...others } = values;
+    return withDeps(parsed.config, logger, (deps) =>
+      addEngineerCommand(deps, { email: positionals[0]!, trades: trade ?? [], ...others }),
+    );
   }
   if (command === "extract") {
     if (!sub || rest.length > 0) {

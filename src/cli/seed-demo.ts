@@ -12,6 +12,7 @@ import { normalisePhone, type E164 } from "../domain/phone.ts";
 import { quoteTotals, type Quote } from "../domain/quotes.ts";
 import { pathTo } from "../domain/state-machine.ts";
 import { DEMO_CASES, type DemoCase } from "./demo-data.ts";
+import { seedDemoSchedule } from "./seed-schedule.ts";
 
 /** Who the audit trail says made the demo's changes, and the provider its payments name. */
 const DEMO = DEMO_PROVIDER;
@@ -67,10 +68,12 @@ export async function seedDemoCommand(deps: AppDeps): Promise<number> {
     for (const [i, message] of (demoCase.messages ?? []).entries())
       await seedMessage(deps, demo, lead, phone.value, message, i);
   }
+  const schedule = await seedDemoSchedule(deps);
   console.log(
-    added === 0
+    added === 0 && schedule.visits === 0 && schedule.engineers === 0
       ? "Demo data is already there; nothing added."
-      : `Added ${added} demo leads with their calls, jobs, quotes, payments and messages (none of it sent).`,
+      : `Added ${added} demo leads with their calls, jobs, quotes, payments and messages (none of it sent), ` +
+          `${schedule.engineers} engineers and ${schedule.visits} visits over the next five working days.`,
   );
   return 0;
 }

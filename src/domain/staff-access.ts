@@ -4,7 +4,14 @@ import type { StaffSession, StaffSessions, StaffUsers } from "../ports/staff.ts"
 import { ok, reject, type Result } from "./result.ts";
 import { sessionKey } from "./session-key.ts";
 import { STAFF_SESSIONS_CHANNEL } from "./staff-sessions-channel.ts";
-import { checkPassword, isRole, MAX_PASSWORD_LENGTH, normaliseEmail, type Role, type StaffUser } from "./users.ts";
+import {
+  checkPassword,
+  isOfficeRole,
+  MAX_PASSWORD_LENGTH,
+  normaliseEmail,
+  type Role,
+  type StaffUser,
+} from "./users.ts";
 
 export interface AccessDeps {
   staffUsers: StaffUsers;
@@ -137,7 +144,12 @@ export async function addStaffUser(
   const password = checkPassword(input.password);
   if (!password.ok) return password;
   const role = input.role ?? "staff";
-  if (!isRole(role)) return reject("invalid_role", `Role must be admin or staff, not "${role}".`);
+  if (!isOfficeRole(role))
+    return reject(
+      "invalid_role",
+      `Role must be admin or staff, not "${role}"` +
+        (role === "engineer" ? " (engineers are added with `npm run cli -- engineer add`)." : "."),
+    );
   if (await deps.staffUsers.byEmail(email.value)) {
     return reject("email_taken", `There is already an account for ${email.value}.`);
   }

@@ -1,7 +1,7 @@
 import type { Passwords } from "../ports/passwords.ts";
 import type { StaffSessions, StaffUserChange, StaffUsers } from "../ports/staff.ts";
 import { ok, reject, type Result } from "./result.ts";
-import { checkPassword, isRole, type Role, type StaffUser } from "./users.ts";
+import { checkPassword, isOfficeRole, type Role, type StaffUser } from "./users.ts";
 
 /** An account that counts as an admin: the admin role, not disabled. */
 export const isActiveAdmin = (user: Pick<StaffUser, "role" | "disabledAt">) =>
@@ -31,7 +31,12 @@ export async function changeRole(
   userId: string,
   role: string,
 ): Promise<Result<StaffUser, "invalid_role" | "last_admin" | "not_found">> {
-  if (!isRole(role)) return reject("invalid_role", `Role must be admin or staff, not "${role}".`);
+  if (!isOfficeRole(role))
+    return reject(
+      "invalid_role",
+      `Role must be admin or staff, not "${role}"` +
+        (role === "engineer" ? " (engineers are added with `npm run cli -- engineer add`)." : "."),
+    );
   return deps.staffUsers.change(userId, (user, activeAdmins) =>
     keepsAnAdmin(user, { role: role as Role }, activeAdmins),
   );

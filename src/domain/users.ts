@@ -1,7 +1,15 @@
 import { ok, reject, type Result } from "./result.ts";
 
-export const ROLES = ["admin", "staff"] as const;
+export const ROLES = ["admin", "staff", "engineer"] as const;
 export type Role = (typeof ROLES)[number];
+
+/**
+ * The roles an admin gives an account directly. An engineer also needs trades and working hours,
+ * so is added as one (`npm run cli -- engineer add`), never made by changing a role.
+ */
+export const OFFICE_ROLES = ["admin", "staff"] as const satisfies readonly Role[];
+export const isOfficeRole = (value: string): value is (typeof OFFICE_ROLES)[number] =>
+  (OFFICE_ROLES as readonly string[]).includes(value);
 
 export interface StaffUser {
   id: string;

@@ -18,6 +18,7 @@ import { dashboardRoutes } from "./routes/dashboard.tsx";
 import { healthRoutes } from "./routes/health.ts";
 import { metricsRoutes } from "./routes/metrics.ts";
 import { issueRoutes } from "./routes/issues.tsx";
+import { visitRoutes } from "./routes/visits.tsx";
 import { leadRoutes } from "./routes/leads.tsx";
 import { settingsRoutes } from "./routes/settings.tsx";
 import { staffUserRoutes } from "./routes/staff-users.tsx";
@@ -109,6 +110,7 @@ export function createApp(deps: AppDeps) {
   staff.route("/", liveRoutes());
   staff.route("/", leadRoutes());
   staff.route("/", issueRoutes());
+  staff.route("/", visitRoutes());
   staff.route("/", inboxRoutes());
   staff.route("/", messageRoutes());
   staff.route("/", quoteRoutes());

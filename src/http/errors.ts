@@ -42,6 +42,17 @@ const REASONS: Record<string, ReasonAnswer> = {
   quote_not_payable: { status: 409, title: "This quote cannot be paid" },
   not_given_up: { status: 409 },
   phone_taken: { status: 409, message: "A lead with this number already exists." },
+  // Booking a visit (src/domain/scheduling): what the form got wrong is 422; a calendar or job that
+  // changed under it is 409.
+  invalid_time: { status: 422 },
+  in_the_past: { status: 422 },
+  missing_trade: { status: 422 },
+  outside_hours: { status: 422 },
+  unknown_engineer: { status: 422 },
+  double_booked: { status: 409 },
+  no_time_to_travel: { status: 409 },
+  issue_closed: { status: 409 },
+  stale: { status: 409 },
 };
 
 const answerFor = (reason: string): ReasonAnswer => REASONS[reason] ?? { status: 409 };

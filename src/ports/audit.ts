@@ -9,6 +9,7 @@ export const AUDIT_ENTITIES = [
   "payment",
   "recording",
   "media",
+  "appointment",
 ] as const;
 export type AuditEntity = (typeof AUDIT_ENTITIES)[number];
 

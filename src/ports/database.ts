@@ -12,6 +12,7 @@ import type { Invoices } from "./invoices.ts";
 import type { OutboundMessages } from "./quote-messages.ts";
 import type { StaffSessions, StaffUsers } from "./staff.ts";
 import type { Timeline } from "./timeline.ts";
+import type { Appointments, Engineers } from "./scheduling.ts";
 
 /** Everything the app keeps in its database, behind one handle. */
 export interface Repositories {
@@ -38,6 +39,8 @@ export interface Repositories {
   missedCalls: MissedCalls;
   settings: Settings;
   audit: AuditTrail;
+  engineers: Engineers;
+  appointments: Appointments;
   /** Round trip to the database, for /ready. */
   ping(): Promise<void>;
   close(): Promise<void>;

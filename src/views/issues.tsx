@@ -118,6 +118,8 @@ export function IssuePage(props: {
   quotes: Quote[];
   calls: Call[];
   quoteSection?: Child;
+  /** Visits and "Book a visit" (src/views/visits.tsx). */
+  visitsSection?: Child;
   history?: AuditEntry[];
 }) {
   const { issue } = props;
@@ -133,7 +135,7 @@ export function IssuePage(props: {
         <section class="card">
           <dl class="details">
             <dt>Status</dt>
-            <dd>{ISSUE_STATUS_LABELS[issue.status]}</dd>
+            <dd id="issue-status">{ISSUE_STATUS_LABELS[issue.status]}</dd>
             <dt>Urgency</dt>
             <dd>
               <Badge value={issue.urgency} />
@@ -164,6 +166,7 @@ export function IssuePage(props: {
               )}
             </>
           )}
+          {props.visitsSection ?? null}
           <h2>Calls</h2>
           {props.calls.length === 0 ? (
             <p class="muted">No calls linked.</p>

@@ -1,5 +1,5 @@
 import { formatDate } from "../domain/london-time.ts";
-import { ROLES, type StaffUser } from "../domain/users.ts";
+import { OFFICE_ROLES, ROLES, type StaffUser } from "../domain/users.ts";
 import { Badge, Field, FormError, SelectField, type FormState } from "./components.tsx";
 import { CsrfField, Layout, type PageContext } from "./layout.tsx";
 
@@ -38,7 +38,7 @@ export function StaffUsersPage(props: { ctx: PageContext; users: StaffUser[]; fo
         <FormError form={props.form} />
         <Field form={props.form} name="email" label="Email" type="email" required autocomplete="off" />
         <Field form={props.form} name="name" label="Name" autocomplete="off" />
-        <SelectField form={props.form} name="role" label="Role" options={ROLES} />
+        <SelectField form={props.form} name="role" label="Role" options={OFFICE_ROLES} />
         <Field
           form={props.form}
           name="password"
@@ -70,7 +70,7 @@ function StaffUserRow(props: { user: StaffUser; csrfToken: string | null; self: 
         <form class="inline" method="post" action={`${base}/role`} hx-post={`${base}/role`}>
           <CsrfField token={props.csrfToken} />
           <select name="role" aria-label={`Role of ${user.email}`}>
-            {ROLES.map((role) => (
+            {(user.role === "engineer" ? ROLES : OFFICE_ROLES).map((role) => (
               <option value={role} selected={role === user.role}>
                 {role}
               </option>

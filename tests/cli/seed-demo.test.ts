@@ -3,6 +3,9 @@ import { sql } from "drizzle-orm";
 import type { OpenDatabase } from "../../src/adapters/db/database.ts";
 import { seedDemoCommand } from "../../src/cli/seed-demo.ts";
 import { DEMO_NOTE } from "../../src/compose/demo.ts";
+import { DEMO_ROUND } from "../../src/cli/demo-schedule-data.ts";
+import { londonWallTime } from "../../src/domain/scheduling/london-clock.ts";
+import { checkBooking } from "../../src/domain/scheduling/rules.ts";
 import type { E164 } from "../../src/domain/phone.ts";
 import { aStaffUser, buildTestApp, testBrowser } from "../support/test-app.ts";
 import { freshPglite } from "../support/test-db.ts";
@@ -125,8 +128,49 @@ describe("seed-demo", () => {
     expect(lead).toMatchObject({ name: "Priya Shah", organisation: "Shah Lettings" });
   });
 
+  test("four engineers and a week of visits, every one of which the booking rules allow", async () => {
+    const engineers = await repos.engineers.active();
+    expect(engineers.map((e) => e.name).sort()).toEqual(["Aisha Khan", "Gareth Lloyd", "Nina Kowalski", "Tom Haigh"]);
+    for (const engineer of engineers) expect((await repos.staffUsers.byId(engineer.userId))!.role).toBe("engineer");
+    const now = world.deps.now();
+    const visits = await repos.appointments.visits({ from: now, to: new Date(now.getTime() + 14 * 86_400_000) });
+    expect(visits).toHaveLength(DEMO_ROUND.length);
+    // Friday 27 November 2026 in the test clock: Monday 30 November to Friday 4 December.
+    const days = new Set(visits.map((v) => londonWallTime(v.startsAt).date));
+    expect([...days].sort()).toEqual(["2026-11-30", "2026-12-01", "2026-12-02", "2026-12-03", "2026-12-04"]);
+    for (const visit of visits) {
+      const engineer = engineers.find((e) => e.userId === visit.engineerId)!;
+      const appointment = (await repos.appointments.byId(visit.id))!;
+      const issue = (await repos.issues.byId(appointment.issueId))!;
+      expect(issue.status).toBe("scheduled");
+      const candidate = {
+        engineer,
+        trade: issue.category,
+        startsAt: visit.startsAt,
+        endsAt: visit.endsAt,
+        postcode: issue.postcode,
+        appointmentId: visit.id,
+      };
+      expect({ visit: visit.id, check: checkBooking(candidate, visits, now) }).toMatchObject({ check: { ok: true } });
+    }
+    const confirmed = visits.filter((v) => v.status === "confirmed");
+    expect(confirmed.length).toBeGreaterThan(0);
+    expect(confirmed.every((v) => londonWallTime(v.startsAt).date === "2026-11-30")).toBe(true);
+  });
+
   test("running it twice adds nothing", async () => {
-    const tables = ["leads", "calls", "issues", "quotes", "payments", "invoices", "messages", "missed_calls"];
+    const tables = [
+      "leads",
+      "calls",
+      "issues",
+      "quotes",
+      "payments",
+      "invoices",
+      "messages",
+      "missed_calls",
+      "engineers",
+      "appointments",
+    ];
     const before = await Promise.all(tables.map(count));
     const quiet = spyOn(console, "log").mockImplementation(() => {});
     try {

@@ -53,10 +53,11 @@ describe("checkPassword", () => {
 });
 
 describe("isRole", () => {
-  test("admin and staff are roles; nothing else is", () => {
-    expect(ROLES).toEqual(["admin", "staff"]);
+  test("admin, staff and engineer are roles; nothing else is", () => {
+    expect(ROLES).toEqual(["admin", "staff", "engineer"]);
     expect(isRole("admin")).toBe(true);
     expect(isRole("staff")).toBe(true);
+    expect(isRole("engineer")).toBe(true);
     for (const other of ["Admin", "owner", "", "constructor"]) expect(isRole(other)).toBe(false);
   });
 });

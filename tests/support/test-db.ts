@@ -32,6 +32,8 @@ export async function freshPglite(): Promise<OpenDatabase> {
 export async function truncateAll(repos: OpenDatabase): Promise<void> {
   for (const table of [
     "jobs",
+    "appointments",
+    "engineers",
     "audit_log",
     "processed_webhook_events",
     "messages",

@@ -19,6 +19,8 @@ import { createInvoicesRepository } from "./invoices-repository.ts";
 import { createOutboundMessagesRepository, type OutboundMessagesStore } from "./outbound-messages-repository.ts";
 import { createStaffSessionsRepository, createStaffUsersRepository } from "./staff-repository.ts";
 import { createTimelineRepository } from "./timeline-repository.ts";
+import { createAppointmentsRepository } from "./appointments-repository.ts";
+import { createEngineersRepository } from "./engineers-repository.ts";
 
 /** The repositories plus the drizzle handle, for code that needs a query the ports don't offer yet. */
 export type OpenDatabase = Repositories & { readonly db: Database; outboundMessages: OutboundMessagesStore };
@@ -51,6 +53,8 @@ export function createRepositories(db: Database, kind: string, close: () => Prom
     missedCalls: createMissedCallsRepository(db),
     settings: createSettingsRepository(db),
     audit: createAuditRepository(db),
+    engineers: createEngineersRepository(db),
+    appointments: createAppointmentsRepository(db),
     async ping() {
       await db.execute(sql`select 1`);
     },

@@ -53,6 +53,8 @@ import {
   type QuoteTotals,
 } from "../../domain/quotes.ts";
 import { ROLES, type Role } from "../../domain/users.ts";
+import { APPOINTMENT_STATUSES, type AppointmentStatus } from "../../domain/scheduling/appointments.ts";
+import type { WorkingWeek } from "../../domain/scheduling/engineers.ts";
 import type { CorrectionMarks, Corrections, Extraction } from "../../domain/extraction/extraction.ts";
 
 /**
@@ -672,4 +674,50 @@ export const liveEvents = pgTable(
     createdAt: createdAt(),
   },
   (t) => [primaryKey({ columns: [t.channel, t.id] }), index("live_events_created_idx").on(t.createdAt)],
+);
+
+/**
+ * An engineer's profile beside their staff account (role `engineer`): trades, where they start
+ * from, and their week in London clock minutes (src/domain/scheduling/engineers.ts).
+ */
+export const engineers = pgTable("engineers", {
+  userId: uuid("user_id")
+    .primaryKey()
+    .references(() => staffUsers.id, { onDelete: "cascade" }),
+  trades: text("trades").array().$type<TradeCategory[]>().notNull(),
+  homePostcode: text("home_postcode"),
+  hours: jsonb("hours").$type<WorkingWeek>().notNull(),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+});
+
+/**
+ * Visits booked on an engineer's calendar. Bookings lock the engineer's row and re-check the
+ * calendar inside the transaction (no two visits overlap); `version` rises with every change so
+ * a screen drawn before another change is told, not obeyed.
+ */
+export const appointments = pgTable(
+  "appointments",
+  {
+    id: id(),
+    issueId: uuid("issue_id")
+      .notNull()
+      .references(() => issues.id, { onDelete: "restrict" }),
+    engineerId: uuid("engineer_id")
+      .notNull()
+      .references(() => engineers.userId, { onDelete: "restrict" }),
+    startsAt: at("starts_at").notNull(),
+    endsAt: at("ends_at").notNull(),
+    status: text("status").$type<AppointmentStatus>().notNull().default("booked"),
+    version: integer("version").notNull().default(1),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    index("appointments_engineer_idx").on(t.engineerId, t.startsAt),
+    index("appointments_issue_idx").on(t.issueId),
+    index("appointments_starts_idx").on(t.startsAt),
+    check("appointments_status_check", oneOf(t.status, APPOINTMENT_STATUSES)),
+    check("appointments_order_check", sql`${t.endsAt} > ${t.startsAt}`),
+  ],
 );

@@ -1,12 +1,14 @@
 import { Hono, type Context } from "hono";
 import { z } from "zod";
-import { ISSUE_STATUSES, validateIssue, type IssueInput, type IssueStatus } from "../../domain/issues.ts";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { ISSUE_STATUSES, validateIssue, type Issue, type IssueInput, type IssueStatus } from "../../domain/issues.ts";
 import { leadDisplayName, type Lead } from "../../domain/leads.ts";
 import { emptyForm } from "../../views/components.tsx";
 import { IssueCard, IssueForm, IssueFormPage, IssuePage, IssuesBoardPage } from "../../views/issues.tsx";
 import type { AppEnv } from "../deps.ts";
 import { audit, changedFields } from "../audit.ts";
 import { issueQuoteSection } from "./quotes.tsx";
+import { issueVisitsSection } from "./visits-section.tsx";
 import { notFound, reasonStatus } from "../errors.ts";
 import { pageContext } from "../page-context.ts";
 import { pageOrFragment, redirectAfterPost } from "../respond.ts";
@@ -92,26 +94,9 @@ export function issueRoutes() {
   );
 
   app.get("/issues/:id", async (c) => {
-    const { repos } = c.get("deps");
-    const issue = await repos.issues.byId(c.req.param("id"));
+    const issue = await c.get("deps").repos.issues.byId(c.req.param("id"));
     if (!issue) throw notFound("issue");
-    const [lead, quotes, calls, history] = await Promise.all([
-      repos.leads.byId(issue.leadId),
-      repos.quotes.forIssue(issue.id),
-      repos.calls.forIssue(issue.id),
-      repos.audit.forEntity("issue", issue.id),
-    ]);
-    return c.html(
-      <IssuePage
-        ctx={pageContext(c)}
-        issue={issue}
-        lead={lead}
-        quotes={quotes}
-        calls={calls}
-        quoteSection={await issueQuoteSection(c, issue, quotes)}
-        history={history}
-      />,
-    );
+    return renderIssuePage(c, issue);
   });
 
   app.get("/issues/:id/edit", async (c) => {
@@ -176,6 +161,36 @@ export function issueRoutes() {
   });
 
   return app;
+}
+
+/** The issue page, with a note beside "Book a visit" when a booking was refused. */
+export async function renderIssuePage(
+  c: Context<AppEnv>,
+  issue: Issue,
+  status: ContentfulStatusCode = 200,
+  visitsNote: { error?: string } = {},
+) {
+  const { repos } = c.get("deps");
+  const [lead, quotes, calls, history, visitsSection] = await Promise.all([
+    repos.leads.byId(issue.leadId),
+    repos.quotes.forIssue(issue.id),
+    repos.calls.forIssue(issue.id),
+    repos.audit.forEntity("issue", issue.id),
+    issueVisitsSection(c, issue, visitsNote),
+  ]);
+  return c.html(
+    <IssuePage
+      ctx={pageContext(c)}
+      issue={issue}
+      lead={lead}
+      quotes={quotes}
+      calls={calls}
+      quoteSection={await issueQuoteSection(c, issue, quotes)}
+      visitsSection={visitsSection}
+      history={history}
+    />,
+    status,
+  );
 }
 
 async function renderInvalid(

@@ -20,6 +20,7 @@ import type { E164 } from "../../../src/domain/phone.ts";
 import { quoteTotals, type QuoteLine } from "../../../src/domain/quotes.ts";
 import type { IssueFields } from "../../../src/domain/issues.ts";
 import { truncateAll } from "../../support/test-db.ts";
+import { schedulingContract } from "./scheduling-contract.ts";
 
 /** Opens the database under test; the suite empties it before each test and closes it at the end. */
 export type OpenTarget = () => Promise<OpenDatabase>;
@@ -106,6 +107,8 @@ export function repositoryContract(name: string, open: OpenTarget): void {
     ) => {
       await repos.db.update(table).set({ createdAt: at }).where(eq(table.id, id));
     };
+
+    schedulingContract(() => repos);
 
     test("ping answers", async () => {
       await repos.ping();

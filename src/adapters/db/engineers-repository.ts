@@ -1,0 +1,68 @@
+import { and, asc, eq, isNull } from "drizzle-orm";
+import type { Engineer } from "../../domain/scheduling/engineers.ts";
+import type { Engineers } from "../../ports/scheduling.ts";
+import type { Database } from "./database-handle.ts";
+import { isUniqueViolation } from "./pg-errors.ts";
+import { isUuid } from "./query-helpers.ts";
+import { engineers, staffUsers } from "./schema.ts";
+import { DuplicateEmailError } from "./staff-repository.ts";
+
+type Row = { profile: typeof engineers.$inferSelect; user: Pick<typeof staffUsers.$inferSelect, "email" | "name"> };
+
+const toEngineer = ({ profile, user }: Row): Engineer => ({
+  userId: profile.userId,
+  name: user.name,
+  email: user.email,
+  trades: profile.trades,
+  homePostcode: profile.homePostcode,
+  hours: profile.hours,
+});
+
+/** Engineers' profiles, joined to their staff accounts for name and email. */
+export function createEngineersRepository(db: Database): Engineers {
+  const joined = () =>
+    db
+      .select({ profile: engineers, user: { email: staffUsers.email, name: staffUsers.name } })
+      .from(engineers)
+      .innerJoin(staffUsers, eq(staffUsers.id, engineers.userId));
+
+  return {
+    async create(engineer) {
+      const email = engineer.email.trim().toLowerCase();
+      try {
+        return await db.transaction(async (tx) => {
+          const [user] = await tx
+            .insert(staffUsers)
+            .values({ email, name: engineer.name, role: "engineer", passwordHash: engineer.passwordHash })
+            .returning();
+          const [profile] = await tx
+            .insert(engineers)
+            .values({
+              userId: user!.id,
+              trades: engineer.trades,
+              homePostcode: engineer.homePostcode,
+              hours: [...engineer.hours],
+            })
+            .returning();
+          return toEngineer({ profile: profile!, user: user! });
+        });
+      } catch (error) {
+        if (isUniqueViolation(error, "staff_users_email_unique")) throw new DuplicateEmailError(email);
+        throw error;
+      }
+    },
+
+    async byId(userId) {
+      if (!isUuid(userId)) return null;
+      const [row] = await joined().where(eq(engineers.userId, userId));
+      return row ? toEngineer(row) : null;
+    },
+
+    async active() {
+      const rows = await joined()
+        .where(and(eq(staffUsers.role, "engineer"), isNull(staffUsers.disabledAt)))
+        .orderBy(asc(staffUsers.name), asc(staffUsers.email));
+      return rows.map(toEngineer);
+    },
+  };
+}

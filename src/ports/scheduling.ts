@@ -1,0 +1,72 @@
+import type { TradeCategory } from "../domain/issues.ts";
+import type { Result } from "../domain/result.ts";
+import type { Appointment, AppointmentStatus, Visit } from "../domain/scheduling/appointments.ts";
+import type { Engineer, WorkingWeek } from "../domain/scheduling/engineers.ts";
+import type { StatusWriteRefusal } from "../domain/state-machine.ts";
+
+export interface NewEngineer {
+  email: string;
+  name: string | null;
+  passwordHash: string;
+  trades: TradeCategory[];
+  homePostcode: string | null;
+  hours: WorkingWeek;
+}
+
+/** Engineers: staff accounts with the role `engineer` and their profile. */
+export interface Engineers {
+  /**
+   * Creates the staff account (role engineer) and the profile together, or neither.
+   * Throws DuplicateEmailError when the email is taken.
+   */
+  create(engineer: NewEngineer): Promise<Engineer>;
+  byId(userId: string): Promise<Engineer | null>;
+  /** Engineers whose accounts are not disabled, by name. */
+  active(): Promise<Engineer[]>;
+}
+
+/** An appointment with what a page shows beside it. */
+export interface AppointmentView extends Appointment {
+  engineerName: string;
+}
+
+export interface NewAppointment {
+  issueId: string;
+  engineerId: string;
+  startsAt: Date;
+  endsAt: Date;
+}
+
+/** Who made a change, for the audit entry written in the same transaction. */
+export interface Actor {
+  who: string;
+}
+
+/** Visits on engineers' calendars. */
+export interface Appointments {
+  /**
+   * Books a visit. Inside one transaction it locks the engineer, reads their calendar as it
+   * stands now and asks `decide` (the booking rules) before writing, so two people booking the
+   * same slot at once get one visit and one refusal. Writes an audit entry with it.
+   */
+  book<R extends string>(
+    visit: NewAppointment,
+    decide: (calendar: Visit[]) => Result<unknown, R>,
+    actor: Actor,
+  ): Promise<Result<Appointment, R | "not_found">>;
+  /**
+   * Moves the visit's status as the transition table allows from where it stands (and, given
+   * `version`, only if nobody changed it since), with an audit entry.
+   */
+  setStatus(
+    id: string,
+    status: AppointmentStatus,
+    actor: Actor,
+    version?: number,
+  ): Promise<Result<Appointment, StatusWriteRefusal | "stale">>;
+  byId(id: string): Promise<AppointmentView | null>;
+  /** A job's visits, soonest first. */
+  forIssue(issueId: string): Promise<AppointmentView[]>;
+  /** Visits that hold time between two instants (all engineers, or those given), with their sites. */
+  visits(window: { from: Date; to: Date; engineerIds?: readonly string[] }): Promise<Visit[]>;
+}

@@ -1,0 +1,289 @@
+import { describe, expect, test as bunTest } from "bun:test";
+import type { OpenDatabase } from "../../../src/adapters/db/database.ts";
+import { DuplicateEmailError } from "../../../src/adapters/db/staff-repository.ts";
+import { reject } from "../../../src/domain/result.ts";
+import { bookVisit, type BookingDeps } from "../../../src/domain/scheduling/book-visit.ts";
+import { DEFAULT_WORKING_WEEK } from "../../../src/domain/scheduling/engineers.ts";
+import { findFreeSlots } from "../../../src/domain/scheduling/find-slots.ts";
+import type { NewEngineer } from "../../../src/ports/scheduling.ts";
+
+const test = (name: string, body: () => Promise<void>) => bunTest(name, body, 20_000);
+
+export const anEngineerAccount = (fields: Partial<NewEngineer> = {}): NewEngineer => ({
+  email: "alice@handy.example",
+  name: "Alice Pipe",
+  passwordHash: "$argon2id$v=19$hash",
+  trades: ["plumbing", "heating"],
+  homePostcode: "LS6 2QR",
+  hours: DEFAULT_WORKING_WEEK,
+  ...fields,
+});
+
+/** Monday 7 December 2026, 07:00 GMT: before the working day. */
+const NOW = new Date("2026-12-07T07:00:00Z");
+const at = (iso: string) => new Date(iso);
+
+/**
+ * Engineers and appointments on a repository set; runs inside repositoryContract, which empties
+ * the database before each test.
+ */
+export function schedulingContract(current: () => OpenDatabase): void {
+  const aJob = async (postcode = "LS6 1AB") => {
+    const repos = current();
+    const lead = await repos.leads.create({
+      name: "Sarah Jones",
+      organisation: null,
+      phone: null,
+      email: null,
+      address: null,
+      postcode: null,
+      segment: "tenant",
+      source: "phone",
+      notes: null,
+    });
+    return repos.issues.create({
+      leadId: lead.id,
+      title: "Leaking tap",
+      description: null,
+      category: "plumbing",
+      urgency: "routine",
+      address: "1 Headingley Lane, Leeds",
+      postcode,
+      accessNotes: null,
+    });
+  };
+  const deps = (): BookingDeps => ({ ...current(), now: () => NOW });
+
+  describe("engineers", () => {
+    test("an engineer is a staff account with the engineer role and a profile, read back whole", async () => {
+      const repos = current();
+      const alice = await repos.engineers.create(anEngineerAccount({ email: " Alice@Handy.example " }));
+      expect(alice).toMatchObject({
+        name: "Alice Pipe",
+        email: "alice@handy.example",
+        trades: ["plumbing", "heating"],
+        homePostcode: "LS6 2QR",
+      });
+      expect(alice.hours).toEqual(DEFAULT_WORKING_WEEK);
+      expect(await repos.engineers.byId(alice.userId)).toEqual(alice);
+      expect((await repos.staffUsers.byId(alice.userId))!.role).toBe("engineer");
+      expect(await repos.engineers.byId("not-a-uuid")).toBeNull();
+    });
+
+    test("a taken email creates neither the account nor the profile", async () => {
+      const repos = current();
+      await repos.staffUsers.create({ email: "alice@handy.example", name: null, role: "staff", passwordHash: "x" });
+      await expect(repos.engineers.create(anEngineerAccount())).rejects.toBeInstanceOf(DuplicateEmailError);
+      expect(await repos.engineers.active()).toEqual([]);
+      expect(await repos.staffUsers.count()).toBe(1);
+    });
+
+    test("disabled engineers are not active", async () => {
+      const repos = current();
+      const alice = await repos.engineers.create(anEngineerAccount());
+      const bob = await repos.engineers.create(anEngineerAccount({ email: "bob@handy.example", name: "Bob Boiler" }));
+      expect((await repos.engineers.active()).map((e) => e.name)).toEqual(["Alice Pipe", "Bob Boiler"]);
+      await repos.staffUsers.change(bob.userId, () => ({ ok: true, value: { disabledAt: NOW } }));
+      expect((await repos.engineers.active()).map((e) => e.userId)).toEqual([alice.userId]);
+    });
+  });
+
+  describe("appointments", () => {
+    test("a booking is stored with its audit entry, and reads back by job and as a visit with the site", async () => {
+      const repos = current();
+      const alice = await repos.engineers.create(anEngineerAccount());
+      const job = await aJob();
+      const booked = await bookVisit(
+        deps(),
+        {
+          issueId: job.id,
+          engineerId: alice.userId,
+          startsAt: at("2026-12-07T09:00:00Z"),
+          endsAt: at("2026-12-07T11:00:00Z"),
+        },
+        { who: "sam@handy.example" },
+      );
+      expect(booked.ok).toBe(true);
+      if (!booked.ok) return;
+      expect(booked.value).toMatchObject({ status: "booked", version: 1, engineerId: alice.userId, issueId: job.id });
+      const [view] = await repos.appointments.forIssue(job.id);
+      expect(view).toMatchObject({ id: booked.value.id, engineerName: "Alice Pipe" });
+      expect(view!.startsAt.toISOString()).toBe("2026-12-07T09:00:00.000Z");
+      const visits = await repos.appointments.visits({
+        from: at("2026-12-07T00:00:00Z"),
+        to: at("2026-12-08T00:00:00Z"),
+      });
+      expect(visits).toEqual([
+        {
+          id: booked.value.id,
+          engineerId: alice.userId,
+          startsAt: at("2026-12-07T09:00:00Z"),
+          endsAt: at("2026-12-07T11:00:00Z"),
+          status: "booked",
+          postcode: "LS6 1AB",
+        },
+      ]);
+      expect(
+        await repos.appointments.visits({ from: at("2026-12-07T11:00:00Z"), to: at("2026-12-08T00:00:00Z") }),
+      ).toEqual([]);
+      const [entry] = await repos.audit.forEntity("appointment", booked.value.id);
+      expect(entry).toMatchObject({ who: "sam@handy.example", what: "visit booked" });
+      expect((await repos.issues.byId(job.id))!.status).toBe("scheduled");
+      const [issueEntry] = await repos.audit.forEntity("issue", job.id);
+      expect(issueEntry).toMatchObject({ what: "status open → scheduled" });
+    });
+
+    test("a refusal writes nothing, and decide is shown the engineer's calendar as it stands", async () => {
+      const repos = current();
+      const alice = await repos.engineers.create(anEngineerAccount());
+      const job = await aJob();
+      const visit = {
+        issueId: job.id,
+        engineerId: alice.userId,
+        startsAt: at("2026-12-07T09:00:00Z"),
+        endsAt: at("2026-12-07T10:00:00Z"),
+      };
+      const first = await repos.appointments.book(visit, () => ({ ok: true, value: null }), { who: "sam" });
+      let seen: unknown[] = [];
+      const refused = await repos.appointments.book(
+        { ...visit, startsAt: at("2026-12-07T13:00:00Z"), endsAt: at("2026-12-07T14:00:00Z") },
+        (calendar) => {
+          seen = calendar.map((v) => v.id);
+          return reject("double_booked", "no");
+        },
+        { who: "sam" },
+      );
+      expect(refused).toEqual({ ok: false, reason: "double_booked", message: "no" });
+      expect(seen).toEqual([first.ok && first.value.id]);
+      expect(await repos.appointments.forIssue(job.id)).toHaveLength(1);
+      expect((await repos.audit.search({ text: "visit booked" }, { limit: 10, offset: 0 })).entries).toHaveLength(1);
+    });
+
+    test("staff booking the same slot at once: one visit, a reason for each of the others, no error", async () => {
+      const repos = current();
+      const alice = await repos.engineers.create(anEngineerAccount());
+      const jobs = [];
+      for (let i = 0; i < 6; i++) jobs.push(await aJob("LS6 1AB"));
+      const slot = {
+        engineerId: alice.userId,
+        startsAt: at("2026-12-08T10:00:00Z"),
+        endsAt: at("2026-12-08T12:00:00Z"),
+      };
+      // Six at once rather than two, so that without the lock some would interleave on any driver.
+      const outcomes = await Promise.all(
+        jobs.map((job, i) => bookVisit(deps(), { ...slot, issueId: job.id }, { who: `staff${i}@handy.example` })),
+      );
+      expect(outcomes.filter((o) => o.ok)).toHaveLength(1);
+      const losers = outcomes.filter((o) => !o.ok);
+      expect(losers).toHaveLength(5);
+      for (const loser of losers) {
+        expect(loser).toMatchObject({ ok: false, reason: "double_booked" });
+        expect(!loser.ok && loser.message).toContain("Alice Pipe already has a visit 10:00–12:00");
+      }
+      const visits = await repos.appointments.visits({
+        from: at("2026-12-08T00:00:00Z"),
+        to: at("2026-12-09T00:00:00Z"),
+      });
+      expect(visits).toHaveLength(1);
+    });
+
+    test("bookings against rules, unknown engineers and jobs are refused with the reason", async () => {
+      const repos = current();
+      const alice = await repos.engineers.create(anEngineerAccount({ trades: ["electrical"] }));
+      const job = await aJob();
+      const request = {
+        issueId: job.id,
+        engineerId: alice.userId,
+        startsAt: at("2026-12-07T09:00:00Z"),
+        endsAt: at("2026-12-07T11:00:00Z"),
+      };
+      const who = { who: "sam" };
+      expect(await bookVisit(deps(), request, who)).toMatchObject({ ok: false, reason: "missing_trade" });
+      expect(await bookVisit(deps(), { ...request, engineerId: crypto.randomUUID() }, who)).toMatchObject({
+        reason: "unknown_engineer",
+      });
+      expect(await bookVisit(deps(), { ...request, issueId: crypto.randomUUID() }, who)).toMatchObject({
+        reason: "not_found",
+      });
+      expect(
+        await repos.appointments.book({ ...request, engineerId: "nope" }, () => ({ ok: true, value: 1 }), who),
+      ).toMatchObject({
+        reason: "not_found",
+      });
+      expect(await repos.appointments.forIssue(job.id)).toEqual([]);
+      expect((await repos.issues.byId(job.id))!.status).toBe("open");
+    });
+
+    test("free slots read from storage: past the first days when those are full, never another trade's engineer", async () => {
+      const repos = current();
+      const alice = await repos.engineers.create(anEngineerAccount());
+      await repos.engineers.create(
+        anEngineerAccount({
+          email: "eve@handy.example",
+          name: "Eve Spark",
+          trades: ["electrical"],
+          homePostcode: "LS6 1AB",
+        }),
+      );
+      const job = await aJob();
+      // Monday 7 to Thursday 10 December, Alice's whole day is taken.
+      for (const date of ["2026-12-07", "2026-12-08", "2026-12-09", "2026-12-10"]) {
+        const full = await repos.appointments.book(
+          {
+            issueId: job.id,
+            engineerId: alice.userId,
+            startsAt: at(`${date}T08:00:00Z`),
+            endsAt: at(`${date}T17:00:00Z`),
+          },
+          () => ({ ok: true, value: null }),
+          { who: "sam" },
+        );
+        expect(full.ok).toBe(true);
+      }
+      const slots = await findFreeSlots(repos, { trade: "plumbing", postcode: "LS6 1AB", from: NOW, count: 2 });
+      expect(slots.map((s) => `${s.engineerName} ${s.startsAt.toISOString()}`)).toEqual([
+        "Alice Pipe 2026-12-11T08:30:00.000Z",
+        "Alice Pipe 2026-12-14T08:30:00.000Z",
+      ]);
+      expect(await findFreeSlots(repos, { trade: "roofing", postcode: "LS6 1AB", from: NOW, count: 2 })).toEqual([]);
+    });
+
+    test("status moves only as the table allows, with a version check and an audit entry each", async () => {
+      const repos = current();
+      const alice = await repos.engineers.create(anEngineerAccount());
+      const job = await aJob();
+      const booked = await repos.appointments.book(
+        {
+          issueId: job.id,
+          engineerId: alice.userId,
+          startsAt: at("2026-12-07T09:00:00Z"),
+          endsAt: at("2026-12-07T10:00:00Z"),
+        },
+        () => ({ ok: true, value: null }),
+        { who: "sam" },
+      );
+      if (!booked.ok) throw new Error(booked.message);
+      const id = booked.value.id;
+      const done = await repos.appointments.setStatus(id, "done", { who: "sam" });
+      expect(done).toMatchObject({ ok: false, reason: "illegal_transition" });
+      const confirmed = await repos.appointments.setStatus(id, "confirmed", { who: "customer" }, 1);
+      expect(confirmed).toMatchObject({ ok: true, value: { status: "confirmed", version: 2 } });
+      const stale = await repos.appointments.setStatus(id, "cancelled", { who: "ann" }, 1);
+      expect(stale).toMatchObject({ ok: false, reason: "stale" });
+      expect(stale.ok || stale.message).toContain("it is now confirmed");
+      expect(await repos.appointments.setStatus(crypto.randomUUID(), "confirmed", { who: "sam" })).toMatchObject({
+        reason: "not_found",
+      });
+      const cancelled = await repos.appointments.setStatus(id, "cancelled", { who: "ann" }, 2);
+      expect(cancelled).toMatchObject({ ok: true, value: { status: "cancelled", version: 3 } });
+      const trail = (await repos.audit.forEntity("appointment", id)).map((e) => `${e.who}: ${e.what}`);
+      expect(trail.sort()).toEqual(
+        ["ann: visit confirmed → cancelled", "customer: visit booked → confirmed", "sam: visit booked"].sort(),
+      );
+      // A cancelled visit frees the time.
+      expect(
+        await repos.appointments.visits({ from: at("2026-12-07T00:00:00Z"), to: at("2026-12-08T00:00:00Z") }),
+      ).toEqual([]);
+    });
+  });
+}
