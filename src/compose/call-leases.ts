@@ -28,7 +28,9 @@ export function wireCallLeases(
   },
 ): CallLeaseKeeper {
   const keys = twilioKeys(config);
-  const twilioCallState = keys ? createTwilioCallState({ ...keys, apiBaseUrl: deps.twilioApiBaseUrl }) : null;
+  const twilioCallState = keys
+    ? createTwilioCallState({ ...keys, apiBaseUrl: deps.twilioApiBaseUrl ?? keys.apiBaseUrl })
+    : null;
   const log = deps.logger.child({ instance: deps.owner });
   return createCallLeaseKeeper({
     leases: deps.repos.callLeases,

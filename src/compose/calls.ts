@@ -121,10 +121,12 @@ export function recordingTaskHandlers(deps: {
   /** Twilio's shared policy; default: the fetcher's own. */
   policy?: VendorPolicy;
   metrics: Pick<Metrics, "vendorError">;
+  /** Origins besides Twilio's own that may receive the credentials (TWILIO_API_BASE_URL's). */
+  alsoAllow?: readonly string[];
 }): TaskHandlers {
   const fetchRecording = createTwilioRecordingFetcher(
     { accountSid: deps.twilio.accountSid ?? "local", authToken: deps.twilio.authToken },
-    { policy: deps.policy },
+    { policy: deps.policy, alsoAllow: deps.alsoAllow },
   );
   return {
     [RECORDING_TASK]: downloadRecording({

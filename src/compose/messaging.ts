@@ -66,7 +66,7 @@ export function messagingAdaptersFor(config: Config, resilience?: VendorResilien
             pacer: resilience?.pacer("TwilioSms", config.TWILIO_PHONE_NUMBER),
           })
         : null,
-    smsMedia: twilio ? createTwilioMediaFetcher(twilio) : null,
+    smsMedia: twilio ? createTwilioMediaFetcher(twilio, { alsoAllow: twilio.alsoAllow }) : null,
     voiceNotes: config.OPENAI_API_KEY
       ? createWhisperTranscriber(
           { policy: resilience?.policy("OpenAI") },
