@@ -5,6 +5,7 @@
  *     → 201 and a Message resource { sid: "SM…", status: "queued", to, from, body, … }
  *   GET /2010-04-01/Accounts/{AccountSid}.json  → the Account resource (the app's key check)
  *   GET /2010-04-01/Accounts/{AccountSid}/Calls/{CallSid}.json  → a Call resource set with setCall (404 otherwise)
+ *   GET /2010-04-01/Accounts/{AccountSid}/Recordings/{RecordingSid}.wav  → the recording's audio (a short silent WAV)
  * Errors use Twilio's shape, { code, message, more_info, status }. Every request is recorded;
  * failures can be scripted.
  */
@@ -27,6 +28,27 @@ export interface TwilioPeer {
   setCall(callSid: string, state: { status: string; endTime?: Date; durationSeconds?: number }): void;
   close(): Promise<void>;
 }
+
+/** A second of 8 kHz 16-bit mono silence, as a WAV file: what a recording download returns. */
+const SILENT_WAV = (() => {
+  const samples = 8_000;
+  const bytes = new Uint8Array(44 + samples * 2);
+  const view = new DataView(bytes.buffer);
+  const ascii = (at: number, text: string) => [...text].forEach((ch, i) => view.setUint8(at + i, ch.charCodeAt(0)));
+  ascii(0, "RIFF");
+  view.setUint32(4, 36 + samples * 2, true);
+  ascii(8, "WAVEfmt ");
+  view.setUint32(16, 16, true);
+  view.setUint16(20, 1, true);
+  view.setUint16(22, 1, true);
+  view.setUint32(24, 8_000, true);
+  view.setUint32(28, 16_000, true);
+  view.setUint16(32, 2, true);
+  view.setUint16(34, 16, true);
+  ascii(36, "data");
+  view.setUint32(40, samples * 2, true);
+  return bytes;
+})();
 
 export async function startTwilioApiPeer(credentials: { accountSid: string; authToken: string }): Promise<TwilioPeer> {
   const requests: TwilioPeerRequest[] = [];
@@ -61,6 +83,11 @@ export async function startTwilioApiPeer(credentials: { accountSid: string; auth
           date_updated: "Mon, 02 Nov 2026 09:00:00 +0000",
           uri: `/2010-04-01/Accounts/${credentials.accountSid}.json`,
         });
+      if (
+        req.method === "GET" &&
+        new RegExp(`^/2010-04-01/Accounts/${credentials.accountSid}/Recordings/RE[0-9a-f]{32}\\.wav$`).test(url.pathname)
+      )
+        return new Response(SILENT_WAV, { headers: { "Content-Type": "audio/x-wav" } });
       const callPath = url.pathname.match(
         new RegExp(`^/2010-04-01/Accounts/${credentials.accountSid}/Calls/(CA\\w+)\\.json$`),
       );
