@@ -15,7 +15,7 @@ async function storedKeys(world: SoakWorld): Promise<Set<string>> {
     endpoint: world.s3.endpoint,
     region: "eu-west-2",
     forcePathStyle: true,
-    credentials: { accessKeyId: "soak", secretAccessKey: "soak-secret" },
+    credentials: { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" }, // s3rver knows this key only
   });
   const keys = new Set<string>();
   let token: string | undefined;
@@ -132,7 +132,9 @@ export async function countEverything(
       accepted: callSids.length,
       closed: closed.length,
       openSample: calls.filter((c) => !CLOSED.includes(c.status)).map((c) => `${c.sid} (${c.status})`),
+      byStatus: calls.reduce<Record<string, number>>((by, c) => ({ ...by, [c.status]: (by[c.status] ?? 0) + 1 }), {}),
     },
+    objectsStored: keys.size,
     memory,
   };
 }

@@ -28,7 +28,9 @@ export function faultSchedule(runMs: number, onKill: (instance: Instance, at: nu
       at: 0.15,
       name: "Deepgram peer drops every connection",
       async run(world, note) {
-        note(`Deepgram peer dropped ${world.deepgram.connections.filter((c) => c.closedAt === null).length} open connections`);
+        note(
+          `Deepgram peer dropped ${world.deepgram.connections.filter((c) => c.closedAt === null).length} open connections`,
+        );
         world.deepgram.dropConnections();
       },
     },
@@ -67,7 +69,9 @@ export function faultSchedule(runMs: number, onKill: (instance: Instance, at: nu
       at: 0.6,
       name: "Deepgram peer drops every connection again",
       async run(world, note) {
-        note(`Deepgram peer dropped ${world.deepgram.connections.filter((c) => c.closedAt === null).length} open connections`);
+        note(
+          `Deepgram peer dropped ${world.deepgram.connections.filter((c) => c.closedAt === null).length} open connections`,
+        );
         world.deepgram.dropConnections();
       },
     },

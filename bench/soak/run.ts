@@ -45,7 +45,8 @@ const EVERY_MS = { call: 12_000, whatsapp: 1_000, sms: 2_000, stripe: 3_000, pag
 const DRAIN_LIMIT_MS = 180_000;
 
 const t0 = performance.now();
-const log = (line: string) => console.log(`[soak ${((performance.now() - t0) / 1000).toFixed(0).padStart(4)} s] ${line}`);
+const log = (line: string) =>
+  console.log(`[soak ${((performance.now() - t0) / 1000).toFixed(0).padStart(4)} s] ${line}`);
 const loadBefore = loadavg()[0]!;
 
 function aJpeg(): Uint8Array {
@@ -53,15 +54,20 @@ function aJpeg(): Uint8Array {
   return new Uint8Array(jpeg.encode({ data, width: 160, height: 120 }, 75).data);
 }
 
-/** RSS after warm-up and at the end, per instance; a restarted instance is measured from its restart. */
+/**
+ * RSS after warm-up and at the end, per instance; a restarted instance is measured from its
+ * restart. Warm-up: a fifth of the run (a seventh after a restart, so the reading comes before the end).
+ */
 function memoryWatch(world: SoakWorld) {
-  const warmUpMs = Math.max(20_000, 0.12 * runMs);
+  const firstWarmUpMs = Math.max(20_000, 0.2 * runMs);
+  const restartWarmUpMs = Math.max(20_000, 0.14 * runMs);
   const warm = new Map<string, { pid: number; mb: number }>();
   const timer = setInterval(() => {
     for (const instance of world.instances) {
       if (!instance.alive) continue;
       const known = warm.get(instance.name);
       if (known?.pid === instance.server.pid) continue;
+      const warmUpMs = instance.pastOutput ? restartWarmUpMs : firstWarmUpMs;
       if (performance.now() - instance.startedAt < warmUpMs) continue;
       const mb = rssMb(instance.server.pid);
       if (mb !== null) {
@@ -148,7 +154,8 @@ async function drain(world: SoakWorld): Promise<number | null> {
   let last = "";
   while (performance.now() - started < DRAIN_LIMIT_MS) {
     const left = await workLeft(world).catch(() => null);
-    if (left && left.jobs === 0 && left.openCalls === 0 && left.outbox === 0) return (performance.now() - started) / 1000;
+    if (left && left.jobs === 0 && left.openCalls === 0 && left.outbox === 0)
+      return (performance.now() - started) / 1000;
     const now = JSON.stringify(left);
     if (now !== last) log(`draining: ${now}`);
     last = now;
@@ -190,13 +197,17 @@ try {
   );
   mkdirSync(dirname(reportPath), { recursive: true });
   writeFileSync(reportPath, report);
-  for (const instance of world.instances)
-    writeFileSync(`${reportPath.replace(/\.txt$/, "")}-instance-${instance.name}.log`, instance.pastOutput + instance.server.output());
   console.log(`\n${report}\nReport written to ${reportPath} (instance logs beside it)`);
   exitCode = findings.every((f) => f.ok) && drainSeconds !== null ? 0 : 1;
 } catch (error) {
   console.error(`The soak could not finish: ${(error as Error).stack ?? error}`);
 } finally {
+  mkdirSync(dirname(reportPath), { recursive: true });
+  for (const instance of world.instances)
+    writeFileSync(
+      `${reportPath.replace(/\.txt$/, "")}-instance-${instance.name}.log`,
+      instance.pastOutput + instance.server.output(),
+    );
   await world.close().catch((error) => console.error(`closing: ${(error as Error).message}`));
 }
 process.exit(exitCode);

@@ -105,7 +105,11 @@ function maybeReplay(world: SoakWorld, ledger: Ledger, send: (baseUrl: string) =
   if (Math.random() >= REPLAY_SHARE) return;
   ledger.replays++;
   setTimeout(
-    () => void send(pickInstance(world)).then((r) => r.body?.cancel(), () => {}),
+    () =>
+      void send(pickInstance(world)).then(
+        (r) => r.body?.cancel(),
+        () => {},
+      ),
     1_000 + Math.random() * 4_000,
   );
 }
@@ -182,7 +186,12 @@ export async function sendStripe(world: SoakWorld, ledger: Ledger) {
  */
 export async function playOneCall(world: SoakWorld, ledger: Ledger, n: number) {
   const fixture: CallFixture = FIXTURES[n % FIXTURES.length]!;
-  const parties = { callSid: twilioSid("CA"), accountSid: ACCOUNT_SID, from: `+447700900${pad3(n)}`, to: COMPANY_NUMBER };
+  const parties = {
+    callSid: twilioSid("CA"),
+    accountSid: ACCOUNT_SID,
+    from: `+447700900${pad3(n)}`,
+    to: COMPANY_NUMBER,
+  };
   const base = pickInstance(world);
   let call: Awaited<ReturnType<typeof answerCall>>;
   try {

@@ -41,7 +41,10 @@ export interface SoakCounts {
   };
   recordings: Tally;
   media: Tally;
-  calls: { accepted: number; closed: number; openSample: string[] };
+  /** `byStatus`: how the accepted calls ended (for the report). */
+  calls: { accepted: number; closed: number; openSample: string[]; byStatus?: Record<string, number> };
+  /** Objects in the bucket at the end (for the report). */
+  objectsStored?: number;
   memory: { instance: string; warmRssMb: number; endRssMb: number }[];
 }
 
@@ -106,6 +109,11 @@ export function verdict(counts: SoakCounts): Finding[] {
     ok: c.closed === c.accepted,
     detail:
       `${c.closed}/${c.accepted} closed` +
+      (c.byStatus
+        ? ` (${Object.entries(c.byStatus)
+            .map(([status, n]) => `${status} ${n}`)
+            .join(", ")})`
+        : "") +
       (c.closed < c.accepted ? `, still open: ${c.openSample.slice(0, 3).join(", ")}` : ""),
   });
 

@@ -10,7 +10,12 @@ import postgres from "postgres";
 import { EXTRACTION_FIELDS } from "../../src/domain/extraction/extraction.ts";
 import { runCli, startServer, type RunningServer } from "../../tests/support/browser.ts";
 import { startDeepgramPeer, type DeepgramPeer } from "../../tests/support/deepgram-peer.ts";
-import { PEER_ACCESS_TOKEN, PEER_PHONE_NUMBER_ID, startMetaPeer, type MetaPeer } from "../../tests/support/meta-peer.ts";
+import {
+  PEER_ACCESS_TOKEN,
+  PEER_PHONE_NUMBER_ID,
+  startMetaPeer,
+  type MetaPeer,
+} from "../../tests/support/meta-peer.ts";
 import {
   apiError,
   chatCompletion,
@@ -112,8 +117,8 @@ function instanceEnv(world: {
     OPENAI_BASE_URL: world.openai.baseURL,
     DEEPGRAM_API_KEY: "soak-deepgram-key",
     DEEPGRAM_API_URL: world.deepgram.url,
-    AWS_ACCESS_KEY_ID: "soak",
-    AWS_SECRET_ACCESS_KEY: "soak-secret",
+    AWS_ACCESS_KEY_ID: "S3RVER",
+    AWS_SECRET_ACCESS_KEY: "S3RVER",
     AWS_S3_BUCKET: world.s3.bucket,
     S3_ENDPOINT: world.s3.endpoint,
   };

@@ -18,7 +18,10 @@ function aCleanRun(): SoakCounts {
     ],
   };
 }
-const failed = (counts: SoakCounts) => verdict(counts).filter((f) => !f.ok).map((f) => f.check);
+const failed = (counts: SoakCounts) =>
+  verdict(counts)
+    .filter((f) => !f.ok)
+    .map((f) => f.check);
 
 describe("the soak's verdict", () => {
   test("a run with everything stored, sent and kept once passes every check", () => {

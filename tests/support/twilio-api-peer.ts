@@ -85,7 +85,9 @@ export async function startTwilioApiPeer(credentials: { accountSid: string; auth
         });
       if (
         req.method === "GET" &&
-        new RegExp(`^/2010-04-01/Accounts/${credentials.accountSid}/Recordings/RE[0-9a-f]{32}\\.wav$`).test(url.pathname)
+        new RegExp(`^/2010-04-01/Accounts/${credentials.accountSid}/Recordings/RE[0-9a-f]{32}\\.wav$`).test(
+          url.pathname,
+        )
       )
         return new Response(SILENT_WAV, { headers: { "Content-Type": "audio/x-wav" } });
       const callPath = url.pathname.match(
