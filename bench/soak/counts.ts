@@ -139,12 +139,21 @@ export async function countEverything(
   };
 }
 
-/** Work still to finish: jobs due or running, calls not closed, messages waiting to be sent. */
-export async function workLeft(world: SoakWorld): Promise<{ jobs: number; openCalls: number; outbox: number }> {
-  const [row] = await world.sql<{ jobs: number; open_calls: number; outbox: number }[]>`
+/** Work still to finish: jobs due or running (by kind), calls not closed, messages waiting to be sent. */
+export async function workLeft(
+  world: SoakWorld,
+): Promise<{ jobs: number; jobKinds: string; openCalls: number; outbox: number }> {
+  const [row] = await world.sql<{ open_calls: number; outbox: number }[]>`
     select
-      (select count(*)::int from jobs where done_at is null and failed_at is null) as jobs,
       (select count(*)::int from calls where status not in ${world.sql(CLOSED)}) as open_calls,
       (select count(*)::int from messages where direction = 'outbound' and status in ('queued', 'sending')) as outbox`;
-  return { jobs: row!.jobs, openCalls: row!.open_calls, outbox: row!.outbox };
+  const kinds = await world.sql<{ kind: string; n: number; claimed: number }[]>`
+    select kind, count(*)::int as n, count(*) filter (where locked_until > now())::int as claimed
+    from jobs where done_at is null and failed_at is null group by kind order by kind`;
+  return {
+    jobs: kinds.reduce((sum, k) => sum + k.n, 0),
+    jobKinds: kinds.map((k) => `${k.kind} ${k.n}${k.claimed ? ` (${k.claimed} claimed)` : ""}`).join(", "),
+    openCalls: row!.open_calls,
+    outbox: row!.outbox,
+  };
 }

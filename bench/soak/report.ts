@@ -10,6 +10,8 @@ export interface RunFacts {
   loadBefore: number;
   loadAfter: number;
   drainSeconds: number | null;
+  /** The work still waiting just before the drain ended (or when it gave up). */
+  lastLeft: string;
   deepgramConnections: number;
   openaiRefused: number;
 }
@@ -37,7 +39,7 @@ export function renderReport(facts: RunFacts, ledger: Ledger, faults: FaultEvent
     "Faults:",
     ...faults.map((f) => `  ${String(f.atS.toFixed(0)).padStart(5)} s  ${f.what}`),
     "",
-    `Drained (no job, open call or unsent message left): ${facts.drainSeconds === null ? "NOT within the limit" : `${facts.drainSeconds.toFixed(0)} s after the traffic stopped`}`,
+    `Drained (no job, open call or unsent message left): ${facts.drainSeconds === null ? "NOT within the limit" : `${facts.drainSeconds.toFixed(0)} s after the traffic stopped`}${facts.lastLeft ? `; last waiting: ${facts.lastLeft}` : ""}`,
     "",
     "Checks:",
     ...findings.map((f) => `  ${f.ok ? "PASS" : "FAIL"}  ${f.check}: ${f.detail}`),
