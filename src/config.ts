@@ -111,15 +111,14 @@ export const configSchema = z.object({
   TWILIO_ACCOUNT_SID: optional,
   TWILIO_AUTH_TOKEN: optional,
   TWILIO_PHONE_NUMBER: optional,
-  /**
-   * Twilio's REST API elsewhere than https://api.twilio.com: a regional edge, or a loopback peer
-   * in tests. Its origin also receives the account's credentials for recording and media downloads.
-   */
-  TWILIO_API_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /** Twilio's REST API address (its own by default; the soak test points it at a loopback peer). */
+  TWILIO_API_BASE_URL: optional.pipe(z.url({ protocol: /^https?$/, error: "must be an http(s):// URL" }).optional()),
   STAFF_PHONE_NUMBERS: phoneList,
   STRIPE_SECRET_KEY: optional,
   STRIPE_PUBLISHABLE_KEY: optional,
   STRIPE_WEBHOOK_SECRET: optional,
+  /** Stripe's API address (its own by default; the soak test points it at a loopback peer). */
+  STRIPE_API_BASE_URL: optional.pipe(z.url({ protocol: /^https?$/, error: "must be an http(s):// URL" }).optional()),
   WHATSAPP_ACCESS_TOKEN: optional,
   WHATSAPP_PHONE_NUMBER_ID: optional,
   WHATSAPP_VERIFY_TOKEN: optional,

@@ -75,8 +75,6 @@ export interface AppDeps {
     local: boolean;
     /** Pauses a call's recording while card details are read; null without Twilio's keys. */
     recordingPauses?: RecordingPauses | null;
-    /** Origins besides Twilio's own hosts that recording downloads may send the credentials to (TWILIO_API_BASE_URL's). */
-    apiOrigins?: string[];
   };
   /** Reading the caller's details from a call as it happens. */
   extraction: {

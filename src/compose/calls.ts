@@ -8,7 +8,7 @@ import type { Transcriber } from "../ports/transcriber.ts";
 import { VENDORS, type Metrics, type Vendor } from "../ports/metrics.ts";
 import { countVendorErrors } from "../adapters/metrics/vendor-errors.ts";
 import type { AppDeps } from "./app-deps.ts";
-import { twilioApiOrigins, twilioKeys } from "./vendor-keys.ts";
+import { twilioKeys } from "./vendor-keys.ts";
 import type { TaskHandlers } from "../adapters/local/task-runner.ts";
 import { createDeepgramTranscriber } from "../adapters/deepgram/deepgram-transcriber.ts";
 import { createWisprflowTranscriber } from "../adapters/wisprflow/wisprflow-transcriber.ts";
@@ -110,7 +110,6 @@ export function twilioSettings(config: Config, localAuthToken: string, policy?: 
     staffNumbers: config.STAFF_PHONE_NUMBERS,
     local: !keys,
     recordingPauses: keys ? createTwilioRecordingPauses({ ...keys, policy }) : null,
-    apiOrigins: twilioApiOrigins(keys),
   };
 }
 
@@ -122,10 +121,12 @@ export function recordingTaskHandlers(deps: {
   /** Twilio's shared policy; default: the fetcher's own. */
   policy?: VendorPolicy;
   metrics: Pick<Metrics, "vendorError">;
+  /** Origins besides Twilio's own that may receive the credentials (TWILIO_API_BASE_URL's). */
+  alsoAllow?: readonly string[];
 }): TaskHandlers {
   const fetchRecording = createTwilioRecordingFetcher(
     { accountSid: deps.twilio.accountSid ?? "local", authToken: deps.twilio.authToken },
-    { policy: deps.policy, alsoAllow: deps.twilio.apiOrigins },
+    { policy: deps.policy, alsoAllow: deps.alsoAllow },
   );
   return {
     [RECORDING_TASK]: downloadRecording({

@@ -25,6 +25,7 @@ import { chooseBlobStore, type StorageChoice } from "./storage.ts";
 import { createVendorChecker } from "./vendor-checker.ts";
 import { wireCallLeases } from "./call-leases.ts";
 import { vendorChecksFor } from "./vendor-checks.ts";
+import { twilioKeys } from "./vendor-keys.ts";
 import { createVendorResilience, type VendorResilience } from "../adapters/resilience/vendor-policies.ts";
 
 export type { AppDeps } from "./app-deps.ts";
@@ -167,6 +168,7 @@ export function wireDeps(
       twilio,
       policy: resilience.policy("Twilio"),
       metrics,
+      alsoAllow: twilioKeys(config)?.alsoAllow,
     }),
     quotes: quotesToCash.taskHandlers,
     messaging: messaging.taskHandlers,

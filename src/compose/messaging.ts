@@ -31,7 +31,7 @@ import { createTwilioMediaFetcher, createTwilioSmsSender } from "../adapters/twi
 import { createWhatsAppCloudApi } from "../adapters/whatsapp/graph-api.ts";
 import { createThumbnailWorker } from "../adapters/whatsapp/thumbnails.ts";
 import { parseWhatsAppWebhook } from "../adapters/whatsapp/webhook-payload.ts";
-import { twilioApiOrigins, twilioKeys, whatsappKeys } from "./vendor-keys.ts";
+import { twilioKeys, whatsappKeys } from "./vendor-keys.ts";
 import type { VendorResilience } from "../adapters/resilience/vendor-policies.ts";
 
 export interface MessagingAdapters {
@@ -66,7 +66,7 @@ export function messagingAdaptersFor(config: Config, resilience?: VendorResilien
             pacer: resilience?.pacer("TwilioSms", config.TWILIO_PHONE_NUMBER),
           })
         : null,
-    smsMedia: twilio ? createTwilioMediaFetcher(twilio, { alsoAllow: twilioApiOrigins(twilio) }) : null,
+    smsMedia: twilio ? createTwilioMediaFetcher(twilio, { alsoAllow: twilio.alsoAllow }) : null,
     voiceNotes: config.OPENAI_API_KEY
       ? createWhisperTranscriber(
           { policy: resilience?.policy("OpenAI") },

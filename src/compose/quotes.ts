@@ -52,7 +52,7 @@ export function wireQuotesToCash(input: {
     ? null
     : createTestCheckout({ db: repos.db, webhookSecret, baseUrl: input.publicBaseUrl, now });
   const checkout = stripe
-    ? createStripeCheckout(createStripeClient(stripe.secretKey), {
+    ? createStripeCheckout(createStripeClient(stripe.secretKey, stripe.endpoint), {
         policy: input.resilience?.policy("Stripe"),
         pacer: input.resilience?.pacer("Stripe"),
       })

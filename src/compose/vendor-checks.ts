@@ -24,7 +24,7 @@ export function vendorChecksFor(config: Config): VendorCheck[] {
   const twilio = twilioKeys(config);
   if (twilio) checks.push(createTwilioAccountCheck(twilio));
   const stripe = stripeKeys(config);
-  if (stripe) checks.push(createStripeBalanceCheck(createStripeClient(stripe.secretKey)));
+  if (stripe) checks.push(createStripeBalanceCheck(createStripeClient(stripe.secretKey, stripe.endpoint)));
   const whatsapp = whatsappKeys(config);
   if (whatsapp)
     checks.push(

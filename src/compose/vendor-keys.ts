@@ -6,28 +6,36 @@ import type { Config } from "../config.ts";
  */
 
 /**
- * Calls, SMS and recordings on Twilio's account (at TWILIO_API_BASE_URL when set); else the call
- * simulator and the outbox.
+ * Calls, SMS and recordings on Twilio's account; else the call simulator and the outbox.
+ * `apiBaseUrl` (TWILIO_API_BASE_URL) replaces api.twilio.com, and `alsoAllow` lets its origin
+ * receive the account's credentials for recording and media downloads.
  */
-export const twilioKeys = (
-  config: Pick<Config, "TWILIO_ACCOUNT_SID" | "TWILIO_AUTH_TOKEN"> & Partial<Pick<Config, "TWILIO_API_BASE_URL">>,
-) =>
+export const twilioKeys = (config: Pick<Config, "TWILIO_ACCOUNT_SID" | "TWILIO_AUTH_TOKEN" | "TWILIO_API_BASE_URL">) =>
   config.TWILIO_ACCOUNT_SID && config.TWILIO_AUTH_TOKEN
     ? {
         accountSid: config.TWILIO_ACCOUNT_SID,
         authToken: config.TWILIO_AUTH_TOKEN,
-        ...(config.TWILIO_API_BASE_URL ? { apiBaseUrl: config.TWILIO_API_BASE_URL } : {}),
+        apiBaseUrl: config.TWILIO_API_BASE_URL,
+        alsoAllow: config.TWILIO_API_BASE_URL ? [new URL(config.TWILIO_API_BASE_URL).origin] : [],
       }
     : null;
 
-/** Origins besides Twilio's own hosts that may receive its credentials: TWILIO_API_BASE_URL's. */
-export const twilioApiOrigins = (keys: { apiBaseUrl?: string } | null): string[] =>
-  keys?.apiBaseUrl ? [new URL(keys.apiBaseUrl).origin] : [];
+/** Where the Stripe SDK sends requests: STRIPE_API_BASE_URL's host, port and protocol, else Stripe's own. */
+const stripeEndpoint = (url: string | undefined) => {
+  if (!url) return {};
+  const parsed = new URL(url);
+  const protocol = parsed.protocol === "http:" ? ("http" as const) : ("https" as const);
+  return { host: parsed.hostname, port: Number(parsed.port) || (protocol === "http" ? 80 : 443), protocol };
+};
 
 /** Stripe Checkout and its webhook secret; else the embedded test checkout. */
 export const stripeKeys = (config: Config) =>
   config.STRIPE_SECRET_KEY && config.STRIPE_WEBHOOK_SECRET
-    ? { secretKey: config.STRIPE_SECRET_KEY, webhookSecret: config.STRIPE_WEBHOOK_SECRET }
+    ? {
+        secretKey: config.STRIPE_SECRET_KEY,
+        webhookSecret: config.STRIPE_WEBHOOK_SECRET,
+        endpoint: stripeEndpoint(config.STRIPE_API_BASE_URL),
+      }
     : null;
 
 /** The WhatsApp Business Cloud API; else the outbox. */

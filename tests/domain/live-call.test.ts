@@ -141,4 +141,54 @@ describe("a live call's transcript", () => {
     expect(db.stored.map((s) => s.text)).toEqual(["Flat 2, 14 Mill Lane.", "NW1 6XE."]);
     expect(db.attempts()).toBe(3);
   });
+
+  test("a line is stored even when viewers cannot be told (live events down while PostgreSQL restarts)", async () => {
+    const inProcess = createInProcessLiveEvents();
+    let down = true;
+    const liveEvents: typeof inProcess = {
+      ...inProcess,
+      async publish(channel, event) {
+        if (down && event.type === "segment") throw new Error("NOTIFY failed: the database went away");
+        return inProcess.publish(channel, event);
+      },
+    };
+    const db = gatedCalls();
+    const script = scriptedTranscriber();
+    const stored: string[] = [];
+    const live = startLiveCall(
+      { calls: db.calls, liveEvents, log: silentLog },
+      { id: "call-3" },
+      script.transcriber,
+      ["inbound"],
+      { segmentStored: (segment) => stored.push(segment.text), callEnded: async () => {} },
+    );
+    await until(() => script.opened() === 1);
+    script.say("inbound", "The boiler is leaking.", true);
+    await db.release();
+    await until(() => stored.length === 1);
+    down = false;
+    script.say("inbound", "Flat 2.", true, 2000);
+    await db.release();
+    await live.stop();
+    expect(db.stored.map((s) => s.text)).toEqual(["The boiler is leaking.", "Flat 2."]);
+  });
+
+  test("a line is tried again for longer than a database restart takes: eight refusals, then stored", async () => {
+    const db = gatedCalls();
+    const script = scriptedTranscriber();
+    const live = startLiveCall(
+      { calls: db.calls, liveEvents: createInProcessLiveEvents(), log: silentLog, storeRetryMs: 1 },
+      { id: "call-4" },
+      script.transcriber,
+      ["inbound"],
+      { segmentStored: () => {}, callEnded: async () => {} },
+    );
+    await until(() => script.opened() === 1);
+    script.say("inbound", "NW1 6XE.", true);
+    for (let refusal = 0; refusal < 8; refusal++) await db.fail();
+    await db.release();
+    await live.stop();
+    expect(db.stored.map((s) => s.text)).toEqual(["NW1 6XE."]);
+    expect(db.attempts()).toBe(9);
+  });
 });

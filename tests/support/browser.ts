@@ -171,6 +171,8 @@ export interface RunningServer {
   /** http://127.0.0.1:PORT */
   url: string;
   port: number;
+  /** The process id (to read its memory from /proc). */
+  pid: number;
   /** Everything the server has written so far (stdout and stderr). */
   output(): string;
   /** null while it runs; its exit code once it has ended (by stop() or by itself). */
@@ -232,6 +234,7 @@ export async function startServer(env: Record<string, string>, timeoutMs = 30_00
   return {
     url: `http://127.0.0.1:${port}`,
     port,
+    pid: child.pid,
     output: () => text,
     exitCode: () => child.exitCode,
     kill: (signal) => child.kill(signal),

@@ -36,8 +36,12 @@ export interface DeepgramPeerConnection {
   keepAlives: number;
   closeStream: boolean;
   closedForIdle: boolean;
-  /** Results finals sent, in order. */
+  /** Results finals sent, in order (a send to a socket already closed is not counted). */
   finals: string[];
+  /** When each final was sent (Date.now()), beside `finals`. */
+  finalAt: number[];
+  /** When the connection closed (Date.now()), null while open. */
+  closedAt: number | null;
   problems: string[];
 }
 
@@ -138,6 +142,8 @@ export function startDeepgramPeer(options: DeepgramPeerOptions): DeepgramPeer {
         closeStream: false,
         closedForIdle: false,
         finals: [],
+        finalAt: [],
+        closedAt: null,
         problems: [],
       };
       const data: SocketData = {
@@ -193,6 +199,7 @@ export function startDeepgramPeer(options: DeepgramPeerOptions): DeepgramPeer {
         recognise(ws);
       },
       close(ws) {
+        ws.data.record.closedAt = Date.now();
         sockets.delete(ws);
         if (ws.data.idleTimer) clearTimeout(ws.data.idleTimer);
       },
@@ -216,7 +223,7 @@ export function startDeepgramPeer(options: DeepgramPeerOptions): DeepgramPeer {
   function results(ws: ServerWebSocket<SocketData>, text: string, startMs: number, endMs: number, isFinal: boolean) {
     const list = text.split(/\s+/).filter(Boolean);
     const step = (endMs - startMs) / Math.max(1, list.length);
-    ws.send(
+    const sent = ws.send(
       JSON.stringify({
         type: "Results",
         channel_index: [0, 1],
@@ -248,7 +255,10 @@ export function startDeepgramPeer(options: DeepgramPeerOptions): DeepgramPeer {
         from_finalize: false,
       }),
     );
-    if (isFinal) ws.data.record.finals.push(text);
+    if (isFinal && sent !== 0) {
+      ws.data.record.finals.push(text);
+      ws.data.record.finalAt.push(Date.now());
+    }
   }
 
   function recognise(ws: ServerWebSocket<SocketData>) {

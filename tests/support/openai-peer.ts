@@ -84,8 +84,14 @@ export function transcription(text: string, language = "english"): PeerReply {
   return { body: { task: "transcribe", language, duration: 3.2, text, segments: [] } };
 }
 
-/** `apiKey`: when set, requests without `Authorization: Bearer <apiKey>` get OpenAI's 401. */
-export async function startOpenAIPeer(options: { apiKey?: string } = {}): Promise<OpenAIPeer> {
+/**
+ * `apiKey`: when set, requests without `Authorization: Bearer <apiKey>` get OpenAI's 401.
+ * `otherwise`: the reply once the queue is used up (a long run's steady answer), instead of a 500.
+ * `keepRequests: false` records nothing (a long run would hold every request body).
+ */
+export async function startOpenAIPeer(
+  options: { apiKey?: string; otherwise?: ScriptedReply; keepRequests?: boolean } = {},
+): Promise<OpenAIPeer> {
   const requests: PeerRequest[] = [];
   const queue: ScriptedReply[] = [];
   const server = Bun.serve({
@@ -97,7 +103,7 @@ export async function startOpenAIPeer(options: { apiKey?: string } = {}): Promis
       const type = req.headers.get("content-type") ?? "";
       if (type.includes("application/json")) request.json = await req.json();
       else if (type.includes("multipart/form-data")) request.form = await req.formData();
-      requests.push(request);
+      if (options.keepRequests !== false) requests.push(request);
       if (options.apiKey && req.headers.get("authorization") !== `Bearer ${options.apiKey}`)
         return Response.json(
           apiError(401, "Incorrect API key provided.", "invalid_request_error", "invalid_api_key").body,
@@ -119,7 +125,7 @@ export async function startOpenAIPeer(options: { apiKey?: string } = {}): Promis
           status: 404,
         });
       }
-      const next = queue.shift();
+      const next = queue.shift() ?? options.otherwise;
       const reply =
         typeof next === "function"
           ? next(request)

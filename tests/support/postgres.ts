@@ -12,6 +12,8 @@ export interface TestPostgres {
   port: number;
   /** Creates an empty database on this server and returns its URL. */
   createDatabase(name: string): Promise<string>;
+  /** Stops the server (fast shutdown: clients are cut off) and starts it again on the same port and files. */
+  restart(options?: { downMs?: number }): Promise<void>;
   /** Stops the server and deletes its files. */
   stop(): Promise<void>;
 }
@@ -48,7 +50,8 @@ export async function startPostgres(): Promise<TestPostgres> {
     user: "postgres",
     password: "postgres",
     authMethod: "scram-sha-256",
-    persistent: false,
+    // Kept across restart(); stop() removes the whole temporary folder itself.
+    persistent: true,
     createPostgresUser: process.getuid?.() === 0,
     initdbFlags: ["--no-sync", "--encoding=UTF8"],
     postgresFlags: [
@@ -87,6 +90,11 @@ export async function startPostgres(): Promise<TestPostgres> {
         await admin.end();
       }
       return `postgres://postgres:postgres@127.0.0.1:${port}/${name}`;
+    },
+    async restart(options = {}) {
+      await server.stop();
+      if (options.downMs) await Bun.sleep(options.downMs);
+      await server.start();
     },
     async stop() {
       await server.stop();

@@ -19,6 +19,11 @@ export interface TestS3Server {
   /** e.g. "http://127.0.0.1:41234"; use with `forcePathStyle: true`. */
   endpoint: string;
   bucket: string;
+  /** Stops listening, keeping the stored objects (an outage); resume() serves them again on the same port. */
+  halt(): Promise<void>;
+  resume(): Promise<void>;
+  /** The folder s3rver stores objects in. */
+  directory: string;
   stop(): Promise<void>;
 }
 
@@ -35,22 +40,31 @@ export async function startS3Server(bucket = "switchboard-test"): Promise<TestS3
   awaitObjectWrites();
   const directory = await mkdtemp(join(tmpdir(), "switchboard-s3rver-"));
   const S3rver = require("s3rver") as S3rverConstructor;
-  const server = new S3rver({
-    address: "127.0.0.1",
-    port: 0,
-    directory,
-    silent: true,
-    configureBuckets: [{ name: bucket }],
-  });
+  const serve = (port: number) =>
+    new S3rver({ address: "127.0.0.1", port, directory, silent: true, configureBuckets: [{ name: bucket }] });
+  let server = serve(0);
   const { port } = await server.run();
   let stopped = false;
+  let halted = false;
   return {
     endpoint: `http://127.0.0.1:${port}`,
     bucket,
+    directory,
+    async halt() {
+      if (halted || stopped) return;
+      halted = true;
+      await server.close();
+    },
+    async resume() {
+      if (!halted || stopped) return;
+      server = serve(port);
+      await server.run();
+      halted = false;
+    },
     async stop() {
       if (stopped) return;
       stopped = true;
-      await server.close();
+      if (!halted) await server.close();
       await rm(directory, { recursive: true, force: true });
     },
   };

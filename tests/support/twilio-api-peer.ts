@@ -5,7 +5,7 @@
  *     → 201 and a Message resource { sid: "SM…", status: "queued", to, from, body, … }
  *   GET /2010-04-01/Accounts/{AccountSid}.json  → the Account resource (the app's key check)
  *   GET /2010-04-01/Accounts/{AccountSid}/Calls/{CallSid}.json  → a Call resource set with setCall (404 otherwise)
- *   GET /2010-04-01/Accounts/{AccountSid}/Recordings/{RecordingSid}.wav  → the audio set with setRecording (HTTP Basic)
+ *   GET /2010-04-01/Accounts/{AccountSid}/Recordings/{RecordingSid}.wav  → the audio set with setRecording, else a short silent WAV (HTTP Basic)
  * Errors use Twilio's shape, { code, message, more_info, status }. Every request is recorded;
  * failures can be scripted, and answers held (a request in flight when its client dies).
  */
@@ -37,6 +37,27 @@ export interface TwilioPeer {
   releaseHeld(): void;
   close(): Promise<void>;
 }
+
+/** A second of 8 kHz 16-bit mono silence, as a WAV file: what a recording download returns. */
+const SILENT_WAV = (() => {
+  const samples = 8_000;
+  const bytes = new Uint8Array(44 + samples * 2);
+  const view = new DataView(bytes.buffer);
+  const ascii = (at: number, text: string) => [...text].forEach((ch, i) => view.setUint8(at + i, ch.charCodeAt(0)));
+  ascii(0, "RIFF");
+  view.setUint32(4, 36 + samples * 2, true);
+  ascii(8, "WAVEfmt ");
+  view.setUint32(16, 16, true);
+  view.setUint16(20, 1, true);
+  view.setUint16(22, 1, true);
+  view.setUint32(24, 8_000, true);
+  view.setUint32(28, 16_000, true);
+  view.setUint16(32, 2, true);
+  view.setUint16(34, 16, true);
+  ascii(36, "data");
+  view.setUint32(40, samples * 2, true);
+  return bytes;
+})();
 
 export async function startTwilioApiPeer(credentials: { accountSid: string; authToken: string }): Promise<TwilioPeer> {
   const requests: TwilioPeerRequest[] = [];
@@ -107,8 +128,7 @@ export async function startTwilioApiPeer(credentials: { accountSid: string; auth
         new RegExp(`^/2010-04-01/Accounts/${credentials.accountSid}/Recordings/(RE\\w+?)(\\.wav)?$`),
       );
       if (req.method === "GET" && recordingPath) {
-        const wav = recordings.get(recordingPath[1]!);
-        if (!wav) return error(404, 20404, "The requested resource was not found");
+        const wav = recordings.get(recordingPath[1]!) ?? SILENT_WAV;
         // A held download is in flight: Twilio has answered and sent the first half of the audio.
         const rest = maybeHold("recording");
         const half = Math.ceil(wav.byteLength / 2);

@@ -29,10 +29,16 @@ export interface LiveCallDeps {
   metrics?: Pick<Metrics, "transcriberResult">;
   /** A monotonic clock in ms, for that latency (default: performance.now). */
   clockMs?: () => number;
+  /** The first wait before storing a line again (default STORE_RETRY_MS; tests shorten it). */
+  storeRetryMs?: number;
 }
 
-/** A transcript line that cannot be stored is tried this many times, this far apart (times the attempt). */
-const STORE_ATTEMPTS = 4;
+/**
+ * A transcript line that cannot be stored is tried this many times, the wait doubling from
+ * STORE_RETRY_MS up to 16 times it: about 20 s in all, so a PostgreSQL restart or failover (a few
+ * seconds) loses no line. The soak test (`npm run soak`) restarts PostgreSQL mid-call.
+ */
+const STORE_ATTEMPTS = 9;
 const STORE_RETRY_MS = 250;
 
 export interface LiveCall {
@@ -116,7 +122,8 @@ export function startLiveCall(
   // Event ids of lines shown but not stored yet: a page rendered now must replay them.
   const unstored = new Set<number>();
 
-  const storeLine = async (segment: TranscriptSegment, eventId: number) => {
+  const retryMs = deps.storeRetryMs ?? STORE_RETRY_MS;
+  const storeLine = async (segment: TranscriptSegment, eventId: number | null) => {
     for (let attempt = 1; ; attempt++) {
       try {
         await deps.calls.addSegment(segment);
@@ -124,10 +131,10 @@ export function startLiveCall(
       } catch (error) {
         if (attempt >= STORE_ATTEMPTS) throw error;
         deps.log.warn({ err: error, callId: call.id, attempt }, "storing a transcript line failed; trying again");
-        await sleep(STORE_RETRY_MS * attempt);
+        await sleep(retryMs * Math.min(16, 2 ** (attempt - 1)));
       }
     }
-    unstored.delete(eventId);
+    if (eventId !== null) unstored.delete(eventId);
     observer?.segmentStored(segment);
   };
 
@@ -157,9 +164,16 @@ export function startLiveCall(
       createdAt: new Date(),
     };
     inOrder(async () => {
-      const shownAs = await publish({ type: "segment", data: segment });
-      unstored.add(shownAs.id);
-      behind(() => storeLine(segment, shownAs.id));
+      let shownAs: { id: number } | null = null;
+      try {
+        shownAs = await publish({ type: "segment", data: segment });
+        unstored.add(shownAs.id);
+      } finally {
+        // Stored even when viewers could not be told (live events go through the database too,
+        // and fail while it restarts): a line heard is never lost to a failed publish.
+        const eventId = shownAs?.id ?? null;
+        behind(() => storeLine(segment, eventId));
+      }
     });
   };
 
