@@ -8,6 +8,9 @@ import type { Issue, TradeCategory } from "../issues.ts";
 import { ok, reject, type Result } from "../result.ts";
 import type { Appointment } from "./appointments.ts";
 import { bookVisit, type BookingDeps, type BookVisitRefusal } from "./book-visit.ts";
+import { checkBooking } from "./rules.ts";
+
+const DAY_MS = 86_400_000;
 
 /**
  * Booking a visit while the caller is still on the line.
@@ -74,6 +77,21 @@ export async function bookVisitFromCall(
     const needs = callSlotNeeds(details, null);
     if (!needs.ok)
       return reject("details_missing", `The call does not say the job's ${needs.missing.join(" or ")} yet.`);
+    // The rules first, on the calendar as it is: a slot taken meanwhile opens no job. They run
+    // again as the visit is written (under the engineer's lock), so a race loses there instead.
+    const engineer = await deps.engineers.byId(slot.engineerId);
+    if (!engineer) return reject("unknown_engineer", "There is no such engineer.");
+    const calendar = await deps.appointments.visits({
+      from: new Date(slot.startsAt.getTime() - DAY_MS),
+      to: new Date(slot.endsAt.getTime() + DAY_MS),
+      engineerIds: [engineer.userId],
+    });
+    const fits = checkBooking(
+      { engineer, trade: needs.trade, postcode: needs.postcode, ...slot },
+      calendar,
+      deps.now(),
+    );
+    if (!fits.ok) return fits;
     const lead = call.leadId ? await deps.leads.byId(call.leadId) : null;
     if (!lead) return reject("not_found", "The call has no lead to open a job for.");
     const opened = await openJobForCall(deps, call, lead, details);
