@@ -230,6 +230,28 @@ describe("booking a visit while the caller is on the line", () => {
     expect(await repos.issues.forLead(after.leadId!)).toEqual([]);
   });
 
+  test("while staff have not said who the caller is, the visit is refused: it decides whose job it is", async () => {
+    const call = await aLiveCall({ category: "plumbing", postcode: "LS6 1AB", name: "Someone Else" });
+    await repos.calls.swapCallerCheck(call.id, null, {
+      state: "pending",
+      says: { name: "Someone Else", organisation: null, address: null, postcode: "LS6 1AB" },
+      reason: "name",
+      leadId: call.leadId!,
+      notice: "The caller says they are Someone Else.",
+      filingHeld: false,
+    });
+    await panel(call);
+    const response = await browser.post(
+      `/calls/${call.id}/slots`,
+      { _csrf: browser.csrf, slot: slot(alice, "2026-12-03T09:00:00Z", "2026-12-03T11:00:00Z") },
+      HTMX,
+    );
+    expect(response.status).toBe(409);
+    expect(await response.text()).toContain("Say who the caller is first: the visit goes on their job.");
+    expect((await repos.calls.byId(call.id))!.issueId).toBeNull();
+    expect(await repos.issues.forLead(call.leadId!)).toEqual([]);
+  });
+
   test("without a postcode, or once the call has ended unfiled, nothing is booked and the panel says why", async () => {
     const vague = await aLiveCall({ category: "plumbing" });
     await panel(vague);
