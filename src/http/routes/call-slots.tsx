@@ -25,7 +25,14 @@ const GONE = new Set(["double_booked", "no_time_to_travel", "in_the_past", "outs
  * What the panel shows for the call as stored: the visits booked on its job, else the next free
  * slots for the trade and postcode known so far (the job's once the call is filed under one).
  */
-async function slotsView(c: Context<AppEnv>, call: Call): Promise<CallSlotsView> {
+async function slotsView(c: Context<AppEnv>, call: Call): Promise<CallSlotsView>;
+/** Given what the page shows: "unchanged" when the offers would be for the same trade and postcode. */
+async function slotsView(
+  c: Context<AppEnv>,
+  call: Call,
+  shown: string | undefined,
+): Promise<CallSlotsView | "unchanged">;
+async function slotsView(c: Context<AppEnv>, call: Call, shown?: string): Promise<CallSlotsView | "unchanged"> {
   const { repos, now, extraction } = c.get("deps");
   const base = { callId: call.id };
   const issue = call.issueId ? await repos.issues.byId(call.issueId) : null;
@@ -36,8 +43,11 @@ async function slotsView(c: Context<AppEnv>, call: Call): Promise<CallSlotsView>
   } else if (isCallOver(call.status)) return { ...base, state: "ended", shown: "ended" };
   const needs = callSlotNeeds(filingDetails(call.extracted, call.corrections, extraction.extractor.name), issue);
   if (!needs.ok) return { ...base, state: "needs", missing: needs.missing, shown: `needs:${needs.missing}` };
+  const key = `offers:${needs.trade}|${needs.postcode}`;
+  // Asked again while trade and postcode stand: no need to look for slots.
+  if (shown === key) return "unchanged";
   const slots = await findFreeSlots(repos, { ...needs, from: now(), count: OFFERED_SLOTS });
-  return { ...base, state: "offers", trade: needs.trade, slots, shown: `offers:${needs.trade}|${needs.postcode}` };
+  return { ...base, state: "offers", trade: needs.trade, slots, shown: key };
 }
 
 export function callSlotRoutes() {
@@ -47,9 +57,9 @@ export function callSlotRoutes() {
   app.get("/calls/:id/slots", async (c) => {
     const call = await c.get("deps").repos.calls.byId(c.req.param("id"));
     if (!call) throw notFound("call");
-    const view = await slotsView(c, call);
-    c.header("Vary", "HX-Request");
-    if (c.req.query("shown") === view.shown) return c.body(null, 204);
+    const shown = c.req.query("shown");
+    const view = await slotsView(c, call, shown);
+    if (view === "unchanged" || shown === view.shown) return c.body(null, 204);
     return c.html(<CallSlotsBody view={view} csrfToken={pageContext(c).csrfToken} />);
   });
 
