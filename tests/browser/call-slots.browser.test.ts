@@ -86,6 +86,7 @@ describe.skipIf(!enabled)("booking a visit from a live call in a real browser", 
     const jobLink = page.locator("#intake-note a");
     expect(await jobLink.count()).toBe(1);
     expect(await jobLink.getAttribute("href")).toBe(openedJob);
+    expect(await page.locator("#intake-note").innerText()).toStartWith("Job opened:");
     await Promise.all([page.waitForURL("**/issues/*"), jobLink.click()]);
     const visit = page.locator("#visits ul.visits li", { hasText: "Sam Boiler" });
     await visit.waitFor();
