@@ -7,6 +7,8 @@ import { slotValue, visitWhen } from "./visits.tsx";
 export type CallSlotsView = { callId: string; shown: string; error?: string } & (
   | { state: "needs"; missing: string[] }
   | { state: "ended" }
+  /** Staff have not said who the caller is yet: that decides whose job the visit goes on. */
+  | { state: "caller" }
   | { state: "offers"; trade: TradeCategory; slots: Slot[] }
   | { state: "booked"; trade: TradeCategory; visits: { startsAt: Date; endsAt: Date; engineerName: string }[] }
 );
@@ -17,9 +19,9 @@ export const bookedLine = (visit: { startsAt: Date; endsAt: Date; engineerName: 
 
 /**
  * The live call's "Book a visit" panel. It asks for itself when drawn and whenever the details
- * panel changes (`sse:details`) or the call is filed (`sse:intake`), sending the key of what it
- * shows: the server answers 204 when nothing it depends on changed, so a slot staff have
- * ticked stays ticked while the caller talks on.
+ * panel changes (`sse:details`), the call is filed (`sse:intake`) or the caller check moves
+ * (`sse:caller-check`), sending the key of what it shows: the server answers 204 when nothing it
+ * depends on changed, so a slot staff have ticked stays ticked while the caller talks on.
  */
 export const CallSlotsPanel = (props: { callId: string }) => (
   <section
@@ -27,7 +29,7 @@ export const CallSlotsPanel = (props: { callId: string }) => (
     id="call-slots"
     aria-live="polite"
     hx-get={`/calls/${props.callId}/slots`}
-    hx-trigger="load, sse:details, sse:intake"
+    hx-trigger="load, sse:details, sse:intake, sse:caller-check"
     hx-include="find input[name=shown]"
     hx-target="this"
     hx-swap="innerHTML"
@@ -46,6 +48,8 @@ export function CallSlotsBody(props: { view: CallSlotsView; csrfToken: string | 
       <input type="hidden" name="shown" value={view.shown} />
       {view.state === "needs" ? (
         <p class="muted">Free slots show here once the caller has given the {view.missing.join(" and ")}.</p>
+      ) : view.state === "caller" ? (
+        <p class="muted">Say who the caller is first (above): the visit goes on their job.</p>
       ) : view.state === "ended" ? (
         <p class="muted">The call has ended: book a visit from its job once it is filed.</p>
       ) : view.state === "booked" ? (

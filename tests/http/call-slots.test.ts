@@ -98,7 +98,7 @@ describe("booking a visit while the caller is on the line", () => {
     const call = await aLiveCall({ category: "plumbing", summary: "Dripping tap" });
     const { html: page } = await browser.page(`/calls/${call.id}`);
     expect(page).toContain(`hx-get="/calls/${call.id}/slots"`);
-    expect(page).toContain('hx-trigger="load, sse:details, sse:intake"');
+    expect(page).toContain('hx-trigger="load, sse:details, sse:intake, sse:caller-check"');
 
     const waiting = await panel(call);
     expect(waiting.response.status).toBe(200);
@@ -240,7 +240,9 @@ describe("booking a visit while the caller is on the line", () => {
       notice: "The caller says they are Someone Else.",
       filingHeld: false,
     });
-    await panel(call);
+    const shown = await panel(call);
+    expect(shown.html).toContain("Say who the caller is first (above): the visit goes on their job.");
+    expect(offersIn(shown.html)).toEqual([]);
     const response = await browser.post(
       `/calls/${call.id}/slots`,
       { _csrf: browser.csrf, slot: slot(alice, "2026-12-03T09:00:00Z", "2026-12-03T11:00:00Z") },

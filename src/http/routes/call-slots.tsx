@@ -41,6 +41,7 @@ async function slotsView(c: Context<AppEnv>, call: Call, shown?: string): Promis
     if (visits.length > 0)
       return { ...base, state: "booked", trade: issue.category, visits, shown: `booked:${visits.map((v) => v.id)}` };
   } else if (isCallOver(call.status)) return { ...base, state: "ended", shown: "ended" };
+  else if (call.callerCheck?.state === "pending") return { ...base, state: "caller", shown: "caller" };
   const needs = callSlotNeeds(filingDetails(call.extracted, call.corrections, extraction.extractor.name), issue);
   if (!needs.ok) return { ...base, state: "needs", missing: needs.missing, shown: `needs:${needs.missing}` };
   const key = `offers:${needs.trade}|${needs.postcode}`;
