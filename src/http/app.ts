@@ -19,6 +19,7 @@ import { healthRoutes } from "./routes/health.ts";
 import { metricsRoutes } from "./routes/metrics.ts";
 import { issueRoutes } from "./routes/issues.tsx";
 import { visitRoutes } from "./routes/visits.tsx";
+import { callSlotRoutes } from "./routes/call-slots.tsx";
 import { leadRoutes } from "./routes/leads.tsx";
 import { settingsRoutes } from "./routes/settings.tsx";
 import { staffUserRoutes } from "./routes/staff-users.tsx";
@@ -111,6 +112,7 @@ export function createApp(deps: AppDeps) {
   staff.route("/", leadRoutes());
   staff.route("/", issueRoutes());
   staff.route("/", visitRoutes());
+  staff.route("/", callSlotRoutes());
   staff.route("/", inboxRoutes());
   staff.route("/", messageRoutes());
   staff.route("/", quoteRoutes());

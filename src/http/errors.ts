@@ -53,6 +53,10 @@ const REASONS: Record<string, ReasonAnswer> = {
   no_time_to_travel: { status: 409 },
   issue_closed: { status: 409 },
   stale: { status: 409 },
+  // Booking from a live call (src/domain/scheduling/call-booking.ts).
+  details_missing: { status: 422 },
+  caller_unconfirmed: { status: 409 },
+  call_ended: { status: 409 },
 };
 
 const answerFor = (reason: string): ReasonAnswer => REASONS[reason] ?? { status: 409 };

@@ -15,6 +15,7 @@ import { callStatusWords, formatClock, formatOffset, humanise, phoneForDisplay }
 import { formatDateTime } from "../domain/london-time.ts";
 import { Layout, type PageContext } from "./layout.tsx";
 import { CallDetailsPanel } from "./call-details.tsx";
+import { CallSlotsPanel } from "./call-slots.tsx";
 import type { CallDetails } from "../domain/extraction/call-details.ts";
 import type { TranscriberHealth } from "../domain/live-call/transcriber-health.ts";
 import type { CallerCardData } from "../domain/live-call/caller-card.ts";
@@ -145,6 +146,7 @@ export function CallPage(props: { ctx: PageContext; view: CallView }) {
                 <CallDetailsPanel callId={call.id} details={props.view.details} csrfToken={props.ctx.csrfToken} />
               </div>
             </section>
+            <CallSlotsPanel callId={call.id} />
             <section class="card" id="caller-details" sse-swap="caller">
               <CallerCard call={call} lead={lead} />
             </section>

@@ -1,5 +1,5 @@
 import type { Call } from "../calls.ts";
-import { isOpenIssue, type Issue } from "../issues.ts";
+import { isOpenIssue, type Issue, type IssueFields } from "../issues.ts";
 import type { Lead, LeadFields } from "../leads.ts";
 import type { Calls } from "../../ports/calls.ts";
 import type { Issues } from "../../ports/issues.ts";
@@ -65,10 +65,48 @@ export async function closeCallIntake(
   }
   const callChanges: Partial<Call> = { summary: extraction.summary ?? call.summary };
   const describesJob = Boolean(extraction.summary || (extraction.category && extraction.category !== "general"));
-  if (!lead || !describesJob || call.issueId) {
+  if (call.issueId) {
     await deps.calls.update(call.id, callChanges);
-    return { issue: call.issueId ? await deps.issues.byId(call.issueId) : null, createdIssue: false };
+    const issue = await deps.issues.byId(call.issueId);
+    // A job opened mid-call (to book a visit while the caller was on the line) learns what was said after.
+    const updates = issue && issue.sourceCallId === call.id ? jobUpdatesFrom(issue, extraction) : {};
+    if (issue && Object.keys(updates).length > 0)
+      return { issue: await deps.issues.update(issue.id, updates), createdIssue: false };
+    return { issue, createdIssue: false };
   }
+  if (!lead || !describesJob) {
+    await deps.calls.update(call.id, callChanges);
+    return { issue: null, createdIssue: false };
+  }
+  return openJobForCall(deps, call, lead, extraction, callChanges);
+}
+
+/**
+ * What a job opened by a call learns from the call's last extraction: the details it still
+ * lacks, and a raised urgency. Nothing it holds is overwritten (staff may have edited it).
+ */
+export function jobUpdatesFrom(issue: Issue, extraction: Extraction): Partial<IssueFields> {
+  const updates: Partial<IssueFields> = {};
+  if (!issue.description && extraction.summary) updates.description = extraction.summary;
+  if (!issue.accessNotes && extraction.accessNotes) updates.accessNotes = extraction.accessNotes;
+  if (!issue.address && extraction.address) updates.address = extraction.address;
+  if (extraction.urgency && URGENCY_RANK[extraction.urgency] < URGENCY_RANK[issue.urgency])
+    updates.urgency = extraction.urgency;
+  return updates;
+}
+
+/**
+ * Files the call under the lead's open job at the same site, or opens a new job with the call's
+ * trade, urgency and summary, and notes the job on the call. Runs when the call ends, or earlier
+ * when staff book a visit while the caller is still on the line.
+ */
+export async function openJobForCall(
+  deps: { calls: Calls; issues: Issues },
+  call: Pick<Call, "id">,
+  lead: Lead,
+  extraction: Extraction,
+  callChanges: Partial<Call> = {},
+): Promise<{ issue: Issue; createdIssue: boolean }> {
   const open = (await deps.issues.forLead(lead.id)).filter((issue) => isOpenIssue(issue.status));
   const existing = open.find((issue) => sameSite(issue, extraction));
   if (existing && extraction.urgency && URGENCY_RANK[extraction.urgency] < URGENCY_RANK[existing.urgency]) {
@@ -152,7 +190,8 @@ export function callIntakeObserver(
         );
         await deps.liveEvents.publish(callChannel(call.id), {
           type: "intake",
-          data: { issueId: issue.id, title: issue.title, created: createdIssue },
+          // A job opened mid-call to book a visit was still opened by this call.
+          data: { issueId: issue.id, title: issue.title, created: createdIssue || issue.sourceCallId === call.id },
         });
       }
     },

@@ -16,7 +16,7 @@ import { issueVisitsSection } from "./visits-section.tsx";
 const bookForm = z.object({ slot: formText(LINE_MAX) });
 const statusForm = z.object({ status: formText(CODE_MAX), version: formInt(0) });
 
-function parseSlot(value: string) {
+export function parseSlot(value: string) {
   const [engineerId, starts, ends, extra] = value.split("|");
   const startsAt = new Date(starts ?? "");
   const endsAt = new Date(ends ?? "");
