@@ -37,11 +37,7 @@ export interface Messages {
    * it (`taskKind`, keyed by the message id), so nothing queued can lose its job. A message whose
    * `idempotencyKey` was queued before is not stored again: the earlier one comes back, `created` false.
    */
-  enqueueOutbound(
-    message: NewMessage,
-    taskKind: string,
-    runAt: Date,
-  ): Promise<Message & { created?: boolean }>;
+  enqueueOutbound(message: NewMessage, taskKind: string, runAt: Date): Promise<Message & { created?: boolean }>;
   byId(id: string): Promise<Message | null>;
   byProviderId(channel: MessageChannel, providerId: string): Promise<Message | null>;
   update(id: string, changes: MessageChanges): Promise<Message | null>;

@@ -44,11 +44,7 @@ export function reminderAt(startsAt: Date, now: Date): Date | null {
  * the evening before (none when the visit is sooner than that). Written with the booking, in its
  * transaction, so a booking is never left without its messages.
  */
-export function noticesOnBooking(
-  appointment: { id: string; startsAt: Date },
-  token: string,
-  now: Date,
-): NoticeTask[] {
+export function noticesOnBooking(appointment: { id: string; startsAt: Date }, token: string, now: Date): NoticeTask[] {
   const link = visitLinkPath(token);
   const reminder = reminderAt(appointment.startsAt, now);
   return [
@@ -140,7 +136,10 @@ export function sendVisitNotice(deps: VisitNoticeDeps) {
     const issue = await deps.issues.byId(visit.issueId);
     const lead = issue?.leadId ? await deps.leads.byId(issue.leadId) : null;
     if (!issue || !lead) {
-      deps.log.warn({ appointmentId: visit.id, notice: payload.notice }, "visit notice: the job has no customer to tell");
+      deps.log.warn(
+        { appointmentId: visit.id, notice: payload.notice },
+        "visit notice: the job has no customer to tell",
+      );
       return;
     }
     const sent = await deps.messenger.send({
