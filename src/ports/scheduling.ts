@@ -40,6 +40,8 @@ export interface NewAppointment {
 /** Who made a change, for the audit entry written in the same transaction. */
 export interface Actor {
   who: string;
+  /** When, by the caller's clock (the customer's messages are timed from it); default: now. */
+  at?: Date;
 }
 
 /** Visits on engineers' calendars. */

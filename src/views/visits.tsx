@@ -52,6 +52,12 @@ export function VisitsSection(props: {
             <li id={`visit-${visit.id}`}>
               {visitWhen(visit.startsAt, visit.endsAt)} · {visit.engineerName}{" "}
               <Badge value={visit.status} label={APPOINTMENT_STATUS_LABELS[visit.status]} />
+              {visit.changeRequestedAt && visit.status !== "cancelled" ? (
+                <>
+                  {" "}
+                  <Badge value="urgent" label="Customer asked for another time" />
+                </>
+              ) : null}
               {appointmentTransitions[visit.status].includes("cancelled") ? (
                 <form
                   class="inline"

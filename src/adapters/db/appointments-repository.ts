@@ -100,7 +100,7 @@ export function createAppointmentsRepository(db: Database): Appointments {
         await tx
           .insert(tasks)
           .values(
-            noticesOnBooking(row!, link.token, new Date()).map((t) => ({
+            noticesOnBooking(row!, link.token, actor.at ?? new Date()).map((t) => ({
               kind: t.kind,
               key: t.key,
               payload: t.payload,
@@ -148,7 +148,7 @@ export function createAppointmentsRepository(db: Database): Appointments {
           entityId: id,
           details: { issueId: row.issueId, from: row.status, to: status },
         });
-        const notice = noticeOnStatus(row, status, new Date());
+        const notice = noticeOnStatus(row, status, actor.at ?? new Date());
         if (notice)
           await tx
             .insert(tasks)
@@ -178,7 +178,7 @@ export function createAppointmentsRepository(db: Database): Appointments {
         if (row.changeRequestedAt) return ok(toAppointment(row));
         const [updated] = await tx
           .update(appointments)
-          .set({ changeRequestedAt: new Date(), version: row.version + 1, updatedAt: new Date() })
+          .set({ changeRequestedAt: actor.at ?? new Date(), version: row.version + 1, updatedAt: new Date() })
           .where(eq(appointments.id, id))
           .returning();
         const details = { appointmentId: id, startsAt: row.startsAt.toISOString(), ...(note ? { note } : {}) };

@@ -51,11 +51,10 @@ export async function bookVisit(
     endsAt: request.endsAt,
     postcode: issue.postcode,
   };
-  const booked = await deps.appointments.book(
-    request,
-    (calendar) => checkBooking(candidate, calendar, deps.now()),
-    actor,
-  );
+  const booked = await deps.appointments.book(request, (calendar) => checkBooking(candidate, calendar, deps.now()), {
+    at: deps.now(),
+    ...actor,
+  });
   if (!booked.ok) return booked;
 
   if (issue.status === "open" || issue.status === "quoted") {

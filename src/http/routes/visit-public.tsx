@@ -16,7 +16,7 @@ import { refusal } from "./quote-public.tsx";
 const anotherTimeForm = z.object({ note: formText(300).optional() });
 
 /** Who the audit trail names for a change made from the customer's link (their name stays out of it). */
-const CUSTOMER = { who: "customer (visit link)" };
+const CUSTOMER = "customer (visit link)";
 
 /** The page for a visit, with a refusal above it when a button was pressed too late. */
 async function visitPage(c: Context<AppEnv>, visit: AppointmentView, status: ContentfulStatusCode, error?: string) {
@@ -81,7 +81,12 @@ export function visitPublicRoutes() {
     const allowed = customerMayConfirm(visit, deps.now());
     if (!allowed.ok) return visitPage(c, visit, reasonStatus(allowed.reason), allowed.message);
     if (allowed.value === "confirm") {
-      const confirmed = await deps.repos.appointments.setStatus(visit.id, "confirmed", CUSTOMER, visit.version);
+      const confirmed = await deps.repos.appointments.setStatus(
+        visit.id,
+        "confirmed",
+        { who: CUSTOMER, at: deps.now() },
+        visit.version,
+      );
       if (!confirmed.ok) {
         const now = (await deps.repos.appointments.byId(visit.id)) ?? visit;
         return visitPage(
@@ -105,7 +110,7 @@ export function visitPublicRoutes() {
     if (!allowed.ok) return visitPage(c, visit, reasonStatus(allowed.reason), allowed.message);
     const asked = await deps.repos.appointments.requestAnotherTime(
       visit.id,
-      CUSTOMER,
+      { who: CUSTOMER, at: deps.now() },
       c.req.valid("form").note || null,
     );
     if (!asked.ok) return visitPage(c, visit, reasonStatus(asked.reason), asked.message);

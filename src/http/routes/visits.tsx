@@ -78,7 +78,7 @@ export function visitRoutes() {
     const changed = await repos.appointments.setStatus(
       visit.id,
       status as AppointmentStatus,
-      { who: c.get("user")?.email ?? "unknown" },
+      { who: c.get("user")?.email ?? "unknown", at: c.get("deps").now() },
       version,
     );
     if (!changed.ok)
