@@ -7,6 +7,7 @@ import { DEFAULT_WORKING_WEEK } from "../../src/domain/scheduling/engineers.ts";
 import { SCHEDULE_CHANNEL, type ScheduleEvent } from "../../src/domain/scheduling/schedule-channel.ts";
 import { VISIT_NOTICE_TASK } from "../../src/domain/scheduling/visit-notices.ts";
 import type { E164 } from "../../src/domain/phone.ts";
+import { quoteTotals, type QuoteLine } from "../../src/domain/quotes.ts";
 import { aStaffUser, buildTestApp, ORIGIN, testBrowser } from "../support/test-app.ts";
 import { freshPglite } from "../support/test-db.ts";
 
@@ -26,7 +27,17 @@ let slotDay = 0;
 
 /** A free weekday slot for Alice, a fresh one for each test (Mon 30 Nov onwards, 10:00–12:00). */
 function nextSlot() {
-  const days = ["2026-11-30", "2026-12-01", "2026-12-02", "2026-12-03", "2026-12-04", "2026-12-07", "2026-12-08"];
+  const days = [
+    "2026-11-30",
+    "2026-12-01",
+    "2026-12-02",
+    "2026-12-03",
+    "2026-12-04",
+    "2026-12-07",
+    "2026-12-08",
+    "2026-12-09",
+    "2026-12-10",
+  ];
   const day = days[slotDay++]!;
   const startsAt = new Date(`${day}T10:00:00Z`);
   const endsAt = new Date(`${day}T12:00:00Z`);
@@ -300,5 +311,62 @@ describe("the customer's page /a/:token", () => {
     const html = await (await openPage(token)).text();
     expect(html).toContain("This visit has passed");
     expect((await customer(`/a/${token}/confirm`)).status).toBe(409);
+    world.clock.advanceMinutes(-60 * 24 * 14);
+  });
+});
+
+describe("Book a visit from an accepted or paid quote's page", () => {
+  const LINES: QuoteLine[] = [
+    { kind: "labour", description: "Fix leak", quantity: 2, unitPricePence: 5_000, vatRatePercent: 20 },
+  ];
+
+  test("offered once the customer accepts; booking there comes back to the quote and sends the booked message", async () => {
+    const { lead, issue } = await aJob("Omar Ali");
+    const quote = await repos.quotes.createDraft({
+      issueId: issue.id,
+      lines: LINES,
+      totals: quoteTotals(LINES),
+      discountPence: 0,
+      deposit: null,
+      validUntil: null,
+      terms: null,
+    });
+    await repos.quotes.markSent(quote.id, world.clock.now());
+    expect((await browser.page(`/quotes/${quote.id}`)).html).not.toContain("Book a visit");
+
+    expect(await repos.quotes.advance(quote.id, ["sent"], "accepted", world.clock.now())).toBe(true);
+    const { html } = await browser.page(`/quotes/${quote.id}`);
+    expect(html).toContain("Book a visit");
+    const offered = /name="slot" value="([^"]+)"/.exec(html)?.[1];
+    expect(offered).toBeDefined();
+    expect(html).toContain(`name="back" value="/quotes/${quote.id}"`);
+
+    const response = await browser.post(`/issues/${issue.id}/visits`, {
+      _csrf: browser.csrf,
+      slot: offered!,
+      back: `/quotes/${quote.id}`,
+    });
+    expect(response.status).toBe(303);
+    expect(response.headers.get("Location")).toBe(`/quotes/${quote.id}`);
+    const [visit] = await repos.appointments.forIssue(issue.id);
+    expect(visit?.status).toBe("booked");
+    expect((await repos.issues.byId(issue.id))!.status).toBe("scheduled");
+    await runNotices();
+    expect(await noticeSaying(lead.id, "has booked your visit")).toContain("Hi Omar,");
+    // The quote page now lists the visit.
+    expect((await browser.page(`/quotes/${quote.id}`)).html).toContain('id="visit-');
+  });
+
+  test("a back address that is not a quote's page is ignored: the plain form returns to the job", async () => {
+    const { issue } = await aJob("Li Wei");
+    await browser.page(`/issues/${issue.id}`);
+    const slot = nextSlot();
+    const response = await browser.post(`/issues/${issue.id}/visits`, {
+      _csrf: browser.csrf,
+      slot: slot.value,
+      back: "//evil.example/quotes/x",
+    });
+    expect(response.status).toBe(303);
+    expect(response.headers.get("Location")).toBe(`/issues/${issue.id}`);
   });
 });
