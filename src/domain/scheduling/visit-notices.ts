@@ -20,6 +20,10 @@ export const visitLinkPath = (token: string) => `/a/${token}`;
 
 type NoticeTask = NewTask<typeof VISIT_NOTICE_TASK> & { runAt: Date };
 
+/** One task per notice and slot: a replayed booking or status change finds it there already. */
+export const noticeKey = (appointment: { id: string; startsAt: Date }, notice: VisitNotice) =>
+  `${appointment.id}:${notice}:${appointment.startsAt.toISOString()}`;
+
 const noticeTask = (
   appointment: { id: string; startsAt: Date },
   notice: VisitNotice,
@@ -27,8 +31,7 @@ const noticeTask = (
   runAt: Date,
 ): NoticeTask => ({
   kind: VISIT_NOTICE_TASK,
-  // One task per notice and slot: a replayed booking or status change finds it there already.
-  key: `${appointment.id}:${notice}:${appointment.startsAt.toISOString()}`,
+  key: noticeKey(appointment, notice),
   payload: { appointmentId: appointment.id, notice, startsAt: appointment.startsAt.toISOString(), link },
   runAt,
 });
