@@ -56,6 +56,25 @@ export function noticesOnBooking(appointment: { id: string; startsAt: Date }, to
   ];
 }
 
+/**
+ * What moving a visit (another time or engineer) owes the customer: one message with the new slot
+ * and a new link, and the new slot's reminder. The move must store the new token's hash in place
+ * of the old one, so the old link opens nothing; the old slot's reminder finds the visit moved and
+ * stays silent.
+ */
+export function noticesOnMove(
+  moved: { id: string; startsAt: Date },
+  token: string,
+  now: Date,
+): NoticeTask[] {
+  const link = visitLinkPath(token);
+  const reminder = reminderAt(moved.startsAt, now);
+  return [
+    noticeTask(moved, "moved", link, now),
+    ...(reminder ? [noticeTask(moved, "reminder", link, reminder)] : []),
+  ];
+}
+
 /** What a status change owes the customer: "on the way" when the engineer sets off, a word when it is cancelled. */
 export function noticeOnStatus(
   appointment: { id: string; startsAt: Date },
@@ -101,6 +120,8 @@ export function visitNoticeText(input: {
       return `${hello}a reminder from ${input.companyName}: ${engineer} visits tomorrow, ${slot}. Confirm or ask for another time: ${input.url}`;
     case "en_route":
       return `${hello}${engineer} from ${input.companyName} is on the way for your visit (${slot}).`;
+    case "moved":
+      return `${hello}${input.companyName} has moved your visit to ${slot}. The earlier link no longer works; confirm, or ask for another time: ${input.url}`;
     case "cancelled":
       return `${hello}${input.companyName} has cancelled your visit for ${slot}. The earlier link no longer works; we will be in touch to rebook.`;
   }
@@ -121,7 +142,7 @@ function stillTrue(notice: VisitNotice, visit: AppointmentView, startsAt: string
   // A visit moved since the notice was written: that slot's words are void (the move sends its own).
   if (visit.startsAt.toISOString() !== startsAt) return false;
   if (notice === "reminder") return visit.status === "booked" || visit.status === "confirmed";
-  if (notice === "booked") return visit.status !== "cancelled";
+  if (notice === "booked" || notice === "moved") return visit.status !== "cancelled";
   if (notice === "en_route") return visit.status === "en_route";
   return visit.status === "cancelled";
 }

@@ -25,7 +25,7 @@ export const INVOICE_ISSUED_TASK = "invoice-issued";
 export const TEST_WEBHOOK_TASK = "deliver-test-checkout-webhooks";
 /** Tells a customer about their visit (booked, the reminder the day before, on the way, cancelled). */
 export const VISIT_NOTICE_TASK = "visit-notice";
-export const VISIT_NOTICES = ["booked", "reminder", "en_route", "cancelled"] as const;
+export const VISIT_NOTICES = ["booked", "reminder", "en_route", "cancelled", "moved"] as const;
 
 const messageId = z.object({ messageId: z.string() });
 const e164 = z.custom<E164>(
