@@ -69,7 +69,8 @@ export function visitRoutes() {
     const fresh = (await deps.repos.issues.byId(issue.id)) ?? issue;
     return answer(c, fresh, 200, {
       booked: visitWhen(booked.value.startsAt, booked.value.endsAt),
-      statusLine: true,
+      // The job's status line is on the job's page only.
+      statusLine: !back,
       back,
     });
   });
