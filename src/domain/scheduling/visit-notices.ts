@@ -62,17 +62,10 @@ export function noticesOnBooking(appointment: { id: string; startsAt: Date }, to
  * of the old one, so the old link opens nothing; the old slot's reminder finds the visit moved and
  * stays silent.
  */
-export function noticesOnMove(
-  moved: { id: string; startsAt: Date },
-  token: string,
-  now: Date,
-): NoticeTask[] {
+export function noticesOnMove(moved: { id: string; startsAt: Date }, token: string, now: Date): NoticeTask[] {
   const link = visitLinkPath(token);
   const reminder = reminderAt(moved.startsAt, now);
-  return [
-    noticeTask(moved, "moved", link, now),
-    ...(reminder ? [noticeTask(moved, "reminder", link, reminder)] : []),
-  ];
+  return [noticeTask(moved, "moved", link, now), ...(reminder ? [noticeTask(moved, "reminder", link, reminder)] : [])];
 }
 
 /** What a status change owes the customer: "on the way" when the engineer sets off, a word when it is cancelled. */
