@@ -4,6 +4,7 @@ import { addEngineer } from "../domain/scheduling/add-engineer.ts";
 import { bookVisit } from "../domain/scheduling/book-visit.ts";
 import { nextFreeSlots } from "../domain/scheduling/free-slots.ts";
 import { addLondonDays, londonInstant, londonWallTime } from "../domain/scheduling/london-clock.ts";
+import { noticeKey, VISIT_NOTICE_TASK } from "../domain/scheduling/visit-notices.ts";
 import { DEMO_AGENT, DEMO_ENGINEERS, DEMO_ROUND } from "./demo-schedule-data.ts";
 
 const WHO = "seed-demo";
@@ -75,6 +76,11 @@ export async function seedDemoSchedule(deps: AppDeps): Promise<{ engineers: numb
       { who: WHO },
     );
     if (!booked.ok) throw new Error(`demo data: ${booked.message}`);
+    // Demo customers are told nothing: their visit notices are closed before any runner sees them.
+    for (const notice of ["booked", "reminder"] as const) {
+      const task = await repos.tasks.byKey(VISIT_NOTICE_TASK, noticeKey(booked.value, notice));
+      if (task) await repos.tasks.complete(task.id, deps.now());
+    }
     visits += 1;
     if (londonWallTime(slot.startsAt).date === days[0]) {
       const confirmed = await repos.appointments.setStatus(booked.value.id, "confirmed", { who: WHO });

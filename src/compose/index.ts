@@ -1,3 +1,4 @@
+import { sendVisitNotice, VISIT_NOTICE_TASK } from "../domain/scheduling/visit-notices.ts";
 import { resolve } from "node:path";
 import type { Logger } from "pino";
 import { openDatabase } from "../adapters/db/open.ts";
@@ -67,7 +68,7 @@ export interface Resources {
 export interface Wiring {
   deps: AppDeps;
   runner: TaskRunner;
-  taskHandlers: { messaging: TaskHandlers; quotes: TaskHandlers; calls: TaskHandlers };
+  taskHandlers: { messaging: TaskHandlers; quotes: TaskHandlers; calls: TaskHandlers; scheduling: TaskHandlers };
 }
 
 /** Password hashes and checks running at once (argon2id: 64 MiB each); more wait their turn. */
@@ -172,12 +173,23 @@ export function wireDeps(
     }),
     quotes: quotesToCash.taskHandlers,
     messaging: messaging.taskHandlers,
+    scheduling: {
+      [VISIT_NOTICE_TASK]: sendVisitNotice({
+        appointments: repos.appointments,
+        issues: repos.issues,
+        leads: repos.leads,
+        messenger: messaging.deps.messenger,
+        companyName: config.COMPANY_NAME,
+        publicBaseUrl: currentBaseUrl,
+        log: logger,
+      }),
+    } satisfies TaskHandlers,
   };
   // This instance's id (fresh at each start): the owner of its job claims and call leases.
   const instanceId = crypto.randomUUID();
   const runner = startTaskRunner(
     { tasks: repos.tasks, log: logger, now },
-    { ...taskHandlers.calls, ...taskHandlers.quotes, ...taskHandlers.messaging },
+    { ...taskHandlers.calls, ...taskHandlers.quotes, ...taskHandlers.messaging, ...taskHandlers.scheduling },
     { autoStart: options.runBackgroundTasks ?? false, owner: instanceId },
   );
   // Started by the server (src/main.ts), so commands and tests make no calls to vendors.

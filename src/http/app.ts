@@ -34,6 +34,7 @@ import { messageRoutes } from "./routes/messages.tsx";
 import { whatsappRoutes } from "./routes/whatsapp.ts";
 import { quoteRoutes } from "./routes/quotes.tsx";
 import { quotePublicRoutes } from "./routes/quote-public.tsx";
+import { visitPublicRoutes } from "./routes/visit-public.tsx";
 import { stripeRoutes } from "./routes/stripe.tsx";
 import { testCheckoutRoutes } from "./routes/stripe-test-checkout.tsx";
 import type { LiveCall } from "../domain/live-call/live-call.ts";
@@ -99,6 +100,8 @@ export function createApp(deps: AppDeps) {
   // Quotes to cash: the customer's quote page, Stripe's endpoints, the embedded test checkout.
   app.route("/", stripeRoutes());
   app.route("/", quotePublicRoutes());
+  // The customer's visit link (confirm, or ask for another time).
+  app.route("/", visitPublicRoutes());
   app.route("/", testCheckoutRoutes());
   if (deps.verifyFileLink) app.route("/", fileRoutes(deps.blobStore, deps.verifyFileLink));
 

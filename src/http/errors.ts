@@ -57,6 +57,7 @@ const REASONS: Record<string, ReasonAnswer> = {
   details_missing: { status: 422 },
   caller_unconfirmed: { status: 409 },
   call_ended: { status: 409 },
+  visit_closed: { status: 409, title: "This visit can no longer be changed" },
 };
 
 const answerFor = (reason: string): ReasonAnswer => REASONS[reason] ?? { status: 409 };

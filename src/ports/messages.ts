@@ -2,6 +2,8 @@ import type { Message, MessageChannel, OutboundStatus } from "../domain/messagin
 
 export type NewMessage = Omit<Message, "id" | "createdAt" | "updatedAt" | "seenAt" | "statusAt" | "mediaGaveUpAt"> & {
   statusAt?: Date | null;
+  /** A system send that must land once: a second message with the same key is not stored. */
+  idempotencyKey?: string | null;
 };
 export type MessageChanges = Partial<Omit<Message, "id" | "createdAt" | "channel" | "direction">>;
 
@@ -32,9 +34,10 @@ export interface Messages {
   recordInbound(message: NewMessage): Promise<{ message: Message; created: boolean }>;
   /**
    * Stores an outbound message as queued and, in the same statement, the durable job that sends
-   * it (`taskKind`, keyed by the message id), so nothing queued can lose its job.
+   * it (`taskKind`, keyed by the message id), so nothing queued can lose its job. A message whose
+   * `idempotencyKey` was queued before is not stored again: the earlier one comes back, `created` false.
    */
-  enqueueOutbound(message: NewMessage, taskKind: string, runAt: Date): Promise<Message>;
+  enqueueOutbound(message: NewMessage, taskKind: string, runAt: Date): Promise<Message & { created?: boolean }>;
   byId(id: string): Promise<Message | null>;
   byProviderId(channel: MessageChannel, providerId: string): Promise<Message | null>;
   update(id: string, changes: MessageChanges): Promise<Message | null>;

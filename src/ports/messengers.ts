@@ -29,6 +29,8 @@ export interface SendRequest {
   issueId?: string | null;
   /** The staff user sending it; null for messages the system sends. */
   sentBy?: string | null;
+  /** For system sends that must go once ("visit:<id>:booked:<slot>"): a repeat returns the first message, queued once. */
+  idempotencyKey?: string;
 }
 
 /** The templates the company configures (WHATSAPP_TEMPLATE_*): what each is for. */

@@ -40,6 +40,8 @@ export interface NewAppointment {
 /** Who made a change, for the audit entry written in the same transaction. */
 export interface Actor {
   who: string;
+  /** When, by the caller's clock (the customer's messages are timed from it); default: now. */
+  at?: Date;
 }
 
 /** Visits on engineers' calendars. */
@@ -65,6 +67,17 @@ export interface Appointments {
     version?: number,
   ): Promise<Result<Appointment, StatusWriteRefusal | "stale">>;
   byId(id: string): Promise<AppointmentView | null>;
+  /** The visit a customer's /a/<token> link opens (looked up by the token's hash), or null. */
+  byToken(token: string): Promise<AppointmentView | null>;
+  /**
+   * The customer asks for another time: flags the visit for the office and notes it in the job's
+   * history (audit entries, one transaction). Only a booked or confirmed visit; asking twice changes nothing.
+   */
+  requestAnotherTime(
+    id: string,
+    actor: Actor,
+    note: string | null,
+  ): Promise<Result<Appointment, "not_found" | "visit_closed">>;
   /** A job's visits, soonest first. */
   forIssue(issueId: string): Promise<AppointmentView[]>;
   /** Visits that hold time between two instants (all engineers, or those given), with their sites. */

@@ -502,6 +502,8 @@ export function StaffQuotePage(props: {
   senderKind: string;
   balanceDuePence: number;
   flash?: string;
+  /** "Book a visit" for the job, once the customer has accepted or paid. */
+  visitsSection?: Child;
 }) {
   const { quote } = props;
   const post = (path: string, label: string, secondary = true) => (
@@ -611,6 +613,7 @@ export function StaffQuotePage(props: {
               </a>
             ) : null}
           </div>
+          {props.visitsSection ?? null}
           <h2>Messages</h2>
           {props.senderKind === "outbox" ? (
             <p class="notice">

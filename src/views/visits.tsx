@@ -38,6 +38,8 @@ export function VisitsSection(props: {
   booked?: string;
   /** After a change: the job's status line too, swapped out of band (booking schedules the job). */
   statusLine?: boolean;
+  /** The page the section sits on when not the job's (a quote's): plain forms come back there. */
+  back?: string;
 }) {
   const { issue } = props;
   const base = `/issues/${issue.id}/visits`;
@@ -52,6 +54,12 @@ export function VisitsSection(props: {
             <li id={`visit-${visit.id}`}>
               {visitWhen(visit.startsAt, visit.endsAt)} · {visit.engineerName}{" "}
               <Badge value={visit.status} label={APPOINTMENT_STATUS_LABELS[visit.status]} />
+              {visit.changeRequestedAt && visit.status !== "cancelled" ? (
+                <>
+                  {" "}
+                  <Badge value="urgent" label="Customer asked for another time" />
+                </>
+              ) : null}
               {appointmentTransitions[visit.status].includes("cancelled") ? (
                 <form
                   class="inline"
@@ -62,6 +70,7 @@ export function VisitsSection(props: {
                   hx-swap="outerHTML"
                 >
                   <CsrfField token={props.csrfToken} />
+                  {props.back ? <input type="hidden" name="back" value={props.back} /> : null}
                   <input type="hidden" name="status" value="cancelled" />
                   <input type="hidden" name="version" value={String(visit.version)} />{" "}
                   <button type="submit" class="secondary">
@@ -87,6 +96,7 @@ export function VisitsSection(props: {
       ) : (
         <form method="post" action={base} hx-post={base} hx-target="#visits" hx-swap="outerHTML" class="stack">
           <CsrfField token={props.csrfToken} />
+          {props.back ? <input type="hidden" name="back" value={props.back} /> : null}
           <fieldset>
             <legend>Book a visit</legend>
             {props.slots.length === 0 ? (

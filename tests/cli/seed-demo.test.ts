@@ -156,6 +156,9 @@ describe("seed-demo", () => {
     const confirmed = visits.filter((v) => v.status === "confirmed");
     expect(confirmed.length).toBeGreaterThan(0);
     expect(confirmed.every((v) => londonWallTime(v.startsAt).date === "2026-11-30")).toBe(true);
+    // Demo customers are sent no visit notices: none is left for a runner.
+    const pending = (await repos.tasks.backlog()).find((b) => b.kind === "visit-notice");
+    expect(pending).toBeUndefined();
   });
 
   test("running it twice adds nothing", async () => {

@@ -68,7 +68,14 @@ export function buildTestApp(
       },
     },
   );
-  return { app: createApp(deps), deps, clock, messagingTasks: taskHandlers.messaging, quoteTasks: taskHandlers.quotes };
+  return {
+    app: createApp(deps),
+    deps,
+    clock,
+    messagingTasks: taskHandlers.messaging,
+    quoteTasks: taskHandlers.quotes,
+    schedulingTasks: taskHandlers.scheduling,
+  };
 }
 
 /** A webhook post signed as Twilio signs it (X-Twilio-Signature over the URL and form fields). */

@@ -9,7 +9,9 @@ import {
 import type { Appointments, AppointmentView } from "../../ports/scheduling.ts";
 import type { Database } from "./database-handle.ts";
 import { isUuid } from "./query-helpers.ts";
-import { appointments, auditLog, engineers, issues, staffUsers } from "./schema.ts";
+import { noticeOnStatus, noticesOnBooking } from "../../domain/scheduling/visit-notices.ts";
+import { hashVisitToken, newVisitToken, VISIT_TOKEN } from "../local/visit-tokens.ts";
+import { appointments, auditLog, engineers, issues, staffUsers, tasks } from "./schema.ts";
 
 type Row = typeof appointments.$inferSelect;
 
@@ -21,6 +23,7 @@ const toAppointment = (row: Row): Appointment => ({
   endsAt: row.endsAt,
   status: row.status,
   version: row.version,
+  changeRequestedAt: row.changeRequestedAt,
   createdAt: row.createdAt,
   updatedAt: row.updatedAt,
 });
@@ -88,7 +91,23 @@ export function createAppointmentsRepository(db: Database): Appointments {
         );
         const decided = decide(calendar);
         if (!decided.ok) return decided;
-        const [row] = await tx.insert(appointments).values(visit).returning();
+        // The customer's link and its messages are written with the booking: a booking never stands without them.
+        const link = newVisitToken();
+        const [row] = await tx
+          .insert(appointments)
+          .values({ ...visit, confirmTokenHash: link.hash })
+          .returning();
+        await tx
+          .insert(tasks)
+          .values(
+            noticesOnBooking(row!, link.token, actor.at ?? new Date()).map((t) => ({
+              kind: t.kind,
+              key: t.key,
+              payload: t.payload,
+              nextAttemptAt: t.runAt,
+            })),
+          )
+          .onConflictDoNothing();
         await tx.insert(auditLog).values({
           who: actor.who,
           what: "visit booked",
@@ -129,6 +148,51 @@ export function createAppointmentsRepository(db: Database): Appointments {
           entityId: id,
           details: { issueId: row.issueId, from: row.status, to: status },
         });
+        const notice = noticeOnStatus(row, status, actor.at ?? new Date());
+        if (notice)
+          await tx
+            .insert(tasks)
+            .values({ kind: notice.kind, key: notice.key, payload: notice.payload, nextAttemptAt: notice.runAt })
+            .onConflictDoNothing();
+        return ok(toAppointment(updated!));
+      });
+    },
+
+    async byToken(token) {
+      if (!VISIT_TOKEN.test(token)) return null;
+      const [view] = await views(eq(appointments.confirmTokenHash, hashVisitToken(token)));
+      return view ?? null;
+    },
+
+    async requestAnotherTime(id, actor, note) {
+      if (!isUuid(id)) return reject("not_found", "There is no such visit.");
+      return db.transaction(async (tx) => {
+        const [row] = await tx.select().from(appointments).where(eq(appointments.id, id)).for("update");
+        if (!row) return reject("not_found", "There is no such visit.");
+        if (row.status !== "booked" && row.status !== "confirmed")
+          return reject(
+            "visit_closed",
+            `This visit is ${APPOINTMENT_STATUS_LABELS[row.status].toLowerCase()}: it can no longer be changed here.`,
+          );
+        // Asked once already: the office has the flag; a second press changes nothing.
+        if (row.changeRequestedAt) return ok(toAppointment(row));
+        const [updated] = await tx
+          .update(appointments)
+          .set({ changeRequestedAt: actor.at ?? new Date(), version: row.version + 1, updatedAt: new Date() })
+          .where(eq(appointments.id, id))
+          .returning();
+        const details = { appointmentId: id, startsAt: row.startsAt.toISOString(), ...(note ? { note } : {}) };
+        await tx.insert(auditLog).values([
+          { who: actor.who, what: "customer asked for another time", entity: "appointment", entityId: id, details },
+          // The job's history is where the office reads it.
+          {
+            who: actor.who,
+            what: "customer asked for another time for the visit",
+            entity: "issue",
+            entityId: row.issueId,
+            details,
+          },
+        ]);
         return ok(toAppointment(updated!));
       });
     },

@@ -75,7 +75,15 @@ export function createMessagesRepository(db: Database): Messages {
 
     async enqueueOutbound(message, taskKind, runAt) {
       return db.transaction(async (tx) => {
-        const [row] = await tx.insert(messages).values(message).returning();
+        const [row] = await tx
+          .insert(messages)
+          .values(message)
+          .onConflictDoNothing({ target: messages.idempotencyKey })
+          .returning();
+        if (!row && message.idempotencyKey) {
+          const [earlier] = await tx.select().from(messages).where(eq(messages.idempotencyKey, message.idempotencyKey));
+          return { ...toMessage(earlier!), created: false };
+        }
         await tx
           .insert(tasks)
           .values({ kind: taskKind, key: row!.id, payload: { messageId: row!.id }, nextAttemptAt: runAt });

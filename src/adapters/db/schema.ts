@@ -322,6 +322,8 @@ export const messages = pgTable(
     template: jsonb("template").$type<Message["template"]>(),
     error: text("error"),
     sentBy: uuid("sent_by").references(() => staffUsers.id, { onDelete: "set null" }),
+    /** Set by system sends that must land once ("visit:<id>:booked"): a retried job finds the message already queued. */
+    idempotencyKey: text("idempotency_key").unique("messages_idempotency_key_unique"),
     /** The provider's timestamp for inbound messages; when queued for outbound ones. */
     occurredAt: at("occurred_at").notNull().defaultNow(),
     /** When staff first saw an inbound message; null = unread. */
@@ -710,6 +712,10 @@ export const appointments = pgTable(
     endsAt: at("ends_at").notNull(),
     status: text("status").$type<AppointmentStatus>().notNull().default("booked"),
     version: integer("version").notNull().default(1),
+    /** SHA-256 (hex) of the customer's /a/<token> link; the token itself is only in the message sent. */
+    confirmTokenHash: text("confirm_token_hash").unique("appointments_confirm_token_unique"),
+    /** When the customer asked for another time from that page: a flag for the office until rebooked. */
+    changeRequestedAt: at("change_requested_at"),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },

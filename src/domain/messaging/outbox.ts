@@ -154,10 +154,12 @@ export function createMessenger(deps: OutboxDeps): Messenger {
           error: null,
           sentBy: request.sentBy ?? null,
           occurredAt: deps.now(),
+          idempotencyKey: request.idempotencyKey ?? null,
         },
         SEND_TASK,
         deps.now(),
       );
+      if (message.created === false) return ok(message);
       await publishMessage(deps.liveEvents, message, "added");
       deps.poke();
       return ok(message);

@@ -53,6 +53,8 @@ export interface Appointment {
   status: AppointmentStatus;
   /** Bumped by every change, so a form drawn before someone else's change is told, not obeyed. */
   version: number;
+  /** When the customer asked for another time (their /a/ page): the office should rebook. */
+  changeRequestedAt: Date | null;
   createdAt: Date;
   updatedAt: Date;
 }

@@ -2,9 +2,14 @@ import type { AuditTrail } from "../../ports/audit.ts";
 import type { Issues } from "../../ports/issues.ts";
 import type { Actor, Appointments, Engineers } from "../../ports/scheduling.ts";
 import { isOpenIssue } from "../issues.ts";
+import type { QuoteStatus } from "../quotes.ts";
 import { ok, reject, type Result } from "../result.ts";
 import type { Appointment } from "./appointments.ts";
 import { checkBooking, checkDuration, type BookingRefusal } from "./rules.ts";
+
+/** A quote the customer has accepted (or paid) is where the office books the work next: its page offers "Book a visit". */
+export const canBookFromQuote = (status: QuoteStatus): boolean =>
+  status === "accepted" || status === "deposit_paid" || status === "paid";
 
 export interface BookingDeps {
   engineers: Engineers;
@@ -51,11 +56,10 @@ export async function bookVisit(
     endsAt: request.endsAt,
     postcode: issue.postcode,
   };
-  const booked = await deps.appointments.book(
-    request,
-    (calendar) => checkBooking(candidate, calendar, deps.now()),
-    actor,
-  );
+  const booked = await deps.appointments.book(request, (calendar) => checkBooking(candidate, calendar, deps.now()), {
+    at: deps.now(),
+    ...actor,
+  });
   if (!booked.ok) return booked;
 
   if (issue.status === "open" || issue.status === "quoted") {

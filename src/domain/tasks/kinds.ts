@@ -23,6 +23,9 @@ export const PAYMENT_EVENT_TASK = "settle-payment-event";
 export const INVOICE_ISSUED_TASK = "invoice-issued";
 /** Redelivers a completed test checkout's events until the webhook handler takes them. */
 export const TEST_WEBHOOK_TASK = "deliver-test-checkout-webhooks";
+/** Tells a customer about their visit (booked, the reminder the day before, on the way, cancelled). */
+export const VISIT_NOTICE_TASK = "visit-notice";
+export const VISIT_NOTICES = ["booked", "reminder", "en_route", "cancelled", "moved"] as const;
 
 const messageId = z.object({ messageId: z.string() });
 const e164 = z.custom<E164>(
@@ -56,6 +59,13 @@ export const taskPayloads = {
   ),
   [INVOICE_ISSUED_TASK]: z.object({ invoiceId: z.string() }),
   [TEST_WEBHOOK_TASK]: z.object({ sessionId: z.string() }),
+  /** `startsAt` is the slot the notice speaks of: a visit moved since makes it void. `link`: the customer's /a/<token> path, when the notice offers it. */
+  [VISIT_NOTICE_TASK]: z.object({
+    appointmentId: z.string(),
+    notice: z.enum(VISIT_NOTICES),
+    startsAt: z.iso.datetime({ offset: true }),
+    link: z.string().nullable(),
+  }),
 } as const;
 
 export type TaskKind = keyof typeof taskPayloads;

@@ -1,3 +1,5 @@
+import { canBookFromQuote } from "../../domain/scheduling/book-visit.ts";
+import { issueVisitsSection } from "./visits-section.tsx";
 import { Hono, type Context } from "hono";
 import { z } from "zod";
 import { HTTPException } from "hono/http-exception";
@@ -358,6 +360,11 @@ export function quoteRoutes() {
         senderKind={deps.quotesToCash.sender.kind}
         balanceDuePence={due.ok && due.value.kind === "balance" ? due.value.amountPence : 0}
         flash={flash}
+        visitsSection={
+          issue && canBookFromQuote(quote.status)
+            ? await issueVisitsSection(c, issue, { back: `/quotes/${quote.id}` })
+            : undefined
+        }
       />,
     );
   });

@@ -12,7 +12,7 @@ const OFFERED_SLOTS = 5;
 export async function issueVisitsSection(
   c: Context<AppEnv>,
   issue: Issue,
-  note: { error?: string; booked?: string; statusLine?: boolean } = {},
+  note: { error?: string; booked?: string; statusLine?: boolean; back?: string } = {},
 ) {
   const { repos, now } = c.get("deps");
   const [appointments, slots] = await Promise.all([

@@ -6,6 +6,11 @@ import { bookVisit, type BookingDeps } from "../../../src/domain/scheduling/book
 import { DEFAULT_WORKING_WEEK } from "../../../src/domain/scheduling/engineers.ts";
 import { findFreeSlots } from "../../../src/domain/scheduling/find-slots.ts";
 import type { NewEngineer } from "../../../src/ports/scheduling.ts";
+import { sql } from "drizzle-orm";
+import { createInProcessLiveEvents } from "../../../src/adapters/local/in-process-live-events.ts";
+import { createMessenger } from "../../../src/domain/messaging/outbox.ts";
+import type { E164 } from "../../../src/domain/phone.ts";
+import { VISIT_NOTICE_TASK } from "../../../src/domain/scheduling/visit-notices.ts";
 
 const test = (name: string, body: () => Promise<void>) => bunTest(name, body, 20_000);
 
@@ -284,6 +289,92 @@ export function schedulingContract(current: () => OpenDatabase): void {
       expect(
         await repos.appointments.visits({ from: at("2026-12-07T00:00:00Z"), to: at("2026-12-08T00:00:00Z") }),
       ).toEqual([]);
+    });
+
+    test("a booking keeps its link's hash, not the token, and writes its notices; the link opens that visit only", async () => {
+      const repos = current();
+      const alice = await repos.engineers.create(anEngineerAccount());
+      const job = await aJob();
+      const startsAt = at("2026-12-09T10:00:00Z");
+      const booked = await repos.appointments.book(
+        { issueId: job.id, engineerId: alice.userId, startsAt, endsAt: at("2026-12-09T11:00:00Z") },
+        () => ({ ok: true, value: null }),
+        { who: "sam", at: NOW },
+      );
+      if (!booked.ok) throw new Error(booked.message);
+      const notice = await repos.tasks.byKey(VISIT_NOTICE_TASK, `${booked.value.id}:booked:${startsAt.toISOString()}`);
+      const reminder = await repos.tasks.byKey(
+        VISIT_NOTICE_TASK,
+        `${booked.value.id}:reminder:${startsAt.toISOString()}`,
+      );
+      expect(notice?.nextAttemptAt).toEqual(NOW);
+      expect(reminder?.nextAttemptAt).toEqual(at("2026-12-08T18:00:00Z"));
+      const token = (notice!.payload as { link: string }).link.replace("/a/", "");
+      expect(token).toMatch(/^[A-Za-z0-9_-]{22}$/);
+      expect((await repos.appointments.byToken(token))?.id).toBe(booked.value.id);
+      expect(await repos.appointments.byToken(`${token.slice(0, 21)}${token.endsWith("A") ? "B" : "A"}`)).toBeNull();
+      // Nothing stored with the visit gives the token away.
+      const rows = await repos.db.execute(sql`select * from appointments`);
+      expect(JSON.stringify(rows)).not.toContain(token);
+
+      const asked = await repos.appointments.requestAnotherTime(
+        booked.value.id,
+        { who: "customer", at: NOW },
+        "after 3",
+      );
+      expect(asked).toMatchObject({ ok: true, value: { changeRequestedAt: NOW, version: 2 } });
+      const again = await repos.appointments.requestAnotherTime(booked.value.id, { who: "customer" }, null);
+      expect(again).toMatchObject({ ok: true, value: { version: 2 } });
+      expect((await repos.audit.forEntity("issue", job.id)).map((e) => e.what)).toContain(
+        "customer asked for another time for the visit",
+      );
+      await repos.appointments.setStatus(booked.value.id, "cancelled", { who: "ann", at: NOW });
+      expect(await repos.appointments.requestAnotherTime(booked.value.id, { who: "customer" }, null)).toMatchObject({
+        ok: false,
+        reason: "visit_closed",
+      });
+      expect(
+        await repos.tasks.byKey(VISIT_NOTICE_TASK, `${booked.value.id}:cancelled:${startsAt.toISOString()}`),
+      ).not.toBeNull();
+    });
+
+    test("the outbox queues a message once per idempotency key, even when three sends race", async () => {
+      const repos = current();
+      const lead = await repos.leads.create({
+        name: "Sarah Jones",
+        organisation: null,
+        phone: "+447700900321" as E164,
+        email: null,
+        address: null,
+        postcode: null,
+        segment: "tenant",
+        source: "phone",
+        notes: null,
+      });
+      const messenger = createMessenger({
+        messages: repos.messages,
+        leads: repos.leads,
+        leadAliases: repos.leadAliases,
+        liveEvents: createInProcessLiveEvents(),
+        now: () => NOW,
+        templates: {
+          language: "en_GB",
+          names: { reply: "r", video_request: "v", quote: "q", quote_video: "qv", missed_call: "m" },
+        },
+        poke: () => {},
+      });
+      const send = () =>
+        messenger.send({
+          leadId: lead.id,
+          text: "Your visit",
+          purpose: "notification",
+          idempotencyKey: "visit:x:booked",
+        });
+      const results = await Promise.all([send(), send(), send()]);
+      expect(results.every((r) => r.ok)).toBe(true);
+      expect(new Set(results.map((r) => (r.ok ? r.value.id : null))).size).toBe(1);
+      expect((await repos.messages.forLead(lead.id)).length).toBe(1);
+      expect((await repos.tasks.backlog()).find((b) => b.kind === "send-message")?.depth).toBe(1);
     });
   });
 }
