@@ -25,6 +25,8 @@ import { chooseBlobStore, type StorageChoice } from "./storage.ts";
 import { createVendorChecker } from "./vendor-checker.ts";
 import { wireCallLeases } from "./call-leases.ts";
 import { vendorChecksFor } from "./vendor-checks.ts";
+import { createIcalFeedWriter } from "../adapters/ical/ical-feed.ts";
+import { createThumbnailWorker } from "../adapters/whatsapp/thumbnails.ts";
 import { createVendorResilience, type VendorResilience } from "../adapters/resilience/vendor-policies.ts";
 
 export type { AppDeps } from "./app-deps.ts";
@@ -240,6 +242,8 @@ export function wireDeps(
     twilio,
     metrics,
     metricsEndpoint: monitoring.endpoint,
+    // Thumbnails on a worker thread of their own (started on first use), as WhatsApp photos' are.
+    fieldWork: { calendarFeed: createIcalFeedWriter(), makeThumbnail: createThumbnailWorker() },
     ...replaced,
   };
   return { deps, runner, taskHandlers };

@@ -19,6 +19,9 @@ import { healthRoutes } from "./routes/health.ts";
 import { metricsRoutes } from "./routes/metrics.ts";
 import { issueRoutes } from "./routes/issues.tsx";
 import { visitRoutes } from "./routes/visits.tsx";
+import { myDayRoutes } from "./routes/my-day.tsx";
+import { calendarFeedRoutes } from "./routes/calendar-feed.ts";
+import { engineerScope } from "./middleware/engineer-scope.ts";
 import { leadRoutes } from "./routes/leads.tsx";
 import { settingsRoutes } from "./routes/settings.tsx";
 import { staffUserRoutes } from "./routes/staff-users.tsx";
@@ -99,6 +102,8 @@ export function createApp(deps: AppDeps) {
   app.route("/", stripeRoutes());
   app.route("/", quotePublicRoutes());
   app.route("/", testCheckoutRoutes());
+  // Engineers' calendar feeds: phones subscribe without a login; the secret in the URL is the key.
+  app.route("/", calendarFeedRoutes());
   if (deps.verifyFileLink) app.route("/", fileRoutes(deps.blobStore, deps.verifyFileLink));
 
   const staff = new Hono<AppEnv>();
@@ -106,6 +111,8 @@ export function createApp(deps: AppDeps) {
   staff.use(crossSiteProtection());
   staff.route("/", authRoutes(deps));
   staff.use(requireLogin());
+  staff.use(engineerScope());
+  staff.route("/", myDayRoutes());
   staff.route("/", dashboardRoutes());
   staff.route("/", liveRoutes());
   staff.route("/", leadRoutes());

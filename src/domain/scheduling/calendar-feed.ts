@@ -45,11 +45,7 @@ export function calendarEntries(
     // The engineer's own page for the visit: office pages are not theirs to open.
     const url = `${baseUrl}${visitPagePath(appointment.id)}`;
     const location = [issue.address, issue.postcode].filter(Boolean).join(", ") || null;
-    const description = [
-      issue.accessNotes ? `Access: ${issue.accessNotes}` : null,
-      issue.description,
-      `Job: ${url}`,
-    ]
+    const description = [issue.accessNotes ? `Access: ${issue.accessNotes}` : null, issue.description, `Job: ${url}`]
       .filter(Boolean)
       .join("\n\n");
     return {

@@ -8,7 +8,12 @@ import { type AppointmentStatus, appointmentTransitions } from "./appointments.t
  */
 
 /** The moves an engineer makes on a visit, in the order they happen; confirming and cancelling are the office's. */
-export const ENGINEER_MOVES = ["en_route", "on_site", "done", "no_access"] as const satisfies readonly AppointmentStatus[];
+export const ENGINEER_MOVES = [
+  "en_route",
+  "on_site",
+  "done",
+  "no_access",
+] as const satisfies readonly AppointmentStatus[];
 export type EngineerMove = (typeof ENGINEER_MOVES)[number];
 
 export const isEngineerMove = (status: string): status is EngineerMove =>
