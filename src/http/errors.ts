@@ -53,6 +53,9 @@ const REASONS: Record<string, ReasonAnswer> = {
   no_time_to_travel: { status: 409 },
   issue_closed: { status: 409 },
   stale: { status: 409 },
+  // The engineer's phone view (src/http/routes/my-day.tsx).
+  invalid_note: { status: 422 },
+  invalid_photo: { status: 422 },
 };
 
 const answerFor = (reason: string): ReasonAnswer => REASONS[reason] ?? { status: 409 };

@@ -6,7 +6,12 @@ import { startOfLondonDay } from "../../domain/london-time.ts";
 import type { Rejection } from "../../domain/result.ts";
 import { CALENDAR_TOKEN_BYTES, calendarFeedPath } from "../../domain/scheduling/calendar-feed.ts";
 import { callerWords, isEngineerMove, SCHEDULE_CHANNEL } from "../../domain/scheduling/my-day.ts";
-import { parseVisitNote, sitePhotoAllowed, sitePhotoKey } from "../../domain/scheduling/visit-records.ts";
+import {
+  MAX_SITE_PHOTO_BYTES,
+  parseVisitNote,
+  sitePhotoAllowed,
+  sitePhotoKey,
+} from "../../domain/scheduling/visit-records.ts";
 import type { AppointmentView } from "../../ports/scheduling.ts";
 import { CalendarFeedPanel, MyDayPage, VisitCard, type VisitCardData } from "../../views/my-day.tsx";
 import type { AppDeps, AppEnv } from "../deps.ts";
@@ -173,14 +178,15 @@ export function myDayRoutes() {
     const visit = await ownVisit(c);
     const photo = c.req.valid("form").photo;
     if (!photo) return answerCard(c, visit, 422, { error: "Choose or take a photo first." });
-    const allowed = sitePhotoAllowed(photo.type || "application/octet-stream", photo.size);
-    if (!allowed.ok) return refusal(c, visit, allowed);
+    if (photo.size > MAX_SITE_PHOTO_BYTES) return answerCard(c, visit, 422, { error: "That photo is over 15 MB." });
     const bytes = new Uint8Array(await photo.arrayBuffer());
+    const allowed = sitePhotoAllowed(bytes);
+    if (!allowed.ok) return refusal(c, visit, allowed);
+    const { type, extension } = allowed.value;
     const id = crypto.randomUUID();
-    const key = sitePhotoKey(visit.issueId, visit.id, id, allowed.value);
-    const stored = await deps.blobStore.put(key, bytes, photo.type);
-    // HEIC and WebP are kept but not thumbnailed (the thumbnailer reads JPEG and PNG): the page scales them.
-    const thumbnail = await deps.fieldWork.makeThumbnail(bytes, photo.type);
+    const stored = await deps.blobStore.put(sitePhotoKey(visit.issueId, visit.id, id, extension), bytes, type);
+    // HEIC and WebP are kept but not thumbnailed (the thumbnailer reads JPEG and PNG): pages scale them with CSS.
+    const thumbnail = await deps.fieldWork.makeThumbnail(bytes, type);
     const thumbnailKey = thumbnail
       ? (
           await deps.blobStore.put(
