@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import ical from "node-ical";
+import pino from "pino";
 import { PNG } from "pngjs";
 import type { OpenDatabase } from "../../src/adapters/db/database.ts";
 import type { Issue } from "../../src/domain/issues.ts";
@@ -209,6 +210,7 @@ describe("an engineer's day", () => {
     const move = (status: string, version: number, id = first.id) =>
       phone.post(`/my-day/visits/${id}/status`, { _csrf: phone.csrf, status, version: String(version) }, HTMX);
 
+    expect((await repos.issues.setStatus(job.id, "scheduled")).ok).toBe(true);
     // Straight to done from booked: the table refuses it, and nothing changes.
     const skipped = await move("done", 1);
     expect(skipped.status).toBe(422);
@@ -228,6 +230,11 @@ describe("an engineer's day", () => {
     expect(stale.status).toBe(409);
     expect(await stale.text()).toContain("Someone changed this visit meanwhile: it is now en route.");
     expect((await move("on_site", 2)).status).toBe(200);
+    // Arriving starts the work: the scheduled job is now in progress, audited.
+    expect((await repos.issues.byId(job.id))!.status).toBe("in_progress");
+    expect((await repos.audit.forEntity("issue", job.id)).map((e) => `${e.who}: ${e.what}`)).toContain(
+      "alice@e.example: status scheduled → in_progress",
+    );
     expect((await move("done", 3)).status).toBe(200);
     // The office's moves are not the engineer's.
     expect((await move("cancelled", 1, later.id)).status).toBe(422);
@@ -361,6 +368,17 @@ describe("the calendar feed", () => {
     ]);
     // The secret itself stays out of the trail.
     expect(JSON.stringify(renewals)).not.toContain(next.slice(10, 32));
+  });
+
+  test("the request log writes a feed's path without its secret", async () => {
+    const lines: string[] = [];
+    const logger = pino({ level: "debug" }, { write: (line: string) => lines.push(line) });
+    const logged = buildTestApp(repos, { logger });
+    const token = (await repos.engineers.calendarToken(alice.userId))!;
+    expect((await logged.app.request(`${ORIGIN}/calendar/${token}.ics`)).status).toBe(200);
+    const request = lines.map((line) => JSON.parse(line)).find((entry) => entry.msg === "request");
+    expect(request).toMatchObject({ path: "/calendar/<secret>.ics", status: 200 });
+    expect(lines.join("\n")).not.toContain(token);
   });
 
   test("office staff have no feed of their own", async () => {

@@ -5,7 +5,8 @@ import { hasMedia } from "../../domain/messaging/message.ts";
 import { startOfLondonDay } from "../../domain/london-time.ts";
 import type { Rejection } from "../../domain/result.ts";
 import { CALENDAR_TOKEN_BYTES, calendarFeedPath } from "../../domain/scheduling/calendar-feed.ts";
-import { callerWords, isEngineerMove, SCHEDULE_CHANNEL } from "../../domain/scheduling/my-day.ts";
+import { callerWords, isEngineerMove } from "../../domain/scheduling/my-day.ts";
+import { moveVisit } from "../../domain/scheduling/move-visit.ts";
 import {
   MAX_SITE_PHOTO_BYTES,
   parseVisitNote,
@@ -136,7 +137,11 @@ export function myDayRoutes() {
     const { status, version } = c.req.valid("form");
     if (!isEngineerMove(status))
       return answerCard(c, visit, 422, { error: `"${status.slice(0, 40)}" is not a move an engineer makes.` });
-    const changed = await deps.repos.appointments.setStatus(visit.id, status, { who: c.get("user")!.email }, version);
+    const changed = await moveVisit(
+      { ...deps.repos, liveEvents: deps.liveEvents, now: deps.now },
+      { id: visit.id, status, version },
+      { who: c.get("user")!.email },
+    );
     const fresh = (await deps.repos.appointments.byId(visit.id))!;
     if (!changed.ok) {
       deps.logger.info(
@@ -145,16 +150,6 @@ export function myDayRoutes() {
       );
       return refusal(c, fresh, changed);
     }
-    await deps.liveEvents.publish(SCHEDULE_CHANNEL, {
-      type: "visit",
-      data: {
-        id: fresh.id,
-        issueId: fresh.issueId,
-        engineerId: fresh.engineerId,
-        status: fresh.status,
-        version: fresh.version,
-      },
-    });
     deps.logger.info({ event: "visit_moved", appointmentId: visit.id, status }, "visit moved");
     return answerCard(c, fresh, 200);
   });
