@@ -252,6 +252,46 @@ describe("an engineer's day", () => {
     subscription.unsubscribe();
   });
 
+  test("the customer's photo for the job shows on the card, streamed only for the engineer's own visit", async () => {
+    const key = `tenant-media/test/${job.id}.png`;
+    await world.deps.blobStore.put(key, aPhoto(40, 30), "image/png");
+    const { message } = await repos.messages.recordInbound({
+      leadId: job.leadId,
+      issueId: job.id,
+      channel: "whatsapp",
+      direction: "inbound",
+      kind: "image",
+      purpose: "conversation",
+      body: "This is the ceiling",
+      status: "received",
+      providerId: "wamid.my-day-1",
+      address: "+447700900999",
+      senderName: null,
+      username: null,
+      mediaId: "media-1",
+      mediaType: "image/png",
+      mediaSize: aPhoto(40, 30).byteLength,
+      mediaKey: key,
+      thumbnailKey: null,
+      mediaError: null,
+      transcript: null,
+      transcriber: null,
+      extracted: null,
+      template: null,
+      error: null,
+      sentBy: null,
+      occurredAt: new Date("2026-11-26T09:30:00Z"),
+    });
+    const { html } = await phone.page(`/my-day/visits/${first.id}`);
+    const src = `/my-day/visits/${first.id}/media/${message.id}`;
+    expect(html).toContain(`src="${src}"`);
+    const media = await phone.request(src);
+    expect(media.status).toBe(200);
+    expect(new Uint8Array(await media.arrayBuffer())).toEqual(aPhoto(40, 30));
+    // Through another of Alice's visits (another job), the message is not found.
+    expect((await phone.request(`/my-day/visits/${later.id}/media/${message.id}`)).status).toBe(404);
+  });
+
   test("someone else's visit is not found, whatever is posted", async () => {
     const [bobs] = await repos.appointments.forEngineer(bob.userId, {
       from: new Date("2026-11-27T00:00:00Z"),
