@@ -427,5 +427,9 @@ describe("the calendar feed", () => {
     await office.logIn(staff.email, staff.password);
     const response = await office.post("/my-day/calendar", { _csrf: office.csrf }, HTMX);
     expect(response.status).toBe(403);
+    const { response: page, html } = await office.page("/my-day");
+    expect(page.status).toBe(200);
+    expect(html).toContain("your account is not an engineer&#39;s.");
+    expect(html).not.toContain("Make a calendar address");
   });
 });
