@@ -20,6 +20,8 @@ import type { LoginLimits } from "../domain/login-limits.ts";
 import type { VendorChecker } from "./vendor-checker.ts";
 import type { CallLeaseKeeper } from "./call-lease-keeper.ts";
 import type { Metrics, MetricsEndpoint } from "../ports/metrics.ts";
+import type { CalendarFeedWriter } from "../adapters/ical/ical-feed.ts";
+import type { MakeThumbnail } from "../adapters/whatsapp/thumbnails.ts";
 
 /** This process among the instances sharing one database. */
 export interface InstanceState {
@@ -128,6 +130,8 @@ export interface AppDeps {
   metrics: Metrics;
   /** GET /metrics: the scrape, behind METRICS_TOKEN. */
   metricsEndpoint: MetricsEndpoint;
+  /** The engineer's side of the schedule: calendar feeds, and thumbnails of photos taken on site. */
+  fieldWork: { calendarFeed: CalendarFeedWriter; makeThumbnail: MakeThumbnail };
   /** Each integration's state, for the integrations page. */
   integrations: () => Promise<IntegrationStatus[]>;
 }

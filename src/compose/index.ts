@@ -27,6 +27,8 @@ import { createVendorChecker } from "./vendor-checker.ts";
 import { wireCallLeases } from "./call-leases.ts";
 import { vendorChecksFor } from "./vendor-checks.ts";
 import { twilioKeys } from "./vendor-keys.ts";
+import { createIcalFeedWriter } from "../adapters/ical/ical-feed.ts";
+import { createThumbnailWorker } from "../adapters/whatsapp/thumbnails.ts";
 import { createVendorResilience, type VendorResilience } from "../adapters/resilience/vendor-policies.ts";
 
 export type { AppDeps } from "./app-deps.ts";
@@ -254,6 +256,8 @@ export function wireDeps(
     twilio,
     metrics,
     metricsEndpoint: monitoring.endpoint,
+    // Thumbnails on a worker thread of their own (started on first use), as WhatsApp photos' are.
+    fieldWork: { calendarFeed: createIcalFeedWriter(), makeThumbnail: createThumbnailWorker() },
     ...replaced,
   };
   return { deps, runner, taskHandlers };

@@ -20,6 +20,9 @@ import { metricsRoutes } from "./routes/metrics.ts";
 import { issueRoutes } from "./routes/issues.tsx";
 import { visitRoutes } from "./routes/visits.tsx";
 import { callSlotRoutes } from "./routes/call-slots.tsx";
+import { myDayRoutes } from "./routes/my-day.tsx";
+import { calendarFeedRoutes } from "./routes/calendar-feed.ts";
+import { engineerScope } from "./middleware/engineer-scope.ts";
 import { leadRoutes } from "./routes/leads.tsx";
 import { settingsRoutes } from "./routes/settings.tsx";
 import { staffUserRoutes } from "./routes/staff-users.tsx";
@@ -103,6 +106,8 @@ export function createApp(deps: AppDeps) {
   // The customer's visit link (confirm, or ask for another time).
   app.route("/", visitPublicRoutes());
   app.route("/", testCheckoutRoutes());
+  // Engineers' calendar feeds: phones subscribe without a login; the secret in the URL is the key.
+  app.route("/", calendarFeedRoutes());
   if (deps.verifyFileLink) app.route("/", fileRoutes(deps.blobStore, deps.verifyFileLink));
 
   const staff = new Hono<AppEnv>();
@@ -110,6 +115,8 @@ export function createApp(deps: AppDeps) {
   staff.use(crossSiteProtection());
   staff.route("/", authRoutes(deps));
   staff.use(requireLogin());
+  staff.use(engineerScope());
+  staff.route("/", myDayRoutes());
   staff.route("/", dashboardRoutes());
   staff.route("/", liveRoutes());
   staff.route("/", leadRoutes());

@@ -58,6 +58,9 @@ const REASONS: Record<string, ReasonAnswer> = {
   caller_unconfirmed: { status: 409 },
   call_ended: { status: 409 },
   visit_closed: { status: 409, title: "This visit can no longer be changed" },
+  // The engineer's phone view (src/http/routes/my-day.tsx).
+  invalid_note: { status: 422 },
+  invalid_photo: { status: 422 },
 };
 
 const answerFor = (reason: string): ReasonAnswer => REASONS[reason] ?? { status: 409 };

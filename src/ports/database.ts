@@ -13,6 +13,7 @@ import type { OutboundMessages } from "./quote-messages.ts";
 import type { StaffSessions, StaffUsers } from "./staff.ts";
 import type { Timeline } from "./timeline.ts";
 import type { Appointments, Engineers } from "./scheduling.ts";
+import type { VisitRecords } from "./visit-records.ts";
 
 /** Everything the app keeps in its database, behind one handle. */
 export interface Repositories {
@@ -41,6 +42,7 @@ export interface Repositories {
   audit: AuditTrail;
   engineers: Engineers;
   appointments: Appointments;
+  visitRecords: VisitRecords;
   /** Round trip to the database, for /ready. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -23,6 +23,12 @@ export interface Engineers {
   byId(userId: string): Promise<Engineer | null>;
   /** Engineers whose accounts are not disabled, by name. */
   active(): Promise<Engineer[]>;
+  /** The secret in the engineer's calendar feed URL; null when none was made yet. */
+  calendarToken(userId: string): Promise<string | null>;
+  /** Replaces the feed secret (the old URL stops at once), with an audit entry. False: no such engineer. */
+  setCalendarToken(userId: string, token: string, actor: Actor): Promise<boolean>;
+  /** The active engineer whose feed has this secret, or null. */
+  byCalendarToken(token: string): Promise<Engineer | null>;
 }
 
 /** An appointment with what a page shows beside it. */
@@ -80,6 +86,8 @@ export interface Appointments {
   ): Promise<Result<Appointment, "not_found" | "visit_closed">>;
   /** A job's visits, soonest first. */
   forIssue(issueId: string): Promise<AppointmentView[]>;
+  /** One engineer's visits that hold time and start between two instants, soonest first (cancelled left out). */
+  forEngineer(engineerId: string, window: { from: Date; to: Date }): Promise<AppointmentView[]>;
   /** Visits that hold time between two instants (all engineers, or those given), with their sites. */
   visits(window: { from: Date; to: Date; engineerIds?: readonly string[] }): Promise<Visit[]>;
 }

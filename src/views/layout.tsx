@@ -35,6 +35,12 @@ const ADMIN_SECTIONS = [
   { href: "/settings/audit", label: "Audit" },
 ];
 
+/** Engineers see only their own day (the office pages refuse them: src/http/middleware/engineer-scope.ts). */
+const ENGINEER_SECTIONS = [{ href: "/my-day", label: "My day" }];
+
+const sectionsFor = (role: StaffUser["role"]) =>
+  role === "engineer" ? ENGINEER_SECTIONS : [...SECTIONS, ...(role === "admin" ? ADMIN_SECTIONS : [])];
+
 const isCurrent = (path: string, href: string) =>
   href === "/" ? path === "/" : path === href || path.startsWith(`${href}/`);
 
@@ -64,7 +70,7 @@ export function Layout(props: { ctx: PageContext; title: string; children?: Chil
         <body hx-headers={ctx.csrfToken ? JSON.stringify({ "X-CSRF-Token": ctx.csrfToken }) : undefined}>
           {ctx.user ? (
             <header class="top">
-              <a class="brand" href="/">
+              <a class="brand" href={ctx.user.role === "engineer" ? "/my-day" : "/"}>
                 Switchboard
               </a>
               {/* A <details> folds the menu behind one button at phone width, with or without script. */}
@@ -72,7 +78,7 @@ export function Layout(props: { ctx: PageContext; title: string; children?: Chil
                 <summary>Menu</summary>
                 <div class="menu-panel">
                   <nav aria-label="Sections">
-                    {[...SECTIONS, ...(ctx.user.role === "admin" ? ADMIN_SECTIONS : [])].map((s) => (
+                    {sectionsFor(ctx.user.role).map((s) => (
                       <a href={s.href} aria-current={isCurrent(ctx.path, s.href) ? "page" : undefined}>
                         {s.label}
                       </a>

@@ -6,6 +6,8 @@ import type { AppointmentView } from "../ports/scheduling.ts";
 import { Badge } from "./components.tsx";
 import { humanise } from "./format.ts";
 import { CsrfField } from "./layout.tsx";
+import { VisitRecordsList } from "./my-day.tsx";
+import type { VisitRecord } from "../domain/scheduling/visit-records.ts";
 
 const dayFormat = new Intl.DateTimeFormat("en-GB", {
   timeZone: "Europe/London",
@@ -31,6 +33,8 @@ export const slotValue = (slot: Pick<Slot, "engineerId" | "startsAt" | "endsAt">
 export function VisitsSection(props: {
   issue: Issue;
   appointments: AppointmentView[];
+  /** Engineers' notes and photos from the visits, newest first. */
+  records?: VisitRecord[];
   /** Null when the job is closed: no booking form. */
   slots: Slot[] | null;
   csrfToken: string | null;
@@ -82,6 +86,12 @@ export function VisitsSection(props: {
           ))}
         </ul>
       )}
+      {props.records && props.records.length > 0 ? (
+        <>
+          <h3>From site</h3>
+          <VisitRecordsList records={props.records} />
+        </>
+      ) : null}
       {props.booked ? (
         <p class="notice" role="status">
           Booked: {props.booked}.

@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, inArray, lt, ne, type SQL } from "drizzle-orm";
+import { and, asc, eq, gt, gte, inArray, lt, ne, type SQL } from "drizzle-orm";
 import { ok, reject } from "../../domain/result.ts";
 import {
   type Appointment,
@@ -206,6 +206,18 @@ export function createAppointmentsRepository(db: Database): Appointments {
     async forIssue(issueId) {
       if (!isUuid(issueId)) return [];
       return views(eq(appointments.issueId, issueId));
+    },
+
+    async forEngineer(engineerId, { from, to }) {
+      if (!isUuid(engineerId)) return [];
+      return views(
+        and(
+          eq(appointments.engineerId, engineerId),
+          ne(appointments.status, "cancelled"),
+          gte(appointments.startsAt, from),
+          lt(appointments.startsAt, to),
+        )!,
+      );
     },
 
     async visits({ from, to, engineerIds }) {

@@ -4,7 +4,7 @@ import type { Engineers } from "../../ports/scheduling.ts";
 import type { Database } from "./database-handle.ts";
 import { isUniqueViolation } from "./pg-errors.ts";
 import { isUuid } from "./query-helpers.ts";
-import { engineers, staffUsers } from "./schema.ts";
+import { auditLog, engineers, staffUsers } from "./schema.ts";
 import { DuplicateEmailError } from "./staff-repository.ts";
 
 type Row = { profile: typeof engineers.$inferSelect; user: Pick<typeof staffUsers.$inferSelect, "email" | "name"> };
@@ -63,6 +63,39 @@ export function createEngineersRepository(db: Database): Engineers {
         .where(and(eq(staffUsers.role, "engineer"), isNull(staffUsers.disabledAt)))
         .orderBy(asc(staffUsers.name), asc(staffUsers.email));
       return rows.map(toEngineer);
+    },
+
+    async calendarToken(userId) {
+      if (!isUuid(userId)) return null;
+      const [row] = await db
+        .select({ token: engineers.calendarToken })
+        .from(engineers)
+        .where(eq(engineers.userId, userId));
+      return row?.token ?? null;
+    },
+
+    async setCalendarToken(userId, token, actor) {
+      if (!isUuid(userId)) return false;
+      return db.transaction(async (tx) => {
+        const [row] = await tx
+          .update(engineers)
+          .set({ calendarToken: token, updatedAt: new Date() })
+          .where(eq(engineers.userId, userId))
+          .returning({ userId: engineers.userId });
+        if (!row) return false;
+        // The secret itself stays out of the trail: whoever reads it could subscribe.
+        await tx
+          .insert(auditLog)
+          .values({ who: actor.who, what: "calendar feed address made anew", entity: "user", entityId: userId });
+        return true;
+      });
+    },
+
+    async byCalendarToken(token) {
+      const [row] = await joined().where(
+        and(eq(engineers.calendarToken, token), eq(staffUsers.role, "engineer"), isNull(staffUsers.disabledAt)),
+      );
+      return row ? toEngineer(row) : null;
     },
   };
 }

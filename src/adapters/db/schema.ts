@@ -689,6 +689,8 @@ export const engineers = pgTable("engineers", {
   trades: text("trades").array().$type<TradeCategory[]>().notNull(),
   homePostcode: text("home_postcode"),
   hours: jsonb("hours").$type<WorkingWeek>().notNull(),
+  /** The secret in their calendar feed's URL (128 bits, base64url); a new one stops the old. Null: no feed yet. */
+  calendarToken: text("calendar_token").unique("engineers_calendar_token_unique"),
   createdAt: createdAt(),
   updatedAt: updatedAt(),
 });
@@ -725,5 +727,39 @@ export const appointments = pgTable(
     index("appointments_starts_idx").on(t.startsAt),
     check("appointments_status_check", oneOf(t.status, APPOINTMENT_STATUSES)),
     check("appointments_order_check", sql`${t.endsAt} > ${t.startsAt}`),
+  ],
+);
+
+/**
+ * What an engineer records on a visit: notes and photos taken on site (blob keys under photos/,
+ * with a thumbnail). Kept apart from the visit row so adding one never races a status change.
+ */
+export const visitRecords = pgTable(
+  "visit_records",
+  {
+    id: id(),
+    appointmentId: uuid("appointment_id")
+      .notNull()
+      .references(() => appointments.id, { onDelete: "cascade" }),
+    issueId: uuid("issue_id")
+      .notNull()
+      .references(() => issues.id, { onDelete: "cascade" }),
+    kind: text("kind").$type<"note" | "photo">().notNull(),
+    note: text("note"),
+    photoKey: text("photo_key"),
+    thumbnailKey: text("thumbnail_key"),
+    contentType: text("content_type"),
+    size: integer("size"),
+    byUserId: uuid("by_user_id").references(() => staffUsers.id, { onDelete: "set null" }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index("visit_records_issue_idx").on(t.issueId, t.createdAt),
+    index("visit_records_appointment_idx").on(t.appointmentId, t.createdAt),
+    check("visit_records_kind_check", oneOf(t.kind, ["note", "photo"])),
+    check(
+      "visit_records_shape_check",
+      sql`(${t.kind} = 'note' and ${t.note} is not null) or (${t.kind} = 'photo' and ${t.photoKey} is not null)`,
+    ),
   ],
 );

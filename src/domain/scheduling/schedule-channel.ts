@@ -1,11 +1,31 @@
 import { defineChannel } from "../../ports/live-events.ts";
-import type { AppointmentStatus } from "./appointments.ts";
+import type { Appointment, AppointmentStatus } from "./appointments.ts";
 
-/** A visit changed: staff pages showing it (the board, the job) redraw it. */
+/** A visit changed (status, slot, notes, the customer's answer): the board, My day and the job redraw it. */
 export type ScheduleEvent = {
   type: "visit";
-  data: { appointmentId: string; issueId: string; status: AppointmentStatus; changeRequested: boolean };
+  data: {
+    id: string;
+    issueId: string;
+    engineerId: string;
+    status: AppointmentStatus;
+    version: number;
+    changeRequested: boolean;
+  };
 };
 
 /** Every visit change, for every staff browser (across instances once live events run on PostgreSQL). */
-export const SCHEDULE_CHANNEL = defineChannel<ScheduleEvent>("schedule");
+export const SCHEDULE_CHANNEL = defineChannel<ScheduleEvent>("schedule", { visit: "latest" });
+
+/** The event that says `visit` is now as given. */
+export const visitChanged = (visit: Appointment): ScheduleEvent => ({
+  type: "visit",
+  data: {
+    id: visit.id,
+    issueId: visit.issueId,
+    engineerId: visit.engineerId,
+    status: visit.status,
+    version: visit.version,
+    changeRequested: visit.changeRequestedAt !== null,
+  },
+});

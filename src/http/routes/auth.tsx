@@ -29,7 +29,7 @@ export function authRoutes(deps: Pick<AppDeps, "settings">) {
   const limiter = createLoginLimiter(deps.settings.loginLimits, deps.settings.loginWindowMinutes);
 
   app.get("/login", validQuery(loginQuery), (c) => {
-    if (c.get("user")) return c.redirect("/", 303);
+    if (c.get("user")) return c.redirect(c.get("user")!.role === "engineer" ? "/my-day" : "/", 303);
     return c.html(<LoginPage ctx={pageContext(c)} next={safeRedirectPath(c.req.valid("query").next)} />);
   });
 
@@ -94,7 +94,8 @@ export function authRoutes(deps: Pick<AppDeps, "settings">) {
       details: { address },
     });
     deps.logger.info({ event: "login", userId: user.id }, "staff logged in");
-    return c.redirect(next, 303);
+    // Engineers land on their day, not the office dashboard.
+    return c.redirect(user.role === "engineer" && next === "/" ? "/my-day" : next, 303);
   });
 
   app.post("/logout", async (c) => {

@@ -1,7 +1,7 @@
 import { Hono, type Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { z } from "zod";
-import { SCHEDULE_CHANNEL } from "../../domain/scheduling/schedule-channel.ts";
+import { SCHEDULE_CHANNEL, visitChanged } from "../../domain/scheduling/schedule-channel.ts";
 import { customerMayAskAgain, customerMayConfirm, visitLinkState } from "../../domain/scheduling/visit-link.ts";
 import { firstName, visitSlotWords } from "../../domain/scheduling/visit-notices.ts";
 import type { Appointment } from "../../domain/scheduling/appointments.ts";
@@ -50,15 +50,7 @@ const notFound = (c: Context<AppEnv>) =>
 
 /** Tells every staff page showing the visit (the board, the job) that it changed. */
 const published = (c: Context<AppEnv>, visit: Appointment) =>
-  c.get("deps").liveEvents.publish(SCHEDULE_CHANNEL, {
-    type: "visit",
-    data: {
-      appointmentId: visit.id,
-      issueId: visit.issueId,
-      status: visit.status,
-      changeRequested: visit.changeRequestedAt !== null,
-    },
-  });
+  c.get("deps").liveEvents.publish(SCHEDULE_CHANNEL, visitChanged(visit));
 
 /**
  * The customer's visit link, /a/:token (128 random bits; only its hash is stored): the slot,

@@ -15,8 +15,9 @@ export async function issueVisitsSection(
   note: { error?: string; booked?: string; statusLine?: boolean; back?: string } = {},
 ) {
   const { repos, now } = c.get("deps");
-  const [appointments, slots] = await Promise.all([
+  const [appointments, records, slots] = await Promise.all([
     repos.appointments.forIssue(issue.id),
+    repos.visitRecords.forIssue(issue.id),
     isOpenIssue(issue.status)
       ? findFreeSlots(repos, { trade: issue.category, postcode: issue.postcode, from: now(), count: OFFERED_SLOTS })
       : null,
@@ -25,6 +26,7 @@ export async function issueVisitsSection(
     <VisitsSection
       issue={issue}
       appointments={appointments}
+      records={records}
       slots={slots}
       csrfToken={pageContext(c).csrfToken}
       {...note}

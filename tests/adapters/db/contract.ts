@@ -21,6 +21,7 @@ import { quoteTotals, type QuoteLine } from "../../../src/domain/quotes.ts";
 import type { IssueFields } from "../../../src/domain/issues.ts";
 import { truncateAll } from "../../support/test-db.ts";
 import { schedulingContract } from "./scheduling-contract.ts";
+import { fieldWorkContract } from "./field-work-contract.ts";
 
 /** Opens the database under test; the suite empties it before each test and closes it at the end. */
 export type OpenTarget = () => Promise<OpenDatabase>;
@@ -109,6 +110,7 @@ export function repositoryContract(name: string, open: OpenTarget): void {
     };
 
     schedulingContract(() => repos);
+    fieldWorkContract(() => repos);
 
     test("ping answers", async () => {
       await repos.ping();
