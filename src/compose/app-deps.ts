@@ -20,6 +20,7 @@ import type { LoginLimits } from "../domain/login-limits.ts";
 import type { VendorChecker } from "./vendor-checker.ts";
 import type { CallLeaseKeeper } from "./call-lease-keeper.ts";
 import type { Metrics, MetricsEndpoint } from "../ports/metrics.ts";
+import type { DashboardSource } from "../domain/dashboard/figures.ts";
 
 /** This process among the instances sharing one database. */
 export interface InstanceState {
@@ -57,6 +58,8 @@ export interface AppDeps {
   };
   /** Live changes (transcript lines, call status) fanned out to whoever watches. */
   liveEvents: LiveEvents;
+  /** The dashboard's figures: a summary kept current by events (src/domain/dashboard/summary.ts), not read per load. */
+  dashboard: DashboardSource;
   /** Media streams open and calls still being filed; shutdown waits for them before closing the database. */
   callEndings: CallEndings;
   /** This running instance: set draining on SIGTERM, so readiness answers 503 and the load balancer moves on. */

@@ -24,6 +24,7 @@ import { chooseLiveEvents } from "./live-events.ts";
 import { chooseBlobStore, type StorageChoice } from "./storage.ts";
 import { createVendorChecker } from "./vendor-checker.ts";
 import { wireCallLeases } from "./call-leases.ts";
+import { wireDashboard } from "./dashboard.ts";
 import { vendorChecksFor } from "./vendor-checks.ts";
 import { createVendorResilience, type VendorResilience } from "../adapters/resilience/vendor-policies.ts";
 
@@ -118,6 +119,9 @@ export function wireDeps(
     replaced.blobStore ??
     (storage.vendor ? countVendorErrors(storage.blobStore, storage.vendor, metrics) : storage.blobStore);
   const liveEvents = replaced.liveEvents ?? createInProcessLiveEvents();
+  const instanceId = crypto.randomUUID();
+  // Before anything else holds the repositories' methods: it watches their writes in place.
+  const dashboard = wireDashboard({ repos, liveEvents, instanceId, now, log: logger });
   // One policy and pace per vendor, shared by all its adapters; the integrations page shows the circuits.
   const resilience = givenResilience ?? createVendorResilience({ now });
   const twilio = replaced.twilio ?? twilioSettings(config, secrets.twilioAuthToken, resilience.policy("Twilio"));
@@ -186,7 +190,6 @@ export function wireDeps(
     circuits: () => resilience.circuits(),
   });
 
-  const instanceId = crypto.randomUUID();
   const deps: AppDeps = {
     repos,
     blobStore,
@@ -226,6 +229,7 @@ export function wireDeps(
       metrics,
     ),
     callEndings: createCallEndings(),
+    dashboard,
     instance: { id: instanceId, draining: false },
     callLeases: wireCallLeases(config, {
       repos,
