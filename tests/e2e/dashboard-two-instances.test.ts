@@ -52,7 +52,11 @@ describe("B's dashboard, kept between loads, shows what changed on A", () => {
 
     // A call rings on A: a new lead for the number, and the call.
     const call = { callSid: twilioSid("CA"), accountSid: twilioSid("AC"), from: "+447700900456", to: "+442079460000" };
-    const rang = await postSigned(`${a.baseUrl}/api/twilio/voice`, a.deps.twilio.authToken, callParams(call, "ringing"));
+    const rang = await postSigned(
+      `${a.baseUrl}/api/twilio/voice`,
+      a.deps.twilio.authToken,
+      callParams(call, "ringing"),
+    );
     expect(rang.status).toBe(200);
     await soon(async () => {
       const html = await dashboardOnB();
