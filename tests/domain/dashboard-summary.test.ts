@@ -125,6 +125,22 @@ describe("the dashboard summary", () => {
     expect(reads.issues).toBe(2);
   });
 
+  test("while the dashboard is watched a change is re-read before the next load asks; unwatched, only when one does", async () => {
+    const { summary, reads, issues, setNow } = summaryOn();
+    await summary.read(at);
+    await issues.create(anIssue("Blocked drain"));
+    await Bun.sleep(50);
+    expect(reads.issues).toBe(2);
+    // Nobody has loaded it for over a minute: changes wait for the next load.
+    setNow(new Date(at.getTime() + 61_000));
+    await issues.create(anIssue("Broken window"));
+    await Bun.sleep(50);
+    expect(reads.issues).toBe(2);
+    const later = new Date(at.getTime() + 61_000);
+    expect((await summary.read(later)).figures.openIssues).toHaveLength(2);
+    expect(reads.issues).toBe(3);
+  });
+
   test("a new London day re-reads the calls counted from it; the open issues stay", async () => {
     const { summary, reads, setNow } = summaryOn();
     // Twenty seconds apart (well within the maximum age), either side of midnight in London.

@@ -28,7 +28,12 @@ interface Slot<T> {
   generation: number;
   kept: { value: T; period: string; generation: number; readAt: number } | null;
   reading: { promise: Promise<T>; period: string; generation: number } | null;
+  /** Changed again while a read was under way: read once more when it ends. */
+  again: boolean;
 }
+
+/** A dashboard loaded this recently is being watched: a change is re-read at once, before the next load asks. */
+const WATCHED_MS = 60_000;
 
 /**
  * The dashboard's figures as a read model kept current by events, not read per load. Each part
@@ -36,8 +41,9 @@ interface Slot<T> {
  * instance's repository writes (`touched`, wired in src/compose/dashboard.ts) and the other
  * instances' (the dashboard channel: LISTEN/NOTIFY on PostgreSQL). A load after a change waits
  * for one fresh read, which every load meanwhile shares; a read that started before a change
- * is never kept as current. A new London day, week or month re-reads the parts counted from
- * it. Every `maxAgeMs` a part is re-read in the background (loads keep the figures they have).
+ * is never kept as current; while the dashboard is watched (loaded in the last minute) a change
+ * is re-read at once, one read at a time per part. A new London day, week or month re-reads the
+ * parts counted from it. Every `maxAgeMs` a part is re-read in the background (loads keep the figures they have).
  * @example const summary = createDashboardSummary({ reads: repos, liveEvents, instanceId, now });
  */
 export function createDashboardSummary(deps: {
@@ -51,12 +57,29 @@ export function createDashboardSummary(deps: {
 }): DashboardSummary {
   const maxAgeMs = deps.maxAgeMs ?? DASHBOARD_MAX_AGE_MS;
   const slots = Object.fromEntries(
-    DASHBOARD_PARTS.map((part) => [part, { generation: 0, kept: null, reading: null }]),
+    DASHBOARD_PARTS.map((part) => [part, { generation: 0, kept: null, reading: null, again: false }]),
   ) as { [P in DashboardPart]: Slot<DashboardParts[P]> };
 
+  const warn = (part: DashboardPart) => (error: unknown) =>
+    deps.log?.warn({ err: error instanceof Error ? error.message : String(error), part }, "dashboard re-read failed");
+
+  let lastLoadAt = Number.NEGATIVE_INFINITY;
   const stale = (parts: readonly DashboardPart[]) => {
     for (const part of parts) slots[part].generation++;
+    // While someone watches, the re-read starts now, so the load that follows waits less or not at all.
+    if (deps.now().getTime() - lastLoadAt < WATCHED_MS) for (const part of parts) readSoon(part);
   };
+
+  /** One read at a time per part: changes that land during it are read once, after it. */
+  function readSoon(part: DashboardPart) {
+    const slot = slots[part];
+    if (slot.reading) {
+      slot.again = true;
+      return;
+    }
+    const at = deps.now();
+    readNow(part, at, periodOf(part, at)).catch(warn(part));
+  }
 
   function readNow<P extends DashboardPart>(part: P, at: Date, period: string): Promise<DashboardParts[P]> {
     const slot = slots[part] as Slot<DashboardParts[P]>;
@@ -71,7 +94,12 @@ export function createDashboardSummary(deps: {
       return value;
     });
     const done = () => {
-      if (slot.reading?.promise === promise) slot.reading = null;
+      if (slot.reading?.promise !== promise) return;
+      slot.reading = null;
+      if (slot.again) {
+        slot.again = false;
+        if (slot.kept?.generation !== slot.generation) readSoon(part);
+      }
     };
     promise.then(done, done);
     slot.reading = { promise, period, generation };
@@ -83,13 +111,7 @@ export function createDashboardSummary(deps: {
     const period = periodOf(part, at);
     const kept = slot.kept;
     if (!kept || kept.period !== period || kept.generation !== slot.generation) return readNow(part, at, period);
-    if (at.getTime() - kept.readAt >= maxAgeMs && !slot.reading)
-      readNow(part, at, period).catch((error: unknown) =>
-        deps.log?.warn(
-          { err: error instanceof Error ? error.message : String(error), part },
-          "dashboard re-read failed",
-        ),
-      );
+    if (at.getTime() - kept.readAt >= maxAgeMs && !slot.reading) readNow(part, at, period).catch(warn(part));
     return Promise.resolve(kept.value);
   }
 
@@ -123,6 +145,7 @@ export function createDashboardSummary(deps: {
 
   return {
     async read(at) {
+      lastLoadAt = at.getTime();
       const [calls, leads, issues, money] = await Promise.all([
         partAt("calls", at),
         partAt("leads", at),
