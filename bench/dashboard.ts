@@ -7,14 +7,15 @@
  *
  *   npm run bench:dashboard
  *   npm run bench:dashboard -- --requests 500 --leads 5000 --calls 20000 --streaming-calls 20    a quick look
- *   --rate 100 --block 100 --streaming-calls 50 --viewers 1 --audio-seconds 45 --ramp-ms 20000 --settle-seconds 20
+ *   --rate 100 --block 100 --gap-ms 1000 --streaming-calls 50 --viewers 1 --audio-seconds 45 --ramp-ms 20000 --settle-seconds 20
  *
  * One process holds the app as `npm start` composes it (composeDeps: the LISTEN/NOTIFY live
  * events, the Deepgram adapter pointed at the loopback Deepgram peer) and serves it twice on
  * loopback: one server per variant, the same deps behind both, so they share one event loop,
  * one pool and one database, as one instance would. The loads come from bench/dashboard/load.ts
  * in its own process: open loop at `--rate` (each load timed from when it was due), in blocks
- * of `--block` loads that take turns between the variants. While calls stream, the calls come
+ * of `--block` loads that take turns between the variants, `--gap-ms` apart (so a backlog one
+ * variant left, in the database or in the calls' sockets, is not billed to the other). While calls stream, the calls come
  * from bench/live-calls/load.ts (signed voice and status webhooks, both tracks of µ-law audio at
  * real time through the media-stream WebSocket, `--viewers` SSE viewers each), transcribed by
  * the loopback Deepgram peer (bench/live-calls/peer.ts), each in its own process; calls start
@@ -43,7 +44,7 @@ import { logIn } from "../tests/e2e/helpers.ts";
 import { startPostgres } from "../tests/support/test-db.ts";
 import { loadData } from "./data.ts";
 import type { DashboardLoadPlan, DashboardLoadResult, Latencies, Variant } from "./dashboard/load.ts";
-import type { LoadPlan } from "./live-calls/shared.ts";
+import { percentile, type LoadPlan } from "./live-calls/shared.ts";
 
 const FLOOR_P99_MS = 50;
 
@@ -54,6 +55,7 @@ const { values: options } = parseArgs({
     requests: { type: "string", default: "2000" },
     rate: { type: "string", default: "100" },
     block: { type: "string", default: "100" },
+    "gap-ms": { type: "string", default: "1000" },
     "streaming-calls": { type: "string", default: "50" },
     viewers: { type: "string", default: "1" },
     "audio-seconds": { type: "string", default: "45" },
@@ -184,6 +186,8 @@ interface Phase {
   /** Dashboard events heard (this instance's own included) and the parts they named. */
   events: number;
   calls: string;
+  /** The summary's own time per load, and how many loads took over 1 ms there (waited for a re-read). */
+  inSummary: { p50: number; p99: number; waited: number };
 }
 const phases: Phase[] = [];
 const notes: string[] = [];
@@ -251,7 +255,20 @@ try {
     let events = 0;
     deps.liveEvents.subscribe(DASHBOARD_CHANNEL, null, () => void events++);
 
-    summaryApp = createApp(deps);
+    // Each load's time in the summary itself (in this process): a load that waited for a re-read shows here.
+    let readMs: number[] = [];
+    const kept = deps.dashboard;
+    const timed = {
+      async read(at: Date) {
+        const started = performance.now();
+        try {
+          return await kept.read(at);
+        } finally {
+          readMs.push(performance.now() - started);
+        }
+      },
+    };
+    summaryApp = createApp({ ...deps, dashboard: timed });
     perLoadApp = createApp({ ...deps, dashboard: perLoad });
     const urls: Record<Variant, string> = {
       summary: `${baseUrl}/`,
@@ -277,14 +294,22 @@ try {
     };
     if (!(await samePage())) throw new Error("the two variants show different figures before any load");
 
-    const plan: DashboardLoadPlan = { urls, cookie, rate, block: blockSize, blocks, deadlineMs: 5 * 60_000 };
+    const gapMs = Number(options["gap-ms"]);
+    const plan: DashboardLoadPlan = { urls, cookie, rate, block: blockSize, blocks, gapMs, deadlineMs: 5 * 60_000 };
     const phase = async (name: string, during: () => Promise<DashboardLoadResult>, callsLabel: string) => {
       const load = await settle();
       progress(`${name}: ${blocks} blocks of ${blockSize} loads per variant at ${rate}/s (load ${load.toFixed(1)})`);
       for (const part of Object.keys(reads) as DashboardPart[]) reads[part] = 0;
       events = 0;
+      readMs = [];
       const result = await during();
-      phases.push({ name, result, load, reads: { ...reads }, events, calls: callsLabel });
+      const sorted = readMs.sort((a, b) => a - b);
+      const inSummary = {
+        p50: percentile(sorted, 50),
+        p99: percentile(sorted, 99),
+        waited: sorted.filter((ms) => ms > 1).length,
+      };
+      phases.push({ name, result, load, reads: { ...reads }, events, calls: callsLabel, inSummary });
     };
 
     await phase("quiet", () => loadDashboards(plan), "none");
@@ -373,7 +398,7 @@ console.log();
 for (const p of phases) {
   const loads = p.result.summary.requests;
   console.log(
-    `${p.name}: the summary re-read calls ${p.reads.calls}×, leads ${p.reads.leads}×, issues ${p.reads.issues}×, money ${p.reads.money}× for ${loads} loads; ${p.events} dashboard events heard${p.result.stoppedEarly ? "; STOPPED EARLY (deadline)" : ""}`,
+    `${p.name}: the summary re-read calls ${p.reads.calls}×, leads ${p.reads.leads}×, issues ${p.reads.issues}×, money ${p.reads.money}× for ${loads} loads; ${p.events} dashboard events heard; time in the summary per load p50 ${ms(p.inSummary.p50)} / p99 ${ms(p.inSummary.p99)} ms, ${p.inSummary.waited} loads over 1 ms (waiting for a re-read)${p.result.stoppedEarly ? "; STOPPED EARLY (deadline)" : ""}`,
   );
   const errors = p.result.summary.firstError ?? p.result.perLoad.firstError;
   if (errors) console.log(`  first error: ${errors}`);

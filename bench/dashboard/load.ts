@@ -22,6 +22,8 @@ export interface DashboardLoadPlan {
   block: number;
   /** Blocks per variant, measured; one block each first, not measured. */
   blocks: number;
+  /** Idle time between blocks: what one block left behind (a queue anywhere) is not billed to the next. */
+  gapMs: number;
   deadlineMs: number;
 }
 
@@ -95,7 +97,10 @@ for (let round = 0; round < plan.blocks; round++) {
     break;
   }
   const order: Variant[] = round % 2 === 0 ? ["perLoad", "summary"] : ["summary", "perLoad"];
-  for (const variant of order) await block(variant, true);
+  for (const variant of order) {
+    await Bun.sleep(plan.gapMs);
+    await block(variant, true);
+  }
 }
 
 const summarise = (tally: Tally): Latencies => {
