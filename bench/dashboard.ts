@@ -315,10 +315,13 @@ try {
       handlerMs = [];
       const result = await during();
       const sorted = readMs.sort((a, b) => a - b);
+      const handled = handlerMs.sort((a, b) => a - b);
       const inSummary = {
         p50: percentile(sorted, 50),
         p99: percentile(sorted, 99),
         waited: sorted.filter((ms) => ms > 1).length,
+        handlerP50: percentile(handled, 50),
+        handlerP99: percentile(handled, 99),
       };
       phases.push({ name, result, load, reads: { ...reads }, events, calls: callsLabel, inSummary });
     };
