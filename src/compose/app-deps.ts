@@ -22,6 +22,7 @@ import type { CallLeaseKeeper } from "./call-lease-keeper.ts";
 import type { Metrics, MetricsEndpoint } from "../ports/metrics.ts";
 import type { CalendarFeedWriter } from "../adapters/ical/ical-feed.ts";
 import type { MakeThumbnail } from "../adapters/whatsapp/thumbnails.ts";
+import type { DashboardSource } from "../domain/dashboard/figures.ts";
 
 /** This process among the instances sharing one database. */
 export interface InstanceState {
@@ -59,6 +60,8 @@ export interface AppDeps {
   };
   /** Live changes (transcript lines, call status) fanned out to whoever watches. */
   liveEvents: LiveEvents;
+  /** The dashboard's figures: a summary kept current by events (src/domain/dashboard/summary.ts), not read per load. */
+  dashboard: DashboardSource;
   /** Media streams open and calls still being filed; shutdown waits for them before closing the database. */
   callEndings: CallEndings;
   /** This running instance: set draining on SIGTERM, so readiness answers 503 and the load balancer moves on. */

@@ -25,6 +25,7 @@ import { chooseLiveEvents } from "./live-events.ts";
 import { chooseBlobStore, type StorageChoice } from "./storage.ts";
 import { createVendorChecker } from "./vendor-checker.ts";
 import { wireCallLeases } from "./call-leases.ts";
+import { wireDashboard } from "./dashboard.ts";
 import { vendorChecksFor } from "./vendor-checks.ts";
 import { twilioKeys } from "./vendor-keys.ts";
 import { createIcalFeedWriter } from "../adapters/ical/ical-feed.ts";
@@ -122,6 +123,11 @@ export function wireDeps(
     replaced.blobStore ??
     (storage.vendor ? countVendorErrors(storage.blobStore, storage.vendor, metrics) : storage.blobStore);
   const liveEvents = replaced.liveEvents ?? createInProcessLiveEvents();
+  // This instance's id (fresh at each start): the owner of its job claims and call leases, and
+  // the sender the dashboard's summary ignores in its own events.
+  const instanceId = crypto.randomUUID();
+  // Before anything else holds the repositories' methods: it watches their writes in place.
+  const dashboard = wireDashboard({ repos, liveEvents, instanceId, now, log: logger });
   // One policy and pace per vendor, shared by all its adapters; the integrations page shows the circuits.
   const resilience = givenResilience ?? createVendorResilience({ now });
   const twilio = replaced.twilio ?? twilioSettings(config, secrets.twilioAuthToken, resilience.policy("Twilio"));
@@ -187,8 +193,6 @@ export function wireDeps(
       }),
     } satisfies TaskHandlers,
   };
-  // This instance's id (fresh at each start): the owner of its job claims and call leases.
-  const instanceId = crypto.randomUUID();
   const runner = startTaskRunner(
     { tasks: repos.tasks, log: logger, now },
     { ...taskHandlers.calls, ...taskHandlers.quotes, ...taskHandlers.messaging, ...taskHandlers.scheduling },
@@ -243,6 +247,7 @@ export function wireDeps(
       metrics,
     ),
     callEndings: createCallEndings(),
+    dashboard,
     instance: { id: instanceId, draining: false },
     callLeases: wireCallLeases(config, {
       repos,

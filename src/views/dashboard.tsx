@@ -1,6 +1,5 @@
-import type { Urgency } from "../domain/issues.ts";
+import type { DashboardFigures } from "../domain/dashboard/figures.ts";
 import type { CallListItem } from "../ports/calls.ts";
-import type { IssueListItem } from "../ports/issues.ts";
 import { Badge } from "./components.tsx";
 import { humanise, phoneForDisplay } from "./format.ts";
 import { formatDateTime, formatTime } from "../domain/london-time.ts";
@@ -9,16 +8,6 @@ import type { MoneyFigures } from "../ports/payments.ts";
 import { MoneyStats } from "./quotes.tsx";
 import { CheckCallerBadge } from "./calls.tsx";
 import { awaitsCallerCheck } from "../domain/caller-match.ts";
-
-export interface DashboardFigures {
-  callsToday: number;
-  newLeadsThisWeek: number;
-  openByUrgency: Record<Urgency, number>;
-  openIssues: IssueListItem[];
-  recentCalls: CallListItem[];
-  /** Calls whose caller staff must still confirm ("check caller"). */
-  callersToCheck: CallListItem[];
-}
 
 export function DashboardPage(props: {
   ctx: PageContext;

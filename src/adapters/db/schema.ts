@@ -188,6 +188,11 @@ export const calls = pgTable(
     index("calls_lead_idx").on(t.leadId),
     index("calls_started_idx").on(t.startedAt.desc().nullsFirst()),
     index("calls_lease_expires_idx").on(t.leaseExpiresAt).where(sql`${t.leaseExpiresAt} is not null`),
+    // The dashboard's "callers to check": a handful of calls among all of them, newest first
+    // (without it, the newest-first walk read every call when fewer than ten were waiting).
+    index("calls_caller_check_pending_idx")
+      .on(t.startedAt.desc().nullsFirst(), t.id.desc().nullsFirst())
+      .where(sql`(${t.callerCheck} ->> 'state') = 'pending'`),
     check("calls_status_check", oneOf(t.status, CALL_STATUSES)),
     check("calls_direction_check", oneOf(t.direction, ["inbound", "outbound"])),
   ],

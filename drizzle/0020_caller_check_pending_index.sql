@@ -1,0 +1,1 @@
+CREATE INDEX "calls_caller_check_pending_idx" ON "calls" USING btree ("started_at" DESC NULLS FIRST,"id" DESC NULLS FIRST) WHERE ("calls"."caller_check" ->> 'state') = 'pending';

@@ -1,0 +1,199 @@
+/**
+ * The dashboard's summary on real repositories (PGlite): read once, kept across loads, re-read
+ * only for the parts a write changed, never kept from a read that a change overtook, and told
+ * of other instances' writes through the live events.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, test } from "bun:test";
+import { createInProcessLiveEvents } from "../../src/adapters/local/in-process-live-events.ts";
+import type { OpenDatabase } from "../../src/adapters/db/database.ts";
+import { watchWrites } from "../../src/compose/dashboard.ts";
+import { DASHBOARD_CHANNEL } from "../../src/domain/dashboard/channel.ts";
+import type { DashboardPart, DashboardReads } from "../../src/domain/dashboard/figures.ts";
+import { createDashboardSummary } from "../../src/domain/dashboard/summary.ts";
+import { ISSUES_TOUCH, LEADS_TOUCH } from "../../src/domain/dashboard/touches.ts";
+import type { LiveEvents } from "../../src/ports/live-events.ts";
+import { freshPglite, truncateAll } from "../support/test-db.ts";
+
+let repos: OpenDatabase;
+beforeAll(async () => {
+  repos = await freshPglite();
+}, 30_000);
+afterAll(async () => repos?.close());
+beforeEach(async () => truncateAll(repos));
+
+const at = new Date("2026-12-02T10:00:00Z");
+
+/** The real repositories' reads, counted by the part that asked. */
+function countedReads() {
+  const reads: Record<DashboardPart, number> = { calls: 0, leads: 0, issues: 0, money: 0 };
+  const counted: DashboardReads = {
+    calls: {
+      countSince: (since) => (reads.calls++, repos.calls.countSince(since)),
+      recent: (options) => repos.calls.recent(options),
+      awaitingCallerCheck: (limit) => repos.calls.awaitingCallerCheck(limit),
+    },
+    leads: { countCreatedSince: (since) => (reads.leads++, repos.leads.countCreatedSince(since)) },
+    issues: {
+      openCountsByUrgency: () => (reads.issues++, repos.issues.openCountsByUrgency()),
+      openByUrgency: (limit) => repos.issues.openByUrgency(limit),
+    },
+    payments: { moneySince: (since) => (reads.money++, repos.payments.moneySince(since)) },
+  };
+  return { reads, counted };
+}
+
+function summaryOn(liveEvents: LiveEvents = createInProcessLiveEvents(), instanceId = "a") {
+  const { reads, counted } = countedReads();
+  let now = at;
+  const summary = createDashboardSummary({ reads: counted, liveEvents, instanceId, now: () => now });
+  return {
+    summary,
+    reads,
+    setNow: (when: Date) => {
+      now = when;
+    },
+    issues: watchWrites(repos.issues, ISSUES_TOUCH, summary.touched),
+    leads: watchWrites(repos.leads, LEADS_TOUCH, summary.touched),
+  };
+}
+
+let leadId: string;
+beforeEach(async () => {
+  const lead = await repos.leads.create({
+    name: "Sarah Jones",
+    organisation: null,
+    phone: null,
+    email: null,
+    address: null,
+    postcode: null,
+    segment: "tenant",
+    source: "manual",
+    notes: null,
+  });
+  leadId = lead.id;
+});
+
+const anIssue = (title: string, urgency: "emergency" | "urgent" | "routine" = "urgent") => ({
+  leadId,
+  title,
+  description: null,
+  category: "plumbing" as const,
+  urgency,
+  address: null,
+  postcode: null,
+  accessNotes: null,
+});
+
+describe("the dashboard summary", () => {
+  test("many loads read each part once", async () => {
+    const { summary, reads } = summaryOn();
+    await Promise.all(Array.from({ length: 20 }, () => summary.read(at)));
+    for (let i = 0; i < 20; i++) await summary.read(at);
+    expect(reads).toEqual({ calls: 1, leads: 1, issues: 1, money: 1 });
+  });
+
+  test("a write re-reads only the parts it changed, and the next load shows it", async () => {
+    const { summary, reads, issues } = summaryOn();
+    expect((await summary.read(at)).figures.openIssues).toEqual([]);
+    await issues.create(anIssue("Burst pipe under the sink", "emergency"));
+    const after = await summary.read(at);
+    expect(after.figures.openIssues.map((i) => i.title)).toEqual(["Burst pipe under the sink"]);
+    expect(after.figures.openByUrgency.emergency).toBe(1);
+    expect(reads).toEqual({ calls: 1, leads: 1, issues: 2, money: 1 });
+  });
+
+  test("a status change through the domain's compare-and-set is shown; a refused one re-reads nothing", async () => {
+    const { summary, reads, issues } = summaryOn();
+    const issue = await issues.create(anIssue("Leaking tap"));
+    expect((await summary.read(at)).figures.openByUrgency.urgent).toBe(1);
+    expect((await issues.setStatus(issue.id, "cancelled")).ok).toBe(true);
+    expect((await summary.read(at)).figures.openByUrgency.urgent).toBe(0);
+    expect(reads.issues).toBe(2);
+    expect((await issues.setStatus(issue.id, "done")).ok).toBe(false);
+    await summary.read(at);
+    expect(reads.issues).toBe(2);
+  });
+
+  test("a read that a change overtook is not kept as current", async () => {
+    const { summary, reads, issues } = summaryOn();
+    const first = summary.read(at);
+    // The write lands while the first read is under way: whatever that read saw, it is not kept.
+    await issues.create(anIssue("Damp in the bedroom"));
+    await first;
+    const second = await summary.read(at);
+    expect(second.figures.openIssues.map((i) => i.title)).toEqual(["Damp in the bedroom"]);
+    expect(reads.issues).toBe(2);
+  });
+
+  test("while the dashboard is watched a change is re-read before the next load asks; unwatched, only when one does", async () => {
+    const { summary, reads, issues, setNow } = summaryOn();
+    await summary.read(at);
+    await issues.create(anIssue("Blocked drain"));
+    await Bun.sleep(50);
+    expect(reads.issues).toBe(2);
+    // Nobody has loaded it for over a minute: changes wait for the next load.
+    setNow(new Date(at.getTime() + 61_000));
+    await issues.create(anIssue("Broken window"));
+    await Bun.sleep(50);
+    expect(reads.issues).toBe(2);
+    const later = new Date(at.getTime() + 61_000);
+    expect((await summary.read(later)).figures.openIssues).toHaveLength(2);
+    expect(reads.issues).toBe(3);
+  });
+
+  test("a new London day re-reads the calls counted from it; the open issues stay", async () => {
+    const { summary, reads, setNow } = summaryOn();
+    // Twenty seconds apart (well within the maximum age), either side of midnight in London.
+    const evening = new Date("2026-12-02T23:59:50Z");
+    const morning = new Date("2026-12-03T00:00:10Z");
+    setNow(evening);
+    await summary.read(evening);
+    setNow(morning);
+    await summary.read(morning);
+    expect(reads).toEqual({ calls: 2, leads: 1, issues: 1, money: 1 });
+  });
+
+  test("after its maximum age a part is re-read in the background, and loads meanwhile answer at once", async () => {
+    const { summary, reads, setNow } = summaryOn();
+    await summary.read(at);
+    const later = new Date(at.getTime() + 31_000);
+    setNow(later);
+    await summary.read(later);
+    await Bun.sleep(50);
+    expect(reads).toEqual({ calls: 2, leads: 2, issues: 2, money: 2 });
+    await summary.read(later);
+    expect(reads).toEqual({ calls: 2, leads: 2, issues: 2, money: 2 });
+  });
+
+  test("another instance's write reaches this one through the live events; its own echo is ignored", async () => {
+    const liveEvents = createInProcessLiveEvents();
+    const a = summaryOn(liveEvents, "instance-a");
+    const b = summaryOn(liveEvents, "instance-b");
+    await Promise.all([a.summary.read(at), b.summary.read(at)]);
+    await a.issues.create(anIssue("No hot water"));
+    await Bun.sleep(10);
+    expect((await b.summary.read(at)).figures.openIssues.map((i) => i.title)).toEqual(["No hot water"]);
+    expect(b.reads.issues).toBe(2);
+    await a.summary.read(at);
+    expect(a.reads.issues).toBe(2);
+  });
+
+  test("a burst of writes leaves in few events, the last one sent after the last write", async () => {
+    const liveEvents = createInProcessLiveEvents();
+    const heard: DashboardPart[][] = [];
+    liveEvents.subscribe(DASHBOARD_CHANNEL, null, (event) => void heard.push(event.data.parts));
+    const { summary } = summaryOn(liveEvents);
+    for (let i = 0; i < 50; i++) summary.touched(i % 2 ? ["calls"] : ["money", "leads"]);
+    await Bun.sleep(10);
+    expect(heard.length).toBeLessThanOrEqual(2);
+    expect(new Set(heard.flat())).toEqual(new Set(["calls", "money", "leads"]));
+  });
+
+  test("a write that failed re-reads every part", async () => {
+    const { summary, reads, issues } = summaryOn();
+    await summary.read(at);
+    await expect(issues.create({ ...anIssue("x"), leadId: "not-a-uuid" })).rejects.toThrow();
+    await summary.read(at);
+    expect(reads).toEqual({ calls: 2, leads: 2, issues: 2, money: 2 });
+  });
+});
