@@ -25,7 +25,7 @@
  * - CPU (process.cpuUsage) from just before the first call until every call's media stream has
  *   ended (its last results stored and published, its intake closed), per call; memory (RSS, JS heap) peak during the run over the baseline, per call
  *   (sampled every 250 ms until the load process ends, before its timings are read into this process);
- * - frames lost: frames the simulator sent minus audio messages the Deepgram peer received;
+ * - frames lost: frames the simulator sent minus the 160-byte frames' worth of audio the Deepgram peer received;
  * - loop lag: how late a 5 ms timer fires in the server process (event-loop stalls).
  * The bench's own bookkeeping lives in the server process too (sampled receipt times and event
  * ids: about 0.1 MB per call), so the memory figures are slightly pessimistic.
@@ -639,7 +639,8 @@ async function appRun(n: number): Promise<Row> {
   const peak = memory.stop();
   const after = await quiet();
   const peerStats = await peer.stats();
-  const received = peerStats.audioMessages - before.audioMessages;
+  // In bytes: the adapter joins 20 ms frames into longer messages (every frame is 160 bytes).
+  const received = (peerStats.bytes - before.bytes) / 160;
 
   const sends = frameToSend.sorted();
   const allSends = new Samples();
