@@ -42,7 +42,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { websocket } from "hono/bun";
+import { websocket } from "../src/http/bun-websocket.ts";
 import pino from "pino";
 import postgresClient from "postgres";
 import { createDeepgramTranscriber } from "../src/adapters/deepgram/deepgram-transcriber.ts";
