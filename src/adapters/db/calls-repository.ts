@@ -3,7 +3,7 @@ import { callTransitions, type Call, type TranscriptSegment } from "../../domain
 import { nextStates } from "../../domain/state-machine.ts";
 import type { Calls } from "../../ports/calls.ts";
 import type { Database } from "./database-handle.ts";
-import { isUuid } from "./query-helpers.ts";
+import { isUuid, PREPARED } from "./query-helpers.ts";
 import { calls, issues, leads, transcriptSegments } from "./schema.ts";
 
 type CallRow = typeof calls.$inferSelect;
@@ -51,6 +51,11 @@ export function createCallsRepository(db: Database): Calls {
     const [row] = await db.select().from(calls).where(eq(calls.providerCallId, providerCallId));
     return row ? toCall(row) : null;
   };
+  const callById = db
+    .select()
+    .from(calls)
+    .where(eq(calls.id, sql.placeholder("id")))
+    .prepare(PREPARED.callById);
 
   return {
     async record(call) {
@@ -67,7 +72,7 @@ export function createCallsRepository(db: Database): Calls {
 
     async byId(id) {
       if (!isUuid(id)) return null;
-      const [row] = await db.select().from(calls).where(eq(calls.id, id));
+      const [row] = await callById.execute({ id });
       return row ? toCall(row) : null;
     },
 
