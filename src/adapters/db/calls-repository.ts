@@ -3,7 +3,7 @@ import { callTransitions, type Call, type TranscriptSegment } from "../../domain
 import { nextStates } from "../../domain/state-machine.ts";
 import type { Calls } from "../../ports/calls.ts";
 import type { Database } from "./database-handle.ts";
-import { isUuid, PREPARED } from "./query-helpers.ts";
+import { isUuid, UNNAMED } from "./query-helpers.ts";
 import { calls, issues, leads, transcriptSegments } from "./schema.ts";
 
 type CallRow = typeof calls.$inferSelect;
@@ -55,7 +55,24 @@ export function createCallsRepository(db: Database): Calls {
     .select()
     .from(calls)
     .where(eq(calls.id, sql.placeholder("id")))
-    .prepare(PREPARED.callById);
+    .prepare(UNNAMED);
+  // A live call's final lines come with their id and time: one insert, its SQL built once.
+  const insertLine = db
+    .insert(transcriptSegments)
+    .values({
+      id: sql.placeholder("id"),
+      callId: sql.placeholder("callId"),
+      track: sql.placeholder("track"),
+      text: sql.placeholder("text"),
+      startMs: sql.placeholder("startMs"),
+      endMs: sql.placeholder("endMs"),
+      isFinal: sql.placeholder("isFinal"),
+      confidence: sql.placeholder("confidence"),
+      createdAt: sql.placeholder("createdAt"),
+    })
+    .onConflictDoNothing({ target: transcriptSegments.id })
+    .returning()
+    .prepare(UNNAMED);
 
   return {
     async record(call) {
@@ -176,11 +193,14 @@ export function createCallsRepository(db: Database): Calls {
 
     async addSegment(segment) {
       // A line with its own id may be sent again after a lost answer: the first one stands.
-      const [row] = await db
-        .insert(transcriptSegments)
-        .values(segment)
-        .onConflictDoNothing({ target: transcriptSegments.id })
-        .returning();
+      const [row] =
+        segment.id && segment.createdAt
+          ? await insertLine.execute({ ...segment, confidence: segment.confidence ?? null })
+          : await db
+              .insert(transcriptSegments)
+              .values(segment)
+              .onConflictDoNothing({ target: transcriptSegments.id })
+              .returning();
       if (row) return toSegment(row);
       const [existing] = await db.select().from(transcriptSegments).where(eq(transcriptSegments.id, segment.id!));
       return toSegment(existing!);

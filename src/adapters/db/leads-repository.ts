@@ -20,7 +20,7 @@ import type { E164 } from "../../domain/phone.ts";
 import type { Leads } from "../../ports/leads.ts";
 import type { Database } from "./database-handle.ts";
 import { isUniqueViolation } from "./pg-errors.ts";
-import { escapeLike, isUuid, PREPARED } from "./query-helpers.ts";
+import { escapeLike, isUuid, UNNAMED } from "./query-helpers.ts";
 import { mergeLeads } from "./merge-leads.ts";
 import { writeStatus } from "./status-write.ts";
 import { issues, leads } from "./schema.ts";
@@ -55,7 +55,7 @@ export function createLeadsRepository(db: Database): Leads {
     .select()
     .from(leads)
     .where(eq(leads.id, sql.placeholder("id")))
-    .prepare(PREPARED.leadById);
+    .prepare(UNNAMED);
   const byPhone = async (phone: E164) => {
     const [row] = await db.select().from(leads).where(eq(leads.phone, phone));
     return row ? toLead(row) : null;

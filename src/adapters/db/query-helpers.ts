@@ -7,12 +7,9 @@ export const isUuid = (value: string): boolean => UUID.test(value);
 export const escapeLike = (text: string): string => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 /**
- * A query read on every live call (several times a call): drizzle builds its SQL once, not per
- * use, which was most of the client's CPU per query. Prepared per drizzle handle, with a name
- * unique to the query (PostgreSQL keeps named statements per connection).
+ * For `.prepare(UNNAMED)` on a query read several times a live call: drizzle builds its SQL once
+ * per repository, not per use (building it was most of the client's CPU per query). Unnamed, so
+ * the driver sends it as before: postgres.js prepares its statements itself, and the Neon pooler
+ * (transaction mode) gets no named statement to lose between connections.
  */
-export const PREPARED = {
-  callById: "sb_call_by_id",
-  leadById: "sb_lead_by_id",
-  setting: "sb_setting",
-} as const;
+export const UNNAMED = "";

@@ -1,7 +1,7 @@
 import { eq, sql } from "drizzle-orm";
 import type { Settings } from "../../ports/settings.ts";
 import type { Database } from "./database-handle.ts";
-import { PREPARED } from "./query-helpers.ts";
+import { UNNAMED } from "./query-helpers.ts";
 import { settings } from "./schema.ts";
 
 export function createSettingsRepository(db: Database): Settings {
@@ -9,7 +9,7 @@ export function createSettingsRepository(db: Database): Settings {
     .select()
     .from(settings)
     .where(eq(settings.key, sql.placeholder("key")))
-    .prepare(PREPARED.setting);
+    .prepare(UNNAMED);
   return {
     async get<T>(key: string) {
       const [row] = await setting.execute({ key });

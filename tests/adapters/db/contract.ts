@@ -553,6 +553,37 @@ export function repositoryContract(name: string, open: OpenTarget): void {
         expect((await repos.calls.transcript(call.id)).map((s) => s.text)).toEqual(["Flat 2, 14 Mill Lane."]);
       });
 
+      test("a live call's line (its own id and time) is stored as given, once, with or without a confidence", async () => {
+        const call = await repos.calls.record(aCall());
+        const at = new Date("2026-03-04T10:11:12.345Z");
+        const line = {
+          id: crypto.randomUUID(),
+          callId: call.id,
+          track: "outbound",
+          text: "Is that 14 Mill Lane?",
+          startMs: 2000,
+          endMs: 3400,
+          isFinal: true,
+          confidence: null,
+          createdAt: at,
+        } as const;
+        const first = await repos.calls.addSegment(line);
+        expect(first).toEqual(line);
+        const again = await repos.calls.addSegment({ ...line, text: "sent again", confidence: 0.5 });
+        expect(again).toEqual(first);
+        const scored = await repos.calls.addSegment({
+          ...line,
+          id: crypto.randomUUID(),
+          startMs: 3500,
+          confidence: 0.87,
+        });
+        expect(scored.confidence).toBe(0.87);
+        expect((await repos.calls.transcript(call.id)).map((s) => [s.text, s.createdAt.toISOString()])).toEqual([
+          ["Is that 14 Mill Lane?", at.toISOString()],
+          ["Is that 14 Mill Lane?", at.toISOString()],
+        ]);
+      });
+
       test("transcript segments come back in spoken order, both tracks interleaved", async () => {
         const call = await repos.calls.record(aCall());
         const said = [
