@@ -56,6 +56,20 @@ export function createCallsRepository(db: Database): Calls {
     .from(calls)
     .where(eq(calls.id, sql.placeholder("id")))
     .prepare(UNNAMED);
+  // A live call updates its row a few times (its transcriber, each new extraction, its summary):
+  // each set of changed fields gets its statement built once (a handful of sets, ever).
+  const prepareUpdate = (fields: string[]) =>
+    db
+      .update(calls)
+      // Placeholders where the values go: drizzle fills each in and encodes it as its column says.
+      .set({
+        ...Object.fromEntries(fields.map((field) => [field, sql.placeholder(`v_${field}`)])),
+        updatedAt: sql.placeholder("updatedAt"),
+      } as unknown as Partial<CallRow>)
+      .where(eq(calls.id, sql.placeholder("id")))
+      .returning()
+      .prepare(UNNAMED);
+  const updates = new Map<string, ReturnType<typeof prepareUpdate>>();
   // A live call's final lines come with their id and time: one insert, its SQL built once.
   const insertLine = db
     .insert(transcriptSegments)
@@ -98,11 +112,13 @@ export function createCallsRepository(db: Database): Calls {
     async update(id, changes) {
       if (!isUuid(id)) return null;
       const { id: _id, providerCallId: _providerCallId, ...allowed } = changes as Partial<Call>;
-      const [row] = await db
-        .update(calls)
-        .set({ ...allowed, updatedAt: new Date() })
-        .where(eq(calls.id, id))
-        .returning();
+      const fields = Object.keys(allowed).filter((field) => allowed[field as keyof typeof allowed] !== undefined);
+      const shape = fields.sort().join(",");
+      let prepared = updates.get(shape);
+      if (!prepared) updates.set(shape, (prepared = prepareUpdate(fields)));
+      const values: Record<string, unknown> = { id, updatedAt: new Date() };
+      for (const field of fields) values[`v_${field}`] = allowed[field as keyof typeof allowed];
+      const [row] = await prepared.execute(values);
       return row ? toCall(row) : null;
     },
 

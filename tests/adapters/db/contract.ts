@@ -514,6 +514,19 @@ export function repositoryContract(name: string, open: OpenTarget): void {
         expect(await repos.calls.update(crypto.randomUUID(), { status: "failed" })).toBeNull();
       });
 
+      test("updates of the same fields again and again keep each value, json, nulls and all; an undefined field is left alone", async () => {
+        const call = await repos.calls.record(aCall());
+        const extraction = (name: string) => ({ ...emptyExtraction("rules"), name, postcode: "SW1A 1AA" });
+        for (const name of ["Sarah Jones", "Sarah O'Neil", 'Sam "Sparky" Lee']) {
+          const updated = await repos.calls.update(call.id, { extracted: extraction(name) });
+          expect(updated?.extracted).toEqual(extraction(name));
+        }
+        await repos.calls.update(call.id, { summary: "Leak under the sink", emergency: true });
+        const cleared = await repos.calls.update(call.id, { summary: null, emergency: undefined });
+        expect(cleared).toMatchObject({ summary: null, emergency: true });
+        expect((await repos.calls.byId(call.id))?.extracted?.name).toBe('Sam "Sparky" Lee');
+      });
+
       test("forLead, recent (with the lead's name) and countSince", async () => {
         const sarah = await repos.leads.create(aLead({ name: "Sarah Jones" }));
         const times = ["2026-11-20T09:00:00Z", "2026-11-20T11:00:00Z", "2026-11-20T10:00:00Z"].map((t) => new Date(t));
