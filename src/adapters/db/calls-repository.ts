@@ -58,12 +58,14 @@ export function createCallsRepository(db: Database): Calls {
     .prepare(UNNAMED);
   // A live call updates its row a few times (its transcriber, each new extraction, its summary):
   // each set of changed fields gets its statement built once (a handful of sets, ever).
-  const prepareUpdate = (fields: string[]) =>
+  const prepareUpdate = (fields: string[], nulls: string[]) =>
     db
       .update(calls)
-      // Placeholders where the values go: drizzle fills each in and encodes it as its column says.
+      // Placeholders where the values go: drizzle fills each in and encodes it as its column says
+      // (a null is written into the statement: the column encoders do not take one).
       .set({
         ...Object.fromEntries(fields.map((field) => [field, sql.placeholder(`v_${field}`)])),
+        ...Object.fromEntries(nulls.map((field) => [field, null])),
         updatedAt: sql.placeholder("updatedAt"),
       } as unknown as Partial<CallRow>)
       .where(eq(calls.id, sql.placeholder("id")))
@@ -112,10 +114,12 @@ export function createCallsRepository(db: Database): Calls {
     async update(id, changes) {
       if (!isUuid(id)) return null;
       const { id: _id, providerCallId: _providerCallId, ...allowed } = changes as Partial<Call>;
-      const fields = Object.keys(allowed).filter((field) => allowed[field as keyof typeof allowed] !== undefined);
-      const shape = fields.sort().join(",");
+      const changed = Object.keys(allowed).filter((field) => allowed[field as keyof typeof allowed] !== undefined);
+      const fields = changed.filter((field) => allowed[field as keyof typeof allowed] !== null).sort();
+      const nulls = changed.filter((field) => allowed[field as keyof typeof allowed] === null).sort();
+      const shape = `${fields.join(",")}|${nulls.join(",")}`;
       let prepared = updates.get(shape);
-      if (!prepared) updates.set(shape, (prepared = prepareUpdate(fields)));
+      if (!prepared) updates.set(shape, (prepared = prepareUpdate(fields, nulls)));
       const values: Record<string, unknown> = { id, updatedAt: new Date() };
       for (const field of fields) values[`v_${field}`] = allowed[field as keyof typeof allowed];
       const [row] = await prepared.execute(values);

@@ -521,9 +521,12 @@ export function repositoryContract(name: string, open: OpenTarget): void {
           const updated = await repos.calls.update(call.id, { extracted: extraction(name) });
           expect(updated?.extracted).toEqual(extraction(name));
         }
-        await repos.calls.update(call.id, { summary: "Leak under the sink", emergency: true });
-        const cleared = await repos.calls.update(call.id, { summary: null, emergency: undefined });
-        expect(cleared).toMatchObject({ summary: null, emergency: true });
+        const answeredAt = new Date("2026-11-20T10:00:05Z");
+        await repos.calls.update(call.id, { summary: "Leak under the sink", emergency: true, answeredAt });
+        const cleared = await repos.calls.update(call.id, { summary: null, emergency: undefined, answeredAt: null });
+        expect(cleared).toMatchObject({ summary: null, emergency: true, answeredAt: null });
+        const again = await repos.calls.update(call.id, { summary: "Dripping tap", answeredAt });
+        expect(again).toMatchObject({ summary: "Dripping tap", answeredAt });
         expect((await repos.calls.byId(call.id))?.extracted?.name).toBe('Sam "Sparky" Lee');
       });
 
