@@ -7,7 +7,7 @@
  * WebSocket server receiving the same frames, as the ceiling; and 1,000 SSE connections opened
  * and closed, for the memory they leave behind.
  *
- *   npm run bench:calls                                   N = 10, 50, 100, 200; 3 viewers; 20 s of audio
+ *   npm run bench:calls                                   N = 10, 50, 100, 200, 300; 3 viewers; 20 s of audio
  *   npm run bench:calls -- --calls 10,100 --seconds 10    a quicker look
  *   --viewers 3 --engine postgres|pglite|both --ramp-ms 2000 --sse 1000 --settle-seconds 20
  *
@@ -25,7 +25,7 @@
  * - CPU (process.cpuUsage) from just before the first call until every call's media stream has
  *   ended (its last results stored and published, its intake closed), per call; memory (RSS, JS heap) peak during the run over the baseline, per call
  *   (sampled every 250 ms until the load process ends, before its timings are read into this process);
- * - frames lost: frames the simulator sent minus audio messages the Deepgram peer received;
+ * - frames lost: frames the simulator sent minus the 160-byte frames' worth of audio the Deepgram peer received;
  * - loop lag: how late a 5 ms timer fires in the server process (event-loop stalls).
  * The bench's own bookkeeping lives in the server process too (sampled receipt times and event
  * ids: about 0.1 MB per call), so the memory figures are slightly pessimistic.
@@ -42,7 +42,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { websocket } from "hono/bun";
+import { websocket } from "../src/http/bun-websocket.ts";
 import pino from "pino";
 import postgresClient from "postgres";
 import { createDeepgramTranscriber } from "../src/adapters/deepgram/deepgram-transcriber.ts";
@@ -62,10 +62,15 @@ import type { PeerStats } from "./live-calls/peer.ts";
 import { now, percentile, Samples, WIRE_SAMPLE_EVERY, type LoadPlan, type LoadResult } from "./live-calls/shared.ts";
 
 const FLOORS = { calls: 100, resultToSseP99Ms: 20, frameToSendP99Ms: 5, memoryPerCallMb: 1, sseChurnMb: 5 };
+/**
+ * Issue 14's capacity per instance: at 200 calls the server's CPU per call within 2.5× the bare
+ * ceiling's (both measured in the same bench run), and 300 calls with wire p99 under 100 ms.
+ */
+const CAPACITY = { ratioCalls: 200, maxRatio: 2.5, wireCalls: 300, wireP99Ms: 100 };
 
 const { values: options } = parseArgs({
   options: {
-    calls: { type: "string", default: "10,50,100,200" },
+    calls: { type: "string", default: "10,50,100,200,300" },
     viewers: { type: "string", default: "3" },
     seconds: { type: "string", default: "20" },
     engine: { type: "string", default: "both" },
@@ -639,7 +644,8 @@ async function appRun(n: number): Promise<Row> {
   const peak = memory.stop();
   const after = await quiet();
   const peerStats = await peer.stats();
-  const received = peerStats.audioMessages - before.audioMessages;
+  // In bytes: the adapter joins 20 ms frames into longer messages (every frame is 160 bytes).
+  const received = (peerStats.bytes - before.bytes) / 160;
 
   const sends = frameToSend.sorted();
   const allSends = new Samples();
@@ -1033,6 +1039,20 @@ console.log(
     "loop lag: how late a 5 ms timer fired in the server process during the run (event-loop stalls; the app and the bare server each ran in this process).\n" +
     "load: 1-minute load average when the run started. machine busy: every core's use during the run (server, load, peer, database and anything else on the machine).",
 );
+const ceilingRow = (n: number) => rows.find((r) => r.target.startsWith("bare") && r.calls === n);
+/** The server's CPU per call over the bare ceiling's at the same number of calls, in this run. */
+const ratioToCeiling = (row: Row) => {
+  const bare = ceilingRow(row.calls);
+  return bare ? row.cpuPctPerCall / bare.cpuPctPerCall : Number.NaN;
+};
+console.log("\nCPU per call against the bare Bun WebSocket ceiling (same frames, same run):");
+for (const row of rows.filter((r) => r.target.startsWith("Switchboard")).sort((a, b) => a.calls - b.calls)) {
+  const bare = ceilingRow(row.calls);
+  if (!bare) continue;
+  console.log(
+    `  ${row.target}, ${row.calls} calls: ${row.cpuPctPerCall.toFixed(2)} %/call against ${bare.cpuPctPerCall.toFixed(2)}: ${ratioToCeiling(row).toFixed(2)}× the ceiling; wire p99 ${row.wire[1].toFixed(0)} ms (bare ${bare.wire[1].toFixed(0)} ms)`,
+  );
+}
 for (const row of rows)
   if (row.notes.length) console.log(`\n${row.target}, ${row.calls} calls:\n  ${row.notes.join("\n  ")}`);
 for (const which of engines) {
@@ -1075,6 +1095,20 @@ for (const which of engines) {
   }
   for (const row of appRows.filter((r) => r !== floorRow))
     verdict.push([`${label}, ${row.calls} calls: frames lost ${row.lost} (must be 0)`, row.lost === 0]);
+  const ratioRow = appRows.find((r) => r.calls === CAPACITY.ratioCalls && ceilingRow(r.calls));
+  if (ratioRow) {
+    const ratio = ratioToCeiling(ratioRow);
+    verdict.push([
+      `${label}, ${CAPACITY.ratioCalls} calls: CPU per call ${ratio.toFixed(2)}× the bare ceiling (within ${CAPACITY.maxRatio}×)`,
+      ratio <= CAPACITY.maxRatio,
+    ]);
+  }
+  const wireRow = appRows.find((r) => r.calls === CAPACITY.wireCalls);
+  if (wireRow)
+    verdict.push([
+      `${label}, ${CAPACITY.wireCalls} calls: wire p99 ${wireRow.wire[1].toFixed(0)} ms (under ${CAPACITY.wireP99Ms} ms)`,
+      wireRow.wire[1] < CAPACITY.wireP99Ms,
+    ]);
 }
 for (const churn of churns)
   verdict.push([

@@ -2,7 +2,7 @@
  * The composition root: reads the environment once, picks an adapter for every port,
  * and starts Bun.serve. Nothing else in the app reads process.env.
  */
-import { websocket } from "hono/bun";
+import { websocket } from "./http/bun-websocket.ts";
 import { privateFilesFromNowOn } from "./compose/data-dir.ts";
 import { composeDeps, logIntegrations } from "./compose/index.ts";
 import { parseConfig } from "./config.ts";

@@ -7,7 +7,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { websocket } from "hono/bun";
+import { websocket } from "../../src/http/bun-websocket.ts";
 import pino from "pino";
 import { composeDeps } from "../../src/compose/index.ts";
 import { parseConfig } from "../../src/config.ts";

@@ -3,7 +3,7 @@ import { callTransitions, type Call, type TranscriptSegment } from "../../domain
 import { nextStates } from "../../domain/state-machine.ts";
 import type { Calls } from "../../ports/calls.ts";
 import type { Database } from "./database-handle.ts";
-import { isUuid } from "./query-helpers.ts";
+import { isUuid, UNNAMED } from "./query-helpers.ts";
 import { calls, issues, leads, transcriptSegments } from "./schema.ts";
 
 type CallRow = typeof calls.$inferSelect;
@@ -51,6 +51,44 @@ export function createCallsRepository(db: Database): Calls {
     const [row] = await db.select().from(calls).where(eq(calls.providerCallId, providerCallId));
     return row ? toCall(row) : null;
   };
+  const callById = db
+    .select()
+    .from(calls)
+    .where(eq(calls.id, sql.placeholder("id")))
+    .prepare(UNNAMED);
+  // A live call updates its row a few times (its transcriber, each new extraction, its summary):
+  // each set of changed fields gets its statement built once (a handful of sets, ever).
+  const prepareUpdate = (fields: string[], nulls: string[]) =>
+    db
+      .update(calls)
+      // Placeholders where the values go: drizzle fills each in and encodes it as its column says
+      // (a null is written into the statement: the column encoders do not take one).
+      .set({
+        ...Object.fromEntries(fields.map((field) => [field, sql.placeholder(`v_${field}`)])),
+        ...Object.fromEntries(nulls.map((field) => [field, null])),
+        updatedAt: sql.placeholder("updatedAt"),
+      } as unknown as Partial<CallRow>)
+      .where(eq(calls.id, sql.placeholder("id")))
+      .returning()
+      .prepare(UNNAMED);
+  const updates = new Map<string, ReturnType<typeof prepareUpdate>>();
+  // A live call's final lines come with their id and time: one insert, its SQL built once.
+  const insertLine = db
+    .insert(transcriptSegments)
+    .values({
+      id: sql.placeholder("id"),
+      callId: sql.placeholder("callId"),
+      track: sql.placeholder("track"),
+      text: sql.placeholder("text"),
+      startMs: sql.placeholder("startMs"),
+      endMs: sql.placeholder("endMs"),
+      isFinal: sql.placeholder("isFinal"),
+      confidence: sql.placeholder("confidence"),
+      createdAt: sql.placeholder("createdAt"),
+    })
+    .onConflictDoNothing({ target: transcriptSegments.id })
+    .returning()
+    .prepare(UNNAMED);
 
   return {
     async record(call) {
@@ -67,7 +105,7 @@ export function createCallsRepository(db: Database): Calls {
 
     async byId(id) {
       if (!isUuid(id)) return null;
-      const [row] = await db.select().from(calls).where(eq(calls.id, id));
+      const [row] = await callById.execute({ id });
       return row ? toCall(row) : null;
     },
 
@@ -76,11 +114,15 @@ export function createCallsRepository(db: Database): Calls {
     async update(id, changes) {
       if (!isUuid(id)) return null;
       const { id: _id, providerCallId: _providerCallId, ...allowed } = changes as Partial<Call>;
-      const [row] = await db
-        .update(calls)
-        .set({ ...allowed, updatedAt: new Date() })
-        .where(eq(calls.id, id))
-        .returning();
+      const changed = Object.keys(allowed).filter((field) => allowed[field as keyof typeof allowed] !== undefined);
+      const fields = changed.filter((field) => allowed[field as keyof typeof allowed] !== null).sort();
+      const nulls = changed.filter((field) => allowed[field as keyof typeof allowed] === null).sort();
+      const shape = `${fields.join(",")}|${nulls.join(",")}`;
+      let prepared = updates.get(shape);
+      if (!prepared) updates.set(shape, (prepared = prepareUpdate(fields, nulls)));
+      const values: Record<string, unknown> = { id, updatedAt: new Date() };
+      for (const field of fields) values[`v_${field}`] = allowed[field as keyof typeof allowed];
+      const [row] = await prepared.execute(values);
       return row ? toCall(row) : null;
     },
 
@@ -171,11 +213,14 @@ export function createCallsRepository(db: Database): Calls {
 
     async addSegment(segment) {
       // A line with its own id may be sent again after a lost answer: the first one stands.
-      const [row] = await db
-        .insert(transcriptSegments)
-        .values(segment)
-        .onConflictDoNothing({ target: transcriptSegments.id })
-        .returning();
+      const [row] =
+        segment.id && segment.createdAt
+          ? await insertLine.execute({ ...segment, confidence: segment.confidence ?? null })
+          : await db
+              .insert(transcriptSegments)
+              .values(segment)
+              .onConflictDoNothing({ target: transcriptSegments.id })
+              .returning();
       if (row) return toSegment(row);
       const [existing] = await db.select().from(transcriptSegments).where(eq(transcriptSegments.id, segment.id!));
       return toSegment(existing!);

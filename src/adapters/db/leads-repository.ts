@@ -20,7 +20,7 @@ import type { E164 } from "../../domain/phone.ts";
 import type { Leads } from "../../ports/leads.ts";
 import type { Database } from "./database-handle.ts";
 import { isUniqueViolation } from "./pg-errors.ts";
-import { escapeLike, isUuid } from "./query-helpers.ts";
+import { escapeLike, isUuid, UNNAMED } from "./query-helpers.ts";
 import { mergeLeads } from "./merge-leads.ts";
 import { writeStatus } from "./status-write.ts";
 import { issues, leads } from "./schema.ts";
@@ -51,6 +51,11 @@ function leadColumnsOf<S extends Record<keyof LeadRow, unknown>>(subquery: S) {
 
 /** Leads in PostgreSQL: de-duplicated by a partial unique index on the E.164 phone. */
 export function createLeadsRepository(db: Database): Leads {
+  const leadById = db
+    .select()
+    .from(leads)
+    .where(eq(leads.id, sql.placeholder("id")))
+    .prepare(UNNAMED);
   const byPhone = async (phone: E164) => {
     const [row] = await db.select().from(leads).where(eq(leads.phone, phone));
     return row ? toLead(row) : null;
@@ -105,7 +110,7 @@ export function createLeadsRepository(db: Database): Leads {
 
     async byId(id) {
       if (!isUuid(id)) return null;
-      const [row] = await db.select().from(leads).where(eq(leads.id, id));
+      const [row] = await leadById.execute({ id });
       return row ? toLead(row) : null;
     },
 

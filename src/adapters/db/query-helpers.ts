@@ -5,3 +5,11 @@ export const isUuid = (value: string): boolean => UUID.test(value);
 
 /** Escapes %, _ and \ so user text matches literally inside LIKE. */
 export const escapeLike = (text: string): string => text.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+/**
+ * For `.prepare(UNNAMED)` on a query read several times a live call: drizzle builds its SQL once
+ * per repository, not per use (building it was most of the client's CPU per query). Unnamed, so
+ * the driver sends it as before: postgres.js prepares its statements itself, and the Neon pooler
+ * (transaction mode) gets no named statement to lose between connections.
+ */
+export const UNNAMED = "";

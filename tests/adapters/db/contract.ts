@@ -519,6 +519,22 @@ export function repositoryContract(name: string, open: OpenTarget): void {
         expect(await repos.calls.update(crypto.randomUUID(), { status: "failed" })).toBeNull();
       });
 
+      test("updates of the same fields again and again keep each value, json, nulls and all; an undefined field is left alone", async () => {
+        const call = await repos.calls.record(aCall());
+        const extraction = (name: string) => ({ ...emptyExtraction("rules"), name, postcode: "SW1A 1AA" });
+        for (const name of ["Sarah Jones", "Sarah O'Neil", 'Sam "Sparky" Lee']) {
+          const updated = await repos.calls.update(call.id, { extracted: extraction(name) });
+          expect(updated?.extracted).toEqual(extraction(name));
+        }
+        const answeredAt = new Date("2026-11-20T10:00:05Z");
+        await repos.calls.update(call.id, { summary: "Leak under the sink", emergency: true, answeredAt });
+        const cleared = await repos.calls.update(call.id, { summary: null, emergency: undefined, answeredAt: null });
+        expect(cleared).toMatchObject({ summary: null, emergency: true, answeredAt: null });
+        const again = await repos.calls.update(call.id, { summary: "Dripping tap", answeredAt });
+        expect(again).toMatchObject({ summary: "Dripping tap", answeredAt });
+        expect((await repos.calls.byId(call.id))?.extracted?.name).toBe('Sam "Sparky" Lee');
+      });
+
       test("forLead, recent (with the lead's name) and countSince", async () => {
         const sarah = await repos.leads.create(aLead({ name: "Sarah Jones" }));
         const times = ["2026-11-20T09:00:00Z", "2026-11-20T11:00:00Z", "2026-11-20T10:00:00Z"].map((t) => new Date(t));
@@ -556,6 +572,37 @@ export function repositoryContract(name: string, open: OpenTarget): void {
         expect(first.id).toBe(line.id);
         expect(again).toEqual(first);
         expect((await repos.calls.transcript(call.id)).map((s) => s.text)).toEqual(["Flat 2, 14 Mill Lane."]);
+      });
+
+      test("a live call's line (its own id and time) is stored as given, once, with or without a confidence", async () => {
+        const call = await repos.calls.record(aCall());
+        const at = new Date("2026-03-04T10:11:12.345Z");
+        const line = {
+          id: crypto.randomUUID(),
+          callId: call.id,
+          track: "outbound",
+          text: "Is that 14 Mill Lane?",
+          startMs: 2000,
+          endMs: 3400,
+          isFinal: true,
+          confidence: null,
+          createdAt: at,
+        } as const;
+        const first = await repos.calls.addSegment(line);
+        expect(first).toEqual(line);
+        const again = await repos.calls.addSegment({ ...line, text: "sent again", confidence: 0.5 });
+        expect(again).toEqual(first);
+        const scored = await repos.calls.addSegment({
+          ...line,
+          id: crypto.randomUUID(),
+          startMs: 3500,
+          confidence: 0.87,
+        });
+        expect(scored.confidence).toBe(0.87);
+        expect((await repos.calls.transcript(call.id)).map((s) => [s.text, s.createdAt.toISOString()])).toEqual([
+          ["Is that 14 Mill Lane?", at.toISOString()],
+          ["Is that 14 Mill Lane?", at.toISOString()],
+        ]);
       });
 
       test("transcript segments come back in spoken order, both tracks interleaved", async () => {

@@ -135,4 +135,37 @@ describe("Deepgram adapter against a loopback peer speaking Deepgram's documente
     expect(final.text).toBe("alpha bravo charlie");
     expect([final.startMs, final.endMs]).toEqual([60_000, 60_600]);
   });
+
+  test("joins 20 ms frames into 200 ms messages, and sends a part-filled one after 200 ms without waiting for more audio", async () => {
+    const deepgram = peer({ apiKey: KEY });
+    const session = await createDeepgramTranscriber({ apiKey: KEY, url: deepgram.url }).open(collector().options());
+    const started = Date.now();
+    for (let i = 0; i < 23; i++) session.send({ payload: new Uint8Array(160).fill(0x10 + i), timestampMs: i * 20 });
+    const connection = deepgram.connections[0]!;
+    // Two full messages at once (frames 1–10, 11–20); frames 21–23 wait for their batch's time.
+    await until(() => connection.audioMessages === 2, 1000, "two full messages");
+    expect(connection.bytes).toBe(20 * 160);
+    await until(() => connection.bytes === 23 * 160, 1000, "the part-filled message");
+    expect(Date.now() - started).toBeGreaterThanOrEqual(190);
+    expect(connection.audioMessages).toBe(3);
+    // A frame sent just before close goes out before CloseStream.
+    session.send({ payload: new Uint8Array(160).fill(0x20), timestampMs: 460 });
+    await session.close();
+    expect(connection.bytes).toBe(24 * 160);
+    expect(connection.audioMessages).toBe(4);
+    expect(connection.closeStream).toBe(true);
+    expect(deepgram.problems()).toEqual([]);
+  });
+
+  test("batchMs 20 sends every frame as its own message", async () => {
+    const deepgram = peer({ apiKey: KEY });
+    const session = await createDeepgramTranscriber({ apiKey: KEY, url: deepgram.url }, { batchMs: 20 }).open(
+      collector().options(),
+    );
+    for (let i = 0; i < 7; i++) session.send({ payload: new Uint8Array(160).fill(0x10), timestampMs: i * 20 });
+    const connection = deepgram.connections[0]!;
+    await until(() => connection.audioMessages === 7, 1000, "seven messages");
+    await session.close();
+    expect(connection.bytes).toBe(7 * 160);
+  });
 });
