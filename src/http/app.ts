@@ -18,6 +18,7 @@ import { dashboardRoutes } from "./routes/dashboard.tsx";
 import { healthRoutes } from "./routes/health.ts";
 import { metricsRoutes } from "./routes/metrics.ts";
 import { issueRoutes } from "./routes/issues.tsx";
+import { scheduleRoutes } from "./routes/schedule.tsx";
 import { visitRoutes } from "./routes/visits.tsx";
 import { leadRoutes } from "./routes/leads.tsx";
 import { settingsRoutes } from "./routes/settings.tsx";
@@ -111,6 +112,7 @@ export function createApp(deps: AppDeps) {
   staff.route("/", leadRoutes());
   staff.route("/", issueRoutes());
   staff.route("/", visitRoutes());
+  staff.route("/", scheduleRoutes());
   staff.route("/", inboxRoutes());
   staff.route("/", messageRoutes());
   staff.route("/", quoteRoutes());

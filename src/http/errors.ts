@@ -53,6 +53,7 @@ const REASONS: Record<string, ReasonAnswer> = {
   no_time_to_travel: { status: 409 },
   issue_closed: { status: 409 },
   stale: { status: 409 },
+  not_movable: { status: 409 },
 };
 
 const answerFor = (reason: string): ReasonAnswer => REASONS[reason] ?? { status: 409 };

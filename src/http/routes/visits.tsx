@@ -3,6 +3,7 @@ import { z } from "zod";
 import type { Issue } from "../../domain/issues.ts";
 import { APPOINTMENT_STATUSES, type AppointmentStatus } from "../../domain/scheduling/appointments.ts";
 import { bookVisit } from "../../domain/scheduling/book-visit.ts";
+import { publishScheduleChange } from "../../domain/scheduling/live.ts";
 import { visitWhen } from "../../views/visits.tsx";
 import type { AppEnv } from "../deps.ts";
 import { notFound, reasonMessage, reasonStatus } from "../errors.ts";
@@ -59,6 +60,7 @@ export function visitRoutes() {
       return answer(c, issue, reasonStatus(booked.reason) as 409 | 422 | 404, { error: reasonMessage(booked) });
     }
     deps.logger.info({ event: "visit_booked", issueId: issue.id, appointmentId: booked.value.id }, "visit booked");
+    await publishScheduleChange(deps.liveEvents, booked.value.id, "booked");
     const fresh = (await deps.repos.issues.byId(issue.id)) ?? issue;
     return answer(c, fresh, 200, {
       booked: visitWhen(booked.value.startsAt, booked.value.endsAt),
@@ -68,7 +70,7 @@ export function visitRoutes() {
 
   /** A visit's status from the issue page (Cancel visit), checked against the version the page was drawn from. */
   app.post("/appointments/:id/status", validForm(statusForm), async (c) => {
-    const { repos } = c.get("deps");
+    const { repos, liveEvents } = c.get("deps");
     const visit = await repos.appointments.byId(c.req.param("id"));
     if (!visit) throw notFound("visit");
     const issue = (await repos.issues.byId(visit.issueId))!;
@@ -83,6 +85,7 @@ export function visitRoutes() {
     );
     if (!changed.ok)
       return answer(c, issue, reasonStatus(changed.reason) as 409 | 422 | 404, { error: changed.message });
+    await publishScheduleChange(liveEvents, visit.id, "status");
     return answer(c, issue, 200, {});
   });
 

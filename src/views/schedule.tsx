@@ -1,0 +1,183 @@
+import type { Issue } from "../domain/issues.ts";
+import { formatDateTime, formatTime } from "../domain/london-time.ts";
+import type { BoardPeriod, BoardRow } from "../domain/scheduling/board.ts";
+import { APPOINTMENT_STATUS_LABELS } from "../domain/scheduling/appointments.ts";
+import { londonInstant } from "../domain/scheduling/london-clock.ts";
+import type { BoardVisit } from "../ports/scheduling.ts";
+import { Badge } from "./components.tsx";
+import { humanise } from "./format.ts";
+import { Layout, type PageContext } from "./layout.tsx";
+
+/** What the board and its queue show: the period, a row per engineer, and the jobs waiting for a visit. */
+export interface BoardData {
+  period: BoardPeriod;
+  rows: BoardRow<BoardVisit>[];
+  queue: Issue[];
+  /** The board's own address (view and date), which it re-reads when the schedule changes. */
+  url: string;
+}
+
+const columnFormat = new Intl.DateTimeFormat("en-GB", {
+  timeZone: "Europe/London",
+  weekday: "short",
+  day: "numeric",
+  month: "short",
+});
+const dayTitle = (date: string) => columnFormat.format(londonInstant(date, 12 * 60));
+
+export const boardUrl = (view: string, date: string) => `/schedule?view=${view}&date=${date}`;
+
+/**
+ * The dispatch board: engineers as rows and days as columns, the unscheduled queue beside it,
+ * and a panel where a visit's or a job's form opens. The board re-reads itself whenever any
+ * staff browser (on any instance) changes a visit, through the `schedule` live topic.
+ */
+export function SchedulePage(props: { ctx: PageContext; board: BoardData; after: number; panel?: unknown }) {
+  const { period } = props.board;
+  const first = period.days[0]!;
+  const other = period.view === "week" ? "day" : "week";
+  return (
+    <Layout ctx={props.ctx} title="Schedule">
+      <div class="schedule-head">
+        <h1>Schedule</h1>
+        <nav class="schedule-nav" aria-label="Period">
+          <a href={boardUrl(period.view, period.previous)} rel="prev">
+            ← Earlier
+          </a>
+          <strong>{period.view === "week" ? `Week of ${dayTitle(first)}` : dayTitle(first)}</strong>
+          <a href={boardUrl(period.view, period.next)} rel="next">
+            Later →
+          </a>
+          <a href={boardUrl(other, first)}>{other === "day" ? "Day view" : "Week view"}</a>
+        </nav>
+      </div>
+      <div id="visit-panel" aria-live="polite">
+        {props.panel ?? null}
+      </div>
+      <div hx-ext="sse" sse-connect={`/live?topic=schedule&after=schedule=${props.after}`}>
+        <div
+          id="schedule-live"
+          hx-get={props.board.url}
+          hx-trigger="sse:schedule-changed queue:last"
+          hx-swap="innerHTML"
+        >
+          <BoardContent {...props.board} />
+        </div>
+      </div>
+    </Layout>
+  );
+}
+
+/** The board and the queue: what a live change or a form's success swaps in. */
+export function BoardContent(props: BoardData) {
+  const { period, rows } = props;
+  // Panels opened from here answer with this same board.
+  const query = `?view=${period.view}&date=${period.days[0]}`;
+  return (
+    <div class={`schedule ${period.view}`}>
+      <section class="board-wrap" aria-label="Engineers' visits">
+        {rows.length === 0 ? (
+          <p class="muted">No engineers yet: add one with `npm run cli -- engineer add`.</p>
+        ) : (
+          <div class="table-wrap">
+            <table class="board">
+              <thead>
+                <tr>
+                  <th scope="col">Engineer</th>
+                  {period.days.map((day) => (
+                    <th scope="col">
+                      <a href={boardUrl("day", day)}>{dayTitle(day)}</a>
+                    </th>
+                  ))}
+                </tr>
+              </thead>
+              <tbody>
+                {rows.map((row) => (
+                  <tr data-engineer={row.engineer.userId}>
+                    <th scope="row">
+                      {row.engineer.name ?? row.engineer.email}
+                      <span class="muted trades">{row.engineer.trades.map(humanise).join(", ")}</span>
+                    </th>
+                    {row.cells.map((visits) => (
+                      <td>
+                        {visits.map((visit) => (
+                          <VisitCard visit={visit} query={query} />
+                        ))}
+                      </td>
+                    ))}
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </section>
+      <Queue issues={props.queue} query={query} />
+    </div>
+  );
+}
+
+/** One visit on the board; opening it shows its move, reassign and cancel forms in the panel. */
+function VisitCard(props: { visit: BoardVisit; query: string }) {
+  const { visit } = props;
+  const href = `/schedule/visits/${visit.id}${props.query}`;
+  return (
+    <a
+      class={`visit-card ${visit.urgency} ${visit.status}`}
+      id={`board-visit-${visit.id}`}
+      href={href}
+      hx-get={href}
+      hx-target="#visit-panel"
+      hx-swap="innerHTML show:#visit-panel:top"
+    >
+      <span class="when">
+        {formatTime(visit.startsAt)}–{formatTime(visit.endsAt)}
+      </span>{" "}
+      <span class="what">{visit.issueTitle}</span> <span class="muted">{visit.postcode ?? ""}</span>
+      {visit.status === "booked" ? null : (
+        <>
+          {" "}
+          <Badge value={visit.status} label={APPOINTMENT_STATUS_LABELS[visit.status]} />
+        </>
+      )}
+    </a>
+  );
+}
+
+/** Open jobs with no visit coming: emergencies first, then urgent, oldest first. */
+function Queue(props: { issues: Issue[]; query: string }) {
+  return (
+    <aside class="queue" aria-labelledby="queue-title">
+      <h2 id="queue-title">Unscheduled</h2>
+      {props.issues.length === 0 ? (
+        <p class="muted">Every open job has a visit.</p>
+      ) : (
+        <ol class="queue-list">
+          {props.issues.map((issue) => {
+            const href = `/schedule/issues/${issue.id}/book${props.query}`;
+            return (
+              <li id={`queue-${issue.id}`}>
+                <Badge value={issue.urgency} label={humanise(issue.urgency)} />{" "}
+                <a href={`/issues/${issue.id}`}>{issue.title}</a>
+                <span class="muted">
+                  {" "}
+                  {humanise(issue.category)} · {issue.postcode ?? "no postcode"} · since{" "}
+                  {formatDateTime(issue.createdAt)}
+                </span>{" "}
+                <a
+                  class="button secondary"
+                  href={href}
+                  hx-get={href}
+                  hx-target="#visit-panel"
+                  hx-swap="innerHTML show:#visit-panel:top"
+                >
+                  Book
+                </a>
+              </li>
+            );
+          })}
+        </ol>
+      )}
+    </aside>
+  );
+}
