@@ -80,7 +80,7 @@ export function BoardContent(props: BoardData) {
           <p class="muted">No engineers yet: add one with `npm run cli -- engineer add`.</p>
         ) : (
           <div class="table-wrap">
-            <table class="board">
+            <table class="dispatch">
               <thead>
                 <tr>
                   <th scope="col">Engineer</th>

@@ -40,7 +40,7 @@ function aWeekdayAhead(): string {
   return at.toISOString().slice(0, 10);
 }
 
-const card = (p: Page) => p.locator("table.board a.visit-card", { hasText: JOB });
+const card = (p: Page) => p.locator("table.dispatch a.visit-card", { hasText: JOB });
 
 describe.skipIf(!enabled)("the dispatch board in real browsers", () => {
   beforeAll(async () => {
@@ -74,7 +74,7 @@ describe.skipIf(!enabled)("the dispatch board in real browsers", () => {
       // Usable at tablet width: the page itself does not scroll sideways (the board scrolls in its own box).
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
       expect(overflow).toBeLessThanOrEqual(0);
-      await page.locator("table.board th[scope=row]", { hasText: "Aisha Khan" }).waitFor();
+      await page.locator("table.dispatch th[scope=row]", { hasText: "Aisha Khan" }).waitFor();
 
       // Book the queued job onto Aisha, 11:00–12:00, three weeks on.
       const queued = page.locator(".queue li", { hasText: JOB });
