@@ -1,8 +1,8 @@
 import type { Issue } from "../domain/issues.ts";
-import { formatDateTime, formatTime } from "../domain/london-time.ts";
+import { formatDateTime } from "../domain/london-time.ts";
 import type { BoardPeriod, BoardRow } from "../domain/scheduling/board.ts";
 import { APPOINTMENT_STATUS_LABELS } from "../domain/scheduling/appointments.ts";
-import { londonInstant } from "../domain/scheduling/london-clock.ts";
+import { formatClock, londonInstant, londonWallTime } from "../domain/scheduling/london-clock.ts";
 import type { BoardVisit } from "../ports/scheduling.ts";
 import { Badge } from "./components.tsx";
 import { humanise } from "./format.ts";
@@ -130,8 +130,9 @@ function VisitCard(props: { visit: BoardVisit; query: string }) {
       hx-target="#visit-panel"
       hx-swap="innerHTML show:#visit-panel:top"
     >
+      {/* London clock readings are remembered per instant: a week of 1,200 visits draws fast. */}
       <span class="when">
-        {formatTime(visit.startsAt)}–{formatTime(visit.endsAt)}
+        {formatClock(londonWallTime(visit.startsAt).minutes)}–{formatClock(londonWallTime(visit.endsAt).minutes)}
       </span>{" "}
       <span class="what">{visit.issueTitle}</span> <span class="muted">{visit.postcode ?? ""}</span>
       {visit.status === "booked" ? null : (

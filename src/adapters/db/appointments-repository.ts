@@ -200,9 +200,18 @@ export function createAppointmentsRepository(db: Database): Appointments {
     },
 
     async onBoard({ from, to }) {
+      // Flat columns, not nested objects: a week of 1,200 visits maps noticeably faster.
       const rows = await db
         .select({
-          appointment: appointments,
+          id: appointments.id,
+          issueId: appointments.issueId,
+          engineerId: appointments.engineerId,
+          startsAt: appointments.startsAt,
+          endsAt: appointments.endsAt,
+          status: appointments.status,
+          version: appointments.version,
+          createdAt: appointments.createdAt,
+          updatedAt: appointments.updatedAt,
           issueTitle: issues.title,
           postcode: issues.postcode,
           urgency: issues.urgency,
@@ -212,7 +221,7 @@ export function createAppointmentsRepository(db: Database): Appointments {
         .innerJoin(issues, eq(issues.id, appointments.issueId))
         .where(and(ne(appointments.status, "cancelled"), lt(appointments.startsAt, to), gt(appointments.endsAt, from)))
         .orderBy(asc(appointments.startsAt));
-      return rows.map(({ appointment, ...job }) => ({ ...toAppointment(appointment), ...job }));
+      return rows;
     },
 
     async unscheduled(limit) {
