@@ -1,7 +1,7 @@
 import type { Issue } from "../domain/issues.ts";
 import { formatDateTime } from "../domain/london-time.ts";
 import type { BoardPeriod, BoardRow } from "../domain/scheduling/board.ts";
-import { APPOINTMENT_STATUS_LABELS } from "../domain/scheduling/appointments.ts";
+import { APPOINTMENT_STATUS_LABELS, isMovable } from "../domain/scheduling/appointments.ts";
 import { formatClock, londonInstant, londonWallTime } from "../domain/scheduling/london-clock.ts";
 import type { BoardVisit } from "../ports/scheduling.ts";
 import { html } from "hono/html";
@@ -39,6 +39,7 @@ export function SchedulePage(props: { ctx: PageContext; board: BoardData; after:
   const other = period.view === "week" ? "day" : "week";
   return (
     <Layout ctx={props.ctx} title="Schedule">
+      <script src="/assets/schedule.js" defer></script>
       <div class="schedule-head">
         <h1>Schedule</h1>
         <nav class="schedule-nav" aria-label="Period">
@@ -81,7 +82,13 @@ export function BoardContent(props: BoardData) {
           <p class="muted">No engineers yet: add one with `npm run cli -- engineer add`.</p>
         ) : (
           <div class="table-wrap">
-            <table class="dispatch" hx-target="#visit-panel" hx-swap="innerHTML show:#visit-panel:top">
+            <table
+              class="dispatch"
+              hx-target="#visit-panel"
+              hx-swap="innerHTML show:#visit-panel:top"
+              data-view={period.view}
+              data-date={period.days[0]}
+            >
               <thead>
                 <tr>
                   <th scope="col">Engineer</th>
@@ -99,8 +106,8 @@ export function BoardContent(props: BoardData) {
                       {row.engineer.name ?? row.engineer.email}
                       <span class="muted trades">{row.engineer.trades.map(humanise).join(", ")}</span>
                     </th>
-                    {row.cells.map((visits) => (
-                      <td>
+                    {row.cells.map((visits, index) => (
+                      <td data-engineer={row.engineer.userId} data-date={period.days[index]}>
                         {visits.map((visit) => (
                           <VisitCard visit={visit} query={query} />
                         ))}
@@ -126,12 +133,17 @@ export function BoardContent(props: BoardData) {
 function VisitCard(props: { visit: BoardVisit; query: string }) {
   const { visit } = props;
   const href = `/schedule/visits/${visit.id}${props.query}`;
-  const when = `${formatClock(londonWallTime(visit.startsAt).minutes)}–${formatClock(londonWallTime(visit.endsAt).minutes)}`;
+  const start = formatClock(londonWallTime(visit.startsAt).minutes);
+  const end = formatClock(londonWallTime(visit.endsAt).minutes);
+  // Only visits that can still move are draggable (schedule.js keeps their times on a drop).
+  const drag = isMovable(visit.status)
+    ? html` draggable="true" data-visit="${visit.id}" data-version="${String(visit.version)}" data-start="${start}" data-end="${end}"`
+    : "";
   const badge =
     visit.status === "booked"
       ? ""
       : html` <span class="badge ${visit.status}">${APPOINTMENT_STATUS_LABELS[visit.status]}</span>`;
-  return html`<a class="visit-card ${visit.urgency} ${visit.status}" id="board-visit-${visit.id}" href="${href}" hx-get="${href}"><span class="when">${when}</span> <span class="what">${visit.issueTitle}</span> <span class="muted">${visit.postcode ?? ""}</span>${badge}</a>`;
+  return html`<a class="visit-card ${visit.urgency} ${visit.status}" id="board-visit-${visit.id}" href="${href}" hx-get="${href}"${drag}><span class="when">${start}–${end}</span> <span class="what">${visit.issueTitle}</span> <span class="muted">${visit.postcode ?? ""}</span>${badge}</a>`;
 }
 
 /** Open jobs with no visit coming: emergencies first, then urgent, oldest first. */

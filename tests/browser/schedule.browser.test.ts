@@ -1,7 +1,7 @@
 /**
  * The dispatch board in real browsers against the real server, on the demo data, at tablet
  * width (768 px): one staff member books a queued job, moves it and cancels it through the
- * board's panel; a second staff browser (its own Chromium profile) sees every change without a
+ * board's panel and by dragging its card; a second staff browser (its own Chromium profile) sees every change without a
  * reload, and its stale form is refused and shown the visit as it stands.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
@@ -117,6 +117,28 @@ describe.skipIf(!enabled)("the dispatch board in real browsers", () => {
       expect(await stalePanel.locator("input[name=start]").inputValue()).toBe("13:00");
       expect(await card(second).innerText()).toContain("13:00–14:00");
       await second.screenshot({ path: join(screenshots, "board-stale.png"), fullPage: true });
+
+      // Dragged onto Tom's row (no electrical work): refused beside the panel, the card stays put.
+      const cell = (p: Page, engineer: string, date: string) =>
+        p.locator("table.dispatch tr", { hasText: engineer }).locator(`td[data-date="${date}"]`);
+      await card(page).dragTo(cell(page, "Tom Haigh", day));
+      await panel.getByRole("alert").getByText("Tom Haigh does not do electrical").waitFor();
+      expect(await cell(page, "Aisha Khan", day).innerText()).toContain("13:00–14:00");
+      // Dragged to Aisha's day before (a weekday: the week's first day is a Monday, the visit's not it
+      // unless it is, then the day after): same times, moved, and the second browser follows.
+      const weekday = new Date(`${day}T12:00:00Z`).getUTCDay();
+      const step = weekday === 1 ? 1 : -1;
+      const otherDay = new Date(Date.parse(`${day}T12:00:00Z`) + step * 86_400_000).toISOString().slice(0, 10);
+      await card(page).dragTo(cell(page, "Aisha Khan", otherDay));
+      await panel
+        .getByRole("status")
+        .getByText("Moved:")
+        .waitFor()
+        .catch(async (error) => {
+          await page.screenshot({ path: join(screenshots, "drag-failed.png"), fullPage: true });
+          throw new Error(`the panel says: ${await panel.innerHTML()}`, { cause: error });
+        });
+      await cell(second, "Aisha Khan", otherDay).locator("a.visit-card", { hasText: JOB }).waitFor();
 
       // Cancelled in the first: gone from the second's board and back on its queue.
       await card(page).click();

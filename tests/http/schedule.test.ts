@@ -120,9 +120,14 @@ describe("the board", () => {
     const visit = await bookedVisit(job, "13:00", "14:00");
     const { html } = await browser.page(NEXT_WEEK);
     const aliceRow = html.match(/<tr data-engineer="[^"]+"><th scope="row">Alice Pipe.*?<\/tr>/s)![0];
-    const cells = aliceRow.split("<td>").slice(1);
+    const cells = aliceRow.split("<td ").slice(1);
     expect(cells[0]).toContain(`id="board-visit-${visit.id}"`);
     expect(cells[0]).toContain("13:00–14:00");
+    expect(cells[0]).toStartWith(`data-engineer="${alice.userId}" data-date="2026-11-30">`);
+    // Draggable with what a drop sends: its version and times.
+    expect(cells[0]).toContain(
+      `draggable="true" data-visit="${visit.id}" data-version="1" data-start="13:00" data-end="14:00"`,
+    );
     expect(cells.slice(1).join("")).not.toContain("Leaking radiator valve");
     expect(html.match(/<th scope="row">Bob Boiler.*?<\/tr>/s)![0]).not.toContain("Leaking radiator valve");
 
