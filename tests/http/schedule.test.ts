@@ -159,9 +159,11 @@ describe("the board", () => {
     const view = await browser.request("/schedule?view=month");
     expect(view.status).toBe(400);
     expect(await view.text()).toContain("view: write &quot;day&quot; or &quot;week&quot;.");
-    const date = await browser.request("/schedule?date=2026-02-30");
-    expect(date.status).toBe(400);
-    expect(await date.text()).toContain("date: write it as YYYY-MM-DD");
+    for (const bad of ["2026-02-30", "2026-13-01", "tomorrow"]) {
+      const date = await browser.request(`/schedule?date=${bad}`);
+      expect(date.status).toBe(400);
+      expect(await date.text()).toContain("date: write it as YYYY-MM-DD");
+    }
   });
 });
 

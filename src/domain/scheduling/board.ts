@@ -22,7 +22,9 @@ const DATE = /^\d{4}-\d{2}-\d{2}$/;
 /** A London date as typed in `?date=`, or null when it is not a real calendar date. */
 export function parseBoardDate(text: string): string | null {
   if (!DATE.test(text)) return null;
-  return new Date(`${text}T12:00:00Z`).toISOString().slice(0, 10) === text ? text : null;
+  // A month past 12 is no date at all; 30 February rolls into March: both refused.
+  const noon = new Date(`${text}T12:00:00Z`);
+  return !Number.isNaN(noon.getTime()) && noon.toISOString().slice(0, 10) === text ? text : null;
 }
 
 /** 0 = Monday … 6 = Sunday, for a London date (read at noon, clear of clock changes). */
