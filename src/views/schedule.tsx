@@ -82,13 +82,7 @@ export function BoardContent(props: BoardData) {
           <p class="muted">No engineers yet: add one with `npm run cli -- engineer add`.</p>
         ) : (
           <div class="table-wrap">
-            <table
-              class="dispatch"
-              hx-target="#visit-panel"
-              hx-swap="innerHTML show:#visit-panel:top"
-              data-view={period.view}
-              data-date={period.days[0]}
-            >
+            <table class="dispatch" data-view={period.view} data-date={period.days[0]}>
               <thead>
                 <tr>
                   <th scope="col">Engineer</th>
@@ -126,24 +120,23 @@ export function BoardContent(props: BoardData) {
 }
 
 /**
- * One visit on the board; opening it shows its move, reassign and cancel forms in the panel (the
- * table gives every card its hx-target). A template rather than JSX: a week holds 1,200 of
- * these, and this draws them in about a third of the time. `html` escapes what it is given.
+ * One visit on the board; opening it shows its move, reassign and cancel forms in the panel
+ * (schedule.js opens a card's link there; without script it is a page). A template rather than
+ * JSX, and no attribute that can be derived: a week holds 1,200 of these. `html` escapes what it
+ * is given.
  */
 function VisitCard(props: { visit: BoardVisit; query: string }) {
   const { visit } = props;
   const href = `/schedule/visits/${visit.id}${props.query}`;
   const start = formatClock(londonWallTime(visit.startsAt).minutes);
   const end = formatClock(londonWallTime(visit.endsAt).minutes);
-  // Only visits that can still move are draggable (schedule.js keeps their times on a drop).
-  const drag = isMovable(visit.status)
-    ? html` draggable="true" data-visit="${visit.id}" data-version="${String(visit.version)}" data-start="${start}" data-end="${end}"`
-    : "";
+  // Only visits that can still move are draggable; schedule.js reads the times off the card.
+  const drag = isMovable(visit.status) ? html` draggable="true" data-version="${String(visit.version)}"` : "";
   const badge =
     visit.status === "booked"
       ? ""
       : html` <span class="badge ${visit.status}">${APPOINTMENT_STATUS_LABELS[visit.status]}</span>`;
-  return html`<a class="visit-card ${visit.urgency} ${visit.status}" id="board-visit-${visit.id}" href="${href}" hx-get="${href}"${drag}><span class="when">${start}–${end}</span> <span class="what">${visit.issueTitle}</span> <span class="muted">${visit.postcode ?? ""}</span>${badge}</a>`;
+  return html`<a class="visit-card ${visit.urgency} ${visit.status}" id="board-visit-${visit.id}" href="${href}"${drag}><span class="when">${start}–${end}</span> <span class="what">${visit.issueTitle}</span> <span class="muted">${visit.postcode ?? ""}</span>${badge}</a>`;
 }
 
 /** Open jobs with no visit coming: emergencies first, then urgent, oldest first. */

@@ -124,9 +124,9 @@ describe("the board", () => {
     expect(cells[0]).toContain(`id="board-visit-${visit.id}"`);
     expect(cells[0]).toContain("13:00–14:00");
     expect(cells[0]).toStartWith(`data-engineer="${alice.userId}" data-date="2026-11-30">`);
-    // Draggable with what a drop sends: its version and times.
+    // Draggable, with the version a drop sends.
     expect(cells[0]).toContain(
-      `draggable="true" data-visit="${visit.id}" data-version="1" data-start="13:00" data-end="14:00"`,
+      `id="board-visit-${visit.id}" href="/schedule/visits/${visit.id}?view=week&amp;date=2026-11-30" draggable="true" data-version="1"`,
     );
     expect(cells.slice(1).join("")).not.toContain("Leaking radiator valve");
     expect(html.match(/<th scope="row">Bob Boiler.*?<\/tr>/s)![0]).not.toContain("Leaking radiator valve");

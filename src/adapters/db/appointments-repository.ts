@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, inArray, lt, ne, notExists, notInArray, sql, type SQL } from "drizzle-orm";
+import { and, asc, eq, gt, gte, inArray, lt, ne, notExists, notInArray, sql, type SQL } from "drizzle-orm";
 import { CLOSED_ISSUE_STATUSES } from "../../domain/issues.ts";
 import { ok, reject } from "../../domain/result.ts";
 import {
@@ -6,6 +6,7 @@ import {
   APPOINTMENT_STATUS_LABELS,
   changeAppointmentStatus,
   isMovable,
+  MAX_VISIT_MINUTES,
   type Visit,
 } from "../../domain/scheduling/appointments.ts";
 import type { Appointments, AppointmentView } from "../../ports/scheduling.ts";
@@ -31,6 +32,18 @@ const toAppointment = (row: Row): Appointment => ({
 /** Visits that count as "the job has its visit": booked, confirmed or under way. */
 const COMING_OR_UNDER_WAY = ["booked", "confirmed", "en_route", "on_site"] as const;
 const urgencyRank = sql`case ${issues.urgency} when 'emergency' then 0 when 'urgent' then 1 else 2 end`;
+
+/**
+ * Visits overlapping [from, to). A visit lasts at most MAX_VISIT_MINUTES, so one overlapping the
+ * window starts no earlier than that before `from`: saying so lets the index on starts_at read
+ * just the window instead of every visit since the first.
+ */
+const overlapping = (from: Date, to: Date) =>
+  and(
+    lt(appointments.startsAt, to),
+    gte(appointments.startsAt, new Date(from.getTime() - MAX_VISIT_MINUTES * 60_000)),
+    gt(appointments.endsAt, from),
+  );
 
 /** A calendar's reach around a visit: travel is reckoned within one London day, so a day each side is plenty. */
 const DAY_MS = 86_400_000;
@@ -88,8 +101,7 @@ export function createAppointmentsRepository(db: Database): Appointments {
         const calendar = await visitsWhere(
           and(
             eq(appointments.engineerId, visit.engineerId),
-            lt(appointments.startsAt, new Date(visit.endsAt.getTime() + DAY_MS)),
-            gt(appointments.endsAt, new Date(visit.startsAt.getTime() - DAY_MS)),
+            overlapping(new Date(visit.startsAt.getTime() - DAY_MS), new Date(visit.endsAt.getTime() + DAY_MS)),
           ),
           tx,
         );
@@ -164,8 +176,7 @@ export function createAppointmentsRepository(db: Database): Appointments {
           and(
             eq(appointments.engineerId, placement.engineerId),
             ne(appointments.id, id),
-            lt(appointments.startsAt, new Date(placement.endsAt.getTime() + DAY_MS)),
-            gt(appointments.endsAt, new Date(placement.startsAt.getTime() - DAY_MS)),
+            overlapping(new Date(placement.startsAt.getTime() - DAY_MS), new Date(placement.endsAt.getTime() + DAY_MS)),
           ),
           tx,
         );
@@ -219,7 +230,7 @@ export function createAppointmentsRepository(db: Database): Appointments {
         })
         .from(appointments)
         .innerJoin(issues, eq(issues.id, appointments.issueId))
-        .where(and(ne(appointments.status, "cancelled"), lt(appointments.startsAt, to), gt(appointments.endsAt, from)))
+        .where(and(ne(appointments.status, "cancelled"), overlapping(from, to)))
         .orderBy(asc(appointments.startsAt));
       return rows;
     },
@@ -261,8 +272,7 @@ export function createAppointmentsRepository(db: Database): Appointments {
       if (engineerIds && engineerIds.length === 0) return [];
       return visitsWhere(
         and(
-          lt(appointments.startsAt, to),
-          gt(appointments.endsAt, from),
+          overlapping(from, to),
           engineerIds ? inArray(appointments.engineerId, engineerIds.filter(isUuid)) : undefined,
         ),
       );
