@@ -139,6 +139,15 @@ describe("the board", () => {
     expect(fragment).toContain("Leaking radiator valve");
   });
 
+  test("what people typed is escaped on the board's cards, built as strings for speed", async () => {
+    const job = await aJob({ title: `<img src=x onerror=alert(1)> "Tap" & 'sink'`, postcode: "LS6 1AB" });
+    const visit = await bookedVisit(job, "15:00", "16:00", "2026-12-01");
+    const { html } = await browser.page(NEXT_WEEK);
+    const card = html.match(new RegExp(`<a class="visit-card[^>]*id="board-visit-${visit.id}".*?</a>`))![0];
+    expect(card).toContain("&lt;img src=x onerror=alert(1)&gt; &quot;Tap&quot; &amp; &#39;sink&#39;");
+    expect(html).not.toContain("<img src=x");
+  });
+
   test("the queue: open jobs without a visit, emergencies first, then urgent, oldest first", async () => {
     const routine = await aJob({ title: "Q routine" });
     const emergency = await aJob({ title: "Q emergency old", urgency: "emergency" });
