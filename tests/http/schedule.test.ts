@@ -267,6 +267,11 @@ describe("booking from the queue", () => {
     const page = await refused.text();
     expect(page).toContain("<!doctype html>");
     expect(page).toContain('<section class="panel" id="book-panel">');
+    // The links a card and a queued job carry are whole pages without script.
+    const bookPage = await browser.page(`/schedule/issues/${job.id}/book?view=week&date=2026-11-30`);
+    expect(bookPage.response.status).toBe(200);
+    expect(bookPage.html).toContain("<!doctype html>");
+    expect(bookPage.html).toContain('<section class="panel" id="book-panel">');
     const ok = await browser.post("/schedule/visits", {
       ...fields,
       ...placement(alice, "2026-12-04", "14:00", "15:00"),

@@ -77,7 +77,9 @@ async function answer(
   panel: unknown,
   board: boolean,
 ) {
-  if (status === 200 && c.req.header("HX-Request") !== "true") return c.redirect(boardUrl(at.view, at.date), 303);
+  // A plain form's success goes back to the board (post, redirect, get); a panel asked for is a page.
+  if (c.req.method === "POST" && status === 200 && c.req.header("HX-Request") !== "true")
+    return c.redirect(boardUrl(at.view, at.date), 303);
   const after = c.get("deps").liveEvents.lastId(SCHEDULE_CHANNEL);
   const data = await loadBoard(c, at);
   return pageOrFragment(
