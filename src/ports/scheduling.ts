@@ -38,7 +38,8 @@ export interface NewAppointment {
 }
 
 /** A visit as the dispatch board shows it: when, who, and the job's title, site and urgency. */
-export interface BoardVisit extends Appointment {
+export interface BoardVisit
+  extends Pick<Appointment, "id" | "issueId" | "engineerId" | "startsAt" | "endsAt" | "status" | "version"> {
   issueTitle: string;
   postcode: string | null;
   urgency: Issue["urgency"];
