@@ -18,6 +18,7 @@ import { dashboardRoutes } from "./routes/dashboard.tsx";
 import { healthRoutes } from "./routes/health.ts";
 import { metricsRoutes } from "./routes/metrics.ts";
 import { issueRoutes } from "./routes/issues.tsx";
+import { scheduleRoutes } from "./routes/schedule.tsx";
 import { visitRoutes } from "./routes/visits.tsx";
 import { callSlotRoutes } from "./routes/call-slots.tsx";
 import { myDayRoutes } from "./routes/my-day.tsx";
@@ -123,6 +124,7 @@ export function createApp(deps: AppDeps) {
   staff.route("/", issueRoutes());
   staff.route("/", visitRoutes());
   staff.route("/", callSlotRoutes());
+  staff.route("/", scheduleRoutes());
   staff.route("/", inboxRoutes());
   staff.route("/", messageRoutes());
   staff.route("/", quoteRoutes());

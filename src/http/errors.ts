@@ -61,6 +61,7 @@ const REASONS: Record<string, ReasonAnswer> = {
   // The engineer's phone view (src/http/routes/my-day.tsx).
   invalid_note: { status: 422 },
   invalid_photo: { status: 422 },
+  not_movable: { status: 409 },
 };
 
 const answerFor = (reason: string): ReasonAnswer => REASONS[reason] ?? { status: 409 };

@@ -1,4 +1,4 @@
-import type { TradeCategory } from "../domain/issues.ts";
+import type { Issue, TradeCategory } from "../domain/issues.ts";
 import type { Result } from "../domain/result.ts";
 import type { Appointment, AppointmentStatus, Visit } from "../domain/scheduling/appointments.ts";
 import type { Engineer, WorkingWeek } from "../domain/scheduling/engineers.ts";
@@ -43,6 +43,22 @@ export interface NewAppointment {
   endsAt: Date;
 }
 
+/** A visit as the dispatch board shows it: when, who, and the job's title, site and urgency. */
+export interface BoardVisit
+  extends Pick<Appointment, "id" | "issueId" | "engineerId" | "startsAt" | "endsAt" | "status" | "version"> {
+  issueTitle: string;
+  postcode: string | null;
+  urgency: Issue["urgency"];
+  trade: TradeCategory;
+}
+
+/** Where a visit should be instead: another engineer (reassign), another time (move), or both. */
+export interface VisitPlacement {
+  engineerId: string;
+  startsAt: Date;
+  endsAt: Date;
+}
+
 /** Who made a change, for the audit entry written in the same transaction. */
 export interface Actor {
   who: string;
@@ -72,6 +88,19 @@ export interface Appointments {
     actor: Actor,
     version?: number,
   ): Promise<Result<Appointment, StatusWriteRefusal | "stale">>;
+  /**
+   * Moves or reassigns a visit. Inside one transaction it locks the visit and the engineer it goes
+   * to, refuses when the visit changed since `version` (someone else moved it meanwhile) or no
+   * longer holds time, reads that engineer's calendar and asks `decide` (the booking rules, the
+   * visit itself left out) before writing, with an audit entry of where it was and where it went.
+   */
+  reschedule<R extends string>(
+    id: string,
+    placement: VisitPlacement,
+    version: number,
+    decide: (calendar: Visit[], current: Appointment) => Result<unknown, R>,
+    actor: Actor,
+  ): Promise<Result<Appointment, R | "not_found" | "stale" | "not_movable">>;
   byId(id: string): Promise<AppointmentView | null>;
   /** The visit a customer's /a/<token> link opens (looked up by the token's hash), or null. */
   byToken(token: string): Promise<AppointmentView | null>;
@@ -84,6 +113,13 @@ export interface Appointments {
     actor: Actor,
     note: string | null,
   ): Promise<Result<Appointment, "not_found" | "visit_closed">>;
+  /** Visits that hold time between two instants, with their jobs, for the dispatch board. */
+  onBoard(window: { from: Date; to: Date }): Promise<BoardVisit[]>;
+  /**
+   * Open jobs waiting for a visit (none booked, confirmed or under way): emergencies first, then
+   * urgent, oldest first within each.
+   */
+  unscheduled(limit: number): Promise<Issue[]>;
   /** A job's visits, soonest first. */
   forIssue(issueId: string): Promise<AppointmentView[]>;
   /** One engineer's visits that hold time and start between two instants, soonest first (cancelled left out). */

@@ -25,6 +25,7 @@ const SECTIONS = [
   { href: "/calls", label: "Calls" },
   { href: "/leads", label: "Leads" },
   { href: "/issues", label: "Issues" },
+  { href: "/schedule", label: "Schedule" },
   { href: "/quotes", label: "Quotes" },
   { href: "/settings/integrations", label: "Integrations" },
 ];

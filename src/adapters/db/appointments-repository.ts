@@ -1,13 +1,17 @@
-import { and, asc, eq, gt, gte, inArray, lt, ne, type SQL } from "drizzle-orm";
+import { and, asc, eq, gt, gte, inArray, lt, ne, notExists, notInArray, sql, type SQL } from "drizzle-orm";
+import { CLOSED_ISSUE_STATUSES } from "../../domain/issues.ts";
 import { ok, reject } from "../../domain/result.ts";
 import {
   type Appointment,
   APPOINTMENT_STATUS_LABELS,
   changeAppointmentStatus,
+  isMovable,
+  MAX_VISIT_MINUTES,
   type Visit,
 } from "../../domain/scheduling/appointments.ts";
 import type { Appointments, AppointmentView } from "../../ports/scheduling.ts";
 import type { Database } from "./database-handle.ts";
+import { toIssue } from "./issues-repository.ts";
 import { isUuid } from "./query-helpers.ts";
 import { noticeOnStatus, noticesOnBooking } from "../../domain/scheduling/visit-notices.ts";
 import { hashVisitToken, newVisitToken, VISIT_TOKEN } from "../local/visit-tokens.ts";
@@ -27,6 +31,22 @@ const toAppointment = (row: Row): Appointment => ({
   createdAt: row.createdAt,
   updatedAt: row.updatedAt,
 });
+
+/** Visits that count as "the job has its visit": booked, confirmed or under way. */
+const COMING_OR_UNDER_WAY = ["booked", "confirmed", "en_route", "on_site"] as const;
+const urgencyRank = sql`case ${issues.urgency} when 'emergency' then 0 when 'urgent' then 1 else 2 end`;
+
+/**
+ * Visits overlapping [from, to). A visit lasts at most MAX_VISIT_MINUTES, so one overlapping the
+ * window starts no earlier than that before `from`: saying so lets the index on starts_at read
+ * just the window instead of every visit since the first.
+ */
+const overlapping = (from: Date, to: Date) =>
+  and(
+    lt(appointments.startsAt, to),
+    gte(appointments.startsAt, new Date(from.getTime() - MAX_VISIT_MINUTES * 60_000)),
+    gt(appointments.endsAt, from),
+  );
 
 /** A calendar's reach around a visit: travel is reckoned within one London day, so a day each side is plenty. */
 const DAY_MS = 86_400_000;
@@ -84,8 +104,7 @@ export function createAppointmentsRepository(db: Database): Appointments {
         const calendar = await visitsWhere(
           and(
             eq(appointments.engineerId, visit.engineerId),
-            lt(appointments.startsAt, new Date(visit.endsAt.getTime() + DAY_MS)),
-            gt(appointments.endsAt, new Date(visit.startsAt.getTime() - DAY_MS)),
+            overlapping(new Date(visit.startsAt.getTime() - DAY_MS), new Date(visit.endsAt.getTime() + DAY_MS)),
           ),
           tx,
         );
@@ -197,6 +216,109 @@ export function createAppointmentsRepository(db: Database): Appointments {
       });
     },
 
+    async reschedule(id, placement, version, decide, actor) {
+      if (!isUuid(id)) return reject("not_found", "There is no such visit.");
+      if (!isUuid(placement.engineerId)) return reject("not_found", "There is no such engineer.");
+      return db.transaction(async (tx) => {
+        // The engineer first, as book() does, so a move and a booking onto one calendar queue up.
+        const [engineer] = await tx
+          .select({ userId: engineers.userId })
+          .from(engineers)
+          .where(eq(engineers.userId, placement.engineerId))
+          .for("update");
+        if (!engineer) return reject("not_found", "There is no such engineer.");
+        const [row] = await tx.select().from(appointments).where(eq(appointments.id, id)).for("update");
+        if (!row) return reject("not_found", "There is no such visit.");
+        if (row.version !== version)
+          return reject("stale", "Someone changed this visit meanwhile: here it is as it stands now.");
+        if (!isMovable(row.status))
+          return reject(
+            "not_movable",
+            `This visit is ${APPOINTMENT_STATUS_LABELS[row.status].toLowerCase()}: it cannot be moved.`,
+          );
+        const calendar = await visitsWhere(
+          and(
+            eq(appointments.engineerId, placement.engineerId),
+            ne(appointments.id, id),
+            overlapping(new Date(placement.startsAt.getTime() - DAY_MS), new Date(placement.endsAt.getTime() + DAY_MS)),
+          ),
+          tx,
+        );
+        const decided = decide(calendar, toAppointment(row));
+        if (!decided.ok) return decided;
+        const [updated] = await tx
+          .update(appointments)
+          .set({ ...placement, version: row.version + 1, updatedAt: new Date() })
+          .where(eq(appointments.id, id))
+          .returning();
+        await tx.insert(auditLog).values({
+          who: actor.who,
+          what: row.engineerId === placement.engineerId ? "visit moved" : "visit reassigned",
+          entity: "appointment",
+          entityId: id,
+          details: {
+            issueId: row.issueId,
+            from: {
+              engineerId: row.engineerId,
+              startsAt: row.startsAt.toISOString(),
+              endsAt: row.endsAt.toISOString(),
+            },
+            to: {
+              engineerId: placement.engineerId,
+              startsAt: placement.startsAt.toISOString(),
+              endsAt: placement.endsAt.toISOString(),
+            },
+          },
+        });
+        return ok(toAppointment(updated!));
+      });
+    },
+
+    async onBoard({ from, to }) {
+      // Flat columns, not nested objects, and only those shown: a week of 1,200 visits maps noticeably faster.
+      const rows = await db
+        .select({
+          id: appointments.id,
+          issueId: appointments.issueId,
+          engineerId: appointments.engineerId,
+          startsAt: appointments.startsAt,
+          endsAt: appointments.endsAt,
+          status: appointments.status,
+          version: appointments.version,
+          issueTitle: issues.title,
+          postcode: issues.postcode,
+          urgency: issues.urgency,
+          trade: issues.category,
+        })
+        .from(appointments)
+        .innerJoin(issues, eq(issues.id, appointments.issueId))
+        .where(and(ne(appointments.status, "cancelled"), overlapping(from, to)))
+        .orderBy(asc(appointments.startsAt));
+      return rows;
+    },
+
+    async unscheduled(limit) {
+      const rows = await db
+        .select()
+        .from(issues)
+        .where(
+          and(
+            notInArray(issues.status, [...CLOSED_ISSUE_STATUSES]),
+            notExists(
+              db
+                .select({ one: sql`1` })
+                .from(appointments)
+                .where(
+                  and(eq(appointments.issueId, issues.id), inArray(appointments.status, [...COMING_OR_UNDER_WAY])),
+                ),
+            ),
+          ),
+        )
+        .orderBy(urgencyRank, asc(issues.createdAt))
+        .limit(limit);
+      return rows.map(toIssue);
+    },
+
     async byId(id) {
       if (!isUuid(id)) return null;
       const [view] = await views(eq(appointments.id, id));
@@ -224,8 +346,7 @@ export function createAppointmentsRepository(db: Database): Appointments {
       if (engineerIds && engineerIds.length === 0) return [];
       return visitsWhere(
         and(
-          lt(appointments.startsAt, to),
-          gt(appointments.endsAt, from),
+          overlapping(from, to),
           engineerIds ? inArray(appointments.engineerId, engineerIds.filter(isUuid)) : undefined,
         ),
       );

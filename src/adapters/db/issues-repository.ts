@@ -9,7 +9,7 @@ import { issues, leads } from "./schema.ts";
 
 type IssueRow = typeof issues.$inferSelect;
 
-const toIssue = (row: IssueRow): Issue => ({
+export const toIssue = (row: IssueRow): Issue => ({
   id: row.id,
   leadId: row.leadId,
   sourceCallId: row.sourceCallId,

@@ -43,6 +43,9 @@ export const changeAppointmentStatus = (from: AppointmentStatus, to: Appointment
 /** Every status but cancelled holds the engineer's time (a no-access visit was still driven to). */
 export const holdsTime = (status: AppointmentStatus): boolean => status !== "cancelled";
 
+/** Only a visit nobody has set off for can be moved or reassigned; after that it is history. */
+export const isMovable = (status: AppointmentStatus): boolean => status === "booked" || status === "confirmed";
+
 /** A booked visit: an engineer at a job's site between two instants (UTC). */
 export interface Appointment {
   id: string;

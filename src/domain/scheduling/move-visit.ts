@@ -1,45 +1,49 @@
-import type { AuditTrail } from "../../ports/audit.ts";
 import type { Issues } from "../../ports/issues.ts";
-import type { LiveEvents } from "../../ports/live-events.ts";
-import type { Actor, Appointments } from "../../ports/scheduling.ts";
-import { ok } from "../result.ts";
-import type { EngineerMove } from "./my-day.ts";
-import { SCHEDULE_CHANNEL, visitChanged } from "./schedule-channel.ts";
+import type { Actor, Appointments, Engineers, VisitPlacement } from "../../ports/scheduling.ts";
+import { reject, type Result } from "../result.ts";
+import type { Appointment } from "./appointments.ts";
+import { checkBooking, checkDuration, type BookingRefusal } from "./rules.ts";
 
-export interface MoveVisitDeps {
+export interface MoveDeps {
+  engineers: Engineers;
   appointments: Appointments;
   issues: Issues;
-  audit: AuditTrail;
-  liveEvents: LiveEvents;
   now: () => Date;
 }
 
+export type MoveVisitRefusal = BookingRefusal | "unknown_engineer" | "not_found" | "stale" | "not_movable";
+
 /**
- * An engineer's move on a visit (on my way, on site, done, no access): along the visit table,
- * against the version their screen showed. Arriving starts the work, so a scheduled job moves to
- * in progress (audited). Every change is published on the schedule channel.
- * @example await moveVisit(deps, { id, status: "on_site", version: 2 }, { who: "alice@…" })
+ * Moves a visit to another time, another engineer, or both (the board's move and reassign).
+ * `version` is the one the board was drawn from: if someone changed the visit since, nothing is
+ * written and the answer is "stale". The booking rules run inside the repository's transaction
+ * against the receiving engineer's calendar, the visit itself left out.
+ * @example await moveVisit(deps, { appointmentId, version: 3, engineerId, startsAt, endsAt }, { who: "sam@…" })
  */
 export async function moveVisit(
-  deps: MoveVisitDeps,
-  move: { id: string; status: EngineerMove; version: number },
+  deps: MoveDeps,
+  request: VisitPlacement & { appointmentId: string; version: number },
   actor: Actor,
-) {
-  const changed = await deps.appointments.setStatus(move.id, move.status, actor, move.version);
-  if (!changed.ok) return changed;
-  const visit = changed.value;
-  if (visit.status === "on_site") {
-    const issue = await deps.issues.byId(visit.issueId);
-    if (issue?.status === "scheduled" && (await deps.issues.setStatus(issue.id, "in_progress")).ok)
-      await deps.audit.record({
-        who: actor.who,
-        what: "status scheduled → in_progress",
-        entity: "issue",
-        entityId: issue.id,
-        at: deps.now(),
-        details: { appointmentId: visit.id },
-      });
-  }
-  await deps.liveEvents.publish(SCHEDULE_CHANNEL, visitChanged(visit));
-  return ok(visit);
+): Promise<Result<Appointment, MoveVisitRefusal>> {
+  const length = checkDuration(request.startsAt, request.endsAt);
+  if (!length.ok) return length;
+  const engineer = await deps.engineers.byId(request.engineerId);
+  if (!engineer) return reject("unknown_engineer", "There is no such engineer.");
+  const visit = await deps.appointments.byId(request.appointmentId);
+  if (!visit) return reject("not_found", "There is no such visit.");
+  const issue = await deps.issues.byId(visit.issueId);
+  if (!issue) return reject("not_found", "There is no such job.");
+  const placement = { engineerId: engineer.userId, startsAt: request.startsAt, endsAt: request.endsAt };
+  return deps.appointments.reschedule(
+    visit.id,
+    placement,
+    request.version,
+    (calendar) =>
+      checkBooking(
+        { engineer, trade: issue.category, postcode: issue.postcode, ...placement, appointmentId: visit.id },
+        calendar,
+        deps.now(),
+      ),
+    actor,
+  );
 }

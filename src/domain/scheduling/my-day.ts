@@ -47,4 +47,3 @@ export function mapLink(address: string | null, postcode: string | null): string
   const query = [address, postcode].filter((part) => part && part.trim() !== "").join(", ");
   return query === "" ? null : `https://www.google.com/maps/search/?api=1&query=${encodeURIComponent(query)}`;
 }
-

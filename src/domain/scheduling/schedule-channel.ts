@@ -1,4 +1,4 @@
-import { defineChannel } from "../../ports/live-events.ts";
+import { defineChannel, type LiveEvents } from "../../ports/live-events.ts";
 import type { Appointment, AppointmentStatus } from "./appointments.ts";
 
 /** A visit changed (status, slot, notes, the customer's answer): the board, My day and the job redraw it. */
@@ -29,3 +29,8 @@ export const visitChanged = (visit: Appointment): ScheduleEvent => ({
     changeRequested: visit.changeRequestedAt !== null,
   },
 });
+
+/** Tells every open board, My day and job page (on every instance) that `visit` changed. */
+export async function publishVisitChange(liveEvents: LiveEvents, visit: Appointment): Promise<void> {
+  await liveEvents.publish(SCHEDULE_CHANNEL, visitChanged(visit));
+}

@@ -15,6 +15,7 @@ const ASSETS: Record<string, { path: string; type: string }> = {
   "live.js": { path: `${import.meta.dir}/../../views/live.js`, type: "text/javascript; charset=utf-8" },
   "live-hub.js": { path: `${import.meta.dir}/../../views/live-hub.js`, type: "text/javascript; charset=utf-8" },
   "live-worker.js": { path: `${import.meta.dir}/../../views/live-worker.js`, type: "text/javascript; charset=utf-8" },
+  "schedule.js": { path: `${import.meta.dir}/../../views/schedule.js`, type: "text/javascript; charset=utf-8" },
   "app.js": { path: `${import.meta.dir}/../../views/app.js`, type: "text/javascript; charset=utf-8" },
   "app.css": { path: `${import.meta.dir}/../../views/styles.css`, type: "text/css; charset=utf-8" },
 };

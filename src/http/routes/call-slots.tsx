@@ -5,6 +5,7 @@ import { filingDetails } from "../../domain/extraction/filing-corrections.ts";
 import { callChannel } from "../../domain/live-call/channels.ts";
 import { appointmentTransitions } from "../../domain/scheduling/appointments.ts";
 import { bookVisitFromCall, callSlotNeeds } from "../../domain/scheduling/call-booking.ts";
+import { publishVisitChange } from "../../domain/scheduling/schedule-channel.ts";
 import { findFreeSlots } from "../../domain/scheduling/find-slots.ts";
 import { CallSlotsBody, type CallSlotsView } from "../../views/call-slots.tsx";
 import type { AppEnv } from "../deps.ts";
@@ -101,6 +102,8 @@ export function callSlotRoutes() {
       type: "intake",
       data: { issueId: issue.id, title: issue.title, created: issue.sourceCallId === call.id },
     });
+    // And every open dispatch board shows the new visit.
+    await publishVisitChange(deps.liveEvents, appointment);
     const filed = (await deps.repos.calls.byId(call.id)) ?? call;
     return c.html(<CallSlotsBody view={await slotsView(c, filed)} csrfToken={csrfToken} />);
   });

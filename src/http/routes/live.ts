@@ -2,6 +2,7 @@ import { Hono, type Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { CALLS_CHANNEL, callChannel, type CallChannel, type LiveCallEvent } from "../../domain/live-call/channels.ts";
 import { INBOX_CHANNEL, conversationChannel } from "../../domain/messaging/live.ts";
+import { SCHEDULE_CHANNEL } from "../../domain/scheduling/schedule-channel.ts";
 import { renderCallEvent, renderCallsListEvent } from "../../views/call-live-events.tsx";
 import { renderInboxEvent } from "../../views/inbox-events.ts";
 import type { AppEnv } from "../deps.ts";
@@ -20,6 +21,9 @@ async function feedFor(c: Context<AppEnv>, topic: LiveTopic): Promise<TopicFeed>
       return topicFeed(liveEvents, topic.name, CALLS_CHANNEL, renderCallsListEvent);
     case "inbox":
       return topicFeed(liveEvents, topic.name, INBOX_CHANNEL, renderInboxEvent);
+    case "schedule":
+      // The board re-reads itself on any change: one unnamed-data event it listens for.
+      return topicFeed(liveEvents, topic.name, SCHEDULE_CHANNEL, () => [{ event: "schedule-changed", data: "" }]);
     case "call": {
       const call = await repos.calls.byId(topic.id);
       if (!call) throw notFound("call");

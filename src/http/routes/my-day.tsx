@@ -6,7 +6,7 @@ import { startOfLondonDay } from "../../domain/london-time.ts";
 import type { Rejection } from "../../domain/result.ts";
 import { CALENDAR_TOKEN_BYTES, calendarFeedPath } from "../../domain/scheduling/calendar-feed.ts";
 import { callerWords, isEngineerMove } from "../../domain/scheduling/my-day.ts";
-import { moveVisit } from "../../domain/scheduling/move-visit.ts";
+import { setVisitStatus } from "../../domain/scheduling/set-visit-status.ts";
 import {
   MAX_SITE_PHOTO_BYTES,
   parseVisitNote,
@@ -137,7 +137,7 @@ export function myDayRoutes() {
     const { status, version } = c.req.valid("form");
     if (!isEngineerMove(status))
       return answerCard(c, visit, 422, { error: `"${status.slice(0, 40)}" is not a move an engineer makes.` });
-    const changed = await moveVisit(
+    const changed = await setVisitStatus(
       { ...deps.repos, liveEvents: deps.liveEvents, now: deps.now },
       { id: visit.id, status, version },
       { who: c.get("user")!.email },

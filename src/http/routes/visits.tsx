@@ -3,6 +3,7 @@ import { z } from "zod";
 import type { Issue } from "../../domain/issues.ts";
 import { APPOINTMENT_STATUSES, type AppointmentStatus } from "../../domain/scheduling/appointments.ts";
 import { bookVisit } from "../../domain/scheduling/book-visit.ts";
+import { publishVisitChange } from "../../domain/scheduling/schedule-channel.ts";
 import { visitWhen } from "../../views/visits.tsx";
 import type { AppEnv } from "../deps.ts";
 import { notFound, reasonMessage, reasonStatus } from "../errors.ts";
@@ -66,6 +67,7 @@ export function visitRoutes() {
       return answer(c, issue, reasonStatus(booked.reason) as 409 | 422 | 404, { error: reasonMessage(booked), back });
     }
     deps.logger.info({ event: "visit_booked", issueId: issue.id, appointmentId: booked.value.id }, "visit booked");
+    await publishVisitChange(deps.liveEvents, booked.value);
     const fresh = (await deps.repos.issues.byId(issue.id)) ?? issue;
     return answer(c, fresh, 200, {
       booked: visitWhen(booked.value.startsAt, booked.value.endsAt),
@@ -77,7 +79,7 @@ export function visitRoutes() {
 
   /** A visit's status from the issue page (Cancel visit), checked against the version the page was drawn from. */
   app.post("/appointments/:id/status", validForm(statusForm), async (c) => {
-    const { repos } = c.get("deps");
+    const { repos, liveEvents } = c.get("deps");
     const visit = await repos.appointments.byId(c.req.param("id"));
     if (!visit) throw notFound("visit");
     const issue = (await repos.issues.byId(visit.issueId))!;
@@ -93,6 +95,7 @@ export function visitRoutes() {
     );
     if (!changed.ok)
       return answer(c, issue, reasonStatus(changed.reason) as 409 | 422 | 404, { error: changed.message, back });
+    await publishVisitChange(liveEvents, changed.value);
     return answer(c, issue, 200, { back });
   });
 

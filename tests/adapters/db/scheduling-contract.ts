@@ -5,6 +5,7 @@ import { reject } from "../../../src/domain/result.ts";
 import { bookVisit, type BookingDeps } from "../../../src/domain/scheduling/book-visit.ts";
 import { DEFAULT_WORKING_WEEK } from "../../../src/domain/scheduling/engineers.ts";
 import { findFreeSlots } from "../../../src/domain/scheduling/find-slots.ts";
+import { moveVisit } from "../../../src/domain/scheduling/move-visit.ts";
 import type { NewEngineer } from "../../../src/ports/scheduling.ts";
 import { sql } from "drizzle-orm";
 import { createInProcessLiveEvents } from "../../../src/adapters/local/in-process-live-events.ts";
@@ -190,6 +191,115 @@ export function schedulingContract(current: () => OpenDatabase): void {
         to: at("2026-12-09T00:00:00Z"),
       });
       expect(visits).toHaveLength(1);
+    });
+
+    test("rescheduling: moves onto one slot at once give one move and double_booked for the rest; one visit moved twice from one version, once", async () => {
+      const repos = current();
+      const alice = await repos.engineers.create(anEngineerAccount());
+      const bob = await repos.engineers.create(anEngineerAccount({ email: "bob@handy.example", name: "Bob Boiler" }));
+      const visits = [];
+      for (let i = 0; i < 4; i++) {
+        const booked = await bookVisit(
+          deps(),
+          {
+            issueId: (await aJob()).id,
+            engineerId: bob.userId,
+            startsAt: at(`2026-12-${String(i + 7).padStart(2, "0")}T10:00:00Z`),
+            endsAt: at(`2026-12-${String(i + 7).padStart(2, "0")}T11:00:00Z`),
+          },
+          { who: "sam@handy.example" },
+        );
+        if (!booked.ok) throw new Error(booked.message);
+        visits.push(booked.value);
+      }
+      const slot = {
+        engineerId: alice.userId,
+        startsAt: at("2026-12-11T13:00:00Z"),
+        endsAt: at("2026-12-11T14:00:00Z"),
+      };
+      const moves = await Promise.all(
+        visits.map((v, i) =>
+          moveVisit(deps(), { ...slot, appointmentId: v.id, version: v.version }, { who: `staff${i}@handy.example` }),
+        ),
+      );
+      expect(moves.filter((m) => m.ok)).toHaveLength(1);
+      for (const lost of moves.filter((m) => !m.ok)) expect(lost).toMatchObject({ reason: "double_booked" });
+      const onAlice = await repos.appointments.visits({
+        from: NOW,
+        to: at("2026-12-12T00:00:00Z"),
+        engineerIds: [alice.userId],
+      });
+      expect(onAlice).toHaveLength(1);
+
+      // Two screens drawn at one version move the same visit to two places at once: one wins.
+      const target = visits.find((v) => v.id !== onAlice[0]!.id)!;
+      const twice = await Promise.all(
+        ["14:00", "15:00"].map((hour) =>
+          moveVisit(
+            deps(),
+            {
+              appointmentId: target.id,
+              version: target.version,
+              engineerId: bob.userId,
+              startsAt: at(`2026-12-14T${hour}:00Z`),
+              endsAt: at(`2026-12-14T${hour.replace(":00", ":30")}:00Z`),
+            },
+            { who: "sam@handy.example" },
+          ),
+        ),
+      );
+      expect(twice.filter((m) => m.ok)).toHaveLength(1);
+      expect(twice.find((m) => !m.ok)).toMatchObject({ reason: "stale" });
+      expect((await repos.appointments.byId(target.id))!.version).toBe(target.version + 1);
+      const audit = await repos.audit.forEntity("appointment", target.id);
+      expect(audit.filter((e) => e.what === "visit moved")).toHaveLength(1);
+    });
+
+    test("the board's reads: visits with their jobs in a window; the queue of jobs without a visit coming, most urgent and oldest first", async () => {
+      const repos = current();
+      const alice = await repos.engineers.create(anEngineerAccount());
+      const routine = await aJob();
+      const emergency = await repos.issues.update((await aJob()).id, { urgency: "emergency" });
+      const urgent = await repos.issues.update((await aJob()).id, { urgency: "urgent" });
+      const visited = await aJob();
+      const booked = await bookVisit(
+        deps(),
+        {
+          issueId: visited.id,
+          engineerId: alice.userId,
+          startsAt: at("2026-12-08T10:00:00Z"),
+          endsAt: at("2026-12-08T11:00:00Z"),
+        },
+        { who: "sam@handy.example" },
+      );
+      if (!booked.ok) throw new Error(booked.message);
+      expect((await repos.appointments.unscheduled(10)).map((i) => i.id)).toEqual([
+        emergency!.id,
+        urgent!.id,
+        routine.id,
+      ]);
+      const board = await repos.appointments.onBoard({
+        from: at("2026-12-08T00:00:00Z"),
+        to: at("2026-12-09T00:00:00Z"),
+      });
+      expect(board).toEqual([
+        expect.objectContaining({
+          id: booked.value.id,
+          issueTitle: "Leaking tap",
+          postcode: "LS6 1AB",
+          urgency: "routine",
+          trade: "plumbing",
+        }),
+      ]);
+      expect(
+        await repos.appointments.onBoard({ from: at("2026-12-09T00:00:00Z"), to: at("2026-12-10T00:00:00Z") }),
+      ).toEqual([]);
+      // Cancelled: off the board, and the job waits again.
+      await repos.appointments.setStatus(booked.value.id, "cancelled", { who: "sam@handy.example" });
+      expect(
+        await repos.appointments.onBoard({ from: at("2026-12-08T00:00:00Z"), to: at("2026-12-09T00:00:00Z") }),
+      ).toEqual([]);
+      expect((await repos.appointments.unscheduled(10)).map((i) => i.id)).toContain(visited.id);
     });
 
     test("bookings against rules, unknown engineers and jobs are refused with the reason", async () => {
