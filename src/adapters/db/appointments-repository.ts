@@ -13,7 +13,12 @@ import type { Appointments, AppointmentView } from "../../ports/scheduling.ts";
 import type { Database } from "./database-handle.ts";
 import { toIssue } from "./issues-repository.ts";
 import { isUuid } from "./query-helpers.ts";
-import { noticeOnStatus, noticesOnBooking } from "../../domain/scheduling/visit-notices.ts";
+import {
+  type NoticeTask,
+  noticeOnStatus,
+  noticesOnBooking,
+  noticesOnMove,
+} from "../../domain/scheduling/visit-notices.ts";
 import { hashVisitToken, newVisitToken, VISIT_TOKEN } from "../local/visit-tokens.ts";
 import { appointments, auditLog, engineers, issues, staffUsers, tasks } from "./schema.ts";
 
@@ -56,6 +61,10 @@ const DAY_MS = 86_400_000;
  * engineer's profile row first, so bookings for one engineer happen one after another and each
  * sees the calendar the one before it left.
  */
+/** Visit notices as rows of the durable task queue, written in the transaction that owes them. */
+const taskRows = (notices: NoticeTask[]) =>
+  notices.map((t) => ({ kind: t.kind, key: t.key, payload: t.payload, nextAttemptAt: t.runAt }));
+
 export function createAppointmentsRepository(db: Database): Appointments {
   const visitsWhere = (where: SQL | undefined, on: Pick<Database, "select"> = db): Promise<Visit[]> =>
     on
@@ -118,14 +127,7 @@ export function createAppointmentsRepository(db: Database): Appointments {
           .returning();
         await tx
           .insert(tasks)
-          .values(
-            noticesOnBooking(row!, link.token, actor.at ?? new Date()).map((t) => ({
-              kind: t.kind,
-              key: t.key,
-              payload: t.payload,
-              nextAttemptAt: t.runAt,
-            })),
-          )
+          .values(taskRows(noticesOnBooking(row!, link.token, actor.at ?? new Date())))
           .onConflictDoNothing();
         await tx.insert(auditLog).values({
           who: actor.who,
@@ -171,7 +173,7 @@ export function createAppointmentsRepository(db: Database): Appointments {
         if (notice)
           await tx
             .insert(tasks)
-            .values({ kind: notice.kind, key: notice.key, payload: notice.payload, nextAttemptAt: notice.runAt })
+            .values(taskRows([notice]))
             .onConflictDoNothing();
         return ok(toAppointment(updated!));
       });
@@ -246,11 +248,29 @@ export function createAppointmentsRepository(db: Database): Appointments {
         );
         const decided = decide(calendar, toAppointment(row));
         if (!decided.ok) return decided;
+        // The customer hears of the new slot once, with a new link: the old link stops working, and
+        // the old slot's reminder finds the visit moved and stays silent. Their request for another
+        // time is answered by the move.
+        const changed =
+          row.engineerId !== placement.engineerId ||
+          row.startsAt.getTime() !== placement.startsAt.getTime() ||
+          row.endsAt.getTime() !== placement.endsAt.getTime();
+        const link = changed ? newVisitToken() : null;
         const [updated] = await tx
           .update(appointments)
-          .set({ ...placement, version: row.version + 1, updatedAt: new Date() })
+          .set({
+            ...placement,
+            ...(link ? { confirmTokenHash: link.hash, changeRequestedAt: null } : {}),
+            version: row.version + 1,
+            updatedAt: new Date(),
+          })
           .where(eq(appointments.id, id))
           .returning();
+        if (link)
+          await tx
+            .insert(tasks)
+            .values(taskRows(noticesOnMove(updated!, link.token, actor.at ?? new Date())))
+            .onConflictDoNothing();
         await tx.insert(auditLog).values({
           who: actor.who,
           what: row.engineerId === placement.engineerId ? "visit moved" : "visit reassigned",

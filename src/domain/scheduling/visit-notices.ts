@@ -18,7 +18,7 @@ export const REMINDER_MINUTES = 18 * 60;
 /** The customer's page for one visit: /a/<token>. */
 export const visitLinkPath = (token: string) => `/a/${token}`;
 
-type NoticeTask = NewTask<typeof VISIT_NOTICE_TASK> & { runAt: Date };
+export type NoticeTask = NewTask<typeof VISIT_NOTICE_TASK> & { runAt: Date };
 
 /** One task per notice and slot: a replayed booking or status change finds it there already. */
 export const noticeKey = (appointment: { id: string; startsAt: Date }, notice: VisitNotice) =>
