@@ -15,13 +15,15 @@ import type { NewCall } from "../../../src/ports/calls.ts";
 import type { NewMessage } from "../../../src/ports/messages.ts";
 import { MEDIA_TASK } from "../../../src/domain/messaging/inbound.ts";
 import { INVOICE_ISSUED_TASK, RECORDING_TASK, SEND_TASK } from "../../../src/domain/tasks/kinds.ts";
-import type { LeadFields } from "../../../src/domain/leads.ts";
 import type { E164 } from "../../../src/domain/phone.ts";
 import { quoteTotals, type QuoteLine } from "../../../src/domain/quotes.ts";
-import type { IssueFields } from "../../../src/domain/issues.ts";
 import { truncateAll } from "../../support/test-db.ts";
+import { aLead, anIssue } from "../../support/jobs.ts";
 import { schedulingContract } from "./scheduling-contract.ts";
 import { fieldWorkContract } from "./field-work-contract.ts";
+
+// The builders moved to tests/support/jobs.ts; older tests still import them from here.
+export { aLead, anIssue } from "../../support/jobs.ts";
 
 /** Opens the database under test; the suite empties it before each test and closes it at the end. */
 export type OpenTarget = () => Promise<OpenDatabase>;
@@ -31,19 +33,6 @@ const test = (name: string, body: () => Promise<void>) => bunTest(name, body, 20
 
 const phone = (value: string) => value as E164;
 
-export const aLead = (fields: Partial<LeadFields> = {}): LeadFields => ({
-  name: "Sarah Jones",
-  organisation: null,
-  phone: null,
-  email: null,
-  address: null,
-  postcode: null,
-  segment: "tenant",
-  source: "phone",
-  notes: null,
-  ...fields,
-});
-
 export const aCall = (fields: Partial<NewCall> = {}): NewCall => ({
   providerCallId: `CA${crypto.randomUUID().replaceAll("-", "")}`,
   direction: "inbound",
@@ -52,18 +41,6 @@ export const aCall = (fields: Partial<NewCall> = {}): NewCall => ({
   leadId: null,
   status: "ringing",
   startedAt: new Date("2026-11-20T10:00:00Z"),
-  ...fields,
-});
-
-export const anIssue = (leadId: string, fields: Partial<IssueFields> = {}): IssueFields => ({
-  leadId,
-  title: "Leaking kitchen tap",
-  description: null,
-  category: "plumbing",
-  urgency: "routine",
-  address: "1 Baker Street, London",
-  postcode: "NW1 6XE",
-  accessNotes: null,
   ...fields,
 });
 
