@@ -3,15 +3,17 @@ import ical from "node-ical";
 import pino from "pino";
 import { PNG } from "pngjs";
 import type { OpenDatabase } from "../../src/adapters/db/database.ts";
-import type { Issue } from "../../src/domain/issues.ts";
+import type { Issue, IssueFields } from "../../src/domain/issues.ts";
 import type { E164 } from "../../src/domain/phone.ts";
 import { quoteTotals } from "../../src/domain/quotes.ts";
 import { ok } from "../../src/domain/result.ts";
-import { DEFAULT_WORKING_WEEK, type Engineer } from "../../src/domain/scheduling/engineers.ts";
+import type { Engineer } from "../../src/domain/scheduling/engineers.ts";
 import { SCHEDULE_CHANNEL, type ScheduleEvent } from "../../src/domain/scheduling/schedule-channel.ts";
 import type { LiveEvent } from "../../src/ports/live-events.ts";
 import { aStaffUser, buildTestApp, ORIGIN, testBrowser } from "../support/test-app.ts";
 import { freshPglite } from "../support/test-db.ts";
+import { alicePipe } from "../support/engineers.ts";
+import { aLead, aLeadWithJob, LEEDS_JOB } from "../support/jobs.ts";
 
 /**
  * The engineer's phone view and calendar feed through app.request, on PGlite and a folder blob
@@ -25,29 +27,17 @@ let phone: ReturnType<typeof testBrowser>;
 const PASSWORD = "tap washers and solder";
 const HTMX = { "HX-Request": "true" };
 
-async function aJob(fields: Partial<Issue> = {}) {
-  const lead = await repos.leads.create({
-    name: "Sarah Jones",
-    organisation: null,
-    phone: null,
-    email: null,
-    address: null,
-    postcode: null,
-    segment: "tenant",
-    source: "manual",
-    notes: null,
+async function aJob(fields: Partial<IssueFields> & { sourceCallId?: string } = {}) {
+  const { issue } = await aLeadWithJob(repos, {
+    lead: { source: "manual" },
+    issue: {
+      ...LEEDS_JOB,
+      description: "Kitchen mixer tap drips all night.",
+      accessNotes: "Key in the safe by the door, code 4711",
+      ...fields,
+    },
   });
-  return repos.issues.create({
-    leadId: lead.id,
-    title: "Dripping tap",
-    description: "Kitchen mixer tap drips all night.",
-    category: "plumbing",
-    urgency: "routine",
-    address: "2 Headingley Lane, Leeds",
-    postcode: "LS6 1AB",
-    accessNotes: "Key in the safe by the door, code 4711",
-    ...fields,
-  });
+  return issue;
 }
 
 const book = async (issueId: string, engineer: Engineer, starts: string, ends: string) => {
@@ -81,21 +71,8 @@ const postPhoto = (visitId: string, bytes: Uint8Array<ArrayBuffer>, type: string
 beforeAll(async () => {
   repos = await freshPglite();
   world = buildTestApp(repos);
-  const base = { hours: DEFAULT_WORKING_WEEK, homePostcode: "LS6 2QR" };
-  alice = await repos.engineers.create({
-    ...base,
-    email: "alice@e.example",
-    name: "Alice Pipe",
-    trades: ["plumbing"],
-    passwordHash: await world.deps.passwords.hash(PASSWORD),
-  });
-  bob = await repos.engineers.create({
-    ...base,
-    email: "bob@e.example",
-    name: "Bob Boiler",
-    trades: ["plumbing"],
-    passwordHash: "x",
-  });
+  alice = await repos.engineers.create(alicePipe({ passwordHash: await world.deps.passwords.hash(PASSWORD) }));
+  bob = await repos.engineers.create(alicePipe({ email: "bob@e.example", name: "Bob Boiler" }));
   phone = testBrowser(world.app);
 }, 30_000);
 afterAll(async () => repos?.close());
@@ -106,17 +83,7 @@ describe("an engineer's day", () => {
   let job: Issue;
 
   test("logging in lands on /my-day with today's visits in order, and nothing of anyone else's or tomorrow's", async () => {
-    const lead = await repos.leads.create({
-      name: "Sarah Jones",
-      organisation: null,
-      phone: "+447700900999" as E164,
-      email: null,
-      address: null,
-      postcode: null,
-      segment: "tenant",
-      source: "phone",
-      notes: null,
-    });
+    const lead = await repos.leads.create(aLead({ phone: "+447700900999" as E164 }));
     const call = await repos.calls.record({
       providerCallId: "CA-my-day-1",
       direction: "inbound",
