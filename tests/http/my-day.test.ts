@@ -5,7 +5,6 @@ import { PNG } from "pngjs";
 import type { OpenDatabase } from "../../src/adapters/db/database.ts";
 import type { Issue, IssueFields } from "../../src/domain/issues.ts";
 import type { E164 } from "../../src/domain/phone.ts";
-import { quoteTotals } from "../../src/domain/quotes.ts";
 import { ok } from "../../src/domain/result.ts";
 import type { Engineer } from "../../src/domain/scheduling/engineers.ts";
 import { SCHEDULE_CHANNEL, type ScheduleEvent } from "../../src/domain/scheduling/schedule-channel.ts";
@@ -13,7 +12,7 @@ import type { LiveEvent } from "../../src/ports/live-events.ts";
 import { aStaffUser, buildTestApp, ORIGIN, testBrowser } from "../support/test-app.ts";
 import { freshPglite } from "../support/test-db.ts";
 import { alicePipe } from "../support/engineers.ts";
-import { aLead, aLeadWithJob, LEEDS_JOB } from "../support/jobs.ts";
+import { aDraftQuote, aLead, aLeadWithJob, LEEDS_JOB } from "../support/jobs.ts";
 
 /**
  * The engineer's phone view and calendar feed through app.request, on PGlite and a folder blob
@@ -116,15 +115,7 @@ describe("an engineer's day", () => {
         vatRatePercent: 20,
       },
     ];
-    await repos.quotes.createDraft({
-      issueId: job.id,
-      lines,
-      totals: quoteTotals(lines),
-      discountPence: 0,
-      deposit: null,
-      validUntil: null,
-      terms: null,
-    });
+    await repos.quotes.createDraft(aDraftQuote(job.id, lines));
     const other = await aJob({ title: "Sticking door", accessNotes: null });
     later = await book(other.id, alice, "2026-11-27T14:00:00Z", "2026-11-27T15:00:00Z");
     first = await book(job.id, alice, "2026-11-27T11:00:00Z", "2026-11-27T12:30:00Z");

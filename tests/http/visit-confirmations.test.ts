@@ -6,11 +6,11 @@ import type { Engineer } from "../../src/domain/scheduling/engineers.ts";
 import { SCHEDULE_CHANNEL, type ScheduleEvent } from "../../src/domain/scheduling/schedule-channel.ts";
 import { VISIT_NOTICE_TASK } from "../../src/domain/scheduling/visit-notices.ts";
 import type { E164 } from "../../src/domain/phone.ts";
-import { quoteTotals, type QuoteLine } from "../../src/domain/quotes.ts";
+import type { QuoteLine } from "../../src/domain/quotes.ts";
 import { aLoggedInStaff, type aStaffUser, buildTestApp, ORIGIN, type testBrowser } from "../support/test-app.ts";
 import { freshPglite } from "../support/test-db.ts";
 import { alicePipe } from "../support/engineers.ts";
-import { aLeadWithJob, LEEDS_JOB } from "../support/jobs.ts";
+import { aDraftQuote, aLeadWithJob, LEEDS_JOB } from "../support/jobs.ts";
 
 /**
  * Customer confirmations, end to end on PGlite: booking from the issue page queues the booked
@@ -292,15 +292,7 @@ describe("Book a visit from an accepted or paid quote's page", () => {
 
   test("offered once the customer accepts; booking there comes back to the quote and sends the booked message", async () => {
     const { lead, issue } = await aJob("Omar Ali");
-    const quote = await repos.quotes.createDraft({
-      issueId: issue.id,
-      lines: LINES,
-      totals: quoteTotals(LINES),
-      discountPence: 0,
-      deposit: null,
-      validUntil: null,
-      terms: null,
-    });
+    const quote = await repos.quotes.createDraft(aDraftQuote(issue.id, LINES));
     await repos.quotes.markSent(quote.id, world.clock.now());
     expect((await browser.page(`/quotes/${quote.id}`)).html).not.toContain("Book a visit");
 

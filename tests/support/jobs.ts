@@ -4,7 +4,9 @@
  */
 import type { IssueFields } from "../../src/domain/issues.ts";
 import type { LeadFields } from "../../src/domain/leads.ts";
+import { quoteTotals, type QuoteLine } from "../../src/domain/quotes.ts";
 import type { Repositories } from "../../src/ports/database.ts";
+import type { NewQuote } from "../../src/ports/quotes.ts";
 
 export const aLead = (fields: Partial<LeadFields> = {}): LeadFields => ({
   name: "Sarah Jones",
@@ -50,3 +52,15 @@ export async function aLeadWithJob(
   const issue = await repos.issues.create({ ...anIssue(lead.id), ...fields.issue });
   return { lead, issue };
 }
+
+/** A draft quote for `issueId` of `lines` at their totals: no discount, deposit, expiry or terms. */
+export const aDraftQuote = (issueId: string, lines: QuoteLine[], fields: Partial<NewQuote> = {}): NewQuote => ({
+  issueId,
+  lines,
+  totals: quoteTotals(lines),
+  discountPence: 0,
+  deposit: null,
+  validUntil: null,
+  terms: null,
+  ...fields,
+});
