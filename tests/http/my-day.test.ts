@@ -13,6 +13,7 @@ import { aStaffUser, buildTestApp, ORIGIN, testBrowser } from "../support/test-a
 import { freshPglite } from "../support/test-db.ts";
 import { alicePipe } from "../support/engineers.ts";
 import { aDraftQuote, aLead, aLeadWithJob, LEEDS_JOB } from "../support/jobs.ts";
+import { anInboundMessage } from "../support/messages.ts";
 
 /**
  * The engineer's phone view and calendar feed through app.request, on PGlite and a folder blob
@@ -213,33 +214,21 @@ describe("an engineer's day", () => {
   test("the customer's photo for the job shows on the card, streamed only for the engineer's own visit", async () => {
     const key = `tenant-media/test/${job.id}.png`;
     await world.deps.blobStore.put(key, aPhoto(40, 30), "image/png");
-    const { message } = await repos.messages.recordInbound({
-      leadId: job.leadId,
-      issueId: job.id,
-      channel: "whatsapp",
-      direction: "inbound",
-      kind: "image",
-      purpose: "conversation",
-      body: "This is the ceiling",
-      status: "received",
-      providerId: "wamid.my-day-1",
-      address: "+447700900999",
-      senderName: null,
-      username: null,
-      mediaId: "media-1",
-      mediaType: "image/png",
-      mediaSize: aPhoto(40, 30).byteLength,
-      mediaKey: key,
-      thumbnailKey: null,
-      mediaError: null,
-      transcript: null,
-      transcriber: null,
-      extracted: null,
-      template: null,
-      error: null,
-      sentBy: null,
-      occurredAt: new Date("2026-11-26T09:30:00Z"),
-    });
+    const { message } = await repos.messages.recordInbound(
+      anInboundMessage({
+        leadId: job.leadId,
+        issueId: job.id,
+        kind: "image",
+        body: "This is the ceiling",
+        providerId: "wamid.my-day-1",
+        address: "+447700900999",
+        mediaId: "media-1",
+        mediaType: "image/png",
+        mediaSize: aPhoto(40, 30).byteLength,
+        mediaKey: key,
+        occurredAt: new Date("2026-11-26T09:30:00Z"),
+      }),
+    );
     const { html } = await phone.page(`/my-day/visits/${first.id}`);
     const src = `/my-day/visits/${first.id}/media/${message.id}`;
     expect(html).toContain(`src="${src}"`);

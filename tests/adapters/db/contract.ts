@@ -19,6 +19,7 @@ import type { E164 } from "../../../src/domain/phone.ts";
 import { quoteTotals, type QuoteLine } from "../../../src/domain/quotes.ts";
 import { truncateAll } from "../../support/test-db.ts";
 import { aLead, anIssue } from "../../support/jobs.ts";
+import { anInboundMessage } from "../../support/messages.ts";
 import { schedulingContract } from "./scheduling-contract.ts";
 import { fieldWorkContract } from "./field-work-contract.ts";
 
@@ -1286,34 +1287,19 @@ export function repositoryContract(name: string, open: OpenTarget): void {
       const t0 = new Date("2026-11-20T09:00:00Z");
       const later = (seconds: number) => new Date(t0.getTime() + seconds * 1000);
 
-      const anInboundPhoto = (providerId: string, fields: Partial<NewMessage> = {}): NewMessage => ({
-        leadId: null,
-        issueId: null,
-        channel: "whatsapp",
-        direction: "inbound",
-        kind: "image",
-        purpose: "conversation",
-        body: "The damp patch",
-        status: "media_pending",
-        providerId,
-        address: "+447700900123",
-        senderName: "Sarah Jones",
-        username: null,
-        mediaId: `media-${providerId}`,
-        mediaType: "image/jpeg",
-        mediaSize: null,
-        mediaKey: null,
-        thumbnailKey: null,
-        mediaError: null,
-        transcript: null,
-        transcriber: null,
-        extracted: null,
-        template: null,
-        error: null,
-        sentBy: null,
-        occurredAt: t0,
-        ...fields,
-      });
+      const anInboundPhoto = (providerId: string, fields: Partial<NewMessage> = {}): NewMessage =>
+        anInboundMessage({
+          kind: "image",
+          body: "The damp patch",
+          status: "media_pending",
+          providerId,
+          address: "+447700900123",
+          senderName: "Sarah Jones",
+          mediaId: `media-${providerId}`,
+          mediaType: "image/jpeg",
+          occurredAt: t0,
+          ...fields,
+        });
 
       /** The message's download job, failed `failures` times; the last is given up for good when `givenUp`. */
       const downloadJob = async (messageId: string, failures: number, givenUp: boolean) => {
