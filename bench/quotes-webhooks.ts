@@ -30,8 +30,9 @@ import { parseConfig } from "../src/config.ts";
 import { createApp } from "../src/http/app.ts";
 import { createLogger } from "../src/logger.ts";
 import type { OpenDatabase } from "../src/adapters/db/database.ts";
-import { quoteTotals, type QuoteLine } from "../src/domain/quotes.ts";
+import type { QuoteLine } from "../src/domain/quotes.ts";
 import { pgliteFolderFromTemplate, startPostgres } from "../tests/support/test-db.ts";
+import { aDraftQuote, aLeadWithJob } from "../tests/support/jobs.ts";
 import { percentile } from "./load.ts";
 import { sendBurst } from "./webhook-burst.ts";
 
@@ -111,38 +112,13 @@ async function runOn(engine: string): Promise<Row> {
       const distinct = Math.round(total * (1 - duplicateShare));
       process.stdout.write(`[${engine}] preparing ${distinct} pending payments… `);
       const t = performance.now();
-      const lead = await repos.leads.create({
-        name: "Bench",
-        organisation: null,
-        phone: null,
-        email: null,
-        address: null,
-        postcode: null,
-        segment: "tenant",
-        source: "manual",
-        notes: null,
-      });
-      const issue = await repos.issues.create({
-        leadId: lead.id,
-        title: "Bench",
-        description: null,
-        category: "general",
-        urgency: "routine",
-        address: null,
-        postcode: null,
-        accessNotes: null,
+      const { issue } = await aLeadWithJob(repos, {
+        lead: { name: "Bench", source: "manual" },
+        issue: { title: "Bench", category: "general", address: null, postcode: null },
       });
       const payments: { id: string; quoteId: string }[] = [];
       for (let i = 0; i < distinct; i++) {
-        const quote = await repos.quotes.createDraft({
-          issueId: issue.id,
-          lines: LINES,
-          totals: quoteTotals(LINES),
-          discountPence: 0,
-          deposit: null,
-          validUntil: null,
-          terms: null,
-        });
+        const quote = await repos.quotes.createDraft(aDraftQuote(issue.id, LINES));
         await repos.quotes.markSent(quote.id, new Date());
         await repos.quotes.advance(quote.id, ["sent"], "accepted", new Date());
         const payment = await repos.payments.create({

@@ -20,6 +20,14 @@ export interface Fault {
 /** An outage that lasts `minutesIn20` in a 20-minute run, scaled to this one (10 s at least). */
 const scaled = (runMs: number, minutesIn20: number) => Math.max(10_000, (minutesIn20 * 60_000 * runMs) / (20 * 60_000));
 
+/** The Deepgram peer drops every open connection (at 15 % of the run and again at 60 %). */
+const dropDeepgram: Fault["run"] = async (world, note) => {
+  note(
+    `Deepgram peer dropped ${world.deepgram.connections.filter((c) => c.closedAt === null).length} open connections`,
+  );
+  world.deepgram.dropConnections();
+};
+
 export function faultSchedule(runMs: number, onKill: (instance: Instance, at: number) => void): Fault[] {
   const s3DownMs = scaled(runMs, 1);
   const openaiDownMs = scaled(runMs, 1);
@@ -27,12 +35,7 @@ export function faultSchedule(runMs: number, onKill: (instance: Instance, at: nu
     {
       at: 0.15,
       name: "Deepgram peer drops every connection",
-      async run(world, note) {
-        note(
-          `Deepgram peer dropped ${world.deepgram.connections.filter((c) => c.closedAt === null).length} open connections`,
-        );
-        world.deepgram.dropConnections();
-      },
+      run: dropDeepgram,
     },
     {
       at: 0.25,
@@ -68,12 +71,7 @@ export function faultSchedule(runMs: number, onKill: (instance: Instance, at: nu
     {
       at: 0.6,
       name: "Deepgram peer drops every connection again",
-      async run(world, note) {
-        note(
-          `Deepgram peer dropped ${world.deepgram.connections.filter((c) => c.closedAt === null).length} open connections`,
-        );
-        world.deepgram.dropConnections();
-      },
+      run: dropDeepgram,
     },
     {
       at: 0.7,

@@ -39,6 +39,11 @@ const parts = new Intl.DateTimeFormat("en-GB", {
   weekday: "short",
 });
 
+const dayWords = {
+  long: new Intl.DateTimeFormat("en-GB", { timeZone: LONDON, weekday: "long", day: "numeric", month: "long" }),
+  short: new Intl.DateTimeFormat("en-GB", { timeZone: LONDON, weekday: "short", day: "numeric", month: "short" }),
+};
+
 /** @example formatDateTime(new Date("2026-11-27T14:05:00Z")) // "27 Nov, 14:05" */
 export const formatDateTime = (date: Date): string => dateTime.format(date);
 
@@ -50,6 +55,14 @@ export const formatLongDate = (date: Date): string => longDate.format(date);
 
 /** @example formatTime(new Date("2026-11-27T14:05:00Z")) // "14:05" */
 export const formatTime = (date: Date): string => timeOnly.format(date);
+
+/**
+ * A span of time on one London day: a visit's slot in a message or on a page.
+ * @example formatDaySpan(start, end) // "Tuesday 8 December, 08:30–10:30"
+ * @example formatDaySpan(start, end, "short") // "Tue 8 Dec, 08:30–10:30"
+ */
+export const formatDaySpan = (startsAt: Date, endsAt: Date, words: "long" | "short" = "long"): string =>
+  `${dayWords[words].format(startsAt)}, ${formatTime(startsAt)}–${formatTime(endsAt)}`;
 
 /** The London calendar date of an instant, YYYY-MM-DD. @example londonDate(new Date("2026-06-30T23:30:00Z")) // "2026-07-01" */
 export const londonDate = (at: Date): string => isoDate.format(at);

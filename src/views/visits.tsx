@@ -1,5 +1,5 @@
 import { ISSUE_STATUS_LABELS, type Issue } from "../domain/issues.ts";
-import { formatTime } from "../domain/london-time.ts";
+import { formatDaySpan } from "../domain/london-time.ts";
 import { APPOINTMENT_STATUS_LABELS, appointmentTransitions } from "../domain/scheduling/appointments.ts";
 import type { Slot } from "../domain/scheduling/free-slots.ts";
 import type { AppointmentView } from "../ports/scheduling.ts";
@@ -9,16 +9,8 @@ import { CsrfField } from "./layout.tsx";
 import { VisitRecordsList } from "./my-day.tsx";
 import type { VisitRecord } from "../domain/scheduling/visit-records.ts";
 
-const dayFormat = new Intl.DateTimeFormat("en-GB", {
-  timeZone: "Europe/London",
-  weekday: "short",
-  day: "numeric",
-  month: "short",
-});
-
 /** "Tue 8 Dec, 08:30–10:30", on the London clock. */
-export const visitWhen = (startsAt: Date, endsAt: Date) =>
-  `${dayFormat.format(startsAt)}, ${formatTime(startsAt)}–${formatTime(endsAt)}`;
+export const visitWhen = (startsAt: Date, endsAt: Date) => formatDaySpan(startsAt, endsAt, "short");
 
 /** What a slot's radio button carries back: engineer, start and end (the rules check them all again). */
 export const slotValue = (slot: Pick<Slot, "engineerId" | "startsAt" | "endsAt">) =>

@@ -10,11 +10,12 @@ import type { Page } from "playwright-core";
 import { openDatabase } from "../../src/adapters/db/open.ts";
 import type { E164 } from "../../src/domain/phone.ts";
 import { bookVisit } from "../../src/domain/scheduling/book-visit.ts";
-import { DEFAULT_WORKING_WEEK } from "../../src/domain/scheduling/engineers.ts";
 import { addLondonDays, londonInstant, londonWallTime } from "../../src/domain/scheduling/london-clock.ts";
 import { VISIT_NOTICE_TASK } from "../../src/domain/scheduling/visit-notices.ts";
 import { browserTestsEnabled, startBrowserWorld, type BrowserWorld } from "../support/browser.ts";
 import { sidewaysProblems } from "../support/phone-width.ts";
+import { alicePipe } from "../support/engineers.ts";
+import { aLeadWithJob, LEEDS_JOB } from "../support/jobs.ts";
 
 const enabled = browserTestsEnabled();
 const PHONE = { width: 390, height: 844 };
@@ -45,34 +46,16 @@ describe.skipIf(!enabled)("the customer's visit link on a phone", () => {
     // The job and its visit, put in through the running server's database (a second connection).
     const repos = await openDatabase({ dataDir: world.dataDir });
     try {
-      const engineer = await repos.engineers.create({
-        email: "alice@engineers.example",
-        name: "Alice Pipe",
-        passwordHash: "x",
-        trades: ["plumbing"],
-        homePostcode: "LS6 2QR",
-        hours: DEFAULT_WORKING_WEEK,
-      });
-      const lead = await repos.leads.create({
-        name: "Bartholomew Featherstonehaugh-Wolstenholme",
-        organisation: null,
-        phone: "+447700900777" as E164,
-        email: null,
-        address: "2 Headingley Lane, Leeds",
-        postcode: "LS6 1AB",
-        segment: "tenant",
-        source: "manual",
-        notes: null,
-      });
-      const issue = await repos.issues.create({
-        leadId: lead.id,
-        title: "Dripping tap",
-        description: null,
-        category: "plumbing",
-        urgency: "routine",
-        address: "2 Headingley Lane, Leeds",
-        postcode: "LS6 1AB",
-        accessNotes: null,
+      const engineer = await repos.engineers.create(alicePipe({ email: "alice@engineers.example" }));
+      const { issue } = await aLeadWithJob(repos, {
+        lead: {
+          name: "Bartholomew Featherstonehaugh-Wolstenholme",
+          phone: "+447700900777" as E164,
+          address: LEEDS_JOB.address,
+          postcode: LEEDS_JOB.postcode,
+          source: "manual",
+        },
+        issue: LEEDS_JOB,
       });
       const slot = nextWeekdaySlot(new Date());
       const booked = await bookVisit(

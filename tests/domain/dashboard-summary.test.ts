@@ -13,6 +13,8 @@ import { createDashboardSummary } from "../../src/domain/dashboard/summary.ts";
 import { ISSUES_TOUCH, LEADS_TOUCH } from "../../src/domain/dashboard/touches.ts";
 import type { LiveEvents } from "../../src/ports/live-events.ts";
 import { freshPglite, truncateAll } from "../support/test-db.ts";
+import { aLead, anIssue as issueFields } from "../support/jobs.ts";
+import type { Urgency } from "../../src/domain/issues.ts";
 
 let repos: OpenDatabase;
 beforeAll(async () => {
@@ -59,30 +61,12 @@ function summaryOn(liveEvents: LiveEvents = createInProcessLiveEvents(), instanc
 
 let leadId: string;
 beforeEach(async () => {
-  const lead = await repos.leads.create({
-    name: "Sarah Jones",
-    organisation: null,
-    phone: null,
-    email: null,
-    address: null,
-    postcode: null,
-    segment: "tenant",
-    source: "manual",
-    notes: null,
-  });
+  const lead = await repos.leads.create(aLead({ source: "manual" }));
   leadId = lead.id;
 });
 
-const anIssue = (title: string, urgency: "emergency" | "urgent" | "routine" = "urgent") => ({
-  leadId,
-  title,
-  description: null,
-  category: "plumbing" as const,
-  urgency,
-  address: null,
-  postcode: null,
-  accessNotes: null,
-});
+const anIssue = (title: string, urgency: Urgency = "urgent") =>
+  issueFields(leadId, { title, urgency, address: null, postcode: null });
 
 describe("the dashboard summary", () => {
   test("many loads read each part once", async () => {

@@ -2,6 +2,7 @@ import { describe, expect, test } from "bun:test";
 import {
   endOfLondonDay,
   formatDate,
+  formatDaySpan,
   formatDateTime,
   formatLongDate,
   formatTime,
@@ -13,6 +14,15 @@ import {
 } from "../../src/domain/london-time.ts";
 
 describe("London time", () => {
+  test("a span on one day reads in long or short words, on the London clock in summer too", () => {
+    expect(formatDaySpan(new Date("2026-12-08T08:30:00Z"), new Date("2026-12-08T10:30:00Z"))).toBe(
+      "Tuesday 8 December, 08:30–10:30",
+    );
+    expect(formatDaySpan(new Date("2026-06-30T23:00:00Z"), new Date("2026-07-01T01:00:00Z"), "short")).toBe(
+      "Wed 1 Jul, 00:00–02:00",
+    );
+  });
+
   test("formats an instant as London reads it, in winter (GMT) and summer (BST)", () => {
     const winter = new Date("2026-11-27T14:05:00Z");
     expect(formatDateTime(winter)).toBe("27 Nov, 14:05");

@@ -9,33 +9,20 @@ import { SHIPPED_FIXTURES_DIR } from "../../src/fixtures.ts";
 import { loadCallFixture } from "../../src/simulator/fixture.ts";
 import { playCall } from "../../src/simulator/play-call.ts";
 import { postSigned } from "../../src/simulator/twilio-wire.ts";
-import { startLiveServer, type LiveServer } from "../support/running-server.ts";
-import { aStaffUser } from "../support/test-app.ts";
-import { startPostgres, type TestPostgres } from "../support/test-db.ts";
-import { logIn, openEvents, textOf, type SseClient } from "./helpers.ts";
+import type { LiveServer } from "../support/running-server.ts";
+import { openEvents, textOf, withTwoInstances, type SseClient } from "./helpers.ts";
 
 const BOILER = join(SHIPPED_FIXTURES_DIR, "boiler-leak-tenant");
 const turns = loadCallFixture(BOILER).turns!;
 
-let postgres: TestPostgres;
 let a: LiveServer;
 let b: LiveServer;
 let cookieOnB: string;
-
-beforeAll(async () => {
-  postgres = await startPostgres();
-  const DATABASE_URL = await postgres.createDatabase("two_instances");
-  // One after the other: both would apply the migrations once anyway (advisory lock), but the log is plainer.
-  a = await startLiveServer({ DATABASE_URL });
-  b = await startLiveServer({ DATABASE_URL });
-  const staff = await aStaffUser(b.deps);
-  cookieOnB = await logIn(b.baseUrl, staff.email, staff.password);
-}, 60_000);
-afterAll(async () => {
-  await a?.stop();
-  await b?.stop();
-  await postgres?.stop();
-}, 30_000);
+withTwoInstances("two_instances", (started, other, cookie) => {
+  a = started;
+  b = other;
+  cookieOnB = cookie;
+});
 
 describe("a call streamed into instance A, watched on instance B", () => {
   test("B's viewer sees the transcript lines as they are said, the details panel, caller card and status, then ended and filed", async () => {

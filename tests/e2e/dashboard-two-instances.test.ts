@@ -9,29 +9,17 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { checkCaller } from "../../src/domain/live-call/caller-check.ts";
 import { emptyExtraction } from "../../src/domain/extraction/extraction.ts";
 import { callParams, postSigned, twilioSid } from "../../src/simulator/twilio-wire.ts";
-import { startLiveServer, type LiveServer } from "../support/running-server.ts";
-import { aStaffUser } from "../support/test-app.ts";
-import { startPostgres, type TestPostgres } from "../support/test-db.ts";
-import { eventually, logIn, textOf } from "./helpers.ts";
+import type { LiveServer } from "../support/running-server.ts";
+import { eventually, textOf, withTwoInstances } from "./helpers.ts";
 
-let postgres: TestPostgres;
 let a: LiveServer;
 let b: LiveServer;
 let cookieOnB: string;
-
-beforeAll(async () => {
-  postgres = await startPostgres();
-  const DATABASE_URL = await postgres.createDatabase("dashboard_two_instances");
-  a = await startLiveServer({ DATABASE_URL });
-  b = await startLiveServer({ DATABASE_URL });
-  const staff = await aStaffUser(b.deps);
-  cookieOnB = await logIn(b.baseUrl, staff.email, staff.password);
-}, 60_000);
-afterAll(async () => {
-  await a?.stop();
-  await b?.stop();
-  await postgres?.stop();
-}, 30_000);
+withTwoInstances("dashboard_two_instances", (started, other, cookie) => {
+  a = started;
+  b = other;
+  cookieOnB = cookie;
+});
 
 const dashboardOnB = async () => {
   const response = await fetch(`${b.baseUrl}/`, { headers: { Cookie: cookieOnB } });

@@ -2,6 +2,7 @@
 import { afterAll, beforeAll } from "bun:test";
 import { startLiveServer, type LiveServer } from "../support/running-server.ts";
 import { aStaffUser } from "../support/test-app.ts";
+import { startPostgres, type TestPostgres } from "../support/test-db.ts";
 
 /**
  * A running server for the test file, and a staff member logged in to it: started before the
@@ -15,6 +16,34 @@ export function withRunningServer(use: (server: LiveServer, cookie: string) => v
     use(server, await logIn(server.baseUrl, staff.email, staff.password));
   }, 60_000);
   afterAll(async () => server?.stop());
+}
+
+/**
+ * Two instances (A and B) on one real PostgreSQL database, each composed as `npm start` composes
+ * it, and a staff member logged in to B: started before the file's tests (`use` is then handed
+ * them and B's session cookie), stopped after them.
+ */
+export function withTwoInstances(
+  database: string,
+  use: (a: LiveServer, b: LiveServer, cookieOnB: string) => void,
+): void {
+  let postgres: TestPostgres | undefined;
+  let a: LiveServer | undefined;
+  let b: LiveServer | undefined;
+  beforeAll(async () => {
+    postgres = await startPostgres();
+    const DATABASE_URL = await postgres.createDatabase(database);
+    // One after the other: both would apply the migrations once anyway (advisory lock), but the log is plainer.
+    a = await startLiveServer({ DATABASE_URL });
+    b = await startLiveServer({ DATABASE_URL });
+    const staff = await aStaffUser(b.deps);
+    use(a, b, await logIn(b.baseUrl, staff.email, staff.password));
+  }, 60_000);
+  afterAll(async () => {
+    await a?.stop();
+    await b?.stop();
+    await postgres?.stop();
+  }, 30_000);
 }
 
 /** Logs in through POST /login as the browser's form does; returns the session cookie ("name=value"). */

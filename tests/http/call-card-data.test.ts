@@ -6,6 +6,7 @@ import type { E164 } from "../../src/domain/phone.ts";
 import { quoteTotals, type QuoteLine } from "../../src/domain/quotes.ts";
 import { cardDataDeps } from "../../src/http/card-data-deps.ts";
 import { freshPglite } from "../support/test-db.ts";
+import { aLead } from "../support/jobs.ts";
 import { aStaffUser, buildTestApp, ORIGIN, testBrowser } from "../support/test-app.ts";
 import { startTwilioRecordingsPeer, type TwilioRecordingsPeer } from "../support/twilio-recordings-peer.ts";
 
@@ -28,17 +29,9 @@ afterAll(async () => {
 /** A call in progress from a lead with a sent quote; its recording running at the peer. */
 let phones = 0;
 async function aLiveCallWithAQuote(callSid: string) {
-  const lead = await repos.leads.create({
-    name: "Pat Card",
-    organisation: null,
-    phone: `+4477009001${String(++phones).padStart(2, "0")}` as E164,
-    email: null,
-    address: null,
-    postcode: null,
-    segment: "tenant",
-    source: "phone",
-    notes: null,
-  });
+  const lead = await repos.leads.create(
+    aLead({ name: "Pat Card", phone: `+4477009001${String(++phones).padStart(2, "0")}` as E164 }),
+  );
   const issue = await repos.issues.create({
     leadId: lead.id,
     title: "Leak",

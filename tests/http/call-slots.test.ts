@@ -4,9 +4,11 @@ import type { Call } from "../../src/domain/calls.ts";
 import { fileCall } from "../../src/domain/extraction/call-intake.ts";
 import { emptyExtraction, type Extraction } from "../../src/domain/extraction/extraction.ts";
 import type { E164 } from "../../src/domain/phone.ts";
-import { DEFAULT_WORKING_WEEK, type Engineer } from "../../src/domain/scheduling/engineers.ts";
-import { aStaffUser, buildTestApp, testBrowser } from "../support/test-app.ts";
+import type { Engineer } from "../../src/domain/scheduling/engineers.ts";
+import { aLoggedInStaff, buildTestApp, type testBrowser } from "../support/test-app.ts";
 import { freshPglite } from "../support/test-db.ts";
+import { alicePipe } from "../support/engineers.ts";
+import { aLead } from "../support/jobs.ts";
 
 /**
  * Booking a visit from the live call view, through app.request on PGlite. The test clock reads
@@ -36,17 +38,7 @@ const heard = (fields: Partial<Extraction>): Extraction => ({ ...emptyExtraction
 async function aLiveCall(fields: Partial<Extraction>): Promise<Call> {
   callNumber += 1;
   const phone = `+4477009${String(callNumber).padStart(5, "0")}` as E164;
-  const lead = await repos.leads.create({
-    name: null,
-    organisation: null,
-    phone,
-    email: null,
-    address: null,
-    postcode: null,
-    segment: "unknown",
-    source: "phone",
-    notes: null,
-  });
+  const lead = await repos.leads.create(aLead({ name: null, phone, segment: "unknown" }));
   const call = await repos.calls.record({
     providerCallId: `CA${crypto.randomUUID().replaceAll("-", "")}`,
     direction: "inbound",
@@ -79,17 +71,8 @@ const fileTheCall = async (call: Call) =>
 beforeAll(async () => {
   repos = await freshPglite();
   world = buildTestApp(repos);
-  const staff = await aStaffUser(world.deps, "sam@handy.example");
-  browser = testBrowser(world.app);
-  await browser.logIn(staff.email, staff.password);
-  alice = await repos.engineers.create({
-    passwordHash: "x",
-    hours: DEFAULT_WORKING_WEEK,
-    email: "alice@e.example",
-    name: "Alice Pipe",
-    trades: ["plumbing"],
-    homePostcode: "LS6 2QR",
-  });
+  ({ browser } = await aLoggedInStaff(world, "sam@handy.example"));
+  alice = await repos.engineers.create(alicePipe());
 }, 30_000);
 afterAll(async () => repos?.close());
 

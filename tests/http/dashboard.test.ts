@@ -4,7 +4,7 @@
  * request changes nothing on it.
  */
 import { beforeAll, afterAll, describe, expect, test } from "bun:test";
-import { signedTwilioPost, aStaffUser, buildTestApp, testBrowser } from "../support/test-app.ts";
+import { signedTwilioPost, aLoggedInStaff, buildTestApp, type testBrowser } from "../support/test-app.ts";
 import { freshPglite } from "../support/test-db.ts";
 import { textOf } from "../e2e/helpers.ts";
 import type { Repositories } from "../../src/ports/database.ts";
@@ -16,9 +16,7 @@ let browser: ReturnType<typeof testBrowser>;
 beforeAll(async () => {
   repos = await freshPglite();
   world = buildTestApp(repos);
-  const staff = await aStaffUser(world.deps);
-  browser = testBrowser(world.app);
-  await browser.logIn(staff.email, staff.password);
+  ({ browser } = await aLoggedInStaff(world));
 }, 30_000);
 afterAll(async () => repos?.close());
 

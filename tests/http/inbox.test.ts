@@ -5,6 +5,7 @@ import type { OpenDatabase } from "../../src/adapters/db/database.ts";
 import type { Lead } from "../../src/domain/leads.ts";
 import type { E164 } from "../../src/domain/phone.ts";
 import { freshPglite } from "../support/test-db.ts";
+import { aLead } from "../support/jobs.ts";
 import {
   aStaffUser,
   buildTestApp,
@@ -53,28 +54,8 @@ beforeAll(async () => {
   const staff = await aStaffUser(world.deps);
   browser = testBrowser(world.app);
   await browser.logIn(staff.email, staff.password);
-  sarah = await repos.leads.create({
-    name: "Sarah Jones",
-    organisation: null,
-    phone: "+447700900111" as E164,
-    email: null,
-    address: null,
-    postcode: null,
-    segment: "tenant",
-    source: "phone",
-    notes: null,
-  });
-  tom = await repos.leads.create({
-    name: "Tom Baker",
-    organisation: null,
-    phone: "+447700900222" as E164,
-    email: null,
-    address: null,
-    postcode: null,
-    segment: "landlord",
-    source: "phone",
-    notes: null,
-  });
+  sarah = await repos.leads.create(aLead({ phone: "+447700900111" as E164 }));
+  tom = await repos.leads.create(aLead({ name: "Tom Baker", phone: "+447700900222" as E164, segment: "landlord" }));
   await whatsapp("447700900111", "wamid.S1", "The tap is dripping", 30);
   await whatsapp("447700900111", "wamid.S2", "Any news?", 20);
   await sms("+447700900222", "SM00000000000000000000000000000001", "Can you quote for a fence?");

@@ -6,6 +6,7 @@ import { publishMessage } from "../../src/domain/messaging/live.ts";
 import type { E164 } from "../../src/domain/phone.ts";
 import type { Repositories } from "../../src/ports/database.ts";
 import { freshPglite } from "../support/test-db.ts";
+import { aLead } from "../support/jobs.ts";
 import { aStaffUser, buildTestApp, ORIGIN, testBrowser } from "../support/test-app.ts";
 import { readSse, type SseMessage } from "../support/sse.ts";
 
@@ -37,17 +38,7 @@ beforeAll(async () => {
   await browser.logIn(staff.email, staff.password);
   call = await aCall("CA0000000000000000000000000000bbb1");
   otherCall = await aCall("CA0000000000000000000000000000bbb2");
-  lead = await repos.leads.create({
-    name: "Sarah Jones",
-    organisation: null,
-    phone: "+447700900111" as E164,
-    email: null,
-    address: null,
-    postcode: null,
-    segment: "tenant",
-    source: "phone",
-    notes: null,
-  });
+  lead = await repos.leads.create(aLead({ phone: "+447700900111" as E164 }));
 }, 30_000);
 afterAll(async () => repos?.close());
 

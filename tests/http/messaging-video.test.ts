@@ -8,6 +8,7 @@ import type { Lead } from "../../src/domain/leads.ts";
 import type { E164 } from "../../src/domain/phone.ts";
 import { quoteTotals, type QuoteLine } from "../../src/domain/quotes.ts";
 import { freshPglite } from "../support/test-db.ts";
+import { aLead } from "../support/jobs.ts";
 import { aStaffUser, buildTestApp, ORIGIN, testBrowser } from "../support/test-app.ts";
 import { TEST_WHATSAPP_APP_SECRET } from "../support/messaging-world.ts";
 import {
@@ -78,17 +79,7 @@ beforeAll(async () => {
   const staff = await aStaffUser(world.deps);
   browser = testBrowser(world.app);
   await browser.logIn(staff.email, staff.password);
-  lead = await repos.leads.create({
-    name: "Priya Shah",
-    organisation: null,
-    phone: "+447700900777" as E164,
-    email: null,
-    address: null,
-    postcode: null,
-    segment: "tenant",
-    source: "phone",
-    notes: null,
-  });
+  lead = await repos.leads.create(aLead({ name: "Priya Shah", phone: "+447700900777" as E164 }));
   older = await anIssue("Sink draining slowly");
   world.clock.advanceMinutes(1);
   newer = await anIssue("Loose banister");

@@ -3,15 +3,17 @@ import ical from "node-ical";
 import pino from "pino";
 import { PNG } from "pngjs";
 import type { OpenDatabase } from "../../src/adapters/db/database.ts";
-import type { Issue } from "../../src/domain/issues.ts";
+import type { Issue, IssueFields } from "../../src/domain/issues.ts";
 import type { E164 } from "../../src/domain/phone.ts";
-import { quoteTotals } from "../../src/domain/quotes.ts";
 import { ok } from "../../src/domain/result.ts";
-import { DEFAULT_WORKING_WEEK, type Engineer } from "../../src/domain/scheduling/engineers.ts";
+import type { Engineer } from "../../src/domain/scheduling/engineers.ts";
 import { SCHEDULE_CHANNEL, type ScheduleEvent } from "../../src/domain/scheduling/schedule-channel.ts";
 import type { LiveEvent } from "../../src/ports/live-events.ts";
 import { aStaffUser, buildTestApp, ORIGIN, testBrowser } from "../support/test-app.ts";
 import { freshPglite } from "../support/test-db.ts";
+import { alicePipe } from "../support/engineers.ts";
+import { aDraftQuote, aLead, aLeadWithJob, LEEDS_JOB } from "../support/jobs.ts";
+import { anInboundMessage } from "../support/messages.ts";
 
 /**
  * The engineer's phone view and calendar feed through app.request, on PGlite and a folder blob
@@ -25,29 +27,17 @@ let phone: ReturnType<typeof testBrowser>;
 const PASSWORD = "tap washers and solder";
 const HTMX = { "HX-Request": "true" };
 
-async function aJob(fields: Partial<Issue> = {}) {
-  const lead = await repos.leads.create({
-    name: "Sarah Jones",
-    organisation: null,
-    phone: null,
-    email: null,
-    address: null,
-    postcode: null,
-    segment: "tenant",
-    source: "manual",
-    notes: null,
+async function aJob(fields: Partial<IssueFields> & { sourceCallId?: string } = {}) {
+  const { issue } = await aLeadWithJob(repos, {
+    lead: { source: "manual" },
+    issue: {
+      ...LEEDS_JOB,
+      description: "Kitchen mixer tap drips all night.",
+      accessNotes: "Key in the safe by the door, code 4711",
+      ...fields,
+    },
   });
-  return repos.issues.create({
-    leadId: lead.id,
-    title: "Dripping tap",
-    description: "Kitchen mixer tap drips all night.",
-    category: "plumbing",
-    urgency: "routine",
-    address: "2 Headingley Lane, Leeds",
-    postcode: "LS6 1AB",
-    accessNotes: "Key in the safe by the door, code 4711",
-    ...fields,
-  });
+  return issue;
 }
 
 const book = async (issueId: string, engineer: Engineer, starts: string, ends: string) => {
@@ -81,21 +71,8 @@ const postPhoto = (visitId: string, bytes: Uint8Array<ArrayBuffer>, type: string
 beforeAll(async () => {
   repos = await freshPglite();
   world = buildTestApp(repos);
-  const base = { hours: DEFAULT_WORKING_WEEK, homePostcode: "LS6 2QR" };
-  alice = await repos.engineers.create({
-    ...base,
-    email: "alice@e.example",
-    name: "Alice Pipe",
-    trades: ["plumbing"],
-    passwordHash: await world.deps.passwords.hash(PASSWORD),
-  });
-  bob = await repos.engineers.create({
-    ...base,
-    email: "bob@e.example",
-    name: "Bob Boiler",
-    trades: ["plumbing"],
-    passwordHash: "x",
-  });
+  alice = await repos.engineers.create(alicePipe({ passwordHash: await world.deps.passwords.hash(PASSWORD) }));
+  bob = await repos.engineers.create(alicePipe({ email: "bob@e.example", name: "Bob Boiler" }));
   phone = testBrowser(world.app);
 }, 30_000);
 afterAll(async () => repos?.close());
@@ -106,17 +83,7 @@ describe("an engineer's day", () => {
   let job: Issue;
 
   test("logging in lands on /my-day with today's visits in order, and nothing of anyone else's or tomorrow's", async () => {
-    const lead = await repos.leads.create({
-      name: "Sarah Jones",
-      organisation: null,
-      phone: "+447700900999" as E164,
-      email: null,
-      address: null,
-      postcode: null,
-      segment: "tenant",
-      source: "phone",
-      notes: null,
-    });
+    const lead = await repos.leads.create(aLead({ phone: "+447700900999" as E164 }));
     const call = await repos.calls.record({
       providerCallId: "CA-my-day-1",
       direction: "inbound",
@@ -149,15 +116,7 @@ describe("an engineer's day", () => {
         vatRatePercent: 20,
       },
     ];
-    await repos.quotes.createDraft({
-      issueId: job.id,
-      lines,
-      totals: quoteTotals(lines),
-      discountPence: 0,
-      deposit: null,
-      validUntil: null,
-      terms: null,
-    });
+    await repos.quotes.createDraft(aDraftQuote(job.id, lines));
     const other = await aJob({ title: "Sticking door", accessNotes: null });
     later = await book(other.id, alice, "2026-11-27T14:00:00Z", "2026-11-27T15:00:00Z");
     first = await book(job.id, alice, "2026-11-27T11:00:00Z", "2026-11-27T12:30:00Z");
@@ -255,33 +214,21 @@ describe("an engineer's day", () => {
   test("the customer's photo for the job shows on the card, streamed only for the engineer's own visit", async () => {
     const key = `tenant-media/test/${job.id}.png`;
     await world.deps.blobStore.put(key, aPhoto(40, 30), "image/png");
-    const { message } = await repos.messages.recordInbound({
-      leadId: job.leadId,
-      issueId: job.id,
-      channel: "whatsapp",
-      direction: "inbound",
-      kind: "image",
-      purpose: "conversation",
-      body: "This is the ceiling",
-      status: "received",
-      providerId: "wamid.my-day-1",
-      address: "+447700900999",
-      senderName: null,
-      username: null,
-      mediaId: "media-1",
-      mediaType: "image/png",
-      mediaSize: aPhoto(40, 30).byteLength,
-      mediaKey: key,
-      thumbnailKey: null,
-      mediaError: null,
-      transcript: null,
-      transcriber: null,
-      extracted: null,
-      template: null,
-      error: null,
-      sentBy: null,
-      occurredAt: new Date("2026-11-26T09:30:00Z"),
-    });
+    const { message } = await repos.messages.recordInbound(
+      anInboundMessage({
+        leadId: job.leadId,
+        issueId: job.id,
+        kind: "image",
+        body: "This is the ceiling",
+        providerId: "wamid.my-day-1",
+        address: "+447700900999",
+        mediaId: "media-1",
+        mediaType: "image/png",
+        mediaSize: aPhoto(40, 30).byteLength,
+        mediaKey: key,
+        occurredAt: new Date("2026-11-26T09:30:00Z"),
+      }),
+    );
     const { html } = await phone.page(`/my-day/visits/${first.id}`);
     const src = `/my-day/visits/${first.id}/media/${message.id}`;
     expect(html).toContain(`src="${src}"`);

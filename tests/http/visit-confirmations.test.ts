@@ -3,13 +3,14 @@ import pino from "pino";
 import type { OpenDatabase } from "../../src/adapters/db/database.ts";
 import { startTaskRunner } from "../../src/adapters/local/task-runner.ts";
 import type { Engineer } from "../../src/domain/scheduling/engineers.ts";
-import { DEFAULT_WORKING_WEEK } from "../../src/domain/scheduling/engineers.ts";
 import { SCHEDULE_CHANNEL, type ScheduleEvent } from "../../src/domain/scheduling/schedule-channel.ts";
 import { VISIT_NOTICE_TASK } from "../../src/domain/scheduling/visit-notices.ts";
 import type { E164 } from "../../src/domain/phone.ts";
-import { quoteTotals, type QuoteLine } from "../../src/domain/quotes.ts";
-import { aStaffUser, buildTestApp, ORIGIN, testBrowser } from "../support/test-app.ts";
+import type { QuoteLine } from "../../src/domain/quotes.ts";
+import { aLoggedInStaff, type aStaffUser, buildTestApp, ORIGIN, type testBrowser } from "../support/test-app.ts";
 import { freshPglite } from "../support/test-db.ts";
+import { alicePipe } from "../support/engineers.ts";
+import { aDraftQuote, aLeadWithJob, LEEDS_JOB } from "../support/jobs.ts";
 
 /**
  * Customer confirmations, end to end on PGlite: booking from the issue page queues the booked
@@ -45,30 +46,11 @@ function nextSlot() {
 }
 
 let phones = 100;
-async function aJob(name = "Sarah Jones", phone = `+4477009${String(phones++).padStart(5, "0")}`) {
-  const lead = await repos.leads.create({
-    name,
-    organisation: null,
-    phone: phone as E164,
-    email: null,
-    address: "2 Headingley Lane, Leeds",
-    postcode: "LS6 1AB",
-    segment: "tenant",
-    source: "manual",
-    notes: null,
+const aJob = (name = "Sarah Jones", phone = `+4477009${String(phones++).padStart(5, "0")}`) =>
+  aLeadWithJob(repos, {
+    lead: { name, phone: phone as E164, address: LEEDS_JOB.address, postcode: LEEDS_JOB.postcode, source: "manual" },
+    issue: { ...LEEDS_JOB, accessNotes: "Key under the mat" },
   });
-  const issue = await repos.issues.create({
-    leadId: lead.id,
-    title: "Dripping tap",
-    description: null,
-    category: "plumbing",
-    urgency: "routine",
-    address: "2 Headingley Lane, Leeds",
-    postcode: "LS6 1AB",
-    accessNotes: "Key under the mat",
-  });
-  return { lead, issue };
-}
 
 /** Runs the due visit notices, as of the test clock or of `at`. */
 const runNotices = async (at?: Date) => {
@@ -117,17 +99,8 @@ const openPage = (token: string) => world.app.request(`${ORIGIN}/a/${token}`);
 beforeAll(async () => {
   repos = await freshPglite();
   world = buildTestApp(repos);
-  staff = await aStaffUser(world.deps, "sam@handy.example");
-  browser = testBrowser(world.app);
-  await browser.logIn(staff.email, staff.password);
-  alice = await repos.engineers.create({
-    passwordHash: "x",
-    hours: DEFAULT_WORKING_WEEK,
-    email: "alice@e.example",
-    name: "Alice Pipe",
-    trades: ["plumbing"],
-    homePostcode: "LS6 2QR",
-  });
+  ({ staff, browser } = await aLoggedInStaff(world, "sam@handy.example"));
+  alice = await repos.engineers.create(alicePipe());
 }, 30_000);
 afterAll(async () => repos?.close());
 
@@ -319,15 +292,7 @@ describe("Book a visit from an accepted or paid quote's page", () => {
 
   test("offered once the customer accepts; booking there comes back to the quote and sends the booked message", async () => {
     const { lead, issue } = await aJob("Omar Ali");
-    const quote = await repos.quotes.createDraft({
-      issueId: issue.id,
-      lines: LINES,
-      totals: quoteTotals(LINES),
-      discountPence: 0,
-      deposit: null,
-      validUntil: null,
-      terms: null,
-    });
+    const quote = await repos.quotes.createDraft(aDraftQuote(issue.id, LINES));
     await repos.quotes.markSent(quote.id, world.clock.now());
     expect((await browser.page(`/quotes/${quote.id}`)).html).not.toContain("Book a visit");
 

@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { OpenDatabase } from "../../src/adapters/db/database.ts";
-import type { Issue } from "../../src/domain/issues.ts";
+import type { IssueFields } from "../../src/domain/issues.ts";
 import type { Engineer } from "../../src/domain/scheduling/engineers.ts";
-import { DEFAULT_WORKING_WEEK } from "../../src/domain/scheduling/engineers.ts";
-import { aStaffUser, buildTestApp, testBrowser } from "../support/test-app.ts";
+import { aLoggedInStaff, buildTestApp, type testBrowser } from "../support/test-app.ts";
 import { freshPglite } from "../support/test-db.ts";
+import { alicePipe } from "../support/engineers.ts";
+import { aLeadWithJob, LEEDS_JOB } from "../support/jobs.ts";
 
 /**
  * "Book a visit" on the issue page, through app.request. The test clock reads Friday
@@ -19,52 +20,16 @@ const HTMX = { "HX-Request": "true" };
 const slot = (engineer: Engineer, starts: string, ends: string) =>
   `${engineer.userId}|${new Date(starts).toISOString()}|${new Date(ends).toISOString()}`;
 
-async function aJob(fields: Partial<Issue> = {}) {
-  const lead = await repos.leads.create({
-    name: "Sarah Jones",
-    organisation: null,
-    phone: null,
-    email: null,
-    address: null,
-    postcode: null,
-    segment: "tenant",
-    source: "manual",
-    notes: null,
-  });
-  return repos.issues.create({
-    leadId: lead.id,
-    title: "Dripping tap",
-    description: null,
-    category: "plumbing",
-    urgency: "routine",
-    address: "2 Headingley Lane, Leeds",
-    postcode: "LS6 1AB",
-    accessNotes: null,
-    ...fields,
-  });
-}
+const aJob = async (fields: Partial<IssueFields> = {}) =>
+  (await aLeadWithJob(repos, { lead: { source: "manual" }, issue: { ...LEEDS_JOB, ...fields } })).issue;
 
 beforeAll(async () => {
   repos = await freshPglite();
-  const world = buildTestApp(repos);
-  const staff = await aStaffUser(world.deps, "sam@handy.example");
-  browser = testBrowser(world.app);
-  await browser.logIn(staff.email, staff.password);
-  const base = { passwordHash: "x", hours: DEFAULT_WORKING_WEEK };
-  alice = await repos.engineers.create({
-    ...base,
-    email: "alice@e.example",
-    name: "Alice Pipe",
-    trades: ["plumbing"],
-    homePostcode: "LS6 2QR",
-  });
-  bob = await repos.engineers.create({
-    ...base,
-    email: "bob@e.example",
-    name: "Bob Boiler",
-    trades: ["plumbing", "heating"],
-    homePostcode: "BD1 1AA",
-  });
+  ({ browser } = await aLoggedInStaff(buildTestApp(repos), "sam@handy.example"));
+  alice = await repos.engineers.create(alicePipe());
+  bob = await repos.engineers.create(
+    alicePipe({ email: "bob@e.example", name: "Bob Boiler", trades: ["plumbing", "heating"], homePostcode: "BD1 1AA" }),
+  );
 }, 30_000);
 afterAll(async () => repos?.close());
 

@@ -158,3 +158,14 @@ export async function aStaffUser(deps: AppDeps, email = "tom@handy.example", pas
   if (!result.ok) throw new Error(result.message);
   return { email, password, user: result.value };
 }
+
+/**
+ * A staff member (aStaffUser) logged in to the test app through a test browser.
+ * @example ({ browser } = await aLoggedInStaff(buildTestApp(repos), "sam@handy.example"));
+ */
+export async function aLoggedInStaff(world: Pick<ReturnType<typeof buildTestApp>, "app" | "deps">, email?: string) {
+  const staff = await aStaffUser(world.deps, email);
+  const browser = testBrowser(world.app);
+  await browser.logIn(staff.email, staff.password);
+  return { staff, browser };
+}

@@ -4,7 +4,7 @@ import type { Log } from "../../ports/log.ts";
 import type { Messenger } from "../../ports/messengers.ts";
 import type { NewTask } from "../../ports/tasks.ts";
 import type { AppointmentView } from "../../ports/scheduling.ts";
-import { formatTime } from "../london-time.ts";
+import { formatDaySpan } from "../london-time.ts";
 import { VISIT_NOTICE_TASK, type TaskPayload, type VISIT_NOTICES } from "../tasks/kinds.ts";
 import type { AppointmentStatus } from "./appointments.ts";
 import { addLondonDays, londonInstant, londonWallTime } from "./london-clock.ts";
@@ -79,16 +79,8 @@ export function noticeOnStatus(
   return null;
 }
 
-const dayFormat = new Intl.DateTimeFormat("en-GB", {
-  timeZone: "Europe/London",
-  weekday: "long",
-  day: "numeric",
-  month: "long",
-});
-
 /** "Tuesday 8 December, 08:30–10:30" on the London clock. */
-export const visitSlotWords = (startsAt: Date, endsAt: Date) =>
-  `${dayFormat.format(startsAt)}, ${formatTime(startsAt)}–${formatTime(endsAt)}`;
+export const visitSlotWords = (startsAt: Date, endsAt: Date) => formatDaySpan(startsAt, endsAt);
 
 /** The first name to greet someone by: nothing more of them goes into a message or onto the public page. */
 export const firstName = (name: string | null): string | null => name?.trim().split(/\s+/)[0] || null;

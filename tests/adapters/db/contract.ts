@@ -15,13 +15,16 @@ import type { NewCall } from "../../../src/ports/calls.ts";
 import type { NewMessage } from "../../../src/ports/messages.ts";
 import { MEDIA_TASK } from "../../../src/domain/messaging/inbound.ts";
 import { INVOICE_ISSUED_TASK, RECORDING_TASK, SEND_TASK } from "../../../src/domain/tasks/kinds.ts";
-import type { LeadFields } from "../../../src/domain/leads.ts";
 import type { E164 } from "../../../src/domain/phone.ts";
 import { quoteTotals, type QuoteLine } from "../../../src/domain/quotes.ts";
-import type { IssueFields } from "../../../src/domain/issues.ts";
 import { truncateAll } from "../../support/test-db.ts";
+import { aLead, anIssue } from "../../support/jobs.ts";
+import { anInboundMessage } from "../../support/messages.ts";
 import { schedulingContract } from "./scheduling-contract.ts";
 import { fieldWorkContract } from "./field-work-contract.ts";
+
+// The builders moved to tests/support/jobs.ts; older tests still import them from here.
+export { aLead, anIssue } from "../../support/jobs.ts";
 
 /** Opens the database under test; the suite empties it before each test and closes it at the end. */
 export type OpenTarget = () => Promise<OpenDatabase>;
@@ -31,19 +34,6 @@ const test = (name: string, body: () => Promise<void>) => bunTest(name, body, 20
 
 const phone = (value: string) => value as E164;
 
-export const aLead = (fields: Partial<LeadFields> = {}): LeadFields => ({
-  name: "Sarah Jones",
-  organisation: null,
-  phone: null,
-  email: null,
-  address: null,
-  postcode: null,
-  segment: "tenant",
-  source: "phone",
-  notes: null,
-  ...fields,
-});
-
 export const aCall = (fields: Partial<NewCall> = {}): NewCall => ({
   providerCallId: `CA${crypto.randomUUID().replaceAll("-", "")}`,
   direction: "inbound",
@@ -52,18 +42,6 @@ export const aCall = (fields: Partial<NewCall> = {}): NewCall => ({
   leadId: null,
   status: "ringing",
   startedAt: new Date("2026-11-20T10:00:00Z"),
-  ...fields,
-});
-
-export const anIssue = (leadId: string, fields: Partial<IssueFields> = {}): IssueFields => ({
-  leadId,
-  title: "Leaking kitchen tap",
-  description: null,
-  category: "plumbing",
-  urgency: "routine",
-  address: "1 Baker Street, London",
-  postcode: "NW1 6XE",
-  accessNotes: null,
   ...fields,
 });
 
@@ -1309,34 +1287,19 @@ export function repositoryContract(name: string, open: OpenTarget): void {
       const t0 = new Date("2026-11-20T09:00:00Z");
       const later = (seconds: number) => new Date(t0.getTime() + seconds * 1000);
 
-      const anInboundPhoto = (providerId: string, fields: Partial<NewMessage> = {}): NewMessage => ({
-        leadId: null,
-        issueId: null,
-        channel: "whatsapp",
-        direction: "inbound",
-        kind: "image",
-        purpose: "conversation",
-        body: "The damp patch",
-        status: "media_pending",
-        providerId,
-        address: "+447700900123",
-        senderName: "Sarah Jones",
-        username: null,
-        mediaId: `media-${providerId}`,
-        mediaType: "image/jpeg",
-        mediaSize: null,
-        mediaKey: null,
-        thumbnailKey: null,
-        mediaError: null,
-        transcript: null,
-        transcriber: null,
-        extracted: null,
-        template: null,
-        error: null,
-        sentBy: null,
-        occurredAt: t0,
-        ...fields,
-      });
+      const anInboundPhoto = (providerId: string, fields: Partial<NewMessage> = {}): NewMessage =>
+        anInboundMessage({
+          kind: "image",
+          body: "The damp patch",
+          status: "media_pending",
+          providerId,
+          address: "+447700900123",
+          senderName: "Sarah Jones",
+          mediaId: `media-${providerId}`,
+          mediaType: "image/jpeg",
+          occurredAt: t0,
+          ...fields,
+        });
 
       /** The message's download job, failed `failures` times; the last is given up for good when `givenUp`. */
       const downloadJob = async (messageId: string, failures: number, givenUp: boolean) => {

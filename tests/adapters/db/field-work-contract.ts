@@ -4,6 +4,7 @@ import type { OpenDatabase } from "../../../src/adapters/db/database.ts";
 import { staffUsers } from "../../../src/adapters/db/schema.ts";
 import { ok } from "../../../src/domain/result.ts";
 import { anEngineerAccount } from "./scheduling-contract.ts";
+import { aLeadWithJob } from "../../support/jobs.ts";
 
 const test = (name: string, body: () => Promise<void>) => bunTest(name, body, 20_000);
 const at = (iso: string) => new Date(iso);
@@ -14,30 +15,12 @@ const office = { who: "office@handy.example" };
  * visits, notes and photos. Runs inside repositoryContract (emptied before each test).
  */
 export function fieldWorkContract(current: () => OpenDatabase): void {
-  const aJob = async () => {
-    const repos = current();
-    const lead = await repos.leads.create({
-      name: "Sarah Jones",
-      organisation: null,
-      phone: null,
-      email: null,
-      address: null,
-      postcode: null,
-      segment: "tenant",
-      source: "phone",
-      notes: null,
-    });
-    return repos.issues.create({
-      leadId: lead.id,
-      title: "Leaking tap",
-      description: null,
-      category: "plumbing",
-      urgency: "routine",
-      address: "1 Headingley Lane, Leeds",
-      postcode: "LS6 1AB",
-      accessNotes: null,
-    });
-  };
+  const aJob = async () =>
+    (
+      await aLeadWithJob(current(), {
+        issue: { title: "Leaking tap", address: "1 Headingley Lane, Leeds", postcode: "LS6 1AB" },
+      })
+    ).issue;
   const book = async (issueId: string, engineerId: string, starts: string, ends: string) => {
     const booked = await current().appointments.book(
       { issueId, engineerId, startsAt: at(starts), endsAt: at(ends) },

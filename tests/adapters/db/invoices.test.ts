@@ -12,6 +12,7 @@ import { settlementRules } from "../../../src/domain/payments/settlement-flow.ts
 import type { PaymentEvent } from "../../../src/domain/payments/settle.ts";
 import { quoteTotals, type QuoteLine } from "../../../src/domain/quotes.ts";
 import { freshPglite, startPostgres, type TestPostgres } from "../../support/test-db.ts";
+import { aLead } from "../../support/jobs.ts";
 
 const LINES: QuoteLine[] = [
   { kind: "labour", description: "Work", quantity: 1, unitPricePence: 10_000, vatRatePercent: 20 },
@@ -20,17 +21,7 @@ const COMPANY = { name: "Handy Services", address: null, phone: null, email: nul
 const now = () => new Date("2026-11-27T12:00:00Z");
 
 async function pendingPayments(repos: OpenDatabase, n: number) {
-  const lead = await repos.leads.create({
-    name: "Test",
-    organisation: null,
-    phone: null,
-    email: null,
-    address: null,
-    postcode: null,
-    segment: "tenant",
-    source: "manual",
-    notes: null,
-  });
+  const lead = await repos.leads.create(aLead({ name: "Test", source: "manual" }));
   const made = [];
   for (let i = 0; i < n; i++) {
     const issue = await repos.issues.create({

@@ -1,0 +1,31 @@
+/** A message builder: an inbound WhatsApp text with nothing else known; tests name what matters. */
+import type { NewMessage } from "../../src/ports/messages.ts";
+
+export const anInboundMessage = (fields: Partial<NewMessage> = {}): NewMessage => ({
+  leadId: null,
+  issueId: null,
+  channel: "whatsapp",
+  direction: "inbound",
+  kind: "text",
+  purpose: "conversation",
+  body: null,
+  status: "received",
+  providerId: null,
+  address: null,
+  senderName: null,
+  username: null,
+  mediaId: null,
+  mediaType: null,
+  mediaSize: null,
+  mediaKey: null,
+  thumbnailKey: null,
+  mediaError: null,
+  transcript: null,
+  transcriber: null,
+  extracted: null,
+  template: null,
+  error: null,
+  sentBy: null,
+  occurredAt: new Date("2026-11-27T10:00:00Z"),
+  ...fields,
+});
