@@ -3,6 +3,7 @@ import pino from "pino";
 import type { OpenDatabase } from "../../src/adapters/db/database.ts";
 import { startTaskRunner } from "../../src/adapters/local/task-runner.ts";
 import type { Engineer } from "../../src/domain/scheduling/engineers.ts";
+import { moveVisit } from "../../src/domain/scheduling/move-visit.ts";
 import { SCHEDULE_CHANNEL, type ScheduleEvent } from "../../src/domain/scheduling/schedule-channel.ts";
 import { VISIT_NOTICE_TASK } from "../../src/domain/scheduling/visit-notices.ts";
 import type { E164 } from "../../src/domain/phone.ts";
@@ -38,6 +39,9 @@ function nextSlot() {
     "2026-12-08",
     "2026-12-09",
     "2026-12-10",
+    "2026-12-11",
+    "2026-12-14",
+    "2026-12-15",
   ];
   const day = days[slotDay++]!;
   const startsAt = new Date(`${day}T10:00:00Z`);
@@ -259,6 +263,44 @@ describe("the customer's page /a/:token", () => {
     ))!;
     await world.schedulingTasks[VISIT_NOTICE_TASK]!(reminder.payload as never, reminder);
     expect((await notices(lead.id)).length).toBe(2);
+  });
+
+  test("a moved visit: one message with the new slot and a new link; the old link opens nothing", async () => {
+    const { lead, visit, token } = await bookedJob();
+    await customer(`/a/${token}/another-time`, { note: "Afternoons are better" });
+    const asked = (await repos.appointments.byId(visit.id))!;
+    expect(asked.changeRequestedAt).not.toBeNull();
+    const later = nextSlot();
+    const moved = await moveVisit(
+      { ...repos, now: world.clock.now },
+      { appointmentId: visit.id, version: asked.version, engineerId: alice.userId, ...later },
+      { who: "sam@handy.example", at: world.clock.now() },
+    );
+    expect(moved.ok).toBe(true);
+    await runNotices();
+    await runNotices();
+    const sent = await notices(lead.id);
+    expect(sent.length).toBe(2);
+    const movedNotice = await noticeSaying(lead.id, "has moved your visit to");
+    const newToken = tokenIn(movedNotice);
+    expect(newToken).not.toBeNull();
+    expect(newToken).not.toBe(token);
+    expect((await openPage(token)).status).toBe(404);
+    expect((await openPage(newToken!)).status).toBe(200);
+    // The move answers the customer's request; the new link can confirm the new slot.
+    expect((await repos.appointments.byId(visit.id))!.changeRequestedAt).toBeNull();
+    expect((await customer(`/a/${newToken}/confirm`)).status).toBe(303);
+    expect((await repos.appointments.byId(visit.id))!.status).toBe("confirmed");
+    // The old slot's reminder stays silent; the new slot has its own.
+    const oldReminder = await repos.tasks.byKey(
+      VISIT_NOTICE_TASK,
+      `${visit.id}:reminder:${visit.startsAt.toISOString()}`,
+    );
+    if (oldReminder) await world.schedulingTasks[VISIT_NOTICE_TASK]!(oldReminder.payload as never, oldReminder);
+    expect((await notices(lead.id)).length).toBe(2);
+    expect(
+      await repos.tasks.byKey(VISIT_NOTICE_TASK, `${visit.id}:reminder:${later.startsAt.toISOString()}`),
+    ).not.toBeNull();
   });
 
   test("en route sends 'on the way' once; a past visit's page takes no action", async () => {
