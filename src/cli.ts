@@ -16,7 +16,8 @@ import { chooseExtractor } from "./compose/extraction.ts";
 const USAGE = `Usage:
   npm run cli -- user add EMAIL [--password PASSWORD] [--role admin|staff] [--name NAME]
   npm run cli -- engineer add EMAIL --name NAME --trade plumbing [--trade heating] [--postcode "LS6 2QR"]
-                 [--hours 08:00-17:00] [--hours sat=09:00-13:00] [--password PASSWORD]
+                 [--hours 08:00-17:00] [--hours sat=09:00-13:00] [--phone "07700 900123"]
+                 [--password PASSWORD]
   npm run cli -- seed-demo
   npm run --silent cli -- extract FILE      (a transcript: lines start "Caller:" or "Staff:")
   npm run seed:demo`;
@@ -53,6 +54,7 @@ async function main(argv: string[]): Promise<number> {
         postcode: { type: "string" },
         hours: { type: "string", multiple: true },
         password: { type: "string" },
+        phone: { type: "string" },
       },
     });
     if (positionals.length !== 1) {

@@ -5,7 +5,7 @@ import { promptSecret } from "./prompt.ts";
 
 /**
  * `engineer add EMAIL --name NAME --trade T [--trade T2] [--postcode PC] [--hours 08:00-17:00]
- * [--password PW]`: prompts for the password when not given, says what it made.
+ * [--phone 07700…] [--password PW]`: prompts for the password when not given, says what it made.
  */
 export async function addEngineerCommand(
   deps: Pick<AppDeps, "repos" | "passwords" | "now">,
@@ -31,7 +31,8 @@ export async function addEngineerCommand(
   });
   console.log(
     `Created engineer ${engineer.name} <${engineer.email}>: ${engineer.trades.join(", ")}; ` +
-      `${describeWorkingWeek(engineer.hours)}; home ${engineer.homePostcode ?? "not given"}.`,
+      `${describeWorkingWeek(engineer.hours)}; home ${engineer.homePostcode ?? "not given"}; ` +
+      `phone ${engineer.phone ? "given" : "not given"}.`,
   );
   return 0;
 }

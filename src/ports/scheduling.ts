@@ -2,6 +2,7 @@ import type { Issue, TradeCategory } from "../domain/issues.ts";
 import type { Result } from "../domain/result.ts";
 import type { Appointment, AppointmentStatus, Visit } from "../domain/scheduling/appointments.ts";
 import type { Engineer, WorkingWeek } from "../domain/scheduling/engineers.ts";
+import type { E164 } from "../domain/phone.ts";
 import type { StatusWriteRefusal } from "../domain/state-machine.ts";
 
 export interface NewEngineer {
@@ -11,6 +12,7 @@ export interface NewEngineer {
   trades: TradeCategory[];
   homePostcode: string | null;
   hours: WorkingWeek;
+  phone?: E164 | null;
 }
 
 /** Engineers: staff accounts with the role `engineer` and their profile. */

@@ -35,16 +35,21 @@ describe("engineer add", () => {
       trades: ["plumbing", "heating"],
       postcode: "ls62qr",
       hours: ["07:30-16:30", "sat=09:00-12:00"],
+      phone: "07700 900456",
       password: "correct horse battery",
     });
     expect(result).toMatchObject({ code: 0, err: "" });
     expect(result.out).toBe(
-      "Created engineer Tom Haigh <tom@engineers.example>: plumbing, heating; Mon–Fri 07:30–16:30, Sat 09:00–12:00; home LS6 2QR.",
+      "Created engineer Tom Haigh <tom@engineers.example>: plumbing, heating; Mon–Fri 07:30–16:30, Sat 09:00–12:00; home LS6 2QR; phone given.",
     );
     const user = (await repos.staffUsers.byEmail("tom@engineers.example"))!;
     expect(user.role).toBe("engineer");
     const engineer = (await repos.engineers.byId(user.id))!;
-    expect(engineer).toMatchObject({ trades: ["plumbing", "heating"], homePostcode: "LS6 2QR" });
+    expect(engineer).toMatchObject({
+      trades: ["plumbing", "heating"],
+      homePostcode: "LS6 2QR",
+      phone: "+447700900456",
+    });
     expect(engineer.hours[0]).toEqual({ start: 450, end: 990 });
     expect(engineer.hours[5]).toEqual({ start: 540, end: 720 });
     expect(engineer.hours[6]).toBeNull();
@@ -60,6 +65,7 @@ describe("engineer add", () => {
     [{ postcode: "LS6" }, '"LS6" is not a UK postcode.'],
     [{ hours: ["9-5"] }, '"9-5" is not a working day: write it as 08:00-17:00.'],
     [{ hours: ["17:00-08:00"] }, "ends before it starts"],
+    [{ phone: "07700 90012" }, "is not a valid UK number"],
     [{ name: " " }, "Give the engineer's name"],
     [{ email: "not an email" }, "is not an email address"],
     [{ password: "short" }, "at least 10 characters"],

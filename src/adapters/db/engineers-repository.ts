@@ -1,5 +1,6 @@
 import { and, asc, eq, isNull } from "drizzle-orm";
 import type { Engineer } from "../../domain/scheduling/engineers.ts";
+import type { E164 } from "../../domain/phone.ts";
 import type { Engineers } from "../../ports/scheduling.ts";
 import type { Database } from "./database-handle.ts";
 import { isUniqueViolation } from "./pg-errors.ts";
@@ -16,6 +17,7 @@ const toEngineer = ({ profile, user }: Row): Engineer => ({
   trades: profile.trades,
   homePostcode: profile.homePostcode,
   hours: profile.hours,
+  phone: profile.phone as E164 | null,
 });
 
 /** Engineers' profiles, joined to their staff accounts for name and email. */
@@ -42,6 +44,7 @@ export function createEngineersRepository(db: Database): Engineers {
               trades: engineer.trades,
               homePostcode: engineer.homePostcode,
               hours: [...engineer.hours],
+              phone: engineer.phone ?? null,
             })
             .returning();
           return toEngineer({ profile: profile!, user: user! });

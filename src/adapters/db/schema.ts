@@ -694,6 +694,8 @@ export const engineers = pgTable("engineers", {
   trades: text("trades").array().$type<TradeCategory[]>().notNull(),
   homePostcode: text("home_postcode"),
   hours: jsonb("hours").$type<WorkingWeek>().notNull(),
+  /** E.164; rung when they are on call and texted about emergencies. Never logged. */
+  phone: text("phone"),
   /** The secret in their calendar feed's URL (128 bits, base64url); a new one stops the old. Null: no feed yet. */
   calendarToken: text("calendar_token").unique("engineers_calendar_token_unique"),
   createdAt: createdAt(),
@@ -766,5 +768,47 @@ export const visitRecords = pgTable(
       "visit_records_shape_check",
       sql`(${t.kind} = 'note' and ${t.note} is not null) or (${t.kind} = 'photo' and ${t.photoKey} is not null)`,
     ),
+  ],
+);
+
+// ---- Out of hours: office hours and the on-call rota (issue 15, item 7) ----
+
+/**
+ * The office's hours, one row a weekday it opens (0 = Monday … 6 = Sunday), in London clock
+ * minutes since midnight; a weekday without a row is closed. No rows at all: the default week.
+ */
+export const officeHours = pgTable(
+  "office_hours",
+  {
+    weekday: integer("weekday").primaryKey(),
+    opens: integer("opens").notNull(),
+    closes: integer("closes").notNull(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    check("office_hours_weekday_check", sql`${t.weekday} between 0 and 6`),
+    check("office_hours_order_check", sql`${t.opens} >= 0 and ${t.closes} <= 1440 and ${t.closes} > ${t.opens}`),
+  ],
+);
+
+/**
+ * The on-call rota: the engineer who answers out of hours from `starts_at` until `ends_at`
+ * (UTC instants). Periods do not overlap: the repository checks under a lock before adding one.
+ */
+export const onCallPeriods = pgTable(
+  "on_call_periods",
+  {
+    id: id(),
+    engineerId: uuid("engineer_id")
+      .notNull()
+      .references(() => engineers.userId, { onDelete: "cascade" }),
+    startsAt: at("starts_at").notNull(),
+    endsAt: at("ends_at").notNull(),
+    createdBy: text("created_by"),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index("on_call_periods_ends_idx").on(t.endsAt, t.startsAt),
+    check("on_call_periods_order_check", sql`${t.endsAt} > ${t.startsAt}`),
   ],
 );

@@ -3,7 +3,7 @@ import type { Engineers } from "../../ports/scheduling.ts";
 import type { StaffUsers } from "../../ports/staff.ts";
 import { ok, reject, type Result } from "../result.ts";
 import { checkPassword, normaliseEmail } from "../users.ts";
-import { type Engineer, parseHomePostcode, parseTrades, parseWorkingWeek } from "./engineers.ts";
+import { type Engineer, parseEngineerPhone, parseHomePostcode, parseTrades, parseWorkingWeek } from "./engineers.ts";
 
 export interface EngineerInput {
   email: string;
@@ -13,6 +13,8 @@ export interface EngineerInput {
   postcode?: string;
   /** As parseWorkingWeek takes them; none keeps Monday to Friday, 08:00–17:00. */
   hours?: readonly string[];
+  /** Rung when on call, texted about emergencies (UK numbers may be written 07…). */
+  phone?: string;
 }
 
 export type AddEngineerRefusal =
@@ -22,6 +24,7 @@ export type AddEngineerRefusal =
   | "invalid_trade"
   | "invalid_postcode"
   | "invalid_hours"
+  | "invalid_phone"
   | "email_taken";
 
 /**
@@ -43,6 +46,8 @@ export async function addEngineer(
   if (!postcode.ok) return postcode;
   const hours = parseWorkingWeek(input.hours ?? []);
   if (!hours.ok) return hours;
+  const phone = parseEngineerPhone(input.phone);
+  if (!phone.ok) return phone;
   const password = checkPassword(input.password);
   if (!password.ok) return password;
   if (await deps.staffUsers.byEmail(email.value))
@@ -55,6 +60,7 @@ export async function addEngineer(
       trades: trades.value,
       homePostcode: postcode.value,
       hours: hours.value,
+      phone: phone.value,
     }),
   );
 }

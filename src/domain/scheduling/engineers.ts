@@ -1,5 +1,6 @@
 import { TRADE_CATEGORIES, type TradeCategory } from "../issues.ts";
 import { normalisePostcode } from "../postcode.ts";
+import { normalisePhone, type E164 } from "../phone.ts";
 import { ok, reject, type Result } from "../result.ts";
 import { formatClock, parseClock } from "./london-clock.ts";
 
@@ -31,6 +32,8 @@ export interface Engineer {
   /** Written form ("LS6 2QR"); null when not known (travel from home is then estimated). */
   homePostcode: string | null;
   hours: WorkingWeek;
+  /** Rung when they are on call and texted about emergencies; null: none given. Never logged. */
+  phone: E164 | null;
 }
 
 export const isTrade = (value: string): value is TradeCategory =>
@@ -114,4 +117,10 @@ export function describeWorkingWeek(week: WorkingWeek): string {
 export function parseHomePostcode(input: string | undefined): Result<string | null, "invalid_postcode"> {
   if (input === undefined || input.trim() === "") return ok(null);
   return normalisePostcode(input);
+}
+
+/** An optional phone number (UK default), normalised to E.164; blank is none. */
+export function parseEngineerPhone(input: string | undefined): Result<E164 | null, "invalid_phone"> {
+  if (input === undefined || input.trim() === "") return ok(null);
+  return normalisePhone(input);
 }

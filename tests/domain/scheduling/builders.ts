@@ -9,6 +9,7 @@ export const anEngineer = (overrides: Partial<Engineer> = {}): Engineer => ({
   trades: ["plumbing"],
   homePostcode: "LS6 2QR",
   hours: DEFAULT_WORKING_WEEK,
+  phone: null,
   ...overrides,
 });
 
