@@ -13,6 +13,7 @@ import type { OutboundMessages } from "./quote-messages.ts";
 import type { StaffSessions, StaffUsers } from "./staff.ts";
 import type { Timeline } from "./timeline.ts";
 import type { Appointments, Engineers } from "./scheduling.ts";
+import type { OnCall } from "./on-call.ts";
 import type { VisitRecords } from "./visit-records.ts";
 
 /** Everything the app keeps in its database, behind one handle. */
@@ -43,6 +44,8 @@ export interface Repositories {
   engineers: Engineers;
   appointments: Appointments;
   visitRecords: VisitRecords;
+  /** Office hours and the on-call rota. */
+  onCall: OnCall;
   /** Round trip to the database, for /ready. */
   ping(): Promise<void>;
   close(): Promise<void>;

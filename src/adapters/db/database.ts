@@ -21,6 +21,7 @@ import { createStaffSessionsRepository, createStaffUsersRepository } from "./sta
 import { createTimelineRepository } from "./timeline-repository.ts";
 import { createAppointmentsRepository } from "./appointments-repository.ts";
 import { createEngineersRepository } from "./engineers-repository.ts";
+import { createOnCallRepository } from "./on-call-repository.ts";
 import { createVisitRecordsRepository } from "./visit-records-repository.ts";
 
 /** The repositories plus the drizzle handle, for code that needs a query the ports don't offer yet. */
@@ -57,6 +58,7 @@ export function createRepositories(db: Database, kind: string, close: () => Prom
     engineers: createEngineersRepository(db),
     appointments: createAppointmentsRepository(db),
     visitRecords: createVisitRecordsRepository(db),
+    onCall: createOnCallRepository(db),
     async ping() {
       await db.execute(sql`select 1`);
     },

@@ -17,6 +17,8 @@ export interface LiveExtractionDeps {
   safetyRules: () => Promise<readonly SafetyRule[]>;
   /** Told what the panel now shows, each time it changed (the caller check hooks in here). */
   detailsChanged?: (details: CallDetails) => Promise<void>;
+  /** Told once, the moment the call is first heard to be an emergency (the on-call texts hook in here). */
+  emergencyHeard?: (details: CallDetails) => Promise<void>;
 }
 
 export interface LiveExtractionOptions {
@@ -96,6 +98,9 @@ export function startLiveExtraction(
       flaggedEmergency = true;
       deps.log.warn({ callId }, "emergency heard on a live call");
       await deps.liveEvents.publish(CALLS_CHANNEL, { type: "emergency", data: { callId } });
+      await deps
+        .emergencyHeard?.(details)
+        .catch((error: unknown) => deps.log.error({ err: error, callId }, "reacting to the emergency failed"));
     }
     return details;
   }

@@ -6,6 +6,7 @@ import { startLiveCall, type LiveCall } from "../../domain/live-call/live-call.t
 import { cardNumberHeard } from "../../domain/live-call/card-data.ts";
 import { cardDataDeps } from "../card-data-deps.ts";
 import { callIntakeObserver } from "../../domain/extraction/call-intake.ts";
+import { alertEmergency } from "../../domain/scheduling/on-call-routing.ts";
 import { companySafetyRules } from "../../domain/extraction/safety-rules.ts";
 import { parseMediaStreamMessage, type StartMessage } from "../../adapters/twilio/media-stream-messages.ts";
 import type { AppDeps, AppEnv } from "../deps.ts";
@@ -69,6 +70,23 @@ export function mediaStreamRoutes(activeCalls: Map<string, LiveCall>) {
             liveEvents: deps.liveEvents,
             log,
             safetyRules: () => companySafetyRules(deps.repos.settings),
+            emergencyHeard: async (details) => {
+              await alertEmergency(
+                {
+                  onCall: deps.repos.onCall,
+                  engineers: deps.repos.engineers,
+                  messages: deps.repos.messages,
+                  liveEvents: deps.liveEvents,
+                  now: deps.now,
+                  poke: () => deps.backgroundTasks.poke(),
+                  log,
+                  staffNumbers: deps.twilio.staffNumbers,
+                  publicBaseUrl: deps.settings.publicBaseUrl,
+                },
+                call.id,
+                details,
+              );
+            },
           },
           call,
           deps.extraction,

@@ -5,7 +5,8 @@ import { leadForContact } from "../../domain/lead-identity.ts";
 import { phoneFromCarrier } from "../../domain/phone.ts";
 import { RECORDING_TASK, type RecordingTask } from "../../domain/live-call/recordings.ts";
 import { CALLS_CHANNEL, callChannel, callStatusEvent } from "../../domain/live-call/channels.ts";
-import type { AppEnv } from "../deps.ts";
+import type { AppDeps, AppEnv } from "../deps.ts";
+import { numbersToRing, whoAnswersAt, type Ringing } from "../../domain/scheduling/on-call-routing.ts";
 import { verifyTwilio } from "../middleware/verify-twilio.ts";
 import { streamTokenFor } from "../stream-token.ts";
 import { UNANSWERED } from "../../domain/messaging/missed-calls.ts";
@@ -34,6 +35,26 @@ function voicemail(response: InstanceType<typeof VoiceResponse>, base: string, c
   });
 }
 
+/**
+ * Who the call rings: the office in office hours, the engineer on call out of them, the staff
+ * numbers when no one is. A rota that cannot be read must not cost the caller: staff numbers then.
+ */
+async function ringNow(deps: AppDeps, callId: string): Promise<Ringing> {
+  const staffNumbers = deps.twilio.staffNumbers;
+  try {
+    const ringing = numbersToRing(
+      await whoAnswersAt({ onCall: deps.repos.onCall, engineers: deps.repos.engineers }, deps.now()),
+      staffNumbers,
+    );
+    // Who, never the numbers: phone numbers stay out of the logs.
+    deps.logger.info({ callId, routedTo: ringing.routedTo, engineerId: ringing.engineerId }, "call routed");
+    return ringing;
+  } catch (error) {
+    deps.logger.error({ err: error, callId }, "could not read the on-call rota; ringing the staff numbers");
+    return { routedTo: "fallback", numbers: staffNumbers, engineerId: null };
+  }
+}
+
 /** Twilio's voice webhooks: a call arrives, its status changes, nobody answered. All signature-checked. */
 export function twilioVoiceRoutes() {
   const app = new Hono<AppEnv>();
@@ -41,7 +62,8 @@ export function twilioVoiceRoutes() {
   /**
    * A call is ringing: find or create the caller's lead, store the call, and answer TwiML that
    * streams both tracks to us and puts the caller through to staff (recorded, both channels),
-   * or to voicemail. On the caller's ring time: three queries (the lease the third) and no vendor calls.
+   * (office hours) or to the engineer on call (out of them), or to voicemail. On the caller's ring
+   * time: a handful of queries (the lease, office hours, the rota) and no vendor calls.
    */
   app.post("/api/twilio/voice", verifyTwilio(), async (c) => {
     const deps = c.get("deps");
@@ -89,7 +111,8 @@ export function twilioVoiceRoutes() {
       .stream({ url: `${base.replace(/^http/, "ws")}/api/twilio/media-stream`, track: "both_tracks" });
     stream.parameter({ name: "callId", value: call.id });
     stream.parameter({ name: "streamToken", value: streamTokenFor(deps, call.id) });
-    if (deps.twilio.staffNumbers.length > 0) {
+    const ringing = await ringNow(deps, call.id);
+    if (ringing.numbers.length > 0) {
       const dial = response.dial({
         timeout: RING_SECONDS,
         record: "record-from-answer-dual",
@@ -97,7 +120,7 @@ export function twilioVoiceRoutes() {
         recordingStatusCallbackEvent: ["completed"],
         action: `${base}/api/twilio/voicemail`,
       });
-      for (const number of deps.twilio.staffNumbers) dial.number(number);
+      for (const number of ringing.numbers) dial.number(number);
     } else {
       voicemail(response, base, deps.settings.companyName);
     }
