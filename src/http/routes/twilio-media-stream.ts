@@ -7,6 +7,7 @@ import { cardNumberHeard } from "../../domain/live-call/card-data.ts";
 import { cardDataDeps } from "../card-data-deps.ts";
 import { callIntakeObserver } from "../../domain/extraction/call-intake.ts";
 import { alertEmergency } from "../../domain/scheduling/on-call-routing.ts";
+import { emergencyAlertDeps } from "../emergency-alert-deps.ts";
 import { companySafetyRules } from "../../domain/extraction/safety-rules.ts";
 import { parseMediaStreamMessage, type StartMessage } from "../../adapters/twilio/media-stream-messages.ts";
 import type { AppDeps, AppEnv } from "../deps.ts";
@@ -71,21 +72,7 @@ export function mediaStreamRoutes(activeCalls: Map<string, LiveCall>) {
             log,
             safetyRules: () => companySafetyRules(deps.repos.settings),
             emergencyHeard: async (details) => {
-              await alertEmergency(
-                {
-                  onCall: deps.repos.onCall,
-                  engineers: deps.repos.engineers,
-                  messages: deps.repos.messages,
-                  liveEvents: deps.liveEvents,
-                  now: deps.now,
-                  poke: () => deps.backgroundTasks.poke(),
-                  log,
-                  staffNumbers: deps.twilio.staffNumbers,
-                  publicBaseUrl: deps.settings.publicBaseUrl,
-                },
-                call.id,
-                details,
-              );
+              await alertEmergency(emergencyAlertDeps(deps, log), call.id, details);
             },
           },
           call,

@@ -1,0 +1,178 @@
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { and, eq, isNull } from "drizzle-orm";
+import pino from "pino";
+import { messages, tasks } from "../../src/adapters/db/schema.ts";
+import type { OpenDatabase } from "../../src/adapters/db/database.ts";
+import { emptyExtraction } from "../../src/domain/extraction/extraction.ts";
+import { startLiveExtraction } from "../../src/domain/extraction/live-extraction.ts";
+import { DEFAULT_SAFETY_RULES } from "../../src/domain/extraction/safety.ts";
+import type { E164 } from "../../src/domain/phone.ts";
+import { alertEmergency } from "../../src/domain/scheduling/on-call-routing.ts";
+import { SEND_TASK } from "../../src/domain/tasks/kinds.ts";
+import { emergencyAlertDeps } from "../../src/http/emergency-alert-deps.ts";
+import { alicePipe } from "../support/engineers.ts";
+import { buildTestApp, signedTwilioPost, TEST_TWILIO_TOKEN } from "../support/test-app.ts";
+import { freshPglite } from "../support/test-db.ts";
+
+const OFFICE_1 = "+447700900001";
+const OFFICE_2 = "+447700900002";
+const ALICE_PHONE = "+447700900777" as E164;
+
+let repos: OpenDatabase;
+let world: ReturnType<typeof buildTestApp>;
+let alice: string;
+let bob: string;
+
+beforeAll(async () => {
+  repos = await freshPglite();
+  world = buildTestApp(repos, {
+    twilio: { authToken: TEST_TWILIO_TOKEN, accountSid: "AC123", staffNumbers: [OFFICE_1, OFFICE_2], local: false },
+  });
+  alice = (await repos.engineers.create(alicePipe({ phone: ALICE_PHONE }))).userId;
+  bob = (await repos.engineers.create(alicePipe({ email: "bob@e.example", name: "Bob Drain", phone: null }))).userId;
+}, 30_000);
+afterAll(async () => repos?.close());
+
+let sid = 0;
+/** A call arriving now (the test clock: Friday 27 November 2026, 10:00 GMT, then later). */
+async function ring(from = "+447700900123") {
+  const callSid = `CA${String(++sid).padStart(32, "0")}`;
+  const response = await signedTwilioPost(world.app, "/api/twilio/voice", {
+    CallSid: callSid,
+    AccountSid: "AC123",
+    From: from,
+    To: "+442079460000",
+    CallStatus: "ringing",
+    Direction: "inbound",
+  });
+  expect(response.status).toBe(200);
+  const xml = await response.text();
+  const dialled = [...xml.matchAll(/<Number>([^<]+)<\/Number>/g)].map((m) => m[1]);
+  return { xml, dialled, call: (await repos.calls.byProviderId(callSid))! };
+}
+
+const period = (engineerId: string, from: string, to: string) =>
+  repos.onCall.addPeriod(
+    { engineerId, startsAt: new Date(from), endsAt: new Date(to) },
+    () => ({ ok: true, value: null }),
+    { who: "test" },
+  );
+
+describe("the voice webhook in and out of office hours", () => {
+  test("in office hours (Friday 10:00) it rings the staff numbers, as before", async () => {
+    await period(alice, "2026-11-27T17:00:00Z", "2026-11-28T08:00:00Z");
+    const { dialled, xml } = await ring();
+    expect(dialled).toEqual([OFFICE_1, OFFICE_2]);
+    expect(xml).toMatch(/<Dial [^>]*record="record-from-answer-dual"/);
+    expect(xml).toContain('track="both_tracks"');
+  });
+
+  test("out of hours (Friday 18:00) with Alice on call it rings only her phone, recorded, voicemail after", async () => {
+    world.clock.advanceMinutes(8 * 60);
+    const { dialled, xml } = await ring();
+    expect(dialled).toEqual([ALICE_PHONE]);
+    expect(xml).toMatch(/<Dial [^>]*record="record-from-answer-dual"/);
+    expect(xml).toContain('action="http://localhost/api/twilio/voicemail"');
+  });
+
+  test("out of hours with nobody on the rota, the staff numbers are the fallback", async () => {
+    world.clock.advanceMinutes(14 * 60); // Saturday 08:00: Alice's night has ended.
+    expect((await ring()).dialled).toEqual([OFFICE_1, OFFICE_2]);
+  });
+
+  test("an engineer on call without a phone: the staff numbers again", async () => {
+    await period(bob, "2026-11-28T08:00:00Z", "2026-11-28T20:00:00Z");
+    expect((await ring()).dialled).toEqual([OFFICE_1, OFFICE_2]);
+  });
+
+  test("office hours read from the database: open on Saturdays now, so the office answers", async () => {
+    const week = [0, 1, 2, 3, 4, 5, 6].map((d) => (d < 6 ? { start: 8 * 60, end: 17 * 60 } : null));
+    await repos.onCall.setOfficeHours(week, { who: "test" });
+    await period(alice, "2026-11-28T20:00:00Z", "2026-11-29T08:00:00Z");
+    expect((await ring()).dialled).toEqual([OFFICE_1, OFFICE_2]);
+    world.clock.advanceMinutes(13 * 60); // Saturday 21:00: closed, Alice on call.
+    expect((await ring()).dialled).toEqual([ALICE_PHONE]);
+  });
+});
+
+describe("an emergency out of hours", () => {
+  test("texts the on-call engineer and the office once each, through the outbox, with name, address, job and link", async () => {
+    // Still Saturday 21:00, Alice on call.
+    const { call } = await ring("+447700900555");
+    const lines: string[] = [];
+    const log = pino({ level: "info" }, { write: (line: string) => void lines.push(line) });
+    const deps = emergencyAlertDeps(world.deps, log);
+    const live = startLiveExtraction(
+      {
+        calls: repos.calls,
+        extractor: world.deps.extraction.extractor,
+        liveEvents: world.deps.liveEvents,
+        log,
+        safetyRules: async () => DEFAULT_SAFETY_RULES,
+        emergencyHeard: (details) => alertEmergency(deps, call.id, details).then(() => {}),
+      },
+      call.id,
+      { debounceMs: 5, minSpeechMsBetweenRuns: 0 },
+    );
+    const said = [
+      "Hi, my name is Sarah Jones.",
+      "I'm at 12 Baker Street, N W 1, 6 X E.",
+      "A pipe has burst and water is pouring through the ceiling, it's an emergency.",
+      "It's still pouring.",
+    ];
+    for (const [i, text] of said.entries()) {
+      live.segmentStored(
+        await repos.calls.addSegment({
+          callId: call.id,
+          track: "inbound",
+          text,
+          startMs: i * 3000,
+          endMs: i * 3000 + 2500,
+          isFinal: true,
+          confidence: 0.9,
+        }),
+      );
+      await Bun.sleep(20);
+    }
+    await live.finish();
+
+    const texts = await repos.db
+      .select()
+      .from(messages)
+      .where(and(eq(messages.purpose, "notification"), isNull(messages.leadId)));
+    expect(texts.map((t) => t.address).sort()).toEqual([OFFICE_1, OFFICE_2, ALICE_PHONE].sort());
+    for (const text of texts) {
+      expect(text).toMatchObject({ channel: "sms", direction: "outbound", status: "queued" });
+      expect(text.body).toContain("EMERGENCY call from Sarah Jones");
+      expect(text.body).toContain("12 Baker Street");
+      expect(text.body).toContain("NW1 6XE");
+      expect(text.body).toContain(`http://localhost/calls/${call.id}`);
+      // Each queued with its durable send job.
+      const [job] = await repos.db
+        .select()
+        .from(tasks)
+        .where(and(eq(tasks.kind, SEND_TASK), eq(tasks.key, text.id)));
+      expect(job).toBeDefined();
+    }
+
+    // Heard again (another instance, a replay): nothing more is queued.
+    expect(await alertEmergency(deps, call.id, { extraction: (await repos.calls.byId(call.id))!.extracted! })).toBe(0);
+    const after = await repos.db.select().from(messages).where(eq(messages.purpose, "notification"));
+    expect(after.length).toBe(3);
+    // The customer's thread holds none of them.
+    expect(await repos.messages.forLead(call.leadId!)).toEqual([]);
+    // Who and how many are logged; the numbers never are.
+    const logged = lines.join("");
+    expect(logged).toContain("emergency: on-call engineer and office texted");
+    expect(logged).not.toContain("7700900");
+  });
+
+  test("with nobody on call, an emergency texts the office only", async () => {
+    world.clock.advanceMinutes(11 * 60 + 30); // Sunday 08:30: closed on Sundays now, Alice's night over, nobody on call.
+    const { call } = await ring("+447700900556");
+    const queued = await alertEmergency(emergencyAlertDeps(world.deps), call.id, {
+      extraction: { ...emptyExtraction("rules"), name: "Tom", urgency: "emergency" },
+    });
+    expect(queued).toBe(2);
+  });
+});
