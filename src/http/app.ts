@@ -26,6 +26,7 @@ import { calendarFeedRoutes } from "./routes/calendar-feed.ts";
 import { engineerScope } from "./middleware/engineer-scope.ts";
 import { leadRoutes } from "./routes/leads.tsx";
 import { settingsRoutes } from "./routes/settings.tsx";
+import { onCallRoutes } from "./routes/on-call.tsx";
 import { staffUserRoutes } from "./routes/staff-users.tsx";
 import { auditTrailRoutes } from "./routes/audit-trail.tsx";
 import { simulateRoutes } from "./routes/simulate.ts";
@@ -131,6 +132,7 @@ export function createApp(deps: AppDeps) {
   staff.route("/", callRoutes(activeCalls));
   staff.route("/", callerCheckRoutes());
   staff.route("/", settingsRoutes());
+  staff.route("/", onCallRoutes());
   staff.route("/", staffUserRoutes());
   staff.route("/", auditTrailRoutes());
   staff.route("/", simulateRoutes());

@@ -62,6 +62,10 @@ const REASONS: Record<string, ReasonAnswer> = {
   invalid_note: { status: 422 },
   invalid_photo: { status: 422 },
   not_movable: { status: 409 },
+  // Office hours and the on-call rota (src/domain/scheduling/on-call.ts).
+  invalid_hours: { status: 422 },
+  invalid_period: { status: 422 },
+  overlap: { status: 409 },
 };
 
 const answerFor = (reason: string): ReasonAnswer => REASONS[reason] ?? { status: 409 };

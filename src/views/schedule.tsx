@@ -51,6 +51,7 @@ export function SchedulePage(props: { ctx: PageContext; board: BoardData; after:
             Later →
           </a>
           <a href={boardUrl(other, first)}>{other === "day" ? "Day view" : "Week view"}</a>
+          <a href="/settings/on-call">Out of hours and on call</a>
         </nav>
       </div>
       <div id="visit-panel" aria-live="polite">

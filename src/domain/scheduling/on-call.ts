@@ -1,5 +1,5 @@
 import { ok, reject, type Result } from "../result.ts";
-import type { WorkingWeek } from "./engineers.ts";
+import { parseWorkingDay, WEEKDAY_NAMES, type WorkingDay, type WorkingWeek } from "./engineers.ts";
 import { londonInstant, londonWallTime, parseClock } from "./london-clock.ts";
 
 /** When the office answers: Monday first, seven entries of London clock minutes, null = closed. */
@@ -68,4 +68,25 @@ export function checkRotaPeriod(
   );
   if (clash) return reject("overlap", "That period overlaps another on the rota: remove or shorten that one first.");
   return ok(period);
+}
+
+/**
+ * Office hours as the settings form sends them: seven entries, Monday first, each "08:00-17:30"
+ * or blank / "closed". At least one day must be open (a week with none would never ring the office).
+ */
+export function parseOfficeHours(days: readonly string[]): Result<OfficeHours, "invalid_hours"> {
+  if (days.length !== 7) return reject("invalid_hours", "Give the hours for each of the seven weekdays.");
+  const week: (WorkingDay | null)[] = [];
+  for (const [index, text] of days.entries()) {
+    if (text.trim() === "" || text.trim().toLowerCase() === "closed") {
+      week.push(null);
+      continue;
+    }
+    const day = parseWorkingDay(text);
+    if (!day.ok) return reject("invalid_hours", `${WEEKDAY_NAMES[index]}: ${day.message}`);
+    week.push(day.value);
+  }
+  if (week.every((day) => day === null))
+    return reject("invalid_hours", "The office needs at least one open day; out of hours is what the rota is for.");
+  return ok(week);
 }
