@@ -47,7 +47,8 @@ export function OnCallPage(props: {
 }) {
   const { data } = props;
   const admin = props.ctx.user?.role === "admin";
-  const days = props.typed?.days ?? data.officeHours.map((d) => (d ? `${formatClock(d.start)}-${formatClock(d.end)}` : "closed"));
+  const days =
+    props.typed?.days ?? data.officeHours.map((d) => (d ? `${formatClock(d.start)}-${formatClock(d.end)}` : "closed"));
   return (
     <Layout ctx={props.ctx} title="Out of hours and on call">
       <h1>Out of hours and on call</h1>
@@ -75,8 +76,8 @@ export function OnCallPage(props: {
       <section class="card stack">
         <h2>On-call rota</h2>
         <p class="muted">
-          Out of office hours, calls ring the engineer on call; an emergency texts them and the office. With nobody
-          on call, calls ring the staff numbers.
+          Out of office hours, calls ring the engineer on call; an emergency texts them and the office. With nobody on
+          call, calls ring the staff numbers.
         </p>
         <table id="rota">
           <thead>

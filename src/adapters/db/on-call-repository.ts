@@ -2,7 +2,11 @@ import { and, asc, eq, gt, lt, sql } from "drizzle-orm";
 import { reject } from "../../domain/result.ts";
 import { DEFAULT_WORKING_WEEK, type WorkingDay } from "../../domain/scheduling/engineers.ts";
 import type { RotaPeriod } from "../../domain/scheduling/on-call.ts";
+import type { AuditEntity } from "../../ports/audit.ts";
 import type { OnCall } from "../../ports/on-call.ts";
+
+/** The audit trail files rota changes under settings / on_call_rota (the period's id in the details). */
+const ON_CALL_ROTA = "on_call_rota";
 import type { Database } from "./database-handle.ts";
 import { isUuid } from "./query-helpers.ts";
 import { auditLog, engineers, officeHours, onCallPeriods, staffUsers } from "./schema.ts";
@@ -33,8 +37,8 @@ export function createOnCallRepository(db: Database): OnCall {
         await tx.insert(auditLog).values({
           who: actor.who,
           what: "office hours set",
-          entity: "office_hours",
-          entityId: null,
+          entity: "settings" satisfies AuditEntity,
+          entityId: "office_hours",
           at: actor.at ?? new Date(),
           details: { week },
         });
@@ -74,10 +78,11 @@ export function createOnCallRepository(db: Database): OnCall {
         await tx.insert(auditLog).values({
           who: actor.who,
           what: "on-call period added",
-          entity: "on_call_period",
-          entityId: row!.id,
+          entity: "settings" satisfies AuditEntity,
+          entityId: ON_CALL_ROTA,
           at: actor.at ?? new Date(),
           details: {
+            periodId: row!.id,
             engineerId: period.engineerId,
             startsAt: period.startsAt.toISOString(),
             endsAt: period.endsAt.toISOString(),
@@ -95,10 +100,11 @@ export function createOnCallRepository(db: Database): OnCall {
         await tx.insert(auditLog).values({
           who: actor.who,
           what: "on-call period removed",
-          entity: "on_call_period",
-          entityId: id,
+          entity: "settings" satisfies AuditEntity,
+          entityId: ON_CALL_ROTA,
           at: actor.at ?? new Date(),
           details: {
+            periodId: id,
             engineerId: row.engineerId,
             startsAt: row.startsAt.toISOString(),
             endsAt: row.endsAt.toISOString(),
