@@ -32,6 +32,8 @@ export async function freshPglite(): Promise<OpenDatabase> {
 export async function truncateAll(repos: OpenDatabase): Promise<void> {
   for (const table of [
     "jobs",
+    "office_hours",
+    "on_call_periods",
     "appointments",
     "engineers",
     "audit_log",

@@ -22,6 +22,7 @@ import { aLead, anIssue } from "../../support/jobs.ts";
 import { anInboundMessage } from "../../support/messages.ts";
 import { schedulingContract } from "./scheduling-contract.ts";
 import { fieldWorkContract } from "./field-work-contract.ts";
+import { onCallContract } from "./on-call-contract.ts";
 
 // The builders moved to tests/support/jobs.ts; older tests still import them from here.
 export { aLead, anIssue } from "../../support/jobs.ts";
@@ -89,6 +90,7 @@ export function repositoryContract(name: string, open: OpenTarget): void {
 
     schedulingContract(() => repos);
     fieldWorkContract(() => repos);
+    onCallContract(() => repos);
 
     test("ping answers", async () => {
       await repos.ping();
