@@ -11,6 +11,8 @@ export const DEMO_ENGINEERS: {
   trades: TradeCategory[];
   postcode: string;
   hours: string[];
+  /** Ofcom's drama range (07700 900xxx): rings nobody real when the demo's rota routes a call. */
+  phone: string;
 }[] = [
   {
     email: "tom.haigh@engineers.example",
@@ -18,6 +20,7 @@ export const DEMO_ENGINEERS: {
     trades: ["plumbing", "heating", "drainage"],
     postcode: "LS6 2QR",
     hours: [],
+    phone: "07700 900601",
   },
   {
     email: "aisha.khan@engineers.example",
@@ -25,6 +28,7 @@ export const DEMO_ENGINEERS: {
     trades: ["electrical"],
     postcode: "LS8 2PF",
     hours: ["07:30-16:00", "sat=09:00-13:00"],
+    phone: "07700 900602",
   },
   {
     email: "gareth.lloyd@engineers.example",
@@ -32,6 +36,7 @@ export const DEMO_ENGINEERS: {
     trades: ["carpentry", "locksmith", "general"],
     postcode: "BD18 3AA",
     hours: [],
+    phone: "07700 900603",
   },
   {
     email: "nina.kowalski@engineers.example",
@@ -39,6 +44,7 @@ export const DEMO_ENGINEERS: {
     trades: ["decorating", "glazing", "roofing", "general"],
     postcode: "WF1 2AB",
     hours: ["09:00-17:30", "mon=off"],
+    phone: "07700 900604",
   },
 ];
 

@@ -4,6 +4,7 @@ import { addEngineer } from "../domain/scheduling/add-engineer.ts";
 import { bookVisit } from "../domain/scheduling/book-visit.ts";
 import { nextFreeSlots } from "../domain/scheduling/free-slots.ts";
 import { addLondonDays, londonInstant, londonWallTime } from "../domain/scheduling/london-clock.ts";
+import { checkRotaPeriod } from "../domain/scheduling/on-call.ts";
 import { noticeKey, VISIT_NOTICE_TASK } from "../domain/scheduling/visit-notices.ts";
 import { DEMO_AGENT, DEMO_ENGINEERS, DEMO_ROUND } from "./demo-schedule-data.ts";
 
@@ -36,6 +37,8 @@ export async function seedDemoSchedule(deps: AppDeps): Promise<{ engineers: numb
     });
     engineers += 1;
   }
+
+  await seedDemoRota(deps);
 
   const phone = normalisePhone(DEMO_AGENT.phone);
   if (!phone.ok) throw new Error("demo data: bad agent phone");
@@ -99,4 +102,29 @@ function nextWorkingDays(now: Date, count: number): string[] {
     if (londonWallTime(londonInstant(date, 12 * 60)).weekday < 5) days.push(date);
   }
   return days;
+}
+
+/**
+ * A week of on-call nights (17:30 to 08:00 on the London clock, from tonight), the engineers in
+ * turn. Added only while the coming week's rota is empty, so running the seed twice adds nothing.
+ */
+async function seedDemoRota(deps: AppDeps): Promise<void> {
+  const { repos } = deps;
+  const today = londonWallTime(deps.now()).date;
+  const week = { from: londonInstant(today, 0), to: londonInstant(addLondonDays(today, 8), 0) };
+  if ((await repos.onCall.rota(week)).length > 0) return;
+  const team = await repos.engineers.active();
+  if (team.length === 0) return;
+  for (let night = 0; night < 7; night++) {
+    const day = addLondonDays(today, night);
+    const period = {
+      engineerId: team[night % team.length]!.userId,
+      startsAt: londonInstant(day, 17 * 60 + 30),
+      endsAt: londonInstant(addLondonDays(day, 1), 8 * 60),
+    };
+    const added = await repos.onCall.addPeriod(period, (overlapping) => checkRotaPeriod(period, overlapping), {
+      who: WHO,
+    });
+    if (!added.ok) throw new Error(`demo data: ${added.message}`);
+  }
 }

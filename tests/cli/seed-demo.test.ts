@@ -161,6 +161,20 @@ describe("seed-demo", () => {
     expect(pending).toBeUndefined();
   });
 
+  test("the engineers have phones and a week of on-call nights, 17:30 to 08:00 London, in turn", async () => {
+    const engineers = await repos.engineers.active();
+    expect(engineers.every((e) => e.phone?.startsWith("+447700900"))).toBe(true);
+    const now = world.deps.now();
+    const rota = await repos.onCall.rota({ from: now, to: new Date(now.getTime() + 8 * 86_400_000) });
+    expect(rota).toHaveLength(7);
+    // Friday 27 November 2026 (GMT): the first night is 17:30 GMT to Saturday 08:00 GMT.
+    expect(rota[0]).toMatchObject({
+      startsAt: new Date("2026-11-27T17:30:00Z"),
+      endsAt: new Date("2026-11-28T08:00:00Z"),
+    });
+    expect(new Set(rota.map((p) => p.engineerId)).size).toBe(4);
+  });
+
   test("running it twice adds nothing", async () => {
     const tables = [
       "leads",
@@ -173,6 +187,7 @@ describe("seed-demo", () => {
       "missed_calls",
       "engineers",
       "appointments",
+      "on_call_periods",
     ];
     const before = await Promise.all(tables.map(count));
     const quiet = spyOn(console, "log").mockImplementation(() => {});
