@@ -39,6 +39,8 @@ export interface Messages {
    */
   enqueueOutbound(message: NewMessage, taskKind: string, runAt: Date): Promise<Message & { created?: boolean }>;
   byId(id: string): Promise<Message | null>;
+  /** System sends whose idempotency key starts with `prefix` ("emergency:<call id>:"), oldest first. */
+  byKeyPrefix(prefix: string): Promise<(Message & { idempotencyKey: string })[]>;
   byProviderId(channel: MessageChannel, providerId: string): Promise<Message | null>;
   update(id: string, changes: MessageChanges): Promise<Message | null>;
   /** Applies `changes` only while the status is one of `from` (compare-and-set); null when it was not. */

@@ -40,6 +40,8 @@ export interface CallView {
   issue: { id: string; title: string; openedByThisCall: boolean } | null;
   /** The caller's secure payment link, shown when card details are heard. */
   payLink: string | null;
+  /** The texts an emergency on this call sent our own people (on-call engineer, office), with their state. */
+  emergencyTexts?: { to: string; status: string; error: string | null }[];
 }
 
 /**
@@ -126,6 +128,19 @@ export function CallPage(props: { ctx: PageContext; view: CallView }) {
             ) : null}
             {!live && props.view.transcript.length === 0 ? (
               <p class="muted">Nothing was transcribed on this call.</p>
+            ) : null}
+            {props.view.emergencyTexts?.length ? (
+              <section id="emergency-texts">
+                <h2>Emergency texts</h2>
+                <ul>
+                  {props.view.emergencyTexts.map((text) => (
+                    <li>
+                      To the {text.to}: {text.status}
+                      {text.error ? <span class="muted"> ({text.error})</span> : null}
+                    </li>
+                  ))}
+                </ul>
+              </section>
             ) : null}
             {props.view.recordingUrl ? (
               <>

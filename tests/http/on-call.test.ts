@@ -11,7 +11,7 @@ import { alertEmergency } from "../../src/domain/scheduling/on-call-routing.ts";
 import { SEND_TASK } from "../../src/domain/tasks/kinds.ts";
 import { emergencyAlertDeps } from "../../src/http/emergency-alert-deps.ts";
 import { alicePipe } from "../support/engineers.ts";
-import { buildTestApp, signedTwilioPost, TEST_TWILIO_TOKEN } from "../support/test-app.ts";
+import { aStaffUser, buildTestApp, signedTwilioPost, TEST_TWILIO_TOKEN, testBrowser } from "../support/test-app.ts";
 import { freshPglite } from "../support/test-db.ts";
 
 const OFFICE_1 = "+447700900001";
@@ -165,6 +165,15 @@ describe("an emergency out of hours", () => {
     const logged = lines.join("");
     expect(logged).toContain("emergency: on-call engineer and office texted");
     expect(logged).not.toContain("7700900");
+
+    // The call page lists them with their state: here no Twilio account sends them (the outbox).
+    const staff = await aStaffUser(world.deps);
+    const browser = testBrowser(world.app);
+    await browser.logIn(staff.email, staff.password);
+    const { html } = await browser.page(`/calls/${call.id}`);
+    const section = html.slice(html.indexOf('id="emergency-texts"'));
+    expect(section.match(/<li>To the on-call engineer/g)?.length).toBe(1);
+    expect(section.match(/<li>To the office/g)?.length).toBe(2);
   });
 
   test("with nobody on call, an emergency texts the office only", async () => {

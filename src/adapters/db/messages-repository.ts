@@ -94,6 +94,15 @@ export function createMessagesRepository(db: Database): Messages {
     byId,
     byProviderId,
 
+    async byKeyPrefix(prefix) {
+      const rows = await db
+        .select()
+        .from(messages)
+        .where(sql`${messages.idempotencyKey} like ${`${escapeLike(prefix)}%`}`)
+        .orderBy(asc(messages.createdAt), asc(messages.idempotencyKey));
+      return rows.map((row) => ({ ...toMessage(row), idempotencyKey: row.idempotencyKey ?? prefix }));
+    },
+
     async update(id, changes) {
       if (!isUuid(id)) return null;
       const [row] = await db

@@ -47,6 +47,13 @@ export function numbersToRing(
   return { routedTo: "fallback", numbers: staffNumbers, engineerId: null };
 }
 
+/** The prefix of a call's emergency texts' idempotency keys: one text a call and recipient. */
+export const emergencyKeyPrefix = (callId: string) => `emergency:${callId}:`;
+
+/** Who an emergency text went to, read from its key: the on-call engineer or the office. */
+export const emergencyRecipient = (key: string | null): "on-call engineer" | "office" =>
+  key?.split(":")[2] === "engineer" ? "on-call engineer" : "office";
+
 /** The emergency text: who called, where, what the job is, and the live call's page. */
 export function emergencyText(details: Pick<CallDetails, "extraction">, callLink: string): string {
   const { name, address, postcode, title, summary } = details.extraction;
@@ -75,9 +82,11 @@ export async function alertEmergency(
   const { engineer } = await whoAnswersAt(deps, deps.now());
   const body = emergencyText(details, `${deps.publicBaseUrl}/calls/${callId}`);
   const recipients: { to: string; key: string }[] = [];
-  if (engineer?.phone) recipients.push({ to: engineer.phone, key: `emergency:${callId}:engineer:${engineer.userId}` });
+  if (engineer?.phone)
+    recipients.push({ to: engineer.phone, key: `${emergencyKeyPrefix(callId)}engineer:${engineer.userId}` });
   deps.staffNumbers.forEach((to, index) => {
-    if (!recipients.some((r) => r.to === to)) recipients.push({ to, key: `emergency:${callId}:office:${index}` });
+    if (!recipients.some((r) => r.to === to))
+      recipients.push({ to, key: `${emergencyKeyPrefix(callId)}office:${index}` });
   });
   let queued = 0;
   for (const recipient of recipients) {

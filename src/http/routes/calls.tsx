@@ -1,3 +1,5 @@
+import { emergencyKeyPrefix, emergencyRecipient } from "../../domain/scheduling/on-call-routing.ts";
+import { deliveryStatusLabel } from "../../domain/messaging/delivery-status.ts";
 import { payLinkFor, paymentTalkFinished } from "../../domain/live-call/card-data.ts";
 import { CardDataLive } from "../../views/card-data.tsx";
 import { cardDataDeps } from "../card-data-deps.ts";
@@ -93,12 +95,13 @@ export function callRoutes(
     // Its media stream is open here, or it has ended and its last lines and filing are under way.
     const active = activeCalls.get(call.providerCallId);
     const afterEventId = active?.resumeAfter(lastEventId) ?? lastEventId;
-    const [lead, transcript, details, issue, payLink] = await Promise.all([
+    const [lead, transcript, details, issue, payLink, emergencyTexts] = await Promise.all([
       call.leadId ? repos.leads.byId(call.leadId) : null,
       repos.calls.transcript(call.id),
       detailsOf(c, call),
       call.issueId ? repos.issues.byId(call.issueId) : null,
       call.cardDataHeardAt ? payLinkFor(cardDataDeps(c.get("deps")), call) : null,
+      call.emergency ? repos.messages.byKeyPrefix(emergencyKeyPrefix(call.id)) : [],
     ]);
     const view = {
       call,
@@ -111,6 +114,11 @@ export function callRoutes(
       details,
       issue: issue ? { id: issue.id, title: issue.title, openedByThisCall: issue.sourceCallId === call.id } : null,
       payLink,
+      emergencyTexts: emergencyTexts.map((text) => ({
+        to: emergencyRecipient(text.idempotencyKey),
+        status: deliveryStatusLabel(text.status, text.channel),
+        error: text.error,
+      })),
     };
     return c.html(<CallPage ctx={pageContext(c)} view={view} />);
   });
