@@ -75,6 +75,19 @@ export function sameOrganisation(a: string, b: string): boolean {
 const given = (text: string | null | undefined): text is string => Boolean(text?.trim());
 
 /**
+ * What `callerMatch` will look at for what the caller says, so a check reads no more than that:
+ * nothing on file when the caller gave no name, organisation or postcode (that always matches),
+ * the contacts only for a name, the jobs' sites only for a postcode without a name.
+ *
+ * @example onFileNeeded({ name: "David Patel", organisation: null, address: null, postcode: null })
+ * // { lead: true, contacts: true, sites: false }
+ */
+export function onFileNeeded(says: CallerSays): { lead: boolean; contacts: boolean; sites: boolean } {
+  const lead = given(says.name) || given(says.organisation) || given(says.postcode);
+  return { lead, contacts: given(says.name), sites: !given(says.name) && given(says.postcode) };
+}
+
+/**
  * Whether the caller is who the number's lead says: the one rule for "is this the same customer?".
  * A name decides when the caller gives one and the lead (or one of its contacts) has one; an
  * organisation when no name could; a site only for a lead with one home (a tenant or homeowner)

@@ -24,23 +24,25 @@ export function sseText(message: SseMessage, id?: number): string {
 }
 
 /**
- * Renders each live event once, however many viewers are watching: the SSE text is kept with
- * the event object (shared by every subscriber and by replays) for as long as the event lives.
- * An event belongs to one channel, so the channel it is rendered for never changes the text.
+ * Renders and encodes each live event once, however many viewers are watching: the SSE bytes
+ * are kept with the event object (shared by every subscriber and by replays) for as long as the
+ * event lives. An event belongs to one channel, so the channel it is rendered for never changes them.
  */
 export function renderedOnce<E extends ChannelEvent, C = LiveChannel<E>>(
   render: (event: LiveEvent<E>, channel: C) => SseMessage[],
-): (event: LiveEvent<E>, channel: C) => string {
-  const rendered = new WeakMap<LiveEvent<E>, string>();
+): (event: LiveEvent<E>, channel: C) => Uint8Array {
+  const rendered = new WeakMap<LiveEvent<E>, Uint8Array>();
   return (event, channel) => {
-    let text = rendered.get(event);
-    if (text === undefined) {
-      text = render(event, channel)
-        .map((message) => sseText(message, event.id))
-        .join("");
-      rendered.set(event, text);
+    let bytes = rendered.get(event);
+    if (bytes === undefined) {
+      bytes = encoder.encode(
+        render(event, channel)
+          .map((message) => sseText(message, event.id))
+          .join(""),
+      );
+      rendered.set(event, bytes);
     }
-    return text;
+    return bytes;
   };
 }
 
@@ -52,7 +54,7 @@ export function renderedOnce<E extends ChannelEvent, C = LiveChannel<E>>(
 export function liveStream<E extends ChannelEvent, C extends LiveChannel<E>>(
   c: Context<AppEnv>,
   channel: C,
-  render: (event: LiveEvent<E>, channel: C) => string,
+  render: (event: LiveEvent<E>, channel: C) => string | Uint8Array,
   resumeAfter: number | null,
 ): Response {
   const { liveEvents } = c.get("deps");
@@ -71,7 +73,10 @@ export function liveStream<E extends ChannelEvent, C extends LiveChannel<E>>(
  * watching. A stream opened with a login session ends with it: at once when it is logged out
  * (the staff-sessions channel), and at the next heartbeat when it expired or was removed.
  */
-export function sseResponse(c: Context<AppEnv>, start: (write: (text: string) => void) => () => void): Response {
+export function sseResponse(
+  c: Context<AppEnv>,
+  start: (write: (text: string | Uint8Array) => void) => () => void,
+): Response {
   const { settings, logger, metrics } = c.get("deps");
   const sessionEnded = sessionWatch(c);
   let stop = () => {};
@@ -79,10 +84,11 @@ export function sseResponse(c: Context<AppEnv>, start: (write: (text: string) =>
     {
       start(controller) {
         let open = true;
-        const write = (text: string) => {
+        // Bytes shared by every viewer (`renderedOnce`) go as they are: enqueueing does not transfer them.
+        const write = (text: string | Uint8Array) => {
           if (!open) return;
           try {
-            controller.enqueue(encoder.encode(text));
+            controller.enqueue(typeof text === "string" ? encoder.encode(text) : text);
           } catch {
             stop();
           }

@@ -3,6 +3,7 @@ import {
   callerDetailsForLead,
   callerMatch,
   mismatchSentence,
+  onFileNeeded,
   sameName,
   sameOrganisation,
   type CallerSays,
@@ -178,6 +179,23 @@ describe("what of the caller's words may reach the lead filed under", () => {
       name: null,
       organisation: null,
       postcode: "CR0 1YY",
+    });
+  });
+});
+
+describe("what a caller check needs to read", () => {
+  test("nothing for no name, organisation or postcode; contacts for a name; sites for a postcode alone", () => {
+    expect(onFileNeeded(says({ address: "12 Baker Street" }))).toEqual({ lead: false, contacts: false, sites: false });
+    expect(onFileNeeded(says({ name: "David Patel", postcode: "CR0 1YY" }))).toEqual({
+      lead: true,
+      contacts: true,
+      sites: false,
+    });
+    expect(onFileNeeded(says({ postcode: "CR0 1YY" }))).toEqual({ lead: true, contacts: false, sites: true });
+    expect(onFileNeeded(says({ organisation: "Shah Lettings" }))).toEqual({
+      lead: true,
+      contacts: false,
+      sites: false,
     });
   });
 });

@@ -29,10 +29,12 @@ describe("server-sent events", () => {
     });
     const event: LiveEvent = { channel: "c", id: 3, type: "x", data: "hi" };
     const channel = defineChannel("c");
-    expect(render(event, channel)).toBe("event: a\ndata: hi\nid: 3\n\n");
+    const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
+    expect(text(render(event, channel))).toBe("event: a\ndata: hi\nid: 3\n\n");
+    // The same bytes, encoded once, for every viewer.
     expect(render(event, channel)).toBe(render(event, channel));
     expect(renders).toBe(1);
-    expect(render({ ...event, id: 4 }, channel)).toBe("event: a\ndata: hi\nid: 4\n\n");
+    expect(text(render({ ...event, id: 4 }, channel))).toBe("event: a\ndata: hi\nid: 4\n\n");
     expect(renders).toBe(2);
   });
 
@@ -112,5 +114,39 @@ describe("server-sent events", () => {
     while (!text.includes("reload")) text += decoder.decode((await reader.read()).value);
     expect(text).toContain("event: reload\n");
     await reader.cancel();
+  });
+
+  test("over real sockets, every viewer gets the whole of each event's shared bytes", async () => {
+    const events = createInProcessLiveEvents();
+    const app = new Hono<AppEnv>();
+    app.use(async (c, next) => {
+      c.set("deps", {
+        liveEvents: events,
+        settings: { heartbeatMs: 60_000 },
+        metrics: createPromMetrics(new Registry()),
+        logger: quiet,
+      } as unknown as AppDeps);
+      await next();
+    });
+    const render = renderedOnce((event) => [{ event: event.type, data: String(event.data) }]);
+    app.get("/events", (c) => liveStream(c, ch, render, Number(c.req.query("after") ?? "0")));
+    const server = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: app.fetch });
+    try {
+      const viewers = await Promise.all(
+        [1, 2, 3].map(async () => (await fetch(`http://127.0.0.1:${server.port}/events?after=0`)).body!.getReader()),
+      );
+      const said = ["one", "two", "three"];
+      for (const data of said) await events.publish(ch, { type: "said", data });
+      const expected = said.map((data, i) => `event: said\ndata: ${data}\nid: ${i + 1}\n\n`).join("");
+      for (const reader of viewers) {
+        const decoder = new TextDecoder();
+        let text = "";
+        while (!text.includes("data: three\nid: 3\n\n")) text += decoder.decode((await reader.read()).value);
+        expect(text).toBe(`: connected\n\n${expected}`);
+        await reader.cancel();
+      }
+    } finally {
+      server.stop(true);
+    }
   });
 });

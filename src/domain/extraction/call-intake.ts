@@ -157,7 +157,8 @@ export function callIntakeObserver(
   call: Pick<Call, "id">,
   options: LiveExtractionOptions,
 ): LiveCallObserver {
-  const detailsChanged = (details: { extraction: Extraction }) => checkCaller(deps, call.id, details.extraction);
+  const detailsChanged = (details: { extraction: Extraction }, read: Call) =>
+    checkCaller(deps, call.id, details.extraction, read);
   const live = startLiveExtraction({ ...deps, detailsChanged }, call.id, options);
   return {
     segmentStored: (segment) => live.segmentStored(segment),

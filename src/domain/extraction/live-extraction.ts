@@ -1,4 +1,4 @@
-import type { TranscriptSegment } from "../calls.ts";
+import type { Call, TranscriptSegment } from "../calls.ts";
 import type { Calls } from "../../ports/calls.ts";
 import type { Extractor } from "../../ports/extractor.ts";
 import type { LiveEvents } from "../../ports/live-events.ts";
@@ -15,8 +15,11 @@ export interface LiveExtractionDeps {
   liveEvents: LiveEvents;
   log: Log;
   safetyRules: () => Promise<readonly SafetyRule[]>;
-  /** Told what the panel now shows, each time it changed (the caller check hooks in here). */
-  detailsChanged?: (details: CallDetails) => Promise<void>;
+  /**
+   * Told what the panel now shows, each time it changed (the caller check hooks in here), with
+   * the call as read for it a moment ago, so the hook need not read it again.
+   */
+  detailsChanged?: (details: CallDetails, call: Call) => Promise<void>;
   /** Told once, the moment the call is first heard to be an emergency (the on-call texts hook in here). */
   emergencyHeard?: (details: CallDetails) => Promise<void>;
 }
@@ -91,7 +94,7 @@ export function startLiveExtraction(
       await deps.liveEvents.publish(callChannel(callId), { type: "details", data: details });
       shown = panel;
       await deps
-        .detailsChanged?.(details)
+        .detailsChanged?.(details, call)
         .catch((error: unknown) => deps.log.error({ err: error, callId }, "reacting to the call's new details failed"));
     }
     if (emergencyNow) {

@@ -1,5 +1,5 @@
 import type { Call } from "../calls.ts";
-import { callerMatch, mismatchSentence, type CallerCheck, type CallerSays } from "../caller-match.ts";
+import { callerMatch, mismatchSentence, onFileNeeded, type CallerCheck, type CallerSays } from "../caller-match.ts";
 import type { Extraction } from "../extraction/extraction.ts";
 import type { Calls } from "../../ports/calls.ts";
 import type { Issues } from "../../ports/issues.ts";
@@ -29,15 +29,30 @@ export const callerSays = (extraction: Pick<Extraction, keyof CallerSays>): Call
  * (`callerMatch`), and flags the call "check caller" the moment they differ: the live page shows
  * the notice and the calls list and dashboard the flag. A flag clears itself when a later
  * reading (or staff's correction) matches again; once staff have chosen, nothing is re-checked.
+ * `readCall` is the call as just read by the caller of this (live extraction reads it anyway);
+ * the flag is swapped only if it is still what that call held, so a stale read changes nothing.
+ * Only what the match looks at is read (`onFileNeeded`): a caller who gave no name, organisation
+ * or postcode costs no reads at all.
  */
-export async function checkCaller(deps: CallerCheckDeps, callId: string, extraction: Extraction): Promise<void> {
-  const call = await deps.calls.byId(callId);
+export async function checkCaller(
+  deps: CallerCheckDeps,
+  callId: string,
+  extraction: Extraction,
+  readCall?: Call,
+): Promise<void> {
+  const call = readCall ?? (await deps.calls.byId(callId));
   // Once staff chose, or the call ended waiting for them to, only their choice settles it.
   if (!call?.leadId || call.callerCheck?.state === "resolved" || call.callerCheck?.filingHeld) return;
+  const says = callerSays(extraction);
+  const needed = onFileNeeded(says);
+  // Nothing to compare, and no flag to clear: the match would change nothing.
+  if (!needed.lead && call.callerCheck === null) return;
   const lead = await deps.leads.byId(call.leadId);
   if (!lead) return;
-  const [contacts, issues] = await Promise.all([deps.leadContacts.forLead(lead.id), deps.issues.forLead(lead.id)]);
-  const says = callerSays(extraction);
+  const [contacts, issues] = await Promise.all([
+    needed.contacts ? deps.leadContacts.forLead(lead.id) : [],
+    needed.sites ? deps.issues.forLead(lead.id) : [],
+  ]);
   const sitePostcodes = issues.flatMap((issue) => (issue.postcode ? [issue.postcode] : []));
   const match = callerMatch(says, { lead, contacts, sitePostcodes });
   const next: CallerCheck | null = match.matches
