@@ -67,7 +67,7 @@ describe.skipIf(!enabled)("booking a visit in a real browser", () => {
       );
       expect(good.code).toBe(0);
       expect(good.stdout).toContain(
-        "Created engineer Newt <new@engineers.example>: glazing; Mon–Fri 08:00–17:00; home LS6 1AB.",
+        "Created engineer Newt <new@engineers.example>: glazing; Mon–Fri 08:00–17:00; home LS6 1AB; phone not given.",
       );
     },
     TEST_MS,
