@@ -12,6 +12,7 @@ import { createInProcessLiveEvents } from "../../../src/adapters/local/in-proces
 import { createMessenger } from "../../../src/domain/messaging/outbox.ts";
 import type { E164 } from "../../../src/domain/phone.ts";
 import { VISIT_NOTICE_TASK } from "../../../src/domain/scheduling/visit-notices.ts";
+import { aLeadWithJob } from "../../support/jobs.ts";
 
 const test = (name: string, body: () => Promise<void>) => bunTest(name, body, 20_000);
 
@@ -34,30 +35,12 @@ const at = (iso: string) => new Date(iso);
  * the database before each test.
  */
 export function schedulingContract(current: () => OpenDatabase): void {
-  const aJob = async (postcode = "LS6 1AB") => {
-    const repos = current();
-    const lead = await repos.leads.create({
-      name: "Sarah Jones",
-      organisation: null,
-      phone: null,
-      email: null,
-      address: null,
-      postcode: null,
-      segment: "tenant",
-      source: "phone",
-      notes: null,
-    });
-    return repos.issues.create({
-      leadId: lead.id,
-      title: "Leaking tap",
-      description: null,
-      category: "plumbing",
-      urgency: "routine",
-      address: "1 Headingley Lane, Leeds",
-      postcode,
-      accessNotes: null,
-    });
-  };
+  const aJob = async (postcode = "LS6 1AB") =>
+    (
+      await aLeadWithJob(current(), {
+        issue: { title: "Leaking tap", address: "1 Headingley Lane, Leeds", postcode },
+      })
+    ).issue;
   const deps = (): BookingDeps => ({ ...current(), now: () => NOW });
 
   describe("engineers", () => {
