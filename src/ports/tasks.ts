@@ -40,9 +40,14 @@ export interface Tasks {
    * done nor given up (the heartbeat of jobs still running); returns the ids it extended.
    */
   renew(ids: readonly string[], owner: string, until: Date): Promise<string[]>;
+  /** Marks the job done (once: a second completion, by an instance whose hold lapsed, changes nothing). */
   complete(id: string, at: Date): Promise<void>;
-  /** Records a failed attempt: retried at `retryAt`, or given up for good when it is null. */
-  fail(id: string, error: string, retryAt: Date | null, at: Date): Promise<void>;
+  /**
+   * Records a failed attempt: retried at `retryAt`, or given up for good when it is null. With
+   * `owner`, only while that owner still holds the job: an instance whose hold lapsed and was
+   * taken over must not release the new holder's claim (a third instance would run it too).
+   */
+  fail(id: string, error: string, retryAt: Date | null, at: Date, owner?: string): Promise<void>;
   byKey(kind: string, key: string): Promise<Task | null>;
   /** Jobs neither done nor given up, by kind: how many, and how long ago the oldest was added. */
   backlog(): Promise<TaskBacklog[]>;

@@ -1,4 +1,4 @@
-import { and, count, eq, inArray, isNull, sql } from "drizzle-orm";
+import { and, count, eq, inArray, isNull, or, sql } from "drizzle-orm";
 import { storableText } from "../../domain/storable-text.ts";
 import type { Task, Tasks } from "../../ports/tasks.ts";
 import type { Database } from "./database-handle.ts";
@@ -67,10 +67,10 @@ export function createTasksRepository(db: Database): Tasks {
       await db
         .update(tasks)
         .set({ doneAt: at, lockedUntil: null, lockedBy: null, attempts: sql`${tasks.attempts} + 1`, lastError: null })
-        .where(eq(tasks.id, id));
+        .where(and(eq(tasks.id, id), isNull(tasks.doneAt)));
     },
 
-    async fail(id, error, retryAt, at) {
+    async fail(id, error, retryAt, at, owner) {
       if (!isUuid(id)) return;
       await db
         .update(tasks)
@@ -81,7 +81,13 @@ export function createTasksRepository(db: Database): Tasks {
           lockedBy: null,
           ...(retryAt ? { nextAttemptAt: retryAt } : { failedAt: at }),
         })
-        .where(eq(tasks.id, id));
+        .where(
+          and(
+            eq(tasks.id, id),
+            isNull(tasks.doneAt),
+            owner === undefined ? undefined : or(isNull(tasks.lockedBy), eq(tasks.lockedBy, owner)),
+          ),
+        );
     },
 
     async byKey(kind, key) {

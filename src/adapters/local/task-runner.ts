@@ -100,12 +100,12 @@ export function startTaskRunner(
     const now = () => deps.now();
     const handler = isTaskKind(job.kind) ? (handlers[job.kind] as TaskHandler | undefined) : undefined;
     if (!handler) {
-      await deps.tasks.fail(job.id, `no handler for job kind "${job.kind}"`, null, now());
+      await deps.tasks.fail(job.id, `no handler for job kind "${job.kind}"`, null, now(), owner);
       return;
     }
     const parsed = parseTaskPayload(job);
     if (!parsed.ok) {
-      await deps.tasks.fail(job.id, parsed.reason, null, now());
+      await deps.tasks.fail(job.id, parsed.reason, null, now(), owner);
       deps.log.warn(
         { jobId: job.id, kind: job.kind, reason: parsed.reason },
         "task refused: its payload does not parse; not retried",
@@ -118,7 +118,7 @@ export function startTaskRunner(
     } catch (error) {
       const message = failureText(error);
       const retryAt = nextAttemptAt(policy, job.attempts + 1, now());
-      await deps.tasks.fail(job.id, message, retryAt, now());
+      await deps.tasks.fail(job.id, message, retryAt, now(), owner);
       deps.log.warn(
         { jobId: job.id, kind: job.kind, attempts: job.attempts + 1, retryAt, err: error },
         retryAt ? "job failed; will retry" : "job failed for good",

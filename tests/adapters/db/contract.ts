@@ -1203,6 +1203,40 @@ export function repositoryContract(name: string, open: OpenTarget): void {
         expect(await repos.tasks.claimDue(later(83), 10, 30_000, "instance-a")).toHaveLength(2);
       });
 
+      test("a lapsed holder's late failure leaves the new holder's claim alone; a late completion ends the job once", async () => {
+        for (const key of ["fails-late", "completes-late"])
+          await repos.tasks.enqueue({ kind: INVOICE_ISSUED_TASK, key, payload: { invoiceId: "i" }, runAt: t0 });
+        await repos.tasks.claimDue(later(1), 10, 30_000, "instance-a");
+        const takenOver = Object.fromEntries(
+          (await repos.tasks.claimDue(later(40), 10, 30_000, "instance-b")).map((j) => [j.key, j]),
+        );
+        expect(Object.keys(takenOver).sort()).toEqual(["completes-late", "fails-late"]);
+
+        // A, whose hold lapsed, reports a failure: B still holds the job, so no third instance may take it.
+        await repos.tasks.fail(takenOver["fails-late"]!.id, "HTTP 503", later(45), later(42), "instance-a");
+        expect(await repos.tasks.claimDue(later(50), 10, 30_000, "instance-c")).toEqual([]);
+        expect(await repos.tasks.byKey(INVOICE_ISSUED_TASK, "fails-late")).toMatchObject({
+          attempts: 0,
+          lastError: null,
+        });
+        // Its holder's own failure is recorded.
+        await repos.tasks.fail(takenOver["fails-late"]!.id, "HTTP 503", later(45), later(43), "instance-b");
+        expect(await repos.tasks.byKey(INVOICE_ISSUED_TASK, "fails-late")).toMatchObject({
+          attempts: 1,
+          lastError: "HTTP 503",
+        });
+
+        // A finished the work after all: the job is done, and B's completion afterwards changes nothing.
+        await repos.tasks.complete(takenOver["completes-late"]!.id, later(44));
+        await repos.tasks.complete(takenOver["completes-late"]!.id, later(46));
+        await repos.tasks.fail(takenOver["completes-late"]!.id, "late", null, later(47), "instance-b");
+        expect(await repos.tasks.byKey(INVOICE_ISSUED_TASK, "completes-late")).toMatchObject({
+          doneAt: later(44),
+          attempts: 1,
+          failedAt: null,
+        });
+      });
+
       test("renew skips jobs done or given up, and ids that are not jobs", async () => {
         for (const key of ["done", "given-up", "running"])
           await repos.tasks.enqueue({ kind: INVOICE_ISSUED_TASK, key, payload: { invoiceId: "i" }, runAt: t0 });
