@@ -1,6 +1,7 @@
 import type { Context, ErrorHandler, NotFoundHandler } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { isDatabaseUnreachable } from "../adapters/db/connection-errors.ts";
 import type { Rejection } from "../domain/result.ts";
 import { ErrorPage } from "../views/errors.tsx";
 import type { AppEnv } from "./deps.ts";
@@ -94,6 +95,7 @@ const TITLES: Record<number, string> = {
   409: "Not possible now",
   422: "Check the form",
   429: "Too many requests",
+  503: "Try again shortly",
 };
 
 function respond(c: Context<AppEnv>, status: ContentfulStatusCode, message: string) {
@@ -113,6 +115,12 @@ export const onError: ErrorHandler<AppEnv> = (error, c) => {
   if (error instanceof HTTPException) {
     if (error.status >= 500) c.get("deps")?.logger.error({ err: error.cause ?? error }, error.message);
     return respond(c, error.status as ContentfulStatusCode, error.message);
+  }
+  if (isDatabaseUnreachable(error)) {
+    // A restart or fail-over: the load balancer and the browser should try again shortly.
+    c.get("deps")?.logger.warn({ err: error, path: c.req.path }, "database unreachable; answered 503");
+    c.header("Retry-After", "5");
+    return respond(c, 503, "The database cannot be reached for a moment. Please try again in a few seconds.");
   }
   c.get("deps")?.logger.error({ err: error, path: c.req.path }, "unhandled error");
   return respond(c, 500, "Something went wrong on our side. It has been logged.");

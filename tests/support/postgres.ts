@@ -13,7 +13,7 @@ export interface TestPostgres {
   /** Creates an empty database on this server and returns its URL. */
   createDatabase(name: string): Promise<string>;
   /** Stops the server (fast shutdown: clients are cut off) and starts it again on the same port and files. */
-  restart(options?: { downMs?: number }): Promise<void>;
+  restart(options?: { downMs?: number; whileDown?: () => Promise<void> }): Promise<void>;
   /** Stops the server and deletes its files. */
   stop(): Promise<void>;
 }
@@ -93,8 +93,12 @@ export async function startPostgres(): Promise<TestPostgres> {
     },
     async restart(options = {}) {
       await server.stop();
-      if (options.downMs) await Bun.sleep(options.downMs);
-      await server.start();
+      try {
+        if (options.downMs) await Bun.sleep(options.downMs);
+        await options.whileDown?.();
+      } finally {
+        await server.start();
+      }
     },
     async stop() {
       await server.stop();

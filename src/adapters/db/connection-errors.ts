@@ -81,3 +81,43 @@ export async function withinDeadline<T>(work: Promise<T>, ms: number): Promise<T
     clearTimeout(timer);
   }
 }
+
+/** Node's socket errors and postgres.js's own codes for a connection lost or never made. */
+const UNREACHABLE_CODES = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "EPIPE",
+  "ETIMEDOUT",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "EAI_AGAIN",
+  "CONNECT_TIMEOUT",
+  "CONNECTION_CLOSED",
+  "CONNECTION_ENDED",
+  "CONNECTION_DESTROYED",
+  "NO_ANSWER",
+]);
+
+/**
+ * Whether a query failed because the database could not be reached for the moment (restarting,
+ * failing over, a dropped network), rather than because of the query: worth a 503 and a retry,
+ * not a 500. SQLSTATE class 08 is "connection exception"; 57P01–57P03 are shutdown and start-up.
+ */
+export function isDatabaseUnreachable(error: unknown): boolean {
+  const sqlState = pgErrorOf(error).code;
+  if (sqlState && (sqlState.startsWith("08") || /^57P0[123]$/.test(sqlState) || sqlState === "53300")) return true;
+  for (
+    let e = error as { code?: unknown; message?: unknown; cause?: unknown } | undefined, depth = 0;
+    e && typeof e === "object" && depth < 8;
+    e = e.cause as typeof e, depth++
+  ) {
+    if (typeof e.code === "string" && UNREACHABLE_CODES.has(e.code)) return true;
+    // pg (under the Neon driver) says so in words only.
+    if (
+      typeof e.message === "string" &&
+      /^Connection terminated|^Client has encountered a connection error/.test(e.message)
+    )
+      return true;
+  }
+  return false;
+}
