@@ -6,6 +6,9 @@ import pino from "pino";
 import postgres from "postgres";
 import { openDatabase } from "../../src/adapters/db/open.ts";
 import { chooseLiveEvents, directNeonUrl } from "../../src/compose/live-events.ts";
+import { cacheSettings } from "../../src/compose/settings-cache.ts";
+import { SETTINGS_CHANNEL } from "../../src/domain/settings-channel.ts";
+import { until } from "../support/instances.ts";
 import { parseConfig, type Config } from "../../src/config.ts";
 import { defineChannel, type LiveEvent } from "../../src/ports/live-events.ts";
 import { freshPglite, startPostgres, type TestPostgres } from "../support/test-db.ts";
@@ -97,5 +100,55 @@ describe("choosing live events", () => {
     expect(directNeonUrl("postgres://u:p@db-pooler.internal:5432/app")).toBe(
       "postgres://u:p@db-pooler.internal:5432/app",
     );
+  });
+});
+
+describe("company settings held per instance", () => {
+  test("a change on one instance reaches the other's copy at once; reads in between do not touch the database", async () => {
+    const config = configOf({ DATABASE_URL: databaseUrl });
+    const one = await chooseLiveEvents(config, await openDatabase({ databaseUrl, dataDir }), quiet);
+    const two = await chooseLiveEvents(config, await openDatabase({ databaseUrl, dataDir }), quiet);
+    try {
+      let reads = 0;
+      const countedGet = two.repos.settings.get.bind(two.repos.settings);
+      two.repos.settings.get = (key) => (reads++, countedGet(key));
+      let clock = 0;
+      cacheSettings({ repos: one.repos, liveEvents: one.liveEvents!, now: () => clock });
+      cacheSettings({ repos: two.repos, liveEvents: two.liveEvents!, now: () => clock });
+
+      const announced: string[] = [];
+      two.liveEvents!.subscribe(SETTINGS_CHANNEL, null, (event) => announced.push(event.data.key));
+      await one.repos.settings.set("cache_test", { advice: "first" }, null);
+      await until("the change announced to instance two", 5000, () => announced.length === 1);
+      expect(await two.repos.settings.get("cache_test")).toEqual({ advice: "first" });
+      expect(await two.repos.settings.get("cache_test")).toEqual({ advice: "first" });
+      expect(reads).toBe(1);
+
+      await one.repos.settings.set("cache_test", { advice: "second" }, null);
+      const deadline = Date.now() + 5000;
+      let seen: unknown = null;
+      while (Date.now() < deadline) {
+        seen = await two.repos.settings.get("cache_test");
+        if ((seen as { advice: string }).advice === "second") break;
+        await Bun.sleep(10);
+      }
+      expect(seen).toEqual({ advice: "second" });
+
+      // A change whose announcement never came (written by a handle that announces nothing, as
+      // while a LISTEN connection is down) is picked up once the copy is a minute old.
+      const silent = await openDatabase({ databaseUrl, dataDir });
+      try {
+        await silent.settings.set("cache_test", { advice: "third" }, null);
+      } finally {
+        await silent.close();
+      }
+      await Bun.sleep(200);
+      expect(await two.repos.settings.get("cache_test")).toEqual({ advice: "second" });
+      clock += 61_000;
+      expect(await two.repos.settings.get("cache_test")).toEqual({ advice: "third" });
+    } finally {
+      await one.repos.close();
+      await two.repos.close();
+    }
   });
 });
