@@ -1,4 +1,5 @@
 import { raw } from "hono/html";
+import { assetUrl } from "./assets.ts";
 import type { Child } from "hono/jsx";
 import type { StaffUser } from "../domain/users.ts";
 
@@ -60,13 +61,13 @@ export function Layout(props: { ctx: PageContext; title: string; children?: Chil
           <meta name="viewport" content="width=device-width, initial-scale=1" />
           <title>{`${props.title} · ${ctx.companyName}`}</title>
           <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
-          <link rel="stylesheet" href="/assets/app.css" />
+          <link rel="stylesheet" href={assetUrl("app.css")} />
           <meta name="htmx-config" content={HTMX_CONFIG} />
-          <script src="/assets/htmx.min.js" defer></script>
-          <script src="/assets/sse.js" defer></script>
-          <script src="/assets/live-hub.js" defer></script>
-          <script src="/assets/live.js" defer></script>
-          <script src="/assets/app.js" defer></script>
+          <script src={assetUrl("htmx.min.js")} defer></script>
+          <script src={assetUrl("sse.js")} defer></script>
+          <script src={assetUrl("live-hub.js")} defer></script>
+          <script src={assetUrl("live.js")} defer></script>
+          <script src={assetUrl("app.js")} defer></script>
         </head>
         <body hx-headers={ctx.csrfToken ? JSON.stringify({ "X-CSRF-Token": ctx.csrfToken }) : undefined}>
           {ctx.user ? (

@@ -1,6 +1,7 @@
 // The shared worker every staff tab of this browser connects to: it holds the one live stream
 // for them all (live-hub.js) and talks to each tab over its MessagePort (live.js).
-importScripts("/assets/live-hub.js");
+// The hub of the same release as this worker (its address carries the version: "?v=…").
+importScripts(`/assets/live-hub.js${self.location.search}`);
 
 const ports = new Map(); // tab id -> its port
 

@@ -8,6 +8,8 @@
 
   // Not crypto.randomUUID: it exists only on https and localhost, and an office may use plain http.
   const tabId = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
+  // This script's own "?v=…" (the release's asset version), for the shared worker's address and name.
+  const version = document.currentScript ? new URL(document.currentScript.src).search : "";
   const sources = new Map(); // key -> TopicSource
   let nextKey = 0;
   let send = () => {};
@@ -133,7 +135,8 @@
   }
 
   function shared() {
-    const worker = new SharedWorker("/assets/live-worker.js", { name: "switchboard-live" });
+    // This release's worker, by address and by name: a tab of a newer release never joins an older worker.
+    const worker = new SharedWorker(`/assets/live-worker.js${version}`, { name: `switchboard-live${version}` });
     worker.port.onmessage = (event) => receive(event.data);
     // A worker that cannot start (an old browser, a blocked script) leaves this tab on its own.
     worker.onerror = () => fallback();

@@ -1,4 +1,5 @@
 import { raw } from "hono/html";
+import { assetUrl } from "./assets.ts";
 import type { Child } from "hono/jsx";
 import { formatPence } from "../domain/money.ts";
 import type { Payment } from "../domain/payments/charges.ts";
@@ -38,7 +39,7 @@ export function PublicLayout(props: { title: string; company: CompanyDetails; ch
           <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
           <title>{`${props.title} · ${props.company.name}`}</title>
           {STYLES}
-          <script src="/assets/htmx.min.js" defer></script>
+          <script src={assetUrl("htmx.min.js")} defer></script>
         </head>
         <body>
           <main>

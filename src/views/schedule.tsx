@@ -1,4 +1,5 @@
 import type { Issue } from "../domain/issues.ts";
+import { assetUrl } from "./assets.ts";
 import { formatDateTime } from "../domain/london-time.ts";
 import type { BoardPeriod, BoardRow } from "../domain/scheduling/board.ts";
 import { APPOINTMENT_STATUS_LABELS, isMovable } from "../domain/scheduling/appointments.ts";
@@ -39,7 +40,7 @@ export function SchedulePage(props: { ctx: PageContext; board: BoardData; after:
   const other = period.view === "week" ? "day" : "week";
   return (
     <Layout ctx={props.ctx} title="Schedule">
-      <script src="/assets/schedule.js" defer></script>
+      <script src={assetUrl("schedule.js")} defer></script>
       <div class="schedule-head">
         <h1>Schedule</h1>
         <nav class="schedule-nav" aria-label="Period">

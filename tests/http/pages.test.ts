@@ -45,9 +45,29 @@ describe("pages and assets", () => {
     expect(await htmx.text()).toContain("htmx");
     const { html } = await browser.page("/");
     expect(html).toStartWith("<!doctype html>");
-    expect(html).toContain('src="/assets/htmx.min.js"');
+    expect(html).toMatch(/src="\/assets\/htmx\.min\.js\?v=[0-9a-z]+"/);
     expect(html).not.toMatch(/src="https?:/);
     expect((await browser.request("/assets/../../package.json")).status).toBe(404);
+  });
+
+  test("assets are addressed by this release's version and kept for a year; any other address is checked each time", async () => {
+    const { html } = await browser.page("/");
+    const versioned = [...html.matchAll(/(?:src|href)="(\/assets\/[^"]+)"/g)].map((m) =>
+      m[1]!.replaceAll("&amp;", "&"),
+    );
+    expect(versioned.length).toBeGreaterThanOrEqual(6);
+    const versions = new Set(versioned.map((url) => new URL(url, "http://x").searchParams.get("v")));
+    expect(versions.size).toBe(1);
+    for (const url of versioned) {
+      const response = await browser.request(url);
+      expect(response.status).toBe(200);
+      expect(response.headers.get("Cache-Control")).toBe("public, max-age=31536000, immutable");
+    }
+    for (const stale of ["/assets/live.js", "/assets/live.js?v=lastrelease"]) {
+      const response = await browser.request(stale);
+      expect(response.status).toBe(200);
+      expect(response.headers.get("Cache-Control")).toBe("no-cache");
+    }
   });
 
   test("every page links the SVG favicon, served with a long cache; /favicon.ico points at it", async () => {
