@@ -51,8 +51,10 @@ export function topicFeed<E extends ChannelEvent, C extends LiveChannel<E>>(
  * `{topic, id, messages: [{event, data}…]}` per live event (`reload` without an id when a topic
  * could not be replayed from where the viewer asked). Each message's SSE id holds every topic's
  * position ("calls=12,call:<id>=40"), so a reconnecting EventSource resumes all of them.
+ * `gone` names topics asked for whose call or lead no longer exists (`{ready, gone: [topic…]}`):
+ * the browser stops asking for them.
  */
-export function topicStream(c: Context<AppEnv>, feeds: TopicFeed[], after: Cursors): Response {
+export function topicStream(c: Context<AppEnv>, feeds: TopicFeed[], after: Cursors, gone: string[] = []): Response {
   return sseResponse(c, (write) => {
     const cursors: Cursors = new Map();
     for (const feed of feeds) {
@@ -61,7 +63,8 @@ export function topicStream(c: Context<AppEnv>, feeds: TopicFeed[], after: Curso
       // An id from before a restart (beyond the channel's last) cannot be resumed: start from now.
       cursors.set(feed.topic, from !== undefined && from <= last ? from : last);
     }
-    write(`data: ${JSON.stringify({ ready: Object.fromEntries(cursors) })}\nid: ${cursorsText(cursors)}\n\n`);
+    const ready = { ready: Object.fromEntries(cursors), ...(gone.length > 0 ? { gone } : {}) };
+    write(`data: ${JSON.stringify(ready)}\nid: ${cursorsText(cursors)}\n\n`);
     const subscriptions = feeds.map((feed) => {
       const subscription = feed.subscribe(after.get(feed.topic) ?? null, (id, json) => {
         cursors.set(feed.topic, id);

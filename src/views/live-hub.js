@@ -125,6 +125,12 @@
     function receive(message) {
       if (message.ready) {
         for (const [topic, id] of Object.entries(message.ready)) cursors.set(topic, id);
+        // A call or lead deleted while a tab still shows it: stop asking for it (that tab's page
+        // would 404 on reload), so the stream the other tabs share is not refused over it.
+        for (const topic of message.gone || []) {
+          streaming = streaming.filter((t) => t !== topic);
+          for (const subscription of subscriptions.values()) subscription.topics.delete(topic);
+        }
         ready = true;
         failures = 0;
         openWaiting();

@@ -159,6 +159,22 @@ describe.skipIf(!enabled)("many staff tabs in one browser share one live connect
       await expectOpenStreams(1);
     }, 30_000);
 
+    test("a tab still listening to a call that no longer exists stops nobody: messages keep arriving on the one connection", async () => {
+      expect(tabs.length).toBe(8);
+      // What a tab left open on a since-deleted call asks for: its page's stream names the call.
+      await tabs[0]!.evaluate(() => {
+        (window as unknown as { htmx: { createEventSource(url: string): unknown } }).htmx.createEventSource(
+          "/live?topic=call:00000000-0000-4000-8000-000000000000",
+        );
+      });
+      await Bun.sleep(500);
+      const text = "And now the downpipe has gone too";
+      await deliver("wamid.TABS-GONE", text);
+      await tabs[4]!.locator("#conversations").getByText(text).waitFor({ timeout: LIVE_MS });
+      await tabs[6]!.locator("#lead-thread").getByText(text).waitFor({ timeout: LIVE_MS });
+      await expectOpenStreams(1);
+    }, 30_000);
+
     test("Simulate a call works with them open: the call page plays live, and every dashboard and the calls list follow", async () => {
       expect(tabs.length).toBe(8);
       const simulating = tabs[7]!;

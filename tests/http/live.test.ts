@@ -71,7 +71,7 @@ describe("GET /live: every topic a page listens to on one stream", () => {
     expect(response.status).toBe(303);
   });
 
-  test("refuses a missing, unknown or malformed topic with the reason, and an unknown call or lead with 404", async () => {
+  test("refuses a missing, unknown or malformed topic with the reason", async () => {
     const none = await browser.request("/live");
     expect(none.status).toBe(400);
     expect(await none.text()).toContain("Name at least one topic");
@@ -85,8 +85,20 @@ describe("GET /live: every topic a page listens to on one stream", () => {
     expect(await after.text()).toContain("after:");
     const tooMany = Array.from({ length: 21 }, (_, i) => `topic=lead:${i}`).join("&");
     expect((await browser.request(`/live?${tooMany}`)).status).toBe(400);
-    expect((await browser.request("/live?topic=call:00000000-0000-4000-8000-000000000000")).status).toBe(404);
-    expect((await browser.request("/live?topic=lead:00000000-0000-4000-8000-000000000000")).status).toBe(404);
+  });
+
+  test("a call or lead that no longer exists is named gone and the stream carries the rest (one stale tab stops no other)", async () => {
+    const goneCall = "call:00000000-0000-4000-8000-000000000000";
+    const goneLead = "lead:00000000-0000-4000-8000-000000000000";
+    const response = await browser.request(`/live?topic=${goneCall}&topic=call:${call.id}&topic=${goneLead}`);
+    expect(response.status).toBe(200);
+    const reading = readSse(response, (seen) => wire(seen).some((m) => m.topic === `call:${call.id}`));
+    await Bun.sleep(20);
+    const said = await segment(call, "Still live beside a deleted call.");
+    const [ready, line] = wire(await reading);
+    expect(ready!.ready).toEqual({ [`call:${call.id}`]: expect.any(Number) });
+    expect((ready as Wire & { gone?: string[] }).gone).toEqual([goneCall, goneLead]);
+    expect(line!.id).toBe(said.id);
   });
 
   test("carries each topic's events, each marked with its topic, and nothing of topics not asked for", async () => {

@@ -6,15 +6,16 @@ import { SCHEDULE_CHANNEL } from "../../domain/scheduling/schedule-channel.ts";
 import { renderCallEvent, renderCallsListEvent } from "../../views/call-live-events.tsx";
 import { renderInboxEvent } from "../../views/inbox-events.ts";
 import type { AppEnv } from "../deps.ts";
-import { notFound } from "../errors.ts";
 import { parseCursors, topicsOf, type Cursors, type LiveTopic } from "../live-topics.ts";
 import { topicFeed, topicStream, type TopicFeed } from "../topic-stream.ts";
 
 /**
  * A topic's feed, for whoever may open the page it belongs to: the same rule as the pages
- * (logged in, the call or lead exists), so the stream shows nothing its pages would not.
+ * (logged in, the call or lead exists), so the stream shows nothing its pages would not. A call
+ * or lead that no longer exists is `null`: the stream says it is gone and carries the rest, so
+ * one stale tab does not stop the live updates every other tab shares the stream for.
  */
-async function feedFor(c: Context<AppEnv>, topic: LiveTopic): Promise<TopicFeed> {
+async function feedFor(c: Context<AppEnv>, topic: LiveTopic): Promise<TopicFeed | null> {
   const { liveEvents, repos } = c.get("deps");
   switch (topic.kind) {
     case "calls":
@@ -26,14 +27,14 @@ async function feedFor(c: Context<AppEnv>, topic: LiveTopic): Promise<TopicFeed>
       return topicFeed(liveEvents, topic.name, SCHEDULE_CHANNEL, () => [{ event: "schedule-changed", data: "" }]);
     case "call": {
       const call = await repos.calls.byId(topic.id);
-      if (!call) throw notFound("call");
+      if (!call) return null;
       return topicFeed<LiveCallEvent, CallChannel>(liveEvents, topic.name, callChannel(call.id), (event, channel) =>
         renderCallEvent(event, channel.callId),
       );
     }
     case "lead": {
       const lead = await repos.leads.byId(topic.id);
-      if (!lead) throw notFound("lead");
+      if (!lead) return null;
       return topicFeed(liveEvents, topic.name, conversationChannel(lead.id), renderInboxEvent);
     }
   }
@@ -65,8 +66,10 @@ export function liveRoutes() {
   app.get("/live", async (c) => {
     const topics = topicsOf(c.req.queries("topic") ?? []);
     const after = cursorsOf(c);
-    const feeds = await Promise.all(topics.map((topic) => feedFor(c, topic)));
-    return topicStream(c, feeds, after);
+    const found = await Promise.all(topics.map((topic) => feedFor(c, topic)));
+    const feeds = found.filter((feed) => feed !== null);
+    const gone = topics.filter((_, i) => found[i] === null).map((topic) => topic.name);
+    return topicStream(c, feeds, after, gone);
   });
   return app;
 }
