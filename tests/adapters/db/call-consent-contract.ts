@@ -2,6 +2,7 @@ import { expect, test as bunTest } from "bun:test";
 import type { OpenDatabase } from "../../../src/adapters/db/database.ts";
 import { createAssistantCallGate } from "../../../src/domain/assistant/call-consent.ts";
 import { DEFAULT_CALLING_HOURS } from "../../../src/domain/assistant/call-policy.ts";
+import type { E164 } from "../../../src/domain/phone.ts";
 import type { Log } from "../../../src/ports/log.ts";
 import { aLead } from "../../support/jobs.ts";
 
@@ -101,7 +102,7 @@ export function callConsentContract(current: () => OpenDatabase, digits: string)
 
   test("an opt-out is for good: refused from then on, a repeat keeps the first, audited once, never logged with the number", async () => {
     const repos = current();
-    const lead = await repos.leads.create(aLead({ name: "Dora Stop", phone: number(5) }));
+    const lead = await repos.leads.create(aLead({ name: "Dora Stop", phone: number(5) as E164 }));
     const { gate, log } = gateOn();
     const recorded = await gate.recordOptOut({
       phone: number(5),
@@ -112,7 +113,7 @@ export function callConsentContract(current: () => OpenDatabase, digits: string)
     expect(recorded).toMatchObject({ ok: true, value: { phone: number(5), source: "pressed_9" } });
     const repeat = await gate.recordOptOut({ phone: number(5), callId: null, source: "said_stop" });
     expect(repeat.ok && repeat.value.id).toBe(recorded.ok && recorded.value.id);
-    expect(await repos.callConsent.optOutFor(number(5) as never)).toMatchObject({ source: "pressed_9" });
+    expect(await repos.callConsent.optOutFor(number(5) as E164)).toMatchObject({ source: "pressed_9" });
 
     const refused = await gate.mayPlaceAssistantCall({ phone: number(5), now: new Date("2026-12-10T10:00:00Z") });
     expect(refused).toEqual({
@@ -151,7 +152,7 @@ export function callConsentContract(current: () => OpenDatabase, digits: string)
     });
     expect(removed.ok).toBe(true);
     expect((await repos.callConsent.removeOptOut(recorded.value.id, "again", { who: "admin" })).ok).toBe(false);
-    expect(await repos.callConsent.optOutFor(number(6) as never)).toBeNull();
+    expect(await repos.callConsent.optOutFor(number(6) as E164)).toBeNull();
     expect((await repos.callConsent.optOuts(100)).map((o) => o.id)).not.toContain(recorded.value.id);
     expect((await gate.mayPlaceAssistantCall({ phone: number(6), now: THURSDAY })).ok).toBe(true);
     expect((await repos.audit.forEntity("opt_out", recorded.value.id)).map((e) => [e.what, e.details?.reason])).toEqual(
@@ -162,7 +163,7 @@ export function callConsentContract(current: () => OpenDatabase, digits: string)
     );
     const again = await gate.recordOptOut({ phone: number(6), callId: null, source: "pressed_9" });
     expect(again.ok && again.value.id).not.toBe(recorded.value.id);
-    expect(await repos.callConsent.optOutFor(number(6) as never)).toMatchObject({ source: "pressed_9" });
+    expect(await repos.callConsent.optOutFor(number(6) as E164)).toMatchObject({ source: "pressed_9" });
   });
 
   test("a number that cannot be dialled is refused, for calls and for opt-outs, without logging it", async () => {
