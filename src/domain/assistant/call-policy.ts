@@ -106,6 +106,9 @@ const SOURCE_WORDS: Record<OptOutSource, string> = {
   said_stop: 'said "stop calling me" during an assistant call',
 };
 
+/** How it was said, in words. @example optOutSourceWords("pressed_9") // "pressed 9 during an assistant call" */
+export const optOutSourceWords = (source: OptOutSource): string => SOURCE_WORDS[source];
+
 /** A number that asked not to be called by the assistant again, and when, how and on which call. */
 export interface OptOut {
   id: string;
