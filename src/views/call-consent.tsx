@@ -116,40 +116,44 @@ export function AssistantCallsPage(props: {
           Numbers whose owner pressed 9 or said "stop calling me": the assistant never calls them.
           {admin ? "" : " Only admins can remove one."}
         </p>
-        <table id="opt-outs">
-          <thead>
-            <tr>
-              <th>Number</th>
-              <th>Lead</th>
-              <th>When and how</th>
-              <th></th>
-            </tr>
-          </thead>
-          <tbody>
-            {data.optOuts.length === 0 ? (
+        <div class="table-wrap">
+          <table id="opt-outs" class="stacked">
+            <thead>
               <tr>
-                <td colspan={4} class="muted">
-                  Nobody has opted out.
-                </td>
+                <th>Number</th>
+                <th>Lead</th>
+                <th>When and how</th>
+                <th></th>
               </tr>
-            ) : (
-              data.optOuts.map((optOut) => (
+            </thead>
+            <tbody>
+              {data.optOuts.length === 0 ? (
                 <tr>
-                  <td>{phoneForDisplay(optOut.phone)}</td>
-                  <td>{optOut.leadId ? <a href={`/leads/${optOut.leadId}`}>{optOut.leadName ?? "Lead"}</a> : "—"}</td>
-                  <td>
-                    {formatDateTime(optOut.at)}: {optOutSourceWords(optOut.source)}
-                  </td>
-                  <td>
-                    {admin ? (
-                      <RemoveOptOutForm ctx={props.ctx} optOut={optOut} back="/settings/assistant-calls" />
-                    ) : null}
+                  <td colspan={4} class="muted">
+                    Nobody has opted out.
                   </td>
                 </tr>
-              ))
-            )}
-          </tbody>
-        </table>
+              ) : (
+                data.optOuts.map((optOut) => (
+                  <tr>
+                    <td data-label="Number">{phoneForDisplay(optOut.phone)}</td>
+                    <td data-label="Lead">
+                      {optOut.leadId ? <a href={`/leads/${optOut.leadId}`}>{optOut.leadName ?? "Lead"}</a> : "—"}
+                    </td>
+                    <td data-label="When and how">
+                      {formatDateTime(optOut.at)}: {optOutSourceWords(optOut.source)}
+                    </td>
+                    <td>
+                      {admin ? (
+                        <RemoveOptOutForm ctx={props.ctx} optOut={optOut} back="/settings/assistant-calls" />
+                      ) : null}
+                    </td>
+                  </tr>
+                ))
+              )}
+            </tbody>
+          </table>
+        </div>
       </section>
     </Layout>
   );
