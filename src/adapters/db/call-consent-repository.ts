@@ -55,18 +55,21 @@ export function createCallConsentRepository(db: Database): CallConsent {
     },
 
     async reserve(phone, day, at) {
-      const [row] = await db
-        .insert(automatedCallAttempts)
-        .values({ phone, day, reservedAt: at })
-        .onConflictDoNothing({ target: [automatedCallAttempts.phone, automatedCallAttempts.day] })
-        .returning();
-      if (row) return ok({ id: row.id, phone: row.phone as E164, day: row.day, reservedAt: row.reservedAt });
-      // The conflict waited for the winner's commit, so its row is there to read.
-      const [first] = await db
-        .select({ reservedAt: automatedCallAttempts.reservedAt })
-        .from(automatedCallAttempts)
-        .where(and(eq(automatedCallAttempts.phone, phone), eq(automatedCallAttempts.day, day)));
-      return { ok: false, reason: "already_called_today", firstAt: first?.reservedAt ?? at };
+      // Twice at most: the first attempt's row may be released between our insert and our read.
+      for (let round = 0; ; round++) {
+        const [row] = await db
+          .insert(automatedCallAttempts)
+          .values({ phone, day, reservedAt: at })
+          .onConflictDoNothing({ target: [automatedCallAttempts.phone, automatedCallAttempts.day] })
+          .returning();
+        if (row) return ok({ id: row.id, phone: row.phone as E164, day: row.day, reservedAt: row.reservedAt });
+        // The conflict waited for the winner's commit, so its row is there to read.
+        const [first] = await db
+          .select({ reservedAt: automatedCallAttempts.reservedAt })
+          .from(automatedCallAttempts)
+          .where(and(eq(automatedCallAttempts.phone, phone), eq(automatedCallAttempts.day, day)));
+        if (first || round > 0) return { ok: false, reason: "already_called_today", firstAt: first?.reservedAt ?? at };
+      }
     },
 
     async attachCall(reservationId, callId) {
