@@ -23,6 +23,7 @@ import type { Metrics, MetricsEndpoint } from "../ports/metrics.ts";
 import type { CalendarFeedWriter } from "../adapters/ical/ical-feed.ts";
 import type { MakeThumbnail } from "../adapters/whatsapp/thumbnails.ts";
 import type { DashboardSource } from "../domain/dashboard/figures.ts";
+import type { AssistantCallGate } from "../domain/assistant/call-consent.ts";
 
 /** This process among the instances sharing one database. */
 export interface InstanceState {
@@ -137,4 +138,9 @@ export interface AppDeps {
   fieldWork: { calendarFeed: CalendarFeedWriter; makeThumbnail: MakeThumbnail };
   /** Each integration's state, for the integrations page. */
   integrations: () => Promise<IntegrationStatus[]>;
+  /**
+   * Whether the assistant may ring a number now (calling hours, once a London day, the opt-out
+   * register), and where an opt-out is reported. The outbound call engine's only way in.
+   */
+  callConsent: AssistantCallGate;
 }

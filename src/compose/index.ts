@@ -32,6 +32,7 @@ import { twilioKeys } from "./vendor-keys.ts";
 import { createIcalFeedWriter } from "../adapters/ical/ical-feed.ts";
 import { createThumbnailWorker } from "../adapters/whatsapp/thumbnails.ts";
 import { createVendorResilience, type VendorResilience } from "../adapters/resilience/vendor-policies.ts";
+import { createAssistantCallGate } from "../domain/assistant/call-consent.ts";
 
 export type { AppDeps } from "./app-deps.ts";
 export { logIntegrations } from "./integrations.ts";
@@ -265,6 +266,7 @@ export function wireDeps(
     metricsEndpoint: monitoring.endpoint,
     // Thumbnails on a worker thread of their own (started on first use), as WhatsApp photos' are.
     fieldWork: { calendarFeed: createIcalFeedWriter(), makeThumbnail: createThumbnailWorker() },
+    callConsent: createAssistantCallGate({ register: repos.callConsent, log: logger, now }),
     ...replaced,
   };
   return { deps, runner, taskHandlers };

@@ -27,6 +27,7 @@ import { engineerScope } from "./middleware/engineer-scope.ts";
 import { leadRoutes } from "./routes/leads.tsx";
 import { settingsRoutes } from "./routes/settings.tsx";
 import { onCallRoutes } from "./routes/on-call.tsx";
+import { callConsentRoutes } from "./routes/call-consent.tsx";
 import { staffUserRoutes } from "./routes/staff-users.tsx";
 import { auditTrailRoutes } from "./routes/audit-trail.tsx";
 import { simulateRoutes } from "./routes/simulate.ts";
@@ -133,6 +134,7 @@ export function createApp(deps: AppDeps) {
   staff.route("/", callerCheckRoutes());
   staff.route("/", settingsRoutes());
   staff.route("/", onCallRoutes());
+  staff.route("/", callConsentRoutes());
   staff.route("/", staffUserRoutes());
   staff.route("/", auditTrailRoutes());
   staff.route("/", simulateRoutes());

@@ -67,6 +67,9 @@ const REASONS: Record<string, ReasonAnswer> = {
   invalid_hours: { status: 422 },
   invalid_period: { status: 422 },
   overlap: { status: 409 },
+  // The assistant's calls (src/domain/assistant/call-policy.ts): settings forms.
+  invalid_calling_hours: { status: 422 },
+  invalid_reason: { status: 422 },
 };
 
 const answerFor = (reason: string): ReasonAnswer => REASONS[reason] ?? { status: 409 };

@@ -10,6 +10,8 @@ export const AUDIT_ENTITIES = [
   "recording",
   "media",
   "appointment",
+  /** A number on the assistant's opt-out register (src/domain/assistant/call-policy.ts). */
+  "opt_out",
 ] as const;
 export type AuditEntity = (typeof AUDIT_ENTITIES)[number];
 

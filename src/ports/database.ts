@@ -15,6 +15,7 @@ import type { Timeline } from "./timeline.ts";
 import type { Appointments, Engineers } from "./scheduling.ts";
 import type { OnCall } from "./on-call.ts";
 import type { VisitRecords } from "./visit-records.ts";
+import type { CallConsent } from "./call-consent.ts";
 
 /** Everything the app keeps in its database, behind one handle. */
 export interface Repositories {
@@ -46,6 +47,8 @@ export interface Repositories {
   visitRecords: VisitRecords;
   /** Office hours and the on-call rota. */
   onCall: OnCall;
+  /** The assistant's calling hours, once-a-day attempts and opt-out register. */
+  callConsent: CallConsent;
   /** Round trip to the database, for /ready. */
   ping(): Promise<void>;
   close(): Promise<void>;

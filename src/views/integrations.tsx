@@ -12,6 +12,10 @@ export function IntegrationsPage(props: { ctx: PageContext; integrations: Integr
       <p>
         <a href="/settings/safety">Safety advice list</a> — what staff are told to say when a caller describes a danger.
       </p>
+      <p>
+        <a href="/settings/assistant-calls">Automated calls</a> — when the assistant may call customers, and who opted
+        out.
+      </p>
       <p class="muted">
         What each integration runs on now. Set its keys (see the README) to move it from the embedded default to the
         vendor.

@@ -8,6 +8,8 @@ import { formatDate, formatDateTime } from "../domain/london-time.ts";
 import { CsrfField, Layout, type PageContext } from "./layout.tsx";
 import type { LeadContact } from "../ports/leads.ts";
 import { LeadContactsList } from "./lead-contacts.tsx";
+import type { OptOut } from "../domain/assistant/call-policy.ts";
+import { OptOutNotice } from "./call-consent.tsx";
 
 export interface LeadsListing {
   leads: Lead[];
@@ -124,6 +126,8 @@ export function LeadPage(props: {
   openIssues: Issue[];
   history: AuditEntry[];
   contacts: LeadContact[];
+  /** The number's standing opt-out from the assistant's calls, if any. */
+  optOut?: OptOut | null;
 }) {
   const { lead } = props;
   return (
@@ -162,7 +166,10 @@ export function LeadPage(props: {
           <h2>Details</h2>
           <dl class="details">
             <dt>Phone</dt>
-            <dd>{lead.phone ? <a href={`tel:${lead.phone}`}>{phoneForDisplay(lead.phone)}</a> : "—"}</dd>
+            <dd>
+              {lead.phone ? <a href={`tel:${lead.phone}`}>{phoneForDisplay(lead.phone)}</a> : "—"}
+              <OptOutNotice ctx={props.ctx} optOut={props.optOut ?? null} leadId={lead.id} />
+            </dd>
             <dt>Email</dt>
             <dd>{lead.email ?? "—"}</dd>
             <dt>Organisation</dt>

@@ -124,6 +124,7 @@ describe.skipIf(!enabled)("staff pages at a phone's width", () => {
         "/inbox",
         "/settings/integrations",
         "/settings/safety",
+        "/settings/assistant-calls",
         "/settings/users",
         "/settings/audit",
         ...(await detailLinks("/leads", new RegExp(`^/leads/${uuid}$`), 20)),

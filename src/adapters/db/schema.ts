@@ -812,3 +812,6 @@ export const onCallPeriods = pgTable(
     check("on_call_periods_order_check", sql`${t.endsAt} > ${t.startsAt}`),
   ],
 );
+
+// Safety and consent for the assistant's calls: in their own file (drizzle-kit reads this one).
+export * from "./schema-call-consent.ts";

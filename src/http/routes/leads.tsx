@@ -105,11 +105,12 @@ export function leadRoutes() {
     const { repos } = c.get("deps");
     const lead = await repos.leads.byId(c.req.param("id"));
     if (!lead) throw notFound("lead");
-    const [timeline, issues, history, contacts] = await Promise.all([
+    const [timeline, issues, history, contacts, optOut] = await Promise.all([
       repos.timeline.forLead(lead.id),
       repos.issues.forLead(lead.id),
       repos.audit.forEntity("lead", lead.id),
       repos.leadContacts.forLead(lead.id),
+      lead.phone ? repos.callConsent.optOutFor(lead.phone) : null,
     ]);
     const openIssues = issues.filter((i) => isOpenIssue(i.status));
     return c.html(
@@ -120,6 +121,7 @@ export function leadRoutes() {
         openIssues={openIssues}
         history={history}
         contacts={contacts}
+        optOut={optOut}
       />,
     );
   });
