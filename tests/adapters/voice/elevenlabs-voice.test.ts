@@ -2,12 +2,15 @@
  * The ElevenLabs voice through the official SDK against a loopback peer speaking ElevenLabs'
  * streaming text-to-speech API (tests/support/elevenlabs-peer.ts).
  */
-import { afterEach, describe, expect, test } from "bun:test";
+import { afterEach, beforeAll, describe, expect, test } from "bun:test";
 import { createElevenLabsVoice, VoiceError } from "../../../src/adapters/elevenlabs/elevenlabs-voice.ts";
 import { createVendorPolicy } from "../../../src/adapters/resilience/vendor-policy.ts";
 import { VENDOR_LIMITS } from "../../../src/adapters/resilience/vendor-limits.ts";
 import { FRAME_BYTES, ULAW_SILENCE } from "../../../src/ports/voice-synthesiser.ts";
 import { startElevenLabsPeer, toneUlaw, type ElevenLabsPeer } from "../../support/elevenlabs-peer.ts";
+
+// The SDK takes seconds to import on a busy machine: once, before the timed tests.
+beforeAll(() => import("@elevenlabs/elevenlabs-js"), 60_000);
 
 const KEY = "xi-right";
 const VOICE = "JBFqnCBsd6RMkjVDRZzb";
