@@ -23,6 +23,7 @@ import type { Metrics, MetricsEndpoint } from "../ports/metrics.ts";
 import type { CalendarFeedWriter } from "../adapters/ical/ical-feed.ts";
 import type { MakeThumbnail } from "../adapters/whatsapp/thumbnails.ts";
 import type { DashboardSource } from "../domain/dashboard/figures.ts";
+import type { VoiceWithFixedLines } from "../ports/voice-synthesiser.ts";
 
 /** This process among the instances sharing one database. */
 export interface InstanceState {
@@ -137,4 +138,9 @@ export interface AppDeps {
   fieldWork: { calendarFeed: CalendarFeedWriter; makeThumbnail: MakeThumbnail };
   /** Each integration's state, for the integrations page. */
   integrations: () => Promise<IntegrationStatus[]>;
+  /**
+   * The voice outbound calls speak with (src/compose/voice.ts): ElevenLabs with its keys, else the
+   * offline voice (espeak-ng); `prepare` the fixed lines (the opening line) to have them play at once.
+   */
+  voice: VoiceWithFixedLines;
 }

@@ -15,6 +15,7 @@ import type { AppDeps } from "./app-deps.ts";
 import { chooseTranscription, loadDemoScripts, recordingTaskHandlers, twilioSettings } from "./calls.ts";
 import { chooseExtractor, extractionSettings } from "./extraction.ts";
 import { checkIntegrations, describeIntegrations } from "./integrations.ts";
+import { chooseVoice } from "./voice.ts";
 import { messagingAdaptersFor, templatesFrom, wireMessaging, type MessagingAdapters } from "./messaging.ts";
 import { wireQuotesToCash } from "./quotes.ts";
 import { randomToken, signingSecrets, type SigningSecrets } from "./secrets.ts";
@@ -201,7 +202,9 @@ export function wireDeps(
   // Started by the server (src/main.ts), so commands and tests make no calls to vendors.
   const vendorChecks =
     replaced.vendorChecks ?? createVendorChecker({ checks: vendorChecksFor(config), log: logger, now });
-  const integrations = checkIntegrations(describeIntegrations(config, repos.kind, resources.storage.detail), {
+  const voice = chooseVoice(config, { policy: resilience.policy("ElevenLabs"), log: logger });
+  const described = describeIntegrations(config, repos.kind, resources.storage.detail, voice);
+  const integrations = checkIntegrations(described, {
     ping: () => repos.ping(),
     blobStore,
     keyChecks: vendorChecks,
@@ -263,6 +266,7 @@ export function wireDeps(
     metricsEndpoint: monitoring.endpoint,
     // Thumbnails on a worker thread of their own (started on first use), as WhatsApp photos' are.
     fieldWork: { calendarFeed: createIcalFeedWriter(), makeThumbnail: createThumbnailWorker() },
+    voice: voice.voice,
     ...replaced,
   };
   return { deps, runner, taskHandlers };

@@ -1,9 +1,9 @@
 import type { Log } from "../../ports/log.ts";
-import type { VoiceSynthesiser } from "../../ports/voice-synthesiser.ts";
+import type { VoiceSynthesiser, VoiceWithFixedLines } from "../../ports/voice-synthesiser.ts";
 
 /** A voice whose fixed lines are made ahead and replayed from memory. */
-export interface CachedVoice extends VoiceSynthesiser {
-  /** Settles when every phrase has been tried once (kept, failed or over the budget). */
+export interface CachedVoice extends VoiceWithFixedLines {
+  /** Settles when every line given so far has been tried once (kept, failed or over the budget). */
   ready(): Promise<void>;
   /** Lines kept and the bytes they take. */
   stats(): { phrases: number; cached: number; bytes: number; maxBytes: number };
@@ -12,8 +12,8 @@ export interface CachedVoice extends VoiceSynthesiser {
 }
 
 export interface CachedVoiceOptions {
-  /** The lines said word for word on every call (the opening line, fixed prompts). */
-  phrases: readonly string[];
+  /** Lines said word for word on every call (the opening line, fixed prompts); more can be `prepare`d later. */
+  phrases?: readonly string[];
   /** The most µ-law kept, bytes; default 2 MB (over four minutes of speech at 8 kB a second). */
   maxBytes?: number;
   log?: Log;
@@ -37,8 +37,8 @@ const wake = (entry: Entry) => {
 };
 
 /**
- * Puts a cache in front of a voice: the given phrases are synthesised in the background at
- * start (one after another, so start-up is not a burst of vendor requests) and replayed from
+ * Puts a cache in front of a voice: the given phrases (and any `prepare`d later) are synthesised
+ * in the background (one after another, so start-up is not a burst of vendor requests) and replayed from
  * memory, so the caller hears the opening line the moment the stream starts. A phrase asked for
  * while it is still being made plays as its frames arrive; one that failed is made again on its
  * next use. Any other text passes straight through. Memory is bounded: at most `maxBytes` are
@@ -51,7 +51,7 @@ const wake = (entry: Entry) => {
  */
 export function cachedVoice(inner: VoiceSynthesiser, options: CachedVoiceOptions): CachedVoice {
   const maxBytes = options.maxBytes ?? 2 * 1024 * 1024;
-  const phrases = [...new Set(options.phrases.map(keyOf).filter(Boolean))];
+  const phrases: string[] = [];
   const entries = new Map<string, Entry>();
   const closing = new AbortController();
   let keptBytes = 0;
@@ -117,25 +117,33 @@ export function cachedVoice(inner: VoiceSynthesiser, options: CachedVoiceOptions
     }
   }
 
-  const started = performance.now();
-  const warmed = (async () => {
-    for (const phrase of phrases) {
-      if (closing.signal.aborted) return;
-      // A call may have asked for it first: that filling serves.
-      await (entries.get(phrase) ?? fill(phrase)).settled;
-    }
-    const cached = [...entries.values()].filter((e) => e.state === "ready").length;
-    options.log?.info(
-      {
-        voice: inner.name,
-        phrases: phrases.length,
-        cached,
-        bytes: keptBytes,
-        ms: Math.round(performance.now() - started),
-      },
-      `Voice cache: ${cached} of ${phrases.length} fixed lines made ahead with the ${inner.name}`,
-    );
-  })();
+  let queue: Promise<void> = Promise.resolve();
+  /** Makes new lines one after another, after any still being made; resolves when all were tried. */
+  const prepare = (lines: readonly string[]): Promise<void> => {
+    const fresh = [...new Set(lines.map(keyOf))].filter((line) => line && !phrases.includes(line));
+    phrases.push(...fresh);
+    queue = queue.then(async () => {
+      const started = performance.now();
+      for (const phrase of fresh) {
+        if (closing.signal.aborted) return;
+        // A call may have asked for it first: that filling serves.
+        await (entries.get(phrase) ?? fill(phrase)).settled;
+      }
+      const cached = fresh.filter((line) => entries.get(line)?.state === "ready").length;
+      options.log?.info(
+        {
+          voice: inner.name,
+          lines: fresh.length,
+          cached,
+          bytes: keptBytes,
+          ms: Math.round(performance.now() - started),
+        },
+        `Voice cache: ${cached} of ${fresh.length} fixed lines made ahead with the ${inner.name}`,
+      );
+    });
+    return queue;
+  };
+  if (options.phrases?.length) void prepare(options.phrases);
 
   return {
     name: inner.name,
@@ -144,7 +152,8 @@ export function cachedVoice(inner: VoiceSynthesiser, options: CachedVoiceOptions
       const entry = entries.get(key) ?? (phrases.includes(key) && !closing.signal.aborted ? fill(key) : null);
       return entry ? replay(entry, signal) : inner.speak(text, signal);
     },
-    ready: () => warmed,
+    prepare,
+    ready: () => queue,
     stats: () => ({
       phrases: phrases.length,
       cached: [...entries.values()].filter((e) => e.state === "ready").length,

@@ -101,6 +101,16 @@ describe("cachedVoice (ElevenLabs loopback peer behind it)", () => {
     expect(spoken(peer)).toEqual([OPENING, PROMPT, OPENING]);
   });
 
+  test("prepare() adds lines later, after those being made, and never makes one twice", async () => {
+    const { peer, voice } = setUp();
+    const later = "Shall we text the link again?";
+    await voice.prepare([later, OPENING, `${later} `]);
+    expect(spoken(peer)).toEqual([OPENING, PROMPT, later]);
+    expect(voice.stats().cached).toBe(3);
+    await bytesOf(voice, later);
+    expect(peer.requests).toHaveLength(3);
+  });
+
   test("a voice that cannot speak fails the listener with its own reason", async () => {
     const peer = startElevenLabsPeer({ apiKey: KEY });
     const inner = createElevenLabsVoice({ apiKey: "xi-wrong", voiceId: "v1", baseUrl: peer.baseUrl });

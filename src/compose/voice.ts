@@ -1,0 +1,44 @@
+import type { Config } from "../config.ts";
+import type { Log } from "../ports/log.ts";
+import type { VoiceWithFixedLines } from "../ports/voice-synthesiser.ts";
+import type { VendorPolicy } from "../adapters/resilience/vendor-policy.ts";
+import { cachedVoice } from "../adapters/audio/cached-voice.ts";
+import { createElevenLabsVoice } from "../adapters/elevenlabs/elevenlabs-voice.ts";
+import { createEspeakVoice, OFFLINE_VOICE_NAME } from "../adapters/espeak/espeak-voice.ts";
+import { elevenLabsKeys } from "./vendor-keys.ts";
+
+/** The voice outbound calls speak with, and how the integrations page and start-up log name it. */
+export interface VoiceChoice {
+  voice: VoiceWithFixedLines;
+  mode: "vendor" | "embedded";
+  detail: string;
+}
+
+type VoiceConfig = Pick<Config, "ELEVENLABS_API_KEY" | "ELEVENLABS_VOICE_ID" | "ELEVENLABS_API_URL">;
+
+/**
+ * ElevenLabs when ELEVENLABS_API_KEY and ELEVENLABS_VOICE_ID are both set, else the offline
+ * voice (eSpeak NG on a worker thread, started on first use). Either way behind a cache of
+ * fixed lines, so the opening line plays the moment a stream starts once it is `prepare`d.
+ * Nothing is synthesised or loaded here: commands and tests that never call pay nothing.
+ *
+ * @example const { voice } = chooseVoice(config, { policy: resilience.policy("ElevenLabs"), log });
+ */
+export function chooseVoice(config: VoiceConfig, deps: { policy: VendorPolicy; log: Log }): VoiceChoice {
+  const keys = elevenLabsKeys(config);
+  if (keys) {
+    const inner = createElevenLabsVoice({ ...keys, policy: deps.policy });
+    return {
+      voice: cachedVoice(inner, { log: deps.log }),
+      mode: "vendor",
+      detail: `ElevenLabs voice ${keys.voiceId} speaks outbound calls (eleven_flash_v2_5, streamed as µ-law 8 kHz)${keys.baseUrl ? ` via ${new URL(keys.baseUrl).origin}` : ""}`,
+    };
+  }
+  return {
+    voice: cachedVoice(createEspeakVoice(), { log: deps.log }),
+    mode: "embedded",
+    detail: config.ELEVENLABS_API_KEY
+      ? `ELEVENLABS_VOICE_ID is not set, so ElevenLabs is not used: the ${OFFLINE_VOICE_NAME} speaks outbound calls`
+      : `No key: the ${OFFLINE_VOICE_NAME} speaks outbound calls, made on this machine (robotic but clear); nothing is sent`,
+  };
+}
