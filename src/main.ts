@@ -49,6 +49,10 @@ logger.info({ port: server.port }, `Switchboard is running at http://localhost:$
 deps.vendorChecks.start();
 // Renews the leases on this instance's calls, and closes calls whose instance died.
 deps.callLeases.start();
+// Loads the outbound-call voice now, not on the first call: ElevenLabs' SDK takes 1.5 s or more
+// to import on this thread (a stall live calls would feel); the offline voice's worker loads
+// eSpeak NG (about 90 MB) on a thread of its own.
+void deps.voice.prepare([]);
 
 /** How long shutdown waits for calls still being filed. */
 const CALL_ENDINGS_GRACE_MS = 10_000;

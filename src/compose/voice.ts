@@ -29,13 +29,14 @@ export function chooseVoice(config: VoiceConfig, deps: { policy: VendorPolicy; l
   if (keys) {
     const inner = createElevenLabsVoice({ ...keys, policy: deps.policy });
     return {
-      voice: cachedVoice(inner, { log: deps.log }),
+      voice: cachedVoice(inner, { log: deps.log, warm: inner.warm }),
       mode: "vendor",
       detail: `ElevenLabs voice ${keys.voiceId} speaks outbound calls (eleven_flash_v2_5, streamed as µ-law 8 kHz)${keys.baseUrl ? ` via ${new URL(keys.baseUrl).origin}` : ""}`,
     };
   }
+  const offline = createEspeakVoice();
   return {
-    voice: cachedVoice(createEspeakVoice(), { log: deps.log }),
+    voice: cachedVoice(offline, { log: deps.log, warm: offline.warm }),
     mode: "embedded",
     detail: config.ELEVENLABS_API_KEY
       ? `ELEVENLABS_VOICE_ID is not set, so ElevenLabs is not used: the ${OFFLINE_VOICE_NAME} speaks outbound calls`

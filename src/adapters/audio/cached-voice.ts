@@ -16,6 +16,8 @@ export interface CachedVoiceOptions {
   phrases?: readonly string[];
   /** The most µ-law kept, bytes; default 2 MB (over four minutes of speech at 8 kB a second). */
   maxBytes?: number;
+  /** Loads what the voice needs to speak (its SDK, its engine); called by the first prepare(). */
+  warm?: () => void;
   log?: Log;
 }
 
@@ -119,7 +121,12 @@ export function cachedVoice(inner: VoiceSynthesiser, options: CachedVoiceOptions
 
   let queue: Promise<void> = Promise.resolve();
   /** Makes new lines one after another, after any still being made; resolves when all were tried. */
+  let warmed = false;
   const prepare = (lines: readonly string[]): Promise<void> => {
+    if (!warmed) {
+      warmed = true;
+      options.warm?.();
+    }
     const fresh = [...new Set(lines.map(keyOf))].filter((line) => line && !phrases.includes(line));
     phrases.push(...fresh);
     queue = queue.then(async () => {

@@ -111,6 +111,19 @@ describe("cachedVoice (ElevenLabs loopback peer behind it)", () => {
     expect(peer.requests).toHaveLength(3);
   });
 
+  test("the first prepare() loads the voice itself, once", async () => {
+    const peer = startElevenLabsPeer({ apiKey: KEY });
+    const inner = createElevenLabsVoice({ apiKey: KEY, voiceId: "v1", baseUrl: peer.baseUrl });
+    let warmed = 0;
+    const voice = cachedVoice(inner, { warm: () => warmed++ });
+    cleanups.push(peer.close, voice.close);
+    expect(warmed).toBe(0);
+    await voice.prepare([]);
+    await voice.prepare([PROMPT]);
+    expect(warmed).toBe(1);
+    expect(peer.requests).toHaveLength(1);
+  });
+
   test("a voice that cannot speak fails the listener with its own reason", async () => {
     const peer = startElevenLabsPeer({ apiKey: KEY });
     const inner = createElevenLabsVoice({ apiKey: "xi-wrong", voiceId: "v1", baseUrl: peer.baseUrl });
