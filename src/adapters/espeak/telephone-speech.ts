@@ -11,44 +11,56 @@ export interface TelephoneSpeechOptions {
 }
 
 /**
- * Speaks `text` as µ-law 8 kHz, handing each piece to `onAudio` while eSpeak is still working
- * on the rest. `stopped()` is asked between pieces: true ends the synthesis early (barge-in).
- * Synchronous and CPU-bound (about a tenth of the audio's duration): run it off the server's
- * event loop (espeak-worker.ts).
+ * eSpeak NG made ready for the telephone. Synchronous and CPU-bound (about a tenth of the
+ * audio's duration): run it off the server's event loop (espeak-worker.ts).
  */
-export type SpeakToTelephone = (text: string, onAudio: (ulaw: Uint8Array) => void, stopped: () => boolean) => void;
+export interface TelephoneSpeech {
+  /** Starts a text whose µ-law 8 kHz pieces go to `onAudio` as eSpeak makes them. */
+  begin(onAudio: (ulaw: Uint8Array) => void): Utterance;
+}
+
+/** One text, said a sentence at a time, its resampler carried across the sentences. */
+export interface Utterance {
+  /** Says one sentence; `stopped()` is asked between pieces, and true ends it early (barge-in). */
+  sentence(text: string, stopped: () => boolean): void;
+  /** The resampler's last few milliseconds, then frees it. */
+  finish(): void;
+  /** Frees the resampler without its tail (the text was stopped). */
+  abandon(): void;
+}
 
 /** eSpeak NG's own rate. */
 const ESPEAK_HZ = 22_050;
 const TELEPHONE_HZ = 8_000;
 
 /**
- * Loads eSpeak NG (WebAssembly, about 25 MB with its voice data) and SpeexDSP once; the
- * returned function reuses both for every sentence.
+ * Loads eSpeak NG (WebAssembly, about 25 MB with its voice data) and SpeexDSP once; every
+ * text reuses both.
  */
-export async function loadTelephoneSpeech(options: TelephoneSpeechOptions = {}): Promise<SpeakToTelephone> {
+export async function loadTelephoneSpeech(options: TelephoneSpeechOptions = {}): Promise<TelephoneSpeech> {
   const [{ default: initialise }, speex] = await Promise.all([import("@echogarden/espeak-ng-emscripten"), loadSpeex()]);
   const espeak: ESpeakNGWorker = new (await initialise()).eSpeakNGWorker();
   if (espeak.samplerate !== ESPEAK_HZ) throw new Error(`eSpeak NG speaks at ${espeak.samplerate} Hz, not ${ESPEAK_HZ}`);
   espeak.set_voice(options.voice ?? "en-gb-x-rp", "");
   espeak.set_rate(options.wordsPerMinute ?? 160);
 
-  return (text, onAudio, stopped) => {
-    const resampler = createSpeexResampler(speex, { fromHz: ESPEAK_HZ, toHz: TELEPHONE_HZ });
-    try {
-      espeak.synthesize(escapeMarkup(text), (samples) => {
-        if (samples.length > 0) {
-          const down = resampler.push(withHeadroom(samples));
-          if (down.length > 0) onAudio(encodeMulaw(down));
-        }
-        return stopped();
-      });
-      if (stopped()) return;
-      const tail = resampler.flush();
-      if (tail.length > 0) onAudio(encodeMulaw(tail));
-    } finally {
-      resampler.close();
-    }
+  return {
+    begin(onAudio) {
+      const resampler = createSpeexResampler(speex, { fromHz: ESPEAK_HZ, toHz: TELEPHONE_HZ });
+      const send = (samples: Int16Array) => {
+        if (samples.length > 0) onAudio(encodeMulaw(samples));
+      };
+      return {
+        sentence(text, stopped) {
+          espeak.synthesize(escapeMarkup(text), (samples) => {
+            if (samples.length > 0) send(resampler.push(withHeadroom(samples)));
+            return stopped();
+          });
+        },
+        finish: () => send(resampler.flush()),
+        abandon: () => resampler.close(),
+      };
+    },
   };
 }
 
@@ -64,3 +76,16 @@ function withHeadroom(samples: Int16Array): Int16Array {
 
 /** This eSpeak build reads SSML: a customer's "<" or "&" must be read as text, not markup. */
 const escapeMarkup = (text: string) => text.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;");
+
+/**
+ * Sentences (and clauses ending in ; or :), each keeping its punctuation for eSpeak's
+ * intonation. Only punctuation followed by a space ends one, so "£12.50" stays whole.
+ *
+ * @example splitSentences("It is £12.50. Press 1.") // ["It is £12.50.", "Press 1."]
+ */
+export function splitSentences(text: string): string[] {
+  return text
+    .split(/(?<=[.!?;:])\s+/)
+    .map((p) => p.trim())
+    .filter((p) => p.length > 0);
+}

@@ -1,6 +1,7 @@
 /** The offline voice: eSpeak NG (WebAssembly) on its worker, telephone µ-law out. */
 import { afterAll, describe, expect, test } from "bun:test";
 import { createEspeakVoice } from "../../../src/adapters/espeak/espeak-voice.ts";
+import { splitSentences } from "../../../src/adapters/espeak/telephone-speech.ts";
 import { decodeMulaw } from "../../../src/adapters/audio/mulaw.ts";
 import { FRAME_BYTES } from "../../../src/ports/voice-synthesiser.ts";
 
@@ -57,6 +58,40 @@ describe("offline voice (espeak-ng)", () => {
     expect(again.seconds).toBeGreaterThan(0.3);
     expect(again.seconds).toBeLessThan(3);
   }, 60_000);
+
+  test("a line asked for while another call's paragraph is being made waits for a sentence, not the paragraph", async () => {
+    const paragraph = Array.from({ length: 6 }, (_, i) => `This is sentence number ${i + 1} of a long reminder.`).join(
+      " ",
+    );
+    const events: string[] = [];
+    const long = (async () => {
+      let frames = 0;
+      for await (const _ of voice.speak(paragraph)) frames++;
+      events.push("paragraph ended");
+      return frames;
+    })();
+    await Bun.sleep(20);
+    const short = (async () => {
+      for await (const _ of voice.speak("Press 1 to confirm.")) {
+        events.push("line started");
+        break;
+      }
+    })();
+    await Promise.all([long, short]);
+    expect(events).toEqual(["line started", "paragraph ended"]);
+    // The paragraph was said whole all the same: six sentences, well over 8 s.
+    expect((await long) * 0.02).toBeGreaterThan(8);
+  }, 60_000);
+
+  test("takes turns by sentence, and keeps amounts and times whole", () => {
+    expect(splitSentences("The balance is £12.50 today. Shall we text it?  Yes: at 9.30 am!")).toEqual([
+      "The balance is £12.50 today.",
+      "Shall we text it?",
+      "Yes:",
+      "at 9.30 am!",
+    ]);
+    expect(splitSentences("   ")).toEqual([]);
+  });
 
   test("an empty text is no frames", async () => {
     expect((await speak("  ")).frames.length).toBeLessThanOrEqual(1);
