@@ -136,6 +136,7 @@ export function cachedVoice(inner: VoiceSynthesiser, options: CachedVoiceOptions
         // A call may have asked for it first: that filling serves.
         await (entries.get(phrase) ?? fill(phrase)).settled;
       }
+      if (fresh.length === 0) return;
       const cached = fresh.filter((line) => entries.get(line)?.state === "ready").length;
       options.log?.info(
         {

@@ -62,6 +62,8 @@ self.onmessage = (event: MessageEvent<EspeakRequest>) => {
   const request = event.data;
   if (request.type === "load") {
     speech ??= loadTelephoneSpeech(request.options);
+    // A failure to load is reported to the first text that needs it (run() awaits it again).
+    speech.catch(() => {});
     return;
   }
   jobs.push({
