@@ -49,9 +49,9 @@ logger.info({ port: server.port }, `Switchboard is running at http://localhost:$
 deps.vendorChecks.start();
 // Renews the leases on this instance's calls, and closes calls whose instance died.
 deps.callLeases.start();
-// Loads the outbound-call voice now, not on the first call: ElevenLabs' SDK takes 1.5 s or more
-// to import on this thread (a stall live calls would feel); the offline voice's worker loads
-// eSpeak NG (about 90 MB) on a thread of its own.
+// Loads ElevenLabs' SDK now, when it is the voice, not on the first outbound call: its import
+// takes 1.5 s or more on this thread, a stall live calls would feel. (The offline voice loads on
+// a thread of its own when first needed.)
 void deps.voice.prepare([]);
 
 /** How long shutdown waits for calls still being filed. */

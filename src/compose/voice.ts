@@ -29,14 +29,16 @@ export function chooseVoice(config: VoiceConfig, deps: { policy: VendorPolicy; l
   if (keys) {
     const inner = createElevenLabsVoice({ ...keys, policy: deps.policy });
     return {
+      // Its SDK's import (1.5 s and more) would stall the event loop mid-call: done at prepare([]).
       voice: cachedVoice(inner, { log: deps.log, warm: inner.warm }),
       mode: "vendor",
       detail: `ElevenLabs voice ${keys.voiceId} speaks outbound calls (eleven_flash_v2_5, streamed as µ-law 8 kHz)${keys.baseUrl ? ` via ${new URL(keys.baseUrl).origin}` : ""}`,
     };
   }
-  const offline = createEspeakVoice();
   return {
-    voice: cachedVoice(offline, { log: deps.log, warm: offline.warm }),
+    // Not warmed by prepare([]): its worker (about 90 MB) loads on a thread of its own, on the
+    // first line prepared or spoken, so servers that never call out (and tests) do not carry it.
+    voice: cachedVoice(createEspeakVoice(), { log: deps.log }),
     mode: "embedded",
     detail: config.ELEVENLABS_API_KEY
       ? `ELEVENLABS_VOICE_ID is not set, so ElevenLabs is not used: the ${OFFLINE_VOICE_NAME} speaks outbound calls`

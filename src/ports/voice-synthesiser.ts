@@ -21,8 +21,8 @@ export interface VoiceSynthesiser {
 export interface VoiceWithFixedLines extends VoiceSynthesiser {
   /**
    * Makes `lines` in the background, after any still being made; speak() with one of them
-   * (exactly, ignoring surrounding spaces) then replays it. The first call also loads the voice
-   * itself (an SDK, an engine), so `prepare([])` at start-up spares the first call that wait.
+   * (exactly, ignoring surrounding spaces) then replays it. The first call may also load what
+   * the voice needs (a vendor SDK), so `prepare([])` at start-up spares the first call that wait.
    * Resolves when all were tried, never rejects.
    */
   prepare(lines: readonly string[]): Promise<void>;
