@@ -202,7 +202,7 @@ export function wireDeps(
   // Started by the server (src/main.ts), so commands and tests make no calls to vendors.
   const vendorChecks =
     replaced.vendorChecks ?? createVendorChecker({ checks: vendorChecksFor(config), log: logger, now });
-  const voice = chooseVoice(config, { policy: resilience.policy("ElevenLabs"), log: logger });
+  const voice = chooseVoice(config, { policy: resilience.policy("ElevenLabs"), log: logger, metrics });
   const described = describeIntegrations(config, repos.kind, resources.storage.detail, voice);
   const integrations = checkIntegrations(described, {
     ping: () => repos.ping(),

@@ -1,6 +1,7 @@
 import type { Config } from "../config.ts";
 import type { Log } from "../ports/log.ts";
-import type { VoiceWithFixedLines } from "../ports/voice-synthesiser.ts";
+import type { Metrics } from "../ports/metrics.ts";
+import type { VoiceSynthesiser, VoiceWithFixedLines } from "../ports/voice-synthesiser.ts";
 import type { VendorPolicy } from "../adapters/resilience/vendor-policy.ts";
 import { cachedVoice } from "../adapters/audio/cached-voice.ts";
 import { createElevenLabsVoice } from "../adapters/elevenlabs/elevenlabs-voice.ts";
@@ -24,10 +25,13 @@ type VoiceConfig = Pick<Config, "ELEVENLABS_API_KEY" | "ELEVENLABS_VOICE_ID" | "
  *
  * @example const { voice } = chooseVoice(config, { policy: resilience.policy("ElevenLabs"), log });
  */
-export function chooseVoice(config: VoiceConfig, deps: { policy: VendorPolicy; log: Log }): VoiceChoice {
+export function chooseVoice(
+  config: VoiceConfig,
+  deps: { policy: VendorPolicy; log: Log; metrics?: Pick<Metrics, "vendorError"> },
+): VoiceChoice {
   const keys = elevenLabsKeys(config);
   if (keys) {
-    const inner = createElevenLabsVoice({ ...keys, policy: deps.policy });
+    const inner = countingFailures(createElevenLabsVoice({ ...keys, policy: deps.policy }), deps.metrics);
     return {
       // Its SDK's import (1.5 s and more) would stall the event loop mid-call: done at prepare([]).
       voice: cachedVoice(inner, { log: deps.log, warm: inner.warm }),
@@ -43,5 +47,25 @@ export function chooseVoice(config: VoiceConfig, deps: { policy: VendorPolicy; l
     detail: config.ELEVENLABS_API_KEY
       ? `ELEVENLABS_VOICE_ID is not set, so ElevenLabs is not used: the ${OFFLINE_VOICE_NAME} speaks outbound calls`
       : `No key: the ${OFFLINE_VOICE_NAME} speaks outbound calls, made on this machine (robotic but clear); nothing is sent`,
+  };
+}
+
+/**
+ * The same voice, with each sentence ElevenLabs failed to speak counted in
+ * `vendor_errors_total{vendor="elevenlabs"}` (countVendorErrors counts promises; speech is an
+ * async iterable, so its failures surface while it is read).
+ */
+function countingFailures<V extends VoiceSynthesiser>(voice: V, metrics?: Pick<Metrics, "vendorError">): V {
+  if (!metrics) return voice;
+  return {
+    ...voice,
+    async *speak(text: string, signal?: AbortSignal) {
+      try {
+        yield* voice.speak(text, signal);
+      } catch (error) {
+        metrics.vendorError("elevenlabs");
+        throw error;
+      }
+    },
   };
 }

@@ -49,6 +49,23 @@ describe("chooseVoice", () => {
     }
   }, 60_000);
 
+  test("each sentence ElevenLabs fails to speak is counted as an ElevenLabs error (loopback peer)", async () => {
+    const peer = startElevenLabsPeer({ apiKey: "xi-1" });
+    const counted: string[] = [];
+    try {
+      const config = { ELEVENLABS_API_KEY: "xi-wrong", ELEVENLABS_VOICE_ID: "v", ELEVENLABS_API_URL: peer.baseUrl };
+      const { voice } = chooseVoice(config, { ...quiet, metrics: { vendorError: (v) => counted.push(v) } });
+      const error = await (async () => {
+        for await (const _ of voice.speak("Hello.")) {
+        }
+      })().catch((e: Error) => e.message);
+      expect(error).toContain("ELEVENLABS_API_KEY");
+      expect(counted).toEqual(["elevenlabs"]);
+    } finally {
+      await peer.close();
+    }
+  }, 60_000);
+
   test("ELEVENLABS_API_URL must be an http(s) URL, or start-up stops naming it", () => {
     const parsed = parseConfig({ ELEVENLABS_API_URL: "wss://api.elevenlabs.io" });
     expect(parsed.ok).toBe(false);
