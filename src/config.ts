@@ -158,6 +158,8 @@ export const configSchema = z.object({
   WISPRFLOW_API_URL: z.url({ protocol: /^wss?$/ }).default("wss://platform-api.wisprflow.ai/api/v1/dash/ws"),
   ELEVENLABS_API_KEY: optional,
   ELEVENLABS_VOICE_ID: optional,
+  /** ElevenLabs' API address (its own by default; a regional one, or a loopback peer in tests). */
+  ELEVENLABS_API_URL: optional.pipe(z.url({ protocol: /^https?$/, error: "must be an http(s):// URL" }).optional()),
   AWS_ACCESS_KEY_ID: optional,
   AWS_SECRET_ACCESS_KEY: optional,
   AWS_REGION: z.string().default("eu-west-2"),

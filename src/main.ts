@@ -49,6 +49,10 @@ logger.info({ port: server.port }, `Switchboard is running at http://localhost:$
 deps.vendorChecks.start();
 // Renews the leases on this instance's calls, and closes calls whose instance died.
 deps.callLeases.start();
+// Loads ElevenLabs' SDK now, when it is the voice, not on the first outbound call: its import
+// takes 1.5 s or more on this thread, a stall live calls would feel. (The offline voice loads on
+// a thread of its own when first needed.)
+void deps.voice.prepare([]);
 
 /** How long shutdown waits for calls still being filed. */
 const CALL_ENDINGS_GRACE_MS = 10_000;

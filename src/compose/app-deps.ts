@@ -24,6 +24,7 @@ import type { CalendarFeedWriter } from "../adapters/ical/ical-feed.ts";
 import type { MakeThumbnail } from "../adapters/whatsapp/thumbnails.ts";
 import type { DashboardSource } from "../domain/dashboard/figures.ts";
 import type { AssistantCallGate } from "../domain/assistant/call-consent.ts";
+import type { VoiceWithFixedLines } from "../ports/voice-synthesiser.ts";
 
 /** This process among the instances sharing one database. */
 export interface InstanceState {
@@ -143,4 +144,9 @@ export interface AppDeps {
    * register), and where an opt-out is reported. The outbound call engine's only way in.
    */
   callConsent: AssistantCallGate;
+  /**
+   * The voice outbound calls speak with (src/compose/voice.ts): ElevenLabs with its keys, else the
+   * offline voice (espeak-ng); `prepare` the fixed lines (the opening line) to have them play at once.
+   */
+  voice: VoiceWithFixedLines;
 }

@@ -15,6 +15,7 @@ import type { AppDeps } from "./app-deps.ts";
 import { chooseTranscription, loadDemoScripts, recordingTaskHandlers, twilioSettings } from "./calls.ts";
 import { chooseExtractor, extractionSettings } from "./extraction.ts";
 import { checkIntegrations, describeIntegrations } from "./integrations.ts";
+import { chooseVoice } from "./voice.ts";
 import { messagingAdaptersFor, templatesFrom, wireMessaging, type MessagingAdapters } from "./messaging.ts";
 import { wireQuotesToCash } from "./quotes.ts";
 import { randomToken, signingSecrets, type SigningSecrets } from "./secrets.ts";
@@ -204,7 +205,9 @@ export function wireDeps(
   // Started by the server (src/main.ts), so commands and tests make no calls to vendors.
   const vendorChecks =
     replaced.vendorChecks ?? createVendorChecker({ checks: vendorChecksFor(config), log: logger, now });
-  const integrations = checkIntegrations(describeIntegrations(config, repos.kind, resources.storage.detail), {
+  const voice = chooseVoice(config, { policy: resilience.policy("ElevenLabs"), log: logger, metrics });
+  const described = describeIntegrations(config, repos.kind, resources.storage.detail, voice);
+  const integrations = checkIntegrations(described, {
     ping: () => repos.ping(),
     blobStore,
     keyChecks: vendorChecks,
@@ -267,6 +270,7 @@ export function wireDeps(
     // Thumbnails on a worker thread of their own (started on first use), as WhatsApp photos' are.
     fieldWork: { calendarFeed: createIcalFeedWriter(), makeThumbnail: createThumbnailWorker() },
     callConsent: createAssistantCallGate({ register: repos.callConsent, log: logger, now }),
+    voice: voice.voice,
     ...replaced,
   };
   return { deps, runner, taskHandlers };

@@ -13,7 +13,13 @@ type Describe = Omit<IntegrationStatus, "health" | "keyCheck" | "circuit">;
  * How each integration runs with this configuration: on its vendor (keys present)
  * or on its embedded default. Logged at start-up and shown on the integrations page.
  */
-export function describeIntegrations(config: Config, database: string, blobStore: string): Describe[] {
+export function describeIntegrations(
+  config: Config,
+  database: string,
+  blobStore: string,
+  /** The voice chooseVoice picked (src/compose/voice.ts): the page says what really speaks. */
+  voice: { mode: "vendor" | "embedded"; detail: string },
+): Describe[] {
   const has = (...values: (string | undefined)[]) => values.every(Boolean);
   const vendorOr = (name: string, purpose: string, keys: boolean, vendor: string, embedded: string): Describe => ({
     name,
@@ -76,12 +82,7 @@ export function describeIntegrations(config: Config, database: string, blobStore
       "nova-2-phonecall",
       "No fallback transcription without a key",
     ),
-    {
-      name: "ElevenLabs",
-      purpose: "Voice for outbound calls",
-      mode: has(config.ELEVENLABS_API_KEY, config.ELEVENLABS_VOICE_ID) ? "vendor" : "off",
-      detail: has(config.ELEVENLABS_API_KEY) ? "ElevenLabs voice" : "Not configured (optional)",
-    },
+    { name: "ElevenLabs", purpose: "Voice for outbound calls", ...voice },
   ];
 }
 

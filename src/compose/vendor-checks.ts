@@ -38,7 +38,8 @@ export function vendorChecksFor(config: Config): VendorCheck[] {
     checks.push(createOpenAIModelsCheck(createOpenAIClient({ apiKey: config.OPENAI_API_KEY })));
   if (config.DEEPGRAM_API_KEY)
     checks.push(createDeepgramProjectsCheck({ apiKey: config.DEEPGRAM_API_KEY, url: config.DEEPGRAM_API_URL }));
-  if (config.ELEVENLABS_API_KEY) checks.push(createElevenLabsUserCheck({ apiKey: config.ELEVENLABS_API_KEY }));
+  if (config.ELEVENLABS_API_KEY)
+    checks.push(createElevenLabsUserCheck({ apiKey: config.ELEVENLABS_API_KEY, baseUrl: config.ELEVENLABS_API_URL }));
   const s3 = s3Keys(config);
   if (s3) checks.push(createS3BucketCheck({ ...s3, region: config.AWS_REGION, endpoint: config.S3_ENDPOINT }));
   return checks;

@@ -53,3 +53,14 @@ export const s3Keys = (config: Config) =>
         secretAccessKey: config.AWS_SECRET_ACCESS_KEY,
       }
     : null;
+
+/**
+ * ElevenLabs' voice for outbound calls: needs the key and the voice both; else the offline voice.
+ * `baseUrl` (ELEVENLABS_API_URL) replaces api.elevenlabs.io.
+ */
+export const elevenLabsKeys = (
+  config: Pick<Config, "ELEVENLABS_API_KEY" | "ELEVENLABS_VOICE_ID" | "ELEVENLABS_API_URL">,
+) =>
+  config.ELEVENLABS_API_KEY && config.ELEVENLABS_VOICE_ID
+    ? { apiKey: config.ELEVENLABS_API_KEY, voiceId: config.ELEVENLABS_VOICE_ID, baseUrl: config.ELEVENLABS_API_URL }
+    : null;

@@ -14,6 +14,20 @@ export interface VoiceSynthesiser {
   speak(text: string, signal?: AbortSignal): AsyncIterable<Uint8Array>;
 }
 
+/**
+ * A voice that can make fixed lines ahead of need (the opening line, prompts said word for word
+ * on every call), so they play the moment a stream starts instead of after a synthesis.
+ */
+export interface VoiceWithFixedLines extends VoiceSynthesiser {
+  /**
+   * Makes `lines` in the background, after any still being made; speak() with one of them
+   * (exactly, ignoring surrounding spaces) then replays it. The first call may also load what
+   * the voice needs (a vendor SDK), so `prepare([])` at start-up spares the first call that wait.
+   * Resolves when all were tried, never rejects.
+   */
+  prepare(lines: readonly string[]): Promise<void>;
+}
+
 /** 20 ms of 8 kHz µ-law. */
 export const FRAME_BYTES = 160;
 /** µ-law's zero level: what pads a short last frame. */

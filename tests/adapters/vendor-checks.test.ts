@@ -159,7 +159,7 @@ describe("ElevenLabs user", () => {
     expect(await run(createElevenLabsUserCheck({ apiKey: "xi-right", baseUrl: peer.baseUrl }))).toEqual({
       state: "working",
     });
-    expect(peer.requests.at(-1)).toEqual({ path: "/v1/user", apiKey: "xi-right" });
+    expect(peer.requests.at(-1)).toMatchObject({ path: "/v1/user", apiKey: "xi-right" });
     expect(await run(createElevenLabsUserCheck({ apiKey: "xi-wrong", baseUrl: peer.baseUrl }))).toMatchObject({
       state: "refused",
       variable: "ELEVENLABS_API_KEY",

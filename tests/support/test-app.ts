@@ -36,7 +36,8 @@ export function testClock(start = new Date("2026-11-27T10:00:00Z")) {
 export function buildTestApp(
   repos: Repositories,
   overrides: CompositionOverrides = {},
-  messagingOptions: MessagingTestOptions = {},
+  /** `env`: configuration beyond the test defaults (e.g. a vendor's variables). */
+  messagingOptions: MessagingTestOptions & { env?: Record<string, string> } = {},
 ) {
   const clock = testClock();
   const blobStore = createFolderBlobStore({
@@ -45,9 +46,10 @@ export function buildTestApp(
     publicBaseUrl: ORIGIN,
   });
   const reply = messagingOptions.missedCallReply;
-  const config = testConfig(
-    reply ? { MISSED_CALL_REPLY_CHANNEL: reply.channel, MISSED_CALL_REPLY_TEXT: reply.text } : {},
-  );
+  const config = testConfig({
+    ...(reply ? { MISSED_CALL_REPLY_CHANNEL: reply.channel, MISSED_CALL_REPLY_TEXT: reply.text } : {}),
+    ...messagingOptions.env,
+  });
   const { deps, taskHandlers } = wireDeps(
     config,
     {

@@ -3,8 +3,8 @@ import { checkFailure } from "../vendor-check-outcome.ts";
 
 /**
  * ElevenLabs' key check: reads the key's user (GET /v1/user, `xi-api-key`), which costs no
- * characters. Over fetch: the official SDK is not a dependency yet (voice synthesis is still to
- * come), and this one GET is all the check needs. A wrong key is refused (401).
+ * characters. Over fetch: this one GET is all the check needs, and the official SDK (used by the
+ * voice) takes over a second to import. A wrong key is refused (401).
  *
  * @example const check = createElevenLabsUserCheck({ apiKey });
  */

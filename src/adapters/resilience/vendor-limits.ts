@@ -16,6 +16,9 @@ export const VENDOR_LIMITS = {
   OpenAI: { ...COMMON, timeoutMs: 60_000 },
   // A 5 MB part or a recording on a slow uplink; a GetObject is timed to its headers only.
   S3: { ...COMMON, timeoutMs: 60_000 },
+  // Someone is on the line waiting: the stream's first bytes come within a second or they
+  // never will, and one quick retry is all a caller's patience allows. Timed to the headers only.
+  ElevenLabs: { ...COMMON, timeoutMs: 5_000, retries: 1, initialDelayMs: 100, maxDelayMs: 500 },
 } satisfies Record<string, Limits>;
 
 /**
