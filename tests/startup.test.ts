@@ -42,7 +42,9 @@ describe("starting Switchboard", () => {
   test("with no keys it runs on the embedded defaults, says so per integration, and answers /health and /ready", async () => {
     const child = start({ PORT: "0", DATA_DIR: dataDir });
     try {
-      const out = await readUntil(child.stdout, /Switchboard is running at http:\/\/localhost:(\d+)/);
+      // A first start migrates a new database: quick alone, but it has taken 50 s on a 2-core
+      // machine with the load average at 16, so the wait is generous (nothing is timed here).
+      const out = await readUntil(child.stdout, /Switchboard is running at http:\/\/localhost:(\d+)/, 100_000);
       const port = out.match(/localhost:(\d+)/)![1];
       for (const name of ["Database", "Storage", "Twilio", "Stripe", "WhatsApp", "OpenAI", "WisprFlow", "Deepgram"]) {
         expect(out).toContain(`[${name}]`);
@@ -58,7 +60,7 @@ describe("starting Switchboard", () => {
       child.kill("SIGTERM");
       await child.exited;
     }
-  }, 60_000);
+  }, 120_000);
 
   test("a bad variable stops start-up with one line naming it", async () => {
     const child = start({ PORT: "not-a-port", DATA_DIR: dataDir });
