@@ -25,7 +25,8 @@ export type IssueStatus = (typeof ISSUE_STATUSES)[number];
 export const issueTransitions: Transitions<IssueStatus> = {
   open: ["quoted", "scheduled", "in_progress", "cancelled"],
   quoted: ["open", "scheduled", "in_progress", "cancelled"],
-  scheduled: ["in_progress", "open", "cancelled"],
+  // Back to open or quoted when its last visit is cancelled (see jobStatusWithoutVisits).
+  scheduled: ["in_progress", "open", "quoted", "cancelled"],
   in_progress: ["done", "scheduled", "cancelled"],
   done: [],
   cancelled: ["open"],

@@ -156,7 +156,8 @@ describe("quote documents", () => {
     // Mark the stored file, so anything that rendered and stored again would show.
     const marked = new TextEncoder().encode("%PDF-1.3\n% the stored file\n");
     await world.deps.blobStore.put(key, marked, "application/pdf");
-    await world.quoteTasks[QUOTE_DOCUMENT_TASK]!({ quoteId: v1Id });
+    const task = (await repos.tasks.byKey(QUOTE_DOCUMENT_TASK, v1Id))!;
+    await world.quoteTasks[QUOTE_DOCUMENT_TASK]!({ quoteId: v1Id }, task);
     const staffCopy = await staff.request(`/quotes/${v1Id}/pdf`);
     const customerCopy = await customer.request(`/q/${v1Token}/quote.pdf`);
     expect(new Uint8Array(await staffCopy.arrayBuffer())).toEqual(marked);
