@@ -42,6 +42,10 @@ export const CLOSED_ISSUE_STATUSES: readonly IssueStatus[] = ISSUE_STATUSES.filt
 );
 export const isOpenIssue = (status: IssueStatus) => OPEN_ISSUE_STATUSES.includes(status);
 
+/** Staff raised the job to an emergency: the on-call engineer and the office are told (once per job). */
+export const becameEmergency = (before: Pick<Issue, "urgency">, after: Pick<Issue, "urgency">): boolean =>
+  before.urgency !== "emergency" && after.urgency === "emergency";
+
 export const ISSUE_STATUS_LABELS: Record<IssueStatus, string> = {
   open: "Open",
   quoted: "Quoted",
