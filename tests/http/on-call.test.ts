@@ -281,6 +281,40 @@ describe("an emergency set by staff", () => {
     expect(await jobTexts(job.id)).toEqual([]);
   });
 
+  test("staff correcting a live call's urgency to emergency text on-call and office as the extractor would, once", async () => {
+    const { call } = await ring("+447700900558");
+    const correct = () =>
+      browser.post(
+        `/calls/${call.id}/details`,
+        { field: "urgency", value: "emergency", _csrf: browser.csrf },
+        { "HX-Request": "true" },
+      );
+    await browser.page(`/calls/${call.id}`);
+    expect((await correct()).status).toBe(200);
+    const texts = await repos.messages.byKeyPrefix(`emergency:${call.id}:`);
+    expect(texts.map((t) => t.address).sort()).toEqual([OFFICE_1, OFFICE_2, ALICE_PHONE].sort());
+    expect(texts[0]!.body).toContain(`EMERGENCY call from`);
+    expect(texts[0]!.body).toContain(`http://localhost/calls/${call.id}`);
+    expect((await repos.calls.byId(call.id))!.emergency).toBe(true);
+  });
+
+  test("a filed call's urgency corrected to emergency: its job becomes one, and on-call and office hear once", async () => {
+    const { call } = await ring("+447700900559");
+    const job = await aRoutineJob("Water through the light fitting", call.id);
+    await repos.calls.update(call.id, { issueId: job.id, status: "completed", endedAt: new Date() });
+    await browser.page(`/calls/${call.id}`);
+    const corrected = await browser.post(
+      `/calls/${call.id}/details`,
+      { field: "urgency", value: "emergency", _csrf: browser.csrf },
+      { "HX-Request": "true" },
+    );
+    expect(corrected.status).toBe(200);
+    expect((await repos.issues.byId(job.id))!.urgency).toBe("emergency");
+    // The call's texts went out; the job's own alert saw them and sent nothing more.
+    expect((await repos.messages.byKeyPrefix(`emergency:${call.id}:`)).length).toBe(3);
+    expect(await repos.messages.byKeyPrefix(`emergency-job:${job.id}:`)).toEqual([]);
+  });
+
   test("an urgency that is not one is refused beside the field; nothing changes and nothing is sent", async () => {
     const job = await aRoutineJob("Dripping tap");
     const refused = await editUrgency(job, "panic");
