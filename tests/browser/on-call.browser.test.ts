@@ -1,7 +1,7 @@
 /**
  * /settings/on-call in a real browser against the real server: an admin sets office hours (a bad
  * day refused with the reason, what was typed kept), puts an engineer on call now, sees who
- * answers, is refused an overlapping period, and removes it. The engineers come in through the
+ * answers, is refused an overlapping period, removes it, and gives an engineer a phone number. The engineers come in through the
  * command line as an operator adds them, one phone number set afterwards with `engineer set-phone`.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
@@ -130,6 +130,18 @@ describe.skipIf(!enabled)("the on-call settings in a real browser", () => {
       await page.locator("#rota tbody tr", { hasText: "Ali Shah" }).getByRole("button", { name: "Remove" }).click();
       await page.locator("#rota").getByText("Nobody is on the rota for the coming four weeks.").waitFor();
       expect(await whoAnswers()).toContain("Out of hours and nobody on call");
+
+      // Bea is given a number in the engineers' list: the rota's select stops warning about her.
+      const phones = page.locator("#engineer-phones");
+      await phones.getByLabel("Phone number for Bea Jones").fill("call me maybe");
+      await phones.locator("tr", { hasText: "Bea Jones" }).getByRole("button", { name: "Save" }).click();
+      await page.getByRole("alert").getByText('"call me maybe" is not a phone number we can dial.').waitFor();
+      await phones.getByLabel("Phone number for Bea Jones").fill("07700 900654");
+      await phones.locator("tr", { hasText: "Bea Jones" }).getByRole("button", { name: "Save" }).click();
+      await page.waitForURL(`${server.url}/settings/on-call`);
+      expect(await phones.getByLabel("Phone number for Bea Jones").inputValue()).toBe("07700 900654");
+      const after = await page.locator("select[name=engineerId] option").allInnerTexts();
+      expect(after.map((o) => o.trim()).sort()).toEqual(["Ali Shah", "Bea Jones"]);
       expect(pageProblems).toEqual([]);
     },
     TEST_MS,
