@@ -269,6 +269,29 @@ describe("an emergency set by staff", () => {
     expect((await jobTexts(job.id)).length).toBe(3);
   });
 
+  test("a job entered as an emergency texts them too", async () => {
+    const lead = (await aRoutineJob("placeholder")).leadId;
+    await browser.page(`/issues/new?leadId=${lead}`);
+    const created = await browser.post("/issues", {
+      _csrf: browser.csrf,
+      leadId: lead,
+      title: "No heating, elderly tenant",
+      description: "",
+      category: "heating",
+      urgency: "emergency",
+      address: "5 Otley Road",
+      postcode: "LS6 3AA",
+      accessNotes: "",
+    });
+    expect(created.status).toBe(303);
+    const issueId = created.headers.get("Location")!.split("/").pop()!;
+    const texts = await jobTexts(issueId);
+    expect(texts.length).toBe(3);
+    expect(texts[0]!.body).toContain(
+      "EMERGENCY job for Maya Patel, 5 Otley Road, LS6 3AA: No heating, elderly tenant.",
+    );
+  });
+
   test("a job whose call already raised the alarm is not texted about again", async () => {
     const { call } = await ring("+447700900557");
     expect(
