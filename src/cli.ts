@@ -9,6 +9,7 @@ import { parseConfig } from "./config.ts";
 import { createLogger } from "./logger.ts";
 import { addUserCommand } from "./cli/user-add.ts";
 import { addEngineerCommand } from "./cli/engineer-add.ts";
+import { setEngineerPhoneCommand } from "./cli/engineer-set-phone.ts";
 import { seedDemoCommand } from "./cli/seed-demo.ts";
 import { extractCommand } from "./cli/extract.ts";
 import { chooseExtractor } from "./compose/extraction.ts";
@@ -18,6 +19,7 @@ const USAGE = `Usage:
   npm run cli -- engineer add EMAIL --name NAME --trade plumbing [--trade heating] [--postcode "LS6 2QR"]
                  [--hours 08:00-17:00] [--hours sat=09:00-13:00] [--phone "07700 900123"]
                  [--password PASSWORD]
+  npm run cli -- engineer set-phone EMAIL PHONE    (PHONE "" removes it)
   npm run cli -- seed-demo
   npm run --silent cli -- extract FILE      (a transcript: lines start "Caller:" or "Staff:")
   npm run seed:demo`;
@@ -64,6 +66,15 @@ async function main(argv: string[]): Promise<number> {
     const { trade, ...others } = values;
     return withDeps(parsed.config, logger, (deps) =>
       addEngineerCommand(deps, { email: positionals[0]!, trades: trade ?? [], ...others }),
+    );
+  }
+  if (command === "engineer" && sub === "set-phone") {
+    if (rest.length !== 2) {
+      console.error(`engineer set-phone needs an EMAIL and a PHONE ("" to remove it).\n${USAGE}`);
+      return 2;
+    }
+    return withDeps(parsed.config, logger, (deps) =>
+      setEngineerPhoneCommand(deps, { email: rest[0]!, phone: rest[1]! }),
     );
   }
   if (command === "extract") {

@@ -10,6 +10,7 @@ import type { Extractor } from "../ports/extractor.ts";
 import type { CompanyDetails } from "../domain/payments/invoice.ts";
 import type { Checkout, PaymentWebhooks } from "../ports/payments.ts";
 import type { InvoiceDocuments } from "../ports/invoices.ts";
+import type { QuoteDocuments } from "../ports/quotes.ts";
 import type { QuoteLinkSender } from "../ports/quote-messages.ts";
 import type { TestCheckout } from "../adapters/local/test-checkout.ts";
 import type { Call } from "../domain/calls.ts";
@@ -121,6 +122,8 @@ export interface AppDeps {
     /** Verifies Stripe-Signature with STRIPE_WEBHOOK_SECRET (or the locally made secret) and translates events. */
     webhooks: PaymentWebhooks;
     documents: InvoiceDocuments;
+    /** Sent quote versions as PDFs (the same renderer and worker as invoices). */
+    quoteDocuments: QuoteDocuments;
     sender: QuoteLinkSender;
     /** The app's own outbox, which keeps quote messages and sends nothing even with keys set (demo data). */
     outbox: QuoteLinkSender;

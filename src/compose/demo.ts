@@ -31,6 +31,9 @@ export function demoPorts(deps: AppDeps) {
     publicBaseUrl: () => deps.settings.publicBaseUrl,
     now,
     log,
+    // The PDFs are laid out by the server's job runner when it next runs (or on first download).
+    tasks: repos.tasks,
+    poke: () => {},
   };
   const settle = {
     payments: repos.payments,

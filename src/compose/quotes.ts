@@ -11,7 +11,9 @@ import { createOutboxQuoteSender } from "../adapters/local/quote-outbox.ts";
 import { createMessengerQuoteSender } from "../adapters/local/quote-messenger-sender.ts";
 import type { Messenger } from "../ports/messengers.ts";
 import { createTestCheckout } from "../adapters/local/test-checkout.ts";
-import { createInvoicePdfs } from "../adapters/pdf/invoice-pdf.ts";
+import { createPdfDocuments } from "../adapters/pdf/pdf-documents.ts";
+import { quoteDocumentTask } from "../domain/payments/quote-document-flow.ts";
+import { QUOTE_DOCUMENT_TASK } from "../domain/tasks/kinds.ts";
 import { createStripeCheckout, createStripeClient } from "../adapters/stripe/stripe-checkout.ts";
 import { createStripeWebhooks } from "../adapters/stripe/stripe-webhooks.ts";
 import type { VendorResilience } from "../adapters/resilience/vendor-policies.ts";
@@ -27,10 +29,10 @@ import { stripeKeys } from "./vendor-keys.ts";
 /**
  * Builds the quotes-to-cash adapters for a configuration: Stripe Checkout and its webhook
  * secret when the keys are set, else the embedded test checkout with a secret made locally
- * (the same Stripe signature check either way); invoice PDFs; the quote-link sender (the
+ * (the same Stripe signature check either way); invoice and quote PDFs; the quote-link sender (the
  * messaging outbox when a provider is connected, else the app's outbox: nothing is sent); and
- * the durable job handlers (settling payment events, the invoice PDF and receipt, test webhook
- * redelivery).
+ * the durable job handlers (settling payment events, the invoice PDF and receipt, a sent quote's
+ * PDF, test webhook redelivery).
  */
 export function wireQuotesToCash(input: {
   config: Config;
@@ -64,8 +66,9 @@ export function wireQuotesToCash(input: {
     email: config.COMPANY_EMAIL ?? null,
     vatNumber: config.COMPANY_VAT_NUMBER ?? null,
   };
-  // Laid out in a worker thread: a burst of payments never waits behind PDF rendering.
-  const documents = createInvoicePdfs({ inWorker: true });
+  // Laid out in a worker thread: a burst of payments or sends never waits behind PDF rendering.
+  const pdfs = createPdfDocuments({ inWorker: true });
+  const documents = pdfs.invoices;
   // With a messaging provider connected, quote links and receipts go through its durable
   // outbox; otherwise they stay in the app's outbox and nothing is sent.
   const outbox = createOutboxQuoteSender(repos.outboundMessages, log);
@@ -79,6 +82,7 @@ export function wireQuotesToCash(input: {
     testCheckout,
     webhooks,
     documents,
+    quoteDocuments: pdfs.quotes,
     sender,
     outbox,
     maxAmountPence: Math.round(config.QUOTE_MAX_AMOUNT * 100),
@@ -93,6 +97,14 @@ export function wireQuotesToCash(input: {
       sender,
       company,
       publicBaseUrl: input.publicBaseUrl,
+    }),
+    [QUOTE_DOCUMENT_TASK]: quoteDocumentTask({
+      quotes: repos.quotes,
+      issues: repos.issues,
+      leads: repos.leads,
+      blobStore,
+      documents: pdfs.quotes,
+      company,
     }),
     [PAYMENT_EVENT_TASK]: settlePaymentEventTask({
       payments: repos.payments,

@@ -25,7 +25,8 @@ export type IssueStatus = (typeof ISSUE_STATUSES)[number];
 export const issueTransitions: Transitions<IssueStatus> = {
   open: ["quoted", "scheduled", "in_progress", "cancelled"],
   quoted: ["open", "scheduled", "in_progress", "cancelled"],
-  scheduled: ["in_progress", "open", "cancelled"],
+  // Back to open or quoted when its last visit is cancelled (see jobStatusWithoutVisits).
+  scheduled: ["in_progress", "open", "quoted", "cancelled"],
   in_progress: ["done", "scheduled", "cancelled"],
   done: [],
   cancelled: ["open"],
@@ -40,6 +41,10 @@ export const CLOSED_ISSUE_STATUSES: readonly IssueStatus[] = ISSUE_STATUSES.filt
   (s) => !OPEN_ISSUE_STATUSES.includes(s),
 );
 export const isOpenIssue = (status: IssueStatus) => OPEN_ISSUE_STATUSES.includes(status);
+
+/** Staff raised the job to an emergency: the on-call engineer and the office are told (once per job). */
+export const becameEmergency = (before: Pick<Issue, "urgency">, after: Pick<Issue, "urgency">): boolean =>
+  before.urgency !== "emergency" && after.urgency === "emergency";
 
 export const ISSUE_STATUS_LABELS: Record<IssueStatus, string> = {
   open: "Open",

@@ -62,6 +62,8 @@ export interface Quote {
   sentAt: Date | null;
   /** Every change moves it: saved, sent, viewed, accepted, paid. */
   updatedAt: Date;
+  /** Blob key of the sent version's PDF under documents/quotes/, once it is stored. */
+  documentKey: string | null;
 }
 
 export interface LineTotals {

@@ -33,6 +33,7 @@ const REASONS: Record<string, ReasonAnswer> = {
   invalid_caller_answer: { status: 422 },
   invalid_rules: { status: 422 },
   invalid_email: { status: 422 },
+  invalid_phone: { status: 422 },
   weak_password: { status: 422 },
   invalid_role: { status: 422 },
   illegal_transition: { status: 422 },

@@ -1,7 +1,11 @@
+import type { QuoteDocumentContent } from "../domain/payments/quote-document.ts";
 import type { Quote, QuoteStatus } from "../domain/quotes.ts";
 import type { Result } from "../domain/result.ts";
 
-export type NewQuote = Omit<Quote, "id" | "createdAt" | "sentAt" | "updatedAt" | "version" | "token" | "status">;
+export type NewQuote = Omit<
+  Quote,
+  "id" | "createdAt" | "sentAt" | "updatedAt" | "version" | "token" | "status" | "documentKey"
+>;
 
 /** A quote in the staff list, with its job, its customer and what has been paid. */
 export interface QuoteListItem {
@@ -41,8 +45,16 @@ export interface Quotes {
    * it was in none of them. A `from` the transition table does not let go to `to` never matches.
    */
   advance(id: string, from: readonly QuoteStatus[], to: QuoteStatus, at: Date): Promise<boolean>;
+  /** Records where the version's PDF is stored; the first key recorded stays. */
+  setDocumentKey(id: string, key: string): Promise<void>;
   /** The newest version of the issue that was sent (whatever happened to it since), or null. */
   latestSent(issueId: string): Promise<Quote | null>;
   /** Latest versions first, with optional status filter, for the staff list. */
   list(filter: { status?: QuoteStatus; limit: number }): Promise<QuoteListItem[]>;
+}
+
+/** Renders a sent quote version as a document (a PDF). */
+export interface QuoteDocuments {
+  readonly contentType: string;
+  render(content: QuoteDocumentContent): Promise<Uint8Array>;
 }

@@ -29,6 +29,11 @@ export interface Engineers {
   calendarToken(userId: string): Promise<string | null>;
   /** Replaces the feed secret (the old URL stops at once), with an audit entry. False: no such engineer. */
   setCalendarToken(userId: string, token: string, actor: Actor): Promise<boolean>;
+  /**
+   * Sets (or, with null, removes) the number rung when on call and texted about emergencies,
+   * with an audit entry that says which but never the number. False: no such engineer.
+   */
+  setPhone(userId: string, phone: E164 | null, actor: Actor): Promise<boolean>;
   /** The active engineer whose feed has this secret, or null. */
   byCalendarToken(token: string): Promise<Engineer | null>;
 }

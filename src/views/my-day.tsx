@@ -1,6 +1,7 @@
 import type { Issue } from "../domain/issues.ts";
 import { formatDateTime, formatLongDate, formatTime } from "../domain/london-time.ts";
 import type { Message } from "../domain/messaging/message.ts";
+import { formatPhone } from "../domain/phone.ts";
 import type { QuoteLine } from "../domain/quotes.ts";
 import { APPOINTMENT_STATUS_LABELS } from "../domain/scheduling/appointments.ts";
 import { engineerMovesFrom, mapLink } from "../domain/scheduling/my-day.ts";
@@ -207,12 +208,65 @@ export function CalendarFeedPanel(props: { feedUrl: string | null; csrfToken: st
   );
 }
 
-/** /my-day: today's visits in order, then the calendar feed. */
+/**
+ * The number the engineer is rung on when on call (and texted about emergencies): shown, and
+ * changed or removed in place. A number that cannot be dialled is refused beside the field.
+ */
+export function PhonePanel(props: {
+  phone: string | null;
+  csrfToken: string | null;
+  typed?: string;
+  error?: string;
+  saved?: boolean;
+}) {
+  return (
+    <section class="card" id="engineer-phone">
+      <h2>Phone</h2>
+      <p>
+        {props.phone
+          ? `When you are on call, calls ring ${formatPhone(props.phone)} and emergencies are texted to it.`
+          : "No phone number: when you are on call, calls ring the office instead."}
+      </p>
+      {props.saved ? <p role="status">Saved.</p> : null}
+      <form
+        method="post"
+        action="/my-day/phone"
+        hx-post="/my-day/phone"
+        hx-target="#engineer-phone"
+        hx-swap="outerHTML"
+      >
+        <CsrfField token={props.csrfToken} />
+        <label for="engineer-phone-input">Mobile number (leave empty to remove)</label>
+        <input
+          id="engineer-phone-input"
+          name="phone"
+          type="tel"
+          autocomplete="tel"
+          value={props.typed ?? (props.phone ? formatPhone(props.phone) : "")}
+          aria-invalid={props.error ? "true" : undefined}
+          aria-describedby={props.error ? "engineer-phone-error" : undefined}
+        />
+        {props.error ? (
+          <span class="field-error" id="engineer-phone-error">
+            {props.error}
+          </span>
+        ) : null}
+        <button type="submit" class="secondary">
+          Save number
+        </button>
+      </form>
+    </section>
+  );
+}
+
+/** /my-day: today's visits in order, then the phone number and the calendar feed. */
 export function MyDayPage(props: {
   ctx: PageContext;
   day: Date;
   visits: VisitCardData[];
   feedUrl: string | null;
+  /** The engineer's on-call number (E.164), or null. */
+  phone?: string | null;
   /** False for office staff: they have no visits of their own. */
   isEngineer: boolean;
   title?: string;
@@ -229,7 +283,10 @@ export function MyDayPage(props: {
           props.visits.map((data) => <VisitCard data={data} csrfToken={props.ctx.csrfToken} />)
         )}
         {props.isEngineer && !props.title ? (
-          <CalendarFeedPanel feedUrl={props.feedUrl} csrfToken={props.ctx.csrfToken} />
+          <>
+            <PhonePanel phone={props.phone ?? null} csrfToken={props.ctx.csrfToken} />
+            <CalendarFeedPanel feedUrl={props.feedUrl} csrfToken={props.ctx.csrfToken} />
+          </>
         ) : null}
       </div>
     </Layout>

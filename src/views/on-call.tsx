@@ -1,4 +1,5 @@
 import { formatDateTime } from "../domain/london-time.ts";
+import { formatPhone } from "../domain/phone.ts";
 import type { Engineer } from "../domain/scheduling/engineers.ts";
 import { WEEKDAY_NAMES } from "../domain/scheduling/engineers.ts";
 import { formatClock } from "../domain/scheduling/london-clock.ts";
@@ -143,6 +144,43 @@ export function OnCallPage(props: {
         ) : (
           <p class="muted">Only admins can change the office hours and the rota.</p>
         )}
+      </section>
+      <section class="card stack" id="engineer-phones">
+        <h2>Engineers' phones</h2>
+        <p class="muted">
+          The number an engineer on call is rung on and texted about emergencies. Engineers can also set their own on My
+          day.
+        </p>
+        <table>
+          <tbody>
+            {data.engineers.map((e) => (
+              <tr>
+                <th scope="row">{e.name ?? e.email}</th>
+                <td>
+                  {admin ? (
+                    <form method="post" action={`/settings/on-call/engineers/${e.userId}/phone`} class="inline">
+                      <CsrfField token={props.ctx.csrfToken} />
+                      <input
+                        name="phone"
+                        type="tel"
+                        value={e.phone ? formatPhone(e.phone) : ""}
+                        placeholder="no phone number"
+                        aria-label={`Phone number for ${e.name ?? e.email}`}
+                      />{" "}
+                      <button type="submit" class="secondary">
+                        Save
+                      </button>
+                    </form>
+                  ) : e.phone ? (
+                    formatPhone(e.phone)
+                  ) : (
+                    <span class="muted">no phone number</span>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
       </section>
     </Layout>
   );

@@ -6,6 +6,7 @@ import type { Payment } from "../domain/payments/charges.ts";
 import type { CompanyDetails } from "../domain/payments/invoice.ts";
 import { canBeAccepted, canBeDeclined, canBePaid, type Quote } from "../domain/quotes.ts";
 import type { Invoice } from "../ports/invoices.ts";
+import { quoteFileName } from "../domain/payments/quote-document.ts";
 import { formatDate, formatDateTime } from "../domain/london-time.ts";
 
 /** Mobile first, no script of ours: the customer's pages work on any phone. */
@@ -168,6 +169,12 @@ export function CustomerQuotePage(props: {
             <p style="white-space:pre-line">{quote.terms}</p>
           </>
         ) : null}
+        <p id="quote-document" style="margin-top:1rem">
+          <a href={`/q/${quote.token}/quote.pdf`} download={quoteFileName(quote)}>
+            Download this quote (PDF)
+          </a>
+          , to keep or forward.
+        </p>
       </section>
       {payable && props.due ? (
         <section class="card actions">

@@ -13,6 +13,7 @@ import {
 } from "../domain/quotes.ts";
 import type { FieldErrors } from "../domain/validation.ts";
 import type { Invoice } from "../ports/invoices.ts";
+import { quoteFileName } from "../domain/payments/quote-document.ts";
 import type { QuoteListItem } from "../ports/quotes.ts";
 import type { MoneyFigures } from "../ports/payments.ts";
 import type { OutboundMessage } from "../ports/quote-messages.ts";
@@ -599,9 +600,19 @@ export function StaffQuotePage(props: {
           {quote.status === "draft" ? (
             <p class="muted">The link works once this version is sent.</p>
           ) : (
-            <p>
-              <input readonly value={props.link} aria-label="Customer link" />
-            </p>
+            <>
+              <p>
+                <input readonly value={props.link} aria-label="Customer link" />
+              </p>
+              <p id="quote-document">
+                <a href={`/quotes/${quote.id}/pdf`} download={quoteFileName(quote)}>
+                  Quote v{quote.version} as a PDF
+                </a>
+                {quote.documentKey ? null : (
+                  <span class="muted"> (being prepared; opening it now lays it out at once)</span>
+                )}
+              </p>
+            </>
           )}
           <div class="toolbar">
             {canBeResent(quote.status) ? post("resend", "Send the link again") : null}

@@ -1,13 +1,15 @@
 /**
  * Quotes to cash in a real browser, against the real server (`bun src/main.ts` on the embedded
  * defaults): staff build and send a quote on the issue page; the customer opens the link,
- * accepts, pays in the test checkout, sees "paid" and downloads the invoice.
+ * downloads the quote as a PDF, accepts, pays in the test checkout, sees "paid" and downloads the
+ * invoice.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
+import { extractText } from "unpdf";
 import { openDatabase } from "../../src/adapters/db/open.ts";
 import type { E164 } from "../../src/domain/phone.ts";
 import {
@@ -25,7 +27,7 @@ import {
 const enabled = browserTestsEnabled();
 const EMAIL = "quotes@handy.example";
 const PASSWORD = "kettle-on-for-the-plumber";
-const TEST_MS = 20_000;
+const TEST_MS = 30_000;
 
 let dataDir = "";
 let screenshots = "";
@@ -158,6 +160,15 @@ describe.skipIf(!enabled)("quotes to cash in a real browser", () => {
         await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth),
       ).toBeLessThanOrEqual(0);
       await shoot("customer-quote-375");
+      // The quote as a file to forward: the version's PDF, read back.
+      const [quoteFile] = await Promise.all([
+        page.waitForEvent("download"),
+        page.click("text=Download this quote (PDF)"),
+      ]);
+      expect(quoteFile.suggestedFilename()).toBe("quote-v1.pdf");
+      const { text } = await extractText(new Uint8Array(readFileSync((await quoteFile.path())!)), { mergePages: true });
+      expect(text).toContain("Version 1");
+      expect(text).toContain("Total £138.00");
 
       await Promise.all([
         page.waitForURL(/\/checkout\/test\/cs_test_local_/),

@@ -14,16 +14,18 @@ import {
   type Urgency,
 } from "../../src/domain/issues.ts";
 import { checkTransitionTable } from "./transition-table.ts";
+import { jobStatusWithoutVisits } from "../../src/domain/scheduling/cancel-visit.ts";
 
 // open → quoted → scheduled → in progress → done | cancelled, with the ways back a real job
-// takes: a rejected quote reopens it, a visit is rescheduled, a cancelled job is reopened.
+// takes: a rejected quote reopens it, a visit is rescheduled, a job whose last visit is cancelled
+// goes back to open or quoted, a cancelled job is reopened.
 checkTransitionTable<IssueStatus>(
   "job",
   ISSUE_STATUSES,
   {
     open: ["quoted", "scheduled", "in_progress", "cancelled"],
     quoted: ["open", "scheduled", "in_progress", "cancelled"],
-    scheduled: ["in_progress", "open", "cancelled"],
+    scheduled: ["in_progress", "open", "quoted", "cancelled"],
     in_progress: ["done", "scheduled", "cancelled"],
     done: [],
     cancelled: ["open"],
@@ -155,5 +157,20 @@ describe("byUrgency", () => {
       "urgent-new",
       "routine-old",
     ]);
+  });
+});
+
+describe("jobStatusWithoutVisits", () => {
+  test("open before a quote was sent, quoted after (whatever the customer did), scheduled when paid", () => {
+    expect(jobStatusWithoutVisits(null)).toBe("open");
+    for (const status of ["sent", "viewed", "accepted", "declined", "expired", "superseded"] as const)
+      expect(jobStatusWithoutVisits(status)).toBe("quoted");
+    expect(jobStatusWithoutVisits("deposit_paid")).toBe("scheduled");
+    expect(jobStatusWithoutVisits("paid")).toBe("scheduled");
+  });
+
+  test("a scheduled job may go back to either", () => {
+    expect(changeIssueStatus({ status: "scheduled" }, "quoted").ok).toBe(true);
+    expect(changeIssueStatus({ status: "scheduled" }, "open").ok).toBe(true);
   });
 });

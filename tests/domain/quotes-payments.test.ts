@@ -190,6 +190,7 @@ const LINES: QuoteLine[] = [
   { kind: "other", description: "Skip (zero-rated)", quantity: 1, unitPricePence: 9_999, vatRatePercent: 0 },
 ];
 const aQuote = (over: Partial<Quote> = {}): Quote => ({
+  documentKey: null,
   id: "q1",
   issueId: "i1",
   version: 1,

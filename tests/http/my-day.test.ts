@@ -380,3 +380,41 @@ describe("the calendar feed", () => {
     expect(html).not.toContain("Make a calendar address");
   });
 });
+
+describe("the engineer's phone number", () => {
+  test("set on /my-day, shown, audited without the number; a bad one is refused beside the field and changes nothing", async () => {
+    const browser = testBrowser(world.app);
+    expect((await browser.logIn(alice.email, PASSWORD)).status).toBe(303);
+    const { html } = await browser.page("/my-day");
+    expect(html).toContain('id="engineer-phone"');
+    expect(html).toContain("No phone number: when you are on call, calls ring the office instead.");
+
+    const saved = await browser.post("/my-day/phone", { _csrf: browser.csrf, phone: "07700 900321" }, HTMX);
+    expect(saved.status).toBe(200);
+    expect(await saved.text()).toContain("calls ring 07700 900321");
+    expect((await repos.engineers.byId(alice.userId))!.phone as string | null).toBe("+447700900321");
+    const trail = await repos.audit.forEntity("user", alice.userId);
+    expect(trail).toContainEqual(expect.objectContaining({ who: alice.email, what: "phone number changed" }));
+    expect(JSON.stringify(trail)).not.toContain("900321");
+
+    const refused = await browser.post("/my-day/phone", { _csrf: browser.csrf, phone: "12345" }, HTMX);
+    expect(refused.status).toBe(422);
+    const panel = await refused.text();
+    expect(panel).toContain('id="engineer-phone-error">&quot;12345&quot; is not a phone number we can dial.');
+    expect(panel).toContain('value="12345"');
+    expect((await repos.engineers.byId(alice.userId))!.phone as string | null).toBe("+447700900321");
+
+    const removed = await browser.post("/my-day/phone", { _csrf: browser.csrf, phone: "" }, HTMX);
+    expect(removed.status).toBe(200);
+    expect((await repos.engineers.byId(alice.userId))!.phone).toBeNull();
+    expect((await repos.audit.forEntity("user", alice.userId)).map((e) => e.what)).toContain("phone number removed");
+  });
+
+  test("office staff have no on-call number to set here", async () => {
+    const office = testBrowser(world.app);
+    const staff = await aStaffUser(world.deps, "lee@handy.example");
+    await office.logIn(staff.email, staff.password);
+    const response = await office.post("/my-day/phone", { _csrf: office.csrf, phone: "07700 900111" }, HTMX);
+    expect(response.status).toBe(403);
+  });
+});

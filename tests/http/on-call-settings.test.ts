@@ -115,4 +115,43 @@ describe("/settings/on-call", () => {
       "on-call period removed",
     ]);
   });
+
+  test("an admin sets an engineer's phone beside the rota, audited without the number; a bad one is refused; staff only read it", async () => {
+    const { html } = await admin.page("/settings/on-call");
+    expect(html).toContain('id="engineer-phones"');
+    expect(html).toContain(`action="/settings/on-call/engineers/${alice}/phone"`);
+    expect(html).toContain('value="07700 900777"');
+
+    const saved = await admin.post(`/settings/on-call/engineers/${alice}/phone`, {
+      _csrf: admin.csrf,
+      phone: "07700 900888",
+    });
+    expect(saved.status).toBe(303);
+    expect((await repos.engineers.byId(alice))!.phone as string | null).toBe("+447700900888");
+    const trail = await repos.audit.forEntity("user", alice);
+    expect(trail).toContainEqual(expect.objectContaining({ what: "phone number changed" }));
+    expect(JSON.stringify(trail)).not.toContain("900888");
+
+    const refused = await admin.post(`/settings/on-call/engineers/${alice}/phone`, {
+      _csrf: admin.csrf,
+      phone: "call me",
+    });
+    expect(refused.status).toBe(422);
+    expect(await refused.text()).toContain("Not saved: &quot;call me&quot; is not a phone number we can dial.");
+    expect((await repos.engineers.byId(alice))!.phone as string | null).toBe("+447700900888");
+    const unknown = await admin.post("/settings/on-call/engineers/00000000-0000-4000-8000-000000000000/phone", {
+      _csrf: admin.csrf,
+      phone: "07700 900111",
+    });
+    expect(unknown.status).toBe(404);
+
+    const staff = testBrowser(world.app);
+    await staff.logIn("sam@handy.example", "correct horse battery");
+    const page = await staff.page("/settings/on-call");
+    expect(page.html).toContain("07700 900888");
+    expect(page.html).not.toContain(`action="/settings/on-call/engineers/${alice}/phone"`);
+    const post = await staff.post(`/settings/on-call/engineers/${alice}/phone`, { _csrf: staff.csrf, phone: "" });
+    expect(post.status).toBe(403);
+    expect((await repos.engineers.byId(alice))!.phone as string | null).toBe("+447700900888");
+  });
 });

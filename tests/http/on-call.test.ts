@@ -185,3 +185,164 @@ describe("an emergency out of hours", () => {
     expect(queued).toBe(2);
   });
 });
+
+describe("an emergency set by staff", () => {
+  let browser: ReturnType<typeof testBrowser>;
+  const jobTexts = (issueId: string) =>
+    repos.db
+      .select()
+      .from(messages)
+      .where(and(eq(messages.purpose, "notification"), eq(messages.issueId, issueId)));
+
+  async function aRoutineJob(title: string, sourceCallId: string | null = null) {
+    const lead = await repos.leads.create({
+      name: "Maya Patel",
+      organisation: null,
+      phone: null,
+      email: null,
+      address: null,
+      postcode: null,
+      segment: "tenant",
+      source: "manual",
+      notes: null,
+    });
+    return repos.issues.create({
+      leadId: lead.id,
+      title,
+      description: null,
+      category: "plumbing",
+      urgency: "routine",
+      address: "3 Otley Road",
+      postcode: "LS6 3AA",
+      accessNotes: null,
+      sourceCallId,
+    });
+  }
+  /** The issue form as staff post it, with the urgency changed. */
+  async function editUrgency(job: Awaited<ReturnType<typeof aRoutineJob>>, urgency: string) {
+    await browser.page(`/issues/${job.id}/edit`);
+    return browser.post(`/issues/${job.id}`, {
+      _csrf: browser.csrf,
+      leadId: job.leadId,
+      title: job.title,
+      description: "",
+      category: job.category,
+      urgency,
+      address: job.address ?? "",
+      postcode: job.postcode ?? "",
+      accessNotes: "",
+    });
+  }
+
+  beforeAll(async () => {
+    const staff = await aStaffUser(world.deps, "office@handy.example");
+    browser = testBrowser(world.app);
+    await browser.logIn(staff.email, staff.password);
+    // Sunday: closed; Alice on call all day.
+    await period(alice, "2026-11-29T08:00:00Z", "2026-11-30T08:00:00Z");
+  });
+
+  test("changing a job's urgency to emergency texts the on-call engineer and the office, once per job, audited", async () => {
+    const job = await aRoutineJob("Boiler pressure dropping");
+    expect((await editUrgency(job, "emergency")).status).toBe(303);
+    expect((await repos.issues.byId(job.id))!.urgency).toBe("emergency");
+    const texts = await jobTexts(job.id);
+    expect(texts.map((t) => t.address).sort()).toEqual([OFFICE_1, OFFICE_2, ALICE_PHONE].sort());
+    for (const text of texts) {
+      expect(text).toMatchObject({ channel: "sms", status: "queued", leadId: null });
+      expect(text.body).toBe(
+        `EMERGENCY job for Maya Patel, 3 Otley Road, LS6 3AA: Boiler pressure dropping. http://localhost/issues/${job.id}`,
+      );
+    }
+    const trail = await repos.audit.forEntity("issue", job.id);
+    expect(trail).toContainEqual(
+      expect.objectContaining({
+        who: "office@handy.example",
+        what: "made an emergency by hand: on-call engineer and office texted",
+        details: { texts: 3 },
+      }),
+    );
+
+    // Down to urgent and back up again: the job was texted about already, so nothing more.
+    expect((await editUrgency({ ...job, urgency: "emergency" }, "urgent")).status).toBe(303);
+    expect((await editUrgency({ ...job, urgency: "urgent" }, "emergency")).status).toBe(303);
+    expect((await jobTexts(job.id)).length).toBe(3);
+  });
+
+  test("a job entered as an emergency texts them too", async () => {
+    const lead = (await aRoutineJob("placeholder")).leadId;
+    await browser.page(`/issues/new?leadId=${lead}`);
+    const created = await browser.post("/issues", {
+      _csrf: browser.csrf,
+      leadId: lead,
+      title: "No heating, elderly tenant",
+      description: "",
+      category: "heating",
+      urgency: "emergency",
+      address: "5 Otley Road",
+      postcode: "LS6 3AA",
+      accessNotes: "",
+    });
+    expect(created.status).toBe(303);
+    const issueId = created.headers.get("Location")!.split("/").pop()!;
+    const texts = await jobTexts(issueId);
+    expect(texts.length).toBe(3);
+    expect(texts[0]!.body).toContain(
+      "EMERGENCY job for Maya Patel, 5 Otley Road, LS6 3AA: No heating, elderly tenant.",
+    );
+  });
+
+  test("a job whose call already raised the alarm is not texted about again", async () => {
+    const { call } = await ring("+447700900557");
+    expect(
+      await alertEmergency(emergencyAlertDeps(world.deps), call.id, {
+        extraction: { ...emptyExtraction("rules"), name: "Maya", urgency: "emergency" },
+      }),
+    ).toBe(3);
+    const job = await aRoutineJob("Burst pipe under the sink", call.id);
+    expect((await editUrgency(job, "emergency")).status).toBe(303);
+    expect(await jobTexts(job.id)).toEqual([]);
+  });
+
+  test("staff correcting a live call's urgency to emergency text on-call and office as the extractor would, once", async () => {
+    const { call } = await ring("+447700900558");
+    const correct = () =>
+      browser.post(
+        `/calls/${call.id}/details`,
+        { field: "urgency", value: "emergency", _csrf: browser.csrf },
+        { "HX-Request": "true" },
+      );
+    await browser.page(`/calls/${call.id}`);
+    expect((await correct()).status).toBe(200);
+    const texts = await repos.messages.byKeyPrefix(`emergency:${call.id}:`);
+    expect(texts.map((t) => t.address).sort()).toEqual([OFFICE_1, OFFICE_2, ALICE_PHONE].sort());
+    expect(texts[0]!.body).toContain(`EMERGENCY call from`);
+    expect(texts[0]!.body).toContain(`http://localhost/calls/${call.id}`);
+    expect((await repos.calls.byId(call.id))!.emergency).toBe(true);
+  });
+
+  test("a filed call's urgency corrected to emergency: its job becomes one, and on-call and office hear once", async () => {
+    const { call } = await ring("+447700900559");
+    const job = await aRoutineJob("Water through the light fitting", call.id);
+    await repos.calls.update(call.id, { issueId: job.id, status: "completed", endedAt: new Date() });
+    await browser.page(`/calls/${call.id}`);
+    const corrected = await browser.post(
+      `/calls/${call.id}/details`,
+      { field: "urgency", value: "emergency", _csrf: browser.csrf },
+      { "HX-Request": "true" },
+    );
+    expect(corrected.status).toBe(200);
+    expect((await repos.issues.byId(job.id))!.urgency).toBe("emergency");
+    // The call's texts went out; the job's own alert saw them and sent nothing more.
+    expect((await repos.messages.byKeyPrefix(`emergency:${call.id}:`)).length).toBe(3);
+    expect(await repos.messages.byKeyPrefix(`emergency-job:${job.id}:`)).toEqual([]);
+  });
+
+  test("an urgency that is not one is refused beside the field; nothing changes and nothing is sent", async () => {
+    const job = await aRoutineJob("Dripping tap");
+    const refused = await editUrgency(job, "panic");
+    expect(refused.status).toBe(422);
+    expect((await repos.issues.byId(job.id))!.urgency).toBe("routine");
+    expect(await jobTexts(job.id)).toEqual([]);
+  });
+});

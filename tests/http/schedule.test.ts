@@ -5,6 +5,7 @@ import type { Engineer } from "../../src/domain/scheduling/engineers.ts";
 import { DEFAULT_WORKING_WEEK } from "../../src/domain/scheduling/engineers.ts";
 import { SCHEDULE_CHANNEL, type ScheduleEvent } from "../../src/domain/scheduling/schedule-channel.ts";
 import type { AppDeps } from "../../src/compose/app-deps.ts";
+import { quoteTotals } from "../../src/domain/quotes.ts";
 import { aStaffUser, buildTestApp, testBrowser } from "../support/test-app.ts";
 import { freshPglite } from "../support/test-db.ts";
 
@@ -385,6 +386,55 @@ describe("moving, reassigning and cancelling", () => {
     expect(html).toContain(`id="queue-${job.id}"`);
     expect((await repos.appointments.byId(visit.id))!.status).toBe("cancelled");
     expect(heard).toEqual([expect.objectContaining({ id: visit.id, status: "cancelled" })]);
+  });
+
+  const cancel = (visit: { id: string; version: number }) =>
+    browser.post(
+      `/schedule/visits/${visit.id}/cancel`,
+      { _csrf: browser.csrf, version: String(visit.version), view: "week", date_shown: "2026-11-30" },
+      HTMX,
+    );
+  const issueTrail = async (id: string) => (await repos.audit.forEntity("issue", id)).map((entry) => entry.what);
+
+  test("cancelling a job's only visit takes it back from scheduled to open, audited", async () => {
+    const job = await aJob({ title: "Only visit" });
+    const visit = await bookedVisit(job, "13:00", "14:00", "2026-12-07");
+    expect((await repos.issues.byId(job.id))!.status).toBe("scheduled");
+    expect((await cancel(visit)).status).toBe(200);
+    expect((await repos.issues.byId(job.id))!.status).toBe("open");
+    expect(await issueTrail(job.id)).toContain("status scheduled → open");
+  });
+
+  test("a quoted job whose only visit is cancelled goes back to quoted; one of two visits cancelled leaves it scheduled", async () => {
+    const job = await aJob({ title: "Quoted, two visits" });
+    const lines = [
+      { kind: "labour" as const, description: "Tap", quantity: 1, unitPricePence: 5_000, vatRatePercent: 20 },
+    ];
+    const draft = await repos.quotes.createDraft({
+      issueId: job.id,
+      lines,
+      discountPence: 0,
+      deposit: null,
+      validUntil: null,
+      terms: null,
+      totals: quoteTotals(lines),
+    });
+    expect(await repos.quotes.markSent(draft.id, new Date("2026-11-27T09:00:00Z"))).toBe(true);
+    await repos.issues.setStatus(job.id, "quoted");
+    const first = await bookedVisit(job, "10:00", "11:00", "2026-12-08");
+    expect((await book(job, placement(bob, "2026-12-09", "10:00", "11:00"))).status).toBe(200);
+    const second = (await repos.appointments.forIssue(job.id)).find((v) => v.id !== first.id)!;
+    expect((await repos.issues.byId(job.id))!.status).toBe("scheduled");
+
+    expect((await cancel(first)).status).toBe(200);
+    expect((await repos.issues.byId(job.id))!.status).toBe("scheduled");
+    expect(await issueTrail(job.id)).not.toContain("status scheduled → quoted");
+
+    expect((await cancel(second)).status).toBe(200);
+    expect((await repos.issues.byId(job.id))!.status).toBe("quoted");
+    const entry = (await repos.audit.forEntity("issue", job.id)).find((e) => e.what === "status scheduled → quoted")!;
+    expect(entry).toMatchObject({ who: "sam@handy.example" });
+    expect(entry.details).toMatchObject({ appointmentId: second.id });
   });
 
   test("/live accepts the schedule topic", async () => {

@@ -5,6 +5,7 @@ import {
   type Appointment,
   APPOINTMENT_STATUS_LABELS,
   changeAppointmentStatus,
+  COMING_OR_UNDER_WAY,
   isMovable,
   MAX_VISIT_MINUTES,
   type Visit,
@@ -37,8 +38,6 @@ const toAppointment = (row: Row): Appointment => ({
   updatedAt: row.updatedAt,
 });
 
-/** Visits that count as "the job has its visit": booked, confirmed or under way. */
-const COMING_OR_UNDER_WAY = ["booked", "confirmed", "en_route", "on_site"] as const;
 const urgencyRank = sql`case ${issues.urgency} when 'emergency' then 0 when 'urgent' then 1 else 2 end`;
 
 /**

@@ -94,6 +94,27 @@ export function createEngineersRepository(db: Database): Engineers {
       });
     },
 
+    async setPhone(userId, phone, actor) {
+      if (!isUuid(userId)) return false;
+      return db.transaction(async (tx) => {
+        const [row] = await tx
+          .update(engineers)
+          .set({ phone, updatedAt: new Date() })
+          .where(eq(engineers.userId, userId))
+          .returning({ userId: engineers.userId });
+        if (!row) return false;
+        // Personal data stays out of the trail: it says that the number changed, not what to.
+        await tx.insert(auditLog).values({
+          who: actor.who,
+          what: phone ? "phone number changed" : "phone number removed",
+          entity: "user",
+          entityId: userId,
+          ...(actor.at ? { at: actor.at } : {}),
+        });
+        return true;
+      });
+    },
+
     async byCalendarToken(token) {
       const [row] = await joined().where(
         and(eq(engineers.calendarToken, token), eq(staffUsers.role, "engineer"), isNull(staffUsers.disabledAt)),

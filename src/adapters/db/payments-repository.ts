@@ -58,6 +58,7 @@ const toQuote = (row: QuoteRow): Quote => ({
   createdAt: row.createdAt,
   sentAt: row.sentAt,
   updatedAt: row.updatedAt,
+  documentKey: row.documentKey,
 });
 
 /**

@@ -1,4 +1,4 @@
-import { and, desc, eq, getTableColumns, inArray, isNotNull, ne, sql } from "drizzle-orm";
+import { and, desc, eq, getTableColumns, inArray, isNotNull, isNull, ne, sql } from "drizzle-orm";
 import { REPLACEABLE_QUOTE_STATUSES, quoteTransitions, type Quote, type QuoteStatus } from "../../domain/quotes.ts";
 import { reject } from "../../domain/result.ts";
 import { leadDisplayName } from "../../domain/leads.ts";
@@ -28,6 +28,7 @@ const toQuote = (row: QuoteRow): Quote => ({
   createdAt: row.createdAt,
   sentAt: row.sentAt,
   updatedAt: row.updatedAt,
+  documentKey: row.documentKey,
 });
 
 /** 16 random bytes (128 bits) as base64url: 22 characters, no padding. */
@@ -167,6 +168,15 @@ export function createQuotesRepository(db: Database): Quotes {
     },
 
     advance,
+
+    async setDocumentKey(id, key) {
+      if (!isUuid(id)) return;
+      // The first key stays: a render that lost a race never points the version elsewhere.
+      await db
+        .update(quotes)
+        .set({ documentKey: key })
+        .where(and(eq(quotes.id, id), isNull(quotes.documentKey)));
+    },
 
     async latestSent(issueId) {
       if (!isUuid(issueId)) return null;

@@ -276,6 +276,8 @@ export const quotes = pgTable(
     viewedAt: at("viewed_at"),
     acceptedAt: at("accepted_at"),
     paidAt: at("paid_at"),
+    /** The sent version's PDF under documents/quotes/, once stored. */
+    documentKey: text("document_key"),
   },
   (t) => [
     unique("quotes_token_unique").on(t.token),

@@ -92,6 +92,7 @@ export const QUOTES_TOUCH: TouchTable<Quotes> = {
   updateDraft: NONE,
   markSent: (_, sent) => (sent ? ["money"] : NONE),
   advance: (_, moved) => (moved ? ["money"] : NONE),
+  setDocumentKey: NONE,
   latestSent: NONE,
   list: NONE,
 };

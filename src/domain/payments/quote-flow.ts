@@ -6,6 +6,8 @@ import type { Leads } from "../../ports/leads.ts";
 import type { Checkout, Payments } from "../../ports/payments.ts";
 import type { Invoices, Invoice } from "../../ports/invoices.ts";
 import type { Quotes } from "../../ports/quotes.ts";
+import type { Tasks } from "../../ports/tasks.ts";
+import { queueQuoteDocument } from "./quote-document-flow.ts";
 import type { OutboundMessage, QuoteLinkSender } from "../../ports/quote-messages.ts";
 import {
   DECLINABLE_QUOTE_STATUSES,
@@ -35,6 +37,9 @@ export interface QuoteFlowDeps {
   publicBaseUrl: () => string;
   now: () => Date;
   log: Log;
+  /** Where the sent version's PDF job is queued, and the runner's nudge. */
+  tasks: Pick<Tasks, "enqueue">;
+  poke: () => void;
 }
 
 /** How long a checkout page stays open (Stripe allows 30 minutes to 24 hours). */
@@ -44,8 +49,9 @@ export const quoteUrl = (deps: Pick<QuoteFlowDeps, "publicBaseUrl">, token: stri
   `${deps.publicBaseUrl()}/q/${token}`;
 
 /**
- * Sends a draft: it is frozen as `sent` (older sent versions become superseded), the job
- * becomes "quoted", and the link goes to the customer's phone through the sender (on the
+ * Sends a draft: it is frozen as `sent` (older sent versions become superseded), its PDF is
+ * queued (rendered in the background, stored under documents/quotes/), the job becomes
+ * "quoted", and the link goes to the customer's phone through the sender (on the
  * embedded default: the outbox, nothing sent). Refused when the lead has no phone number.
  */
 export async function sendQuote(
@@ -63,6 +69,8 @@ export async function sendQuote(
     return reject("no_phone", "The customer has no phone number to send the link to. Add one to the lead first.");
   const at = deps.now();
   if (!(await deps.quotes.markSent(quote.id, at))) return reject("not_draft", "This version has already been sent.");
+  // A crash before this line leaves no job: the first download then renders and stores it.
+  await queueQuoteDocument(deps, quote);
   if (changeIssueStatus(issue, "quoted").ok) await deps.issues.setStatus(issue.id, "quoted");
   if (changeLeadStatus(lead, "quoted").ok) await deps.leads.setStatus(lead.id, "quoted");
   const message = await deps.sender.send({

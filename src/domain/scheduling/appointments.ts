@@ -43,6 +43,16 @@ export const changeAppointmentStatus = (from: AppointmentStatus, to: Appointment
 /** Every status but cancelled holds the engineer's time (a no-access visit was still driven to). */
 export const holdsTime = (status: AppointmentStatus): boolean => status !== "cancelled";
 
+/** Visits that count as "the job has its visit": booked, confirmed or under way. */
+export const COMING_OR_UNDER_WAY = [
+  "booked",
+  "confirmed",
+  "en_route",
+  "on_site",
+] as const satisfies readonly AppointmentStatus[];
+export const isComingOrUnderWay = (status: AppointmentStatus): boolean =>
+  (COMING_OR_UNDER_WAY as readonly AppointmentStatus[]).includes(status);
+
 /** Only a visit nobody has set off for can be moved or reassigned; after that it is history. */
 export const isMovable = (status: AppointmentStatus): boolean => status === "booked" || status === "confirmed";
 

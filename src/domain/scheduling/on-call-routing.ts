@@ -2,8 +2,11 @@ import type { Log } from "../../ports/log.ts";
 import type { OnCall } from "../../ports/on-call.ts";
 import type { Engineers } from "../../ports/scheduling.ts";
 import type { CallDetails } from "../extraction/call-details.ts";
+import type { Extraction } from "../extraction/extraction.ts";
 import { queueStaffText, type StaffTextDeps } from "../messaging/staff-texts.ts";
 import type { E164 } from "../phone.ts";
+import type { Issue } from "../issues.ts";
+import type { Lead } from "../leads.ts";
 import type { Engineer } from "./engineers.ts";
 import { type Answerer, whoAnswers } from "./on-call.ts";
 
@@ -54,12 +57,20 @@ export const emergencyKeyPrefix = (callId: string) => `emergency:${callId}:`;
 export const emergencyRecipient = (key: string | null): "on-call engineer" | "office" =>
   key?.split(":")[2] === "engineer" ? "on-call engineer" : "office";
 
-/** The emergency text: who called, where, what the job is, and the live call's page. */
-export function emergencyText(details: Pick<CallDetails, "extraction">, callLink: string): string {
+/**
+ * The emergency text: who, where, what the job is, and the page to open (the live call's, or the
+ * job's when staff set the emergency by hand).
+ */
+export function emergencyText(
+  details: { extraction: Pick<Extraction, "name" | "address" | "postcode" | "title" | "summary"> },
+  link: string,
+  about: "call" | "job" = "call",
+): string {
   const { name, address, postcode, title, summary } = details.extraction;
   const where = [address, postcode].filter(Boolean).join(", ") || "address not given yet";
   const job = (title?.trim() || summary?.trim() || "job not described yet").slice(0, 160);
-  return `EMERGENCY call from ${name?.trim() || "an unnamed caller"}, ${where}: ${job}. ${callLink}`;
+  const who = name?.trim() || (about === "call" ? "an unnamed caller" : "an unnamed customer");
+  return `EMERGENCY ${about === "call" ? "call from" : "job for"} ${who}, ${where}: ${job}. ${link}`;
 }
 
 export interface EmergencyAlertDeps extends OnCallDeps, StaffTextDeps {
@@ -79,22 +90,72 @@ export async function alertEmergency(
   callId: string,
   details: Pick<CallDetails, "extraction">,
 ): Promise<number> {
-  const { engineer } = await whoAnswersAt(deps, deps.now());
   const body = emergencyText(details, `${deps.publicBaseUrl}/calls/${callId}`);
+  return textOnCallAndOffice(deps, { keyPrefix: emergencyKeyPrefix(callId), body, issueId: null }, { callId });
+}
+
+/** The prefix of the texts sent when staff made a job an emergency by hand: one text a job and recipient. */
+export const jobEmergencyKeyPrefix = (issueId: string) => `emergency-job:${issueId}:`;
+
+/**
+ * Staff made a job an emergency by hand (its urgency changed to emergency): the same texts as an
+ * emergency heard on a call, to the engineer on call and the office, linking to the job. Once per
+ * job: keyed by job and recipient, and nothing at all when the call that opened the job already
+ * raised the alarm. Returns how many texts were queued.
+ */
+export async function alertJobEmergency(
+  deps: EmergencyAlertDeps,
+  job: Pick<Issue, "id" | "title" | "description" | "address" | "postcode" | "sourceCallId">,
+  customer: Pick<Lead, "name" | "organisation"> | null,
+): Promise<number> {
+  if (job.sourceCallId && (await deps.messages.byKeyPrefix(emergencyKeyPrefix(job.sourceCallId))).length > 0) {
+    deps.log.info({ issueId: job.id }, "emergency set by hand: its call already texted on-call and office");
+    return 0;
+  }
+  const body = emergencyText(
+    {
+      extraction: {
+        name: customer?.name ?? customer?.organisation ?? null,
+        address: job.address,
+        postcode: job.postcode,
+        title: job.title,
+        summary: job.description,
+      },
+    },
+    `${deps.publicBaseUrl}/issues/${job.id}`,
+    "job",
+  );
+  return textOnCallAndOffice(
+    deps,
+    { keyPrefix: jobEmergencyKeyPrefix(job.id), body, issueId: job.id },
+    { issueId: job.id },
+  );
+}
+
+/** One SMS to the engineer on call now (with a phone) and one to each office number, never twice per key. */
+async function textOnCallAndOffice(
+  deps: EmergencyAlertDeps,
+  alert: { keyPrefix: string; body: string; issueId: string | null },
+  logFields: Record<string, string>,
+): Promise<number> {
+  const { engineer } = await whoAnswersAt(deps, deps.now());
   const recipients: { to: string; key: string }[] = [];
-  if (engineer?.phone)
-    recipients.push({ to: engineer.phone, key: `${emergencyKeyPrefix(callId)}engineer:${engineer.userId}` });
+  if (engineer?.phone) recipients.push({ to: engineer.phone, key: `${alert.keyPrefix}engineer:${engineer.userId}` });
   deps.staffNumbers.forEach((to, index) => {
-    if (!recipients.some((r) => r.to === to))
-      recipients.push({ to, key: `${emergencyKeyPrefix(callId)}office:${index}` });
+    if (!recipients.some((r) => r.to === to)) recipients.push({ to, key: `${alert.keyPrefix}office:${index}` });
   });
   let queued = 0;
   for (const recipient of recipients) {
-    const message = await queueStaffText(deps, { to: recipient.to as E164, body, idempotencyKey: recipient.key });
+    const message = await queueStaffText(deps, {
+      to: recipient.to as E164,
+      body: alert.body,
+      idempotencyKey: recipient.key,
+      issueId: alert.issueId,
+    });
     if (message.created !== false) queued += 1;
   }
   deps.log.warn(
-    { callId, onCallEngineerId: engineer?.userId ?? null, texts: recipients.length, queued },
+    { ...logFields, onCallEngineerId: engineer?.userId ?? null, texts: recipients.length, queued },
     "emergency: on-call engineer and office texted",
   );
   return queued;

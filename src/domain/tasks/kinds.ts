@@ -21,6 +21,8 @@ export const DEFERRED_STATUS_TASK = "deferred-status";
 export const PAYMENT_EVENT_TASK = "settle-payment-event";
 /** After an invoice is issued: render and store its PDF, then send the receipt. One task, retried until both are done. */
 export const INVOICE_ISSUED_TASK = "invoice-issued";
+/** After a quote version is sent: render its PDF and store it under documents/quotes/. */
+export const QUOTE_DOCUMENT_TASK = "quote-document";
 /** Redelivers a completed test checkout's events until the webhook handler takes them. */
 export const TEST_WEBHOOK_TASK = "deliver-test-checkout-webhooks";
 /** Tells a customer about their visit (booked, the reminder the day before, on the way, cancelled). */
@@ -58,6 +60,7 @@ export const taskPayloads = {
     "not a payment event (provider, eventId and type)",
   ),
   [INVOICE_ISSUED_TASK]: z.object({ invoiceId: z.string() }),
+  [QUOTE_DOCUMENT_TASK]: z.object({ quoteId: z.string() }),
   [TEST_WEBHOOK_TASK]: z.object({ sessionId: z.string() }),
   /** `startsAt` is the slot the notice speaks of: a visit moved since makes it void. `link`: the customer's /a/<token> path, when the notice offers it. */
   [VISIT_NOTICE_TASK]: z.object({

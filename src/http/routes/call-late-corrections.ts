@@ -2,7 +2,9 @@ import type { Context } from "hono";
 import { isCallOver, type Call } from "../../domain/calls.ts";
 import type { CorrectableField } from "../../domain/extraction/extraction.ts";
 import { carryCorrections } from "../../domain/extraction/filing-corrections.ts";
+import { becameEmergency } from "../../domain/issues.ts";
 import type { AppEnv } from "../deps.ts";
+import { emergencySetByHand } from "../emergency-alert-deps.ts";
 
 /**
  * Whether the call's filing is behind it: the call is over and no media stream here is still
@@ -24,4 +26,7 @@ export async function carryLateCorrection(c: Context<AppEnv>, call: Call, field:
     { [field]: call.corrections[field] },
     { issue, createdIssue: false },
   );
+  const after = issue ? await repos.issues.byId(issue.id) : null;
+  if (issue && after && becameEmergency(issue, after))
+    await emergencySetByHand(c, after, await repos.leads.byId(after.leadId));
 }

@@ -20,6 +20,8 @@ import { companySafetyRules } from "../../domain/extraction/safety-rules.ts";
 import { transcriptFromSegments } from "../../domain/extraction/transcript.ts";
 import type { AppEnv } from "../deps.ts";
 import { carryLateCorrection, filedAlready } from "./call-late-corrections.ts";
+import { alertEmergency } from "../../domain/scheduling/on-call-routing.ts";
+import { emergencyAlertDeps } from "../emergency-alert-deps.ts";
 import { audit, changedFields, opensFromStart } from "../audit.ts";
 import { notFound, reasonStatus, rejectionError } from "../errors.ts";
 import { pageContext } from "../page-context.ts";
@@ -175,6 +177,8 @@ export function callRoutes(
     if (details?.emergency && !call.emergency) {
       await repos.calls.update(call.id, { emergency: true });
       await liveEvents.publish(CALLS_CHANNEL, { type: "emergency", data: { callId: call.id } });
+      // Staff heard it first: the same texts as the extractor's, keyed by call, so its later run adds none.
+      await alertEmergency(emergencyAlertDeps(c.get("deps")), call.id, details);
     }
     if (details) await liveEvents.publish(callChannel(call.id), { type: "details", data: details });
     // A corrected name may be (or stop being) someone other than the number's lead.

@@ -1,12 +1,20 @@
 import { Hono, type Context } from "hono";
 import { z } from "zod";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import { ISSUE_STATUSES, validateIssue, type Issue, type IssueInput, type IssueStatus } from "../../domain/issues.ts";
+import {
+  becameEmergency,
+  ISSUE_STATUSES,
+  validateIssue,
+  type Issue,
+  type IssueInput,
+  type IssueStatus,
+} from "../../domain/issues.ts";
 import { leadDisplayName, type Lead } from "../../domain/leads.ts";
 import { emptyForm } from "../../views/components.tsx";
 import { IssueCard, IssueForm, IssueFormPage, IssuePage, IssuesBoardPage } from "../../views/issues.tsx";
 import type { AppEnv } from "../deps.ts";
 import { audit, changedFields } from "../audit.ts";
+import { emergencySetByHand } from "../emergency-alert-deps.ts";
 import { issueQuoteSection } from "./quotes.tsx";
 import { issueVisitsSection } from "./visits-section.tsx";
 import { notFound, reasonStatus } from "../errors.ts";
@@ -89,6 +97,7 @@ export function issueRoutes() {
       }
       const issue = await repos.issues.create(result.value);
       await audit(c, "issue", issue.id, "created");
+      if (issue.urgency === "emergency") await emergencySetByHand(c, issue, lead);
       return redirectAfterPost(c, `/issues/${issue.id}`);
     },
   );
@@ -133,6 +142,7 @@ export function issueRoutes() {
     }
     await repos.issues.update(issue.id, result.value);
     await audit(c, "issue", issue.id, "edited", { fields: changedFields(issue, result.value) });
+    if (becameEmergency(issue, result.value)) await emergencySetByHand(c, { ...issue, ...result.value }, lead);
     return redirectAfterPost(c, action);
   });
 

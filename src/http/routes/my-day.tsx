@@ -14,7 +14,8 @@ import {
   sitePhotoKey,
 } from "../../domain/scheduling/visit-records.ts";
 import type { AppointmentView } from "../../ports/scheduling.ts";
-import { CalendarFeedPanel, MyDayPage, VisitCard, type VisitCardData } from "../../views/my-day.tsx";
+import { CalendarFeedPanel, MyDayPage, PhonePanel, VisitCard, type VisitCardData } from "../../views/my-day.tsx";
+import { changeEngineerPhone } from "../../domain/scheduling/engineer-phone.ts";
 import type { AppDeps, AppEnv } from "../deps.ts";
 import { notFound, reasonStatus } from "../errors.ts";
 import { isHtmx, pageContext } from "../page-context.ts";
@@ -23,6 +24,7 @@ import { CODE_MAX, formInt, formText, TEXT_MAX, validForm } from "../validation.
 
 const statusForm = z.object({ status: formText(CODE_MAX), version: formInt(0) });
 const noteForm = z.object({ note: formText(TEXT_MAX) });
+const phoneForm = z.object({ phone: formText(CODE_MAX) });
 const photoForm = z.object({
   photo: z.preprocess(
     (value) => (Array.isArray(value) ? value.at(-1) : value),
@@ -102,12 +104,13 @@ export function myDayRoutes() {
     const from = startOfLondonDay(deps.now());
     // Noon tomorrow then back to midnight: a day is 23 or 25 hours across the clock change.
     const to = startOfLondonDay(new Date(from.getTime() + 36 * 3600_000));
-    const [visits, token] = isEngineer
+    const [visits, token, engineer] = isEngineer
       ? await Promise.all([
           deps.repos.appointments.forEngineer(user.id, { from, to }),
           deps.repos.engineers.calendarToken(user.id),
+          deps.repos.engineers.byId(user.id),
         ])
-      : [[], null];
+      : [[], null, null];
     const cards = await Promise.all(visits.map((visit) => cardData(deps, visit)));
     return c.html(
       <MyDayPage
@@ -116,6 +119,7 @@ export function myDayRoutes() {
         visits={cards}
         isEngineer={isEngineer}
         feedUrl={token ? `${deps.settings.publicBaseUrl}${calendarFeedPath(token)}` : null}
+        phone={engineer?.phone ?? null}
       />,
     );
   });
@@ -235,6 +239,26 @@ export function myDayRoutes() {
       return streamBlob(blobStore, record[pick]);
     });
   }
+
+  /** The engineer's own on-call number: changed or removed (audited); a bad one is refused beside the field (422). */
+  app.post("/my-day/phone", validForm(phoneForm), async (c) => {
+    const deps = c.get("deps");
+    const user = c.get("user")!;
+    if (user.role !== "engineer") throw new HTTPException(403, { message: "Only engineers have an on-call number." });
+    const typed = c.req.valid("form").phone;
+    const changed = await changeEngineerPhone(deps.repos, user.id, typed, { who: user.email });
+    const csrfToken = pageContext(c).csrfToken;
+    if (!changed.ok) {
+      const current = await deps.repos.engineers.byId(user.id);
+      const panel = (
+        <PhonePanel phone={current?.phone ?? null} csrfToken={csrfToken} typed={typed} error={changed.message} />
+      );
+      return c.html(panel, reasonStatus(changed.reason));
+    }
+    deps.logger.info({ event: "engineer_phone_changed", userId: user.id }, "engineer's phone number changed");
+    if (!isHtmx(c)) return redirectAfterPost(c, "/my-day");
+    return c.html(<PhonePanel phone={changed.value.phone} csrfToken={csrfToken} saved />);
+  });
 
   /** A new feed address: the old one stops answering at once. */
   app.post("/my-day/calendar", async (c) => {

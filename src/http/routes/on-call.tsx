@@ -1,6 +1,7 @@
 import { type Context, Hono } from "hono";
 import { z } from "zod";
 import { checkRotaPeriod, parseLondonDateTime, parseOfficeHours, whoAnswers } from "../../domain/scheduling/on-call.ts";
+import { changeEngineerPhone } from "../../domain/scheduling/engineer-phone.ts";
 import type { AppEnv } from "../deps.ts";
 import { reasonStatus } from "../errors.ts";
 import { requireRole } from "../middleware/require-role.ts";
@@ -9,6 +10,7 @@ import { CODE_MAX, formList, formText, validForm } from "../validation.ts";
 import { OnCallPage, type OnCallPageData } from "../../views/on-call.tsx";
 
 const hoursForm = z.object({ day: formList(CODE_MAX, 7) });
+const phoneForm = z.object({ phone: formText(CODE_MAX) });
 const periodForm = z.object({ engineerId: formText(CODE_MAX), from: formText(CODE_MAX), to: formText(CODE_MAX) });
 
 /** The rota the page lists: from a day ago (tonight's period began yesterday) to four weeks on. */
@@ -78,6 +80,18 @@ export function onCallRoutes() {
     );
     if (!added.ok) return refused(c, reasonStatus(added.reason), added.message, typed);
     logger.info({ event: "audit", userId: user?.id, periodId: added.value.id }, "on-call period added");
+    return c.redirect("/settings/on-call", 303);
+  });
+
+  /** An engineer's on-call number, set or removed by an admin (audited); a bad one is refused with the reason. */
+  app.post("/settings/on-call/engineers/:id/phone", requireRole("admin"), validForm(phoneForm, badForm), async (c) => {
+    const { repos, logger } = c.get("deps");
+    const user = c.get("user");
+    const changed = await changeEngineerPhone(repos, c.req.param("id"), c.req.valid("form").phone, {
+      who: user?.email ?? "unknown",
+    });
+    if (!changed.ok) return refused(c, reasonStatus(changed.reason), changed.message);
+    logger.info({ event: "audit", userId: user?.id, engineerId: changed.value.userId }, "engineer's phone set");
     return c.redirect("/settings/on-call", 303);
   });
 

@@ -16,7 +16,9 @@ import type { AppEnv } from "../deps.ts";
 import { reasonStatus } from "../errors.ts";
 import { crossSiteProtection } from "../middleware/cross-site.ts";
 import { isHtmx } from "../page-context.ts";
-import { flowDeps } from "./quotes-support.ts";
+import { flowDeps, quoteDocumentDeps } from "./quotes-support.ts";
+import { quotePdf } from "../../domain/payments/quote-document-flow.ts";
+import { quoteFileName } from "../../domain/payments/quote-document.ts";
 import { formText, validQuery } from "../validation.ts";
 
 /** The checkout's id Stripe appends to the thank-you address (its ids run to 255 characters); one that cannot be read shows no payment. */
@@ -76,7 +78,7 @@ async function paymentStatus(
 
 /**
  * The customer's pages under /q/:token: the quote (latest sent version), decline, the
- * thank-you page after checkout, and invoice downloads once paid. The token (128 random bits)
+ * thank-you page after checkout, the version's PDF, and invoice downloads once paid. The token (128 random bits)
  * is the whole check; a page shows that one quote and nothing else.
  */
 export function quotePublicRoutes() {
@@ -140,6 +142,21 @@ export function quotePublicRoutes() {
     c.header("Vary", "HX-Request");
     if (isHtmx(c)) return c.html(<PaymentStatusPanel token={token} status={status} />);
     return c.html(<ThankYouPage company={deps.quotesToCash.company} token={token} status={status} />);
+  });
+
+  /** This version's PDF: the token opens exactly one version, and only a sent one has a document. */
+  app.get("/q/:token/quote.pdf", async (c) => {
+    const deps = c.get("deps");
+    const token = c.req.param("token");
+    const quote = TOKEN.test(token) ? await deps.repos.quotes.byToken(token) : null;
+    const pdf = quote ? await quotePdf(quoteDocumentDeps(deps), quote) : null;
+    if (!quote || !pdf?.ok) return refusal(c, 404, "Quote not found", "There is no quote at this link.", null);
+    personal(c);
+    return c.body(pdf.value.body as never, 200, {
+      "Content-Type": "application/pdf",
+      "Content-Length": String(pdf.value.size),
+      "Content-Disposition": `attachment; filename="${quoteFileName(quote)}"`,
+    });
   });
 
   app.get("/q/:token/invoices/:invoiceId", async (c) => {

@@ -1,4 +1,5 @@
 import type { QuoteFlowDeps } from "../../domain/payments/quote-flow.ts";
+import type { QuoteDocumentDeps } from "../../domain/payments/quote-document-flow.ts";
 import type { QuoteDraftInput } from "../../domain/payments/quote-draft.ts";
 import type { AppDeps } from "../deps.ts";
 
@@ -15,6 +16,18 @@ export const flowDeps = (deps: AppDeps): QuoteFlowDeps => ({
   publicBaseUrl: () => deps.settings.publicBaseUrl,
   now: deps.now,
   log: deps.logger,
+  tasks: deps.repos.tasks,
+  poke: () => deps.backgroundTasks.poke(),
+});
+
+/** What a quote's PDF needs: the store, the renderer, and what the document prints. */
+export const quoteDocumentDeps = (deps: AppDeps): QuoteDocumentDeps => ({
+  quotes: deps.repos.quotes,
+  issues: deps.repos.issues,
+  leads: deps.repos.leads,
+  blobStore: deps.blobStore,
+  documents: deps.quotesToCash.quoteDocuments,
+  company: deps.quotesToCash.company,
 });
 
 /** What the webhook handler needs: the verifier, the durable jobs, and a nudge for the job runner. */

@@ -29,7 +29,9 @@ import type { AppDeps, AppEnv } from "../deps.ts";
 import { notFound } from "../errors.ts";
 import { isHtmx, pageContext } from "../page-context.ts";
 import { redirectAfterPost } from "../respond.ts";
-import { blankLine, draftInputFromForm, flowDeps } from "./quotes-support.ts";
+import { blankLine, draftInputFromForm, flowDeps, quoteDocumentDeps } from "./quotes-support.ts";
+import { quotePdf } from "../../domain/payments/quote-document-flow.ts";
+import { quoteFileName } from "../../domain/payments/quote-document.ts";
 import { endOfLondonDay, londonDate, londonDateAfter } from "../../domain/london-time.ts";
 import { CODE_MAX, formText, TEXT_MAX, validForm, validQuery, type OnInvalid } from "../validation.ts";
 
@@ -367,6 +369,20 @@ export function quoteRoutes() {
         }
       />,
     );
+  });
+
+  /** A sent version's PDF (staff are logged in: this area's middleware checks). */
+  app.get("/quotes/:id/pdf", async (c) => {
+    const deps = c.get("deps");
+    const quote = await draftOr404(c);
+    const pdf = await quotePdf(quoteDocumentDeps(deps), quote);
+    if (!pdf.ok) throw new HTTPException(404, { message: pdf.message });
+    return c.body(pdf.value.body as never, 200, {
+      "Content-Type": "application/pdf",
+      "Content-Length": String(pdf.value.size),
+      "Content-Disposition": `attachment; filename="${quoteFileName(quote)}"`,
+      "Cache-Control": "private, no-store",
+    });
   });
 
   app.get("/invoices/:id/pdf", async (c) => {

@@ -8,6 +8,7 @@ import { boardPeriod, boardRows, parseBoardDate, visitTimes, type BoardView } fr
 import { findFreeSlots } from "../../domain/scheduling/find-slots.ts";
 import { publishVisitChange, SCHEDULE_CHANNEL } from "../../domain/scheduling/schedule-channel.ts";
 import { moveVisit } from "../../domain/scheduling/move-visit.ts";
+import { cancelVisit } from "../../domain/scheduling/cancel-visit.ts";
 import type { AppointmentView } from "../../ports/scheduling.ts";
 import { BoardContent, boardUrl, SchedulePage, type BoardData } from "../../views/schedule.tsx";
 import {
@@ -222,14 +223,24 @@ export function scheduleRoutes() {
     return answer(c, at, 200, <DonePanel notice={notice} />, true);
   });
 
-  /** Cancels a visit, if nobody changed it since the board was drawn. */
+  /** Cancels a visit, if nobody changed it since the board was drawn; a job left with none goes back to open or quoted. */
   app.post("/schedule/visits/:id/cancel", validForm(cancelForm), async (c) => {
     const deps = c.get("deps");
     const form = c.req.valid("form");
     const at = boardAt(c, form.view, form.date_shown);
     const visit = await deps.repos.appointments.byId(c.req.param("id"));
     if (!visit) throw notFound("visit");
-    const cancelled = await deps.repos.appointments.setStatus(visit.id, "cancelled", actor(c), form.version);
+    const cancelled = await cancelVisit(
+      {
+        appointments: deps.repos.appointments,
+        issues: deps.repos.issues,
+        quotes: deps.repos.quotes,
+        audit: deps.repos.audit,
+        now: deps.now,
+      },
+      { id: visit.id, version: form.version },
+      actor(c),
+    );
     if (!cancelled.ok) {
       const current = (await deps.repos.appointments.byId(visit.id)) ?? visit;
       const panel = await visitPanel(c, current, at, { error: cancelled.message });

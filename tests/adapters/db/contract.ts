@@ -750,6 +750,17 @@ export function repositoryContract(name: string, open: OpenTarget): void {
         expect(new Set([v1.token, v2.token, otherV1.token]).size).toBe(3);
       });
 
+      test("a version's document key is recorded once: the first key stays, and a new draft has none", async () => {
+        const { issue } = await anIssueWithLead();
+        const quote = await repos.quotes.createDraft(aQuote(issue.id));
+        expect(quote.documentKey).toBeNull();
+        await repos.quotes.setDocumentKey(quote.id, `documents/quotes/${issue.id}/v1.pdf`);
+        await repos.quotes.setDocumentKey(quote.id, "documents/quotes/elsewhere.pdf");
+        await repos.quotes.setDocumentKey("not-a-uuid", "documents/quotes/x.pdf");
+        expect((await repos.quotes.byId(quote.id))!.documentKey).toBe(`documents/quotes/${issue.id}/v1.pdf`);
+        expect((await repos.quotes.byToken(quote.token))!.documentKey).toBe(`documents/quotes/${issue.id}/v1.pdf`);
+      });
+
       test("drafts created at once for one issue get distinct consecutive versions", async () => {
         const { issue } = await anIssueWithLead();
         const drafts = await Promise.all(Array.from({ length: 6 }, () => repos.quotes.createDraft(aQuote(issue.id))));

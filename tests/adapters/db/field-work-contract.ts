@@ -2,6 +2,7 @@ import { describe, expect, test as bunTest } from "bun:test";
 import { eq } from "drizzle-orm";
 import type { OpenDatabase } from "../../../src/adapters/db/database.ts";
 import { staffUsers } from "../../../src/adapters/db/schema.ts";
+import type { E164 } from "../../../src/domain/phone.ts";
 import { ok } from "../../../src/domain/result.ts";
 import { anEngineerAccount } from "./scheduling-contract.ts";
 import { aLeadWithJob } from "../../support/jobs.ts";
@@ -52,6 +53,19 @@ export function fieldWorkContract(current: () => OpenDatabase): void {
         "calendar feed address made anew",
         "calendar feed address made anew",
       ]);
+    });
+
+    test("an engineer's phone is set and removed, each audited without the number; an unknown engineer changes nothing", async () => {
+      const repos = current();
+      const alice = await repos.engineers.create(anEngineerAccount());
+      expect(await repos.engineers.setPhone(alice.userId, "+447700900321" as E164, office)).toBe(true);
+      expect((await repos.engineers.byId(alice.userId))!.phone as string | null).toBe("+447700900321");
+      expect(await repos.engineers.setPhone(alice.userId, null, office)).toBe(true);
+      expect((await repos.engineers.byId(alice.userId))!.phone).toBeNull();
+      expect(await repos.engineers.setPhone("00000000-0000-4000-8000-000000000000", null, office)).toBe(false);
+      const trail = await repos.audit.forEntity("user", alice.userId);
+      expect(trail.map((e) => e.what).sort()).toEqual(["phone number changed", "phone number removed"]);
+      expect(JSON.stringify(trail)).not.toContain("900321");
     });
 
     test("one engineer's visits starting in a window, soonest first, cancelled ones left out", async () => {
