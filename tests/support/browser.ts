@@ -287,7 +287,8 @@ export async function startBrowserWorld(options: {
   const added = await runCli(["user", "add", email, "--password", password, ...(role ? ["--role", role] : [])], env);
   if (added.code !== 0) throw new Error(`user add failed (${added.code}):\n${added.stdout}${added.stderr}`);
   if (options.seedDemo) {
-    const seeded = await runCli(["seed-demo"], env);
+    // The demo's week of visits is a few thousand writes: slow on a loaded 2-core machine.
+    const seeded = await runCli(["seed-demo"], env, 60_000);
     if (seeded.code !== 0) throw new Error(`seed-demo failed (${seeded.code}):\n${seeded.stdout}${seeded.stderr}`);
   }
   const page = await chrome.context.newPage();
