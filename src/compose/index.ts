@@ -32,6 +32,8 @@ import { createIcalFeedWriter } from "../adapters/ical/ical-feed.ts";
 import { createThumbnailWorker } from "../adapters/whatsapp/thumbnails.ts";
 import { createVendorResilience, type VendorResilience } from "../adapters/resilience/vendor-policies.ts";
 
+import { noVoiceConfigured } from "../adapters/local/no-voice.ts";
+import { wireAssistant } from "./assistant.ts";
 export type { AppDeps } from "./app-deps.ts";
 export { logIntegrations } from "./integrations.ts";
 export type { SigningSecrets } from "./secrets.ts";
@@ -263,6 +265,14 @@ export function wireDeps(
     metricsEndpoint: monitoring.endpoint,
     // Thumbnails on a worker thread of their own (started on first use), as WhatsApp photos' are.
     fieldWork: { calendarFeed: createIcalFeedWriter(), makeThumbnail: createThumbnailWorker() },
+    // Replaced by the voices (src/compose/voice.ts) when they land: until then assistant calls hand over at once.
+    voice: noVoiceConfigured,
+    assistant: wireAssistant(config, {
+      logger,
+      authToken: twilio.authToken,
+      policy: resilience.policy("Twilio"),
+      audit: repos.audit,
+    }),
     ...replaced,
   };
   return { deps, runner, taskHandlers };

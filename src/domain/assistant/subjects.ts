@@ -96,3 +96,25 @@ export const scriptContext = (subject: CallSubject, companyName: string): Script
   firstName: firstName(subject.lead.name),
   about: subject.about,
 });
+
+/**
+ * The script's words for a call already placed, read when its stream starts: the subject may
+ * have moved on meanwhile (the script still says what it was called about).
+ */
+export async function contextForCall(
+  ports: Omit<SubjectPorts, "visitsForIssue">,
+  call: { leadId: string | null; assistant: AssistantCall },
+  companyName: string,
+): Promise<ScriptContext> {
+  const lead = call.leadId ? await ports.leads.byId(call.leadId) : null;
+  let about = "your job";
+  if (call.assistant.script === "visit_confirmation") {
+    const visit = await ports.appointments.byId(call.assistant.subjectId);
+    if (visit) about = visitSlotWords(visit.startsAt, visit.endsAt);
+  } else {
+    const quote = await ports.quotes.byId(call.assistant.subjectId);
+    const issue = quote ? await ports.issues.byId(quote.issueId) : null;
+    if (issue) about = issue.title;
+  }
+  return { companyName, firstName: firstName(lead?.name ?? null), about };
+}

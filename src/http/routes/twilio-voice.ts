@@ -174,7 +174,8 @@ export function twilioVoiceRoutes() {
     if (isCallOver(updated.status) && updated.transcriber === null) await deps.callLeases.releaseUnstreamed(call.id);
     await deps.liveEvents.publish(callChannel(call.id), callStatusEvent(updated));
     await deps.liveEvents.publish(CALLS_CHANNEL, { type: "call", data: { callId: call.id, status: updated.status } });
-    if (UNANSWERED.includes(updated.status)) await deps.messaging.missedCall(updated);
+    // Only a customer's call can be missed: an assistant call nobody answered sends no "sorry we missed you".
+    if (UNANSWERED.includes(updated.status) && updated.direction === "inbound") await deps.messaging.missedCall(updated);
     return c.body(null, 204);
   });
 
