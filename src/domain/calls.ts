@@ -94,6 +94,8 @@ export interface TranscriptSegment {
   isFinal: boolean;
   confidence: number | null;
   createdAt: Date;
+  /** Set on a line the assistant said (from its script, not transcribed); on stored lines, the call says so. */
+  speaker?: "assistant";
 }
 
 export const changeCallStatus = (call: Pick<Call, "status">, to: CallStatus) =>
@@ -102,8 +104,12 @@ export const changeCallStatus = (call: Pick<Call, "status">, to: CallStatus) =>
 export const isCallOver = (status: CallStatus): boolean => isFinal(callTransitions, status);
 
 /** Who spoke a line: on an assistant call the outbound track is the assistant, else staff. */
-export const speakerOf = (track: Track, call?: Pick<Call, "assistant"> | null): "Caller" | "Staff" | "Assistant" =>
-  track === "inbound" ? "Caller" : call?.assistant ? "Assistant" : "Staff";
+export const speakerOf = (
+  track: Track,
+  call?: Pick<Call, "assistant"> | null,
+  line?: Pick<TranscriptSegment, "speaker">,
+): "Caller" | "Staff" | "Assistant" =>
+  track === "inbound" ? "Caller" : call?.assistant || line?.speaker === "assistant" ? "Assistant" : "Staff";
 
 /** Segments in the order they were spoken, both tracks interleaved. */
 export const inSpokenOrder = <S extends Pick<TranscriptSegment, "startMs" | "track">>(segments: readonly S[]): S[] =>

@@ -30,6 +30,7 @@ import { onCallRoutes } from "./routes/on-call.tsx";
 import { staffUserRoutes } from "./routes/staff-users.tsx";
 import { auditTrailRoutes } from "./routes/audit-trail.tsx";
 import { simulateRoutes } from "./routes/simulate.ts";
+import { assistantCallRoutes } from "./routes/assistant-calls.ts";
 import { mediaStreamRoutes } from "./routes/twilio-media-stream.ts";
 import { assistantStreamRoutes } from "./routes/twilio-assistant-stream.ts";
 import { twilioVoiceRoutes } from "./routes/twilio-voice.ts";
@@ -138,6 +139,7 @@ export function createApp(deps: AppDeps) {
   staff.route("/", staffUserRoutes());
   staff.route("/", auditTrailRoutes());
   staff.route("/", simulateRoutes());
+  staff.route("/", assistantCallRoutes());
   app.route("/", staff);
 
   return app;

@@ -66,6 +66,10 @@ const REASONS: Record<string, ReasonAnswer> = {
   invalid_hours: { status: 422 },
   invalid_period: { status: 422 },
   overlap: { status: 409 },
+  // Calls with the assistant (src/domain/assistant).
+  nothing_to_ask: { status: 409 },
+  not_allowed: { status: 409 },
+  call_failed: { status: 502 },
 };
 
 const answerFor = (reason: string): ReasonAnswer => REASONS[reason] ?? { status: 409 };

@@ -1,4 +1,5 @@
 import { LEAD_SEGMENTS, leadDisplayName, type Lead } from "../domain/leads.ts";
+import { AssistantCallButton } from "./assistant-call.tsx";
 import type { Issue } from "../domain/issues.ts";
 import type { TimelineEntry } from "../ports/timeline.ts";
 import { Badge, Field, FormError, History, SelectField, TextAreaField, type FormState } from "./components.tsx";
@@ -124,6 +125,8 @@ export function LeadPage(props: {
   openIssues: Issue[];
   history: AuditEntry[];
   contacts: LeadContact[];
+  /** On the embedded default the call simulator answers assistant calls: pick its reply. */
+  simulatedCustomer?: boolean;
 }) {
   const { lead } = props;
   return (
@@ -136,6 +139,13 @@ export function LeadPage(props: {
         <a class="button" href={`/issues/new?leadId=${lead.id}`}>
           New issue
         </a>
+        {lead.phone ? (
+          <AssistantCallButton
+            action={`/leads/${lead.id}/assistant-call`}
+            csrfToken={props.ctx.csrfToken}
+            simulatedCustomer={props.simulatedCustomer}
+          />
+        ) : null}
       </div>
       {/* The latest messages and the reply box (routes/messages.tsx). */}
       <div hx-get={`/leads/${lead.id}/conversation`} hx-trigger="load" hx-swap="outerHTML"></div>

@@ -49,8 +49,8 @@ const STORE_RETRY_MS = 250;
 export interface LiveCall {
   media(track: Track, timestampMs: number, payload: Uint8Array): void;
   /**
-   * A line that was not transcribed but is known (the assistant's own words, from its script):
-   * shown and stored as a final line of `track`, like any other.
+   * A line the assistant said (its own words, from its script, not transcribed): shown and
+   * stored as a final line of `track`, like any other, marked as the assistant's.
    */
   line(track: Track, text: string, startMs: number, endMs: number): void;
   /** Ends transcription (waiting, bounded, for the last results) and records who transcribed. */
@@ -165,6 +165,7 @@ export function startLiveCall(
     if (masking.cardNumber) deps.cardNumberHeard?.();
     if (result.transcriber !== SCRIPTED) deps.heard?.(track, text, true);
     const segment: TranscriptSegment = {
+      ...(result.transcriber === SCRIPTED ? { speaker: "assistant" as const } : {}),
       id: newId(),
       callId: call.id,
       track,

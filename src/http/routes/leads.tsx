@@ -120,6 +120,7 @@ export function leadRoutes() {
         openIssues={openIssues}
         history={history}
         contacts={contacts}
+        simulatedCustomer={c.get("deps").assistant.simulator !== null}
       />,
     );
   });
