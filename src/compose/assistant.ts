@@ -44,7 +44,10 @@ export function wireAssistant(
         at: optOut.at,
         details: { leadId: optOut.leadId, how: optOut.how },
       });
-      deps.logger.info({ callId: optOut.callId, leadId: optOut.leadId, how: optOut.how }, "customer opted out of assistant calls");
+      deps.logger.info(
+        { callId: optOut.callId, leadId: optOut.leadId, how: optOut.how },
+        "customer opted out of assistant calls",
+      );
     },
     answerWaitMs: ANSWER_WAIT_MS,
   };

@@ -67,7 +67,8 @@ export interface AnsweredCall {
 
 export async function answerAssistantCall(options: AnswerOptions): Promise<AnsweredCall> {
   const stream = streamFromTwiml(options.twiml, "Connect");
-  if (!stream) throw new SimulatorError("rejected", `The call's TwiML has no <Connect><Stream>: ${options.twiml.slice(0, 200)}`);
+  if (!stream)
+    throw new SimulatorError("rejected", `The call's TwiML has no <Connect><Stream>: ${options.twiml.slice(0, 200)}`);
   const speed = options.speed ?? 1;
   const thinkMs = options.thinkMs ?? 400;
   const msPerWord = options.msPerWord ?? 300;
@@ -97,7 +98,11 @@ export async function answerAssistantCall(options: AnswerOptions): Promise<Answe
   };
 
   const act = (reply: CustomerReply) => {
-    seen.actions.push({ what: "digit" in reply ? `pressed ${reply.digit}` : `said "${reply.words}"`, audioMs, at: performance.now() });
+    seen.actions.push({
+      what: "digit" in reply ? `pressed ${reply.digit}` : `said "${reply.words}"`,
+      audioMs,
+      at: performance.now(),
+    });
     if ("digit" in reply) return send(messages.dtmf(reply.digit));
     const durationMs = Math.max(1, reply.words.split(/\s+/).length) * msPerWord;
     options.demo?.say(reply.words, audioMs, audioMs + durationMs);
@@ -147,13 +152,16 @@ export async function answerAssistantCall(options: AnswerOptions): Promise<Answe
   const started = performance.now();
   let ticks = 0;
   // Paced against the wall clock, so timers firing late do not slow the audio down.
-  const timer = setInterval(() => {
-    const due = Math.floor(((performance.now() - started) * speed) / FRAME_MS);
-    while (open && ticks < due) {
-      tick();
-      ticks++;
-    }
-  }, Math.max(1, FRAME_MS / speed / 2));
+  const timer = setInterval(
+    () => {
+      const due = Math.floor(((performance.now() - started) * speed) / FRAME_MS);
+      while (open && ticks < due) {
+        tick();
+        ticks++;
+      }
+    },
+    Math.max(1, FRAME_MS / speed / 2),
+  );
 
   const hangUp = async () => {
     if (!open) return;

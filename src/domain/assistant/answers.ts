@@ -12,9 +12,12 @@ export type Heard = { digit: string } | { speech: string };
 const DIGITS: Record<string, Answer> = { "1": "yes", "2": "no", "9": "stop" };
 
 // Checked first: an opt-out is honoured even when the sentence also has "no" or "yes" in it.
-const STOP = /\b(stop (calling|ringing|phoning)|(don'?t|do not|never) (call|ring|phone)|take me off|remove (me|my number)|unsubscribe)\b/;
-const YES = /\b(yes|yeah|yep|yup|confirm(ed)?|that'?s (fine|ok|okay|great|good)|please do|go ahead|sure|correct|ok|okay)\b/;
-const NO = /\b(no|nope|another time|different time|change( it)?|reschedule|not (then|now|today)|can'?t make it|don'?t)\b/;
+const STOP =
+  /\b(stop (calling|ringing|phoning)|(don'?t|do not|never) (call|ring|phone)|take me off|remove (me|my number)|unsubscribe)\b/;
+const YES =
+  /\b(yes|yeah|yep|yup|confirm(ed)?|that'?s (fine|ok|okay|great|good)|please do|go ahead|sure|correct|ok|okay)\b/;
+const NO =
+  /\b(no|nope|another time|different time|change( it)?|reschedule|not (then|now|today)|can'?t make it|don'?t)\b/;
 
 /**
  * @example understand({ digit: "1" }) // "yes"

@@ -1,7 +1,14 @@
 import type { Log } from "../../ports/log.ts";
 import type { VoiceSynthesiser } from "../../ports/voice-synthesiser.ts";
 import { understand, type Heard } from "./answers.ts";
-import { answerConversation, silenceConversation, startConversation, type Conversation, type Outcome, type Turn } from "./conversation.ts";
+import {
+  answerConversation,
+  silenceConversation,
+  startConversation,
+  type Conversation,
+  type Outcome,
+  type Turn,
+} from "./conversation.ts";
 import type { ScriptContext, ScriptName } from "./scripts.ts";
 
 /** 20 ms of audio a frame (8 kHz µ-law, 160 bytes). */
@@ -80,6 +87,8 @@ export function createAssistantSession(
   /** When the customer's last answer ended (clock ms), until the reply's first frame goes out. */
   let answeredAt: number | null = null;
   let hangUpAfterTurn = false;
+  /** Where the audio already sent ends, in stream ms: the next line plays after it, not when it is made. */
+  let queuedUntilMs = 0;
 
   const stopWaiting = () => {
     if (waiting) clearTimeout(waiting);
@@ -104,7 +113,7 @@ export function createAssistantSession(
     stopWaiting();
     try {
       for (const text of lines) {
-        const startMs = deps.streamMs();
+        const startMs = Math.max(deps.streamMs(), queuedUntilMs);
         let frames = 0;
         try {
           for await (const frame of deps.voice.speak(text, abort.signal)) {
@@ -118,7 +127,8 @@ export function createAssistantSession(
           }
         } finally {
           // Stored as far as it went out: a line cut short by the customer says so.
-          if (frames > 0) deps.said(abort.signal.aborted ? `${text} [cut short]` : text, startMs, startMs + frames * FRAME_MS);
+          queuedUntilMs = startMs + frames * FRAME_MS;
+          if (frames > 0) deps.said(abort.signal.aborted ? `${text} [cut short]` : text, startMs, queuedUntilMs);
         }
         if (abort.signal.aborted) return;
         deps.log.debug({ script, frames, ms: frames * FRAME_MS }, "assistant line sent");
@@ -140,7 +150,9 @@ export function createAssistantSession(
     stopWaiting();
     void deps
       .finished(outcome, how)
-      .catch((error: unknown) => deps.log.error({ err: error, outcome }, "acting on the assistant call's outcome failed"));
+      .catch((error: unknown) =>
+        deps.log.error({ err: error, outcome }, "acting on the assistant call's outcome failed"),
+      );
   };
 
   const take = (turn: Turn, how: "dtmf" | "speech" | null) => {
@@ -162,6 +174,7 @@ export function createAssistantSession(
     speaking = null;
     pendingMark = null;
     deps.line.clear();
+    queuedUntilMs = deps.streamMs();
     deps.log.info({ script, why }, "customer barged in; assistant listening");
     listen();
   };
@@ -199,7 +212,8 @@ export function createAssistantSession(
     stop() {
       speaking?.abort();
       stopWaiting();
-      if (conversation && conversation.state !== "over") deps.log.info({ script }, "assistant call ended mid-conversation");
+      if (conversation && conversation.state !== "over")
+        deps.log.info({ script }, "assistant call ended mid-conversation");
       state = "over";
     },
     get state() {

@@ -66,7 +66,11 @@ export async function placeAssistantCall(
     return ok(stored);
   } catch (error) {
     const message = (error as Error).message;
-    await deps.calls.update(call.id, { status: "failed", endedAt: deps.now(), summary: `Assistant call not placed: ${message}` });
+    await deps.calls.update(call.id, {
+      status: "failed",
+      endedAt: deps.now(),
+      summary: `Assistant call not placed: ${message}`,
+    });
     await audit("assistant call failed", { script, reason: message });
     deps.log.warn({ callId: call.id, err: error }, "assistant call could not be placed");
     return reject("call_failed", `The call could not be placed: ${message}`);

@@ -28,8 +28,7 @@ export interface Script {
 }
 
 const hello = (context: ScriptContext) => (context.firstName ? `Hello ${context.firstName}. ` : "Hello. ");
-const automated = (context: ScriptContext) =>
-  `This is an automated assistant calling for ${context.companyName}.`;
+const automated = (context: ScriptContext) => `This is an automated assistant calling for ${context.companyName}.`;
 const KEYS_RETRY =
   "Sorry, I didn't catch that. Press 1 or say yes; press 2 or say no. Press 9 if you'd rather we didn't call you.";
 const STOP_CLOSING = "Understood. We won't call you with the automated assistant again. Goodbye.";

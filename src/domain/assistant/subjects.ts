@@ -31,8 +31,10 @@ export interface SubjectPorts {
 }
 
 /** A visit is worth a confirmation call while it is ahead, booked, and nobody asked to change it. */
-export const visitAwaitsConfirmation = (visit: Pick<Appointment, "status" | "endsAt" | "changeRequestedAt">, now: Date) =>
-  visitLinkState(visit, now) === "open";
+export const visitAwaitsConfirmation = (
+  visit: Pick<Appointment, "status" | "endsAt" | "changeRequestedAt">,
+  now: Date,
+) => visitLinkState(visit, now) === "open";
 
 /** A quote is worth a follow-up once sent and until the customer accepts, declines or pays. */
 export const quoteAwaitsAnswer = (quote: Pick<Quote, "status">) => quote.status === "sent" || quote.status === "viewed";
@@ -54,7 +56,10 @@ export async function visitSubject(
   const visit = await ports.appointments.byId(appointmentId);
   if (!visit) return reject("not_found", "There is no such visit.");
   if (!visitAwaitsConfirmation(visit, now))
-    return reject("nothing_to_ask", "Only a booked visit that is still ahead and not yet confirmed can be confirmed by phone.");
+    return reject(
+      "nothing_to_ask",
+      "Only a booked visit that is still ahead and not yet confirmed can be confirmed by phone.",
+    );
   return withLead(ports, visit.issueId, { script: "visit_confirmation", subjectId: visit.id }, () =>
     visitSlotWords(visit.startsAt, visit.endsAt),
   );
@@ -65,7 +70,10 @@ export async function quoteSubject(ports: SubjectPorts, quoteId: string): Promis
   const quote = await ports.quotes.byId(quoteId);
   if (!quote) return reject("not_found", "There is no such quote.");
   if (!quoteAwaitsAnswer(quote))
-    return reject("nothing_to_ask", `A ${quote.status} quote has nothing to follow up: only a sent one waiting for an answer.`);
+    return reject(
+      "nothing_to_ask",
+      `A ${quote.status} quote has nothing to follow up: only a sent one waiting for an answer.`,
+    );
   return withLead(ports, quote.issueId, { script: "quote_follow_up", subjectId: quote.id }, (title) => title);
 }
 

@@ -2,7 +2,13 @@ import { Hono, type Context } from "hono";
 import { z } from "zod";
 import { HTTPException } from "hono/http-exception";
 import { placeAssistantCall } from "../../domain/assistant/place-call.ts";
-import { leadSubject, quoteSubject, visitSubject, type CallSubject, type NotCallable } from "../../domain/assistant/subjects.ts";
+import {
+  leadSubject,
+  quoteSubject,
+  visitSubject,
+  type CallSubject,
+  type NotCallable,
+} from "../../domain/assistant/subjects.ts";
 import type { Result } from "../../domain/result.ts";
 import type { CustomerReply } from "../../compose/app-deps.ts";
 import type { AppEnv } from "../deps.ts";

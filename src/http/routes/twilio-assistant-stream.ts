@@ -77,13 +77,20 @@ export function assistantStreamRoutes(activeCalls: Map<string, LiveCall>) {
         if (activeCalls.has(sid)) return refuse(ws, "a stream for this call is already open");
         if (isCallOver(found.status)) return refuse(ws, `the call is already ${found.status}`);
         // The stream can beat the provider's answer to placeAssistantCall: the CallSid is known now.
-        const current = found.providerCallId === sid ? found : ((await deps.repos.calls.placed(found.id, sid)) ?? found);
+        const current =
+          found.providerCallId === sid ? found : ((await deps.repos.calls.placed(found.id, sid)) ?? found);
         call = current;
         callSid = sid;
         const subject = current.assistant!;
         const transcriber =
-          deps.transcription.forStream(customParameters) ?? deps.assistant.simulator?.demoTranscriber(current.id) ?? null;
-        const context = await contextForCall(deps.repos, { leadId: current.leadId, assistant: subject }, deps.settings.companyName);
+          deps.transcription.forStream(customParameters) ??
+          deps.assistant.simulator?.demoTranscriber(current.id) ??
+          null;
+        const context = await contextForCall(
+          deps.repos,
+          { leadId: current.leadId, assistant: subject },
+          deps.settings.companyName,
+        );
         const replies = streamReplies(streamSid);
         live = startLiveCall(
           {
@@ -114,7 +121,10 @@ export function assistantStreamRoutes(activeCalls: Map<string, LiveCall>) {
             said: (text, startMs, endMs) => speaking.line("outbound", text, startMs, endMs),
             finished: async (outcome, how) => {
               await actOnOutcome(outcomeDeps(deps, log), current, outcome, how);
-              await deps.liveEvents.publish(CALLS_CHANNEL, { type: "call", data: { callId: current.id, status: current.status } });
+              await deps.liveEvents.publish(CALLS_CHANNEL, {
+                type: "call",
+                data: { callId: current.id, status: current.status },
+              });
             },
             turnLatency: deps.assistant.turnLatency,
             answerWaitMs: deps.assistant.answerWaitMs,
@@ -163,7 +173,8 @@ export function assistantStreamRoutes(activeCalls: Map<string, LiveCall>) {
 
       return {
         onMessage(event, ws) {
-          if (typeof event.data !== "string") return log.warn({ reason: "binary frame" }, "assistant stream message dropped");
+          if (typeof event.data !== "string")
+            return log.warn({ reason: "binary frame" }, "assistant stream message dropped");
           const parsed = parseMediaStreamMessage(event.data);
           if (!parsed.ok) return log.warn({ reason: parsed.reason }, "assistant stream message dropped");
           const message = parsed.message;

@@ -1,0 +1,158 @@
+import { describe, expect, test } from "bun:test";
+import { toneVoice, type ToneVoice } from "../support/tone-voice.ts";
+import type { LiveServer } from "../support/running-server.ts";
+import { withRunningServer } from "./helpers.ts";
+import {
+  aJobWithVisitAndQuote,
+  answer,
+  capturingCaller,
+  eventually,
+  pressCallButton,
+} from "./assistant-call-support.ts";
+
+/**
+ * Assistant calls on the embedded default, end to end over real sockets: staff press "Call with
+ * the assistant", the call is stored (outbound, its script and subject), the customer's side
+ * (answerAssistantCall: Twilio's bidirectional stream and a customer pressing keys) answers, and
+ * the outcome lands: the visit confirmed, the quote's link texted again, an opt-out, a hand-over.
+ * The voice is a test tone (tests/support/tone-voice.ts): these tests are about the protocol.
+ */
+let server: LiveServer;
+let cookie: string;
+let voice: ToneVoice;
+withRunningServer((s, c) => {
+  server = s;
+  cookie = c;
+  voice = toneVoice({ msPerWord: 40 });
+  server.deps.voice = voice;
+  server.deps.assistant = { ...server.deps.assistant, answerWaitMs: 4_000 };
+});
+
+const callOver = (callId: string) =>
+  eventually(async () => {
+    const call = await server.deps.repos.calls.byId(callId);
+    return call?.summary ? call : null;
+  });
+const auditFor = async (callId: string) => (await server.deps.repos.audit.forEntity("call", callId)).map((e) => e.what);
+
+describe("visit confirmation by keys", () => {
+  test("press 1: the visit is confirmed, both sides are on the transcript, audited", async () => {
+    const { visit, lead } = await aJobWithVisitAndQuote(server);
+    const capture = capturingCaller(server);
+    const next = capture.next();
+    const pressed = await pressCallButton(server, cookie, `/visits/${visit.id}/assistant-call`);
+    expect(pressed.status).toBe(303);
+    const placed = await next;
+    expect(placed.call.streamUrl).toBe(`${server.baseUrl.replace("http", "ws")}/api/twilio/assistant-stream`);
+    const customer = await answer(server, placed, [{ digit: "1" }]);
+    const ended = await customer.ended;
+    expect(ended.byServer).toBe(true);
+
+    const call = await callOver(pressed.callId!);
+    expect(call.direction).toBe("outbound");
+    expect(call.to).toBe(lead.phone!);
+    expect(call.assistant).toEqual({ script: "visit_confirmation", subjectId: visit.id });
+    expect(call.summary).toBe("Assistant: the customer confirmed the visit.");
+    expect((await server.deps.repos.appointments.byId(visit.id))!.status).toBe("confirmed");
+    // Two marks: the question played, then the closing; the customer heard every frame sent.
+    expect(customer.seen.marks).toEqual(["turn-1", "turn-2"]);
+    expect(customer.seen.clears).toBe(0);
+    expect(customer.seen.played).toBe(customer.seen.media);
+
+    const transcript = await eventually(async () => {
+      const lines = await server.deps.repos.calls.transcript(call.id);
+      return lines.length >= 3 ? lines : null;
+    });
+    expect(transcript.every((line) => line.track === "outbound")).toBe(true);
+    expect(transcript[0]!.text).toBe(
+      `Hello Sarah. This is an automated assistant calling for ${server.deps.settings.companyName}.`,
+    );
+    expect(transcript[2]!.text).toContain("your visit is confirmed");
+    expect(transcript[1]!.startMs).toBeGreaterThanOrEqual(transcript[0]!.endMs - 40);
+    expect(await auditFor(call.id)).toEqual(expect.arrayContaining(["assistant call placed", "assistant call: yes"]));
+
+    // The live page says who spoke.
+    const page = await (await fetch(`${server.baseUrl}/calls/${call.id}`, { headers: { Cookie: cookie } })).text();
+    expect(page).toContain("Assistant call to");
+    expect(page).toContain('<span class="speaker">Assistant:</span> Hello Sarah.');
+  }, 30_000);
+
+  test("two answers not understood: hand-over, a note on the call and a follow-up on the dashboard", async () => {
+    const { visit } = await aJobWithVisitAndQuote(server);
+    const capture = capturingCaller(server);
+    const next = capture.next();
+    const pressed = await pressCallButton(server, cookie, `/visits/${visit.id}/assistant-call`);
+    const customer = await answer(server, await next, [{ digit: "5" }, { digit: "7" }]);
+    await customer.ended;
+    const call = await callOver(pressed.callId!);
+    expect(call.summary).toStartWith("Assistant handed over");
+    expect((await server.deps.repos.appointments.byId(visit.id))!.status).toBe("booked");
+    const followUps = await server.deps.repos.missedCalls.open(50);
+    expect(followUps.find((f) => f.callId === call.id)?.note).toStartWith("Assistant handed over");
+    // Question, retry, hand-over line: three marks.
+    expect(customer.seen.marks).toEqual(["turn-1", "turn-2", "turn-3"]);
+    expect(voice.requests.some((r) => r.text.startsWith("Sorry, I didn't catch that."))).toBe(true);
+    expect(await auditFor(call.id)).toContain("assistant call: handed over");
+  }, 30_000);
+
+  test("press 9: the customer opts out, told through the callback and audited; the visit is left alone", async () => {
+    const { visit } = await aJobWithVisitAndQuote(server);
+    const optOuts: { callId: string; how: string }[] = [];
+    const optedOut = server.deps.assistant.optedOut;
+    server.deps.assistant = {
+      ...server.deps.assistant,
+      optedOut: async (o) => {
+        optOuts.push({ callId: o.callId, how: o.how });
+        await optedOut(o);
+      },
+    };
+    const capture = capturingCaller(server);
+    const next = capture.next();
+    const pressed = await pressCallButton(server, cookie, `/visits/${visit.id}/assistant-call`);
+    await (await answer(server, await next, [{ digit: "9" }])).ended;
+    const call = await callOver(pressed.callId!);
+    expect(optOuts).toEqual([{ callId: call.id, how: "dtmf" }]);
+    expect(call.summary).toBe("Assistant: the customer asked not to be called again.");
+    expect((await server.deps.repos.appointments.byId(visit.id))!.status).toBe("booked");
+    expect(await auditFor(call.id)).toContain("asked not to be called by the assistant again");
+    server.deps.assistant = { ...server.deps.assistant, optedOut };
+  }, 30_000);
+});
+
+describe("quote follow-up by keys", () => {
+  test("press 1: the quote's link is texted again through the outbox", async () => {
+    const { quote, lead } = await aJobWithVisitAndQuote(server);
+    const before = (await server.deps.repos.outboundMessages.forQuote(quote.id)).length;
+    const capture = capturingCaller(server);
+    const next = capture.next();
+    const pressed = await pressCallButton(server, cookie, `/quotes/${quote.id}/assistant-call`);
+    expect(pressed.status).toBe(303);
+    await (await answer(server, await next, [{ digit: "1" }])).ended;
+    const call = await callOver(pressed.callId!);
+    expect(call.assistant).toEqual({ script: "quote_follow_up", subjectId: quote.id });
+    expect(call.summary).toBe("Assistant: the customer asked for the quote's link again; it was texted.");
+    const messages = await server.deps.repos.outboundMessages.forQuote(quote.id);
+    expect(messages.length).toBe(before + 1);
+    expect(messages.every((m) => m.to === lead.phone && m.body.includes(`/q/${quote.token}`))).toBe(true);
+  }, 30_000);
+});
+
+describe("refusals", () => {
+  test("a visit already confirmed, an unknown quote, a lead with nothing to ask: 4xx with the reason, nothing stored", async () => {
+    const { visit, lead, quote } = await aJobWithVisitAndQuote(server);
+    await server.deps.repos.appointments.setStatus(visit.id, "confirmed", { who: "test" });
+    expect((await server.deps.repos.quotes.setStatus(quote.id, "declined")).ok).toBe(true);
+    const calls = (await server.deps.repos.calls.forLead(lead.id)).length;
+    const confirmed = await pressCallButton(server, cookie, `/visits/${visit.id}/assistant-call`);
+    expect(confirmed.status).toBe(409);
+    expect(confirmed.text).toContain("not yet confirmed");
+    const unknown = await pressCallButton(server, cookie, `/quotes/${crypto.randomUUID()}/assistant-call`);
+    expect(unknown.status).toBe(404);
+    const nothing = await pressCallButton(server, cookie, `/leads/${lead.id}/assistant-call`);
+    expect(nothing.status).toBe(409);
+    expect(nothing.text).toContain("no visit to confirm and no sent quote");
+    const badReply = await pressCallButton(server, cookie, `/visits/${visit.id}/assistant-call`, "shout:hello");
+    expect(badReply.status).toBe(422);
+    expect((await server.deps.repos.calls.forLead(lead.id)).length).toBe(calls);
+  }, 30_000);
+});
