@@ -2,7 +2,8 @@
  * A test voice for the assistant's protocol tests: a 440 Hz tone, `msPerWord` of it per word of
  * the text, as 20 ms µ-law frames. It stands in for the voices (ElevenLabs, offline) only where
  * what is said does not matter, only its frames: the media/mark/clear protocol and barge-in.
- * It records what it was asked to say and how each request ended.
+ * It records what it was asked to say and how each request ended; `msPerFrame` makes it slow, as a
+ * vendor streaming a sentence is, so a barge-in can catch it mid-sentence.
  */
 import { FRAME_BYTES, type VoiceSynthesiser } from "../../src/ports/voice-synthesiser.ts";
 
@@ -21,7 +22,9 @@ export interface ToneVoice extends VoiceSynthesiser {
   readonly requests: { text: string; frames: number; aborted: boolean }[];
 }
 
-export function toneVoice(options: { msPerWord?: number; firstFrameDelayMs?: number } = {}): ToneVoice {
+export function toneVoice(
+  options: { msPerWord?: number; firstFrameDelayMs?: number; msPerFrame?: number } = {},
+): ToneVoice {
   const msPerWord = options.msPerWord ?? 100;
   const requests: ToneVoice["requests"] = [];
   return {
@@ -43,8 +46,9 @@ export function toneVoice(options: { msPerWord?: number; firstFrameDelayMs?: num
           frame[i] = ulaw(Math.round(8_000 * Math.sin((2 * Math.PI * 440 * t) / 8_000)));
         request.frames++;
         yield frame;
-        // Let the event loop breathe, as a streaming voice does between chunks.
-        if (f % 10 === 9) await Bun.sleep(0);
+        // A voice still making the sentence (msPerFrame), or one letting the event loop breathe between chunks.
+        if (options.msPerFrame) await Bun.sleep(options.msPerFrame);
+        else if (f % 10 === 9) await Bun.sleep(0);
       }
     },
   };
