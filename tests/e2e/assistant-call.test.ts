@@ -1,5 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { toneVoice, type ToneVoice } from "../support/tone-voice.ts";
+import { noVoiceConfigured } from "../../src/adapters/local/no-voice.ts";
 import type { LiveServer } from "../support/running-server.ts";
 import { withRunningServer } from "./helpers.ts";
 import {
@@ -20,9 +21,11 @@ import {
 let server: LiveServer;
 let cookie: string;
 let voice: ToneVoice;
+let simulator: LiveServer["deps"]["assistant"];
 withRunningServer((s, c) => {
   server = s;
   cookie = c;
+  simulator = server.deps.assistant;
   voice = toneVoice({ msPerWord: 40 });
   server.deps.voice = voice;
   server.deps.assistant = { ...server.deps.assistant, answerWaitMs: 4_000 };
@@ -134,6 +137,57 @@ describe("quote follow-up by keys", () => {
     const messages = await server.deps.repos.outboundMessages.forQuote(quote.id);
     expect(messages.length).toBe(before + 1);
     expect(messages.every((m) => m.to === lead.phone && m.body.includes(`/q/${quote.token}`))).toBe(true);
+  }, 30_000);
+});
+
+describe("the call simulator answers on the embedded default", () => {
+  test.each([
+    ["press:1", "Assistant: the customer confirmed the visit.", null],
+    [
+      "say:another time please",
+      "Assistant: the customer asked for another time; please rebook.",
+      "another time please",
+    ],
+  ] as const)(
+    "reply %s: placed, answered, streamed and completed as Twilio would",
+    async (reply, summary, words) => {
+      server.deps.assistant = { ...simulator, answerWaitMs: 4_000 };
+      const { visit } = await aJobWithVisitAndQuote(server);
+      const pressed = await pressCallButton(server, cookie, `/visits/${visit.id}/assistant-call`, reply);
+      expect(pressed.status).toBe(303);
+      const call = await eventually(async () => {
+        const now = await server.deps.repos.calls.byId(pressed.callId!);
+        return now?.status === "completed" && now.summary ? now : null;
+      }, 20_000);
+      expect(call.summary).toBe(summary);
+      expect(call.providerCallId).toMatch(/^CA[0-9a-f]{32}$/);
+      expect(call.answeredAt).not.toBeNull();
+      const transcript = await server.deps.repos.calls.transcript(call.id);
+      expect(transcript.find((l) => l.track === "inbound")?.text ?? null).toBe(words);
+      // Words on the embedded default are a demo transcript, and say so.
+      if (words) expect(call.transcriber).toBe("demo transcript");
+      expect(await auditFor(call.id)).toContain("assistant call placed");
+      expect(server.logs.some((l) => l.msg === "assistant call placed" && l.via === "call simulator")).toBe(true);
+    },
+    30_000,
+  );
+});
+
+describe("no voice configured", () => {
+  test("the assistant cannot speak: it hands over at once and hangs up, never staying silent on the line", async () => {
+    const { visit } = await aJobWithVisitAndQuote(server);
+    server.deps.voice = noVoiceConfigured;
+    try {
+      const capture = capturingCaller(server);
+      const next = capture.next();
+      const pressed = await pressCallButton(server, cookie, `/visits/${visit.id}/assistant-call`);
+      const customer = await answer(server, await next, []);
+      expect((await customer.ended).byServer).toBe(true);
+      expect(customer.seen.media).toBe(0);
+      expect((await callOver(pressed.callId!)).summary).toStartWith("Assistant handed over");
+    } finally {
+      server.deps.voice = voice;
+    }
   }, 30_000);
 });
 
