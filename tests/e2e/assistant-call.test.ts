@@ -78,6 +78,9 @@ describe("visit confirmation by keys", () => {
     const page = await (await fetch(`${server.baseUrl}/calls/${call.id}`, { headers: { Cookie: cookie } })).text();
     expect(page).toContain("Assistant call to");
     expect(page).toContain('<span class="speaker">Assistant:</span> Hello Sarah.');
+    const list = await (await fetch(`${server.baseUrl}/calls`, { headers: { Cookie: cookie } })).text();
+    expect(list).toContain(`href="/calls/${call.id}"`);
+    expect(list).toContain("assistant call");
   }, 30_000);
 
   test("two answers not understood: hand-over, a note on the call and a follow-up on the dashboard", async () => {

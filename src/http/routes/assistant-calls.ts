@@ -12,6 +12,7 @@ import {
 import type { Result } from "../../domain/result.ts";
 import type { CustomerReply } from "../../compose/app-deps.ts";
 import type { AppEnv } from "../deps.ts";
+import { CALLS_CHANNEL } from "../../domain/live-call/channels.ts";
 import { rejectionError } from "../errors.ts";
 import { redirectAfterPost } from "../respond.ts";
 import { streamTokenFor } from "../stream-token.ts";
@@ -64,6 +65,11 @@ export function assistantCallRoutes() {
       { who: c.get("user")?.email ?? "unknown" },
     );
     if (!placed.ok) throw rejectionError(placed);
+    // The calls list shows it at once, as it does a call arriving.
+    await deps.liveEvents.publish(CALLS_CHANNEL, {
+      type: "call",
+      data: { callId: placed.value.id, status: placed.value.status },
+    });
     return redirectAfterPost(c, `/calls/${placed.value.id}`);
   };
 
