@@ -1,6 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { toneVoice, type ToneVoice } from "../support/tone-voice.ts";
 import { noVoiceConfigured } from "../../src/adapters/local/no-voice.ts";
+import { postSigned } from "../../src/simulator/twilio-wire.ts";
 import type { LiveServer } from "../support/running-server.ts";
 import { withRunningServer } from "./helpers.ts";
 import {
@@ -174,6 +175,29 @@ describe("the call simulator answers on the embedded default", () => {
     },
     30_000,
   );
+});
+
+describe("nobody answers", () => {
+  test("Twilio reports no-answer: the call ends so, and no missed-call follow-up or apology text is made", async () => {
+    const { visit } = await aJobWithVisitAndQuote(server);
+    const capture = capturingCaller(server);
+    const next = capture.next();
+    const pressed = await pressCallButton(server, cookie, `/visits/${visit.id}/assistant-call`);
+    const placed = await next;
+    await eventually(async () => (await server.deps.repos.calls.byProviderId(placed.callSid)) ?? null);
+    const response = await postSigned(placed.call.statusCallback, server.deps.twilio.authToken, {
+      CallSid: placed.callSid,
+      AccountSid: `AC${"0".repeat(32)}`,
+      From: "+441130000000",
+      To: placed.call.to,
+      CallStatus: "no-answer",
+      Direction: "outbound-api",
+      ApiVersion: "2010-04-01",
+    });
+    expect(response.status).toBe(204);
+    expect((await server.deps.repos.calls.byId(pressed.callId!))!.status).toBe("no-answer");
+    expect((await server.deps.repos.missedCalls.open(100)).some((m) => m.callId === pressed.callId)).toBe(false);
+  }, 30_000);
 });
 
 describe("no voice configured", () => {
