@@ -177,6 +177,51 @@ describe("the call simulator answers on the embedded default", () => {
   );
 });
 
+describe("the pages", () => {
+  test("the buttons show where there is something to ask; staff key in the simulated customer's answer on the call page", async () => {
+    server.deps.assistant = { ...simulator, answerWaitMs: 8_000 };
+    const { visit, quote, issue, lead } = await aJobWithVisitAndQuote(server);
+    const page = async (path: string) =>
+      (await fetch(`${server.baseUrl}${path}`, { headers: { Cookie: cookie } })).text();
+    expect(await page(`/issues/${issue.id}`)).toContain(`action="/visits/${visit.id}/assistant-call"`);
+    expect(await page(`/quotes/${quote.id}`)).toContain(`action="/quotes/${quote.id}/assistant-call"`);
+    const leadPage = await page(`/leads/${lead.id}`);
+    expect(leadPage).toContain(`action="/leads/${lead.id}/assistant-call"`);
+    expect(leadPage).toContain('<option value="press:9">');
+
+    // No reply picked: the simulator answers and waits for staff to key one in.
+    const pressed = await pressCallButton(server, cookie, `/leads/${lead.id}/assistant-call`);
+    expect(pressed.status).toBe(303);
+    const callPage = await eventually(async () => {
+      const html = await page(`/calls/${pressed.callId}`);
+      return html.includes("Simulated customer") && server.deps.assistant.simulator?.customer(pressed.callId!)
+        ? html
+        : null;
+    });
+    expect(callPage).toContain(`action="/calls/${pressed.callId}/simulated-customer"`);
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(callPage)![1]!;
+    const keyIn = (fields: Record<string, string>) =>
+      fetch(`${server.baseUrl}/calls/${pressed.callId}/simulated-customer`, {
+        method: "POST",
+        headers: {
+          "Content-Type": "application/x-www-form-urlencoded",
+          Origin: server.baseUrl,
+          "Sec-Fetch-Site": "same-origin",
+          Cookie: cookie,
+          "X-CSRF-Token": csrf,
+        },
+        body: new URLSearchParams(fields).toString(),
+      });
+    expect((await keyIn({ digit: "x" })).status).toBe(422);
+    expect((await keyIn({ digit: "1" })).status).toBe(204);
+    const call = await callOver(pressed.callId!);
+    expect(call.assistant).toEqual({ script: "visit_confirmation", subjectId: visit.id });
+    expect(call.summary).toBe("Assistant: the customer confirmed the visit.");
+    await eventually(async () => (await server.deps.repos.calls.byId(call.id))?.status === "completed");
+    expect((await keyIn({ digit: "1" })).status).toBe(409);
+  }, 30_000);
+});
+
 describe("nobody answers", () => {
   test("Twilio reports no-answer: the call ends so, and no missed-call follow-up or apology text is made", async () => {
     const { visit } = await aJobWithVisitAndQuote(server);
