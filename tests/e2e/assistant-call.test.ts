@@ -245,6 +245,22 @@ describe("nobody answers", () => {
   }, 30_000);
 });
 
+describe("the customer hangs up", () => {
+  test("before answering: the call says so, audited, and the visit is left as it was", async () => {
+    const { visit } = await aJobWithVisitAndQuote(server);
+    const capture = capturingCaller(server);
+    const next = capture.next();
+    const pressed = await pressCallButton(server, cookie, `/visits/${visit.id}/assistant-call`);
+    const customer = await answer(server, await next, []);
+    await Bun.sleep(300);
+    await customer.hangUp();
+    const call = await callOver(pressed.callId!);
+    expect(call.summary).toBe("Assistant: the call ended before the customer answered.");
+    expect(await auditFor(call.id)).toContain("assistant call ended without an answer");
+    expect((await server.deps.repos.appointments.byId(visit.id))!.status).toBe("booked");
+  }, 30_000);
+});
+
 describe("no voice configured", () => {
   test("the assistant cannot speak: it hands over at once and hangs up, never staying silent on the line", async () => {
     const { visit } = await aJobWithVisitAndQuote(server);

@@ -59,6 +59,8 @@ export function assistantStreamRoutes(activeCalls: Map<string, LiveCall>) {
       let released: () => void = () => {};
       /** The customer's audio clock (Twilio's `timestamp`): where the assistant's lines sit. */
       let heardUntilMs = 0;
+      /** Acting on the outcome (the visit confirmed, the link resent…): the stream's end waits for it. */
+      let acting: Promise<unknown> | null = null;
 
       const refuse = (ws: WSContext, reason: string) => {
         log.warn({ reason }, "assistant stream closed");
@@ -120,11 +122,13 @@ export function assistantStreamRoutes(activeCalls: Map<string, LiveCall>) {
             streamMs: () => heardUntilMs,
             said: (text, startMs, endMs) => speaking.line("outbound", text, startMs, endMs),
             finished: async (outcome, how) => {
-              await actOnOutcome(outcomeDeps(deps, log), current, outcome, how);
-              await deps.liveEvents.publish(CALLS_CHANNEL, {
-                type: "call",
-                data: { callId: current.id, status: current.status },
-              });
+              acting = actOnOutcome(outcomeDeps(deps, log), current, outcome, how).then(() =>
+                deps.liveEvents.publish(CALLS_CHANNEL, {
+                  type: "call",
+                  data: { callId: current.id, status: current.status },
+                }),
+              );
+              await acting;
             },
             turnLatency: deps.assistant.turnLatency,
             answerWaitMs: deps.assistant.answerWaitMs,
@@ -144,15 +148,31 @@ export function assistantStreamRoutes(activeCalls: Map<string, LiveCall>) {
         session.start();
       };
 
+      /** The customer hung up (or the stream dropped) before any outcome: the call says so, audited. */
+      const endedUnanswered = async (ended: Call) => {
+        const summary = "Assistant: the call ended before the customer answered.";
+        await deps.repos.calls.update(ended.id, { summary });
+        await deps.repos.audit.record({
+          who: "assistant",
+          what: "assistant call ended without an answer",
+          entity: "call",
+          entityId: ended.id,
+          at: deps.now(),
+          details: { script: ended.assistant?.script },
+        });
+      };
+
       const end = (why: string): Promise<void> => {
         session?.stop();
         if (live && callSid) {
           const ending = live;
+          const outcome = (acting ?? (call ? endedUnanswered(call) : Promise.resolve())).catch((error: unknown) =>
+            log.error({ err: error }, "could not record how the assistant call ended"),
+          );
           const sid = callSid;
           const leased = call?.id ?? "";
           live = null;
-          stopping = ending
-            .stop()
+          stopping = Promise.all([ending.stop(), outcome])
             .then(
               () => log.info({ why, ...ending.stats, bargeIns: session?.bargeIns }, "assistant stream ended"),
               (error: unknown) => log.error({ err: error, why }, "assistant stream did not end cleanly"),
