@@ -22,7 +22,12 @@ import { startLiveServer } from "../tests/support/running-server.ts";
 import { aStaffUser } from "../tests/support/test-app.ts";
 import { toneVoice } from "../tests/support/tone-voice.ts";
 import { logIn } from "../tests/e2e/helpers.ts";
-import { aJobWithVisitAndQuote, capturingCaller, eventually, pressCallButton } from "../tests/e2e/assistant-call-support.ts";
+import {
+  aJobWithVisitAndQuote,
+  capturingCaller,
+  eventually,
+  pressCallButton,
+} from "../tests/e2e/assistant-call-support.ts";
 
 const { values } = parseArgs({ options: { calls: { type: "string", default: "20" } } });
 const calls = Number(values.calls);
