@@ -85,7 +85,7 @@ describe("visit confirmation by keys", () => {
   }, 30_000);
 
   test("two answers not understood: hand-over, a note on the call and a follow-up on the dashboard", async () => {
-    const { visit } = await aJobWithVisitAndQuote(server);
+    const { visit, lead } = await aJobWithVisitAndQuote(server);
     const capture = capturingCaller(server);
     const next = capture.next();
     const pressed = await pressCallButton(server, cookie, `/visits/${visit.id}/assistant-call`);
@@ -100,6 +100,10 @@ describe("visit confirmation by keys", () => {
     expect(customer.seen.marks).toEqual(["turn-1", "turn-2", "turn-3"]);
     expect(voice.requests.some((r) => r.text.startsWith("Sorry, I didn't catch that."))).toBe(true);
     expect(await auditFor(call.id)).toContain("assistant call: handed over");
+    const timeline = await server.deps.repos.timeline.forLead(lead.id);
+    expect(timeline.find((e) => e.kind === "call" && e.id === call.id)?.detail).toStartWith("Assistant handed over");
+    const dashboardList = await (await fetch(`${server.baseUrl}/missed-calls`, { headers: { Cookie: cookie } })).text();
+    expect(dashboardList).toContain("Assistant handed over");
   }, 30_000);
 
   test("press 9: the customer opts out, told through the callback and audited; the visit is left alone", async () => {

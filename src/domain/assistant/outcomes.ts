@@ -24,6 +24,8 @@ export interface OutcomeDeps {
   /** Tells the board and the job's page that a visit changed. */
   visitChanged(visit: Appointment): Promise<unknown>;
   optedOut: OptedOut;
+  /** A follow-up joined the dashboard's list: tell whoever watches it. */
+  followUpAdded(callId: string): Promise<unknown>;
   log: Log;
   now: () => Date;
 }
@@ -56,7 +58,10 @@ export async function actOnOutcome(
       phone: call.to,
       day: londonDate(call.startedAt),
     });
-    if (missed) await deps.missedCalls.setReply(missed.id, null, summary);
+    if (missed) {
+      await deps.missedCalls.setReply(missed.id, null, summary);
+      await deps.followUpAdded(call.id);
+    }
   } else if (subject.script === "visit_confirmation") {
     summary = await visitOutcome(deps, subject.subjectId, outcome, actor);
   } else {

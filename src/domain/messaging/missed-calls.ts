@@ -29,7 +29,9 @@ export type MissedCallOutcome =
   | "already_replied_today"
   | "no_number"
   | "replies_off"
-  | "reply_refused";
+  | "reply_refused"
+  /** Not a missed call: the assistant handed its call over to staff (src/domain/assistant/outcomes.ts). */
+  | "handed_over";
 
 /**
  * A call ended unanswered: it becomes a follow-up on the dashboard (once per call, however often

@@ -9,6 +9,7 @@ import { actOnOutcome } from "../../domain/assistant/outcomes.ts";
 import { resendQuote } from "../../domain/payments/quote-flow.ts";
 import { publishVisitChange } from "../../domain/scheduling/schedule-channel.ts";
 import { CALLS_CHANNEL } from "../../domain/live-call/channels.ts";
+import { INBOX_CHANNEL } from "../../domain/messaging/live.ts";
 import { parseMediaStreamMessage, type StartMessage } from "../../adapters/twilio/media-stream-messages.ts";
 import { streamReplies } from "../../adapters/twilio/stream-replies.ts";
 import type { AppDeps, AppEnv } from "../deps.ts";
@@ -29,6 +30,8 @@ const outcomeDeps = (deps: AppDeps, log: Log) => ({
   audit: deps.repos.audit,
   visitChanged: (visit: Parameters<typeof publishVisitChange>[1]) => publishVisitChange(deps.liveEvents, visit),
   optedOut: deps.assistant.optedOut,
+  followUpAdded: (callId: string) =>
+    deps.liveEvents.publish(INBOX_CHANNEL, { type: "missed-call", data: { callId, outcome: "handed_over" } }),
   log,
   now: deps.now,
 });
