@@ -76,7 +76,7 @@ describe("the assistant's turns", () => {
   });
 
   test("barge-in: speech while speaking clears the line and aborts the synthesis; the final answer counts", async () => {
-    const { session, sent, voice, outcomes } = aSession({ msPerFrame: 5 });
+    const { session, sent, voice, outcomes } = aSession({ msPerFrame: 20 });
     session.start();
     await Bun.sleep(40);
     session.heard("another", false);
