@@ -26,6 +26,7 @@ import type { MakeThumbnail } from "../adapters/whatsapp/thumbnails.ts";
 import type { DashboardSource } from "../domain/dashboard/figures.ts";
 import type { AssistantCallGate } from "../domain/assistant/call-consent.ts";
 import type { VoiceWithFixedLines } from "../ports/voice-synthesiser.ts";
+import type { OutboundCaller } from "../ports/outbound-caller.ts";
 
 /** This process among the instances sharing one database. */
 export interface InstanceState {
@@ -152,4 +153,28 @@ export interface AppDeps {
    * offline voice (espeak-ng); `prepare` the fixed lines (the opening line) to have them play at once.
    */
   voice: VoiceWithFixedLines;
+  /** Outbound calls with the spoken assistant (src/compose/assistant.ts). */
+  assistant: {
+    /** Twilio's REST API, or the call simulator answering as the customer on the embedded default. */
+    caller: OutboundCaller;
+    /** On the embedded default (no Twilio keys), the simulator that answers as the customer; null with Twilio. */
+    simulator: AssistantSimulator | null;
+    /** How long the assistant waits for an answer before asking again. */
+    answerWaitMs: number;
+    /** Told the time from each answer's end to the reply's first frame (the bench). */
+    turnLatency?(ms: number): void;
+  };
+}
+
+/** A reply the simulated customer gives after a prompt has played: a key, or words. */
+export type CustomerReply = { digit: string } | { words: string };
+
+/** The call simulator's side of assistant calls on the embedded default. */
+export interface AssistantSimulator {
+  /** Replies the customer of call `callId` will give, one after each prompt (before the call is placed). */
+  plan(callId: string, replies: CustomerReply[]): void;
+  /** The customer's words as a labelled demo transcript, for a call it answered; null otherwise. */
+  demoTranscriber(callId: string): Transcriber | null;
+  /** Staff keying in the customer's replies on a call still going; null when there is none. */
+  customer(callId: string): { press(digit: string): void; say(words: string): void } | null;
 }

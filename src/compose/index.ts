@@ -35,6 +35,7 @@ import { createThumbnailWorker } from "../adapters/whatsapp/thumbnails.ts";
 import { createVendorResilience, type VendorResilience } from "../adapters/resilience/vendor-policies.ts";
 import { createAssistantCallGate } from "../domain/assistant/call-consent.ts";
 
+import { wireAssistant } from "./assistant.ts";
 export type { AppDeps } from "./app-deps.ts";
 export { logIntegrations } from "./integrations.ts";
 export type { SigningSecrets } from "./secrets.ts";
@@ -271,6 +272,12 @@ export function wireDeps(
     fieldWork: { calendarFeed: createIcalFeedWriter(), makeThumbnail: createThumbnailWorker() },
     callConsent: createAssistantCallGate({ register: repos.callConsent, log: logger, now }),
     voice: voice.voice,
+    assistant: wireAssistant(config, {
+      logger,
+      authToken: twilio.authToken,
+      policy: resilience.policy("Twilio"),
+      audit: repos.audit,
+    }),
     ...replaced,
   };
   return { deps, runner, taskHandlers };

@@ -1,6 +1,7 @@
 import type { CallerCheck } from "./caller-match.ts";
 import type { CorrectionMarks, Corrections, Extraction } from "./extraction/extraction.ts";
 import { isFinal, transition, type Transitions } from "./state-machine.ts";
+import type { ScriptName } from "./assistant/scripts.ts";
 
 export const CALL_STATUSES = [
   "queued",
@@ -70,6 +71,17 @@ export interface Call {
   callerCheck: CallerCheck | null;
   /** Who corrected each field, and when (ISO instant). */
   correctedBy: CorrectionMarks;
+  /**
+   * Set on a call the assistant places: its script and what it is about (the visit or the quote).
+   * On such a call the outbound track is the assistant's voice, never staff's.
+   */
+  assistant: AssistantCall | null;
+}
+
+/** What an assistant call is about: the script it runs and the appointment's or quote's id. */
+export interface AssistantCall {
+  script: ScriptName;
+  subjectId: string;
 }
 
 export interface TranscriptSegment {
@@ -82,6 +94,8 @@ export interface TranscriptSegment {
   isFinal: boolean;
   confidence: number | null;
   createdAt: Date;
+  /** Set on a line the assistant said (from its script, not transcribed); on stored lines, the call says so. */
+  speaker?: "assistant";
 }
 
 export const changeCallStatus = (call: Pick<Call, "status">, to: CallStatus) =>
@@ -89,7 +103,13 @@ export const changeCallStatus = (call: Pick<Call, "status">, to: CallStatus) =>
 
 export const isCallOver = (status: CallStatus): boolean => isFinal(callTransitions, status);
 
-export const speakerOf = (track: Track): "Caller" | "Staff" => (track === "inbound" ? "Caller" : "Staff");
+/** Who spoke a line: on an assistant call the outbound track is the assistant, else staff. */
+export const speakerOf = (
+  track: Track,
+  call?: Pick<Call, "assistant"> | null,
+  line?: Pick<TranscriptSegment, "speaker">,
+): "Caller" | "Staff" | "Assistant" =>
+  track === "inbound" ? "Caller" : call?.assistant || line?.speaker === "assistant" ? "Assistant" : "Staff";
 
 /** Segments in the order they were spoken, both tracks interleaved. */
 export const inSpokenOrder = <S extends Pick<TranscriptSegment, "startMs" | "track">>(segments: readonly S[]): S[] =>

@@ -31,7 +31,9 @@ import { callConsentRoutes } from "./routes/call-consent.tsx";
 import { staffUserRoutes } from "./routes/staff-users.tsx";
 import { auditTrailRoutes } from "./routes/audit-trail.tsx";
 import { simulateRoutes } from "./routes/simulate.ts";
+import { assistantCallRoutes } from "./routes/assistant-calls.ts";
 import { mediaStreamRoutes } from "./routes/twilio-media-stream.ts";
+import { assistantStreamRoutes } from "./routes/twilio-assistant-stream.ts";
 import { twilioVoiceRoutes } from "./routes/twilio-voice.ts";
 import { smsRoutes } from "./routes/sms.ts";
 import { inboxRoutes } from "./routes/inbox.tsx";
@@ -102,6 +104,7 @@ export function createApp(deps: AppDeps) {
   app.route("/", smsRoutes());
   app.route("/", whatsappRoutes());
   app.route("/", mediaStreamRoutes(activeCalls));
+  app.route("/", assistantStreamRoutes(activeCalls));
   app.route("/", assetRoutes());
   // Quotes to cash: the customer's quote page, Stripe's endpoints, the embedded test checkout.
   app.route("/", stripeRoutes());
@@ -138,6 +141,7 @@ export function createApp(deps: AppDeps) {
   staff.route("/", staffUserRoutes());
   staff.route("/", auditTrailRoutes());
   staff.route("/", simulateRoutes());
+  staff.route("/", assistantCallRoutes());
   app.route("/", staff);
 
   return app;

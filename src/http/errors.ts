@@ -71,6 +71,10 @@ const REASONS: Record<string, ReasonAnswer> = {
   // The assistant's calls (src/domain/assistant/call-policy.ts): settings forms.
   invalid_calling_hours: { status: 422 },
   invalid_reason: { status: 422 },
+  // Calls with the assistant (src/domain/assistant).
+  nothing_to_ask: { status: 409 },
+  not_allowed: { status: 409 },
+  call_failed: { status: 502 },
 };
 
 const answerFor = (reason: string): ReasonAnswer => REASONS[reason] ?? { status: 409 };

@@ -2,7 +2,9 @@ import type { CallerCheck } from "../domain/caller-match.ts";
 import type { Call, CallStatus, TranscriptSegment } from "../domain/calls.ts";
 import type { CorrectableField } from "../domain/extraction/extraction.ts";
 
-export type NewCall = Pick<Call, "providerCallId" | "direction" | "from" | "to" | "leadId" | "status" | "startedAt">;
+export type NewCall = Pick<Call, "providerCallId" | "direction" | "from" | "to" | "leadId" | "status" | "startedAt"> &
+  /** An id chosen before the call is stored (an assistant call's stream carries it); an assistant call's subject. */
+  Partial<Pick<Call, "id" | "assistant">>;
 /** A line to store; it may bring its own id (then storing it twice stores it once). */
 export type NewSegment = Omit<TranscriptSegment, "id" | "createdAt"> &
   Partial<Pick<TranscriptSegment, "id" | "createdAt">>;
@@ -17,6 +19,11 @@ export interface Calls {
   record(call: NewCall): Promise<Call>;
   byId(id: string): Promise<Call | null>;
   byProviderId(providerCallId: string): Promise<Call | null>;
+  /**
+   * Gives a call stored before the provider knew it (an assistant call, stored first so its
+   * stream can find it) the provider's id once the call is placed. Null when there is no call `id`.
+   */
+  placed(id: string, providerCallId: string): Promise<Call | null>;
   update(id: string, changes: Partial<Omit<Call, "id" | "providerCallId">>): Promise<Call | null>;
   /**
    * Applies `changes` only while the call's status is one of `from`, in one statement, so two

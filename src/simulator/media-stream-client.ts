@@ -18,6 +18,8 @@ export interface MediaStreamConnection {
   /** Settles when the socket closes, whoever closes it. */
   readonly closed: Promise<StreamClosed>;
   readonly isOpen: boolean;
+  /** Hears what the server sends (a bidirectional stream's `media`, `mark`, `clear`). */
+  onMessage(listener: (data: string | ArrayBuffer) => void): void;
 }
 
 /**
@@ -76,6 +78,7 @@ export async function connectMediaStream(
       return closed;
     },
     closed,
+    onMessage: (listener) => ws.addEventListener("message", (event) => listener(event.data as string | ArrayBuffer)),
     get isOpen() {
       return ws.readyState === WebSocket.OPEN;
     },

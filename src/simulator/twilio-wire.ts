@@ -85,12 +85,12 @@ export interface TwimlStream {
 const ATTRS = `(?:[^>"'/]|/(?!>)|"[^"]*"|'[^']*')*`;
 
 /**
- * Reads the <Stream> inside <Start> from a TwiML document, or null when there is none.
+ * Reads the <Stream> inside <Start> (or <Connect>, a bidirectional stream) from a TwiML document, or null when there is none.
  * TwiML is small, flat and machine-written, so attributes are read directly rather than
  * through an XML library; entities are decoded.
  */
-export function streamFromTwiml(xml: string): TwimlStream | null {
-  const start = new RegExp(`<Start\\b${ATTRS}>([\\s\\S]*?)</Start>`).exec(xml)?.[1];
+export function streamFromTwiml(xml: string, verb: "Start" | "Connect" = "Start"): TwimlStream | null {
+  const start = new RegExp(`<${verb}\\b${ATTRS}>([\\s\\S]*?)</${verb}>`).exec(xml)?.[1];
   if (start === undefined) return null;
   const stream = new RegExp(`<Stream\\b(${ATTRS})(?:/>|>([\\s\\S]*?)</Stream>)`).exec(start);
   if (!stream) return null;

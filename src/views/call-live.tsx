@@ -1,3 +1,4 @@
+import { SimulatedCustomerPanel } from "./assistant-call.tsx";
 import {
   inSpokenOrder,
   isCallOver,
@@ -34,6 +35,8 @@ export interface CallView {
   afterEventId: number;
   /** The call is over but this process is still storing its last lines and filing it: listen until "filed". */
   stillFiling: boolean;
+  /** An assistant call the simulator is answering: staff may key in the customer's replies. */
+  simulatedCustomer?: boolean;
   recordingUrl: string | null;
   details: CallDetails | null;
   /** The job the call was filed under, when it has been, and whether this call opened it. */
@@ -63,7 +66,7 @@ export function CallPage(props: { ctx: PageContext; view: CallView }) {
   const listening = live || props.view.stillFiling;
   const who = lead ? leadDisplayName(lead) : phoneForDisplay(call.from);
   return (
-    <Layout ctx={props.ctx} title={`Call from ${who}`}>
+    <Layout ctx={props.ctx} title={`${call.direction === "outbound" ? "Call to" : "Call from"} ${who}`}>
       <div
         id="live-call"
         hx-ext={listening ? "sse" : undefined}
@@ -76,7 +79,7 @@ export function CallPage(props: { ctx: PageContext; view: CallView }) {
       >
         <div class="toolbar">
           <h1 style="margin:0;margin-right:auto">
-            Call from{" "}
+            {call.assistant ? "Assistant call to" : call.direction === "outbound" ? "Call to" : "Call from"}{" "}
             <span id="caller-name" sse-swap="caller-name">
               {who}
             </span>{" "}
@@ -94,6 +97,9 @@ export function CallPage(props: { ctx: PageContext; view: CallView }) {
             hx-target="#live-call"
             hx-swap="outerHTML"
           ></div>
+        ) : null}
+        {props.view.simulatedCustomer && live ? (
+          <SimulatedCustomerPanel callId={call.id} csrfToken={props.ctx.csrfToken} />
         ) : null}
         <div id="caller-check" sse-swap="caller-check">
           <CallerCheckNotice callId={call.id} check={call.callerCheck} csrfToken={props.ctx.csrfToken} />
@@ -117,7 +123,7 @@ export function CallPage(props: { ctx: PageContext; view: CallView }) {
             </div>
             <div class="transcript" id="transcript" sse-swap="transcript" hx-swap="beforeend">
               {inSpokenOrder(props.view.transcript.filter((s) => s.isFinal)).map((segment) => (
-                <TranscriptLine segment={segment} />
+                <TranscriptLine segment={segment} call={call} />
               ))}
             </div>
             {live ? (
@@ -204,10 +210,14 @@ export function CallerCard(props: {
 }
 
 /** One final line. The id lets the page ignore a line it already shows (a resumed stream). */
-export const TranscriptLine = (props: { segment: Pick<TranscriptSegment, "id" | "track" | "text" | "startMs"> }) => (
+export const TranscriptLine = (props: {
+  segment: Pick<TranscriptSegment, "id" | "track" | "text" | "startMs" | "speaker">;
+  /** The call, when known: on an assistant call the outbound line is the assistant's. */
+  call?: Pick<Call, "assistant">;
+}) => (
   <p class={`line ${props.segment.track === "inbound" ? "caller" : "staff"}`} id={`seg-${props.segment.id}`}>
     <span class="muted">{formatOffset(props.segment.startMs)}</span>{" "}
-    <span class="speaker">{speakerOf(props.segment.track)}:</span> {props.segment.text}
+    <span class="speaker">{speakerOf(props.segment.track, props.call, props.segment)}:</span> {props.segment.text}
     {hasMaskedCardData(props.segment.text) ? <CardDetailsRemoved /> : null}
   </p>
 );

@@ -49,7 +49,15 @@ export function CallsTable(props: CallsListing) {
                   <td data-label="When">
                     <a href={`/calls/${call.id}`}>{formatDateTime(call.startedAt)}</a>
                   </td>
-                  <td data-label="Caller">{call.leadName ?? phoneForDisplay(call.from)}</td>
+                  <td data-label="Caller">
+                    {call.leadName ?? phoneForDisplay(call.direction === "outbound" ? call.to : call.from)}
+                    {call.assistant ? (
+                      <>
+                        {" "}
+                        <Badge value="assistant" label="assistant call" />
+                      </>
+                    ) : null}
+                  </td>
                   <td data-label="Status">
                     {call.emergency ? <Badge value="emergency" /> : null}{" "}
                     {call.cardDataHeardAt ? <Badge value="card-data" label="card data in recording" /> : null}{" "}

@@ -1,4 +1,5 @@
 import { LEAD_SEGMENTS, leadDisplayName, type Lead } from "../domain/leads.ts";
+import { AssistantCallButton } from "./assistant-call.tsx";
 import type { Issue } from "../domain/issues.ts";
 import type { TimelineEntry } from "../ports/timeline.ts";
 import { Badge, Field, FormError, History, SelectField, TextAreaField, type FormState } from "./components.tsx";
@@ -128,6 +129,8 @@ export function LeadPage(props: {
   contacts: LeadContact[];
   /** The number's standing opt-out from the assistant's calls, if any. */
   optOut?: OptOut | null;
+  /** On the embedded default the call simulator answers assistant calls: pick its reply. */
+  simulatedCustomer?: boolean;
 }) {
   const { lead } = props;
   return (
@@ -140,6 +143,13 @@ export function LeadPage(props: {
         <a class="button" href={`/issues/new?leadId=${lead.id}`}>
           New issue
         </a>
+        {lead.phone ? (
+          <AssistantCallButton
+            action={`/leads/${lead.id}/assistant-call`}
+            csrfToken={props.ctx.csrfToken}
+            simulatedCustomer={props.simulatedCustomer}
+          />
+        ) : null}
       </div>
       {/* The latest messages and the reply box (routes/messages.tsx). */}
       <div hx-get={`/leads/${lead.id}/conversation`} hx-trigger="load" hx-swap="outerHTML"></div>

@@ -1,4 +1,6 @@
 import { raw } from "hono/html";
+import { AssistantCallButton } from "./assistant-call.tsx";
+import { quoteAwaitsAnswer } from "../domain/assistant/subjects.ts";
 import type { Child } from "hono/jsx";
 import { formatPence } from "../domain/money.ts";
 import { paymentSource, type Payment } from "../domain/payments/charges.ts";
@@ -505,6 +507,8 @@ export function StaffQuotePage(props: {
   flash?: string;
   /** "Book a visit" for the job, once the customer has accepted or paid. */
   visitsSection?: Child;
+  /** On the embedded default the call simulator answers assistant calls: pick its reply. */
+  simulatedCustomer?: boolean;
 }) {
   const { quote } = props;
   const post = (path: string, label: string, secondary = true) => (
@@ -616,6 +620,13 @@ export function StaffQuotePage(props: {
           )}
           <div class="toolbar">
             {canBeResent(quote.status) ? post("resend", "Send the link again") : null}
+            {quoteAwaitsAnswer(quote) ? (
+              <AssistantCallButton
+                action={`/quotes/${quote.id}/assistant-call`}
+                csrfToken={props.ctx.csrfToken}
+                simulatedCustomer={props.simulatedCustomer}
+              />
+            ) : null}
             {quote.status !== "draft" ? post("revise", "New version") : null}
             {quote.status === "deposit_paid" ? post("request-balance", "Ask for the balance", false) : null}
             {quote.status === "draft" ? (

@@ -5,6 +5,7 @@ import type { Slot } from "../domain/scheduling/free-slots.ts";
 import type { AppointmentView } from "../ports/scheduling.ts";
 import { Badge } from "./components.tsx";
 import { humanise } from "./format.ts";
+import { AssistantCallButton } from "./assistant-call.tsx";
 import { CsrfField } from "./layout.tsx";
 import { VisitRecordsList } from "./my-day.tsx";
 import type { VisitRecord } from "../domain/scheduling/visit-records.ts";
@@ -36,6 +37,8 @@ export function VisitsSection(props: {
   statusLine?: boolean;
   /** The page the section sits on when not the job's (a quote's): plain forms come back there. */
   back?: string;
+  /** On the embedded default the call simulator answers assistant calls: pick its reply. */
+  simulatedCustomer?: boolean;
 }) {
   const { issue } = props;
   const base = `/issues/${issue.id}/visits`;
@@ -54,6 +57,16 @@ export function VisitsSection(props: {
                 <>
                   {" "}
                   <Badge value="urgent" label="Customer asked for another time" />
+                </>
+              ) : null}
+              {visit.status === "booked" && !visit.changeRequestedAt ? (
+                <>
+                  {" "}
+                  <AssistantCallButton
+                    action={`/visits/${visit.id}/assistant-call`}
+                    csrfToken={props.csrfToken}
+                    simulatedCustomer={props.simulatedCustomer}
+                  />
                 </>
               ) : null}
               {appointmentTransitions[visit.status].includes("cancelled") ? (

@@ -3,6 +3,7 @@
  * twilio SDK (its API domain's base URL pointed here):
  *   POST /2010-04-01/Accounts/{AccountSid}/Messages.json  (form: To, From, Body, StatusCallback; HTTP Basic)
  *     → 201 and a Message resource { sid: "SM…", status: "queued", to, from, body, … }
+ *   POST /2010-04-01/Accounts/{AccountSid}/Calls.json  (form: To, From, Url or Twiml, StatusCallback…) → 201 and a Call resource { sid: "CA…", status: "queued" }
  *   GET /2010-04-01/Accounts/{AccountSid}.json  → the Account resource (the app's key check)
  *   GET /2010-04-01/Accounts/{AccountSid}/Calls/{CallSid}.json  → a Call resource set with setCall (404 otherwise)
  *   GET /2010-04-01/Accounts/{AccountSid}/Recordings/{RecordingSid}.wav  → the audio set with setRecording, else a short silent WAV (HTTP Basic)
@@ -146,6 +147,33 @@ export async function startTwilioApiPeer(credentials: { accountSid: string; auth
         return new Response(body, {
           headers: { "Content-Type": "audio/x-wav", "Content-Length": String(wav.byteLength) },
         });
+      }
+      if (req.method === "POST" && url.pathname === `/2010-04-01/Accounts/${credentials.accountSid}/Calls.json`) {
+        if (!form.To || !form.From || !(form.Url || form.Twiml))
+          return error(400, 21205, "A 'To' phone number, 'From' and 'Url' or 'Twiml' are required.");
+        const failure = failures.shift();
+        if (failure) return error(failure.status, failure.code, failure.message);
+        const sid = `CA${(++counter).toString(16).padStart(32, "0")}`;
+        const now = new Date().toUTCString().replace("GMT", "+0000");
+        return Response.json(
+          {
+            sid,
+            account_sid: credentials.accountSid,
+            to: form.To,
+            from: form.From,
+            status: "queued",
+            direction: "outbound-api",
+            date_created: now,
+            date_updated: now,
+            start_time: null,
+            end_time: null,
+            duration: null,
+            price: null,
+            api_version: "2010-04-01",
+            uri: `/2010-04-01/Accounts/${credentials.accountSid}/Calls/${sid}.json`,
+          },
+          { status: 201 },
+        );
       }
       if (req.method !== "POST" || url.pathname !== `/2010-04-01/Accounts/${credentials.accountSid}/Messages.json`)
         return error(404, 20404, "The requested resource was not found");

@@ -31,6 +31,7 @@ export const toCall = (row: CallRow): Call => ({
   corrections: row.corrections ?? {},
   callerCheck: row.callerCheck ?? null,
   correctedBy: row.correctedBy ?? {},
+  assistant: row.assistant ?? null,
 });
 
 const toSegment = (row: SegmentRow): TranscriptSegment => ({
@@ -91,6 +92,15 @@ export function createCallsRepository(db: Database): Calls {
     .prepare(UNNAMED);
 
   return {
+    async placed(id, providerCallId) {
+      if (!isUuid(id)) return null;
+      const [row] = await db
+        .update(calls)
+        .set({ providerCallId, updatedAt: new Date() })
+        .where(eq(calls.id, id))
+        .returning();
+      return row ? toCall(row) : null;
+    },
     async record(call) {
       const [inserted] = await db
         .insert(calls)

@@ -28,7 +28,13 @@ import {
   type MessageStatus,
 } from "../../domain/messaging/message.ts";
 import type { CallerCheck } from "../../domain/caller-match.ts";
-import { CALL_STATUSES, type CallDirection, type CallStatus, type Track } from "../../domain/calls.ts";
+import {
+  CALL_STATUSES,
+  type AssistantCall,
+  type CallDirection,
+  type CallStatus,
+  type Track,
+} from "../../domain/calls.ts";
 import {
   ISSUE_STATUSES,
   TRADE_CATEGORIES,
@@ -180,6 +186,8 @@ export const calls = pgTable(
     leaseOwner: text("lease_owner"),
     /** The owner renews this every few seconds; once past, the owner died and another instance closes the call. */
     leaseExpiresAt: at("lease_expires_at"),
+    /** An assistant call's script and subject (appointment or quote id); null for every other call. */
+    assistant: jsonb("assistant").$type<AssistantCall>(),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },

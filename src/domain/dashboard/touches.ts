@@ -41,6 +41,8 @@ export const CALLS_TOUCH: TouchTable<Calls> = {
   record: ["calls"],
   byId: NONE,
   byProviderId: NONE,
+  // The provider's id is not shown.
+  placed: NONE,
   update: ([, changes]) => callChanges(changes),
   advance: ([, , changes], result) => (result ? callChanges(changes) : NONE),
   swapCallerCheck: (_, result) => (result ? ["calls"] : NONE),

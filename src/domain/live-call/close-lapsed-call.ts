@@ -10,7 +10,7 @@ import { withFields, type Log } from "../../ports/log.ts";
 import { fileCall } from "../extraction/call-intake.ts";
 import { CALL_FILING_ACTOR } from "../extraction/filing-corrections.ts";
 import { transcriptFromSegments } from "../extraction/transcript.ts";
-import { UNANSWERED } from "../messaging/missed-calls.ts";
+import { isMissedCall } from "../messaging/missed-calls.ts";
 import { holdFiling } from "./caller-check.ts";
 import { CALLS_CHANNEL, callChannel, callStatusEvent } from "./channels.ts";
 import { statusesBefore } from "./call-status.ts";
@@ -55,7 +55,7 @@ export async function closeLapsedCall(deps: LapsedCallDeps, call: Call): Promise
   if (advanced) {
     await deps.liveEvents.publish(callChannel(call.id), callStatusEvent(advanced));
     await deps.liveEvents.publish(CALLS_CHANNEL, { type: "call", data: { callId: call.id, status: advanced.status } });
-    if (UNANSWERED.includes(advanced.status)) await deps.missedCall(advanced);
+    if (isMissedCall(advanced)) await deps.missedCall(advanced);
   }
   const closed = advanced ?? (await deps.calls.byId(call.id)) ?? call;
 

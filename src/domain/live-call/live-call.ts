@@ -14,6 +14,9 @@ import { trackTranscriberHealth, type TranscriberShown } from "./transcriber-hea
 import { callChannel, type LiveCallEvent } from "./channels.ts";
 import { createConversationMasker } from "../card-masking.ts";
 
+/** Marks a line given with `line()`: known, not heard, so not passed to `heard`. */
+const SCRIPTED = "script";
+
 /** Stored as the call's transcriber when no transcriber was configured for it. */
 export const NOT_CONFIGURED = "not configured";
 
@@ -31,6 +34,8 @@ export interface LiveCallDeps {
   clockMs?: () => number;
   /** The first wait before storing a line again (default STORE_RETRY_MS; tests shorten it). */
   storeRetryMs?: number;
+  /** Told of every result as it arrives, interim or final, card numbers masked (the assistant listens here). */
+  heard?(track: Track, text: string, isFinal: boolean): void;
 }
 
 /**
@@ -43,6 +48,11 @@ const STORE_RETRY_MS = 250;
 
 export interface LiveCall {
   media(track: Track, timestampMs: number, payload: Uint8Array): void;
+  /**
+   * A line the assistant said (its own words, from its script, not transcribed): shown and
+   * stored as a final line of `track`, like any other, marked as the assistant's.
+   */
+  line(track: Track, text: string, startMs: number, endMs: number): void;
   /** Ends transcription (waiting, bounded, for the last results) and records who transcribed. */
   stop(): Promise<void>;
   /**
@@ -145,6 +155,7 @@ export function startLiveCall(
     if (!result.isFinal || result.text.trim() === "") {
       // An empty final clears the interim line.
       const interim = result.isFinal ? "" : cards.mask(result.text, { partial: true, speaker: track }).text;
+      if (interim !== "") deps.heard?.(track, interim, false);
       inOrder(() => publish({ type: "interim", data: { track, text: interim, startMs: result.startMs } }));
       return;
     }
@@ -152,7 +163,9 @@ export function startLiveCall(
     const masking = cards.mask(result.text.trim(), { speaker: track });
     const text = masking.text;
     if (masking.cardNumber) deps.cardNumberHeard?.();
+    if (result.transcriber !== SCRIPTED) deps.heard?.(track, text, true);
     const segment: TranscriptSegment = {
+      ...(result.transcriber === SCRIPTED ? { speaker: "assistant" as const } : {}),
       id: newId(),
       callId: call.id,
       track,
@@ -226,6 +239,9 @@ export function startLiveCall(
   };
 
   return {
+    line(track, text, startMs, endMs) {
+      onResult(track)({ text, isFinal: true, startMs, endMs, confidence: null, transcriber: SCRIPTED });
+    },
     media(track, timestampMs, payload) {
       const frames = order.get(track);
       if (!frames) return;

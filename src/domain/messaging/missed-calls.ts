@@ -16,13 +16,22 @@ export interface MissedCallReply {
 /** Final statuses of a call nobody answered: no answer, busy, or hung up while waiting. */
 export const UNANSWERED: readonly CallStatus[] = ["no-answer", "busy", "canceled"];
 
+/**
+ * A customer's call that ended unanswered. Only an inbound call can be missed: an assistant call
+ * the customer did not pick up gets no "sorry we missed your call".
+ */
+export const isMissedCall = (call: Pick<Call, "status" | "direction">): boolean =>
+  call.direction === "inbound" && UNANSWERED.includes(call.status);
+
 export type MissedCallOutcome =
   | "already_recorded"
   | "replied"
   | "already_replied_today"
   | "no_number"
   | "replies_off"
-  | "reply_refused";
+  | "reply_refused"
+  /** Not a missed call: the assistant handed its call over to staff (src/domain/assistant/outcomes.ts). */
+  | "handed_over";
 
 /**
  * A call ended unanswered: it becomes a follow-up on the dashboard (once per call, however often

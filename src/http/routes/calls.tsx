@@ -112,6 +112,7 @@ export function callRoutes(
       transcriber: active?.transcriber ?? transcriberState(call),
       afterEventId,
       stillFiling: active !== undefined && isCallOver(call.status),
+      simulatedCustomer: call.assistant !== null && c.get("deps").assistant.simulator !== null,
       recordingUrl: call.recordingKey ? `/calls/${call.id}/recording` : null,
       details,
       issue: issue ? { id: issue.id, title: issue.title, openedByThisCall: issue.sourceCallId === call.id } : null,

@@ -122,6 +122,7 @@ export function leadRoutes() {
         history={history}
         contacts={contacts}
         optOut={optOut}
+        simulatedCustomer={c.get("deps").assistant.simulator !== null}
       />,
     );
   });

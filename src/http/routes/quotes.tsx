@@ -360,6 +360,7 @@ export function quoteRoutes() {
         invoices={invoices}
         messages={messages}
         senderKind={deps.quotesToCash.sender.kind}
+        simulatedCustomer={deps.assistant.simulator !== null}
         balanceDuePence={due.ok && due.value.kind === "balance" ? due.value.amountPence : 0}
         flash={flash}
         visitsSection={

@@ -9,7 +9,7 @@ import type { AppDeps, AppEnv } from "../deps.ts";
 import { numbersToRing, whoAnswersAt, type Ringing } from "../../domain/scheduling/on-call-routing.ts";
 import { verifyTwilio } from "../middleware/verify-twilio.ts";
 import { streamTokenFor } from "../stream-token.ts";
-import { UNANSWERED } from "../../domain/messaging/missed-calls.ts";
+import { isMissedCall } from "../../domain/messaging/missed-calls.ts";
 import { isCallOver } from "../../domain/calls.ts";
 
 const { VoiceResponse } = twilio.twiml;
@@ -174,7 +174,7 @@ export function twilioVoiceRoutes() {
     if (isCallOver(updated.status) && updated.transcriber === null) await deps.callLeases.releaseUnstreamed(call.id);
     await deps.liveEvents.publish(callChannel(call.id), callStatusEvent(updated));
     await deps.liveEvents.publish(CALLS_CHANNEL, { type: "call", data: { callId: call.id, status: updated.status } });
-    if (UNANSWERED.includes(updated.status)) await deps.messaging.missedCall(updated);
+    if (isMissedCall(updated)) await deps.messaging.missedCall(updated);
     return c.body(null, 204);
   });
 

@@ -14,7 +14,7 @@ export async function issueVisitsSection(
   issue: Issue,
   note: { error?: string; booked?: string; statusLine?: boolean; back?: string } = {},
 ) {
-  const { repos, now } = c.get("deps");
+  const { repos, now, assistant } = c.get("deps");
   const [appointments, records, slots] = await Promise.all([
     repos.appointments.forIssue(issue.id),
     repos.visitRecords.forIssue(issue.id),
@@ -29,6 +29,7 @@ export async function issueVisitsSection(
       records={records}
       slots={slots}
       csrfToken={pageContext(c).csrfToken}
+      simulatedCustomer={assistant.simulator !== null}
       {...note}
     />
   );

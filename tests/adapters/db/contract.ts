@@ -461,6 +461,30 @@ export function repositoryContract(name: string, open: OpenTarget): void {
         expect(await repos.calls.byProviderId("CA-unknown")).toBeNull();
       });
 
+      test("an assistant call: stored with its own id and subject before the provider knows it, then given the CallSid", async () => {
+        const id = crypto.randomUUID();
+        const subjectId = crypto.randomUUID();
+        const stored = await repos.calls.record({
+          ...aCall({ providerCallId: `pending:${id}`, direction: "outbound", status: "queued" }),
+          id,
+          assistant: { script: "visit_confirmation", subjectId },
+        });
+        expect(stored).toMatchObject({
+          id,
+          direction: "outbound",
+          assistant: { script: "visit_confirmation", subjectId },
+        });
+        const placed = await repos.calls.placed(id, "CA900");
+        expect(placed).toMatchObject({
+          id,
+          providerCallId: "CA900",
+          assistant: { script: "visit_confirmation", subjectId },
+        });
+        expect((await repos.calls.byProviderId("CA900"))?.id).toBe(id);
+        expect(await repos.calls.placed(crypto.randomUUID(), "CA901")).toBeNull();
+        expect((await repos.calls.record(aCall({ providerCallId: "CA902" }))).assistant).toBeNull();
+      });
+
       test("concurrent records of one provider id make one call", async () => {
         const results = await Promise.all(
           Array.from({ length: 8 }, () => repos.calls.record(aCall({ providerCallId: "CA-race" }))),

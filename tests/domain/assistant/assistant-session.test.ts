@@ -1,0 +1,119 @@
+import { describe, expect, test } from "bun:test";
+import pino from "pino";
+import { createAssistantSession, type AssistantLine } from "../../../src/domain/assistant/assistant-session.ts";
+import type { Outcome } from "../../../src/domain/assistant/conversation.ts";
+import { toneVoice } from "../../support/tone-voice.ts";
+
+/**
+ * The assistant's turn-taking on its own: what it sends down the line (frames, marks, clears),
+ * when it listens, and barge-in, with the test tone as its voice and the line recorded.
+ */
+function aSession(options: { msPerFrame?: number; answerWaitMs?: number } = {}) {
+  const sent: string[] = [];
+  const line: AssistantLine = {
+    play: () => void (sent.at(-1) === "media" ? null : sent.push("media")),
+    mark: (name) => void sent.push(`mark ${name}`),
+    clear: () => void sent.push("clear"),
+    hangUp: () => void sent.push("hang up"),
+  };
+  const voice = toneVoice({ msPerWord: 40, msPerFrame: options.msPerFrame });
+  const outcomes: { outcome: Outcome; how: string | null }[] = [];
+  const said: string[] = [];
+  const latencies: number[] = [];
+  const session = createAssistantSession(
+    {
+      voice,
+      line,
+      log: pino({ level: "silent" }),
+      streamMs: () => 0,
+      said: (text) => void said.push(text),
+      finished: async (outcome, how) => void outcomes.push({ outcome, how }),
+      turnLatency: (ms) => void latencies.push(ms),
+      answerWaitMs: options.answerWaitMs ?? 60_000,
+    },
+    "visit_confirmation",
+    { companyName: "Handy Leeds", firstName: "Sarah", about: "Monday 30 November, 10 am to 12 pm" },
+  );
+  return { session, sent, voice, outcomes, said, latencies };
+}
+
+const settle = () => Bun.sleep(30);
+
+describe("the assistant's turns", () => {
+  test("says the opening and the question, marks the turn, and listens once the mark comes back", async () => {
+    const { session, sent, said } = aSession();
+    session.start();
+    await settle();
+    expect(sent).toEqual(["media", "mark turn-1"]);
+    expect(said[0]).toBe("Hello, this is an automated assistant calling for Handy Leeds.");
+    expect(session.state).toBe("speaking");
+    session.markPlayed("turn-1");
+    expect(session.state).toBe("listening");
+  });
+
+  test("an answer: the outcome at once, the closing line, and the call ends when it has played", async () => {
+    const { session, sent, outcomes, latencies } = aSession();
+    session.start();
+    await settle();
+    session.markPlayed("turn-1");
+    session.dtmf("1");
+    await settle();
+    expect(outcomes).toEqual([{ outcome: "yes", how: "dtmf" }]);
+    expect(latencies).toHaveLength(1);
+    expect(sent.slice(2)).toEqual(["media", "mark turn-2"]);
+    expect(sent).not.toContain("hang up");
+    session.markPlayed("turn-2");
+    expect(sent.at(-1)).toBe("hang up");
+    expect(session.state).toBe("over");
+  });
+
+  test("a stale mark (from audio cleared) changes nothing", async () => {
+    const { session } = aSession();
+    session.start();
+    await settle();
+    session.markPlayed("turn-7");
+    expect(session.state).toBe("speaking");
+  });
+
+  test("barge-in: speech while speaking clears the line and aborts the synthesis; the final answer counts", async () => {
+    const { session, sent, voice, outcomes } = aSession({ msPerFrame: 20 });
+    session.start();
+    await Bun.sleep(40);
+    session.heard("another", false);
+    expect(sent.at(-1)).toBe("clear");
+    expect(session.state).toBe("listening");
+    expect(session.bargeIns).toBe(1);
+    await settle();
+    expect(voice.requests.some((r) => r.aborted)).toBe(true);
+    // No more of the interrupted turn: no mark for it went out.
+    expect(sent).not.toContain("mark turn-1");
+    session.heard("another time please", true);
+    await settle();
+    expect(outcomes).toEqual([{ outcome: "no", how: "speech" }]);
+  });
+
+  test("silence: asked again once, then handed over", async () => {
+    const { session, outcomes, said } = aSession({ answerWaitMs: 30 });
+    session.start();
+    await settle();
+    session.markPlayed("turn-1");
+    await Bun.sleep(60);
+    expect(said.at(-1)).toStartWith("Sorry, I didn't catch that.");
+    session.markPlayed("turn-2");
+    await Bun.sleep(60);
+    expect(outcomes).toEqual([{ outcome: "handed_over", how: null }]);
+  });
+
+  test("the closing line cannot be barged in on, and answers after the end change nothing", async () => {
+    const { session, sent, outcomes } = aSession();
+    session.start();
+    await settle();
+    session.markPlayed("turn-1");
+    session.dtmf("9");
+    session.heard("wait", false);
+    session.dtmf("1");
+    await settle();
+    expect(sent).not.toContain("clear");
+    expect(outcomes).toEqual([{ outcome: "opted_out", how: "dtmf" }]);
+  });
+});
