@@ -15,6 +15,7 @@ import type { Timeline } from "./timeline.ts";
 import type { Appointments, Engineers } from "./scheduling.ts";
 import type { OnCall } from "./on-call.ts";
 import type { VisitRecords } from "./visit-records.ts";
+import type { Reports } from "./reports.ts";
 
 /** Everything the app keeps in its database, behind one handle. */
 export interface Repositories {
@@ -46,6 +47,8 @@ export interface Repositories {
   visitRecords: VisitRecords;
   /** Office hours and the on-call rota. */
   onCall: OnCall;
+  /** The report pages' figures, aggregated in the database (read only). */
+  reports: Reports;
   /** Round trip to the database, for /ready. */
   ping(): Promise<void>;
   close(): Promise<void>;

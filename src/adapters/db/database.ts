@@ -23,6 +23,7 @@ import { createAppointmentsRepository } from "./appointments-repository.ts";
 import { createEngineersRepository } from "./engineers-repository.ts";
 import { createOnCallRepository } from "./on-call-repository.ts";
 import { createVisitRecordsRepository } from "./visit-records-repository.ts";
+import { createReportsRepository } from "./reports-repository.ts";
 
 /** The repositories plus the drizzle handle, for code that needs a query the ports don't offer yet. */
 export type OpenDatabase = Repositories & { readonly db: Database; outboundMessages: OutboundMessagesStore };
@@ -59,6 +60,7 @@ export function createRepositories(db: Database, kind: string, close: () => Prom
     appointments: createAppointmentsRepository(db),
     visitRecords: createVisitRecordsRepository(db),
     onCall: createOnCallRepository(db),
+    reports: createReportsRepository(db),
     async ping() {
       await db.execute(sql`select 1`);
     },
