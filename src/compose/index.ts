@@ -26,6 +26,7 @@ import { chooseBlobStore, type StorageChoice } from "./storage.ts";
 import { createVendorChecker } from "./vendor-checker.ts";
 import { wireCallLeases } from "./call-leases.ts";
 import { wireDashboard } from "./dashboard.ts";
+import { createEchartsSvgCharts } from "../adapters/charts/echarts-svg.ts";
 import { vendorChecksFor } from "./vendor-checks.ts";
 import { twilioKeys } from "./vendor-keys.ts";
 import { createIcalFeedWriter } from "../adapters/ical/ical-feed.ts";
@@ -248,6 +249,7 @@ export function wireDeps(
     ),
     callEndings: createCallEndings(),
     dashboard,
+    reports: { charts: createEchartsSvgCharts(), vatStagger: config.VAT_STAGGER },
     instance: { id: instanceId, draining: false },
     callLeases: wireCallLeases(config, {
       repos,

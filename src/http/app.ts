@@ -29,6 +29,7 @@ import { settingsRoutes } from "./routes/settings.tsx";
 import { onCallRoutes } from "./routes/on-call.tsx";
 import { staffUserRoutes } from "./routes/staff-users.tsx";
 import { auditTrailRoutes } from "./routes/audit-trail.tsx";
+import { reportRoutes } from "./routes/reports.tsx";
 import { simulateRoutes } from "./routes/simulate.ts";
 import { mediaStreamRoutes } from "./routes/twilio-media-stream.ts";
 import { twilioVoiceRoutes } from "./routes/twilio-voice.ts";
@@ -129,6 +130,7 @@ export function createApp(deps: AppDeps) {
   staff.route("/", inboxRoutes());
   staff.route("/", messageRoutes());
   staff.route("/", quoteRoutes());
+  staff.route("/", reportRoutes());
   staff.route("/", callRoutes(activeCalls));
   staff.route("/", callerCheckRoutes());
   staff.route("/", settingsRoutes());
