@@ -3,7 +3,7 @@ import { UNANSWERED } from "../../../domain/messaging/missed-calls.ts";
 import { RECOVERY_DAYS, type CallsReport } from "../../../domain/reports/figures.ts";
 import type { ReportRange } from "../../../domain/reports/date-range.ts";
 import type { Database } from "../database-handle.ts";
-import { london, num, select, spreadColumns, spreadOf, within } from "./sql-helpers.ts";
+import { epochHour, londonHour, num, select, spreadColumns, spreadOf, within } from "./sql-helpers.ts";
 
 /** A missed call: inbound, never answered, ended as no answer, busy or hung up while ringing. */
 const MISSED = sql.raw(`status in (${UNANSWERED.map((s) => `'${s}'`).join(", ")})`);
@@ -25,12 +25,16 @@ export async function callsReport(db: Database, range: ReportRange): Promise<Cal
       sql`
       with days as (
         select d::date as day from generate_series(${range.firstDay}::date, ${range.lastDay}::date, interval '1 day') d
-      ), counted as (
-        select ${london(sql`started_at`)}::date as day,
+      ), hourly as (
+        select ${epochHour(sql`started_at`)} as h,
           count(*) filter (where answered_at is not null)::int as answered,
           count(*) filter (where answered_at is null and ${MISSED})::int as missed,
           count(*) filter (where answered_at is null and not ${MISSED})::int as other
         from calls where ${inbound} group by 1
+      ), counted as (
+        select ${londonHour(sql`h`)}::date as day, sum(answered)::int as answered, sum(missed)::int as missed,
+          sum(other)::int as other
+        from hourly group by 1
       )
       select to_char(days.day, 'YYYY-MM-DD') as day, coalesce(answered, 0) as answered,
         coalesce(missed, 0) as missed, coalesce(other, 0) as other
@@ -39,9 +43,10 @@ export async function callsReport(db: Database, range: ReportRange): Promise<Cal
     select<{ weekday: number; hour: number; calls: number }>(
       db,
       sql`
-      select extract(isodow from ${london(sql`started_at`)})::int as weekday,
-        extract(hour from ${london(sql`started_at`)})::int as hour, count(*)::int as calls
-      from calls where ${inbound} group by 1, 2 order by 1, 2`,
+      with hourly as (select ${epochHour(sql`started_at`)} as h, count(*)::int as calls from calls where ${inbound} group by 1)
+      select extract(isodow from ${londonHour(sql`h`)})::int as weekday, extract(hour from ${londonHour(sql`h`)})::int as hour,
+        sum(calls)::int as calls
+      from hourly group by 1, 2 order by 1, 2`,
     ),
     select<Record<string, unknown>>(
       db,
