@@ -24,6 +24,7 @@ import type { CalendarFeedWriter } from "../adapters/ical/ical-feed.ts";
 import type { MakeThumbnail } from "../adapters/whatsapp/thumbnails.ts";
 import type { DashboardSource } from "../domain/dashboard/figures.ts";
 import type { Charts } from "../ports/charts.ts";
+import type { Reports } from "../ports/reports.ts";
 import type { VatStagger } from "../domain/reports/date-range.ts";
 
 /** This process among the instances sharing one database. */
@@ -64,8 +65,8 @@ export interface AppDeps {
   liveEvents: LiveEvents;
   /** The dashboard's figures: a summary kept current by events (src/domain/dashboard/summary.ts), not read per load. */
   dashboard: DashboardSource;
-  /** The report pages: charts drawn on the server, and the company's VAT quarters. */
-  reports: { charts: Charts; vatStagger: VatStagger };
+  /** The report pages: their figures (kept briefly: src/domain/reports/kept-reports.ts), charts drawn on the server, the company's VAT quarters. */
+  reports: { figures: Reports; charts: Charts; vatStagger: VatStagger };
   /** Media streams open and calls still being filed; shutdown waits for them before closing the database. */
   callEndings: CallEndings;
   /** This running instance: set draining on SIGTERM, so readiness answers 503 and the load balancer moves on. */

@@ -27,6 +27,8 @@ import { createVendorChecker } from "./vendor-checker.ts";
 import { wireCallLeases } from "./call-leases.ts";
 import { wireDashboard } from "./dashboard.ts";
 import { createEchartsSvgCharts } from "../adapters/charts/echarts-svg.ts";
+import { keepReports } from "../domain/reports/kept-reports.ts";
+import { DASHBOARD_CHANNEL } from "../domain/dashboard/channel.ts";
 import { vendorChecksFor } from "./vendor-checks.ts";
 import { twilioKeys } from "./vendor-keys.ts";
 import { createIcalFeedWriter } from "../adapters/ical/ical-feed.ts";
@@ -129,6 +131,10 @@ export function wireDeps(
   const instanceId = crypto.randomUUID();
   // Before anything else holds the repositories' methods: it watches their writes in place.
   const dashboard = wireDashboard({ repos, liveEvents, instanceId, now, log: logger });
+  // Report figures are kept a minute at most, and dropped at once when the dashboard hears of a
+  // change to calls, leads, jobs, quotes or payments (on any instance).
+  const reportFigures = keepReports(repos.reports, now);
+  liveEvents.subscribe(DASHBOARD_CHANNEL, null, () => reportFigures.forget());
   // One policy and pace per vendor, shared by all its adapters; the integrations page shows the circuits.
   const resilience = givenResilience ?? createVendorResilience({ now });
   const twilio = replaced.twilio ?? twilioSettings(config, secrets.twilioAuthToken, resilience.policy("Twilio"));
@@ -249,7 +255,7 @@ export function wireDeps(
     ),
     callEndings: createCallEndings(),
     dashboard,
-    reports: { charts: createEchartsSvgCharts(), vatStagger: config.VAT_STAGGER },
+    reports: { figures: reportFigures, charts: createEchartsSvgCharts(), vatStagger: config.VAT_STAGGER },
     instance: { id: instanceId, draining: false },
     callLeases: wireCallLeases(config, {
       repos,

@@ -8,7 +8,7 @@ import { parse } from "csv-parse/sync";
 import type { OpenDatabase } from "../../src/adapters/db/database.ts";
 import { resolveRange } from "../../src/domain/reports/date-range.ts";
 import { callsTables, csvCell, jobsTables, moneyTables, type ReportTable } from "../../src/domain/reports/tables.ts";
-import { aLoggedInStaff, buildTestApp, testBrowser } from "../support/test-app.ts";
+import { aLoggedInStaff, buildTestApp, signedTwilioPost, testBrowser } from "../support/test-app.ts";
 import { freshPglite } from "../support/test-db.ts";
 import { alicePipe } from "../support/engineers.ts";
 import { REPORT_NOW, REPORT_WEEK, seedReportWeek } from "../support/report-data.ts";
@@ -116,6 +116,33 @@ describe("report pages", () => {
       await (await browser.request(`/reports/calls/answer-and-length.csv?${empty}`)).text(),
     );
     expect(spreads[1]).toEqual(["Time to answer", "0", "", ""]);
+  });
+
+  test("a call that comes in shows on the calls report at once, though figures are kept between loads", async () => {
+    const inbound = async () =>
+      Number(
+        /Inbound calls<\/th><td class="num">(\d+)</.exec(
+          (await browser.page("/reports/calls?range=this_month")).html,
+        )?.[1],
+      );
+    const before = await inbound();
+    expect(await inbound()).toBe(before);
+    const voice = await signedTwilioPost(world.app, "/api/twilio/voice", {
+      CallSid: "CA00000000000000000000000000reports",
+      AccountSid: "AC123",
+      From: "+447700900555",
+      To: "+442079460000",
+      CallStatus: "ringing",
+      Direction: "inbound",
+    });
+    expect(voice.status).toBe(200);
+    // The dashboard's change event (which drops kept report figures) leaves just after the write.
+    let after = before;
+    for (let i = 0; i < 50 && after === before; i++) {
+      await Bun.sleep(20);
+      after = await inbound();
+    }
+    expect(after).toBe(before + 1);
   });
 
   test("bad input: a 400 with the reason, a 404 for what does not exist", async () => {

@@ -32,7 +32,7 @@ interface PageFigures {
 }
 
 async function figuresFor(deps: AppDeps, page: ReportPageName, range: ReportRange): Promise<PageFigures> {
-  const { reports } = deps.repos;
+  const reports = deps.reports.figures;
   switch (page) {
     case "calls": {
       const report = await reports.calls(range);
