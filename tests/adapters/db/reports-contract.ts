@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, test } from "bun:test";
 import type { OpenDatabase } from "../../../src/adapters/db/database.ts";
+import { calls } from "../../../src/adapters/db/schema.ts";
 import { resolveRange, type ReportRange } from "../../../src/domain/reports/date-range.ts";
 import { REPORT_NOW, REPORT_WEEK, seedReportWeek } from "../../support/report-data.ts";
 
@@ -119,6 +120,26 @@ export function reportsContract(name: string, open: () => Promise<OpenDatabase>)
         { quarter: "2026-09-01", invoices: 0, netPence: 0, vatPence: 0, totalPence: 0 },
         { quarter: "2026-12-01", invoices: 2, netPence: 15_000, vatPence: 3_000, totalPence: 18_000 },
       ]);
+    });
+
+    test("London time in summer: a call at 23:30 UTC on 30 June is on Wednesday 1 July, 00:30", async () => {
+      await repos.db.insert(calls).values({
+        providerCallId: "CAsummer0000000000000000000000000",
+        direction: "inbound",
+        from: "+447700900777",
+        to: "+441130000000",
+        status: "no-answer",
+        startedAt: new Date("2026-06-30T23:30:00Z"),
+      });
+      const day = (date: string) => {
+        const range = resolveRange({ from: date, to: date }, REPORT_NOW);
+        if (!range.ok) throw new Error(range.message);
+        return range.value;
+      };
+      const july = await repos.reports.calls(day("2026-07-01"));
+      expect(july.byDay).toEqual([{ day: "2026-07-01", answered: 0, missed: 1, other: 0 }]);
+      expect(july.byHour).toEqual([{ weekday: 3, hour: 0, calls: 1 }]);
+      expect((await repos.reports.calls(day("2026-06-30"))).totals.inbound).toBe(0);
     });
 
     test("an empty range reads zeros and no percentiles, not errors", async () => {
