@@ -37,6 +37,11 @@ const STATEMENTS = [
      from lead_n l where l.n <= 16000`,
   `create temp table issue_n as
      select row_number() over (order by i.created_at, i.id) as n, i.id, i.lead_id, i.created_at from issues i`,
+  `create index on issue_n (lead_id)`,
+  `create index on issue_n (n)`,
+  `create index on lead_n (n)`,
+  `analyze issue_n`,
+  `analyze lead_n`,
 
   // Inbound: 80 % answered, 15 % missed, 5 % failed; 3 % flagged emergencies.
   `insert into calls (provider_call_id, direction, from_number, to_number, lead_id, status, started_at,

@@ -85,10 +85,32 @@ function cellText(value: string | number | null, kind: ColumnKind): string {
   return numberWords.format(value);
 }
 
+/** Tables longer than this (a quarter or a year by day) fold behind a summary: the CSV has them whole. */
+const FOLD_ROWS = 31;
+
 function FigureTable(props: { table: ReportTable; csvHref: string }) {
   const { table } = props;
+  const rows = <TableBody table={table} csvHref={props.csvHref} />;
   return (
     <div class="table-wrap report-table" id={`table-${table.id}`}>
+      {table.rows.length > FOLD_ROWS ? (
+        <details>
+          <summary>
+            {table.caption}: {table.rows.length} rows (<a href={props.csvHref}>CSV</a>)
+          </summary>
+          {rows}
+        </details>
+      ) : (
+        rows
+      )}
+    </div>
+  );
+}
+
+function TableBody(props: { table: ReportTable; csvHref: string }) {
+  const { table } = props;
+  return (
+    <>
       <table>
         <caption>
           {table.caption} <a href={props.csvHref}>CSV</a>
@@ -125,7 +147,7 @@ function FigureTable(props: { table: ReportTable; csvHref: string }) {
           )}
         </tbody>
       </table>
-    </div>
+    </>
   );
 }
 
