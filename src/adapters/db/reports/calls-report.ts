@@ -65,21 +65,26 @@ export async function callsReport(db: Database, range: ReportRange): Promise<Cal
     ),
     // Called back: an outbound call to the caller's number; messaged back: a message staff sent
     // to the caller's lead (the automatic missed-call reply is not staff getting back to them).
+    // Joined as sets (the planner may hash them) rather than two look-ups per missed call.
     select<Record<string, unknown>>(
       db,
       sql`
       with missed as (
         select id, lead_id, from_number, started_at from calls
         where ${inbound} and answered_at is null and ${MISSED}
+      ), called as (
+        select m.id, min(o.started_at) as at from missed m
+          join calls o on o.direction = 'outbound' and o.to_number = m.from_number
+            and o.started_at > m.started_at and o.started_at < m.started_at + ${`${RECOVERY_DAYS} days`}::interval
+        group by m.id
+      ), messaged as (
+        select m.id, min(x.occurred_at) as at from missed m
+          join messages x on x.lead_id = m.lead_id and x.direction = 'outbound' and x.sent_by is not null
+            and x.occurred_at > m.started_at and x.occurred_at < m.started_at + ${`${RECOVERY_DAYS} days`}::interval
+        group by m.id
       ), back as (
-        select m.started_at,
-          (select min(o.started_at) from calls o
-            where o.direction = 'outbound' and o.to_number = m.from_number
-              and o.started_at > m.started_at and o.started_at < m.started_at + ${`${RECOVERY_DAYS} days`}::interval) as called_at,
-          (select min(x.occurred_at) from messages x
-            where m.lead_id is not null and x.lead_id = m.lead_id and x.direction = 'outbound' and x.sent_by is not null
-              and x.occurred_at > m.started_at and x.occurred_at < m.started_at + ${`${RECOVERY_DAYS} days`}::interval) as messaged_at
-        from missed m
+        select m.started_at, called.at as called_at, messaged.at as messaged_at
+        from missed m left join called on called.id = m.id left join messaged on messaged.id = m.id
       )
       select count(*)::int as missed, count(least(called_at, messaged_at))::int as recovered,
         count(called_at)::int as called_back, count(messaged_at)::int as messaged_back,
