@@ -1,6 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { resolveRange, vatQuarterOf, vatQuartersBetween } from "../../src/domain/reports/date-range.ts";
 import { monthsBetween, weeksBetween } from "../../src/domain/reports/periods.ts";
+import { csvCell } from "../../src/domain/reports/tables.ts";
 
 const NOW = new Date("2026-12-03T10:00:00Z"); // a Thursday
 const days = (input: Parameters<typeof resolveRange>[0], now = NOW, stagger: 1 | 2 | 3 = 1) => {
@@ -61,5 +62,16 @@ describe("report date ranges (Europe/London)", () => {
     expect(monthsBetween("2026-11-15", "2027-01-02")).toEqual(["2026-11-01", "2026-12-01", "2027-01-01"]);
     expect(vatQuartersBetween("2026-11-30", "2026-12-06", 3)).toEqual(["2026-09-01", "2026-12-01"]);
     expect(vatQuarterOf("2026-01-10", 2)).toEqual({ firstDay: "2025-11-01", lastDay: "2026-01-31" });
+  });
+});
+
+describe("CSV cells", () => {
+  test("pence as pounds, nothing as empty, text a spreadsheet would run kept as text", () => {
+    expect(csvCell(123_456, "pence")).toBe("1234.56");
+    expect(csvCell(null, "number")).toBe("");
+    expect(csvCell(42, "count")).toBe("42");
+    expect(csvCell('=HYPERLINK("http://x.example","Ann")', "text")).toBe('\'=HYPERLINK("http://x.example","Ann")');
+    expect(csvCell("+44 engineer", "text")).toBe("'+44 engineer");
+    expect(csvCell("Ann Engineer", "text")).toBe("Ann Engineer");
   });
 });

@@ -257,9 +257,14 @@ export function moneyTables(report: MoneyReport): ReportTable[] {
   ];
 }
 
-/** A cell as a CSV writes it: pounds with two decimals for pence, plain numbers, empty for none. */
+/**
+ * A cell as a CSV writes it: pounds with two decimals for pence, plain numbers, empty for none.
+ * Text that a spreadsheet would run as a formula (an engineer named "=HYPERLINK(…)") is written
+ * with a leading apostrophe, as OWASP advises for CSV exports.
+ */
 export function csvCell(value: string | number | null, kind: ColumnKind): string {
   if (value === null) return "";
   if (kind === "pence" && typeof value === "number") return (value / 100).toFixed(2);
+  if (typeof value === "string" && /^[=+\-@\t\r]/.test(value)) return `'${value}`;
   return String(value);
 }
