@@ -187,7 +187,10 @@ export function ReportPage(props: {
       </p>
       <h1>{REPORT_PAGES[page].title}</h1>
       <RangePicker range={range} action={`/reports/${page}`} />
-      <p class="muted">{range.label}</p>
+      <p class="muted">
+        {range.label}. Figures may be up to a minute old (a change to calls, leads, jobs, quotes or payments shows at
+        once).
+      </p>
       <div class="grid two report-charts">
         {props.charts.map(({ chart, svg }) => (
           <figure class="card chart-figure">
