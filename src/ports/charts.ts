@@ -27,5 +27,5 @@ export type ChartSpec =
 /** Renders charts on the server, without a browser. */
 export interface Charts {
   /** An `<svg>` element as a string; `alt` becomes its accessible name. */
-  svg(spec: ChartSpec, alt: string): string;
+  svg(spec: ChartSpec, alt: string): Promise<string>;
 }

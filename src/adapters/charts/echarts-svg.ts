@@ -1,4 +1,4 @@
-import * as echarts from "echarts";
+import type * as Echarts from "echarts";
 import type { ChartSpec, Charts } from "../../ports/charts.ts";
 
 /** Drawing size; the SVG keeps it as its viewBox and scales to the page's width. */
@@ -11,7 +11,7 @@ const PALETTE = ["#1d4ed8", "#dc2626", "#9ca3af", "#059669", "#d97706", "#7c3aed
 const FONT = { fontFamily: "system-ui, sans-serif", fontSize: 13 };
 const pounds = (value: number) => `£${value.toLocaleString("en-GB", { maximumFractionDigits: 0 })}`;
 
-function barOption(spec: Extract<ChartSpec, { kind: "bar" }>): echarts.EChartsOption {
+function barOption(spec: Extract<ChartSpec, { kind: "bar" }>): Echarts.EChartsOption {
   const category = { type: "category" as const, data: spec.categories, axisLabel: { hideOverlap: true } };
   const value = { type: "value" as const, axisLabel: spec.money ? { formatter: pounds } : {}, minInterval: 1 };
   return {
@@ -28,7 +28,7 @@ function barOption(spec: Extract<ChartSpec, { kind: "bar" }>): echarts.EChartsOp
   };
 }
 
-function heatmapOption(spec: Extract<ChartSpec, { kind: "heatmap" }>): echarts.EChartsOption {
+function heatmapOption(spec: Extract<ChartSpec, { kind: "heatmap" }>): Echarts.EChartsOption {
   const max = Math.max(1, ...spec.cells.map((c) => c[2]));
   return {
     grid: { left: 50, right: 20, top: 10, bottom: 70 },
@@ -56,10 +56,11 @@ function heatmapOption(spec: Extract<ChartSpec, { kind: "heatmap" }>): echarts.E
 export function createEchartsSvgCharts(): Charts {
   const cache = new Map<string, string>();
   return {
-    svg(spec, alt) {
+    async svg(spec, alt) {
       const key = JSON.stringify([spec, alt]);
       const hit = cache.get(key);
       if (hit !== undefined) return hit;
+      const echarts = await loadEcharts();
       const chart = echarts.init(null, null, { renderer: "svg", ssr: true, width: WIDTH, height: HEIGHT });
       try {
         chart.setOption({
@@ -78,6 +79,14 @@ export function createEchartsSvgCharts(): Charts {
     },
   };
 }
+
+// Imported on the first chart, not at start-up: ECharts takes a quarter of a second to load, and
+// the command line and most processes never draw one.
+let echartsModule: Promise<typeof Echarts> | null = null;
+const loadEcharts = () => {
+  echartsModule ??= import("echarts");
+  return echartsModule;
+};
 
 const escapeAttribute = (text: string) =>
   text.replaceAll("&", "&amp;").replaceAll('"', "&quot;").replaceAll("<", "&lt;").replaceAll(">", "&gt;");

@@ -87,7 +87,9 @@ export function reportRoutes() {
     const range = rangeOf(c);
     const deps = c.get("deps");
     const { charts, tables } = await figuresFor(deps, page, range);
-    const drawn = charts.map((chart) => ({ chart, svg: deps.reports.charts.svg(chart.spec, chart.summary) }));
+    const drawn = await Promise.all(
+      charts.map(async (chart) => ({ chart, svg: await deps.reports.charts.svg(chart.spec, chart.summary) })),
+    );
     return c.html(
       <ReportPage ctx={pageContext(c)} page={page} range={range} charts={drawn} tables={tables} notes={NOTES[page]} />,
     );
