@@ -103,6 +103,17 @@ export const configSchema = z.object({
   COMPANY_EMAIL: optional,
   /** The company's VAT registration number, printed on invoices. */
   COMPANY_VAT_NUMBER: optional,
+  /**
+   * HMRC's VAT stagger, for the reports' VAT quarters: 1 = quarters ending March, June,
+   * September, December; 2 = April, July, October, January; 3 = May, August, November, February.
+   */
+  VAT_STAGGER: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(3)
+    .default(1)
+    .transform((n) => n as 1 | 2 | 3),
   /** The largest quote total (and line) staff may enter, in pounds. */
   QUOTE_MAX_AMOUNT: z.coerce.number().positive().max(1_000_000).default(50_000),
   /** How many days a new quote stays open for acceptance. */

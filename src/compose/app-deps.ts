@@ -27,6 +27,9 @@ import type { DashboardSource } from "../domain/dashboard/figures.ts";
 import type { AssistantCallGate } from "../domain/assistant/call-consent.ts";
 import type { VoiceWithFixedLines } from "../ports/voice-synthesiser.ts";
 import type { OutboundCaller } from "../ports/outbound-caller.ts";
+import type { Charts } from "../ports/charts.ts";
+import type { Reports } from "../ports/reports.ts";
+import type { VatStagger } from "../domain/reports/date-range.ts";
 
 /** This process among the instances sharing one database. */
 export interface InstanceState {
@@ -66,6 +69,8 @@ export interface AppDeps {
   liveEvents: LiveEvents;
   /** The dashboard's figures: a summary kept current by events (src/domain/dashboard/summary.ts), not read per load. */
   dashboard: DashboardSource;
+  /** The report pages: their figures (kept briefly: src/domain/reports/kept-reports.ts), charts drawn on the server, the company's VAT quarters. */
+  reports: { figures: Reports; charts: Charts; vatStagger: VatStagger };
   /** Media streams open and calls still being filed; shutdown waits for them before closing the database. */
   callEndings: CallEndings;
   /** This running instance: set draining on SIGTERM, so readiness answers 503 and the load balancer moves on. */

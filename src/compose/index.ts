@@ -28,6 +28,9 @@ import { createVendorChecker } from "./vendor-checker.ts";
 import { wireCallLeases } from "./call-leases.ts";
 import { wireDashboard } from "./dashboard.ts";
 import { cacheSettings } from "./settings-cache.ts";
+import { createEchartsSvgCharts } from "../adapters/charts/echarts-svg.ts";
+import { keepReports } from "../domain/reports/kept-reports.ts";
+import { DASHBOARD_CHANNEL } from "../domain/dashboard/channel.ts";
 import { vendorChecksFor } from "./vendor-checks.ts";
 import { twilioKeys } from "./vendor-keys.ts";
 import { createIcalFeedWriter } from "../adapters/ical/ical-feed.ts";
@@ -133,6 +136,10 @@ export function wireDeps(
   // Before anything else holds the repositories' methods: it watches their writes in place.
   const dashboard = wireDashboard({ repos, liveEvents, instanceId, now, log: logger });
   cacheSettings({ repos, liveEvents, now: () => performance.now() });
+  // Report figures are kept a minute at most, and dropped at once when the dashboard hears of a
+  // change to calls, leads, jobs, quotes or payments (on any instance).
+  const reportFigures = keepReports(repos.reports, now);
+  liveEvents.subscribe(DASHBOARD_CHANNEL, null, () => reportFigures.forget());
   // One policy and pace per vendor, shared by all its adapters; the integrations page shows the circuits.
   const resilience = givenResilience ?? createVendorResilience({ now });
   const twilio = replaced.twilio ?? twilioSettings(config, secrets.twilioAuthToken, resilience.policy("Twilio"));
@@ -255,6 +262,7 @@ export function wireDeps(
     ),
     callEndings: createCallEndings(),
     dashboard,
+    reports: { figures: reportFigures, charts: createEchartsSvgCharts(), vatStagger: config.VAT_STAGGER },
     instance: { id: instanceId, draining: false },
     callLeases: wireCallLeases(config, {
       repos,

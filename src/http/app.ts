@@ -30,6 +30,7 @@ import { onCallRoutes } from "./routes/on-call.tsx";
 import { callConsentRoutes } from "./routes/call-consent.tsx";
 import { staffUserRoutes } from "./routes/staff-users.tsx";
 import { auditTrailRoutes } from "./routes/audit-trail.tsx";
+import { reportRoutes } from "./routes/reports.tsx";
 import { simulateRoutes } from "./routes/simulate.ts";
 import { assistantCallRoutes } from "./routes/assistant-calls.ts";
 import { mediaStreamRoutes } from "./routes/twilio-media-stream.ts";
@@ -133,6 +134,7 @@ export function createApp(deps: AppDeps) {
   staff.route("/", inboxRoutes());
   staff.route("/", messageRoutes());
   staff.route("/", quoteRoutes());
+  staff.route("/", reportRoutes());
   staff.route("/", callRoutes(activeCalls));
   staff.route("/", callerCheckRoutes());
   staff.route("/", settingsRoutes());

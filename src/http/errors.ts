@@ -43,6 +43,11 @@ const REASONS: Record<string, ReasonAnswer> = {
   quote_replaced: { status: 409, title: "This quote has been replaced" },
   quote_not_payable: { status: 409, title: "This quote cannot be paid" },
   not_given_up: { status: 409 },
+  // A report's date range (src/domain/reports/date-range.ts): the address asked for no real range.
+  unknown_preset: { status: 400 },
+  bad_date: { status: 400 },
+  range_backwards: { status: 400 },
+  range_too_long: { status: 400 },
   phone_taken: { status: 409, message: "A lead with this number already exists." },
   // Booking a visit (src/domain/scheduling): what the form got wrong is 422; a calendar or job that
   // changed under it is 409.

@@ -16,6 +16,7 @@ import type { Appointments, Engineers } from "./scheduling.ts";
 import type { OnCall } from "./on-call.ts";
 import type { VisitRecords } from "./visit-records.ts";
 import type { CallConsent } from "./call-consent.ts";
+import type { Reports } from "./reports.ts";
 
 /** Everything the app keeps in its database, behind one handle. */
 export interface Repositories {
@@ -49,6 +50,8 @@ export interface Repositories {
   onCall: OnCall;
   /** The assistant's calling hours, once-a-day attempts and opt-out register. */
   callConsent: CallConsent;
+  /** The report pages' figures, aggregated in the database (read only). */
+  reports: Reports;
   /** Round trip to the database, for /ready. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -28,6 +28,7 @@ const SECTIONS = [
   { href: "/issues", label: "Issues" },
   { href: "/schedule", label: "Schedule" },
   { href: "/quotes", label: "Quotes" },
+  { href: "/reports", label: "Reports" },
   { href: "/settings/integrations", label: "Integrations" },
 ];
 

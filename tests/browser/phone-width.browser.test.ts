@@ -235,6 +235,7 @@ describe.skipIf(!enabled)("staff pages at a phone's width", () => {
         "Issues",
         "Schedule",
         "Quotes",
+        "Reports",
         "Integrations",
         "Staff",
         "Audit",

@@ -24,6 +24,7 @@ import { createEngineersRepository } from "./engineers-repository.ts";
 import { createOnCallRepository } from "./on-call-repository.ts";
 import { createVisitRecordsRepository } from "./visit-records-repository.ts";
 import { createCallConsentRepository } from "./call-consent-repository.ts";
+import { createReportsRepository } from "./reports-repository.ts";
 
 /** The repositories plus the drizzle handle, for code that needs a query the ports don't offer yet. */
 export type OpenDatabase = Repositories & { readonly db: Database; outboundMessages: OutboundMessagesStore };
@@ -61,6 +62,7 @@ export function createRepositories(db: Database, kind: string, close: () => Prom
     visitRecords: createVisitRecordsRepository(db),
     onCall: createOnCallRepository(db),
     callConsent: createCallConsentRepository(db),
+    reports: createReportsRepository(db),
     async ping() {
       await db.execute(sql`select 1`);
     },

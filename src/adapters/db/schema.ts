@@ -201,6 +201,11 @@ export const calls = pgTable(
     index("calls_caller_check_pending_idx")
       .on(t.startedAt.desc().nullsFirst(), t.id.desc().nullsFirst())
       .where(sql`(${t.callerCheck} ->> 'state') = 'pending'`),
+    // Reports (src/adapters/db/reports/): a range of inbound calls, the emergencies among them,
+    // and "did we call them back" (an outbound call to the missed caller's number, soon after).
+    index("calls_direction_started_idx").on(t.direction, t.startedAt),
+    index("calls_emergency_started_idx").on(t.startedAt).where(sql`${t.emergency}`),
+    index("calls_outbound_to_idx").on(t.to, t.startedAt).where(sql`${t.direction} = 'outbound'`),
     check("calls_status_check", oneOf(t.status, CALL_STATUSES)),
     check("calls_direction_check", oneOf(t.direction, ["inbound", "outbound"])),
   ],
@@ -290,6 +295,12 @@ export const quotes = pgTable(
   (t) => [
     unique("quotes_token_unique").on(t.token),
     unique("quotes_issue_version_unique").on(t.issueId, t.version),
+    // Reports: money quoted and accepted over a range, and the few quotes still owed or awaited now.
+    index("quotes_sent_idx").on(t.sentAt).where(sql`${t.sentAt} is not null`),
+    index("quotes_accepted_idx").on(t.acceptedAt).where(sql`${t.acceptedAt} is not null`),
+    index("quotes_open_status_idx")
+      .on(t.status)
+      .where(sql`${t.status} in ('sent', 'viewed', 'accepted', 'deposit_paid')`),
     check("quotes_status_check", oneOf(t.status, QUOTE_STATUSES)),
     check("quotes_discount_check", sql`${t.discountPence} >= 0`),
   ],
@@ -565,6 +576,8 @@ export const payments = pgTable(
     index("payments_quote_idx").on(t.quoteId, t.createdAt),
     index("payments_payment_intent_idx").on(t.paymentIntentId),
     // One paid payment of each kind per quote: a second would be money taken twice.
+    // Reports: money paid over a range.
+    index("payments_paid_at_idx").on(t.paidAt).where(sql`${t.status} = 'paid'`),
     uniqueIndex("payments_one_paid_per_kind").on(t.quoteId, t.kind).where(sql`${t.status} = 'paid'`),
     check("payments_kind_check", oneOf(t.kind, CHARGE_KINDS)),
     check("payments_status_check", oneOf(t.status, PAYMENT_STATUSES)),
