@@ -8,6 +8,12 @@ export interface IssueListItem extends Issue {
 /** Jobs at properties. */
 export interface Issues {
   create(fields: IssueFields & { sourceCallId?: string | null }): Promise<Issue>;
+  /**
+   * The job `sourceCallId`'s call opens: created now, or the one it already opened (`created`
+   * false). One at a time per call, across instances: a visit booked while the caller is on the
+   * line and the call's filing at its end, racing, open one job between them, not two.
+   */
+  openForCall(fields: IssueFields & { sourceCallId: string }): Promise<{ issue: Issue; created: boolean }>;
   update(id: string, fields: Partial<IssueFields>): Promise<Issue | null>;
   /**
    * Moves the job to `status` if the transition table allows it from where it stands now

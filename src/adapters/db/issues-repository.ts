@@ -5,7 +5,7 @@ import type { Issues } from "../../ports/issues.ts";
 import type { Database } from "./database-handle.ts";
 import { isUuid } from "./query-helpers.ts";
 import { writeStatus } from "./status-write.ts";
-import { issues, leads } from "./schema.ts";
+import { calls, issues, leads } from "./schema.ts";
 
 type IssueRow = typeof issues.$inferSelect;
 
@@ -48,6 +48,22 @@ export function createIssuesRepository(db: Database): Issues {
     async create(fields) {
       const [row] = await db.insert(issues).values(fields).returning();
       return toIssue(row!);
+    },
+
+    async openForCall(fields) {
+      return db.transaction(async (tx) => {
+        // The call's row is the lock: whoever comes second waits, then finds the first one's job.
+        await tx.select({ id: calls.id }).from(calls).where(eq(calls.id, fields.sourceCallId)).for("update");
+        const [opened] = await tx
+          .select()
+          .from(issues)
+          .where(eq(issues.sourceCallId, fields.sourceCallId))
+          .orderBy(asc(issues.createdAt))
+          .limit(1);
+        if (opened) return { issue: toIssue(opened), created: false };
+        const [row] = await tx.insert(issues).values(fields).returning();
+        return { issue: toIssue(row!), created: true };
+      });
     },
 
     async update(id, fields) {

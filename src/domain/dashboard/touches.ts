@@ -74,6 +74,7 @@ export const LEADS_TOUCH: TouchTable<Leads> = {
 
 export const ISSUES_TOUCH: TouchTable<Issues> = {
   create: ["issues"],
+  openForCall: (_, result) => (result.created ? ["issues"] : NONE),
   update: (_, result) => (result ? ["issues"] : NONE),
   setStatus: (_, result) => (result.ok ? ["issues"] : NONE),
   byId: NONE,

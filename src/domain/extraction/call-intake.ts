@@ -112,21 +112,21 @@ export async function openJobForCall(
   if (existing && extraction.urgency && URGENCY_RANK[extraction.urgency] < URGENCY_RANK[existing.urgency]) {
     await deps.issues.update(existing.id, { urgency: extraction.urgency });
   }
-  const issue =
-    existing ??
-    (await deps.issues.create({
-      leadId: lead.id,
-      sourceCallId: call.id,
-      title: issueTitle(extraction),
-      description: extraction.summary,
-      category: extraction.category ?? "general",
-      urgency: extraction.urgency ?? "routine",
-      address: extraction.address ?? lead.address,
-      postcode: extraction.postcode ?? lead.postcode,
-      accessNotes: extraction.accessNotes,
-    }));
-  await deps.calls.update(call.id, { ...callChanges, issueId: issue.id });
-  return { issue, createdIssue: !existing };
+  const opened = existing
+    ? { issue: existing, created: false }
+    : await deps.issues.openForCall({
+        leadId: lead.id,
+        sourceCallId: call.id,
+        title: issueTitle(extraction),
+        description: extraction.summary,
+        category: extraction.category ?? "general",
+        urgency: extraction.urgency ?? "routine",
+        address: extraction.address ?? lead.address,
+        postcode: extraction.postcode ?? lead.postcode,
+        accessNotes: extraction.accessNotes,
+      });
+  await deps.calls.update(call.id, { ...callChanges, issueId: opened.issue.id });
+  return { issue: opened.issue, createdIssue: opened.created };
 }
 
 /**

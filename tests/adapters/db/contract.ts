@@ -680,6 +680,26 @@ export function repositoryContract(name: string, open: OpenTarget): void {
         expect(await repos.issues.byId("nope")).toBeNull();
       });
 
+      test("openForCall: two racing for one call open one job between them; another call gets its own", async () => {
+        const lead = await repos.leads.create(aLead());
+        const call = await repos.calls.record(aCall({ providerCallId: "CA-RACE-1", leadId: lead.id }));
+        const [first, second] = await Promise.all([
+          repos.issues.openForCall({ ...anIssue(lead.id), sourceCallId: call.id }),
+          repos.issues.openForCall({
+            ...anIssue(lead.id, { title: "Same call, filed at its end" }),
+            sourceCallId: call.id,
+          }),
+        ]);
+        expect(first!.issue.id).toBe(second!.issue.id);
+        expect([first!.created, second!.created].sort()).toEqual([false, true]);
+        expect((await repos.issues.forLead(lead.id)).map((i) => i.id)).toEqual([first!.issue.id]);
+
+        const other = await repos.calls.record(aCall({ providerCallId: "CA-RACE-2", leadId: lead.id }));
+        const own = await repos.issues.openForCall({ ...anIssue(lead.id), sourceCallId: other.id });
+        expect(own.created).toBe(true);
+        expect(own.issue.id).not.toBe(first!.issue.id);
+      });
+
       test("setStatus goes only where the transition table allows, and otherwise writes nothing and says why", async () => {
         const lead = await repos.leads.create(aLead());
         const issue = await repos.issues.create(anIssue(lead.id));
