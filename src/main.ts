@@ -56,6 +56,8 @@ void deps.voice.prepare([]);
 
 /** How long shutdown waits for calls still being filed. */
 const CALL_ENDINGS_GRACE_MS = 10_000;
+/** How long shutdown waits for running jobs (a send, a download) before letting them go. */
+const JOBS_GRACE_MS = 10_000;
 
 let stopping = false;
 async function shutDown(signal: string) {
@@ -75,7 +77,8 @@ async function shutDown(signal: string) {
   const unfinished = await deps.callEndings.drain(CALL_ENDINGS_GRACE_MS);
   if (unfinished > 0) logger.warn({ unfinished }, "shutting down before every ended call was filed");
   await deps.callLeases.stop();
-  await deps.backgroundTasks.stop();
+  // Running jobs get a moment to finish; any still running are let go of for another instance.
+  await deps.backgroundTasks.stop({ graceMs: JOBS_GRACE_MS });
   await deps.repos.close();
   process.exit(0);
 }

@@ -40,6 +40,12 @@ export interface Tasks {
    * done nor given up (the heartbeat of jobs still running); returns the ids it extended.
    */
   renew(ids: readonly string[], owner: string, until: Date): Promise<string[]>;
+  /**
+   * Lets go of `owner`'s claims on `ids` (jobs neither done nor given up), so another instance
+   * takes them at its next poll rather than when the claim would have run out: an instance
+   * shutting down with jobs still running. Returns the ids let go.
+   */
+  release(ids: readonly string[], owner: string): Promise<string[]>;
   /** Marks the job done (once: a second completion, by an instance whose hold lapsed, changes nothing). */
   complete(id: string, at: Date): Promise<void>;
   /**

@@ -62,6 +62,17 @@ export function createTasksRepository(db: Database): Tasks {
       return renewed.map((row) => row.id);
     },
 
+    async release(ids, owner) {
+      const valid = ids.filter(isUuid);
+      if (valid.length === 0) return [];
+      const released = await db
+        .update(tasks)
+        .set({ lockedUntil: null, lockedBy: null })
+        .where(and(inArray(tasks.id, valid), eq(tasks.lockedBy, owner), isNull(tasks.doneAt), isNull(tasks.failedAt)))
+        .returning({ id: tasks.id });
+      return released.map((row) => row.id);
+    },
+
     async complete(id, at) {
       if (!isUuid(id)) return;
       await db

@@ -44,5 +44,7 @@ export function startClaimHeartbeat(deps: { tasks: Tasks; log: Log; now: () => D
       if (held.size === 0) stopTimer();
     },
     stop: stopTimer,
+    /** The jobs whose claims are being renewed now (still running). */
+    held: () => [...held],
   };
 }

@@ -47,7 +47,13 @@ export interface TaskRunner {
   poke(): void;
   /** Runs every due job once; for tests and the command line. Resolves when they are done. */
   runDue(): Promise<number>;
-  stop(): Promise<void>;
+  /**
+   * Claims nothing more and waits for the jobs running; with `graceMs`, at most that long, then
+   * lets go of the claims of those still running so another instance takes them at once (a
+   * shutting-down instance must not hold a big download for minutes, nor leave it for the claim
+   * to run out). A job let go of is cut off where it stood, as by kill -9, and resumes elsewhere.
+   */
+  stop(options?: { graceMs?: number }): Promise<void>;
 }
 
 /**
@@ -186,12 +192,29 @@ export function startTaskRunner(
       });
       return running;
     },
-    async stop() {
+    async stop(stopOptions = {}) {
       stopped = true;
       if (timer) clearInterval(timer);
-      if (running) await running.catch(() => 0);
-      await settled();
+      const finished = (async () => {
+        if (running) await running.catch(() => 0);
+        await settled();
+      })();
+      const graceMs = stopOptions.graceMs;
+      const inTime =
+        graceMs === undefined
+          ? await finished.then(() => true)
+          : await Promise.race([finished.then(() => true), Bun.sleep(graceMs).then(() => false)]);
       heartbeat.stop();
+      if (inTime) return;
+      const unfinished = heartbeat.held();
+      const released = await deps.tasks.release(unfinished, owner).catch((error: unknown) => {
+        deps.log.warn({ err: error }, "could not let go of the running jobs' claims; they lapse in 30 s");
+        return [];
+      });
+      deps.log.warn(
+        { jobIds: released, running: unfinished.length },
+        "stopped with jobs still running; let go of for another instance",
+      );
     },
   };
 }

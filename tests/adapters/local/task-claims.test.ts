@@ -102,6 +102,49 @@ for (const name of ["PGlite", "PostgreSQL"] as const) {
       await Promise.all([instanceA.stop(), instanceB.stop()]);
     }, 20_000);
 
+    test("stopping with a job still running waits its grace, then lets the claim go: another instance takes it at once, not when it would lapse", async () => {
+      const repos = databases[name]!;
+      const key = `shutdown-${name}`;
+      await repos.tasks.enqueue({ kind: INVOICE_ISSUED_TASK, key, payload: { invoiceId: "i3" }, runAt: now() });
+      let started = false;
+      const instanceA = startTaskRunner(
+        { tasks: repos.tasks, log, now },
+        {
+          [INVOICE_ISSUED_TASK]: async () => {
+            started = true;
+            await new Promise(() => {}); // a download that outlasts the shutdown
+          },
+        },
+        // A claim far longer than the test: only letting go can free the job in time.
+        { autoStart: false, owner: "instance-a", claimMs: 60_000 },
+      );
+      void instanceA.runDue();
+      while (!started) await Bun.sleep(10);
+      const stopping = Date.now();
+      await instanceA.stop({ graceMs: 200 });
+      expect(Date.now() - stopping).toBeLessThan(2_000);
+      const runs: string[] = [];
+      const instanceB = startTaskRunner(
+        { tasks: repos.tasks, log, now },
+        { [INVOICE_ISSUED_TASK]: async () => void runs.push("b") },
+        { autoStart: false, owner: "instance-b", claimMs: CLAIM_MS },
+      );
+      expect(await instanceB.runDue()).toBe(1);
+      expect(runs).toEqual(["b"]);
+      expect((await repos.tasks.byKey(INVOICE_ISSUED_TASK, key))!.doneAt).not.toBeNull();
+      // Letting go is the holder's alone: A cannot let go of a job C holds.
+      await repos.tasks.enqueue({
+        kind: INVOICE_ISSUED_TASK,
+        key: `${key}-c`,
+        payload: { invoiceId: "i4" },
+        runAt: now(),
+      });
+      const [held] = await repos.tasks.claimDue(now(), 1, 60_000, "instance-c");
+      expect(await repos.tasks.release([held!.id], "instance-a")).toEqual([]);
+      expect(await repos.tasks.release([held!.id], "instance-c")).toEqual([held!.id]);
+      await instanceB.stop();
+    }, 20_000);
+
     test("a job whose claim is not renewed (its instance stopped beating) is taken by another once the claim lapses", async () => {
       const repos = databases[name]!;
       const key = `orphan-${name}`;
