@@ -4,14 +4,8 @@ import type { CallsListEvent, LiveCallEvent } from "../domain/live-call/channels
 import { leadDisplayName } from "../domain/leads.ts";
 import type { LiveEvent } from "../ports/live-events.ts";
 import { CallDetailsPanel } from "./call-details.tsx";
-import {
-  CallerCard,
-  CallStatusLine,
-  InterimLine,
-  IntakeNote,
-  TranscriberNotice,
-  TranscriptLine,
-} from "./call-live.tsx";
+import { CallerCard, CallStatusLine, IntakeNote, TranscriberNotice } from "./call-live.tsx";
+import { interimLineHtml, transcriptLineHtml } from "./call-live-lines.ts";
 import type { SseMessage } from "./sse-message.ts";
 import { CardDataLive } from "./card-data.tsx";
 import { CallerCheckNotice } from "./caller-check.tsx";
@@ -23,16 +17,11 @@ export function renderCallEvent(event: LiveEvent<LiveCallEvent>, callId: string)
   switch (event.type) {
     case "segment":
       return [
-        { event: "transcript", data: html(<TranscriptLine segment={event.data} />) },
+        { event: "transcript", data: transcriptLineHtml(event.data) },
         { event: `interim-${event.data.track}`, data: "" },
       ];
     case "interim":
-      return [
-        {
-          event: `interim-${event.data.track}`,
-          data: html(<InterimLine track={event.data.track} text={event.data.text} />),
-        },
-      ];
+      return [{ event: `interim-${event.data.track}`, data: interimLineHtml(event.data.track, event.data.text) }];
     case "transcriber":
       return [{ event: "transcriber", data: html(<TranscriberNotice state={event.data} live={true} />) }];
     case "details":

@@ -26,6 +26,8 @@ export interface DeepgramPeerOptions {
   idleTimeoutMs?: number;
   /** Answer the first N handshakes with HTTP 503, as during a brief outage, then accept. */
   refuseFirst?: number;
+  /** Keep every audio message's bytes on the connection (`audio`), to check what arrived. */
+  keepAudio?: boolean;
 }
 
 export interface DeepgramPeerConnection {
@@ -33,6 +35,8 @@ export interface DeepgramPeerConnection {
   /** µ-law bytes received. */
   bytes: number;
   audioMessages: number;
+  /** Each audio message's bytes, with `keepAudio` (empty otherwise). */
+  audio: Uint8Array[];
   keepAlives: number;
   closeStream: boolean;
   closedForIdle: boolean;
@@ -138,6 +142,7 @@ export function startDeepgramPeer(options: DeepgramPeerOptions): DeepgramPeer {
         query,
         bytes: 0,
         audioMessages: 0,
+        audio: [],
         keepAlives: 0,
         closeStream: false,
         closedForIdle: false,
@@ -196,6 +201,7 @@ export function startDeepgramPeer(options: DeepgramPeerOptions): DeepgramPeer {
         }
         record.bytes += bytes.length;
         record.audioMessages++;
+        if (options.keepAudio) record.audio.push(bytes.slice());
         recognise(ws);
       },
       close(ws) {

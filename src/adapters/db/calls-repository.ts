@@ -48,8 +48,14 @@ const toSegment = (row: SegmentRow): TranscriptSegment => ({
 
 /** Calls keyed by the provider's CallSid; recording one twice returns the first. */
 export function createCallsRepository(db: Database): Calls {
+  // Read by every Twilio webhook and the media stream's start (about 4 times a call): SQL built once.
+  const callByProviderId = db
+    .select()
+    .from(calls)
+    .where(eq(calls.providerCallId, sql.placeholder("providerCallId")))
+    .prepare(UNNAMED);
   const byProviderId = async (providerCallId: string) => {
-    const [row] = await db.select().from(calls).where(eq(calls.providerCallId, providerCallId));
+    const [row] = await callByProviderId.execute({ providerCallId });
     return row ? toCall(row) : null;
   };
   const callById = db
@@ -57,9 +63,10 @@ export function createCallsRepository(db: Database): Calls {
     .from(calls)
     .where(eq(calls.id, sql.placeholder("id")))
     .prepare(UNNAMED);
-  // A live call updates its row a few times (its transcriber, each new extraction, its summary):
-  // each set of changed fields gets its statement built once (a handful of sets, ever).
-  const prepareUpdate = (fields: string[], nulls: string[]) =>
+  // A live call updates its row a few times (its transcriber, each new extraction, its summary)
+  // and each status callback advances it: each set of changed fields (and, for `advance`, the
+  // number of statuses it may come from) gets its statement built once (a handful of sets, ever).
+  const prepareUpdate = (fields: string[], nulls: string[], fromStatuses: number) =>
     db
       .update(calls)
       // Placeholders where the values go: drizzle fills each in and encodes it as its column says
@@ -69,10 +76,35 @@ export function createCallsRepository(db: Database): Calls {
         ...Object.fromEntries(nulls.map((field) => [field, null])),
         updatedAt: sql.placeholder("updatedAt"),
       } as unknown as Partial<CallRow>)
-      .where(eq(calls.id, sql.placeholder("id")))
+      .where(
+        fromStatuses === 0
+          ? eq(calls.id, sql.placeholder("id"))
+          : and(
+              eq(calls.id, sql.placeholder("id")),
+              inArray(
+                calls.status,
+                Array.from({ length: fromStatuses }, (_, i) => sql.placeholder(`from_${i}`)),
+              ),
+            ),
+      )
       .returning()
       .prepare(UNNAMED);
   const updates = new Map<string, ReturnType<typeof prepareUpdate>>();
+  /** Runs `changes` on the call through the statement for their shape; `from` limits the statuses it applies in. */
+  const updateCall = async (id: string, changes: Partial<Call>, from: readonly string[] = []) => {
+    const { id: _id, providerCallId: _providerCallId, ...allowed } = changes;
+    const changed = Object.keys(allowed).filter((field) => allowed[field as keyof typeof allowed] !== undefined);
+    const fields = changed.filter((field) => allowed[field as keyof typeof allowed] !== null).sort();
+    const nulls = changed.filter((field) => allowed[field as keyof typeof allowed] === null).sort();
+    const shape = `${fields.join(",")}|${nulls.join(",")}|${from.length}`;
+    let prepared = updates.get(shape);
+    if (!prepared) updates.set(shape, (prepared = prepareUpdate(fields, nulls, from.length)));
+    const values: Record<string, unknown> = { id, updatedAt: new Date() };
+    for (const field of fields) values[`v_${field}`] = allowed[field as keyof typeof allowed];
+    from.forEach((status, i) => (values[`from_${i}`] = status));
+    const [row] = await prepared.execute(values);
+    return row ? toCall(row) : null;
+  };
   // A live call's final lines come with their id and time: one insert, its SQL built once.
   const insertLine = db
     .insert(transcriptSegments)
@@ -123,17 +155,7 @@ export function createCallsRepository(db: Database): Calls {
 
     async update(id, changes) {
       if (!isUuid(id)) return null;
-      const { id: _id, providerCallId: _providerCallId, ...allowed } = changes as Partial<Call>;
-      const changed = Object.keys(allowed).filter((field) => allowed[field as keyof typeof allowed] !== undefined);
-      const fields = changed.filter((field) => allowed[field as keyof typeof allowed] !== null).sort();
-      const nulls = changed.filter((field) => allowed[field as keyof typeof allowed] === null).sort();
-      const shape = `${fields.join(",")}|${nulls.join(",")}`;
-      let prepared = updates.get(shape);
-      if (!prepared) updates.set(shape, (prepared = prepareUpdate(fields, nulls)));
-      const values: Record<string, unknown> = { id, updatedAt: new Date() };
-      for (const field of fields) values[`v_${field}`] = allowed[field as keyof typeof allowed];
-      const [row] = await prepared.execute(values);
-      return row ? toCall(row) : null;
+      return updateCall(id, changes as Partial<Call>);
     },
 
     async advance(id, from, changes) {
@@ -141,13 +163,7 @@ export function createCallsRepository(db: Database): Calls {
       const to = changes.status;
       const allowedFrom = to ? from.filter((status) => nextStates(callTransitions, status).includes(to)) : from;
       if (!isUuid(id) || allowedFrom.length === 0) return null;
-      const { id: _id, providerCallId: _providerCallId, ...allowed } = changes as Partial<Call>;
-      const [row] = await db
-        .update(calls)
-        .set({ ...allowed, updatedAt: new Date() })
-        .where(and(eq(calls.id, id), inArray(calls.status, [...allowedFrom])))
-        .returning();
-      return row ? toCall(row) : null;
+      return updateCall(id, changes as Partial<Call>, allowedFrom);
     },
 
     async swapCallerCheck(id, from, to, changes = {}) {

@@ -1,11 +1,11 @@
-import { and, asc, count, eq, isNull, lt } from "drizzle-orm";
+import { and, asc, count, eq, isNull, lt, sql } from "drizzle-orm";
 import { reject } from "../../domain/result.ts";
 import { sessionKey } from "../../domain/session-key.ts";
 import type { StaffUser } from "../../domain/users.ts";
 import type { StaffSession, StaffSessions, StaffUsers } from "../../ports/staff.ts";
 import type { Database } from "./database-handle.ts";
 import { isUniqueViolation } from "./pg-errors.ts";
-import { isUuid } from "./query-helpers.ts";
+import { isUuid, UNNAMED } from "./query-helpers.ts";
 import { staffSessions, staffUsers } from "./schema.ts";
 
 type UserRow = typeof staffUsers.$inferSelect;
@@ -114,25 +114,30 @@ const toSession = (id: string, row: typeof staffSessions.$inferSelect): StaffSes
  * byId does not judge expiry (the caller compares expiresAt with its clock); deleteExpired sweeps them.
  */
 export function createStaffSessionsRepository(db: Database): StaffSessions {
+  // Read on every staff request and every live stream a tab opens: SQL built once.
+  const sessionByKey = db
+    .select()
+    .from(staffSessions)
+    .where(eq(staffSessions.id, sql.placeholder("key")))
+    .prepare(UNNAMED);
+  const sessionWithUser = db
+    .select({ session: staffSessions, user: staffUsers })
+    .from(staffSessions)
+    .innerJoin(staffUsers, eq(staffUsers.id, staffSessions.userId))
+    .where(eq(staffSessions.id, sql.placeholder("key")))
+    .prepare(UNNAMED);
   return {
     async create(session) {
       await db.insert(staffSessions).values({ ...session, id: await sessionKey(session.id) });
     },
 
     async byId(id) {
-      const [row] = await db
-        .select()
-        .from(staffSessions)
-        .where(eq(staffSessions.id, await sessionKey(id)));
+      const [row] = await sessionByKey.execute({ key: await sessionKey(id) });
       return row ? toSession(id, row) : null;
     },
 
     async withUser(id) {
-      const [row] = await db
-        .select({ session: staffSessions, user: staffUsers })
-        .from(staffSessions)
-        .innerJoin(staffUsers, eq(staffUsers.id, staffSessions.userId))
-        .where(eq(staffSessions.id, await sessionKey(id)));
+      const [row] = await sessionWithUser.execute({ key: await sessionKey(id) });
       return row ? { session: toSession(id, row.session), user: toUser(row.user) } : null;
     },
 

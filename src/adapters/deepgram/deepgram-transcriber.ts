@@ -281,7 +281,7 @@ function createAudioBatch(batchMs: number, send: (audio: Uint8Array) => boolean)
   let timer: ReturnType<typeof setTimeout> | undefined;
   const flush = (): boolean => {
     if (bytes === 0) return true;
-    const audio = frames.length === 1 ? frames[0]! : Buffer.concat(frames, bytes);
+    const audio = frames.length === 1 ? frames[0]! : (sideBySide(frames, bytes) ?? Buffer.concat(frames, bytes));
     frames = [];
     bytes = 0;
     return send(audio);
@@ -306,6 +306,21 @@ function createAudioBatch(batchMs: number, send: (audio: Uint8Array) => boolean)
       bytes = 0;
     },
   };
+}
+
+/**
+ * The frames as one view when they lie side by side in one buffer (a track's payloads decoded
+ * into a slab, see twilio/media-payload-decoder.ts): the batch goes without a copy.
+ */
+function sideBySide(frames: Uint8Array[], bytes: number): Uint8Array | null {
+  const first = frames[0]!;
+  let end = first.byteOffset + first.byteLength;
+  for (let i = 1; i < frames.length; i++) {
+    const frame = frames[i]!;
+    if (frame.buffer !== first.buffer || frame.byteOffset !== end) return null;
+    end += frame.byteLength;
+  }
+  return new Uint8Array(first.buffer, first.byteOffset, bytes);
 }
 
 const refusedKey = (message: string) => message.startsWith("Deepgram refused the API key");

@@ -1,3 +1,4 @@
+import { createMediaPayloadDecoder } from "../../adapters/twilio/media-payload-decoder.ts";
 import { Hono } from "hono";
 import { upgradeWebSocket } from "hono/bun";
 import type { WSContext } from "hono/ws";
@@ -40,6 +41,8 @@ export function mediaStreamRoutes(activeCalls: Map<string, LiveCall>) {
       /** This stream's end: the last results stored and the call filed. Shutdown waits for it. */
       let stopping: Promise<void> = Promise.resolve();
       let released: () => void = () => {};
+      // Each track's payloads decoded side by side into slabs (no Buffer per frame).
+      const decode = { inbound: createMediaPayloadDecoder(), outbound: createMediaPayloadDecoder() };
 
       const refuse = (ws: WSContext, reason: string) => {
         log.warn({ reason }, "media stream closed");
@@ -166,17 +169,17 @@ export function mediaStreamRoutes(activeCalls: Map<string, LiveCall>) {
               if (!live) {
                 if (!starting) log.warn({}, "media before start dropped");
                 // Frames racing the start's database lookup wait for it, in order.
-                else
-                  void starting.then(() =>
-                    live?.media(
-                      message.media.track,
-                      message.media.timestamp,
-                      Buffer.from(message.media.payload, "base64"),
-                    ),
-                  );
+                else {
+                  const payload = decode[message.media.track](message.media.payload);
+                  void starting.then(() => live?.media(message.media.track, message.media.timestamp, payload));
+                }
                 return;
               }
-              live.media(message.media.track, message.media.timestamp, Buffer.from(message.media.payload, "base64"));
+              live.media(
+                message.media.track,
+                message.media.timestamp,
+                decode[message.media.track](message.media.payload),
+              );
               return;
             }
             case "mark":

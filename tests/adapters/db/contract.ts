@@ -949,6 +949,30 @@ export function repositoryContract(name: string, open: OpenTarget): void {
         expect(await repos.staffSessions.deleteExpired(hours(3))).toBe(0);
       });
 
+      test("withUser: the session and its user in one read; each id finds its own, an unknown one nothing", async () => {
+        const ann = await repos.staffUsers.create(aUser);
+        const sam = await repos.staffUsers.create({ ...aUser, email: "sam@example.com", role: "staff" });
+        const t0 = new Date("2026-11-20T09:00:00Z");
+        const session = {
+          csrfToken: "csrf-w",
+          createdAt: t0,
+          lastSeenAt: t0,
+          expiresAt: new Date("2026-11-20T17:00:00Z"),
+        };
+        await repos.staffSessions.create({ ...session, id: "w-ann", userId: ann.id });
+        await repos.staffSessions.create({ ...session, id: "w-sam", userId: sam.id, csrfToken: "csrf-s" });
+        // Read in turn through the same statement: each answer is its own id's.
+        expect(await repos.staffSessions.withUser("w-ann")).toEqual({
+          session: { ...session, id: "w-ann", userId: ann.id },
+          user: ann,
+        });
+        expect(await repos.staffSessions.withUser("w-sam")).toEqual({
+          session: { ...session, id: "w-sam", userId: sam.id, csrfToken: "csrf-s" },
+          user: sam,
+        });
+        expect(await repos.staffSessions.withUser("w-nobody")).toBeNull();
+      });
+
       test("change: applies what the rule allows, counting active admins under lock; refusals change nothing", async () => {
         const ann = await repos.staffUsers.create(aUser);
         const sam = await repos.staffUsers.create({ ...aUser, email: "sam@example.com", role: "staff" });
@@ -1070,6 +1094,29 @@ export function repositoryContract(name: string, open: OpenTarget): void {
         expect(await repos.calls.advance(call.id, ["ringing", "in-progress"], { status: "completed" })).toMatchObject({
           status: "completed",
         });
+      });
+
+      test("the same kind of change on two calls changes each with its own values, and only from its own statuses", async () => {
+        const first = await repos.calls.record(aCall({ providerCallId: "CA-adv-1", status: "ringing" }));
+        const second = await repos.calls.record(aCall({ providerCallId: "CA-adv-2", status: "ringing" }));
+        const at1 = new Date("2026-11-20T10:00:01Z");
+        const at2 = new Date("2026-11-20T10:00:02Z");
+        await repos.calls.advance(first.id, ["ringing"], { status: "in-progress", answeredAt: at1 });
+        await repos.calls.advance(second.id, ["ringing"], { status: "in-progress", answeredAt: at2 });
+        expect(await repos.calls.byId(first.id)).toMatchObject({ status: "in-progress", answeredAt: at1 });
+        expect(await repos.calls.byId(second.id)).toMatchObject({ status: "in-progress", answeredAt: at2 });
+        // Same shape (two statuses to come from) with different statuses: the second names none that holds.
+        expect(
+          await repos.calls.advance(first.id, ["ringing", "in-progress"], { status: "completed", durationSeconds: 7 }),
+        ).toMatchObject({ status: "completed", durationSeconds: 7 });
+        expect(
+          await repos.calls.advance(second.id, ["queued", "ringing"], { status: "completed", durationSeconds: 9 }),
+        ).toBeNull();
+        expect(await repos.calls.byId(second.id)).toMatchObject({ status: "in-progress", durationSeconds: null });
+        // A null among the changes is written as null.
+        expect(
+          await repos.calls.advance(second.id, ["in-progress"], { status: "failed", answeredAt: null }),
+        ).toMatchObject({ status: "failed", answeredAt: null });
       });
 
       test("of two racing reports, exactly one wins", async () => {

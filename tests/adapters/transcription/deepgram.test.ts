@@ -3,6 +3,7 @@ import {
   createDeepgramTranscriber,
   DEEPGRAM_LISTEN_SETTINGS,
 } from "../../../src/adapters/deepgram/deepgram-transcriber.ts";
+import { createMediaPayloadDecoder } from "../../../src/adapters/twilio/media-payload-decoder.ts";
 import type { TranscriptResult } from "../../../src/ports/transcriber.ts";
 import { startDeepgramPeer, type DeepgramPeer } from "../../support/deepgram-peer.ts";
 import { loadFixture, play, until } from "./fixture-audio.ts";
@@ -154,6 +155,25 @@ describe("Deepgram adapter against a loopback peer speaking Deepgram's documente
     expect(connection.bytes).toBe(24 * 160);
     expect(connection.audioMessages).toBe(4);
     expect(connection.closeStream).toBe(true);
+    expect(deepgram.problems()).toEqual([]);
+  });
+
+  test("frames decoded side by side into slabs go in 200 ms messages, every byte as sent and in order (batches within a slab go as one view, those across two are joined)", async () => {
+    const deepgram = peer({ apiKey: KEY, keepAudio: true });
+    const session = await createDeepgramTranscriber({ apiKey: KEY, url: deepgram.url }).open(collector().options());
+    // A small slab so batches also straddle two slabs (those are copied together as before).
+    const decode = createMediaPayloadDecoder(1_000);
+    const sent: number[] = [];
+    for (let i = 0; i < 47; i++) {
+      const bytes = Uint8Array.from({ length: 160 }, (_, j) => 0x40 + ((i * 7 + j) % 0x80));
+      sent.push(...bytes);
+      session.send({ payload: decode(Buffer.from(bytes).toString("base64")), timestampMs: i * 20 });
+    }
+    await session.close();
+    const connection = deepgram.connections[0]!;
+    expect(connection.audioMessages).toBe(5);
+    expect(connection.audio.map((message) => message.length)).toEqual([1600, 1600, 1600, 1600, 1120]);
+    expect([...connection.audio.flatMap((message) => [...message])]).toEqual(sent);
     expect(deepgram.problems()).toEqual([]);
   });
 
