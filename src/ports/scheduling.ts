@@ -128,4 +128,15 @@ export interface Appointments {
   forEngineer(engineerId: string, window: { from: Date; to: Date }): Promise<AppointmentView[]>;
   /** Visits that hold time between two instants (all engineers, or those given), with their sites. */
   visits(window: { from: Date; to: Date; engineerIds?: readonly string[] }): Promise<Visit[]>;
+  /**
+   * What the slot finder reads, in one statement: the active engineers with the trade (by name)
+   * and their visits that hold time between two instants, with their sites.
+   */
+  tradeCalendars(trade: TradeCategory, window: { from: Date; to: Date }): Promise<TradeCalendars>;
+}
+
+/** The engineers with one trade and the visits on their calendars in a window. */
+export interface TradeCalendars {
+  engineers: Engineer[];
+  visits: Visit[];
 }

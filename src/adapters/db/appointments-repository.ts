@@ -13,6 +13,7 @@ import type { Appointments, AppointmentView } from "../../ports/scheduling.ts";
 import type { Database } from "./database-handle.ts";
 import { toIssue } from "./issues-repository.ts";
 import { isUuid } from "./query-helpers.ts";
+import { readTradeCalendars } from "./trade-calendars.ts";
 import {
   type NoticeTask,
   noticeOnStatus,
@@ -361,6 +362,8 @@ export function createAppointmentsRepository(db: Database): Appointments {
         )!,
       );
     },
+
+    tradeCalendars: (trade, window) => readTradeCalendars(db, trade, window),
 
     async visits({ from, to, engineerIds }) {
       if (engineerIds && engineerIds.length === 0) return [];
