@@ -27,6 +27,7 @@ import { createVendorChecker } from "./vendor-checker.ts";
 import { wireCallLeases } from "./call-leases.ts";
 import { wireDashboard } from "./dashboard.ts";
 import { cacheStaffSessions } from "./staff-session-cache.ts";
+import { cacheTradeCalendars } from "./trade-calendars-cache.ts";
 import { vendorChecksFor } from "./vendor-checks.ts";
 import { twilioKeys } from "./vendor-keys.ts";
 import { createIcalFeedWriter } from "../adapters/ical/ical-feed.ts";
@@ -131,6 +132,8 @@ export function wireDeps(
   const dashboard = wireDashboard({ repos, liveEvents, instanceId, now, log: logger });
   // Likewise in place: login sessions kept per instance, forgotten on the staff-sessions channel.
   cacheStaffSessions({ repos, liveEvents });
+  // And the slot finder's reads, forgotten on any visit change (the `schedule` channel).
+  cacheTradeCalendars({ repos, liveEvents });
   // One policy and pace per vendor, shared by all its adapters; the integrations page shows the circuits.
   const resilience = givenResilience ?? createVendorResilience({ now });
   const twilio = replaced.twilio ?? twilioSettings(config, secrets.twilioAuthToken, resilience.policy("Twilio"));
