@@ -4,7 +4,8 @@
  * carpentry, homes around Leeds, Bradford and Wakefield) with 8 visits of 40 minutes every
  * working day for a month (08:00–14:40, so afternoons hold the free slots). Each sample asks
  * findFreeSlots (the database read and the pure finder) for the next three 2-hour slots for a
- * random trade near a random postcode, from a random working hour of the first two weeks.
+ * random trade near a random postcode, from a random working hour of the first two weeks: every ask
+ * reading the database, then through the per-instance cache the app composes (asks drawn alike).
  * Then the week board: GET /schedule?view=week for a random week of the month through the real
  * app (session, reads, rendering: 30 rows, 1,200 visits, the unscheduled queue: 50 of 200 waiting jobs).
  *
@@ -24,6 +25,8 @@ import { appointments, issues, leads } from "../src/adapters/db/schema.ts";
 import type { TradeCategory } from "../src/domain/issues.ts";
 import { DEFAULT_WORKING_WEEK } from "../src/domain/scheduling/engineers.ts";
 import { findFreeSlots } from "../src/domain/scheduling/find-slots.ts";
+import { createInProcessLiveEvents } from "../src/adapters/local/in-process-live-events.ts";
+import { cacheTradeCalendars } from "../src/compose/trade-calendars-cache.ts";
 import { nextFreeSlots } from "../src/domain/scheduling/free-slots.ts";
 import { addLondonDays, londonInstant, londonWallTime } from "../src/domain/scheduling/london-clock.ts";
 import { aStaffUser, buildTestApp, testBrowser } from "../tests/support/test-app.ts";
@@ -111,10 +114,10 @@ try {
     `${engineers.length} engineers, ${visits.toLocaleString("en-GB")} visits over ${DAYS} days (PostgreSQL).`,
   );
 
-  const ask = () => {
+  const ask = (on: Pick<typeof repos, "appointments"> = repos) => {
     const date = addLondonDays(FIRST_DAY, Math.floor(random() * 14));
     const from = londonInstant(date, 8 * 60 + Math.floor(random() * 9) * 60);
-    return findFreeSlots(repos, { trade: pick(TRADES), postcode: pick(SITES), from, count: 3 });
+    return findFreeSlots(on, { trade: pick(TRADES), postcode: pick(SITES), from, count: 3 });
   };
   for (let i = 0; i < 30; i++) await ask(); // warm-up
   if (process.env.BENCH_SPLIT) {
@@ -141,21 +144,32 @@ try {
       `a fortnight of one trade's calendars ${((t1 - t0) / 50).toFixed(1)} ms (${team.length} engineers, ${all.length} visits, one statement), finder ${((t3 - t2) / 50).toFixed(1)} ms`,
     );
   }
-  const times: number[] = [];
-  let offered = 0;
-  for (let i = 0; i < samples; i++) {
-    const started = performance.now();
-    offered += (await ask()).length;
-    times.push(performance.now() - started);
+  // Twice: every ask reading the database, then through the per-instance cache as the app composes
+  // it (src/compose/trade-calendars-cache.ts; nothing changes meanwhile, so it is dropped only by its time).
+  const cached = { ...repos };
+  cacheTradeCalendars({ repos: cached, liveEvents: createInProcessLiveEvents() });
+  let slotsPass = true;
+  for (const [label, on] of [
+    ["read every ask", repos],
+    ["kept per instance", cached],
+  ] as const) {
+    const times: number[] = [];
+    let offered = 0;
+    for (let i = 0; i < samples; i++) {
+      const started = performance.now();
+      offered += (await ask(on)).length;
+      times.push(performance.now() - started);
+    }
+    times.sort((a, b) => a - b);
+    const at = (q: number) => times[Math.min(times.length - 1, Math.floor(q * times.length))]!.toFixed(1);
+    const p99 = Number(at(0.99));
+    console.log(
+      `next three slots (${label}): p50 ${at(0.5)} ms, p95 ${at(0.95)} ms, p99 ${at(0.99)} ms over ${samples} samples ` +
+        `(${(offered / samples).toFixed(1)} slots offered on average)`,
+    );
+    console.log(`${p99 < FLOOR_P99_MS ? "PASS" : "FAIL"}: p99 ${p99} ms (floor ${FLOOR_P99_MS} ms)`);
+    slotsPass &&= p99 < FLOOR_P99_MS;
   }
-  times.sort((a, b) => a - b);
-  const at = (q: number) => times[Math.min(times.length - 1, Math.floor(q * times.length))]!.toFixed(1);
-  const p99 = Number(at(0.99));
-  console.log(
-    `next three slots: p50 ${at(0.5)} ms, p95 ${at(0.95)} ms, p99 ${at(0.99)} ms over ${samples} samples ` +
-      `(${(offered / samples).toFixed(1)} slots offered on average)`,
-  );
-  console.log(`${p99 < FLOOR_P99_MS ? "PASS" : "FAIL"}: p99 ${p99} ms (floor ${FLOOR_P99_MS} ms)`);
 
   const board = await weekBoard(samples);
   console.log(
@@ -166,7 +180,7 @@ try {
   console.log(
     `${board.p99 < BOARD_FLOOR_P99_MS ? "PASS" : "FAIL"}: week board p99 ${board.p99} ms (floor ${BOARD_FLOOR_P99_MS} ms)`,
   );
-  process.exitCode = p99 < FLOOR_P99_MS && board.p99 < BOARD_FLOOR_P99_MS ? 0 : 1;
+  process.exitCode = slotsPass && board.p99 < BOARD_FLOOR_P99_MS ? 0 : 1;
 } finally {
   await repos.close();
   await postgres.stop();
@@ -197,7 +211,7 @@ async function weekBoard(count: number) {
     const html = await load();
     times.push(performance.now() - started);
     bytes += html.length;
-    cards += html.split('class="visit-card').length - 1;
+    cards += html.split('<a href="/schedule/visits/').length - 1;
   }
   const cpu = process.cpuUsage(cpuBefore);
   times.sort((a, b) => a - b);
