@@ -45,13 +45,12 @@ export interface NewAppointment {
   endsAt: Date;
 }
 
-/** A visit as the dispatch board shows it: when, who, and the job's title, site and urgency. */
+/** A visit as the dispatch board shows it: when, who, and the job's title, site and urgency (no more: a week holds 1,200). */
 export interface BoardVisit
-  extends Pick<Appointment, "id" | "issueId" | "engineerId" | "startsAt" | "endsAt" | "status" | "version"> {
+  extends Pick<Appointment, "id" | "engineerId" | "startsAt" | "endsAt" | "status" | "version"> {
   issueTitle: string;
   postcode: string | null;
   urgency: Issue["urgency"];
-  trade: TradeCategory;
 }
 
 /** Where a visit should be instead: another engineer (reassign), another time (move), or both. */
