@@ -111,7 +111,7 @@ export function scheduleRoutes() {
 
   /**
    * The board, or (to htmx, after a live change) just its content. Gzipped for browsers that ask
-   * (a week is about 200 KB of HTML, 20 KB gzipped, for a tablet on a phone's connection). Only
+   * (a week is about 205 KiB of HTML, 34 KiB gzipped, for a tablet on a phone's connection). Only
    * here, not app-wide: a compressed page that holds the session's CSRF token and echoes what a
    * request said can leak the token to someone watching sizes on the wire (BREACH), and this one
    * echoes nothing but a validated view and date.
