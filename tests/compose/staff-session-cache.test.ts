@@ -20,6 +20,7 @@ import { aStaffUser, buildTestApp, testBrowser } from "../support/test-app.ts";
 import { startPostgres, type TestPostgres } from "../support/test-db.ts";
 
 let server: TestPostgres;
+let databaseUrl: string;
 const dataDir = mkdtempSync(join(tmpdir(), "sb-session-cache-"));
 const opened: { repos: OpenDatabase; live: PostgresLiveEvents }[] = [];
 
@@ -48,7 +49,7 @@ let b: Awaited<ReturnType<typeof anInstance>>;
 
 beforeAll(async () => {
   server = await startPostgres();
-  const databaseUrl = await server.createDatabase("session_cache");
+  databaseUrl = await server.createDatabase("session_cache");
   a = await anInstance(databaseUrl);
   b = await anInstance(databaseUrl);
 }, 60_000);
@@ -127,7 +128,9 @@ describe("login sessions kept per instance", () => {
 
 describe("the cache on its own", () => {
   test("answers from memory within its time, reads again after it, and keeps no read that a logout overtook", async () => {
-    const repos = opened[0]!.repos;
+    // Repositories no app has wrapped (buildTestApp wraps its own in place).
+    const repos = await openDatabase({ databaseUrl, dataDir });
+    opened.push({ repos, live: createPostgresLiveEvents({ databaseUrl }) });
     const staff = await aStaffUser(a.deps, "clock@handy.example");
     let now = 0;
     let reads = 0;
@@ -157,6 +160,19 @@ describe("the cache on its own", () => {
     now += SESSION_CACHE_MS;
     await counted.staffSessions.withUser(session.id);
     expect(reads).toBe(2);
+    // Past half its time it is still answered from memory, and read again behind the answer.
+    now += SESSION_CACHE_MS / 2;
+    expect((await counted.staffSessions.withUser(session.id))?.user.email).toBe(staff.email);
+    await Bun.sleep(50);
+    expect(reads).toBe(3);
+    // 1.25 of its time after the read before, it is still kept (by the refresh): the row removed
+    // behind the cache's back is not seen yet.
+    await repos.db.execute(sql`delete from staff_sessions where user_id = ${staff.user.id}`);
+    now += SESSION_CACHE_MS * 0.75;
+    expect((await counted.staffSessions.withUser(session.id))?.user.email).toBe(staff.email);
+    await Bun.sleep(50); // and read again behind that answer, which finds it gone
+    expect(await counted.staffSessions.withUser(session.id)).toBeNull();
+    await counted.staffSessions.create(session);
 
     // A logout lands while a read is on its way: that read's answer is not kept.
     now += SESSION_CACHE_MS;
