@@ -14,7 +14,7 @@ export const SESSION_CACHE_MS = 5_000;
 /** Sessions remembered at most; the oldest go first (a busy office has a few dozen). */
 const MAX_ENTRIES = 5_000;
 
-type Entry = { session: StaffSession; user: StaffUser; readAt: number };
+type Entry = { session: StaffSession; user: StaffUser; key: string; readAt: number };
 
 /**
  * Every staff page asks for its login session and user (one statement, the tail of a busy
@@ -40,17 +40,27 @@ export function cacheStaffSessions(deps: {
   const clock = deps.clock ?? (() => performance.now());
   const sessions: StaffSessions = repos.staffSessions;
   const users: StaffUsers = repos.staffUsers;
+  // By the cookie's id, so a request finds its session without awaiting anything (hashing is
+  // async, and under load each await waits behind the event loop's queue). Events name sessions by
+  // their digest: `ids` turns one back. Held in this process's memory only, as the request was.
   const kept = new Map<string, Entry>();
+  const ids = new Map<string, string>();
   /** Rises with every invalidation: a read started before one is not kept. */
   let generation = 0;
 
+  const drop = (id: string) => {
+    const entry = kept.get(id);
+    if (entry) ids.delete(entry.key);
+    kept.delete(id);
+  };
   const forgetKey = (key: string) => {
     generation++;
-    kept.delete(key);
+    const id = ids.get(key);
+    if (id !== undefined) drop(id);
   };
   const forgetUser = (userId: string) => {
     generation++;
-    for (const [key, entry] of kept) if (entry.user.id === userId) kept.delete(key);
+    for (const [id, entry] of kept) if (entry.user.id === userId) drop(id);
   };
   const userChanged = async (userId: string) => {
     forgetUser(userId);
@@ -58,14 +68,15 @@ export function cacheStaffSessions(deps: {
   };
 
   /** Reads a session and keeps it, unless an invalidation overtook the read. */
-  const read = async (id: string, key: string) => {
+  const read = async (id: string) => {
     const startedAt = generation;
-    const found = await sessions.withUser(id);
+    const [found, key] = await Promise.all([sessions.withUser(id), sessionKey(id)]);
+    drop(id); // re-inserted last: the map stays in reading order for the eviction below
     if (found && generation === startedAt) {
-      kept.delete(key); // re-inserted last: the map stays in reading order for the eviction below
-      kept.set(key, { ...found, readAt: clock() });
-      if (kept.size > MAX_ENTRIES) kept.delete(kept.keys().next().value!);
-    } else if (!found || generation !== startedAt) kept.delete(key);
+      kept.set(id, { ...found, key, readAt: clock() });
+      ids.set(key, id);
+      if (kept.size > MAX_ENTRIES) drop(kept.keys().next().value!);
+    }
     return found;
   };
   const refreshing = new Set<string>();
@@ -77,33 +88,31 @@ export function cacheStaffSessions(deps: {
 
   repos.staffSessions = {
     ...sessions,
-    async withUser(id) {
-      const key = await sessionKey(id);
-      const entry = kept.get(key);
+    withUser(id) {
+      const entry = kept.get(id);
       const age = entry ? clock() - entry.readAt : Infinity;
-      if (entry && age < ttl) {
-        // Past half its time, read it again behind this answer: a session in use is then never
-        // waited for (a wait every few seconds was the kept dashboard's p99 under load).
-        if (age >= ttl / 2 && !refreshing.has(key)) {
-          refreshing.add(key);
-          read(id, key)
-            .catch(() => kept.delete(key)) // the next request reads it itself
-            .finally(() => refreshing.delete(key));
-        }
-        return { session: entry.session, user: entry.user };
+      if (!entry || age >= ttl) return read(id);
+      // Past half its time, read it again behind this answer: a session in use is then never
+      // waited for (a wait every few seconds was the kept dashboard's p99 under load).
+      if (age >= ttl / 2 && !refreshing.has(id)) {
+        refreshing.add(id);
+        read(id)
+          .catch(() => drop(id)) // the next request reads it itself
+          .finally(() => refreshing.delete(id));
       }
-      return read(id, key);
+      return Promise.resolve({ session: entry.session, user: entry.user });
     },
     async touch(id, lastSeenAt, expiresAt) {
       await sessions.touch(id, lastSeenAt, expiresAt);
-      const entry = kept.get(await sessionKey(id));
+      const entry = kept.get(id);
       if (entry) entry.session = { ...entry.session, lastSeenAt, expiresAt };
     },
     async delete(id) {
-      const key = await sessionKey(id);
-      forgetKey(key);
+      generation++;
+      drop(id);
       await sessions.delete(id);
-      forgetKey(key); // again: a read that began before the delete committed may have kept it
+      generation++;
+      drop(id); // again: a read that began before the delete committed may have kept it
     },
     async deleteForUser(userId) {
       forgetUser(userId);
