@@ -25,8 +25,8 @@ type Entry = { session: StaffSession; user: StaffUser; key: string; readAt: numb
  *   publishes it) or `user-changed` (published here after the user's write commits).
  * A read that an invalidation overtook is not kept, so a logout racing a page load cannot leave
  * the session remembered. A kept session in use is read again in the background once past half
- * its time, so pages do not wait for it; none is used older than `ttlMs`. Touches update the kept copy, so the once-a-minute touch stays once a minute.
- * Returns the unsubscribe function.
+ * its time, so pages do not wait for it; none is used older than `ttlMs`. Touches update the kept
+ * copy, so the once-a-minute touch stays once a minute. Returns the unsubscribe function.
  */
 export function cacheStaffSessions(deps: {
   repos: Pick<Repositories, "staffSessions" | "staffUsers">;
