@@ -4,13 +4,14 @@
  * carpentry, homes around Leeds, Bradford and Wakefield) with 8 visits of 40 minutes every
  * working day for a month (08:00–14:40, so afternoons hold the free slots). Each sample asks
  * findFreeSlots (the database read and the pure finder) for the next three 2-hour slots for a
- * random trade near a random postcode, from a random working hour of the first two weeks.
+ * random trade near a random postcode, from a random working hour of the first two weeks: every ask
+ * reading the database, then through the per-instance cache the app composes (asks drawn alike).
  * Then the week board: GET /schedule?view=week for a random week of the month through the real
  * app (session, reads, rendering: 30 rows, 1,200 visits, the unscheduled queue: 50 of 200 waiting jobs).
  *
  *   npm run bench:schedule                       300 samples
  *   npm run bench:schedule -- --samples 1000
- *   BENCH_SPLIT=1 npm run bench:schedule       also prints the parts: engineers read, visits read, finder alone
+ *   BENCH_SPLIT=1 npm run bench:schedule       also prints the parts: the calendars read, the finder alone
  *
  * Prints p50/p95/p99 in milliseconds and PASS or FAIL against the issue's floors (next three
  * slots p99 < 20 ms, week board p99 < 50 ms).
@@ -24,6 +25,8 @@ import { appointments, issues, leads } from "../src/adapters/db/schema.ts";
 import type { TradeCategory } from "../src/domain/issues.ts";
 import { DEFAULT_WORKING_WEEK } from "../src/domain/scheduling/engineers.ts";
 import { findFreeSlots } from "../src/domain/scheduling/find-slots.ts";
+import { createInProcessLiveEvents } from "../src/adapters/local/in-process-live-events.ts";
+import { cacheTradeCalendars } from "../src/compose/trade-calendars-cache.ts";
 import { nextFreeSlots } from "../src/domain/scheduling/free-slots.ts";
 import { addLondonDays, londonInstant, londonWallTime } from "../src/domain/scheduling/london-clock.ts";
 import { aStaffUser, buildTestApp, testBrowser } from "../tests/support/test-app.ts";
@@ -111,31 +114,20 @@ try {
     `${engineers.length} engineers, ${visits.toLocaleString("en-GB")} visits over ${DAYS} days (PostgreSQL).`,
   );
 
-  const ask = () => {
+  const ask = (on: Pick<typeof repos, "appointments"> = repos) => {
     const date = addLondonDays(FIRST_DAY, Math.floor(random() * 14));
     const from = londonInstant(date, 8 * 60 + Math.floor(random() * 9) * 60);
-    return findFreeSlots(repos, { trade: pick(TRADES), postcode: pick(SITES), from, count: 3 });
+    return findFreeSlots(on, { trade: pick(TRADES), postcode: pick(SITES), from, count: 3 });
   };
   for (let i = 0; i < 30; i++) await ask(); // warm-up
   if (process.env.BENCH_SPLIT) {
-    const t0 = performance.now();
-    for (let i = 0; i < 50; i++) await repos.engineers.active();
-    const t1 = performance.now();
     const from = londonInstant(FIRST_DAY, 600);
-    for (let i = 0; i < 50; i++)
-      await repos.appointments.visits({
-        from,
-        to: new Date(from.getTime() + 16 * 86_400_000),
-        engineerIds: engineers.slice(0, 10).map((e) => e.userId),
-      });
+    const window = { from, to: new Date(from.getTime() + 16 * 86_400_000) };
+    const t0 = performance.now();
+    for (let i = 0; i < 50; i++) await repos.appointments.tradeCalendars("plumbing", window);
+    const t1 = performance.now();
+    const { engineers: team, visits: all } = await repos.appointments.tradeCalendars("plumbing", window);
     const t2 = performance.now();
-    const team = (await repos.engineers.active()).filter((e) => e.trades.includes("plumbing"));
-    const all = await repos.appointments.visits({
-      from,
-      to: new Date(from.getTime() + 16 * 86_400_000),
-      engineerIds: team.map((e) => e.userId),
-    });
-    const t3 = performance.now();
     for (let i = 0; i < 50; i++)
       nextFreeSlots(
         {
@@ -147,37 +139,48 @@ try {
         team,
         all,
       );
-    const t4 = performance.now();
+    const t3 = performance.now();
     console.log(
-      `active ${((t1 - t0) / 50).toFixed(1)} ms, visits ${((t2 - t1) / 50).toFixed(1)} ms (${all.length} rows), finder ${((t4 - t3) / 50).toFixed(1)} ms`,
+      `a fortnight of one trade's calendars ${((t1 - t0) / 50).toFixed(1)} ms (${team.length} engineers, ${all.length} visits, one statement), finder ${((t3 - t2) / 50).toFixed(1)} ms`,
     );
   }
-  const times: number[] = [];
-  let offered = 0;
-  for (let i = 0; i < samples; i++) {
-    const started = performance.now();
-    offered += (await ask()).length;
-    times.push(performance.now() - started);
+  // Twice: every ask reading the database, then through the per-instance cache as the app composes
+  // it (src/compose/trade-calendars-cache.ts; nothing changes meanwhile, so it is dropped only by its time).
+  const cached = { ...repos };
+  cacheTradeCalendars({ repos: cached, liveEvents: createInProcessLiveEvents() });
+  let slotsPass = true;
+  for (const [label, on] of [
+    ["read every ask", repos],
+    ["kept per instance", cached],
+  ] as const) {
+    const times: number[] = [];
+    let offered = 0;
+    for (let i = 0; i < samples; i++) {
+      const started = performance.now();
+      offered += (await ask(on)).length;
+      times.push(performance.now() - started);
+    }
+    times.sort((a, b) => a - b);
+    const at = (q: number) => times[Math.min(times.length - 1, Math.floor(q * times.length))]!.toFixed(1);
+    const p99 = Number(at(0.99));
+    console.log(
+      `next three slots (${label}): p50 ${at(0.5)} ms, p95 ${at(0.95)} ms, p99 ${at(0.99)} ms over ${samples} samples ` +
+        `(${(offered / samples).toFixed(1)} slots offered on average)`,
+    );
+    console.log(`${p99 < FLOOR_P99_MS ? "PASS" : "FAIL"}: p99 ${p99} ms (floor ${FLOOR_P99_MS} ms)`);
+    slotsPass &&= p99 < FLOOR_P99_MS;
   }
-  times.sort((a, b) => a - b);
-  const at = (q: number) => times[Math.min(times.length - 1, Math.floor(q * times.length))]!.toFixed(1);
-  const p99 = Number(at(0.99));
-  console.log(
-    `next three slots: p50 ${at(0.5)} ms, p95 ${at(0.95)} ms, p99 ${at(0.99)} ms over ${samples} samples ` +
-      `(${(offered / samples).toFixed(1)} slots offered on average)`,
-  );
-  console.log(`${p99 < FLOOR_P99_MS ? "PASS" : "FAIL"}: p99 ${p99} ms (floor ${FLOOR_P99_MS} ms)`);
 
   const board = await weekBoard(samples);
   console.log(
     `week board: p50 ${board.p50} ms, p95 ${board.p95} ms, p99 ${board.p99} ms over ${samples} samples ` +
       `(${board.visits} visits a page on average, ${Math.round(board.bytes / 1024)} KiB of HTML, ` +
-      `${board.cpuMs.toFixed(1)} ms of this process's CPU each)`,
+      `${board.cpuMs.toFixed(1)} ms of this process's CPU each; gzipped ${Math.round(board.gzipped / 1024)} KiB in ${board.gzipMs.toFixed(1)} ms)`,
   );
   console.log(
     `${board.p99 < BOARD_FLOOR_P99_MS ? "PASS" : "FAIL"}: week board p99 ${board.p99} ms (floor ${BOARD_FLOOR_P99_MS} ms)`,
   );
-  process.exitCode = p99 < FLOOR_P99_MS && board.p99 < BOARD_FLOOR_P99_MS ? 0 : 1;
+  process.exitCode = slotsPass && board.p99 < BOARD_FLOOR_P99_MS ? 0 : 1;
 } finally {
   await repos.close();
   await postgres.stop();
@@ -208,9 +211,14 @@ async function weekBoard(count: number) {
     const html = await load();
     times.push(performance.now() - started);
     bytes += html.length;
-    cards += html.split('class="visit-card').length - 1;
+    cards += html.split('<a href="/schedule/visits/').length - 1;
   }
   const cpu = process.cpuUsage(cpuBefore);
+  // What a browser asking for gzip gets on the wire (the route gzips the board's HTML), and its CPU.
+  const page = await load();
+  const zipStarted = performance.now();
+  const gzipped = Bun.gzipSync(page).length;
+  const gzipMs = performance.now() - zipStarted;
   times.sort((a, b) => a - b);
   const at = (q: number) => Number(times[Math.min(times.length - 1, Math.floor(q * times.length))]!.toFixed(1));
   return {
@@ -220,5 +228,7 @@ async function weekBoard(count: number) {
     bytes: bytes / count,
     visits: Math.round(cards / count),
     cpuMs: (cpu.user + cpu.system) / 1000 / count,
+    gzipped,
+    gzipMs,
   };
 }

@@ -31,6 +31,8 @@ import { cacheSettings } from "./settings-cache.ts";
 import { createEchartsSvgCharts } from "../adapters/charts/echarts-svg.ts";
 import { keepReports } from "../domain/reports/kept-reports.ts";
 import { DASHBOARD_CHANNEL } from "../domain/dashboard/channel.ts";
+import { cacheStaffSessions } from "./staff-session-cache.ts";
+import { cacheTradeCalendars } from "./trade-calendars-cache.ts";
 import { vendorChecksFor } from "./vendor-checks.ts";
 import { twilioKeys } from "./vendor-keys.ts";
 import { createIcalFeedWriter } from "../adapters/ical/ical-feed.ts";
@@ -140,6 +142,10 @@ export function wireDeps(
   // change to calls, leads, jobs, quotes or payments (on any instance).
   const reportFigures = keepReports(repos.reports, now);
   liveEvents.subscribe(DASHBOARD_CHANNEL, null, () => reportFigures.forget());
+  // Likewise in place: login sessions kept per instance, forgotten on the staff-sessions channel.
+  cacheStaffSessions({ repos, liveEvents });
+  // And the slot finder's reads, forgotten on any visit change (the `schedule` channel).
+  cacheTradeCalendars({ repos, liveEvents });
   // One policy and pace per vendor, shared by all its adapters; the integrations page shows the circuits.
   const resilience = givenResilience ?? createVendorResilience({ now });
   const twilio = replaced.twilio ?? twilioSettings(config, secrets.twilioAuthToken, resilience.policy("Twilio"));

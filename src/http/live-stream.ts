@@ -150,10 +150,12 @@ function sessionWatch(c: Context<AppEnv>) {
   const key = sessionKey(session.id);
   return (end: () => void) => {
     const subscription = deps.liveEvents.subscribe(STAFF_SESSIONS_CHANNEL, null, (event) => {
-      void key.then((mine) => event.data.sessionKey === mine && end());
+      if (event.type === "ended") void key.then((mine) => event.data.sessionKey === mine && end());
+      // Disabled or password reset: the user's sessions were removed, which the check finds.
+      else if (event.data.userId === session.userId) watch.check();
     });
     let checking = false;
-    return {
+    const watch = {
       check() {
         if (checking) return;
         checking = true;
@@ -175,5 +177,6 @@ function sessionWatch(c: Context<AppEnv>) {
       },
       unsubscribe: () => subscription.unsubscribe(),
     };
+    return watch;
   };
 }

@@ -50,13 +50,12 @@ export interface NewAppointment {
   endsAt: Date;
 }
 
-/** A visit as the dispatch board shows it: when, who, and the job's title, site and urgency. */
+/** A visit as the dispatch board shows it: when, who, and the job's title, site and urgency (no more: a week holds 1,200). */
 export interface BoardVisit
-  extends Pick<Appointment, "id" | "issueId" | "engineerId" | "startsAt" | "endsAt" | "status" | "version"> {
+  extends Pick<Appointment, "id" | "engineerId" | "startsAt" | "endsAt" | "status" | "version"> {
   issueTitle: string;
   postcode: string | null;
   urgency: Issue["urgency"];
-  trade: TradeCategory;
 }
 
 /** Where a visit should be instead: another engineer (reassign), another time (move), or both. */
@@ -133,4 +132,15 @@ export interface Appointments {
   forEngineer(engineerId: string, window: { from: Date; to: Date }): Promise<AppointmentView[]>;
   /** Visits that hold time between two instants (all engineers, or those given), with their sites. */
   visits(window: { from: Date; to: Date; engineerIds?: readonly string[] }): Promise<Visit[]>;
+  /**
+   * What the slot finder reads, in one statement: the active engineers with the trade (by name)
+   * and their visits that hold time between two instants, with their sites.
+   */
+  tradeCalendars(trade: TradeCategory, window: { from: Date; to: Date }): Promise<TradeCalendars>;
+}
+
+/** The engineers with one trade and the visits on their calendars in a window. */
+export interface TradeCalendars {
+  engineers: Engineer[];
+  visits: Visit[];
 }

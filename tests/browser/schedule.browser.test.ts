@@ -40,7 +40,7 @@ function aWeekdayAhead(): string {
   return at.toISOString().slice(0, 10);
 }
 
-const card = (p: Page) => p.locator("table.dispatch a.dispatch-card", { hasText: JOB });
+const card = (p: Page) => p.locator("table.dispatch td > a", { hasText: JOB });
 
 describe.skipIf(!enabled)("the dispatch board in real browsers", () => {
   beforeAll(async () => {
@@ -138,7 +138,7 @@ describe.skipIf(!enabled)("the dispatch board in real browsers", () => {
           await page.screenshot({ path: join(screenshots, "drag-failed.png"), fullPage: true });
           throw new Error(`the panel says: ${await panel.innerHTML()}`, { cause: error });
         });
-      await cell(second, "Aisha Khan", otherDay).locator("a.dispatch-card", { hasText: JOB }).waitFor();
+      await cell(second, "Aisha Khan", otherDay).locator("a", { hasText: JOB }).waitFor();
 
       // Cancelled in the first: gone from the second's board and back on its queue.
       await card(page).click();

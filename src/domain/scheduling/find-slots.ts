@@ -1,33 +1,34 @@
-import type { Appointments, Engineers } from "../../ports/scheduling.ts";
+import type { Appointments } from "../../ports/scheduling.ts";
+import { addLondonDays, londonInstant, londonWallTime } from "./london-clock.ts";
 import { nextFreeSlots, SLOT_SEARCH_DAYS, type Slot, type SlotRequest } from "./free-slots.ts";
 
 /** Most requests are answered within the first few days (four: a weekend and the Monday after): read those visits first. */
 const FIRST_LOOK_DAYS = 4;
-const DAY_MS = 86_400_000;
 
 /**
- * The next free slots from what is stored: the active engineers with the trade and their visits,
- * read for the first few days and, only when those do not hold enough slots, for the whole
- * search window (a day either side, as a London day is not 24 hours from `from`).
+ * The next free slots from what is stored: the active engineers with the trade and their visits
+ * (one read), for the first few days and, only when those do not hold enough slots, for the
+ * whole search window, with a London day to spare either side.
  * @example await findFreeSlots(repos, { trade: "plumbing", postcode: "LS6 1AB", from: now, count: 3 })
  */
 export async function findFreeSlots(
-  deps: { engineers: Engineers; appointments: Appointments },
+  deps: { appointments: Pick<Appointments, "tradeCalendars"> },
   request: SlotRequest,
 ): Promise<Slot[]> {
   const days = request.days ?? SLOT_SEARCH_DAYS;
-  const engineers = (await deps.engineers.active()).filter((e) => e.trades.includes(request.trade));
-  if (engineers.length === 0) return [];
-  const engineerIds = engineers.map((e) => e.userId);
-  const visitsFor = (lookDays: number) =>
-    deps.appointments.visits({
-      from: new Date(request.from.getTime() - DAY_MS),
-      to: new Date(request.from.getTime() + (lookDays + 1) * DAY_MS),
-      engineerIds,
+  const today = londonWallTime(request.from).date;
+  // Whole London days, so asks within a day read the same window (an instance may keep it: src/compose/trade-calendars-cache.ts).
+  const calendarsFor = (lookDays: number) =>
+    deps.appointments.tradeCalendars(request.trade, {
+      from: londonInstant(addLondonDays(today, -1), 0),
+      to: londonInstant(addLondonDays(today, lookDays + 1), 0),
     });
   if (days > FIRST_LOOK_DAYS) {
-    const first = nextFreeSlots({ ...request, days: FIRST_LOOK_DAYS }, engineers, await visitsFor(FIRST_LOOK_DAYS));
+    const { engineers, visits } = await calendarsFor(FIRST_LOOK_DAYS);
+    if (engineers.length === 0) return [];
+    const first = nextFreeSlots({ ...request, days: FIRST_LOOK_DAYS }, engineers, visits);
     if (first.length >= request.count) return first;
   }
-  return nextFreeSlots(request, engineers, await visitsFor(days));
+  const { engineers, visits } = await calendarsFor(days);
+  return nextFreeSlots(request, engineers, visits);
 }

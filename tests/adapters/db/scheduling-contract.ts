@@ -266,13 +266,17 @@ export function schedulingContract(current: () => OpenDatabase): void {
         to: at("2026-12-09T00:00:00Z"),
       });
       expect(board).toEqual([
-        expect.objectContaining({
+        {
           id: booked.value.id,
+          engineerId: alice.userId,
+          startsAt: at("2026-12-08T10:00:00Z"),
+          endsAt: at("2026-12-08T11:00:00Z"),
+          status: "booked",
+          version: 1,
           issueTitle: "Leaking tap",
           postcode: "LS6 1AB",
           urgency: "routine",
-          trade: "plumbing",
-        }),
+        },
       ]);
       expect(
         await repos.appointments.onBoard({ from: at("2026-12-09T00:00:00Z"), to: at("2026-12-10T00:00:00Z") }),
@@ -344,6 +348,62 @@ export function schedulingContract(current: () => OpenDatabase): void {
         "Alice Pipe 2026-12-14T08:30:00.000Z",
       ]);
       expect(await findFreeSlots(repos, { trade: "roofing", postcode: "LS6 1AB", from: NOW, count: 2 })).toEqual([]);
+    });
+
+    test("a trade's calendars in one read: active engineers with the trade, by name, and their visits holding time in the window", async () => {
+      const repos = current();
+      const bob = await repos.engineers.create(anEngineerAccount({ email: "bob@handy.example", name: "Bob Boiler" }));
+      const alice = await repos.engineers.create(anEngineerAccount());
+      const gone = await repos.engineers.create(anEngineerAccount({ email: "gone@handy.example", name: "Al Gone" }));
+      await repos.staffUsers.change(gone.userId, () => ({ ok: true, value: { disabledAt: NOW } }));
+      const eve = await repos.engineers.create(
+        anEngineerAccount({ email: "eve@handy.example", name: "Eve Spark", trades: ["electrical"] }),
+      );
+      const job = await aJob("LS8 2PF");
+      const book = async (engineerId: string, starts: string, ends: string) => {
+        const booked = await repos.appointments.book(
+          { issueId: job.id, engineerId, startsAt: at(starts), endsAt: at(ends) },
+          () => ({ ok: true, value: null }),
+          { who: "sam" },
+        );
+        if (!booked.ok) throw new Error(booked.message);
+        return booked.value;
+      };
+      const early = await book(alice.userId, "2026-12-07T08:00:00Z", "2026-12-07T09:00:00Z");
+      const late = await book(alice.userId, "2026-12-07T13:00:00Z", "2026-12-07T14:00:00Z");
+      const cancelled = await book(alice.userId, "2026-12-07T15:00:00Z", "2026-12-07T16:00:00Z");
+      expect((await repos.appointments.setStatus(cancelled.id, "cancelled", { who: "sam" })).ok).toBe(true);
+      await book(alice.userId, "2026-12-09T08:00:00Z", "2026-12-09T09:00:00Z"); // after the window
+      await book(eve.userId, "2026-12-07T10:00:00Z", "2026-12-07T11:00:00Z"); // another trade
+      await book(gone.userId, "2026-12-07T10:00:00Z", "2026-12-07T11:00:00Z"); // disabled meanwhile
+
+      // From 08:30: the visit under way then counts, as visits() counts it.
+      const window = { from: at("2026-12-07T08:30:00Z"), to: at("2026-12-08T00:00:00Z") };
+      const read = await repos.appointments.tradeCalendars("plumbing", window);
+      expect(read.engineers.map((e) => e.name)).toEqual(["Alice Pipe", "Bob Boiler"]);
+      expect(read.engineers).toEqual((await repos.engineers.active()).filter((e) => e.trades.includes("plumbing")));
+      expect(read.visits).toEqual([
+        {
+          id: early.id,
+          engineerId: alice.userId,
+          startsAt: early.startsAt,
+          endsAt: early.endsAt,
+          status: "booked",
+          postcode: "LS8 2PF",
+        },
+        {
+          id: late.id,
+          engineerId: alice.userId,
+          startsAt: late.startsAt,
+          endsAt: late.endsAt,
+          status: "booked",
+          postcode: "LS8 2PF",
+        },
+      ]);
+      expect(read.visits).toEqual(
+        await repos.appointments.visits({ ...window, engineerIds: [alice.userId, bob.userId] }),
+      );
+      expect(await repos.appointments.tradeCalendars("roofing", window)).toEqual({ engineers: [], visits: [] });
     });
 
     test("status moves only as the table allows, with a version check and an audit entry each", async () => {
