@@ -31,6 +31,8 @@ import { cacheSettings } from "./settings-cache.ts";
 import { createEchartsSvgCharts } from "../adapters/charts/echarts-svg.ts";
 import { keepReports } from "../domain/reports/kept-reports.ts";
 import { DASHBOARD_CHANNEL } from "../domain/dashboard/channel.ts";
+import { SCHEDULE_CHANNEL } from "../domain/scheduling/schedule-channel.ts";
+import { INBOX_CHANNEL } from "../domain/messaging/live.ts";
 import { cacheStaffSessions } from "./staff-session-cache.ts";
 import { cacheTradeCalendars } from "./trade-calendars-cache.ts";
 import { vendorChecksFor } from "./vendor-checks.ts";
@@ -139,9 +141,12 @@ export function wireDeps(
   const dashboard = wireDashboard({ repos, liveEvents, instanceId, now, log: logger });
   cacheSettings({ repos, liveEvents, now: () => performance.now() });
   // Report figures are kept a minute at most, and dropped at once when the dashboard hears of a
-  // change to calls, leads, jobs, quotes or payments (on any instance).
+  // change to calls, leads, jobs, quotes, payments, visits or messages (on any instance).
   const reportFigures = keepReports(repos.reports, now);
   liveEvents.subscribe(DASHBOARD_CHANNEL, null, () => reportFigures.forget());
+  // Visits and messages (a missed call texted back) are announced on their own channels.
+  liveEvents.subscribe(SCHEDULE_CHANNEL, null, () => reportFigures.forget());
+  liveEvents.subscribe(INBOX_CHANNEL, null, () => reportFigures.forget());
   // Likewise in place: login sessions kept per instance, forgotten on the staff-sessions channel.
   cacheStaffSessions({ repos, liveEvents });
   // And the slot finder's reads, forgotten on any visit change (the `schedule` channel).

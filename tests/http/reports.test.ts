@@ -10,6 +10,8 @@ import { resolveRange } from "../../src/domain/reports/date-range.ts";
 import { callsTables, csvCell, jobsTables, moneyTables, type ReportTable } from "../../src/domain/reports/tables.ts";
 import { aLoggedInStaff, buildTestApp, signedTwilioPost, testBrowser } from "../support/test-app.ts";
 import { freshPglite } from "../support/test-db.ts";
+import { publishVisitChange } from "../../src/domain/scheduling/schedule-channel.ts";
+import type { Appointment } from "../../src/domain/scheduling/appointments.ts";
 import { alicePipe } from "../support/engineers.ts";
 import { REPORT_NOW, REPORT_WEEK, seedReportWeek } from "../support/report-data.ts";
 
@@ -143,6 +145,39 @@ describe("report pages", () => {
       after = await inbound();
     }
     expect(after).toBe(before + 1);
+  });
+
+  test("a visit cancelled shows on the jobs report at once: visit changes drop the kept figures too", async () => {
+    const bobDone = async () => {
+      const { html } = await browser.page(`/reports/jobs?range=custom&from=${REPORT_WEEK.from}&to=${REPORT_WEEK.to}`);
+      const row = /<tr><th[^>]*>Bob[^<]*<\/th>((?:<td[^>]*>[^<]*<\/td>)+)<\/tr>/.exec(html)?.[1] ?? "";
+      return [...row.matchAll(/<td[^>]*>([^<]*)<\/td>/g)].map((m) => m[1]);
+    };
+    const before = await bobDone();
+    expect(before.length).toBeGreaterThan(1);
+    const [booked] = (
+      await repos.appointments.visits({
+        from: new Date("2026-12-04T00:00:00Z"),
+        to: new Date("2026-12-05T00:00:00Z"),
+      })
+    ).filter((visit) => visit.status === "booked");
+    const visit = (await repos.appointments.byId(booked!.id))!;
+    const done = await repos.appointments.setStatus(
+      visit.id,
+      "cancelled",
+      { who: "test", at: REPORT_NOW },
+      visit.version,
+    );
+    expect(done.ok).toBe(true);
+    // Written but not yet announced: the page still shows what it kept.
+    expect(await bobDone()).toEqual(before);
+    await publishVisitChange(world.deps.liveEvents, (done as { ok: true; value: Appointment }).value);
+    let after = before;
+    for (let i = 0; i < 50 && JSON.stringify(after) === JSON.stringify(before); i++) {
+      await Bun.sleep(20);
+      after = await bobDone();
+    }
+    expect(after).not.toEqual(before);
   });
 
   test("bad input: a 400 with the reason, a 404 for what does not exist", async () => {
