@@ -10,6 +10,7 @@
  */
 import type { DemoReplies } from "../adapters/transcription/demo-replies.ts";
 import type { CustomerReply } from "../compose/app-deps.ts";
+import { OPENING_MARK } from "../domain/assistant/assistant-session.ts";
 import { connectMediaStream, type MediaStreamConnection } from "./media-stream-client.ts";
 import { SimulatorError } from "./errors.ts";
 import { mediaStreamMessages, streamFromTwiml, twilioSid } from "./twilio-wire.ts";
@@ -93,8 +94,8 @@ export async function answerAssistantCall(options: AnswerOptions): Promise<Answe
   const echoMark = (name: string) => {
     seen.marks.push(name);
     send(messages.mark(name));
-    // A prompt has played: the next planned reply, after a moment's thought.
-    if (replies.length > 0 && pendingReplyAt === null) pendingReplyAt = audioMs + thinkMs;
+    // A prompt has played (not just the opening line before it): the next planned reply, after a moment's thought.
+    if (name !== OPENING_MARK && replies.length > 0 && pendingReplyAt === null) pendingReplyAt = audioMs + thinkMs;
   };
 
   const act = (reply: CustomerReply) => {
