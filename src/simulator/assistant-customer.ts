@@ -41,6 +41,8 @@ export interface AnswerOptions {
 
 /** What the customer's side saw: the server's messages as they arrived (performance.now()). */
 export interface CustomerSeen {
+  /** When the `start` message went (performance.now()): the stream's start, as the server sees it. */
+  startedAt: number;
   media: number;
   /** Arrival time of every media frame. */
   mediaAt: number[];
@@ -80,7 +82,16 @@ export async function answerAssistantCall(options: AnswerOptions): Promise<Answe
     callSid: options.callSid,
     accountSid: options.accountSid ?? twilioSid("AC"),
   });
-  const seen: CustomerSeen = { media: 0, mediaAt: [], marks: [], clears: 0, dropped: 0, played: 0, actions: [] };
+  const seen: CustomerSeen = {
+    startedAt: 0,
+    media: 0,
+    mediaAt: [],
+    marks: [],
+    clears: 0,
+    dropped: 0,
+    played: 0,
+    actions: [],
+  };
   /** What Twilio holds to play: frames, and marks between them. */
   const queue: ({ frame: true } | { mark: string })[] = [];
   let audioMs = 0;
@@ -130,6 +141,7 @@ export async function answerAssistantCall(options: AnswerOptions): Promise<Answe
   ws.onMessage(serverSaid);
 
   send(messages.connected());
+  seen.startedAt = performance.now();
   send(messages.start(["inbound"], stream.parameters));
 
   const tick = () => {

@@ -75,10 +75,10 @@ export interface AssistantSession {
  * made, marks the end of each turn, and listens once Twilio says it has played. **Barge-in**: real
  * speech (barge-in.ts: two words or 600 ms, or a final answer) or a key from the customer while it
  * speaks clears what Twilio still has queued, aborts the synthesis and listens. Never during the
- * opening line, the automated-assistant disclosure: it plays whole (until its mark comes back);
- * what the customer says meanwhile is on the transcript, and only an opt-out in it is acted on,
- * once the opening has played (a "yes?" on picking up must not confirm a visit not yet asked
- * about). The conversation itself (what to say, when it is over) is conversation.ts; this is only
+ * opening line, the automated-assistant disclosure: it plays whole (until its mark comes back).
+ * What the customer says meanwhile is on the transcript, but only an opt-out in it is acted on
+ * (a "yes?" on picking up must not confirm a visit not yet asked about); a key pressed meanwhile
+ * is deliberate and kept. Either is acted on once the opening has played. The conversation itself (what to say, when it is over) is conversation.ts; this is only
  * the turn-taking.
  */
 export function createAssistantSession(
@@ -101,8 +101,8 @@ export function createAssistantSession(
   let queuedUntilMs = 0;
   /** From the start until Twilio has played the opening line: no barge-in. */
   let openingPlaying = false;
-  /** An opt-out heard during the opening, acted on once it has played. */
-  let heldOptOut: { heard: Heard; how: "dtmf" | "speech" } | null = null;
+  /** A key, or an opt-out in words, given during the opening: acted on once it has played. */
+  let held: { heard: Heard; how: "dtmf" | "speech" } | null = null;
 
   const stopWaiting = () => {
     if (waiting) clearTimeout(waiting);
@@ -198,7 +198,9 @@ export function createAssistantSession(
   const answer = (heard: Heard, how: "dtmf" | "speech") => {
     if (!conversation || conversation.state === "over" || hangUpAfterTurn) return;
     if (openingPlaying) {
-      if (understand(heard) === "stop") heldOptOut ??= { heard, how };
+      // An opt-out wins over a key held before it; otherwise the first key stands.
+      if (understand(heard) === "stop") held = { heard, how };
+      else if (how === "dtmf") held ??= { heard, how };
       deps.log.info({ script, how }, "customer answered during the opening line; it plays on");
       return;
     }
@@ -227,9 +229,9 @@ export function createAssistantSession(
     markPlayed(name) {
       if (name === OPENING_MARK && openingPlaying) {
         openingPlaying = false;
-        const held = heldOptOut;
-        heldOptOut = null;
-        if (held) answer(held.heard, held.how);
+        const given = held;
+        held = null;
+        if (given) answer(given.heard, given.how);
         return;
       }
       if (name !== pendingMark) return;

@@ -135,14 +135,13 @@ describe("the assistant's turns", () => {
 });
 
 describe("the opening line (the automated-assistant disclosure) plays whole", () => {
-  test("speech and keys during it neither clear it nor count as answers; barge-in applies from the question on", async () => {
+  test("speech during it neither clears it nor counts as an answer; barge-in applies from the question on", async () => {
     const { session, sent, voice, outcomes } = aSession({ msPerFrame: 20 });
     session.start();
     await Bun.sleep(60);
-    // Mid-opening: "Yes, hello?" on picking up, a key, and a long interim.
+    // Mid-opening: "Yes, hello?" on picking up, after a long interim.
     session.heard("yes hello who is this", false, 900);
     session.heard("Yes, hello?", true, 900);
-    session.dtmf("1");
     expect(sent).not.toContain("clear");
     expect(session.bargeIns).toBe(0);
     await questionStarted(sent);
@@ -159,6 +158,20 @@ describe("the opening line (the automated-assistant disclosure) plays whole", ()
     expect(sent.at(-1)).toBe("clear");
     expect(session.bargeIns).toBe(1);
     expect(session.state).toBe("listening");
+  });
+
+  test("a key pressed during it is kept, and acted on once the opening has played", async () => {
+    const { session, sent, outcomes } = aSession({ msPerFrame: 20 });
+    session.start();
+    await Bun.sleep(60);
+    session.dtmf("1");
+    await questionStarted(sent);
+    expect(sent).not.toContain("clear");
+    expect(outcomes).toEqual([]);
+    session.markPlayed(OPENING_MARK);
+    await settle();
+    expect(sent).toContain("clear");
+    expect(outcomes).toEqual([{ outcome: "yes", how: "dtmf" }]);
   });
 
   test("an opt-out said during the opening is honoured once the opening has played", async () => {
