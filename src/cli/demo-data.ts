@@ -1,3 +1,4 @@
+import type { OptOutSource } from "../domain/assistant/call-policy.ts";
 import type { Track } from "../domain/calls.ts";
 import type { TradeCategory, Urgency } from "../domain/issues.ts";
 import type { LeadSegment } from "../domain/leads.ts";
@@ -24,6 +25,8 @@ export interface DemoCase {
   };
   /** A WhatsApp or SMS conversation, oldest first: the customer's words come in, ours are kept unsent. */
   messages?: { channel: MessageChannel; from: "customer" | "staff"; text: string }[];
+  /** The number asked the assistant not to call again (on the consent register, shown on the lead). */
+  optedOut?: OptOutSource;
 }
 
 const labour = (hours: number, rate = 6500): QuoteLine => ({
@@ -204,6 +207,7 @@ export const DEMO_CASES: DemoCase[] = [
     minutesAgo: 60 * 26,
     issue: { title: "Repaint waiting room", category: "decorating", urgency: "routine", status: "done" },
     quote: { lines: [labour(14, 5500), part("Paint and sundries", 18500)], status: "paid" },
+    optedOut: "said_stop",
   },
   {
     lead: { name: "Unknown caller", phone: "+447700900567", address: "", postcode: "", segment: "unknown" },

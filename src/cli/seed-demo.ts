@@ -23,7 +23,8 @@ const STEPS: Record<QuoteStep, number> = { draft: 0, sent: 1, viewed: 2, accepte
 
 /**
  * Fills the database with a morning's worth of leads, calls with transcripts, jobs, quotes,
- * payments and WhatsApp and SMS conversations, through the app's own use cases, so its figures
+ * payments, WhatsApp and SMS conversations and a number that opted out of the assistant's calls,
+ * through the app's own use cases, so its figures
  * agree as real ones do: a quote is sent, seen, accepted and paid as a customer would, payments
  * settle through the webhooks' settlement (the job booked, the customer won, the invoice issued),
  * messages go through the messaging outbox, and a missed call becomes a follow-up. Nothing is
@@ -67,6 +68,14 @@ export async function seedDemoCommand(deps: AppDeps): Promise<number> {
     }
     for (const [i, message] of (demoCase.messages ?? []).entries())
       await seedMessage(deps, demo, lead, phone.value, message, i);
+    // Through the consent register, as the assistant records one (audited): the lead page shows it.
+    if (demoCase.optedOut)
+      await repos.callConsent.recordOptOut({
+        phone: phone.value,
+        source: demoCase.optedOut,
+        callId: null,
+        at: new Date(deps.now().getTime() - demoCase.minutesAgo * 60_000),
+      });
   }
   const schedule = await seedDemoSchedule(deps);
   console.log(

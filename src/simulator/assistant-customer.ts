@@ -10,6 +10,7 @@
  */
 import type { DemoReplies } from "../adapters/transcription/demo-replies.ts";
 import type { CustomerReply } from "../compose/app-deps.ts";
+import { OPENING_MARK } from "../domain/assistant/assistant-session.ts";
 import { connectMediaStream, type MediaStreamConnection } from "./media-stream-client.ts";
 import { SimulatorError } from "./errors.ts";
 import { mediaStreamMessages, streamFromTwiml, twilioSid } from "./twilio-wire.ts";
@@ -40,6 +41,8 @@ export interface AnswerOptions {
 
 /** What the customer's side saw: the server's messages as they arrived (performance.now()). */
 export interface CustomerSeen {
+  /** When the `start` message went (performance.now()): the stream's start, as the server sees it. */
+  startedAt: number;
   media: number;
   /** Arrival time of every media frame. */
   mediaAt: number[];
@@ -79,7 +82,16 @@ export async function answerAssistantCall(options: AnswerOptions): Promise<Answe
     callSid: options.callSid,
     accountSid: options.accountSid ?? twilioSid("AC"),
   });
-  const seen: CustomerSeen = { media: 0, mediaAt: [], marks: [], clears: 0, dropped: 0, played: 0, actions: [] };
+  const seen: CustomerSeen = {
+    startedAt: 0,
+    media: 0,
+    mediaAt: [],
+    marks: [],
+    clears: 0,
+    dropped: 0,
+    played: 0,
+    actions: [],
+  };
   /** What Twilio holds to play: frames, and marks between them. */
   const queue: ({ frame: true } | { mark: string })[] = [];
   let audioMs = 0;
@@ -93,8 +105,8 @@ export async function answerAssistantCall(options: AnswerOptions): Promise<Answe
   const echoMark = (name: string) => {
     seen.marks.push(name);
     send(messages.mark(name));
-    // A prompt has played: the next planned reply, after a moment's thought.
-    if (replies.length > 0 && pendingReplyAt === null) pendingReplyAt = audioMs + thinkMs;
+    // A prompt has played (not just the opening line before it): the next planned reply, after a moment's thought.
+    if (name !== OPENING_MARK && replies.length > 0 && pendingReplyAt === null) pendingReplyAt = audioMs + thinkMs;
   };
 
   const act = (reply: CustomerReply) => {
@@ -129,6 +141,7 @@ export async function answerAssistantCall(options: AnswerOptions): Promise<Answe
   ws.onMessage(serverSaid);
 
   send(messages.connected());
+  seen.startedAt = performance.now();
   send(messages.start(["inbound"], stream.parameters));
 
   const tick = () => {

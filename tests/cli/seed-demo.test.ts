@@ -128,6 +128,19 @@ describe("seed-demo", () => {
     expect(lead).toMatchObject({ name: "Priya Shah", organisation: "Shah Lettings" });
   });
 
+  test("one lead opted out of the assistant's calls: on the register (audited), said on the lead page, and refused a call", async () => {
+    const lead = (await repos.leads.byPhone("+447700900345" as E164))!;
+    expect(await repos.callConsent.optOutFor(lead.phone!)).toMatchObject({ source: "said_stop", callId: null });
+    const entries = await repos.callConsent.optOuts(10);
+    expect(entries.map((e) => e.leadName)).toEqual(["Tom Reid"]);
+    const { html } = await staff.page(`/leads/${lead.id}`);
+    expect(html).toContain('id="opt-out"');
+    expect(html).toContain("Opted out of automated calls on");
+    expect(html).toContain("said &quot;stop calling me&quot; during an assistant call");
+    const others = await staff.page(`/leads/${(await repos.leads.byPhone("+447700900123" as E164))!.id}`);
+    expect(others.html).not.toContain('id="opt-out"');
+  });
+
   test("four engineers and a week of visits, every one of which the booking rules allow", async () => {
     const engineers = await repos.engineers.active();
     expect(engineers.map((e) => e.name).sort()).toEqual(["Aisha Khan", "Gareth Lloyd", "Nina Kowalski", "Tom Haigh"]);
@@ -188,6 +201,7 @@ describe("seed-demo", () => {
       "engineers",
       "appointments",
       "on_call_periods",
+      "automated_call_opt_outs",
     ];
     const before = await Promise.all(tables.map(count));
     const quiet = spyOn(console, "log").mockImplementation(() => {});

@@ -3,6 +3,7 @@ import { startDeepgramPeer, type DeepgramPeer, type DeepgramPeerOptions } from "
 import { startLiveServer, type LiveServer } from "../support/running-server.ts";
 import { aStaffUser } from "../support/test-app.ts";
 import { toneVoice, type ToneVoice } from "../support/tone-voice.ts";
+import type { CustomerReply } from "../../src/compose/app-deps.ts";
 import { logIn } from "./helpers.ts";
 import {
   aJobWithVisitAndQuote,
@@ -17,8 +18,9 @@ import {
  * The customer answers the assistant by speaking: the server's transcriber is Deepgram (as
  * configured in production) against its loopback peer, which "recognises" the words of a script
  * timed in ms of the customer's audio. Covers the quote follow-up by speech, barge-in (the
- * customer talks over the question: `clear` goes out, the synthesis stops, the assistant listens)
- * and an opt-out in words.
+ * customer talks over the question: `clear` goes out, the synthesis stops, the assistant listens),
+ * the opening line that plays whole whatever is said over it, a cough that cuts nothing, and an
+ * opt-out in words.
  */
 const KEY = "dg-test-key";
 let peerOptions: DeepgramPeerOptions;
@@ -47,14 +49,19 @@ const callOver = (callId: string) =>
   });
 
 /** Places the call from `path`, the customer saying `script` (ms of their audio), silent otherwise. */
-async function spokenCall(path: string, script: DeepgramPeerOptions["script"], voice: ToneVoice) {
+async function spokenCall(
+  path: string,
+  script: DeepgramPeerOptions["script"],
+  voice: ToneVoice,
+  replies: CustomerReply[] = [],
+) {
   peerOptions.script = script;
   server.deps.voice = voice;
   const capture = capturingCaller(server);
   const next = capture.next();
   const pressed = await pressCallButton(server, cookie, path);
   expect(pressed.status).toBe(303);
-  const customer = await answer(server, await next, [], 2);
+  const customer = await answer(server, await next, replies, 2);
   await customer.ended;
   const call = await callOver(pressed.callId!);
   const transcript = await eventually(async () => {
@@ -81,12 +88,13 @@ describe("answers by speech, through the transcriber", () => {
 
   test("barge-in: talking over the question clears Twilio's queue, stops the synthesis, and the answer counts", async () => {
     const { visit } = await aJobWithVisitAndQuote(server);
-    // A voice still making its sentence (30 ms a frame: 2–3 s for the opening and the question)
-    // when the customer cuts in, 0.5 s into their audio.
+    // A voice still making its sentence (30 ms a frame: 0.6 s for the opening, 1.5 s for the
+    // question) when the customer cuts in, during the question (the opening has played by 1.2 s
+    // of their audio, which runs at twice real time).
     const voice = toneVoice({ msPerWord: 40, msPerFrame: 30 });
     const { call, customer, transcript } = await spokenCall(
       `/visits/${visit.id}/assistant-call`,
-      [{ text: "Sorry, another time please.", startMs: 500, endMs: 1_300 }],
+      [{ text: "Sorry, another time please.", startMs: 1_800, endMs: 2_600 }],
       voice,
     );
     expect(customer.seen.clears).toBeGreaterThanOrEqual(1);
@@ -109,9 +117,10 @@ describe("answers by speech, through the transcriber", () => {
   test("barge-in with a fast voice: what Twilio still held is dropped unplayed", async () => {
     const { visit } = await aJobWithVisitAndQuote(server);
     // The whole question is made at once and queued at Twilio: the clear must drop the rest.
+    // The opening (10 words, 0.4 s) has played by then; the question (1 s) plays on until 1.4 s.
     const { call, customer } = await spokenCall(
       `/visits/${visit.id}/assistant-call`,
-      [{ text: "Another time please.", startMs: 500, endMs: 1_100 }],
+      [{ text: "Another time please.", startMs: 600, endMs: 1_200 }],
       toneVoice({ msPerWord: 40 }),
     );
     expect(customer.seen.clears).toBeGreaterThanOrEqual(1);
@@ -131,5 +140,47 @@ describe("answers by speech, through the transcriber", () => {
     const audit = await server.deps.repos.audit.forEntity("call", call.id);
     expect(audit.find((e) => e.what === "assistant call: opted out")?.details).toMatchObject({ how: "speech" });
     expect((await server.deps.repos.appointments.byId(visit.id))!.status).toBe("booked");
+  }, 30_000);
+});
+
+describe("what does not cut the assistant short", () => {
+  test("the opening line (the automated-assistant disclosure) plays whole while the customer talks over it; their words are kept", async () => {
+    const { visit } = await aJobWithVisitAndQuote(server);
+    // A slow speaker: the opening (10 words) lasts 1.5 s of audio, and the customer's words are
+    // heard well inside it, whenever the assistant started.
+    const voice = toneVoice({ msPerWord: 150 });
+    const { call, customer, transcript } = await spokenCall(
+      `/visits/${visit.id}/assistant-call`,
+      // Over the opening: "Hello? Yes, who is this?", a long interim and a "yes" among it.
+      [{ text: "Hello? Yes, who is this?", startMs: 200, endMs: 900 }],
+      voice,
+      [{ digit: "1" }],
+    );
+    expect(customer.seen.clears).toBe(0);
+    expect(customer.seen.dropped).toBe(0);
+    expect(customer.seen.marks.slice(0, 2)).toEqual(["opening", "turn-1"]);
+    // Heard and kept, on the transcript; the "yes" in it did not answer a question not yet asked.
+    expect(transcript.find((l) => l.track === "inbound")?.text).toBe("Hello? Yes, who is this?");
+    const opening = transcript.find((l) => l.track === "outbound")!;
+    expect(opening.text).toBe(`Hello, this is an automated assistant calling for ${server.deps.settings.companyName}.`);
+    expect(voice.requests.some((r) => r.aborted)).toBe(false);
+    // The key pressed after the question is the answer.
+    expect(call.summary).toBe("Assistant: the customer confirmed the visit.");
+    const audit = await server.deps.repos.audit.forEntity("call", call.id);
+    expect(audit.find((e) => e.what === "assistant call: yes")?.details).toMatchObject({ how: "dtmf" });
+  }, 30_000);
+
+  test("a cough during the question (one short sound) does not clear it", async () => {
+    const { visit } = await aJobWithVisitAndQuote(server);
+    const { call, customer } = await spokenCall(
+      `/visits/${visit.id}/assistant-call`,
+      // The question plays from 0.4 s to 1.4 s of audio.
+      [{ text: "Uh.", startMs: 700, endMs: 900 }],
+      toneVoice({ msPerWord: 40 }),
+      [{ digit: "1" }],
+    );
+    expect(customer.seen.clears).toBe(0);
+    expect(customer.seen.played).toBe(customer.seen.media);
+    expect(call.summary).toBe("Assistant: the customer confirmed the visit.");
   }, 30_000);
 });

@@ -60,8 +60,8 @@ describe("visit confirmation by keys", () => {
     expect(call.assistant).toEqual({ script: "visit_confirmation", subjectId: visit.id });
     expect(call.summary).toBe("Assistant: the customer confirmed the visit.");
     expect((await server.deps.repos.appointments.byId(visit.id))!.status).toBe("confirmed");
-    // Two marks: the question played, then the closing; the customer heard every frame sent.
-    expect(customer.seen.marks).toEqual(["turn-1", "turn-2"]);
+    // Marks: the opening line played whole, the question played, then the closing; the customer heard every frame sent.
+    expect(customer.seen.marks).toEqual(["opening", "turn-1", "turn-2"]);
     expect(customer.seen.clears).toBe(0);
     expect(customer.seen.played).toBe(customer.seen.media);
 
@@ -99,8 +99,8 @@ describe("visit confirmation by keys", () => {
     expect((await server.deps.repos.appointments.byId(visit.id))!.status).toBe("booked");
     const followUps = await server.deps.repos.missedCalls.open(50);
     expect(followUps.find((f) => f.callId === call.id)?.note).toStartWith("Assistant handed over");
-    // Question, retry, hand-over line: three marks.
-    expect(customer.seen.marks).toEqual(["turn-1", "turn-2", "turn-3"]);
+    // The opening, then question, retry, hand-over line: three turns.
+    expect(customer.seen.marks).toEqual(["opening", "turn-1", "turn-2", "turn-3"]);
     expect(voice.requests.some((r) => r.text.startsWith("Sorry, I didn't catch that."))).toBe(true);
     expect(await auditFor(call.id)).toContain("assistant call: handed over");
     const timeline = await server.deps.repos.timeline.forLead(lead.id);

@@ -1,6 +1,7 @@
 import type { Log } from "../../ports/log.ts";
 import type { VoiceSynthesiser } from "../../ports/voice-synthesiser.ts";
 import { understand, type Heard } from "./answers.ts";
+import { isBargeIn } from "./barge-in.ts";
 import {
   answerConversation,
   silenceConversation,
@@ -15,6 +16,11 @@ import type { ScriptContext, ScriptName } from "./scripts.ts";
 const FRAME_MS = 20;
 /** How long the assistant waits for an answer after its question has played. */
 export const ANSWER_WAIT_MS = 8_000;
+/**
+ * The mark sent after the opening line (the automated-assistant disclosure): until Twilio echoes
+ * it, the customer has not heard it all, so nothing may cut it short.
+ */
+export const OPENING_MARK = "opening";
 
 /** The phone line as the assistant sees it: Twilio's bidirectional stream messages, already addressed. */
 export interface AssistantLine {
@@ -51,8 +57,8 @@ export interface AssistantSession {
   start(): void;
   /** A key the customer pressed (`dtmf`). */
   dtmf(digit: string): void;
-  /** What the transcriber heard on the customer's track, interim or final. */
-  heard(text: string, isFinal: boolean): void;
+  /** What the transcriber heard on the customer's track, interim or final, and how long it lasted (ms of audio). */
+  heard(text: string, isFinal: boolean, spanMs?: number): void;
   /** Twilio played everything up to this mark. */
   markPlayed(name: string): void;
   /** The stream ended: stop speaking, give up waiting. */
@@ -66,10 +72,14 @@ export interface AssistantSession {
 
 /**
  * The assistant on one call: says each turn's lines through the voice, frame by frame as they are
- * made, marks the end of each turn, and listens once Twilio says it has played. **Barge-in**: the
- * first speech (interim or final) or key from the customer while it speaks clears what Twilio
- * still has queued, aborts the synthesis and listens. The conversation itself (what to say, when
- * it is over) is conversation.ts; this is only the turn-taking.
+ * made, marks the end of each turn, and listens once Twilio says it has played. **Barge-in**: real
+ * speech (barge-in.ts: two words or 600 ms, or a final answer) or a key from the customer while it
+ * speaks clears what Twilio still has queued, aborts the synthesis and listens. Never during the
+ * opening line, the automated-assistant disclosure: it plays whole (until its mark comes back).
+ * What the customer says meanwhile is on the transcript, but only an opt-out in it is acted on
+ * (a "yes?" on picking up must not confirm a visit not yet asked about); a key pressed meanwhile
+ * is deliberate and kept. Either is acted on once the opening has played. The conversation itself (what to say, when it is over) is conversation.ts; this is only
+ * the turn-taking.
  */
 export function createAssistantSession(
   deps: AssistantSessionDeps,
@@ -89,6 +99,10 @@ export function createAssistantSession(
   let hangUpAfterTurn = false;
   /** Where the audio already sent ends, in stream ms: the next line plays after it, not when it is made. */
   let queuedUntilMs = 0;
+  /** From the start until Twilio has played the opening line: no barge-in. */
+  let openingPlaying = false;
+  /** A key, or an opt-out in words, given during the opening: acted on once it has played. */
+  let held: { heard: Heard; how: "dtmf" | "speech" } | null = null;
 
   const stopWaiting = () => {
     if (waiting) clearTimeout(waiting);
@@ -105,7 +119,8 @@ export function createAssistantSession(
     }, deps.answerWaitMs ?? ANSWER_WAIT_MS);
   };
 
-  const speak = async (lines: string[]) => {
+  /** Says `lines` in turn; after `opening` (when among them), a mark to know it has played whole. */
+  const speak = async (lines: string[], opening?: string) => {
     speaking?.abort();
     const abort = new AbortController();
     speaking = abort;
@@ -131,6 +146,7 @@ export function createAssistantSession(
           if (frames > 0) deps.said(abort.signal.aborted ? `${text} [cut short]` : text, startMs, queuedUntilMs);
         }
         if (abort.signal.aborted) return;
+        if (text === opening) deps.line.mark(OPENING_MARK);
         deps.log.debug({ script, frames, ms: frames * FRAME_MS }, "assistant line sent");
       }
       pendingMark = `turn-${++marks}`;
@@ -155,7 +171,7 @@ export function createAssistantSession(
       );
   };
 
-  const take = (turn: Turn, how: "dtmf" | "speech" | null) => {
+  const take = (turn: Turn, how: "dtmf" | "speech" | null, opening?: string) => {
     conversation = turn.conversation;
     if (turn.outcome) {
       end(turn.outcome, how);
@@ -163,12 +179,12 @@ export function createAssistantSession(
       // Still said: the closing line, then the call ends once it has played.
       state = "speaking";
     }
-    void speak(turn.say);
+    void speak(turn.say, opening);
   };
 
   /** The customer started talking over the assistant: stop at once and listen. */
   const bargeIn = (why: string) => {
-    if (state !== "speaking" || hangUpAfterTurn) return;
+    if (state !== "speaking" || hangUpAfterTurn || openingPlaying) return;
     bargeIns++;
     speaking?.abort();
     speaking = null;
@@ -181,6 +197,13 @@ export function createAssistantSession(
 
   const answer = (heard: Heard, how: "dtmf" | "speech") => {
     if (!conversation || conversation.state === "over" || hangUpAfterTurn) return;
+    if (openingPlaying) {
+      // An opt-out wins over a key held before it; otherwise the first key stands.
+      if (understand(heard) === "stop") held = { heard, how };
+      else if (how === "dtmf") held ??= { heard, how };
+      deps.log.info({ script, how }, "customer answered during the opening line; it plays on");
+      return;
+    }
     bargeIn(how);
     answeredAt = clock();
     take(answerConversation(conversation, understand(heard)), how);
@@ -189,17 +212,28 @@ export function createAssistantSession(
   return {
     start() {
       if (state !== "idle") return;
-      take(startConversation(script, context), null);
+      const first = startConversation(script, context);
+      openingPlaying = true;
+      take(first, null, first.say[0]);
     },
     dtmf(digit) {
       answer({ digit }, "dtmf");
     },
-    heard(text, isFinal) {
+    heard(text, isFinal, spanMs = 0) {
       if (text.trim() === "") return;
+      // A cough or a murmur while the assistant speaks: on the transcript, but it talks on.
+      if (state === "speaking" && !isBargeIn({ text, isFinal, spanMs })) return;
       bargeIn("speech");
       if (isFinal) answer({ speech: text }, "speech");
     },
     markPlayed(name) {
+      if (name === OPENING_MARK && openingPlaying) {
+        openingPlaying = false;
+        const given = held;
+        held = null;
+        if (given) answer(given.heard, given.how);
+        return;
+      }
       if (name !== pendingMark) return;
       pendingMark = null;
       if (hangUpAfterTurn) {

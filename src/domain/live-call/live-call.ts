@@ -34,8 +34,11 @@ export interface LiveCallDeps {
   clockMs?: () => number;
   /** The first wait before storing a line again (default STORE_RETRY_MS; tests shorten it). */
   storeRetryMs?: number;
-  /** Told of every result as it arrives, interim or final, card numbers masked (the assistant listens here). */
-  heard?(track: Track, text: string, isFinal: boolean): void;
+  /**
+   * Told of every result as it arrives, interim or final, card numbers masked, with how long the
+   * speech lasted (ms of audio): the assistant listens here.
+   */
+  heard?(track: Track, text: string, isFinal: boolean, spanMs: number): void;
 }
 
 /**
@@ -155,7 +158,7 @@ export function startLiveCall(
     if (!result.isFinal || result.text.trim() === "") {
       // An empty final clears the interim line.
       const interim = result.isFinal ? "" : cards.mask(result.text, { partial: true, speaker: track }).text;
-      if (interim !== "") deps.heard?.(track, interim, false);
+      if (interim !== "") deps.heard?.(track, interim, false, result.endMs - result.startMs);
       inOrder(() => publish({ type: "interim", data: { track, text: interim, startMs: result.startMs } }));
       return;
     }
@@ -163,7 +166,7 @@ export function startLiveCall(
     const masking = cards.mask(result.text.trim(), { speaker: track });
     const text = masking.text;
     if (masking.cardNumber) deps.cardNumberHeard?.();
-    if (result.transcriber !== SCRIPTED) deps.heard?.(track, text, true);
+    if (result.transcriber !== SCRIPTED) deps.heard?.(track, text, true, result.endMs - result.startMs);
     const segment: TranscriptSegment = {
       ...(result.transcriber === SCRIPTED ? { speaker: "assistant" as const } : {}),
       id: newId(),

@@ -103,8 +103,8 @@ export function assistantStreamRoutes(activeCalls: Map<string, LiveCall>) {
             liveEvents: deps.liveEvents,
             log,
             metrics: deps.metrics,
-            heard: (track, text, isFinal) => {
-              if (track === "inbound") session?.heard(text, isFinal);
+            heard: (track, text, isFinal, spanMs) => {
+              if (track === "inbound") session?.heard(text, isFinal, spanMs);
             },
           },
           current,

@@ -1,6 +1,10 @@
 import { describe, expect, test } from "bun:test";
 import pino from "pino";
-import { createAssistantSession, type AssistantLine } from "../../../src/domain/assistant/assistant-session.ts";
+import {
+  createAssistantSession,
+  OPENING_MARK,
+  type AssistantLine,
+} from "../../../src/domain/assistant/assistant-session.ts";
 import type { Outcome } from "../../../src/domain/assistant/conversation.ts";
 import { toneVoice } from "../../support/tone-voice.ts";
 
@@ -38,14 +42,23 @@ function aSession(options: { msPerFrame?: number; answerWaitMs?: number } = {}) 
 }
 
 const settle = () => Bun.sleep(30);
+/** Waits until the opening line has gone out (its mark sent) and the question is being made. */
+async function questionStarted(sent: string[]) {
+  const mark = `mark ${OPENING_MARK}`;
+  for (let i = 0; i < 400 && !(sent.includes(mark) && sent.at(-1) === "media"); i++) await Bun.sleep(5);
+  expect(sent.slice(sent.indexOf(mark))).toEqual([mark, "media"]);
+}
 
 describe("the assistant's turns", () => {
   test("says the opening and the question, marks the turn, and listens once the mark comes back", async () => {
     const { session, sent, said } = aSession();
     session.start();
-    await settle();
-    expect(sent).toEqual(["media", "mark turn-1"]);
+    for (let i = 0; i < 200 && !sent.includes("mark turn-1"); i++) await Bun.sleep(5);
+    // A mark after the opening line (to know the disclosure has played whole), one after the turn.
+    expect(sent).toEqual(["media", `mark ${OPENING_MARK}`, "media", "mark turn-1"]);
     expect(said[0]).toBe("Hello, this is an automated assistant calling for Handy Leeds.");
+    expect(session.state).toBe("speaking");
+    session.markPlayed(OPENING_MARK);
     expect(session.state).toBe("speaking");
     session.markPlayed("turn-1");
     expect(session.state).toBe("listening");
@@ -55,12 +68,13 @@ describe("the assistant's turns", () => {
     const { session, sent, outcomes, latencies } = aSession();
     session.start();
     await settle();
+    session.markPlayed(OPENING_MARK);
     session.markPlayed("turn-1");
     session.dtmf("1");
     await settle();
     expect(outcomes).toEqual([{ outcome: "yes", how: "dtmf" }]);
     expect(latencies).toHaveLength(1);
-    expect(sent.slice(2)).toEqual(["media", "mark turn-2"]);
+    expect(sent.slice(4)).toEqual(["media", "mark turn-2"]);
     expect(sent).not.toContain("hang up");
     session.markPlayed("turn-2");
     expect(sent.at(-1)).toBe("hang up");
@@ -75,11 +89,12 @@ describe("the assistant's turns", () => {
     expect(session.state).toBe("speaking");
   });
 
-  test("barge-in: speech while speaking clears the line and aborts the synthesis; the final answer counts", async () => {
+  test("barge-in: speech during the question clears the line and aborts the synthesis; the final answer counts", async () => {
     const { session, sent, voice, outcomes } = aSession({ msPerFrame: 20 });
     session.start();
-    await Bun.sleep(40);
-    session.heard("another", false);
+    await questionStarted(sent);
+    session.markPlayed(OPENING_MARK);
+    session.heard("another time", false, 300);
     expect(sent.at(-1)).toBe("clear");
     expect(session.state).toBe("listening");
     expect(session.bargeIns).toBe(1);
@@ -108,6 +123,7 @@ describe("the assistant's turns", () => {
     const { session, sent, outcomes } = aSession();
     session.start();
     await settle();
+    session.markPlayed(OPENING_MARK);
     session.markPlayed("turn-1");
     session.dtmf("9");
     session.heard("wait", false);
@@ -115,5 +131,105 @@ describe("the assistant's turns", () => {
     await settle();
     expect(sent).not.toContain("clear");
     expect(outcomes).toEqual([{ outcome: "opted_out", how: "dtmf" }]);
+  });
+});
+
+describe("the opening line (the automated-assistant disclosure) plays whole", () => {
+  test("speech during it neither clears it nor counts as an answer; barge-in applies from the question on", async () => {
+    const { session, sent, voice, outcomes } = aSession({ msPerFrame: 20 });
+    session.start();
+    await Bun.sleep(60);
+    // Mid-opening: "Yes, hello?" on picking up, after a long interim.
+    session.heard("yes hello who is this", false, 900);
+    session.heard("Yes, hello?", true, 900);
+    expect(sent).not.toContain("clear");
+    expect(session.bargeIns).toBe(0);
+    await questionStarted(sent);
+    // The opening was made whole, and the question after it.
+    expect(voice.requests[0]).toMatchObject({ aborted: false });
+    expect(voice.requests[0]!.text).toStartWith("Hello, this is an automated assistant");
+    // The opening has gone out but Twilio has not played it all yet: still no barge-in.
+    session.heard("sorry who is this", false, 900);
+    expect(sent).not.toContain("clear");
+    session.markPlayed(OPENING_MARK);
+    expect(outcomes).toEqual([]);
+    // From the question on, real speech cuts in.
+    session.heard("another time", false, 400);
+    expect(sent.at(-1)).toBe("clear");
+    expect(session.bargeIns).toBe(1);
+    expect(session.state).toBe("listening");
+  });
+
+  test("a key pressed during it is kept, and acted on once the opening has played", async () => {
+    const { session, sent, outcomes } = aSession({ msPerFrame: 20 });
+    session.start();
+    await Bun.sleep(60);
+    session.dtmf("1");
+    await questionStarted(sent);
+    expect(sent).not.toContain("clear");
+    expect(outcomes).toEqual([]);
+    session.markPlayed(OPENING_MARK);
+    await settle();
+    expect(sent).toContain("clear");
+    expect(outcomes).toEqual([{ outcome: "yes", how: "dtmf" }]);
+  });
+
+  test("an opt-out said during the opening is honoured once the opening has played", async () => {
+    const { session, sent, outcomes } = aSession({ msPerFrame: 20 });
+    session.start();
+    await Bun.sleep(60);
+    session.heard("please stop calling me", true, 1_200);
+    await questionStarted(sent);
+    expect(sent).not.toContain("clear");
+    expect(outcomes).toEqual([]);
+    session.markPlayed(OPENING_MARK);
+    await settle();
+    expect(sent).toContain("clear");
+    expect(outcomes).toEqual([{ outcome: "opted_out", how: "speech" }]);
+  });
+});
+
+describe("barge-in needs real speech", () => {
+  /** A session whose opening has played and whose question is still being made. */
+  async function midQuestion() {
+    const s = aSession({ msPerFrame: 20 });
+    s.session.start();
+    await questionStarted(s.sent);
+    s.session.markPlayed(OPENING_MARK);
+    return s;
+  }
+
+  test("a cough or a murmur (one word, under 600 ms) does not cut the assistant off", async () => {
+    const { session, sent, voice } = await midQuestion();
+    session.heard("uh", false, 200);
+    session.heard("hm", true, 300);
+    await settle();
+    expect(sent).not.toContain("clear");
+    expect(session.bargeIns).toBe(0);
+    expect(session.state).toBe("speaking");
+    expect(voice.requests.some((r) => r.aborted)).toBe(false);
+  });
+
+  test("one word lasting 600 ms does", async () => {
+    const { session, sent } = await midQuestion();
+    session.heard("well", false, 600);
+    expect(sent.at(-1)).toBe("clear");
+    expect(session.bargeIns).toBe(1);
+  });
+
+  test("a short final answer does, and counts", async () => {
+    const { session, sent, outcomes } = await midQuestion();
+    session.heard("Yes.", true, 300);
+    await settle();
+    expect(sent).toContain("clear");
+    expect(outcomes).toEqual([{ outcome: "yes", how: "speech" }]);
+  });
+
+  test("a key does, and counts", async () => {
+    const { session, sent, outcomes } = await midQuestion();
+    session.dtmf("2");
+    await settle();
+    expect(sent).toContain("clear");
+    expect(outcomes).toEqual([{ outcome: "no", how: "dtmf" }]);
   });
 });
