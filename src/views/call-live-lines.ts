@@ -20,10 +20,12 @@ export const escapeHtml = (text: string): string =>
 const CARD_DETAILS_REMOVED = ' <span class="badge card-removed">card details removed</span>';
 
 /** `<TranscriptLine segment={…} />` as a string. */
-export function transcriptLineHtml(segment: Pick<TranscriptSegment, "id" | "track" | "text" | "startMs">): string {
+export function transcriptLineHtml(
+  segment: Pick<TranscriptSegment, "id" | "track" | "text" | "startMs" | "speaker">,
+): string {
   const side = segment.track === "inbound" ? "caller" : "staff";
   const masked = hasMaskedCardData(segment.text) ? CARD_DETAILS_REMOVED : "";
-  return `<p class="line ${side}" id="seg-${escapeHtml(segment.id)}"><span class="muted">${formatOffset(segment.startMs)}</span> <span class="speaker">${speakerOf(segment.track)}:</span> ${escapeHtml(segment.text)}${masked}</p>`;
+  return `<p class="line ${side}" id="seg-${escapeHtml(segment.id)}"><span class="muted">${formatOffset(segment.startMs)}</span> <span class="speaker">${speakerOf(segment.track, null, segment)}:</span> ${escapeHtml(segment.text)}${masked}</p>`;
 }
 
 /** `<InterimLine track={…} text={…} />` as a string; empty text clears the line. */

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import type { Track } from "../../src/domain/calls.ts";
+import type { Track, TranscriptSegment } from "../../src/domain/calls.ts";
 import { InterimLine, TranscriptLine } from "../../src/views/call-live.tsx";
 import { escapeHtml, interimLineHtml, transcriptLineHtml } from "../../src/views/call-live-lines.ts";
 
@@ -16,6 +16,8 @@ const TEXTS = [
   "",
 ];
 const TRACKS: Track[] = ["inbound", "outbound"];
+/** Who said an outbound line: staff, or the assistant on its own calls. */
+const SPEAKERS: TranscriptSegment["speaker"][] = [undefined, "assistant"];
 const OFFSETS = [0, 999, 61_000, 3_599_999, 7_265_432];
 
 describe("live transcript fragments as strings", () => {
@@ -23,12 +25,19 @@ describe("live transcript fragments as strings", () => {
     let compared = 0;
     for (const text of TEXTS)
       for (const track of TRACKS)
-        for (const startMs of OFFSETS) {
-          const segment = { id: `0b6f3c1e-5d2a-4c8e-9f00-${String(startMs).padStart(12, "0")}`, track, text, startMs };
-          expect(transcriptLineHtml(segment)).toBe(String(<TranscriptLine segment={segment} />));
-          compared++;
-        }
-    expect(compared).toBe(TEXTS.length * TRACKS.length * OFFSETS.length);
+        for (const speaker of SPEAKERS)
+          for (const startMs of OFFSETS) {
+            const id = `0b6f3c1e-5d2a-4c8e-9f00-${String(startMs).padStart(12, "0")}`;
+            const segment = { id, track, text, startMs, speaker };
+            expect(transcriptLineHtml(segment)).toBe(String(<TranscriptLine segment={segment} />));
+            compared++;
+          }
+    expect(compared).toBe(TEXTS.length * TRACKS.length * SPEAKERS.length * OFFSETS.length);
+  });
+
+  test("an assistant call's outbound line is the assistant's, as on the page", () => {
+    const segment = { id: "s1", track: "outbound" as const, text: "Hello", startMs: 0, speaker: "assistant" as const };
+    expect(transcriptLineHtml(segment)).toContain('<span class="speaker">Assistant:</span>');
   });
 
   test("an id that needs escaping is escaped as the JSX attribute is", () => {
