@@ -3,7 +3,7 @@ import type { AppEnv } from "../deps.ts";
 
 /** Paths that hold a secret (a calendar feed's address, a wall board link): logged without it. */
 const SECRET_PATH = /^(\/calendar\/)[^/]+$/;
-const BOARD_LINK_PATH = /^\/board\/(?!live$)[^/]+(\/live)?$/;
+const BOARD_LINK_PATH = /^\/board\/(?!live$)[^/]+(\/.*)?$/;
 export const loggablePath = (path: string) =>
   path.replace(SECRET_PATH, "$1<secret>.ics").replace(BOARD_LINK_PATH, "/board/<secret>$1");
 
