@@ -7,6 +7,7 @@ import { freshPglite } from "../support/test-db.ts";
 import { aStaffUser, buildTestApp, ORIGIN, signedTwilioPost, testBrowser } from "../support/test-app.ts";
 import { addStaffUser } from "../../src/domain/staff-access.ts";
 import { readSse } from "../support/sse.ts";
+import pino from "pino";
 
 let repos: OpenDatabase;
 let world: ReturnType<typeof buildTestApp>;
@@ -289,5 +290,19 @@ describe("read-only links", () => {
     const part = await (await screen(`/board/${token}`, { headers: { "HX-Request": "true" } })).text();
     expect(part).toContain("•••456");
     expect(part).not.toContain("900456");
+  });
+
+  test("the request log and the stream's own log lines write the address without its token", async () => {
+    const token = await aLink();
+    const lines: string[] = [];
+    const logger = pino({ level: "debug" }, { write: (line: string) => void lines.push(line) });
+    const logged = buildTestApp(repos, { now: world.clock.now, logger });
+    expect((await logged.app.request(`${ORIGIN}/board/${token}`)).status).toBe(200);
+    const stream = await logged.app.request(`${ORIGIN}/board/${token}/live`);
+    await readSse(stream, (seen) => seen.length > 0, 1000);
+    await logged.app.request(`${ORIGIN}/board/${token}/anything`);
+    const text = lines.join("");
+    expect(text).toContain("/board/<secret>");
+    expect(text).not.toContain(token);
   });
 });
