@@ -162,7 +162,7 @@ describe("read-only links", () => {
       "/calls/events",
       "/inbox/events",
     ];
-    const ways: [string, (path: string) => Promise<Response>][] = [
+    const ways: [string, (path: string) => Response | Promise<Response>][] = [
       ["as a cookie", (path) => screen(path, { headers: { Cookie: `sb_session=${token}` } })],
       ["as a bearer token", (path) => screen(path, { headers: { Authorization: `Bearer ${token}` } })],
       ["in the query", (path) => screen(`${path}${path.includes("?") ? "&" : "?"}token=${token}`)],
