@@ -1,5 +1,5 @@
-// The wall board keeping itself current: its figures are re-read (one at a time, at most one more
-// queued) whenever the live stream says something changed and whenever the stream (re)connects,
+// The wall board keeping itself current: its figures are re-read (one at a time, at most one a
+// second) whenever the live stream says something changed and whenever the stream (re)connects,
 // so a board that lost its connection is right again as soon as it is back. A stream the server
 // refused (a revoked link, a restart) is tried again, less and less often; a figures read answered
 // 404 means the link was revoked: the figures are taken off the screen.
@@ -27,13 +27,30 @@
     say("");
   }
 
-  async function reread() {
+  // Changes come in bursts (a call ringing, answered, filed): at most one read a second.
+  const MIN_GAP_MS = 1000;
+  let timer = null;
+  let lastStarted = 0;
+
+  function reread() {
     if (gone) return;
     if (reading) {
       again = true;
       return;
     }
+    if (timer !== null) return;
+    timer = setTimeout(
+      () => {
+        timer = null;
+        read();
+      },
+      Math.max(0, lastStarted + MIN_GAP_MS - Date.now()),
+    );
+  }
+
+  async function read() {
     reading = true;
+    lastStarted = Date.now();
     try {
       const response = await fetch(figuresUrl, { headers: { "HX-Request": "true" }, cache: "no-store" });
       if (response.status === 404 || response.status === 401) return showGone();
