@@ -46,9 +46,18 @@ try {
   const client = postgres(server.url, { max: 1, onnotice: () => {} });
   try {
     await seedYear(client, progress);
-    // Seeded calls are all over: make some live now, as a busy morning has them.
+    // The seeded year is history: give today what a busy day has, so every figure has rows to
+    // count. Five calls live, 300 missed in the last six days, six visits under way, 20 payments.
     await client`update calls set status = 'in-progress', started_at = now() - interval '3 minutes'
       where id in (select id from calls order by started_at desc limit 5)`;
+    await client`update calls set status = 'no-answer', answered_at = null,
+        started_at = now() - interval '10 minutes' - random() * interval '6 days'
+      where id in (select id from calls where direction = 'inbound' and status <> 'in-progress' order by id limit 300)`;
+    await client`update appointments set status = case when random() < 0.5 then 'en_route' else 'on_site' end,
+        starts_at = now() - interval '30 minutes', ends_at = now() + interval '30 minutes'
+      where id in (select id from appointments order by starts_at desc limit 6)`;
+    await client`update payments set paid_at = now() - interval '5 minutes'
+      where id in (select id from payments where status = 'paid' order by paid_at desc limit 20)`;
   } finally {
     await client.end();
   }
