@@ -114,6 +114,17 @@ describe("read-only links", () => {
     expect((await repos.db.select().from(boardLinks)).length).toBe(before);
   });
 
+  test("revoking a link that does not exist is a 404 with the reason, and changes nothing", async () => {
+    const before = JSON.stringify(await repos.db.select().from(boardLinks));
+    await admin.page("/settings/board");
+    for (const id of ["not-a-uuid", crypto.randomUUID()]) {
+      const response = await admin.post(`/settings/board/links/${id}/revoke`, { _csrf: admin.csrf });
+      expect(response.status).toBe(404);
+      expect(await response.text()).toContain("No such board link");
+    }
+    expect(JSON.stringify(await repos.db.select().from(boardLinks))).toBe(before);
+  });
+
   test("staff who are not admins can neither see the links nor make one", async () => {
     const added = await addStaffUser(
       { staffUsers: repos.staffUsers, passwords: world.deps.passwords },
