@@ -29,7 +29,7 @@ export function BoardLinksPage(props: {
             <strong>Link for {props.created.label}.</strong> Copy it now: it is not shown again. Add{" "}
             <code>?theme=light</code> for a light background.
           </p>
-          <input readonly value={props.created.url} aria-label="The new board link" size={70} />
+          <input readonly value={props.created.url} aria-label="The new board link" style="width: 100%" />
         </div>
       ) : null}
       <form class="stack" method="post" action="/settings/board/links">
