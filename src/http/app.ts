@@ -31,6 +31,8 @@ import { callConsentRoutes } from "./routes/call-consent.tsx";
 import { staffUserRoutes } from "./routes/staff-users.tsx";
 import { auditTrailRoutes } from "./routes/audit-trail.tsx";
 import { reportRoutes } from "./routes/reports.tsx";
+import { publicBoardRoutes, staffBoardRoutes } from "./routes/board.tsx";
+import { boardLinkRoutes } from "./routes/board-links.tsx";
 import { simulateRoutes } from "./routes/simulate.ts";
 import { assistantCallRoutes } from "./routes/assistant-calls.ts";
 import { mediaStreamRoutes } from "./routes/twilio-media-stream.ts";
@@ -115,6 +117,8 @@ export function createApp(deps: AppDeps) {
   app.route("/", testCheckoutRoutes());
   // Engineers' calendar feeds: phones subscribe without a login; the secret in the URL is the key.
   app.route("/", calendarFeedRoutes());
+  // The office wall board on a screen with no login: a revocable read-only link opens it and nothing else.
+  app.route("/", publicBoardRoutes());
   if (deps.verifyFileLink) app.route("/", fileRoutes(deps.blobStore, deps.verifyFileLink));
 
   const staff = new Hono<AppEnv>();
@@ -135,6 +139,8 @@ export function createApp(deps: AppDeps) {
   staff.route("/", messageRoutes());
   staff.route("/", quoteRoutes());
   staff.route("/", reportRoutes());
+  staff.route("/", staffBoardRoutes());
+  staff.route("/", boardLinkRoutes());
   staff.route("/", callRoutes(activeCalls));
   staff.route("/", callerCheckRoutes());
   staff.route("/", settingsRoutes());

@@ -5,6 +5,7 @@ import { STAFF_SESSIONS_CHANNEL } from "../domain/staff-sessions-channel.ts";
 import type { ChannelEvent, LiveChannel, LiveEvent } from "../ports/live-events.ts";
 import type { SseMessage } from "../views/sse-message.ts";
 import type { AppEnv } from "./deps.ts";
+import { loggablePath } from "./middleware/request-log.ts";
 
 const encoder = new TextEncoder();
 
@@ -76,9 +77,12 @@ export function liveStream<E extends ChannelEvent, C extends LiveChannel<E>>(
 export function sseResponse(
   c: Context<AppEnv>,
   start: (write: (text: string | Uint8Array) => void) => () => void,
+  /** What ends the stream besides the viewer leaving: by default the login session it was opened with. */
+  endsWith: EndWatch | null = sessionWatch(c),
 ): Response {
   const { settings, logger, metrics } = c.get("deps");
-  const sessionEnded = sessionWatch(c);
+  const sessionEnded = endsWith;
+  const path = loggablePath(c.req.path);
   let stop = () => {};
   const body = new ReadableStream<Uint8Array>(
     {
@@ -98,7 +102,7 @@ export function sseResponse(
         metrics.sseViewers.up();
         const unsubscribe = start(write);
         openStreams += 1;
-        logger.debug({ path: c.req.path, open: openStreams }, "live stream opened");
+        logger.debug({ path, open: openStreams }, "live stream opened");
         const end = () => {
           stop();
           try {
@@ -117,7 +121,7 @@ export function sseResponse(
           open = false;
           metrics.sseViewers.down();
           openStreams -= 1;
-          logger.debug({ path: c.req.path, open: openStreams }, "live stream closed");
+          logger.debug({ path, open: openStreams }, "live stream closed");
           clearInterval(heartbeat);
           unsubscribe();
           watch?.unsubscribe();
@@ -140,10 +144,16 @@ export function sseResponse(
 }
 
 /**
+ * What ends a stream from the server's side: given `end`, it listens for the announcement (a
+ * channel every instance hears) and `check`s at each heartbeat, in case one went unheard.
+ */
+export type EndWatch = (end: () => void) => { check(): void; unsubscribe(): void };
+
+/**
  * For a request made with a login session: calls `end` when that session ends, announced on the
  * staff-sessions channel or found gone (logged out elsewhere, expired, deleted) by `check`.
  */
-function sessionWatch(c: Context<AppEnv>) {
+function sessionWatch(c: Context<AppEnv>): EndWatch | null {
   const session = c.get("session");
   if (!session) return null;
   const deps = c.get("deps");

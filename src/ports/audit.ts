@@ -12,6 +12,8 @@ export const AUDIT_ENTITIES = [
   "appointment",
   /** A number on the assistant's opt-out register (src/domain/assistant/call-policy.ts). */
   "opt_out",
+  /** A read-only link to the office wall board (src/domain/board/links.ts). */
+  "board_link",
 ] as const;
 export type AuditEntity = (typeof AUDIT_ENTITIES)[number];
 

@@ -17,6 +17,7 @@ import type { OnCall } from "./on-call.ts";
 import type { VisitRecords } from "./visit-records.ts";
 import type { CallConsent } from "./call-consent.ts";
 import type { Reports } from "./reports.ts";
+import type { BoardLinks, BoardReads } from "./board.ts";
 
 /** Everything the app keeps in its database, behind one handle. */
 export interface Repositories {
@@ -52,6 +53,9 @@ export interface Repositories {
   callConsent: CallConsent;
   /** The report pages' figures, aggregated in the database (read only). */
   reports: Reports;
+  /** Read-only links to the wall board (token hashes), and its figures (aggregated in the database). */
+  boardLinks: BoardLinks;
+  board: BoardReads;
   /** Round trip to the database, for /ready. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -16,6 +16,9 @@ export const ASSET_FILES: Record<string, { path: string; type: string }> = {
   "live-worker.js": { path: `${import.meta.dir}/live-worker.js`, type: "text/javascript; charset=utf-8" },
   "schedule.js": { path: `${import.meta.dir}/schedule.js`, type: "text/javascript; charset=utf-8" },
   "app.js": { path: `${import.meta.dir}/app.js`, type: "text/javascript; charset=utf-8" },
+  // The wall board: its own small script and stylesheet (no htmx, no shared live worker: a screen without a login).
+  "board.js": { path: `${import.meta.dir}/board.js`, type: "text/javascript; charset=utf-8" },
+  "board.css": { path: `${import.meta.dir}/board.css`, type: "text/css; charset=utf-8" },
   "app.css": { path: `${import.meta.dir}/styles.css`, type: "text/css; charset=utf-8" },
 };
 

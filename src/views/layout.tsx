@@ -29,6 +29,7 @@ const SECTIONS = [
   { href: "/schedule", label: "Schedule" },
   { href: "/quotes", label: "Quotes" },
   { href: "/reports", label: "Reports" },
+  { href: "/board", label: "Board" },
   { href: "/settings/integrations", label: "Integrations" },
 ];
 
@@ -36,6 +37,7 @@ const SECTIONS = [
 const ADMIN_SECTIONS = [
   { href: "/settings/users", label: "Staff" },
   { href: "/settings/audit", label: "Audit" },
+  { href: "/settings/board", label: "Board links" },
 ];
 
 /** Engineers see only their own day (the office pages refuse them: src/http/middleware/engineer-scope.ts). */

@@ -127,6 +127,8 @@ describe.skipIf(!enabled)("staff pages at a phone's width", () => {
         "/settings/assistant-calls",
         "/settings/users",
         "/settings/audit",
+        "/settings/board",
+        "/board",
         ...(await detailLinks("/leads", new RegExp(`^/leads/${uuid}$`), 20)),
         ...(await detailLinks("/calls", new RegExp(`^/calls/${uuid}$`), 6)),
         ...(await detailLinks("/issues", new RegExp(`^/issues/${uuid}$`), 6)),
@@ -236,9 +238,11 @@ describe.skipIf(!enabled)("staff pages at a phone's width", () => {
         "Schedule",
         "Quotes",
         "Reports",
+        "Board",
         "Integrations",
         "Staff",
         "Audit",
+        "Board links",
       ]);
       await expect(header.getByRole("button", { name: "Log out" }).isVisible()).resolves.toBe(true);
       // Tables are tables again: header row shown, cells side by side.

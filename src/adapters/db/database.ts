@@ -25,6 +25,8 @@ import { createOnCallRepository } from "./on-call-repository.ts";
 import { createVisitRecordsRepository } from "./visit-records-repository.ts";
 import { createCallConsentRepository } from "./call-consent-repository.ts";
 import { createReportsRepository } from "./reports-repository.ts";
+import { createBoardLinksRepository } from "./board-links-repository.ts";
+import { boardFigures } from "./reports/board-figures.ts";
 
 /** The repositories plus the drizzle handle, for code that needs a query the ports don't offer yet. */
 export type OpenDatabase = Repositories & { readonly db: Database; outboundMessages: OutboundMessagesStore };
@@ -63,6 +65,8 @@ export function createRepositories(db: Database, kind: string, close: () => Prom
     onCall: createOnCallRepository(db),
     callConsent: createCallConsentRepository(db),
     reports: createReportsRepository(db),
+    boardLinks: createBoardLinksRepository(db),
+    board: { figures: (now) => boardFigures(db, now) },
     async ping() {
       await db.execute(sql`select 1`);
     },

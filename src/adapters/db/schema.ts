@@ -206,6 +206,8 @@ export const calls = pgTable(
     index("calls_direction_started_idx").on(t.direction, t.startedAt),
     index("calls_emergency_started_idx").on(t.startedAt).where(sql`${t.emergency}`),
     index("calls_outbound_to_idx").on(t.to, t.startedAt).where(sql`${t.direction} = 'outbound'`),
+    // The wall board's "calls live now": the handful not yet over, among all of them.
+    index("calls_live_idx").on(t.startedAt).where(sql`${t.status} in ('queued', 'ringing', 'in-progress')`),
     check("calls_status_check", oneOf(t.status, CALL_STATUSES)),
     check("calls_direction_check", oneOf(t.direction, ["inbound", "outbound"])),
   ],
@@ -255,6 +257,10 @@ export const issues = pgTable(
   (t) => [
     index("issues_lead_idx").on(t.leadId),
     index("issues_status_idx").on(t.status, t.urgency, t.createdAt),
+    // The wall board's open emergencies: a few among all the jobs.
+    index("issues_open_emergency_idx")
+      .on(t.createdAt)
+      .where(sql`${t.urgency} = 'emergency' and ${t.status} not in ('done', 'cancelled')`),
     // The leads search finds a lead by any of its jobs' sites: street or postcode (spaces ignored).
     index("issues_address_trgm_idx").using("gin", t.address.op("gin_trgm_ops")).with({ fastupdate: false }),
     index("issues_postcode_trgm_idx")
@@ -838,3 +844,5 @@ export const onCallPeriods = pgTable(
 
 // Safety and consent for the assistant's calls: in their own file (drizzle-kit reads this one).
 export * from "./schema-call-consent.ts";
+// The wall board's read-only links.
+export * from "./schema-board.ts";

@@ -1,12 +1,9 @@
 import { sql } from "drizzle-orm";
-import { UNANSWERED } from "../../../domain/messaging/missed-calls.ts";
-import { RECOVERY_DAYS, type CallsReport } from "../../../domain/reports/figures.ts";
+import type { CallsReport } from "../../../domain/reports/figures.ts";
 import type { ReportRange } from "../../../domain/reports/date-range.ts";
 import type { Database } from "../database-handle.ts";
+import { MISSED, RECOVERY_CTES } from "./missed-recovery.ts";
 import { epochHour, londonHour, num, select, spreadColumns, spreadOf, within } from "./sql-helpers.ts";
-
-/** A missed call: inbound, never answered, ended as no answer, busy or hung up while ringing. */
-const MISSED = sql.raw(`status in (${UNANSWERED.map((s) => `'${s}'`).join(", ")})`);
 
 const LENGTH_BANDS = [
   { band: "under 1 min", key: "len_1" },
@@ -63,26 +60,14 @@ export async function callsReport(db: Database, range: ReportRange): Promise<Cal
         count(*) filter (where direction = 'inbound' and answered_at is not null and duration_seconds >= 600)::int as len_more
       from calls where ${inRange}`,
     ),
-    // Called back: an outbound call to the caller's number; messaged back: a message staff sent
-    // to the caller's lead (the automatic missed-call reply is not staff getting back to them).
-    // Joined as sets (the planner may hash them) rather than two look-ups per missed call.
+    // Recovered: called or messaged back (./missed-recovery.ts).
     select<Record<string, unknown>>(
       db,
       sql`
       with missed as (
         select id, lead_id, from_number, started_at from calls
         where ${inbound} and answered_at is null and ${MISSED}
-      ), called as (
-        select m.id, min(o.started_at) as at from missed m
-          join calls o on o.direction = 'outbound' and o.to_number = m.from_number
-            and o.started_at > m.started_at and o.started_at < m.started_at + ${`${RECOVERY_DAYS} days`}::interval
-        group by m.id
-      ), messaged as (
-        select m.id, min(x.occurred_at) as at from missed m
-          join messages x on x.lead_id = m.lead_id and x.direction = 'outbound' and x.sent_by is not null
-            and x.occurred_at > m.started_at and x.occurred_at < m.started_at + ${`${RECOVERY_DAYS} days`}::interval
-        group by m.id
-      ), back as (
+      ), ${RECOVERY_CTES}, back as (
         select m.started_at, called.at as called_at, messaged.at as messaged_at
         from missed m left join called on called.id = m.id left join messaged on messaged.id = m.id
       )

@@ -1,0 +1,2 @@
+CREATE INDEX "calls_live_idx" ON "calls" USING btree ("started_at") WHERE "calls"."status" in ('queued', 'ringing', 'in-progress');--> statement-breakpoint
+CREATE INDEX "issues_open_emergency_idx" ON "issues" USING btree ("created_at") WHERE "issues"."urgency" = 'emergency' and "issues"."status" not in ('done', 'cancelled');
