@@ -15,13 +15,11 @@ import { parseArgs } from "node:util";
 import pino from "pino";
 import postgres from "postgres";
 import { openDatabase } from "../src/adapters/db/open.ts";
-import { composeDeps } from "../src/compose/index.ts";
-import { parseConfig } from "../src/config.ts";
 import { createBoardLink } from "../src/domain/board/links.ts";
-import { createApp } from "../src/http/app.ts";
 import { startPostgres } from "../tests/support/test-db.ts";
 import { percentile } from "./live-calls/shared.ts";
 import { seedYear } from "./reports/seed.ts";
+import { serveApp } from "./reports/serve-app.ts";
 
 const FLOOR_P99_MS = 100;
 const { values: options } = parseArgs({
@@ -61,25 +59,9 @@ try {
   } finally {
     await client.end();
   }
-  const listener = Bun.serve({
-    hostname: "127.0.0.1",
-    port: 0,
-    fetch: () => new Response("starting", { status: 503 }),
-  });
-  const baseUrl = `http://127.0.0.1:${listener.port}`;
-  const parsed = parseConfig({
-    NODE_ENV: "production",
-    DATA_DIR: dataDir,
-    DATABASE_URL: server.url,
-    PORT: String(listener.port),
-    PUBLIC_BASE_URL: baseUrl,
-    LOG_LEVEL: "warn",
-  });
-  if (!parsed.ok) throw new Error(parsed.error);
-  const deps = await composeDeps(parsed.config, logger);
+  const served = await serveApp({ databaseUrl: server.url, dataDir, logger });
+  const { baseUrl, deps } = served;
   try {
-    const app = createApp(deps);
-    listener.reload({ fetch: (request, bun) => app.fetch(request, bun) });
     const made = await createBoardLink(
       { boardLinks: deps.repos.boardLinks, liveEvents: deps.liveEvents, now: deps.now },
       "Bench TV",
@@ -111,8 +93,7 @@ try {
       progress(row);
     }
   } finally {
-    listener.stop(true);
-    await deps.repos.close();
+    await served.stop();
   }
 } finally {
   await server.stop();

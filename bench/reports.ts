@@ -21,14 +21,12 @@ import pino from "pino";
 import postgres from "postgres";
 import { createEchartsSvgCharts } from "../src/adapters/charts/echarts-svg.ts";
 import { openDatabase } from "../src/adapters/db/open.ts";
-import { composeDeps } from "../src/compose/index.ts";
-import { parseConfig } from "../src/config.ts";
 import { londonDate } from "../src/domain/london-time.ts";
 import { addStaffUser } from "../src/domain/staff-access.ts";
-import { createApp } from "../src/http/app.ts";
 import type { Charts } from "../src/ports/charts.ts";
 import { logIn } from "../tests/e2e/helpers.ts";
 import { startPostgres } from "../tests/support/test-db.ts";
+import { serveApp } from "./reports/serve-app.ts";
 import { percentile } from "./live-calls/shared.ts";
 import { SEEDED, seedYear } from "./reports/seed.ts";
 
@@ -84,25 +82,9 @@ try {
     await client.end();
   }
 
-  const listener = Bun.serve({
-    hostname: "127.0.0.1",
-    port: 0,
-    fetch: () => new Response("starting", { status: 503 }),
-  });
-  const baseUrl = `http://127.0.0.1:${listener.port}`;
-  const parsed = parseConfig({
-    NODE_ENV: "production",
-    DATA_DIR: dataDir,
-    DATABASE_URL: server.url,
-    PORT: String(listener.port),
-    PUBLIC_BASE_URL: baseUrl,
-    LOG_LEVEL: "warn",
-  });
-  if (!parsed.ok) throw new Error(parsed.error);
-  const deps = await composeDeps(parsed.config, logger);
+  const served = await serveApp({ databaseUrl: server.url, dataDir, logger });
+  const { baseUrl, deps } = served;
   try {
-    const app = createApp(deps);
-    listener.reload({ fetch: (request, bun) => app.fetch(request, bun) });
     const added = await addStaffUser(
       { staffUsers: deps.repos.staffUsers, passwords: deps.passwords },
       { email: "owner@bench.example", password: "a year of figures", role: "admin" },
@@ -150,8 +132,7 @@ try {
     deps.reports.figures = kept;
     deps.reports.charts = shipped;
   } finally {
-    listener.stop(true);
-    await deps.repos.close();
+    await served.stop();
   }
 } finally {
   await server.stop();
