@@ -21,6 +21,15 @@ describe("staff pages need a login", () => {
     expect(response.headers.get("Location")).toBe(`/login?next=${encodeURIComponent("/leads?q=smith")}`);
   });
 
+  test.each(["/board/0123456789abcdef0123456789abcdef/anything", "/a/tok3n/x", "/q/tok3n/x/y"])(
+    "a path holding a secret (%p) is sent to the login page without it in next=",
+    async (path) => {
+      const response = await testBrowser(world.app).request(path);
+      expect(response.status).toBe(303);
+      expect(response.headers.get("Location")).toBe("/login");
+    },
+  );
+
   test("an htmx request without a session gets HX-Redirect instead of a login form to swap in", async () => {
     const response = await testBrowser(world.app).request("/leads?q=x", { headers: { "HX-Request": "true" } });
     expect(response.status).toBe(401);

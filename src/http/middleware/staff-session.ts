@@ -2,6 +2,7 @@ import type { Context, MiddlewareHandler } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { resumeSession, type AccessDeps } from "../../domain/staff-access.ts";
 import type { AppDeps, AppEnv } from "../deps.ts";
+import { loggablePath } from "./request-log.ts";
 
 /**
  * The session cookie's name. Over https, the `__Host-` prefix makes browsers refuse it unless it
@@ -56,7 +57,10 @@ export const requireLogin = (): MiddlewareHandler<AppEnv> => async (c, next) => 
   if (c.get("user")) return next();
   const url = new URL(c.req.url);
   const next_ = url.pathname + url.search;
-  const login = next_ === "/" ? "/login" : `/login?next=${encodeURIComponent(next_)}`;
+  // A path that holds a secret (a board link's token under it, say) is never carried into next=:
+  // the login page's address reaches browser history, proxies' logs and the Referer header.
+  const holdsSecret = loggablePath(url.pathname) !== url.pathname;
+  const login = next_ === "/" || holdsSecret ? "/login" : `/login?next=${encodeURIComponent(next_)}`;
   if (c.req.header("HX-Request") === "true") {
     c.header("HX-Redirect", login);
     return c.body(null, 401);
