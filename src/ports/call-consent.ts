@@ -44,10 +44,10 @@ export interface CallConsent {
   /** The number's standing opt-out, or null. */
   optOutFor(phone: E164): Promise<OptOut | null>;
   /**
-   * Puts the number on the register (audited, by "assistant"). A number already on it keeps its
-   * first opt-out: `created` is false and nothing changes.
+   * Puts the number on the register (audited, by `who`: "assistant" unless staff recorded it). A
+   * number already on it keeps its first opt-out: `created` is false and nothing changes.
    */
-  recordOptOut(entry: { phone: E164; source: OptOutSource; callId: string | null; at: Date }): Promise<{
+  recordOptOut(entry: { phone: E164; source: OptOutSource; callId: string | null; at: Date; who?: string }): Promise<{
     optOut: OptOut;
     created: boolean;
   }>;

@@ -34,12 +34,24 @@ function RemoveOptOutForm(props: { ctx: PageContext; optOut: Pick<OptOut, "id">;
   );
 }
 
+/** The customer asked the office to stop automated calls: one button, the register does the rest. */
+function RecordOptOutForm(props: { ctx: PageContext; leadId: string }) {
+  return (
+    <form method="post" action={`/leads/${props.leadId}/opt-out`} id="record-opt-out">
+      <CsrfField token={props.ctx.csrfToken} />
+      <button type="submit" class="secondary small">
+        Customer asked: no automated calls
+      </button>
+    </form>
+  );
+}
+
 /**
  * On the lead page: the number's standing opt-out, in words staff can repeat to the customer.
  * Everyone sees it; only admins get the form to remove it.
  */
 export function OptOutNotice(props: { ctx: PageContext; optOut: OptOut | null; leadId: string }) {
-  if (!props.optOut) return null;
+  if (!props.optOut) return <RecordOptOutForm ctx={props.ctx} leadId={props.leadId} />;
   return (
     <div class="notice" id="opt-out" role="status">
       <p>

@@ -178,7 +178,7 @@ export function LeadPage(props: {
             <dt>Phone</dt>
             <dd>
               {lead.phone ? <a href={`tel:${lead.phone}`}>{phoneForDisplay(lead.phone)}</a> : "—"}
-              <OptOutNotice ctx={props.ctx} optOut={props.optOut ?? null} leadId={lead.id} />
+              {lead.phone ? <OptOutNotice ctx={props.ctx} optOut={props.optOut ?? null} leadId={lead.id} /> : null}
             </dd>
             <dt>Email</dt>
             <dd>{lead.email ?? "—"}</dd>

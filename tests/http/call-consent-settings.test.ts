@@ -180,3 +180,40 @@ describe("the opt-out on the lead page and the register", () => {
     expect(response.headers.get("Location")).toBe("/");
   });
 });
+
+describe("a customer who asks the office to stop automated calls", () => {
+  test("any staff member records it from the lead page: on the register, audited with who, and the gate refuses", async () => {
+    expect(await repos.callConsent.optOutFor(PHONE)).toBeNull();
+    const before = await staff.page(`/leads/${leadId}`);
+    expect(before.html).toContain(`action="/leads/${leadId}/opt-out"`);
+    const response = await staff.post(`/leads/${leadId}/opt-out`, { _csrf: staff.csrf });
+    expect(response.status).toBe(303);
+    const optOut = await repos.callConsent.optOutFor(PHONE);
+    expect(optOut).toMatchObject({ source: "told_staff", callId: null });
+    const { html } = await staff.page(`/leads/${leadId}`);
+    expect(html).toContain("Opted out of automated calls on 27 Nov 2026 (asked the office, recorded by staff)");
+    expect(html).not.toContain(`action="/leads/${leadId}/opt-out"`);
+    const trail = await repos.audit.forEntity("opt_out", optOut!.id);
+    expect(trail).toEqual([
+      expect.objectContaining({ who: "sam@handy.example", what: "opted out of automated calls" }),
+    ]);
+    expect(await world.deps.callConsent.mayPlaceAssistantCall({ phone: PHONE, now: world.clock.now() })).toMatchObject({
+      ok: false,
+      reason: "opted_out",
+    });
+    // A second press changes nothing: the first opt-out stands, no second audit entry.
+    expect((await staff.post(`/leads/${leadId}/opt-out`, { _csrf: staff.csrf })).status).toBe(303);
+    expect(await repos.audit.forEntity("opt_out", optOut!.id)).toHaveLength(1);
+  });
+
+  test("an unknown lead is 404 and a lead with no phone 422, nothing recorded", async () => {
+    expect(
+      (await staff.post("/leads/00000000-0000-4000-8000-000000000009/opt-out", { _csrf: staff.csrf })).status,
+    ).toBe(404);
+    const noPhone = await repos.leads.create(aLead({ name: "Nora Nophone", phone: null }));
+    const refused = await staff.post(`/leads/${noPhone.id}/opt-out`, { _csrf: staff.csrf });
+    expect(refused.status).toBe(422);
+    expect(await refused.text()).toContain("no phone number");
+    expect((await repos.callConsent.optOuts(10)).filter((o) => o.source === "told_staff")).toHaveLength(1);
+  });
+});

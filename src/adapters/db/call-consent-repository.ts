@@ -100,7 +100,7 @@ export function createCallConsentRepository(db: Database): CallConsent {
         }
         const [lead] = await tx.select({ id: leads.id }).from(leads).where(eq(leads.phone, entry.phone));
         await tx.insert(auditLog).values({
-          who: "assistant",
+          who: entry.who ?? "assistant",
           what: "opted out of automated calls",
           entity: "opt_out" satisfies AuditEntity,
           entityId: row.id,

@@ -34,14 +34,16 @@ export interface AssistantCallGate {
    */
   releaseReservation(reservation: Pick<CallReservation, "id">): Promise<void>;
   /**
-   * The customer pressed 9 or said "stop calling me": the number goes on the register for good
-   * (the first opt-out is kept; a repeat changes nothing). Audited. Never refused for a bad call id.
+   * The customer pressed 9, said "stop calling me", or asked the office (`who` then names the
+   * staff member): the number goes on the register for good (the first opt-out is kept; a repeat
+   * changes nothing). Audited. Never refused for a bad call id.
    */
   recordOptOut(request: {
     phone: string;
     callId: string | null;
     source: OptOutSource;
     at?: Date;
+    who?: string;
   }): Promise<Result<OptOut, "invalid_phone">>;
 }
 
@@ -72,7 +74,7 @@ export function createAssistantCallGate(deps: { register: CallConsent; log: Log;
 
     releaseReservation: (reservation) => register.release(reservation.id),
 
-    async recordOptOut({ phone, callId, source, at }) {
+    async recordOptOut({ phone, callId, source, at, who }) {
       const number = phoneFromCarrier(phone);
       if (!number.ok) {
         log.warn({ event: "opt_out_unreadable", callId, source }, "an opt-out came with no readable number");
@@ -83,6 +85,7 @@ export function createAssistantCallGate(deps: { register: CallConsent; log: Log;
         source,
         callId,
         at: at ?? deps.now(),
+        who,
       });
       log.info({ event: "opt_out", optOutId: optOut.id, callId, source, created }, "automated calls opt-out");
       return { ok: true, value: optOut };

@@ -97,13 +97,14 @@ export const alreadyCalledToday = (firstAt: Date): Rejection<"already_called_tod
     `already called today: the assistant called this number at ${formatTime(firstAt)} (London time); at most one automated call a day`,
   );
 
-/** How a customer said "no more": the key they pressed, or the words. */
-export const OPT_OUT_SOURCES = ["pressed_9", "said_stop"] as const;
+/** How a customer said "no more": the key they pressed, the words, or to a person in the office. */
+export const OPT_OUT_SOURCES = ["pressed_9", "said_stop", "told_staff"] as const;
 export type OptOutSource = (typeof OPT_OUT_SOURCES)[number];
 
 const SOURCE_WORDS: Record<OptOutSource, string> = {
   pressed_9: "pressed 9 during an assistant call",
   said_stop: 'said "stop calling me" during an assistant call',
+  told_staff: "asked the office, recorded by staff",
 };
 
 /** How it was said, in words. @example optOutSourceWords("pressed_9") // "pressed 9 during an assistant call" */

@@ -3,7 +3,8 @@ import { z } from "zod";
 import { checkCallingHours, parseCallingHours, parseRemovalReason } from "../../domain/assistant/call-policy.ts";
 import { AssistantCallsPage, type AssistantCallsPageData } from "../../views/call-consent.tsx";
 import type { AppEnv } from "../deps.ts";
-import { reasonStatus } from "../errors.ts";
+import { HTTPException } from "hono/http-exception";
+import { notFound, reasonStatus } from "../errors.ts";
 import { requireRole } from "../middleware/require-role.ts";
 import { pageContext } from "../page-context.ts";
 import { safeRedirectPath } from "../safe-redirect.ts";
@@ -79,6 +80,29 @@ export function callConsentRoutes() {
     // The id names the register's row, never the number: phone numbers stay out of logs.
     logger.info({ event: "audit", userId: user?.id, optOutId: id }, "opt-out removed");
     return c.redirect(form.back ? safeRedirectPath(form.back) : PAGE, 303);
+  });
+
+  // A customer who asks the office, not the assistant, to stop: any staff member records it from
+  // the lead page, and from then on the gate refuses the number as it does for a pressed 9.
+  app.post("/leads/:id/opt-out", async (c) => {
+    const { repos, callConsent, logger } = c.get("deps");
+    const lead = await repos.leads.byId(c.req.param("id"));
+    if (!lead) throw notFound("lead");
+    if (!lead.phone)
+      throw new HTTPException(422, { message: "This lead has no phone number to take off automated calls." });
+    const user = c.get("user");
+    const recorded = await callConsent.recordOptOut({
+      phone: lead.phone,
+      callId: null,
+      source: "told_staff",
+      who: user?.email ?? "unknown",
+    });
+    if (!recorded.ok) throw new HTTPException(reasonStatus(recorded.reason), { message: recorded.message });
+    logger.info(
+      { event: "audit", userId: user?.id, optOutId: recorded.value.id, leadId: lead.id },
+      "opt-out recorded by staff",
+    );
+    return c.redirect(`/leads/${lead.id}#opt-out`, 303);
   });
 
   return app;

@@ -1,0 +1,2 @@
+ALTER TABLE "automated_call_opt_outs" DROP CONSTRAINT "automated_call_opt_outs_source_check";--> statement-breakpoint
+ALTER TABLE "automated_call_opt_outs" ADD CONSTRAINT "automated_call_opt_outs_source_check" CHECK (source in ('pressed_9', 'said_stop', 'told_staff'));
