@@ -8,8 +8,8 @@ const FIRST_LOOK_DAYS = 4;
 /**
  * The next free slots from what is stored: the active engineers with the trade and their visits
  * (one read), for the first few days and, only when those do not hold enough slots, for the
- * rest of the search window (a second read of those days only), with a London day to spare
- * either side of each read.
+ * rest of the search window (a second read of those days only). Each read covers just the London
+ * days searched: the finder checks a day against the visits starting that day and no others.
  * @example await findFreeSlots(repos, { trade: "plumbing", postcode: "LS6 1AB", from: now, count: 3 })
  */
 export async function findFreeSlots(
@@ -21,8 +21,8 @@ export async function findFreeSlots(
   // Whole London days, so asks within a day read the same window (an instance may keep it: src/compose/trade-calendars-cache.ts).
   const calendarsFor = (firstDay: number, lastDay: number) =>
     deps.appointments.tradeCalendars(request.trade, {
-      from: londonInstant(addLondonDays(today, firstDay - 1), 0),
-      to: londonInstant(addLondonDays(today, lastDay + 1), 0),
+      from: londonInstant(addLondonDays(today, firstDay), 0),
+      to: londonInstant(addLondonDays(today, lastDay), 0),
     });
   if (days <= FIRST_LOOK_DAYS) {
     const { engineers, visits } = await calendarsFor(0, days);

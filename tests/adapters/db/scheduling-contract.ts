@@ -384,10 +384,10 @@ export function schedulingContract(current: () => OpenDatabase): void {
         "Alice Pipe 2026-12-11T08:30:00.000Z",
         "Alice Pipe 2026-12-14T08:30:00.000Z",
       ]);
-      // Monday to Thursday (a day either side), then Friday 11 to Sunday 20 (from Thursday, to Monday 21).
+      // Monday 7 to Thursday 10, then Friday 11 to Sunday 20: London days, each read once.
       expect(windows).toEqual([
-        "2026-12-06T00:00:00.000Z 2026-12-12T00:00:00.000Z",
-        "2026-12-10T00:00:00.000Z 2026-12-22T00:00:00.000Z",
+        "2026-12-07T00:00:00.000Z 2026-12-11T00:00:00.000Z",
+        "2026-12-11T00:00:00.000Z 2026-12-21T00:00:00.000Z",
       ]);
       const whole = await repos.appointments.tradeCalendars("plumbing", {
         from: at("2026-12-06T00:00:00Z"),
