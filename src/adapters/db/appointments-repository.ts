@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, gte, inArray, lt, ne, notExists, notInArray, sql, type SQL } from "drizzle-orm";
+import { and, asc, eq, gt, gte, inArray, lt, ne, notExists, sql, type SQL } from "drizzle-orm";
 import { CLOSED_ISSUE_STATUSES } from "../../domain/issues.ts";
 import { ok, reject } from "../../domain/result.ts";
 import {
@@ -13,7 +13,7 @@ import {
 import type { Appointments, AppointmentView, BoardVisit } from "../../ports/scheduling.ts";
 import type { Database } from "./database-handle.ts";
 import { toIssue } from "./issues-repository.ts";
-import { epochMs, isUuid, UNNAMED } from "./query-helpers.ts";
+import { constantList, epochMs, isUuid, UNNAMED } from "./query-helpers.ts";
 import { tradeCalendarsReader } from "./trade-calendars.ts";
 import {
   type NoticeTask,
@@ -134,18 +134,24 @@ export function createAppointmentsRepository(db: Database): Appointments {
       ),
     )
     .prepare(UNNAMED);
-  // The board's queue, built once too (building it cost more client CPU than reading its 50 rows).
+  // The board's queue, built once too (building it cost more client CPU than reading its 50 rows);
+  // the statuses as literals, so the plan PostgreSQL keeps for it hashes the visits (constantList).
   const queueRead = db
     .select()
     .from(issues)
     .where(
       and(
-        notInArray(issues.status, [...CLOSED_ISSUE_STATUSES]),
+        sql`${issues.status} not in (${constantList(CLOSED_ISSUE_STATUSES)})`,
         notExists(
           db
             .select({ one: sql`1` })
             .from(appointments)
-            .where(and(eq(appointments.issueId, issues.id), inArray(appointments.status, [...COMING_OR_UNDER_WAY]))),
+            .where(
+              and(
+                eq(appointments.issueId, issues.id),
+                sql`${appointments.status} in (${constantList(COMING_OR_UNDER_WAY)})`,
+              ),
+            ),
         ),
       ),
     )
