@@ -1,12 +1,13 @@
-import { SCHEDULE_CHANNEL } from "../domain/scheduling/schedule-channel.ts";
+import { engineerAdded, SCHEDULE_CHANNEL } from "../domain/scheduling/schedule-channel.ts";
+import { STAFF_SESSIONS_CHANNEL } from "../domain/staff-sessions-channel.ts";
 import type { Repositories } from "../ports/database.ts";
 import type { LiveEvents } from "../ports/live-events.ts";
 import type { TradeCalendars } from "../ports/scheduling.ts";
 
 /**
- * How long an instance reuses a trade's calendars for the slot finder. Visit changes are heard at
- * once (below); this bounds what nothing announces across instances: an engineer added by another
- * instance or the command line, or a change an instance missed while its LISTEN connection was down.
+ * How long an instance reuses a trade's calendars for the slot finder. Visit changes, engineers
+ * added and accounts changed are heard at once (below); this bounds only what an instance missed
+ * while its LISTEN connection was down, or a write made behind the app's back (straight SQL).
  * A slot offered from a stale read is still checked against the calendar as it stands when booked.
  */
 export const TRADE_CALENDARS_CACHE_MS = 30_000;
@@ -19,7 +20,9 @@ const MAX_ENTRIES = 500;
  * keeps each read for `ttlMs` on this instance and drops them all:
  * - when a visit is booked, moved, reassigned or changes status on this instance (the repository's
  *   writes are wrapped in place, so none can skip it), or an engineer is added or an account changed;
- * - when the `schedule` live channel says a visit changed on any instance.
+ * - when the `schedule` live channel says a visit changed or an engineer was added on any instance
+ *   (an engineer added here, or by the command line composed alike, is announced there), or the
+ *   `staff-sessions` channel says an account changed (renamed, disabled, its role changed).
  * A read that a change overtook is not kept. Returns the unsubscribe function.
  * @example cacheTradeCalendars({ repos, liveEvents })
  */
@@ -40,7 +43,13 @@ export function cacheTradeCalendars(deps: {
     generation++;
     kept.clear();
   };
-  const subscription = liveEvents.subscribe(SCHEDULE_CHANNEL, null, forget);
+  const subscriptions = [
+    liveEvents.subscribe(SCHEDULE_CHANNEL, null, forget),
+    // Published by the session cache once an account's write commits (src/compose/staff-session-cache.ts).
+    liveEvents.subscribe(STAFF_SESSIONS_CHANNEL, null, (event) => {
+      if (event.type === "user-changed") forget();
+    }),
+  ];
 
   /** The method, followed by forgetting everything once it has finished (or failed). */
   const forgetting =
@@ -74,7 +83,16 @@ export function cacheTradeCalendars(deps: {
       return read;
     },
   };
-  repos.engineers = { ...engineers, create: forgetting(engineers.create) };
+  repos.engineers = {
+    ...engineers,
+    async create(engineer) {
+      const added = await forgetting(engineers.create)(engineer);
+      await liveEvents.publish(SCHEDULE_CHANNEL, engineerAdded(added));
+      return added;
+    },
+  };
   repos.staffUsers = { ...staffUsers, change: forgetting(staffUsers.change) };
-  return () => subscription.unsubscribe();
+  return () => {
+    for (const subscription of subscriptions) subscription.unsubscribe();
+  };
 }

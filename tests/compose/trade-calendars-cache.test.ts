@@ -12,6 +12,7 @@ import { openDatabase } from "../../src/adapters/db/open.ts";
 import { createPostgresLiveEvents, type PostgresLiveEvents } from "../../src/adapters/db/postgres-live-events.ts";
 import type { OpenDatabase } from "../../src/adapters/db/database.ts";
 import { appointments } from "../../src/adapters/db/schema.ts";
+import { createEngineersRepository } from "../../src/adapters/db/engineers-repository.ts";
 import { createInProcessLiveEvents } from "../../src/adapters/local/in-process-live-events.ts";
 import { cacheTradeCalendars, TRADE_CALENDARS_CACHE_MS } from "../../src/compose/trade-calendars-cache.ts";
 import { bookVisit } from "../../src/domain/scheduling/book-visit.ts";
@@ -129,6 +130,48 @@ describe("the slot finder's reads, kept per instance", () => {
     // The visit just booked (nothing published: bookVisit alone) ends at 10:30; then the drive, on the half hour.
     expect(said(next)).toEqual(["Alice Pipe 2026-12-01T11:00:00.000Z"]);
   });
+});
+
+describe("engineers added or changed on another instance", () => {
+  test("an engineer added on A (as the command line adds one) is offered by B at once; one disabled on A is dropped at once", async () => {
+    const from = new Date("2026-12-02T08:00:00Z"); // Wednesday, before the working day
+    const ask = async () =>
+      said(await findFreeSlots(b.deps.repos, { trade: "electrical", postcode: "LS6 1AB", from, count: 2 }));
+    /** B's asks until `expected` (the announcement crossing PostgreSQL), then how long it took. */
+    const askUntil = async (expected: string[]) => {
+      const started = performance.now();
+      let now = await ask();
+      while (JSON.stringify(now) !== JSON.stringify(expected) && performance.now() - started < 5_000) {
+        await Bun.sleep(5);
+        now = await ask();
+      }
+      expect(now).toEqual(expected);
+      return performance.now() - started;
+    };
+    expect(await ask()).toEqual([]);
+
+    // Written by a repository nobody wrapped, so announced to nobody: B keeps its read without her.
+    await createEngineersRepository(a.repos.db).create(
+      anEngineerAccount({ email: "al@handy.example", name: "Al Quiet", trades: ["electrical"] }),
+    );
+    expect(await ask()).toEqual([]);
+
+    // Added through A's composed repositories (as `npm run cli -- engineer add` is): B reads again.
+    const eve = await a.deps.repos.engineers.create(
+      anEngineerAccount({ email: "eve@handy.example", name: "Eve Spark", trades: ["electrical"] }),
+    );
+    const added = await askUntil(["Al Quiet 2026-12-02T08:30:00.000Z", "Eve Spark 2026-12-02T08:30:00.000Z"]);
+    expect(added).toBeLessThan(TRADE_CALENDARS_CACHE_MS / 10);
+
+    // Disabled on A: the account change is announced on the staff-sessions channel, and B stops offering her.
+    const disabled = await a.deps.repos.staffUsers.change(eve.userId, () => ({
+      ok: true,
+      value: { disabledAt: from },
+    }));
+    expect(disabled.ok).toBe(true);
+    const dropped = await askUntil(["Al Quiet 2026-12-02T08:30:00.000Z", "Al Quiet 2026-12-03T08:30:00.000Z"]);
+    expect(dropped).toBeLessThan(TRADE_CALENDARS_CACHE_MS / 10);
+  }, 30_000);
 });
 
 describe("the cache on its own", () => {

@@ -207,7 +207,11 @@ describe("an engineer's day", () => {
         "alice@e.example: visit on_site → done",
       ]),
     );
-    expect(heard.map((e) => `${e.data.status}@${e.data.version}`)).toEqual(["en_route@2", "on_site@3", "done@4"]);
+    expect(heard.map((e) => (e.type === "visit" ? `${e.data.status}@${e.data.version}` : e.type))).toEqual([
+      "en_route@2",
+      "on_site@3",
+      "done@4",
+    ]);
     subscription.unsubscribe();
   });
 

@@ -4,7 +4,7 @@ import type { E164 } from "../../domain/phone.ts";
 import type { Engineers } from "../../ports/scheduling.ts";
 import type { Database } from "./database-handle.ts";
 import { isUniqueViolation } from "./pg-errors.ts";
-import { isUuid } from "./query-helpers.ts";
+import { isUuid, UNNAMED } from "./query-helpers.ts";
 import { auditLog, engineers, staffUsers } from "./schema.ts";
 import { DuplicateEmailError } from "./staff-repository.ts";
 
@@ -27,6 +27,12 @@ export function createEngineersRepository(db: Database): Engineers {
       .select({ profile: engineers, user: { email: staffUsers.email, name: staffUsers.name } })
       .from(engineers)
       .innerJoin(staffUsers, eq(staffUsers.id, engineers.userId));
+
+  // The board and every booking form list the active engineers: built once, not per request.
+  const activeRead = joined()
+    .where(and(eq(staffUsers.role, "engineer"), isNull(staffUsers.disabledAt)))
+    .orderBy(asc(staffUsers.name), asc(staffUsers.email))
+    .prepare(UNNAMED);
 
   return {
     async create(engineer) {
@@ -62,10 +68,7 @@ export function createEngineersRepository(db: Database): Engineers {
     },
 
     async active() {
-      const rows = await joined()
-        .where(and(eq(staffUsers.role, "engineer"), isNull(staffUsers.disabledAt)))
-        .orderBy(asc(staffUsers.name), asc(staffUsers.email));
-      return rows.map(toEngineer);
+      return (await activeRead.execute()).map(toEngineer);
     },
 
     async calendarToken(userId) {

@@ -4,7 +4,7 @@ import type { E164 } from "../../domain/phone.ts";
 import { type AppointmentStatus, MAX_VISIT_MINUTES } from "../../domain/scheduling/appointments.ts";
 import type { TradeCalendars } from "../../ports/scheduling.ts";
 import type { Database } from "./database-handle.ts";
-import { UNNAMED } from "./query-helpers.ts";
+import { epochMs, UNNAMED } from "./query-helpers.ts";
 import { appointments, engineers, issues, staffUsers } from "./schema.ts";
 
 /** A visit as the statement packs it: id, start and end (ms since the epoch), status, site postcode. */
@@ -26,8 +26,8 @@ export function tradeCalendarsReader(
   const visits = sql<PackedVisit[] | null>`(
     select json_agg(json_build_array(
       ${appointments.id},
-      (extract(epoch from ${appointments.startsAt}) * 1000)::bigint,
-      (extract(epoch from ${appointments.endsAt}) * 1000)::bigint,
+      ${epochMs(appointments.startsAt)},
+      ${epochMs(appointments.endsAt)},
       ${appointments.status},
       (select ${issues.postcode} from ${issues} where ${issues.id} = ${appointments.issueId})
     ) order by ${appointments.startsAt})

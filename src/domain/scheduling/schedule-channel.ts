@@ -1,21 +1,34 @@
 import { defineChannel, type LiveEvents } from "../../ports/live-events.ts";
 import type { Appointment, AppointmentStatus } from "./appointments.ts";
+import type { Engineer } from "./engineers.ts";
 
-/** A visit changed (status, slot, notes, the customer's answer): the board, My day and the job redraw it. */
-export type ScheduleEvent = {
-  type: "visit";
-  data: {
-    id: string;
-    issueId: string;
-    engineerId: string;
-    status: AppointmentStatus;
-    version: number;
-    changeRequested: boolean;
-  };
-};
+/**
+ * `visit`: a visit changed (status, slot, notes, the customer's answer): the board, My day and the
+ * job redraw it. `engineer`: an engineer was added (on any instance, or by the command line): the
+ * board gains a row, and every instance's slot finder reads the trade's calendars again.
+ */
+export type ScheduleEvent =
+  | {
+      type: "visit";
+      data: {
+        id: string;
+        issueId: string;
+        engineerId: string;
+        status: AppointmentStatus;
+        version: number;
+        changeRequested: boolean;
+      };
+    }
+  | { type: "engineer"; data: { engineerId: string } };
 
-/** Every visit change, for every staff browser (across instances once live events run on PostgreSQL). */
-export const SCHEDULE_CHANNEL = defineChannel<ScheduleEvent>("schedule", { visit: "latest" });
+/** Every visit change and new engineer, for every staff browser (across instances once live events run on PostgreSQL). */
+export const SCHEDULE_CHANNEL = defineChannel<ScheduleEvent>("schedule", { visit: "latest", engineer: "latest" });
+
+/** The event that says an engineer was added. */
+export const engineerAdded = (engineer: Pick<Engineer, "userId">): ScheduleEvent => ({
+  type: "engineer",
+  data: { engineerId: engineer.userId },
+});
 
 /** The event that says `visit` is now as given. */
 export const visitChanged = (visit: Appointment): ScheduleEvent => ({

@@ -5,6 +5,8 @@ import { reject } from "../../../src/domain/result.ts";
 import { bookVisit, type BookingDeps } from "../../../src/domain/scheduling/book-visit.ts";
 import { DEFAULT_WORKING_WEEK } from "../../../src/domain/scheduling/engineers.ts";
 import { findFreeSlots } from "../../../src/domain/scheduling/find-slots.ts";
+import { nextFreeSlots } from "../../../src/domain/scheduling/free-slots.ts";
+import type { TradeCategory } from "../../../src/domain/issues.ts";
 import { moveVisit } from "../../../src/domain/scheduling/move-visit.ts";
 import type { NewEngineer } from "../../../src/ports/scheduling.ts";
 import { sql } from "drizzle-orm";
@@ -348,6 +350,50 @@ export function schedulingContract(current: () => OpenDatabase): void {
         "Alice Pipe 2026-12-14T08:30:00.000Z",
       ]);
       expect(await findFreeSlots(repos, { trade: "roofing", postcode: "LS6 1AB", from: NOW, count: 2 })).toEqual([]);
+    });
+
+    test("free slots split across the first look: the rest read on its own, the same offers as one read of the fortnight", async () => {
+      const repos = current();
+      const alice = await repos.engineers.create(anEngineerAccount());
+      const job = await aJob();
+      // Monday 7 to Wednesday 9 December full; Thursday 10 holds the first look's only slot.
+      for (const date of ["2026-12-07", "2026-12-08", "2026-12-09"]) {
+        const full = await repos.appointments.book(
+          {
+            issueId: job.id,
+            engineerId: alice.userId,
+            startsAt: at(`${date}T08:00:00Z`),
+            endsAt: at(`${date}T17:00:00Z`),
+          },
+          () => ({ ok: true, value: null }),
+          { who: "sam" },
+        );
+        expect(full.ok).toBe(true);
+      }
+      const windows: string[] = [];
+      const watched = {
+        tradeCalendars: (trade: TradeCategory, window: { from: Date; to: Date }) => {
+          windows.push(`${window.from.toISOString()} ${window.to.toISOString()}`);
+          return repos.appointments.tradeCalendars(trade, window);
+        },
+      };
+      const request = { trade: "plumbing" as const, postcode: "LS6 1AB", from: NOW, count: 3 };
+      const slots = await findFreeSlots({ appointments: watched }, request);
+      expect(slots.map((s) => `${s.engineerName} ${s.startsAt.toISOString()}`)).toEqual([
+        "Alice Pipe 2026-12-10T08:30:00.000Z",
+        "Alice Pipe 2026-12-11T08:30:00.000Z",
+        "Alice Pipe 2026-12-14T08:30:00.000Z",
+      ]);
+      // Monday 7 to Thursday 10, then Friday 11 to Sunday 20: London days, each read once.
+      expect(windows).toEqual([
+        "2026-12-07T00:00:00.000Z 2026-12-11T00:00:00.000Z",
+        "2026-12-11T00:00:00.000Z 2026-12-21T00:00:00.000Z",
+      ]);
+      const whole = await repos.appointments.tradeCalendars("plumbing", {
+        from: at("2026-12-06T00:00:00Z"),
+        to: at("2026-12-22T00:00:00Z"),
+      });
+      expect(slots).toEqual(nextFreeSlots(request, whole.engineers, whole.visits));
     });
 
     test("a trade's calendars in one read: active engineers with the trade, by name, and their visits holding time in the window", async () => {
