@@ -137,28 +137,28 @@ describe("Deepgram adapter against a loopback peer speaking Deepgram's documente
     expect([final.startMs, final.endMs]).toEqual([60_000, 60_600]);
   });
 
-  test("joins 20 ms frames into 200 ms messages, and sends a part-filled one after 200 ms without waiting for more audio", async () => {
+  test("joins 20 ms frames into 240 ms messages, and sends a part-filled one after 240 ms without waiting for more audio", async () => {
     const deepgram = peer({ apiKey: KEY });
     const session = await createDeepgramTranscriber({ apiKey: KEY, url: deepgram.url }).open(collector().options());
     const started = Date.now();
-    for (let i = 0; i < 23; i++) session.send({ payload: new Uint8Array(160).fill(0x10 + i), timestampMs: i * 20 });
+    for (let i = 0; i < 27; i++) session.send({ payload: new Uint8Array(160).fill(0x10 + i), timestampMs: i * 20 });
     const connection = deepgram.connections[0]!;
-    // Two full messages at once (frames 1–10, 11–20); frames 21–23 wait for their batch's time.
+    // Two full messages at once (frames 1–12, 13–24); frames 25–27 wait for their batch's time.
     await until(() => connection.audioMessages === 2, 1000, "two full messages");
-    expect(connection.bytes).toBe(20 * 160);
-    await until(() => connection.bytes === 23 * 160, 1000, "the part-filled message");
-    expect(Date.now() - started).toBeGreaterThanOrEqual(190);
+    expect(connection.bytes).toBe(24 * 160);
+    await until(() => connection.bytes === 27 * 160, 1000, "the part-filled message");
+    expect(Date.now() - started).toBeGreaterThanOrEqual(230);
     expect(connection.audioMessages).toBe(3);
     // A frame sent just before close goes out before CloseStream.
-    session.send({ payload: new Uint8Array(160).fill(0x20), timestampMs: 460 });
+    session.send({ payload: new Uint8Array(160).fill(0x20), timestampMs: 540 });
     await session.close();
-    expect(connection.bytes).toBe(24 * 160);
+    expect(connection.bytes).toBe(28 * 160);
     expect(connection.audioMessages).toBe(4);
     expect(connection.closeStream).toBe(true);
     expect(deepgram.problems()).toEqual([]);
   });
 
-  test("frames decoded side by side into slabs go in 200 ms messages, every byte as sent and in order (batches within a slab go as one view, those across two are joined)", async () => {
+  test("frames decoded side by side into slabs go in 240 ms messages, every byte as sent and in order (batches within a slab go as one view, those across two are joined)", async () => {
     const deepgram = peer({ apiKey: KEY, keepAudio: true });
     const session = await createDeepgramTranscriber({ apiKey: KEY, url: deepgram.url }).open(collector().options());
     // A small slab so batches also straddle two slabs (those are copied together as before).
@@ -171,8 +171,8 @@ describe("Deepgram adapter against a loopback peer speaking Deepgram's documente
     }
     await session.close();
     const connection = deepgram.connections[0]!;
-    expect(connection.audioMessages).toBe(5);
-    expect(connection.audio.map((message) => message.length)).toEqual([1600, 1600, 1600, 1600, 1120]);
+    expect(connection.audioMessages).toBe(4);
+    expect(connection.audio.map((message) => message.length)).toEqual([1920, 1920, 1920, 1760]);
     expect([...connection.audio.flatMap((message) => [...message])]).toEqual(sent);
     expect(deepgram.problems()).toEqual([]);
   });
