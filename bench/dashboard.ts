@@ -198,8 +198,26 @@ interface Phase {
     sessionP50: number;
     sessionP99: number;
   };
+  /** How late a 5 ms timer fired in the server's process (p99 / max ms): a load arriving then waited as long. */
+  loopLag: { p99: number; max: number };
 }
 const phases: Phase[] = [];
+
+/** Samples the server process's event loop while a phase runs: each 5 ms timer's lateness. */
+function sampleLoopLag() {
+  const late: number[] = [];
+  let last = performance.now();
+  const timer = setInterval(() => {
+    const at = performance.now();
+    late.push(Math.max(0, at - last - 5));
+    last = at;
+  }, 5);
+  return () => {
+    clearInterval(timer);
+    const sorted = late.sort((a, b) => a - b);
+    return { p99: percentile(sorted, 99), max: sorted[sorted.length - 1] ?? Number.NaN };
+  };
+}
 const notes: string[] = [];
 
 progress(
@@ -339,7 +357,9 @@ try {
       readMs = [];
       handlerMs = [];
       sessionMs = [];
+      const stopSampling = sampleLoopLag();
       const result = await during();
+      const loopLag = stopSampling();
       const sorted = readMs.sort((a, b) => a - b);
       const handled = handlerMs.sort((a, b) => a - b);
       const session = sessionMs.sort((a, b) => a - b);
@@ -352,7 +372,7 @@ try {
         sessionP50: percentile(session, 50),
         sessionP99: percentile(session, 99),
       };
-      phases.push({ name, result, load, reads: { ...reads }, events, calls: callsLabel, inSummary });
+      phases.push({ name, result, load, reads: { ...reads }, events, calls: callsLabel, inSummary, loopLag });
     };
 
     await phase("quiet", () => loadDashboards(plan), "none");
@@ -441,7 +461,7 @@ console.log();
 for (const p of phases) {
   const loads = p.result.summary.requests;
   console.log(
-    `${p.name}: the summary re-read calls ${p.reads.calls}×, leads ${p.reads.leads}×, issues ${p.reads.issues}×, money ${p.reads.money}× for ${loads} loads; ${p.events} dashboard events heard; time in the summary per load p50 ${ms(p.inSummary.p50)} / p99 ${ms(p.inSummary.p99)} ms, ${p.inSummary.waited} loads over 1 ms (waiting for a re-read); the whole page in the app p50 ${ms(p.inSummary.handlerP50)} / p99 ${ms(p.inSummary.handlerP99)} ms; the session's lookup in them p50 ${ms(p.inSummary.sessionP50)} / p99 ${ms(p.inSummary.sessionP99)} ms${p.result.stoppedEarly ? "; STOPPED EARLY (deadline)" : ""}`,
+    `${p.name}: the summary re-read calls ${p.reads.calls}×, leads ${p.reads.leads}×, issues ${p.reads.issues}×, money ${p.reads.money}× for ${loads} loads; ${p.events} dashboard events heard; time in the summary per load p50 ${ms(p.inSummary.p50)} / p99 ${ms(p.inSummary.p99)} ms, ${p.inSummary.waited} loads over 1 ms (waiting for a re-read); the whole page in the app p50 ${ms(p.inSummary.handlerP50)} / p99 ${ms(p.inSummary.handlerP99)} ms; the session's lookup in them p50 ${ms(p.inSummary.sessionP50)} / p99 ${ms(p.inSummary.sessionP99)} ms; the server's event loop late p99 ${ms(p.loopLag.p99)} / max ${ms(p.loopLag.max)} ms; loads sent late by the generator p99 ${ms(p.result.summary.lateP99)} ms${p.result.stoppedEarly ? "; STOPPED EARLY (deadline)" : ""}`,
   );
   const errors = p.result.summary.firstError ?? p.result.perLoad.firstError;
   if (errors) console.log(`  first error: ${errors}`);

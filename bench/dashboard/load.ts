@@ -36,6 +36,8 @@ export interface Latencies {
   p99: number;
   max: number;
   meanBytes: number;
+  /** How late this process sent its loads (p99 ms after they were due): the generator's own lag, not the server's. */
+  lateP99: number;
 }
 
 export type DashboardLoadResult = Record<Variant, Latencies> & { seconds: number; stoppedEarly: boolean };
@@ -47,16 +49,18 @@ const deadline = Date.now() + plan.deadlineMs;
 
 interface Tally {
   ms: number[];
+  late: number[];
   errors: number;
   firstError: string | null;
   bytes: number;
 }
 const tallies: Record<Variant, Tally> = {
-  perLoad: { ms: [], errors: 0, firstError: null, bytes: 0 },
-  summary: { ms: [], errors: 0, firstError: null, bytes: 0 },
+  perLoad: { ms: [], late: [], errors: 0, firstError: null, bytes: 0 },
+  summary: { ms: [], late: [], errors: 0, firstError: null, bytes: 0 },
 };
 
 async function one(variant: Variant, due: number, tally: Tally | null) {
+  tally?.late.push(performance.now() - due);
   try {
     const response = await fetch(plan.urls[variant], { headers: { Cookie: plan.cookie }, redirect: "manual" });
     const body = await response.arrayBuffer();
@@ -114,6 +118,10 @@ const summarise = (tally: Tally): Latencies => {
     p99: percentile(sorted, 99),
     max: sorted[sorted.length - 1] ?? Number.NaN,
     meanBytes: sorted.length ? tally.bytes / sorted.length : 0,
+    lateP99: percentile(
+      [...tally.late].sort((a, b) => a - b),
+      99,
+    ),
   };
 };
 const result: DashboardLoadResult = {
