@@ -25,6 +25,8 @@ export interface DashboardLoadPlan {
   /** Idle time between blocks: what one block left behind (a queue anywhere) is not billed to the next. */
   gapMs: number;
   deadlineMs: number;
+  /** The variants loaded (both unless the bench was told `--only-summary`). */
+  variants: Variant[];
 }
 
 export interface Latencies {
@@ -40,7 +42,12 @@ export interface Latencies {
   lateP99: number;
 }
 
-export type DashboardLoadResult = Record<Variant, Latencies> & { seconds: number; stoppedEarly: boolean };
+export type DashboardLoadResult = Record<Variant, Latencies> & {
+  seconds: number;
+  stoppedEarly: boolean;
+  /** When each measured block ran (Date.now() ms), so the server can tell its own figures apart by variant. */
+  blocks: { variant: Variant; from: number; to: number }[];
+};
 
 const plan = JSON.parse(process.argv[2] ?? "") as DashboardLoadPlan;
 for (const url of Object.values(plan.urls))
@@ -79,7 +86,9 @@ async function one(variant: Variant, due: number, tally: Tally | null) {
   }
 }
 
+const blocks: DashboardLoadResult["blocks"] = [];
 async function block(variant: Variant, measured: boolean) {
+  const from = Date.now();
   const start = performance.now();
   const inFlight: Promise<void>[] = [];
   for (let i = 0; i < plan.block; i++) {
@@ -89,18 +98,18 @@ async function block(variant: Variant, measured: boolean) {
     inFlight.push(one(variant, due, measured ? tallies[variant] : null));
   }
   await Promise.all(inFlight);
+  if (measured) blocks.push({ variant, from, to: Date.now() });
 }
 
 const started = performance.now();
 let stoppedEarly = false;
-await block("perLoad", false);
-await block("summary", false);
+for (const variant of plan.variants) await block(variant, false);
 for (let round = 0; round < plan.blocks; round++) {
   if (Date.now() > deadline) {
     stoppedEarly = true;
     break;
   }
-  const order: Variant[] = round % 2 === 0 ? ["perLoad", "summary"] : ["summary", "perLoad"];
+  const order = round % 2 === 0 ? plan.variants : [...plan.variants].reverse();
   for (const variant of order) {
     await Bun.sleep(plan.gapMs);
     await block(variant, true);
@@ -129,5 +138,6 @@ const result: DashboardLoadResult = {
   summary: summarise(tallies.summary),
   seconds: (performance.now() - started) / 1000,
   stoppedEarly,
+  blocks,
 };
 console.log(JSON.stringify(result));

@@ -152,6 +152,19 @@ describe("the dashboard summary", () => {
     expect(reads).toEqual({ calls: 2, leads: 1, issues: 1, money: 1 });
   });
 
+  test("a new month re-reads the money and the day's calls; the week (Monday to Sunday) stays", async () => {
+    const { summary, reads, setNow } = summaryOn();
+    // Monday 30 November 2026, late, then Tuesday 1 December in the small hours (London).
+    const monday = new Date("2026-11-30T23:59:45Z");
+    const tuesday = new Date("2026-12-01T00:00:10Z");
+    setNow(monday);
+    await summary.read(monday);
+    await summary.read(new Date(monday.getTime() + 10_000));
+    setNow(tuesday);
+    await summary.read(tuesday);
+    expect(reads).toEqual({ calls: 2, leads: 1, issues: 1, money: 2 });
+  });
+
   test("after its maximum age a part is re-read in the background, and loads meanwhile answer at once", async () => {
     const { summary, reads, setNow } = summaryOn();
     await summary.read(at);
