@@ -8,6 +8,7 @@
  *   npm run bench:dashboard
  *   npm run bench:dashboard -- --requests 500 --leads 5000 --calls 20000 --streaming-calls 20    a quick look
  *   --rate 100 --block 100 --gap-ms 1000 --streaming-calls 50 --viewers 1 --audio-seconds 45 --ramp-ms 20000 --settle-seconds 20
+ *   --only-summary    the kept summary alone (half the time; for comparing two trees of it)
  *
  * One process holds the app as `npm start` composes it (composeDeps: the LISTEN/NOTIFY live
  * events, the Deepgram adapter pointed at the loopback Deepgram peer) and serves it twice on
@@ -21,7 +22,10 @@
  * the loopback Deepgram peer (bench/live-calls/peer.ts), each in its own process; calls start
  * spread over `--ramp-ms`, so calls begin, end and are filed (new leads, jobs) while the
  * dashboard is loaded. It reports p50/p90/p99 per variant and phase, how often the summary
- * re-read each part, and whether both variants showed the same figures once the calls ended.
+ * re-read each part, and whether both variants showed the same figures once the calls ended;
+ * and, to tell where a slow load's time went: the summary's own time, the whole page in the app,
+ * the session's lookup, how late this process's event loop ran during the summary's blocks (a
+ * load arriving then waits as long before the app sees it), and how late the generator sent.
  * The floor: the summary's p99 under 50 ms in both phases (PASS or FAIL, and the exit code).
  */
 import { AsyncLocalStorage } from "node:async_hooks";
