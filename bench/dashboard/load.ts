@@ -25,6 +25,8 @@ export interface DashboardLoadPlan {
   /** Idle time between blocks: what one block left behind (a queue anywhere) is not billed to the next. */
   gapMs: number;
   deadlineMs: number;
+  /** The variants loaded (both unless the bench was told `--only-summary`). */
+  variants: Variant[];
 }
 
 export interface Latencies {
@@ -36,9 +38,16 @@ export interface Latencies {
   p99: number;
   max: number;
   meanBytes: number;
+  /** How late this process sent its loads (p99 ms after they were due): the generator's own lag, not the server's. */
+  lateP99: number;
 }
 
-export type DashboardLoadResult = Record<Variant, Latencies> & { seconds: number; stoppedEarly: boolean };
+export type DashboardLoadResult = Record<Variant, Latencies> & {
+  seconds: number;
+  stoppedEarly: boolean;
+  /** When each measured block ran (Date.now() ms), so the server can tell its own figures apart by variant. */
+  blocks: { variant: Variant; from: number; to: number }[];
+};
 
 const plan = JSON.parse(process.argv[2] ?? "") as DashboardLoadPlan;
 for (const url of Object.values(plan.urls))
@@ -47,16 +56,18 @@ const deadline = Date.now() + plan.deadlineMs;
 
 interface Tally {
   ms: number[];
+  late: number[];
   errors: number;
   firstError: string | null;
   bytes: number;
 }
 const tallies: Record<Variant, Tally> = {
-  perLoad: { ms: [], errors: 0, firstError: null, bytes: 0 },
-  summary: { ms: [], errors: 0, firstError: null, bytes: 0 },
+  perLoad: { ms: [], late: [], errors: 0, firstError: null, bytes: 0 },
+  summary: { ms: [], late: [], errors: 0, firstError: null, bytes: 0 },
 };
 
 async function one(variant: Variant, due: number, tally: Tally | null) {
+  tally?.late.push(performance.now() - due);
   try {
     const response = await fetch(plan.urls[variant], { headers: { Cookie: plan.cookie }, redirect: "manual" });
     const body = await response.arrayBuffer();
@@ -75,7 +86,9 @@ async function one(variant: Variant, due: number, tally: Tally | null) {
   }
 }
 
+const blocks: DashboardLoadResult["blocks"] = [];
 async function block(variant: Variant, measured: boolean) {
+  const from = Date.now();
   const start = performance.now();
   const inFlight: Promise<void>[] = [];
   for (let i = 0; i < plan.block; i++) {
@@ -85,18 +98,18 @@ async function block(variant: Variant, measured: boolean) {
     inFlight.push(one(variant, due, measured ? tallies[variant] : null));
   }
   await Promise.all(inFlight);
+  if (measured) blocks.push({ variant, from, to: Date.now() });
 }
 
 const started = performance.now();
 let stoppedEarly = false;
-await block("perLoad", false);
-await block("summary", false);
+for (const variant of plan.variants) await block(variant, false);
 for (let round = 0; round < plan.blocks; round++) {
   if (Date.now() > deadline) {
     stoppedEarly = true;
     break;
   }
-  const order: Variant[] = round % 2 === 0 ? ["perLoad", "summary"] : ["summary", "perLoad"];
+  const order = round % 2 === 0 ? plan.variants : [...plan.variants].reverse();
   for (const variant of order) {
     await Bun.sleep(plan.gapMs);
     await block(variant, true);
@@ -114,6 +127,10 @@ const summarise = (tally: Tally): Latencies => {
     p99: percentile(sorted, 99),
     max: sorted[sorted.length - 1] ?? Number.NaN,
     meanBytes: sorted.length ? tally.bytes / sorted.length : 0,
+    lateP99: percentile(
+      [...tally.late].sort((a, b) => a - b),
+      99,
+    ),
   };
 };
 const result: DashboardLoadResult = {
@@ -121,5 +138,6 @@ const result: DashboardLoadResult = {
   summary: summarise(tallies.summary),
   seconds: (performance.now() - started) / 1000,
   stoppedEarly,
+  blocks,
 };
 console.log(JSON.stringify(result));

@@ -1,5 +1,5 @@
 import type { Logger } from "pino";
-import { DASHBOARD_PARTS, type DashboardPart } from "../domain/dashboard/figures.ts";
+import { DASHBOARD_PARTS } from "../domain/dashboard/figures.ts";
 import { createDashboardSummary, type DashboardSummary } from "../domain/dashboard/summary.ts";
 import {
   CALLS_TOUCH,
@@ -9,6 +9,7 @@ import {
   PAYMENTS_TOUCH,
   QUOTES_TOUCH,
   type AnyTouch,
+  type Touched,
   type TouchTable,
 } from "../domain/dashboard/touches.ts";
 import type { Repositories } from "../ports/database.ts";
@@ -53,7 +54,7 @@ type Method = (...args: unknown[]) => Promise<unknown>;
 export function watchWrites<T extends object>(
   repo: T,
   table: TouchTable<T>,
-  touched: (parts: readonly DashboardPart[]) => void,
+  touched: (changes: readonly Touched[]) => void,
 ): T {
   const watched = { ...repo } as Record<string, unknown>;
   for (const [name, touch] of Object.entries(table) as [string, AnyTouch][]) {

@@ -1,3 +1,4 @@
+import type { Child } from "hono/jsx";
 import type { DashboardFigures } from "../domain/dashboard/figures.ts";
 import type { CallListItem } from "../ports/calls.ts";
 import { Badge } from "./components.tsx";
@@ -9,13 +10,11 @@ import { MoneyStats } from "./quotes.tsx";
 import { CheckCallerBadge } from "./calls.tsx";
 import { awaitsCallerCheck } from "../domain/caller-match.ts";
 
-export function DashboardPage(props: {
-  ctx: PageContext;
-  figures: DashboardFigures;
-  simulator: string[] | null;
-  money?: MoneyFigures;
-}) {
-  const f = props.figures;
+/**
+ * The dashboard page around its figures (`live`: DashboardLive, rendered once per set of figures
+ * by the route and shared by every load until they change; it holds nothing per user).
+ */
+export function DashboardPage(props: { ctx: PageContext; live: Child; simulator: string[] | null }) {
   return (
     <Layout ctx={props.ctx} title="Dashboard">
       <h1>Today</h1>
@@ -31,75 +30,82 @@ export function DashboardPage(props: {
         ></div>
       </div>
       {props.simulator ? <SimulateCall ctx={props.ctx} fixtures={props.simulator} /> : null}
-      <div id="dashboard-live">
-        <div class="stats">
-          <Stat n={f.callsToday} label="Calls today" href="/calls" />
-          <Stat
-            n={f.openByUrgency.emergency}
-            label="Open emergencies"
-            href="/issues"
-            tone={f.openByUrgency.emergency > 0 ? "emergency" : undefined}
-          />
-          <Stat n={f.openByUrgency.urgent + f.openByUrgency.routine} label="Other open issues" href="/issues" />
-          <Stat n={f.newLeadsThisWeek} label="New leads this week" href="/leads" />
-        </div>
-        {props.money ? <MoneyStats money={props.money} /> : null}
-        <CallersToCheck calls={f.callersToCheck} />
-        {/* Missed calls to follow up (routes/messages.tsx), refreshed as calls are missed. */}
-        <div hx-ext="sse" sse-connect="/live?topic=inbox">
-          <div hx-get="/missed-calls" hx-trigger="load, sse:missed-call" hx-swap="innerHTML"></div>
-        </div>
-        <div class="grid two">
-          <section class="card">
-            <h2>Open issues, emergencies first</h2>
-            {f.openIssues.length === 0 ? (
-              <p class="muted">No open issues.</p>
-            ) : (
-              <div class="table-wrap">
-                <table class="stacked">
-                  <tbody>
-                    {f.openIssues.map((issue) => (
-                      <tr>
-                        <td>
-                          <Badge value={issue.urgency} />
-                        </td>
-                        <td>
-                          <a href={`/issues/${issue.id}`}>{issue.title}</a>
-                          <div class="muted">
-                            {issue.leadName ?? "Unknown"} · {issue.postcode ?? "no postcode"} ·{" "}
-                            {humanise(issue.category)}
-                          </div>
-                        </td>
-                        <td class="muted">{formatDateTime(issue.createdAt)}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
-            )}
-          </section>
-          <section class="card">
-            <h2>Latest calls</h2>
-            {f.recentCalls.length === 0 ? (
-              <p class="muted">No calls yet.</p>
-            ) : (
-              <ul class="timeline">
-                {f.recentCalls.map((call) => (
-                  <li>
-                    <a href={`/calls/${call.id}`}>{call.leadName ?? phoneForDisplay(call.from)}</a>{" "}
-                    {call.emergency ? <Badge value="emergency" /> : null}
-                    {awaitsCallerCheck(call) ? <CheckCallerBadge /> : null}
-                    <div class="muted">
-                      {formatTime(call.startedAt)} · {humanise(call.status)}
-                    </div>
-                  </li>
-                ))}
-              </ul>
-            )}
-          </section>
-        </div>
-      </div>
+      {props.live}
     </Layout>
+  );
+}
+
+/** The figures: what the page re-reads of itself (`#dashboard-live`) when calls change. */
+export function DashboardLive(props: { figures: DashboardFigures; money?: MoneyFigures }) {
+  const f = props.figures;
+  return (
+    <div id="dashboard-live">
+      <div class="stats">
+        <Stat n={f.callsToday} label="Calls today" href="/calls" />
+        <Stat
+          n={f.openByUrgency.emergency}
+          label="Open emergencies"
+          href="/issues"
+          tone={f.openByUrgency.emergency > 0 ? "emergency" : undefined}
+        />
+        <Stat n={f.openByUrgency.urgent + f.openByUrgency.routine} label="Other open issues" href="/issues" />
+        <Stat n={f.newLeadsThisWeek} label="New leads this week" href="/leads" />
+      </div>
+      {props.money ? <MoneyStats money={props.money} /> : null}
+      <CallersToCheck calls={f.callersToCheck} />
+      {/* Missed calls to follow up (routes/messages.tsx), refreshed as calls are missed. */}
+      <div hx-ext="sse" sse-connect="/live?topic=inbox">
+        <div hx-get="/missed-calls" hx-trigger="load, sse:missed-call" hx-swap="innerHTML"></div>
+      </div>
+      <div class="grid two">
+        <section class="card">
+          <h2>Open issues, emergencies first</h2>
+          {f.openIssues.length === 0 ? (
+            <p class="muted">No open issues.</p>
+          ) : (
+            <div class="table-wrap">
+              <table class="stacked">
+                <tbody>
+                  {f.openIssues.map((issue) => (
+                    <tr>
+                      <td>
+                        <Badge value={issue.urgency} />
+                      </td>
+                      <td>
+                        <a href={`/issues/${issue.id}`}>{issue.title}</a>
+                        <div class="muted">
+                          {issue.leadName ?? "Unknown"} · {issue.postcode ?? "no postcode"} · {humanise(issue.category)}
+                        </div>
+                      </td>
+                      <td class="muted">{formatDateTime(issue.createdAt)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
+        </section>
+        <section class="card">
+          <h2>Latest calls</h2>
+          {f.recentCalls.length === 0 ? (
+            <p class="muted">No calls yet.</p>
+          ) : (
+            <ul class="timeline">
+              {f.recentCalls.map((call) => (
+                <li>
+                  <a href={`/calls/${call.id}`}>{call.leadName ?? phoneForDisplay(call.from)}</a>{" "}
+                  {call.emergency ? <Badge value="emergency" /> : null}
+                  {awaitsCallerCheck(call) ? <CheckCallerBadge /> : null}
+                  <div class="muted">
+                    {formatTime(call.startedAt)} · {humanise(call.status)}
+                  </div>
+                </li>
+              ))}
+            </ul>
+          )}
+        </section>
+      </div>
+    </div>
   );
 }
 

@@ -1,5 +1,7 @@
 import type { LiveEvents } from "../../ports/live-events.ts";
+import { startOfLondonDay } from "../london-time.ts";
 import { DASHBOARD_CHANNEL } from "./channel.ts";
+import type { Touched } from "./touches.ts";
 import {
   DASHBOARD_PARTS,
   periodOf,
@@ -8,13 +10,17 @@ import {
   type DashboardPart,
   type DashboardParts,
   type DashboardReads,
+  type DashboardSnapshot,
   type DashboardSource,
 } from "./figures.ts";
 
 /** The dashboard kept between loads: read once, re-read when its data changes. */
 export interface DashboardSummary extends DashboardSource {
-  /** Data behind these parts changed here: re-read them before they are next shown, and tell the other instances. */
-  touched(parts: readonly DashboardPart[]): void;
+  /**
+   * Data behind these parts (or these rows, where shown) changed here: re-read what it changed
+   * before it is next shown, and tell the other instances.
+   */
+  touched(changes: readonly Touched[]): void;
   /** Stops listening to the other instances. */
   close(): void;
 }
@@ -34,6 +40,23 @@ interface Slot<T> {
 
 /** A dashboard loaded this recently is being watched: a change is re-read at once, before the next load asks. */
 const WATCHED_MS = 60_000;
+
+/** Rows named in one event at most; past it the event names their whole parts (NOTIFY payloads stay small). */
+const MAX_ROWS_SENT = 64;
+
+/** Where a call or a lead shows on the dashboard: a change to it re-reads these parts if they show it. */
+const SHOWN_IN: {
+  call: (id: string) => { [P in DashboardPart]?: (value: DashboardParts[P]) => boolean };
+  lead: (id: string) => { [P in DashboardPart]?: (value: DashboardParts[P]) => boolean };
+} = {
+  call: (id) => ({
+    calls: (v) => v.recentCalls.some((c) => c.id === id) || v.callersToCheck.some((c) => c.id === id),
+  }),
+  lead: (id) => ({
+    calls: (v) => v.recentCalls.some((c) => c.leadId === id) || v.callersToCheck.some((c) => c.leadId === id),
+    issues: (v) => v.openIssues.some((i) => i.leadId === id),
+  }),
+};
 
 /**
  * The dashboard's figures as a read model kept current by events, not read per load. Each part
@@ -70,6 +93,29 @@ export function createDashboardSummary(deps: {
     if (deps.now().getTime() - lastLoadAt < WATCHED_MS) for (const part of parts) readSoon(part);
   };
 
+  /**
+   * Rows changed that show only where listed: a part is re-read if its current figures list one,
+   * or if a read of it is under way (it began before the write committed, and may list it). Kept
+   * figures that list none stay right: the change cannot add a row, and whatever is read next
+   * is read after the write.
+   */
+  const rowsChanged = (kind: "call" | "lead", ids: readonly string[]) => {
+    const affected = new Set<DashboardPart>();
+    for (const id of ids)
+      for (const [part, shows] of Object.entries(SHOWN_IN[kind](id)) as [DashboardPart, (v: unknown) => boolean][]) {
+        const slot = slots[part] as Slot<unknown>;
+        const current = slot.kept !== null && slot.kept.generation === slot.generation;
+        if (slot.reading || (current && shows(slot.kept!.value))) affected.add(part);
+      }
+    if (affected.size > 0) stale([...affected]);
+  };
+
+  const changed = (parts: readonly DashboardPart[], calls: readonly string[], leads: readonly string[]) => {
+    if (parts.length > 0) stale(parts);
+    if (calls.length > 0) rowsChanged("call", calls);
+    if (leads.length > 0) rowsChanged("lead", leads);
+  };
+
   /** One read at a time per part: changes that land during it are read once, after it. */
   function readSoon(part: DashboardPart) {
     const slot = slots[part];
@@ -78,7 +124,7 @@ export function createDashboardSummary(deps: {
       return;
     }
     const at = deps.now();
-    readNow(part, at, periodOf(part, at)).catch(warn(part));
+    readNow(part, at, periodAt(part, at)).catch(warn(part));
   }
 
   function readNow<P extends DashboardPart>(part: P, at: Date, period: string): Promise<DashboardParts[P]> {
@@ -106,27 +152,54 @@ export function createDashboardSummary(deps: {
     return promise;
   }
 
+  // The periods of the London day a load falls in, worked out once a day: working them out per
+  // load (Intl's formatting, six times) was a tenth of a kept load's CPU.
+  let day: { from: number; until: number; periods: Record<DashboardPart, string> } | null = null;
+  const periodAt = (part: DashboardPart, at: Date) => {
+    const t = at.getTime();
+    if (!day || t < day.from || t >= day.until) {
+      const from = startOfLondonDay(at).getTime();
+      // 26 hours on from a London midnight is always within the next London day (23 to 25 hours long).
+      const until = startOfLondonDay(new Date(from + 26 * 3600_000)).getTime();
+      const periods = Object.fromEntries(DASHBOARD_PARTS.map((p) => [p, periodOf(p, at)]));
+      day = { from, until, periods: periods as Record<DashboardPart, string> };
+    }
+    return day.periods[part];
+  };
+
   function partAt<P extends DashboardPart>(part: P, at: Date): Promise<DashboardParts[P]> {
     const slot = slots[part] as Slot<DashboardParts[P]>;
-    const period = periodOf(part, at);
+    const period = periodAt(part, at);
     const kept = slot.kept;
     if (!kept || kept.period !== period || kept.generation !== slot.generation) return readNow(part, at, period);
     if (at.getTime() - kept.readAt >= maxAgeMs && !slot.reading) readNow(part, at, period).catch(warn(part));
     return Promise.resolve(kept.value);
   }
 
-  // Coalesced: one event at a time leaves this instance, naming every part touched since the
-  // last one left. Each touch is covered by an event sent after it, so no other instance misses it.
+  // Coalesced: one event at a time leaves this instance, naming every part (and row) touched since
+  // the last one left. Each touch is covered by an event sent after it, so no other instance misses it.
   const unsent = new Set<DashboardPart>();
+  const unsentCalls = new Set<string>();
+  const unsentLeads = new Set<string>();
   let sending = false;
+  /** What the next event says: too many rows become their whole parts; rows of a part named whole go. */
+  const nextEvent = () => {
+    if (unsentCalls.size > MAX_ROWS_SENT) unsent.add("calls");
+    if (unsentLeads.size > MAX_ROWS_SENT) unsent.add("calls").add("issues");
+    const parts = [...unsent];
+    const calls = unsent.has("calls") ? [] : [...unsentCalls];
+    const leads = unsent.has("calls") && unsent.has("issues") ? [] : [...unsentLeads];
+    unsent.clear();
+    unsentCalls.clear();
+    unsentLeads.clear();
+    return { parts, ...(calls.length ? { calls } : {}), ...(leads.length ? { leads } : {}), by: deps.instanceId };
+  };
   const send = async () => {
     sending = true;
     try {
-      while (unsent.size > 0) {
-        const parts = [...unsent];
-        unsent.clear();
+      while (unsent.size > 0 || unsentCalls.size > 0 || unsentLeads.size > 0) {
         await deps.liveEvents
-          .publish(DASHBOARD_CHANNEL, { type: "stale", data: { parts, by: deps.instanceId } })
+          .publish(DASHBOARD_CHANNEL, { type: "stale", data: nextEvent() })
           .catch((error: unknown) =>
             deps.log?.warn(
               { err: error instanceof Error ? error.message : String(error) },
@@ -140,8 +213,18 @@ export function createDashboardSummary(deps: {
   };
 
   const subscription = deps.liveEvents.subscribe(DASHBOARD_CHANNEL, null, (event) => {
-    if (event.data.by !== deps.instanceId) stale(event.data.parts);
+    const { parts, calls = [], leads = [], by } = event.data;
+    if (by !== deps.instanceId) changed(parts, calls, leads);
   });
+
+  // The same snapshot object while no part changed, so what is made of it (the rendered figures)
+  // can be kept by it too.
+  let last: { parts: DashboardParts; snapshot: DashboardSnapshot } | null = null;
+  const snapshotFor = (parts: DashboardParts) => {
+    if (!last || DASHBOARD_PARTS.some((part) => last!.parts[part] !== parts[part]))
+      last = { parts, snapshot: snapshotOf(parts) };
+    return last.snapshot;
+  };
 
   return {
     async read(at) {
@@ -152,12 +235,21 @@ export function createDashboardSummary(deps: {
         partAt("issues", at),
         partAt("money", at),
       ]);
-      return snapshotOf({ calls, leads, issues, money });
+      return snapshotFor({ calls, leads, issues, money });
     },
-    touched(parts) {
-      if (parts.length === 0) return;
-      stale(parts);
+    touched(changes) {
+      if (changes.length === 0) return;
+      const parts: DashboardPart[] = [];
+      const calls: string[] = [];
+      const leads: string[] = [];
+      for (const change of changes)
+        if (typeof change === "string") parts.push(change);
+        else if ("call" in change) calls.push(change.call);
+        else leads.push(change.lead);
+      changed(parts, calls, leads);
       for (const part of parts) unsent.add(part);
+      for (const id of calls) unsentCalls.add(id);
+      for (const id of leads) unsentLeads.add(id);
       if (!sending) void send();
     },
     close: () => subscription.unsubscribe(),
