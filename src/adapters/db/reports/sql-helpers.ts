@@ -15,6 +15,10 @@ export async function select<T>(db: Database, query: SQL): Promise<T[]> {
 export const within = (column: SQL, range: ReportRange): SQL =>
   sql`${column} >= ${range.from.toISOString()}::timestamptz and ${column} < ${range.to.toISOString()}::timestamptz`;
 
+/** A roll-up's London `day` column within the range's days (its first to its last, inclusive). */
+export const onDays = (range: ReportRange): SQL =>
+  sql`day >= ${range.firstDay}::date and day <= ${range.lastDay}::date`;
+
 /** The London wall-clock time of a timestamptz column, for grouping by London day, week, hour. */
 export const london = (column: SQL): SQL => sql`(${column} at time zone 'Europe/London')`;
 
