@@ -61,6 +61,23 @@ const ROLLUP_VERSUS_ROWS = {
        from invoices
      ) events group by 1 order by 1`,
   ],
+  leadMilestones: [
+    `select lead_id::text, created_at::text, quote_sent_at::text, accepted_at::text, visit_at::text, paid_at::text
+     from report_lead_milestones order by lead_id`,
+    `select l.id::text as lead_id, l.created_at::text, quoted.sent_at::text as quote_sent_at,
+       quoted.accepted_at::text as accepted_at, visited.starts_at::text as visit_at, paid.paid_at::text as paid_at
+     from leads l
+       left join (select i.lead_id, min(q.sent_at) as sent_at, min(q.accepted_at) as accepted_at
+         from quotes q join issues i on i.id = q.issue_id where q.sent_at is not null group by i.lead_id) quoted
+         on quoted.lead_id = l.id
+       left join (select i.lead_id, min(a.starts_at) as starts_at
+         from appointments a join issues i on i.id = a.issue_id where a.status <> 'cancelled' group by i.lead_id) visited
+         on visited.lead_id = l.id
+       left join (select i.lead_id, min(p.paid_at) as paid_at
+         from payments p join quotes q on q.id = p.quote_id join issues i on i.id = q.issue_id
+         where p.status = 'paid' group by i.lead_id) paid on paid.lead_id = l.id
+     order by l.id`,
+  ],
 } as const;
 
 export type RollupName = keyof typeof ROLLUP_VERSUS_ROWS;

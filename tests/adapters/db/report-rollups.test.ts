@@ -5,7 +5,18 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { OpenDatabase } from "../../../src/adapters/db/database.ts";
 import { openDatabase } from "../../../src/adapters/db/open.ts";
-import { calls, invoices, issues, leads, payments, quotes } from "../../../src/adapters/db/schema.ts";
+import {
+  appointments,
+  calls,
+  engineers,
+  invoices,
+  issues,
+  leads,
+  payments,
+  quotes,
+  staffUsers,
+} from "../../../src/adapters/db/schema.ts";
+import { DEFAULT_WORKING_WEEK } from "../../../src/domain/scheduling/engineers.ts";
 import type { CallStatus } from "../../../src/domain/calls.ts";
 import { resolveRange } from "../../../src/domain/reports/date-range.ts";
 import { freshPglite, startPostgres, type TestPostgres } from "../../support/test-db.ts";
@@ -244,6 +255,97 @@ function rollupContract(name: string, open: () => Promise<OpenDatabase>) {
       await repos.db.delete(payments).where(eq(payments.id, paymentIds[10]!));
       const { moneyDays } = await expectInStep();
       expect(moneyDays.kept.length).toBeGreaterThan(5);
+    });
+
+    test("each lead's first quote, acceptance, visit and payment follow visits booked, cancelled and moved, and jobs moved between leads", async () => {
+      const people = await repos.db
+        .insert(leads)
+        .values(
+          Array.from({ length: 6 }, (_, i) => ({ name: `Lead ${i}`, phone: `+44770090020${i}`, createdAt: at() })),
+        )
+        .returning({ id: leads.id });
+      const jobs = await repos.db
+        .insert(issues)
+        .values(people.flatMap((person, i) => [0, 1].map((k) => ({ leadId: person.id, title: `Job ${i}.${k}` }))))
+        .returning({ id: issues.id });
+      const [engineerUser] = await repos.db
+        .insert(staffUsers)
+        .values({ email: `eng-${SEED}@rollup.example`, name: "Eng", role: "engineer", passwordHash: "x" })
+        .returning({ id: staffUsers.id });
+      await repos.db
+        .insert(engineers)
+        .values({ userId: engineerUser!.id, trades: ["plumbing"], hours: DEFAULT_WORKING_WEEK });
+      const visitIds: string[] = [];
+      for (const job of jobs) {
+        for (let n = random.int(3); n > 0; n--) {
+          const startsAt = at();
+          const [visit] = await repos.db
+            .insert(appointments)
+            .values({
+              issueId: job.id,
+              engineerId: engineerUser!.id,
+              startsAt,
+              endsAt: new Date(startsAt.getTime() + 3_600_000),
+              status: random.pick(["booked", "done", "no_access", "cancelled"] as const),
+            })
+            .returning({ id: appointments.id });
+          visitIds.push(visit!.id);
+        }
+      }
+      // Quotes on the new jobs, some with a payment.
+      for (const [n, job] of jobs.entries()) {
+        const sentAt = random.next() < 0.8 ? at() : null;
+        const [quote] = await repos.db
+          .insert(quotes)
+          .values({
+            issueId: job.id,
+            version: 1,
+            token: `milestone-${SEED}-${n}-${crypto.randomUUID()}`,
+            status: sentAt ? "accepted" : "draft",
+            lines: [],
+            totals: {
+              lines: [],
+              subtotalPence: 100,
+              discountPence: 0,
+              netPence: 100,
+              vatPence: 0,
+              totalPence: 100,
+              vatByRate: [],
+              depositPence: 0,
+            },
+            sentAt,
+            acceptedAt: sentAt && random.next() < 0.7 ? new Date(sentAt.getTime() + 3_600_000) : null,
+          })
+          .returning({ id: quotes.id });
+        if (sentAt && random.next() < 0.6) {
+          await repos.db.insert(payments).values({
+            quoteId: quote!.id,
+            kind: "full",
+            amountPence: 100,
+            provider: "test",
+            status: "paid",
+            paidAt: at(),
+            checkoutSessionId: `cs_milestone_${SEED}_${n}`,
+          });
+        }
+      }
+      const { leadMilestones } = await expectInStep();
+      expect(leadMilestones.kept.length).toBeGreaterThanOrEqual(7);
+
+      // A visit cancelled, one moved to another day, one to another job, one deleted.
+      await repos.db.update(appointments).set({ status: "cancelled" }).where(eq(appointments.id, visitIds[0]!));
+      await repos.db.update(appointments).set({ status: "booked" }).where(eq(appointments.id, visitIds[1]!));
+      await repos.db.update(appointments).set({ startsAt: at() }).where(eq(appointments.id, visitIds[2]!));
+      await repos.db.update(appointments).set({ issueId: jobs[11]!.id }).where(eq(appointments.id, visitIds[3]!));
+      await repos.db.delete(appointments).where(eq(appointments.id, visitIds[4]!));
+      await expectInStep();
+      // Two leads merged: the second's jobs (and their quotes, visits and payments) move to the first.
+      await repos.db
+        .update(issues)
+        .set({ leadId: people[0]!.id })
+        .where(inArray(issues.id, [jobs[2]!.id, jobs[3]!.id]));
+      await repos.db.update(leads).set({ createdAt: at() }).where(eq(leads.id, people[0]!.id));
+      await expectInStep();
     });
 
     test("the calls page's percentiles from the histograms equal percentile_cont over the bucketed rows", async () => {
