@@ -2,8 +2,8 @@
 -- writes (src/adapters/db/reports/README.md), so the jobs page follows a year's leads through
 -- the pipeline from one narrow row each instead of joining leads, jobs, quotes, visits and
 -- payments on every load. A trigger on any of those recounts the affected lead's row; the
--- recount waits on a per-lead transaction lock first, so two transactions changing one lead's
--- quotes queue, and the second recounts with the first's rows in view (READ COMMITTED).
+-- recount locks that row first, so two transactions changing one lead's quotes queue, and the
+-- second recounts with the first's rows in view (READ COMMITTED).
 CREATE TABLE "report_lead_milestones" (
 	"lead_id" uuid PRIMARY KEY NOT NULL REFERENCES "leads"("id") ON DELETE CASCADE,
 	"created_at" timestamp with time zone NOT NULL,
@@ -18,7 +18,10 @@ CREATE FUNCTION report_refresh_lead(lead uuid) RETURNS void
 LANGUAGE plpgsql AS $$
 BEGIN
   IF lead IS NULL THEN RETURN; END IF;
-  PERFORM pg_advisory_xact_lock(hashtext('report_lead_milestones'), hashtext(lead::text));
+  -- Wait for any other transaction recounting this lead, then recount (a new statement, so a
+  -- new snapshot that sees what that transaction committed). A row lock, not an advisory lock:
+  -- those take shared memory each, and a bulk insert of 20,000 rows would run out.
+  PERFORM 1 FROM report_lead_milestones WHERE lead_id = lead FOR UPDATE;
   INSERT INTO report_lead_milestones AS r (lead_id, created_at, quote_sent_at, accepted_at, visit_at, paid_at)
   SELECT l.id, l.created_at,
     (SELECT min(q.sent_at) FROM quotes q JOIN issues i ON i.id = q.issue_id WHERE i.lead_id = l.id AND q.sent_at IS NOT NULL),

@@ -335,7 +335,11 @@ function rollupContract(name: string, open: () => Promise<OpenDatabase>) {
       // A visit cancelled, one moved to another day, one to another job, one deleted.
       await repos.db.update(appointments).set({ status: "cancelled" }).where(eq(appointments.id, visitIds[0]!));
       await repos.db.update(appointments).set({ status: "booked" }).where(eq(appointments.id, visitIds[1]!));
-      await repos.db.update(appointments).set({ startsAt: at() }).where(eq(appointments.id, visitIds[2]!));
+      const movedTo = at();
+      await repos.db
+        .update(appointments)
+        .set({ startsAt: movedTo, endsAt: new Date(movedTo.getTime() + 3_600_000) })
+        .where(eq(appointments.id, visitIds[2]!));
       await repos.db.update(appointments).set({ issueId: jobs[11]!.id }).where(eq(appointments.id, visitIds[3]!));
       await repos.db.delete(appointments).where(eq(appointments.id, visitIds[4]!));
       await expectInStep();
