@@ -8,8 +8,13 @@
 import { sql } from "drizzle-orm";
 import type { Database } from "../../src/adapters/db/database-handle.ts";
 import { rowsOf } from "../../src/adapters/db/reports/sql-helpers.ts";
+import { RECOVERY_CTES } from "../../src/adapters/db/reports/missed-recovery.ts";
+import { PgDialect } from "drizzle-orm/pg-core";
 
 const MISSED = `status in ('no-answer', 'busy', 'canceled')`;
+/** The recovery rule as the report read it before the roll-up (./missed-recovery.ts's RECOVERY_CTES). */
+const recovery = new PgDialect().sqlToQuery(RECOVERY_CTES);
+const RECOVERY_SQL = recovery.sql.replace(/\$(\d+)/g, (_, n: string) => `'${String(recovery.params[Number(n) - 1])}'`);
 
 const ROLLUP_VERSUS_ROWS = {
   callHours: [
@@ -78,6 +83,16 @@ const ROLLUP_VERSUS_ROWS = {
          where p.status = 'paid' group by i.lead_id) paid on paid.lead_id = l.id
      order by l.id`,
   ],
+  missedRecovery: [
+    `select call_id::text, started_at::text, called_back_at::text, messaged_back_at::text from report_missed_calls
+     order by call_id`,
+    `with missed as (
+       select id, lead_id, from_number, started_at from calls
+       where direction = 'inbound' and answered_at is null and ${MISSED}
+     ), ${RECOVERY_SQL}
+     select m.id::text as call_id, m.started_at::text, called.at::text as called_back_at, messaged.at::text as messaged_back_at
+     from missed m left join called on called.id = m.id left join messaged on messaged.id = m.id order by m.id`,
+  ],
 } as const;
 
 export type RollupName = keyof typeof ROLLUP_VERSUS_ROWS;
@@ -89,7 +104,10 @@ export async function rollupVersusRows(
   const read = async (text: string) =>
     rowsOf<Record<string, unknown>>(await db.execute(sql.raw(text))).map((row) =>
       Object.fromEntries(
-        Object.entries(row).map(([key, value]) => [key, Number.isNaN(Number(value)) ? value : Number(value)]),
+        Object.entries(row).map(([key, value]) => [
+          key,
+          value === null || Number.isNaN(Number(value)) ? value : Number(value),
+        ]),
       ),
     );
   const result = {} as Record<RollupName, { kept: unknown[]; recounted: unknown[] }>;

@@ -12,6 +12,7 @@ import {
   invoices,
   issues,
   leads,
+  messages,
   payments,
   quotes,
   staffUsers,
@@ -141,6 +142,93 @@ function rollupContract(name: string, open: () => Promise<OpenDatabase>) {
         .where(inArray(calls.id, callIds.slice(30, 35)));
       await repos.db.delete(calls).where(inArray(calls.id, callIds.slice(35, 50)));
       await expectInStep();
+    });
+
+    test("missed calls called back, messaged back by staff (not by the automatic reply), and those taken back", async () => {
+      const numbers = ["+447700900301", "+447700900302", "+447700900303"];
+      const people = await repos.db
+        .insert(leads)
+        .values(numbers.map((phone, i) => ({ name: `Caller ${i}`, phone })))
+        .returning({ id: leads.id, phone: leads.phone });
+      const [office] = await repos.db
+        .insert(staffUsers)
+        .values({ email: `office-${SEED}@rollup.example`, name: "Office", role: "staff", passwordHash: "x" })
+        .returning({ id: staffUsers.id });
+      const missed = await repos.db
+        .insert(calls)
+        .values(
+          Array.from({ length: 30 }, (_, i) => {
+            const person = random.pick(people);
+            return {
+              providerCallId: `CAmissed${SEED}x${i}`,
+              direction: "inbound" as const,
+              from: person.phone!,
+              to: "+441130000000",
+              leadId: person.id,
+              status: random.pick(["no-answer", "busy", "canceled", "completed"] as const),
+              startedAt: at(),
+            };
+          }),
+        )
+        .returning({ id: calls.id });
+      // Calls back (some more than 7 days later, so not counted) and messages: staff's and automatic ones.
+      const back = await repos.db
+        .insert(calls)
+        .values(
+          Array.from({ length: 12 }, (_, i) => ({
+            providerCallId: `CAback${SEED}x${i}`,
+            direction: "outbound" as const,
+            from: "+441130000000",
+            to: random.pick(people).phone!,
+            status: "completed" as const,
+            startedAt: new Date(at().getTime() + random.int(3) * 4 * 86_400_000),
+          })),
+        )
+        .returning({ id: calls.id });
+      const texts = await repos.db
+        .insert(messages)
+        .values(
+          Array.from({ length: 12 }, (_, i) => ({
+            leadId: random.pick(people).id,
+            channel: "sms" as const,
+            direction: "outbound" as const,
+            body: `Sorry we missed you ${i}`,
+            status: "sent" as const,
+            purpose: "conversation" as const,
+            sentBy: random.next() < 0.7 ? office!.id : null,
+            occurredAt: at(),
+          })),
+        )
+        .returning({ id: messages.id });
+      const { missedRecovery } = await expectInStep();
+      expect(missedRecovery.kept.length).toBeGreaterThan(10);
+      expect(missedRecovery.kept.some((row) => (row as { called_back_at: unknown }).called_back_at !== null)).toBe(
+        true,
+      );
+
+      // A call back deleted, one moved a day, a text's sender removed, a text moved to another lead,
+      // a missed call answered after all, one deleted, and one caller's lead merged into another.
+      await repos.db.delete(calls).where(eq(calls.id, back[0]!.id));
+      await repos.db.update(calls).set({ startedAt: at() }).where(eq(calls.id, back[1]!.id));
+      await repos.db.update(messages).set({ sentBy: null }).where(eq(messages.id, texts[0]!.id));
+      await repos.db.update(messages).set({ leadId: people[0]!.id }).where(eq(messages.id, texts[1]!.id));
+      await repos.db.update(messages).set({ occurredAt: at() }).where(eq(messages.id, texts[2]!.id));
+      await repos.db.delete(messages).where(eq(messages.id, texts[3]!.id));
+      await repos.db.update(calls).set({ status: "completed", answeredAt: at() }).where(eq(calls.id, missed[0]!.id));
+      await repos.db.delete(calls).where(eq(calls.id, missed[1]!.id));
+      await repos.db.update(calls).set({ leadId: people[1]!.id }).where(eq(calls.leadId, people[2]!.id));
+      const after = await expectInStep();
+      // The page over every call so far reads the same count and the same recoveries.
+      const range = resolveRange({ from: "2026-10-19", to: "2026-11-10" }, new Date("2026-11-20T12:00:00Z"));
+      if (!range.ok) throw new Error(range.message);
+      const { recovery } = await repos.reports.calls(range.value);
+      const rows = after.missedRecovery.recounted as {
+        called_back_at: string | null;
+        messaged_back_at: string | null;
+      }[];
+      expect(recovery.missed).toBe(rows.length);
+      expect(recovery.calledBack).toBe(rows.filter((row) => row.called_back_at !== null).length);
+      expect(recovery.messagedBack).toBe(rows.filter((row) => row.messaged_back_at !== null).length);
     });
 
     test("a write to a column the figures do not read (a lease renewal) leaves the roll-ups alone", async () => {
