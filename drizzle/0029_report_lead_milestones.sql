@@ -42,10 +42,16 @@ LANGUAGE sql STABLE SET enable_seqscan = off AS $$ SELECT lead_id FROM issues WH
 CREATE FUNCTION report_lead_of_quote(quote uuid) RETURNS uuid
 LANGUAGE sql STABLE SET enable_seqscan = off AS $$ SELECT i.lead_id FROM quotes q JOIN issues i ON i.id = q.issue_id WHERE q.id = quote $$;--> statement-breakpoint
 
+-- A new lead has no jobs yet, so nothing to look up: its row starts empty.
 CREATE FUNCTION report_leads_changed() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
-  PERFORM report_refresh_lead(NEW.id);
+  IF TG_OP = 'INSERT' THEN
+    INSERT INTO report_lead_milestones (lead_id, created_at) VALUES (NEW.id, NEW.created_at)
+    ON CONFLICT (lead_id) DO NOTHING;
+  ELSE
+    UPDATE report_lead_milestones SET created_at = NEW.created_at WHERE lead_id = NEW.id;
+  END IF;
   RETURN NULL;
 END $$;--> statement-breakpoint
 CREATE TRIGGER report_leads_written AFTER INSERT OR UPDATE OF created_at ON leads
