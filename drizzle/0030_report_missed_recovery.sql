@@ -18,9 +18,9 @@ CREATE INDEX "report_missed_calls_lead_idx" ON "report_missed_calls" ("lead_id",
 
 CREATE FUNCTION report_recount_missed(call uuid) RETURNS void
 LANGUAGE plpgsql
--- Point look-ups by key, always: while a bulk insert fills a table its statistics still say
--- empty, and a sequential scan per row made a 12,000-visit insert take minutes.
-SET enable_seqscan = off AS $$
+-- Single-table look-ups by key, planned for the tables as they are now (not from a plan cached
+-- while a bulk insert's table still looked empty).
+SET plan_cache_mode = force_custom_plan AS $$
 DECLARE
   c calls;
 BEGIN
@@ -42,7 +42,7 @@ END $$;--> statement-breakpoint
 
 -- The missed calls an outbound call to `number` at `at` could have called back.
 CREATE FUNCTION report_recount_called_back(number text, at timestamptz) RETURNS void
-LANGUAGE plpgsql SET enable_seqscan = off AS $$
+LANGUAGE plpgsql SET plan_cache_mode = force_custom_plan AS $$
 BEGIN
   PERFORM report_recount_missed(m.call_id) FROM (
     SELECT call_id FROM report_missed_calls
@@ -77,7 +77,7 @@ EXECUTE FUNCTION report_calls_recovery();--> statement-breakpoint
 
 -- A message staff sent to a lead (the automatic missed-call reply has no sender and does not count).
 CREATE FUNCTION report_recount_messaged_back(m messages) RETURNS void
-LANGUAGE plpgsql SET enable_seqscan = off AS $$
+LANGUAGE plpgsql SET plan_cache_mode = force_custom_plan AS $$
 BEGIN
   IF m.direction <> 'outbound' OR m.sent_by IS NULL OR m.lead_id IS NULL THEN RETURN; END IF;
   PERFORM report_recount_missed(r.call_id) FROM (

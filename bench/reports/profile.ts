@@ -23,7 +23,7 @@ try {
     logger: pino({ level: "warn" }),
   });
   const client = postgres(server.url, { max: 1, onnotice: () => {} });
-  await seedYear(client, () => {});
+  await seedYear(client, (message) => console.log(`seed ${message}`));
   await client.end();
   const now = new Date();
   // `--month`: this month so far instead of the year.
