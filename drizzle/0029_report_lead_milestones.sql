@@ -30,12 +30,15 @@ BEGIN
   PERFORM 1 FROM report_lead_milestones WHERE lead_id = lead FOR UPDATE;
   jobs := ARRAY(SELECT id FROM issues WHERE lead_id = lead);
   quoted := ARRAY(SELECT id FROM quotes WHERE issue_id = ANY (jobs));
+  -- The lead's rows first (MATERIALIZED), then their minimum: left to itself the planner turns
+  -- min(sent_at) into a walk of the whole sent_at index from the oldest quote until it meets one
+  -- of this lead's.
+  WITH q AS MATERIALIZED (SELECT sent_at, accepted_at FROM quotes WHERE issue_id = ANY (jobs) AND sent_at IS NOT NULL),
+    a AS MATERIALIZED (SELECT starts_at FROM appointments WHERE issue_id = ANY (jobs) AND status <> 'cancelled'),
+    p AS MATERIALIZED (SELECT paid_at FROM payments WHERE quote_id = ANY (quoted) AND status = 'paid')
   INSERT INTO report_lead_milestones AS r (lead_id, created_at, quote_sent_at, accepted_at, visit_at, paid_at)
-  SELECT l.id, l.created_at,
-    (SELECT min(sent_at) FROM quotes WHERE issue_id = ANY (jobs) AND sent_at IS NOT NULL),
-    (SELECT min(accepted_at) FROM quotes WHERE issue_id = ANY (jobs) AND sent_at IS NOT NULL),
-    (SELECT min(starts_at) FROM appointments WHERE issue_id = ANY (jobs) AND status <> 'cancelled'),
-    (SELECT min(paid_at) FROM payments WHERE quote_id = ANY (quoted) AND status = 'paid')
+  SELECT l.id, l.created_at, (SELECT min(sent_at) FROM q), (SELECT min(accepted_at) FROM q),
+    (SELECT min(starts_at) FROM a), (SELECT min(paid_at) FROM p)
   FROM leads l WHERE l.id = lead
   ON CONFLICT (lead_id) DO UPDATE SET created_at = excluded.created_at, quote_sent_at = excluded.quote_sent_at,
     accepted_at = excluded.accepted_at, visit_at = excluded.visit_at, paid_at = excluded.paid_at;

@@ -30,12 +30,17 @@ BEGIN
     RETURN;
   END IF;
   PERFORM 1 FROM report_missed_calls WHERE call_id = call FOR UPDATE;
+  -- The caller's rows first (MATERIALIZED), then their minimum: not min() turned into a walk of
+  -- every call's started_at index until one to this number turns up.
+  WITH o AS MATERIALIZED (
+    SELECT started_at FROM calls WHERE direction = 'outbound' AND to_number = c.from_number
+      AND started_at > c.started_at AND started_at < c.started_at + interval '7 days'
+  ), x AS MATERIALIZED (
+    SELECT occurred_at FROM messages WHERE lead_id = c.lead_id AND direction = 'outbound'
+      AND sent_by IS NOT NULL AND occurred_at > c.started_at AND occurred_at < c.started_at + interval '7 days'
+  )
   INSERT INTO report_missed_calls AS r (call_id, started_at, from_number, lead_id, called_back_at, messaged_back_at)
-  VALUES (c.id, c.started_at, c.from_number, c.lead_id,
-    (SELECT min(o.started_at) FROM calls o WHERE o.direction = 'outbound' AND o.to_number = c.from_number
-      AND o.started_at > c.started_at AND o.started_at < c.started_at + interval '7 days'),
-    (SELECT min(x.occurred_at) FROM messages x WHERE x.lead_id = c.lead_id AND x.direction = 'outbound'
-      AND x.sent_by IS NOT NULL AND x.occurred_at > c.started_at AND x.occurred_at < c.started_at + interval '7 days'))
+  SELECT c.id, c.started_at, c.from_number, c.lead_id, (SELECT min(started_at) FROM o), (SELECT min(occurred_at) FROM x)
   ON CONFLICT (call_id) DO UPDATE SET started_at = excluded.started_at, from_number = excluded.from_number,
     lead_id = excluded.lead_id, called_back_at = excluded.called_back_at, messaged_back_at = excluded.messaged_back_at;
 END $$;--> statement-breakpoint
