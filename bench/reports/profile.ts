@@ -23,11 +23,15 @@ try {
     logger: pino({ level: "warn" }),
   });
   const client = postgres(server.url, { max: 1, onnotice: () => {} });
-  await seedYear(client, () => {});
+  await seedYear(client, (message) => console.log(`seed ${message}`));
   await client.end();
   const now = new Date();
+  // `--month`: this month so far instead of the year.
+  const month = process.argv.includes("--month");
   const range = resolveRange(
-    { from: londonDate(new Date(now.getTime() - 364 * 86_400_000)), to: londonDate(now) },
+    month
+      ? { from: `${londonDate(now).slice(0, 8)}01`, to: londonDate(now) }
+      : { from: londonDate(new Date(now.getTime() - 364 * 86_400_000)), to: londonDate(now) },
     now,
   );
   if (!range.ok) throw new Error(range.message);

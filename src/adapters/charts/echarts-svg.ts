@@ -6,6 +6,12 @@ const WIDTH = 720;
 const HEIGHT = 320;
 /** Same spec, same SVG: keep the last few, since a chart costs 15–30 ms to draw and pages reload often. */
 const CACHE_SIZE = 200;
+/**
+ * More bars than this per series (a year by day) are drawn as one path per series (ECharts'
+ * `large` mode) instead of one element per bar: the same picture, a quarter of the SVG and a
+ * third to a fifth of the drawing time (bench/RESULTS.md, 2026-12-03 roll-ups).
+ */
+const LARGE_BARS = 60;
 
 const PALETTE = ["#1d4ed8", "#dc2626", "#9ca3af", "#059669", "#d97706", "#7c3aed"];
 const FONT = { fontFamily: "system-ui, sans-serif", fontSize: 13 };
@@ -24,6 +30,8 @@ function barOption(spec: Extract<ChartSpec, { kind: "bar" }>): Echarts.EChartsOp
       name: s.name,
       data: s.values,
       stack: spec.stacked ? "all" : undefined,
+      large: spec.categories.length > LARGE_BARS,
+      largeThreshold: LARGE_BARS,
     })),
   };
 }

@@ -2,36 +2,35 @@ import { sql } from "drizzle-orm";
 import type { CallsReport } from "../../../domain/reports/figures.ts";
 import type { ReportRange } from "../../../domain/reports/date-range.ts";
 import type { Database } from "../database-handle.ts";
-import { MISSED, RECOVERY_CTES } from "./missed-recovery.ts";
-import { epochHour, londonHour, num, select, spreadColumns, spreadOf, within } from "./sql-helpers.ts";
+import { spreadOfCounts, type ValueCount } from "../../../domain/reports/spread-of-counts.ts";
+import { num, onDays, select, spreadColumns, spreadOf, within } from "./sql-helpers.ts";
 
+/** Seconds [from, to): the edges are edges of the roll-up's length buckets, so each band is exact. */
 const LENGTH_BANDS = [
-  { band: "under 1 min", key: "len_1" },
-  { band: "1–3 min", key: "len_3" },
-  { band: "3–10 min", key: "len_10" },
-  { band: "10 min or more", key: "len_more" },
+  { band: "under 1 min", from: Number.NEGATIVE_INFINITY, to: 60 },
+  { band: "1–3 min", from: 60, to: 180 },
+  { band: "3–10 min", from: 180, to: 600 },
+  { band: "10 min or more", from: 600, to: Number.POSITIVE_INFINITY },
 ] as const;
 
-/** The calls page: six statements, each one aggregate over the range's calls. */
+/**
+ * The calls page: counts and the answer-time and length percentiles from the roll-ups the writes
+ * keep (drizzle/0028_report_rollups.sql), the rest (recovery, trade, emergencies) aggregated from
+ * the range's calls.
+ */
 export async function callsReport(db: Database, range: ReportRange): Promise<CallsReport> {
   const inRange = within(sql`started_at`, range);
-  const inbound = sql`direction = 'inbound' and ${inRange}`;
-  const [byDay, byHour, [totals], [recovery], byTrade, [emergencies]] = await Promise.all([
+  const days = onDays(range);
+  const [byDay, byHour, [totals], seconds, [recovery], byTrade, [emergencies]] = await Promise.all([
+    // The roll-ups (./README.md): a range is a few rows a day, whatever the number of calls.
     select<{ day: string; answered: number; missed: number; other: number }>(
       db,
       sql`
       with days as (
         select d::date as day from generate_series(${range.firstDay}::date, ${range.lastDay}::date, interval '1 day') d
-      ), hourly as (
-        select ${epochHour(sql`started_at`)} as h,
-          count(*) filter (where answered_at is not null)::int as answered,
-          count(*) filter (where answered_at is null and ${MISSED})::int as missed,
-          count(*) filter (where answered_at is null and not ${MISSED})::int as other
-        from calls where ${inbound} group by 1
       ), counted as (
-        select ${londonHour(sql`h`)}::date as day, sum(answered)::int as answered, sum(missed)::int as missed,
-          sum(other)::int as other
-        from hourly group by 1
+        select day, sum(answered)::int as answered, sum(missed)::int as missed, sum(other)::int as other
+        from report_call_hours where ${days} group by 1
       )
       select to_char(days.day, 'YYYY-MM-DD') as day, coalesce(answered, 0) as answered,
         coalesce(missed, 0) as missed, coalesce(other, 0) as other
@@ -40,41 +39,31 @@ export async function callsReport(db: Database, range: ReportRange): Promise<Cal
     select<{ weekday: number; hour: number; calls: number }>(
       db,
       sql`
-      with hourly as (select ${epochHour(sql`started_at`)} as h, count(*)::int as calls from calls where ${inbound} group by 1)
-      select extract(isodow from ${londonHour(sql`h`)})::int as weekday, extract(hour from ${londonHour(sql`h`)})::int as hour,
-        sum(calls)::int as calls
-      from hourly group by 1, 2 order by 1, 2`,
+      select weekday, hour_of_day as hour, sum(inbound)::int as calls
+      from report_call_hours where ${days} group by 1, 2 having sum(inbound) > 0 order by 1, 2`,
     ),
     select<Record<string, unknown>>(
       db,
       sql`
-      select count(*) filter (where direction = 'inbound')::int as inbound,
-        count(*) filter (where direction = 'inbound' and answered_at is not null)::int as answered,
-        count(*) filter (where direction = 'inbound' and answered_at is null and ${MISSED})::int as missed,
-        count(*) filter (where direction = 'outbound')::int as outbound,
-        ${spreadColumns("answer", sql`extract(epoch from answered_at - started_at)`, sql`direction = 'inbound'`)},
-        ${spreadColumns("length", sql`duration_seconds`, sql`direction = 'inbound' and answered_at is not null`)},
-        count(*) filter (where direction = 'inbound' and answered_at is not null and duration_seconds < 60)::int as len_1,
-        count(*) filter (where direction = 'inbound' and answered_at is not null and duration_seconds >= 60 and duration_seconds < 180)::int as len_3,
-        count(*) filter (where direction = 'inbound' and answered_at is not null and duration_seconds >= 180 and duration_seconds < 600)::int as len_10,
-        count(*) filter (where direction = 'inbound' and answered_at is not null and duration_seconds >= 600)::int as len_more
-      from calls where ${inRange}`,
+      select coalesce(sum(inbound), 0)::int as inbound, coalesce(sum(answered), 0)::int as answered,
+        coalesce(sum(missed), 0)::int as missed, coalesce(sum(outbound), 0)::int as outbound
+      from report_call_hours where ${days}`,
     ),
-    // Recovered: called or messaged back (./missed-recovery.ts).
+    select<{ measure: string; seconds: number; calls: number }>(
+      db,
+      sql`
+      select measure, seconds, sum(calls)::int as calls from report_call_seconds
+      where measure in ('answer', 'length') and ${days} group by 1, 2 having sum(calls) > 0`,
+    ),
+    // Recovered: called or messaged back (the rule: ./missed-recovery.ts), as the writes keep it
+    // per missed call (drizzle/0030_report_missed_recovery.sql).
     select<Record<string, unknown>>(
       db,
       sql`
-      with missed as (
-        select id, lead_id, from_number, started_at from calls
-        where ${inbound} and answered_at is null and ${MISSED}
-      ), ${RECOVERY_CTES}, back as (
-        select m.started_at, called.at as called_at, messaged.at as messaged_at
-        from missed m left join called on called.id = m.id left join messaged on messaged.id = m.id
-      )
-      select count(*)::int as missed, count(least(called_at, messaged_at))::int as recovered,
-        count(called_at)::int as called_back, count(messaged_at)::int as messaged_back,
-        ${spreadColumns("back", sql`extract(epoch from least(called_at, messaged_at) - started_at) / 60`)}
-      from back`,
+      select count(*)::int as missed, count(least(called_back_at, messaged_back_at))::int as recovered,
+        count(called_back_at)::int as called_back, count(messaged_back_at)::int as messaged_back,
+        ${spreadColumns("back", sql`extract(epoch from least(called_back_at, messaged_back_at) - started_at) / 60`)}
+      from report_missed_calls where ${inRange}`,
     ),
     select<{ trade: string; urgency: string; calls: number }>(
       db,
@@ -101,13 +90,19 @@ export async function callsReport(db: Database, range: ReportRange): Promise<Cal
   const t = totals ?? {};
   const r = recovery ?? {};
   const e = emergencies ?? {};
+  const histogram = (measure: string): ValueCount[] =>
+    seconds.filter((row) => row.measure === measure).map((row) => ({ value: num(row.seconds), count: num(row.calls) }));
+  const lengths = histogram("length");
   return {
     byDay: byDay.map((d) => ({ day: d.day, answered: num(d.answered), missed: num(d.missed), other: num(d.other) })),
     byHour: byHour.map((h) => ({ weekday: num(h.weekday), hour: num(h.hour), calls: num(h.calls) })),
     totals: { inbound: num(t.inbound), answered: num(t.answered), missed: num(t.missed), outbound: num(t.outbound) },
-    timeToAnswer: spreadOf(t, "answer"),
-    length: spreadOf(t, "length"),
-    lengthBands: LENGTH_BANDS.map(({ band, key }) => ({ band, calls: num(t[key]) })),
+    timeToAnswer: spreadOfCounts(histogram("answer")),
+    length: spreadOfCounts(lengths),
+    lengthBands: LENGTH_BANDS.map(({ band, from, to }) => ({
+      band,
+      calls: lengths.filter((c) => c.value >= from && c.value < to).reduce((sum, c) => sum + c.count, 0),
+    })),
     recovery: {
       missed: num(r.missed),
       recovered: num(r.recovered),

@@ -14,9 +14,12 @@ const AGE_BANDS = [
   { band: "over 30 days", key: "age_more" },
 ] as const;
 
-const hoursSince = (later: string) => sql.raw(`extract(epoch from ${later} - cohort.created_at) / 3600`);
+const hoursSince = (later: string) => sql.raw(`extract(epoch from ${later} - created_at) / 3600`);
 
-/** The jobs and pipeline page: leads first in touch in the range followed to quote, visit and payment. */
+/**
+ * The jobs and pipeline page: leads first in touch in the range followed to quote, visit and
+ * payment (from each lead's milestones, kept by the writes: drizzle/0029_report_lead_milestones.sql).
+ */
 export async function jobsReport(db: Database, range: ReportRange, now: Date): Promise<JobsReport> {
   const leadsInRange = within(sql`created_at`, range);
   const nowText = now.toISOString();
@@ -32,30 +35,12 @@ export async function jobsReport(db: Database, range: ReportRange, now: Date): P
     select<Record<string, unknown>>(
       db,
       sql`
-      with cohort as (select id, created_at from leads where ${leadsInRange}),
-      quoted as (
-        select i.lead_id, min(q.sent_at) as sent_at, min(q.accepted_at) as accepted_at
-        from quotes q join issues i on i.id = q.issue_id join cohort on cohort.id = i.lead_id
-        where q.sent_at is not null group by i.lead_id
-      ), visited as (
-        select i.lead_id, min(a.starts_at) as starts_at
-        from appointments a join issues i on i.id = a.issue_id join cohort on cohort.id = i.lead_id
-        where a.status <> 'cancelled' group by i.lead_id
-      ), paid as (
-        select i.lead_id, min(p.paid_at) as paid_at
-        from payments p join quotes q on q.id = p.quote_id join issues i on i.id = q.issue_id
-          join cohort on cohort.id = i.lead_id
-        where p.status = 'paid' group by i.lead_id
-      )
-      select count(*)::int as leads, count(quoted.sent_at)::int as quoted, count(quoted.accepted_at)::int as accepted,
-        count(paid.paid_at)::int as paid,
-        ${spreadColumns("quote", hoursSince("quoted.sent_at"))},
-        ${spreadColumns("visit", hoursSince("visited.starts_at"))},
-        ${spreadColumns("payment", hoursSince("paid.paid_at"))}
-      from cohort
-        left join quoted on quoted.lead_id = cohort.id
-        left join visited on visited.lead_id = cohort.id
-        left join paid on paid.lead_id = cohort.id`,
+      select count(*)::int as leads, count(quote_sent_at)::int as quoted, count(accepted_at)::int as accepted,
+        count(paid_at)::int as paid,
+        ${spreadColumns("quote", hoursSince("quote_sent_at"))},
+        ${spreadColumns("visit", hoursSince("visit_at"))},
+        ${spreadColumns("payment", hoursSince("paid_at"))}
+      from report_lead_milestones where ${leadsInRange}`,
     ),
     select<Record<string, unknown>>(
       db,

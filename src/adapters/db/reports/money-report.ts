@@ -3,7 +3,7 @@ import { vatQuartersBetween, type ReportRange, type VatStagger } from "../../../
 import { monthsBetween, weeksBetween } from "../../../domain/reports/periods.ts";
 import type { MoneyPeriod, MoneyReport } from "../../../domain/reports/figures.ts";
 import type { Database } from "../database-handle.ts";
-import { epochHour, londonHour, num, select, within } from "./sql-helpers.ts";
+import { num, onDays, select } from "./sql-helpers.ts";
 
 type PeriodRow = { week: string | null; month: string | null; quoted: number; accepted: number; paid: number };
 
@@ -15,32 +15,18 @@ export async function moneyReport(
   stagger: VatStagger,
 ): Promise<MoneyReport> {
   const shift = sql.raw(`interval '${stagger - 1} months'`);
+  const days = onDays(range);
   const [periods, [owed], quarters] = await Promise.all([
-    // One pass over the range's money events, grouped two ways at once.
+    // The day roll-up (drizzle/0028_report_rollups.sql), grouped two ways at once.
     select<PeriodRow>(
       db,
       sql`
-      with events as (
-        select sent_at as at, (totals->>'totalPence')::float8 as pence, 'quoted' as kind
-          from quotes where status <> 'superseded' and ${within(sql`sent_at`, range)}
-        union all
-        select accepted_at, (totals->>'totalPence')::float8, 'accepted' from quotes where ${within(sql`accepted_at`, range)}
-        union all
-        select paid_at, amount_pence::float8, 'paid' from payments where status = 'paid' and ${within(sql`paid_at`, range)}
-      ), hourly as (
-        select ${epochHour(sql`at`)} as h,
-          sum(pence) filter (where kind = 'quoted') as quoted,
-          sum(pence) filter (where kind = 'accepted') as accepted,
-          sum(pence) filter (where kind = 'paid') as paid
-        from events group by 1
-      ), placed as (
-        select to_char(date_trunc('week', ${londonHour(sql`h`)}), 'YYYY-MM-DD') as week,
-          to_char(date_trunc('month', ${londonHour(sql`h`)}), 'YYYY-MM-DD') as month, quoted, accepted, paid
-        from hourly
-      )
-      select week, month,
-        coalesce(sum(quoted), 0) as quoted, coalesce(sum(accepted), 0) as accepted, coalesce(sum(paid), 0) as paid
-      from placed group by grouping sets ((week), (month))`,
+      select to_char(date_trunc('week', day), 'YYYY-MM-DD') as week, null as month,
+        sum(quoted) as quoted, sum(accepted) as accepted, sum(paid) as paid
+      from report_money_days where ${days} group by 1
+      union all
+      select null, to_char(date_trunc('month', day), 'YYYY-MM-DD'), sum(quoted), sum(accepted), sum(paid)
+      from report_money_days where ${days} group by 2`,
     ),
     select<Record<string, unknown>>(
       db,
@@ -62,14 +48,9 @@ export async function moneyReport(
     select<{ quarter: string; invoices: number; net: number; vat: number; total: number }>(
       db,
       sql`
-      with hourly as (
-        select ${epochHour(sql`issued_at`)} as h, count(*)::int as invoices, sum((content->>'netPence')::float8) as net,
-          sum((content->>'vatPence')::float8) as vat, sum(total_pence)::float8 as total
-        from invoices where ${within(sql`issued_at`, range)} group by 1
-      )
-      select to_char(date_trunc('quarter', ${londonHour(sql`h`)} - ${shift}) + ${shift}, 'YYYY-MM-DD') as quarter,
+      select to_char(date_trunc('quarter', day - ${shift}) + ${shift}, 'YYYY-MM-DD') as quarter,
         sum(invoices)::int as invoices, sum(net) as net, sum(vat) as vat, sum(total) as total
-      from hourly group by 1`,
+      from report_money_days where ${days} group by 1`,
     ),
   ]);
   const o = owed ?? {};

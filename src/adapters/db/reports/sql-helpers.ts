@@ -15,19 +15,9 @@ export async function select<T>(db: Database, query: SQL): Promise<T[]> {
 export const within = (column: SQL, range: ReportRange): SQL =>
   sql`${column} >= ${range.from.toISOString()}::timestamptz and ${column} < ${range.to.toISOString()}::timestamptz`;
 
-/** The London wall-clock time of a timestamptz column, for grouping by London day, week, hour. */
-export const london = (column: SQL): SQL => sql`(${column} at time zone 'Europe/London')`;
-
-/**
- * Whole hours since 1970 (UTC), plain arithmetic. Grouping rows by this first and only then
- * turning each hour into London time (londonHour) converts once per hour that has data, not once
- * per row: a year of calls is at most 8,760 conversions instead of 50,000. Exact, because
- * London's offsets from UTC are whole hours.
- */
-export const epochHour = (column: SQL): SQL => sql`floor(date_part('epoch', ${column}) / 3600)::int`;
-
-/** The London wall-clock time at the start of an epochHour. */
-export const londonHour = (hour: SQL): SQL => sql`(to_timestamp(${hour}::float8 * 3600) at time zone 'Europe/London')`;
+/** A roll-up's London `day` column within the range's days (its first to its last, inclusive). */
+export const onDays = (range: ReportRange): SQL =>
+  sql`day >= ${range.firstDay}::date and day <= ${range.lastDay}::date`;
 
 /**
  * The median and 90th percentile of `value` over rows that pass `filter`, as three columns
